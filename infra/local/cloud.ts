@@ -1,0 +1,348 @@
+/**
+ * The local cloud: runs a synthesized cloud assembly on one machine (ARCHITECTURE.md).
+ *
+ *   DynamoDB Local ← tables from the template
+ *   one AWS endpoint (SQS, EventBridge, KMS, Lambda Invoke) ← queues, rules, keys, functions
+ *   API Gateway ← RestApi resources, methods, authorizer → Lambda workers
+ *   event source mappings, asynchronous invocations (retries → destinations/DLQs), schedules
+ *
+ * `startLocalCloud()` is used by `npm start` (persistent state under `.data/`) and by the test
+ * suites (in-memory state, free ports).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { startAwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION, type AwsEndpoint } from './aws-protocol.ts';
+import { startDynamoDbLocal, freePort, type DynamoDbLocal } from './dynamodb-local.ts';
+import { readAssembly, assertSupported, ResourceNames, UnsupportedTemplateError, referencedLogicalIds, type StackTemplate } from './template.ts';
+import { LambdaRuntime, LambdaError, type FunctionDefinition, type InvokeResult } from './lambda-runtime.ts';
+import { SqsService, type QueueDefinition } from './sqs.ts';
+import { KmsService } from './kms.ts';
+import { startSqsEventSourceMapping } from './event-source-mapping.ts';
+import { EventsService, readTargets, type EventRule } from './eventbridge.ts';
+import { startApiGateway, type LocalApi } from './api-gateway.ts';
+import { createLocalIssuer, type LocalIssuer } from './local-issuer.ts';
+import { lambdaInvokeRoute } from './lambda-invoke-api.ts';
+import { AsyncInvoker } from './async-invoker.ts';
+import { DynamoDbCallCounter } from './dynamodb-counter.ts';
+
+export interface LocalCloudOptions {
+  assemblyDir: string;
+  /** Persistent state directory; in-memory when omitted. */
+  dataDir?: string;
+  apiPort?: number;
+  awsPort?: number;
+  dynamodbPort?: number;
+  /** Delays between asynchronous invocation attempts (Lambda: ~1 min then ~2 min). */
+  asyncRetryDelaysMs?: number[];
+  /** Start cron/rate schedules (off in tests, which fire them explicitly). */
+  schedules?: boolean;
+  /** Max concurrent execution environments per function without reserved concurrency. */
+  defaultConcurrency?: number;
+  /** Log line sink for the local cloud's own messages. */
+  log?: (line: string) => void;
+}
+
+export interface LocalCloudEndpoints {
+  api: string;
+  dynamodb: string;
+  sqs: string;
+  events: string;
+  kms: string;
+  lambda: string;
+}
+
+export interface LocalCloud {
+  readonly stack: StackTemplate;
+  readonly names: ResourceNames;
+  readonly endpoints: LocalCloudEndpoints;
+  readonly issuer: LocalIssuer;
+  readonly lambda: LambdaRuntime;
+  readonly sqs: SqsService;
+  readonly kms: KmsService;
+  readonly events: EventsService;
+  readonly dynamodbCalls: DynamoDbCallCounter;
+  /** Environment variables that point an AWS SDK or CLI at this cloud. */
+  readonly sdkEnv: Record<string, string>;
+  /** Mint a token for a user with the given roles (customer pool or staff pool by role). */
+  token(sub: string, roles: string[]): Promise<string>;
+  /** Table name by logical id. */
+  tableName(logicalId: string): string;
+  /** Run a scheduled rule now (by logical id). */
+  fireSchedule(ruleLogicalId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function assetDir(assemblyDir: string, stack: StackTemplate, logicalId: string): string {
+  const resource = stack.Resources[logicalId];
+  const assetPath = resource?.Metadata?.['aws:asset:path'];
+  if (typeof assetPath !== 'string') throw new UnsupportedTemplateError(`function ${logicalId} has no local asset (aws:asset:path metadata); inline or S3 code is not supported`);
+  return path.join(assemblyDir, assetPath);
+}
+
+function readFunctions(names: ResourceNames, assemblyDir: string): FunctionDefinition[] {
+  return names.ofType('AWS::Lambda::Function').map(({ logicalId, properties: p }) => {
+    const runtime = String(p.Runtime ?? '');
+    if (!runtime.startsWith('nodejs')) throw new UnsupportedTemplateError(`function ${logicalId}: runtime ${runtime} is not supported (Node.js only)`);
+    const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+    return {
+      logicalId,
+      name: names.ref(logicalId),
+      arn: names.getAtt(logicalId, 'Arn'),
+      codeDir: assetDir(assemblyDir, names.stack, logicalId),
+      handler: String(p.Handler ?? 'index.handler'),
+      runtime,
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      memorySize: Number(p.MemorySize ?? 128),
+      environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+      reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions),
+    };
+  });
+}
+
+function readQueues(names: ResourceNames): QueueDefinition[] {
+  return names.ofType('AWS::SQS::Queue').map(({ logicalId, properties: p }) => {
+    if (p.FifoQueue) throw new UnsupportedTemplateError(`queue ${logicalId}: FIFO queues are not supported`);
+    const redrive = p.RedrivePolicy as { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined;
+    return {
+      logicalId,
+      name: names.getAtt(logicalId, 'QueueName'),
+      arn: names.getAtt(logicalId, 'Arn'),
+      url: names.ref(logicalId),
+      visibilityTimeoutSeconds: Number(p.VisibilityTimeout ?? 30),
+      delaySeconds: Number(p.DelaySeconds ?? 0),
+      messageRetentionSeconds: Number(p.MessageRetentionPeriod ?? 345_600),
+      receiveMessageWaitTimeSeconds: Number(p.ReceiveMessageWaitTimeSeconds ?? 0),
+      maximumMessageSize: Number(p.MaximumMessageSize ?? 262_144),
+      redrivePolicy: redrive?.deadLetterTargetArn ? { deadLetterTargetArn: redrive.deadLetterTargetArn, maxReceiveCount: Number(redrive.maxReceiveCount ?? 10) } : undefined,
+    };
+  });
+}
+
+async function createTables(client: DynamoDBClient, names: ResourceNames): Promise<void> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const { logicalId, properties: p } of names.ofType('AWS::DynamoDB::Table')) {
+    const TableName = names.ref(logicalId);
+    if (!existing.has(TableName)) {
+      const gsis = (p.GlobalSecondaryIndexes as Array<Record<string, unknown>> | undefined)?.map((g) => ({
+        IndexName: g.IndexName as string,
+        KeySchema: g.KeySchema as CreateTableCommandInput['KeySchema'],
+        Projection: g.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] },
+      }));
+      const lsis = (p.LocalSecondaryIndexes as Array<Record<string, unknown>> | undefined)?.map((l) => ({
+        IndexName: l.IndexName as string,
+        KeySchema: l.KeySchema as CreateTableCommandInput['KeySchema'],
+        Projection: l.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] },
+      }));
+      await client.send(
+        new CreateTableCommand({
+          TableName,
+          KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
+          AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+          BillingMode: 'PAY_PER_REQUEST',
+          ...(gsis?.length ? { GlobalSecondaryIndexes: gsis } : {}),
+          ...(lsis?.length ? { LocalSecondaryIndexes: lsis } : {}),
+        }),
+      );
+    }
+    const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+    if (ttl?.Enabled && ttl.AttributeName && !existing.has(TableName)) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }));
+    }
+  }
+}
+
+/** Which Cognito pool holds which group, from the template's UserPoolGroup resources. */
+export function readPools(names: ResourceNames): { pools: Map<string, { poolId: string; clientId: string; groups: Set<string> }> } {
+  const pools = new Map<string, { poolId: string; clientId: string; groups: Set<string> }>();
+  for (const { logicalId } of names.rawOfType('AWS::Cognito::UserPool')) {
+    pools.set(logicalId, { poolId: names.ref(logicalId), clientId: '', groups: new Set() });
+  }
+  for (const { logicalId, properties } of names.rawOfType('AWS::Cognito::UserPoolClient')) {
+    const pool = [...referencedLogicalIds(properties.UserPoolId)][0];
+    const entry = pool ? pools.get(pool) : undefined;
+    if (entry && !entry.clientId) entry.clientId = names.ref(logicalId);
+  }
+  for (const { properties } of names.rawOfType('AWS::Cognito::UserPoolGroup')) {
+    const pool = [...referencedLogicalIds(properties.UserPoolId)][0];
+    const entry = pool ? pools.get(pool) : undefined;
+    if (entry) entry.groups.add(String(names.resolve(properties.GroupName)));
+  }
+  return { pools };
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.log ?? (() => {});
+  const stacks = readAssembly(options.assemblyDir);
+  if (stacks.length > 1) throw new UnsupportedTemplateError(`the local cloud runs one stack; the assembly has ${stacks.map((s) => s.stackName).join(', ')}`);
+  const stack = stacks[0] as StackTemplate;
+  assertSupported(stack);
+  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+
+  const stoppers: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const s of stoppers.reverse()) await s();
+  };
+  try {
+    const [dynamodbPort, awsPort, apiPort] = await Promise.all([
+      options.dynamodbPort ?? freePort(),
+      options.awsPort ?? freePort(),
+      options.apiPort ?? freePort(),
+    ]);
+    const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({ port: dynamodbPort, dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb') });
+    stoppers.push(() => dynamoLocal.stop());
+    const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint);
+    await dynamodbCalls.listen();
+    stoppers.push(() => dynamodbCalls.close());
+
+    const awsUrl = `http://127.0.0.1:${awsPort}`;
+    const names = new ResourceNames(stack, { api: `http://127.0.0.1:${apiPort}`, aws: awsUrl, dynamodb: dynamodbCalls.url });
+    const sdkEnv: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbCalls.url,
+      AWS_ENDPOINT_URL_SQS: awsUrl,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: awsUrl,
+      AWS_ENDPOINT_URL_KMS: awsUrl,
+      AWS_ENDPOINT_URL_LAMBDA: awsUrl,
+    };
+
+    const ddb = new DynamoDBClient({ endpoint: dynamoLocal.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    await createTables(ddb, names);
+    ddb.destroy();
+
+    const functions = readFunctions(names, options.assemblyDir);
+    const queues = readQueues(names);
+    const asyncQueues: QueueDefinition[] = functions.map((f) => AsyncInvoker.queueFor(f, awsUrl));
+    const sqs = new SqsService({ queues: [...queues, ...asyncQueues], dataDir: options.dataDir && path.join(options.dataDir, 'sqs') });
+    stoppers.push(() => sqs.close());
+
+    const keys = names.ofType('AWS::KMS::Key').map(({ logicalId, properties }) => ({ logicalId, keyId: names.ref(logicalId), arn: names.getAtt(logicalId, 'Arn'), enabled: properties.Enabled !== false }));
+    const aliases = names.ofType('AWS::KMS::Alias').map(({ properties }) => ({ name: String(properties.AliasName), targetKeyId: String(properties.TargetKeyId).split('/').pop() as string }));
+    const kms = new KmsService({ keys, aliases, dataDir: options.dataDir && path.join(options.dataDir, 'kms') });
+
+    const lambda = new LambdaRuntime({
+      functions,
+      baseEnv: { ...sdkEnv, NODE_OPTIONS: '', AWS_LAMBDA_RUNTIME_API: '' },
+      defaultConcurrency: options.defaultConcurrency,
+      logDir: options.dataDir ? path.join(options.dataDir, 'logs') : undefined,
+    });
+    stoppers.push(() => lambda.close());
+
+    const asyncInvoker = new AsyncInvoker({ sqs, lambda, names, asyncQueueUrlBase: awsUrl, retryDelaysMs: options.asyncRetryDelaysMs, log });
+    stoppers.push(() => asyncInvoker.stop());
+
+    const buses = names.ofType('AWS::Events::EventBus').map(({ logicalId }) => names.ref(logicalId));
+    const kindOf = (arn: string): 'sqs' | 'lambda' | undefined => {
+      const id = names.logicalIdOf(arn);
+      const type = id ? stack.Resources[id]?.Type : undefined;
+      return type === 'AWS::SQS::Queue' ? 'sqs' : type === 'AWS::Lambda::Function' ? 'lambda' : undefined;
+    };
+    const rules: EventRule[] = names.ofType('AWS::Events::Rule').map(({ logicalId, properties: p }) => ({
+      logicalId,
+      name: names.ref(logicalId),
+      arn: names.getAtt(logicalId, 'Arn'),
+      busName: p.EventBusName ? String(p.EventBusName).split('/').pop() as string : 'default',
+      enabled: (p.State ?? 'ENABLED') === 'ENABLED',
+      pattern: p.EventPattern as Record<string, unknown> | undefined,
+      scheduleExpression: p.ScheduleExpression as string | undefined,
+      targets: readTargets(logicalId, p.Targets, kindOf),
+    }));
+    const archives = names.ofType('AWS::Events::Archive').map(({ logicalId, properties: p }) => ({
+      name: names.ref(logicalId),
+      busName: String(p.SourceArn).split('/').pop() as string,
+      pattern: p.EventPattern as Record<string, unknown> | undefined,
+    }));
+    const events = new EventsService({
+      buses: ['default', ...buses],
+      rules,
+      archives,
+      dataDir: options.dataDir && path.join(options.dataDir, 'events'),
+      delivery: {
+        sendToQueue: async (queueArn, body, attributes) => {
+          await sqs.send(queueArn, body, attributes ? { messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])) } : {});
+        },
+        invokeAsync: (functionArn, payload) => asyncInvoker.enqueue(functionArn, payload),
+      },
+    });
+    stoppers.push(() => events.close());
+
+    const endpoint: AwsEndpoint = await startAwsEndpoint({ services: [sqs, events, kms], restRoutes: [lambdaInvokeRoute(lambda, asyncInvoker)], port: awsPort });
+    stoppers.push(() => endpoint.close());
+
+    const invokeByLogicalId = async (logicalId: string, event: unknown): Promise<InvokeResult> => {
+      try {
+        return await lambda.invoke(logicalId, event);
+      } catch (error) {
+        if (error instanceof LambdaError) return { status: 'error', errorType: error.code, errorMessage: error.message };
+        throw error;
+      }
+    };
+
+    for (const { logicalId, properties: p } of names.ofType('AWS::Lambda::EventSourceMapping')) {
+      const sourceArn = String(p.EventSourceArn);
+      if (kindOf(sourceArn) !== 'sqs') throw new UnsupportedTemplateError(`event source mapping ${logicalId}: only SQS sources are supported`);
+      const fn = lambda.find(String(p.FunctionName));
+      if (!fn) throw new UnsupportedTemplateError(`event source mapping ${logicalId}: function ${String(p.FunctionName)} not found`);
+      const mapping = startSqsEventSourceMapping({
+        sqs,
+        queueArn: sourceArn,
+        functionName: fn.name,
+        batchSize: Number(p.BatchSize ?? 10),
+        maximumBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
+        reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+        maximumConcurrency: (p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency,
+        enabled: p.Enabled !== false,
+        invoke: (name, event) => invokeByLogicalId(name, event),
+      });
+      stoppers.push(() => mapping.stop());
+    }
+    asyncInvoker.start();
+
+    const issuer = createLocalIssuer({ dataDir: options.dataDir });
+    const api: LocalApi | undefined = await startApiGateway({ names, issuer, invoke: invokeByLogicalId, port: apiPort });
+    if (api) stoppers.push(() => api.close());
+
+    if (options.schedules) events.startSchedules();
+
+    const { pools } = readPools(names);
+    const endpoints: LocalCloudEndpoints = {
+      api: api?.url ?? '',
+      dynamodb: dynamodbCalls.url,
+      sqs: awsUrl,
+      events: awsUrl,
+      kms: awsUrl,
+      lambda: awsUrl,
+    };
+    log(`local cloud: stack ${stack.stackName}, ${functions.length} functions, ${queues.length} queues, ${rules.length} rules`);
+    return {
+      stack,
+      names,
+      endpoints,
+      issuer,
+      lambda,
+      sqs,
+      kms,
+      events,
+      dynamodbCalls,
+      sdkEnv,
+      async token(sub, roles) {
+        const pool = [...pools.values()].find((p) => roles.every((r) => p.groups.has(r)));
+        if (!pool) throw new Error(`no user pool has all the groups ${roles.join(', ')}; groups: ${[...pools.values()].map((p) => [...p.groups].join('/')).join(' | ')}`);
+        return issuer.mint({ sub, roles, poolId: pool.poolId, clientId: pool.clientId });
+      },
+      tableName: (logicalId) => names.ref(logicalId),
+      async fireSchedule(ruleLogicalId) {
+        const rule = events.rules.find((r) => r.logicalId === ruleLogicalId);
+        if (!rule) throw new Error(`no rule ${ruleLogicalId}`);
+        await events.fireSchedule(rule);
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Lambda, locally: each function runs in worker threads ("execution environments") with the
+ * template's environment variables, handler, timeout and memory size. An environment is reused
+ * across invocations (warm starts) and thrown away after a timeout or crash, as on Lambda.
+ *
+ * Concurrency: a function with ReservedConcurrentExecutions is throttled above it
+ * (TooManyRequestsException), as on AWS. Without it, at most `defaultConcurrency` environments run
+ * and further invocations wait their turn — one machine cannot run an account's 1,000 sandboxes.
+ */
+import { Worker } from 'node:worker_threads';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export type InvokeResult =
+  | { status: 'ok'; payload: unknown }
+  | { status: 'error'; errorType: string; errorMessage: string; stackTrace?: string[] };
+
+export interface FunctionDefinition {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** Directory holding the bundled code (the asset directory of the cloud assembly). */
+  codeDir: string;
+  handler: string;
+  runtime: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  environment: Record<string, string>;
+  reservedConcurrency?: number;
+}
+
+export class LambdaError extends Error {
+  constructor(
+    readonly code: 'ResourceNotFoundException' | 'TooManyRequestsException',
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+const WORKER_FILE = fileURLToPath(new URL('./lambda-worker.mjs', import.meta.url));
+
+interface Environment {
+  worker: Worker;
+  busy: boolean;
+  pending?: { requestId: string; resolve: (r: InvokeResult) => void; timer: NodeJS.Timeout };
+}
+
+class FunctionPool {
+  private readonly environments: Environment[] = [];
+  private readonly waiting: Array<() => void> = [];
+  invocations = 0;
+  coldStarts = 0;
+
+  constructor(
+    readonly definition: FunctionDefinition,
+    private readonly options: { defaultConcurrency: number; baseEnv: Record<string, string>; logFile?: string },
+  ) {}
+
+  private get limit(): number {
+    return this.definition.reservedConcurrency ?? this.options.defaultConcurrency;
+  }
+
+  async invoke(event: unknown): Promise<InvokeResult> {
+    const env = await this.acquire();
+    this.invocations++;
+    const requestId = crypto.randomUUID();
+    const timeoutMs = this.definition.timeoutSeconds * 1000;
+    const deadline = Date.now() + timeoutMs;
+    try {
+      return await new Promise<InvokeResult>((resolve) => {
+        const timer = setTimeout(() => {
+          this.discard(env);
+          resolve({ status: 'error', errorType: 'Sandbox.Timedout', errorMessage: `${requestId} Task timed out after ${this.definition.timeoutSeconds.toFixed(2)} seconds` });
+        }, timeoutMs);
+        env.pending = { requestId, resolve, timer };
+        env.worker.postMessage({ requestId, event, deadline });
+      });
+    } finally {
+      env.pending = undefined;
+      this.release(env);
+    }
+  }
+
+  private async acquire(): Promise<Environment> {
+    for (;;) {
+      const idle = this.environments.find((e) => !e.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (this.environments.length < this.limit) {
+        const env = this.spawn();
+        env.busy = true;
+        return env;
+      }
+      if (this.definition.reservedConcurrency !== undefined) {
+        throw new LambdaError('TooManyRequestsException', `Rate Exceeded: ${this.definition.name} is at its reserved concurrency (${this.limit}).`);
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private release(env: Environment): void {
+    env.busy = false;
+    this.waiting.shift()?.();
+  }
+
+  private spawn(): Environment {
+    const d = this.definition;
+    this.coldStarts++;
+    const worker = new Worker(WORKER_FILE, {
+      workerData: { codeDir: d.codeDir, handler: d.handler, functionName: d.name, functionArn: d.arn, memorySize: d.memorySize, logGroupName: `/aws/lambda/${d.name}` },
+      env: { ...this.options.baseEnv, ...d.environment, AWS_LAMBDA_FUNCTION_NAME: d.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memorySize), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST', AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}` },
+      resourceLimits: { maxOldGenerationSizeMb: d.memorySize, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, d.memorySize / 16)) },
+      stdout: true,
+      stderr: true,
+      execArgv: ['--enable-source-maps'],
+    });
+    const env: Environment = { worker, busy: false };
+    const log = this.options.logFile ? fs.createWriteStream(this.options.logFile, { flags: 'a' }) : undefined;
+    worker.stdout.on('data', (chunk: Buffer) => log?.write(chunk));
+    worker.stderr.on('data', (chunk: Buffer) => log?.write(chunk));
+    worker.on('message', (message: { requestId: string; ok: boolean; payload?: unknown; error?: { errorType: string; errorMessage: string; stackTrace?: string[] } }) => {
+      const pending = env.pending;
+      if (!pending || pending.requestId !== message.requestId) return;
+      clearTimeout(pending.timer);
+      pending.resolve(message.ok ? { status: 'ok', payload: message.payload } : { status: 'error', errorType: message.error?.errorType ?? 'Error', errorMessage: message.error?.errorMessage ?? 'Unknown error', stackTrace: message.error?.stackTrace });
+    });
+    const onDeath = (errorType: string, errorMessage: string) => {
+      const pending = env.pending;
+      this.remove(env);
+      if (pending) {
+        clearTimeout(pending.timer);
+        pending.resolve({ status: 'error', errorType, errorMessage });
+      }
+      log?.end();
+    };
+    worker.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') onDeath('Runtime.OutOfMemory', `Runtime exited: memory limit of ${d.memorySize} MB exceeded`);
+      else onDeath('Runtime.ExitError', `Runtime exited with error: ${error.message}`);
+    });
+    worker.on('exit', (code) => onDeath('Runtime.ExitError', `Runtime exited with exit code ${code}`));
+    this.environments.push(env);
+    return env;
+  }
+
+  private remove(env: Environment): void {
+    const i = this.environments.indexOf(env);
+    if (i >= 0) this.environments.splice(i, 1);
+  }
+
+  private discard(env: Environment): void {
+    this.remove(env);
+    void env.worker.terminate();
+    // a waiting invocation may now start a fresh environment
+    this.waiting.shift()?.();
+  }
+
+  async close(): Promise<void> {
+    const all = this.environments.splice(0);
+    await Promise.all(all.map((e) => e.worker.terminate()));
+  }
+}
+
+export interface LambdaRuntimeOptions {
+  functions: FunctionDefinition[];
+  /** Environment every function gets before its own variables: region, credentials, endpoints. */
+  baseEnv: Record<string, string>;
+  defaultConcurrency?: number;
+  /** Where each function's stdout/stderr goes (`<logDir>/<function>.log`); discarded if unset. */
+  logDir?: string;
+}
+
+/** Runs the functions of a cloud assembly; `invoke` is a synchronous (RequestResponse) invocation. */
+export class LambdaRuntime {
+  private readonly pools = new Map<string, FunctionPool>();
+
+  constructor(options: LambdaRuntimeOptions) {
+    if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
+    for (const definition of options.functions) {
+      const pool = new FunctionPool(definition, {
+        defaultConcurrency: options.defaultConcurrency ?? 8,
+        baseEnv: options.baseEnv,
+        logFile: options.logDir ? path.join(options.logDir, `${definition.name}.log`) : undefined,
+      });
+      this.pools.set(definition.name, pool);
+      this.pools.set(definition.arn, pool);
+      this.pools.set(definition.logicalId, pool);
+    }
+  }
+
+  /** Finds a function by name, ARN or logical id. */
+  find(nameOrArn: string): FunctionDefinition | undefined {
+    return this.pools.get(nameOrArn)?.definition;
+  }
+
+  get functions(): FunctionDefinition[] {
+    return [...new Set(this.pools.values())].map((p) => p.definition);
+  }
+
+  async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
+    const pool = this.pools.get(nameOrArn);
+    if (!pool) throw new LambdaError('ResourceNotFoundException', `Function not found: ${nameOrArn}`);
+    return pool.invoke(event);
+  }
+
+  stats(): Record<string, { invocations: number; coldStarts: number }> {
+    return Object.fromEntries([...new Set(this.pools.values())].map((p) => [p.definition.name, { invocations: p.invocations, coldStarts: p.coldStarts }]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...new Set(this.pools.values())].map((p) => p.close()));
+  }
+}

@@ -1,0 +1,398 @@
+/**
+ * Reads a synthesized cloud assembly (`cdk.out/`) the way the local cloud needs it: the stack
+ * templates, their resources, local physical names for them, and intrinsic functions (Ref,
+ * Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select, Fn::Split, pseudo parameters) resolved to those names.
+ *
+ * Every resource type and every property is checked against what the local cloud supports
+ * (`SUPPORT` below): a resource it would have to skip stops it with a message naming the type,
+ * property and logical id. Nothing is silently ignored; properties that have no local meaning
+ * (IAM, log retention, tracing, …) are listed as such.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-protocol.ts';
+
+export interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Metadata?: Record<string, unknown>;
+  Condition?: string;
+}
+
+export interface StackTemplate {
+  stackName: string;
+  templateFile: string;
+  Resources: Record<string, TemplateResource>;
+  Outputs?: Record<string, { Value: unknown; Description?: string }>;
+  Parameters?: Record<string, { Type: string; Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
+}
+
+export class UnsupportedTemplateError extends Error {
+  override name = 'UnsupportedTemplateError';
+}
+
+/**
+ * What the local cloud does with each resource type: `honoured` properties change behaviour
+ * locally; `noLocalMeaning` ones are accepted because they configure something that does not
+ * exist on one machine (IAM, log retention, X-Ray, billing…). Anything else stops the start.
+ */
+interface Support {
+  honoured: string[];
+  noLocalMeaning: string[];
+}
+
+export const SUPPORT: Record<string, Support> = {
+  'AWS::DynamoDB::Table': {
+    honoured: ['KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'TimeToLiveSpecification', 'TableName', 'BillingMode', 'StreamSpecification'],
+    noLocalMeaning: ['PointInTimeRecoverySpecification', 'SSESpecification', 'DeletionProtectionEnabled', 'Tags', 'ContributorInsightsSpecification', 'TableClass', 'ProvisionedThroughput', 'WarmThroughput'],
+  },
+  'AWS::SQS::Queue': {
+    honoured: ['QueueName', 'VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize', 'RedrivePolicy', 'RedriveAllowPolicy'],
+    noLocalMeaning: ['KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled', 'Tags'],
+  },
+  'AWS::SQS::QueuePolicy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'Queues'] },
+  'AWS::KMS::Key': {
+    honoured: ['Enabled', 'KeySpec', 'KeyUsage'],
+    noLocalMeaning: ['KeyPolicy', 'EnableKeyRotation', 'Description', 'PendingWindowInDays', 'Tags', 'RotationPeriodInDays', 'MultiRegion'],
+  },
+  'AWS::KMS::Alias': { honoured: ['AliasName', 'TargetKeyId'], noLocalMeaning: [] },
+  'AWS::Lambda::Function': {
+    honoured: ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'FunctionName', 'ReservedConcurrentExecutions', 'DeadLetterConfig'],
+    noLocalMeaning: ['Role', 'Architectures', 'TracingConfig', 'LoggingConfig', 'Description', 'Tags', 'RuntimeManagementConfig', 'EphemeralStorage'],
+  },
+  'AWS::Lambda::Permission': { honoured: [], noLocalMeaning: ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount'] },
+  'AWS::Lambda::EventInvokeConfig': {
+    honoured: ['FunctionName', 'Qualifier', 'MaximumRetryAttempts', 'MaximumEventAgeInSeconds', 'DestinationConfig'],
+    noLocalMeaning: [],
+  },
+  'AWS::Lambda::EventSourceMapping': {
+    honoured: ['EventSourceArn', 'FunctionName', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'Enabled', 'ScalingConfig'],
+    noLocalMeaning: ['Tags'],
+  },
+  'AWS::IAM::Role': { honoured: [], noLocalMeaning: ['AssumeRolePolicyDocument', 'ManagedPolicyArns', 'Policies', 'Description', 'RoleName', 'Tags', 'Path'] },
+  'AWS::IAM::Policy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'PolicyName', 'Roles', 'Users', 'Groups'] },
+  'AWS::Logs::LogGroup': { honoured: [], noLocalMeaning: ['RetentionInDays', 'LogGroupName', 'KmsKeyId', 'Tags', 'LogGroupClass'] },
+  'AWS::Events::EventBus': { honoured: ['Name'], noLocalMeaning: ['Tags', 'Description', 'KmsKeyIdentifier', 'DeadLetterConfig'] },
+  'AWS::Events::Archive': { honoured: ['SourceArn', 'EventPattern', 'RetentionDays', 'ArchiveName'], noLocalMeaning: ['Description', 'KmsKeyIdentifier'] },
+  'AWS::Events::Rule': {
+    honoured: ['EventBusName', 'EventPattern', 'ScheduleExpression', 'State', 'Targets', 'Name'],
+    noLocalMeaning: ['Description', 'RoleArn'],
+  },
+  'AWS::ApiGateway::RestApi': { honoured: ['Name'], noLocalMeaning: ['Description', 'EndpointConfiguration', 'Policy', 'Tags', 'DisableExecuteApiEndpoint', 'MinimumCompressionSize', 'BinaryMediaTypes'] },
+  'AWS::ApiGateway::Resource': { honoured: ['ParentId', 'PathPart', 'RestApiId'], noLocalMeaning: [] },
+  'AWS::ApiGateway::Method': {
+    honoured: ['HttpMethod', 'ResourceId', 'RestApiId', 'AuthorizationType', 'AuthorizerId', 'Integration', 'RequestParameters', 'RequestValidatorId', 'MethodResponses'],
+    noLocalMeaning: ['OperationName', 'ApiKeyRequired', 'AuthorizationScopes', 'RequestModels'],
+  },
+  'AWS::ApiGateway::Authorizer': { honoured: ['Type', 'IdentitySource', 'ProviderARNs', 'RestApiId', 'Name'], noLocalMeaning: ['AuthorizerResultTtlInSeconds'] },
+  'AWS::ApiGateway::RequestValidator': { honoured: ['ValidateRequestParameters', 'ValidateRequestBody', 'RestApiId', 'Name'], noLocalMeaning: [] },
+  'AWS::ApiGateway::Deployment': { honoured: [], noLocalMeaning: ['RestApiId', 'Description', 'StageName'] },
+  'AWS::ApiGateway::Stage': {
+    honoured: ['StageName', 'MethodSettings', 'RestApiId', 'DeploymentId'],
+    noLocalMeaning: ['AccessLogSetting', 'TracingEnabled', 'Description', 'Tags', 'CacheClusterEnabled', 'Variables'],
+  },
+  'AWS::ApiGateway::GatewayResponse': { honoured: ['ResponseType', 'StatusCode', 'ResponseParameters', 'ResponseTemplates', 'RestApiId'], noLocalMeaning: [] },
+  'AWS::ApiGateway::Model': { honoured: [], noLocalMeaning: ['ContentType', 'Schema', 'RestApiId', 'Name', 'Description'] },
+  'AWS::ApiGateway::Account': { honoured: [], noLocalMeaning: ['CloudWatchRoleArn'] },
+  'AWS::Cognito::UserPool': { honoured: ['UserPoolName'], noLocalMeaning: [
+    'AccountRecoverySetting', 'AdminCreateUserConfig', 'AliasAttributes', 'AutoVerifiedAttributes', 'DeletionProtection', 'DeviceConfiguration',
+    'EmailConfiguration', 'EmailVerificationMessage', 'EmailVerificationSubject', 'EnabledMfas', 'LambdaConfig', 'MfaConfiguration', 'Policies',
+    'Schema', 'SmsAuthenticationMessage', 'SmsConfiguration', 'SmsVerificationMessage', 'UserAttributeUpdateSettings', 'UsernameAttributes',
+    'UsernameConfiguration', 'UserPoolAddOns', 'UserPoolTags', 'VerificationMessageTemplate', 'UserPoolTier', 'SignInPolicy',
+  ] },
+  'AWS::Cognito::UserPoolClient': { honoured: ['UserPoolId', 'ClientName'], noLocalMeaning: [
+    'AllowedOAuthFlows', 'AllowedOAuthFlowsUserPoolClient', 'AllowedOAuthScopes', 'CallbackURLs', 'ExplicitAuthFlows', 'GenerateSecret',
+    'LogoutURLs', 'PreventUserExistenceErrors', 'SupportedIdentityProviders', 'AccessTokenValidity', 'IdTokenValidity', 'RefreshTokenValidity',
+    'TokenValidityUnits', 'EnableTokenRevocation', 'AuthSessionValidity', 'ReadAttributes', 'WriteAttributes',
+  ] },
+  'AWS::Cognito::UserPoolGroup': { honoured: ['GroupName', 'UserPoolId'], noLocalMeaning: ['Description', 'Precedence', 'RoleArn'] },
+  'AWS::CDK::Metadata': { honoured: [], noLocalMeaning: ['Analytics'] },
+};
+
+/** Reads the manifest of a cloud assembly and returns every stack template in it. */
+export function readAssembly(assemblyDir: string): StackTemplate[] {
+  const manifestFile = path.join(assemblyDir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) {
+    throw new Error(`No cloud assembly at ${assemblyDir}: run \`npx cdk synth\` first.`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as {
+    artifacts?: Record<string, { type: string; properties?: { templateFile?: string; stackName?: string } }>;
+  };
+  const stacks: StackTemplate[] = [];
+  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
+    const templateFile = path.join(assemblyDir, artifact.properties.templateFile);
+    const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as Omit<StackTemplate, 'stackName' | 'templateFile'>;
+    stacks.push({ ...template, stackName: artifact.properties.stackName ?? id, templateFile });
+  }
+  if (stacks.length === 0) throw new Error(`The cloud assembly at ${assemblyDir} contains no stack.`);
+  return stacks;
+}
+
+/** Stops with a message naming every resource type or property the local cloud does not support. */
+export function assertSupported(stack: StackTemplate): void {
+  const problems: string[] = [];
+  if (stack.Conditions && Object.keys(stack.Conditions).length > 0) problems.push('template Conditions are not supported');
+  for (const [logicalId, resource] of Object.entries(stack.Resources)) {
+    const support = SUPPORT[resource.Type];
+    if (!support) {
+      problems.push(`resource type ${resource.Type} (${logicalId}) is not supported`);
+      continue;
+    }
+    if (resource.Condition) problems.push(`${logicalId}: resource conditions are not supported`);
+    for (const property of Object.keys(resource.Properties ?? {})) {
+      if (!support.honoured.includes(property) && !support.noLocalMeaning.includes(property)) {
+        problems.push(`property ${property} of ${resource.Type} (${logicalId}) is not supported`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new UnsupportedTemplateError(
+      `The local cloud cannot run stack ${stack.stackName} faithfully:\n  - ${problems.join('\n  - ')}\n` +
+        'Add support in infra/local/ (with a test) or change the stack; nothing is skipped silently.',
+    );
+  }
+}
+
+/** A deterministic UUID-shaped id derived from a name, so local ids survive re-synthesis. */
+export function stableUuid(name: string): string {
+  const h = crypto.createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface LocalEndpoints {
+  api: string;
+  aws: string;
+  dynamodb: string;
+}
+
+/**
+ * The local physical identity of every resource: its `Ref` value and its `Fn::GetAtt` attributes.
+ * Names follow `<stack>-<logicalId>` unless the template names the resource explicitly.
+ */
+export class ResourceNames {
+  private readonly refs = new Map<string, string>();
+  private readonly attrs = new Map<string, Record<string, string>>();
+
+  constructor(
+    readonly stack: StackTemplate,
+    readonly endpoints: LocalEndpoints,
+  ) {
+    for (const [logicalId, resource] of Object.entries(stack.Resources)) this.name(logicalId, resource);
+  }
+
+  private name(logicalId: string, resource: TemplateResource): void {
+    const p = resource.Properties ?? {};
+    const given = (key: string): string | undefined => (typeof p[key] === 'string' ? (p[key] as string) : undefined);
+    const base = `${this.stack.stackName}-${logicalId}`;
+    const arn = (service: string, resourcePart: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resourcePart}`;
+    let ref = logicalId;
+    let attrs: Record<string, string> = {};
+    switch (resource.Type) {
+      case 'AWS::DynamoDB::Table': {
+        ref = given('TableName') ?? base;
+        attrs = { Arn: arn('dynamodb', `table/${ref}`), StreamArn: arn('dynamodb', `table/${ref}/stream/local`) };
+        break;
+      }
+      case 'AWS::SQS::Queue': {
+        const name = given('QueueName') ?? base;
+        ref = `${this.endpoints.aws}/${LOCAL_ACCOUNT}/${name}`;
+        attrs = { Arn: arn('sqs', name), QueueName: name, QueueUrl: ref };
+        break;
+      }
+      case 'AWS::Lambda::Function': {
+        ref = given('FunctionName') ?? base;
+        attrs = { Arn: arn('lambda', `function:${ref}`) };
+        break;
+      }
+      case 'AWS::KMS::Key': {
+        ref = stableUuid(`${this.stack.stackName}/${logicalId}`);
+        attrs = { Arn: arn('kms', `key/${ref}`), KeyId: ref };
+        break;
+      }
+      case 'AWS::KMS::Alias':
+        ref = given('AliasName') ?? `alias/${base}`;
+        break;
+      case 'AWS::Events::EventBus': {
+        ref = given('Name') ?? base;
+        attrs = { Arn: arn('events', `event-bus/${ref}`), Name: ref };
+        break;
+      }
+      case 'AWS::Events::Rule': {
+        ref = given('Name') ?? base;
+        attrs = { Arn: arn('events', `rule/${ref}`) };
+        break;
+      }
+      case 'AWS::Events::Archive': {
+        ref = given('ArchiveName') ?? base;
+        attrs = { Arn: arn('events', `archive/${ref}`) };
+        break;
+      }
+      case 'AWS::Cognito::UserPool': {
+        ref = `${LOCAL_REGION}_${logicalId.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`;
+        attrs = {
+          Arn: arn('cognito-idp', `userpool/${ref}`),
+          ProviderName: `cognito-idp.${LOCAL_REGION}.amazonaws.com/${ref}`,
+          ProviderURL: `https://cognito-idp.${LOCAL_REGION}.amazonaws.com/${ref}`,
+          UserPoolId: ref,
+        };
+        break;
+      }
+      case 'AWS::Cognito::UserPoolClient':
+        ref = stableUuid(`${this.stack.stackName}/${logicalId}`).replace(/-/g, '').slice(0, 26);
+        attrs = { ClientId: ref };
+        break;
+      case 'AWS::ApiGateway::RestApi':
+        ref = stableUuid(logicalId).slice(0, 10);
+        attrs = { RootResourceId: `${logicalId}:root` };
+        break;
+      case 'AWS::IAM::Role':
+        attrs = { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${base}`, RoleId: base };
+        ref = base;
+        break;
+      case 'AWS::Logs::LogGroup':
+        ref = given('LogGroupName') ?? base;
+        attrs = { Arn: arn('logs', `log-group:${ref}:*`) };
+        break;
+      default:
+        ref = logicalId;
+    }
+    this.refs.set(logicalId, ref);
+    this.attrs.set(logicalId, attrs);
+  }
+
+  ref(logicalId: string): string {
+    const value = this.refs.get(logicalId);
+    if (value === undefined) throw new UnsupportedTemplateError(`Ref to unknown resource ${logicalId}`);
+    return value;
+  }
+
+  getAtt(logicalId: string, attribute: string): string {
+    const value = this.attrs.get(logicalId)?.[attribute];
+    if (value === undefined) {
+      const type = this.stack.Resources[logicalId]?.Type ?? 'unknown type';
+      throw new UnsupportedTemplateError(`Fn::GetAtt ${logicalId}.${attribute} (${type}) is not supported by the local cloud`);
+    }
+    return value;
+  }
+
+  /** The logical id whose Ref or Arn equals `value`, if any (e.g. to find a queue from its ARN). */
+  logicalIdOf(value: string): string | undefined {
+    for (const [id, ref] of this.refs) if (ref === value) return id;
+    for (const [id, attrs] of this.attrs) if (Object.values(attrs).includes(value)) return id;
+    return undefined;
+  }
+
+  /** Resolves CloudFormation intrinsic functions in `value` to local names. */
+  resolve(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    if (value === null || typeof value !== 'object') return value;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    if (keys.length === 1) {
+      const [key] = keys as [string];
+      const arg = obj[key];
+      switch (key) {
+        case 'Ref':
+          return this.resolveRef(String(arg));
+        case 'Fn::GetAtt': {
+          const [id, attr] = Array.isArray(arg) ? (arg as string[]) : String(arg).split('.');
+          return this.getAtt(String(id), String(attr));
+        }
+        case 'Fn::Join': {
+          const [sep, parts] = arg as [string, unknown[]];
+          return (this.resolve(parts) as unknown[]).map(String).join(sep);
+        }
+        case 'Fn::Select': {
+          const [index, list] = arg as [number | string, unknown];
+          return (this.resolve(list) as unknown[])[Number(index)];
+        }
+        case 'Fn::Split': {
+          const [sep, source] = arg as [string, unknown];
+          return String(this.resolve(source)).split(sep);
+        }
+        case 'Fn::Sub':
+          return this.resolveSub(arg);
+        case 'Fn::If':
+        case 'Fn::ImportValue':
+        case 'Fn::FindInMap':
+        case 'Fn::GetAZs':
+        case 'Fn::Base64':
+        case 'Fn::Cidr':
+          throw new UnsupportedTemplateError(`intrinsic ${key} is not supported by the local cloud`);
+        default:
+          break;
+      }
+    }
+    return Object.fromEntries(keys.map((k) => [k, this.resolve(obj[k])]));
+  }
+
+  private resolveRef(name: string): string {
+    switch (name) {
+      case 'AWS::Region':
+        return LOCAL_REGION;
+      case 'AWS::AccountId':
+        return LOCAL_ACCOUNT;
+      case 'AWS::Partition':
+        return 'aws';
+      case 'AWS::URLSuffix':
+        return 'amazonaws.com';
+      case 'AWS::StackName':
+        return this.stack.stackName;
+      case 'AWS::StackId':
+        return `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stack/${this.stack.stackName}/local`;
+      case 'AWS::NoValue':
+        return '';
+      default: {
+        const parameter = this.stack.Parameters?.[name];
+        if (parameter) {
+          if (parameter.Default === undefined) throw new UnsupportedTemplateError(`parameter ${name} has no default`);
+          return String(parameter.Default);
+        }
+        return this.ref(name);
+      }
+    }
+  }
+
+  private resolveSub(arg: unknown): string {
+    const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
+    return text.replace(/\$\{([^}]+)\}/g, (_, expr: string) => {
+      if (expr.startsWith('!')) return '${' + expr.slice(1) + '}';
+      if (vars[expr] !== undefined) return String(this.resolve(vars[expr]));
+      const dot = expr.indexOf('.');
+      return dot > 0 ? this.getAtt(expr.slice(0, dot), expr.slice(dot + 1)) : this.resolveRef(expr);
+    });
+  }
+
+  /** Resources of one type, with their properties resolved. */
+  ofType(type: string): Array<{ logicalId: string; properties: Record<string, unknown> }> {
+    return Object.entries(this.stack.Resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([logicalId, r]) => ({ logicalId, properties: this.resolve(r.Properties ?? {}) as Record<string, unknown> }));
+  }
+
+  /** Resources of one type with properties UNRESOLVED (to follow references between resources). */
+  rawOfType(type: string): Array<{ logicalId: string; properties: Record<string, unknown> }> {
+    return Object.entries(this.stack.Resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} }));
+  }
+}
+
+/** Finds the logical ids of resources referenced (Ref or GetAtt) anywhere inside `value`. */
+export function referencedLogicalIds(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => referencedLogicalIds(v, into));
+  else if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    if (typeof obj.Ref === 'string' && !obj.Ref.startsWith('AWS::')) into.add(obj.Ref);
+    const getAtt = obj['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') into.add(getAtt[0]);
+    Object.values(obj).forEach((v) => referencedLogicalIds(v, into));
+  }
+  return into;
+}

@@ -119,7 +119,7 @@ function readQueues(names: ResourceNames): QueueDefinition[] {
   });
 }
 
-async function createTables(client: DynamoDBClient, names: ResourceNames): Promise<void> {
+export async function createTables(client: DynamoDBClient, names: ResourceNames): Promise<void> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   for (const { logicalId, properties: p } of names.ofType('AWS::DynamoDB::Table')) {
     const TableName = names.ref(logicalId);

@@ -1,0 +1,51 @@
+/**
+ * Dependency rules (ARCHITECTURE.md): pure domain modules — each capability's domain/ folder and the
+ * pure kernel (money, ids, clock) — never import the AWS SDK, middy or Powertools, so business
+ * rules are tested without mocks. Capabilities never import each other: they talk through events/.
+ * `npm run lint` fails on any violation.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'pure-domain-has-no-infrastructure',
+      comment: 'Domain code is pure: no AWS SDK, middy or Powertools imports.',
+      severity: 'error',
+      from: { path: ['^functions/[^/]+/domain/', '^shared/(money|ids|clock)\\.ts$'] },
+      to: { path: ['node_modules/@aws-sdk/', 'node_modules/@middy/', 'node_modules/@aws-lambda-powertools/', 'node_modules/aws-cdk-lib/', '^shared/(http|dynamodb|events|idempotency|observability|field-encryption)'] },
+    },
+    {
+      name: 'capabilities-talk-through-events',
+      comment: 'A capability does not import another capability; it publishes or consumes events/.',
+      severity: 'error',
+      from: { path: '^functions/([^/]+)/', pathNot: '^functions/platform/' },
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/'] },
+    },
+    {
+      name: 'platform-reads-only-route-contracts',
+      comment: 'The platform capability (health, OpenAPI) may read other capabilities\' route registrations, nothing else.',
+      severity: 'error',
+      from: { path: '^functions/platform/' },
+      to: { path: '^functions/(?!platform/)[^/]+/', pathNot: ['^functions/[^/]+/routes\\.ts$', '^functions/[^/]+/domain/'] },
+    },
+    {
+      name: 'functions-do-not-import-infra',
+      comment: 'Handlers run on Lambda: they never import the CDK app or the local cloud.',
+      severity: 'error',
+      from: { path: '^(functions|shared|events)/' },
+      to: { path: '^infra/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs'] },
+    exclude: { path: ['node_modules', 'cdk.out', '\\.data'] },
+  },
+};

@@ -1,0 +1,298 @@
+/**
+ * The catalog's storage: a port (what the use cases need) and its DynamoDB adapter on the
+ * CatalogTable (single-table design):
+ *
+ * | item       | pk                  | sk                   | gsi1pk (`byType`) | gsi1sk        |
+ * |------------|---------------------|----------------------|-------------------|---------------|
+ * | product    | `PRODUCT#<sku>`     | `PRODUCT`            | `PRODUCT`         | `<sku>`       |
+ * | stock      | `PRODUCT#<sku>`     | `STOCK#<warehouseId>`| —                 | —             |
+ * | warehouse  | `WAREHOUSE#<id>`    | `WAREHOUSE`          | `WAREHOUSE`       | `<id>`        |
+ * | seed mark  | `SEED#<name>`       | `SEED`               | —                 | —             |
+ *
+ * Products carry a `version` for optimistic concurrency: every write is conditional.
+ * The `byType` GSI must project the product attributes (projection ALL).
+ */
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
+import { requireSetting } from '../../shared/config.ts';
+import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
+
+/** A product with its stock levels. */
+export interface ProductWithStock {
+  readonly product: Product;
+  readonly stock: readonly StockLevel[];
+}
+
+/** A product as stored, with its concurrency version. */
+export interface ProductRecord {
+  readonly product: Product;
+  readonly version: number;
+}
+
+/** A warehouse (FUL-1). */
+export interface Warehouse {
+  readonly warehouseId: string;
+  readonly name: string;
+  readonly city: string;
+  readonly region: string;
+}
+
+/** A page of products. */
+export interface ProductPage {
+  readonly items: readonly ProductWithStock[];
+  readonly nextCursor?: string;
+}
+
+/** A conditional write lost against a concurrent change (or the item already existed). */
+export class CatalogWriteConflict extends Error {
+  override readonly name = 'CatalogWriteConflict';
+}
+
+/** What the catalog use cases need from storage. */
+export interface CatalogRepository {
+  /** The product and its stock, or `undefined`. */
+  getProduct(sku: string): Promise<ProductWithStock | undefined>;
+  /** The stored product with its version (for writes), or `undefined`. */
+  getProductRecord(sku: string): Promise<ProductRecord | undefined>;
+  /** Products ordered by SKU, optionally of one category. Throws a 400 problem for a bad cursor. */
+  listProducts(query: { limit: number; cursor?: string; category?: string }): Promise<ProductPage>;
+  /** Creates a product; {@link CatalogWriteConflict} when it exists. Returns the new version. */
+  createProduct(product: Product): Promise<number>;
+  /** Replaces a product if it is still at `expectedVersion`; {@link CatalogWriteConflict} otherwise. Returns the new version. */
+  updateProduct(product: Product, expectedVersion: number): Promise<number>;
+  /** Creates a stock level if there is none for (sku, warehouse); returns false when one existed. */
+  createStockLevel(sku: string, level: StockLevel, at: Date): Promise<boolean>;
+  /** Creates a warehouse if it does not exist; returns false when it existed. */
+  createWarehouse(warehouse: Warehouse): Promise<boolean>;
+  /** True when the seed marker `name` exists. */
+  hasSeedMarker(name: string): Promise<boolean>;
+  /** Writes the seed marker `name` (idempotent). */
+  putSeedMarker(name: string, at: Date): Promise<void>;
+}
+
+const productPk = (sku: string) => `PRODUCT#${sku}`;
+const PRODUCT_SK = 'PRODUCT';
+const PRODUCT_TYPE = 'PRODUCT';
+/** Name of the GSI listing items by type. */
+export const BY_TYPE_INDEX = 'byType';
+
+/** The LastEvaluatedKey of a `byType` query over products: exactly these attributes. */
+const ProductCursorSchema = z.strictObject({
+  pk: z.string().regex(/^PRODUCT#[A-Z0-9-]{3,40}$/),
+  sk: z.literal(PRODUCT_SK),
+  gsi1pk: z.literal(PRODUCT_TYPE),
+  gsi1sk: SkuSchema,
+});
+
+const StockItemSchema = z.object({
+  warehouseId: z.string(),
+  onHand: z.number().int(),
+  reserved: z.number().int(),
+});
+
+/** Stored item → product (validated: a malformed item is a server error, not silent garbage). */
+function productFromItem(item: Record<string, unknown>): ProductRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, version, ...rest } = item;
+  return { product: ProductSchema.parse(rest), version: typeof version === 'number' ? version : 0 };
+}
+
+function productItem(product: Product, version: number): Record<string, unknown> {
+  return { pk: productPk(product.sku), sk: PRODUCT_SK, gsi1pk: PRODUCT_TYPE, gsi1sk: product.sku, type: 'Product', ...product, version };
+}
+
+/** The DynamoDB adapter of {@link CatalogRepository}. */
+export class DynamoDbCatalogRepository implements CatalogRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+    /** Upper bound of DynamoDB round trips per filtered list page. */
+    private readonly maxRoundTrips = 5,
+  ) {}
+
+  async getProduct(sku: string): Promise<ProductWithStock | undefined> {
+    const items = await this.queryPartition(sku);
+    const productItemFound = items.find((item) => item.sk === PRODUCT_SK);
+    if (!productItemFound) return undefined;
+    return { product: productFromItem(productItemFound).product, stock: stockFromItems(items) };
+  }
+
+  async getProductRecord(sku: string): Promise<ProductRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: productPk(sku), sk: PRODUCT_SK }, ConsistentRead: true }));
+    return Item ? productFromItem(Item) : undefined;
+  }
+
+  async listProducts(query: { limit: number; cursor?: string; category?: string }): Promise<ProductPage> {
+    let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, ProductCursorSchema);
+    const found: Record<string, unknown>[] = [];
+    let lastEvaluated: Record<string, unknown> | undefined;
+    for (let round = 0; round < this.maxRoundTrips; round++) {
+      const response = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_TYPE_INDEX,
+          KeyConditionExpression: 'gsi1pk = :type',
+          ...(query.category
+            ? { FilterExpression: 'category = :category', ExpressionAttributeValues: { ':type': PRODUCT_TYPE, ':category': query.category } }
+            : { ExpressionAttributeValues: { ':type': PRODUCT_TYPE } }),
+          Limit: query.category ? Math.max(query.limit * 4, 50) : query.limit + 1,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      found.push(...(response.Items ?? []));
+      lastEvaluated = response.LastEvaluatedKey;
+      if (found.length > query.limit || !lastEvaluated) break;
+      startKey = lastEvaluated;
+    }
+    let nextKey: Record<string, unknown> | undefined;
+    let page = found;
+    if (found.length > query.limit) {
+      page = found.slice(0, query.limit);
+      const last = page[page.length - 1] as Record<string, unknown>;
+      nextKey = { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk };
+    } else if (lastEvaluated) {
+      nextKey = lastEvaluated;
+    }
+    const products = page.map((item) => productFromItem(item).product);
+    const stocks = await mapLimited(products, 10, (product) => this.stockOf(product.sku));
+    return {
+      items: products.map((product, i) => ({ product, stock: stocks[i] ?? [] })),
+      ...(nextKey ? { nextCursor: encodeCursor(nextKey) } : {}),
+    };
+  }
+
+  async createProduct(product: Product): Promise<number> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: productItem(product, 1), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return 1;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new CatalogWriteConflict(`product ${product.sku} already exists`);
+      throw error;
+    }
+  }
+
+  async updateProduct(product: Product, expectedVersion: number): Promise<number> {
+    const version = expectedVersion + 1;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: productItem(product, version),
+          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+      return version;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new CatalogWriteConflict(`product ${product.sku} changed concurrently`);
+      throw error;
+    }
+  }
+
+  async createStockLevel(sku: string, level: StockLevel, at: Date): Promise<boolean> {
+    return this.putIfAbsent({
+      pk: productPk(sku),
+      sk: `STOCK#${level.warehouseId}`,
+      type: 'Stock',
+      sku,
+      warehouseId: level.warehouseId,
+      onHand: level.onHand,
+      reserved: level.reserved,
+      updatedAt: at.toISOString(),
+    });
+  }
+
+  async createWarehouse(warehouse: Warehouse): Promise<boolean> {
+    return this.putIfAbsent({
+      pk: `WAREHOUSE#${warehouse.warehouseId}`,
+      sk: 'WAREHOUSE',
+      gsi1pk: 'WAREHOUSE',
+      gsi1sk: warehouse.warehouseId,
+      type: 'Warehouse',
+      ...warehouse,
+    });
+  }
+
+  async hasSeedMarker(name: string): Promise<boolean> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `SEED#${name}`, sk: 'SEED' }, ConsistentRead: true }));
+    return Item !== undefined;
+  }
+
+  async putSeedMarker(name: string, at: Date): Promise<void> {
+    await this.putIfAbsent({ pk: `SEED#${name}`, sk: 'SEED', type: 'SeedMarker', seededAt: at.toISOString() });
+  }
+
+  private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private async stockOf(sku: string): Promise<StockLevel[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stock)',
+          ExpressionAttributeValues: { ':pk': productPk(sku), ':stock': 'STOCK#' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(response.Items ?? []));
+      startKey = response.LastEvaluatedKey;
+    } while (startKey);
+    return stockFromItems(items);
+  }
+
+  private async queryPartition(sku: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': productPk(sku) },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(response.Items ?? []));
+      startKey = response.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+function stockFromItems(items: readonly Record<string, unknown>[]): StockLevel[] {
+  return items
+    .filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#'))
+    .map((item) => StockItemSchema.parse(item))
+    .map(({ warehouseId, onHand, reserved }) => ({ warehouseId, onHand, reserved }));
+}
+
+/** Maps with at most `limit` calls in flight. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** The catalog repository of this container, on `CATALOG_TABLE_NAME`. */
+export function catalogRepositoryFromEnv(): CatalogRepository {
+  return new DynamoDbCatalogRepository(requireSetting('catalogTableName'));
+}

@@ -1,0 +1,121 @@
+/**
+ * The product listing (catalog): pure types, schemas and rules. No I/O, no AWS.
+ */
+import { z } from 'zod';
+
+/** SKUs: 3–40 characters of A–Z, 0–9 and `-`. */
+export const SKU_PATTERN = /^[A-Z0-9-]{3,40}$/;
+
+/** A SKU. */
+export const SkuSchema = z.string().regex(SKU_PATTERN, 'Must be 3–40 characters of A–Z, 0–9 or -');
+
+/** A category slug, e.g. `fresh-food`, `electronics`. */
+export const CategorySchema = z
+  .string()
+  .min(2)
+  .max(40)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Must be a lower-case slug like fresh-food');
+
+/** How valuable an item is, for carrier choice and insurance (FUL-2). */
+export const ValueClassSchema = z.enum(['low', 'standard', 'high']);
+
+/** Attributes the fulfillment rules read (FUL-2: fresh food and electronics → premium carrier). */
+export const ProductAttributesSchema = z.strictObject({
+  fresh: z.boolean().optional(),
+  electronics: z.boolean().optional(),
+  weightGrams: z.number().int().positive().max(1_000_000),
+  valueClass: ValueClassSchema,
+});
+
+/** A price: integer minor units (fen) and an ISO 4217 currency (ORD-2). */
+export const PriceSchema = z.strictObject({
+  amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code like CNY'),
+});
+
+/** True when `value` has no control characters (C0, DEL, C1). */
+function hasNoControlCharacters(value: string): boolean {
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
+  }
+  return true;
+}
+
+/** Free text without control characters. */
+const text = (max: number) => z.string().trim().min(1).max(max).refine(hasNoControlCharacters, 'Must not contain control characters');
+
+/** What staff send to create or update a product (`PUT /admin/products/{sku}`). */
+export const ProductInputSchema = z.strictObject({
+  name: text(200),
+  category: CategorySchema,
+  price: PriceSchema,
+  attributes: ProductAttributesSchema,
+});
+
+/** A stored product listing. */
+export const ProductSchema = z.strictObject({
+  sku: SkuSchema,
+  ...ProductInputSchema.shape,
+  updatedAt: z.iso.datetime(),
+  /** The staff user id that made the last change. */
+  updatedBy: z.string().min(1).max(128),
+});
+
+/** The public view of a product (`GET /products`): no staff ids, plus available stock. */
+export const ProductViewSchema = ProductSchema.omit({ updatedBy: true }).extend({
+  availableStock: z.number().int().nonnegative().describe('Sum over warehouses of on-hand minus reserved'),
+});
+
+/** Product attributes. */
+export type ProductAttributes = z.infer<typeof ProductAttributesSchema>;
+/** A price. */
+export type Price = z.infer<typeof PriceSchema>;
+/** Input of a create/update. */
+export type ProductInput = z.infer<typeof ProductInputSchema>;
+/** A stored product. */
+export type Product = z.infer<typeof ProductSchema>;
+/** The public view of a product. */
+export type ProductView = z.infer<typeof ProductViewSchema>;
+
+/** Stock of one SKU in one warehouse. */
+export interface StockLevel {
+  readonly warehouseId: string;
+  readonly onHand: number;
+  readonly reserved: number;
+}
+
+/** Units that can still be sold: Σ max(0, onHand − reserved) over warehouses. */
+export function availableStock(levels: readonly StockLevel[]): number {
+  return levels.reduce((sum, level) => sum + Math.max(0, level.onHand - level.reserved), 0);
+}
+
+/** The public view of a product with its stock. */
+export function toProductView(product: Product, stock: readonly StockLevel[]): ProductView {
+  const { updatedBy: _updatedBy, ...rest } = product;
+  return { ...rest, availableStock: availableStock(stock) };
+}
+
+/** True when two inputs describe the same listing (so a PUT would change nothing). */
+export function sameListing(a: ProductInput, b: ProductInput): boolean {
+  return (
+    a.name === b.name &&
+    a.category === b.category &&
+    a.price.amount === b.price.amount &&
+    a.price.currency === b.price.currency &&
+    Boolean(a.attributes.fresh) === Boolean(b.attributes.fresh) &&
+    Boolean(a.attributes.electronics) === Boolean(b.attributes.electronics) &&
+    a.attributes.weightGrams === b.attributes.weightGrams &&
+    a.attributes.valueClass === b.attributes.valueClass
+  );
+}
+
+/** The listing part of a product. */
+export function listingOf(product: Product): ProductInput {
+  return { name: product.name, category: product.category, price: product.price, attributes: product.attributes };
+}
+
+/** A product as it will be stored after `changedBy` set `input` at `at`. */
+export function applyProductInput(sku: string, input: ProductInput, changedBy: string, at: Date): Product {
+  return { sku, ...input, updatedAt: at.toISOString(), updatedBy: changedBy };
+}

@@ -1,0 +1,10 @@
+/**
+ * Every route of the API, from each capability's `routes.ts`. Add a capability's routes here and
+ * they appear in `GET /openapi.json`.
+ */
+import type { RouteContract } from '../../shared/http/route.ts';
+import { catalogRoutes } from '../catalog/routes.ts';
+import { platformRoutes } from './routes.ts';
+
+/** All route contracts. */
+export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes] as readonly RouteContract[];

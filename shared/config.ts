@@ -1,0 +1,180 @@
+/**
+ * The one configuration module (ARCHITECTURE.md: "Configuration lives in one validated config
+ * module"). Infrastructure names come from the environment the CDK stack sets; business settings
+ * have the defaults REQUIREMENTS.md gives and can be overridden by environment variables.
+ *
+ * The environment is parsed once per container and cached. Infrastructure names are optional at
+ * parse time (not every function needs every table); a function asks for the ones it needs with
+ * {@link requireSetting}, which fails with a {@link ConfigError} naming the missing variable.
+ */
+import { z } from 'zod';
+
+/** A configuration problem: a missing or invalid environment variable. Never contains values. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Infrastructure settings and the environment variable each comes from. */
+export const INFRA_ENV = {
+  catalogTableName: 'CATALOG_TABLE_NAME',
+  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
+  complianceTableName: 'COMPLIANCE_TABLE_NAME',
+  eventBusName: 'EVENT_BUS_NAME',
+  fieldEncryptionKeyId: 'FIELD_ENCRYPTION_KEY_ID',
+} as const;
+
+/** The name of an infrastructure setting, e.g. `catalogTableName`. */
+export type InfraSetting = keyof typeof INFRA_ENV;
+
+/**
+ * Banned advertising terms (CMP-1; China's Advertising Law art. 9: absolute and superlative claims).
+ * Overridable with `BANNED_ADVERTISING_TERMS` (a JSON array, or a comma-separated list).
+ */
+export const DEFAULT_BANNED_ADVERTISING_TERMS: readonly string[] = [
+  '最有效',
+  '国家级',
+  '最高级',
+  '最佳',
+  '第一',
+  '顶级',
+  '极品',
+  '首选',
+  '最先进',
+  '最便宜',
+  '全网最低',
+  '独一无二',
+  '绝无仅有',
+  '万能',
+  '100%有效',
+];
+
+const optionalName = z.string().trim().min(1).max(256).optional();
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+function termList(value: string): string[] {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('[')) {
+    const parsed: unknown = JSON.parse(trimmed);
+    return z.array(z.string()).parse(parsed);
+  }
+  return trimmed.split(',');
+}
+
+const EnvSchema = z
+  .object({
+    STAGE: z.string().trim().regex(/^[a-z0-9-]{1,32}$/).default('dev'),
+    CATALOG_TABLE_NAME: optionalName,
+    IDEMPOTENCY_TABLE_NAME: optionalName,
+    COMPLIANCE_TABLE_NAME: optionalName,
+    EVENT_BUS_NAME: optionalName,
+    FIELD_ENCRYPTION_KEY_ID: optionalName,
+    DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
+    PAYMENT_WINDOW_MINUTES: int(1, 24 * 60).default(30),
+    REFUND_APPROVAL_THRESHOLD_MINOR: int(0, Number.MAX_SAFE_INTEGER).default(100_000),
+    RISK_REVIEW_THRESHOLD: int(0, 100).default(40),
+    RISK_REJECT_THRESHOLD: int(0, 100).default(75),
+    PAGINATION_DEFAULT_LIMIT: int(1, 1000).default(20),
+    PAGINATION_MAX_LIMIT: int(1, 1000).default(100),
+    IDEMPOTENCY_KEY_TTL_HOURS: int(24, 24 * 30).default(24),
+    BANNED_ADVERTISING_TERMS: z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return termList(value)
+            .map((t) => t.trim())
+            .filter((t) => t.length > 0);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON array of strings or a comma-separated list' });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    CORS_ALLOW_ORIGIN: z.string().trim().min(1).default('*'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.RISK_REVIEW_THRESHOLD >= env.RISK_REJECT_THRESHOLD) {
+      ctx.addIssue({ code: 'custom', path: ['RISK_REVIEW_THRESHOLD'], message: 'must be lower than RISK_REJECT_THRESHOLD' });
+    }
+    if (env.PAGINATION_DEFAULT_LIMIT > env.PAGINATION_MAX_LIMIT) {
+      ctx.addIssue({ code: 'custom', path: ['PAGINATION_DEFAULT_LIMIT'], message: 'must not exceed PAGINATION_MAX_LIMIT' });
+    }
+  });
+
+/** The validated configuration of this container. */
+export interface AppConfig {
+  readonly stage: string;
+  /** Infrastructure names; read them with {@link requireSetting}. */
+  readonly infra: { readonly [K in InfraSetting]: string | undefined };
+  /** ORD-2: the store currency (ISO 4217). */
+  readonly currency: string;
+  /** ORD-4: how long an order may stay unpaid before its reservation is released. */
+  readonly paymentWindowMinutes: number;
+  /** RISK-7: refunds at or above this amount (minor units) wait for a second approver. */
+  readonly refundApprovalThresholdMinor: number;
+  /** RISK-1: score ≥ review → manual review; score ≥ reject → reject. */
+  readonly risk: { readonly reviewThreshold: number; readonly rejectThreshold: number };
+  /** API.md: `?limit=` default and maximum. */
+  readonly pagination: { readonly defaultLimit: number; readonly maxLimit: number };
+  /** ORD-7 / API.md: idempotency keys are kept at least this long. */
+  readonly idempotency: { readonly keyTtlHours: number };
+  /** CMP-1: terms a product listing must not contain. */
+  readonly compliance: { readonly bannedAdvertisingTerms: readonly string[] };
+  /** `Access-Control-Allow-Origin` for API responses. */
+  readonly http: { readonly corsAllowOrigin: string };
+}
+
+let cached: AppConfig | undefined;
+
+/** Parses an environment (default: `process.env`) into an {@link AppConfig}, or throws {@link ConfigError}. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings count as "not set", as CloudFormation and shells often produce them.
+  const input = Object.fromEntries(Object.keys(EnvSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
+  const result = EnvSchema.safeParse(input);
+  if (!result.success) {
+    // Name the variables and the rule, never the values (they may be secrets).
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = result.data;
+  return {
+    stage: e.STAGE,
+    infra: {
+      catalogTableName: e.CATALOG_TABLE_NAME,
+      idempotencyTableName: e.IDEMPOTENCY_TABLE_NAME,
+      complianceTableName: e.COMPLIANCE_TABLE_NAME,
+      eventBusName: e.EVENT_BUS_NAME,
+      fieldEncryptionKeyId: e.FIELD_ENCRYPTION_KEY_ID,
+    },
+    currency: e.DEFAULT_CURRENCY,
+    paymentWindowMinutes: e.PAYMENT_WINDOW_MINUTES,
+    refundApprovalThresholdMinor: e.REFUND_APPROVAL_THRESHOLD_MINOR,
+    risk: { reviewThreshold: e.RISK_REVIEW_THRESHOLD, rejectThreshold: e.RISK_REJECT_THRESHOLD },
+    pagination: { defaultLimit: e.PAGINATION_DEFAULT_LIMIT, maxLimit: e.PAGINATION_MAX_LIMIT },
+    idempotency: { keyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS },
+    compliance: { bannedAdvertisingTerms: Object.freeze([...(e.BANNED_ADVERTISING_TERMS ?? DEFAULT_BANNED_ADVERTISING_TERMS)]) },
+    http: { corsAllowOrigin: e.CORS_ALLOW_ORIGIN },
+  };
+}
+
+/** The configuration of this container: parsed from `process.env` on first use, then cached. */
+export function getConfig(): AppConfig {
+  cached ??= parseConfig();
+  return cached;
+}
+
+/**
+ * An infrastructure name this function needs, e.g. `requireSetting('catalogTableName')`.
+ * Throws a {@link ConfigError} naming the environment variable when it was not set.
+ */
+export function requireSetting(name: InfraSetting): string {
+  const value = getConfig().infra[name];
+  if (value === undefined) {
+    throw new ConfigError(`${INFRA_ENV[name]} is not set: this function needs it (${name}).`);
+  }
+  return value;
+}
+
+/** Forgets the cached configuration so the next {@link getConfig} re-reads `process.env`. Tests only. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * DynamoDB access shared by every adapter: one client per container (created on first use, so the
+ * standard `AWS_REGION` / `AWS_ENDPOINT_URL_DYNAMODB` environment decides where it points — AWS or
+ * DynamoDB Local — with no `if (local)` anywhere), and the opaque pagination cursor.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { badRequest } from './errors.ts';
+import { tracer } from './observability.ts';
+
+let baseClient: DynamoDBClient | undefined;
+let docClient: DynamoDBDocumentClient | undefined;
+
+/** The container's low-level DynamoDB client (for libraries that want one, e.g. idempotency). */
+export function dynamoDbClient(): DynamoDBClient {
+  baseClient ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
+  return baseClient;
+}
+
+/** The container's DynamoDB document client (`removeUndefinedValues` on). */
+export function documentClient(): DynamoDBDocumentClient {
+  docClient ??= DynamoDBDocumentClient.from(dynamoDbClient(), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    unmarshallOptions: { wrapNumbers: false },
+  });
+  return docClient;
+}
+
+/** Drops the cached clients so the next call re-reads the environment. Tests only. */
+export function resetDynamoDbClientsForTests(): void {
+  baseClient?.destroy();
+  baseClient = undefined;
+  docClient = undefined;
+}
+
+/** Encodes a `LastEvaluatedKey` (or any key) as an opaque base64url cursor. */
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+/**
+ * Decodes a cursor made by {@link encodeCursor} and checks it against `schema` (the exact key shape
+ * the query expects — a forged or foreign key would otherwise reach DynamoDB). `undefined` in,
+ * `undefined` out; anything malformed is a 400 problem.
+ */
+export function decodeCursor<S extends z.ZodType<Record<string, unknown>>>(cursor: string | undefined, schema: S): z.output<S> | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const invalid = () => badRequest('The cursor is not valid; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
+  if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const result = schema.safeParse(decoded);
+  if (!result.success) throw invalid();
+  return result.data;
+}
+
+/** True when `error` is DynamoDB's ConditionalCheckFailedException (a failed conditional write). */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** True when a transaction was cancelled because one of its conditions failed. */
+export function isTransactionConditionFailed(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
+}

@@ -1,0 +1,131 @@
+/**
+ * `httpHandler`: the one way to write an API Gateway (REST, proxy integration) Lambda handler.
+ *
+ * The middy stack, in `use` order (middy runs `before` in this order, `after`/`onError` in reverse):
+ *  1. Powertools Tracer, Metrics (cold start) and Logger (Lambda context; keys reset per request)
+ *  2. request observability — correlation id; one summary log line and metrics per request
+ *  3. `@middy/http-header-normalizer` — lower-case header names
+ *  4. authorization — 401/403 before anything else is looked at (SEC-1)
+ *  5. `@middy/http-json-body-parser` — only for routes with a body; malformed JSON → 400 problem
+ *  6. zod validation of body, path and query → 400 problem with `errors[]` (SEC-5)
+ *  7. `Idempotency-Key` header check on idempotent routes → 400 problem (ORD-7)
+ *  8. `@middy/http-security-headers`
+ *  9. `@middy/http-cors`
+ * 10. problem+json error handler — last, so its `onError` runs first and the middlewares above
+ *     decorate the problem response too.
+ * The handler function then runs (through the idempotency wrapper on idempotent routes) and its
+ * result is serialised to JSON.
+ */
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { AuthRequirement } from '../auth.ts';
+import { getConfig } from '../config.ts';
+import { createIdempotentExecutor } from '../idempotency.ts';
+import { logger, metrics, tracer } from '../observability.ts';
+import {
+  authorization,
+  CORRELATION_ID_HEADER,
+  idempotencyKeyHeader,
+  jsonBody,
+  problemErrorHandler,
+  requestObservability,
+  requestState,
+  zodValidation,
+} from './middlewares.ts';
+import type { HttpHandlerOptions, Parsed, PrincipalFor } from './route.ts';
+
+/** What a route's handler function receives: validated, typed input. */
+export interface HttpRequest<B, P, Q, A> {
+  readonly body: Parsed<B>;
+  readonly path: Parsed<P>;
+  readonly query: Parsed<Q>;
+  readonly principal: PrincipalFor<A>;
+  readonly correlationId: string;
+  /** The `Idempotency-Key` on idempotent routes. */
+  readonly idempotencyKey?: string;
+  /** The raw event (headers normalised, body parsed). Prefer the typed fields above. */
+  readonly event: APIGatewayProxyEvent;
+  readonly context: Context;
+}
+
+/** What a route's handler function returns; `body` is serialised as JSON. */
+export interface HttpResult {
+  readonly statusCode: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A Lambda handler for API Gateway proxy events. */
+export type HttpLambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Serialises a handler result to an API Gateway proxy result. */
+export function toProxyResult(result: HttpResult): APIGatewayProxyResult {
+  const hasBody = result.body !== undefined && result.statusCode !== 204;
+  return {
+    statusCode: result.statusCode,
+    headers: { ...(hasBody ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...(result.headers ?? {}) },
+    body: hasBody ? JSON.stringify(result.body) : '',
+  };
+}
+
+/**
+ * Wraps a route's handler function in the HTTP stack and returns the Lambda handler.
+ *
+ * @example
+ * export const handler = httpHandler(getProductRoute, async ({ path }) => ({ statusCode: 200, body: await getProduct(repo, path.sku) }));
+ */
+export function httpHandler<
+  B extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  A extends AuthRequirement = { roles: [] },
+>(options: HttpHandlerOptions<B, P, Q, A>, handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>): HttpLambdaHandler {
+  const auth: AuthRequirement = options.auth ?? { roles: [] };
+  const executor = options.idempotent ? createIdempotentExecutor(options.operation) : undefined;
+
+  const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const state = requestState(event);
+    const input = {
+      body: state.body,
+      path: state.path,
+      query: state.query,
+      principal: state.principal,
+      correlationId: state.correlationId,
+      idempotencyKey: state.idempotencyKey,
+      event,
+      context,
+    } as HttpRequest<B, P, Q, A>;
+    const run = async () => toProxyResult(await handlerFn(input));
+    if (!executor || state.idempotencyKey === undefined) return run();
+    return executor.run({ userId: state.principal?.userId ?? 'anonymous', key: state.idempotencyKey, body: event.body }, context, run);
+  };
+
+  const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(base)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestObservability(options.operation))
+    .use(httpHeaderNormalizer())
+    .use(authorization(auth));
+  if (options.body) stack.use(jsonBody());
+  stack.use(zodValidation({ body: options.body, path: options.path, query: options.query }));
+  if (options.idempotent) stack.use(idempotencyKeyHeader());
+  stack
+    .use(httpSecurityHeaders())
+    .use(
+      httpCors({
+        origin: getConfig().http.corsAllowOrigin,
+        headers: 'authorization,content-type,idempotency-key,x-correlation-id',
+        exposeHeaders: `${CORRELATION_ID_HEADER},idempotent-replayed,retry-after`,
+      }),
+    )
+    .use(problemErrorHandler(options.operation));
+  return stack as unknown as HttpLambdaHandler;
+}

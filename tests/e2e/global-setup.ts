@@ -1,0 +1,31 @@
+/**
+ * End-to-end tests share ONE local cloud per run: the real app synthesized and run exactly as
+ * `npm start` runs it, but with in-memory state and free ports. Tests talk to it over HTTP as a
+ * client would, and isolate themselves by unique ids.
+ */
+import path from 'node:path';
+import os from 'node:os';
+import fs from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { synthesize } from '../../infra/local/synth.ts';
+import { startLocalCloud, readPools } from '../../infra/local/cloud.ts';
+import { seedDemoData } from '../../infra/local/seed.ts';
+
+export default async function setup(project: TestProject) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-e2e-'));
+  const { assemblyDir } = synthesize({ outdir });
+  const cloud = await startLocalCloud({ assemblyDir, asyncRetryDelaysMs: [500, 500] });
+  await seedDemoData(cloud);
+  const { pools } = readPools(cloud.names);
+  project.provide('e2e', {
+    apiUrl: cloud.endpoints.api,
+    sdkEnv: cloud.sdkEnv,
+    issuerSecret: Buffer.from((cloud.issuer as unknown as { secret: Uint8Array }).secret).toString('base64'),
+    pools: [...pools.values()].map((p) => ({ poolId: p.poolId, clientId: p.clientId, groups: [...p.groups] })),
+    tables: { catalog: cloud.tableName('CatalogTable'), compliance: cloud.tableName('ComplianceTable') },
+  });
+  return async () => {
+    await cloud.stop();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Integration tests share ONE in-memory DynamoDB Local per run, with every table of the
+ * synthesized app template created under the names the local cloud gives them. Tests isolate
+ * themselves by unique ids (ULIDs), never by restarting it.
+ */
+import path from 'node:path';
+import os from 'node:os';
+import fs from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { synthesize } from '../../infra/local/synth.ts';
+import { readAssembly, ResourceNames } from '../../infra/local/template.ts';
+import { createTables } from '../../infra/local/cloud.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/aws-protocol.ts';
+
+export default async function setup(project: TestProject) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-int-'));
+  const { assemblyDir } = synthesize({ outdir });
+  const [stack] = readAssembly(assemblyDir);
+  if (!stack) throw new Error('no stack synthesized');
+  const dynamo = await startDynamoDbLocal();
+  const names = new ResourceNames(stack, { api: '', aws: '', dynamodb: dynamo.endpoint });
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  await createTables(client, names);
+  client.destroy();
+  project.provide('dynamodb', {
+    endpoint: dynamo.endpoint,
+    tables: {
+      catalog: names.ref('CatalogTable'),
+      idempotency: names.ref('IdempotencyTable'),
+      compliance: names.ref('ComplianceTable'),
+    },
+  });
+  project.provide('assemblyDir', assemblyDir);
+  return async () => {
+    await dynamo.stop();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  };
+}

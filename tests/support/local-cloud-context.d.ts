@@ -1,0 +1,15 @@
+// What the global setups hand to the tests through vitest's provide/inject.
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    assemblyDir: string;
+    e2e: {
+      apiUrl: string;
+      sdkEnv: Record<string, string>;
+      issuerSecret: string;
+      pools: Array<{ poolId: string; clientId: string; groups: string[] }>;
+      tables: { catalog: string; compliance: string };
+    };
+  }
+}

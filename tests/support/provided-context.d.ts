@@ -1,0 +1,12 @@
+// What the integration global setup provides to tests through vitest's provide/inject.
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** One in-memory DynamoDB Local per run, with every table of the app created. */
+    dynamodb: {
+      endpoint: string;
+      tables: { catalog: string; idempotency: string; compliance: string };
+    };
+  }
+}

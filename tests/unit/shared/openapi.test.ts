@@ -1,0 +1,58 @@
+import { describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { buildOpenApiDocument } from '../../../shared/openapi.ts';
+import { apiRoutes } from '../../../functions/platform/api-routes.ts';
+import { handler as getOpenApi } from '../../../functions/platform/handlers/get-openapi.ts';
+import { apiEvent, jsonBody, lambdaContext } from '../../support/http-events.ts';
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId: string; security: unknown[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }>; requestBody?: unknown; parameters?: Array<{ name: string; in: string }> }>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+};
+
+describe('OpenAPI document (API.md)', () => {
+  const doc = buildOpenApiDocument(apiRoutes) as unknown as Doc;
+
+  it('is OpenAPI 3.1 and covers every registered route', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    for (const route of apiRoutes) {
+      expect(doc.paths[route.pathTemplate]?.[route.method]?.operationId).toBe(route.operation);
+    }
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/openapi.json', '/products', '/products/{sku}', '/admin/products/{sku}']));
+  });
+
+  it('documents PUT /admin/products/{sku}: bearer auth, path parameter, body, 200/201 and problem+json errors', () => {
+    const put = doc.paths['/admin/products/{sku}']!.put!;
+    expect(put.security).toEqual([{ bearerAuth: [] }]);
+    expect(put.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'sku', in: 'path' })]));
+    expect(put.requestBody).toBeTruthy();
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '403', '409', '500']));
+    expect(put.responses['403']!.content!['application/problem+json']!.schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    expect(doc.components.schemas.Problem).toBeTruthy();
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('public routes have no security requirement; list has limit/cursor/category query parameters', () => {
+    expect(doc.paths['/health']!.get!.security).toEqual([]);
+    const list = doc.paths['/products']!.get!;
+    expect(list.security).toEqual([]);
+    expect(list.parameters?.map((p) => p.name).sort()).toEqual(['category', 'cursor', 'limit']);
+    expect(doc.paths['/products/{sku}']!.get!.responses['404']).toBeTruthy();
+  });
+
+  it('can be built repeatedly (one registry per build)', () => {
+    expect(buildOpenApiDocument(apiRoutes)).toEqual(buildOpenApiDocument(apiRoutes));
+  });
+
+  it('GET /openapi.json serves it publicly', async () => {
+    const result = await getOpenApi(apiEvent({ path: '/openapi.json' }), lambdaContext());
+    expect(result.statusCode).toBe(200);
+    expect(jsonBody<Doc>(result).paths['/admin/products/{sku}']).toBeTruthy();
+  });
+});

@@ -231,8 +231,9 @@ function matchRoute(routes: Route[], pathname: string): { route: Route; params: 
 
 /** Starts the local API Gateway on `options.port` (0 = any free port). */
 export async function startApiGateway(options: ApiGatewayOptions): Promise<LocalApi | undefined> {
-  const api = buildApi(options.names);
-  if (!api) return undefined;
+  const built = buildApi(options.names);
+  if (!built) return undefined;
+  const api = built;
 
   const sendGatewayResponse = (res: http.ServerResponse, type: string, requestId: string, extraHeaders: Record<string, string> = {}) => {
     const defaults = DEFAULT_GATEWAY_RESPONSES[type] ?? { status: 500, message: 'Internal server error', family: '5XX' as const };

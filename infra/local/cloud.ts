@@ -264,7 +264,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         sendToQueue: async (queueArn, body, attributes) => {
           await sqs.send(queueArn, body, attributes ? { messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])) } : {});
         },
-        invokeAsync: (functionArn, payload) => asyncInvoker.enqueue(functionArn, payload),
+        invokeAsync: async (functionArn, payload) => {
+          await asyncInvoker.enqueue(functionArn, payload);
+        },
       },
     });
     stoppers.push(() => events.close());

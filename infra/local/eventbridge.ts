@@ -68,7 +68,8 @@ export class EventsService implements AwsJsonService {
   readonly targetPrefix = 'AWSEvents';
   readonly jsonVersion = '1.1' as const;
   readonly errorNamespace = '';
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Map<EventRule, NodeJS.Timeout>();
+  private closed = false;
   private readonly counts = { putEvents: 0, entries: 0, deliveries: 0, failedDeliveries: 0 };
   private readonly archiveFile?: string;
 
@@ -138,7 +139,11 @@ export class EventsService implements AwsJsonService {
       throw new AwsServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
     }
     this.counts.putEvents++;
-    const results = await Promise.all(entries.map((e: Record<string, unknown>) => this.putEntry(e)));
+    const results = await Promise.all(
+      entries.map((e: unknown) =>
+        e && typeof e === 'object' && !Array.isArray(e) ? this.putEntry(e as Record<string, unknown>) : { ErrorCode: 'InvalidArgument', ErrorMessage: 'Entry is not a JSON object.' },
+      ),
+    );
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
@@ -170,7 +175,8 @@ export class EventsService implements AwsJsonService {
     this.counts.entries++;
     this.archive(bus, event);
     const rules = this.options.rules.filter((r) => r.enabled && r.busName === bus && r.pattern && matchesEventPattern(r.pattern, event));
-    await Promise.all(rules.flatMap((rule) => rule.targets.map((target) => this.deliver(rule, target, event))));
+    const receivedAt = this.now.getTime();
+    await Promise.all(rules.flatMap((rule) => rule.targets.map((target) => this.deliver(rule, target, event, receivedAt))));
     return { EventId: event.id };
   }
 
@@ -200,7 +206,7 @@ export class EventsService implements AwsJsonService {
       throw new AwsServiceError('InvalidEventPatternException', 'Event is not valid JSON.');
     }
     const e = event as Record<string, unknown>;
-    for (const field of ['id', 'account', 'source', 'time', 'region', 'detail-type']) {
+    for (const field of ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type']) {
       if (e[field] === undefined) throw new AwsServiceError('InvalidEventPatternException', `Event is missing required field ${field}.`);
     }
     return { Result: matchesEventPattern(pattern as Record<string, unknown>, e) };
@@ -217,7 +223,13 @@ export class EventsService implements AwsJsonService {
     return event;
   }
 
-  private async deliver(rule: EventRule, target: EventTarget, event: EventEnvelope, attempt = 0): Promise<void> {
+  /**
+   * Delivers to one target; on failure retries in the background (exponential back-off from
+   * `retryBaseDelayMs`) while the target's RetryPolicy allows, then sends the event to its
+   * DeadLetterConfig queue. The event's age counts from `receivedAt` (when EventBridge accepted it),
+   * not from the caller-supplied `time` field.
+   */
+  private async deliver(rule: EventRule, target: EventTarget, event: EventEnvelope, receivedAt: number, attempt = 0): Promise<void> {
     const payload = this.payloadFor(target, event);
     try {
       this.counts.deliveries++;
@@ -225,10 +237,11 @@ export class EventsService implements AwsJsonService {
       else await this.options.delivery.invokeAsync(target.arn, payload);
     } catch (error) {
       this.counts.failedDeliveries++;
-      const age = (this.now.getTime() - new Date(event.time).getTime()) / 1000;
-      if (attempt < target.retry.maximumRetryAttempts && age < target.retry.maximumEventAgeSeconds) {
+      const age = (this.now.getTime() - receivedAt) / 1000;
+      const attemptsLeft = attempt < target.retry.maximumRetryAttempts;
+      if (attemptsLeft && age < target.retry.maximumEventAgeSeconds) {
         const delay = Math.min(60_000, (this.options.retryBaseDelayMs ?? 1000) * 2 ** attempt);
-        const timer = setTimeout(() => void this.deliver(rule, target, event, attempt + 1), delay);
+        const timer = setTimeout(() => void this.deliver(rule, target, event, receivedAt, attempt + 1), delay);
         timer.unref();
         return;
       }
@@ -239,6 +252,8 @@ export class EventsService implements AwsJsonService {
             TARGET_ARN: target.arn,
             ERROR_CODE: (error as Error).name,
             ERROR_MESSAGE: (error as Error).message.slice(0, 256),
+            EXHAUSTED_RETRY_CONDITION: attemptsLeft ? 'MaximumEventAgeInSeconds' : 'MaximumRetryAttempts',
+            RETRY_ATTEMPTS: String(attempt),
           })
           .catch((dlqError: unknown) => console.error(`[local-cloud] event ${event.id} lost: DLQ ${target.deadLetterArn} failed`, dlqError));
       } else {
@@ -247,24 +262,30 @@ export class EventsService implements AwsJsonService {
     }
   }
 
-  /** Starts the timers of scheduled rules. `onError` hears about failed deliveries. */
+  /**
+   * Starts the timers of scheduled rules. Rate schedules count from now (see
+   * parseScheduleExpression); each fire time is computed strictly after the previous one, so a
+   * timer that wakes a little early never fires the same time twice. Failed deliveries are retried
+   * and dead-lettered like any other.
+   */
   startSchedules(): void {
     for (const rule of this.options.rules) {
       if (!rule.scheduleExpression || !rule.enabled) continue;
-      const schedule = parseScheduleExpression(rule.scheduleExpression);
-      const arm = () => {
-        const next = schedule.next(this.now);
+      const schedule = parseScheduleExpression(rule.scheduleExpression, { start: this.now });
+      const arm = (after: Date) => {
+        if (this.closed) return;
+        const next = schedule.next(after);
         if (!next) return;
         const delay = Math.max(0, next.getTime() - this.now.getTime());
         // setTimeout caps at ~24.8 days; re-arm in steps for schedules further away
         const timer = setTimeout(() => {
-          if (next.getTime() > this.now.getTime() + 1000) return arm();
-          void this.fireSchedule(rule, next).finally(arm);
+          if (next.getTime() > this.now.getTime() + 1000) return arm(after);
+          void this.fireSchedule(rule, next).finally(() => arm(next));
         }, Math.min(delay, 2 ** 31 - 1));
         timer.unref();
-        this.timers.push(timer);
+        this.timers.set(rule, timer);
       };
-      arm();
+      arm(this.now);
     }
   }
 
@@ -281,7 +302,8 @@ export class EventsService implements AwsJsonService {
       resources: [rule.arn],
       detail: {},
     };
-    await Promise.all(rule.targets.map((t) => this.deliver(rule, t, event)));
+    const receivedAt = this.now.getTime();
+    await Promise.all(rule.targets.map((t) => this.deliver(rule, t, event, receivedAt)));
   }
 
   get rules(): readonly EventRule[] {
@@ -289,7 +311,9 @@ export class EventsService implements AwsJsonService {
   }
 
   close(): void {
-    this.timers.forEach(clearTimeout);
+    this.closed = true;
+    this.timers.forEach((timer) => clearTimeout(timer));
+    this.timers.clear();
   }
 }
 

@@ -1,0 +1,39 @@
+/**
+ * Catalog (ORD-1): products, warehouses and stock. Public browsing, staff product changes.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { getProductRoute, listProductsRoute, putProductRoute } from '../../functions/catalog/routes.ts';
+import { CommerceTable } from '../constructs/commerce-table.ts';
+import { stableLogicalId } from '../constructs/messaging.ts';
+import type { Platform } from '../platform.ts';
+
+/** See the module documentation. */
+export class Catalog extends Construct {
+  readonly table: CommerceTable;
+
+  constructor(scope: Construct, id: string, platform: Platform) {
+    super(scope, id);
+    this.table = new CommerceTable(this, 'CatalogTable', { stage: platform.stage, indexes: [{ name: 'byType', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }] });
+    stableLogicalId(this.table.table, 'CatalogTable');
+    const env = { CATALOG_TABLE_NAME: this.table.tableName };
+
+    const listProducts = platform.function(this, 'ListProductsFunction', { entry: 'functions/catalog/handlers/list-products.ts', description: 'GET /products', environment: env });
+    this.table.grant(listProducts, 'read');
+    platform.api.addRoute(listProductsRoute, listProducts);
+
+    const getProduct = platform.function(this, 'GetProductFunction', { entry: 'functions/catalog/handlers/get-product.ts', description: 'GET /products/{sku}', environment: env });
+    this.table.grant(getProduct, 'read');
+    platform.api.addRoute(getProductRoute, getProduct);
+
+    const putProduct = platform.function(this, 'PutProductFunction', { entry: 'functions/catalog/handlers/put-product.ts', description: 'PUT /admin/products/{sku}', environment: env });
+    this.table.grant(putProduct, 'readWrite');
+    platform.publishEvents(putProduct);
+    platform.api.addRoute(putProductRoute, putProduct);
+
+    if (platform.stage.name === 'dev') {
+      const seed = platform.function(this, 'SeedDemoCatalogFunction', { entry: 'functions/catalog/handlers/seed-demo-catalog.ts', description: 'Seeds the demo catalog once (dev stage only)', timeout: Duration.minutes(1), environment: env });
+      this.table.grant(seed, 'readWrite');
+    }
+  }
+}

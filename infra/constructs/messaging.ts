@@ -1,0 +1,146 @@
+/**
+ * Asynchronous paths with the house defaults (OPS-2: every asynchronous path has a dead-letter
+ * queue and a redrive): encrypted, TLS-only queues with DLQs; event consumers (EventBridge rule →
+ * SQS queue → Lambda with partial batch responses); scheduled jobs (EventBridge schedule → Lambda,
+ * with retries and a DLQ).
+ */
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
+import type { ServiceFunction } from './service-function.ts';
+
+/** Gives a resource a stable, readable logical id (its construct id), for the local cloud and runbooks. */
+export function stableLogicalId(construct: Construct, logicalId: string): void {
+  const child = construct.node.defaultChild as { overrideLogicalId?: (id: string) => void } | undefined;
+  if (!child?.overrideLogicalId) throw new Error(`${construct.node.path} has no CloudFormation resource to name`);
+  child.overrideLogicalId(logicalId);
+}
+
+/** Stable logical id for a function (its construct id). */
+export function nameFunction(fn: ServiceFunction): void {
+  (fn.node.defaultChild as CfnFunction).overrideLogicalId(fn.node.id);
+}
+
+export interface EncryptedQueueProps {
+  readonly visibilityTimeout?: Duration;
+  /** Receives before a message moves to the DLQ (default 5). */
+  readonly maxReceiveCount?: number;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** A queue with SSE, TLS-only access and its own dead-letter queue (14-day retention). */
+export class EncryptedQueue extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: EncryptedQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new Queue(this, 'Dlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: props.removalPolicy,
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(60),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      removalPolicy: props.removalPolicy,
+    });
+    acknowledge(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy', `This is the dead-letter queue of ${id}; messages wait here 14 days for a redrive (StartMessageMoveTask, README runbook), a DLQ of a DLQ would only move them.`);
+    stableLogicalId(this.queue, `${id}Queue`);
+    stableLogicalId(this.deadLetterQueue, `${id}Dlq`);
+  }
+}
+
+/** A standalone dead-letter queue (encrypted, TLS-only, 14 days) for `what` (e.g. failed asynchronous invocations). */
+export function deadLetterQueue(scope: Construct, id: string, removalPolicy: RemovalPolicy, what: string): Queue {
+  const queue = new Queue(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14), removalPolicy });
+  stableLogicalId(queue, id);
+  const reason = `This queue is itself a dead-letter queue (${what}); messages wait 14 days for inspection and redrive (README runbook).`;
+  acknowledge(queue, 'AwsSolutions-SQS3', reason);
+  acknowledge(queue, 'Serverless-SQSRedrivePolicy', reason);
+  return queue;
+}
+
+export interface EventConsumerProps {
+  readonly bus: IEventBus;
+  /** The event names (EventBridge `detail-type`) this consumer handles. */
+  readonly eventNames: readonly string[];
+  /** Extra detail filter (an EventBridge pattern for `detail`). */
+  readonly detail?: Record<string, unknown>;
+  readonly handler: ServiceFunction;
+  /** Where events the bus cannot deliver to the queue go (after EventBridge's retries). */
+  readonly deliveryDlq: IQueue;
+  readonly removalPolicy: RemovalPolicy;
+  /** Default 10. */
+  readonly batchSize?: number;
+  /** Default 0 s (deliver as soon as a message arrives). */
+  readonly maxBatchingWindow?: Duration;
+  /** Default 5. */
+  readonly maxReceiveCount?: number;
+  /** Concurrent batches (ESM maximum concurrency, ≥ 2). */
+  readonly maxConcurrency?: number;
+}
+
+/** An EventBridge rule → SQS queue (with DLQ) → Lambda consumer with partial batch responses. */
+export class EventConsumer extends Construct {
+  readonly queue: EncryptedQueue;
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: EventConsumerProps) {
+    super(scope, id);
+    // Visibility ≥ 6 × function timeout, as AWS recommends for SQS event sources.
+    const timeout = props.handler.timeout ?? Duration.seconds(10);
+    this.queue = new EncryptedQueue(this, id, {
+      visibilityTimeout: Duration.seconds(Math.max(30, timeout.toSeconds() * 6)),
+      maxReceiveCount: props.maxReceiveCount ?? 5,
+      removalPolicy: props.removalPolicy,
+    });
+    this.rule = new Rule(this, 'Rule', {
+      eventBus: props.bus,
+      description: `${props.eventNames.join(', ')} → ${props.handler.node.id}`,
+      eventPattern: { detailType: [...props.eventNames], ...(props.detail ? { detail: props.detail } : {}) },
+      targets: [new SqsQueue(this.queue.queue, { deadLetterQueue: props.deliveryDlq, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+    });
+    stableLogicalId(this.rule, `${id}Rule`);
+    const source = new SqsEventSource(this.queue.queue, {
+        batchSize: props.batchSize ?? 10,
+        maxBatchingWindow: props.maxBatchingWindow,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency,
+      });
+    props.handler.addEventSource(source);
+    acknowledge(props.handler, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; failed messages go to the queue\'s own DLQ after maxReceiveCount (redrive policy).');
+  }
+}
+
+export interface ScheduledJobProps {
+  /** An EventBridge schedule expression: `cron(…)` or `rate(…)`. */
+  readonly schedule: string;
+  readonly handler: ServiceFunction;
+  readonly deliveryDlq: IQueue;
+  readonly description: string;
+}
+
+/** An EventBridge schedule → Lambda (asynchronous, retried; failures to the function's destination). */
+export class ScheduledJob extends Construct {
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id);
+    this.rule = new Rule(this, 'Rule', {
+      description: props.description,
+      schedule: Schedule.expression(props.schedule),
+      targets: [new LambdaFunction(props.handler, { deadLetterQueue: props.deliveryDlq, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
+    stableLogicalId(this.rule, `${id}Schedule`);
+  }
+}

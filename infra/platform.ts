@@ -1,0 +1,89 @@
+/**
+ * What every capability builds on: the field-encryption key, the event bus and its archive, the
+ * idempotency table, the API and sign-in, and the shared failure queues; plus the helpers that
+ * create a function with the house defaults and grant it, by name, exactly what it uses.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CommerceApi } from './constructs/commerce-api.ts';
+import { CommerceTable } from './constructs/commerce-table.ts';
+import { Identity } from './constructs/identity.ts';
+import { deadLetterQueue, nameFunction, stableLogicalId } from './constructs/messaging.ts';
+import { ServiceFunction, type ServiceFunctionProps } from './constructs/service-function.ts';
+import type { StageSettings } from './stage.ts';
+
+/** See the module documentation. */
+export class Platform extends Construct {
+  readonly stage: StageSettings;
+  readonly key: Key;
+  readonly bus: EventBus;
+  readonly idempotencyTable: CommerceTable;
+  readonly identity: Identity;
+  readonly api: CommerceApi;
+  /** Failed asynchronous invocations of any function (on-failure destination records). */
+  readonly asyncFailures: Queue;
+  /** Events EventBridge could not deliver to a target after its retries. */
+  readonly eventDeliveryFailures: Queue;
+
+  constructor(scope: Construct, id: string, stage: StageSettings) {
+    super(scope, id);
+    this.stage = stage;
+    this.key = new Key(this, 'FieldEncryptionKey', {
+      description: 'Envelope encryption of personal-data fields (SEC-2)',
+      enableKeyRotation: true,
+      alias: `alias/commerce-${stage.name}-field-encryption`,
+      removalPolicy: stage.removalPolicy,
+      pendingWindow: Duration.days(30),
+    });
+    stableLogicalId(this.key, 'FieldEncryptionKey');
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `commerce-${stage.name}`, description: 'Domain events between capabilities (events/)' });
+    stableLogicalId(this.bus, 'EventBus');
+    const archive = new Archive(this, 'BusArchive', {
+      sourceEventBus: this.bus,
+      eventPattern: { account: [this.bus.stack.account] },
+      retention: Duration.days(stage.eventArchiveDays),
+      description: 'Every domain event, for replay after an incident',
+    });
+    stableLogicalId(archive, 'EventArchive');
+    this.idempotencyTable = new CommerceTable(this, 'IdempotencyTable', { stage, partitionKey: 'id', sortKey: null, timeToLiveAttribute: 'expiration' });
+    stableLogicalId(this.idempotencyTable.table, 'IdempotencyTable');
+    this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, 'on-failure destination of every function\'s asynchronous invocations');
+    this.eventDeliveryFailures = deadLetterQueue(this, 'EventDeliveryFailures', stage.removalPolicy, 'events EventBridge could not deliver to a target after its retries');
+    this.identity = new Identity(this, 'Identity', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
+    this.api = new CommerceApi(this, 'Http', { stage, userPools: [this.identity.customerPool, this.identity.staffPool] });
+  }
+
+  /** A {@link ServiceFunction} with a stable logical id and the platform's failure destination. */
+  function(scope: Construct, id: string, props: Omit<ServiceFunctionProps, 'stage' | 'onFailure'>): ServiceFunction {
+    const fn = new ServiceFunction(scope, id, {
+      ...props,
+      stage: this.stage,
+      onFailure: new SqsDestination(this.asyncFailures),
+      environment: { CORS_ALLOW_ORIGIN: this.stage.corsAllowOrigin, ...props.environment },
+    });
+    nameFunction(fn);
+    return fn;
+  }
+
+  /** Lets `fn` publish domain events (EVENT_BUS_NAME; events:PutEvents on this bus only). */
+  publishEvents(fn: ServiceFunction): void {
+    fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+    fn.allow(['events:PutEvents'], [this.bus.eventBusArn]);
+  }
+
+  /** Lets `fn` keep idempotency records (IDEMPOTENCY_TABLE_NAME). */
+  useIdempotency(fn: ServiceFunction): void {
+    fn.addEnvironment('IDEMPOTENCY_TABLE_NAME', this.idempotencyTable.tableName);
+    fn.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [this.idempotencyTable.table.tableArn]);
+  }
+
+  /** Lets `fn` encrypt (GenerateDataKey) and/or decrypt personal-data fields (FIELD_ENCRYPTION_KEY_ID). */
+  useFieldEncryption(fn: ServiceFunction, use: { encrypt: boolean; decrypt: boolean }): void {
+    fn.addEnvironment('FIELD_ENCRYPTION_KEY_ID', this.key.keyArn);
+    fn.allow([...(use.encrypt ? ['kms:GenerateDataKey'] : []), ...(use.decrypt ? ['kms:Decrypt'] : [])], [this.key.keyArn]);
+  }
+}

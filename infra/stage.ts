@@ -1,0 +1,60 @@
+/**
+ * Deployment stages (`-c stage=dev|prod`). Everything that differs between stages lives here;
+ * the rest of the app reads a {@link StageSettings}.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** The stages the app knows. */
+export const STAGES = ['dev', 'prod'] as const;
+
+/** A stage name. */
+export type StageName = (typeof STAGES)[number];
+
+/** What a stage decides. */
+export interface StageSettings {
+  readonly name: StageName;
+  /** Tables, keys and user pools: DESTROY in dev (throw-away), RETAIN elsewhere. */
+  readonly removalPolicy: RemovalPolicy;
+  /** DynamoDB deletion protection and Cognito deletion protection. */
+  readonly deletionProtection: boolean;
+  /** CloudWatch Logs retention for functions and API access logs. */
+  readonly logRetention: RetentionDays;
+  /** API Gateway stage throttling (requests per second, burst). */
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Retention of the event archive, in days. */
+  readonly eventArchiveDays: number;
+  /** The payment provider adapter the payments functions use. */
+  readonly paymentProvider: 'sandbox' | 'stripe';
+  /** Allowed CORS origin of the storefront. */
+  readonly corsAllowOrigin: string;
+}
+
+const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
+  dev: {
+    removalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    logRetention: RetentionDays.ONE_WEEK,
+    throttling: { rateLimit: 500, burstLimit: 1000 },
+    eventArchiveDays: 7,
+    paymentProvider: 'sandbox',
+    corsAllowOrigin: '*',
+  },
+  prod: {
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    logRetention: RetentionDays.THREE_MONTHS,
+    throttling: { rateLimit: 1000, burstLimit: 2000 },
+    eventArchiveDays: 365,
+    paymentProvider: 'stripe',
+    corsAllowOrigin: 'https://shop.example.com',
+  },
+};
+
+/** The settings of `stage`; throws for an unknown stage with the list of known ones. */
+export function stageSettings(stage: string): StageSettings {
+  if (!(STAGES as readonly string[]).includes(stage)) {
+    throw new Error(`Unknown stage '${stage}': use -c stage=${STAGES.join('|')}`);
+  }
+  return { name: stage as StageName, ...SETTINGS[stage as StageName] };
+}

@@ -1,0 +1,386 @@
+/**
+ * Field encryption of personal data (SEC-2): names, phone numbers, addresses, e-mail addresses and
+ * the like are encrypted before they are written to DynamoDB, each bound to its record and field.
+ * This JSDoc is the design of record.
+ *
+ * ## Envelope encryption
+ *
+ * - **Data keys.** A {@link FieldEncryptor} asks KMS (`GenerateDataKey`, `AES_256`) for a data key
+ *   under the key in `FIELD_ENCRYPTION_KEY_ID`, with the KMS encryption context
+ *   `{ purpose: 'field-encryption', entity: <entity kind> }` (e.g. `entity: 'order'`). KMS keeps
+ *   the key; the table only ever holds the data key encrypted by KMS (the EDK).
+ * - **Reuse.** The plaintext data key is cached in memory per entity kind and reused for a bounded
+ *   time and number of fields ({@link FieldEncryptorOptions.maxDataKeyAgeMs}, default 5 minutes;
+ *   {@link FieldEncryptorOptions.maxDataKeyUses}, default 10 000 fields), then replaced by a new
+ *   one, so KMS is called once per key period, not per field. Concurrent callers share one
+ *   in-flight `GenerateDataKey`.
+ * - **Decrypt cache.** Decrypted data keys are cached by (entity kind, EDK) in a bounded LRU
+ *   ({@link FieldEncryptorOptions.decryptCacheSize}) for the same maximum age, so reading many
+ *   records costs one KMS `Decrypt` per data key. The EDK of a freshly generated data key is put
+ *   there too, so reading back what this container wrote costs no KMS call.
+ * - **Key handling.** The plaintext data key the KMS port returns is copied into a Node `KeyObject`
+ *   (held by OpenSSL, outside the JavaScript heap) and the port's buffer is then zeroed: the
+ *   encryptor takes ownership of it. Keys leave memory when their cache entry is dropped.
+ *
+ * ## Each field
+ *
+ * AES-256-GCM with a fresh random 96-bit IV and a 128-bit tag. The additional authenticated data
+ * is the canonical encoding of the field's context, the JSON array
+ * `["commerce/field-encryption", "v1", entity, recordId, field]` (fixed order, JSON escaping keeps
+ * it unambiguous). A value copied onto another record, into another field or another entity kind
+ * therefore fails authentication, and decryption raises a {@link FieldDecryptionError}.
+ *
+ * The stored value is one compact string that fits a DynamoDB string attribute:
+ *
+ * ```
+ *   v1.<EDK>.<IV>.<ciphertext ‖ tag>        (each part base64url, no padding)
+ * ```
+ *
+ * Text is encoded as UTF-8; a string that is not well-formed Unicode (a lone surrogate) is refused
+ * rather than silently altered. Any string value round-trips, including Chinese names and
+ * addresses.
+ *
+ * ## What never leaks
+ *
+ * Errors name the entity kind, record id and field, and what went wrong — never the plaintext,
+ * the stored value or key material. This module does not log.
+ *
+ * ## Erasure (SEC-3)
+ *
+ * Data keys are shared by many records (one per key period and entity kind), so erasure is not
+ * done by destroying a key: destroying one customer's data key would destroy everyone else's data
+ * under it, and a key per customer would cost a KMS call per record. Erasure deletes (or
+ * overwrites) the encrypted field values themselves, in the table and in what DynamoDB copies
+ * (GSIs follow the item). Copies outside the table — point-in-time-recovery backups, exports —
+ * keep the ciphertext until their retention window passes; that window bounds how long an erased
+ * value stays recoverable, and the erasure workflow must say so. Because ciphertexts are bound to
+ * their record id, an erased value cannot be re-attached to another record. Plaintext never
+ * leaves the handler that needs it (events carry ids, logs carry no personal data), so there are
+ * no other copies to erase. Plaintext data keys are zeroed as soon as they are copied into a
+ * `KeyObject` (best effort: what OpenSSL and the SDK keep internally is out of reach).
+ *
+ * ## Use in a Lambda
+ *
+ * Importing this module performs no I/O. Create one encryptor per container, at module level:
+ *
+ * ```ts
+ * const encryptor = new FieldEncryptor({ kms: kmsKeyProvider() });
+ * const stored = await encryptor.encryptFields({ entity: 'order', recordId: orderId }, { name, phone, address });
+ * ```
+ *
+ * The key id is read from `FIELD_ENCRYPTION_KEY_ID` on first use; the KMS client is created on
+ * first use and honours `AWS_ENDPOINT_URL_KMS` (the local cloud).
+ */
+import crypto from 'node:crypto';
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { systemClock, type Clock } from './clock.ts';
+import { requireSetting } from './config.ts';
+
+/** The KMS operations field encryption needs. */
+export interface KmsKeyPort {
+  /** A new AES-256 data key under `keyId`, bound to `context`: its plaintext and its KMS-encrypted form. */
+  generateDataKey(keyId: string, context: Readonly<Record<string, string>>): Promise<{ plaintext: Uint8Array; ciphertextBlob: Uint8Array }>;
+  /** The plaintext of an encrypted data key; fails unless `context` is the one it was generated with. */
+  decrypt(ciphertextBlob: Uint8Array, context: Readonly<Record<string, string>>): Promise<Uint8Array>;
+}
+
+let containerClient: KMSClient | undefined;
+
+/**
+ * The {@link KmsKeyPort} over `@aws-sdk/client-kms`. Without a `client`, one `KMSClient` per
+ * container is created on first use (region, credentials and endpoint from the environment).
+ */
+export function kmsKeyProvider(client?: KMSClient): KmsKeyPort {
+  const kms = (): KMSClient => client ?? (containerClient ??= new KMSClient({}));
+  return {
+    async generateDataKey(keyId, context) {
+      const output = await kms().send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { ...context } }));
+      if (!output.Plaintext || !output.CiphertextBlob) throw new Error('KMS GenerateDataKey returned no data key.');
+      return { plaintext: output.Plaintext, ciphertextBlob: output.CiphertextBlob };
+    },
+    async decrypt(ciphertextBlob, context) {
+      const output = await kms().send(new DecryptCommand({ CiphertextBlob: ciphertextBlob, EncryptionContext: { ...context } }));
+      if (!output.Plaintext) throw new Error('KMS Decrypt returned no plaintext.');
+      return output.Plaintext;
+    },
+  };
+}
+
+/** Which record a set of fields belongs to: the entity kind (table/item type) and the record's id. */
+export interface RecordContext {
+  /** The entity kind, e.g. `order`, `customer`; also names the data key's KMS context. */
+  readonly entity: string;
+  /** The record's id, e.g. the order id. */
+  readonly recordId: string;
+}
+
+/** Which field of which record a value belongs to. */
+export interface FieldContext extends RecordContext {
+  /** The attribute name, e.g. `phone`. */
+  readonly field: string;
+}
+
+/** Tuning of a {@link FieldEncryptor}. */
+export interface FieldEncryptorOptions {
+  /** KMS, usually {@link kmsKeyProvider}(). */
+  readonly kms: KmsKeyPort;
+  /** The KMS key (id, ARN or alias) data keys are generated under; default `FIELD_ENCRYPTION_KEY_ID`, read on first use. */
+  readonly keyId?: string;
+  /** How long a data key (for encryption, and once decrypted) is reused. Default 5 minutes. */
+  readonly maxDataKeyAgeMs?: number;
+  /** How many fields one data key encrypts before a new one is generated. Default 10 000. */
+  readonly maxDataKeyUses?: number;
+  /** How many decrypted data keys are kept (least recently used dropped first). Default 1 000. */
+  readonly decryptCacheSize?: number;
+  /** The clock that ages data keys. Default the system clock. */
+  readonly clock?: Clock;
+}
+
+/** Defaults of {@link FieldEncryptorOptions}. */
+export const FIELD_ENCRYPTION_DEFAULTS = { maxDataKeyAgeMs: 5 * 60_000, maxDataKeyUses: 10_000, decryptCacheSize: 1_000 } as const;
+
+/** A field could not be encrypted. Carries no plaintext and no key material. */
+export class FieldEncryptionError extends Error {
+  override readonly name: string = 'FieldEncryptionError';
+}
+
+/**
+ * A stored value could not be decrypted: it is malformed, was altered, belongs to another record,
+ * field or entity kind, or its data key could not be decrypted. Carries no plaintext, no stored
+ * value and no key material.
+ */
+export class FieldDecryptionError extends FieldEncryptionError {
+  override readonly name: string = 'FieldDecryptionError';
+  constructor(
+    readonly context: FieldContext,
+    readonly reason: 'malformed' | 'unauthenticated' | 'data-key',
+    options?: { cause: unknown },
+  ) {
+    super(`Cannot decrypt field '${context.field}' of ${context.entity} ${context.recordId}: ${DECRYPTION_REASONS[reason]}.`, options);
+  }
+}
+
+const DECRYPTION_REASONS: Readonly<Record<FieldDecryptionError['reason'], string>> = {
+  malformed: 'the stored value is not an encrypted field (v1)',
+  unauthenticated: 'authentication failed (the value was altered, or belongs to another record or field)',
+  'data-key': 'its data key could not be decrypted by KMS (wrong entity kind, altered, or KMS refused)',
+};
+
+const VERSION = 'v1';
+const AAD_DOMAIN = 'commerce/field-encryption';
+const DATA_KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const B64URL = '[A-Za-z0-9_-]';
+/** `v1.<edk>.<iv: 12 bytes>.<ciphertext ‖ tag: ≥ 16 bytes>`. */
+const ENCRYPTED_FIELD = new RegExp(`^${VERSION}\\.(${B64URL}+)\\.(${B64URL}{16})\\.(${B64URL}{22,})$`);
+/** A lone surrogate: text that UTF-8 cannot carry unchanged. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Whether `value` has the shape of an encrypted field value (it says nothing about whether it decrypts). */
+export function isEncryptedField(value: unknown): value is string {
+  return typeof value === 'string' && ENCRYPTED_FIELD.test(value);
+}
+
+interface DataKey {
+  readonly key: crypto.KeyObject;
+  /** The encrypted data key, base64url. */
+  readonly edk: string;
+}
+
+interface EncryptionKeyEntry {
+  readonly dataKey: Promise<DataKey>;
+  readonly createdAt: number;
+  uses: number;
+}
+
+interface DecryptedKeyEntry {
+  readonly key: Promise<crypto.KeyObject>;
+  readonly createdAt: number;
+}
+
+function dataKeyContext(entity: string): Record<string, string> {
+  return { purpose: 'field-encryption', entity };
+}
+
+function aad(context: FieldContext): Buffer {
+  return Buffer.from(JSON.stringify([AAD_DOMAIN, VERSION, context.entity, context.recordId, context.field]), 'utf8');
+}
+
+function checkContext(context: FieldContext): void {
+  for (const part of ['entity', 'recordId', 'field'] as const) {
+    if (typeof context[part] !== 'string' || context[part].length === 0) {
+      throw new FieldEncryptionError(`Field encryption needs a non-empty ${part}.`);
+    }
+  }
+}
+
+/** Takes ownership of a plaintext data key: copies it into a KeyObject and zeroes the source. */
+function toKeyObject(plaintext: Uint8Array): crypto.KeyObject {
+  if (plaintext.length !== DATA_KEY_BYTES) {
+    plaintext.fill(0);
+    throw new FieldEncryptionError(`KMS returned a data key of ${plaintext.length} bytes; AES-256 needs ${DATA_KEY_BYTES}.`);
+  }
+  const key = crypto.createSecretKey(plaintext);
+  plaintext.fill(0);
+  return key;
+}
+
+/** Decodes canonical unpadded base64url, or undefined. */
+function fromBase64Url(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : undefined;
+}
+
+/** Envelope encryption of personal-data fields; see the module documentation for the design. */
+export class FieldEncryptor {
+  private readonly kms: KmsKeyPort;
+  private readonly configuredKeyId: string | undefined;
+  private readonly maxAgeMs: number;
+  private readonly maxUses: number;
+  private readonly decryptCacheSize: number;
+  private readonly clock: Clock;
+  /** Current data key per entity kind. */
+  private readonly encryptionKeys = new Map<string, EncryptionKeyEntry>();
+  /** Decrypted data keys by `[entity, edk]`, in least-recently-used order. */
+  private readonly decryptedKeys = new Map<string, DecryptedKeyEntry>();
+
+  constructor(options: FieldEncryptorOptions) {
+    this.kms = options.kms;
+    this.configuredKeyId = options.keyId;
+    this.maxAgeMs = options.maxDataKeyAgeMs ?? FIELD_ENCRYPTION_DEFAULTS.maxDataKeyAgeMs;
+    this.maxUses = options.maxDataKeyUses ?? FIELD_ENCRYPTION_DEFAULTS.maxDataKeyUses;
+    this.decryptCacheSize = options.decryptCacheSize ?? FIELD_ENCRYPTION_DEFAULTS.decryptCacheSize;
+    this.clock = options.clock ?? systemClock;
+    if (!(this.maxAgeMs > 0) || !Number.isInteger(this.maxUses) || this.maxUses < 1 || !Number.isInteger(this.decryptCacheSize) || this.decryptCacheSize < 1) {
+      throw new FieldEncryptionError('FieldEncryptor needs a positive maxDataKeyAgeMs, maxDataKeyUses and decryptCacheSize.');
+    }
+  }
+
+  /** Encrypts one field value for its record and field. */
+  async encrypt(context: FieldContext, plaintext: string): Promise<string> {
+    checkContext(context);
+    if (typeof plaintext !== 'string') throw new FieldEncryptionError(`Field '${context.field}' of ${context.entity} ${context.recordId} is not a string.`);
+    if (LONE_SURROGATE.test(plaintext)) throw new FieldEncryptionError(`Field '${context.field}' of ${context.entity} ${context.recordId} is not well-formed Unicode.`);
+    const { key, edk } = await this.encryptionKey(context.entity);
+    const iv = crypto.randomBytes(IV_BYTES);
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(aad(context));
+    const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${VERSION}.${edk}.${iv.toString('base64url')}.${sealed.toString('base64url')}`;
+  }
+
+  /** Decrypts one stored value of its record and field; a {@link FieldDecryptionError} if it does not belong there. */
+  async decrypt(context: FieldContext, stored: string): Promise<string> {
+    checkContext(context);
+    const match = typeof stored === 'string' ? ENCRYPTED_FIELD.exec(stored) : null;
+    const [, edk, ivText, sealedText] = match ?? [];
+    const iv = ivText === undefined ? undefined : fromBase64Url(ivText);
+    const sealed = sealedText === undefined ? undefined : fromBase64Url(sealedText);
+    const edkBytes = edk === undefined ? undefined : fromBase64Url(edk);
+    if (edk === undefined || !edkBytes || !iv || !sealed) throw new FieldDecryptionError(context, 'malformed');
+    let key: crypto.KeyObject;
+    try {
+      key = await this.decryptedKey(context.entity, edk, edkBytes);
+    } catch (error) {
+      throw new FieldDecryptionError(context, 'data-key', { cause: error });
+    }
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad(context));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    try {
+      return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch {
+      throw new FieldDecryptionError(context, 'unauthenticated');
+    }
+  }
+
+  /**
+   * Encrypts the given fields of one record, e.g. `encryptFields({ entity: 'order', recordId },
+   * { name, phone })`. `undefined` values stay `undefined`; the result has the same keys.
+   */
+  async encryptFields<T extends Readonly<Record<string, string | undefined>>>(record: RecordContext, fields: T): Promise<{ -readonly [K in keyof T]: T[K] }> {
+    return this.mapFields(record, fields, (context, value) => this.encrypt(context, value));
+  }
+
+  /** Decrypts the given fields of one record (the inverse of {@link encryptFields}). */
+  async decryptFields<T extends Readonly<Record<string, string | undefined>>>(record: RecordContext, fields: T): Promise<{ -readonly [K in keyof T]: T[K] }> {
+    return this.mapFields(record, fields, (context, value) => this.decrypt(context, value));
+  }
+
+  private async mapFields<T extends Readonly<Record<string, string | undefined>>>(
+    record: RecordContext,
+    fields: T,
+    transform: (context: FieldContext, value: string) => Promise<string>,
+  ): Promise<{ -readonly [K in keyof T]: T[K] }> {
+    const entries = await Promise.all(
+      Object.entries(fields).map(async ([field, value]) => [field, value === undefined ? undefined : await transform({ entity: record.entity, recordId: record.recordId, field }, value)] as const),
+    );
+    return Object.fromEntries(entries) as { -readonly [K in keyof T]: T[K] };
+  }
+
+  private keyId(): string {
+    return this.configuredKeyId ?? requireSetting('fieldEncryptionKeyId');
+  }
+
+  /** The current data key of an entity kind, generating a new one when it is too old or used up. */
+  private encryptionKey(entity: string): Promise<DataKey> {
+    const now = this.clock.now().getTime();
+    let entry = this.encryptionKeys.get(entity);
+    if (!entry || entry.uses >= this.maxUses || now - entry.createdAt >= this.maxAgeMs) {
+      const created: EncryptionKeyEntry = { dataKey: this.generateDataKey(entity, now), createdAt: now, uses: 0 };
+      created.dataKey.catch(() => {
+        if (this.encryptionKeys.get(entity) === created) this.encryptionKeys.delete(entity);
+      });
+      this.encryptionKeys.set(entity, created);
+      entry = created;
+    }
+    entry.uses += 1;
+    return entry.dataKey;
+  }
+
+  private async generateDataKey(entity: string, now: number): Promise<DataKey> {
+    const keyId = this.keyId();
+    let generated: { plaintext: Uint8Array; ciphertextBlob: Uint8Array };
+    try {
+      generated = await this.kms.generateDataKey(keyId, dataKeyContext(entity));
+    } catch (error) {
+      throw new FieldEncryptionError(`Cannot get a data key for ${entity} fields from KMS.`, { cause: error });
+    }
+    const key = toKeyObject(generated.plaintext);
+    const edk = Buffer.from(generated.ciphertextBlob).toString('base64url');
+    this.remember(JSON.stringify([entity, edk]), { key: Promise.resolve(key), createdAt: now });
+    return { key, edk };
+  }
+
+  /** The data key of a stored value, from the LRU cache or from KMS. */
+  private decryptedKey(entity: string, edk: string, edkBytes: Buffer): Promise<crypto.KeyObject> {
+    const cacheKey = JSON.stringify([entity, edk]);
+    const now = this.clock.now().getTime();
+    const cached = this.decryptedKeys.get(cacheKey);
+    if (cached && now - cached.createdAt < this.maxAgeMs) {
+      this.decryptedKeys.delete(cacheKey);
+      this.decryptedKeys.set(cacheKey, cached);
+      return cached.key;
+    }
+    const entry: DecryptedKeyEntry = {
+      key: this.kms.decrypt(edkBytes, dataKeyContext(entity)).then(toKeyObject),
+      createdAt: now,
+    };
+    entry.key.catch(() => {
+      if (this.decryptedKeys.get(cacheKey) === entry) this.decryptedKeys.delete(cacheKey);
+    });
+    this.remember(cacheKey, entry);
+    return entry.key;
+  }
+
+  private remember(cacheKey: string, entry: DecryptedKeyEntry): void {
+    this.decryptedKeys.delete(cacheKey);
+    this.decryptedKeys.set(cacheKey, entry);
+    while (this.decryptedKeys.size > this.decryptCacheSize) {
+      const oldest = this.decryptedKeys.keys().next().value;
+      if (oldest === undefined) break;
+      this.decryptedKeys.delete(oldest);
+    }
+  }
+}

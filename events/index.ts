@@ -3,16 +3,51 @@
  * they need from its own module; tools (docs, contract tests, the local cloud) use this list.
  */
 import type { AnyEventDefinition } from './event-definition.ts';
+import { CustomerNotificationRequested } from './customer-notification-requested.ts';
+import { DeliveryLate, OrderAllocated, OrderDelivered, OrderShipped, ReplenishmentSuggested, ShipmentStatusChanged } from './fulfillment-events.ts';
+import { OrderCancelled } from './order-cancelled.ts';
+import { OrderPlaced } from './order-placed.ts';
+import { OrderStatusChanged } from './order-status-changed.ts';
+import { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided } from './payment-events.ts';
+import { ProblemOrderRaised } from './problem-order-raised.ts';
 import { ProductChanged } from './product-changed.ts';
+import { RiskApproved, RiskRejected, RiskReviewRequired } from './risk-assessed.ts';
+import { RiskWarningRaised } from './risk-warning-raised.ts';
+import { StockAdjusted } from './stock-adjusted.ts';
 
 export { defineEvent, domainEvent, EventMetaSchema } from './event-definition.ts';
 export type { AnyEventDefinition, DomainEvent, EventDefinition, EventDetail, EventMeta, EventPayload } from './event-definition.ts';
 export { ProductChanged } from './product-changed.ts';
 export type { ProductChangedPayload } from './product-changed.ts';
+export { CustomerNotificationRequested, DeliveryLate, OrderAllocated, OrderCancelled, OrderDelivered, OrderPlaced, OrderShipped, OrderStatusChanged };
+export { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided, ProblemOrderRaised, ReplenishmentSuggested };
+export { RiskApproved, RiskRejected, RiskReviewRequired, RiskWarningRaised, ShipmentStatusChanged, StockAdjusted };
 
 /** Every event type, by name. Add new event types here. */
 export const EVENTS = {
   ProductChanged,
+  StockAdjusted,
+  OrderPlaced,
+  OrderStatusChanged,
+  OrderCancelled,
+  RiskApproved,
+  RiskReviewRequired,
+  RiskRejected,
+  RiskWarningRaised,
+  PaymentAuthorized,
+  PaymentPending,
+  PaymentFailed,
+  PaymentCaptured,
+  PaymentVoided,
+  PaymentRefunded,
+  OrderAllocated,
+  ShipmentStatusChanged,
+  OrderShipped,
+  OrderDelivered,
+  DeliveryLate,
+  ReplenishmentSuggested,
+  ProblemOrderRaised,
+  CustomerNotificationRequested,
 } as const satisfies Record<string, AnyEventDefinition>;
 
 /** The name of a registered event type. */

@@ -5,7 +5,11 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Catalog } from './capabilities/catalog.ts';
+import { Checkout } from './capabilities/checkout.ts';
 import { Compliance } from './capabilities/compliance.ts';
+import { Fraud } from './capabilities/fraud.ts';
+import { Fulfillment } from './capabilities/fulfillment.ts';
+import { Payments } from './capabilities/payments.ts';
 import { PlatformRoutes } from './capabilities/platform-routes.ts';
 import { Platform } from './platform.ts';
 import type { StageSettings } from './stage.ts';
@@ -23,6 +27,10 @@ export class CommerceStack extends Stack {
     this.platform = new Platform(this, 'Platform', props.stage);
     new PlatformRoutes(this, 'PlatformRoutes', this.platform);
     const catalog = new Catalog(this, 'Catalog', this.platform);
+    new Checkout(this, 'Checkout', this.platform, { catalog: catalog.table });
+    new Payments(this, 'Payments', this.platform, { catalog: catalog.table });
+    new Fraud(this, 'Fraud', this.platform, { catalog: catalog.table });
+    new Fulfillment(this, 'Fulfillment', this.platform, { catalog: catalog.table });
     new Compliance(this, 'Compliance', this.platform, { catalog: catalog.table });
     this.platform.api.acknowledgePreflight();
 

@@ -22,6 +22,8 @@ export class Platform extends Construct {
   readonly key: Key;
   readonly bus: EventBus;
   readonly idempotencyTable: CommerceTable;
+  /** The tamper-evident audit trail of staff actions (SEC-4). */
+  readonly auditTable: CommerceTable;
   readonly identity: Identity;
   readonly api: CommerceApi;
   /** Failed asynchronous invocations of any function (on-failure destination records). */
@@ -51,6 +53,8 @@ export class Platform extends Construct {
     stableLogicalId(archive, 'EventArchive');
     this.idempotencyTable = new CommerceTable(this, 'IdempotencyTable', { stage, partitionKey: 'id', sortKey: null, timeToLiveAttribute: 'expiration' });
     stableLogicalId(this.idempotencyTable.table, 'IdempotencyTable');
+    this.auditTable = new CommerceTable(this, 'AuditTable', { stage, indexes: [{ name: 'byResource', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }] });
+    stableLogicalId(this.auditTable.table, 'AuditTable');
     this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, 'on-failure destination of every function\'s asynchronous invocations');
     this.eventDeliveryFailures = deadLetterQueue(this, 'EventDeliveryFailures', stage.removalPolicy, 'events EventBridge could not deliver to a target after its retries');
     this.identity = new Identity(this, 'Identity', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
@@ -79,6 +83,13 @@ export class Platform extends Construct {
   useIdempotency(fn: ServiceFunction): void {
     fn.addEnvironment('IDEMPOTENCY_TABLE_NAME', this.idempotencyTable.tableName);
     fn.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [this.idempotencyTable.table.tableArn]);
+  }
+
+  /** Lets `fn` append to the audit trail (AUDIT_TABLE_NAME): read the head, append entries — never update or delete one. */
+  useAuditLog(fn: ServiceFunction): void {
+    fn.addEnvironment('AUDIT_TABLE_NAME', this.auditTable.tableName);
+    fn.allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.auditTable.table.tableArn]);
+    fn.allow(['dynamodb:Query'], [`${this.auditTable.table.tableArn}/index/byResource`]);
   }
 
   /** Lets `fn` encrypt (GenerateDataKey) and/or decrypt personal-data fields (FIELD_ENCRYPTION_KEY_ID). */

@@ -19,6 +19,11 @@ export const INFRA_ENV = {
   catalogTableName: 'CATALOG_TABLE_NAME',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   complianceTableName: 'COMPLIANCE_TABLE_NAME',
+  ordersTableName: 'ORDERS_TABLE_NAME',
+  paymentsTableName: 'PAYMENTS_TABLE_NAME',
+  riskTableName: 'RISK_TABLE_NAME',
+  fulfillmentTableName: 'FULFILLMENT_TABLE_NAME',
+  auditTableName: 'AUDIT_TABLE_NAME',
   eventBusName: 'EVENT_BUS_NAME',
   fieldEncryptionKeyId: 'FIELD_ENCRYPTION_KEY_ID',
 } as const;
@@ -66,6 +71,11 @@ const EnvSchema = z
     CATALOG_TABLE_NAME: optionalName,
     IDEMPOTENCY_TABLE_NAME: optionalName,
     COMPLIANCE_TABLE_NAME: optionalName,
+    ORDERS_TABLE_NAME: optionalName,
+    PAYMENTS_TABLE_NAME: optionalName,
+    RISK_TABLE_NAME: optionalName,
+    FULFILLMENT_TABLE_NAME: optionalName,
+    AUDIT_TABLE_NAME: optionalName,
     EVENT_BUS_NAME: optionalName,
     FIELD_ENCRYPTION_KEY_ID: optionalName,
     DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
@@ -142,6 +152,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       catalogTableName: e.CATALOG_TABLE_NAME,
       idempotencyTableName: e.IDEMPOTENCY_TABLE_NAME,
       complianceTableName: e.COMPLIANCE_TABLE_NAME,
+      ordersTableName: e.ORDERS_TABLE_NAME,
+      paymentsTableName: e.PAYMENTS_TABLE_NAME,
+      riskTableName: e.RISK_TABLE_NAME,
+      fulfillmentTableName: e.FULFILLMENT_TABLE_NAME,
+      auditTableName: e.AUDIT_TABLE_NAME,
       eventBusName: e.EVENT_BUS_NAME,
       fieldEncryptionKeyId: e.FIELD_ENCRYPTION_KEY_ID,
     },
@@ -177,4 +192,57 @@ export function requireSetting(name: InfraSetting): string {
 /** Forgets the cached configuration so the next {@link getConfig} re-reads `process.env`. Tests only. */
 export function resetConfigForTests(): void {
   cached = undefined;
+}
+
+/**
+ * Declares a capability's business settings (thresholds, windows, limits) in the same validated
+ * way as the kernel's: `shape` maps environment variables to zod schemas with the handbook
+ * defaults, `build` turns the parsed values into the settings object the capability's use cases
+ * receive as an argument. Parsed on first use and cached per container; an invalid value throws a
+ * {@link ConfigError} naming the variable (never the value).
+ *
+ * @example
+ * export const checkoutSettings = defineSettings('checkout', { FREE_SHIPPING_THRESHOLD_MINOR: int(0, 10_000_000).default(9900) }, (e) => ({ freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD_MINOR }));
+ * const { freeShippingThreshold } = checkoutSettings();
+ */
+export function defineSettings<Shape extends z.ZodRawShape, T>(
+  name: string,
+  shape: Shape,
+  build: (env: z.output<z.ZodObject<Shape>>) => T,
+): ((env?: Record<string, string | undefined>) => T) & { reset(): void } {
+  const schema = z.object(shape);
+  let cachedSettings: T | undefined;
+  const parse = (env: Record<string, string | undefined>): T => {
+    const input = Object.fromEntries(Object.keys(shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
+    const result = schema.safeParse(input);
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+      throw new ConfigError(`Invalid ${name} configuration: ${problems.join('; ')}`);
+    }
+    return build(result.data);
+  };
+  const get = (env?: Record<string, string | undefined>): T => {
+    if (env) return parse(env);
+    cachedSettings ??= parse(process.env);
+    return cachedSettings;
+  };
+  return Object.assign(get, { reset: () => (cachedSettings = undefined) });
+}
+
+/** An integer setting within [min, max], from an environment string. */
+export const intSetting = (min: number, max: number) => int(min, max);
+
+/** A JSON setting (e.g. a table of values) validated by `schema`. */
+export function jsonSetting<S extends z.ZodType>(schema: S) {
+  return z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 }

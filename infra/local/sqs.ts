@@ -731,7 +731,7 @@ export class SqsService implements AwsJsonService {
   private async accept(queue: Queue, message: NewMessage): Promise<StoredMessage> {
     if (this.closed) throw new Error('The local SQS service is closed.');
     const now = this.now();
-    const system = message.traceHeader ? { AWSTraceHeader: { DataType: 'String', StringValue: message.traceHeader } } : {};
+    const system: MessageAttributes = message.traceHeader ? { AWSTraceHeader: { DataType: 'String', StringValue: message.traceHeader } } : {};
     const stored: StoredMessage = {
       id: crypto.randomUUID(),
       body: message.body,

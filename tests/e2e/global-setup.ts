@@ -10,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { synthesize } from '../../infra/local/synth.ts';
 import { startLocalCloud, readPools } from '../../infra/local/cloud.ts';
 import { seedDemoData } from '../../infra/local/seed.ts';
+import { tablesByCapability, type LocalTables } from '../support/tables.ts';
 
 export default async function setup(project: TestProject) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-e2e-'));
@@ -22,7 +23,7 @@ export default async function setup(project: TestProject) {
     sdkEnv: cloud.sdkEnv,
     issuerSecret: Buffer.from((cloud.issuer as unknown as { secret: Uint8Array }).secret).toString('base64'),
     pools: [...pools.values()].map((p) => ({ poolId: p.poolId, clientId: p.clientId, groups: [...p.groups] })),
-    tables: { catalog: cloud.tableName('CatalogTable'), compliance: cloud.tableName('ComplianceTable') },
+    tables: tablesByCapability(cloud.names) as LocalTables,
   });
   return async () => {
     await cloud.stop();

@@ -12,6 +12,7 @@ import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { synthesize } from '../../infra/local/synth.ts';
 import { readAssembly, ResourceNames } from '../../infra/local/template.ts';
 import { createTables } from '../../infra/local/cloud.ts';
+import { tablesByCapability, type LocalTables } from '../support/tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/aws-protocol.ts';
 
 export default async function setup(project: TestProject) {
@@ -24,14 +25,7 @@ export default async function setup(project: TestProject) {
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   await createTables(client, names);
   client.destroy();
-  project.provide('dynamodb', {
-    endpoint: dynamo.endpoint,
-    tables: {
-      catalog: names.ref('CatalogTable'),
-      idempotency: names.ref('IdempotencyTable'),
-      compliance: names.ref('ComplianceTable'),
-    },
-  });
+  project.provide('dynamodb', { endpoint: dynamo.endpoint, tables: tablesByCapability(names) as LocalTables });
   project.provide('assemblyDir', assemblyDir);
   return async () => {
     await dynamo.stop();

@@ -9,7 +9,7 @@ declare module 'vitest' {
       sdkEnv: Record<string, string>;
       issuerSecret: string;
       pools: Array<{ poolId: string; clientId: string; groups: string[] }>;
-      tables: { catalog: string; compliance: string };
+      tables: import('./tables.ts').LocalTables;
     };
   }
 }

@@ -5,18 +5,17 @@
 import { inject } from 'vitest';
 import { resetConfigForTests } from '../../shared/config.ts';
 import { resetDynamoDbClientsForTests } from '../../shared/dynamodb.ts';
+import { tableEnvironment, type LocalTables } from './tables.ts';
 
 /** Sets the environment for DynamoDB Local and returns the table names. */
-export function useLocalDynamoDb(): { endpoint: string; tables: { catalog: string; idempotency: string; compliance: string } } {
+export function useLocalDynamoDb(): { endpoint: string; tables: LocalTables } {
   const dynamodb = inject('dynamodb');
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    CATALOG_TABLE_NAME: dynamodb.tables.catalog,
-    IDEMPOTENCY_TABLE_NAME: dynamodb.tables.idempotency,
-    COMPLIANCE_TABLE_NAME: dynamodb.tables.compliance,
+    ...tableEnvironment(dynamodb.tables),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });

@@ -6,7 +6,7 @@ declare module 'vitest' {
     /** One in-memory DynamoDB Local per run, with every table of the app created. */
     dynamodb: {
       endpoint: string;
-      tables: { catalog: string; idempotency: string; compliance: string };
+      tables: import('./tables.ts').LocalTables;
     };
   }
 }

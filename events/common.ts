@@ -1,0 +1,52 @@
+/**
+ * Building blocks of event schemas: ids, money, SKUs and the enumerations capabilities share.
+ * Events carry ids, amounts and pseudonymous signals — never personal data (ARCHITECTURE.md).
+ */
+import { z } from 'zod';
+
+/** A ULID. */
+export const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
+
+/** A user id (the token's `sub`) or a system actor such as `system:payment-timeout`. */
+export const ActorSchema = z.string().min(1).max(128);
+
+/** A SKU. */
+export const SkuSchema = z.string().regex(/^[A-Z0-9-]{3,40}$/);
+
+/** A warehouse id, e.g. `WH-EAST`. */
+export const WarehouseIdSchema = z.string().regex(/^[A-Z0-9-]{2,40}$/);
+
+/** Money: integer minor units (fen) and an ISO 4217 currency (ORD-2). */
+export const MoneySchema = z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/) });
+
+/** A region code of the region-distance table (config), e.g. `east`. */
+export const RegionSchema = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/);
+
+/** Order statuses (API.md "Order status"). */
+export const ORDER_STATUSES = ['PLACED', 'IN_REVIEW', 'APPROVED', 'FULFILLING', 'SHIPPED', 'DELIVERED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'] as const;
+export const OrderStatusSchema = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+
+/** Order types (ORD-5). */
+export const OrderTypeSchema = z.enum(['regular', 'pre-sale', 'group-buy']);
+export type OrderType = z.infer<typeof OrderTypeSchema>;
+
+/** Payment methods (PAY-1). */
+export const PaymentMethodSchema = z.enum(['card', 'wallet', 'bank_transfer', 'cod']);
+export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
+
+/** A keyed hash (HMAC-SHA256, hex) of a personal value, for matching without revealing it. */
+export const PseudonymSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Lines of an order as other capabilities need them (no names, no addresses). */
+export const OrderLineSchema = z.object({
+  sku: SkuSchema,
+  quantity: z.number().int().positive(),
+  category: z.string().min(1).max(40),
+  unitPrice: MoneySchema,
+  /** After discounts; the lines add up to the order's goods total exactly. */
+  lineTotal: MoneySchema,
+});
+
+/** Where stock was reserved for an order. */
+export const ReservationSchema = z.object({ sku: SkuSchema, warehouseId: WarehouseIdSchema, quantity: z.number().int().positive() });

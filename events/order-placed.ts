@@ -1,0 +1,70 @@
+/**
+ * OrderPlaced v1 — an order was written with its stock reserved (ORD-1, ORD-4).
+ * Consumers: fraud (assessment), fulfillment (safety-stock check), payments (limits bookkeeping).
+ * Carries ids, amounts and pseudonymous risk signals (keyed hashes, the email's domain); never a
+ * name, phone, address or email.
+ */
+import { z } from 'zod';
+import { defineEvent } from './event-definition.ts';
+import { ActorSchema, IdSchema, MoneySchema, OrderLineSchema, OrderTypeSchema, PaymentMethodSchema, PseudonymSchema, RegionSchema, ReservationSchema } from './common.ts';
+
+export const OrderPlaced = defineEvent({
+  name: 'OrderPlaced',
+  version: 1,
+  source: 'commerce.checkout',
+  description: 'An order was placed and its stock reserved. Ids, amounts and pseudonymous risk signals only.',
+  schema: z.object({
+    orderId: IdSchema,
+    customerId: ActorSchema,
+    orderType: OrderTypeSchema,
+    lines: z.array(OrderLineSchema).min(1),
+    reservations: z.array(ReservationSchema).min(1),
+    subtotal: MoneySchema,
+    discountTotal: MoneySchema,
+    shippingFee: MoneySchema,
+    total: MoneySchema,
+    /** What is charged now: the total, or the deposit of a pre-sale order. */
+    amountDue: MoneySchema,
+    paymentMethod: PaymentMethodSchema,
+    couponCode: z.string().max(40).optional(),
+    shippingRegion: RegionSchema,
+    billingRegion: RegionSchema.optional(),
+    placedAt: z.iso.datetime(),
+    /** Unpaid (not approved) by then → cancelled by the payment-window sweep. */
+    paymentDueBy: z.iso.datetime(),
+    riskSignals: z.object({
+      emailDomain: z.string().max(253),
+      emailHash: PseudonymSchema,
+      phoneHash: PseudonymSchema,
+      addressHash: PseudonymSchema,
+      deviceId: z.string().max(128).optional(),
+      ipHash: PseudonymSchema.optional(),
+      paymentFingerprint: PseudonymSchema.optional(),
+    }),
+  }),
+  example: {
+    orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+    customerId: 'alice',
+    orderType: 'regular',
+    lines: [{ sku: 'TEA-LONGJING-250G', quantity: 2, category: 'tea', unitPrice: { amount: 12800, currency: 'CNY' }, lineTotal: { amount: 23040, currency: 'CNY' } }],
+    reservations: [{ sku: 'TEA-LONGJING-250G', warehouseId: 'WH-EAST', quantity: 2 }],
+    subtotal: { amount: 25600, currency: 'CNY' },
+    discountTotal: { amount: 2560, currency: 'CNY' },
+    shippingFee: { amount: 0, currency: 'CNY' },
+    total: { amount: 23040, currency: 'CNY' },
+    amountDue: { amount: 23040, currency: 'CNY' },
+    paymentMethod: 'card',
+    couponCode: 'WELCOME10',
+    shippingRegion: 'east',
+    placedAt: '2026-11-23T08:00:00.000Z',
+    paymentDueBy: '2026-11-23T08:30:00.000Z',
+    riskSignals: {
+      emailDomain: 'example.com',
+      emailHash: 'a'.repeat(64),
+      phoneHash: 'b'.repeat(64),
+      addressHash: 'c'.repeat(64),
+      deviceId: 'device-123',
+      paymentFingerprint: 'd'.repeat(64),
+    },
+  },
+});

@@ -1,0 +1,22 @@
+/**
+ * ProblemOrderRaised v1 — an order needs a human (ORD-6): failed payment, undeliverable address,
+ * lost or refused parcel. Routed to the operations alert target.
+ */
+import { z } from 'zod';
+import { defineEvent } from './event-definition.ts';
+import { IdSchema } from './common.ts';
+
+export const ProblemOrderRaised = defineEvent({
+  name: 'ProblemOrderRaised',
+  version: 1,
+  source: 'commerce.operations',
+  description: 'An order needs attention from operations. Ids and a problem code only.',
+  schema: z.object({
+    orderId: IdSchema,
+    problem: z.enum(['payment-failed', 'undeliverable-address', 'parcel-lost', 'delivery-refused', 'delivery-late']),
+    shipmentId: IdSchema.optional(),
+    raisedBy: z.string().min(1).max(64),
+    raisedAt: z.iso.datetime(),
+  }),
+  example: { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', problem: 'undeliverable-address', shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', raisedBy: 'fulfillment', raisedAt: '2026-11-24T12:00:00.000Z' },
+});

@@ -1,0 +1,51 @@
+/**
+ * RiskApproved / RiskReviewRequired / RiskRejected v1 — the fraud capability's decision on an order
+ * (RISK-1), by its rules or, after a manual review, by an analyst. Consumers: checkout (status),
+ * payments (authorise only approved orders).
+ */
+import { z } from 'zod';
+import { defineEvent } from './event-definition.ts';
+import { ActorSchema, IdSchema } from './common.ts';
+
+const decision = z.object({
+  orderId: IdSchema,
+  customerId: ActorSchema,
+  assessmentId: IdSchema,
+  score: z.number().int().min(0).max(100),
+  level: z.enum(['low', 'medium', 'high']),
+  /** Ids of the rules that fired (their contributions are in the assessment, staff only). */
+  rulesFired: z.array(z.string().min(1).max(64)),
+  decidedBy: z.enum(['rules', 'analyst']),
+  /** The analyst's user id when `decidedBy` is `analyst`. */
+  analystId: ActorSchema.optional(),
+  decidedAt: z.iso.datetime(),
+});
+
+const example = {
+  orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+  customerId: 'alice',
+  assessmentId: '01JD7ZK9Q1V8Q4N6M5R9T0W1YC',
+  score: 12,
+  level: 'low' as const,
+  rulesFired: ['velocity-customer-1h'],
+  decidedBy: 'rules' as const,
+  decidedAt: '2026-11-23T08:00:02.000Z',
+};
+
+export const RiskApproved = defineEvent({ name: 'RiskApproved', version: 1, source: 'commerce.fraud', description: 'The order may proceed to payment.', schema: decision, example });
+export const RiskReviewRequired = defineEvent({
+  name: 'RiskReviewRequired',
+  version: 1,
+  source: 'commerce.fraud',
+  description: 'The order waits for a risk analyst (manual review queue).',
+  schema: decision,
+  example: { ...example, score: 55, level: 'medium' as const, rulesFired: ['new-account-high-value'] },
+});
+export const RiskRejected = defineEvent({
+  name: 'RiskRejected',
+  version: 1,
+  source: 'commerce.fraud',
+  description: 'The order is refused; its stock is released and no payment is attempted.',
+  schema: decision,
+  example: { ...example, score: 90, level: 'high' as const, rulesFired: ['disposable-email'] },
+});

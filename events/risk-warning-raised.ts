@@ -1,0 +1,25 @@
+/**
+ * RiskWarningRaised v1 — a three-tier warning (RISK-3: general / elevated / major), rate-limited by
+ * the fraud capability; EventBridge routes each tier to its own alert target.
+ */
+import { z } from 'zod';
+import { defineEvent } from './event-definition.ts';
+import { IdSchema } from './common.ts';
+
+export const RiskWarningRaised = defineEvent({
+  name: 'RiskWarningRaised',
+  version: 1,
+  source: 'commerce.fraud',
+  description: 'A risk warning for the alert target of its tier. Ids and rule ids only.',
+  schema: z.object({
+    warningId: IdSchema,
+    tier: z.enum(['general', 'elevated', 'major']),
+    orderId: IdSchema.optional(),
+    ruleIds: z.array(z.string().min(1).max(64)),
+    score: z.number().int().min(0).max(100).optional(),
+    /** Warnings of this tier suppressed by the rate limit since the last one sent. */
+    suppressedSinceLast: z.number().int().min(0),
+    raisedAt: z.iso.datetime(),
+  }),
+  example: { warningId: '01JD7ZKA01V8Q4N6M5R9T0W1YD', tier: 'major', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', ruleIds: ['blocklisted-device'], score: 95, suppressedSinceLast: 0, raisedAt: '2026-11-23T08:00:02.000Z' },
+});

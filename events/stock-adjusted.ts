@@ -1,0 +1,25 @@
+/**
+ * StockAdjusted v1 — staff set the counted quantity of a SKU in a warehouse (a cycle count, FUL-4);
+ * the difference is recorded. Consumers: fulfillment (safety stock).
+ */
+import { z } from 'zod';
+import { defineEvent } from './event-definition.ts';
+import { ActorSchema, SkuSchema, WarehouseIdSchema } from './common.ts';
+
+export const StockAdjusted = defineEvent({
+  name: 'StockAdjusted',
+  version: 1,
+  source: 'commerce.catalog',
+  description: 'A cycle count changed the on-hand quantity of a SKU in a warehouse.',
+  schema: z.object({
+    sku: SkuSchema,
+    warehouseId: WarehouseIdSchema,
+    previousOnHand: z.number().int().min(0),
+    onHand: z.number().int().min(0),
+    difference: z.number().int(),
+    reserved: z.number().int().min(0),
+    adjustedBy: ActorSchema,
+    adjustedAt: z.iso.datetime(),
+  }),
+  example: { sku: 'TEA-LONGJING-250G', warehouseId: 'WH-EAST', previousOnHand: 100, onHand: 97, difference: -3, reserved: 4, adjustedBy: 'ops-lead', adjustedAt: '2026-11-23T09:00:00.000Z' },
+});

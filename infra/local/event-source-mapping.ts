@@ -1,0 +1,190 @@
+/**
+ * SQS event source mappings, the way Lambda's SQS pollers run them:
+ *
+ * - Pollers long-poll the queue. Without a batching window a batch is what one receive returns
+ *   (at most 10 messages); with MaximumBatchingWindowInSeconds the poller keeps receiving after
+ *   the first message until the batch holds BatchSize messages, the window has passed, or the
+ *   event approaches Lambda's 6 MB invocation payload limit.
+ * - Up to MaximumConcurrency batches (default 2 here) are processed at the same time.
+ * - The function gets an `SQSEvent` shaped exactly as Lambda builds it. When it succeeds the whole
+ *   batch is deleted. When it fails (error, timeout, throttle) nothing is deleted: every message
+ *   becomes visible again after the queue's visibility timeout.
+ * - With ReportBatchItemFailures the response `{ batchItemFailures: [{ itemIdentifier }] }` keeps
+ *   only the listed messages; a null/empty list or a null/empty response is complete success, and
+ *   an invalid response (not an object, a malformed list, an empty, missing or unknown
+ *   itemIdentifier) is complete failure, as Lambda documents.
+ * - maxReceiveCount and the move to the dead-letter queue are the queue's job (SqsService).
+ */
+import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { ReceivedMessage, SqsService } from './sqs.ts';
+
+export type MappingInvokeResult = { status: 'ok'; payload: unknown } | { status: 'error'; errorType: string; errorMessage: string };
+
+export interface SqsEventSourceMappingOptions {
+  sqs: SqsService;
+  queueArn: string;
+  functionName: string;
+  /** 1–10 without a batching window, up to 10 000 with one. */
+  batchSize: number;
+  /** 0–300. */
+  maximumBatchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+  /** Concurrent batches, 2–1000; default 2. */
+  maximumConcurrency?: number;
+  enabled: boolean;
+  invoke: (functionName: string, event: unknown) => Promise<MappingInvokeResult>;
+}
+
+/** Lambda's limit on a synchronous invocation payload. */
+const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+/** Most messages one ReceiveMessage returns. */
+const RECEIVE_MAX = 10;
+/** How long an idle poller long-polls before polling again. */
+const LONG_POLL_SECONDS = 20;
+/** Pause after a failed receive (e.g. the queue service is shutting down). */
+const RETRY_DELAY_MS = 1000;
+const DEFAULT_CONCURRENCY = 2;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}
+
+function validate(options: SqsEventSourceMappingOptions): number {
+  const { batchSize, maximumBatchingWindowSeconds: window, maximumConcurrency = DEFAULT_CONCURRENCY } = options;
+  if (!Number.isInteger(window) || window < 0 || window > 300) throw new RangeError(`event source mapping for ${options.functionName}: MaximumBatchingWindowInSeconds must be 0–300, got ${window}`);
+  const maxBatch = window > 0 ? 10_000 : RECEIVE_MAX;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maxBatch) {
+    throw new RangeError(`event source mapping for ${options.functionName}: BatchSize must be 1–${maxBatch}${window > 0 ? '' : ' without a batching window'}, got ${batchSize}`);
+  }
+  if (!Number.isInteger(maximumConcurrency) || maximumConcurrency < 2 || maximumConcurrency > 1000) {
+    throw new RangeError(`event source mapping for ${options.functionName}: MaximumConcurrency must be 2–1000, got ${maximumConcurrency}`);
+  }
+  return maximumConcurrency;
+}
+
+/** The SQS record Lambda builds for a message. */
+function toSqsRecord(message: ReceivedMessage, queueArn: string): SQSRecord {
+  const messageAttributes: SQSMessageAttributes = {};
+  for (const [name, value] of Object.entries(message.messageAttributes)) {
+    messageAttributes[name] = {
+      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+      ...(value.BinaryValue !== undefined ? { binaryValue: value.BinaryValue } : {}),
+      stringListValues: [],
+      binaryListValues: [],
+      dataType: value.DataType,
+    };
+  }
+  return {
+    messageId: message.messageId,
+    receiptHandle: message.receiptHandle,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      ...(message.awsTraceHeader ? { AWSTraceHeader: message.awsTraceHeader } : {}),
+      SentTimestamp: String(message.sentTimestamp),
+      SenderId: message.senderId,
+      ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
+      ...(message.deadLetterQueueSourceArn ? { DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn } : {}),
+    },
+    messageAttributes,
+    md5OfBody: message.md5OfBody,
+    ...(message.md5OfMessageAttributes ? { md5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: queueArn.split(':')[3] as string,
+  };
+}
+
+/**
+ * The message ids a ReportBatchItemFailures response marks as failed, or undefined when the
+ * response is invalid (the whole batch then counts as failed).
+ */
+function failedItemIds(payload: unknown, batchIds: ReadonlySet<string>): Set<string> | undefined {
+  if (payload === null || payload === undefined) return new Set();
+  if (typeof payload !== 'object' || Array.isArray(payload)) return undefined;
+  const failures = (payload as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === null || failures === undefined) return new Set();
+  if (!Array.isArray(failures)) return undefined;
+  const ids = new Set<string>();
+  for (const failure of failures) {
+    const id = typeof failure === 'object' && failure !== null ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+    if (typeof id !== 'string' || id === '' || !batchIds.has(id)) return undefined;
+    ids.add(id);
+  }
+  return ids;
+}
+
+/**
+ * Starts polling `queueArn` for `functionName`. `stop()` stops polling, hands back messages a
+ * poller was still gathering (visible again at once) and waits for the batches being processed.
+ */
+export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions): { stop(): Promise<void> } {
+  const concurrency = validate(options);
+  const { sqs, queueArn, functionName, batchSize, maximumBatchingWindowSeconds: window } = options;
+  const queue = sqs.queueFor(queueArn);
+  if (!queue) throw new Error(`event source mapping for ${functionName}: queue ${queueArn} not found`);
+  if (!options.enabled) return { stop: async () => {} };
+  const stopping = new AbortController();
+  const { signal } = stopping;
+  /** Stop gathering when one more full receive could push the event past the payload limit. */
+  const byteBudget = MAX_EVENT_BYTES - RECEIVE_MAX * queue.maximumMessageSize;
+
+  async function gather(): Promise<ReceivedMessage[]> {
+    const batch = await sqs.receive(queueArn, { maxMessages: Math.min(RECEIVE_MAX, batchSize), waitTimeSeconds: LONG_POLL_SECONDS, signal });
+    if (window > 0 && batch.length > 0) {
+      const deadline = Date.now() + window * 1000;
+      let bytes = batch.reduce((sum, m) => sum + Buffer.byteLength(m.body), 0);
+      while (batch.length < batchSize && bytes < byteBudget && !signal.aborted) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) break;
+        const more = await sqs.receive(queueArn, { maxMessages: Math.min(RECEIVE_MAX, batchSize - batch.length), waitTimeSeconds: remaining / 1000, signal });
+        batch.push(...more);
+        bytes += more.reduce((sum, m) => sum + Buffer.byteLength(m.body), 0);
+      }
+    }
+    if (signal.aborted && batch.length > 0) {
+      await Promise.allSettled(batch.map((m) => sqs.changeVisibility(queueArn, m.receiptHandle, 0)));
+      return [];
+    }
+    return batch;
+  }
+
+  async function process(batch: ReceivedMessage[]): Promise<void> {
+    const event: SQSEvent = { Records: batch.map((m) => toSqsRecord(m, queueArn)) };
+    const result = await options.invoke(functionName, event).catch((error: unknown): MappingInvokeResult => ({ status: 'error', errorType: 'Error', errorMessage: String(error) }));
+    if (result.status === 'error') return;
+    const failed = options.reportBatchItemFailures ? failedItemIds(result.payload, new Set(batch.map((m) => m.messageId))) : new Set<string>();
+    if (!failed) return;
+    // A delete that fails leaves the message to be delivered again, as on Lambda.
+    await Promise.allSettled(batch.filter((m) => !failed.has(m.messageId)).map((m) => sqs.deleteMessage(queueArn, m.receiptHandle)));
+  }
+
+  async function poll(): Promise<void> {
+    while (!signal.aborted) {
+      let batch: ReceivedMessage[];
+      try {
+        batch = await gather();
+      } catch {
+        await sleep(RETRY_DELAY_MS, signal);
+        continue;
+      }
+      if (batch.length > 0) await process(batch);
+    }
+  }
+
+  const pollers = Array.from({ length: concurrency }, () => poll());
+  return {
+    async stop() {
+      stopping.abort();
+      await Promise.all(pollers);
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export const checkoutGrants: Record<string, string[]> = {};

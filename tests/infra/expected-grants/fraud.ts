@@ -1,0 +1,1 @@
+export const fraudGrants: Record<string, string[]> = {};

@@ -1,0 +1,1 @@
+export const fulfillmentGrants: Record<string, string[]> = {};

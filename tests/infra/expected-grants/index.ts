@@ -1,0 +1,16 @@
+/**
+ * The exact grants every function should have (beyond its log group, X-Ray and the async failure
+ * queue), one file per capability so each capability keeps its own list.
+ */
+import { catalogGrants } from './catalog.ts';
+import { checkoutGrants } from './checkout.ts';
+import { complianceGrants } from './compliance.ts';
+import { fraudGrants } from './fraud.ts';
+import { fulfillmentGrants } from './fulfillment.ts';
+import { paymentsGrants } from './payments.ts';
+import { platformGrants } from './platform.ts';
+
+/** Function logical id → expected `action → resource` lines. */
+export function expectedGrants(): Record<string, string[]> {
+  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants };
+}

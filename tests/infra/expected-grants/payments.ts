@@ -1,0 +1,1 @@
+export const paymentsGrants: Record<string, string[]> = {};

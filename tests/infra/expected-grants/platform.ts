@@ -1,0 +1,5 @@
+/** Health and OpenAPI need nothing beyond the house defaults. */
+export const platformGrants: Record<string, string[]> = {
+  GetHealthFunction: [],
+  GetOpenApiFunction: [],
+};

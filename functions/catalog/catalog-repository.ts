@@ -199,6 +199,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
       warehouseId: level.warehouseId,
       onHand: level.onHand,
       reserved: level.reserved,
+      available: level.onHand - level.reserved,
       updatedAt: at.toISOString(),
     });
   }

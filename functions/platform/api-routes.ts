@@ -4,7 +4,11 @@
  */
 import type { RouteContract } from '../../shared/http/route.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
+import { checkoutRoutes } from '../checkout/routes.ts';
+import { fraudRoutes } from '../fraud/routes.ts';
+import { fulfillmentRoutes } from '../fulfillment/routes.ts';
+import { paymentsRoutes } from '../payments/routes.ts';
 import { platformRoutes } from './routes.ts';
 
 /** All route contracts. */
-export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes] as readonly RouteContract[];
+export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...fraudRoutes, ...fulfillmentRoutes] as readonly RouteContract[];

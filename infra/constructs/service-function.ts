@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { CfnRole, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type IDestination } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { CfnLogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag.ts';
 import { Construct } from 'constructs';
@@ -36,6 +36,7 @@ const BUNDLING: BundlingOptions = {
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
   forceDockerBundling: false,
+  logLevel: LogLevel.ERROR,
   // The SDK v3 is bundled (pinned version, tree-shaken) rather than taken from the runtime.
   externalModules: [],
 };

@@ -318,7 +318,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       kms: awsUrl,
       lambda: awsUrl,
     };
-    log(`local cloud: stack ${stack.stackName}, ${functions.length} functions, ${queues.length} queues, ${rules.length} rules`);
+    log(`stack ${stack.stackName}, ${functions.length} functions, ${queues.length} queues, ${rules.length} rules`);
     return {
       stack,
       names,

@@ -81,7 +81,7 @@ export const SUPPORT: Record<string, Support> = {
   'AWS::Events::Archive': { honoured: ['SourceArn', 'EventPattern', 'RetentionDays', 'ArchiveName'], noLocalMeaning: ['Description', 'KmsKeyIdentifier'] },
   'AWS::Events::Rule': {
     honoured: ['EventBusName', 'EventPattern', 'ScheduleExpression', 'State', 'Targets', 'Name'],
-    noLocalMeaning: ['Description', 'RoleArn'],
+    noLocalMeaning: ['Description', 'RoleArn', 'Tags'],
   },
   'AWS::ApiGateway::RestApi': { honoured: ['Name'], noLocalMeaning: ['Description', 'EndpointConfiguration', 'Policy', 'Tags', 'DisableExecuteApiEndpoint', 'MinimumCompressionSize', 'BinaryMediaTypes'] },
   'AWS::ApiGateway::Resource': { honoured: ['ParentId', 'PathPart', 'RestApiId'], noLocalMeaning: [] },

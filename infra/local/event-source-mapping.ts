@@ -18,8 +18,10 @@
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { ReceivedMessage, SqsService } from './sqs.ts';
 
+/** What `invoke` reports: the function's response, or its error (a timeout or throttle counts as one). */
 export type MappingInvokeResult = { status: 'ok'; payload: unknown } | { status: 'error'; errorType: string; errorMessage: string };
 
+/** An AWS::Lambda::EventSourceMapping on an SQS queue, with the properties Lambda honours. */
 export interface SqsEventSourceMappingOptions {
   sqs: SqsService;
   queueArn: string;
@@ -39,6 +41,8 @@ export interface SqsEventSourceMappingOptions {
 const MAX_EVENT_BYTES = 6 * 1024 * 1024;
 /** Most messages one ReceiveMessage returns. */
 const RECEIVE_MAX = 10;
+/** Upper bound of a record's size beyond its message (ids, receipt handle, attributes, ARN). */
+const RECORD_OVERHEAD_BYTES = 2048;
 /** How long an idle poller long-polls before polling again. */
 const LONG_POLL_SECONDS = 20;
 /** Pause after a failed receive (e.g. the queue service is shutting down). */
@@ -134,21 +138,23 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
   if (!options.enabled) return { stop: async () => {} };
   const stopping = new AbortController();
   const { signal } = stopping;
-  /** Stop gathering when one more full receive could push the event past the payload limit. */
-  const byteBudget = MAX_EVENT_BYTES - RECEIVE_MAX * queue.maximumMessageSize;
+  /** How many more messages fit in the event if each is as large as the queue allows. */
+  const room = (bytes: number) => Math.floor((MAX_EVENT_BYTES - bytes) / (queue.maximumMessageSize + RECORD_OVERHEAD_BYTES));
 
   async function gather(): Promise<ReceivedMessage[]> {
-    const batch = await sqs.receive(queueArn, { maxMessages: Math.min(RECEIVE_MAX, batchSize), waitTimeSeconds: LONG_POLL_SECONDS, signal });
-    if (window > 0 && batch.length > 0) {
-      const deadline = Date.now() + window * 1000;
-      let bytes = batch.reduce((sum, m) => sum + Buffer.byteLength(m.body), 0);
-      while (batch.length < batchSize && bytes < byteBudget && !signal.aborted) {
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) break;
-        const more = await sqs.receive(queueArn, { maxMessages: Math.min(RECEIVE_MAX, batchSize - batch.length), waitTimeSeconds: remaining / 1000, signal });
-        batch.push(...more);
-        bytes += more.reduce((sum, m) => sum + Buffer.byteLength(m.body), 0);
-      }
+    const batch: ReceivedMessage[] = [];
+    let bytes = 0;
+    let deadline = Infinity;
+    while (!signal.aborted) {
+      const maxMessages = Math.min(RECEIVE_MAX, batchSize - batch.length, room(bytes));
+      const waitTimeSeconds = batch.length === 0 ? LONG_POLL_SECONDS : (deadline - Date.now()) / 1000;
+      if (maxMessages <= 0 || waitTimeSeconds <= 0) break;
+      const received = await sqs.receive(queueArn, { maxMessages, waitTimeSeconds, signal });
+      if (received.length === 0 && batch.length === 0) continue;
+      if (batch.length === 0) deadline = Date.now() + window * 1000;
+      batch.push(...received);
+      bytes += received.reduce((sum, m) => sum + Buffer.byteLength(JSON.stringify(toSqsRecord(m, queueArn))), 0);
+      if (window === 0) break;
     }
     if (signal.aborted && batch.length > 0) {
       await Promise.allSettled(batch.map((m) => sqs.changeVisibility(queueArn, m.receiptHandle, 0)));

@@ -64,6 +64,7 @@ export interface MessageAttributeValue {
   BinaryValue?: string;
 }
 
+/** Message attributes by name (at most 10), as SendMessage takes and ReceiveMessage returns them. */
 export type MessageAttributes = Record<string, MessageAttributeValue>;
 
 /** A message handed to a consumer by `receive()`. */
@@ -91,6 +92,7 @@ export interface QueueStats {
   delayed: number;
 }
 
+/** Options of the programmatic `receive()`, mirroring ReceiveMessage. */
 export interface ReceiveOptions {
   maxMessages: number;
   /** Long polling: how long to wait for a first message; fractions allowed. */
@@ -260,7 +262,7 @@ const md5 = (data: string): string => crypto.createHash('md5').update(data, 'utf
  * the data type (each preceded by its 4-byte big-endian length), a transport byte (1 string,
  * 2 binary) and the length-prefixed value bytes.
  */
-export function md5OfMessageAttributes(attributes: MessageAttributes): string | undefined {
+function md5OfMessageAttributes(attributes: MessageAttributes): string | undefined {
   const names = Object.keys(attributes).sort();
   if (names.length === 0) return undefined;
   const hash = crypto.createHash('md5');

@@ -2,10 +2,14 @@
  * Synthesizes the CDK app in-process into a cloud assembly directory (what `npx cdk synth` does,
  * without the CLI's start-up cost). cdk-nag runs as part of it; its errors fail the synthesis.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from '../create-app.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Where the test suites synthesize (bundles cached across runs; separate from `npm start`'s cdk.out). */
+export const TEST_ASSEMBLY_DIR = path.join(PROJECT_ROOT, '.cdk.test.out');
 
 export interface SynthResult {
   assemblyDir: string;
@@ -13,10 +17,44 @@ export interface SynthResult {
   milliseconds: number;
 }
 
-export function synthesize(options: { outdir?: string; stage?: string } = {}): SynthResult {
-  const started = Date.now();
+/**
+ * Holds an exclusive lock on `outdir` while `fn` runs, so concurrent synthesizers (two test runs,
+ * `npm start` and a test run) never write one assembly at the same time. A lock older than two
+ * minutes is taken as stale (its holder died).
+ */
+function withAssemblyLock<T>(outdir: string, fn: () => T): T {
+  const lock = `${outdir}.lock`;
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`Timed out waiting for the synthesis lock ${lock}`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export function synthesize(options: { outdir?: string; stage?: string; bundle?: boolean } = {}): SynthResult {
   const outdir = options.outdir ?? path.join(PROJECT_ROOT, 'cdk.out');
-  const { app, stack } = createApp({ stage: options.stage ?? 'dev', outdir });
+  return withAssemblyLock(outdir, () => synthesizeUnlocked(outdir, options));
+}
+
+function synthesizeUnlocked(outdir: string, options: { stage?: string; bundle?: boolean }): SynthResult {
+  const started = Date.now();
+  // bundle: false skips esbuild (for tests that read only the template, e.g. table definitions).
+  const context = options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {};
+  const { app, stack } = createApp({ stage: options.stage ?? 'dev', outdir, context });
   const assembly = app.synth();
   const errors = assembly.stacks.flatMap((s) => s.messages.filter((m) => m.level === 'error'));
   if (errors.length > 0) {

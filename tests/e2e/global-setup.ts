@@ -3,18 +3,14 @@
  * `npm start` runs it, but with in-memory state and free ports. Tests talk to it over HTTP as a
  * client would, and isolate themselves by unique ids.
  */
-import path from 'node:path';
-import os from 'node:os';
-import fs from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { synthesize } from '../../infra/local/synth.ts';
+import { synthesize, TEST_ASSEMBLY_DIR } from '../../infra/local/synth.ts';
 import { startLocalCloud, readPools } from '../../infra/local/cloud.ts';
 import { seedDemoData } from '../../infra/local/seed.ts';
 import { tablesByCapability, type LocalTables } from '../support/tables.ts';
 
 export default async function setup(project: TestProject) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-e2e-'));
-  const { assemblyDir } = synthesize({ outdir });
+  const { assemblyDir } = synthesize({ outdir: TEST_ASSEMBLY_DIR });
   const cloud = await startLocalCloud({ assemblyDir, asyncRetryDelaysMs: [500, 500] });
   await seedDemoData(cloud);
   const { pools } = readPools(cloud.names);
@@ -27,6 +23,5 @@ export default async function setup(project: TestProject) {
   });
   return async () => {
     await cloud.stop();
-    fs.rmSync(outdir, { recursive: true, force: true });
   };
 }

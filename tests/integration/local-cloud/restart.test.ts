@@ -17,13 +17,13 @@ import { synthFixture } from './fixture/fixture-stack.ts';
 import { readAssembly } from '../../../infra/local/template.ts';
 
 const runner = path.resolve(import.meta.dirname, '../../support/run-local-cloud.ts');
-const tsx = path.resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
 let workDir: string;
 let assemblyDir: string;
 const children: ChildProcess[] = [];
 
 async function start(dataDir: string): Promise<{ child: ChildProcess; endpoints: Record<string, string> }> {
-  const child = spawn(tsx, [runner, assemblyDir, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // node --import tsx (not the tsx binary, which runs the script in a grandchild that would survive SIGKILL)
+  const child = spawn(process.execPath, ['--import', 'tsx', runner, assemblyDir, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
   for await (const line of lines) {

@@ -47,6 +47,6 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs'] },
-    exclude: { path: ['node_modules', 'cdk.out', '\\.data'] },
+    exclude: { path: ['node_modules', 'cdk.out', '\\.cdk.test.out', '\\.data'] },
   },
 };

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'dist/', 'coverage/', '**/*.cjs'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.cdk.test.out/', '**/*.lock/', '.data/', 'dist/', 'coverage/', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,11 @@
 /**
- * The whole platform in one stack (the local cloud runs exactly this stack): the platform
- * (key, bus, identity, API) and one construct per capability.
+ * The whole platform as one stack (the local cloud runs exactly this stack): the platform (key,
+ * bus, identity, shared tables) in the stack itself, and the API and each capability in a nested
+ * stack of their own — CloudFormation allows 500 resources per stack, and dozens of functions with
+ * their roles, routes, queues and rules would not fit in one. Nested stacks deploy and roll back
+ * with the parent; references between them become parameters and outputs, which CDK wires.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Catalog } from './capabilities/catalog.ts';
 import { Checkout } from './capabilities/checkout.ts';
@@ -25,13 +28,15 @@ export class CommerceStack extends Stack {
   constructor(scope: Construct, id: string, props: CommerceStackProps) {
     super(scope, id, props);
     this.platform = new Platform(this, 'Platform', props.stage);
-    new PlatformRoutes(this, 'PlatformRoutes', this.platform);
-    const catalog = new Catalog(this, 'Catalog', this.platform);
-    new Checkout(this, 'Checkout', this.platform, { catalog: catalog.table });
-    new Payments(this, 'Payments', this.platform, { catalog: catalog.table });
-    new Fraud(this, 'Fraud', this.platform, { catalog: catalog.table });
-    new Fulfillment(this, 'Fulfillment', this.platform, { catalog: catalog.table });
-    new Compliance(this, 'Compliance', this.platform, { catalog: catalog.table });
+    const nested = (id: string) => new NestedStack(this, `${id}Stack`, { description: `Serverless commerce: ${id} (${props.stage.name})` });
+    new PlatformRoutes(nested('PlatformRoutes'), 'PlatformRoutes', this.platform);
+    const catalog = new Catalog(nested('Catalog'), 'Catalog', this.platform);
+    const dependencies = { catalog: catalog.table };
+    new Checkout(nested('Checkout'), 'Checkout', this.platform, dependencies);
+    new Payments(nested('Payments'), 'Payments', this.platform, dependencies);
+    new Fraud(nested('Fraud'), 'Fraud', this.platform, dependencies);
+    new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, dependencies);
+    new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
     this.platform.api.acknowledgePreflight();
 
     new CfnOutput(this, 'ApiUrl', { value: this.platform.api.url, description: 'Base URL of the HTTP API' });

@@ -27,6 +27,8 @@ export interface CreateAppOptions {
   readonly context?: Record<string, unknown>;
   /** An existing app (the CLI's); otherwise one is created. */
   readonly app?: App;
+  /** Run the cdk-nag packs (default true; the prebundler's planning pass skips them). */
+  readonly checks?: boolean;
 }
 
 /** See the module documentation. */
@@ -45,6 +47,6 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Co
   });
   Tags.of(stack).add('project', 'serverless-commerce');
   Tags.of(stack).add('stage', stage.name);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
+  if (options.checks !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
   return { app, stack };
 }

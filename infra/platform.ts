@@ -3,10 +3,11 @@
  * idempotency table, the API and sign-in, and the shared failure queues; plus the helpers that
  * create a function with the house defaults and grant it, by name, exactly what it uses.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, NestedStack } from 'aws-cdk-lib';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CommerceApi } from './constructs/commerce-api.ts';
@@ -58,20 +59,37 @@ export class Platform extends Construct {
     this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, 'on-failure destination of every function\'s asynchronous invocations');
     this.eventDeliveryFailures = deadLetterQueue(this, 'EventDeliveryFailures', stage.removalPolicy, 'events EventBridge could not deliver to a target after its retries');
     this.identity = new Identity(this, 'Identity', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
-    this.api = new CommerceApi(this, 'Http', { stage, userPools: [this.identity.customerPool, this.identity.staffPool] });
+    // The API (resources, methods, CORS preflights, permissions: hundreds of resources) in a nested stack of its own.
+    const apiStack = new NestedStack(this, 'ApiStack', { description: `Serverless commerce: HTTP API (${stage.name})` });
+    this.api = new CommerceApi(apiStack, 'Http', { stage, userPools: [this.identity.customerPool, this.identity.staffPool] });
   }
 
-  /** A {@link ServiceFunction} with a stable logical id and the platform's failure destination. */
-  function(scope: Construct, id: string, props: Omit<ServiceFunctionProps, 'stage' | 'onFailure'>): ServiceFunction {
+  private readonly logGroups = new Map<Construct, LogGroup>();
+
+  /** The log group the functions of `scope` (a capability construct) share, with the stage's retention. */
+  logGroupFor(scope: Construct): LogGroup {
+    let group = this.logGroups.get(scope);
+    if (!group) {
+      group = new LogGroup(scope, 'Logs', { retention: this.stage.logRetention, removalPolicy: this.stage.removalPolicy });
+      stableLogicalId(group, `${scope.node.id}Logs`);
+      this.logGroups.set(scope, group);
+    }
+    return group;
+  }
+
+  /** A {@link ServiceFunction} in `scope` (a capability construct), with a stable logical id and its capability's log group. */
+  function(scope: Construct, id: string, props: Omit<ServiceFunctionProps, 'stage' | 'logGroup' | 'asyncFailures'>): ServiceFunction {
     const fn = new ServiceFunction(scope, id, {
       ...props,
       stage: this.stage,
-      onFailure: new SqsDestination(this.asyncFailures),
+      logGroup: this.logGroupFor(scope),
+      asyncFailures: new SqsDestination(this.asyncFailures),
       environment: { CORS_ALLOW_ORIGIN: this.stage.corsAllowOrigin, ...props.environment },
     });
     nameFunction(fn);
     return fn;
   }
+
 
   /** Lets `fn` publish domain events (EVENT_BUS_NAME; events:PutEvents on this bus only). */
   publishEvents(fn: ServiceFunction): void {

@@ -13,7 +13,7 @@ import { readAssembly, ResourceNames } from '../infra/local/template.ts';
 const BUDGET_BYTES = 1.5 * 1024 * 1024;
 const IMPORT_RUNS = 3;
 
-const { assemblyDir } = synthesize();
+const { assemblyDir } = await synthesize();
 const [stack] = readAssembly(assemblyDir);
 if (!stack) throw new Error('no stack');
 const names = new ResourceNames(stack, { api: 'http://127.0.0.1:3000', aws: 'http://127.0.0.1:4566', dynamodb: 'http://127.0.0.1:8000' });

@@ -136,6 +136,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
+    props.handler.invokedAsynchronously();
     this.rule = new Rule(this, 'Rule', {
       description: props.description,
       schedule: Schedule.expression(props.schedule),

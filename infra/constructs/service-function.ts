@@ -1,10 +1,12 @@
 /**
  * `ServiceFunction`: a NodejsFunction with the house defaults (Powertools `examples/app` style):
  * Node.js 22 on arm64, an ESM bundle built by the local esbuild (minified, with source maps and a
- * metafile for `npm run build`), explicit timeout and memory, its own log group with retention,
- * X-Ray tracing, Powertools environment, and an on-failure destination for asynchronous
- * invocations. Its role starts empty but for its own log group and X-Ray: every other permission
- * is granted explicitly with {@link ServiceFunction.allow} — named actions, no wildcards.
+ * metafile for `npm run build`), explicit timeout and memory, a log group with retention (one per
+ * capability), X-Ray tracing, Powertools environment, and — for functions invoked asynchronously —
+ * an on-failure destination ({@link ServiceFunction.invokedAsynchronously}). Its role starts empty
+ * but for its log group and X-Ray: every other permission is granted explicitly with
+ * {@link ServiceFunction.allow} — named actions, no wildcards — into one inline policy (keeping the
+ * stack well under CloudFormation's 500-resource limit).
  *
  * Bundles are cached: the asset hash is computed from the sources the bundle can include
  * (functions/, shared/, events/, the lock file) and the bundling options, so a re-synthesis with
@@ -14,10 +16,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import { CfnRole, Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnRole, Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal, type AddToPrincipalPolicyResult } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type IDestination } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { CfnLogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag.ts';
 import { Construct } from 'constructs';
 import type { StageSettings } from '../stage.ts';
@@ -25,7 +27,7 @@ import type { StageSettings } from '../stage.ts';
 /** The project root (bundles are built from here). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
-const BUNDLING: BundlingOptions = {
+export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node22',
   minify: true,
@@ -71,22 +73,40 @@ export interface ServiceFunctionProps {
   /** Default 512 MB (arm64: the price/latency sweet spot for SDK-heavy handlers; measured in the README). */
   readonly memorySize?: number;
   readonly environment?: Record<string, string>;
-  /** Where failed asynchronous invocations go (EventInvokeConfig on-failure destination). */
-  readonly onFailure: IDestination;
-  /** Retries of asynchronous invocations (default 2, as on Lambda). */
-  readonly retryAttempts?: number;
+  /** The log group (with retention) this function writes to; functions of one capability share one. */
+  readonly logGroup: ILogGroup;
+  /** Where failed asynchronous invocations go, if the function is invoked asynchronously. */
+  readonly asyncFailures: IDestination;
   readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * An execution role whose grants live in ONE inline policy instead of a separate AWS::IAM::Policy
+ * resource: a stack holds at most 500 resources, and every function would otherwise cost three.
+ */
+class InlinePolicyRole extends Role {
+  private readonly document = new PolicyDocument();
+
+  constructor(scope: Construct, id: string, description: string) {
+    super(scope, id, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description });
+    (this.node.defaultChild as CfnRole).policies = [{ policyName: 'grants', policyDocument: this.document }];
+  }
+
+  override addToPrincipalPolicy(statement: PolicyStatement): AddToPrincipalPolicyResult {
+    this.document.addStatements(statement);
+    return { statementAdded: true, policyDependable: this };
+  }
 }
 
 /** A Lambda function with the house defaults. See the module documentation. */
 export class ServiceFunction extends NodejsFunction {
+  private readonly asyncFailures: IDestination;
+
+  /** Handler file (relative to the project root) of every ServiceFunction constructed, by construct id (= logical id). */
+  static readonly entries = new Map<string, string>();
+
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.stage.logRetention, removalPolicy: props.stage.removalPolicy });
-    (logGroup.node.defaultChild as CfnLogGroup).overrideLogicalId(`${id}Logs`);
-    const role = new Role(scope, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${id}: its log group, X-Ray, and the grants listed in its policy`,
-    });
+    const role = new InlinePolicyRole(scope, `${id}Role`, `Execution role of ${id}: its log group, X-Ray, and the grants listed in its policy`);
     (role.node.defaultChild as CfnRole).overrideLogicalId(`${id}Role`);
     const entry = path.join(PROJECT_ROOT, props.entry);
     if (!fs.existsSync(entry)) throw new Error(`ServiceFunction ${id}: no handler file ${props.entry}`);
@@ -100,14 +120,12 @@ export class ServiceFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       memorySize: props.memorySize ?? 512,
       tracing: Tracing.ACTIVE,
-      logGroup,
+      logGroup: props.logGroup,
       role,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       bundling,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      onFailure: props.onFailure,
-      retryAttempts: props.retryAttempts ?? 2,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         STAGE: props.stage.name,
@@ -117,16 +135,29 @@ export class ServiceFunction extends NodejsFunction {
         ...props.environment,
       },
     });
-    logGroup.grantWrite(role);
-    acknowledge(
-      role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*" is the only valid value); every other statement names its resources.',
-    );
+    this.asyncFailures = props.asyncFailures;
+    ServiceFunction.entries.set(id, props.entry);
+    props.logGroup.grantWrite(role);
+    const xrayReason = 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*" is the only valid value); every other statement names its resources and no action is a wildcard (tested).';
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', xrayReason);
+    acknowledge(role, 'Serverless-LambdaStarPermissions', xrayReason);
     const runtimeReason = 'nodejs22.x is the pinned runtime: bundles target node22 and the local cloud runs them on Node 20/22; the runtime is upgraded deliberately, with the bundle target.';
     acknowledge(this, 'AwsSolutions-L1', runtimeReason);
     acknowledge(this, 'Serverless-LambdaLatestVersion', runtimeReason);
-    acknowledge(this, 'Serverless-LambdaDLQ', 'Failed asynchronous invocations go to an on-failure destination (EventInvokeConfig → AsyncInvocationFailures queue), which supersedes DeadLetterConfig and keeps the whole invocation record.');
+    acknowledge(
+      this,
+      'Serverless-LambdaDLQ',
+      'Functions invoked asynchronously (schedules) get an on-failure destination (EventInvokeConfig → AsyncInvocationFailures, see invokedAsynchronously), which supersedes DeadLetterConfig; the others are invoked synchronously (API Gateway, SQS event source mappings) and have no asynchronous failures.',
+    );
+  }
+
+  /**
+   * Declares that this function is invoked asynchronously (EventBridge schedule or rule → Lambda):
+   * failed invocations are retried (twice by default), then their invocation records go to the
+   * platform's AsyncInvocationFailures queue.
+   */
+  invokedAsynchronously(retryAttempts = 2): void {
+    this.configureAsyncInvoke({ onFailure: this.asyncFailures, retryAttempts });
   }
 
   /** Grants exactly `actions` (named, no wildcards) on `resources`. */

@@ -23,7 +23,7 @@ if (args.has('--reset')) {
 }
 
 try {
-  const synth = synthesize();
+  const synth = await synthesize();
   console.log(`local cloud: synthesized ${synth.stackName} in ${synth.milliseconds} ms`);
   const cloud = await startLocalCloud({
     assemblyDir: synth.assemblyDir,

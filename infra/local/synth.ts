@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from '../create-app.ts';
+import { prebundle } from '../prebundle.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -22,7 +23,7 @@ export interface SynthResult {
  * `npm start` and a test run) never write one assembly at the same time. A lock older than two
  * minutes is taken as stale (its holder died).
  */
-function withAssemblyLock<T>(outdir: string, fn: () => T): T {
+async function withAssemblyLock<T>(outdir: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${outdir}.lock`;
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   const deadline = Date.now() + 300_000;
@@ -35,19 +36,24 @@ function withAssemblyLock<T>(outdir: string, fn: () => T): T {
       const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new Error(`Timed out waiting for the synthesis lock ${lock}`);
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      else await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
   try {
-    return fn();
+    return await fn();
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
 }
 
-export function synthesize(options: { outdir?: string; stage?: string; bundle?: boolean } = {}): SynthResult {
+export async function synthesize(options: { outdir?: string; stage?: string; bundle?: boolean } = {}): Promise<SynthResult> {
+  const started = Date.now();
   const outdir = options.outdir ?? path.join(PROJECT_ROOT, 'cdk.out');
-  return withAssemblyLock(outdir, () => synthesizeUnlocked(outdir, options));
+  return withAssemblyLock(outdir, async () => {
+    // One esbuild run for all missing bundles; the synthesis below then finds them cached.
+    if (options.bundle !== false) await prebundle(outdir, { stage: options.stage ?? 'dev' });
+    return { ...synthesizeUnlocked(outdir, options), milliseconds: Date.now() - started };
+  });
 }
 
 function synthesizeUnlocked(outdir: string, options: { stage?: string; bundle?: boolean }): SynthResult {

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-protocol.ts';
+import { flattenNestedStacks } from './nested-stacks.ts';
 
 export interface TemplateResource {
   Type: string;
@@ -128,7 +129,8 @@ export function readAssembly(assemblyDir: string): StackTemplate[] {
     if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
     const templateFile = path.join(assemblyDir, artifact.properties.templateFile);
     const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as Omit<StackTemplate, 'stackName' | 'templateFile'>;
-    stacks.push({ ...template, stackName: artifact.properties.stackName ?? id, templateFile });
+    // Nested stacks are merged into their parent: the local cloud runs the tree as one template.
+    stacks.push(flattenNestedStacks({ ...template, stackName: artifact.properties.stackName ?? id, templateFile }, assemblyDir));
   }
   if (stacks.length === 0) throw new Error(`The cloud assembly at ${assemblyDir} contains no stack.`);
   return stacks;

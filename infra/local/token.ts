@@ -19,7 +19,7 @@ if (!values.sub || !values.role?.length) {
   process.exit(2);
 }
 const assemblyDir = path.join(PROJECT_ROOT, 'cdk.out');
-if (!fs.existsSync(path.join(assemblyDir, 'manifest.json'))) synthesize({ outdir: assemblyDir });
+if (!fs.existsSync(path.join(assemblyDir, "manifest.json"))) await synthesize({ outdir: assemblyDir, bundle: false });
 const [stack] = readAssembly(assemblyDir);
 if (!stack) throw new Error('no stack in cdk.out');
 const names = new ResourceNames(stack, { api: '', aws: '', dynamodb: '' });

@@ -10,7 +10,7 @@ import { seedDemoData } from '../../infra/local/seed.ts';
 import { tablesByCapability, type LocalTables } from '../support/tables.ts';
 
 export default async function setup(project: TestProject) {
-  const { assemblyDir } = synthesize({ outdir: TEST_ASSEMBLY_DIR });
+  const { assemblyDir } = await synthesize({ outdir: TEST_ASSEMBLY_DIR });
   const cloud = await startLocalCloud({ assemblyDir, asyncRetryDelaysMs: [500, 500] });
   await seedDemoData(cloud);
   const { pools } = readPools(cloud.names);

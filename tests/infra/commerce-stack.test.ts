@@ -19,20 +19,33 @@ beforeAll(() => {
 const functions = (s: Synthesized) => resourcesOf(s.json, 'AWS::Lambda::Function');
 
 describe('functions (ServiceFunction house defaults)', () => {
-  it('run nodejs22.x on arm64 with tracing, an explicit timeout and memory, and their own log group', () => {
+  it('run nodejs22.x on arm64 with tracing, an explicit timeout and memory, and their capability\'s log group', () => {
     expect(functions(dev).length).toBeGreaterThan(5);
     for (const [id, p] of functions(dev)) {
       expect(p, id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
       expect(typeof p.Timeout, id).toBe('number');
       expect(typeof p.MemorySize, id).toBe('number');
-      expect((p.LoggingConfig as { LogGroup?: unknown })?.LogGroup, id).toEqual({ Ref: `${id}Logs` });
+      const group = ((p.LoggingConfig as { LogGroup?: { Ref?: string } })?.LogGroup?.Ref) ?? '';
+      expect(dev.json.Resources[group]?.Type, id).toBe('AWS::Logs::LogGroup');
     }
   });
 
-  it('send failed asynchronous invocations to an on-failure destination', () => {
+  it('fit CloudFormation\'s 500-resources-per-stack limit with room to grow (parent and each nested stack under 400)', () => {
+    for (const s of [dev, prod]) {
+      expect(Object.keys(s.resourcesPerStack).length).toBeGreaterThan(1);
+      for (const [file, count] of Object.entries(s.resourcesPerStack)) expect(count, file).toBeLessThan(400);
+    }
+  });
+
+  it('send failed asynchronous invocations (every function a schedule invokes) to an on-failure destination', () => {
     const configs = resourcesOf(dev.json, 'AWS::Lambda::EventInvokeConfig');
     const covered = new Set(configs.map(([, p]) => (p.FunctionName as { Ref: string }).Ref));
-    for (const [id] of functions(dev)) expect(covered.has(id), id).toBe(true);
+    const scheduled = resourcesOf(dev.json, 'AWS::Events::Rule')
+      .filter(([, p]) => p.ScheduleExpression)
+      .flatMap(([, p]) => (p.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>).map((t) => t.Arn['Fn::GetAtt']?.[0]))
+      .filter((id): id is string => Boolean(id) && dev.json.Resources[id as string]?.Type === 'AWS::Lambda::Function');
+    expect(scheduled.length).toBeGreaterThan(0);
+    for (const id of scheduled) expect(covered.has(id), id).toBe(true);
     for (const [, p] of configs) {
       expect(p).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['AsyncInvocationFailures', 'Arn'] } } } });
     }
@@ -45,8 +58,11 @@ describe('functions (ServiceFunction house defaults)', () => {
 });
 
 describe('least privilege', () => {
-  const statements = (s: Synthesized) =>
-    resourcesOf(s.json, 'AWS::IAM::Policy').flatMap(([id, p]) => (p.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown; Effect: string }> }).Statement.map((st) => ({ id, ...st })));
+  type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+  const statements = (s: Synthesized) => [
+    ...resourcesOf(s.json, 'AWS::IAM::Policy').flatMap(([id, p]) => (p.PolicyDocument as { Statement: Statement[] }).Statement.map((st) => ({ id, ...st }))),
+    ...resourcesOf(s.json, 'AWS::IAM::Role').flatMap(([id, p]) => ((p.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? []).flatMap((doc) => doc.PolicyDocument.Statement.map((st) => ({ id, ...st })))),
+  ];
 
   it('grants no wildcard action anywhere', () => {
     for (const s of [dev, prod]) {
@@ -65,12 +81,12 @@ describe('least privilege', () => {
 
   it('gives every function its log group, X-Ray and its failure destination, and nothing it does not use', () => {
     const grants = grantsByFunction(dev.json);
+    const logGroupOf = (fn: string) => (dev.json.Resources[fn]?.Properties?.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const asyncInvoked = new Set(resourcesOf(dev.json, 'AWS::Lambda::EventInvokeConfig').map(([, p]) => (p.FunctionName as { Ref: string }).Ref));
     const common = (fn: string) => [
-      `logs:CreateLogStream → ${fn}Logs`,
-      `logs:PutLogEvents → ${fn}Logs`,
-      'sqs:GetQueueAttributes → AsyncInvocationFailures',
-      'sqs:GetQueueUrl → AsyncInvocationFailures',
-      'sqs:SendMessage → AsyncInvocationFailures',
+      `logs:CreateLogStream → ${logGroupOf(fn)}`,
+      `logs:PutLogEvents → ${logGroupOf(fn)}`,
+      ...(asyncInvoked.has(fn) ? ['sqs:GetQueueAttributes → AsyncInvocationFailures', 'sqs:GetQueueUrl → AsyncInvocationFailures', 'sqs:SendMessage → AsyncInvocationFailures'] : []),
       'xray:PutTelemetryRecords → *',
       'xray:PutTraceSegments → *',
     ];
@@ -193,7 +209,7 @@ describe('API and sign-in (SEC-1)', () => {
       .filter(([, p]) => p.AuthorizationType === 'NONE' && p.HttpMethod !== 'OPTIONS')
       .map(([, p]) => p.OperationName)
       .sort();
-    expect(publicMethods).toEqual(['getHealth', 'getOpenApi', 'getProduct', 'listProducts'].sort());
+    expect(publicMethods).toEqual(['getHealth', 'getOpenApi', 'getProduct', 'listProducts', 'receiveCarrierWebhook', 'receivePaymentWebhook'].sort());
   });
 });
 

@@ -20,10 +20,16 @@ export function grantsByFunction(json: Synthesized['json']): Record<string, stri
     if (role) roleOfFunction.set(role, id);
   }
   const grants: Record<string, Set<string>> = {};
-  for (const r of Object.values(json.Resources)) {
-    if (r.Type !== 'AWS::IAM::Policy') continue;
-    const roles = (r.Properties?.Roles as Array<{ Ref: string }>).map((x) => x.Ref);
-    const statements = (r.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement;
+  type Statement = { Action: string | string[]; Resource: unknown };
+  const policies: Array<{ roles: string[]; statements: Statement[] }> = [];
+  for (const [id, r] of Object.entries(json.Resources)) {
+    if (r.Type === 'AWS::IAM::Policy') {
+      policies.push({ roles: (r.Properties?.Roles as Array<{ Ref: string }>).map((x) => x.Ref), statements: (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement });
+    } else if (r.Type === 'AWS::IAM::Role') {
+      for (const p of (r.Properties?.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? []) policies.push({ roles: [id], statements: p.PolicyDocument.Statement });
+    }
+  }
+  for (const { roles, statements } of policies) {
     for (const role of roles) {
       const fn = roleOfFunction.get(role);
       if (!fn) continue;

@@ -8,12 +8,16 @@ import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { App } from 'aws-cdk-lib';
 import { createApp } from '../../infra/create-app.ts';
+import { flattenNestedStacks } from '../../infra/local/nested-stacks.ts';
+import type { StackTemplate } from '../../infra/local/template.ts';
 import type { CommerceStack } from '../../infra/commerce-stack.ts';
 
 export interface Synthesized {
   readonly app: App;
   readonly stack: CommerceStack;
   readonly template: Template;
+  /** Resource count of each template (parent and nested), against CloudFormation's 500 per stack. */
+  readonly resourcesPerStack: Record<string, number>;
   readonly json: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }> };
 }
 
@@ -22,9 +26,15 @@ export function synth(stage: 'dev' | 'prod'): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `infra-${stage}-`));
   const { app, stack } = createApp({ stage, outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   const assembly = app.synth();
-  const json = assembly.getStackByName(stack.stackName).template as Synthesized['json'];
+  // The parent stack with its nested stacks (API, capabilities) merged in, as the local cloud runs it.
+  const parent = assembly.getStackByName(stack.stackName);
+  const merged = flattenNestedStacks({ ...(parent.template as Omit<StackTemplate, 'stackName' | 'templateFile'>), stackName: stack.stackName, templateFile: parent.templateFile }, assembly.directory);
+  const json = { Resources: merged.Resources } as Synthesized['json'];
+  const perStack = Object.fromEntries(
+    fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).map((f) => [f, Object.keys((JSON.parse(fs.readFileSync(path.join(assembly.directory, f), 'utf8')) as { Resources: object }).Resources).length]),
+  );
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { app, stack, template: Template.fromJSON(json), json };
+  return { app, stack, template: Template.fromJSON(json), json, resourcesPerStack: perStack };
 }
 
 /** Resources of one type, by logical id. */

@@ -17,7 +17,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/aws-protocol.
 
 export default async function setup(project: TestProject) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-int-'));
-  const { assemblyDir } = synthesize({ outdir, bundle: false });
+  const { assemblyDir } = await synthesize({ outdir, bundle: false });
   const [stack] = readAssembly(assemblyDir);
   if (!stack) throw new Error('no stack synthesized');
   const dynamo = await startDynamoDbLocal();

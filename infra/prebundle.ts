@@ -1,0 +1,94 @@
+/**
+ * Fills a cloud assembly's bundle cache in ONE esbuild run for every function, before synthesis.
+ *
+ * NodejsFunction bundles each function in its own esbuild process, one after another (~0.4 s each,
+ * mostly re-parsing the same dependencies). With dozens of functions that dominates a cold
+ * `npm start` or `cdk synth`. Since every ServiceFunction has a custom asset hash, its bundle
+ * directory `asset.<hash>` is known before bundling — and CDK skips bundling when it exists. So:
+ *  1. synthesize once without bundling to learn each function's asset hash and entry;
+ *  2. build every missing bundle with one esbuild call (shared parsing), with exactly the esbuild
+ *     arguments NodejsFunction derives from the same {@link BUNDLING} options (tested: the output
+ *     is byte-identical to NodejsFunction's own);
+ *  3. the real synthesis finds the bundles and skips esbuild.
+ * Used by the CDK CLI entry (infra/app.ts) and the local cloud alike, so deployed and local bundles
+ * are the same files.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BUNDLING, PROJECT_ROOT, ServiceFunction } from './constructs/service-function.ts';
+import { createApp } from './create-app.ts';
+
+/** esbuild options equivalent to NodejsFunction's command line for {@link BUNDLING}. */
+export function esbuildOptions(): BuildOptions {
+  if (BUNDLING.format !== OutputFormat.ESM || BUNDLING.externalModules?.length || BUNDLING.define || BUNDLING.loader || BUNDLING.tsconfig || BUNDLING.footer || BUNDLING.inject || BUNDLING.keepNames) {
+    throw new Error('prebundle: BUNDLING uses an option prebundle does not mirror; extend esbuildOptions()');
+  }
+  return {
+    bundle: true,
+    target: BUNDLING.target,
+    platform: 'node',
+    format: 'esm',
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent,
+    metafile: BUNDLING.metafile,
+    banner: BUNDLING.banner ? { js: BUNDLING.banner } : undefined,
+    mainFields: BUNDLING.mainFields,
+    logLevel: 'error',
+    outExtension: { '.js': '.mjs' },
+    absWorkingDir: PROJECT_ROOT,
+  };
+}
+
+/** Each function's { entry, asset hash }, from a synthesis without bundling (ServiceFunction ids are their logical ids). */
+function plannedBundles(stage: string, context: Record<string, unknown>): Array<{ entry: string; assetHash: string }> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prebundle-'));
+  try {
+    ServiceFunction.entries.clear();
+    const { app, stack } = createApp({ stage, outdir: tmp, checks: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties?: { Code?: { S3Key?: string } } }> };
+    const out: Array<{ entry: string; assetHash: string }> = [];
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const entry = ServiceFunction.entries.get(logicalId);
+      const key = resource.Properties?.Code?.S3Key;
+      if (entry && key) out.push({ entry, assetHash: key.replace(/\.zip$/, '') });
+    }
+    return out;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Builds the missing bundles of the app into `outdir`; returns how many were built and how long it took. */
+export async function prebundle(outdir: string, options: { stage?: string; context?: Record<string, unknown> } = {}): Promise<{ built: number; cached: number; milliseconds: number }> {
+  const started = Date.now();
+  const planned = plannedBundles(options.stage ?? 'dev', options.context ?? {});
+  const missing = planned.filter(({ assetHash }) => !fs.existsSync(path.join(outdir, `asset.${assetHash}`)));
+  if (missing.length > 0) {
+    fs.mkdirSync(outdir, { recursive: true });
+    const entryPoints: Record<string, string> = {};
+    for (const { entry, assetHash } of missing) {
+      fs.rmSync(path.join(outdir, `asset.${assetHash}-building`), { recursive: true, force: true });
+      entryPoints[`asset.${assetHash}-building/index`] = path.join(PROJECT_ROOT, entry);
+    }
+    const result = await build({ ...esbuildOptions(), entryPoints, outdir });
+    for (const { assetHash } of missing) {
+      const dir = path.join(outdir, `asset.${assetHash}-building`);
+      if (result.metafile) fs.writeFileSync(path.join(dir, 'index.meta.json'), JSON.stringify(metafileFor(result.metafile, dir)));
+      fs.renameSync(dir, path.join(outdir, `asset.${assetHash}`));
+    }
+  }
+  return { built: missing.length, cached: planned.length - missing.length, milliseconds: Date.now() - started };
+}
+
+/** The part of a multi-entry metafile that describes one bundle directory. */
+function metafileFor(metafile: Metafile, dir: string): Metafile {
+  const prefix = path.relative(PROJECT_ROOT, dir) + path.sep;
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([file]) => file.startsWith(prefix) || path.resolve(PROJECT_ROOT, file).startsWith(dir + path.sep)));
+  const used = new Set(Object.values(outputs).flatMap((o) => Object.keys(o.inputs)));
+  return { inputs: Object.fromEntries(Object.entries(metafile.inputs).filter(([file]) => used.has(file))), outputs };
+}

@@ -1,5 +1,173 @@
 /** The fulfillment capability's HTTP contracts (validation schemas and OpenAPI in one place). */
+import { z } from 'zod';
 import type { RouteContract } from '../../shared/http/route.ts';
+import { defineRoute } from '../../shared/http/route.ts';
+import { SandboxReportSchema } from './domain/sandbox-report.ts';
+
+const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
+const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']);
+
+const TrackingReceiptSchema = z
+  .object({
+    received: z.literal(true),
+    outcome: z.enum(['applied', 'ignored', 'duplicate']),
+    shipmentId: IdSchema.optional(),
+    status: ShipmentStatusSchema.optional().describe('The shipment status after the event (applied only)'),
+    ignoredReason: z.string().optional(),
+  })
+  .meta({ id: 'CarrierTrackingReceipt' });
+
+/** `POST /webhooks/carriers` — carriers (signature-checked; public route). */
+export const receiveCarrierWebhookRoute = defineRoute({
+  operation: 'receiveCarrierWebhook',
+  method: 'post',
+  pathTemplate: '/webhooks/carriers',
+  summary: 'A carrier’s signed tracking update',
+  description: [
+    'Body (JSON): `{ eventId, carrier, waybill, status: PICKED_UP|IN_TRANSIT|OUT_FOR_DELIVERY|DELIVERED|EXCEPTION, exception?: undeliverable-address|lost|refused, occurredAt }`.',
+    'Header `Carrier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the carrier’s secret>`; requests outside a 5-minute window are refused (401).',
+    'Duplicates (same carrier and eventId) are acknowledged and change nothing; out-of-order events never move a shipment backwards. No Idempotency-Key: the carrier’s event id is the key.',
+  ].join(' '),
+  tags: ['fulfillment', 'webhooks'],
+  auth: 'public',
+  responses: { 200: { description: 'Received', schema: TrackingReceiptSchema } },
+  problems: [404],
+});
+
+const DegradedModeSchema = z
+  .object({
+    enabled: z.boolean(),
+    reason: z.string().optional(),
+    changedBy: z.string().optional(),
+    changedAt: z.string().optional(),
+    defers: z.array(z.string()).describe('The non-essential work deferred while enabled'),
+  })
+  .meta({ id: 'DegradedMode' });
+
+/** `GET /admin/degraded-mode` — ops. */
+export const getDegradedModeRoute = defineRoute({
+  operation: 'getDegradedMode',
+  method: 'get',
+  pathTemplate: '/admin/degraded-mode',
+  summary: 'Peak-load degraded mode (FUL-5): on or off, and what it defers',
+  tags: ['fulfillment', 'admin'],
+  auth: { roles: ['ops'] },
+  responses: { 200: { description: 'The switch', schema: DegradedModeSchema } },
+});
+
+/** `PUT /admin/degraded-mode` — ops; audited. Idempotent by nature. */
+export const putDegradedModeRoute = defineRoute({
+  operation: 'putDegradedMode',
+  method: 'put',
+  pathTemplate: '/admin/degraded-mode',
+  summary: 'Switch peak-load degraded mode on or off (FUL-5)',
+  description: 'While on, non-essential work (the replenishment check on every stock change) is deferred to the daily replenishment sweep; ordering, payment capture and shipping are untouched. Audited with the reason.',
+  tags: ['fulfillment', 'admin'],
+  auth: { roles: ['ops'] },
+  body: z.strictObject({ enabled: z.boolean(), reason: z.string().trim().min(3).max(500) }).meta({ id: 'DegradedModeInput' }),
+  responses: { 200: { description: 'The switch after the change', schema: DegradedModeSchema } },
+  problems: [409],
+});
+
+const ShipmentViewSchema = z
+  .object({
+    shipmentId: IdSchema,
+    orderId: IdSchema,
+    warehouseId: z.string(),
+    carrier: z.string(),
+    carrierRule: z.string(),
+    waybill: z.string(),
+    region: z.string(),
+    lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
+    weightGrams: z.number().int(),
+    status: ShipmentStatusSchema,
+    exception: z.string().optional(),
+    createdAt: z.string(),
+    dueBy: z.string(),
+    leftAt: z.string().optional(),
+    deliveredAt: z.string().optional(),
+    lateAlertedAt: z.string().optional(),
+    history: z.array(z.object({ status: ShipmentStatusSchema, at: z.string(), exception: z.string().optional(), eventId: z.string().optional() })),
+  })
+  .meta({ id: 'Shipment' });
+
+/** `GET /admin/shipments?orderId=` — ops, cs-agent. */
+export const listShipmentsRoute = defineRoute({
+  operation: 'listShipments',
+  method: 'get',
+  pathTemplate: '/admin/shipments',
+  summary: 'The shipments of an order, with tracking history',
+  tags: ['fulfillment', 'admin'],
+  auth: { roles: ['ops', 'cs-agent'] },
+  query: z.object({ orderId: IdSchema }),
+  responses: {
+    200: {
+      description: 'The order’s fulfillment state and its shipments (one page: an order has few)',
+      schema: z.object({
+        orderId: IdSchema,
+        status: z.enum(['NOT_ALLOCATED', 'ALLOCATED', 'SHIPPED', 'DELIVERED', 'CANCELLED']),
+        shippedAt: z.string().optional(),
+        deliveredAt: z.string().optional(),
+        items: z.array(ShipmentViewSchema),
+      }),
+    },
+  },
+});
+
+/** `GET /admin/replenishment/{sku}` — ops: a SKU's safety-stock and suggestion state (FUL-4). */
+export const getReplenishmentRoute = defineRoute({
+  operation: 'getReplenishment',
+  method: 'get',
+  pathTemplate: '/admin/replenishment/{sku}',
+  summary: 'Safety stock and replenishment suggestions of a SKU (FUL-4)',
+  tags: ['fulfillment', 'admin'],
+  auth: { roles: ['ops'] },
+  path: z.object({ sku: z.string().regex(/^[A-Z0-9-]{3,40}$/) }),
+  responses: {
+    200: {
+      description: 'The SKU’s replenishment state (a SKU without sales has none open)',
+      schema: z
+        .object({
+          sku: z.string(),
+          open: z.boolean().describe('A suggestion is open: emitted, and the SKU not seen back at its safety stock since'),
+          safetyStock: z.number().int().optional().describe('At the last check'),
+          lastAvailable: z.number().int().optional(),
+          openedAt: z.string().optional(),
+          lastSuggestedAt: z.string().optional(),
+          clearedAt: z.string().optional(),
+          suggestions: z.number().int().describe('Suggestions emitted so far'),
+          salesWindowDays: z.number().int(),
+          unitsSoldInWindow: z.number().int().describe('Demand recorded over the sales window (OrderPlaced)'),
+        })
+        .meta({ id: 'ReplenishmentState' }),
+    },
+  },
+});
 
 /** Every fulfillment route, for the OpenAPI document and the API. */
-export const fulfillmentRoutes: readonly RouteContract[] = [];
+export const fulfillmentRoutes: readonly RouteContract[] = [receiveCarrierWebhookRoute, getDegradedModeRoute, putDegradedModeRoute, listShipmentsRoute, getReplenishmentRoute] as readonly RouteContract[];
+
+/**
+ * `POST /admin/sandbox-carrier/events` — ops, dev stage only (not in the OpenAPI document of the
+ * deployed API): make the sandbox carrier report a status for a waybill, now or later.
+ */
+export const postSandboxCarrierEventRoute = defineRoute({
+  operation: 'postSandboxCarrierEvent',
+  method: 'post',
+  pathTemplate: '/admin/sandbox-carrier/events',
+  summary: 'Sandbox only: make the sandbox carrier report a tracking status (signed webhook) after a delay',
+  tags: ['fulfillment', 'sandbox'],
+  auth: { roles: ['ops'] },
+  idempotent: true,
+  body: SandboxReportSchema,
+  responses: {
+    202: {
+      description: 'Scheduled: the sandbox carrier will post the signed report when it is due',
+      schema: z.object({ eventId: z.string(), carrier: z.string(), waybill: z.string(), status: z.string(), exception: z.string().optional(), deliverAfter: z.string() }),
+    },
+  },
+  problems: [404],
+});
+
+/** Routes deployed in the dev stage only. */
+export const sandboxCarrierRoutes: readonly RouteContract[] = [postSandboxCarrierEventRoute] as readonly RouteContract[];

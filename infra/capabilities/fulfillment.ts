@@ -1,9 +1,22 @@
 /**
- * Fulfillment: see functions/fulfillment/. (Being built: this construct adds the capability's tables,
- * functions, routes, consumers and schedules.)
+ * Fulfillment (FUL-1…FUL-5): the FulfillmentTable (shipments, carrier tracking state, markers and
+ * outbox, sales history, safety-stock flags, the degraded-mode switch); the allocation consumer
+ * (OrderStatusChanged → picks via catalog's stock contract → OrderAllocated); the carrier webhook;
+ * the stock-level consumer (OrderPlaced, StockAdjusted → ReplenishmentSuggested); the late-delivery
+ * sweep (every 15 minutes) and the replenishment sweep (daily); the degraded-mode switch and a staff
+ * shipments view. Dev stage only: the sandbox carrier's tracking feed (a delay queue of reports it
+ * signs and delivers to the webhook use case, and an ops route to schedule them).
  */
+import { Duration } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import type { CommerceTable } from '../constructs/commerce-table.ts';
+import { OrderPlaced } from '../../events/order-placed.ts';
+import { OrderStatusChanged } from '../../events/order-status-changed.ts';
+import { StockAdjusted } from '../../events/stock-adjusted.ts';
+import { getDegradedModeRoute, getReplenishmentRoute, listShipmentsRoute, postSandboxCarrierEventRoute, putDegradedModeRoute, receiveCarrierWebhookRoute } from '../../functions/fulfillment/routes.ts';
+import { CommerceTable } from '../constructs/commerce-table.ts';
+import { EncryptedQueue, EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
+import { acknowledge } from '../constructs/nag.ts';
 import type { Platform } from '../platform.ts';
 
 /** Tables of other capabilities this one uses through their documented contracts. */
@@ -13,9 +26,81 @@ export interface FulfillmentDependencies {
 
 /** See the module documentation. */
 export class Fulfillment extends Construct {
+  readonly table: CommerceTable;
+
   constructor(scope: Construct, id: string, platform: Platform, dependencies: FulfillmentDependencies) {
     super(scope, id);
-    void platform;
-    void dependencies;
+    this.table = new CommerceTable(this, 'FulfillmentTable', {
+      stage: platform.stage,
+      indexes: [
+        { name: 'byDueDate', partitionKey: 'duePk', sortKey: 'dueSk' },
+        { name: 'byPendingOutbox', partitionKey: 'outboxPk', sortKey: 'outboxSk' },
+      ],
+    });
+    stableLogicalId(this.table.table, 'FulfillmentTable');
+    const env = { FULFILLMENT_TABLE_NAME: this.table.tableName };
+    const withCatalog = { ...env, CATALOG_TABLE_NAME: dependencies.catalog.tableName };
+    const removalPolicy = platform.stage.removalPolicy;
+
+    // Allocation: reservations become picks in the catalog's stock items (one transaction with ours).
+    const allocate = platform.function(this, 'AllocateOrderFunction', { entry: 'functions/fulfillment/handlers/allocate-order.ts', description: 'OrderStatusChanged (APPROVED, CANCELLED) → allocation, shipments, OrderAllocated (FUL-1, FUL-2)', environment: withCatalog });
+    this.table.grant(allocate, 'readWrite');
+    dependencies.catalog.grant(allocate, 'readWrite');
+    platform.publishEvents(allocate);
+    new EventConsumer(this, 'AllocateOrder', { bus: platform.bus, eventNames: [OrderStatusChanged.name], detail: { to: ['APPROVED', 'CANCELLED'] }, handler: allocate, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+
+    const webhook = platform.function(this, 'ReceiveCarrierWebhookFunction', { entry: 'functions/fulfillment/handlers/receive-carrier-webhook.ts', description: 'POST /webhooks/carriers (FUL-3)', environment: env });
+    this.table.grant(webhook, 'readWrite');
+    platform.publishEvents(webhook);
+    platform.api.addRoute(receiveCarrierWebhookRoute, webhook);
+
+    const stockLevels = platform.function(this, 'TrackStockLevelsFunction', { entry: 'functions/fulfillment/handlers/track-stock-levels.ts', description: 'OrderPlaced, StockAdjusted → demand history, ReplenishmentSuggested (FUL-4)', environment: withCatalog });
+    this.table.grant(stockLevels, 'readWrite');
+    dependencies.catalog.grant(stockLevels, 'read');
+    platform.publishEvents(stockLevels);
+    new EventConsumer(this, 'TrackStockLevels', { bus: platform.bus, eventNames: [OrderPlaced.name, StockAdjusted.name], handler: stockLevels, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+
+    const lateSweep = platform.function(this, 'SweepLateDeliveriesFunction', { entry: 'functions/fulfillment/handlers/sweep-late-deliveries.ts', description: 'Late deliveries → DeliveryLate, notifications, problem orders; outbox republish (FUL-3)', timeout: Duration.minutes(2), environment: env });
+    this.table.grant(lateSweep, 'readWrite');
+    platform.publishEvents(lateSweep);
+    new ScheduledJob(this, 'SweepLateDeliveries', { schedule: 'rate(15 minutes)', handler: lateSweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Late-delivery sweep every 15 minutes' });
+
+    const replenishmentSweep = platform.function(this, 'SweepReplenishmentFunction', { entry: 'functions/fulfillment/handlers/sweep-replenishment.ts', description: 'Daily safety-stock sweep → ReplenishmentSuggested (FUL-4)', timeout: Duration.minutes(5), environment: withCatalog });
+    this.table.grant(replenishmentSweep, 'readWrite');
+    dependencies.catalog.grant(replenishmentSweep, 'read');
+    platform.publishEvents(replenishmentSweep);
+    new ScheduledJob(this, 'SweepReplenishment', { schedule: 'cron(0 1 * * ? *)', handler: replenishmentSweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily replenishment sweep, 01:00 UTC' });
+
+    const getDegraded = platform.function(this, 'GetDegradedModeFunction', { entry: 'functions/fulfillment/handlers/get-degraded-mode.ts', description: 'GET /admin/degraded-mode (FUL-5)', environment: env });
+    this.table.grant(getDegraded, 'read');
+    platform.api.addRoute(getDegradedModeRoute, getDegraded);
+
+    const putDegraded = platform.function(this, 'PutDegradedModeFunction', { entry: 'functions/fulfillment/handlers/put-degraded-mode.ts', description: 'PUT /admin/degraded-mode (FUL-5), audited', environment: env });
+    this.table.grant(putDegraded, 'readWrite');
+    platform.useAuditLog(putDegraded);
+    platform.api.addRoute(putDegradedModeRoute, putDegraded);
+
+    const listShipments = platform.function(this, 'ListShipmentsFunction', { entry: 'functions/fulfillment/handlers/list-shipments.ts', description: 'GET /admin/shipments?orderId= (staff)', environment: env });
+    this.table.grant(listShipments, 'read');
+    platform.api.addRoute(listShipmentsRoute, listShipments);
+
+    const getReplenishment = platform.function(this, 'GetReplenishmentFunction', { entry: 'functions/fulfillment/handlers/get-replenishment.ts', description: 'GET /admin/replenishment/{sku} (ops)', environment: env });
+    this.table.grant(getReplenishment, 'read');
+    platform.api.addRoute(getReplenishmentRoute, getReplenishment);
+
+    if (platform.stage.name === 'dev') {
+      const reports = new EncryptedQueue(this, 'SandboxCarrier', { visibilityTimeout: Duration.seconds(60), removalPolicy });
+      const deliver = platform.function(this, 'DeliverSandboxCarrierEventsFunction', { entry: 'functions/fulfillment/handlers/deliver-sandbox-carrier-events.ts', description: 'Sandbox carrier: signs due tracking reports and delivers them to the webhook use case (dev only)', environment: env });
+      this.table.grant(deliver, 'readWrite');
+      platform.publishEvents(deliver);
+      deliver.addEventSource(new SqsEventSource(reports.queue, { batchSize: 10, reportBatchItemFailures: true }));
+      acknowledge(deliver, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; failed reports go to the queue\'s own DLQ after maxReceiveCount (redrive policy).');
+
+      const schedule = platform.function(this, 'PostSandboxCarrierEventFunction', { entry: 'functions/fulfillment/handlers/post-sandbox-carrier-event.ts', description: 'POST /admin/sandbox-carrier/events (dev only)', environment: { ...env, SANDBOX_CARRIER_QUEUE_URL: reports.queue.queueUrl } });
+      this.table.grant(schedule, 'read');
+      schedule.allow(['sqs:SendMessage'], [reports.queue.queueArn]);
+      platform.useIdempotency(schedule);
+      platform.api.addRoute(postSandboxCarrierEventRoute, schedule);
+    }
   }
 }

@@ -1,0 +1,46 @@
+/**
+ * Delivery time limits per carrier and shipping region (FUL-3), as data. A shipment is due
+ * `hours` after it was created (allocated); the late-delivery sweep alerts on shipments still
+ * awaiting delivery past that. Pure: no I/O.
+ *
+ * Lookup: `carriers[carrier].regions[region]` → `carriers[carrier].defaultHours` → `defaultHours`.
+ */
+import { z } from 'zod';
+
+const Hours = z.number().int().min(1).max(24 * 90);
+
+export const DeliveryTimeLimitsSchema = z.strictObject({
+  defaultHours: Hours,
+  carriers: z.record(
+    z.string().min(1).max(40),
+    z.strictObject({ defaultHours: Hours.optional(), regions: z.record(z.string().min(1).max(31), Hours).optional() }),
+  ),
+});
+
+export type DeliveryTimeLimits = z.infer<typeof DeliveryTimeLimitsSchema>;
+
+/** Defaults: premium 48 h (72 h to the far west and north-east), standard 72 h, economy 5 days. */
+export const DEFAULT_DELIVERY_TIME_LIMITS: DeliveryTimeLimits = {
+  defaultHours: 72,
+  carriers: {
+    'premium-express': { defaultHours: 48, regions: { west: 72, northwest: 72, northeast: 72 } },
+    'standard-express': { defaultHours: 72, regions: { west: 96, northwest: 96 } },
+    'economy-post': { defaultHours: 120, regions: { west: 168, northwest: 168 } },
+  },
+};
+
+/** The time limit in hours for `carrier` to `region`. */
+export function deliveryTimeLimitHours(limits: DeliveryTimeLimits, carrier: string, region: string): number {
+  const forCarrier = limits.carriers[carrier];
+  return forCarrier?.regions?.[region] ?? forCarrier?.defaultHours ?? limits.defaultHours;
+}
+
+/** When a shipment created at `createdAt` must be delivered by. */
+export function deliveryDueBy(limits: DeliveryTimeLimits, carrier: string, region: string, createdAt: Date): Date {
+  return new Date(createdAt.getTime() + deliveryTimeLimitHours(limits, carrier, region) * 3_600_000);
+}
+
+/** True when a shipment due at `dueBy` is late at `now`. */
+export function isLate(dueBy: Date, now: Date): boolean {
+  return now.getTime() > dueBy.getTime();
+}

@@ -1,0 +1,543 @@
+/**
+ * Fulfillment's storage: the FulfillmentTable (`FULFILLMENT_TABLE_NAME`), single-table design.
+ *
+ * | item                | pk                          | sk                     | GSI keys |
+ * |---------------------|-----------------------------|------------------------|----------|
+ * | order summary       | `ORDER#<orderId>`           | `SUMMARY`              | — |
+ * | shipment            | `ORDER#<orderId>`           | `SHIPMENT#<shipmentId>`| `duePk = DUE#<yyyy-mm-dd>`, `dueSk = <dueBy>#<shipmentId>` while awaiting delivery and not yet alerted (`byDueDate`) |
+ * | waybill lookup      | `WAYBILL#<waybill>`         | `WAYBILL`              | — |
+ * | marker (+ outbox)   | `MARKER#<kind>#<key>`       | `MARKER`               | `outboxPk = PENDING`, `outboxSk = <createdAt>#<pk>` while its events are unpublished (`byPendingOutbox`) |
+ * | daily sales         | `SALES#<sku>`               | `DAY#<yyyy-mm-dd>`     | — |
+ * | safety-stock state  | `SAFETY`                    | `SKU#<sku>`            | — |
+ * | degraded-mode switch| `CONFIG`                    | `DEGRADED_MODE`        | — |
+ *
+ * Markers make consumers idempotent: each is written with `attribute_not_exists` in the same
+ * transaction as the change it guards (allocation of an order, one carrier tracking event, one
+ * late alert, one order's demand, one replenishment suggestion), so a replay changes nothing.
+ * A marker may carry an *outbox*: the events the change must publish. They are published after
+ * the commit and the marker is then marked published; a crash in between leaves the marker on the
+ * sparse `byPendingOutbox` index, where the scheduled sweep finds and republishes it.
+ *
+ * Every write is conditional; the order summary and shipments carry a `version`.
+ */
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { requireSetting } from '../../shared/config.ts';
+import { documentClient, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
+import type { StockTransactItem } from '../catalog/stock-contract.ts';
+import { stockItemOf } from '../catalog/stock-contract.ts';
+import type { ShipmentException, ShipmentStatus } from './domain/shipment.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB allows at most 100 items in one transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/** An event waiting in an outbox: its registered name and payload. */
+export interface OutboxEvent {
+  readonly name: string;
+  readonly payload: Record<string, unknown>;
+}
+
+/** A marker item: what it guards and the events it must publish. */
+export interface Marker {
+  readonly kind: string;
+  readonly key: string;
+  readonly correlationId: string;
+  readonly createdAt: string;
+  readonly events: readonly OutboxEvent[];
+  readonly publishedAt?: string;
+  /** Free-form facts about the outcome (ids, codes). */
+  readonly outcome?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** A new marker to write. */
+export type NewMarker = Omit<Marker, 'publishedAt'>;
+
+/** The order as fulfillment knows it. */
+export interface OrderSummary {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly paymentMethod: string;
+  readonly shippingRegion: string;
+  /** `ALLOCATED` (shipments exist) or `CANCELLED` (cancelled before allocation: never allocate). */
+  readonly status: 'ALLOCATED' | 'CANCELLED';
+  readonly shipmentIds: readonly string[];
+  readonly allocatedAt?: string;
+  readonly shippedAt?: string;
+  readonly deliveredAt?: string;
+  readonly cancelledAt?: string;
+  readonly version: number;
+}
+
+/** One entry of a shipment's tracking history. */
+export interface TrackingHistoryEntry {
+  readonly status: ShipmentStatus;
+  readonly at: string;
+  readonly exception?: ShipmentException;
+  readonly eventId?: string;
+}
+
+/** A shipment: one per order and warehouse. */
+export interface ShipmentRecord {
+  readonly shipmentId: string;
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly warehouseId: string;
+  readonly carrier: string;
+  readonly carrierRule: string;
+  readonly waybill: string;
+  readonly region: string;
+  readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
+  readonly weightGrams: number;
+  readonly valueMinor: number;
+  readonly status: ShipmentStatus;
+  readonly exception?: ShipmentException;
+  readonly createdAt: string;
+  readonly dueBy: string;
+  readonly leftAt?: string;
+  readonly deliveredAt?: string;
+  readonly lastEventAt?: string;
+  readonly lateAlertedAt?: string;
+  readonly history: readonly TrackingHistoryEntry[];
+  readonly version: number;
+}
+
+/** The degraded-mode switch (FUL-5). */
+export interface DegradedMode {
+  readonly enabled: boolean;
+  readonly reason?: string;
+  readonly changedBy?: string;
+  readonly changedAt?: string;
+  readonly version: number;
+}
+
+/** The replenishment state of a SKU (FUL-4). */
+export interface SafetyState {
+  readonly sku: string;
+  /** A suggestion is open (emitted; the SKU has not been seen back at its safety level since). */
+  readonly open: boolean;
+  readonly safetyStock?: number;
+  readonly lastAvailable?: number;
+  readonly openedAt?: string;
+  readonly clearedAt?: string;
+  readonly lastSuggestedAt?: string;
+  /** Suggestions emitted so far (each crossing, each daily reminder). */
+  readonly suggestions?: number;
+}
+
+/** The allocation was already recorded (or the order was cancelled first). */
+export class AllocationExists extends Error {
+  override readonly name = 'AllocationExists';
+}
+
+/** A stock item's condition failed in the allocation transaction (the reservation is not there). */
+export class StockNotReserved extends Error {
+  override readonly name = 'StockNotReserved';
+  constructor(readonly items: ReadonlyArray<{ sku: string; warehouseId: string }>) {
+    super(`stock not reserved: ${items.map((i) => `${i.sku}@${i.warehouseId}`).join(', ')}`);
+  }
+}
+
+/** A marker already exists: the change it guards was made before. */
+export class MarkerExists extends Error {
+  override readonly name = 'MarkerExists';
+}
+
+/** A concurrent change won a conditional write; read again and retry. */
+export class WriteConflict extends Error {
+  override readonly name = 'WriteConflict';
+}
+
+const ORDER = (orderId: string) => `ORDER#${orderId}`;
+const SUMMARY = 'SUMMARY';
+const SHIPMENT = (shipmentId: string) => `SHIPMENT#${shipmentId}`;
+const WAYBILL = (waybill: string) => `WAYBILL#${waybill}`;
+const MARKER = (kind: string, key: string) => `MARKER#${kind}#${key}`;
+const PENDING = 'PENDING';
+const AWAITING: readonly ShipmentStatus[] = ['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY'];
+
+/** The GSI attributes that put a shipment on the late-delivery sweep's index. */
+function dueKeys(s: Pick<ShipmentRecord, 'dueBy' | 'shipmentId'>) {
+  return { duePk: `DUE#${s.dueBy.slice(0, 10)}`, dueSk: `${s.dueBy}#${s.shipmentId}` };
+}
+
+function markerItem(m: NewMarker) {
+  const pk = MARKER(m.kind, m.key);
+  return {
+    pk,
+    sk: 'MARKER',
+    kind: m.kind,
+    key: m.key,
+    correlationId: m.correlationId,
+    createdAt: m.createdAt,
+    events: m.events,
+    ...(m.outcome ? { outcome: m.outcome } : {}),
+    ...(m.events.length > 0 ? { outboxPk: PENDING, outboxSk: `${m.createdAt}#${pk}` } : { publishedAt: m.createdAt }),
+  };
+}
+
+function toMarker(item: Record<string, unknown>): Marker {
+  return {
+    kind: String(item.kind),
+    key: String(item.key),
+    correlationId: String(item.correlationId),
+    createdAt: String(item.createdAt),
+    events: (item.events as OutboxEvent[] | undefined) ?? [],
+    ...(item.publishedAt ? { publishedAt: String(item.publishedAt) } : {}),
+    ...(item.outcome ? { outcome: item.outcome as Marker['outcome'] } : {}),
+  };
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, duePk: _d1, dueSk: _d2, ...rest } = item;
+  return rest as T;
+}
+
+/** Index of the first failed item of a cancelled transaction, or -1. */
+function cancellationReasons(error: unknown): Array<string | undefined> {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return [];
+  return ((error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((r) => r.Code);
+}
+
+const isTransactionCancelled = (error: unknown) => error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException');
+
+/** The DynamoDB adapter. */
+export class FulfillmentRepository {
+  constructor(
+    readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  private async transact(items: TransactItem[]): Promise<void> {
+    if (items.length > MAX_TRANSACTION_ITEMS) throw new Error(`transaction of ${items.length} items exceeds ${MAX_TRANSACTION_ITEMS}`);
+    await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+  }
+
+  // ── orders and shipments ────────────────────────────────────────────────────────────────
+
+  /** The order's summary and shipments (strongly consistent). */
+  async getOrder(orderId: string): Promise<{ summary?: OrderSummary; shipments: ShipmentRecord[] }> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ORDER(orderId) }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const summaryItem = items.find((i) => i.sk === SUMMARY);
+    return {
+      ...(summaryItem ? { summary: strip<OrderSummary>(summaryItem) } : {}),
+      shipments: items.filter((i) => String(i.sk).startsWith('SHIPMENT#')).map((i) => strip<ShipmentRecord>(i)),
+    };
+  }
+
+  /**
+   * Records an allocation in one transaction: the summary (only if the order has none — not
+   * allocated, not cancelled), the shipments and their waybill lookups, the stock movements
+   * (catalog's transaction items) and the marker with its outbox.
+   * Throws {@link AllocationExists} or {@link StockNotReserved}.
+   */
+  async commitAllocation(input: { summary: OrderSummary; shipments: readonly ShipmentRecord[]; stock: readonly StockTransactItem[]; marker: NewMarker }): Promise<void> {
+    const { summary, shipments, stock, marker } = input;
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: { pk: ORDER(summary.orderId), sk: SUMMARY, ...summary }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...shipments.map((s): TransactItem => ({ Put: { TableName: this.tableName, Item: { pk: ORDER(s.orderId), sk: SHIPMENT(s.shipmentId), ...s, ...dueKeys(s) }, ConditionExpression: 'attribute_not_exists(pk)' } })),
+      ...shipments.map((s): TransactItem => ({
+        Put: { TableName: this.tableName, Item: { pk: WAYBILL(s.waybill), sk: 'WAYBILL', waybill: s.waybill, carrier: s.carrier, orderId: s.orderId, shipmentId: s.shipmentId }, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
+      ...stock,
+    ];
+    try {
+      await this.transact(items);
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') throw new AllocationExists(`order ${summary.orderId} already has an allocation or was cancelled`);
+      const offset = items.length - stock.length;
+      const failedStock = reasons
+        .map((code, i) => (code === 'ConditionalCheckFailed' && i >= offset ? stockItemOf(stock[i - offset] as StockTransactItem) : undefined))
+        .filter((x): x is { sku: string; warehouseId: string } => x !== undefined);
+      if (failedStock.length > 0) throw new StockNotReserved(failedStock);
+      throw error;
+    }
+  }
+
+  /**
+   * Marks an order cancelled before allocation (so a late approval never allocates it).
+   * `false` when the order already has a summary (allocated or cancelled before).
+   */
+  async markCancelled(input: { orderId: string; customerId: string; paymentMethod: string; shippingRegion: string; at: string }): Promise<boolean> {
+    const summary: OrderSummary = { orderId: input.orderId, customerId: input.customerId, paymentMethod: input.paymentMethod, shippingRegion: input.shippingRegion, status: 'CANCELLED', shipmentIds: [], cancelledAt: input.at, version: 1 };
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: ORDER(input.orderId), sk: SUMMARY, ...summary }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The shipment a waybill belongs to. */
+  async findWaybill(waybill: string): Promise<{ orderId: string; shipmentId: string; carrier: string } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: WAYBILL(waybill), sk: 'WAYBILL' }, ConsistentRead: true }));
+    return Item ? { orderId: String(Item.orderId), shipmentId: String(Item.shipmentId), carrier: String(Item.carrier) } : undefined;
+  }
+
+  /**
+   * Applies a tracking change in one transaction: the shipment (only if still at the version
+   * read), the order summary (ditto: serialises the shipments of one order, so the order-level
+   * milestones fire once) and the event's marker with its outbox.
+   * Throws {@link MarkerExists} (a duplicate) or {@link WriteConflict} (read again, retry).
+   */
+  async commitTracking(input: { shipment: ShipmentRecord; expectedShipmentVersion: number; summary: OrderSummary; expectedSummaryVersion: number; marker: NewMarker }): Promise<void> {
+    const { shipment, summary, marker } = input;
+    const awaiting = AWAITING.includes(shipment.status) && !shipment.lateAlertedAt;
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: ORDER(shipment.orderId), sk: SHIPMENT(shipment.shipmentId), ...shipment, ...(awaiting ? dueKeys(shipment) : {}) },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': input.expectedShipmentVersion },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: { pk: ORDER(summary.orderId), sk: SUMMARY, ...summary }, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': input.expectedSummaryVersion } } },
+    ];
+    try {
+      await this.transact(items);
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
+      if (isTransactionCancelled(error)) throw new WriteConflict(`shipment ${shipment.shipmentId} changed concurrently`);
+      throw error;
+    }
+  }
+
+  /**
+   * Records a late-delivery alert once per shipment: sets `lateAlertedAt` (only if the shipment is
+   * still awaiting delivery, unalerted and at the version read), takes it off the due index, and
+   * writes the marker with its outbox. `false` when it no longer applies.
+   */
+  async commitLateAlert(input: { shipment: ShipmentRecord; at: string; marker: NewMarker }): Promise<boolean> {
+    const { shipment } = input;
+    try {
+      await this.transact([
+        { Put: { TableName: this.tableName, Item: markerItem(input.marker), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: ORDER(shipment.orderId), sk: SHIPMENT(shipment.shipmentId) },
+            UpdateExpression: 'SET lateAlertedAt = :at, version = version + :one REMOVE duePk, dueSk',
+            ConditionExpression: 'attribute_not_exists(lateAlertedAt) AND version = :v AND #status IN (:s0, :s1, :s2, :s3)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':at': input.at, ':one': 1, ':v': shipment.version, ':s0': AWAITING[0], ':s1': AWAITING[1], ':s2': AWAITING[2], ':s3': AWAITING[3] },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (isTransactionCancelled(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Shipments due on `day` (UTC) before `nowIso`, still awaiting delivery and unalerted. */
+  async dueShipments(day: string, nowIso: string, limit = 100, startKey?: Record<string, unknown>): Promise<{ items: ShipmentRecord[]; nextKey?: Record<string, unknown> }> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byDueDate',
+        KeyConditionExpression: 'duePk = :pk AND dueSk < :now',
+        ExpressionAttributeValues: { ':pk': `DUE#${day}`, ':now': nowIso },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return { items: (page.Items ?? []).map((i) => strip<ShipmentRecord>(i)), ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
+  }
+
+  // ── markers and the outbox ──────────────────────────────────────────────────────────────
+
+  /** A marker, or `undefined`. */
+  async getMarker(kind: string, key: string): Promise<Marker | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: MARKER(kind, key), sk: 'MARKER' }, ConsistentRead: true }));
+    return Item ? toMarker(Item) : undefined;
+  }
+
+  /** Writes a marker on its own (no other change). Throws {@link MarkerExists}. */
+  async putMarker(marker: NewMarker): Promise<void> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new MarkerExists(`${marker.kind} ${marker.key}`);
+      throw error;
+    }
+  }
+
+  /** Marks a marker's events published (takes it off the pending index). Idempotent. */
+  async markPublished(kind: string, key: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: MARKER(kind, key), sk: 'MARKER' },
+        UpdateExpression: 'SET publishedAt = if_not_exists(publishedAt, :at) REMOVE outboxPk, outboxSk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  /** Markers whose events are still unpublished, created before `beforeIso`, oldest first. */
+  async pendingOutbox(beforeIso: string, limit = 100): Promise<Marker[]> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byPendingOutbox',
+        KeyConditionExpression: 'outboxPk = :pk AND outboxSk < :before',
+        ExpressionAttributeValues: { ':pk': PENDING, ':before': beforeIso },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map(toMarker);
+  }
+
+  // ── demand history and safety stock ─────────────────────────────────────────────────────
+
+  /**
+   * Records an order's demand once: the marker plus, per SKU, `units` added to that day's sales and
+   * the SKU registered on the safety-stock list. Throws {@link MarkerExists} for a replay.
+   */
+  async recordDemand(marker: NewMarker, day: string, lines: ReadonlyArray<{ sku: string; quantity: number }>): Promise<void> {
+    if (1 + 2 * lines.length > MAX_TRANSACTION_ITEMS) throw new Error(`demand of ${lines.length} SKUs does not fit one transaction; split it`);
+    try {
+      await this.transact([
+        { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...lines.flatMap((l): TransactItem[] => [
+          { Update: { TableName: this.tableName, Key: { pk: `SALES#${l.sku}`, sk: `DAY#${day}` }, UpdateExpression: 'SET sku = :sku, #day = :day ADD units :q', ExpressionAttributeNames: { '#day': 'day' }, ExpressionAttributeValues: { ':sku': l.sku, ':day': day, ':q': l.quantity } } },
+          { Update: { TableName: this.tableName, Key: { pk: 'SAFETY', sk: `SKU#${l.sku}` }, UpdateExpression: 'SET sku = :sku, #open = if_not_exists(#open, :false)', ExpressionAttributeNames: { '#open': 'open' }, ExpressionAttributeValues: { ':sku': l.sku, ':false': false } } },
+        ]),
+      ]);
+    } catch (error) {
+      if (cancellationReasons(error)[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
+      throw error;
+    }
+  }
+
+  /** Units sold per day of a SKU between two days (inclusive). */
+  async salesByDay(sku: string, fromDay: string, toDay: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `SALES#${sku}`, ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) out.set(String(item.sk).slice('DAY#'.length), Number(item.units ?? 0));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  /** The replenishment state of a SKU (closed when never seen). */
+  async getSafetyState(sku: string): Promise<SafetyState> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'SAFETY', sk: `SKU#${sku}` }, ConsistentRead: true }));
+    return Item ? { ...strip<SafetyState>(Item), sku, open: Item.open === true } : { sku, open: false };
+  }
+
+  /** A page of SKUs on the safety-stock list. */
+  async listSafetySkus(limit: number, startKey?: Record<string, unknown>): Promise<{ skus: string[]; nextKey?: Record<string, unknown> }> {
+    const page = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'SAFETY' }, Limit: limit, ExclusiveStartKey: startKey }),
+    );
+    return { skus: (page.Items ?? []).map((i) => String(i.sku)), ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
+  }
+
+  /**
+   * Opens a suggestion with its marker and outbox. With `requireClosed` (a stock change) only if
+   * none is open; the daily sweep opens regardless (its marker is once per SKU per day).
+   * `false` when the condition failed (a suggestion is open, or the marker exists).
+   */
+  async openSuggestion(input: { sku: string; safetyStock: number; available: number; at: string; requireClosed: boolean; marker: NewMarker }): Promise<boolean> {
+    try {
+      await this.transact([
+        { Put: { TableName: this.tableName, Item: markerItem(input.marker), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: 'SAFETY', sk: `SKU#${input.sku}` },
+            UpdateExpression: 'SET sku = :sku, #open = :true, openedAt = if_not_exists(openedAt, :at), lastSuggestedAt = :at, safetyStock = :safety, lastAvailable = :available ADD suggestions :one',
+            ...(input.requireClosed ? { ConditionExpression: 'attribute_not_exists(#open) OR #open = :false' } : {}),
+            ExpressionAttributeNames: { '#open': 'open' },
+            ExpressionAttributeValues: { ':sku': input.sku, ':true': true, ':one': 1, ':at': input.at, ':safety': input.safetyStock, ':available': input.available, ...(input.requireClosed ? { ':false': false } : {}) },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (isTransactionCancelled(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Closes an open suggestion (the SKU is back at its safety level). `false` if none was open. */
+  async clearSuggestion(input: { sku: string; safetyStock: number; available: number; at: string }): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: 'SAFETY', sk: `SKU#${input.sku}` },
+          UpdateExpression: 'SET #open = :false, clearedAt = :at, safetyStock = :safety, lastAvailable = :available REMOVE openedAt',
+          ConditionExpression: '#open = :true',
+          ExpressionAttributeNames: { '#open': 'open' },
+          ExpressionAttributeValues: { ':false': false, ':true': true, ':at': input.at, ':safety': input.safetyStock, ':available': input.available },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  // ── degraded mode ───────────────────────────────────────────────────────────────────────
+
+  /** The degraded-mode switch (off when never set). */
+  async getDegradedMode(): Promise<DegradedMode> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'CONFIG', sk: 'DEGRADED_MODE' }, ConsistentRead: true }));
+    return Item ? strip<DegradedMode>(Item) : { enabled: false, version: 0 };
+  }
+
+  /** Sets the switch if it is still at `expectedVersion`. Throws {@link WriteConflict}. */
+  async putDegradedMode(mode: Omit<DegradedMode, 'version'>, expectedVersion: number): Promise<DegradedMode> {
+    const next: DegradedMode = { ...mode, version: expectedVersion + 1 };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: 'CONFIG', sk: 'DEGRADED_MODE', ...next },
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+      return next;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new WriteConflict('degraded mode changed concurrently');
+      throw error;
+    }
+  }
+}
+
+let shared: FulfillmentRepository | undefined;
+
+/** The container's repository on `FULFILLMENT_TABLE_NAME`. */
+export function fulfillmentRepositoryFromEnv(): FulfillmentRepository {
+  shared ??= new FulfillmentRepository(requireSetting('fulfillmentTableName'));
+  return shared;
+}

@@ -1,0 +1,65 @@
+/**
+ * SQS consumer (dev stage only): sandbox carrier reports that came due. Each is signed the way a
+ * carrier signs its webhooks and handed to the webhook use case, which verifies the signature as
+ * `POST /webhooks/carriers` does. Reports the webhook refuses (4xx: e.g. an unknown waybill) are
+ * logged and dropped; anything else fails the record (retried, then the queue's DLQ).
+ * Env: `FULFILLMENT_TABLE_NAME`, `EVENT_BUS_NAME`.
+ */
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { systemClock, type Clock } from '../../../shared/clock.ts';
+import { isProblemError } from '../../../shared/errors.ts';
+import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
+import { logger, metrics, tracer } from '../../../shared/observability.ts';
+import { sandboxTrackingRequest } from '../carrier-gateway.ts';
+import { CARRIER_SIGNATURE_HEADER } from '../domain/carrier-signature.ts';
+import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
+import { authenticateTrackingEvent, recordTrackingEvent } from '../record-tracking-event.ts';
+import { QueuedReportSchema } from '../domain/sandbox-report.ts';
+import { SANDBOX_CARRIER_WEBHOOK_SECRET, fulfillmentSettings } from '../settings.ts';
+
+/** Ports of the handler; each defaults to the real adapter. */
+export interface DeliverSandboxCarrierEventsPorts {
+  readonly repository?: () => FulfillmentRepository;
+  readonly publisher?: (correlationId: string) => EventPublisher;
+  readonly clock?: Clock;
+}
+
+/** Builds the handler with the given ports. */
+export function makeDeliverSandboxCarrierEventsHandler(ports: DeliverSandboxCarrierEventsPorts = {}) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const deliver = async (record: SQSRecord) => {
+    const report = QueuedReportSchema.parse(JSON.parse(record.body));
+    const clock = ports.clock ?? systemClock;
+    const settings = fulfillmentSettings();
+    const request = sandboxTrackingRequest({ ...report, occurredAt: clock.now().toISOString() }, settings.webhookSecrets[report.carrier] ?? SANDBOX_CARRIER_WEBHOOK_SECRET, clock.now());
+    try {
+      const deps = { secrets: settings.webhookSecrets, toleranceSeconds: settings.webhookToleranceSeconds, clock };
+      const event = authenticateTrackingEvent(deps, request.body, request.headers[CARRIER_SIGNATURE_HEADER]);
+      const result = await recordTrackingEvent(
+        { ...deps, repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(), publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })) },
+        event,
+        `sandbox-carrier-${report.eventId}`,
+      );
+      logger.info('sandbox carrier report delivered', { messageId: record.messageId, waybill: report.waybill, status: report.status, outcome: result.outcome });
+    } catch (error) {
+      if (isProblemError(error) && error.status < 500) {
+        logger.warn('sandbox carrier report refused', { messageId: record.messageId, waybill: report.waybill, status: error.status, problem: error.slug });
+        return;
+      }
+      throw error;
+    }
+  };
+  const base = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => processPartialResponse(event, deliver, processor, { context, throwOnFullBatchFailure: false });
+  return middy(base)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** The Lambda handler. */
+export const handler = makeDeliverSandboxCarrierEventsHandler();

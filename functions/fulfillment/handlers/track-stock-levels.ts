@@ -1,0 +1,63 @@
+/**
+ * SQS consumer (FUL-4, FUL-5): `OrderPlaced` → record the order's demand (sales history) and check
+ * its SKUs against their safety stock; `StockAdjusted` (a cycle count) → check that SKU. A new
+ * crossing below safety stock emits one `ReplenishmentSuggested`. While degraded mode is on the
+ * checks are deferred to the daily sweep (demand is still recorded).
+ * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (read-only), `EVENT_BUS_NAME`.
+ */
+import { systemClock, type Clock } from '../../../shared/clock.ts';
+import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
+import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
+import type { EventDetail } from '../../../events/event-definition.ts';
+import { OrderPlaced } from '../../../events/order-placed.ts';
+import { StockAdjusted } from '../../../events/stock-adjusted.ts';
+import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
+import { eventConsumer } from '../event-consumer.ts';
+import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
+import { recordDemand, stockChanged } from '../replenishment.ts';
+import { fulfillmentSettings } from '../settings.ts';
+
+/** Ports of the handler; each defaults to the real adapter. */
+export interface TrackStockLevelsHandlerPorts {
+  readonly repository?: () => FulfillmentRepository;
+  readonly catalog?: () => CatalogReader;
+  readonly publisher?: (correlationId: string) => EventPublisher;
+  readonly clock?: Clock;
+}
+
+/** Builds the handler with the given ports. */
+export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts = {}) {
+  return eventConsumer([OrderPlaced, StockAdjusted], async ({ name, detail }, record) => {
+    const repository = (ports.repository ?? fulfillmentRepositoryFromEnv)();
+    const correlationId = detail.meta.correlationId;
+    let skus: string[];
+    if (name === OrderPlaced.name) {
+      const order = detail as EventDetail<typeof OrderPlaced>;
+      const recorded = await recordDemand({ repository }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
+      logger.info('demand', { messageId: record.messageId, orderId: order.orderId, recorded });
+      skus = order.lines.map((l) => l.sku);
+    } else {
+      skus = [(detail as EventDetail<typeof StockAdjusted>).sku];
+    }
+    const degraded = (await repository.getDegradedMode()).enabled;
+    const outcomes = await stockChanged(
+      {
+        repository,
+        catalog: (ports.catalog ?? catalogReaderFromEnv)(),
+        clock: ports.clock ?? systemClock,
+        policy: fulfillmentSettings().safetyStock,
+        publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })),
+        degraded,
+      },
+      skus,
+      correlationId,
+    );
+    const suggested = Object.values(outcomes).filter((o) => o === 'suggested').length;
+    if (suggested > 0) metrics.addMetric('ReplenishmentSuggested', MetricUnit.Count, suggested);
+    if (degraded) metrics.addMetric('DeferredStockChecks', MetricUnit.Count, Object.keys(outcomes).length);
+    logger.info('stock levels checked', { messageId: record.messageId, event: name, eventId: detail.meta.eventId, outcomes });
+  });
+}
+
+/** The Lambda handler. */
+export const handler = makeTrackStockLevelsHandler();

@@ -1,0 +1,170 @@
+/**
+ * Use case (FUL-3, ORD-6): a carrier's signed tracking event (`POST /webhooks/carriers`).
+ *
+ * 1. Authenticate: the carrier named in the body must have a secret and the `Carrier-Signature`
+ *    header must match the raw body within the replay window (401 otherwise); then validate the
+ *    body (400). Nothing is written for a refused request.
+ * 2. A duplicate (same carrier event id) changes nothing (its outbox is republished if that was
+ *    interrupted). An unknown waybill is 404.
+ * 3. The state machine (domain/shipment.ts) decides: ignored events (regressions, repeats) only
+ *    leave a marker; applied ones update the shipment and, in the same transaction, the order
+ *    summary (which serialises an order's shipments) and the marker, whose outbox holds
+ *    `ShipmentStatusChanged`, `OrderShipped` (first time every shipment has left: card and wallet
+ *    are captured), `OrderDelivered` (first time every one is delivered: cash on delivery is
+ *    captured), and for an exception `ProblemOrderRaised` + `CustomerNotificationRequested`.
+ * 4. Publish the outbox. A lost race on the shipment or summary is retried from a fresh read.
+ */
+import { z } from 'zod';
+import type { Clock } from '../../shared/clock.ts';
+import { ProblemError, invalidFields, malformedJson, notFound } from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
+import { OrderDelivered, OrderShipped, ShipmentStatusChanged } from '../../events/fulfillment-events.ts';
+import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
+import { verifyCarrierSignature } from './domain/carrier-signature.ts';
+import { decideTracking, hasLeft, newMilestones, orderProgress, SHIPMENT_EXCEPTIONS, type IgnoreReason, type ShipmentException } from './domain/shipment.ts';
+import { MarkerExists, WriteConflict, type FulfillmentRepository, type OutboxEvent, type ShipmentRecord } from './fulfillment-repository.ts';
+import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
+
+/** A tracking event as carriers post it. */
+export const CarrierTrackingEventSchema = z
+  .strictObject({
+    eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'Must be 1–100 letters, digits or _ . : -'),
+    carrier: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+    waybill: z.string().regex(/^[A-Z0-9-]{4,64}$/),
+    status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
+    exception: z.enum(SHIPMENT_EXCEPTIONS).optional(),
+    occurredAt: z.iso.datetime(),
+  })
+  .refine((e) => (e.status === 'EXCEPTION') === (e.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] });
+
+export type CarrierTrackingEventInput = z.infer<typeof CarrierTrackingEventSchema>;
+
+/** Ports and settings. */
+export interface TrackingDeps extends OutboxDeps {
+  readonly repository: FulfillmentRepository;
+  readonly clock: Clock;
+  /** Signing secret per carrier id. */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly toleranceSeconds: number;
+  readonly maxAttempts?: number;
+}
+
+export type TrackingOutcome =
+  | { readonly outcome: 'applied'; readonly shipmentId: string; readonly from: string; readonly to: string; readonly orderShipped: boolean; readonly orderDelivered: boolean }
+  | { readonly outcome: 'ignored'; readonly shipmentId: string; readonly reason: IgnoreReason }
+  | { readonly outcome: 'duplicate' };
+
+const TRACKING = 'TRACKING';
+
+function invalidSignature(): ProblemError {
+  return new ProblemError('invalid-signature', 'Invalid signature', 401, { detail: 'The Carrier-Signature header is missing, malformed, expired or does not match the body.' });
+}
+
+const PROBLEM_OF: Record<ShipmentException, 'undeliverable-address' | 'parcel-lost' | 'delivery-refused'> = {
+  'undeliverable-address': 'undeliverable-address',
+  lost: 'parcel-lost',
+  refused: 'delivery-refused',
+};
+
+/** Authenticates and parses a webhook request; throws 400/401 problems. */
+export function authenticateTrackingEvent(deps: Pick<TrackingDeps, 'secrets' | 'toleranceSeconds' | 'clock'>, rawBody: string | null | undefined, signature: string | undefined): CarrierTrackingEventInput {
+  if (!rawBody) throw invalidFields([{ path: 'body', message: 'Required' }]);
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    throw malformedJson();
+  }
+  const carrier = json && typeof json === 'object' ? (json as { carrier?: unknown }).carrier : undefined;
+  const secret = typeof carrier === 'string' && Object.hasOwn(deps.secrets, carrier) ? deps.secrets[carrier] : undefined;
+  if (!secret) throw invalidSignature();
+  const verified = verifyCarrierSignature({ header: signature, body: rawBody, secret, now: deps.clock.now(), toleranceSeconds: deps.toleranceSeconds });
+  if (!verified.ok) throw invalidSignature();
+  const parsed = CarrierTrackingEventSchema.safeParse(json);
+  if (!parsed.success) throw invalidFields(parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })));
+  return parsed.data;
+}
+
+/** Records an authenticated tracking event (idempotent). */
+export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrackingEventInput, correlationId: string): Promise<TrackingOutcome> {
+  const key = `${event.carrier}#${event.eventId}`;
+  const seen = await deps.repository.getMarker(TRACKING, key);
+  if (seen) {
+    await flushMarker(deps, seen);
+    return { outcome: 'duplicate' };
+  }
+  const located = await deps.repository.findWaybill(event.waybill);
+  if (!located || located.carrier !== event.carrier) throw notFound('No shipment has this waybill with this carrier.');
+
+  const maxAttempts = deps.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const { summary, shipments } = await deps.repository.getOrder(located.orderId);
+    const shipment = shipments.find((s) => s.shipmentId === located.shipmentId);
+    if (!summary || !shipment) throw new Error(`waybill ${event.waybill} points at a missing shipment`);
+    const at = deps.clock.now().toISOString();
+    const decision = decideTracking(shipment.status, event.status);
+    if (decision.kind === 'ignore') {
+      try {
+        await deps.repository.putMarker({ kind: TRACKING, key, correlationId, createdAt: at, events: [], outcome: { shipmentId: shipment.shipmentId, ignored: decision.reason, reported: event.status } });
+      } catch (error) {
+        if (error instanceof MarkerExists) return { outcome: 'duplicate' };
+        throw error;
+      }
+      return { outcome: 'ignored', shipmentId: shipment.shipmentId, reason: decision.reason };
+    }
+
+    const updated: ShipmentRecord = {
+      ...shipment,
+      status: decision.to,
+      ...(decision.to === 'EXCEPTION' ? { exception: event.exception } : {}),
+      ...(shipment.leftAt === undefined && hasLeft(decision.to) ? { leftAt: event.occurredAt } : {}),
+      ...(decision.to === 'DELIVERED' ? { deliveredAt: event.occurredAt } : {}),
+      lastEventAt: event.occurredAt,
+      history: [...shipment.history, { status: decision.to, at: event.occurredAt, eventId: event.eventId, ...(decision.to === 'EXCEPTION' && event.exception ? { exception: event.exception } : {}) }],
+      version: shipment.version + 1,
+    };
+    const statuses = shipments.map((s) => (s.shipmentId === updated.shipmentId ? updated.status : s.status));
+    const milestones = newMilestones(orderProgress(statuses), { shipped: summary.shippedAt !== undefined, delivered: summary.deliveredAt !== undefined });
+    const newSummary = {
+      ...summary,
+      ...(milestones.shipped ? { shippedAt: event.occurredAt } : {}),
+      ...(milestones.delivered ? { deliveredAt: event.occurredAt } : {}),
+      version: summary.version + 1,
+    };
+    const events: OutboxEvent[] = [
+      outboxEvent(ShipmentStatusChanged, {
+        orderId: shipment.orderId,
+        shipmentId: shipment.shipmentId,
+        carrier: shipment.carrier,
+        waybill: shipment.waybill,
+        from: decision.from,
+        to: decision.to,
+        ...(decision.to === 'EXCEPTION' && event.exception ? { exception: event.exception } : {}),
+        changedAt: event.occurredAt,
+      }),
+    ];
+    if (milestones.shipped) events.push(outboxEvent(OrderShipped, { orderId: summary.orderId, shipmentIds: [...summary.shipmentIds], shippedAt: event.occurredAt }));
+    if (milestones.delivered) events.push(outboxEvent(OrderDelivered, { orderId: summary.orderId, shipmentIds: [...summary.shipmentIds], deliveredAt: event.occurredAt }));
+    if (decision.to === 'EXCEPTION' && event.exception) {
+      events.push(outboxEvent(ProblemOrderRaised, { orderId: summary.orderId, problem: PROBLEM_OF[event.exception], shipmentId: shipment.shipmentId, raisedBy: 'fulfillment', raisedAt: at }));
+      if (event.exception !== 'refused') {
+        events.push(outboxEvent(CustomerNotificationRequested, { notificationId: newId(deps.clock.now()), customerId: summary.customerId, orderId: summary.orderId, template: 'delivery-problem', requestedBy: 'fulfillment', requestedAt: at }));
+      }
+    }
+    const marker = { kind: TRACKING, key, correlationId, createdAt: at, events, outcome: { shipmentId: shipment.shipmentId, from: decision.from, to: decision.to } };
+    try {
+      await deps.repository.commitTracking({ shipment: updated, expectedShipmentVersion: shipment.version, summary: newSummary, expectedSummaryVersion: summary.version, marker });
+    } catch (error) {
+      if (error instanceof MarkerExists) {
+        const winner = await deps.repository.getMarker(TRACKING, key);
+        if (winner) await flushMarker(deps, winner);
+        return { outcome: 'duplicate' };
+      }
+      if (error instanceof WriteConflict && attempt < maxAttempts) continue;
+      throw error;
+    }
+    await flushMarker(deps, marker);
+    return { outcome: 'applied', shipmentId: shipment.shipmentId, from: decision.from, to: decision.to, orderShipped: milestones.shipped, orderDelivered: milestones.delivered };
+  }
+}

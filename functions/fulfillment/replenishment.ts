@@ -1,0 +1,136 @@
+/**
+ * Use cases (FUL-4, FUL-5): demand history, safety-stock checks and replenishment suggestions.
+ *
+ * - {@link recordDemand} (OrderPlaced): adds the order's units to each SKU's sales of that day,
+ *   once per order (marker), and puts the SKUs on the safety-stock list.
+ * - {@link checkReplenishment}: safety stock from the last `windowDays` of sales
+ *   (domain/safety-stock.ts), available stock summed over warehouses (catalog reader), and the
+ *   open-suggestion flag: a stock change emits `ReplenishmentSuggested` (trigger `stock-change`)
+ *   only on a new crossing — the flag is set conditionally in the same transaction as the
+ *   suggestion's marker and outbox, so concurrent orders emit one suggestion, not one each. A check
+ *   that finds the SKU back at or above its safety stock clears the flag.
+ * - {@link sweepReplenishment} (daily): every SKU on the list; one `daily-sweep` suggestion per SKU
+ *   per day while it is below.
+ * - Degraded mode (FUL-5): the per-event checks (which read stock from the catalog on every order)
+ *   are skipped while it is on; demand is still recorded, and the daily sweep — which checks every
+ *   SKU — catches up.
+ */
+import type { Clock } from '../../shared/clock.ts';
+import { newId } from '../../shared/ids.ts';
+import { ReplenishmentSuggested } from '../../events/fulfillment-events.ts';
+import type { CatalogReader } from '../catalog/stock-contract.ts';
+import { dailySeries, dayOf, isBelowSafety, replenishmentAction, safetyLevel, suggestedQuantity, windowDays, type SafetyStockPolicy } from './domain/safety-stock.ts';
+import { MarkerExists, type FulfillmentRepository } from './fulfillment-repository.ts';
+import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
+
+export interface ReplenishmentDeps extends OutboxDeps {
+  readonly repository: FulfillmentRepository;
+  readonly catalog: Pick<CatalogReader, 'entries'>;
+  readonly clock: Clock;
+  readonly policy: SafetyStockPolicy;
+}
+
+/** SKUs per demand transaction (2 items each + the marker ≤ 100). */
+const SKUS_PER_TRANSACTION = 49;
+
+/** Records an order's demand once. `false` for a replay. */
+export async function recordDemand(
+  deps: Pick<ReplenishmentDeps, 'repository'>,
+  order: { orderId: string; placedAt: string; lines: ReadonlyArray<{ sku: string; quantity: number }>; correlationId: string },
+): Promise<boolean> {
+  const units = new Map<string, number>();
+  for (const l of order.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
+  const lines = [...units].map(([sku, quantity]) => ({ sku, quantity }));
+  let recorded = false;
+  for (let i = 0; i < lines.length; i += SKUS_PER_TRANSACTION) {
+    const chunk = i / SKUS_PER_TRANSACTION;
+    try {
+      await deps.repository.recordDemand(
+        { kind: 'DEMAND', key: chunk === 0 ? order.orderId : `${order.orderId}#${chunk}`, correlationId: order.correlationId, createdAt: order.placedAt, events: [] },
+        dayOf(new Date(order.placedAt)),
+        lines.slice(i, i + SKUS_PER_TRANSACTION),
+      );
+      recorded = true;
+    } catch (error) {
+      if (!(error instanceof MarkerExists)) throw error;
+    }
+  }
+  return recorded;
+}
+
+export type CheckOutcome = 'suggested' | 'already-open' | 'cleared' | 'ok' | 'unknown-sku';
+
+/** Checks one SKU against its safety stock. */
+export async function checkReplenishment(deps: ReplenishmentDeps, sku: string, trigger: 'stock-change' | 'daily-sweep', correlationId: string): Promise<CheckOutcome> {
+  const now = deps.clock.now();
+  const days = windowDays(now, deps.policy.windowDays);
+  const [sales, entries, state] = await Promise.all([
+    deps.repository.salesByDay(sku, days[0] as string, days[days.length - 1] as string),
+    deps.catalog.entries([sku]),
+    deps.repository.getSafetyState(sku),
+  ]);
+  const entry = entries.get(sku);
+  if (!entry) return 'unknown-sku';
+  const available = entry.stock.reduce((sum, s) => sum + Math.max(0, s.available), 0);
+  const level = safetyLevel(deps.policy, dailySeries(sales, now, deps.policy.windowDays));
+  const below = isBelowSafety(available, level);
+  const action = replenishmentAction({ below, open: state.open, trigger });
+  const at = now.toISOString();
+  if (action === 'clear') return (await deps.repository.clearSuggestion({ sku, safetyStock: level.safetyStock, available, at })) ? 'cleared' : 'ok';
+  if (action === 'none') return below ? 'already-open' : 'ok';
+
+  const marker = {
+    kind: 'REPLENISH',
+    key: trigger === 'daily-sweep' ? `${sku}#${dayOf(now)}` : `${sku}#${newId(now)}`,
+    correlationId,
+    createdAt: at,
+    events: [
+      outboxEvent(ReplenishmentSuggested, {
+        sku,
+        available,
+        safetyStock: level.safetyStock,
+        suggestedQuantity: suggestedQuantity(deps.policy, level, available),
+        method: level.method,
+        trigger,
+        suggestedAt: at,
+      }),
+    ],
+  };
+  const opened = await deps.repository.openSuggestion({ sku, safetyStock: level.safetyStock, available, at, requireClosed: trigger === 'stock-change', marker });
+  if (!opened) return 'already-open';
+  await flushMarker(deps, marker);
+  return 'suggested';
+}
+
+/** Checks SKUs after a stock change, unless degraded mode defers it. */
+export async function stockChanged(deps: ReplenishmentDeps & { degraded: boolean }, skus: readonly string[], correlationId: string): Promise<Record<string, CheckOutcome | 'deferred'>> {
+  const out: Record<string, CheckOutcome | 'deferred'> = {};
+  for (const sku of [...new Set(skus)]) out[sku] = deps.degraded ? 'deferred' : await checkReplenishment(deps, sku, 'stock-change', correlationId);
+  return out;
+}
+
+export interface ReplenishmentSweepSummary {
+  readonly checked: number;
+  readonly suggested: number;
+  readonly cleared: number;
+}
+
+/** The daily sweep over every SKU on the safety-stock list. */
+export async function sweepReplenishment(deps: ReplenishmentDeps & { shouldStop?: () => boolean }, correlationId: string): Promise<ReplenishmentSweepSummary> {
+  let checked = 0;
+  let suggested = 0;
+  let cleared = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    if (deps.shouldStop?.()) break;
+    const page = await deps.repository.listSafetySkus(100, startKey);
+    startKey = page.nextKey;
+    for (const sku of page.skus) {
+      const outcome = await checkReplenishment(deps, sku, 'daily-sweep', correlationId);
+      checked++;
+      if (outcome === 'suggested') suggested++;
+      if (outcome === 'cleared') cleared++;
+    }
+  } while (startKey);
+  return { checked, suggested, cleared };
+}

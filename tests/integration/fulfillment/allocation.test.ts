@@ -1,0 +1,148 @@
+/**
+ * FUL-1/FUL-2 on DynamoDB Local: an approved order's reservations become picks in one transaction
+ * with the shipments; OrderAllocated with a carrier per shipment; replays change nothing; a
+ * cancellation seen first prevents allocation; an interrupted publish is completed by the replay.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
+import { FulfillmentRepository } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
+import { sandboxWaybill } from '../../../functions/fulfillment/carrier-gateway.ts';
+import { newId } from '../../../shared/ids.ts';
+import { lambdaContext } from '../../support/http-events.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { capturePublisher, catalogFixture, LISTINGS, statusChangedMessage } from './fixtures.ts';
+
+let catalog: Awaited<ReturnType<typeof catalogFixture>>;
+let repository: FulfillmentRepository;
+let reader: CatalogReader;
+
+beforeAll(async () => {
+  const { tables } = useLocalDynamoDb();
+  catalog = await catalogFixture(tables.catalog);
+  repository = new FulfillmentRepository(tables.fulfillment);
+  reader = new CatalogReader(tables.catalog);
+});
+
+function handlerWith(publisher: ReturnType<typeof capturePublisher>) {
+  return makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
+}
+
+describe('allocation on approval (FUL-1, FUL-2)', () => {
+  it('picks the reserved stock, creates a shipment with carrier and waybill, publishes OrderAllocated once', async () => {
+    const phone = await catalog.product(LISTINGS.phone, { 'WH-EAST': 5, 'WH-NORTH': 5 });
+    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 10 });
+    const reservations = [
+      { sku: phone, warehouseId: 'WH-EAST', quantity: 1 },
+      { sku: tshirt, warehouseId: 'WH-EAST', quantity: 2 },
+    ];
+    await catalog.reserve(reservations);
+    const orderId = newId();
+    const publisher = capturePublisher();
+    const handler = handlerWith(publisher);
+    const message = statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' });
+
+    expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+
+    expect(await catalog.level(phone, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 0 });
+    expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 8, reserved: 0 });
+    const [allocated] = publisher.named('OrderAllocated');
+    const shipmentId = (allocated?.shipments as Array<{ shipmentId: string }>)[0]?.shipmentId as string;
+    expect(allocated).toEqual({
+      orderId,
+      shipments: [{ shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku: phone, quantity: 1 }, { sku: tshirt, quantity: 2 }] }],
+      allocatedAt: expect.any(String),
+    });
+    const { summary, shipments } = await repository.getOrder(orderId);
+    expect(summary).toMatchObject({ status: 'ALLOCATED', shipmentIds: [shipmentId], version: 1 });
+    expect(shipments[0]).toMatchObject({ status: 'CREATED', carrier: 'premium-express', carrierRule: 'electronics-premium', waybill: sandboxWaybill('premium-express', shipmentId) });
+    expect(await repository.findWaybill(shipments[0]?.waybill as string)).toEqual({ orderId, shipmentId, carrier: 'premium-express' });
+
+    // A replay (same or redelivered message) changes nothing and publishes nothing.
+    expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await handler(statusChangedMessage({ orderId, to: 'APPROVED', reservations }), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(publisher.named('OrderAllocated')).toHaveLength(1);
+    expect(await catalog.level(phone, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 0 });
+  });
+
+  it('split shipment: reservations in two warehouses → two shipments, each with its own carrier', async () => {
+    const fresh = await catalog.product(LISTINGS.fresh, { 'WH-SOUTH': 3 });
+    const rice = await catalog.product(LISTINGS.rice, { 'WH-NORTH': 3 });
+    const reservations = [
+      { sku: fresh, warehouseId: 'WH-SOUTH', quantity: 1 },
+      { sku: rice, warehouseId: 'WH-NORTH', quantity: 2 },
+    ];
+    await catalog.reserve(reservations);
+    const orderId = newId();
+    const publisher = capturePublisher();
+    await handlerWith(publisher)(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext());
+
+    const [allocated] = publisher.named('OrderAllocated');
+    expect((allocated?.shipments as Array<Record<string, unknown>>).map((s) => [s.warehouseId, s.carrier, s.lines])).toEqual([
+      ['WH-NORTH', 'standard-express', [{ sku: rice, quantity: 2 }]],
+      ['WH-SOUTH', 'premium-express', [{ sku: fresh, quantity: 1 }]],
+    ]);
+    expect(await catalog.level(fresh, 'WH-SOUTH')).toEqual({ warehouseId: 'WH-SOUTH', onHand: 2, reserved: 0 });
+    expect(await catalog.level(rice, 'WH-NORTH')).toEqual({ warehouseId: 'WH-NORTH', onHand: 1, reserved: 0 });
+    expect((await repository.getOrder(orderId)).shipments).toHaveLength(2);
+  });
+
+  it('an order cancelled before its approval is processed is never allocated; its reservations are left to checkout', async () => {
+    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
+    const reservations = [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }];
+    await catalog.reserve(reservations);
+    const orderId = newId();
+    const publisher = capturePublisher();
+    const handler = handlerWith(publisher);
+    await handler(statusChangedMessage({ orderId, to: 'CANCELLED', reservations }), lambdaContext());
+    expect(await handler(statusChangedMessage({ orderId, to: 'APPROVED', reservations }), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(publisher.published).toHaveLength(0);
+    expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 1 });
+    expect((await repository.getOrder(orderId)).summary?.status).toBe('CANCELLED');
+  });
+
+  it('stock not reserved for the order → the transaction changes nothing and the message fails (retried, then DLQ)', async () => {
+    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
+    const orderId = newId();
+    const publisher = capturePublisher();
+    const message = statusChangedMessage({ orderId, to: 'APPROVED', reservations: [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }] });
+    const result = await handlerWith(publisher)(message, lambdaContext());
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 0 });
+    expect(await repository.getOrder(orderId)).toEqual({ shipments: [] });
+  });
+
+  it('a publish that failed after the commit is completed by the redelivery (transactional outbox)', async () => {
+    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
+    const reservations = [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }];
+    await catalog.reserve(reservations);
+    const orderId = newId();
+    const publisher = capturePublisher();
+    publisher.failNext();
+    const handler = handlerWith(publisher);
+    const message = statusChangedMessage({ orderId, to: 'APPROVED', reservations });
+    expect((await handler(message, lambdaContext())).batchItemFailures).toHaveLength(1);
+    expect(publisher.published).toHaveLength(0);
+    expect((await repository.getMarker('ALLOCATION', orderId))?.publishedAt).toBeUndefined();
+
+    expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(publisher.named('OrderAllocated')).toHaveLength(1);
+    expect((await repository.getMarker('ALLOCATION', orderId))?.publishedAt).toEqual(expect.any(String));
+    expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 3, reserved: 0 });
+  });
+
+  it('a malformed message fails alone, without touching the rest of the batch', async () => {
+    const publisher = capturePublisher();
+    const good = statusChangedMessage({ orderId: newId(), to: 'CANCELLED', reservations: [] });
+    const bad = statusChangedMessage({ orderId: newId(), to: 'CANCELLED', reservations: [] });
+    (bad.Records[0] as { body: string }).body = '{"detail-type":"OrderStatusChanged"}';
+    const result = await handlerWith(publisher)({ Records: [...good.Records, ...bad.Records] }, lambdaContext());
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: bad.Records[0]?.messageId }]);
+  });
+});

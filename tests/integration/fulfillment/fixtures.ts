@@ -1,0 +1,149 @@
+/**
+ * Fixtures for fulfillment integration tests: products with stock in the demo warehouses, stock
+ * reserved the way checkout reserves it (catalog's reserveStock in a transaction), events as the
+ * rules deliver them to SQS, signed carrier webhooks, and a publisher that records what was sent.
+ */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-repository.ts';
+import type { ProductInput } from '../../../functions/catalog/domain/product.ts';
+import { reserveStock, type StockMovement } from '../../../functions/catalog/stock-contract.ts';
+import { sandboxTrackingRequest, type CarrierTrackingEvent } from '../../../functions/fulfillment/carrier-gateway.ts';
+import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../../functions/fulfillment/settings.ts';
+import type { DomainEvent } from '../../../events/event-definition.ts';
+import { OrderPlaced } from '../../../events/order-placed.ts';
+import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
+import { StockAdjusted } from '../../../events/stock-adjusted.ts';
+import { documentClient } from '../../../shared/dynamodb.ts';
+import type { EventPublisher } from '../../../shared/events.ts';
+import { newId } from '../../../shared/ids.ts';
+import { apiEvent, eventBridgeEvent, sqsEvent, sqsRecord } from '../../support/http-events.ts';
+
+export const WAREHOUSES = [
+  { warehouseId: 'WH-EAST', name: 'East', city: 'Shanghai', region: 'east' },
+  { warehouseId: 'WH-NORTH', name: 'North', city: 'Beijing', region: 'north' },
+  { warehouseId: 'WH-SOUTH', name: 'South', city: 'Guangzhou', region: 'south' },
+];
+
+/** Listings by kind (FUL-2 attributes). */
+export const LISTINGS = {
+  fresh: { name: 'Fresh lychees', category: 'fresh-food', price: { amount: 5990, currency: 'CNY' }, attributes: { fresh: true, weightGrams: 1100, valueClass: 'standard' } },
+  phone: { name: 'Phone', category: 'electronics', price: { amount: 399_900, currency: 'CNY' }, attributes: { electronics: true, weightGrams: 210, valueClass: 'high' } },
+  tshirt: { name: 'T-shirt', category: 'apparel', price: { amount: 7900, currency: 'CNY' }, attributes: { weightGrams: 200, valueClass: 'low' } },
+  rice: { name: 'Rice 5kg', category: 'groceries', price: { amount: 8990, currency: 'CNY' }, attributes: { weightGrams: 5100, valueClass: 'low' } },
+} satisfies Record<string, ProductInput>;
+
+/** A catalog with the demo warehouses. */
+export async function catalogFixture(catalogTable: string) {
+  const repo = new DynamoDbCatalogRepository(catalogTable);
+  for (const w of WAREHOUSES) await repo.createWarehouse(w);
+  return {
+    repo,
+    /** Creates a product with a unique SKU and its on-hand stock per warehouse. */
+    async product(listing: ProductInput, stock: Record<string, number>): Promise<string> {
+      const sku = `FT-${ulid()}`;
+      const at = new Date();
+      await repo.createProduct({ sku, ...listing, updatedAt: at.toISOString(), updatedBy: 'test' });
+      for (const w of WAREHOUSES) await repo.createStockLevel(sku, { warehouseId: w.warehouseId, onHand: stock[w.warehouseId] ?? 0, reserved: 0 }, at);
+      return sku;
+    },
+    /** Reserves stock as checkout does at placement. */
+    async reserve(movements: StockMovement[]): Promise<void> {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: movements.map((m) => reserveStock(catalogTable, m, new Date())) }));
+    },
+    async level(sku: string, warehouseId: string) {
+      const found = await repo.getProduct(sku);
+      return found?.stock.find((s) => s.warehouseId === warehouseId);
+    },
+  };
+}
+
+/** Records every published event; `fail` makes the next N publishes throw. */
+export function capturePublisher() {
+  const published: DomainEvent[] = [];
+  let failures = 0;
+  return {
+    published,
+    failNext(n = 1) {
+      failures = n;
+    },
+    factory: (_correlationId: string): EventPublisher => ({
+      publish: async (events) => {
+        if (failures > 0) {
+          failures--;
+          throw new Error('EventBridge unavailable (test)');
+        }
+        published.push(...events);
+      },
+    }),
+    named(name: string) {
+      return published.filter((e) => e.definition.name === name).map((e) => e.payload as Record<string, unknown>);
+    },
+  };
+}
+
+const meta = () => ({ correlationId: `test-${ulid()}`, occurredAt: new Date().toISOString(), eventId: ulid() });
+
+/** An OrderStatusChanged event in an SQS message, as the rule delivers it. */
+export function statusChangedMessage(input: { orderId: string; to: 'APPROVED' | 'CANCELLED'; reservations: StockMovement[]; region?: string; paymentMethod?: 'card' | 'cod'; customerId?: string }) {
+  const detail = {
+    version: 1,
+    orderId: input.orderId,
+    customerId: input.customerId ?? 'cust-ful',
+    orderType: 'regular',
+    paymentMethod: input.paymentMethod ?? 'card',
+    from: input.to === 'APPROVED' ? 'PLACED' : 'APPROVED',
+    to: input.to,
+    reason: input.to === 'APPROVED' ? 'payment-authorized' : 'customer-request',
+    actor: 'system:test',
+    total: { amount: 10_000, currency: 'CNY' },
+    shippingRegion: input.region ?? 'east',
+    reservations: input.reservations,
+    changedAt: new Date().toISOString(),
+    meta: meta(),
+  };
+  return sqsEvent(sqsRecord(eventBridgeEvent(OrderStatusChanged.name, OrderStatusChanged.source, detail)));
+}
+
+/** An OrderPlaced event in an SQS message. */
+export function orderPlacedMessage(input: { orderId?: string; lines: Array<{ sku: string; quantity: number }>; placedAt?: string }) {
+  const cny = (amount: number) => ({ amount, currency: 'CNY' });
+  const detail = {
+    ...OrderPlaced.example,
+    version: 1,
+    orderId: input.orderId ?? newId(),
+    lines: input.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, category: 'apparel', unitPrice: cny(100), lineTotal: cny(100 * l.quantity) })),
+    reservations: input.lines.map((l) => ({ sku: l.sku, warehouseId: 'WH-EAST', quantity: l.quantity })),
+    placedAt: input.placedAt ?? new Date().toISOString(),
+    meta: meta(),
+  };
+  return sqsEvent(sqsRecord(eventBridgeEvent(OrderPlaced.name, OrderPlaced.source, detail)));
+}
+
+/** A StockAdjusted event in an SQS message. */
+export function stockAdjustedMessage(sku: string, warehouseId = 'WH-EAST') {
+  const detail = { ...StockAdjusted.example, version: 1, sku, warehouseId, meta: meta() };
+  return sqsEvent(sqsRecord(eventBridgeEvent(StockAdjusted.name, StockAdjusted.source, detail)));
+}
+
+/** A signed carrier webhook as an API Gateway event. */
+export function carrierWebhook(event: Omit<CarrierTrackingEvent, 'eventId' | 'occurredAt'> & { eventId?: string; occurredAt?: string }, options: { secret?: string; now?: Date; signature?: string } = {}) {
+  const full: CarrierTrackingEvent = { eventId: event.eventId ?? `evt-${ulid()}`, occurredAt: event.occurredAt ?? new Date().toISOString(), ...event } as CarrierTrackingEvent;
+  const request = sandboxTrackingRequest(full, options.secret ?? SANDBOX_CARRIER_WEBHOOK_SECRET, options.now ?? new Date());
+  const headers = options.signature === undefined ? request.headers : { ...request.headers, 'carrier-signature': options.signature };
+  return { event: full, api: apiEvent({ method: 'POST', path: '/webhooks/carriers', resource: '/webhooks/carriers', headers, body: request.body }) };
+}
+
+/** Sets a stock item's on-hand quantity directly (stands in for a cycle count in tests). */
+export async function setOnHand(catalogTable: string, sku: string, warehouseId: string, onHand: number): Promise<void> {
+  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: catalogTable,
+      Key: { pk: `PRODUCT#${sku}`, sk: `STOCK#${warehouseId}` },
+      UpdateExpression: 'SET onHand = :on, available = :on - reserved',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':on': onHand },
+    }),
+  );
+}

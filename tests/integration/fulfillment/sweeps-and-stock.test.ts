@@ -1,0 +1,203 @@
+/**
+ * On DynamoDB Local: the late-delivery sweep (FUL-3, ORD-6) with an injected clock; demand history,
+ * safety stock and one replenishment suggestion per crossing (FUL-4); the degraded-mode switch and
+ * what it defers (FUL-5); the daily replenishment sweep.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
+import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
+import { makeGetDegradedModeHandler } from '../../../functions/fulfillment/handlers/get-degraded-mode.ts';
+import { makePutDegradedModeHandler } from '../../../functions/fulfillment/handlers/put-degraded-mode.ts';
+import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
+import { makeSweepLateDeliveriesHandler } from '../../../functions/fulfillment/handlers/sweep-late-deliveries.ts';
+import { makeSweepReplenishmentHandler } from '../../../functions/fulfillment/handlers/sweep-replenishment.ts';
+import { makeTrackStockLevelsHandler } from '../../../functions/fulfillment/handlers/track-stock-levels.ts';
+import { DynamoDbAuditLog } from '../../../shared/audit.ts';
+import { manualClock } from '../../../shared/clock.ts';
+import { newId } from '../../../shared/ids.ts';
+import { apiEvent, claimsFor, jsonBody, lambdaContext, sqsEvent } from '../../support/http-events.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { capturePublisher, carrierWebhook, catalogFixture, LISTINGS, orderPlacedMessage, setOnHand, statusChangedMessage, stockAdjustedMessage } from './fixtures.ts';
+
+let tables: ReturnType<typeof useLocalDynamoDb>['tables'];
+let catalog: Awaited<ReturnType<typeof catalogFixture>>;
+let repository: FulfillmentRepository;
+let reader: CatalogReader;
+
+beforeAll(async () => {
+  tables = useLocalDynamoDb().tables;
+  catalog = await catalogFixture(tables.catalog);
+  repository = new FulfillmentRepository(tables.fulfillment);
+  reader = new CatalogReader(tables.catalog);
+});
+
+describe('late deliveries (FUL-3, ORD-6)', () => {
+  it('alerts once per shipment past its carrier/region time limit; delivered shipments are not late', async () => {
+    // A date no other test uses, so the sweep sees only these shipments.
+    const clock = manualClock('2020-03-01T08:00:00.000Z');
+    const publisher = capturePublisher();
+    const allocate = makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory, clock });
+    const orders: Array<{ orderId: string; shipment: ShipmentRecord }> = [];
+    for (let i = 0; i < 2; i++) {
+      const sku = await catalog.product(LISTINGS.phone, { 'WH-EAST': 3 });
+      const reservations = [{ sku, warehouseId: 'WH-EAST', quantity: 1 }];
+      await catalog.reserve(reservations);
+      const orderId = newId();
+      await allocate(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east', customerId: `cust-${i}` }), lambdaContext());
+      const shipment = (await repository.getOrder(orderId)).shipments[0] as ShipmentRecord;
+      expect(shipment.dueBy).toBe('2020-03-03T08:00:00.000Z'); // premium-express to east: 48 h
+      orders.push({ orderId, shipment });
+    }
+    const [late, onTime] = orders as [(typeof orders)[number], (typeof orders)[number]];
+    clock.set('2020-03-02T10:00:00.000Z');
+    const webhook = makeReceiveCarrierWebhookHandler({ repository: () => repository, publisher: publisher.factory, clock });
+    const delivered = await webhook(carrierWebhook({ carrier: onTime.shipment.carrier, waybill: onTime.shipment.waybill, status: 'DELIVERED', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api, lambdaContext());
+    expect(delivered.statusCode).toBe(200);
+
+    const sweep = makeSweepLateDeliveriesHandler({ repository: () => repository, publisher: publisher.factory, clock });
+    clock.set('2020-03-03T08:00:00.000Z'); // due exactly now: not late yet
+    expect(await sweep({}, lambdaContext())).toMatchObject({ alerted: 0 });
+    clock.set('2020-03-03T08:15:00.000Z');
+    expect(await sweep({}, lambdaContext())).toMatchObject({ alerted: 1 });
+    expect(publisher.named('DeliveryLate')).toEqual([
+      { orderId: late.orderId, shipmentId: late.shipment.shipmentId, carrier: 'premium-express', region: 'east', dueBy: '2020-03-03T08:00:00.000Z', detectedAt: '2020-03-03T08:15:00.000Z' },
+    ]);
+    expect(publisher.named('CustomerNotificationRequested')).toEqual([expect.objectContaining({ customerId: 'cust-0', orderId: late.orderId, template: 'delivery-late' })]);
+    expect(publisher.named('ProblemOrderRaised')).toEqual([expect.objectContaining({ orderId: late.orderId, problem: 'delivery-late', shipmentId: late.shipment.shipmentId })]);
+
+    clock.set('2020-03-03T08:30:00.000Z');
+    expect(await sweep({}, lambdaContext())).toMatchObject({ alerted: 0 });
+    expect(publisher.named('DeliveryLate')).toHaveLength(1);
+    // The late parcel can still be delivered afterwards.
+    const lateDelivery = await webhook(carrierWebhook({ carrier: late.shipment.carrier, waybill: late.shipment.waybill, status: 'DELIVERED', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api, lambdaContext());
+    expect(jsonBody(lateDelivery)).toMatchObject({ outcome: 'applied', status: 'DELIVERED' });
+  });
+});
+
+describe('transactional outbox', () => {
+  it('a tracking event whose publish failed is answered 500 (the carrier retries), and the sweep publishes it', async () => {
+    const clock = manualClock('2020-05-01T08:00:00.000Z');
+    const publisher = capturePublisher();
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-NORTH': 3 });
+    const reservations = [{ sku, warehouseId: 'WH-NORTH', quantity: 1 }];
+    await catalog.reserve(reservations);
+    const orderId = newId();
+    await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory, clock })(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'north' }), lambdaContext());
+    const shipment = (await repository.getOrder(orderId)).shipments[0] as ShipmentRecord;
+
+    publisher.failNext();
+    const webhook = makeReceiveCarrierWebhookHandler({ repository: () => repository, publisher: publisher.factory, clock });
+    const response = await webhook(carrierWebhook({ carrier: shipment.carrier, waybill: shipment.waybill, status: 'PICKED_UP', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api, lambdaContext());
+    expect(response.statusCode).toBe(500);
+    expect(publisher.named('OrderShipped')).toHaveLength(0);
+    expect((await repository.getOrder(orderId)).summary?.shippedAt).toBe('2020-05-01T08:00:00.000Z'); // committed
+
+    clock.set('2020-05-01T08:05:00.000Z');
+    const summary = await makeSweepLateDeliveriesHandler({ repository: () => repository, publisher: publisher.factory, clock })({}, lambdaContext());
+    expect(summary).toMatchObject({ republished: 2, publishFailures: 0 });
+    expect(publisher.named('OrderShipped')).toEqual([{ orderId, shipmentIds: [shipment.shipmentId], shippedAt: '2020-05-01T08:00:00.000Z' }]);
+    expect(publisher.named('ShipmentStatusChanged')).toHaveLength(1);
+  });
+});
+
+describe('safety stock and replenishment (FUL-4)', () => {
+  function stockLevels(publisher = capturePublisher()) {
+    return { publisher, handler: makeTrackStockLevelsHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory }) };
+  }
+
+  it('a stock change crossing below the safety level emits one suggestion, not one per order after it; back above clears it', async () => {
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 10 });
+    const { publisher, handler } = stockLevels();
+    // 12 units ordered today → safety stock = 12/30 a day × 30 days = 12 > 10 available.
+    const first = orderPlacedMessage({ lines: [{ sku, quantity: 12 }] });
+    expect(await handler(first, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(publisher.named('ReplenishmentSuggested')).toEqual([
+      { sku, available: 10, safetyStock: 12, suggestedQuantity: 14, method: 'days-of-sales', trigger: 'stock-change', suggestedAt: expect.any(String) },
+    ]);
+    // A replay does not count the demand twice; later orders do not repeat the suggestion.
+    await handler(first, lambdaContext());
+    await handler(orderPlacedMessage({ lines: [{ sku, quantity: 1 }] }), lambdaContext());
+    expect(publisher.named('ReplenishmentSuggested')).toHaveLength(1);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await repository.salesByDay(sku, today, today)).get(today)).toBe(13);
+
+    // A cycle count brings it back above (13 ≤ 40): the suggestion is closed…
+    await setOnHand(tables.catalog, sku, 'WH-EAST', 40);
+    await handler(stockAdjustedMessage(sku), lambdaContext());
+    expect((await repository.getSafetyState(sku)).open).toBe(false);
+    // …and the next crossing emits a new one.
+    await setOnHand(tables.catalog, sku, 'WH-EAST', 5);
+    await handler(stockAdjustedMessage(sku), lambdaContext());
+    expect(publisher.named('ReplenishmentSuggested')).toHaveLength(2);
+    expect(publisher.named('ReplenishmentSuggested')[1]).toMatchObject({ available: 5, safetyStock: 13 });
+  });
+
+  it('concurrent orders crossing the level together emit exactly one suggestion', async () => {
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 3, 'WH-NORTH': 2 });
+    const { publisher, handler } = stockLevels();
+    const batch = Array.from({ length: 8 }, () => orderPlacedMessage({ lines: [{ sku, quantity: 2 }] }).Records[0]!);
+    expect(await handler(sqsEvent(...batch), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(publisher.named('ReplenishmentSuggested')).toHaveLength(1);
+    expect(publisher.named('ReplenishmentSuggested')[0]).toMatchObject({ sku, available: 5 });
+  });
+
+  it('no sales, no safety stock: a SKU nobody buys is never suggested', async () => {
+    const sku = await catalog.product(LISTINGS.rice, {});
+    const { publisher, handler } = stockLevels();
+    await handler(stockAdjustedMessage(sku), lambdaContext());
+    expect(publisher.published).toHaveLength(0);
+  });
+});
+
+describe('degraded mode (FUL-5) and the daily sweep', () => {
+  const ops = claimsFor('ops-lead', 'ops');
+  const put = makePutDegradedModeHandler();
+  const get = makeGetDegradedModeHandler();
+  const setMode = (enabled: boolean, claims = ops, reason = 'Singles Day peak') =>
+    put(apiEvent({ method: 'PUT', path: '/admin/degraded-mode', resource: '/admin/degraded-mode', claims, body: { enabled, reason } }), lambdaContext());
+
+  afterAll(async () => {
+    await setMode(false, ops, 'test cleanup');
+  });
+
+  it('ops switch it (audited); others may not; bad input changes nothing', async () => {
+    expect((await setMode(true, claimsFor('alice', 'customer'))).statusCode).toBe(403);
+    const bad = await put(apiEvent({ method: 'PUT', path: '/admin/degraded-mode', resource: '/admin/degraded-mode', claims: ops, body: { enabled: 'yes' } }), lambdaContext());
+    expect(bad.statusCode).toBe(400);
+    const on = await setMode(true);
+    expect(on.statusCode).toBe(200);
+    expect(jsonBody(on)).toMatchObject({ enabled: true, reason: 'Singles Day peak', changedBy: 'ops-lead', defers: ['replenishment-check-on-stock-change'] });
+    expect(jsonBody(await get(apiEvent({ path: '/admin/degraded-mode', resource: '/admin/degraded-mode', claims: ops }), lambdaContext()))).toMatchObject({ enabled: true });
+    const trail = await new DynamoDbAuditLog(tables.audit).forResource('degraded-mode', 'fulfillment');
+    expect(trail.at(-1)).toMatchObject({ actor: 'ops-lead', action: 'fulfillment.degraded-mode.set', reason: 'Singles Day peak', details: { enabled: true } });
+  });
+
+  it('while on, stock-change checks are deferred (demand still recorded); the daily sweep catches up, once a day', async () => {
+    await setMode(true);
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-SOUTH': 4 });
+    const publisher = capturePublisher();
+    const handler = makeTrackStockLevelsHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
+    await handler(orderPlacedMessage({ lines: [{ sku, quantity: 9 }] }), lambdaContext());
+    expect(publisher.published).toHaveLength(0);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await repository.salesByDay(sku, today, today)).get(today)).toBe(9);
+
+    await setMode(false, ops, 'peak over');
+    const sweep = makeSweepReplenishmentHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
+    await sweep({}, lambdaContext());
+    const mine = () => publisher.named('ReplenishmentSuggested').filter((e) => e.sku === sku);
+    expect(mine()).toEqual([{ sku, available: 4, safetyStock: 9, suggestedQuantity: 14, method: 'days-of-sales', trigger: 'daily-sweep', suggestedAt: expect.any(String) }]);
+    await sweep({}, lambdaContext());
+    expect(mine()).toHaveLength(1);
+    // The sweep opened the suggestion: a stock change now does not repeat it.
+    await handler(stockAdjustedMessage(sku, 'WH-SOUTH'), lambdaContext());
+    expect(mine()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * FUL-3, ORD-6 on DynamoDB Local: `POST /webhooks/carriers` — signatures and replay window,
+ * duplicates and out-of-order events, order-level SHIPPED/DELIVERED exactly once across split
+ * shipments, exceptions raising a problem order and a customer notification.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
+import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
+import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
+import { newId } from '../../../shared/ids.ts';
+import { jsonBody, lambdaContext } from '../../support/http-events.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { capturePublisher, carrierWebhook, catalogFixture, LISTINGS, statusChangedMessage } from './fixtures.ts';
+
+let catalog: Awaited<ReturnType<typeof catalogFixture>>;
+let repository: FulfillmentRepository;
+let reader: CatalogReader;
+
+beforeAll(async () => {
+  const { tables } = useLocalDynamoDb();
+  catalog = await catalogFixture(tables.catalog);
+  repository = new FulfillmentRepository(tables.fulfillment);
+  reader = new CatalogReader(tables.catalog);
+});
+
+/** An allocated order with one shipment per listed warehouse. */
+async function allocatedOrder(warehouses: string[], paymentMethod: 'card' | 'cod' = 'card'): Promise<{ orderId: string; shipments: ShipmentRecord[] }> {
+  const reservations = [];
+  for (const warehouseId of warehouses) {
+    const sku = await catalog.product(LISTINGS.tshirt, { [warehouseId]: 5 });
+    reservations.push({ sku, warehouseId, quantity: 1 });
+  }
+  await catalog.reserve(reservations);
+  const orderId = newId();
+  const publisher = capturePublisher();
+  await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory })(statusChangedMessage({ orderId, to: 'APPROVED', reservations, paymentMethod }), lambdaContext());
+  const { shipments } = await repository.getOrder(orderId);
+  expect(shipments).toHaveLength(warehouses.length);
+  return { orderId, shipments };
+}
+
+function webhook() {
+  const publisher = capturePublisher();
+  const handler = makeReceiveCarrierWebhookHandler({ repository: () => repository, publisher: publisher.factory });
+  const post = async (...args: Parameters<typeof carrierWebhook>) => {
+    const result = await handler(carrierWebhook(...args).api, lambdaContext());
+    return { status: result.statusCode, body: result.body ? jsonBody(result) : undefined };
+  };
+  return { publisher, handler, post };
+}
+
+describe('carrier webhooks (FUL-3)', () => {
+  it('moves a shipment along; the order ships and is delivered exactly once; duplicates are acknowledged and change nothing', async () => {
+    const { orderId, shipments } = await allocatedOrder(['WH-EAST']);
+    const s = shipments[0] as ShipmentRecord;
+    const { publisher, handler, post } = webhook();
+    const pickedUp = carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' });
+
+    const first = await handler(pickedUp.api, lambdaContext());
+    expect(first.statusCode).toBe(200);
+    expect(jsonBody(first)).toEqual({ received: true, outcome: 'applied', shipmentId: s.shipmentId, status: 'PICKED_UP' });
+    const again = await handler(pickedUp.api, lambdaContext());
+    expect(jsonBody(again)).toEqual({ received: true, outcome: 'duplicate' });
+    expect(publisher.named('ShipmentStatusChanged')).toEqual([expect.objectContaining({ orderId, shipmentId: s.shipmentId, from: 'CREATED', to: 'PICKED_UP', waybill: s.waybill })]);
+    expect(publisher.named('OrderShipped')).toEqual([{ orderId, shipmentIds: [s.shipmentId], shippedAt: pickedUp.event.occurredAt }]);
+
+    for (const status of ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const) expect((await post({ carrier: s.carrier, waybill: s.waybill, status })).status).toBe(200);
+    expect(publisher.named('OrderShipped')).toHaveLength(1);
+    expect(publisher.named('OrderDelivered')).toEqual([{ orderId, shipmentIds: [s.shipmentId], deliveredAt: expect.any(String) }]);
+    const { summary, shipments: after } = await repository.getOrder(orderId);
+    expect(summary).toMatchObject({ shippedAt: expect.any(String), deliveredAt: expect.any(String) });
+    expect(after[0]?.history.map((h) => h.status)).toEqual(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED']);
+  });
+
+  it('out of order: DELIVERED first ships and delivers the order at once; late IN_TRANSIT is ignored', async () => {
+    const { orderId, shipments } = await allocatedOrder(['WH-NORTH'], 'cod');
+    const s = shipments[0] as ShipmentRecord;
+    const { publisher, post } = webhook();
+    expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'DELIVERED' })).body).toMatchObject({ outcome: 'applied', status: 'DELIVERED' });
+    expect(publisher.published.map((e) => e.definition.name)).toEqual(['ShipmentStatusChanged', 'OrderShipped', 'OrderDelivered']);
+    expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'IN_TRANSIT' })).body).toEqual({ received: true, outcome: 'ignored', shipmentId: s.shipmentId, ignoredReason: 'already-delivered' });
+    expect(publisher.published).toHaveLength(3);
+    expect((await repository.getOrder(orderId)).shipments[0]?.status).toBe('DELIVERED');
+  });
+
+  it('split shipments: SHIPPED only when both have left, DELIVERED only when both arrived', async () => {
+    const { orderId, shipments } = await allocatedOrder(['WH-EAST', 'WH-SOUTH']);
+    const [a, b] = shipments as [ShipmentRecord, ShipmentRecord];
+    const { publisher, post } = webhook();
+    await post({ carrier: a.carrier, waybill: a.waybill, status: 'PICKED_UP' });
+    expect(publisher.named('OrderShipped')).toHaveLength(0);
+    await post({ carrier: a.carrier, waybill: a.waybill, status: 'DELIVERED' });
+    expect(publisher.named('OrderShipped')).toHaveLength(0);
+    await post({ carrier: b.carrier, waybill: b.waybill, status: 'IN_TRANSIT' });
+    expect(publisher.named('OrderShipped')).toEqual([{ orderId, shipmentIds: [a.shipmentId, b.shipmentId].sort(), shippedAt: expect.any(String) }].map((e) => ({ ...e, shipmentIds: expect.arrayContaining(e.shipmentIds) })));
+    expect(publisher.named('OrderDelivered')).toHaveLength(0);
+    await post({ carrier: b.carrier, waybill: b.waybill, status: 'DELIVERED' });
+    expect(publisher.named('OrderDelivered')).toHaveLength(1);
+    expect(publisher.named('OrderShipped')).toHaveLength(1);
+  });
+
+  it('concurrent events of the two shipments of one order: exactly one OrderShipped', async () => {
+    const { shipments } = await allocatedOrder(['WH-EAST', 'WH-NORTH']);
+    const { publisher, post } = webhook();
+    const results = await Promise.all(shipments.map((s) => post({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' })));
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(publisher.named('OrderShipped')).toHaveLength(1);
+  });
+
+  it('undeliverable address → EXCEPTION, a problem order and a customer notification (ORD-6)', async () => {
+    const { orderId, shipments } = await allocatedOrder(['WH-EAST']);
+    const s = shipments[0] as ShipmentRecord;
+    const { publisher, post } = webhook();
+    await post({ carrier: s.carrier, waybill: s.waybill, status: 'IN_TRANSIT' });
+    expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'EXCEPTION', exception: 'undeliverable-address' })).body).toMatchObject({ outcome: 'applied', status: 'EXCEPTION' });
+    expect(publisher.named('ShipmentStatusChanged').at(-1)).toMatchObject({ from: 'IN_TRANSIT', to: 'EXCEPTION', exception: 'undeliverable-address' });
+    expect(publisher.named('ProblemOrderRaised')).toEqual([{ orderId, problem: 'undeliverable-address', shipmentId: s.shipmentId, raisedBy: 'fulfillment', raisedAt: expect.any(String) }]);
+    expect(publisher.named('CustomerNotificationRequested')).toEqual([expect.objectContaining({ customerId: 'cust-ful', orderId, template: 'delivery-problem' })]);
+    expect(publisher.named('OrderDelivered')).toHaveLength(0);
+  });
+
+  it.each<[string, Parameters<typeof carrierWebhook>[1], number]>([
+    ['no signature', { signature: '' }, 401],
+    ['a malformed signature', { signature: 't=abc,v1=zz' }, 401],
+    ['a wrong secret', { secret: 'someone-elses-secret-0000' }, 401],
+    ['a request older than 5 minutes (replay)', { now: new Date(Date.now() - 6 * 60_000) }, 401],
+    ['a timestamp from the future', { now: new Date(Date.now() + 6 * 60_000) }, 401],
+  ])('refuses %s (401) and writes nothing', async (_name, options, status) => {
+    const { orderId, shipments } = await allocatedOrder(['WH-EAST']);
+    const s = shipments[0] as ShipmentRecord;
+    const { handler, publisher } = webhook();
+    const result = await handler(carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }, options).api, lambdaContext());
+    expect(result.statusCode).toBe(status);
+    expect(result.headers?.['content-type']).toContain('application/problem+json');
+    expect(publisher.published).toHaveLength(0);
+    expect((await repository.getOrder(orderId)).shipments[0]?.status).toBe('CREATED');
+  });
+
+  it('bad input is a 4xx problem, never a 5xx', async () => {
+    const { handler } = webhook();
+    const { shipments } = await allocatedOrder(['WH-EAST']);
+    const s = shipments[0] as ShipmentRecord;
+    const unknownWaybill = await handler(carrierWebhook({ carrier: s.carrier, waybill: 'PX0000000000', status: 'PICKED_UP' }).api, lambdaContext());
+    expect(unknownWaybill.statusCode).toBe(404);
+    const wrongCarrier = await handler(carrierWebhook({ carrier: s.carrier === 'economy-post' ? 'standard-express' : 'economy-post', waybill: s.waybill, status: 'PICKED_UP' }).api, lambdaContext());
+    expect(wrongCarrier.statusCode).toBe(404);
+    const invalid = await handler(carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'EXCEPTION' }).api, lambdaContext());
+    expect(invalid.statusCode).toBe(400);
+    expect(jsonBody(invalid)).toMatchObject({ errors: [expect.objectContaining({ path: 'body.exception' })] });
+    const unknownCarrier = await handler(carrierWebhook({ carrier: 'pigeon-post', waybill: s.waybill, status: 'PICKED_UP' }).api, lambdaContext());
+    expect(unknownCarrier.statusCode).toBe(401);
+    const notJson = carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }).api;
+    notJson.body = '{not json';
+    expect((await handler(notJson, lambdaContext())).statusCode).toBe(400);
+    const empty = carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }).api;
+    empty.body = null;
+    expect((await handler(empty, lambdaContext())).statusCode).toBe(400);
+    expect((await repository.getOrder(s.orderId)).shipments[0]?.status).toBe('CREATED');
+  });
+});
+
+describe('sandbox carrier tracking feed (dev stage)', () => {
+  it('ops schedule a report; when due, the sandbox carrier signs it and the webhook use case applies it', async () => {
+    const { makePostSandboxCarrierEventHandler } = await import('../../../functions/fulfillment/handlers/post-sandbox-carrier-event.ts');
+    const { makeDeliverSandboxCarrierEventsHandler } = await import('../../../functions/fulfillment/handlers/deliver-sandbox-carrier-events.ts');
+    const { sqsEvent, sqsRecord, apiEvent, claimsFor } = await import('../../support/http-events.ts');
+    const { orderId, shipments } = await allocatedOrder(['WH-EAST']);
+    const s = shipments[0] as ShipmentRecord;
+    const sent: Array<{ body: string; delaySeconds: number }> = [];
+    const post = makePostSandboxCarrierEventHandler({ repository: () => repository, queue: () => ({ send: async (report, delaySeconds) => void sent.push({ body: JSON.stringify(report), delaySeconds }) }) });
+    const request = (body: unknown, key = newId()) =>
+      post(apiEvent({ method: 'POST', path: '/admin/sandbox-carrier/events', resource: '/admin/sandbox-carrier/events', claims: claimsFor('ops-1', 'ops'), headers: { 'Idempotency-Key': key }, body }), lambdaContext());
+
+    expect((await request({ waybill: 'PX9999999999', status: 'PICKED_UP' })).statusCode).toBe(404);
+    expect((await request({ waybill: s.waybill, status: 'EXCEPTION' })).statusCode).toBe(400);
+    const scheduled = await request({ waybill: s.waybill, status: 'EXCEPTION', exception: 'undeliverable-address', delaySeconds: 120 });
+    expect(scheduled.statusCode).toBe(202);
+    expect(jsonBody(scheduled)).toMatchObject({ carrier: s.carrier, waybill: s.waybill, status: 'EXCEPTION', exception: 'undeliverable-address' });
+    expect(sent).toEqual([{ body: expect.any(String), delaySeconds: 120 }]);
+
+    const publisher = capturePublisher();
+    const deliver = makeDeliverSandboxCarrierEventsHandler({ repository: () => repository, publisher: publisher.factory });
+    const message = sqsEvent(sqsRecord(sent[0]?.body));
+    expect(await deliver(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await deliver(message, lambdaContext())).toEqual({ batchItemFailures: [] }); // redelivery: a duplicate
+    expect(publisher.named('ProblemOrderRaised')).toEqual([expect.objectContaining({ orderId, problem: 'undeliverable-address' })]);
+    expect((await repository.getOrder(orderId)).shipments[0]).toMatchObject({ status: 'EXCEPTION', exception: 'undeliverable-address' });
+  });
+});

@@ -1,5 +1,401 @@
-/** The fraud capability's HTTP contracts (validation schemas and OpenAPI in one place). */
-import type { RouteContract } from '../../shared/http/route.ts';
+/**
+ * The fraud capability's HTTP contracts (validation schemas and OpenAPI in one place): the manual
+ * review queue (API.md), the rule admin API with maker-checker, backtests, daily metrics, the
+ * risk-event store, assessments, profiles and blocklists. Every route is for `risk-analyst`
+ * (`admin` passes staff routes); every change is audited.
+ */
+import { z } from 'zod';
+import { IdSchema } from '../../events/common.ts';
+import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
+import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
+import { RuleDefinitionSchema, RuleEffectSchema, RuleIdSchema } from './domain/rules.ts';
+
+const RISK_ANALYST = { roles: ['risk-analyst'] } as const;
+const TAGS = ['fraud', 'admin'];
+
+/** Free text without control characters. */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    // eslint-disable-next-line no-control-regex
+    .refine((value) => !/[\u0000-\u001f\u007f-\u009f]/.test(value), 'Must not contain control characters');
+
+const Reason = text(500).describe('Why (recorded in the audit trail; no personal data)');
+const DateSchema = z.iso.date().describe('A UTC date, YYYY-MM-DD');
+const Level = z.enum(['low', 'medium', 'high']);
+const Decision = z.enum(['approve', 'review', 'reject']);
+const Money = z.object({ amount: z.number().int(), currency: z.string() });
+
+// ---- documented response shapes ----
+
+const FiredRuleDoc = z.object({ ruleId: z.string(), version: z.number().int(), contribution: z.number().int(), action: z.enum(['allow', 'review', 'block']).optional() });
+const RuleDoc = RuleDefinitionSchema.extend({ version: z.number().int().describe('0 = a built-in default not stored yet'), updatedBy: z.string(), updatedAt: z.string() }).meta({ id: 'RiskRule' });
+const RuleChangeDoc = z
+  .object({
+    changeId: z.string(),
+    ruleId: z.string(),
+    kind: z.enum(['create', 'update', 'disable']),
+    proposed: RuleDefinitionSchema,
+    baseVersion: z.number().int(),
+    proposedBy: z.string(),
+    proposedAt: z.string(),
+    reason: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected']),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+    decisionReason: z.string().optional(),
+  })
+  .meta({ id: 'RiskRuleChange' });
+const ChangeResultDoc = z
+  .object({ outcome: z.enum(['applied', 'pending', 'unchanged']).describe('applied now, waiting for a second approver, or nothing to change'), rule: RuleDoc.optional(), change: RuleChangeDoc.optional() })
+  .meta({ id: 'RiskRuleChangeResult' });
+const ReviewItemDoc = z
+  .object({
+    orderId: z.string(),
+    customerId: z.string(),
+    assessmentId: z.string(),
+    placedAt: z.string(),
+    assessedAt: z.string(),
+    amount: Money,
+    score: z.number().int(),
+    level: Level,
+    rulesFired: z.array(z.object({ ruleId: z.string(), contribution: z.number().int(), action: z.string().optional() })),
+    status: z.enum(['pending', 'approved', 'rejected']),
+    analystId: z.string().optional(),
+    note: z.string().optional(),
+    decidedAt: z.string().optional(),
+  })
+  .meta({ id: 'RiskReviewItem' });
+const AssessmentDoc = z
+  .object({
+    assessmentId: z.string(),
+    orderId: z.string(),
+    customerId: z.string(),
+    placedAt: z.string(),
+    assessedAt: z.string(),
+    amount: Money,
+    features: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+    score: z.number().int(),
+    level: Level,
+    decision: Decision,
+    fired: z.array(FiredRuleDoc),
+    decidedByRule: z.string().optional(),
+    signals: z.record(z.string(), z.string()).describe('Pseudonymous signals: keyed hashes, device id, email domain'),
+    review: z.object({ status: z.string(), queuedAt: z.string(), analystId: z.string().optional(), note: z.string().optional(), decidedAt: z.string().optional() }).optional(),
+    fraudRefund: z.boolean().optional(),
+  })
+  .meta({ id: 'RiskAssessment' });
+const DailyMetricsDoc = z.object({
+  date: z.string(),
+  assessed: z.number().int(),
+  approve: z.number().int(),
+  review: z.number().int(),
+  reject: z.number().int(),
+  low: z.number().int(),
+  medium: z.number().int(),
+  high: z.number().int(),
+  analystApproved: z.number().int(),
+  analystRejected: z.number().int(),
+  pendingReview: z.number().int(),
+  falsePositiveRate: z.number().nullable().describe('analystApproved / (review + reject); null when nothing was flagged'),
+});
+const QualityDoc = z.object({
+  approve: z.number().int(),
+  review: z.number().int(),
+  reject: z.number().int(),
+  labelled: z.number().int(),
+  truePositives: z.number().int(),
+  falsePositives: z.number().int(),
+  falseNegatives: z.number().int(),
+  trueNegatives: z.number().int(),
+  precision: z.number().nullable(),
+  recall: z.number().nullable(),
+});
+const BacktestDoc = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    truncated: z.boolean(),
+    evaluated: z.number().int(),
+    changedCount: z.number().int(),
+    changed: z.array(z.object({ orderId: z.string(), assessedAt: z.string(), from: Decision, to: Decision, scoreFrom: z.number().int(), scoreTo: z.number().int(), rulesFired: z.array(z.string()), truth: z.enum(['fraud', 'legit']).optional() })),
+    transitions: z.record(z.string(), z.number().int()),
+    current: QualityDoc,
+    proposed: QualityDoc,
+    ruleErrors: z.record(z.string(), z.number().int()),
+  })
+  .meta({ id: 'RiskBacktestReport' });
+const RiskEventDoc = z.object({ kind: z.enum(['assessment', 'analyst-decision', 'fraud-refund']), orderId: z.string(), customerId: z.string(), at: z.string(), level: Level, score: z.number().int(), decision: Decision.optional(), rulesFired: z.array(z.string()), analystId: z.string().optional() });
+const ProfileDoc = z.object({
+  customerId: z.string(),
+  firstSeenAt: z.string().optional(),
+  lastOrderAt: z.string().optional(),
+  orderCount: z.number().int(),
+  amountMean: z.number(),
+  amountStdDev: z.number(),
+  deliveredOrders: z.number().int(),
+  confirmedFraud: z.number().int(),
+  reviewApproved: z.number().int(),
+  paymentFailures: z.number().int(),
+});
+const BlocklistEntryDoc = z.object({ kind: z.string(), value: z.string(), reason: z.string(), addedBy: z.string(), addedAt: z.string() });
+
+// ---- inputs ----
+
+const OrderPath = z.object({ orderId: IdSchema });
+const RulePath = z.object({ ruleId: RuleIdSchema });
+const ChangePath = z.object({ ruleId: RuleIdSchema, changeId: IdSchema });
+
+/** The blocklist kinds (the values of `OrderPlaced.riskSignals` they match). */
+export const BlocklistKindSchema = z.enum(['email', 'phone', 'address', 'device', 'ip', 'payment', 'emailDomain']);
+
+/** `GET /admin/reviews?status&limit&cursor` — the manual review queue. */
+export const listReviewsRoute = defineRoute({
+  operation: 'listReviews',
+  method: 'get',
+  pathTemplate: '/admin/reviews',
+  summary: 'The manual review queue (pending: oldest first; decided: newest first)',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  query: paginationQuerySchema().extend({ status: z.enum(['pending', 'decided']).default('pending') }),
+  responses: { 200: { description: 'A page of review items', schema: pageSchema(ReviewItemDoc) } },
+});
+
+/** `POST /admin/reviews/{orderId}` — an analyst's decision. */
+export const decideReviewRoute = defineRoute({
+  operation: 'decideReview',
+  method: 'post',
+  pathTemplate: '/admin/reviews/{orderId}',
+  summary: 'Approve or reject an order waiting for review',
+  description: 'Publishes RiskApproved or RiskRejected with decidedBy analyst. Recorded once: a second decision on the same order is a 409. Audited.',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  idempotent: true,
+  path: OrderPath,
+  body: z.strictObject({ decision: z.enum(['approve', 'reject']), note: text(1000).describe('The analyst’s reasoning (audited; no personal data)') }),
+  responses: { 200: { description: 'The decided review item', schema: ReviewItemDoc } },
+  problems: [404, 409],
+});
+
+/** `GET /admin/risk/rules` — the rule set and the feature catalogue. */
+export const listRulesRoute = defineRoute({
+  operation: 'listRiskRules',
+  method: 'get',
+  pathTemplate: '/admin/risk/rules',
+  summary: 'The risk rules in evaluation order, and the features conditions may use',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  responses: {
+    200: {
+      description: 'The rule set',
+      schema: z.object({ items: z.array(RuleDoc), builtIn: z.boolean().describe('True while the built-in defaults are in force'), features: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })) }),
+    },
+  },
+});
+
+/** `POST /admin/risk/rules` — create a rule. */
+export const createRuleRoute = defineRoute({
+  operation: 'createRiskRule',
+  method: 'post',
+  pathTemplate: '/admin/risk/rules',
+  summary: 'Create a rule (an enabled rule waits for a second approver)',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  idempotent: true,
+  body: z.strictObject({ ...RuleDefinitionSchema.shape, reason: Reason }),
+  responses: { 201: { description: 'Created (disabled rule)', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
+  problems: [409],
+});
+
+/** `PUT /admin/risk/rules/{ruleId}` — update a rule. */
+export const updateRuleRoute = defineRoute({
+  operation: 'updateRiskRule',
+  method: 'put',
+  pathTemplate: '/admin/risk/rules/{ruleId}',
+  summary: 'Update a rule (a change to an enabled rule, or enabling one, waits for a second approver)',
+  description: 'Idempotent by nature: the current definition again changes nothing; the same pending proposal again returns that change.',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  path: RulePath,
+  body: z.strictObject({ description: RuleDefinitionSchema.shape.description, priority: RuleDefinitionSchema.shape.priority, enabled: RuleDefinitionSchema.shape.enabled, condition: RuleDefinitionSchema.shape.condition, effect: RuleEffectSchema, reason: Reason }),
+  responses: { 200: { description: 'Applied (disabled rule) or unchanged', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
+  problems: [404, 409],
+});
+
+/** `POST /admin/risk/rules/{ruleId}/disable`. */
+export const disableRuleRoute = defineRoute({
+  operation: 'disableRiskRule',
+  method: 'post',
+  pathTemplate: '/admin/risk/rules/{ruleId}/disable',
+  summary: 'Disable a rule (an enabled rule waits for a second approver)',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  idempotent: true,
+  path: RulePath,
+  body: z.strictObject({ reason: Reason }),
+  responses: { 200: { description: 'Already disabled', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
+  problems: [404, 409],
+});
+
+/** `GET /admin/risk/rule-changes?status`. */
+export const listRuleChangesRoute = defineRoute({
+  operation: 'listRiskRuleChanges',
+  method: 'get',
+  pathTemplate: '/admin/risk/rule-changes',
+  summary: 'Proposed rule changes by status, newest first',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  query: paginationQuerySchema().extend({ status: z.enum(['pending', 'approved', 'rejected']).default('pending') }),
+  responses: { 200: { description: 'A page of changes', schema: pageSchema(RuleChangeDoc) } },
+});
+
+/** `POST /admin/risk/rules/{ruleId}/changes/{changeId}/approve` — the second approver. */
+export const approveRuleChangeRoute = defineRoute({
+  operation: 'approveRiskRuleChange',
+  method: 'post',
+  pathTemplate: '/admin/risk/rules/{ruleId}/changes/{changeId}/approve',
+  summary: 'Approve a pending rule change (not its proposer) and apply it',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  idempotent: true,
+  path: ChangePath,
+  body: z.strictObject({ reason: Reason }),
+  responses: { 200: { description: 'Applied', schema: ChangeResultDoc } },
+  problems: [404, 409],
+});
+
+/** `POST /admin/risk/rules/{ruleId}/changes/{changeId}/reject`. */
+export const rejectRuleChangeRoute = defineRoute({
+  operation: 'rejectRiskRuleChange',
+  method: 'post',
+  pathTemplate: '/admin/risk/rules/{ruleId}/changes/{changeId}/reject',
+  summary: 'Reject (or withdraw) a pending rule change',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  idempotent: true,
+  path: ChangePath,
+  body: z.strictObject({ reason: Reason }),
+  responses: { 200: { description: 'Rejected', schema: RuleChangeDoc } },
+  problems: [404, 409],
+});
+
+/** `POST /admin/risk/backtest` — read-only: no Idempotency-Key. */
+export const backtestRoute = defineRoute({
+  operation: 'backtestRiskRules',
+  method: 'post',
+  pathTemplate: '/admin/risk/backtest',
+  summary: 'Backtest a proposed rule set over the orders assessed in a time range',
+  description:
+    'Re-evaluates the stored features of past assessments under `rules` (the whole proposed rule set) and reports the orders whose decision would change, with precision and recall of the stored decisions and of the proposal against review outcomes and refunds flagged as fraud. Changes nothing.',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  body: z.strictObject({
+    from: z.iso.datetime().describe('Start of the range (assessment time)'),
+    to: z.iso.datetime().describe('End of the range'),
+    rules: z.array(RuleDefinitionSchema).min(1).max(500),
+    maxChanged: z.number().int().min(0).max(5000).optional().describe('How many changed orders to list (default 500)'),
+  }),
+  responses: { 200: { description: 'The backtest report', schema: BacktestDoc } },
+});
+
+/** `GET /admin/risk/metrics?from&to` — daily false-positive rate. */
+export const riskMetricsRoute = defineRoute({
+  operation: 'getRiskMetrics',
+  method: 'get',
+  pathTemplate: '/admin/risk/metrics',
+  summary: 'Daily risk metrics: decisions, levels, analyst outcomes and the false-positive rate',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  query: z.object({ from: DateSchema, to: DateSchema }),
+  responses: { 200: { description: 'Per day and in total', schema: z.object({ from: z.string(), to: z.string(), days: z.array(DailyMetricsDoc), totals: DailyMetricsDoc.omit({ date: true }) }) } },
+});
+
+/** `GET /admin/risk/events?date&level` — the risk-event store. */
+export const riskEventsRoute = defineRoute({
+  operation: 'listRiskEvents',
+  method: 'get',
+  pathTemplate: '/admin/risk/events',
+  summary: 'Risk events of a day (assessments, analyst decisions, fraud refunds), oldest first',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  query: paginationQuerySchema().extend({ date: DateSchema, level: Level.optional() }),
+  responses: { 200: { description: 'A page of risk events', schema: pageSchema(RiskEventDoc) } },
+});
+
+/** `GET /admin/risk/assessments/{orderId}` — staff only. */
+export const getAssessmentRoute = defineRoute({
+  operation: 'getRiskAssessment',
+  method: 'get',
+  pathTemplate: '/admin/risk/assessments/{orderId}',
+  summary: 'The risk assessment of an order: features, score, level, decision and every rule that fired',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  path: OrderPath,
+  responses: { 200: { description: 'The assessment', schema: AssessmentDoc } },
+  problems: [404],
+});
+
+/** `GET /admin/risk/profiles/{customerId}`. */
+export const getRiskProfileRoute = defineRoute({
+  operation: 'getRiskProfile',
+  method: 'get',
+  pathTemplate: '/admin/risk/profiles/{customerId}',
+  summary: 'A customer’s risk profile (history and outcomes)',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  path: z.object({ customerId: z.string().min(1).max(128).regex(/^[A-Za-z0-9:_.@-]+$/, 'Must be a user id') }),
+  responses: { 200: { description: 'The profile', schema: ProfileDoc } },
+  problems: [404],
+});
+
+const BlocklistPath = z.object({ kind: BlocklistKindSchema, value: z.string().min(1).max(253) });
+
+/** `PUT /admin/risk/blocklist/{kind}/{value}`. */
+export const putBlocklistEntryRoute = defineRoute({
+  operation: 'putRiskBlocklistEntry',
+  method: 'put',
+  pathTemplate: '/admin/risk/blocklist/{kind}/{value}',
+  summary: 'Blocklist a value: a keyed hash (email, phone, address, ip), a device id, a payment fingerprint or an email domain',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  path: BlocklistPath,
+  body: z.strictObject({ reason: Reason }),
+  responses: { 200: { description: 'Blocklisted (or already)', schema: BlocklistEntryDoc }, 201: { description: 'Blocklisted', schema: BlocklistEntryDoc } },
+});
+
+/** `DELETE /admin/risk/blocklist/{kind}/{value}?reason=`. */
+export const deleteBlocklistEntryRoute = defineRoute({
+  operation: 'deleteRiskBlocklistEntry',
+  method: 'delete',
+  pathTemplate: '/admin/risk/blocklist/{kind}/{value}',
+  summary: 'Remove a value from the blocklist',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  path: BlocklistPath,
+  query: z.object({ reason: Reason }),
+  responses: { 204: { description: 'Removed' } },
+  problems: [404],
+});
 
 /** Every fraud route, for the OpenAPI document and the API. */
-export const fraudRoutes: readonly RouteContract[] = [];
+export const fraudRoutes: readonly RouteContract[] = [
+  listReviewsRoute,
+  decideReviewRoute,
+  listRulesRoute,
+  createRuleRoute,
+  updateRuleRoute,
+  disableRuleRoute,
+  listRuleChangesRoute,
+  approveRuleChangeRoute,
+  rejectRuleChangeRoute,
+  backtestRoute,
+  riskMetricsRoute,
+  riskEventsRoute,
+  getAssessmentRoute,
+  getRiskProfileRoute,
+  putBlocklistEntryRoute,
+  deleteBlocklistEntryRoute,
+] as readonly RouteContract[];

@@ -1,9 +1,45 @@
 /**
- * Fraud: see functions/fraud/. (Being built: this construct adds the capability's tables,
- * functions, routes, consumers and schedules.)
+ * Fraud / risk control (RISK-1…RISK-7): see functions/fraud/. The RiskTable; the `OrderPlaced`
+ * assessment consumer; the outcome consumer (failed payments, fraud refunds, deliveries); the
+ * analyst API (review queue, rules with maker-checker, backtest, metrics, risk events, profiles,
+ * blocklists); and one alert target per warning tier.
+ *
+ * Warning targets (RISK-3): an EventBridge rule per tier (`RiskWarningRaised` with `detail.tier`)
+ * delivers to that tier's encrypted SQS queue, which operators subscribe to (a pager for `major`,
+ * a chat channel for `elevated`, a daily digest for `general`). On AWS an SNS topic per tier is the
+ * usual alternative (fan-out to e-mail/SMS/chat); queues are used because the local cloud runs the
+ * same template and has no SNS. The rate limit is applied before publishing (functions/fraud).
  */
+import { Duration } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { CommerceTable } from '../constructs/commerce-table.ts';
+import { OrderPlaced } from '../../events/order-placed.ts';
+import { OrderStatusChanged } from '../../events/order-status-changed.ts';
+import { PaymentFailed, PaymentRefunded } from '../../events/payment-events.ts';
+import { RiskWarningRaised } from '../../events/risk-warning-raised.ts';
+import {
+  approveRuleChangeRoute,
+  backtestRoute,
+  createRuleRoute,
+  decideReviewRoute,
+  deleteBlocklistEntryRoute,
+  disableRuleRoute,
+  getAssessmentRoute,
+  getRiskProfileRoute,
+  listReviewsRoute,
+  listRuleChangesRoute,
+  listRulesRoute,
+  putBlocklistEntryRoute,
+  rejectRuleChangeRoute,
+  riskEventsRoute,
+  riskMetricsRoute,
+  updateRuleRoute,
+} from '../../functions/fraud/routes.ts';
+import { CommerceTable } from '../constructs/commerce-table.ts';
+import { EventConsumer, stableLogicalId } from '../constructs/messaging.ts';
+import { acknowledge } from '../constructs/nag.ts';
 import type { Platform } from '../platform.ts';
 
 /** Tables of other capabilities this one uses through their documented contracts. */
@@ -11,11 +47,112 @@ export interface FraudDependencies {
   readonly catalog: CommerceTable;
 }
 
+/** The warning tiers and their alert targets' construct ids. */
+const WARNING_TIERS = [
+  ['general', 'RiskGeneralWarnings'],
+  ['elevated', 'RiskElevatedWarnings'],
+  ['major', 'RiskMajorWarnings'],
+] as const;
+
 /** See the module documentation. */
 export class Fraud extends Construct {
+  readonly table: CommerceTable;
+  /** The alert target of each warning tier. */
+  readonly warningQueues: Readonly<Record<'general' | 'elevated' | 'major', Queue>>;
+
   constructor(scope: Construct, id: string, platform: Platform, dependencies: FraudDependencies) {
     super(scope, id);
-    void platform;
     void dependencies;
+    this.table = new CommerceTable(this, 'RiskTable', {
+      stage: platform.stage,
+      indexes: [
+        { name: 'byDay', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+        { name: 'byQueue', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      ],
+      timeToLiveAttribute: 'expiresAt',
+    });
+    stableLogicalId(this.table.table, 'RiskTable');
+    const env = { RISK_TABLE_NAME: this.table.tableName };
+    const removalPolicy = platform.stage.removalPolicy;
+
+    // OrderPlaced → assessment → RiskApproved | RiskReviewRequired | RiskRejected (+ RiskWarningRaised).
+    const assess = platform.function(this, 'AssessOrderFunction', {
+      entry: 'functions/fraud/handlers/assess-order.ts',
+      description: 'Assesses every placed order: features, rules, score, decision (RISK-1, RISK-2)',
+      environment: env,
+      memorySize: 1024,
+      timeout: Duration.seconds(30),
+    });
+    this.table.grant(assess, 'readWrite');
+    platform.publishEvents(assess);
+    new EventConsumer(this, 'AssessOrder', { bus: platform.bus, eventNames: [OrderPlaced.name], handler: assess, deliveryDlq: platform.eventDeliveryFailures, removalPolicy, maxConcurrency: 20 });
+
+    // Outcomes → customer risk profiles (RISK-6) and the failed-payment counter (RISK-2).
+    const outcomes = platform.function(this, 'RecordRiskOutcomeFunction', {
+      entry: 'functions/fraud/handlers/record-risk-outcome.ts',
+      description: 'Learns from payment failures, fraud refunds and deliveries (RISK-2, RISK-6)',
+      environment: env,
+    });
+    this.table.grant(outcomes, 'readWrite');
+    new EventConsumer(this, 'RiskPaymentOutcomes', { bus: platform.bus, eventNames: [PaymentFailed.name, PaymentRefunded.name], handler: outcomes, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'RiskDeliveries', { bus: platform.bus, eventNames: [OrderStatusChanged.name], detail: { to: ['DELIVERED'] }, handler: outcomes, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+
+    // RISK-3: one alert target per warning tier (sharing one dead-letter queue).
+    const warningsDlq = new Queue(this, 'RiskWarningsDlq', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14), removalPolicy });
+    stableLogicalId(warningsDlq, 'RiskWarningsDlq');
+    acknowledge(warningsDlq, 'Serverless-SQSRedrivePolicy', 'This is the dead-letter queue of the three risk-warning queues; messages wait here 14 days for a redrive (StartMessageMoveTask, README runbook).');
+    const queues: Partial<Record<'general' | 'elevated' | 'major', Queue>> = {};
+    for (const [tier, queueId] of WARNING_TIERS) {
+      const queue = new Queue(this, queueId, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.minutes(5),
+        retentionPeriod: Duration.days(14),
+        deadLetterQueue: { queue: warningsDlq, maxReceiveCount: 5 },
+        removalPolicy,
+      });
+      stableLogicalId(queue, queueId);
+      const rule = new Rule(this, `${queueId}Rule`, {
+        eventBus: platform.bus,
+        description: `RiskWarningRaised (${tier}) → ${queueId}`,
+        eventPattern: { source: [RiskWarningRaised.source], detailType: [RiskWarningRaised.name], detail: { tier: [tier] } },
+        targets: [new SqsQueue(queue, { deadLetterQueue: platform.eventDeliveryFailures, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+      });
+      stableLogicalId(rule, `${queueId}Rule`);
+      queues[tier] = queue;
+    }
+    this.warningQueues = queues as Record<'general' | 'elevated' | 'major', Queue>;
+
+    // The analyst API (risk-analyst), in two functions (functions/fraud/route-dispatcher.ts):
+    // read-only queries, and commands (writes, audit trail, idempotency keys, decision events).
+    const queries = platform.function(this, 'RiskQueriesFunction', {
+      entry: 'functions/fraud/handlers/serve-risk-queries.ts',
+      description: 'Risk analyst API, read-only: review queue, rules, changes, metrics, events, assessments, profiles',
+      environment: env,
+    });
+    this.table.grant(queries, 'read');
+    for (const route of [listReviewsRoute, listRulesRoute, listRuleChangesRoute, riskMetricsRoute, riskEventsRoute, getAssessmentRoute, getRiskProfileRoute]) platform.api.addRoute(route, queries);
+
+    const commands = platform.function(this, 'RiskCommandsFunction', {
+      entry: 'functions/fraud/handlers/serve-risk-commands.ts',
+      description: 'Risk analyst API, changes: review decisions, rules with maker-checker, backtests, blocklists (audited)',
+      environment: env,
+      timeout: Duration.seconds(29),
+    });
+    this.table.grant(commands, 'readWrite');
+    platform.useAuditLog(commands);
+    platform.useIdempotency(commands);
+    platform.publishEvents(commands);
+    for (const route of [decideReviewRoute, createRuleRoute, updateRuleRoute, disableRuleRoute, approveRuleChangeRoute, rejectRuleChangeRoute, backtestRoute, putBlocklistEntryRoute, deleteBlocklistEntryRoute]) platform.api.addRoute(route, commands);
+
+    if (platform.stage.name === 'dev') {
+      const seed = platform.function(this, 'SeedDemoRiskFunction', {
+        entry: 'functions/fraud/handlers/seed-demo-risk.ts',
+        description: 'Seeds the demo rules, blocklist entries and a week of assessments once (dev stage only)',
+        timeout: Duration.minutes(1),
+        environment: env,
+      });
+      this.table.grant(seed, 'readWrite');
+    }
   }
 }

@@ -1,0 +1,17 @@
+/** `DELETE /admin/risk/blocklist/{kind}/{value}?reason=` (risk-analyst) — remove a value from a blocklist. Audited. Env: `RISK_TABLE_NAME`, `AUDIT_TABLE_NAME`. */
+import { httpHandler } from '../../../shared/http/handler.ts';
+import { resolvePorts, type FraudPorts } from '../fraud-ports.ts';
+import { removeFromBlocklist } from '../manage-blocklist.ts';
+import { deleteBlocklistEntryRoute } from '../routes.ts';
+
+/** Builds the handler with the given ports. */
+export function makeDeleteBlocklistEntryHandler(ports: FraudPorts = {}) {
+  const p = resolvePorts(ports);
+  return httpHandler(deleteBlocklistEntryRoute, async ({ path, query, principal, correlationId }) => {
+    await removeFromBlocklist({ signals: p.signals(), audit: p.audit(), clock: p.clock }, { principal, reason: query.reason, correlationId }, path.kind, path.value);
+    return { statusCode: 204 };
+  });
+}
+
+/** The Lambda handler. */
+export const handler = makeDeleteBlocklistEntryHandler();

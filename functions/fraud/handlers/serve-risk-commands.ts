@@ -1,0 +1,29 @@
+/**
+ * The fraud API's changing routes in one function (see ../route-dispatcher.ts): review decisions,
+ * rule changes and their approval, backtests and blocklist changes — each audited.
+ * Env: `RISK_TABLE_NAME`, `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`, `EVENT_BUS_NAME`.
+ */
+import { routeDispatcher } from '../route-dispatcher.ts';
+import { approveRuleChangeRoute, backtestRoute, createRuleRoute, decideReviewRoute, deleteBlocklistEntryRoute, disableRuleRoute, putBlocklistEntryRoute, rejectRuleChangeRoute, updateRuleRoute } from '../routes.ts';
+import { handler as approveRiskRuleChange } from './approve-risk-rule-change.ts';
+import { handler as backtestRiskRules } from './backtest-risk-rules.ts';
+import { handler as createRiskRule } from './create-risk-rule.ts';
+import { handler as decideReview } from './decide-review.ts';
+import { handler as deleteBlocklistEntry } from './delete-blocklist-entry.ts';
+import { handler as disableRiskRule } from './disable-risk-rule.ts';
+import { handler as putBlocklistEntry } from './put-blocklist-entry.ts';
+import { handler as rejectRiskRuleChange } from './reject-risk-rule-change.ts';
+import { handler as updateRiskRule } from './update-risk-rule.ts';
+
+/** The Lambda handler. */
+export const handler = routeDispatcher([
+  [decideReviewRoute, decideReview],
+  [createRuleRoute, createRiskRule],
+  [updateRuleRoute, updateRiskRule],
+  [disableRuleRoute, disableRiskRule],
+  [approveRuleChangeRoute, approveRiskRuleChange],
+  [rejectRuleChangeRoute, rejectRiskRuleChange],
+  [backtestRoute, backtestRiskRules],
+  [putBlocklistEntryRoute, putBlocklistEntry],
+  [deleteBlocklistEntryRoute, deleteBlocklistEntry],
+]);

@@ -1,0 +1,112 @@
+/**
+ * The RiskTable (`RISK_TABLE_NAME`): one table for the fraud capability (single-table design).
+ *
+ * | item                  | pk                        | sk                  | byDay (gsi1pk / gsi1sk)              | byQueue (gsi2pk / gsi2sk)             | expiresAt |
+ * |-----------------------|---------------------------|---------------------|--------------------------------------|---------------------------------------|-----------|
+ * | assessment            | `ORDER#<orderId>`         | `ASSESSMENT`        | `RISKEV#<day>` / `<at>#<orderId>#A`  | `REVIEWQ#<pending|decided>` / `<at>#<orderId>` (review only) | — |
+ * | risk event            | `RISKEV#<eventId>`        | `EVENT`             | `RISKEV#<day>` / `<at>#<orderId>#<k>`| —                                     | —         |
+ * | rule (current)        | `RULES`                   | `RULE#<ruleId>`     | —                                    | —                                     | —         |
+ * | rule version          | `RULE#<ruleId>`           | `V#<000001>`        | —                                    | —                                     | —         |
+ * | rule change           | `RULE#<ruleId>`           | `CHANGE#<changeId>` | —                                    | `RULECHANGE#<status>` / `<at>#<id>`   | —         |
+ * | velocity bucket       | `VEL#<dimension>#<value>` | `<window>#<start>`  | —                                    | —                                     | yes       |
+ * | velocity marker       | `VELMARK#<orderId>`       | `MARK`              | —                                    | —                                     | yes       |
+ * | customer profile      | `CUSTOMER#<customerId>`   | `PROFILE`           | —                                    | —                                     | —         |
+ * | outcome marker        | `OUTCOME#<kind>#<id>`     | `MARK`              | —                                    | —                                     | yes       |
+ * | blocklist entry       | `BLOCK#<kind>#<value>`    | `BLOCK`             | —                                    | `BLOCKLIST#<kind>` / `<value>`        | —         |
+ * | daily metrics shard   | `METRICS#<day>`           | `SHARD#<nn>`        | —                                    | —                                     | —         |
+ * | warning window        | `WARN#<tier>`             | `WINDOW#<start>`    | —                                    | —                                     | yes       |
+ * | warning state         | `WARN#<tier>`             | `STATE`             | —                                    | —                                     | —         |
+ * | seed marker           | `SEED#<name>`             | `SEED`              | —                                    | —                                     | —         |
+ *
+ * `byDay` is the risk-event store's trend index (every assessment and every later event about it,
+ * by UTC day and time; filter on `level`); `byQueue` holds the review queue and the rule changes by
+ * status. Both GSIs project ALL. TTL attribute: `expiresAt` (epoch seconds).
+ */
+import { BatchGetCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+
+export const BY_DAY_INDEX = 'byDay';
+export const BY_QUEUE_INDEX = 'byQueue';
+
+export const keys = {
+  assessment: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ASSESSMENT' }),
+  riskEvent: (eventId: string) => ({ pk: `RISKEV#${eventId}`, sk: 'EVENT' }),
+  rule: (ruleId: string) => ({ pk: 'RULES', sk: `RULE#${ruleId}` }),
+  ruleVersion: (ruleId: string, version: number) => ({ pk: `RULE#${ruleId}`, sk: `V#${String(version).padStart(6, '0')}` }),
+  ruleChange: (ruleId: string, changeId: string) => ({ pk: `RULE#${ruleId}`, sk: `CHANGE#${changeId}` }),
+  velocity: (dimension: string, value: string, bucketKey: string) => ({ pk: `VEL#${dimension}#${value}`, sk: bucketKey }),
+  velocityMarker: (orderId: string) => ({ pk: `VELMARK#${orderId}`, sk: 'MARK' }),
+  profile: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
+  outcomeMarker: (kind: string, id: string) => ({ pk: `OUTCOME#${kind}#${id}`, sk: 'MARK' }),
+  blocklist: (kind: string, value: string) => ({ pk: `BLOCK#${kind}#${value}`, sk: 'BLOCK' }),
+  metricsShard: (day: string, shard: number) => ({ pk: `METRICS#${day}`, sk: `SHARD#${String(shard).padStart(2, '0')}` }),
+  warningWindow: (tier: string, start: number) => ({ pk: `WARN#${tier}`, sk: `WINDOW#${new Date(start).toISOString()}` }),
+  warningState: (tier: string) => ({ pk: `WARN#${tier}`, sk: 'STATE' }),
+  seedMarker: (name: string) => ({ pk: `SEED#${name}`, sk: 'SEED' }),
+};
+
+/** `RISKEV#<day>` partition of the byDay index. */
+export const dayPartition = (day: string) => `RISKEV#${day}`;
+
+/** A transaction cancelled because a condition failed; `failedIndexes` are the items whose condition failed. */
+export class TransactionConditionFailed extends Error {
+  override readonly name = 'TransactionConditionFailed';
+  constructor(readonly failedIndexes: readonly number[]) {
+    super(`transaction condition failed on item(s) ${failedIndexes.join(', ')}`);
+  }
+}
+
+type Reason = { Code?: string };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a transaction, retrying (with jittered backoff) while DynamoDB cancels it for a conflict with
+ * a concurrent transaction on the same items; a failed condition throws
+ * {@link TransactionConditionFailed} naming the items.
+ */
+export async function transact(client: DynamoDBDocumentClient, items: NonNullable<TransactWriteCommandInput['TransactItems']>, maxAttempts = 12): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      const reasons: Reason[] = (error as { CancellationReasons?: Reason[] }).CancellationReasons ?? [];
+      const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
+      if (name === 'TransactionCanceledException' && failed.length > 0) throw new TransactionConditionFailed(failed);
+      const retryable = name === 'TransactionConflictException' || name === 'TransactionInProgressException' || (name === 'TransactionCanceledException' && reasons.some((r) => r.Code === 'TransactionConflict'));
+      if (!retryable || attempt >= maxAttempts) throw error;
+      await sleep(Math.random() * 25 * Math.min(2 ** attempt, 16));
+    }
+  }
+}
+
+/** Gets items by key (any number, 100 per call), retrying unprocessed keys. Returns the items found. */
+export async function batchGet(client: DynamoDBDocumentClient, tableName: string, keyList: ReadonlyArray<Record<string, string>>, options: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
+  const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  const chunks: Array<Array<Record<string, string>>> = [];
+  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+  const pages = await Promise.all(
+    chunks.map(async (chunk) => {
+      const found: Record<string, unknown>[] = [];
+      let pending: Array<Record<string, unknown>> = chunk;
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const response = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
+        found.push(...(response.Responses?.[tableName] ?? []));
+        pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+        if (pending.length > 0) {
+          if (attempt >= 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
+          await sleep(Math.random() * 20 * 2 ** attempt);
+        }
+      }
+      return found;
+    }),
+  );
+  return pages.flat();
+}
+
+/** Drops the storage attributes of an item. */
+export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, type: _t, expiresAt: _e, ...rest } = item;
+  return rest;
+}

@@ -1,0 +1,88 @@
+/**
+ * RISK-2 velocity counters, payment failures and blocklists; RISK-3 warning rate limit — against
+ * DynamoDB Local. Counters are exact under 100 concurrent orders and under redelivery.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
+import { DynamoDbAssessmentStore } from '../../../functions/fraud/assessment-store.ts';
+import { DynamoDbSignalStore, type SignalValue } from '../../../functions/fraud/signal-store.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+
+let signals: DynamoDbSignalStore;
+let assessments: DynamoDbAssessmentStore;
+
+const hash = () => ulid().toLowerCase().padEnd(64, '0').replace(/[^0-9a-f]/g, 'a');
+
+describe('signal store (DynamoDB Local)', () => {
+  beforeAll(() => {
+    const { tables } = useLocalDynamoDb();
+    signals = new DynamoDbSignalStore(tables.risk);
+    assessments = new DynamoDbAssessmentStore(tables.risk);
+  });
+
+  it('RISK-2: velocity counters are exact under 100 concurrent orders, and redelivered orders count once', async () => {
+    const device = `dev-${ulid()}`;
+    const at = Date.parse('2026-11-23T08:07:00.000Z');
+    const orders = Array.from({ length: 100 }, () => ulid());
+    const signalsOf = (i: number): SignalValue[] => [
+      { dimension: 'device', value: device },
+      { dimension: 'customer', value: `c-${device}-${i % 10}` },
+    ];
+    // 100 concurrent orders from one device (10 customers), each delivered twice concurrently.
+    const results = await Promise.all([...orders, ...orders].map((orderId, i) => signals.recordOrderSignals(orderId, signalsOf(i % 100), at + (i % 100) * 1000)));
+    expect(results.filter((r) => r === 'counted')).toHaveLength(100);
+    expect(results.filter((r) => r === 'already-counted')).toHaveLength(100);
+    const read = await signals.readSignals('nobody', [{ dimension: 'device', value: device }, { dimension: 'customer', value: `c-${device}-3` }], at + 100_000);
+    expect(read.velocity.device).toEqual({ '1h': 100, '24h': 100, '7d': 100 });
+    expect(read.velocity.customer).toEqual({ '1h': 10, '24h': 10, '7d': 10 });
+  });
+
+  it('windows: an order leaves the 1 h window, stays in 24 h and 7 d', async () => {
+    const device = `dev-${ulid()}`;
+    const at = Date.parse('2026-11-23T08:07:00.000Z');
+    await signals.recordOrderSignals(ulid(), [{ dimension: 'device', value: device }], at);
+    await signals.recordOrderSignals(ulid(), [{ dimension: 'device', value: device }], at + 2 * 3_600_000);
+    const read = await signals.readSignals('nobody', [{ dimension: 'device', value: device }], at + 2 * 3_600_000);
+    expect(read.velocity.device).toEqual({ '1h': 1, '24h': 2, '7d': 2 });
+    const later = await signals.readSignals('nobody', [{ dimension: 'device', value: device }], at + 8 * 86_400_000);
+    expect(later.velocity.device).toEqual({ '1h': 0, '24h': 0, '7d': 0 });
+  });
+
+  it('RISK-2: payment failures count once per payment, in the 24 h window and the profile', async () => {
+    const customer = `c-${ulid()}`;
+    const at = Date.parse('2026-11-23T08:00:00.000Z');
+    const payments = [ulid(), ulid(), ulid()];
+    await Promise.all([...payments, payments[0]!].map((p, i) => signals.recordPaymentFailure(customer, p, at + i * 60_000)));
+    expect((await signals.readSignals(customer, [], at + 3_600_000)).paymentFailures24h).toBe(3);
+    expect((await signals.readSignals(customer, [], at + 25 * 3_600_000)).paymentFailures24h).toBe(0);
+    expect((await assessments.getProfile(customer))?.paymentFailures).toBe(3);
+  });
+
+  it('blocklists: hits by kind; add, replace, remove', async () => {
+    const emailHash = hash();
+    const device = `dev-${ulid()}`;
+    await signals.putBlocklistEntry({ kind: 'email', value: emailHash, reason: 'chargebacks', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
+    await signals.putBlocklistEntry({ kind: 'device', value: device, reason: 'bot', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
+    expect(await signals.blocklistHits({ email: emailHash, device, phone: hash(), emailDomain: 'example.com' })).toMatchObject({ email: true, device: true, phone: false, address: false, emailDomain: false });
+    expect(await signals.blocklistHits({})).toMatchObject({ email: false, device: false });
+    expect(await signals.deleteBlocklistEntry('device', device)).toMatchObject({ reason: 'bot' });
+    expect(await signals.deleteBlocklistEntry('device', device)).toBeUndefined();
+    expect((await signals.blocklistHits({ device })).device).toBe(false);
+  });
+
+  it('RISK-3: at most N warnings per tier per window under a burst; the next one reports how many were suppressed', async () => {
+    const { tables } = useLocalDynamoDb();
+    const isolated = new DynamoDbSignalStore(tables.risk, undefined, `test-${ulid()}`);
+    const windowStart = Date.parse('2026-11-23T08:00:00.000Z');
+    const burst = await Promise.all(Array.from({ length: 25 }, () => isolated.acquireWarningSlot('major', windowStart + 1000, 5, 60)));
+    expect(burst.filter((s) => s.allowed)).toHaveLength(5);
+    // Tiers are limited separately.
+    expect((await isolated.acquireWarningSlot('general', windowStart + 2000, 5, 60)).allowed).toBe(true);
+    // Every suppressed warning is reported exactly once by a later one that was sent: the 20 of the
+    // burst by those sent after them in the burst or by the first of the next window.
+    const next = await isolated.acquireWarningSlot('major', windowStart + 61_000, 5, 60);
+    expect(next.allowed).toBe(true);
+    expect(burst.reduce((sum, s) => sum + s.suppressedSinceLast, 0) + next.suppressedSinceLast).toBe(20);
+    expect(await isolated.acquireWarningSlot('major', windowStart + 62_000, 5, 60)).toEqual({ allowed: true, suppressedSinceLast: 0 });
+  });
+});

@@ -13,12 +13,15 @@
  * Used by the CDK CLI entry (infra/app.ts) and the local cloud alike, so deployed and local bundles
  * are the same files.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { BUNDLING, PROJECT_ROOT, ServiceFunction } from './constructs/service-function.ts';
+import { BUNDLING, hashSources, PROJECT_ROOT, ServiceFunction } from './constructs/service-function.ts';
+import { flattenNestedStacks } from './local/nested-stacks.ts';
+import type { StackTemplate } from './local/template.ts';
 import { createApp } from './create-app.ts';
 
 /** esbuild options equivalent to NodejsFunction's command line for {@link BUNDLING}. */
@@ -43,20 +46,53 @@ export function esbuildOptions(): BuildOptions {
   };
 }
 
-/** Each function's { entry, asset hash }, from a synthesis without bundling (ServiceFunction ids are their logical ids). */
-function plannedBundles(stage: string, context: Record<string, unknown>): Array<{ entry: string; assetHash: string }> {
+type Plan = Array<{ entry: string; assetHash: string }>;
+
+/** What the plan depends on: the bundled sources, the CDK app's own code, the stage and context. */
+function planKey(stage: string, context: Record<string, unknown>): string {
+  const hash = crypto.createHash('sha256').update(hashSources()).update(stage).update(JSON.stringify(context));
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (full !== path.join(PROJECT_ROOT, 'infra', 'local')) walk(full);
+      } else if (entry.name.endsWith('.ts')) hash.update(full).update(fs.readFileSync(full));
+    }
+  };
+  walk(path.join(PROJECT_ROOT, 'infra'));
+  for (const file of ['cdk.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(PROJECT_ROOT, file)));
+  return hash.digest('hex');
+}
+
+/**
+ * Each function's { entry, asset hash }, from a synthesis without bundling (ServiceFunction ids are
+ * their logical ids; functions live in nested stacks, which are merged first). The plan is cached in
+ * `outdir` under a key of everything it depends on, so a warm start skips the planning synthesis.
+ */
+function plannedBundles(outdir: string, stage: string, context: Record<string, unknown>): Plan {
+  const key = planKey(stage, context);
+  const cacheFile = path.join(outdir, 'prebundle-plan.json');
+  try {
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { key: string; plan: Plan };
+    if (cached.key === key) return cached.plan;
+  } catch {
+    // no usable cache: plan below
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prebundle-'));
   try {
     ServiceFunction.entries.clear();
     const { app, stack } = createApp({ stage, outdir: tmp, checks: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-    const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties?: { Code?: { S3Key?: string } } }> };
-    const out: Array<{ entry: string; assetHash: string }> = [];
-    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const parent = app.synth().getStackByName(stack.stackName);
+    const template = flattenNestedStacks({ ...(parent.template as Omit<StackTemplate, 'stackName' | 'templateFile'>), stackName: stack.stackName, templateFile: parent.templateFile }, tmp);
+    const out: Plan = [];
+    for (const [logicalId, resource] of Object.entries(template.Resources) as Array<[string, { Type: string; Properties?: { Code?: { S3Key?: string } } }]>) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const entry = ServiceFunction.entries.get(logicalId);
       const key = resource.Properties?.Code?.S3Key;
       if (entry && key) out.push({ entry, assetHash: key.replace(/\.zip$/, '') });
     }
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.writeFileSync(cacheFile, JSON.stringify({ key, plan: out }));
     return out;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -66,7 +102,7 @@ function plannedBundles(stage: string, context: Record<string, unknown>): Array<
 /** Builds the missing bundles of the app into `outdir`; returns how many were built and how long it took. */
 export async function prebundle(outdir: string, options: { stage?: string; context?: Record<string, unknown> } = {}): Promise<{ built: number; cached: number; milliseconds: number }> {
   const started = Date.now();
-  const planned = plannedBundles(options.stage ?? 'dev', options.context ?? {});
+  const planned = plannedBundles(outdir, options.stage ?? 'dev', options.context ?? {});
   const missing = planned.filter(({ assetHash }) => !fs.existsSync(path.join(outdir, `asset.${assetHash}`)));
   if (missing.length > 0) {
     fs.mkdirSync(outdir, { recursive: true });

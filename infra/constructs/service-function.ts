@@ -46,7 +46,7 @@ export const BUNDLING: BundlingOptions = {
 let sourcesHash: string | undefined;
 
 /** A hash of every file a bundle can include (memoised: one walk per synthesis process). */
-function hashSources(): string {
+export function hashSources(): string {
   if (sourcesHash) return sourcesHash;
   const hash = crypto.createHash('sha256');
   const walk = (dir: string) => {

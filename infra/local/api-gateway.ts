@@ -88,6 +88,47 @@ class TokenBucket {
   }
 }
 
+interface MethodSetting {
+  HttpMethod?: string;
+  ResourcePath?: string;
+  ThrottlingRateLimit?: number;
+  ThrottlingBurstLimit?: number;
+  CachingEnabled?: boolean;
+}
+
+/**
+ * Stage throttling as API Gateway applies it: the stage's default (`*` on `/*`) and method
+ * settings (`GET` on `/~1items~1{id}`) give every method its own token bucket;
+ * a method's own setting overrides the default limit by limit. Keys are `GET /items/{id}`.
+ */
+function readThrottling(settings: MethodSetting[], routes: Route[]): Map<string, TokenBucket> {
+  // '/' + the resource path with '/' escaped as '~1' (and '~' as '~0'): '/~1items~1{id}'
+  const decode = (p: unknown) => String(p).slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
+  const stageDefault = settings.find((m) => m.HttpMethod === '*' && m.ResourcePath === '/*');
+  const own = settings.filter((m) => m !== stageDefault);
+  for (const setting of settings) {
+    if (setting.CachingEnabled) throw new UnsupportedTemplateError(`stage method setting ${setting.HttpMethod} ${setting.ResourcePath}: response caching is not emulated`);
+  }
+  for (const setting of own) {
+    const route = routes.find((r) => r.resourcePath === decode(setting.ResourcePath));
+    if (!route || (setting.HttpMethod !== '*' && !route.methods.has(String(setting.HttpMethod)))) {
+      throw new UnsupportedTemplateError(`stage method setting ${setting.HttpMethod} ${decode(setting.ResourcePath)}: the API has no such method`);
+    }
+  }
+  const buckets = new Map<string, TokenBucket>();
+  for (const route of routes) {
+    for (const method of route.methods.keys()) {
+      const forPath = own.filter((m) => decode(m.ResourcePath) === route.resourcePath);
+      const setting = forPath.find((m) => m.HttpMethod === method) ?? forPath.find((m) => m.HttpMethod === '*');
+      const rate = setting?.ThrottlingRateLimit ?? stageDefault?.ThrottlingRateLimit;
+      const burst = setting?.ThrottlingBurstLimit ?? stageDefault?.ThrottlingBurstLimit;
+      if (rate === undefined && burst === undefined) continue;
+      buckets.set(`${method} ${route.resourcePath}`, new TokenBucket(Number(rate ?? burst), Number(burst ?? rate)));
+    }
+  }
+  return buckets;
+}
+
 function buildApi(names: ResourceNames) {
   const apis = names.rawOfType('AWS::ApiGateway::RestApi');
   if (apis.length > 1) throw new UnsupportedTemplateError('the local cloud serves one RestApi per stack; found ' + apis.map((a) => a.logicalId).join(', '));
@@ -164,10 +205,10 @@ function buildApi(names: ResourceNames) {
   }
 
   const stages = names.ofType('AWS::ApiGateway::Stage');
+  if (stages.length > 1) throw new UnsupportedTemplateError('the local cloud serves one stage per RestApi; found ' + stages.map((st) => st.logicalId).join(', '));
   const stage = stages[0]?.properties;
   const stageName = String(stage?.StageName ?? 'local');
-  const setting = ((stage?.MethodSettings as Array<Record<string, unknown>>) ?? []).find((s) => s.HttpMethod === '*' && s.ResourcePath === '/*');
-  const throttle = setting?.ThrottlingRateLimit !== undefined ? new TokenBucket(Number(setting.ThrottlingRateLimit), Number(setting.ThrottlingBurstLimit ?? setting.ThrottlingRateLimit)) : undefined;
+  const throttles = readThrottling((stage?.MethodSettings as MethodSetting[] | undefined) ?? [], [...routes.values()]);
 
   const gatewayResponses = new Map<string, GatewayResponse>();
   for (const { properties } of names.ofType('AWS::ApiGateway::GatewayResponse')) {
@@ -182,7 +223,7 @@ function buildApi(names: ResourceNames) {
       template: templates['application/json'] ?? Object.values(templates)[0],
     });
   }
-  return { apiId: names.ref(api.logicalId), routes: [...routes.values()], stageName, throttle, gatewayResponses };
+  return { apiId: names.ref(api.logicalId), routes: [...routes.values()], stageName, throttles, gatewayResponses };
 }
 
 function matchRoute(routes: Route[], pathname: string): { route: Route; params: Record<string, string> } | undefined {
@@ -229,6 +270,24 @@ function matchRoute(routes: Route[], pathname: string): { route: Route; params: 
   return best && { route: best.route, params: best.params };
 }
 
+/**
+ * The request body, or 'too-large' past API Gateway's 10 MB limit. An oversized body is read to
+ * its end and dropped (not buffered), so the client gets the 413 instead of a reset connection.
+ */
+function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.once('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
 /** Starts the local API Gateway on `options.port` (0 = any free port). */
 export async function startApiGateway(options: ApiGatewayOptions): Promise<LocalApi | undefined> {
   const built = buildApi(options.names);
@@ -261,30 +320,22 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = crypto.randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) {
-        sendGatewayResponse(res, 'REQUEST_TOO_LARGE', requestId);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const rawBody = Buffer.concat(chunks);
-    if (api.throttle && !api.throttle.take()) return sendGatewayResponse(res, 'THROTTLED', requestId);
+    const rawBody = await readBody(req);
+    if (rawBody === 'too-large') return sendGatewayResponse(res, 'REQUEST_TOO_LARGE', requestId);
 
     const match = matchRoute(api.routes, url.pathname);
     const method = match?.route.methods.get(req.method ?? 'GET') ?? match?.route.methods.get('ANY');
     if (!match || !method) return sendGatewayResponse(res, 'MISSING_AUTHENTICATION_TOKEN', requestId);
+    const bucket = api.throttles.get(`${method.httpMethod} ${match.route.resourcePath}`);
+    if (bucket && !bucket.take()) return sendGatewayResponse(res, 'THROTTLED', requestId);
 
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i] as string;
       const value = req.rawHeaders[i + 1] as string;
-      headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+      // a repeated header: its last value in `headers`, all of them in `multiValueHeaders`
+      headers[name] = value;
       (multiValueHeaders[name] ??= []).push(value);
     }
     const lowerHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));

@@ -6,6 +6,7 @@
  * record, as Lambda sends it) or the function's dead-letter queue (the original event).
  */
 import crypto from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { SqsService, QueueDefinition } from './sqs.ts';
 import type { LambdaRuntime, FunctionDefinition, InvokeResult } from './lambda-runtime.ts';
 import { LambdaError } from './lambda-runtime.ts';
@@ -32,6 +33,7 @@ const DEFAULT_RETRY_DELAYS_MS = [60_000, 120_000];
 export class AsyncInvoker {
   private readonly configs = new Map<string, InvokeConfig>();
   private running = false;
+  private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -100,6 +102,7 @@ export class AsyncInvoker {
 
   start(): void {
     this.running = true;
+    setMaxListeners(0, this.stopping.signal); // one long poll per function listens to it
     for (const fn of this.options.lambda.functions) this.loops.push(this.consume(fn));
   }
 
@@ -109,7 +112,7 @@ export class AsyncInvoker {
     while (this.running) {
       let messages;
       try {
-        messages = await this.options.sqs.receive(queueArn, { maxMessages: concurrency, waitTimeSeconds: 1, visibilityTimeoutSeconds: fn.timeoutSeconds + 30 });
+        messages = await this.options.sqs.receive(queueArn, { maxMessages: concurrency, waitTimeSeconds: 20, visibilityTimeoutSeconds: fn.timeoutSeconds + 30, signal: this.stopping.signal });
       } catch (error) {
         if (!this.running) return;
         this.options.log?.(`async invoker for ${fn.name}: receive failed: ${(error as Error).message}`);
@@ -191,6 +194,7 @@ export class AsyncInvoker {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await Promise.allSettled([...this.loops, ...this.inFlight]);
   }
 }

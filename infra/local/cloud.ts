@@ -189,10 +189,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       options.awsPort ?? freePort(),
       options.apiPort ?? freePort(),
     ]);
-    const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({ port: dynamodbPort, dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb') });
+    // the call counter in front of DynamoDB Local takes the DynamoDB port: a stable endpoint to export
+    const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({ port: await freePort(), dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb') });
     stoppers.push(() => dynamoLocal.stop());
     const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint);
-    await dynamodbCalls.listen();
+    await dynamodbCalls.listen(dynamodbPort);
     stoppers.push(() => dynamodbCalls.close());
 
     const awsUrl = `http://127.0.0.1:${awsPort}`;
@@ -225,7 +226,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const lambda = new LambdaRuntime({
       functions,
-      baseEnv: { ...sdkEnv, NODE_OPTIONS: '', AWS_LAMBDA_RUNTIME_API: '' },
+      // the SDK's Node-version notice does not appear on the functions' runtime (nodejs22.x)
+      baseEnv: { ...sdkEnv, NODE_OPTIONS: '', AWS_LAMBDA_RUNTIME_API: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       defaultConcurrency: options.defaultConcurrency,
       logDir: options.dataDir ? path.join(options.dataDir, 'logs') : undefined,
     });

@@ -33,7 +33,10 @@ export class DynamoDbCallCounter {
       req.pipe(upstream);
     });
     this.server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, '127.0.0.1', () => resolve());
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

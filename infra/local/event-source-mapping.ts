@@ -15,6 +15,7 @@
  *   itemIdentifier) is complete failure, as Lambda documents.
  * - maxReceiveCount and the move to the dead-letter queue are the queue's job (SqsService).
  */
+import { setMaxListeners } from 'node:events';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { ReceivedMessage, SqsService } from './sqs.ts';
 
@@ -138,6 +139,7 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
   if (!options.enabled) return { stop: async () => {} };
   const stopping = new AbortController();
   const { signal } = stopping;
+  setMaxListeners(0, signal); // each of up to MaximumConcurrency pollers listens to it
   /** How many more messages fit in the event if each is as large as the queue allows. */
   const room = (bytes: number) => Math.floor((MAX_EVENT_BYTES - bytes) / (queue.maximumMessageSize + RECORD_OVERHEAD_BYTES));
 

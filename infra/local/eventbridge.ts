@@ -69,6 +69,7 @@ export class EventsService implements AwsJsonService {
   readonly jsonVersion = '1.1' as const;
   readonly errorNamespace = '';
   private readonly timers = new Map<EventRule, NodeJS.Timeout>();
+  private readonly nextFires = new Map<EventRule, Date>();
   private closed = false;
   private readonly counts = { putEvents: 0, entries: 0, deliveries: 0, failedDeliveries: 0 };
   private readonly archiveFile?: string;
@@ -275,7 +276,10 @@ export class EventsService implements AwsJsonService {
       const arm = (after: Date) => {
         if (this.closed) return;
         const next = schedule.next(after);
-        if (!next) return;
+        if (!next) {
+          this.nextFires.delete(rule);
+          return;
+        }
         const delay = Math.max(0, next.getTime() - this.now.getTime());
         // setTimeout caps at ~24.8 days; re-arm in steps for schedules further away
         const timer = setTimeout(() => {
@@ -284,6 +288,7 @@ export class EventsService implements AwsJsonService {
         }, Math.min(delay, 2 ** 31 - 1));
         timer.unref();
         this.timers.set(rule, timer);
+        this.nextFires.set(rule, next);
       };
       arm(this.now);
     }
@@ -306,6 +311,11 @@ export class EventsService implements AwsJsonService {
     await Promise.all(rule.targets.map((t) => this.deliver(rule, t, event, receivedAt)));
   }
 
+  /** The scheduled rules whose timers are armed, with the time each fires next. */
+  armedSchedules(): Array<{ rule: EventRule; next: Date }> {
+    return [...this.nextFires].map(([rule, next]) => ({ rule, next }));
+  }
+
   get rules(): readonly EventRule[] {
     return this.options.rules;
   }
@@ -314,6 +324,7 @@ export class EventsService implements AwsJsonService {
     this.closed = true;
     this.timers.forEach((timer) => clearTimeout(timer));
     this.timers.clear();
+    this.nextFires.clear();
   }
 }
 

@@ -6,8 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';
-import { PROJECT_ROOT } from './synth.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-protocol.ts';
+
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+// only the SDK's Node-version notice (see main.ts)
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const [name, eventFile] = process.argv.slice(2);
 if (!name) {

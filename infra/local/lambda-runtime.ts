@@ -43,6 +43,33 @@ export class LambdaError extends Error {
 
 const WORKER_FILE = fileURLToPath(new URL('./lambda-worker.mjs', import.meta.url));
 
+/**
+ * The runtime's module directory (Lambda's /var/runtime/node_modules): a `node_modules` holding
+ * only the AWS SDK for JavaScript v3 (a link to the project's `@aws-sdk`), which the nodejs18.x+
+ * runtimes provide to code that does not bundle it. Undefined when the SDK is not installed.
+ */
+function runtimeModulesDir(): string | undefined {
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    const sdk = path.join(dir, 'node_modules', '@aws-sdk');
+    if (fs.existsSync(sdk)) {
+      const runtimeDir = path.join(dir, 'node_modules', '.cache', 'local-cloud-lambda-runtime', 'node_modules');
+      const link = path.join(runtimeDir, '@aws-sdk');
+      try {
+        if (!fs.existsSync(link)) {
+          fs.mkdirSync(runtimeDir, { recursive: true });
+          fs.rmSync(link, { force: true }); // a dangling link left by a moved checkout
+          fs.symlinkSync(sdk, link, 'junction');
+        }
+        return runtimeDir;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return runtimeDir;
+        return undefined;
+      }
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 interface Environment {
   worker: Worker;
   busy: boolean;
@@ -57,7 +84,7 @@ class FunctionPool {
 
   constructor(
     readonly definition: FunctionDefinition,
-    private readonly options: { defaultConcurrency: number; baseEnv: Record<string, string>; logFile?: string },
+    private readonly options: { defaultConcurrency: number; baseEnv: Record<string, string>; logFile?: string; runtimeModulesDir?: string },
   ) {}
 
   private get limit(): number {
@@ -113,8 +140,13 @@ class FunctionPool {
     const d = this.definition;
     this.coldStarts++;
     const worker = new Worker(WORKER_FILE, {
-      workerData: { codeDir: d.codeDir, handler: d.handler, functionName: d.name, functionArn: d.arn, memorySize: d.memorySize, logGroupName: `/aws/lambda/${d.name}` },
-      env: { ...this.options.baseEnv, ...d.environment, AWS_LAMBDA_FUNCTION_NAME: d.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memorySize), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST', AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}` },
+      workerData: { codeDir: d.codeDir, handler: d.handler, functionName: d.name, functionArn: d.arn, memorySize: d.memorySize, logGroupName: `/aws/lambda/${d.name}`, runtimeModulesDir: this.options.runtimeModulesDir },
+      env: {
+        ...this.options.baseEnv,
+        ...(this.options.runtimeModulesDir ? { NODE_PATH: this.options.runtimeModulesDir } : {}),
+        ...d.environment,
+        AWS_LAMBDA_FUNCTION_NAME: d.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memorySize), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST', AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
+      },
       resourceLimits: { maxOldGenerationSizeMb: d.memorySize, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, d.memorySize / 16)) },
       stdout: true,
       stderr: true,
@@ -181,11 +213,13 @@ export class LambdaRuntime {
 
   constructor(options: LambdaRuntimeOptions) {
     if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
+    const modulesDir = options.functions.length > 0 ? runtimeModulesDir() : undefined;
     for (const definition of options.functions) {
       const pool = new FunctionPool(definition, {
         defaultConcurrency: options.defaultConcurrency ?? 8,
         baseEnv: options.baseEnv,
         logFile: options.logDir ? path.join(options.logDir, `${definition.name}.log`) : undefined,
+        runtimeModulesDir: modulesDir,
       });
       this.pools.set(definition.name, pool);
       this.pools.set(definition.arn, pool);

@@ -4,9 +4,13 @@
 // Plain JavaScript on purpose: it runs without a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { register } from 'node:module';
 import path from 'node:path';
 
-const { codeDir, handler: handlerSetting, functionName, functionArn, memorySize, logGroupName } = workerData;
+const { codeDir, handler: handlerSetting, functionName, functionArn, memorySize, logGroupName, runtimeModulesDir } = workerData;
+
+/** An ES module import of the SDK left out of the bundle (esbuild keeps external imports as written). */
+const EXTERNAL_SDK_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']@aws-sdk\//;
 
 const lastDot = handlerSetting.lastIndexOf('.');
 const moduleName = handlerSetting.slice(0, lastDot);
@@ -18,6 +22,11 @@ async function loadHandler() {
   const candidates = ['.mjs', '.js', '.cjs'].map((ext) => path.join(codeDir, moduleName + ext));
   const file = candidates.find((c) => fs.existsSync(c));
   if (!file) throw Object.assign(new Error(`Cannot find module '${moduleName}' in ${codeDir}`), { name: 'Runtime.ImportModuleError' });
+  // The runtime's SDK: CommonJS finds it through NODE_PATH (set by the pool), ES modules through
+  // resolution hooks, registered only when the code imports the SDK (they cost a loader thread).
+  if (runtimeModulesDir && EXTERNAL_SDK_IMPORT.test(fs.readFileSync(file, 'utf8'))) {
+    register(new URL('./lambda-runtime-sdk.mjs', import.meta.url), { data: { runtimeParentUrl: pathToFileURL(path.join(runtimeModulesDir, 'index.mjs')).href } });
+  }
   const mod = await import(pathToFileURL(file).href);
   const fn = mod[exportName] ?? mod.default?.[exportName];
   if (typeof fn !== 'function') throw Object.assign(new Error(`${handlerSetting} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
@@ -57,6 +66,8 @@ parentPort.on('message', async (message) => {
     });
     parentPort.postMessage({ requestId, ok: true, payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
   } catch (error) {
+    // as the Node.js runtime logs it to the function's log stream
+    console.error(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(serialiseError(error))}`);
     if (message && handlerPromise) {
       // an import error poisons the container as on Lambda: the next invoke retries the import
       handlerPromise.catch(() => (handlerPromise = undefined));

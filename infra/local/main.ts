@@ -6,41 +6,78 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { synthesize, PROJECT_ROOT } from './synth.ts';
-import { startLocalCloud } from './cloud.ts';
-import { seedDemoData } from './seed.ts';
+import { parseArgs } from 'node:util';
 
 const started = Date.now();
-const args = new Set(process.argv.slice(2));
-if (args.has('--help')) {
-  console.log('usage: npm start [-- --reset]\n  --reset  wipe .data/ (tables, queues, keys, logs) before starting\n  PORT     API port (default 3000)');
+// The SDK's own switch for just its "NodeVersionSupportWarning" (it asks for Node 22; the local cloud
+// runs on Node 20 and the functions' runtime is nodejs22.x anyway). Other warnings still print.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const USAGE = `usage: npm start [-- --reset]
+
+Runs the whole app on this machine (DynamoDB Local, API Gateway, Lambda, EventBridge, SQS, KMS,
+schedules) with its state in .data/, and prints the endpoints and tokens when it is ready.
+
+options:
+  --reset    wipe .data/ (tables, queues, keys, function logs) before starting
+  -h, --help print this help
+
+environment:
+  PORT                  API Gateway port (default 3000)
+  LOCAL_AWS_PORT        SQS, EventBridge, KMS and Lambda endpoint port (default 4566)
+  LOCAL_DYNAMODB_PORT   DynamoDB endpoint port (default 8000)`;
+
+let args: { reset?: boolean; help?: boolean };
+try {
+  args = parseArgs({ options: { reset: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+} catch (error) {
+  console.error(`local cloud: ${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
   process.exit(0);
 }
-const dataDir = path.join(PROJECT_ROOT, '.data');
-if (args.has('--reset')) {
+const port = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    console.error(`local cloud: ${name}=${process.env[name]} is not a port number`);
+    process.exit(2);
+  }
+  return value;
+};
+const ports = { apiPort: port('PORT', 3000), awsPort: port('LOCAL_AWS_PORT', 4566), dynamodbPort: port('LOCAL_DYNAMODB_PORT', 8000) };
+const dataDir = path.resolve(import.meta.dirname, '../../.data');
+if (args.reset) {
   fs.rmSync(dataDir, { recursive: true, force: true });
   console.log('local cloud: .data/ wiped');
 }
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 try {
+  // loaded after the arguments are checked: the CDK app takes a moment to load
+  const [{ synthesize }, { startLocalCloud }, { seedDemoData }] = await Promise.all([import('./synth.ts'), import('./cloud.ts'), import('./seed.ts')]);
+  const synthStarted = Date.now();
   const synth = await synthesize();
-  console.log(`local cloud: synthesized ${synth.stackName} in ${synth.milliseconds} ms`);
+  const synthMs = Date.now() - synthStarted;
+  console.log(`local cloud: synthesized ${synth.stackName} in ${seconds(synthMs)}`);
+  const cloudStarted = Date.now();
   const cloud = await startLocalCloud({
     assemblyDir: synth.assemblyDir,
     dataDir,
-    apiPort: Number(process.env.PORT ?? 3000),
-    awsPort: Number(process.env.LOCAL_AWS_PORT ?? 4566),
-    dynamodbPort: Number(process.env.LOCAL_DYNAMODB_PORT ?? 8000),
+    ...ports,
     schedules: true,
     log: (line) => console.log(`local cloud: ${line}`),
   });
+  const cloudMs = Date.now() - cloudStarted;
+  const seedStarted = Date.now();
   const seeded = await seedDemoData(cloud);
+  const seedMs = Date.now() - seedStarted;
   const endpoints = { api: cloud.endpoints.api.replace('127.0.0.1', 'localhost'), dynamodb: cloud.endpoints.dynamodb, sqs: cloud.endpoints.sqs, events: cloud.endpoints.events, kms: cloud.endpoints.kms, lambda: cloud.endpoints.lambda };
   fs.writeFileSync(path.join(dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2));
   const customer = await cloud.token('demo-customer', ['customer']);
   const ops = await cloud.token('demo-ops', ['ops']);
-  console.log(`
-The platform is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; demo data ${seeded ? 'seeded now' : 'already present'}).
+  console.log(`local cloud: ready in ${seconds(Date.now() - started)} (synth ${seconds(synthMs)}, services ${seconds(cloudMs)}, demo data ${seconds(seedMs)}: ${seeded ? 'seeded now' : 'already present'})
 
   API          ${endpoints.api}        (try: curl ${endpoints.api}/health  ·  ${endpoints.api}/products)
   OpenAPI      ${endpoints.api}/openapi.json
@@ -66,6 +103,8 @@ Ctrl-C stops it; state stays in .data/ (npm start -- --reset wipes it).`);
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
 } catch (error) {
-  console.error(`local cloud: could not start: ${(error as Error).message}`);
+  const e = error as NodeJS.ErrnoException & { port?: number };
+  const hint = e.code === 'EADDRINUSE' ? ` (another local cloud? choose free ports with PORT, LOCAL_AWS_PORT and LOCAL_DYNAMODB_PORT; see npm start -- --help)` : '';
+  console.error(`local cloud: could not start: ${e.message}${hint}`);
   process.exit(1);
 }

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UnsupportedTemplateError, type StackTemplate, type TemplateResource } from './template.ts';
+import { UnsupportedTemplateError, type StackTemplate, type TemplateResource } from './template-model.ts';
 
 interface NestedTemplate {
   Resources?: Record<string, TemplateResource>;

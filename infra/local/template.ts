@@ -13,29 +13,10 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-protocol.ts';
 import { flattenNestedStacks } from './nested-stacks.ts';
+import { UnsupportedTemplateError, type StackTemplate, type TemplateResource } from './template-model.ts';
 
-export interface TemplateResource {
-  Type: string;
-  Properties?: Record<string, unknown>;
-  DependsOn?: string | string[];
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-  Metadata?: Record<string, unknown>;
-  Condition?: string;
-}
-
-export interface StackTemplate {
-  stackName: string;
-  templateFile: string;
-  Resources: Record<string, TemplateResource>;
-  Outputs?: Record<string, { Value: unknown; Description?: string }>;
-  Parameters?: Record<string, { Type: string; Default?: unknown }>;
-  Conditions?: Record<string, unknown>;
-}
-
-export class UnsupportedTemplateError extends Error {
-  override name = 'UnsupportedTemplateError';
-}
+// The template shapes live in their own module so nested-stacks.ts can use them without a cycle.
+export { UnsupportedTemplateError, type StackTemplate, type TemplateResource } from './template-model.ts';
 
 /**
  * What the local cloud does with each resource type: `honoured` properties change behaviour

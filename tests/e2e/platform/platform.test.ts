@@ -21,7 +21,7 @@ describe('platform (e2e)', () => {
   it('serves a valid OpenAPI 3.1 document describing every API.md route', async () => {
     const res = await api('/openapi.json');
     expect(res.status).toBe(200);
-    const result = await new Validator().validate(res.json as object);
+    const result = await new Validator().validate(res.json as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     const paths = Object.keys((res.json as { paths: Record<string, unknown> }).paths);

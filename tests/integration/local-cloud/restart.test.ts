@@ -13,7 +13,7 @@ import { SQSClient, SendMessageCommand, ReceiveMessageCommand, GetQueueUrlComman
 import { DynamoDBClient, PutItemCommand, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient, EncryptCommand, DecryptCommand } from '@aws-sdk/client-kms';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/aws-protocol.ts';
-import { synthFixture } from './fixture/fixture-stack.ts';
+import { fixtureAssembly } from './fixture/assembly.ts';
 import { readAssembly } from '../../../infra/local/template.ts';
 
 const runner = path.resolve(import.meta.dirname, '../../support/run-local-cloud.ts');
@@ -35,9 +35,9 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; endpoints:
   throw new Error('local cloud exited before it was ready');
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'restart-'));
-  assemblyDir = synthFixture(path.join(workDir, 'cdk.out'));
+  assemblyDir = await fixtureAssembly();
 });
 
 afterAll(() => {

@@ -3,16 +3,19 @@ import { defineConfig } from 'vitest/config';
 // Four levels, one project each (tests/README.md). `npm test` runs them in this order:
 // unit → infra → integration → e2e. Integration and e2e share one DynamoDB Local / one local
 // cloud per run (their globalSetup files) and isolate tests by unique ids.
+// The AWS SDK warns once per process that Node 20 support ends in 2027; the runtime is nodejs22.x.
+const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
-      { test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000 } },
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', env: QUIET_SDK } },
+      { test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], environment: 'node', env: QUIET_SDK, testTimeout: 120_000, hookTimeout: 180_000 } },
       {
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
-          environment: 'node',
+          environment: 'node', env: QUIET_SDK,
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
@@ -22,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          environment: 'node',
+          environment: 'node', env: QUIET_SDK,
           globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,

@@ -9,6 +9,7 @@ import { OrderCancelled } from './order-cancelled.ts';
 import { OrderPlaced } from './order-placed.ts';
 import { OrderStatusChanged } from './order-status-changed.ts';
 import { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided } from './payment-events.ts';
+import { PreSaleBalanceDue } from './pre-sale-balance-due.ts';
 import { ProblemOrderRaised } from './problem-order-raised.ts';
 import { ProductChanged } from './product-changed.ts';
 import { RiskApproved, RiskRejected, RiskReviewRequired } from './risk-assessed.ts';
@@ -20,7 +21,7 @@ export type { AnyEventDefinition, DomainEvent, EventDefinition, EventDetail, Eve
 export { ProductChanged } from './product-changed.ts';
 export type { ProductChangedPayload } from './product-changed.ts';
 export { CustomerNotificationRequested, DeliveryLate, OrderAllocated, OrderCancelled, OrderDelivered, OrderPlaced, OrderShipped, OrderStatusChanged };
-export { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided, ProblemOrderRaised, ReplenishmentSuggested };
+export { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided, PreSaleBalanceDue, ProblemOrderRaised, ReplenishmentSuggested };
 export { RiskApproved, RiskRejected, RiskReviewRequired, RiskWarningRaised, ShipmentStatusChanged, StockAdjusted };
 
 /** Every event type, by name. Add new event types here. */
@@ -30,6 +31,7 @@ export const EVENTS = {
   OrderPlaced,
   OrderStatusChanged,
   OrderCancelled,
+  PreSaleBalanceDue,
   RiskApproved,
   RiskReviewRequired,
   RiskRejected,

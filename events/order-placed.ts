@@ -26,6 +26,13 @@ export const OrderPlaced = defineEvent({
     /** What is charged now: the total, or the deposit of a pre-sale order. */
     amountDue: MoneySchema,
     paymentMethod: PaymentMethodSchema,
+    /**
+     * The payment provider's token for a card or wallet payment (`tok_…`/`pm_…`, from the
+     * provider's client SDK: never card data, PAY-1). Only payments reads it, stores it encrypted
+     * (FieldEncryptor, entity `payment`) and uses it once the order is risk-approved. Absent for
+     * bank transfer and cash on delivery.
+     */
+    paymentToken: z.string().min(1).max(255).optional(),
     couponCode: z.string().max(40).optional(),
     shippingRegion: RegionSchema,
     billingRegion: RegionSchema.optional(),

@@ -8,15 +8,20 @@
  * | stock      | `PRODUCT#<sku>`     | `STOCK#<warehouseId>`| —                 | —             |
  * | warehouse  | `WAREHOUSE#<id>`    | `WAREHOUSE`          | `WAREHOUSE`       | `<id>`        |
  * | seed mark  | `SEED#<name>`       | `SEED`               | —                 | —             |
+ * | stock adjustment | `ADJUSTMENTS#<sku>` | `ADJ#<at>#<id>` | —                 | —             |
+ *
+ * Stock adjustments (cycle counts, FUL-4) live in their own partition per SKU, so the product
+ * partition that every order reads stays small.
  *
  * Products carry a `version` for optimistic concurrency: every write is conditional.
  * The `byType` GSI must project the product attributes (projection ALL).
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
+import { countStock } from './stock-contract.ts';
 
 /** A product with its stock levels. */
 export interface ProductWithStock {
@@ -44,6 +49,22 @@ export interface ProductPage {
   readonly nextCursor?: string;
 }
 
+/** A recorded cycle count: the stock change and who made it, when and why (FUL-4, SEC-4). */
+export interface StockCount {
+  readonly adjustmentId: string;
+  readonly sku: string;
+  readonly warehouseId: string;
+  /** The counted quantity (the new on-hand). */
+  readonly onHand: number;
+  /** On hand before the count; undefined when the SKU had no stock item in the warehouse. */
+  readonly previousOnHand?: number;
+  readonly reserved: number;
+  readonly difference: number;
+  readonly reason: string;
+  readonly countedBy: string;
+  readonly at: string;
+}
+
 /** A conditional write lost against a concurrent change (or the item already existed). */
 export class CatalogWriteConflict extends Error {
   override readonly name = 'CatalogWriteConflict';
@@ -63,6 +84,18 @@ export interface CatalogRepository {
   updateProduct(product: Product, expectedVersion: number): Promise<number>;
   /** Creates a stock level if there is none for (sku, warehouse); returns false when one existed. */
   createStockLevel(sku: string, level: StockLevel, at: Date): Promise<boolean>;
+  /** Stock of a SKU in every warehouse that has a stock item (strongly consistent). */
+  getStockLevels(sku: string): Promise<StockLevel[]>;
+  /** Every warehouse. */
+  listWarehouses(): Promise<Warehouse[]>;
+  /**
+   * Applies a cycle count and stores its adjustment record in one transaction;
+   * {@link CatalogWriteConflict} when the stock changed since it was read (or the count is below
+   * what is reserved).
+   */
+  recordStockCount(count: StockCount): Promise<void>;
+  /** Adjustment records of a SKU, oldest first. */
+  listStockCounts(sku: string): Promise<StockCount[]>;
   /** Creates a warehouse if it does not exist; returns false when it existed. */
   createWarehouse(warehouse: Warehouse): Promise<boolean>;
   /** True when the seed marker `name` exists. */
@@ -204,6 +237,57 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     });
   }
 
+  async getStockLevels(sku: string): Promise<StockLevel[]> {
+    return this.stockOf(sku, true);
+  }
+
+  async listWarehouses(): Promise<Warehouse[]> {
+    const out: Warehouse[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, IndexName: BY_TYPE_INDEX, KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' }, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
+      for (const item of page.Items ?? []) out.push({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region) });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  async recordStockCount(count: StockCount): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            countStock(this.tableName, { sku: count.sku, warehouseId: count.warehouseId, onHand: count.onHand, ...(count.previousOnHand !== undefined ? { previousOnHand: count.previousOnHand } : {}) }, new Date(count.at)),
+            { Put: { TableName: this.tableName, Item: { pk: `ADJUSTMENTS#${count.sku}`, sk: `ADJ#${count.at}#${count.adjustmentId}`, type: 'StockAdjustment', ...count }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException')) {
+        throw new CatalogWriteConflict(`stock of ${count.sku} in ${count.warehouseId} changed concurrently`);
+      }
+      throw error;
+    }
+  }
+
+  async listStockCounts(sku: string): Promise<StockCount[]> {
+    const out: StockCount[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ADJUSTMENTS#${sku}` }, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
+        out.push(rest as StockCount);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
   async createWarehouse(warehouse: Warehouse): Promise<boolean> {
     return this.putIfAbsent({
       pk: `WAREHOUSE#${warehouse.warehouseId}`,
@@ -234,7 +318,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     }
   }
 
-  private async stockOf(sku: string): Promise<StockLevel[]> {
+  private async stockOf(sku: string, consistent = false): Promise<StockLevel[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -243,6 +327,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stock)',
           ExpressionAttributeValues: { ':pk': productPk(sku), ':stock': 'STOCK#' },
+          ...(consistent ? { ConsistentRead: true } : {}),
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );

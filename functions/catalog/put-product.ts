@@ -5,8 +5,10 @@
  * write is conditional (create only if absent; update only if the version read is still current),
  * and a lost race is retried from a fresh read. After the write, `ProductChanged` is published —
  * also for an unchanged listing, so a client retrying after a failed publish still gets the event
- * out (consumers are idempotent).
+ * out (consumers are idempotent). Every create and update is audited (SEC-4: who, what, when, why
+ * — the optional `reason` of the request).
  */
+import type { AuditLog } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { conflict, invalidFields } from '../../shared/errors.ts';
 import type { EventPublisher } from '../../shared/events.ts';
@@ -19,6 +21,7 @@ import { applyProductInput, listingOf, sameListing, type Product, type ProductIn
 export interface PutProductDeps {
   readonly catalog: CatalogRepository;
   readonly events: EventPublisher;
+  readonly audit: AuditLog;
   readonly clock: Clock;
   /** The store currency (config); prices in another currency are refused. */
   readonly currency: string;
@@ -32,6 +35,11 @@ export interface PutProductCommand {
   readonly input: ProductInput;
   /** The staff user id making the change. */
   readonly changedBy: string;
+  /** The staff member's roles (audit). */
+  readonly roles?: readonly string[];
+  /** Why (audit). */
+  readonly reason?: string;
+  readonly correlationId?: string;
 }
 
 /** What happened. */
@@ -49,6 +57,17 @@ export async function putProduct(deps: PutProductDeps, command: PutProductComman
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await writeOnce(deps, command);
+      if (result.outcome !== 'unchanged') {
+        await deps.audit.record({
+          actor: command.changedBy,
+          roles: command.roles ?? [],
+          action: result.outcome === 'created' ? 'product.create' : 'product.update',
+          resource: { type: 'product', id: command.sku },
+          reason: command.reason ?? 'not given',
+          details: { price: result.product.price.amount, category: result.product.category },
+          ...(command.correlationId ? { correlationId: command.correlationId } : {}),
+        });
+      }
       await deps.events.publish([
         domainEvent(ProductChanged, {
           sku: command.sku,

@@ -11,7 +11,23 @@ const SkuPath = z.object({ sku: SkuSchema });
 // Named components in the OpenAPI document (copies with an id; validation uses the originals).
 const ProductDoc = ProductSchema.meta({ id: 'Product' });
 const ProductViewDoc = ProductViewSchema.meta({ id: 'ProductView' });
-const ProductInputDoc = ProductInputSchema.meta({ id: 'ProductInput' });
+/** `PUT /admin/products/{sku}` body: the listing, and optionally why (recorded in the audit trail). */
+export const PutProductBodySchema = z.strictObject({
+  ...ProductInputSchema.shape,
+  reason: z.string().trim().min(1).max(200).optional().describe('Why the listing changes (audit trail)'),
+});
+const ProductInputDoc = PutProductBodySchema.meta({ id: 'ProductInput' });
+
+/** `PUT /admin/stock/{sku}/{warehouseId}` body: the counted quantity and why (FUL-4). */
+export const PutStockBodySchema = z
+  .strictObject({
+    onHand: z.number().int().min(0).max(1_000_000_000).describe('The counted quantity on hand'),
+    reason: z.string().trim().min(1).max(200).describe('Why (cycle count, damage, …): recorded with the adjustment and in the audit trail'),
+  })
+  .meta({ id: 'StockCount' });
+
+const StockLevelDoc = z.object({ warehouseId: z.string(), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int() });
+const StockDoc = z.object({ sku: z.string(), items: z.array(StockLevelDoc) }).meta({ id: 'Stock' });
 
 /** `GET /products?limit&cursor&category` — public. */
 export const listProductsRoute = defineRoute({
@@ -56,5 +72,35 @@ export const putProductRoute = defineRoute({
   problems: [409],
 });
 
+const WarehouseId = z.string().regex(/^[A-Z0-9-]{2,40}$/, 'Must be a warehouse id like WH-EAST');
+
+/** `GET /admin/stock/{sku}` — ops: the SKU's stock in every warehouse. */
+export const getStockRoute = defineRoute({
+  operation: 'getStock',
+  method: 'get',
+  pathTemplate: '/admin/stock/{sku}',
+  summary: 'Stock of a SKU per warehouse: on hand, reserved, available',
+  tags: ['catalog', 'admin'],
+  auth: { roles: ['ops'] },
+  path: SkuPath,
+  responses: { 200: { description: 'Per warehouse', schema: StockDoc } },
+  problems: [404],
+});
+
+/** `PUT /admin/stock/{sku}/{warehouseId}` — ops: a cycle count (FUL-4). */
+export const putStockRoute = defineRoute({
+  operation: 'putStock',
+  method: 'put',
+  pathTemplate: '/admin/stock/{sku}/{warehouseId}',
+  summary: 'Set the counted quantity on hand (cycle count); the difference is recorded',
+  description: 'Records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted. Counting the current quantity again changes nothing. A count below the reserved quantity is a 409.',
+  tags: ['catalog', 'admin'],
+  auth: { roles: ['ops'] },
+  path: z.object({ sku: SkuSchema, warehouseId: WarehouseId }),
+  body: PutStockBodySchema,
+  responses: { 200: { description: 'The stock level after the count', schema: StockLevelDoc } },
+  problems: [404, 409],
+});
+
 /** Every catalog route, for the OpenAPI document. */
-export const catalogRoutes = [listProductsRoute, getProductRoute, putProductRoute] as const;
+export const catalogRoutes = [listProductsRoute, getProductRoute, putProductRoute, getStockRoute, putStockRoute] as const;

@@ -102,6 +102,34 @@ export function pickStock(tableName: string, m: StockMovement, at: Date): StockT
   };
 }
 
+/**
+ * A cycle count (FUL-4): set the counted on-hand quantity of a SKU in a warehouse. With
+ * `previousOnHand` the existing stock item is updated only if its on-hand quantity is still that
+ * (so the recorded difference is exact) and the count is not below what is reserved (`available`
+ * never goes below zero); without it a new stock item is created only if there is none.
+ */
+export function countStock(tableName: string, count: { sku: string; warehouseId: string; onHand: number; previousOnHand?: number }, at: Date): StockTransactItem {
+  if (!Number.isSafeInteger(count.onHand) || count.onHand < 0) throw new Error(`counted quantity must be a non-negative integer, got ${count.onHand}`);
+  if (count.previousOnHand === undefined) {
+    return {
+      Put: {
+        TableName: tableName,
+        Item: { ...key(count), type: 'Stock', sku: count.sku, warehouseId: count.warehouseId, onHand: count.onHand, reserved: 0, available: count.onHand, updatedAt: at.toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key(count),
+      UpdateExpression: 'SET onHand = :onHand, available = :onHand - reserved, updatedAt = :at',
+      ConditionExpression: 'attribute_exists(pk) AND onHand = :previous AND reserved <= :onHand',
+      ExpressionAttributeValues: { ':onHand': count.onHand, ':previous': count.previousOnHand, ':at': at.toISOString() },
+    },
+  };
+}
+
 /** The SKU and warehouse of a stock transaction item (to name what failed in a cancelled transaction). */
 export function stockItemOf(item: StockTransactItem): { sku: string; warehouseId: string } | undefined {
   const k = item.Update?.Key as { pk?: string; sk?: string } | undefined;

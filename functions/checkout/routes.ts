@@ -1,5 +1,208 @@
 /** The checkout capability's HTTP contracts (validation schemas and OpenAPI in one place). */
-import type { RouteContract } from '../../shared/http/route.ts';
+import { z } from 'zod';
+import { ROLES } from '../../shared/auth.ts';
+import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
+import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
+
+/** True when `value` has no control characters (C0, DEL, C1). */
+function hasNoControlCharacters(value: string): boolean {
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
+  }
+  return true;
+}
+
+const text = (min: number, max: number) => z.string().min(min).max(max).refine(hasNoControlCharacters, 'Must not contain control characters').refine((v) => v.trim().length >= min, 'Must not be blank');
+
+const Sku = z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -');
+const Region = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east');
+const OrderId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be an order id (ULID)');
+const Money = z.object({ amount: z.number().int().describe('Integer minor units (fen)'), currency: z.string().describe('ISO 4217, e.g. CNY') });
+
+/** A requested line. */
+const ItemSchema = z.strictObject({ sku: Sku, quantity: z.number().int().min(1).max(10_000) });
+
+/** A coupon code as typed (case-insensitive). */
+const CouponCode = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 letters, digits or -');
+
+/** A shipping address (API.md). Personal fields are encrypted before they are stored. */
+export const AddressSchema = z.strictObject({
+  name: text(1, 100),
+  phone: z.string().regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number'),
+  line1: text(1, 200),
+  line2: text(1, 200).optional(),
+  city: text(1, 100),
+  region: Region.describe('One of the store’s shipping regions (catalog settings), e.g. east'),
+  postalCode: z.string().regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code'),
+  country: z.string().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code like CN'),
+});
+
+/** `POST /quotes` body. */
+export const QuoteBodySchema = z.strictObject({
+  items: z.array(ItemSchema).min(1).max(100),
+  couponCode: CouponCode.optional(),
+  shippingAddress: AddressSchema.partial().required({ region: true }).optional().describe('Only the region is needed to price shipping'),
+});
+
+/** `POST /orders` body: exactly API.md's, plus optional `orderType` and `billingRegion`. */
+export const OrderBodySchema = z.strictObject({
+  items: z.array(ItemSchema).min(1).max(100),
+  couponCode: CouponCode.optional(),
+  shippingAddress: AddressSchema,
+  contactEmail: z.email().max(254),
+  payment: z.strictObject({
+    method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+    token: z.string().min(1).max(100).optional().describe('The payment provider’s token (tok_…) for card and wallet; card numbers are refused'),
+  }),
+  orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy is not supported yet'),
+  billingRegion: Region.optional(),
+});
+
+/** `POST /orders/{orderId}/cancel` body (send `{}` when there is nothing to say). */
+export const CancelBodySchema = z.strictObject({ reason: text(1, 200).optional().describe('Why (staff: recorded in the audit trail)') });
+
+const OrderPath = z.object({ orderId: OrderId });
+
+const Discount = z.object({ kind: z.enum(['flash-price', 'spend-threshold', 'member-discount', 'coupon']), id: z.string(), title: z.string(), amount: Money });
+const LineShare = z.object({ id: z.string(), amount: Money });
+
+const QuoteDoc = z
+  .object({
+    currency: z.string(),
+    lines: z.array(
+      z.object({
+        sku: z.string(),
+        name: z.string(),
+        category: z.string(),
+        quantity: z.number().int(),
+        unitPrice: Money,
+        flashPrice: Money.optional(),
+        lineSubtotal: Money,
+        discounts: z.array(LineShare),
+        lineDiscount: Money,
+        lineTotal: Money,
+        inStock: z.boolean(),
+      }),
+    ),
+    subtotal: Money,
+    discounts: z.array(Discount),
+    discountTotal: Money,
+    goodsTotal: Money.describe('subtotal − discountTotal = Σ line totals'),
+    shipping: z.object({ region: z.string().nullable(), weightGrams: z.number().int(), fee: Money, free: z.boolean(), freeAbove: Money }),
+    shippingFee: Money,
+    total: Money.describe('goodsTotal + shippingFee'),
+    coupon: z.object({ code: z.string(), applied: z.boolean(), reason: z.string().optional(), message: z.string().optional() }).optional(),
+    member: z.boolean(),
+    pricedAt: z.string(),
+  })
+  .meta({ id: 'Quote' });
+
+const TimelineDoc = z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string(), actor: z.string() });
+
+const OrderDoc = z
+  .object({
+    orderId: z.string(),
+    customerId: z.string(),
+    orderType: z.enum(['regular', 'pre-sale', 'group-buy']),
+    status: z.enum(['PLACED', 'IN_REVIEW', 'APPROVED', 'FULFILLING', 'SHIPPED', 'DELIVERED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED']),
+    placedAt: z.string(),
+    updatedAt: z.string(),
+    paymentDueBy: z.string().nullable(),
+    currency: z.string(),
+    lines: z.array(z.object({ sku: z.string(), name: z.string(), category: z.string(), quantity: z.number().int(), unitPrice: Money, flashPrice: Money.optional(), lineSubtotal: Money, lineDiscount: Money, lineTotal: Money, weightGrams: z.number().int() })),
+    discounts: z.array(Discount),
+    subtotal: Money,
+    discountTotal: Money,
+    shippingFee: Money,
+    total: Money,
+    amountDue: Money.describe('Due now: the total, or a pre-sale deposit'),
+    balanceDue: Money.describe('Due before shipping: a pre-sale balance, else zero'),
+    couponCode: z.string().optional(),
+    payment: z.object({ method: z.string(), status: z.enum(['awaiting', 'pending', 'deposit-authorized', 'authorized', 'failed']), authorized: Money, captureOn: z.string().optional(), failureReason: z.string().optional() }),
+    shippingAddress: z.object({ name: z.string().optional(), phone: z.string().optional(), line1: z.string().optional(), line2: z.string().optional(), city: z.string().optional(), region: z.string(), postalCode: z.string().optional(), country: z.string() }),
+    contactEmail: z.string().optional(),
+    billingRegion: z.string().optional(),
+    reservations: z.array(z.object({ sku: z.string(), warehouseId: z.string(), quantity: z.number().int() })),
+    shipments: z.array(z.object({ shipmentId: z.string(), warehouseId: z.string().optional(), carrier: z.string(), waybill: z.string().optional(), status: z.string(), exception: z.string().optional(), updatedAt: z.string() })),
+    timeline: z.array(TimelineDoc),
+    cancellation: z.object({ by: z.string(), actor: z.string(), reason: z.string(), at: z.string() }).optional(),
+    risk: z.object({ outcome: z.string(), score: z.number(), level: z.string(), rulesFired: z.array(z.string()), decidedBy: z.string(), decidedAt: z.string() }).optional().describe('Staff only'),
+  })
+  .meta({ id: 'Order' });
+
+const OrderSummaryDoc = z
+  .object({ orderId: z.string(), orderType: z.string(), status: z.string(), placedAt: z.string(), total: Money, amountDue: Money, itemCount: z.number().int(), paymentMethod: z.string() })
+  .meta({ id: 'OrderSummary' });
+
+/** `POST /quotes` — price a basket (customer). Changes nothing, so no Idempotency-Key. */
+export const createQuoteRoute = defineRoute({
+  operation: 'createQuote',
+  method: 'post',
+  pathTemplate: '/quotes',
+  summary: 'Price a basket: every line, every discount, shipping and the totals',
+  description: 'Prices on the server by the documented stacking rule (functions/checkout/domain/pricing.ts). Nothing is reserved.',
+  tags: ['checkout'],
+  auth: { roles: ['customer'] },
+  body: QuoteBodySchema,
+  responses: { 200: { description: 'The priced basket', schema: QuoteDoc } },
+});
+
+/** `POST /orders` — place an order (customer). */
+export const placeOrderRoute = defineRoute({
+  operation: 'placeOrder',
+  method: 'post',
+  pathTemplate: '/orders',
+  summary: 'Place an order: re-priced on the server, stock reserved, personal data encrypted',
+  description: 'Optional `x-device-id` header (a risk signal). 409 `out-of-stock` names the short SKUs; nothing is written then.',
+  tags: ['checkout'],
+  auth: { roles: ['customer'] },
+  idempotent: true,
+  body: OrderBodySchema,
+  responses: { 201: { description: 'The order', schema: OrderDoc } },
+  problems: [409],
+});
+
+/** `GET /orders` — the caller's orders (staff may pass `customerId`). */
+export const listOrdersRoute = defineRoute({
+  operation: 'listOrders',
+  method: 'get',
+  pathTemplate: '/orders',
+  summary: 'List orders, newest first (own orders; staff may name a customer)',
+  tags: ['checkout'],
+  auth: { roles: [...ROLES] },
+  query: paginationQuerySchema().extend({ customerId: z.string().min(1).max(128).optional().describe('Staff only: whose orders') }),
+  responses: { 200: { description: 'A page of orders', schema: pageSchema(OrderSummaryDoc) } },
+});
+
+/** `GET /orders/{orderId}` — one order (own; staff any). */
+export const getOrderRoute = defineRoute({
+  operation: 'getOrder',
+  method: 'get',
+  pathTemplate: '/orders/{orderId}',
+  summary: 'Get an order with its timeline, payment, shipments (and, for staff, the risk decision)',
+  description: 'Staff reads of personal data are audited; send `x-access-reason` to say why.',
+  tags: ['checkout'],
+  auth: { roles: [...ROLES] },
+  path: OrderPath,
+  responses: { 200: { description: 'The order', schema: OrderDoc } },
+  problems: [404],
+});
+
+/** `POST /orders/{orderId}/cancel` — customer (own, before shipment) or ops. */
+export const cancelOrderRoute = defineRoute({
+  operation: 'cancelOrder',
+  method: 'post',
+  pathTemplate: '/orders/{orderId}/cancel',
+  summary: 'Cancel an order before shipment; releases its stock',
+  tags: ['checkout'],
+  auth: { roles: ['customer', 'ops'] },
+  idempotent: true,
+  path: OrderPath,
+  body: CancelBodySchema,
+  responses: { 200: { description: 'The cancelled order (without personal data)', schema: OrderDoc } },
+  problems: [404, 409],
+});
 
 /** Every checkout route, for the OpenAPI document and the API. */
-export const checkoutRoutes: readonly RouteContract[] = [];
+export const checkoutRoutes: readonly RouteContract[] = [createQuoteRoute, placeOrderRoute, listOrdersRoute, getOrderRoute, cancelOrderRoute] as readonly RouteContract[];

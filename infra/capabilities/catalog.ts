@@ -1,9 +1,10 @@
 /**
- * Catalog (ORD-1): products, warehouses and stock. Public browsing, staff product changes.
+ * Catalog (ORD-1, FUL-4): products, warehouses and stock. Public browsing; staff product changes
+ * and cycle counts (audited).
  */
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { getProductRoute, listProductsRoute, putProductRoute } from '../../functions/catalog/routes.ts';
+import { getProductRoute, getStockRoute, listProductsRoute, putProductRoute, putStockRoute } from '../../functions/catalog/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { stableLogicalId } from '../constructs/messaging.ts';
 import type { Platform } from '../platform.ts';
@@ -29,7 +30,18 @@ export class Catalog extends Construct {
     const putProduct = platform.function(this, 'PutProductFunction', { entry: 'functions/catalog/handlers/put-product.ts', description: 'PUT /admin/products/{sku}', environment: env });
     this.table.grant(putProduct, 'readWrite');
     platform.publishEvents(putProduct);
+    platform.useAuditLog(putProduct);
     platform.api.addRoute(putProductRoute, putProduct);
+
+    const getStock = platform.function(this, 'GetStockFunction', { entry: 'functions/catalog/handlers/get-stock.ts', description: 'GET /admin/stock/{sku}', environment: env });
+    this.table.grant(getStock, 'read');
+    platform.api.addRoute(getStockRoute, getStock);
+
+    const putStock = platform.function(this, 'PutStockFunction', { entry: 'functions/catalog/handlers/put-stock.ts', description: 'PUT /admin/stock/{sku}/{warehouseId} (cycle count)', environment: env });
+    this.table.grant(putStock, 'readWrite');
+    platform.publishEvents(putStock);
+    platform.useAuditLog(putStock);
+    platform.api.addRoute(putStockRoute, putStock);
 
     if (platform.stage.name === 'dev') {
       const seed = platform.function(this, 'SeedDemoCatalogFunction', { entry: 'functions/catalog/handlers/seed-demo-catalog.ts', description: 'Seeds the demo catalog once (dev stage only)', timeout: Duration.minutes(1), environment: env });

@@ -1,9 +1,19 @@
 /**
- * Checkout: see functions/checkout/. (Being built: this construct adds the capability's tables,
- * functions, routes, consumers and schedules.)
+ * Checkout (ORD-1…ORD-7): quotes, orders and their state machine, the unpaid-order timeout, and
+ * the consumer of risk, payment and fulfillment events. Owns the OrdersTable (orders, timeline
+ * entries, coupons and their usage counters, promotions, customer profiles, request and
+ * processed-event markers, the event outbox). Stock lives in the CatalogTable and is changed only
+ * through catalog's stock contract: transaction items joined into checkout's own transactions
+ * (UpdateItem on the CatalogTable, nothing else).
  */
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { CommerceTable } from '../constructs/commerce-table.ts';
+import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
+import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
+import { cancelOrderRoute, createQuoteRoute, getOrderRoute, listOrdersRoute, placeOrderRoute } from '../../functions/checkout/routes.ts';
+import { CommerceTable } from '../constructs/commerce-table.ts';
+import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
+import type { ServiceFunction } from '../constructs/service-function.ts';
 import type { Platform } from '../platform.ts';
 
 /** Tables of other capabilities this one uses through their documented contracts. */
@@ -13,9 +23,89 @@ export interface CheckoutDependencies {
 
 /** See the module documentation. */
 export class Checkout extends Construct {
+  readonly table: CommerceTable;
+
   constructor(scope: Construct, id: string, platform: Platform, dependencies: CheckoutDependencies) {
     super(scope, id);
-    void platform;
-    void dependencies;
+    const { catalog } = dependencies;
+    this.table = new CommerceTable(this, 'OrdersTable', {
+      stage: platform.stage,
+      indexes: [
+        { name: ORDER_INDEXES.byCustomer, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+        { name: ORDER_INDEXES.awaitingPayment, partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      ],
+      timeToLiveAttribute: 'expiresAt',
+    });
+    stableLogicalId(this.table.table, 'OrdersTable');
+    const env = { ORDERS_TABLE_NAME: this.table.tableName, CATALOG_TABLE_NAME: catalog.tableName };
+    /** Stock reservations and releases: catalog's transaction items (UpdateItem only). */
+    const changeStock = (fn: ServiceFunction) => fn.allow(['dynamodb:UpdateItem'], [catalog.table.tableArn]);
+
+    const quote = platform.function(this, 'CreateQuoteFunction', { entry: 'functions/checkout/handlers/create-quote.ts', description: 'POST /quotes', environment: env });
+    catalog.grant(quote, 'read');
+    this.table.grant(quote, 'read');
+    platform.api.addRoute(createQuoteRoute, quote);
+
+    const place = platform.function(this, 'PlaceOrderFunction', { entry: 'functions/checkout/handlers/place-order.ts', description: 'POST /orders', environment: env, timeout: Duration.seconds(20) });
+    catalog.grant(place, 'read');
+    changeStock(place);
+    this.table.grant(place, 'readWrite');
+    platform.useIdempotency(place);
+    platform.useFieldEncryption(place, { encrypt: true, decrypt: false });
+    platform.publishEvents(place);
+    platform.api.addRoute(placeOrderRoute, place);
+
+    const list = platform.function(this, 'ListOrdersFunction', { entry: 'functions/checkout/handlers/list-orders.ts', description: 'GET /orders', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
+    this.table.grant(list, 'read');
+    platform.api.addRoute(listOrdersRoute, list);
+
+    const get = platform.function(this, 'GetOrderFunction', { entry: 'functions/checkout/handlers/get-order.ts', description: 'GET /orders/{orderId}', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
+    this.table.grant(get, 'read');
+    platform.useFieldEncryption(get, { encrypt: false, decrypt: true });
+    platform.useAuditLog(get);
+    platform.api.addRoute(getOrderRoute, get);
+
+    const cancel = platform.function(this, 'CancelOrderFunction', { entry: 'functions/checkout/handlers/cancel-order.ts', description: 'POST /orders/{orderId}/cancel', environment: env, timeout: Duration.seconds(20) });
+    this.table.grant(cancel, 'readWrite');
+    changeStock(cancel);
+    platform.useIdempotency(cancel);
+    platform.useAuditLog(cancel);
+    platform.publishEvents(cancel);
+    platform.api.addRoute(cancelOrderRoute, cancel);
+
+    const apply = platform.function(this, 'ApplyOrderEventsFunction', {
+      entry: 'functions/checkout/handlers/apply-order-events.ts',
+      description: 'Risk, payment and fulfillment events → order status and read model',
+      environment: env,
+      timeout: Duration.seconds(30),
+    });
+    this.table.grant(apply, 'readWrite');
+    changeStock(apply);
+    platform.publishEvents(apply);
+    new EventConsumer(this, 'ApplyOrderEvents', {
+      bus: platform.bus,
+      eventNames: CONSUMED_EVENTS.map((e) => e.name),
+      handler: apply,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy: platform.stage.removalPolicy,
+    });
+
+    const expire = platform.function(this, 'ExpireUnpaidOrdersFunction', {
+      entry: 'functions/checkout/handlers/expire-unpaid-orders.ts',
+      description: 'Every minute: cancel orders unpaid past their window, release their stock; republish the event outbox (ORD-4)',
+      environment: env,
+      timeout: Duration.seconds(60),
+    });
+    this.table.grant(expire, 'readWrite');
+    changeStock(expire);
+    platform.publishEvents(expire);
+    // A republished OrderPlaced gets its payment token back from the outbox, where it rests encrypted.
+    platform.useFieldEncryption(expire, { encrypt: false, decrypt: true });
+    new ScheduledJob(this, 'ExpireUnpaidOrders', { schedule: 'rate(1 minute)', handler: expire, deliveryDlq: platform.eventDeliveryFailures, description: 'Unpaid-order timeout sweep and outbox drain, every minute' });
+
+    if (platform.stage.name === 'dev') {
+      const seed = platform.function(this, 'SeedDemoCheckoutFunction', { entry: 'functions/checkout/handlers/seed-demo-checkout.ts', description: 'Seeds demo promotions, coupons and a member (dev stage only)', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
+      this.table.grant(seed, 'readWrite');
+    }
   }
 }

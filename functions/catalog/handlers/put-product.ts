@@ -1,8 +1,9 @@
 /**
  * `PUT /admin/products/{sku}` (ops) — create or update a product; publishes ProductChanged.
- * Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME` (and `IDEMPOTENCY_TABLE_NAME`, unused: PUT is
- * idempotent by nature).
+ * Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME` (PUT is idempotent by nature: no
+ * Idempotency-Key).
  */
+import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import { getConfig } from '../../../shared/config.ts';
@@ -16,6 +17,7 @@ import { putProductRoute } from '../routes.ts';
 export interface PutProductHandlerPorts {
   readonly catalog?: () => CatalogRepository;
   readonly events?: (correlationId: string) => EventPublisher;
+  readonly audit?: () => AuditLog;
   readonly clock?: Clock;
 }
 
@@ -25,9 +27,10 @@ export function makePutProductHandler(ports: PutProductHandlerPorts = {}): HttpL
   return httpHandler(putProductRoute, async ({ path, body, principal, correlationId }) => {
     catalog ??= (ports.catalog ?? catalogRepositoryFromEnv)();
     const events = ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId });
+    const { reason, ...input } = body;
     const result = await putProduct(
-      { catalog, events, clock: ports.clock ?? systemClock, currency: getConfig().currency },
-      { sku: path.sku, input: body, changedBy: principal.userId },
+      { catalog, events, audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock, currency: getConfig().currency },
+      { sku: path.sku, input, changedBy: principal.userId, roles: principal.roles, ...(reason !== undefined ? { reason } : {}), correlationId },
     );
     return { statusCode: result.outcome === 'created' ? 201 : 200, body: result.product };
   });

@@ -3,6 +3,7 @@ import { CatalogWriteConflict, type CatalogRepository, type ProductRecord } from
 import type { Product, ProductInput } from '../../../functions/catalog/domain/product.ts';
 import { putProduct } from '../../../functions/catalog/put-product.ts';
 import type { DomainEvent } from '../../../events/event-definition.ts';
+import type { AuditEvent, AuditLog } from '../../../shared/audit.ts';
 import { ProblemError } from '../../../shared/errors.ts';
 import type { EventPublisher } from '../../../shared/events.ts';
 
@@ -39,11 +40,23 @@ function recordingPublisher() {
 const input: ProductInput = { name: 'Tea', category: 'groceries', price: { amount: 100, currency: 'CNY' }, attributes: { weightGrams: 100, valueClass: 'low' } };
 const clock = { now: () => new Date('2025-03-01T00:00:00Z') };
 
+/** An audit log that remembers what was recorded. */
+function recordingAudit() {
+  const recorded: AuditEvent[] = [];
+  const audit: AuditLog = {
+    record: async (event) => {
+      recorded.push(event);
+      return { ...event, seq: recorded.length, at: clock.now().toISOString(), prevHash: '0', hash: '1' };
+    },
+  };
+  return { audit, recorded };
+}
+
 describe('putProduct use case', () => {
   it('creates, then updates, publishing ProductChanged with ids only', async () => {
     const { repo, writes } = memoryCatalog();
     const { publisher, published } = recordingPublisher();
-    const deps = { catalog: repo, events: publisher, clock, currency: 'CNY' };
+    const deps = { catalog: repo, events: publisher, audit: recordingAudit().audit, clock, currency: 'CNY' };
     const created = await putProduct(deps, { sku: 'TEA-1', input, changedBy: 'ops-1' });
     expect(created.outcome).toBe('created');
     expect(created.product).toMatchObject({ sku: 'TEA-1', updatedBy: 'ops-1', updatedAt: '2025-03-01T00:00:00.000Z' });
@@ -59,7 +72,7 @@ describe('putProduct use case', () => {
   it('the same listing again writes nothing (PUT is idempotent) but re-publishes', async () => {
     const { repo, writes } = memoryCatalog();
     const { publisher, published } = recordingPublisher();
-    const deps = { catalog: repo, events: publisher, clock, currency: 'CNY' };
+    const deps = { catalog: repo, events: publisher, audit: recordingAudit().audit, clock, currency: 'CNY' };
     await putProduct(deps, { sku: 'TEA-1', input, changedBy: 'ops-1' });
     const again = await putProduct(deps, { sku: 'TEA-1', input, changedBy: 'ops-1' });
     expect(again.outcome).toBe('unchanged');
@@ -70,7 +83,7 @@ describe('putProduct use case', () => {
   it('retries a lost conditional write from a fresh read', async () => {
     const { repo, writes } = memoryCatalog({ conflictsBeforeSuccess: 2 });
     const { publisher } = recordingPublisher();
-    const result = await putProduct({ catalog: repo, events: publisher, clock, currency: 'CNY' }, { sku: 'TEA-1', input, changedBy: 'ops-1' });
+    const result = await putProduct({ catalog: repo, events: publisher, audit: recordingAudit().audit, clock, currency: 'CNY' }, { sku: 'TEA-1', input, changedBy: 'ops-1' });
     expect(result.outcome).toBe('created');
     expect(writes).toEqual(['create TEA-1']);
   });
@@ -78,7 +91,7 @@ describe('putProduct use case', () => {
   it('gives up with 409 after repeated conflicts, publishing nothing', async () => {
     const { repo } = memoryCatalog({ conflictsBeforeSuccess: 10 });
     const { publisher, published } = recordingPublisher();
-    const error = await putProduct({ catalog: repo, events: publisher, clock, currency: 'CNY' }, { sku: 'TEA-1', input, changedBy: 'ops-1' }).catch((e: unknown) => e);
+    const error = await putProduct({ catalog: repo, events: publisher, audit: recordingAudit().audit, clock, currency: 'CNY' }, { sku: 'TEA-1', input, changedBy: 'ops-1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).status).toBe(409);
     expect(published).toHaveLength(0);
@@ -88,12 +101,26 @@ describe('putProduct use case', () => {
     const { repo, writes } = memoryCatalog();
     const { publisher, published } = recordingPublisher();
     const error = await putProduct(
-      { catalog: repo, events: publisher, clock, currency: 'CNY' },
+      { catalog: repo, events: publisher, audit: recordingAudit().audit, clock, currency: 'CNY' },
       { sku: 'TEA-1', input: { ...input, price: { amount: 100, currency: 'USD' } }, changedBy: 'ops-1' },
     ).catch((e: unknown) => e);
     expect((error as ProblemError).status).toBe(400);
     expect((error as ProblemError).errors?.[0]?.path).toBe('body.price.currency');
     expect(writes).toEqual([]);
     expect(published).toEqual([]);
+  });
+
+  it('SEC-4: creates and updates are audited with who, what and why; an unchanged listing is not', async () => {
+    const { repo } = memoryCatalog();
+    const { publisher } = recordingPublisher();
+    const { audit, recorded } = recordingAudit();
+    const deps = { catalog: repo, events: publisher, audit, clock, currency: 'CNY' };
+    await putProduct(deps, { sku: 'TEA-1', input, changedBy: 'ops-1', roles: ['ops'], reason: 'new listing' });
+    await putProduct(deps, { sku: 'TEA-1', input: { ...input, name: 'Green tea' }, changedBy: 'ops-2', roles: ['ops'] });
+    await putProduct(deps, { sku: 'TEA-1', input: { ...input, name: 'Green tea' }, changedBy: 'ops-2', roles: ['ops'] });
+    expect(recorded.map((e) => [e.actor, e.action, e.resource.id, e.reason])).toEqual([
+      ['ops-1', 'product.create', 'TEA-1', 'new listing'],
+      ['ops-2', 'product.update', 'TEA-1', 'not given'],
+    ]);
   });
 });

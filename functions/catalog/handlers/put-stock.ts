@@ -1,0 +1,45 @@
+/**
+ * `PUT /admin/stock/{sku}/{warehouseId}` (ops) — a cycle count: sets on hand, records the
+ * adjustment, audits it, publishes StockAdjusted. Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`,
+ * `AUDIT_TABLE_NAME`.
+ */
+import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
+import { systemClock, type Clock } from '../../../shared/clock.ts';
+import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
+import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { newId } from '../../../shared/ids.ts';
+import { logger } from '../../../shared/observability.ts';
+import { catalogRepositoryFromEnv, type CatalogRepository } from '../catalog-repository.ts';
+import { putStockRoute } from '../routes.ts';
+import { countStock } from '../stock-admin.ts';
+
+/** Ports of the handler; each defaults to the real adapter. */
+export interface PutStockHandlerPorts {
+  readonly catalog?: () => CatalogRepository;
+  readonly events?: (correlationId: string) => EventPublisher;
+  readonly audit?: () => AuditLog;
+  readonly clock?: Clock;
+}
+
+/** Builds the handler with the given ports. */
+export function makePutStockHandler(ports: PutStockHandlerPorts = {}): HttpLambdaHandler {
+  let catalog: CatalogRepository | undefined;
+  return httpHandler(putStockRoute, async ({ path, body, principal, correlationId }) => {
+    catalog ??= (ports.catalog ?? catalogRepositoryFromEnv)();
+    const result = await countStock(
+      {
+        catalog,
+        events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
+        audit: (ports.audit ?? auditLogFromEnv)(),
+        clock: ports.clock ?? systemClock,
+        newId: () => newId(),
+      },
+      { sku: path.sku, warehouseId: path.warehouseId, onHand: body.onHand, reason: body.reason, actor: principal.userId, roles: principal.roles, correlationId },
+    );
+    logger.info('stock counted', { sku: path.sku, warehouseId: path.warehouseId, outcome: result.outcome, difference: result.difference });
+    return { statusCode: 200, body: result.level };
+  });
+}
+
+/** The Lambda handler. */
+export const handler = makePutStockHandler();

@@ -1,0 +1,105 @@
+/**
+ * Use cases of the staff stock routes (ops): read a SKU's stock per warehouse
+ * (`GET /admin/stock/{sku}`) and record a cycle count (`PUT /admin/stock/{sku}/{warehouseId}`,
+ * FUL-4). A count is written together with its adjustment record (who, when, why, the difference)
+ * in one transaction, conditional on the stock not having changed since it was read (retried);
+ * then it is audited (SEC-4) and `StockAdjusted` is published. Counting the quantity already on
+ * hand changes nothing and records nothing (PUT is idempotent).
+ */
+import type { AuditLog } from '../../shared/audit.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { conflict, notFound, ProblemError } from '../../shared/errors.ts';
+import type { EventPublisher } from '../../shared/events.ts';
+import { domainEvent } from '../../events/event-definition.ts';
+import { StockAdjusted } from '../../events/stock-adjusted.ts';
+import { CatalogWriteConflict, type CatalogRepository } from './catalog-repository.ts';
+import { planCount, toStockView, type StockLevelView } from './domain/stock.ts';
+
+/** Every warehouse's stock of a SKU (warehouses without a stock item show zeros). */
+export async function getStock(deps: { readonly catalog: CatalogRepository }, sku: string): Promise<{ sku: string; items: StockLevelView[] }> {
+  const [product, levels, warehouses] = await Promise.all([deps.catalog.getProductRecord(sku), deps.catalog.getStockLevels(sku), deps.catalog.listWarehouses()]);
+  if (!product) throw notFound(`There is no product ${sku}.`);
+  const byWarehouse = new Map(levels.map((l) => [l.warehouseId, l]));
+  const ids = [...new Set([...warehouses.map((w) => w.warehouseId), ...levels.map((l) => l.warehouseId)])].sort();
+  return { sku, items: ids.map((warehouseId) => toStockView(byWarehouse.get(warehouseId) ?? { warehouseId, onHand: 0, reserved: 0 })) };
+}
+
+/** Ports of {@link countStock}. */
+export interface CountStockDeps {
+  readonly catalog: CatalogRepository;
+  readonly events: EventPublisher;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly maxAttempts?: number;
+}
+
+/** A cycle count by a staff member. */
+export interface CountStockCommand {
+  readonly sku: string;
+  readonly warehouseId: string;
+  readonly onHand: number;
+  readonly reason: string;
+  readonly actor: string;
+  readonly roles: readonly string[];
+  readonly correlationId: string;
+}
+
+/** Records the count; returns the new level and what happened. */
+export async function countStock(deps: CountStockDeps, command: CountStockCommand): Promise<{ level: StockLevelView; outcome: 'adjusted' | 'unchanged'; difference: number }> {
+  const [product, warehouses] = await Promise.all([deps.catalog.getProductRecord(command.sku), deps.catalog.listWarehouses()]);
+  if (!product) throw notFound(`There is no product ${command.sku}.`);
+  if (!warehouses.some((w) => w.warehouseId === command.warehouseId)) throw notFound(`There is no warehouse ${command.warehouseId}.`);
+  const maxAttempts = deps.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const current = (await deps.catalog.getStockLevels(command.sku)).find((l) => l.warehouseId === command.warehouseId);
+    const plan = planCount(current, command.onHand);
+    if (plan.kind === 'unchanged') return { level: toStockView(plan.level), outcome: 'unchanged', difference: 0 };
+    if (plan.kind === 'below-reserved') {
+      throw new ProblemError('count-below-reserved', 'Count below reserved stock', 409, {
+        detail: `${plan.reserved} units of ${command.sku} in ${command.warehouseId} are reserved by placed orders; the count cannot be lower. Resolve those orders first.`,
+      });
+    }
+    const at = deps.clock.now().toISOString();
+    try {
+      await deps.catalog.recordStockCount({
+        adjustmentId: deps.newId(),
+        sku: command.sku,
+        warehouseId: command.warehouseId,
+        onHand: plan.onHand,
+        ...(plan.previousOnHand !== undefined ? { previousOnHand: plan.previousOnHand } : {}),
+        reserved: plan.reserved,
+        difference: plan.difference,
+        reason: command.reason,
+        countedBy: command.actor,
+        at,
+      });
+    } catch (error) {
+      if (!(error instanceof CatalogWriteConflict)) throw error;
+      if (attempt >= maxAttempts) throw conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry the count.`);
+      continue;
+    }
+    await deps.audit.record({
+      actor: command.actor,
+      roles: command.roles,
+      action: 'stock.count',
+      resource: { type: 'stock', id: `${command.sku}/${command.warehouseId}` },
+      reason: command.reason,
+      details: { previousOnHand: plan.previousOnHand ?? 0, onHand: plan.onHand, difference: plan.difference, reserved: plan.reserved },
+      correlationId: command.correlationId,
+    });
+    await deps.events.publish([
+      domainEvent(StockAdjusted, {
+        sku: command.sku,
+        warehouseId: command.warehouseId,
+        previousOnHand: plan.previousOnHand ?? 0,
+        onHand: plan.onHand,
+        difference: plan.difference,
+        reserved: plan.reserved,
+        adjustedBy: command.actor,
+        adjustedAt: at,
+      }),
+    ]);
+    return { level: toStockView({ warehouseId: command.warehouseId, onHand: plan.onHand, reserved: plan.reserved }), outcome: 'adjusted', difference: plan.difference };
+  }
+}

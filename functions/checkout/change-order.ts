@@ -1,0 +1,86 @@
+/**
+ * Use case: apply one fact to an order — an event from fraud, payments or fulfillment, a
+ * cancellation, the unpaid-order timeout. Reads the order, asks the pure state machine
+ * ({@link decide}) what the fact does, and commits the change as one transaction conditional on
+ * the order's version (plus the stock releases, the timeline entry, the processed-event marker and
+ * the outbox entry). A lost race re-reads and decides again; a fact that no longer applies (late
+ * or duplicate event, invalid transition) is ignored and reported as such, never an error.
+ */
+import type { Clock } from '../../shared/clock.ts';
+import type { DomainEvent } from '../../events/event-definition.ts';
+import type { EventPublisher } from '../../shared/events.ts';
+import { applyPatch, decide, type Order, type OrderFact, type TimelineEntry } from './domain/order.ts';
+import { orderCancelled, orderStatusChanged, preSaleBalanceDue } from './order-events.ts';
+import { DuplicateEventError, StaleOrderError, TransientConflictError, type OrderStore } from './orders-repository.ts';
+import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
+
+/** Ports and settings. */
+export interface ChangeOrderDeps {
+  readonly orders: OrderStore;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  /** Pre-sale: hours the balance may take after the deposit. */
+  readonly balanceWindowHours: number;
+  readonly log?: LogPort;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** One fact about one order. */
+export interface ChangeOrderCommand {
+  readonly orderId: string;
+  readonly fact: OrderFact;
+  /** The id of the event carrying the fact (dedupe marker); absent for requests and the sweep. */
+  readonly eventId?: string;
+  readonly correlationId: string;
+  /** Runs on the freshly read order before deciding (e.g. ownership); throw to refuse. */
+  readonly guard?: (order: Order) => void;
+}
+
+/** What happened. */
+export type ChangeOrderOutcome =
+  | { readonly outcome: 'applied'; readonly order: Order; readonly transition?: TimelineEntry }
+  | { readonly outcome: 'ignored'; readonly reason: string; readonly order: Order }
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'not-found' };
+
+const MAX_ATTEMPTS = 12;
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Applies the fact (see the module documentation). */
+export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCommand): Promise<ChangeOrderOutcome> {
+  const log = deps.log ?? silentLog;
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    const order = await deps.orders.getOrder(command.orderId);
+    if (!order) return { outcome: 'not-found' };
+    command.guard?.(order);
+    const now = deps.clock.now();
+    const decision = decide(order, command.fact, { now, balanceWindowHours: deps.balanceWindowHours });
+    if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, order };
+    const at = now.toISOString();
+    const next: Order = { ...applyPatch(order, decision.patch, at), version: order.version + 1 };
+    const events: DomainEvent[] = [];
+    if (decision.transition) events.push(orderStatusChanged(next, decision.transition));
+    if (decision.cancelled && decision.transition) events.push(orderCancelled(next, decision.cancelled, decision.transition.from ?? order.status));
+    if (decision.balanceDue) events.push(preSaleBalanceDue(next, decision.balanceDue.amount, decision.balanceDue.dueBy));
+    try {
+      const outboxKey = await deps.orders.commit({
+        order: next,
+        expectedVersion: order.version,
+        ...(decision.transition ? { transition: decision.transition } : {}),
+        release: decision.release,
+        ...(events.length > 0 ? { outbox: { events, correlationId: command.correlationId } } : {}),
+        ...(command.eventId ? { eventId: command.eventId } : {}),
+      });
+      await publishCommitted({ orders: deps.orders, events: deps.events, log }, outboxKey, events);
+      return { outcome: 'applied', order: next, ...(decision.transition ? { transition: decision.transition } : {}) };
+    } catch (error) {
+      if (error instanceof DuplicateEventError) return { outcome: 'duplicate' };
+      if ((error instanceof StaleOrderError || error instanceof TransientConflictError) && attempt < MAX_ATTEMPTS) {
+        await sleep(Math.min(200, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()));
+        continue;
+      }
+      throw error;
+    }
+  }
+}

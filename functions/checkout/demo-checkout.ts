@@ -1,0 +1,64 @@
+/**
+ * Demo promotions, coupons and customers (dev stage; `npm start` and the e2e setup run the
+ * `SeedDemoCheckout` function). Windows are relative to the first seed, so the flash price is
+ * active in a fresh demo. Idempotent: every item is created only if absent, the marker last.
+ *
+ * - Flash price: the 20 000 mAh power bank at ¥99 instead of ¥129 (30 days).
+ * - Spend threshold (ORD-3): spend ≥ ¥100, get ¥50 off.
+ * - Member offer: 5 % off for members (at most ¥100).
+ * - Coupons: `WELCOME10` (10 % off, min spend ¥50, once per customer), `SAVE20` (¥20 off from
+ *   ¥199, three times per customer), `MEMBER30` (members only, ¥30 off from ¥200).
+ * - Customers: `demo-member` is a member; everyone else is not.
+ */
+import type { Clock } from '../../shared/clock.ts';
+import { systemClock } from '../../shared/clock.ts';
+import type { Coupon, Promotion } from './domain/pricing.ts';
+import type { PromotionAdmin } from './promotions-repository.ts';
+
+/** Bump when the demo data changes incompatibly. */
+export const DEMO_CHECKOUT_MARKER = 'demo-checkout-v1';
+
+/** The demo member's user id (token `sub`). */
+export const DEMO_MEMBER_ID = 'demo-member';
+
+const cny = (amount: number) => ({ amount, currency: 'CNY' });
+const days = (at: Date, n: number) => new Date(at.getTime() + n * 86_400_000).toISOString();
+
+/** The demo promotions, relative to `at`. */
+export function demoPromotions(at: Date): Promotion[] {
+  return [
+    { kind: 'flash-price', promotionId: 'FLASH-POWERBANK', title: '限时秒杀 Flash sale: power bank ¥99', sku: 'ELEC-POWERBANK-20K', price: cny(9900), startsAt: days(at, -1), endsAt: days(at, 30) },
+    { kind: 'spend-threshold', promotionId: 'SPEND100-GET50', title: '满100减50 Spend ¥100, get ¥50 off', threshold: cny(10000), amountOff: cny(5000), startsAt: days(at, -1), endsAt: days(at, 365) },
+    { kind: 'member-discount', promotionId: 'MEMBER-5PCT', title: '会员95折 Members 5% off', percentBasisPoints: 500, maxDiscount: cny(10000) },
+  ];
+}
+
+/** The demo coupons, relative to `at`. */
+export function demoCoupons(at: Date): Coupon[] {
+  return [
+    { code: 'WELCOME10', title: '新客九折 Welcome 10% off', kind: 'percentage', percentBasisPoints: 1000, minSpend: cny(5000), validFrom: days(at, -1), validUntil: days(at, 365), perCustomerLimit: 1, totalLimit: 1_000_000 },
+    { code: 'SAVE20', title: '满199减20 ¥20 off from ¥199', kind: 'fixed', amountOff: cny(2000), minSpend: cny(19900), validFrom: days(at, -1), validUntil: days(at, 365), perCustomerLimit: 3, totalLimit: 1_000_000 },
+    { code: 'MEMBER30', title: '会员专享 Members ¥30 off from ¥200', kind: 'fixed', amountOff: cny(3000), minSpend: cny(20000), validFrom: days(at, -1), validUntil: days(at, 365), perCustomerLimit: 5, totalLimit: 1_000_000, membersOnly: true },
+  ];
+}
+
+/** What a seed did. */
+export interface CheckoutSeedResult {
+  readonly seeded: boolean;
+  readonly promotions: number;
+  readonly coupons: number;
+  readonly customers: number;
+}
+
+/** Seeds the demo data once. */
+export async function seedDemoCheckout(store: PromotionAdmin, options: { clock?: Clock } = {}): Promise<CheckoutSeedResult> {
+  if (await store.hasSeedMarker(DEMO_CHECKOUT_MARKER)) return { seeded: false, promotions: 0, coupons: 0, customers: 0 };
+  const at = (options.clock ?? systemClock).now();
+  let promotions = 0;
+  let coupons = 0;
+  for (const p of demoPromotions(at)) if (await store.putPromotion(p)) promotions++;
+  for (const c of demoCoupons(at)) if (await store.putCoupon(c)) coupons++;
+  const customers = (await store.putCustomerProfile(DEMO_MEMBER_ID, { member: true, memberSince: at.toISOString() })) ? 1 : 0;
+  await store.putSeedMarker(DEMO_CHECKOUT_MARKER, at);
+  return { seeded: true, promotions, coupons, customers };
+}

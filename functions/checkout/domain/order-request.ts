@@ -1,0 +1,134 @@
+/**
+ * The rules an order request must meet beyond its JSON shape (SEC-5, PAY-1, ORD-5): limits from
+ * settings, known regions, payment tokens, no card numbers anywhere. Pure: returns the offending
+ * fields (paths and messages, never values).
+ */
+import type { OrderType, PaymentMethod } from './order.ts';
+
+/** An offending field. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A line of a request. */
+export interface RequestedItem {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+/** The shipping address as sent (API.md). */
+export interface AddressInput {
+  readonly name: string;
+  readonly phone: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly region: string;
+  readonly postalCode: string;
+  readonly country: string;
+}
+
+/** `POST /orders` body (API.md, plus optional `orderType` and `billingRegion`). */
+export interface OrderRequest {
+  readonly items: readonly RequestedItem[];
+  readonly couponCode?: string;
+  readonly shippingAddress: AddressInput;
+  readonly contactEmail: string;
+  readonly payment: { readonly method: PaymentMethod; readonly token?: string };
+  readonly orderType?: OrderType;
+  readonly billingRegion?: string;
+}
+
+/** Limits and known values. */
+export interface RequestRules {
+  readonly regions: readonly string[];
+  readonly maxOrderLines: number;
+  readonly maxLineQuantity: number;
+}
+
+/** A provider token: `tok_` and 1–64 letters, digits or `_`. */
+export const PAYMENT_TOKEN_PATTERN = /^tok_[A-Za-z0-9_]{1,64}$/;
+
+/** Luhn check of a digit string. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * True when `text` contains something that looks like a card number (PAN): 13–19 digits, optionally
+ * grouped by spaces or hyphens, passing the Luhn check. Card numbers never reach the platform (PAY-1).
+ */
+export function containsCardNumber(text: string): boolean {
+  for (const match of text.matchAll(/\d(?:[ -]?\d){12,18}/g)) {
+    const digits = match[0].replace(/\D/g, '');
+    for (let length = 19; length >= 13; length--) {
+      for (let start = 0; start + length <= digits.length; start++) {
+        if (luhnValid(digits.slice(start, start + length))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Checks the basket part (shared by quotes and orders). */
+export function basketIssues(items: readonly RequestedItem[], rules: Pick<RequestRules, 'maxOrderLines' | 'maxLineQuantity'>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (items.length === 0) issues.push({ path: 'body.items', message: 'At least one item is required' });
+  if (items.length > rules.maxOrderLines) issues.push({ path: 'body.items', message: `At most ${rules.maxOrderLines} different items per order` });
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.sku)) issues.push({ path: `body.items[${i}].sku`, message: 'Each SKU may appear once; add up the quantities' });
+    seen.add(item.sku);
+    if (!Number.isSafeInteger(item.quantity) || item.quantity < 1 || item.quantity > rules.maxLineQuantity) {
+      issues.push({ path: `body.items[${i}].quantity`, message: `Must be a whole number from 1 to ${rules.maxLineQuantity}` });
+    }
+  });
+  return issues;
+}
+
+/** Every issue of an order request (empty when it is acceptable). */
+export function orderRequestIssues(request: OrderRequest, rules: RequestRules): FieldIssue[] {
+  const issues = basketIssues(request.items, rules);
+  const address = request.shippingAddress;
+  if (!rules.regions.includes(address.region)) issues.push({ path: 'body.shippingAddress.region', message: `Must be one of: ${rules.regions.join(', ')}` });
+  if (request.billingRegion !== undefined && !rules.regions.includes(request.billingRegion)) issues.push({ path: 'body.billingRegion', message: `Must be one of: ${rules.regions.join(', ')}` });
+  if (request.orderType === 'group-buy') issues.push({ path: 'body.orderType', message: 'Group-buy orders are not supported yet' });
+
+  const { method, token } = request.payment;
+  if (token !== undefined && containsCardNumber(token)) {
+    issues.push({ path: 'body.payment.token', message: 'Card numbers are never accepted; send the payment provider’s token' });
+  } else if (method === 'card' || method === 'wallet') {
+    if (token === undefined) issues.push({ path: 'body.payment.token', message: `A ${method} payment needs the provider’s token (tok_…)` });
+    else if (!PAYMENT_TOKEN_PATTERN.test(token)) issues.push({ path: 'body.payment.token', message: 'Must be a provider token like tok_…' });
+  } else if (token !== undefined) {
+    issues.push({ path: 'body.payment.token', message: `A ${method} payment takes no token` });
+  }
+
+  // No card numbers in free text either (a PAN pasted into an address line is still a PAN).
+  const texts: Array<[string, string | undefined]> = [
+    ['body.shippingAddress.name', address.name],
+    ['body.shippingAddress.line1', address.line1],
+    ['body.shippingAddress.line2', address.line2],
+    ['body.shippingAddress.city', address.city],
+    ['body.shippingAddress.postalCode', address.postalCode],
+    ['body.contactEmail', request.contactEmail],
+    ['body.couponCode', request.couponCode],
+  ];
+  for (const [path, value] of texts) {
+    if (value !== undefined && containsCardNumber(value)) issues.push({ path, message: 'Must not contain a card number' });
+  }
+  return issues;
+}

@@ -1,0 +1,113 @@
+/**
+ * How an order is shown (API.md `GET /orders/{orderId}`): status, lines, totals, payment,
+ * shipments, the timeline — the risk decision only to staff, personal data only when the reader
+ * may see it (already decrypted by the caller). Pure.
+ */
+import type { Money } from '../../../shared/money.ts';
+import type { Cancellation, Order, OrderLine, OrderPayment, OrderStatus, OrderType, Reservation, RiskDecision, Shipment, TimelineEntry } from './order.ts';
+import type { AppliedDiscount } from './pricing.ts';
+
+/** The decrypted personal data, when the reader may see it. */
+export interface VisiblePersonalData {
+  readonly name: string;
+  readonly phone: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly postalCode: string;
+  readonly email: string;
+}
+
+/** An order as the API returns it. */
+export interface OrderView {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly orderType: OrderType;
+  readonly status: OrderStatus;
+  readonly placedAt: string;
+  readonly updatedAt: string;
+  /** Unpaid (not approved) by then → cancelled automatically; null when no payment is awaited. */
+  readonly paymentDueBy: string | null;
+  readonly currency: string;
+  readonly lines: readonly OrderLine[];
+  readonly discounts: readonly AppliedDiscount[];
+  readonly subtotal: Money;
+  readonly discountTotal: Money;
+  readonly shippingFee: Money;
+  readonly total: Money;
+  readonly amountDue: Money;
+  readonly balanceDue: Money;
+  readonly couponCode?: string;
+  readonly payment: Omit<OrderPayment, 'paymentIds'>;
+  readonly shippingAddress: { readonly region: string; readonly country: string } & Partial<Omit<VisiblePersonalData, 'email'>>;
+  readonly contactEmail?: string;
+  readonly billingRegion?: string;
+  readonly reservations: readonly Reservation[];
+  readonly shipments: readonly Shipment[];
+  readonly timeline: readonly TimelineEntry[];
+  readonly cancellation?: Cancellation;
+  /** Staff only. */
+  readonly risk?: RiskDecision;
+}
+
+/** A line of `GET /orders`: no personal data. */
+export interface OrderSummary {
+  readonly orderId: string;
+  readonly orderType: OrderType;
+  readonly status: OrderStatus;
+  readonly placedAt: string;
+  readonly total: Money;
+  readonly amountDue: Money;
+  readonly itemCount: number;
+  readonly paymentMethod: OrderPayment['method'];
+}
+
+/** The view of an order. */
+export function toOrderView(order: Order, timeline: readonly TimelineEntry[], options: { personal?: VisiblePersonalData; includeRisk: boolean }): OrderView {
+  const { paymentIds: _ids, ...payment } = order.payment;
+  const p = options.personal;
+  return {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    orderType: order.orderType,
+    status: order.status,
+    placedAt: order.placedAt,
+    updatedAt: order.updatedAt,
+    paymentDueBy: order.paymentDueBy,
+    currency: order.currency,
+    lines: order.lines,
+    discounts: order.discounts,
+    subtotal: order.subtotal,
+    discountTotal: order.discountTotal,
+    shippingFee: order.shippingFee,
+    total: order.total,
+    amountDue: order.amountDue,
+    balanceDue: order.balanceDue,
+    ...(order.couponCode ? { couponCode: order.couponCode } : {}),
+    payment,
+    shippingAddress: p
+      ? { name: p.name, phone: p.phone, line1: p.line1, ...(p.line2 !== undefined ? { line2: p.line2 } : {}), city: p.city, region: order.shippingRegion, postalCode: p.postalCode, country: order.shippingCountry }
+      : { region: order.shippingRegion, country: order.shippingCountry },
+    ...(p ? { contactEmail: p.email } : {}),
+    ...(order.billingRegion ? { billingRegion: order.billingRegion } : {}),
+    reservations: order.reservations,
+    shipments: order.shipments,
+    timeline,
+    ...(order.cancellation ? { cancellation: order.cancellation } : {}),
+    ...(options.includeRisk && order.risk ? { risk: order.risk } : {}),
+  };
+}
+
+/** The summary of an order for lists. */
+export function toOrderSummary(order: Order): OrderSummary {
+  return {
+    orderId: order.orderId,
+    orderType: order.orderType,
+    status: order.status,
+    placedAt: order.placedAt,
+    total: order.total,
+    amountDue: order.amountDue,
+    itemCount: order.lines.reduce((s, l) => s + l.quantity, 0),
+    paymentMethod: order.payment.method,
+  };
+}

@@ -1,0 +1,451 @@
+/**
+ * The order and its state machine (API.md "Order status"; ORD-4, ORD-5). Pure: no I/O.
+ *
+ * ```
+ *            ┌──────────── risk-review-required ───────────┐
+ *   (null) ─► PLACED ──── payment-authorized ──► APPROVED ─► FULFILLING ─► SHIPPED ─► DELIVERED
+ *              │  ▲                                 │  ▲         (order-allocated / -shipped / -delivered;
+ *              │  └── IN_REVIEW ── payment-authorized ┘  │          later steps may skip earlier ones
+ *              │        │                                │          when fulfillment events arrive out
+ *              ├────────┴─► REJECTED (risk-rejected)      │          of order)
+ *              ├────────┴─► PAYMENT_FAILED (payment-failed)
+ *              └────────┴─► CANCELLED (payment-window-expired; customer or staff before shipment,
+ *                                      also from APPROVED and FULFILLING)
+ * ```
+ *
+ * Terminal: DELIVERED, REJECTED, PAYMENT_FAILED, CANCELLED. Entering REJECTED, PAYMENT_FAILED or
+ * CANCELLED releases the stock the order still holds. Entering FULFILLING, SHIPPED or DELIVERED
+ * means fulfillment turned the reservations into picks (catalog's pickStock): the order holds
+ * no reservation any more, so a later cancellation releases nothing.
+ *
+ * ## Order types (ORD-5)
+ * - `regular`: the whole total is due now; stock is reserved at placement; the first
+ *   PaymentAuthorized approves the order.
+ * - `pre-sale`: a deposit (settings, default 20 % of the total) is due within the payment window;
+ *   stock is reserved at placement as for a regular order (the goods are promised). When the
+ *   deposit is authorised the order stays PLACED with payment status `deposit-authorized`, its
+ *   payment due time moves to the balance window (default 7 days) and `PreSaleBalanceDue` asks
+ *   payments to collect the balance. Only when the authorised amounts cover the total does the order
+ *   become APPROVED — so nothing is allocated or shipped before the balance is paid. A balance not
+ *   paid in time cancels the order (reason `balance-window-expired`; what happens to the deposit is
+ *   payments' policy).
+ * - `group-buy`: the type exists in the model and the events; placing one is refused for now.
+ */
+import type { Money } from '../../../shared/money.ts';
+import { add, compare, subtract } from '../../../shared/money.ts';
+import type { AppliedDiscount } from './pricing.ts';
+
+/** Order statuses (same values as events/common.ts). */
+export type OrderStatus = 'PLACED' | 'IN_REVIEW' | 'APPROVED' | 'FULFILLING' | 'SHIPPED' | 'DELIVERED' | 'REJECTED' | 'PAYMENT_FAILED' | 'CANCELLED';
+
+/** Order types (ORD-5). */
+export type OrderType = 'regular' | 'pre-sale' | 'group-buy';
+
+/** Payment methods (PAY-1). */
+export type PaymentMethod = 'card' | 'wallet' | 'bank_transfer' | 'cod';
+
+/** Who cancelled. */
+export type CancelledBy = 'customer' | 'staff' | 'timeout';
+
+/** What makes an order move. */
+export type Trigger =
+  | 'risk-review-required'
+  | 'risk-rejected'
+  | 'payment-authorized'
+  | 'payment-failed'
+  | 'order-allocated'
+  | 'order-shipped'
+  | 'order-delivered'
+  | 'cancel'
+  | 'payment-window-expired';
+
+/** Statuses an order may be cancelled from by its customer or staff: anything before shipment. */
+export const CANCELLABLE: readonly OrderStatus[] = ['PLACED', 'IN_REVIEW', 'APPROVED', 'FULFILLING'];
+
+/** Statuses in which the order still waits for its payment (the unpaid-order timeout applies). */
+export const AWAITING_PAYMENT: readonly OrderStatus[] = ['PLACED', 'IN_REVIEW'];
+
+/** The state machine: for each trigger, the statuses it may leave and where it goes. */
+export const TRANSITIONS: Readonly<Record<Trigger, { readonly from: readonly OrderStatus[]; readonly to: OrderStatus }>> = {
+  'risk-review-required': { from: ['PLACED'], to: 'IN_REVIEW' },
+  'risk-rejected': { from: ['PLACED', 'IN_REVIEW'], to: 'REJECTED' },
+  'payment-authorized': { from: ['PLACED', 'IN_REVIEW'], to: 'APPROVED' },
+  'payment-failed': { from: ['PLACED', 'IN_REVIEW'], to: 'PAYMENT_FAILED' },
+  'order-allocated': { from: ['APPROVED'], to: 'FULFILLING' },
+  'order-shipped': { from: ['APPROVED', 'FULFILLING'], to: 'SHIPPED' },
+  'order-delivered': { from: ['APPROVED', 'FULFILLING', 'SHIPPED'], to: 'DELIVERED' },
+  cancel: { from: CANCELLABLE, to: 'CANCELLED' },
+  'payment-window-expired': { from: AWAITING_PAYMENT, to: 'CANCELLED' },
+};
+
+/** Terminal statuses. */
+export const TERMINAL: readonly OrderStatus[] = ['DELIVERED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'];
+
+/** The result of asking the state machine. */
+export type TransitionResult = { readonly ok: true; readonly to: OrderStatus } | { readonly ok: false; readonly reason: 'terminal' | 'not-allowed' };
+
+/** Where `trigger` takes an order in `status`, or why it cannot. */
+export function transition(status: OrderStatus, trigger: Trigger): TransitionResult {
+  const rule = TRANSITIONS[trigger];
+  if (rule.from.includes(status)) return { ok: true, to: rule.to };
+  return { ok: false, reason: TERMINAL.includes(status) ? 'terminal' : 'not-allowed' };
+}
+
+/** True when entering `status` releases the stock the order holds. */
+export function releasesStock(status: OrderStatus): boolean {
+  return status === 'REJECTED' || status === 'PAYMENT_FAILED' || status === 'CANCELLED';
+}
+
+/** True when entering `status` means fulfillment picked the reserved stock. */
+export function stockPicked(status: OrderStatus): boolean {
+  return status === 'FULFILLING' || status === 'SHIPPED' || status === 'DELIVERED';
+}
+
+/** Stock held for the order in one warehouse. */
+export interface Reservation {
+  readonly sku: string;
+  readonly warehouseId: string;
+  readonly quantity: number;
+}
+
+/** A line of a placed order (prices fixed at placement). */
+export interface OrderLine {
+  readonly sku: string;
+  readonly name: string;
+  readonly category: string;
+  readonly quantity: number;
+  readonly unitPrice: Money;
+  readonly flashPrice?: Money;
+  readonly lineSubtotal: Money;
+  readonly lineDiscount: Money;
+  readonly lineTotal: Money;
+  readonly weightGrams: number;
+}
+
+/** Payment status as checkout knows it. */
+export type PaymentStatus = 'awaiting' | 'pending' | 'deposit-authorized' | 'authorized' | 'failed';
+
+const PAYMENT_RANK: Readonly<Record<PaymentStatus, number>> = { awaiting: 0, pending: 1, 'deposit-authorized': 2, authorized: 3, failed: 3 };
+
+/** The payment read model of an order. */
+export interface OrderPayment {
+  readonly method: PaymentMethod;
+  readonly status: PaymentStatus;
+  /** Σ authorised amounts (deposit + balance for pre-sale). */
+  readonly authorized: Money;
+  /** Payment ids already counted in `authorized`. */
+  readonly paymentIds: readonly string[];
+  readonly captureOn?: 'shipment' | 'delivery' | 'already-captured';
+  readonly failureReason?: string;
+  readonly updatedAt?: string;
+}
+
+/** The fraud capability's decision, kept for staff. */
+export interface RiskDecision {
+  readonly outcome: 'approved' | 'review' | 'rejected';
+  readonly assessmentId: string;
+  readonly score: number;
+  readonly level: 'low' | 'medium' | 'high';
+  readonly rulesFired: readonly string[];
+  readonly decidedBy: 'rules' | 'analyst';
+  readonly analystId?: string;
+  readonly decidedAt: string;
+}
+
+/** Shipment statuses (fulfillment's). */
+export type ShipmentStatus = 'CREATED' | 'PICKED_UP' | 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION';
+
+/** A shipment of the order (read model of fulfillment's events). */
+export interface Shipment {
+  readonly shipmentId: string;
+  readonly warehouseId?: string;
+  readonly carrier: string;
+  readonly waybill?: string;
+  readonly status: ShipmentStatus;
+  readonly exception?: string;
+  readonly lines?: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
+  readonly updatedAt: string;
+}
+
+/** Personal data, always stored encrypted (field encryption): opaque strings here. */
+export interface EncryptedPersonalData {
+  readonly name: string;
+  readonly phone: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly postalCode: string;
+  readonly email: string;
+}
+
+/** How the order was cancelled. */
+export interface Cancellation {
+  readonly by: CancelledBy;
+  readonly actor: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/** A placed order. */
+export interface Order {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly orderType: OrderType;
+  readonly status: OrderStatus;
+  /** Optimistic-concurrency version: 1 at placement, +1 on every change. */
+  readonly version: number;
+  readonly currency: string;
+  readonly lines: readonly OrderLine[];
+  readonly discounts: readonly AppliedDiscount[];
+  readonly subtotal: Money;
+  readonly discountTotal: Money;
+  readonly shippingFee: Money;
+  readonly total: Money;
+  /** What is due now: the total, or a pre-sale's deposit. */
+  readonly amountDue: Money;
+  /** What is due later: zero, or a pre-sale's balance. */
+  readonly balanceDue: Money;
+  readonly couponCode?: string;
+  readonly payment: OrderPayment;
+  readonly shippingRegion: string;
+  readonly shippingCountry: string;
+  readonly billingRegion?: string;
+  /** Stock the order holds right now (empty once released or picked). */
+  readonly reservations: readonly Reservation[];
+  readonly placedAt: string;
+  /** Unpaid by then → cancelled by the sweep; null once no payment is awaited. */
+  readonly paymentDueBy: string | null;
+  readonly risk?: RiskDecision;
+  readonly shipments: readonly Shipment[];
+  readonly cancellation?: Cancellation;
+  readonly personal: EncryptedPersonalData;
+  readonly updatedAt: string;
+}
+
+/** An entry of the order's timeline: one per status change. */
+export interface TimelineEntry {
+  readonly at: string;
+  readonly from: OrderStatus | null;
+  readonly to: OrderStatus;
+  readonly reason: string;
+  readonly actor: string;
+}
+
+/** Something that happened to an order, as checkout sees it (parsed from events or requests). */
+export type OrderFact =
+  | { readonly type: 'RiskReviewRequired' | 'RiskApproved' | 'RiskRejected'; readonly decision: Omit<RiskDecision, 'outcome'> }
+  | { readonly type: 'PaymentAuthorized'; readonly paymentId: string; readonly amount: Money; readonly captureOn: 'shipment' | 'delivery' | 'already-captured'; readonly at: string }
+  | { readonly type: 'PaymentPending'; readonly paymentId: string; readonly at: string }
+  | { readonly type: 'PaymentFailed'; readonly paymentId: string; readonly reason: string; readonly at: string }
+  | {
+      readonly type: 'OrderAllocated';
+      readonly shipments: ReadonlyArray<{ readonly shipmentId: string; readonly warehouseId: string; readonly carrier: string; readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }> }>;
+      readonly at: string;
+    }
+  | { readonly type: 'ShipmentStatusChanged'; readonly shipmentId: string; readonly carrier: string; readonly waybill: string; readonly to: ShipmentStatus; readonly exception?: string; readonly at: string }
+  | { readonly type: 'OrderShipped'; readonly at: string }
+  | { readonly type: 'OrderDelivered'; readonly at: string }
+  | { readonly type: 'Cancel'; readonly by: CancelledBy; readonly actor: string; readonly reason: string };
+
+/** Fields of an order a decision changes. */
+export interface OrderPatch {
+  readonly status?: OrderStatus;
+  readonly payment?: OrderPayment;
+  readonly risk?: RiskDecision;
+  readonly reservations?: readonly Reservation[];
+  readonly shipments?: readonly Shipment[];
+  readonly paymentDueBy?: string | null;
+  readonly cancellation?: Cancellation;
+}
+
+/** What to do about a fact. */
+export type Decision =
+  | { readonly kind: 'ignore'; readonly reason: string }
+  | {
+      readonly kind: 'change';
+      readonly patch: OrderPatch;
+      /** The status change (a timeline entry and OrderStatusChanged), if any. */
+      readonly transition?: TimelineEntry;
+      /** Reservations to release in the same transaction. */
+      readonly release: readonly Reservation[];
+      /** Extra events: OrderCancelled, PreSaleBalanceDue. */
+      readonly cancelled?: Cancellation;
+      readonly balanceDue?: { readonly amount: Money; readonly dueBy: string };
+    };
+
+/** Settings the decisions need. */
+export interface DecisionContext {
+  readonly now: Date;
+  /** Pre-sale: how long after the deposit the balance may be paid. */
+  readonly balanceWindowHours: number;
+}
+
+/** Actors of system-made changes. */
+export const SYSTEM_ACTORS = {
+  fraud: 'system:fraud',
+  payments: 'system:payments',
+  fulfillment: 'system:fulfillment',
+  timeout: 'system:payment-timeout',
+} as const;
+
+function statusChange(order: Order, trigger: Trigger, reason: string, actor: string, at: string): { to: OrderStatus; entry: TimelineEntry } | undefined {
+  const result = transition(order.status, trigger);
+  if (!result.ok) return undefined;
+  return { to: result.to, entry: { at, from: order.status, to: result.to, reason, actor } };
+}
+
+/** The patch and stock effects of moving to `to` (releasing or forgetting reservations). */
+function effectsOf(order: Order, to: OrderStatus): { patch: OrderPatch; release: readonly Reservation[] } {
+  if (releasesStock(to)) return { patch: { status: to, reservations: [], paymentDueBy: null }, release: order.reservations };
+  if (stockPicked(to)) return { patch: { status: to, reservations: [], paymentDueBy: null }, release: [] };
+  if (to === 'APPROVED') return { patch: { status: to, paymentDueBy: null }, release: [] };
+  return { patch: { status: to }, release: [] };
+}
+
+const riskOutcome = { RiskApproved: 'approved', RiskReviewRequired: 'review', RiskRejected: 'rejected' } as const;
+
+/**
+ * Decides what a fact does to an order: the pure heart of every consumer and of cancellation.
+ * Facts that no longer apply (late or duplicate events, a transition the state machine does not
+ * allow any more) are ignored with a reason, never an error.
+ */
+export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Decision {
+  const at = ctx.now.toISOString();
+  switch (fact.type) {
+    case 'RiskApproved':
+    case 'RiskReviewRequired':
+    case 'RiskRejected': {
+      const risk: RiskDecision = { ...fact.decision, outcome: riskOutcome[fact.type] };
+      const newer = !order.risk || Date.parse(risk.decidedAt) >= Date.parse(order.risk.decidedAt);
+      const riskPatch = newer && !sameRisk(order.risk, risk) ? { risk } : {};
+      const actor = risk.decidedBy === 'analyst' && risk.analystId ? risk.analystId : SYSTEM_ACTORS.fraud;
+      const trigger = fact.type === 'RiskReviewRequired' ? 'risk-review-required' : fact.type === 'RiskRejected' ? 'risk-rejected' : undefined;
+      const change = trigger && newer ? statusChange(order, trigger, trigger, actor, at) : undefined;
+      if (change) {
+        const effects = effectsOf(order, change.to);
+        return { kind: 'change', patch: { ...riskPatch, ...effects.patch }, transition: change.entry, release: effects.release };
+      }
+      if ('risk' in riskPatch) return { kind: 'change', patch: riskPatch, release: [] };
+      return { kind: 'ignore', reason: trigger ? `no ${trigger} transition from ${order.status}` : 'risk decision already recorded' };
+    }
+    case 'PaymentAuthorized': {
+      if (order.payment.paymentIds.includes(fact.paymentId)) return { kind: 'ignore', reason: 'payment already counted' };
+      if (fact.amount.currency !== order.currency) return { kind: 'ignore', reason: 'payment in another currency' };
+      const authorized = add(order.payment.authorized, fact.amount);
+      const paymentIds = [...order.payment.paymentIds, fact.paymentId];
+      const fullyPaid = order.orderType !== 'pre-sale' || compare(authorized, order.total) >= 0;
+      const base: OrderPayment = { ...order.payment, authorized, paymentIds, captureOn: fact.captureOn, updatedAt: fact.at };
+      if (fullyPaid) {
+        const change = statusChange(order, 'payment-authorized', 'payment-authorized', SYSTEM_ACTORS.payments, at);
+        const payment: OrderPayment = { ...base, status: 'authorized' };
+        if (!change) return { kind: 'change', patch: { payment }, release: [] };
+        const effects = effectsOf(order, change.to);
+        return { kind: 'change', patch: { payment, ...effects.patch }, transition: change.entry, release: effects.release };
+      }
+      // Pre-sale deposit: stay PLACED/IN_REVIEW, wait for the balance.
+      if (!transition(order.status, 'payment-authorized').ok) return { kind: 'change', patch: { payment: { ...base, status: 'deposit-authorized' } }, release: [] };
+      const dueBy = new Date(ctx.now.getTime() + ctx.balanceWindowHours * 3_600_000).toISOString();
+      return {
+        kind: 'change',
+        patch: { payment: { ...base, status: 'deposit-authorized' }, paymentDueBy: dueBy },
+        release: [],
+        balanceDue: { amount: subtract(order.total, authorized), dueBy },
+      };
+    }
+    case 'PaymentPending': {
+      if (PAYMENT_RANK[order.payment.status] >= PAYMENT_RANK.pending) return { kind: 'ignore', reason: `payment already ${order.payment.status}` };
+      if (!AWAITING_PAYMENT.includes(order.status)) return { kind: 'ignore', reason: `order is ${order.status}` };
+      return { kind: 'change', patch: { payment: { ...order.payment, status: 'pending', updatedAt: fact.at } }, release: [] };
+    }
+    case 'PaymentFailed': {
+      const change = statusChange(order, 'payment-failed', 'payment-failed', SYSTEM_ACTORS.payments, at);
+      if (!change) return { kind: 'ignore', reason: `no payment-failed transition from ${order.status}` };
+      const effects = effectsOf(order, change.to);
+      const payment: OrderPayment = { ...order.payment, status: 'failed', failureReason: fact.reason, updatedAt: fact.at };
+      return { kind: 'change', patch: { payment, ...effects.patch }, transition: change.entry, release: effects.release };
+    }
+    case 'OrderAllocated': {
+      const shipments = addAllocatedShipments(
+        order.shipments,
+        fact.shipments.map((s) => ({ shipmentId: s.shipmentId, warehouseId: s.warehouseId, carrier: s.carrier, lines: s.lines, status: 'CREATED' as const, updatedAt: fact.at })),
+      );
+      const change = statusChange(order, 'order-allocated', 'order-allocated', SYSTEM_ACTORS.fulfillment, at);
+      const shipmentPatch = sameShipments(order.shipments, shipments) ? {} : { shipments };
+      if (change) {
+        const effects = effectsOf(order, change.to);
+        return { kind: 'change', patch: { ...shipmentPatch, ...effects.patch }, transition: change.entry, release: effects.release };
+      }
+      if ('shipments' in shipmentPatch) return { kind: 'change', patch: shipmentPatch, release: [] };
+      return { kind: 'ignore', reason: `no order-allocated transition from ${order.status}` };
+    }
+    case 'ShipmentStatusChanged': {
+      const existing = order.shipments.find((s) => s.shipmentId === fact.shipmentId);
+      if (existing && Date.parse(existing.updatedAt) > Date.parse(fact.at)) return { kind: 'ignore', reason: 'older shipment status' };
+      if (existing && existing.status === fact.to && existing.waybill === fact.waybill && existing.updatedAt === fact.at) return { kind: 'ignore', reason: 'shipment status already recorded' };
+      const updated: Shipment = {
+        shipmentId: fact.shipmentId,
+        ...(existing?.warehouseId ? { warehouseId: existing.warehouseId } : {}),
+        ...(existing?.lines ? { lines: existing.lines } : {}),
+        carrier: fact.carrier,
+        waybill: fact.waybill,
+        status: fact.to,
+        ...(fact.exception ? { exception: fact.exception } : {}),
+        updatedAt: fact.at,
+      };
+      return { kind: 'change', patch: { shipments: updateShipment(order.shipments, updated) }, release: [] };
+    }
+    case 'OrderShipped':
+    case 'OrderDelivered': {
+      const trigger = fact.type === 'OrderShipped' ? 'order-shipped' : 'order-delivered';
+      const change = statusChange(order, trigger, trigger, SYSTEM_ACTORS.fulfillment, at);
+      if (!change) return { kind: 'ignore', reason: `no ${trigger} transition from ${order.status}` };
+      const effects = effectsOf(order, change.to);
+      return { kind: 'change', patch: effects.patch, transition: change.entry, release: effects.release };
+    }
+    case 'Cancel': {
+      const trigger: Trigger = fact.by === 'timeout' ? 'payment-window-expired' : 'cancel';
+      if (fact.by === 'timeout' && (order.paymentDueBy === null || Date.parse(order.paymentDueBy) > ctx.now.getTime())) {
+        return { kind: 'ignore', reason: 'payment window still open' };
+      }
+      const reason = fact.by === 'timeout' ? expiryReason(order) : fact.reason;
+      const change = statusChange(order, trigger, reason, fact.actor, at);
+      if (!change) return { kind: 'ignore', reason: `cannot cancel an order that is ${order.status}` };
+      const effects = effectsOf(order, change.to);
+      const cancellation: Cancellation = { by: fact.by, actor: fact.actor, reason, at };
+      return { kind: 'change', patch: { ...effects.patch, cancellation }, transition: change.entry, release: effects.release, cancelled: cancellation };
+    }
+  }
+}
+
+/** The order after a patch (the version is the repository's business). */
+export function applyPatch(order: Order, patch: OrderPatch, at: string): Order {
+  return { ...order, ...patch, updatedAt: at } as Order;
+}
+
+/** The reason code of an expiry: the first payment window, or a pre-sale's balance window. */
+export function expiryReason(order: Order): 'payment-window-expired' | 'balance-window-expired' {
+  return order.payment.status === 'deposit-authorized' ? 'balance-window-expired' : 'payment-window-expired';
+}
+
+/** Adds allocated shipments; a shipment already known (tracking arrived first) keeps its tracking. */
+function addAllocatedShipments(existing: readonly Shipment[], allocated: readonly Shipment[]): Shipment[] {
+  const byId = new Map(existing.map((s) => [s.shipmentId, s]));
+  for (const shipment of allocated) {
+    const current = byId.get(shipment.shipmentId);
+    byId.set(shipment.shipmentId, current ? { ...current, warehouseId: current.warehouseId ?? shipment.warehouseId, lines: current.lines ?? shipment.lines } : shipment);
+  }
+  return [...byId.values()].sort((a, b) => a.shipmentId.localeCompare(b.shipmentId));
+}
+
+/** Replaces (or adds) one shipment's tracking. */
+function updateShipment(existing: readonly Shipment[], updated: Shipment): Shipment[] {
+  return [...existing.filter((s) => s.shipmentId !== updated.shipmentId), updated].sort((a, b) => a.shipmentId.localeCompare(b.shipmentId));
+}
+
+function sameShipments(a: readonly Shipment[], b: readonly Shipment[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sameRisk(a: RiskDecision | undefined, b: RiskDecision): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}

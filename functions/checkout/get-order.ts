@@ -1,0 +1,59 @@
+/**
+ * Use cases: read orders (`GET /orders/{orderId}`, `GET /orders`). A customer sees only their own
+ * orders (anyone else's is a 404); staff see any order. The risk decision is shown to staff only.
+ * Personal data is decrypted for the order's customer and for the staff roles that serve customers
+ * ({@link PERSONAL_DATA_ROLES}); every staff read of it is audited first (SEC-4: who, what, when,
+ * why — the why from the `x-access-reason` header). Other staff roles see the order without it.
+ */
+import type { AuditLog } from '../../shared/audit.ts';
+import type { Principal, Role } from '../../shared/auth.ts';
+import { forbidden, notFound } from '../../shared/errors.ts';
+import type { Page } from '../../shared/http/pagination.ts';
+import { toOrderSummary, toOrderView, type OrderSummary, type OrderView } from './domain/order-view.ts';
+import type { OrderStore } from './orders-repository.ts';
+import { decryptPersonalData, type PersonalDataCipher } from './personal-data.ts';
+
+/** Staff roles that may read an order's personal data (audited). */
+export const PERSONAL_DATA_ROLES: readonly Role[] = ['ops', 'cs-agent', 'risk-analyst', 'admin'];
+
+/** Ports of {@link getOrder}. */
+export interface GetOrderDeps {
+  readonly orders: OrderStore;
+  readonly cipher: PersonalDataCipher;
+  readonly audit: AuditLog;
+}
+
+/** One order, as `principal` may see it. */
+export async function getOrder(deps: GetOrderDeps, input: { orderId: string; principal: Principal; accessReason?: string; correlationId: string }): Promise<OrderView> {
+  const missing = () => notFound(`There is no order ${input.orderId}.`);
+  const found = await deps.orders.get(input.orderId);
+  if (!found) throw missing();
+  const { order, timeline } = found;
+  const { principal } = input;
+  if (!principal.isStaff) {
+    if (order.customerId !== principal.userId) throw missing();
+    return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), includeRisk: false });
+  }
+  if (!principal.roles.some((role) => PERSONAL_DATA_ROLES.includes(role))) return toOrderView(order, timeline, { includeRisk: true });
+  await deps.audit.record({
+    actor: principal.userId,
+    roles: principal.roles,
+    action: 'order.read-personal-data',
+    resource: { type: 'order', id: order.orderId },
+    reason: input.accessReason ?? 'order lookup',
+    correlationId: input.correlationId,
+  });
+  return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), includeRisk: true });
+}
+
+/** A page of orders: the caller's own; staff may name a customer. No personal data. */
+export async function listOrders(
+  deps: { readonly orders: OrderStore },
+  input: { principal: Principal; limit: number; cursor?: string; customerId?: string },
+): Promise<Page<OrderSummary>> {
+  const { principal } = input;
+  if (input.customerId !== undefined && input.customerId !== principal.userId && !principal.isStaff) throw forbidden('Customers can list only their own orders.');
+  const customerId = input.customerId ?? principal.userId;
+  const page = await deps.orders.listByCustomer(customerId, { limit: input.limit, ...(input.cursor ? { cursor: input.cursor } : {}) });
+  return { items: page.items.map(toOrderSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}

@@ -1,0 +1,41 @@
+/** `POST /quotes` (customer) — price a basket. Env: `CATALOG_TABLE_NAME`, `ORDERS_TABLE_NAME`. */
+import { systemClock, type Clock } from '../../../shared/clock.ts';
+import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { catalogPort, promotionStore, shippingGeography } from '../adapters.ts';
+import { createQuote } from '../create-quote.ts';
+import type { CatalogPort } from '../price-basket.ts';
+import type { PromotionStore } from '../promotions-repository.ts';
+import { createQuoteRoute } from '../routes.ts';
+import { checkoutSettings } from '../settings.ts';
+
+/** Ports of the handler; each defaults to the real adapter. */
+export interface CreateQuoteHandlerPorts {
+  readonly catalog?: () => CatalogPort;
+  readonly promotions?: () => PromotionStore;
+  readonly clock?: Clock;
+}
+
+/** Builds the handler with the given ports. */
+export function makeCreateQuoteHandler(ports: CreateQuoteHandlerPorts = {}): HttpLambdaHandler {
+  return httpHandler(createQuoteRoute, async ({ body, principal }) => {
+    const quote = await createQuote(
+      {
+        catalog: (ports.catalog ?? catalogPort)(),
+        promotions: (ports.promotions ?? promotionStore)(),
+        clock: ports.clock ?? systemClock,
+        settings: checkoutSettings(),
+        regions: shippingGeography().regions,
+      },
+      principal.userId,
+      {
+        items: body.items,
+        ...(body.couponCode !== undefined ? { couponCode: body.couponCode.toUpperCase() } : {}),
+        ...(body.shippingAddress ? { shippingAddress: { region: body.shippingAddress.region } } : {}),
+      },
+    );
+    return { statusCode: 200, body: quote };
+  });
+}
+
+/** The Lambda handler. */
+export const handler = makeCreateQuoteHandler();

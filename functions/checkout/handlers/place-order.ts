@@ -1,0 +1,79 @@
+/**
+ * `POST /orders` (customer, Idempotency-Key) — place an order. Env: `ORDERS_TABLE_NAME`,
+ * `CATALOG_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`, `FIELD_ENCRYPTION_KEY_ID`, `EVENT_BUS_NAME`.
+ * Optional header `x-device-id` (risk signal); the source IP is hashed into another.
+ */
+import { systemClock, type Clock } from '../../../shared/clock.ts';
+import { badRequest } from '../../../shared/errors.ts';
+import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
+import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { newId } from '../../../shared/ids.ts';
+import { logger } from '../../../shared/observability.ts';
+import { catalogPort, orderStore, personalDataCipher, promotionStore, shippingGeography } from '../adapters.ts';
+import { awaitTwinRequests } from '../await-twin-request.ts';
+import { toOrderView } from '../domain/order-view.ts';
+import type { OrderStore } from '../orders-repository.ts';
+import type { PersonalDataCipher } from '../personal-data.ts';
+import { placeOrder } from '../place-order.ts';
+import type { CatalogPort } from '../price-basket.ts';
+import type { PromotionStore } from '../promotions-repository.ts';
+import { placeOrderRoute } from '../routes.ts';
+import { checkoutSettings, riskSignalKey } from '../settings.ts';
+
+/** Device ids: 1–128 printable ASCII characters. */
+const DEVICE_ID = /^[\x21-\x7E]{1,128}$/;
+
+/** Ports of the handler; each defaults to the real adapter. */
+export interface PlaceOrderHandlerPorts {
+  readonly orders?: () => OrderStore;
+  readonly catalog?: () => CatalogPort;
+  readonly promotions?: () => PromotionStore;
+  readonly cipher?: () => PersonalDataCipher;
+  readonly events?: (correlationId: string) => EventPublisher;
+  readonly clock?: Clock;
+}
+
+/** Builds the handler with the given ports. */
+export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpLambdaHandler {
+  const inner = httpHandler(placeOrderRoute, async ({ body, principal, idempotencyKey, correlationId, event }) => {
+    const deviceId = event.headers?.['x-device-id'];
+    if (deviceId !== undefined && !DEVICE_ID.test(deviceId)) {
+      throw badRequest('The x-device-id header must be 1–128 printable characters.', [{ path: 'headers.x-device-id', message: 'Must be 1–128 printable ASCII characters' }]);
+    }
+    const sourceIp = event.requestContext?.identity?.sourceIp;
+    const { regions, distances } = shippingGeography();
+    const result = await placeOrder(
+      {
+        orders: (ports.orders ?? orderStore)(),
+        catalog: (ports.catalog ?? catalogPort)(),
+        promotions: (ports.promotions ?? promotionStore)(),
+        cipher: (ports.cipher ?? personalDataCipher)(),
+        events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
+        clock: ports.clock ?? systemClock,
+        newId,
+        settings: { ...checkoutSettings(), riskSignalKey: riskSignalKey() },
+        regions,
+        distances,
+        log: logger,
+      },
+      {
+        customerId: principal.userId,
+        request: { ...body, ...(body.couponCode !== undefined ? { couponCode: body.couponCode.toUpperCase() } : {}) },
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        ...(deviceId ? { deviceId } : {}),
+        ...(sourceIp ? { sourceIp } : {}),
+        correlationId,
+      },
+    );
+    logger.info('order placed', { orderId: result.order.orderId, created: result.created, lines: result.order.lines.length, reservations: result.order.reservations.length });
+    return {
+      statusCode: 201,
+      headers: { location: `/orders/${result.order.orderId}` },
+      body: toOrderView(result.order, result.timeline, { personal: result.personal, includeRisk: false }),
+    };
+  });
+  return awaitTwinRequests(inner);
+}
+
+/** The Lambda handler. */
+export const handler = makePlaceOrderHandler();

@@ -1,0 +1,100 @@
+/**
+ * The events checkout publishes, built from an order: ids, amounts and pseudonymous signals only —
+ * never a name, phone, address or email (the publisher validates strictly against events/).
+ */
+import type { AnyEventDefinition, DomainEvent } from '../../events/event-definition.ts';
+import { domainEvent } from '../../events/event-definition.ts';
+import { OrderCancelled } from '../../events/order-cancelled.ts';
+import { OrderPlaced } from '../../events/order-placed.ts';
+import { OrderStatusChanged } from '../../events/order-status-changed.ts';
+import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
+import type { Money } from '../../shared/money.ts';
+import type { Cancellation, Order, TimelineEntry } from './domain/order.ts';
+import type { RiskSignals } from './risk-signals.ts';
+
+/** Every event type checkout publishes, by name (the outbox stores names). */
+export const CHECKOUT_EVENTS: Readonly<Record<string, AnyEventDefinition>> = {
+  [OrderPlaced.name]: OrderPlaced,
+  [OrderStatusChanged.name]: OrderStatusChanged,
+  [OrderCancelled.name]: OrderCancelled,
+  [PreSaleBalanceDue.name]: PreSaleBalanceDue,
+};
+
+const m = (money: Money) => ({ amount: money.amount, currency: money.currency });
+
+/** True when the OrderPlaced contract carries the provider's payment token (for payments to authorise with). */
+const CARRIES_PAYMENT_TOKEN = 'paymentToken' in OrderPlaced.schema.shape;
+
+/**
+ * OrderPlaced: the order with its reservations and risk signals — and, for card and wallet, the
+ * provider's payment token (`tok_…`, never card data) that payments authorises with, when the
+ * contract has the field.
+ */
+export function orderPlaced(order: Order, signals: RiskSignals, paymentToken?: string): DomainEvent {
+  return domainEvent(OrderPlaced, {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    orderType: order.orderType,
+    lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, category: l.category, unitPrice: m(l.unitPrice), lineTotal: m(l.lineTotal) })),
+    reservations: order.reservations.map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity })),
+    subtotal: m(order.subtotal),
+    discountTotal: m(order.discountTotal),
+    shippingFee: m(order.shippingFee),
+    total: m(order.total),
+    amountDue: m(order.amountDue),
+    paymentMethod: order.payment.method,
+    ...(paymentToken && CARRIES_PAYMENT_TOKEN ? { paymentToken } : {}),
+    ...(order.couponCode ? { couponCode: order.couponCode } : {}),
+    shippingRegion: order.shippingRegion,
+    ...(order.billingRegion ? { billingRegion: order.billingRegion } : {}),
+    placedAt: order.placedAt,
+    paymentDueBy: order.paymentDueBy ?? order.placedAt,
+    riskSignals: { ...signals },
+  });
+}
+
+/** OrderStatusChanged for a timeline entry of `order` (the order as it is after the change). */
+export function orderStatusChanged(order: Order, entry: TimelineEntry): DomainEvent {
+  return domainEvent(OrderStatusChanged, {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    orderType: order.orderType,
+    paymentMethod: order.payment.method,
+    from: entry.from,
+    to: entry.to,
+    reason: entry.reason,
+    actor: entry.actor,
+    total: m(order.total),
+    shippingRegion: order.shippingRegion,
+    reservations: order.reservations.map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity })),
+    changedAt: entry.at,
+  });
+}
+
+/** OrderCancelled (the order after the change; `from` is the status it left). */
+export function orderCancelled(order: Order, cancellation: Cancellation, from: TimelineEntry['to']): DomainEvent {
+  return domainEvent(OrderCancelled, {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    paymentMethod: order.payment.method,
+    from,
+    cancelledBy: cancellation.by,
+    actor: cancellation.actor,
+    reason: cancellation.reason,
+    total: m(order.total),
+    cancelledAt: cancellation.at,
+  });
+}
+
+/** PreSaleBalanceDue after a pre-sale deposit. */
+export function preSaleBalanceDue(order: Order, balance: Money, dueBy: string): DomainEvent {
+  return domainEvent(PreSaleBalanceDue, {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    paymentMethod: order.payment.method,
+    total: m(order.total),
+    authorized: m(order.payment.authorized),
+    balance: m(balance),
+    dueBy,
+  });
+}

@@ -1,0 +1,459 @@
+/**
+ * Orders in the OrdersTable (single-table design; promotions-repository.ts holds the coupon,
+ * promotion and customer items):
+ *
+ * | item            | pk                         | sk                 | GSI keys |
+ * |-----------------|----------------------------|--------------------|----------|
+ * | order           | `ORDER#<orderId>`          | `ORDER`            | `byCustomer`: gsi1pk `CUSTOMER#<id>`, gsi1sk `<orderId>`; `awaitingPayment` (sparse, only while a payment is awaited): gsi2pk `AWAITING#<shard>`, gsi2sk `<paymentDueBy>#<orderId>` |
+ * | timeline entry  | `ORDER#<orderId>`          | `TIMELINE#<version>` | — |
+ * | request marker  | `REQUEST#<sha256(customer, Idempotency-Key)>` | `REQUEST` | — (TTL `expiresAt`) |
+ * | processed event | `EVENT#<eventId>`          | `EVENT`            | — (TTL `expiresAt`) |
+ * | outbox entry    | `OUTBOX#<shard>`           | `<createdAt>#<orderId>#<version>` | — |
+ *
+ * Every change is one transaction, conditional on the order's `version` (optimistic concurrency):
+ * the order item, its timeline entry, the stock items it reserves or releases (catalog's
+ * stock-contract.ts), the coupon counters, the processed-event marker and the outbox entry of the
+ * events it causes. Events are published after the commit and the outbox entry deleted; an entry
+ * left behind (publishing failed, the function died) is republished by the sweep, so no event is
+ * lost — consumers are idempotent, so a rare duplicate is harmless.
+ *
+ * The awaiting-payment index is sharded (`AWAITING_PAYMENT_SHARDS`) so its writes never pile onto
+ * one partition; the sweep queries each shard for `gsi2sk <= now`.
+ */
+import crypto from 'node:crypto';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { DomainEvent } from '../../events/event-definition.ts';
+import { badRequest } from '../../shared/errors.ts';
+import { requireSetting } from '../../shared/config.ts';
+import { decodeCursor, documentClient, encodeCursor } from '../../shared/dynamodb.ts';
+import { releaseStock, reserveStock, stockItemOf } from '../catalog/stock-contract.ts';
+import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
+import { couponKeys } from './promotions-repository.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Events to publish after a commit, kept in the outbox until they are. */
+export interface OutboxEntry {
+  readonly events: readonly DomainEvent[];
+  readonly correlationId: string;
+  /**
+   * Values an event needs that must not rest in clear, already encrypted by the caller (the
+   * payment token of OrderPlaced): kept next to the events, put back when they are republished.
+   */
+  readonly sealed?: Readonly<Record<string, string>>;
+}
+
+/** Where an outbox entry is stored. */
+export interface OutboxKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** An outbox entry read back (events by name, payload unvalidated until published). */
+export interface StoredOutboxEntry {
+  readonly key: OutboxKey;
+  readonly correlationId: string;
+  readonly events: ReadonlyArray<{ readonly name: string; readonly payload: unknown }>;
+  readonly sealed?: Readonly<Record<string, string>>;
+  readonly orderId?: string;
+  readonly createdAt: string;
+}
+
+/** Placing an order: everything written in its one transaction. */
+export interface PlacementWrite {
+  readonly order: Order;
+  readonly placed: TimelineEntry;
+  /** The request's idempotency marker: a retry of a placed request finds it. */
+  readonly request?: { readonly customerId: string; readonly idempotencyKey: string; readonly bodyHash: string };
+  /** The coupon whose usage counters are incremented (conditional on its limits). */
+  readonly coupon?: { readonly code: string; readonly perCustomerLimit: number };
+  readonly outbox: OutboxEntry;
+}
+
+/** A change of a placed order. */
+export interface ChangeWrite {
+  /** The order after the change; its `version` must be `expectedVersion + 1`. */
+  readonly order: Order;
+  readonly expectedVersion: number;
+  readonly transition?: TimelineEntry;
+  readonly release: readonly Reservation[];
+  readonly outbox?: OutboxEntry;
+  /** The id of the event that caused the change (processed-event marker). */
+  readonly eventId?: string;
+}
+
+/** Stock ran out between reading and writing: these (sku, warehouse) reservations failed. */
+export class StockConflictError extends Error {
+  override readonly name = 'StockConflictError';
+  constructor(readonly failed: ReadonlyArray<{ sku: string; warehouseId: string }>) {
+    super(`stock changed for ${failed.map((f) => `${f.sku}@${f.warehouseId}`).join(', ')}`);
+  }
+}
+
+/** The request (customer + Idempotency-Key) already placed an order. */
+export class RequestAlreadyPlacedError extends Error {
+  override readonly name = 'RequestAlreadyPlacedError';
+  constructor(
+    readonly orderId: string,
+    readonly bodyHash: string,
+  ) {
+    super(`request already placed order ${orderId}`);
+  }
+}
+
+/** A coupon limit was reached between pricing and writing. */
+export class CouponExhaustedError extends Error {
+  override readonly name = 'CouponExhaustedError';
+  constructor(readonly limit: 'total' | 'customer') {
+    super(`coupon ${limit} limit reached`);
+  }
+}
+
+/** Another transaction touched the same items at the same time (retry with jitter). */
+export class TransientConflictError extends Error {
+  override readonly name = 'TransientConflictError';
+}
+
+/** The order changed since it was read (retry from a fresh read). */
+export class StaleOrderError extends Error {
+  override readonly name = 'StaleOrderError';
+}
+
+/** The event was applied before (its processed-event marker exists). */
+export class DuplicateEventError extends Error {
+  override readonly name = 'DuplicateEventError';
+}
+
+/** A release could not be applied: the stock item holds less than the order's reservation. */
+export class StockReleaseError extends Error {
+  override readonly name = 'StockReleaseError';
+}
+
+/** A page of orders. */
+export interface OrderPage {
+  readonly items: readonly Order[];
+  readonly nextCursor?: string;
+}
+
+/** What the checkout use cases need from storage. */
+export interface OrderStore {
+  readonly awaitingPaymentShards: number;
+  readonly outboxShards: number;
+  /** Writes a new order with its reservations (one transaction). Returns the outbox key. */
+  place(write: PlacementWrite): Promise<OutboxKey>;
+  /** Writes a change of an order (one transaction). Returns the outbox key, if any. */
+  commit(write: ChangeWrite): Promise<OutboxKey | undefined>;
+  /** The order and its timeline (strongly consistent). */
+  get(orderId: string): Promise<{ order: Order; timeline: TimelineEntry[] } | undefined>;
+  /** The order item only (strongly consistent). */
+  getOrder(orderId: string): Promise<Order | undefined>;
+  /** A customer's orders, newest first. Throws a 400 problem for a bad cursor. */
+  listByCustomer(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage>;
+  /** Ids of orders of one shard whose payment was due at or before `now`, a page at a time. */
+  dueForPayment(shard: number, now: Date, limit: number, startKey?: Record<string, unknown>): Promise<{ orderIds: string[]; next?: Record<string, unknown> }>;
+  /** The order a request placed, if any. */
+  findRequest(customerId: string, idempotencyKey: string): Promise<{ orderId: string; bodyHash: string } | undefined>;
+  /** Outbox entries of one shard created before `before`. */
+  pendingOutbox(shard: number, before: Date, limit: number): Promise<StoredOutboxEntry[]>;
+  deleteOutbox(key: OutboxKey): Promise<void>;
+}
+
+/** FNV-1a of `id`, modulo `shards`. */
+export function shardOf(id: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+const timelineSk = (version: number) => `TIMELINE#${String(version).padStart(6, '0')}`;
+const requestKey = (customerId: string, idempotencyKey: string) => ({
+  pk: `REQUEST#${crypto.createHash('sha256').update(customerId).update('\0').update(idempotencyKey).digest('hex')}`,
+  sk: 'REQUEST',
+});
+const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+
+/** The `byCustomer` LastEvaluatedKey: exactly these attributes. */
+const CustomerCursorSchema = z.strictObject({
+  pk: z.string().regex(/^ORDER#[0-9A-HJKMNP-TV-Z]{26}$/),
+  sk: z.literal('ORDER'),
+  gsi1pk: z.string().min(10).max(200),
+  gsi1sk: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+});
+
+/** Index names (the infra construct creates them). */
+export const ORDER_INDEXES = { byCustomer: 'byCustomer', awaitingPayment: 'awaitingPayment' } as const;
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete out[k];
+  return out;
+}
+
+function orderFromItem(item: Record<string, unknown>): Order {
+  const { version, ...rest } = strip(item);
+  return { ...(rest as unknown as Order), version: Number(version) };
+}
+
+function timelineFromItem(item: Record<string, unknown>): TimelineEntry {
+  const { at, from, to, reason, actor } = item as unknown as TimelineEntry;
+  return { at, from: from ?? null, to, reason, actor };
+}
+
+/** Settings of the adapter. */
+export interface OrderStoreOptions {
+  readonly awaitingPaymentShards: number;
+  readonly outboxShards: number;
+  readonly markerTtlDays: number;
+}
+
+/** The DynamoDB adapter of {@link OrderStore}. */
+export class DynamoDbOrderStore implements OrderStore {
+  readonly awaitingPaymentShards: number;
+  readonly outboxShards: number;
+
+  private readonly catalogTable: () => string;
+
+  constructor(
+    private readonly tableName: string,
+    /** The CatalogTable (stock items), or a function reading it on first need (read-only functions never set it). */
+    catalogTableName: string | (() => string),
+    private readonly options: OrderStoreOptions,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {
+    this.awaitingPaymentShards = options.awaitingPaymentShards;
+    this.outboxShards = options.outboxShards;
+    this.catalogTable = typeof catalogTableName === 'string' ? () => catalogTableName : catalogTableName;
+  }
+
+  private orderItem(order: Order): Record<string, unknown> {
+    const awaiting = order.paymentDueBy !== null && AWAITING_PAYMENT.includes(order.status);
+    return {
+      ...orderKey(order.orderId),
+      type: 'Order',
+      ...order,
+      gsi1pk: `CUSTOMER#${order.customerId}`,
+      gsi1sk: order.orderId,
+      ...(awaiting ? { gsi2pk: `AWAITING#${shardOf(order.orderId, this.awaitingPaymentShards)}`, gsi2sk: `${order.paymentDueBy}#${order.orderId}` } : {}),
+    };
+  }
+
+  private timelineItem(orderId: string, version: number, entry: TimelineEntry): TransactItem {
+    return { Put: { TableName: this.tableName, Item: { pk: `ORDER#${orderId}`, sk: timelineSk(version), type: 'Timeline', ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+
+  private outboxItem(orderId: string, version: number, outbox: OutboxEntry, at: string): { item: TransactItem; key: OutboxKey } {
+    const key = { pk: `OUTBOX#${shardOf(orderId, this.outboxShards)}`, sk: `${at}#${orderId}#${String(version).padStart(6, '0')}` };
+    const events = outbox.events.map((e) => ({ name: e.definition.name, payload: e.payload }));
+    return { key, item: { Put: { TableName: this.tableName, Item: { ...key, type: 'Outbox', orderId, correlationId: outbox.correlationId, events, ...(outbox.sealed ? { sealed: outbox.sealed } : {}), createdAt: at } } } };
+  }
+
+  private expiresAt(at: string): number {
+    return Math.floor(Date.parse(at) / 1000) + this.options.markerTtlDays * 86_400;
+  }
+
+  async place(write: PlacementWrite): Promise<OutboxKey> {
+    const { order } = write;
+    const at = order.placedAt;
+    const items: TransactItem[] = [{ Put: { TableName: this.tableName, Item: this.orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } }, this.timelineItem(order.orderId, order.version, write.placed)];
+    const requestIndex = write.request ? items.length : -1;
+    if (write.request) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...requestKey(write.request.customerId, write.request.idempotencyKey), type: 'Request', orderId: order.orderId, bodyHash: write.request.bodyHash, createdAt: at, expiresAt: this.expiresAt(at) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    const firstStock = items.length;
+    for (const r of order.reservations) items.push(reserveStock(this.catalogTable(), r, new Date(at)));
+    const couponIndex = write.coupon ? items.length : -1;
+    if (write.coupon) {
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: couponKeys.definition(write.coupon.code),
+          UpdateExpression: 'SET used = used + :one',
+          ConditionExpression: 'attribute_exists(pk) AND used < totalLimit',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      });
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: couponKeys.customer(write.coupon.code, order.customerId),
+          UpdateExpression: 'SET used = if_not_exists(used, :zero) + :one, #type = :type',
+          ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': write.coupon.perCustomerLimit, ':type': 'CouponUse' },
+        },
+      });
+    }
+    const outbox = this.outboxItem(order.orderId, order.version, write.outbox, at);
+    items.push(outbox.item);
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return outbox.key;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const failed = (i: number) => reasons[i] === 'ConditionalCheckFailed';
+      if (requestIndex >= 0 && failed(requestIndex) && write.request) {
+        const existing = await this.findRequest(write.request.customerId, write.request.idempotencyKey);
+        if (existing) throw new RequestAlreadyPlacedError(existing.orderId, existing.bodyHash);
+      }
+      const stockFailures = items
+        .slice(firstStock, firstStock + order.reservations.length)
+        .map((item, k) => (failed(firstStock + k) ? stockItemOf(item) : undefined))
+        .filter((x): x is { sku: string; warehouseId: string } => x !== undefined);
+      if (stockFailures.length > 0) throw new StockConflictError(stockFailures);
+      if (couponIndex >= 0 && failed(couponIndex)) throw new CouponExhaustedError('total');
+      if (couponIndex >= 0 && failed(couponIndex + 1)) throw new CouponExhaustedError('customer');
+      if (reasons.some((r) => r === 'TransactionConflict')) throw new TransientConflictError('placement conflicted with a concurrent transaction', { cause: error });
+      throw error;
+    }
+  }
+
+  async commit(write: ChangeWrite): Promise<OutboxKey | undefined> {
+    const { order } = write;
+    if (order.version !== write.expectedVersion + 1) throw new Error('commit: the new version must be expectedVersion + 1');
+    const at = order.updatedAt;
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: this.orderItem(order), ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': write.expectedVersion } } },
+    ];
+    if (write.transition) items.push(this.timelineItem(order.orderId, order.version, write.transition));
+    const markerIndex = write.eventId ? items.length : -1;
+    if (write.eventId) {
+      items.push({ Put: { TableName: this.tableName, Item: { ...eventKey(write.eventId), type: 'ProcessedEvent', orderId: order.orderId, processedAt: at, expiresAt: this.expiresAt(at) }, ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
+    const firstRelease = items.length;
+    for (const r of write.release) items.push(releaseStock(this.catalogTable(), r, new Date(at)));
+    let outboxKey: OutboxKey | undefined;
+    if (write.outbox && write.outbox.events.length > 0) {
+      const outbox = this.outboxItem(order.orderId, order.version, write.outbox, at);
+      items.push(outbox.item);
+      outboxKey = outbox.key;
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return outboxKey;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const failed = (i: number) => reasons[i] === 'ConditionalCheckFailed';
+      if (markerIndex >= 0 && failed(markerIndex)) throw new DuplicateEventError(`event ${write.eventId} was processed before`);
+      if (failed(0)) throw new StaleOrderError(`order ${order.orderId} changed since version ${write.expectedVersion}`);
+      if (write.release.some((_, k) => failed(firstRelease + k))) throw new StockReleaseError(`releasing the stock of order ${order.orderId} failed: the stock holds fewer reserved units`);
+      if (reasons.some((r) => r === 'TransactionConflict')) throw new TransientConflictError('change conflicted with a concurrent transaction', { cause: error });
+      throw error;
+    }
+  }
+
+  async get(orderId: string): Promise<{ order: Order; timeline: TimelineEntry[] } | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const orderItem = items.find((i) => i.sk === 'ORDER');
+    if (!orderItem) return undefined;
+    const timeline = items
+      .filter((i) => typeof i.sk === 'string' && i.sk.startsWith('TIMELINE#'))
+      .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+      .map(timelineFromItem);
+    return { order: orderFromItem(orderItem), timeline };
+  }
+
+  async getOrder(orderId: string): Promise<Order | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: orderKey(orderId), ConsistentRead: true }));
+    return Item ? orderFromItem(Item) : undefined;
+  }
+
+  async listByCustomer(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage> {
+    const gsi1pk = `CUSTOMER#${customerId}`;
+    const startKey = decodeCursor(page.cursor, CustomerCursorSchema);
+    if (startKey && startKey.gsi1pk !== gsi1pk) throw badRequest('The cursor is not valid; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
+    const response = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: ORDER_INDEXES.byCustomer,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': gsi1pk },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    const items = (response.Items ?? []).map(orderFromItem);
+    const last = response.LastEvaluatedKey;
+    return { items, ...(last ? { nextCursor: encodeCursor({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }) } : {}) };
+  }
+
+  async dueForPayment(shard: number, now: Date, limit: number, startKey?: Record<string, unknown>): Promise<{ orderIds: string[]; next?: Record<string, unknown> }> {
+    const response = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: ORDER_INDEXES.awaitingPayment,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :due',
+        // `~` sorts above the ULID characters, so `<now>#~` covers every order due at `now`.
+        ExpressionAttributeValues: { ':pk': `AWAITING#${shard}`, ':due': `${now.toISOString()}#~` },
+        Limit: limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    return { orderIds: (response.Items ?? []).map((item) => String(item.orderId)), ...(response.LastEvaluatedKey ? { next: response.LastEvaluatedKey } : {}) };
+  }
+
+  async findRequest(customerId: string, idempotencyKey: string): Promise<{ orderId: string; bodyHash: string } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: requestKey(customerId, idempotencyKey), ConsistentRead: true }));
+    return Item ? { orderId: String(Item.orderId), bodyHash: String(Item.bodyHash) } : undefined;
+  }
+
+  async pendingOutbox(shard: number, before: Date, limit: number): Promise<StoredOutboxEntry[]> {
+    const response = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk < :before',
+        ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':before': before.toISOString() },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return (response.Items ?? []).map((item) => ({
+      key: { pk: String(item.pk), sk: String(item.sk) },
+      correlationId: String(item.correlationId),
+      events: (item.events as Array<{ name: string; payload: unknown }>) ?? [],
+      ...(item.sealed ? { sealed: item.sealed as Record<string, string> } : {}),
+      ...(item.orderId ? { orderId: String(item.orderId) } : {}),
+      createdAt: String(item.createdAt),
+    }));
+  }
+
+  async deleteOutbox(key: OutboxKey): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk } }));
+  }
+}
+
+/** The codes of a cancelled transaction, index-aligned with its items; undefined for other errors. */
+function cancellationReasons(error: unknown): string[] | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === 'TransactionConflictException') return ['TransactionConflict'];
+  if (error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.map((r) => r.Code ?? 'None');
+}
+
+/** The store on `ORDERS_TABLE_NAME` and `CATALOG_TABLE_NAME`. */
+export function orderStoreFromEnv(options: OrderStoreOptions): DynamoDbOrderStore {
+  return new DynamoDbOrderStore(requireSetting('ordersTableName'), () => requireSetting('catalogTableName'), options);
+}

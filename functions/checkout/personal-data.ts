@@ -1,0 +1,53 @@
+/**
+ * The order's personal data (SEC-2): the recipient's name, phone, address lines, city, postal code
+ * and the contact email are encrypted with the kernel's field encryption (entity `order`, record
+ * id = the order id, so a value copied onto another order does not decrypt) before anything is
+ * written. Region and country stay in clear: routing and allocation need them.
+ */
+import type { FieldEncryptor } from '../../shared/field-encryption.ts';
+import type { EncryptedPersonalData } from './domain/order.ts';
+import type { AddressInput } from './domain/order-request.ts';
+
+/** The encryptor port (the kernel's FieldEncryptor). */
+export type PersonalDataCipher = Pick<FieldEncryptor, 'encryptFields' | 'decryptFields'>;
+
+/** The personal data of an order, in clear. */
+export interface PersonalData {
+  readonly name: string;
+  readonly phone: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly postalCode: string;
+  readonly email: string;
+}
+
+/** The field-encryption entity kind of orders. */
+export const ORDER_ENTITY = 'order';
+
+/** The personal part of an order request. */
+export function personalDataOf(address: AddressInput, email: string): PersonalData {
+  return { name: address.name, phone: address.phone, line1: address.line1, ...(address.line2 !== undefined ? { line2: address.line2 } : {}), city: address.city, postalCode: address.postalCode, email };
+}
+
+/** Encrypts the personal data of order `orderId`. */
+export async function encryptPersonalData(cipher: PersonalDataCipher, orderId: string, data: PersonalData): Promise<EncryptedPersonalData> {
+  const encrypted = await cipher.encryptFields({ entity: ORDER_ENTITY, recordId: orderId }, { name: data.name, phone: data.phone, line1: data.line1, line2: data.line2, city: data.city, postalCode: data.postalCode, email: data.email });
+  const { line2, ...rest } = encrypted;
+  return { ...rest, ...(line2 !== undefined ? { line2 } : {}) } as EncryptedPersonalData;
+}
+
+/** Decrypts the personal data of order `orderId` (fails for values that belong to another order). */
+export async function decryptPersonalData(cipher: PersonalDataCipher, orderId: string, data: EncryptedPersonalData): Promise<PersonalData> {
+  const decrypted = await cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, { name: data.name, phone: data.phone, line1: data.line1, line2: data.line2, city: data.city, postalCode: data.postalCode, email: data.email });
+  const { line2, ...rest } = decrypted;
+  return { ...rest, ...(line2 !== undefined ? { line2 } : {}) } as PersonalData;
+}
+
+/** Decrypts sealed outbox values of order `orderId` (see outbox.ts). */
+export function unsealer(cipher: PersonalDataCipher): (orderId: string, sealed: Readonly<Record<string, string>>) => Promise<Record<string, string>> {
+  return async (orderId, sealed) => {
+    const opened = await cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, { ...sealed });
+    return Object.fromEntries(Object.entries(opened).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  };
+}

@@ -1,0 +1,283 @@
+/**
+ * Use case: place an order (`POST /orders`; ORD-1, ORD-2, ORD-4, ORD-5, ORD-7, SEC-2, SEC-5).
+ *
+ * 1. Check the request beyond its shape (limits, regions, payment token, no card numbers).
+ * 2. Re-price it on the server (never trusting client prices), with the customer's coupon and
+ *    membership. A coupon that does not apply is a 409 naming why.
+ * 3. Plan where to reserve (catalog's planner: nearest warehouses to the shipping region).
+ * 4. Encrypt the personal data (bound to the new order id).
+ * 5. Write the order, its timeline entry, the stock reservations, the coupon counters, the
+ *    request marker and the outbox entry in ONE transaction, conditional on enough available
+ *    stock. When a reservation fails because stock changed since it was read, re-read and re-plan
+ *    (bounded by `PLACE_ORDER_MAX_REPLANS`) — so an order that can still be served is never
+ *    refused — and answer 409 naming the short SKUs once the stock is really gone. Transaction
+ *    conflicts (two transactions on the same stock item at once) are retried with jitter.
+ * 6. Publish `OrderPlaced` and `OrderStatusChanged(null → PLACED)` (outbox: never lost).
+ *
+ * Exactly once per request: the request marker (customer + Idempotency-Key, in the same
+ * transaction) makes a retry that reaches this use case again — e.g. after the function died
+ * between commit and response — return the order placed the first time instead of placing a
+ * second one; the coupon is therefore counted exactly once per order.
+ */
+import crypto from 'node:crypto';
+import type { Clock } from '../../shared/clock.ts';
+import { conflict, idempotencyKeyReused, invalidFields, ProblemError, type ProblemFieldError } from '../../shared/errors.ts';
+import type { EventPublisher } from '../../shared/events.ts';
+import { zero } from '../../shared/money.ts';
+import { planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
+import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
+import { orderRequestIssues, type OrderRequest } from './domain/order-request.ts';
+import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
+import { orderPlaced, orderStatusChanged } from './order-events.ts';
+import { CouponExhaustedError, RequestAlreadyPlacedError, StockConflictError, TransientConflictError, type OrderStore } from './orders-repository.ts';
+import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
+import { encryptPersonalData, ORDER_ENTITY, personalDataOf, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
+import { priceRequestedBasket, type PriceDeps } from './price-basket.ts';
+import { riskSignals } from './risk-signals.ts';
+import type { CheckoutSettings } from './settings.ts';
+
+/** Ports and settings of {@link placeOrder}. */
+export interface PlaceOrderDeps extends PriceDeps {
+  readonly orders: OrderStore;
+  readonly cipher: PersonalDataCipher;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly newId: (at?: Date) => string;
+  readonly settings: CheckoutSettings;
+  /** Known shipping regions and the distances between them (catalog settings). */
+  readonly regions: readonly string[];
+  readonly distances: RegionDistances;
+  readonly log?: LogPort;
+  /** Waits between conflict retries (tests pass a fast one). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** One request to place an order. */
+export interface PlaceOrderCommand {
+  readonly customerId: string;
+  readonly request: OrderRequest;
+  /** The request's Idempotency-Key (ORD-7). */
+  readonly idempotencyKey?: string;
+  /** `x-device-id` header (risk signal). */
+  readonly deviceId?: string;
+  /** The request's source IP (hashed into a risk signal). */
+  readonly sourceIp?: string;
+  readonly correlationId: string;
+}
+
+/** The placed order. */
+export interface PlaceOrderResult {
+  readonly order: Order;
+  readonly timeline: readonly TimelineEntry[];
+  /** The personal data in clear, for the response to its own customer. */
+  readonly personal: PersonalData;
+  /** False when this request had placed the order before (a retry). */
+  readonly created: boolean;
+}
+
+/** DynamoDB transactions hold at most 100 items. */
+const MAX_TRANSACTION_ITEMS = 100;
+/** Transaction conflicts retried before answering 409 (each wait grows, with jitter). */
+const MAX_CONFLICT_RETRIES = 40;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Canonical JSON (sorted keys) → SHA-256: the request body's fingerprint for the request marker. */
+export function requestFingerprint(value: unknown): string {
+  const canonical = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+    if (v && typeof v === 'object') {
+      return `{${Object.keys(v)
+        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+        .join(',')}}`;
+    }
+    return JSON.stringify(v);
+  };
+  return crypto.createHash('sha256').update(canonical(value)).digest('hex');
+}
+
+/** 409 naming the SKUs that are short (ORD-4). */
+export function outOfStock(shortages: ReadonlyArray<{ sku: string; requested: number; available: number }>, request: OrderRequest): ProblemError {
+  const errors: ProblemFieldError[] = shortages.map((s) => {
+    const index = request.items.findIndex((i) => i.sku === s.sku);
+    return { path: `body.items[${index}].quantity`, message: `${s.sku}: ${s.requested} requested, ${Math.max(0, s.available)} available` };
+  });
+  return new ProblemError('out-of-stock', 'Out of stock', 409, { detail: `Not enough stock for: ${shortages.map((s) => s.sku).join(', ')}.`, errors });
+}
+
+function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, CatalogEntry>, warehouses: Awaited<ReturnType<PriceDeps['catalog']['warehouses']>>): Reservation[] {
+  const result = planAllocation({
+    lines: request.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+    stock: [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: s.available }))),
+    warehouses: warehouses.map((w) => ({ warehouseId: w.warehouseId, region: w.region })),
+    shippingRegion: request.shippingAddress.region,
+    distances: deps.distances,
+  });
+  if (!result.ok) {
+    if (result.shortages.length > 0) throw outOfStock(result.shortages, request);
+    throw new ProblemError('out-of-stock', 'Out of stock', 409, { detail: 'The items cannot be supplied together right now.' });
+  }
+  return result.allocations.flatMap((a) => a.lines.map((l) => ({ sku: l.sku, warehouseId: a.warehouseId, quantity: l.quantity })));
+}
+
+/** The order this request placed before, when there is one (a retry); 422 for the same key with another body. */
+async function placedBefore(deps: PlaceOrderDeps, command: PlaceOrderCommand, bodyHash: string): Promise<PlaceOrderResult | undefined> {
+  if (!command.idempotencyKey) return undefined;
+  const marker = await deps.orders.findRequest(command.customerId, command.idempotencyKey);
+  if (!marker) return undefined;
+  if (marker.bodyHash !== bodyHash) throw idempotencyKeyReused();
+  const existing = await deps.orders.get(marker.orderId);
+  if (!existing) return undefined;
+  return { order: existing.order, timeline: existing.timeline, personal: personalDataOf(command.request.shippingAddress, command.request.contactEmail), created: false };
+}
+
+/** Places the order (see the module documentation). */
+export async function placeOrder(deps: PlaceOrderDeps, command: PlaceOrderCommand): Promise<PlaceOrderResult> {
+  try {
+    return await placeOnce(deps, command);
+  } catch (error) {
+    // A retry of a request that placed its order may now find the coupon used or the stock gone:
+    // the first result stands (ORD-7). Checked only on a conflict, so the common path pays nothing.
+    if (error instanceof ProblemError && error.status === 409) {
+      const before = await placedBefore(deps, command, requestFingerprint(command.request));
+      if (before) return before;
+    }
+    throw error;
+  }
+}
+
+async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Promise<PlaceOrderResult> {
+  const { request, customerId } = command;
+  const { settings } = deps;
+  const log = deps.log ?? silentLog;
+  const sleep = deps.sleep ?? defaultSleep;
+  const issues = orderRequestIssues(request, { regions: deps.regions, maxOrderLines: settings.maxOrderLines, maxLineQuantity: settings.maxLineQuantity });
+  if (issues.length > 0) throw invalidFields(issues);
+
+  const now = deps.clock.now();
+  const [{ priced, entries, context }, warehouses] = await Promise.all([
+    priceRequestedBasket(deps, {
+      customerId,
+      items: request.items,
+      ...(request.couponCode !== undefined ? { couponCode: request.couponCode } : {}),
+      shippingRegion: request.shippingAddress.region,
+      now,
+      settings,
+    }),
+    deps.catalog.warehouses(),
+  ]);
+  if (priced.coupon && !priced.coupon.applied) {
+    throw new ProblemError('coupon-not-applicable', 'Coupon not applicable', 409, { detail: COUPON_REJECTION_TEXT[priced.coupon.reason ?? 'no-eligible-items'] });
+  }
+  let reservations = plan(deps, request, entries, warehouses);
+
+  const orderId = deps.newId(now);
+  const placedAt = now.toISOString();
+  const personal = personalDataOf(request.shippingAddress, request.contactEmail);
+  const orderType = request.orderType ?? 'regular';
+  const { deposit, balance } = orderType === 'pre-sale' ? presaleDeposit(priced.total, settings.presaleDepositBasisPoints) : { deposit: priced.total, balance: zero(priced.currency) };
+  const couponCode = priced.coupon?.applied ? priced.coupon.code : undefined;
+  let order: Order = {
+    orderId,
+    customerId,
+    orderType,
+    status: 'PLACED',
+    version: 1,
+    currency: priced.currency,
+    lines: priced.lines.map((l) => ({
+      sku: l.sku,
+      name: l.name,
+      category: l.category,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      ...(l.flashPrice ? { flashPrice: l.flashPrice } : {}),
+      lineSubtotal: l.lineSubtotal,
+      lineDiscount: l.lineDiscount,
+      lineTotal: l.lineTotal,
+      weightGrams: l.weightGrams,
+    })),
+    discounts: priced.discounts,
+    subtotal: priced.subtotal,
+    discountTotal: priced.discountTotal,
+    shippingFee: priced.shippingFee,
+    total: priced.total,
+    amountDue: deposit,
+    balanceDue: balance,
+    ...(couponCode ? { couponCode } : {}),
+    payment: { method: request.payment.method, status: 'awaiting', authorized: zero(priced.currency), paymentIds: [] },
+    shippingRegion: request.shippingAddress.region,
+    shippingCountry: request.shippingAddress.country,
+    ...(request.billingRegion ? { billingRegion: request.billingRegion } : {}),
+    reservations,
+    placedAt,
+    paymentDueBy: new Date(now.getTime() + settings.paymentWindowMinutes * 60_000).toISOString(),
+    shipments: [],
+    personal: await encryptPersonalData(deps.cipher, orderId, personal),
+    updatedAt: placedAt,
+  };
+  const placed: TimelineEntry = { at: placedAt, from: null, to: 'PLACED', reason: 'order-placed', actor: customerId };
+  const signals = riskSignals(settings.riskSignalKey, {
+    email: request.contactEmail,
+    address: request.shippingAddress,
+    ...(command.deviceId ? { deviceId: command.deviceId } : {}),
+    ...(command.sourceIp ? { sourceIp: command.sourceIp } : {}),
+    ...(request.payment.token ? { paymentToken: request.payment.token } : {}),
+  });
+  const bodyHash = requestFingerprint(request);
+  const sealedToken = request.payment.token ? await deps.cipher.encryptFields({ entity: ORDER_ENTITY, recordId: orderId }, { paymentToken: request.payment.token }) : undefined;
+  const coupon = couponCode && context.coupon ? { code: couponCode, perCustomerLimit: context.coupon.definition.perCustomerLimit } : undefined;
+
+  let replans = 0;
+  let conflicts = 0;
+  for (;;) {
+    const itemCount = 3 + (command.idempotencyKey ? 1 : 0) + order.reservations.length + (coupon ? 2 : 0);
+    if (itemCount > MAX_TRANSACTION_ITEMS) throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
+    const events = [orderPlaced(order, signals, request.payment.token), orderStatusChanged(order, placed)];
+    // The outbox keeps the events without the payment token; the token rests there encrypted.
+    const outboxEvents = [orderPlaced(order, signals), orderStatusChanged(order, placed)];
+    try {
+      const outboxKey = await deps.orders.place({
+        order,
+        placed,
+        ...(command.idempotencyKey ? { request: { customerId, idempotencyKey: command.idempotencyKey, bodyHash } } : {}),
+        ...(coupon ? { coupon } : {}),
+        outbox: { events: outboxEvents, correlationId: command.correlationId, ...(sealedToken ? { sealed: sealedToken } : {}) },
+      });
+      await publishCommitted({ orders: deps.orders, events: deps.events, log }, outboxKey, events);
+      return { order, timeline: [placed], personal, created: true };
+    } catch (error) {
+      if (error instanceof StockConflictError) {
+        if (replans >= settings.maxReplans) {
+          log.warn('stock kept changing while placing an order', { replans });
+          throw new ProblemError('out-of-stock', 'Out of stock', 409, { detail: `Stock of ${[...new Set(error.failed.map((f) => f.sku))].join(', ')} is changing fast; retry.`, headers: { 'retry-after': '1' } });
+        }
+        replans++;
+        const fresh = await deps.catalog.entries(request.items.map((i) => i.sku));
+        reservations = plan(deps, request, fresh, warehouses);
+        order = { ...order, reservations };
+        continue;
+      }
+      if (error instanceof TransientConflictError) {
+        conflicts++;
+        if (conflicts > MAX_CONFLICT_RETRIES) {
+          throw new ProblemError('busy', 'Busy', 409, { detail: 'These items are in very high demand right now; retry.', headers: { 'retry-after': '1' } });
+        }
+        await sleep(Math.min(200, 5 * 2 ** Math.min(conflicts, 5)) * (0.5 + Math.random()));
+        continue;
+      }
+      if (error instanceof RequestAlreadyPlacedError) {
+        const before = await placedBefore(deps, command, bodyHash);
+        if (!before) throw error;
+        return before;
+      }
+      if (error instanceof CouponExhaustedError) {
+        throw new ProblemError('coupon-not-applicable', 'Coupon not applicable', 409, {
+          detail: COUPON_REJECTION_TEXT[error.limit === 'total' ? 'usage-limit-reached' : 'customer-limit-reached'],
+        });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Checkout's business settings (ARCHITECTURE.md: every number is configuration). Each has the
+ * handbook default and an environment variable to override it; the kernel's `PAYMENT_WINDOW_MINUTES`
+ * (ORD-4, default 30) and `DEFAULT_CURRENCY` come from shared/config.ts.
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | `FREE_SHIPPING_THRESHOLD_MINOR` | 9900 | goods (after discounts) ≥ this ship free |
+ * | `SHIPPING_RATES` | {@link DEFAULT_SHIPPING_RATES} | JSON: per region `{ base, includedGrams, perKg }` (fen) |
+ * | `PRESALE_DEPOSIT_BP` | 2000 | pre-sale deposit, basis points of the total (20 %) |
+ * | `PRESALE_BALANCE_WINDOW_HOURS` | 168 | after the deposit, the balance is due within this (7 days) |
+ * | `MAX_ORDER_LINES` | 20 | distinct SKUs per order |
+ * | `MAX_LINE_QUANTITY` | 99 | units per line |
+ * | `RISK_SIGNAL_HMAC_KEY` | dev default | key of the pseudonymous risk signals; **must be set in prod** |
+ * | `PLACE_ORDER_MAX_REPLANS` | 12 | re-reads of stock after a lost race before answering 409 |
+ * | `AWAITING_PAYMENT_SHARDS` | 4 | partitions of the sparse awaiting-payment index |
+ * | `OUTBOX_SHARDS` | 4 | partitions of the event outbox |
+ * | `OUTBOX_GRACE_SECONDS` | 30 | the sweep republishes outbox entries older than this |
+ * | `MARKER_TTL_DAYS` | 7 | processed-event and request markers are kept this long (≥ idempotency TTL) |
+ * | `PROMOTIONS_CACHE_SECONDS` | 10 | promotions are cached this long per container (0 = never) |
+ * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
+ */
+import { z } from 'zod';
+import { ConfigError, defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
+import type { ShippingRates } from './domain/pricing.ts';
+
+/** Demo shipping rates per region, fen: a base fee covering `includedGrams`, then `perKg` per started kilogram. */
+export const DEFAULT_SHIPPING_RATES: ShippingRates = {
+  east: { base: 800, includedGrams: 1000, perKg: 200 },
+  central: { base: 1000, includedGrams: 1000, perKg: 300 },
+  north: { base: 1000, includedGrams: 1000, perKg: 300 },
+  south: { base: 1000, includedGrams: 1000, perKg: 300 },
+  northeast: { base: 1200, includedGrams: 1000, perKg: 400 },
+  west: { base: 1500, includedGrams: 1000, perKg: 500 },
+  northwest: { base: 1500, includedGrams: 1000, perKg: 500 },
+};
+
+/** The development key of the risk signals. Never valid in prod. */
+export const DEV_RISK_SIGNAL_HMAC_KEY = 'dev-only-risk-signal-key-change-me';
+
+const RatesSchema = z.record(
+  z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
+  z.strictObject({ base: z.number().int().min(0).max(10_000_000), includedGrams: z.number().int().min(0).max(10_000_000), perKg: z.number().int().min(0).max(10_000_000) }),
+);
+
+export const checkoutSettings = defineSettings(
+  'checkout',
+  {
+    FREE_SHIPPING_THRESHOLD_MINOR: intSetting(0, Number.MAX_SAFE_INTEGER).default(9900),
+    SHIPPING_RATES: jsonSetting(RatesSchema).optional(),
+    PRESALE_DEPOSIT_BP: intSetting(1, 10_000).default(2000),
+    PRESALE_BALANCE_WINDOW_HOURS: intSetting(1, 24 * 365).default(168),
+    MAX_ORDER_LINES: intSetting(1, 30).default(20),
+    MAX_LINE_QUANTITY: intSetting(1, 10_000).default(99),
+    RISK_SIGNAL_HMAC_KEY: z.string().min(16).max(512).optional(),
+    PLACE_ORDER_MAX_REPLANS: intSetting(1, 100).default(12),
+    AWAITING_PAYMENT_SHARDS: intSetting(1, 64).default(4),
+    OUTBOX_SHARDS: intSetting(1, 64).default(4),
+    OUTBOX_GRACE_SECONDS: intSetting(0, 3600).default(30),
+    MARKER_TTL_DAYS: intSetting(1, 365).default(7),
+    PROMOTIONS_CACHE_SECONDS: intSetting(0, 3600).default(10),
+    WAREHOUSES_CACHE_SECONDS: intSetting(0, 3600).default(60),
+  },
+  (e) => {
+    const { paymentWindowMinutes, currency } = getConfig();
+    return {
+      currency,
+      paymentWindowMinutes,
+      freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD_MINOR,
+      shippingRates: e.SHIPPING_RATES ?? DEFAULT_SHIPPING_RATES,
+      presaleDepositBasisPoints: e.PRESALE_DEPOSIT_BP,
+      presaleBalanceWindowHours: e.PRESALE_BALANCE_WINDOW_HOURS,
+      maxOrderLines: e.MAX_ORDER_LINES,
+      maxLineQuantity: e.MAX_LINE_QUANTITY,
+      riskSignalKey: e.RISK_SIGNAL_HMAC_KEY ?? DEV_RISK_SIGNAL_HMAC_KEY,
+      maxReplans: e.PLACE_ORDER_MAX_REPLANS,
+      awaitingPaymentShards: e.AWAITING_PAYMENT_SHARDS,
+      outboxShards: e.OUTBOX_SHARDS,
+      outboxGraceSeconds: e.OUTBOX_GRACE_SECONDS,
+      markerTtlDays: e.MARKER_TTL_DAYS,
+      promotionsCacheSeconds: e.PROMOTIONS_CACHE_SECONDS,
+      warehousesCacheSeconds: e.WAREHOUSES_CACHE_SECONDS,
+    };
+  },
+);
+
+/** The checkout settings object. */
+export type CheckoutSettings = ReturnType<typeof checkoutSettings>;
+
+/**
+ * The risk-signal key for placing orders. Outside prod the development default is fine; in prod
+ * `RISK_SIGNAL_HMAC_KEY` must be set to a secret (e.g. injected from Secrets Manager at deploy
+ * time), or placing orders fails closed with a {@link ConfigError} naming the variable.
+ */
+export function riskSignalKey(settings: CheckoutSettings = checkoutSettings()): string {
+  if (getConfig().stage === 'prod' && settings.riskSignalKey === DEV_RISK_SIGNAL_HMAC_KEY) {
+    throw new ConfigError('RISK_SIGNAL_HMAC_KEY must be set to a secret value in prod.');
+  }
+  return settings.riskSignalKey;
+}

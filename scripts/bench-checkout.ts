@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:checkout` — drives a local cloud of its own with N concurrent clients placing
+ * orders over HTTP and prints numbers (it asserts nothing; timings belong here, not in tests):
+ *
+ * - orders per second and p50/p95/p99 latency of `POST /orders` (client-side, HTTP round trip);
+ * - DynamoDB, KMS and EventBridge calls per order, as the local cloud counts them — during the load
+ *   and after the asynchronous consumers (fraud, payments, fulfillment, checkout's own) settled.
+ *
+ * Options: `--clients N` (default 16), `--orders N` (default 400), `--warmup N` (default 16),
+ * `--payment card|bank_transfer|cod` (default card), `--price FEN` (default 5990). The product gets
+ * enough stock first (through the staff API), so every order is placed.
+ *
+ * Usage: npm run bench:checkout -- --clients 32 --orders 1000
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { ulid } from 'ulid';
+import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
+import { seedDemoData } from '../infra/local/seed.ts';
+import { synthesize } from '../infra/local/synth.ts';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '16' },
+    orders: { type: 'string', default: '400' },
+    warmup: { type: 'string', default: '16' },
+    payment: { type: 'string', default: 'card' },
+    price: { type: 'string', default: '5990' },
+  },
+});
+const clients = Math.max(1, Number(values.clients));
+const orders = Math.max(1, Number(values.orders));
+const warmup = Math.max(0, Number(values.warmup));
+const method = String(values.payment);
+const price = Math.max(1, Number(values.price));
+if (!['card', 'bank_transfer', 'cod'].includes(method)) throw new Error('--payment must be card, bank_transfer or cod');
+
+type Counts = { dynamodb: Record<string, number>; kms: Record<string, number>; events: Record<string, number> };
+
+function snapshot(cloud: LocalCloud): Counts {
+  return { dynamodb: cloud.dynamodbCalls.stats(), kms: { ...cloud.kms.stats() }, events: { ...cloud.events.stats() } };
+}
+
+function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of new Set([...Object.keys(after), ...Object.keys(before)])) {
+    const d = (after[key] ?? 0) - (before[key] ?? 0);
+    if (d !== 0) out[key] = d;
+  }
+  return out;
+}
+
+function perOrder(counts: Record<string, number>, n: number): string {
+  const total = Object.values(counts).reduce((s, v) => s + v, 0);
+  const parts = Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([op, v]) => `${op} ${(v / n).toFixed(2)}`);
+  return `${(total / n).toFixed(2)}  (${parts.join(', ') || '—'})`;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+
+async function main(): Promise<void> {
+  // The same cloud assembly as `npm start` (cdk.out): bundles are reused when sources are unchanged.
+  console.log('synthesizing …');
+  const { assemblyDir } = await synthesize();
+  // In-memory state, free ports, schedules off: the same local cloud the e2e tests run.
+  const cloud = await startLocalCloud({ assemblyDir });
+  try {
+    await seedDemoData(cloud);
+    const api = cloud.endpoints.api;
+    const call = async (pathname: string, init: { method?: string; token: string; body?: unknown; headers?: Record<string, string> }) => {
+      const response = await fetch(`${api}${pathname}`, {
+        method: init.method ?? 'GET',
+        headers: { authorization: `Bearer ${init.token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const text = await response.text();
+      return { status: response.status, text };
+    };
+
+    // A product with enough stock for every order, through the staff API.
+    const ops = await cloud.token('bench-ops', ['ops']);
+    const sku = `BENCH-${ulid()}`;
+    const put = await call(`/admin/products/${sku}`, { method: 'PUT', token: ops, body: { name: 'Benchmark tea', category: 'groceries', price: { amount: price, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'benchmark' } });
+    if (put.status !== 201) throw new Error(`PUT /admin/products → ${put.status} ${put.text}`);
+    for (const warehouseId of ['WH-EAST', 'WH-NORTH', 'WH-SOUTH']) {
+      const counted = await call(`/admin/stock/${sku}/${warehouseId}`, { method: 'PUT', token: ops, body: { onHand: (orders + warmup) * 2, reason: 'benchmark' } });
+      if (counted.status !== 200) throw new Error(`PUT /admin/stock → ${counted.status} ${counted.text}`);
+    }
+
+    const tokens = await Promise.all(Array.from({ length: clients }, (_, i) => cloud.token(`bench-customer-${i}-${ulid()}`, ['customer'])));
+    const body = (i: number) => ({
+      items: [{ sku, quantity: 1 }],
+      shippingAddress: { name: '压测', phone: '13800138000', line1: `基准路${i}号`, city: '上海', region: ['east', 'north', 'south'][i % 3], postalCode: '200000', country: 'CN' },
+      contactEmail: `bench-${i}@example.cn`,
+      payment: method === 'bank_transfer' || method === 'cod' ? { method } : { method, token: 'tok_visa' },
+    });
+
+    const place = async (client: number, i: number) => {
+      const started = performance.now();
+      const response = await call('/orders', { method: 'POST', token: tokens[client] as string, body: body(i), headers: { 'idempotency-key': ulid(), 'x-device-id': `bench-device-${client}` } });
+      return { status: response.status, ms: performance.now() - started, text: response.text };
+    };
+
+    // Warm-up: cold starts of every function on the path (not measured).
+    if (warmup > 0) {
+      console.log(`warming up (${warmup} orders) …`);
+      await Promise.all(Array.from({ length: Math.min(warmup, clients) }, (_, c) => place(c, -1 - c)));
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+
+    console.log(`placing ${orders} orders with ${clients} concurrent clients (payment: ${method}) …`);
+    const before = snapshot(cloud);
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    let next = 0;
+    let firstError: string | undefined;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, client) => {
+        for (;;) {
+          const i = next++;
+          if (i >= orders) return;
+          const result = await place(client, i);
+          latencies.push(result.ms);
+          statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+          if (result.status !== 201) firstError ??= `${result.status} ${result.text.slice(0, 300)}`;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    const duringLoad = snapshot(cloud);
+
+    // Let the asynchronous consumers finish (queues drain), then count again.
+    let settled = snapshot(cloud);
+    for (let quiet = 0, waited = 0; quiet < 3 && waited < 120; waited++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const now = snapshot(cloud);
+      quiet = JSON.stringify(now) === JSON.stringify(settled) ? quiet + 1 : 0;
+      settled = now;
+    }
+
+    const placed = statuses.get(201) ?? 0;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const n = Math.max(1, placed);
+    const lines = [
+      '',
+      `checkout benchmark — ${os.cpus().length} CPUs, Node ${process.version}, ${clients} clients, ${orders} orders, payment ${method}`,
+      `  responses:          ${[...statuses].map(([s, c]) => `${s} × ${c}`).join(', ')}`,
+      `  throughput:         ${(placed / elapsed).toFixed(1)} orders/s (${elapsed.toFixed(1)} s)`,
+      `  POST /orders:       p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`,
+      '  calls per placed order, during the load (all capabilities; counted by the local cloud):',
+      `    DynamoDB          ${perOrder(diff(duringLoad.dynamodb, before.dynamodb), n)}`,
+      `    KMS               ${perOrder(diff(duringLoad.kms, before.kms), n)}`,
+      `    EventBridge       ${perOrder(diff(duringLoad.events, before.events), n)}`,
+      '  calls per placed order, after the asynchronous consumers settled:',
+      `    DynamoDB          ${perOrder(diff(settled.dynamodb, before.dynamodb), n)}`,
+      `    KMS               ${perOrder(diff(settled.kms, before.kms), n)}`,
+      `    EventBridge       ${perOrder(diff(settled.events, before.events), n)}`,
+      ...(firstError ? [`  first non-201:      ${firstError}`] : []),
+      '',
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    await cloud.stop();
+  }
+}
+
+await main();

@@ -1,5 +1,233 @@
 /** The payments capability's HTTP contracts (validation schemas and OpenAPI in one place). */
+import { z } from 'zod';
 import type { RouteContract } from '../../shared/http/route.ts';
+import { defineRoute } from '../../shared/http/route.ts';
+import { ALL_ACCOUNTS } from './domain/ledger.ts';
+import { PAYMENT_STATUSES } from './domain/payment.ts';
+import { REFUND_STATUSES } from './domain/refund.ts';
+
+const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
+const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY');
+const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => ![...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'Must not contain control characters');
+
+const OrderPath = z.object({ orderId: Ulid });
+const RefundPath = z.object({ orderId: Ulid, refundId: Ulid });
+const DatePath = z.object({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date YYYY-MM-DD')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+});
+
+/** Body of `POST /orders/{orderId}/refunds`. */
+export const RefundRequestSchema = z
+  .strictObject({
+    amount: z.strictObject({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: Currency }).describe('Amount to refund, in minor units'),
+    reason: Text(64).describe('Why (a short reason; no personal data)'),
+  })
+  .meta({ id: 'RefundRequest' });
+
+/** Body of `POST /orders/{orderId}/refunds/{refundId}/reject`. */
+export const RefundRejectionSchema = z.strictObject({ note: Text(200).describe('Why the refund is rejected') }).meta({ id: 'RefundRejection' });
+
+export const RefundSchema = z
+  .object({
+    refundId: Ulid,
+    orderId: Ulid,
+    paymentId: Ulid,
+    currency: Currency,
+    amount: Minor,
+    reason: z.string(),
+    origin: z.enum(['staff', 'cancellation']),
+    status: z.enum(REFUND_STATUSES),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    approvedBy: z.string().optional(),
+    approvedAt: z.string().optional(),
+    rejectedBy: z.string().optional(),
+    rejectedAt: z.string().optional(),
+    rejectionNote: z.string().optional(),
+    providerRefundId: z.string().optional(),
+    completedAt: z.string().optional(),
+    failureReason: z.string().optional(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Refund' });
+
+const PostingSchema = z.object({ account: z.enum(ALL_ACCOUNTS as [string, ...string[]]), side: z.enum(['debit', 'credit']), amount: Minor });
+const MovementSchema = z
+  .object({
+    movementId: z.string(),
+    orderId: Ulid,
+    paymentId: Ulid,
+    method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+    kind: z.enum(['authorization', 'capture', 'fee', 'void', 'expiry', 'capture-remainder-release', 'refund']),
+    currency: Currency,
+    amount: Minor,
+    postings: z.array(PostingSchema),
+    at: z.string(),
+    providerPaymentId: z.string().optional(),
+    providerTransactionId: z.string().optional(),
+    refundId: z.string().optional(),
+  })
+  .meta({ id: 'LedgerMovement' });
+
+export const PaymentViewSchema = z
+  .object({
+    payment: z.object({
+      paymentId: Ulid,
+      orderId: Ulid,
+      customerId: z.string(),
+      method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+      currency: Currency,
+      amount: Minor,
+      status: z.enum(PAYMENT_STATUSES),
+      captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
+      providerPaymentId: z.string().optional(),
+      authorizedAmount: Minor,
+      capturedAmount: Minor,
+      refundedAmount: Minor,
+      refundPendingAmount: Minor,
+      feeAmount: Minor,
+      authorizationExpiresAt: z.string().optional(),
+      failureReason: z.string().optional(),
+      releaseReason: z.string().optional(),
+      version: z.number().int(),
+    }),
+    balances: z.object({ currency: Currency, accounts: z.record(z.string(), z.number().int()), held: z.number().int(), captured: z.number().int(), refunded: z.number().int(), fees: z.number().int(), netPaid: z.number().int(), balanced: z.boolean(), movements: z.number().int() }),
+    ledger: z.array(MovementSchema),
+    refunds: z.array(RefundSchema),
+  })
+  .meta({ id: 'PaymentView' });
+
+export const ReconciliationReportSchema = z
+  .object({
+    date: z.string(),
+    generatedAt: z.string(),
+    provider: z.string(),
+    currency: Currency,
+    status: z.enum(['clean', 'mismatches']),
+    totals: z.record(z.string(), z.number().int()),
+    matched: z.number().int(),
+    mismatchCount: z.number().int(),
+    mismatches: z.array(
+      z.object({
+        kind: z.enum(['missing-capture', 'missing-refund', 'double-capture', 'amount-mismatch', 'unknown-provider-transaction', 'unbalanced-entry']),
+        side: z.enum(['ledger', 'provider', 'payment']).optional(),
+        orderId: z.string().optional(),
+        providerPaymentId: z.string().optional(),
+        transactionId: z.string().optional(),
+        movementId: z.string().optional(),
+        expected: z.number().int().optional(),
+        actual: z.number().int().optional(),
+        detail: z.string(),
+      }),
+    ),
+    truncated: z.boolean(),
+  })
+  .meta({ id: 'ReconciliationReport' });
+
+const WebhookAnswerSchema = z.object({ received: z.literal(true), eventId: z.string(), duplicate: z.literal(true).optional(), outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored']) }).meta({ id: 'WebhookAnswer' });
+
+/** `POST /webhooks/payments` — the payment provider (public; the signature is checked). */
+export const receivePaymentWebhookRoute = defineRoute({
+  operation: 'receivePaymentWebhook',
+  method: 'post',
+  pathTemplate: '/webhooks/payments',
+  summary: 'Payment provider notification (signed)',
+  description:
+    'Called by the payment provider, not by clients. The raw body must carry a valid signature header for the configured provider ' +
+    '(sandbox: `Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`; Stripe: `Stripe-Signature`). ' +
+    'Signatures older than 5 minutes (replays) or not matching → 400. A notification already received (same event id) → 200 with `duplicate: true`, nothing changes. ' +
+    'No Idempotency-Key: the provider event id is the idempotency key.',
+  tags: ['payments', 'webhooks'],
+  auth: 'public',
+  responses: { 200: { description: 'Received (applied, already applied, or not ours)', schema: WebhookAnswerSchema } },
+  problems: [503],
+});
+
+/** `POST /orders/{orderId}/refunds` — ops, cs-agent. */
+export const requestRefundRoute = defineRoute({
+  operation: 'requestRefund',
+  method: 'post',
+  pathTemplate: '/orders/{orderId}/refunds',
+  summary: 'Refund (part of) an order’s captured payment',
+  description:
+    'Full, partial and repeated refunds, never more than captured minus refunded and pending refunds (409 otherwise). Below the approval threshold (config, default CNY 1,000.00) the refund is executed at once (201); ' +
+    'at or above it, it waits for a second, different staff member (202, status pending_approval). Every step is audited (RISK-7, SEC-4).',
+  tags: ['payments', 'refunds'],
+  auth: { roles: ['ops', 'cs-agent'] },
+  idempotent: true,
+  path: OrderPath,
+  body: RefundRequestSchema,
+  responses: { 201: { description: 'Refunded', schema: RefundSchema }, 202: { description: 'Waiting for approval, or for the provider', schema: RefundSchema } },
+  problems: [404, 409],
+});
+
+/** `POST /orders/{orderId}/refunds/{refundId}/approve` — a second staff member. */
+export const approveRefundRoute = defineRoute({
+  operation: 'approveRefund',
+  method: 'post',
+  pathTemplate: '/orders/{orderId}/refunds/{refundId}/approve',
+  summary: 'Approve a refund waiting for a second approver (maker-checker)',
+  description: 'The approver must not be the requester (403). Approving executes the refund. Audited.',
+  tags: ['payments', 'refunds'],
+  auth: { roles: ['ops', 'cs-agent'] },
+  idempotent: true,
+  path: RefundPath,
+  responses: { 200: { description: 'Approved again (a retry)', schema: RefundSchema }, 201: { description: 'Approved and refunded', schema: RefundSchema }, 202: { description: 'Approved; waiting for the provider', schema: RefundSchema } },
+  problems: [404, 409],
+});
+
+/** `POST /orders/{orderId}/refunds/{refundId}/reject` — a second staff member. */
+export const rejectRefundRoute = defineRoute({
+  operation: 'rejectRefund',
+  method: 'post',
+  pathTemplate: '/orders/{orderId}/refunds/{refundId}/reject',
+  summary: 'Reject a refund waiting for a second approver',
+  description: 'The rejecter must not be the requester (403). The amount becomes refundable again. Audited.',
+  tags: ['payments', 'refunds'],
+  auth: { roles: ['ops', 'cs-agent'] },
+  idempotent: true,
+  path: RefundPath,
+  body: RefundRejectionSchema,
+  responses: { 200: { description: 'Rejected', schema: RefundSchema } },
+  problems: [404, 409],
+});
+
+/** `GET /admin/payments/{orderId}` — staff view of an order's payment, ledger and refunds. */
+export const getPaymentRoute = defineRoute({
+  operation: 'getOrderPayment',
+  method: 'get',
+  pathTemplate: '/admin/payments/{orderId}',
+  summary: 'An order’s payment, ledger movements, balances and refunds',
+  tags: ['payments', 'admin'],
+  auth: { roles: ['ops', 'cs-agent', 'analyst'] },
+  path: OrderPath,
+  responses: { 200: { description: 'The payment', schema: PaymentViewSchema } },
+  problems: [404],
+});
+
+/** `GET /admin/reconciliations/{date}` — ops, analyst. */
+export const getReconciliationRoute = defineRoute({
+  operation: 'getReconciliation',
+  method: 'get',
+  pathTemplate: '/admin/reconciliations/{date}',
+  summary: 'The reconciliation report of a day (UTC)',
+  description: 'Ledger vs orders vs the provider’s settlement report, to the cent; every mismatch listed (PAY-3).',
+  tags: ['payments', 'admin'],
+  auth: { roles: ['ops', 'analyst'] },
+  path: DatePath,
+  responses: { 200: { description: 'The report', schema: ReconciliationReportSchema } },
+  problems: [404],
+});
 
 /** Every payments route, for the OpenAPI document and the API. */
-export const paymentsRoutes: readonly RouteContract[] = [];
+export const paymentsRoutes: readonly RouteContract[] = [receivePaymentWebhookRoute, requestRefundRoute, approveRefundRoute, rejectRefundRoute, getPaymentRoute, getReconciliationRoute] as readonly RouteContract[];

@@ -1,9 +1,39 @@
 /**
- * Payments: see functions/payments/. (Being built: this construct adds the capability's tables,
- * functions, routes, consumers and schedules.)
+ * Payments (PAY-1…PAY-4, ORD-6, ORD-7, RISK-7): see functions/payments/.
+ *
+ * - PaymentsTable: payments, the append-only ledger, refunds, outbox, processed-event markers,
+ *   limit counters, reconciliation reports (index `byGroup`: ledger movements by day, open
+ *   refunds by status; TTL `expiresAt` for markers and counters).
+ * - Event consumers: OrderPlaced → record; RiskApproved → authorise; OrderShipped/OrderDelivered →
+ *   capture; OrderCancelled and OrderStatusChanged (CANCELLED, REJECTED, PAYMENT_FAILED) → void or
+ *   refund.
+ * - Routes: `POST /webhooks/payments` (public, signed), refunds with maker-checker approval, staff
+ *   views of a payment and of a day's reconciliation.
+ * - A daily reconciliation (01:30 UTC, the previous UTC day).
+ * - The provider, by stage: the sandbox (its own table `PaymentProviderSandboxTable`, and an
+ *   outbound queue whose worker delivers its signed webhooks and bank-transfer timers), or Stripe
+ *   (API key and webhook secret in Secrets Manager `commerce/<stage>/stripe`).
  */
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import type { CommerceTable } from '../constructs/commerce-table.ts';
+import { OrderDelivered, OrderShipped } from '../../events/fulfillment-events.ts';
+import { OrderCancelled } from '../../events/order-cancelled.ts';
+import { OrderPlaced } from '../../events/order-placed.ts';
+import { OrderStatusChanged } from '../../events/order-status-changed.ts';
+import { RiskApproved } from '../../events/risk-assessed.ts';
+import {
+  approveRefundRoute,
+  getPaymentRoute,
+  getReconciliationRoute,
+  receivePaymentWebhookRoute,
+  rejectRefundRoute,
+  requestRefundRoute,
+} from '../../functions/payments/routes.ts';
+import { CommerceTable } from '../constructs/commerce-table.ts';
+import { EncryptedQueue, EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
+import { acknowledge } from '../constructs/nag.ts';
+import type { ServiceFunction } from '../constructs/service-function.ts';
 import type { Platform } from '../platform.ts';
 
 /** Tables of other capabilities this one uses through their documented contracts. */
@@ -13,9 +43,114 @@ export interface PaymentsDependencies {
 
 /** See the module documentation. */
 export class Payments extends Construct {
+  readonly table: CommerceTable;
+  /** The sandbox provider's own table (sandbox stages only). */
+  readonly sandboxTable?: CommerceTable;
+
   constructor(scope: Construct, id: string, platform: Platform, dependencies: PaymentsDependencies) {
     super(scope, id);
-    void platform;
     void dependencies;
+    const stage = platform.stage;
+    this.table = new CommerceTable(this, 'PaymentsTable', { stage, indexes: [{ name: 'byGroup', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }], timeToLiveAttribute: 'expiresAt' });
+    stableLogicalId(this.table.table, 'PaymentsTable');
+
+    // The provider of this stage.
+    let providerEnv: Record<string, string>;
+    let useProvider: (fn: ServiceFunction) => void;
+    let sandboxQueue: EncryptedQueue | undefined;
+    if (stage.paymentProvider === 'sandbox') {
+      const sandboxTable = new CommerceTable(this, 'PaymentProviderSandboxTable', { stage });
+      stableLogicalId(sandboxTable.table, 'PaymentProviderSandboxTable');
+      this.sandboxTable = sandboxTable;
+      const queue = new EncryptedQueue(this, 'PaymentSandboxOutbox', { removalPolicy: stage.removalPolicy, visibilityTimeout: Duration.seconds(60), maxReceiveCount: 8 });
+      sandboxQueue = queue;
+      providerEnv = { PAYMENT_PROVIDER: 'sandbox', PAYMENT_PROVIDER_SANDBOX_TABLE_NAME: sandboxTable.tableName, SANDBOX_PROVIDER_QUEUE_URL: queue.queue.queueUrl };
+      useProvider = (fn) => {
+        sandboxTable.grant(fn, 'readWrite');
+        fn.allow(['sqs:SendMessage'], [queue.queue.queueArn]);
+      };
+    } else {
+      const secretName = `commerce/${stage.name}/stripe`;
+      const secretArn = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      providerEnv = { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_ID: secretName };
+      useProvider = (fn) => fn.allow(['secretsmanager:GetSecretValue'], [secretArn]);
+    }
+
+    const env = { PAYMENTS_TABLE_NAME: this.table.tableName };
+    const fnWithProvider = (fnId: string, props: { entry: string; description: string; timeout?: Duration }) => {
+      const fn = platform.function(this, fnId, { ...props, environment: { ...env, ...providerEnv } });
+      this.table.grant(fn, 'readWrite');
+      platform.publishEvents(fn);
+      useProvider(fn);
+      return fn;
+    };
+    const consumer = (consumerId: string, fn: ServiceFunction, eventNames: string[], detail?: Record<string, unknown>) =>
+      new EventConsumer(this, consumerId, { bus: platform.bus, eventNames, detail, handler: fn, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: stage.removalPolicy });
+
+    // OrderPlaced → the payment is recorded, its token encrypted.
+    const record = platform.function(this, 'RecordOrderPaymentFunction', { entry: 'functions/payments/handlers/record-order-payment.ts', description: 'OrderPlaced → record the order’s payment (PAY-1)', environment: env });
+    this.table.grant(record, 'readWrite');
+    platform.useFieldEncryption(record, { encrypt: true, decrypt: false });
+    consumer('RecordOrderPayment', record, [OrderPlaced.name]);
+
+    // RiskApproved → authorise / await transfer / accept cash on delivery.
+    const authorize = fnWithProvider('AuthorizePaymentFunction', { entry: 'functions/payments/handlers/authorize-payment.ts', description: 'RiskApproved → authorise the payment (PAY-1, PAY-2)', timeout: Duration.seconds(20) });
+    platform.useFieldEncryption(authorize, { encrypt: false, decrypt: true });
+    consumer('AuthorizePayment', authorize, [RiskApproved.name]);
+
+    // OrderShipped / OrderDelivered → capture.
+    const capture = fnWithProvider('CapturePaymentFunction', { entry: 'functions/payments/handlers/capture-payment.ts', description: 'OrderShipped/OrderDelivered → capture (PAY-2)', timeout: Duration.seconds(20) });
+    consumer('CapturePayment', capture, [OrderShipped.name, OrderDelivered.name]);
+
+    // Cancelled or rejected → void or refund.
+    const release = fnWithProvider('ReleasePaymentFunction', { entry: 'functions/payments/handlers/release-payment.ts', description: 'Cancelled/rejected orders → void or refund (PAY-2)', timeout: Duration.seconds(20) });
+    consumer('ReleasePaymentOnCancel', release, [OrderCancelled.name]);
+    consumer('ReleasePaymentOnStatus', release, [OrderStatusChanged.name], { to: ['CANCELLED', 'REJECTED', 'PAYMENT_FAILED'] });
+
+    // The provider's webhooks.
+    const webhook = fnWithProvider('ReceivePaymentWebhookFunction', { entry: 'functions/payments/handlers/receive-payment-webhook.ts', description: 'POST /webhooks/payments (signed provider notifications)' });
+    platform.api.addRoute(receivePaymentWebhookRoute, webhook);
+
+    // Refunds (maker-checker) — audited, idempotent.
+    for (const [fnId, entry, route, description] of [
+      ['RequestRefundFunction', 'request-refund', requestRefundRoute, 'POST /orders/{orderId}/refunds'],
+      ['ApproveRefundFunction', 'approve-refund', approveRefundRoute, 'POST /orders/{orderId}/refunds/{refundId}/approve'],
+    ] as const) {
+      const fn = fnWithProvider(fnId, { entry: `functions/payments/handlers/${entry}.ts`, description, timeout: Duration.seconds(20) });
+      platform.useAuditLog(fn);
+      platform.useIdempotency(fn);
+      platform.api.addRoute(route, fn);
+    }
+    const reject = platform.function(this, 'RejectRefundFunction', { entry: 'functions/payments/handlers/reject-refund.ts', description: 'POST /orders/{orderId}/refunds/{refundId}/reject', environment: env });
+    this.table.grant(reject, 'readWrite');
+    platform.useAuditLog(reject);
+    platform.useIdempotency(reject);
+    platform.api.addRoute(rejectRefundRoute, reject);
+
+    // Staff views.
+    const getPayment = platform.function(this, 'GetOrderPaymentFunction', { entry: 'functions/payments/handlers/get-order-payment.ts', description: 'GET /admin/payments/{orderId}', environment: env });
+    this.table.grant(getPayment, 'read');
+    platform.api.addRoute(getPaymentRoute, getPayment);
+    const getReconciliation = platform.function(this, 'GetReconciliationFunction', { entry: 'functions/payments/handlers/get-reconciliation.ts', description: 'GET /admin/reconciliations/{date}', environment: env });
+    this.table.grant(getReconciliation, 'read');
+    platform.api.addRoute(getReconciliationRoute, getReconciliation);
+
+    // Daily reconciliation (PAY-3).
+    const reconcile = fnWithProvider('ReconcilePaymentsFunction', { entry: 'functions/payments/handlers/reconcile-payments.ts', description: 'Daily reconciliation of ledger, orders and the provider’s settlement report (PAY-3)', timeout: Duration.minutes(5) });
+    new ScheduledJob(this, 'ReconcilePayments', { schedule: 'cron(30 1 * * ? *)', handler: reconcile, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily payments reconciliation of the previous UTC day, 01:30 UTC' });
+
+    // The sandbox's worker: delivers its webhooks to the webhook function, fires its transfer timers.
+    if (sandboxQueue && this.sandboxTable) {
+      const worker = platform.function(this, 'RunPaymentSandboxFunction', {
+        entry: 'functions/payments/handlers/run-payment-sandbox.ts',
+        description: 'Sandbox payment provider: signed webhook delivery and bank-transfer timers (sandbox stages only)',
+        environment: { ...providerEnv, PAYMENT_WEBHOOK_FUNCTION_NAME: webhook.functionName },
+      });
+      this.sandboxTable.grant(worker, 'readWrite');
+      worker.allow(['sqs:SendMessage'], [sandboxQueue.queue.queueArn]);
+      worker.allow(['lambda:InvokeFunction'], [webhook.functionArn]);
+      worker.addEventSource(new SqsEventSource(sandboxQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
+      acknowledge(worker, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; undeliverable sandbox messages go to the queue’s own DLQ after maxReceiveCount (redrive policy).');
+    }
   }
 }

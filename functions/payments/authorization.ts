@@ -1,0 +1,142 @@
+/**
+ * Use case: `RiskApproved` → secure the order's payment (PAY-1, PAY-2):
+ * - card and wallet: authorise at the provider (idempotency key `authorize-<paymentId>`) →
+ *   PaymentAuthorized (captureOn `shipment`), or PaymentFailed + CustomerNotificationRequested +
+ *   ProblemOrderRaised when declined (checkout then moves the order to PAYMENT_FAILED and releases
+ *   its stock);
+ * - bank transfer: open an awaited transfer → PaymentPending (the provider confirms it later, by
+ *   webhook → PaymentAuthorized captureOn `already-captured`);
+ * - cash on delivery: nothing to authorise → PaymentAuthorized (captureOn `delivery`).
+ * The customer's daily limits are enforced here too (PaymentFailed `limit_exceeded`), counted in
+ * the same transaction that starts the authorisation, so concurrent orders cannot both squeeze in.
+ *
+ * Order-tolerant and idempotent: RiskApproved before OrderPlaced waits (the record is retried);
+ * after a cancellation nothing is authorised — and if the cancellation overtook an authorisation
+ * already sent, the provider's answer is learnt (same key) and voided; a duplicate changes nothing.
+ *
+ * {@link applyAuthorizationOutcome} is shared with the webhook: whichever of the synchronous answer
+ * and the provider's notification arrives first records the outcome, the other finds it done.
+ */
+import { checkPaymentLimits } from './domain/limits.ts';
+import {
+  authorizationFailed,
+  authorizationPending,
+  authorizationSucceeded,
+  codAccepted,
+  decideAuthorization,
+  lateAuthorizationVoided,
+  lateDeclineRecorded,
+  lateTransferPending,
+  startAuthorization,
+  voidSucceeded,
+  type Payment,
+} from './domain/payment.ts';
+import type { PaymentLimits } from './domain/limits.ts';
+import { commitTransition, flushOutbox, RetryLaterError, today, transitionContext, withConflictRetry, type ProviderDeps, type TokenVault } from './engine.ts';
+import { ProviderRequestError, type AuthorizeOutcome, type AuthorizeRequest } from './provider/port.ts';
+
+/** Ports of the authorisation. */
+export interface AuthorizeDeps extends ProviderDeps {
+  readonly vault: TokenVault;
+  readonly limits: PaymentLimits;
+}
+
+/** What RiskApproved did. */
+export type AuthorizeResult = 'authorized' | 'pending' | 'failed' | 'cod-accepted' | 'voided-late' | 'skipped';
+
+const authorizeKey = (p: Payment) => `authorize-${p.paymentId}`;
+const voidKey = (p: Payment) => `void-${p.paymentId}`;
+
+async function authorizeRequest(deps: AuthorizeDeps, p: Payment, tokenCiphertext: string | undefined): Promise<AuthorizeRequest> {
+  const token = tokenCiphertext ? await deps.vault.open(p.orderId, tokenCiphertext) : undefined;
+  return { idempotencyKey: authorizeKey(p), orderId: p.orderId, paymentId: p.paymentId, method: p.method as AuthorizeRequest['method'], amount: p.amount, currency: p.currency, token };
+}
+
+/** Handles RiskApproved for an order (see the module documentation). */
+export async function handleRiskApproved(deps: AuthorizeDeps, orderId: string, correlationId: string): Promise<AuthorizeResult> {
+  return withConflictRetry('authorize', async () => {
+    const stored = await deps.repo.getPayment(orderId);
+    const decision = decideAuthorization(stored?.payment);
+    if (decision.action === 'wait') throw new RetryLaterError(`order ${orderId}: ${decision.why}`);
+    if (!stored || decision.action === 'skip') {
+      await flushOutbox(deps, orderId);
+      return 'skipped';
+    }
+    let p = stored.payment;
+    const ctx = transitionContext(deps);
+
+    if (decision.action === 'resolve-released') {
+      const outcome = await deps.provider.authorize(await authorizeRequest(deps, p, stored.tokenCiphertext));
+      return (await applyAuthorizationOutcome(deps, orderId, outcome, correlationId)) === 'voided-late' ? 'voided-late' : 'skipped';
+    }
+
+    if (!p.authorizationStartedAt) {
+      const day = today(deps, deps.limits);
+      const check = checkPaymentLimits({ method: p.method, amount: p.amount, currency: p.currency, today: await deps.repo.dailyTotals(p.customerId, day), limits: deps.limits });
+      if (!check.ok) {
+        await commitTransition(deps, authorizationFailed(p, 'limit_exceeded', ctx), p.version, { correlationId });
+        return 'failed';
+      }
+      // Counted conditionally: a concurrent order that took the room makes this a 'limit' conflict, and the retry re-checks.
+      const transition = decision.action === 'accept-cod' ? codAccepted(p, day, ctx) : startAuthorization(p, day, ctx);
+      await commitTransition(deps, transition, p.version, { correlationId, limits: deps.limits });
+      if (decision.action === 'accept-cod') return 'cod-accepted';
+      p = transition.payment;
+    }
+
+    const outcome = await deps.provider.authorize(await authorizeRequest(deps, p, stored.tokenCiphertext));
+    const applied = await applyAuthorizationOutcome(deps, orderId, outcome, correlationId);
+    return applied === 'unchanged' ? 'skipped' : applied;
+  });
+}
+
+/** What applying an authorisation outcome did. */
+export type AppliedAuthorization = 'authorized' | 'pending' | 'failed' | 'voided-late' | 'unchanged';
+
+/**
+ * Records the provider's answer to an authorisation (from the call itself or from its webhook).
+ * A new payment takes it; a payment released meanwhile has the authorisation voided; anything else
+ * already knows it.
+ */
+export async function applyAuthorizationOutcome(deps: ProviderDeps, orderId: string, outcome: AuthorizeOutcome, correlationId: string): Promise<AppliedAuthorization> {
+  return withConflictRetry('apply authorisation', async () => {
+    const stored = await deps.repo.getPayment(orderId);
+    if (!stored) throw new RetryLaterError(`order ${orderId}: no payment yet for an authorisation outcome`);
+    const p = stored.payment;
+    const ctx = transitionContext(deps);
+    if (p.status === 'new' && !p.releaseReason) {
+      if (outcome.status === 'authorized') {
+        await commitTransition(deps, authorizationSucceeded(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
+        return 'authorized';
+      }
+      if (outcome.status === 'pending') {
+        await commitTransition(deps, authorizationPending(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
+        return 'pending';
+      }
+      await commitTransition(deps, authorizationFailed(p, outcome.reason, ctx, outcome.providerPaymentId), p.version, { correlationId, ...(outcome.providerPaymentId ? { providerPaymentId: outcome.providerPaymentId } : {}) });
+      return 'failed';
+    }
+    if (p.status === 'cancelled' && !p.providerPaymentId) {
+      if (outcome.status === 'declined') {
+        await deps.repo.commit({ payment: lateDeclineRecorded(p, outcome.providerPaymentId, ctx), expectedVersion: p.version });
+        return 'unchanged';
+      }
+      if (outcome.status === 'pending') {
+        // Tracked first (still released): voided now, or — if the funds arrive first — captured and refunded when that is notified.
+        const tracked = lateTransferPending(p, outcome.providerPaymentId, ctx);
+        await deps.repo.commit({ payment: tracked, expectedVersion: p.version, providerPaymentId: outcome.providerPaymentId });
+        const voided = await deps.provider.void({ idempotencyKey: voidKey(p), providerPaymentId: outcome.providerPaymentId });
+        if (voided.status !== 'voided' && voided.reason === 'already_captured') return 'unchanged';
+        await commitTransition(deps, voidSucceeded(tracked, tracked.releaseReason ?? 'order-released', ctx, voided.status === 'voided' ? voided.at : ctx.now.toISOString()), tracked.version, { correlationId });
+        return 'voided-late';
+      }
+      const voided = await deps.provider.void({ idempotencyKey: voidKey(p), providerPaymentId: outcome.providerPaymentId });
+      if (voided.status !== 'voided' && voided.reason === 'already_captured') throw new ProviderRequestError(`order ${orderId}: a late authorisation was captured; it needs a refund by an operator`, 'late_capture');
+      const transition = lateAuthorizationVoided(p, { providerPaymentId: outcome.providerPaymentId, amount: outcome.amount, at: outcome.at }, ctx, voided.status === 'voided' ? voided.at : ctx.now.toISOString());
+      await commitTransition(deps, transition, p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
+      return 'voided-late';
+    }
+    await flushOutbox(deps, orderId);
+    return 'unchanged';
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Use case: capture at shipment (`OrderShipped`: card and wallet) or at delivery (`OrderDelivered`:
+ * cash on delivery, and any card/wallet capture a shipment missed) — PAY-2. The provider capture
+ * uses ONE idempotency key per payment (`capture-<paymentId>`), whatever triggered it, so a
+ * capture is never made twice even when both events, their duplicates and the provider's webhook
+ * race. Never after a cancellation or rejection.
+ *
+ * Also the bank transfer's arrival (webhook `transfer-received`): the awaited payment is captured
+ * at once → PaymentAuthorized (captureOn `already-captured`) + PaymentCaptured.
+ */
+import { authorizationExpired, captureSucceeded, decideCapture, transferReceived, type CaptureResult, type Payment } from './domain/payment.ts';
+import { commitTransition, flushOutbox, RetryLaterError, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
+import { ProviderRequestError } from './provider/port.ts';
+import { handleRelease } from './release.ts';
+
+/** What a capture trigger did. */
+export type CaptureHandled = 'captured' | 'expired' | 'skipped';
+
+const captureKey = (p: Payment) => `capture-${p.paymentId}`;
+
+/** Handles OrderShipped (`shipment`) or OrderDelivered (`delivery`) for an order. */
+export async function handleCaptureTrigger(deps: ProviderDeps, orderId: string, trigger: 'shipment' | 'delivery', correlationId: string): Promise<CaptureHandled> {
+  return withConflictRetry('capture', async () => {
+    const stored = await deps.repo.getPayment(orderId);
+    const decision = decideCapture(stored?.payment, trigger);
+    if (decision.action === 'wait') throw new RetryLaterError(`order ${orderId}: ${decision.why}`);
+    if (!stored || decision.action === 'skip') {
+      await flushOutbox(deps, orderId);
+      return 'skipped';
+    }
+    const p = stored.payment;
+    const ctx = transitionContext(deps);
+    if (p.method === 'cod') {
+      await commitTransition(deps, captureSucceeded(p, { captureId: `cod-${p.paymentId}`, amount: decision.amount, fee: 0, at: ctx.now.toISOString() }, ctx), p.version, { correlationId });
+      return 'captured';
+    }
+    if (!p.providerPaymentId) throw new Error(`order ${orderId}: authorised without a provider payment id`);
+    const outcome = await deps.provider.capture({ idempotencyKey: captureKey(p), providerPaymentId: p.providerPaymentId, amount: decision.amount, currency: p.currency });
+    if (outcome.status === 'captured') return (await applyCaptureOutcome(deps, orderId, p.providerPaymentId, outcome.capture, correlationId)) ? 'captured' : 'skipped';
+    switch (outcome.reason) {
+      case 'authorization_expired':
+        await commitTransition(deps, authorizationExpired(p, ctx), p.version, { correlationId });
+        return 'expired';
+      case 'already_captured':
+      case 'canceled':
+        // Another path (the provider's webhook, a cancellation) changed it at the provider first; it is recorded shortly.
+        throw new RetryLaterError(`order ${orderId}: provider says ${outcome.reason}; waiting for it to be recorded`);
+      default:
+        throw new ProviderRequestError(`order ${orderId}: capture refused (${outcome.reason})`, outcome.reason);
+    }
+  });
+}
+
+/** Records a capture the provider reported (call or webhook); false when it was already recorded. */
+export async function applyCaptureOutcome(deps: ProviderDeps, orderId: string, providerPaymentId: string, capture: CaptureResult, correlationId: string): Promise<boolean> {
+  return withConflictRetry('apply capture', async () => {
+    const stored = await deps.repo.getPayment(orderId);
+    const p = stored?.payment;
+    if (!p || p.providerPaymentId !== providerPaymentId) throw new RetryLaterError(`order ${orderId}: capture for an unknown authorisation`);
+    const movements = await deps.repo.listMovements(orderId);
+    if (movements.some((m) => m.movementId === `CAPTURE#${capture.captureId}`) || p.status !== 'authorized') {
+      await flushOutbox(deps, orderId);
+      return false;
+    }
+    await commitTransition(deps, captureSucceeded(p, capture, transitionContext(deps)), p.version, { correlationId });
+    return true;
+  });
+}
+
+/**
+ * Records a received bank transfer; false when it was already recorded. Funds that arrive for an
+ * order already cancelled (the void lost the race) are recorded, then refunded at once.
+ */
+export async function applyTransferReceived(deps: ProviderDeps, orderId: string, providerPaymentId: string, capture: CaptureResult, correlationId: string): Promise<boolean> {
+  const applied = await withConflictRetry('apply transfer', async () => {
+    const stored = await deps.repo.getPayment(orderId);
+    const p = stored?.payment;
+    if (!p || p.providerPaymentId !== providerPaymentId) throw new RetryLaterError(`order ${orderId}: transfer for an unknown payment`);
+    if (p.status !== 'pending') {
+      await flushOutbox(deps, orderId);
+      return false;
+    }
+    await commitTransition(deps, transferReceived(p, capture, transitionContext(deps)), p.version, { correlationId });
+    return true;
+  });
+  const after = (await deps.repo.getPayment(orderId))?.payment;
+  if (after?.releaseReason && after.capturedAmount > after.refundedAmount) {
+    await handleRelease(deps, { orderId, customerId: after.customerId, method: after.method, total: { amount: after.amount, currency: after.currency }, reason: after.releaseReason, actor: 'system:payments' }, correlationId);
+  }
+  return applied;
+}

@@ -1,0 +1,94 @@
+/**
+ * Refunds (PAY-2, AFT-1, RISK-7): full, partial and repeated, never more than was captured and not
+ * yet refunded. A refund at or above the approval threshold (config, default CNY 1,000.00) waits
+ * for a second, different staff member (maker-checker) before it is executed.
+ *
+ * ```
+ *   pending_approval ──approve (another staff member)──► processing ──provider──► succeeded
+ *         └──reject──► rejected                              (below the threshold, a request goes straight to processing)
+ *                                       processing ──provider refuses──► failed
+ * ```
+ *
+ * `processing` holds the amount in the payment's `refundPendingAmount` until the provider confirms
+ * (synchronously, by webhook, or on the next retry with the same idempotency key).
+ *
+ * Pure: no I/O.
+ */
+import { formatMoney, money } from '../../../shared/money.ts';
+
+export const REFUND_STATUSES = ['pending_approval', 'processing', 'succeeded', 'rejected', 'failed'] as const;
+/** Where a refund is. */
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** Who asked for the refund. */
+export type RefundOrigin = 'staff' | 'cancellation';
+
+/** A refund of (part of) an order's captured payment. */
+export interface Refund {
+  readonly refundId: string;
+  readonly orderId: string;
+  readonly paymentId: string;
+  readonly currency: string;
+  readonly amount: number;
+  /** A short reason (staff text or a reason code such as `order-cancelled`); no personal data. */
+  readonly reason: string;
+  readonly origin: RefundOrigin;
+  readonly status: RefundStatus;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly approvedBy?: string;
+  readonly approvedAt?: string;
+  readonly rejectedBy?: string;
+  readonly rejectedAt?: string;
+  readonly rejectionNote?: string;
+  readonly providerRefundId?: string;
+  readonly completedAt?: string;
+  /** Why the provider refused it (status `failed`). */
+  readonly failureReason?: string;
+  readonly version: number;
+}
+
+/** True when a refund of `amount` needs a second approver (at or above the threshold). */
+export function needsApproval(amount: number, thresholdMinor: number): boolean {
+  return amount >= thresholdMinor;
+}
+
+/** Why a refund request is refused (409). */
+export function refundRefusal(input: { amount: number; currency: string; paymentCurrency: string; refundable: number }): string | undefined {
+  if (input.currency !== input.paymentCurrency) return `The payment is in ${input.paymentCurrency}; refunds must be too.`;
+  if (input.refundable <= 0) return 'Nothing is refundable on this order: no captured amount is left that is not refunded or being refunded.';
+  if (input.amount > input.refundable) {
+    return `At most ${formatMoney(money(input.refundable, input.paymentCurrency))} can be refunded (captured minus refunded and pending refunds); ${formatMoney(money(input.amount, input.currency))} was requested.`;
+  }
+  return undefined;
+}
+
+/** The maker-checker rule: the approver must be someone else than the requester. */
+export function makerCheckerViolation(refund: Pick<Refund, 'requestedBy'>, approver: string): string | undefined {
+  return refund.requestedBy === approver ? 'A refund above the approval threshold must be approved by a different staff member than the one who requested it.' : undefined;
+}
+
+/** A new refund request. */
+export function newRefund(input: Omit<Refund, 'status' | 'version'>, thresholdMinor: number): Refund {
+  return { ...input, status: input.origin === 'staff' && needsApproval(input.amount, thresholdMinor) ? 'pending_approval' : 'processing', version: 1 };
+}
+
+/** Approved by a second staff member: executed next. */
+export function approveRefund(r: Refund, approver: string, at: Date): Refund {
+  return { ...r, status: 'processing', approvedBy: approver, approvedAt: at.toISOString(), version: r.version + 1 };
+}
+
+/** Rejected by a second staff member: the reservation is released. */
+export function rejectRefund(r: Refund, by: string, note: string, at: Date): Refund {
+  return { ...r, status: 'rejected', rejectedBy: by, rejectedAt: at.toISOString(), rejectionNote: note, version: r.version + 1 };
+}
+
+/** The provider confirmed the refund. */
+export function completeRefund(r: Refund, providerRefundId: string | undefined, at: string): Refund {
+  return { ...r, status: 'succeeded', providerRefundId, completedAt: at, version: r.version + 1 };
+}
+
+/** The provider refused the refund (e.g. more than it holds as captured): the reservation is released. */
+export function failRefund(r: Refund, reason: string, at: string): Refund {
+  return { ...r, status: 'failed', failureReason: reason, completedAt: at, version: r.version + 1 };
+}

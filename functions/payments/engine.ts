@@ -1,0 +1,123 @@
+/**
+ * Plumbing shared by the payments use cases: their ports, the transition context, committing a
+ * transition (one transaction, see payments-repository.ts) and publishing its events through the
+ * outbox, and the retry-on-conflict loop every use case runs in (a concurrent writer — a
+ * duplicate event, a webhook racing the synchronous answer — makes the write fail; the use case
+ * re-reads and decides again, which usually finds the work already done).
+ */
+import { findEventDefinition } from '../../events/index.ts';
+import { domainEvent, type DomainEvent } from '../../events/event-definition.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { EventPublisher } from '../../shared/events.ts';
+import type { FieldEncryptor } from '../../shared/field-encryption.ts';
+import { logger } from '../../shared/observability.ts';
+import { limitDay, roomFor, type PaymentLimits } from './domain/limits.ts';
+import type { Payment, Transition, TransitionContext } from './domain/payment.ts';
+import { PaymentWriteConflict, type LimitChange, type PaymentWrite, type PaymentsRepository } from './payments-repository.ts';
+import type { PaymentProvider } from './provider/port.ts';
+
+/** Ports every payments use case receives. */
+export interface EngineDeps {
+  readonly repo: PaymentsRepository;
+  /** A publisher for a correlation id. */
+  readonly publisher: (correlationId: string) => EventPublisher;
+  readonly clock: Clock;
+  readonly newId: () => string;
+}
+
+/** Ports of use cases that talk to the provider. */
+export interface ProviderDeps extends EngineDeps {
+  readonly provider: PaymentProvider;
+}
+
+/** Seals and opens payment tokens (provider tokens, stored encrypted and bound to their order). */
+export interface TokenVault {
+  seal(orderId: string, token: string): Promise<string>;
+  open(orderId: string, sealed: string): Promise<string>;
+}
+
+/** A {@link TokenVault} over the kernel's field encryption (entity `payment`, field `paymentToken`). */
+export function fieldEncryptionVault(encryptor: FieldEncryptor): TokenVault {
+  const context = (orderId: string) => ({ entity: 'payment', recordId: orderId, field: 'paymentToken' });
+  return {
+    seal: (orderId, token) => encryptor.encrypt(context(orderId), token),
+    open: (orderId, sealed) => encryptor.decrypt(context(orderId), sealed),
+  };
+}
+
+/** The record cannot be processed yet (e.g. RiskApproved before OrderPlaced); fail it so the queue redelivers it later. */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}
+
+/** The transition context of now. */
+export function transitionContext(deps: Pick<EngineDeps, 'clock' | 'newId'>, actor?: string): TransitionContext {
+  return { now: deps.clock.now(), newId: deps.newId, actor };
+}
+
+/**
+ * Publishes an order's pending outbox items (oldest first), each claimed first so that concurrent
+ * flushes do not publish it twice, and deleted once published. At-least-once: a flush that dies
+ * after publishing leaves the item to be published again when its claim expires.
+ */
+export async function flushOutbox(deps: EngineDeps, orderId: string): Promise<number> {
+  const pending = await deps.repo.pendingOutbox(orderId);
+  let published = 0;
+  for (const item of pending.sort((a, b) => a.outboxId.localeCompare(b.outboxId))) {
+    if (!(await deps.repo.claimOutbox(orderId, item.outboxId))) continue;
+    const events: DomainEvent[] = item.events.map((e) => {
+      const definition = findEventDefinition(e.name);
+      if (!definition) throw new Error(`outbox ${item.outboxId} of order ${orderId} holds an unknown event type ${e.name}`);
+      return domainEvent(definition, e.payload as never);
+    });
+    await deps.publisher(item.correlationId).publish(events);
+    await deps.repo.deleteOutbox(orderId, item.outboxId);
+    published += events.length;
+  }
+  return published;
+}
+
+/** The limit counter change of a transition (conditional on the room left when it counts). */
+export function limitChangeOf(payment: Payment, transition: Pick<Transition, 'limitDelta'>, limits: PaymentLimits | undefined): LimitChange | undefined {
+  const delta = transition.limitDelta ?? 0;
+  if (delta === 0 || !payment.limit) return undefined;
+  const base = { customerId: payment.customerId, day: payment.limit.day, method: payment.method, delta };
+  return delta > 0 && limits ? { ...base, ...roomFor(payment.method, delta, limits) } : base;
+}
+
+/** Commits a transition of a payment read at `expectedVersion`, then publishes its events. */
+export async function commitTransition(
+  deps: EngineDeps,
+  transition: Transition,
+  expectedVersion: number | null,
+  extra: Omit<PaymentWrite, 'payment' | 'expectedVersion' | 'movements' | 'events'> & { limits?: PaymentLimits } = {},
+): Promise<void> {
+  const { limits, ...rest } = extra;
+  await deps.repo.commit({
+    ...rest,
+    payment: transition.payment,
+    expectedVersion,
+    movements: transition.movements,
+    events: transition.events,
+    limit: rest.limit ?? limitChangeOf(transition.payment, transition, limits),
+  });
+  if (transition.events.length > 0) await flushOutbox(deps, transition.payment.orderId);
+}
+
+/** Runs `attempt` again while it hits write conflicts (up to `maxAttempts`). */
+export async function withConflictRetry<T>(what: string, attempt: () => Promise<T>, maxAttempts = 6): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof PaymentWriteConflict) || n >= maxAttempts) throw error;
+      logger.debug('write conflict, retrying', { what, attempt: n, reason: error.reason });
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * n));
+    }
+  }
+}
+
+/** The limit day of now. */
+export function today(deps: Pick<EngineDeps, 'clock'>, limits: PaymentLimits): string {
+  return limitDay(deps.clock.now(), limits.dayOffsetMinutes);
+}

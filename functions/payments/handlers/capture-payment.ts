@@ -1,0 +1,23 @@
+/**
+ * SQS consumer: `OrderShipped` → capture card and wallet payments; `OrderDelivered` → capture cash
+ * on delivery (and any card/wallet capture a shipment missed). Env: `PAYMENTS_TABLE_NAME`,
+ * `EVENT_BUS_NAME`, the provider's settings.
+ */
+import { OrderDelivered, OrderShipped } from '../../../events/fulfillment-events.ts';
+import { handleCaptureTrigger } from '../capture.ts';
+import { paymentsConsumer } from '../event-consumer.ts';
+import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
+
+/** Builds the handler with the given ports. */
+export function makeCapturePaymentHandler(ports: PaymentsPorts = {}) {
+  return paymentsConsumer({
+    operation: 'capturePayment',
+    definitions: [OrderShipped, OrderDelivered],
+    runtime: paymentsRuntime(ports),
+    process: async (event, runtime) =>
+      handleCaptureTrigger(await runtime.providerDeps(), event.detail.orderId, event.name === OrderShipped.name ? 'shipment' : 'delivery', event.detail.meta.correlationId),
+  });
+}
+
+/** The Lambda handler. */
+export const handler = makeCapturePaymentHandler();

@@ -1,0 +1,53 @@
+/**
+ * Scheduled daily (PAY-3, CMP-1): retries refunds stuck at the provider, then reconciles the
+ * previous UTC day (or `{ "date": "YYYY-MM-DD" }` when invoked by hand: `npm run invoke --
+ * ReconcilePaymentsFunction event.json`) and stores the report. Env: `PAYMENTS_TABLE_NAME`,
+ * `EVENT_BUS_NAME`, the provider's settings.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { logger, metrics, MetricUnit, tracer } from '../../../shared/observability.ts';
+import type { ReconciliationReport } from '../domain/reconciliation.ts';
+import { previousDay, runReconciliation } from '../reconcile.ts';
+import { retryProcessingRefunds } from '../refunds.ts';
+import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
+
+/** The invocation: a scheduled event (its `time`) or a manual `{ date }`. */
+const InvocationSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), time: z.string().optional() }).loose();
+
+/** A summary of the run (the full report is stored). */
+export interface ReconcileSummary {
+  readonly date: string;
+  readonly status: ReconciliationReport['status'];
+  readonly mismatchCount: number;
+  readonly matched: number;
+  readonly refundsRetried: number;
+}
+
+/** Builds the handler with the given ports. */
+export function makeReconcilePaymentsHandler(ports: PaymentsPorts = {}) {
+  const runtime = paymentsRuntime(ports);
+  const base = async (event: unknown, context: Context): Promise<ReconcileSummary> => {
+    const input = InvocationSchema.parse(event ?? {});
+    const deps = await runtime.providerDeps();
+    const correlationId = context?.awsRequestId ?? deps.newId();
+    const date = input.date ?? previousDay(input.time ? new Date(input.time) : deps.clock.now());
+    const retried = await retryProcessingRefunds(deps, correlationId);
+    const settings = runtime.settings();
+    const report = await runReconciliation({ ...deps, currency: settings.currency, maxStoredMismatches: settings.reconciliation.maxStoredMismatches }, date);
+    metrics.addMetric('ReconciliationMismatches', MetricUnit.Count, report.mismatchCount);
+    logger.info('reconciliation finished', { date, status: report.status, mismatchCount: report.mismatchCount, matched: report.matched, refundsRetried: retried.retried });
+    return { date, status: report.status, mismatchCount: report.mismatchCount, matched: report.matched, refundsRetried: retried.retried };
+  };
+  return middy(base)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** The Lambda handler. */
+export const handler = makeReconcilePaymentsHandler();

@@ -1,0 +1,461 @@
+/**
+ * PaymentsTable (`PAYMENTS_TABLE_NAME`): everything payments stores.
+ *
+ * | item                         | pk                         | sk                          | byGroup index (gsi1pk / gsi1sk)                  |
+ * |------------------------------|----------------------------|-----------------------------|--------------------------------------------------|
+ * | the order's payment          | `ORDER#<orderId>`          | `PAYMENT`                   | —                                                |
+ * | a ledger movement            | `ORDER#<orderId>`          | `LEDGER#<movementId>`       | `LEDGER#<YYYY-MM-DD>` / `<at>#<orderId>#<id>`    |
+ * | a refund                     | `ORDER#<orderId>`          | `REFUND#<refundId>`         | `REFUNDS#<status>` while pending approval or processing |
+ * | a staff refund request       | `ORDER#<orderId>`          | `REFUNDREQ#<request key>`   | —                                                |
+ * | events to publish (outbox)   | `ORDER#<orderId>`          | `OUTBOX#<ulid>`             | —                                                |
+ * | a processed-event marker     | `ORDER#<orderId>`          | `EVENT#<name>#<eventId>`    | —                                                |
+ * | a processed webhook          | `WEBHOOK#<eventId>`        | `WEBHOOK`                   | —                                                |
+ * | provider payment → order     | `PROVIDER#<providerPaymentId>` | `PAYMENT`               | —                                                |
+ * | a customer's daily totals    | `LIMITS#<customerId>`      | `DAY#<YYYY-MM-DD>`          | —                                                |
+ * | a reconciliation report      | `RECONCILIATION#<date>`    | `REPORT`                    | —                                                |
+ *
+ * Markers, webhook records and daily totals expire by TTL (`expiresAt`, epoch seconds).
+ *
+ * Every state change is ONE transaction ({@link PaymentsRepository.commit}): the payment (only if
+ * its version is the one read), its new ledger movements (only if absent — a movement can never be
+ * written twice), its refunds (versioned), the events to publish (an outbox item, published and
+ * deleted afterwards — a crash in between leaves them for the next invocation), the limit counter
+ * (only if the customer still has room) and the provider-id lookup. The ledger is append-only:
+ * nothing here updates or deletes a movement.
+ */
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { DomainEvent } from '../../events/event-definition.ts';
+import type { PaymentMethod } from '../../events/common.ts';
+import { requireSetting } from '../../shared/config.ts';
+import { documentClient } from '../../shared/dynamodb.ts';
+import { newId } from '../../shared/ids.ts';
+import type { LedgerMovement } from './domain/ledger.ts';
+import type { DailyTotals } from './domain/limits.ts';
+import { PAYMENT_STATUSES, type Payment } from './domain/payment.ts';
+import type { ReconciliationReport } from './domain/reconciliation.ts';
+import { REFUND_STATUSES, type Refund } from './domain/refund.ts';
+
+/** Name of the table's secondary index. */
+export const BY_GROUP_INDEX = 'byGroup';
+
+const DAY = 86_400;
+/** How long processed-event markers and webhook records are kept (dedupe window). */
+const MARKER_TTL_SECONDS = 90 * DAY;
+/** How long daily limit totals are kept. */
+const LIMIT_TTL_SECONDS = 8 * DAY;
+
+const orderPk = (orderId: string) => `ORDER#${orderId}`;
+
+/** A concurrent writer changed the payment first (or the movement exists): re-read and decide again. */
+export class PaymentWriteConflict extends Error {
+  override readonly name = 'PaymentWriteConflict';
+  constructor(
+    message: string,
+    /** `limit` when the customer's daily limit no longer has room for the amount. */
+    readonly reason: 'version' | 'limit' = 'version',
+  ) {
+    super(message);
+  }
+}
+
+/** A change of the customer's daily totals, made in the same transaction. */
+export interface LimitChange {
+  readonly customerId: string;
+  readonly day: string;
+  readonly method: PaymentMethod;
+  /** Positive when counted, negative when released. */
+  readonly delta: number;
+  /** For a positive delta: the totals may be at most these before adding (the limits minus the amount). */
+  readonly maxTotalBefore?: number;
+  readonly maxMethodBefore?: number;
+}
+
+/** One atomic change (see the module documentation). */
+export interface PaymentWrite {
+  readonly payment: Payment;
+  /** The version read; `null` creates the payment (only if absent). */
+  readonly expectedVersion: number | null;
+  /** The encrypted payment token, written with a new payment. */
+  readonly tokenCiphertext?: string;
+  readonly movements?: readonly LedgerMovement[];
+  readonly events?: readonly DomainEvent[];
+  readonly correlationId?: string;
+  readonly refunds?: ReadonlyArray<{ readonly refund: Refund; readonly expectedVersion: number | null }>;
+  readonly limit?: LimitChange;
+  /** Index this provider payment id → order (written once the provider gave an id). */
+  readonly providerPaymentId?: string;
+  /** Remembers which refund a staff request (hash of user and Idempotency-Key) created, so a retried request never creates a second one. */
+  readonly refundRequest?: { readonly key: string; readonly refundId: string };
+}
+
+/** Events waiting to be published. */
+export interface OutboxItem {
+  readonly outboxId: string;
+  readonly orderId: string;
+  readonly correlationId: string;
+  readonly events: ReadonlyArray<{ readonly name: string; readonly payload: Record<string, unknown> }>;
+}
+
+/** A stored payment and its encrypted token (if any). */
+export interface StoredPayment {
+  readonly payment: Payment;
+  readonly tokenCiphertext?: string;
+}
+
+const PaymentItemSchema = z.object({
+  paymentId: z.string(),
+  orderId: z.string(),
+  customerId: z.string(),
+  method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+  currency: z.string(),
+  amount: z.number().int(),
+  status: z.enum(PAYMENT_STATUSES),
+  orderKnown: z.boolean(),
+  captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
+  providerPaymentId: z.string().optional(),
+  authorizedAmount: z.number().int(),
+  capturedAmount: z.number().int(),
+  refundedAmount: z.number().int(),
+  refundPendingAmount: z.number().int(),
+  feeAmount: z.number().int(),
+  authorizationExpiresAt: z.string().optional(),
+  authorizationStartedAt: z.string().optional(),
+  failureReason: z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired']).optional(),
+  releaseReason: z.string().optional(),
+  releasedAt: z.string().optional(),
+  limit: z.object({ day: z.string(), counted: z.boolean() }).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  tokenCiphertext: z.string().optional(),
+});
+
+const RefundItemSchema = z.object({
+  refundId: z.string(),
+  orderId: z.string(),
+  paymentId: z.string(),
+  currency: z.string(),
+  amount: z.number().int(),
+  reason: z.string(),
+  origin: z.enum(['staff', 'cancellation']),
+  status: z.enum(REFUND_STATUSES),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  approvedBy: z.string().optional(),
+  approvedAt: z.string().optional(),
+  rejectedBy: z.string().optional(),
+  rejectedAt: z.string().optional(),
+  rejectionNote: z.string().optional(),
+  providerRefundId: z.string().optional(),
+  completedAt: z.string().optional(),
+  failureReason: z.string().optional(),
+  version: z.number().int(),
+});
+
+const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', 'expiresAt', 'tokenCiphertext']);
+const plain = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !STRIP.has(k)));
+
+function toStoredPayment(item: Record<string, unknown>): StoredPayment {
+  const { tokenCiphertext, ...payment } = PaymentItemSchema.parse(item);
+  return { payment: payment as Payment, ...(tokenCiphertext ? { tokenCiphertext } : {}) };
+}
+
+const toRefund = (item: Record<string, unknown>): Refund => RefundItemSchema.parse(plain(item)) as Refund;
+const toMovement = (item: Record<string, unknown>): LedgerMovement => plain(item) as unknown as LedgerMovement;
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** See the module documentation. */
+export class PaymentsRepository {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private ttl(seconds: number): number {
+    return Math.floor(this.now().getTime() / 1000) + seconds;
+  }
+
+  async getPayment(orderId: string): Promise<StoredPayment | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: 'PAYMENT' }, ConsistentRead: true }));
+    return Item ? toStoredPayment(Item) : undefined;
+  }
+
+  /** Payments of several orders (strongly consistent), by order id. */
+  async getPayments(orderIds: readonly string[]): Promise<Map<string, Payment>> {
+    const out = new Map<string, Payment>();
+    const unique = [...new Set(orderIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => ({ pk: orderPk(id), sk: 'PAYMENT' }));
+      while (keys && keys.length > 0) {
+        const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of response.Responses?.[this.tableName] ?? []) {
+          const { payment } = toStoredPayment(item);
+          out.set(payment.orderId, payment);
+        }
+        keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return out;
+  }
+
+  /** The order of a provider payment id, if payments recorded it. */
+  async orderIdForProviderPayment(providerPaymentId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROVIDER#${providerPaymentId}`, sk: 'PAYMENT' }, ConsistentRead: true }));
+    return typeof Item?.orderId === 'string' ? Item.orderId : undefined;
+  }
+
+  /** Applies a change atomically (see the module documentation); throws {@link PaymentWriteConflict} when a condition fails. */
+  async commit(write: PaymentWrite): Promise<{ outboxId?: string }> {
+    const items: TransactItem[] = [];
+    const p = write.payment;
+    const paymentItem = { pk: orderPk(p.orderId), sk: 'PAYMENT', itemType: 'payment', ...p, ...(write.tokenCiphertext ? { tokenCiphertext: write.tokenCiphertext } : {}) };
+    if (write.expectedVersion === null) {
+      items.push({ Put: { TableName: this.tableName, Item: paymentItem, ConditionExpression: 'attribute_not_exists(pk)' } });
+    } else {
+      // Keep the stored token: rewrite the item without it only when the caller passes none and the item had none.
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':expected': write.expectedVersion };
+      const sets: string[] = [];
+      const removes: string[] = [];
+      Object.keys(PaymentItemSchema.shape)
+        .filter((k) => k !== 'tokenCiphertext')
+        .forEach((k, i) => {
+          names[`#a${i}`] = k;
+          const value = (p as unknown as Record<string, unknown>)[k];
+          if (value === undefined) removes.push(`#a${i}`);
+          else {
+            values[`:v${i}`] = value;
+            sets.push(`#a${i} = :v${i}`);
+          }
+        });
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: orderPk(p.orderId), sk: 'PAYMENT' },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { ...names, '#version': 'version' },
+          ExpressionAttributeValues: values,
+        },
+      });
+    }
+    for (const m of write.movements ?? []) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: orderPk(m.orderId), sk: `LEDGER#${m.movementId}`, itemType: 'ledger', gsi1pk: `LEDGER#${m.at.slice(0, 10)}`, gsi1sk: `${m.at}#${m.orderId}#${m.movementId}`, ...m },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    for (const { refund, expectedVersion } of write.refunds ?? []) {
+      const open = refund.status === 'pending_approval' || refund.status === 'processing';
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: orderPk(refund.orderId), sk: `REFUND#${refund.refundId}`, itemType: 'refund', ...refund, ...(open ? { gsi1pk: `REFUNDS#${refund.status}`, gsi1sk: `${refund.requestedAt}#${refund.orderId}#${refund.refundId}` } : {}) },
+          ...(expectedVersion === null ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+        },
+      });
+    }
+    let outboxId: string | undefined;
+    if (write.events && write.events.length > 0) {
+      outboxId = newId();
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: orderPk(p.orderId), sk: `OUTBOX#${outboxId}`, itemType: 'outbox', outboxId, orderId: p.orderId, correlationId: write.correlationId ?? p.orderId, events: write.events.map((e) => ({ name: e.definition.name, payload: e.payload })) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    let limitIndex = -1;
+    if (write.limit && write.limit.delta !== 0) {
+      const l = write.limit;
+      const conditions = l.delta > 0 && l.maxTotalBefore !== undefined && l.maxMethodBefore !== undefined;
+      limitIndex = items.length;
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: `LIMITS#${l.customerId}`, sk: `DAY#${l.day}` },
+          UpdateExpression: 'ADD #total :d, #method :d SET expiresAt = :ttl',
+          ...(conditions ? { ConditionExpression: '(attribute_not_exists(#total) OR #total <= :maxTotal) AND (attribute_not_exists(#method) OR #method <= :maxMethod)' } : {}),
+          ExpressionAttributeNames: { '#total': 'total', '#method': l.method },
+          ExpressionAttributeValues: { ':d': l.delta, ':ttl': this.ttl(LIMIT_TTL_SECONDS), ...(conditions ? { ':maxTotal': l.maxTotalBefore, ':maxMethod': l.maxMethodBefore } : {}) },
+        },
+      });
+    }
+    if (write.refundRequest) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: orderPk(p.orderId), sk: `REFUNDREQ#${write.refundRequest.key}`, itemType: 'refund-request', refundId: write.refundRequest.refundId, expiresAt: this.ttl(MARKER_TTL_SECONDS) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    if (write.providerPaymentId) {
+      items.push({ Put: { TableName: this.tableName, Item: { pk: `PROVIDER#${write.providerPaymentId}`, sk: 'PAYMENT', itemType: 'provider-index', orderId: p.orderId, paymentId: p.paymentId } } });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TransactionCanceledException') {
+        const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+        if (limitIndex >= 0 && reasons[limitIndex]?.Code === 'ConditionalCheckFailed' && reasons.every((r, i) => i === limitIndex || r.Code === 'None' || r.Code === undefined)) {
+          throw new PaymentWriteConflict(`daily limit of ${write.limit?.customerId ?? ''} has no room`, 'limit');
+        }
+        throw new PaymentWriteConflict(`payment of order ${p.orderId} changed concurrently (${reasons.map((r) => r.Code ?? 'None').join(',')})`);
+      }
+      if (error instanceof Error && error.name === 'TransactionConflictException') throw new PaymentWriteConflict(`payment of order ${p.orderId}: transaction conflict`);
+      throw error;
+    }
+    return { outboxId };
+  }
+
+  /** Replaces a refund alone (only if its version is the one read). */
+  async putRefund(refund: Refund, expectedVersion: number): Promise<void> {
+    const open = refund.status === 'pending_approval' || refund.status === 'processing';
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: orderPk(refund.orderId), sk: `REFUND#${refund.refundId}`, itemType: 'refund', ...refund, ...(open ? { gsi1pk: `REFUNDS#${refund.status}`, gsi1sk: `${refund.requestedAt}#${refund.orderId}#${refund.refundId}` } : {}) },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new PaymentWriteConflict(`refund ${refund.refundId} changed concurrently`);
+      throw error;
+    }
+  }
+
+  /** Every movement of an order, in movement-id order. */
+  async listMovements(orderId: string): Promise<LedgerMovement[]> {
+    return (await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'LEDGER#' }, ConsistentRead: true })).map(toMovement);
+  }
+
+  /** Every movement whose money moved on `day` (UTC), oldest first (index: eventually consistent). */
+  async movementsOfDay(day: string): Promise<LedgerMovement[]> {
+    return (await this.queryAll({ IndexName: BY_GROUP_INDEX, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${day}` } })).map(toMovement);
+  }
+
+  async getRefund(orderId: string, refundId: string): Promise<Refund | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: `REFUND#${refundId}` }, ConsistentRead: true }));
+    return Item ? toRefund(Item) : undefined;
+  }
+
+  async listRefunds(orderId: string): Promise<Refund[]> {
+    return (await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'REFUND#' }, ConsistentRead: true })).map(toRefund);
+  }
+
+  /** The refund a staff request created, if it was processed before. */
+  async refundOfRequest(orderId: string, key: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: `REFUNDREQ#${key}` }, ConsistentRead: true }));
+    return typeof Item?.refundId === 'string' ? Item.refundId : undefined;
+  }
+
+  /** Refunds in `status` (pending approval or processing), oldest first. */
+  async refundsInStatus(status: 'pending_approval' | 'processing', limit = 100): Promise<Refund[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, IndexName: BY_GROUP_INDEX, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `REFUNDS#${status}` }, Limit: limit }),
+    );
+    return (Items ?? []).map(toRefund);
+  }
+
+  /** Outbox items of an order not yet published. */
+  async pendingOutbox(orderId: string): Promise<OutboxItem[]> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'OUTBOX#' }, ConsistentRead: true });
+    return items.map((i) => ({ outboxId: String(i.outboxId), orderId: String(i.orderId), correlationId: String(i.correlationId), events: i.events as OutboxItem['events'] }));
+  }
+
+  /**
+   * Claims an outbox item for publishing for `leaseMs` (a conditional write): concurrent flushes of
+   * the same order do not publish it twice; a claim whose holder died expires and is taken over.
+   */
+  async claimOutbox(orderId: string, outboxId: string, leaseMs = 60_000): Promise<boolean> {
+    const now = this.now().getTime();
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: orderPk(orderId), sk: `OUTBOX#${outboxId}` },
+          UpdateExpression: 'SET claimedUntil = :until',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(claimedUntil) OR claimedUntil < :now)',
+          ExpressionAttributeValues: { ':until': now + leaseMs, ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async deleteOutbox(orderId: string, outboxId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: `OUTBOX#${outboxId}` } }));
+  }
+
+  /** True when the consumer already processed this event for this order. */
+  async isProcessed(orderId: string, eventName: string, eventId: string): Promise<boolean> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: `EVENT#${eventName}#${eventId}` }, ConsistentRead: true }));
+    return Item !== undefined;
+  }
+
+  /** Remembers that the event was processed (idempotent). */
+  async markProcessed(orderId: string, eventName: string, eventId: string, outcome: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: orderPk(orderId), sk: `EVENT#${eventName}#${eventId}`, itemType: 'processed-event', outcome, processedAt: this.now().toISOString(), expiresAt: this.ttl(MARKER_TTL_SECONDS) } }),
+    );
+  }
+
+  /** True when this provider webhook event was already handled. */
+  async isWebhookProcessed(eventId: string): Promise<boolean> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK' }, ConsistentRead: true }));
+    return Item !== undefined;
+  }
+
+  async markWebhookProcessed(eventId: string, type: string, outcome: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK', itemType: 'webhook', type, outcome, processedAt: this.now().toISOString(), expiresAt: this.ttl(MARKER_TTL_SECONDS) } }),
+    );
+  }
+
+  /** A customer's committed totals of a limit day. */
+  async dailyTotals(customerId: string, day: string): Promise<DailyTotals> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `LIMITS#${customerId}`, sk: `DAY#${day}` }, ConsistentRead: true }));
+    if (!Item) return { total: 0, byMethod: {} };
+    const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+    return { total: n(Item.total), byMethod: { card: n(Item.card), wallet: n(Item.wallet), bank_transfer: n(Item.bank_transfer), cod: n(Item.cod) } };
+  }
+
+  /** Stores (replaces) the reconciliation report of a day: a derived snapshot, recomputed by each run. */
+  async putReconciliation(report: ReconciliationReport): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: `RECONCILIATION#${report.date}`, sk: 'REPORT', itemType: 'reconciliation', ...report } }));
+  }
+
+  async getReconciliation(date: string): Promise<ReconciliationReport | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `RECONCILIATION#${date}`, sk: 'REPORT' }, ConsistentRead: true }));
+    return Item ? (plain(Item) as unknown as ReconciliationReport) : undefined;
+  }
+
+  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      out.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+}
+
+/** The repository on `PAYMENTS_TABLE_NAME`. */
+export function paymentsRepositoryFromEnv(): PaymentsRepository {
+  return new PaymentsRepository(requireSetting('paymentsTableName'));
+}

@@ -1,0 +1,33 @@
+/**
+ * Use case: `OrderPlaced` → payments records the order's payment (status `new`): amount due,
+ * method, customer, and the provider token, encrypted and bound to the order (it is used once the
+ * order is risk-approved). Idempotent and order-tolerant: a second OrderPlaced changes nothing; an
+ * OrderPlaced arriving after the order's cancellation completes the tombstone, which stays
+ * cancelled.
+ */
+import type { EventDetail } from '../../events/event-definition.ts';
+import type { OrderPlaced } from '../../events/order-placed.ts';
+import { completeTombstone, newPayment, type OrderFacts } from './domain/payment.ts';
+import { transitionContext, withConflictRetry, type EngineDeps, type TokenVault } from './engine.ts';
+
+/** What recording did. */
+export type RecordOutcome = 'created' | 'tombstone-completed' | 'unchanged';
+
+/** Records the payment of a placed order. */
+export async function recordOrderPlaced(deps: EngineDeps & { readonly vault: TokenVault }, order: EventDetail<typeof OrderPlaced>): Promise<RecordOutcome> {
+  const facts: OrderFacts = { orderId: order.orderId, customerId: order.customerId, method: order.paymentMethod, amount: order.amountDue.amount, currency: order.amountDue.currency };
+  return withConflictRetry('record order', async () => {
+    const ctx = transitionContext(deps);
+    const stored = await deps.repo.getPayment(order.orderId);
+    if (stored?.payment.orderKnown) return 'unchanged';
+    if (stored) {
+      const payment = completeTombstone(stored.payment, facts, ctx);
+      await deps.repo.commit({ payment, expectedVersion: stored.payment.version });
+      return 'tombstone-completed';
+    }
+    const payment = newPayment(facts, ctx);
+    const tokenCiphertext = order.paymentToken && payment.method !== 'cod' && payment.method !== 'bank_transfer' ? await deps.vault.seal(order.orderId, order.paymentToken) : undefined;
+    await deps.repo.commit({ payment, expectedVersion: null, tokenCiphertext });
+    return 'created';
+  });
+}

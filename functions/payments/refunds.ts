@@ -1,0 +1,222 @@
+/**
+ * Use cases: refunds (PAY-2, AFT-1, RISK-7, ORD-7).
+ *
+ * - `POST /orders/{orderId}/refunds` (ops, cs-agent): a refund of `amount` for `reason`. Refused
+ *   (409) above what is refundable (captured − refunded − pending refunds). Below the approval
+ *   threshold it is executed at once (201); at or above it waits for a second approver (202).
+ *   A request retried after a failure never creates a second refund: the request (user +
+ *   Idempotency-Key) is remembered with the refund it created.
+ * - `POST /orders/{orderId}/refunds/{refundId}/approve|reject`: a different staff member than the
+ *   requester (403 otherwise) approves (then it is executed) or rejects it.
+ * - Every staff step is recorded in the audit trail before it takes effect (SEC-4).
+ * - Execution calls the provider with the key `refund-<refundId>`; if the provider cannot be
+ *   reached the refund stays `processing` (202) and is completed by the provider's webhook or the
+ *   next retry (the daily job retries refunds stuck in processing).
+ */
+import crypto from 'node:crypto';
+import type { AuditLog } from '../../shared/audit.ts';
+import type { Principal } from '../../shared/auth.ts';
+import { conflict, forbidden, notFound, ProblemError } from '../../shared/errors.ts';
+import { refundable, refundReserved, refundSucceeded, refundUnreserved } from './domain/payment.ts';
+import { approveRefund, completeRefund, failRefund, makerCheckerViolation, newRefund, refundRefusal, rejectRefund, type Refund } from './domain/refund.ts';
+import { flushOutbox, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
+import { ProviderUnavailableError } from './provider/port.ts';
+
+/** Ports of the refund use cases. */
+export interface RefundDeps extends ProviderDeps {
+  readonly audit: AuditLog;
+  /** RISK-7: refunds at or above this (minor units) wait for a second approver. */
+  readonly approvalThreshold: number;
+}
+
+/** A refund request from staff. */
+export interface RefundCommand {
+  readonly orderId: string;
+  readonly amount: { readonly amount: number; readonly currency: string };
+  readonly reason: string;
+  readonly principal: Principal;
+  readonly idempotencyKey: string;
+  readonly correlationId: string;
+}
+
+/** The refund after the request, and whether it is done. */
+export interface RefundResult {
+  readonly refund: Refund;
+  /** 201 when refunded, 202 when it waits (approval or provider). */
+  readonly statusCode: 201 | 202 | 200;
+}
+
+const resultOf = (refund: Refund, fresh = true): RefundResult => ({ refund, statusCode: refund.status === 'succeeded' ? (fresh ? 201 : 200) : 202 });
+
+/** Requests a refund (see the module documentation). */
+export async function requestRefund(deps: RefundDeps, command: RefundCommand): Promise<RefundResult> {
+  const requestKey = crypto.createHash('sha256').update(`${command.principal.userId}\n${command.idempotencyKey}`).digest('hex').slice(0, 40);
+  const earlier = await deps.repo.refundOfRequest(command.orderId, requestKey);
+  if (earlier) return resumeRefund(deps, command.orderId, earlier, command.correlationId);
+
+  const stored = await deps.repo.getPayment(command.orderId);
+  if (!stored?.payment.orderKnown) throw notFound(`No payment for order ${command.orderId}.`);
+  const refusal = refundRefusal({ amount: command.amount.amount, currency: command.amount.currency, paymentCurrency: stored.payment.currency, refundable: refundable(stored.payment) });
+  if (refusal) throw conflict(refusal);
+
+  const ctx = transitionContext(deps, command.principal.userId);
+  const refund = newRefund(
+    { refundId: deps.newId(), orderId: command.orderId, paymentId: stored.payment.paymentId, currency: command.amount.currency, amount: command.amount.amount, reason: command.reason, origin: 'staff', requestedBy: command.principal.userId, requestedAt: ctx.now.toISOString() },
+    deps.approvalThreshold,
+  );
+  await deps.audit.record({
+    actor: command.principal.userId,
+    roles: command.principal.roles,
+    action: 'refund.request',
+    resource: { type: 'order', id: command.orderId },
+    reason: command.reason,
+    details: { refundId: refund.refundId, amount: refund.amount, currency: refund.currency, needsApproval: refund.status === 'pending_approval' },
+    correlationId: command.correlationId,
+  });
+  await withConflictRetry('request refund', async () => {
+    const current = (await deps.repo.getPayment(command.orderId))?.payment;
+    if (!current) throw notFound(`No payment for order ${command.orderId}.`);
+    const again = refundRefusal({ amount: refund.amount, currency: refund.currency, paymentCurrency: current.currency, refundable: refundable(current) });
+    if (again) throw conflict(again);
+    await deps.repo.commit({ payment: refundReserved(current, refund.amount, ctx), expectedVersion: current.version, refunds: [{ refund, expectedVersion: null }], refundRequest: { key: requestKey, refundId: refund.refundId } });
+  });
+  if (refund.status === 'pending_approval') return resultOf(refund);
+  return resultOf(await executeRefund(deps, command.orderId, refund.refundId, command.correlationId));
+}
+
+/** A request already processed: continue it (execute if still processing) and answer as before. */
+async function resumeRefund(deps: ProviderDeps, orderId: string, refundId: string, correlationId: string): Promise<RefundResult> {
+  const refund = await deps.repo.getRefund(orderId, refundId);
+  if (!refund) throw notFound(`Refund ${refundId} of order ${orderId} does not exist.`);
+  return resultOf(refund.status === 'processing' ? await executeRefund(deps, orderId, refundId, correlationId) : refund);
+}
+
+/** Approves a pending refund and executes it (maker-checker: another staff member). */
+export async function approvePendingRefund(deps: RefundDeps, input: { orderId: string; refundId: string; principal: Principal; correlationId: string }): Promise<RefundResult> {
+  const refund = await deps.repo.getRefund(input.orderId, input.refundId);
+  if (!refund) throw notFound(`Refund ${input.refundId} of order ${input.orderId} does not exist.`);
+  if (refund.approvedBy === input.principal.userId && refund.status !== 'pending_approval') {
+    return resultOf(refund.status === 'processing' ? await executeRefund(deps, input.orderId, input.refundId, input.correlationId) : refund, false);
+  }
+  if (refund.status !== 'pending_approval') throw conflict(`Refund ${input.refundId} is ${refund.status}; only a refund pending approval can be approved.`);
+  const violation = makerCheckerViolation(refund, input.principal.userId);
+  if (violation) throw forbidden(violation);
+  await deps.audit.record({
+    actor: input.principal.userId,
+    roles: input.principal.roles,
+    action: 'refund.approve',
+    resource: { type: 'order', id: input.orderId },
+    reason: refund.reason,
+    details: { refundId: refund.refundId, amount: refund.amount, currency: refund.currency, requestedBy: refund.requestedBy },
+    correlationId: input.correlationId,
+  });
+  const approved = approveRefund(refund, input.principal.userId, deps.clock.now());
+  try {
+    await deps.repo.putRefund(approved, refund.version);
+  } catch (error) {
+    throw approvalConflict(error, input.refundId);
+  }
+  return resultOf(await executeRefund(deps, input.orderId, input.refundId, input.correlationId));
+}
+
+/** Rejects a pending refund: its amount is refundable again. */
+export async function rejectPendingRefund(deps: RefundDeps, input: { orderId: string; refundId: string; principal: Principal; note: string; correlationId: string }): Promise<Refund> {
+  const refund = await deps.repo.getRefund(input.orderId, input.refundId);
+  if (!refund) throw notFound(`Refund ${input.refundId} of order ${input.orderId} does not exist.`);
+  if (refund.status === 'rejected' && refund.rejectedBy === input.principal.userId) return refund;
+  if (refund.status !== 'pending_approval') throw conflict(`Refund ${input.refundId} is ${refund.status}; only a refund pending approval can be rejected.`);
+  const violation = makerCheckerViolation(refund, input.principal.userId);
+  if (violation) throw forbidden(violation.replace('approved', 'rejected'));
+  await deps.audit.record({
+    actor: input.principal.userId,
+    roles: input.principal.roles,
+    action: 'refund.reject',
+    resource: { type: 'order', id: input.orderId },
+    reason: input.note,
+    details: { refundId: refund.refundId, amount: refund.amount, currency: refund.currency, requestedBy: refund.requestedBy },
+    correlationId: input.correlationId,
+  });
+  const rejected = rejectRefund(refund, input.principal.userId, input.note, deps.clock.now());
+  await withConflictRetry('reject refund', async () => {
+    const current = (await deps.repo.getPayment(input.orderId))?.payment;
+    if (!current) throw notFound(`No payment for order ${input.orderId}.`);
+    await deps.repo.commit({ payment: refundUnreserved(current, refund.amount, transitionContext(deps)), expectedVersion: current.version, refunds: [{ refund: rejected, expectedVersion: refund.version }] });
+  }).catch((error: unknown) => {
+    throw approvalConflict(error, input.refundId);
+  });
+  return rejected;
+}
+
+function approvalConflict(error: unknown, refundId: string): unknown {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof Error && error.name === 'PaymentWriteConflict') return conflict(`Refund ${refundId} was changed by someone else at the same time; reload it.`);
+  return error;
+}
+
+/**
+ * Executes a refund in `processing` at the provider (key `refund-<refundId>`) and records the
+ * outcome. If the provider cannot be reached, the refund stays processing and is returned as is.
+ */
+export async function executeRefund(deps: ProviderDeps, orderId: string, refundId: string, correlationId: string): Promise<Refund> {
+  const refund = await deps.repo.getRefund(orderId, refundId);
+  if (!refund) throw notFound(`Refund ${refundId} of order ${orderId} does not exist.`);
+  if (refund.status !== 'processing') return refund;
+  const stored = await deps.repo.getPayment(orderId);
+  if (!stored) throw notFound(`No payment for order ${orderId}.`);
+  const p = stored.payment;
+  if (p.method === 'cod') {
+    // Cash on delivery was collected by the carrier: the refund is paid out by operations and recorded here.
+    return applyRefundOutcome(deps, orderId, refundId, { providerRefundId: undefined, amount: refund.amount, at: deps.clock.now().toISOString() }, correlationId);
+  }
+  if (!p.providerPaymentId) throw new Error(`order ${orderId}: captured without a provider payment id`);
+  let outcome;
+  try {
+    outcome = await deps.provider.refund({ idempotencyKey: `refund-${refundId}`, providerPaymentId: p.providerPaymentId, orderId, refundId, amount: refund.amount, currency: refund.currency });
+  } catch (error) {
+    if (error instanceof ProviderUnavailableError) return refund;
+    throw error;
+  }
+  if (outcome.status === 'refunded') return applyRefundOutcome(deps, orderId, refundId, outcome, correlationId);
+  return withConflictRetry('fail refund', async () => {
+    const current = await deps.repo.getRefund(orderId, refundId);
+    const payment = (await deps.repo.getPayment(orderId))?.payment;
+    if (!current || !payment || current.status !== 'processing') return current ?? refund;
+    const failed = failRefund(current, outcome.reason, deps.clock.now().toISOString());
+    await deps.repo.commit({ payment: refundUnreserved(payment, current.amount, transitionContext(deps)), expectedVersion: payment.version, refunds: [{ refund: failed, expectedVersion: current.version }] });
+    return failed;
+  });
+}
+
+/** Records a refund the provider made (call or webhook); a refund already recorded is returned as is. */
+export async function applyRefundOutcome(deps: ProviderDeps, orderId: string, refundId: string, outcome: { providerRefundId?: string; amount: number; at: string }, correlationId: string): Promise<Refund> {
+  return withConflictRetry('apply refund', async () => {
+    const refund = await deps.repo.getRefund(orderId, refundId);
+    if (!refund) throw notFound(`Refund ${refundId} of order ${orderId} does not exist.`);
+    if (refund.status !== 'processing') {
+      await flushOutbox(deps, orderId);
+      return refund;
+    }
+    const stored = await deps.repo.getPayment(orderId);
+    if (!stored) throw notFound(`No payment for order ${orderId}.`);
+    const ctx = transitionContext(deps);
+    const transition = refundSucceeded(stored.payment, { refundId, amount: refund.amount, reason: refund.reason, providerRefundId: outcome.providerRefundId, at: outcome.at }, ctx);
+    const completed = completeRefund(refund, outcome.providerRefundId, outcome.at);
+    await deps.repo.commit({ payment: transition.payment, expectedVersion: stored.payment.version, movements: transition.movements, events: transition.events, correlationId, refunds: [{ refund: completed, expectedVersion: refund.version }] });
+    await flushOutbox(deps, orderId);
+    return completed;
+  });
+}
+
+/** Retries refunds stuck in `processing` (provider unreachable at the time). */
+export async function retryProcessingRefunds(deps: ProviderDeps, correlationId: string, olderThanMs = 5 * 60_000): Promise<{ retried: number; completed: number }> {
+  const cutoff = deps.clock.now().getTime() - olderThanMs;
+  let retried = 0;
+  let completed = 0;
+  for (const refund of await deps.repo.refundsInStatus('processing')) {
+    if (Date.parse(refund.requestedAt) > cutoff) continue;
+    retried++;
+    const after = await executeRefund(deps, refund.orderId, refund.refundId, correlationId);
+    if (after.status !== 'processing') completed++;
+  }
+  return { retried, completed };
+}

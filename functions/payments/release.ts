@@ -1,0 +1,114 @@
+/**
+ * Use case: an order was cancelled (`OrderCancelled`, or `OrderStatusChanged` to CANCELLED) or
+ * rejected (`OrderStatusChanged` to REJECTED / PAYMENT_FAILED) → release its money (PAY-2, API.md:
+ * "every terminal state other than DELIVERED has … voided or refunded its payment"):
+ * - not authorised yet → cancelled (a late RiskApproved never authorises; if the order is not even
+ *   known yet, a tombstone is written);
+ * - authorised or awaiting a transfer → voided at the provider (key `void-<paymentId>`) →
+ *   PaymentVoided; cash on delivery → voided without the provider;
+ * - captured → refunded in full (what is not refunded or being refunded) → PaymentRefunded.
+ *
+ * The release is marked on the payment first, so a capture racing it never starts. Idempotent:
+ * a replay finds the payment released and changes nothing; a refund started by an earlier attempt
+ * is executed again with the same key rather than created twice.
+ */
+import type { PaymentMethod } from '../../events/common.ts';
+import { decideRelease, markReleased, refundReserved, releasedBeforeAuthorization, tombstone, voidSucceeded, type Payment } from './domain/payment.ts';
+import { newRefund } from './domain/refund.ts';
+import { commitTransition, flushOutbox, RetryLaterError, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
+import { executeRefund } from './refunds.ts';
+
+/** The released order, as the event describes it. */
+export interface ReleaseFacts {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly method: PaymentMethod;
+  readonly total: { readonly amount: number; readonly currency: string };
+  /** A reason code, e.g. `order-cancelled`, `order-rejected`. */
+  readonly reason: string;
+  readonly actor: string;
+}
+
+/** What releasing did. */
+export type ReleaseResult = 'tombstone' | 'cancelled' | 'voided' | 'refunded' | 'nothing';
+
+const voidKey = (p: Payment) => `void-${p.paymentId}`;
+
+/** Releases the money of a cancelled or rejected order (see the module documentation). */
+export async function handleRelease(deps: ProviderDeps, facts: ReleaseFacts, correlationId: string): Promise<ReleaseResult> {
+  return withConflictRetry('release', async () => {
+    const stored = await deps.repo.getPayment(facts.orderId);
+    const ctx = transitionContext(deps, facts.actor);
+    const decision = decideRelease(stored?.payment);
+    if (decision.action === 'tombstone') {
+      await deps.repo.commit({ payment: tombstone({ orderId: facts.orderId, customerId: facts.customerId, method: facts.method, amount: facts.total.amount, currency: facts.total.currency }, facts.reason, ctx), expectedVersion: null });
+      return 'tombstone';
+    }
+    const p = (stored as NonNullable<typeof stored>).payment;
+
+    // A cancellation refund started earlier: finish it (same refund, same provider key).
+    const open = (await deps.repo.listRefunds(p.orderId)).find((r) => r.origin === 'cancellation' && r.status === 'processing');
+    if (open) return finishRefund(deps, p.orderId, open.refundId, correlationId);
+
+    switch (decision.action) {
+      case 'none':
+        await flushOutbox(deps, p.orderId);
+        return 'nothing';
+      case 'cancel':
+        await commitTransition(deps, releasedBeforeAuthorization(p, facts.reason, ctx), p.version, { correlationId });
+        return 'cancelled';
+      case 'void-cod':
+        await commitTransition(deps, voidSucceeded(p, facts.reason, ctx), p.version, { correlationId });
+        return 'voided';
+      case 'void': {
+        let current = p;
+        if (!current.releaseReason) {
+          current = markReleased(current, facts.reason, ctx);
+          await deps.repo.commit({ payment: current, expectedVersion: p.version });
+        }
+        if (!current.providerPaymentId) throw new Error(`order ${p.orderId}: ${p.status} without a provider payment id`);
+        const outcome = await deps.provider.void({ idempotencyKey: voidKey(current), providerPaymentId: current.providerPaymentId });
+        if (outcome.status === 'refused' && outcome.reason === 'already_captured') {
+          // Captured at the provider first (a capture or a transfer racing the cancellation): refunded once that is recorded.
+          throw new RetryLaterError(`order ${p.orderId}: captured at the provider before the void; refunding once the capture is recorded`);
+        }
+        const after = (await deps.repo.getPayment(p.orderId))?.payment;
+        if (!after || (after.status !== 'authorized' && after.status !== 'pending')) {
+          await flushOutbox(deps, p.orderId);
+          return 'voided';
+        }
+        await commitTransition(deps, voidSucceeded(after, facts.reason, ctx, outcome.status === 'voided' ? outcome.at : ctx.now.toISOString()), after.version, { correlationId });
+        return 'voided';
+      }
+      case 'refund': {
+        const refund = newRefund(
+          { refundId: deps.newId(), orderId: p.orderId, paymentId: p.paymentId, currency: p.currency, amount: decision.amount, reason: facts.reason.slice(0, 64), origin: 'cancellation', requestedBy: facts.actor, requestedAt: ctx.now.toISOString() },
+          Number.MAX_SAFE_INTEGER,
+        );
+        const reserved = refundReserved(markReleased(p, facts.reason, ctx), decision.amount, ctx);
+        await deps.repo.commit({ payment: reserved, expectedVersion: p.version, refunds: [{ refund, expectedVersion: null }] });
+        return finishRefund(deps, p.orderId, refund.refundId, correlationId);
+      }
+    }
+  });
+}
+
+async function finishRefund(deps: ProviderDeps, orderId: string, refundId: string, correlationId: string): Promise<ReleaseResult> {
+  const after = await executeRefund(deps, orderId, refundId, correlationId);
+  if (after.status === 'processing') throw new RetryLaterError(`order ${orderId}: cancellation refund ${refundId} still processing`);
+  if (after.status !== 'succeeded') throw new Error(`order ${orderId}: cancellation refund ${refundId} ${after.status} (${after.failureReason ?? 'no reason'}); an operator must settle it`);
+  return 'refunded';
+}
+
+/** Records a void the provider reported by webhook (its call timed out, or the provider voided on its own). */
+export async function applyVoidNotification(deps: ProviderDeps, orderId: string, providerPaymentId: string, at: string, correlationId: string): Promise<boolean> {
+  return withConflictRetry('apply void', async () => {
+    const p = (await deps.repo.getPayment(orderId))?.payment;
+    if (!p || p.providerPaymentId !== providerPaymentId || (p.status !== 'authorized' && p.status !== 'pending')) {
+      await flushOutbox(deps, orderId);
+      return false;
+    }
+    await commitTransition(deps, voidSucceeded(p, p.releaseReason ?? 'provider-voided', transitionContext(deps), at), p.version, { correlationId });
+    return true;
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * How payments handlers get their ports: each defaults to the real adapter from the environment
+ * (created on first use, once per container); tests replace any of them.
+ */
+import { auditLogFromEnv, type AuditLog } from '../../shared/audit.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
+import { eventBridgePublisher, type EventPublisher } from '../../shared/events.ts';
+import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
+import { newId } from '../../shared/ids.ts';
+import { fieldEncryptionVault, type EngineDeps, type ProviderDeps, type TokenVault } from './engine.ts';
+import { paymentsRepositoryFromEnv, type PaymentsRepository } from './payments-repository.ts';
+import { providerFromEnv, type ProviderWiring } from './provider/from-env.ts';
+import { paymentsSettings, type PaymentsSettings } from './settings.ts';
+
+/** Replaceable ports of a payments handler. */
+export interface PaymentsPorts {
+  readonly repo?: () => PaymentsRepository;
+  readonly wiring?: () => Promise<ProviderWiring>;
+  readonly publisher?: (correlationId: string) => EventPublisher;
+  readonly clock?: Clock;
+  readonly newId?: () => string;
+  readonly vault?: () => TokenVault;
+  readonly audit?: () => AuditLog;
+  readonly settings?: () => PaymentsSettings;
+  /** Shorten the redelivery of deferred SQS records with ChangeMessageVisibility (default true). */
+  readonly deferRetries?: boolean;
+}
+
+let containerVault: TokenVault | undefined;
+
+function vaultFromEnv(): TokenVault {
+  containerVault ??= fieldEncryptionVault(new FieldEncryptor({ kms: kmsKeyProvider() }));
+  return containerVault;
+}
+
+/** The ports of a handler, resolved lazily. */
+export function paymentsRuntime(ports: PaymentsPorts = {}) {
+  let repo: PaymentsRepository | undefined;
+  let vault: TokenVault | undefined;
+  let audit: AuditLog | undefined;
+  const runtime = {
+    deferRetries: ports.deferRetries ?? true,
+    settings: (): PaymentsSettings => (ports.settings ?? paymentsSettings)(),
+    repo: (): PaymentsRepository => (repo ??= (ports.repo ?? paymentsRepositoryFromEnv)()),
+    vault: (): TokenVault => (vault ??= (ports.vault ?? vaultFromEnv)()),
+    audit: (): AuditLog => (audit ??= (ports.audit ?? auditLogFromEnv)()),
+    wiring: (): Promise<ProviderWiring> => (ports.wiring ?? providerFromEnv)(),
+    engine: (): EngineDeps => ({
+      repo: runtime.repo(),
+      publisher: ports.publisher ?? ((correlationId) => eventBridgePublisher({ correlationId })),
+      clock: ports.clock ?? systemClock,
+      newId: ports.newId ?? (() => newId()),
+    }),
+    providerDeps: async (): Promise<ProviderDeps> => ({ ...runtime.engine(), provider: (await runtime.wiring()).provider }),
+  };
+  return runtime;
+}
+
+/** The runtime of a handler. */
+export type PaymentsRuntime = ReturnType<typeof paymentsRuntime>;

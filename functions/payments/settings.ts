@@ -1,0 +1,100 @@
+/**
+ * Payments settings (config, validated once per container; REQUIREMENTS.md: every number is
+ * configuration). Amounts are minor units of the store currency (`DEFAULT_CURRENCY`).
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | `PAYMENT_PROVIDER` | `sandbox` | which adapter: `sandbox` or `stripe` |
+ * | `PAYMENT_METHOD_LIMITS` | see {@link DEFAULT_METHOD_LIMITS} | JSON `{ card: { perOrderMax, dailyMax }, wallet, bank_transfer, cod }` (PAY-1) |
+ * | `PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR` | 20,000,000 (CNY 200,000.00) | per customer per day, all methods |
+ * | `PAYMENT_LIMIT_DAY_OFFSET_MINUTES` | 480 | the limit day's offset from UTC (China Standard Time) |
+ * | `PAYMENT_WEBHOOK_TOLERANCE_SECONDS` | 300 | webhook replay window |
+ * | `PAYMENT_PROVIDER_SANDBOX_TABLE_NAME`, `SANDBOX_PROVIDER_QUEUE_URL` | — | the sandbox's own table and outbound queue |
+ * | `SANDBOX_WEBHOOK_SECRET` | a dev-only value | the sandbox's webhook signing secret (sandbox stages only; not a production secret) |
+ * | `SANDBOX_FEE_BASIS_POINTS` | 60 | fee kept on each capture (0.6 %) |
+ * | `SANDBOX_AUTHORIZATION_TTL_HOURS` | 168 | how long an authorisation can be captured |
+ * | `SANDBOX_TRANSFER_DELAY_SECONDS` | 5 | when an awaited bank transfer's funds arrive |
+ * | `SANDBOX_CHAOS_FAILURE_RATE`, `SANDBOX_CHAOS_TIMEOUT_RATE`, `SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE` | 0 | chaos mode (0–1) |
+ * | `SANDBOX_CHAOS_SEED` | 1 | seed of the chaos mode's generator |
+ * | `PAYMENT_WEBHOOK_FUNCTION_NAME` | — | the webhook function the sandbox worker delivers to |
+ * | `STRIPE_SECRET_ID` | — | Secrets Manager id of `{ apiKey, webhookSecret }` (stripe) |
+ * | `RECONCILIATION_MAX_STORED_MISMATCHES` | 500 | mismatches kept in a report (the count is always exact) |
+ *
+ * The refund approval threshold is the kernel's `REFUND_APPROVAL_THRESHOLD_MINOR` (RISK-7).
+ */
+import { z } from 'zod';
+import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
+import type { PaymentMethod } from '../../events/common.ts';
+import type { MethodLimit } from './domain/limits.ts';
+
+/** Default per-method limits (minor units of CNY). */
+export const DEFAULT_METHOD_LIMITS: Readonly<Record<PaymentMethod, MethodLimit>> = {
+  card: { perOrderMax: 5_000_000, dailyMax: 10_000_000 },
+  wallet: { perOrderMax: 2_000_000, dailyMax: 5_000_000 },
+  bank_transfer: { perOrderMax: 50_000_000, dailyMax: 100_000_000 },
+  cod: { perOrderMax: 200_000, dailyMax: 500_000 },
+};
+
+const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const LimitSchema = z.object({ perOrderMax: Minor, dailyMax: Minor });
+const MethodLimitsSchema = z.object({ card: LimitSchema, wallet: LimitSchema, bank_transfer: LimitSchema, cod: LimitSchema });
+const rate = z.coerce.number().min(0).max(1);
+
+/** A non-secret default so the sandbox works out of the box locally; sandbox stages only. */
+export const DEV_SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_dev_only_not_a_secret';
+
+export const paymentsSettings = defineSettings(
+  'payments',
+  {
+    DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
+    PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
+    PAYMENT_METHOD_LIMITS: jsonSetting(MethodLimitsSchema).optional(),
+    PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR: intSetting(0, Number.MAX_SAFE_INTEGER).default(20_000_000),
+    PAYMENT_LIMIT_DAY_OFFSET_MINUTES: intSetting(-14 * 60, 14 * 60).default(480),
+    PAYMENT_WEBHOOK_TOLERANCE_SECONDS: intSetting(1, 3600).default(300),
+    PAYMENT_PROVIDER_SANDBOX_TABLE_NAME: z.string().min(1).max(256).optional(),
+    SANDBOX_PROVIDER_QUEUE_URL: z.string().min(1).max(2048).optional(),
+    SANDBOX_WEBHOOK_SECRET: z.string().min(16).max(256).default(DEV_SANDBOX_WEBHOOK_SECRET),
+    SANDBOX_FEE_BASIS_POINTS: intSetting(0, 10_000).default(60),
+    SANDBOX_AUTHORIZATION_TTL_HOURS: intSetting(1, 24 * 31).default(168),
+    SANDBOX_TRANSFER_DELAY_SECONDS: intSetting(0, 900).default(5),
+    SANDBOX_CHAOS_FAILURE_RATE: rate.default(0),
+    SANDBOX_CHAOS_TIMEOUT_RATE: rate.default(0),
+    SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE: rate.default(0),
+    SANDBOX_CHAOS_SEED: intSetting(0, 2 ** 31 - 1).default(1),
+    PAYMENT_WEBHOOK_FUNCTION_NAME: z.string().min(1).max(256).optional(),
+    STRIPE_SECRET_ID: z.string().min(1).max(512).optional(),
+    RECONCILIATION_MAX_STORED_MISMATCHES: intSetting(1, 2000).default(500),
+  },
+  (e) => ({
+    currency: e.DEFAULT_CURRENCY,
+    provider: e.PAYMENT_PROVIDER,
+    limits: {
+      currency: e.DEFAULT_CURRENCY,
+      perMethod: e.PAYMENT_METHOD_LIMITS ?? DEFAULT_METHOD_LIMITS,
+      customerDailyMax: e.PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR,
+      dayOffsetMinutes: e.PAYMENT_LIMIT_DAY_OFFSET_MINUTES,
+    },
+    webhookToleranceSeconds: e.PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
+    sandbox: {
+      tableName: e.PAYMENT_PROVIDER_SANDBOX_TABLE_NAME,
+      queueUrl: e.SANDBOX_PROVIDER_QUEUE_URL,
+      webhookSecret: e.SANDBOX_WEBHOOK_SECRET,
+      webhookFunctionName: e.PAYMENT_WEBHOOK_FUNCTION_NAME,
+      behaviour: {
+        feeBasisPoints: e.SANDBOX_FEE_BASIS_POINTS,
+        authorizationTtlHours: e.SANDBOX_AUTHORIZATION_TTL_HOURS,
+        transferDelaySeconds: e.SANDBOX_TRANSFER_DELAY_SECONDS,
+        chaos:
+          e.SANDBOX_CHAOS_FAILURE_RATE + e.SANDBOX_CHAOS_TIMEOUT_RATE + e.SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE > 0
+            ? { failureRate: e.SANDBOX_CHAOS_FAILURE_RATE, timeoutRate: e.SANDBOX_CHAOS_TIMEOUT_RATE, duplicateWebhookRate: e.SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE, seed: e.SANDBOX_CHAOS_SEED }
+            : undefined,
+      },
+    },
+    stripeSecretId: e.STRIPE_SECRET_ID,
+    reconciliation: { maxStoredMismatches: e.RECONCILIATION_MAX_STORED_MISMATCHES },
+  }),
+);
+
+/** The parsed settings. */
+export type PaymentsSettings = ReturnType<typeof paymentsSettings>;

@@ -1,0 +1,35 @@
+/**
+ * Read models for staff: an order's payment with its ledger, balances and refunds
+ * (`GET /admin/payments/{orderId}`), and a day's reconciliation report
+ * (`GET /admin/reconciliations/{date}`). Ids and amounts only; the payment token is never returned.
+ */
+import { notFound } from '../../shared/errors.ts';
+import { balancesOf, type LedgerMovement, type OrderBalances } from './domain/ledger.ts';
+import type { Payment } from './domain/payment.ts';
+import type { ReconciliationReport } from './domain/reconciliation.ts';
+import type { Refund } from './domain/refund.ts';
+import type { PaymentsRepository } from './payments-repository.ts';
+
+/** An order's payment as staff see it. */
+export interface PaymentView {
+  readonly payment: Payment;
+  readonly balances: Omit<OrderBalances, 'accounts'> & { readonly accounts: Readonly<Record<string, number>> };
+  readonly ledger: readonly LedgerMovement[];
+  readonly refunds: readonly Refund[];
+}
+
+/** The payment view of an order; 404 when payments does not know it. */
+export async function getPaymentView(repo: PaymentsRepository, orderId: string): Promise<PaymentView> {
+  const stored = await repo.getPayment(orderId);
+  if (!stored) throw notFound(`No payment for order ${orderId}.`);
+  const [ledger, refunds] = await Promise.all([repo.listMovements(orderId), repo.listRefunds(orderId)]);
+  const ordered = [...ledger].sort((a, b) => a.at.localeCompare(b.at) || a.movementId.localeCompare(b.movementId));
+  return { payment: stored.payment, balances: balancesOf(ordered, stored.payment.currency), ledger: ordered, refunds: refunds.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)) };
+}
+
+/** The stored reconciliation report of a day; 404 when there is none. */
+export async function getReconciliationReport(repo: PaymentsRepository, date: string): Promise<ReconciliationReport> {
+  const report = await repo.getReconciliation(date);
+  if (!report) throw notFound(`No reconciliation report for ${date}.`);
+  return report;
+}

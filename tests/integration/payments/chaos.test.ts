@@ -1,0 +1,161 @@
+/**
+ * Chaos run (PAY-2, PAY-3): the sandbox provider fails (503 before doing anything) or times out
+ * (AFTER doing it) on a fraction of calls and sends some webhooks twice; every event is delivered
+ * one to three times, in a shuffled order, several at once, and a failed record is redelivered
+ * later, like SQS. Once the system settles:
+ * - every order's ledger balances and agrees with its payment record and with the provider;
+ * - nobody is charged twice (one capture per payment at the provider, never above the amount);
+ * - no cancelled or rejected order keeps a capture or an open authorisation;
+ * - completed orders are captured in full, declined ones never;
+ * - the day's reconciliation reports zero mismatches.
+ * Seeded: the same seed replays the same run.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { balancesOf } from '../../../functions/payments/domain/ledger.ts';
+import { seededRandom } from '../../../functions/payments/provider/sandbox/sandbox-rules.ts';
+import type { SandboxMessage } from '../../../functions/payments/provider/sandbox/sandbox-provider.ts';
+import { lambdaContext } from '../../support/http-events.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { paymentsHarness, type PaymentsHarness, type TestOrder } from './harness.ts';
+
+const SEED = Number(process.env.CHAOS_SEED ?? 20261123);
+const ORDERS = Number(process.env.CHAOS_ORDERS ?? 36);
+/** Fraction of provider calls that fail, and that time out (each). */
+const RATE = Number(process.env.CHAOS_RATE ?? 0.2);
+
+beforeAll(() => {
+  useLocalDynamoDb();
+});
+
+type Scenario = 'completed' | 'cancelled-before-approval' | 'cancelled-after-approval' | 'rejected' | 'declined' | 'transfer-completed' | 'transfer-timed-out' | 'cod-completed' | 'cod-cancelled' | 'cancelled-after-capture';
+const SCENARIOS: Scenario[] = ['completed', 'cancelled-before-approval', 'cancelled-after-approval', 'rejected', 'declined', 'transfer-completed', 'transfer-timed-out', 'cod-completed', 'cod-cancelled', 'cancelled-after-capture'];
+const RELEASED: Scenario[] = ['cancelled-before-approval', 'cancelled-after-approval', 'rejected', 'transfer-timed-out', 'cod-cancelled', 'cancelled-after-capture'];
+
+type Message = { kind: 'event'; name: string; detail: Record<string, unknown> } | { kind: 'sandbox'; message: SandboxMessage };
+
+/** The events an order's producers publish in a scenario (their true order; delivery scrambles it). */
+function eventsFor(h: PaymentsHarness, o: TestOrder, scenario: Scenario): Array<[string, Record<string, unknown>]> {
+  const e = h.events;
+  const placed: [string, Record<string, unknown>] = ['OrderPlaced', e.placed(o)];
+  const approved: [string, Record<string, unknown>] = ['RiskApproved', e.approved(o)];
+  switch (scenario) {
+    case 'completed':
+    case 'transfer-completed':
+    case 'cod-completed':
+      return [placed, approved, ['OrderShipped', e.shipped(o)], ['OrderDelivered', e.delivered(o)]];
+    case 'cancelled-before-approval':
+      return [placed, ['OrderCancelled', e.cancelled(o, 'PLACED')], ['OrderStatusChanged', e.statusChanged(o, 'CANCELLED', 'PLACED')]];
+    case 'cancelled-after-approval':
+    case 'cod-cancelled':
+    case 'transfer-timed-out':
+      return [placed, approved, ['OrderCancelled', e.cancelled(o, 'APPROVED')], ['OrderStatusChanged', e.statusChanged(o, 'CANCELLED', 'APPROVED')]];
+    case 'cancelled-after-capture':
+      return [placed, approved, ['OrderShipped', e.shipped(o)], ['OrderCancelled', e.cancelled(o, 'SHIPPED')]];
+    case 'rejected':
+      return [placed, ['OrderStatusChanged', e.statusChanged(o, 'REJECTED')]];
+    case 'declined':
+      return [placed, approved, ['OrderStatusChanged', e.statusChanged(o, 'PAYMENT_FAILED')]];
+  }
+}
+
+describe('chaos run (PAY-2, PAY-3)', () => {
+  it('with provider timeouts and failures, duplicated and reordered events: every ledger balances, nobody is charged twice, no released order keeps money', async () => {
+    const h = paymentsHarness({ chaos: { failureRate: RATE, timeoutRate: RATE, duplicateWebhookRate: 0.3, seed: SEED } });
+    const random = seededRandom(SEED);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
+    const date = h.clock.now().toISOString().slice(0, 10);
+
+    const orders = Array.from({ length: ORDERS }, (_, i) => {
+      const scenario = SCENARIOS[i % SCENARIOS.length] as Scenario;
+      const method = scenario.startsWith('transfer') ? 'bank_transfer' : scenario.startsWith('cod') ? 'cod' : i % 2 ? 'wallet' : 'card';
+      const amount = 1_000 + Math.floor(random() * 200_000);
+      const o = h.newOrder(method, amount, scenario === 'declined' ? pick(['tok_chargeDeclined', 'tok_insufficientFunds']) : undefined);
+      return { o, scenario };
+    });
+
+    // Every event once, plus duplicates; the queue is consumed in random order.
+    const queue: Message[] = [];
+    for (const { o, scenario } of orders) {
+      for (const [name, detail] of eventsFor(h, o, scenario)) {
+        const copies = 1 + Math.floor(random() * 3);
+        for (let c = 0; c < copies; c++) queue.push({ kind: 'event', name, detail });
+      }
+    }
+    const stats = { attempts: 0, failedAttempts: 0, sandboxMessages: 0 };
+    const take = (): Message | undefined => queue.splice(Math.floor(random() * queue.length), 1)[0];
+    for (let round = 0; queue.length > 0 || h.outbox.messages.length > 0; round++) {
+      expect(round).toBeLessThan(2_000);
+      for (const { message } of h.outbox.drain()) {
+        stats.sandboxMessages++;
+        queue.push({ kind: 'sandbox', message });
+      }
+      const batch = Array.from({ length: Math.min(queue.length, 1 + Math.floor(random() * 6)) }, take).filter((m): m is Message => m !== undefined);
+      const results = await Promise.all(batch.map((m) => (m.kind === 'event' ? h.deliver(m.name, m.detail) : h.processSandbox(m.message))));
+      stats.attempts += batch.length;
+      results.forEach((ok, i) => {
+        if (!ok) {
+          stats.failedAttempts++;
+          queue.push(batch[i] as Message); // redelivered later, like SQS after the visibility timeout
+        }
+      });
+    }
+    // Chaos really happened.
+    expect(stats.failedAttempts).toBeGreaterThan(0);
+    expect(stats.sandboxMessages).toBeGreaterThan(10);
+
+    for (const { o, scenario } of orders) {
+      const what = `${scenario} ${o.method} ${o.orderId}`;
+      const payment = (await h.repo.getPayment(o.orderId))?.payment;
+      expect(payment, what).toBeDefined();
+      const ledger = await h.repo.listMovements(o.orderId);
+      const b = balancesOf(ledger, 'CNY');
+      expect(b.balanced, what).toBe(true);
+      expect(payment!.capturedAmount, what).toBe(b.captured);
+      expect(payment!.refundedAmount, what).toBe(b.refunded);
+      expect(payment!.refundPendingAmount, what).toBe(0);
+      expect(await h.repo.pendingOutbox(o.orderId), what).toEqual([]);
+      const atProvider = payment!.providerPaymentId ? await h.store.getPayment(payment!.providerPaymentId) : undefined;
+      // Nobody is charged twice.
+      expect(b.captured, what).toBeLessThanOrEqual(o.amount);
+      if (atProvider) {
+        expect(atProvider.captures.length, what).toBeLessThanOrEqual(1);
+        expect(atProvider.amountCaptured, what).toBe(b.captured);
+        expect(atProvider.amountRefunded, what).toBe(b.refunded);
+      }
+      if (RELEASED.includes(scenario)) {
+        expect(b.netPaid, what).toBe(0);
+        expect(b.held, what).toBe(0);
+        expect(['cancelled', 'voided', 'refunded'], what).toContain(payment!.status);
+        if (atProvider) expect(['canceled', 'succeeded', 'declined'], what).toContain(atProvider.status);
+        if (atProvider?.status === 'succeeded') expect(atProvider.amountRefunded, what).toBe(atProvider.amountCaptured);
+      } else if (scenario === 'declined') {
+        // Declined — or cancelled, when the PAYMENT_FAILED status change overtook RiskApproved; never charged.
+        expect(['failed', 'cancelled'], what).toContain(payment!.status);
+        expect(b.captured, what).toBe(0);
+        expect(b.held, what).toBe(0);
+      } else {
+        expect(payment!.status, what).toBe('captured');
+        expect(b.captured, what).toBe(o.amount);
+        expect(b.held, what).toBe(0);
+      }
+    }
+
+    // Every payment event describes a state reached once: one PaymentCaptured per captured order.
+    for (const { o } of orders) {
+      const captures = (await h.repo.listMovements(o.orderId)).filter((m) => m.kind === 'capture').length;
+      expect(h.eventsOf(o.orderId).filter((n) => n === 'PaymentCaptured').length, o.orderId).toBe(captures);
+    }
+
+    const summary = await h.handlers.reconcile({ date }, lambdaContext());
+    const report = (await h.repo.getReconciliation(date))!;
+    expect(report.mismatches).toEqual([]);
+    expect(summary).toMatchObject({ status: 'clean', mismatchCount: 0 });
+    console.log(`chaos run: ${ORDERS} orders, ${stats.attempts} deliveries, ${stats.failedAttempts} failed and redelivered, ${stats.sandboxMessages} sandbox messages, ${report.matched} provider transactions reconciled`);
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * Refunds with maker-checker approval (PAY-2, RISK-7, SEC-4, ORD-7) and the provider webhook
+ * endpoint (PAY-2: signature-checked, 5-minute replay window, duplicates acknowledged) through the
+ * real handlers against DynamoDB Local.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { newId } from '../../../shared/ids.ts';
+import { signatureHeader } from '../../../functions/payments/domain/webhook-signature.ts';
+import { sandboxWebhookEvent } from '../../../functions/payments/provider/sandbox/sandbox-webhook.ts';
+import { apiEvent, jsonBody, lambdaContext } from '../../support/http-events.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { paymentsHarness, WEBHOOK_SECRET, type PaymentsHarness, type TestOrder } from './harness.ts';
+
+let h: PaymentsHarness;
+
+beforeAll(() => {
+  useLocalDynamoDb();
+  h = paymentsHarness();
+});
+
+async function capturedOrder(amount = 300_000): Promise<TestOrder> {
+  const o = h.newOrder('card', amount);
+  expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);
+  expect(await h.deliver('RiskApproved', h.events.approved(o))).toBe(true);
+  expect(await h.deliver('OrderShipped', h.events.shipped(o))).toBe(true);
+  return o;
+}
+
+const refundPath = (orderId: string) => ({ path: `/orders/${orderId}/refunds`, resource: '/orders/{orderId}/refunds', pathParameters: { orderId } });
+const requestRefund = (orderId: string, amount: number, sub = 'cs-1', key = newId(), roles = ['cs-agent']) =>
+  h.http(h.handlers.requestRefund, { ...refundPath(orderId), body: { amount: { amount, currency: 'CNY' }, reason: 'damaged on arrival' }, sub, roles, key });
+const decide = (verb: 'approve' | 'reject', orderId: string, refundId: string, sub: string, roles = ['ops'], key = newId()) =>
+  h.http(verb === 'approve' ? h.handlers.approveRefund : h.handlers.rejectRefund, {
+    path: `/orders/${orderId}/refunds/${refundId}/${verb}`,
+    resource: `/orders/{orderId}/refunds/{refundId}/${verb}`,
+    pathParameters: { orderId, refundId },
+    body: verb === 'reject' ? { note: 'not covered by the policy' } : undefined,
+    sub,
+    roles,
+    key,
+  });
+
+describe('POST /orders/{orderId}/refunds (PAY-2, AFT-1)', () => {
+  it('below the threshold: refunded at once (201), PaymentRefunded, ledger and provider agree; audited', async () => {
+    const o = await capturedOrder();
+    const response = await requestRefund(o.orderId, 5000);
+    expect(response.status).toBe(201);
+    expect(response.json).toMatchObject({ status: 'succeeded', amount: 5000, origin: 'staff', requestedBy: 'cs-1' });
+    const payment = (await h.repo.getPayment(o.orderId))!.payment;
+    expect(payment).toMatchObject({ status: 'partially_refunded', refundedAmount: 5000, refundPendingAmount: 0 });
+    const atProvider = await h.store.getPayment(payment.providerPaymentId as string);
+    expect(atProvider?.amountRefunded).toBe(5000);
+    expect(h.eventsOf(o.orderId)).toContain('PaymentRefunded');
+    const trail = await h.audit.forResource('order', o.orderId);
+    expect(trail.map((e) => [e.action, e.actor, e.details?.refundId])).toEqual([['refund.request', 'cs-1', response.json.refundId]]);
+  });
+
+  it('partial, repeated refunds never exceed captured minus refunded (409 with how much is left)', async () => {
+    const o = await capturedOrder(50_000);
+    expect((await requestRefund(o.orderId, 30_000)).status).toBe(201);
+    const over = await requestRefund(o.orderId, 20_001);
+    expect(over.status).toBe(409);
+    expect(over.json.detail).toBe('At most CNY 200.00 can be refunded (captured minus refunded and pending refunds); CNY 200.01 was requested.');
+    expect((await requestRefund(o.orderId, 20_000)).status).toBe(201);
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ status: 'refunded', refundedAmount: 50_000 });
+    expect((await requestRefund(o.orderId, 1)).status).toBe(409);
+  });
+
+  it('a retried request (same Idempotency-Key) returns the first response and refunds once (ORD-7)', async () => {
+    const o = await capturedOrder();
+    const key = newId();
+    const first = await requestRefund(o.orderId, 7000, 'cs-1', key);
+    const again = await requestRefund(o.orderId, 7000, 'cs-1', key);
+    expect(again.status).toBe(first.status);
+    expect(again.json).toEqual(first.json);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await h.repo.listRefunds(o.orderId))).toHaveLength(1);
+    expect((await requestRefund(o.orderId, 7001, 'cs-1', key)).status).toBe(422);
+  });
+
+  it('unknown order → 404; wrong role → 403; bad body → 400; missing Idempotency-Key → 400', async () => {
+    expect((await requestRefund(newId(), 100)).status).toBe(404);
+    expect((await requestRefund(newId(), 100, 'alice', newId(), ['customer'])).status).toBe(403);
+    const o = await capturedOrder();
+    const bad = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 10.5, currency: 'CNY' }, reason: '' }, sub: 'cs-1', roles: ['cs-agent'], key: newId() });
+    expect(bad.status).toBe(400);
+    expect([...new Set((bad.json.errors as Array<{ path: string }>).map((e) => e.path))].sort()).toEqual(['body.amount.amount', 'body.reason']);
+    const noKey = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 1, currency: 'CNY' }, reason: 'x' }, sub: 'cs-1', roles: ['cs-agent'] });
+    expect(noKey.status).toBe(400);
+    expect((await h.repo.listRefunds(o.orderId))).toEqual([]);
+  });
+});
+
+describe('maker-checker for large refunds (RISK-7)', () => {
+  it('at or above CNY 1,000.00 a refund waits (202); the requester cannot approve it (403); another staff member approves → refunded; both steps audited', async () => {
+    const o = await capturedOrder(300_000);
+    const pending = await requestRefund(o.orderId, 100_000, 'cs-1');
+    expect(pending.status).toBe(202);
+    expect(pending.json).toMatchObject({ status: 'pending_approval' });
+    const refundId = pending.json.refundId as string;
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundPendingAmount: 100_000, refundedAmount: 0 });
+    // The reservation counts: only 200,000 is left to request.
+    expect((await requestRefund(o.orderId, 200_001, 'cs-1')).status).toBe(409);
+
+    const self = await decide('approve', o.orderId, refundId, 'cs-1', ['cs-agent']);
+    expect(self.status).toBe(403);
+    expect(self.json.detail).toMatch(/different staff member/);
+
+    const approved = await decide('approve', o.orderId, refundId, 'ops-2');
+    expect(approved.status).toBe(201);
+    expect(approved.json).toMatchObject({ status: 'succeeded', approvedBy: 'ops-2', requestedBy: 'cs-1' });
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundedAmount: 100_000, refundPendingAmount: 0 });
+    expect((await decide('approve', o.orderId, refundId, 'ops-3')).status).toBe(409);
+    const trail = await h.audit.forResource('order', o.orderId);
+    expect(trail.map((e) => [e.action, e.actor])).toEqual([
+      ['refund.request', 'cs-1'],
+      ['refund.approve', 'ops-2'],
+    ]);
+  });
+
+  it('rejected by another staff member: the reservation is released, nothing refunded, audited', async () => {
+    const o = await capturedOrder(300_000);
+    const pending = await requestRefund(o.orderId, 250_000, 'cs-1');
+    const refundId = pending.json.refundId as string;
+    expect((await decide('reject', o.orderId, refundId, 'cs-1', ['cs-agent'])).status).toBe(403);
+    const rejected = await decide('reject', o.orderId, refundId, 'admin-1', ['admin']);
+    expect(rejected.status).toBe(200);
+    expect(rejected.json).toMatchObject({ status: 'rejected', rejectedBy: 'admin-1', rejectionNote: 'not covered by the policy' });
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundPendingAmount: 0, refundedAmount: 0 });
+    expect((await decide('approve', o.orderId, refundId, 'ops-2')).status).toBe(409);
+    expect((await h.audit.forResource('order', o.orderId)).map((e) => e.action)).toEqual(['refund.request', 'refund.reject']);
+  });
+
+  it('provider unreachable: the refund stays processing (202) and completes on the next attempt with the same key', async () => {
+    const o = await capturedOrder(50_000);
+    const original = h.sandbox.refund.bind(h.sandbox);
+    h.sandbox.refund = async () => {
+      throw new (await import('../../../functions/payments/provider/port.ts')).ProviderUnavailableError('down');
+    };
+    const response = await requestRefund(o.orderId, 1000);
+    h.sandbox.refund = original;
+    expect(response.status).toBe(202);
+    expect(response.json.status).toBe('processing');
+    const { executeRefund } = await import('../../../functions/payments/refunds.ts');
+    const deps = { repo: h.repo, publisher: () => ({ publish: async () => {} }), clock: h.clock, newId: () => newId(), provider: h.sandbox };
+    expect((await executeRefund(deps, o.orderId, response.json.refundId as string, 'c')).status).toBe('succeeded');
+  });
+});
+
+describe('POST /webhooks/payments (PAY-2)', () => {
+  const post = (body: string, headers: Record<string, string>) => h.handlers.webhook(apiEvent({ method: 'POST', path: '/webhooks/payments', headers, body }), lambdaContext());
+  const now = () => Math.floor(h.clock.now().getTime() / 1000);
+
+  async function authorizedEvent() {
+    const o = h.newOrder('card');
+    expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);
+    expect(await h.deliver('RiskApproved', h.events.approved(o))).toBe(true);
+    const payment = (await h.repo.getPayment(o.orderId))!.payment;
+    h.outbox.drain();
+    const sp = (await h.store.getPayment(payment.providerPaymentId as string))!;
+    return { o, body: JSON.stringify(sandboxWebhookEvent({ id: `evt_sbx_${newId()}`, type: 'payment.authorized', now: h.clock.now(), payment: sp })) };
+  }
+
+  it('a signed notification is applied once; its duplicate is acknowledged with 200 and changes nothing', async () => {
+    const { body } = await authorizedEvent();
+    const headers = { 'content-type': 'application/json', 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now(), body) };
+    const first = await post(body, headers);
+    expect(first.statusCode).toBe(200);
+    expect(jsonBody(first)).toMatchObject({ received: true, outcome: 'already-applied' });
+    const again = await post(body, headers);
+    expect(again.statusCode).toBe(200);
+    expect(jsonBody(again)).toMatchObject({ duplicate: true });
+  });
+
+  it('bad signature, tampered body, missing header and replays older than 5 minutes → 400, nothing applied', async () => {
+    const { body } = await authorizedEvent();
+    const bad = await post(body, { 'sandbox-signature': signatureHeader('whsec_wrong_secret_000000000000', now(), body) });
+    expect(bad.statusCode).toBe(400);
+    expect(jsonBody(bad)).toMatchObject({ type: 'https://errors.commerce.dev/webhook-signature-mismatch', status: 400 });
+    expect((await post(body.replace('"amount":23040', '"amount":1'), { 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now(), body) })).statusCode).toBe(400);
+    expect(jsonBody(await post(body, {}))).toMatchObject({ type: 'https://errors.commerce.dev/webhook-missing-signature' });
+    const replay = await post(body, { 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now() - 301, body) });
+    expect(replay.statusCode).toBe(400);
+    expect(jsonBody(replay)).toMatchObject({ type: 'https://errors.commerce.dev/webhook-timestamp-outside-tolerance' });
+    expect(jsonBody(await post('not json', { 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now(), 'not json') }))).toMatchObject({ type: 'https://errors.commerce.dev/webhook-malformed-body' });
+  });
+
+  it('a capture the synchronous call never recorded (it timed out) is applied from the webhook; the retry then finds it done', async () => {
+    const o = h.newOrder('card', 12_345);
+    expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);
+    expect(await h.deliver('RiskApproved', h.events.approved(o))).toBe(true);
+    const payment = (await h.repo.getPayment(o.orderId))!.payment;
+    h.outbox.drain();
+    await h.sandbox.capture({ idempotencyKey: `capture-${payment.paymentId}`, providerPaymentId: payment.providerPaymentId as string, amount: 12_345, currency: 'CNY' });
+    await h.deliverSandbox();
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ status: 'captured', capturedAmount: 12_345 });
+    expect(await h.deliver('OrderShipped', h.events.shipped(o))).toBe(true);
+    expect((await h.repo.listMovements(o.orderId)).filter((m) => m.kind === 'capture')).toHaveLength(1);
+  });
+
+  it('a notification for a payment payments does not know is acknowledged (reconciliation reports it)', async () => {
+    const body = JSON.stringify({
+      id: `evt_sbx_${newId()}`,
+      object: 'event',
+      type: 'payment.captured',
+      created: now(),
+      data: { payment: { id: 'pay_sbx_UNKNOWN', reference: newId(), merchantPaymentId: newId(), method: 'card', amount: 1, currency: 'CNY', status: 'succeeded', amountCapturable: 0, amountCaptured: 1, amountRefunded: 0 }, capture: { id: 'cap_sbx_x', amount: 1, fee: 0, at: h.clock.now().toISOString(), final: true } },
+    });
+    const result = await post(body, { 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now(), body) });
+    expect(result.statusCode).toBe(200);
+    expect(jsonBody(result)).toMatchObject({ outcome: 'unknown-payment' });
+  });
+});
+
+describe('GET /admin/payments/{orderId}', () => {
+  it('shows payment, ledger, balances and refunds to staff; never the token; 404 for an unknown order', async () => {
+    const o = await capturedOrder(10_000);
+    const view = await h.http(h.handlers.getPayment, { method: 'GET', path: `/admin/payments/${o.orderId}`, resource: '/admin/payments/{orderId}', pathParameters: { orderId: o.orderId }, sub: 'an-1', roles: ['analyst'] });
+    expect(view.status).toBe(200);
+    expect(view.json).toMatchObject({ payment: { status: 'captured' }, balances: { captured: 10_000, balanced: true } });
+    expect(JSON.stringify(view.json)).not.toMatch(/tok_visa|tokenCiphertext/);
+    expect((await h.http(h.handlers.getPayment, { method: 'GET', path: '/admin/payments/x', resource: '/admin/payments/{orderId}', pathParameters: { orderId: newId() }, sub: 'an-1', roles: ['analyst'] })).status).toBe(404);
+  });
+});

@@ -12,6 +12,7 @@
  * | `SERVICE_FACTOR` | 1.65 | demand-variability: z |
  * | `REORDER_CYCLE_DAYS` | 30 | days of demand ordered on top of safety stock |
  * | `CARRIER_WEBHOOK_SECRETS` | dev stage: the sandbox secret | JSON `{ carrier: secret }` (HMAC-SHA256 keys) |
+ * | `CARRIER_WEBHOOK_SECRETS_ID` | — (prod: `commerce/<stage>/carriers`) | Secrets Manager id of that JSON; wins over `CARRIER_WEBHOOK_SECRETS` |
  * | `CARRIER_WEBHOOK_TOLERANCE_SECONDS` | 300 | replay window of signed tracking events |
  * | `LATE_SWEEP_LOOKBACK_DAYS` | 14 | how many days of due dates the late sweep looks back over |
  * | `OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |
@@ -46,6 +47,7 @@ export const fulfillmentSettings = defineSettings(
     SERVICE_FACTOR: z.coerce.number().min(0).max(5).default(DEFAULT_SAFETY_STOCK_POLICY.serviceFactor),
     REORDER_CYCLE_DAYS: intSetting(0, 365).default(DEFAULT_SAFETY_STOCK_POLICY.reorderCycleDays),
     CARRIER_WEBHOOK_SECRETS: jsonSetting(SecretsSchema).optional(),
+    CARRIER_WEBHOOK_SECRETS_ID: z.string().min(1).max(512).optional(),
     CARRIER_WEBHOOK_TOLERANCE_SECONDS: intSetting(30, 3600).default(300),
     LATE_SWEEP_LOOKBACK_DAYS: intSetting(1, 90).default(14),
     OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
@@ -67,6 +69,8 @@ export const fulfillmentSettings = defineSettings(
       safetyStock,
       /** Signing secret per carrier id. */
       webhookSecrets: env.CARRIER_WEBHOOK_SECRETS ?? (sandbox as Record<string, string>),
+      /** Deployed stages: the Secrets Manager id of the JSON `{ carrier: secret }` (wins over webhookSecrets). */
+      webhookSecretsId: env.CARRIER_WEBHOOK_SECRETS_ID,
       webhookToleranceSeconds: env.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
       lateSweepLookbackDays: env.LATE_SWEEP_LOOKBACK_DAYS,
       outboxRepublishAfterSeconds: env.OUTBOX_REPUBLISH_AFTER_SECONDS,

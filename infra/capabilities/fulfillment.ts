@@ -7,7 +7,7 @@
  * shipments view. Dev stage only: the sandbox carrier's tracking feed (a delay queue of reports it
  * signs and delivers to the webhook use case, and an ops route to schedule them).
  */
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { OrderPlaced } from '../../events/order-placed.ts';
@@ -49,7 +49,16 @@ export class Fulfillment extends Construct {
     platform.publishEvents(allocate);
     new EventConsumer(this, 'AllocateOrder', { bus: platform.bus, eventNames: [OrderStatusChanged.name], detail: { to: ['APPROVED', 'CANCELLED'] }, handler: allocate, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
-    const webhook = platform.function(this, 'ReceiveCarrierWebhookFunction', { entry: 'functions/fulfillment/handlers/receive-carrier-webhook.ts', description: 'POST /webhooks/carriers (FUL-3)', environment: env });
+    // Carriers' signing secrets: the sandbox's built-in one in dev; Secrets Manager elsewhere (created by the operator, README).
+    const carrierSecretName = `commerce/${platform.stage.name}/carriers`;
+    const webhook = platform.function(this, 'ReceiveCarrierWebhookFunction', {
+      entry: 'functions/fulfillment/handlers/receive-carrier-webhook.ts',
+      description: 'POST /webhooks/carriers (FUL-3)',
+      environment: { ...env, ...(platform.stage.name === 'dev' ? {} : { CARRIER_WEBHOOK_SECRETS_ID: carrierSecretName }) },
+    });
+    if (platform.stage.name !== 'dev') {
+      webhook.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${carrierSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
+    }
     this.table.grant(webhook, 'readWrite');
     platform.publishEvents(webhook);
     platform.api.addRoute(receiveCarrierWebhookRoute, webhook);

@@ -102,6 +102,24 @@ describe('least privilege', () => {
   });
 });
 
+describe('secrets (deployed stages)', () => {
+  it('prod reads provider and carrier secrets from Secrets Manager by id, never from the template', () => {
+    const grants = grantsByFunction(prod.json);
+    const webhook = prod.json.Resources.ReceiveCarrierWebhookFunction?.Properties as { Environment: { Variables: Record<string, unknown> } };
+    expect(webhook.Environment.Variables.CARRIER_WEBHOOK_SECRETS_ID).toBe('commerce/prod/carriers');
+    expect(webhook.Environment.Variables.CARRIER_WEBHOOK_SECRETS).toBeUndefined();
+    expect((grants.ReceiveCarrierWebhookFunction ?? []).some((g) => g.startsWith('secretsmanager:GetSecretValue → ') && g.includes('commerce/prod/carriers-??????'))).toBe(true);
+    const stripeUsers = Object.entries(prod.json.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function' && (r.Properties as { Environment?: { Variables?: Record<string, unknown> } })?.Environment?.Variables?.STRIPE_SECRET_ID === 'commerce/prod/stripe');
+    expect(stripeUsers.length).toBeGreaterThan(0);
+    for (const [id] of stripeUsers) expect((grants[id] ?? []).some((g) => g.includes('secretsmanager:GetSecretValue') && g.includes('commerce/prod/stripe-??????')), id).toBe(true);
+    expect(JSON.stringify(prod.json)).not.toMatch(/sk_live|whsec_/);
+  });
+
+  it('dev uses the sandboxes and has no Secrets Manager grants', () => {
+    for (const list of Object.values(grantsByFunction(dev.json))) expect(list.some((g) => g.startsWith('secretsmanager:'))).toBe(false);
+  });
+});
+
 describe('data at rest', () => {
   it('tables are on-demand, encrypted, with point-in-time recovery', () => {
     for (const s of [dev, prod]) {

@@ -4,7 +4,9 @@
  * body schema: the HTTP stack must not re-serialise it). 401 bad signature, 400 bad body, 404
  * unknown waybill, 200 applied / ignored / duplicate. Env: `FULFILLMENT_TABLE_NAME`, `EVENT_BUS_NAME`.
  */
+import { z } from 'zod';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
+import { readJsonSecret } from '../../../shared/secrets.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
@@ -13,6 +15,9 @@ import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../ful
 import { authenticateTrackingEvent, recordTrackingEvent } from '../record-tracking-event.ts';
 import { receiveCarrierWebhookRoute } from '../routes.ts';
 import { fulfillmentSettings } from '../settings.ts';
+
+/** The deployed stages' secret: `{ carrierId: signingSecret }`. */
+const CarrierSecretsSchema = z.record(z.string().min(1), z.string().min(16));
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface ReceiveCarrierWebhookPorts {
@@ -27,14 +32,15 @@ export function makeReceiveCarrierWebhookHandler(ports: ReceiveCarrierWebhookPor
   return httpHandler(receiveCarrierWebhookRoute, async ({ event, correlationId }) => {
     const settings = fulfillmentSettings();
     const clock = ports.clock ?? systemClock;
+    const secrets = ports.secrets ?? (settings.webhookSecretsId ? await readJsonSecret(settings.webhookSecretsId, CarrierSecretsSchema) : settings.webhookSecrets);
     const raw = event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(String(event.body), 'base64').toString('utf8') : String(event.body);
-    const tracking = authenticateTrackingEvent({ secrets: ports.secrets ?? settings.webhookSecrets, toleranceSeconds: settings.webhookToleranceSeconds, clock }, raw, event.headers?.[CARRIER_SIGNATURE_HEADER] ?? undefined);
+    const tracking = authenticateTrackingEvent({ secrets, toleranceSeconds: settings.webhookToleranceSeconds, clock }, raw, event.headers?.[CARRIER_SIGNATURE_HEADER] ?? undefined);
     const result = await recordTrackingEvent(
       {
         repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),
         publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })),
         clock,
-        secrets: ports.secrets ?? settings.webhookSecrets,
+        secrets,
         toleranceSeconds: settings.webhookToleranceSeconds,
       },
       tracking,

@@ -22,7 +22,9 @@
  *
  * Errors are not stored: when the handler throws (a 4xx problem or a 5xx), the record is deleted
  * and a retry with the same key runs again (nothing was created the first time). A duplicate that
- * arrives while the first is still running gets 409 `request-in-progress` with `retry-after`.
+ * arrives while the first is still running waits for the first one's response and returns it
+ * (same status, same body), for up to 20 s of its own invocation time; only past that does it get
+ * 409 `request-in-progress` with `retry-after`.
  */
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig, requireSetting } from './config.ts';
@@ -87,7 +89,7 @@ export function idempotencyErrorToProblem(error: unknown): ProblemError | unknow
  * through the container's DynamoDB client. Powertools idempotency, the table name and the client
  * are loaded on the first idempotent request, so routes without idempotency never load them.
  */
-export function createIdempotentExecutor(operation: string): IdempotentExecutor {
+export function createIdempotentExecutor(operation: string, options: { maxTwinWaitMs?: number } = {}): IdempotentExecutor {
   const build = async () => {
     const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }, { dynamoDbClient }] = await Promise.all([
       import('@aws-lambda-powertools/idempotency'),
@@ -134,10 +136,18 @@ export function createIdempotentExecutor(operation: string): IdempotentExecutor 
       const idempotent = await building;
       // The remaining time bounds how long an in-progress record blocks retries if this invocation dies.
       if (typeof context?.getRemainingTimeInMillis === 'function') idempotent.config.registerLambdaContext(context);
-      try {
-        return await idempotent.fn({ userId: scope.userId, key: scope.key, body: scope.body ?? null }, handler);
-      } catch (error) {
-        throw idempotencyErrorToProblem(error);
+      // A twin of a request still running waits for its response (same status, same body) instead of
+      // a 409, within this invocation's remaining time (less a reserve); past that the 409 stands.
+      const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
+      const deadline = Date.now() + Math.max(0, Math.min(options.maxTwinWaitMs ?? 20_000, remaining - 3_000));
+      for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
+        try {
+          return await idempotent.fn({ userId: scope.userId, key: scope.key, body: scope.body ?? null }, handler);
+        } catch (error) {
+          const waiting = error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError';
+          if (!waiting || Date.now() + delay > deadline) throw idempotencyErrorToProblem(error);
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
       }
     },
   };

@@ -1,6 +1,8 @@
 /**
  * ProblemOrderRaised v1 — an order needs a human (ORD-6): failed payment, undeliverable address,
- * lost or refused parcel. Routed to the operations alert target.
+ * lost or refused parcel, late delivery, or a parcel that had already left when its order was
+ * cancelled (`cancelled-after-pickup`: intercept it with the carrier). Routed to the operations
+ * alert target.
  */
 import { z } from 'zod';
 import { defineEvent } from './event-definition.ts';
@@ -13,7 +15,7 @@ export const ProblemOrderRaised = defineEvent({
   description: 'An order needs attention from operations. Ids and a problem code only.',
   schema: z.object({
     orderId: IdSchema,
-    problem: z.enum(['payment-failed', 'undeliverable-address', 'parcel-lost', 'delivery-refused', 'delivery-late']),
+    problem: z.enum(['payment-failed', 'undeliverable-address', 'parcel-lost', 'delivery-refused', 'delivery-late', 'cancelled-after-pickup']),
     shipmentId: IdSchema.optional(),
     raisedBy: z.string().min(1).max(64),
     raisedAt: z.iso.datetime(),

@@ -9,6 +9,10 @@
  * | warehouse  | `WAREHOUSE#<id>`    | `WAREHOUSE`          | `WAREHOUSE`       | `<id>`        |
  * | seed mark  | `SEED#<name>`       | `SEED`               | —                 | —             |
  * | stock adjustment | `ADJUSTMENTS#<sku>` | `ADJ#<at>#<id>` | —                 | —             |
+ * | reservation | `RESERVATION#<orderId>` | `<sku>#<warehouseId>` | —              | —             |
+ *
+ * Stock items and reservation records change only through stock-contract.ts (each reservation
+ * record together with its stock item, in the caller's transaction).
  *
  * Stock adjustments (cycle counts, FUL-4) live in their own partition per SKU, so the product
  * partition that every order reads stays small.

@@ -1,33 +1,84 @@
 /**
  * Catalog's documented API for stock, used by checkout (reserve at placement, release on
- * cancellation/rejection/timeout) and fulfillment (reservations become picks). It is the one
- * module other capabilities may import from catalog (.dependency-cruiser.cjs): reservations must
- * join the order's own DynamoDB transaction (ORD-4: never oversell), so catalog hands out
- * transaction items instead of making calls. Only this module knows the stock item's shape.
+ * cancellation/rejection/payment failure/timeout) and fulfillment (reservations become picks at
+ * allocation, picked goods return on a cancellation before pickup). It is the one module other
+ * capabilities may import from catalog (.dependency-cruiser.cjs): stock changes must join the
+ * caller's own DynamoDB transaction (ORD-4: never oversell), so catalog hands out transaction items
+ * instead of making calls. Only this module knows the shape of the items.
  *
- * Stock item (CatalogTable): `pk = PRODUCT#<sku>`, `sk = STOCK#<warehouseId>`, with `onHand`,
- * `reserved` and `available` (= onHand − reserved, kept in step by every update because condition
- * expressions cannot do arithmetic). Every change is conditional, so `available` never goes below
- * zero and `reserved` never exceeds what was reserved.
+ * ## Items (CatalogTable)
+ *
+ * | item | pk | sk | attributes |
+ * |---|---|---|---|
+ * | stock | `PRODUCT#<sku>` | `STOCK#<warehouseId>` | `onHand`, `reserved`, `available` (= onHand − reserved) |
+ * | reservation | `RESERVATION#<orderId>` | `<sku>#<warehouseId>` | `orderId`, `sku`, `warehouseId`, `quantity`, `status` (`reserved` → `picked` \| `released`, `picked` → `returned`), `pickedQuantity`, `reservedAt`/`pickedAt`/`releasedAt`/`returnedAt`, `updatedAt` |
+ *
+ * A reservation record is written and changed ONLY together with its stock item, in the same
+ * transaction, by the functions below. Each returns the TWO transaction items of one
+ * (order, SKU, warehouse): the stock item's counter update and the reservation record's status
+ * change, each conditional (domain/reservation.ts has the rules and an executable model):
+ *
+ * | function | counters | requires of the record | record after |
+ * |---|---|---|---|
+ * | {@link reserveStock} `q` | reserved += q, available −= q (available ≥ q) | absent | `reserved`, quantity q |
+ * | {@link releaseStock} `q` | reserved −= q, available += q (reserved ≥ q) | `reserved`, quantity q | `released` |
+ * | {@link pickStock} `q`, `r` | onHand −= q, reserved −= r, available −= q − r (onHand ≥ q, reserved ≥ r, available ≥ q − r when q > r) | `reserved` with quantity r (r > 0), absent (r = 0) | `picked`, pickedQuantity q |
+ * | {@link returnPickedStock} `q` | onHand += q, available += q | `picked`, pickedQuantity q | `returned` |
+ *
+ * So, for one order, a release and a pick of the same reservation exclude each other: whichever
+ * transaction commits first wins and the other fails its condition (`TransactionCanceledException`,
+ * the reservation item's reason `ConditionalCheckFailed`; {@link reservationItemOf} names it) — the
+ * caller treats that as "no longer held" and moves on idempotently. An operation never takes
+ * another order's reservation (the counters move only by the order's own record), and a replay
+ * changes nothing (the record is past the status the operation requires).
+ *
+ * A transaction holds at most 100 items, and every (order, SKU, warehouse) costs two: an order may
+ * hold at most {@link MAX_RESERVATIONS_PER_ORDER} reservations, which keeps placement, allocation
+ * (with shipments) and cancellation after allocation within one transaction each.
+ *
+ * {@link CatalogReader.reservations} reads an order's records (fulfillment's planning; the
+ * compliance scan "reservations that disagree with orders").
  */
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import type { Product } from './domain/product.ts';
 import { ProductSchema } from './domain/product.ts';
+import { operationRule, RESERVATION_STATUSES, type ReservationStatus, type StockOperation } from './domain/reservation.ts';
 
 export { planAllocation, regionDistance } from './domain/allocation.ts';
 export type { AllocationLine, AllocationPlan, AvailableStock, RegionDistances, Shortage, WarehouseAllocation, WarehouseLocation } from './domain/allocation.ts';
+export { applyOperation, InvalidStockOperation, operationRule, RESERVATION_STATUSES } from './domain/reservation.ts';
+export type { OperationResult, ReservationState, ReservationStatus, StockCounters, StockOperation } from './domain/reservation.ts';
 export { catalogSettings } from './settings.ts';
 
 /** One DynamoDB transaction item. */
 export type StockTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * The most reservations (distinct SKU × warehouse) one order may hold: every one costs two items,
+ * and allocation adds a shipment and a waybill item per warehouse (≤ 2 + 4 × 24 = 98 ≤ 100).
+ */
+export const MAX_RESERVATIONS_PER_ORDER = 24;
+
+/** Transaction items per stock operation (stock item + reservation record). */
+export const ITEMS_PER_STOCK_OPERATION = 2;
 
 /** A quantity of a SKU in a warehouse. */
 export interface StockMovement {
   readonly sku: string;
   readonly warehouseId: string;
   readonly quantity: number;
+}
+
+/** A quantity of a SKU in a warehouse, for an order. */
+export interface OrderStockMovement extends StockMovement {
+  readonly orderId: string;
+}
+
+/** A pick: `quantity` units leave for the order, consuming its whole reservation there (`reservedQuantity`, 0 if none). */
+export interface OrderStockPick extends OrderStockMovement {
+  readonly reservedQuantity: number;
 }
 
 /** Stock of a SKU in one warehouse. */
@@ -37,6 +88,19 @@ export interface StockLevelView {
   readonly onHand: number;
   readonly reserved: number;
   readonly available: number;
+}
+
+/** An order's reservation record for one (SKU, warehouse). */
+export interface ReservationView {
+  readonly orderId: string;
+  readonly sku: string;
+  readonly warehouseId: string;
+  readonly status: ReservationStatus;
+  /** Units reserved at placement (0 where stock was picked without a reservation there). */
+  readonly quantity: number;
+  /** Units picked (statuses picked, returned). */
+  readonly pickedQuantity?: number;
+  readonly updatedAt: string;
 }
 
 /** A product with its stock in every warehouse. */
@@ -54,52 +118,108 @@ export interface WarehouseView {
 }
 
 const key = (m: Pick<StockMovement, 'sku' | 'warehouseId'>) => ({ pk: `PRODUCT#${m.sku}`, sk: `STOCK#${m.warehouseId}` });
+const RESERVATION_PREFIX = 'RESERVATION#';
+const reservationKey = (m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>) => ({ pk: `${RESERVATION_PREFIX}${m.orderId}`, sk: `${m.sku}#${m.warehouseId}` });
 
-function checkQuantity(m: StockMovement): void {
-  if (!Number.isSafeInteger(m.quantity) || m.quantity <= 0) throw new Error(`stock movement quantity must be a positive integer, got ${m.quantity}`);
+function checkIds(m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>): void {
+  for (const [name, value] of [['orderId', m.orderId], ['sku', m.sku], ['warehouseId', m.warehouseId]] as const) {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(value)) throw new Error(`stock operation: ${name} must be 1–64 letters, digits or hyphens`);
+  }
 }
 
-/** Reserve `quantity` (placement): only if that much is available. */
-export function reserveStock(tableName: string, m: StockMovement, at: Date): StockTransactItem {
-  checkQuantity(m);
-  return {
+const STATUS_TIME: Readonly<Record<ReservationStatus, string>> = { reserved: 'reservedAt', picked: 'pickedAt', released: 'releasedAt', returned: 'returnedAt' };
+
+/** The two transaction items of `op` for (order, SKU, warehouse). */
+function operationItems(tableName: string, m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>, op: StockOperation, at: Date): StockTransactItem[] {
+  checkIds(m);
+  const rule = operationRule(op);
+  const when = at.toISOString();
+
+  const counters = (['onHand', 'reserved', 'available'] as const).filter((c) => rule.delta[c] !== 0);
+  const stockValues: Record<string, unknown> = { ':at': when };
+  for (const c of counters) stockValues[`:d_${c}`] = rule.delta[c];
+  const stockConditions = ['attribute_exists(pk)'];
+  for (const [c, min] of Object.entries(rule.minimums)) {
+    stockConditions.push(`${c} >= :min_${c}`);
+    stockValues[`:min_${c}`] = min;
+  }
+  const stockItem: StockTransactItem = {
     Update: {
       TableName: tableName,
       Key: key(m),
-      UpdateExpression: 'SET reserved = reserved + :q, available = available - :q, updatedAt = :at',
-      ConditionExpression: 'attribute_exists(pk) AND available >= :q',
-      ExpressionAttributeValues: { ':q': m.quantity, ':at': at.toISOString() },
+      UpdateExpression: `SET ${[...counters.map((c) => `${c} = ${c} + :d_${c}`), 'updatedAt = :at'].join(', ')}`,
+      ConditionExpression: stockConditions.join(' AND '),
+      ExpressionAttributeValues: stockValues,
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
-}
 
-/** Release a reservation (cancel, reject, payment failure, timeout): only if that much is reserved. */
-export function releaseStock(tableName: string, m: StockMovement, at: Date): StockTransactItem {
-  checkQuantity(m);
-  return {
+  const names: Record<string, string> = { '#status': 'status', '#type': 'type', '#statusAt': STATUS_TIME[rule.sets.status] };
+  const values: Record<string, unknown> = { ':type': 'Reservation', ':orderId': m.orderId, ':sku': m.sku, ':warehouseId': m.warehouseId, ':status': rule.sets.status, ':at': when };
+  const sets = ['#type = :type', 'orderId = :orderId', 'sku = :sku', 'warehouseId = :warehouseId', '#status = :status', '#statusAt = :at', 'updatedAt = :at'];
+  if (rule.sets.quantity !== undefined) {
+    sets.push('quantity = :quantity');
+    values[':quantity'] = rule.sets.quantity;
+  }
+  if (rule.sets.pickedQuantity !== undefined) {
+    sets.push('pickedQuantity = :pickedQuantity');
+    values[':pickedQuantity'] = rule.sets.pickedQuantity;
+  }
+  const conditions: string[] = [];
+  if (rule.requires.absent) conditions.push('attribute_not_exists(pk)');
+  else {
+    conditions.push('#status = :requiredStatus');
+    values[':requiredStatus'] = rule.requires.status;
+    if (rule.requires.quantity !== undefined) {
+      conditions.push('quantity = :requiredQuantity');
+      values[':requiredQuantity'] = rule.requires.quantity;
+    }
+    if (rule.requires.pickedQuantity !== undefined) {
+      conditions.push('pickedQuantity = :requiredPicked');
+      values[':requiredPicked'] = rule.requires.pickedQuantity;
+    }
+  }
+  const reservationItem: StockTransactItem = {
     Update: {
       TableName: tableName,
-      Key: key(m),
-      UpdateExpression: 'SET reserved = reserved - :q, available = available + :q, updatedAt = :at',
-      ConditionExpression: 'attribute_exists(pk) AND reserved >= :q',
-      ExpressionAttributeValues: { ':q': m.quantity, ':at': at.toISOString() },
+      Key: reservationKey(m),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
+  return [stockItem, reservationItem];
 }
 
-/** A reservation becomes a pick (the goods leave the warehouse): on hand and reserved both drop. */
-export function pickStock(tableName: string, m: StockMovement, at: Date): StockTransactItem {
-  checkQuantity(m);
-  return {
-    Update: {
-      TableName: tableName,
-      Key: key(m),
-      UpdateExpression: 'SET reserved = reserved - :q, onHand = onHand - :q, updatedAt = :at',
-      ConditionExpression: 'attribute_exists(pk) AND reserved >= :q AND onHand >= :q',
-      ExpressionAttributeValues: { ':q': m.quantity, ':at': at.toISOString() },
-    },
-  };
+/** Reserve `quantity` for the order (placement): only if that much is available and the order holds no reservation there yet. */
+export function reserveStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
+  return operationItems(tableName, m, { kind: 'reserve', quantity: m.quantity }, at);
+}
+
+/**
+ * Release the order's whole reservation (cancel, reject, payment failure, timeout; allocation
+ * elsewhere): only while it is still reserved with exactly `quantity`.
+ */
+export function releaseStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
+  return operationItems(tableName, m, { kind: 'release', quantity: m.quantity }, at);
+}
+
+/**
+ * The order's reservation becomes a pick (the goods leave the warehouse): `quantity` units leave,
+ * consuming the whole reservation there (`reservedQuantity`, which must be what the order holds;
+ * 0 where it holds none). More than reserved takes the rest from available stock — stock moved to
+ * a nearer warehouse at allocation, with {@link releaseStock} of the reservation elsewhere in the
+ * same transaction; less releases the difference.
+ */
+export function pickStock(tableName: string, m: OrderStockPick, at: Date): StockTransactItem[] {
+  return operationItems(tableName, m, { kind: 'pick', quantity: m.quantity, reservedQuantity: m.reservedQuantity }, at);
+}
+
+/** Picked goods that never left go back on hand (cancellation before pickup): only once, for exactly the picked `quantity`. */
+export function returnPickedStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
+  return operationItems(tableName, m, { kind: 'return', quantity: m.quantity }, at);
 }
 
 /**
@@ -130,11 +250,48 @@ export function countStock(tableName: string, count: { sku: string; warehouseId:
   };
 }
 
-/** The SKU and warehouse of a stock transaction item (to name what failed in a cancelled transaction). */
+/** The SKU and warehouse of a stock item's transaction item (to name what failed in a cancelled transaction). */
 export function stockItemOf(item: StockTransactItem): { sku: string; warehouseId: string } | undefined {
-  const k = item.Update?.Key as { pk?: string; sk?: string } | undefined;
+  const k = (item.Update?.Key ?? item.Put?.Item) as { pk?: string; sk?: string } | undefined;
   if (!k?.pk?.startsWith('PRODUCT#') || !k.sk?.startsWith('STOCK#')) return undefined;
   return { sku: k.pk.slice('PRODUCT#'.length), warehouseId: k.sk.slice('STOCK#'.length) };
+}
+
+/** The order, SKU and warehouse of a reservation record's transaction item (its condition failing = the reservation is not in the status the operation requires). */
+export function reservationItemOf(item: StockTransactItem): { orderId: string; sku: string; warehouseId: string } | undefined {
+  const k = item.Update?.Key as { pk?: string; sk?: string } | undefined;
+  if (!k?.pk?.startsWith(RESERVATION_PREFIX) || !k.sk) return undefined;
+  const [sku, warehouseId] = k.sk.split('#');
+  if (!sku || !warehouseId) return undefined;
+  return { orderId: k.pk.slice(RESERVATION_PREFIX.length), sku, warehouseId };
+}
+
+/** Which of `items` failed, given the cancellation reason codes aligned with them. */
+export function failedStockItems(items: readonly StockTransactItem[], codes: ReadonlyArray<string | undefined>): { stock: Array<{ sku: string; warehouseId: string }>; reservations: Array<{ orderId: string; sku: string; warehouseId: string }> } {
+  const stock: Array<{ sku: string; warehouseId: string }> = [];
+  const reservations: Array<{ orderId: string; sku: string; warehouseId: string }> = [];
+  items.forEach((item, i) => {
+    if (codes[i] !== 'ConditionalCheckFailed') return;
+    const s = stockItemOf(item);
+    if (s) stock.push(s);
+    const r = reservationItemOf(item);
+    if (r) reservations.push(r);
+  });
+  return { stock, reservations };
+}
+
+function toReservation(item: Record<string, unknown>): ReservationView {
+  const status = String(item.status) as ReservationStatus;
+  if (!RESERVATION_STATUSES.includes(status)) throw new Error(`reservation ${String(item.pk)} ${String(item.sk)} has an unknown status`);
+  return {
+    orderId: String(item.orderId),
+    sku: String(item.sku),
+    warehouseId: String(item.warehouseId),
+    status,
+    quantity: Number(item.quantity ?? 0),
+    ...(item.pickedQuantity !== undefined ? { pickedQuantity: Number(item.pickedQuantity) } : {}),
+    updatedAt: String(item.updatedAt),
+  };
 }
 
 function toLevel(item: Record<string, unknown>): StockLevelView {
@@ -185,6 +342,20 @@ export class CatalogReader {
         keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
       }
     }
+    return out;
+  }
+
+  /** An order's reservation records, every status, by SKU then warehouse (strongly consistent). */
+  async reservations(orderId: string): Promise<ReservationView[]> {
+    const out: ReservationView[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${RESERVATION_PREFIX}${orderId}` }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      out.push(...(page.Items ?? []).map(toReservation));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
     return out;
   }
 

@@ -5,13 +5,20 @@
  * the order's version (plus the stock releases, the timeline entry, the processed-event marker and
  * the outbox entry). A lost race re-reads and decides again; a fact that no longer applies (late
  * or duplicate event, invalid transition) is ignored and reported as such, never an error.
+ *
+ * Releases are conditional on the order's reservation records still being `reserved` (catalog's
+ * stock contract). When one is not — fulfillment picked the stock first (an approved order being
+ * allocated while it is cancelled), or it was released before — the release lost the race: the
+ * order's held reservations are read again and only those are released (none, after an
+ * allocation: fulfillment returns picked stock when it sees `OrderCancelled`). So a cancellation
+ * never releases stock that was picked, and never another order's reservation.
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import type { EventPublisher } from '../../shared/events.ts';
-import { applyPatch, decide, type Order, type OrderFact, type TimelineEntry } from './domain/order.ts';
+import { applyPatch, decide, type Order, type OrderFact, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { orderCancelled, orderStatusChanged, preSaleBalanceDue } from './order-events.ts';
-import { DuplicateEventError, StaleOrderError, TransientConflictError, type OrderStore } from './orders-repository.ts';
+import { DuplicateEventError, ReservationsNotHeldError, StaleOrderError, TransientConflictError, type OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 
 /** Ports and settings. */
@@ -50,6 +57,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCommand): Promise<ChangeOrderOutcome> {
   const log = deps.log ?? silentLog;
   const sleep = deps.sleep ?? defaultSleep;
+  /** Set once a release found the reservations no longer held: what the order still holds. */
+  let held: readonly Reservation[] | undefined;
   for (let attempt = 1; ; attempt++) {
     const order = await deps.orders.getOrder(command.orderId);
     if (!order) return { outcome: 'not-found' };
@@ -63,12 +72,13 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
     if (decision.transition) events.push(orderStatusChanged(next, decision.transition));
     if (decision.cancelled && decision.transition) events.push(orderCancelled(next, decision.cancelled, decision.transition.from ?? order.status));
     if (decision.balanceDue) events.push(preSaleBalanceDue(next, decision.balanceDue.amount, decision.balanceDue.dueBy));
+    const release = decision.release.length > 0 && held ? held : decision.release;
     try {
       const outboxKey = await deps.orders.commit({
         order: next,
         expectedVersion: order.version,
         ...(decision.transition ? { transition: decision.transition } : {}),
-        release: decision.release,
+        release,
         ...(events.length > 0 ? { outbox: { events, correlationId: command.correlationId } } : {}),
         ...(command.eventId ? { eventId: command.eventId } : {}),
       });
@@ -76,6 +86,11 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
       return { outcome: 'applied', order: next, ...(decision.transition ? { transition: decision.transition } : {}) };
     } catch (error) {
       if (error instanceof DuplicateEventError) return { outcome: 'duplicate' };
+      if (error instanceof ReservationsNotHeldError && attempt < MAX_ATTEMPTS) {
+        held = await deps.orders.heldReservations(command.orderId);
+        log.info('reservations no longer held; releasing only what the order still holds', { orderId: command.orderId, notHeld: error.reservations.length, stillHeld: held.length });
+        continue;
+      }
       if ((error instanceof StaleOrderError || error instanceof TransientConflictError) && attempt < MAX_ATTEMPTS) {
         await sleep(Math.min(200, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()));
         continue;

@@ -11,9 +11,10 @@
  * | outbox entry    | `OUTBOX#<shard>`           | `<createdAt>#<orderId>#<version>` | — |
  *
  * Every change is one transaction, conditional on the order's `version` (optimistic concurrency):
- * the order item, its timeline entry, the stock items it reserves or releases (catalog's
- * stock-contract.ts), the coupon counters, the processed-event marker and the outbox entry of the
- * events it causes. Events are published after the commit and the outbox entry deleted; an entry
+ * the order item, its timeline entry, the stock items and the order's reservation records it
+ * reserves or releases (catalog's stock-contract.ts: each release is conditional on the order's
+ * reservation still being `reserved`), the coupon counters, the processed-event marker and the
+ * outbox entry of the events it causes. Events are published after the commit and the outbox entry deleted; an entry
  * left behind (publishing failed, the function died) is republished by the sweep, so no event is
  * lost — consumers are idempotent, so a rare duplicate is harmless.
  *
@@ -27,7 +28,7 @@ import type { DomainEvent } from '../../events/event-definition.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor } from '../../shared/dynamodb.ts';
-import { releaseStock, reserveStock, stockItemOf } from '../catalog/stock-contract.ts';
+import { CatalogReader, failedStockItems, releaseStock, reserveStock } from '../catalog/stock-contract.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
 
@@ -130,6 +131,17 @@ export class StockReleaseError extends Error {
   override readonly name = 'StockReleaseError';
 }
 
+/**
+ * A release found the order's reservation no longer `reserved`: fulfillment picked it (allocation
+ * won the race with a cancellation) or it was released before. Nothing of it is to be released.
+ */
+export class ReservationsNotHeldError extends Error {
+  override readonly name = 'ReservationsNotHeldError';
+  constructor(readonly reservations: ReadonlyArray<{ sku: string; warehouseId: string }>) {
+    super(`reservations no longer held: ${reservations.map((r) => `${r.sku}@${r.warehouseId}`).join(', ')}`);
+  }
+}
+
 /** A page of orders. */
 export interface OrderPage {
   readonly items: readonly Order[];
@@ -152,6 +164,8 @@ export interface OrderStore {
   listByCustomer(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage>;
   /** Ids of orders of one shard whose payment was due at or before `now`, a page at a time. */
   dueForPayment(shard: number, now: Date, limit: number, startKey?: Record<string, unknown>): Promise<{ orderIds: string[]; next?: Record<string, unknown> }>;
+  /** The order's reservations still held (catalog's reservation records in status `reserved`, strongly consistent). */
+  heldReservations(orderId: string): Promise<Reservation[]>;
   /** The order a request placed, if any. */
   findRequest(customerId: string, idempotencyKey: string): Promise<{ orderId: string; bodyHash: string } | undefined>;
   /** Outbox entries of one shard created before `before`. */
@@ -272,7 +286,8 @@ export class DynamoDbOrderStore implements OrderStore {
       });
     }
     const firstStock = items.length;
-    for (const r of order.reservations) items.push(reserveStock(this.catalogTable(), r, new Date(at)));
+    const stockItems = order.reservations.flatMap((r) => reserveStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)));
+    items.push(...stockItems);
     const couponIndex = write.coupon ? items.length : -1;
     if (write.coupon) {
       items.push({
@@ -308,10 +323,7 @@ export class DynamoDbOrderStore implements OrderStore {
         const existing = await this.findRequest(write.request.customerId, write.request.idempotencyKey);
         if (existing) throw new RequestAlreadyPlacedError(existing.orderId, existing.bodyHash);
       }
-      const stockFailures = items
-        .slice(firstStock, firstStock + order.reservations.length)
-        .map((item, k) => (failed(firstStock + k) ? stockItemOf(item) : undefined))
-        .filter((x): x is { sku: string; warehouseId: string } => x !== undefined);
+      const stockFailures = failedStockItems(stockItems, reasons.slice(firstStock, firstStock + stockItems.length)).stock;
       if (stockFailures.length > 0) throw new StockConflictError(stockFailures);
       if (couponIndex >= 0 && failed(couponIndex)) throw new CouponExhaustedError('total');
       if (couponIndex >= 0 && failed(couponIndex + 1)) throw new CouponExhaustedError('customer');
@@ -333,7 +345,8 @@ export class DynamoDbOrderStore implements OrderStore {
       items.push({ Put: { TableName: this.tableName, Item: { ...eventKey(write.eventId), type: 'ProcessedEvent', orderId: order.orderId, processedAt: at, expiresAt: this.expiresAt(at) }, ConditionExpression: 'attribute_not_exists(pk)' } });
     }
     const firstRelease = items.length;
-    for (const r of write.release) items.push(releaseStock(this.catalogTable(), r, new Date(at)));
+    const releaseItems = write.release.flatMap((r) => releaseStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)));
+    items.push(...releaseItems);
     let outboxKey: OutboxKey | undefined;
     if (write.outbox && write.outbox.events.length > 0) {
       const outbox = this.outboxItem(order.orderId, order.version, write.outbox, at);
@@ -349,7 +362,9 @@ export class DynamoDbOrderStore implements OrderStore {
       const failed = (i: number) => reasons[i] === 'ConditionalCheckFailed';
       if (markerIndex >= 0 && failed(markerIndex)) throw new DuplicateEventError(`event ${write.eventId} was processed before`);
       if (failed(0)) throw new StaleOrderError(`order ${order.orderId} changed since version ${write.expectedVersion}`);
-      if (write.release.some((_, k) => failed(firstRelease + k))) throw new StockReleaseError(`releasing the stock of order ${order.orderId} failed: the stock holds fewer reserved units`);
+      const releaseFailures = failedStockItems(releaseItems, reasons.slice(firstRelease, firstRelease + releaseItems.length));
+      if (releaseFailures.reservations.length > 0) throw new ReservationsNotHeldError(releaseFailures.reservations);
+      if (releaseFailures.stock.length > 0) throw new StockReleaseError(`releasing the stock of order ${order.orderId} failed: the stock holds fewer reserved units`);
       if (reasons.some((r) => r === 'TransactionConflict')) throw new TransientConflictError('change conflicted with a concurrent transaction', { cause: error });
       throw error;
     }
@@ -412,6 +427,11 @@ export class DynamoDbOrderStore implements OrderStore {
       }),
     );
     return { orderIds: (response.Items ?? []).map((item) => String(item.orderId)), ...(response.LastEvaluatedKey ? { next: response.LastEvaluatedKey } : {}) };
+  }
+
+  async heldReservations(orderId: string): Promise<Reservation[]> {
+    const records = await new CatalogReader(this.catalogTable(), this.client).reservations(orderId);
+    return records.filter((r) => r.status === 'reserved').map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }));
   }
 
   async findRequest(customerId: string, idempotencyKey: string): Promise<{ orderId: string; bodyHash: string } | undefined> {

@@ -6,7 +6,8 @@
  *    membership. A coupon that does not apply is a 409 naming why.
  * 3. Plan where to reserve (catalog's planner: nearest warehouses to the shipping region).
  * 4. Encrypt the personal data (bound to the new order id).
- * 5. Write the order, its timeline entry, the stock reservations, the coupon counters, the
+ * 5. Write the order, its timeline entry, the stock reservations (catalog's reserveStock: the
+ *    stock item and the order's reservation record per SKU and warehouse), the coupon counters, the
  *    request marker and the outbox entry in ONE transaction, conditional on enough available
  *    stock. When a reservation fails because stock changed since it was read, re-read and re-plan
  *    (bounded by `PLACE_ORDER_MAX_REPLANS`) — so an order that can still be served is never
@@ -24,7 +25,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { conflict, idempotencyKeyReused, invalidFields, ProblemError, type ProblemFieldError } from '../../shared/errors.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { zero } from '../../shared/money.ts';
-import { planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
+import { ITEMS_PER_STOCK_OPERATION, MAX_RESERVATIONS_PER_ORDER, planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
 import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
 import { orderRequestIssues, type OrderRequest } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
@@ -232,8 +233,10 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   let replans = 0;
   let conflicts = 0;
   for (;;) {
-    const itemCount = 3 + (command.idempotencyKey ? 1 : 0) + order.reservations.length + (coupon ? 2 : 0);
-    if (itemCount > MAX_TRANSACTION_ITEMS) throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
+    // Every reservation is two items (stock item + the order's reservation record); catalog caps
+    // them per order so that allocation and cancellation fit one transaction too.
+    const itemCount = 3 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0);
+    if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS) throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
     const events = [orderPlaced(order, signals, request.payment.token), orderStatusChanged(order, placed)];
     // The outbox keeps the events without the payment token; the token rests there encrypted.
     const outboxEvents = [orderPlaced(order, signals), orderStatusChanged(order, placed)];

@@ -9,7 +9,7 @@
  * | `SHIPPING_RATES` | {@link DEFAULT_SHIPPING_RATES} | JSON: per region `{ base, includedGrams, perKg }` (fen) |
  * | `PRESALE_DEPOSIT_BP` | 2000 | pre-sale deposit, basis points of the total (20 %) |
  * | `PRESALE_BALANCE_WINDOW_HOURS` | 168 | after the deposit, the balance is due within this (7 days) |
- * | `MAX_ORDER_LINES` | 20 | distinct SKUs per order |
+ * | `MAX_ORDER_LINES` | 20 | distinct SKUs per order (at most 20: every reservation is two items of the placement transaction, and catalog allows an order 24 reservations — see stock-contract.ts) |
  * | `MAX_LINE_QUANTITY` | 99 | units per line |
  * | `RISK_SIGNAL_HMAC_KEY` | dev default | key of the pseudonymous risk signals; **must be set in prod** |
  * | `PLACE_ORDER_MAX_REPLANS` | 12 | re-reads of stock after a lost race before answering 409 |
@@ -50,7 +50,7 @@ export const checkoutSettings = defineSettings(
     SHIPPING_RATES: jsonSetting(RatesSchema).optional(),
     PRESALE_DEPOSIT_BP: intSetting(1, 10_000).default(2000),
     PRESALE_BALANCE_WINDOW_HOURS: intSetting(1, 24 * 365).default(168),
-    MAX_ORDER_LINES: intSetting(1, 30).default(20),
+    MAX_ORDER_LINES: intSetting(1, 20).default(20),
     MAX_LINE_QUANTITY: intSetting(1, 10_000).default(99),
     RISK_SIGNAL_HMAC_KEY: z.string().min(16).max(512).optional(),
     PLACE_ORDER_MAX_REPLANS: intSetting(1, 100).default(12),

@@ -3,33 +3,39 @@
  *
  * 1. A replay finds the allocation marker and only republishes its outbox if that was interrupted.
  * 2. An order fulfillment saw cancelled first is never allocated.
- * 3. Re-plan with current stock (catalog's planAllocation; the order's own reservations count as
- *    available to it) and choose the allocation (domain/allocation.ts); one shipment per
- *    warehouse, each with the carrier its rules choose; book each with the carrier (waybill).
- * 4. ONE transaction: reservations become picks (catalog's pickStock; surplus released with
- *    releaseStock), the order summary (only if absent), the shipments and waybill lookups, and the
- *    marker whose outbox holds `OrderAllocated`.
- * 5. Publish the outbox.
- *
- * And `OrderStatusChanged` to CANCELLED before allocation → the summary is written as CANCELLED
- * (so a late or replayed approval never allocates).
+ * 3. Read the order's reservation records (catalog's reader): only what the order still holds
+ *    (`reserved`) is allocated. None held because they were released — the order was cancelled
+ *    and checkout released them first — → nothing is allocated or published; the order summary is
+ *    written CANCELLED (a late replay does nothing either) and the outcome recorded.
+ * 4. Re-plan with current stock (catalog's planAllocation; the order's own reservations count as
+ *    available to it) and choose the allocation (domain/allocation.ts): picks where the plan takes
+ *    stock — possibly more than the order reserved there, moving part of the order to a nearer
+ *    warehouse — and releases of what the plan does not use; one shipment per warehouse, each
+ *    with the carrier its rules choose; book each with the carrier (waybill).
+ * 5. ONE transaction: catalog's pickStock/releaseStock items (each conditional on the order's
+ *    reservation record still being `reserved`), the order summary (only if absent), the shipments
+ *    and waybill lookups, and the marker whose outbox holds `OrderAllocated`.
+ *    - A cancellation that released the reservations first makes it fail → step 3's "released".
+ *    - Stock a move needed was taken concurrently → re-plan; the last try picks exactly where the
+ *      order reserved (which cannot fail on stock).
+ * 6. Publish the outbox.
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { EventPayload } from '../../events/event-definition.ts';
 import { OrderAllocated } from '../../events/fulfillment-events.ts';
 import type { OrderStatusChanged } from '../../events/order-status-changed.ts';
-import { pickStock, planAllocation, regionDistance, releaseStock, type CatalogReader, type RegionDistances, type StockTransactItem } from '../catalog/stock-contract.ts';
+import { pickStock, planAllocation, regionDistance, releaseStock, type CatalogReader, type RegionDistances, type ReservationView, type StockTransactItem } from '../catalog/stock-contract.ts';
 import type { CarrierGateway } from './carrier-gateway.ts';
-import { chooseAllocation, demandOf, planShipments, shipmentIdFor, type ProductFacts } from './domain/allocation.ts';
+import { chooseAllocation, demandOf, movedUnits, planShipments, shipmentIdFor, type AllocationChoice, type Movement, type ProductFacts } from './domain/allocation.ts';
 import type { CarrierRules } from './domain/carrier-rules.ts';
 import { deliveryDueBy, type DeliveryTimeLimits } from './domain/time-limits.ts';
-import { AllocationExists, type FulfillmentRepository, type OrderSummary, type ShipmentRecord } from './fulfillment-repository.ts';
+import { AllocationExists, MAX_TRANSACTION_ITEMS, ReservationsNotHeld, StockUnavailable, WriteConflict, type FulfillmentRepository, type OrderSummary, type ShipmentRecord } from './fulfillment-repository.ts';
 import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
 
 /** Ports and settings of the allocation. */
 export interface AllocateDeps extends OutboxDeps {
   readonly repository: FulfillmentRepository;
-  readonly catalog: Pick<CatalogReader, 'entries' | 'warehouses'>;
+  readonly catalog: Pick<CatalogReader, 'entries' | 'warehouses' | 'reservations'>;
   /** The catalog table (for catalog's stock transaction items). */
   readonly catalogTableName: string;
   readonly carrier: CarrierGateway;
@@ -37,16 +43,27 @@ export interface AllocateDeps extends OutboxDeps {
   readonly carrierRules: CarrierRules;
   readonly deliveryTimeLimits: DeliveryTimeLimits;
   readonly distances: RegionDistances;
+  /** Tries before giving up on concurrent changes (the last one picks where reserved). */
+  readonly maxAttempts?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The part of OrderStatusChanged the allocation reads, plus the event's correlation id. */
 export type StatusChange = EventPayload<typeof OrderStatusChanged> & { readonly correlationId: string };
 
 export type AllocateOutcome =
-  | { readonly outcome: 'allocated'; readonly shipments: readonly ShipmentRecord[]; readonly source: 'plan' | 'reservations' }
-  | { readonly outcome: 'already-allocated' | 'cancelled-before-allocation' | 'nothing-to-allocate' };
+  | { readonly outcome: 'allocated'; readonly shipments: readonly ShipmentRecord[]; readonly source: 'plan' | 'reservations'; readonly movedUnits: number }
+  | { readonly outcome: 'already-allocated' | 'cancelled-before-allocation' | 'reservations-released' }
+  /** The order holds no reservation record at all (placed before per-order reservations existed). */
+  | { readonly outcome: 'no-reservations' };
 
 const ALLOCATION = 'ALLOCATION';
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** What the order holds, as stock movements. */
+function heldOf(records: readonly ReservationView[]): Movement[] {
+  return records.filter((r) => r.status === 'reserved').map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }));
+}
 
 /** Allocates an approved order (idempotent). */
 export async function allocateOrder(deps: AllocateDeps, change: StatusChange): Promise<AllocateOutcome> {
@@ -57,10 +74,89 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
   }
   const { summary } = await deps.repository.getOrder(change.orderId);
   if (summary?.status === 'CANCELLED') return { outcome: 'cancelled-before-allocation' };
-  if (change.reservations.length === 0) return { outcome: 'nothing-to-allocate' };
 
-  const now = deps.clock.now();
-  const demand = demandOf(change.reservations);
+  const maxAttempts = deps.maxAttempts ?? 4;
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    const records = await deps.catalog.reservations(change.orderId);
+    const held = heldOf(records);
+    if (held.length === 0) return noneHeld(deps, change, records);
+
+    const now = deps.clock.now();
+    const choice = await choose(deps, change, held, attempt >= maxAttempts);
+    const shipments = await bookShipments(deps, change, choice, now);
+    const at = now.toISOString();
+    const newSummary: OrderSummary = {
+      orderId: change.orderId,
+      customerId: change.customerId,
+      paymentMethod: change.paymentMethod,
+      shippingRegion: change.shippingRegion,
+      status: 'ALLOCATED',
+      shipmentIds: shipments.map((s) => s.shipmentId),
+      allocatedAt: at,
+      version: 1,
+    };
+    const stock: StockTransactItem[] = choice.operations.flatMap((op) =>
+      op.kind === 'pick'
+        ? pickStock(deps.catalogTableName, { orderId: change.orderId, sku: op.sku, warehouseId: op.warehouseId, quantity: op.quantity, reservedQuantity: op.reservedQuantity }, now)
+        : releaseStock(deps.catalogTableName, { orderId: change.orderId, sku: op.sku, warehouseId: op.warehouseId, quantity: op.quantity }, now),
+    );
+    const moved = movedUnits(choice.operations);
+    const marker = {
+      kind: ALLOCATION,
+      key: change.orderId,
+      correlationId: change.correlationId,
+      createdAt: at,
+      outcome: { source: choice.source, shipments: shipments.length, movedUnits: moved },
+      events: [
+        outboxEvent(OrderAllocated, {
+          orderId: change.orderId,
+          shipments: shipments.map((s) => ({ shipmentId: s.shipmentId, warehouseId: s.warehouseId, carrier: s.carrier, lines: [...s.lines] })),
+          allocatedAt: at,
+        }),
+      ],
+    };
+    try {
+      await deps.repository.commitAllocation({ summary: newSummary, shipments, stock, marker });
+    } catch (error) {
+      if (error instanceof AllocationExists) {
+        // A concurrent delivery of the same event won, or a cancellation got there first.
+        const winner = await deps.repository.getMarker(ALLOCATION, change.orderId);
+        if (winner) {
+          await flushMarker(deps, winner);
+          return { outcome: 'already-allocated' };
+        }
+        return { outcome: 'cancelled-before-allocation' };
+      }
+      // Released by a cancellation that committed first (step 3 on the next read), or stock a move
+      // needed was taken (re-plan), or a concurrent transaction on the same items.
+      if ((error instanceof ReservationsNotHeld || error instanceof StockUnavailable || error instanceof WriteConflict) && attempt < maxAttempts) {
+        if (error instanceof WriteConflict) await sleep(Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random()));
+        continue;
+      }
+      throw error;
+    }
+    await flushMarker(deps, { ...marker });
+    return { outcome: 'allocated', shipments, source: choice.source, movedUnits: moved };
+  }
+}
+
+/** The order holds nothing: released (cancelled first) or never recorded. Allocates nothing, publishes nothing. */
+async function noneHeld(deps: AllocateDeps, change: StatusChange, records: readonly ReservationView[]): Promise<AllocateOutcome> {
+  const winner = await deps.repository.getMarker(ALLOCATION, change.orderId);
+  if (winner) {
+    await flushMarker(deps, winner);
+    return { outcome: 'already-allocated' };
+  }
+  if (records.length === 0) return { outcome: 'no-reservations' };
+  // Released (checkout's cancellation won the race): remember it, so a replay stops at step 2.
+  await deps.repository.markCancelled({ orderId: change.orderId, customerId: change.customerId, paymentMethod: change.paymentMethod, shippingRegion: change.shippingRegion, at: deps.clock.now().toISOString() });
+  return { outcome: 'reservations-released' };
+}
+
+/** Re-plans with current stock (the order's holdings count as available to it) and chooses. */
+async function choose(deps: AllocateDeps, change: StatusChange, held: readonly Movement[], keepReservations: boolean): Promise<AllocationChoice & { facts: Map<string, ProductFacts> }> {
+  const demand = demandOf(held);
   const [entries, warehouses] = await Promise.all([deps.catalog.entries(demand.map((d) => d.sku)), deps.catalog.warehouses()]);
   const facts = new Map<string, ProductFacts>();
   for (const { sku } of demand) {
@@ -69,18 +165,21 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
     const a = entry.product.attributes;
     facts.set(sku, { category: entry.product.category, fresh: a.fresh, electronics: a.electronics, weightGrams: a.weightGrams, valueClass: a.valueClass, unitPriceMinor: entry.product.price.amount });
   }
-  // Stock available to this order: what is free plus what the order itself holds.
   const own = new Map<string, number>();
-  for (const r of change.reservations) own.set(`${r.warehouseId}|${r.sku}`, (own.get(`${r.warehouseId}|${r.sku}`) ?? 0) + r.quantity);
+  for (const r of held) own.set(`${r.warehouseId}|${r.sku}`, (own.get(`${r.warehouseId}|${r.sku}`) ?? 0) + r.quantity);
   const stock = [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, s.available) + (own.get(`${s.warehouseId}|${s.sku}`) ?? 0) })));
   const locations = warehouses.map((w) => ({ warehouseId: w.warehouseId, region: w.region }));
   const plan = planAllocation({ lines: demand, stock, warehouses: locations, shippingRegion: change.shippingRegion, distances: deps.distances });
   const nearestFirst = [...locations]
     .sort((a, b) => regionDistance(deps.distances, a.region, change.shippingRegion) - regionDistance(deps.distances, b.region, change.shippingRegion) || a.warehouseId.localeCompare(b.warehouseId))
     .map((w) => w.warehouseId);
-  const choice = chooseAllocation(plan.ok ? plan.allocations : undefined, change.reservations, nearestFirst);
-  const planned = planShipments(choice.allocations, facts, change.shippingRegion, deps.carrierRules, change.orderType);
+  const choice = chooseAllocation(plan.ok ? plan.allocations : undefined, held, nearestFirst, { maxTransactionItems: MAX_TRANSACTION_ITEMS, keepReservations });
+  return { ...choice, facts };
+}
 
+/** One shipment per warehouse, each with its carrier and waybill. */
+async function bookShipments(deps: AllocateDeps, change: StatusChange, choice: AllocationChoice & { facts: Map<string, ProductFacts> }, now: Date): Promise<ShipmentRecord[]> {
+  const planned = planShipments(choice.allocations, choice.facts, change.shippingRegion, deps.carrierRules, change.orderType);
   const at = now.toISOString();
   const shipments: ShipmentRecord[] = [];
   for (const p of planned) {
@@ -105,62 +204,5 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
       version: 1,
     });
   }
-  const newSummary: OrderSummary = {
-    orderId: change.orderId,
-    customerId: change.customerId,
-    paymentMethod: change.paymentMethod,
-    shippingRegion: change.shippingRegion,
-    status: 'ALLOCATED',
-    shipmentIds: shipments.map((s) => s.shipmentId),
-    allocatedAt: at,
-    version: 1,
-  };
-  const stockItems: StockTransactItem[] = [
-    ...choice.movements.picks.map((m) => pickStock(deps.catalogTableName, m, now)),
-    ...choice.movements.releases.map((m) => releaseStock(deps.catalogTableName, m, now)),
-  ];
-  const marker = {
-    kind: ALLOCATION,
-    key: change.orderId,
-    correlationId: change.correlationId,
-    createdAt: at,
-    outcome: { source: choice.source, shipments: shipments.length },
-    events: [
-      outboxEvent(OrderAllocated, {
-        orderId: change.orderId,
-        shipments: shipments.map((s) => ({ shipmentId: s.shipmentId, warehouseId: s.warehouseId, carrier: s.carrier, lines: [...s.lines] })),
-        allocatedAt: at,
-      }),
-    ],
-  };
-  try {
-    await deps.repository.commitAllocation({ summary: newSummary, shipments, stock: stockItems, marker });
-  } catch (error) {
-    if (!(error instanceof AllocationExists)) throw error;
-    // A concurrent delivery of the same event won, or a cancellation got there first.
-    const winner = await deps.repository.getMarker(ALLOCATION, change.orderId);
-    if (winner) {
-      await flushMarker(deps, winner);
-      return { outcome: 'already-allocated' };
-    }
-    return { outcome: 'cancelled-before-allocation' };
-  }
-  await flushMarker(deps, { ...marker });
-  return { outcome: 'allocated', shipments, source: choice.source };
-}
-
-export type CancellationOutcome = 'recorded' | 'already-allocated' | 'already-recorded';
-
-/** An order was cancelled: if it is not allocated yet, make sure it never will be. */
-export async function recordCancellation(deps: Pick<AllocateDeps, 'repository' | 'clock'>, change: StatusChange): Promise<CancellationOutcome> {
-  const written = await deps.repository.markCancelled({
-    orderId: change.orderId,
-    customerId: change.customerId,
-    paymentMethod: change.paymentMethod,
-    shippingRegion: change.shippingRegion,
-    at: deps.clock.now().toISOString(),
-  });
-  if (written) return 'recorded';
-  const { summary } = await deps.repository.getOrder(change.orderId);
-  return summary?.status === 'ALLOCATED' ? 'already-allocated' : 'already-recorded';
+  return shipments;
 }

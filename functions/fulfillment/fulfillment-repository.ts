@@ -24,7 +24,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateComma
 import { requireSetting } from '../../shared/config.ts';
 import { documentClient, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import type { StockTransactItem } from '../catalog/stock-contract.ts';
-import { stockItemOf } from '../catalog/stock-contract.ts';
+import { failedStockItems } from '../catalog/stock-contract.ts';
 import type { ShipmentException, ShipmentStatus } from './domain/shipment.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -59,7 +59,10 @@ export interface OrderSummary {
   readonly customerId: string;
   readonly paymentMethod: string;
   readonly shippingRegion: string;
-  /** `ALLOCATED` (shipments exist) or `CANCELLED` (cancelled before allocation: never allocate). */
+  /**
+   * `ALLOCATED` (shipments exist) or `CANCELLED`: cancelled before allocation (never allocate;
+   * no shipments) or after it (shipments that had not left are cancelled, their stock returned).
+   */
   readonly status: 'ALLOCATED' | 'CANCELLED';
   readonly shipmentIds: readonly string[];
   readonly allocatedAt?: string;
@@ -98,6 +101,8 @@ export interface ShipmentRecord {
   readonly deliveredAt?: string;
   readonly lastEventAt?: string;
   readonly lateAlertedAt?: string;
+  /** The order was cancelled before the carrier picked this shipment up (status CANCELLED). */
+  readonly cancelledAt?: string;
   readonly history: readonly TrackingHistoryEntry[];
   readonly version: number;
 }
@@ -130,11 +135,22 @@ export class AllocationExists extends Error {
   override readonly name = 'AllocationExists';
 }
 
-/** A stock item's condition failed in the allocation transaction (the reservation is not there). */
-export class StockNotReserved extends Error {
-  override readonly name = 'StockNotReserved';
+/**
+ * A reservation record's condition failed in a transaction: the order's reservation is no longer
+ * in the status the operation needs (released by a cancellation that won the race, or picked).
+ */
+export class ReservationsNotHeld extends Error {
+  override readonly name = 'ReservationsNotHeld';
   constructor(readonly items: ReadonlyArray<{ sku: string; warehouseId: string }>) {
-    super(`stock not reserved: ${items.map((i) => `${i.sku}@${i.warehouseId}`).join(', ')}`);
+    super(`reservations not held: ${items.map((i) => `${i.sku}@${i.warehouseId}`).join(', ')}`);
+  }
+}
+
+/** A stock item's condition failed (e.g. the available stock a move needed was taken concurrently). */
+export class StockUnavailable extends Error {
+  override readonly name = 'StockUnavailable';
+  constructor(readonly items: ReadonlyArray<{ sku: string; warehouseId: string }>) {
+    super(`stock unavailable: ${items.map((i) => `${i.sku}@${i.warehouseId}`).join(', ')}`);
   }
 }
 
@@ -235,9 +251,10 @@ export class FulfillmentRepository {
 
   /**
    * Records an allocation in one transaction: the summary (only if the order has none — not
-   * allocated, not cancelled), the shipments and their waybill lookups, the stock movements
-   * (catalog's transaction items) and the marker with its outbox.
-   * Throws {@link AllocationExists} or {@link StockNotReserved}.
+   * allocated, not cancelled), the shipments and their waybill lookups, the stock operations
+   * (catalog's transaction items, conditional on the order's reservations) and the marker with its
+   * outbox. Throws {@link AllocationExists}, {@link ReservationsNotHeld}, {@link StockUnavailable}
+   * or {@link WriteConflict} (a concurrent transaction on the same items: retry).
    */
   async commitAllocation(input: { summary: OrderSummary; shipments: readonly ShipmentRecord[]; stock: readonly StockTransactItem[]; marker: NewMarker }): Promise<void> {
     const { summary, shipments, stock, marker } = input;
@@ -256,10 +273,47 @@ export class FulfillmentRepository {
       const reasons = cancellationReasons(error);
       if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') throw new AllocationExists(`order ${summary.orderId} already has an allocation or was cancelled`);
       const offset = items.length - stock.length;
-      const failedStock = reasons
-        .map((code, i) => (code === 'ConditionalCheckFailed' && i >= offset ? stockItemOf(stock[i - offset] as StockTransactItem) : undefined))
-        .filter((x): x is { sku: string; warehouseId: string } => x !== undefined);
-      if (failedStock.length > 0) throw new StockNotReserved(failedStock);
+      const failed = failedStockItems(stock, reasons.slice(offset));
+      if (failed.reservations.length > 0) throw new ReservationsNotHeld(failed.reservations);
+      if (failed.stock.length > 0) throw new StockUnavailable(failed.stock);
+      if (isTransactionCancelled(error)) throw new WriteConflict(`allocation of order ${summary.orderId} conflicted with a concurrent transaction`);
+      throw error;
+    }
+  }
+
+  /**
+   * Records a cancellation after allocation in one transaction: the marker with its outbox, the
+   * summary (CANCELLED, only if still at the version read), each cancelled shipment (only if still
+   * at the version read — a carrier pickup in between makes it retry) and the stock returns
+   * (catalog's returnPickedStock items). Throws {@link MarkerExists}, {@link WriteConflict} or
+   * {@link ReservationsNotHeld} (the picks were returned already).
+   */
+  async commitCancellation(input: { summary: OrderSummary; expectedSummaryVersion: number; shipments: ReadonlyArray<{ shipment: ShipmentRecord; expectedVersion: number }>; stock: readonly StockTransactItem[]; marker: NewMarker }): Promise<void> {
+    const { summary, marker, stock } = input;
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: { pk: ORDER(summary.orderId), sk: SUMMARY, ...summary }, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': input.expectedSummaryVersion } } },
+      ...input.shipments.map(({ shipment, expectedVersion }): TransactItem => ({
+        Put: {
+          TableName: this.tableName,
+          // Off the late-delivery index: no due keys.
+          Item: { pk: ORDER(shipment.orderId), sk: SHIPMENT(shipment.shipmentId), ...shipment },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        },
+      })),
+      ...stock,
+    ];
+    try {
+      await this.transact(items);
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
+      const offset = items.length - stock.length;
+      const failed = failedStockItems(stock, reasons.slice(offset));
+      if (reasons.slice(1, offset).some((r) => r === 'ConditionalCheckFailed')) throw new WriteConflict(`order ${summary.orderId} changed concurrently`);
+      if (failed.reservations.length > 0) throw new ReservationsNotHeld(failed.reservations);
+      if (isTransactionCancelled(error)) throw new WriteConflict(`cancellation of order ${summary.orderId} conflicted with a concurrent transaction`);
       throw error;
     }
   }

@@ -5,7 +5,8 @@
  *    header must match the raw body within the replay window (401 otherwise); then validate the
  *    body (400). Nothing is written for a refused request.
  * 2. A duplicate (same carrier event id) changes nothing (its outbox is republished if that was
- *    interrupted). An unknown waybill is 404.
+ *    interrupted). An unknown waybill is 404. A report about a shipment cancelled with its order
+ *    (before pickup) is acknowledged and changes nothing (no marker, no event).
  * 3. The state machine (domain/shipment.ts) decides: ignored events (regressions, repeats) only
  *    leave a marker; applied ones update the shipment and, in the same transaction, the order
  *    summary (which serialises an order's shipments) and the marker, whose outbox holds
@@ -104,6 +105,8 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
     if (!summary || !shipment) throw new Error(`waybill ${event.waybill} points at a missing shipment`);
     const at = deps.clock.now().toISOString();
     const decision = decideTracking(shipment.status, event.status);
+    // A cancelled shipment (the order was cancelled before pickup): acknowledged, nothing changes.
+    if (decision.kind === 'ignore' && decision.reason === 'shipment-cancelled') return { outcome: 'ignored', shipmentId: shipment.shipmentId, reason: decision.reason };
     if (decision.kind === 'ignore') {
       try {
         await deps.repository.putMarker({ kind: TRACKING, key, correlationId, createdAt: at, events: [], outcome: { shipmentId: shipment.shipmentId, ignored: decision.reason, reported: event.status } });
@@ -125,7 +128,10 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
       version: shipment.version + 1,
     };
     const statuses = shipments.map((s) => (s.shipmentId === updated.shipmentId ? updated.status : s.status));
-    const milestones = newMilestones(orderProgress(statuses), { shipped: summary.shippedAt !== undefined, delivered: summary.deliveredAt !== undefined });
+    // A cancelled order reaches no milestone (payments voided or refunded it; a parcel that had left
+    // is an operations case, raised when the order was cancelled).
+    const milestones =
+      summary.status === 'CANCELLED' ? { shipped: false, delivered: false } : newMilestones(orderProgress(statuses), { shipped: summary.shippedAt !== undefined, delivered: summary.deliveredAt !== undefined });
     const newSummary = {
       ...summary,
       ...(milestones.shipped ? { shippedAt: event.occurredAt } : {}),

@@ -5,7 +5,7 @@ import { defineRoute } from '../../shared/http/route.ts';
 import { SandboxReportSchema } from './domain/sandbox-report.ts';
 
 const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
-const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']);
+const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']);
 
 const TrackingReceiptSchema = z
   .object({
@@ -87,6 +87,7 @@ const ShipmentViewSchema = z
     leftAt: z.string().optional(),
     deliveredAt: z.string().optional(),
     lateAlertedAt: z.string().optional(),
+    cancelledAt: z.string().optional(),
     history: z.array(z.object({ status: ShipmentStatusSchema, at: z.string(), exception: z.string().optional(), eventId: z.string().optional() })),
   })
   .meta({ id: 'Shipment' });

@@ -4,7 +4,9 @@
  * entries, coupons and their usage counters, promotions, customer profiles, request and
  * processed-event markers, the event outbox). Stock lives in the CatalogTable and is changed only
  * through catalog's stock contract: transaction items joined into checkout's own transactions
- * (UpdateItem on the CatalogTable, nothing else).
+ * (UpdateItem on the CatalogTable: stock items and the order's reservation records). Functions
+ * that release stock may also Query the CatalogTable: an order's reservation records, read again
+ * when a release finds them no longer held (picked by fulfillment first).
  */
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -40,6 +42,8 @@ export class Checkout extends Construct {
     const env = { ORDERS_TABLE_NAME: this.table.tableName, CATALOG_TABLE_NAME: catalog.tableName };
     /** Stock reservations and releases: catalog's transaction items (UpdateItem only). */
     const changeStock = (fn: ServiceFunction) => fn.allow(['dynamodb:UpdateItem'], [catalog.table.tableArn]);
+    /** Releases: the order's reservation records (catalog's reader, one partition Query), after a lost race. */
+    const readReservations = (fn: ServiceFunction) => fn.allow(['dynamodb:Query'], [catalog.table.tableArn]);
 
     const quote = platform.function(this, 'CreateQuoteFunction', { entry: 'functions/checkout/handlers/create-quote.ts', description: 'POST /quotes', environment: env });
     catalog.grant(quote, 'read');
@@ -68,6 +72,7 @@ export class Checkout extends Construct {
     const cancel = platform.function(this, 'CancelOrderFunction', { entry: 'functions/checkout/handlers/cancel-order.ts', description: 'POST /orders/{orderId}/cancel', environment: env, timeout: Duration.seconds(20) });
     this.table.grant(cancel, 'readWrite');
     changeStock(cancel);
+    readReservations(cancel);
     platform.useIdempotency(cancel);
     platform.useAuditLog(cancel);
     platform.publishEvents(cancel);
@@ -81,6 +86,7 @@ export class Checkout extends Construct {
     });
     this.table.grant(apply, 'readWrite');
     changeStock(apply);
+    readReservations(apply);
     platform.publishEvents(apply);
     new EventConsumer(this, 'ApplyOrderEvents', {
       bus: platform.bus,
@@ -98,6 +104,7 @@ export class Checkout extends Construct {
     });
     this.table.grant(expire, 'readWrite');
     changeStock(expire);
+    readReservations(expire);
     platform.publishEvents(expire);
     // A republished OrderPlaced gets its payment token back from the outbox, where it rests encrypted.
     platform.useFieldEncryption(expire, { encrypt: false, decrypt: true });

@@ -3,13 +3,16 @@
  * outbox, sales history, safety-stock flags, the degraded-mode switch); the allocation consumer
  * (OrderStatusChanged → picks via catalog's stock contract → OrderAllocated); the carrier webhook;
  * the stock-level consumer (OrderPlaced, StockAdjusted → ReplenishmentSuggested); the late-delivery
- * sweep (every 15 minutes) and the replenishment sweep (daily); the degraded-mode switch and a staff
+ * sweep (every 15 minutes) and the replenishment sweep (daily); the cancellation consumer
+ * (OrderCancelled → shipments not yet picked up cancelled, their picked stock returned through the
+ * stock contract); the degraded-mode switch and a staff
  * shipments view. Dev stage only: the sandbox carrier's tracking feed (a delay queue of reports it
  * signs and delivers to the webhook use case, and an ops route to schedule them).
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { OrderCancelled } from '../../events/order-cancelled.ts';
 import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
@@ -17,6 +20,7 @@ import { getDegradedModeRoute, getReplenishmentRoute, listShipmentsRoute, postSa
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EncryptedQueue, EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import { acknowledge } from '../constructs/nag.ts';
+import type { ServiceFunction } from '../constructs/service-function.ts';
 import type { Platform } from '../platform.ts';
 
 /** Tables of other capabilities this one uses through their documented contracts. */
@@ -42,12 +46,24 @@ export class Fulfillment extends Construct {
     const withCatalog = { ...env, CATALOG_TABLE_NAME: dependencies.catalog.tableName };
     const removalPolicy = platform.stage.removalPolicy;
 
-    // Allocation: reservations become picks in the catalog's stock items (one transaction with ours).
-    const allocate = platform.function(this, 'AllocateOrderFunction', { entry: 'functions/fulfillment/handlers/allocate-order.ts', description: 'OrderStatusChanged (APPROVED, CANCELLED) → allocation, shipments, OrderAllocated (FUL-1, FUL-2)', environment: withCatalog });
+    /** Catalog's stock contract: transaction items joined into our transactions (UpdateItem on stock items and reservation records). */
+    const changeStock = (fn: ServiceFunction) => fn.allow(['dynamodb:UpdateItem'], [dependencies.catalog.table.tableArn]);
+
+    // Allocation: the order's reservations become picks in the catalog's stock items (one transaction with ours).
+    const allocate = platform.function(this, 'AllocateOrderFunction', { entry: 'functions/fulfillment/handlers/allocate-order.ts', description: 'OrderStatusChanged (APPROVED) → allocation, shipments, OrderAllocated (FUL-1, FUL-2)', environment: withCatalog });
     this.table.grant(allocate, 'readWrite');
-    dependencies.catalog.grant(allocate, 'readWrite');
+    dependencies.catalog.grant(allocate, 'read');
+    changeStock(allocate);
     platform.publishEvents(allocate);
-    new EventConsumer(this, 'AllocateOrder', { bus: platform.bus, eventNames: [OrderStatusChanged.name], detail: { to: ['APPROVED', 'CANCELLED'] }, handler: allocate, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'AllocateOrder', { bus: platform.bus, eventNames: [OrderStatusChanged.name], detail: { to: ['APPROVED'] }, handler: allocate, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+
+    // Cancellation: before allocation never allocate; after it cancel shipments not yet picked up and return their stock.
+    const cancel = platform.function(this, 'CancelFulfillmentFunction', { entry: 'functions/fulfillment/handlers/cancel-fulfillment.ts', description: 'OrderCancelled → shipments not yet picked up cancelled, picked stock returned; ProblemOrderRaised for parcels that left (FUL-1, ORD-6)', environment: withCatalog });
+    this.table.grant(cancel, 'readWrite');
+    cancel.allow(['dynamodb:Query'], [dependencies.catalog.table.tableArn]);
+    changeStock(cancel);
+    platform.publishEvents(cancel);
+    new EventConsumer(this, 'CancelFulfillment', { bus: platform.bus, eventNames: [OrderCancelled.name], handler: cancel, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
     // Carriers' signing secrets: the sandbox's built-in one in dev; Secrets Manager elsewhere (created by the operator, README).
     const carrierSecretName = `commerce/${platform.stage.name}/carriers`;

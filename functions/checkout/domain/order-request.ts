@@ -87,7 +87,7 @@ export function containsCardNumber(text: string): boolean {
 export function basketIssues(items: readonly RequestedItem[], rules: Pick<RequestRules, 'maxOrderLines' | 'maxLineQuantity'>): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (items.length === 0) issues.push({ path: 'body.items', message: 'At least one item is required' });
-  if (items.length > rules.maxOrderLines) issues.push({ path: 'body.items', message: `At most ${rules.maxOrderLines} different items per order` });
+  if (items.length > rules.maxOrderLines) issues.push({ path: 'body.items', message: `At most ${rules.maxOrderLines} different items per order; split a larger basket into several orders` });
   const seen = new Set<string>();
   items.forEach((item, i) => {
     if (seen.has(item.sku)) issues.push({ path: `body.items[${i}].sku`, message: 'Each SKU may appear once; add up the quantities' });

@@ -16,7 +16,12 @@
  * Terminal: DELIVERED, REJECTED, PAYMENT_FAILED, CANCELLED. Entering REJECTED, PAYMENT_FAILED or
  * CANCELLED releases the stock the order still holds. Entering FULFILLING, SHIPPED or DELIVERED
  * means fulfillment turned the reservations into picks (catalog's pickStock): the order holds
- * no reservation any more, so a later cancellation releases nothing.
+ * no reservation any more, so a later cancellation (allowed in FULFILLING, before shipment)
+ * releases nothing here — fulfillment consumes `OrderCancelled`, cancels the shipments that have
+ * not left and returns their picked stock (catalog's returnPickedStock). Releases are conditional
+ * on catalog's per-order reservation records: if fulfillment picked an APPROVED order's stock just
+ * before its cancellation committed, the release finds nothing held and the cancellation goes
+ * through without it (change-order.ts); fulfillment then returns the picks.
  *
  * ## Order types (ORD-5)
  * - `regular`: the whole total is due now; stock is reserved at placement; the first

@@ -2,15 +2,17 @@
  * From an approved order's reservations to picks (FUL-1). Pure: no I/O.
  *
  * At approval the allocation is re-planned with current stock (catalog's `planAllocation`), the
- * order's own reservations counting as available to it: the nearest warehouse that can ship every
- * line, otherwise the fewest warehouses, nearest first. {@link stockMovements} turns the plan into
- * catalog stock movements against what the order reserved:
- * - where the plan takes at most what the order reserved: pick that, release the rest;
- * - where the plan takes more than the order reserved there (stock would move to a nearer
- *   warehouse), the catalog's stock contract has no transaction item that reserves and picks the
- *   same stock item at once (a DynamoDB transaction touches an item only once), so
- *   {@link chooseAllocation} keeps the order's reservations as they are — they were themselves
- *   planned nearest-first at placement.
+ * order's own held reservations counting as available to it: the nearest warehouse that can ship
+ * every line, otherwise the fewest warehouses, nearest first. {@link allocationOperations} turns
+ * the plan into catalog stock operations against what the order holds, consuming every held
+ * reservation in the same transaction:
+ * - where the plan picks in a warehouse: `pickStock` of the planned quantity with the order's
+ *   reservation there (`reservedQuantity`, 0 if none) — more than reserved takes the rest from
+ *   available stock (part of the order moves to a nearer warehouse), less releases the difference;
+ * - where the order holds a reservation the plan does not use: `releaseStock`.
+ * {@link chooseAllocation} keeps the reservations as they are (picks exactly where reserved) when
+ * planning failed, when the plan would not fit one transaction, or when asked to (the last try
+ * after the stock a move needed was taken concurrently).
  *
  * Shipment ids are derived from the order id and warehouse, so a replayed allocation computes the
  * same ids (and the same sandbox waybills).
@@ -31,15 +33,10 @@ export interface WarehouseLines {
   readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
 }
 
-/** The stock movements that turn reservations into the planned picks. */
-export interface StockMovements {
-  /** Reserved stock that becomes a pick. */
-  readonly picks: readonly Movement[];
-  /** Reserved stock the plan does not use (released back to available). */
-  readonly releases: readonly Movement[];
-  /** Planned picks beyond what the order reserved in that warehouse. */
-  readonly unreserved: readonly Movement[];
-}
+/** A catalog stock operation of the allocation (catalog's pickStock / releaseStock). */
+export type AllocationOperation =
+  | { readonly kind: 'pick'; readonly sku: string; readonly warehouseId: string; readonly quantity: number; readonly reservedQuantity: number }
+  | { readonly kind: 'release'; readonly sku: string; readonly warehouseId: string; readonly quantity: number };
 
 const keyOf = (sku: string, warehouseId: string) => `${warehouseId}|${sku}`;
 
@@ -61,24 +58,27 @@ export function demandOf(reservations: readonly Movement[]): Array<{ sku: string
   return [...out].map(([sku, quantity]) => ({ sku, quantity }));
 }
 
-/** Compares a plan with the order's reservations. */
-export function stockMovements(plan: readonly WarehouseLines[], reservations: readonly Movement[]): StockMovements {
-  const reserved = totalsByStockItem(reservations);
+/**
+ * The stock operations that turn the held reservations into the planned picks: one per
+ * (SKU, warehouse) that the plan picks from or the order holds. Every held unit is picked or
+ * released; units picked beyond the order's reservation in a warehouse come from available stock.
+ */
+export function allocationOperations(plan: readonly WarehouseLines[], held: readonly Movement[]): AllocationOperation[] {
+  const reserved = totalsByStockItem(held);
   const planned = totalsByStockItem(plan.flatMap((w) => w.lines.map((l) => ({ sku: l.sku, warehouseId: w.warehouseId, quantity: l.quantity }))));
-  const picks: Movement[] = [];
-  const releases: Movement[] = [];
-  const unreserved: Movement[] = [];
+  const operations: AllocationOperation[] = [];
   for (const [k, p] of planned) {
-    const r = reserved.get(k)?.quantity ?? 0;
-    const pick = Math.min(p.quantity, r);
-    if (pick > 0) picks.push({ ...p, quantity: pick });
-    if (p.quantity > r) unreserved.push({ ...p, quantity: p.quantity - r });
+    if (p.quantity > 0) operations.push({ kind: 'pick', sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity, reservedQuantity: reserved.get(k)?.quantity ?? 0 });
   }
   for (const [k, r] of reserved) {
-    const p = planned.get(k)?.quantity ?? 0;
-    if (r.quantity > p) releases.push({ ...r, quantity: r.quantity - p });
+    if ((planned.get(k)?.quantity ?? 0) === 0) operations.push({ kind: 'release', sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity });
   }
-  return { picks, releases, unreserved };
+  return operations;
+}
+
+/** Units the operations pick beyond what the order held there (stock moved to another warehouse). */
+export function movedUnits(operations: readonly AllocationOperation[]): number {
+  return operations.reduce((n, op) => n + (op.kind === 'pick' ? Math.max(0, op.quantity - op.reservedQuantity) : 0), 0);
 }
 
 /** The reservations grouped by warehouse, in the order of `warehouseOrder` (nearest first). */
@@ -95,25 +95,38 @@ export function allocationOfReservations(reservations: readonly Movement[], ware
     .map(([warehouseId, lines]) => ({ warehouseId, lines: [...lines].map(([sku, quantity]) => ({ sku, quantity })) }));
 }
 
-/** The allocation to carry out and its movements. */
+/** The allocation to carry out and its stock operations. */
 export interface AllocationChoice {
   readonly allocations: readonly WarehouseLines[];
-  readonly movements: StockMovements;
-  /** `plan`: the re-planned allocation; `reservations`: kept as reserved (see module docs). */
+  readonly operations: readonly AllocationOperation[];
+  /** `plan`: the re-planned allocation; `reservations`: picked exactly where reserved. */
   readonly source: 'plan' | 'reservations';
 }
 
+/** Transaction items of an allocation: order summary + marker, a shipment and a waybill lookup per warehouse, two per stock operation. */
+export function allocationTransactionItems(allocations: readonly WarehouseLines[], operations: readonly AllocationOperation[]): number {
+  return 2 + 2 * allocations.length + 2 * operations.length;
+}
+
 /**
- * Uses the plan when it only picks stock the order reserved (releasing any surplus); otherwise
- * keeps the reservations. `plan` is `undefined` when planning failed.
+ * Uses the plan (moving stock where it is nearer), unless planning failed, the plan would need
+ * more than `maxTransactionItems`, or `keepReservations` is set: then picks exactly what the order
+ * holds where it holds it. `plan` is `undefined` when planning failed.
  */
-export function chooseAllocation(plan: readonly WarehouseLines[] | undefined, reservations: readonly Movement[], warehouseOrder: readonly string[]): AllocationChoice {
-  if (plan) {
-    const movements = stockMovements(plan, reservations);
-    if (movements.unreserved.length === 0) return { allocations: plan, movements, source: 'plan' };
+export function chooseAllocation(
+  plan: readonly WarehouseLines[] | undefined,
+  held: readonly Movement[],
+  warehouseOrder: readonly string[],
+  options: { readonly maxTransactionItems?: number; readonly keepReservations?: boolean } = {},
+): AllocationChoice {
+  const max = options.maxTransactionItems ?? 100;
+  if (plan && !options.keepReservations) {
+    const operations = allocationOperations(plan, held);
+    if (allocationTransactionItems(plan, operations) <= max) return { allocations: plan, operations, source: 'plan' };
   }
-  const allocations = allocationOfReservations(reservations, warehouseOrder);
-  return { allocations, movements: { picks: [...totalsByStockItem(reservations).values()], releases: [], unreserved: [] }, source: 'reservations' };
+  const allocations = allocationOfReservations(held, warehouseOrder);
+  const operations: AllocationOperation[] = [...totalsByStockItem(held).values()].map((m) => ({ kind: 'pick', sku: m.sku, warehouseId: m.warehouseId, quantity: m.quantity, reservedQuantity: m.quantity }));
+  return { allocations, operations, source: 'reservations' };
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -2,7 +2,9 @@
  * The shipment state machine (FUL-3) and the order-level aggregation. Pure: no I/O.
  *
  *   CREATED → PICKED_UP → IN_TRANSIT → OUT_FOR_DELIVERY → DELIVERED
- *        └──────────────┴────────────┴──────────────→ EXCEPTION (undeliverable address, lost, refused)
+ *        │       └──────────────┴────────────┴──────────────→ EXCEPTION (undeliverable address, lost, refused)
+ *        └──→ CANCELLED (the order was cancelled before the carrier picked the parcel up; only
+ *             fulfillment sets it, and every carrier report about it afterwards is ignored)
  *
  * Carriers deliver tracking events late, twice and out of order, so a reported status is applied
  * by rank, not by strict succession:
@@ -18,8 +20,11 @@
  * DELIVERED when every one is delivered.
  */
 
-export const SHIPMENT_STATUSES = ['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION'] as const;
+export const SHIPMENT_STATUSES = ['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED'] as const;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
+
+/** The statuses a carrier's tracking can move a shipment through (CANCELLED is fulfillment's own). */
+export type TrackedStatus = Exclude<ShipmentStatus, 'CANCELLED'>;
 
 /** Exceptions a carrier reports. */
 export const SHIPMENT_EXCEPTIONS = ['undeliverable-address', 'lost', 'refused'] as const;
@@ -29,16 +34,18 @@ export type ShipmentException = (typeof SHIPMENT_EXCEPTIONS)[number];
 const PROGRESS: readonly ShipmentStatus[] = ['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'];
 
 /** Why a reported status was not applied. */
-export type IgnoreReason = 'same-status' | 'regression' | 'already-delivered' | 'after-exception' | 'created-is-internal';
+export type IgnoreReason = 'same-status' | 'regression' | 'already-delivered' | 'after-exception' | 'created-is-internal' | 'shipment-cancelled';
 
 /** The outcome of applying a reported status to a shipment. */
 export type TrackingDecision =
-  | { readonly kind: 'apply'; readonly from: ShipmentStatus; readonly to: ShipmentStatus; readonly skipped: readonly ShipmentStatus[] }
+  | { readonly kind: 'apply'; readonly from: TrackedStatus; readonly to: TrackedStatus; readonly skipped: readonly ShipmentStatus[] }
   | { readonly kind: 'ignore'; readonly reason: IgnoreReason };
 
 /** Decides what a reported status does to a shipment currently at `current`. */
 export function decideTracking(current: ShipmentStatus, reported: ShipmentStatus): TrackingDecision {
-  if (reported === 'CREATED') return { kind: 'ignore', reason: current === 'CREATED' ? 'same-status' : 'created-is-internal' };
+  if (current === 'CANCELLED') return { kind: 'ignore', reason: 'shipment-cancelled' };
+  // CREATED and CANCELLED are fulfillment's own statuses, never a carrier's to report.
+  if (reported === 'CREATED' || reported === 'CANCELLED') return { kind: 'ignore', reason: current === 'CREATED' && reported === 'CREATED' ? 'same-status' : 'created-is-internal' };
   if (current === 'DELIVERED') return { kind: 'ignore', reason: reported === 'DELIVERED' ? 'same-status' : 'already-delivered' };
   if (current === reported) return { kind: 'ignore', reason: 'same-status' };
   if (current === 'EXCEPTION') {
@@ -51,14 +58,19 @@ export function decideTracking(current: ShipmentStatus, reported: ShipmentStatus
   return { kind: 'apply', from: current, to: reported, skipped: PROGRESS.slice(from + 1, to) };
 }
 
-/** True once the carrier holds the parcel (anything beyond CREATED). */
+/** True once the carrier holds the parcel (anything beyond CREATED, except a cancellation). */
 export function hasLeft(status: ShipmentStatus): boolean {
-  return status !== 'CREATED';
+  return status !== 'CREATED' && status !== 'CANCELLED';
 }
 
-/** True while the shipment still has a delivery deadline to meet (not delivered, no exception). */
+/** True while a cancelled order's shipment can still be cancelled (the carrier has not picked it up). */
+export function isRecallable(status: ShipmentStatus): boolean {
+  return status === 'CREATED';
+}
+
+/** True while the shipment still has a delivery deadline to meet (not delivered, no exception, not cancelled). */
 export function isAwaitingDelivery(status: ShipmentStatus): boolean {
-  return status !== 'DELIVERED' && status !== 'EXCEPTION';
+  return status !== 'DELIVERED' && status !== 'EXCEPTION' && status !== 'CANCELLED';
 }
 
 /** Where an order stands across its shipments. */
@@ -69,8 +81,9 @@ export interface OrderProgress {
   readonly allDelivered: boolean;
 }
 
-/** The order's progress from its shipments' statuses. An order without shipments has done nothing. */
-export function orderProgress(statuses: readonly ShipmentStatus[]): OrderProgress {
+/** The order's progress from its shipments' statuses (cancelled ones do not count). An order without shipments has done nothing. */
+export function orderProgress(all: readonly ShipmentStatus[]): OrderProgress {
+  const statuses = all.filter((s) => s !== 'CANCELLED');
   if (statuses.length === 0) return { allLeft: false, allDelivered: false };
   return { allLeft: statuses.every(hasLeft), allDelivered: statuses.every((s) => s === 'DELIVERED') };
 }

@@ -1,6 +1,6 @@
 /**
- * SQS consumer (FUL-1, FUL-2): `OrderStatusChanged` with `to` APPROVED → allocate the order;
- * with `to` CANCELLED → make sure it is never allocated (if it is not yet).
+ * SQS consumer (FUL-1, FUL-2): `OrderStatusChanged` with `to` APPROVED → allocate the order.
+ * (Cancellations are handled by cancel-fulfillment.ts on `OrderCancelled`.)
  * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (stock contract), `EVENT_BUS_NAME`.
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
@@ -10,7 +10,7 @@ import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
 import type { EventDetail } from '../../../events/event-definition.ts';
 import { catalogReaderFromEnv, catalogSettings, type CatalogReader } from '../../catalog/stock-contract.ts';
-import { allocateOrder, recordCancellation } from '../allocate-order.ts';
+import { allocateOrder } from '../allocate-order.ts';
 import { sandboxCarrier, type CarrierGateway } from '../carrier-gateway.ts';
 import { eventConsumer } from '../event-consumer.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
@@ -20,6 +20,7 @@ import { fulfillmentSettings } from '../settings.ts';
 export interface AllocateOrderHandlerPorts {
   readonly repository?: () => FulfillmentRepository;
   readonly catalog?: () => CatalogReader;
+  readonly catalogTableName?: string;
   readonly carrier?: CarrierGateway;
   readonly publisher?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;
@@ -29,36 +30,38 @@ export interface AllocateOrderHandlerPorts {
 export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) {
   return eventConsumer([OrderStatusChanged], async ({ detail }, record) => {
     const change = detail as EventDetail<typeof OrderStatusChanged>;
-    const repository = (ports.repository ?? fulfillmentRepositoryFromEnv)();
-    const clock = ports.clock ?? systemClock;
-    const input = { ...change, correlationId: change.meta.correlationId };
-    if (change.to === 'CANCELLED') {
-      const outcome = await recordCancellation({ repository, clock }, input);
-      if (outcome === 'already-allocated') metrics.addMetric('CancelledAfterAllocation', MetricUnit.Count, 1);
-      logger.info('cancellation recorded', { messageId: record.messageId, orderId: change.orderId, eventId: change.meta.eventId, outcome });
-      return;
-    }
     if (change.to !== 'APPROVED') return;
     const settings = fulfillmentSettings();
     const result = await allocateOrder(
       {
-        repository,
+        repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),
         catalog: (ports.catalog ?? catalogReaderFromEnv)(),
-        catalogTableName: requireSetting('catalogTableName'),
+        catalogTableName: ports.catalogTableName ?? requireSetting('catalogTableName'),
         carrier: ports.carrier ?? sandboxCarrier,
-        clock,
+        clock: ports.clock ?? systemClock,
         publisher: ports.publisher ?? ((correlationId) => eventBridgePublisher({ correlationId })),
         carrierRules: settings.carrierRules,
         deliveryTimeLimits: settings.deliveryTimeLimits,
         distances: catalogSettings().distances,
       },
-      input,
+      { ...change, correlationId: change.meta.correlationId },
     );
     if (result.outcome === 'allocated') {
       metrics.addMetric('OrdersAllocated', MetricUnit.Count, 1);
       metrics.addMetric('ShipmentsCreated', MetricUnit.Count, result.shipments.length);
+      if (result.movedUnits > 0) metrics.addMetric('UnitsMovedAtAllocation', MetricUnit.Count, result.movedUnits);
     }
-    logger.info('allocation', { messageId: record.messageId, orderId: change.orderId, eventId: change.meta.eventId, outcome: result.outcome, ...(result.outcome === 'allocated' ? { source: result.source, shipments: result.shipments.length } : {}) });
+    // Released before allocation: the cancellation won the race; nothing allocated, nothing published.
+    if (result.outcome === 'reservations-released') metrics.addMetric('AllocationSkippedReleased', MetricUnit.Count, 1);
+    if (result.outcome === 'no-reservations') metrics.addMetric('AllocationWithoutReservations', MetricUnit.Count, 1);
+    const log = result.outcome === 'no-reservations' ? logger.warn.bind(logger) : logger.info.bind(logger);
+    log('allocation', {
+      messageId: record.messageId,
+      orderId: change.orderId,
+      eventId: change.meta.eventId,
+      outcome: result.outcome,
+      ...(result.outcome === 'allocated' ? { source: result.source, shipments: result.shipments.length, movedUnits: result.movedUnits } : {}),
+    });
   });
 }
 

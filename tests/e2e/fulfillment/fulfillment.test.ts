@@ -21,7 +21,7 @@ type Reservation = { sku: string; warehouseId: string; quantity: number };
 /** An order checkout placed (stock reserved) and approved, as its events show it. */
 async function approvedOrder(reservations: Reservation[], options: { paymentMethod?: 'card' | 'cod'; region?: string } = {}) {
   const orderId = ulid();
-  await reserve(reservations);
+  await reserve(orderId, reservations);
   await putEvent(OrderStatusChanged, {
     orderId,
     customerId: CUSTOMER,
@@ -40,6 +40,16 @@ async function approvedOrder(reservations: Reservation[], options: { paymentMeth
   const allocated = await poll(() => shipmentsOf(orderId, token), (v) => v.status === 'ALLOCATED');
   expect(allocated.status).toBe('ALLOCATED');
   return { orderId, token, shipments: allocated.items };
+}
+
+/** A product of the test's own with on-hand stock per warehouse, through catalog's staff API. */
+async function ownProduct(listing: Record<string, unknown>, stock: Record<string, number>): Promise<string> {
+  const sku = `E2E-FUL-${ulid()}`;
+  const ops = await opsToken();
+  const created = await api(`/admin/products/${sku}`, { method: 'PUT', token: ops, json: listing });
+  expect(created.status, created.text).toBe(201);
+  for (const [warehouseId, onHand] of Object.entries(stock)) expect((await api(`/admin/stock/${sku}/${warehouseId}`, { method: 'PUT', token: ops, json: { onHand, reason: 'e2e fixture' } })).status).toBe(200);
+  return sku;
 }
 
 describe('fulfillment (e2e, local cloud)', () => {
@@ -62,10 +72,14 @@ describe('fulfillment (e2e, local cloud)', () => {
   });
 
   it('cash on delivery, split over two warehouses: SHIPPED when both left, DELIVERED (cod captured) only when both arrived; out-of-order events', async () => {
+    // Products of its own, each stocked in one warehouse only: allocation re-plans with current stock
+    // and would otherwise consolidate into the nearest warehouse that has both (FUL-1).
+    const towel = await ownProduct({ name: 'E2E towel', category: 'home', price: { amount: 3990, currency: 'CNY' }, attributes: { weightGrams: 450, valueClass: 'low' } }, { 'WH-EAST': 5 });
+    const lychee = await ownProduct({ name: 'E2E lychee', category: 'fresh-food', price: { amount: 5990, currency: 'CNY' }, attributes: { fresh: true, weightGrams: 1100, valueClass: 'standard' } }, { 'WH-SOUTH': 5 });
     const { orderId, token, shipments } = await approvedOrder(
       [
-        { sku: 'HOME-TOWEL-3PK', warehouseId: 'WH-EAST', quantity: 1 },
-        { sku: 'FRESH-LYCHEE-1KG', warehouseId: 'WH-SOUTH', quantity: 1 },
+        { sku: towel, warehouseId: 'WH-EAST', quantity: 1 },
+        { sku: lychee, warehouseId: 'WH-SOUTH', quantity: 1 },
       ],
       { paymentMethod: 'cod' },
     );
@@ -123,7 +137,7 @@ describe('fulfillment (e2e, local cloud)', () => {
     const placeOrder = async (quantity: number) => {
       const orderId = ulid();
       const reservations = [{ sku, warehouseId: 'WH-EAST', quantity }];
-      await reserve(reservations);
+      await reserve(orderId, reservations);
       await putEvent(OrderPlaced, {
         ...OrderPlaced.example,
         orderId,

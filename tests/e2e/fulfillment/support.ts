@@ -42,9 +42,9 @@ export async function putEvent<D extends AnyEventDefinition>(definition: D, payl
   if (result.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
 }
 
-/** Reserves stock as checkout does at placement (catalog's reserveStock items, one transaction). */
-export async function reserve(movements: StockMovement[]): Promise<void> {
-  await dynamo().send(new TransactWriteCommand({ TransactItems: movements.map((m) => reserveStock(e2e().tables.catalog, m, new Date())) }));
+/** Reserves stock for an order as checkout does at placement (catalog's reserveStock items: stock + the order's reservation records, one transaction). */
+export async function reserve(orderId: string, movements: StockMovement[]): Promise<void> {
+  await dynamo().send(new TransactWriteCommand({ TransactItems: movements.flatMap((m) => reserveStock(e2e().tables.catalog, { orderId, ...m }, new Date())) }));
 }
 
 /** Posts a signed tracking event to `POST /webhooks/carriers`, as the (sandbox) carrier does. */

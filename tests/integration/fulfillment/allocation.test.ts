@@ -1,7 +1,9 @@
 /**
- * FUL-1/FUL-2 on DynamoDB Local: an approved order's reservations become picks in one transaction
- * with the shipments; OrderAllocated with a carrier per shipment; replays change nothing; a
- * cancellation seen first prevents allocation; an interrupted publish is completed by the replay.
+ * FUL-1/FUL-2 on DynamoDB Local: an approved order's reservations (catalog's per-order records)
+ * become picks in one transaction with the shipments; OrderAllocated with a carrier per shipment;
+ * replays change nothing; part of an order moves to a nearer warehouse where stock freed up; an
+ * order whose reservations were released (cancelled first) is never allocated and nothing is
+ * published; an interrupted publish is completed by the replay.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -17,14 +19,19 @@ import { sandboxWaybill } from '../../../functions/fulfillment/carrier-gateway.t
 import { newId } from '../../../shared/ids.ts';
 import { lambdaContext } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { capturePublisher, catalogFixture, LISTINGS, statusChangedMessage } from './fixtures.ts';
+import { capturePublisher, catalogFixture, LISTINGS, setOnHand, statusChangedMessage } from './fixtures.ts';
+import { documentClient } from '../../../shared/dynamodb.ts';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { releaseStock } from '../../../functions/catalog/stock-contract.ts';
 
 let catalog: Awaited<ReturnType<typeof catalogFixture>>;
 let repository: FulfillmentRepository;
 let reader: CatalogReader;
+let catalogTable: string;
 
 beforeAll(async () => {
   const { tables } = useLocalDynamoDb();
+  catalogTable = tables.catalog;
   catalog = await catalogFixture(tables.catalog);
   repository = new FulfillmentRepository(tables.fulfillment);
   reader = new CatalogReader(tables.catalog);
@@ -42,8 +49,8 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
       { sku: phone, warehouseId: 'WH-EAST', quantity: 1 },
       { sku: tshirt, warehouseId: 'WH-EAST', quantity: 2 },
     ];
-    await catalog.reserve(reservations);
     const orderId = newId();
+    await catalog.reserve(orderId, reservations);
     const publisher = capturePublisher();
     const handler = handlerWith(publisher);
     const message = statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' });
@@ -52,6 +59,9 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
 
     expect(await catalog.level(phone, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 0 });
     expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 8, reserved: 0 });
+    expect((await catalog.reservations(orderId)).map((r) => [r.sku, r.warehouseId, r.status, r.quantity, r.pickedQuantity])).toEqual(
+      [[phone, 'WH-EAST', 'picked', 1, 1], [tshirt, 'WH-EAST', 'picked', 2, 2]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
     const [allocated] = publisher.named('OrderAllocated');
     const shipmentId = (allocated?.shipments as Array<{ shipmentId: string }>)[0]?.shipmentId as string;
     expect(allocated).toEqual({
@@ -78,8 +88,8 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
       { sku: fresh, warehouseId: 'WH-SOUTH', quantity: 1 },
       { sku: rice, warehouseId: 'WH-NORTH', quantity: 2 },
     ];
-    await catalog.reserve(reservations);
     const orderId = newId();
+    await catalog.reserve(orderId, reservations);
     const publisher = capturePublisher();
     await handlerWith(publisher)(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext());
 
@@ -93,27 +103,77 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
     expect((await repository.getOrder(orderId)).shipments).toHaveLength(2);
   });
 
-  it('an order cancelled before its approval is processed is never allocated; its reservations are left to checkout', async () => {
-    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
-    const reservations = [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }];
-    await catalog.reserve(reservations);
+  it('moves the order to a nearer warehouse where stock freed up since placement: picks there beyond the reservation, releases the far one, in one transaction', async () => {
+    // Placed when the east had none: reserved in the south. Then the east was restocked.
+    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 0, 'WH-SOUTH': 5 });
     const orderId = newId();
+    const reservations = [{ sku: tshirt, warehouseId: 'WH-SOUTH', quantity: 2 }];
+    await catalog.reserve(orderId, reservations);
+    await setOnHand(catalogTable, tshirt, 'WH-EAST', 10);
     const publisher = capturePublisher();
-    const handler = handlerWith(publisher);
-    await handler(statusChangedMessage({ orderId, to: 'CANCELLED', reservations }), lambdaContext());
-    expect(await handler(statusChangedMessage({ orderId, to: 'APPROVED', reservations }), lambdaContext())).toEqual({ batchItemFailures: [] });
-    expect(publisher.published).toHaveLength(0);
-    expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 1 });
-    expect((await repository.getOrder(orderId)).summary?.status).toBe('CANCELLED');
+    expect(await handlerWith(publisher)(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext())).toEqual({ batchItemFailures: [] });
+
+    const [allocated] = publisher.named('OrderAllocated');
+    expect((allocated?.shipments as Array<Record<string, unknown>>).map((s) => [s.warehouseId, s.lines])).toEqual([['WH-EAST', [{ sku: tshirt, quantity: 2 }]]]);
+    const east = await reader.levels([{ sku: tshirt, warehouseId: 'WH-EAST' }, { sku: tshirt, warehouseId: 'WH-SOUTH' }]);
+    expect(east.sort((a, b) => a.warehouseId.localeCompare(b.warehouseId))).toEqual([
+      { sku: tshirt, warehouseId: 'WH-EAST', onHand: 8, reserved: 0, available: 8 },
+      { sku: tshirt, warehouseId: 'WH-SOUTH', onHand: 5, reserved: 0, available: 5 },
+    ]);
+    expect((await catalog.reservations(orderId)).map((r) => [r.warehouseId, r.status, r.quantity, r.pickedQuantity])).toEqual([
+      ['WH-EAST', 'picked', 0, 2],
+      ['WH-SOUTH', 'released', 2, undefined],
+    ]);
+    expect((await repository.getMarker('ALLOCATION', orderId))?.outcome).toMatchObject({ source: 'plan', movedUnits: 2 });
   });
 
-  it('stock not reserved for the order → the transaction changes nothing and the message fails (retried, then DLQ)', async () => {
+  it('moves PART of an order: 1 reserved in the east + 2 in the south, the east can now ship all 3 → one shipment from the east', async () => {
+    const book = await catalog.product(LISTINGS.rice, { 'WH-EAST': 1, 'WH-SOUTH': 4 });
+    const orderId = newId();
+    const reservations = [
+      { sku: book, warehouseId: 'WH-EAST', quantity: 1 },
+      { sku: book, warehouseId: 'WH-SOUTH', quantity: 2 },
+    ];
+    await catalog.reserve(orderId, reservations);
+    await setOnHand(catalogTable, book, 'WH-EAST', 6); // 1 reserved + 5 free
+    const publisher = capturePublisher();
+    await handlerWith(publisher)(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext());
+    const [allocated] = publisher.named('OrderAllocated');
+    expect((allocated?.shipments as Array<Record<string, unknown>>).map((s) => [s.warehouseId, s.lines])).toEqual([['WH-EAST', [{ sku: book, quantity: 3 }]]]);
+    expect(await catalog.level(book, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 3, reserved: 0 });
+    expect(await catalog.level(book, 'WH-SOUTH')).toEqual({ warehouseId: 'WH-SOUTH', onHand: 4, reserved: 0 });
+    expect((await catalog.reservations(orderId)).map((r) => [r.warehouseId, r.status, r.pickedQuantity])).toEqual([
+      ['WH-EAST', 'picked', 3],
+      ['WH-SOUTH', 'released', undefined],
+    ]);
+  });
+
+  it('an order whose reservations were released (cancelled first: checkout released them) is never allocated: nothing published, recorded', async () => {
+    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
+    const reservations = [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }];
+    const orderId = newId();
+    await catalog.reserve(orderId, reservations);
+    // Checkout's cancellation released it (the same transaction items checkout joins to its own).
+    await documentClient().send(new TransactWriteCommand({ TransactItems: releaseStock(catalogTable, { orderId, ...reservations[0]! }, new Date()) }));
+    const publisher = capturePublisher();
+    const handler = handlerWith(publisher);
+    expect(await handler(statusChangedMessage({ orderId, to: 'APPROVED', reservations }), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(publisher.published).toHaveLength(0);
+    expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 0 });
+    expect((await repository.getOrder(orderId)).summary?.status).toBe('CANCELLED');
+    expect(await repository.getMarker('ALLOCATION', orderId)).toBeUndefined();
+    // A replay does nothing either.
+    expect(await handler(statusChangedMessage({ orderId, to: 'APPROVED', reservations }), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(publisher.published).toHaveLength(0);
+  });
+
+  it('an order with no reservation records (stock never reserved for it) changes nothing and publishes nothing', async () => {
     const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
     const orderId = newId();
     const publisher = capturePublisher();
     const message = statusChangedMessage({ orderId, to: 'APPROVED', reservations: [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }] });
-    const result = await handlerWith(publisher)(message, lambdaContext());
-    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await handlerWith(publisher)(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(publisher.published).toHaveLength(0);
     expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 0 });
     expect(await repository.getOrder(orderId)).toEqual({ shipments: [] });
   });
@@ -121,8 +181,8 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
   it('a publish that failed after the commit is completed by the redelivery (transactional outbox)', async () => {
     const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
     const reservations = [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }];
-    await catalog.reserve(reservations);
     const orderId = newId();
+    await catalog.reserve(orderId, reservations);
     const publisher = capturePublisher();
     publisher.failNext();
     const handler = handlerWith(publisher);

@@ -7,10 +7,11 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-repository.ts';
 import type { ProductInput } from '../../../functions/catalog/domain/product.ts';
-import { reserveStock, type StockMovement } from '../../../functions/catalog/stock-contract.ts';
+import { CatalogReader, reserveStock, type StockMovement } from '../../../functions/catalog/stock-contract.ts';
 import { sandboxTrackingRequest, type CarrierTrackingEvent } from '../../../functions/fulfillment/carrier-gateway.ts';
 import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../../functions/fulfillment/settings.ts';
 import type { DomainEvent } from '../../../events/event-definition.ts';
+import { OrderCancelled } from '../../../events/order-cancelled.ts';
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
 import { StockAdjusted } from '../../../events/stock-adjusted.ts';
@@ -47,9 +48,13 @@ export async function catalogFixture(catalogTable: string) {
       for (const w of WAREHOUSES) await repo.createStockLevel(sku, { warehouseId: w.warehouseId, onHand: stock[w.warehouseId] ?? 0, reserved: 0 }, at);
       return sku;
     },
-    /** Reserves stock as checkout does at placement. */
-    async reserve(movements: StockMovement[]): Promise<void> {
-      await documentClient().send(new TransactWriteCommand({ TransactItems: movements.map((m) => reserveStock(catalogTable, m, new Date())) }));
+    /** Reserves stock for an order as checkout does at placement (stock items + the order's reservation records, one transaction). */
+    async reserve(orderId: string, movements: StockMovement[]): Promise<void> {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: movements.flatMap((m) => reserveStock(catalogTable, { orderId, ...m }, new Date())) }));
+    },
+    /** The order's reservation records (catalog's reader). */
+    async reservations(orderId: string) {
+      return new CatalogReader(catalogTable).reservations(orderId);
     },
     async level(sku: string, warehouseId: string) {
       const found = await repo.getProduct(sku);
@@ -103,6 +108,24 @@ export function statusChangedMessage(input: { orderId: string; to: 'APPROVED' | 
     meta: meta(),
   };
   return sqsEvent(sqsRecord(eventBridgeEvent(OrderStatusChanged.name, OrderStatusChanged.source, detail)));
+}
+
+/** An OrderCancelled event in an SQS message, as the rule delivers it. */
+export function orderCancelledMessage(input: { orderId: string; from: 'PLACED' | 'IN_REVIEW' | 'APPROVED' | 'FULFILLING'; customerId?: string; paymentMethod?: 'card' | 'cod' }) {
+  const detail = {
+    version: 1,
+    orderId: input.orderId,
+    customerId: input.customerId ?? 'cust-ful',
+    paymentMethod: input.paymentMethod ?? 'card',
+    from: input.from,
+    cancelledBy: 'customer',
+    actor: input.customerId ?? 'cust-ful',
+    reason: 'customer-request',
+    total: { amount: 10_000, currency: 'CNY' },
+    cancelledAt: new Date().toISOString(),
+    meta: meta(),
+  };
+  return sqsEvent(sqsRecord(eventBridgeEvent(OrderCancelled.name, OrderCancelled.source, detail)));
 }
 
 /** An OrderPlaced event in an SQS message. */

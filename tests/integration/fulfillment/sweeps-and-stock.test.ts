@@ -48,8 +48,8 @@ describe('late deliveries (FUL-3, ORD-6)', () => {
     for (let i = 0; i < 2; i++) {
       const sku = await catalog.product(LISTINGS.phone, { 'WH-EAST': 3 });
       const reservations = [{ sku, warehouseId: 'WH-EAST', quantity: 1 }];
-      await catalog.reserve(reservations);
       const orderId = newId();
+      await catalog.reserve(orderId, reservations);
       await allocate(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east', customerId: `cust-${i}` }), lambdaContext());
       const shipment = (await repository.getOrder(orderId)).shipments[0] as ShipmentRecord;
       expect(shipment.dueBy).toBe('2020-03-03T08:00:00.000Z'); // premium-express to east: 48 h
@@ -87,8 +87,8 @@ describe('transactional outbox', () => {
     const publisher = capturePublisher();
     const sku = await catalog.product(LISTINGS.tshirt, { 'WH-NORTH': 3 });
     const reservations = [{ sku, warehouseId: 'WH-NORTH', quantity: 1 }];
-    await catalog.reserve(reservations);
     const orderId = newId();
+    await catalog.reserve(orderId, reservations);
     await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory, clock })(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'north' }), lambdaContext());
     const shipment = (await repository.getOrder(orderId)).shipments[0] as ShipmentRecord;
 

@@ -37,8 +37,8 @@ async function allocatedOrder(warehouses: string[], paymentMethod: 'card' | 'cod
     const sku = await catalog.product(LISTINGS.tshirt, { [warehouseId]: 5 });
     reservations.push({ sku, warehouseId, quantity: 1 });
   }
-  await catalog.reserve(reservations);
   const orderId = newId();
+  await catalog.reserve(orderId, reservations);
   const publisher = capturePublisher();
   await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory })(statusChangedMessage({ orderId, to: 'APPROVED', reservations, paymentMethod }), lambdaContext());
   const { shipments } = await repository.getOrder(orderId);

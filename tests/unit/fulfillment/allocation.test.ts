@@ -1,6 +1,7 @@
 /**
  * FUL-1 + FUL-2: from an approved order's reservations to shipments, table-driven — nearest
- * warehouse, split shipments, surplus released, each shipment with its carrier.
+ * warehouse, split shipments, stock moved to a nearer warehouse (picks beyond the reservation there,
+ * the reservation elsewhere released), each shipment with its carrier.
  */
 import { describe, expect, it } from 'vitest';
 import { planAllocation, type AvailableStock } from '../../../functions/catalog/stock-contract.ts';
@@ -8,11 +9,13 @@ import { DEFAULT_REGION_DISTANCES } from '../../../functions/catalog/settings.ts
 import { DEFAULT_CARRIER_RULES } from '../../../functions/fulfillment/domain/carrier-rules.ts';
 import {
   allocationOfReservations,
+  allocationOperations,
+  allocationTransactionItems,
   chooseAllocation,
   demandOf,
+  movedUnits,
   planShipments,
   shipmentIdFor,
-  stockMovements,
   type Movement,
   type ProductFacts,
 } from '../../../functions/fulfillment/domain/allocation.ts';
@@ -82,34 +85,70 @@ describe('allocation at approval (FUL-1) with carriers (FUL-2)', () => {
       [],
     ],
     [
-      'stock elsewhere moved the plan to a nearer warehouse: the stock contract cannot reserve-and-pick, reservations kept',
+      'stock freed up nearer: the whole order moves to the east (picked from available there), the south reservation released',
       [['WH-SOUTH', 'APP-TSHIRT', 1]],
       [['WH-EAST', 'APP-TSHIRT', 50]],
       'east',
-      [['WH-SOUTH', 'economy-post', [['APP-TSHIRT', 1]]]],
-      'reservations',
-      [],
+      [['WH-EAST', 'economy-post', [['APP-TSHIRT', 1]]]],
+      'plan',
+      [['WH-SOUTH', 'APP-TSHIRT', 1]],
+    ],
+    [
+      'part of an order moves: reserved 1 east + 2 south, 1 more freed up east → 3 from the east, south released',
+      [['WH-EAST', 'BOOK-SANTI', 1], ['WH-SOUTH', 'BOOK-SANTI', 2]],
+      [['WH-EAST', 'BOOK-SANTI', 2]],
+      'east',
+      [['WH-EAST', 'standard-express', [['BOOK-SANTI', 3]]]],
+      'plan',
+      [['WH-SOUTH', 'BOOK-SANTI', 2]],
     ],
   ])('%s', (_name, reservations, other, region, expected, source, releases) => {
     const { choice, shipments } = allocate(movements(reservations), other, region);
     expect(choice.source).toBe(source);
-    expect(choice.movements.releases).toEqual(movements(releases));
+    expect(choice.operations.filter((op) => op.kind === 'release').map(({ warehouseId, sku, quantity }) => ({ warehouseId, sku, quantity }))).toEqual(movements(releases));
     expect(shipments.map((s) => [s.warehouseId, s.carrier, s.lines.map((l) => [l.sku, l.quantity])])).toEqual(expected);
-    // Every reserved unit is either picked or released; nothing is picked twice.
-    const picked = choice.movements.picks.reduce((n, m) => n + m.quantity, 0);
-    const released = choice.movements.releases.reduce((n, m) => n + m.quantity, 0);
-    expect(picked + released).toBe(reservations.reduce((n, r) => n + r[2], 0));
+    // Every reserved (SKU, warehouse) is consumed exactly once (picked or released); each is touched once.
+    const keys = choice.operations.map((op) => `${op.warehouseId}|${op.sku}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const r of movements(reservations)) {
+      const op = choice.operations.find((o) => o.sku === r.sku && o.warehouseId === r.warehouseId);
+      expect(op && (op.kind === 'release' ? op.quantity : op.reservedQuantity)).toBe(r.quantity);
+    }
+    // Picks add up to the order; units beyond reservations come from available stock.
+    const picked = choice.operations.reduce((n, op) => n + (op.kind === 'pick' ? op.quantity : 0), 0);
+    expect(picked).toBe(reservations.reduce((n, r) => n + r[2], 0));
+    const released = choice.operations.reduce((n, op) => n + (op.kind === 'release' ? op.quantity : op.reservedQuantity > op.quantity ? op.reservedQuantity - op.quantity : 0), 0);
+    expect(movedUnits(choice.operations)).toBe(released);
   });
 
   it('consolidates into a warehouse where the order already holds enough, releasing the surplus elsewhere', () => {
     // The order holds 2 in the east and (over-reserved) 1 more in the north; the plan picks only the east.
     const reservations = movements([['WH-EAST', 'APP-TSHIRT', 2], ['WH-NORTH', 'APP-TSHIRT', 1]]);
     const plan = [{ warehouseId: 'WH-EAST', lines: [{ sku: 'APP-TSHIRT', quantity: 2 }] }];
-    expect(stockMovements(plan, reservations)).toEqual({
-      picks: movements([['WH-EAST', 'APP-TSHIRT', 2]]),
-      releases: movements([['WH-NORTH', 'APP-TSHIRT', 1]]),
-      unreserved: [],
-    });
+    expect(allocationOperations(plan, reservations)).toEqual([
+      { kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-EAST', quantity: 2, reservedQuantity: 2 },
+      { kind: 'release', sku: 'APP-TSHIRT', warehouseId: 'WH-NORTH', quantity: 1 },
+    ]);
+  });
+
+  it('a pick of less than reserved in one warehouse consumes the whole reservation there (the rest released by the same item)', () => {
+    const reservations = movements([['WH-EAST', 'APP-TSHIRT', 3]]);
+    const plan = [{ warehouseId: 'WH-EAST', lines: [{ sku: 'APP-TSHIRT', quantity: 2 }] }, { warehouseId: 'WH-NORTH', lines: [{ sku: 'APP-TSHIRT', quantity: 1 }] }];
+    expect(allocationOperations(plan, reservations)).toEqual([
+      { kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-EAST', quantity: 2, reservedQuantity: 3 },
+      { kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-NORTH', quantity: 1, reservedQuantity: 0 },
+    ]);
+  });
+
+  it('keeps the reservations when asked (last try after a lost race) or when the plan would not fit one transaction', () => {
+    const reservations = movements([['WH-SOUTH', 'APP-TSHIRT', 1]]);
+    const plan = [{ warehouseId: 'WH-EAST', lines: [{ sku: 'APP-TSHIRT', quantity: 1 }] }];
+    expect(chooseAllocation(plan, reservations, ['WH-EAST', 'WH-SOUTH']).source).toBe('plan');
+    const kept = chooseAllocation(plan, reservations, ['WH-EAST', 'WH-SOUTH'], { keepReservations: true });
+    expect(kept).toEqual({ source: 'reservations', allocations: [{ warehouseId: 'WH-SOUTH', lines: [{ sku: 'APP-TSHIRT', quantity: 1 }] }], operations: [{ kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-SOUTH', quantity: 1, reservedQuantity: 1 }] });
+    // Moving needs 2 + 2 (shipment, waybill) + 2 × 2 (pick east, release south) = 8 items.
+    expect(allocationTransactionItems(plan, allocationOperations(plan, reservations))).toBe(8);
+    expect(chooseAllocation(plan, reservations, ['WH-EAST', 'WH-SOUTH'], { maxTransactionItems: 7 }).source).toBe('reservations');
   });
 
   it('falls back to the reservations when planning failed', () => {

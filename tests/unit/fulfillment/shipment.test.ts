@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decideTracking,
   hasLeft,
+  isRecallable,
   newMilestones,
   orderProgress,
   SHIPMENT_STATUSES,
@@ -30,6 +31,10 @@ describe('decideTracking', () => {
     ['EXCEPTION', 'IN_TRANSIT', 'after-exception'],
     ['EXCEPTION', 'EXCEPTION', 'same-status'],
     ['PICKED_UP', 'CREATED', 'created-is-internal'],
+    // A shipment cancelled with its order (before pickup): every carrier report is ignored.
+    ['CANCELLED', 'PICKED_UP', 'shipment-cancelled'],
+    ['CANCELLED', 'DELIVERED', 'shipment-cancelled'],
+    ['CANCELLED', 'EXCEPTION', 'shipment-cancelled'],
   ])('%s + reported %s → %s', (current, reported, outcome, skipped) => {
     const decision = decideTracking(current, reported);
     if (outcome === 'apply') expect(decision).toEqual({ kind: 'apply', from: current, to: reported, skipped });
@@ -61,6 +66,8 @@ describe('order aggregation', () => {
     ['split: both delivered', ['DELIVERED', 'DELIVERED'], true, true],
     ['an exception has left but is not delivered', ['EXCEPTION', 'DELIVERED'], true, false],
     ['no shipments', [], false, false],
+    ['a cancelled shipment does not count', ['CANCELLED', 'PICKED_UP'], true, false],
+    ['only cancelled shipments: nothing done', ['CANCELLED'], false, false],
   ])('%s', (_name, statuses, allLeft, allDelivered) => {
     expect(orderProgress(statuses)).toEqual({ allLeft, allDelivered });
   });
@@ -72,7 +79,8 @@ describe('order aggregation', () => {
     expect(newMilestones({ allLeft: true, allDelivered: true }, { shipped: true, delivered: true })).toEqual({ shipped: false, delivered: false });
   });
 
-  it('hasLeft is false only for CREATED', () => {
-    expect(SHIPMENT_STATUSES.filter((s) => !hasLeft(s))).toEqual(['CREATED']);
+  it('hasLeft is false only for CREATED and CANCELLED; only CREATED can be recalled', () => {
+    expect(SHIPMENT_STATUSES.filter((s) => !hasLeft(s))).toEqual(['CREATED', 'CANCELLED']);
+    expect(SHIPMENT_STATUSES.filter((s) => isRecallable(s))).toEqual(['CREATED']);
   });
 });

@@ -16,7 +16,20 @@
  *
  * {@link applyAuthorizationOutcome} is shared with the webhook: whichever of the synchronous answer
  * and the provider's notification arrives first records the outcome, the other finds it done.
+ *
+ * `PreSaleBalanceDue` (ORD-5) → {@link handlePreSaleBalanceDue}: the balance payment is opened next
+ * to the secured deposit (once; see domain/payment.ts) and secured by the same steps as above —
+ * card/wallet: a second authorisation with the stored token (key `authorize-<balance paymentId>`)
+ * → PaymentAuthorized for the balance, which checkout adds to the deposit and approves the order;
+ * bank transfer: a second awaited transfer → PaymentPending, then PaymentAuthorized when the funds
+ * arrive; cash on delivery: nothing to collect now → PaymentAuthorized (captureOn `delivery`), the
+ * balance is collected on delivery with the deposit. Declined → PaymentFailed +
+ * CustomerNotificationRequested + ProblemOrderRaised for the balance payment. The balance counts
+ * against the customer's daily limits on the day it is collected; the per-order limit applies to
+ * the order's total.
  */
+import type { EventDetail } from '../../events/event-definition.ts';
+import type { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
 import { checkPaymentLimits } from './domain/limits.ts';
 import {
   authorizationFailed,
@@ -24,12 +37,17 @@ import {
   authorizationSucceeded,
   codAccepted,
   decideAuthorization,
+  decideBalance,
   lateAuthorizationVoided,
   lateDeclineRecorded,
   lateTransferPending,
+  linkBalance,
+  newBalancePayment,
   startAuthorization,
   voidSucceeded,
+  type BalanceDue,
   type Payment,
+  type PaymentRef,
 } from './domain/payment.ts';
 import type { PaymentLimits } from './domain/limits.ts';
 import { commitTransition, flushOutbox, RetryLaterError, today, transitionContext, withConflictRetry, type ProviderDeps, type TokenVault } from './engine.ts';
@@ -54,8 +72,63 @@ async function authorizeRequest(deps: AuthorizeDeps, p: Payment, tokenCiphertext
 
 /** Handles RiskApproved for an order (see the module documentation). */
 export async function handleRiskApproved(deps: AuthorizeDeps, orderId: string, correlationId: string): Promise<AuthorizeResult> {
+  return securePayment(deps, { orderId, slot: 'primary' }, correlationId);
+}
+
+/** What PreSaleBalanceDue did (for the balance payment). */
+export type BalanceResult = AuthorizeResult;
+
+/** The facts of a PreSaleBalanceDue event. */
+export function balanceDueOf(detail: EventDetail<typeof PreSaleBalanceDue>): BalanceDue {
+  return { orderId: detail.orderId, currency: detail.balance.currency, total: detail.total.amount, authorized: detail.authorized.amount, balance: detail.balance.amount, dueBy: detail.dueBy };
+}
+
+/** An event whose facts contradict what payments recorded: never collected on a guess (the record fails and lands in the DLQ for an operator). */
+export class InconsistentBalanceError extends Error {
+  override readonly name = 'InconsistentBalanceError';
+}
+
+/**
+ * Handles PreSaleBalanceDue (ORD-5): opens the balance payment next to the secured deposit — once,
+ * conditional on the deposit's version (a concurrent release either wins, and nothing is opened,
+ * or sees the balance and releases it too) — then secures it like RiskApproved secures the deposit.
+ */
+export async function handlePreSaleBalanceDue(deps: AuthorizeDeps, due: BalanceDue, correlationId: string): Promise<BalanceResult> {
+  const opened = await withConflictRetry('open balance', async () => {
+    const [deposit, balance] = await Promise.all([deps.repo.getPayment(due.orderId), deps.repo.getPayment(due.orderId, 'balance')]);
+    const decision = decideBalance(deposit?.payment, balance?.payment, due);
+    switch (decision.action) {
+      case 'wait':
+        throw new RetryLaterError(`order ${due.orderId}: ${decision.why}`);
+      case 'skip':
+        await flushOutbox(deps, due.orderId);
+        return 'skipped' as const;
+      case 'refuse':
+        throw new InconsistentBalanceError(`order ${due.orderId}: PreSaleBalanceDue refused: ${decision.why}`);
+      case 'continue':
+        return 'continue' as const;
+      case 'open': {
+        const d = (deposit as NonNullable<typeof deposit>).payment;
+        const ctx = transitionContext(deps);
+        const payment = newBalancePayment(d, due, ctx);
+        // The token is the deposit's ciphertext (bound to the order), so the balance uses the same provider token.
+        await deps.repo.commit({ payment, expectedVersion: null, tokenCiphertext: deposit?.tokenCiphertext, linked: { payment: linkBalance(d, payment, ctx), expectedVersion: d.version } });
+        return 'continue' as const;
+      }
+    }
+  });
+  if (opened === 'skipped') return 'skipped';
+  return securePayment(deps, { orderId: due.orderId, slot: 'balance' }, correlationId);
+}
+
+/**
+ * Secures one payment of an order: authorise (card, wallet), open an awaited transfer, or accept
+ * cash on delivery — with the limits counted in the transaction that starts it.
+ */
+async function securePayment(deps: AuthorizeDeps, ref: PaymentRef, correlationId: string): Promise<AuthorizeResult> {
+  const { orderId } = ref;
   return withConflictRetry('authorize', async () => {
-    const stored = await deps.repo.getPayment(orderId);
+    const stored = await deps.repo.getPayment(orderId, ref.slot);
     const decision = decideAuthorization(stored?.payment);
     if (decision.action === 'wait') throw new RetryLaterError(`order ${orderId}: ${decision.why}`);
     if (!stored || decision.action === 'skip') {
@@ -67,12 +140,13 @@ export async function handleRiskApproved(deps: AuthorizeDeps, orderId: string, c
 
     if (decision.action === 'resolve-released') {
       const outcome = await deps.provider.authorize(await authorizeRequest(deps, p, stored.tokenCiphertext));
-      return (await applyAuthorizationOutcome(deps, orderId, outcome, correlationId)) === 'voided-late' ? 'voided-late' : 'skipped';
+      return (await applyAuthorizationOutcome(deps, ref, outcome, correlationId)) === 'voided-late' ? 'voided-late' : 'skipped';
     }
 
     if (!p.authorizationStartedAt) {
       const day = today(deps, deps.limits);
-      const check = checkPaymentLimits({ method: p.method, amount: p.amount, currency: p.currency, today: await deps.repo.dailyTotals(p.customerId, day), limits: deps.limits });
+      const orderAmount = Math.max(p.amount, p.orderTotal ?? p.amount);
+      const check = checkPaymentLimits({ method: p.method, amount: p.amount, orderAmount, currency: p.currency, today: await deps.repo.dailyTotals(p.customerId, day), limits: deps.limits });
       if (!check.ok) {
         await commitTransition(deps, authorizationFailed(p, 'limit_exceeded', ctx), p.version, { correlationId });
         return 'failed';
@@ -85,7 +159,7 @@ export async function handleRiskApproved(deps: AuthorizeDeps, orderId: string, c
     }
 
     const outcome = await deps.provider.authorize(await authorizeRequest(deps, p, stored.tokenCiphertext));
-    const applied = await applyAuthorizationOutcome(deps, orderId, outcome, correlationId);
+    const applied = await applyAuthorizationOutcome(deps, ref, outcome, correlationId);
     return applied === 'unchanged' ? 'skipped' : applied;
   });
 }
@@ -94,13 +168,14 @@ export async function handleRiskApproved(deps: AuthorizeDeps, orderId: string, c
 export type AppliedAuthorization = 'authorized' | 'pending' | 'failed' | 'voided-late' | 'unchanged';
 
 /**
- * Records the provider's answer to an authorisation (from the call itself or from its webhook).
- * A new payment takes it; a payment released meanwhile has the authorisation voided; anything else
- * already knows it.
+ * Records the provider's answer to an authorisation of one payment of an order (from the call
+ * itself or from its webhook). A new payment takes it; a payment released meanwhile has the
+ * authorisation voided; anything else already knows it.
  */
-export async function applyAuthorizationOutcome(deps: ProviderDeps, orderId: string, outcome: AuthorizeOutcome, correlationId: string): Promise<AppliedAuthorization> {
+export async function applyAuthorizationOutcome(deps: ProviderDeps, ref: PaymentRef, outcome: AuthorizeOutcome, correlationId: string): Promise<AppliedAuthorization> {
+  const { orderId } = ref;
   return withConflictRetry('apply authorisation', async () => {
-    const stored = await deps.repo.getPayment(orderId);
+    const stored = await deps.repo.getPayment(orderId, ref.slot);
     if (!stored) throw new RetryLaterError(`order ${orderId}: no payment yet for an authorisation outcome`);
     const p = stored.payment;
     const ctx = transitionContext(deps);

@@ -1,15 +1,16 @@
 /**
  * Use case: capture at shipment (`OrderShipped`: card and wallet) or at delivery (`OrderDelivered`:
- * cash on delivery, and any card/wallet capture a shipment missed) — PAY-2. The provider capture
- * uses ONE idempotency key per payment (`capture-<paymentId>`), whatever triggered it, so a
- * capture is never made twice even when both events, their duplicates and the provider's webhook
- * race. Never after a cancellation or rejection.
+ * cash on delivery, and any card/wallet capture a shipment missed) — PAY-2. Every payment of the
+ * order is captured: one, or a pre-sale's deposit and balance (ORD-5), each its own authorisation.
+ * The provider capture uses ONE idempotency key per payment (`capture-<paymentId>`), whatever
+ * triggered it, so a capture is never made twice even when both events, their duplicates and the
+ * provider's webhook race. Never after a cancellation or rejection.
  *
  * Also the bank transfer's arrival (webhook `transfer-received`): the awaited payment is captured
  * at once → PaymentAuthorized (captureOn `already-captured`) + PaymentCaptured.
  */
-import { authorizationExpired, captureSucceeded, decideCapture, transferReceived, type CaptureResult, type Payment } from './domain/payment.ts';
-import { commitTransition, flushOutbox, RetryLaterError, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
+import { authorizationExpired, captureSucceeded, decideCapture, decideOrderCapture, slotOf, transferReceived, type CaptureResult, type Payment, type PaymentRef } from './domain/payment.ts';
+import { commitTransition, findPayment, flushOutbox, RetryLaterError, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
 import { ProviderRequestError } from './provider/port.ts';
 import { handleRelease } from './release.ts';
 
@@ -18,10 +19,24 @@ export type CaptureHandled = 'captured' | 'expired' | 'skipped';
 
 const captureKey = (p: Payment) => `capture-${p.paymentId}`;
 
-/** Handles OrderShipped (`shipment`) or OrderDelivered (`delivery`) for an order. */
+/** Handles OrderShipped (`shipment`) or OrderDelivered (`delivery`) for an order: captures each of its payments that is due. */
 export async function handleCaptureTrigger(deps: ProviderDeps, orderId: string, trigger: 'shipment' | 'delivery', correlationId: string): Promise<CaptureHandled> {
+  const decision = decideOrderCapture((await deps.repo.listPayments(orderId)).map((s) => s.payment), trigger);
+  if (decision.action === 'wait') throw new RetryLaterError(`order ${orderId}: ${decision.why}`);
+  if (decision.captures.length === 0) {
+    await flushOutbox(deps, orderId);
+    return 'skipped';
+  }
+  const results: CaptureHandled[] = [];
+  for (const { payment } of decision.captures) results.push(await capturePayment(deps, { orderId, slot: slotOf(payment) }, trigger, correlationId));
+  return results.includes('captured') ? 'captured' : results.includes('expired') ? 'expired' : 'skipped';
+}
+
+/** Captures one payment of an order (re-read and decided again: a concurrent writer may have done it). */
+async function capturePayment(deps: ProviderDeps, ref: PaymentRef, trigger: 'shipment' | 'delivery', correlationId: string): Promise<CaptureHandled> {
+  const { orderId } = ref;
   return withConflictRetry('capture', async () => {
-    const stored = await deps.repo.getPayment(orderId);
+    const stored = await deps.repo.getPayment(orderId, ref.slot);
     const decision = decideCapture(stored?.payment, trigger);
     if (decision.action === 'wait') throw new RetryLaterError(`order ${orderId}: ${decision.why}`);
     if (!stored || decision.action === 'skip') {
@@ -51,12 +66,11 @@ export async function handleCaptureTrigger(deps: ProviderDeps, orderId: string, 
   });
 }
 
-/** Records a capture the provider reported (call or webhook); false when it was already recorded. */
+/** Records a capture the provider reported (call or webhook) on the order's payment with that provider id; false when it was already recorded. */
 export async function applyCaptureOutcome(deps: ProviderDeps, orderId: string, providerPaymentId: string, capture: CaptureResult, correlationId: string): Promise<boolean> {
   return withConflictRetry('apply capture', async () => {
-    const stored = await deps.repo.getPayment(orderId);
-    const p = stored?.payment;
-    if (!p || p.providerPaymentId !== providerPaymentId) throw new RetryLaterError(`order ${orderId}: capture for an unknown authorisation`);
+    const p = (await findPayment(deps.repo, orderId, { providerPaymentId }))?.payment;
+    if (!p) throw new RetryLaterError(`order ${orderId}: capture for an unknown authorisation`);
     const movements = await deps.repo.listMovements(orderId);
     if (movements.some((m) => m.movementId === `CAPTURE#${capture.captureId}`) || p.status !== 'authorized') {
       await flushOutbox(deps, orderId);
@@ -73,9 +87,8 @@ export async function applyCaptureOutcome(deps: ProviderDeps, orderId: string, p
  */
 export async function applyTransferReceived(deps: ProviderDeps, orderId: string, providerPaymentId: string, capture: CaptureResult, correlationId: string): Promise<boolean> {
   const applied = await withConflictRetry('apply transfer', async () => {
-    const stored = await deps.repo.getPayment(orderId);
-    const p = stored?.payment;
-    if (!p || p.providerPaymentId !== providerPaymentId) throw new RetryLaterError(`order ${orderId}: transfer for an unknown payment`);
+    const p = (await findPayment(deps.repo, orderId, { providerPaymentId }))?.payment;
+    if (!p) throw new RetryLaterError(`order ${orderId}: transfer for an unknown payment`);
     if (p.status !== 'pending') {
       await flushOutbox(deps, orderId);
       return false;
@@ -83,9 +96,9 @@ export async function applyTransferReceived(deps: ProviderDeps, orderId: string,
     await commitTransition(deps, transferReceived(p, capture, transitionContext(deps)), p.version, { correlationId });
     return true;
   });
-  const after = (await deps.repo.getPayment(orderId))?.payment;
+  const after = (await findPayment(deps.repo, orderId, { providerPaymentId }))?.payment;
   if (after?.releaseReason && after.capturedAmount > after.refundedAmount) {
-    await handleRelease(deps, { orderId, customerId: after.customerId, method: after.method, total: { amount: after.amount, currency: after.currency }, reason: after.releaseReason, actor: 'system:payments' }, correlationId);
+    await handleRelease(deps, { orderId, customerId: after.customerId, method: after.method, total: { amount: after.orderTotal ?? after.amount, currency: after.currency }, reason: after.releaseReason, actor: 'system:payments' }, correlationId);
   }
   return applied;
 }

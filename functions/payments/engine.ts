@@ -13,7 +13,7 @@ import type { FieldEncryptor } from '../../shared/field-encryption.ts';
 import { logger } from '../../shared/observability.ts';
 import { limitDay, roomFor, type PaymentLimits } from './domain/limits.ts';
 import type { Payment, Transition, TransitionContext } from './domain/payment.ts';
-import { PaymentWriteConflict, type LimitChange, type PaymentWrite, type PaymentsRepository } from './payments-repository.ts';
+import { PaymentWriteConflict, type LimitChange, type PaymentWrite, type PaymentsRepository, type StoredPayment } from './payments-repository.ts';
 import type { PaymentProvider } from './provider/port.ts';
 
 /** Ports every payments use case receives. */
@@ -120,4 +120,10 @@ export async function withConflictRetry<T>(what: string, attempt: () => Promise<
 /** The limit day of now. */
 export function today(deps: Pick<EngineDeps, 'clock'>, limits: PaymentLimits): string {
   return limitDay(deps.clock.now(), limits.dayOffsetMinutes);
+}
+
+/** The payment of an order with our payment id, or with the provider's payment id. */
+export async function findPayment(repo: PaymentsRepository, orderId: string, match: { readonly paymentId?: string; readonly providerPaymentId?: string }): Promise<StoredPayment | undefined> {
+  const payments = await repo.listPayments(orderId);
+  return payments.find((s) => (match.paymentId !== undefined && s.payment.paymentId === match.paymentId) || (match.providerPaymentId !== undefined && s.payment.providerPaymentId === match.providerPaymentId));
 }

@@ -10,7 +10,7 @@
  * const limits = paymentLimits();                           // settings (PAYMENT_METHOD_LIMITS, …), cached
  * const reader = paymentLimitsReaderFromEnv();              // reads PAYMENTS_TABLE_NAME
  * const today = await reader.todayTotals(principal.userId, clock.now(), limits);
- * const check = checkPaymentLimits({ method: body.payment.method, amount: amountDue.amount, currency: amountDue.currency, today, limits });
+ * const check = checkPaymentLimits({ method: body.payment.method, amount: amountDue.amount, orderAmount: total.amount, currency: amountDue.currency, today, limits });
  * if (!check.ok) throw paymentLimitProblem(check);          // 409 problem `payment-limit-exceeded`, detail says which limit and how much
  * ```
  *
@@ -19,7 +19,10 @@
  * as payments if they are overridden.
  *
  * What is counted: amounts of payments authorised, awaiting transfer or accepted (cash on delivery)
- * on the customer's limit day, minus voided and failed ones. Payments enforces the same limits when
+ * on the customer's limit day, minus voided and failed ones — for a pre-sale order (ORD-5), the
+ * deposit on the day it is secured and the balance on the day it is collected. The per-order limit
+ * applies to the order's total (`orderAmount`; default `amount`), so a pre-sale whose total is over
+ * it is refused at placement, not after its deposit. Payments enforces the same limits when
  * it authorises (PaymentFailed `limit_exceeded`), so a missed or raced check still cannot exceed them.
  */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

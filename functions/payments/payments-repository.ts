@@ -3,21 +3,23 @@
  *
  * | item                         | pk                         | sk                          | byGroup index (gsi1pk / gsi1sk)                  |
  * |------------------------------|----------------------------|-----------------------------|--------------------------------------------------|
- * | the order's payment          | `ORDER#<orderId>`          | `PAYMENT`                   | —                                                |
+ * | the order's (first) payment  | `ORDER#<orderId>`          | `PAYMENT`                   | —                                                |
+ * | a pre-sale's balance payment | `ORDER#<orderId>`          | `PAYMENT#BALANCE`           | —                                                |
  * | a ledger movement            | `ORDER#<orderId>`          | `LEDGER#<movementId>`       | `LEDGER#<YYYY-MM-DD>` / `<at>#<orderId>#<id>`    |
  * | a refund                     | `ORDER#<orderId>`          | `REFUND#<refundId>`         | `REFUNDS#<status>` while pending approval or processing |
  * | a staff refund request       | `ORDER#<orderId>`          | `REFUNDREQ#<request key>`   | —                                                |
  * | events to publish (outbox)   | `ORDER#<orderId>`          | `OUTBOX#<ulid>`             | —                                                |
  * | a processed-event marker     | `ORDER#<orderId>`          | `EVENT#<name>#<eventId>`    | —                                                |
  * | a processed webhook          | `WEBHOOK#<eventId>`        | `WEBHOOK`                   | —                                                |
- * | provider payment → order     | `PROVIDER#<providerPaymentId>` | `PAYMENT`               | —                                                |
+ * | provider payment → payment   | `PROVIDER#<providerPaymentId>` | `PAYMENT`               | — (order id, payment id, slot)                   |
  * | a customer's daily totals    | `LIMITS#<customerId>`      | `DAY#<YYYY-MM-DD>`          | —                                                |
  * | a reconciliation report      | `RECONCILIATION#<date>`    | `REPORT`                    | —                                                |
  *
  * Markers, webhook records and daily totals expire by TTL (`expiresAt`, epoch seconds).
  *
  * Every state change is ONE transaction ({@link PaymentsRepository.commit}): the payment (only if
- * its version is the one read), its new ledger movements (only if absent — a movement can never be
+ * its version is the one read; with a pre-sale's balance, possibly the order's other payment too),
+ * its new ledger movements (only if absent — a movement can never be
  * written twice), its refunds (versioned), the events to publish (an outbox item, published and
  * deleted afterwards — a crash in between leaves them for the next invocation), the limit counter
  * (only if the customer still has room) and the provider-id lookup. The ledger is append-only:
@@ -32,7 +34,7 @@ import { documentClient } from '../../shared/dynamodb.ts';
 import { newId } from '../../shared/ids.ts';
 import type { LedgerMovement } from './domain/ledger.ts';
 import type { DailyTotals } from './domain/limits.ts';
-import { PAYMENT_STATUSES, type Payment } from './domain/payment.ts';
+import { PAYMENT_STATUSES, slotOf, type Payment, type PaymentSlot } from './domain/payment.ts';
 import type { ReconciliationReport } from './domain/reconciliation.ts';
 import { REFUND_STATUSES, type Refund } from './domain/refund.ts';
 
@@ -46,6 +48,8 @@ const MARKER_TTL_SECONDS = 90 * DAY;
 const LIMIT_TTL_SECONDS = 8 * DAY;
 
 const orderPk = (orderId: string) => `ORDER#${orderId}`;
+/** The sort key of a payment slot. */
+const paymentSk = (slot: PaymentSlot) => (slot === 'balance' ? 'PAYMENT#BALANCE' : 'PAYMENT');
 
 /** A concurrent writer changed the payment first (or the movement exists): re-read and decide again. */
 export class PaymentWriteConflict extends Error {
@@ -76,6 +80,8 @@ export interface PaymentWrite {
   readonly payment: Payment;
   /** The version read; `null` creates the payment (only if absent). */
   readonly expectedVersion: number | null;
+  /** Another payment of the same order changed in the same transaction (a pre-sale's deposit, linked to the balance opened with it), only if its version is the one read. */
+  readonly linked?: { readonly payment: Payment; readonly expectedVersion: number };
   /** The encrypted payment token, written with a new payment. */
   readonly tokenCiphertext?: string;
   readonly movements?: readonly LedgerMovement[];
@@ -110,6 +116,10 @@ const PaymentItemSchema = z.object({
   method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
   currency: z.string(),
   amount: z.number().int(),
+  part: z.enum(['deposit', 'balance']).optional(),
+  orderTotal: z.number().int().optional(),
+  balancePaymentId: z.string().optional(),
+  dueBy: z.string().optional(),
   status: z.enum(PAYMENT_STATUSES),
   orderKnown: z.boolean(),
   captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
@@ -178,69 +188,60 @@ export class PaymentsRepository {
     return Math.floor(this.now().getTime() / 1000) + seconds;
   }
 
-  async getPayment(orderId: string): Promise<StoredPayment | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: 'PAYMENT' }, ConsistentRead: true }));
+  /** One payment of an order: its first payment (default) or a pre-sale's balance. */
+  async getPayment(orderId: string, slot: PaymentSlot = 'primary'): Promise<StoredPayment | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: paymentSk(slot) }, ConsistentRead: true }));
     return Item ? toStoredPayment(Item) : undefined;
   }
 
-  /** Payments of several orders (strongly consistent), by order id. */
-  async getPayments(orderIds: readonly string[]): Promise<Map<string, Payment>> {
-    const out = new Map<string, Payment>();
+  /** Every payment of an order (strongly consistent): its first payment, then a pre-sale's balance. */
+  async listPayments(orderId: string): Promise<StoredPayment[]> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'PAYMENT' }, ConsistentRead: true });
+    return items.map(toStoredPayment).sort((a, b) => (slotOf(a.payment) === 'primary' ? 0 : 1) - (slotOf(b.payment) === 'primary' ? 0 : 1));
+  }
+
+  /** The payments of several orders (strongly consistent), by order id (first payment first). */
+  async getPayments(orderIds: readonly string[]): Promise<Map<string, Payment[]>> {
+    const out = new Map<string, Payment[]>();
     const unique = [...new Set(orderIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => ({ pk: orderPk(id), sk: 'PAYMENT' }));
+    for (let i = 0; i < unique.length; i += 50) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 50).flatMap((id) => [
+        { pk: orderPk(id), sk: paymentSk('primary') },
+        { pk: orderPk(id), sk: paymentSk('balance') },
+      ]);
       while (keys && keys.length > 0) {
         const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
         for (const item of response.Responses?.[this.tableName] ?? []) {
           const { payment } = toStoredPayment(item);
-          out.set(payment.orderId, payment);
+          out.set(payment.orderId, [...(out.get(payment.orderId) ?? []), payment]);
         }
         keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
       }
     }
+    for (const payments of out.values()) payments.sort((a, b) => (slotOf(a) === 'primary' ? 0 : 1) - (slotOf(b) === 'primary' ? 0 : 1));
     return out;
+  }
+
+  /** The payment of a provider payment id (order, our payment id, slot), if payments recorded it. */
+  async paymentOfProvider(providerPaymentId: string): Promise<{ orderId: string; paymentId?: string; slot: PaymentSlot } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROVIDER#${providerPaymentId}`, sk: 'PAYMENT' }, ConsistentRead: true }));
+    if (typeof Item?.orderId !== 'string') return undefined;
+    return { orderId: Item.orderId, ...(typeof Item.paymentId === 'string' ? { paymentId: Item.paymentId } : {}), slot: Item.slot === 'balance' ? 'balance' : 'primary' };
   }
 
   /** The order of a provider payment id, if payments recorded it. */
   async orderIdForProviderPayment(providerPaymentId: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROVIDER#${providerPaymentId}`, sk: 'PAYMENT' }, ConsistentRead: true }));
-    return typeof Item?.orderId === 'string' ? Item.orderId : undefined;
+    return (await this.paymentOfProvider(providerPaymentId))?.orderId;
   }
 
   /** Applies a change atomically (see the module documentation); throws {@link PaymentWriteConflict} when a condition fails. */
   async commit(write: PaymentWrite): Promise<{ outboxId?: string }> {
     const items: TransactItem[] = [];
     const p = write.payment;
-    const paymentItem = { pk: orderPk(p.orderId), sk: 'PAYMENT', itemType: 'payment', ...p, ...(write.tokenCiphertext ? { tokenCiphertext: write.tokenCiphertext } : {}) };
-    if (write.expectedVersion === null) {
-      items.push({ Put: { TableName: this.tableName, Item: paymentItem, ConditionExpression: 'attribute_not_exists(pk)' } });
-    } else {
-      // Keep the stored token: rewrite the item without it only when the caller passes none and the item had none.
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':expected': write.expectedVersion };
-      const sets: string[] = [];
-      const removes: string[] = [];
-      Object.keys(PaymentItemSchema.shape)
-        .filter((k) => k !== 'tokenCiphertext')
-        .forEach((k, i) => {
-          names[`#a${i}`] = k;
-          const value = (p as unknown as Record<string, unknown>)[k];
-          if (value === undefined) removes.push(`#a${i}`);
-          else {
-            values[`:v${i}`] = value;
-            sets.push(`#a${i} = :v${i}`);
-          }
-        });
-      items.push({
-        Update: {
-          TableName: this.tableName,
-          Key: { pk: orderPk(p.orderId), sk: 'PAYMENT' },
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { ...names, '#version': 'version' },
-          ExpressionAttributeValues: values,
-        },
-      });
+    items.push(this.paymentItem(p, write.expectedVersion, write.tokenCiphertext));
+    if (write.linked) {
+      if (write.linked.payment.orderId !== p.orderId || slotOf(write.linked.payment) === slotOf(p)) throw new Error(`a linked payment must be the other payment of order ${p.orderId}`);
+      items.push(this.paymentItem(write.linked.payment, write.linked.expectedVersion));
     }
     for (const m of write.movements ?? []) {
       items.push({
@@ -298,7 +299,7 @@ export class PaymentsRepository {
       });
     }
     if (write.providerPaymentId) {
-      items.push({ Put: { TableName: this.tableName, Item: { pk: `PROVIDER#${write.providerPaymentId}`, sk: 'PAYMENT', itemType: 'provider-index', orderId: p.orderId, paymentId: p.paymentId } } });
+      items.push({ Put: { TableName: this.tableName, Item: { pk: `PROVIDER#${write.providerPaymentId}`, sk: 'PAYMENT', itemType: 'provider-index', orderId: p.orderId, paymentId: p.paymentId, slot: slotOf(p) } } });
     }
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -314,6 +315,40 @@ export class PaymentsRepository {
       throw error;
     }
     return { outboxId };
+  }
+
+  /** The write of a payment: created only if absent (`expectedVersion` null), else updated only at the version read (keeping its stored token). */
+  private paymentItem(p: Payment, expectedVersion: number | null, tokenCiphertext?: string): TransactItem {
+    const key = { pk: orderPk(p.orderId), sk: paymentSk(slotOf(p)) };
+    if (expectedVersion === null) {
+      return { Put: { TableName: this.tableName, Item: { ...key, itemType: 'payment', ...p, ...(tokenCiphertext ? { tokenCiphertext } : {}) }, ConditionExpression: 'attribute_not_exists(pk)' } };
+    }
+    // The stored token is kept: the item is updated attribute by attribute, never rewritten.
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    const sets: string[] = [];
+    const removes: string[] = [];
+    Object.keys(PaymentItemSchema.shape)
+      .filter((k) => k !== 'tokenCiphertext')
+      .forEach((k, i) => {
+        names[`#a${i}`] = k;
+        const value = (p as unknown as Record<string, unknown>)[k];
+        if (value === undefined) removes.push(`#a${i}`);
+        else {
+          values[`:v${i}`] = value;
+          sets.push(`#a${i} = :v${i}`);
+        }
+      });
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { ...names, '#version': 'version' },
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   /** Replaces a refund alone (only if its version is the one read). */

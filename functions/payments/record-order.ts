@@ -1,6 +1,6 @@
 /**
- * Use case: `OrderPlaced` → payments records the order's payment (status `new`): amount due,
- * method, customer, and the provider token, encrypted and bound to the order (it is used once the
+ * Use case: `OrderPlaced` → payments records the order's payment (status `new`): amount due (the
+ * total, or a pre-sale's deposit, `part: 'deposit'`), the order's total, method, customer, and the provider token, encrypted and bound to the order (it is used once the
  * order is risk-approved). Idempotent and order-tolerant: a second OrderPlaced changes nothing; an
  * OrderPlaced arriving after the order's cancellation completes the tombstone, which stays
  * cancelled.
@@ -15,7 +15,16 @@ export type RecordOutcome = 'created' | 'tombstone-completed' | 'unchanged';
 
 /** Records the payment of a placed order. */
 export async function recordOrderPlaced(deps: EngineDeps & { readonly vault: TokenVault }, order: EventDetail<typeof OrderPlaced>): Promise<RecordOutcome> {
-  const facts: OrderFacts = { orderId: order.orderId, customerId: order.customerId, method: order.paymentMethod, amount: order.amountDue.amount, currency: order.amountDue.currency };
+  const facts: OrderFacts = {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    method: order.paymentMethod,
+    amount: order.amountDue.amount,
+    currency: order.amountDue.currency,
+    orderTotal: order.total.amount,
+    // A pre-sale's first payment is its deposit; its balance is opened on PreSaleBalanceDue (ORD-5).
+    ...(order.orderType === 'pre-sale' ? { part: 'deposit' as const } : {}),
+  };
   return withConflictRetry('record order', async () => {
     const ctx = transitionContext(deps);
     const stored = await deps.repo.getPayment(order.orderId);

@@ -12,14 +12,19 @@
  * - Execution calls the provider with the key `refund-<refundId>`; if the provider cannot be
  *   reached the refund stays `processing` (202) and is completed by the provider's webhook or the
  *   next retry (the daily job retries refunds stuck in processing).
+ * - A refund is taken from ONE payment of the order (`paymentId`): for a pre-sale order (ORD-5),
+ *   from the deposit or the balance — whichever has the most refundable, and it must cover the
+ *   amount; more than either alone (but not more than both) is a 409 that says to split it. So a
+ *   refund never exceeds what its payment captured, and the order's refunds never exceed what the
+ *   order captured.
  */
 import crypto from 'node:crypto';
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import { conflict, forbidden, notFound, ProblemError } from '../../shared/errors.ts';
-import { refundable, refundReserved, refundSucceeded, refundUnreserved } from './domain/payment.ts';
+import { refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, slotOf } from './domain/payment.ts';
 import { approveRefund, completeRefund, failRefund, makerCheckerViolation, newRefund, refundRefusal, rejectRefund, type Refund } from './domain/refund.ts';
-import { flushOutbox, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
+import { findPayment, flushOutbox, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
 import { ProviderUnavailableError } from './provider/port.ts';
 
 /** Ports of the refund use cases. */
@@ -54,14 +59,22 @@ export async function requestRefund(deps: RefundDeps, command: RefundCommand): P
   const earlier = await deps.repo.refundOfRequest(command.orderId, requestKey);
   if (earlier) return resumeRefund(deps, command.orderId, earlier, command.correlationId);
 
-  const stored = await deps.repo.getPayment(command.orderId);
-  if (!stored?.payment.orderKnown) throw notFound(`No payment for order ${command.orderId}.`);
-  const refusal = refundRefusal({ amount: command.amount.amount, currency: command.amount.currency, paymentCurrency: stored.payment.currency, refundable: refundable(stored.payment) });
+  const payments = (await deps.repo.listPayments(command.orderId)).map((s) => s.payment).filter((p) => p.orderKnown);
+  const first = payments[0];
+  if (!first) throw notFound(`No payment for order ${command.orderId}.`);
+  const target = refundTarget(payments, command.amount.amount) ?? refundTarget(payments, 0) ?? first;
+  const refusal = refundRefusal({
+    amount: command.amount.amount,
+    currency: command.amount.currency,
+    paymentCurrency: target.currency,
+    refundable: refundable(target),
+    ...(payments.length > 1 ? { orderRefundable: payments.reduce((sum, p) => sum + refundable(p), 0) } : {}),
+  });
   if (refusal) throw conflict(refusal);
 
   const ctx = transitionContext(deps, command.principal.userId);
   const refund = newRefund(
-    { refundId: deps.newId(), orderId: command.orderId, paymentId: stored.payment.paymentId, currency: command.amount.currency, amount: command.amount.amount, reason: command.reason, origin: 'staff', requestedBy: command.principal.userId, requestedAt: ctx.now.toISOString() },
+    { refundId: deps.newId(), orderId: command.orderId, paymentId: target.paymentId, currency: command.amount.currency, amount: command.amount.amount, reason: command.reason, origin: 'staff', requestedBy: command.principal.userId, requestedAt: ctx.now.toISOString() },
     deps.approvalThreshold,
   );
   await deps.audit.record({
@@ -74,7 +87,7 @@ export async function requestRefund(deps: RefundDeps, command: RefundCommand): P
     correlationId: command.correlationId,
   });
   await withConflictRetry('request refund', async () => {
-    const current = (await deps.repo.getPayment(command.orderId))?.payment;
+    const current = (await deps.repo.getPayment(command.orderId, slotOf(target)))?.payment;
     if (!current) throw notFound(`No payment for order ${command.orderId}.`);
     const again = refundRefusal({ amount: refund.amount, currency: refund.currency, paymentCurrency: current.currency, refundable: refundable(current) });
     if (again) throw conflict(again);
@@ -138,7 +151,7 @@ export async function rejectPendingRefund(deps: RefundDeps, input: { orderId: st
   });
   const rejected = rejectRefund(refund, input.principal.userId, input.note, deps.clock.now());
   await withConflictRetry('reject refund', async () => {
-    const current = (await deps.repo.getPayment(input.orderId))?.payment;
+    const current = (await findPayment(deps.repo, input.orderId, { paymentId: refund.paymentId }))?.payment;
     if (!current) throw notFound(`No payment for order ${input.orderId}.`);
     await deps.repo.commit({ payment: refundUnreserved(current, refund.amount, transitionContext(deps)), expectedVersion: current.version, refunds: [{ refund: rejected, expectedVersion: refund.version }] });
   }).catch((error: unknown) => {
@@ -161,8 +174,8 @@ export async function executeRefund(deps: ProviderDeps, orderId: string, refundI
   const refund = await deps.repo.getRefund(orderId, refundId);
   if (!refund) throw notFound(`Refund ${refundId} of order ${orderId} does not exist.`);
   if (refund.status !== 'processing') return refund;
-  const stored = await deps.repo.getPayment(orderId);
-  if (!stored) throw notFound(`No payment for order ${orderId}.`);
+  const stored = await findPayment(deps.repo, orderId, { paymentId: refund.paymentId });
+  if (!stored) throw notFound(`No payment ${refund.paymentId} for order ${orderId}.`);
   const p = stored.payment;
   if (p.method === 'cod') {
     // Cash on delivery was collected by the carrier: the refund is paid out by operations and recorded here.
@@ -179,7 +192,7 @@ export async function executeRefund(deps: ProviderDeps, orderId: string, refundI
   if (outcome.status === 'refunded') return applyRefundOutcome(deps, orderId, refundId, outcome, correlationId);
   return withConflictRetry('fail refund', async () => {
     const current = await deps.repo.getRefund(orderId, refundId);
-    const payment = (await deps.repo.getPayment(orderId))?.payment;
+    const payment = (await findPayment(deps.repo, orderId, { paymentId: refund.paymentId }))?.payment;
     if (!current || !payment || current.status !== 'processing') return current ?? refund;
     const failed = failRefund(current, outcome.reason, deps.clock.now().toISOString());
     await deps.repo.commit({ payment: refundUnreserved(payment, current.amount, transitionContext(deps)), expectedVersion: payment.version, refunds: [{ refund: failed, expectedVersion: current.version }] });
@@ -196,8 +209,8 @@ export async function applyRefundOutcome(deps: ProviderDeps, orderId: string, re
       await flushOutbox(deps, orderId);
       return refund;
     }
-    const stored = await deps.repo.getPayment(orderId);
-    if (!stored) throw notFound(`No payment for order ${orderId}.`);
+    const stored = await findPayment(deps.repo, orderId, { paymentId: refund.paymentId });
+    if (!stored) throw notFound(`No payment ${refund.paymentId} for order ${orderId}.`);
     const ctx = transitionContext(deps);
     const transition = refundSucceeded(stored.payment, { refundId, amount: refund.amount, reason: refund.reason, providerRefundId: outcome.providerRefundId, at: outcome.at }, ctx);
     const completed = completeRefund(refund, outcome.providerRefundId, outcome.at);

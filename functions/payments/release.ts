@@ -11,11 +11,18 @@
  * The release is marked on the payment first, so a capture racing it never starts. Idempotent:
  * a replay finds the payment released and changes nothing; a refund started by an earlier attempt
  * is executed again with the same key rather than created twice.
+ *
+ * Every payment of the order is released — a pre-sale's deposit and balance (ORD-5) each voided
+ * or refunded — the order's first payment first. Its first write is always conditional on its
+ * version (a deposit that holds money and has nothing left to do is still marked released), and
+ * opening a balance is conditional on the deposit's version and on it not being released: so a
+ * release racing `PreSaleBalanceDue` either finds the balance (a retry after the conflict) or
+ * keeps it from being opened.
  */
 import type { PaymentMethod } from '../../events/common.ts';
-import { decideRelease, markReleased, refundReserved, releasedBeforeAuthorization, tombstone, voidSucceeded, type Payment } from './domain/payment.ts';
+import { CAPTURED_STATUSES, decideRelease, markReleased, refundReserved, releasedBeforeAuthorization, slotOf, tombstone, voidSucceeded, type Payment } from './domain/payment.ts';
 import { newRefund } from './domain/refund.ts';
-import { commitTransition, flushOutbox, RetryLaterError, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
+import { commitTransition, findPayment, flushOutbox, RetryLaterError, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
 import { executeRefund } from './refunds.ts';
 
 /** The released order, as the event describes it. */
@@ -37,60 +44,71 @@ const voidKey = (p: Payment) => `void-${p.paymentId}`;
 /** Releases the money of a cancelled or rejected order (see the module documentation). */
 export async function handleRelease(deps: ProviderDeps, facts: ReleaseFacts, correlationId: string): Promise<ReleaseResult> {
   return withConflictRetry('release', async () => {
-    const stored = await deps.repo.getPayment(facts.orderId);
+    const stored = await deps.repo.listPayments(facts.orderId);
     const ctx = transitionContext(deps, facts.actor);
-    const decision = decideRelease(stored?.payment);
-    if (decision.action === 'tombstone') {
+    if (stored.length === 0) {
       await deps.repo.commit({ payment: tombstone({ orderId: facts.orderId, customerId: facts.customerId, method: facts.method, amount: facts.total.amount, currency: facts.total.currency }, facts.reason, ctx), expectedVersion: null });
       return 'tombstone';
     }
-    const p = (stored as NonNullable<typeof stored>).payment;
-
-    // A cancellation refund started earlier: finish it (same refund, same provider key).
-    const open = (await deps.repo.listRefunds(p.orderId)).find((r) => r.origin === 'cancellation' && r.status === 'processing');
-    if (open) return finishRefund(deps, p.orderId, open.refundId, correlationId);
-
-    switch (decision.action) {
-      case 'none':
-        await flushOutbox(deps, p.orderId);
-        return 'nothing';
-      case 'cancel':
-        await commitTransition(deps, releasedBeforeAuthorization(p, facts.reason, ctx), p.version, { correlationId });
-        return 'cancelled';
-      case 'void-cod':
-        await commitTransition(deps, voidSucceeded(p, facts.reason, ctx), p.version, { correlationId });
-        return 'voided';
-      case 'void': {
-        let current = p;
-        if (!current.releaseReason) {
-          current = markReleased(current, facts.reason, ctx);
-          await deps.repo.commit({ payment: current, expectedVersion: p.version });
-        }
-        if (!current.providerPaymentId) throw new Error(`order ${p.orderId}: ${p.status} without a provider payment id`);
-        const outcome = await deps.provider.void({ idempotencyKey: voidKey(current), providerPaymentId: current.providerPaymentId });
-        if (outcome.status === 'refused' && outcome.reason === 'already_captured') {
-          // Captured at the provider first (a capture or a transfer racing the cancellation): refunded once that is recorded.
-          throw new RetryLaterError(`order ${p.orderId}: captured at the provider before the void; refunding once the capture is recorded`);
-        }
-        const after = (await deps.repo.getPayment(p.orderId))?.payment;
-        if (!after || (after.status !== 'authorized' && after.status !== 'pending')) {
-          await flushOutbox(deps, p.orderId);
-          return 'voided';
-        }
-        await commitTransition(deps, voidSucceeded(after, facts.reason, ctx, outcome.status === 'voided' ? outcome.at : ctx.now.toISOString()), after.version, { correlationId });
-        return 'voided';
-      }
-      case 'refund': {
-        const refund = newRefund(
-          { refundId: deps.newId(), orderId: p.orderId, paymentId: p.paymentId, currency: p.currency, amount: decision.amount, reason: facts.reason.slice(0, 64), origin: 'cancellation', requestedBy: facts.actor, requestedAt: ctx.now.toISOString() },
-          Number.MAX_SAFE_INTEGER,
-        );
-        const reserved = refundReserved(markReleased(p, facts.reason, ctx), decision.amount, ctx);
-        await deps.repo.commit({ payment: reserved, expectedVersion: p.version, refunds: [{ refund, expectedVersion: null }] });
-        return finishRefund(deps, p.orderId, refund.refundId, correlationId);
-      }
-    }
+    const results: ReleaseResult[] = [];
+    for (const { payment } of stored) results.push(await releasePayment(deps, payment, facts, correlationId));
+    for (const result of ['refunded', 'voided', 'cancelled'] as const) if (results.includes(result)) return result;
+    return 'nothing';
   });
+}
+
+/** Releases one payment of the order, read at `p` (a write conflict makes the caller re-read and start again). */
+async function releasePayment(deps: ProviderDeps, p: Payment, facts: ReleaseFacts, correlationId: string): Promise<ReleaseResult> {
+  const ctx = transitionContext(deps, facts.actor);
+  const decision = decideRelease(p);
+
+  // A cancellation refund started earlier: finish it (same refund, same provider key).
+  const open = (await deps.repo.listRefunds(p.orderId)).find((r) => r.origin === 'cancellation' && r.status === 'processing' && r.paymentId === p.paymentId);
+  if (open) return finishRefund(deps, p.orderId, open.refundId, correlationId);
+
+  switch (decision.action) {
+    case 'tombstone':
+    case 'none':
+      // Secured money with nothing left to do (refunded already, or partially captured: an operator's): still marked released, so no balance is opened next to it.
+      if (!p.releaseReason && (p.status === 'authorized' || CAPTURED_STATUSES.includes(p.status))) await deps.repo.commit({ payment: markReleased(p, facts.reason, ctx), expectedVersion: p.version });
+      else await flushOutbox(deps, p.orderId);
+      return 'nothing';
+    case 'cancel':
+      await commitTransition(deps, releasedBeforeAuthorization(p, facts.reason, ctx), p.version, { correlationId });
+      return 'cancelled';
+    case 'void-cod':
+      await commitTransition(deps, voidSucceeded(p, facts.reason, ctx), p.version, { correlationId });
+      return 'voided';
+    case 'void': {
+      let current = p;
+      if (!current.releaseReason) {
+        current = markReleased(current, facts.reason, ctx);
+        await deps.repo.commit({ payment: current, expectedVersion: p.version });
+      }
+      if (!current.providerPaymentId) throw new Error(`order ${p.orderId}: ${p.status} without a provider payment id`);
+      const outcome = await deps.provider.void({ idempotencyKey: voidKey(current), providerPaymentId: current.providerPaymentId });
+      if (outcome.status === 'refused' && outcome.reason === 'already_captured') {
+        // Captured at the provider first (a capture or a transfer racing the cancellation): refunded once that is recorded.
+        throw new RetryLaterError(`order ${p.orderId}: captured at the provider before the void; refunding once the capture is recorded`);
+      }
+      const after = (await deps.repo.getPayment(p.orderId, slotOf(p)))?.payment;
+      if (!after || (after.status !== 'authorized' && after.status !== 'pending')) {
+        await flushOutbox(deps, p.orderId);
+        return 'voided';
+      }
+      await commitTransition(deps, voidSucceeded(after, facts.reason, ctx, outcome.status === 'voided' ? outcome.at : ctx.now.toISOString()), after.version, { correlationId });
+      return 'voided';
+    }
+    case 'refund': {
+      const refund = newRefund(
+        { refundId: deps.newId(), orderId: p.orderId, paymentId: p.paymentId, currency: p.currency, amount: decision.amount, reason: facts.reason.slice(0, 64), origin: 'cancellation', requestedBy: facts.actor, requestedAt: ctx.now.toISOString() },
+        Number.MAX_SAFE_INTEGER,
+      );
+      const reserved = refundReserved(markReleased(p, facts.reason, ctx), decision.amount, ctx);
+      await deps.repo.commit({ payment: reserved, expectedVersion: p.version, refunds: [{ refund, expectedVersion: null }] });
+      return finishRefund(deps, p.orderId, refund.refundId, correlationId);
+    }
+  }
 }
 
 async function finishRefund(deps: ProviderDeps, orderId: string, refundId: string, correlationId: string): Promise<ReleaseResult> {
@@ -103,8 +121,8 @@ async function finishRefund(deps: ProviderDeps, orderId: string, refundId: strin
 /** Records a void the provider reported by webhook (its call timed out, or the provider voided on its own). */
 export async function applyVoidNotification(deps: ProviderDeps, orderId: string, providerPaymentId: string, at: string, correlationId: string): Promise<boolean> {
   return withConflictRetry('apply void', async () => {
-    const p = (await deps.repo.getPayment(orderId))?.payment;
-    if (!p || p.providerPaymentId !== providerPaymentId || (p.status !== 'authorized' && p.status !== 'pending')) {
+    const p = (await findPayment(deps.repo, orderId, { providerPaymentId }))?.payment;
+    if (!p || (p.status !== 'authorized' && p.status !== 'pending')) {
       await flushOutbox(deps, orderId);
       return false;
     }

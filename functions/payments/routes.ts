@@ -79,28 +79,37 @@ const MovementSchema = z
   })
   .meta({ id: 'LedgerMovement' });
 
+const PaymentSchema = z
+  .object({
+    paymentId: Ulid,
+    orderId: Ulid,
+    customerId: z.string(),
+    method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+    currency: Currency,
+    amount: Minor.describe('What this payment collects: the order’s total, or a pre-sale’s deposit or balance'),
+    part: z.enum(['deposit', 'balance']).optional().describe('Pre-sale orders (ORD-5) have two payments: the deposit and the balance'),
+    orderTotal: Minor.optional(),
+    balancePaymentId: Ulid.optional(),
+    dueBy: z.string().optional(),
+    status: z.enum(PAYMENT_STATUSES),
+    captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
+    providerPaymentId: z.string().optional(),
+    authorizedAmount: Minor,
+    capturedAmount: Minor,
+    refundedAmount: Minor,
+    refundPendingAmount: Minor,
+    feeAmount: Minor,
+    authorizationExpiresAt: z.string().optional(),
+    failureReason: z.string().optional(),
+    releaseReason: z.string().optional(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Payment' });
+
 export const PaymentViewSchema = z
   .object({
-    payment: z.object({
-      paymentId: Ulid,
-      orderId: Ulid,
-      customerId: z.string(),
-      method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
-      currency: Currency,
-      amount: Minor,
-      status: z.enum(PAYMENT_STATUSES),
-      captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
-      providerPaymentId: z.string().optional(),
-      authorizedAmount: Minor,
-      capturedAmount: Minor,
-      refundedAmount: Minor,
-      refundPendingAmount: Minor,
-      feeAmount: Minor,
-      authorizationExpiresAt: z.string().optional(),
-      failureReason: z.string().optional(),
-      releaseReason: z.string().optional(),
-      version: z.number().int(),
-    }),
+    payment: PaymentSchema.describe('The order’s first payment (the whole amount, or a pre-sale’s deposit)'),
+    payments: z.array(PaymentSchema).describe('Every payment of the order: the first, then a pre-sale’s balance'),
     balances: z.object({ currency: Currency, accounts: z.record(z.string(), z.number().int()), held: z.number().int(), captured: z.number().int(), refunded: z.number().int(), fees: z.number().int(), netPaid: z.number().int(), balanced: z.boolean(), movements: z.number().int() }),
     ledger: z.array(MovementSchema),
     refunds: z.array(RefundSchema),
@@ -207,7 +216,7 @@ export const getPaymentRoute = defineRoute({
   operation: 'getOrderPayment',
   method: 'get',
   pathTemplate: '/admin/payments/{orderId}',
-  summary: 'An order’s payment, ledger movements, balances and refunds',
+  summary: 'An order’s payment(s), ledger movements, balances and refunds',
   tags: ['payments', 'admin'],
   auth: { roles: ['ops', 'cs-agent', 'analyst'] },
   path: OrderPath,

@@ -1,5 +1,5 @@
 /**
- * Read models for staff: an order's payment with its ledger, balances and refunds
+ * Read models for staff: an order's payment(s) with its ledger, balances and refunds
  * (`GET /admin/payments/{orderId}`), and a day's reconciliation report
  * (`GET /admin/reconciliations/{date}`). Ids and amounts only; the payment token is never returned.
  */
@@ -12,7 +12,10 @@ import type { PaymentsRepository } from './payments-repository.ts';
 
 /** An order's payment as staff see it. */
 export interface PaymentView {
+  /** The order's (first) payment: the whole amount, or a pre-sale's deposit. */
   readonly payment: Payment;
+  /** Every payment of the order: the first, then a pre-sale's balance (ORD-5). */
+  readonly payments: readonly Payment[];
   readonly balances: Omit<OrderBalances, 'accounts'> & { readonly accounts: Readonly<Record<string, number>> };
   readonly ledger: readonly LedgerMovement[];
   readonly refunds: readonly Refund[];
@@ -20,11 +23,12 @@ export interface PaymentView {
 
 /** The payment view of an order; 404 when payments does not know it. */
 export async function getPaymentView(repo: PaymentsRepository, orderId: string): Promise<PaymentView> {
-  const stored = await repo.getPayment(orderId);
-  if (!stored) throw notFound(`No payment for order ${orderId}.`);
+  const payments = (await repo.listPayments(orderId)).map((s) => s.payment);
+  const first = payments[0];
+  if (!first) throw notFound(`No payment for order ${orderId}.`);
   const [ledger, refunds] = await Promise.all([repo.listMovements(orderId), repo.listRefunds(orderId)]);
   const ordered = [...ledger].sort((a, b) => a.at.localeCompare(b.at) || a.movementId.localeCompare(b.movementId));
-  return { payment: stored.payment, balances: balancesOf(ordered, stored.payment.currency), ledger: ordered, refunds: refunds.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)) };
+  return { payment: first, payments, balances: balancesOf(ordered, first.currency), ledger: ordered, refunds: refunds.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)) };
 }
 
 /** The stored reconciliation report of a day; 404 when there is none. */

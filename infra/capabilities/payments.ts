@@ -4,8 +4,8 @@
  * - PaymentsTable: payments, the append-only ledger, refunds, outbox, processed-event markers,
  *   limit counters, reconciliation reports (index `byGroup`: ledger movements by day, open
  *   refunds by status; TTL `expiresAt` for markers and counters).
- * - Event consumers: OrderPlaced → record; RiskApproved → authorise; OrderShipped/OrderDelivered →
- *   capture; OrderCancelled and OrderStatusChanged (CANCELLED, REJECTED, PAYMENT_FAILED) → void or
+ * - Event consumers: OrderPlaced → record; RiskApproved → authorise; PreSaleBalanceDue → collect a
+ *   pre-sale's balance (same function, its own queue); OrderShipped/OrderDelivered → capture; OrderCancelled and OrderStatusChanged (CANCELLED, REJECTED, PAYMENT_FAILED) → void or
  *   refund.
  * - Routes: `POST /webhooks/payments` (public, signed), refunds with maker-checker approval, staff
  *   views of a payment and of a day's reconciliation.
@@ -21,6 +21,7 @@ import { OrderDelivered, OrderShipped } from '../../events/fulfillment-events.ts
 import { OrderCancelled } from '../../events/order-cancelled.ts';
 import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
+import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
 import { RiskApproved } from '../../events/risk-assessed.ts';
 import {
   approveRefundRoute,
@@ -93,10 +94,11 @@ export class Payments extends Construct {
     platform.useFieldEncryption(record, { encrypt: true, decrypt: false });
     consumer('RecordOrderPayment', record, [OrderPlaced.name]);
 
-    // RiskApproved → authorise / await transfer / accept cash on delivery.
-    const authorize = fnWithProvider('AuthorizePaymentFunction', { entry: 'functions/payments/handlers/authorize-payment.ts', description: 'RiskApproved → authorise the payment (PAY-1, PAY-2)', timeout: Duration.seconds(20) });
+    // RiskApproved → authorise / await transfer / accept cash on delivery; PreSaleBalanceDue → the same for a pre-sale's balance (ORD-5).
+    const authorize = fnWithProvider('AuthorizePaymentFunction', { entry: 'functions/payments/handlers/authorize-payment.ts', description: 'RiskApproved / PreSaleBalanceDue → authorise the payment or the pre-sale balance (PAY-1, PAY-2, ORD-5)', timeout: Duration.seconds(20) });
     platform.useFieldEncryption(authorize, { encrypt: false, decrypt: true });
     consumer('AuthorizePayment', authorize, [RiskApproved.name]);
+    consumer('CollectPreSaleBalance', authorize, [PreSaleBalanceDue.name]);
 
     // OrderShipped / OrderDelivered → capture.
     const capture = fnWithProvider('CapturePaymentFunction', { entry: 'functions/payments/handlers/capture-payment.ts', description: 'OrderShipped/OrderDelivered → capture (PAY-2)', timeout: Duration.seconds(20) });

@@ -25,7 +25,10 @@
  * for records read back (reconciliation reports an unbalanced record). Movement ids are
  * deterministic (`AUTH`, `CAPTURE#<provider capture id>`, `REFUND#<refund id>`, …), so the same
  * movement can never be written twice: the ledger is the first line of defence against double
- * charging.
+ * charging. An order has one ledger even when it has two payments (a pre-sale's deposit and
+ * balance, ORD-5): the movements of the balance's own authorisation, void, expiry and hold release
+ * are prefixed `BALANCE#` (`BALANCE#AUTH`, `BALANCE#VOID`, …); captures, fees and refunds carry
+ * provider (or refund) ids that are unique anyway. Every movement names its `paymentId`.
  *
  * Pure: no I/O.
  */
@@ -124,12 +127,21 @@ export interface MovementSubject {
   readonly paymentId: string;
   readonly method: PaymentMethod;
   readonly currency: string;
+  /** Prefix of the payment's own movement ids (`BALANCE#` for a pre-sale's balance payment; none for the order's first payment). Not stored. */
+  readonly idPrefix?: string;
+}
+
+/** The stored fields of a subject (without its id prefix) and the prefix. */
+function split(s: MovementSubject): { subject: Omit<MovementSubject, 'idPrefix'>; prefix: string } {
+  const { idPrefix, ...subject } = s;
+  return { subject, prefix: idPrefix ?? '' };
 }
 
 /** Funds put on hold on the customer's instrument (card, wallet). */
 export function authorizationMovement(s: MovementSubject, amount: number, at: string, providerPaymentId: string): LedgerMovement {
   positive(amount, 'authorised amount');
-  return build({ ...s, movementId: 'AUTH', kind: 'authorization', amount, at, providerPaymentId }, pair(ACCOUNTS.authorizationHold, ACCOUNTS.authorizationCommitment, amount));
+  const { subject, prefix } = split(s);
+  return build({ ...subject, movementId: `${prefix}AUTH`, kind: 'authorization', amount, at, providerPaymentId }, pair(ACCOUNTS.authorizationHold, ACCOUNTS.authorizationCommitment, amount));
 }
 
 /** What a capture settles against. */
@@ -148,12 +160,13 @@ export interface CaptureFacts {
 /** Money captured: the hold (if any) is released for the amount and the receivable booked. */
 export function captureMovement(s: MovementSubject, c: CaptureFacts): LedgerMovement {
   positive(c.amount, 'captured amount');
+  const { subject } = split(s);
   const postings = [
     ...(c.fromHold ? pair(ACCOUNTS.authorizationCommitment, ACCOUNTS.authorizationHold, c.amount) : []),
     ...pair(c.receivable === 'cod' ? ACCOUNTS.codReceivable : ACCOUNTS.providerReceivable, ACCOUNTS.customerPayments, c.amount),
   ];
   return build(
-    { ...s, movementId: `CAPTURE#${c.captureId}`, kind: 'capture', amount: c.amount, at: c.at, providerTransactionId: c.receivable === 'provider' ? c.captureId : undefined, providerPaymentId: c.providerPaymentId },
+    { ...subject, movementId: `CAPTURE#${c.captureId}`, kind: 'capture', amount: c.amount, at: c.at, providerTransactionId: c.receivable === 'provider' ? c.captureId : undefined, providerPaymentId: c.providerPaymentId },
     postings,
   );
 }
@@ -161,21 +174,22 @@ export function captureMovement(s: MovementSubject, c: CaptureFacts): LedgerMove
 /** The provider kept a fee on a capture. */
 export function feeMovement(s: MovementSubject, captureId: string, fee: number, at: string, providerPaymentId?: string): LedgerMovement {
   positive(fee, 'fee');
-  return build({ ...s, movementId: `FEE#${captureId}`, kind: 'fee', amount: fee, at, providerTransactionId: captureId, providerPaymentId }, pair(ACCOUNTS.providerFees, ACCOUNTS.providerReceivable, fee));
+  return build({ ...split(s).subject, movementId: `FEE#${captureId}`, kind: 'fee', amount: fee, at, providerTransactionId: captureId, providerPaymentId }, pair(ACCOUNTS.providerFees, ACCOUNTS.providerReceivable, fee));
 }
 
 /** What is left of a hold is released: a void, an expiry, or the remainder after a final partial capture. */
 export function releaseMovement(s: MovementSubject, kind: 'void' | 'expiry' | 'capture-remainder-release', amount: number, at: string, key?: string): LedgerMovement {
   positive(amount, 'released amount');
-  const movementId = kind === 'void' ? 'VOID' : kind === 'expiry' ? 'EXPIRY' : `RELEASE#${key ?? 'final'}`;
-  return build({ ...s, movementId, kind, amount, at }, pair(ACCOUNTS.authorizationCommitment, ACCOUNTS.authorizationHold, amount));
+  const { subject, prefix } = split(s);
+  const movementId = prefix + (kind === 'void' ? 'VOID' : kind === 'expiry' ? 'EXPIRY' : `RELEASE#${key ?? 'final'}`);
+  return build({ ...subject, movementId, kind, amount, at }, pair(ACCOUNTS.authorizationCommitment, ACCOUNTS.authorizationHold, amount));
 }
 
 /** Money returned to the customer. */
 export function refundMovement(s: MovementSubject, r: { refundId: string; amount: number; at: string; providerRefundId?: string; receivable: 'provider' | 'cod'; providerPaymentId?: string }): LedgerMovement {
   positive(r.amount, 'refunded amount');
   return build(
-    { ...s, movementId: `REFUND#${r.refundId}`, kind: 'refund', amount: r.amount, at: r.at, refundId: r.refundId, providerTransactionId: r.providerRefundId, providerPaymentId: r.providerPaymentId },
+    { ...split(s).subject, movementId: `REFUND#${r.refundId}`, kind: 'refund', amount: r.amount, at: r.at, refundId: r.refundId, providerTransactionId: r.providerRefundId, providerPaymentId: r.providerPaymentId },
     pair(ACCOUNTS.refunds, r.receivable === 'cod' ? ACCOUNTS.codReceivable : ACCOUNTS.providerReceivable, r.amount),
   );
 }

@@ -65,18 +65,24 @@ export function limitDay(at: Date, dayOffsetMinutes: number): string {
 /**
  * Checks one payment of `amount` minor units with `method` against the limits, given what the
  * customer has already committed today. Exactly at a limit is allowed; one fen over is not.
+ *
+ * `orderAmount` is the whole order's total when the payment is only part of it (a pre-sale's
+ * deposit or balance, ORD-5): the per-order limit applies to the order, the daily limits to what
+ * this payment commits today. Default: `amount`.
  */
-export function checkPaymentLimits(input: { method: PaymentMethod; amount: number; currency: string; today: DailyTotals; limits: PaymentLimits }): LimitCheck {
+export function checkPaymentLimits(input: { method: PaymentMethod; amount: number; orderAmount?: number; currency: string; today: DailyTotals; limits: PaymentLimits }): LimitCheck {
   const { method, amount, currency, today, limits } = input;
+  const orderAmount = input.orderAmount ?? amount;
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`amount must be a non-negative integer, got ${amount}`);
+  if (!Number.isSafeInteger(orderAmount) || orderAmount < amount) throw new RangeError(`orderAmount must be an integer of at least the amount, got ${orderAmount}`);
   const fmt = (minor: number) => formatMoney(money(minor, limits.currency));
   if (currency !== limits.currency) {
     return { ok: false, violation: 'currency', limit: 0, message: `Payments are accepted in ${limits.currency} only.` };
   }
   const methodLimit = limits.perMethod[method];
   const name = METHOD_NAMES[method];
-  if (amount > methodLimit.perOrderMax) {
-    return { ok: false, violation: 'per-order-method-limit', limit: methodLimit.perOrderMax, message: `${name} payments are limited to ${fmt(methodLimit.perOrderMax)} per order; this order is ${fmt(amount)}.` };
+  if (orderAmount > methodLimit.perOrderMax) {
+    return { ok: false, violation: 'per-order-method-limit', limit: methodLimit.perOrderMax, message: `${name} payments are limited to ${fmt(methodLimit.perOrderMax)} per order; this order is ${fmt(orderAmount)}.` };
   }
   const methodToday = today.byMethod[method] ?? 0;
   if (methodToday + amount > methodLimit.dailyMax) {

@@ -21,6 +21,23 @@
  * A payment can exist before its order is known: when a cancellation or rejection overtakes
  * `OrderPlaced`, a *tombstone* (`orderKnown: false`, status `cancelled`) is written so that a late
  * `RiskApproved` never authorises.
+ *
+ * ## Pre-sale orders: two payments for one order (ORD-5)
+ *
+ * A pre-sale order has two payment records, each with the state machine above, its own id (so its
+ * own provider idempotency keys, its own `PaymentAuthorized` that checkout adds up), its own
+ * provider authorisation, limit counting and capture:
+ * - the order's first payment (slot `primary`, `part: 'deposit'`), recorded from `OrderPlaced`
+ *   for the amount due now (the deposit) and secured on `RiskApproved` like any order;
+ * - the balance (slot `balance`, `part: 'balance'`), opened by `PreSaleBalanceDue` once the deposit
+ *   is secured ({@link decideBalance}, {@link newBalancePayment}), with the deposit's method and
+ *   stored provider token, and linked from the deposit (`balancePaymentId`).
+ * Opening the balance is conditional on the deposit's version and on the deposit not being
+ * released, and every release writes the deposit first: so a cancellation racing the balance
+ * either sees the balance (and releases it too) or keeps it from being opened. Shipment captures,
+ * delivery captures, cancellation voids or refunds, reconciliation checks — every payment of the
+ * order ({@link decideOrderCapture}); a staff refund is taken from one payment
+ * ({@link refundTarget}), so refunds never exceed what that payment, hence the order, captured.
  */
 import type { EventPayload } from '../../../events/event-definition.ts';
 import { domainEvent, type DomainEvent } from '../../../events/event-definition.ts';
@@ -39,15 +56,40 @@ export type PaymentFailureReason = EventPayload<typeof PaymentFailed>['reason'];
 /** When the money is taken. */
 export type CaptureOn = EventPayload<typeof PaymentAuthorized>['captureOn'];
 
-/** The payment of one order. Amounts are minor units of `currency`. */
+/** Which part of a pre-sale order a payment collects (absent: the whole order). */
+export type PaymentPart = 'deposit' | 'balance';
+
+/** Where a payment is kept for its order: the order's first payment, or a pre-sale's balance. */
+export type PaymentSlot = 'primary' | 'balance';
+
+/** The slot of a payment. */
+export function slotOf(p: Pick<Payment, 'part'>): PaymentSlot {
+  return p.part === 'balance' ? 'balance' : 'primary';
+}
+
+/** A payment of an order, by order and slot. */
+export interface PaymentRef {
+  readonly orderId: string;
+  readonly slot: PaymentSlot;
+}
+
+/** The payment of one order (or one of its two payments: a pre-sale's deposit or balance). Amounts are minor units of `currency`. */
 export interface Payment {
   readonly paymentId: string;
   readonly orderId: string;
   readonly customerId: string;
   readonly method: PaymentMethod;
   readonly currency: string;
-  /** What is to be collected (the order's amount due). */
+  /** What this payment collects (the order's amount due: its total, a pre-sale's deposit, or its balance). */
   readonly amount: number;
+  /** Absent for a regular order's payment; `deposit` / `balance` for a pre-sale's two payments. */
+  readonly part?: PaymentPart;
+  /** The order's total (all its payments together); absent on records written before it was kept (then: `amount`). */
+  readonly orderTotal?: number;
+  /** On a pre-sale's deposit: the id of its balance payment, once opened. */
+  readonly balancePaymentId?: string;
+  /** On a pre-sale's balance: when checkout cancels the order if the balance is not secured. */
+  readonly dueBy?: string;
   readonly status: PaymentStatus;
   /** False for a tombstone written by a cancellation that overtook OrderPlaced. */
   readonly orderKnown: boolean;
@@ -104,7 +146,7 @@ export const SETTLED_STATUSES: readonly PaymentStatus[] = ['captured', 'partiall
 export const CAPTURED_STATUSES: readonly PaymentStatus[] = ['captured', 'partially_refunded', 'refunded'];
 
 const base = (p: Payment) => ({ orderId: p.orderId, customerId: p.customerId, paymentId: p.paymentId, method: p.method });
-const subject = (p: Payment): MovementSubject => ({ orderId: p.orderId, paymentId: p.paymentId, method: p.method, currency: p.currency });
+const subject = (p: Payment): MovementSubject => ({ orderId: p.orderId, paymentId: p.paymentId, method: p.method, currency: p.currency, ...(p.part === 'balance' ? { idPrefix: 'BALANCE#' } : {}) });
 const moneyOf = (p: Payment, amount: number) => ({ amount, currency: p.currency });
 
 function next(p: Payment, changes: Partial<Payment>, now: Date): Payment {
@@ -120,8 +162,13 @@ export interface OrderFacts {
   readonly orderId: string;
   readonly customerId: string;
   readonly method: PaymentMethod;
+  /** The amount due now (the total, or a pre-sale's deposit). */
   readonly amount: number;
   readonly currency: string;
+  /** `deposit` for a pre-sale order. */
+  readonly part?: 'deposit';
+  /** The order's total. */
+  readonly orderTotal?: number;
 }
 
 /** A new payment for a placed order, waiting for risk approval. */
@@ -152,7 +199,11 @@ export function tombstone(order: OrderFacts, reason: string, ctx: TransitionCont
 /** OrderPlaced arrived after a tombstone: record the order's facts, stay cancelled. */
 export function completeTombstone(p: Payment, order: OrderFacts, ctx: TransitionContext): Payment {
   if (p.orderKnown) throw new PaymentStateError(`order ${p.orderId} is already known`);
-  return next(p, { amount: order.amount, currency: order.currency, method: order.method, customerId: order.customerId, orderKnown: true }, ctx.now);
+  return next(
+    p,
+    { amount: order.amount, currency: order.currency, method: order.method, customerId: order.customerId, orderKnown: true, ...(order.part ? { part: order.part } : {}), ...(order.orderTotal !== undefined ? { orderTotal: order.orderTotal } : {}) },
+    ctx.now,
+  );
 }
 
 /** What the next step of authorisation is. */
@@ -446,4 +497,133 @@ export function decideCapture(p: Payment | undefined, trigger: 'shipment' | 'del
   if (p.method === 'cod' && trigger === 'shipment') return { action: 'skip', why: 'cash on delivery is captured at delivery' };
   const amount = capturable(p);
   return amount > 0 ? { action: 'capture', amount } : { action: 'skip', why: 'nothing left to capture' };
+}
+
+// ─── Pre-sale orders: the balance (ORD-5) ──────────────────────────────────────────────────────
+
+/** What checkout's `PreSaleBalanceDue` asks for (amounts in minor units). */
+export interface BalanceDue {
+  readonly orderId: string;
+  readonly currency: string;
+  /** The order's total. */
+  readonly total: number;
+  /** Authorised so far (the deposit). */
+  readonly authorized: number;
+  /** What is left to collect. */
+  readonly balance: number;
+  readonly dueBy: string;
+}
+
+/** What `PreSaleBalanceDue` means for the order's payments now. */
+export type BalanceDecision =
+  /** The deposit is not recorded or not secured yet (an event overtook another): retry later. */
+  | { readonly action: 'wait'; readonly why: string }
+  /** Nothing to collect: the order was released, the deposit failed, or nothing is due. */
+  | { readonly action: 'skip'; readonly why: string }
+  /** The facts contradict the deposit (amounts, currency): never collect on a guess. */
+  | { readonly action: 'refuse'; readonly why: string }
+  /** Open the balance payment (then secure it). */
+  | { readonly action: 'open' }
+  /** The balance payment exists: secure it (idempotent: a secured one is left alone). */
+  | { readonly action: 'continue' };
+
+/** Statuses of a deposit that is secured (authorised, accepted, or — a bank transfer — captured). */
+const SECURED: readonly PaymentStatus[] = ['authorized', 'captured'];
+
+/**
+ * Decides what `PreSaleBalanceDue` means (order-tolerant, idempotent): open the balance payment
+ * once, next to a secured deposit that was not released; a balance already opened continues.
+ */
+export function decideBalance(deposit: Payment | undefined, balance: Payment | undefined, due: BalanceDue): BalanceDecision {
+  if (balance) return { action: 'continue' };
+  if (!deposit) return { action: 'wait', why: 'OrderPlaced not processed yet' };
+  if (!deposit.orderKnown) return { action: 'skip', why: 'order cancelled or rejected before it was placed' };
+  if (deposit.releaseReason) return { action: 'skip', why: 'order released' };
+  if (deposit.status === 'new' || deposit.status === 'pending') return { action: 'wait', why: `deposit still ${deposit.status}` };
+  if (!SECURED.includes(deposit.status)) return { action: 'skip', why: `deposit is ${deposit.status}` };
+  if (due.balance <= 0) return { action: 'skip', why: 'no balance is due' };
+  if (deposit.part === 'balance') return { action: 'refuse', why: 'the order’s first payment is not a deposit' };
+  if (due.currency !== deposit.currency) return { action: 'refuse', why: `balance in ${due.currency}, deposit in ${deposit.currency}` };
+  if (due.authorized !== deposit.amount || deposit.amount + due.balance !== due.total || (deposit.orderTotal !== undefined && deposit.orderTotal !== due.total)) {
+    return { action: 'refuse', why: `deposit ${deposit.amount} (checkout: ${due.authorized} authorised) + balance ${due.balance} ≠ total ${due.total}` };
+  }
+  return { action: 'open' };
+}
+
+/** The balance payment of a pre-sale order: the deposit's method and customer, the balance's amount. */
+export function newBalancePayment(deposit: Payment, due: BalanceDue, ctx: TransitionContext): Payment {
+  const at = ctx.now.toISOString();
+  return {
+    paymentId: ctx.newId(),
+    orderId: deposit.orderId,
+    customerId: deposit.customerId,
+    method: deposit.method,
+    currency: deposit.currency,
+    amount: due.balance,
+    part: 'balance',
+    orderTotal: due.total,
+    dueBy: due.dueBy,
+    status: 'new',
+    orderKnown: true,
+    authorizedAmount: 0,
+    capturedAmount: 0,
+    refundedAmount: 0,
+    refundPendingAmount: 0,
+    feeAmount: 0,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+/** The deposit, linked to its balance payment (written with it, conditional on the deposit's version). */
+export function linkBalance(deposit: Payment, balance: Payment, ctx: TransitionContext): Payment {
+  if (deposit.balancePaymentId && deposit.balancePaymentId !== balance.paymentId) throw new PaymentStateError(`order ${deposit.orderId} already has a balance payment`);
+  return next(deposit, { balancePaymentId: balance.paymentId, ...(deposit.part ? {} : { part: 'deposit' as const }), orderTotal: balance.orderTotal ?? deposit.amount + balance.amount }, ctx.now);
+}
+
+/** What a shipment or delivery means for all the payments of an order. */
+export type OrderCaptureDecision =
+  | { readonly action: 'wait'; readonly why: string }
+  | { readonly action: 'capture'; readonly captures: ReadonlyArray<{ readonly payment: Payment; readonly amount: number }>; readonly skipped: number };
+
+/**
+ * Decides the captures of an order on `trigger` ({@link decideCapture} for each of its payments).
+ * Waits while any payment still waits — and while a pre-sale's deposit has no balance payment yet
+ * although the order was not released: an order ships only once its balance is secured, so the
+ * balance's events are late, not missing.
+ */
+export function decideOrderCapture(payments: readonly Payment[], trigger: 'shipment' | 'delivery'): OrderCaptureDecision {
+  if (payments.length === 0) return { action: 'wait', why: 'OrderPlaced not processed yet' };
+  const deposit = payments.find((p) => slotOf(p) === 'primary');
+  if (deposit?.part === 'deposit' && !deposit.releaseReason && SECURED.includes(deposit.status) && !payments.some((p) => slotOf(p) === 'balance')) {
+    return { action: 'wait', why: 'pre-sale balance not recorded yet' };
+  }
+  const captures: Array<{ payment: Payment; amount: number }> = [];
+  let skipped = 0;
+  for (const p of payments) {
+    const d = decideCapture(p, trigger);
+    if (d.action === 'wait') return { action: 'wait', why: `${p.part ?? 'payment'}: ${d.why}` };
+    if (d.action === 'capture') captures.push({ payment: p, amount: d.amount });
+    else skipped++;
+  }
+  return { action: 'capture', captures, skipped };
+}
+
+/** The order's total as its payments know it (a pre-sale's deposit + balance; one payment's amount otherwise). */
+export function orderAmountOf(payments: readonly Payment[]): number {
+  const known = payments.find((p) => p.orderTotal !== undefined)?.orderTotal;
+  const sum = payments.reduce((s, p) => s + p.amount, 0);
+  return Math.max(known ?? 0, sum);
+}
+
+/**
+ * The payment a staff refund of `amount` is taken from: one whose refundable amount covers it
+ * (the one with the most refundable; the later one on a tie), or none. A refund is one provider
+ * refund of one payment, so it never exceeds what that payment captured.
+ */
+export function refundTarget(payments: readonly Payment[], amount: number): Payment | undefined {
+  let best: Payment | undefined;
+  for (const p of payments) if (refundable(p) >= amount && (!best || refundable(p) >= refundable(best))) best = p;
+  return best;
 }

@@ -12,6 +12,11 @@
  * - `unknown-provider-transaction`: a provider transaction that matches no order.
  * - `unbalanced-entry`: a ledger movement whose debits and credits differ (or that is malformed).
  *
+ * An order may have two payments (a pre-sale's deposit and balance, ORD-5), each its own provider
+ * authorisation and capture: the order may be captured up to its total (both together), each
+ * payment record must agree with its own movements (by `paymentId`), and each provider payment may
+ * be captured up to its payment's amount.
+ *
  * Cash on delivery is settled through the carrier, not the provider: its movements are checked
  * for balance and against the order, never against the provider's report. Movements carry the
  * provider's own timestamps, so both sides of a transaction fall on the same UTC day.
@@ -19,7 +24,7 @@
  * Pure: no I/O.
  */
 import { balancesOf, checkMovement, type LedgerMovement } from './ledger.ts';
-import type { Payment } from './payment.ts';
+import { orderAmountOf, type Payment } from './payment.ts';
 import type { SettlementLine } from '../provider/port.ts';
 
 /** Kinds of mismatch. */
@@ -74,8 +79,8 @@ export interface ReconciliationInput {
   readonly dayMovements: readonly LedgerMovement[];
   /** The provider's settlement report of that day. */
   readonly providerLines: readonly SettlementLine[];
-  /** Payments of every order involved (by order id). */
-  readonly payments: ReadonlyMap<string, Payment>;
+  /** Payments of every order involved (by order id): its payment, or all of them (a pre-sale's deposit and balance). */
+  readonly payments: ReadonlyMap<string, Payment | readonly Payment[]>;
   /** The whole ledger of every order involved (by order id). */
   readonly orderMovements: ReadonlyMap<string, readonly LedgerMovement[]>;
   /** Provider payment id → order id, as payments recorded it. */
@@ -110,6 +115,10 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
   for (const m of input.dayMovements) if (isProviderMovement(m)) ledgerByTransaction.set(m.providerTransactionId as string, m);
   const providerByTransaction = new Map(input.providerLines.map((l) => [l.transactionId, l]));
   const touched = new Set<string>(input.dayMovements.map((m) => m.orderId));
+  const paymentsOf = (orderId: string): readonly Payment[] => {
+    const value = input.payments.get(orderId);
+    return value === undefined ? [] : Array.isArray(value) ? value : [value as Payment];
+  };
   const feeOf = (orderId: string, captureId: string) =>
     (input.orderMovements.get(orderId) ?? input.dayMovements.filter((m) => m.orderId === orderId)).filter((m) => m.kind === 'fee' && m.movementId === `FEE#${captureId}`).reduce((s, m) => s + m.amount, 0);
 
@@ -117,8 +126,8 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
   let matched = 0;
   for (const line of input.providerLines) {
     const orderId = orderOfLine(line, input, ledgerByTransaction);
-    const payment = orderId ? input.payments.get(orderId) : undefined;
-    if (!orderId || !payment) {
+    const payments = orderId ? paymentsOf(orderId) : [];
+    if (!orderId || payments.length === 0) {
       add(
         { kind: 'unknown-provider-transaction', side: 'ledger', providerPaymentId: line.providerPaymentId, transactionId: line.transactionId, actual: line.amount, detail: `Provider ${line.type} ${line.transactionId} of ${line.amount} matches no order.` },
         `unknown:${line.transactionId}`,
@@ -133,10 +142,11 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
         continue;
       }
       const ledgerCaptured = balancesOf(input.orderMovements.get(orderId) ?? []).captured;
-      const double = ledgerCaptured > 0 && ledgerCaptured + line.amount > payment.amount;
+      const orderAmount = orderAmountOf(payments);
+      const double = ledgerCaptured > 0 && ledgerCaptured + line.amount > orderAmount;
       add(
         double
-          ? { kind: 'double-capture', side: 'provider', orderId, providerPaymentId: line.providerPaymentId, transactionId: line.transactionId, expected: payment.amount, actual: ledgerCaptured + line.amount, detail: `The provider captured ${line.amount} again (${line.transactionId}) on order ${orderId}, already captured ${ledgerCaptured} of ${payment.amount}.` }
+          ? { kind: 'double-capture', side: 'provider', orderId, providerPaymentId: line.providerPaymentId, transactionId: line.transactionId, expected: orderAmount, actual: ledgerCaptured + line.amount, detail: `The provider captured ${line.amount} again (${line.transactionId}) on order ${orderId}, already captured ${ledgerCaptured} of ${orderAmount}.` }
           : { kind: 'missing-capture', side: 'ledger', orderId, providerPaymentId: line.providerPaymentId, transactionId: line.transactionId, actual: line.amount, detail: `The provider captured ${line.amount} (${line.transactionId}) on order ${orderId}; the ledger has no such capture.` },
         `missing:${line.transactionId}`,
       );
@@ -175,38 +185,58 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
     );
   }
 
-  // 4. Each order involved: captured at most its amount, payment record = ledger, ledger balanced.
+  // 4. Each order involved: captured at most its total, each payment record = its ledger movements, ledger balanced.
   for (const orderId of touched) {
-    const payment = input.payments.get(orderId);
+    const payments = paymentsOf(orderId);
     const movements = input.orderMovements.get(orderId) ?? [];
     for (const m of movements) {
       const problems = checkMovement(m);
       if (problems.length > 0) add({ kind: 'unbalanced-entry', side: 'ledger', orderId, movementId: m.movementId, detail: `Ledger movement ${m.movementId} of order ${orderId}: ${problems.join('; ')}.` }, `unbalanced:${orderId}:${m.movementId}`);
     }
-    if (!payment) {
+    if (payments.length === 0) {
       add({ kind: 'amount-mismatch', side: 'payment', orderId, detail: `Order ${orderId} has ledger movements but no payment record.` }, `nopayment:${orderId}`);
       continue;
     }
-    const balances = balancesOf(movements, payment.currency);
+    const currency = payments[0]!.currency;
+    const orderAmount = orderAmountOf(payments);
+    const balances = balancesOf(movements, currency);
     const captures = movements.filter((m) => m.kind === 'capture');
-    if (balances.captured > payment.amount) {
+    if (balances.captured > orderAmount) {
       add(
-        captures.length >= 2
-          ? { kind: 'double-capture', side: 'ledger', orderId, expected: payment.amount, actual: balances.captured, detail: `Order ${orderId} was captured ${captures.length} times for ${balances.captured}, more than its ${payment.amount}.` }
-          : { kind: 'amount-mismatch', side: 'ledger', orderId, expected: payment.amount, actual: balances.captured, detail: `Order ${orderId} was captured ${balances.captured}, more than its ${payment.amount}.` },
+        captures.length >= 2 && payments.length === 1
+          ? { kind: 'double-capture', side: 'ledger', orderId, expected: orderAmount, actual: balances.captured, detail: `Order ${orderId} was captured ${captures.length} times for ${balances.captured}, more than its ${orderAmount}.` }
+          : captures.length > payments.length
+            ? { kind: 'double-capture', side: 'ledger', orderId, expected: orderAmount, actual: balances.captured, detail: `Order ${orderId} was captured ${captures.length} times for ${balances.captured}, more than its ${orderAmount} (${payments.length} payments).` }
+            : { kind: 'amount-mismatch', side: 'ledger', orderId, expected: orderAmount, actual: balances.captured, detail: `Order ${orderId} was captured ${balances.captured}, more than its ${orderAmount}.` },
         `over:${orderId}`,
       );
     }
-    if (payment.capturedAmount !== balances.captured) {
-      add({ kind: 'amount-mismatch', side: 'payment', orderId, expected: balances.captured, actual: payment.capturedAmount, detail: `Payment of order ${orderId} records ${payment.capturedAmount} captured; its ledger ${balances.captured}.` }, `paycap:${orderId}`);
+    // With two payments each record is compared with its own movements: one of neither is reported.
+    const known = new Set(payments.map((p) => p.paymentId));
+    const stray = payments.length > 1 ? movements.filter((m) => !known.has(m.paymentId)) : [];
+    if (stray.length > 0) {
+      add({ kind: 'amount-mismatch', side: 'payment', orderId, movementId: stray[0]!.movementId, detail: `Order ${orderId} has ${stray.length} ledger movement(s) of no payment it records (${stray[0]!.paymentId}).` }, `straypayment:${orderId}`);
     }
-    if (payment.refundedAmount !== balances.refunded) {
-      add({ kind: 'amount-mismatch', side: 'payment', orderId, expected: balances.refunded, actual: payment.refundedAmount, detail: `Payment of order ${orderId} records ${payment.refundedAmount} refunded; its ledger ${balances.refunded}.` }, `payref:${orderId}`);
-    }
-    const providerCaptures = input.providerLines.filter((l) => l.type === 'capture' && payment.providerPaymentId !== undefined && l.providerPaymentId === payment.providerPaymentId);
-    const providerCaptured = providerCaptures.reduce((s, l) => s + l.amount, 0);
-    if (providerCaptures.length >= 2 && providerCaptured > payment.amount) {
-      add({ kind: 'double-capture', side: 'provider', orderId, providerPaymentId: payment.providerPaymentId, expected: payment.amount, actual: providerCaptured, detail: `The provider captured order ${orderId} ${providerCaptures.length} times for ${providerCaptured}, more than its ${payment.amount}.` }, `pdouble:${orderId}`);
+    for (const payment of payments) {
+      // With one payment, its ledger is the order's (also movements of an id it does not know, reported above); with two, its own movements.
+      const own = payments.length === 1 ? movements : movements.filter((m) => m.paymentId === payment.paymentId);
+      const paid = balancesOf(own, payment.currency);
+      const which = payments.length === 1 ? `Payment of order ${orderId}` : `Payment ${payment.paymentId} (${payment.part ?? 'payment'}) of order ${orderId}`;
+      const key = payments.length === 1 ? orderId : `${orderId}:${payment.paymentId}`;
+      if (payment.capturedAmount !== paid.captured) {
+        add({ kind: 'amount-mismatch', side: 'payment', orderId, expected: paid.captured, actual: payment.capturedAmount, detail: `${which} records ${payment.capturedAmount} captured; its ledger ${paid.captured}.` }, `paycap:${key}`);
+      }
+      if (payment.refundedAmount !== paid.refunded) {
+        add({ kind: 'amount-mismatch', side: 'payment', orderId, expected: paid.refunded, actual: payment.refundedAmount, detail: `${which} records ${payment.refundedAmount} refunded; its ledger ${paid.refunded}.` }, `payref:${key}`);
+      }
+      const providerCaptures = input.providerLines.filter((l) => l.type === 'capture' && payment.providerPaymentId !== undefined && l.providerPaymentId === payment.providerPaymentId);
+      const providerCaptured = providerCaptures.reduce((s, l) => s + l.amount, 0);
+      if (providerCaptures.length >= 2 && providerCaptured > payment.amount) {
+        add(
+          { kind: 'double-capture', side: 'provider', orderId, providerPaymentId: payment.providerPaymentId, expected: payment.amount, actual: providerCaptured, detail: `The provider captured ${payments.length === 1 ? `order ${orderId}` : `payment ${payment.paymentId} of order ${orderId}`} ${providerCaptures.length} times for ${providerCaptured}, more than its ${payment.amount}.` },
+          `pdouble:${key}`,
+        );
+      }
     }
   }
 

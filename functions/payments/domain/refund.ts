@@ -53,11 +53,20 @@ export function needsApproval(amount: number, thresholdMinor: number): boolean {
   return amount >= thresholdMinor;
 }
 
-/** Why a refund request is refused (409). */
-export function refundRefusal(input: { amount: number; currency: string; paymentCurrency: string; refundable: number }): string | undefined {
+/**
+ * Why a refund request is refused (409). `refundable` is what the payment the refund is taken from
+ * can still return; `orderRefundable`, for an order with two payments (a pre-sale's deposit and
+ * balance), what all of them can: a refund is taken from one payment.
+ */
+export function refundRefusal(input: { amount: number; currency: string; paymentCurrency: string; refundable: number; orderRefundable?: number }): string | undefined {
   if (input.currency !== input.paymentCurrency) return `The payment is in ${input.paymentCurrency}; refunds must be too.`;
-  if (input.refundable <= 0) return 'Nothing is refundable on this order: no captured amount is left that is not refunded or being refunded.';
-  if (input.amount > input.refundable) {
+  const orderRefundable = input.orderRefundable ?? input.refundable;
+  if (orderRefundable <= 0) return 'Nothing is refundable on this order: no captured amount is left that is not refunded or being refunded.';
+  if (input.amount > input.refundable && input.amount <= orderRefundable) {
+    return `This order was paid in two payments (a pre-sale's deposit and balance); one refund is taken from one of them, so at most ${formatMoney(money(input.refundable, input.paymentCurrency))} can be refunded at once (${formatMoney(money(orderRefundable, input.paymentCurrency))} in all). Split the refund in two.`;
+  }
+  if (input.amount > orderRefundable) {
+    if (input.orderRefundable !== undefined) return `At most ${formatMoney(money(orderRefundable, input.paymentCurrency))} can be refunded on this order (captured minus refunded and pending refunds); ${formatMoney(money(input.amount, input.currency))} was requested.`;
     return `At most ${formatMoney(money(input.refundable, input.paymentCurrency))} can be refunded (captured minus refunded and pending refunds); ${formatMoney(money(input.amount, input.currency))} was requested.`;
   }
   return undefined;

@@ -1,10 +1,14 @@
 /**
  * SQS consumer: `RiskApproved` → authorise (card, wallet), open an awaited transfer (bank
  * transfer) or accept cash on delivery; PaymentAuthorized / PaymentPending / PaymentFailed.
+ * `PreSaleBalanceDue` (ORD-5) → the same for a pre-sale order's balance, with the deposit's method
+ * and stored token (its own queue, same function).
  * Env: `PAYMENTS_TABLE_NAME`, `FIELD_ENCRYPTION_KEY_ID`, `EVENT_BUS_NAME`, the provider's settings.
  */
+import type { EventDetail } from '../../../events/event-definition.ts';
+import { PreSaleBalanceDue } from '../../../events/pre-sale-balance-due.ts';
 import { RiskApproved } from '../../../events/risk-assessed.ts';
-import { handleRiskApproved } from '../authorization.ts';
+import { balanceDueOf, handlePreSaleBalanceDue, handleRiskApproved } from '../authorization.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
@@ -12,10 +16,13 @@ import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 export function makeAuthorizePaymentHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'authorizePayment',
-    definitions: [RiskApproved],
+    definitions: [RiskApproved, PreSaleBalanceDue],
     runtime: paymentsRuntime(ports),
-    process: async (event, runtime) =>
-      handleRiskApproved({ ...(await runtime.providerDeps()), vault: runtime.vault(), limits: runtime.settings().limits }, event.detail.orderId, event.detail.meta.correlationId),
+    process: async (event, runtime) => {
+      const deps = { ...(await runtime.providerDeps()), vault: runtime.vault(), limits: runtime.settings().limits };
+      if (event.name === PreSaleBalanceDue.name) return handlePreSaleBalanceDue(deps, balanceDueOf(event.detail as unknown as EventDetail<typeof PreSaleBalanceDue>), event.detail.meta.correlationId);
+      return handleRiskApproved(deps, event.detail.orderId, event.detail.meta.correlationId);
+    },
   });
 }
 

@@ -109,6 +109,8 @@ export type ProviderNotification = {
   readonly providerPaymentId: string;
   /** Our order id (metadata), when the provider has it. */
   readonly orderId?: string;
+  /** Our payment id (metadata), when the provider has it: which payment of the order (a pre-sale has two). */
+  readonly paymentId?: string;
 } & (
   | { readonly type: 'authorized'; readonly amount: number; readonly expiresAt?: string }
   | { readonly type: 'declined'; readonly reason: DeclineReason }

@@ -8,7 +8,7 @@ const withProvider = [...payments, ...publish, ...sandbox];
 
 export const paymentsGrants: Record<string, string[]> = {
   RecordOrderPaymentFunction: [...payments, ...fieldKey({ encrypt: true }), ...consume('RecordOrderPaymentQueue')],
-  AuthorizePaymentFunction: [...withProvider, ...fieldKey({ decrypt: true }), ...consume('AuthorizePaymentQueue')],
+  AuthorizePaymentFunction: [...withProvider, ...fieldKey({ decrypt: true }), ...consume('AuthorizePaymentQueue'), ...consume('CollectPreSaleBalanceQueue')],
   CapturePaymentFunction: [...withProvider, ...consume('CapturePaymentQueue')],
   ReleasePaymentFunction: [...withProvider, ...consume('ReleasePaymentOnCancelQueue'), ...consume('ReleasePaymentOnStatusQueue')],
   ReceivePaymentWebhookFunction: withProvider,

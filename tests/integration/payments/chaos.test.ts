@@ -8,6 +8,9 @@
  * - no cancelled or rejected order keeps a capture or an open authorisation;
  * - completed orders are captured in full, declined ones never;
  * - the day's reconciliation reports zero mismatches.
+ * Pre-sale orders (ORD-5) run alongside: their PreSaleBalanceDue is in the queue from the start
+ * (so it may arrive before the deposit is secured, or after a cancellation); completed ones end with
+ * deposit and balance captured, cancelled ones with neither holding money.
  * Seeded: the same seed replays the same run.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -25,7 +28,7 @@ import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 import { paymentsHarness, type PaymentsHarness, type TestOrder } from './harness.ts';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20261123);
-const ORDERS = Number(process.env.CHAOS_ORDERS ?? 36);
+const ORDERS = Number(process.env.CHAOS_ORDERS ?? 42);
 /** Fraction of provider calls that fail, and that time out (each). */
 const RATE = Number(process.env.CHAOS_RATE ?? 0.2);
 
@@ -33,9 +36,38 @@ beforeAll(() => {
   useLocalDynamoDb();
 });
 
-type Scenario = 'completed' | 'cancelled-before-approval' | 'cancelled-after-approval' | 'rejected' | 'declined' | 'transfer-completed' | 'transfer-timed-out' | 'cod-completed' | 'cod-cancelled' | 'cancelled-after-capture';
-const SCENARIOS: Scenario[] = ['completed', 'cancelled-before-approval', 'cancelled-after-approval', 'rejected', 'declined', 'transfer-completed', 'transfer-timed-out', 'cod-completed', 'cod-cancelled', 'cancelled-after-capture'];
-const RELEASED: Scenario[] = ['cancelled-before-approval', 'cancelled-after-approval', 'rejected', 'transfer-timed-out', 'cod-cancelled', 'cancelled-after-capture'];
+type Scenario =
+  | 'completed'
+  | 'cancelled-before-approval'
+  | 'cancelled-after-approval'
+  | 'rejected'
+  | 'declined'
+  | 'transfer-completed'
+  | 'transfer-timed-out'
+  | 'cod-completed'
+  | 'cod-cancelled'
+  | 'cancelled-after-capture'
+  | 'presale-completed'
+  | 'presale-transfer-completed'
+  | 'presale-cod-completed'
+  | 'presale-cancelled';
+const SCENARIOS: Scenario[] = [
+  'completed',
+  'cancelled-before-approval',
+  'cancelled-after-approval',
+  'rejected',
+  'declined',
+  'transfer-completed',
+  'transfer-timed-out',
+  'cod-completed',
+  'cod-cancelled',
+  'cancelled-after-capture',
+  'presale-completed',
+  'presale-transfer-completed',
+  'presale-cod-completed',
+  'presale-cancelled',
+];
+const RELEASED: Scenario[] = ['cancelled-before-approval', 'cancelled-after-approval', 'rejected', 'transfer-timed-out', 'cod-cancelled', 'cancelled-after-capture', 'presale-cancelled'];
 
 type Message = { kind: 'event'; name: string; detail: Record<string, unknown> } | { kind: 'sandbox'; message: SandboxMessage };
 
@@ -61,6 +93,12 @@ function eventsFor(h: PaymentsHarness, o: TestOrder, scenario: Scenario): Array<
       return [placed, ['OrderStatusChanged', e.statusChanged(o, 'REJECTED')]];
     case 'declined':
       return [placed, approved, ['OrderStatusChanged', e.statusChanged(o, 'PAYMENT_FAILED')]];
+    case 'presale-completed':
+    case 'presale-transfer-completed':
+    case 'presale-cod-completed':
+      return [placed, approved, ['PreSaleBalanceDue', e.balanceDue(o)], ['OrderShipped', e.shipped(o)], ['OrderDelivered', e.delivered(o)]];
+    case 'presale-cancelled':
+      return [placed, approved, ['PreSaleBalanceDue', e.balanceDue(o)], ['OrderCancelled', e.cancelled(o, 'PLACED')], ['OrderStatusChanged', e.statusChanged(o, 'CANCELLED', 'PLACED')]];
   }
 }
 
@@ -73,9 +111,10 @@ describe('chaos run (PAY-2, PAY-3)', () => {
 
     const orders = Array.from({ length: ORDERS }, (_, i) => {
       const scenario = SCENARIOS[i % SCENARIOS.length] as Scenario;
-      const method = scenario.startsWith('transfer') ? 'bank_transfer' : scenario.startsWith('cod') ? 'cod' : i % 2 ? 'wallet' : 'card';
-      const amount = 1_000 + Math.floor(random() * 200_000);
-      const o = h.newOrder(method, amount, scenario === 'declined' ? pick(['tok_chargeDeclined', 'tok_insufficientFunds']) : undefined);
+      const method = scenario.includes('transfer') ? 'bank_transfer' : scenario.includes('cod') ? 'cod' : i % 2 ? 'wallet' : 'card';
+      // At most CNY 2,000.00: cash on delivery's per-order limit (of the order's total, also for a pre-sale).
+      const amount = 1_000 + Math.floor(random() * 199_000);
+      const o = scenario.startsWith('presale') ? h.newPresaleOrder(method, amount) : h.newOrder(method, amount, scenario === 'declined' ? pick(['tok_chargeDeclined', 'tok_insufficientFunds']) : undefined);
       return { o, scenario };
     });
 
@@ -111,36 +150,41 @@ describe('chaos run (PAY-2, PAY-3)', () => {
 
     for (const { o, scenario } of orders) {
       const what = `${scenario} ${o.method} ${o.orderId}`;
-      const payment = (await h.repo.getPayment(o.orderId))?.payment;
-      expect(payment, what).toBeDefined();
+      const payments = (await h.repo.listPayments(o.orderId)).map((p) => p.payment);
+      expect(payments.length, what).toBeGreaterThan(0);
       const ledger = await h.repo.listMovements(o.orderId);
       const b = balancesOf(ledger, 'CNY');
+      const sum = (f: (p: (typeof payments)[number]) => number) => payments.reduce((s, p) => s + f(p), 0);
       expect(b.balanced, what).toBe(true);
-      expect(payment!.capturedAmount, what).toBe(b.captured);
-      expect(payment!.refundedAmount, what).toBe(b.refunded);
-      expect(payment!.refundPendingAmount, what).toBe(0);
+      expect(sum((p) => p.capturedAmount), what).toBe(b.captured);
+      expect(sum((p) => p.refundedAmount), what).toBe(b.refunded);
+      expect(sum((p) => p.refundPendingAmount), what).toBe(0);
       expect(await h.repo.pendingOutbox(o.orderId), what).toEqual([]);
-      const atProvider = payment!.providerPaymentId ? await h.store.getPayment(payment!.providerPaymentId) : undefined;
-      // Nobody is charged twice.
+      // Nobody is charged twice: at most the order's total, at most one capture per payment at the provider.
       expect(b.captured, what).toBeLessThanOrEqual(o.amount);
-      if (atProvider) {
+      for (const payment of payments) {
+        const atProvider = payment.providerPaymentId ? await h.store.getPayment(payment.providerPaymentId) : undefined;
+        if (!atProvider) continue;
         expect(atProvider.captures.length, what).toBeLessThanOrEqual(1);
-        expect(atProvider.amountCaptured, what).toBe(b.captured);
-        expect(atProvider.amountRefunded, what).toBe(b.refunded);
+        expect(atProvider.amountCaptured, what).toBe(payment.capturedAmount);
+        expect(atProvider.amountRefunded, what).toBe(payment.refundedAmount);
+        if (RELEASED.includes(scenario)) {
+          expect(['canceled', 'succeeded', 'declined'], what).toContain(atProvider.status);
+          if (atProvider.status === 'succeeded') expect(atProvider.amountRefunded, what).toBe(atProvider.amountCaptured);
+        }
       }
       if (RELEASED.includes(scenario)) {
         expect(b.netPaid, what).toBe(0);
         expect(b.held, what).toBe(0);
-        expect(['cancelled', 'voided', 'refunded'], what).toContain(payment!.status);
-        if (atProvider) expect(['canceled', 'succeeded', 'declined'], what).toContain(atProvider.status);
-        if (atProvider?.status === 'succeeded') expect(atProvider.amountRefunded, what).toBe(atProvider.amountCaptured);
+        for (const payment of payments) expect(['cancelled', 'voided', 'refunded'], what).toContain(payment.status);
       } else if (scenario === 'declined') {
         // Declined — or cancelled, when the PAYMENT_FAILED status change overtook RiskApproved; never charged.
-        expect(['failed', 'cancelled'], what).toContain(payment!.status);
+        expect(['failed', 'cancelled'], what).toContain(payments[0]!.status);
         expect(b.captured, what).toBe(0);
         expect(b.held, what).toBe(0);
       } else {
-        expect(payment!.status, what).toBe('captured');
+        // Completed: every payment captured — a pre-sale's deposit and balance — to the order's total.
+        expect(payments.map((p) => p.status), what).toEqual(scenario.startsWith('presale') ? ['captured', 'captured'] : ['captured']);
         expect(b.captured, what).toBe(o.amount);
         expect(b.held, what).toBe(0);
       }

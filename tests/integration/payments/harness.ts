@@ -12,6 +12,7 @@ import { inject } from 'vitest';
 import { OrderCancelled } from '../../../events/order-cancelled.ts';
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
+import { PreSaleBalanceDue } from '../../../events/pre-sale-balance-due.ts';
 import { OrderDelivered, OrderShipped } from '../../../events/fulfillment-events.ts';
 import { RiskApproved } from '../../../events/risk-assessed.ts';
 import type { AnyEventDefinition, DomainEvent } from '../../../events/event-definition.ts';
@@ -80,9 +81,15 @@ export interface TestOrder {
   readonly orderId: string;
   readonly customerId: string;
   readonly method: PaymentMethod;
+  /** The order's total. */
   readonly amount: number;
   readonly token?: string;
+  /** A pre-sale order (ORD-5): the deposit due now (the balance is `amount − deposit`). */
+  readonly deposit?: number;
 }
+
+/** Checkout's pre-sale deposit: 20 % of the total, half-up, at least one fen (functions/checkout/domain/pricing.ts presaleDeposit). */
+export const depositOf = (total: number) => Math.max(1, Math.floor((total * 2000 + 5000) / 10_000));
 
 export interface HarnessOptions {
   readonly start?: Date | string;
@@ -142,15 +149,27 @@ export function paymentsHarness(options: HarnessOptions = {}) {
         ...OrderPlaced.example,
         orderId: o.orderId,
         customerId: o.customerId,
+        orderType: o.deposit !== undefined ? 'pre-sale' : 'regular',
         paymentMethod: o.method,
         ...(o.token ? { paymentToken: o.token } : {}),
         lines: [{ sku: 'TEA-LONGJING-250G', quantity: 1, category: 'tea', unitPrice: money(o.amount), lineTotal: money(o.amount) }],
         subtotal: money(o.amount),
         discountTotal: money(0),
         total: money(o.amount),
-        amountDue: money(o.amount),
+        amountDue: money(o.deposit ?? o.amount),
         placedAt: clock.now().toISOString(),
         paymentDueBy: new Date(clock.now().getTime() + 30 * 60_000).toISOString(),
+      }),
+    /** Checkout's PreSaleBalanceDue, published once it counted the deposit's PaymentAuthorized. */
+    balanceDue: (o: TestOrder, dueBy = new Date(clock.now().getTime() + 7 * 86_400_000).toISOString()) =>
+      detailOf(PreSaleBalanceDue, {
+        orderId: o.orderId,
+        customerId: o.customerId,
+        paymentMethod: o.method,
+        total: money(o.amount),
+        authorized: money(o.deposit ?? 0),
+        balance: money(o.amount - (o.deposit ?? 0)),
+        dueBy,
       }),
     approved: (o: TestOrder) => detailOf(RiskApproved, { ...RiskApproved.example, orderId: o.orderId, customerId: o.customerId, assessmentId: newId(), decidedAt: clock.now().toISOString() }),
     shipped: (o: TestOrder) => detailOf(OrderShipped, { orderId: o.orderId, shipmentIds: [newId()], shippedAt: clock.now().toISOString() }),
@@ -161,10 +180,11 @@ export function paymentsHarness(options: HarnessOptions = {}) {
       detailOf(OrderStatusChanged, { ...OrderStatusChanged.example, orderId: o.orderId, customerId: o.customerId, paymentMethod: o.method, from, to, reason: to.toLowerCase(), actor: 'system:checkout', total: money(o.amount), reservations: [], changedAt: clock.now().toISOString() }),
   };
 
-  const definitionOf: Record<string, AnyEventDefinition> = { OrderPlaced, RiskApproved, OrderShipped, OrderDelivered, OrderCancelled, OrderStatusChanged };
+  const definitionOf: Record<string, AnyEventDefinition> = { OrderPlaced, RiskApproved, PreSaleBalanceDue, OrderShipped, OrderDelivered, OrderCancelled, OrderStatusChanged };
   const handlerOf: Record<string, (e: ReturnType<typeof sqsEvent>, c: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>> = {
     OrderPlaced: handlers.record,
     RiskApproved: handlers.authorize,
+    PreSaleBalanceDue: handlers.authorize,
     OrderShipped: handlers.capture,
     OrderDelivered: handlers.capture,
     OrderCancelled: handlers.release,
@@ -221,7 +241,10 @@ export function paymentsHarness(options: HarnessOptions = {}) {
     token: token ?? (method === 'card' ? 'tok_visa' : method === 'wallet' ? 'tok_wallet' : undefined),
   });
 
+  /** A pre-sale order of `total` (ORD-5): the deposit is checkout's default 20 %. */
+  const newPresaleOrder = (method: PaymentMethod, total = 100_000, token?: string, customerId?: string): TestOrder => ({ ...newOrder(method, total, token, customerId), deposit: depositOf(total) });
+
   const eventsOf = (orderId: string) => published.filter((e) => (e.payload as { orderId?: string }).orderId === orderId).map((e) => e.definition.name);
 
-  return { clock, settings, repo, store, outbox, sandbox, published, audit, handlers, events, deliver, deliverSandbox, processSandbox, http, newOrder, eventsOf, tables };
+  return { clock, settings, repo, store, outbox, sandbox, published, audit, vault, handlers, events, deliver, deliverSandbox, processSandbox, http, newOrder, newPresaleOrder, eventsOf, tables };
 }

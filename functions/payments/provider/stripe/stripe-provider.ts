@@ -238,9 +238,10 @@ export function stripeNotification(event: { id: string; type: string; created: n
   const metadata = (object.metadata ?? {}) as Record<string, unknown>;
   const occurredAt = iso(event.created);
   const orderId = str(metadata.orderId);
+  const paymentId = str(metadata.paymentId);
   if (event.type.startsWith('payment_intent.')) {
     const providerPaymentId = str(object.id) ?? '';
-    const common = { eventId: event.id, occurredAt, providerPaymentId, ...(orderId ? { orderId } : {}) };
+    const common = { eventId: event.id, occurredAt, providerPaymentId, ...(orderId ? { orderId } : {}), ...(paymentId ? { paymentId } : {}) };
     switch (event.type) {
       case 'payment_intent.amount_capturable_updated':
         return { ...common, type: 'authorized', amount: Number(object.amount_capturable ?? 0) };

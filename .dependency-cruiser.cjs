@@ -1,7 +1,8 @@
 /**
  * Dependency rules (ARCHITECTURE.md): pure domain modules — each capability's domain/ folder and the
  * pure kernel (money, ids, clock) — never import the AWS SDK, middy or Powertools, so business
- * rules are tested without mocks. Capabilities never import each other: they talk through events/.
+ * rules are tested without mocks. Capabilities never import each other: they talk through events/
+ * (except through the two documented synchronous contracts named in the rule below).
  * `npm run lint` fails on any violation.
  */
 module.exports = {
@@ -18,8 +19,12 @@ module.exports = {
       comment: 'A capability does not import another capability; it publishes or consumes events/.',
       severity: 'error',
       from: { path: '^functions/([^/]+)/', pathNot: '^functions/platform/' },
-      // The one documented exception: catalog's stock contract (reservations join the order's transaction).
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$'] },
+      // The documented exceptions, each a capability's one synchronous contract module:
+      // - catalog's stock contract: reservations are transaction items joined into the order's transaction;
+      // - payments' limits contract (PAY-1): checkout must refuse an order over a payment limit with a 409
+      //   before writing it, which an event (after the order exists) cannot do; it reads payments' daily
+      //   counters through payments' own reader and applies payments' own rule and settings.
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$'] },
     },
     {
       name: 'platform-reads-only-route-contracts',

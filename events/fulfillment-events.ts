@@ -7,7 +7,12 @@ import { defineEvent } from './event-definition.ts';
 import { IdSchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 
 const ex = { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB' };
-const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']);
+/**
+ * A shipment's statuses. `CANCELLED` was added later (additive, same version): the order was
+ * cancelled before the carrier picked the shipment up; fulfillment sets it (never a carrier) and
+ * it is final. Consumers should tolerate statuses they do not act on.
+ */
+const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']);
 
 /** The order's reservations became picks in the chosen warehouses; shipments were created. */
 export const OrderAllocated = defineEvent({
@@ -23,12 +28,12 @@ export const OrderAllocated = defineEvent({
   example: { ...ex, shipments: [{ shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku: 'TEA-LONGJING-250G', quantity: 2 }] }], allocatedAt: '2026-11-23T08:01:00.000Z' },
 });
 
-/** A shipment's tracking status changed (carrier webhook). */
+/** A shipment's status changed: carrier tracking (webhook), or the order's cancellation before pickup (`to: 'CANCELLED'`). */
 export const ShipmentStatusChanged = defineEvent({
   name: 'ShipmentStatusChanged',
   version: 1,
   source: 'commerce.fulfillment',
-  description: 'A shipment moved along created → picked up → in transit → out for delivery → delivered, or hit an exception.',
+  description: 'A shipment moved along created → picked up → in transit → out for delivery → delivered, or hit an exception; or (from CREATED) was cancelled with its order before the carrier picked it up.',
   schema: z.object({
     orderId: IdSchema,
     shipmentId: IdSchema,

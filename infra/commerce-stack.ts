@@ -32,8 +32,9 @@ export class CommerceStack extends Stack {
     new PlatformRoutes(nested('PlatformRoutes'), 'PlatformRoutes', this.platform);
     const catalog = new Catalog(nested('Catalog'), 'Catalog', this.platform);
     const dependencies = { catalog: catalog.table };
-    new Checkout(nested('Checkout'), 'Checkout', this.platform, dependencies);
-    new Payments(nested('Payments'), 'Payments', this.platform, dependencies);
+    // Payments first: checkout reads its daily limit counters (payments' limits-contract.ts, PAY-1).
+    const payments = new Payments(nested('Payments'), 'Payments', this.platform, dependencies);
+    new Checkout(nested('Checkout'), 'Checkout', this.platform, { ...dependencies, payments: payments.table });
     new Fraud(nested('Fraud'), 'Fraud', this.platform, dependencies);
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, dependencies);
     new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);

@@ -4,18 +4,25 @@
  */
 import { auditLogFromEnv } from '../../shared/audit.ts';
 import type { AuditLog } from '../../shared/audit.ts';
+import { getConfig } from '../../shared/config.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import { catalogReaderFromEnv, catalogSettings } from '../catalog/stock-contract.ts';
+import { paymentLimits, paymentLimitsReaderFromEnv } from '../payments/limits-contract.ts';
+import type { LogPort } from './outbox.ts';
 import { orderStoreFromEnv, type OrderStore } from './orders-repository.ts';
 import type { PersonalDataCipher } from './personal-data.ts';
+import type { PaymentLimitsPort } from './place-order.ts';
 import { withCachedWarehouses, type CatalogPort } from './price-basket.ts';
 import { promotionStoreFromEnv, type DynamoDbPromotionStore } from './promotions-repository.ts';
+import { riskSignalKeyResolver } from './risk-signal-key.ts';
 import { checkoutSettings } from './settings.ts';
 
 let orders: OrderStore | undefined;
 let promotions: DynamoDbPromotionStore | undefined;
 let catalog: CatalogPort | undefined;
 let cipher: PersonalDataCipher | undefined;
+let limits: PaymentLimitsPort | undefined;
+let riskKey: (() => Promise<string>) | undefined;
 
 /** The order store on ORDERS_TABLE_NAME (+ CATALOG_TABLE_NAME for stock items). */
 export function orderStore(): OrderStore {
@@ -51,4 +58,20 @@ export function auditLog(): AuditLog {
 export function shippingGeography(): { regions: readonly string[]; distances: ReturnType<typeof catalogSettings>['distances'] } {
   const { regions, distances } = catalogSettings();
   return { regions, distances };
+}
+
+/** Payments' limits (PAY-1) through payments' limits-contract.ts: its settings, and its reader on PAYMENTS_TABLE_NAME (GetItem of the customer's daily counter). */
+export function paymentLimitsPort(): PaymentLimitsPort {
+  if (!limits) {
+    const reader = paymentLimitsReaderFromEnv();
+    const configured = paymentLimits();
+    limits = { limits: configured, todayTotals: (customerId, now) => reader.todayTotals(customerId, now, configured) };
+  }
+  return limits;
+}
+
+/** The risk-signal key of this stage (risk-signal-key.ts: Secrets Manager outside dev, cached). */
+export function riskSignalKey(log: LogPort): () => Promise<string> {
+  riskKey ??= riskSignalKeyResolver({ settings: checkoutSettings(), stage: getConfig().stage, log });
+  return riskKey;
 }

@@ -4,16 +4,23 @@
  * 1. Check the request beyond its shape (limits, regions, payment token, no card numbers).
  * 2. Re-price it on the server (never trusting client prices), with the customer's coupon and
  *    membership. A coupon that does not apply is a 409 naming why.
- * 3. Plan where to reserve (catalog's planner: nearest warehouses to the shipping region).
- * 4. Encrypt the personal data (bound to the new order id).
- * 5. Write the order, its timeline entry, the stock reservations (catalog's reserveStock: the
+ * 3. Check the payment limits (PAY-1, payments' limits-contract.ts): the method's per-order limit
+ *    on the order's total, the method's and the customer's daily limits on what is due now (a
+ *    pre-sale's deposit) plus what the customer has committed today. Over a limit → 409
+ *    `payment-limit-exceeded` saying which limit (per order or per day, which method), nothing
+ *    written. Payments enforces the same limits when it authorises, so a raced check cannot
+ *    exceed them either.
+ * 4. Plan where to reserve (catalog's planner: nearest warehouses to the shipping region).
+ * 5. Encrypt the personal data (bound to the new order id); compute the risk signals under the
+ *    risk-signal key (Secrets Manager outside dev, read only now that the request is valid).
+ * 6. Write the order, its timeline entry, the stock reservations (catalog's reserveStock: the
  *    stock item and the order's reservation record per SKU and warehouse), the coupon counters, the
  *    request marker and the outbox entry in ONE transaction, conditional on enough available
  *    stock. When a reservation fails because stock changed since it was read, re-read and re-plan
  *    (bounded by `PLACE_ORDER_MAX_REPLANS`) — so an order that can still be served is never
  *    refused — and answer 409 naming the short SKUs once the stock is really gone. Transaction
  *    conflicts (two transactions on the same stock item at once) are retried with jitter.
- * 6. Publish `OrderPlaced` and `OrderStatusChanged(null → PLACED)` (outbox: never lost).
+ * 7. Publish `OrderPlaced` and `OrderStatusChanged(null → PLACED)` (outbox: never lost).
  *
  * Exactly once per request: the request marker (customer + Idempotency-Key, in the same
  * transaction) makes a retry that reaches this use case again — e.g. after the function died
@@ -26,6 +33,7 @@ import { conflict, idempotencyKeyReused, invalidFields, ProblemError, type Probl
 import type { EventPublisher } from '../../shared/events.ts';
 import { zero } from '../../shared/money.ts';
 import { ITEMS_PER_STOCK_OPERATION, MAX_RESERVATIONS_PER_ORDER, planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
+import { checkPaymentLimits, paymentLimitProblem, type DailyTotals, type PaymentLimits } from '../payments/limits-contract.ts';
 import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
 import { orderRequestIssues, type OrderRequest } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
@@ -37,6 +45,12 @@ import { priceRequestedBasket, type PriceDeps } from './price-basket.ts';
 import { riskSignals } from './risk-signals.ts';
 import type { CheckoutSettings } from './settings.ts';
 
+/** Payments' limits (PAY-1) through payments' limits-contract.ts: the configured limits and a customer's committed totals of today. */
+export interface PaymentLimitsPort {
+  readonly limits: PaymentLimits;
+  todayTotals(customerId: string, now: Date): Promise<DailyTotals>;
+}
+
 /** Ports and settings of {@link placeOrder}. */
 export interface PlaceOrderDeps extends PriceDeps {
   readonly orders: OrderStore;
@@ -45,6 +59,10 @@ export interface PlaceOrderDeps extends PriceDeps {
   readonly clock: Clock;
   readonly newId: (at?: Date) => string;
   readonly settings: CheckoutSettings;
+  /** PAY-1: payment limits checked before anything is written. */
+  readonly paymentLimits: PaymentLimitsPort;
+  /** The key of the pseudonymous risk signals (risk-signal-key.ts: Secrets Manager outside dev); asked once the request is known to be valid. */
+  readonly riskSignalKey: () => Promise<string>;
   /** Known shipping regions and the distances between them (catalog settings). */
   readonly regions: readonly string[];
   readonly distances: RegionDistances;
@@ -158,6 +176,10 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   if (issues.length > 0) throw invalidFields(issues);
 
   const now = deps.clock.now();
+  // Today's committed payments are read alongside pricing, but awaited only after it, so a client
+  // error found while pricing (unknown SKU, unknown coupon) answers first.
+  const committedToday = deps.paymentLimits.todayTotals(customerId, now);
+  committedToday.catch(() => undefined);
   const [{ priced, entries, context }, warehouses] = await Promise.all([
     priceRequestedBasket(deps, {
       customerId,
@@ -172,13 +194,19 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   if (priced.coupon && !priced.coupon.applied) {
     throw new ProblemError('coupon-not-applicable', 'Coupon not applicable', 409, { detail: COUPON_REJECTION_TEXT[priced.coupon.reason ?? 'no-eligible-items'] });
   }
+  const orderType = request.orderType ?? 'regular';
+  const { deposit, balance } = orderType === 'pre-sale' ? presaleDeposit(priced.total, settings.presaleDepositBasisPoints) : { deposit: priced.total, balance: zero(priced.currency) };
+  // PAY-1: the per-order limit applies to the whole order, the daily limits to what is due now.
+  const limitCheck = checkPaymentLimits({ method: request.payment.method, amount: deposit.amount, orderAmount: priced.total.amount, currency: deposit.currency, today: await committedToday, limits: deps.paymentLimits.limits });
+  if (!limitCheck.ok) {
+    log.info('order refused: payment limit', { violation: limitCheck.violation, method: request.payment.method });
+    throw paymentLimitProblem(limitCheck);
+  }
   let reservations = plan(deps, request, entries, warehouses);
 
   const orderId = deps.newId(now);
   const placedAt = now.toISOString();
   const personal = personalDataOf(request.shippingAddress, request.contactEmail);
-  const orderType = request.orderType ?? 'regular';
-  const { deposit, balance } = orderType === 'pre-sale' ? presaleDeposit(priced.total, settings.presaleDepositBasisPoints) : { deposit: priced.total, balance: zero(priced.currency) };
   const couponCode = priced.coupon?.applied ? priced.coupon.code : undefined;
   let order: Order = {
     orderId,
@@ -219,7 +247,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     updatedAt: placedAt,
   };
   const placed: TimelineEntry = { at: placedAt, from: null, to: 'PLACED', reason: 'order-placed', actor: customerId };
-  const signals = riskSignals(settings.riskSignalKey, {
+  const signals = riskSignals(await deps.riskSignalKey(), {
     email: request.contactEmail,
     address: request.shippingAddress,
     ...(command.deviceId ? { deviceId: command.deviceId } : {}),

@@ -154,7 +154,8 @@ export const placeOrderRoute = defineRoute({
   method: 'post',
   pathTemplate: '/orders',
   summary: 'Place an order: re-priced on the server, stock reserved, personal data encrypted',
-  description: 'Optional `x-device-id` header (a risk signal). 409 `out-of-stock` names the short SKUs; nothing is written then.',
+  description:
+    'Optional `x-device-id` header (a risk signal). 409 `out-of-stock` names the short SKUs; 409 `payment-limit-exceeded` says which payment limit (per order or per day, which method) the order would exceed (PAY-1); nothing is written then.',
   tags: ['checkout'],
   auth: { roles: ['customer'] },
   idempotent: true,

@@ -11,7 +11,8 @@
  * | `PRESALE_BALANCE_WINDOW_HOURS` | 168 | after the deposit, the balance is due within this (7 days) |
  * | `MAX_ORDER_LINES` | 20 | distinct SKUs per order (at most 20: every reservation is two items of the placement transaction, and catalog allows an order 24 reservations — see stock-contract.ts) |
  * | `MAX_LINE_QUANTITY` | 99 | units per line |
- * | `RISK_SIGNAL_HMAC_KEY` | dev default | key of the pseudonymous risk signals; **must be set in prod** |
+ * | `RISK_SIGNAL_HMAC_KEY_ID` | — (deployed stages: `commerce/<stage>/risk-signals`) | Secrets Manager id of `{ "hmacKey": "…" }`, the key of the pseudonymous risk signals; required outside dev (risk-signal-key.ts) |
+ * | `RISK_SIGNAL_HMAC_KEY` | dev default | dev stage only: a non-secret key of the risk signals (ignored when an id is set; refused outside dev) |
  * | `PLACE_ORDER_MAX_REPLANS` | 12 | re-reads of stock after a lost race before answering 409 |
  * | `AWAITING_PAYMENT_SHARDS` | 4 | partitions of the sparse awaiting-payment index |
  * | `OUTBOX_SHARDS` | 4 | partitions of the event outbox |
@@ -21,7 +22,7 @@
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
  */
 import { z } from 'zod';
-import { ConfigError, defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
+import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
 import type { ShippingRates } from './domain/pricing.ts';
 
 /** Demo shipping rates per region, fen: a base fee covering `includedGrams`, then `perKg` per started kilogram. */
@@ -35,7 +36,7 @@ export const DEFAULT_SHIPPING_RATES: ShippingRates = {
   northwest: { base: 1500, includedGrams: 1000, perKg: 500 },
 };
 
-/** The development key of the risk signals. Never valid in prod. */
+/** The development key of the risk signals: not a secret, used in the dev stage only (risk-signal-key.ts). */
 export const DEV_RISK_SIGNAL_HMAC_KEY = 'dev-only-risk-signal-key-change-me';
 
 const RatesSchema = z.record(
@@ -53,6 +54,7 @@ export const checkoutSettings = defineSettings(
     MAX_ORDER_LINES: intSetting(1, 20).default(20),
     MAX_LINE_QUANTITY: intSetting(1, 10_000).default(99),
     RISK_SIGNAL_HMAC_KEY: z.string().min(16).max(512).optional(),
+    RISK_SIGNAL_HMAC_KEY_ID: z.string().min(1).max(512).optional(),
     PLACE_ORDER_MAX_REPLANS: intSetting(1, 100).default(12),
     AWAITING_PAYMENT_SHARDS: intSetting(1, 64).default(4),
     OUTBOX_SHARDS: intSetting(1, 64).default(4),
@@ -72,7 +74,10 @@ export const checkoutSettings = defineSettings(
       presaleBalanceWindowHours: e.PRESALE_BALANCE_WINDOW_HOURS,
       maxOrderLines: e.MAX_ORDER_LINES,
       maxLineQuantity: e.MAX_LINE_QUANTITY,
+      /** The dev stage's key (risk-signal-key.ts decides which source applies). */
       riskSignalKey: e.RISK_SIGNAL_HMAC_KEY ?? DEV_RISK_SIGNAL_HMAC_KEY,
+      /** The risk-signal key's Secrets Manager id (deployed stages). */
+      riskSignalKeyId: e.RISK_SIGNAL_HMAC_KEY_ID,
       maxReplans: e.PLACE_ORDER_MAX_REPLANS,
       awaitingPaymentShards: e.AWAITING_PAYMENT_SHARDS,
       outboxShards: e.OUTBOX_SHARDS,
@@ -86,15 +91,3 @@ export const checkoutSettings = defineSettings(
 
 /** The checkout settings object. */
 export type CheckoutSettings = ReturnType<typeof checkoutSettings>;
-
-/**
- * The risk-signal key for placing orders. Outside prod the development default is fine; in prod
- * `RISK_SIGNAL_HMAC_KEY` must be set to a secret (e.g. injected from Secrets Manager at deploy
- * time), or placing orders fails closed with a {@link ConfigError} naming the variable.
- */
-export function riskSignalKey(settings: CheckoutSettings = checkoutSettings()): string {
-  if (getConfig().stage === 'prod' && settings.riskSignalKey === DEV_RISK_SIGNAL_HMAC_KEY) {
-    throw new ConfigError('RISK_SIGNAL_HMAC_KEY must be set to a secret value in prod.');
-  }
-  return settings.riskSignalKey;
-}

@@ -12,9 +12,12 @@
  *   becomes CANCELLED (off the late-delivery index; later carrier reports about it are ignored),
  *   its picked stock goes back on hand (catalog's returnPickedStock: each picked reservation record
  *   → returned, exactly once), the summary becomes CANCELLED (no OrderShipped/OrderDelivered any
- *   more), and a marker records it. A shipment that already left cannot be recalled: its goods stay
- *   picked and `ProblemOrderRaised` (`cancelled-after-pickup`, one per shipment) asks operations to
- *   intercept it (the marker's outbox).
+ *   more), and a marker records it. Each cancelled shipment is announced with
+ *   `ShipmentStatusChanged` (`CREATED → CANCELLED`), so checkout's read model of the order shows it.
+ *   A shipment that already left cannot be recalled: its goods stay picked and `ProblemOrderRaised`
+ *   (`cancelled-after-pickup`, one per shipment) asks operations to intercept it. Both go through
+ *   the marker's outbox (written in the same transaction, published after it, exactly once per
+ *   cancellation).
  *
  * Idempotent: the marker (`CANCELLATION#<orderId>`) is written in the same transaction, so a
  * replay changes nothing (it only republishes an interrupted outbox); a carrier pickup committed
@@ -24,6 +27,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { EventPayload } from '../../events/event-definition.ts';
 import type { OrderCancelled } from '../../events/order-cancelled.ts';
+import { ShipmentStatusChanged } from '../../events/fulfillment-events.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { returnPickedStock, type CatalogReader } from '../catalog/stock-contract.ts';
 import { isRecallable } from './domain/shipment.ts';
@@ -90,7 +94,10 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
       correlationId: cancelled.correlationId,
       createdAt: at,
       outcome: { from: cancelled.from, shipmentsCancelled: recallable.length, unitsReturned, shipmentsLeft: left.length },
-      events: left.map((s) => outboxEvent(ProblemOrderRaised, { orderId: cancelled.orderId, problem: 'cancelled-after-pickup', shipmentId: s.shipmentId, raisedBy: 'fulfillment', raisedAt: at })),
+      events: [
+        ...recallable.map((s) => outboxEvent(ShipmentStatusChanged, { orderId: cancelled.orderId, shipmentId: s.shipmentId, carrier: s.carrier, waybill: s.waybill, from: s.status, to: 'CANCELLED', changedAt: at })),
+        ...left.map((s) => outboxEvent(ProblemOrderRaised, { orderId: cancelled.orderId, problem: 'cancelled-after-pickup', shipmentId: s.shipmentId, raisedBy: 'fulfillment', raisedAt: at })),
+      ],
     };
     try {
       await deps.repository.commitCancellation({ summary: newSummary, expectedSummaryVersion: summary.version, shipments: cancelledShipments, stock, marker });

@@ -6,9 +6,12 @@
  * through catalog's stock contract: transaction items joined into checkout's own transactions
  * (UpdateItem on the CatalogTable: stock items and the order's reservation records). Functions
  * that release stock may also Query the CatalogTable: an order's reservation records, read again
- * when a release finds them no longer held (picked by fulfillment first).
+ * when a release finds them no longer held (picked by fulfillment first). Placing an order reads
+ * payments' daily limit counters (payments' limits-contract.ts, PAY-1): GetItem on the
+ * PaymentsTable, nothing else. The risk-signal key outside dev is a Secrets Manager secret
+ * (`commerce/<stage>/risk-signals`, created by the operator: README), readable by PlaceOrderFunction only.
  */
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
 import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
@@ -21,6 +24,8 @@ import type { Platform } from '../platform.ts';
 /** Tables of other capabilities this one uses through their documented contracts. */
 export interface CheckoutDependencies {
   readonly catalog: CommerceTable;
+  /** Payments' table: placing an order reads a customer's daily limit counter (limits-contract.ts). */
+  readonly payments: CommerceTable;
 }
 
 /** See the module documentation. */
@@ -29,7 +34,7 @@ export class Checkout extends Construct {
 
   constructor(scope: Construct, id: string, platform: Platform, dependencies: CheckoutDependencies) {
     super(scope, id);
-    const { catalog } = dependencies;
+    const { catalog, payments } = dependencies;
     this.table = new CommerceTable(this, 'OrdersTable', {
       stage: platform.stage,
       indexes: [
@@ -50,7 +55,20 @@ export class Checkout extends Construct {
     this.table.grant(quote, 'read');
     platform.api.addRoute(createQuoteRoute, quote);
 
-    const place = platform.function(this, 'PlaceOrderFunction', { entry: 'functions/checkout/handlers/place-order.ts', description: 'POST /orders', environment: env, timeout: Duration.seconds(20) });
+    // The risk-signal key: the built-in non-secret one in dev; Secrets Manager elsewhere (`{ "hmacKey": "…" }`).
+    const riskSignalSecretName = `commerce/${platform.stage.name}/risk-signals`;
+    const devStage = platform.stage.name === 'dev';
+    const place = platform.function(this, 'PlaceOrderFunction', {
+      entry: 'functions/checkout/handlers/place-order.ts',
+      description: 'POST /orders',
+      environment: { ...env, PAYMENTS_TABLE_NAME: payments.tableName, ...(devStage ? {} : { RISK_SIGNAL_HMAC_KEY_ID: riskSignalSecretName }) },
+      timeout: Duration.seconds(20),
+    });
+    // PAY-1: payments' limits contract reads one item, the customer's counter of the day (GetItem only).
+    place.allow(['dynamodb:GetItem'], [payments.table.tableArn]);
+    if (!devStage) {
+      place.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${riskSignalSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
+    }
     catalog.grant(place, 'read');
     changeStock(place);
     this.table.grant(place, 'readWrite');

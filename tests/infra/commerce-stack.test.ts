@@ -115,6 +115,20 @@ describe('secrets (deployed stages)', () => {
     expect(JSON.stringify(prod.json)).not.toMatch(/sk_live|whsec_/);
   });
 
+  it('prod reads the risk-signal key from Secrets Manager (PlaceOrderFunction only, that one secret); dev has neither the id nor the grant', () => {
+    const variables = (s: Synthesized) => (s.json.Resources.PlaceOrderFunction?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    expect(variables(prod).RISK_SIGNAL_HMAC_KEY_ID).toBe('commerce/prod/risk-signals');
+    expect(variables(prod).RISK_SIGNAL_HMAC_KEY).toBeUndefined();
+    const prodGrants = grantsByFunction(prod.json);
+    const secretGrants = (prodGrants.PlaceOrderFunction ?? []).filter((g) => g.startsWith('secretsmanager:'));
+    expect(secretGrants).toHaveLength(1);
+    expect(secretGrants[0]).toMatch(/^secretsmanager:GetSecretValue → .*:secret:commerce\/prod\/risk-signals-\?{6}$/);
+    for (const [fn, list] of Object.entries(prodGrants)) if (fn !== 'PlaceOrderFunction') expect(list.some((g) => g.includes('risk-signals')), fn).toBe(false);
+    expect(variables(dev).RISK_SIGNAL_HMAC_KEY_ID).toBeUndefined();
+    expect(variables(dev).RISK_SIGNAL_HMAC_KEY).toBeUndefined();
+    expect((grantsByFunction(dev.json).PlaceOrderFunction ?? []).some((g) => g.startsWith('secretsmanager:'))).toBe(false);
+  });
+
   it('dev uses the sandboxes and has no Secrets Manager grants', () => {
     for (const list of Object.values(grantsByFunction(dev.json))) expect(list.some((g) => g.startsWith('secretsmanager:'))).toBe(false);
   });

@@ -157,8 +157,11 @@ export interface RiskDecision {
   readonly decidedAt: string;
 }
 
-/** Shipment statuses (fulfillment's). */
-export type ShipmentStatus = 'CREATED' | 'PICKED_UP' | 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION';
+/**
+ * Shipment statuses (fulfillment's, events/fulfillment-events.ts). CANCELLED: the order was
+ * cancelled before the carrier picked the shipment up (fulfillment returned its stock); final.
+ */
+export type ShipmentStatus = 'CREATED' | 'PICKED_UP' | 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION' | 'CANCELLED';
 
 /** A shipment of the order (read model of fulfillment's events). */
 export interface Shipment {
@@ -386,6 +389,8 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
     case 'ShipmentStatusChanged': {
       const existing = order.shipments.find((s) => s.shipmentId === fact.shipmentId);
       if (existing && Date.parse(existing.updatedAt) > Date.parse(fact.at)) return { kind: 'ignore', reason: 'older shipment status' };
+      // A cancelled shipment stays cancelled (fulfillment ignores every carrier report about it after).
+      if (existing?.status === 'CANCELLED' && fact.to !== 'CANCELLED') return { kind: 'ignore', reason: 'shipment cancelled' };
       if (existing && existing.status === fact.to && existing.waybill === fact.waybill && existing.updatedAt === fact.at) return { kind: 'ignore', reason: 'shipment status already recorded' };
       const updated: Shipment = {
         shipmentId: fact.shipmentId,

@@ -1,7 +1,8 @@
 /**
  * `POST /orders/{orderId}/cancel` (customer: own, before shipment; ops) — releases stock, publishes
  * OrderCancelled. Env: `ORDERS_TABLE_NAME`, `CATALOG_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`,
- * `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`.
+ * `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`. A concurrent twin (same key, same body) waits for the first
+ * response in the kernel's idempotency layer (shared/idempotency.ts).
  */
 import type { AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
@@ -9,7 +10,6 @@ import { eventBridgePublisher, type EventPublisher } from '../../../shared/event
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { logger } from '../../../shared/observability.ts';
 import { auditLog, orderStore } from '../adapters.ts';
-import { awaitTwinRequests } from '../await-twin-request.ts';
 import { cancelOrder } from '../cancel-order.ts';
 import type { OrderStore } from '../orders-repository.ts';
 import { cancelOrderRoute } from '../routes.ts';
@@ -25,7 +25,7 @@ export interface CancelOrderHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeCancelOrderHandler(ports: CancelOrderHandlerPorts = {}): HttpLambdaHandler {
-  const inner = httpHandler(cancelOrderRoute, async ({ path, body, principal, correlationId }) => {
+  return httpHandler(cancelOrderRoute, async ({ path, body, principal, correlationId }) => {
     const view = await cancelOrder(
       {
         orders: (ports.orders ?? orderStore)(),
@@ -40,7 +40,6 @@ export function makeCancelOrderHandler(ports: CancelOrderHandlerPorts = {}): Htt
     logger.info('order cancelled', { orderId: view.orderId });
     return { statusCode: 200, body: view };
   });
-  return awaitTwinRequests(inner);
 }
 
 /** The Lambda handler. */

@@ -1,7 +1,11 @@
 /**
  * `POST /orders` (customer, Idempotency-Key) — place an order. Env: `ORDERS_TABLE_NAME`,
- * `CATALOG_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`, `FIELD_ENCRYPTION_KEY_ID`, `EVENT_BUS_NAME`.
+ * `CATALOG_TABLE_NAME`, `PAYMENTS_TABLE_NAME` (payment limits, read only), `IDEMPOTENCY_TABLE_NAME`,
+ * `FIELD_ENCRYPTION_KEY_ID`, `EVENT_BUS_NAME`; outside dev `RISK_SIGNAL_HMAC_KEY_ID`.
  * Optional header `x-device-id` (risk signal); the source IP is hashed into another.
+ *
+ * A twin of a request still running (same key, same body) waits for the first one's response:
+ * the kernel's idempotency layer does that (shared/idempotency.ts).
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { badRequest } from '../../../shared/errors.ts';
@@ -9,16 +13,15 @@ import { eventBridgePublisher, type EventPublisher } from '../../../shared/event
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { newId } from '../../../shared/ids.ts';
 import { logger } from '../../../shared/observability.ts';
-import { catalogPort, orderStore, personalDataCipher, promotionStore, shippingGeography } from '../adapters.ts';
-import { awaitTwinRequests } from '../await-twin-request.ts';
+import { catalogPort, orderStore, paymentLimitsPort, personalDataCipher, promotionStore, riskSignalKey, shippingGeography } from '../adapters.ts';
 import { toOrderView } from '../domain/order-view.ts';
 import type { OrderStore } from '../orders-repository.ts';
 import type { PersonalDataCipher } from '../personal-data.ts';
-import { placeOrder } from '../place-order.ts';
+import { placeOrder, type PaymentLimitsPort } from '../place-order.ts';
 import type { CatalogPort } from '../price-basket.ts';
 import type { PromotionStore } from '../promotions-repository.ts';
 import { placeOrderRoute } from '../routes.ts';
-import { checkoutSettings, riskSignalKey } from '../settings.ts';
+import { checkoutSettings } from '../settings.ts';
 
 /** Device ids: 1–128 printable ASCII characters. */
 const DEVICE_ID = /^[\x21-\x7E]{1,128}$/;
@@ -29,13 +32,15 @@ export interface PlaceOrderHandlerPorts {
   readonly catalog?: () => CatalogPort;
   readonly promotions?: () => PromotionStore;
   readonly cipher?: () => PersonalDataCipher;
+  readonly paymentLimits?: () => PaymentLimitsPort;
+  readonly riskSignalKey?: () => Promise<string>;
   readonly events?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;
 }
 
 /** Builds the handler with the given ports. */
 export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpLambdaHandler {
-  const inner = httpHandler(placeOrderRoute, async ({ body, principal, idempotencyKey, correlationId, event }) => {
+  return httpHandler(placeOrderRoute, async ({ body, principal, idempotencyKey, correlationId, event }) => {
     const deviceId = event.headers?.['x-device-id'];
     if (deviceId !== undefined && !DEVICE_ID.test(deviceId)) {
       throw badRequest('The x-device-id header must be 1–128 printable characters.', [{ path: 'headers.x-device-id', message: 'Must be 1–128 printable ASCII characters' }]);
@@ -51,7 +56,9 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
         events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
         clock: ports.clock ?? systemClock,
         newId,
-        settings: { ...checkoutSettings(), riskSignalKey: riskSignalKey() },
+        settings: checkoutSettings(),
+        paymentLimits: (ports.paymentLimits ?? paymentLimitsPort)(),
+        riskSignalKey: ports.riskSignalKey ?? riskSignalKey(logger),
         regions,
         distances,
         log: logger,
@@ -72,7 +79,6 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
       body: toOrderView(result.order, result.timeline, { personal: result.personal, includeRisk: false }),
     };
   });
-  return awaitTwinRequests(inner);
 }
 
 /** The Lambda handler. */

@@ -4,7 +4,11 @@
  *   CREATED → PICKED_UP → IN_TRANSIT → OUT_FOR_DELIVERY → DELIVERED
  *        │       └──────────────┴────────────┴──────────────→ EXCEPTION (undeliverable address, lost, refused)
  *        └──→ CANCELLED (the order was cancelled before the carrier picked the parcel up; only
- *             fulfillment sets it, and every carrier report about it afterwards is ignored)
+ *             fulfillment sets it (cancel-fulfillment.ts), it is final, and every carrier report
+ *             about it afterwards is ignored)
+ *
+ * Every applied change is published as `ShipmentStatusChanged { from, to }`, CREATED → CANCELLED
+ * included (checkout's read model of the order shows the shipment cancelled).
  *
  * Carriers deliver tracking events late, twice and out of order, so a reported status is applied
  * by rank, not by strict succession:

@@ -3,7 +3,8 @@
  * ORD-4, FUL-1, PAY-2): POST /orders (card) → fraud approves → payments authorises → APPROVED →
  * fulfillment allocates (stock picked) → FULFILLING → the customer cancels → fulfillment cancels the
  * shipment that has not left and returns its picked stock (catalog's reservation record: returned),
- * payments voids the authorisation; the cancelled shipment's carrier reports change nothing.
+ * payments voids the authorisation; checkout's order shows the shipment CANCELLED
+ * (ShipmentStatusChanged); the cancelled shipment's carrier reports change nothing.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +57,10 @@ describe('cancel after allocation (e2e)', () => {
     expect(await poll(() => rawStock(sku, ['WH-EAST']), (s) => s['WH-EAST']?.onHand === 5)).toEqual({ 'WH-EAST': { onHand: 5, reserved: 0, available: 5 } });
     expect(await reservationsOf(orderId)).toEqual([{ warehouseId: 'WH-EAST', status: 'returned', quantity: 2, pickedQuantity: 2 }]);
 
+    // Checkout's read model (ShipmentStatusChanged CREATED → CANCELLED): the customer sees the shipment cancelled.
+    const seen = await poll(async () => (await api(`/orders/${orderId}`, { token })).json, (o) => (o.shipments as Array<{ status: string }>)[0]?.status === 'CANCELLED', 30_000);
+    expect(seen.shipments).toEqual([expect.objectContaining({ shipmentId: shipment?.shipmentId, warehouseId: 'WH-EAST', carrier: shipment?.carrier, waybill: shipment?.waybill, status: 'CANCELLED' })]);
+
     // Payments (OrderCancelled): the authorisation is voided.
     const voided = await poll(() => paymentOf(orderId), (p) => p?.payment.status === 'voided', 45_000);
     expect(voided?.payment.status).toBe('voided');
@@ -69,6 +74,7 @@ describe('cancel after allocation (e2e)', () => {
     expect(await rawStock(sku, ['WH-EAST'])).toEqual({ 'WH-EAST': { onHand: 5, reserved: 0, available: 5 } });
     const order = (await api(`/orders/${orderId}`, { token })).json;
     expect(order.status).toBe('CANCELLED');
+    expect((order.shipments as Array<{ status: string }>).map((s) => s.status)).toEqual(['CANCELLED']);
     expect((order.timeline as Array<{ to: string }>).map((t) => t.to)).toEqual(['PLACED', 'APPROVED', 'FULFILLING', 'CANCELLED']);
   });
 });

@@ -8,7 +8,9 @@ const readReservations = ['dynamodb:Query → CatalogTable'];
 
 export const checkoutGrants: Record<string, string[]> = {
   CreateQuoteFunction: [...read('CatalogTable', ['byType']), ...read('OrdersTable', orders)],
-  PlaceOrderFunction: [...read('CatalogTable', ['byType']), ...changeStock, ...readWrite('OrdersTable', orders), ...idempotency, ...fieldKey({ encrypt: true }), ...publish],
+  // PAY-1: payments' limits contract reads the customer's daily counter (GetItem only). Prod also
+  // reads the risk-signal secret (see commerce-stack.test.ts); these are dev's grants.
+  PlaceOrderFunction: [...read('CatalogTable', ['byType']), ...changeStock, ...readWrite('OrdersTable', orders), 'dynamodb:GetItem → PaymentsTable', ...idempotency, ...fieldKey({ encrypt: true }), ...publish],
   ListOrdersFunction: read('OrdersTable', orders),
   GetOrderFunction: [...read('OrdersTable', orders), ...fieldKey({ decrypt: true }), ...audit],
   CancelOrderFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...idempotency, ...audit, ...publish],

@@ -15,7 +15,8 @@ import type { ProductAttributes } from '../../../functions/catalog/domain/produc
 import { CatalogReader, catalogSettings } from '../../../functions/catalog/stock-contract.ts';
 import type { ChangeOrderDeps } from '../../../functions/checkout/change-order.ts';
 import { DynamoDbOrderStore } from '../../../functions/checkout/orders-repository.ts';
-import type { PlaceOrderDeps } from '../../../functions/checkout/place-order.ts';
+import type { PaymentLimitsPort, PlaceOrderDeps } from '../../../functions/checkout/place-order.ts';
+import { PaymentLimitsReader, paymentLimits, type PaymentLimits } from '../../../functions/payments/limits-contract.ts';
 import { withCachedWarehouses } from '../../../functions/checkout/price-basket.ts';
 import { DynamoDbPromotionStore } from '../../../functions/checkout/promotions-repository.ts';
 import { checkoutSettings } from '../../../functions/checkout/settings.ts';
@@ -74,6 +75,11 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
   const catalog = withCachedWarehouses(new CatalogReader(tables.catalog), 0);
   const { regions, distances } = catalogSettings({});
   const events = recordingPublisher();
+  /** Payments' limits as configured (defaults), read through payments' own reader on the PaymentsTable (PAY-1). */
+  const limitsPort = (limits: PaymentLimits = paymentLimits()): PaymentLimitsPort => {
+    const reader = new PaymentLimitsReader(tables.payments);
+    return { limits, todayTotals: (customerId, now) => reader.todayTotals(customerId, now, limits) };
+  };
 
   const world = {
     tables,
@@ -83,6 +89,7 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
     catalog,
     settings,
     events,
+    limitsPort,
     cipher: kms.encryptor(),
     async ensureWarehouses() {
       for (const w of DEMO_WAREHOUSES) await catalogRepo.createWarehouse(w);
@@ -118,7 +125,22 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
       };
     },
     placeDeps(overrides: Partial<PlaceOrderDeps> = {}): PlaceOrderDeps {
-      return { orders, catalog, promotions, cipher: world.cipher, events: events.publisher, clock: systemClock, newId, settings, regions, distances, sleep: async (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))), ...overrides };
+      return {
+        orders,
+        catalog,
+        promotions,
+        cipher: world.cipher,
+        events: events.publisher,
+        clock: systemClock,
+        newId,
+        settings,
+        paymentLimits: limitsPort(),
+        riskSignalKey: async () => settings.riskSignalKey,
+        regions,
+        distances,
+        sleep: async (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
+        ...overrides,
+      };
     },
     changeDeps(clock: Clock = systemClock, overrides: Partial<ChangeOrderDeps> = {}): ChangeOrderDeps {
       return { orders, events: events.publisher, clock, balanceWindowHours: settings.presaleBalanceWindowHours, sleep: async () => {}, ...overrides };

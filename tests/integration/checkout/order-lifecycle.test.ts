@@ -103,6 +103,37 @@ describe('order events consumer (EventConsumer → changeOrder)', () => {
     expect(current?.version).toBe(found?.order.version);
   });
 
+  it('FUL-1/ORD-6: a shipment fulfillment cancelled with its order (ShipmentStatusChanged → CANCELLED) shows CANCELLED; replays and late carrier statuses change nothing', async () => {
+    const { sku, customerId, order } = await placed();
+    const shipmentId = ulid();
+    await deliver(message(PaymentAuthorized, payment(order.orderId, customerId, order.total.amount)));
+    await deliver(message(OrderAllocated, { orderId: order.orderId, shipments: [{ shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku, quantity: 2 }] }], allocatedAt: new Date(Date.now() - 1000).toISOString() }));
+    await world.orders.getOrder(order.orderId).then((o) => expect(o?.status).toBe('FULFILLING'));
+    const cancelled = await makeCancelOrderHandler({ orders: () => world.orders, events: world.events.forCorrelation, audit: () => audit })(
+      apiEvent({ method: 'POST', path: `/orders/${order.orderId}/cancel`, resource: '/orders/{orderId}/cancel', pathParameters: { orderId: order.orderId }, body: {}, claims: claimsFor(customerId, 'customer'), headers: { 'Idempotency-Key': ulid() } }),
+      lambdaContext(),
+    );
+    expect(cancelled.statusCode).toBe(200);
+    const shipmentCancelled = message(ShipmentStatusChanged, { orderId: order.orderId, shipmentId, carrier: 'premium-express', waybill: 'PX0000000001', from: 'CREATED', to: 'CANCELLED', changedAt: new Date().toISOString() });
+    expect((await deliver(shipmentCancelled)).batchItemFailures).toEqual([]);
+    const expected = { shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', waybill: 'PX0000000001', status: 'CANCELLED', lines: [{ sku, quantity: 2 }] };
+    const after = await world.orders.get(order.orderId);
+    expect(after?.order).toMatchObject({ status: 'CANCELLED', shipments: [expected] });
+    // Replayed, or a carrier status after it: nothing changes (no new version, no new timeline entry).
+    await deliver(shipmentCancelled);
+    await deliver(message(ShipmentStatusChanged, { orderId: order.orderId, shipmentId, carrier: 'premium-express', waybill: 'PX0000000001', from: 'CREATED', to: 'PICKED_UP', changedAt: new Date(Date.now() + 1000).toISOString() }));
+    const later = await world.orders.get(order.orderId);
+    expect(later?.order.version).toBe(after?.order.version);
+    expect(later?.order.shipments).toEqual(after?.order.shipments);
+    // The customer's GET /orders/{id} shows it.
+    const view = await makeGetOrderHandler({ orders: () => world.orders, cipher: () => world.cipher, audit: () => audit })(
+      apiEvent({ method: 'GET', path: `/orders/${order.orderId}`, resource: '/orders/{orderId}', pathParameters: { orderId: order.orderId }, claims: claimsFor(customerId, 'customer') }),
+      lambdaContext(),
+    );
+    expect(view.statusCode).toBe(200);
+    expect(jsonBody(view)).toMatchObject({ status: 'CANCELLED', shipments: [expected] });
+  });
+
   it('a redelivered event (same event id) changes nothing; a late one is ignored, never an error', async () => {
     const { customerId, order } = await placed();
     const authorized = message(PaymentAuthorized, payment(order.orderId, customerId, order.total.amount));

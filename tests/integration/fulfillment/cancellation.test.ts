@@ -1,7 +1,8 @@
 /**
  * Cancellation after allocation (API.md: cancel before shipment; FUL-1, ORD-4, ORD-6) on DynamoDB
  * Local: `OrderCancelled` → in one transaction every shipment the carrier has not picked up is
- * cancelled and its picked stock returned (catalog's returnPickedStock, exactly once); a shipment
+ * cancelled (announced with `ShipmentStatusChanged` → `CANCELLED`, exactly once, for checkout's
+ * read model) and its picked stock returned (catalog's returnPickedStock, exactly once); a shipment
  * that already left raises `ProblemOrderRaised` (`cancelled-after-pickup`); replays change nothing;
  * carrier reports about a cancelled shipment are acknowledged and change nothing; an order
  * cancelled before allocation is never allocated.
@@ -89,12 +90,15 @@ describe('cancellation after allocation (FULFILLING)', () => {
     expect(cancelledEast?.history.map((h) => h.status)).toEqual(['CREATED', 'CANCELLED']);
     expect(after.shipments.find((s) => s.shipmentId === south.shipmentId)?.status).toBe('PICKED_UP');
     expect(publisher.named('ProblemOrderRaised')).toEqual([{ orderId, problem: 'cancelled-after-pickup', shipmentId: south.shipmentId, raisedBy: 'fulfillment', raisedAt: expect.any(String) }]);
+    // The cancelled shipment is announced (checkout shows it CANCELLED); the one that left is not.
+    expect(publisher.named('ShipmentStatusChanged')).toEqual([{ orderId, shipmentId: east.shipmentId, carrier: east.carrier, waybill: east.waybill, from: 'CREATED', to: 'CANCELLED', changedAt: cancelledEast?.cancelledAt }]);
 
     // Replays (same message, a redelivery with a new event id) change nothing: stock returned once.
     expect(await cancelHandler(publisher)(message, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(await cancelHandler(publisher)(orderCancelledMessage({ orderId, from: 'FULFILLING' }), lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(await catalog.level(eastSku, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 5, reserved: 0 });
     expect(publisher.named('ProblemOrderRaised')).toHaveLength(1);
+    expect(publisher.named('ShipmentStatusChanged')).toHaveLength(1);
 
     // The cancelled parcel's carrier reports are acknowledged and change nothing.
     const trackingPublisher = capturePublisher();
@@ -123,10 +127,12 @@ describe('cancellation after allocation (FULFILLING)', () => {
         expect(tracking.body).toMatchObject({ outcome: 'ignored', ignoredReason: 'shipment-cancelled' });
         expect(level?.onHand).toBe(5);
         expect(publisher.named('ProblemOrderRaised')).toHaveLength(0);
+        expect(publisher.named('ShipmentStatusChanged')).toEqual([expect.objectContaining({ shipmentId: s.shipmentId, from: 'CREATED', to: 'CANCELLED' })]);
       } else {
         expect(final?.status).toBe('PICKED_UP');
         expect(level?.onHand).toBe(4);
         expect(publisher.named('ProblemOrderRaised')).toEqual([expect.objectContaining({ problem: 'cancelled-after-pickup', shipmentId: s.shipmentId })]);
+        expect(publisher.named('ShipmentStatusChanged')).toHaveLength(0);
       }
     }
   });

@@ -156,6 +156,21 @@ describe('decide (facts → changes)', () => {
     expect(allocated).toMatchObject({ kind: 'change', patch: { shipments: [{ shipmentId: 'S1', status: 'IN_TRANSIT', waybill: 'PX1', warehouseId: 'WH-EAST' }] } });
   });
 
+  it('FUL-1/ORD-6: a shipment cancelled with its (cancelled) order shows CANCELLED, keeps its lines, and stays cancelled', () => {
+    const allocatedShipment = { shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }], status: 'CREATED' as const, updatedAt: '2026-06-01T10:00:00.000Z' };
+    const cancelledOrder = order({ status: 'CANCELLED', reservations: [], shipments: [allocatedShipment] });
+    const cancel: OrderFact = { type: 'ShipmentStatusChanged', shipmentId: 'S1', carrier: 'premium', waybill: 'PX1', to: 'CANCELLED', at: '2026-06-01T11:00:00.000Z' };
+    const d = decide(cancelledOrder, cancel, ctx);
+    expect(d).toEqual({ kind: 'change', patch: { shipments: [{ ...allocatedShipment, waybill: 'PX1', status: 'CANCELLED', updatedAt: '2026-06-01T11:00:00.000Z' }] }, release: [] });
+    if (d.kind !== 'change') throw new Error('expected a change');
+    const withCancelled = order({ status: 'CANCELLED', reservations: [], shipments: d.patch.shipments ?? [] });
+    // A replay changes nothing; no later status reopens it; a late OrderAllocated keeps it CANCELLED.
+    expect(decide(withCancelled, cancel, ctx)).toEqual({ kind: 'ignore', reason: 'shipment status already recorded' });
+    expect(decide(withCancelled, { ...cancel, to: 'PICKED_UP', at: '2026-06-01T12:00:00.000Z' }, ctx)).toEqual({ kind: 'ignore', reason: 'shipment cancelled' });
+    const lateAllocation = decide(withCancelled, { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: '2026-06-01T10:00:00.000Z' }, ctx);
+    expect(lateAllocation.kind).toBe('ignore');
+  });
+
   it('cancel: by customer or staff before shipment (releasing held stock), never after', () => {
     const d = decide(order(), { type: 'Cancel', by: 'customer', actor: 'alice', reason: 'customer-request' }, ctx);
     expect(d).toMatchObject({ kind: 'change', patch: { status: 'CANCELLED', reservations: [], paymentDueBy: null }, release: [{ sku: 'TEA-1' }], cancelled: { by: 'customer', actor: 'alice', reason: 'customer-request' } });

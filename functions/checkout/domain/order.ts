@@ -366,6 +366,12 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
       return { kind: 'change', patch: { payment: { ...order.payment, status: 'pending', updatedAt: fact.at } }, release: [] };
     }
     case 'PaymentFailed': {
+      // A pre-sale whose deposit is secured keeps its window when the BALANCE is declined: the
+      // customer may still pay it until dueBy; unpaid by then, the sweep cancels the order.
+      if (order.orderType === 'pre-sale' && order.payment.status === 'deposit-authorized' && !order.payment.paymentIds.includes(fact.paymentId)) {
+        if (order.payment.failureReason === fact.reason) return { kind: 'ignore', reason: 'balance failure already recorded' };
+        return { kind: 'change', patch: { payment: { ...order.payment, failureReason: fact.reason, updatedAt: fact.at } }, release: [] };
+      }
       const change = statusChange(order, 'payment-failed', 'payment-failed', SYSTEM_ACTORS.payments, at);
       if (!change) return { kind: 'ignore', reason: `no payment-failed transition from ${order.status}` };
       const effects = effectsOf(order, change.to);

@@ -201,6 +201,24 @@ describe('decide (facts → changes)', () => {
     expect(expired).toMatchObject({ kind: 'change', cancelled: { reason: 'balance-window-expired' } });
   });
 
+  it('pre-sale: a declined balance keeps the order PLACED until its balance window ends; a declined deposit fails it (ORD-5, ORD-6)', () => {
+    const presale = order({ orderType: 'pre-sale', total: cny(10000), amountDue: cny(2000), balanceDue: cny(8000) });
+    const deposit = decide(presale, authorized('P1', 2000), ctx);
+    if (deposit.kind !== 'change') throw new Error('expected a change');
+    const afterDeposit = { ...presale, ...deposit.patch } as Order;
+    const declined = decide(afterDeposit, { type: 'PaymentFailed', paymentId: 'P2', reason: 'declined', at: '2026-06-02T12:00:00.000Z' }, ctx);
+    expect(declined).toMatchObject({ kind: 'change', patch: { payment: { status: 'deposit-authorized', failureReason: 'declined' } }, release: [] });
+    if (declined.kind !== 'change') throw new Error('expected a change');
+    expect(declined.transition).toBeUndefined();
+    const afterDecline = { ...afterDeposit, ...declined.patch } as Order;
+    expect(afterDecline.status).toBe('PLACED');
+    expect(decide(afterDecline, { type: 'PaymentFailed', paymentId: 'P2', reason: 'declined', at: '2026-06-02T12:00:00.000Z' }, ctx)).toMatchObject({ kind: 'ignore' });
+    // the customer pays the balance after all: approved
+    expect(decide(afterDecline, authorized('P3', 8000), ctx)).toMatchObject({ kind: 'change', patch: { status: 'APPROVED' } });
+    // a declined deposit is a failed payment
+    expect(decide(presale, { type: 'PaymentFailed', paymentId: 'P1', reason: 'declined', at: now.toISOString() }, ctx)).toMatchObject({ kind: 'change', patch: { status: 'PAYMENT_FAILED' } });
+  });
+
   it('property: whatever facts arrive in whatever order, the order never leaves a terminal status and releases its stock at most once', () => {
     const facts: OrderFact[] = [
       { type: 'RiskReviewRequired', decision },

@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from './config.ts';
-import { documentClient } from './dynamodb.ts';
+import { documentClient, queryAll } from './dynamodb.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 
@@ -134,25 +134,13 @@ export class DynamoDbAuditLog implements AuditLog {
 
   /** Entries with `seq` in [from, to] ascending (for verification and the compliance scan). */
   async entries(from: number, to: number): Promise<AuditEntry[]> {
-    const out: AuditEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': CHAIN_PK, ':from': entrySk(from), ':to': entrySk(to) },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...entry } = item;
-        out.push(entry as AuditEntry);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': CHAIN_PK, ':from': entrySk(from), ':to': entrySk(to) },
+      ConsistentRead: true,
+    });
+    return items.map(({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...entry }) => entry as AuditEntry);
   }
 
   /** Entries about one resource, in chain order (oldest first). */

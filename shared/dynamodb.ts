@@ -1,10 +1,11 @@
 /**
  * DynamoDB access shared by every adapter: one client per container (created on first use, so the
  * standard `AWS_REGION` / `AWS_ENDPOINT_URL_DYNAMODB` environment decides where it points — AWS or
- * DynamoDB Local — with no `if (local)` anywhere), and the opaque pagination cursor.
+ * DynamoDB Local — with no `if (local)` anywhere), the opaque pagination cursor, and two small
+ * helpers every adapter wants: all pages of a query, and a put that only creates.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { badRequest } from './errors.ts';
 import { tracer } from './observability.ts';
@@ -69,4 +70,30 @@ export function isTransactionConditionFailed(error: unknown): boolean {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
   const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
   return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
+}
+
+/**
+ * Every item a query matches, following `LastEvaluatedKey` through all pages (for partitions and
+ * ranges known to be small; paged API reads use cursors instead).
+ */
+export async function queryAll(client: Pick<DynamoDBDocumentClient, 'send'>, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<NonNullable<QueryCommandOutput['Items']>> {
+  const items: NonNullable<QueryCommandOutput['Items']> = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Writes `item` unless an item with its key exists (`attribute_not_exists(pk)`); false when one did. */
+export async function putIfAbsent(client: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
 }

@@ -6,9 +6,14 @@
  * Rule of the house: personal data never reaches logs, metrics or traces. Log operations, statuses,
  * durations, ids and correlation ids — never request or response bodies, never headers.
  */
+import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context } from 'aws-lambda';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'commerce';
 
@@ -22,3 +27,20 @@ export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTO
 export const tracer = new Tracer({ serviceName });
 
 export { MetricUnit };
+
+/**
+ * Wraps a Lambda handler in the house observability middlewares (middy): an X-Ray segment (the
+ * response is never captured), EMF metrics flushed per invocation with a cold-start metric, and the
+ * logger's Lambda context (keys reset per invocation). Add further middlewares with `.use()`.
+ */
+export function observedHandler<E, R>(base: (event: E, context: Context) => Promise<R>) {
+  return middy(base)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** A `shouldStop` for batch jobs: true once the invocation has less than `reserveMs` left (never without a Lambda context). */
+export function timeRunsOut(context: Context | undefined, reserveMs: number): () => boolean {
+  return () => typeof context?.getRemainingTimeInMillis === 'function' && context.getRemainingTimeInMillis() < reserveMs;
+}

@@ -22,7 +22,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
+import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
 import { countStock } from './stock-contract.ts';
@@ -228,7 +228,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   async createStockLevel(sku: string, level: StockLevel, at: Date): Promise<boolean> {
-    return this.putIfAbsent({
+    return putIfAbsent(this.client, this.tableName, {
       pk: productPk(sku),
       sk: `STOCK#${level.warehouseId}`,
       type: 'Stock',
@@ -246,16 +246,8 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   async listWarehouses(): Promise<Warehouse[]> {
-    const out: Warehouse[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, IndexName: BY_TYPE_INDEX, KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' }, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-      );
-      for (const item of page.Items ?? []) out.push({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region) });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: BY_TYPE_INDEX, KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' } });
+    return items.map((item) => ({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region) }));
   }
 
   async recordStockCount(count: StockCount): Promise<void> {
@@ -277,23 +269,12 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   async listStockCounts(sku: string): Promise<StockCount[]> {
-    const out: StockCount[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ADJUSTMENTS#${sku}` }, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
-        out.push(rest as StockCount);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ADJUSTMENTS#${sku}` }, ConsistentRead: true });
+    return items.map(({ pk: _pk, sk: _sk, type: _type, ...rest }) => rest as StockCount);
   }
 
   async createWarehouse(warehouse: Warehouse): Promise<boolean> {
-    return this.putIfAbsent({
+    return putIfAbsent(this.client, this.tableName, {
       pk: `WAREHOUSE#${warehouse.warehouseId}`,
       sk: 'WAREHOUSE',
       gsi1pk: 'WAREHOUSE',
@@ -309,55 +290,22 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   async putSeedMarker(name: string, at: Date): Promise<void> {
-    await this.putIfAbsent({ pk: `SEED#${name}`, sk: 'SEED', type: 'SeedMarker', seededAt: at.toISOString() });
-  }
-
-  private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    await putIfAbsent(this.client, this.tableName, { pk: `SEED#${name}`, sk: 'SEED', type: 'SeedMarker', seededAt: at.toISOString() });
   }
 
   private async stockOf(sku: string, consistent = false): Promise<StockLevel[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const response = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stock)',
-          ExpressionAttributeValues: { ':pk': productPk(sku), ':stock': 'STOCK#' },
-          ...(consistent ? { ConsistentRead: true } : {}),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(response.Items ?? []));
-      startKey = response.LastEvaluatedKey;
-    } while (startKey);
-    return stockFromItems(items);
+    return stockFromItems(
+      await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stock)',
+        ExpressionAttributeValues: { ':pk': productPk(sku), ':stock': 'STOCK#' },
+        ...(consistent ? { ConsistentRead: true } : {}),
+      }),
+    );
   }
 
-  private async queryPartition(sku: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const response = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': productPk(sku) },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(response.Items ?? []));
-      startKey = response.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryPartition(sku: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': productPk(sku) }, ConsistentRead: true });
   }
 }
 

@@ -39,8 +39,8 @@
  * {@link CatalogReader.reservations} reads an order's records (fulfillment's planning; the
  * compliance scan "reservations that disagree with orders").
  */
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../shared/dynamodb.ts';
+import { BatchGetCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import type { Product } from './domain/product.ts';
 import { ProductSchema } from './domain/product.ts';
@@ -312,15 +312,7 @@ export class CatalogReader {
     const unique = [...new Set(skus)];
     const results = await Promise.all(
       unique.map(async (sku) => {
-        const items: Record<string, unknown>[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}` }, ConsistentRead: true, ExclusiveStartKey: startKey }),
-          );
-          items.push(...(page.Items ?? []));
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
+        const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}` }, ConsistentRead: true });
         const productItem = items.find((i) => i.sk === 'PRODUCT');
         if (!productItem) return undefined;
         const product = ProductSchema.parse(Object.fromEntries(Object.entries(productItem).filter(([k]) => k in ProductSchema.shape)));
@@ -347,30 +339,13 @@ export class CatalogReader {
 
   /** An order's reservation records, every status, by SKU then warehouse (strongly consistent). */
   async reservations(orderId: string): Promise<ReservationView[]> {
-    const out: ReservationView[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${RESERVATION_PREFIX}${orderId}` }, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      );
-      out.push(...(page.Items ?? []).map(toReservation));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    return (await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${RESERVATION_PREFIX}${orderId}` }, ConsistentRead: true })).map(toReservation);
   }
 
   /** Every warehouse. */
   async warehouses(): Promise<WarehouseView[]> {
-    const out: WarehouseView[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, IndexName: 'byType', KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' }, ExclusiveStartKey: startKey }),
-      );
-      for (const item of page.Items ?? []) out.push({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region) });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: 'byType', KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' } });
+    return items.map((item) => ({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region) }));
   }
 }
 

@@ -25,7 +25,7 @@ export const CONSUMED_EVENTS: readonly AnyEventDefinition[] = [
   OrderDelivered,
 ];
 
-/** An event that is not one checkout consumes, or does not match its schema. Paths only, no values. */
+/** An event checkout consumes but has no order fact for. */
 export class UnexpectedEventError extends Error {
   override readonly name = 'UnexpectedEventError';
 }
@@ -38,15 +38,9 @@ export interface InboundEvent {
   readonly meta: EventMeta;
 }
 
-/** Parses an EventBridge envelope (`source`, `detail-type`, `detail`) into an {@link InboundEvent}. */
-export function parseInboundEvent(envelope: unknown): InboundEvent {
-  const e = envelope as { source?: unknown; 'detail-type'?: unknown; detail?: unknown } | null;
-  const definition = CONSUMED_EVENTS.find((d) => d.name === e?.['detail-type']);
-  if (!definition || e?.source !== definition.source) throw new UnexpectedEventError(`not an event checkout consumes (${String(e?.['detail-type']).slice(0, 64)})`);
-  const parsed = definition.detailSchema.safeParse(e.detail);
-  if (!parsed.success) throw new UnexpectedEventError(`${definition.name} v${definition.version} detail is invalid at: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
-  const d = parsed.data as Record<string, unknown> & { orderId: string; meta: EventMeta };
-  return { name: definition.name, orderId: d.orderId, fact: factOf(definition.name, d), meta: d.meta };
+/** The {@link InboundEvent} of a consumed event (its detail already validated against its schema). */
+export function inboundEvent(name: string, detail: Record<string, unknown> & { orderId: string; meta: EventMeta }): InboundEvent {
+  return { name, orderId: detail.orderId, fact: factOf(name, detail), meta: detail.meta };
 }
 
 /** The fact an event states. */

@@ -27,7 +27,7 @@ import { z } from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { requireSetting } from '../../shared/config.ts';
-import { decodeCursor, documentClient, encodeCursor } from '../../shared/dynamodb.ts';
+import { decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
 import { CatalogReader, failedStockItems, releaseStock, reserveStock } from '../catalog/stock-contract.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
@@ -371,15 +371,7 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async get(orderId: string): Promise<{ order: Order; timeline: TimelineEntry[] } | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` }, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` }, ConsistentRead: true });
     const orderItem = items.find((i) => i.sk === 'ORDER');
     if (!orderItem) return undefined;
     const timeline = items

@@ -15,10 +15,10 @@
  *
  * Membership is data (API.md's roles are fixed): a customer is a member when their profile says so.
  */
-import { BatchGetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
+import { documentClient, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
 
 const MoneySchema = z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/) });
@@ -113,18 +113,11 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
 
   private async loadPromotions(): Promise<Promotion[]> {
     const out: Promotion[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'PROMOTIONS' }, ExclusiveStartKey: startKey }),
-      );
-      for (const item of page.Items ?? []) {
-        const parsed = PromotionSchema.safeParse(item.promotion);
-        // A malformed promotion is skipped rather than breaking every checkout.
-        if (parsed.success) out.push(parsed.data as Promotion);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const item of await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'PROMOTIONS' } })) {
+      const parsed = PromotionSchema.safeParse(item.promotion);
+      // A malformed promotion is skipped rather than breaking every checkout.
+      if (parsed.success) out.push(parsed.data as Promotion);
+    }
     return out;
   }
 
@@ -150,16 +143,16 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   }
 
   async putPromotion(promotion: Promotion): Promise<boolean> {
-    return this.putIfAbsent({ pk: 'PROMOTIONS', sk: `PROMO#${promotion.promotionId}`, type: 'Promotion', promotion: PromotionSchema.parse(promotion) });
+    return putIfAbsent(this.client, this.tableName, { pk: 'PROMOTIONS', sk: `PROMO#${promotion.promotionId}`, type: 'Promotion', promotion: PromotionSchema.parse(promotion) });
   }
 
   async putCoupon(coupon: Coupon): Promise<boolean> {
     const definition = CouponSchema.parse(coupon);
-    return this.putIfAbsent({ ...couponKeys.definition(coupon.code), type: 'Coupon', coupon: definition, used: 0, totalLimit: definition.totalLimit });
+    return putIfAbsent(this.client, this.tableName, { ...couponKeys.definition(coupon.code), type: 'Coupon', coupon: definition, used: 0, totalLimit: definition.totalLimit });
   }
 
   async putCustomerProfile(customerId: string, profile: { member: boolean; memberSince?: string }): Promise<boolean> {
-    return this.putIfAbsent({ ...profileKey(customerId), type: 'CustomerProfile', ...profile });
+    return putIfAbsent(this.client, this.tableName, { ...profileKey(customerId), type: 'CustomerProfile', ...profile });
   }
 
   async hasSeedMarker(name: string): Promise<boolean> {
@@ -170,17 +163,7 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   }
 
   async putSeedMarker(name: string, at: Date): Promise<void> {
-    await this.putIfAbsent({ pk: `SEED#${name}`, sk: 'SEED', type: 'SeedMarker', seededAt: at.toISOString() });
-  }
-
-  private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    await putIfAbsent(this.client, this.tableName, { pk: `SEED#${name}`, sk: 'SEED', type: 'SeedMarker', seededAt: at.toISOString() });
   }
 }
 

@@ -3,15 +3,7 @@ import { z } from 'zod';
 import { ROLES } from '../../shared/auth.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
-
-/** True when `value` has no control characters (C0, DEL, C1). */
-function hasNoControlCharacters(value: string): boolean {
-  for (const char of value) {
-    const code = char.codePointAt(0) ?? 0;
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
-  }
-  return true;
-}
+import { hasNoControlCharacters } from '../../shared/text.ts';
 
 const text = (min: number, max: number) => z.string().min(min).max(max).refine(hasNoControlCharacters, 'Must not contain control characters').refine((v) => v.trim().length >= min, 'Must not be blank');
 

@@ -68,18 +68,21 @@ export function signalValues(order: OrderPlacedPayload): SignalValue[] {
   return values.filter((v): v is [SignalValue['dimension'], string] => typeof v[1] === 'string' && v[1] !== '').map(([dimension, value]) => ({ dimension, value }));
 }
 
-/** The decision event of an assessment (decided by the rules). */
-export function decisionEvent(assessment: Assessment): DomainEvent {
-  const payload = {
+/** What a risk decision event says about its assessment (who decided, and when, is the caller's). */
+export function assessmentFacts(assessment: Assessment) {
+  return {
     orderId: assessment.orderId,
     customerId: assessment.customerId,
     assessmentId: assessment.assessmentId,
     score: assessment.score,
     level: assessment.level,
     rulesFired: assessment.fired.map((f) => f.ruleId),
-    decidedBy: 'rules' as const,
-    decidedAt: assessment.assessedAt,
   };
+}
+
+/** The decision event of an assessment (decided by the rules). */
+export function decisionEvent(assessment: Assessment): DomainEvent {
+  const payload = { ...assessmentFacts(assessment), decidedBy: 'rules' as const, decidedAt: assessment.assessedAt };
   switch (assessment.decision) {
     case 'approve':
       return domainEvent(RiskApproved, payload);

@@ -15,6 +15,7 @@ import { conflict, notFound } from '../../shared/errors.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { domainEvent } from '../../events/event-definition.ts';
 import { RiskApproved, RiskRejected } from '../../events/risk-assessed.ts';
+import { assessmentFacts } from './assess-order.ts';
 import type { Assessment, AssessmentStore, Page } from './assessment-store.ts';
 import { checkDecision, type AnalystDecision, type ReviewState } from './domain/review.ts';
 
@@ -66,12 +67,7 @@ export async function listReviewQueue(deps: Pick<ReviewDeps, 'assessments'>, que
 
 function decisionEvent(assessment: Assessment, review: ReviewState) {
   const payload = {
-    orderId: assessment.orderId,
-    customerId: assessment.customerId,
-    assessmentId: assessment.assessmentId,
-    score: assessment.score,
-    level: assessment.level,
-    rulesFired: assessment.fired.map((f) => f.ruleId),
+    ...assessmentFacts(assessment),
     decidedBy: 'analyst' as const,
     ...(review.analystId ? { analystId: review.analystId } : {}),
     decidedAt: review.decidedAt ?? assessment.assessedAt,

@@ -8,22 +8,13 @@ import { z } from 'zod';
 import { IdSchema } from '../../events/common.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
+import { freeText } from '../../shared/text.ts';
 import { RuleDefinitionSchema, RuleEffectSchema, RuleIdSchema } from './domain/rules.ts';
 
 const RISK_ANALYST = { roles: ['risk-analyst'] } as const;
 const TAGS = ['fraud', 'admin'];
 
-/** Free text without control characters. */
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    // eslint-disable-next-line no-control-regex
-    .refine((value) => !/[\u0000-\u001f\u007f-\u009f]/.test(value), 'Must not contain control characters');
-
-const Reason = text(500).describe('Why (recorded in the audit trail; no personal data)');
+const Reason = freeText(500).describe('Why (recorded in the audit trail; no personal data)');
 const DateSchema = z.iso.date().describe('A UTC date, YYYY-MM-DD');
 const Level = z.enum(['low', 'medium', 'high']);
 const Decision = z.enum(['approve', 'review', 'reject']);
@@ -175,7 +166,7 @@ export const decideReviewRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: OrderPath,
-  body: z.strictObject({ decision: z.enum(['approve', 'reject']), note: text(1000).describe('The analyst’s reasoning (audited; no personal data)') }),
+  body: z.strictObject({ decision: z.enum(['approve', 'reject']), note: freeText(1000).describe('The analyst’s reasoning (audited; no personal data)') }),
   responses: { 200: { description: 'The decided review item', schema: ReviewItemDoc } },
   problems: [404, 409],
 });

@@ -8,7 +8,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireSetting } from '../../shared/config.ts';
-import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
+import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
 import type { RuleChange, RuleChangeStatus } from './domain/rule-changes.ts';
 import { definitionOf, type Rule, type RuleDefinition } from './domain/rules.ts';
 import { BY_QUEUE_INDEX, keys, transact, TransactionConditionFailed, withoutKeys } from './risk-table.ts';
@@ -65,16 +65,7 @@ export class DynamoDbRuleStore implements RuleStore {
   ) {}
 
   async listRules(): Promise<Rule[]> {
-    const rules: Rule[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const response = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rule)', ExpressionAttributeValues: { ':pk': 'RULES', ':rule': 'RULE#' }, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-      );
-      rules.push(...(response.Items ?? []).map(toRule));
-      startKey = response.LastEvaluatedKey;
-    } while (startKey);
-    return rules;
+    return (await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rule)', ExpressionAttributeValues: { ':pk': 'RULES', ':rule': 'RULE#' }, ConsistentRead: true })).map(toRule);
   }
 
   async getRule(ruleId: string): Promise<Rule | undefined> {

@@ -7,9 +7,9 @@
  * redelivered or retried order is counted once, and concurrent orders never lose an increment.
  * Buckets expire by TTL one bucket after leaving their window (see domain/velocity.ts).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient } from '../../shared/dynamodb.ts';
+import { documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { NO_BLOCKLIST_HITS, type BlocklistHits } from './domain/features.ts';
 import { bucketsToIncrement, oldestBucketStart, VELOCITY_WINDOWS, windowCount, type VelocityCounts, type VelocityDimension } from './domain/velocity.ts';
 import type { WarningTier } from './domain/warnings.ts';
@@ -117,24 +117,15 @@ export class DynamoDbSignalStore implements SignalStore {
 
   /** Bucket key → count of the buckets of partition `pk` starting at or after `from` that have not expired at `at`. */
   private async bucketsFrom(pk: string, from: number, at: number): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const response = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk >= :from',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':pk': pk, ':from': new Date(from).toISOString(), ':now': Math.floor(at / 1000) },
-          ProjectionExpression: 'sk, #n',
-          ExpressionAttributeNames: { '#n': 'n' },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of response.Items ?? []) counts.set(String(item.sk), Number(item.n ?? 0));
-      startKey = response.LastEvaluatedKey;
-    } while (startKey);
-    return counts;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk >= :from',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': pk, ':from': new Date(from).toISOString(), ':now': Math.floor(at / 1000) },
+      ProjectionExpression: 'sk, #n',
+      ExpressionAttributeNames: { '#n': 'n' },
+    });
+    return new Map(items.map((item) => [String(item.sk), Number(item.n ?? 0)]));
   }
 
   async recordPaymentFailure(customerId: string, failureId: string, at: number): Promise<'counted' | 'already-counted'> {

@@ -22,7 +22,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
+import { documentClient, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { StockTransactItem } from '../catalog/stock-contract.ts';
 import { failedStockItems } from '../catalog/stock-contract.ts';
 import type { ShipmentException, ShipmentStatus } from './domain/shipment.ts';
@@ -233,15 +233,7 @@ export class FulfillmentRepository {
 
   /** The order's summary and shipments (strongly consistent). */
   async getOrder(orderId: string): Promise<{ summary?: OrderSummary; shipments: ShipmentRecord[] }> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ORDER(orderId) }, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ORDER(orderId) }, ConsistentRead: true });
     const summaryItem = items.find((i) => i.sk === SUMMARY);
     return {
       ...(summaryItem ? { summary: strip<OrderSummary>(summaryItem) } : {}),
@@ -324,13 +316,7 @@ export class FulfillmentRepository {
    */
   async markCancelled(input: { orderId: string; customerId: string; paymentMethod: string; shippingRegion: string; at: string }): Promise<boolean> {
     const summary: OrderSummary = { orderId: input.orderId, customerId: input.customerId, paymentMethod: input.paymentMethod, shippingRegion: input.shippingRegion, status: 'CANCELLED', shipmentIds: [], cancelledAt: input.at, version: 1 };
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: ORDER(input.orderId), sk: SUMMARY, ...summary }, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    return putIfAbsent(this.client, this.tableName, { pk: ORDER(input.orderId), sk: SUMMARY, ...summary });
   }
 
   /** The shipment a waybill belongs to. */
@@ -482,21 +468,12 @@ export class FulfillmentRepository {
 
   /** Units sold per day of a SKU between two days (inclusive). */
   async salesByDay(sku: string, fromDay: string, toDay: string): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `SALES#${sku}`, ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) out.set(String(item.sk).slice('DAY#'.length), Number(item.units ?? 0));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `SALES#${sku}`, ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}` },
+    });
+    return new Map(items.map((item) => [String(item.sk).slice('DAY#'.length), Number(item.units ?? 0)]));
   }
 
   /** The replenishment state of a SKU (closed when never seen). */

@@ -25,12 +25,12 @@
  * (only if the customer still has room) and the provider-id lookup. The ledger is append-only:
  * nothing here updates or deletes a movement.
  */
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import type { PaymentMethod } from '../../events/common.ts';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient } from '../../shared/dynamodb.ts';
+import { documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { newId } from '../../shared/ids.ts';
 import type { LedgerMovement } from './domain/ledger.ts';
 import type { DailyTotals } from './domain/limits.ts';
@@ -478,15 +478,8 @@ export class PaymentsRepository {
     return Item ? (plain(Item) as unknown as ReconciliationReport) : undefined;
   }
 
-  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
-      out.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, { ...input, TableName: this.tableName });
   }
 }
 

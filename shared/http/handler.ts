@@ -16,19 +16,15 @@
  * The handler function then runs (through the idempotency wrapper on idempotent routes) and its
  * result is serialised to JSON.
  */
-import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { AuthRequirement } from '../auth.ts';
 import { getConfig } from '../config.ts';
 import { createIdempotentExecutor } from '../idempotency.ts';
-import { logger, metrics, tracer } from '../observability.ts';
+import { observedHandler } from '../observability.ts';
 import {
   authorization,
   CORRELATION_ID_HEADER,
@@ -107,10 +103,7 @@ export function httpHandler<
     return executor.run({ userId: state.principal?.userId ?? 'anonymous', key: state.idempotencyKey, body: event.body }, context, run);
   };
 
-  const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  const stack = observedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(base)
     .use(requestObservability(options.operation))
     .use(httpHeaderNormalizer())
     .use(authorization(auth));

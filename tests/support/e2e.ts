@@ -1,7 +1,24 @@
-/** Helpers for end-to-end tests: the shared local cloud's URL and tokens for any user and role. */
+/**
+ * Helpers for end-to-end tests against the shared local cloud: its URL and tokens for any user and
+ * role, HTTP calls, AWS SDK clients on its services (put events on the bus, invoke a function now,
+ * read DynamoDB items), polling with a deadline, and OrderPlaced payloads for orders checkout never
+ * saw (a capability's side of the flow, driven by its events). Capability-specific helpers stay in
+ * tests/e2e/<capability>/support.ts.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
 import { inject } from 'vitest';
+import type { PaymentMethod } from '../../events/common.ts';
+import type { AnyEventDefinition, EventPayload } from '../../events/event-definition.ts';
+import { OrderPlaced } from '../../events/order-placed.ts';
 import { createLocalIssuer } from '../../infra/local/local-issuer.ts';
+import { buildEventDetail } from '../../shared/events.ts';
+import type { LocalTables } from './tables.ts';
 
+/** What the e2e global setup provides: API URL, SDK environment, issuer, pools, tables. */
 export function e2e() {
   return inject('e2e');
 }
@@ -32,4 +49,100 @@ export async function api(path: string, init: RequestInit & { token?: string; js
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> & { items?: unknown[] } };
+}
+
+/** The local cloud's services, by the suffix of their `AWS_ENDPOINT_URL_*` variable. */
+export type LocalService = 'DYNAMODB' | 'EVENTBRIDGE' | 'LAMBDA' | 'SQS' | 'KMS';
+
+/** AWS SDK client configuration for a service of the local cloud (region, credentials, endpoint). */
+export function sdkConfig(service: LocalService) {
+  const env = e2e().sdkEnv;
+  return {
+    region: env.AWS_REGION as string,
+    endpoint: env[`AWS_ENDPOINT_URL_${service}`] as string,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID as string, secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string },
+  };
+}
+
+/** Polls `read` until `done` holds (or the deadline passes, then returns the last value). */
+export async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs = 30_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  let value = await read();
+  while (!done(value) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await read();
+  }
+  return value;
+}
+
+/** The bus of the dev stage (infra/platform.ts: `commerce-<stage>`). */
+export const BUS_NAME = 'commerce-dev';
+
+/** Publishes an event on the local bus as its producer would (validated against its contract). */
+export async function putEvent<D extends AnyEventDefinition>(definition: D, payload: EventPayload<D>, options: { eventId?: string; correlationId?: string } = {}): Promise<void> {
+  const client = new EventBridgeClient(sdkConfig('EVENTBRIDGE'));
+  try {
+    const detail = buildEventDetail(definition, payload, { correlationId: options.correlationId ?? `e2e-${ulid()}`, occurredAt: new Date().toISOString(), eventId: options.eventId ?? ulid() });
+    const result = await client.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS_NAME, Source: definition.source, DetailType: definition.name, Detail: JSON.stringify(detail) }] }));
+    if (result.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Runs a function of the local cloud now, by logical id (Lambda API); returns its JSON result. */
+export async function invoke(logicalId: string, event: unknown = {}): Promise<Record<string, unknown>> {
+  const client = new LambdaClient(sdkConfig('LAMBDA'));
+  try {
+    const result = await client.send(new InvokeCommand({ FunctionName: logicalId, Payload: Buffer.from(JSON.stringify(event)) }));
+    const text = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
+    if (result.FunctionError) throw new Error(`${logicalId} failed: ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } finally {
+    client.destroy();
+  }
+}
+
+let doc: DynamoDBDocumentClient | undefined;
+/** A document client on the local cloud's DynamoDB (one per test file). */
+export function dynamo(): DynamoDBDocumentClient {
+  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient(sdkConfig('DYNAMODB')), { marshallOptions: { removeUndefinedValues: true } });
+  return doc;
+}
+
+/** The local table names by short name (`catalog`, `orders`, … and any other table of the app). */
+export const tables = () => e2e().tables as LocalTables & Record<string, string>;
+
+/** One raw item, straight from DynamoDB (consistent read). */
+export async function getItem(tableName: string, key: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  return (await dynamo().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+}
+
+const hex = (seed: string) => Buffer.from(seed).toString('hex').padEnd(64, '0').slice(0, 64);
+
+/**
+ * An OrderPlaced payload as checkout publishes it, for an order checkout never saw: one line of
+ * tea for `amount`, due now, with pseudonymous signals unique to the order. Other capabilities
+ * ignore what they cannot match.
+ */
+export function orderPlacedPayload(order: { orderId: string; customerId: string; amount: number; paymentMethod: PaymentMethod; paymentToken?: string; emailDomain?: string; deviceId?: string }): EventPayload<typeof OrderPlaced> {
+  const { orderId } = order;
+  const money = { amount: order.amount, currency: 'CNY' };
+  return {
+    ...OrderPlaced.example,
+    orderId,
+    customerId: order.customerId,
+    paymentMethod: order.paymentMethod,
+    ...(order.paymentToken ? { paymentToken: order.paymentToken } : {}),
+    lines: [{ sku: 'TEA-LONGJING-250G', quantity: 1, category: 'tea', unitPrice: money, lineTotal: money }],
+    subtotal: money,
+    discountTotal: { amount: 0, currency: 'CNY' },
+    shippingFee: { amount: 0, currency: 'CNY' },
+    total: money,
+    amountDue: money,
+    couponCode: undefined,
+    placedAt: new Date().toISOString(),
+    paymentDueBy: new Date(Date.now() + 30 * 60_000).toISOString(),
+    riskSignals: { emailDomain: order.emailDomain ?? 'example.cn', emailHash: hex(`e${orderId}`), phoneHash: hex(`p${orderId}`), addressHash: hex(`a${orderId}`), deviceId: order.deviceId ?? `dev-${orderId}` },
+  } as EventPayload<typeof OrderPlaced>;
 }

@@ -2,6 +2,7 @@
  * The product listing (catalog): pure types, schemas and rules. No I/O, no AWS.
  */
 import { z } from 'zod';
+import { freeText } from '../../../shared/text.ts';
 
 /** SKUs: 3–40 characters of A–Z, 0–9 and `-`. */
 export const SKU_PATTERN = /^[A-Z0-9-]{3,40}$/;
@@ -33,21 +34,9 @@ export const PriceSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code like CNY'),
 });
 
-/** True when `value` has no control characters (C0, DEL, C1). */
-function hasNoControlCharacters(value: string): boolean {
-  for (const char of value) {
-    const code = char.codePointAt(0) ?? 0;
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
-  }
-  return true;
-}
-
-/** Free text without control characters. */
-const text = (max: number) => z.string().trim().min(1).max(max).refine(hasNoControlCharacters, 'Must not contain control characters');
-
 /** What staff send to create or update a product (`PUT /admin/products/{sku}`). */
 export const ProductInputSchema = z.strictObject({
-  name: text(200),
+  name: freeText(200),
   category: CategorySchema,
   price: PriceSchema,
   attributes: ProductAttributesSchema,

@@ -4,15 +4,11 @@
  * `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `FIELD_ENCRYPTION_KEY_ID` (decrypt: a sealed payment token
  * of a republished OrderPlaced).
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { newId } from '../../../shared/ids.ts';
-import { logger, metrics, MetricUnit, tracer } from '../../../shared/observability.ts';
+import { logger, metrics, MetricUnit, observedHandler, timeRunsOut } from '../../../shared/observability.ts';
 import { orderStore, personalDataCipher } from '../adapters.ts';
 import { expireUnpaidOrders, type ExpireSummary } from '../expire-unpaid-orders.ts';
 import type { OrderStore } from '../orders-repository.ts';
@@ -47,7 +43,7 @@ export function makeExpireUnpaidOrdersHandler(ports: ExpireHandlerPorts = {}) {
         unseal: unsealer((ports.cipher ?? personalDataCipher)()),
         log: logger,
       },
-      { correlationId, shouldStop: () => typeof context?.getRemainingTimeInMillis === 'function' && context.getRemainingTimeInMillis() < TIME_RESERVE_MS },
+      { correlationId, shouldStop: timeRunsOut(context, TIME_RESERVE_MS) },
     );
     metrics.addMetric('UnpaidOrdersCancelled', MetricUnit.Count, summary.cancelled);
     metrics.addMetric('OutboxEntriesRepublished', MetricUnit.Count, summary.outbox.republished);
@@ -55,10 +51,7 @@ export function makeExpireUnpaidOrdersHandler(ports: ExpireHandlerPorts = {}) {
     logger.info('unpaid-order sweep finished', { ...summary, outbox: { ...summary.outbox } });
     return summary;
   };
-  return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return observedHandler(base);
 }
 
 /** The Lambda handler. */

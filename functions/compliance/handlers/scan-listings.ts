@@ -2,14 +2,10 @@
  * Scheduled daily (CMP-1): scans every product listing for banned advertising terms, records and
  * resolves findings, and returns a summary. Env: `CATALOG_TABLE_NAME`, `COMPLIANCE_TABLE_NAME`.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { getConfig } from '../../../shared/config.ts';
-import { logger, metrics, MetricUnit, tracer } from '../../../shared/observability.ts';
+import { logger, metrics, MetricUnit, observedHandler, timeRunsOut } from '../../../shared/observability.ts';
 import { findingsRepositoryFromEnv, type FindingsRepository } from '../findings-repository.ts';
 import { listingSourceFromEnv, type ListingSource } from '../listing-source.ts';
 import { scanListings, type ScanSummary } from '../scan-listings.ts';
@@ -37,7 +33,7 @@ export function makeScanListingsHandler(ports: ScanListingsHandlerPorts = {}) {
       },
       {
         pageSize: ports.pageSize,
-        shouldStop: () => typeof context?.getRemainingTimeInMillis === 'function' && context.getRemainingTimeInMillis() < TIME_RESERVE_MS,
+        shouldStop: timeRunsOut(context, TIME_RESERVE_MS),
       },
     );
     metrics.addMetric('ListingsScanned', MetricUnit.Count, summary.scanned);
@@ -46,10 +42,7 @@ export function makeScanListingsHandler(ports: ScanListingsHandlerPorts = {}) {
     logger.info('banned-term scan finished', { ...summary });
     return summary;
   };
-  return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return observedHandler(base);
 }
 
 /** The Lambda handler. */

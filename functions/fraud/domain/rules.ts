@@ -4,6 +4,7 @@
  * Staff change them through the audited admin API; every stored version is kept. Pure.
  */
 import { z } from 'zod';
+import { freeText } from '../../../shared/text.ts';
 import { checkExpression, compileExpression, EXPRESSION_LIMITS, type CompiledExpression } from './expression.ts';
 
 /** A rule id: a lower-case slug, e.g. `velocity-device-24h`. */
@@ -12,16 +13,6 @@ export const RuleIdSchema = z
   .min(2)
   .max(64)
   .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'Must be a lower-case slug like velocity-device-24h');
-
-/** Free text without control characters. */
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    // eslint-disable-next-line no-control-regex
-    .refine((value) => !/[\u0000-\u001f\u007f-\u009f]/.test(value), 'Must not contain control characters');
 
 /** What a rule does when its condition holds. */
 export const RuleEffectSchema = z.discriminatedUnion('type', [
@@ -51,7 +42,7 @@ export const ConditionSchema = z
 /** A rule definition, as staff send it. */
 export const RuleDefinitionSchema = z.strictObject({
   id: RuleIdSchema,
-  description: text(300),
+  description: freeText(300),
   /** Lower runs first; decides which allow/block action wins (see ./scoring.ts). */
   priority: z.number().int().min(0).max(10_000),
   enabled: z.boolean(),

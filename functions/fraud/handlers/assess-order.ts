@@ -3,21 +3,19 @@
  * assessment and its decision event (see ../assess-order.ts). Env: `RISK_TABLE_NAME`,
  * `EVENT_BUS_NAME`; settings in ../settings.ts, thresholds in shared config.
  */
-import type { SQSRecord } from 'aws-lambda';
 import { OrderPlaced } from '../../../events/order-placed.ts';
+import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { assessOrder } from '../assess-order.ts';
 import { resolvePorts, type FraudPorts } from '../fraud-ports.ts';
 import { cachedRuleSource, type RuleSource } from '../rule-source.ts';
 import { fraudSettings, riskThresholds } from '../settings.ts';
-import { parseEventMessage, sqsConsumer } from '../sqs-consumer.ts';
 
 /** Builds the handler with the given ports. */
 export function makeAssessOrderHandler(ports: FraudPorts & { readonly random?: () => number } = {}) {
   const p = resolvePorts(ports);
   let ruleSource: RuleSource | undefined;
-  return sqsConsumer(async (record: SQSRecord) => {
-    const { detail } = parseEventMessage(record, [OrderPlaced]);
+  return eventConsumer([OrderPlaced], async ({ detail }, record) => {
     const settings = fraudSettings();
     ruleSource ??= cachedRuleSource(p.rules(), p.clock, settings.rulesCacheSeconds);
     const { meta, version: _version, ...order } = detail;

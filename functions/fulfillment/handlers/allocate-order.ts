@@ -5,14 +5,13 @@
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
+import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
-import type { EventDetail } from '../../../events/event-definition.ts';
 import { catalogReaderFromEnv, catalogSettings, type CatalogReader } from '../../catalog/stock-contract.ts';
 import { allocateOrder } from '../allocate-order.ts';
 import { sandboxCarrier, type CarrierGateway } from '../carrier-gateway.ts';
-import { eventConsumer } from '../event-consumer.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { fulfillmentSettings } from '../settings.ts';
 
@@ -28,8 +27,7 @@ export interface AllocateOrderHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) {
-  return eventConsumer([OrderStatusChanged], async ({ detail }, record) => {
-    const change = detail as EventDetail<typeof OrderStatusChanged>;
+  return eventConsumer([OrderStatusChanged], async ({ detail: change }, record) => {
     if (change.to !== 'APPROVED') return;
     const settings = fulfillmentSettings();
     const result = await allocateOrder(

@@ -7,13 +7,12 @@
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
+import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { OrderCancelled } from '../../../events/order-cancelled.ts';
-import type { EventDetail } from '../../../events/event-definition.ts';
 import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
 import { cancelFulfillment } from '../cancel-fulfillment.ts';
-import { eventConsumer } from '../event-consumer.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
@@ -27,8 +26,7 @@ export interface CancelFulfillmentHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeCancelFulfillmentHandler(ports: CancelFulfillmentHandlerPorts = {}) {
-  return eventConsumer([OrderCancelled], async ({ detail }, record) => {
-    const cancelled = detail as EventDetail<typeof OrderCancelled>;
+  return eventConsumer([OrderCancelled], async ({ detail: cancelled }, record) => {
     const result = await cancelFulfillment(
       {
         repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),

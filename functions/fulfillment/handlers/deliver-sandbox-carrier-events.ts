@@ -5,16 +5,12 @@
  * logged and dropped; anything else fails the record (retried, then the queue's DLQ).
  * Env: `FULFILLMENT_TABLE_NAME`, `EVENT_BUS_NAME`.
  */
-import middy from '@middy/core';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { isProblemError } from '../../../shared/errors.ts';
+import { sqsConsumer } from '../../../shared/event-consumer.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
-import { logger, metrics, tracer } from '../../../shared/observability.ts';
+import { logger } from '../../../shared/observability.ts';
 import { sandboxTrackingRequest } from '../carrier-gateway.ts';
 import { CARRIER_SIGNATURE_HEADER } from '../domain/carrier-signature.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
@@ -31,7 +27,6 @@ export interface DeliverSandboxCarrierEventsPorts {
 
 /** Builds the handler with the given ports. */
 export function makeDeliverSandboxCarrierEventsHandler(ports: DeliverSandboxCarrierEventsPorts = {}) {
-  const processor = new BatchProcessor(EventType.SQS);
   const deliver = async (record: SQSRecord) => {
     const report = QueuedReportSchema.parse(JSON.parse(record.body));
     const clock = ports.clock ?? systemClock;
@@ -54,11 +49,7 @@ export function makeDeliverSandboxCarrierEventsHandler(ports: DeliverSandboxCarr
       throw error;
     }
   };
-  const base = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => processPartialResponse(event, deliver, processor, { context, throwOnFullBatchFailure: false });
-  return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return sqsConsumer(deliver);
 }
 
 /** The Lambda handler. */

@@ -2,15 +2,11 @@
  * Scheduled (every 15 minutes; FUL-3, ORD-6): alerts once on each shipment past its delivery time
  * limit and republishes interrupted outboxes. Env: `FULFILLMENT_TABLE_NAME`, `EVENT_BUS_NAME`.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { newId } from '../../../shared/ids.ts';
-import { logger, metrics, MetricUnit, tracer } from '../../../shared/observability.ts';
+import { logger, metrics, MetricUnit, observedHandler, timeRunsOut } from '../../../shared/observability.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { fulfillmentSettings } from '../settings.ts';
 import { sweepLateDeliveries, type LateSweepSummary } from '../sweep-late-deliveries.ts';
@@ -36,7 +32,7 @@ export function makeSweepLateDeliveriesHandler(ports: SweepLateDeliveriesPorts =
         clock: ports.clock ?? systemClock,
         lookbackDays: settings.lateSweepLookbackDays,
         republishAfterSeconds: settings.outboxRepublishAfterSeconds,
-        shouldStop: () => typeof context?.getRemainingTimeInMillis === 'function' && context.getRemainingTimeInMillis() < TIME_RESERVE_MS,
+        shouldStop: timeRunsOut(context, TIME_RESERVE_MS),
       },
       `late-sweep-${newId()}`,
     );
@@ -47,10 +43,7 @@ export function makeSweepLateDeliveriesHandler(ports: SweepLateDeliveriesPorts =
     logger.info('late-delivery sweep finished', { ...summary });
     return summary;
   };
-  return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return observedHandler(base);
 }
 
 /** The Lambda handler. */

@@ -4,15 +4,11 @@
  * up on checks deferred by degraded mode (FUL-5).
  * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (read-only), `EVENT_BUS_NAME`.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { newId } from '../../../shared/ids.ts';
-import { logger, metrics, MetricUnit, tracer } from '../../../shared/observability.ts';
+import { logger, metrics, MetricUnit, observedHandler, timeRunsOut } from '../../../shared/observability.ts';
 import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { sweepReplenishment, type ReplenishmentSweepSummary } from '../replenishment.ts';
@@ -38,7 +34,7 @@ export function makeSweepReplenishmentHandler(ports: SweepReplenishmentPorts = {
         publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })),
         clock: ports.clock ?? systemClock,
         policy: fulfillmentSettings().safetyStock,
-        shouldStop: () => typeof context?.getRemainingTimeInMillis === 'function' && context.getRemainingTimeInMillis() < TIME_RESERVE_MS,
+        shouldStop: timeRunsOut(context, TIME_RESERVE_MS),
       },
       `replenishment-sweep-${newId()}`,
     );
@@ -46,10 +42,7 @@ export function makeSweepReplenishmentHandler(ports: SweepReplenishmentPorts = {
     logger.info('replenishment sweep finished', { ...summary });
     return summary;
   };
-  return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return observedHandler(base);
 }
 
 /** The Lambda handler. */

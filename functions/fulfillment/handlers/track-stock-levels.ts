@@ -6,13 +6,13 @@
  * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (read-only), `EVENT_BUS_NAME`.
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
+import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import type { EventDetail } from '../../../events/event-definition.ts';
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import { StockAdjusted } from '../../../events/stock-adjusted.ts';
 import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
-import { eventConsumer } from '../event-consumer.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { recordDemand, stockChanged } from '../replenishment.ts';
 import { fulfillmentSettings } from '../settings.ts';

@@ -552,28 +552,8 @@ export function decideBalance(deposit: Payment | undefined, balance: Payment | u
 
 /** The balance payment of a pre-sale order: the deposit's method and customer, the balance's amount. */
 export function newBalancePayment(deposit: Payment, due: BalanceDue, ctx: TransitionContext): Payment {
-  const at = ctx.now.toISOString();
-  return {
-    paymentId: ctx.newId(),
-    orderId: deposit.orderId,
-    customerId: deposit.customerId,
-    method: deposit.method,
-    currency: deposit.currency,
-    amount: due.balance,
-    part: 'balance',
-    orderTotal: due.total,
-    dueBy: due.dueBy,
-    status: 'new',
-    orderKnown: true,
-    authorizedAmount: 0,
-    capturedAmount: 0,
-    refundedAmount: 0,
-    refundPendingAmount: 0,
-    feeAmount: 0,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
+  const { orderId, customerId, method, currency } = deposit;
+  return { ...newPayment({ orderId, customerId, method, currency, amount: due.balance, orderTotal: due.total }, ctx), part: 'balance', dueBy: due.dueBy };
 }
 
 /** The deposit, linked to its balance payment (written with it, conditional on the deposit's version). */

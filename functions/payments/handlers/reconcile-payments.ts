@@ -4,13 +4,9 @@
  * ReconcilePaymentsFunction event.json`) and stores the report. Env: `PAYMENTS_TABLE_NAME`,
  * `EVENT_BUS_NAME`, the provider's settings.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { logger, metrics, MetricUnit, tracer } from '../../../shared/observability.ts';
+import { logger, metrics, MetricUnit, observedHandler } from '../../../shared/observability.ts';
 import type { ReconciliationReport } from '../domain/reconciliation.ts';
 import { previousDay, runReconciliation } from '../reconcile.ts';
 import { retryProcessingRefunds } from '../refunds.ts';
@@ -43,10 +39,7 @@ export function makeReconcilePaymentsHandler(ports: PaymentsPorts = {}) {
     logger.info('reconciliation finished', { date, status: report.status, mismatchCount: report.mismatchCount, matched: report.matched, refundsRetried: retried.retried });
     return { date, status: report.status, mismatchCount: report.mismatchCount, matched: report.matched, refundsRetried: retried.retried };
   };
-  return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return observedHandler(base);
 }
 
 /** The Lambda handler. */

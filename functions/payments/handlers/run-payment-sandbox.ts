@@ -6,15 +6,11 @@
  * Env: `PAYMENT_PROVIDER_SANDBOX_TABLE_NAME`, `SANDBOX_PROVIDER_QUEUE_URL`, `SANDBOX_WEBHOOK_SECRET`,
  * `PAYMENT_WEBHOOK_FUNCTION_NAME`.
  */
-import middy from '@middy/core';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { ConfigError } from '../../../shared/config.ts';
+import { sqsConsumer } from '../../../shared/event-consumer.ts';
 import { logger, metrics, MetricUnit, tracer } from '../../../shared/observability.ts';
 import { providerFromEnv, type ProviderWiring } from '../provider/from-env.ts';
 import { processSandboxMessage, SandboxMessageSchema, WebhookDeliveryError, type WebhookEndpoint } from '../provider/sandbox/sandbox-worker.ts';
@@ -70,12 +66,7 @@ export function makeRunPaymentSandboxHandler(ports: RunPaymentSandboxPorts = {})
     logger.info('sandbox message processed', { messageId: record.messageId, kind: message.kind, outcome, ...(message.kind === 'webhook' ? { type: message.event.type, eventId: message.event.id } : {}) });
     metrics.addMetric(message.kind === 'webhook' ? 'SandboxWebhooksDelivered' : 'SandboxTransfersReceived', MetricUnit.Count, 1);
   };
-  const base = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, processInParallel: false, throwOnFullBatchFailure: false });
-  return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  return sqsConsumer(recordHandler, { sequential: true });
 }
 
 /** The Lambda handler. */

@@ -9,9 +9,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { api, e2e, tokenFor } from '../../support/e2e.ts';
+import { api, dynamo, e2e, poll, tokenFor } from '../../support/e2e.ts';
 import { postCarrierWebhook } from '../fulfillment/support.ts';
-import { customerToken, dynamo, opsToken, orderBody, poll, postOrder, productWithStock, rawStock } from './support.ts';
+import { customerToken, opsToken, orderBody, postOrder, productWithStock, rawStock } from './support.ts';
 
 type Shipments = { status: string; items: Array<{ shipmentId: string; warehouseId: string; carrier: string; waybill: string; status: string }> };
 

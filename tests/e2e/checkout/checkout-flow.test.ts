@@ -11,8 +11,8 @@ import { ulid } from 'ulid';
 import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import type { EncryptedPersonalData } from '../../../functions/checkout/domain/order.ts';
 import { FieldDecryptionError, FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
-import { api, e2e, tokenFor } from '../../support/e2e.ts';
-import { customerToken, dynamo, invoke, opsToken, orderBody, postOrder, productWithStock, rawOrder, rawStock } from './support.ts';
+import { api, dynamo, e2e, invoke, sdkConfig, tokenFor } from '../../support/e2e.ts';
+import { customerToken, opsToken, orderBody, postOrder, productWithStock, rawOrder, rawStock } from './support.ts';
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
@@ -85,8 +85,7 @@ describe('orders over HTTP (ORD-1, SEC-1, SEC-2)', () => {
     for (const plain of ['李华', '138 0013 8000', '13800138000', '网商路', '杭州', '310052', String((a.json as { contactEmail?: string }).contactEmail)]) expect(text).not.toContain(plain);
     expect(rawA).toMatchObject({ shippingRegion: 'east', shippingCountry: 'CN' });
 
-    const env = e2e().sdkEnv;
-    const kms = new KMSClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_KMS, credentials: { accessKeyId: String(env.AWS_ACCESS_KEY_ID), secretAccessKey: String(env.AWS_SECRET_ACCESS_KEY) } });
+    const kms = new KMSClient(sdkConfig('KMS'));
     try {
       const reader = new FieldEncryptor({ kms: kmsKeyProvider(kms), keyId: 'unused-for-decryption' });
       const personalA = rawA?.personal as EncryptedPersonalData;

@@ -1,44 +1,17 @@
 /**
  * Helpers for the checkout e2e tests against the shared local cloud: products and stock made
- * through the staff API (as ops would), order bodies, placing orders as a client does, raw reads of
- * DynamoDB, and invoking a function now (Lambda SDK).
+ * through the staff API (as ops would), order bodies, placing orders as a client does, and raw
+ * reads of the catalog's stock and the order items.
  *
  * The other capabilities run too (fraud assesses every order, payments authorises, fulfillment
  * picks). So that stock moves only by what a test itself does, test products cost ¥3 000 by
  * default: with the default fraud rules a new customer's order of ¥2 000 or more waits for a risk
  * analyst (IN_REVIEW), so it is neither paid nor picked while the test runs. Orders pay by bank
  * transfer, and distinct emails, addresses and devices keep velocity rules from rejecting a burst.
+ * (Polling, SDK clients and invoking functions: tests/support/e2e.ts.)
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { api, e2e, tokenFor } from '../../support/e2e.ts';
-
-const clientConfig = () => {
-  const env = e2e().sdkEnv;
-  return { region: env.AWS_REGION as string, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID as string, secretAccessKey: env.AWS_SECRET_ACCESS_KEY as string } };
-};
-
-let doc: DynamoDBDocumentClient | undefined;
-/** A document client on the local cloud's DynamoDB. */
-export function dynamo(): DynamoDBDocumentClient {
-  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({ ...clientConfig(), endpoint: e2e().sdkEnv.AWS_ENDPOINT_URL_DYNAMODB }), { marshallOptions: { removeUndefinedValues: true } });
-  return doc;
-}
-
-/** Runs a function of the local cloud now, by logical id; returns its JSON result. */
-export async function invoke(logicalId: string, event: unknown = {}): Promise<Record<string, unknown>> {
-  const client = new LambdaClient({ ...clientConfig(), endpoint: e2e().sdkEnv.AWS_ENDPOINT_URL_LAMBDA });
-  try {
-    const result = await client.send(new InvokeCommand({ FunctionName: logicalId, Payload: Buffer.from(JSON.stringify(event)) }));
-    const text = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
-    if (result.FunctionError) throw new Error(`${logicalId} failed: ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } finally {
-    client.destroy();
-  }
-}
+import { api, getItem, tables, tokenFor } from '../../support/e2e.ts';
 
 let opsTokenCache: Promise<string> | undefined;
 /** A staff token (ops). */
@@ -90,7 +63,7 @@ export function postOrder(token: string, body: unknown, key: string = ulid(), he
 export async function rawStock(sku: string, warehouses: readonly string[]): Promise<Record<string, { onHand: number; reserved: number; available: number }>> {
   const out: Record<string, { onHand: number; reserved: number; available: number }> = {};
   for (const warehouseId of warehouses) {
-    const { Item } = await dynamo().send(new GetCommand({ TableName: e2e().tables.catalog, Key: { pk: `PRODUCT#${sku}`, sk: `STOCK#${warehouseId}` }, ConsistentRead: true }));
+    const Item = await getItem(tables().catalog, { pk: `PRODUCT#${sku}`, sk: `STOCK#${warehouseId}` });
     if (Item) out[warehouseId] = { onHand: Number(Item.onHand), reserved: Number(Item.reserved), available: Number(Item.available) };
   }
   return out;
@@ -98,17 +71,5 @@ export async function rawStock(sku: string, warehouses: readonly string[]): Prom
 
 /** The raw order item, straight from DynamoDB. */
 export async function rawOrder(orderId: string): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await dynamo().send(new GetCommand({ TableName: e2e().tables.orders, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }));
-  return Item;
-}
-
-/** Polls `read` until `done` holds (or the deadline passes, then returns the last value). */
-export async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs = 20_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  let value = await read();
-  while (!done(value) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
+  return getItem(tables().orders, { pk: `ORDER#${orderId}`, sk: 'ORDER' });
 }

@@ -8,8 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { api, tokenFor } from '../../support/e2e.ts';
-import { analystToken, poll } from './support.ts';
+import { api, poll, tokenFor } from '../../support/e2e.ts';
+import { analystToken } from './support.ts';
 
 type Order = { orderId: string; status: string; payment: { status: string }; timeline: Array<{ to: string; reason: string }>; reservations: unknown[] };
 type Stock = { items?: Array<{ warehouseId: string; onHand: number; reserved: number; available: number }> } & Record<string, unknown>;

@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { OrderPlaced } from '../../../events/order-placed.ts';
-import { api, tokenFor } from '../../support/e2e.ts';
-import { analystToken, orderPlaced, poll, putEvent, receiveWarning } from './support.ts';
+import { api, poll, putEvent, tokenFor } from '../../support/e2e.ts';
+import { analystToken, orderPlaced, receiveWarning } from './support.ts';
 
 type Assessment = { orderId: string; decision: string; level: string; score: number; fired: Array<{ ruleId: string; contribution: number; action?: string }>; review?: { status: string; analystId?: string } };
 

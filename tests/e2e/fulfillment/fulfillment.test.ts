@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
-import { api } from '../../support/e2e.ts';
-import { invoke, makeOverdue, opsToken, poll, postCarrierWebhook, putEvent, reserve, shipmentsOf } from './support.ts';
+import { api, invoke, poll, putEvent } from '../../support/e2e.ts';
+import { makeOverdue, opsToken, postCarrierWebhook, reserve, shipmentsOf } from './support.ts';
 
 const CUSTOMER = 'e2e-fulfillment-customer';
 type Reservation = { sku: string; warehouseId: string; quantity: number };

@@ -10,7 +10,7 @@
  * `POST /orders`.
  */
 import crypto from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { OrderDelivered, OrderShipped } from '../../../events/fulfillment-events.ts';
@@ -21,9 +21,9 @@ import { signatureHeader } from '../../../functions/payments/domain/webhook-sign
 import type { SandboxPayment } from '../../../functions/payments/provider/sandbox/sandbox-rules.ts';
 import { sandboxWebhookEvent } from '../../../functions/payments/provider/sandbox/sandbox-webhook.ts';
 import { DEV_SANDBOX_WEBHOOK_SECRET } from '../../../functions/payments/settings.ts';
-import { api, tokenFor } from '../../support/e2e.ts';
+import { api, dynamo, getItem, invoke, poll, putEvent, tables, tokenFor } from '../../support/e2e.ts';
 import { postCarrierWebhook, shipmentsOf } from '../fulfillment/support.ts';
-import { dynamo, invoke, newOrder, orderPlaced, paymentView, poll, putEvent, tables, untilPayment, type E2eOrder } from './support.ts';
+import { newOrder, orderPlaced, paymentView, untilPayment, type E2eOrder } from './support.ts';
 
 const approve = (o: E2eOrder) => putEvent(RiskApproved, { ...RiskApproved.example, orderId: o.orderId, customerId: o.customerId, assessmentId: ulid(), decidedAt: new Date().toISOString() });
 const ship = (o: E2eOrder) => putEvent(OrderShipped, { orderId: o.orderId, shipmentIds: [ulid()], shippedAt: new Date().toISOString() });
@@ -41,7 +41,7 @@ async function placedAndApproved(o: E2eOrder, expected: string[]) {
   return view!;
 }
 
-const sandboxPayment = async (id: string) => (await dynamo().send(new GetCommand({ TableName: tables().paymentProviderSandbox, Key: { pk: `PAYMENT#${id}`, sk: 'PAYMENT' } }))).Item as SandboxPayment | undefined;
+const sandboxPayment = async (id: string) => (await getItem(tables().paymentProviderSandbox!, { pk: `PAYMENT#${id}`, sk: 'PAYMENT' })) as SandboxPayment | undefined;
 
 describe('payments by events (e2e, local cloud)', () => {
   it('card: authorised on RiskApproved, captured on OrderShipped with the provider’s fee; the ledger balances; replays change nothing (PAY-1, PAY-2, PAY-3)', async () => {

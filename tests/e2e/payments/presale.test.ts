@@ -8,9 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { api, tokenFor } from '../../support/e2e.ts';
+import { api, invoke, poll, tokenFor } from '../../support/e2e.ts';
 import { postCarrierWebhook, shipmentsOf } from '../fulfillment/support.ts';
-import { invoke, poll } from './support.ts';
 
 /** `GET /admin/payments/{orderId}` with both payments (undefined while payments does not know the order). */
 type PresaleView = {

@@ -24,6 +24,7 @@ import type { OrderRequest } from '../../../functions/checkout/domain/order-requ
 import type { Clock } from '../../../shared/clock.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import type { EventPublisher } from '../../../shared/events.ts';
+import { ProblemError } from '../../../shared/errors.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
 import { newId } from '../../../shared/ids.ts';
 import type { LocalTables } from '../../support/tables.ts';
@@ -151,3 +152,13 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
 
 /** A unique customer id. */
 export const customer = (prefix = 'c') => `${prefix}-${ulid()}`;
+
+/** The ProblemError a promise rejects with (anything else fails the test). */
+export async function problem(promise: Promise<unknown>): Promise<ProblemError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ProblemError)) throw new Error(`expected a ProblemError, got ${String(error)}`);
+  return error;
+}

@@ -22,10 +22,10 @@ import { RiskSignalKeyUnavailableError } from '../../../functions/checkout/risk-
 import { limitDay, paymentLimits } from '../../../functions/payments/limits-contract.ts';
 import { DEFAULT_METHOD_LIMITS } from '../../../functions/payments/settings.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
-import { ProblemError, PROBLEM_TYPE_BASE } from '../../../shared/errors.ts';
+import { PROBLEM_TYPE_BASE } from '../../../shared/errors.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { checkoutWorld, customer, startLocalKms } from './fixtures.ts';
+import { checkoutWorld, customer, problem, startLocalKms } from './fixtures.ts';
 
 let kms: Awaited<ReturnType<typeof startLocalKms>>;
 let world: ReturnType<typeof checkoutWorld>;
@@ -40,15 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await kms.close();
 });
-
-const problem = async (promise: Promise<unknown>): Promise<ProblemError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ProblemError)) throw new Error(`expected a ProblemError, got ${String(error)}`);
-  return error;
-};
 
 /** What payments has counted for a customer today (its counter item, as payments writes it). */
 async function committedToday(customerId: string, totals: { total: number; card?: number; wallet?: number; bank_transfer?: number; cod?: number }) {

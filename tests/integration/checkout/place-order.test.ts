@@ -18,10 +18,9 @@ import { drainOutbox } from '../../../functions/checkout/outbox.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { decryptPersonalData, unsealer } from '../../../functions/checkout/personal-data.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
-import { ProblemError } from '../../../shared/errors.ts';
 import { FieldDecryptionError } from '../../../shared/field-encryption.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { checkoutWorld, customer, startLocalKms } from './fixtures.ts';
+import { checkoutWorld, customer, problem, startLocalKms } from './fixtures.ts';
 
 let kms: Awaited<ReturnType<typeof startLocalKms>>;
 let world: ReturnType<typeof checkoutWorld>;
@@ -36,15 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await kms.close();
 });
-
-const problem = async (promise: Promise<unknown>): Promise<ProblemError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ProblemError)) throw new Error(`expected a ProblemError, got ${String(error)}`);
-  return error;
-};
 
 const rawOrderItem = async (orderId: string) =>
   (await documentClient().send(new GetCommand({ TableName: world.tables.orders, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }))).Item;

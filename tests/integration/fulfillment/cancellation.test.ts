@@ -22,7 +22,7 @@ import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment
 import { newId } from '../../../shared/ids.ts';
 import { jsonBody, lambdaContext } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { capturePublisher, carrierWebhook, catalogFixture, LISTINGS, orderCancelledMessage, statusChangedMessage } from './fixtures.ts';
+import { allocatedOrder, capturePublisher, carrierWebhook, catalogFixture, LISTINGS, orderCancelledMessage, statusChangedMessage } from './fixtures.ts';
 
 let catalog: Awaited<ReturnType<typeof catalogFixture>>;
 let repository: FulfillmentRepository;
@@ -38,23 +38,7 @@ beforeAll(async () => {
 const cancelHandler = (publisher: ReturnType<typeof capturePublisher>) => makeCancelFulfillmentHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
 
 /** An allocated order: `quantity` of a fresh SKU per warehouse (5 on hand each), one shipment per warehouse. */
-async function allocatedOrder(warehouses: string[], quantity = 2) {
-  const reservations = [];
-  const skus: Record<string, string> = {};
-  for (const warehouseId of warehouses) {
-    const sku = await catalog.product(LISTINGS.tshirt, { [warehouseId]: 5 });
-    skus[warehouseId] = sku;
-    reservations.push({ sku, warehouseId, quantity });
-  }
-  const orderId = newId();
-  await catalog.reserve(orderId, reservations);
-  const publisher = capturePublisher();
-  await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory })(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext());
-  const { shipments } = await repository.getOrder(orderId);
-  expect(shipments).toHaveLength(warehouses.length);
-  const byWarehouse = Object.fromEntries(shipments.map((s) => [s.warehouseId, s])) as Record<string, ShipmentRecord>;
-  return { orderId, skus, shipments: byWarehouse, reservations };
-}
+const allocated = (warehouses: string[], quantity = 2) => allocatedOrder({ catalog, repository, reader }, warehouses, { quantity });
 
 function webhook(publisher = capturePublisher()) {
   const handler = makeReceiveCarrierWebhookHandler({ repository: () => repository, publisher: publisher.factory });
@@ -66,7 +50,7 @@ function webhook(publisher = capturePublisher()) {
 
 describe('cancellation after allocation (FULFILLING)', () => {
   it('cancels the shipments not picked up and returns their stock exactly once; a shipment that left raises cancelled-after-pickup', async () => {
-    const { orderId, skus, shipments } = await allocatedOrder(['WH-EAST', 'WH-SOUTH']);
+    const { orderId, skus, byWarehouse: shipments } = await allocated(['WH-EAST', 'WH-SOUTH']);
     const east = shipments['WH-EAST'] as ShipmentRecord;
     const south = shipments['WH-SOUTH'] as ShipmentRecord;
     const eastSku = skus['WH-EAST'] as string;
@@ -117,7 +101,7 @@ describe('cancellation after allocation (FULFILLING)', () => {
 
   it('a cancellation racing the carrier’s pickup: either the shipment is cancelled and restocked, or it left and a problem is raised — never both', async () => {
     for (let i = 0; i < 8; i++) {
-      const { orderId, skus, shipments } = await allocatedOrder(['WH-NORTH'], 1);
+      const { orderId, skus, byWarehouse: shipments } = await allocated(['WH-NORTH'], 1);
       const s = shipments['WH-NORTH'] as ShipmentRecord;
       const publisher = capturePublisher();
       const [tracking] = await Promise.all([webhook()({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }), cancelHandler(publisher)(orderCancelledMessage({ orderId, from: 'FULFILLING' }), lambdaContext())]);

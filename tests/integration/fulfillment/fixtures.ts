@@ -1,7 +1,8 @@
 /**
  * Fixtures for fulfillment integration tests: products with stock in the demo warehouses, stock
  * reserved the way checkout reserves it (catalog's reserveStock in a transaction), events as the
- * rules deliver them to SQS, signed carrier webhooks, and a publisher that records what was sent.
+ * rules deliver them to SQS, allocated orders, signed carrier webhooks, and a publisher that
+ * records what was sent.
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
@@ -9,6 +10,8 @@ import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-re
 import type { ProductInput } from '../../../functions/catalog/domain/product.ts';
 import { CatalogReader, reserveStock, type StockMovement } from '../../../functions/catalog/stock-contract.ts';
 import { sandboxTrackingRequest, type CarrierTrackingEvent } from '../../../functions/fulfillment/carrier-gateway.ts';
+import type { FulfillmentRepository, ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
 import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../../functions/fulfillment/settings.ts';
 import type { DomainEvent } from '../../../events/event-definition.ts';
 import { OrderCancelled } from '../../../events/order-cancelled.ts';
@@ -18,7 +21,7 @@ import { StockAdjusted } from '../../../events/stock-adjusted.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import type { EventPublisher } from '../../../shared/events.ts';
 import { newId } from '../../../shared/ids.ts';
-import { apiEvent, eventBridgeEvent, sqsEvent, sqsRecord } from '../../support/http-events.ts';
+import { apiEvent, eventBridgeEvent, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
 
 export const WAREHOUSES = [
   { warehouseId: 'WH-EAST', name: 'East', city: 'Shanghai', region: 'east' },
@@ -61,6 +64,32 @@ export async function catalogFixture(catalogTable: string) {
       return found?.stock.find((s) => s.warehouseId === warehouseId);
     },
   };
+}
+
+/**
+ * An allocated order: per warehouse a fresh T-shirt SKU (5 on hand) with `quantity` reserved, then
+ * allocated by the allocation handler (region east): one shipment per warehouse.
+ */
+export async function allocatedOrder(
+  deps: { catalog: Awaited<ReturnType<typeof catalogFixture>>; repository: FulfillmentRepository; reader: CatalogReader },
+  warehouses: string[],
+  options: { quantity?: number; paymentMethod?: 'card' | 'cod' } = {},
+) {
+  const reservations: StockMovement[] = [];
+  const skus: Record<string, string> = {};
+  for (const warehouseId of warehouses) {
+    const sku = await deps.catalog.product(LISTINGS.tshirt, { [warehouseId]: 5 });
+    skus[warehouseId] = sku;
+    reservations.push({ sku, warehouseId, quantity: options.quantity ?? 1 });
+  }
+  const orderId = newId();
+  await deps.catalog.reserve(orderId, reservations);
+  const allocate = makeAllocateOrderHandler({ repository: () => deps.repository, catalog: () => deps.reader, publisher: capturePublisher().factory });
+  await allocate(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east', ...(options.paymentMethod ? { paymentMethod: options.paymentMethod } : {}) }), lambdaContext());
+  const { shipments } = await deps.repository.getOrder(orderId);
+  if (shipments.length !== warehouses.length) throw new Error(`expected ${warehouses.length} shipments, got ${shipments.length}`);
+  const byWarehouse = Object.fromEntries(shipments.map((s) => [s.warehouseId, s])) as Record<string, ShipmentRecord>;
+  return { orderId, skus, reservations, shipments, byWarehouse };
 }
 
 /** Records every published event; `fail` makes the next N publishes throw. */

@@ -12,12 +12,11 @@ vi.hoisted(() => {
 
 import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
 import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
-import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
 import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
 import { newId } from '../../../shared/ids.ts';
 import { jsonBody, lambdaContext } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { capturePublisher, carrierWebhook, catalogFixture, LISTINGS, statusChangedMessage } from './fixtures.ts';
+import { allocatedOrder, capturePublisher, carrierWebhook, catalogFixture } from './fixtures.ts';
 
 let catalog: Awaited<ReturnType<typeof catalogFixture>>;
 let repository: FulfillmentRepository;
@@ -31,20 +30,7 @@ beforeAll(async () => {
 });
 
 /** An allocated order with one shipment per listed warehouse. */
-async function allocatedOrder(warehouses: string[], paymentMethod: 'card' | 'cod' = 'card'): Promise<{ orderId: string; shipments: ShipmentRecord[] }> {
-  const reservations = [];
-  for (const warehouseId of warehouses) {
-    const sku = await catalog.product(LISTINGS.tshirt, { [warehouseId]: 5 });
-    reservations.push({ sku, warehouseId, quantity: 1 });
-  }
-  const orderId = newId();
-  await catalog.reserve(orderId, reservations);
-  const publisher = capturePublisher();
-  await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory })(statusChangedMessage({ orderId, to: 'APPROVED', reservations, paymentMethod }), lambdaContext());
-  const { shipments } = await repository.getOrder(orderId);
-  expect(shipments).toHaveLength(warehouses.length);
-  return { orderId, shipments };
-}
+const allocated = (warehouses: string[], paymentMethod: 'card' | 'cod' = 'card') => allocatedOrder({ catalog, repository, reader }, warehouses, { paymentMethod });
 
 function webhook() {
   const publisher = capturePublisher();
@@ -58,7 +44,7 @@ function webhook() {
 
 describe('carrier webhooks (FUL-3)', () => {
   it('moves a shipment along; the order ships and is delivered exactly once; duplicates are acknowledged and change nothing', async () => {
-    const { orderId, shipments } = await allocatedOrder(['WH-EAST']);
+    const { orderId, shipments } = await allocated(['WH-EAST']);
     const s = shipments[0] as ShipmentRecord;
     const { publisher, handler, post } = webhook();
     const pickedUp = carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' });
@@ -80,7 +66,7 @@ describe('carrier webhooks (FUL-3)', () => {
   });
 
   it('out of order: DELIVERED first ships and delivers the order at once; late IN_TRANSIT is ignored', async () => {
-    const { orderId, shipments } = await allocatedOrder(['WH-NORTH'], 'cod');
+    const { orderId, shipments } = await allocated(['WH-NORTH'], 'cod');
     const s = shipments[0] as ShipmentRecord;
     const { publisher, post } = webhook();
     expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'DELIVERED' })).body).toMatchObject({ outcome: 'applied', status: 'DELIVERED' });
@@ -91,7 +77,7 @@ describe('carrier webhooks (FUL-3)', () => {
   });
 
   it('split shipments: SHIPPED only when both have left, DELIVERED only when both arrived', async () => {
-    const { orderId, shipments } = await allocatedOrder(['WH-EAST', 'WH-SOUTH']);
+    const { orderId, shipments } = await allocated(['WH-EAST', 'WH-SOUTH']);
     const [a, b] = shipments as [ShipmentRecord, ShipmentRecord];
     const { publisher, post } = webhook();
     await post({ carrier: a.carrier, waybill: a.waybill, status: 'PICKED_UP' });
@@ -107,7 +93,7 @@ describe('carrier webhooks (FUL-3)', () => {
   });
 
   it('concurrent events of the two shipments of one order: exactly one OrderShipped', async () => {
-    const { shipments } = await allocatedOrder(['WH-EAST', 'WH-NORTH']);
+    const { shipments } = await allocated(['WH-EAST', 'WH-NORTH']);
     const { publisher, post } = webhook();
     const results = await Promise.all(shipments.map((s) => post({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' })));
     expect(results.map((r) => r.status)).toEqual([200, 200]);
@@ -115,7 +101,7 @@ describe('carrier webhooks (FUL-3)', () => {
   });
 
   it('undeliverable address → EXCEPTION, a problem order and a customer notification (ORD-6)', async () => {
-    const { orderId, shipments } = await allocatedOrder(['WH-EAST']);
+    const { orderId, shipments } = await allocated(['WH-EAST']);
     const s = shipments[0] as ShipmentRecord;
     const { publisher, post } = webhook();
     await post({ carrier: s.carrier, waybill: s.waybill, status: 'IN_TRANSIT' });
@@ -133,7 +119,7 @@ describe('carrier webhooks (FUL-3)', () => {
     ['a request older than 5 minutes (replay)', { now: new Date(Date.now() - 6 * 60_000) }, 401],
     ['a timestamp from the future', { now: new Date(Date.now() + 6 * 60_000) }, 401],
   ])('refuses %s (401) and writes nothing', async (_name, options, status) => {
-    const { orderId, shipments } = await allocatedOrder(['WH-EAST']);
+    const { orderId, shipments } = await allocated(['WH-EAST']);
     const s = shipments[0] as ShipmentRecord;
     const { handler, publisher } = webhook();
     const result = await handler(carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }, options).api, lambdaContext());
@@ -145,7 +131,7 @@ describe('carrier webhooks (FUL-3)', () => {
 
   it('bad input is a 4xx problem, never a 5xx', async () => {
     const { handler } = webhook();
-    const { shipments } = await allocatedOrder(['WH-EAST']);
+    const { shipments } = await allocated(['WH-EAST']);
     const s = shipments[0] as ShipmentRecord;
     const unknownWaybill = await handler(carrierWebhook({ carrier: s.carrier, waybill: 'PX0000000000', status: 'PICKED_UP' }).api, lambdaContext());
     expect(unknownWaybill.statusCode).toBe(404);
@@ -171,7 +157,7 @@ describe('sandbox carrier tracking feed (dev stage)', () => {
     const { makePostSandboxCarrierEventHandler } = await import('../../../functions/fulfillment/handlers/post-sandbox-carrier-event.ts');
     const { makeDeliverSandboxCarrierEventsHandler } = await import('../../../functions/fulfillment/handlers/deliver-sandbox-carrier-events.ts');
     const { sqsEvent, sqsRecord, apiEvent, claimsFor } = await import('../../support/http-events.ts');
-    const { orderId, shipments } = await allocatedOrder(['WH-EAST']);
+    const { orderId, shipments } = await allocated(['WH-EAST']);
     const s = shipments[0] as ShipmentRecord;
     const sent: Array<{ body: string; delaySeconds: number }> = [];
     const post = makePostSandboxCarrierEventHandler({ repository: () => repository, queue: () => ({ send: async (report, delaySeconds) => void sent.push({ body: JSON.stringify(report), delaySeconds }) }) });

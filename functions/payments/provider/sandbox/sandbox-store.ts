@@ -12,8 +12,8 @@
  * A change is one transaction: the payment (conditional on its version), the idempotency record
  * (only if absent) and the settlement lines it creates.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../../../shared/dynamodb.ts';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, queryAll } from '../../../../shared/dynamodb.ts';
 import type { SettlementLine } from '../port.ts';
 import type { SandboxPayment } from './sandbox-rules.ts';
 
@@ -105,16 +105,8 @@ export class DynamoDbSandboxStore implements SandboxStore {
   }
 
   async settlement(date: string): Promise<SettlementLine[]> {
-    const out: SettlementLine[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SETTLEMENT#${date}` }, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      );
-      for (const item of page.Items ?? []) out.push(strip<SettlementLine>(item) as SettlementLine);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SETTLEMENT#${date}` }, ConsistentRead: true });
+    return items.map((item) => strip<SettlementLine>(item) as SettlementLine);
   }
 }
 

@@ -11,7 +11,7 @@ module.exports = {
       name: 'pure-domain-has-no-infrastructure',
       comment: 'Domain code is pure: no AWS SDK, middy or Powertools imports.',
       severity: 'error',
-      from: { path: ['^functions/[^/]+/domain/', '^shared/(money|ids|clock)\\.ts$'] },
+      from: { path: ['^functions/[^/]+/domain/', '^shared/(money|ids|clock|text)\\.ts$'] },
       to: { path: ['node_modules/@aws-sdk/', 'node_modules/@middy/', 'node_modules/@aws-lambda-powertools/', 'node_modules/aws-cdk-lib/', '^shared/(http|dynamodb|events|idempotency|observability|field-encryption)'] },
     },
     {

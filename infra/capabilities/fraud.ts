@@ -76,10 +76,15 @@ export class Fraud extends Construct {
     const removalPolicy = platform.stage.removalPolicy;
 
     // OrderPlaced → assessment → RiskApproved | RiskReviewRequired | RiskRejected (+ RiskWarningRaised).
+    // The dev stage (local runs, demos, the e2e suite) places bursts of test orders from a handful
+    // of customers; it raises the per-tier warning rate limits so one test's burst cannot swallow
+    // another's warning. Other stages keep the defaults (fraud settings), which the unit and
+    // integration tests exercise.
+    const devWarningLimits = platform.stage.name === 'dev' ? { RISK_WARNING_LIMITS: JSON.stringify({ general: 1000, elevated: 1000, major: 1000 }) } : {};
     const assess = platform.function(this, 'AssessOrderFunction', {
       entry: 'functions/fraud/handlers/assess-order.ts',
       description: 'Assesses every placed order: features, rules, score, decision (RISK-1, RISK-2)',
-      environment: env,
+      environment: { ...env, ...devWarningLimits },
       memorySize: 1024,
       timeout: Duration.seconds(30),
     });

@@ -80,7 +80,7 @@ export class Fraud extends Construct {
     // of customers; it raises the per-tier warning rate limits so one test's burst cannot swallow
     // another's warning. Other stages keep the defaults (fraud settings), which the unit and
     // integration tests exercise.
-    const devWarningLimits = platform.stage.name === 'dev' ? { RISK_WARNING_LIMITS: JSON.stringify({ general: 1000, elevated: 1000, major: 1000 }) } : {};
+    const devWarningLimits: Record<string, string> = platform.stage.name === 'dev' ? { RISK_WARNING_LIMITS: JSON.stringify({ general: 1000, elevated: 1000, major: 1000 }) } : {};
     const assess = platform.function(this, 'AssessOrderFunction', {
       entry: 'functions/fraud/handlers/assess-order.ts',
       description: 'Assesses every placed order: features, rules, score, decision (RISK-1, RISK-2)',

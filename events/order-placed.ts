@@ -75,3 +75,6 @@ export const OrderPlaced = defineEvent({
     },
   },
 });
+
+/** The pseudonymous risk signals of an order (keyed hashes, device id, email domain). */
+export type RiskSignals = z.output<typeof OrderPlaced.schema>['riskSignals'];

@@ -5,22 +5,14 @@
  * written. Region and country stay in clear: routing and allocation need them.
  */
 import type { FieldEncryptor } from '../../shared/field-encryption.ts';
-import type { EncryptedPersonalData } from './domain/order.ts';
+import type { EncryptedPersonalData, PersonalDataFields } from './domain/order.ts';
 import type { AddressInput } from './domain/order-request.ts';
 
 /** The encryptor port (the kernel's FieldEncryptor). */
 export type PersonalDataCipher = Pick<FieldEncryptor, 'encryptFields' | 'decryptFields'>;
 
 /** The personal data of an order, in clear. */
-export interface PersonalData {
-  readonly name: string;
-  readonly phone: string;
-  readonly line1: string;
-  readonly line2?: string;
-  readonly city: string;
-  readonly postalCode: string;
-  readonly email: string;
-}
+export type PersonalData = PersonalDataFields;
 
 /** The field-encryption entity kind of orders. */
 export const ORDER_ENTITY = 'order';

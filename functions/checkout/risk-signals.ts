@@ -1,24 +1,17 @@
 /**
  * Pseudonymous risk signals for `OrderPlaced` (RISK-2 velocity and blocklist rules match on them):
  * keyed hashes — HMAC-SHA256 under `RISK_SIGNAL_HMAC_KEY` (settings; a development default exists,
- * prod refuses to start without a real key) — of the normalised email, phone, address, source IP
+ * other stages read the key from Secrets Manager and refuse orders without it) — of the normalised email, phone, address, source IP
  * and payment token. The same person gets the same hash on every order, but a hash cannot be turned
  * back into the value without the key. Only the email's domain travels in clear (disposable-domain
  * rules need it).
  */
 import crypto from 'node:crypto';
+import type { RiskSignals } from '../../events/order-placed.ts';
 import type { AddressInput } from './domain/order-request.ts';
 
-/** The signals of one order. */
-export interface RiskSignals {
-  readonly emailDomain: string;
-  readonly emailHash: string;
-  readonly phoneHash: string;
-  readonly addressHash: string;
-  readonly deviceId?: string;
-  readonly ipHash?: string;
-  readonly paymentFingerprint?: string;
-}
+/** The signals of one order, as the OrderPlaced contract carries them. */
+export type { RiskSignals };
 
 /** HMAC-SHA256 (hex) of `value` under `key`, with a purpose prefix so equal values of different kinds differ. */
 export function keyedHash(key: string, purpose: string, value: string): string {

@@ -19,19 +19,12 @@ import type { GroundTruth } from './domain/backtest.ts';
 import { addCounts, METRIC_COUNTERS, ZERO_COUNTS, type DailyCounts, type MetricCounter } from './domain/metrics.ts';
 import { outcomeCounter, type CustomerProfile, type ProfileOutcome } from './domain/profile.ts';
 import type { AnalystDecision, ReviewState } from './domain/review.ts';
+import type { RiskSignals } from '../../events/order-placed.ts';
 import type { FiredRule, RiskDecision, RiskLevel } from './domain/scoring.ts';
 import { batchGet, BY_DAY_INDEX, BY_QUEUE_INDEX, dayPartition, keys, transact, TransactionConditionFailed, withoutKeys } from './risk-table.ts';
 
-/** The pseudonymous signals of an order (keyed hashes, device id, email domain), for staff. */
-export interface StoredSignals {
-  readonly emailDomain: string;
-  readonly emailHash: string;
-  readonly phoneHash: string;
-  readonly addressHash: string;
-  readonly deviceId?: string;
-  readonly ipHash?: string;
-  readonly paymentFingerprint?: string;
-}
+/** The pseudonymous signals of an order (keyed hashes, device id, email domain), for staff: OrderPlaced's. */
+export type StoredSignals = RiskSignals;
 
 /** A stored assessment (staff only). */
 export interface Assessment {

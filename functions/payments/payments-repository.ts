@@ -36,7 +36,7 @@ import type { LedgerMovement } from './domain/ledger.ts';
 import type { DailyTotals } from './domain/limits.ts';
 import { PAYMENT_STATUSES, slotOf, type Payment, type PaymentSlot } from './domain/payment.ts';
 import type { ReconciliationReport } from './domain/reconciliation.ts';
-import { REFUND_STATUSES, type Refund } from './domain/refund.ts';
+import { RefundSchema, type Refund } from './domain/refund.ts';
 
 /** Name of the table's secondary index. */
 export const BY_GROUP_INDEX = 'byGroup';
@@ -141,27 +141,7 @@ const PaymentItemSchema = z.object({
   tokenCiphertext: z.string().optional(),
 });
 
-const RefundItemSchema = z.object({
-  refundId: z.string(),
-  orderId: z.string(),
-  paymentId: z.string(),
-  currency: z.string(),
-  amount: z.number().int(),
-  reason: z.string(),
-  origin: z.enum(['staff', 'cancellation']),
-  status: z.enum(REFUND_STATUSES),
-  requestedBy: z.string(),
-  requestedAt: z.string(),
-  approvedBy: z.string().optional(),
-  approvedAt: z.string().optional(),
-  rejectedBy: z.string().optional(),
-  rejectedAt: z.string().optional(),
-  rejectionNote: z.string().optional(),
-  providerRefundId: z.string().optional(),
-  completedAt: z.string().optional(),
-  failureReason: z.string().optional(),
-  version: z.number().int(),
-});
+
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', 'expiresAt', 'tokenCiphertext']);
 const plain = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !STRIP.has(k)));
@@ -171,7 +151,7 @@ function toStoredPayment(item: Record<string, unknown>): StoredPayment {
   return { payment: payment as Payment, ...(tokenCiphertext ? { tokenCiphertext } : {}) };
 }
 
-const toRefund = (item: Record<string, unknown>): Refund => RefundItemSchema.parse(plain(item)) as Refund;
+const toRefund = (item: Record<string, unknown>): Refund => RefundSchema.parse(plain(item)) as Refund;
 const toMovement = (item: Record<string, unknown>): LedgerMovement => plain(item) as unknown as LedgerMovement;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -4,7 +4,7 @@ import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { ALL_ACCOUNTS } from './domain/ledger.ts';
 import { PAYMENT_STATUSES } from './domain/payment.ts';
-import { REFUND_STATUSES } from './domain/refund.ts';
+import { RefundSchema as RefundRecordSchema } from './domain/refund.ts';
 
 const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
 const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -37,29 +37,8 @@ export const RefundRequestSchema = z
 /** Body of `POST /orders/{orderId}/refunds/{refundId}/reject`. */
 export const RefundRejectionSchema = z.strictObject({ note: Text(200).describe('Why the refund is rejected') }).meta({ id: 'RefundRejection' });
 
-export const RefundSchema = z
-  .object({
-    refundId: Ulid,
-    orderId: Ulid,
-    paymentId: Ulid,
-    currency: Currency,
-    amount: Minor,
-    reason: z.string(),
-    origin: z.enum(['staff', 'cancellation']),
-    status: z.enum(REFUND_STATUSES),
-    requestedBy: z.string(),
-    requestedAt: z.string(),
-    approvedBy: z.string().optional(),
-    approvedAt: z.string().optional(),
-    rejectedBy: z.string().optional(),
-    rejectedAt: z.string().optional(),
-    rejectionNote: z.string().optional(),
-    providerRefundId: z.string().optional(),
-    completedAt: z.string().optional(),
-    failureReason: z.string().optional(),
-    version: z.number().int(),
-  })
-  .meta({ id: 'Refund' });
+/** A refund (the domain's schema, named for OpenAPI). */
+export const RefundSchema = RefundRecordSchema.meta({ id: 'Refund' });
 
 const PostingSchema = z.object({ account: z.enum(ALL_ACCOUNTS as [string, ...string[]]), side: z.enum(['debit', 'credit']), amount: Minor });
 const MovementSchema = z

@@ -4,19 +4,11 @@
  * may see it (already decrypted by the caller). Pure.
  */
 import type { Money } from '../../../shared/money.ts';
-import type { Cancellation, Order, OrderLine, OrderPayment, OrderStatus, OrderType, Reservation, RiskDecision, Shipment, TimelineEntry } from './order.ts';
+import type { Cancellation, Order, OrderLine, OrderPayment, OrderStatus, OrderType, PersonalDataFields, Reservation, RiskDecision, Shipment, TimelineEntry } from './order.ts';
 import type { AppliedDiscount } from './pricing.ts';
 
 /** The decrypted personal data, when the reader may see it. */
-export interface VisiblePersonalData {
-  readonly name: string;
-  readonly phone: string;
-  readonly line1: string;
-  readonly line2?: string;
-  readonly city: string;
-  readonly postalCode: string;
-  readonly email: string;
-}
+export type VisiblePersonalData = PersonalDataFields;
 
 /** An order as the API returns it. */
 export interface OrderView {

@@ -175,8 +175,8 @@ export interface Shipment {
   readonly updatedAt: string;
 }
 
-/** Personal data, always stored encrypted (field encryption): opaque strings here. */
-export interface EncryptedPersonalData {
+/** The personal data an order holds: the shipping address's personal fields and the contact email. */
+export interface PersonalDataFields {
   readonly name: string;
   readonly phone: string;
   readonly line1: string;
@@ -185,6 +185,9 @@ export interface EncryptedPersonalData {
   readonly postalCode: string;
   readonly email: string;
 }
+
+/** Personal data, always stored encrypted (field encryption): the same fields as opaque ciphertexts. */
+export type EncryptedPersonalData = PersonalDataFields;
 
 /** How the order was cancelled. */
 export interface Cancellation {

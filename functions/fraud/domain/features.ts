@@ -10,6 +10,7 @@
 import type { OrderType, PaymentMethod } from '../../../events/common.ts';
 import { amountStatistics, type CustomerProfile } from './profile.ts';
 import { VELOCITY_DIMENSIONS, VELOCITY_WINDOWS, type VelocityCounts, type VelocityDimension, type VelocityWindow } from './velocity.ts';
+import type { RiskSignals } from '../../../events/order-placed.ts';
 
 /** The type of a feature value. */
 export type FeatureType = 'number' | 'string' | 'boolean';
@@ -127,15 +128,7 @@ export interface OrderFacts {
   readonly shippingRegion: string;
   readonly billingRegion?: string;
   readonly placedAt: string;
-  readonly riskSignals: {
-    readonly emailDomain: string;
-    readonly emailHash: string;
-    readonly phoneHash: string;
-    readonly addressHash: string;
-    readonly deviceId?: string;
-    readonly ipHash?: string;
-    readonly paymentFingerprint?: string;
-  };
+  readonly riskSignals: RiskSignals;
 }
 
 /** Which blocklists matched. */

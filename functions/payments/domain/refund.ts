@@ -14,6 +14,7 @@
  *
  * Pure: no I/O.
  */
+import { z } from 'zod';
 import { formatMoney, money } from '../../../shared/money.ts';
 
 export const REFUND_STATUSES = ['pending_approval', 'processing', 'succeeded', 'rejected', 'failed'] as const;
@@ -22,6 +23,29 @@ export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /** Who asked for the refund. */
 export type RefundOrigin = 'staff' | 'cancellation';
+
+/** A refund as stored and as the API returns it (the one schema of {@link Refund}). */
+export const RefundSchema = z.object({
+  refundId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID'),
+  orderId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID'),
+  paymentId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID'),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  reason: z.string(),
+  origin: z.enum(['staff', 'cancellation']),
+  status: z.enum(REFUND_STATUSES),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  approvedBy: z.string().optional(),
+  approvedAt: z.string().optional(),
+  rejectedBy: z.string().optional(),
+  rejectedAt: z.string().optional(),
+  rejectionNote: z.string().optional(),
+  providerRefundId: z.string().optional(),
+  completedAt: z.string().optional(),
+  failureReason: z.string().optional(),
+  version: z.number().int(),
+});
 
 /** A refund of (part of) an order's captured payment. */
 export interface Refund {

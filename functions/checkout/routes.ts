@@ -52,7 +52,10 @@ export const OrderBodySchema = z.strictObject({
 });
 
 /** `POST /orders/{orderId}/cancel` body (send `{}` when there is nothing to say). */
-export const CancelBodySchema = z.strictObject({ reason: text(1, 200).optional().describe('Why (staff: recorded in the audit trail)') });
+export const CancelBodySchema = z
+  .strictObject({ reason: text(1, 200).optional().describe('Why (staff: recorded in the audit trail)') })
+  .default({})
+  .describe('Optional: the request may have no body');
 
 const OrderPath = z.object({ orderId: OrderId });
 

@@ -107,12 +107,19 @@ export function authorization(requirement: AuthRequirement): HttpMiddleware {
 
 /**
  * `@middy/http-json-body-parser`, with its errors turned into problems: malformed JSON → 400
- * (middy's default would be 415), a body that is not `application/json` → 415.
+ * (middy's default would be 415), a body that is not `application/json` → 415. An empty body is
+ * left to the body schema.
  */
 export function jsonBody(): HttpMiddleware {
   const parser = httpJsonBodyParser();
   return {
     before: async (request) => {
+      // No body at all is not a media-type problem: the body schema decides whether one is needed
+      // (a required body then fails validation with a 400 naming it; an optional one takes its default).
+      if (request.event.body === null || request.event.body === undefined || request.event.body === '') {
+        (request.event as { body: unknown }).body = undefined;
+        return;
+      }
       try {
         await parser.before?.(request as never);
       } catch (error) {

@@ -70,6 +70,13 @@ describe('HTTP stack (SEC-1, SEC-5)', () => {
     expect(jsonBody(result)).toMatchObject({ type: 'https://errors.commerce.dev/unsupported-media-type' });
   });
 
+  it('SEC-5: no body at all is not a media-type problem: a required body is a 400 naming it', async () => {
+    const result = await echo(validEvent({ body: '', headers: {} }), lambdaContext());
+    expect(result.statusCode).toBe(400);
+    expect(jsonBody(result)).toMatchObject({ type: 'https://errors.commerce.dev/validation-failed' });
+    expect((jsonBody(result) as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toContain('body');
+  });
+
   it('SEC-5: zod errors of body, path and query → one 400 problem with every offending path', async () => {
     const result = await echo(
       validEvent({ pathParameters: { sku: 'bad sku' }, query: { limit: '500' }, body: { name: '', price: { amount: 1.5, currency: 'USD' } } }),

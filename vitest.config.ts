@@ -5,17 +5,21 @@ import { defineConfig } from 'vitest/config';
 // cloud per run (their globalSetup files) and isolate tests by unique ids.
 // The AWS SDK warns once per process that Node 20 support ends in 2027; the runtime is nodejs22.x.
 const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+// Handlers run in-process in unit and integration tests: they get what a function of the local cloud
+// gets — its stage (required: shared/config.ts never defaults it) and the local-cloud switch, the one
+// place where built-in sandbox secrets are allowed (shared/secrets.ts stageSecret).
+const IN_PROCESS = { ...QUIET_SDK, STAGE: 'dev', LOCAL_CLOUD: 'true' };
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', env: QUIET_SDK } },
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', env: IN_PROCESS } },
       { test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], environment: 'node', env: QUIET_SDK, testTimeout: 120_000, hookTimeout: 180_000 } },
       {
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
-          environment: 'node', env: QUIET_SDK,
+          environment: 'node', env: IN_PROCESS,
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
@@ -31,6 +35,8 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      // The README's commands, run on a clean copy of the project (its own local cloud and synths).
+      { test: { name: 'readme', include: ['tests/readme/**/*.test.ts'], environment: 'node', env: QUIET_SDK, testTimeout: 300_000, hookTimeout: 300_000 } },
     ],
   },
 });

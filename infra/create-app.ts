@@ -23,7 +23,7 @@ export interface CreateAppOptions {
   readonly stage?: string;
   /** Cloud assembly directory (in-process synthesis). */
   readonly outdir?: string;
-  /** Extra context (e.g. `corsAllowOrigin`). */
+  /** Extra context (e.g. `corsAllowOrigin`); it overrides context the CDK CLI passes. */
   readonly context?: Record<string, unknown>;
   /** An existing app (the CLI's); otherwise one is created. */
   readonly app?: App;
@@ -35,7 +35,9 @@ export interface CreateAppOptions {
 export function createApp(options: CreateAppOptions = {}): { app: App; stack: CommerceStack } {
   // Asset metadata (the bundle directory of each function) is what the local cloud runs; the CLI
   // turns it on by default, in-process synthesis must ask for it.
-  const app = options.app ?? new App({ outdir: options.outdir, context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true, ...options.context } });
+  // `context` given here wins over the CLI's (CDK_CONTEXT_JSON): the prebundler's planning pass
+  // must not bundle even when the CLI asks every stack to be bundled.
+  const app = options.app ?? new App({ outdir: options.outdir, context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true }, postCliContext: options.context });
   const stageName = options.stage ?? String(app.node.tryGetContext('stage') ?? 'dev');
   const stage = stageSettings(stageName);
   const cors = app.node.tryGetContext('corsAllowOrigin');

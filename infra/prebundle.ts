@@ -20,8 +20,6 @@ import path from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLING, hashSources, PROJECT_ROOT, ServiceFunction } from './constructs/service-function.ts';
-import { flattenNestedStacks } from './local/nested-stacks.ts';
-import type { StackTemplate } from './local/template.ts';
 import { createApp } from './create-app.ts';
 
 /** esbuild options equivalent to NodejsFunction's command line for {@link BUNDLING}. */
@@ -66,10 +64,12 @@ function planKey(stage: string, context: Record<string, unknown>): string {
 
 /**
  * Each function's { entry, asset hash }, from a synthesis without bundling (ServiceFunction ids are
- * their logical ids; functions live in nested stacks, which are merged first). The plan is cached in
- * `outdir` under a key of everything it depends on, so a warm start skips the planning synthesis.
+ * their logical ids). Functions live in nested stacks, so every template of the assembly is read —
+ * each on its own, with no interpretation: this feeds `cdk synth` for AWS, so it must never depend
+ * on what the local cloud can run. The plan is cached in `outdir` under a key of everything it
+ * depends on, so a warm start skips the planning synthesis.
  */
-function plannedBundles(outdir: string, stage: string, context: Record<string, unknown>): Plan {
+export function plannedBundles(outdir: string, stage: string, context: Record<string, unknown>): Plan {
   const key = planKey(stage, context);
   const cacheFile = path.join(outdir, 'prebundle-plan.json');
   try {
@@ -81,15 +81,17 @@ function plannedBundles(outdir: string, stage: string, context: Record<string, u
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prebundle-'));
   try {
     ServiceFunction.entries.clear();
-    const { app, stack } = createApp({ stage, outdir: tmp, checks: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-    const parent = app.synth().getStackByName(stack.stackName);
-    const template = flattenNestedStacks({ ...(parent.template as Omit<StackTemplate, 'stackName' | 'templateFile'>), stackName: stack.stackName, templateFile: parent.templateFile }, tmp);
+    const { app } = createApp({ stage, outdir: tmp, checks: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    app.synth();
     const out: Plan = [];
-    for (const [logicalId, resource] of Object.entries(template.Resources) as Array<[string, { Type: string; Properties?: { Code?: { S3Key?: string } } }]>) {
-      if (resource.Type !== 'AWS::Lambda::Function') continue;
-      const entry = ServiceFunction.entries.get(logicalId);
-      const key = resource.Properties?.Code?.S3Key;
-      if (entry && key) out.push({ entry, assetHash: key.replace(/\.zip$/, '') });
+    for (const file of fs.readdirSync(tmp).filter((name) => name.endsWith('.template.json')).sort()) {
+      const template = JSON.parse(fs.readFileSync(path.join(tmp, file), 'utf8')) as { Resources?: Record<string, { Type: string; Properties?: { Code?: { S3Key?: unknown } } }> };
+      for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+        if (resource.Type !== 'AWS::Lambda::Function') continue;
+        const entry = ServiceFunction.entries.get(logicalId);
+        const key = resource.Properties?.Code?.S3Key;
+        if (entry && typeof key === 'string') out.push({ entry, assetHash: key.replace(/\.zip$/, '') });
+      }
     }
     fs.mkdirSync(outdir, { recursive: true });
     fs.writeFileSync(cacheFile, JSON.stringify({ key, plan: out }));

@@ -5,10 +5,12 @@
  * tree as ONE template: this module merges every nested template into its parent, replacing
  * `{ Ref: <parameter> }` inside a nested template with the expression the parent passes, and
  * `{ Fn::GetAtt: [<nested stack>, 'Outputs.<name>'] }` with the nested output's value. Logical ids
- * must be unique across the tree (a collision stops the start with a message naming it).
+ * must be unique across the tree (a collision stops the start with a message naming it). Each
+ * template's Conditions are decided first (conditions.ts), so the merged template has none.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { applyConditions } from './conditions.ts';
 import { UnsupportedTemplateError, type StackTemplate, type TemplateResource } from './template-model.ts';
 
 interface NestedTemplate {
@@ -41,13 +43,17 @@ export function flattenNestedStacks(stack: StackTemplate, assemblyDir: string): 
     origin.set(id, from);
   };
 
-  const visit = (template: NestedTemplate, name: string, parameters: Record<string, unknown>) => {
-    if (template.Conditions && Object.keys(template.Conditions).length > 0) throw new UnsupportedTemplateError(`nested stack ${name}: template Conditions are not supported`);
+  const visit = (conditional: NestedTemplate, name: string, parameters: Record<string, unknown>) => {
+    // Each template's conditions are decided with its own parameters, as CloudFormation does.
+    const template: NestedTemplate = applyConditions(conditional, { stackName: name, parameters });
     const substitute = (value: unknown) =>
       rewrite(value, (node) => (typeof node.Ref === 'string' && Object.hasOwn(parameters, node.Ref) ? parameters[node.Ref] : undefined));
     for (const [id, resource] of Object.entries(template.Resources ?? {})) {
       if (resource.Type !== 'AWS::CloudFormation::Stack') {
-        add(id, substitute(resource) as TemplateResource, name);
+        // The CDK CLI's version-reporting resource is in every stack under the same id; nothing
+        // refers to it, so it is kept under the id of the stack it came from.
+        const unique = resource.Type === 'AWS::CDK::Metadata' && name !== stack.stackName ? `${name}${id}` : id;
+        add(unique, substitute(resource) as TemplateResource, name);
         continue;
       }
       const assetPath = resource.Metadata?.['aws:asset:path'];
@@ -64,7 +70,8 @@ export function flattenNestedStacks(stack: StackTemplate, assemblyDir: string): 
       outputs.set(id, values);
     }
   };
-  visit(stack, stack.stackName, {});
+  const rootParameters = Object.fromEntries(Object.entries(stack.Parameters ?? {}).filter(([, spec]) => spec.Default !== undefined).map(([param, spec]) => [param, spec.Default]));
+  visit(stack, stack.stackName, rootParameters);
 
   // Nested outputs used elsewhere (by the parent, or passed on to another nested stack).
   const resolveOutputs = (value: unknown): unknown =>
@@ -85,5 +92,7 @@ export function flattenNestedStacks(stack: StackTemplate, assemblyDir: string): 
     }
     resources[id] = resolved;
   }
-  return { ...stack, Resources: resources, Outputs: resolveOutputs(stack.Outputs) as StackTemplate['Outputs'] };
+  const { Conditions: _decided, ...root } = stack;
+  const rootOutputs = applyConditions({ Outputs: stack.Outputs, Conditions: stack.Conditions }, { stackName: stack.stackName, parameters: rootParameters }).Outputs;
+  return { ...root, Resources: resources, Outputs: resolveOutputs(rootOutputs) as StackTemplate['Outputs'] };
 }

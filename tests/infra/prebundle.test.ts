@@ -12,8 +12,9 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { PROJECT_ROOT, ServiceFunction } from '../../infra/constructs/service-function.ts';
-import { esbuildOptions } from '../../infra/prebundle.ts';
+import { esbuildOptions, plannedBundles } from '../../infra/prebundle.ts';
 import { stageSettings } from '../../infra/stage.ts';
+import { createApp } from '../../infra/create-app.ts';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'prebundle-test-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -32,5 +33,38 @@ it('builds byte-identical bundles and source maps to NodejsFunction', async () =
   await build({ ...esbuildOptions(), entryPoints: { [`${assetDir}/index`]: path.join(PROJECT_ROOT, entry) }, outdir: ours });
   for (const file of ['index.mjs', 'index.mjs.map']) {
     expect(fs.readFileSync(path.join(ours, assetDir, file)).equals(fs.readFileSync(path.join(cdkBundle, file))), file).toBe(true);
+  }
+});
+
+/** Runs `fn` with the context the CDK CLI hands the app in `npx cdk synth` (CDK_CONTEXT_JSON). */
+function asTheCdkCli<T>(fn: () => T): T {
+  const before = process.env.CDK_CONTEXT_JSON;
+  process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:version-reporting': true, 'aws:cdk:bundling-stacks': ['**'] });
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) delete process.env.CDK_CONTEXT_JSON;
+    else process.env.CDK_CONTEXT_JSON = before;
+  }
+}
+
+it('plans without bundling even when the CDK CLI asks for every stack to be bundled', () => {
+  // The CLI's context once overrode the planning pass's "bundle nothing": `cdk synth` then bundled
+  // every function one by one, twice.
+  const { app } = asTheCdkCli(() => createApp({ outdir: path.join(work, 'context'), checks: false, context: { 'aws:cdk:bundling-stacks': [] } }));
+  expect(app.node.tryGetContext('aws:cdk:bundling-stacks')).toEqual([]);
+  expect(app.node.tryGetContext('aws:cdk:version-reporting')).toBe(true);
+});
+
+it('plans every function of an assembly as the CDK CLI synthesizes it (version reporting adds template Conditions)', () => {
+  // `npx cdk synth` turns on version reporting: each stack gets a CDKMetadata resource under a
+  // Condition. Planning once refused such templates, so `cdk synth` failed on every clean clone.
+  for (const stage of ['dev', 'prod']) {
+    const outdir = path.join(work, `plan-${stage}`);
+    const plan = asTheCdkCli(() => plannedBundles(outdir, stage, {}));
+    const functions = new Set(ServiceFunction.entries.values());
+    expect(plan.length).toBeGreaterThan(40);
+    expect(new Set(plan.map((p) => p.entry))).toEqual(functions);
+    expect(plan.every((p) => /^[0-9a-f]{64}$/.test(p.assetHash))).toBe(true);
   }
 });

@@ -57,14 +57,14 @@ it('passes a complete assembly', () => {
 });
 
 it.each([
-  ['a missing bundle', ({ dir }: Parts) => fs.rmSync(path.join(dir, `asset.${HASH}`), { recursive: true }), /is missing from the assembly/],
-  ['a Ref to nothing', ({ nested }: Parts) => (nested.Resources.Fn.Properties.Environment.Variables.OTHER = { Ref: 'Nowhere' }), /refers to Nowhere/],
-  ['a nested parameter its parent does not pass', ({ nested }: Parts) => (nested.Parameters.Stage = { Type: 'String' }), /parameter Stage has no value/],
-  ['a top-level parameter without a default', ({ root }: Parts) => (root.Parameters.Secret = { Type: 'String' }), /needs a default/],
-  ['a function whose code is not an asset', ({ nested }: Parts) => (nested.Resources.Fn.Properties.Code.S3Key = `${'b'.repeat(64)}.zip`), /is not an asset/],
-  ['more than 500 resources', ({ nested }: Parts) => { for (let i = 0; i < 500; i++) nested.Resources[`Q${i}`] = { Type: 'AWS::SQS::Queue' }; }, /501 resources, above 500/],
-  ['an undefined condition', ({ root }: Parts) => (root.Resources.Key.Condition = 'IsProd'), /condition IsProd/],
-] as const)('finds %s', (_name, plant, message) => {
+  ['a missing bundle', ({ dir }: Parts): void => fs.rmSync(path.join(dir, `asset.${HASH}`), { recursive: true }), /is missing from the assembly/],
+  ['a Ref to nothing', ({ nested }: Parts): void => void (nested.Resources.Fn.Properties.Environment.Variables.OTHER = { Ref: 'Nowhere' }), /refers to Nowhere/],
+  ['a nested parameter its parent does not pass', ({ nested }: Parts): void => void (nested.Parameters.Stage = { Type: 'String' }), /parameter Stage has no value/],
+  ['a top-level parameter without a default', ({ root }: Parts): void => void (root.Parameters.Secret = { Type: 'String' }), /needs a default/],
+  ['a function whose code is not an asset', ({ nested }: Parts): void => void (nested.Resources.Fn.Properties.Code.S3Key = `${'b'.repeat(64)}.zip`), /is not an asset/],
+  ['more than 500 resources', ({ nested }: Parts): void => { for (let i = 0; i < 500; i++) nested.Resources[`Q${i}`] = { Type: 'AWS::SQS::Queue' }; }, /501 resources, above 500/],
+  ['an undefined condition', ({ root }: Parts): void => void (root.Resources.Key.Condition = 'IsProd'), /condition IsProd/],
+] as Array<[string, (parts: Parts) => void, RegExp]>)('finds %s', (_name, plant, message) => {
   const { problems } = checkDeployableAssembly(assembly(plant));
   expect(problems.join('\n')).toMatch(message);
 });

@@ -2,11 +2,17 @@
  * OrderPlaced v1 — an order was written with its stock reserved (ORD-1, ORD-4).
  * Consumers: fraud (assessment), fulfillment (safety-stock check), payments (limits bookkeeping).
  * Carries ids, amounts and pseudonymous risk signals (keyed hashes, the email's domain); never a
- * name, phone, address or email.
+ * name, phone, address or email, and the payment token only sealed.
  */
 import { z } from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderLineSchema, OrderTypeSchema, PaymentMethodSchema, PseudonymSchema, RegionSchema, ReservationSchema } from './common.ts';
+
+/**
+ * How OrderPlaced's payment token is sealed (the field encryptor's context, with the order id as the
+ * record id): the contract between checkout, which seals it, and payments, which opens it.
+ */
+export const PAYMENT_TOKEN_SEAL = { entity: 'payment-token', field: 'paymentToken' } as const;
 
 export const OrderPlaced = defineEvent({
   name: 'OrderPlaced',
@@ -28,11 +34,12 @@ export const OrderPlaced = defineEvent({
     paymentMethod: PaymentMethodSchema,
     /**
      * The payment provider's token for a card or wallet payment (`tok_…`/`pm_…`, from the
-     * provider's client SDK: never card data, PAY-1). Only payments reads it, stores it encrypted
-     * (FieldEncryptor, entity `payment`) and uses it once the order is risk-approved. Absent for
-     * bank transfer and cash on delivery.
+     * provider's client SDK: never card data, PAY-1), SEALED: encrypted by checkout under the
+     * platform's field key with {@link PAYMENT_TOKEN_SEAL} and the order id, so the event archive,
+     * queues and DLQs never hold it in clear. Only payments opens it (it stores the ciphertext as
+     * is and opens it once the order is risk-approved). Absent for bank transfer and cash on delivery.
      */
-    paymentToken: z.string().min(1).max(255).optional(),
+    sealedPaymentToken: z.string().min(1).max(4096).optional(),
     couponCode: z.string().max(40).optional(),
     shippingRegion: RegionSchema,
     billingRegion: RegionSchema.optional(),

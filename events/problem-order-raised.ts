@@ -1,8 +1,9 @@
 /**
  * ProblemOrderRaised v1 — an order needs a human (ORD-6): failed payment, undeliverable address,
- * lost or refused parcel, late delivery, or a parcel that had already left when its order was
- * cancelled (`cancelled-after-pickup`: intercept it with the carrier). Routed to the operations
- * alert target.
+ * lost or refused parcel, late delivery, a parcel that had already left when its order was
+ * cancelled (`cancelled-after-pickup`: intercept it with the carrier), or a payment provider's
+ * notification whose amount or currency is not what the payment expects (`payment-amount-mismatch`:
+ * held by payments, not applied). Routed to the operations alert target.
  */
 import { z } from 'zod';
 import { defineEvent } from './event-definition.ts';
@@ -15,7 +16,7 @@ export const ProblemOrderRaised = defineEvent({
   description: 'An order needs attention from operations. Ids and a problem code only.',
   schema: z.object({
     orderId: IdSchema,
-    problem: z.enum(['payment-failed', 'undeliverable-address', 'parcel-lost', 'delivery-refused', 'delivery-late', 'cancelled-after-pickup']),
+    problem: z.enum(['payment-failed', 'undeliverable-address', 'parcel-lost', 'delivery-refused', 'delivery-late', 'cancelled-after-pickup', 'payment-amount-mismatch']),
     shipmentId: IdSchema.optional(),
     raisedBy: z.string().min(1).max(64),
     raisedAt: z.iso.datetime(),

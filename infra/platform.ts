@@ -1,7 +1,8 @@
 /**
  * What every capability builds on: the field-encryption key, the event bus and its archive, the
  * idempotency table, the API and sign-in, and the shared failure queues; plus the helpers that
- * create a function with the house defaults and grant it, by name, exactly what it uses.
+ * create a function with the house defaults and grant it, by name, exactly what it uses (publishing
+ * only under its capability's event sources, field keys only for its entity kinds).
  */
 import { Duration, NestedStack } from 'aws-cdk-lib';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
@@ -10,6 +11,9 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { AnyEventDefinition } from '../events/event-definition.ts';
+import { FIELD_ENCRYPTION_PURPOSE } from '../shared/field-encryption.ts';
+import { IDEMPOTENCY_ENTITY } from '../shared/idempotency.ts';
 import { CommerceApi } from './constructs/commerce-api.ts';
 import { CommerceTable } from './constructs/commerce-table.ts';
 import { Identity } from './constructs/identity.ts';
@@ -65,6 +69,10 @@ export class Platform extends Construct {
   }
 
   private readonly logGroups = new Map<Construct, LogGroup>();
+  /** The event sources each function was granted (over all its publishEvents grants). */
+  private readonly eventSources = new Map<ServiceFunction, readonly string[]>();
+  /** The field-encryption entity kinds each function was granted (over all its useFieldEncryption grants). */
+  private readonly encryptionEntities = new Map<ServiceFunction, readonly string[]>();
 
   /** The log group the functions of `scope` (a capability construct) share, with the stage's retention. */
   logGroupFor(scope: Construct): LogGroup {
@@ -91,16 +99,33 @@ export class Platform extends Construct {
   }
 
 
-  /** Lets `fn` publish domain events (EVENT_BUS_NAME; events:PutEvents on this bus only). */
-  publishEvents(fn: ServiceFunction): void {
+  /**
+   * Lets `fn` publish `events` (the event types its capability produces): EVENT_BUS_NAME, and
+   * events:PutEvents on this bus only, with an `events:source` condition naming exactly those
+   * events' sources (their producing capability). A function can therefore not put an event under
+   * another capability's source, and since every consumer's rule matches on source as well as
+   * detail type (EventConsumer, constructs/messaging.ts), it cannot forge an event type it does not own.
+   */
+  publishEvents(fn: ServiceFunction, events: readonly AnyEventDefinition[]): void {
+    const sources = [...new Set(events.map((e) => e.source))].sort();
+    if (sources.length === 0) throw new Error(`${fn.node.id}: publishEvents needs the event types it publishes`);
+    const granted = [...new Set([...(this.eventSources.get(fn) ?? []), ...sources])].sort();
+    this.eventSources.set(fn, granted);
     fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
-    fn.allow(['events:PutEvents'], [this.bus.eventBusArn]);
+    // Every source the function's grants name, for the kernel's publisher: it refuses any other before
+    // sending, so the local cloud (which does not evaluate IAM) fails as AWS would (shared/events.ts).
+    fn.addEnvironment('EVENT_SOURCES', granted.join(','));
+    fn.allow(['events:PutEvents'], [this.bus.eventBusArn], { StringEquals: { 'events:source': sources } });
   }
 
-  /** Lets `fn` keep idempotency records (IDEMPOTENCY_TABLE_NAME). */
+  /**
+   * Lets `fn` keep idempotency records (IDEMPOTENCY_TABLE_NAME), whose stored responses the kernel
+   * seals with the field key (shared/idempotency.ts): data keys of that entity kind only.
+   */
   useIdempotency(fn: ServiceFunction): void {
     fn.addEnvironment('IDEMPOTENCY_TABLE_NAME', this.idempotencyTable.tableName);
     fn.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [this.idempotencyTable.table.tableArn]);
+    this.useFieldEncryption(fn, { encrypt: true, decrypt: true, entities: [IDEMPOTENCY_ENTITY] });
   }
 
   /** Lets `fn` append to the audit trail (AUDIT_TABLE_NAME): read the head, append entries — never update or delete one. */
@@ -110,9 +135,25 @@ export class Platform extends Construct {
     fn.allow(['dynamodb:Query'], [`${this.auditTable.table.tableArn}/index/byResource`]);
   }
 
-  /** Lets `fn` encrypt (GenerateDataKey) and/or decrypt personal-data fields (FIELD_ENCRYPTION_KEY_ID). */
-  useFieldEncryption(fn: ServiceFunction, use: { encrypt: boolean; decrypt: boolean }): void {
+  /**
+   * Lets `fn` encrypt (GenerateDataKey) and/or decrypt personal-data fields (FIELD_ENCRYPTION_KEY_ID)
+   * of the entity kinds it handles (SEC-2): the grant is conditioned on the data keys' KMS
+   * encryption context (shared/field-encryption.ts `dataKeyContext`: `purpose` and `entity`), so
+   * the function can neither get nor open data keys of any other entity kind, nor use the key for
+   * anything but field encryption.
+   */
+  useFieldEncryption(fn: ServiceFunction, use: { encrypt: boolean; decrypt: boolean; entities: readonly string[] }): void {
+    const entities = [...new Set(use.entities)].sort();
+    if (entities.length === 0) throw new Error(`${fn.node.id}: useFieldEncryption needs the entity kinds it handles`);
+    const granted = [...new Set([...(this.encryptionEntities.get(fn) ?? []), ...entities])].sort();
+    this.encryptionEntities.set(fn, granted);
     fn.addEnvironment('FIELD_ENCRYPTION_KEY_ID', this.key.keyArn);
-    fn.allow([...(use.encrypt ? ['kms:GenerateDataKey'] : []), ...(use.decrypt ? ['kms:Decrypt'] : [])], [this.key.keyArn]);
+    // Every entity kind the function's grants name, for the kernel's encryptor: it refuses any other
+    // before asking KMS, so the local cloud (which does not evaluate IAM) fails as AWS would
+    // (shared/field-encryption.ts).
+    fn.addEnvironment('FIELD_ENCRYPTION_ENTITIES', granted.join(','));
+    fn.allow([...(use.encrypt ? ['kms:GenerateDataKey'] : []), ...(use.decrypt ? ['kms:Decrypt'] : [])], [this.key.keyArn], {
+      StringEquals: { 'kms:EncryptionContext:purpose': FIELD_ENCRYPTION_PURPOSE, 'kms:EncryptionContext:entity': entities },
+    });
   }
 }

@@ -6,6 +6,19 @@
  * The environment is parsed once per container and cached. Infrastructure names are optional at
  * parse time (not every function needs every table); a function asks for the ones it needs with
  * {@link requireSetting}, which fails with a {@link ConfigError} naming the missing variable.
+ *
+ * Two settings decide how much a container may trust its surroundings, and both fail closed:
+ * - `STAGE` is never defaulted: a Lambda handler without it refuses to start ({@link requireStage}
+ *   runs when the handler is built, at cold start: a ConfigError), and reading `stage` without it
+ *   throws — no behaviour is ever chosen because a variable is missing. (Code that is not a
+ *   function — the CDK app reading route contracts, scripts — may parse the rest without a stage.)
+ * - `LOCAL_CLOUD=true` ({@link LOCAL_CLOUD_SWITCH}) is the one signal that the code runs in the
+ *   local cloud (`infra/local/`, which injects it into every function it runs) or in the tests
+ *   (vitest sets it). Only there do built-in sandbox secrets exist (shared/secrets.ts
+ *   `stageSecret`); every deployed stage, dev included, reads its secrets from Secrets Manager.
+ *   The CDK app never sets it (tests/infra asserts so), and on AWS Lambda it is refused outright:
+ *   Lambda's reserved `AWS_LAMBDA_RUNTIME_API` / `AWS_EXECUTION_ENV`, which a template cannot set,
+ *   identify a real Lambda environment, where the switch is a ConfigError.
  */
 import { z } from 'zod';
 
@@ -13,6 +26,9 @@ import { z } from 'zod';
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/** The environment variable only the local cloud and the tests set (`LOCAL_CLOUD=true`); see the module documentation. */
+export const LOCAL_CLOUD_SWITCH = 'LOCAL_CLOUD';
 
 /** Infrastructure settings and the environment variable each comes from. */
 export const INFRA_ENV = {
@@ -26,6 +42,10 @@ export const INFRA_ENV = {
   auditTableName: 'AUDIT_TABLE_NAME',
   eventBusName: 'EVENT_BUS_NAME',
   fieldEncryptionKeyId: 'FIELD_ENCRYPTION_KEY_ID',
+  /** The event sources this function's PutEvents grant names (comma-separated; set with EVENT_BUS_NAME by the stack). */
+  eventSources: 'EVENT_SOURCES',
+  /** The entity kinds this function's field-key grant names (comma-separated; set with FIELD_ENCRYPTION_KEY_ID by the stack). */
+  fieldEncryptionEntities: 'FIELD_ENCRYPTION_ENTITIES',
 } as const;
 
 /** The name of an infrastructure setting, e.g. `catalogTableName`. */
@@ -67,7 +87,8 @@ function termList(value: string): string[] {
 
 const EnvSchema = z
   .object({
-    STAGE: z.string().trim().regex(/^[a-z0-9-]{1,32}$/).default('dev'),
+    STAGE: z.string().trim().regex(/^[a-z0-9-]{1,32}$/).optional(),
+    LOCAL_CLOUD: z.enum(['true', 'false']).optional(),
     CATALOG_TABLE_NAME: optionalName,
     IDEMPOTENCY_TABLE_NAME: optionalName,
     COMPLIANCE_TABLE_NAME: optionalName,
@@ -78,9 +99,12 @@ const EnvSchema = z
     AUDIT_TABLE_NAME: optionalName,
     EVENT_BUS_NAME: optionalName,
     FIELD_ENCRYPTION_KEY_ID: optionalName,
+    EVENT_SOURCES: optionalName,
+    FIELD_ENCRYPTION_ENTITIES: optionalName,
     DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
     PAYMENT_WINDOW_MINUTES: int(1, 24 * 60).default(30),
     REFUND_APPROVAL_THRESHOLD_MINOR: int(0, Number.MAX_SAFE_INTEGER).default(100_000),
+    REFUND_STAFF_DAILY_CAP_MINOR: int(0, Number.MAX_SAFE_INTEGER).default(500_000),
     RISK_REVIEW_THRESHOLD: int(0, 100).default(40),
     RISK_REJECT_THRESHOLD: int(0, 100).default(75),
     PAGINATION_DEFAULT_LIMIT: int(1, 1000).default(20),
@@ -112,7 +136,13 @@ const EnvSchema = z
 
 /** The validated configuration of this container. */
 export interface AppConfig {
+  /** The deployment stage (`STAGE`). Never defaulted: reading it when `STAGE` is not set throws a {@link ConfigError}. */
   readonly stage: string;
+  /**
+   * True only in the local cloud and the tests (`LOCAL_CLOUD=true`, never on AWS Lambda): the one
+   * place where built-in sandbox secrets may be used instead of Secrets Manager.
+   */
+  readonly localCloud: boolean;
   /** Infrastructure names; read them with {@link requireSetting}. */
   readonly infra: { readonly [K in InfraSetting]: string | undefined };
   /** ORD-2: the store currency (ISO 4217). */
@@ -121,6 +151,8 @@ export interface AppConfig {
   readonly paymentWindowMinutes: number;
   /** RISK-7: refunds at or above this amount (minor units) wait for a second approver. */
   readonly refundApprovalThresholdMinor: number;
+  /** RISK-7: what one staff member may refund in a day without a second approver (minor units). */
+  readonly refundStaffDailyCapMinor: number;
   /** RISK-1: score ≥ review → manual review; score ≥ reject → reject. */
   readonly risk: { readonly reviewThreshold: number; readonly rejectThreshold: number };
   /** API.md: `?limit=` default and maximum. */
@@ -135,6 +167,15 @@ export interface AppConfig {
 
 let cached: AppConfig | undefined;
 
+/**
+ * True on AWS Lambda: its runtime sets the reserved `AWS_LAMBDA_RUNTIME_API` (and, for managed
+ * runtimes, `AWS_EXECUTION_ENV=AWS_Lambda_…`), which a function's configuration cannot set. The
+ * local cloud sets `AWS_LAMBDA_RUNTIME_API` to an empty string and no `AWS_EXECUTION_ENV`.
+ */
+function runsOnAwsLambda(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.AWS_LAMBDA_RUNTIME_API) || (env.AWS_EXECUTION_ENV ?? '').startsWith('AWS_Lambda_');
+}
+
 /** Parses an environment (default: `process.env`) into an {@link AppConfig}, or throws {@link ConfigError}. */
 export function parseConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   // Empty strings count as "not set", as CloudFormation and shells often produce them.
@@ -146,8 +187,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.data;
-  return {
-    stage: e.STAGE,
+  const localCloud = e.LOCAL_CLOUD === 'true';
+  if (localCloud && runsOnAwsLambda(env)) {
+    throw new ConfigError(`Invalid configuration: ${LOCAL_CLOUD_SWITCH} is set on AWS Lambda; the local-cloud switch (built-in sandbox secrets) exists only in the local cloud and tests.`);
+  }
+  const stage = e.STAGE;
+  const config: Omit<AppConfig, 'stage'> = {
+    localCloud,
     infra: {
       catalogTableName: e.CATALOG_TABLE_NAME,
       idempotencyTableName: e.IDEMPOTENCY_TABLE_NAME,
@@ -159,16 +205,39 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       auditTableName: e.AUDIT_TABLE_NAME,
       eventBusName: e.EVENT_BUS_NAME,
       fieldEncryptionKeyId: e.FIELD_ENCRYPTION_KEY_ID,
+      eventSources: e.EVENT_SOURCES,
+      fieldEncryptionEntities: e.FIELD_ENCRYPTION_ENTITIES,
     },
     currency: e.DEFAULT_CURRENCY,
     paymentWindowMinutes: e.PAYMENT_WINDOW_MINUTES,
     refundApprovalThresholdMinor: e.REFUND_APPROVAL_THRESHOLD_MINOR,
+    refundStaffDailyCapMinor: e.REFUND_STAFF_DAILY_CAP_MINOR,
     risk: { reviewThreshold: e.RISK_REVIEW_THRESHOLD, rejectThreshold: e.RISK_REJECT_THRESHOLD },
     pagination: { defaultLimit: e.PAGINATION_DEFAULT_LIMIT, maxLimit: e.PAGINATION_MAX_LIMIT },
     idempotency: { keyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS },
     compliance: { bannedAdvertisingTerms: Object.freeze([...(e.BANNED_ADVERTISING_TERMS ?? DEFAULT_BANNED_ADVERTISING_TERMS)]) },
     http: { corsAllowOrigin: e.CORS_ALLOW_ORIGIN },
   };
+  // Read lazily: a missing STAGE fails whoever asks for the stage, never silently becomes dev.
+  return Object.defineProperty(config, 'stage', {
+    enumerable: true,
+    get(): string {
+      if (stage === undefined) throw missingStage();
+      return stage;
+    },
+  }) as AppConfig;
+}
+
+function missingStage(): ConfigError {
+  return new ConfigError('Invalid configuration: STAGE is not set: every function needs its stage (the CDK stack sets it); refusing to start rather than assume dev.');
+}
+
+/**
+ * The stage of this container; throws a {@link ConfigError} when `STAGE` is not set. The Lambda
+ * handler wrappers call it when they are built, so a function without a stage fails at cold start.
+ */
+export function requireStage(): string {
+  return getConfig().stage;
 }
 
 /** The configuration of this container: parsed from `process.env` on first use, then cached. */

@@ -93,6 +93,11 @@ export function malformedJson(): ProblemError {
   return new ProblemError('malformed-json', 'Malformed JSON', 400, { detail: 'The request body is not valid JSON.' });
 }
 
+/** 413: the request body is larger than the route accepts. */
+export function payloadTooLarge(maxBytes: number): ProblemError {
+  return new ProblemError('payload-too-large', 'Payload too large', 413, { detail: `The request body must not exceed ${maxBytes} bytes.` });
+}
+
 /** 415: the request body is not `application/json`. */
 export function unsupportedMediaType(): ProblemError {
   return new ProblemError('unsupported-media-type', 'Unsupported media type', 415, { detail: 'Send the request body as application/json.' });

@@ -7,7 +7,9 @@
  * PutEvents: `source` and `detail-type` from the definition, detail =
  * `{ version, ...payload, meta: { correlationId, occurredAt, eventId } }`, at most 10 entries per
  * call. PutEvents can fail per entry with HTTP 200; failed entries are retried with backoff, and
- * what still fails is reported as an {@link EventPublishError}.
+ * what still fails is reported as an {@link EventPublishError}. A function puts events only under
+ * the sources its IAM grant names (`EVENT_SOURCES`, set by the stack with the grant); any other is
+ * an {@link EventSourceNotGrantedError} before anything is sent.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { z } from 'zod';
@@ -36,6 +38,16 @@ export class EventPublishError extends Error {
   }
 }
 
+/**
+ * An event whose source this function may not put (its IAM grant's `events:source` condition, which
+ * the stack also gives it as `EVENT_SOURCES`): a programming error — on AWS, PutEvents would be
+ * refused (AccessDenied). Checked before anything is sent, so the local cloud, which does not
+ * evaluate IAM, fails the same way AWS would.
+ */
+export class EventSourceNotGrantedError extends Error {
+  override readonly name = 'EventSourceNotGrantedError';
+}
+
 /** An event payload that does not match its schema: a programming error. Paths only, no values. */
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
@@ -52,6 +64,11 @@ export interface PublishOptions {
   readonly correlationId: string;
   /** Default: `EVENT_BUS_NAME` from config. */
   readonly eventBusName?: string;
+  /**
+   * The sources events may be put under. Default: `EVENT_SOURCES` from config when the bus comes
+   * from config too (the stack sets both, from the same list as the IAM grant); otherwise any.
+   */
+  readonly allowedSources?: readonly string[];
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly client?: PutEventsClient;
@@ -103,6 +120,11 @@ export async function publishEvents(events: readonly DomainEvent[], options: Pub
   const clock = options.clock ?? systemClock;
   const makeId = options.newId ?? newId;
   const busName = options.eventBusName ?? getConfig().infra.eventBusName;
+  const allowedSources = options.allowedSources ?? (options.eventBusName === undefined ? getConfig().infra.eventSources?.split(',') : undefined);
+  if (allowedSources) {
+    const refused = [...new Set(events.map(({ definition }) => definition.source))].filter((source) => !allowedSources.includes(source));
+    if (refused.length > 0) throw new EventSourceNotGrantedError(`this function may not put events under ${refused.join(', ')} (granted: ${allowedSources.join(', ')})`);
+  }
   const sender = options.client ?? eventBridgeClient();
   const maxAttempts = options.maxAttempts ?? 4;
   const backoffMs = options.backoffMs ?? 100;

@@ -70,11 +70,20 @@
  *
  * The key id is read from `FIELD_ENCRYPTION_KEY_ID` on first use; the KMS client is created on
  * first use and honours `AWS_ENDPOINT_URL_KMS` (the local cloud).
+ *
+ * ## Least privilege
+ *
+ * A function's IAM grant on the key is conditioned on the data keys' encryption context
+ * ({@link dataKeyContext}): `purpose` = field-encryption and `entity` = the entity kinds it handles
+ * (infra/platform.ts `useFieldEncryption`). The stack passes the same kinds as
+ * `FIELD_ENCRYPTION_ENTITIES`, and an encryptor using the key from `FIELD_ENCRYPTION_KEY_ID` refuses
+ * any other kind before KMS is asked — as AWS would, and as the local cloud, which does not
+ * evaluate IAM, otherwise would not.
  */
 import crypto from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { systemClock, type Clock } from './clock.ts';
-import { requireSetting } from './config.ts';
+import { getConfig, requireSetting } from './config.ts';
 
 /** The KMS operations field encryption needs. */
 export interface KmsKeyPort {
@@ -126,6 +135,12 @@ export interface FieldEncryptorOptions {
   readonly kms: KmsKeyPort;
   /** The KMS key (id, ARN or alias) data keys are generated under; default `FIELD_ENCRYPTION_KEY_ID`, read on first use. */
   readonly keyId?: string;
+  /**
+   * The entity kinds whose data keys this encryptor may get or open. Default: when the key comes
+   * from `FIELD_ENCRYPTION_KEY_ID`, the `FIELD_ENCRYPTION_ENTITIES` the stack sets with it (the same
+   * list its IAM grant's `kms:EncryptionContext:entity` condition names); otherwise any.
+   */
+  readonly allowedEntities?: readonly string[];
   /** How long a data key (for encryption, and once decrypted) is reused. Default 5 minutes. */
   readonly maxDataKeyAgeMs?: number;
   /** How many fields one data key encrypts before a new one is generated. Default 10 000. */
@@ -199,8 +214,17 @@ interface DecryptedKeyEntry {
   readonly createdAt: number;
 }
 
-function dataKeyContext(entity: string): Record<string, string> {
-  return { purpose: 'field-encryption', entity };
+/** The `purpose` of every data key's KMS encryption context. */
+export const FIELD_ENCRYPTION_PURPOSE = 'field-encryption';
+
+/**
+ * The KMS encryption context of an entity kind's data keys: `{ purpose, entity }`. The IAM grants
+ * of the field key are conditioned on it (`kms:EncryptionContext:purpose`,
+ * `kms:EncryptionContext:entity`: infra/platform.ts), so a function can only get or open data keys
+ * of the entity kinds it handles.
+ */
+export function dataKeyContext(entity: string): Record<string, string> {
+  return { purpose: FIELD_ENCRYPTION_PURPOSE, entity };
 }
 
 function aad(context: FieldContext): Buffer {
@@ -236,6 +260,7 @@ function fromBase64Url(text: string): Buffer | undefined {
 export class FieldEncryptor {
   private readonly kms: KmsKeyPort;
   private readonly configuredKeyId: string | undefined;
+  private readonly configuredEntities: readonly string[] | undefined;
   private readonly maxAgeMs: number;
   private readonly maxUses: number;
   private readonly decryptCacheSize: number;
@@ -248,6 +273,7 @@ export class FieldEncryptor {
   constructor(options: FieldEncryptorOptions) {
     this.kms = options.kms;
     this.configuredKeyId = options.keyId;
+    this.configuredEntities = options.allowedEntities;
     this.maxAgeMs = options.maxDataKeyAgeMs ?? FIELD_ENCRYPTION_DEFAULTS.maxDataKeyAgeMs;
     this.maxUses = options.maxDataKeyUses ?? FIELD_ENCRYPTION_DEFAULTS.maxDataKeyUses;
     this.decryptCacheSize = options.decryptCacheSize ?? FIELD_ENCRYPTION_DEFAULTS.decryptCacheSize;
@@ -323,6 +349,16 @@ export class FieldEncryptor {
     return this.configuredKeyId ?? requireSetting('fieldEncryptionKeyId');
   }
 
+  /**
+   * Refuses an entity kind this function's grant does not name, before KMS is asked: on AWS the
+   * grant's `kms:EncryptionContext:entity` condition would refuse it (AccessDenied); the local
+   * cloud does not evaluate IAM, so this keeps it failing the same way.
+   */
+  private checkEntity(entity: string): void {
+    const allowed = this.configuredEntities ?? (this.configuredKeyId === undefined ? getConfig().infra.fieldEncryptionEntities?.split(',') : undefined);
+    if (allowed && !allowed.includes(entity)) throw new FieldEncryptionError(`This function may not use ${entity} data keys (granted: ${allowed.join(', ')}).`);
+  }
+
   /** The current data key of an entity kind, generating a new one when it is too old or used up. */
   private encryptionKey(entity: string): Promise<DataKey> {
     const now = this.clock.now().getTime();
@@ -340,6 +376,7 @@ export class FieldEncryptor {
   }
 
   private async generateDataKey(entity: string, now: number): Promise<DataKey> {
+    this.checkEntity(entity);
     const keyId = this.keyId();
     let generated: { plaintext: Uint8Array; ciphertextBlob: Uint8Array };
     try {
@@ -363,6 +400,7 @@ export class FieldEncryptor {
       this.decryptedKeys.set(cacheKey, cached);
       return cached.key;
     }
+    this.checkEntity(entity);
     const entry: DecryptedKeyEntry = {
       key: this.kms.decrypt(edkBytes, dataKeyContext(entity)).then(toKeyObject),
       createdAt: now,

@@ -20,12 +20,20 @@
  * The wrapper only deletes the record when the handler itself throws, and its replay flows through
  * the normal `after` chain.
  *
+ * The stored response carries no personal data in clear (SEC-2): its body is sealed with the field
+ * encryptor (entity {@link IDEMPOTENCY_ENTITY}, bound to the record's operation, user and key) before
+ * Powertools writes it, and opened when it is read back — so an order's name, phone and address in a
+ * `POST /orders` response rest in the table, its backups and exports only as ciphertext. Functions
+ * with idempotent routes therefore get `FIELD_ENCRYPTION_KEY_ID` and data keys of that entity (the
+ * API construct grants them).
+ *
  * Errors are not stored: when the handler throws (a 4xx problem or a 5xx), the record is deleted
  * and a retry with the same key runs again (nothing was created the first time). A duplicate that
  * arrives while the first is still running waits for the first one's response and returns it
  * (same status, same body), for up to 20 s of its own invocation time; only past that does it get
  * 409 `request-in-progress` with `retry-after`.
  */
+import crypto from 'node:crypto';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig, requireSetting } from './config.ts';
 import { badRequest, idempotencyKeyReused, requestInProgress, type ProblemError } from './errors.ts';
@@ -56,6 +64,22 @@ export function readIdempotencyKey(headers: Readonly<Record<string, string | und
   }
   return key;
 }
+
+/** The field-encryption entity of stored idempotent responses. */
+export const IDEMPOTENCY_ENTITY = 'idempotency-response';
+
+/** Seals and opens the body of a stored response (the kernel's field encryption). */
+export interface ResponseSealer {
+  encrypt(context: { entity: string; recordId: string; field: string }, plaintext: string): Promise<string>;
+  decrypt(context: { entity: string; recordId: string; field: string }, stored: string): Promise<string>;
+}
+
+/** A response as stored: the body sealed. */
+interface SealedResponse extends Omit<APIGatewayProxyResult, 'body'> {
+  readonly sealedBody: string;
+}
+
+const recordIdOf = (operation: string, scope: Pick<IdempotencyScope, 'userId' | 'key'>) => crypto.createHash('sha256').update(`${operation}\n${scope.userId}\n${scope.key}`).digest('hex');
 
 /** What identifies and validates one idempotent request. */
 export interface IdempotencyScope {
@@ -89,13 +113,15 @@ export function idempotencyErrorToProblem(error: unknown): ProblemError | unknow
  * through the container's DynamoDB client. Powertools idempotency, the table name and the client
  * are loaded on the first idempotent request, so routes without idempotency never load them.
  */
-export function createIdempotentExecutor(operation: string, options: { maxTwinWaitMs?: number } = {}): IdempotentExecutor {
+export function createIdempotentExecutor(operation: string, options: { maxTwinWaitMs?: number; sealer?: () => ResponseSealer } = {}): IdempotentExecutor {
   const build = async () => {
-    const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }, { dynamoDbClient }] = await Promise.all([
+    const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }, { dynamoDbClient }, { FieldEncryptor, kmsKeyProvider }] = await Promise.all([
       import('@aws-lambda-powertools/idempotency'),
       import('@aws-lambda-powertools/idempotency/dynamodb'),
       import('./dynamodb.ts'),
+      import('./field-encryption.ts'),
     ]);
+    const sealer = options.sealer?.() ?? new FieldEncryptor({ kms: kmsKeyProvider() });
     const persistenceStore = new DynamoDBPersistenceLayer({
       tableName: requireSetting('idempotencyTableName'),
       awsSdkV3Client: dynamoDbClient(),
@@ -110,17 +136,27 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
       throwOnNoIdempotencyKey: true,
       expiresAfterSeconds: getConfig().idempotency.keyTtlHours * 3600,
       responseHook: (response) => {
-        const stored = response as unknown as APIGatewayProxyResult;
+        const stored = response as unknown as SealedResponse;
         return { ...stored, headers: { ...(stored.headers ?? {}), [IDEMPOTENT_REPLAYED_HEADER]: 'true' } } as never;
       },
     });
-    const fn = makeIdempotent(async (_scope: IdempotencyScope, handler: () => Promise<APIGatewayProxyResult>) => handler(), {
+    const field = (scope: IdempotencyScope) => ({ entity: IDEMPOTENCY_ENTITY, recordId: recordIdOf(operation, scope), field: 'body' });
+    // What Powertools stores is the sealed response; the caller gets it opened (fresh or replayed).
+    const fn = makeIdempotent(async (scope: IdempotencyScope, handler: () => Promise<APIGatewayProxyResult>): Promise<SealedResponse> => {
+      const { body, ...rest } = await handler();
+      return { ...rest, sealedBody: await sealer.encrypt(field(scope), body) };
+    }, {
       persistenceStore,
       config,
       keyPrefix: operation,
       dataIndexArgument: 0,
     });
-    return { fn, config };
+    const open = async (scope: IdempotencyScope, sealed: SealedResponse | APIGatewayProxyResult): Promise<APIGatewayProxyResult> => {
+      if (!('sealedBody' in sealed)) return sealed; // stored before responses were sealed (kept ≤ the key TTL)
+      const { sealedBody, ...rest } = sealed;
+      return { ...rest, body: await sealer.decrypt(field(scope), sealedBody) };
+    };
+    return { fn, config, open };
   };
 
   let building: ReturnType<typeof build> | undefined;
@@ -142,7 +178,8 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
       const deadline = Date.now() + Math.max(0, Math.min(options.maxTwinWaitMs ?? 20_000, remaining - 3_000));
       for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
         try {
-          return await idempotent.fn({ userId: scope.userId, key: scope.key, body: scope.body ?? null }, handler);
+          const request = { userId: scope.userId, key: scope.key, body: scope.body ?? null };
+          return await idempotent.open(request, await idempotent.fn(request, handler));
         } catch (error) {
           const waiting = error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError';
           if (!waiting || Date.now() + delay > deadline) throw idempotencyErrorToProblem(error);

@@ -21,6 +21,24 @@ export class MoneyError extends Error {
 
 const CURRENCY = /^[A-Z]{3}$/;
 
+/**
+ * The largest basket any request can name (SEC-5, ORD-2): at most {@link MAX_BASKET_LINES} lines of
+ * at most {@link MAX_LINE_QUANTITY} units. Checkout's request schema and settings (MAX_ORDER_LINES,
+ * MAX_LINE_QUANTITY) may be stricter, never looser (tested).
+ */
+export const MAX_BASKET_LINES = 100;
+/** The most units of one line any request can name. */
+export const MAX_LINE_QUANTITY = 10_000;
+
+/**
+ * The highest unit price (minor units) a product may have: 1 000 000 000 (CNY 10 000 000.00).
+ * Chosen so that a whole basket at this price — price × {@link MAX_LINE_QUANTITY} ×
+ * {@link MAX_BASKET_LINES} = 10^15 — stays exact with a margin of nine (below
+ * `Number.MAX_SAFE_INTEGER` ≈ 9.007 × 10^15, with room for shipping and sums): no client input
+ * can drive pricing into a {@link MoneyError}. Catalog's price schema enforces it (400 above it).
+ */
+export const MAX_UNIT_PRICE_MINOR = 1_000_000_000;
+
 /** Minor-unit exponents that differ from 2 (ISO 4217). */
 const EXPONENTS: Readonly<Record<string, number>> = { JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, KWD: 3, BHD: 3, OMR: 3, JOD: 3, TND: 3 };
 

@@ -14,6 +14,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
+import { requireStage } from './config.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'commerce';
 
@@ -32,8 +33,13 @@ export { MetricUnit };
  * Wraps a Lambda handler in the house observability middlewares (middy): an X-Ray segment (the
  * response is never captured), EMF metrics flushed per invocation with a cold-start metric, and the
  * logger's Lambda context (keys reset per invocation). Add further middlewares with `.use()`.
+ *
+ * Every handler is built through here (httpHandler, sqsConsumer), when its module loads: a function
+ * without `STAGE` fails right there, at cold start, with a ConfigError ({@link requireStage}) —
+ * never running as if it were dev.
  */
 export function observedHandler<E, R>(base: (event: E, context: Context) => Promise<R>) {
+  requireStage();
   return middy(base)
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))

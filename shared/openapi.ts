@@ -29,6 +29,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'The caller’s role does not allow this operation',
   404: 'Unknown id',
   409: 'State conflict (or a request with the same Idempotency-Key is still in progress; retry)',
+  413: 'The request body is larger than this operation accepts',
   415: 'The body is not application/json',
   422: 'The Idempotency-Key was already used with a different body',
   429: 'Throttled',
@@ -53,6 +54,7 @@ export function problemStatuses(route: RouteContract): number[] {
   const statuses = new Set<number>(route.problems ?? []);
   if (route.body || route.path || route.query || route.idempotent) statuses.add(400);
   if (route.body) statuses.add(415);
+  if (route.maxBodyBytes !== undefined) statuses.add(413);
   if (route.auth !== 'public') {
     statuses.add(401);
     if (route.auth && route.auth.roles.length > 0) statuses.add(403);

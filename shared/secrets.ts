@@ -5,13 +5,16 @@
  * and cached per container for five minutes, so a rotation takes effect without a deploy and
  * Secrets Manager is not called per request.
  *
- * The dev stage (and the local cloud, which has no Secrets Manager) uses sandbox providers whose
- * non-secret signing keys come from settings instead; which source applies is decided by the
- * stage's configuration (an id is set or not), never by detecting where the code runs.
+ * Every deployed stage — dev included: a deployed dev stage is on the internet too — reads its
+ * signing secrets (the payment provider's webhook secret, the carriers' secrets) from Secrets
+ * Manager. Built-in sandbox secrets exist only in the local cloud (which has no Secrets Manager)
+ * and the tests: {@link stageSecret} is the one place that decides, on the kernel's explicit
+ * `localCloud` switch (shared/config.ts `LOCAL_CLOUD`, refused on AWS Lambda) — never on the stage
+ * name and never because a variable is missing.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { ConfigError } from './config.ts';
+import { ConfigError, getConfig } from './config.ts';
 
 const CACHE_MS = 5 * 60_000;
 
@@ -36,6 +39,45 @@ export async function readJsonSecret<S extends z.ZodType>(secretId: string, sche
   const parsed = schema.safeParse(await (cache.get(secretId) as { value: Promise<unknown> }).value);
   if (!parsed.success) throw new ConfigError(`secret ${secretId} does not have the expected shape: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
   return parsed.data;
+}
+
+/** Where a stage's secret comes from (see {@link stageSecret}). */
+export interface StageSecretSource<S extends z.ZodType> {
+  /** What the secret is, for error messages (never its value), e.g. `carrier webhook signing secrets`. */
+  readonly what: string;
+  /** The environment variable holding the Secrets Manager id, e.g. `CARRIER_WEBHOOK_SECRETS_ID`. */
+  readonly idVariable: string;
+  /** Its value (the id the stack sets: `commerce/<stage>/…`), if set. */
+  readonly secretId: string | undefined;
+  /** The secret's JSON shape. */
+  readonly schema: S;
+  /** The local cloud's and the tests' value: the built-in sandbox secret (or a local override). */
+  readonly local: () => z.output<S>;
+}
+
+/** Options of {@link stageSecret} (tests). */
+export interface StageSecretOptions {
+  /** Overrides the kernel's `localCloud` switch (default: `getConfig().localCloud`). */
+  readonly localCloud?: boolean;
+  /** Reads a JSON secret by id (default: {@link readJsonSecret}, cached per container for 5 minutes). */
+  readonly read?: <S extends z.ZodType>(secretId: string, schema: S) => Promise<z.output<S>>;
+}
+
+/**
+ * A signing secret of this stage, fail-closed:
+ * - **local cloud and tests** (`LOCAL_CLOUD=true`): `source.local()` — the built-in sandbox value.
+ *   It wins over an id: the local cloud runs the dev template, which names the dev stage's
+ *   secrets, but has no Secrets Manager;
+ * - **every deployed stage, dev included**: the JSON secret `source.secretId` from Secrets Manager;
+ * - **a deployed stage without an id**: a {@link ConfigError} naming the variable — never a
+ *   built-in secret.
+ */
+export async function stageSecret<S extends z.ZodType>(source: StageSecretSource<S>, options: StageSecretOptions = {}): Promise<z.output<S>> {
+  if (options.localCloud ?? getConfig().localCloud) return source.local();
+  if (source.secretId === undefined) {
+    throw new ConfigError(`${source.idVariable} is not set: every deployed stage reads ${source.what} from AWS Secrets Manager; built-in sandbox secrets exist only in the local cloud and tests.`);
+  }
+  return (options.read ?? readJsonSecret)(source.secretId, source.schema);
 }
 
 /** Forgets cached secrets. Tests only. */

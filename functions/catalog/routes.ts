@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
+import { freeText } from '../../shared/text.ts';
 import { CategorySchema, ProductInputSchema, ProductSchema, ProductViewSchema, SkuSchema } from './domain/product.ts';
 
 const SkuPath = z.object({ sku: SkuSchema });
@@ -14,7 +15,7 @@ const ProductViewDoc = ProductViewSchema.meta({ id: 'ProductView' });
 /** `PUT /admin/products/{sku}` body: the listing, and optionally why (recorded in the audit trail). */
 export const PutProductBodySchema = z.strictObject({
   ...ProductInputSchema.shape,
-  reason: z.string().trim().min(1).max(200).optional().describe('Why the listing changes (audit trail)'),
+  reason: freeText(200).optional().describe('Why the listing changes (audit trail)'),
 });
 const ProductInputDoc = PutProductBodySchema.meta({ id: 'ProductInput' });
 
@@ -22,7 +23,7 @@ const ProductInputDoc = PutProductBodySchema.meta({ id: 'ProductInput' });
 export const PutStockBodySchema = z
   .strictObject({
     onHand: z.number().int().min(0).max(1_000_000_000).describe('The counted quantity on hand'),
-    reason: z.string().trim().min(1).max(200).describe('Why (cycle count, damage, …): recorded with the adjustment and in the audit trail'),
+    reason: freeText(200).describe('Why (cycle count, damage, …): recorded with the adjustment and in the audit trail'),
   })
   .meta({ id: 'StockCount' });
 

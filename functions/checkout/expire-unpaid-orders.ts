@@ -18,7 +18,7 @@
 import type { EventPublisher } from '../../shared/events.ts';
 import { changeOrder, type ChangeOrderDeps } from './change-order.ts';
 import { SYSTEM_ACTORS } from './domain/order.ts';
-import { drainOutbox, type DrainSummary, type Unsealer } from './outbox.ts';
+import { drainOutbox, type DrainSummary } from './outbox.ts';
 
 /** Ports and settings. */
 export interface ExpireDeps extends ChangeOrderDeps {
@@ -26,8 +26,6 @@ export interface ExpireDeps extends ChangeOrderDeps {
   readonly eventsFor: (correlationId: string) => EventPublisher;
   /** Outbox entries older than this many seconds are republished. */
   readonly outboxGraceSeconds: number;
-  /** Opens sealed outbox values (the payment token of a republished OrderPlaced). */
-  readonly unseal: Unsealer;
 }
 
 /** What a run did. */
@@ -75,7 +73,7 @@ export async function expireUnpaidOrders(deps: ExpireDeps, options: { pageSize?:
     } while (startKey);
   }
   const outbox = await drainOutbox(
-    { orders: deps.orders, eventsFor: deps.eventsFor, unseal: deps.unseal, ...(log ? { log } : {}) },
+    { orders: deps.orders, eventsFor: deps.eventsFor, ...(log ? { log } : {}) },
     new Date(now.getTime() - deps.outboxGraceSeconds * 1000),
     { ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}) },
   );

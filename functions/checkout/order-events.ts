@@ -22,15 +22,12 @@ export const CHECKOUT_EVENTS: Readonly<Record<string, AnyEventDefinition>> = {
 
 const m = (money: Money) => ({ amount: money.amount, currency: money.currency });
 
-/** True when the OrderPlaced contract carries the provider's payment token (for payments to authorise with). */
-const CARRIES_PAYMENT_TOKEN = 'paymentToken' in OrderPlaced.schema.shape;
-
 /**
  * OrderPlaced: the order with its reservations and risk signals — and, for card and wallet, the
- * provider's payment token (`tok_…`, never card data) that payments authorises with, when the
- * contract has the field.
+ * provider's payment token (`tok_…`, never card data) that payments authorises with, sealed
+ * (`PAYMENT_TOKEN_SEAL`): the event, its outbox copy, the archive and the queues hold only ciphertext.
  */
-export function orderPlaced(order: Order, signals: RiskSignals, paymentToken?: string): DomainEvent {
+export function orderPlaced(order: Order, signals: RiskSignals, sealedPaymentToken?: string): DomainEvent {
   return domainEvent(OrderPlaced, {
     orderId: order.orderId,
     customerId: order.customerId,
@@ -43,7 +40,7 @@ export function orderPlaced(order: Order, signals: RiskSignals, paymentToken?: s
     total: m(order.total),
     amountDue: m(order.amountDue),
     paymentMethod: order.payment.method,
-    ...(paymentToken && CARRIES_PAYMENT_TOKEN ? { paymentToken } : {}),
+    ...(sealedPaymentToken ? { sealedPaymentToken } : {}),
     ...(order.couponCode ? { couponCode: order.couponCode } : {}),
     shippingRegion: order.shippingRegion,
     ...(order.billingRegion ? { billingRegion: order.billingRegion } : {}),

@@ -38,11 +38,6 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 export interface OutboxEntry {
   readonly events: readonly DomainEvent[];
   readonly correlationId: string;
-  /**
-   * Values an event needs that must not rest in clear, already encrypted by the caller (the
-   * payment token of OrderPlaced): kept next to the events, put back when they are republished.
-   */
-  readonly sealed?: Readonly<Record<string, string>>;
 }
 
 /** Where an outbox entry is stored. */
@@ -56,7 +51,6 @@ export interface StoredOutboxEntry {
   readonly key: OutboxKey;
   readonly correlationId: string;
   readonly events: ReadonlyArray<{ readonly name: string; readonly payload: unknown }>;
-  readonly sealed?: Readonly<Record<string, string>>;
   readonly orderId?: string;
   readonly createdAt: string;
 }
@@ -264,7 +258,7 @@ export class DynamoDbOrderStore implements OrderStore {
   private outboxItem(orderId: string, version: number, outbox: OutboxEntry, at: string): { item: TransactItem; key: OutboxKey } {
     const key = { pk: `OUTBOX#${shardOf(orderId, this.outboxShards)}`, sk: `${at}#${orderId}#${String(version).padStart(6, '0')}` };
     const events = outbox.events.map((e) => ({ name: e.definition.name, payload: e.payload }));
-    return { key, item: { Put: { TableName: this.tableName, Item: { ...key, type: 'Outbox', orderId, correlationId: outbox.correlationId, events, ...(outbox.sealed ? { sealed: outbox.sealed } : {}), createdAt: at } } } };
+    return { key, item: { Put: { TableName: this.tableName, Item: { ...key, type: 'Outbox', orderId, correlationId: outbox.correlationId, events, createdAt: at } } } };
   }
 
   private expiresAt(at: string): number {
@@ -445,7 +439,6 @@ export class DynamoDbOrderStore implements OrderStore {
       key: { pk: String(item.pk), sk: String(item.sk) },
       correlationId: String(item.correlationId),
       events: (item.events as Array<{ name: string; payload: unknown }>) ?? [],
-      ...(item.sealed ? { sealed: item.sealed as Record<string, string> } : {}),
       ...(item.orderId ? { orderId: String(item.orderId) } : {}),
       createdAt: String(item.createdAt),
     }));

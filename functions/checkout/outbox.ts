@@ -44,12 +44,9 @@ export interface DrainSummary {
   readonly failed: number;
 }
 
-/** Decrypts the sealed values of an outbox entry (the order's field encryption). */
-export type Unsealer = (orderId: string, sealed: Readonly<Record<string, string>>) => Promise<Record<string, string>>;
-
 /** Publishes outbox entries older than `olderThan` (their original publish failed or never ran). */
 export async function drainOutbox(
-  deps: { orders: OrderStore; eventsFor: (correlationId: string) => EventPublisher; unseal: Unsealer; log?: LogPort },
+  deps: { orders: OrderStore; eventsFor: (correlationId: string) => EventPublisher; log?: LogPort },
   olderThan: Date,
   options: { limit?: number; shouldStop?: () => boolean } = {},
 ): Promise<DrainSummary> {
@@ -60,20 +57,9 @@ export async function drainOutbox(
     const entries = await deps.orders.pendingOutbox(shard, olderThan, options.limit ?? 100);
     for (const entry of entries) {
       if (options.shouldStop?.()) break;
-      let opened: Record<string, string> = {};
-      try {
-        opened = entry.sealed && entry.orderId ? await deps.unseal(entry.orderId, entry.sealed) : {};
-      } catch (error) {
-        failed++;
-        (deps.log ?? silentLog).error('outbox entry cannot be unsealed', { outboxKey: entry.key.sk, error: error instanceof Error ? error.name : 'unknown' });
-        continue;
-      }
       const events = entry.events.flatMap((e) => {
         const definition = CHECKOUT_EVENTS[e.name];
-        if (!definition) return [];
-        // Sealed values go back into the event that carries them (OrderPlaced's payment token).
-        const payload = e.name === 'OrderPlaced' && opened.paymentToken && 'paymentToken' in definition.schema.shape ? { ...(e.payload as object), paymentToken: opened.paymentToken } : e.payload;
-        return [domainEvent(definition, payload as never)];
+        return definition ? [domainEvent(definition, e.payload as never)] : [];
       });
       const ok = await publishCommitted({ orders: deps.orders, events: deps.eventsFor(entry.correlationId), log: deps.log }, entry.key, events);
       if (ok) republished++;

@@ -35,11 +35,3 @@ export async function decryptPersonalData(cipher: PersonalDataCipher, orderId: s
   const { line2, ...rest } = decrypted;
   return { ...rest, ...(line2 !== undefined ? { line2 } : {}) } as PersonalData;
 }
-
-/** Decrypts sealed outbox values of order `orderId` (see outbox.ts). */
-export function unsealer(cipher: PersonalDataCipher): (orderId: string, sealed: Readonly<Record<string, string>>) => Promise<Record<string, string>> {
-  return async (orderId, sealed) => {
-    const opened = await cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, { ...sealed });
-    return Object.fromEntries(Object.entries(opened).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  };
-}

@@ -40,7 +40,8 @@ import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
 import { orderPlaced, orderStatusChanged } from './order-events.ts';
 import { CouponExhaustedError, RequestAlreadyPlacedError, StockConflictError, TransientConflictError, type OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
-import { encryptPersonalData, ORDER_ENTITY, personalDataOf, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
+import { encryptPersonalData, personalDataOf, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
+import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import { priceRequestedBasket, type PriceDeps } from './price-basket.ts';
 import { riskSignals } from './risk-signals.ts';
 import type { CheckoutSettings } from './settings.ts';
@@ -255,7 +256,8 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     ...(request.payment.token ? { paymentToken: request.payment.token } : {}),
   });
   const bodyHash = requestFingerprint(request);
-  const sealedToken = request.payment.token ? await deps.cipher.encryptFields({ entity: ORDER_ENTITY, recordId: orderId }, { paymentToken: request.payment.token }) : undefined;
+  // SEC-2: the token leaves checkout only sealed for payments (the event, its outbox copy, the archive, queues).
+  const sealedToken = request.payment.token ? (await deps.cipher.encryptFields({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId }, { [PAYMENT_TOKEN_SEAL.field]: request.payment.token }))[PAYMENT_TOKEN_SEAL.field] : undefined;
   const coupon = couponCode && context.coupon ? { code: couponCode, perCustomerLimit: context.coupon.definition.perCustomerLimit } : undefined;
 
   let replans = 0;
@@ -265,16 +267,14 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     // them per order so that allocation and cancellation fit one transaction too.
     const itemCount = 3 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0);
     if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS) throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
-    const events = [orderPlaced(order, signals, request.payment.token), orderStatusChanged(order, placed)];
-    // The outbox keeps the events without the payment token; the token rests there encrypted.
-    const outboxEvents = [orderPlaced(order, signals), orderStatusChanged(order, placed)];
+    const events = [orderPlaced(order, signals, sealedToken), orderStatusChanged(order, placed)];
     try {
       const outboxKey = await deps.orders.place({
         order,
         placed,
         ...(command.idempotencyKey ? { request: { customerId, idempotencyKey: command.idempotencyKey, bodyHash } } : {}),
         ...(coupon ? { coupon } : {}),
-        outbox: { events: outboxEvents, correlationId: command.correlationId, ...(sealedToken ? { sealed: sealedToken } : {}) },
+        outbox: { events, correlationId: command.correlationId },
       });
       await publishCommitted({ orders: deps.orders, events: deps.events, log }, outboxKey, events);
       return { order, timeline: [placed], personal, created: true };

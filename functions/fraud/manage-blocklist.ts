@@ -5,7 +5,7 @@
  */
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { invalidFields, notFound } from '../../shared/errors.ts';
+import { conflict, invalidFields, notFound } from '../../shared/errors.ts';
 import type { StaffContext } from './manage-rules.ts';
 import type { BlocklistEntry, BlocklistKind, SignalStore } from './signal-store.ts';
 
@@ -26,7 +26,7 @@ export function blocklistValue(kind: BlocklistKind, raw: string): string {
 
 /** Ports of the blocklist use cases. */
 export interface BlocklistDeps {
-  readonly signals: Pick<SignalStore, 'putBlocklistEntry' | 'deleteBlocklistEntry' | 'getBlocklistEntry'>;
+  readonly signals: Pick<SignalStore, 'putBlocklistEntry' | 'getBlocklistEntry' | 'requestBlocklistRemoval' | 'deleteRequestedBlocklistEntry'>;
   readonly audit: AuditLog;
   readonly clock: Clock;
 }
@@ -48,15 +48,38 @@ export async function addToBlocklist(deps: BlocklistDeps, ctx: StaffContext, kin
   const existing = await deps.signals.getBlocklistEntry(kind, value);
   if (existing) return { created: false, entry: existing };
   const entry: BlocklistEntry = { kind, value, reason: ctx.reason, addedBy: ctx.principal.userId, addedAt: deps.clock.now().toISOString() };
+  await audit(deps, ctx, 'risk.blocklist.add', kind, value); // SEC-4: before it takes effect
   await deps.signals.putBlocklistEntry(entry);
-  await audit(deps, ctx, 'risk.blocklist.add', kind, value);
   return { created: true, entry };
 }
 
-/** Removes a value from a blocklist (404 when it is not there). */
-export async function removeFromBlocklist(deps: BlocklistDeps, ctx: StaffContext, kind: BlocklistKind, rawValue: string): Promise<void> {
+/** What a removal request did: waiting for a second risk analyst, or removed. */
+export type RemovalResult = { readonly outcome: 'pending'; readonly entry: BlocklistEntry } | { readonly outcome: 'removed' };
+
+/**
+ * Removes a value from a blocklist (RISK-7: like a rule change, it needs a second risk analyst).
+ * The first request marks the entry (pending; the value stays blocked); the same request again is
+ * answered the same way; a request by another analyst removes it. 404 when the value is not there.
+ * Each step is audited before it takes effect (SEC-4).
+ */
+export async function removeFromBlocklist(deps: BlocklistDeps, ctx: StaffContext, kind: BlocklistKind, rawValue: string): Promise<RemovalResult> {
   const value = blocklistValue(kind, rawValue);
-  const removed = await deps.signals.deleteBlocklistEntry(kind, value);
-  if (!removed) throw notFound('That value is not on the blocklist.');
+  const entry = await deps.signals.getBlocklistEntry(kind, value);
+  if (!entry) throw notFound('That value is not on the blocklist.');
+  const me = ctx.principal.userId;
+  if (entry.removalRequest?.by === me) return { outcome: 'pending', entry };
+  if (!entry.removalRequest) {
+    await audit(deps, ctx, 'risk.blocklist.request-removal', kind, value);
+    const marked = await deps.signals.requestBlocklistRemoval(kind, value, { by: me, at: deps.clock.now().toISOString(), reason: ctx.reason });
+    if (marked) return { outcome: 'pending', entry: marked };
+    // Someone else asked (or removed it) at the same moment: decide on what is there now.
+    return removeFromBlocklist(deps, ctx, kind, rawValue);
+  }
   await audit(deps, ctx, 'risk.blocklist.remove', kind, value);
+  const removed = await deps.signals.deleteRequestedBlocklistEntry(kind, value, me);
+  if (!removed) {
+    if (!(await deps.signals.getBlocklistEntry(kind, value))) throw notFound('That value is not on the blocklist.');
+    throw conflict('The removal request changed meanwhile; look at the entry and try again.');
+  }
+  return { outcome: 'removed' };
 }

@@ -132,7 +132,7 @@ const ProfileDoc = z.object({
   reviewApproved: z.number().int(),
   paymentFailures: z.number().int(),
 });
-const BlocklistEntryDoc = z.object({ kind: z.string(), value: z.string(), reason: z.string(), addedBy: z.string(), addedAt: z.string() });
+const BlocklistEntryDoc = z.object({ kind: z.string(), value: z.string(), reason: z.string(), addedBy: z.string(), addedAt: z.string(), removalRequest: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional() });
 
 // ---- inputs ----
 
@@ -362,13 +362,14 @@ export const deleteBlocklistEntryRoute = defineRoute({
   operation: 'deleteRiskBlocklistEntry',
   method: 'delete',
   pathTemplate: '/admin/risk/blocklist/{kind}/{value}',
-  summary: 'Remove a value from the blocklist',
+  summary: 'Remove a value from the blocklist (a second risk analyst must confirm)',
+  description: 'RISK-7: the first risk analyst’s request marks the entry (202, the value stays blocked); the same request again answers the same; a request by another risk analyst removes it (204). Each step is audited.',
   tags: TAGS,
   auth: RISK_ANALYST,
   path: BlocklistPath,
   query: z.object({ reason: Reason }),
-  responses: { 204: { description: 'Removed' } },
-  problems: [404],
+  responses: { 202: { description: 'Removal requested: waiting for a second risk analyst', schema: BlocklistEntryDoc }, 204: { description: 'Removed' } },
+  problems: [404, 409],
 });
 
 /** Every fraud route, for the OpenAPI document and the API. */

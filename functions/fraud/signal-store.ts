@@ -35,6 +35,8 @@ export interface BlocklistEntry {
   readonly reason: string;
   readonly addedBy: string;
   readonly addedAt: string;
+  /** RISK-7: a removal waits for a second risk analyst; who asked for it, when and why. */
+  readonly removalRequest?: { readonly by: string; readonly at: string; readonly reason: string };
 }
 
 /** The outcome of asking for a warning slot. */
@@ -59,6 +61,10 @@ export interface SignalStore {
   putBlocklistEntry(entry: BlocklistEntry): Promise<BlocklistEntry | undefined>;
   /** Removes an entry; returns it if it existed. */
   deleteBlocklistEntry(kind: BlocklistKind, value: string): Promise<BlocklistEntry | undefined>;
+  /** Marks an entry's removal as requested, only if it exists and no removal is pending: the entry after, or undefined. */
+  requestBlocklistRemoval(kind: BlocklistKind, value: string, request: NonNullable<BlocklistEntry['removalRequest']>): Promise<BlocklistEntry | undefined>;
+  /** Deletes an entry whose removal someone other than `approver` requested: the entry deleted, or undefined. */
+  deleteRequestedBlocklistEntry(kind: BlocklistKind, value: string, approver: string): Promise<BlocklistEntry | undefined>;
   /** Takes a warning slot of `tier` in the fixed window containing `at` (at most `limit` per window). */
   acquireWarningSlot(tier: WarningTier, at: number, limit: number, windowSeconds: number): Promise<WarningSlot>;
 }
@@ -189,6 +195,37 @@ export class DynamoDbSignalStore implements SignalStore {
     return Attributes ? toEntry(Attributes) : undefined;
   }
 
+  async requestBlocklistRemoval(kind: BlocklistKind, value: string, request: NonNullable<BlocklistEntry['removalRequest']>): Promise<BlocklistEntry | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.blocklist(kind, value),
+          UpdateExpression: 'SET removalRequest = :r',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(removalRequest)',
+          ExpressionAttributeValues: { ':r': request },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? toEntry(Attributes) : undefined;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async deleteRequestedBlocklistEntry(kind: BlocklistKind, value: string, approver: string): Promise<BlocklistEntry | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new DeleteCommand({ TableName: this.tableName, Key: keys.blocklist(kind, value), ConditionExpression: 'attribute_exists(removalRequest) AND removalRequest.#by <> :me', ExpressionAttributeNames: { '#by': 'by' }, ExpressionAttributeValues: { ':me': approver }, ReturnValues: 'ALL_OLD' }),
+      );
+      return Attributes ? toEntry(Attributes) : undefined;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
   async acquireWarningSlot(tier: WarningTier, at: number, limit: number, windowSeconds: number): Promise<WarningSlot> {
     const windowMs = windowSeconds * 1000;
     const start = Math.floor(at / windowMs) * windowMs;
@@ -219,7 +256,8 @@ export class DynamoDbSignalStore implements SignalStore {
 }
 
 function toEntry(item: Record<string, unknown>): BlocklistEntry {
-  return { kind: item.kind as BlocklistKind, value: String(item.value), reason: String(item.reason ?? ''), addedBy: String(item.addedBy ?? ''), addedAt: String(item.addedAt ?? '') };
+  const request = item.removalRequest as BlocklistEntry['removalRequest'] | undefined;
+  return { kind: item.kind as BlocklistKind, value: String(item.value), reason: String(item.reason ?? ''), addedBy: String(item.addedBy ?? ''), addedAt: String(item.addedAt ?? ''), ...(request ? { removalRequest: { by: String(request.by), at: String(request.at), reason: String(request.reason) } } : {}) };
 }
 
 /** The signal store on `RISK_TABLE_NAME`. */

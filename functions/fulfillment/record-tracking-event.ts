@@ -1,9 +1,12 @@
 /**
  * Use case (FUL-3, ORD-6): a carrier's signed tracking event (`POST /webhooks/carriers`).
  *
- * 1. Authenticate: the carrier named in the body must have a secret and the `Carrier-Signature`
- *    header must match the raw body within the replay window (401 otherwise); then validate the
- *    body (400). Nothing is written for a refused request.
+ * 1. Authenticate BEFORE parsing: the `Carrier-Signature` header must match the raw body, within
+ *    the replay window, with the secret of a configured carrier (401 otherwise, whatever the body
+ *    is — an unsigned body is never parsed); then the body is parsed (400 if not JSON), the carrier
+ *    it names must be one whose secret signed it (401 otherwise), and it is validated (400).
+ *    Nothing is written for a refused request. (Bodies over 64 KB never get here: the route's
+ *    size cap answers 413 first.)
  * 2. A duplicate (same carrier event id) changes nothing (its outbox is republished if that was
  *    interrupted). An unknown waybill is 404. A report about a shipment cancelled with its order
  *    (before pickup) is acknowledged and changes nothing (no marker, no event).
@@ -68,20 +71,28 @@ const PROBLEM_OF: Record<ShipmentException, 'undeliverable-address' | 'parcel-lo
   refused: 'delivery-refused',
 };
 
-/** Authenticates and parses a webhook request; throws 400/401 problems. */
+/**
+ * Authenticates, then parses a webhook request; throws 401 (signature) before any 400 (body).
+ * The signature is checked on the raw body against each configured carrier's secret (a handful,
+ * each compared in constant time), so nothing from an unauthenticated body is ever parsed.
+ */
 export function authenticateTrackingEvent(deps: Pick<TrackingDeps, 'secrets' | 'toleranceSeconds' | 'clock'>, rawBody: string | null | undefined, signature: string | undefined): CarrierTrackingEventInput {
-  if (!rawBody) throw invalidFields([{ path: 'body', message: 'Required' }]);
+  const body = rawBody ?? '';
+  const now = deps.clock.now();
+  const signedBy = Object.entries(deps.secrets)
+    .filter(([, secret]) => verifyCarrierSignature({ header: signature, body, secret, now, toleranceSeconds: deps.toleranceSeconds }).ok)
+    .map(([carrier]) => carrier);
+  if (signedBy.length === 0) throw invalidSignature();
+  if (!body) throw invalidFields([{ path: 'body', message: 'Required' }]);
   let json: unknown;
   try {
-    json = JSON.parse(rawBody);
+    json = JSON.parse(body);
   } catch {
     throw malformedJson();
   }
+  // The carrier the body names must be one whose secret signed it.
   const carrier = json && typeof json === 'object' ? (json as { carrier?: unknown }).carrier : undefined;
-  const secret = typeof carrier === 'string' && Object.hasOwn(deps.secrets, carrier) ? deps.secrets[carrier] : undefined;
-  if (!secret) throw invalidSignature();
-  const verified = verifyCarrierSignature({ header: signature, body: rawBody, secret, now: deps.clock.now(), toleranceSeconds: deps.toleranceSeconds });
-  if (!verified.ok) throw invalidSignature();
+  if (typeof carrier !== 'string' || !signedBy.includes(carrier)) throw invalidSignature();
   const parsed = CarrierTrackingEventSchema.safeParse(json);
   if (!parsed.success) throw invalidFields(parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })));
   return parsed.data;

@@ -1,7 +1,8 @@
 /** The fulfillment capability's HTTP contracts (validation schemas and OpenAPI in one place). */
 import { z } from 'zod';
 import type { RouteContract } from '../../shared/http/route.ts';
-import { defineRoute } from '../../shared/http/route.ts';
+import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
+import { freeText } from '../../shared/text.ts';
 import { SandboxReportSchema } from './domain/sandbox-report.ts';
 
 const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
@@ -26,10 +27,12 @@ export const receiveCarrierWebhookRoute = defineRoute({
   description: [
     'Body (JSON): `{ eventId, carrier, waybill, status: PICKED_UP|IN_TRANSIT|OUT_FOR_DELIVERY|DELIVERED|EXCEPTION, exception?: undeliverable-address|lost|refused, occurredAt }`.',
     'Header `Carrier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the carrier’s secret>`; requests outside a 5-minute window are refused (401).',
+    'The signature is checked before the body is parsed: an unsigned or badly signed request is a 401 whatever its body; bodies over 64 KB are refused with 413 before anything else.',
     'Duplicates (same carrier and eventId) are acknowledged and change nothing; out-of-order events never move a shipment backwards. No Idempotency-Key: the carrier’s event id is the key.',
   ].join(' '),
   tags: ['fulfillment', 'webhooks'],
   auth: 'public',
+  maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
   responses: { 200: { description: 'Received', schema: TrackingReceiptSchema } },
   problems: [404],
 });
@@ -64,7 +67,7 @@ export const putDegradedModeRoute = defineRoute({
   description: 'While on, non-essential work (the replenishment check on every stock change) is deferred to the daily replenishment sweep; ordering, payment capture and shipping are untouched. Audited with the reason.',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
-  body: z.strictObject({ enabled: z.boolean(), reason: z.string().trim().min(3).max(500) }).meta({ id: 'DegradedModeInput' }),
+  body: z.strictObject({ enabled: z.boolean(), reason: freeText(500).min(3) }).meta({ id: 'DegradedModeInput' }),
   responses: { 200: { description: 'The switch after the change', schema: DegradedModeSchema } },
   problems: [409],
 });

@@ -11,11 +11,15 @@
  * | `SUPPLIER_LEAD_TIME_DAYS` | 14 | demand-variability: lead time |
  * | `SERVICE_FACTOR` | 1.65 | demand-variability: z |
  * | `REORDER_CYCLE_DAYS` | 30 | days of demand ordered on top of safety stock |
- * | `CARRIER_WEBHOOK_SECRETS` | dev stage: the sandbox secret | JSON `{ carrier: secret }` (HMAC-SHA256 keys) |
- * | `CARRIER_WEBHOOK_SECRETS_ID` | — (prod: `commerce/<stage>/carriers`) | Secrets Manager id of that JSON; wins over `CARRIER_WEBHOOK_SECRETS` |
+ * | `CARRIER_WEBHOOK_SECRETS_ID` | — (every deployed stage, dev included: `commerce/<stage>/carriers`) | Secrets Manager id of the JSON `{ carrier: secret }` (HMAC-SHA256 keys) |
+ * | `CARRIER_WEBHOOK_SECRETS` | the sandbox secret for every sandbox carrier | local cloud and tests only (`LOCAL_CLOUD=true`): that JSON inline; ignored anywhere else |
  * | `CARRIER_WEBHOOK_TOLERANCE_SECONDS` | 300 | replay window of signed tracking events |
  * | `LATE_SWEEP_LOOKBACK_DAYS` | 14 | how many days of due dates the late sweep looks back over |
  * | `OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |
+ *
+ * Which secrets apply is decided by carrier-secrets.ts (the kernel's `stageSecret`), never by the
+ * stage name: Secrets Manager in every deployed stage, the built-in sandbox secret only in the
+ * local cloud and tests.
  */
 import { z } from 'zod';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
@@ -27,17 +31,17 @@ import { DEFAULT_DELIVERY_TIME_LIMITS, DeliveryTimeLimitsSchema } from './domain
 export const SANDBOX_CARRIERS = ['premium-express', 'standard-express', 'economy-post'] as const;
 
 /**
- * The sandbox carrier's webhook signing secret (dev stage and tests only; never a real carrier's).
- * Other stages must set `CARRIER_WEBHOOK_SECRETS`.
+ * The sandbox carrier's webhook signing secret: public, so only the local cloud and the tests may
+ * use it (never a deployed stage, dev included — see carrier-secrets.ts).
  */
 export const SANDBOX_CARRIER_WEBHOOK_SECRET = 'sandbox-carrier-webhook-secret-not-for-production';
 
-const SecretsSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), z.string().min(16).max(512));
+/** The carriers' secret: `{ carrierId: signingSecret }`. */
+export const CarrierSecretsSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), z.string().min(16).max(512));
 
 export const fulfillmentSettings = defineSettings(
   'fulfillment',
   {
-    STAGE: z.string().default('dev'),
     CARRIER_RULES: jsonSetting(CarrierRulesSchema).optional(),
     DELIVERY_TIME_LIMITS: jsonSetting(DeliveryTimeLimitsSchema).optional(),
     SAFETY_STOCK_METHOD: z.enum(SAFETY_STOCK_METHODS).default(DEFAULT_SAFETY_STOCK_POLICY.method),
@@ -46,7 +50,7 @@ export const fulfillmentSettings = defineSettings(
     SUPPLIER_LEAD_TIME_DAYS: intSetting(1, 365).default(DEFAULT_SAFETY_STOCK_POLICY.leadTimeDays),
     SERVICE_FACTOR: z.coerce.number().min(0).max(5).default(DEFAULT_SAFETY_STOCK_POLICY.serviceFactor),
     REORDER_CYCLE_DAYS: intSetting(0, 365).default(DEFAULT_SAFETY_STOCK_POLICY.reorderCycleDays),
-    CARRIER_WEBHOOK_SECRETS: jsonSetting(SecretsSchema).optional(),
+    CARRIER_WEBHOOK_SECRETS: jsonSetting(CarrierSecretsSchema).optional(),
     CARRIER_WEBHOOK_SECRETS_ID: z.string().min(1).max(512).optional(),
     CARRIER_WEBHOOK_TOLERANCE_SECONDS: intSetting(30, 3600).default(300),
     LATE_SWEEP_LOOKBACK_DAYS: intSetting(1, 90).default(14),
@@ -61,15 +65,14 @@ export const fulfillmentSettings = defineSettings(
       serviceFactor: env.SERVICE_FACTOR,
       reorderCycleDays: env.REORDER_CYCLE_DAYS,
     };
-    const sandbox = env.STAGE === 'dev' ? Object.fromEntries(SANDBOX_CARRIERS.map((c) => [c, SANDBOX_CARRIER_WEBHOOK_SECRET])) : {};
+    const sandbox: Record<string, string> = Object.fromEntries(SANDBOX_CARRIERS.map((c) => [c, SANDBOX_CARRIER_WEBHOOK_SECRET]));
     return {
-      stage: env.STAGE,
       carrierRules: env.CARRIER_RULES ?? DEFAULT_CARRIER_RULES,
       deliveryTimeLimits: env.DELIVERY_TIME_LIMITS ?? DEFAULT_DELIVERY_TIME_LIMITS,
       safetyStock,
-      /** Signing secret per carrier id. */
-      webhookSecrets: env.CARRIER_WEBHOOK_SECRETS ?? (sandbox as Record<string, string>),
-      /** Deployed stages: the Secrets Manager id of the JSON `{ carrier: secret }` (wins over webhookSecrets). */
+      /** Local cloud and tests only: signing secret per carrier id (the sandbox's, unless `CARRIER_WEBHOOK_SECRETS`). */
+      localWebhookSecrets: env.CARRIER_WEBHOOK_SECRETS ?? sandbox,
+      /** Every deployed stage: the Secrets Manager id of the JSON `{ carrier: secret }`. */
       webhookSecretsId: env.CARRIER_WEBHOOK_SECRETS_ID,
       webhookToleranceSeconds: env.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
       lateSweepLookbackDays: env.LATE_SWEEP_LOOKBACK_DAYS,

@@ -8,6 +8,7 @@
 import { findEventDefinition } from '../../events/index.ts';
 import { domainEvent, type DomainEvent } from '../../events/event-definition.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import type { FieldEncryptor } from '../../shared/field-encryption.ts';
 import { logger } from '../../shared/observability.ts';
@@ -36,9 +37,9 @@ export interface TokenVault {
   open(orderId: string, sealed: string): Promise<string>;
 }
 
-/** A {@link TokenVault} over the kernel's field encryption (entity `payment`, field `paymentToken`). */
+/** A {@link TokenVault} over the kernel's field encryption, with OrderPlaced's seal (checkout seals, payments opens). */
 export function fieldEncryptionVault(encryptor: FieldEncryptor): TokenVault {
-  const context = (orderId: string) => ({ entity: 'payment', recordId: orderId, field: 'paymentToken' });
+  const context = (orderId: string) => ({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId, field: PAYMENT_TOKEN_SEAL.field });
   return {
     seal: (orderId, token) => encryptor.encrypt(context(orderId), token),
     open: (orderId, sealed) => encryptor.decrypt(context(orderId), sealed),

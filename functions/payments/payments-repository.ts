@@ -11,8 +11,10 @@
  * | events to publish (outbox)   | `ORDER#<orderId>`          | `OUTBOX#<ulid>`             | —                                                |
  * | a processed-event marker     | `ORDER#<orderId>`          | `EVENT#<name>#<eventId>`    | —                                                |
  * | a processed webhook          | `WEBHOOK#<eventId>`        | `WEBHOOK`                   | —                                                |
+ * | a held webhook notification  | `ORDER#<orderId>`          | `HELD#<eventId>`            | `HELD` / `<heldAt>#<orderId>#<eventId>`          |
  * | provider payment → payment   | `PROVIDER#<providerPaymentId>` | `PAYMENT`               | — (order id, payment id, slot)                   |
  * | a customer's daily totals    | `LIMITS#<customerId>`      | `DAY#<YYYY-MM-DD>`          | —                                                |
+ * | what a staff member refunded alone in a day | `STAFFREFUNDS#<userId>` | `DAY#<YYYY-MM-DD>` | — (RISK-7's daily cap)                      |
  * | a reconciliation report      | `RECONCILIATION#<date>`    | `REPORT`                    | —                                                |
  *
  * Markers, webhook records and daily totals expire by TTL (`expiresAt`, epoch seconds).
@@ -33,6 +35,7 @@ import { requireSetting } from '../../shared/config.ts';
 import { documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { newId } from '../../shared/ids.ts';
 import type { LedgerMovement } from './domain/ledger.ts';
+import type { HeldNotification } from './domain/notification-check.ts';
 import type { DailyTotals } from './domain/limits.ts';
 import { PAYMENT_STATUSES, slotOf, type Payment, type PaymentSlot } from './domain/payment.ts';
 import type { ReconciliationReport } from './domain/reconciliation.ts';
@@ -57,7 +60,7 @@ export class PaymentWriteConflict extends Error {
   constructor(
     message: string,
     /** `limit` when the customer's daily limit no longer has room for the amount. */
-    readonly reason: 'version' | 'limit' = 'version',
+    readonly reason: 'version' | 'limit' | 'staff-cap' = 'version',
   ) {
     super(message);
   }
@@ -93,6 +96,8 @@ export interface PaymentWrite {
   readonly providerPaymentId?: string;
   /** Remembers which refund a staff request (hash of user and Idempotency-Key) created, so a retried request never creates a second one. */
   readonly refundRequest?: { readonly key: string; readonly refundId: string };
+  /** RISK-7: adds a refund executed without a second approver to its staff member's day, only if the day stays within `cap`. */
+  readonly staffRefund?: { readonly staffId: string; readonly day: string; readonly amount: number; readonly cap: number };
 }
 
 /** Events waiting to be published. */
@@ -154,6 +159,8 @@ function toStoredPayment(item: Record<string, unknown>): StoredPayment {
 const toRefund = (item: Record<string, unknown>): Refund => RefundSchema.parse(plain(item)) as Refund;
 const toMovement = (item: Record<string, unknown>): LedgerMovement => plain(item) as unknown as LedgerMovement;
 
+const staffRefundsKey = (staffId: string, day: string) => ({ pk: `STAFFREFUNDS#${staffId}`, sk: `DAY#${day}` });
+
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** See the module documentation. */
@@ -207,6 +214,12 @@ export class PaymentsRepository {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROVIDER#${providerPaymentId}`, sk: 'PAYMENT' }, ConsistentRead: true }));
     if (typeof Item?.orderId !== 'string') return undefined;
     return { orderId: Item.orderId, ...(typeof Item.paymentId === 'string' ? { paymentId: Item.paymentId } : {}), slot: Item.slot === 'balance' ? 'balance' : 'primary' };
+  }
+
+  /** What a staff member refunded without a second approver on `day` (RISK-7), in minor units. */
+  async staffRefundedOn(staffId: string, day: string): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: staffRefundsKey(staffId, day), ConsistentRead: true }));
+    return typeof Item?.total === 'number' ? Item.total : 0;
   }
 
   /** The order of a provider payment id, if payments recorded it. */
@@ -278,6 +291,21 @@ export class PaymentsRepository {
         },
       });
     }
+    let staffIndex = -1;
+    if (write.staffRefund) {
+      const r = write.staffRefund;
+      staffIndex = items.length;
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: staffRefundsKey(r.staffId, r.day),
+          UpdateExpression: 'ADD #total :amount SET expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(#total) OR #total <= :room',
+          ExpressionAttributeNames: { '#total': 'total' },
+          ExpressionAttributeValues: { ':amount': r.amount, ':room': r.cap - r.amount, ':ttl': this.ttl(LIMIT_TTL_SECONDS) },
+        },
+      });
+    }
     if (write.providerPaymentId) {
       items.push({ Put: { TableName: this.tableName, Item: { pk: `PROVIDER#${write.providerPaymentId}`, sk: 'PAYMENT', itemType: 'provider-index', orderId: p.orderId, paymentId: p.paymentId, slot: slotOf(p) } } });
     }
@@ -289,6 +317,7 @@ export class PaymentsRepository {
         if (limitIndex >= 0 && reasons[limitIndex]?.Code === 'ConditionalCheckFailed' && reasons.every((r, i) => i === limitIndex || r.Code === 'None' || r.Code === undefined)) {
           throw new PaymentWriteConflict(`daily limit of ${write.limit?.customerId ?? ''} has no room`, 'limit');
         }
+        if (staffIndex >= 0 && reasons[staffIndex]?.Code === 'ConditionalCheckFailed') throw new PaymentWriteConflict(`staff refund cap of ${write.staffRefund?.staffId ?? ''} has no room`, 'staff-cap');
         throw new PaymentWriteConflict(`payment of order ${p.orderId} changed concurrently (${reasons.map((r) => r.Code ?? 'None').join(',')})`);
       }
       if (error instanceof Error && error.name === 'TransactionConflictException') throw new PaymentWriteConflict(`payment of order ${p.orderId}: transaction conflict`);
@@ -430,8 +459,66 @@ export class PaymentsRepository {
 
   /** True when this provider webhook event was already handled. */
   async isWebhookProcessed(eventId: string): Promise<boolean> {
+    return (await this.webhookOutcome(eventId)) !== undefined;
+  }
+
+  /** What handling this provider webhook event did (`applied`, `held`, …), or undefined when it was not handled yet. */
+  async webhookOutcome(eventId: string): Promise<string | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK' }, ConsistentRead: true }));
-    return Item !== undefined;
+    return Item === undefined ? undefined : typeof Item.outcome === 'string' ? Item.outcome : 'applied';
+  }
+
+  /**
+   * Holds a provider notification (PAY-2, ORD-6) in ONE transaction: the held record (only if
+   * absent — never held twice), the events to publish (outbox: the problem order) and the webhook
+   * marker (outcome `held`), so a duplicate finds it handled. The payment is not touched. False
+   * when a concurrent duplicate held it first.
+   */
+  async holdNotification(held: HeldNotification, events: readonly DomainEvent[]): Promise<boolean> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: orderPk(held.orderId), sk: `HELD#${held.eventId}`, itemType: 'held-notification', gsi1pk: 'HELD', gsi1sk: `${held.heldAt}#${held.orderId}#${held.eventId}`, ...held },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: this.tableName, Item: { pk: `WEBHOOK#${held.eventId}`, sk: 'WEBHOOK', itemType: 'webhook', type: held.notificationType, outcome: 'held', processedAt: held.heldAt, expiresAt: this.ttl(MARKER_TTL_SECONDS) } } },
+    ];
+    if (events.length > 0) {
+      const outboxId = newId();
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: orderPk(held.orderId), sk: `OUTBOX#${outboxId}`, itemType: 'outbox', outboxId, orderId: held.orderId, correlationId: held.correlationId, events: events.map((e) => ({ name: e.definition.name, payload: e.payload })) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TransactionCanceledException') {
+        const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+        throw new PaymentWriteConflict(`held notification ${held.eventId}: ${reasons.map((r) => r.Code ?? 'None').join(',')}`);
+      }
+      if (error instanceof Error && error.name === 'TransactionConflictException') throw new PaymentWriteConflict(`held notification ${held.eventId}: transaction conflict`);
+      throw error;
+    }
+  }
+
+  /** The notifications held for an order (for investigation), oldest first. */
+  async listHeldNotifications(orderId: string): Promise<HeldNotification[]> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'HELD#' }, ConsistentRead: true });
+    return items.map((i) => plain(i) as unknown as HeldNotification).sort((a, b) => a.heldAt.localeCompare(b.heldAt));
+  }
+
+  /** The most recently held notifications of all orders (index: eventually consistent), newest first. */
+  async recentHeldNotifications(limit = 100): Promise<HeldNotification[]> {
+    const { Items } = await this.client.send(new QueryCommand({ TableName: this.tableName, IndexName: BY_GROUP_INDEX, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'HELD' }, ScanIndexForward: false, Limit: limit }));
+    return (Items ?? []).map((i) => plain(i) as unknown as HeldNotification);
   }
 
   async markWebhookProcessed(eventId: string, type: string, outcome: string): Promise<void> {

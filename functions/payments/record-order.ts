@@ -35,7 +35,8 @@ export async function recordOrderPlaced(deps: EngineDeps & { readonly vault: Tok
       return 'tombstone-completed';
     }
     const payment = newPayment(facts, ctx);
-    const tokenCiphertext = order.paymentToken && payment.method !== 'cod' && payment.method !== 'bank_transfer' ? await deps.vault.seal(order.orderId, order.paymentToken) : undefined;
+    // Stored as checkout sealed it (PAYMENT_TOKEN_SEAL): opened only to authorise.
+    const tokenCiphertext = order.sealedPaymentToken && payment.method !== 'cod' && payment.method !== 'bank_transfer' ? order.sealedPaymentToken : undefined;
     await deps.repo.commit({ payment, expectedVersion: null, tokenCiphertext });
     return 'created';
   });

@@ -22,23 +22,32 @@ import crypto from 'node:crypto';
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import { conflict, forbidden, notFound, ProblemError } from '../../shared/errors.ts';
-import { refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, slotOf } from './domain/payment.ts';
-import { approveRefund, completeRefund, failRefund, makerCheckerViolation, newRefund, refundRefusal, rejectRefund, type Refund } from './domain/refund.ts';
+import { refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, type Payment } from './domain/payment.ts';
+import { limitDay } from './domain/limits.ts';
+import { approvalRequirement, approveRefund, completeRefund, failRefund, makerCheckerViolation, newRefund, reasonRefusal, refundRefusal, rejectRefund, type Refund, type RefundApprovalPolicy, type StaffRefundReason } from './domain/refund.ts';
 import { findPayment, flushOutbox, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
 import { ProviderUnavailableError } from './provider/port.ts';
 
 /** Ports of the refund use cases. */
 export interface RefundDeps extends ProviderDeps {
   readonly audit: AuditLog;
-  /** RISK-7: refunds at or above this (minor units) wait for a second approver. */
-  readonly approvalThreshold: number;
+  /** RISK-7: when a refund waits for a second approver. */
+  readonly approval: RefundApprovalPolicy;
+  /** Minutes from UTC of the day a staff member's daily cap counts (the payment limits' day). */
+  readonly dayOffsetMinutes: number;
 }
+
+/** The day of `at` for staff refund caps. */
+export const refundDay = (at: Date, dayOffsetMinutes: number): string => limitDay(at, dayOffsetMinutes);
+
+/** What is refunded or being refunded (pending approval included) across the order's payments. */
+export const refundedOrPendingOn = (payments: readonly Payment[]): number => payments.reduce((sum, p) => sum + p.refundedAmount + p.refundPendingAmount, 0);
 
 /** A refund request from staff. */
 export interface RefundCommand {
   readonly orderId: string;
   readonly amount: { readonly amount: number; readonly currency: string };
-  readonly reason: string;
+  readonly reason: StaffRefundReason;
   readonly principal: Principal;
   readonly idempotencyKey: string;
   readonly correlationId: string;
@@ -58,6 +67,8 @@ export async function requestRefund(deps: RefundDeps, command: RefundCommand): P
   const requestKey = crypto.createHash('sha256').update(`${command.principal.userId}\n${command.idempotencyKey}`).digest('hex').slice(0, 40);
   const earlier = await deps.repo.refundOfRequest(command.orderId, requestKey);
   if (earlier) return resumeRefund(deps, command.orderId, earlier, command.correlationId);
+  const notAllowed = reasonRefusal(command.reason, command.principal.roles);
+  if (notAllowed) throw forbidden(notAllowed);
 
   const payments = (await deps.repo.listPayments(command.orderId)).map((s) => s.payment).filter((p) => p.orderKnown);
   const first = payments[0];
@@ -73,25 +84,48 @@ export async function requestRefund(deps: RefundDeps, command: RefundCommand): P
   if (refusal) throw conflict(refusal);
 
   const ctx = transitionContext(deps, command.principal.userId);
-  const refund = newRefund(
-    { refundId: deps.newId(), orderId: command.orderId, paymentId: target.paymentId, currency: command.amount.currency, amount: command.amount.amount, reason: command.reason, origin: 'staff', requestedBy: command.principal.userId, requestedAt: ctx.now.toISOString() },
-    deps.approvalThreshold,
-  );
-  await deps.audit.record({
-    actor: command.principal.userId,
-    roles: command.principal.roles,
-    action: 'refund.request',
-    resource: { type: 'order', id: command.orderId },
-    reason: command.reason,
-    details: { refundId: refund.refundId, amount: refund.amount, currency: refund.currency, needsApproval: refund.status === 'pending_approval' },
-    correlationId: command.correlationId,
-  });
-  await withConflictRetry('request refund', async () => {
-    const current = (await deps.repo.getPayment(command.orderId, slotOf(target)))?.payment;
-    if (!current) throw notFound(`No payment for order ${command.orderId}.`);
-    const again = refundRefusal({ amount: refund.amount, currency: refund.currency, paymentCurrency: current.currency, refundable: refundable(current) });
+  const day = refundDay(ctx.now, deps.dayOffsetMinutes);
+  const refundId = deps.newId();
+  let audited: Refund['approvalRequiredBy'] | 'none' | undefined;
+  // Decided on what was read; the commit holds only if the payment is still at that version and the
+  // staff member's day still has room, else it is decided again (a concurrent refund may change it).
+  const refund = await withConflictRetry('request refund', async () => {
+    const current = (await deps.repo.listPayments(command.orderId)).map((s) => s.payment).filter((p) => p.orderKnown);
+    const payment = current.find((p) => p.paymentId === target.paymentId);
+    if (!payment) throw notFound(`No payment for order ${command.orderId}.`);
+    const again = refundRefusal({ amount: command.amount.amount, currency: command.amount.currency, paymentCurrency: payment.currency, refundable: refundable(payment) });
     if (again) throw conflict(again);
-    await deps.repo.commit({ payment: refundReserved(current, refund.amount, ctx), expectedVersion: current.version, refunds: [{ refund, expectedVersion: null }], refundRequest: { key: requestKey, refundId: refund.refundId } });
+    const requirement = approvalRequirement({
+      amount: command.amount.amount,
+      refundedOrPendingOnOrder: refundedOrPendingOn(current),
+      staffRefundedToday: await deps.repo.staffRefundedOn(command.principal.userId, day),
+      policy: deps.approval,
+    });
+    const candidate = newRefund(
+      { refundId, orderId: command.orderId, paymentId: payment.paymentId, currency: command.amount.currency, amount: command.amount.amount, reason: command.reason, origin: 'staff', requestedBy: command.principal.userId, requestedAt: ctx.now.toISOString() },
+      requirement,
+    );
+    if (audited !== (requirement ?? 'none')) {
+      // SEC-4: recorded before it takes effect (again only if a concurrent change altered the decision).
+      await deps.audit.record({
+        actor: command.principal.userId,
+        roles: command.principal.roles,
+        action: 'refund.request',
+        resource: { type: 'order', id: command.orderId },
+        reason: command.reason,
+        details: { refundId, amount: candidate.amount, currency: candidate.currency, needsApproval: requirement !== undefined, ...(requirement ? { approvalRequiredBy: requirement } : {}) },
+        correlationId: command.correlationId,
+      });
+      audited = requirement ?? 'none';
+    }
+    await deps.repo.commit({
+      payment: refundReserved(payment, candidate.amount, ctx),
+      expectedVersion: payment.version,
+      refunds: [{ refund: candidate, expectedVersion: null }],
+      refundRequest: { key: requestKey, refundId },
+      ...(requirement ? {} : { staffRefund: { staffId: command.principal.userId, day, amount: candidate.amount, cap: deps.approval.staffDailyCapMinor } }),
+    });
+    return candidate;
   });
   if (refund.status === 'pending_approval') return resultOf(refund);
   return resultOf(await executeRefund(deps, command.orderId, refund.refundId, command.correlationId));

@@ -21,9 +21,9 @@
  */
 import type { PaymentMethod } from '../../events/common.ts';
 import { CAPTURED_STATUSES, decideRelease, markReleased, refundReserved, releasedBeforeAuthorization, slotOf, tombstone, voidSucceeded, type Payment } from './domain/payment.ts';
-import { newRefund } from './domain/refund.ts';
+import { approvalRequirement, newRefund } from './domain/refund.ts';
 import { commitTransition, findPayment, flushOutbox, RetryLaterError, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
-import { executeRefund } from './refunds.ts';
+import { executeRefund, refundDay, refundedOrPendingOn, type RefundDeps } from './refunds.ts';
 
 /** The released order, as the event describes it. */
 export interface ReleaseFacts {
@@ -37,12 +37,24 @@ export interface ReleaseFacts {
 }
 
 /** What releasing did. */
-export type ReleaseResult = 'tombstone' | 'cancelled' | 'voided' | 'refunded' | 'nothing';
+export type ReleaseResult = 'tombstone' | 'cancelled' | 'voided' | 'refunded' | 'refund-pending-approval' | 'nothing';
+
+/** Ports of {@link handleRelease}: a provider, and the maker-checker rule for staff cancellations. */
+export interface ReleaseDeps extends ProviderDeps {
+  /** Required where staff may have cancelled (the order-event consumer); a release without it refuses a staff cancellation's refund. */
+  readonly refundPolicy?: Pick<RefundDeps, 'approval' | 'dayOffsetMinutes'>;
+}
+
+/**
+ * Whether staff cancelled: the actor is neither the order's customer nor the system (`system:…`),
+ * as checkout records it on both OrderCancelled and OrderStatusChanged.
+ */
+export const cancelledByStaff = (facts: Pick<ReleaseFacts, 'actor' | 'customerId'>): boolean => facts.actor !== facts.customerId && !facts.actor.startsWith('system:');
 
 const voidKey = (p: Payment) => `void-${p.paymentId}`;
 
 /** Releases the money of a cancelled or rejected order (see the module documentation). */
-export async function handleRelease(deps: ProviderDeps, facts: ReleaseFacts, correlationId: string): Promise<ReleaseResult> {
+export async function handleRelease(deps: ReleaseDeps, facts: ReleaseFacts, correlationId: string): Promise<ReleaseResult> {
   return withConflictRetry('release', async () => {
     const stored = await deps.repo.listPayments(facts.orderId);
     const ctx = transitionContext(deps, facts.actor);
@@ -52,13 +64,13 @@ export async function handleRelease(deps: ProviderDeps, facts: ReleaseFacts, cor
     }
     const results: ReleaseResult[] = [];
     for (const { payment } of stored) results.push(await releasePayment(deps, payment, facts, correlationId));
-    for (const result of ['refunded', 'voided', 'cancelled'] as const) if (results.includes(result)) return result;
+    for (const result of ['refunded', 'refund-pending-approval', 'voided', 'cancelled'] as const) if (results.includes(result)) return result;
     return 'nothing';
   });
 }
 
 /** Releases one payment of the order, read at `p` (a write conflict makes the caller re-read and start again). */
-async function releasePayment(deps: ProviderDeps, p: Payment, facts: ReleaseFacts, correlationId: string): Promise<ReleaseResult> {
+async function releasePayment(deps: ReleaseDeps, p: Payment, facts: ReleaseFacts, correlationId: string): Promise<ReleaseResult> {
   const ctx = transitionContext(deps, facts.actor);
   const decision = decideRelease(p);
 
@@ -100,12 +112,32 @@ async function releasePayment(deps: ProviderDeps, p: Payment, facts: ReleaseFact
       return 'voided';
     }
     case 'refund': {
+      // A staff cancellation of a captured order refunds through the same maker-checker rule as a
+      // staff refund (RISK-7); a customer's or the system's cancellation refunds at once.
+      const staff = cancelledByStaff(facts);
+      const policy = deps.refundPolicy;
+      if (staff && !policy) throw new Error(`order ${p.orderId}: a staff cancellation's refund needs the refund approval policy`);
+      const day = refundDay(ctx.now, policy?.dayOffsetMinutes ?? 0);
+      const requirement = staff && policy
+        ? approvalRequirement({
+            amount: decision.amount,
+            refundedOrPendingOnOrder: refundedOrPendingOn((await deps.repo.listPayments(p.orderId)).map((s) => s.payment)),
+            staffRefundedToday: await deps.repo.staffRefundedOn(facts.actor, day),
+            policy: policy.approval,
+          })
+        : undefined;
       const refund = newRefund(
         { refundId: deps.newId(), orderId: p.orderId, paymentId: p.paymentId, currency: p.currency, amount: decision.amount, reason: facts.reason.slice(0, 64), origin: 'cancellation', requestedBy: facts.actor, requestedAt: ctx.now.toISOString() },
-        Number.MAX_SAFE_INTEGER,
+        requirement,
       );
       const reserved = refundReserved(markReleased(p, facts.reason, ctx), decision.amount, ctx);
-      await deps.repo.commit({ payment: reserved, expectedVersion: p.version, refunds: [{ refund, expectedVersion: null }] });
+      await deps.repo.commit({
+        payment: reserved,
+        expectedVersion: p.version,
+        refunds: [{ refund, expectedVersion: null }],
+        ...(staff && policy && !requirement ? { staffRefund: { staffId: facts.actor, day, amount: refund.amount, cap: policy.approval.staffDailyCapMinor } } : {}),
+      });
+      if (requirement) return 'refund-pending-approval';
       return finishRefund(deps, p.orderId, refund.refundId, correlationId);
     }
   }

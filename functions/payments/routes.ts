@@ -1,10 +1,10 @@
 /** The payments capability's HTTP contracts (validation schemas and OpenAPI in one place). */
 import { z } from 'zod';
 import type { RouteContract } from '../../shared/http/route.ts';
-import { defineRoute } from '../../shared/http/route.ts';
+import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
 import { ALL_ACCOUNTS } from './domain/ledger.ts';
 import { PAYMENT_STATUSES } from './domain/payment.ts';
-import { RefundSchema as RefundRecordSchema } from './domain/refund.ts';
+import { RefundSchema as RefundRecordSchema, STAFF_REFUND_REASONS } from './domain/refund.ts';
 
 const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
 const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -30,7 +30,7 @@ const DatePath = z.object({
 export const RefundRequestSchema = z
   .strictObject({
     amount: z.strictObject({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: Currency }).describe('Amount to refund, in minor units'),
-    reason: Text(64).describe('Why (a short reason; no personal data)'),
+    reason: z.enum(STAFF_REFUND_REASONS).describe("Why: one of the listed reasons; 'fraud' (which labels the customer a fraudster) only for risk analysts"),
   })
   .meta({ id: 'RefundRequest' });
 
@@ -122,7 +122,7 @@ export const ReconciliationReportSchema = z
   })
   .meta({ id: 'ReconciliationReport' });
 
-const WebhookAnswerSchema = z.object({ received: z.literal(true), eventId: z.string(), duplicate: z.literal(true).optional(), outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored']) }).meta({ id: 'WebhookAnswer' });
+const WebhookAnswerSchema = z.object({ received: z.literal(true), eventId: z.string(), duplicate: z.literal(true).optional(), outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored', 'held']) }).meta({ id: 'WebhookAnswer' });
 
 /** `POST /webhooks/payments` — the payment provider (public; the signature is checked). */
 export const receivePaymentWebhookRoute = defineRoute({
@@ -133,11 +133,17 @@ export const receivePaymentWebhookRoute = defineRoute({
   description:
     'Called by the payment provider, not by clients. The raw body must carry a valid signature header for the configured provider ' +
     '(sandbox: `Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`; Stripe: `Stripe-Signature`). ' +
-    'Signatures older than 5 minutes (replays) or not matching → 400. A notification already received (same event id) → 200 with `duplicate: true`, nothing changes. ' +
+    'Signatures older than 5 minutes (replays) or not matching → 400; the signature is checked before the body is parsed, and bodies over 64 KB are refused with 413 before anything else. ' +
+    'A notification already received (same event id) → 200 with `duplicate: true`, nothing changes. ' +
+    'A notification whose amount or currency differs from what the payment expects is held, not applied (202, outcome `held`): the payment does not change, the notification is stored for investigation and a problem order is raised (PAY-2, ORD-6). ' +
     'No Idempotency-Key: the provider event id is the idempotency key.',
   tags: ['payments', 'webhooks'],
   auth: 'public',
-  responses: { 200: { description: 'Received (applied, already applied, or not ours)', schema: WebhookAnswerSchema } },
+  maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
+  responses: {
+    200: { description: 'Received (applied, already applied, or not ours)', schema: WebhookAnswerSchema },
+    202: { description: 'Held: the amount or currency differs from what the payment expects; nothing applied, a problem order raised', schema: WebhookAnswerSchema },
+  },
   problems: [503],
 });
 
@@ -148,10 +154,11 @@ export const requestRefundRoute = defineRoute({
   pathTemplate: '/orders/{orderId}/refunds',
   summary: 'Refund (part of) an order’s captured payment',
   description:
-    'Full, partial and repeated refunds, never more than captured minus refunded and pending refunds (409 otherwise). Below the approval threshold (config, default CNY 1,000.00) the refund is executed at once (201); ' +
-    'at or above it, it waits for a second, different staff member (202, status pending_approval). Every step is audited (RISK-7, SEC-4).',
+    'Full, partial and repeated refunds, never more than captured minus refunded and pending refunds (409 otherwise). A refund is executed at once (201) unless it brings the order’s refunded and pending total to the approval threshold ' +
+    '(config, default CNY 1,000.00) or more, or takes the requesting staff member above their daily cap (config, default CNY 5,000.00): then it waits for a second, different staff member (202, status pending_approval, `approvalRequiredBy`). ' +
+    "The reason 'fraud' is for risk analysts only (403). Every step is audited (RISK-7, SEC-4).",
   tags: ['payments', 'refunds'],
-  auth: { roles: ['ops', 'cs-agent'] },
+  auth: { roles: ['ops', 'cs-agent', 'risk-analyst'] },
   idempotent: true,
   path: OrderPath,
   body: RefundRequestSchema,

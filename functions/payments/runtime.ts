@@ -11,6 +11,8 @@ import { fieldEncryptionVault, type EngineDeps, type ProviderDeps, type TokenVau
 import { paymentsRepositoryFromEnv, type PaymentsRepository } from './payments-repository.ts';
 import { providerFromEnv, type ProviderWiring } from './provider/from-env.ts';
 import { paymentsSettings, type PaymentsSettings } from './settings.ts';
+import type { RefundDeps } from './refunds.ts';
+import { getConfig } from '../../shared/config.ts';
 
 /** Replaceable ports of a payments handler. */
 export interface PaymentsPorts {
@@ -52,6 +54,11 @@ export function paymentsRuntime(ports: PaymentsPorts = {}) {
       newId: ports.newId ?? (() => newId()),
     }),
     providerDeps: async (): Promise<ProviderDeps> => ({ ...runtime.engine(), provider: (await runtime.wiring()).provider }),
+    /** RISK-7's maker-checker settings, for the refund use cases. */
+    refundPolicy: (): Pick<RefundDeps, 'approval' | 'dayOffsetMinutes'> => ({
+      approval: { thresholdMinor: getConfig().refundApprovalThresholdMinor, staffDailyCapMinor: getConfig().refundStaffDailyCapMinor },
+      dayOffsetMinutes: runtime.settings().limits.dayOffsetMinutes,
+    }),
   };
   return runtime;
 }

@@ -10,7 +10,8 @@
  * | `PAYMENT_LIMIT_DAY_OFFSET_MINUTES` | 480 | the limit day's offset from UTC (China Standard Time) |
  * | `PAYMENT_WEBHOOK_TOLERANCE_SECONDS` | 300 | webhook replay window |
  * | `PAYMENT_PROVIDER_SANDBOX_TABLE_NAME`, `SANDBOX_PROVIDER_QUEUE_URL` | — | the sandbox's own table and outbound queue |
- * | `SANDBOX_WEBHOOK_SECRET` | a dev-only value | the sandbox's webhook signing secret (sandbox stages only; not a production secret) |
+ * | `SANDBOX_WEBHOOK_SECRET_ID` | — (deployed sandbox stages, i.e. dev: `commerce/<stage>/stripe`) | Secrets Manager id of `{ webhookSecret }`: the sandbox's webhook signing secret |
+ * | `SANDBOX_WEBHOOK_SECRET` | {@link DEV_SANDBOX_WEBHOOK_SECRET} | local cloud and tests only (`LOCAL_CLOUD=true`): the sandbox's signing secret inline; ignored anywhere else |
  * | `SANDBOX_FEE_BASIS_POINTS` | 60 | fee kept on each capture (0.6 %) |
  * | `SANDBOX_AUTHORIZATION_TTL_HOURS` | 168 | how long an authorisation can be captured |
  * | `SANDBOX_TRANSFER_DELAY_SECONDS` | 5 | when an awaited bank transfer's funds arrive |
@@ -40,7 +41,11 @@ const LimitSchema = z.object({ perOrderMax: Minor, dailyMax: Minor });
 const MethodLimitsSchema = z.object({ card: LimitSchema, wallet: LimitSchema, bank_transfer: LimitSchema, cod: LimitSchema });
 const rate = z.coerce.number().min(0).max(1);
 
-/** A non-secret default so the sandbox works out of the box locally; sandbox stages only. */
+/**
+ * A public, built-in signing secret so the sandbox works out of the box — in the local cloud and
+ * the tests only (provider/from-env.ts `sandboxWebhookSecret`); a deployed stage, dev included,
+ * reads the sandbox's secret from Secrets Manager.
+ */
 export const DEV_SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_dev_only_not_a_secret';
 
 export const paymentsSettings = defineSettings(
@@ -54,7 +59,8 @@ export const paymentsSettings = defineSettings(
     PAYMENT_WEBHOOK_TOLERANCE_SECONDS: intSetting(1, 3600).default(300),
     PAYMENT_PROVIDER_SANDBOX_TABLE_NAME: z.string().min(1).max(256).optional(),
     SANDBOX_PROVIDER_QUEUE_URL: z.string().min(1).max(2048).optional(),
-    SANDBOX_WEBHOOK_SECRET: z.string().min(16).max(256).default(DEV_SANDBOX_WEBHOOK_SECRET),
+    SANDBOX_WEBHOOK_SECRET: z.string().min(16).max(256).optional(),
+    SANDBOX_WEBHOOK_SECRET_ID: z.string().min(1).max(512).optional(),
     SANDBOX_FEE_BASIS_POINTS: intSetting(0, 10_000).default(60),
     SANDBOX_AUTHORIZATION_TTL_HOURS: intSetting(1, 24 * 31).default(168),
     SANDBOX_TRANSFER_DELAY_SECONDS: intSetting(0, 900).default(5),
@@ -79,7 +85,10 @@ export const paymentsSettings = defineSettings(
     sandbox: {
       tableName: e.PAYMENT_PROVIDER_SANDBOX_TABLE_NAME,
       queueUrl: e.SANDBOX_PROVIDER_QUEUE_URL,
-      webhookSecret: e.SANDBOX_WEBHOOK_SECRET,
+      /** Local cloud and tests only: the sandbox's webhook signing secret. */
+      localWebhookSecret: e.SANDBOX_WEBHOOK_SECRET ?? DEV_SANDBOX_WEBHOOK_SECRET,
+      /** Deployed sandbox stages: the Secrets Manager id of `{ webhookSecret }`. */
+      webhookSecretId: e.SANDBOX_WEBHOOK_SECRET_ID,
       webhookFunctionName: e.PAYMENT_WEBHOOK_FUNCTION_NAME,
       behaviour: {
         feeBasisPoints: e.SANDBOX_FEE_BASIS_POINTS,

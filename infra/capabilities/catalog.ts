@@ -4,10 +4,16 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { AnyEventDefinition } from '../../events/event-definition.ts';
+import { ProductChanged } from '../../events/product-changed.ts';
+import { StockAdjusted } from '../../events/stock-adjusted.ts';
 import { getProductRoute, getStockRoute, listProductsRoute, putProductRoute, putStockRoute } from '../../functions/catalog/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { stableLogicalId } from '../constructs/messaging.ts';
 import type { Platform } from '../platform.ts';
+
+/** The event types catalog publishes: its PutEvents grants name their source only. */
+export const CATALOG_PUBLISHES: readonly AnyEventDefinition[] = [ProductChanged, StockAdjusted];
 
 /** See the module documentation. */
 export class Catalog extends Construct {
@@ -29,7 +35,7 @@ export class Catalog extends Construct {
 
     const putProduct = platform.function(this, 'PutProductFunction', { entry: 'functions/catalog/handlers/put-product.ts', description: 'PUT /admin/products/{sku}', environment: env });
     this.table.grant(putProduct, 'readWrite');
-    platform.publishEvents(putProduct);
+    platform.publishEvents(putProduct, CATALOG_PUBLISHES);
     platform.useAuditLog(putProduct);
     platform.api.addRoute(putProductRoute, putProduct);
 
@@ -39,7 +45,7 @@ export class Catalog extends Construct {
 
     const putStock = platform.function(this, 'PutStockFunction', { entry: 'functions/catalog/handlers/put-stock.ts', description: 'PUT /admin/stock/{sku}/{warehouseId} (cycle count)', environment: env });
     this.table.grant(putStock, 'readWrite');
-    platform.publishEvents(putStock);
+    platform.publishEvents(putStock, CATALOG_PUBLISHES);
     platform.useAuditLog(putStock);
     platform.api.addRoute(putStockRoute, putStock);
 

@@ -13,8 +13,14 @@
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { AnyEventDefinition } from '../../events/event-definition.ts';
+import { OrderCancelled } from '../../events/order-cancelled.ts';
+import { OrderPlaced, PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
+import { OrderStatusChanged } from '../../events/order-status-changed.ts';
+import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
 import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
 import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
+import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
 import { cancelOrderRoute, createQuoteRoute, getOrderRoute, listOrdersRoute, placeOrderRoute } from '../../functions/checkout/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
@@ -27,6 +33,9 @@ export interface CheckoutDependencies {
   /** Payments' table: placing an order reads a customer's daily limit counter (limits-contract.ts). */
   readonly payments: CommerceTable;
 }
+
+/** The event types checkout publishes: its PutEvents grants name their source only. */
+export const CHECKOUT_PUBLISHES: readonly AnyEventDefinition[] = [OrderPlaced, OrderStatusChanged, OrderCancelled, PreSaleBalanceDue];
 
 /** See the module documentation. */
 export class Checkout extends Construct {
@@ -73,8 +82,9 @@ export class Checkout extends Construct {
     changeStock(place);
     this.table.grant(place, 'readWrite');
     platform.useIdempotency(place);
-    platform.useFieldEncryption(place, { encrypt: true, decrypt: false });
-    platform.publishEvents(place);
+    // SEC-2: the order's personal data (entity `order`) and the payment token sealed into OrderPlaced (OrderPlaced's PAYMENT_TOKEN_SEAL).
+    platform.useFieldEncryption(place, { encrypt: true, decrypt: false, entities: [ORDER_ENTITY, PAYMENT_TOKEN_SEAL.entity] });
+    platform.publishEvents(place, CHECKOUT_PUBLISHES);
     platform.api.addRoute(placeOrderRoute, place);
 
     const list = platform.function(this, 'ListOrdersFunction', { entry: 'functions/checkout/handlers/list-orders.ts', description: 'GET /orders', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
@@ -83,7 +93,7 @@ export class Checkout extends Construct {
 
     const get = platform.function(this, 'GetOrderFunction', { entry: 'functions/checkout/handlers/get-order.ts', description: 'GET /orders/{orderId}', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
     this.table.grant(get, 'read');
-    platform.useFieldEncryption(get, { encrypt: false, decrypt: true });
+    platform.useFieldEncryption(get, { encrypt: false, decrypt: true, entities: [ORDER_ENTITY] });
     platform.useAuditLog(get);
     platform.api.addRoute(getOrderRoute, get);
 
@@ -93,7 +103,7 @@ export class Checkout extends Construct {
     readReservations(cancel);
     platform.useIdempotency(cancel);
     platform.useAuditLog(cancel);
-    platform.publishEvents(cancel);
+    platform.publishEvents(cancel, CHECKOUT_PUBLISHES);
     platform.api.addRoute(cancelOrderRoute, cancel);
 
     const apply = platform.function(this, 'ApplyOrderEventsFunction', {
@@ -105,10 +115,10 @@ export class Checkout extends Construct {
     this.table.grant(apply, 'readWrite');
     changeStock(apply);
     readReservations(apply);
-    platform.publishEvents(apply);
+    platform.publishEvents(apply, CHECKOUT_PUBLISHES);
     new EventConsumer(this, 'ApplyOrderEvents', {
       bus: platform.bus,
-      eventNames: CONSUMED_EVENTS.map((e) => e.name),
+      events: CONSUMED_EVENTS,
       handler: apply,
       deliveryDlq: platform.eventDeliveryFailures,
       removalPolicy: platform.stage.removalPolicy,
@@ -123,9 +133,8 @@ export class Checkout extends Construct {
     this.table.grant(expire, 'readWrite');
     changeStock(expire);
     readReservations(expire);
-    platform.publishEvents(expire);
-    // A republished OrderPlaced gets its payment token back from the outbox, where it rests encrypted.
-    platform.useFieldEncryption(expire, { encrypt: false, decrypt: true });
+    platform.publishEvents(expire, CHECKOUT_PUBLISHES);
+    // No field key: a republished OrderPlaced carries its payment token sealed, as the outbox holds it.
     new ScheduledJob(this, 'ExpireUnpaidOrders', { schedule: 'rate(1 minute)', handler: expire, deliveryDlq: platform.eventDeliveryFailures, description: 'Unpaid-order timeout sweep and outbox drain, every minute' });
 
     if (platform.stage.name === 'dev') {

@@ -43,6 +43,6 @@ export class Compliance extends Construct {
     });
     audited.catalog.grant(review, 'read');
     this.table.grant(review, 'readWrite');
-    new EventConsumer(this, 'ReviewListing', { bus: platform.bus, eventNames: [ProductChanged.name], handler: review, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: platform.stage.removalPolicy });
+    new EventConsumer(this, 'ReviewListing', { bus: platform.bus, events: [ProductChanged], handler: review, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: platform.stage.removalPolicy });
   }
 }

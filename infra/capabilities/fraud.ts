@@ -18,7 +18,9 @@ import { Construct } from 'constructs';
 import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { PaymentFailed, PaymentRefunded } from '../../events/payment-events.ts';
+import { RiskApproved, RiskRejected, RiskReviewRequired } from '../../events/risk-assessed.ts';
 import { RiskWarningRaised } from '../../events/risk-warning-raised.ts';
+import type { AnyEventDefinition } from '../../events/event-definition.ts';
 import {
   approveRuleChangeRoute,
   backtestRoute,
@@ -53,6 +55,9 @@ const WARNING_TIERS = [
   ['elevated', 'RiskElevatedWarnings'],
   ['major', 'RiskMajorWarnings'],
 ] as const;
+
+/** The event types fraud publishes: its PutEvents grants name their source only. */
+export const FRAUD_PUBLISHES: readonly AnyEventDefinition[] = [RiskApproved, RiskReviewRequired, RiskRejected, RiskWarningRaised];
 
 /** See the module documentation. */
 export class Fraud extends Construct {
@@ -89,8 +94,8 @@ export class Fraud extends Construct {
       timeout: Duration.seconds(30),
     });
     this.table.grant(assess, 'readWrite');
-    platform.publishEvents(assess);
-    new EventConsumer(this, 'AssessOrder', { bus: platform.bus, eventNames: [OrderPlaced.name], handler: assess, deliveryDlq: platform.eventDeliveryFailures, removalPolicy, maxConcurrency: 20 });
+    platform.publishEvents(assess, FRAUD_PUBLISHES);
+    new EventConsumer(this, 'AssessOrder', { bus: platform.bus, events: [OrderPlaced], handler: assess, deliveryDlq: platform.eventDeliveryFailures, removalPolicy, maxConcurrency: 20 });
 
     // Outcomes → customer risk profiles (RISK-6) and the failed-payment counter (RISK-2).
     const outcomes = platform.function(this, 'RecordRiskOutcomeFunction', {
@@ -99,8 +104,8 @@ export class Fraud extends Construct {
       environment: env,
     });
     this.table.grant(outcomes, 'readWrite');
-    new EventConsumer(this, 'RiskPaymentOutcomes', { bus: platform.bus, eventNames: [PaymentFailed.name, PaymentRefunded.name], handler: outcomes, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
-    new EventConsumer(this, 'RiskDeliveries', { bus: platform.bus, eventNames: [OrderStatusChanged.name], detail: { to: ['DELIVERED'] }, handler: outcomes, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'RiskPaymentOutcomes', { bus: platform.bus, events: [PaymentFailed, PaymentRefunded], handler: outcomes, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'RiskDeliveries', { bus: platform.bus, events: [OrderStatusChanged], detail: { to: ['DELIVERED'] }, handler: outcomes, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
     // RISK-3: one alert target per warning tier (sharing one dead-letter queue).
     const warningsDlq = new Queue(this, 'RiskWarningsDlq', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14), removalPolicy });
@@ -147,7 +152,7 @@ export class Fraud extends Construct {
     this.table.grant(commands, 'readWrite');
     platform.useAuditLog(commands);
     platform.useIdempotency(commands);
-    platform.publishEvents(commands);
+    platform.publishEvents(commands, FRAUD_PUBLISHES);
     for (const route of [decideReviewRoute, createRuleRoute, updateRuleRoute, disableRuleRoute, approveRuleChangeRoute, rejectRuleChangeRoute, backtestRoute, putBlocklistEntryRoute, deleteBlocklistEntryRoute]) platform.api.addRoute(route, commands);
 
     if (platform.stage.name === 'dev') {

@@ -12,9 +12,13 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
+import type { AnyEventDefinition } from '../../events/event-definition.ts';
+import { DeliveryLate, OrderAllocated, OrderDelivered, OrderShipped, ReplenishmentSuggested, ShipmentStatusChanged } from '../../events/fulfillment-events.ts';
 import { OrderCancelled } from '../../events/order-cancelled.ts';
 import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
+import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
 import { getDegradedModeRoute, getReplenishmentRoute, listShipmentsRoute, postSandboxCarrierEventRoute, putDegradedModeRoute, receiveCarrierWebhookRoute } from '../../functions/fulfillment/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
@@ -27,6 +31,13 @@ import type { Platform } from '../platform.ts';
 export interface FulfillmentDependencies {
   readonly catalog: CommerceTable;
 }
+
+/**
+ * The event types fulfillment publishes: its PutEvents grants name their sources only. Besides its
+ * own (`commerce.fulfillment`), the shared problem-order and customer-notification types, whose
+ * sources (`commerce.operations`, `commerce.notifications`) payments publishes under too.
+ */
+export const FULFILLMENT_PUBLISHES: readonly AnyEventDefinition[] = [OrderAllocated, ShipmentStatusChanged, OrderShipped, OrderDelivered, DeliveryLate, ReplenishmentSuggested, ProblemOrderRaised, CustomerNotificationRequested];
 
 /** See the module documentation. */
 export class Fulfillment extends Construct {
@@ -54,46 +65,47 @@ export class Fulfillment extends Construct {
     this.table.grant(allocate, 'readWrite');
     dependencies.catalog.grant(allocate, 'read');
     changeStock(allocate);
-    platform.publishEvents(allocate);
-    new EventConsumer(this, 'AllocateOrder', { bus: platform.bus, eventNames: [OrderStatusChanged.name], detail: { to: ['APPROVED'] }, handler: allocate, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    platform.publishEvents(allocate, FULFILLMENT_PUBLISHES);
+    new EventConsumer(this, 'AllocateOrder', { bus: platform.bus, events: [OrderStatusChanged], detail: { to: ['APPROVED'] }, handler: allocate, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
     // Cancellation: before allocation never allocate; after it cancel shipments not yet picked up and return their stock.
     const cancel = platform.function(this, 'CancelFulfillmentFunction', { entry: 'functions/fulfillment/handlers/cancel-fulfillment.ts', description: 'OrderCancelled → shipments not yet picked up cancelled, picked stock returned; ProblemOrderRaised for parcels that left (FUL-1, ORD-6)', environment: withCatalog });
     this.table.grant(cancel, 'readWrite');
     cancel.allow(['dynamodb:Query'], [dependencies.catalog.table.tableArn]);
     changeStock(cancel);
-    platform.publishEvents(cancel);
-    new EventConsumer(this, 'CancelFulfillment', { bus: platform.bus, eventNames: [OrderCancelled.name], handler: cancel, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    platform.publishEvents(cancel, FULFILLMENT_PUBLISHES);
+    new EventConsumer(this, 'CancelFulfillment', { bus: platform.bus, events: [OrderCancelled], handler: cancel, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
-    // Carriers' signing secrets: the sandbox's built-in one in dev; Secrets Manager elsewhere (created by the operator, README).
+    // Carriers' signing secrets: Secrets Manager in every stage, dev included (created by the operator, README);
+    // the sandbox's built-in secret exists only in the local cloud and tests (functions/fulfillment/carrier-secrets.ts).
     const carrierSecretName = `commerce/${platform.stage.name}/carriers`;
+    const carrierSecretArn = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${carrierSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const useCarrierSecrets = (fn: ServiceFunction) => fn.allow(['secretsmanager:GetSecretValue'], [carrierSecretArn]);
     const webhook = platform.function(this, 'ReceiveCarrierWebhookFunction', {
       entry: 'functions/fulfillment/handlers/receive-carrier-webhook.ts',
       description: 'POST /webhooks/carriers (FUL-3)',
-      environment: { ...env, ...(platform.stage.name === 'dev' ? {} : { CARRIER_WEBHOOK_SECRETS_ID: carrierSecretName }) },
+      environment: { ...env, CARRIER_WEBHOOK_SECRETS_ID: carrierSecretName },
     });
-    if (platform.stage.name !== 'dev') {
-      webhook.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${carrierSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
-    }
+    useCarrierSecrets(webhook);
     this.table.grant(webhook, 'readWrite');
-    platform.publishEvents(webhook);
+    platform.publishEvents(webhook, FULFILLMENT_PUBLISHES);
     platform.api.addRoute(receiveCarrierWebhookRoute, webhook);
 
     const stockLevels = platform.function(this, 'TrackStockLevelsFunction', { entry: 'functions/fulfillment/handlers/track-stock-levels.ts', description: 'OrderPlaced, StockAdjusted → demand history, ReplenishmentSuggested (FUL-4)', environment: withCatalog });
     this.table.grant(stockLevels, 'readWrite');
     dependencies.catalog.grant(stockLevels, 'read');
-    platform.publishEvents(stockLevels);
-    new EventConsumer(this, 'TrackStockLevels', { bus: platform.bus, eventNames: [OrderPlaced.name, StockAdjusted.name], handler: stockLevels, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    platform.publishEvents(stockLevels, FULFILLMENT_PUBLISHES);
+    new EventConsumer(this, 'TrackStockLevels', { bus: platform.bus, events: [OrderPlaced, StockAdjusted], handler: stockLevels, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
     const lateSweep = platform.function(this, 'SweepLateDeliveriesFunction', { entry: 'functions/fulfillment/handlers/sweep-late-deliveries.ts', description: 'Late deliveries → DeliveryLate, notifications, problem orders; outbox republish (FUL-3)', timeout: Duration.minutes(2), environment: env });
     this.table.grant(lateSweep, 'readWrite');
-    platform.publishEvents(lateSweep);
+    platform.publishEvents(lateSweep, FULFILLMENT_PUBLISHES);
     new ScheduledJob(this, 'SweepLateDeliveries', { schedule: 'rate(15 minutes)', handler: lateSweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Late-delivery sweep every 15 minutes' });
 
     const replenishmentSweep = platform.function(this, 'SweepReplenishmentFunction', { entry: 'functions/fulfillment/handlers/sweep-replenishment.ts', description: 'Daily safety-stock sweep → ReplenishmentSuggested (FUL-4)', timeout: Duration.minutes(5), environment: withCatalog });
     this.table.grant(replenishmentSweep, 'readWrite');
     dependencies.catalog.grant(replenishmentSweep, 'read');
-    platform.publishEvents(replenishmentSweep);
+    platform.publishEvents(replenishmentSweep, FULFILLMENT_PUBLISHES);
     new ScheduledJob(this, 'SweepReplenishment', { schedule: 'cron(0 1 * * ? *)', handler: replenishmentSweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily replenishment sweep, 01:00 UTC' });
 
     const getDegraded = platform.function(this, 'GetDegradedModeFunction', { entry: 'functions/fulfillment/handlers/get-degraded-mode.ts', description: 'GET /admin/degraded-mode (FUL-5)', environment: env });
@@ -115,9 +127,10 @@ export class Fulfillment extends Construct {
 
     if (platform.stage.name === 'dev') {
       const reports = new EncryptedQueue(this, 'SandboxCarrier', { visibilityTimeout: Duration.seconds(60), removalPolicy });
-      const deliver = platform.function(this, 'DeliverSandboxCarrierEventsFunction', { entry: 'functions/fulfillment/handlers/deliver-sandbox-carrier-events.ts', description: 'Sandbox carrier: signs due tracking reports and delivers them to the webhook use case (dev only)', environment: env });
+      const deliver = platform.function(this, 'DeliverSandboxCarrierEventsFunction', { entry: 'functions/fulfillment/handlers/deliver-sandbox-carrier-events.ts', description: 'Sandbox carrier: signs due tracking reports and delivers them to the webhook use case (dev only)', environment: { ...env, CARRIER_WEBHOOK_SECRETS_ID: carrierSecretName } });
+      useCarrierSecrets(deliver);
       this.table.grant(deliver, 'readWrite');
-      platform.publishEvents(deliver);
+      platform.publishEvents(deliver, FULFILLMENT_PUBLISHES);
       deliver.addEventSource(new SqsEventSource(reports.queue, { batchSize: 10, reportBatchItemFailures: true }));
       acknowledge(deliver, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; failed reports go to the queue\'s own DLQ after maxReceiveCount (redrive policy).');
 

@@ -12,16 +12,23 @@
  * - A daily reconciliation (01:30 UTC, the previous UTC day).
  * - The provider, by stage: the sandbox (its own table `PaymentProviderSandboxTable`, and an
  *   outbound queue whose worker delivers its signed webhooks and bank-transfer timers), or Stripe
- *   (API key and webhook secret in Secrets Manager `commerce/<stage>/stripe`).
+ *   (API key and webhook secret in Secrets Manager `commerce/<stage>/stripe`). A deployed sandbox
+ *   stage (dev) reads the sandbox's webhook signing secret from `commerce/<stage>/stripe` too
+ *   (`SANDBOX_WEBHOOK_SECRET_ID`; only the webhook function and the sandbox's worker): built-in
+ *   sandbox secrets exist only in the local cloud and tests.
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
+import type { AnyEventDefinition } from '../../events/event-definition.ts';
 import { OrderDelivered, OrderShipped } from '../../events/fulfillment-events.ts';
 import { OrderCancelled } from '../../events/order-cancelled.ts';
-import { OrderPlaced } from '../../events/order-placed.ts';
+import { OrderPlaced, PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
+import { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided } from '../../events/payment-events.ts';
 import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
+import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { RiskApproved } from '../../events/risk-assessed.ts';
 import {
   approveRefundRoute,
@@ -42,6 +49,22 @@ export interface PaymentsDependencies {
   readonly catalog: CommerceTable;
 }
 
+/**
+ * The event types payments publishes: its PutEvents grants name their sources only. Besides its
+ * own (`commerce.payments`), the shared problem-order and customer-notification types, whose
+ * sources (`commerce.operations`, `commerce.notifications`) fulfillment publishes under too.
+ */
+export const PAYMENTS_PUBLISHES: readonly AnyEventDefinition[] = [
+  PaymentAuthorized,
+  PaymentPending,
+  PaymentFailed,
+  PaymentCaptured,
+  PaymentVoided,
+  PaymentRefunded,
+  ProblemOrderRaised,
+  CustomerNotificationRequested,
+];
+
 /** See the module documentation. */
 export class Payments extends Construct {
   readonly table: CommerceTable;
@@ -55,7 +78,13 @@ export class Payments extends Construct {
     this.table = new CommerceTable(this, 'PaymentsTable', { stage, indexes: [{ name: 'byGroup', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }], timeToLiveAttribute: 'expiresAt' });
     stableLogicalId(this.table.table, 'PaymentsTable');
 
-    // The provider of this stage.
+    // The provider of this stage; its secret (Stripe: API key and webhook secret; the sandbox: its webhook signing secret) in Secrets Manager.
+    const secretName = `commerce/${stage.name}/stripe`;
+    const secretArn = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const useSandboxWebhookSecret = (fn: ServiceFunction) => {
+      fn.addEnvironment('SANDBOX_WEBHOOK_SECRET_ID', secretName);
+      fn.allow(['secretsmanager:GetSecretValue'], [secretArn]);
+    };
     let providerEnv: Record<string, string>;
     let useProvider: (fn: ServiceFunction) => void;
     let sandboxQueue: EncryptedQueue | undefined;
@@ -71,8 +100,6 @@ export class Payments extends Construct {
         fn.allow(['sqs:SendMessage'], [queue.queue.queueArn]);
       };
     } else {
-      const secretName = `commerce/${stage.name}/stripe`;
-      const secretArn = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
       providerEnv = { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_ID: secretName };
       useProvider = (fn) => fn.allow(['secretsmanager:GetSecretValue'], [secretArn]);
     }
@@ -81,37 +108,38 @@ export class Payments extends Construct {
     const fnWithProvider = (fnId: string, props: { entry: string; description: string; timeout?: Duration }) => {
       const fn = platform.function(this, fnId, { ...props, environment: { ...env, ...providerEnv } });
       this.table.grant(fn, 'readWrite');
-      platform.publishEvents(fn);
+      platform.publishEvents(fn, PAYMENTS_PUBLISHES);
       useProvider(fn);
       return fn;
     };
-    const consumer = (consumerId: string, fn: ServiceFunction, eventNames: string[], detail?: Record<string, unknown>) =>
-      new EventConsumer(this, consumerId, { bus: platform.bus, eventNames, detail, handler: fn, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: stage.removalPolicy });
+    const consumer = (consumerId: string, fn: ServiceFunction, events: readonly AnyEventDefinition[], detail?: Record<string, unknown>) =>
+      new EventConsumer(this, consumerId, { bus: platform.bus, events, detail, handler: fn, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: stage.removalPolicy });
 
-    // OrderPlaced → the payment is recorded, its token encrypted.
+    // OrderPlaced → the payment is recorded, its token stored as checkout sealed it (no field key needed).
     const record = platform.function(this, 'RecordOrderPaymentFunction', { entry: 'functions/payments/handlers/record-order-payment.ts', description: 'OrderPlaced → record the order’s payment (PAY-1)', environment: env });
     this.table.grant(record, 'readWrite');
-    platform.useFieldEncryption(record, { encrypt: true, decrypt: false });
-    consumer('RecordOrderPayment', record, [OrderPlaced.name]);
+    consumer('RecordOrderPayment', record, [OrderPlaced]);
 
     // RiskApproved → authorise / await transfer / accept cash on delivery; PreSaleBalanceDue → the same for a pre-sale's balance (ORD-5).
     const authorize = fnWithProvider('AuthorizePaymentFunction', { entry: 'functions/payments/handlers/authorize-payment.ts', description: 'RiskApproved / PreSaleBalanceDue → authorise the payment or the pre-sale balance (PAY-1, PAY-2, ORD-5)', timeout: Duration.seconds(20) });
-    platform.useFieldEncryption(authorize, { encrypt: false, decrypt: true });
-    consumer('AuthorizePayment', authorize, [RiskApproved.name]);
-    consumer('CollectPreSaleBalance', authorize, [PreSaleBalanceDue.name]);
+    // SEC-2: opens only the payment tokens checkout sealed (OrderPlaced's PAYMENT_TOKEN_SEAL).
+    platform.useFieldEncryption(authorize, { encrypt: false, decrypt: true, entities: [PAYMENT_TOKEN_SEAL.entity] });
+    consumer('AuthorizePayment', authorize, [RiskApproved]);
+    consumer('CollectPreSaleBalance', authorize, [PreSaleBalanceDue]);
 
     // OrderShipped / OrderDelivered → capture.
     const capture = fnWithProvider('CapturePaymentFunction', { entry: 'functions/payments/handlers/capture-payment.ts', description: 'OrderShipped/OrderDelivered → capture (PAY-2)', timeout: Duration.seconds(20) });
-    consumer('CapturePayment', capture, [OrderShipped.name, OrderDelivered.name]);
+    consumer('CapturePayment', capture, [OrderShipped, OrderDelivered]);
 
     // Cancelled or rejected → void or refund.
     const release = fnWithProvider('ReleasePaymentFunction', { entry: 'functions/payments/handlers/release-payment.ts', description: 'Cancelled/rejected orders → void or refund (PAY-2)', timeout: Duration.seconds(20) });
-    consumer('ReleasePaymentOnCancel', release, [OrderCancelled.name]);
-    consumer('ReleasePaymentOnStatus', release, [OrderStatusChanged.name], { to: ['CANCELLED', 'REJECTED', 'PAYMENT_FAILED'] });
+    consumer('ReleasePaymentOnCancel', release, [OrderCancelled]);
+    consumer('ReleasePaymentOnStatus', release, [OrderStatusChanged], { to: ['CANCELLED', 'REJECTED', 'PAYMENT_FAILED'] });
 
     // The provider's webhooks.
     const webhook = fnWithProvider('ReceivePaymentWebhookFunction', { entry: 'functions/payments/handlers/receive-payment-webhook.ts', description: 'POST /webhooks/payments (signed provider notifications)' });
     platform.api.addRoute(receivePaymentWebhookRoute, webhook);
+    if (stage.paymentProvider === 'sandbox') useSandboxWebhookSecret(webhook);
 
     // Refunds (maker-checker) — audited, idempotent.
     for (const [fnId, entry, route, description] of [
@@ -149,6 +177,7 @@ export class Payments extends Construct {
         environment: { ...providerEnv, PAYMENT_WEBHOOK_FUNCTION_NAME: webhook.functionName },
       });
       this.sandboxTable.grant(worker, 'readWrite');
+      useSandboxWebhookSecret(worker);
       worker.allow(['sqs:SendMessage'], [sandboxQueue.queue.queueArn]);
       worker.allow(['lambda:InvokeFunction'], [webhook.functionArn]);
       worker.addEventSource(new SqsEventSource(sandboxQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));

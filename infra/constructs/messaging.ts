@@ -5,12 +5,13 @@
  * with retries and a DLQ).
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import { Rule, Schedule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { Rule, Schedule, type EventPattern, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { AnyEventDefinition } from '../../events/event-definition.ts';
 import { acknowledge } from './nag.ts';
 import type { ServiceFunction } from './service-function.ts';
 
@@ -70,10 +71,31 @@ export function deadLetterQueue(scope: Construct, id: string, removalPolicy: Rem
   return queue;
 }
 
+/**
+ * The EventBridge pattern of a consumer of `events`: each event type matched on its `source` (the
+ * producing capability) AND its `detail-type`, so an event put under another source — which the
+ * producer's IAM `events:source` condition (Platform.publishEvents) reserves to the capability that
+ * owns the type — never reaches the consumer. Events of one source: `{ source, detail-type }`;
+ * of several: one `$or` branch per source, never the cross product of all sources and all types.
+ * `detail` (optional) further filters the detail, whatever the source.
+ */
+export function consumerEventPattern(events: readonly AnyEventDefinition[], detail?: Record<string, unknown>): Record<string, unknown> {
+  if (events.length === 0) throw new Error('an event consumer needs at least one event type');
+  const namesBySource = new Map<string, Set<string>>();
+  for (const event of events) {
+    const names = namesBySource.get(event.source) ?? new Set<string>();
+    names.add(event.name);
+    namesBySource.set(event.source, names);
+  }
+  const branches = [...namesBySource].sort(([a], [b]) => a.localeCompare(b)).map(([source, names]) => ({ source: [source], 'detail-type': [...names] }));
+  const match = branches.length === 1 ? (branches[0] as Record<string, unknown>) : { $or: branches };
+  return { ...match, ...(detail ? { detail } : {}) };
+}
+
 export interface EventConsumerProps {
   readonly bus: IEventBus;
-  /** The event names (EventBridge `detail-type`) this consumer handles. */
-  readonly eventNames: readonly string[];
+  /** The event types this consumer handles; the rule matches each on its source and detail type. */
+  readonly events: readonly AnyEventDefinition[];
   /** Extra detail filter (an EventBridge pattern for `detail`). */
   readonly detail?: Record<string, unknown>;
   readonly handler: ServiceFunction;
@@ -106,8 +128,9 @@ export class EventConsumer extends Construct {
     });
     this.rule = new Rule(this, 'Rule', {
       eventBus: props.bus,
-      description: `${props.eventNames.join(', ')} → ${props.handler.node.id}`,
-      eventPattern: { detailType: [...props.eventNames], ...(props.detail ? { detail: props.detail } : {}) },
+      description: `${props.events.map((e) => e.name).join(', ')} → ${props.handler.node.id}`,
+      // CDK renders only `detailType` (camelCase) into `detail-type`; the pattern is written as EventBridge reads it.
+      eventPattern: consumerEventPattern(props.events, props.detail) as EventPattern,
       targets: [new SqsQueue(this.queue.queue, { deadLetterQueue: props.deliveryDlq, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
     });
     stableLogicalId(this.rule, `${id}Rule`);

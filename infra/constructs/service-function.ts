@@ -160,12 +160,22 @@ export class ServiceFunction extends NodejsFunction {
     this.configureAsyncInvoke({ onFailure: this.asyncFailures, retryAttempts });
   }
 
-  /** Grants exactly `actions` (named, no wildcards) on `resources`. */
-  allow(actions: readonly string[], resources: readonly string[]): void {
+  /**
+   * Grants exactly `actions` (named, no wildcards) on `resources`, under `conditions` if given (an
+   * IAM Condition block, e.g. `{ StringEquals: { 'events:source': ['commerce.catalog'] } }`).
+   */
+  allow(actions: readonly string[], resources: readonly string[], conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>): void {
     for (const action of actions) {
       if (action.includes('*')) throw new Error(`${this.node.id}: wildcard action ${action} is not allowed; name the actions`);
     }
-    this.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...actions], resources: [...resources] }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...actions],
+        resources: [...resources],
+        ...(conditions ? { conditions: Object.fromEntries(Object.entries(conditions).map(([operator, keys]) => [operator, { ...keys }])) } : {}),
+      }),
+    );
   }
 
 }

@@ -30,6 +30,8 @@ export interface LocalCloudOptions {
   assemblyDir: string;
   /** Persistent state directory; in-memory when omitted. */
   dataDir?: string;
+  /** Keep DynamoDB Local in memory even with a `dataDir` (tests that want the other state on disk, e.g. to sweep it). */
+  dynamodbInMemory?: boolean;
   apiPort?: number;
   awsPort?: number;
   dynamodbPort?: number;
@@ -190,7 +192,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       options.apiPort ?? freePort(),
     ]);
     // the call counter in front of DynamoDB Local takes the DynamoDB port: a stable endpoint to export
-    const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({ port: await freePort(), dataDir: options.dataDir && path.join(options.dataDir, 'dynamodb') });
+    const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({ port: await freePort(), dataDir: options.dataDir && !options.dynamodbInMemory ? path.join(options.dataDir, 'dynamodb') : undefined });
     stoppers.push(() => dynamoLocal.stop());
     const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint);
     await dynamodbCalls.listen(dynamodbPort);
@@ -227,7 +229,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const lambda = new LambdaRuntime({
       functions,
       // the SDK's Node-version notice does not appear on the functions' runtime (nodejs22.x)
-      baseEnv: { ...sdkEnv, NODE_OPTIONS: '', AWS_LAMBDA_RUNTIME_API: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      // LOCAL_CLOUD=true: the kernel's local-cloud switch (shared/config.ts) — built-in sandbox secrets instead of
+      // Secrets Manager, which the local cloud does not have. Set here, never in the template (tests/infra checks).
+      baseEnv: { ...sdkEnv, NODE_OPTIONS: '', AWS_LAMBDA_RUNTIME_API: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOCAL_CLOUD: 'true' },
       defaultConcurrency: options.defaultConcurrency,
       logDir: options.dataDir ? path.join(options.dataDir, 'logs') : undefined,
     });

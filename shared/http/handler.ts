@@ -4,6 +4,7 @@
  * The middy stack, in `use` order (middy runs `before` in this order, `after`/`onError` in reverse):
  *  1. Powertools Tracer, Metrics (cold start) and Logger (Lambda context; keys reset per request)
  *  2. request observability — correlation id; one summary log line and metrics per request
+ *     (routes with `maxBodyBytes`: a larger body → 413 here, before anything below runs)
  *  3. `@middy/http-header-normalizer` — lower-case header names
  *  4. authorization — 401/403 before anything else is looked at (SEC-1)
  *  5. `@middy/http-json-body-parser` — only for routes with a body; malformed JSON → 400 problem
@@ -27,6 +28,7 @@ import { createIdempotentExecutor } from '../idempotency.ts';
 import { observedHandler } from '../observability.ts';
 import {
   authorization,
+  bodySizeLimit,
   CORRELATION_ID_HEADER,
   idempotencyKeyHeader,
   jsonBody,
@@ -103,10 +105,9 @@ export function httpHandler<
     return executor.run({ userId: state.principal?.userId ?? 'anonymous', key: state.idempotencyKey, body: event.body }, context, run);
   };
 
-  const stack = observedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(base)
-    .use(requestObservability(options.operation))
-    .use(httpHeaderNormalizer())
-    .use(authorization(auth));
+  const stack = observedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(base).use(requestObservability(options.operation));
+  if (options.maxBodyBytes !== undefined) stack.use(bodySizeLimit(options.maxBodyBytes));
+  stack.use(httpHeaderNormalizer()).use(authorization(auth));
   if (options.body) stack.use(jsonBody());
   stack.use(zodValidation({ body: options.body, path: options.path, query: options.query }));
   if (options.idempotent) stack.use(idempotencyKeyHeader());

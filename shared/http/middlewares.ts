@@ -12,12 +12,14 @@ import {
   invalidFields,
   isProblemError,
   malformedJson,
+  payloadTooLarge,
   toProblemResponse,
   unsupportedMediaType,
   type ProblemFieldError,
 } from '../errors.ts';
 import { readIdempotencyKey } from '../idempotency.ts';
 import { logger, metrics, MetricUnit } from '../observability.ts';
+import { findTextIssues } from '../text.ts';
 
 /** The response header carrying the correlation id. */
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
@@ -96,6 +98,22 @@ export function requestObservability(operation: string): HttpMiddleware {
   };
 }
 
+/**
+ * Refuses a request body larger than `maxBytes` (after base64 decoding) with 413, before anything
+ * else looks at the request: no authorisation, signature check, parsing or handler runs (SEC-5).
+ * The size is measured without decoding or copying the body.
+ */
+export function bodySizeLimit(maxBytes: number): HttpMiddleware {
+  return {
+    before: (request) => {
+      const body: unknown = request.event.body;
+      if (typeof body !== 'string' || body.length === 0) return;
+      const size = request.event.isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+      if (size > maxBytes) throw payloadTooLarge(maxBytes);
+    },
+  };
+}
+
 /** Enforces the route's {@link AuthRequirement}: 401 without claims, 403 with the wrong role (SEC-1). */
 export function authorization(requirement: AuthRequirement): HttpMiddleware {
   return {
@@ -140,6 +158,12 @@ export interface RequestSchemas {
 /**
  * Validates body, path and query parameters with zod (SEC-5). All offending fields of all three
  * locations are reported together in one 400 problem (`errors[].path` like `body.price.amount`).
+ *
+ * Whatever a field's schema says, every string a validated location carries — values and member
+ * names, as the client sent them (before any trimming or defaults) — must also pass the kernel's
+ * request-wide text rules (shared/text.ts: no unpaired surrogates, bidirectional controls,
+ * zero-width or control characters): this is the one place they are enforced for every route, so
+ * a field declared as a plain `z.string()` cannot let them through to storage, KMS or a 5xx.
  */
 export function zodValidation(schemas: RequestSchemas): HttpMiddleware {
   return {
@@ -149,9 +173,11 @@ export function zodValidation(schemas: RequestSchemas): HttpMiddleware {
       const check = (location: 'body' | 'path' | 'query', schema: z.ZodType | undefined, value: unknown) => {
         if (!schema) return undefined;
         const result = schema.safeParse(value);
-        if (result.success) return result.data;
-        errors.push(...result.error.issues.map((issue) => ({ path: formatIssuePath(location, issue.path), message: issue.message })));
-        return undefined;
+        const fieldErrors = result.success ? [] : result.error.issues.map((issue) => ({ path: formatIssuePath(location, issue.path), message: issue.message }));
+        // The text rules, on the raw input; a field zod already refused is not reported twice.
+        const reported = new Set(fieldErrors.map((e) => e.path));
+        errors.push(...fieldErrors, ...findTextIssues(value, location).filter((issue) => !reported.has(issue.path)));
+        return result.success ? result.data : undefined;
       };
       state.path = check('path', schemas.path, request.event.pathParameters ?? {});
       state.query = check('query', schemas.query, request.event.queryStringParameters ?? {});

@@ -26,7 +26,16 @@ export interface HttpHandlerOptions<
   readonly query?: Q;
   /** Requires an `Idempotency-Key` header and replays the first response for a repeated key (ORD-7). */
   readonly idempotent?: boolean;
+  /**
+   * The largest request body accepted, in bytes (after base64 decoding). A larger one is refused
+   * with 413 before anything else — authorisation, signature checks, parsing, the handler (SEC-5).
+   * Webhooks use {@link WEBHOOK_MAX_BODY_BYTES}.
+   */
+  readonly maxBodyBytes?: number;
 }
+
+/** The body size cap of the public webhook routes (64 KB): a provider's or carrier's notification is far smaller. */
+export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 
 /** HTTP methods the API uses. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -1,17 +1,27 @@
 /**
  * End-to-end tests share ONE local cloud per run: the real app synthesized and run exactly as
- * `npm start` runs it, but with in-memory state and free ports. Tests talk to it over HTTP as a
- * client would, and isolate themselves by unique ids.
+ * `npm start` runs it, on free ports, with DynamoDB in memory and the rest of its state (event
+ * archive, queue journals, function logs, keys) in a temporary directory. Tests talk to it over
+ * HTTP as a client would, and isolate themselves by unique ids.
+ *
+ * After the suite, SEC-2's sweep searches every table and every state file for the personal data
+ * the tests sent (tests/support/personal-data-sweep.ts); a hit fails the run, naming where it is.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TestProject } from 'vitest/node';
 import { synthesize, TEST_ASSEMBLY_DIR } from '../../infra/local/synth.ts';
 import { startLocalCloud, readPools } from '../../infra/local/cloud.ts';
 import { seedDemoData } from '../../infra/local/seed.ts';
+import { sweepForPersonalData } from '../support/personal-data-sweep.ts';
 import { tablesByCapability, type LocalTables } from '../support/tables.ts';
 
 export default async function setup(project: TestProject) {
   const { assemblyDir } = await synthesize({ outdir: TEST_ASSEMBLY_DIR });
-  const cloud = await startLocalCloud({ assemblyDir, asyncRetryDelaysMs: [500, 500] });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-e2e-'));
+  const cloud = await startLocalCloud({ assemblyDir, dataDir, dynamodbInMemory: true, asyncRetryDelaysMs: [500, 500] });
   await seedDemoData(cloud);
   const { pools } = readPools(cloud.names);
   project.provide('e2e', {
@@ -20,8 +30,21 @@ export default async function setup(project: TestProject) {
     issuerSecret: Buffer.from((cloud.issuer as unknown as { secret: Uint8Array }).secret).toString('base64'),
     pools: [...pools.values()].map((p) => ({ poolId: p.poolId, clientId: p.clientId, groups: [...p.groups] })),
     tables: tablesByCapability(cloud.names) as LocalTables,
+    fieldKeyId: String(
+      cloud.names.ofType('AWS::Lambda::Function').map((f) => (f.properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.FIELD_ENCRYPTION_KEY_ID).find((v) => typeof v === 'string'),
+    ),
   });
   return async () => {
-    await cloud.stop();
+    let hits: Awaited<ReturnType<typeof sweepForPersonalData>> = [];
+    try {
+      const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.sdkEnv.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      hits = await sweepForPersonalData({ dynamodb, tableNames: cloud.names.ofType('AWS::DynamoDB::Table').map((t) => cloud.tableName(t.logicalId)), dataDir });
+      dynamodb.destroy();
+    } finally {
+      await cloud.stop();
+    }
+    console.log(`SEC-2 sweep after the e2e suite: ${hits.length} place(s) with personal data in clear`);
+    if (hits.length > 0) throw new Error(`SEC-2: personal data in clear after the e2e suite (state kept in ${dataDir}):\n${hits.map((h) => `  ${h.where}: ${h.found}`).join('\n')}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }

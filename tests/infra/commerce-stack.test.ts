@@ -5,7 +5,17 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedGrants } from './expected-grants/index.ts';
-import { grantsByFunction } from './grants.ts';
+import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../functions/fulfillment/settings.ts';
+import { DEV_SANDBOX_WEBHOOK_SECRET } from '../../functions/payments/settings.ts';
+import { LOCAL_CLOUD_SWITCH } from '../../shared/config.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findEventDefinition } from '../../events/index.ts';
+import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
+import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
+import { PROJECT_ROOT, ServiceFunction } from '../../infra/constructs/service-function.ts';
+import { matchesEventPattern, validateEventPattern } from '../../infra/local/event-pattern.ts';
+import { grantsByFunction, policyStatements, unconditionedGrants } from './grants.ts';
 import { resourcesOf, synth, type Synthesized } from './synth.ts';
 
 let dev: Synthesized;
@@ -102,6 +112,115 @@ describe('least privilege', () => {
   });
 });
 
+describe('least privilege: who may put which events, who may open which data keys (RISK-7, SEC-2)', () => {
+  it('RISK-7: every PutEvents grant names the sources it may put (events:source), every field-key grant its data keys\' encryption context — dev and prod', () => {
+    expect(unconditionedGrants(dev.json)).toEqual([]);
+    expect(unconditionedGrants(prod.json)).toEqual([]);
+    // There are such grants to check.
+    const grants = Object.values(grantsByFunction(dev.json)).flat();
+    expect(grants.filter((g) => g.startsWith('events:PutEvents')).length).toBeGreaterThan(5);
+    expect(grants.filter((g) => g.startsWith('kms:')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('RISK-7: the check fails for a PutEvents grant without its source condition or a field-key grant without its context condition, wherever it is', () => {
+    const doctored = structuredClone(dev.json);
+    type Statement = { Action: string | string[]; Condition?: unknown };
+    const inline = (id: string) => (doctored.Resources[id]?.Properties?.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>)[0]!.PolicyDocument.Statement;
+    const putEvents = inline('PutProductFunctionRole').find((st) => [st.Action].flat().includes('events:PutEvents'))!;
+    delete putEvents.Condition;
+    const decrypt = inline('GetOrderFunctionRole').find((st) => [st.Action].flat().includes('kms:Decrypt'))!;
+    decrypt.Condition = { StringEquals: { 'kms:EncryptionContext:purpose': 'field-encryption' } };
+    // A grant added outside ServiceFunction.allow (a standalone policy) is checked too.
+    doctored.Resources.ExtraPolicy = {
+      Type: 'AWS::IAM::Policy',
+      Properties: { Roles: [{ Ref: 'ListOrdersFunctionRole' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] }, Condition: { StringLike: { 'events:source': 'commerce.*' } } }] } },
+    };
+    expect(unconditionedGrants(doctored)).toEqual([
+      'PutProductFunctionRole: events:PutEvents → EventBus without an events:source condition',
+      'GetOrderFunctionRole: kms:Decrypt → FieldEncryptionKey without kms:EncryptionContext:purpose/entity conditions',
+      'ExtraPolicy: events:PutEvents → EventBus without an events:source condition',
+    ]);
+  });
+
+  it('RISK-7, SEC-2: each function is told exactly what its grants allow (EVENT_SOURCES, FIELD_ENCRYPTION_ENTITIES), so the kernel refuses what IAM would, also in the local cloud', () => {
+    for (const s of [dev, prod]) {
+      const checked = { sources: 0, entities: 0 };
+      for (const [id, p] of functions(s)) {
+        const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, string | undefined>;
+        const role = ((p.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ?? [])[0] ?? '';
+        const own = policyStatements(s.json).filter((x) => x.where === role).map((x) => x.statement);
+        // The union over the function's statements of each kind.
+        const named = (statements: typeof own, key: string) => (statements.length > 0 ? [...new Set(statements.flatMap((st) => [st.Condition?.StringEquals?.[key]].flat()))].sort() : undefined);
+        const putEvents = own.filter((st) => [st.Action].flat().includes('events:PutEvents'));
+        const fieldKey = own.filter((st) => [st.Action].flat().some((a) => a === 'kms:GenerateDataKey' || a === 'kms:Decrypt'));
+        expect(variables.EVENT_SOURCES?.split(','), `${id} EVENT_SOURCES`).toEqual(named(putEvents, 'events:source'));
+        expect(variables.FIELD_ENCRYPTION_ENTITIES?.split(','), `${id} FIELD_ENCRYPTION_ENTITIES`).toEqual(named(fieldKey, 'kms:EncryptionContext:entity'));
+        if (putEvents.length > 0) checked.sources++;
+        if (fieldKey.length > 0) checked.entities++;
+      }
+      expect(checked.sources).toBeGreaterThan(5);
+      expect(checked.entities).toBeGreaterThan(1);
+    }
+  });
+
+  it('SEC-2: every entity kind a capability\'s code encrypts or decrypts under is granted to some function of that capability', () => {
+    // `entity: …` in a capability's sources, resolved to the kind (constants the code uses are listed here).
+    const CONSTANTS: Record<string, string> = { ORDER_ENTITY, 'PAYMENT_TOKEN_SEAL.entity': PAYMENT_TOKEN_SEAL.entity };
+    const granted = new Map<string, Set<string>>();
+    for (const [id, entry] of ServiceFunction.entries) {
+      const capability = entry.split('/')[1] as string;
+      const kinds = ((dev.json.Resources[id]?.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables?.FIELD_ENCRYPTION_ENTITIES ?? '').split(',').filter(Boolean);
+      for (const kind of kinds) granted.set(capability, (granted.get(capability) ?? new Set()).add(kind));
+    }
+    const used = new Map<string, Set<string>>();
+    const walk = (dir: string, capability: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full, capability);
+        else if (entry.name.endsWith('.ts')) {
+          for (const m of fs.readFileSync(full, 'utf8').matchAll(/\bentity:\s*('[^']+'|[A-Za-z_][\w.]*)/g)) {
+            const token = m[1] as string;
+            const kind = token.startsWith("'") ? token.slice(1, -1) : CONSTANTS[token];
+            expect(kind, `${full}: entity ${token} — add the constant to this test`).toBeDefined();
+            used.set(capability, (used.get(capability) ?? new Set()).add(kind as string));
+          }
+        }
+      }
+    };
+    for (const capability of fs.readdirSync(path.join(PROJECT_ROOT, 'functions'))) walk(path.join(PROJECT_ROOT, 'functions', capability), capability);
+    expect(used.size).toBeGreaterThan(0);
+    for (const [capability, kinds] of used) for (const kind of kinds) expect(granted.get(capability)?.has(kind), `${capability} uses ${kind} data keys; no function of it is granted them`).toBe(true);
+  });
+
+  it('RISK-7: every consumer rule on the bus matches each event type on the source that owns it, so an event put under another source is not delivered', () => {
+    const rules = resourcesOf(dev.json, 'AWS::Events::Rule').filter(([, p]) => p.EventPattern !== undefined);
+    expect(rules.length).toBeGreaterThan(10);
+    for (const [id, p] of rules) {
+      const pattern = p.EventPattern as Record<string, unknown>;
+      validateEventPattern(pattern); // as EventBridge (and the local cloud) would at PutRule
+      const branches = (pattern.$or as Array<Record<string, string[]>> | undefined) ?? [pattern as Record<string, string[]>];
+      for (const branch of branches) {
+        expect(branch.source, id).toHaveLength(1);
+        for (const name of branch['detail-type'] ?? []) expect(findEventDefinition(name)?.source, `${id} ${name}`).toBe(branch.source?.[0]);
+      }
+      // Each event type it consumes reaches it from its owner, and not from any other source.
+      for (const branch of branches) {
+        for (const name of branch['detail-type'] ?? []) {
+          const owner = findEventDefinition(name)!;
+          // The event's example, with the rule's detail filter (e.g. `to: ['APPROVED']`) satisfied.
+          const filter = Object.entries((pattern.detail as Record<string, unknown[]> | undefined) ?? {}).map(([key, values]) => [key, values[0]]);
+          const detail = { ...(owner.example as object), version: owner.version, ...Object.fromEntries(filter) };
+          const event = (source: string) => ({ version: '0', id: '1', account: '000000000000', region: 'us-east-1', time: '2026-01-01T00:00:00Z', resources: [], 'detail-type': name, source, detail });
+          expect(matchesEventPattern(pattern, event(owner.source)), `${id}: ${name} from ${owner.source}`).toBe(true);
+          for (const forger of ['commerce.catalog', 'commerce.checkout', 'commerce.fraud', 'commerce.payments', 'commerce.fulfillment'].filter((s) => s !== owner.source)) {
+            expect(matchesEventPattern(pattern, event(forger)), `${id}: ${name} forged by ${forger}`).toBe(false);
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('secrets (deployed stages)', () => {
   it('prod reads provider and carrier secrets from Secrets Manager by id, never from the template', () => {
     const grants = grantsByFunction(prod.json);
@@ -129,8 +248,35 @@ describe('secrets (deployed stages)', () => {
     expect((grantsByFunction(dev.json).PlaceOrderFunction ?? []).some((g) => g.startsWith('secretsmanager:'))).toBe(false);
   });
 
-  it('dev uses the sandboxes and has no Secrets Manager grants', () => {
-    for (const list of Object.values(grantsByFunction(dev.json))) expect(list.some((g) => g.startsWith('secretsmanager:'))).toBe(false);
+  // Webhooks and provider data (security hardening): a deployed dev stage is on the internet too.
+  it('dev reads its webhook signing secrets from Secrets Manager: carriers commerce/dev/carriers, the sandbox payment provider commerce/dev/stripe — only the functions that sign or verify them (PAY-2, FUL-3, SEC-2)', () => {
+    const grants = grantsByFunction(dev.json);
+    const variables = (id: string) => ((dev.json.Resources[id]?.Properties as { Environment?: { Variables?: Record<string, unknown> } })?.Environment?.Variables ?? {}) as Record<string, unknown>;
+    const readers = { ReceiveCarrierWebhookFunction: 'carriers', DeliverSandboxCarrierEventsFunction: 'carriers', ReceivePaymentWebhookFunction: 'stripe', RunPaymentSandboxFunction: 'stripe' } as const;
+    for (const [fn, secret] of Object.entries(readers)) {
+      expect(variables(fn)[secret === 'carriers' ? 'CARRIER_WEBHOOK_SECRETS_ID' : 'SANDBOX_WEBHOOK_SECRET_ID'], fn).toBe(`commerce/dev/${secret}`);
+      const secretGrants = (grants[fn] ?? []).filter((g) => g.startsWith('secretsmanager:'));
+      expect(secretGrants, fn).toHaveLength(1);
+      expect(secretGrants[0], fn).toMatch(new RegExp(`^secretsmanager:GetSecretValue → .*:secret:commerce/dev/${secret}-\\?{6}$`));
+    }
+    // Nobody else reads a secret in dev, and no dev function reads another stage's.
+    const withSecrets = Object.entries(grants).filter(([, list]) => list.some((g) => g.startsWith('secretsmanager:'))).map(([fn]) => fn);
+    expect(withSecrets.sort()).toEqual(Object.keys(readers).sort());
+  });
+
+  it('no function of the dev or prod template gets a built-in sandbox secret or the local-cloud switch (those exist only in the local cloud and tests)', () => {
+    const LOCAL_ONLY = [LOCAL_CLOUD_SWITCH, 'SANDBOX_WEBHOOK_SECRET', 'CARRIER_WEBHOOK_SECRETS', 'RISK_SIGNAL_HMAC_KEY', 'AWS_LAMBDA_RUNTIME_API', 'AWS_EXECUTION_ENV'];
+    for (const s of [dev, prod]) {
+      const fns = functions(s);
+      expect(fns.length).toBeGreaterThan(5);
+      for (const [id, p] of fns) {
+        const env = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+        for (const name of LOCAL_ONLY) expect(env[name], `${id} ${name}`).toBeUndefined();
+        expect(typeof env.STAGE === 'string' && env.STAGE.length > 0, `${id} STAGE`).toBe(true);
+      }
+      const template = JSON.stringify(s.json);
+      for (const secret of [SANDBOX_CARRIER_WEBHOOK_SECRET, DEV_SANDBOX_WEBHOOK_SECRET]) expect(template).not.toContain(secret);
+    }
   });
 });
 

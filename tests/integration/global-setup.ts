@@ -1,8 +1,10 @@
 /**
  * Integration tests share ONE in-memory DynamoDB Local per run, with every table of the
- * synthesized app template created under the names the local cloud gives them. Tests isolate
- * themselves by unique ids (ULIDs), never by restarting it.
+ * synthesized app template created under the names the local cloud gives them, and one local KMS
+ * (the local cloud's emulator) with a field-encryption key for what the kernel encrypts on its own
+ * (stored idempotent responses). Tests isolate themselves by unique ids (ULIDs), never by restarting.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
 import fs from 'node:fs';
@@ -13,7 +15,8 @@ import { synthesize } from '../../infra/local/synth.ts';
 import { readAssembly, ResourceNames } from '../../infra/local/template.ts';
 import { createTables } from '../../infra/local/cloud.ts';
 import { tablesByCapability, type LocalTables } from '../support/tables.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/aws-protocol.ts';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint } from '../../infra/local/aws-protocol.ts';
+import { KmsService } from '../../infra/local/kms.ts';
 
 export default async function setup(project: TestProject) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-int-'));
@@ -27,7 +30,13 @@ export default async function setup(project: TestProject) {
   client.destroy();
   project.provide('dynamodb', { endpoint: dynamo.endpoint, tables: tablesByCapability(names) as LocalTables });
   project.provide('assemblyDir', assemblyDir);
+  const keyId = crypto.randomUUID();
+  const kms = await startAwsEndpoint({
+    services: [new KmsService({ keys: [{ logicalId: 'FieldEncryptionKey', keyId, arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${keyId}`, enabled: true }], aliases: [], dataDir: path.join(outdir, 'kms') })],
+  });
+  project.provide('kms', { endpoint: kms.url, keyId });
   return async () => {
+    await kms.close();
     await dynamo.stop();
     fs.rmSync(outdir, { recursive: true, force: true });
   };

@@ -8,14 +8,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import type { PaymentMethod } from '../../events/common.ts';
 import type { AnyEventDefinition, EventPayload } from '../../events/event-definition.ts';
-import { OrderPlaced } from '../../events/order-placed.ts';
+import { OrderPlaced, PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import { createLocalIssuer } from '../../infra/local/local-issuer.ts';
 import { buildEventDetail } from '../../shared/events.ts';
+import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import type { LocalTables } from './tables.ts';
 
 /** What the e2e global setup provides: API URL, SDK environment, issuer, pools, tables. */
@@ -103,6 +105,13 @@ export async function invoke(logicalId: string, event: unknown = {}): Promise<Re
   }
 }
 
+let sealer: FieldEncryptor | undefined;
+/** A payment token sealed as checkout seals it for OrderPlaced (the local cloud's KMS key). */
+export function sealPaymentToken(orderId: string, token: string): Promise<string> {
+  sealer ??= new FieldEncryptor({ kms: kmsKeyProvider(new KMSClient(sdkConfig('KMS'))), keyId: e2e().fieldKeyId });
+  return sealer.encrypt({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId, field: PAYMENT_TOKEN_SEAL.field }, token);
+}
+
 let doc: DynamoDBDocumentClient | undefined;
 /** A document client on the local cloud's DynamoDB (one per test file). */
 export function dynamo(): DynamoDBDocumentClient {
@@ -125,7 +134,7 @@ const hex = (seed: string) => Buffer.from(seed).toString('hex').padEnd(64, '0').
  * tea for `amount`, due now, with pseudonymous signals unique to the order. Other capabilities
  * ignore what they cannot match.
  */
-export function orderPlacedPayload(order: { orderId: string; customerId: string; amount: number; paymentMethod: PaymentMethod; paymentToken?: string; emailDomain?: string; deviceId?: string }): EventPayload<typeof OrderPlaced> {
+export function orderPlacedPayload(order: { orderId: string; customerId: string; amount: number; paymentMethod: PaymentMethod; sealedPaymentToken?: string; emailDomain?: string; deviceId?: string }): EventPayload<typeof OrderPlaced> {
   const { orderId } = order;
   const money = { amount: order.amount, currency: 'CNY' };
   return {
@@ -133,7 +142,7 @@ export function orderPlacedPayload(order: { orderId: string; customerId: string;
     orderId,
     customerId: order.customerId,
     paymentMethod: order.paymentMethod,
-    ...(order.paymentToken ? { paymentToken: order.paymentToken } : {}),
+    ...(order.sealedPaymentToken ? { sealedPaymentToken: order.sealedPaymentToken } : {}),
     lines: [{ sku: 'TEA-LONGJING-250G', quantity: 1, category: 'tea', unitPrice: money, lineTotal: money }],
     subtotal: money,
     discountTotal: { amount: 0, currency: 'CNY' },

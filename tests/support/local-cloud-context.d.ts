@@ -10,6 +10,8 @@ declare module 'vitest' {
       issuerSecret: string;
       pools: Array<{ poolId: string; clientId: string; groups: string[] }>;
       tables: import('./tables.ts').LocalTables;
+      /** The field-encryption KMS key (as the functions see it), to seal what checkout seals. */
+      fieldKeyId: string;
     };
   }
 }

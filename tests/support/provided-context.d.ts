@@ -8,5 +8,7 @@ declare module 'vitest' {
       endpoint: string;
       tables: import('./tables.ts').LocalTables;
     };
+    /** One local KMS per run with a field-encryption key. */
+    kms: { endpoint: string; keyId: string };
   }
 }

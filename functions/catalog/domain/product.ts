@@ -2,6 +2,7 @@
  * The product listing (catalog): pure types, schemas and rules. No I/O, no AWS.
  */
 import { z } from 'zod';
+import { MAX_UNIT_PRICE_MINOR } from '../../../shared/money.ts';
 import { freeText } from '../../../shared/text.ts';
 
 /** SKUs: 3–40 characters of A–Z, 0–9 and `-`. */
@@ -28,9 +29,13 @@ export const ProductAttributesSchema = z.strictObject({
   valueClass: ValueClassSchema,
 });
 
-/** A price: integer minor units (fen) and an ISO 4217 currency (ORD-2). */
+/**
+ * A price: integer minor units (fen) and an ISO 4217 currency (ORD-2). At most the kernel's
+ * {@link MAX_UNIT_PRICE_MINOR}, so the largest basket of it still prices exactly (SEC-5: a price
+ * above it is a 400, never a 500 when a basket is priced).
+ */
 export const PriceSchema = z.strictObject({
-  amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  amount: z.number().int().positive().max(MAX_UNIT_PRICE_MINOR, `Must be at most ${MAX_UNIT_PRICE_MINOR} minor units`),
   currency: z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code like CNY'),
 });
 
@@ -42,10 +47,17 @@ export const ProductInputSchema = z.strictObject({
   attributes: ProductAttributesSchema,
 });
 
+/**
+ * A price as stored: read leniently (any safe integer), so a listing saved before the
+ * {@link MAX_UNIT_PRICE_MINOR} bound still reads; every write goes through {@link PriceSchema}.
+ */
+const StoredPriceSchema = PriceSchema.extend({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
 /** A stored product listing. */
 export const ProductSchema = z.strictObject({
   sku: SkuSchema,
   ...ProductInputSchema.shape,
+  price: StoredPriceSchema,
   updatedAt: z.iso.datetime(),
   /** The staff user id that made the last change. */
   updatedBy: z.string().min(1).max(128),

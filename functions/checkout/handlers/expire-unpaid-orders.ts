@@ -1,18 +1,16 @@
 /**
  * Scheduled every minute (ORD-4): cancels orders whose payment window ended unpaid and releases
  * their stock; republishes outbox entries whose publish failed. Env: `ORDERS_TABLE_NAME`,
- * `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `FIELD_ENCRYPTION_KEY_ID` (decrypt: a sealed payment token
- * of a republished OrderPlaced).
+ * `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`.
  */
 import type { Context } from 'aws-lambda';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { newId } from '../../../shared/ids.ts';
 import { logger, metrics, MetricUnit, observedHandler, timeRunsOut } from '../../../shared/observability.ts';
-import { orderStore, personalDataCipher } from '../adapters.ts';
+import { orderStore } from '../adapters.ts';
 import { expireUnpaidOrders, type ExpireSummary } from '../expire-unpaid-orders.ts';
 import type { OrderStore } from '../orders-repository.ts';
-import { unsealer, type PersonalDataCipher } from '../personal-data.ts';
 import { checkoutSettings } from '../settings.ts';
 
 /** Stop starting new work when less than this much invocation time is left. */
@@ -22,7 +20,6 @@ const TIME_RESERVE_MS = 10_000;
 export interface ExpireHandlerPorts {
   readonly orders?: () => OrderStore;
   readonly events?: (correlationId: string) => EventPublisher;
-  readonly cipher?: () => PersonalDataCipher;
   readonly clock?: Clock;
 }
 
@@ -40,7 +37,6 @@ export function makeExpireUnpaidOrdersHandler(ports: ExpireHandlerPorts = {}) {
         clock: ports.clock ?? systemClock,
         balanceWindowHours: settings.presaleBalanceWindowHours,
         outboxGraceSeconds: settings.outboxGraceSeconds,
-        unseal: unsealer((ports.cipher ?? personalDataCipher)()),
         log: logger,
       },
       { correlationId, shouldStop: timeRunsOut(context, TIME_RESERVE_MS) },

@@ -1,22 +1,26 @@
 /**
  * SQS consumer (dev stage only): sandbox carrier reports that came due. Each is signed the way a
- * carrier signs its webhooks and handed to the webhook use case, which verifies the signature as
- * `POST /webhooks/carriers` does. Reports the webhook refuses (4xx: e.g. an unknown waybill) are
- * logged and dropped; anything else fails the record (retried, then the queue's DLQ).
- * Env: `FULFILLMENT_TABLE_NAME`, `EVENT_BUS_NAME`.
+ * carrier signs its webhooks — with the carrier's secret of this stage (carrier-secrets.ts: Secrets
+ * Manager when deployed, the built-in sandbox secret only in the local cloud and tests) — and
+ * handed to the webhook use case, which verifies the signature as `POST /webhooks/carriers` does.
+ * Reports the webhook refuses (4xx: e.g. an unknown waybill) are logged and dropped; anything else
+ * (no secret for the carrier included) fails the record (retried, then the queue's DLQ).
+ * Env: `FULFILLMENT_TABLE_NAME`, `EVENT_BUS_NAME`, `CARRIER_WEBHOOK_SECRETS_ID`.
  */
 import type { SQSRecord } from 'aws-lambda';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
+import { ConfigError } from '../../../shared/config.ts';
 import { isProblemError } from '../../../shared/errors.ts';
 import { sqsConsumer } from '../../../shared/event-consumer.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { logger } from '../../../shared/observability.ts';
 import { sandboxTrackingRequest } from '../carrier-gateway.ts';
+import { carrierWebhookSecrets } from '../carrier-secrets.ts';
 import { CARRIER_SIGNATURE_HEADER } from '../domain/carrier-signature.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { authenticateTrackingEvent, recordTrackingEvent } from '../record-tracking-event.ts';
 import { QueuedReportSchema } from '../domain/sandbox-report.ts';
-import { SANDBOX_CARRIER_WEBHOOK_SECRET, fulfillmentSettings } from '../settings.ts';
+import { fulfillmentSettings } from '../settings.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface DeliverSandboxCarrierEventsPorts {
@@ -31,9 +35,12 @@ export function makeDeliverSandboxCarrierEventsHandler(ports: DeliverSandboxCarr
     const report = QueuedReportSchema.parse(JSON.parse(record.body));
     const clock = ports.clock ?? systemClock;
     const settings = fulfillmentSettings();
-    const request = sandboxTrackingRequest({ ...report, occurredAt: clock.now().toISOString() }, settings.webhookSecrets[report.carrier] ?? SANDBOX_CARRIER_WEBHOOK_SECRET, clock.now());
+    const secrets = await carrierWebhookSecrets(settings);
+    const secret = Object.hasOwn(secrets, report.carrier) ? secrets[report.carrier] : undefined;
+    if (!secret) throw new ConfigError(`no signing secret for carrier ${report.carrier} in this stage's carrier secrets`);
+    const request = sandboxTrackingRequest({ ...report, occurredAt: clock.now().toISOString() }, secret, clock.now());
     try {
-      const deps = { secrets: settings.webhookSecrets, toleranceSeconds: settings.webhookToleranceSeconds, clock };
+      const deps = { secrets, toleranceSeconds: settings.webhookToleranceSeconds, clock };
       const event = authenticateTrackingEvent(deps, request.body, request.headers[CARRIER_SIGNATURE_HEADER]);
       const result = await recordTrackingEvent(
         { ...deps, repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(), publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })) },

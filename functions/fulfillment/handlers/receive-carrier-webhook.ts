@@ -1,23 +1,21 @@
 /**
- * `POST /webhooks/carriers` (public; carriers) — a signed tracking update (FUL-3). The raw body is
- * verified against the `Carrier-Signature` header before it is parsed (so the route declares no
- * body schema: the HTTP stack must not re-serialise it). 401 bad signature, 400 bad body, 404
- * unknown waybill, 200 applied / ignored / duplicate. Env: `FULFILLMENT_TABLE_NAME`, `EVENT_BUS_NAME`.
+ * `POST /webhooks/carriers` (public; carriers) — a signed tracking update (FUL-3). A body over
+ * 64 KB is refused with 413 by the HTTP stack before anything else (the route's `maxBodyBytes`);
+ * the raw body is verified against the `Carrier-Signature` header before it is parsed (so the
+ * route declares no body schema: the HTTP stack must not re-serialise it). 401 bad signature
+ * (whatever the body), 400 bad body, 404 unknown waybill, 200 applied / ignored / duplicate.
+ * Env: `FULFILLMENT_TABLE_NAME`, `EVENT_BUS_NAME`, `CARRIER_WEBHOOK_SECRETS_ID` (carrier-secrets.ts).
  */
-import { z } from 'zod';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
-import { readJsonSecret } from '../../../shared/secrets.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
+import { carrierWebhookSecrets } from '../carrier-secrets.ts';
 import { CARRIER_SIGNATURE_HEADER } from '../domain/carrier-signature.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { authenticateTrackingEvent, recordTrackingEvent } from '../record-tracking-event.ts';
 import { receiveCarrierWebhookRoute } from '../routes.ts';
 import { fulfillmentSettings } from '../settings.ts';
-
-/** The deployed stages' secret: `{ carrierId: signingSecret }`. */
-const CarrierSecretsSchema = z.record(z.string().min(1), z.string().min(16));
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface ReceiveCarrierWebhookPorts {
@@ -32,7 +30,7 @@ export function makeReceiveCarrierWebhookHandler(ports: ReceiveCarrierWebhookPor
   return httpHandler(receiveCarrierWebhookRoute, async ({ event, correlationId }) => {
     const settings = fulfillmentSettings();
     const clock = ports.clock ?? systemClock;
-    const secrets = ports.secrets ?? (settings.webhookSecretsId ? await readJsonSecret(settings.webhookSecretsId, CarrierSecretsSchema) : settings.webhookSecrets);
+    const secrets = ports.secrets ?? (await carrierWebhookSecrets(settings));
     const raw = event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(String(event.body), 'base64').toString('utf8') : String(event.body);
     const tracking = authenticateTrackingEvent({ secrets, toleranceSeconds: settings.webhookToleranceSeconds, clock }, raw, event.headers?.[CARRIER_SIGNATURE_HEADER] ?? undefined);
     const result = await recordTrackingEvent(

@@ -1,7 +1,9 @@
 /**
  * Refunds (PAY-2, AFT-1, RISK-7): full, partial and repeated, never more than was captured and not
- * yet refunded. A refund at or above the approval threshold (config, default CNY 1,000.00) waits
- * for a second, different staff member (maker-checker) before it is executed.
+ * yet refunded. A refund that brings the order's refunded and pending total to the approval threshold
+ * (config, default CNY 1,000.00) or more, or takes the requesting staff member above their daily cap
+ * (config, default CNY 5,000.00), waits for a second, different staff member (maker-checker) before
+ * it is executed.
  *
  * ```
  *   pending_approval ──approve (another staff member)──► processing ──provider──► succeeded
@@ -41,6 +43,7 @@ export const RefundSchema = z.object({
   rejectedBy: z.string().optional(),
   rejectedAt: z.string().optional(),
   rejectionNote: z.string().optional(),
+  approvalRequiredBy: z.enum(['order-threshold', 'staff-daily-cap']).optional(),
   providerRefundId: z.string().optional(),
   completedAt: z.string().optional(),
   failureReason: z.string().optional(),
@@ -65,6 +68,8 @@ export interface Refund {
   readonly rejectedBy?: string;
   readonly rejectedAt?: string;
   readonly rejectionNote?: string;
+  /** Why it waits (waited) for a second approver. */
+  readonly approvalRequiredBy?: ApprovalRequirement;
   readonly providerRefundId?: string;
   readonly completedAt?: string;
   /** Why the provider refused it (status `failed`). */
@@ -72,9 +77,45 @@ export interface Refund {
   readonly version: number;
 }
 
-/** True when a refund of `amount` needs a second approver (at or above the threshold). */
-export function needsApproval(amount: number, thresholdMinor: number): boolean {
-  return amount >= thresholdMinor;
+/**
+ * Why staff refund (an enumeration, never free text: a reason is shown to other staff and may be
+ * reported on). `fraud` labels the customer a fraudster (it feeds risk profiles), so only a risk
+ * analyst may give it (RISK-7).
+ */
+export const STAFF_REFUND_REASONS = ['customer-request', 'item-not-received', 'damaged-or-defective', 'wrong-item', 'price-adjustment', 'duplicate-charge', 'goodwill', 'fraud'] as const;
+/** A reason staff may give for a refund. */
+export type StaffRefundReason = (typeof STAFF_REFUND_REASONS)[number];
+
+/** Reasons only some roles may give (any other reason: any role that may refund). */
+export const RESTRICTED_REFUND_REASONS: Readonly<Partial<Record<StaffRefundReason, readonly string[]>>> = { fraud: ['risk-analyst'] };
+
+/** Why `roles` may not refund for `reason` (403), if they may not. */
+export function reasonRefusal(reason: StaffRefundReason, roles: readonly string[]): string | undefined {
+  const allowed = RESTRICTED_REFUND_REASONS[reason];
+  if (!allowed || roles.some((r) => allowed.includes(r))) return undefined;
+  return `Only ${allowed.join(', ')} may refund for the reason '${reason}'.`;
+}
+
+/** RISK-7's maker-checker settings (config). */
+export interface RefundApprovalPolicy {
+  /** Refunds that bring the order's refunded and pending total to this or more wait for a second approver. */
+  readonly thresholdMinor: number;
+  /** What one staff member may refund in a day alone; a refund above it waits for a second approver. */
+  readonly staffDailyCapMinor: number;
+}
+
+/** Why a refund needs a second approver: the order's total, or the staff member's day. */
+export type ApprovalRequirement = 'order-threshold' | 'staff-daily-cap';
+
+/**
+ * Whether a refund of `amount` needs a second approver (RISK-7). The threshold counts everything
+ * already refunded and pending on the order, so splitting a large refund into small ones does not
+ * avoid it; the staff member's daily cap counts what they refunded alone today.
+ */
+export function approvalRequirement(input: { amount: number; refundedOrPendingOnOrder: number; staffRefundedToday: number; policy: RefundApprovalPolicy }): ApprovalRequirement | undefined {
+  if (input.refundedOrPendingOnOrder + input.amount >= input.policy.thresholdMinor) return 'order-threshold';
+  if (input.staffRefundedToday + input.amount > input.policy.staffDailyCapMinor) return 'staff-daily-cap';
+  return undefined;
 }
 
 /**
@@ -98,12 +139,12 @@ export function refundRefusal(input: { amount: number; currency: string; payment
 
 /** The maker-checker rule: the approver must be someone else than the requester. */
 export function makerCheckerViolation(refund: Pick<Refund, 'requestedBy'>, approver: string): string | undefined {
-  return refund.requestedBy === approver ? 'A refund above the approval threshold must be approved by a different staff member than the one who requested it.' : undefined;
+  return refund.requestedBy === approver ? 'A refund that needs a second approver must be approved by a different staff member than the one who requested it.' : undefined;
 }
 
-/** A new refund request. */
-export function newRefund(input: Omit<Refund, 'status' | 'version'>, thresholdMinor: number): Refund {
-  return { ...input, status: input.origin === 'staff' && needsApproval(input.amount, thresholdMinor) ? 'pending_approval' : 'processing', version: 1 };
+/** A new refund: waiting for a second approver, or to be executed now. */
+export function newRefund(input: Omit<Refund, 'status' | 'version'>, requirement: ApprovalRequirement | undefined): Refund {
+  return { ...input, status: requirement ? 'pending_approval' : 'processing', version: 1, ...(requirement ? { approvalRequiredBy: requirement } : {}) };
 }
 
 /** Approved by a second staff member: executed next. */

@@ -3,7 +3,6 @@
  * a second, different staff member approves a large refund, which is then executed.
  * Env: `PAYMENTS_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`, the provider's settings.
  */
-import { getConfig } from '../../../shared/config.ts';
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { approvePendingRefund } from '../refunds.ts';
 import { approveRefundRoute } from '../routes.ts';
@@ -14,7 +13,7 @@ export function makeApproveRefundHandler(ports: PaymentsPorts = {}): HttpLambdaH
   const runtime = paymentsRuntime(ports);
   return httpHandler(approveRefundRoute, async ({ path, principal, correlationId }) => {
     const result = await approvePendingRefund(
-      { ...(await runtime.providerDeps()), audit: runtime.audit(), approvalThreshold: getConfig().refundApprovalThresholdMinor },
+      { ...(await runtime.providerDeps()), audit: runtime.audit(), ...runtime.refundPolicy() },
       { orderId: path.orderId, refundId: path.refundId, principal, correlationId },
     );
     return { statusCode: result.statusCode, body: result.refund };

@@ -1,8 +1,11 @@
 /**
  * `POST /webhooks/payments` (public: the provider calls it; the signature is checked) — PAY-2.
- * The raw body is verified before anything is parsed. Bad signature, a replay older than the
- * tolerance, or a malformed body → 400; a duplicate → 200 `duplicate: true`; the provider or a
- * concurrent write not ready → 503 with `retry-after` (the provider redelivers).
+ * A body over 64 KB → 413 before anything else (the route's `maxBodyBytes`). The raw body is
+ * verified before anything is parsed. Bad signature, a replay older than the tolerance, or a
+ * malformed body → 400 (a bad signature is reported as such whatever the body); a duplicate → 200
+ * `duplicate: true`; an amount or currency the payment does not expect → 202 `held` (nothing
+ * applied, a problem order raised); the provider or a concurrent write not ready → 503 with
+ * `retry-after` (the provider redelivers).
  * Env: `PAYMENTS_TABLE_NAME`, `EVENT_BUS_NAME`, the provider's settings.
  */
 import { ProblemError } from '../../../shared/errors.ts';
@@ -29,8 +32,9 @@ export function makeReceivePaymentWebhookHandler(ports: PaymentsPorts = {}): Htt
     const raw = typeof event.body === 'string' ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
     const wiring = await runtime.wiring();
     try {
-      const answer = await receiveWebhook({ ...(await runtime.providerDeps()), verifier: wiring.verifier }, raw, event.headers ?? {}, correlationId);
-      return { statusCode: 200, body: answer };
+      const answer = await receiveWebhook({ ...(await runtime.providerDeps()), verifier: await wiring.webhookVerifier() }, raw, event.headers ?? {}, correlationId);
+      // Held (amount or currency not what the payment expects): accepted, not applied — a 2xx, so the provider stops resending it.
+      return { statusCode: answer.outcome === 'held' ? 202 : 200, body: answer };
     } catch (error) {
       if (error instanceof WebhookVerificationError) throw new ProblemError(`webhook-${error.problem}`, 'Invalid webhook', 400, { detail: TITLES[error.problem] });
       if (error instanceof ProviderUnavailableError || error instanceof RetryLaterError || error instanceof PaymentWriteConflict) {

@@ -3,7 +3,6 @@
  * a second, different staff member rejects a large refund. Env: `PAYMENTS_TABLE_NAME`,
  * `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`.
  */
-import { getConfig } from '../../../shared/config.ts';
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { ProviderUnavailableError, type PaymentProvider } from '../provider/port.ts';
 import { rejectPendingRefund } from '../refunds.ts';
@@ -20,7 +19,7 @@ export function makeRejectRefundHandler(ports: PaymentsPorts = {}): HttpLambdaHa
   const runtime = paymentsRuntime(ports);
   return httpHandler(rejectRefundRoute, async ({ path, body, principal, correlationId }) => {
     const refund = await rejectPendingRefund(
-      { ...runtime.engine(), provider: noProvider, audit: runtime.audit(), approvalThreshold: getConfig().refundApprovalThresholdMinor },
+      { ...runtime.engine(), provider: noProvider, audit: runtime.audit(), ...runtime.refundPolicy() },
       { orderId: path.orderId, refundId: path.refundId, principal, note: body.note, correlationId },
     );
     return { statusCode: 200, body: refund };

@@ -34,7 +34,7 @@ export function makeReleasePaymentHandler(ports: PaymentsPorts = {}) {
     process: async (event, runtime) => {
       const facts = releaseFactsOf(event.name, event.detail);
       if (!facts) return 'not-releasing';
-      return handleRelease(await runtime.providerDeps(), facts, event.detail.meta.correlationId);
+      return handleRelease({ ...(await runtime.providerDeps()), refundPolicy: runtime.refundPolicy() }, facts, event.detail.meta.correlationId);
     },
   });
 }

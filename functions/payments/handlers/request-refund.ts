@@ -2,7 +2,6 @@
  * `POST /orders/{orderId}/refunds` (ops, cs-agent; Idempotency-Key) — PAY-2, RISK-7.
  * Env: `PAYMENTS_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`, the provider's settings.
  */
-import { getConfig } from '../../../shared/config.ts';
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { requestRefund } from '../refunds.ts';
 import { requestRefundRoute } from '../routes.ts';
@@ -13,7 +12,7 @@ export function makeRequestRefundHandler(ports: PaymentsPorts = {}): HttpLambdaH
   const runtime = paymentsRuntime(ports);
   return httpHandler(requestRefundRoute, async ({ path, body, principal, correlationId, idempotencyKey }) => {
     const result = await requestRefund(
-      { ...(await runtime.providerDeps()), audit: runtime.audit(), approvalThreshold: getConfig().refundApprovalThresholdMinor },
+      { ...(await runtime.providerDeps()), audit: runtime.audit(), ...runtime.refundPolicy() },
       { orderId: path.orderId, amount: body.amount, reason: body.reason, principal, idempotencyKey: idempotencyKey ?? '', correlationId },
     );
     return { statusCode: result.statusCode, body: result.refund };

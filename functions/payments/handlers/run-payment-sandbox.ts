@@ -3,7 +3,9 @@
  * webhooks to the `POST /webhooks/payments` function (Lambda Invoke with the proxy event API
  * Gateway would send — see ../provider/sandbox/sandbox-worker.ts for why) and fires its bank
  * transfer timers. A failed delivery is retried by the queue, then dead-lettered.
- * Env: `PAYMENT_PROVIDER_SANDBOX_TABLE_NAME`, `SANDBOX_PROVIDER_QUEUE_URL`, `SANDBOX_WEBHOOK_SECRET`,
+ * Webhooks are signed with the sandbox's secret of this stage (Secrets Manager
+ * `SANDBOX_WEBHOOK_SECRET_ID` when deployed; the built-in one only in the local cloud and tests).
+ * Env: `PAYMENT_PROVIDER_SANDBOX_TABLE_NAME`, `SANDBOX_PROVIDER_QUEUE_URL`, `SANDBOX_WEBHOOK_SECRET_ID`,
  * `PAYMENT_WEBHOOK_FUNCTION_NAME`.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -12,7 +14,7 @@ import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { ConfigError } from '../../../shared/config.ts';
 import { sqsConsumer } from '../../../shared/event-consumer.ts';
 import { logger, metrics, MetricUnit, tracer } from '../../../shared/observability.ts';
-import { providerFromEnv, type ProviderWiring } from '../provider/from-env.ts';
+import { providerFromEnv, sandboxWebhookSecret, type ProviderWiring } from '../provider/from-env.ts';
 import { processSandboxMessage, SandboxMessageSchema, WebhookDeliveryError, type WebhookEndpoint } from '../provider/sandbox/sandbox-worker.ts';
 import { paymentsSettings } from '../settings.ts';
 
@@ -51,6 +53,8 @@ export interface RunPaymentSandboxPorts {
   readonly wiring?: () => Promise<ProviderWiring>;
   readonly endpoint?: () => WebhookEndpoint;
   readonly clock?: Clock;
+  /** The sandbox's webhook signing secret (default: {@link sandboxWebhookSecret}). */
+  readonly webhookSecret?: () => Promise<string>;
 }
 
 /** Builds the handler with the given ports. */
@@ -62,7 +66,8 @@ export function makeRunPaymentSandboxHandler(ports: RunPaymentSandboxPorts = {})
     if (!sandbox) throw new ConfigError('the sandbox worker runs only with PAYMENT_PROVIDER=sandbox');
     const settings = paymentsSettings();
     endpoint ??= ports.endpoint?.() ?? lambdaWebhookEndpoint(settings.sandbox.webhookFunctionName ?? (() => { throw new ConfigError('PAYMENT_WEBHOOK_FUNCTION_NAME is not set'); })());
-    const outcome = await processSandboxMessage({ provider: sandbox, endpoint, webhookSecret: settings.sandbox.webhookSecret, clock: ports.clock ?? systemClock }, message);
+    const webhookSecret = message.kind === 'webhook' ? await (ports.webhookSecret ?? (() => sandboxWebhookSecret(settings)))() : '';
+    const outcome = await processSandboxMessage({ provider: sandbox, endpoint, webhookSecret, clock: ports.clock ?? systemClock }, message);
     logger.info('sandbox message processed', { messageId: record.messageId, kind: message.kind, outcome, ...(message.kind === 'webhook' ? { type: message.event.type, eventId: message.event.id } : {}) });
     metrics.addMetric(message.kind === 'webhook' ? 'SandboxWebhooksDelivered' : 'SandboxTransfersReceived', MetricUnit.Count, 1);
   };

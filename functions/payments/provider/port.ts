@@ -111,6 +111,8 @@ export type ProviderNotification = {
   readonly orderId?: string;
   /** Our payment id (metadata), when the provider has it: which payment of the order (a pre-sale has two). */
   readonly paymentId?: string;
+  /** The currency (ISO 4217, upper case) of the notification's amounts, when the provider states it. */
+  readonly currency?: string;
 } & (
   | { readonly type: 'authorized'; readonly amount: number; readonly expiresAt?: string }
   | { readonly type: 'declined'; readonly reason: DeclineReason }

@@ -33,7 +33,7 @@ const cancel = (o: E2eOrder, from: 'PLACED' | 'APPROVED' | 'SHIPPED' = 'APPROVED
 
 /** Places the order (OrderPlaced) and approves it once payments knows it (RiskApproved), like fraud after checkout. */
 async function placedAndApproved(o: E2eOrder, expected: string[]) {
-  await putEvent(OrderPlaced, orderPlaced(o));
+  await putEvent(OrderPlaced, await orderPlaced(o));
   expect((await untilPayment(o.orderId, ['new', ...expected]))?.payment.status).toBeOneOf(['new', ...expected]);
   await approve(o);
   const view = await untilPayment(o.orderId, expected);
@@ -116,7 +116,7 @@ describe('refunds over HTTP (PAY-2, RISK-7, ORD-7)', () => {
     await untilPayment(o.orderId, ['captured']);
     const cs = await tokenFor('e2e-cs-1', ['cs-agent']);
     const ops = await tokenFor('e2e-ops-2', ['ops']);
-    const refund = (amount: number, token: string, key = ulid()) => api(`/orders/${o.orderId}/refunds`, { method: 'POST', token, headers: { 'Idempotency-Key': key }, json: { amount: { amount, currency: 'CNY' }, reason: 'damaged on arrival' } });
+    const refund = (amount: number, token: string, key = ulid()) => api(`/orders/${o.orderId}/refunds`, { method: 'POST', token, headers: { 'Idempotency-Key': key }, json: { amount: { amount, currency: 'CNY' }, reason: 'damaged-or-defective' } });
 
     const key = ulid();
     const small = await refund(5_000, cs, key);

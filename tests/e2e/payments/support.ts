@@ -7,7 +7,7 @@ import { ulid } from 'ulid';
 import type { EventPayload } from '../../../events/event-definition.ts';
 import type { PaymentMethod } from '../../../events/common.ts';
 import type { OrderPlaced } from '../../../events/order-placed.ts';
-import { api, orderPlacedPayload, poll, tokenFor } from '../../support/e2e.ts';
+import { api, orderPlacedPayload, poll, sealPaymentToken, tokenFor } from '../../support/e2e.ts';
 
 /** The staff view of an order's payment. */
 export type PaymentView = {
@@ -45,7 +45,7 @@ export function newOrder(method: PaymentMethod, amount: number, token?: string):
   return { orderId, customerId: `e2e-pay-${orderId}`, method, amount, token: token ?? (method === 'card' ? 'tok_visa' : method === 'wallet' ? 'tok_wallet' : undefined) };
 }
 
-/** OrderPlaced as checkout publishes it. */
-export function orderPlaced(o: E2eOrder): EventPayload<typeof OrderPlaced> {
-  return orderPlacedPayload({ orderId: o.orderId, customerId: o.customerId, amount: o.amount, paymentMethod: o.method, ...(o.token ? { paymentToken: o.token } : {}) });
+/** OrderPlaced as checkout publishes it (the token sealed for payments). */
+export async function orderPlaced(o: E2eOrder): Promise<EventPayload<typeof OrderPlaced>> {
+  return orderPlacedPayload({ orderId: o.orderId, customerId: o.customerId, amount: o.amount, paymentMethod: o.method, ...(o.token ? { sealedPaymentToken: await sealPaymentToken(o.orderId, o.token) } : {}) });
 }

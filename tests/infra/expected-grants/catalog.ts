@@ -1,10 +1,13 @@
 import { audit, publish, read, readWrite } from './helpers.ts';
 
+// PutEvents only under catalog's own source (events:source).
+const publishes = publish('commerce.catalog');
+
 export const catalogGrants: Record<string, string[]> = {
   ListProductsFunction: read('CatalogTable', ['byType']),
   GetProductFunction: read('CatalogTable', ['byType']),
-  PutProductFunction: [...readWrite('CatalogTable', ['byType']), ...publish, ...audit],
+  PutProductFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
   GetStockFunction: read('CatalogTable', ['byType']),
-  PutStockFunction: [...readWrite('CatalogTable', ['byType']), ...publish, ...audit],
+  PutStockFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
   SeedDemoCatalogFunction: readWrite('CatalogTable', ['byType']),
 };

@@ -1,5 +1,9 @@
 import { audit, consume, fieldKey, idempotency, publish, read, readWrite } from './helpers.ts';
 
+// PutEvents only under checkout's own source (events:source); field keys only for the data keys of the entity kinds each
+// function handles: orders' personal data (`order`) and the payment token sealed into OrderPlaced (`payment-token`).
+const publishes = publish('commerce.checkout');
+
 const orders = ['byCustomer', 'awaitingPayment'];
 /** Stock changes go through catalog's transaction items: UpdateItem on the CatalogTable only. */
 const changeStock = ['dynamodb:UpdateItem → CatalogTable'];
@@ -10,11 +14,11 @@ export const checkoutGrants: Record<string, string[]> = {
   CreateQuoteFunction: [...read('CatalogTable', ['byType']), ...read('OrdersTable', orders)],
   // PAY-1: payments' limits contract reads the customer's daily counter (GetItem only). Prod also
   // reads the risk-signal secret (see commerce-stack.test.ts); these are dev's grants.
-  PlaceOrderFunction: [...read('CatalogTable', ['byType']), ...changeStock, ...readWrite('OrdersTable', orders), 'dynamodb:GetItem → PaymentsTable', ...idempotency, ...fieldKey({ encrypt: true }), ...publish],
+  PlaceOrderFunction: [...read('CatalogTable', ['byType']), ...changeStock, ...readWrite('OrdersTable', orders), 'dynamodb:GetItem → PaymentsTable', ...idempotency, ...fieldKey({ encrypt: true, entities: ['order', 'payment-token'] }), ...publishes],
   ListOrdersFunction: read('OrdersTable', orders),
-  GetOrderFunction: [...read('OrdersTable', orders), ...fieldKey({ decrypt: true }), ...audit],
-  CancelOrderFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...idempotency, ...audit, ...publish],
-  ApplyOrderEventsFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publish, ...consume('ApplyOrderEventsQueue')],
-  ExpireUnpaidOrdersFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publish, ...fieldKey({ decrypt: true })],
+  GetOrderFunction: [...read('OrdersTable', orders), ...fieldKey({ decrypt: true, entities: ['order'] }), ...audit],
+  CancelOrderFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...idempotency, ...audit, ...publishes],
+  ApplyOrderEventsFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes, ...consume('ApplyOrderEventsQueue')],
+  ExpireUnpaidOrdersFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes],
   SeedDemoCheckoutFunction: readWrite('OrdersTable', orders),
 };

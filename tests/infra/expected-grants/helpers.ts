@@ -18,17 +18,28 @@ export const scan = (table: string, indexes: string[] = []) => [...read(table, i
 /** An SQS event source mapping's consumer permissions. */
 export const consume = (queue: string) => ['ChangeMessageVisibility', 'DeleteMessage', 'GetQueueAttributes', 'GetQueueUrl', 'ReceiveMessage'].map((a) => `sqs:${a} → ${queue}`);
 
-/** Publishing domain events. */
-export const publish = ['events:PutEvents → EventBus'];
+/** Publishing domain events: on the bus, and only under the given sources (IAM `events:source`; RISK-7 least privilege). */
+export const publish = (...sources: string[]) => [`events:PutEvents → EventBus if StringEquals events:source=${[...sources].sort().join('|')}`];
 
-/** Idempotency records. */
-export const idempotency = ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'].map((a) => `dynamodb:${a} → IdempotencyTable`);
+
 
 /** Appending to the audit trail. */
 export const audit = [...['GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a} → AuditTable`), 'dynamodb:Query → AuditTable/index/byResource'];
 
-/** Field encryption: GenerateDataKey and/or Decrypt under the field key. */
-export const fieldKey = (use: { encrypt?: boolean; decrypt?: boolean }) => [
-  ...(use.encrypt ? ['kms:GenerateDataKey → FieldEncryptionKey'] : []),
-  ...(use.decrypt ? ['kms:Decrypt → FieldEncryptionKey'] : []),
+/**
+ * Field encryption: GenerateDataKey and/or Decrypt under the field key, only for data keys of the
+ * given entity kinds (the KMS encryption context `{ purpose: 'field-encryption', entity }`; SEC-2).
+ */
+export const fieldKey = (use: { encrypt?: boolean; decrypt?: boolean; entities: string[] }) => {
+  const condition = ` if StringEquals kms:EncryptionContext:entity=${[...use.entities].sort().join('|')}; StringEquals kms:EncryptionContext:purpose=field-encryption`;
+  return [...(use.encrypt ? [`kms:GenerateDataKey → FieldEncryptionKey${condition}`] : []), ...(use.decrypt ? [`kms:Decrypt → FieldEncryptionKey${condition}`] : [])];
+};
+
+/** Reading one Secrets Manager secret by name (any version suffix). */
+export const secret = (name: string) => `secretsmanager:GetSecretValue → arn:AWS::Partition:secretsmanager:AWS::Region:AWS::AccountId:secret:${name}-??????`;
+
+/** Idempotency records, and the field key for their sealed responses (entity `idempotency-response` only). */
+export const idempotency = [
+  ...['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'].map((a) => `dynamodb:${a} → IdempotencyTable`),
+  ...fieldKey({ encrypt: true, decrypt: true, entities: ['idempotency-response'] }),
 ];

@@ -1,22 +1,28 @@
-import { audit, consume, fieldKey, idempotency, publish, read, readWrite } from './helpers.ts';
+import { audit, consume, fieldKey, idempotency, publish, read, readWrite, secret } from './helpers.ts';
+
+// PutEvents only under payments' own source and the shared problem-order and notification sources (events:source);
+// field keys only to open the payment tokens checkout sealed (`payment-token`).
+const publishes = publish('commerce.payments', 'commerce.operations', 'commerce.notifications');
 
 const payments = readWrite('PaymentsTable', ['byGroup']);
 /** The sandbox provider (dev stage): its own table and its outbound queue. */
 const sandbox = [...readWrite('PaymentProviderSandboxTable'), 'sqs:SendMessage → PaymentSandboxOutboxQueue'];
+/** The sandbox's webhook signing secret (dev is deployed too): only the function verifying its webhooks and the worker signing them. */
+const sandboxWebhookSecret = secret('commerce/dev/stripe');
 /** Functions that change payments and talk to the provider. */
-const withProvider = [...payments, ...publish, ...sandbox];
+const withProvider = [...payments, ...publishes, ...sandbox];
 
 export const paymentsGrants: Record<string, string[]> = {
-  RecordOrderPaymentFunction: [...payments, ...fieldKey({ encrypt: true }), ...consume('RecordOrderPaymentQueue')],
-  AuthorizePaymentFunction: [...withProvider, ...fieldKey({ decrypt: true }), ...consume('AuthorizePaymentQueue'), ...consume('CollectPreSaleBalanceQueue')],
+  RecordOrderPaymentFunction: [...payments, ...consume('RecordOrderPaymentQueue')],
+  AuthorizePaymentFunction: [...withProvider, ...fieldKey({ decrypt: true, entities: ['payment-token'] }), ...consume('AuthorizePaymentQueue'), ...consume('CollectPreSaleBalanceQueue')],
   CapturePaymentFunction: [...withProvider, ...consume('CapturePaymentQueue')],
   ReleasePaymentFunction: [...withProvider, ...consume('ReleasePaymentOnCancelQueue'), ...consume('ReleasePaymentOnStatusQueue')],
-  ReceivePaymentWebhookFunction: withProvider,
+  ReceivePaymentWebhookFunction: [...withProvider, sandboxWebhookSecret],
   RequestRefundFunction: [...withProvider, ...audit, ...idempotency],
   ApproveRefundFunction: [...withProvider, ...audit, ...idempotency],
   RejectRefundFunction: [...payments, ...audit, ...idempotency],
   GetOrderPaymentFunction: read('PaymentsTable', ['byGroup']),
   GetReconciliationFunction: read('PaymentsTable', ['byGroup']),
   ReconcilePaymentsFunction: withProvider,
-  RunPaymentSandboxFunction: [...sandbox, 'lambda:InvokeFunction → ReceivePaymentWebhookFunction', ...consume('PaymentSandboxOutboxQueue')],
+  RunPaymentSandboxFunction: [...sandbox, sandboxWebhookSecret, 'lambda:InvokeFunction → ReceivePaymentWebhookFunction', ...consume('PaymentSandboxOutboxQueue')],
 };

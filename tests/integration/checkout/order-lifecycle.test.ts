@@ -23,7 +23,6 @@ import { makeListOrdersHandler } from '../../../functions/checkout/handlers/list
 import { makeExpireUnpaidOrdersHandler } from '../../../functions/checkout/handlers/expire-unpaid-orders.ts';
 import { expireUnpaidOrders } from '../../../functions/checkout/expire-unpaid-orders.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
-import { unsealer } from '../../../functions/checkout/personal-data.ts';
 import { DynamoDbAuditLog } from '../../../shared/audit.ts';
 import { manualClock } from '../../../shared/clock.ts';
 import { apiEvent, claimsFor, eventBridgeEvent, jsonBody, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
@@ -233,7 +232,7 @@ describe('unpaid-order timeout (ORD-4, injected clock)', () => {
     const unpaid = await placed(2, {}, clock);
     const paid = await placed(1, {}, clock);
     await deliver(message(PaymentAuthorized, payment(paid.order.orderId, paid.customerId, paid.order.total.amount)));
-    const deps = { ...world.changeDeps(clock), eventsFor: world.events.forCorrelation, outboxGraceSeconds: 30, unseal: unsealer(world.cipher) };
+    const deps = { ...world.changeDeps(clock), eventsFor: world.events.forCorrelation, outboxGraceSeconds: 30 };
 
     // Before the window ends: nothing to do for these orders.
     await expireUnpaidOrders(deps, { correlationId: 'sweep-1' });
@@ -262,7 +261,7 @@ describe('unpaid-order timeout (ORD-4, injected clock)', () => {
     const placedAt = manualClock('2020-04-01T00:00:00.000Z');
     const unpaid = await placed(1, {}, placedAt);
     const later = new Date(Date.parse('2020-04-01T00:00:00.000Z') + (world.settings.paymentWindowMinutes + 1) * 60_000);
-    const handler = makeExpireUnpaidOrdersHandler({ orders: () => world.orders, events: world.events.forCorrelation, cipher: () => world.cipher, clock: { now: () => later } });
+    const handler = makeExpireUnpaidOrdersHandler({ orders: () => world.orders, events: world.events.forCorrelation, clock: { now: () => later } });
     const summary = (await handler({}, lambdaContext(60_000))) as { cancelled: number };
     expect(summary.cancelled).toBeGreaterThanOrEqual(1);
     expect((await world.orders.getOrder(unpaid.order.orderId))?.status).toBe('CANCELLED');

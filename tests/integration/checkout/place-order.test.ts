@@ -13,10 +13,10 @@ vi.hoisted(() => {
 
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { OrderPlaced } from '../../../events/order-placed.ts';
+import { PAYMENT_TOKEN_SEAL } from '../../../events/order-placed.ts';
 import { drainOutbox } from '../../../functions/checkout/outbox.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
-import { decryptPersonalData, unsealer } from '../../../functions/checkout/personal-data.ts';
+import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { FieldDecryptionError } from '../../../shared/field-encryption.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -199,18 +199,20 @@ describe('placeOrder against DynamoDB Local', () => {
     }
     expect(world.events.of('OrderPlaced', orderId)).toEqual([]);
     expect(await world.orders.getOrder(orderId)).toMatchObject({ status: 'PLACED' });
-    // The outbox entry keeps the payment token encrypted, never in clear.
+    // The outbox entry keeps the payment token sealed, never in clear (SEC-2).
     const pending = (await Promise.all([0, 1, 2, 3].map((shard) => world.orders.pendingOutbox(shard, new Date(Date.now() + 1000), 1000)))).flat().filter((e) => e.orderId === orderId);
     expect(pending).toHaveLength(1);
     expect(JSON.stringify(pending)).not.toContain('tok_visa');
-    const unseal = unsealer(world.cipher);
-    const summary = await drainOutbox({ orders: world.orders, eventsFor: world.events.forCorrelation, unseal }, new Date(Date.now() + 1000));
+    const summary = await drainOutbox({ orders: world.orders, eventsFor: world.events.forCorrelation }, new Date(Date.now() + 1000));
     expect(summary.republished).toBeGreaterThanOrEqual(1);
     expect(world.events.of('OrderPlaced', orderId)).toHaveLength(1);
-    if ('paymentToken' in OrderPlaced.schema.shape) expect(world.events.of('OrderPlaced', orderId)[0]).toMatchObject({ paymentToken: 'tok_visa' });
+    // Republished as it was published: the token sealed for payments, which opens it with the order id.
+    const republished = world.events.of('OrderPlaced', orderId)[0] as { sealedPaymentToken?: string };
+    expect(JSON.stringify(republished)).not.toContain('tok_visa');
+    expect(await world.cipher.decryptFields({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId }, { [PAYMENT_TOKEN_SEAL.field]: republished.sealedPaymentToken })).toEqual({ [PAYMENT_TOKEN_SEAL.field]: 'tok_visa' });
     expect(world.events.published.find((p) => (p.event.payload as { orderId?: string }).orderId === orderId)?.correlationId).toBe('corr-outbox');
     // Drained: a second drain does not publish it again.
-    await drainOutbox({ orders: world.orders, eventsFor: world.events.forCorrelation, unseal }, new Date(Date.now() + 1000));
+    await drainOutbox({ orders: world.orders, eventsFor: world.events.forCorrelation }, new Date(Date.now() + 1000));
     expect(world.events.of('OrderPlaced', orderId)).toHaveLength(1);
   });
 });

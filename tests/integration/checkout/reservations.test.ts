@@ -20,7 +20,6 @@ import { ulid } from 'ulid';
 import { CatalogReader, pickStock } from '../../../functions/catalog/stock-contract.ts';
 import { changeOrder } from '../../../functions/checkout/change-order.ts';
 import { expireUnpaidOrders } from '../../../functions/checkout/expire-unpaid-orders.ts';
-import { unsealer } from '../../../functions/checkout/personal-data.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { manualClock } from '../../../shared/clock.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
@@ -107,7 +106,7 @@ describe('releases mark the records released, exactly once (ORD-4)', () => {
     const { order } = await placed([{ sku, quantity: 3 }], clock);
     clock.set('2024-01-10T08:31:00.000Z');
     const summary = await expireUnpaidOrders(
-      { ...world.changeDeps(clock), eventsFor: world.events.forCorrelation, outboxGraceSeconds: 30, unseal: unsealer(world.cipher) },
+      { ...world.changeDeps(clock), eventsFor: world.events.forCorrelation, outboxGraceSeconds: 30 },
       { correlationId: 'sweep' },
     );
     expect(summary.failed).toBe(0);

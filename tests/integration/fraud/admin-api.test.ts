@@ -13,6 +13,7 @@ vi.hoisted(() => {
 import { ulid } from 'ulid';
 import type { DomainEvent } from '../../../events/event-definition.ts';
 import { DynamoDbAssessmentStore, type Assessment } from '../../../functions/fraud/assessment-store.ts';
+import { DynamoDbSignalStore } from '../../../functions/fraud/signal-store.ts';
 import { makeApproveRiskRuleChangeHandler } from '../../../functions/fraud/handlers/approve-risk-rule-change.ts';
 import { makeCreateRiskRuleHandler } from '../../../functions/fraud/handlers/create-risk-rule.ts';
 import { makeDecideReviewHandler } from '../../../functions/fraud/handlers/decide-review.ts';
@@ -63,6 +64,7 @@ const query = (path: string, resource: string, q?: Record<string, string>, pathP
 
 let store: DynamoDbAssessmentStore;
 let audit: DynamoDbAuditLog;
+let signals: DynamoDbSignalStore;
 
 /** Stores an assessment the rules sent to review (as the consumer does). */
 async function reviewedOrder(at = new Date().toISOString(), customerId = `c-${ulid()}`): Promise<Assessment> {
@@ -94,6 +96,7 @@ describe('risk admin API (DynamoDB Local)', () => {
     const { tables } = useLocalDynamoDb();
     store = new DynamoDbAssessmentStore(tables.risk);
     audit = new DynamoDbAuditLog(tables.audit);
+    signals = new DynamoDbSignalStore(tables.risk);
   });
 
   describe('manual review queue (RISK-5)', () => {
@@ -277,17 +280,27 @@ describe('risk admin API (DynamoDB Local)', () => {
   });
 
   describe('blocklists (RISK-2)', () => {
-    it('PUT adds (201, then 200), DELETE removes (204, then 404); values are validated per kind; audited', async () => {
+    it('PUT adds (201, then 200); DELETE by one analyst waits (202), by a second removes (204, then 404); values are validated per kind; audited (RISK-7)', async () => {
       const device = `dev-${ulid()}`;
       const put = (value: string, kind = 'device') => call(putBlock, { method: 'PUT', path: 'x', resource: '/admin/risk/blocklist/{kind}/{value}', pathParameters: { kind, value }, body: { reason: 'bot farm' } });
       expect((await put(device)).statusCode).toBe(201);
       expect((await put(device)).statusCode).toBe(200);
       expect((await put('not-a-hash', 'email')).statusCode).toBe(400);
       expect((await put(`Blocked-${ulid()}.TEST`, 'emailDomain')).statusCode).toBe(201);
-      const del = (value: string) => call(deleteBlock, { method: 'DELETE', path: 'x', resource: '/admin/risk/blocklist/{kind}/{value}', pathParameters: { kind: 'device', value }, query: { reason: 'false positive' } });
-      expect((await del(device)).statusCode).toBe(204);
+      const del = (value: string, claims = ANA) => call(deleteBlock, { method: 'DELETE', path: 'x', resource: '/admin/risk/blocklist/{kind}/{value}', pathParameters: { kind: 'device', value }, query: { reason: 'false positive' }, claims });
+      // RISK-7: removing needs a second risk analyst — the first request waits, the value stays blocked.
+      const requested = await del(device);
+      expect(requested.statusCode).toBe(202);
+      expect(jsonBody(requested)).toMatchObject({ value: device, removalRequest: { by: 'ana', reason: 'false positive' } });
+      expect((await del(device)).statusCode).toBe(202); // the same analyst again: still waiting
+      expect((await signals.blocklistHits({ device })).device).toBe(true);
+      expect((await del(device, claimsFor('bo', 'risk-analyst'))).statusCode).toBe(204);
       expect((await del(device)).statusCode).toBe(404);
-      expect((await audit.forResource('risk-blocklist', `device:${device}`)).map((e) => e.action)).toEqual(['risk.blocklist.add', 'risk.blocklist.remove']);
+      expect((await audit.forResource('risk-blocklist', `device:${device}`)).map((e) => [e.action, e.actor])).toEqual([
+        ['risk.blocklist.add', 'ana'],
+        ['risk.blocklist.request-removal', 'ana'],
+        ['risk.blocklist.remove', 'bo'],
+      ]);
     });
   });
 });

@@ -12,7 +12,9 @@ vi.hoisted(() => {
 
 import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
 import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { signCarrierPayload } from '../../../functions/fulfillment/domain/carrier-signature.ts';
 import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
+import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../../functions/fulfillment/settings.ts';
 import { newId } from '../../../shared/ids.ts';
 import { jsonBody, lambdaContext } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -142,12 +144,13 @@ describe('carrier webhooks (FUL-3)', () => {
     expect(jsonBody(invalid)).toMatchObject({ errors: [expect.objectContaining({ path: 'body.exception' })] });
     const unknownCarrier = await handler(carrierWebhook({ carrier: 'pigeon-post', waybill: s.waybill, status: 'PICKED_UP' }).api, lambdaContext());
     expect(unknownCarrier.statusCode).toBe(401);
-    const notJson = carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }).api;
-    notJson.body = '{not json';
-    expect((await handler(notJson, lambdaContext())).statusCode).toBe(400);
-    const empty = carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }).api;
-    empty.body = null;
-    expect((await handler(empty, lambdaContext())).statusCode).toBe(400);
+    // Signed bodies that are not JSON, or empty, are 400s (the signature is checked first: webhook-hardening.test.ts).
+    const signedAs = (body: string | null) => {
+      const api = carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }).api;
+      return { ...api, body, headers: { ...api.headers, 'carrier-signature': signCarrierPayload(SANDBOX_CARRIER_WEBHOOK_SECRET, body ?? '', Math.floor(Date.now() / 1000)) } };
+    };
+    expect((await handler(signedAs('{not json'), lambdaContext())).statusCode).toBe(400);
+    expect((await handler(signedAs(null), lambdaContext())).statusCode).toBe(400);
     expect((await repository.getOrder(s.orderId)).shipments[0]?.status).toBe('CREATED');
   });
 });

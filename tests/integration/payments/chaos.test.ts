@@ -72,9 +72,9 @@ const RELEASED: Scenario[] = ['cancelled-before-approval', 'cancelled-after-appr
 type Message = { kind: 'event'; name: string; detail: Record<string, unknown> } | { kind: 'sandbox'; message: SandboxMessage };
 
 /** The events an order's producers publish in a scenario (their true order; delivery scrambles it). */
-function eventsFor(h: PaymentsHarness, o: TestOrder, scenario: Scenario): Array<[string, Record<string, unknown>]> {
+async function eventsFor(h: PaymentsHarness, o: TestOrder, scenario: Scenario): Promise<Array<[string, Record<string, unknown>]>> {
   const e = h.events;
-  const placed: [string, Record<string, unknown>] = ['OrderPlaced', e.placed(o)];
+  const placed: [string, Record<string, unknown>] = ['OrderPlaced', await e.placed(o)];
   const approved: [string, Record<string, unknown>] = ['RiskApproved', e.approved(o)];
   switch (scenario) {
     case 'completed':
@@ -121,7 +121,7 @@ describe('chaos run (PAY-2, PAY-3)', () => {
     // Every event once, plus duplicates; the queue is consumed in random order.
     const queue: Message[] = [];
     for (const { o, scenario } of orders) {
-      for (const [name, detail] of eventsFor(h, o, scenario)) {
+      for (const [name, detail] of await eventsFor(h, o, scenario)) {
         const copies = 1 + Math.floor(random() * 3);
         for (let c = 0; c < copies; c++) queue.push({ kind: 'event', name, detail });
       }

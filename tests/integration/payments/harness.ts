@@ -113,7 +113,7 @@ export function paymentsHarness(options: HarnessOptions = {}) {
   const audit = new DynamoDbAuditLog(tables.audit as string, documentClient(), clock);
   const ports: PaymentsPorts = {
     repo: () => repo,
-    wiring: async () => ({ provider: sandbox, sandbox, verifier: sandboxWebhookVerifier(WEBHOOK_SECRET, settings.webhookToleranceSeconds) }),
+    wiring: async () => ({ provider: sandbox, sandbox, webhookVerifier: async () => sandboxWebhookVerifier(WEBHOOK_SECRET, settings.webhookToleranceSeconds) }),
     publisher: () => ({ publish: async (events) => void published.push(...events) }),
     clock,
     vault: () => vault,
@@ -144,14 +144,15 @@ export function paymentsHarness(options: HarnessOptions = {}) {
 
   /** Events of an order, as their producers publish them. */
   const events = {
-    placed: (o: TestOrder) =>
+    /** OrderPlaced as checkout publishes it: the token sealed for payments (PAYMENT_TOKEN_SEAL). */
+    placed: async (o: TestOrder) =>
       detailOf(OrderPlaced, {
         ...OrderPlaced.example,
         orderId: o.orderId,
         customerId: o.customerId,
         orderType: o.deposit !== undefined ? 'pre-sale' : 'regular',
         paymentMethod: o.method,
-        ...(o.token ? { paymentToken: o.token } : {}),
+        ...(o.token ? { sealedPaymentToken: await vault.seal(o.orderId, o.token) } : {}),
         lines: [{ sku: 'TEA-LONGJING-250G', quantity: 1, category: 'tea', unitPrice: money(o.amount), lineTotal: money(o.amount) }],
         subtotal: money(o.amount),
         discountTotal: money(0),
@@ -192,9 +193,9 @@ export function paymentsHarness(options: HarnessOptions = {}) {
   };
 
   /** Delivers one event to its consumer (one SQS record); true when the record succeeded. */
-  async function deliver(name: string, detail: Record<string, unknown>): Promise<boolean> {
+  async function deliver(name: string, detail: Record<string, unknown> | Promise<Record<string, unknown>>): Promise<boolean> {
     const definition = definitionOf[name] as AnyEventDefinition;
-    const record = sqsRecord(eventBridgeEvent(name, definition.source, detail));
+    const record = sqsRecord(eventBridgeEvent(name, definition.source, await detail));
     const result = await (handlerOf[name] as NonNullable<(typeof handlerOf)[string]>)(sqsEvent(record), lambdaContext());
     return (result?.batchItemFailures ?? []).length === 0;
   }

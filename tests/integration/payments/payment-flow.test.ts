@@ -65,7 +65,7 @@ describe('card and wallet: authorise on approval, capture at shipment (PAY-1, PA
 
   it('replaying every event (same and new event ids) changes nothing and charges nothing twice', async () => {
     const o = h.newOrder('wallet');
-    const placed = h.events.placed(o);
+    const placed = await h.events.placed(o);
     const approved = h.events.approved(o);
     const shipped = h.events.shipped(o);
     for (const [name, detail] of [['OrderPlaced', placed], ['RiskApproved', approved], ['OrderShipped', shipped]] as const) expect(await h.deliver(name, detail)).toBe(true);

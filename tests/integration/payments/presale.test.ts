@@ -129,7 +129,7 @@ describe('card and wallet: a second authorisation for the balance (ORD-5)', () =
 
   it('replays (same and new event ids) of every event open one balance, authorise it once and capture each payment once', async () => {
     const o = h.newPresaleOrder('wallet', 55_555);
-    const placed = h.events.placed(o);
+    const placed = await h.events.placed(o);
     const approved = h.events.approved(o);
     const due = h.events.balanceDue(o);
     const shipped = h.events.shipped(o);
@@ -402,7 +402,7 @@ describe('staff refunds of a pre-sale order (PAY-2, RISK-7)', () => {
     expect(await h.deliver('OrderShipped', h.events.shipped(o))).toBe(true);
     const s = await state(o.orderId);
     const refund = (amount: number, key = `k-${o.orderId}-${amount}-${Math.random()}`) =>
-      h.http(h.handlers.requestRefund, { path: `/orders/${o.orderId}/refunds`, resource: '/orders/{orderId}/refunds', pathParameters: { orderId: o.orderId }, body: { amount: { amount, currency: 'CNY' }, reason: 'damaged' }, sub: 'cs-1', roles: ['cs-agent'], key });
+      h.http(h.handlers.requestRefund, { path: `/orders/${o.orderId}/refunds`, resource: '/orders/{orderId}/refunds', pathParameters: { orderId: o.orderId }, body: { amount: { amount, currency: 'CNY' }, reason: 'damaged-or-defective' }, sub: 'cs-1', roles: ['cs-agent'], key });
 
     const tooBig = await refund(90_000);
     expect(tooBig.status).toBe(409);
@@ -410,7 +410,12 @@ describe('staff refunds of a pre-sale order (PAY-2, RISK-7)', () => {
     const fromBalance = await refund(80_000);
     expect(fromBalance.status, JSON.stringify(fromBalance.json)).toBe(201);
     expect(fromBalance.json).toMatchObject({ paymentId: s.balance?.paymentId, amount: 80_000, status: 'succeeded' });
-    const fromDeposit = await refund(20_000);
+    // 800.00 + 200.00 reaches the approval threshold on the order (RISK-7): the second piece waits.
+    const pending = await refund(20_000);
+    expect(pending.status).toBe(202);
+    expect(pending.json).toMatchObject({ paymentId: s.deposit?.paymentId, amount: 20_000, status: 'pending_approval', approvalRequiredBy: 'order-threshold' });
+    const refundId = String(pending.json.refundId);
+    const fromDeposit = await h.http(h.handlers.approveRefund, { path: `/orders/${o.orderId}/refunds/${refundId}/approve`, resource: '/orders/{orderId}/refunds/{refundId}/approve', pathParameters: { orderId: o.orderId, refundId }, sub: 'ops-2', roles: ['ops'], key: `approve-${refundId}` });
     expect(fromDeposit.status).toBe(201);
     expect(fromDeposit.json).toMatchObject({ paymentId: s.deposit?.paymentId, amount: 20_000, status: 'succeeded' });
     expect((await refund(1)).status).toBe(409);

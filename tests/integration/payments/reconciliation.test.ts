@@ -27,7 +27,7 @@ beforeAll(() => {
 
 /** A day of business: captured, partly refunded, bank transfer, cash on delivery, voided, declined, cancelled after capture. */
 async function businessDay(h: PaymentsHarness) {
-  const flow = async (o: TestOrder, steps: Array<[string, Record<string, unknown>]>) => {
+  const flow = async (o: TestOrder, steps: Array<[string, Record<string, unknown> | Promise<Record<string, unknown>>]>) => {
     for (const [name, detail] of steps) expect(await h.deliver(name, detail)).toBe(true);
     await h.deliverSandbox();
     return o;
@@ -51,7 +51,7 @@ async function businessDay(h: PaymentsHarness) {
     path: `/orders/${refunded.orderId}/refunds`,
     resource: '/orders/{orderId}/refunds',
     pathParameters: { orderId: refunded.orderId },
-    body: { amount: { amount: 12_345, currency: 'CNY' }, reason: 'late delivery' },
+    body: { amount: { amount: 12_345, currency: 'CNY' }, reason: 'goodwill' },
     sub: 'cs-1',
     roles: ['cs-agent'],
     key: newId(),

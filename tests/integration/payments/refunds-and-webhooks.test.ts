@@ -34,7 +34,7 @@ async function capturedOrder(amount = 300_000): Promise<TestOrder> {
 
 const refundPath = (orderId: string) => ({ path: `/orders/${orderId}/refunds`, resource: '/orders/{orderId}/refunds', pathParameters: { orderId } });
 const requestRefund = (orderId: string, amount: number, sub = 'cs-1', key = newId(), roles = ['cs-agent']) =>
-  h.http(h.handlers.requestRefund, { ...refundPath(orderId), body: { amount: { amount, currency: 'CNY' }, reason: 'damaged on arrival' }, sub, roles, key });
+  h.http(h.handlers.requestRefund, { ...refundPath(orderId), body: { amount: { amount, currency: 'CNY' }, reason: 'damaged-or-defective' }, sub, roles, key });
 const decide = (verb: 'approve' | 'reject', orderId: string, refundId: string, sub: string, roles = ['ops'], key = newId()) =>
   h.http(verb === 'approve' ? h.handlers.approveRefund : h.handlers.rejectRefund, {
     path: `/orders/${orderId}/refunds/${refundId}/${verb}`,
@@ -97,7 +97,71 @@ describe('POST /orders/{orderId}/refunds (PAY-2, AFT-1)', () => {
   });
 });
 
-describe('maker-checker for large refunds (RISK-7)', () => {
+describe('maker-checker for refunds (RISK-7)', () => {
+  it('a split refund cannot skip the second approver: the threshold counts what is already refunded and pending on the order', async () => {
+    // The review's attack: a CNY 5,000 order refunded as CNY 999.99 pieces, each under the threshold.
+    const o = await capturedOrder(500_000);
+    const staff = `cs-split-${newId()}`;
+    const first = await requestRefund(o.orderId, 99_999, staff);
+    expect(first.status).toBe(201);
+    const second = await requestRefund(o.orderId, 99_999, staff);
+    expect(second.status).toBe(202);
+    expect(second.json).toMatchObject({ status: 'pending_approval', approvalRequiredBy: 'order-threshold' });
+    // …and so does every further piece, by anyone, while the first pieces stand.
+    expect((await requestRefund(o.orderId, 1, `cs-other-${newId()}`)).status).toBe(202);
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundedAmount: 99_999, refundPendingAmount: 100_000 });
+  });
+
+  it('a staff member above their daily cap (CNY 5,000.00) needs a second approver even for small refunds on many orders', async () => {
+    const staff = `cs-cap-${newId()}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await requestRefund((await capturedOrder(300_000)).orderId, 90_000, staff)).status);
+    // 5 × 900.00 = 4,500.00 alone; the sixth would make 5,400.00 → waits.
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 202]);
+    const o = await capturedOrder(300_000);
+    const over = await requestRefund(o.orderId, 50_001, staff);
+    expect(over.json).toMatchObject({ status: 'pending_approval', approvalRequiredBy: 'staff-daily-cap' });
+    expect((await h.audit.forResource('order', o.orderId)).map((e) => e.details?.approvalRequiredBy)).toEqual(['staff-daily-cap']);
+    expect((await requestRefund((await capturedOrder(300_000)).orderId, 50_000, staff)).status).toBe(201); // exactly at the cap
+    expect((await requestRefund((await capturedOrder(300_000)).orderId, 1, staff)).status).toBe(202);
+    // Another staff member's day is their own.
+    expect((await requestRefund((await capturedOrder(300_000)).orderId, 90_000, `cs-fresh-${newId()}`)).status).toBe(201);
+  });
+
+  it("'fraud' as a refund reason is for risk analysts only; free-text reasons are refused", async () => {
+    const o = await capturedOrder(300_000);
+    const asAgent = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'fraud' }, sub: 'cs-1', roles: ['cs-agent'], key: newId() });
+    expect(asAgent.status).toBe(403);
+    const freeText = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'customer is a fraudster' }, sub: 'cs-1', roles: ['cs-agent'], key: newId() });
+    expect(freeText.status).toBe(400);
+    expect((await h.repo.listRefunds(o.orderId))).toEqual([]);
+    const asAnalyst = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'fraud' }, sub: `risk-${newId()}`, roles: ['risk-analyst'], key: newId() });
+    expect(asAnalyst.status).toBe(201);
+    expect(asAnalyst.json).toMatchObject({ reason: 'fraud' });
+  });
+
+  it("an ops cancellation of a captured order refunds through the same rule: above the threshold it waits for another staff member", async () => {
+    const o = await capturedOrder(300_000);
+    const opsUser = `ops-${newId()}`;
+    expect(await h.deliver('OrderCancelled', { ...h.events.cancelled(o, 'SHIPPED'), cancelledBy: 'staff', actor: opsUser, reason: 'ops-cancel' })).toBe(true);
+    const [refund] = await h.repo.listRefunds(o.orderId);
+    expect(refund).toMatchObject({ origin: 'cancellation', status: 'pending_approval', requestedBy: opsUser, amount: 300_000, approvalRequiredBy: 'order-threshold' });
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundedAmount: 0, refundPendingAmount: 300_000 });
+    // A replay of the event changes nothing; the canceller cannot approve it; another staff member can.
+    expect(await h.deliver('OrderCancelled', { ...h.events.cancelled(o, 'SHIPPED'), cancelledBy: 'staff', actor: opsUser, reason: 'ops-cancel' })).toBe(true);
+    expect(await h.repo.listRefunds(o.orderId)).toHaveLength(1);
+    expect((await decide('approve', o.orderId, refund!.refundId, opsUser)).status).toBe(403);
+    const approved = await decide('approve', o.orderId, refund!.refundId, `ops-${newId()}`);
+    expect(approved.status).toBe(201);
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundedAmount: 300_000, refundPendingAmount: 0 });
+  });
+
+  it("a customer's cancellation of a captured order is refunded at once (no staff decided it)", async () => {
+    const o = await capturedOrder(300_000);
+    expect(await h.deliver('OrderCancelled', h.events.cancelled(o, 'SHIPPED'))).toBe(true);
+    expect(await h.repo.listRefunds(o.orderId)).toMatchObject([{ origin: 'cancellation', status: 'succeeded', amount: 300_000 }]);
+  });
+
   it('at or above CNY 1,000.00 a refund waits (202); the requester cannot approve it (403); another staff member approves → refunded; both steps audited', async () => {
     const o = await capturedOrder(300_000);
     const pending = await requestRefund(o.orderId, 100_000, 'cs-1');

@@ -174,6 +174,30 @@ describe('idempotency middleware against DynamoDB Local (ORD-7)', () => {
     expect(Number(record!.expiration!.N)).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 24 * 3600 - 60);
   });
 
+  it('SEC-2: a stored response holds no personal data in clear — the body is sealed, and a replay still returns it', async () => {
+    const operation = `createContact${ulid()}`;
+    const handler = httpHandler(
+      { operation, auth: { roles: ['customer'] }, idempotent: true, body: z.object({ name: z.string(), phone: z.string() }) },
+      async ({ body }) => ({ statusCode: 201, body: { contactId: ulid(), name: body.name, phone: body.phone } }),
+    );
+    const key = `key-${ulid()}`;
+    const event = () => apiEvent({ method: 'POST', path: '/contacts', body: { name: '张三丰', phone: '13800138000' }, headers: { 'Idempotency-Key': key }, claims: claimsFor('customer-pii', 'customer') });
+    const first = await handler(event(), lambdaContext());
+    expect(jsonBody(first)).toMatchObject({ name: '张三丰', phone: '13800138000' });
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: tables.idempotency }));
+    client.destroy();
+    const record = Items.find((item) => item.id?.S?.startsWith(`${operation}#`));
+    expect(record?.status?.S).toBe('COMPLETED');
+    const raw = JSON.stringify(record);
+    expect(raw).not.toContain('13800138000');
+    expect(raw).not.toContain('张三丰');
+    expect(raw).not.toContain(JSON.stringify('张三丰').slice(1, -1));
+    const replay = await handler(event(), lambdaContext());
+    expect(header(replay, 'idempotent-replayed')).toBe('true');
+    expect(replay.body).toBe(first.body);
+  });
+
   it('why shared/idempotency.ts wraps the handler instead of using makeHandlerIdempotent: in Powertools 2.35 a rejected different-body request deletes the first record (powertools-lambda-typescript#5675)', async () => {
     const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const persistenceStore = new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: client });

@@ -1,5 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_BANNED_ADVERTISING_TERMS, getConfig, parseConfig, requireSetting, resetConfigForTests } from '../../../shared/config.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
+import { makeReceivePaymentWebhookHandler } from '../../../functions/payments/handlers/receive-payment-webhook.ts';
+import { sqsConsumer } from '../../../shared/event-consumer.ts';
+import { httpHandler } from '../../../shared/http/handler.ts';
+import { ConfigError, DEFAULT_BANNED_ADVERTISING_TERMS, getConfig, parseConfig, requireSetting, requireStage, resetConfigForTests } from '../../../shared/config.ts';
+
+/** Every function's environment names its stage (the CDK stack sets STAGE). */
+const DEV = { STAGE: 'dev' };
 
 describe('config', () => {
   afterEach(() => {
@@ -9,8 +22,9 @@ describe('config', () => {
   });
 
   it('has the handbook defaults (ORD-2, ORD-4, RISK-1, RISK-7, CMP-1, ORD-7)', () => {
-    const config = parseConfig({});
+    const config = parseConfig(DEV);
     expect(config.stage).toBe('dev');
+    expect(config.localCloud).toBe(false);
     expect(config.currency).toBe('CNY');
     expect(config.paymentWindowMinutes).toBe(30);
     expect(config.refundApprovalThresholdMinor).toBe(100_000);
@@ -37,8 +51,8 @@ describe('config', () => {
     expect(config.risk.reviewThreshold).toBe(30);
     expect(config.compliance.bannedAdvertisingTerms).toEqual(['最佳', 'No.1']);
     expect(config.idempotency.keyTtlHours).toBe(48);
-    expect(parseConfig({ BANNED_ADVERTISING_TERMS: '最佳, 第一 ,' }).compliance.bannedAdvertisingTerms).toEqual(['最佳', '第一']);
-    expect(parseConfig({ CATALOG_TABLE_NAME: '' }).infra.catalogTableName).toBeUndefined();
+    expect(parseConfig({ ...DEV, BANNED_ADVERTISING_TERMS: '最佳, 第一 ,' }).compliance.bannedAdvertisingTerms).toEqual(['最佳', '第一']);
+    expect(parseConfig({ ...DEV, CATALOG_TABLE_NAME: '' }).infra.catalogTableName).toBeUndefined();
   });
 
   it.each([
@@ -49,8 +63,48 @@ describe('config', () => {
     [{ IDEMPOTENCY_KEY_TTL_HOURS: '1' }, 'IDEMPOTENCY_KEY_TTL_HOURS'],
     [{ BANNED_ADVERTISING_TERMS: '[1,2' }, 'BANNED_ADVERTISING_TERMS'],
   ])('rejects invalid %j naming the variable, not the value', (env, name) => {
-    expect(() => parseConfig(env)).toThrow(ConfigError);
-    expect(() => parseConfig(env)).toThrow(name);
+    expect(() => parseConfig({ ...DEV, ...env })).toThrow(ConfigError);
+    expect(() => parseConfig({ ...DEV, ...env })).toThrow(name);
+  });
+
+  // Webhooks and provider data (security hardening): a missing stage never means dev.
+  it.each([
+    ['missing', {}],
+    ['empty', { STAGE: '' }],
+  ])('fails closed when STAGE is %s: reading the stage is a ConfigError naming STAGE, never dev (PAY-2, FUL-3)', (_name, env) => {
+    const config = parseConfig(env);
+    expect(() => config.stage).toThrow(ConfigError);
+    expect(() => config.stage).toThrow(/STAGE is not set/);
+  });
+
+  it('a function without STAGE refuses to start: building its handler (cold start) is a ConfigError, not a dev-stage function', () => {
+    const saved = process.env.STAGE;
+    try {
+      delete process.env.STAGE;
+      resetConfigForTests();
+      expect(() => requireStage()).toThrow(/STAGE is not set/);
+      expect(() => httpHandler({ operation: 'anything', auth: 'public' }, async () => ({ statusCode: 200 }))).toThrow(ConfigError);
+      expect(() => sqsConsumer(async () => undefined)).toThrow(/STAGE is not set/);
+      expect(() => makeReceiveCarrierWebhookHandler()).toThrow(/STAGE is not set/);
+      expect(() => makeReceivePaymentWebhookHandler()).toThrow(/STAGE is not set/);
+    } finally {
+      process.env.STAGE = saved;
+      resetConfigForTests();
+    }
+    expect(requireStage()).toBe('dev');
+  });
+
+  it('the local-cloud switch (LOCAL_CLOUD=true) is off unless set, and refused on AWS Lambda (SEC-2, PAY-2, FUL-3)', () => {
+    expect(parseConfig({ ...DEV }).localCloud).toBe(false);
+    expect(parseConfig({ ...DEV, LOCAL_CLOUD: 'false' }).localCloud).toBe(false);
+    expect(parseConfig({ ...DEV, LOCAL_CLOUD: 'true' }).localCloud).toBe(true);
+    // the local cloud runs functions with AWS_LAMBDA_RUNTIME_API set to '' (infra/local/cloud.ts)
+    expect(parseConfig({ ...DEV, LOCAL_CLOUD: 'true', AWS_LAMBDA_RUNTIME_API: '' }).localCloud).toBe(true);
+    expect(() => parseConfig({ ...DEV, LOCAL_CLOUD: 'yes' })).toThrow(/LOCAL_CLOUD/);
+    // Lambda's reserved variables (a template cannot set them) identify a real Lambda environment.
+    expect(() => parseConfig({ ...DEV, LOCAL_CLOUD: 'true', AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' })).toThrow(/LOCAL_CLOUD is set on AWS Lambda/);
+    expect(() => parseConfig({ ...DEV, LOCAL_CLOUD: 'true', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' })).toThrow(ConfigError);
+    expect(parseConfig({ ...DEV, AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' }).localCloud).toBe(false);
   });
 
   it('requireSetting names the missing environment variable', () => {

@@ -91,7 +91,7 @@ export function sandboxWebhookEvent(input: { id: string; type: SandboxEventType;
 /** Maps a verified sandbox event to the port's notification. */
 export function toNotification(event: SandboxWebhookEvent): ProviderNotification {
   const p = event.data.payment;
-  const common = { eventId: event.id, occurredAt: new Date(event.created * 1000).toISOString(), providerPaymentId: p.id, orderId: p.reference, paymentId: p.merchantPaymentId };
+  const common = { eventId: event.id, occurredAt: new Date(event.created * 1000).toISOString(), providerPaymentId: p.id, orderId: p.reference, paymentId: p.merchantPaymentId, currency: p.currency };
   const c = event.data.capture;
   const capture = c ? { captureId: c.id, amount: c.amount, fee: c.fee, at: c.at, final: c.final } : undefined;
   switch (event.type) {

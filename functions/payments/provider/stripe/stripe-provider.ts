@@ -239,9 +239,11 @@ export function stripeNotification(event: { id: string; type: string; created: n
   const occurredAt = iso(event.created);
   const orderId = str(metadata.orderId);
   const paymentId = str(metadata.paymentId);
+  // Stripe's currencies are lower case ISO 4217 codes.
+  const currency = str(object.currency)?.toUpperCase();
   if (event.type.startsWith('payment_intent.')) {
     const providerPaymentId = str(object.id) ?? '';
-    const common = { eventId: event.id, occurredAt, providerPaymentId, ...(orderId ? { orderId } : {}), ...(paymentId ? { paymentId } : {}) };
+    const common = { eventId: event.id, occurredAt, providerPaymentId, ...(orderId ? { orderId } : {}), ...(paymentId ? { paymentId } : {}), ...(currency ? { currency } : {}) };
     switch (event.type) {
       case 'payment_intent.amount_capturable_updated':
         return { ...common, type: 'authorized', amount: Number(object.amount_capturable ?? 0) };
@@ -263,6 +265,7 @@ export function stripeNotification(event: { id: string; type: string; created: n
       occurredAt,
       providerPaymentId: str(object.payment_intent) ?? '',
       ...(orderId ? { orderId } : {}),
+      ...(currency ? { currency } : {}),
       type: 'refunded',
       refundId: str(metadata.refundId),
       providerRefundId: str(object.id) ?? '',

@@ -70,8 +70,8 @@ export function paymentLimitsPort(): PaymentLimitsPort {
   return limits;
 }
 
-/** The risk-signal key of this stage (risk-signal-key.ts: Secrets Manager outside dev, cached). */
+/** The risk-signal key of this stage (risk-signal-key.ts: Secrets Manager on every deployed stage, cached). */
 export function riskSignalKey(log: LogPort): () => Promise<string> {
-  riskKey ??= riskSignalKeyResolver({ settings: checkoutSettings(), stage: getConfig().stage, log });
+  riskKey ??= riskSignalKeyResolver({ settings: checkoutSettings(), stage: getConfig().stage, localCloud: getConfig().localCloud, log });
   return riskKey;
 }

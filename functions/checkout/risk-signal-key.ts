@@ -1,17 +1,17 @@
 /**
  * The key of the pseudonymous risk signals (risk-signals.ts: HMAC-SHA256 of email, phone, address,
  * source IP and payment token) — a secret: whoever holds it can test guesses against the hashes
- * every `OrderPlaced` carries. Which source applies is decided by the stage's configuration, never
- * by detecting where the code runs (as shared/secrets.ts does for the payment provider and carriers):
+ * every `OrderPlaced` carries. Which source applies is decided as for every other secret of the
+ * platform (shared/secrets.ts): by the kernel's local-cloud switch (`LOCAL_CLOUD`, set only by the
+ * local cloud and tests, refused on AWS Lambda), never by the stage's name:
  *
- * - **`RISK_SIGNAL_HMAC_KEY_ID` set** (every deployed stage other than dev; infra sets
+ * - **every deployed stage, dev included** (infra sets `RISK_SIGNAL_HMAC_KEY_ID` =
  *   `commerce/<stage>/risk-signals`): the secret `{ "hmacKey": "…" }` from AWS Secrets Manager,
- *   read with the kernel's cached reader (`readJsonSecret`: once per container per 5 minutes).
- * - **dev** (and the local cloud, tests): `RISK_SIGNAL_HMAC_KEY` or the built-in non-secret default.
- * - **any other stage without an id**: refused — a secret never comes from a plain environment
- *   variable there.
+ *   read with the kernel's cached reader (`readJsonSecret`: once per container per 5 minutes);
+ *   without the id: refused — a secret never comes from a plain environment variable there.
+ * - **the local cloud and tests**: `RISK_SIGNAL_HMAC_KEY` or the built-in non-secret default.
  *
- * Fails closed: when the key cannot be had (no id outside dev, the secret missing, unreadable, not
+ * Fails closed: when the key cannot be had (no id on a deployed stage, the secret missing, unreadable, not
  * JSON or without a usable `hmacKey`), no order is placed. The caller gets a
  * {@link RiskSignalKeyUnavailableError} (a ConfigError: the HTTP stack answers 500, a server fault,
  * never a client's), and an error is logged naming the secret id and the cause — never a value.
@@ -37,24 +37,23 @@ export type SecretReader = (secretId: string, schema: typeof RiskSignalSecretSch
 /** What the resolver needs. */
 export interface RiskSignalKeyDeps {
   readonly settings: Pick<CheckoutSettings, 'riskSignalKey' | 'riskSignalKeyId'>;
-  /** The stage (`STAGE`, shared/config.ts). */
+  /** The stage (`STAGE`, shared/config.ts), for messages. */
   readonly stage: string;
+  /** The kernel's local-cloud switch (`getConfig().localCloud`): the only place a built-in key is acceptable. */
+  readonly localCloud: boolean;
   readonly log: LogPort;
   readonly readSecret?: SecretReader;
 }
 
-/** The stage whose built-in key is acceptable. */
-const DEV_STAGE = 'dev';
-
 /** A function returning the risk-signal key of this stage (see the module documentation). */
 export function riskSignalKeyResolver(deps: RiskSignalKeyDeps): () => Promise<string> {
   const { settings, stage, log } = deps;
+  if (deps.localCloud) return async () => settings.riskSignalKey;
   const secretId = settings.riskSignalKeyId;
   if (secretId === undefined) {
-    if (stage === DEV_STAGE) return async () => settings.riskSignalKey;
     return async () => {
-      log.error('risk-signal key unavailable: RISK_SIGNAL_HMAC_KEY_ID is not set; outside dev the key must come from Secrets Manager. Orders cannot be placed (fail closed).', { stage });
-      throw new RiskSignalKeyUnavailableError(`RISK_SIGNAL_HMAC_KEY_ID must be set in stage ${stage}: the risk-signal key comes from Secrets Manager outside dev.`);
+      log.error('risk-signal key unavailable: RISK_SIGNAL_HMAC_KEY_ID is not set; on a deployed stage the key must come from Secrets Manager. Orders cannot be placed (fail closed).', { stage });
+      throw new RiskSignalKeyUnavailableError(`RISK_SIGNAL_HMAC_KEY_ID must be set in stage ${stage}: the risk-signal key comes from Secrets Manager on every deployed stage.`);
     };
   }
   const read: SecretReader = deps.readSecret ?? ((id, schema) => readJsonSecret(id, schema));

@@ -64,20 +64,18 @@ export class Checkout extends Construct {
     this.table.grant(quote, 'read');
     platform.api.addRoute(createQuoteRoute, quote);
 
-    // The risk-signal key: the built-in non-secret one in dev; Secrets Manager elsewhere (`{ "hmacKey": "…" }`).
+    // The risk-signal key: from Secrets Manager on every deployed stage (`{ "hmacKey": "…" }`); only the
+    // local cloud uses a built-in one (functions/checkout/risk-signal-key.ts).
     const riskSignalSecretName = `commerce/${platform.stage.name}/risk-signals`;
-    const devStage = platform.stage.name === 'dev';
     const place = platform.function(this, 'PlaceOrderFunction', {
       entry: 'functions/checkout/handlers/place-order.ts',
       description: 'POST /orders',
-      environment: { ...env, PAYMENTS_TABLE_NAME: payments.tableName, ...(devStage ? {} : { RISK_SIGNAL_HMAC_KEY_ID: riskSignalSecretName }) },
+      environment: { ...env, PAYMENTS_TABLE_NAME: payments.tableName, RISK_SIGNAL_HMAC_KEY_ID: riskSignalSecretName },
       timeout: Duration.seconds(20),
     });
     // PAY-1: payments' limits contract reads one item, the customer's counter of the day (GetItem only).
     place.allow(['dynamodb:GetItem'], [payments.table.tableArn]);
-    if (!devStage) {
-      place.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${riskSignalSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
-    }
+    place.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${riskSignalSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
     catalog.grant(place, 'read');
     changeStock(place);
     this.table.grant(place, 'readWrite');

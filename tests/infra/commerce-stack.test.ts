@@ -234,7 +234,7 @@ describe('secrets (deployed stages)', () => {
     expect(JSON.stringify(prod.json)).not.toMatch(/sk_live|whsec_/);
   });
 
-  it('prod reads the risk-signal key from Secrets Manager (PlaceOrderFunction only, that one secret); dev has neither the id nor the grant', () => {
+  it('every deployed stage reads the risk-signal key from Secrets Manager (PlaceOrderFunction only, that one secret) — dev too, it is on the internet', () => {
     const variables = (s: Synthesized) => (s.json.Resources.PlaceOrderFunction?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
     expect(variables(prod).RISK_SIGNAL_HMAC_KEY_ID).toBe('commerce/prod/risk-signals');
     expect(variables(prod).RISK_SIGNAL_HMAC_KEY).toBeUndefined();
@@ -243,9 +243,9 @@ describe('secrets (deployed stages)', () => {
     expect(secretGrants).toHaveLength(1);
     expect(secretGrants[0]).toMatch(/^secretsmanager:GetSecretValue → .*:secret:commerce\/prod\/risk-signals-\?{6}$/);
     for (const [fn, list] of Object.entries(prodGrants)) if (fn !== 'PlaceOrderFunction') expect(list.some((g) => g.includes('risk-signals')), fn).toBe(false);
-    expect(variables(dev).RISK_SIGNAL_HMAC_KEY_ID).toBeUndefined();
+    expect(variables(dev).RISK_SIGNAL_HMAC_KEY_ID).toBe('commerce/dev/risk-signals');
     expect(variables(dev).RISK_SIGNAL_HMAC_KEY).toBeUndefined();
-    expect((grantsByFunction(dev.json).PlaceOrderFunction ?? []).some((g) => g.startsWith('secretsmanager:'))).toBe(false);
+    expect((grantsByFunction(dev.json).PlaceOrderFunction ?? []).filter((g) => g.startsWith('secretsmanager:'))).toEqual([expect.stringMatching(/:secret:commerce\/dev\/risk-signals-\?{6}$/)]);
   });
 
   // Webhooks and provider data (security hardening): a deployed dev stage is on the internet too.
@@ -254,6 +254,7 @@ describe('secrets (deployed stages)', () => {
     const variables = (id: string) => ((dev.json.Resources[id]?.Properties as { Environment?: { Variables?: Record<string, unknown> } })?.Environment?.Variables ?? {}) as Record<string, unknown>;
     const readers = { ReceiveCarrierWebhookFunction: 'carriers', DeliverSandboxCarrierEventsFunction: 'carriers', ReceivePaymentWebhookFunction: 'stripe', RunPaymentSandboxFunction: 'stripe' } as const;
     for (const [fn, secret] of Object.entries(readers)) {
+      // (PlaceOrderFunction's risk-signal key: the test above)
       expect(variables(fn)[secret === 'carriers' ? 'CARRIER_WEBHOOK_SECRETS_ID' : 'SANDBOX_WEBHOOK_SECRET_ID'], fn).toBe(`commerce/dev/${secret}`);
       const secretGrants = (grants[fn] ?? []).filter((g) => g.startsWith('secretsmanager:'));
       expect(secretGrants, fn).toHaveLength(1);
@@ -261,7 +262,7 @@ describe('secrets (deployed stages)', () => {
     }
     // Nobody else reads a secret in dev, and no dev function reads another stage's.
     const withSecrets = Object.entries(grants).filter(([, list]) => list.some((g) => g.startsWith('secretsmanager:'))).map(([fn]) => fn);
-    expect(withSecrets.sort()).toEqual(Object.keys(readers).sort());
+    expect(withSecrets.sort()).toEqual([...Object.keys(readers), 'PlaceOrderFunction'].sort());
   });
 
   it('no function of the dev or prod template gets a built-in sandbox secret or the local-cloud switch (those exist only in the local cloud and tests)', () => {

@@ -1,4 +1,4 @@
-import { audit, consume, fieldKey, idempotency, publish, read, readWrite } from './helpers.ts';
+import { audit, consume, fieldKey, idempotency, publish, read, readWrite, secret } from './helpers.ts';
 
 // PutEvents only under checkout's own source (events:source); field keys only for the data keys of the entity kinds each
 // function handles: orders' personal data (`order`) and the payment token sealed into OrderPlaced (`payment-token`).
@@ -14,7 +14,7 @@ export const checkoutGrants: Record<string, string[]> = {
   CreateQuoteFunction: [...read('CatalogTable', ['byType']), ...read('OrdersTable', orders)],
   // PAY-1: payments' limits contract reads the customer's daily counter (GetItem only). Prod also
   // reads the risk-signal secret (see commerce-stack.test.ts); these are dev's grants.
-  PlaceOrderFunction: [...read('CatalogTable', ['byType']), ...changeStock, ...readWrite('OrdersTable', orders), 'dynamodb:GetItem → PaymentsTable', ...idempotency, ...fieldKey({ encrypt: true, entities: ['order', 'payment-token'] }), ...publishes],
+  PlaceOrderFunction: [...read('CatalogTable', ['byType']), ...changeStock, ...readWrite('OrdersTable', orders), 'dynamodb:GetItem → PaymentsTable', ...idempotency, ...fieldKey({ encrypt: true, entities: ['order', 'payment-token'] }), ...publishes, secret('commerce/dev/risk-signals')],
   ListOrdersFunction: read('OrdersTable', orders),
   GetOrderFunction: [...read('OrdersTable', orders), ...fieldKey({ decrypt: true, entities: ['order'] }), ...audit],
   CancelOrderFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...idempotency, ...audit, ...publishes],

@@ -1,7 +1,7 @@
 /**
- * The risk-signal key by stage (SEC-2, RISK-2 signals): dev uses its built-in non-secret key;
- * deployed stages read `{ hmacKey }` from Secrets Manager by id; anything missing fails closed with
- * a logged error naming the secret and the cause, never a value.
+ * The risk-signal key (SEC-2, RISK-2 signals): only the local cloud and tests use the built-in
+ * non-secret key; every deployed stage — dev included — reads `{ hmacKey }` from Secrets Manager by
+ * id; anything missing fails closed with a logged error naming the secret and the cause, never a value.
  */
 import { describe, expect, it } from 'vitest';
 import { riskSignalKeyResolver, RiskSignalKeyUnavailableError, RiskSignalSecretSchema, type SecretReader } from '../../../functions/checkout/risk-signal-key.ts';
@@ -16,13 +16,21 @@ function recordingLog() {
 }
 
 describe('risk-signal key (checkout)', () => {
-  it('dev: the built-in key, or RISK_SIGNAL_HMAC_KEY; Secrets Manager is not asked', async () => {
+  it('the local cloud: the built-in key, or RISK_SIGNAL_HMAC_KEY; Secrets Manager (which it does not have) is not asked', async () => {
     const { log } = recordingLog();
     const asked: string[] = [];
     const readSecret: SecretReader = async (id) => (asked.push(id), { hmacKey: KEY });
-    expect(await riskSignalKeyResolver({ settings: checkoutSettings({}), stage: 'dev', log, readSecret })()).toBe(DEV_RISK_SIGNAL_HMAC_KEY);
-    expect(await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY: 'a-dev-key-of-16-chars' }), stage: 'dev', log, readSecret })()).toBe('a-dev-key-of-16-chars');
+    expect(await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY_ID: 'commerce/dev/risk-signals' }), stage: 'dev', localCloud: true, log, readSecret })()).toBe(DEV_RISK_SIGNAL_HMAC_KEY);
+    expect(await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY: 'a-dev-key-of-16-chars' }), stage: 'dev', localCloud: true, log, readSecret })()).toBe('a-dev-key-of-16-chars');
     expect(asked).toEqual([]);
+  });
+
+  it('a deployed dev stage is on the internet: it reads the secret too, and without an id it fails closed', async () => {
+    const { log } = recordingLog();
+    const readSecret: SecretReader = async (_id, schema) => schema.parse({ hmacKey: KEY });
+    expect(await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY_ID: 'commerce/dev/risk-signals' }), stage: 'dev', localCloud: false, log, readSecret })()).toBe(KEY);
+    const error = await riskSignalKeyResolver({ settings: checkoutSettings({}), stage: 'dev', localCloud: false, log, readSecret })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RiskSignalKeyUnavailableError);
   });
 
   it('deployed stages: the secret named by RISK_SIGNAL_HMAC_KEY_ID, checked against { hmacKey }', async () => {
@@ -30,15 +38,15 @@ describe('risk-signal key (checkout)', () => {
     const asked: string[] = [];
     const readSecret: SecretReader = async (id, schema) => (asked.push(id), schema.parse({ hmacKey: KEY }));
     const settings = checkoutSettings({ RISK_SIGNAL_HMAC_KEY_ID: 'commerce/prod/risk-signals' });
-    expect(await riskSignalKeyResolver({ settings, stage: 'prod', log, readSecret })()).toBe(KEY);
+    expect(await riskSignalKeyResolver({ settings, stage: 'prod', localCloud: false, log, readSecret })()).toBe(KEY);
     expect(asked).toEqual(['commerce/prod/risk-signals']);
     expect(errors).toEqual([]);
   });
 
-  it('fails closed outside dev without an id — a key in a plain environment variable is not accepted there', async () => {
+  it('fails closed on a deployed stage without an id — a key in a plain environment variable is not accepted there', async () => {
     const { log, errors } = recordingLog();
     const settings = checkoutSettings({ RISK_SIGNAL_HMAC_KEY: 'a-key-in-the-environment' });
-    const error = await riskSignalKeyResolver({ settings, stage: 'prod', log })().catch((e: unknown) => e);
+    const error = await riskSignalKeyResolver({ settings, stage: 'prod', localCloud: false, log })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RiskSignalKeyUnavailableError);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain('RISK_SIGNAL_HMAC_KEY_ID');
@@ -56,7 +64,7 @@ describe('risk-signal key (checkout)', () => {
       ['ZodError', async (_id: string, schema: typeof RiskSignalSecretSchema) => schema.parse({ hmacKey: 'too-short-secret-value' })],
     ] as const) {
       const { log, errors } = recordingLog();
-      const error = await riskSignalKeyResolver({ settings, stage: 'prod', log, readSecret })().catch((e: unknown) => e);
+      const error = await riskSignalKeyResolver({ settings, stage: 'prod', localCloud: false, log, readSecret })().catch((e: unknown) => e);
       expect(error, cause).toBeInstanceOf(RiskSignalKeyUnavailableError);
       expect((error as Error).message).toContain(secretId);
       expect(errors, cause).toHaveLength(1);

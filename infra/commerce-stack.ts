@@ -7,6 +7,7 @@
  */
 import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AuditTrail } from './capabilities/audit.ts';
 import { Catalog } from './capabilities/catalog.ts';
 import { Checkout } from './capabilities/checkout.ts';
 import { Compliance } from './capabilities/compliance.ts';
@@ -37,7 +38,8 @@ export class CommerceStack extends Stack {
     new Checkout(nested('Checkout'), 'Checkout', this.platform, { ...dependencies, payments: payments.table });
     new Fraud(nested('Fraud'), 'Fraud', this.platform, dependencies);
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, dependencies);
-    new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
+    const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
+    new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     this.platform.api.acknowledgePreflight();
 
     new CfnOutput(this, 'ApiUrl', { value: this.platform.api.url, description: 'Base URL of the HTTP API' });

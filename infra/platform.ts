@@ -6,7 +6,7 @@
  */
 import { Duration, NestedStack } from 'aws-cdk-lib';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -14,10 +14,12 @@ import { Construct } from 'constructs';
 import type { AnyEventDefinition } from '../events/event-definition.ts';
 import { FIELD_ENCRYPTION_PURPOSE } from '../shared/field-encryption.ts';
 import { IDEMPOTENCY_ENTITY } from '../shared/idempotency.ts';
+import { AUDIT_CHAIN_PARTITION } from '../shared/audit.ts';
 import { CommerceApi } from './constructs/commerce-api.ts';
 import { CommerceTable } from './constructs/commerce-table.ts';
 import { Identity } from './constructs/identity.ts';
 import { deadLetterQueue, nameFunction, stableLogicalId } from './constructs/messaging.ts';
+import { acknowledge } from './constructs/nag.ts';
 import { ServiceFunction, type ServiceFunctionProps } from './constructs/service-function.ts';
 import type { StageSettings } from './stage.ts';
 
@@ -25,6 +27,8 @@ import type { StageSettings } from './stage.ts';
 export class Platform extends Construct {
   readonly stage: StageSettings;
   readonly key: Key;
+  /** The HMAC key the audit chain is MACed with (SEC-4): writers GenerateMac, the verifier VerifyMac. */
+  readonly auditMacKey: Key;
   readonly bus: EventBus;
   readonly idempotencyTable: CommerceTable;
   /** The tamper-evident audit trail of staff actions (SEC-4). */
@@ -47,6 +51,15 @@ export class Platform extends Construct {
       pendingWindow: Duration.days(30),
     });
     stableLogicalId(this.key, 'FieldEncryptionKey');
+    this.auditMacKey = new Key(this, 'AuditMacKey', {
+      description: 'HMAC of the audit chain entries (SEC-4): writers GenerateMac, the verifier VerifyMac',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: stage.removalPolicy,
+      pendingWindow: Duration.days(30),
+    });
+    stableLogicalId(this.auditMacKey, 'AuditMacKey');
+    acknowledge(this.auditMacKey, 'AwsSolutions-KMS5', 'KMS does not rotate HMAC keys (automatic rotation is for symmetric encryption keys only); the audit chain must stay verifiable with one key.');
     this.bus = new EventBus(this, 'Bus', { eventBusName: `commerce-${stage.name}`, description: 'Domain events between capabilities (events/)' });
     stableLogicalId(this.bus, 'EventBus');
     const archive = new Archive(this, 'BusArchive', {
@@ -128,11 +141,34 @@ export class Platform extends Construct {
     this.useFieldEncryption(fn, { encrypt: true, decrypt: true, entities: [IDEMPOTENCY_ENTITY] });
   }
 
-  /** Lets `fn` append to the audit trail (AUDIT_TABLE_NAME): read the head, append entries — never update or delete one. */
+  /**
+   * Lets `fn` append to the audit trail (AUDIT_TABLE_NAME, SEC-4): read the head and put/update items
+   * of the chain partition only (`dynamodb:LeadingKeys`), MAC new entries with the audit key
+   * (AUDIT_MAC_KEY_ID, kms:GenerateMac only) — no DeleteItem, no Query of the chain or its index
+   * (only the verifier reads the whole chain; the kernel's conditions keep entries write-once and
+   * the head moving forward).
+   */
   useAuditLog(fn: ServiceFunction): void {
     fn.addEnvironment('AUDIT_TABLE_NAME', this.auditTable.tableName);
-    fn.allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.auditTable.table.tableArn]);
+    fn.addEnvironment('AUDIT_MAC_KEY_ID', this.auditMacKey.keyArn);
+    fn.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.auditTable.table.tableArn], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [AUDIT_CHAIN_PARTITION] } });
+    fn.allow(['kms:GenerateMac'], [this.auditMacKey.keyArn]);
+  }
+
+  /** Lets `fn` read the audit trail (the admin audit API): Query table and index — no KMS, no writes. */
+  readAuditLog(fn: ServiceFunction): void {
+    fn.addEnvironment('AUDIT_TABLE_NAME', this.auditTable.tableName);
+    fn.allow(['dynamodb:Query'], [this.auditTable.table.tableArn]);
     fn.allow(['dynamodb:Query'], [`${this.auditTable.table.tableArn}/index/byResource`]);
+  }
+
+  /** Lets `fn` read and verify the whole audit chain (the scheduled verifier, the admin audit API): Query table and index, kms:VerifyMac. */
+  verifyAuditLog(fn: ServiceFunction): void {
+    fn.addEnvironment('AUDIT_TABLE_NAME', this.auditTable.tableName);
+    fn.addEnvironment('AUDIT_MAC_KEY_ID', this.auditMacKey.keyArn);
+    fn.allow(['dynamodb:GetItem', 'dynamodb:Query'], [this.auditTable.table.tableArn]);
+    fn.allow(['dynamodb:Query'], [`${this.auditTable.table.tableArn}/index/byResource`]);
+    fn.allow(['kms:VerifyMac'], [this.auditMacKey.keyArn]);
   }
 
   /**

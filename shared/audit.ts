@@ -3,8 +3,11 @@
  * recorded with who, what, when and why, in one append-only, tamper-evident hash chain on the
  * AuditTable (`AUDIT_TABLE_NAME`).
  *
- * Each entry stores `hash = SHA-256(prevHash ‖ canonical JSON of the entry)`; the chain head item
- * holds the last sequence number and hash. Appending is one transaction — put entry `seq + 1`
+ * Each entry stores `hash = HMAC-SHA-256(prevHash ‖ canonical JSON of the entry)` under a KMS HMAC
+ * key (`AUDIT_MAC_KEY_ID`, KeySpec HMAC_256): writers can only GenerateMac, the verifier only
+ * VerifyMac, so whoever can write the table but not use the key cannot forge an entry, nor
+ * recompute the chain after an edit (SEC-4). The chain head item holds the last sequence number
+ * and hash. Appending is one transaction — put entry `seq + 1`
  * (only if absent) and move the head (only if still at `seq`) — retried when a concurrent append
  * won. Editing or deleting any entry breaks every later hash, which {@link verifyChain} (and the
  * compliance scan) detects. Staff actions are rare enough that one chain is not a hot spot.
@@ -12,9 +15,11 @@
  * Entries carry ids and reason codes, never personal data.
  */
 import crypto from 'node:crypto';
+import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from './config.ts';
-import { documentClient, queryAll } from './dynamodb.ts';
+import { z } from 'zod';
+import { decodeCursor, documentClient, encodeCursor, queryAll } from './dynamodb.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 
@@ -48,9 +53,13 @@ export interface AuditLog {
   record(event: AuditEvent): Promise<AuditEntry>;
 }
 
-const GENESIS = '0'.repeat(64);
-const CHAIN_PK = 'CHAIN';
+/** The `prevHash` of entry 1. */
+export const GENESIS = '0'.repeat(64);
+/** The partition every chain item (entries and head) lives in; writers' IAM grants name it (`dynamodb:LeadingKeys`). */
+export const AUDIT_CHAIN_PARTITION = 'CHAIN';
+const CHAIN_PK = AUDIT_CHAIN_PARTITION;
 const HEAD_SK = 'HEAD';
+const AuditCursorSchema = z.strictObject({ pk: z.string().max(200), sk: z.string().max(200), gsi1pk: z.string().max(400).optional(), gsi1sk: z.string().max(200).optional() });
 const entrySk = (seq: number) => `ENTRY#${String(seq).padStart(12, '0')}`;
 
 /** Canonical JSON: object keys sorted at every level, so the hash does not depend on key order. */
@@ -66,10 +75,35 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The hash of an entry given its predecessor's hash (pure). */
-export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
+/**
+ * The port the chain is MACed through (KMS GenerateMac/VerifyMac in AWS; any keyed MAC in tests).
+ * MACs are lowercase hex.
+ */
+export interface ChainMac {
+  generate(message: Buffer): Promise<string>;
+  /** True when `mac` is the MAC of `message`; false on a mismatch (never throws for one). */
+  verify(message: Buffer, mac: string): Promise<boolean>;
+}
+
+/** KMS GenerateMac/VerifyMac messages are at most 4096 bytes. */
+const MAX_MAC_MESSAGE_BYTES = 4096;
+
+/**
+ * What an entry's MAC covers (pure): `prevHash ‖ canonical JSON` of everything else. An entry too
+ * large for one KMS call is covered as `prevHash ‖ "sha256:" ‖ SHA-256(canonical JSON)` instead
+ * (deterministic, so verification computes the same message).
+ */
+export function macMessage(entry: Omit<AuditEntry, 'hash'>): Buffer {
   const { prevHash, ...rest } = entry;
-  return crypto.createHash('sha256').update(prevHash).update(canonicalJson(rest)).digest('hex');
+  const json = canonicalJson(rest);
+  const full = Buffer.from(`${prevHash}${json}`, 'utf8');
+  if (full.length <= MAX_MAC_MESSAGE_BYTES) return full;
+  return Buffer.from(`${prevHash}sha256:${crypto.createHash('sha256').update(json).digest('hex')}`, 'utf8');
+}
+
+/** The MAC (`hash`) of an entry given its predecessor's hash. */
+export function entryHash(entry: Omit<AuditEntry, 'hash'>, mac: ChainMac): Promise<string> {
+  return mac.generate(macMessage(entry));
 }
 
 /** A break found by {@link verifyChain}. */
@@ -78,8 +112,11 @@ export interface ChainBreak {
   readonly problem: 'hash-mismatch' | 'prev-hash-mismatch' | 'gap';
 }
 
-/** Checks a run of consecutive entries (ascending), optionally against the hash before the first. */
-export function verifyChain(entries: readonly AuditEntry[], previousHash?: string): ChainBreak[] {
+/**
+ * Checks a run of consecutive entries (ascending), optionally against the hash before the first:
+ * every MAC verified through `mac`, every link and every sequence number checked.
+ */
+export async function verifyChain(entries: readonly AuditEntry[], mac: ChainMac, previousHash?: string): Promise<ChainBreak[]> {
   const breaks: ChainBreak[] = [];
   let expectedPrev = previousHash;
   let expectedSeq = entries[0]?.seq;
@@ -87,7 +124,7 @@ export function verifyChain(entries: readonly AuditEntry[], previousHash?: strin
     if (expectedSeq !== undefined && entry.seq !== expectedSeq) breaks.push({ seq: entry.seq, problem: 'gap' });
     if (expectedPrev !== undefined && entry.prevHash !== expectedPrev) breaks.push({ seq: entry.seq, problem: 'prev-hash-mismatch' });
     const { hash, ...rest } = entry;
-    if (entryHash(rest) !== hash) breaks.push({ seq: entry.seq, problem: 'hash-mismatch' });
+    if (!(await mac.verify(macMessage(rest), hash))) breaks.push({ seq: entry.seq, problem: 'hash-mismatch' });
     expectedPrev = entry.hash;
     expectedSeq = entry.seq + 1;
   }
@@ -104,7 +141,12 @@ export class DynamoDbAuditLog implements AuditLog {
     private readonly client: DynamoDBDocumentClient = documentClient(),
     private readonly clock: Clock = systemClock,
     private readonly maxAttempts = 25,
+    private readonly macPort?: ChainMac,
   ) {}
+
+  private get mac(): ChainMac {
+    return this.macPort ?? kmsChainMacFromEnv();
+  }
 
   async record(event: AuditEvent): Promise<AuditEntry> {
     for (let attempt = 1; ; attempt++) {
@@ -112,7 +154,7 @@ export class DynamoDbAuditLog implements AuditLog {
       const seq = head ? Number(head.seq) : 0;
       const prevHash = head ? String(head.hash) : GENESIS;
       const unhashed = { ...event, roles: [...event.roles], seq: seq + 1, at: this.clock.now().toISOString(), prevHash };
-      const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
+      const entry: AuditEntry = { ...unhashed, hash: await entryHash(unhashed, this.mac) };
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -132,6 +174,12 @@ export class DynamoDbAuditLog implements AuditLog {
     }
   }
 
+  /** The chain head (last sequence number and its hash), or undefined for an empty chain. */
+  async head(): Promise<{ seq: number; hash: string } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: CHAIN_PK, sk: HEAD_SK }, ConsistentRead: true }));
+    return Item ? { seq: Number(Item.seq), hash: String(Item.hash) } : undefined;
+  }
+
   /** Entries with `seq` in [from, to] ascending (for verification and the compliance scan). */
   async entries(from: number, to: number): Promise<AuditEntry[]> {
     const items = await queryAll(this.client, {
@@ -143,6 +191,54 @@ export class DynamoDbAuditLog implements AuditLog {
     return items.map(({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...entry }) => entry as AuditEntry);
   }
 
+  /** A page of entries, newest first, by resource (byResource index) or over the chain, filtered by actor and time. */
+  async page(query: AuditEntryQuery): Promise<{ items: AuditEntry[]; nextCursor?: string }> {
+    const startKey = decodeCursor(query.cursor, AuditCursorSchema);
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (query.actor !== undefined) {
+      filters.push('actor = :actor');
+      values[':actor'] = query.actor;
+    }
+    if (query.from !== undefined) {
+      filters.push('#at >= :from');
+      names['#at'] = 'at';
+      values[':from'] = query.from;
+    }
+    if (query.to !== undefined) {
+      filters.push('#at <= :to');
+      names['#at'] = 'at';
+      values[':to'] = query.to;
+    }
+    const key = query.resource
+      ? { IndexName: 'byResource', KeyConditionExpression: 'gsi1pk = :pk', values: { ':pk': `RESOURCE#${query.resource.type}#${query.resource.id}` } }
+      : { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)', values: { ':pk': CHAIN_PK, ':entry': 'ENTRY#' } };
+    const items: AuditEntry[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined = startKey;
+    let lastKey: Record<string, unknown> | undefined;
+    // Filters may drop items: keep reading until the page is full or the chain ends.
+    do {
+      const response = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...(key.IndexName ? { IndexName: key.IndexName } : {}),
+          KeyConditionExpression: key.KeyConditionExpression,
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: { ...key.values, ...values },
+          ScanIndexForward: false,
+          Limit: query.limit - items.length,
+          ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
+        }),
+      );
+      for (const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...entry } of response.Items ?? []) items.push(entry as AuditEntry);
+      lastKey = response.LastEvaluatedKey;
+      exclusiveStartKey = lastKey;
+    } while (lastKey && items.length < query.limit);
+    return { items, ...(lastKey ? { nextCursor: encodeCursor(lastKey) } : {}) };
+  }
+
   /** Entries about one resource, in chain order (oldest first). */
   async forResource(type: string, id: string): Promise<AuditEntry[]> {
     const page = await this.client.send(
@@ -150,6 +246,65 @@ export class DynamoDbAuditLog implements AuditLog {
     );
     return (page.Items ?? []).map(({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...entry }) => entry as AuditEntry);
   }
+}
+
+/** The {@link ChainMac} over KMS GenerateMac/VerifyMac (HMAC_SHA_256) with the key `keyId`. */
+export function kmsChainMac(keyId: string, client: KMSClient = new KMSClient({})): ChainMac {
+  return {
+    async generate(message) {
+      const { Mac } = await client.send(new GenerateMacCommand({ KeyId: keyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
+      if (!Mac) throw new Error('KMS GenerateMac returned no MAC');
+      return Buffer.from(Mac).toString('hex');
+    },
+    async verify(message, mac) {
+      if (!/^[0-9a-f]{64}$/.test(mac)) return false;
+      try {
+        const { MacValid } = await client.send(new VerifyMacCommand({ KeyId: keyId, Message: message, Mac: Buffer.from(mac, 'hex'), MacAlgorithm: 'HMAC_SHA_256' }));
+        return MacValid === true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'KMSInvalidMacException') return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Where the scheduled verifier (functions/compliance) stores its last result, in the ComplianceTable. */
+export const AUDIT_VERIFICATION_KEY = { pk: 'VERIFICATION#audit-chain', sk: 'LATEST' } as const;
+
+/** The last verification of the chain, as the verifier stored it. */
+export interface AuditVerificationState {
+  readonly verifiedAt: string;
+  readonly intact: boolean;
+  readonly entries: number;
+  readonly head?: { readonly seq: number; readonly hash: string };
+  readonly breaks: ReadonlyArray<{ readonly seq: number; readonly problem: string }>;
+}
+
+/** Reads the last verification state from `tableName` (the ComplianceTable), if any ran. */
+export async function readAuditVerification(tableName: string, client: DynamoDBDocumentClient = documentClient()): Promise<AuditVerificationState | undefined> {
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { ...AUDIT_VERIFICATION_KEY }, ConsistentRead: true }));
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, ...state } = Item;
+  return state as AuditVerificationState;
+}
+
+/** A page of entries (newest first), filtered; `cursor` as returned in `nextCursor`. */
+export interface AuditEntryQuery {
+  readonly resource?: { readonly type: string; readonly id: string };
+  readonly actor?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+let sharedMac: ChainMac | undefined;
+
+/** The container's chain MAC on `AUDIT_MAC_KEY_ID`. */
+export function kmsChainMacFromEnv(): ChainMac {
+  sharedMac ??= kmsChainMac(requireSetting('auditMacKeyId'));
+  return sharedMac;
 }
 
 let shared: DynamoDbAuditLog | undefined;

@@ -40,6 +40,8 @@ export const INFRA_ENV = {
   riskTableName: 'RISK_TABLE_NAME',
   fulfillmentTableName: 'FULFILLMENT_TABLE_NAME',
   auditTableName: 'AUDIT_TABLE_NAME',
+  /** The KMS HMAC key (HMAC_256) the audit chain is MACed with (SEC-4). */
+  auditMacKeyId: 'AUDIT_MAC_KEY_ID',
   eventBusName: 'EVENT_BUS_NAME',
   fieldEncryptionKeyId: 'FIELD_ENCRYPTION_KEY_ID',
   /** The event sources this function's PutEvents grant names (comma-separated; set with EVENT_BUS_NAME by the stack). */
@@ -97,6 +99,7 @@ const EnvSchema = z
     RISK_TABLE_NAME: optionalName,
     FULFILLMENT_TABLE_NAME: optionalName,
     AUDIT_TABLE_NAME: optionalName,
+    AUDIT_MAC_KEY_ID: optionalName,
     EVENT_BUS_NAME: optionalName,
     FIELD_ENCRYPTION_KEY_ID: optionalName,
     EVENT_SOURCES: optionalName,
@@ -203,6 +206,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       riskTableName: e.RISK_TABLE_NAME,
       fulfillmentTableName: e.FULFILLMENT_TABLE_NAME,
       auditTableName: e.AUDIT_TABLE_NAME,
+      auditMacKeyId: e.AUDIT_MAC_KEY_ID,
       eventBusName: e.EVENT_BUS_NAME,
       fieldEncryptionKeyId: e.FIELD_ENCRYPTION_KEY_ID,
       eventSources: e.EVENT_SOURCES,

@@ -38,6 +38,22 @@ export async function cancelOrder(deps: CancelOrderDeps, command: CancelOrderCom
   const guard = (order: Order) => {
     if (!staff && order.customerId !== command.principal.userId) throw missing();
   };
+  if (staff) {
+    // SEC-4 / RISK-7: the staff action is recorded BEFORE it is carried out, so no cancellation can
+    // happen without its audit entry (a failed audit write stops it; a failure after it leaves the
+    // attempt on record).
+    const before = await deps.orders.get(command.orderId);
+    if (!before) throw missing();
+    await deps.audit.record({
+      actor: command.principal.userId,
+      roles: command.principal.roles,
+      action: 'order.cancel',
+      resource: { type: 'order', id: command.orderId },
+      reason: command.reason ?? 'not given',
+      details: { from: before.order.status, total: before.order.total.amount },
+      correlationId: command.correlationId,
+    });
+  }
   const result = await changeOrder(deps, {
     orderId: command.orderId,
     fact: { type: 'Cancel', by: staff ? 'staff' : 'customer', actor: command.principal.userId, reason: staff ? 'staff-request' : 'customer-request' },
@@ -47,17 +63,6 @@ export async function cancelOrder(deps: CancelOrderDeps, command: CancelOrderCom
   if (result.outcome === 'not-found' || result.outcome === 'duplicate') throw missing();
   if (result.outcome === 'ignored') {
     throw conflict(result.order.status === 'CANCELLED' ? 'The order is already cancelled.' : `The order is ${result.order.status} and can no longer be cancelled.`);
-  }
-  if (staff) {
-    await deps.audit.record({
-      actor: command.principal.userId,
-      roles: command.principal.roles,
-      action: 'order.cancel',
-      resource: { type: 'order', id: command.orderId },
-      reason: command.reason ?? 'not given',
-      details: { from: result.transition?.from ?? null, total: result.order.total.amount },
-      correlationId: command.correlationId,
-    });
   }
   const found = await deps.orders.get(command.orderId);
   if (!found) throw missing();

@@ -7,7 +7,7 @@
  */
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal, Role } from '../../shared/auth.ts';
-import { forbidden, notFound } from '../../shared/errors.ts';
+import { badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import { toOrderSummary, toOrderView, type OrderSummary, type OrderView } from './domain/order-view.ts';
 import type { OrderStore } from './orders-repository.ts';
@@ -15,6 +15,16 @@ import { decryptPersonalData, type PersonalDataCipher } from './personal-data.ts
 
 /** Staff roles that may read an order's personal data (audited). */
 export const PERSONAL_DATA_ROLES: readonly Role[] = ['ops', 'cs-agent', 'risk-analyst', 'admin'];
+
+/** The header staff give the reason for a read of personal data in (SEC-4). */
+export const ACCESS_REASON_HEADER = 'X-Access-Reason';
+
+/** 400: a staff read of personal data without (a valid) `X-Access-Reason`. */
+export function accessReasonRequired() {
+  return badRequest(`Reading personal data as staff needs an ${ACCESS_REASON_HEADER} header saying why (1–200 characters, no control characters).`, [
+    { path: `headers.${ACCESS_REASON_HEADER.toLowerCase()}`, message: 'required: why you open this personal data' },
+  ]);
+}
 
 /** Ports of {@link getOrder}. */
 export interface GetOrderDeps {
@@ -35,12 +45,14 @@ export async function getOrder(deps: GetOrderDeps, input: { orderId: string; pri
     return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), includeRisk: false });
   }
   if (!principal.roles.some((role) => PERSONAL_DATA_ROLES.includes(role))) return toOrderView(order, timeline, { includeRisk: true });
+  // SEC-4: a staff read of personal data must say why; without a reason nothing is read.
+  if (input.accessReason === undefined) throw accessReasonRequired();
   await deps.audit.record({
     actor: principal.userId,
     roles: principal.roles,
     action: 'order.read-personal-data',
     resource: { type: 'order', id: order.orderId },
-    reason: input.accessReason ?? 'order lookup',
+    reason: input.accessReason,
     correlationId: input.correlationId,
   });
   return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), includeRisk: true });

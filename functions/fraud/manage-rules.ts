@@ -71,6 +71,8 @@ async function propose(deps: RuleAdminDeps, ctx: StaffContext, kind: RuleChangeK
   if (plan === 'unchanged') return { outcome: 'unchanged', ...(current ? { rule: current } : {}) };
   const at = deps.clock.now();
   if (plan === 'apply') {
+    // SEC-4 / RISK-7: audited BEFORE the rule changes (the entry records the attempt; no change without one).
+    await audit(deps, ctx, `risk.rule.${kind}`, proposed.id, { outcome: 'applied', baseVersion: current?.version ?? 0, enabled: proposed.enabled });
     let rule: Rule;
     try {
       rule = await deps.rules.apply({ definition: proposed, baseVersion: current?.version ?? 0, actor: ctx.principal.userId, at: at.toISOString() });
@@ -78,7 +80,6 @@ async function propose(deps: RuleAdminDeps, ctx: StaffContext, kind: RuleChangeK
       if (error instanceof RuleWriteConflict) throw conflict(`Rule ${proposed.id} was changed concurrently; reload and retry.`);
       throw error;
     }
-    await audit(deps, ctx, `risk.rule.${kind}`, proposed.id, { outcome: 'applied', version: rule.version, enabled: rule.enabled });
     return { outcome: 'applied', rule };
   }
   // Needs a second approver. The same proposal pending already → that change (no duplicates).
@@ -96,8 +97,8 @@ async function propose(deps: RuleAdminDeps, ctx: StaffContext, kind: RuleChangeK
     reason: ctx.reason,
     status: 'pending',
   };
-  await deps.rules.createChange(change);
   await audit(deps, ctx, `risk.rule.${kind}`, proposed.id, { outcome: 'pending', changeId: change.changeId, baseVersion: change.baseVersion, enabled: proposed.enabled });
+  await deps.rules.createChange(change);
   return { outcome: 'pending', change, ...(current ? { rule: current } : {}) };
 }
 
@@ -146,6 +147,7 @@ export async function approveRuleChange(deps: RuleAdminDeps, ctx: StaffContext, 
   if (problem === 'not-pending') throw conflict(`The change is already ${change.status}.`);
   if (problem === 'stale') throw conflict('The rule changed after this change was proposed; propose it again.');
   const at = deps.clock.now().toISOString();
+  await audit(deps, ctx, 'risk.rule.approve-change', ruleId, { changeId, proposedBy: change.proposedBy, baseVersion: change.baseVersion, enabled: change.proposed.enabled });
   let rule: Rule;
   try {
     rule = await deps.rules.apply({ definition: change.proposed, baseVersion: change.baseVersion, actor: ctx.principal.userId, at, approval: { changeId, reason: ctx.reason } });
@@ -153,7 +155,6 @@ export async function approveRuleChange(deps: RuleAdminDeps, ctx: StaffContext, 
     if (error instanceof RuleWriteConflict) throw conflict('The rule or the change changed concurrently; reload and retry.');
     throw error;
   }
-  await audit(deps, ctx, 'risk.rule.approve-change', ruleId, { changeId, proposedBy: change.proposedBy, version: rule.version, enabled: rule.enabled });
   return { outcome: 'applied', rule, change: { ...change, status: 'approved', decidedBy: ctx.principal.userId, decidedAt: at, decisionReason: ctx.reason } };
 }
 
@@ -162,6 +163,7 @@ export async function rejectRuleChange(deps: RuleAdminDeps, ctx: StaffContext, r
   const change = await loadChange(deps, ruleId, changeId);
   if (change.status === 'rejected' && change.decidedBy === ctx.principal.userId) return change;
   if (change.status !== 'pending') throw conflict(`The change is already ${change.status}.`);
+  await audit(deps, ctx, 'risk.rule.reject-change', ruleId, { changeId, proposedBy: change.proposedBy });
   let rejected: RuleChange;
   try {
     rejected = await deps.rules.rejectChange(ruleId, changeId, ctx.principal.userId, ctx.reason, deps.clock.now().toISOString());
@@ -169,7 +171,6 @@ export async function rejectRuleChange(deps: RuleAdminDeps, ctx: StaffContext, r
     if (error instanceof RuleWriteConflict) throw conflict('The change was decided concurrently.');
     throw error;
   }
-  await audit(deps, ctx, 'risk.rule.reject-change', ruleId, { changeId, proposedBy: change.proposedBy });
   return rejected;
 }
 

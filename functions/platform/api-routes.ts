@@ -3,6 +3,7 @@
  * they appear in `GET /openapi.json`.
  */
 import type { RouteContract } from '../../shared/http/route.ts';
+import { auditRoutes } from '../audit/routes.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { checkoutRoutes } from '../checkout/routes.ts';
 import { fraudRoutes } from '../fraud/routes.ts';
@@ -11,4 +12,4 @@ import { paymentsRoutes } from '../payments/routes.ts';
 import { platformRoutes } from './routes.ts';
 
 /** All route contracts. */
-export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...fraudRoutes, ...fulfillmentRoutes] as readonly RouteContract[];
+export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes] as readonly RouteContract[];

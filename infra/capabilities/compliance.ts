@@ -43,6 +43,18 @@ export class Compliance extends Construct {
     });
     audited.catalog.grant(review, 'read');
     this.table.grant(review, 'readWrite');
+    // CMP-1 / SEC-4: the whole audit chain verified with KMS VerifyMac every hour; breaks become a
+    // high-severity finding and the AuditChainBreaks metric. The only function that reads the chain.
+    const verifyAudit = platform.function(this, 'VerifyAuditChainFunction', {
+      entry: 'functions/compliance/handlers/verify-audit-chain.ts',
+      description: 'Hourly verification of the audit chain MACs and links (CMP-1, SEC-4)',
+      timeout: Duration.minutes(5),
+      environment: { COMPLIANCE_TABLE_NAME: this.table.tableName },
+    });
+    platform.verifyAuditLog(verifyAudit);
+    this.table.grant(verifyAudit, 'readWrite');
+    new ScheduledJob(this, 'VerifyAuditChain', { schedule: 'rate(1 hour)', handler: verifyAudit, deliveryDlq: platform.eventDeliveryFailures, description: 'Hourly audit-chain verification' });
+
     new EventConsumer(this, 'ReviewListing', { bus: platform.bus, events: [ProductChanged], handler: review, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: platform.stage.removalPolicy });
   }
 }

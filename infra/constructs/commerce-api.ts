@@ -91,7 +91,7 @@ export class CommerceApi extends Construct {
       defaultCorsPreflightOptions: {
         allowOrigins: props.stage.corsAllowOrigin === '*' ? Cors.ALL_ORIGINS : [props.stage.corsAllowOrigin],
         allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'x-device-id'],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'x-device-id', 'x-access-reason'],
         maxAge: Duration.hours(1),
       },
     });

@@ -17,7 +17,7 @@ import { startDynamoDbLocal, freePort, type DynamoDbLocal } from './dynamodb-loc
 import { readAssembly, assertSupported, ResourceNames, UnsupportedTemplateError, referencedLogicalIds, type StackTemplate } from './template.ts';
 import { LambdaRuntime, LambdaError, type FunctionDefinition, type InvokeResult } from './lambda-runtime.ts';
 import { SqsService, type QueueDefinition } from './sqs.ts';
-import { KmsService } from './kms.ts';
+import { KmsService, type KmsKeyDefinition } from './kms.ts';
 import { startSqsEventSourceMapping } from './event-source-mapping.ts';
 import { EventsService, readTargets, type EventRule } from './eventbridge.ts';
 import { startApiGateway, type LocalApi } from './api-gateway.ts';
@@ -222,7 +222,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const sqs = new SqsService({ queues: [...queues, ...asyncQueues], dataDir: options.dataDir && path.join(options.dataDir, 'sqs') });
     stoppers.push(() => sqs.close());
 
-    const keys = names.ofType('AWS::KMS::Key').map(({ logicalId, properties }) => ({ logicalId, keyId: names.ref(logicalId), arn: names.getAtt(logicalId, 'Arn'), enabled: properties.Enabled !== false }));
+    const keys = names.ofType('AWS::KMS::Key').map(({ logicalId, properties }) => ({ logicalId, keyId: names.ref(logicalId), arn: names.getAtt(logicalId, 'Arn'), enabled: properties.Enabled !== false,
+      ...(properties.KeySpec === undefined ? {} : { keySpec: String(properties.KeySpec) as KmsKeyDefinition['keySpec'] }),
+      ...(properties.KeyUsage === undefined ? {} : { keyUsage: String(properties.KeyUsage) as KmsKeyDefinition['keyUsage'] }) }));
     const aliases = names.ofType('AWS::KMS::Alias').map(({ properties }) => ({ name: String(properties.AliasName), targetKeyId: String(properties.TargetKeyId).split('/').pop() as string }));
     const kms = new KmsService({ keys, aliases, dataDir: options.dataDir && path.join(options.dataDir, 'kms') });
 

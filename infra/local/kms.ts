@@ -1,6 +1,8 @@
 /**
  * KMS, locally: the symmetric-key operations the stack uses (GenerateDataKey,
- * GenerateDataKeyWithoutPlaintext, Encrypt, Decrypt, DescribeKey, ListAliases) over the AWS JSON
+ * GenerateDataKeyWithoutPlaintext, Encrypt, Decrypt, DescribeKey, ListAliases) and the HMAC ones
+ * (GenerateMac, VerifyMac: HMAC_256 keys, HMAC_SHA_256, `KMSInvalidMacException` on a mismatch;
+ * the key's `KeySpec`/`KeyUsage` decide which operations it allows) over the AWS JSON
  * protocol (`X-Amz-Target: TrentService.<Operation>`), for the keys and aliases of the template.
  *
  * Semantics follow the KMS API reference:
@@ -48,6 +50,10 @@ export interface KmsKeyDefinition {
   keyId: string;
   arn: string;
   enabled: boolean;
+  /** The template's `KeySpec`: `SYMMETRIC_DEFAULT` (the default) or `HMAC_256`. */
+  keySpec?: 'SYMMETRIC_DEFAULT' | 'HMAC_256';
+  /** The template's `KeyUsage`: `ENCRYPT_DECRYPT` (the default) or `GENERATE_VERIFY_MAC` (HMAC keys). */
+  keyUsage?: 'ENCRYPT_DECRYPT' | 'GENERATE_VERIFY_MAC';
 }
 
 /** A KMS alias of the template. */
@@ -59,7 +65,7 @@ export interface KmsAliasDefinition {
 }
 
 /** The operations this emulator serves; {@link KmsService.stats} counts each. */
-export const KMS_OPERATIONS = ['GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'Encrypt', 'Decrypt', 'DescribeKey', 'ListAliases'] as const;
+export const KMS_OPERATIONS = ['GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'Encrypt', 'Decrypt', 'DescribeKey', 'ListAliases', 'GenerateMac', 'VerifyMac'] as const;
 
 /** One of {@link KMS_OPERATIONS}. */
 export type KmsOperation = (typeof KMS_OPERATIONS)[number];
@@ -80,6 +86,10 @@ const TAG_BYTES = 16;
 const MAX_PLAINTEXT_BYTES = 4096;
 const MAX_CIPHERTEXT_BYTES = 6144;
 const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
+const HMAC_256 = 'HMAC_256';
+const HMAC_SHA_256 = 'HMAC_SHA_256';
+const MAX_MAC_MESSAGE_BYTES = 4096;
+const isHmacKey = (key: KmsKeyDefinition) => key.keySpec === HMAC_256;
 const DATA_KEY_BYTES: Readonly<Record<string, number>> = { AES_256: 32, AES_128: 16 };
 
 function validation(message: string): AwsServiceError {
@@ -146,6 +156,12 @@ export class KmsService implements AwsJsonService {
 
   constructor(options: { keys: KmsKeyDefinition[]; aliases: KmsAliasDefinition[]; dataDir?: string }) {
     for (const key of options.keys) {
+      const spec = key.keySpec ?? SYMMETRIC_DEFAULT;
+      const usage = key.keyUsage ?? (spec === HMAC_256 ? 'GENERATE_VERIFY_MAC' : 'ENCRYPT_DECRYPT');
+      if (spec !== SYMMETRIC_DEFAULT && spec !== HMAC_256) throw new UnsupportedTemplateError(`KMS key ${key.logicalId}: KeySpec ${String(spec)} is not supported by the local cloud (SYMMETRIC_DEFAULT, HMAC_256)`);
+      if ((spec === HMAC_256) !== (usage === 'GENERATE_VERIFY_MAC') || (usage !== 'ENCRYPT_DECRYPT' && usage !== 'GENERATE_VERIFY_MAC')) {
+        throw new UnsupportedTemplateError(`KMS key ${key.logicalId}: KeyUsage ${String(usage)} does not go with KeySpec ${spec} (SYMMETRIC_DEFAULT → ENCRYPT_DECRYPT, HMAC_256 → GENERATE_VERIFY_MAC)`);
+      }
       if (this.keys.has(key.keyId)) throw new UnsupportedTemplateError(`KMS key id ${key.keyId} is defined twice`);
       if (Buffer.byteLength(key.keyId) > 255) throw new UnsupportedTemplateError(`KMS key id of ${key.logicalId} is too long`);
       this.keys.set(key.keyId, key);
@@ -184,6 +200,10 @@ export class KmsService implements AwsJsonService {
         return { KeyMetadata: this.keyMetadata(this.resolveKey(requireString(input, 'KeyId'))) };
       case 'ListAliases':
         return this.listAliases(input);
+      case 'GenerateMac':
+        return this.generateMac(input);
+      case 'VerifyMac':
+        return this.verifyMac(input);
     }
   }
 
@@ -233,7 +253,7 @@ export class KmsService implements AwsJsonService {
       }
     }
     const key = this.keys.get(parsed.keyId);
-    if (!key) throw invalidCiphertext();
+    if (!key || isHmacKey(key)) throw invalidCiphertext();
     if (!key.enabled) throw new AwsServiceError('DisabledException', `${key.arn} is disabled.`, 409);
     checkDryRun(input);
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.materialOf(key), parsed.iv, { authTagLength: TAG_BYTES });
@@ -246,6 +266,41 @@ export class KmsService implements AwsJsonService {
       throw invalidCiphertext();
     }
     return { KeyId: key.arn, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: SYMMETRIC_DEFAULT };
+  }
+
+  /** An HMAC key that can MAC now, the message and the algorithm (HMAC_SHA_256 only, as HMAC_256 keys allow). */
+  private macRequest(input: Record<string, unknown>): { key: KmsKeyDefinition; message: Buffer } {
+    const key = this.resolveKey(requireString(input, 'KeyId'));
+    const message = blobInput(input, 'Message', 'message', MAX_MAC_MESSAGE_BYTES);
+    const algorithm = requireString(input, 'MacAlgorithm');
+    if (!['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'].includes(algorithm)) {
+      throw validation(`1 validation error detected: Value '${algorithm}' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]`);
+    }
+    if (!key.enabled) throw new AwsServiceError('DisabledException', `${key.arn} is disabled.`, 409);
+    if (!isHmacKey(key)) throw new AwsServiceError('InvalidKeyUsageException', `${key.arn} key usage is ENCRYPT_DECRYPT which is not valid for ${'MAC operations'}.`);
+    if (algorithm !== HMAC_SHA_256) throw new AwsServiceError('InvalidKeyUsageException', `Algorithm ${algorithm} is incompatible with key spec ${HMAC_256}.`);
+    return { key, message };
+  }
+
+  private mac(key: KmsKeyDefinition, message: Buffer): Buffer {
+    return crypto.createHmac('sha256', this.materialOf(key)).update(message).digest();
+  }
+
+  private generateMac(input: Record<string, unknown>): unknown {
+    const { key, message } = this.macRequest(input);
+    checkDryRun(input);
+    return { KeyId: key.arn, Mac: this.mac(key, message).toString('base64'), MacAlgorithm: HMAC_SHA_256 };
+  }
+
+  private verifyMac(input: Record<string, unknown>): unknown {
+    const { key, message } = this.macRequest(input);
+    const given = blobInput(input, 'Mac', 'mac', 6144);
+    checkDryRun(input);
+    const expected = this.mac(key, message);
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+      throw new AwsServiceError('KMSInvalidMacException', 'The MAC does not match the message and key.');
+    }
+    return { KeyId: key.arn, MacValid: true, MacAlgorithm: HMAC_SHA_256 };
   }
 
   private listAliases(input: Record<string, unknown>): unknown {
@@ -273,13 +328,13 @@ export class KmsService implements AwsJsonService {
       CreationDate: this.material.get(key.keyId)!.createdAt.getTime() / 1000,
       Enabled: key.enabled,
       Description: '',
-      KeyUsage: 'ENCRYPT_DECRYPT',
+      KeyUsage: isHmacKey(key) ? 'GENERATE_VERIFY_MAC' : 'ENCRYPT_DECRYPT',
       KeyState: key.enabled ? 'Enabled' : 'Disabled',
       Origin: 'AWS_KMS',
       KeyManager: 'CUSTOMER',
-      CustomerMasterKeySpec: SYMMETRIC_DEFAULT,
-      KeySpec: SYMMETRIC_DEFAULT,
-      EncryptionAlgorithms: [SYMMETRIC_DEFAULT],
+      CustomerMasterKeySpec: isHmacKey(key) ? HMAC_256 : SYMMETRIC_DEFAULT,
+      KeySpec: isHmacKey(key) ? HMAC_256 : SYMMETRIC_DEFAULT,
+      ...(isHmacKey(key) ? { MacAlgorithms: [HMAC_SHA_256] } : { EncryptionAlgorithms: [SYMMETRIC_DEFAULT] }),
       MultiRegion: false,
     };
   }
@@ -302,6 +357,7 @@ export class KmsService implements AwsJsonService {
   private usableKey(keyId: string): KmsKeyDefinition {
     const key = this.resolveKey(keyId);
     if (!key.enabled) throw new AwsServiceError('DisabledException', `${key.arn} is disabled.`, 409);
+    if (isHmacKey(key)) throw new AwsServiceError('InvalidKeyUsageException', `${key.arn} key usage is GENERATE_VERIFY_MAC which is not valid for encryption.`);
     return key;
   }
 

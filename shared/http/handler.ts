@@ -116,7 +116,7 @@ export function httpHandler<
     .use(
       httpCors({
         origin: getConfig().http.corsAllowOrigin,
-        headers: 'authorization,content-type,idempotency-key,x-correlation-id',
+        headers: 'authorization,content-type,idempotency-key,x-correlation-id,x-access-reason',
         exposeHeaders: `${CORRELATION_ID_HEADER},idempotent-replayed,retry-after`,
       }),
     )

@@ -31,10 +31,20 @@ export default async function setup(project: TestProject) {
   project.provide('dynamodb', { endpoint: dynamo.endpoint, tables: tablesByCapability(names) as LocalTables });
   project.provide('assemblyDir', assemblyDir);
   const keyId = crypto.randomUUID();
+  const auditMacKeyId = crypto.randomUUID();
   const kms = await startAwsEndpoint({
-    services: [new KmsService({ keys: [{ logicalId: 'FieldEncryptionKey', keyId, arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${keyId}`, enabled: true }], aliases: [], dataDir: path.join(outdir, 'kms') })],
+    services: [
+      new KmsService({
+        keys: [
+          { logicalId: 'FieldEncryptionKey', keyId, arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${keyId}`, enabled: true },
+          { logicalId: 'AuditMacKey', keyId: auditMacKeyId, arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${auditMacKeyId}`, enabled: true, keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' },
+        ],
+        aliases: [],
+        dataDir: path.join(outdir, 'kms'),
+      }),
+    ],
   });
-  project.provide('kms', { endpoint: kms.url, keyId });
+  project.provide('kms', { endpoint: kms.url, keyId, auditMacKeyId });
   return async () => {
     await kms.close();
     await dynamo.stop();

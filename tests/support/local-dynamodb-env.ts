@@ -15,6 +15,7 @@ export function useLocalDynamoDb(): { endpoint: string; tables: LocalTables } {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_ENDPOINT_URL_KMS: kms.endpoint,
     FIELD_ENCRYPTION_KEY_ID: kms.keyId,
+    AUDIT_MAC_KEY_ID: kms.auditMacKeyId,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -9,6 +9,6 @@ declare module 'vitest' {
       tables: import('./tables.ts').LocalTables;
     };
     /** One local KMS per run with a field-encryption key. */
-    kms: { endpoint: string; keyId: string };
+    kms: { endpoint: string; keyId: string; auditMacKeyId: string };
   }
 }

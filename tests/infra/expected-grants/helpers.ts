@@ -23,8 +23,21 @@ export const publish = (...sources: string[]) => [`events:PutEvents → EventBus
 
 
 
-/** Appending to the audit trail. */
-export const audit = [...['GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a} → AuditTable`), 'dynamodb:Query → AuditTable/index/byResource'];
+/**
+ * Appending to the audit trail (SEC-4): items of the chain partition only, no DeleteItem, no Query
+ * (only the verifier reads the chain), and GenerateMac with the audit HMAC key only.
+ */
+export const audit = [
+  ...['GetItem', 'PutItem', 'UpdateItem'].map((a) => `dynamodb:${a} → AuditTable if ForAllValues:StringEquals dynamodb:LeadingKeys=CHAIN`),
+  'kms:GenerateMac → AuditMacKey',
+];
+
+/** Reading and verifying the whole audit chain (the scheduled verifier): VerifyMac only. */
+export const auditVerify = [
+  ...['GetItem', 'Query'].map((a) => `dynamodb:${a} → AuditTable`),
+  'dynamodb:Query → AuditTable/index/byResource',
+  'kms:VerifyMac → AuditMacKey',
+];
 
 /**
  * Field encryption: GenerateDataKey and/or Decrypt under the field key, only for data keys of the

@@ -2,6 +2,7 @@
  * The exact grants every function should have (beyond its log group, X-Ray and the async failure
  * queue), one file per capability so each capability keeps its own list.
  */
+import { auditGrants } from './audit.ts';
 import { catalogGrants } from './catalog.ts';
 import { checkoutGrants } from './checkout.ts';
 import { complianceGrants } from './compliance.ts';
@@ -12,5 +13,5 @@ import { platformGrants } from './platform.ts';
 
 /** Function logical id → expected `action → resource` lines. */
 export function expectedGrants(): Record<string, string[]> {
-  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants };
+  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants, ...auditGrants };
 }

@@ -298,6 +298,21 @@ describe('reads (GET /orders, GET /orders/{orderId})', () => {
     expect(await audit.forResource('order', order.orderId)).toHaveLength(1);
   });
 
+  it('SEC-4: a staff read of personal data without X-Access-Reason is a 400 problem naming the header, reads nothing and is not audited; CORS allows the header', async () => {
+    const { order } = await placed();
+    for (const headers of [{}, { 'x-access-reason': '' }, { 'x-access-reason': 'bad\u0007reason' }] as Array<Record<string, string>>) {
+      const refused = await get(order.orderId, claimsFor('cs-8', 'cs-agent'), headers);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.headers?.['content-type'] ?? refused.headers?.['Content-Type']).toContain('application/problem+json');
+      expect(jsonBody<{ detail: string }>(refused).detail).toContain('X-Access-Reason');
+      expect(JSON.stringify(jsonBody(refused))).not.toContain('王小明');
+    }
+    expect(await audit.forResource('order', order.orderId)).toHaveLength(0);
+    const allowed = await get(order.orderId, claimsFor('cs-8', 'cs-agent'), { 'x-access-reason': 'ticket T-43', origin: 'http://localhost:5173' });
+    expect(allowed.statusCode).toBe(200);
+    expect(String(allowed.headers?.['Access-Control-Allow-Headers'] ?? allowed.headers?.['access-control-allow-headers'] ?? '')).toContain('x-access-reason');
+  });
+
   it('GET /orders lists the caller’s orders newest first, a page at a time, without personal data', async () => {
     const customerId = customer();
     const sku = await world.product({ stock: { 'WH-EAST': 10 } });

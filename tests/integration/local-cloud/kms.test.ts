@@ -16,6 +16,10 @@ import {
   EncryptCommand,
   GenerateDataKeyCommand,
   GenerateDataKeyWithoutPlaintextCommand,
+  GenerateMacCommand,
+  InvalidKeyUsageException,
+  KMSInvalidMacException,
+  VerifyMacCommand,
   IncorrectKeyException,
   InvalidCiphertextException,
   KMSClient,
@@ -222,6 +226,58 @@ describe('stats', () => {
     await counting.send(new DecryptCommand({ CiphertextBlob }));
     await failure(counting.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { wrong: 'context' } })));
     await counting.send(new DescribeKeyCommand({ KeyId: 'alias/fields' }));
-    expect(counted.stats()).toEqual({ GenerateDataKey: 2, GenerateDataKeyWithoutPlaintext: 0, Encrypt: 0, Decrypt: 2, DescribeKey: 1, ListAliases: 0 });
+    expect(counted.stats()).toEqual({ GenerateDataKey: 2, GenerateDataKeyWithoutPlaintext: 0, Encrypt: 0, Decrypt: 2, DescribeKey: 1, ListAliases: 0, GenerateMac: 0, VerifyMac: 0 });
+  });
+});
+
+describe('GenerateMac and VerifyMac (SEC-4: the audit chain is MACed with an HMAC_256 key)', () => {
+  const hmacKey: KmsKeyDefinition = { ...key('AuditMacKey'), keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' };
+  let macDir: string;
+  let macKms: KmsService;
+  let macClient: KMSClient;
+  const message = Buffer.from('prev-hash|{"action":"order.cancel"}', 'utf8');
+
+  beforeAll(async () => {
+    macDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-mac-'));
+    macKms = new KmsService({ keys: [fieldsKey, hmacKey], aliases: [], dataDir: macDir });
+    macClient = await serve(macKms);
+  });
+  afterAll(() => fs.rmSync(macDir, { recursive: true, force: true }));
+
+  it('GenerateMac returns HMAC-SHA-256 that VerifyMac accepts, and KMSInvalidMacException for an altered message or MAC', async () => {
+    const { Mac, KeyId, MacAlgorithm } = await macClient.send(new GenerateMacCommand({ KeyId: hmacKey.keyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
+    expect(KeyId).toBe(hmacKey.arn);
+    expect(MacAlgorithm).toBe('HMAC_SHA_256');
+    expect(Mac).toHaveLength(32);
+    const again = await macClient.send(new GenerateMacCommand({ KeyId: hmacKey.arn, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
+    expect(Buffer.from(again.Mac!)).toEqual(Buffer.from(Mac!));
+    const verified = await macClient.send(new VerifyMacCommand({ KeyId: hmacKey.keyId, Message: message, Mac, MacAlgorithm: 'HMAC_SHA_256' }));
+    expect(verified.MacValid).toBe(true);
+    const altered = Buffer.from(message);
+    altered[0] = (altered[0] as number) ^ 1;
+    await expect(macClient.send(new VerifyMacCommand({ KeyId: hmacKey.keyId, Message: altered, Mac, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(KMSInvalidMacException);
+    const badMac = Buffer.from(Mac!);
+    badMac[5] = (badMac[5] as number) ^ 1;
+    await expect(macClient.send(new VerifyMacCommand({ KeyId: hmacKey.keyId, Message: message, Mac: badMac, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(KMSInvalidMacException);
+  });
+
+  it('respects KeySpec/KeyUsage: no MAC with an encryption key, no encryption with an HMAC key, other algorithms refused', async () => {
+    await expect(macClient.send(new GenerateMacCommand({ KeyId: fieldsKey.keyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(InvalidKeyUsageException);
+    await expect(macClient.send(new EncryptCommand({ KeyId: hmacKey.keyId, Plaintext: message }))).rejects.toBeInstanceOf(InvalidKeyUsageException);
+    await expect(macClient.send(new GenerateDataKeyCommand({ KeyId: hmacKey.keyId, KeySpec: 'AES_256' }))).rejects.toBeInstanceOf(InvalidKeyUsageException);
+    await expect(macClient.send(new GenerateMacCommand({ KeyId: hmacKey.keyId, Message: message, MacAlgorithm: 'HMAC_SHA_512' }))).rejects.toBeInstanceOf(InvalidKeyUsageException);
+    const { KeyMetadata } = await macClient.send(new DescribeKeyCommand({ KeyId: hmacKey.keyId }));
+    expect(KeyMetadata).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC', MacAlgorithms: ['HMAC_SHA_256'] });
+  });
+
+  it('persists the HMAC key material: a restarted KMS verifies an earlier MAC', async () => {
+    const { Mac } = await macClient.send(new GenerateMacCommand({ KeyId: hmacKey.keyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
+    const restarted = await serve(new KmsService({ keys: [fieldsKey, hmacKey], aliases: [], dataDir: macDir }));
+    const { MacValid } = await restarted.send(new VerifyMacCommand({ KeyId: hmacKey.keyId, Message: message, Mac, MacAlgorithm: 'HMAC_SHA_256' }));
+    expect(MacValid).toBe(true);
+  });
+
+  it('refuses a template key whose KeyUsage does not match its KeySpec', () => {
+    expect(() => new KmsService({ keys: [{ ...key('Bad'), keySpec: 'HMAC_256', keyUsage: 'ENCRYPT_DECRYPT' }], aliases: [] })).toThrow(/KeyUsage/);
   });
 });

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_STAFF_ISSUER } from './tests/support/http-events.ts';
 
 // Four levels, one project each (tests/README.md). `npm test` runs them in this order:
 // unit → infra → integration → e2e. Integration and e2e share one DynamoDB Local / one local
@@ -8,7 +9,8 @@ const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 // Handlers run in-process in unit and integration tests: they get what a function of the local cloud
 // gets — its stage (required: shared/config.ts never defaults it) and the local-cloud switch, the one
 // place where built-in sandbox secrets are allowed (shared/secrets.ts stageSecret).
-const IN_PROCESS = { ...QUIET_SDK, STAGE: 'dev', LOCAL_CLOUD: 'true' };
+// And the staff pool's issuer, as the stack gives every API function (shared/auth.ts: staff roles count only from it).
+const IN_PROCESS = { ...QUIET_SDK, STAGE: 'dev', LOCAL_CLOUD: 'true', STAFF_POOL_ISSUER: TEST_STAFF_ISSUER };
 
 export default defineConfig({
   test: {

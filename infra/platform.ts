@@ -78,7 +78,7 @@ export class Platform extends Construct {
     this.identity = new Identity(this, 'Identity', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
     // The API (resources, methods, CORS preflights, permissions: hundreds of resources) in a nested stack of its own.
     const apiStack = new NestedStack(this, 'ApiStack', { description: `Serverless commerce: HTTP API (${stage.name})` });
-    this.api = new CommerceApi(apiStack, 'Http', { stage, userPools: [this.identity.customerPool, this.identity.staffPool] });
+    this.api = new CommerceApi(apiStack, 'Http', { stage, customerPool: this.identity.customerPool, staffPool: this.identity.staffPool });
   }
 
   private readonly logGroups = new Map<Construct, LogGroup>();

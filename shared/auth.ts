@@ -1,7 +1,11 @@
 /**
  * Who is calling, and may they (SEC-1: least-privilege RBAC). API Gateway's Cognito authorizer has
  * verified the JWT already; its claims arrive in `event.requestContext.authorizer.claims` as
- * strings. `cognito:groups` comes in several shapes depending on the API type and the number of
+ * strings. A role counts only when the pool that issued the token may grant it: staff roles only
+ * from the staff pool's issuer (`iss`, compared with the `STAFF_POOL_ISSUER` the stack sets), the
+ * `customer` role only from any other pool — so a `cognito:groups` claim naming `admin` in a
+ * customer-pool token (a misconfigured group, a client-chosen attribute mapped into groups) gives
+ * nothing, and without a known staff issuer no token is staff (fail closed). `cognito:groups` comes in several shapes depending on the API type and the number of
  * groups — `"ops"`, `"ops,admin"`, `"[ops, admin]"`, `"[ops admin]"`, a JSON array string, or a
  * real array — all of which are accepted here.
  */
@@ -57,21 +61,41 @@ export function parseGroupsClaim(raw: unknown): string[] {
     .filter(Boolean);
 }
 
+/** Where staff tokens come from: the staff user pool's issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`). */
+export interface TrustedIssuers {
+  /** Undefined = no staff pool is known: no token carries a staff role. */
+  readonly staffIssuer: string | undefined;
+}
+
+/** An issuer URL without scheme and trailing slash (CloudFormation's ProviderURL may omit `https://`). */
+function normalizeIssuer(issuer: string): string {
+  return issuer.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+}
+
+/** True when `iss` is the staff pool's issuer. */
+export function isStaffIssuer(iss: unknown, trust: TrustedIssuers): boolean {
+  if (typeof iss !== 'string' || iss.trim() === '' || !trust.staffIssuer) return false;
+  return normalizeIssuer(iss) === normalizeIssuer(trust.staffIssuer);
+}
+
 interface EventWithClaims {
   readonly requestContext?: { readonly authorizer?: { readonly claims?: unknown } | null } | null;
 }
 
 /**
  * The caller of a proxy event, or `undefined` when the event carries no authorizer claims or no
- * `sub` (a public route, or a request API Gateway did not authenticate).
+ * `sub` (a public route, or a request API Gateway did not authenticate). Roles the token's issuer
+ * may not grant are dropped (see the module documentation).
  */
-export function principalFromEvent(event: EventWithClaims): Principal | undefined {
+export function principalFromEvent(event: EventWithClaims, trust: TrustedIssuers): Principal | undefined {
   const claims = event.requestContext?.authorizer?.claims;
   if (!claims || typeof claims !== 'object') return undefined;
   const record = claims as Record<string, unknown>;
   const sub = record.sub;
   if (typeof sub !== 'string' || sub.trim() === '') return undefined;
-  const roles = [...new Set(parseGroupsClaim(record['cognito:groups']).filter(isRole))];
+  const fromStaffPool = isStaffIssuer(record.iss, trust);
+  const grantable = (role: Role) => (fromStaffPool ? role !== 'customer' : role === 'customer');
+  const roles = [...new Set(parseGroupsClaim(record['cognito:groups']).filter(isRole))].filter(grantable);
   return { userId: sub.trim(), roles, isStaff: roles.some((role) => role !== 'customer') };
 }
 
@@ -89,8 +113,8 @@ export function isAllowed(principal: Principal, allowed: readonly Role[]): boole
  * Enforces a route's {@link AuthRequirement} on an event: returns the principal (or `undefined` on a
  * public route without claims); throws 401 when claims are missing and 403 when the role is wrong.
  */
-export function authorize(event: EventWithClaims, requirement: AuthRequirement): Principal | undefined {
-  const principal = principalFromEvent(event);
+export function authorize(event: EventWithClaims, requirement: AuthRequirement, trust: TrustedIssuers): Principal | undefined {
+  const principal = principalFromEvent(event, trust);
   if (requirement === 'public') return principal;
   if (!principal) throw unauthorized();
   if (!isAllowed(principal, requirement.roles)) throw forbidden();

@@ -43,6 +43,8 @@ export const INFRA_ENV = {
   /** The KMS HMAC key (HMAC_256) the audit chain is MACed with (SEC-4). */
   auditMacKeyId: 'AUDIT_MAC_KEY_ID',
   eventBusName: 'EVENT_BUS_NAME',
+  /** The staff user pool's issuer URL: the only issuer whose tokens carry staff roles (SEC-1, shared/auth.ts). */
+  staffPoolIssuer: 'STAFF_POOL_ISSUER',
   fieldEncryptionKeyId: 'FIELD_ENCRYPTION_KEY_ID',
   /** The event sources this function's PutEvents grant names (comma-separated; set with EVENT_BUS_NAME by the stack). */
   eventSources: 'EVENT_SOURCES',
@@ -101,6 +103,7 @@ const EnvSchema = z
     AUDIT_TABLE_NAME: optionalName,
     AUDIT_MAC_KEY_ID: optionalName,
     EVENT_BUS_NAME: optionalName,
+    STAFF_POOL_ISSUER: optionalName,
     FIELD_ENCRYPTION_KEY_ID: optionalName,
     EVENT_SOURCES: optionalName,
     FIELD_ENCRYPTION_ENTITIES: optionalName,
@@ -208,6 +211,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       auditTableName: e.AUDIT_TABLE_NAME,
       auditMacKeyId: e.AUDIT_MAC_KEY_ID,
       eventBusName: e.EVENT_BUS_NAME,
+      staffPoolIssuer: e.STAFF_POOL_ISSUER,
       fieldEncryptionKeyId: e.FIELD_ENCRYPTION_KEY_ID,
       eventSources: e.EVENT_SOURCES,
       fieldEncryptionEntities: e.FIELD_ENCRYPTION_ENTITIES,

@@ -66,5 +66,5 @@ export async function cancelOrder(deps: CancelOrderDeps, command: CancelOrderCom
   }
   const found = await deps.orders.get(command.orderId);
   if (!found) throw missing();
-  return toOrderView(found.order, found.timeline, { includeRisk: staff });
+  return toOrderView(found.order, found.timeline, { reader: staff ? 'staff' : 'customer' });
 }

@@ -42,9 +42,9 @@ export async function getOrder(deps: GetOrderDeps, input: { orderId: string; pri
   const { principal } = input;
   if (!principal.isStaff) {
     if (order.customerId !== principal.userId) throw missing();
-    return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), includeRisk: false });
+    return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), reader: 'customer' });
   }
-  if (!principal.roles.some((role) => PERSONAL_DATA_ROLES.includes(role))) return toOrderView(order, timeline, { includeRisk: true });
+  if (!principal.roles.some((role) => PERSONAL_DATA_ROLES.includes(role))) return toOrderView(order, timeline, { reader: 'staff' });
   // SEC-4: a staff read of personal data must say why; without a reason nothing is read.
   if (input.accessReason === undefined) throw accessReasonRequired();
   await deps.audit.record({
@@ -55,7 +55,7 @@ export async function getOrder(deps: GetOrderDeps, input: { orderId: string; pri
     reason: input.accessReason,
     correlationId: input.correlationId,
   });
-  return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), includeRisk: true });
+  return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), reader: 'staff' });
 }
 
 /** A page of orders: the caller's own; staff may name a customer. No personal data. */

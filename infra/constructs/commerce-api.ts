@@ -1,5 +1,6 @@
 /**
- * The REST API (API.md): API Gateway with a Cognito authorizer over both user pools, access logs
+ * The REST API (API.md): API Gateway with a Cognito authorizer over both user pools (and a staff-pool
+ * only one for `/admin/*` and every staff-only route), access logs
  * without personal data, stage throttling, X-Ray, parameter validation (the Idempotency-Key header
  * on idempotent routes), CORS, and gateway errors rendered as `application/problem+json`.
  *
@@ -21,7 +22,7 @@ import {
   RestApi,
   type RequestValidator,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag.ts';
 import { Construct } from 'constructs';
@@ -32,7 +33,15 @@ import type { ServiceFunction } from './service-function.ts';
 
 export interface CommerceApiProps {
   readonly stage: StageSettings;
-  readonly userPools: readonly IUserPool[];
+  /** Customers sign in here; its tokens carry the `customer` role only. */
+  readonly customerPool: UserPool;
+  /** Staff sign in here; the only issuer whose tokens carry staff roles (shared/auth.ts). */
+  readonly staffPool: UserPool;
+}
+
+/** True when only staff may call `route`: every `/admin/*` route, and any other open to staff roles only. */
+export function isStaffOnly(route: RouteContract): boolean {
+  return route.auth !== 'public' && route.auth.roles.length > 0 && !route.auth.roles.includes('customer');
 }
 
 /** Gateway-generated errors, as problems (slug, title, status). */
@@ -53,7 +62,11 @@ const GATEWAY_PROBLEMS: ReadonlyArray<[ResponseType, string, string, number]> = 
 /** See the module documentation. */
 export class CommerceApi extends Construct {
   readonly api: RestApi;
+  /** Tokens of either pool: routes customers (or any signed-in caller) may call. */
   private readonly authorizer: CognitoUserPoolsAuthorizer;
+  /** Tokens of the staff pool only: `/admin/*` and every other staff-only route. */
+  private readonly staffAuthorizer: CognitoUserPoolsAuthorizer;
+  private readonly staffPool: UserPool;
   private readonly validator: RequestValidator;
 
   constructor(scope: Construct, id: string, props: CommerceApiProps) {
@@ -95,7 +108,9 @@ export class CommerceApi extends Construct {
         maxAge: Duration.hours(1),
       },
     });
-    this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [...props.userPools], identitySource: 'method.request.header.Authorization' });
+    this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.customerPool, props.staffPool], identitySource: 'method.request.header.Authorization' });
+    this.staffAuthorizer = new CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [props.staffPool], identitySource: 'method.request.header.Authorization' });
+    this.staffPool = props.staffPool;
     this.validator = this.api.addRequestValidator('ParameterValidator', { validateRequestParameters: true, validateRequestBody: false });
     const origin = props.stage.corsAllowOrigin;
     for (const [type, slug, title, status] of GATEWAY_PROBLEMS) {
@@ -117,10 +132,19 @@ export class CommerceApi extends Construct {
     );
   }
 
-  /** Adds `route` (from a capability's routes.ts) served by `fn`. */
+  /**
+   * Adds `route` (from a capability's routes.ts) served by `fn`. Public routes (said explicitly)
+   * have no authorizer; staff-only routes — all of `/admin/*` — the staff pool's; the others accept
+   * either pool. `fn` learns the staff pool's issuer (STAFF_POOL_ISSUER): the handler trusts staff
+   * roles only in tokens from it (SEC-1).
+   */
   addRoute(route: RouteContract, fn: ServiceFunction): void {
+    if (route.auth === undefined) throw new Error(`${route.operation}: a route must say who may call it (auth: 'public' or { roles })`);
+    const staffOnly = isStaffOnly(route);
+    if (route.pathTemplate.startsWith('/admin/') && !staffOnly) throw new Error(`${route.operation}: ${route.pathTemplate} is under /admin/, which is for staff roles only`);
     const resource = this.api.root.resourceForPath(route.pathTemplate);
     const isPublic = route.auth === 'public';
+    fn.addEnvironment('STAFF_POOL_ISSUER', this.staffPool.userPoolProviderUrl);
     const pathParameters = [...route.pathTemplate.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1] as string);
     const requestParameters: Record<string, boolean> = Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true]));
     if (route.idempotent) requestParameters['method.request.header.Idempotency-Key'] = true;
@@ -128,7 +152,7 @@ export class CommerceApi extends Construct {
       operationName: route.operation,
       requestValidator: this.validator,
       requestParameters,
-      ...(isPublic ? { authorizationType: AuthorizationType.NONE } : { authorizationType: AuthorizationType.COGNITO, authorizer: this.authorizer }),
+      ...(isPublic ? { authorizationType: AuthorizationType.NONE } : { authorizationType: AuthorizationType.COGNITO, authorizer: staffOnly ? this.staffAuthorizer : this.authorizer }),
     });
     if (isPublic) {
       const reason = `${route.operation} is public by API.md (${route.method.toUpperCase()} ${route.pathTemplate}).`;

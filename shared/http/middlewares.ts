@@ -17,6 +17,7 @@ import {
   unsupportedMediaType,
   type ProblemFieldError,
 } from '../errors.ts';
+import { getConfig } from '../config.ts';
 import { readIdempotencyKey } from '../idempotency.ts';
 import { logger, metrics, MetricUnit } from '../observability.ts';
 import { findTextIssues } from '../text.ts';
@@ -118,7 +119,7 @@ export function bodySizeLimit(maxBytes: number): HttpMiddleware {
 export function authorization(requirement: AuthRequirement): HttpMiddleware {
   return {
     before: (request) => {
-      requestState(request.event).principal = authorize(request.event, requirement);
+      requestState(request.event).principal = authorize(request.event, requirement, { staffIssuer: getConfig().infra.staffPoolIssuer });
     },
   };
 }

@@ -16,8 +16,13 @@ export interface HttpHandlerOptions<
 > {
   /** Stable operation name (camelCase), used in logs, metrics, OpenAPI `operationId` and idempotency keys. */
   readonly operation: string;
-  /** `'public'`, or the roles allowed (`admin` passes any route open to staff). Omitted = any signed-in caller. */
-  readonly auth?: A;
+  /**
+   * Who may call (SEC-1), required so that no route is open by omission: `'public'` (said
+   * explicitly: no token needed), or the roles allowed (`admin` passes any route open to staff;
+   * `{ roles: [] }` = any signed-in caller). Routes open only to staff roles are served behind the
+   * staff pool's authorizer (infra/constructs/commerce-api.ts).
+   */
+  readonly auth: A;
   /** Schema of the JSON body. Omitted = the body is ignored and not parsed. */
   readonly body?: B;
   /** Schema of the path parameters. */
@@ -71,7 +76,7 @@ export function defineRoute<
   B extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
-  const A extends AuthRequirement = { roles: [] },
+  const A extends AuthRequirement = AuthRequirement,
 >(route: RouteContract<B, P, Q, A>): RouteContract<B, P, Q, A> {
   return route;
 }

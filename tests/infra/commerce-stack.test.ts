@@ -5,6 +5,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedGrants } from './expected-grants/index.ts';
+import { apiRoutes } from '../../functions/platform/api-routes.ts';
+import { postSandboxCarrierEventRoute } from '../../functions/fulfillment/routes.ts';
+import type { RouteContract } from '../../shared/http/route.ts';
 import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../functions/fulfillment/settings.ts';
 import { DEV_SANDBOX_WEBHOOK_SECRET } from '../../functions/payments/settings.ts';
 import { LOCAL_CLOUD_SWITCH } from '../../shared/config.ts';
@@ -355,10 +358,47 @@ describe('asynchronous paths (OPS-2)', () => {
 });
 
 describe('API and sign-in (SEC-1)', () => {
-  it('has a Cognito authorizer over the customer and staff pools', () => {
-    const [[, authorizer]] = resourcesOf(dev.json, 'AWS::ApiGateway::Authorizer') as [[string, Record<string, unknown>]];
-    expect(authorizer.Type).toBe('COGNITO_USER_POOLS');
-    expect(authorizer.ProviderARNs).toHaveLength(2);
+  const poolOf = (arn: unknown) => JSON.stringify(arn).match(/(CustomerPool|StaffPool)/)?.[1];
+  const authorizerPools = (s: Synthesized) =>
+    new Map(resourcesOf(s.json, 'AWS::ApiGateway::Authorizer').map(([id, p]) => [id, (p.ProviderARNs as unknown[]).map(poolOf).sort()] as const));
+
+  it('has a Cognito authorizer over both pools and a staff-only one over the staff pool', () => {
+    const authorizers = resourcesOf(dev.json, 'AWS::ApiGateway::Authorizer');
+    expect(authorizers.map(([, p]) => p.Type)).toEqual(['COGNITO_USER_POOLS', 'COGNITO_USER_POOLS']);
+    expect([...authorizerPools(dev).values()].map((pools) => pools.join('+')).sort()).toEqual(['CustomerPool+StaffPool', 'StaffPool']);
+  });
+
+  it('every /admin/* method (and every other staff-only route) sits behind the staff-only authorizer (SEC-1)', () => {
+    const pools = authorizerPools(dev);
+    // The sandbox carrier's route exists on dev only and is not part of the documented API.
+    const routes = new Map([...apiRoutes, postSandboxCarrierEventRoute].map((r) => [r.operation, r as RouteContract]));
+    const methods = resourcesOf(dev.json, 'AWS::ApiGateway::Method').filter(([, p]) => p.HttpMethod !== 'OPTIONS');
+    let admin = 0;
+    for (const [id, p] of methods) {
+      const route = routes.get(String(p.OperationName));
+      expect(route, id).toBeDefined();
+      if (!route || route.auth === 'public') continue;
+      const authorizer = JSON.stringify(p.AuthorizerId).match(/"(?:Ref|Fn::GetAtt)":\[?"([^"]+)"/)?.[1] ?? '';
+      const accepted = [...pools.entries()].find(([logicalId]) => authorizer.startsWith(logicalId) || logicalId.startsWith(authorizer))?.[1];
+      const staffOnly = route.auth.roles.length > 0 && !route.auth.roles.includes('customer');
+      expect(accepted, `${route.operation} (${authorizer})`).toEqual(staffOnly ? ['StaffPool'] : ['CustomerPool', 'StaffPool']);
+      if (route.pathTemplate.startsWith('/admin/')) admin += 1;
+    }
+    expect(admin).toBeGreaterThan(20);
+  });
+
+  it("every function behind a route knows the staff pool's issuer, the only one whose staff roles count (SEC-1)", () => {
+    const served = new Set(
+      resourcesOf(dev.json, 'AWS::ApiGateway::Method')
+        .filter(([, p]) => p.HttpMethod !== 'OPTIONS')
+        .map(([, p]) => JSON.stringify((p.Integration as { Uri?: unknown }).Uri).match(/([A-Za-z0-9]+Function)[A-Za-z0-9]*"/)?.[1]),
+    );
+    expect(served.size).toBeGreaterThan(20);
+    for (const [id, p] of functions(dev)) {
+      if (!served.has(id)) continue;
+      const issuer = (p.Environment as { Variables: Record<string, unknown> }).Variables.STAFF_POOL_ISSUER;
+      expect(JSON.stringify(issuer), id).toMatch(/StaffPool.*ProviderURL/);
+    }
   });
 
   it('requires MFA for staff, offers it to customers, and has a group per API role', () => {

@@ -19,9 +19,21 @@ export interface ApiEventOptions {
   requestId?: string;
 }
 
-/** Claims as API Gateway's Cognito authorizer passes them (groups comma-joined). */
+/**
+ * The staff pool's issuer in unit and integration tests: vitest.config.ts gives handlers run
+ * in-process this `STAFF_POOL_ISSUER`, as the stack gives every API function its staff pool's.
+ */
+export const TEST_STAFF_ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_StaffPoolTest';
+/** The customer pool's issuer in unit and integration tests. */
+export const TEST_CUSTOMER_ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_CustomerPoolTest';
+
+/**
+ * Claims as API Gateway's Cognito authorizer passes them (groups comma-joined), issued by the pool
+ * that holds the roles: the staff pool for staff roles, the customer pool otherwise.
+ */
 export function claimsFor(sub: string, ...roles: string[]): Record<string, string> {
-  return { sub, 'cognito:groups': roles.join(','), token_use: 'id' };
+  const staff = roles.some((role) => role !== 'customer');
+  return { sub, 'cognito:groups': roles.join(','), token_use: 'id', iss: staff ? TEST_STAFF_ISSUER : TEST_CUSTOMER_ISSUER };
 }
 
 /** An API Gateway REST proxy event. */

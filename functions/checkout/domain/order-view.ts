@@ -1,7 +1,8 @@
 /**
  * How an order is shown (API.md `GET /orders/{orderId}`): status, lines, totals, payment,
  * shipments, the timeline — the risk decision only to staff, personal data only when the reader
- * may see it (already decrypted by the caller). Pure.
+ * may see it (already decrypted by the caller). A customer never sees a staff member's user id:
+ * in the timeline and the cancellation, a staff actor reads `staff` (SEC-1). Pure.
  */
 import type { Money } from '../../../shared/money.ts';
 import type { Cancellation, Order, OrderLine, OrderPayment, OrderStatus, OrderType, PersonalDataFields, Reservation, RiskDecision, Shipment, TimelineEntry } from './order.ts';
@@ -54,10 +55,23 @@ export interface OrderSummary {
   readonly paymentMethod: OrderPayment['method'];
 }
 
-/** The view of an order. */
-export function toOrderView(order: Order, timeline: readonly TimelineEntry[], options: { personal?: VisiblePersonalData; includeRisk: boolean }): OrderView {
+/** Who reads the view: the order's customer, or staff. */
+export type OrderReader = 'customer' | 'staff';
+
+/** What a customer sees of anyone who acted on their order: themselves, `system:*`, or `staff`. */
+export const STAFF_ACTOR_FOR_CUSTOMERS = 'staff';
+
+/** The actor as `reader` may see it: staff user ids are hidden from customers. */
+export function visibleActor(actor: string, order: Pick<Order, 'customerId'>, reader: OrderReader): string {
+  if (reader === 'staff' || actor === order.customerId || actor.startsWith('system:')) return actor;
+  return STAFF_ACTOR_FOR_CUSTOMERS;
+}
+
+/** The view of an order for `reader` (risk decision for staff only; staff ids hidden from customers). */
+export function toOrderView(order: Order, timeline: readonly TimelineEntry[], options: { personal?: VisiblePersonalData; reader: OrderReader }): OrderView {
   const { paymentIds: _ids, ...payment } = order.payment;
   const p = options.personal;
+  const { reader } = options;
   return {
     orderId: order.orderId,
     customerId: order.customerId,
@@ -84,9 +98,9 @@ export function toOrderView(order: Order, timeline: readonly TimelineEntry[], op
     ...(order.billingRegion ? { billingRegion: order.billingRegion } : {}),
     reservations: order.reservations,
     shipments: order.shipments,
-    timeline,
-    ...(order.cancellation ? { cancellation: order.cancellation } : {}),
-    ...(options.includeRisk && order.risk ? { risk: order.risk } : {}),
+    timeline: reader === 'staff' ? timeline : timeline.map((entry) => ({ ...entry, actor: visibleActor(entry.actor, order, reader) })),
+    ...(order.cancellation ? { cancellation: { ...order.cancellation, actor: visibleActor(order.cancellation.actor, order, reader) } } : {}),
+    ...(reader === 'staff' && order.risk ? { risk: order.risk } : {}),
   };
 }
 

@@ -76,7 +76,7 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
     return {
       statusCode: 201,
       headers: { location: `/orders/${result.order.orderId}` },
-      body: toOrderView(result.order, result.timeline, { personal: result.personal, includeRisk: false }),
+      body: toOrderView(result.order, result.timeline, { personal: result.personal, reader: 'customer' }),
     };
   });
 }

@@ -10,7 +10,7 @@ import { notFound } from '../../../shared/errors.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
 import { logger } from '../../../shared/observability.ts';
 import { handler as health } from '../../../functions/platform/handlers/get-health.ts';
-import { apiEvent, claimsFor, jsonBody, lambdaContext } from '../../support/http-events.ts';
+import { apiEvent, claimsFor, jsonBody, lambdaContext, TEST_STAFF_ISSUER } from '../../support/http-events.ts';
 
 const header = (result: { headers?: Record<string, unknown> }, name: string) =>
   Object.entries(result.headers ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
@@ -103,7 +103,7 @@ describe('HTTP stack (SEC-1, SEC-5)', () => {
     const customer = await echo(validEvent({ claims: claimsFor('c-1', 'customer') }), lambdaContext());
     expect(customer.statusCode).toBe(403);
     expect(jsonBody(customer)).toMatchObject({ type: 'https://errors.commerce.dev/forbidden' });
-    const admin = await echo(validEvent({ claims: { sub: 'a-1', 'cognito:groups': '[admin]' } }), lambdaContext());
+    const admin = await echo(validEvent({ claims: { sub: 'a-1', 'cognito:groups': '[admin]', iss: TEST_STAFF_ISSUER } }), lambdaContext());
     expect(admin.statusCode).toBe(200);
   });
 

@@ -28,6 +28,19 @@ export interface StageSettings {
   readonly paymentProvider: 'sandbox' | 'stripe';
   /** Allowed CORS origin of the storefront. */
   readonly corsAllowOrigin: string;
+  /**
+   * A WAF web ACL in front of the API (SEC-5): AWS managed common rules and known bad inputs, and a
+   * per-IP rate-based rule blocking a source above `requestsPerIpPer5Minutes`. Absent = no WAF (a
+   * web ACL costs a monthly fee plus a per-request charge).
+   */
+  readonly webAcl?: { readonly requestsPerIpPer5Minutes: number };
+  /**
+   * Reserved concurrency of every function anyone can reach — public routes and the routes open to
+   * customers, who sign themselves up (SEC-5, denial of wallet): a flood cannot scale them past this,
+   * nor starve the staff and event-driven functions of the account's concurrency. Absent = none
+   * (new AWS accounts start with a concurrency quota of 10, where any reservation fails the deploy).
+   */
+  readonly publicReservedConcurrency?: number;
 }
 
 const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
@@ -48,6 +61,9 @@ const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
     eventArchiveDays: 365,
     paymentProvider: 'stripe',
     corsAllowOrigin: 'https://shop.example.com',
+    webAcl: { requestsPerIpPer5Minutes: 2000 },
+    // 11 such functions × 40 = 440 of the default regional quota of 1 000, leaving the rest unreserved.
+    publicReservedConcurrency: 40,
   },
 };
 

@@ -13,6 +13,7 @@
  * allocation: fulfillment returns picked stock when it sees `OrderCancelled`). So a cancellation
  * never releases stock that was picked, and never another order's reservation.
  */
+import { holdsReleased, isEmptyRelease } from './domain/customer-holds.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import type { EventPublisher } from '../../shared/events.ts';
@@ -67,7 +68,10 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
     const decision = decide(order, command.fact, { now, balanceWindowHours: deps.balanceWindowHours });
     if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason, order };
     const at = now.toISOString();
-    const next: Order = { ...applyPatch(order, decision.patch, at), version: order.version + 1 };
+    const patched: Order = { ...applyPatch(order, decision.patch, at), version: order.version + 1 };
+    // SEC-5: what the order stops holding (its unpaid slot, reserved units) goes back to its customer's caps.
+    const holds = holdsReleased(order, patched);
+    const next: Order = holds.counted ? { ...patched, heldByCustomer: holds.counted } : patched;
     const events: DomainEvent[] = [];
     if (decision.transition) events.push(orderStatusChanged(next, decision.transition));
     if (decision.cancelled && decision.transition) events.push(orderCancelled(next, decision.cancelled, decision.transition.from ?? order.status));
@@ -81,6 +85,7 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
         release,
         ...(events.length > 0 ? { outbox: { events, correlationId: command.correlationId } } : {}),
         ...(command.eventId ? { eventId: command.eventId } : {}),
+        ...(isEmptyRelease(holds.release) ? {} : { holdsRelease: holds.release }),
       });
       await publishCommitted({ orders: deps.orders, events: deps.events, log }, outboxKey, events);
       return { outcome: 'applied', order: next, ...(decision.transition ? { transition: decision.transition } : {}) };

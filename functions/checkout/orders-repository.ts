@@ -9,6 +9,7 @@
  * | request marker  | `REQUEST#<sha256(customer, Idempotency-Key)>` | `REQUEST` | — (TTL `expiresAt`) |
  * | processed event | `EVENT#<eventId>`          | `EVENT`            | — (TTL `expiresAt`) |
  * | outbox entry    | `OUTBOX#<shard>`           | `<createdAt>#<orderId>#<version>` | — |
+ * | customer holds  | `CUSTOMER#<customerId>`    | `HOLDS`            | — (`openUnpaid`, `reserved#<sku>`: domain/customer-holds.ts) |
  *
  * Every change is one transaction, conditional on the order's `version` (optimistic concurrency):
  * the order item, its timeline entry, the stock items and the order's reservation records it
@@ -29,6 +30,7 @@ import { badRequest } from '../../shared/errors.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
 import { CatalogReader, failedStockItems, releaseStock, reserveStock } from '../catalog/stock-contract.ts';
+import type { HoldIncrease, HoldRelease } from './domain/customer-holds.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
 
@@ -63,6 +65,8 @@ export interface PlacementWrite {
   readonly request?: { readonly customerId: string; readonly idempotencyKey: string; readonly bodyHash: string };
   /** The coupon whose usage counters are incremented (conditional on its limits). */
   readonly coupon?: { readonly code: string; readonly perCustomerLimit: number };
+  /** What the order adds to its customer's holds, each conditional on its cap (SEC-5). */
+  readonly holds?: HoldIncrease;
   readonly outbox: OutboxEntry;
 }
 
@@ -76,6 +80,13 @@ export interface ChangeWrite {
   readonly outbox?: OutboxEntry;
   /** The id of the event that caused the change (processed-event marker). */
   readonly eventId?: string;
+  /** What the change gives back to the customer's holds (SEC-5). */
+  readonly holdsRelease?: HoldRelease;
+}
+
+/** A per-customer cap (open unpaid orders, units of one SKU reserved) would be exceeded (SEC-5). */
+export class CustomerHoldsExceededError extends Error {
+  override readonly name = 'CustomerHoldsExceededError';
 }
 
 /** Stock ran out between reading and writing: these (sku, warehouse) reservations failed. */
@@ -150,6 +161,8 @@ export interface OrderStore {
   place(write: PlacementWrite): Promise<OutboxKey>;
   /** Writes a change of an order (one transaction). Returns the outbox key, if any. */
   commit(write: ChangeWrite): Promise<OutboxKey | undefined>;
+  /** What a customer holds now: open unpaid orders and units reserved per SKU (SEC-5). */
+  customerHolds(customerId: string): Promise<{ openUnpaid: number; reserved: ReadonlyMap<string, number> }>;
   /** The order and its timeline (strongly consistent). */
   get(orderId: string): Promise<{ order: Order; timeline: TimelineEntry[] } | undefined>;
   /** The order item only (strongly consistent). */
@@ -184,6 +197,9 @@ const requestKey = (customerId: string, idempotencyKey: string) => ({
   sk: 'REQUEST',
 });
 const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+const holdsKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'HOLDS' });
+/** The attribute of the holds item counting the units of `sku` the customer holds reserved. */
+export const holdsUnitAttribute = (sku: string) => `reserved#${sku}`;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
 
 /** The `byCustomer` LastEvaluatedKey: exactly these attributes. */
@@ -261,6 +277,48 @@ export class DynamoDbOrderStore implements OrderStore {
     return { key, item: { Put: { TableName: this.tableName, Item: { ...key, type: 'Outbox', orderId, correlationId: outbox.correlationId, events, createdAt: at } } } };
   }
 
+  /** The customer's holds counters, raised by a placement; each raise conditional on its cap. */
+  private holdsIncreaseItem(customerId: string, holds: HoldIncrease): TransactItem | undefined {
+    const sets: string[] = ['#type = :holdsType'];
+    const conditions: string[] = [];
+    const names: Record<string, string> = { '#type': 'type' };
+    const values: Record<string, unknown> = { ':holdsType': 'CustomerHolds', ':zero': 0 };
+    if (holds.openUnpaid.add > 0) {
+      sets.push('openUnpaid = if_not_exists(openUnpaid, :zero) + :openAdd');
+      conditions.push('(attribute_not_exists(openUnpaid) OR openUnpaid <= :openMax)');
+      values[':openAdd'] = holds.openUnpaid.add;
+      values[':openMax'] = holds.openUnpaid.cap - holds.openUnpaid.add;
+    }
+    holds.units.forEach((u, i) => {
+      if (u.add <= 0) return;
+      names[`#u${i}`] = holdsUnitAttribute(u.sku);
+      sets.push(`#u${i} = if_not_exists(#u${i}, :zero) + :add${i}`);
+      conditions.push(`(attribute_not_exists(#u${i}) OR #u${i} <= :max${i})`);
+      values[`:add${i}`] = u.add;
+      values[`:max${i}`] = u.cap - u.add;
+    });
+    if (conditions.length === 0) return undefined;
+    return { Update: { TableName: this.tableName, Key: holdsKey(customerId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } };
+  }
+
+  /** The customer's holds counters, lowered by a change (no condition: giving back never fails). */
+  private holdsReleaseItem(customerId: string, release: HoldRelease): TransactItem | undefined {
+    const adds: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (release.openUnpaid > 0) {
+      adds.push('openUnpaid :openLess');
+      values[':openLess'] = -release.openUnpaid;
+    }
+    release.units.forEach((u, i) => {
+      names[`#u${i}`] = holdsUnitAttribute(u.sku);
+      adds.push(`#u${i} :less${i}`);
+      values[`:less${i}`] = -u.remove;
+    });
+    if (adds.length === 0) return undefined;
+    return { Update: { TableName: this.tableName, Key: holdsKey(customerId), UpdateExpression: `ADD ${adds.join(', ')}`, ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}), ExpressionAttributeValues: values } };
+  }
+
   private expiresAt(at: string): number {
     return Math.floor(Date.parse(at) / 1000) + this.options.markerTtlDays * 86_400;
   }
@@ -304,6 +362,9 @@ export class DynamoDbOrderStore implements OrderStore {
         },
       });
     }
+    const holdsItem = write.holds ? this.holdsIncreaseItem(order.customerId, write.holds) : undefined;
+    const holdsIndex = holdsItem ? items.length : -1;
+    if (holdsItem) items.push(holdsItem);
     const outbox = this.outboxItem(order.orderId, order.version, write.outbox, at);
     items.push(outbox.item);
     try {
@@ -321,6 +382,7 @@ export class DynamoDbOrderStore implements OrderStore {
       if (stockFailures.length > 0) throw new StockConflictError(stockFailures);
       if (couponIndex >= 0 && failed(couponIndex)) throw new CouponExhaustedError('total');
       if (couponIndex >= 0 && failed(couponIndex + 1)) throw new CouponExhaustedError('customer');
+      if (holdsIndex >= 0 && failed(holdsIndex)) throw new CustomerHoldsExceededError('a per-customer cap would be exceeded');
       if (reasons.some((r) => r === 'TransactionConflict')) throw new TransientConflictError('placement conflicted with a concurrent transaction', { cause: error });
       throw error;
     }
@@ -341,6 +403,8 @@ export class DynamoDbOrderStore implements OrderStore {
     const firstRelease = items.length;
     const releaseItems = write.release.flatMap((r) => releaseStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)));
     items.push(...releaseItems);
+    const holdsItem = write.holdsRelease ? this.holdsReleaseItem(order.customerId, write.holdsRelease) : undefined;
+    if (holdsItem) items.push(holdsItem);
     let outboxKey: OutboxKey | undefined;
     if (write.outbox && write.outbox.events.length > 0) {
       const outbox = this.outboxItem(order.orderId, order.version, write.outbox, at);
@@ -362,6 +426,14 @@ export class DynamoDbOrderStore implements OrderStore {
       if (reasons.some((r) => r === 'TransactionConflict')) throw new TransientConflictError('change conflicted with a concurrent transaction', { cause: error });
       throw error;
     }
+  }
+
+  async customerHolds(customerId: string): Promise<{ openUnpaid: number; reserved: ReadonlyMap<string, number> }> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: holdsKey(customerId), ConsistentRead: true }));
+    const prefix = holdsUnitAttribute('');
+    const reserved = new Map<string, number>();
+    for (const [name, value] of Object.entries(Item ?? {})) if (name.startsWith(prefix) && Number(value) > 0) reserved.set(name.slice(prefix.length), Number(value));
+    return { openUnpaid: Number(Item?.openUnpaid ?? 0), reserved };
   }
 
   async get(orderId: string): Promise<{ order: Order; timeline: TimelineEntry[] } | undefined> {

@@ -38,7 +38,8 @@ import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
 import { orderRequestIssues, type OrderRequest } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
 import { orderPlaced, orderStatusChanged } from './order-events.ts';
-import { CouponExhaustedError, RequestAlreadyPlacedError, StockConflictError, TransientConflictError, type OrderStore } from './orders-repository.ts';
+import { countedAtPlacement, holdsOfPlacement, type HoldIncrease } from './domain/customer-holds.ts';
+import { CouponExhaustedError, CustomerHoldsExceededError, RequestAlreadyPlacedError, StockConflictError, TransientConflictError, type OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 import { encryptPersonalData, personalDataOf, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
 import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
@@ -153,6 +154,22 @@ async function placedBefore(deps: PlaceOrderDeps, command: PlaceOrderCommand, bo
   return { order: existing.order, timeline: existing.timeline, personal: personalDataOf(command.request.shippingAddress, command.request.contactEmail), created: false };
 }
 
+/** 409: a per-customer cap (SEC-5) would be exceeded. */
+function purchaseLimitProblem(detail: string): ProblemError {
+  return new ProblemError('purchase-limit-reached', 'Purchase limit reached', 409, { detail });
+}
+
+/** Which cap the placement hit, for the problem's detail (read after the transaction refused it). */
+async function holdsExceededDetail(deps: PlaceOrderDeps, customerId: string, wanted: HoldIncrease): Promise<string> {
+  const held = await deps.orders.customerHolds(customerId);
+  if (wanted.openUnpaid.add > 0 && held.openUnpaid + wanted.openUnpaid.add > wanted.openUnpaid.cap) {
+    return `You have ${held.openUnpaid} unpaid orders; at most ${wanted.openUnpaid.cap} may await payment at once. Pay or cancel one first.`;
+  }
+  const sku = wanted.units.find((u) => (held.reserved.get(u.sku) ?? 0) + u.add > u.cap);
+  if (sku) return `Your open orders already hold ${held.reserved.get(sku.sku) ?? 0} units of ${sku.sku}; at most ${sku.cap} may be held at once.`;
+  return 'A per-customer purchase limit was reached; retry.';
+}
+
 /** Places the order (see the module documentation). */
 export async function placeOrder(deps: PlaceOrderDeps, command: PlaceOrderCommand): Promise<PlaceOrderResult> {
   try {
@@ -181,7 +198,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   // error found while pricing (unknown SKU, unknown coupon) answers first.
   const committedToday = deps.paymentLimits.todayTotals(customerId, now);
   committedToday.catch(() => undefined);
-  const [{ priced, entries, context }, warehouses] = await Promise.all([
+  const [{ priced, entries, context, promotions }, warehouses] = await Promise.all([
     priceRequestedBasket(deps, {
       customerId,
       items: request.items,
@@ -247,6 +264,11 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     personal: await encryptPersonalData(deps.cipher, orderId, personal),
     updatedAt: placedAt,
   };
+  order = { ...order, heldByCustomer: countedAtPlacement(order) };
+  // SEC-5: one order alone may not exceed a per-SKU cap (the transaction checks what is held already).
+  const holds = (o: Order) => holdsOfPlacement(o, promotions, now, settings.holdLimits);
+  const overCap = holds(order).units.find((u) => u.add > u.cap);
+  if (overCap) throw purchaseLimitProblem(`One customer may hold at most ${overCap.cap} units of ${overCap.sku} at once; this order asks for ${overCap.add}.`);
   const placed: TimelineEntry = { at: placedAt, from: null, to: 'PLACED', reason: 'order-placed', actor: customerId };
   const signals = riskSignals(await deps.riskSignalKey(), {
     email: request.contactEmail,
@@ -265,7 +287,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   for (;;) {
     // Every reservation is two items (stock item + the order's reservation record); catalog caps
     // them per order so that allocation and cancellation fit one transaction too.
-    const itemCount = 3 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0);
+    const itemCount = 4 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0); // order, timeline, customer holds, outbox
     if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS) throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
     const events = [orderPlaced(order, signals, sealedToken), orderStatusChanged(order, placed)];
     try {
@@ -274,6 +296,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
         placed,
         ...(command.idempotencyKey ? { request: { customerId, idempotencyKey: command.idempotencyKey, bodyHash } } : {}),
         ...(coupon ? { coupon } : {}),
+        holds: holds(order),
         outbox: { events, correlationId: command.correlationId },
       });
       await publishCommitted({ orders: deps.orders, events: deps.events, log }, outboxKey, events);
@@ -303,6 +326,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
         if (!before) throw error;
         return before;
       }
+      if (error instanceof CustomerHoldsExceededError) throw purchaseLimitProblem(await holdsExceededDetail(deps, customerId, holds(order)));
       if (error instanceof CouponExhaustedError) {
         throw new ProblemError('coupon-not-applicable', 'Coupon not applicable', 409, {
           detail: COUPON_REJECTION_TEXT[error.limit === 'total' ? 'usage-limit-reached' : 'customer-limit-reached'],

@@ -5,7 +5,7 @@
  */
 import { invalidFields, type ProblemFieldError } from '../../shared/errors.ts';
 import type { CatalogEntry, WarehouseView } from '../catalog/stock-contract.ts';
-import { priceBasket, type BasketLine, type PricedBasket, type PricingSettings } from './domain/pricing.ts';
+import { priceBasket, type BasketLine, type PricedBasket, type PricingSettings, type Promotion } from './domain/pricing.ts';
 import type { RequestedItem } from './domain/order-request.ts';
 import type { PricingContext, PromotionStore } from './promotions-repository.ts';
 
@@ -41,6 +41,8 @@ export interface PricedRequest {
   readonly priced: PricedBasket;
   readonly entries: Map<string, CatalogEntry>;
   readonly context: PricingContext;
+  /** The promotions priced with (placement reads flash sales' own per-customer caps from them). */
+  readonly promotions: readonly Promotion[];
 }
 
 /**
@@ -78,5 +80,5 @@ export async function priceRequestedBasket(
     now: input.now,
     settings: input.settings,
   });
-  return { priced, entries, context };
+  return { priced, entries, context, promotions };
 }

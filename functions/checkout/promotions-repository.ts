@@ -4,7 +4,7 @@
  *
  * | item                   | pk                   | sk                     | attributes |
  * |------------------------|----------------------|------------------------|------------|
- * | promotion              | `PROMOTIONS`         | `PROMO#<promotionId>`  | `promotion` (flash price, spend threshold, member offer) |
+ * | promotion              | `PROMOTIONS`         | `PROMO#<promotionId>`  | `promotion` (flash price, spend threshold, member offer); index `activePromotions`: gsi3pk `PROMOTIONS`, gsi3sk `<endsAt or 9999…>#<promotionId>` |
  * | coupon                 | `COUPON#<CODE>`      | `COUPON`               | `coupon` (definition), `used`, `totalLimit` |
  * | coupon use by customer | `COUPON#<CODE>`      | `CUSTOMER#<customerId>`| `used` |
  * | customer profile       | `CUSTOMER#<id>`      | `PROFILE`              | `member`, `memberSince` |
@@ -14,6 +14,11 @@
  * the limits, so a coupon is counted exactly once per order and never beyond its limits.
  *
  * Membership is data (API.md's roles are fixed): a customer is a member when their profile says so.
+ *
+ * Quotes and orders read promotions through the `activePromotions` index, keyed by when each ends:
+ * one query for `gsi3sk >= now` returns only those not yet over (and a filter drops those not yet
+ * begun), so ended promotions — which pile up over the years — are never read again (SEC-5: the
+ * cost of a quote must not grow with the merchant's history).
  */
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -30,7 +35,7 @@ const PromotionId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
 /** A stored promotion. */
 export const PromotionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('flash-price'), promotionId: PromotionId, title: Title, sku: z.string().regex(/^[A-Z0-9-]{3,40}$/), price: MoneySchema, membersOnly: z.boolean().optional(), ...Window }),
+  z.object({ kind: z.literal('flash-price'), promotionId: PromotionId, title: Title, sku: z.string().regex(/^[A-Z0-9-]{3,40}$/), price: MoneySchema, membersOnly: z.boolean().optional(), perCustomerLimit: z.number().int().min(1).max(10_000).optional(), ...Window }),
   z.object({ kind: z.literal('spend-threshold'), promotionId: PromotionId, title: Title, threshold: MoneySchema, amountOff: MoneySchema, membersOnly: z.boolean().optional(), categories: Categories, ...Window }),
   z.object({ kind: z.literal('member-discount'), promotionId: PromotionId, title: Title, percentBasisPoints: z.number().int().min(0).max(10_000), maxDiscount: MoneySchema.optional(), categories: Categories, ...Window }),
 ]);
@@ -89,6 +94,16 @@ export const couponKeys = {
 
 const profileKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' });
 
+/** The index quotes read promotions through (the infra construct creates it). */
+export const PROMOTION_INDEX = 'activePromotions';
+/** Promotions without an end sort after every real date. */
+const OPEN_ENDED = '9999-12-31T23:59:59.999Z';
+
+/** The `activePromotions` keys of a promotion: sorted by when it ends. */
+export function promotionIndexKeys(promotion: Pick<Promotion, 'promotionId' | 'endsAt'>): { gsi3pk: string; gsi3sk: string } {
+  return { gsi3pk: 'PROMOTIONS', gsi3sk: `${promotion.endsAt ? new Date(promotion.endsAt).toISOString() : OPEN_ENDED}#${promotion.promotionId}` };
+}
+
 /** The DynamoDB adapter. */
 export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   private cached?: { at: number; promotions: Promise<Promotion[]> };
@@ -113,7 +128,15 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
 
   private async loadPromotions(): Promise<Promotion[]> {
     const out: Promotion[] = [];
-    for (const item of await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'PROMOTIONS' } })) {
+    const now = new Date().toISOString();
+    const active = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: PROMOTION_INDEX,
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk >= :now',
+      FilterExpression: 'attribute_not_exists(promotion.startsAt) OR promotion.startsAt <= :now',
+      ExpressionAttributeValues: { ':pk': 'PROMOTIONS', ':now': now },
+    });
+    for (const item of active) {
       const parsed = PromotionSchema.safeParse(item.promotion);
       // A malformed promotion is skipped rather than breaking every checkout.
       if (parsed.success) out.push(parsed.data as Promotion);
@@ -143,7 +166,8 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   }
 
   async putPromotion(promotion: Promotion): Promise<boolean> {
-    return putIfAbsent(this.client, this.tableName, { pk: 'PROMOTIONS', sk: `PROMO#${promotion.promotionId}`, type: 'Promotion', promotion: PromotionSchema.parse(promotion) });
+    const stored = PromotionSchema.parse(promotion);
+    return putIfAbsent(this.client, this.tableName, { pk: 'PROMOTIONS', sk: `PROMO#${stored.promotionId}`, type: 'Promotion', promotion: stored, ...promotionIndexKeys(stored) });
   }
 
   async putCoupon(coupon: Coupon): Promise<boolean> {

@@ -11,6 +11,8 @@
  * | `PRESALE_BALANCE_WINDOW_HOURS` | 168 | after the deposit, the balance is due within this (7 days) |
  * | `MAX_ORDER_LINES` | 20 | distinct SKUs per order (at most 20: every reservation is two items of the placement transaction, and catalog allows an order 24 reservations — see stock-contract.ts) |
  * | `MAX_LINE_QUANTITY` | 99 | units per line |
+ * | `MAX_OPEN_UNPAID_ORDERS` | 5 | orders one customer may have awaiting payment at once (SEC-5) |
+ * | `MAX_RESERVED_UNITS_PER_SKU` | 20 | units of one SKU one customer's orders may hold reserved at once; a flash sale may set its own (SEC-5) |
  * | `RISK_SIGNAL_HMAC_KEY_ID` | — (deployed stages: `commerce/<stage>/risk-signals`) | Secrets Manager id of `{ "hmacKey": "…" }`, the key of the pseudonymous risk signals; required outside dev (risk-signal-key.ts) |
  * | `RISK_SIGNAL_HMAC_KEY` | dev default | dev stage only: a non-secret key of the risk signals (ignored when an id is set; refused outside dev) |
  * | `PLACE_ORDER_MAX_REPLANS` | 12 | re-reads of stock after a lost race before answering 409 |
@@ -23,6 +25,7 @@
  */
 import { z } from 'zod';
 import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
+import { DEFAULT_HOLD_LIMITS } from './domain/customer-holds.ts';
 import type { ShippingRates } from './domain/pricing.ts';
 
 /** Demo shipping rates per region, fen: a base fee covering `includedGrams`, then `perKg` per started kilogram. */
@@ -53,6 +56,8 @@ export const checkoutSettings = defineSettings(
     PRESALE_BALANCE_WINDOW_HOURS: intSetting(1, 24 * 365).default(168),
     MAX_ORDER_LINES: intSetting(1, 20).default(20),
     MAX_LINE_QUANTITY: intSetting(1, 10_000).default(99),
+    MAX_OPEN_UNPAID_ORDERS: intSetting(1, 1000).default(DEFAULT_HOLD_LIMITS.maxOpenUnpaidOrders),
+    MAX_RESERVED_UNITS_PER_SKU: intSetting(1, 100_000).default(DEFAULT_HOLD_LIMITS.maxReservedUnitsPerSku),
     RISK_SIGNAL_HMAC_KEY: z.string().min(16).max(512).optional(),
     RISK_SIGNAL_HMAC_KEY_ID: z.string().min(1).max(512).optional(),
     PLACE_ORDER_MAX_REPLANS: intSetting(1, 100).default(12),
@@ -74,6 +79,7 @@ export const checkoutSettings = defineSettings(
       presaleBalanceWindowHours: e.PRESALE_BALANCE_WINDOW_HOURS,
       maxOrderLines: e.MAX_ORDER_LINES,
       maxLineQuantity: e.MAX_LINE_QUANTITY,
+      holdLimits: { maxOpenUnpaidOrders: e.MAX_OPEN_UNPAID_ORDERS, maxReservedUnitsPerSku: e.MAX_RESERVED_UNITS_PER_SKU },
       /** The dev stage's key (risk-signal-key.ts decides which source applies). */
       riskSignalKey: e.RISK_SIGNAL_HMAC_KEY ?? DEV_RISK_SIGNAL_HMAC_KEY,
       /** The risk-signal key's Secrets Manager id (deployed stages). */

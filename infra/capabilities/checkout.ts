@@ -20,6 +20,7 @@ import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
 import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
 import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
+import { PROMOTION_INDEX } from '../../functions/checkout/promotions-repository.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
 import { cancelOrderRoute, createQuoteRoute, getOrderRoute, listOrdersRoute, placeOrderRoute } from '../../functions/checkout/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
@@ -49,6 +50,7 @@ export class Checkout extends Construct {
       indexes: [
         { name: ORDER_INDEXES.byCustomer, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
         { name: ORDER_INDEXES.awaitingPayment, partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+        { name: PROMOTION_INDEX, partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
       ],
       timeToLiveAttribute: 'expiresAt',
     });

@@ -23,6 +23,8 @@ import {
   type RequestValidator,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { UserPool } from 'aws-cdk-lib/aws-cognito';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag.ts';
 import { Construct } from 'constructs';
@@ -67,6 +69,7 @@ export class CommerceApi extends Construct {
   /** Tokens of the staff pool only: `/admin/*` and every other staff-only route. */
   private readonly staffAuthorizer: CognitoUserPoolsAuthorizer;
   private readonly staffPool: UserPool;
+  private readonly publicReservedConcurrency: number | undefined;
   private readonly validator: RequestValidator;
 
   constructor(scope: Construct, id: string, props: CommerceApiProps) {
@@ -111,6 +114,7 @@ export class CommerceApi extends Construct {
     this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.customerPool, props.staffPool], identitySource: 'method.request.header.Authorization' });
     this.staffAuthorizer = new CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [props.staffPool], identitySource: 'method.request.header.Authorization' });
     this.staffPool = props.staffPool;
+    this.publicReservedConcurrency = props.stage.publicReservedConcurrency;
     this.validator = this.api.addRequestValidator('ParameterValidator', { validateRequestParameters: true, validateRequestBody: false });
     const origin = props.stage.corsAllowOrigin;
     for (const [type, slug, title, status] of GATEWAY_PROBLEMS) {
@@ -124,7 +128,8 @@ export class CommerceApi extends Construct {
       });
     }
     acknowledge(this.api, 'AwsSolutions-APIG2', 'Parameters are validated by API Gateway; bodies are validated by each handler with the same zod schemas that generate the OpenAPI document (problem+json with every offending field).');
-    acknowledge(this.api, 'AwsSolutions-APIG3', 'WAF is an account-level, per-request-cost decision left to operators (README: Deploying); stage throttling is on.');
+    if (props.stage.webAcl) this.addWebAcl(props.stage.webAcl.requestsPerIpPer5Minutes);
+    else acknowledge(this.api, 'AwsSolutions-APIG3', `The ${props.stage.name} stage has no WAF web ACL (a monthly fee and a per-request charge); prod has one (infra/stage.ts webAcl). Stage throttling is on.`);
     acknowledge(
       this.api,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -145,6 +150,9 @@ export class CommerceApi extends Construct {
     const resource = this.api.root.resourceForPath(route.pathTemplate);
     const isPublic = route.auth === 'public';
     fn.addEnvironment('STAFF_POOL_ISSUER', this.staffPool.userPoolProviderUrl);
+    // SEC-5: whatever anyone can reach (public, or open to self-registered customers) has a concurrency ceiling.
+    const reachableByAnyone = isPublic || route.auth.roles.length === 0 || route.auth.roles.includes('customer');
+    if (reachableByAnyone && this.publicReservedConcurrency !== undefined) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = this.publicReservedConcurrency;
     const pathParameters = [...route.pathTemplate.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1] as string);
     const requestParameters: Record<string, boolean> = Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true]));
     if (route.idempotent) requestParameters['method.request.header.Idempotency-Key'] = true;
@@ -159,6 +167,35 @@ export class CommerceApi extends Construct {
       acknowledge(method, 'AwsSolutions-APIG4', reason);
       acknowledge(method, 'AwsSolutions-COG4', reason);
     }
+  }
+
+  /**
+   * The prod web ACL (SEC-5): a per-IP rate-based rule (blocks a source above `limit` requests in
+   * any 5 minutes), then AWS's managed common rule set (OWASP-style: bad bots, path traversal,
+   * oversized URIs and headers…) and known bad inputs. The common set's 8 KB body-size rule only
+   * counts: the API caps bodies itself, per route (413).
+   */
+  private addWebAcl(limit: number): void {
+    const visibility = (name: string) => ({ cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true });
+    const managed = (name: string, priority: number, ruleActionOverrides?: CfnWebACL.RuleActionOverrideProperty[]): CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ...(ruleActionOverrides ? { ruleActionOverrides } : {}) } },
+      visibilityConfig: visibility(name),
+    });
+    const acl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      description: 'Commerce API: per-IP rate limit and AWS managed rules (SEC-5)',
+      visibilityConfig: visibility('CommerceApiWebAcl'),
+      rules: [
+        { name: 'RateLimitPerIp', priority: 0, action: { block: {} }, statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } }, visibilityConfig: visibility('RateLimitPerIp') },
+        managed('AWSManagedRulesCommonRuleSet', 1, [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.api.deploymentStage.stageArn, webAclArn: acl.attrArn });
   }
 
   /** Suppresses the auth findings on CORS preflight methods (browsers send OPTIONS without a token). */

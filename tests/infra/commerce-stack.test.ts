@@ -401,6 +401,62 @@ describe('API and sign-in (SEC-1)', () => {
     }
   });
 
+  // SEC-1, authorization by default: no client chooses its group; the customer pool's
+  // post-confirmation trigger puts every confirmed customer in `customer` (functions/identity).
+  const pool = (s: Synthesized, name: 'CustomerPool' | 'StaffPool') => {
+    const found = resourcesOf(s.json, 'AWS::Cognito::UserPool').filter(([id]) => id.includes(name));
+    expect(found, name).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('SEC-1: the customer pool\'s PostConfirmation trigger is AddNewCustomerToGroupFunction (functions/identity); the staff pool has no trigger at all — dev and prod', () => {
+    for (const s of [dev, prod]) {
+      expect(pool(s, 'CustomerPool')[1].LambdaConfig).toEqual({ PostConfirmation: { 'Fn::GetAtt': ['AddNewCustomerToGroupFunction', 'Arn'] } });
+      expect(pool(s, 'StaffPool')[1].LambdaConfig).toBeUndefined();
+      expect(ServiceFunction.entries.get('AddNewCustomerToGroupFunction')).toBe('functions/identity/handlers/add-new-customer-to-group.ts');
+    }
+  });
+
+  it('SEC-1: only the customer pool may invoke the trigger (a Lambda permission for cognito-idp bound to its ARN), and no function is invocable by the staff pool', () => {
+    for (const s of [dev, prod]) {
+      const [customerPool] = pool(s, 'CustomerPool');
+      const [staffPool] = pool(s, 'StaffPool');
+      const cognito = resourcesOf(s.json, 'AWS::Lambda::Permission').filter(([, p]) => p.Principal === 'cognito-idp.amazonaws.com');
+      expect(cognito.map(([, p]) => ({ Action: p.Action, FunctionName: p.FunctionName, SourceArn: p.SourceArn }))).toEqual([
+        { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['AddNewCustomerToGroupFunction', 'Arn'] }, SourceArn: { 'Fn::GetAtt': [customerPool, 'Arn'] } },
+      ]);
+      expect(JSON.stringify(cognito)).not.toContain(staffPool);
+    }
+  });
+
+  it('SEC-1: the trigger\'s role allows only cognito-idp:AdminAddUserToGroup (besides its logs and X-Ray), and no other function may touch Cognito', () => {
+    for (const s of [dev, prod]) {
+      const grants = grantsByFunction(s.json);
+      const own = (grants.AddNewCustomerToGroupFunction ?? []).filter((g) => !/^(logs|xray):/.test(g));
+      expect(own).toEqual(['cognito-idp:AdminAddUserToGroup → arn:AWS::Partition:cognito-idp:AWS::Region:AWS::AccountId:userpool/*']);
+      for (const [fn, list] of Object.entries(grants)) if (fn !== 'AddNewCustomerToGroupFunction') expect(list.filter((g) => g.startsWith('cognito-idp:')), fn).toEqual([]);
+    }
+  });
+
+  it('no nested stack takes a parameter from a parent resource that reads one of its outputs (CloudFormation refuses the cycle; e.g. the customer pool and its trigger)', () => {
+    for (const s of [dev, prod]) {
+      const nestedStacks = new Map(resourcesOf(s.parent, 'AWS::CloudFormation::Stack').map(([id, p]) => [id, JSON.stringify(p.Parameters ?? {})]));
+      expect(nestedStacks.size).toBeGreaterThan(5);
+      let checked = 0;
+      for (const [id, resource] of Object.entries(s.parent.Resources)) {
+        const body = JSON.stringify(resource);
+        for (const [nested, parameters] of nestedStacks) {
+          if (!body.includes(`"Fn::GetAtt":["${nested}","Outputs.`)) continue;
+          checked++;
+          expect(parameters, `${id} reads ${nested}'s outputs and ${nested} takes ${id} as a parameter`).not.toMatch(new RegExp(`"(Ref|Fn::GetAtt)":\\[?"${id}"`));
+        }
+      }
+      // The customer pool reads its trigger's ARN from the Identity nested stack.
+      expect(checked).toBeGreaterThan(0);
+      expect(JSON.stringify(s.parent.Resources[pool(s, 'CustomerPool')[0]])).toMatch(/"Fn::GetAtt":\["IdentityStack[^"]*","Outputs\./);
+    }
+  });
+
   it('requires MFA for staff, offers it to customers, and has a group per API role', () => {
     const pools = resourcesOf(dev.json, 'AWS::Cognito::UserPool');
     expect(pools.map(([, p]) => p.MfaConfiguration).sort()).toEqual(['ON', 'OPTIONAL']);
@@ -429,6 +485,43 @@ describe('API and sign-in (SEC-1)', () => {
       .map(([, p]) => p.OperationName)
       .sort();
     expect(publicMethods).toEqual(['getHealth', 'getOpenApi', 'getProduct', 'listProducts', 'receiveCarrierWebhook', 'receivePaymentWebhook'].sort());
+  });
+});
+
+describe('abuse and denial of wallet (SEC-5)', () => {
+  it('prod has a WAF web ACL on the API stage: a per-IP rate-based rule and the AWS managed common rules; dev has none', () => {
+    const acls = resourcesOf(prod.json, 'AWS::WAFv2::WebACL');
+    expect(acls).toHaveLength(1);
+    const [[aclId, acl]] = acls as [[string, Record<string, unknown>]];
+    expect(acl.Scope).toBe('REGIONAL');
+    const rules = acl.Rules as Array<{ Name: string; Action?: unknown; Statement: Record<string, { AggregateKeyType?: string; Limit?: number; Name?: string }> }>;
+    const rate = rules.find((r) => r.Statement.RateBasedStatement);
+    expect(rate?.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: 2000 });
+    expect(rate?.Action).toEqual({ Block: {} });
+    expect(rules.map((r) => r.Statement.ManagedRuleGroupStatement?.Name).filter(Boolean)).toContain('AWSManagedRulesCommonRuleSet');
+    const [[, association]] = resourcesOf(prod.json, 'AWS::WAFv2::WebACLAssociation') as [[string, Record<string, unknown>]];
+    expect(JSON.stringify(association.WebACLArn)).toContain(aclId);
+    expect(JSON.stringify(association.ResourceArn)).toMatch(/restapis|HttpApi/);
+    expect(resourcesOf(dev.json, 'AWS::WAFv2::WebACL')).toHaveLength(0);
+  });
+
+  it('prod reserves concurrency for every function anyone can reach (public or customer routes), and only for those', () => {
+    const routes = new Map([...apiRoutes, postSandboxCarrierEventRoute].map((r) => [r.operation, r as RouteContract]));
+    const reachable = new Set<string>();
+    for (const [, p] of resourcesOf(prod.json, 'AWS::ApiGateway::Method')) {
+      const route = routes.get(String(p.OperationName));
+      if (!route) continue;
+      const fn = JSON.stringify((p.Integration as { Uri?: unknown }).Uri).match(/([A-Za-z0-9]+Function)[A-Za-z0-9]*"/)?.[1] as string;
+      if (route.auth === 'public' || route.auth.roles.length === 0 || route.auth.roles.includes('customer')) reachable.add(fn);
+    }
+    expect(reachable.size).toBeGreaterThanOrEqual(10);
+    for (const [id, p] of functions(prod)) {
+      if (reachable.has(id)) expect(p.ReservedConcurrentExecutions, id).toBe(40);
+      else expect(p.ReservedConcurrentExecutions, id).toBeUndefined();
+    }
+    const reserved = functions(prod).reduce((sum, [, p]) => sum + Number(p.ReservedConcurrentExecutions ?? 0), 0);
+    expect(reserved).toBeLessThanOrEqual(900); // the default regional quota (1 000) keeps 100 unreserved
+    expect(functions(dev).filter(([, p]) => p.ReservedConcurrentExecutions !== undefined)).toEqual([]);
   });
 });
 

@@ -231,6 +231,8 @@ export interface Order {
   readonly cancellation?: Cancellation;
   readonly personal: EncryptedPersonalData;
   readonly updatedAt: string;
+  /** What the order counts against its customer's caps (customer-holds.ts); absent on orders placed before them. */
+  readonly heldByCustomer?: { readonly openUnpaid: boolean; readonly reservations: boolean };
 }
 
 /** An entry of the order's timeline: one per status change. */

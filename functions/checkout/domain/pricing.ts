@@ -59,6 +59,8 @@ export interface FlashPricePromotion extends ActiveWindow {
   readonly sku: string;
   readonly price: Money;
   readonly membersOnly?: boolean;
+  /** Units of the SKU one customer may hold reserved at once while the sale runs (default: the checkout-wide cap). */
+  readonly perCustomerLimit?: number;
 }
 
 /** Spend ≥ threshold → amountOff (满减). */

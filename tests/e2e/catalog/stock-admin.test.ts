@@ -31,7 +31,7 @@ describe('staff stock routes (e2e)', () => {
 
   it('SEC-1: only ops (or admin) count stock', async () => {
     const customer = await customerToken(`e2e-stock-${ulid()}`);
-    expect((await api('/admin/stock/ELEC-EARBUDS-PRO', { token: customer })).status).toBe(403);
+    expect((await api('/admin/stock/ELEC-EARBUDS-PRO', { token: customer })).status).toBe(401); // staff-only authorizer
     expect((await api('/admin/stock/ELEC-EARBUDS-PRO/WH-EAST', { method: 'PUT', token: await tokenFor('e2e-mkt', ['marketer']), json: { onHand: 1, reason: 'x' } })).status).toBe(403);
     expect((await api('/admin/stock/ELEC-EARBUDS-PRO')).status).toBe(401);
     const admin = await api('/admin/stock/ELEC-EARBUDS-PRO', { token: await tokenFor('e2e-admin', ['admin']) });

@@ -90,7 +90,7 @@ describe('fraud side of the order flow (e2e, local cloud)', () => {
     expect(day.review).toBeGreaterThanOrEqual(2);
   });
 
-  it('RISK-4: the seeded demo history can be backtested; rules are listed with the feature catalogue; customers and other staff get 403', async () => {
+  it('RISK-4: the seeded demo history can be backtested; rules are listed with the feature catalogue; customers get 401 (staff-only authorizer), other staff 403', async () => {
     const token = await analystToken();
     const rules = await api('/admin/risk/rules', { token });
     expect(rules.status).toBe(200);
@@ -104,7 +104,7 @@ describe('fraud side of the order flow (e2e, local cloud)', () => {
     expect(report.json.evaluated as number).toBeGreaterThanOrEqual(40);
     expect(report.json.changedCount as number).toBeGreaterThan(0);
     expect((report.json.changed as Array<{ rulesFired: string[] }>).every((c) => c.rulesFired.includes('region-mismatch'))).toBe(true);
-    expect((await api('/admin/risk/rules', { token: await tokenFor('e2e-cust', ['customer']) })).status).toBe(403);
+    expect((await api('/admin/risk/rules', { token: await tokenFor('e2e-cust', ['customer']) })).status).toBe(401);
     expect((await api('/admin/reviews', { token: await tokenFor('e2e-ops', ['ops']) })).status).toBe(403);
     expect((await api('/admin/reviews', {})).status).toBe(401);
   });

@@ -143,7 +143,7 @@ describe('refunds over HTTP (PAY-2, RISK-7, ORD-7)', () => {
     const view = await paymentView(o.orderId);
     expect(view?.balances).toMatchObject({ captured: 199_000, refunded: 155_000, balanced: true });
     expect(view?.payment.status).toBe('partially_refunded');
-    expect((await api(`/orders/${o.orderId}/refunds`, { method: 'POST', token: await tokenFor('e2e-customer', ['customer']), headers: { 'Idempotency-Key': ulid() }, json: { amount: { amount: 1, currency: 'CNY' }, reason: 'x' } })).status).toBe(403);
+    expect((await api(`/orders/${o.orderId}/refunds`, { method: 'POST', token: await tokenFor('e2e-customer', ['customer']), headers: { 'Idempotency-Key': ulid() }, json: { amount: { amount: 1, currency: 'CNY' }, reason: 'x' } })).status).toBe(401);
     // SEC-4 / RISK-7: every staff step is in the tamper-evident audit trail (the requester, the approver).
     const trail = await dynamo().send(new QueryCommand({ TableName: tables().audit, IndexName: 'byResource', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `RESOURCE#order#${o.orderId}` } }));
     expect((trail.Items ?? []).map((e) => [e.action, e.actor])).toEqual([
@@ -204,7 +204,7 @@ describe('reconciliation (PAY-3)', () => {
     const report = await api(`/admin/reconciliations/${date}`, { token: await tokenFor('e2e-ops', ['ops']) });
     expect(report.status).toBe(200);
     expect(report.json).toMatchObject({ status: 'mismatches', mismatchCount: 1, mismatches: [expect.objectContaining({ kind: 'unknown-provider-transaction', transactionId, actual: 4_321 })] });
-    expect((await api(`/admin/reconciliations/${date}`, { token: await tokenFor('e2e-customer', ['customer']) })).status).toBe(403);
+    expect((await api(`/admin/reconciliations/${date}`, { token: await tokenFor('e2e-customer', ['customer']) })).status).toBe(401);
   });
 });
 

@@ -63,12 +63,14 @@ describe('platform (e2e)', () => {
     expect(forged.status).toBe(401);
   });
 
-  it('refuses a customer on a staff route (403)', async () => {
-    const token = await tokenFor('e2e-customer', ['customer']);
-    const res = await api('/admin/products/E2E-TEA-1', { method: 'PUT', token, json: { name: 'X', category: 'tea', price: { amount: 100, currency: 'CNY' }, attributes: { weightGrams: 100, valueClass: 'low' } } });
-    expect(res.status).toBe(403);
+  it('refuses a customer on a staff route at the gateway (401: /admin/* accepts staff-pool tokens only), and a staff role the route does not admit (403)', async () => {
+    const json = { name: 'X', category: 'tea', price: { amount: 100, currency: 'CNY' }, attributes: { weightGrams: 100, valueClass: 'low' } };
+    const res = await api('/admin/products/E2E-TEA-1', { method: 'PUT', token: await tokenFor('e2e-customer', ['customer']), json });
+    expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toContain(PROBLEM);
-    expect(res.json).toMatchObject({ type: 'https://errors.commerce.dev/forbidden', status: 403 });
+    const marketer = await api('/admin/products/E2E-TEA-1', { method: 'PUT', token: await tokenFor('e2e-marketer', ['marketer']), json });
+    expect(marketer.status).toBe(403);
+    expect(marketer.json).toMatchObject({ type: 'https://errors.commerce.dev/forbidden', status: 403 });
   });
 
   it('answers malformed JSON and invalid bodies with 400 problems naming the fields (SEC-5)', async () => {

@@ -1,0 +1,56 @@
+/**
+ * Quotes read only promotions that have not ended, through the `activePromotions` index (SEC-5:
+ * the cost of a quote does not grow with the merchant's promotion history), against DynamoDB Local.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbPromotionStore, PROMOTION_INDEX } from '../../../functions/checkout/promotions-repository.ts';
+import { documentClient } from '../../../shared/dynamodb.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+
+let store: DynamoDbPromotionStore;
+let table: string;
+
+beforeAll(() => {
+  table = useLocalDynamoDb().tables.orders;
+  store = new DynamoDbPromotionStore(table);
+});
+
+const hour = 3_600_000;
+const flash = (id: string, startsAt: number | undefined, endsAt: number | undefined) => ({
+  kind: 'flash-price' as const,
+  promotionId: id,
+  title: id,
+  sku: 'ACTIVE-PROMO-TEST',
+  price: { amount: 100, currency: 'CNY' },
+  ...(startsAt !== undefined ? { startsAt: new Date(startsAt).toISOString() } : {}),
+  ...(endsAt !== undefined ? { endsAt: new Date(endsAt).toISOString() } : {}),
+});
+
+describe('active promotions through an index (SEC-5)', () => {
+  it('returns running and open-ended promotions; never ended or not yet started ones', async () => {
+    const run = ulid();
+    const now = Date.now();
+    const ids = { running: `RUN-${run}`, openEnded: `OPEN-${run}`, ended: `END-${run}`, future: `FUT-${run}` };
+    await store.putPromotion(flash(ids.running, now - hour, now + hour));
+    await store.putPromotion(flash(ids.openEnded, undefined, undefined));
+    await store.putPromotion(flash(ids.ended, now - 2 * hour, now - hour));
+    await store.putPromotion(flash(ids.future, now + hour, now + 2 * hour));
+    const seen = new Set((await store.promotions()).map((p) => p.promotionId));
+    expect(seen.has(ids.running)).toBe(true);
+    expect(seen.has(ids.openEnded)).toBe(true);
+    expect(seen.has(ids.ended)).toBe(false);
+    expect(seen.has(ids.future)).toBe(false);
+  });
+
+  it('the ended promotion is not even read: the index query starts after it', async () => {
+    const run = ulid();
+    const now = Date.now();
+    await store.putPromotion(flash(`OLD-${run}`, now - 3 * hour, now - 2 * hour));
+    const page = await documentClient().send(
+      new QueryCommand({ TableName: table, IndexName: PROMOTION_INDEX, KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk >= :now', ExpressionAttributeValues: { ':pk': 'PROMOTIONS', ':now': new Date(now).toISOString() } }),
+    );
+    expect((page.Items ?? []).some((i) => String(i.sk).includes(`OLD-${run}`))).toBe(false);
+  });
+});

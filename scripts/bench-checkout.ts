@@ -89,7 +89,9 @@ async function main(): Promise<void> {
       if (counted.status !== 200) throw new Error(`PUT /admin/stock → ${counted.status} ${counted.text}`);
     }
 
-    const tokens = await Promise.all(Array.from({ length: clients }, (_, i) => cloud.token(`bench-customer-${i}-${ulid()}`, ['customer'])));
+    // One customer per order, as in a real shop: a customer may hold only a few unpaid orders at once (SEC-5).
+    const run = ulid();
+    const tokenOf = (i: number) => cloud.token(`bench-customer-${run}-${i}`, ['customer']);
     const body = (i: number) => ({
       items: [{ sku, quantity: 1 }],
       shippingAddress: { name: '压测', phone: '13800138000', line1: `基准路${i}号`, city: '上海', region: ['east', 'north', 'south'][i % 3], postalCode: '200000', country: 'CN' },
@@ -98,8 +100,9 @@ async function main(): Promise<void> {
     });
 
     const place = async (client: number, i: number) => {
+      const token = await tokenOf(i);
       const started = performance.now();
-      const response = await call('/orders', { method: 'POST', token: tokens[client] as string, body: body(i), headers: { 'idempotency-key': ulid(), 'x-device-id': `bench-device-${client}` } });
+      const response = await call('/orders', { method: 'POST', token, body: body(i), headers: { 'idempotency-key': ulid(), 'x-device-id': `bench-device-${client}` } });
       return { status: response.status, ms: performance.now() - started, text: response.text };
     };
 

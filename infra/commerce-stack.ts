@@ -13,6 +13,7 @@ import { Checkout } from './capabilities/checkout.ts';
 import { Compliance } from './capabilities/compliance.ts';
 import { Fraud } from './capabilities/fraud.ts';
 import { Fulfillment } from './capabilities/fulfillment.ts';
+import { CustomerSignUp } from './capabilities/identity.ts';
 import { Payments } from './capabilities/payments.ts';
 import { PlatformRoutes } from './capabilities/platform-routes.ts';
 import { Platform } from './platform.ts';
@@ -40,6 +41,8 @@ export class CommerceStack extends Stack {
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, dependencies);
     const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
+    // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
+    new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
     this.platform.api.acknowledgePreflight();
 
     new CfnOutput(this, 'ApiUrl', { value: this.platform.api.url, description: 'Base URL of the HTTP API' });

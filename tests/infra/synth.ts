@@ -19,6 +19,8 @@ export interface Synthesized {
   /** Resource count of each template (parent and nested), against CloudFormation's 500 per stack. */
   readonly resourcesPerStack: Record<string, number>;
   readonly json: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }> };
+  /** The parent stack's own template, unmerged (its nested stacks as AWS::CloudFormation::Stack resources with their Parameters). */
+  readonly parent: Synthesized['json'];
 }
 
 /** Synthesizes stage `stage` without bundling. */
@@ -34,7 +36,7 @@ export function synth(stage: 'dev' | 'prod'): Synthesized {
     fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).map((f) => [f, Object.keys((JSON.parse(fs.readFileSync(path.join(assembly.directory, f), 'utf8')) as { Resources: object }).Resources).length]),
   );
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { app, stack, template: Template.fromJSON(json), json, resourcesPerStack: perStack };
+  return { app, stack, template: Template.fromJSON(json), json, parent: { Resources: (parent.template as Synthesized['json']).Resources }, resourcesPerStack: perStack };
 }
 
 /** Resources of one type, by logical id. */

@@ -8,10 +8,11 @@ import { checkoutGrants } from './checkout.ts';
 import { complianceGrants } from './compliance.ts';
 import { fraudGrants } from './fraud.ts';
 import { fulfillmentGrants } from './fulfillment.ts';
+import { identityGrants } from './identity.ts';
 import { paymentsGrants } from './payments.ts';
 import { platformGrants } from './platform.ts';
 
 /** Function logical id → expected `action → resource` lines. */
 export function expectedGrants(): Record<string, string[]> {
-  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants, ...auditGrants };
+  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants, ...auditGrants, ...identityGrants };
 }

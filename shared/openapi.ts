@@ -95,8 +95,13 @@ export function registerRoute(registry: OpenAPIRegistry, problem: z.ZodType, rou
       // zod-to-openapi wants z.object schemas for parameters; route contracts use z.object for both.
       ...(route.path ? { params: route.path as z.ZodObject } : {}),
       ...(route.query ? { query: route.query as z.ZodObject } : {}),
-      ...(route.idempotent
-        ? { headers: z.object({ 'idempotency-key': z.string().min(1).max(255).describe('Retries with the same key return the first response (ORD-7)') }) }
+      ...(route.idempotent || route.headers
+        ? {
+            headers: z.object({
+              ...(route.idempotent ? { 'idempotency-key': z.string().min(1).max(255).describe('Retries with the same key return the first response (ORD-7)') } : {}),
+              ...(route.headers?.shape ?? {}),
+            }),
+          }
         : {}),
       ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
     },

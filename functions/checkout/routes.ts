@@ -181,6 +181,9 @@ export const getOrderRoute = defineRoute({
   tags: ['checkout'],
   auth: { roles: [...ROLES] },
   path: OrderPath,
+  headers: z.object({
+    'x-access-reason': z.string().min(1).max(200).optional().describe('Required of staff roles that see personal data (ops, cs-agent, risk-analyst, admin): why this order is opened; recorded in the audit trail (SEC-4). Without it → 400.'),
+  }),
   responses: { 200: { description: 'The order', schema: OrderDoc } },
   problems: [404],
 });

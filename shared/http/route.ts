@@ -67,6 +67,8 @@ export interface RouteContract<
   readonly tags?: readonly string[];
   /** Success responses by status code. */
   readonly responses: Readonly<Record<number, RouteResponse>>;
+  /** Request headers the operation reads, documented in OpenAPI (the handler checks them itself). */
+  readonly headers?: z.ZodObject;
   /** Problem statuses specific to this operation (e.g. 404, 409). 400/401/403/422/500 are added automatically. */
   readonly problems?: readonly number[];
 }

@@ -46,6 +46,13 @@ describe('OpenAPI document (API.md)', () => {
     expect(doc.paths['/products/{sku}']!.get!.responses['404']).toBeTruthy();
   });
 
+  it('documents the headers a route reads: X-Access-Reason on GET /orders/{orderId} (SEC-4), Idempotency-Key on idempotent routes', () => {
+    const get = doc.paths['/orders/{orderId}']!.get!;
+    expect(get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'x-access-reason', in: 'header' })]));
+    const cancel = doc.paths['/orders/{orderId}/cancel']!.post!;
+    expect(cancel.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]));
+  });
+
   it('can be built repeatedly (one registry per build)', () => {
     expect(buildOpenApiDocument(apiRoutes)).toEqual(buildOpenApiDocument(apiRoutes));
   });

@@ -138,25 +138,43 @@ async function resumeRefund(deps: ProviderDeps, orderId: string, refundId: strin
   return resultOf(refund.status === 'processing' ? await executeRefund(deps, orderId, refundId, correlationId) : refund);
 }
 
-/** Approves a pending refund and executes it (maker-checker: another staff member). */
-export async function approvePendingRefund(deps: RefundDeps, input: { orderId: string; refundId: string; principal: Principal; correlationId: string }): Promise<RefundResult> {
-  const refund = await deps.repo.getRefund(input.orderId, input.refundId);
+/**
+ * The second staff member's decision on a pending refund (maker-checker, RISK-7): the refund (as
+ * just read) must
+ * exist (404), still wait (409) and not be the decider's own request (403); the decision is
+ * audited before it is carried out (SEC-4).
+ */
+async function decidePendingRefund(
+  deps: RefundDeps,
+  input: { orderId: string; refundId: string; principal: Principal; correlationId: string },
+  decision: { action: 'approve' | 'reject'; reason: (refund: Refund) => string },
+  refund: Refund | undefined,
+): Promise<Refund> {
   if (!refund) throw notFound(`Refund ${input.refundId} of order ${input.orderId} does not exist.`);
-  if (refund.approvedBy === input.principal.userId && refund.status !== 'pending_approval') {
-    return resultOf(refund.status === 'processing' ? await executeRefund(deps, input.orderId, input.refundId, input.correlationId) : refund, false);
-  }
-  if (refund.status !== 'pending_approval') throw conflict(`Refund ${input.refundId} is ${refund.status}; only a refund pending approval can be approved.`);
+  const past = decision.action === 'approve' ? 'approved' : 'rejected';
+  if (refund.status !== 'pending_approval') throw conflict(`Refund ${input.refundId} is ${refund.status}; only a refund pending approval can be ${past}.`);
   const violation = makerCheckerViolation(refund, input.principal.userId);
-  if (violation) throw forbidden(violation);
+  if (violation) throw forbidden(violation.replace('approved', past));
   await deps.audit.record({
     actor: input.principal.userId,
     roles: input.principal.roles,
-    action: 'refund.approve',
+    action: `refund.${decision.action}`,
     resource: { type: 'order', id: input.orderId },
-    reason: refund.reason,
+    reason: decision.reason(refund),
     details: { refundId: refund.refundId, amount: refund.amount, currency: refund.currency, requestedBy: refund.requestedBy },
     correlationId: input.correlationId,
   });
+  return refund;
+}
+
+/** Approves a pending refund and executes it (maker-checker: another staff member). */
+export async function approvePendingRefund(deps: RefundDeps, input: { orderId: string; refundId: string; principal: Principal; correlationId: string }): Promise<RefundResult> {
+  // A retry by the approver of a refund they approved continues it (the first approval stands).
+  const existing = await deps.repo.getRefund(input.orderId, input.refundId);
+  if (existing && existing.approvedBy === input.principal.userId && existing.status !== 'pending_approval') {
+    return resultOf(existing.status === 'processing' ? await executeRefund(deps, input.orderId, input.refundId, input.correlationId) : existing, false);
+  }
+  const refund = await decidePendingRefund(deps, input, { action: 'approve', reason: (r) => r.reason }, existing);
   const approved = approveRefund(refund, input.principal.userId, deps.clock.now());
   try {
     await deps.repo.putRefund(approved, refund.version);
@@ -168,21 +186,10 @@ export async function approvePendingRefund(deps: RefundDeps, input: { orderId: s
 
 /** Rejects a pending refund: its amount is refundable again. */
 export async function rejectPendingRefund(deps: RefundDeps, input: { orderId: string; refundId: string; principal: Principal; note: string; correlationId: string }): Promise<Refund> {
-  const refund = await deps.repo.getRefund(input.orderId, input.refundId);
-  if (!refund) throw notFound(`Refund ${input.refundId} of order ${input.orderId} does not exist.`);
-  if (refund.status === 'rejected' && refund.rejectedBy === input.principal.userId) return refund;
-  if (refund.status !== 'pending_approval') throw conflict(`Refund ${input.refundId} is ${refund.status}; only a refund pending approval can be rejected.`);
-  const violation = makerCheckerViolation(refund, input.principal.userId);
-  if (violation) throw forbidden(violation.replace('approved', 'rejected'));
-  await deps.audit.record({
-    actor: input.principal.userId,
-    roles: input.principal.roles,
-    action: 'refund.reject',
-    resource: { type: 'order', id: input.orderId },
-    reason: input.note,
-    details: { refundId: refund.refundId, amount: refund.amount, currency: refund.currency, requestedBy: refund.requestedBy },
-    correlationId: input.correlationId,
-  });
+  // A retry by the staff member who rejected it answers the same.
+  const existing = await deps.repo.getRefund(input.orderId, input.refundId);
+  if (existing && existing.status === 'rejected' && existing.rejectedBy === input.principal.userId) return existing;
+  const refund = await decidePendingRefund(deps, input, { action: 'reject', reason: () => input.note }, existing);
   const rejected = rejectRefund(refund, input.principal.userId, input.note, deps.clock.now());
   await withConflictRetry('reject refund', async () => {
     const current = (await findPayment(deps.repo, input.orderId, { paymentId: refund.paymentId }))?.payment;

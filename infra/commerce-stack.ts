@@ -51,5 +51,6 @@ export class CommerceStack extends Stack {
     new CfnOutput(this, 'StaffPoolId', { value: this.platform.identity.staffPool.userPoolId });
     new CfnOutput(this, 'StaffConsoleClientId', { value: this.platform.identity.staffConsoleClient.userPoolClientId });
     new CfnOutput(this, 'EventBusName', { value: this.platform.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.platform.alarmTopic.topicArn, description: 'Subscribe on-call to this topic: every CloudWatch alarm of the stack notifies it' });
   }
 }

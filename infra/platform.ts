@@ -9,6 +9,7 @@ import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AnyEventDefinition } from '../events/event-definition.ts';
@@ -39,6 +40,8 @@ export class Platform extends Construct {
   readonly asyncFailures: Queue;
   /** Events EventBridge could not deliver to a target after its retries. */
   readonly eventDeliveryFailures: Queue;
+  /** Where CloudWatch alarms notify operations (subscribe an email, chat or paging endpoint to it). */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, stage: StageSettings) {
     super(scope, id);
@@ -75,6 +78,9 @@ export class Platform extends Construct {
     stableLogicalId(this.auditTable.table, 'AuditTable');
     this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, 'on-failure destination of every function\'s asynchronous invocations');
     this.eventDeliveryFailures = deadLetterQueue(this, 'EventDeliveryFailures', stage.removalPolicy, 'events EventBridge could not deliver to a target after its retries');
+    this.alarmTopic = new Topic(this, 'AlarmTopic', { topicName: `commerce-${stage.name}-alarms`, displayName: `Commerce ${stage.name} alarms`, enforceSSL: true });
+    stableLogicalId(this.alarmTopic, 'AlarmTopic');
+    acknowledge(this.alarmTopic, 'AwsSolutions-SNS2', 'Alarm notifications carry alarm names and metric values only, no personal data; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.');
     this.identity = new Identity(this, 'Identity', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
     // The API (resources, methods, CORS preflights, permissions: hundreds of resources) in a nested stack of its own.
     const apiStack = new NestedStack(this, 'ApiStack', { description: `Serverless commerce: HTTP API (${stage.name})` });

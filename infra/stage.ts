@@ -41,6 +41,8 @@ export interface StageSettings {
    * (new AWS accounts start with a concurrency quota of 10, where any reservation fails the deploy).
    */
   readonly publicReservedConcurrency?: number;
+  /** How long each anchor of the audit chain's head stays locked (S3 Object Lock, compliance mode), in days. */
+  readonly auditAnchorRetentionDays: number;
 }
 
 const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
@@ -52,6 +54,7 @@ const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
     eventArchiveDays: 7,
     paymentProvider: 'sandbox',
     corsAllowOrigin: '*',
+    auditAnchorRetentionDays: 1,
   },
   prod: {
     removalPolicy: RemovalPolicy.RETAIN,
@@ -64,6 +67,8 @@ const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
     webAcl: { requestsPerIpPer5Minutes: 2000 },
     // 11 such functions × 40 = 440 of the default regional quota of 1 000, leaving the rest unreserved.
     publicReservedConcurrency: 40,
+    // Longer than the audit trail must be kept (CMP-1: staff actions, one year) plus a margin.
+    auditAnchorRetentionDays: 400,
   },
 };
 

@@ -42,6 +42,8 @@ export const INFRA_ENV = {
   auditTableName: 'AUDIT_TABLE_NAME',
   /** The KMS HMAC key (HMAC_256) the audit chain is MACed with (SEC-4). */
   auditMacKeyId: 'AUDIT_MAC_KEY_ID',
+  /** The S3 bucket (Object Lock) the audit chain's head is anchored in (SEC-4). */
+  auditAnchorBucket: 'AUDIT_ANCHOR_BUCKET',
   eventBusName: 'EVENT_BUS_NAME',
   /** The staff user pool's issuer URL: the only issuer whose tokens carry staff roles (SEC-1, shared/auth.ts). */
   staffPoolIssuer: 'STAFF_POOL_ISSUER',
@@ -102,6 +104,7 @@ const EnvSchema = z
     FULFILLMENT_TABLE_NAME: optionalName,
     AUDIT_TABLE_NAME: optionalName,
     AUDIT_MAC_KEY_ID: optionalName,
+    AUDIT_ANCHOR_BUCKET: optionalName,
     EVENT_BUS_NAME: optionalName,
     STAFF_POOL_ISSUER: optionalName,
     FIELD_ENCRYPTION_KEY_ID: optionalName,
@@ -210,6 +213,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       fulfillmentTableName: e.FULFILLMENT_TABLE_NAME,
       auditTableName: e.AUDIT_TABLE_NAME,
       auditMacKeyId: e.AUDIT_MAC_KEY_ID,
+      auditAnchorBucket: e.AUDIT_ANCHOR_BUCKET,
       eventBusName: e.EVENT_BUS_NAME,
       staffPoolIssuer: e.STAFF_POOL_ISSUER,
       fieldEncryptionKeyId: e.FIELD_ENCRYPTION_KEY_ID,

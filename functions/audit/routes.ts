@@ -43,6 +43,12 @@ const VerificationDoc = z.object({
   entries: z.number().int(),
   head: z.object({ seq: z.number().int(), hash: z.string() }).optional(),
   breaks: z.array(z.object({ seq: z.number().int(), problem: z.string() })),
+  anchor: z
+    .object({
+      checked: z.object({ seq: z.number().int(), hash: z.string() }).optional().describe('The head anchored before (S3 Object Lock) that the chain was checked against'),
+      anchoredHead: z.boolean().describe('Whether this verification anchored the head'),
+    })
+    .optional(),
 });
 
 /** `GET /admin/audit` — admin. */

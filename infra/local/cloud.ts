@@ -17,6 +17,7 @@ import { startDynamoDbLocal, freePort, type DynamoDbLocal } from './dynamodb-loc
 import { readAssembly, assertSupported, ResourceNames, UnsupportedTemplateError, referencedLogicalIds, type StackTemplate } from './template.ts';
 import { LambdaRuntime, LambdaError, type FunctionDefinition, type InvokeResult } from './lambda-runtime.ts';
 import { SqsService, type QueueDefinition } from './sqs.ts';
+import { S3Service, type BucketDefinition } from './s3.ts';
 import { KmsService, type KmsKeyDefinition } from './kms.ts';
 import { startSqsEventSourceMapping } from './event-source-mapping.ts';
 import { EventsService, readTargets, type EventRule } from './eventbridge.ts';
@@ -154,6 +155,19 @@ export async function createTables(client: DynamoDBClient, names: ResourceNames)
   }
 }
 
+/** The template's S3 buckets: versioning and Object Lock default retention. */
+export function readBuckets(names: ResourceNames): BucketDefinition[] {
+  return names.ofType('AWS::S3::Bucket').map(({ logicalId, properties: p }) => {
+    const retention = (p.ObjectLockConfiguration as { Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } } } | undefined)?.Rule?.DefaultRetention;
+    const days = retention ? Number(retention.Days ?? 0) + Number(retention.Years ?? 0) * 365 : 0;
+    return {
+      name: names.ref(logicalId),
+      versioned: (p.VersioningConfiguration as { Status?: string } | undefined)?.Status === 'Enabled' || p.ObjectLockEnabled === true,
+      ...(retention && days > 0 ? { defaultRetention: { mode: retention.Mode === 'GOVERNANCE' ? ('GOVERNANCE' as const) : ('COMPLIANCE' as const), days } } : {}),
+    };
+  });
+}
+
 /** Which Cognito pool holds which group, from the template's UserPoolGroup resources. */
 export function readPools(names: ResourceNames): { pools: Map<string, { poolId: string; clientId: string; groups: Set<string> }> } {
   const pools = new Map<string, { poolId: string; clientId: string; groups: Set<string> }>();
@@ -210,6 +224,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsUrl,
       AWS_ENDPOINT_URL_KMS: awsUrl,
       AWS_ENDPOINT_URL_LAMBDA: awsUrl,
+      AWS_ENDPOINT_URL_S3: awsUrl,
     };
 
     const ddb = new DynamoDBClient({ endpoint: dynamoLocal.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -279,7 +294,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stoppers.push(() => events.close());
 
-    const endpoint: AwsEndpoint = await startAwsEndpoint({ services: [sqs, events, kms], restRoutes: [lambdaInvokeRoute(lambda, asyncInvoker)], port: awsPort });
+    const s3 = new S3Service({ buckets: readBuckets(names), dataDir: options.dataDir && path.join(options.dataDir, 's3') });
+    const endpoint: AwsEndpoint = await startAwsEndpoint({ services: [sqs, events, kms], restRoutes: [lambdaInvokeRoute(lambda, asyncInvoker), s3.route()], port: awsPort });
     stoppers.push(() => endpoint.close());
 
     const invokeByLogicalId = async (logicalId: string, event: unknown): Promise<InvokeResult> => {

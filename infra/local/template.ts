@@ -94,6 +94,18 @@ export const SUPPORT: Record<string, Support> = {
   ] },
   'AWS::Cognito::UserPoolGroup': { honoured: ['GroupName', 'UserPoolId'], noLocalMeaning: ['Description', 'Precedence', 'RoleArn'] },
   'AWS::CDK::Metadata': { honoured: [], noLocalMeaning: ['Analytics'] },
+  'AWS::S3::Bucket': {
+    honoured: ['BucketName', 'ObjectLockEnabled', 'ObjectLockConfiguration', 'VersioningConfiguration'],
+    noLocalMeaning: ['BucketEncryption', 'PublicAccessBlockConfiguration', 'LoggingConfiguration', 'LifecycleConfiguration', 'Tags', 'OwnershipControls'],
+  },
+  'AWS::S3::BucketPolicy': { honoured: [], noLocalMeaning: ['Bucket', 'PolicyDocument'] },
+  // No CloudWatch metrics or SNS deliveries on one machine: alarms and their topic are accepted as configuration.
+  'AWS::CloudWatch::Alarm': {
+    honoured: [],
+    noLocalMeaning: ['AlarmName', 'AlarmDescription', 'MetricName', 'Namespace', 'Statistic', 'ExtendedStatistic', 'Period', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'Dimensions', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'Metrics', 'Unit', 'Tags'],
+  },
+  'AWS::SNS::Topic': { honoured: [], noLocalMeaning: ['TopicName', 'DisplayName', 'KmsMasterKeyId', 'Tags', 'Subscription'] },
+  'AWS::SNS::TopicPolicy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'Topics'] },
 };
 
 /** Reads the manifest of a cloud assembly and returns every stack template in it. */
@@ -238,6 +250,17 @@ export class ResourceNames {
         attrs = { Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${base}`, RoleId: base };
         ref = base;
         break;
+      case 'AWS::S3::Bucket': {
+        // Bucket names are lower case, 3–63 characters.
+        ref = given('BucketName') ?? `${this.stack.stackName}-${logicalId}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63);
+        attrs = { Arn: `arn:aws:s3:::${ref}`, DomainName: `${ref}.s3.amazonaws.com`, RegionalDomainName: `${ref}.s3.${LOCAL_REGION}.amazonaws.com` };
+        break;
+      }
+      case 'AWS::SNS::Topic': {
+        ref = arn('sns', given('TopicName') ?? base);
+        attrs = { TopicArn: ref, TopicName: given('TopicName') ?? base };
+        break;
+      }
       case 'AWS::Logs::LogGroup':
         ref = given('LogGroupName') ?? base;
         attrs = { Arn: arn('logs', `log-group:${ref}:*`) };

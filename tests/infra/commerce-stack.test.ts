@@ -525,6 +525,32 @@ describe('abuse and denial of wallet (SEC-5)', () => {
   });
 });
 
+describe('audit trail anchors and alarm (SEC-4)', () => {
+  it('anchors the chain head in a versioned bucket with Object Lock in compliance mode; nobody may delete objects', () => {
+    const [[bucketId, bucket]] = resourcesOf(prod.json, 'AWS::S3::Bucket').filter(([id]) => id.startsWith('AuditAnchorBucket')) as [[string, Record<string, unknown>]];
+    expect(bucket.ObjectLockEnabled).toBe(true);
+    expect(bucket.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } });
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const policy = resourcesOf(prod.json, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Bucket).includes(bucketId));
+    const statements = (policy?.[1].PolicyDocument as { Statement: Array<{ Effect: string; Principal: unknown; Action: string | string[] }> }).Statement;
+    const denyDelete = statements.find((st) => st.Effect === 'Deny' && [st.Action].flat().includes('s3:DeleteObject'));
+    expect(denyDelete?.Principal).toEqual({ AWS: '*' });
+    expect([denyDelete?.Action].flat()).toEqual(expect.arrayContaining(['s3:DeleteObjectVersion', 's3:PutBucketObjectLockConfiguration']));
+  });
+
+  it('alarms on any chain break, or an hour without verification, to the operations alarm topic', () => {
+    const alarms = resourcesOf(prod.json, 'AWS::CloudWatch::Alarm').filter(([, p]) => p.MetricName === 'AuditChainBreaks');
+    expect(alarms).toHaveLength(1);
+    const [[, alarm]] = alarms as [[string, Record<string, unknown>]];
+    expect(alarm).toMatchObject({ Namespace: 'Commerce', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'breaching', Period: 3600 });
+    expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: 'VerifyAuditChainFunction' }]);
+    expect(JSON.stringify(alarm.AlarmActions)).toContain('AlarmTopic');
+    const verifier = functions(prod).find(([id]) => id === 'VerifyAuditChainFunction')?.[1] as { Environment: { Variables: Record<string, unknown> } };
+    expect(JSON.stringify(verifier.Environment.Variables.AUDIT_ANCHOR_BUCKET)).toContain('AuditAnchorBucket');
+    expect(verifier.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Commerce');
+  });
+});
+
 describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
   it('synthesizes dev and prod with no unacknowledged finding (a finding would fail synthesis)', () => {
     expect(dev.json.Resources).toBeDefined();

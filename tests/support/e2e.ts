@@ -54,7 +54,7 @@ export async function api(path: string, init: RequestInit & { token?: string; js
 }
 
 /** The local cloud's services, by the suffix of their `AWS_ENDPOINT_URL_*` variable. */
-export type LocalService = 'DYNAMODB' | 'EVENTBRIDGE' | 'LAMBDA' | 'SQS' | 'KMS';
+export type LocalService = 'DYNAMODB' | 'EVENTBRIDGE' | 'LAMBDA' | 'SQS' | 'KMS' | 'S3';
 
 /** AWS SDK client configuration for a service of the local cloud (region, credentials, endpoint). */
 export function sdkConfig(service: LocalService) {

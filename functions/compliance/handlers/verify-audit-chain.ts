@@ -1,24 +1,25 @@
 /**
  * Scheduled (CMP-1, SEC-4): verifies the whole audit chain with KMS VerifyMac, records a
  * high-severity finding on any break, and emits `AuditChainBreaks` (an alarm watches it) and
- * `AuditChainEntriesVerified`. Env: `AUDIT_TABLE_NAME`, `AUDIT_MAC_KEY_ID`, `COMPLIANCE_TABLE_NAME`.
+ * `AuditChainEntriesVerified`; anchors the head of an intact chain in S3 Object Lock. Env:
+ * `AUDIT_TABLE_NAME`, `AUDIT_MAC_KEY_ID`, `COMPLIANCE_TABLE_NAME`, `AUDIT_ANCHOR_BUCKET`.
  */
 import { auditLogFromEnv, kmsChainMacFromEnv, type ChainMac } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { logger, metrics, MetricUnit, observedHandler } from '../../../shared/observability.ts';
+import { auditChainAnchorsFromEnv } from '../audit-chain-anchors.ts';
 import { auditChainFindingsFromEnv } from '../audit-chain-findings.ts';
-import { verifyAuditChain, type AuditChainFindings, type AuditChainSource, type AuditChainVerification } from '../verify-audit-chain.ts';
+import { AUDIT_CHAIN_BREAKS_METRIC, verifyAuditChain, type AuditChainAnchors, type AuditChainFindings, type AuditChainSource, type AuditChainVerification } from '../verify-audit-chain.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface VerifyAuditChainHandlerPorts {
   readonly chain?: () => AuditChainSource;
   readonly mac?: () => ChainMac;
   readonly findings?: () => AuditChainFindings;
+  readonly anchors?: () => AuditChainAnchors;
   readonly clock?: Clock;
 }
 
-/** The metric an alarm watches: breaks found by the last verification. */
-export const AUDIT_CHAIN_BREAKS_METRIC = 'AuditChainBreaks';
 
 /** Builds the handler with the given ports. */
 export function makeVerifyAuditChainHandler(ports: VerifyAuditChainHandlerPorts = {}) {
@@ -27,6 +28,7 @@ export function makeVerifyAuditChainHandler(ports: VerifyAuditChainHandlerPorts 
       chain: (ports.chain ?? auditLogFromEnv)(),
       mac: (ports.mac ?? kmsChainMacFromEnv)(),
       findings: (ports.findings ?? auditChainFindingsFromEnv)(),
+      anchors: (ports.anchors ?? auditChainAnchorsFromEnv)(),
       clock: ports.clock ?? systemClock,
     });
     metrics.addMetric(AUDIT_CHAIN_BREAKS_METRIC, MetricUnit.Count, verification.breaks.length);

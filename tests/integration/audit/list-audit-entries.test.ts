@@ -78,7 +78,7 @@ describe('GET /admin/audit (SEC-4, RISK-7, CMP-1)', () => {
 
   it('reports the last verification of the chain', async () => {
     const findings = new DynamoDbAuditChainFindings(complianceTable);
-    await makeVerifyAuditChainHandler({ chain: () => audit, mac: kmsChainMacFromEnv, findings: () => findings })({}, lambdaContext() as never);
+    await makeVerifyAuditChainHandler({ chain: () => audit, mac: kmsChainMacFromEnv, findings: () => findings, anchors: () => ({ latest: async () => undefined, anchor: async () => {} }) })({}, lambdaContext() as never);
     const page = jsonBody<Page>(await list(claimsFor('admin-1', 'admin')));
     expect(page.verification).toMatchObject({ intact: true, entries: 5 });
   });

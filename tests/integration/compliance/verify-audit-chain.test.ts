@@ -13,7 +13,7 @@ import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
 import { DynamoDbAuditChainFindings } from '../../../functions/compliance/audit-chain-findings.ts';
 import { makeVerifyAuditChainHandler } from '../../../functions/compliance/handlers/verify-audit-chain.ts';
-import type { AuditChainVerification } from '../../../functions/compliance/verify-audit-chain.ts';
+import type { AuditChainAnchor, AuditChainAnchors, AuditChainVerification } from '../../../functions/compliance/verify-audit-chain.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 
 let endpoint: string;
@@ -53,8 +53,14 @@ async function appendFive(audit: DynamoDbAuditLog): Promise<void> {
   }
 }
 
-async function verify(audit: DynamoDbAuditLog, findings: DynamoDbAuditChainFindings): Promise<AuditChainVerification> {
-  const handler = makeVerifyAuditChainHandler({ chain: () => audit, mac: kmsChainMacFromEnv, findings: () => findings });
+/** Write-once anchors in memory (S3 Object Lock in AWS): every anchor is kept, the latest is read. */
+function memoryAnchors(): AuditChainAnchors & { all: AuditChainAnchor[] } {
+  const all: AuditChainAnchor[] = [];
+  return { all, latest: async () => all.at(-1), anchor: async (a) => void all.push(Object.freeze({ ...a })) };
+}
+
+async function verify(audit: DynamoDbAuditLog, findings: DynamoDbAuditChainFindings, anchors: AuditChainAnchors = memoryAnchors()): Promise<AuditChainVerification> {
+  const handler = makeVerifyAuditChainHandler({ chain: () => audit, mac: kmsChainMacFromEnv, findings: () => findings, anchors: () => anchors });
   return (await handler({}, { getRemainingTimeInMillis: () => 60_000 } as never)) as AuditChainVerification;
 }
 
@@ -93,5 +99,31 @@ describe('scheduled audit-chain verification (CMP-1, SEC-4, RISK-7)', () => {
     await appendFive(tail.audit);
     await documentClient().send(new DeleteCommand({ TableName: tail.auditTable, Key: entryKey(5) }));
     expect((await verify(tail.audit, tail.findings)).breaks).toEqual([{ seq: 5, problem: 'head-mismatch' }]);
+  });
+
+  it('anchors the head of an intact chain outside the table; a chain rebuilt consistently (valid MACs and links) no longer matches its anchor', async () => {
+    const { audit, auditTable, findings } = await freshTables();
+    const anchors = memoryAnchors();
+    await appendFive(audit);
+    const first = await verify(audit, findings, anchors);
+    expect(first).toMatchObject({ intact: true, anchor: { anchoredHead: true } });
+    expect(anchors.all).toEqual([expect.objectContaining({ seq: 5, hash: first.head?.hash })]);
+    // Unchanged head: checked against the anchor, nothing new anchored.
+    expect(await verify(audit, findings, anchors)).toMatchObject({ intact: true, anchor: { checked: { seq: 5 }, anchoredHead: false } });
+    await audit.record({ actor: 'staff-6', roles: ['ops'], action: 'order.cancel', resource: { type: 'order', id: 'O-6' }, reason: 'six' });
+    expect(await verify(audit, findings, anchors)).toMatchObject({ intact: true, anchor: { checked: { seq: 5 }, anchoredHead: true } });
+    expect(anchors.all.map((a) => a.seq)).toEqual([5, 6]);
+
+    // An insider with write access to the table and the MAC key rewrites history: wipes the chain and
+    // records a different one. Every MAC and link verifies — only the anchor shows it.
+    for (let seq = 1; seq <= 6; seq++) await documentClient().send(new DeleteCommand({ TableName: auditTable, Key: entryKey(seq) }));
+    await documentClient().send(new DeleteCommand({ TableName: auditTable, Key: { pk: 'CHAIN', sk: 'HEAD' } }));
+    for (let i = 1; i <= 7; i++) await audit.record({ actor: `staff-${i}`, roles: ['ops'], action: 'order.read-personal-data', resource: { type: 'order', id: `O-${i}` }, reason: 'benign-looking' });
+    const rebuilt = await verify(audit, findings, anchors);
+    expect(rebuilt.intact).toBe(false);
+    expect(rebuilt.breaks).toEqual([{ seq: 6, problem: 'anchor-mismatch' }]);
+    expect(rebuilt.anchor).toEqual({ checked: { seq: 6, hash: anchors.all[1]?.hash }, anchoredHead: false });
+    expect(anchors.all).toHaveLength(2);
+    expect(await findings.finding()).toMatchObject({ severity: 'high', status: 'open', breaks: [{ seq: 6, problem: 'anchor-mismatch' }] });
   });
 });

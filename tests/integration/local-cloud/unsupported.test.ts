@@ -1,7 +1,8 @@
 /**
  * A resource type or property the local cloud does not support stops it, with a message naming the
  * type or property and the resource (ARCHITECTURE.md "The local cloud"): nothing is skipped silently.
- * The stack is a tiny CDK app with an SNS topic (an unsupported type) and an SQS FIFO queue
+ * The stack is a tiny CDK app with an SNS subscription (an unsupported type: the local cloud accepts
+ * topics as configuration but delivers nothing) and an SQS FIFO queue
  * (unsupported properties of a supported type); the check runs before anything is started.
  */
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { App, Stack } from 'aws-cdk-lib';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { startLocalCloud } from '../../../infra/local/cloud.ts';
 import { UnsupportedTemplateError } from '../../../infra/local/template.ts';
@@ -22,7 +23,7 @@ let queue: string;
 beforeAll(async () => {
   const app = new App({ outdir: workDir });
   const stack = new Stack(app, 'Unsupported');
-  new Topic(stack, 'Alerts');
+  new Subscription(stack, 'Alerts', { topic: new Topic(stack, 'AlertTopic'), protocol: SubscriptionProtocol.EMAIL, endpoint: 'ops@example.com' });
   new Queue(stack, 'Orders', { fifo: true, contentBasedDeduplication: true });
   const assembly = app.synth();
   const ids = Object.keys((assembly.getStackByName('Unsupported').template as { Resources: Record<string, unknown> }).Resources);
@@ -44,8 +45,8 @@ it('stops with an UnsupportedTemplateError for the stack', () => {
   expect(error.message).toContain('The local cloud cannot run stack Unsupported');
 });
 
-it('names an unsupported resource type (an SNS topic) and the resource', () => {
-  expect(error.message).toContain(`resource type AWS::SNS::Topic (${topic}) is not supported`);
+it('names an unsupported resource type (an SNS subscription) and the resource', () => {
+  expect(error.message).toContain(`resource type AWS::SNS::Subscription (${topic}) is not supported`);
 });
 
 it('names each unsupported property (an SQS FIFO queue), its type and the resource — every problem at once', () => {

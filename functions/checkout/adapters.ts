@@ -8,6 +8,7 @@ import { getConfig } from '../../shared/config.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import { catalogReaderFromEnv, catalogSettings } from '../catalog/stock-contract.ts';
 import { paymentLimits, paymentLimitsReaderFromEnv } from '../payments/limits-contract.ts';
+import type { ListPrices } from './manage-promotions.ts';
 import type { LogPort } from './outbox.ts';
 import { orderStoreFromEnv, type OrderStore } from './orders-repository.ts';
 import type { PersonalDataCipher } from './personal-data.ts';
@@ -31,10 +32,26 @@ export function orderStore(): OrderStore {
   return orders;
 }
 
-/** Promotions, coupons and customer profiles (promotions cached briefly). */
+/** List prices from catalog's reader (a flash price must undercut its SKU's). */
+export function catalogListPrices(): ListPrices {
+  const reader = catalogReaderFromEnv();
+  return { listPrices: async (skus) => new Map([...(await reader.entries(skus))].map(([sku, entry]) => [sku, entry.product.price])) };
+}
+
+/** Promotions, coupons and customer profiles, promotions cached briefly: for quotes, which are informational. */
 export function promotionStore(): DynamoDbPromotionStore {
   promotions ??= promotionStoreFromEnv(checkoutSettings().promotionsCacheSeconds);
   return promotions;
+}
+
+let currentPromotions: DynamoDbPromotionStore | undefined;
+/**
+ * The same store never cached: an order is priced with the promotions in force when it is placed
+ * (a marketer's change applies to the very next order), and the back office reads what it wrote.
+ */
+export function currentPromotionStore(): DynamoDbPromotionStore {
+  currentPromotions ??= promotionStoreFromEnv(0);
+  return currentPromotions;
 }
 
 /** Catalog's reader (stock-contract.ts) with the warehouse list cached. */

@@ -4,8 +4,8 @@
  *
  * | item                   | pk                   | sk                     | attributes |
  * |------------------------|----------------------|------------------------|------------|
- * | promotion              | `PROMOTIONS`         | `PROMO#<promotionId>`  | `promotion` (flash price, spend threshold, member offer); index `activePromotions`: gsi3pk `PROMOTIONS`, gsi3sk `<endsAt or 9999…>#<promotionId>` |
- * | coupon                 | `COUPON#<CODE>`      | `COUPON`               | `coupon` (definition), `used`, `totalLimit` |
+ * | promotion              | `PROMOTIONS`         | `PROMO#<promotionId>`  | `promotion` (flash price, spend threshold, member offer); index `byEnd` (active ones only): gsi3pk `PROMOTIONS`, gsi3sk `<endsAt or 9999…>#<promotionId>`; `active`, `updatedBy`, `updatedAt` |
+ * | coupon                 | `COUPON#<CODE>`      | `COUPON`               | `coupon` (definition), `used`, `totalLimit`, `active`; index `byEnd`: gsi3pk `COUPONS`, gsi3sk `<validUntil>#<code>` |
  * | coupon use by customer | `COUPON#<CODE>`      | `CUSTOMER#<customerId>`| `used` |
  * | customer profile       | `CUSTOMER#<id>`      | `PROFILE`              | `member`, `memberSince` |
  * | seed marker            | `SEED#<name>`        | `SEED`                 | |
@@ -15,15 +15,16 @@
  *
  * Membership is data (API.md's roles are fixed): a customer is a member when their profile says so.
  *
- * Quotes and orders read promotions through the `activePromotions` index, keyed by when each ends:
+ * Quotes and orders read promotions through the `byEnd` index, keyed by when each ends:
  * one query for `gsi3sk >= now` returns only those not yet over (and a filter drops those not yet
  * begun), so ended promotions — which pile up over the years — are never read again (SEC-5: the
  * cost of a quote must not grow with the merchant's history).
  */
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
+import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
+import type { Page } from '../../shared/http/pagination.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
 
 const MoneySchema = z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/) });
@@ -77,10 +78,43 @@ export interface PromotionStore {
   pricingContext(customerId: string, couponCode?: string): Promise<PricingContext>;
 }
 
-/** Writes of demo data and staff tools. */
+/** A promotion as stored: its definition, whether it is on, and who changed it last. */
+export interface StoredPromotion {
+  readonly promotion: Promotion;
+  readonly active: boolean;
+  readonly updatedBy?: string;
+  readonly updatedAt?: string;
+}
+
+/** A coupon as stored, with its usage. */
+export interface StoredCoupon {
+  readonly coupon: Coupon;
+  readonly active: boolean;
+  /** Times used so far (all customers). */
+  readonly used: number;
+  readonly updatedBy?: string;
+  readonly updatedAt?: string;
+}
+
+/** A coupon's new total limit is below its usage (a race with orders using it). */
+export class CouponTotalBelowUsageError extends Error {
+  override readonly name = 'CouponTotalBelowUsageError';
+}
+
+/** Writes of staff tools and demo data (the seeders write through the same methods). */
 export interface PromotionAdmin {
+  /** Creates the promotion if absent (seeders). */
   putPromotion(promotion: Promotion): Promise<boolean>;
+  /** Creates the coupon if absent (seeders). */
   putCoupon(coupon: Coupon): Promise<boolean>;
+  getPromotion(promotionId: string): Promise<StoredPromotion | undefined>;
+  /** Creates or replaces a promotion; an inactive one leaves the index quotes read. */
+  savePromotion(stored: StoredPromotion): Promise<void>;
+  listPromotions(page: { limit: number; cursor?: string }): Promise<Page<StoredPromotion>>;
+  getCoupon(code: string): Promise<StoredCoupon | undefined>;
+  /** Creates or replaces a coupon's definition, keeping its usage; a total limit below the usage → {@link CouponTotalBelowUsageError}. */
+  saveCoupon(stored: Omit<StoredCoupon, 'used'>): Promise<StoredCoupon>;
+  listCoupons(page: { limit: number; cursor?: string }): Promise<Page<StoredCoupon>>;
   putCustomerProfile(customerId: string, profile: { member: boolean; memberSince?: string }): Promise<boolean>;
   hasSeedMarker(name: string): Promise<boolean>;
   putSeedMarker(name: string, at: Date): Promise<void>;
@@ -94,12 +128,61 @@ export const couponKeys = {
 
 const profileKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' });
 
-/** The index quotes read promotions through (the infra construct creates it). */
-export const PROMOTION_INDEX = 'activePromotions';
+/**
+ * The index of promotions and coupons by when they end (the infra construct creates it): quotes
+ * read the promotions not yet over through it, the coupon list reads every coupon.
+ */
+export const PROMOTION_INDEX = 'byEnd';
 /** Promotions without an end sort after every real date. */
 const OPEN_ENDED = '9999-12-31T23:59:59.999Z';
 
-/** The `activePromotions` keys of a promotion: sorted by when it ends. */
+const promotionKey = (promotionId: string) => ({ pk: 'PROMOTIONS', sk: `PROMO#${promotionId}` });
+const PromotionCursor = z.strictObject({ pk: z.literal('PROMOTIONS'), sk: z.string().regex(/^PROMO#[A-Za-z0-9-]{1,64}$/) });
+const CouponCursor = z.strictObject({ pk: z.string().regex(/^COUPON#[A-Z0-9-]{3,40}$/), sk: z.literal('COUPON'), gsi3pk: z.literal('COUPONS'), gsi3sk: z.string().max(100) });
+
+/** The item of a promotion: in the quotes' index only while active. */
+function promotionItem(stored: StoredPromotion): Record<string, unknown> {
+  const promotion = PromotionSchema.parse(stored.promotion);
+  return {
+    ...promotionKey(promotion.promotionId),
+    type: 'Promotion',
+    promotion,
+    active: stored.active,
+    ...(stored.updatedBy ? { updatedBy: stored.updatedBy } : {}),
+    ...(stored.updatedAt ? { updatedAt: stored.updatedAt } : {}),
+    ...(stored.active ? promotionIndexKeys(promotion) : {}),
+  };
+}
+
+function storedPromotionOf(item: Record<string, unknown>): StoredPromotion | undefined {
+  const parsed = PromotionSchema.safeParse(item.promotion);
+  if (!parsed.success) return undefined;
+  return { promotion: parsed.data as Promotion, active: item.active !== false, ...(typeof item.updatedBy === 'string' ? { updatedBy: item.updatedBy } : {}), ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}) };
+}
+
+/** The item of a coupon's definition (its usage counter is written by orders). */
+function couponItem(stored: Omit<StoredCoupon, 'used'>): Record<string, unknown> {
+  const coupon = CouponSchema.parse(stored.coupon);
+  return {
+    ...couponKeys.definition(coupon.code),
+    type: 'Coupon',
+    coupon,
+    totalLimit: coupon.totalLimit,
+    active: stored.active,
+    ...(stored.updatedBy ? { updatedBy: stored.updatedBy } : {}),
+    ...(stored.updatedAt ? { updatedAt: stored.updatedAt } : {}),
+    gsi3pk: 'COUPONS',
+    gsi3sk: `${new Date(coupon.validUntil).toISOString()}#${coupon.code}`,
+  };
+}
+
+function storedCouponOf(item: Record<string, unknown>): StoredCoupon | undefined {
+  const parsed = CouponSchema.safeParse(item.coupon);
+  if (!parsed.success) return undefined;
+  return { coupon: parsed.data as Coupon, active: item.active !== false, used: Number(item.used ?? 0), ...(typeof item.updatedBy === 'string' ? { updatedBy: item.updatedBy } : {}), ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}) };
+}
+
+/** The `byEnd` keys of a promotion: sorted by when it ends. */
 export function promotionIndexKeys(promotion: Pick<Promotion, 'promotionId' | 'endsAt'>): { gsi3pk: string; gsi3sk: string } {
   return { gsi3pk: 'PROMOTIONS', gsi3sk: `${promotion.endsAt ? new Date(promotion.endsAt).toISOString() : OPEN_ENDED}#${promotion.promotionId}` };
 }
@@ -160,19 +243,82 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
     if (!couponCode) return { member };
     const definitionItem = find(couponKeys.definition(couponCode));
     const parsed = CouponSchema.safeParse(definitionItem?.coupon);
-    if (!definitionItem || !parsed.success) return { member, coupon: null };
+    // An inactive coupon is as good as unknown to shoppers.
+    if (!definitionItem || !parsed.success || definitionItem.active === false) return { member, coupon: null };
     const usage: CouponUsage = { total: Number(definitionItem.used ?? 0), byCustomer: Number(find(couponKeys.customer(couponCode, customerId))?.used ?? 0) };
     return { member, coupon: { definition: parsed.data as Coupon, usage } };
   }
 
   async putPromotion(promotion: Promotion): Promise<boolean> {
-    const stored = PromotionSchema.parse(promotion);
-    return putIfAbsent(this.client, this.tableName, { pk: 'PROMOTIONS', sk: `PROMO#${stored.promotionId}`, type: 'Promotion', promotion: stored, ...promotionIndexKeys(stored) });
+    return putIfAbsent(this.client, this.tableName, promotionItem({ promotion, active: true }));
   }
 
   async putCoupon(coupon: Coupon): Promise<boolean> {
-    const definition = CouponSchema.parse(coupon);
-    return putIfAbsent(this.client, this.tableName, { ...couponKeys.definition(coupon.code), type: 'Coupon', coupon: definition, used: 0, totalLimit: definition.totalLimit });
+    return putIfAbsent(this.client, this.tableName, { ...couponItem({ coupon, active: true }), used: 0 });
+  }
+
+  async getPromotion(promotionId: string): Promise<StoredPromotion | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: promotionKey(promotionId), ConsistentRead: true }));
+    return Item ? storedPromotionOf(Item) : undefined;
+  }
+
+  async savePromotion(stored: StoredPromotion): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: promotionItem(stored) }));
+    this.cached = undefined;
+  }
+
+  async listPromotions(page: { limit: number; cursor?: string }): Promise<Page<StoredPromotion>> {
+    const start = decodeCursor(page.cursor, PromotionCursor);
+    const result = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :promo)', ExpressionAttributeValues: { ':pk': 'PROMOTIONS', ':promo': 'PROMO#' }, Limit: page.limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    const items = (result.Items ?? []).map(storedPromotionOf).filter((p): p is StoredPromotion => p !== undefined);
+    return { items, ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}) };
+  }
+
+  async getCoupon(code: string): Promise<StoredCoupon | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: couponKeys.definition(code), ConsistentRead: true }));
+    return Item ? storedCouponOf(Item) : undefined;
+  }
+
+  async saveCoupon(stored: Omit<StoredCoupon, 'used'>): Promise<StoredCoupon> {
+    const item = couponItem(stored);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':zero': 0, ':total': item.totalLimit };
+    const sets: string[] = ['used = if_not_exists(used, :zero)'];
+    for (const [attribute, value] of Object.entries(item)) {
+      if (attribute === 'pk' || attribute === 'sk') continue;
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      sets.push(`#${attribute} = :${attribute}`);
+    }
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: couponKeys.definition(stored.coupon.code),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          // The usage counters are the orders' (incremented in their transactions): never reset, never exceeded.
+          ConditionExpression: 'attribute_not_exists(used) OR used <= :total',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return storedCouponOf(result.Attributes ?? {}) as StoredCoupon;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new CouponTotalBelowUsageError(`coupon ${stored.coupon.code}: total limit below usage`);
+      throw error;
+    }
+  }
+
+  async listCoupons(page: { limit: number; cursor?: string }): Promise<Page<StoredCoupon>> {
+    const start = decodeCursor(page.cursor, CouponCursor);
+    const result = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, IndexName: PROMOTION_INDEX, KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': 'COUPONS' }, Limit: page.limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    const items = (result.Items ?? []).map(storedCouponOf).filter((c): c is StoredCoupon => c !== undefined);
+    return { items, ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}) };
   }
 
   async putCustomerProfile(customerId: string, profile: { member: boolean; memberSince?: string }): Promise<boolean> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ROLES } from '../../shared/auth.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
-import { hasNoControlCharacters } from '../../shared/text.ts';
+import { freeText, hasNoControlCharacters } from '../../shared/text.ts';
 
 const text = (min: number, max: number) => z.string().min(min).max(max).refine(hasNoControlCharacters, 'Must not contain control characters').refine((v) => v.trim().length >= min, 'Must not be blank');
 
@@ -204,4 +204,110 @@ export const cancelOrderRoute = defineRoute({
 });
 
 /** Every checkout route, for the OpenAPI document and the API. */
-export const checkoutRoutes: readonly RouteContract[] = [createQuoteRoute, placeOrderRoute, listOrdersRoute, getOrderRoute, cancelOrderRoute] as readonly RouteContract[];
+// ---- Back office: promotions and coupons (marketer; ORD-3) ----
+
+const MARKETER = { roles: ['marketer'] } as const;
+const PromotionId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be 1–64 letters, digits or -');
+const StoreMoney = z.strictObject({ amount: z.number().int().min(0).max(10_000_000_000).describe('Integer minor units (fen)'), currency: z.string().regex(/^[A-Z]{3}$/).describe('The store currency') });
+const When = z.iso.datetime({ offset: true });
+const Title = text(1, 120);
+const Categories = z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).min(1).max(50).optional().describe('Only lines of these categories count (default: all)');
+const Change = { active: z.boolean().default(true).describe('false keeps it listed but out of every quote'), reason: freeText(500).min(3).describe('Why (audit trail)') };
+const Window = { startsAt: When.optional(), endsAt: When.optional() };
+
+/** `PUT /admin/promotions/{promotionId}` body: one of the promotion kinds. */
+export const PromotionInputSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('flash-price'), title: Title, sku: Sku, price: StoreMoney, membersOnly: z.boolean().optional(), perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'), ...Window, ...Change }),
+    z.strictObject({ kind: z.literal('spend-threshold'), title: Title, threshold: StoreMoney, amountOff: StoreMoney, membersOnly: z.boolean().optional(), categories: Categories, ...Window, ...Change }),
+    z.strictObject({ kind: z.literal('member-discount'), title: Title, percentBasisPoints: z.number().int().min(1).max(10_000), maxDiscount: StoreMoney.optional(), categories: Categories, ...Window, ...Change }),
+  ])
+  .meta({ id: 'PromotionInput' });
+
+const StoredPromotionDoc = z.object({ promotion: z.record(z.string(), z.unknown()).describe('The definition, as PromotionInput plus promotionId'), active: z.boolean(), updatedBy: z.string().optional(), updatedAt: z.string().optional() }).meta({ id: 'Promotion' });
+
+/** `PUT /admin/promotions/{promotionId}` — marketer. Idempotent by nature. */
+export const putPromotionRoute = defineRoute({
+  operation: 'putPromotion',
+  method: 'put',
+  pathTemplate: '/admin/promotions/{promotionId}',
+  summary: 'Create or replace a promotion (flash price, spend threshold, member price)',
+  description: 'Effective for the next order at once, and for quotes within PROMOTIONS_CACHE_SECONDS (default 10 s). Money in the store currency; a flash price names a catalog SKU and undercuts its list price. Audited with the reason; the same definition again changes nothing.',
+  tags: ['checkout', 'admin'],
+  auth: MARKETER,
+  path: z.object({ promotionId: PromotionId }),
+  body: PromotionInputSchema,
+  responses: { 200: { description: 'Replaced (or unchanged)', schema: StoredPromotionDoc }, 201: { description: 'Created', schema: StoredPromotionDoc } },
+});
+
+/** `GET /admin/promotions` — marketer. */
+export const listPromotionsRoute = defineRoute({
+  operation: 'listPromotions',
+  method: 'get',
+  pathTemplate: '/admin/promotions',
+  summary: 'Every promotion, active or not, running, upcoming or ended',
+  tags: ['checkout', 'admin'],
+  auth: MARKETER,
+  query: paginationQuerySchema(),
+  responses: { 200: { description: 'A page of promotions', schema: pageSchema(StoredPromotionDoc) } },
+});
+
+/** `PUT /admin/coupons/{code}` body. */
+export const CouponInputSchema = z
+  .strictObject({
+    title: Title,
+    kind: z.enum(['percentage', 'fixed']),
+    percentBasisPoints: z.number().int().min(1).max(10_000).optional().describe('percentage coupons: 1000 = 10 %'),
+    amountOff: StoreMoney.optional().describe('fixed coupons'),
+    maxDiscount: StoreMoney.optional(),
+    minSpend: StoreMoney,
+    validFrom: When,
+    validUntil: When,
+    perCustomerLimit: z.number().int().min(1).max(1_000_000),
+    totalLimit: z.number().int().min(1).max(1_000_000_000),
+    membersOnly: z.boolean().optional(),
+    categories: Categories,
+    ...Change,
+  })
+  .meta({ id: 'CouponInput' });
+
+const StoredCouponDoc = z.object({ coupon: z.record(z.string(), z.unknown()).describe('The definition, as CouponInput plus code'), active: z.boolean(), used: z.number().int(), updatedBy: z.string().optional(), updatedAt: z.string().optional() }).meta({ id: 'Coupon' });
+
+/** `PUT /admin/coupons/{code}` — marketer. Idempotent by nature. */
+export const putCouponRoute = defineRoute({
+  operation: 'putCoupon',
+  method: 'put',
+  pathTemplate: '/admin/coupons/{code}',
+  summary: 'Create or replace a coupon (its usage is kept)',
+  description: 'Codes are upper case. A total limit below the times already used is a 409. Audited with the reason; the same definition again changes nothing.',
+  tags: ['checkout', 'admin'],
+  auth: MARKETER,
+  path: z.object({ code: z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -') }),
+  body: CouponInputSchema,
+  responses: { 200: { description: 'Replaced (or unchanged)', schema: StoredCouponDoc }, 201: { description: 'Created', schema: StoredCouponDoc } },
+  problems: [409],
+});
+
+/** `GET /admin/coupons` — marketer. */
+export const listCouponsRoute = defineRoute({
+  operation: 'listCoupons',
+  method: 'get',
+  pathTemplate: '/admin/coupons',
+  summary: 'Every coupon with its usage, soonest ending first',
+  tags: ['checkout', 'admin'],
+  auth: MARKETER,
+  query: paginationQuerySchema(),
+  responses: { 200: { description: 'A page of coupons', schema: pageSchema(StoredCouponDoc) } },
+});
+
+export const checkoutRoutes: readonly RouteContract[] = [
+  createQuoteRoute,
+  placeOrderRoute,
+  listOrdersRoute,
+  getOrderRoute,
+  cancelOrderRoute,
+  putPromotionRoute,
+  listPromotionsRoute,
+  putCouponRoute,
+  listCouponsRoute,
+] as readonly RouteContract[];

@@ -20,7 +20,7 @@
  * | `OUTBOX_SHARDS` | 4 | partitions of the event outbox |
  * | `OUTBOX_GRACE_SECONDS` | 30 | the sweep republishes outbox entries older than this |
  * | `MARKER_TTL_DAYS` | 7 | processed-event and request markers are kept this long (≥ idempotency TTL) |
- * | `PROMOTIONS_CACHE_SECONDS` | 10 | promotions are cached this long per container (0 = never) |
+ * | `PROMOTIONS_CACHE_SECONDS` | 10 | quotes cache promotions this long per container (0 = never); orders always price with the current ones |
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
  */
 import { z } from 'zod';

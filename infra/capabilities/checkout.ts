@@ -22,7 +22,7 @@ import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
 import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
 import { PROMOTION_INDEX } from '../../functions/checkout/promotions-repository.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
-import { cancelOrderRoute, createQuoteRoute, getOrderRoute, listOrdersRoute, placeOrderRoute } from '../../functions/checkout/routes.ts';
+import { cancelOrderRoute, createQuoteRoute, getOrderRoute, listCouponsRoute, listOrdersRoute, listPromotionsRoute, placeOrderRoute, putCouponRoute, putPromotionRoute } from '../../functions/checkout/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
@@ -105,6 +105,24 @@ export class Checkout extends Construct {
     platform.useAuditLog(cancel);
     platform.publishEvents(cancel, CHECKOUT_PUBLISHES);
     platform.api.addRoute(cancelOrderRoute, cancel);
+
+    // Back office (ORD-3): marketers run promotions and coupons; every change audited.
+    const ordersOnly = { ORDERS_TABLE_NAME: this.table.tableName };
+    const putPromotion = platform.function(this, 'PutPromotionFunction', { entry: 'functions/checkout/handlers/put-promotion.ts', description: 'PUT /admin/promotions/{promotionId}', environment: env });
+    this.table.grant(putPromotion, 'readWrite');
+    catalog.grant(putPromotion, 'read');
+    platform.useAuditLog(putPromotion);
+    platform.api.addRoute(putPromotionRoute, putPromotion);
+    const listPromotions = platform.function(this, 'ListPromotionsFunction', { entry: 'functions/checkout/handlers/list-promotions.ts', description: 'GET /admin/promotions', environment: ordersOnly });
+    this.table.grant(listPromotions, 'read');
+    platform.api.addRoute(listPromotionsRoute, listPromotions);
+    const putCoupon = platform.function(this, 'PutCouponFunction', { entry: 'functions/checkout/handlers/put-coupon.ts', description: 'PUT /admin/coupons/{code}', environment: ordersOnly });
+    this.table.grant(putCoupon, 'readWrite');
+    platform.useAuditLog(putCoupon);
+    platform.api.addRoute(putCouponRoute, putCoupon);
+    const listCoupons = platform.function(this, 'ListCouponsFunction', { entry: 'functions/checkout/handlers/list-coupons.ts', description: 'GET /admin/coupons', environment: ordersOnly });
+    this.table.grant(listCoupons, 'read');
+    platform.api.addRoute(listCouponsRoute, listCoupons);
 
     const apply = platform.function(this, 'ApplyOrderEventsFunction', {
       entry: 'functions/checkout/handlers/apply-order-events.ts',

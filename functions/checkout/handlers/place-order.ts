@@ -13,7 +13,7 @@ import { eventBridgePublisher, type EventPublisher } from '../../../shared/event
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { newId } from '../../../shared/ids.ts';
 import { logger } from '../../../shared/observability.ts';
-import { catalogPort, orderStore, paymentLimitsPort, personalDataCipher, promotionStore, riskSignalKey, shippingGeography } from '../adapters.ts';
+import { catalogPort, orderStore, paymentLimitsPort, personalDataCipher, currentPromotionStore, riskSignalKey, shippingGeography } from '../adapters.ts';
 import { toOrderView } from '../domain/order-view.ts';
 import type { OrderStore } from '../orders-repository.ts';
 import type { PersonalDataCipher } from '../personal-data.ts';
@@ -51,7 +51,7 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
       {
         orders: (ports.orders ?? orderStore)(),
         catalog: (ports.catalog ?? catalogPort)(),
-        promotions: (ports.promotions ?? promotionStore)(),
+        promotions: (ports.promotions ?? currentPromotionStore)(),
         cipher: (ports.cipher ?? personalDataCipher)(),
         events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
         clock: ports.clock ?? systemClock,

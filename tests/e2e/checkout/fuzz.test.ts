@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { api } from '../../support/e2e.ts';
+import { api, tokenFor } from '../../support/e2e.ts';
 import { customerToken, productWithStock, rawStock } from './support.ts';
 
 const MEGABYTE = 'x'.repeat(1024 * 1024);
@@ -137,5 +137,41 @@ describe('bad input never causes a 5xx or a write (SEC-5, e2e fuzz)', () => {
       { numRuns: 60 },
     );
     await expectNothingWritten();
+  });
+
+  it('PUT /admin/promotions and /admin/coupons: defective definitions → 400, never a 5xx, nothing written', async () => {
+    const marketer = await tokenFor(`e2e-fuzz-marketer-${ulid()}`, ['marketer']);
+    const promotionId = `FUZZ-${ulid()}`;
+    const code = `FUZZ${ulid()}`.slice(0, 30);
+    const validPromotion = (): Body => ({ kind: 'flash-price', title: '秒杀', sku, price: { amount: 100, currency: 'CNY' }, reason: 'fuzz' });
+    const validCoupon = (): Body => ({ title: '券', kind: 'fixed', amountOff: { amount: 100, currency: 'CNY' }, minSpend: { amount: 1000, currency: 'CNY' }, validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z', perCustomerLimit: 1, totalLimit: 10, reason: 'fuzz' });
+    const breakers: Array<[string, (b: Body) => Body]> = [
+      ['unknown kind', (b) => ({ ...b, kind: 'buy-one-get-all' })],
+      ['negative money', (b) => ({ ...b, price: { amount: -1, currency: 'CNY' }, amountOff: { amount: -5, currency: 'CNY' } })],
+      ['fractional money', (b) => ({ ...b, price: { amount: 0.5, currency: 'CNY' }, minSpend: { amount: 9.99, currency: 'CNY' } })],
+      ['huge money', (b) => ({ ...b, price: { amount: 1e300, currency: 'CNY' }, minSpend: { amount: 1e300, currency: 'CNY' } })],
+      ['other currency', (b) => ({ ...b, price: { amount: 100, currency: 'USD' }, minSpend: { amount: 1000, currency: 'USD' } })],
+      ['window backwards', (b) => ({ ...b, startsAt: '2027-01-01T00:00:00Z', endsAt: '2026-01-01T00:00:00Z', validFrom: '2027-01-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' })],
+      ['not a date', (b) => ({ ...b, endsAt: 'tomorrow', validUntil: 'soon' })],
+      ['megabyte title', (b) => ({ ...b, title: MEGABYTE })],
+      ['bidi title', (b) => ({ ...b, title: 'sale\u202Eelas' })],
+      ['no reason', (b) => ({ ...b, reason: undefined })],
+      ['unknown field', (b) => ({ ...b, discountEverything: true })],
+      ['limits inverted', (b) => ({ ...b, perCustomerLimit: 20, totalLimit: 2, percentBasisPoints: 20_000 })],
+    ];
+    const arbBreak = fc.array(fc.constantFrom(...breakers), { minLength: 1, maxLength: 3 });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: arbBreak.map((bs) => ({ names: bs.map(([n]) => n), fix: (b: Body) => bs.reduce((x, [, m]) => m(x), b) })) }, { weight: 1, arbitrary: arbGarbage.map((g) => ({ names: g.names, fix: () => g.body as Body })) }), async ({ names, fix }) => {
+        const promotion = await api(`/admin/promotions/${promotionId}`, { method: 'PUT', token: marketer, json: fix(validPromotion()) });
+        expect(promotion.status, `${names.join(' + ')} → ${promotion.status} ${promotion.text.slice(0, 200)}`).toBe(400);
+        const coupon = await api(`/admin/coupons/${code}`, { method: 'PUT', token: marketer, json: fix(validCoupon()) });
+        expect(coupon.status, `${names.join(' + ')} → ${coupon.status} ${coupon.text.slice(0, 200)}`).toBe(400);
+      }),
+      { numRuns: 40 },
+    );
+    const promotions = await api('/admin/promotions?limit=100', { token: marketer });
+    expect(JSON.stringify(promotions.json)).not.toContain(promotionId);
+    const coupons = await api('/admin/coupons?limit=100', { token: marketer });
+    expect(JSON.stringify(coupons.json)).not.toContain(code);
   });
 });

@@ -39,6 +39,8 @@ const PARAMS: Record<string, () => string> = {
   kind: () => 'device',
   value: () => `matrix-${ulid()}`,
   date: () => '2026-01-01',
+  promotionId: () => `MATRIX-${ulid()}`,
+  code: () => `MATRIX${ulid()}`.slice(0, 30),
 };
 
 function pathFor(route: RouteContract): string {

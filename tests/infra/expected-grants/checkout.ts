@@ -4,7 +4,7 @@ import { audit, consume, fieldKey, idempotency, publish, read, readWrite, secret
 // function handles: orders' personal data (`order`) and the payment token sealed into OrderPlaced (`payment-token`).
 const publishes = publish('commerce.checkout');
 
-const orders = ['byCustomer', 'awaitingPayment', 'activePromotions'];
+const orders = ['byCustomer', 'awaitingPayment', 'byEnd'];
 /** Stock changes go through catalog's transaction items: UpdateItem on the CatalogTable only. */
 const changeStock = ['dynamodb:UpdateItem → CatalogTable'];
 /** Releases re-read the order's reservation records (a partition Query) after a lost race. */
@@ -16,6 +16,11 @@ export const checkoutGrants: Record<string, string[]> = {
   // reads the risk-signal secret (see commerce-stack.test.ts); these are dev's grants.
   PlaceOrderFunction: [...read('CatalogTable', ['byType']), ...changeStock, ...readWrite('OrdersTable', orders), 'dynamodb:GetItem → PaymentsTable', ...idempotency, ...fieldKey({ encrypt: true, entities: ['order', 'payment-token'] }), ...publishes, secret('commerce/dev/risk-signals')],
   ListOrdersFunction: read('OrdersTable', orders),
+  // Back office (ORD-3): promotions and coupons; a flash price is checked against the catalog's list price.
+  PutPromotionFunction: [...readWrite('OrdersTable', orders), ...read('CatalogTable', ['byType']), ...audit],
+  ListPromotionsFunction: read('OrdersTable', orders),
+  PutCouponFunction: [...readWrite('OrdersTable', orders), ...audit],
+  ListCouponsFunction: read('OrdersTable', orders),
   GetOrderFunction: [...read('OrdersTable', orders), ...fieldKey({ decrypt: true, entities: ['order'] }), ...audit],
   CancelOrderFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...idempotency, ...audit, ...publishes],
   ApplyOrderEventsFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes, ...consume('ApplyOrderEventsQueue')],

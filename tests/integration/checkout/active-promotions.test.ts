@@ -1,5 +1,5 @@
 /**
- * Quotes read only promotions that have not ended, through the `activePromotions` index (SEC-5:
+ * Quotes read only promotions that have not ended, through the `byEnd` index (SEC-5:
  * the cost of a quote does not grow with the merchant's promotion history), against DynamoDB Local.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';

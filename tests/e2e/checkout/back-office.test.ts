@@ -1,0 +1,49 @@
+/**
+ * Back office end to end (ORD-3): ops lists a product with stock, a marketer creates a flash price
+ * and a coupon over HTTP, and a customer's quote and order use both — priced to the fen. The
+ * marketer's changes are in the audit trail; other roles cannot make them.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { api, dynamo, tables, tokenFor } from '../../support/e2e.ts';
+import { customerToken, orderBody, postOrder, productWithStock } from './support.ts';
+
+const cny = (amount: number) => ({ amount, currency: 'CNY' });
+
+describe('marketers run promotions and coupons (ORD-3)', () => {
+  it('a flash price and a coupon made over HTTP price a customer’s quote and order; audited; other roles get 403', async () => {
+    const sku = await productWithStock({ 'WH-EAST': 10 }, { price: 50_000 });
+    const marketer = await tokenFor(`e2e-marketer-${ulid()}`, ['marketer']);
+    const promotionId = `E2E-FLASH-${ulid()}`;
+    const code = `E2E${ulid()}`.slice(0, 24);
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+
+    const flash = await api(`/admin/promotions/${promotionId}`, { method: 'PUT', token: marketer, json: { kind: 'flash-price', title: '限时秒杀', sku, price: cny(40_000), endsAt, reason: 'e2e flash sale' } });
+    expect(flash.status, flash.text).toBe(201);
+    const coupon = await api(`/admin/coupons/${code}`, {
+      method: 'PUT',
+      token: marketer,
+      json: { title: '满300减30', kind: 'fixed', amountOff: cny(3_000), minSpend: cny(30_000), validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: endsAt, perCustomerLimit: 1, totalLimit: 100, reason: 'e2e coupon' },
+    });
+    expect(coupon.status, coupon.text).toBe(201);
+    expect((await api(`/admin/promotions/${promotionId}`, { method: 'PUT', token: await tokenFor(`e2e-ops-${ulid()}`, ['ops']), json: { kind: 'flash-price', title: 'x', sku, price: cny(1), reason: 'not mine' } })).status).toBe(403);
+
+    const shopper = await customerToken(`e2e-bo-${ulid()}`);
+    const priced = await api('/quotes', { method: 'POST', token: shopper, json: { items: [{ sku, quantity: 1 }], couponCode: code.toLowerCase(), shippingAddress: { region: 'east' } } });
+    expect(priced.status, priced.text).toBe(200);
+    // ¥500 list → ¥400 flash; 满300减30 coupon → ¥370 (the demo 满100减50 applies too, first).
+    expect(priced.json.lines).toEqual([expect.objectContaining({ sku, flashPrice: cny(40_000) })]);
+    expect(priced.json.discounts).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'flash-price', id: promotionId, amount: cny(10_000) }), expect.objectContaining({ kind: 'coupon', id: code, amount: cny(3_000) })]));
+    const placed = await postOrder(shopper, orderBody([{ sku, quantity: 1 }], { couponCode: code }));
+    expect(placed.status, placed.text).toBe(201);
+    expect(placed.json.total).toEqual(priced.json.total);
+    expect(placed.json.couponCode).toBe(code);
+
+    const listed = await api('/admin/coupons?limit=100', { token: marketer });
+    expect(listed.status).toBe(200);
+    expect((listed.json.items as Array<{ coupon: { code: string }; used: number }>).find((c) => c.coupon.code === code)?.used).toBe(1);
+    const trail = await dynamo().send(new QueryCommand({ TableName: tables().audit, IndexName: 'byResource', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `RESOURCE#promotion#${promotionId}` } }));
+    expect(trail.Items?.map((i) => [i.action, i.reason])).toEqual([['promotion.create', 'e2e flash sale']]);
+  });
+});

@@ -45,6 +45,10 @@ export interface Warehouse {
   readonly name: string;
   readonly city: string;
   readonly region: string;
+  /** New orders reserve only from active warehouses (absent = active: warehouses created before the flag). */
+  readonly active?: boolean;
+  readonly updatedBy?: string;
+  readonly updatedAt?: string;
 }
 
 /** A page of products. */
@@ -102,6 +106,10 @@ export interface CatalogRepository {
   listStockCounts(sku: string): Promise<StockCount[]>;
   /** Creates a warehouse if it does not exist; returns false when it existed. */
   createWarehouse(warehouse: Warehouse): Promise<boolean>;
+  /** Creates or replaces a warehouse; returns the one it replaced, if any. */
+  putWarehouse(warehouse: Warehouse): Promise<Warehouse | undefined>;
+  /** One warehouse (strongly consistent). */
+  getWarehouse(warehouseId: string): Promise<Warehouse | undefined>;
   /** True when the seed marker `name` exists. */
   hasSeedMarker(name: string): Promise<boolean>;
   /** Writes the seed marker `name` (idempotent). */
@@ -247,7 +255,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
 
   async listWarehouses(): Promise<Warehouse[]> {
     const items = await queryAll(this.client, { TableName: this.tableName, IndexName: BY_TYPE_INDEX, KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' } });
-    return items.map((item) => ({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region) }));
+    return items.map(warehouseOf);
   }
 
   async recordStockCount(count: StockCount): Promise<void> {
@@ -274,14 +282,17 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   async createWarehouse(warehouse: Warehouse): Promise<boolean> {
-    return putIfAbsent(this.client, this.tableName, {
-      pk: `WAREHOUSE#${warehouse.warehouseId}`,
-      sk: 'WAREHOUSE',
-      gsi1pk: 'WAREHOUSE',
-      gsi1sk: warehouse.warehouseId,
-      type: 'Warehouse',
-      ...warehouse,
-    });
+    return putIfAbsent(this.client, this.tableName, warehouseItem(warehouse));
+  }
+
+  async putWarehouse(warehouse: Warehouse): Promise<Warehouse | undefined> {
+    const { Attributes } = await this.client.send(new PutCommand({ TableName: this.tableName, Item: warehouseItem(warehouse), ReturnValues: 'ALL_OLD' }));
+    return Attributes ? warehouseOf(Attributes) : undefined;
+  }
+
+  async getWarehouse(warehouseId: string): Promise<Warehouse | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `WAREHOUSE#${warehouseId}`, sk: 'WAREHOUSE' }, ConsistentRead: true }));
+    return Item ? warehouseOf(Item) : undefined;
   }
 
   async hasSeedMarker(name: string): Promise<boolean> {
@@ -333,4 +344,21 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 /** The catalog repository of this container, on `CATALOG_TABLE_NAME`. */
 export function catalogRepositoryFromEnv(): CatalogRepository {
   return new DynamoDbCatalogRepository(requireSetting('catalogTableName'));
+}
+
+function warehouseItem(warehouse: Warehouse): Record<string, unknown> {
+  return { pk: `WAREHOUSE#${warehouse.warehouseId}`, sk: 'WAREHOUSE', gsi1pk: 'WAREHOUSE', gsi1sk: warehouse.warehouseId, type: 'Warehouse', ...warehouse, active: warehouse.active !== false };
+}
+
+/** A warehouse from its item (items written before `active` existed are active). */
+export function warehouseOf(item: Record<string, unknown>): Warehouse {
+  return {
+    warehouseId: String(item.warehouseId),
+    name: String(item.name),
+    city: String(item.city),
+    region: String(item.region),
+    active: item.active !== false,
+    ...(typeof item.updatedBy === 'string' ? { updatedBy: item.updatedBy } : {}),
+    ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),
+  };
 }

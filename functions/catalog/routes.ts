@@ -104,4 +104,39 @@ export const putStockRoute = defineRoute({
 });
 
 /** Every catalog route, for the OpenAPI document. */
-export const catalogRoutes = [listProductsRoute, getProductRoute, putProductRoute, getStockRoute, putStockRoute] as const;
+const WarehouseDoc = z
+  .object({ warehouseId: z.string(), name: z.string(), city: z.string(), region: z.string(), active: z.boolean(), updatedBy: z.string().optional(), updatedAt: z.string().optional() })
+  .meta({ id: 'Warehouse' });
+
+/** `PUT /admin/warehouses/{warehouseId}` — ops. Idempotent by nature. */
+export const putWarehouseRoute = defineRoute({
+  operation: 'putWarehouse',
+  method: 'put',
+  pathTemplate: '/admin/warehouses/{warehouseId}',
+  summary: 'Create or replace a warehouse (FUL-1)',
+  description: 'Creates (201) or replaces (200) a warehouse: name, city, the shipping region it serves, and whether new orders may reserve from it. Switching one off keeps its stock and lets orders already reserved there ship. Audited with the reason.',
+  tags: ['catalog', 'admin'],
+  auth: { roles: ['ops'] },
+  path: z.object({ warehouseId: WarehouseId }),
+  body: z.strictObject({
+    name: freeText(100).min(1),
+    city: freeText(100).min(1),
+    region: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/).describe('One of the store’s shipping regions (catalog settings), e.g. east'),
+    active: z.boolean().default(true),
+    reason: freeText(500).min(3).describe('Why (audit trail)'),
+  }),
+  responses: { 200: { description: 'Replaced (or unchanged)', schema: WarehouseDoc }, 201: { description: 'Created', schema: WarehouseDoc } },
+});
+
+/** `GET /admin/warehouses` — ops. */
+export const listWarehousesRoute = defineRoute({
+  operation: 'listWarehouses',
+  method: 'get',
+  pathTemplate: '/admin/warehouses',
+  summary: 'Every warehouse, active or not',
+  tags: ['catalog', 'admin'],
+  auth: { roles: ['ops'] },
+  responses: { 200: { description: 'The warehouses', schema: z.object({ items: z.array(WarehouseDoc) }) } },
+});
+
+export const catalogRoutes = [listProductsRoute, getProductRoute, putProductRoute, getStockRoute, putStockRoute, putWarehouseRoute, listWarehousesRoute] as const;

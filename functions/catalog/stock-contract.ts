@@ -115,6 +115,8 @@ export interface WarehouseView {
   readonly name: string;
   readonly city: string;
   readonly region: string;
+  /** New orders reserve only from active warehouses; fulfillment still ships what an inactive one holds. */
+  readonly active: boolean;
 }
 
 const key = (m: Pick<StockMovement, 'sku' | 'warehouseId'>) => ({ pk: `PRODUCT#${m.sku}`, sk: `STOCK#${m.warehouseId}` });
@@ -345,7 +347,7 @@ export class CatalogReader {
   /** Every warehouse. */
   async warehouses(): Promise<WarehouseView[]> {
     const items = await queryAll(this.client, { TableName: this.tableName, IndexName: 'byType', KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' } });
-    return items.map((item) => ({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region) }));
+    return items.map((item) => ({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region), active: item.active !== false }));
   }
 }
 

@@ -132,7 +132,8 @@ function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, 
   const result = planAllocation({
     lines: request.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
     stock: [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: s.available }))),
-    warehouses: warehouses.map((w) => ({ warehouseId: w.warehouseId, region: w.region })),
+    // New orders reserve only from active warehouses (ops switch one off with PUT /admin/warehouses/{id}).
+    warehouses: warehouses.filter((w) => w.active).map((w) => ({ warehouseId: w.warehouseId, region: w.region })),
     shippingRegion: request.shippingAddress.region,
     distances: deps.distances,
   });

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { AnyEventDefinition } from '../../events/event-definition.ts';
 import { ProductChanged } from '../../events/product-changed.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
-import { getProductRoute, getStockRoute, listProductsRoute, putProductRoute, putStockRoute } from '../../functions/catalog/routes.ts';
+import { getProductRoute, getStockRoute, listProductsRoute, listWarehousesRoute, putProductRoute, putStockRoute, putWarehouseRoute } from '../../functions/catalog/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { stableLogicalId } from '../constructs/messaging.ts';
 import type { Platform } from '../platform.ts';
@@ -48,6 +48,15 @@ export class Catalog extends Construct {
     platform.publishEvents(putStock, CATALOG_PUBLISHES);
     platform.useAuditLog(putStock);
     platform.api.addRoute(putStockRoute, putStock);
+
+    // Back office (FUL-1): ops run the warehouse list; every change audited.
+    const putWarehouse = platform.function(this, 'PutWarehouseFunction', { entry: 'functions/catalog/handlers/put-warehouse.ts', description: 'PUT /admin/warehouses/{warehouseId}', environment: env });
+    this.table.grant(putWarehouse, 'readWrite');
+    platform.useAuditLog(putWarehouse);
+    platform.api.addRoute(putWarehouseRoute, putWarehouse);
+    const listWarehouses = platform.function(this, 'ListWarehousesFunction', { entry: 'functions/catalog/handlers/list-warehouses.ts', description: 'GET /admin/warehouses', environment: env });
+    this.table.grant(listWarehouses, 'read');
+    platform.api.addRoute(listWarehousesRoute, listWarehouses);
 
     if (platform.stage.name === 'dev') {
       const seed = platform.function(this, 'SeedDemoCatalogFunction', { entry: 'functions/catalog/handlers/seed-demo-catalog.ts', description: 'Seeds the demo catalog once (dev stage only)', timeout: Duration.minutes(1), environment: env });

@@ -9,5 +9,7 @@ export const catalogGrants: Record<string, string[]> = {
   PutProductFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
   GetStockFunction: read('CatalogTable', ['byType']),
   PutStockFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
+  PutWarehouseFunction: [...readWrite('CatalogTable', ['byType']), ...audit],
+  ListWarehousesFunction: read('CatalogTable', ['byType']),
   SeedDemoCatalogFunction: readWrite('CatalogTable', ['byType']),
 };

@@ -109,6 +109,7 @@ const BacktestDoc = z
   .object({
     from: z.string(),
     to: z.string(),
+    thresholds: z.object({ reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).describe('The thresholds the proposal was decided with'),
     truncated: z.boolean(),
     evaluated: z.number().int(),
     changedCount: z.number().int(),
@@ -288,6 +289,10 @@ export const backtestRoute = defineRoute({
     to: z.iso.datetime().describe('End of the range'),
     rules: z.array(RuleDefinitionSchema).min(1).max(500),
     maxChanged: z.number().int().min(0).max(5000).optional().describe('How many changed orders to list (default 500)'),
+    thresholds: z
+      .strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100) })
+      .optional()
+      .describe('Score thresholds to decide with (default: the ones in force, 40 and 75)'),
   }),
   responses: { 200: { description: 'The backtest report', schema: BacktestDoc } },
 });

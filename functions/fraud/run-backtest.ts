@@ -28,6 +28,8 @@ export interface BacktestCommand {
   readonly to: string;
   readonly rules: readonly RuleDefinition[];
   readonly maxChanged?: number;
+  /** Thresholds to decide the proposal with (default: the ones in force). */
+  readonly thresholds?: { readonly reviewThreshold: number; readonly rejectThreshold: number };
   readonly principal: Principal;
   readonly correlationId?: string;
 }
@@ -36,6 +38,7 @@ export interface BacktestCommand {
 export interface BacktestResponse extends BacktestReport {
   readonly from: string;
   readonly to: string;
+  readonly thresholds: { readonly reviewThreshold: number; readonly rejectThreshold: number };
   /** True when more than the maximum number of orders were assessed in the range (only the oldest were evaluated). */
   readonly truncated: boolean;
 }
@@ -46,6 +49,10 @@ export async function backtestRules(deps: BacktestDeps, command: BacktestCommand
   const to = Date.parse(command.to);
   if (!(from < to)) throw invalidFields([{ path: 'body.to', message: 'Must be after from' }]);
   if (to - from > deps.maxDays * 86_400_000) throw invalidFields([{ path: 'body.to', message: `The range may span at most ${deps.maxDays} days` }]);
+  if (command.thresholds && command.thresholds.reviewThreshold >= command.thresholds.rejectThreshold) {
+    throw invalidFields([{ path: 'body.thresholds.reviewThreshold', message: 'Must be lower than rejectThreshold' }]);
+  }
+  const thresholds: Thresholds = command.thresholds ? { review: command.thresholds.reviewThreshold, reject: command.thresholds.rejectThreshold } : deps.thresholds;
   const duplicate = firstDuplicateId(command.rules);
   if (duplicate >= 0) throw invalidFields([{ path: `body.rules[${duplicate}].id`, message: 'Duplicate rule id' }]);
   const rules = command.rules.map((rule) => compileRule({ ...rule, version: 0 }));
@@ -56,15 +63,15 @@ export async function backtestRules(deps: BacktestDeps, command: BacktestCommand
     const truth = truthOf(a);
     return { orderId: a.orderId, assessedAt: a.assessedAt, features: normaliseFeatures(a.features), decision: a.decision, score: a.score, ...(truth ? { truth } : {}) };
   });
-  const report = runBacktest(records, rules, deps.thresholds, { ...(command.maxChanged !== undefined ? { maxChanged: command.maxChanged } : {}) });
+  const report = runBacktest(records, rules, thresholds, { ...(command.maxChanged !== undefined ? { maxChanged: command.maxChanged } : {}) });
   await deps.audit.record({
     actor: command.principal.userId,
     roles: command.principal.roles,
     action: 'risk.backtest',
     resource: { type: 'risk-rule-set', id: 'proposed' },
     reason: 'backtest of a proposed rule set',
-    details: { from: fromIso, to: toIso, rules: rules.length, evaluated: report.evaluated, changed: report.changedCount },
+    details: { from: fromIso, to: toIso, rules: rules.length, evaluated: report.evaluated, changed: report.changedCount, reviewThreshold: thresholds.review, rejectThreshold: thresholds.reject },
     ...(command.correlationId ? { correlationId: command.correlationId } : {}),
   });
-  return { from: fromIso, to: toIso, truncated, ...report };
+  return { from: fromIso, to: toIso, thresholds: { reviewThreshold: thresholds.review, rejectThreshold: thresholds.reject }, truncated, ...report };
 }

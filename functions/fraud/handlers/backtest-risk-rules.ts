@@ -15,7 +15,7 @@ export function makeBacktestRiskRulesHandler(ports: FraudPorts = {}) {
     const settings = fraudSettings();
     const report = await backtestRules(
       { assessments: p.assessments(), audit: p.audit(), thresholds: riskThresholds(), maxDays: settings.backtestMaxDays, maxOrders: settings.backtestMaxOrders },
-      { from: body.from, to: body.to, rules: body.rules, principal, correlationId, ...(body.maxChanged !== undefined ? { maxChanged: body.maxChanged } : {}) },
+      { from: body.from, to: body.to, rules: body.rules, principal, correlationId, ...(body.maxChanged !== undefined ? { maxChanged: body.maxChanged } : {}), ...(body.thresholds ? { thresholds: body.thresholds } : {}) },
     );
     return { statusCode: 200, body: report };
   });

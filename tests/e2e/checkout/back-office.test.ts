@@ -1,5 +1,5 @@
 /**
- * Back office end to end (ORD-3): ops lists a product with stock, a marketer creates a flash price
+ * Back office end to end (ORD-3, FUL-1): ops opens a warehouse and stocks a product there, a marketer creates a flash price
  * and a coupon over HTTP, and a customer's quote and order use both — priced to the fen. The
  * marketer's changes are in the audit trail; other roles cannot make them.
  */
@@ -13,7 +13,12 @@ const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
 describe('marketers run promotions and coupons (ORD-3)', () => {
   it('a flash price and a coupon made over HTTP price a customer’s quote and order; audited; other roles get 403', async () => {
-    const sku = await productWithStock({ 'WH-EAST': 10 }, { price: 50_000 });
+    const ops = await tokenFor(`e2e-ops-${ulid()}`, ['ops']);
+    const warehouseId = `WH-E2E-${ulid()}`;
+    const opened = await api(`/admin/warehouses/${warehouseId}`, { method: 'PUT', token: ops, json: { name: '嘉兴仓', city: '嘉兴', region: 'east', reason: 'e2e: new warehouse' } });
+    expect(opened.status, opened.text).toBe(201);
+    expect((await api('/admin/warehouses', { token: ops })).json.items).toEqual(expect.arrayContaining([expect.objectContaining({ warehouseId, active: true })]));
+    const sku = await productWithStock({ [warehouseId]: 10 }, { price: 50_000 });
     const marketer = await tokenFor(`e2e-marketer-${ulid()}`, ['marketer']);
     const promotionId = `E2E-FLASH-${ulid()}`;
     const code = `E2E${ulid()}`.slice(0, 24);
@@ -39,6 +44,7 @@ describe('marketers run promotions and coupons (ORD-3)', () => {
     expect(placed.status, placed.text).toBe(201);
     expect(placed.json.total).toEqual(priced.json.total);
     expect(placed.json.couponCode).toBe(code);
+    expect(placed.json.reservations).toEqual([{ sku, warehouseId, quantity: 1 }]);
 
     const listed = await api('/admin/coupons?limit=100', { token: marketer });
     expect(listed.status).toBe(200);

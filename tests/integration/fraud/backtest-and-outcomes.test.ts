@@ -106,6 +106,13 @@ describe('backtest and outcomes (DynamoDB Local)', () => {
       });
       // The current rule set itself changes nothing.
       expect(jsonBody<{ changedCount: number }>(await run({ from: at(0), to: at(24), rules: DEFAULT_RULES })).changedCount).toBe(0);
+      // RISK-4: the thresholds can vary too. The current rules with review at 10 instead of 40: the
+      // orders scored from 10 up to 40 (h2 at 15, h3) would have waited for an analyst.
+      const stricter = jsonBody<{ changedCount: number; thresholds: unknown; changed: Array<{ orderId: string; from: string; to: string }> }>(await run({ from: at(0), to: at(24), rules: DEFAULT_RULES, thresholds: { reviewThreshold: 10, rejectThreshold: 75 } }));
+      expect(stricter.thresholds).toEqual({ reviewThreshold: 10, rejectThreshold: 75 });
+      expect(stricter.changed).toEqual(expect.arrayContaining([expect.objectContaining({ orderId: h2, from: 'approve', to: 'review' })]));
+      expect(stricter.changed.every((c) => c.from === 'approve' && c.to === 'review')).toBe(true);
+      expect((await run({ from: at(0), to: at(24), rules: DEFAULT_RULES, thresholds: { reviewThreshold: 80, rejectThreshold: 75 } })).statusCode).toBe(400);
       // Only the range: the first three hours hold h1 and h2.
       expect(jsonBody<{ evaluated: number }>(await run({ from: at(0), to: at(2), rules: proposal })).evaluated).toBe(2);
       // Audited as a staff action.

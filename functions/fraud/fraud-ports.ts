@@ -8,6 +8,7 @@ import { eventBridgePublisher, type EventPublisher } from '../../shared/events.t
 import { newId } from '../../shared/ids.ts';
 import { assessmentStoreFromEnv, type AssessmentStore } from './assessment-store.ts';
 import { ruleStoreFromEnv, type RuleStore } from './rule-store.ts';
+import { riskSettingsStoreFromEnv, type RiskSettingsStore } from './settings-store.ts';
 import { signalStoreFromEnv, type SignalStore } from './signal-store.ts';
 
 /** Ports a handler may be given; each defaults to the real adapter. */
@@ -15,6 +16,7 @@ export interface FraudPorts {
   readonly rules?: () => RuleStore;
   readonly assessments?: () => AssessmentStore;
   readonly signals?: () => SignalStore;
+  readonly riskSettings?: () => RiskSettingsStore;
   readonly audit?: () => AuditLog;
   readonly events?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;
@@ -26,6 +28,7 @@ export interface ResolvedPorts {
   rules(): RuleStore;
   assessments(): AssessmentStore;
   signals(): SignalStore;
+  riskSettings(): RiskSettingsStore;
   audit(): AuditLog;
   events(correlationId: string): EventPublisher;
   readonly clock: Clock;
@@ -37,11 +40,13 @@ export function resolvePorts(ports: FraudPorts = {}): ResolvedPorts {
   let rules: RuleStore | undefined;
   let assessments: AssessmentStore | undefined;
   let signals: SignalStore | undefined;
+  let riskSettings: RiskSettingsStore | undefined;
   let audit: AuditLog | undefined;
   return {
     rules: () => (rules ??= (ports.rules ?? ruleStoreFromEnv)()),
     assessments: () => (assessments ??= (ports.assessments ?? assessmentStoreFromEnv)()),
     signals: () => (signals ??= (ports.signals ?? signalStoreFromEnv)()),
+    riskSettings: () => (riskSettings ??= (ports.riskSettings ?? riskSettingsStoreFromEnv)()),
     audit: () => (audit ??= (ports.audit ?? auditLogFromEnv)()),
     events: (correlationId) => (ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId })),
     clock: ports.clock ?? systemClock,

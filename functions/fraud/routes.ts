@@ -378,6 +378,80 @@ export const deleteBlocklistEntryRoute = defineRoute({
 });
 
 /** Every fraud route, for the OpenAPI document and the API. */
+// ---- The score thresholds as data (RISK-4), changed with a second analyst's approval (RISK-7) ----
+
+const ThresholdsDoc = z.object({ reviewThreshold: z.number().int(), rejectThreshold: z.number().int(), version: z.number().int(), updatedBy: z.string().optional(), updatedAt: z.string().optional() });
+const ThresholdChangeDoc = z
+  .object({
+    changeId: z.string(),
+    reviewThreshold: z.number().int(),
+    rejectThreshold: z.number().int(),
+    baseVersion: z.number().int(),
+    proposedBy: z.string(),
+    proposedAt: z.string(),
+    reason: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected']),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+    decisionReason: z.string().optional(),
+  })
+  .meta({ id: 'RiskThresholdChange' });
+const SettingsChangePath = z.object({ changeId: IdSchema });
+
+/** `GET /admin/settings/risk` — risk-analyst. */
+export const getRiskSettingsRoute = defineRoute({
+  operation: 'getRiskSettings',
+  method: 'get',
+  pathTemplate: '/admin/settings/risk',
+  summary: 'The risk score thresholds in force and the changes waiting for a second analyst',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  responses: { 200: { description: 'Thresholds and pending changes', schema: z.object({ current: ThresholdsDoc, pending: z.array(ThresholdChangeDoc) }) } },
+});
+
+/** `PUT /admin/settings/risk` — risk-analyst; waits for a second analyst. */
+export const putRiskSettingsRoute = defineRoute({
+  operation: 'putRiskSettings',
+  method: 'put',
+  pathTemplate: '/admin/settings/risk',
+  summary: 'Propose new risk score thresholds (a second risk analyst approves)',
+  description: 'The proposal changes nothing until a different risk analyst approves it (202 with the pending change); the thresholds in force again → 200, nothing recorded. Audited.',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  body: z.strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100), reason: Reason.min(3) }),
+  responses: { 200: { description: 'Already in force', schema: z.object({ current: ThresholdsDoc }) }, 202: { description: 'Waiting for a second risk analyst', schema: ThresholdChangeDoc } },
+});
+
+/** `POST /admin/settings/risk/changes/{changeId}/approve` — another risk-analyst. */
+export const approveRiskSettingsChangeRoute = defineRoute({
+  operation: 'approveRiskSettingsChange',
+  method: 'post',
+  pathTemplate: '/admin/settings/risk/changes/{changeId}/approve',
+  summary: 'Approve (and apply) a pending threshold change — not its proposer',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  idempotent: true,
+  path: SettingsChangePath,
+  body: z.strictObject({ reason: Reason.min(3) }),
+  responses: { 200: { description: 'Applied: the next assessment decides with these thresholds', schema: z.object({ change: ThresholdChangeDoc, current: ThresholdsDoc }) } },
+  problems: [404, 409],
+});
+
+/** `POST /admin/settings/risk/changes/{changeId}/reject` — another risk-analyst. */
+export const rejectRiskSettingsChangeRoute = defineRoute({
+  operation: 'rejectRiskSettingsChange',
+  method: 'post',
+  pathTemplate: '/admin/settings/risk/changes/{changeId}/reject',
+  summary: 'Reject a pending threshold change',
+  tags: TAGS,
+  auth: RISK_ANALYST,
+  idempotent: true,
+  path: SettingsChangePath,
+  body: z.strictObject({ reason: Reason.min(3) }),
+  responses: { 200: { description: 'Rejected', schema: z.object({ change: ThresholdChangeDoc, current: ThresholdsDoc }) } },
+  problems: [404, 409],
+});
+
 export const fraudRoutes: readonly RouteContract[] = [
   listReviewsRoute,
   decideReviewRoute,
@@ -395,4 +469,8 @@ export const fraudRoutes: readonly RouteContract[] = [
   getRiskProfileRoute,
   putBlocklistEntryRoute,
   deleteBlocklistEntryRoute,
+  getRiskSettingsRoute,
+  putRiskSettingsRoute,
+  approveRiskSettingsChangeRoute,
+  rejectRiskSettingsChangeRoute,
 ] as readonly RouteContract[];

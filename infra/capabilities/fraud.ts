@@ -38,6 +38,10 @@ import {
   riskEventsRoute,
   riskMetricsRoute,
   updateRuleRoute,
+  getRiskSettingsRoute,
+  putRiskSettingsRoute,
+  approveRiskSettingsChangeRoute,
+  rejectRiskSettingsChangeRoute,
 } from '../../functions/fraud/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, stableLogicalId } from '../constructs/messaging.ts';
@@ -137,15 +141,15 @@ export class Fraud extends Construct {
     // read-only queries, and commands (writes, audit trail, idempotency keys, decision events).
     const queries = platform.function(this, 'RiskQueriesFunction', {
       entry: 'functions/fraud/handlers/serve-risk-queries.ts',
-      description: 'Risk analyst API, read-only: review queue, rules, changes, metrics, events, assessments, profiles',
+      description: 'Risk analyst API, read-only: review queue, rules, changes, metrics, events, assessments, profiles, thresholds',
       environment: env,
     });
     this.table.grant(queries, 'read');
-    for (const route of [listReviewsRoute, listRulesRoute, listRuleChangesRoute, riskMetricsRoute, riskEventsRoute, getAssessmentRoute, getRiskProfileRoute]) platform.api.addRoute(route, queries);
+    for (const route of [listReviewsRoute, listRulesRoute, listRuleChangesRoute, riskMetricsRoute, riskEventsRoute, getAssessmentRoute, getRiskProfileRoute, getRiskSettingsRoute]) platform.api.addRoute(route, queries);
 
     const commands = platform.function(this, 'RiskCommandsFunction', {
       entry: 'functions/fraud/handlers/serve-risk-commands.ts',
-      description: 'Risk analyst API, changes: review decisions, rules with maker-checker, backtests, blocklists (audited)',
+      description: 'Risk analyst API, changes: review decisions, rules and thresholds with maker-checker, backtests, blocklists (audited)',
       environment: env,
       timeout: Duration.seconds(29),
     });
@@ -153,7 +157,7 @@ export class Fraud extends Construct {
     platform.useAuditLog(commands);
     platform.useIdempotency(commands);
     platform.publishEvents(commands, FRAUD_PUBLISHES);
-    for (const route of [decideReviewRoute, createRuleRoute, updateRuleRoute, disableRuleRoute, approveRuleChangeRoute, rejectRuleChangeRoute, backtestRoute, putBlocklistEntryRoute, deleteBlocklistEntryRoute]) platform.api.addRoute(route, commands);
+    for (const route of [decideReviewRoute, createRuleRoute, updateRuleRoute, disableRuleRoute, approveRuleChangeRoute, rejectRuleChangeRoute, backtestRoute, putBlocklistEntryRoute, deleteBlocklistEntryRoute, putRiskSettingsRoute, approveRiskSettingsChangeRoute, rejectRiskSettingsChangeRoute]) platform.api.addRoute(route, commands);
 
     if (platform.stage.name === 'dev') {
       const seed = platform.function(this, 'SeedDemoRiskFunction', {

@@ -106,6 +106,12 @@ export const SUPPORT: Record<string, Support> = {
   },
   'AWS::SNS::Topic': { honoured: [], noLocalMeaning: ['TopicName', 'DisplayName', 'KmsMasterKeyId', 'Tags', 'Subscription'] },
   'AWS::SNS::TopicPolicy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'Topics'] },
+  // The prod stage's WAF in front of the API: nothing to filter on one machine (API Gateway throttling is emulated).
+  'AWS::WAFv2::WebACL': {
+    honoured: [],
+    noLocalMeaning: ['Name', 'Scope', 'DefaultAction', 'Description', 'VisibilityConfig', 'Rules', 'Tags', 'CustomResponseBodies', 'CaptchaConfig', 'ChallengeConfig', 'TokenDomains', 'AssociationConfig'],
+  },
+  'AWS::WAFv2::WebACLAssociation': { honoured: [], noLocalMeaning: ['ResourceArn', 'WebACLArn'] },
 };
 
 /** Reads the manifest of a cloud assembly and returns every stack template in it. */
@@ -254,6 +260,11 @@ export class ResourceNames {
         // Bucket names are lower case, 3–63 characters.
         ref = given('BucketName') ?? `${this.stack.stackName}-${logicalId}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63);
         attrs = { Arn: `arn:aws:s3:::${ref}`, DomainName: `${ref}.s3.amazonaws.com`, RegionalDomainName: `${ref}.s3.${LOCAL_REGION}.amazonaws.com` };
+        break;
+      }
+      case 'AWS::WAFv2::WebACL': {
+        ref = `${base}|${stableUuid(base)}|REGIONAL`;
+        attrs = { Arn: arn('wafv2', `regional/webacl/${base}/${stableUuid(base)}`), Id: stableUuid(base) };
         break;
       }
       case 'AWS::SNS::Topic': {

@@ -1,13 +1,17 @@
 /**
  * SQS consumer (RISK-1…RISK-3): `OrderPlaced` events (EventBridge rule → queue) → a risk
  * assessment and its decision event (see ../assess-order.ts). Env: `RISK_TABLE_NAME`,
- * `EVENT_BUS_NAME`; settings in ../settings.ts, thresholds in shared config.
+ * `EVENT_BUS_NAME`; settings in ../settings.ts; thresholds as approved through `PUT
+ * /admin/settings/risk` (the configured 40 / 75 until then), re-read every `RISK_RULES_CACHE_SECONDS`.
  */
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { assessOrder } from '../assess-order.ts';
 import { resolvePorts, type FraudPorts } from '../fraud-ports.ts';
+import { thresholdsOf } from '../domain/risk-settings.ts';
+import type { Thresholds } from '../domain/scoring.ts';
+import { thresholdsInForce } from '../manage-risk-settings.ts';
 import { cachedRuleSource, type RuleSource } from '../rule-source.ts';
 import { fraudSettings, riskThresholds } from '../settings.ts';
 
@@ -15,6 +19,16 @@ import { fraudSettings, riskThresholds } from '../settings.ts';
 export function makeAssessOrderHandler(ports: FraudPorts & { readonly random?: () => number } = {}) {
   const p = resolvePorts(ports);
   let ruleSource: RuleSource | undefined;
+  let thresholdCache: { at: number; value: Promise<Thresholds> } | undefined;
+  const thresholds = (cacheSeconds: number): Promise<Thresholds> => {
+    const now = Date.now();
+    if (!thresholdCache || now - thresholdCache.at >= cacheSeconds * 1000) {
+      const value = thresholdsInForce({ settings: p.riskSettings(), defaults: riskThresholds() }).then(thresholdsOf);
+      value.catch(() => (thresholdCache = undefined));
+      thresholdCache = { at: now, value };
+    }
+    return thresholdCache.value;
+  };
   return eventConsumer([OrderPlaced], async ({ detail }, record) => {
     const settings = fraudSettings();
     ruleSource ??= cachedRuleSource(p.rules(), p.clock, settings.rulesCacheSeconds);
@@ -27,7 +41,7 @@ export function makeAssessOrderHandler(ports: FraudPorts & { readonly random?: (
         events: p.events(meta.correlationId),
         clock: p.clock,
         newId: p.newId,
-        thresholds: riskThresholds(),
+        thresholds: await thresholds(settings.rulesCacheSeconds),
         settings,
         ...(ports.random ? { random: ports.random } : {}),
       },

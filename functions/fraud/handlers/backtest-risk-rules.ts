@@ -6,6 +6,8 @@ import { httpHandler } from '../../../shared/http/handler.ts';
 import { resolvePorts, type FraudPorts } from '../fraud-ports.ts';
 import { backtestRoute } from '../routes.ts';
 import { backtestRules } from '../run-backtest.ts';
+import { thresholdsOf } from '../domain/risk-settings.ts';
+import { thresholdsInForce } from '../manage-risk-settings.ts';
 import { fraudSettings, riskThresholds } from '../settings.ts';
 
 /** Builds the handler with the given ports. */
@@ -14,7 +16,8 @@ export function makeBacktestRiskRulesHandler(ports: FraudPorts = {}) {
   return httpHandler(backtestRoute, async ({ body, principal, correlationId }) => {
     const settings = fraudSettings();
     const report = await backtestRules(
-      { assessments: p.assessments(), audit: p.audit(), thresholds: riskThresholds(), maxDays: settings.backtestMaxDays, maxOrders: settings.backtestMaxOrders },
+      // Decided, unless the request varies them, with the thresholds in force.
+      { assessments: p.assessments(), audit: p.audit(), thresholds: thresholdsOf(await thresholdsInForce({ settings: p.riskSettings(), defaults: riskThresholds() })), maxDays: settings.backtestMaxDays, maxOrders: settings.backtestMaxOrders },
       { from: body.from, to: body.to, rules: body.rules, principal, correlationId, ...(body.maxChanged !== undefined ? { maxChanged: body.maxChanged } : {}), ...(body.thresholds ? { thresholds: body.thresholds } : {}) },
     );
     return { statusCode: 200, body: report };

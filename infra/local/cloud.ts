@@ -53,6 +53,8 @@ export interface LocalCloudEndpoints {
   events: string;
   kms: string;
   lambda: string;
+  /** S3, path-style (`forcePathStyle: true`). */
+  s3: string;
 }
 
 export interface LocalCloud {
@@ -64,6 +66,7 @@ export interface LocalCloud {
   readonly sqs: SqsService;
   readonly kms: KmsService;
   readonly events: EventsService;
+  readonly s3: S3Service;
   readonly dynamodbCalls: DynamoDbCallCounter;
   /** Environment variables that point an AWS SDK or CLI at this cloud. */
   readonly sdkEnv: Record<string, string>;
@@ -341,6 +344,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       events: awsUrl,
       kms: awsUrl,
       lambda: awsUrl,
+      s3: awsUrl,
     };
     log(`stack ${stack.stackName}, ${functions.length} functions, ${queues.length} queues, ${rules.length} rules`);
     return {
@@ -352,6 +356,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sqs,
       kms,
       events,
+      s3,
       dynamodbCalls,
       sdkEnv,
       async token(sub, roles) {

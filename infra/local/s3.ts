@@ -80,7 +80,13 @@ export class S3Service {
       const objects = new Map<string, ObjectVersion[]>();
       const file = this.fileOf(definition.name);
       if (file && fs.existsSync(file)) {
-        for (const [key, versions] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, ObjectVersion[]>)) objects.set(key, versions);
+        let stored: Record<string, ObjectVersion[]>;
+        try {
+          stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, ObjectVersion[]>;
+        } catch {
+          throw new Error(`S3 objects of bucket ${definition.name} (${file}) are not valid JSON; refusing to replace them (locked versions would be lost).`);
+        }
+        for (const [key, versions] of Object.entries(stored)) objects.set(key, versions);
       }
       this.buckets.set(definition.name, { definition, objects });
     }
@@ -94,7 +100,10 @@ export class S3Service {
     const file = this.fileOf(bucket);
     const entry = this.buckets.get(bucket);
     if (!file || !entry) return;
-    fs.writeFileSync(file, JSON.stringify(Object.fromEntries(entry.objects)), { mode: 0o600 });
+    // Written aside and renamed, so a kill -9 mid-write never leaves a truncated bucket behind.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(entry.objects)), { mode: 0o600 });
+    fs.renameSync(tmp, file);
   }
 
   /** The versions of an object, oldest first (for tests and inspection). */

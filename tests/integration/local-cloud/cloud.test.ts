@@ -4,8 +4,8 @@
  * kind: Lambda (sync/async invoke, DryRun, timeouts, memory limit, errors, retries, on-failure
  * destinations, reserved concurrency), EventBridge rules → SQS / Lambda, SQS event source mappings
  * with partial batch failures and maxReceiveCount → DLQ, cron and rate schedules, the DynamoDB call
- * counter, and template intrinsics resolved to local names. (The API Gateway is in
- * api-gateway.test.ts, unsupported templates in unsupported.test.ts.)
+ * counter, an Object Lock S3 bucket used by a function, and template intrinsics resolved to local
+ * names. (The API Gateway is in api-gateway.test.ts, unsupported templates in unsupported.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaClient, InvokeCommand, type InvocationType } from '@aws-sdk/client-lambda';
@@ -247,5 +247,24 @@ describe('DynamoDB call counter', () => {
     expect(cloud.dynamodbCalls.stats()).toEqual({ DescribeTable: 2, Scan: 1 });
     cloud.dynamodbCalls.reset();
     expect(cloud.dynamodbCalls.stats()).toEqual({});
+  });
+});
+
+describe('S3 (Object Lock bucket of the template)', () => {
+  it('a function reads and writes the bucket through AWS_ENDPOINT_URL_S3; the default retention locks each version; Ref and GetAtt resolve', async () => {
+    const bucket = cloud.names.ref(logicalId('Anchors', 'AWS::S3::Bucket'));
+    const anchor = functionName('Anchor');
+    const first = await invoke(anchor, { key: 'head.json', put: '{"seq":1}' });
+    const second = await invoke(anchor, { key: 'head.json', put: '{"seq":2}' });
+    expect(first.error).toBeUndefined();
+    expect(second.payload.versionId).not.toBe(first.payload.versionId);
+    expect((await invoke(anchor, { key: 'head.json' })).payload).toMatchObject({ body: '{"seq":2}', versionId: second.payload.versionId, lockMode: 'COMPLIANCE' });
+    expect((await invoke(anchor, { key: 'head.json', versionId: first.payload.versionId })).payload).toMatchObject({ body: '{"seq":1}' });
+    expect((await invoke(anchor, { key: 'missing.json' })).payload).toEqual({ error: 'NoSuchKey' });
+    expect(cloud.s3.versions(bucket, 'head.json').map((v) => v.lock?.mode)).toEqual(['COMPLIANCE', 'COMPLIANCE']);
+    const env = (await invoke(functionName('Behave'), { env: ['AWS_ENDPOINT_URL_S3'] })).payload.env as Record<string, string>;
+    expect(env.AWS_ENDPOINT_URL_S3).toBe(cloud.endpoints.s3);
+    const fnEnv = cloud.stack.Resources[logicalId('Anchor', 'AWS::Lambda::Function')]?.Properties?.Environment as { Variables: Record<string, unknown> };
+    expect(cloud.names.resolve(fnEnv.Variables)).toMatchObject({ AUDIT_ANCHOR_BUCKET: bucket, BUCKET_ARN: `arn:aws:s3:::${bucket}`, BUCKET_DOMAIN: `${bucket}.s3.${LOCAL_REGION}.amazonaws.com` });
   });
 });

@@ -5,7 +5,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import { invalidFields } from '../../shared/errors.ts';
 import type { Money } from '../../shared/money.ts';
-import { basketIssues, type RequestedItem } from './domain/order-request.ts';
+import { addressIssues, basketIssues, shippingZone, type RequestedItem } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, type AppliedDiscount, type CouponRejection, type PricedBasket } from './domain/pricing.ts';
 import { priceRequestedBasket, type PriceDeps } from './price-basket.ts';
 import type { CheckoutSettings } from './settings.ts';
@@ -14,7 +14,7 @@ import type { CheckoutSettings } from './settings.ts';
 export interface QuoteRequest {
   readonly items: readonly RequestedItem[];
   readonly couponCode?: string;
-  readonly shippingAddress?: { readonly region: string };
+  readonly shippingAddress?: { readonly region?: string; readonly province?: string; readonly country?: string; readonly postalCode?: string; readonly phone?: string };
 }
 
 /** A priced line as the API shows it. */
@@ -60,9 +60,10 @@ export interface QuoteDeps extends PriceDeps {
 /** Prices the basket. Bad input → 400 problems naming the fields. */
 export async function createQuote(deps: QuoteDeps, customerId: string, request: QuoteRequest): Promise<QuoteView> {
   const issues = basketIssues(request.items, deps.settings);
-  const region = request.shippingAddress?.region;
-  if (region !== undefined && !deps.regions.includes(region)) issues.push({ path: 'body.shippingAddress.region', message: `Must be one of: ${deps.regions.join(', ')}` });
+  const address = request.shippingAddress;
+  if (address) issues.push(...addressIssues(address, deps.regions));
   if (issues.length > 0) throw invalidFields(issues);
+  const region = address ? shippingZone(address) : undefined;
   const now = deps.clock.now();
   const { priced, entries, context } = await priceRequestedBasket(deps, {
     customerId,

@@ -1,8 +1,8 @@
 /**
- * The order's personal data (SEC-2): the recipient's name, phone, address lines, city, postal code
- * and the contact email are encrypted with the kernel's field encryption (entity `order`, record
+ * The order's personal data (SEC-2): the recipient's name, phone, address lines, province, city,
+ * district, postal code and the contact email are encrypted with the kernel's field encryption (entity `order`, record
  * id = the order id, so a value copied onto another order does not decrypt) before anything is
- * written. Region and country stay in clear: routing and allocation need them.
+ * written. The shipping zone and the country stay in clear: routing and allocation need them.
  */
 import type { FieldEncryptor } from '../../shared/field-encryption.ts';
 import type { EncryptedPersonalData, PersonalDataFields } from './domain/order.ts';
@@ -19,19 +19,36 @@ export const ORDER_ENTITY = 'order';
 
 /** The personal part of an order request. */
 export function personalDataOf(address: AddressInput, email: string): PersonalData {
-  return { name: address.name, phone: address.phone, line1: address.line1, ...(address.line2 !== undefined ? { line2: address.line2 } : {}), city: address.city, postalCode: address.postalCode, email };
+  return {
+    name: address.name,
+    phone: address.phone,
+    line1: address.line1,
+    ...(address.line2 !== undefined ? { line2: address.line2 } : {}),
+    ...(address.province !== undefined ? { province: address.province } : {}),
+    city: address.city,
+    ...(address.district !== undefined ? { district: address.district } : {}),
+    postalCode: address.postalCode,
+    email,
+  };
 }
 
 /** Encrypts the personal data of order `orderId`. */
 export async function encryptPersonalData(cipher: PersonalDataCipher, orderId: string, data: PersonalData): Promise<EncryptedPersonalData> {
-  const encrypted = await cipher.encryptFields({ entity: ORDER_ENTITY, recordId: orderId }, { name: data.name, phone: data.phone, line1: data.line1, line2: data.line2, city: data.city, postalCode: data.postalCode, email: data.email });
-  const { line2, ...rest } = encrypted;
-  return { ...rest, ...(line2 !== undefined ? { line2 } : {}) } as EncryptedPersonalData;
+  const encrypted = await cipher.encryptFields({ entity: ORDER_ENTITY, recordId: orderId }, fieldsOf(data));
+  return withoutAbsent(encrypted) as unknown as EncryptedPersonalData;
 }
 
 /** Decrypts the personal data of order `orderId` (fails for values that belong to another order). */
 export async function decryptPersonalData(cipher: PersonalDataCipher, orderId: string, data: EncryptedPersonalData): Promise<PersonalData> {
-  const decrypted = await cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, { name: data.name, phone: data.phone, line1: data.line1, line2: data.line2, city: data.city, postalCode: data.postalCode, email: data.email });
-  const { line2, ...rest } = decrypted;
-  return { ...rest, ...(line2 !== undefined ? { line2 } : {}) } as PersonalData;
+  const decrypted = await cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, fieldsOf(data));
+  return withoutAbsent(decrypted) as unknown as PersonalData;
+}
+
+/** Every personal field, optional ones as given (the encryptor skips absent ones). */
+function fieldsOf(data: PersonalDataFields): Record<string, string | undefined> {
+  return { name: data.name, phone: data.phone, line1: data.line1, line2: data.line2, province: data.province, city: data.city, district: data.district, postalCode: data.postalCode, email: data.email };
+}
+
+function withoutAbsent(fields: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

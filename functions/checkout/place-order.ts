@@ -35,7 +35,7 @@ import { zero } from '../../shared/money.ts';
 import { ITEMS_PER_STOCK_OPERATION, MAX_RESERVATIONS_PER_ORDER, planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
 import { checkPaymentLimits, paymentLimitProblem, type DailyTotals, type PaymentLimits } from '../payments/limits-contract.ts';
 import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
-import { orderRequestIssues, type OrderRequest } from './domain/order-request.ts';
+import { orderRequestIssues, shippingZone, type OrderRequest } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
 import { orderPlaced, orderStatusChanged } from './order-events.ts';
 import { countedAtPlacement, holdsOfPlacement, type HoldIncrease } from './domain/customer-holds.ts';
@@ -134,7 +134,7 @@ function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, 
     stock: [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: s.available }))),
     // New orders reserve only from active warehouses (ops switch one off with PUT /admin/warehouses/{id}).
     warehouses: warehouses.filter((w) => w.active).map((w) => ({ warehouseId: w.warehouseId, region: w.region })),
-    shippingRegion: request.shippingAddress.region,
+    shippingRegion: shippingZone(request.shippingAddress),
     distances: deps.distances,
   });
   if (!result.ok) {
@@ -199,17 +199,21 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   // error found while pricing (unknown SKU, unknown coupon) answers first.
   const committedToday = deps.paymentLimits.todayTotals(customerId, now);
   committedToday.catch(() => undefined);
-  const [{ priced, entries, context, promotions }, warehouses] = await Promise.all([
+  const [{ priced, entries, context, promotions }, cachedWarehouses] = await Promise.all([
     priceRequestedBasket(deps, {
       customerId,
       items: request.items,
       ...(request.couponCode !== undefined ? { couponCode: request.couponCode } : {}),
-      shippingRegion: request.shippingAddress.region,
+      shippingRegion: shippingZone(request.shippingAddress),
       now,
       settings,
     }),
     deps.catalog.warehouses(),
   ]);
+  // Stock in a warehouse the cached list does not know yet (one ops just opened): read the list afresh.
+  const known = new Set(cachedWarehouses.map((w) => w.warehouseId));
+  const unknownStock = [...entries.values()].some((e) => e.stock.some((s) => s.available > 0 && !known.has(s.warehouseId)));
+  const warehouses = unknownStock ? await deps.catalog.warehouses({ fresh: true }) : cachedWarehouses;
   if (priced.coupon && !priced.coupon.applied) {
     throw new ProblemError('coupon-not-applicable', 'Coupon not applicable', 409, { detail: COUPON_REJECTION_TEXT[priced.coupon.reason ?? 'no-eligible-items'] });
   }
@@ -255,7 +259,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     balanceDue: balance,
     ...(couponCode ? { couponCode } : {}),
     payment: { method: request.payment.method, status: 'awaiting', authorized: zero(priced.currency), paymentIds: [] },
-    shippingRegion: request.shippingAddress.region,
+    shippingRegion: shippingZone(request.shippingAddress),
     shippingCountry: request.shippingAddress.country,
     ...(request.billingRegion ? { billingRegion: request.billingRegion } : {}),
     reservations,

@@ -12,7 +12,8 @@ import type { PricingContext, PromotionStore } from './promotions-repository.ts'
 /** What checkout reads from catalog. */
 export interface CatalogPort {
   entries(skus: readonly string[]): Promise<Map<string, CatalogEntry>>;
-  warehouses(): Promise<WarehouseView[]>;
+  /** Every warehouse; `fresh` skips any cache (a SKU stocked in a warehouse the cached list does not know yet). */
+  warehouses(options?: { readonly fresh?: boolean }): Promise<WarehouseView[]>;
 }
 
 /** A catalog port whose warehouse list is cached for `ttlMs` (warehouses change rarely). */
@@ -20,8 +21,8 @@ export function withCachedWarehouses(catalog: CatalogPort, ttlMs: number, now: (
   let cached: { at: number; value: Promise<WarehouseView[]> } | undefined;
   return {
     entries: (skus) => catalog.entries(skus),
-    warehouses: () => {
-      if (ttlMs > 0 && cached && now() - cached.at < ttlMs) return cached.value;
+    warehouses: (options) => {
+      if (!options?.fresh && ttlMs > 0 && cached && now() - cached.at < ttlMs) return cached.value;
       const value = catalog.warehouses();
       cached = { at: now(), value };
       value.catch(() => (cached = undefined));

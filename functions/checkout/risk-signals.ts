@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import type { RiskSignals } from '../../events/order-placed.ts';
-import type { AddressInput } from './domain/order-request.ts';
+import { shippingZone, type AddressInput } from './domain/order-request.ts';
 
 /** The signals of one order, as the OrderPlaced contract carries them. */
 export type { RiskSignals };
@@ -35,7 +35,10 @@ export function normalisePhone(phone: string): string {
 /** NFKC, lower-case, whitespace collapsed, fields joined in a fixed order. */
 export function normaliseAddress(address: AddressInput): string {
   const clean = (value: string | undefined) => (value ?? '').normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-  return [address.line1, address.line2, address.city, address.region, address.postalCode, address.country].map(clean).join('|');
+  // The zone, however the client said it (region, or province); the district only when given, so
+  // addresses hashed before districts existed keep their hash.
+  const parts = [address.line1, address.line2, address.city, shippingZone(address), address.postalCode, address.country];
+  return [...parts, ...(address.district !== undefined ? [address.district] : [])].map(clean).join('|');
 }
 
 /** The signals of an order. */

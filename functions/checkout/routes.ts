@@ -18,15 +18,21 @@ const ItemSchema = z.strictObject({ sku: Sku, quantity: z.number().int().min(1).
 /** A coupon code as typed (case-insensitive). */
 const CouponCode = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 letters, digits or -');
 
-/** A shipping address (API.md). Personal fields are encrypted before they are stored. */
+/**
+ * A shipping address (API.md). Personal fields (everything but the zone and the country) are
+ * encrypted before they are stored. Mainland addresses give `province`, `city`, `district` as
+ * written; the shipping zone is derived from the province (`region` still works for existing clients).
+ */
 export const AddressSchema = z.strictObject({
   name: text(1, 100),
-  phone: z.string().regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number'),
-  line1: text(1, 200),
+  phone: z.string().regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number').describe('Mainland (CN): a mobile (13x–19x) or a landline with its area code, optionally after +86'),
+  line1: text(1, 200).describe('Street and number (e.g. 文三路 90 号)'),
   line2: text(1, 200).optional(),
+  province: text(2, 20).optional().describe('Provincial-level division as written: 浙江省 or 浙江 (any of the 34); the shipping zone is derived from it'),
   city: text(1, 100),
-  region: Region.describe('One of the store’s shipping regions (catalog settings), e.g. east'),
-  postalCode: z.string().regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code'),
+  district: text(1, 50).optional().describe('District or county, e.g. 西湖区'),
+  region: Region.optional().describe('The shipping zone (catalog settings), e.g. east — only needed without a province'),
+  postalCode: z.string().regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code').describe('Mainland (CN): six digits'),
   country: z.string().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code like CN'),
 });
 
@@ -34,7 +40,7 @@ export const AddressSchema = z.strictObject({
 export const QuoteBodySchema = z.strictObject({
   items: z.array(ItemSchema).min(1).max(100),
   couponCode: CouponCode.optional(),
-  shippingAddress: AddressSchema.partial().required({ region: true }).optional().describe('Only the region is needed to price shipping'),
+  shippingAddress: AddressSchema.partial().optional().describe('Only the province (or region) is needed to price shipping'),
 });
 
 /** `POST /orders` body: exactly API.md's, plus optional `orderType` and `billingRegion`. */
@@ -115,7 +121,7 @@ const OrderDoc = z
     balanceDue: Money.describe('Due before shipping: a pre-sale balance, else zero'),
     couponCode: z.string().optional(),
     payment: z.object({ method: z.string(), status: z.enum(['awaiting', 'pending', 'deposit-authorized', 'authorized', 'failed']), authorized: Money, captureOn: z.string().optional(), failureReason: z.string().optional() }),
-    shippingAddress: z.object({ name: z.string().optional(), phone: z.string().optional(), line1: z.string().optional(), line2: z.string().optional(), city: z.string().optional(), region: z.string(), postalCode: z.string().optional(), country: z.string() }),
+    shippingAddress: z.object({ name: z.string().optional(), phone: z.string().optional(), line1: z.string().optional(), line2: z.string().optional(), province: z.string().optional(), city: z.string().optional(), district: z.string().optional(), region: z.string(), postalCode: z.string().optional(), country: z.string() }),
     contactEmail: z.string().optional(),
     billingRegion: z.string().optional(),
     reservations: z.array(z.object({ sku: z.string(), warehouseId: z.string(), quantity: z.number().int() })),

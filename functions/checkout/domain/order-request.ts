@@ -3,6 +3,7 @@
  * settings, known regions, payment tokens, no card numbers anywhere. Pure: returns the offending
  * fields (paths and messages, never values).
  */
+import { isChinesePhone, isChinesePostcode, provinceOf } from './china-regions.ts';
 import type { OrderType, PaymentMethod } from './order.ts';
 
 /** An offending field. */
@@ -23,10 +24,47 @@ export interface AddressInput {
   readonly phone: string;
   readonly line1: string;
   readonly line2?: string;
+  /** Mainland addresses: the provincial-level division as written (浙江省 or 浙江); the zone is derived from it. */
+  readonly province?: string;
   readonly city: string;
-  readonly region: string;
+  /** Mainland addresses: district or county (西湖区). */
+  readonly district?: string;
+  /** The shipping zone (catalog's regions); optional when a province is given (kept for existing clients). */
+  readonly region?: string;
   readonly postalCode: string;
   readonly country: string;
+}
+
+/** Where an address's parcel goes, for pricing and allocation: its zone. */
+export interface ZoneAddress {
+  readonly province?: string;
+  readonly region?: string;
+}
+
+/** The shipping zone of an (acceptable) address: from its province, else its region. */
+export function shippingZone(address: ZoneAddress): string {
+  const fromProvince = address.province !== undefined ? provinceOf(address.province)?.zone : undefined;
+  return fromProvince ?? (address.region as string);
+}
+
+/**
+ * What is wrong with where an address points (empty when acceptable): a region or a province is
+ * needed; a province must be one of the 34 divisions; a region given with it must be its zone; the
+ * zone must be one the store ships to. Mainland (CN) addresses also need a mainland phone number and
+ * a six-digit postcode when those are given.
+ */
+export function addressIssues(address: ZoneAddress & { phone?: string; postalCode?: string; country?: string }, regions: readonly string[], path = 'body.shippingAddress'): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const province = address.province !== undefined ? provinceOf(address.province) : undefined;
+  if (address.province !== undefined && !province) issues.push({ path: `${path}.province`, message: 'Must be a provincial-level division of China, e.g. 浙江省 or 浙江' });
+  else if (province && address.region !== undefined && address.region !== province.zone) issues.push({ path: `${path}.region`, message: `${province.name} is in the ${province.zone} zone; leave region out or send ${province.zone}` });
+  else if (!province && address.region === undefined) issues.push({ path: `${path}.province`, message: 'A province (or, for existing clients, a region) is required' });
+  else if (!regions.includes(shippingZone(address))) issues.push({ path: `${path}.region`, message: `Must be one of: ${regions.join(', ')}` });
+  if (address.country === 'CN') {
+    if (address.phone !== undefined && !isChinesePhone(address.phone)) issues.push({ path: `${path}.phone`, message: 'Must be a mainland phone number: a mobile (13x–19x, 11 digits) or a landline with its area code' });
+    if (address.postalCode !== undefined && !isChinesePostcode(address.postalCode)) issues.push({ path: `${path}.postalCode`, message: 'Must be a six-digit postcode' });
+  }
+  return issues;
 }
 
 /** `POST /orders` body (API.md, plus optional `orderType` and `billingRegion`). */
@@ -103,7 +141,7 @@ export function basketIssues(items: readonly RequestedItem[], rules: Pick<Reques
 export function orderRequestIssues(request: OrderRequest, rules: RequestRules): FieldIssue[] {
   const issues = basketIssues(request.items, rules);
   const address = request.shippingAddress;
-  if (!rules.regions.includes(address.region)) issues.push({ path: 'body.shippingAddress.region', message: `Must be one of: ${rules.regions.join(', ')}` });
+  issues.push(...addressIssues(address, rules.regions));
   if (request.billingRegion !== undefined && !rules.regions.includes(request.billingRegion)) issues.push({ path: 'body.billingRegion', message: `Must be one of: ${rules.regions.join(', ')}` });
   if (request.orderType === 'group-buy') issues.push({ path: 'body.orderType', message: 'Group-buy orders are not supported yet' });
 
@@ -123,6 +161,7 @@ export function orderRequestIssues(request: OrderRequest, rules: RequestRules): 
     ['body.shippingAddress.line1', address.line1],
     ['body.shippingAddress.line2', address.line2],
     ['body.shippingAddress.city', address.city],
+    ['body.shippingAddress.district', address.district],
     ['body.shippingAddress.postalCode', address.postalCode],
     ['body.contactEmail', request.contactEmail],
     ['body.couponCode', request.couponCode],

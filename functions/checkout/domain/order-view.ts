@@ -92,7 +92,18 @@ export function toOrderView(order: Order, timeline: readonly TimelineEntry[], op
     ...(order.couponCode ? { couponCode: order.couponCode } : {}),
     payment,
     shippingAddress: p
-      ? { name: p.name, phone: p.phone, line1: p.line1, ...(p.line2 !== undefined ? { line2: p.line2 } : {}), city: p.city, region: order.shippingRegion, postalCode: p.postalCode, country: order.shippingCountry }
+      ? {
+          name: p.name,
+          phone: p.phone,
+          line1: p.line1,
+          ...(p.line2 !== undefined ? { line2: p.line2 } : {}),
+          ...(p.province !== undefined ? { province: p.province } : {}),
+          city: p.city,
+          ...(p.district !== undefined ? { district: p.district } : {}),
+          region: order.shippingRegion,
+          postalCode: p.postalCode,
+          country: order.shippingCountry,
+        }
       : { region: order.shippingRegion, country: order.shippingCountry },
     ...(p ? { contactEmail: p.email } : {}),
     ...(order.billingRegion ? { billingRegion: order.billingRegion } : {}),

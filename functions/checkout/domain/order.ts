@@ -181,7 +181,9 @@ export interface PersonalDataFields {
   readonly phone: string;
   readonly line1: string;
   readonly line2?: string;
+  readonly province?: string;
   readonly city: string;
+  readonly district?: string;
   readonly postalCode: string;
   readonly email: string;
 }

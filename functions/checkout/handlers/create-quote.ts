@@ -30,7 +30,7 @@ export function makeCreateQuoteHandler(ports: CreateQuoteHandlerPorts = {}): Htt
       {
         items: body.items,
         ...(body.couponCode !== undefined ? { couponCode: body.couponCode.toUpperCase() } : {}),
-        ...(body.shippingAddress ? { shippingAddress: { region: body.shippingAddress.region } } : {}),
+        ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
       },
     );
     return { statusCode: 200, body: quote };

@@ -1,6 +1,7 @@
 /**
  * Back office end to end (ORD-3, FUL-1): ops opens a warehouse and stocks a product there, a marketer creates a flash price
- * and a coupon over HTTP, and a customer's quote and order use both — priced to the fen. The
+ * and a coupon over HTTP, and a customer with a province/city/district address gets a quote and an
+ * order that use both — priced to the fen. The
  * marketer's changes are in the audit trail; other roles cannot make them.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -35,16 +36,19 @@ describe('marketers run promotions and coupons (ORD-3)', () => {
     expect((await api(`/admin/promotions/${promotionId}`, { method: 'PUT', token: await tokenFor(`e2e-ops-${ulid()}`, ['ops']), json: { kind: 'flash-price', title: 'x', sku, price: cny(1), reason: 'not mine' } })).status).toBe(403);
 
     const shopper = await customerToken(`e2e-bo-${ulid()}`);
-    const priced = await api('/quotes', { method: 'POST', token: shopper, json: { items: [{ sku, quantity: 1 }], couponCode: code.toLowerCase(), shippingAddress: { region: 'east' } } });
+    const priced = await api('/quotes', { method: 'POST', token: shopper, json: { items: [{ sku, quantity: 1 }], couponCode: code.toLowerCase(), shippingAddress: { province: '浙江' } } });
     expect(priced.status, priced.text).toBe(200);
     // ¥500 list → ¥400 flash; 满300减30 coupon → ¥370 (the demo 满100减50 applies too, first).
     expect(priced.json.lines).toEqual([expect.objectContaining({ sku, flashPrice: cny(40_000) })]);
     expect(priced.json.discounts).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'flash-price', id: promotionId, amount: cny(10_000) }), expect.objectContaining({ kind: 'coupon', id: code, amount: cny(3_000) })]));
-    const placed = await postOrder(shopper, orderBody([{ sku, quantity: 1 }], { couponCode: code }));
+    // A mainland address as a shopper writes it: province, city, district — no shipping zone.
+    const address = { name: '陈静', phone: '+86 135 7100 2233', line1: `文三路 ${ulid()} 号`, province: '浙江省', city: '杭州市', district: '西湖区', postalCode: '310012', country: 'CN' };
+    const placed = await postOrder(shopper, orderBody([{ sku, quantity: 1 }], { couponCode: code, shippingAddress: address }));
     expect(placed.status, placed.text).toBe(201);
     expect(placed.json.total).toEqual(priced.json.total);
     expect(placed.json.couponCode).toBe(code);
     expect(placed.json.reservations).toEqual([{ sku, warehouseId, quantity: 1 }]);
+    expect(placed.json.shippingAddress).toMatchObject({ province: '浙江省', district: '西湖区', region: 'east' });
 
     const listed = await api('/admin/coupons?limit=100', { token: marketer });
     expect(listed.status).toBe(200);

@@ -12,7 +12,8 @@ vi.hoisted(() => {
 
 import { ulid } from 'ulid';
 import { listWarehouses, putWarehouse, type ManageWarehousesDeps } from '../../../functions/catalog/manage-warehouses.ts';
-import { catalogSettings } from '../../../functions/catalog/stock-contract.ts';
+import { CatalogReader, catalogSettings } from '../../../functions/catalog/stock-contract.ts';
+import { withCachedWarehouses } from '../../../functions/checkout/price-basket.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import type { AuditEvent } from '../../../shared/audit.ts';
 import { systemClock } from '../../../shared/clock.ts';
@@ -65,6 +66,16 @@ describe('warehouses (FUL-1)', () => {
       ['warehouse.update', 'reopened'],
     ]);
     expect((await listWarehouses(deps)).find((w) => w.warehouseId === warehouseId)).toMatchObject({ active: true, region: 'east', updatedBy: 'ops-1' });
+  });
+
+  it('a warehouse opened while checkout has the warehouse list cached is used at once for stock only it holds', async () => {
+    const cached = withCachedWarehouses(new CatalogReader(world.tables.catalog), 60_000);
+    await cached.warehouses();
+    const warehouseId = `WH-T-${ulid()}`;
+    await putWarehouse(deps, { warehouseId, input: { name: '新仓', city: '宁波', region: 'east', active: true }, ...change() });
+    const sku = await world.product({ stock: { [warehouseId]: 3 } });
+    const placed = await placeOrder(world.placeDeps({ catalog: cached }), { customerId: customer(), request: world.request([{ sku, quantity: 1 }], { payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
+    expect(placed.order.reservations).toEqual([{ sku, warehouseId, quantity: 1 }]);
   });
 
   it('a region the store does not ship to is a 400 naming the field; nothing is written or audited', async () => {

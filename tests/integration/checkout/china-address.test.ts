@@ -1,0 +1,65 @@
+/**
+ * Mainland addresses end to end in checkout (ORD-1, FUL-1, SEC-2), against DynamoDB Local: an
+ * order with `province` / `city` / `district` and no `region` is priced and allocated in the
+ * province's zone; province and district are encrypted like the other address fields and come back
+ * decrypted to the customer.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+});
+
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { toOrderView } from '../../../functions/checkout/domain/order-view.ts';
+import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
+import { placeOrder } from '../../../functions/checkout/place-order.ts';
+import { documentClient } from '../../../shared/dynamodb.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { checkoutWorld, customer, problem, startLocalKms } from './fixtures.ts';
+
+let kms: Awaited<ReturnType<typeof startLocalKms>>;
+let world: ReturnType<typeof checkoutWorld>;
+
+beforeAll(async () => {
+  const { tables } = useLocalDynamoDb();
+  kms = await startLocalKms();
+  world = checkoutWorld(tables, kms);
+  await world.ensureWarehouses();
+});
+
+afterAll(async () => {
+  await kms.close();
+});
+
+const address = { name: '陈静', phone: '+86 135 7100 2233', line1: '文三路 90 号', province: '浙江省', city: '杭州市', district: '西湖区', postalCode: '310012', country: 'CN' };
+
+describe('mainland addresses (ORD-1, FUL-1, SEC-2)', () => {
+  it('a province/city/district address without region ships from the province’s zone; province and district are encrypted at rest', async () => {
+    const sku = await world.product({ stock: { 'WH-EAST': 5, 'WH-WEST': 5 } });
+    const customerId = customer('cn');
+    const { order } = await placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 1 }], { shippingAddress: address, payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
+    expect(order.shippingRegion).toBe('east');
+    expect(order.reservations).toEqual([{ sku, warehouseId: 'WH-EAST', quantity: 1 }]);
+    const { Item } = await documentClient().send(new GetCommand({ TableName: world.tables.orders, Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' } }));
+    const raw = JSON.stringify(Item);
+    for (const clear of ['浙江省', '西湖区', '杭州市', '文三路']) expect(raw).not.toContain(clear);
+    const personal = await decryptPersonalData(world.cipher, order.orderId, order.personal);
+    expect(toOrderView(order, [], { personal, reader: 'customer' }).shippingAddress).toMatchObject({ province: '浙江省', city: '杭州市', district: '西湖区', region: 'east' });
+  });
+
+  it('an unknown province, a contradicting region, or a non-mainland phone → 400 naming the field, nothing written', async () => {
+    const sku = await world.product({ stock: { 'WH-EAST': 5 } });
+    const attempt = async (shippingAddress: Record<string, unknown>) => {
+      const error = await problem(placeOrder(world.placeDeps(), { customerId: customer('cn-bad'), request: world.request([{ sku, quantity: 1 }], { shippingAddress: shippingAddress as never, payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() }));
+      expect(error.status).toBe(400);
+      return error.errors?.map((e) => e.path);
+    };
+    expect(await attempt({ ...address, province: '加利福尼亚' })).toEqual(['body.shippingAddress.province']);
+    expect(await attempt({ ...address, region: 'west' })).toEqual(['body.shippingAddress.region']);
+    expect(await attempt({ ...address, phone: '+1 415 555 0100' })).toEqual(['body.shippingAddress.phone']);
+    expect((await world.stock(sku))['WH-EAST']).toMatchObject({ reserved: 0 });
+  });
+});

@@ -94,7 +94,7 @@ export async function putPromotion(deps: ManagePromotionsDeps, input: { promotio
 }
 
 /** Creates or replaces a coupon, keeping its usage (see the module documentation). */
-export async function putCoupon(deps: ManagePromotionsDeps, input: { coupon: Coupon; active: boolean } & StaffChange): Promise<PutOutcome<StoredCoupon>> {
+export async function putCoupon(deps: Omit<ManagePromotionsDeps, 'catalog'>, input: { coupon: Coupon; active: boolean } & StaffChange): Promise<PutOutcome<StoredCoupon>> {
   const { coupon } = input;
   const issues: ProblemFieldError[] = [
     ...windowIssues(coupon.validFrom, coupon.validUntil, ['body.validFrom', 'body.validUntil']),

@@ -11,7 +11,8 @@ import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { conflict, forbidden, invalidFields, notFound } from '../../shared/errors.ts';
-import { thresholdDecisionProblem, type RiskSettings, type ThresholdChange } from './domain/risk-settings.ts';
+import { thresholdsOf, type RiskSettings, type ThresholdChange } from './domain/risk-settings.ts';
+import { approvalProblem } from './domain/rule-changes.ts';
 import type { Thresholds } from './domain/scoring.ts';
 import { SettingsWriteConflict, type RiskSettingsStore } from './settings-store.ts';
 
@@ -28,6 +29,23 @@ export interface RiskSettingsDeps {
 /** The thresholds in force: the stored ones, or the configured defaults (version 0). */
 export async function thresholdsInForce(deps: Pick<RiskSettingsDeps, 'settings' | 'defaults'>): Promise<RiskSettings> {
   return (await deps.settings.current()) ?? { reviewThreshold: deps.defaults.review, rejectThreshold: deps.defaults.reject, version: 0 };
+}
+
+/**
+ * The thresholds an assessment decides with, reused for `ttlSeconds` by a warm function (as the rule
+ * set is, rule-source.ts): an approved change takes effect within that time.
+ */
+export function cachedThresholds(deps: Pick<RiskSettingsDeps, 'settings' | 'defaults'>, clock: Clock, ttlSeconds: number): () => Promise<Thresholds> {
+  let cached: { at: number; value: Promise<Thresholds> } | undefined;
+  return () => {
+    const now = clock.now().getTime();
+    if (!cached || now - cached.at >= ttlSeconds * 1000) {
+      const value = thresholdsInForce(deps).then(thresholdsOf);
+      value.catch(() => (cached = undefined));
+      cached = { at: now, value };
+    }
+    return cached.value;
+  };
 }
 
 /** The thresholds in force and the changes waiting for approval. */
@@ -75,7 +93,7 @@ export async function decideRiskSettingsChange(
 ): Promise<{ change: ThresholdChange; current: RiskSettings }> {
   const [change, current] = await Promise.all([deps.settings.getChange(input.changeId), thresholdsInForce(deps)]);
   if (!change) throw notFound(`There is no threshold change ${input.changeId}.`);
-  const problem = thresholdDecisionProblem(change, input.principal.userId, current);
+  const problem = approvalProblem(change, input.principal.userId, current.version);
   if (problem === 'same-person') throw forbidden('A threshold change needs a different risk analyst to decide it (maker-checker).');
   if (problem === 'not-pending') throw conflict(`The change is ${change.status} already.`);
   if (problem === 'stale' && input.decision === 'approve') throw conflict('The thresholds changed since this was proposed; propose again against the ones in force.');

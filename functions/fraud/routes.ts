@@ -24,21 +24,20 @@ const Money = z.object({ amount: z.number().int(), currency: z.string() });
 
 const FiredRuleDoc = z.object({ ruleId: z.string(), version: z.number().int(), contribution: z.number().int(), action: z.enum(['allow', 'review', 'block']).optional() });
 const RuleDoc = RuleDefinitionSchema.extend({ version: z.number().int().describe('0 = a built-in default not stored yet'), updatedBy: z.string(), updatedAt: z.string() }).meta({ id: 'RiskRule' });
+/** What every change awaiting a second risk analyst records (RISK-7): rules and thresholds alike. */
+const MakerCheckerFields = {
+  changeId: z.string(),
+  baseVersion: z.number().int(),
+  proposedBy: z.string(),
+  proposedAt: z.string(),
+  reason: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  decidedBy: z.string().optional(),
+  decidedAt: z.string().optional(),
+  decisionReason: z.string().optional(),
+};
 const RuleChangeDoc = z
-  .object({
-    changeId: z.string(),
-    ruleId: z.string(),
-    kind: z.enum(['create', 'update', 'disable']),
-    proposed: RuleDefinitionSchema,
-    baseVersion: z.number().int(),
-    proposedBy: z.string(),
-    proposedAt: z.string(),
-    reason: z.string(),
-    status: z.enum(['pending', 'approved', 'rejected']),
-    decidedBy: z.string().optional(),
-    decidedAt: z.string().optional(),
-    decisionReason: z.string().optional(),
-  })
+  .object({ ...MakerCheckerFields, ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema })
   .meta({ id: 'RiskRuleChange' });
 const ChangeResultDoc = z
   .object({ outcome: z.enum(['applied', 'pending', 'unchanged']).describe('applied now, waiting for a second approver, or nothing to change'), rule: RuleDoc.optional(), change: RuleChangeDoc.optional() })
@@ -381,21 +380,7 @@ export const deleteBlocklistEntryRoute = defineRoute({
 // ---- The score thresholds as data (RISK-4), changed with a second analyst's approval (RISK-7) ----
 
 const ThresholdsDoc = z.object({ reviewThreshold: z.number().int(), rejectThreshold: z.number().int(), version: z.number().int(), updatedBy: z.string().optional(), updatedAt: z.string().optional() });
-const ThresholdChangeDoc = z
-  .object({
-    changeId: z.string(),
-    reviewThreshold: z.number().int(),
-    rejectThreshold: z.number().int(),
-    baseVersion: z.number().int(),
-    proposedBy: z.string(),
-    proposedAt: z.string(),
-    reason: z.string(),
-    status: z.enum(['pending', 'approved', 'rejected']),
-    decidedBy: z.string().optional(),
-    decidedAt: z.string().optional(),
-    decisionReason: z.string().optional(),
-  })
-  .meta({ id: 'RiskThresholdChange' });
+const ThresholdChangeDoc = z.object({ ...MakerCheckerFields, reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).meta({ id: 'RiskThresholdChange' });
 const SettingsChangePath = z.object({ changeId: IdSchema });
 
 /** `GET /admin/settings/risk` — risk-analyst. */

@@ -39,9 +39,7 @@ export function unitsBySku(reservations: readonly Reservation[]): Map<string, nu
 
 /** The per-customer unit cap of `sku` now: the smallest `perCustomerLimit` of an active flash sale of it, else the default. */
 export function unitCapOf(sku: string, promotions: readonly Promotion[], now: Date, limits: HoldLimits): number {
-  const own = promotions
-    .filter((p) => p.kind === 'flash-price' && p.sku === sku && p.perCustomerLimit !== undefined && isActive(p, now))
-    .map((p) => (p.kind === 'flash-price' ? (p.perCustomerLimit as number) : Infinity));
+  const own = promotions.flatMap((p) => (p.kind === 'flash-price' && p.sku === sku && p.perCustomerLimit !== undefined && isActive(p, now) ? [p.perCustomerLimit] : []));
   return own.length > 0 ? Math.min(...own) : limits.maxReservedUnitsPerSku;
 }
 

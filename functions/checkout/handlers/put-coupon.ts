@@ -24,8 +24,7 @@ export function makePutCouponHandler(ports: PutCouponHandlerPorts = {}): HttpLam
   return httpHandler(putCouponRoute, async ({ path, body, principal, correlationId }) => {
     const { active, reason, ...definition } = body;
     const result = await putCoupon(
-      // A coupon names no SKU: no catalog read.
-      { store: (ports.store ?? currentPromotionStore)(), catalog: { listPrices: async () => new Map() }, audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock, currency: getConfig().currency },
+      { store: (ports.store ?? currentPromotionStore)(), audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock, currency: getConfig().currency },
       { coupon: { ...definition, code: path.code } as Coupon, active, changedBy: principal.userId, roles: principal.roles, reason, correlationId },
     );
     return { statusCode: result.outcome === 'created' ? 201 : 200, body: result.item };

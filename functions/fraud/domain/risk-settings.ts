@@ -2,7 +2,8 @@
  * The risk score thresholds as data (RISK-4, RISK-7): `reviewThreshold` (score ≥ it → manual review)
  * and `rejectThreshold` (score ≥ it → reject), 40 and 75 until a risk analyst proposes others. A
  * proposal changes live decisions, so it waits for a different risk analyst's approval, and applies
- * only if the thresholds are still those it was proposed against (no lost update). Pure.
+ * only if the thresholds are still those it was proposed against (no lost update) — the same
+ * maker-checker check as rule changes (rule-changes.ts `approvalProblem`). Pure.
  */
 import type { Thresholds } from './scoring.ts';
 
@@ -35,10 +36,3 @@ export function thresholdsOf(settings: Pick<RiskSettings, 'reviewThreshold' | 'r
   return { review: settings.reviewThreshold, reject: settings.rejectThreshold };
 }
 
-/** Why a pending change cannot be decided by `decider` now. */
-export function thresholdDecisionProblem(change: ThresholdChange, decider: string, current: RiskSettings): 'not-pending' | 'same-person' | 'stale' | undefined {
-  if (change.status !== 'pending') return 'not-pending';
-  if (change.proposedBy === decider) return 'same-person';
-  if (change.baseVersion !== current.version) return 'stale';
-  return undefined;
-}

@@ -40,9 +40,10 @@ export type ApprovalProblem = 'not-pending' | 'same-person' | 'stale';
 
 /**
  * Checks an approval: the change must be pending, the approver someone other than the proposer
- * (maker-checker), and the rule still at the version the change was made against.
+ * (maker-checker), and the rule (or the thresholds, domain/risk-settings.ts) still at the version the
+ * change was made against.
  */
-export function approvalProblem(change: RuleChange, approver: string, currentVersion: number): ApprovalProblem | undefined {
+export function approvalProblem(change: Pick<RuleChange, 'status' | 'proposedBy' | 'baseVersion'>, approver: string, currentVersion: number): ApprovalProblem | undefined {
   if (change.status !== 'pending') return 'not-pending';
   if (change.proposedBy === approver) return 'same-person';
   if (currentVersion !== change.baseVersion) return 'stale';

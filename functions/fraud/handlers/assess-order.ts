@@ -9,9 +9,8 @@ import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { assessOrder } from '../assess-order.ts';
 import { resolvePorts, type FraudPorts } from '../fraud-ports.ts';
-import { thresholdsOf } from '../domain/risk-settings.ts';
 import type { Thresholds } from '../domain/scoring.ts';
-import { thresholdsInForce } from '../manage-risk-settings.ts';
+import { cachedThresholds } from '../manage-risk-settings.ts';
 import { cachedRuleSource, type RuleSource } from '../rule-source.ts';
 import { fraudSettings, riskThresholds } from '../settings.ts';
 
@@ -19,19 +18,11 @@ import { fraudSettings, riskThresholds } from '../settings.ts';
 export function makeAssessOrderHandler(ports: FraudPorts & { readonly random?: () => number } = {}) {
   const p = resolvePorts(ports);
   let ruleSource: RuleSource | undefined;
-  let thresholdCache: { at: number; value: Promise<Thresholds> } | undefined;
-  const thresholds = (cacheSeconds: number): Promise<Thresholds> => {
-    const now = Date.now();
-    if (!thresholdCache || now - thresholdCache.at >= cacheSeconds * 1000) {
-      const value = thresholdsInForce({ settings: p.riskSettings(), defaults: riskThresholds() }).then(thresholdsOf);
-      value.catch(() => (thresholdCache = undefined));
-      thresholdCache = { at: now, value };
-    }
-    return thresholdCache.value;
-  };
+  let thresholds: (() => Promise<Thresholds>) | undefined;
   return eventConsumer([OrderPlaced], async ({ detail }, record) => {
     const settings = fraudSettings();
     ruleSource ??= cachedRuleSource(p.rules(), p.clock, settings.rulesCacheSeconds);
+    thresholds ??= cachedThresholds({ settings: p.riskSettings(), defaults: riskThresholds() }, p.clock, settings.rulesCacheSeconds);
     const { meta, version: _version, ...order } = detail;
     const result = await assessOrder(
       {
@@ -41,7 +32,7 @@ export function makeAssessOrderHandler(ports: FraudPorts & { readonly random?: (
         events: p.events(meta.correlationId),
         clock: p.clock,
         newId: p.newId,
-        thresholds: await thresholds(settings.rulesCacheSeconds),
+        thresholds: await thresholds(),
         settings,
         ...(ports.random ? { random: ports.random } : {}),
       },

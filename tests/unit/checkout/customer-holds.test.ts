@@ -6,16 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { countedAtPlacement, DEFAULT_HOLD_LIMITS, holdsOfPlacement, holdsReleased, isOpenUnpaid, unitCapOf } from '../../../functions/checkout/domain/customer-holds.ts';
 import type { Order } from '../../../functions/checkout/domain/order.ts';
 import type { Promotion } from '../../../functions/checkout/domain/pricing.ts';
+import { cny, orderFixture } from '../../support/orders.ts';
 
-const cny = (amount: number) => ({ amount, currency: 'CNY' });
 const now = new Date('2026-06-01T12:00:00.000Z');
-const base = {
-  orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', customerId: 'alice', orderType: 'regular', status: 'PLACED', version: 1, currency: 'CNY', lines: [], discounts: [],
-  subtotal: cny(1), discountTotal: cny(0), shippingFee: cny(0), total: cny(1), amountDue: cny(1), balanceDue: cny(0),
-  payment: { method: 'card', status: 'awaiting', authorized: cny(0), paymentIds: [] }, shippingRegion: 'east', shippingCountry: 'CN',
+const base = orderFixture({
   reservations: [{ sku: 'A', warehouseId: 'WH-EAST', quantity: 3 }, { sku: 'A', warehouseId: 'WH-WEST', quantity: 2 }, { sku: 'B', warehouseId: 'WH-EAST', quantity: 1 }],
-  placedAt: now.toISOString(), paymentDueBy: '2026-06-01T12:30:00.000Z', shipments: [], personal: { name: 'x', phone: 'x', line1: 'x', city: 'x', postalCode: 'x', email: 'x' }, updatedAt: now.toISOString(),
-} as unknown as Order;
+  placedAt: now.toISOString(),
+  paymentDueBy: '2026-06-01T12:30:00.000Z',
+});
 const placed: Order = { ...base, heldByCustomer: countedAtPlacement(base) };
 
 describe('customer holds (SEC-5)', () => {

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES } from '../../../events/common.ts';
+import { cny, orderFixture } from '../../support/orders.ts';
 import {
   decide,
   releasesStock,
@@ -18,38 +19,10 @@ import {
   type Trigger,
 } from '../../../functions/checkout/domain/order.ts';
 
-const cny = (amount: number) => ({ amount, currency: 'CNY' });
 const now = new Date('2026-06-01T12:00:00.000Z');
 const ctx = { now, balanceWindowHours: 168 };
 
-function order(overrides: Partial<Order> = {}): Order {
-  return {
-    orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
-    customerId: 'alice',
-    orderType: 'regular',
-    status: 'PLACED',
-    version: 1,
-    currency: 'CNY',
-    lines: [],
-    discounts: [],
-    subtotal: cny(10000),
-    discountTotal: cny(0),
-    shippingFee: cny(0),
-    total: cny(10000),
-    amountDue: cny(10000),
-    balanceDue: cny(0),
-    payment: { method: 'card', status: 'awaiting', authorized: cny(0), paymentIds: [] },
-    shippingRegion: 'east',
-    shippingCountry: 'CN',
-    reservations: [{ sku: 'TEA-1', warehouseId: 'WH-EAST', quantity: 2 }],
-    placedAt: '2026-06-01T11:50:00.000Z',
-    paymentDueBy: '2026-06-01T12:20:00.000Z',
-    shipments: [],
-    personal: { name: 'x', phone: 'x', line1: 'x', city: 'x', postalCode: 'x', email: 'x' },
-    updatedAt: '2026-06-01T11:50:00.000Z',
-    ...overrides,
-  };
-}
+const order = orderFixture;
 
 const decision = { assessmentId: '01JD7ZK9Q1V8Q4N6M5R9T0W1YC', score: 55, level: 'medium' as const, rulesFired: ['r1'], decidedBy: 'rules' as const, decidedAt: '2026-06-01T11:51:00.000Z' };
 const authorized = (paymentId = 'P1', amount = 10000): OrderFact => ({ type: 'PaymentAuthorized', paymentId, amount: cny(amount), captureOn: 'shipment', at: '2026-06-01T11:52:00.000Z' });

@@ -5,37 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Order, TimelineEntry } from '../../../functions/checkout/domain/order.ts';
 import { STAFF_ACTOR_FOR_CUSTOMERS, toOrderView, visibleActor } from '../../../functions/checkout/domain/order-view.ts';
+import { orderFixture } from '../../support/orders.ts';
 
-const cny = (amount: number) => ({ amount, currency: 'CNY' });
 const STAFF_ID = '5f0c1e2a-staff-analyst-7d3b';
 
-const order: Order = {
-  orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
-  customerId: 'alice',
-  orderType: 'regular',
+const order: Order = orderFixture({
   status: 'CANCELLED',
   version: 4,
-  currency: 'CNY',
-  lines: [],
-  discounts: [],
-  subtotal: cny(10000),
-  discountTotal: cny(0),
-  shippingFee: cny(0),
-  total: cny(10000),
-  amountDue: cny(10000),
-  balanceDue: cny(0),
-  payment: { method: 'card', status: 'awaiting', authorized: cny(0), paymentIds: [] },
-  shippingRegion: 'east',
-  shippingCountry: 'CN',
   reservations: [],
-  placedAt: '2026-06-01T11:50:00.000Z',
   paymentDueBy: null,
-  shipments: [],
-  personal: { name: 'x', phone: 'x', line1: 'x', city: 'x', postalCode: 'x', email: 'x' },
   updatedAt: '2026-06-01T12:10:00.000Z',
   risk: { assessmentId: 'A1', score: 55, level: 'medium', rulesFired: ['r1'], decidedBy: 'analyst', analystId: STAFF_ID, decidedAt: '2026-06-01T12:00:00.000Z', outcome: 'approved' },
   cancellation: { by: 'staff', actor: STAFF_ID, reason: 'staff-request', at: '2026-06-01T12:10:00.000Z' },
-};
+});
 const timeline: TimelineEntry[] = [
   { at: '2026-06-01T11:50:00.000Z', from: null, to: 'PLACED', reason: 'order-placed', actor: 'alice' },
   { at: '2026-06-01T11:51:00.000Z', from: 'PLACED', to: 'IN_REVIEW', reason: 'risk-review-required', actor: 'system:fraud' },

@@ -5,6 +5,7 @@
  * out-of-order event that no longer applies is ignored (logged as such).
  */
 import type { AnyEventDefinition, EventMeta, EventPayload } from '../../events/event-definition.ts';
+import { GroupBuyCompleted } from '../../events/group-buy-completed.ts';
 import { OrderAllocated, OrderDelivered, OrderShipped, ShipmentStatusChanged } from '../../events/fulfillment-events.ts';
 import { PaymentAuthorized, PaymentFailed, PaymentPending } from '../../events/payment-events.ts';
 import { RiskApproved, RiskRejected, RiskReviewRequired } from '../../events/risk-assessed.ts';
@@ -23,6 +24,7 @@ export const CONSUMED_EVENTS: readonly AnyEventDefinition[] = [
   ShipmentStatusChanged,
   OrderShipped,
   OrderDelivered,
+  GroupBuyCompleted,
 ];
 
 /** An event checkout consumes but has no order fact for. */
@@ -87,6 +89,10 @@ function factOf(name: string, d: Record<string, unknown>): OrderFact {
       return { type: 'OrderShipped', at: (d as unknown as EventPayload<typeof OrderShipped>).shippedAt };
     case OrderDelivered.name:
       return { type: 'OrderDelivered', at: (d as unknown as EventPayload<typeof OrderDelivered>).deliveredAt };
+    case GroupBuyCompleted.name: {
+      const p = d as unknown as EventPayload<typeof GroupBuyCompleted>;
+      return { type: 'GroupBuyCompleted', code: p.groupCode, at: p.completedAt };
+    }
     default:
       throw new UnexpectedEventError(`no fact for ${name}`);
   }

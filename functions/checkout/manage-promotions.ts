@@ -2,10 +2,10 @@
  * Use cases: marketers run promotions and coupons without a deploy (API.md `PUT /admin/promotions/
  * {promotionId}`, `GET /admin/promotions`, `PUT /admin/coupons/{code}`, `GET /admin/coupons`; ORD-3).
  *
- * - A promotion (flash price, spend threshold such as 满100减50, member price) is created (201) or
+ * - A promotion (flash price, spend threshold such as 满100减50, member price, group price) is created (201) or
  *   replaced (200) whole; `active: false` keeps it listed but out of every quote. Its money is in the
  *   store currency, its window is ordered, a flash price names a SKU of the catalog and undercuts
- *   its list price.
+ *   its list price; so does a group price (拼团: group size 2–10, window default 24 h).
  * - A coupon (percentage or fixed, minimum spend, window, per-customer and total limits) is created
  *   or replaced the same way; its usage counters are kept — a total limit below what was already
  *   used is a 409.
@@ -67,11 +67,11 @@ function recordChange(deps: Pick<ManagePromotionsDeps, 'audit'>, change: StaffCh
 export async function putPromotion(deps: ManagePromotionsDeps, input: { promotion: Promotion; active: boolean } & StaffChange): Promise<PutOutcome<StoredPromotion>> {
   const { promotion } = input;
   const issues: ProblemFieldError[] = [...windowIssues(promotion.startsAt, promotion.endsAt, ['body.startsAt', 'body.endsAt'])];
-  if (promotion.kind === 'flash-price') {
+  if (promotion.kind === 'flash-price' || promotion.kind === 'group-buy') {
     issues.push(...moneyIssues('body.price', promotion.price, deps.currency));
     const listPrice = (await deps.catalog.listPrices([promotion.sku])).get(promotion.sku);
     if (!listPrice) issues.push({ path: 'body.sku', message: 'Unknown SKU' });
-    else if (promotion.price.amount >= listPrice.amount) issues.push({ path: 'body.price.amount', message: `A flash price must be below the list price (${listPrice.amount})` });
+    else if (promotion.price.amount >= listPrice.amount) issues.push({ path: 'body.price.amount', message: `A ${promotion.kind === 'flash-price' ? 'flash' : 'group'} price must be below the list price (${listPrice.amount})` });
   } else if (promotion.kind === 'spend-threshold') {
     issues.push(...moneyIssues('body.threshold', promotion.threshold, deps.currency), ...moneyIssues('body.amountOff', promotion.amountOff, deps.currency));
     if (promotion.amountOff.amount >= promotion.threshold.amount) issues.push({ path: 'body.amountOff.amount', message: 'Must be less than the threshold' });

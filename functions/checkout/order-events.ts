@@ -4,6 +4,7 @@
  */
 import type { AnyEventDefinition, DomainEvent } from '../../events/event-definition.ts';
 import { domainEvent } from '../../events/event-definition.ts';
+import { GroupBuyCompleted } from '../../events/group-buy-completed.ts';
 import { OrderCancelled } from '../../events/order-cancelled.ts';
 import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
@@ -18,6 +19,7 @@ export const CHECKOUT_EVENTS: Readonly<Record<string, AnyEventDefinition>> = {
   [OrderStatusChanged.name]: OrderStatusChanged,
   [OrderCancelled.name]: OrderCancelled,
   [PreSaleBalanceDue.name]: PreSaleBalanceDue,
+  [GroupBuyCompleted.name]: GroupBuyCompleted,
 };
 
 const m = (money: Money) => ({ amount: money.amount, currency: money.currency });
@@ -94,4 +96,9 @@ export function preSaleBalanceDue(order: Order, balance: Money, dueBy: string): 
     balance: m(balance),
     dueBy,
   });
+}
+
+/** GroupBuyCompleted for one member order of a group that just filled (ORD-5). */
+export function groupBuyCompleted(memberOrderId: string, group: { code: string; sku: string; size: number; completedAt: string }): DomainEvent {
+  return domainEvent(GroupBuyCompleted, { orderId: memberOrderId, groupCode: group.code, sku: group.sku, size: group.size, completedAt: group.completedAt });
 }

@@ -10,6 +10,7 @@
  * | processed event | `EVENT#<eventId>`          | `EVENT`            | — (TTL `expiresAt`) |
  * | outbox entry    | `OUTBOX#<shard>`           | `<createdAt>#<orderId>#<version>` | — |
  * | customer holds  | `CUSTOMER#<customerId>`    | `HOLDS`            | — (`openUnpaid`, `reserved#<sku>`: domain/customer-holds.ts) |
+ * | group-buy group | `GROUP#<code>`             | `GROUP`            | — (domain/group-buy.ts: `members` in joining order, `expiresAt`, `completedAt`) |
  *
  * Every change is one transaction, conditional on the order's `version` (optimistic concurrency):
  * the order item, its timeline entry, the stock items and the order's reservation records it
@@ -31,6 +32,7 @@ import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
 import { CatalogReader, failedStockItems, releaseStock, reserveStock } from '../catalog/stock-contract.ts';
 import type { HoldIncrease, HoldRelease } from './domain/customer-holds.ts';
+import type { GroupBuy } from './domain/group-buy.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
 
@@ -67,6 +69,8 @@ export interface PlacementWrite {
   readonly coupon?: { readonly code: string; readonly perCustomerLimit: number };
   /** What the order adds to its customer's holds, each conditional on its cap (SEC-5). */
   readonly holds?: HoldIncrease;
+  /** A group-buy order (ORD-5): the group it opens (written new), or the group as it is after this order joined (conditional on the members read before). */
+  readonly group?: { readonly opens: GroupBuy } | { readonly joins: GroupBuy; readonly membersBefore: number };
   readonly outbox: OutboxEntry;
 }
 
@@ -116,6 +120,11 @@ export class CouponExhaustedError extends Error {
   }
 }
 
+/** The group-buy group changed since it was read (another member joined, it filled or ended), or a new group's code is taken: read it again. */
+export class GroupChangedError extends Error {
+  override readonly name = 'GroupChangedError';
+}
+
 /** Another transaction touched the same items at the same time (retry with jitter). */
 export class TransientConflictError extends Error {
   override readonly name = 'TransientConflictError';
@@ -161,6 +170,8 @@ export interface OrderStore {
   place(write: PlacementWrite): Promise<OutboxKey>;
   /** Writes a change of an order (one transaction). Returns the outbox key, if any. */
   commit(write: ChangeWrite): Promise<OutboxKey | undefined>;
+  /** A group-buy group (strongly consistent), or undefined. */
+  getGroup(code: string): Promise<GroupBuy | undefined>;
   /** What a customer holds now: open unpaid orders and units reserved per SKU (SEC-5). */
   customerHolds(customerId: string): Promise<{ openUnpaid: number; reserved: ReadonlyMap<string, number> }>;
   /** The order and its timeline (strongly consistent). */
@@ -198,6 +209,7 @@ const requestKey = (customerId: string, idempotencyKey: string) => ({
 });
 const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 const holdsKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'HOLDS' });
+const groupKey = (code: string) => ({ pk: `GROUP#${code}`, sk: 'GROUP' });
 /** The attribute of the holds item counting the units of `sku` the customer holds reserved. */
 export const holdsUnitAttribute = (sku: string) => `reserved#${sku}`;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
@@ -365,6 +377,8 @@ export class DynamoDbOrderStore implements OrderStore {
     const holdsItem = write.holds ? this.holdsIncreaseItem(order.customerId, write.holds) : undefined;
     const holdsIndex = holdsItem ? items.length : -1;
     if (holdsItem) items.push(holdsItem);
+    const groupIndex = write.group ? items.length : -1;
+    if (write.group) items.push(this.groupItem(write.group, at));
     const outbox = this.outboxItem(order.orderId, order.version, write.outbox, at);
     items.push(outbox.item);
     try {
@@ -383,6 +397,7 @@ export class DynamoDbOrderStore implements OrderStore {
       if (couponIndex >= 0 && failed(couponIndex)) throw new CouponExhaustedError('total');
       if (couponIndex >= 0 && failed(couponIndex + 1)) throw new CouponExhaustedError('customer');
       if (holdsIndex >= 0 && failed(holdsIndex)) throw new CustomerHoldsExceededError('a per-customer cap would be exceeded');
+      if (groupIndex >= 0 && failed(groupIndex)) throw new GroupChangedError('the group changed since it was read');
       if (reasons.some((r) => r === 'TransactionConflict')) throw new TransientConflictError('placement conflicted with a concurrent transaction', { cause: error });
       throw error;
     }
@@ -426,6 +441,29 @@ export class DynamoDbOrderStore implements OrderStore {
       if (reasons.some((r) => r === 'TransactionConflict')) throw new TransientConflictError('change conflicted with a concurrent transaction', { cause: error });
       throw error;
     }
+  }
+
+  /** A new group (its code unused), or a join conditional on the group being as read: same members, open, not ended. */
+  private groupItem(group: NonNullable<PlacementWrite['group']>, at: string): TransactItem {
+    if ('opens' in group) return { Put: { TableName: this.tableName, Item: { ...groupKey(group.opens.code), type: 'GroupBuy', ...group.opens }, ConditionExpression: 'attribute_not_exists(pk)' } };
+    const { joins, membersBefore } = group;
+    const joined = joins.members[joins.members.length - 1];
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: groupKey(joins.code),
+        UpdateExpression: `SET members = list_append(members, :me)${joins.completedAt ? ', completedAt = :completedAt' : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND size(members) = :before AND expiresAt > :now AND attribute_not_exists(completedAt)',
+        ExpressionAttributeValues: { ':me': [joined], ':before': membersBefore, ':now': at, ...(joins.completedAt ? { ':completedAt': joins.completedAt } : {}) },
+      },
+    };
+  }
+
+  async getGroup(code: string): Promise<GroupBuy | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: groupKey(code), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ...group } = Item;
+    return group as GroupBuy;
   }
 
   async customerHolds(customerId: string): Promise<{ openUnpaid: number; reserved: ReadonlyMap<string, number> }> {

@@ -22,6 +22,12 @@
  *    conflicts (two transactions on the same stock item at once) are retried with jitter.
  * 7. Publish `OrderPlaced` and `OrderStatusChanged(null → PLACED)` (outbox: never lost).
  *
+ * Group-buy (ORD-5, domain/group-buy.ts): the order buys one SKU at its group price and opens a
+ * group (a new code) or joins the one named — in the same transaction, conditional on the members
+ * read, so however many join at once a group gets exactly its size; a join that loses the race
+ * reads the group again and joins the next place, or gets 409 `group-buy-closed` once it is full or
+ * over. The join that fills the group publishes `GroupBuyCompleted` for every other member.
+ *
  * Exactly once per request: the request marker (customer + Idempotency-Key, in the same
  * transaction) makes a retry that reaches this use case again — e.g. after the function died
  * between commit and response — return the order placed the first time instead of placing a
@@ -35,11 +41,14 @@ import { zero } from '../../shared/money.ts';
 import { ITEMS_PER_STOCK_OPERATION, MAX_RESERVATIONS_PER_ORDER, planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
 import { checkPaymentLimits, paymentLimitProblem, type DailyTotals, type PaymentLimits } from '../payments/limits-contract.ts';
 import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
-import { orderRequestIssues, shippingZone, type OrderRequest } from './domain/order-request.ts';
+import { orderRequestIssues, shippingZone, type OrderRequest, type RequestedItem } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
-import { orderPlaced, orderStatusChanged } from './order-events.ts';
+import { groupBuyCompleted, orderPlaced, orderStatusChanged } from './order-events.ts';
+import { joinGroup, joinRefusal, openGroup, orderGroupOf, type GroupBuy } from './domain/group-buy.ts';
+import type { DomainEvent } from '../../events/event-definition.ts';
+import type { GroupBuyPromotion } from './domain/pricing.ts';
 import { countedAtPlacement, holdsOfPlacement, type HoldIncrease } from './domain/customer-holds.ts';
-import { CouponExhaustedError, CustomerHoldsExceededError, RequestAlreadyPlacedError, StockConflictError, TransientConflictError, type OrderStore } from './orders-repository.ts';
+import { CouponExhaustedError, CustomerHoldsExceededError, GroupChangedError, RequestAlreadyPlacedError, StockConflictError, TransientConflictError, type OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 import { encryptPersonalData, personalDataOf, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
 import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
@@ -71,6 +80,8 @@ export interface PlaceOrderDeps extends PriceDeps {
   readonly log?: LogPort;
   /** Waits between conflict retries (tests pass a fast one). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** New group-buy codes (default: 8 random Crockford base-32 characters). */
+  readonly newGroupCode?: () => string;
 }
 
 /** One request to place an order. */
@@ -144,6 +155,43 @@ function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, 
   return result.allocations.flatMap((a) => a.lines.map((l) => ({ sku: l.sku, warehouseId: a.warehouseId, quantity: l.quantity })));
 }
 
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A random group code (8 Crockford base-32 characters: 2^40 codes). */
+export function randomGroupCode(): string {
+  return Array.from({ length: 8 }, () => CROCKFORD[crypto.randomInt(32)]).join('');
+}
+
+/** 409: the group cannot be joined any more. */
+function groupClosed(why: 'complete' | 'expired' | 'offer-ended'): ProblemError {
+  const detail = { complete: 'The group is already complete.', expired: 'The group’s time is up.', 'offer-ended': 'The group-buy offer has ended.' }[why];
+  return new ProblemError('group-buy-closed', 'Group closed', 409, { detail: `${detail} Open a new group (leave groupBuy.code out) while the offer runs.` });
+}
+
+/** The group named by a join request, when it may be joined with this item (400 unknown / other SKU, 409 closed). */
+async function groupToJoin(deps: PlaceOrderDeps, code: string, sku: string, now: Date): Promise<GroupBuy> {
+  const group = await deps.orders.getGroup(code);
+  if (!group) throw invalidFields([{ path: 'body.groupBuy.code', message: 'Unknown group' }]);
+  if (group.sku !== sku) throw invalidFields([{ path: 'body.items[0].sku', message: `This group buys ${group.sku}` }]);
+  const refusal = joinRefusal(group, now);
+  if (refusal) throw groupClosed(refusal);
+  return group;
+}
+
+/** `order` as a member of `group`: its group, and its payment due by the group's end at the latest while the group is open. */
+function asMember(order: Order, group: GroupBuy | undefined, paymentWindowEnds: string): Order {
+  if (!group) return order;
+  const open = group.completedAt === undefined && Date.parse(group.expiresAt) < Date.parse(paymentWindowEnds);
+  return { ...order, groupBuy: orderGroupOf(group), paymentDueBy: open ? group.expiresAt : paymentWindowEnds };
+}
+
+/** GroupBuyCompleted for every other member when this order filled the group. */
+function completionEvents(group: GroupBuy | undefined, orderId: string): DomainEvent[] {
+  if (!group?.completedAt) return [];
+  const completed = { code: group.code, sku: group.sku, size: group.size, completedAt: group.completedAt };
+  return group.members.filter((m) => m !== orderId).map((m) => groupBuyCompleted(m, completed));
+}
+
 /** The order this request placed before, when there is one (a retry); 422 for the same key with another body. */
 async function placedBefore(deps: PlaceOrderDeps, command: PlaceOrderCommand, bodyHash: string): Promise<PlaceOrderResult | undefined> {
   if (!command.idempotencyKey) return undefined;
@@ -195,6 +243,9 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   if (issues.length > 0) throw invalidFields(issues);
 
   const now = deps.clock.now();
+  const orderType = request.orderType ?? 'regular';
+  const groupItem = request.items[0] as RequestedItem;
+  const joining = orderType === 'group-buy' && request.groupBuy?.code !== undefined ? await groupToJoin(deps, request.groupBuy.code, groupItem.sku, now) : undefined;
   // Today's committed payments are read alongside pricing, but awaited only after it, so a client
   // error found while pricing (unknown SKU, unknown coupon) answers first.
   const committedToday = deps.paymentLimits.todayTotals(customerId, now);
@@ -205,6 +256,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
       items: request.items,
       ...(request.couponCode !== undefined ? { couponCode: request.couponCode } : {}),
       shippingRegion: shippingZone(request.shippingAddress),
+      ...(orderType === 'group-buy' ? { groupBuy: joining ? { promotionId: joining.promotionId } : {} } : {}),
       now,
       settings,
     }),
@@ -217,7 +269,13 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   if (priced.coupon && !priced.coupon.applied) {
     throw new ProblemError('coupon-not-applicable', 'Coupon not applicable', 409, { detail: COUPON_REJECTION_TEXT[priced.coupon.reason ?? 'no-eligible-items'] });
   }
-  const orderType = request.orderType ?? 'regular';
+  let groupPromotion: GroupBuyPromotion | undefined;
+  if (orderType === 'group-buy') {
+    const applied = priced.discounts.find((d) => d.kind === 'group-price');
+    groupPromotion = promotions.find((p): p is GroupBuyPromotion => p.kind === 'group-buy' && p.promotionId === applied?.id);
+    if (!groupPromotion && joining) throw groupClosed('offer-ended');
+    if (!groupPromotion) throw new ProblemError('group-buy-unavailable', 'No group-buy offer', 409, { detail: `No group-buy offer runs for ${groupItem.sku} now.` });
+  }
   const { deposit, balance } = orderType === 'pre-sale' ? presaleDeposit(priced.total, settings.presaleDepositBasisPoints) : { deposit: priced.total, balance: zero(priced.currency) };
   // PAY-1: the per-order limit applies to the whole order, the daily limits to what is due now.
   const limitCheck = checkPaymentLimits({ method: request.payment.method, amount: deposit.amount, orderAmount: priced.total.amount, currency: deposit.currency, today: await committedToday, limits: deps.paymentLimits.limits });
@@ -229,6 +287,10 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
 
   const orderId = deps.newId(now);
   const placedAt = now.toISOString();
+  const newGroupCode = deps.newGroupCode ?? randomGroupCode;
+  const opensGroup = (promotion: GroupBuyPromotion) => openGroup({ code: newGroupCode(), promotion, orderId, now });
+  let group = joining ? joinGroup(joining, orderId, now) : groupPromotion ? opensGroup(groupPromotion) : undefined;
+  const paymentWindowEnds = new Date(now.getTime() + settings.paymentWindowMinutes * 60_000).toISOString();
   const personal = personalDataOf(request.shippingAddress, request.contactEmail);
   const couponCode = priced.coupon?.applied ? priced.coupon.code : undefined;
   let order: Order = {
@@ -264,11 +326,12 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     ...(request.billingRegion ? { billingRegion: request.billingRegion } : {}),
     reservations,
     placedAt,
-    paymentDueBy: new Date(now.getTime() + settings.paymentWindowMinutes * 60_000).toISOString(),
+    paymentDueBy: paymentWindowEnds,
     shipments: [],
     personal: await encryptPersonalData(deps.cipher, orderId, personal),
     updatedAt: placedAt,
   };
+  order = asMember(order, group, paymentWindowEnds);
   order = { ...order, heldByCustomer: countedAtPlacement(order) };
   // SEC-5: one order alone may not exceed a per-SKU cap (the transaction checks what is held already).
   const holds = (o: Order) => holdsOfPlacement(o, promotions, now, settings.holdLimits);
@@ -294,7 +357,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     // them per order so that allocation and cancellation fit one transaction too.
     const itemCount = 4 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0); // order, timeline, customer holds, outbox
     if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS) throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
-    const events = [orderPlaced(order, signals, sealedToken), orderStatusChanged(order, placed)];
+    const events = [orderPlaced(order, signals, sealedToken), orderStatusChanged(order, placed), ...completionEvents(group, orderId)];
     try {
       const outboxKey = await deps.orders.place({
         order,
@@ -302,6 +365,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
         ...(command.idempotencyKey ? { request: { customerId, idempotencyKey: command.idempotencyKey, bodyHash } } : {}),
         ...(coupon ? { coupon } : {}),
         holds: holds(order),
+        ...(group ? { group: joining ? { joins: group, membersBefore: group.members.length - 1 } : { opens: group } } : {}),
         outbox: { events, correlationId: command.correlationId },
       });
       await publishCommitted({ orders: deps.orders, events: deps.events, log }, outboxKey, events);
@@ -324,6 +388,19 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
           throw new ProblemError('busy', 'Busy', 409, { detail: 'These items are in very high demand right now; retry.', headers: { 'retry-after': '1' } });
         }
         await sleep(Math.min(200, 5 * 2 ** Math.min(conflicts, 5)) * (0.5 + Math.random()));
+        continue;
+      }
+      if (error instanceof GroupChangedError && group) {
+        // Another member joined first (or the new code was taken): read the group again and take the next place.
+        conflicts++;
+        if (conflicts > MAX_CONFLICT_RETRIES) throw new ProblemError('busy', 'Busy', 409, { detail: 'This group is very busy right now; retry.', headers: { 'retry-after': '1' } });
+        if (joining) {
+          const fresh = await deps.orders.getGroup(group.code);
+          const refusal = fresh ? joinRefusal(fresh, deps.clock.now()) : 'expired';
+          if (refusal || !fresh) throw groupClosed(refusal ?? 'expired');
+          group = joinGroup(fresh, orderId, now);
+        } else if (groupPromotion) group = opensGroup(groupPromotion);
+        order = { ...asMember(order, group, paymentWindowEnds), heldByCustomer: order.heldByCustomer };
         continue;
       }
       if (error instanceof RequestAlreadyPlacedError) {

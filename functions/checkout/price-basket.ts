@@ -52,7 +52,7 @@ export interface PricedRequest {
  */
 export async function priceRequestedBasket(
   deps: PriceDeps,
-  input: { customerId: string; items: readonly RequestedItem[]; couponCode?: string; shippingRegion?: string; now: Date; settings: PricingSettings },
+  input: { customerId: string; items: readonly RequestedItem[]; couponCode?: string; shippingRegion?: string; groupBuy?: { promotionId?: string }; now: Date; settings: PricingSettings },
 ): Promise<PricedRequest> {
   const [entries, promotions, context] = await Promise.all([
     deps.catalog.entries(input.items.map((i) => i.sku)),
@@ -77,6 +77,7 @@ export async function priceRequestedBasket(
     promotions,
     ...(context.coupon ? { coupon: context.coupon } : {}),
     member: context.member,
+    ...(input.groupBuy ? { groupBuy: input.groupBuy } : {}),
     ...(input.shippingRegion !== undefined ? { shippingRegion: input.shippingRegion } : {}),
     now: input.now,
     settings: input.settings,

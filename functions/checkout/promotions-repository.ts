@@ -39,6 +39,7 @@ export const PromotionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('flash-price'), promotionId: PromotionId, title: Title, sku: z.string().regex(/^[A-Z0-9-]{3,40}$/), price: MoneySchema, membersOnly: z.boolean().optional(), perCustomerLimit: z.number().int().min(1).max(10_000).optional(), ...Window }),
   z.object({ kind: z.literal('spend-threshold'), promotionId: PromotionId, title: Title, threshold: MoneySchema, amountOff: MoneySchema, membersOnly: z.boolean().optional(), categories: Categories, ...Window }),
   z.object({ kind: z.literal('member-discount'), promotionId: PromotionId, title: Title, percentBasisPoints: z.number().int().min(0).max(10_000), maxDiscount: MoneySchema.optional(), categories: Categories, ...Window }),
+  z.object({ kind: z.literal('group-buy'), promotionId: PromotionId, title: Title, sku: z.string().regex(/^[A-Z0-9-]{3,40}$/), price: MoneySchema, groupSize: z.number().int().min(2).max(10), windowMinutes: z.number().int().min(1).max(43_200).optional(), ...Window }),
 ]);
 
 /** Coupon codes: 3–40 upper-case letters, digits and `-`. */

@@ -4,6 +4,7 @@ import { ROLES } from '../../shared/auth.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { freeText, hasNoControlCharacters } from '../../shared/text.ts';
+import { GROUP_CODE_PATTERN } from './domain/group-buy.ts';
 
 const text = (min: number, max: number) => z.string().min(min).max(max).refine(hasNoControlCharacters, 'Must not contain control characters').refine((v) => v.trim().length >= min, 'Must not be blank');
 
@@ -53,7 +54,8 @@ export const OrderBodySchema = z.strictObject({
     method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
     token: z.string().min(1).max(100).optional().describe('The payment provider’s token (tok_…) for card and wallet; card numbers are refused'),
   }),
-  orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy is not supported yet'),
+  orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete'),
+  groupBuy: z.strictObject({ code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code').optional().describe('The group to join (its opener shares it); leave out to open a group') }).optional().describe('orderType group-buy only'),
   billingRegion: Region.optional(),
 });
 
@@ -65,7 +67,7 @@ export const CancelBodySchema = z
 
 const OrderPath = z.object({ orderId: OrderId });
 
-const Discount = z.object({ kind: z.enum(['flash-price', 'spend-threshold', 'member-discount', 'coupon']), id: z.string(), title: z.string(), amount: Money });
+const Discount = z.object({ kind: z.enum(['flash-price', 'group-price', 'spend-threshold', 'member-discount', 'coupon']), id: z.string(), title: z.string(), amount: Money });
 const LineShare = z.object({ id: z.string(), amount: Money });
 
 const QuoteDoc = z
@@ -128,6 +130,7 @@ const OrderDoc = z
     shipments: z.array(z.object({ shipmentId: z.string(), warehouseId: z.string().optional(), carrier: z.string(), waybill: z.string().optional(), status: z.string(), exception: z.string().optional(), updatedAt: z.string() })),
     timeline: z.array(TimelineDoc),
     cancellation: z.object({ by: z.string(), actor: z.string(), reason: z.string(), at: z.string() }).optional(),
+    groupBuy: z.object({ code: z.string(), size: z.number().int(), expiresAt: z.string(), complete: z.boolean() }).optional().describe('Group-buy orders: the group (share the code); approved once complete'),
     risk: z.object({ outcome: z.string(), score: z.number(), level: z.string(), rulesFired: z.array(z.string()), decidedBy: z.string(), decidedAt: z.string() }).optional().describe('Staff only'),
   })
   .meta({ id: 'Order' });
@@ -194,6 +197,35 @@ export const getOrderRoute = defineRoute({
   problems: [404],
 });
 
+const GroupBuyDoc = z
+  .object({
+    code: z.string(),
+    sku: z.string(),
+    price: Money.describe('The group price of one unit'),
+    size: z.number().int(),
+    joined: z.number().int(),
+    placesLeft: z.number().int(),
+    status: z.enum(['OPEN', 'COMPLETE', 'EXPIRED']),
+    openedAt: z.string(),
+    expiresAt: z.string(),
+    completedAt: z.string().optional(),
+  })
+  .meta({ id: 'GroupBuy' });
+
+/** `GET /group-buys/{code}` — any signed-in shopper: a group before joining it (no member ids). */
+export const getGroupBuyRoute = defineRoute({
+  operation: 'getGroupBuy',
+  method: 'get',
+  pathTemplate: '/group-buys/{code}',
+  summary: 'A group-buy group (拼团): its SKU and price, places left, status and end',
+  description: 'For the link an opener shares. Shows how many joined, never who.',
+  tags: ['checkout'],
+  auth: { roles: [...ROLES] },
+  path: z.object({ code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code') }),
+  responses: { 200: { description: 'The group', schema: GroupBuyDoc } },
+  problems: [404],
+});
+
 /** `POST /orders/{orderId}/cancel` — customer (own, before shipment) or ops. */
 export const cancelOrderRoute = defineRoute({
   operation: 'cancelOrder',
@@ -227,6 +259,16 @@ export const PromotionInputSchema = z
     z.strictObject({ kind: z.literal('flash-price'), title: Title, sku: Sku, price: StoreMoney, membersOnly: z.boolean().optional(), perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'), ...Window, ...Change }),
     z.strictObject({ kind: z.literal('spend-threshold'), title: Title, threshold: StoreMoney, amountOff: StoreMoney, membersOnly: z.boolean().optional(), categories: Categories, ...Window, ...Change }),
     z.strictObject({ kind: z.literal('member-discount'), title: Title, percentBasisPoints: z.number().int().min(1).max(10_000), maxDiscount: StoreMoney.optional(), categories: Categories, ...Window, ...Change }),
+    z.strictObject({
+      kind: z.literal('group-buy'),
+      title: Title,
+      sku: Sku,
+      price: StoreMoney.describe('The group price of one unit, below the list price'),
+      groupSize: z.number().int().min(2).max(10).describe('Buyers a group needs (拼团)'),
+      windowMinutes: z.number().int().min(1).max(43_200).optional().describe('How long a group stays open after its first buyer opens it (default 1440 = 24 h; never past endsAt)'),
+      ...Window,
+      ...Change,
+    }),
   ])
   .meta({ id: 'PromotionInput' });
 
@@ -311,6 +353,7 @@ export const checkoutRoutes: readonly RouteContract[] = [
   placeOrderRoute,
   listOrdersRoute,
   getOrderRoute,
+  getGroupBuyRoute,
   cancelOrderRoute,
   putPromotionRoute,
   listPromotionsRoute,

@@ -18,11 +18,12 @@ import { OrderCancelled } from '../../events/order-cancelled.ts';
 import { OrderPlaced, PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
+import { GroupBuyCompleted } from '../../events/group-buy-completed.ts';
 import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
 import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
 import { PROMOTION_INDEX } from '../../functions/checkout/promotions-repository.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
-import { cancelOrderRoute, createQuoteRoute, getOrderRoute, listCouponsRoute, listOrdersRoute, listPromotionsRoute, placeOrderRoute, putCouponRoute, putPromotionRoute } from '../../functions/checkout/routes.ts';
+import { cancelOrderRoute, createQuoteRoute, getGroupBuyRoute, getOrderRoute, listCouponsRoute, listOrdersRoute, listPromotionsRoute, placeOrderRoute, putCouponRoute, putPromotionRoute } from '../../functions/checkout/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
@@ -36,7 +37,7 @@ export interface CheckoutDependencies {
 }
 
 /** The event types checkout publishes: its PutEvents grants name their source only. */
-export const CHECKOUT_PUBLISHES: readonly AnyEventDefinition[] = [OrderPlaced, OrderStatusChanged, OrderCancelled, PreSaleBalanceDue];
+export const CHECKOUT_PUBLISHES: readonly AnyEventDefinition[] = [OrderPlaced, OrderStatusChanged, OrderCancelled, PreSaleBalanceDue, GroupBuyCompleted];
 
 /** See the module documentation. */
 export class Checkout extends Construct {
@@ -96,6 +97,11 @@ export class Checkout extends Construct {
     platform.useFieldEncryption(get, { encrypt: false, decrypt: true, entities: [ORDER_ENTITY] });
     platform.useAuditLog(get);
     platform.api.addRoute(getOrderRoute, get);
+
+    const getGroup = platform.function(this, 'GetGroupBuyFunction', { entry: 'functions/checkout/handlers/get-group-buy.ts', description: 'GET /group-buys/{code}', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
+    // One item read (GetItem on GROUP#<code>): a shopper-facing route gets nothing wider.
+    getGroup.allow(['dynamodb:GetItem'], [this.table.table.tableArn]);
+    platform.api.addRoute(getGroupBuyRoute, getGroup);
 
     const cancel = platform.function(this, 'CancelOrderFunction', { entry: 'functions/checkout/handlers/cancel-order.ts', description: 'POST /orders/{orderId}/cancel', environment: env, timeout: Duration.seconds(20) });
     this.table.grant(cancel, 'readWrite');

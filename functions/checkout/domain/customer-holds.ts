@@ -25,9 +25,9 @@ export interface HoldLimits {
 /** The defaults (configurable: checkout settings). */
 export const DEFAULT_HOLD_LIMITS: HoldLimits = { maxOpenUnpaidOrders: 5, maxReservedUnitsPerSku: 20 };
 
-/** True while the order waits for its payment. */
-export function isOpenUnpaid(order: Pick<Order, 'status' | 'paymentDueBy'>): boolean {
-  return order.paymentDueBy !== null && AWAITING_PAYMENT.includes(order.status);
+/** True while the order waits for its payment (a group-buy member whose payment is authorised waits only for its group). */
+export function isOpenUnpaid(order: Pick<Order, 'status' | 'paymentDueBy' | 'payment'>): boolean {
+  return order.paymentDueBy !== null && AWAITING_PAYMENT.includes(order.status) && order.payment.status !== 'authorized';
 }
 
 /** Units reserved per SKU. */

@@ -75,6 +75,8 @@ export interface OrderRequest {
   readonly contactEmail: string;
   readonly payment: { readonly method: PaymentMethod; readonly token?: string };
   readonly orderType?: OrderType;
+  /** A group-buy order (ORD-5): the code of the group to join; without one the order opens a group. */
+  readonly groupBuy?: { readonly code?: string };
   readonly billingRegion?: string;
 }
 
@@ -143,7 +145,8 @@ export function orderRequestIssues(request: OrderRequest, rules: RequestRules): 
   const address = request.shippingAddress;
   issues.push(...addressIssues(address, rules.regions));
   if (request.billingRegion !== undefined && !rules.regions.includes(request.billingRegion)) issues.push({ path: 'body.billingRegion', message: `Must be one of: ${rules.regions.join(', ')}` });
-  if (request.orderType === 'group-buy') issues.push({ path: 'body.orderType', message: 'Group-buy orders are not supported yet' });
+  if (request.orderType === 'group-buy' && request.items.length > 1) issues.push({ path: 'body.items', message: 'A group-buy order buys one SKU; order other items separately' });
+  if (request.groupBuy !== undefined && request.orderType !== 'group-buy') issues.push({ path: 'body.groupBuy', message: 'Only for orderType group-buy' });
 
   const { method, token } = request.payment;
   if (token !== undefined && containsCardNumber(token)) {

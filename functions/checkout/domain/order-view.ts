@@ -39,6 +39,7 @@ export interface OrderView {
   readonly shipments: readonly Shipment[];
   readonly timeline: readonly TimelineEntry[];
   readonly cancellation?: Cancellation;
+  readonly groupBuy?: { readonly code: string; readonly size: number; readonly expiresAt: string; readonly complete: boolean };
   /** Staff only. */
   readonly risk?: RiskDecision;
 }
@@ -110,6 +111,7 @@ export function toOrderView(order: Order, timeline: readonly TimelineEntry[], op
     reservations: order.reservations,
     shipments: order.shipments,
     timeline: reader === 'staff' ? timeline : timeline.map((entry) => ({ ...entry, actor: visibleActor(entry.actor, order, reader) })),
+    ...(order.groupBuy ? { groupBuy: { code: order.groupBuy.code, size: order.groupBuy.size, expiresAt: order.groupBuy.expiresAt, complete: order.groupBuy.complete } } : {}),
     ...(order.cancellation ? { cancellation: { ...order.cancellation, actor: visibleActor(order.cancellation.actor, order, reader) } } : {}),
     ...(reader === 'staff' && order.risk ? { risk: order.risk } : {}),
   };

@@ -34,10 +34,15 @@
  *   become APPROVED — so nothing is allocated or shipped before the balance is paid. A balance not
  *   paid in time cancels the order (reason `balance-window-expired`; what happens to the deposit is
  *   payments' policy).
- * - `group-buy`: the type exists in the model and the events; placing one is refused for now.
+ * - `group-buy` (拼团, domain/group-buy.ts): one SKU at its group price; the order opens or joins a
+ *   group. Its authorised payment approves it only once the group is complete: until then it stays
+ *   PLACED/IN_REVIEW with payment status `authorized` and its payment due by the group's end, so
+ *   `GroupBuyCompleted` approves it — or, when the window ends short, the unpaid-order sweep cancels
+ *   it (reason `group-buy-expired`), releasing its stock; payments voids or refunds.
  */
 import type { Money } from '../../../shared/money.ts';
 import { add, compare, subtract } from '../../../shared/money.ts';
+import type { OrderGroupBuy } from './group-buy.ts';
 import type { AppliedDiscount } from './pricing.ts';
 
 /** Order statuses (same values as events/common.ts). */
@@ -233,6 +238,8 @@ export interface Order {
   readonly cancellation?: Cancellation;
   readonly personal: EncryptedPersonalData;
   readonly updatedAt: string;
+  /** A group-buy order's group (ORD-5). */
+  readonly groupBuy?: OrderGroupBuy;
   /** What the order counts against its customer's caps (customer-holds.ts); absent on orders placed before them. */
   readonly heldByCustomer?: { readonly openUnpaid: boolean; readonly reservations: boolean };
 }
@@ -260,6 +267,7 @@ export type OrderFact =
   | { readonly type: 'ShipmentStatusChanged'; readonly shipmentId: string; readonly carrier: string; readonly waybill: string; readonly to: ShipmentStatus; readonly exception?: string; readonly at: string }
   | { readonly type: 'OrderShipped'; readonly at: string }
   | { readonly type: 'OrderDelivered'; readonly at: string }
+  | { readonly type: 'GroupBuyCompleted'; readonly code: string; readonly at: string }
   | { readonly type: 'Cancel'; readonly by: CancelledBy; readonly actor: string; readonly reason: string };
 
 /** Fields of an order a decision changes. */
@@ -271,6 +279,7 @@ export interface OrderPatch {
   readonly shipments?: readonly Shipment[];
   readonly paymentDueBy?: string | null;
   readonly cancellation?: Cancellation;
+  readonly groupBuy?: OrderGroupBuy;
 }
 
 /** What to do about a fact. */
@@ -301,6 +310,7 @@ export const SYSTEM_ACTORS = {
   payments: 'system:payments',
   fulfillment: 'system:fulfillment',
   timeout: 'system:payment-timeout',
+  groupBuy: 'system:group-buy',
 } as const;
 
 function statusChange(order: Order, trigger: Trigger, reason: string, actor: string, at: string): { to: OrderStatus; entry: TimelineEntry } | undefined {
@@ -350,6 +360,12 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
       const paymentIds = [...order.payment.paymentIds, fact.paymentId];
       const fullyPaid = order.orderType !== 'pre-sale' || compare(authorized, order.total) >= 0;
       const base: OrderPayment = { ...order.payment, authorized, paymentIds, captureOn: fact.captureOn, updatedAt: fact.at };
+      if (fullyPaid && order.groupBuy && !order.groupBuy.complete) {
+        // Group-buy: authorised, but approved only with the group; due by the group's end (the sweep cancels it then).
+        const payment: OrderPayment = { ...base, status: 'authorized' };
+        const waiting = transition(order.status, 'payment-authorized').ok ? { paymentDueBy: order.groupBuy.expiresAt } : {};
+        return { kind: 'change', patch: { payment, ...waiting }, release: [] };
+      }
       if (fullyPaid) {
         const change = statusChange(order, 'payment-authorized', 'payment-authorized', SYSTEM_ACTORS.payments, at);
         const payment: OrderPayment = { ...base, status: 'authorized' };
@@ -425,12 +441,21 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
       const effects = effectsOf(order, change.to);
       return { kind: 'change', patch: effects.patch, transition: change.entry, release: effects.release };
     }
+    case 'GroupBuyCompleted': {
+      if (!order.groupBuy || order.groupBuy.code !== fact.code) return { kind: 'ignore', reason: 'not a member of this group' };
+      if (order.groupBuy.complete) return { kind: 'ignore', reason: 'group already complete' };
+      const groupBuy: OrderGroupBuy = { ...order.groupBuy, complete: true };
+      const change = order.payment.status === 'authorized' ? statusChange(order, 'payment-authorized', 'group-buy-complete', SYSTEM_ACTORS.groupBuy, at) : undefined;
+      if (!change) return { kind: 'change', patch: { groupBuy }, release: [] };
+      const effects = effectsOf(order, change.to);
+      return { kind: 'change', patch: { groupBuy, ...effects.patch }, transition: change.entry, release: effects.release };
+    }
     case 'Cancel': {
       const trigger: Trigger = fact.by === 'timeout' ? 'payment-window-expired' : 'cancel';
       if (fact.by === 'timeout' && (order.paymentDueBy === null || Date.parse(order.paymentDueBy) > ctx.now.getTime())) {
         return { kind: 'ignore', reason: 'payment window still open' };
       }
-      const reason = fact.by === 'timeout' ? expiryReason(order) : fact.reason;
+      const reason = fact.by === 'timeout' ? expiryReason(order, ctx.now) : fact.reason;
       const change = statusChange(order, trigger, reason, fact.actor, at);
       if (!change) return { kind: 'ignore', reason: `cannot cancel an order that is ${order.status}` };
       const effects = effectsOf(order, change.to);
@@ -445,8 +470,9 @@ export function applyPatch(order: Order, patch: OrderPatch, at: string): Order {
   return { ...order, ...patch, updatedAt: at } as Order;
 }
 
-/** The reason code of an expiry: the first payment window, or a pre-sale's balance window. */
-export function expiryReason(order: Order): 'payment-window-expired' | 'balance-window-expired' {
+/** The reason code of an expiry: the first payment window, a pre-sale's balance window, or a group that did not fill in time. */
+export function expiryReason(order: Order, now: Date): 'payment-window-expired' | 'balance-window-expired' | 'group-buy-expired' {
+  if (order.groupBuy && !order.groupBuy.complete && now.getTime() >= Date.parse(order.groupBuy.expiresAt)) return 'group-buy-expired';
   return order.payment.status === 'deposit-authorized' ? 'balance-window-expired' : 'payment-window-expired';
 }
 

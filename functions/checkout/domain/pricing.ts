@@ -9,12 +9,15 @@
  *   optionally limited to categories and/or members.
  * - **Member offer** (`member-discount`): a percentage off for members (optionally capped and
  *   limited to categories).
+ * - **Group price** (`group-buy`, 拼团, ORD-5): a lower unit price for one SKU that only a group-buy
+ *   order gets (domain/group-buy.ts); regular orders never see it.
  * - **Coupon**: a code, percentage (optionally capped) or fixed amount, with a minimum spend, a
  *   validity window, a per-customer and a total usage limit (optionally members only, categories).
  *
  * ## The stacking rule (one rule, applied in this order)
  * 1. **Item level.** Each line's unit price is the lowest of its list price and any active flash
- *    price that applies to the customer. The saving is a discount line of its own.
+ *    price that applies to the customer — or, on a group-buy order's SKU, the group price. The
+ *    saving is a discount line of its own.
  * 2. **Order level, automatic.** Of the active spend thresholds and member offers the customer
  *    qualifies for, **the single one that saves the most** applies (ties: the lower promotion id).
  *    Thresholds are measured on the eligible lines' amounts after step 1.
@@ -86,8 +89,24 @@ export interface MemberDiscountPromotion extends ActiveWindow {
   readonly categories?: readonly string[];
 }
 
-/** An automatic promotion. */
-export type Promotion = FlashPricePromotion | SpendThresholdPromotion | MemberDiscountPromotion;
+/** Group-buy windows: a group stays open this long after its first buyer opens it unless the promotion says otherwise (24 h). */
+export const DEFAULT_GROUP_WINDOW_MINUTES = 1440;
+
+/** A group price for one SKU (拼团, ORD-5): groups of `groupSize` buyers pay `price` each. */
+export interface GroupBuyPromotion extends ActiveWindow {
+  readonly kind: 'group-buy';
+  readonly promotionId: string;
+  readonly title: string;
+  readonly sku: string;
+  readonly price: Money;
+  /** Buyers a group needs: 2–10. */
+  readonly groupSize: number;
+  /** How long a group stays open after it is opened (default {@link DEFAULT_GROUP_WINDOW_MINUTES}); never past the promotion's end. */
+  readonly windowMinutes?: number;
+}
+
+/** A promotion. */
+export type Promotion = FlashPricePromotion | SpendThresholdPromotion | MemberDiscountPromotion | GroupBuyPromotion;
 
 /** A coupon definition. */
 export interface Coupon {
@@ -141,6 +160,8 @@ export interface PricingInput {
   /** The coupon the customer entered (already looked up), with its usage. */
   readonly coupon?: { readonly definition: Coupon; readonly usage: CouponUsage };
   readonly member: boolean;
+  /** A group-buy order: its SKU gets the group price of this promotion (a joined group's), or of the cheapest running one (a new group) — instead of any flash price. */
+  readonly groupBuy?: { readonly promotionId?: string };
   /** The shipping region, when known. */
   readonly shippingRegion?: string;
   readonly now: Date;
@@ -148,7 +169,7 @@ export interface PricingInput {
 }
 
 /** Kinds of discount lines. */
-export type DiscountKind = 'flash-price' | 'spend-threshold' | 'member-discount' | 'coupon';
+export type DiscountKind = 'flash-price' | 'group-price' | 'spend-threshold' | 'member-discount' | 'coupon';
 
 /** One discount of the quote. */
 export interface AppliedDiscount {
@@ -167,7 +188,7 @@ export interface PricedLine {
   readonly quantity: number;
   /** The list price of one unit. */
   readonly unitPrice: Money;
-  /** The flash price of one unit, when one applied. */
+  /** The flash price (or a group-buy order's group price) of one unit, when one applied. */
   readonly flashPrice?: Money;
   /** unitPrice × quantity. */
   readonly lineSubtotal: Money;
@@ -260,9 +281,18 @@ export function priceBasket(input: PricingInput): PricedBasket {
     discounts.push({ ...discount, amount: total });
   };
 
-  // 1. Item level: the lowest applicable flash price per line.
+  // 1. Item level: the group price on a group-buy order's SKU, else the lowest applicable flash price per line.
   const flashPrices: Array<Money | undefined> = input.lines.map(() => undefined);
   input.lines.forEach((line, i) => {
+    const group = input.groupBuy ? groupPromotionFor(input.promotions, line.product, input.groupBuy.promotionId, input.now) : undefined;
+    if (group) {
+      flashPrices[i] = group.price;
+      const saving = multiply(subtract(line.product.price, group.price), line.quantity);
+      remaining[i] = subtract(remaining[i] as Money, saving);
+      shares[i]?.push({ id: group.promotionId, amount: saving });
+      discounts.push({ kind: 'group-price', id: group.promotionId, title: group.title, amount: saving });
+      return;
+    }
     const best = input.promotions
       .filter((p): p is FlashPricePromotion => p.kind === 'flash-price' && p.sku === line.product.sku && isActive(p, input.now) && (!p.membersOnly || input.member))
       .filter((p) => p.price.currency === currency && p.price.amount >= 0 && compare(p.price, line.product.price) < 0)
@@ -371,6 +401,14 @@ export function priceBasket(input: PricingInput): PricedBasket {
     total: add(goodsTotal, shipping.fee),
     ...(couponOutcome ? { coupon: couponOutcome } : {}),
   };
+}
+
+/** The running group-buy promotion of `product` that undercuts its list price: `promotionId` if given, else the cheapest. */
+export function groupPromotionFor(promotions: readonly Promotion[], product: Pick<PricedProduct, 'sku' | 'price'>, promotionId: string | undefined, now: Date): GroupBuyPromotion | undefined {
+  return promotions
+    .filter((p): p is GroupBuyPromotion => p.kind === 'group-buy' && p.sku === product.sku && (promotionId === undefined || p.promotionId === promotionId) && isActive(p, now))
+    .filter((p) => p.price.currency === product.price.currency && compare(p.price, product.price) < 0)
+    .sort((a, b) => a.price.amount - b.price.amount || a.promotionId.localeCompare(b.promotionId))[0];
 }
 
 /** Why `coupon` cannot be used now by this customer (ignoring the basket), or undefined. */

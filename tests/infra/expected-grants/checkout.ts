@@ -22,6 +22,8 @@ export const checkoutGrants: Record<string, string[]> = {
   PutCouponFunction: [...readWrite('OrdersTable', orders), ...audit],
   ListCouponsFunction: read('OrdersTable', orders),
   GetOrderFunction: [...read('OrdersTable', orders), ...fieldKey({ decrypt: true, entities: ['order'] }), ...audit],
+  // ORD-5: the shared group-buy link reads one item.
+  GetGroupBuyFunction: ['dynamodb:GetItem → OrdersTable'],
   CancelOrderFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...idempotency, ...audit, ...publishes],
   ApplyOrderEventsFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes, ...consume('ApplyOrderEventsQueue')],
   ExpireUnpaidOrdersFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes],

@@ -4,7 +4,7 @@
  * province's zone; province and district are encrypted like the other address fields and come back
  * decrypted to the customer.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -17,22 +17,9 @@ import { toOrderView } from '../../../functions/checkout/domain/order-view.ts';
 import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { checkoutWorld, customer, problem, startLocalKms } from './fixtures.ts';
+import { customer, problem, useCheckoutWorld } from './fixtures.ts';
 
-let kms: Awaited<ReturnType<typeof startLocalKms>>;
-let world: ReturnType<typeof checkoutWorld>;
-
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  kms = await startLocalKms();
-  world = checkoutWorld(tables, kms);
-  await world.ensureWarehouses();
-});
-
-afterAll(async () => {
-  await kms.close();
-});
+const world = useCheckoutWorld();
 
 const address = { name: '陈静', phone: '+86 135 7100 2233', line1: '文三路 90 号', province: '浙江省', city: '杭州市', district: '西湖区', postalCode: '310012', country: 'CN' };
 

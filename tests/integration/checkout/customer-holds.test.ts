@@ -4,7 +4,7 @@
  * set its own), enforced inside the placement transaction so concurrent orders cannot slip past;
  * given back when an order stops awaiting payment or stops holding its stock.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -15,22 +15,9 @@ import { ulid } from 'ulid';
 import { changeOrder } from '../../../functions/checkout/change-order.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { PROBLEM_TYPE_BASE } from '../../../shared/errors.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { checkoutWorld, customer, problem, startLocalKms } from './fixtures.ts';
+import { customer, problem, useCheckoutWorld } from './fixtures.ts';
 
-let kms: Awaited<ReturnType<typeof startLocalKms>>;
-let world: ReturnType<typeof checkoutWorld>;
-
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  kms = await startLocalKms();
-  world = checkoutWorld(tables, kms);
-  await world.ensureWarehouses();
-});
-
-afterAll(async () => {
-  await kms.close();
-});
+const world = useCheckoutWorld();
 
 const LIMIT = `${PROBLEM_TYPE_BASE}purchase-limit-reached`;
 const place = (customerId: string, items: Array<{ sku: string; quantity: number }>) =>

@@ -28,6 +28,8 @@ import { ProblemError } from '../../../shared/errors.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
 import { newId } from '../../../shared/ids.ts';
 import type { LocalTables } from '../../support/tables.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A local KMS with one key, over the AWS JSON protocol. */
 export async function startLocalKms(): Promise<{ encryptor: () => FieldEncryptor; stats: () => Record<string, number>; close: () => Promise<void> }> {
@@ -92,6 +94,8 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
     events,
     limitsPort,
     cipher: kms.encryptor(),
+    /** Another encryptor on the same key (no shared cache with {@link cipher}). */
+    newEncryptor: () => kms.encryptor(),
     async ensureWarehouses() {
       for (const w of DEMO_WAREHOUSES) await catalogRepo.createWarehouse(w);
     },
@@ -161,4 +165,29 @@ export async function problem(promise: Promise<unknown>): Promise<ProblemError> 
   );
   if (!(error instanceof ProblemError)) throw new Error(`expected a ProblemError, got ${String(error)}`);
   return error;
+}
+
+/**
+ * The test world of one test file: DynamoDB Local's tables for the file, a local KMS, the demo
+ * warehouses — set up before its tests, the KMS closed after. The returned object stands for the
+ * world (a proxy: usable from the tests and hooks on, not at module load).
+ */
+export function useCheckoutWorld(): ReturnType<typeof checkoutWorld> {
+  let kms: Awaited<ReturnType<typeof startLocalKms>> | undefined;
+  let world: ReturnType<typeof checkoutWorld> | undefined;
+  beforeAll(async () => {
+    const { tables } = useLocalDynamoDb();
+    kms = await startLocalKms();
+    world = checkoutWorld(tables, kms);
+    await world.ensureWarehouses();
+  });
+  afterAll(async () => {
+    await kms?.close();
+  });
+  return new Proxy({} as ReturnType<typeof checkoutWorld>, {
+    get(_target, property) {
+      if (!world) throw new Error('the checkout world is set up in beforeAll; use it from tests and hooks');
+      return Reflect.get(world, property);
+    },
+  });
 }

@@ -7,7 +7,7 @@
  * - the risk-signal key (SEC-2): when it cannot be had the order is not placed (fail closed, 500),
  *   but a client's mistake is still its 4xx.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -24,22 +24,9 @@ import { DEFAULT_METHOD_LIMITS } from '../../../functions/payments/settings.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { PROBLEM_TYPE_BASE } from '../../../shared/errors.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { checkoutWorld, customer, problem, startLocalKms } from './fixtures.ts';
+import { customer, problem, useCheckoutWorld } from './fixtures.ts';
 
-let kms: Awaited<ReturnType<typeof startLocalKms>>;
-let world: ReturnType<typeof checkoutWorld>;
-
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  kms = await startLocalKms();
-  world = checkoutWorld(tables, kms);
-  await world.ensureWarehouses();
-});
-
-afterAll(async () => {
-  await kms.close();
-});
+const world = useCheckoutWorld();
 
 /** What payments has counted for a customer today (its counter item, as payments writes it). */
 async function committedToday(customerId: string, totals: { total: number; card?: number; wallet?: number; bank_transfer?: number; cod?: number }) {

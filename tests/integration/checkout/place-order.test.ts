@@ -4,7 +4,7 @@
  * with nothing written, personal data encrypted and bound to the order, coupons counted exactly
  * once per order, events published through the outbox.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -19,22 +19,9 @@ import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { FieldDecryptionError } from '../../../shared/field-encryption.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { checkoutWorld, customer, problem, startLocalKms } from './fixtures.ts';
+import { customer, problem, useCheckoutWorld } from './fixtures.ts';
 
-let kms: Awaited<ReturnType<typeof startLocalKms>>;
-let world: ReturnType<typeof checkoutWorld>;
-
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  kms = await startLocalKms();
-  world = checkoutWorld(tables, kms);
-  await world.ensureWarehouses();
-});
-
-afterAll(async () => {
-  await kms.close();
-});
+const world = useCheckoutWorld();
 
 const rawOrderItem = async (orderId: string) =>
   (await documentClient().send(new GetCommand({ TableName: world.tables.orders, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }))).Item;
@@ -80,7 +67,7 @@ describe('placeOrder against DynamoDB Local', () => {
     expect(await decryptPersonalData(world.cipher, a.order.orderId, a.order.personal)).toMatchObject({ name: '王小明', email: 'xiaoming.wang@example.cn' });
     // Copy A's encrypted phone onto B: it does not decrypt as B's.
     const tampered = { ...b.order.personal, phone: a.order.personal.phone };
-    await expect(decryptPersonalData(kms.encryptor(), b.order.orderId, tampered)).rejects.toBeInstanceOf(FieldDecryptionError);
+    await expect(decryptPersonalData(world.newEncryptor(), b.order.orderId, tampered)).rejects.toBeInstanceOf(FieldDecryptionError);
   });
 
   it('ORD-4: not enough stock → 409 naming the short SKUs, nothing written', async () => {

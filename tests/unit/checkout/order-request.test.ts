@@ -50,8 +50,11 @@ describe('order request rules', () => {
     expect(paths(request({ shippingAddress: { ...request().shippingAddress, line2: 'card 4111111111111111' } }))).toEqual(['body.shippingAddress.line2']);
   });
 
-  it('group-buy exists in the model but is refused for now (ORD-5)', () => {
-    expect(orderRequestIssues(request({ orderType: 'group-buy' }), rules)).toEqual([{ path: 'body.orderType', message: 'Group-buy orders are not supported yet' }]);
+  it('a group-buy order buys one SKU; groupBuy only with orderType group-buy (ORD-5)', () => {
+    expect(orderRequestIssues(request({ orderType: 'group-buy' }), rules)).toEqual([]);
+    expect(orderRequestIssues(request({ orderType: 'group-buy', groupBuy: { code: '7KD3M9QX' } }), rules)).toEqual([]);
+    expect(paths(request({ orderType: 'group-buy', items: [{ sku: 'TEA-1', quantity: 1 }, { sku: 'TEA-2', quantity: 1 }] }))).toEqual(['body.items']);
+    expect(paths(request({ groupBuy: { code: '7KD3M9QX' } }))).toEqual(['body.groupBuy']);
     expect(paths(request({ orderType: 'pre-sale' }))).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { AuditLog } from '../../shared/audit.ts';
 import { getConfig } from '../../shared/config.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import { catalogReaderFromEnv, catalogSettings } from '../catalog/stock-contract.ts';
-import { paymentLimits, paymentLimitsReaderFromEnv } from '../payments/limits-contract.ts';
+import { configuredProvider, paymentLimits, paymentLimitsReaderFromEnv } from '../payments/limits-contract.ts';
 import type { ListPrices } from './manage-promotions.ts';
 import type { LogPort } from './outbox.ts';
 import { orderStoreFromEnv, type OrderStore } from './orders-repository.ts';
@@ -82,7 +82,7 @@ export function paymentLimitsPort(): PaymentLimitsPort {
   if (!limits) {
     const reader = paymentLimitsReaderFromEnv();
     const configured = paymentLimits();
-    limits = { limits: configured, todayTotals: (customerId, now) => reader.todayTotals(customerId, now, configured) };
+    limits = { provider: configuredProvider(), limits: configured, todayTotals: (customerId, now) => reader.todayTotals(customerId, now, configured) };
   }
   return limits;
 }

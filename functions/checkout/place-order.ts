@@ -1,7 +1,8 @@
 /**
  * Use case: place an order (`POST /orders`; ORD-1, ORD-2, ORD-4, ORD-5, ORD-7, SEC-2, SEC-5).
  *
- * 1. Check the request beyond its shape (limits, regions, payment token, no card numbers).
+ * 1. Check the request beyond its shape (limits, regions, payment token, no card numbers) and that
+ *    the configured payment provider takes its method (400 otherwise: GET /payment-methods lists them).
  * 2. Re-price it on the server (never trusting client prices), with the customer's coupon and
  *    membership. A coupon that does not apply is a 409 naming why.
  * 3. Check the payment limits (PAY-1, payments' limits-contract.ts): the method's per-order limit
@@ -39,7 +40,7 @@ import { conflict, idempotencyKeyReused, invalidFields, ProblemError, type Probl
 import type { EventPublisher } from '../../shared/events.ts';
 import { zero } from '../../shared/money.ts';
 import { ITEMS_PER_STOCK_OPERATION, MAX_RESERVATIONS_PER_ORDER, planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
-import { checkPaymentLimits, paymentLimitProblem, type DailyTotals, type PaymentLimits } from '../payments/limits-contract.ts';
+import { checkPaymentLimits, offeredMethods, paymentLimitProblem, providerTakes, type DailyTotals, type PaymentLimits, type ProviderName } from '../payments/limits-contract.ts';
 import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
 import { orderRequestIssues, shippingZone, type OrderRequest, type RequestedItem } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
@@ -58,6 +59,8 @@ import type { CheckoutSettings } from './settings.ts';
 
 /** Payments' limits (PAY-1) through payments' limits-contract.ts: the configured limits and a customer's committed totals of today. */
 export interface PaymentLimitsPort {
+  /** The configured payment provider: only its methods are offered (PAY-1). */
+  readonly provider: ProviderName;
   readonly limits: PaymentLimits;
   todayTotals(customerId: string, now: Date): Promise<DailyTotals>;
 }
@@ -241,6 +244,10 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   const sleep = deps.sleep ?? defaultSleep;
   const issues = orderRequestIssues(request, { regions: deps.regions, maxOrderLines: settings.maxOrderLines, maxLineQuantity: settings.maxLineQuantity });
   if (issues.length > 0) throw invalidFields(issues);
+  if (!providerTakes(deps.paymentLimits.provider, request.payment.method)) {
+    const offered = offeredMethods(deps.paymentLimits.provider, deps.paymentLimits.limits).map((m) => m.method);
+    throw invalidFields([{ path: 'body.payment.method', message: `Not offered by this shop; one of: ${offered.join(', ')} (GET /payment-methods)` }]);
+  }
 
   const now = deps.clock.now();
   const orderType = request.orderType ?? 'regular';

@@ -14,6 +14,9 @@
  * if (!check.ok) throw paymentLimitProblem(check);          // 409 problem `payment-limit-exceeded`, detail says which limit and how much
  * ```
  *
+ * Methods: checkout offers only the methods the configured provider takes (`configuredProvider()`,
+ * `providerTakes`; `GET /payment-methods` lists them with their limits) and refuses others with a 400.
+ *
  * Infrastructure checkout needs: env `PAYMENTS_TABLE_NAME` and `dynamodb:GetItem` on PaymentsTable
  * (items `LIMITS#<customerId>` / `DAY#<YYYY-MM-DD>` only), plus the same `PAYMENT_*` limit settings
  * as payments if they are overridden.
@@ -33,7 +36,13 @@ import { limitDay, NO_SPENDING, type DailyTotals, type LimitCheck, type PaymentL
 import { paymentsSettings } from './settings.ts';
 
 export { checkPaymentLimits, limitDay } from './domain/limits.ts';
+export { offeredMethods, providerTakes, type OfferedMethod, type ProviderName } from './domain/payment-methods.ts';
 export type { DailyTotals, LimitCheck, LimitViolation, MethodLimit, PaymentLimits } from './domain/limits.ts';
+
+/** The configured provider (`PAYMENT_PROVIDER`: the stage decides), whose methods checkout offers (domain/payment-methods.ts). */
+export function configuredProvider(): 'sandbox' | 'stripe' {
+  return paymentsSettings().provider;
+}
 
 /** The configured limits (cached per container). */
 export function paymentLimits(): PaymentLimits {

@@ -225,4 +225,25 @@ export const getReconciliationRoute = defineRoute({
 });
 
 /** Every payments route, for the OpenAPI document and the API. */
-export const paymentsRoutes: readonly RouteContract[] = [receivePaymentWebhookRoute, requestRefundRoute, approveRefundRoute, rejectRefundRoute, getPaymentRoute, getReconciliationRoute] as readonly RouteContract[];
+const MinorMoney = z.object({ amount: z.number().int(), currency: z.string() });
+const OfferedMethodDoc = z.object({
+  method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+  needsToken: z.boolean().describe('card and wallet: send the provider’s token (tok_…/pm_…) as payment.token'),
+  charged: z.enum(['at-shipment', 'on-arrival-of-funds', 'on-delivery']),
+  perOrderMax: MinorMoney,
+  dailyMax: MinorMoney.describe('Per customer and day (the smaller of the method’s and the overall daily limit)'),
+});
+
+/** `GET /payment-methods` — public: what checkout accepts with the configured provider (PAY-1). */
+export const listPaymentMethodsRoute = defineRoute({
+  operation: 'listPaymentMethods',
+  method: 'get',
+  pathTemplate: '/payment-methods',
+  summary: 'The payment methods this shop accepts, with their limits',
+  description: 'Only what the configured payment provider can take; POST /orders refuses any other method with a 400.',
+  tags: ['payments'],
+  auth: 'public',
+  responses: { 200: { description: 'The methods', schema: z.object({ provider: z.enum(['sandbox', 'stripe']), items: z.array(OfferedMethodDoc) }).meta({ id: 'PaymentMethods' }) } },
+});
+
+export const paymentsRoutes: readonly RouteContract[] = [listPaymentMethodsRoute, receivePaymentWebhookRoute, requestRefundRoute, approveRefundRoute, rejectRefundRoute, getPaymentRoute, getReconciliationRoute] as readonly RouteContract[];

@@ -73,7 +73,8 @@ export class Checkout extends Construct {
     const place = platform.function(this, 'PlaceOrderFunction', {
       entry: 'functions/checkout/handlers/place-order.ts',
       description: 'POST /orders',
-      environment: { ...env, PAYMENTS_TABLE_NAME: payments.tableName, RISK_SIGNAL_HMAC_KEY_ID: riskSignalSecretName },
+      // PAY-1: only the configured provider's methods are accepted (payments' limits contract).
+      environment: { ...env, PAYMENTS_TABLE_NAME: payments.tableName, PAYMENT_PROVIDER: platform.stage.paymentProvider, RISK_SIGNAL_HMAC_KEY_ID: riskSignalSecretName },
       timeout: Duration.seconds(20),
     });
     // PAY-1: payments' limits contract reads one item, the customer's counter of the day (GetItem only).

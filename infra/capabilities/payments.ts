@@ -33,6 +33,7 @@ import { RiskApproved } from '../../events/risk-assessed.ts';
 import {
   approveRefundRoute,
   getPaymentRoute,
+  listPaymentMethodsRoute,
   getReconciliationRoute,
   receivePaymentWebhookRoute,
   rejectRefundRoute,
@@ -156,6 +157,10 @@ export class Payments extends Construct {
     platform.useAuditLog(reject);
     platform.useIdempotency(reject);
     platform.api.addRoute(rejectRefundRoute, reject);
+
+    // PAY-1: what checkout accepts with this stage's provider (public; no data access).
+    const methods = platform.function(this, 'ListPaymentMethodsFunction', { entry: 'functions/payments/handlers/list-payment-methods.ts', description: 'GET /payment-methods', environment: { PAYMENT_PROVIDER: stage.paymentProvider } });
+    platform.api.addRoute(listPaymentMethodsRoute, methods);
 
     // Staff views.
     const getPayment = platform.function(this, 'GetOrderPaymentFunction', { entry: 'functions/payments/handlers/get-order-payment.ts', description: 'GET /admin/payments/{orderId}', environment: env });

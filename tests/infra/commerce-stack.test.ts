@@ -284,6 +284,16 @@ describe('secrets (deployed stages)', () => {
   });
 });
 
+describe('payment methods (PAY-1)', () => {
+  it('checkout and GET /payment-methods know the stage’s provider: prod offers Stripe’s methods, dev the sandbox’s', () => {
+    const providerOf = (json: typeof dev.json, fn: string) => (json.Resources[fn]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.PAYMENT_PROVIDER;
+    for (const fn of ['PlaceOrderFunction', 'ListPaymentMethodsFunction']) {
+      expect(providerOf(prod.json, fn), fn).toBe('stripe');
+      expect(providerOf(dev.json, fn), fn).toBe('sandbox');
+    }
+  });
+});
+
 describe('data at rest', () => {
   it('tables are on-demand, encrypted, with point-in-time recovery', () => {
     for (const s of [dev, prod]) {
@@ -479,12 +489,12 @@ describe('API and sign-in (SEC-1)', () => {
     }
   });
 
-  it('public routes are exactly the ones API.md makes public', () => {
+  it('public routes are exactly the ones API.md makes public, plus GET /payment-methods (a storefront shows what it accepts before sign-in)', () => {
     const publicMethods = resourcesOf(dev.json, 'AWS::ApiGateway::Method')
       .filter(([, p]) => p.AuthorizationType === 'NONE' && p.HttpMethod !== 'OPTIONS')
       .map(([, p]) => p.OperationName)
       .sort();
-    expect(publicMethods).toEqual(['getHealth', 'getOpenApi', 'getProduct', 'listProducts', 'receiveCarrierWebhook', 'receivePaymentWebhook'].sort());
+    expect(publicMethods).toEqual(['getHealth', 'getOpenApi', 'getProduct', 'listPaymentMethods', 'listProducts', 'receiveCarrierWebhook', 'receivePaymentWebhook'].sort());
   });
 });
 

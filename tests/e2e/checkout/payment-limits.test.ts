@@ -36,3 +36,14 @@ describe('payment limits at checkout (PAY-1, e2e)', () => {
     expect((await rawStock(sku, ['WH-EAST']))['WH-EAST']).toMatchObject({ reserved: 1, available: 4 });
   });
 });
+
+describe('payment methods on offer (PAY-1, e2e)', () => {
+  it('GET /payment-methods needs no sign-in and lists the sandbox’s methods with the limits checkout enforces', async () => {
+    const res = await api('/payment-methods');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.provider).toBe('sandbox');
+    const items = res.json.items as Array<{ method: string; perOrderMax: { amount: number } }>;
+    expect(items.map((m) => m.method)).toEqual(['card', 'wallet', 'bank_transfer', 'cod']);
+    expect(items.find((m) => m.method === 'cod')?.perOrderMax.amount).toBe(DEFAULT_METHOD_LIMITS.cod.perOrderMax);
+  });
+});

@@ -21,6 +21,8 @@ export const paymentsGrants: Record<string, string[]> = {
   RequestRefundFunction: [...withProvider, ...audit, ...idempotency],
   ApproveRefundFunction: [...withProvider, ...audit, ...idempotency],
   RejectRefundFunction: [...payments, ...audit, ...idempotency],
+  // PAY-1: the methods on offer come from settings alone.
+  ListPaymentMethodsFunction: [],
   GetOrderPaymentFunction: read('PaymentsTable', ['byGroup']),
   GetReconciliationFunction: read('PaymentsTable', ['byGroup']),
   ReconcilePaymentsFunction: withProvider,

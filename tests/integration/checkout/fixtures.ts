@@ -81,7 +81,7 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
   /** Payments' limits as configured (defaults), read through payments' own reader on the PaymentsTable (PAY-1). */
   const limitsPort = (limits: PaymentLimits = paymentLimits()): PaymentLimitsPort => {
     const reader = new PaymentLimitsReader(tables.payments);
-    return { limits, todayTotals: (customerId, now) => reader.todayTotals(customerId, now, limits) };
+    return { provider: 'sandbox', limits, todayTotals: (customerId, now) => reader.todayTotals(customerId, now, limits) };
   };
 
   const world = {

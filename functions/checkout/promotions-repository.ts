@@ -4,7 +4,7 @@
  *
  * | item                   | pk                   | sk                     | attributes |
  * |------------------------|----------------------|------------------------|------------|
- * | promotion              | `PROMOTIONS`         | `PROMO#<promotionId>`  | `promotion` (flash price, spend threshold, member offer); index `byEnd` (active ones only): gsi3pk `PROMOTIONS`, gsi3sk `<endsAt or 9999…>#<promotionId>`; `active`, `updatedBy`, `updatedAt` |
+ * | promotion              | `PROMOTIONS`         | `PROMO#<promotionId>`  | `promotion` (flash price, spend threshold, member offer, group price); index `byEnd` (active ones only): gsi3pk `PROMOTIONS`, gsi3sk `<endsAt or 9999…>#<promotionId>`; `active`, `updatedBy`, `updatedAt` |
  * | coupon                 | `COUPON#<CODE>`      | `COUPON`               | `coupon` (definition), `used`, `totalLimit`, `active`; index `byEnd`: gsi3pk `COUPONS`, gsi3sk `<validUntil>#<code>` |
  * | coupon use by customer | `COUPON#<CODE>`      | `CUSTOMER#<customerId>`| `used` |
  * | customer profile       | `CUSTOMER#<id>`      | `PROFILE`              | `member`, `memberSince` |

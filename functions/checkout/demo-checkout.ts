@@ -58,7 +58,8 @@ export async function seedDemoCheckout(store: PromotionAdmin, options: { clock?:
   let coupons = 0;
   for (const p of demoPromotions(at)) if (await store.putPromotion(p)) promotions++;
   for (const c of demoCoupons(at)) if (await store.putCoupon(c)) coupons++;
-  const customers = (await store.putCustomerProfile(DEMO_MEMBER_ID, { member: true, memberSince: at.toISOString() })) ? 1 : 0;
+  // The demo member, through the same store call as PUT /admin/members/{customerId}.
+  const customers = (await store.getMembership(DEMO_MEMBER_ID)).tier === null ? (await store.saveMembership(DEMO_MEMBER_ID, { tier: 'gold', at: at.toISOString(), by: 'system:seed' }), 1) : 0;
   await store.putSeedMarker(DEMO_CHECKOUT_MARKER, at);
   return { seeded: true, promotions, coupons, customers };
 }

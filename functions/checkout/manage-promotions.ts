@@ -15,7 +15,7 @@
  */
 import { canonicalJson, type AuditLog } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { conflict, invalidFields, type ProblemFieldError } from '../../shared/errors.ts';
+import { conflict, invalidFields, notFound, type ProblemFieldError } from '../../shared/errors.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import type { Coupon, Promotion } from './domain/pricing.ts';
 import type { CouponTotalBelowUsageError, PromotionAdmin, StoredCoupon, StoredPromotion } from './promotions-repository.ts';
@@ -59,7 +59,7 @@ function windowIssues(from: string | undefined, to: string | undefined, paths: [
 }
 
 /** Records a staff change in the audit trail, before it is written (SEC-4). */
-function recordChange(deps: Pick<ManagePromotionsDeps, 'audit'>, change: StaffChange, action: string, resource: { type: string; id: string }, details: Record<string, string | number | boolean>) {
+function recordChange(deps: { audit: AuditLog }, change: StaffChange, action: string, resource: { type: string; id: string }, details: Record<string, string | number | boolean>) {
   return deps.audit.record({ actor: change.changedBy, roles: change.roles, action, resource, reason: change.reason, details, correlationId: change.correlationId });
 }
 
@@ -124,6 +124,54 @@ export async function putCoupon(deps: Omit<ManagePromotionsDeps, 'catalog'>, inp
     if ((error as CouponTotalBelowUsageError).name === 'CouponTotalBelowUsageError') throw conflict(`Coupon ${coupon.code} was used more often than totalLimit ${coupon.totalLimit} meanwhile.`);
     throw error;
   }
+}
+
+/**
+ * Issues a coupon to customers (`POST /admin/coupons/{code}/issues`): it appears in each one's
+ * wallet (`GET /me/coupons`) and, for an `issuedOnly` coupon, becomes usable by them only. Audited
+ * once per request (how many customers, not who); issuing again to the same customer changes nothing.
+ */
+export async function issueCoupon(deps: { store: Pick<PromotionAdmin, 'getCoupon' | 'issueCoupon'>; audit: AuditLog; clock: Clock }, input: { code: string; customerIds: readonly string[] } & StaffChange): Promise<{ code: string; customers: number; newlyIssued: number }> {
+  const stored = await deps.store.getCoupon(input.code);
+  if (!stored) throw notFound(`No coupon ${input.code}.`);
+  if (!stored.active) throw conflict(`Coupon ${input.code} is inactive; activate it before issuing it.`);
+  if (deps.clock.now().getTime() >= Date.parse(stored.coupon.validUntil)) throw conflict(`Coupon ${input.code} has expired.`);
+  const customerIds = [...new Set(input.customerIds)];
+  await recordChange(deps, input, 'coupon.issue', { type: 'coupon', id: input.code }, { customers: customerIds.length });
+  const newlyIssued = await deps.store.issueCoupon(input.code, customerIds, deps.clock.now().toISOString(), input.changedBy);
+  return { code: input.code, customers: customerIds.length, newlyIssued };
+}
+
+/** A coupon in a customer's wallet, as they see it: its terms, uses left, and whether usable now (active, in its window, uses left; the basket's minimum spend still applies). */
+export type WalletCoupon = Pick<Coupon, 'code' | 'title' | 'kind' | 'percentBasisPoints' | 'amountOff' | 'maxDiscount' | 'minSpend' | 'validFrom' | 'validUntil'> & {
+  readonly usesLeft: number;
+  readonly usable: boolean;
+  readonly issuedAt: string;
+};
+
+/** The coupons issued to a customer, usable ones first, soonest ending first. */
+export async function listWalletCoupons(deps: { store: Pick<PromotionAdmin, 'issuedCoupons'>; clock: Clock }, customerId: string): Promise<WalletCoupon[]> {
+  const now = deps.clock.now().getTime();
+  const issued = await deps.store.issuedCoupons(customerId);
+  return issued
+    .map(({ coupon, active, usedByCustomer, issuedAt }): WalletCoupon => {
+      const usesLeft = Math.max(0, coupon.perCustomerLimit - usedByCustomer);
+      return {
+        code: coupon.code,
+        title: coupon.title,
+        kind: coupon.kind,
+        ...(coupon.percentBasisPoints !== undefined ? { percentBasisPoints: coupon.percentBasisPoints } : {}),
+        ...(coupon.amountOff ? { amountOff: coupon.amountOff } : {}),
+        ...(coupon.maxDiscount ? { maxDiscount: coupon.maxDiscount } : {}),
+        minSpend: coupon.minSpend,
+        validFrom: coupon.validFrom,
+        validUntil: coupon.validUntil,
+        usesLeft,
+        usable: active && usesLeft > 0 && now >= Date.parse(coupon.validFrom) && now < Date.parse(coupon.validUntil),
+        issuedAt,
+      };
+    })
+    .sort((a, b) => Number(b.usable) - Number(a.usable) || a.validUntil.localeCompare(b.validUntil) || a.code.localeCompare(b.code));
 }
 
 /** A page of promotions, every kind, active or not, ended or not. */

@@ -77,6 +77,7 @@ export async function priceRequestedBasket(
     promotions,
     ...(context.coupon ? { coupon: context.coupon } : {}),
     member: context.member,
+    ...(context.memberTier ? { memberTier: context.memberTier } : {}),
     ...(input.groupBuy ? { groupBuy: input.groupBuy } : {}),
     ...(input.shippingRegion !== undefined ? { shippingRegion: input.shippingRegion } : {}),
     now: input.now,

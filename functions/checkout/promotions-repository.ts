@@ -7,7 +7,8 @@
  * | promotion              | `PROMOTIONS`         | `PROMO#<promotionId>`  | `promotion` (flash price, spend threshold, member offer, group price); index `byEnd` (active ones only): gsi3pk `PROMOTIONS`, gsi3sk `<endsAt or 9999…>#<promotionId>`; `active`, `updatedBy`, `updatedAt` |
  * | coupon                 | `COUPON#<CODE>`      | `COUPON`               | `coupon` (definition), `used`, `totalLimit`, `active`; index `byEnd`: gsi3pk `COUPONS`, gsi3sk `<validUntil>#<code>` |
  * | coupon use by customer | `COUPON#<CODE>`      | `CUSTOMER#<customerId>`| `used` |
- * | customer profile       | `CUSTOMER#<id>`      | `PROFILE`              | `member`, `memberSince` |
+ * | customer profile       | `CUSTOMER#<id>`      | `PROFILE`              | `tier` (domain/membership.ts), `member`, `memberSince`, `updatedBy`, `updatedAt` (a profile with only `member: true` counts as the lowest tier) |
+ * | coupon issued to       | `CUSTOMER#<id>`      | `ISSUED#<CODE>`        | `issuedAt`, `issuedBy` (the customer's coupon wallet; the usage item above carries `issued: true`) |
  * | seed marker            | `SEED#<name>`        | `SEED`                 | |
  *
  * Usage counters change only inside the order transaction (orders-repository.ts), conditional on
@@ -20,11 +21,12 @@
  * begun), so ended promotions — which pile up over the years — are never read again (SEC-5: the
  * cost of a quote must not grow with the merchant's history).
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { Page } from '../../shared/http/pagination.ts';
+import { MEMBER_TIERS } from './domain/membership.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
 
 const MoneySchema = z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/) });
@@ -38,7 +40,7 @@ const PromotionId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 export const PromotionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('flash-price'), promotionId: PromotionId, title: Title, sku: z.string().regex(/^[A-Z0-9-]{3,40}$/), price: MoneySchema, membersOnly: z.boolean().optional(), perCustomerLimit: z.number().int().min(1).max(10_000).optional(), ...Window }),
   z.object({ kind: z.literal('spend-threshold'), promotionId: PromotionId, title: Title, threshold: MoneySchema, amountOff: MoneySchema, membersOnly: z.boolean().optional(), categories: Categories, ...Window }),
-  z.object({ kind: z.literal('member-discount'), promotionId: PromotionId, title: Title, percentBasisPoints: z.number().int().min(0).max(10_000), maxDiscount: MoneySchema.optional(), categories: Categories, ...Window }),
+  z.object({ kind: z.literal('member-discount'), promotionId: PromotionId, title: Title, percentBasisPoints: z.number().int().min(0).max(10_000), maxDiscount: MoneySchema.optional(), categories: Categories, tiers: z.array(z.string().min(1).max(40)).max(10).optional(), ...Window }),
   z.object({ kind: z.literal('group-buy'), promotionId: PromotionId, title: Title, sku: z.string().regex(/^[A-Z0-9-]{3,40}$/), price: MoneySchema, groupSize: z.number().int().min(2).max(10), windowMinutes: z.number().int().min(1).max(43_200).optional(), ...Window }),
 ]);
 
@@ -61,12 +63,15 @@ export const CouponSchema = z
     totalLimit: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     membersOnly: z.boolean().optional(),
     categories: Categories,
+    issuedOnly: z.boolean().optional(),
   })
   .refine((c) => (c.kind === 'percentage' ? c.percentBasisPoints !== undefined : c.amountOff !== undefined), 'percentage coupons need percentBasisPoints, fixed ones amountOff');
 
 /** What pricing needs to know about a customer and their coupon. */
 export interface PricingContext {
   readonly member: boolean;
+  /** The member's tier, when the profile names one. */
+  readonly memberTier?: string;
   /** `undefined` when no code was given; `null` for an unknown code. */
   readonly coupon?: { readonly definition: Coupon; readonly usage: CouponUsage } | null;
 }
@@ -97,6 +102,15 @@ export interface StoredCoupon {
   readonly updatedAt?: string;
 }
 
+/** A customer's membership as stored. */
+export interface Membership {
+  readonly customerId: string;
+  readonly tier: string | null;
+  readonly memberSince?: string;
+  readonly updatedBy?: string;
+  readonly updatedAt?: string;
+}
+
 /** A coupon's new total limit is below its usage (a race with orders using it). */
 export class CouponTotalBelowUsageError extends Error {
   override readonly name = 'CouponTotalBelowUsageError';
@@ -116,7 +130,14 @@ export interface PromotionAdmin {
   /** Creates or replaces a coupon's definition, keeping its usage; a total limit below the usage → {@link CouponTotalBelowUsageError}. */
   saveCoupon(stored: Omit<StoredCoupon, 'used'>): Promise<StoredCoupon>;
   listCoupons(page: { limit: number; cursor?: string }): Promise<Page<StoredCoupon>>;
-  putCustomerProfile(customerId: string, profile: { member: boolean; memberSince?: string }): Promise<boolean>;
+  /** A customer's membership (no profile: not a member). */
+  getMembership(customerId: string): Promise<Membership>;
+  /** Sets a customer's tier (null: not a member), keeping `memberSince` while they stay a member. */
+  saveMembership(customerId: string, change: { tier: string | null; at: string; by: string }): Promise<Membership>;
+  /** Issues a coupon to customers (idempotent: issuing again changes nothing); the coupon's usage item carries `issued`. */
+  issueCoupon(code: string, customerIds: readonly string[], at: string, by: string): Promise<number>;
+  /** The coupons issued to a customer, with their definitions and the customer's use of each. */
+  issuedCoupons(customerId: string): Promise<Array<{ coupon: Coupon; active: boolean; usedByCustomer: number; issuedAt: string }>>;
   hasSeedMarker(name: string): Promise<boolean>;
   putSeedMarker(name: string, at: Date): Promise<void>;
 }
@@ -240,14 +261,17 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
     }
     if (pending && pending.length > 0) throw new Error('BatchGetItem left keys unprocessed');
     const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
-    const member = find(profileKey(customerId))?.member === true;
-    if (!couponCode) return { member };
+    const profile = find(profileKey(customerId));
+    const tier = tierOf(profile);
+    const membership = { member: tier !== undefined || profile?.member === true, ...(tier ? { memberTier: tier } : {}) };
+    if (!couponCode) return membership;
     const definitionItem = find(couponKeys.definition(couponCode));
     const parsed = CouponSchema.safeParse(definitionItem?.coupon);
     // An inactive coupon is as good as unknown to shoppers.
-    if (!definitionItem || !parsed.success || definitionItem.active === false) return { member, coupon: null };
-    const usage: CouponUsage = { total: Number(definitionItem.used ?? 0), byCustomer: Number(find(couponKeys.customer(couponCode, customerId))?.used ?? 0) };
-    return { member, coupon: { definition: parsed.data as Coupon, usage } };
+    if (!definitionItem || !parsed.success || definitionItem.active === false) return { ...membership, coupon: null };
+    const byCustomer = find(couponKeys.customer(couponCode, customerId));
+    const usage: CouponUsage = { total: Number(definitionItem.used ?? 0), byCustomer: Number(byCustomer?.used ?? 0), issued: byCustomer?.issued === true };
+    return { ...membership, coupon: { definition: parsed.data as Coupon, usage } };
   }
 
   async putPromotion(promotion: Promotion): Promise<boolean> {
@@ -322,8 +346,72 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
     return { items, ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}) };
   }
 
-  async putCustomerProfile(customerId: string, profile: { member: boolean; memberSince?: string }): Promise<boolean> {
-    return putIfAbsent(this.client, this.tableName, { ...profileKey(customerId), type: 'CustomerProfile', ...profile });
+  async getMembership(customerId: string): Promise<Membership> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: profileKey(customerId), ConsistentRead: true }));
+    return membershipOf(customerId, Item);
+  }
+
+  async saveMembership(customerId: string, change: { tier: string | null; at: string; by: string }): Promise<Membership> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: profileKey(customerId),
+        UpdateExpression:
+          change.tier === null
+            ? 'SET #type = :type, tier = :none, #member = :false, updatedBy = :by, updatedAt = :at REMOVE memberSince'
+            : 'SET #type = :type, tier = :tier, #member = :true, memberSince = if_not_exists(memberSince, :at), updatedBy = :by, updatedAt = :at',
+        ExpressionAttributeNames: { '#type': 'type', '#member': 'member' },
+        ExpressionAttributeValues: { ':type': 'CustomerProfile', ':by': change.by, ':at': change.at, ...(change.tier === null ? { ':none': null, ':false': false } : { ':tier': change.tier, ':true': true }) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return membershipOf(customerId, Attributes);
+  }
+
+  async issueCoupon(code: string, customerIds: readonly string[], at: string, by: string): Promise<number> {
+    let issued = 0;
+    for (let i = 0; i < customerIds.length; i += 10) {
+      const results = await Promise.all(
+        customerIds.slice(i, i + 10).map(async (customerId) => {
+          try {
+            await this.client.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  { Put: { TableName: this.tableName, Item: { pk: `CUSTOMER#${customerId}`, sk: `ISSUED#${code}`, type: 'CouponIssue', code, issuedAt: at, issuedBy: by }, ConditionExpression: 'attribute_not_exists(pk)' } },
+                  { Update: { TableName: this.tableName, Key: couponKeys.customer(code, customerId), UpdateExpression: 'SET issued = :true, #type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':true': true, ':type': 'CouponUse' } } },
+                ],
+              }),
+            );
+            return 1;
+          } catch (error) {
+            // Issued before: nothing to do (the wallet item exists).
+            if ((error as Error).name === 'TransactionCanceledException' && ((error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [])[0]?.Code === 'ConditionalCheckFailed') return 0;
+            throw error;
+          }
+        }),
+      );
+      issued += results.reduce<number>((s, n) => s + n, 0);
+    }
+    return issued;
+  }
+
+  async issuedCoupons(customerId: string): Promise<Array<{ coupon: Coupon; active: boolean; usedByCustomer: number; issuedAt: string }>> {
+    const issues = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :issued)', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':issued': 'ISSUED#' }, ConsistentRead: true });
+    const out: Array<{ coupon: Coupon; active: boolean; usedByCustomer: number; issuedAt: string }> = [];
+    for (let i = 0; i < issues.length; i += 50) {
+      const chunk = issues.slice(i, i + 50).map((item) => String(item.code));
+      const keys = chunk.flatMap((code) => [couponKeys.definition(code), couponKeys.customer(code, customerId)]);
+      const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+      const items = response.Responses?.[this.tableName] ?? [];
+      for (const code of chunk) {
+        const definition = items.find((x) => x.pk === `COUPON#${code}` && x.sk === 'COUPON');
+        const stored = definition ? storedCouponOf(definition) : undefined;
+        if (!stored) continue;
+        const use = items.find((x) => x.pk === `COUPON#${code}` && x.sk === `CUSTOMER#${customerId}`);
+        out.push({ coupon: stored.coupon, active: stored.active, usedByCustomer: Number(use?.used ?? 0), issuedAt: String(issues.find((x) => x.code === code)?.issuedAt) });
+      }
+    }
+    return out;
   }
 
   async hasSeedMarker(name: string): Promise<boolean> {
@@ -336,6 +424,23 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   async putSeedMarker(name: string, at: Date): Promise<void> {
     await putIfAbsent(this.client, this.tableName, { pk: `SEED#${name}`, sk: 'SEED', type: 'SeedMarker', seededAt: at.toISOString() });
   }
+}
+
+/** A profile's tier: its `tier`, or the lowest tier for a profile that says only `member: true` (older demo data). */
+function tierOf(item: Record<string, unknown> | undefined): string | undefined {
+  if (typeof item?.tier === 'string') return item.tier;
+  return item?.member === true ? MEMBER_TIERS[0] : undefined;
+}
+
+function membershipOf(customerId: string, item: Record<string, unknown> | undefined): Membership {
+  const tier = tierOf(item) ?? null;
+  return {
+    customerId,
+    tier,
+    ...(typeof item?.memberSince === 'string' && tier ? { memberSince: item.memberSince } : {}),
+    ...(typeof item?.updatedBy === 'string' ? { updatedBy: item.updatedBy } : {}),
+    ...(typeof item?.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),
+  };
 }
 
 /** The store on `ORDERS_TABLE_NAME`, caching promotions for `cacheSeconds`. */

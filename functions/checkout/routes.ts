@@ -5,6 +5,7 @@ import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { freeText, hasNoControlCharacters } from '../../shared/text.ts';
 import { GROUP_CODE_PATTERN } from './domain/group-buy.ts';
+import { MEMBER_TIERS } from './domain/membership.ts';
 
 const text = (min: number, max: number) => z.string().min(min).max(max).refine(hasNoControlCharacters, 'Must not contain control characters').refine((v) => v.trim().length >= min, 'Must not be blank');
 
@@ -258,7 +259,16 @@ export const PromotionInputSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('flash-price'), title: Title, sku: Sku, price: StoreMoney, membersOnly: z.boolean().optional(), perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'), ...Window, ...Change }),
     z.strictObject({ kind: z.literal('spend-threshold'), title: Title, threshold: StoreMoney, amountOff: StoreMoney, membersOnly: z.boolean().optional(), categories: Categories, ...Window, ...Change }),
-    z.strictObject({ kind: z.literal('member-discount'), title: Title, percentBasisPoints: z.number().int().min(1).max(10_000), maxDiscount: StoreMoney.optional(), categories: Categories, ...Window, ...Change }),
+    z.strictObject({
+      kind: z.literal('member-discount'),
+      title: Title,
+      percentBasisPoints: z.number().int().min(1).max(10_000),
+      maxDiscount: StoreMoney.optional(),
+      categories: Categories,
+      tiers: z.array(z.enum(MEMBER_TIERS)).min(1).max(MEMBER_TIERS.length).optional().describe('Only members of these tiers (default: every member)'),
+      ...Window,
+      ...Change,
+    }),
     z.strictObject({
       kind: z.literal('group-buy'),
       title: Title,
@@ -315,6 +325,7 @@ export const CouponInputSchema = z
     totalLimit: z.number().int().min(1).max(1_000_000_000),
     membersOnly: z.boolean().optional(),
     categories: Categories,
+    issuedOnly: z.boolean().optional().describe('Usable only by customers it was issued to (POST /admin/coupons/{code}/issues)'),
     ...Change,
   })
   .meta({ id: 'CouponInput' });
@@ -336,6 +347,77 @@ export const putCouponRoute = defineRoute({
   problems: [409],
 });
 
+const CustomerIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)');
+
+/** `POST /admin/coupons/{code}/issues` — marketer: puts a coupon into customers' wallets. */
+export const issueCouponRoute = defineRoute({
+  operation: 'issueCoupon',
+  method: 'post',
+  pathTemplate: '/admin/coupons/{code}/issues',
+  summary: 'Issue a coupon to customers (their wallet; an issuedOnly coupon only they can use)',
+  description: 'Issuing again to a customer changes nothing. Audited with the reason and the number of customers.',
+  tags: ['checkout', 'admin'],
+  auth: MARKETER,
+  path: z.object({ code: z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -') }),
+  body: z.strictObject({ customerIds: z.array(CustomerIdSchema).min(1).max(100), reason: freeText(500).min(3).describe('Why (audit trail)') }),
+  responses: { 200: { description: 'Issued', schema: z.object({ code: z.string(), customers: z.number().int(), newlyIssued: z.number().int() }) } },
+  problems: [404, 409],
+});
+
+const WalletCouponDoc = z.object({
+  code: z.string(),
+  title: z.string(),
+  kind: z.enum(['percentage', 'fixed']),
+  percentBasisPoints: z.number().int().optional(),
+  amountOff: Money.optional(),
+  maxDiscount: Money.optional(),
+  minSpend: Money,
+  validFrom: z.string(),
+  validUntil: z.string(),
+  usesLeft: z.number().int(),
+  usable: z.boolean(),
+  issuedAt: z.string(),
+});
+
+/** `GET /me/coupons` — customer: the coupons issued to the caller. */
+export const listMyCouponsRoute = defineRoute({
+  operation: 'listMyCoupons',
+  method: 'get',
+  pathTemplate: '/me/coupons',
+  summary: 'My coupons: those issued to me, usable ones first',
+  tags: ['checkout'],
+  auth: { roles: ['customer'] },
+  responses: { 200: { description: 'The wallet', schema: z.object({ items: z.array(WalletCouponDoc) }) } },
+});
+
+const MembershipDoc = z.object({ customerId: z.string(), tier: z.enum(MEMBER_TIERS).nullable(), memberSince: z.string().optional(), updatedBy: z.string().optional(), updatedAt: z.string().optional() }).meta({ id: 'Membership' });
+
+/** `PUT /admin/members/{customerId}` — marketer: a customer's tier, or null to end the membership. */
+export const putMembershipRoute = defineRoute({
+  operation: 'putMembership',
+  method: 'put',
+  pathTemplate: '/admin/members/{customerId}',
+  summary: 'Set a customer’s membership tier (null: not a member)',
+  description: 'Member prices and members-only offers apply from the next quote and order. Audited with the reason; the same tier again changes nothing.',
+  tags: ['checkout', 'admin'],
+  auth: MARKETER,
+  path: z.object({ customerId: CustomerIdSchema }),
+  body: z.strictObject({ tier: z.enum(MEMBER_TIERS).nullable(), reason: freeText(500).min(3).describe('Why (audit trail)') }),
+  responses: { 200: { description: 'The membership', schema: MembershipDoc } },
+});
+
+/** `GET /admin/members/{customerId}` — marketer, cs-agent. */
+export const getMembershipRoute = defineRoute({
+  operation: 'getMembership',
+  method: 'get',
+  pathTemplate: '/admin/members/{customerId}',
+  summary: 'A customer’s membership tier',
+  tags: ['checkout', 'admin'],
+  auth: { roles: ['marketer', 'cs-agent'] },
+  path: z.object({ customerId: CustomerIdSchema }),
+  responses: { 200: { description: 'The membership (tier null: not a member)', schema: MembershipDoc } },
+});
+
 /** `GET /admin/coupons` — marketer. */
 export const listCouponsRoute = defineRoute({
   operation: 'listCoupons',
@@ -354,6 +436,10 @@ export const checkoutRoutes: readonly RouteContract[] = [
   listOrdersRoute,
   getOrderRoute,
   getGroupBuyRoute,
+  issueCouponRoute,
+  listMyCouponsRoute,
+  putMembershipRoute,
+  getMembershipRoute,
   cancelOrderRoute,
   putPromotionRoute,
   listPromotionsRoute,

@@ -23,7 +23,7 @@ import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
 import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
 import { PROMOTION_INDEX } from '../../functions/checkout/promotions-repository.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
-import { cancelOrderRoute, createQuoteRoute, getGroupBuyRoute, getOrderRoute, listCouponsRoute, listOrdersRoute, listPromotionsRoute, placeOrderRoute, putCouponRoute, putPromotionRoute } from '../../functions/checkout/routes.ts';
+import { cancelOrderRoute, createQuoteRoute, getGroupBuyRoute, getMembershipRoute, getOrderRoute, issueCouponRoute, listCouponsRoute, listMyCouponsRoute, putMembershipRoute, listOrdersRoute, listPromotionsRoute, placeOrderRoute, putCouponRoute, putPromotionRoute } from '../../functions/checkout/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
@@ -130,6 +130,21 @@ export class Checkout extends Construct {
     const listCoupons = platform.function(this, 'ListCouponsFunction', { entry: 'functions/checkout/handlers/list-coupons.ts', description: 'GET /admin/coupons', environment: ordersOnly });
     this.table.grant(listCoupons, 'read');
     platform.api.addRoute(listCouponsRoute, listCoupons);
+    const issueCoupon = platform.function(this, 'IssueCouponFunction', { entry: 'functions/checkout/handlers/issue-coupon.ts', description: 'POST /admin/coupons/{code}/issues', environment: ordersOnly });
+    this.table.grant(issueCoupon, 'readWrite');
+    platform.useAuditLog(issueCoupon);
+    platform.api.addRoute(issueCouponRoute, issueCoupon);
+    const myCoupons = platform.function(this, 'ListMyCouponsFunction', { entry: 'functions/checkout/handlers/list-my-coupons.ts', description: 'GET /me/coupons', environment: ordersOnly });
+    this.table.grant(myCoupons, 'read');
+    platform.api.addRoute(listMyCouponsRoute, myCoupons);
+    // Memberships (member prices): marketers set tiers, audited.
+    const putMembership = platform.function(this, 'PutMembershipFunction', { entry: 'functions/checkout/handlers/put-membership.ts', description: 'PUT /admin/members/{customerId}', environment: ordersOnly });
+    this.table.grant(putMembership, 'readWrite');
+    platform.useAuditLog(putMembership);
+    platform.api.addRoute(putMembershipRoute, putMembership);
+    const getMembership = platform.function(this, 'GetMembershipFunction', { entry: 'functions/checkout/handlers/get-membership.ts', description: 'GET /admin/members/{customerId}', environment: ordersOnly });
+    getMembership.allow(['dynamodb:GetItem'], [this.table.table.tableArn]);
+    platform.api.addRoute(getMembershipRoute, getMembership);
 
     const apply = platform.function(this, 'ApplyOrderEventsFunction', {
       entry: 'functions/checkout/handlers/apply-order-events.ts',

@@ -87,6 +87,8 @@ export interface MemberDiscountPromotion extends ActiveWindow {
   readonly percentBasisPoints: number;
   readonly maxDiscount?: Money;
   readonly categories?: readonly string[];
+  /** Only members of these tiers (default: every member). */
+  readonly tiers?: readonly string[];
 }
 
 /** Group-buy windows: a group stays open this long after its first buyer opens it unless the promotion says otherwise (24 h). */
@@ -128,12 +130,15 @@ export interface Coupon {
   readonly totalLimit: number;
   readonly membersOnly?: boolean;
   readonly categories?: readonly string[];
+  /** Only for customers it was issued to (`POST /admin/coupons/{code}/issues`). */
+  readonly issuedOnly?: boolean;
 }
 
-/** How often a coupon was used: in total and by this customer. */
+/** How often a coupon was used: in total and by this customer; whether it was issued to them. */
 export interface CouponUsage {
   readonly total: number;
   readonly byCustomer: number;
+  readonly issued?: boolean;
 }
 
 /** Shipping rate of a region (fen): `base` covers `includedGrams`, then `perKg` per started kilogram. */
@@ -160,6 +165,8 @@ export interface PricingInput {
   /** The coupon the customer entered (already looked up), with its usage. */
   readonly coupon?: { readonly definition: Coupon; readonly usage: CouponUsage };
   readonly member: boolean;
+  /** The member's tier (member offers may name tiers). */
+  readonly memberTier?: string;
   /** A group-buy order: its SKU gets the group price of this promotion (a joined group's), or of the cheapest running one (a new group) — instead of any flash price. */
   readonly groupBuy?: { readonly promotionId?: string };
   /** The shipping region, when known. */
@@ -201,7 +208,7 @@ export interface PricedLine {
 }
 
 /** Why a coupon was not applied. */
-export type CouponRejection = 'not-started' | 'expired' | 'members-only' | 'usage-limit-reached' | 'customer-limit-reached' | 'min-spend-not-met' | 'no-eligible-items';
+export type CouponRejection = 'not-started' | 'expired' | 'members-only' | 'not-issued' | 'usage-limit-reached' | 'customer-limit-reached' | 'min-spend-not-met' | 'no-eligible-items';
 
 /** Shipping of a quote. */
 export interface ShippingQuote {
@@ -321,6 +328,7 @@ export function priceBasket(input: PricingInput): PricedBasket {
       candidates.push({ promotion: p, amount: min(p.amountOff, base), indexes });
     } else if (p.kind === 'member-discount') {
       if (!input.member) continue;
+      if (p.tiers && p.tiers.length > 0 && (input.memberTier === undefined || !p.tiers.includes(input.memberTier))) continue;
       const indexes = indexesOf(p.categories);
       const base = baseOf(indexes);
       if (base.amount === 0) continue;
@@ -416,6 +424,7 @@ export function couponRejection(coupon: Coupon, usage: CouponUsage, member: bool
   if (now.getTime() < Date.parse(coupon.validFrom)) return 'not-started';
   if (now.getTime() >= Date.parse(coupon.validUntil)) return 'expired';
   if (coupon.membersOnly && !member) return 'members-only';
+  if (coupon.issuedOnly && !usage.issued) return 'not-issued';
   if (usage.total >= coupon.totalLimit) return 'usage-limit-reached';
   if (usage.byCustomer >= coupon.perCustomerLimit) return 'customer-limit-reached';
   return undefined;
@@ -426,6 +435,7 @@ export const COUPON_REJECTION_TEXT: Readonly<Record<CouponRejection, string>> = 
   'not-started': 'The coupon is not valid yet.',
   expired: 'The coupon has expired.',
   'members-only': 'The coupon is for members only.',
+  'not-issued': 'The coupon was not issued to you.',
   'usage-limit-reached': 'The coupon has been used up.',
   'customer-limit-reached': 'You have already used this coupon as often as allowed.',
   'min-spend-not-met': 'The basket does not reach the coupon’s minimum spend.',

@@ -7,7 +7,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { api, dynamo, tables, tokenFor } from '../../support/e2e.ts';
+import { api, dynamo, poll, tables, tokenFor } from '../../support/e2e.ts';
 import { customerToken, orderBody, postOrder, productWithStock } from './support.ts';
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
@@ -55,5 +55,48 @@ describe('marketers run promotions and coupons (ORD-3)', () => {
     expect((listed.json.items as Array<{ coupon: { code: string }; used: number }>).find((c) => c.coupon.code === code)?.used).toBe(1);
     const trail = await dynamo().send(new QueryCommand({ TableName: tables().audit, IndexName: 'byResource', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `RESOURCE#promotion#${promotionId}` } }));
     expect(trail.Items?.map((i) => [i.action, i.reason])).toEqual([['promotion.create', 'e2e flash sale']]);
+  });
+});
+
+describe('marketers run memberships and issue coupons (ORD-3)', () => {
+  it('a tier set over HTTP prices the member’s quote; an issued coupon is in the wallet and usable by its customer only', async () => {
+    const marketer = await tokenFor(`e2e-marketer-${ulid()}`, ['marketer']);
+    const shopperId = `e2e-tier-${ulid()}`;
+    const shopper = await customerToken(shopperId);
+    const category = `tier${ulid().toLowerCase().slice(-10)}`;
+    const sku = await productWithStock({ 'WH-EAST': 5 }, { price: 30_000, category });
+    const offer = await api(`/admin/promotions/E2E-PLAT-${ulid()}`, { method: 'PUT', token: marketer, json: { kind: 'member-discount', title: '白金75折', percentBasisPoints: 2500, categories: [category], tiers: ['platinum'], reason: 'e2e tiers' } });
+    expect(offer.status, offer.text).toBe(201);
+    const quoteFor = (token: string) => api('/quotes', { method: 'POST', token, json: { items: [{ sku, quantity: 1 }], shippingAddress: { province: '上海' } } });
+
+    const set = await api(`/admin/members/${shopperId}`, { method: 'PUT', token: marketer, json: { tier: 'platinum', reason: 'e2e: top spender' } });
+    expect(set.status, set.text).toBe(200);
+    expect(set.json).toMatchObject({ customerId: shopperId, tier: 'platinum' });
+    expect((await api(`/admin/members/${shopperId}`, { token: await tokenFor(`e2e-cs-${ulid()}`, ['cs-agent']) })).json).toMatchObject({ tier: 'platinum' });
+    // Quotes may price with promotions up to PROMOTIONS_CACHE_SECONDS old: wait for the new offer.
+    const platinum = await poll(() => quoteFor(shopper), (r) => (r.json.discounts as Array<{ kind: string }>).some((d) => d.kind === 'member-discount'), 20_000);
+    // Platinum: 25 % off (¥75.00) beats the demo 满100减50; one automatic offer applies.
+    expect(platinum.json.discounts).toEqual([expect.objectContaining({ kind: 'member-discount', amount: cny(7_500) })]);
+    // Not a member: the demo 满100减50 is the best automatic offer.
+    expect((await quoteFor(await customerToken(`e2e-nonmember-${ulid()}`))).json.discounts).toEqual([expect.objectContaining({ kind: 'spend-threshold', amount: cny(5_000) })]);
+    // A shopper cannot make themselves a member: /admin/* admits staff-pool tokens only (401).
+    expect((await api(`/admin/members/${shopperId}`, { method: 'PUT', token: shopper, json: { tier: 'gold', reason: 'me' } })).status).toBe(401);
+
+    const code = `E2EVIP${ulid()}`.slice(0, 24);
+    const coupon = await api(`/admin/coupons/${code}`, {
+      method: 'PUT',
+      token: marketer,
+      json: { title: 'VIP 立减10', kind: 'fixed', amountOff: cny(1_000), minSpend: cny(10_000), validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: new Date(Date.now() + 3_600_000).toISOString(), perCustomerLimit: 1, totalLimit: 10, issuedOnly: true, reason: 'e2e vip coupon' },
+    });
+    expect(coupon.status, coupon.text).toBe(201);
+    const issued = await api(`/admin/coupons/${code}/issues`, { method: 'POST', token: marketer, json: { customerIds: [shopperId], reason: 'e2e: vip list' } });
+    expect(issued.json).toEqual({ code, customers: 1, newlyIssued: 1 });
+    expect((await api('/me/coupons', { token: shopper })).json.items).toEqual([expect.objectContaining({ code, usable: true, usesLeft: 1 })]);
+    const stranger = await customerToken(`e2e-stranger-${ulid()}`);
+    expect((await api('/me/coupons', { token: stranger })).json.items).toEqual([]);
+    const strangerQuote = await api('/quotes', { method: 'POST', token: stranger, json: { items: [{ sku, quantity: 1 }], couponCode: code } });
+    expect(strangerQuote.json.coupon).toMatchObject({ applied: false, reason: 'not-issued' });
+    const mine = await api('/quotes', { method: 'POST', token: shopper, json: { items: [{ sku, quantity: 1 }], couponCode: code } });
+    expect(mine.json.coupon).toMatchObject({ applied: true });
   });
 });

@@ -21,6 +21,10 @@ export const checkoutGrants: Record<string, string[]> = {
   ListPromotionsFunction: read('OrdersTable', orders),
   PutCouponFunction: [...readWrite('OrdersTable', orders), ...audit],
   ListCouponsFunction: read('OrdersTable', orders),
+  IssueCouponFunction: [...readWrite('OrdersTable', orders), ...audit],
+  ListMyCouponsFunction: read('OrdersTable', orders),
+  PutMembershipFunction: [...readWrite('OrdersTable', orders), ...audit],
+  GetMembershipFunction: ['dynamodb:GetItem → OrdersTable'],
   GetOrderFunction: [...read('OrdersTable', orders), ...fieldKey({ decrypt: true, entities: ['order'] }), ...audit],
   // ORD-5: the shared group-buy link reads one item.
   GetGroupBuyFunction: ['dynamodb:GetItem → OrdersTable'],

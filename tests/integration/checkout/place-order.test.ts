@@ -137,7 +137,7 @@ describe('placeOrder against DynamoDB Local', () => {
     expect(first.order.discounts.find((d) => d.kind === 'coupon')?.amount.amount).toBeGreaterThan(0);
     await placeOrder(world.placeDeps(), { customerId, request, idempotencyKey: key, correlationId: 'c' });
     const usage = async () => (await world.promotions.pricingContext(customerId, code)).coupon?.usage;
-    expect(await usage()).toEqual({ total: 1, byCustomer: 1 });
+    expect(await usage()).toEqual({ total: 1, byCustomer: 1, issued: false });
     // The same customer with a new request: the per-customer limit (1) is reached.
     const again = await problem(placeOrder(world.placeDeps(), { customerId, request, idempotencyKey: ulid(), correlationId: 'c' }));
     expect(again).toMatchObject({ status: 409, slug: 'coupon-not-applicable' });

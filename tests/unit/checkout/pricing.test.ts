@@ -267,3 +267,21 @@ describe('priceBasket properties (fast-check, ORD-2)', () => {
     );
   });
 });
+
+describe('member tiers and issued coupons (ORD-3)', () => {
+  const goldOnly: Promotion = { kind: 'member-discount', promotionId: 'GOLD10', title: '金卡9折', percentBasisPoints: 1000, tiers: ['gold', 'platinum'] };
+  const lines = [line('A-1', 20000, 1)];
+  it('a member offer naming tiers applies to members of those tiers only', () => {
+    expect(priceBasket(input({ lines, promotions: [goldOnly], member: true, memberTier: 'gold' })).discounts).toEqual([{ kind: 'member-discount', id: 'GOLD10', title: '金卡9折', amount: cny(2000) }]);
+    expect(priceBasket(input({ lines, promotions: [goldOnly], member: true, memberTier: 'silver' })).discounts).toEqual([]);
+    expect(priceBasket(input({ lines, promotions: [goldOnly], member: true })).discounts).toEqual([]);
+    expect(priceBasket(input({ lines, promotions: [{ ...goldOnly, tiers: undefined } as Promotion], member: true, memberTier: 'silver' })).discounts).toHaveLength(1);
+  });
+
+  it('an issuedOnly coupon is refused to a customer it was not issued to', () => {
+    const vip = { ...welcome10, issuedOnly: true };
+    expect(couponRejection(vip, { total: 0, byCustomer: 0 }, false, now)).toBe('not-issued');
+    expect(couponRejection(vip, { total: 0, byCustomer: 0, issued: true }, false, now)).toBeUndefined();
+    expect(couponRejection(welcome10, { total: 0, byCustomer: 0 }, false, now)).toBeUndefined();
+  });
+});

@@ -35,6 +35,7 @@ describe('route contracts: auth is required (SEC-1)', () => {
     expect(apiRoutes.filter((r) => r.auth === 'public').map((r) => `${r.method.toUpperCase()} ${r.pathTemplate}`).sort()).toEqual([
       'GET /health',
       'GET /openapi.json',
+      'GET /payment-methods',
       'GET /products',
       'GET /products/{sku}',
       'POST /webhooks/carriers',

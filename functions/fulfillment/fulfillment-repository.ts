@@ -26,6 +26,8 @@ import { documentClient, isConditionalCheckFailed, putIfAbsent, queryAll } from 
 import type { StockTransactItem } from '../catalog/stock-contract.ts';
 import { failedStockItems } from '../catalog/stock-contract.ts';
 import type { ShipmentException, ShipmentStatus } from './domain/shipment.ts';
+import type { CarrierRules } from './domain/carrier-rules.ts';
+import type { DeliveryTimeLimits } from './domain/time-limits.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -113,6 +115,16 @@ export interface DegradedMode {
   readonly reason?: string;
   readonly changedBy?: string;
   readonly changedAt?: string;
+  readonly version: number;
+}
+
+/** Shipping settings as ops stored them (shipping-settings.ts). */
+export interface StoredShippingSettings {
+  readonly carrierRules: CarrierRules;
+  readonly deliveryTimeLimits: DeliveryTimeLimits;
+  readonly reason: string;
+  readonly changedBy: string;
+  readonly changedAt: string;
   readonly version: number;
 }
 
@@ -541,25 +553,46 @@ export class FulfillmentRepository {
 
   /** The degraded-mode switch (off when never set). */
   async getDegradedMode(): Promise<DegradedMode> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'CONFIG', sk: 'DEGRADED_MODE' }, ConsistentRead: true }));
-    return Item ? strip<DegradedMode>(Item) : { enabled: false, version: 0 };
+    return (await this.getConfig<DegradedMode>('DEGRADED_MODE')) ?? { enabled: false, version: 0 };
   }
 
   /** Sets the switch if it is still at `expectedVersion`. Throws {@link WriteConflict}. */
-  async putDegradedMode(mode: Omit<DegradedMode, 'version'>, expectedVersion: number): Promise<DegradedMode> {
-    const next: DegradedMode = { ...mode, version: expectedVersion + 1 };
+  putDegradedMode(mode: Omit<DegradedMode, 'version'>, expectedVersion: number): Promise<DegradedMode> {
+    return this.putConfig('DEGRADED_MODE', mode, expectedVersion);
+  }
+
+  // ── shipping settings (carrier rules, delivery time limits) ─────────────────────────────
+
+  /** The shipping settings ops stored (FUL-2, FUL-3); undefined until they first change them. */
+  getShippingSettings(): Promise<StoredShippingSettings | undefined> {
+    return this.getConfig<StoredShippingSettings>('SHIPPING');
+  }
+
+  /** Stores the shipping settings if still at `expectedVersion` (0: never stored). Throws {@link WriteConflict}. */
+  putShippingSettings(settings: Omit<StoredShippingSettings, 'version'>, expectedVersion: number): Promise<StoredShippingSettings> {
+    return this.putConfig('SHIPPING', settings, expectedVersion);
+  }
+
+  private async getConfig<T>(name: string): Promise<T | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'CONFIG', sk: name }, ConsistentRead: true }));
+    return Item ? strip<T>(Item) : undefined;
+  }
+
+  /** A configuration item, versioned: written only if still at `expectedVersion`. */
+  private async putConfig<T extends object>(name: string, value: T, expectedVersion: number): Promise<T & { version: number }> {
+    const next = { ...value, version: expectedVersion + 1 };
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: 'CONFIG', sk: 'DEGRADED_MODE', ...next },
+          Item: { pk: 'CONFIG', sk: name, ...next },
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
           ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
         }),
       );
       return next;
     } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new WriteConflict('degraded mode changed concurrently');
+      if (isConditionalCheckFailed(error)) throw new WriteConflict(`${name} changed concurrently`);
       throw error;
     }
   }

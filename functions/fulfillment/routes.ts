@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
 import { freeText } from '../../shared/text.ts';
+import { CarrierRulesSchema } from './domain/carrier-rules.ts';
 import { SandboxReportSchema } from './domain/sandbox-report.ts';
+import { DeliveryTimeLimitsSchema } from './domain/time-limits.ts';
 
 const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
 const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']);
@@ -149,7 +151,48 @@ export const getReplenishmentRoute = defineRoute({
 });
 
 /** Every fulfillment route, for the OpenAPI document and the API. */
-export const fulfillmentRoutes: readonly RouteContract[] = [receiveCarrierWebhookRoute, getDegradedModeRoute, putDegradedModeRoute, listShipmentsRoute, getReplenishmentRoute] as readonly RouteContract[];
+const ShippingSettingsSchema = z
+  .object({
+    carrierRules: CarrierRulesSchema,
+    deliveryTimeLimits: DeliveryTimeLimitsSchema,
+    source: z.enum(['stored', 'configured']).describe('stored: set through this API; configured: the deployment’s settings, not changed yet'),
+    version: z.number().int(),
+    changedBy: z.string().optional(),
+    changedAt: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'ShippingSettings' });
+
+/** `GET /admin/settings/shipping` — ops: carrier rules (FUL-2) and delivery time limits (FUL-3) in force. */
+export const getShippingSettingsRoute = defineRoute({
+  operation: 'getShippingSettings',
+  method: 'get',
+  pathTemplate: '/admin/settings/shipping',
+  summary: 'Carrier rules and delivery time limits in force (FUL-2, FUL-3)',
+  tags: ['fulfillment', 'admin'],
+  auth: { roles: ['ops'] },
+  responses: { 200: { description: 'The settings', schema: ShippingSettingsSchema } },
+});
+
+/** `PUT /admin/settings/shipping` — ops; audited. */
+export const putShippingSettingsRoute = defineRoute({
+  operation: 'putShippingSettings',
+  method: 'put',
+  pathTemplate: '/admin/settings/shipping',
+  summary: 'Replace the carrier rules and/or the delivery time limits (FUL-2, FUL-3)',
+  description:
+    'What is left out stays. Rules are tried in order, the first whose conditions all hold names the carrier, else defaultCarrier; every carrier must be one the platform can book. Orders allocated after at most 10 s use them; existing shipments keep their carrier and due time. Audited with the reason; the settings in force again change nothing.',
+  tags: ['fulfillment', 'admin'],
+  auth: { roles: ['ops'] },
+  body: z
+    .strictObject({ carrierRules: CarrierRulesSchema.optional(), deliveryTimeLimits: DeliveryTimeLimitsSchema.optional(), reason: freeText(500).min(3).describe('Why (audit trail)') })
+    .refine((b) => b.carrierRules !== undefined || b.deliveryTimeLimits !== undefined, { message: 'Send carrierRules, deliveryTimeLimits or both', path: ['carrierRules'] })
+    .meta({ id: 'ShippingSettingsInput' }),
+  responses: { 200: { description: 'The settings after the change', schema: ShippingSettingsSchema } },
+  problems: [409],
+});
+
+export const fulfillmentRoutes: readonly RouteContract[] = [receiveCarrierWebhookRoute, getDegradedModeRoute, putDegradedModeRoute, getShippingSettingsRoute, putShippingSettingsRoute, listShipmentsRoute, getReplenishmentRoute] as readonly RouteContract[];
 
 /**
  * `POST /admin/sandbox-carrier/events` — ops, dev stage only (not in the OpenAPI document of the

@@ -30,6 +30,9 @@ import { DEFAULT_DELIVERY_TIME_LIMITS, DeliveryTimeLimitsSchema } from './domain
 /** The carriers the sandbox carrier stands in for. */
 export const SANDBOX_CARRIERS = ['premium-express', 'standard-express', 'economy-post'] as const;
 
+/** The carriers allocation can book today (the carrier port's adapters): carrier rules and time limits may name only these. */
+export const BOOKABLE_CARRIERS: readonly string[] = SANDBOX_CARRIERS;
+
 /**
  * The sandbox carrier's webhook signing secret: public, so only the local cloud and the tests may
  * use it (never a deployed stage, dev included — see carrier-secrets.ts).

@@ -20,7 +20,7 @@ import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
-import { getDegradedModeRoute, getReplenishmentRoute, listShipmentsRoute, postSandboxCarrierEventRoute, putDegradedModeRoute, receiveCarrierWebhookRoute } from '../../functions/fulfillment/routes.ts';
+import { getDegradedModeRoute, getReplenishmentRoute, getShippingSettingsRoute, putShippingSettingsRoute, listShipmentsRoute, postSandboxCarrierEventRoute, putDegradedModeRoute, receiveCarrierWebhookRoute } from '../../functions/fulfillment/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EncryptedQueue, EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import { acknowledge } from '../constructs/nag.ts';
@@ -116,6 +116,15 @@ export class Fulfillment extends Construct {
     this.table.grant(putDegraded, 'readWrite');
     platform.useAuditLog(putDegraded);
     platform.api.addRoute(putDegradedModeRoute, putDegraded);
+
+    // FUL-2, FUL-3: carrier rules and delivery time limits as data (ops, audited); allocation re-reads them every 10 s.
+    const getShipping = platform.function(this, 'GetShippingSettingsFunction', { entry: 'functions/fulfillment/handlers/get-shipping-settings.ts', description: 'GET /admin/settings/shipping (FUL-2, FUL-3)', environment: env });
+    getShipping.allow(['dynamodb:GetItem'], [this.table.table.tableArn]);
+    platform.api.addRoute(getShippingSettingsRoute, getShipping);
+    const putShipping = platform.function(this, 'PutShippingSettingsFunction', { entry: 'functions/fulfillment/handlers/put-shipping-settings.ts', description: 'PUT /admin/settings/shipping (FUL-2, FUL-3), audited', environment: env });
+    putShipping.allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [this.table.table.tableArn]);
+    platform.useAuditLog(putShipping);
+    platform.api.addRoute(putShippingSettingsRoute, putShipping);
 
     const listShipments = platform.function(this, 'ListShipmentsFunction', { entry: 'functions/fulfillment/handlers/list-shipments.ts', description: 'GET /admin/shipments?orderId= (staff)', environment: env });
     this.table.grant(listShipments, 'read');

@@ -1,7 +1,8 @@
 /**
  * SQS consumer (FUL-1, FUL-2): `OrderStatusChanged` with `to` APPROVED → allocate the order.
  * (Cancellations are handled by cancel-fulfillment.ts on `OrderCancelled`.)
- * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (stock contract), `EVENT_BUS_NAME`.
+ * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (stock contract), `EVENT_BUS_NAME`. Carrier
+ * rules and delivery time limits: ops' (FulfillmentTable `CONFIG`/`SHIPPING`), else the configured ones.
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
@@ -14,6 +15,10 @@ import { allocateOrder } from '../allocate-order.ts';
 import { sandboxCarrier, type CarrierGateway } from '../carrier-gateway.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { fulfillmentSettings } from '../settings.ts';
+import { cachedShippingSettings, getShippingSettings } from '../shipping-settings.ts';
+
+/** How long a container keeps the shipping settings it read. */
+const SHIPPING_SETTINGS_TTL_MS = 10_000;
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface AllocateOrderHandlerPorts {
@@ -27,9 +32,13 @@ export interface AllocateOrderHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) {
+  // Ops' carrier rules and time limits (PUT /admin/settings/shipping), else the configured ones; re-read every 10 s.
+  const shippingSettingsInForce = cachedShippingSettings(() => {
+    const { carrierRules, deliveryTimeLimits } = fulfillmentSettings();
+    return getShippingSettings({ repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(), configured: { carrierRules, deliveryTimeLimits } });
+  }, SHIPPING_SETTINGS_TTL_MS);
   return eventConsumer([OrderStatusChanged], async ({ detail: change }, record) => {
     if (change.to !== 'APPROVED') return;
-    const settings = fulfillmentSettings();
     const result = await allocateOrder(
       {
         repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),
@@ -38,8 +47,7 @@ export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) 
         carrier: ports.carrier ?? sandboxCarrier,
         clock: ports.clock ?? systemClock,
         publisher: ports.publisher ?? ((correlationId) => eventBridgePublisher({ correlationId })),
-        carrierRules: settings.carrierRules,
-        deliveryTimeLimits: settings.deliveryTimeLimits,
+        ...(await shippingSettingsInForce()),
         distances: catalogSettings().distances,
       },
       { ...change, correlationId: change.meta.correlationId },

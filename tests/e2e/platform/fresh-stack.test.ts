@@ -2,7 +2,7 @@
  * From a fresh stack to the first real order, with no demo data: a local cloud of its own, started
  * from the same template without running any seeder — what a merchant has right after
  * `cdk deploy`. Ops opens a warehouse, lists a product and counts its stock; a marketer creates a
- * flash price and a coupon; a shopper with a province/city/district address gets a quote and places
+ * flash price and a coupon; ops pick the carrier; a shopper with a province/city/district address gets a quote and places
  * an order that uses both, priced to the fen, and it moves on to fulfillment. Everything through
  * the HTTP API, as the README's "From `cdk deploy` to the first real order" describes. Afterwards
  * the SEC-2 sweep finds no personal data in clear in this cloud either.
@@ -75,6 +75,13 @@ describe('a fresh stack with no seeders: from nothing to the first real order (O
     });
     expect(coupon.status, coupon.text).toBe(201);
 
+    // Carriers: the configured rules until ops set their own (here: everything by standard express, due in 60 h).
+    expect((await call('/admin/settings/shipping', { token: ops })).json).toMatchObject({ source: 'configured', version: 0 });
+    const shipping = await call('/admin/settings/shipping', { method: 'PUT', token: ops, json: { carrierRules: { rules: [], defaultCarrier: 'standard-express' }, deliveryTimeLimits: { defaultHours: 60, carriers: {} }, reason: 'launch: one carrier' } });
+    expect(shipping.status, shipping.text).toBe(200);
+    expect(shipping.json).toMatchObject({ source: 'stored', version: 1, changedBy: 'fresh-ops' });
+    expect((await call('/admin/settings/shipping', { method: 'PUT', token: ops, json: { carrierRules: { rules: [], defaultCarrier: 'pigeon-post' }, reason: 'typo' } })).status).toBe(400);
+
     const methods = await call('/payment-methods');
     expect((methods.json.items as Array<{ method: string }>).map((m) => m.method)).toContain('card');
 
@@ -95,6 +102,7 @@ describe('a fresh stack with no seeders: from nothing to the first real order (O
     const orderId = String(placed.json.orderId);
     const moving = await poll(() => call(`/orders/${orderId}`, { token: shopper }), (r) => ['FULFILLING', 'SHIPPED', 'DELIVERED'].includes(String(r.json.status)), 60_000);
     expect(moving.json.payment).toMatchObject({ status: 'authorized' });
+    expect(moving.json.shipments).toEqual([expect.objectContaining({ carrier: 'standard-express', warehouseId: 'WH-HANGZHOU' })]);
     expect((await call('/products')).json.items).toEqual([expect.objectContaining({ sku })]);
 
     const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: cloud.sdkEnv.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

@@ -19,6 +19,9 @@ export const fulfillmentGrants: Record<string, string[]> = {
   SweepReplenishmentFunction: [...table(readWrite), ...read('CatalogTable', ['byType']), ...publishes],
   GetDegradedModeFunction: table(read),
   PutDegradedModeFunction: [...table(readWrite), ...audit],
+  // FUL-2, FUL-3: one configuration item.
+  GetShippingSettingsFunction: ['dynamodb:GetItem → FulfillmentTable'],
+  PutShippingSettingsFunction: ['dynamodb:GetItem → FulfillmentTable', 'dynamodb:PutItem → FulfillmentTable', ...audit],
   ListShipmentsFunction: table(read),
   GetReplenishmentFunction: table(read),
   // dev stage only: the sandbox carrier's tracking feed

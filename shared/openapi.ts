@@ -103,7 +103,8 @@ export function registerRoute(registry: OpenAPIRegistry, problem: z.ZodType, rou
             }),
           }
         : {}),
-      ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      // A body whose schema accepts no body at all (optional or defaulted, e.g. the cancel body) is optional.
+      ...(route.body ? { body: { required: !route.body.safeParse(undefined).success, content: { 'application/json': { schema: route.body } } } } : {}),
     },
     responses,
   };

@@ -6,10 +6,10 @@
  * and its official Node.js demo (github.com/kuaidi100-api/nodejs-demo):
  *
  * - **Requests** (商家寄件, `POST https://poll.kuaidi100.com/order/borderapi.do`, form-encoded):
- *   `method` (`create`, `cancel`), `key`, `t` (milliseconds), `param` (JSON) and
+ *   `method` (`bOrder`, `cancel`), `key`, `t` (milliseconds), `param` (JSON) and
  *   `sign = upper(md5(param + t + key + secret))`. Answers `{ result, returnCode, message, data }`;
  *   `returnCode` "200" is success.
- * - **Booking** (`create`): the recipient (name, mobile, printable address) is decrypted by the
+ * - **Booking** (`bOrder`): the recipient (name, mobile, printable address) is decrypted by the
  *   caller just in time and passed straight into the request body — this module never logs,
  *   stores or returns it. `data` carries Kuaidi100's `taskId` and `orderId` (needed to cancel) and,
  *   when the carrier assigns one at once, the waybill (`kuaidinum`); otherwise the waybill arrives
@@ -17,9 +17,10 @@
  * - **Cancellation** (`cancel`): `{ taskId, orderId, cancelMsg }`.
  * - **Callbacks** — both form-encoded with `param` (JSON) and `sign = upper(md5(param + salt))`,
  *   the salt we set when booking; a wrong signature is refused before the JSON is even parsed:
- *   - the order callback (`callBackUrl`): `data.status` 0 下单成功, 1 已接单, 2 收件中,
- *     9 用户主动取消, 10 已取件, 101 运输中, 11 揽货失败, 12 已退回, 13 已签收, 14 异常签收,
- *     99 订单已取消 (also 400 派送中);
+ *   - the order callback (`callBackUrl`): `data.status` 0 下单成功, 610 下单失败, 1 已接单,
+ *     2 收件中, 3 改派, 7 快递员修改订单信息, 9 用户主动取消, 10 已取件, 15 已结算, 155 修改重量,
+ *     101 运输中, 11 揽货失败, 12 已退回, 13 已签收, 14 异常签收, 99 订单已取消 (also 400 派送中);
+ *     unknown codes are reported, not rejected;
  *   - the tracking push (`pollCallBackUrl`, 订阅推送): `lastResult.state` 0 在途, 1 揽收, 2 疑难,
  *     3 签收, 4 退签, 5 派件, 6 退回, 7 转投, 8 清关, 14 拒签; times are Beijing time.
  *   Both map to our shipment statuses ({@link mapOrderStatus}, {@link mapTrackingState}); courier
@@ -128,11 +129,11 @@ export class Kuaidi100Carrier {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Books a pickup (商家寄件 `create`). */
+  /** Books a pickup (商家寄件 `bOrder`). */
   async book(booking: Kuaidi100Booking): Promise<Kuaidi100Booked> {
     const kuaidicom = KUAIDI100_COMPANIES[booking.carrier];
     if (!kuaidicom) throw new Kuaidi100RequestError(`no Kuaidi100 company for carrier ${booking.carrier}`, 'unknown-carrier');
-    const data = await this.call('create', {
+    const data = await this.call('bOrder', {
       kuaidicom,
       recManName: booking.recipient.name,
       recManMobile: booking.recipient.mobile,
@@ -152,7 +153,7 @@ export class Kuaidi100Carrier {
     });
     const taskId = typeof data?.taskId === 'string' ? data.taskId : undefined;
     const orderId = data?.orderId !== undefined ? String(data.orderId) : undefined;
-    if (!taskId || !orderId) throw new Kuaidi100UnavailableError('Kuaidi100 create: success without taskId/orderId');
+    if (!taskId || !orderId) throw new Kuaidi100UnavailableError('Kuaidi100 bOrder: success without taskId/orderId');
     return { taskId, orderId, ...(typeof data?.kuaidinum === 'string' && data.kuaidinum ? { waybill: data.kuaidinum } : {}) };
   }
 
@@ -161,7 +162,7 @@ export class Kuaidi100Carrier {
     await this.call('cancel', { taskId: booked.taskId, orderId: booked.orderId, cancelMsg: reason });
   }
 
-  private async call(method: 'create' | 'cancel', param: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+  private async call(method: 'bOrder' | 'cancel', param: Record<string, string>): Promise<Record<string, unknown> | undefined> {
     const paramJson = JSON.stringify(param);
     const t = String(this.now());
     let response: { status: number; body: string };
@@ -180,7 +181,8 @@ export class Kuaidi100Carrier {
     const code = String(answer.returnCode ?? response.status);
     if (answer.result !== true || code !== '200') {
       // The message is Kuaidi100's (e.g. "地址不可达"); it names no personal data of ours.
-      if (code.startsWith('5')) throw new Kuaidi100UnavailableError(`Kuaidi100 ${method}: ${code}`);
+      // 500 服务器错误 is theirs (retry); 501 重复提交, 503 签名认证失败, 600/601 account problems and 400 are not.
+      if (code === '500') throw new Kuaidi100UnavailableError(`Kuaidi100 ${method}: ${code}`);
       throw new Kuaidi100RequestError(`Kuaidi100 ${method} refused: ${code} ${typeof answer.message === 'string' ? answer.message.slice(0, 200) : ''}`.trim(), code);
     }
     return answer.data && typeof answer.data === 'object' ? (answer.data as Record<string, unknown>) : undefined;
@@ -196,7 +198,14 @@ export function mapOrderStatus(code: number): MappedStatus {
     case 0:
     case 1:
     case 2:
+    case 3:
+    case 7:
       return { status: null, note: 'booked, awaiting pickup' };
+    case 15:
+    case 155:
+      return { status: null, note: 'charges settled or corrected' };
+    case 610:
+      return { status: null, note: 'booking failed: book again' };
     case 10:
       return { status: 'PICKED_UP' };
     case 101:

@@ -54,13 +54,14 @@ describe('signatures', () => {
 });
 
 describe('booking and cancelling (商家寄件)', () => {
-  it('create: posts the documented form — method, key, t, sign, param with the company code, both parties, cargo, kg, callbacks and salt', async () => {
-    const http = recordingPoster({ status: 200, body: JSON.stringify({ result: true, returnCode: '200', message: '提交成功', data: { taskId: '9FC293CA417E431F33046E64F4C4EC20', orderId: '20066771', kuaidinum: 'SF1234567890123' } }) });
+  it('bOrder: posts the documented form — method, key, t, sign, param with the company code, both parties, cargo, kg, callbacks and salt', async () => {
+    // The documented answer (the official Python demo's sample).
+    const http = recordingPoster({ status: 200, body: '{"data":{"kuaidinum":"SF1234567890123","orderId":"20066771","attach":null,"taskId":"9FC293CA417E431F33046E64F4C4EC20"},"message":"提交成功","result":true,"returnCode":"200"}' });
     const carrier = new Kuaidi100Carrier(account, http.post, () => T);
     expect(await carrier.book(booking)).toEqual({ taskId: '9FC293CA417E431F33046E64F4C4EC20', orderId: '20066771', waybill: 'SF1234567890123' });
     const [{ url, form }] = http.calls as [{ url: string; form: Record<string, string> }];
     expect(url).toBe(KUAIDI100_BORDER_URL);
-    expect(form).toMatchObject({ method: 'create', key: 'KEY123', t: String(T) });
+    expect(form).toMatchObject({ method: 'bOrder', key: 'KEY123', t: String(T) });
     expect(form.sign).toBe(requestSign(form.param as string, String(T), 'KEY123', 'SECRET456'));
     expect(JSON.parse(form.param as string)).toEqual({
       kuaidicom: 'shunfeng',
@@ -86,10 +87,12 @@ describe('booking and cancelling (商家寄件)', () => {
     const later = new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: JSON.stringify({ result: true, returnCode: '200', message: '提交成功', data: { taskId: 'T2', orderId: 20066772 } }) }).post, () => T);
     expect(await later.book(booking)).toEqual({ taskId: 'T2', orderId: '20066772' });
 
-    const refused = new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: JSON.stringify({ result: false, returnCode: '10002', message: '收件地址不可达' }) }).post, () => T);
+    const refused = new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: JSON.stringify({ result: false, returnCode: '400', message: '参数错误' }) }).post, () => T);
     const error = await refused.book(booking).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Kuaidi100RequestError);
-    expect((error as Kuaidi100RequestError).returnCode).toBe('10002');
+    expect((error as Kuaidi100RequestError).returnCode).toBe('400');
+    const badSign = await new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: JSON.stringify({ result: false, returnCode: '503', message: '签名认证失败' }) }).post, () => T).book(booking).catch((e: unknown) => e);
+    expect(badSign).toBeInstanceOf(Kuaidi100RequestError);
     for (const outage of [{ status: 502, body: 'Bad Gateway' }, new Error('ETIMEDOUT'), { status: 200, body: JSON.stringify({ result: false, returnCode: '500', message: '服务器错误' }) }]) {
       const e = await new Kuaidi100Carrier(account, recordingPoster(outage).post, () => T).book(booking).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(Kuaidi100UnavailableError);
@@ -128,6 +131,11 @@ describe('callbacks', () => {
       [0, { status: null }],
       [1, { status: null }],
       [2, { status: null }],
+      [3, { status: null }],
+      [7, { status: null }],
+      [15, { status: null }],
+      [155, { status: null }],
+      [610, { status: null, note: 'booking failed: book again' }],
       [9, { status: null }],
       [99, { status: null }],
       [10, { status: 'PICKED_UP' }],

@@ -31,7 +31,9 @@ describe('OpenAPI document (API.md)', () => {
     const put = doc.paths['/admin/products/{sku}']!.put!;
     expect(put.security).toEqual([{ bearerAuth: [] }]);
     expect(put.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'sku', in: 'path' })]));
-    expect(put.requestBody).toBeTruthy();
+    expect(put.requestBody).toMatchObject({ required: true });
+    // An optional body is documented as optional: a cancellation may be sent without one.
+    expect(doc.paths['/orders/{orderId}/cancel']!.post!.requestBody).toMatchObject({ required: false });
     expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '403', '409', '500']));
     expect(put.responses['403']!.content!['application/problem+json']!.schema).toEqual({ $ref: '#/components/schemas/Problem' });
     expect(doc.components.schemas.Problem).toBeTruthy();

@@ -65,11 +65,27 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * The one reading of a failed TransactWriteItems: the code of each item, index-aligned with the
+ * transaction's items (`ConditionalCheckFailed`, `TransactionConflict`, `None`, …; a missing code
+ * reads `None`). A `TransactionConflictException` (the call as a whole conflicted) reads as
+ * `['TransactionConflict']`. Undefined for any other error.
+ */
+export function cancellationReasons(error: unknown): string[] | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === 'TransactionConflictException') return ['TransactionConflict'];
+  if (error.name !== 'TransactionCanceledException') return undefined;
+  return ((error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+}
+
 /** True when a transaction was cancelled because one of its conditions failed. */
 export function isTransactionConditionFailed(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
+  return (error instanceof Error && error.name === 'TransactionCanceledException' && cancellationReasons(error)?.includes('ConditionalCheckFailed')) === true;
+}
+
+/** True when the transaction lost to another one on the same items (retry it). */
+export function isTransactionConflict(error: unknown): boolean {
+  return cancellationReasons(error)?.includes('TransactionConflict') === true;
 }
 
 /**

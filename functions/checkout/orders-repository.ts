@@ -29,7 +29,7 @@ import { z } from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { requireSetting } from '../../shared/config.ts';
-import { decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
+import { cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
 import { CatalogReader, failedStockItems, releaseStock, reserveStock } from '../catalog/stock-contract.ts';
 import type { HoldIncrease, HoldRelease } from './domain/customer-holds.ts';
 import type { GroupBuy } from './domain/group-buy.ts';
@@ -557,15 +557,6 @@ export class DynamoDbOrderStore implements OrderStore {
   async deleteOutbox(key: OutboxKey): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk } }));
   }
-}
-
-/** The codes of a cancelled transaction, index-aligned with its items; undefined for other errors. */
-function cancellationReasons(error: unknown): string[] | undefined {
-  if (!(error instanceof Error)) return undefined;
-  if (error.name === 'TransactionConflictException') return ['TransactionConflict'];
-  if (error.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
 }
 
 /** The store on `ORDERS_TABLE_NAME` and `CATALOG_TABLE_NAME`. */

@@ -24,7 +24,7 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireSetting } from '../../shared/config.ts';
-import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
+import { cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import { MEMBER_TIERS } from './domain/membership.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
@@ -385,7 +385,7 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
             return 1;
           } catch (error) {
             // Issued before: nothing to do (the wallet item exists).
-            if ((error as Error).name === 'TransactionCanceledException' && ((error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [])[0]?.Code === 'ConditionalCheckFailed') return 0;
+            if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return 0;
             throw error;
           }
         }),

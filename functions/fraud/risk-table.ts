@@ -23,6 +23,7 @@
  * status. Both GSIs project ALL. TTL attribute: `expiresAt` (epoch seconds).
  */
 import { BatchGetCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons } from '../../shared/dynamodb.ts';
 
 export const BY_DAY_INDEX = 'byDay';
 export const BY_QUEUE_INDEX = 'byQueue';
@@ -55,7 +56,6 @@ export class TransactionConditionFailed extends Error {
   }
 }
 
-type Reason = { Code?: string };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -71,10 +71,10 @@ export async function transact(client: DynamoDBDocumentClient, items: NonNullabl
       return;
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
-      const reasons: Reason[] = (error as { CancellationReasons?: Reason[] }).CancellationReasons ?? [];
-      const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
-      if (name === 'TransactionCanceledException' && failed.length > 0) throw new TransactionConditionFailed(failed);
-      const retryable = name === 'TransactionConflictException' || name === 'TransactionInProgressException' || (name === 'TransactionCanceledException' && reasons.some((r) => r.Code === 'TransactionConflict'));
+      const reasons = cancellationReasons(error) ?? [];
+      const failed = reasons.flatMap((reason, index) => (reason === 'ConditionalCheckFailed' ? [index] : []));
+      if (failed.length > 0) throw new TransactionConditionFailed(failed);
+      const retryable = name === 'TransactionInProgressException' || reasons.includes('TransactionConflict');
       if (!retryable || attempt >= maxAttempts) throw error;
       await sleep(Math.random() * 25 * Math.min(2 ** attempt, 16));
     }

@@ -22,7 +22,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
+import { cancellationReasons, documentClient, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { StockTransactItem } from '../catalog/stock-contract.ts';
 import { failedStockItems } from '../catalog/stock-contract.ts';
 import type { ShipmentException, ShipmentStatus } from './domain/shipment.ts';
@@ -221,13 +221,7 @@ function strip<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
-/** Index of the first failed item of a cancelled transaction, or -1. */
-function cancellationReasons(error: unknown): Array<string | undefined> {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return [];
-  return ((error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((r) => r.Code);
-}
-
-const isTransactionCancelled = (error: unknown) => error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException');
+const isTransactionCancelled = (error: unknown) => cancellationReasons(error) !== undefined;
 
 /** The DynamoDB adapter. */
 export class FulfillmentRepository {
@@ -274,7 +268,7 @@ export class FulfillmentRepository {
     try {
       await this.transact(items);
     } catch (error) {
-      const reasons = cancellationReasons(error);
+      const reasons = cancellationReasons(error) ?? [];
       if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') throw new AllocationExists(`order ${summary.orderId} already has an allocation or was cancelled`);
       const offset = items.length - stock.length;
       const failed = failedStockItems(stock, reasons.slice(offset));
@@ -311,7 +305,7 @@ export class FulfillmentRepository {
     try {
       await this.transact(items);
     } catch (error) {
-      const reasons = cancellationReasons(error);
+      const reasons = cancellationReasons(error) ?? [];
       if (reasons[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
       const offset = items.length - stock.length;
       const failed = failedStockItems(stock, reasons.slice(offset));
@@ -361,7 +355,7 @@ export class FulfillmentRepository {
     try {
       await this.transact(items);
     } catch (error) {
-      const reasons = cancellationReasons(error);
+      const reasons = cancellationReasons(error) ?? [];
       if (reasons[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
       if (isTransactionCancelled(error)) throw new WriteConflict(`shipment ${shipment.shipmentId} changed concurrently`);
       throw error;
@@ -473,7 +467,7 @@ export class FulfillmentRepository {
         ]),
       ]);
     } catch (error) {
-      if (cancellationReasons(error)[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
+      if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
       throw error;
     }
   }

@@ -32,7 +32,7 @@ import { z } from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import type { PaymentMethod } from '../../events/common.ts';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient, queryAll } from '../../shared/dynamodb.ts';
+import { cancellationReasons, documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { newId } from '../../shared/ids.ts';
 import type { LedgerMovement } from './domain/ledger.ts';
 import type { HeldNotification } from './domain/notification-check.ts';
@@ -312,16 +312,13 @@ export class PaymentsRepository {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (error instanceof Error && error.name === 'TransactionCanceledException') {
-        const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-        if (limitIndex >= 0 && reasons[limitIndex]?.Code === 'ConditionalCheckFailed' && reasons.every((r, i) => i === limitIndex || r.Code === 'None' || r.Code === undefined)) {
-          throw new PaymentWriteConflict(`daily limit of ${write.limit?.customerId ?? ''} has no room`, 'limit');
-        }
-        if (staffIndex >= 0 && reasons[staffIndex]?.Code === 'ConditionalCheckFailed') throw new PaymentWriteConflict(`staff refund cap of ${write.staffRefund?.staffId ?? ''} has no room`, 'staff-cap');
-        throw new PaymentWriteConflict(`payment of order ${p.orderId} changed concurrently (${reasons.map((r) => r.Code ?? 'None').join(',')})`);
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (limitIndex >= 0 && reasons[limitIndex] === 'ConditionalCheckFailed' && reasons.every((r, i) => i === limitIndex || r === 'None')) {
+        throw new PaymentWriteConflict(`daily limit of ${write.limit?.customerId ?? ''} has no room`, 'limit');
       }
-      if (error instanceof Error && error.name === 'TransactionConflictException') throw new PaymentWriteConflict(`payment of order ${p.orderId}: transaction conflict`);
-      throw error;
+      if (staffIndex >= 0 && reasons[staffIndex] === 'ConditionalCheckFailed') throw new PaymentWriteConflict(`staff refund cap of ${write.staffRefund?.staffId ?? ''} has no room`, 'staff-cap');
+      throw new PaymentWriteConflict(`payment of order ${p.orderId} changed concurrently (${reasons.join(',')})`);
     }
     return { outboxId };
   }
@@ -499,13 +496,10 @@ export class PaymentsRepository {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'TransactionCanceledException') {
-        const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
-        throw new PaymentWriteConflict(`held notification ${held.eventId}: ${reasons.map((r) => r.Code ?? 'None').join(',')}`);
-      }
-      if (error instanceof Error && error.name === 'TransactionConflictException') throw new PaymentWriteConflict(`held notification ${held.eventId}: transaction conflict`);
-      throw error;
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0] === 'ConditionalCheckFailed') return false;
+      throw new PaymentWriteConflict(`held notification ${held.eventId}: ${reasons.join(',')}`);
     }
   }
 

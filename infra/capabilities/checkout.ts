@@ -99,9 +99,10 @@ export class Checkout extends Construct {
     platform.useAuditLog(get);
     platform.api.addRoute(getOrderRoute, get);
 
-    const getGroup = platform.function(this, 'GetGroupBuyFunction', { entry: 'functions/checkout/handlers/get-group-buy.ts', description: 'GET /group-buys/{code}', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
+    // Its grant also tells it the table's name (ORDERS_TABLE_NAME): no environment of its own.
+    const getGroup = platform.function(this, 'GetGroupBuyFunction', { entry: 'functions/checkout/handlers/get-group-buy.ts', description: 'GET /group-buys/{code}' });
     // One item read (GetItem on GROUP#<code>): a shopper-facing route gets nothing wider.
-    getGroup.allow(['dynamodb:GetItem'], [this.table.table.tableArn]);
+    this.table.grantActions(getGroup, ['dynamodb:GetItem']);
     platform.api.addRoute(getGroupBuyRoute, getGroup);
 
     const cancel = platform.function(this, 'CancelOrderFunction', { entry: 'functions/checkout/handlers/cancel-order.ts', description: 'POST /orders/{orderId}/cancel', environment: env, timeout: Duration.seconds(20) });
@@ -142,8 +143,8 @@ export class Checkout extends Construct {
     this.table.grant(putMembership, 'readWrite');
     platform.useAuditLog(putMembership);
     platform.api.addRoute(putMembershipRoute, putMembership);
-    const getMembership = platform.function(this, 'GetMembershipFunction', { entry: 'functions/checkout/handlers/get-membership.ts', description: 'GET /admin/members/{customerId}', environment: ordersOnly });
-    getMembership.allow(['dynamodb:GetItem'], [this.table.table.tableArn]);
+    const getMembership = platform.function(this, 'GetMembershipFunction', { entry: 'functions/checkout/handlers/get-membership.ts', description: 'GET /admin/members/{customerId}' });
+    this.table.grantActions(getMembership, ['dynamodb:GetItem']);
     platform.api.addRoute(getMembershipRoute, getMembership);
 
     const apply = platform.function(this, 'ApplyOrderEventsFunction', {

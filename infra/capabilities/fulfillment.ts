@@ -119,10 +119,10 @@ export class Fulfillment extends Construct {
 
     // FUL-2, FUL-3: carrier rules and delivery time limits as data (ops, audited); allocation re-reads them every 10 s.
     const getShipping = platform.function(this, 'GetShippingSettingsFunction', { entry: 'functions/fulfillment/handlers/get-shipping-settings.ts', description: 'GET /admin/settings/shipping (FUL-2, FUL-3)', environment: env });
-    getShipping.allow(['dynamodb:GetItem'], [this.table.table.tableArn]);
+    this.table.grantActions(getShipping, ['dynamodb:GetItem']);
     platform.api.addRoute(getShippingSettingsRoute, getShipping);
     const putShipping = platform.function(this, 'PutShippingSettingsFunction', { entry: 'functions/fulfillment/handlers/put-shipping-settings.ts', description: 'PUT /admin/settings/shipping (FUL-2, FUL-3), audited', environment: env });
-    putShipping.allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [this.table.table.tableArn]);
+    this.table.grantActions(putShipping, ['dynamodb:GetItem', 'dynamodb:PutItem']);
     platform.useAuditLog(putShipping);
     platform.api.addRoute(putShippingSettingsRoute, putShipping);
 

@@ -38,9 +38,12 @@ const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
 export class CommerceTable extends Construct {
   readonly table: Table;
   readonly indexNames: readonly string[];
+  /** The variable that tells a function this table's name: `OrdersTable` → `ORDERS_TABLE_NAME`. */
+  readonly environmentVariable: string;
 
   constructor(scope: Construct, id: string, props: CommerceTableProps) {
     super(scope, id);
+    this.environmentVariable = `${id.replace(/Table$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_TABLE_NAME`;
     const key = (name: string): Attribute => ({ name, type: S });
     const sortKey = props.sortKey === null ? undefined : key(props.sortKey ?? 'sk');
     this.table = new Table(this, 'Table', {
@@ -69,14 +72,21 @@ export class CommerceTable extends Construct {
   }
 
   /**
-   * Grants `fn` exactly the actions `access` needs: item actions on the table, and (for reads)
-   * Query — the only read an index serves — on each index by name.
+   * Grants `fn` exactly the actions `access` needs — item actions on the table, and (for reads)
+   * Query, the only read an index serves, on each index by name — and tells it the table's name
+   * ({@link environmentVariable}): one call, so a grant never comes without its variable.
    */
   grant(fn: ServiceFunction, access: TableAccess): void {
     const actions = access === 'read' ? READ : access === 'write' ? WRITE : access === 'scan' ? [...READ, 'dynamodb:Scan'] : [...new Set([...READ, ...WRITE])];
-    fn.allow(actions, [this.table.tableArn]);
+    this.grantActions(fn, actions);
     if (access !== 'write' && this.indexNames.length > 0) {
       fn.allow(access === 'scan' ? ['dynamodb:Query', 'dynamodb:Scan'] : ['dynamodb:Query'], this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`));
     }
+  }
+
+  /** Grants `fn` only these item actions on the table (e.g. GetItem of one item), with the table's name. */
+  grantActions(fn: ServiceFunction, actions: readonly string[]): void {
+    fn.allow(actions, [this.table.tableArn]);
+    fn.addEnvironment(this.environmentVariable, this.tableName);
   }
 }

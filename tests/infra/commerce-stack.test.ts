@@ -284,6 +284,24 @@ describe('secrets (deployed stages)', () => {
   });
 });
 
+describe('table grants (code health)', () => {
+  it('every function granted a table is told its name: the grant sets the variable (OrdersTable → ORDERS_TABLE_NAME)', () => {
+    const grants = grantsByFunction(dev.json);
+    const tableIds = new Set(resourcesOf(dev.json, 'AWS::DynamoDB::Table').map(([id]) => id));
+    const missing: string[] = [];
+    for (const [fn, list] of Object.entries(grants)) {
+      const variables = (dev.json.Resources[fn]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      for (const grant of list) {
+        const table = /^dynamodb:\w+ → (\w+?)(?:\/index\/.*)?(?: if .*)?$/.exec(grant)?.[1];
+        if (!table || !tableIds.has(table)) continue;
+        const variable = `${table.replace(/Table$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_TABLE_NAME`;
+        if (!(variable in variables)) missing.push(`${fn}: ${variable}`);
+      }
+    }
+    expect([...new Set(missing)]).toEqual([]);
+  });
+});
+
 describe('payment methods (PAY-1)', () => {
   it('checkout and GET /payment-methods know the stage’s provider: prod offers Stripe’s methods, dev the sandbox’s', () => {
     const providerOf = (json: typeof dev.json, fn: string) => (json.Resources[fn]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.PAYMENT_PROVIDER;

@@ -3,9 +3,10 @@
  * Events carry ids, amounts and pseudonymous signals — never personal data (ARCHITECTURE.md).
  */
 import { z } from 'zod';
+import { ULID_PATTERN } from '../shared/ids.ts';
 
 /** A ULID. */
-export const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
+export const IdSchema = z.string().regex(ULID_PATTERN, 'Must be a ULID');
 
 /** A user id (the token's `sub`) or a system actor such as `system:payment-timeout`. */
 export const ActorSchema = z.string().min(1).max(128);

@@ -4,6 +4,8 @@ import { ROLES } from '../../shared/auth.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { freeText, hasNoControlCharacters } from '../../shared/text.ts';
+import { OrderStatusSchema, PaymentMethodSchema } from '../../events/common.ts';
+import { ULID_PATTERN } from '../../shared/ids.ts';
 import { GROUP_CODE_PATTERN } from './domain/group-buy.ts';
 import { MEMBER_TIERS } from './domain/membership.ts';
 
@@ -11,7 +13,7 @@ const text = (min: number, max: number) => z.string().min(min).max(max).refine(h
 
 const Sku = z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -');
 const Region = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east');
-const OrderId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be an order id (ULID)');
+const OrderId = z.string().regex(ULID_PATTERN, 'Must be an order id (ULID)');
 const Money = z.object({ amount: z.number().int().describe('Integer minor units (fen)'), currency: z.string().describe('ISO 4217, e.g. CNY') });
 
 /** A requested line. */
@@ -52,7 +54,7 @@ export const OrderBodySchema = z.strictObject({
   shippingAddress: AddressSchema,
   contactEmail: z.email().max(254),
   payment: z.strictObject({
-    method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+    method: PaymentMethodSchema,
     token: z.string().min(1).max(100).optional().describe('The payment provider’s token (tok_…) for card and wallet; card numbers are refused'),
   }),
   orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete'),
@@ -109,7 +111,7 @@ const OrderDoc = z
     orderId: z.string(),
     customerId: z.string(),
     orderType: z.enum(['regular', 'pre-sale', 'group-buy']),
-    status: z.enum(['PLACED', 'IN_REVIEW', 'APPROVED', 'FULFILLING', 'SHIPPED', 'DELIVERED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED']),
+    status: OrderStatusSchema,
     placedAt: z.string(),
     updatedAt: z.string(),
     paymentDueBy: z.string().nullable(),

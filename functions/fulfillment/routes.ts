@@ -1,5 +1,6 @@
 /** The fulfillment capability's HTTP contracts (validation schemas and OpenAPI in one place). */
 import { z } from 'zod';
+import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
 import { freeText } from '../../shared/text.ts';
@@ -7,7 +8,7 @@ import { CarrierRulesSchema } from './domain/carrier-rules.ts';
 import { SandboxReportSchema } from './domain/sandbox-report.ts';
 import { DeliveryTimeLimitsSchema } from './domain/time-limits.ts';
 
-const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
+const IdSchema = z.string().regex(ULID_PATTERN, 'Must be a ULID');
 const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']);
 
 const TrackingReceiptSchema = z

@@ -30,7 +30,7 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
-import type { PaymentMethod } from '../../events/common.ts';
+import { PaymentMethodSchema, type PaymentMethod } from '../../events/common.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { cancellationReasons, documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { newId } from '../../shared/ids.ts';
@@ -118,7 +118,7 @@ const PaymentItemSchema = z.object({
   paymentId: z.string(),
   orderId: z.string(),
   customerId: z.string(),
-  method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+  method: PaymentMethodSchema,
   currency: z.string(),
   amount: z.number().int(),
   part: z.enum(['deposit', 'balance']).optional(),

@@ -7,6 +7,7 @@
 import type { LedgerMovement } from './domain/ledger.ts';
 import { orderOfLine, reconcile, type ReconciliationReport } from './domain/reconciliation.ts';
 import type { ProviderDeps } from './engine.ts';
+import { ULID_PATTERN } from '../../shared/ids.ts';
 
 /** The UTC day before `now`. */
 export function previousDay(now: Date): string {
@@ -24,7 +25,7 @@ export async function runReconciliation(deps: ProviderDeps & { readonly currency
   const orderIds = new Set(dayMovements.map((m) => m.orderId));
   for (const line of providerLines) {
     const orderId = orderOfLine(line, { dayMovements, orderOfProviderPayment });
-    if (orderId && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(orderId)) orderIds.add(orderId);
+    if (orderId && ULID_PATTERN.test(orderId)) orderIds.add(orderId);
   }
   const payments = await deps.repo.getPayments([...orderIds]);
   const orderMovements = new Map<string, LedgerMovement[]>();

@@ -1,12 +1,14 @@
 /** The payments capability's HTTP contracts (validation schemas and OpenAPI in one place). */
 import { z } from 'zod';
+import { PaymentMethodSchema } from '../../events/common.ts';
+import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
 import { ALL_ACCOUNTS } from './domain/ledger.ts';
 import { PAYMENT_STATUSES } from './domain/payment.ts';
 import { RefundSchema as RefundRecordSchema, STAFF_REFUND_REASONS } from './domain/refund.ts';
 
-const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID');
+const Ulid = z.string().regex(ULID_PATTERN, 'Must be a ULID');
 const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY');
 const Text = (max: number) =>
@@ -46,7 +48,7 @@ const MovementSchema = z
     movementId: z.string(),
     orderId: Ulid,
     paymentId: Ulid,
-    method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+    method: PaymentMethodSchema,
     kind: z.enum(['authorization', 'capture', 'fee', 'void', 'expiry', 'capture-remainder-release', 'refund']),
     currency: Currency,
     amount: Minor,
@@ -63,7 +65,7 @@ const PaymentSchema = z
     paymentId: Ulid,
     orderId: Ulid,
     customerId: z.string(),
-    method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+    method: PaymentMethodSchema,
     currency: Currency,
     amount: Minor.describe('What this payment collects: the order’s total, or a pre-sale’s deposit or balance'),
     part: z.enum(['deposit', 'balance']).optional().describe('Pre-sale orders (ORD-5) have two payments: the deposit and the balance'),
@@ -227,7 +229,7 @@ export const getReconciliationRoute = defineRoute({
 /** Every payments route, for the OpenAPI document and the API. */
 const MinorMoney = z.object({ amount: z.number().int(), currency: z.string() });
 const OfferedMethodDoc = z.object({
-  method: z.enum(['card', 'wallet', 'bank_transfer', 'cod']),
+  method: PaymentMethodSchema,
   needsToken: z.boolean().describe('card and wallet: send the provider’s token (tok_…/pm_…) as payment.token'),
   charged: z.enum(['at-shipment', 'on-arrival-of-funds', 'on-delivery']),
   perOrderMax: MinorMoney,

@@ -40,19 +40,14 @@
  *   `GroupBuyCompleted` approves it — or, when the window ends short, the unpaid-order sweep cancels
  *   it (reason `group-buy-expired`), releasing its stock; payments voids or refunds.
  */
+import type { OrderStatus, OrderType, PaymentMethod } from '../../../events/common.ts';
 import type { Money } from '../../../shared/money.ts';
 import { add, compare, subtract } from '../../../shared/money.ts';
 import type { OrderGroupBuy } from './group-buy.ts';
 import type { AppliedDiscount } from './pricing.ts';
 
-/** Order statuses (same values as events/common.ts). */
-export type OrderStatus = 'PLACED' | 'IN_REVIEW' | 'APPROVED' | 'FULFILLING' | 'SHIPPED' | 'DELIVERED' | 'REJECTED' | 'PAYMENT_FAILED' | 'CANCELLED';
-
-/** Order types (ORD-5). */
-export type OrderType = 'regular' | 'pre-sale' | 'group-buy';
-
-/** Payment methods (PAY-1). */
-export type PaymentMethod = 'card' | 'wallet' | 'bank_transfer' | 'cod';
+/** Order statuses, order types (ORD-5) and payment methods (PAY-1): defined once, with the events (events/common.ts). */
+export type { OrderStatus, OrderType, PaymentMethod } from '../../../events/common.ts';
 
 /** Who cancelled. */
 export type CancelledBy = 'customer' | 'staff' | 'timeout';

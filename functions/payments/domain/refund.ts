@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import { formatMoney, money } from '../../../shared/money.ts';
+import { ULID_PATTERN } from '../../../shared/ids.ts';
 
 export const REFUND_STATUSES = ['pending_approval', 'processing', 'succeeded', 'rejected', 'failed'] as const;
 /** Where a refund is. */
@@ -28,9 +29,9 @@ export type RefundOrigin = 'staff' | 'cancellation';
 
 /** A refund as stored and as the API returns it (the one schema of {@link Refund}). */
 export const RefundSchema = z.object({
-  refundId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID'),
-  orderId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID'),
-  paymentId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be a ULID'),
+  refundId: z.string().regex(ULID_PATTERN, 'Must be a ULID'),
+  orderId: z.string().regex(ULID_PATTERN, 'Must be a ULID'),
+  paymentId: z.string().regex(ULID_PATTERN, 'Must be a ULID'),
   currency: z.string().regex(/^[A-Z]{3}$/),
   amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   reason: z.string(),

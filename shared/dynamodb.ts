@@ -5,7 +5,7 @@
  * helpers every adapter wants: all pages of a query, and a put that only creates.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { badRequest } from './errors.ts';
 import { tracer } from './observability.ts';
@@ -112,4 +112,28 @@ export async function putIfAbsent(client: Pick<DynamoDBDocumentClient, 'send'>, 
     if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
+}
+
+/** Gets items by key (any number, 100 per call), retrying unprocessed keys. Returns the items found. */
+export async function batchGet(client: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, keyList: ReadonlyArray<Record<string, string>>, options: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
+  const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  const chunks: Array<Array<Record<string, string>>> = [];
+  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+  const pages = await Promise.all(
+    chunks.map(async (chunk) => {
+      const found: Record<string, unknown>[] = [];
+      let pending: Array<Record<string, unknown>> = chunk;
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const response = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
+        found.push(...(response.Responses?.[tableName] ?? []));
+        pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+        if (pending.length > 0) {
+          if (attempt >= 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
+          await new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+        }
+      }
+      return found;
+    }),
+  );
+  return pages.flat();
 }

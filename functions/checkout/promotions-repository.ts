@@ -21,10 +21,10 @@
  * begun), so ended promotions — which pile up over the years — are never read again (SEC-5: the
  * cost of a quote must not grow with the merchant's history).
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireSetting } from '../../shared/config.ts';
-import { cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
+import { batchGet, cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import { MEMBER_TIERS } from './domain/membership.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
@@ -250,16 +250,9 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   }
 
   async pricingContext(customerId: string, couponCode?: string): Promise<PricingContext> {
-    const keys: Record<string, unknown>[] = [profileKey(customerId)];
+    const keys: Array<Record<string, string>> = [profileKey(customerId)];
     if (couponCode) keys.push(couponKeys.definition(couponCode), couponKeys.customer(couponCode, customerId));
-    const items: Record<string, unknown>[] = [];
-    let pending: Record<string, unknown>[] | undefined = keys;
-    for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
-      const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      items.push(...(response.Responses?.[this.tableName] ?? []));
-      pending = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-    }
-    if (pending && pending.length > 0) throw new Error('BatchGetItem left keys unprocessed');
+    const items = await batchGet(this.client, this.tableName, keys, { consistent: true });
     const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
     const profile = find(profileKey(customerId));
     const tier = tierOf(profile);
@@ -397,19 +390,16 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
 
   async issuedCoupons(customerId: string): Promise<Array<{ coupon: Coupon; active: boolean; usedByCustomer: number; issuedAt: string }>> {
     const issues = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :issued)', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':issued': 'ISSUED#' }, ConsistentRead: true });
+    // Definitions and this customer's use of each, in one batch (the kernel's batchGet retries unprocessed keys).
+    const items = await batchGet(this.client, this.tableName, issues.flatMap((issue) => [couponKeys.definition(String(issue.code)), couponKeys.customer(String(issue.code), customerId)]));
+    const byKey = new Map(items.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
     const out: Array<{ coupon: Coupon; active: boolean; usedByCustomer: number; issuedAt: string }> = [];
-    for (let i = 0; i < issues.length; i += 50) {
-      const chunk = issues.slice(i, i + 50).map((item) => String(item.code));
-      const keys = chunk.flatMap((code) => [couponKeys.definition(code), couponKeys.customer(code, customerId)]);
-      const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-      const items = response.Responses?.[this.tableName] ?? [];
-      for (const code of chunk) {
-        const definition = items.find((x) => x.pk === `COUPON#${code}` && x.sk === 'COUPON');
-        const stored = definition ? storedCouponOf(definition) : undefined;
-        if (!stored) continue;
-        const use = items.find((x) => x.pk === `COUPON#${code}` && x.sk === `CUSTOMER#${customerId}`);
-        out.push({ coupon: stored.coupon, active: stored.active, usedByCustomer: Number(use?.used ?? 0), issuedAt: String(issues.find((x) => x.code === code)?.issuedAt) });
-      }
+    for (const issue of issues) {
+      const definition = byKey.get(`COUPON#${String(issue.code)}|COUPON`);
+      const stored = definition ? storedCouponOf(definition) : undefined;
+      if (!stored) continue;
+      const use = byKey.get(`COUPON#${String(issue.code)}|CUSTOMER#${customerId}`);
+      out.push({ coupon: stored.coupon, active: stored.active, usedByCustomer: Number(use?.used ?? 0), issuedAt: String(issue.issuedAt) });
     }
     return out;
   }

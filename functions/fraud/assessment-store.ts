@@ -21,7 +21,8 @@ import { outcomeCounter, type CustomerProfile, type ProfileOutcome } from './dom
 import type { AnalystDecision, ReviewState } from './domain/review.ts';
 import type { RiskSignals } from '../../events/order-placed.ts';
 import type { FiredRule, RiskDecision, RiskLevel } from './domain/scoring.ts';
-import { batchGet, BY_DAY_INDEX, BY_QUEUE_INDEX, dayPartition, keys, transact, TransactionConditionFailed, withoutKeys } from './risk-table.ts';
+import { batchGet } from '../../shared/dynamodb.ts';
+import { BY_DAY_INDEX, BY_QUEUE_INDEX, dayPartition, keys, transact, TransactionConditionFailed, withoutKeys } from './risk-table.ts';
 
 /** The pseudonymous signals of an order (keyed hashes, device id, email domain), for staff: OrderPlaced's. */
 export type StoredSignals = RiskSignals;

@@ -22,7 +22,7 @@
  * by UTC day and time; filter on `level`); `byQueue` holds the review queue and the rule changes by
  * status. Both GSIs project ALL. TTL attribute: `expiresAt` (epoch seconds).
  */
-import { BatchGetCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons } from '../../shared/dynamodb.ts';
 
 export const BY_DAY_INDEX = 'byDay';
@@ -79,30 +79,6 @@ export async function transact(client: DynamoDBDocumentClient, items: NonNullabl
       await sleep(Math.random() * 25 * Math.min(2 ** attempt, 16));
     }
   }
-}
-
-/** Gets items by key (any number, 100 per call), retrying unprocessed keys. Returns the items found. */
-export async function batchGet(client: DynamoDBDocumentClient, tableName: string, keyList: ReadonlyArray<Record<string, string>>, options: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
-  const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-  const chunks: Array<Array<Record<string, string>>> = [];
-  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-  const pages = await Promise.all(
-    chunks.map(async (chunk) => {
-      const found: Record<string, unknown>[] = [];
-      let pending: Array<Record<string, unknown>> = chunk;
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const response = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
-        found.push(...(response.Responses?.[tableName] ?? []));
-        pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
-        if (pending.length > 0) {
-          if (attempt >= 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
-          await sleep(Math.random() * 20 * 2 ** attempt);
-        }
-      }
-      return found;
-    }),
-  );
-  return pages.flat();
 }
 
 /** Drops the storage attributes of an item. */

@@ -13,7 +13,8 @@ import { documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { NO_BLOCKLIST_HITS, type BlocklistHits } from './domain/features.ts';
 import { bucketsToIncrement, oldestBucketStart, VELOCITY_WINDOWS, windowCount, type VelocityCounts, type VelocityDimension } from './domain/velocity.ts';
 import type { WarningTier } from './domain/warnings.ts';
-import { batchGet, keys, transact, TransactionConditionFailed } from './risk-table.ts';
+import { batchGet } from '../../shared/dynamodb.ts';
+import { keys, transact, TransactionConditionFailed } from './risk-table.ts';
 
 /** One signal value of an order, e.g. `{ dimension: 'device', value: 'device-123' }`. */
 export interface SignalValue {

@@ -3,6 +3,7 @@
  * catalog (stock-contract.ts), the promotions and the customer's coupon and membership, and runs
  * the pure pricing. Shared by `POST /quotes` and `POST /orders`; client prices are never read.
  */
+import { cachedFor } from '../../shared/cache.ts';
 import { invalidFields, type ProblemFieldError } from '../../shared/errors.ts';
 import type { CatalogEntry, WarehouseView } from '../catalog/stock-contract.ts';
 import { priceBasket, type BasketLine, type PricedBasket, type PricingSettings, type Promotion } from './domain/pricing.ts';
@@ -18,17 +19,8 @@ export interface CatalogPort {
 
 /** A catalog port whose warehouse list is cached for `ttlMs` (warehouses change rarely). */
 export function withCachedWarehouses(catalog: CatalogPort, ttlMs: number, now: () => number = Date.now): CatalogPort {
-  let cached: { at: number; value: Promise<WarehouseView[]> } | undefined;
-  return {
-    entries: (skus) => catalog.entries(skus),
-    warehouses: (options) => {
-      if (!options?.fresh && ttlMs > 0 && cached && now() - cached.at < ttlMs) return cached.value;
-      const value = catalog.warehouses();
-      cached = { at: now(), value };
-      value.catch(() => (cached = undefined));
-      return value;
-    },
-  };
+  const warehouses = cachedFor(() => catalog.warehouses(), ttlMs, now);
+  return { entries: (skus) => catalog.entries(skus), warehouses };
 }
 
 /** Ports of {@link priceRequestedBasket}. */

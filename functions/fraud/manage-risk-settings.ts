@@ -7,6 +7,7 @@
  * it; then the next assessment decides with the new thresholds. Proposing the thresholds in force
  * is 200 and records nothing. Every step is audited before it is written (SEC-4).
  */
+import { cachedFor } from '../../shared/cache.ts';
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -36,16 +37,8 @@ export async function thresholdsInForce(deps: Pick<RiskSettingsDeps, 'settings' 
  * set is, rule-source.ts): an approved change takes effect within that time.
  */
 export function cachedThresholds(deps: Pick<RiskSettingsDeps, 'settings' | 'defaults'>, clock: Clock, ttlSeconds: number): () => Promise<Thresholds> {
-  let cached: { at: number; value: Promise<Thresholds> } | undefined;
-  return () => {
-    const now = clock.now().getTime();
-    if (!cached || now - cached.at >= ttlSeconds * 1000) {
-      const value = thresholdsInForce(deps).then(thresholdsOf);
-      value.catch(() => (cached = undefined));
-      cached = { at: now, value };
-    }
-    return cached.value;
-  };
+  const get = cachedFor(() => thresholdsInForce(deps).then(thresholdsOf), ttlSeconds * 1000, () => clock.now().getTime());
+  return () => get();
 }
 
 /** The thresholds in force and the changes waiting for approval. */

@@ -3,6 +3,7 @@
  * stored), compiled, and reused for `ttlSeconds` by a warm function so an assessment costs no rule
  * read. Rule changes therefore take effect within that time (default 5 s, RISK_RULES_CACHE_SECONDS).
  */
+import { cachedFor } from '../../shared/cache.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { DEFAULT_RULES } from './domain/default-rules.ts';
 import { ExpressionError } from './domain/expression.ts';
@@ -45,16 +46,11 @@ export function compileRuleSet(rules: readonly Rule[]): { rules: CompiledRule[];
 
 /** A {@link RuleSource} over a store, cached for `ttlSeconds`. */
 export function cachedRuleSource(store: Pick<RuleStore, 'listRules'>, clock: Clock, ttlSeconds: number): RuleSource {
-  let cached: { value: ActiveRules; at: number } | undefined;
-  return {
-    async activeRules() {
-      const now = clock.now().getTime();
-      if (cached && now - cached.at < ttlSeconds * 1000) return cached.value;
-      const stored = await store.listRules();
-      const builtIn = stored.length === 0;
-      const value: ActiveRules = { ...compileRuleSet(builtIn ? builtInRules() : stored), builtIn };
-      cached = { value, at: now };
-      return value;
-    },
+  const load = async (): Promise<ActiveRules> => {
+    const stored = await store.listRules();
+    const builtIn = stored.length === 0;
+    return { ...compileRuleSet(builtIn ? builtInRules() : stored), builtIn };
   };
+  const get = cachedFor(load, ttlSeconds * 1000, () => clock.now().getTime());
+  return { activeRules: () => get() };
 }

@@ -13,6 +13,7 @@
  *   and due time.
  */
 import { canonicalJson, type AuditLog } from '../../shared/audit.ts';
+import { cachedFor } from '../../shared/cache.ts';
 import type { Principal } from '../../shared/auth.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { conflict, invalidFields, type ProblemFieldError } from '../../shared/errors.ts';
@@ -107,13 +108,7 @@ export async function putShippingSettings(
 }
 
 /** The settings in force for allocation, read at most every `ttlMs` per container (a failed read is not cached). */
-export function cachedShippingSettings(load: () => Promise<ShippingSettingsView>, ttlMs = 30_000, now: () => number = Date.now): () => Promise<ShippingSettings> {
-  let cached: { at: number; value: Promise<ShippingSettingsView> } | undefined;
-  return () => {
-    if (cached && now() - cached.at < ttlMs) return cached.value;
-    const value = load();
-    cached = { at: now(), value };
-    value.catch(() => (cached = undefined));
-    return value;
-  };
+export function cachedShippingSettings(load: () => Promise<ShippingSettingsView>, ttlMs: number, now: () => number = Date.now): () => Promise<ShippingSettings> {
+  const get = cachedFor(load, ttlMs, now);
+  return () => get();
 }

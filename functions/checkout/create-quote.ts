@@ -15,6 +15,8 @@ export interface QuoteRequest {
   readonly items: readonly RequestedItem[];
   readonly couponCode?: string;
   readonly shippingAddress?: { readonly region?: string; readonly province?: string; readonly country?: string; readonly postalCode?: string; readonly phone?: string };
+  /** `group-buy`: price the SKU at its running group price, as a group-buy order would be (ORD-5). */
+  readonly orderType?: 'regular' | 'pre-sale' | 'group-buy';
 }
 
 /** A priced line as the API shows it. */
@@ -70,6 +72,7 @@ export async function createQuote(deps: QuoteDeps, customerId: string, request: 
     items: request.items,
     ...(request.couponCode !== undefined ? { couponCode: request.couponCode } : {}),
     ...(region !== undefined ? { shippingRegion: region } : {}),
+    ...(request.orderType === 'group-buy' ? { groupBuy: {} } : {}),
     now,
     settings: deps.settings,
   });

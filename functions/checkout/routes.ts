@@ -45,6 +45,7 @@ export const QuoteBodySchema = z.strictObject({
   items: z.array(ItemSchema).min(1).max(100),
   couponCode: CouponCode.optional(),
   shippingAddress: AddressSchema.partial().optional().describe('Only the province (or region) is needed to price shipping'),
+  orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('group-buy: the SKU at its running group price (拼团), as a group-buy order is priced'),
 });
 
 /** `POST /orders` body: exactly API.md's, plus optional `orderType` and `billingRegion`. */

@@ -31,6 +31,7 @@ export function makeCreateQuoteHandler(ports: CreateQuoteHandlerPorts = {}): Htt
         items: body.items,
         ...(body.couponCode !== undefined ? { couponCode: body.couponCode.toUpperCase() } : {}),
         ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
+        ...(body.orderType ? { orderType: body.orderType } : {}),
       },
     );
     return { statusCode: 200, body: quote };

@@ -37,6 +37,10 @@ describe('group-buy (ORD-5)', () => {
     const opener = await groupOrder(sku);
     expect(opener.json).toMatchObject({ orderType: 'group-buy', groupBuy: { size: 2, complete: false }, lines: [{ sku, flashPrice: cny(8_800) }] });
     const code = (opener.json.groupBuy as { code: string }).code;
+    // A group-buy quote prices the SKU as the order was priced.
+    const quote = await api('/quotes', { method: 'POST', token: opener.token, json: { items: [{ sku, quantity: 1 }], orderType: 'group-buy', shippingAddress: { region: 'east' } } });
+    expect(quote.status, quote.text).toBe(200);
+    expect(quote.json).toMatchObject({ lines: [{ sku, flashPrice: cny(8_800) }], total: opener.json.total });
     const waiting = await poll(() => orderOf(opener.orderId, opener.token), (o) => (o.payment as { status: string }).status === 'authorized');
     expect(waiting).toMatchObject({ status: 'PLACED', paymentDueBy: (opener.json.groupBuy as { expiresAt: string }).expiresAt });
 

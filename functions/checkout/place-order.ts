@@ -44,9 +44,9 @@ import { checkPaymentLimits, offeredMethods, paymentLimitProblem, providerTakes,
 import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
 import { orderRequestIssues, shippingZone, type OrderRequest, type RequestedItem } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
-import { groupBuyCompleted, orderPlaced, orderStatusChanged } from './order-events.ts';
-import { joinGroup, joinRefusal, openGroup, orderGroupOf, type GroupBuy } from './domain/group-buy.ts';
-import type { DomainEvent } from '../../events/event-definition.ts';
+import { orderPlaced, orderStatusChanged } from './order-events.ts';
+import { joinGroup, joinRefusal, openGroup } from './domain/group-buy.ts';
+import { asMember, completionEvents, groupClosed, groupToJoin, randomGroupCode } from './group-buy-placement.ts';
 import type { GroupBuyPromotion } from './domain/pricing.ts';
 import { countedAtPlacement, holdsOfPlacement, type HoldIncrease } from './domain/customer-holds.ts';
 import { CouponExhaustedError, CustomerHoldsExceededError, GroupChangedError, RequestAlreadyPlacedError, StockConflictError, TransientConflictError, type OrderStore } from './orders-repository.ts';
@@ -158,43 +158,6 @@ function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, 
   return result.allocations.flatMap((a) => a.lines.map((l) => ({ sku: l.sku, warehouseId: a.warehouseId, quantity: l.quantity })));
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A random group code (8 Crockford base-32 characters: 2^40 codes). */
-export function randomGroupCode(): string {
-  return Array.from({ length: 8 }, () => CROCKFORD[crypto.randomInt(32)]).join('');
-}
-
-/** 409: the group cannot be joined any more. */
-function groupClosed(why: 'complete' | 'expired' | 'offer-ended'): ProblemError {
-  const detail = { complete: 'The group is already complete.', expired: 'The group’s time is up.', 'offer-ended': 'The group-buy offer has ended.' }[why];
-  return new ProblemError('group-buy-closed', 'Group closed', 409, { detail: `${detail} Open a new group (leave groupBuy.code out) while the offer runs.` });
-}
-
-/** The group named by a join request, when it may be joined with this item (400 unknown / other SKU, 409 closed). */
-async function groupToJoin(deps: PlaceOrderDeps, code: string, sku: string, now: Date): Promise<GroupBuy> {
-  const group = await deps.orders.getGroup(code);
-  if (!group) throw invalidFields([{ path: 'body.groupBuy.code', message: 'Unknown group' }]);
-  if (group.sku !== sku) throw invalidFields([{ path: 'body.items[0].sku', message: `This group buys ${group.sku}` }]);
-  const refusal = joinRefusal(group, now);
-  if (refusal) throw groupClosed(refusal);
-  return group;
-}
-
-/** `order` as a member of `group`: its group, and its payment due by the group's end at the latest while the group is open. */
-function asMember(order: Order, group: GroupBuy | undefined, paymentWindowEnds: string): Order {
-  if (!group) return order;
-  const open = group.completedAt === undefined && Date.parse(group.expiresAt) < Date.parse(paymentWindowEnds);
-  return { ...order, groupBuy: orderGroupOf(group), paymentDueBy: open ? group.expiresAt : paymentWindowEnds };
-}
-
-/** GroupBuyCompleted for every other member when this order filled the group. */
-function completionEvents(group: GroupBuy | undefined, orderId: string): DomainEvent[] {
-  if (!group?.completedAt) return [];
-  const completed = { code: group.code, sku: group.sku, size: group.size, completedAt: group.completedAt };
-  return group.members.filter((m) => m !== orderId).map((m) => groupBuyCompleted(m, completed));
-}
-
 /** The order this request placed before, when there is one (a retry); 422 for the same key with another body. */
 async function placedBefore(deps: PlaceOrderDeps, command: PlaceOrderCommand, bodyHash: string): Promise<PlaceOrderResult | undefined> {
   if (!command.idempotencyKey) return undefined;
@@ -252,7 +215,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   const now = deps.clock.now();
   const orderType = request.orderType ?? 'regular';
   const groupItem = request.items[0] as RequestedItem;
-  const joining = orderType === 'group-buy' && request.groupBuy?.code !== undefined ? await groupToJoin(deps, request.groupBuy.code, groupItem.sku, now) : undefined;
+  const joining = orderType === 'group-buy' && request.groupBuy?.code !== undefined ? await groupToJoin(deps.orders, request.groupBuy.code, groupItem.sku, now) : undefined;
   // Today's committed payments are read alongside pricing, but awaited only after it, so a client
   // error found while pricing (unknown SKU, unknown coupon) answers first.
   const committedToday = deps.paymentLimits.todayTotals(customerId, now);

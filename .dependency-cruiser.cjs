@@ -2,7 +2,7 @@
  * Dependency rules (ARCHITECTURE.md): pure domain modules — each capability's domain/ folder and the
  * pure kernel (money, ids, clock) — never import the AWS SDK, middy or Powertools, so business
  * rules are tested without mocks. Capabilities never import each other: they talk through events/
- * (except through the two documented synchronous contracts named in the rule below).
+ * (except through the three documented synchronous contracts named in the rule below).
  * `npm run lint` fails on any violation.
  */
 module.exports = {
@@ -24,8 +24,10 @@ module.exports = {
       // - catalog's stock contract: reservations are transaction items joined into the order's transaction;
       // - payments' limits contract (PAY-1): checkout must refuse an order over a payment limit with a 409
       //   before writing it, which an event (after the order exists) cannot do; it reads payments' daily
-      //   counters through payments' own reader and applies payments' own rule and settings.
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$'] },
+      //   counters through payments' own reader and applies payments' own rule and settings;
+      // - checkout's recipient contract (FUL-3): a real carrier prints the recipient on its label, so
+      //   fulfillment's booking decrypts the order's recipient just in time and never stores it.
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$'] },
     },
     {
       name: 'platform-reads-only-route-contracts',

@@ -36,9 +36,9 @@ export class CommerceStack extends Stack {
     const dependencies = { catalog: catalog.table };
     // Payments first: checkout reads its daily limit counters (payments' limits-contract.ts, PAY-1).
     const payments = new Payments(nested('Payments'), 'Payments', this.platform, dependencies);
-    new Checkout(nested('Checkout'), 'Checkout', this.platform, { ...dependencies, payments: payments.table });
+    const checkout = new Checkout(nested('Checkout'), 'Checkout', this.platform, { ...dependencies, payments: payments.table });
     new Fraud(nested('Fraud'), 'Fraud', this.platform, dependencies);
-    new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, dependencies);
+    new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, { ...dependencies, orders: checkout.table });
     const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).

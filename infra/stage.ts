@@ -26,6 +26,12 @@ export interface StageSettings {
   readonly eventArchiveDays: number;
   /** The payment provider adapter the payments functions use. */
   readonly paymentProvider: 'sandbox' | 'stripe';
+  /**
+   * The carrier adapter allocation books with (FUL-3): the sandbox (dev: deterministic waybills, a
+   * tracking feed driven by ops) or Kuaidi100 (a real aggregator: SF, ZTO, EMS, …). Prod never
+   * books the sandbox.
+   */
+  readonly carrierProvider: 'sandbox' | 'kuaidi100';
   /** Allowed CORS origin of the storefront. */
   readonly corsAllowOrigin: string;
   /**
@@ -53,6 +59,7 @@ const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
     throttling: { rateLimit: 500, burstLimit: 1000 },
     eventArchiveDays: 7,
     paymentProvider: 'sandbox',
+    carrierProvider: 'sandbox',
     corsAllowOrigin: '*',
     auditAnchorRetentionDays: 1,
   },
@@ -63,9 +70,10 @@ const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
     throttling: { rateLimit: 1000, burstLimit: 2000 },
     eventArchiveDays: 365,
     paymentProvider: 'stripe',
+    carrierProvider: 'kuaidi100',
     corsAllowOrigin: 'https://shop.example.com',
     webAcl: { requestsPerIpPer5Minutes: 2000 },
-    // 11 such functions × 40 = 440 of the default regional quota of 1 000, leaving the rest unreserved.
+    // 12 such functions × 40 = 480 of the default regional quota of 1 000, leaving the rest unreserved.
     publicReservedConcurrency: 40,
     // Longer than the audit trail must be kept (CMP-1: staff actions, one year) plus a margin.
     auditAnchorRetentionDays: 400,

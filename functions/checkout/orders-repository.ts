@@ -201,7 +201,7 @@ export function shardOf(id: string, shards: number): number {
   return hash % shards;
 }
 
-const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 const timelineSk = (version: number) => `TIMELINE#${String(version).padStart(6, '0')}`;
 const requestKey = (customerId: string, idempotencyKey: string) => ({
   pk: `REQUEST#${crypto.createHash('sha256').update(customerId).update('\0').update(idempotencyKey).digest('hex')}`,

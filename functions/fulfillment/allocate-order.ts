@@ -11,7 +11,10 @@
  *    available to it) and choose the allocation (domain/allocation.ts): picks where the plan takes
  *    stock — possibly more than the order reserved there, moving part of the order to a nearer
  *    warehouse — and releases of what the plan does not use; one shipment per warehouse, each
- *    with the carrier its rules choose; book each with the carrier (waybill).
+ *    with the carrier its rules choose; book each with the carrier (waybill). A carrier whose
+ *    booking is not idempotent (a real one) gets the recipient decrypted just in time, and each
+ *    booking is recorded before the commit, so a retry or replay never books a shipment twice;
+ *    bookings a re-plan left unused are cancelled with the carrier after the commit.
  * 5. ONE transaction: catalog's pickStock/releaseStock items (each conditional on the order's
  *    reservation record still being `reserved`), the order summary (only if absent), the shipments
  *    and waybill lookups, and the marker whose outbox holds `OrderAllocated`.
@@ -25,7 +28,7 @@ import type { EventPayload } from '../../events/event-definition.ts';
 import { OrderAllocated } from '../../events/fulfillment-events.ts';
 import type { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { pickStock, planAllocation, regionDistance, releaseStock, type CatalogReader, type RegionDistances, type ReservationView, type StockTransactItem } from '../catalog/stock-contract.ts';
-import type { CarrierGateway } from './carrier-gateway.ts';
+import type { Booked, BookingRequest, CarrierGateway, Recipient } from './carrier-gateway.ts';
 import { chooseAllocation, demandOf, movedUnits, planShipments, shipmentIdFor, type AllocationChoice, type Movement, type ProductFacts } from './domain/allocation.ts';
 import type { CarrierRules } from './domain/carrier-rules.ts';
 import { deliveryDueBy, type DeliveryTimeLimits } from './domain/time-limits.ts';
@@ -39,6 +42,8 @@ export interface AllocateDeps extends OutboxDeps {
   /** The catalog table (for catalog's stock transaction items). */
   readonly catalogTableName: string;
   readonly carrier: CarrierGateway;
+  /** Checkout's recipient contract: the order's recipient, decrypted just in time (only carriers that print labels call it). */
+  readonly recipients: (orderId: string) => Promise<Recipient>;
   readonly clock: Clock;
   readonly carrierRules: CarrierRules;
   readonly deliveryTimeLimits: DeliveryTimeLimits;
@@ -70,6 +75,8 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
   const existing = await deps.repository.getMarker(ALLOCATION, change.orderId);
   if (existing) {
     await flushMarker(deps, existing);
+    // A failure after the commit left bookings to cancel: finish that too.
+    if (!deps.carrier.idempotent) await cancelUnusedBookings(deps, change.orderId, (await deps.repository.getOrder(change.orderId)).shipments);
     return { outcome: 'already-allocated' };
   }
   const { summary } = await deps.repository.getOrder(change.orderId);
@@ -137,6 +144,7 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
       throw error;
     }
     await flushMarker(deps, { ...marker });
+    if (!deps.carrier.idempotent) await cancelUnusedBookings(deps, change.orderId, shipments);
     return { outcome: 'allocated', shipments, source: choice.source, movedUnits: moved };
   }
 }
@@ -182,9 +190,12 @@ async function bookShipments(deps: AllocateDeps, change: StatusChange, choice: A
   const planned = planShipments(choice.allocations, choice.facts, change.shippingRegion, deps.carrierRules, change.orderType);
   const at = now.toISOString();
   const shipments: ShipmentRecord[] = [];
+  let recipient: Promise<Recipient> | undefined;
+  const recipientOnce = () => (recipient ??= deps.recipients(change.orderId));
   for (const p of planned) {
     const shipmentId = shipmentIdFor(change.orderId, p.warehouseId);
-    const { waybill } = await deps.carrier.book({ shipmentId, carrier: p.carrier, warehouseId: p.warehouseId, region: change.shippingRegion, weightGrams: p.weightGrams });
+    const cargo = [...new Set(p.lines.map((l) => choice.facts.get(l.sku)?.category ?? 'goods'))].sort().join(', ');
+    const { waybill, booking } = await bookOnce(deps, { shipmentId, orderId: change.orderId, carrier: p.carrier, warehouseId: p.warehouseId, region: change.shippingRegion, weightGrams: p.weightGrams, cargo }, recipientOnce, at);
     shipments.push({
       shipmentId,
       orderId: change.orderId,
@@ -193,6 +204,7 @@ async function bookShipments(deps: AllocateDeps, change: StatusChange, choice: A
       carrier: p.carrier,
       carrierRule: p.carrierRule,
       waybill,
+      ...(booking ? { booking } : {}),
       region: change.shippingRegion,
       lines: p.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
       weightGrams: p.weightGrams,
@@ -205,4 +217,23 @@ async function bookShipments(deps: AllocateDeps, change: StatusChange, choice: A
     });
   }
   return shipments;
+}
+
+/** Books a shipment once: an idempotent carrier is simply asked; any other's booking is recorded and reused. */
+async function bookOnce(deps: AllocateDeps, request: BookingRequest, recipient: () => Promise<Recipient>, at: string): Promise<Booked> {
+  if (deps.carrier.idempotent) return deps.carrier.book(request, recipient);
+  const recorded = await deps.repository.getBooking(request.orderId, request.shipmentId);
+  if (recorded) return recorded;
+  const booked = await deps.carrier.book(request, recipient);
+  await deps.repository.putBooking(request.orderId, request.shipmentId, booked, at);
+  return booked;
+}
+
+/** Cancels with the carrier the bookings of shipments the committed allocation does not have (a re-plan moved them). */
+async function cancelUnusedBookings(deps: AllocateDeps, orderId: string, shipments: readonly ShipmentRecord[]): Promise<void> {
+  const used = new Set(shipments.map((s) => s.shipmentId));
+  for (const unused of (await deps.repository.listBookings(orderId)).filter((b) => !used.has(b.shipmentId))) {
+    if (unused.booking) await deps.carrier.cancel(unused.booking, 'allocation moved this shipment to another warehouse');
+    await deps.repository.deleteBooking(orderId, unused.shipmentId);
+  }
 }

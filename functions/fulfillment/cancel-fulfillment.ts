@@ -30,6 +30,7 @@ import type { OrderCancelled } from '../../events/order-cancelled.ts';
 import { ShipmentStatusChanged } from '../../events/fulfillment-events.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { returnPickedStock, type CatalogReader } from '../catalog/stock-contract.ts';
+import type { CarrierGateway } from './carrier-gateway.ts';
 import { isRecallable } from './domain/shipment.ts';
 import { MarkerExists, ReservationsNotHeld, WriteConflict, type FulfillmentRepository, type OrderSummary, type ShipmentRecord } from './fulfillment-repository.ts';
 import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
@@ -41,6 +42,8 @@ export interface CancelFulfillmentDeps extends OutboxDeps {
   /** The catalog table (for catalog's stock transaction items). */
   readonly catalogTableName: string;
   readonly clock: Clock;
+  /** Cancels pickups booked with a real carrier (shipments with a `booking`); the sandbox books none. */
+  readonly carrier?: Pick<CarrierGateway, 'cancel'>;
   readonly maxAttempts?: number;
 }
 
@@ -86,6 +89,10 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
       shipment: { ...s, status: 'CANCELLED', cancelledAt: at, history: [...s.history, { status: 'CANCELLED', at }], version: s.version + 1 },
       expectedVersion: s.version,
     }));
+    // Pickups booked with a real carrier are cancelled before the commit: a carrier outage throws
+    // (the message is retried, nothing committed); a pickup that happens meanwhile fails the commit
+    // and the next read sees the parcel as left.
+    for (const s of recallable) if (s.booking && deps.carrier) await deps.carrier.cancel(s.booking, 'order cancelled');
     const newSummary: OrderSummary = { ...summary, status: 'CANCELLED', cancelledAt: at, version: summary.version + 1 };
     const unitsReturned = returns.reduce((n, r) => n + (r.pickedQuantity ?? 0), 0);
     const marker = {

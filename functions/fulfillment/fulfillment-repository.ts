@@ -6,6 +6,7 @@
  * | order summary       | `ORDER#<orderId>`           | `SUMMARY`              | — |
  * | shipment            | `ORDER#<orderId>`           | `SHIPMENT#<shipmentId>`| `duePk = DUE#<yyyy-mm-dd>`, `dueSk = <dueBy>#<shipmentId>` while awaiting delivery and not yet alerted (`byDueDate`) |
  * | waybill lookup      | `WAYBILL#<waybill>`         | `WAYBILL`              | — |
+ * | carrier booking     | `ORDER#<orderId>`           | `BOOKING#<shipmentId>` | — (a real carrier's booking, recorded before the allocation commits) |
  * | marker (+ outbox)   | `MARKER#<kind>#<key>`       | `MARKER`               | `outboxPk = PENDING`, `outboxSk = <createdAt>#<pk>` while its events are unpublished (`byPendingOutbox`) |
  * | daily sales         | `SALES#<sku>`               | `DAY#<yyyy-mm-dd>`     | — |
  * | safety-stock state  | `SAFETY`                    | `SKU#<sku>`            | — |
@@ -20,11 +21,12 @@
  *
  * Every write is conditional; the order summary and shipments carry a `version`.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
 import { cancellationReasons, documentClient, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { StockTransactItem } from '../catalog/stock-contract.ts';
 import { failedStockItems } from '../catalog/stock-contract.ts';
+import type { Booked, CarrierBooking } from './carrier-gateway.ts';
 import type { ShipmentException, ShipmentStatus } from './domain/shipment.ts';
 import type { CarrierRules } from './domain/carrier-rules.ts';
 import type { DeliveryTimeLimits } from './domain/time-limits.ts';
@@ -105,6 +107,10 @@ export interface ShipmentRecord {
   readonly lateAlertedAt?: string;
   /** The order was cancelled before the carrier picked this shipment up (status CANCELLED). */
   readonly cancelledAt?: string;
+  /** A real carrier's reference to the booked pickup (what cancelling it needs); absent for the sandbox. */
+  readonly booking?: CarrierBooking;
+  /** The provisional waybill the booking was made under, once the carrier assigned the real one. */
+  readonly provisionalWaybill?: string;
   readonly history: readonly TrackingHistoryEntry[];
   readonly version: number;
 }
@@ -180,6 +186,7 @@ const ORDER = (orderId: string) => `ORDER#${orderId}`;
 const SUMMARY = 'SUMMARY';
 const SHIPMENT = (shipmentId: string) => `SHIPMENT#${shipmentId}`;
 const WAYBILL = (waybill: string) => `WAYBILL#${waybill}`;
+const BOOKING = (shipmentId: string) => `BOOKING#${shipmentId}`;
 const MARKER = (kind: string, key: string) => `MARKER#${kind}#${key}`;
 const PENDING = 'PENDING';
 const AWAITING: readonly ShipmentStatus[] = ['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY'];
@@ -323,6 +330,58 @@ export class FulfillmentRepository {
   async markCancelled(input: { orderId: string; customerId: string; paymentMethod: string; shippingRegion: string; at: string }): Promise<boolean> {
     const summary: OrderSummary = { orderId: input.orderId, customerId: input.customerId, paymentMethod: input.paymentMethod, shippingRegion: input.shippingRegion, status: 'CANCELLED', shipmentIds: [], cancelledAt: input.at, version: 1 };
     return putIfAbsent(this.client, this.tableName, { pk: ORDER(input.orderId), sk: SUMMARY, ...summary });
+  }
+
+  // ── carrier bookings (carriers whose booking is not idempotent) ─────────────────────────
+
+  /** The booking recorded for a shipment (allocation never books a shipment twice). */
+  async getBooking(orderId: string, shipmentId: string): Promise<Booked | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: ORDER(orderId), sk: BOOKING(shipmentId) }, ConsistentRead: true }));
+    return Item ? { waybill: String(Item.waybill), ...(Item.booking ? { booking: Item.booking as CarrierBooking } : {}) } : undefined;
+  }
+
+  /** Records a booking right after the carrier accepted it (ids and the waybill only). */
+  async putBooking(orderId: string, shipmentId: string, booked: Booked, at: string): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: ORDER(orderId), sk: BOOKING(shipmentId), shipmentId, waybill: booked.waybill, ...(booked.booking ? { booking: booked.booking } : {}), bookedAt: at } }));
+  }
+
+  /** Every booking recorded for an order (to cancel those a re-plan left unused). */
+  async listBookings(orderId: string): Promise<Array<Booked & { shipmentId: string }>> {
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)', ExpressionAttributeValues: { ':pk': ORDER(orderId), ':b': 'BOOKING#' }, ConsistentRead: true });
+    return items.map((i) => ({ shipmentId: String(i.shipmentId), waybill: String(i.waybill), ...(i.booking ? { booking: i.booking as CarrierBooking } : {}) }));
+  }
+
+  /** Removes the booking record of a cancelled, unused booking. */
+  async deleteBooking(orderId: string, shipmentId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: ORDER(orderId), sk: BOOKING(shipmentId) } }));
+  }
+
+  /**
+   * The carrier assigned the real waybill of a shipment booked under a provisional one: one
+   * transaction adds the real waybill's lookup (the provisional one stays, so late callbacks about
+   * it still find the shipment) and sets it on the shipment (only at the version read).
+   * `false` when the shipment changed in between (read again) — a lookup that already exists for
+   * this shipment is fine.
+   */
+  async attachWaybill(shipment: ShipmentRecord, waybill: string): Promise<boolean> {
+    try {
+      await this.transact([
+        { Put: { TableName: this.tableName, Item: { pk: WAYBILL(waybill), sk: 'WAYBILL', waybill, carrier: shipment.carrier, orderId: shipment.orderId, shipmentId: shipment.shipmentId }, ConditionExpression: 'attribute_not_exists(pk) OR shipmentId = :id', ExpressionAttributeValues: { ':id': shipment.shipmentId } } },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: ORDER(shipment.orderId), sk: SHIPMENT(shipment.shipmentId) },
+            UpdateExpression: 'SET waybill = :w, provisionalWaybill = :p, version = :next',
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':w': waybill, ':p': shipment.provisionalWaybill ?? shipment.waybill, ':v': shipment.version, ':next': shipment.version + 1 },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (isTransactionCancelled(error)) return false;
+      throw error;
+    }
   }
 
   /** The shipment a waybill belongs to. */

@@ -48,10 +48,15 @@ export type CarrierTrackingEventInput = z.infer<typeof CarrierTrackingEventSchem
 export interface TrackingDeps extends OutboxDeps {
   readonly repository: FulfillmentRepository;
   readonly clock: Clock;
+  readonly maxAttempts?: number;
+}
+
+/** What authenticating a signed webhook needs. */
+export interface WebhookAuthentication {
   /** Signing secret per carrier id. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly toleranceSeconds: number;
-  readonly maxAttempts?: number;
+  readonly clock: Clock;
 }
 
 export type TrackingOutcome =
@@ -76,7 +81,7 @@ const PROBLEM_OF: Record<ShipmentException, 'undeliverable-address' | 'parcel-lo
  * The signature is checked on the raw body against each configured carrier's secret (a handful,
  * each compared in constant time), so nothing from an unauthenticated body is ever parsed.
  */
-export function authenticateTrackingEvent(deps: Pick<TrackingDeps, 'secrets' | 'toleranceSeconds' | 'clock'>, rawBody: string | null | undefined, signature: string | undefined): CarrierTrackingEventInput {
+export function authenticateTrackingEvent(deps: WebhookAuthentication, rawBody: string | null | undefined, signature: string | undefined): CarrierTrackingEventInput {
   const body = rawBody ?? '';
   const now = deps.clock.now();
   const signedBy = Object.entries(deps.secrets)

@@ -193,6 +193,27 @@ export const putShippingSettingsRoute = defineRoute({
   problems: [409],
 });
 
+/**
+ * `POST /webhooks/carriers/kuaidi100/{kind}` — Kuaidi100's order callback (`orders`) and tracking
+ * push (`tracking`); only in stages that book with Kuaidi100 (prod), so not in every stage's API.
+ */
+export const receiveKuaidi100CallbackRoute = defineRoute({
+  operation: 'receiveKuaidi100Callback',
+  method: 'post',
+  pathTemplate: '/webhooks/carriers/kuaidi100/{kind}',
+  summary: 'Kuaidi100’s signed order callback or tracking push (stages booking with Kuaidi100)',
+  description: [
+    'Form-encoded, as Kuaidi100 sends it: `param` (JSON) and `sign` = upper-case MD5 of param + the account’s salt. `kind` is `orders` (商家寄件 order callback: status code, the waybill once assigned) or `tracking` (订阅推送: `lastResult.state`).',
+    'A wrong signature is a 401 before anything is read; a malformed callback 400; an unknown booking or waybill 404. Statuses are mapped to shipment statuses and recorded like every carrier’s; repeats change nothing.',
+  ].join(' '),
+  tags: ['fulfillment', 'webhooks'],
+  auth: 'public',
+  maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
+  path: z.object({ kind: z.enum(['orders', 'tracking']) }),
+  responses: { 200: { description: 'Acknowledged (the answer Kuaidi100 expects)', schema: z.object({ result: z.literal(true), returnCode: z.literal('200'), message: z.string() }).meta({ id: 'Kuaidi100CallbackAck' }) } },
+  problems: [404],
+});
+
 export const fulfillmentRoutes: readonly RouteContract[] = [receiveCarrierWebhookRoute, getDegradedModeRoute, putDegradedModeRoute, getShippingSettingsRoute, putShippingSettingsRoute, listShipmentsRoute, getReplenishmentRoute] as readonly RouteContract[];
 
 /**

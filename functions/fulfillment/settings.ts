@@ -14,6 +14,9 @@
  * | `CARRIER_WEBHOOK_SECRETS_ID` | — (every deployed stage, dev included: `commerce/<stage>/carriers`) | Secrets Manager id of the JSON `{ carrier: secret }` (HMAC-SHA256 keys) |
  * | `CARRIER_WEBHOOK_SECRETS` | the sandbox secret for every sandbox carrier | local cloud and tests only (`LOCAL_CLOUD=true`): that JSON inline; ignored anywhere else |
  * | `CARRIER_WEBHOOK_TOLERANCE_SECONDS` | 300 | replay window of signed tracking events |
+ * | `CARRIER_PROVIDER` | `sandbox` | the carrier adapter allocation books with: `sandbox` or `kuaidi100` (per stage, infra/stage.ts; prod never books the sandbox) |
+ * | `KUAIDI100_ACCOUNT_SECRET_ID` | — (stages with `kuaidi100`: `commerce/<stage>/kuaidi100`) | Secrets Manager id of the Kuaidi100 merchant account ({@link Kuaidi100AccountSchema}) |
+ * | `KUAIDI100_ACCOUNT` | — | local cloud and tests only: that JSON inline |
  * | `LATE_SWEEP_LOOKBACK_DAYS` | 14 | how many days of due dates the late sweep looks back over |
  * | `OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |
  *
@@ -39,6 +42,30 @@ export const BOOKABLE_CARRIERS: readonly string[] = SANDBOX_CARRIERS;
  */
 export const SANDBOX_CARRIER_WEBHOOK_SECRET = 'sandbox-carrier-webhook-secret-not-for-production';
 
+/** The carrier adapters allocation can book with. */
+export const CARRIER_PROVIDERS = ['sandbox', 'kuaidi100'] as const;
+
+const PartySchema = z.strictObject({ name: z.string().min(1).max(64), mobile: z.string().min(5).max(20), printAddress: z.string().min(4).max(200) });
+
+/**
+ * The Kuaidi100 merchant account (Secrets Manager `commerce/<stage>/kuaidi100`): the API key and
+ * secret, the callback salt, the two callback URLs (this API's `/webhooks/carriers/kuaidi100/orders`
+ * and `/webhooks/carriers/kuaidi100/tracking`), the sender printed on labels per warehouse
+ * (`senders.<warehouseId>`, else `senders.default`) and, optionally, which Kuaidi100 carrier serves
+ * each of our carrier ids (defaults: carriers/kuaidi100-gateway.ts).
+ */
+export const Kuaidi100AccountSchema = z.strictObject({
+  key: z.string().min(4).max(128),
+  secret: z.string().min(8).max(256),
+  salt: z.string().min(8).max(256),
+  callbackUrl: z.url(),
+  trackingCallbackUrl: z.url(),
+  senders: z.record(z.string().min(1).max(64), PartySchema).refine((s) => Object.keys(s).length > 0, 'At least one sender (or "default")'),
+  services: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).optional(),
+});
+
+export type Kuaidi100AccountSettings = z.infer<typeof Kuaidi100AccountSchema>;
+
 /** The carriers' secret: `{ carrierId: signingSecret }`. */
 export const CarrierSecretsSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), z.string().min(16).max(512));
 
@@ -58,6 +85,9 @@ export const fulfillmentSettings = defineSettings(
     CARRIER_WEBHOOK_TOLERANCE_SECONDS: intSetting(30, 3600).default(300),
     LATE_SWEEP_LOOKBACK_DAYS: intSetting(1, 90).default(14),
     OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
+    CARRIER_PROVIDER: z.enum(CARRIER_PROVIDERS).default('sandbox'),
+    KUAIDI100_ACCOUNT_SECRET_ID: z.string().min(1).max(512).optional(),
+    KUAIDI100_ACCOUNT: jsonSetting(Kuaidi100AccountSchema).optional(),
   },
   (env) => {
     const safetyStock: SafetyStockPolicy = {
@@ -80,6 +110,11 @@ export const fulfillmentSettings = defineSettings(
       webhookToleranceSeconds: env.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
       lateSweepLookbackDays: env.LATE_SWEEP_LOOKBACK_DAYS,
       outboxRepublishAfterSeconds: env.OUTBOX_REPUBLISH_AFTER_SECONDS,
+      carrierProvider: env.CARRIER_PROVIDER,
+      /** Stages booking with Kuaidi100: the Secrets Manager id of its merchant account. */
+      kuaidi100AccountSecretId: env.KUAIDI100_ACCOUNT_SECRET_ID,
+      /** Local cloud and tests only: the Kuaidi100 account inline. */
+      localKuaidi100Account: env.KUAIDI100_ACCOUNT,
     };
   },
 );

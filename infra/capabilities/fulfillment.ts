@@ -20,7 +20,8 @@ import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
-import { getDegradedModeRoute, getReplenishmentRoute, getShippingSettingsRoute, putShippingSettingsRoute, listShipmentsRoute, postSandboxCarrierEventRoute, putDegradedModeRoute, receiveCarrierWebhookRoute } from '../../functions/fulfillment/routes.ts';
+import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
+import { getDegradedModeRoute, getReplenishmentRoute, getShippingSettingsRoute, putShippingSettingsRoute, listShipmentsRoute, postSandboxCarrierEventRoute, putDegradedModeRoute, receiveCarrierWebhookRoute, receiveKuaidi100CallbackRoute } from '../../functions/fulfillment/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EncryptedQueue, EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import { acknowledge } from '../constructs/nag.ts';
@@ -30,6 +31,8 @@ import type { Platform } from '../platform.ts';
 /** Tables of other capabilities this one uses through their documented contracts. */
 export interface FulfillmentDependencies {
   readonly catalog: CommerceTable;
+  /** Checkout's orders table: a real carrier's booking reads the recipient through checkout's recipient contract. */
+  readonly orders: CommerceTable;
 }
 
 /**
@@ -57,20 +60,34 @@ export class Fulfillment extends Construct {
     const withCatalog = { ...env, CATALOG_TABLE_NAME: dependencies.catalog.tableName };
     const removalPolicy = platform.stage.removalPolicy;
 
+    // FUL-3: the stage's carrier. Kuaidi100's merchant account lives in Secrets Manager (created by the operator, README).
+    const carrierProvider = platform.stage.carrierProvider;
+    const kuaidi100SecretName = `commerce/${platform.stage.name}/kuaidi100`;
+    const carrierEnv = { CARRIER_PROVIDER: carrierProvider, ...(carrierProvider === 'kuaidi100' ? { KUAIDI100_ACCOUNT_SECRET_ID: kuaidi100SecretName } : {}) };
+    const useKuaidi100Account = (fn: ServiceFunction) =>
+      fn.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${kuaidi100SecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
+
     /** Catalog's stock contract: transaction items joined into our transactions (UpdateItem on stock items and reservation records). */
     const changeStock = (fn: ServiceFunction) => fn.allow(['dynamodb:UpdateItem'], [dependencies.catalog.table.tableArn]);
 
     // Allocation: the order's reservations become picks in the catalog's stock items (one transaction with ours).
-    const allocate = platform.function(this, 'AllocateOrderFunction', { entry: 'functions/fulfillment/handlers/allocate-order.ts', description: 'OrderStatusChanged (APPROVED) → allocation, shipments, OrderAllocated (FUL-1, FUL-2)', environment: withCatalog });
+    const allocate = platform.function(this, 'AllocateOrderFunction', { entry: 'functions/fulfillment/handlers/allocate-order.ts', description: 'OrderStatusChanged (APPROVED) → allocation, shipments, OrderAllocated (FUL-1, FUL-2)', environment: { ...withCatalog, ...carrierEnv } });
     this.table.grant(allocate, 'readWrite');
+    if (carrierProvider === 'kuaidi100') {
+      // Checkout's recipient contract: the order item only, decrypted just in time for the label.
+      dependencies.orders.grantActions(allocate, ['dynamodb:GetItem']);
+      platform.useFieldEncryption(allocate, { encrypt: false, decrypt: true, entities: [ORDER_ENTITY] });
+      useKuaidi100Account(allocate);
+    }
     dependencies.catalog.grant(allocate, 'read');
     changeStock(allocate);
     platform.publishEvents(allocate, FULFILLMENT_PUBLISHES);
     new EventConsumer(this, 'AllocateOrder', { bus: platform.bus, events: [OrderStatusChanged], detail: { to: ['APPROVED'] }, handler: allocate, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
     // Cancellation: before allocation never allocate; after it cancel shipments not yet picked up and return their stock.
-    const cancel = platform.function(this, 'CancelFulfillmentFunction', { entry: 'functions/fulfillment/handlers/cancel-fulfillment.ts', description: 'OrderCancelled → shipments not yet picked up cancelled, picked stock returned; ProblemOrderRaised for parcels that left (FUL-1, ORD-6)', environment: withCatalog });
+    const cancel = platform.function(this, 'CancelFulfillmentFunction', { entry: 'functions/fulfillment/handlers/cancel-fulfillment.ts', description: 'OrderCancelled → shipments not yet picked up cancelled, picked stock returned; ProblemOrderRaised for parcels that left (FUL-1, ORD-6)', environment: { ...withCatalog, ...carrierEnv } });
     this.table.grant(cancel, 'readWrite');
+    if (carrierProvider === 'kuaidi100') useKuaidi100Account(cancel);
     cancel.allow(['dynamodb:Query'], [dependencies.catalog.table.tableArn]);
     changeStock(cancel);
     platform.publishEvents(cancel, FULFILLMENT_PUBLISHES);
@@ -90,6 +107,18 @@ export class Fulfillment extends Construct {
     this.table.grant(webhook, 'readWrite');
     platform.publishEvents(webhook, FULFILLMENT_PUBLISHES);
     platform.api.addRoute(receiveCarrierWebhookRoute, webhook);
+
+    if (carrierProvider === 'kuaidi100') {
+      const kuaidi100Callback = platform.function(this, 'ReceiveKuaidi100CallbackFunction', {
+        entry: 'functions/fulfillment/handlers/receive-kuaidi100-callback.ts',
+        description: 'POST /webhooks/carriers/kuaidi100/{kind} (FUL-3)',
+        environment: { ...env, ...carrierEnv },
+      });
+      useKuaidi100Account(kuaidi100Callback);
+      this.table.grant(kuaidi100Callback, 'readWrite');
+      platform.publishEvents(kuaidi100Callback, FULFILLMENT_PUBLISHES);
+      platform.api.addRoute(receiveKuaidi100CallbackRoute, kuaidi100Callback);
+    }
 
     const stockLevels = platform.function(this, 'TrackStockLevelsFunction', { entry: 'functions/fulfillment/handlers/track-stock-levels.ts', description: 'OrderPlaced, StockAdjusted → demand history, ReplenishmentSuggested (FUL-4)', environment: withCatalog });
     this.table.grant(stockLevels, 'readWrite');

@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedGrants } from './expected-grants/index.ts';
 import { apiRoutes } from '../../functions/platform/api-routes.ts';
-import { postSandboxCarrierEventRoute } from '../../functions/fulfillment/routes.ts';
+import { postSandboxCarrierEventRoute, receiveKuaidi100CallbackRoute } from '../../functions/fulfillment/routes.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../functions/fulfillment/settings.ts';
 import { DEV_SANDBOX_WEBHOOK_SECRET } from '../../functions/payments/settings.ts';
@@ -312,6 +312,45 @@ describe('payment methods (PAY-1)', () => {
   });
 });
 
+describe('the carrier per stage (FUL-3)', () => {
+  const envOf = (json: typeof dev.json, fn: string) => (json.Resources[fn]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('prod books with Kuaidi100, never the sandbox; dev books with the sandbox', () => {
+    for (const fn of ['AllocateOrderFunction', 'CancelFulfillmentFunction']) {
+      expect(envOf(prod.json, fn), fn).toMatchObject({ CARRIER_PROVIDER: 'kuaidi100', KUAIDI100_ACCOUNT_SECRET_ID: 'commerce/prod/kuaidi100' });
+      expect(envOf(dev.json, fn).CARRIER_PROVIDER, fn).toBe('sandbox');
+      expect(envOf(dev.json, fn).KUAIDI100_ACCOUNT_SECRET_ID, fn).toBeUndefined();
+    }
+    // The sandbox carrier's feed and its ops route exist only in dev; Kuaidi100's callbacks only where it books.
+    const ids = (s: Synthesized) => functions(s).map(([id]) => id);
+    expect(ids(prod)).not.toContain('DeliverSandboxCarrierEventsFunction');
+    expect(ids(prod)).not.toContain('PostSandboxCarrierEventFunction');
+    expect(ids(prod)).toContain('ReceiveKuaidi100CallbackFunction');
+    expect(ids(dev)).not.toContain('ReceiveKuaidi100CallbackFunction');
+    const operations = (s: Synthesized) => resourcesOf(s.json, 'AWS::ApiGateway::Method').map(([, p]) => p.OperationName);
+    expect(operations(prod)).toContain('receiveKuaidi100Callback');
+    expect(operations(dev)).not.toContain('receiveKuaidi100Callback');
+  });
+
+  it('prod allocation reads the recipient through checkout’s contract only: GetItem on the orders table, decrypt for the order entity, the Kuaidi100 account', () => {
+    const grants = grantsByFunction(prod.json);
+    const allocate = grants.AllocateOrderFunction as string[];
+    expect(allocate).toContain('dynamodb:GetItem → OrdersTable');
+    expect(allocate.filter((g) => g.includes('OrdersTable'))).toEqual(['dynamodb:GetItem → OrdersTable']);
+    expect(allocate.filter((g) => g.startsWith('kms:'))).toEqual([expect.stringMatching(/^kms:Decrypt → FieldEncryptionKey.*entity.*order/)]);
+    expect(allocate.some((g) => g.startsWith('secretsmanager:GetSecretValue') && g.includes('commerce/prod/kuaidi100'))).toBe(true);
+    expect(envOf(prod.json, 'AllocateOrderFunction')).toMatchObject({ ORDERS_TABLE_NAME: expect.anything() });
+    // The cancellation and the callbacks read the account; neither reads orders or decrypts.
+    for (const fn of ['CancelFulfillmentFunction', 'ReceiveKuaidi100CallbackFunction']) {
+      const list = grants[fn] as string[];
+      expect(list.some((g) => g.startsWith('secretsmanager:GetSecretValue') && g.includes('commerce/prod/kuaidi100')), fn).toBe(true);
+      expect(list.filter((g) => g.startsWith('kms:') || g.includes('OrdersTable')), fn).toEqual([]);
+    }
+    // Dev's allocation never reads orders nor decrypts.
+    expect((grantsByFunction(dev.json).AllocateOrderFunction as string[]).filter((g) => g.startsWith('kms:') || g.includes('OrdersTable'))).toEqual([]);
+  });
+});
+
 describe('data at rest', () => {
   it('tables are on-demand, encrypted, with point-in-time recovery', () => {
     for (const s of [dev, prod]) {
@@ -399,7 +438,7 @@ describe('API and sign-in (SEC-1)', () => {
   it('every /admin/* method (and every other staff-only route) sits behind the staff-only authorizer (SEC-1)', () => {
     const pools = authorizerPools(dev);
     // The sandbox carrier's route exists on dev only and is not part of the documented API.
-    const routes = new Map([...apiRoutes, postSandboxCarrierEventRoute].map((r) => [r.operation, r as RouteContract]));
+    const routes = new Map([...apiRoutes, postSandboxCarrierEventRoute, receiveKuaidi100CallbackRoute].map((r) => [r.operation, r as RouteContract]));
     const methods = resourcesOf(dev.json, 'AWS::ApiGateway::Method').filter(([, p]) => p.HttpMethod !== 'OPTIONS');
     let admin = 0;
     for (const [id, p] of methods) {
@@ -534,7 +573,7 @@ describe('abuse and denial of wallet (SEC-5)', () => {
   });
 
   it('prod reserves concurrency for every function anyone can reach (public or customer routes), and only for those', () => {
-    const routes = new Map([...apiRoutes, postSandboxCarrierEventRoute].map((r) => [r.operation, r as RouteContract]));
+    const routes = new Map([...apiRoutes, postSandboxCarrierEventRoute, receiveKuaidi100CallbackRoute].map((r) => [r.operation, r as RouteContract]));
     const reachable = new Set<string>();
     for (const [, p] of resourcesOf(prod.json, 'AWS::ApiGateway::Method')) {
       const route = routes.get(String(p.OperationName));

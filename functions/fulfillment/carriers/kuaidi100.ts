@@ -27,9 +27,8 @@
  *   names and phones and the free-text `context` lines (which can name the recipient) are dropped.
  *   The answer Kuaidi100 expects: {@link CALLBACK_ACK}.
  *
- * Not wired into allocation yet: the carrier port books synchronously with a waybill and without
- * a recipient, so using this adapter needs the recipient contract from checkout and a waybill that
- * may arrive later (see the fulfillment README).
+ * Wired as the carrier port by kuaidi100-gateway.ts (booking, cancellation) and
+ * receive-kuaidi100-callback.ts (both callbacks); stages choose it with `CARRIER_PROVIDER`.
  */
 import crypto from 'node:crypto';
 import type { ShipmentException, ShipmentStatus } from '../domain/shipment.ts';
@@ -190,7 +189,7 @@ export class Kuaidi100Carrier {
 }
 
 /** Our view of a carrier status: a shipment status (and exception), or nothing to record. */
-export type MappedStatus = { readonly status: Exclude<ShipmentStatus, 'CREATED'>; readonly exception?: ShipmentException } | { readonly status: null; readonly note: string };
+export type MappedStatus = { readonly status: Exclude<ShipmentStatus, 'CREATED' | 'CANCELLED'>; readonly exception?: ShipmentException } | { readonly status: null; readonly note: string };
 
 /** 商家寄件 order statuses (`data.status` of the order callback) → ours. */
 export function mapOrderStatus(code: number): MappedStatus {

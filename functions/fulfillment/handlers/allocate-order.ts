@@ -3,6 +3,8 @@
  * (Cancellations are handled by cancel-fulfillment.ts on `OrderCancelled`.)
  * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (stock contract), `EVENT_BUS_NAME`. Carrier
  * rules and delivery time limits: ops' (FulfillmentTable `CONFIG`/`SHIPPING`), else the configured ones.
+ * The carrier: `CARRIER_PROVIDER` (the stage's; `kuaidi100` also needs `KUAIDI100_ACCOUNT_SECRET_ID`,
+ * `ORDERS_TABLE_NAME` and `FIELD_ENCRYPTION_KEY_ID` for checkout's recipient contract).
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
@@ -12,7 +14,9 @@ import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
 import { catalogReaderFromEnv, catalogSettings, type CatalogReader } from '../../catalog/stock-contract.ts';
 import { allocateOrder } from '../allocate-order.ts';
-import { sandboxCarrier, type CarrierGateway } from '../carrier-gateway.ts';
+import { recipientReaderFromEnv } from '../../checkout/recipient-contract.ts';
+import type { CarrierGateway, Recipient } from '../carrier-gateway.ts';
+import { configuredCarrier } from '../carriers/configured-carrier.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { fulfillmentSettings } from '../settings.ts';
 import { cachedShippingSettings, getShippingSettings } from '../shipping-settings.ts';
@@ -26,9 +30,13 @@ export interface AllocateOrderHandlerPorts {
   readonly catalog?: () => CatalogReader;
   readonly catalogTableName?: string;
   readonly carrier?: CarrierGateway;
+  readonly recipients?: (orderId: string) => Promise<Recipient>;
   readonly publisher?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;
 }
+
+/** The sandbox never prints a label: asking it for a recipient is a wiring bug. */
+const noRecipients = (orderId: string): Promise<Recipient> => Promise.reject(new Error(`the sandbox carrier does not read recipients (order ${orderId})`));
 
 /** Builds the handler with the given ports. */
 export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) {
@@ -44,7 +52,7 @@ export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) 
         repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),
         catalog: (ports.catalog ?? catalogReaderFromEnv)(),
         catalogTableName: ports.catalogTableName ?? requireSetting('catalogTableName'),
-        carrier: ports.carrier ?? sandboxCarrier,
+        ...(await carrierAndRecipients(ports)),
         clock: ports.clock ?? systemClock,
         publisher: ports.publisher ?? ((correlationId) => eventBridgePublisher({ correlationId })),
         ...(await shippingSettingsInForce()),
@@ -73,3 +81,8 @@ export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) 
 
 /** The Lambda handler. */
 export const handler = makeAllocateOrderHandler();
+
+async function carrierAndRecipients(ports: AllocateOrderHandlerPorts): Promise<{ carrier: CarrierGateway; recipients: (orderId: string) => Promise<Recipient> }> {
+  const carrier = ports.carrier ?? (await configuredCarrier());
+  return { carrier, recipients: ports.recipients ?? (carrier.idempotent ? noRecipients : recipientReaderFromEnv()) };
+}

@@ -3,7 +3,8 @@
  * allocation make sure it never is; after allocation cancel the shipments that have not left and
  * return their picked stock (catalog's stock contract), raising `ProblemOrderRaised`
  * (`cancelled-after-pickup`) for a shipment that already left. See cancel-fulfillment.ts.
- * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (stock contract), `EVENT_BUS_NAME`.
+ * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (stock contract), `EVENT_BUS_NAME`;
+ * `CARRIER_PROVIDER` (+ `KUAIDI100_ACCOUNT_SECRET_ID`): pickups booked with a real carrier are cancelled with it.
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
@@ -13,6 +14,8 @@ import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { OrderCancelled } from '../../../events/order-cancelled.ts';
 import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
 import { cancelFulfillment } from '../cancel-fulfillment.ts';
+import type { CarrierGateway } from '../carrier-gateway.ts';
+import { configuredCarrier } from '../carriers/configured-carrier.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
@@ -22,6 +25,7 @@ export interface CancelFulfillmentHandlerPorts {
   readonly catalogTableName?: string;
   readonly publisher?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;
+  readonly carrier?: Pick<CarrierGateway, 'cancel'>;
 }
 
 /** Builds the handler with the given ports. */
@@ -33,6 +37,7 @@ export function makeCancelFulfillmentHandler(ports: CancelFulfillmentHandlerPort
         catalog: (ports.catalog ?? catalogReaderFromEnv)(),
         catalogTableName: ports.catalogTableName ?? requireSetting('catalogTableName'),
         clock: ports.clock ?? systemClock,
+        carrier: ports.carrier ?? (await configuredCarrier()),
         publisher: ports.publisher ?? ((correlationId) => eventBridgePublisher({ correlationId })),
       },
       { ...cancelled, correlationId: cancelled.meta.correlationId },

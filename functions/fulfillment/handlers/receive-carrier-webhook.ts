@@ -38,8 +38,6 @@ export function makeReceiveCarrierWebhookHandler(ports: ReceiveCarrierWebhookPor
         repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),
         publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })),
         clock,
-        secrets,
-        toleranceSeconds: settings.webhookToleranceSeconds,
       },
       tracking,
       correlationId,

@@ -52,6 +52,7 @@ beforeAll(async () => {
     catalog: reader,
     catalogTableName: tables.catalog,
     carrier: sandboxCarrier,
+    recipients: () => Promise.reject(new Error('the sandbox never reads recipients')),
     clock: systemClock,
     carrierRules: settings.carrierRules,
     deliveryTimeLimits: settings.deliveryTimeLimits,

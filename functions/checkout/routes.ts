@@ -56,7 +56,7 @@ export const OrderBodySchema = z.strictObject({
   contactEmail: z.email().max(254),
   payment: z.strictObject({
     method: PaymentMethodSchema,
-    token: z.string().min(1).max(100).optional().describe('The payment provider’s token (tok_…) for card and wallet; card numbers are refused'),
+    token: z.string().min(1).max(100).optional().describe('The payment provider’s token for card and wallet: tok_… or a Stripe PaymentMethod pm_… (Stripe wallets: an alipay or wechat_pay PaymentMethod); card numbers are refused'),
   }),
   orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete'),
   groupBuy: z.strictObject({ code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code').optional().describe('The group to join (its opener shares it); leave out to open a group') }).optional().describe('orderType group-buy only'),

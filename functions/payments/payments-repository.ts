@@ -129,6 +129,9 @@ const PaymentItemSchema = z.object({
   orderKnown: z.boolean(),
   captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
   providerPaymentId: z.string().optional(),
+  nextAction: z
+    .discriminatedUnion('type', [z.object({ type: z.literal('redirect'), url: z.string() }), z.object({ type: z.literal('qr-code'), data: z.string(), imageUrl: z.string().optional() })])
+    .optional(),
   authorizedAmount: z.number().int(),
   capturedAmount: z.number().int(),
   refundedAmount: z.number().int(),

@@ -212,6 +212,45 @@ export const getPaymentRoute = defineRoute({
   problems: [404],
 });
 
+const PaymentActionDoc = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('redirect'), url: z.string().describe('Open this page (Alipay) to pay') }),
+    z.object({ type: z.literal('qr-code'), data: z.string().describe('Show this as a QR code for WeChat to scan'), imageUrl: z.string().optional().describe('The same QR code as a PNG') }),
+  ])
+  .meta({ id: 'PaymentAction' });
+
+const ShopperPaymentDoc = z
+  .object({
+    orderId: Ulid,
+    payments: z.array(
+      z.object({
+        paymentId: Ulid,
+        part: z.enum(['deposit', 'balance']).optional(),
+        method: PaymentMethodSchema,
+        status: z.enum(PAYMENT_STATUSES),
+        amount: z.object({ amount: Minor, currency: Currency }),
+        captured: Minor,
+        refunded: Minor,
+        nextAction: PaymentActionDoc.optional().describe('While pending: what the shopper must do to pay (Alipay: open the page; WeChat Pay: scan the code)'),
+      }),
+    ),
+  })
+  .meta({ id: 'ShopperPayment' });
+
+/** `GET /orders/{orderId}/payment` — the shopper (own order) and customer service: the payment's state and what the shopper must do next. */
+export const getShopperPaymentRoute = defineRoute({
+  operation: 'getShopperPayment',
+  method: 'get',
+  pathTemplate: '/orders/{orderId}/payment',
+  summary: 'An order’s payment as its shopper sees it, with the next step of a wallet payment',
+  description: 'A wallet payment through Stripe (Alipay, WeChat Pay) waits for the shopper: `nextAction` says what to open or scan. Another customer’s order is a 404.',
+  tags: ['payments'],
+  auth: { roles: ['customer', 'ops', 'cs-agent'] },
+  path: OrderPath,
+  responses: { 200: { description: 'The payment', schema: ShopperPaymentDoc } },
+  problems: [404],
+});
+
 /** `GET /admin/reconciliations/{date}` — ops, analyst. */
 export const getReconciliationRoute = defineRoute({
   operation: 'getReconciliation',
@@ -232,6 +271,7 @@ const OfferedMethodDoc = z.object({
   method: PaymentMethodSchema,
   needsToken: z.boolean().describe('card and wallet: send the provider’s token (tok_…/pm_…) as payment.token'),
   charged: z.enum(['at-shipment', 'on-arrival-of-funds', 'on-delivery']),
+  wallets: z.array(z.string()).optional().describe('wallet: which wallets (Stripe: alipay, wechat_pay — send a Stripe PaymentMethod of that type as payment.token)'),
   perOrderMax: MinorMoney,
   dailyMax: MinorMoney.describe('Per customer and day (the smaller of the method’s and the overall daily limit)'),
 });
@@ -248,4 +288,4 @@ export const listPaymentMethodsRoute = defineRoute({
   responses: { 200: { description: 'The methods', schema: z.object({ provider: z.enum(['sandbox', 'stripe']), items: z.array(OfferedMethodDoc) }).meta({ id: 'PaymentMethods' }) } },
 });
 
-export const paymentsRoutes: readonly RouteContract[] = [listPaymentMethodsRoute, receivePaymentWebhookRoute, requestRefundRoute, approveRefundRoute, rejectRefundRoute, getPaymentRoute, getReconciliationRoute] as readonly RouteContract[];
+export const paymentsRoutes: readonly RouteContract[] = [listPaymentMethodsRoute, getShopperPaymentRoute, receivePaymentWebhookRoute, requestRefundRoute, approveRefundRoute, rejectRefundRoute, getPaymentRoute, getReconciliationRoute] as readonly RouteContract[];

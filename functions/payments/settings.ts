@@ -19,6 +19,7 @@
  * | `SANDBOX_CHAOS_SEED` | 1 | seed of the chaos mode's generator |
  * | `PAYMENT_WEBHOOK_FUNCTION_NAME` | — | the webhook function the sandbox worker delivers to |
  * | `STRIPE_SECRET_ID` | — | Secrets Manager id of `{ apiKey, webhookSecret }` (stripe) |
+ * | `PAYMENT_RETURN_URL` | — | stripe: where Alipay sends the shopper back after paying (`{orderId}` is replaced); required for wallet payments |
  * | `RECONCILIATION_MAX_STORED_MISMATCHES` | 500 | mismatches kept in a report (the count is always exact) |
  *
  * The refund approval threshold is the kernel's `REFUND_APPROVAL_THRESHOLD_MINOR` (RISK-7).
@@ -70,6 +71,7 @@ export const paymentsSettings = defineSettings(
     SANDBOX_CHAOS_SEED: intSetting(0, 2 ** 31 - 1).default(1),
     PAYMENT_WEBHOOK_FUNCTION_NAME: z.string().min(1).max(256).optional(),
     STRIPE_SECRET_ID: z.string().min(1).max(512).optional(),
+    PAYMENT_RETURN_URL: z.url().optional(),
     RECONCILIATION_MAX_STORED_MISMATCHES: intSetting(1, 2000).default(500),
   },
   (e) => ({
@@ -101,6 +103,7 @@ export const paymentsSettings = defineSettings(
       },
     },
     stripeSecretId: e.STRIPE_SECRET_ID,
+    returnUrl: e.PAYMENT_RETURN_URL,
     reconciliation: { maxStoredMismatches: e.RECONCILIATION_MAX_STORED_MISMATCHES },
   }),
 );

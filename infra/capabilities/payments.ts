@@ -32,7 +32,7 @@ import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { RiskApproved } from '../../events/risk-assessed.ts';
 import {
   approveRefundRoute,
-  getPaymentRoute,
+  getPaymentRoute, getShopperPaymentRoute,
   listPaymentMethodsRoute,
   getReconciliationRoute,
   receivePaymentWebhookRoute,
@@ -101,7 +101,7 @@ export class Payments extends Construct {
         fn.allow(['sqs:SendMessage'], [queue.queue.queueArn]);
       };
     } else {
-      providerEnv = { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_ID: secretName };
+      providerEnv = { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_ID: secretName, PAYMENT_RETURN_URL: `${stage.corsAllowOrigin}/orders/{orderId}` };
       useProvider = (fn) => fn.allow(['secretsmanager:GetSecretValue'], [secretArn]);
     }
 
@@ -161,6 +161,11 @@ export class Payments extends Construct {
     // PAY-1: what checkout accepts with this stage's provider (public; no data access).
     const methods = platform.function(this, 'ListPaymentMethodsFunction', { entry: 'functions/payments/handlers/list-payment-methods.ts', description: 'GET /payment-methods', environment: { PAYMENT_PROVIDER: stage.paymentProvider } });
     platform.api.addRoute(listPaymentMethodsRoute, methods);
+
+    // The shopper's view (PAY-1): a wallet payment's next step.
+    const getShopperPayment = platform.function(this, 'GetShopperPaymentFunction', { entry: 'functions/payments/handlers/get-shopper-payment.ts', description: 'GET /orders/{orderId}/payment', environment: env });
+    this.table.grant(getShopperPayment, 'read');
+    platform.api.addRoute(getShopperPaymentRoute, getShopperPayment);
 
     // Staff views.
     const getPayment = platform.function(this, 'GetOrderPaymentFunction', { entry: 'functions/payments/handlers/get-order-payment.ts', description: 'GET /admin/payments/{orderId}', environment: env });

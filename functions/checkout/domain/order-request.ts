@@ -87,8 +87,8 @@ export interface RequestRules {
   readonly maxLineQuantity: number;
 }
 
-/** A provider token: `tok_` and 1–64 letters, digits or `_`. */
-export const PAYMENT_TOKEN_PATTERN = /^tok_[A-Za-z0-9_]{1,64}$/;
+/** A provider token: `tok_` (a card token) or `pm_` (a Stripe PaymentMethod: a saved card, Alipay, WeChat Pay) and 1–64 letters, digits or `_`. */
+export const PAYMENT_TOKEN_PATTERN = /^(tok|pm)_[A-Za-z0-9_]{1,64}$/;
 
 /** Luhn check of a digit string. */
 export function luhnValid(digits: string): boolean {
@@ -152,8 +152,8 @@ export function orderRequestIssues(request: OrderRequest, rules: RequestRules): 
   if (token !== undefined && containsCardNumber(token)) {
     issues.push({ path: 'body.payment.token', message: 'Card numbers are never accepted; send the payment provider’s token' });
   } else if (method === 'card' || method === 'wallet') {
-    if (token === undefined) issues.push({ path: 'body.payment.token', message: `A ${method} payment needs the provider’s token (tok_…)` });
-    else if (!PAYMENT_TOKEN_PATTERN.test(token)) issues.push({ path: 'body.payment.token', message: 'Must be a provider token like tok_…' });
+    if (token === undefined) issues.push({ path: 'body.payment.token', message: `A ${method} payment needs the provider’s token (tok_… or pm_…)` });
+    else if (!PAYMENT_TOKEN_PATTERN.test(token)) issues.push({ path: 'body.payment.token', message: 'Must be a provider token like tok_… or pm_…' });
   } else if (token !== undefined) {
     issues.push({ path: 'body.payment.token', message: `A ${method} payment takes no token` });
   }

@@ -73,6 +73,14 @@ export interface PaymentRef {
   readonly slot: PaymentSlot;
 }
 
+/**
+ * What the shopper must do to complete a payment the provider is waiting on (Alipay through Stripe:
+ * open a page; WeChat Pay through Stripe: scan a QR code). No personal data: a provider's URL or QR payload.
+ */
+export type PaymentAction =
+  | { readonly type: 'redirect'; readonly url: string }
+  | { readonly type: 'qr-code'; readonly data: string; readonly imageUrl?: string };
+
 /** The payment of one order (or one of its two payments: a pre-sale's deposit or balance). Amounts are minor units of `currency`. */
 export interface Payment {
   readonly paymentId: string;
@@ -96,6 +104,8 @@ export interface Payment {
   readonly captureOn?: CaptureOn;
   /** The provider's id of the payment (authorisation / PaymentIntent). */
   readonly providerPaymentId?: string;
+  /** While pending: what the shopper must do to pay (open a page, scan a QR code), as the provider said. */
+  readonly nextAction?: PaymentAction;
   readonly authorizedAmount: number;
   readonly capturedAmount: number;
   readonly refundedAmount: number;
@@ -247,10 +257,10 @@ export function authorizationSucceeded(p: Payment, a: { providerPaymentId: strin
 }
 
 /** A bank transfer is awaited. */
-export function authorizationPending(p: Payment, a: { providerPaymentId: string; at: string }, ctx: TransitionContext): Transition {
+export function authorizationPending(p: Payment, a: { providerPaymentId: string; at: string; action?: PaymentAction }, ctx: TransitionContext): Transition {
   expect(p, ['new'], 'record a pending transfer');
   return {
-    payment: next(p, { status: 'pending', providerPaymentId: a.providerPaymentId }, ctx.now),
+    payment: next(p, { status: 'pending', providerPaymentId: a.providerPaymentId, ...(a.action ? { nextAction: a.action } : {}) }, ctx.now),
     movements: [],
     events: [domainEvent(PaymentPending, { ...base(p), amount: moneyOf(p, p.amount), pendingSince: a.at })],
   };

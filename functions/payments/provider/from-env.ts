@@ -64,7 +64,7 @@ async function build(): Promise<ProviderWiring> {
     const secret = await readStripeSecret(settings.stripeSecretId);
     const stripe = await createStripeClient(secret.apiKey);
     const verifier = stripeWebhookVerifier(stripe, secret.webhookSecret, settings.webhookToleranceSeconds);
-    return { provider: new StripeProvider(stripe, systemClock), webhookVerifier: async () => verifier };
+    return { provider: new StripeProvider(stripe, systemClock, settings.returnUrl), webhookVerifier: async () => verifier };
   }
   const { tableName, queueUrl, behaviour } = settings.sandbox;
   if (!tableName) throw new ConfigError('PAYMENT_PROVIDER_SANDBOX_TABLE_NAME is not set: the sandbox provider needs it.');

@@ -13,7 +13,9 @@
  *   outcome is unknown and the caller retries with the same key (SQS redelivery for consumers).
  */
 import type { PaymentMethod } from '../../../events/common.ts';
-import type { CaptureResult } from '../domain/payment.ts';
+import type { CaptureResult, PaymentAction } from '../domain/payment.ts';
+
+export type { PaymentAction } from '../domain/payment.ts';
 
 /** Which adapter. */
 export type ProviderName = 'sandbox' | 'stripe';
@@ -36,7 +38,7 @@ export type DeclineReason = 'declined' | 'insufficient_funds' | 'unknown_token' 
 /** The provider's answer to an authorisation. */
 export type AuthorizeOutcome =
   | { readonly status: 'authorized'; readonly providerPaymentId: string; readonly amount: number; readonly expiresAt?: string; readonly at: string }
-  | { readonly status: 'pending'; readonly providerPaymentId: string; readonly at: string }
+  | { readonly status: 'pending'; readonly providerPaymentId: string; readonly at: string; readonly action?: PaymentAction }
   | { readonly status: 'declined'; readonly providerPaymentId?: string; readonly reason: DeclineReason; readonly at: string };
 
 /** Capture (part of) an authorisation. */

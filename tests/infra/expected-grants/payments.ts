@@ -24,6 +24,7 @@ export const paymentsGrants: Record<string, string[]> = {
   // PAY-1: the methods on offer come from settings alone.
   ListPaymentMethodsFunction: [],
   GetOrderPaymentFunction: read('PaymentsTable', ['byGroup']),
+  GetShopperPaymentFunction: read('PaymentsTable', ['byGroup']),
   GetReconciliationFunction: read('PaymentsTable', ['byGroup']),
   ReconcilePaymentsFunction: withProvider,
   RunPaymentSandboxFunction: [...sandbox, sandboxWebhookSecret, 'lambda:InvokeFunction → ReceivePaymentWebhookFunction', ...consume('PaymentSandboxOutboxQueue')],

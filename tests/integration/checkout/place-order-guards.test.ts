@@ -46,18 +46,19 @@ async function expectNothingWritten(customerId: string, sku: string, key?: strin
 const LIMIT_EXCEEDED = `${PROBLEM_TYPE_BASE}payment-limit-exceeded`;
 
 describe('PAY-1: payment limits at checkout (payments limits contract)', () => {
-  it('only the configured provider’s methods: with Stripe, a bank transfer or wallet order → 400 on body.payment.method, nothing written; a card order is placed', async () => {
+  it('only the configured provider’s methods: with Stripe, a bank transfer order → 400 on body.payment.method, nothing written; card and wallet (Alipay / WeChat Pay) orders are placed', async () => {
     const sku = await world.product();
     const customerId = customer();
     const onStripe = world.placeDeps({ paymentLimits: { ...world.limitsPort(), provider: 'stripe' } });
-    for (const payment of [{ method: 'bank_transfer' as const }, { method: 'wallet' as const, token: 'tok_alipay' }]) {
+    for (const payment of [{ method: 'bank_transfer' as const }]) {
       const key = ulid();
       const error = await problem(placeOrder(onStripe, { customerId, request: world.request([{ sku, quantity: 1 }], { payment }), idempotencyKey: key, correlationId: 'c' }));
       expect(error.status).toBe(400);
-      expect(error.errors).toEqual([{ path: 'body.payment.method', message: 'Not offered by this shop; one of: card, cod (GET /payment-methods)' }]);
+      expect(error.errors).toEqual([{ path: 'body.payment.method', message: 'Not offered by this shop; one of: card, wallet, cod (GET /payment-methods)' }]);
       await expectNothingWritten(customerId, sku, key);
     }
     await expect(placeOrder(onStripe, { customerId, request: world.request([{ sku, quantity: 1 }]), correlationId: 'c' })).resolves.toMatchObject({ created: true });
+    await expect(placeOrder(onStripe, { customerId, request: world.request([{ sku, quantity: 1 }], { payment: { method: 'wallet', token: 'pm_1QAlipayShopper' } }), correlationId: 'c' })).resolves.toMatchObject({ created: true });
   });
 
   it('cash on delivery over its per-order limit → 409 payment-limit-exceeded naming the method and the per-order limit; nothing written', async () => {

@@ -27,6 +27,7 @@ import { makeApproveRefundHandler } from '../../../functions/payments/handlers/a
 import { makeAuthorizePaymentHandler } from '../../../functions/payments/handlers/authorize-payment.ts';
 import { makeCapturePaymentHandler } from '../../../functions/payments/handlers/capture-payment.ts';
 import { makeGetOrderPaymentHandler } from '../../../functions/payments/handlers/get-order-payment.ts';
+import { makeGetShopperPaymentHandler } from '../../../functions/payments/handlers/get-shopper-payment.ts';
 import { makeGetReconciliationHandler } from '../../../functions/payments/handlers/get-reconciliation.ts';
 import { makeReceivePaymentWebhookHandler } from '../../../functions/payments/handlers/receive-payment-webhook.ts';
 import { makeReconcilePaymentsHandler } from '../../../functions/payments/handlers/reconcile-payments.ts';
@@ -40,6 +41,7 @@ import { SandboxProvider, type SandboxChaos, type SandboxMessage } from '../../.
 import { DynamoDbSandboxStore } from '../../../functions/payments/provider/sandbox/sandbox-store.ts';
 import { sandboxWebhookVerifier } from '../../../functions/payments/provider/sandbox/sandbox-webhook.ts';
 import { processSandboxMessage, type WebhookEndpoint } from '../../../functions/payments/provider/sandbox/sandbox-worker.ts';
+import type { ProviderWiring } from '../../../functions/payments/provider/from-env.ts';
 import type { PaymentsPorts } from '../../../functions/payments/runtime.ts';
 import { paymentsSettings } from '../../../functions/payments/settings.ts';
 import { apiEvent, claimsFor, eventBridgeEvent, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
@@ -95,6 +97,8 @@ export interface HarnessOptions {
   readonly start?: Date | string;
   readonly chaos?: SandboxChaos;
   readonly env?: Record<string, string>;
+  /** Another provider than the sandbox (e.g. the Stripe adapter on a fake client). */
+  readonly wiring?: () => ProviderWiring;
 }
 
 export type PaymentsHarness = ReturnType<typeof paymentsHarness>;
@@ -113,7 +117,7 @@ export function paymentsHarness(options: HarnessOptions = {}) {
   const audit = new DynamoDbAuditLog(tables.audit as string, documentClient(), clock);
   const ports: PaymentsPorts = {
     repo: () => repo,
-    wiring: async () => ({ provider: sandbox, sandbox, webhookVerifier: async () => sandboxWebhookVerifier(WEBHOOK_SECRET, settings.webhookToleranceSeconds) }),
+    wiring: async () => options.wiring?.() ?? { provider: sandbox, sandbox, webhookVerifier: async () => sandboxWebhookVerifier(WEBHOOK_SECRET, settings.webhookToleranceSeconds) },
     publisher: () => ({ publish: async (events) => void published.push(...events) }),
     clock,
     vault: () => vault,
@@ -131,6 +135,7 @@ export function paymentsHarness(options: HarnessOptions = {}) {
     approveRefund: makeApproveRefundHandler(ports),
     rejectRefund: makeRejectRefundHandler(ports),
     getPayment: makeGetOrderPaymentHandler(ports),
+    getShopperPayment: makeGetShopperPaymentHandler(ports),
     getReconciliation: makeGetReconciliationHandler(ports),
     reconcile: makeReconcilePaymentsHandler(ports),
   };

@@ -13,11 +13,17 @@ import { apiEvent, jsonBody, lambdaContext } from '../../support/http-events.ts'
 const limits: PaymentLimits = { currency: 'CNY', perMethod: DEFAULT_METHOD_LIMITS, customerDailyMax: 12_000_000, dayOffsetMinutes: 480 };
 
 describe('payment methods by provider (PAY-1)', () => {
-  it('Stripe takes cards (and cash on delivery, which needs no provider); not wallets or bank transfers yet', () => {
-    expect(PROVIDER_METHODS.stripe).toEqual(['card', 'cod']);
+  it('Stripe takes cards, Alipay and WeChat Pay (wallet) and cash on delivery (which needs no provider); not bank transfers', () => {
+    expect(PROVIDER_METHODS.stripe).toEqual(['card', 'wallet', 'cod']);
     expect(providerTakes('stripe', 'bank_transfer')).toBe(false);
-    expect(providerTakes('stripe', 'wallet')).toBe(false);
+    expect(providerTakes('stripe', 'wallet')).toBe(true);
     expect(PROVIDER_METHODS.sandbox).toEqual(['card', 'wallet', 'bank_transfer', 'cod']);
+  });
+
+  it('Stripe’s wallets are charged when the shopper pays (no manual capture for Alipay or WeChat Pay); the sandbox wallet at shipment', () => {
+    expect(offeredMethods('stripe', limits).find((m) => m.method === 'wallet')).toMatchObject({ needsToken: true, charged: 'on-arrival-of-funds', wallets: ['alipay', 'wechat_pay'] });
+    expect(offeredMethods('sandbox', limits).find((m) => m.method === 'wallet')).toMatchObject({ needsToken: true, charged: 'at-shipment' });
+    expect(offeredMethods('stripe', limits).find((m) => m.method === 'card')).not.toHaveProperty('wallets');
   });
 
   it('each offered method carries its limits; the daily one never above the customer’s overall daily limit', () => {
@@ -32,6 +38,6 @@ describe('payment methods by provider (PAY-1)', () => {
     const handler = makeListPaymentMethodsHandler(() => ({ provider: 'stripe', limits }));
     const res = await handler(apiEvent({ method: 'GET', path: '/payment-methods' }), lambdaContext());
     expect(res.statusCode).toBe(200);
-    expect(jsonBody(res)).toMatchObject({ provider: 'stripe', items: [{ method: 'card' }, { method: 'cod' }] });
+    expect(jsonBody(res)).toMatchObject({ provider: 'stripe', items: [{ method: 'card' }, { method: 'wallet', wallets: ['alipay', 'wechat_pay'] }, { method: 'cod' }] });
   });
 });

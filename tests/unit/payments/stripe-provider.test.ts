@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../../shared/clock.ts';
 import { ProviderRequestError, ProviderUnavailableError, WebhookVerificationError } from '../../../functions/payments/provider/port.ts';
 import type { StripeEventLike, StripeLike } from '../../../functions/payments/provider/stripe/stripe-like.ts';
-import { STRIPE_SIGNATURE_HEADER, StripeProvider, stripeWebhookVerifier, toSettlementLine } from '../../../functions/payments/provider/stripe/stripe-provider.ts';
+import { STRIPE_SIGNATURE_HEADER, StripeProvider, stripeNotification, stripeWebhookVerifier, toSettlementLine } from '../../../functions/payments/provider/stripe/stripe-provider.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/stripe');
 const fixture = <T = Record<string, unknown>>(name: string): T => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as T;
@@ -179,6 +179,68 @@ describe('Stripe adapter: PaymentIntents with manual capture', () => {
     ]);
     expect(calls[0]!.args[0]).toMatchObject({ created: { gte: Date.parse('2026-11-24T00:00:00Z') / 1000, lt: Date.parse('2026-11-25T00:00:00Z') / 1000 }, limit: 100 });
     expect(toSettlementLine({ id: 't', object: 'balance_transaction', amount: 1, fee: 0, net: 1, currency: 'cny', type: 'adjustment', created: 1, source: 'x' })).toBeUndefined();
+  });
+});
+
+describe('Stripe adapter: Alipay and WeChat Pay (PAY-1, automatic capture, the shopper’s next step)', () => {
+  const RETURN = 'https://shop.example.com/orders/{orderId}';
+  const wallet = { ...request, method: 'wallet' as const, token: 'pm_1QLAli2eZvKYlo2CAlipayPM' };
+
+  it('Alipay: a PaymentIntent with the wallet types, the shopper’s PaymentMethod, automatic capture and the return URL → pending with the redirect', async () => {
+    const { client, calls } = fakeStripe({ create: () => fixture('payment_intent.alipay.requires_action') });
+    const outcome = await new StripeProvider(client, clock, RETURN).authorize(wallet);
+    expect(outcome).toEqual({
+      status: 'pending',
+      providerPaymentId: 'pi_3QLAli2eZvKYlo2C0aLipay01',
+      at: new Date(1795420803 * 1000).toISOString(),
+      action: { type: 'redirect', url: 'https://hooks.stripe.com/redirect/authenticate/src_1QLAli2eZvKYlo2C?client_secret=src_client_secret_alipay' },
+    });
+    const [params, options] = calls[0]!.args as [Record<string, unknown>, Record<string, unknown>];
+    expect(params).toEqual({
+      amount: 23040,
+      currency: 'cny',
+      confirm: true,
+      payment_method_types: ['alipay', 'wechat_pay'],
+      payment_method: 'pm_1QLAli2eZvKYlo2CAlipayPM',
+      return_url: `https://shop.example.com/orders/${request.orderId}`,
+      payment_method_options: { wechat_pay: { client: 'web' } },
+      metadata: { orderId: request.orderId, paymentId: request.paymentId },
+    });
+    // Neither wallet supports manual capture at Stripe: none is asked for.
+    expect(params).not.toHaveProperty('capture_method');
+    expect(options).toEqual({ idempotencyKey: request.idempotencyKey });
+  });
+
+  it('WeChat Pay → pending with the QR code to show', async () => {
+    const { client } = fakeStripe({ create: () => fixture('payment_intent.wechat_pay.requires_action') });
+    expect(await new StripeProvider(client, clock, RETURN).authorize({ ...wallet, token: 'pm_1QLWeC2eZvKYlo2CWeChatPM' })).toMatchObject({
+      status: 'pending',
+      providerPaymentId: 'pi_3QLWeC2eZvKYlo2C0WeChat01',
+      action: { type: 'qr-code', data: 'weixin://wxpay/bizpayurl?pr=Qk8wYjZzWE', imageUrl: 'https://qr.stripe.com/test_YWNjdF8x.png' },
+    });
+  });
+
+  it('a wallet token that is not a PaymentMethod is an unknown token, without calling Stripe; no return URL configured is a configuration error', async () => {
+    const { client, calls } = fakeStripe({});
+    expect(await new StripeProvider(client, clock, RETURN).authorize({ ...wallet, token: 'tok_alipay' })).toMatchObject({ status: 'declined', reason: 'unknown_token' });
+    expect(calls).toEqual([]);
+    await expect(new StripeProvider(client, clock).authorize(wallet)).rejects.toBeInstanceOf(ProviderRequestError);
+  });
+
+  it('payment_intent.succeeded of a wallet is the money arriving (captured at once); of a card (manual capture) it is ignored', () => {
+    const event = fixture<StripeEventLike>('event.payment_intent.succeeded.wechat_pay');
+    expect(stripeNotification(event)).toEqual({
+      eventId: 'evt_3QLWeC2eZvKYlo2C0Succeed',
+      occurredAt: new Date(1795420900 * 1000).toISOString(),
+      providerPaymentId: 'pi_3QLWeC2eZvKYlo2C0WeChat01',
+      orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+      paymentId: '01JD7ZKB11V8Q4N6M5R9T0W1YE',
+      currency: 'CNY',
+      type: 'transfer-received',
+      capture: { captureId: 'py_3QLWeC2eZvKYlo2C0Charge', amount: 23040, fee: 0, at: new Date(1795420900 * 1000).toISOString() },
+    });
+    const card = { ...event, data: { object: { ...(event.data.object as Record<string, unknown>), capture_method: 'manual' } } };
+    expect(stripeNotification(card)).toMatchObject({ type: 'ignored', providerType: 'payment_intent.succeeded' });
   });
 });
 

@@ -65,6 +65,15 @@ export interface StripePaymentIntentLike {
   readonly metadata: StripeMetadata;
   readonly latest_charge?: string | StripeChargeLike | null;
   readonly last_payment_error?: { readonly code?: string; readonly decline_code?: string } | null;
+  readonly capture_method?: 'automatic' | 'automatic_async' | 'manual';
+  readonly payment_method_types?: readonly string[];
+  /** What the customer must do (status `requires_action`): Alipay's redirect, WeChat Pay's QR code. */
+  readonly next_action?: {
+    readonly type: string;
+    readonly redirect_to_url?: { readonly url?: string | null; readonly return_url?: string | null } | null;
+    readonly alipay_handle_redirect?: { readonly url?: string | null; readonly native_url?: string | null; readonly return_url?: string | null } | null;
+    readonly wechat_pay_display_qr_code?: { readonly data?: string | null; readonly image_url_png?: string | null; readonly hosted_instructions_url?: string | null } | null;
+  } | null;
 }
 
 /** A refund. */

@@ -13,6 +13,15 @@
  *   `decline_code`); an unknown token (`resource_missing`) → `unknown_token`. Bank transfers
  *   (Stripe `customer_balance`) need a Stripe Customer per shopper and are not supported yet:
  *   declined with `provider_error`.
+ * - wallet (Alipay, WeChat Pay — what Stripe offers Chinese shoppers besides cards): the token is a
+ *   Stripe PaymentMethod (`pm_…`) of type `alipay` or `wechat_pay` the storefront created with
+ *   Stripe.js; `paymentIntents.create({ payment_method_types: ['alipay', 'wechat_pay'],
+ *   payment_method, confirm: true, return_url, payment_method_options: { wechat_pay: { client: 'web' } } })`
+ *   with automatic capture (Stripe supports no manual capture for either). `requires_action` →
+ *   pending with the shopper's next step (Alipay: open `alipay_handle_redirect.url`; WeChat Pay: scan
+ *   `wechat_pay_display_qr_code`), shown by `GET /orders/{orderId}/payment`; the money arrives with
+ *   `payment_intent.succeeded`, applied like a received bank transfer (captured at once). Its fee is
+ *   not in the event: the day's settlement report (PAY-3) carries it.
  * - capture: `paymentIntents.capture(id, { amount_to_capture, expand: ['latest_charge.balance_transaction'] })`;
  *   the capture id is the charge id, the fee comes from its balance transaction.
  * - void: `paymentIntents.cancel(id)`.
@@ -34,6 +43,7 @@ import {
   WebhookVerificationError,
   type AuthorizeOutcome,
   type AuthorizeRequest,
+  type PaymentAction,
   type CaptureOutcome,
   type CaptureRequest,
   type DeclineReason,
@@ -92,12 +102,15 @@ export class StripeProvider implements PaymentProvider {
   constructor(
     private readonly stripe: StripeLike,
     private readonly clock: Clock,
+    /** Where Alipay returns the shopper (`{orderId}` replaced); wallets need it. */
+    private readonly returnUrl?: string,
   ) {}
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
     const at = this.clock.now().toISOString();
     if (request.method === 'bank_transfer') return { status: 'declined', reason: 'provider_error', at };
     if (!request.token) return { status: 'declined', reason: 'unknown_token', at };
+    if (request.method === 'wallet') return this.authorizeWallet(request, request.token, at);
     const method = request.token.startsWith('pm_') ? { payment_method: request.token } : { payment_method_data: { type: 'card', card: { token: request.token } } };
     let pi: StripePaymentIntentLike;
     try {
@@ -127,6 +140,39 @@ export class StripeProvider implements PaymentProvider {
       return { status: 'authorized', providerPaymentId: pi.id, amount: pi.amount_capturable, expiresAt, at: iso(pi.created) };
     }
     if (pi.status === 'processing') return { status: 'pending', providerPaymentId: pi.id, at: iso(pi.created) };
+    return { status: 'declined', providerPaymentId: pi.id, reason: pi.last_payment_error ? declineReason(pi.last_payment_error.code, pi.last_payment_error.decline_code) : 'provider_error', at };
+  }
+
+  /** Alipay / WeChat Pay: automatic capture, the shopper's next step returned with `pending`. */
+  private async authorizeWallet(request: AuthorizeRequest, token: string, at: string): Promise<AuthorizeOutcome> {
+    if (!token.startsWith('pm_')) return { status: 'declined', reason: 'unknown_token', at };
+    if (!this.returnUrl) throw new ProviderRequestError('stripe authorize: wallet payments need PAYMENT_RETURN_URL (where Alipay returns the shopper)', 'configuration');
+    let pi: StripePaymentIntentLike;
+    try {
+      pi = await this.stripe.paymentIntents.create(
+        {
+          amount: request.amount,
+          currency: request.currency.toLowerCase(),
+          confirm: true,
+          payment_method_types: ['alipay', 'wechat_pay'],
+          payment_method: token,
+          return_url: this.returnUrl.replaceAll('{orderId}', encodeURIComponent(request.orderId)),
+          payment_method_options: { wechat_pay: { client: 'web' } },
+          metadata: { orderId: request.orderId, paymentId: request.paymentId },
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+    } catch (error) {
+      const e = classify('authorize', error);
+      if (e.type === 'StripeInvalidRequestError' && e.code === 'resource_missing') return { status: 'declined', reason: 'unknown_token', at };
+      if (e.type === 'StripeCardError' || e.type === 'StripeInvalidRequestError') return { status: 'declined', providerPaymentId: e.payment_intent?.id, reason: 'provider_error', at };
+      throw new ProviderUnavailableError(`stripe authorize: ${e.type}`, 'unavailable', { cause: error });
+    }
+    if (pi.status === 'requires_action' || pi.status === 'processing' || pi.status === 'succeeded') {
+      // Succeeded at once or not: the money is applied when payment_intent.succeeded arrives (one path).
+      const action = walletAction(pi);
+      return { status: 'pending', providerPaymentId: pi.id, at: iso(pi.created), ...(action ? { action } : {}) };
+    }
     return { status: 'declined', providerPaymentId: pi.id, reason: pi.last_payment_error ? declineReason(pi.last_payment_error.code, pi.last_payment_error.decline_code) : 'provider_error', at };
   }
 
@@ -207,6 +253,16 @@ export class StripeProvider implements PaymentProvider {
   }
 }
 
+/** The shopper's next step of a wallet PaymentIntent (`requires_action`), if Stripe gave one. */
+export function walletAction(pi: Pick<StripePaymentIntentLike, 'next_action'>): PaymentAction | undefined {
+  const next = pi.next_action;
+  if (!next) return undefined;
+  const qr = next.wechat_pay_display_qr_code;
+  if (next.type === 'wechat_pay_display_qr_code' && qr?.data) return { type: 'qr-code', data: qr.data, ...(qr.image_url_png ? { imageUrl: qr.image_url_png } : {}) };
+  const url = next.alipay_handle_redirect?.url ?? next.redirect_to_url?.url;
+  return url ? { type: 'redirect', url } : undefined;
+}
+
 /** A balance transaction as a settlement line (captures and refunds only). */
 export function toSettlementLine(tx: StripeBalanceTransactionLike): SettlementLine | undefined {
   const type = tx.type === 'charge' || tx.type === 'payment' ? 'capture' : tx.type === 'refund' || tx.type === 'payment_refund' ? 'refund' : undefined;
@@ -255,6 +311,14 @@ export function stripeNotification(event: { id: string; type: string; created: n
         return { ...common, type: 'pending' };
       case 'payment_intent.canceled':
         return { ...common, type: 'voided' };
+      case 'payment_intent.succeeded': {
+        // Cards are captured by our capture call (manual capture) and converge through it; a wallet
+        // (automatic capture: Alipay, WeChat Pay) is paid now — applied like a received transfer.
+        if (object.capture_method === 'manual') return { ...common, type: 'ignored', providerType: event.type };
+        const charge = object.latest_charge;
+        const captureId = typeof charge === 'string' ? charge : str((charge as Record<string, unknown> | null | undefined)?.id) ?? `${common.providerPaymentId}-capture`;
+        return { ...common, type: 'transfer-received', capture: { captureId, amount: Number(object.amount_received ?? 0), fee: 0, at: occurredAt } };
+      }
       default:
         return { ...common, type: 'ignored', providerType: event.type };
     }

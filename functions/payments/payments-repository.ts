@@ -16,6 +16,7 @@
  * | a customer's daily totals    | `LIMITS#<customerId>`      | `DAY#<YYYY-MM-DD>`          | —                                                |
  * | what a staff member refunded alone in a day | `STAFFREFUNDS#<userId>` | `DAY#<YYYY-MM-DD>` | — (RISK-7's daily cap)                      |
  * | a reconciliation report      | `RECONCILIATION#<date>`    | `REPORT`                    | —                                                |
+ * | a carrier's COD remittance   | `REMITTANCE#<remittanceId>`| `REPORT`                    | — (PAY-4; its ledger movements are the orders') |
  *
  * Markers, webhook records and daily totals expire by TTL (`expiresAt`, epoch seconds).
  *
@@ -32,8 +33,9 @@ import { z } from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { PaymentMethodSchema, type PaymentMethod } from '../../events/common.ts';
 import { requireSetting } from '../../shared/config.ts';
-import { cancellationReasons, documentClient, queryAll } from '../../shared/dynamodb.ts';
+import { cancellationReasons, documentClient, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
 import { newId } from '../../shared/ids.ts';
+import type { SettledLine, SettledRemittance } from './domain/cod-remittance.ts';
 import type { LedgerMovement } from './domain/ledger.ts';
 import type { HeldNotification } from './domain/notification-check.ts';
 import type { DailyTotals } from './domain/limits.ts';
@@ -106,6 +108,23 @@ export interface OutboxItem {
   readonly orderId: string;
   readonly correlationId: string;
   readonly events: ReadonlyArray<{ readonly name: string; readonly payload: Record<string, unknown> }>;
+}
+
+/** A carrier's remittance report as recorded (PAY-4). */
+export interface StoredRemittance {
+  readonly remittanceId: string;
+  readonly carrier: string;
+  readonly remittedAt: string;
+  readonly currency: string;
+  /** SHA-256 of the report as sent (canonical JSON): the same id with other content is refused. */
+  readonly fingerprint: string;
+  readonly lines: readonly SettledLine[];
+  readonly totals: SettledRemittance['totals'];
+  readonly recordedBy: string;
+  readonly recordedAt: string;
+  readonly reason: string;
+  /** The ledger movements the report books (written after the report; rewritten, if missing, by a retry). */
+  readonly movements: readonly LedgerMovement[];
 }
 
 /** A stored payment and its encrypted token (if any). */
@@ -530,6 +549,43 @@ export class PaymentsRepository {
     if (!Item) return { total: 0, byMethod: {} };
     const n = (v: unknown) => (typeof v === 'number' ? v : 0);
     return { total: n(Item.total), byMethod: { card: n(Item.card), wallet: n(Item.wallet), bank_transfer: n(Item.bank_transfer), cod: n(Item.cod) } };
+  }
+
+  /**
+   * Appends ledger movements outside a payment transaction (a carrier's remittance, PAY-4): each
+   * only if absent — a movement id already written was booked before (a retry) and is left as is.
+   */
+  async appendMovements(movements: readonly LedgerMovement[]): Promise<void> {
+    for (const m of movements) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: orderPk(m.orderId), sk: `LEDGER#${m.movementId}`, itemType: 'ledger', gsi1pk: `LEDGER#${m.at.slice(0, 10)}`, gsi1sk: `${m.at}#${m.orderId}#${m.movementId}`, ...m },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+  }
+
+  /** A carrier's settled remittance report, if recorded. */
+  async getRemittance(remittanceId: string): Promise<StoredRemittance | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REMITTANCE#${remittanceId}`, sk: 'REPORT' }, ConsistentRead: true }));
+    return Item ? (plain(Item) as unknown as StoredRemittance) : undefined;
+  }
+
+  /** Records a settled remittance report once; false when one with this id exists. */
+  async putRemittance(remittance: StoredRemittance): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: `REMITTANCE#${remittance.remittanceId}`, sk: 'REPORT', itemType: 'remittance', ...remittance }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   /** Stores (replaces) the reconciliation report of a day: a derived snapshot, recomputed by each run. */

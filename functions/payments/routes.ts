@@ -4,7 +4,7 @@ import { PaymentMethodSchema } from '../../events/common.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
-import { ALL_ACCOUNTS } from './domain/ledger.ts';
+import { ALL_ACCOUNTS, MOVEMENT_KINDS, type MovementKind } from './domain/ledger.ts';
 import { PAYMENT_STATUSES } from './domain/payment.ts';
 import { RefundSchema as RefundRecordSchema, STAFF_REFUND_REASONS } from './domain/refund.ts';
 
@@ -49,7 +49,7 @@ const MovementSchema = z
     orderId: Ulid,
     paymentId: Ulid,
     method: PaymentMethodSchema,
-    kind: z.enum(['authorization', 'capture', 'fee', 'void', 'expiry', 'capture-remainder-release', 'refund']),
+    kind: z.enum(MOVEMENT_KINDS as [MovementKind, ...MovementKind[]]),
     currency: Currency,
     amount: Minor,
     postings: z.array(PostingSchema),
@@ -91,7 +91,7 @@ export const PaymentViewSchema = z
   .object({
     payment: PaymentSchema.describe('The order’s first payment (the whole amount, or a pre-sale’s deposit)'),
     payments: z.array(PaymentSchema).describe('Every payment of the order: the first, then a pre-sale’s balance'),
-    balances: z.object({ currency: Currency, accounts: z.record(z.string(), z.number().int()), held: z.number().int(), captured: z.number().int(), refunded: z.number().int(), fees: z.number().int(), netPaid: z.number().int(), balanced: z.boolean(), movements: z.number().int() }),
+    balances: z.object({ currency: Currency, accounts: z.record(z.string(), z.number().int()), held: z.number().int(), captured: z.number().int(), refunded: z.number().int(), fees: z.number().int(), netPaid: z.number().int(), codOutstanding: z.number().int().describe('Cash on delivery the carrier has not remitted yet'), balanced: z.boolean(), movements: z.number().int() }),
     ledger: z.array(MovementSchema),
     refunds: z.array(RefundSchema),
   })
@@ -109,8 +109,8 @@ export const ReconciliationReportSchema = z
     mismatchCount: z.number().int(),
     mismatches: z.array(
       z.object({
-        kind: z.enum(['missing-capture', 'missing-refund', 'double-capture', 'amount-mismatch', 'unknown-provider-transaction', 'unbalanced-entry']),
-        side: z.enum(['ledger', 'provider', 'payment']).optional(),
+        kind: z.enum(['missing-capture', 'missing-refund', 'double-capture', 'amount-mismatch', 'unknown-provider-transaction', 'unbalanced-entry', 'cod-not-remitted']),
+        side: z.enum(['ledger', 'provider', 'payment', 'carrier']).optional(),
         orderId: z.string().optional(),
         providerPaymentId: z.string().optional(),
         transactionId: z.string().optional(),
@@ -251,6 +251,76 @@ export const getShopperPaymentRoute = defineRoute({
   problems: [404],
 });
 
+const RemittanceLineInput = z.strictObject({
+  orderId: Ulid,
+  amount: Minor.describe('Cash remitted for the order (fen)'),
+  fee: Minor.default(0).describe('Collection fee the carrier kept (fen)'),
+});
+
+const RecordRemittanceBody = z
+  .strictObject({
+    remittanceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -').describe('The carrier’s own report id: recording the same report again changes nothing'),
+    carrier: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+    remittedAt: z.iso.datetime().describe('When the cash reached our account'),
+    currency: Currency.default('CNY'),
+    lines: z.array(RemittanceLineInput).min(1).max(200),
+    reason: z.string().trim().min(3).max(500).describe('Why (audited)'),
+  })
+  .meta({ id: 'CodRemittanceInput' });
+
+const RemittanceDoc = z
+  .object({
+    remittanceId: z.string(),
+    carrier: z.string(),
+    remittedAt: z.string(),
+    currency: Currency,
+    lines: z.array(
+      z.object({
+        orderId: z.string(),
+        amount: Minor,
+        fee: Minor,
+        outcome: z.enum(['remitted', 'short', 'over-remitted', 'already-remitted', 'not-delivered', 'not-cod', 'unknown-order', 'duplicate-line']),
+        owedBefore: z.number().int().optional(),
+        owedAfter: z.number().int().optional(),
+      }),
+    ),
+    totals: z.object({ lines: z.number().int(), remitted: Minor, fees: Minor, booked: z.number().int(), findings: z.number().int() }),
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+    reason: z.string(),
+  })
+  .meta({ id: 'CodRemittance' });
+
+/** `POST /admin/cod-remittances` — ops: a carrier's cash-on-delivery remittance report (PAY-4). */
+export const recordCodRemittanceRoute = defineRoute({
+  operation: 'recordCodRemittance',
+  method: 'post',
+  pathTemplate: '/admin/cod-remittances',
+  summary: 'Record a carrier’s cash-on-delivery remittance report and book it against each order',
+  description: [
+    'Per order: the cash the carrier remitted and the collection fee it kept. What matches what the carrier owes is booked (bank and carrier fees against cod-receivable); everything else is a finding on the report (short, over-remitted, already remitted, not delivered, not cash on delivery, unknown order, duplicate line).',
+    'The carrier’s report id is the key: the same report again answers 200 with the recorded result and books nothing; other content under the same id is a 409. Audited with the reason (SEC-4).',
+  ].join(' '),
+  tags: ['payments', 'admin'],
+  auth: { roles: ['ops'] },
+  body: RecordRemittanceBody,
+  responses: { 200: { description: 'Already recorded', schema: RemittanceDoc }, 201: { description: 'Recorded', schema: RemittanceDoc } },
+  problems: [409],
+});
+
+/** `GET /admin/cod-remittances/{remittanceId}` — ops, analyst. */
+export const getCodRemittanceRoute = defineRoute({
+  operation: 'getCodRemittance',
+  method: 'get',
+  pathTemplate: '/admin/cod-remittances/{remittanceId}',
+  summary: 'A recorded cash-on-delivery remittance report with each line’s outcome',
+  tags: ['payments', 'admin'],
+  auth: { roles: ['ops', 'analyst'] },
+  path: z.object({ remittanceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -') }),
+  responses: { 200: { description: 'The report', schema: RemittanceDoc } },
+  problems: [404],
+});
+
 /** `GET /admin/reconciliations/{date}` — ops, analyst. */
 export const getReconciliationRoute = defineRoute({
   operation: 'getReconciliation',
@@ -288,4 +358,4 @@ export const listPaymentMethodsRoute = defineRoute({
   responses: { 200: { description: 'The methods', schema: z.object({ provider: z.enum(['sandbox', 'stripe']), items: z.array(OfferedMethodDoc) }).meta({ id: 'PaymentMethods' }) } },
 });
 
-export const paymentsRoutes: readonly RouteContract[] = [listPaymentMethodsRoute, getShopperPaymentRoute, receivePaymentWebhookRoute, requestRefundRoute, approveRefundRoute, rejectRefundRoute, getPaymentRoute, getReconciliationRoute] as readonly RouteContract[];
+export const paymentsRoutes: readonly RouteContract[] = [listPaymentMethodsRoute, getShopperPaymentRoute, receivePaymentWebhookRoute, requestRefundRoute, approveRefundRoute, rejectRefundRoute, getPaymentRoute, getReconciliationRoute, recordCodRemittanceRoute, getCodRemittanceRoute] as readonly RouteContract[];

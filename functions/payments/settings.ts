@@ -21,6 +21,7 @@
  * | `STRIPE_SECRET_ID` | — | Secrets Manager id of `{ apiKey, webhookSecret }` (stripe) |
  * | `PAYMENT_RETURN_URL` | — | stripe: where Alipay sends the shopper back after paying (`{orderId}` is replaced); required for wallet payments |
  * | `RECONCILIATION_MAX_STORED_MISMATCHES` | 500 | mismatches kept in a report (the count is always exact) |
+ * | `COD_REMITTANCE_DAYS` | 7 | PAY-4: days a carrier has to remit cash collected on delivery before the reconciliation reports it (`cod-not-remitted`) |
  *
  * The refund approval threshold is the kernel's `REFUND_APPROVAL_THRESHOLD_MINOR` (RISK-7).
  */
@@ -73,6 +74,7 @@ export const paymentsSettings = defineSettings(
     STRIPE_SECRET_ID: z.string().min(1).max(512).optional(),
     PAYMENT_RETURN_URL: z.url().optional(),
     RECONCILIATION_MAX_STORED_MISMATCHES: intSetting(1, 2000).default(500),
+    COD_REMITTANCE_DAYS: intSetting(1, 90).default(7),
   },
   (e) => ({
     currency: e.DEFAULT_CURRENCY,
@@ -104,7 +106,7 @@ export const paymentsSettings = defineSettings(
     },
     stripeSecretId: e.STRIPE_SECRET_ID,
     returnUrl: e.PAYMENT_RETURN_URL,
-    reconciliation: { maxStoredMismatches: e.RECONCILIATION_MAX_STORED_MISMATCHES },
+    reconciliation: { maxStoredMismatches: e.RECONCILIATION_MAX_STORED_MISMATCHES, codRemittanceDays: e.COD_REMITTANCE_DAYS },
   }),
 );
 

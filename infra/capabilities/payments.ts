@@ -32,7 +32,7 @@ import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { RiskApproved } from '../../events/risk-assessed.ts';
 import {
   approveRefundRoute,
-  getPaymentRoute, getShopperPaymentRoute,
+  getPaymentRoute, getShopperPaymentRoute, recordCodRemittanceRoute, getCodRemittanceRoute,
   listPaymentMethodsRoute,
   getReconciliationRoute,
   receivePaymentWebhookRoute,
@@ -166,6 +166,15 @@ export class Payments extends Construct {
     const getShopperPayment = platform.function(this, 'GetShopperPaymentFunction', { entry: 'functions/payments/handlers/get-shopper-payment.ts', description: 'GET /orders/{orderId}/payment', environment: env });
     this.table.grant(getShopperPayment, 'read');
     platform.api.addRoute(getShopperPaymentRoute, getShopperPayment);
+
+    // PAY-4: carriers' cash-on-delivery remittance reports (ops, audited); the daily reconciliation flags cash still owed.
+    const recordRemittance = platform.function(this, 'RecordCodRemittanceFunction', { entry: 'functions/payments/handlers/record-cod-remittance.ts', description: 'POST /admin/cod-remittances (PAY-4), audited', environment: env });
+    this.table.grant(recordRemittance, 'readWrite');
+    platform.useAuditLog(recordRemittance);
+    platform.api.addRoute(recordCodRemittanceRoute, recordRemittance);
+    const getRemittance = platform.function(this, 'GetCodRemittanceFunction', { entry: 'functions/payments/handlers/get-cod-remittance.ts', description: 'GET /admin/cod-remittances/{remittanceId} (PAY-4)', environment: env });
+    this.table.grantActions(getRemittance, ['dynamodb:GetItem']);
+    platform.api.addRoute(getCodRemittanceRoute, getRemittance);
 
     // Staff views.
     const getPayment = platform.function(this, 'GetOrderPaymentFunction', { entry: 'functions/payments/handlers/get-order-payment.ts', description: 'GET /admin/payments/{orderId}', environment: env });

@@ -10,7 +10,9 @@
  * | `customer-authorization-hold`  | memorandum asset     | funds put on hold on the customer's card/wallet | hold released (captured, voided, expired) |
  * | `authorization-commitment`     | memorandum contra    | the commitment ends                        | we committed to capture at most this  |
  * | `provider-receivable`          | asset                | captured funds the provider owes us        | refunded or kept as fees by the provider |
- * | `cod-receivable`               | asset                | cash collected by the carrier for us       | cash paid back to the customer        |
+ * | `cod-receivable`               | asset                | cash collected by the carrier for us       | cash paid back to the customer, remitted by the carrier, or kept as its collection fee |
+ * | `bank`                         | asset                | cash a carrier remitted to our account     | —                                     |
+ * | `carrier-fees`                 | expense              | collection fees a carrier kept (COD)       | —                                     |
  * | `customer-payments`            | income (gross)       | —                                          | money captured from customers         |
  * | `refunds`                      | contra-income        | money returned to customers                | —                                     |
  * | `provider-fees`                | expense              | fees the provider kept                     | —                                     |
@@ -20,10 +22,14 @@
  * (Dr commitment / Cr hold) and books the real movement (Dr provider-receivable / Cr
  * customer-payments). A void or an expiry releases what is left of the hold. A refund is Dr refunds
  * / Cr provider-receivable (or cod-receivable); a fee is Dr provider-fees / Cr provider-receivable.
+ * Cash on delivery is collected by the carrier (Dr cod-receivable / Cr customer-payments at
+ * delivery) and remitted later with the carrier's report (PAY-4): Dr bank / Cr cod-receivable for
+ * what it paid us, Dr carrier-fees / Cr cod-receivable for what it kept; what is left on
+ * cod-receivable is cash the carrier still owes.
  *
  * Every movement balances (Σ debits = Σ credits) by construction; {@link checkMovement} verifies it
  * for records read back (reconciliation reports an unbalanced record). Movement ids are
- * deterministic (`AUTH`, `CAPTURE#<provider capture id>`, `REFUND#<refund id>`, …), so the same
+ * deterministic (`AUTH`, `CAPTURE#<provider capture id>`, `REFUND#<refund id>`, `REMIT#<remittance id>`, …), so the same
  * movement can never be written twice: the ledger is the first line of defence against double
  * charging. An order has one ledger even when it has two payments (a pre-sale's deposit and
  * balance, ORD-5): the movements of the balance's own authorisation, void, expiry and hold release
@@ -43,6 +49,8 @@ export const ACCOUNTS = {
   customerPayments: 'customer-payments',
   refunds: 'refunds',
   providerFees: 'provider-fees',
+  bank: 'bank',
+  carrierFees: 'carrier-fees',
 } as const;
 
 /** An account of the chart. */
@@ -60,7 +68,10 @@ export interface Posting {
 }
 
 /** What a movement records. */
-export type MovementKind = 'authorization' | 'capture' | 'fee' | 'void' | 'expiry' | 'capture-remainder-release' | 'refund';
+export type MovementKind = 'authorization' | 'capture' | 'fee' | 'void' | 'expiry' | 'capture-remainder-release' | 'refund' | 'remittance' | 'collection-fee';
+
+/** Every movement kind, for validation. */
+export const MOVEMENT_KINDS: readonly MovementKind[] = ['authorization', 'capture', 'fee', 'void', 'expiry', 'capture-remainder-release', 'refund', 'remittance', 'collection-fee'];
 
 /** A balanced set of postings: one money movement of one order. */
 export interface LedgerMovement {
@@ -194,6 +205,18 @@ export function refundMovement(s: MovementSubject, r: { refundId: string; amount
   );
 }
 
+/** A carrier remitted the cash it collected on delivery (PAY-4), with its report `remittanceId`. */
+export function remittanceMovement(s: MovementSubject, r: { remittanceId: string; amount: number; at: string }): LedgerMovement {
+  positive(r.amount, 'remitted amount');
+  return build({ ...split(s).subject, movementId: `REMIT#${r.remittanceId}`, kind: 'remittance', amount: r.amount, at: r.at }, pair(ACCOUNTS.bank, ACCOUNTS.codReceivable, r.amount));
+}
+
+/** The collection fee a carrier kept out of the cash it collected (PAY-4). */
+export function collectionFeeMovement(s: MovementSubject, r: { remittanceId: string; fee: number; at: string }): LedgerMovement {
+  positive(r.fee, 'collection fee');
+  return build({ ...split(s).subject, movementId: `REMIT-FEE#${r.remittanceId}`, kind: 'collection-fee', amount: r.fee, at: r.at }, pair(ACCOUNTS.carrierFees, ACCOUNTS.codReceivable, r.fee));
+}
+
 /** An order's balances, derived from its movements. */
 export interface OrderBalances {
   readonly currency: string;
@@ -209,6 +232,8 @@ export interface OrderBalances {
   readonly fees: number;
   /** Captured − refunded: what the customer has paid net. */
   readonly netPaid: number;
+  /** Cash on delivery the carrier collected and has not remitted yet (PAY-4). */
+  readonly codOutstanding: number;
   /** Σ debits = Σ credits over every movement, and every movement is well-formed. */
   readonly balanced: boolean;
   readonly movements: number;
@@ -243,6 +268,7 @@ export function balancesOf(movements: readonly LedgerMovement[], currency = move
     refunded,
     fees: accounts[ACCOUNTS.providerFees],
     netPaid: captured - refunded,
+    codOutstanding: accounts[ACCOUNTS.codReceivable],
     balanced: wellFormed && debits === credits,
     movements: movements.length,
   };

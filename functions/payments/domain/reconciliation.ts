@@ -18,23 +18,26 @@
  * be captured up to its payment's amount.
  *
  * Cash on delivery is settled through the carrier, not the provider: its movements are checked
- * for balance and against the order, never against the provider's report. Movements carry the
+ * for balance and against the order, never against the provider's report. Its remittance is
+ * checked instead (PAY-4): a COD order collected N days before the day (`COD_REMITTANCE_DAYS`)
+ * whose cash the carrier still owes is a `cod-not-remitted` mismatch (`side: 'carrier'`). Movements carry the
  * provider's own timestamps, so both sides of a transaction fall on the same UTC day.
  *
  * Pure: no I/O.
  */
 import { balancesOf, checkMovement, type LedgerMovement } from './ledger.ts';
+import type { CodNotRemitted } from './cod-remittance.ts';
 import { orderAmountOf, type Payment } from './payment.ts';
 import type { SettlementLine } from '../provider/port.ts';
 
 /** Kinds of mismatch. */
-export type MismatchKind = 'missing-capture' | 'missing-refund' | 'double-capture' | 'amount-mismatch' | 'unknown-provider-transaction' | 'unbalanced-entry';
+export type MismatchKind = 'missing-capture' | 'missing-refund' | 'double-capture' | 'amount-mismatch' | 'unknown-provider-transaction' | 'unbalanced-entry' | 'cod-not-remitted';
 
 /** One disagreement. Ids and amounts only. */
 export interface Mismatch {
   readonly kind: MismatchKind;
   /** Which source lacks or contradicts the other. */
-  readonly side?: 'ledger' | 'provider' | 'payment';
+  readonly side?: 'ledger' | 'provider' | 'payment' | 'carrier';
   readonly orderId?: string;
   readonly providerPaymentId?: string;
   readonly transactionId?: string;
@@ -85,6 +88,9 @@ export interface ReconciliationInput {
   readonly orderMovements: ReadonlyMap<string, readonly LedgerMovement[]>;
   /** Provider payment id → order id, as payments recorded it. */
   readonly orderOfProviderPayment: ReadonlyMap<string, string>;
+  /** COD orders collected `codRemittanceDays` before the day whose cash the carrier still owes (PAY-4). */
+  readonly codNotRemitted?: readonly CodNotRemitted[];
+  readonly codRemittanceDays?: number;
 }
 
 const isProviderMovement = (m: LedgerMovement) => (m.kind === 'capture' || m.kind === 'refund') && m.method !== 'cod' && m.providerTransactionId !== undefined;
@@ -238,6 +244,14 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
         );
       }
     }
+  }
+
+  // 5. Cash on delivery collected N days ago and still owed by the carrier (PAY-4).
+  for (const c of input.codNotRemitted ?? []) {
+    add(
+      { kind: 'cod-not-remitted', side: 'carrier', orderId: c.orderId, expected: 0, actual: c.owed, detail: `The carrier collected cash on delivery for order ${c.orderId} on ${c.collectedAt.slice(0, 10)} and still owes ${c.owed} after ${input.codRemittanceDays ?? 'N'} days: no remittance report booked it.` },
+      `codnotremitted:${c.orderId}`,
+    );
   }
 
   const sum = (xs: readonly { amount: number }[]) => xs.reduce((s, x) => s + x.amount, 0);

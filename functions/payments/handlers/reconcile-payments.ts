@@ -34,7 +34,7 @@ export function makeReconcilePaymentsHandler(ports: PaymentsPorts = {}) {
     const date = input.date ?? previousDay(input.time ? new Date(input.time) : deps.clock.now());
     const retried = await retryProcessingRefunds(deps, correlationId);
     const settings = runtime.settings();
-    const report = await runReconciliation({ ...deps, currency: settings.currency, maxStoredMismatches: settings.reconciliation.maxStoredMismatches }, date);
+    const report = await runReconciliation({ ...deps, currency: settings.currency, maxStoredMismatches: settings.reconciliation.maxStoredMismatches, codRemittanceDays: settings.reconciliation.codRemittanceDays }, date);
     metrics.addMetric('ReconciliationMismatches', MetricUnit.Count, report.mismatchCount);
     logger.info('reconciliation finished', { date, status: report.status, mismatchCount: report.mismatchCount, matched: report.matched, refundsRetried: retried.retried });
     return { date, status: report.status, mismatchCount: report.mismatchCount, matched: report.matched, refundsRetried: retried.retried };

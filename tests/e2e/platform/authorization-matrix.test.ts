@@ -41,6 +41,7 @@ const PARAMS: Record<string, () => string> = {
   date: () => '2026-01-01',
   promotionId: () => `MATRIX-${ulid()}`,
   code: () => `MATRIX${ulid()}`.slice(0, 30),
+  remittanceId: () => `MATRIX-${ulid()}`,
 };
 
 function pathFor(route: RouteContract): string {

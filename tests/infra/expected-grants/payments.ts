@@ -26,6 +26,9 @@ export const paymentsGrants: Record<string, string[]> = {
   GetOrderPaymentFunction: read('PaymentsTable', ['byGroup']),
   GetShopperPaymentFunction: read('PaymentsTable', ['byGroup']),
   GetReconciliationFunction: read('PaymentsTable', ['byGroup']),
+  // PAY-4: COD remittance reports (the orders' payments and ledgers; audited).
+  RecordCodRemittanceFunction: [...payments, ...audit],
+  GetCodRemittanceFunction: ['dynamodb:GetItem → PaymentsTable'],
   ReconcilePaymentsFunction: withProvider,
   RunPaymentSandboxFunction: [...sandbox, sandboxWebhookSecret, 'lambda:InvokeFunction → ReceivePaymentWebhookFunction', ...consume('PaymentSandboxOutboxQueue')],
 };

@@ -27,6 +27,8 @@ import { makeApproveRefundHandler } from '../../../functions/payments/handlers/a
 import { makeAuthorizePaymentHandler } from '../../../functions/payments/handlers/authorize-payment.ts';
 import { makeCapturePaymentHandler } from '../../../functions/payments/handlers/capture-payment.ts';
 import { makeGetOrderPaymentHandler } from '../../../functions/payments/handlers/get-order-payment.ts';
+import { makeRecordCodRemittanceHandler } from '../../../functions/payments/handlers/record-cod-remittance.ts';
+import { makeGetCodRemittanceHandler } from '../../../functions/payments/handlers/get-cod-remittance.ts';
 import { makeGetShopperPaymentHandler } from '../../../functions/payments/handlers/get-shopper-payment.ts';
 import { makeGetReconciliationHandler } from '../../../functions/payments/handlers/get-reconciliation.ts';
 import { makeReceivePaymentWebhookHandler } from '../../../functions/payments/handlers/receive-payment-webhook.ts';
@@ -136,6 +138,8 @@ export function paymentsHarness(options: HarnessOptions = {}) {
     rejectRefund: makeRejectRefundHandler(ports),
     getPayment: makeGetOrderPaymentHandler(ports),
     getShopperPayment: makeGetShopperPaymentHandler(ports),
+    recordRemittance: makeRecordCodRemittanceHandler(ports),
+    getRemittance: makeGetCodRemittanceHandler(ports),
     getReconciliation: makeGetReconciliationHandler(ports),
     reconcile: makeReconcilePaymentsHandler(ports),
   };

@@ -6,6 +6,7 @@ import type { AnyEventDefinition } from './event-definition.ts';
 import { CustomerNotificationRequested } from './customer-notification-requested.ts';
 import { DeliveryLate, OrderAllocated, OrderDelivered, OrderShipped, ReplenishmentSuggested, ShipmentStatusChanged } from './fulfillment-events.ts';
 import { GroupBuyCompleted } from './group-buy-completed.ts';
+import { OrderAddressCorrected } from './order-address-corrected.ts';
 import { OrderCancelled } from './order-cancelled.ts';
 import { OrderPlaced } from './order-placed.ts';
 import { OrderStatusChanged } from './order-status-changed.ts';
@@ -21,7 +22,7 @@ export { defineEvent, domainEvent, EventMetaSchema } from './event-definition.ts
 export type { AnyEventDefinition, DomainEvent, EventDefinition, EventDetail, EventMeta, EventPayload } from './event-definition.ts';
 export { ProductChanged } from './product-changed.ts';
 export type { ProductChangedPayload } from './product-changed.ts';
-export { CustomerNotificationRequested, DeliveryLate, GroupBuyCompleted, OrderAllocated, OrderCancelled, OrderDelivered, OrderPlaced, OrderShipped, OrderStatusChanged };
+export { CustomerNotificationRequested, DeliveryLate, GroupBuyCompleted, OrderAddressCorrected, OrderAllocated, OrderCancelled, OrderDelivered, OrderPlaced, OrderShipped, OrderStatusChanged };
 export { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided, PreSaleBalanceDue, ProblemOrderRaised, ReplenishmentSuggested };
 export { RiskApproved, RiskRejected, RiskReviewRequired, RiskWarningRaised, ShipmentStatusChanged, StockAdjusted };
 
@@ -32,6 +33,7 @@ export const EVENTS = {
   OrderPlaced,
   OrderStatusChanged,
   OrderCancelled,
+  OrderAddressCorrected,
   PreSaleBalanceDue,
   GroupBuyCompleted,
   RiskApproved,

@@ -19,6 +19,8 @@ const decision = z.object({
   /** The analyst's user id when `decidedBy` is `analyst`. */
   analystId: ActorSchema.optional(),
   decidedAt: z.iso.datetime(),
+  /** How many of the order's address corrections (OrderAddressCorrected) this decision took into account (ORD-6); absent = none. */
+  addressCorrections: z.number().int().min(1).optional(),
 });
 
 const example = {

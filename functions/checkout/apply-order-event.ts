@@ -62,6 +62,7 @@ function factOf(name: string, d: Record<string, unknown>): OrderFact {
           decidedBy: r.decidedBy,
           ...(r.analystId ? { analystId: r.analystId } : {}),
           decidedAt: r.decidedAt,
+          ...(r.addressCorrections ? { addressCorrections: r.addressCorrections } : {}),
         },
       };
     }

@@ -18,7 +18,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { applyPatch, decide, type Order, type OrderFact, type Reservation, type TimelineEntry } from './domain/order.ts';
-import { orderCancelled, orderStatusChanged, preSaleBalanceDue } from './order-events.ts';
+import { orderAddressCorrected, orderCancelled, orderStatusChanged, preSaleBalanceDue } from './order-events.ts';
 import { DuplicateEventError, ReservationsNotHeldError, StaleOrderError, TransientConflictError, type OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 
@@ -76,12 +76,14 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
     if (decision.transition) events.push(orderStatusChanged(next, decision.transition));
     if (decision.cancelled && decision.transition) events.push(orderCancelled(next, decision.cancelled, decision.transition.from ?? order.status));
     if (decision.balanceDue) events.push(preSaleBalanceDue(next, decision.balanceDue.amount, decision.balanceDue.dueBy));
+    if (decision.addressCorrected) events.push(orderAddressCorrected(next, decision.addressCorrected.correction, decision.addressCorrected.riskSignals));
+    const timeline = decision.transition ?? decision.note;
     const release = decision.release.length > 0 && held ? held : decision.release;
     try {
       const outboxKey = await deps.orders.commit({
         order: next,
         expectedVersion: order.version,
-        ...(decision.transition ? { transition: decision.transition } : {}),
+        ...(timeline ? { transition: timeline } : {}),
         release,
         ...(events.length > 0 ? { outbox: { events, correlationId: command.correlationId } } : {}),
         ...(command.eventId ? { eventId: command.eventId } : {}),

@@ -5,12 +5,13 @@
 import type { AnyEventDefinition, DomainEvent } from '../../events/event-definition.ts';
 import { domainEvent } from '../../events/event-definition.ts';
 import { GroupBuyCompleted } from '../../events/group-buy-completed.ts';
+import { OrderAddressCorrected } from '../../events/order-address-corrected.ts';
 import { OrderCancelled } from '../../events/order-cancelled.ts';
 import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
 import type { Money } from '../../shared/money.ts';
-import type { Cancellation, Order, TimelineEntry } from './domain/order.ts';
+import type { AddressCorrection, AddressRiskSignals, Cancellation, Order, TimelineEntry } from './domain/order.ts';
 import type { RiskSignals } from './risk-signals.ts';
 
 /** Every event type checkout publishes, by name (the outbox stores names). */
@@ -20,6 +21,7 @@ export const CHECKOUT_EVENTS: Readonly<Record<string, AnyEventDefinition>> = {
   [OrderCancelled.name]: OrderCancelled,
   [PreSaleBalanceDue.name]: PreSaleBalanceDue,
   [GroupBuyCompleted.name]: GroupBuyCompleted,
+  [OrderAddressCorrected.name]: OrderAddressCorrected,
 };
 
 const m = (money: Money) => ({ amount: money.amount, currency: money.currency });
@@ -101,4 +103,16 @@ export function preSaleBalanceDue(order: Order, balance: Money, dueBy: string): 
 /** GroupBuyCompleted for one member order of a group that just filled (ORD-5). */
 export function groupBuyCompleted(memberOrderId: string, group: { code: string; sku: string; size: number; completedAt: string }): DomainEvent {
   return domainEvent(GroupBuyCompleted, { orderId: memberOrderId, groupCode: group.code, sku: group.sku, size: group.size, completedAt: group.completedAt });
+}
+
+/** OrderAddressCorrected (ORD-6): the new zone in clear, the address and phone only as keyed hashes. */
+export function orderAddressCorrected(order: Order, correction: AddressCorrection, riskSignals: AddressRiskSignals): DomainEvent {
+  return domainEvent(OrderAddressCorrected, {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    shippingRegion: order.shippingRegion,
+    correction: correction.count,
+    riskSignals: { addressHash: riskSignals.addressHash, phoneHash: riskSignals.phoneHash },
+    correctedAt: correction.correctedAt,
+  });
 }

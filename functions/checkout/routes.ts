@@ -245,6 +245,25 @@ export const cancelOrderRoute = defineRoute({
   problems: [404, 409],
 });
 
+/** `PUT /orders/{orderId}/shipping-address` — the customer corrects the address before approval (ORD-6). */
+export const correctShippingAddressRoute = defineRoute({
+  operation: 'correctShippingAddress',
+  method: 'put',
+  pathTemplate: '/orders/{orderId}/shipping-address',
+  summary: 'Correct an order’s shipping address before it is approved; fraud checks it again',
+  description: [
+    'The customer’s own orders, while PLACED or IN_REVIEW (an approved order is allocated at once), at most 3 times; otherwise 409 `address-not-correctable`. The address is checked as at placement (400).',
+    'A new shipping zone must not change the shipping fee the order was priced with (409: cancel and order again). The order is not approved until fraud has re-assessed the corrected address, even once its payment is authorised.',
+  ].join(' '),
+  tags: ['checkout'],
+  auth: { roles: ['customer'] },
+  idempotent: true,
+  path: OrderPath,
+  body: z.strictObject({ shippingAddress: AddressSchema }),
+  responses: { 200: { description: 'The order with its corrected address', schema: OrderDoc } },
+  problems: [404, 409],
+});
+
 /** Every checkout route, for the OpenAPI document and the API. */
 // ---- Back office: promotions and coupons (marketer; ORD-3) ----
 
@@ -444,6 +463,7 @@ export const checkoutRoutes: readonly RouteContract[] = [
   putMembershipRoute,
   getMembershipRoute,
   cancelOrderRoute,
+  correctShippingAddressRoute,
   putPromotionRoute,
   listPromotionsRoute,
   putCouponRoute,

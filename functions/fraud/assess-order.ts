@@ -77,6 +77,7 @@ export function assessmentFacts(assessment: Assessment) {
     score: assessment.score,
     level: assessment.level,
     rulesFired: assessment.fired.map((f) => f.ruleId),
+    ...(assessment.addressCorrections ? { addressCorrections: assessment.addressCorrections } : {}),
   };
 }
 

@@ -10,10 +10,10 @@
  * Outcomes (delivered, fraud refund) are counted once through a marker item in their transaction.
  */
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, NumberValue, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, NumberValue, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireSetting } from '../../shared/config.ts';
-import { decodeCursor, documentClient, dynamoDbClient, encodeCursor } from '../../shared/dynamodb.ts';
+import { decodeCursor, documentClient, dynamoDbClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { badRequest } from '../../shared/errors.ts';
 import type { GroundTruth } from './domain/backtest.ts';
 import { addCounts, METRIC_COUNTERS, ZERO_COUNTS, type DailyCounts, type MetricCounter } from './domain/metrics.ts';
@@ -47,6 +47,10 @@ export interface Assessment {
   readonly review?: ReviewState;
   /** A refund flagged as fraud was recorded for the order. */
   readonly fraudRefund?: boolean;
+  /** How many address corrections this assessment took into account (ORD-6; a re-assessment). */
+  readonly addressCorrections?: number;
+  /** The assessments this one replaced (re-assessments after address corrections), oldest first. */
+  readonly previous?: ReadonlyArray<{ readonly assessmentId: string; readonly assessedAt: string; readonly score: number; readonly decision: RiskDecision }>;
 }
 
 /** The analyst's outcome of an assessment, for ground truth. */
@@ -89,6 +93,8 @@ export interface AssessmentStore {
   /** Stores a new assessment with its profile and metrics updates; `exists` when the order already has one. */
   create(assessment: Assessment, options: CreateOptions): Promise<'created' | 'exists'>;
   getProfile(customerId: string): Promise<CustomerProfile | undefined>;
+  /** Replaces the order's assessment by its re-assessment, only if it is still `previous` (`conflict` otherwise: read again). */
+  replace(previous: Assessment, next: Assessment): Promise<'replaced' | 'conflict'>;
   /** Records an analyst decision while the review is pending. */
   recordDecision(assessment: Assessment, review: ReviewState & { status: 'approved' | 'rejected' }, eventId: string, metricsShard: number): Promise<DecisionWrite>;
   /** The review queue: `pending` oldest first, `decided` newest first. */
@@ -178,6 +184,17 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
       return 'created';
     } catch (error) {
       if (error instanceof TransactionConditionFailed) return 'exists';
+      throw error;
+    }
+  }
+
+  async replace(previous: Assessment, next: Assessment): Promise<'replaced' | 'conflict'> {
+    if (previous.orderId !== next.orderId) throw new Error('a re-assessment replaces the assessment of the same order');
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: assessmentItem(next), ConditionExpression: 'assessmentId = :previous', ExpressionAttributeValues: { ':previous': previous.assessmentId } }));
+      return 'replaced';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'conflict';
       throw error;
     }
   }

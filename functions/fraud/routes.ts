@@ -76,6 +76,8 @@ const AssessmentDoc = z
     signals: z.record(z.string(), z.string()).describe('Pseudonymous signals: keyed hashes, device id, email domain'),
     review: z.object({ status: z.string(), queuedAt: z.string(), analystId: z.string().optional(), note: z.string().optional(), decidedAt: z.string().optional() }).optional(),
     fraudRefund: z.boolean().optional(),
+    addressCorrections: z.number().int().optional().describe('ORD-6: a re-assessment after this many address corrections'),
+    previous: z.array(z.object({ assessmentId: z.string(), assessedAt: z.string(), score: z.number().int(), decision: Decision })).optional().describe('The assessments this one replaced, oldest first'),
   })
   .meta({ id: 'RiskAssessment' });
 const DailyMetricsDoc = z.object({

@@ -14,6 +14,7 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { AnyEventDefinition } from '../../events/event-definition.ts';
+import { OrderAddressCorrected } from '../../events/order-address-corrected.ts';
 import { OrderCancelled } from '../../events/order-cancelled.ts';
 import { OrderPlaced, PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
@@ -23,7 +24,7 @@ import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
 import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
 import { PROMOTION_INDEX } from '../../functions/checkout/promotions-repository.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
-import { cancelOrderRoute, createQuoteRoute, getGroupBuyRoute, getMembershipRoute, getOrderRoute, issueCouponRoute, listCouponsRoute, listMyCouponsRoute, putMembershipRoute, listOrdersRoute, listPromotionsRoute, placeOrderRoute, putCouponRoute, putPromotionRoute } from '../../functions/checkout/routes.ts';
+import { cancelOrderRoute, correctShippingAddressRoute, createQuoteRoute, getGroupBuyRoute, getMembershipRoute, getOrderRoute, issueCouponRoute, listCouponsRoute, listMyCouponsRoute, putMembershipRoute, listOrdersRoute, listPromotionsRoute, placeOrderRoute, putCouponRoute, putPromotionRoute } from '../../functions/checkout/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
@@ -37,7 +38,7 @@ export interface CheckoutDependencies {
 }
 
 /** The event types checkout publishes: its PutEvents grants name their source only. */
-export const CHECKOUT_PUBLISHES: readonly AnyEventDefinition[] = [OrderPlaced, OrderStatusChanged, OrderCancelled, PreSaleBalanceDue, GroupBuyCompleted];
+export const CHECKOUT_PUBLISHES: readonly AnyEventDefinition[] = [OrderPlaced, OrderStatusChanged, OrderCancelled, PreSaleBalanceDue, GroupBuyCompleted, OrderAddressCorrected];
 
 /** See the module documentation. */
 export class Checkout extends Construct {
@@ -113,6 +114,20 @@ export class Checkout extends Construct {
     platform.useAuditLog(cancel);
     platform.publishEvents(cancel, CHECKOUT_PUBLISHES);
     platform.api.addRoute(cancelOrderRoute, cancel);
+
+    // ORD-6: the customer corrects the address before approval; fraud re-assesses it (OrderAddressCorrected).
+    const correct = platform.function(this, 'CorrectShippingAddressFunction', {
+      entry: 'functions/checkout/handlers/correct-shipping-address.ts',
+      description: 'PUT /orders/{orderId}/shipping-address (ORD-6)',
+      environment: { ...env, RISK_SIGNAL_HMAC_KEY_ID: riskSignalSecretName },
+    });
+    correct.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${riskSignalSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
+    this.table.grant(correct, 'readWrite');
+    platform.useIdempotency(correct);
+    // Encrypts the new address and decrypts it for the answer (entity `order` only).
+    platform.useFieldEncryption(correct, { encrypt: true, decrypt: true, entities: [ORDER_ENTITY] });
+    platform.publishEvents(correct, CHECKOUT_PUBLISHES);
+    platform.api.addRoute(correctShippingAddressRoute, correct);
 
     // Back office (ORD-3): marketers run promotions and coupons; every change audited.
     const ordersOnly = { ORDERS_TABLE_NAME: this.table.tableName };

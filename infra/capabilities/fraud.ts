@@ -15,6 +15,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OrderAddressCorrected } from '../../events/order-address-corrected.ts';
 import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { PaymentFailed, PaymentRefunded } from '../../events/payment-events.ts';
@@ -100,6 +101,17 @@ export class Fraud extends Construct {
     this.table.grant(assess, 'readWrite');
     platform.publishEvents(assess, FRAUD_PUBLISHES);
     new EventConsumer(this, 'AssessOrder', { bus: platform.bus, events: [OrderPlaced], handler: assess, deliveryDlq: platform.eventDeliveryFailures, removalPolicy, maxConcurrency: 20 });
+
+    // ORD-6: a corrected shipping address → the order re-assessed, its decision published again.
+    const reassess = platform.function(this, 'ReassessOrderFunction', {
+      entry: 'functions/fraud/handlers/reassess-order.ts',
+      description: 'Re-assesses an order whose shipping address was corrected (ORD-6, RISK-1)',
+      environment: env,
+      timeout: Duration.seconds(30),
+    });
+    this.table.grant(reassess, 'readWrite');
+    platform.publishEvents(reassess, FRAUD_PUBLISHES);
+    new EventConsumer(this, 'ReassessOrder', { bus: platform.bus, events: [OrderAddressCorrected], handler: reassess, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
     // Outcomes → customer risk profiles (RISK-6) and the failed-payment counter (RISK-2).
     const outcomes = platform.function(this, 'RecordRiskOutcomeFunction', {

@@ -237,7 +237,7 @@ describe('secrets (deployed stages)', () => {
     expect(JSON.stringify(prod.json)).not.toMatch(/sk_live|whsec_/);
   });
 
-  it('every deployed stage reads the risk-signal key from Secrets Manager (PlaceOrderFunction only, that one secret) — dev too, it is on the internet', () => {
+  it('every deployed stage reads the risk-signal key from Secrets Manager (PlaceOrderFunction and CorrectShippingAddressFunction only, that one secret) — dev too, it is on the internet', () => {
     const variables = (s: Synthesized) => (s.json.Resources.PlaceOrderFunction?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
     expect(variables(prod).RISK_SIGNAL_HMAC_KEY_ID).toBe('commerce/prod/risk-signals');
     expect(variables(prod).RISK_SIGNAL_HMAC_KEY).toBeUndefined();
@@ -245,7 +245,10 @@ describe('secrets (deployed stages)', () => {
     const secretGrants = (prodGrants.PlaceOrderFunction ?? []).filter((g) => g.startsWith('secretsmanager:'));
     expect(secretGrants).toHaveLength(1);
     expect(secretGrants[0]).toMatch(/^secretsmanager:GetSecretValue → .*:secret:commerce\/prod\/risk-signals-\?{6}$/);
-    for (const [fn, list] of Object.entries(prodGrants)) if (fn !== 'PlaceOrderFunction') expect(list.some((g) => g.includes('risk-signals')), fn).toBe(false);
+    // ORD-6: a corrected address is hashed under the same key for fraud's re-assessment.
+    expect((prodGrants.CorrectShippingAddressFunction ?? []).filter((g) => g.startsWith('secretsmanager:'))).toEqual(secretGrants);
+    const keyReaders = ['PlaceOrderFunction', 'CorrectShippingAddressFunction'];
+    for (const [fn, list] of Object.entries(prodGrants)) if (!keyReaders.includes(fn)) expect(list.some((g) => g.includes('risk-signals')), fn).toBe(false);
     expect(variables(dev).RISK_SIGNAL_HMAC_KEY_ID).toBe('commerce/dev/risk-signals');
     expect(variables(dev).RISK_SIGNAL_HMAC_KEY).toBeUndefined();
     expect((grantsByFunction(dev.json).PlaceOrderFunction ?? []).filter((g) => g.startsWith('secretsmanager:'))).toEqual([expect.stringMatching(/:secret:commerce\/dev\/risk-signals-\?{6}$/)]);
@@ -265,7 +268,7 @@ describe('secrets (deployed stages)', () => {
     }
     // Nobody else reads a secret in dev, and no dev function reads another stage's.
     const withSecrets = Object.entries(grants).filter(([, list]) => list.some((g) => g.startsWith('secretsmanager:'))).map(([fn]) => fn);
-    expect(withSecrets.sort()).toEqual([...Object.keys(readers), 'PlaceOrderFunction'].sort());
+    expect(withSecrets.sort()).toEqual([...Object.keys(readers), 'PlaceOrderFunction', 'CorrectShippingAddressFunction'].sort());
   });
 
   it('no function of the dev or prod template gets a built-in sandbox secret or the local-cloud switch (those exist only in the local cloud and tests)', () => {

@@ -67,6 +67,24 @@ export function addressIssues(address: ZoneAddress & { phone?: string; postalCod
   return issues;
 }
 
+/** What is wrong with a full shipping address (where it points, and no card number in its free text). */
+export function shippingAddressIssues(address: AddressInput, regions: readonly string[], path = 'body.shippingAddress'): FieldIssue[] {
+  const issues = addressIssues(address, regions, path);
+  // No card numbers in free text (a PAN pasted into an address line is still a PAN).
+  const texts: Array<[string, string | undefined]> = [
+    [`${path}.name`, address.name],
+    [`${path}.line1`, address.line1],
+    [`${path}.line2`, address.line2],
+    [`${path}.city`, address.city],
+    [`${path}.district`, address.district],
+    [`${path}.postalCode`, address.postalCode],
+  ];
+  for (const [at, value] of texts) {
+    if (value !== undefined && containsCardNumber(value)) issues.push({ path: at, message: 'Must not contain a card number' });
+  }
+  return issues;
+}
+
 /** `POST /orders` body (API.md, plus optional `orderType` and `billingRegion`). */
 export interface OrderRequest {
   readonly items: readonly RequestedItem[];
@@ -142,8 +160,7 @@ export function basketIssues(items: readonly RequestedItem[], rules: Pick<Reques
 /** Every issue of an order request (empty when it is acceptable). */
 export function orderRequestIssues(request: OrderRequest, rules: RequestRules): FieldIssue[] {
   const issues = basketIssues(request.items, rules);
-  const address = request.shippingAddress;
-  issues.push(...addressIssues(address, rules.regions));
+  issues.push(...shippingAddressIssues(request.shippingAddress, rules.regions));
   if (request.billingRegion !== undefined && !rules.regions.includes(request.billingRegion)) issues.push({ path: 'body.billingRegion', message: `Must be one of: ${rules.regions.join(', ')}` });
   if (request.orderType === 'group-buy' && request.items.length > 1) issues.push({ path: 'body.items', message: 'A group-buy order buys one SKU; order other items separately' });
   if (request.groupBuy !== undefined && request.orderType !== 'group-buy') issues.push({ path: 'body.groupBuy', message: 'Only for orderType group-buy' });
@@ -158,14 +175,8 @@ export function orderRequestIssues(request: OrderRequest, rules: RequestRules): 
     issues.push({ path: 'body.payment.token', message: `A ${method} payment takes no token` });
   }
 
-  // No card numbers in free text either (a PAN pasted into an address line is still a PAN).
+  // No card numbers in the other free text either.
   const texts: Array<[string, string | undefined]> = [
-    ['body.shippingAddress.name', address.name],
-    ['body.shippingAddress.line1', address.line1],
-    ['body.shippingAddress.line2', address.line2],
-    ['body.shippingAddress.city', address.city],
-    ['body.shippingAddress.district', address.district],
-    ['body.shippingAddress.postalCode', address.postalCode],
     ['body.contactEmail', request.contactEmail],
     ['body.couponCode', request.couponCode],
   ];

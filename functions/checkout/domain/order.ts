@@ -155,6 +155,8 @@ export interface RiskDecision {
   readonly decidedBy: 'rules' | 'analyst';
   readonly analystId?: string;
   readonly decidedAt: string;
+  /** How many address corrections the decision took into account (ORD-6). */
+  readonly addressCorrections?: number;
 }
 
 /**
@@ -237,7 +239,26 @@ export interface Order {
   readonly groupBuy?: OrderGroupBuy;
   /** What the order counts against its customer's caps (customer-holds.ts); absent on orders placed before them. */
   readonly heldByCustomer?: { readonly openUnpaid: boolean; readonly reservations: boolean };
+  /** The customer corrected the shipping address (ORD-6); absent when never corrected. */
+  readonly addressCorrection?: AddressCorrection;
 }
+
+/**
+ * An order's address corrections (ORD-6). While `awaitingRisk`, fraud has not yet re-assessed the
+ * corrected address: the order is not approved, even with its payment authorised, until a risk
+ * decision that took correction `count` into account (its `addressCorrections`) arrives.
+ */
+export interface AddressCorrection {
+  readonly count: number;
+  readonly correctedAt: string;
+  readonly awaitingRisk: boolean;
+}
+
+/** Statuses in which the customer may correct the shipping address: before approval (an approved order is allocated at once). */
+export const ADDRESS_CORRECTABLE: readonly OrderStatus[] = ['PLACED', 'IN_REVIEW'];
+
+/** Corrections an order may have (changing where a parcel goes, again and again, is a fraud pattern). */
+export const MAX_ADDRESS_CORRECTIONS = 3;
 
 /** An entry of the order's timeline: one per status change. */
 export interface TimelineEntry {
@@ -263,7 +284,14 @@ export type OrderFact =
   | { readonly type: 'OrderShipped'; readonly at: string }
   | { readonly type: 'OrderDelivered'; readonly at: string }
   | { readonly type: 'GroupBuyCompleted'; readonly code: string; readonly at: string }
-  | { readonly type: 'Cancel'; readonly by: CancelledBy; readonly actor: string; readonly reason: string };
+  | { readonly type: 'Cancel'; readonly by: CancelledBy; readonly actor: string; readonly reason: string }
+  | { readonly type: 'CorrectAddress'; readonly actor: string; readonly personal: EncryptedPersonalData; readonly shippingRegion: string; readonly riskSignals: AddressRiskSignals };
+
+/** Keyed hashes of a corrected address and phone (risk-signals.ts), for fraud's re-assessment. */
+export interface AddressRiskSignals {
+  readonly addressHash: string;
+  readonly phoneHash: string;
+}
 
 /** Fields of an order a decision changes. */
 export interface OrderPatch {
@@ -275,6 +303,9 @@ export interface OrderPatch {
   readonly paymentDueBy?: string | null;
   readonly cancellation?: Cancellation;
   readonly groupBuy?: OrderGroupBuy;
+  readonly personal?: EncryptedPersonalData;
+  readonly shippingRegion?: string;
+  readonly addressCorrection?: AddressCorrection;
 }
 
 /** What to do about a fact. */
@@ -290,6 +321,10 @@ export type Decision =
       /** Extra events: OrderCancelled, PreSaleBalanceDue. */
       readonly cancelled?: Cancellation;
       readonly balanceDue?: { readonly amount: Money; readonly dueBy: string };
+      /** A timeline entry without a status change (an address correction). */
+      readonly note?: TimelineEntry;
+      /** The address was corrected: OrderAddressCorrected. */
+      readonly addressCorrected?: { readonly correction: AddressCorrection; readonly riskSignals: AddressRiskSignals };
     };
 
 /** Settings the decisions need. */
@@ -337,7 +372,13 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
     case 'RiskRejected': {
       const risk: RiskDecision = { ...fact.decision, outcome: riskOutcome[fact.type] };
       const newer = !order.risk || Date.parse(risk.decidedAt) >= Date.parse(order.risk.decidedAt);
-      const riskPatch = newer && !sameRisk(order.risk, risk) ? { risk } : {};
+      // ORD-6: a decision that took the latest address correction into account ends the hold.
+      const held = order.addressCorrection?.awaitingRisk === true;
+      const reassessed = held && (risk.addressCorrections ?? 0) >= (order.addressCorrection as AddressCorrection).count;
+      const riskPatch = {
+        ...(newer && !sameRisk(order.risk, risk) ? { risk } : {}),
+        ...(reassessed ? { addressCorrection: { ...(order.addressCorrection as AddressCorrection), awaitingRisk: false } } : {}),
+      };
       const actor = risk.decidedBy === 'analyst' && risk.analystId ? risk.analystId : SYSTEM_ACTORS.fraud;
       const trigger = fact.type === 'RiskReviewRequired' ? 'risk-review-required' : fact.type === 'RiskRejected' ? 'risk-rejected' : undefined;
       const change = trigger && newer ? statusChange(order, trigger, trigger, actor, at) : undefined;
@@ -345,7 +386,14 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
         const effects = effectsOf(order, change.to);
         return { kind: 'change', patch: { ...riskPatch, ...effects.patch }, transition: change.entry, release: effects.release };
       }
-      if ('risk' in riskPatch) return { kind: 'change', patch: riskPatch, release: [] };
+      // Approved again after a correction, its payment already authorised while it waited: approve now.
+      const waiting = fact.type === 'RiskApproved' && reassessed && order.payment.status === 'authorized' && !(order.groupBuy && !order.groupBuy.complete);
+      const approval = waiting ? statusChange(order, 'payment-authorized', 'address-reassessed', actor, at) : undefined;
+      if (approval) {
+        const effects = effectsOf(order, approval.to);
+        return { kind: 'change', patch: { ...riskPatch, ...effects.patch }, transition: approval.entry, release: effects.release };
+      }
+      if ('risk' in riskPatch || 'addressCorrection' in riskPatch) return { kind: 'change', patch: riskPatch, release: [] };
       return { kind: 'ignore', reason: trigger ? `no ${trigger} transition from ${order.status}` : 'risk decision already recorded' };
     }
     case 'PaymentAuthorized': {
@@ -360,6 +408,10 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
         const payment: OrderPayment = { ...base, status: 'authorized' };
         const waiting = transition(order.status, 'payment-authorized').ok ? { paymentDueBy: order.groupBuy.expiresAt } : {};
         return { kind: 'change', patch: { payment, ...waiting }, release: [] };
+      }
+      if (fullyPaid && order.addressCorrection?.awaitingRisk) {
+        // ORD-6: authorised, but approved only once fraud has re-assessed the corrected address.
+        return { kind: 'change', patch: { payment: { ...base, status: 'authorized' } }, release: [] };
       }
       if (fullyPaid) {
         const change = statusChange(order, 'payment-authorized', 'payment-authorized', SYSTEM_ACTORS.payments, at);
@@ -456,6 +508,19 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
       const effects = effectsOf(order, change.to);
       const cancellation: Cancellation = { by: fact.by, actor: fact.actor, reason, at };
       return { kind: 'change', patch: { ...effects.patch, cancellation }, transition: change.entry, release: effects.release, cancelled: cancellation };
+    }
+    case 'CorrectAddress': {
+      if (!ADDRESS_CORRECTABLE.includes(order.status)) return { kind: 'ignore', reason: `not-correctable: the order is ${order.status}` };
+      const count = (order.addressCorrection?.count ?? 0) + 1;
+      if (count > MAX_ADDRESS_CORRECTIONS) return { kind: 'ignore', reason: `correction-limit: an order's address may be corrected ${MAX_ADDRESS_CORRECTIONS} times` };
+      const addressCorrection: AddressCorrection = { count, correctedAt: at, awaitingRisk: true };
+      return {
+        kind: 'change',
+        patch: { personal: fact.personal, shippingRegion: fact.shippingRegion, addressCorrection },
+        note: { at, from: order.status, to: order.status, reason: 'address-corrected', actor: fact.actor },
+        release: [],
+        addressCorrected: { correction: addressCorrection, riskSignals: fact.riskSignals },
+      };
     }
   }
 }

@@ -24,7 +24,8 @@ export interface FeatureSpec {
   readonly description: string;
 }
 
-const velocityName = (dimension: VelocityDimension, window: VelocityWindow) => `velocity${dimension.charAt(0).toUpperCase()}${dimension.slice(1)}${window}`;
+/** The feature name of a velocity count: `velocityAddress24h`. */
+export const velocityName = (dimension: VelocityDimension, window: VelocityWindow) => `velocity${dimension.charAt(0).toUpperCase()}${dimension.slice(1)}${window}`;
 
 const DIMENSION_LABELS: Record<VelocityDimension, string> = {
   customer: 'this customer',
@@ -61,6 +62,7 @@ export const FEATURE_CATALOG: Readonly<Record<string, FeatureSpec>> = Object.fre
     blocklistedEmail: { type: 'boolean', description: 'The email (keyed hash) is blocklisted' },
     blocklistedPhone: { type: 'boolean', description: 'The phone (keyed hash) is blocklisted' },
     blocklistedAddress: { type: 'boolean', description: 'The shipping address (keyed hash) is blocklisted' },
+    addressCorrected: { type: 'boolean', description: 'The customer corrected the shipping address after placing the order (ORD-6; a re-assessment)' },
     blocklistedDevice: { type: 'boolean', description: 'The device id is blocklisted' },
     blocklistedIp: { type: 'boolean', description: 'The IP (keyed hash) is blocklisted' },
     blocklistedPayment: { type: 'boolean', description: 'The payment fingerprint is blocklisted' },
@@ -199,6 +201,7 @@ export function computeFeatures(order: OrderFacts, context: FeatureContext): Ris
     blocklistedEmail: context.blocklist.email,
     blocklistedPhone: context.blocklist.phone,
     blocklistedAddress: context.blocklist.address,
+    addressCorrected: false,
     blocklistedDevice: context.blocklist.device,
     blocklistedIp: context.blocklist.ip,
     blocklistedPayment: context.blocklist.payment,

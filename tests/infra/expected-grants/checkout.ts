@@ -29,6 +29,8 @@ export const checkoutGrants: Record<string, string[]> = {
   // ORD-5: the shared group-buy link reads one item.
   GetGroupBuyFunction: ['dynamodb:GetItem → OrdersTable'],
   CancelOrderFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...idempotency, ...audit, ...publishes],
+  // ORD-6: the address corrected before approval (encrypted; decrypted for the answer), OrderAddressCorrected.
+  CorrectShippingAddressFunction: [...readWrite('OrdersTable', orders), ...idempotency, ...fieldKey({ encrypt: true, decrypt: true, entities: ['order'] }), ...publishes, secret('commerce/dev/risk-signals')],
   ApplyOrderEventsFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes, ...consume('ApplyOrderEventsQueue')],
   ExpireUnpaidOrdersFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes],
   SeedDemoCheckoutFunction: readWrite('OrdersTable', orders),

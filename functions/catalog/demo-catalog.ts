@@ -4,14 +4,20 @@
  * stock per SKU per warehouse. One listing deliberately contains a banned advertising term
  * ("最佳", CMP-1) so the compliance scan has something to find.
  *
- * {@link seedDemoCatalog} is idempotent: it writes a marker item last, and a second call does
- * nothing. Every item is created only if absent, so a seed interrupted half-way can be re-run and
- * never overwrites products staff have edited since.
+ * {@link seedDemoCatalog} goes through the same use cases as ops' staff API — `putWarehouse`,
+ * `putProduct`, `countStock` — so demo data is validated, audited (actor `system:seed`) and
+ * announced (`ProductChanged`, `StockAdjusted`) exactly like production data. It is idempotent: it
+ * writes a marker item last, and a second call does nothing; every item is created only if absent,
+ * so a seed interrupted half-way can be re-run and never overwrites what staff have edited since.
  */
+import type { AuditLog } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { systemClock } from '../../shared/clock.ts';
-import { CatalogWriteConflict, type CatalogRepository, type Warehouse } from './catalog-repository.ts';
-import type { Product, ProductInput } from './domain/product.ts';
+import type { EventPublisher } from '../../shared/events.ts';
+import type { CatalogRepository, Warehouse } from './catalog-repository.ts';
+import type { ProductInput } from './domain/product.ts';
+import { putWarehouse } from './manage-warehouses.ts';
+import { putProduct } from './put-product.ts';
+import { countStock } from './stock-admin.ts';
 
 /** The seed marker's name; bump the suffix when the demo data changes incompatibly. */
 export const DEMO_SEED_MARKER = 'demo-catalog-v1';
@@ -80,35 +86,50 @@ export interface SeedResult {
   readonly warehousesCreated: number;
 }
 
+/** The staff use cases' ports. */
+export interface DemoCatalogDeps {
+  readonly catalog: CatalogRepository;
+  readonly audit: AuditLog;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  /** The store's shipping regions and currency (catalog settings, config). */
+  readonly regions: readonly string[];
+  readonly currency: string;
+}
+
+/** The reason the seeder's changes carry in the audit trail. */
+export const DEMO_SEED_REASON = 'demo data (dev stage seeder)';
+
 /**
- * Writes the demo warehouses, products and stock, then the marker. Idempotent: a second call
- * finds the marker and does nothing.
+ * Creates what is missing of the demo warehouses, products and stock through the staff use cases,
+ * then the marker (sequentially: the audit chain takes one entry at a time).
  */
-export async function seedDemoCatalog(repository: CatalogRepository, options: { clock?: Clock } = {}): Promise<SeedResult> {
-  if (await repository.hasSeedMarker(DEMO_SEED_MARKER)) {
+export async function seedDemoCatalog(deps: DemoCatalogDeps): Promise<SeedResult> {
+  if (await deps.catalog.hasSeedMarker(DEMO_SEED_MARKER)) {
     return { seeded: false, productsCreated: 0, stockLevelsCreated: 0, warehousesCreated: 0 };
   }
-  const now = (options.clock ?? systemClock).now();
+  const staff = { roles: ['ops'] as const, reason: DEMO_SEED_REASON, correlationId: `seed-${DEMO_SEED_MARKER}` };
   let warehousesCreated = 0;
-  for (const warehouse of DEMO_WAREHOUSES) {
-    if (await repository.createWarehouse(warehouse)) warehousesCreated++;
+  for (const w of DEMO_WAREHOUSES) {
+    if (await deps.catalog.getWarehouse(w.warehouseId)) continue;
+    const result = await putWarehouse(deps, { warehouseId: w.warehouseId, input: { name: w.name, city: w.city, region: w.region, active: w.active !== false }, changedBy: DEMO_SEED_USER, ...staff });
+    if (result.outcome === 'created') warehousesCreated++;
   }
   let productsCreated = 0;
   let stockLevelsCreated = 0;
-  await Promise.all(
-    DEMO_PRODUCTS.map(async ({ sku, listing, stock }) => {
-      const product: Product = { sku, ...listing, updatedAt: now.toISOString(), updatedBy: DEMO_SEED_USER };
-      try {
-        await repository.createProduct(product);
-        productsCreated++;
-      } catch (error) {
-        if (!(error instanceof CatalogWriteConflict)) throw error;
-      }
-      for (const [warehouseId, onHand] of Object.entries(stock)) {
-        if (await repository.createStockLevel(sku, { warehouseId, onHand, reserved: 0 }, now)) stockLevelsCreated++;
-      }
-    }),
-  );
-  await repository.putSeedMarker(DEMO_SEED_MARKER, now);
+  for (const { sku, listing, stock } of DEMO_PRODUCTS) {
+    if (!(await deps.catalog.getProductRecord(sku))) {
+      const result = await putProduct(deps, { sku, input: listing, changedBy: DEMO_SEED_USER, ...staff });
+      if (result.outcome === 'created') productsCreated++;
+    }
+    const levels = new Set((await deps.catalog.getStockLevels(sku)).map((l) => l.warehouseId));
+    for (const [warehouseId, onHand] of Object.entries(stock)) {
+      if (levels.has(warehouseId) || onHand === 0) continue;
+      const counted = await countStock(deps, { sku, warehouseId, onHand, actor: DEMO_SEED_USER, ...staff });
+      if (counted.outcome === 'adjusted') stockLevelsCreated++;
+    }
+  }
+  await deps.catalog.putSeedMarker(DEMO_SEED_MARKER, deps.clock.now());
   return { seeded: true, productsCreated, stockLevelsCreated, warehousesCreated };
 }

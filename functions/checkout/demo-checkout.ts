@@ -1,7 +1,10 @@
 /**
  * Demo promotions, coupons and customers (dev stage; `npm start` and the e2e setup run the
  * `SeedDemoCheckout` function). Windows are relative to the first seed, so the flash price is
- * active in a fresh demo. Idempotent: every item is created only if absent, the marker last.
+ * active in a fresh demo. Written through the marketer's own use cases (`putPromotion`,
+ * `putCoupon`, `setMembership`: validated — a flash price against catalog's list price — and
+ * audited as `system:seed`), so demo and production data take one path. Idempotent: every item is
+ * created only if absent, the marker last.
  *
  * - Flash price: the 20 000 mAh power bank at ¥99 instead of ¥129 (30 days).
  * - Spend threshold (ORD-3): spend ≥ ¥100, get ¥50 off.
@@ -10,10 +13,9 @@
  *   ¥199, three times per customer), `MEMBER30` (members only, ¥30 off from ¥200).
  * - Customers: `demo-member` is a member; everyone else is not.
  */
-import type { Clock } from '../../shared/clock.ts';
-import { systemClock } from '../../shared/clock.ts';
 import type { Coupon, Promotion } from './domain/pricing.ts';
-import type { PromotionAdmin } from './promotions-repository.ts';
+import { setMembership, type ManageMembershipsDeps } from './manage-memberships.ts';
+import { putCoupon, putPromotion, type ManagePromotionsDeps } from './manage-promotions.ts';
 
 /** Bump when the demo data changes incompatibly. */
 export const DEMO_CHECKOUT_MARKER = 'demo-checkout-v1';
@@ -50,16 +52,26 @@ export interface CheckoutSeedResult {
   readonly customers: number;
 }
 
-/** Seeds the demo data once. */
-export async function seedDemoCheckout(store: PromotionAdmin, options: { clock?: Clock } = {}): Promise<CheckoutSeedResult> {
+/** Who and why, in the audit trail. */
+const SEED_CHANGE = { changedBy: 'system:seed', roles: ['marketer'], reason: 'demo data (dev stage seeder)', correlationId: `seed-${DEMO_CHECKOUT_MARKER}` } as const;
+
+/** Seeds the demo data once, through the marketer's use cases. */
+export async function seedDemoCheckout(deps: ManagePromotionsDeps & ManageMembershipsDeps): Promise<CheckoutSeedResult> {
+  const { store } = deps;
   if (await store.hasSeedMarker(DEMO_CHECKOUT_MARKER)) return { seeded: false, promotions: 0, coupons: 0, customers: 0 };
-  const at = (options.clock ?? systemClock).now();
+  const at = deps.clock.now();
   let promotions = 0;
   let coupons = 0;
-  for (const p of demoPromotions(at)) if (await store.putPromotion(p)) promotions++;
-  for (const c of demoCoupons(at)) if (await store.putCoupon(c)) coupons++;
-  // The demo member, through the same store call as PUT /admin/members/{customerId}.
-  const customers = (await store.getMembership(DEMO_MEMBER_ID)).tier === null ? (await store.saveMembership(DEMO_MEMBER_ID, { tier: 'gold', at: at.toISOString(), by: 'system:seed' }), 1) : 0;
+  for (const promotion of demoPromotions(at)) {
+    if (await store.getPromotion(promotion.promotionId)) continue;
+    if ((await putPromotion(deps, { promotion, active: true, ...SEED_CHANGE })).outcome === 'created') promotions++;
+  }
+  for (const coupon of demoCoupons(at)) {
+    if (await store.getCoupon(coupon.code)) continue;
+    if ((await putCoupon(deps, { coupon, active: true, ...SEED_CHANGE })).outcome === 'created') coupons++;
+  }
+  // The demo member, as PUT /admin/members/{customerId} makes one.
+  const customers = (await store.getMembership(DEMO_MEMBER_ID)).tier === null && (await setMembership(deps, { customerId: DEMO_MEMBER_ID, tier: 'gold', ...SEED_CHANGE })).outcome === 'updated' ? 1 : 0;
   await store.putSeedMarker(DEMO_CHECKOUT_MARKER, at);
   return { seeded: true, promotions, coupons, customers };
 }

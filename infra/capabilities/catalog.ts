@@ -59,8 +59,11 @@ export class Catalog extends Construct {
     platform.api.addRoute(listWarehousesRoute, listWarehouses);
 
     if (platform.stage.name === 'dev') {
-      const seed = platform.function(this, 'SeedDemoCatalogFunction', { entry: 'functions/catalog/handlers/seed-demo-catalog.ts', description: 'Seeds the demo catalog once (dev stage only)', timeout: Duration.minutes(1), environment: env });
+      // Through ops' own use cases: audited and announced like staff changes.
+      const seed = platform.function(this, 'SeedDemoCatalogFunction', { entry: 'functions/catalog/handlers/seed-demo-catalog.ts', description: 'Seeds the demo catalog once through the staff use cases (dev stage only)', timeout: Duration.minutes(2), environment: env });
       this.table.grant(seed, 'readWrite');
+      platform.useAuditLog(seed);
+      platform.publishEvents(seed, CATALOG_PUBLISHES);
     }
   }
 }

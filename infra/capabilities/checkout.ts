@@ -194,8 +194,11 @@ export class Checkout extends Construct {
     new ScheduledJob(this, 'ExpireUnpaidOrders', { schedule: 'rate(1 minute)', handler: expire, deliveryDlq: platform.eventDeliveryFailures, description: 'Unpaid-order timeout sweep and outbox drain, every minute' });
 
     if (platform.stage.name === 'dev') {
-      const seed = platform.function(this, 'SeedDemoCheckoutFunction', { entry: 'functions/checkout/handlers/seed-demo-checkout.ts', description: 'Seeds demo promotions, coupons and a member (dev stage only)', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
+      // Through the marketer's own use cases: validated (a flash price against catalog's list price) and audited.
+      const seed = platform.function(this, 'SeedDemoCheckoutFunction', { entry: 'functions/checkout/handlers/seed-demo-checkout.ts', description: 'Seeds demo promotions, coupons and a member through the staff use cases (dev stage only)', environment: env, timeout: Duration.minutes(1) });
       this.table.grant(seed, 'readWrite');
+      catalog.grant(seed, 'read');
+      platform.useAuditLog(seed);
     }
   }
 }

@@ -11,5 +11,6 @@ export const catalogGrants: Record<string, string[]> = {
   PutStockFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
   PutWarehouseFunction: [...readWrite('CatalogTable', ['byType']), ...audit],
   ListWarehousesFunction: read('CatalogTable', ['byType']),
-  SeedDemoCatalogFunction: readWrite('CatalogTable', ['byType']),
+  // Dev only: the demo data through the staff use cases (audited, announced).
+  SeedDemoCatalogFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
 };

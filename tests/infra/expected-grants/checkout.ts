@@ -33,5 +33,6 @@ export const checkoutGrants: Record<string, string[]> = {
   CorrectShippingAddressFunction: [...readWrite('OrdersTable', orders), ...idempotency, ...fieldKey({ encrypt: true, decrypt: true, entities: ['order'] }), ...publishes, secret('commerce/dev/risk-signals')],
   ApplyOrderEventsFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes, ...consume('ApplyOrderEventsQueue')],
   ExpireUnpaidOrdersFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes],
-  SeedDemoCheckoutFunction: readWrite('OrdersTable', orders),
+  // Dev only: the demo data through the marketer's use cases (flash prices checked against the catalog; audited).
+  SeedDemoCheckoutFunction: [...readWrite('OrdersTable', orders), ...read('CatalogTable', ['byType']), ...audit],
 };

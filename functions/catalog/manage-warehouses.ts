@@ -8,6 +8,8 @@
  */
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../../shared/dynamodb.ts';
 import { invalidFields } from '../../shared/errors.ts';
 import type { CatalogRepository, Warehouse } from './catalog-repository.ts';
 
@@ -52,7 +54,13 @@ export async function putWarehouse(
   return { warehouse, outcome: existing ? 'updated' : 'created' };
 }
 
-/** Every warehouse, active or not (a store has a handful: no pagination needed beyond the list). */
-export function listWarehouses(deps: Pick<ManageWarehousesDeps, 'catalog'>): Promise<Warehouse[]> {
-  return deps.catalog.listWarehouses();
+const WarehouseCursor = z.strictObject({ after: z.string().min(1).max(64) });
+
+/** A page of warehouses, active or not, in id order (`limit`, and the `cursor` of the previous page). */
+export async function listWarehouses(deps: Pick<ManageWarehousesDeps, 'catalog'>, page: { limit: number; cursor?: string }): Promise<{ items: Warehouse[]; nextCursor?: string }> {
+  const after = decodeCursor(page.cursor, WarehouseCursor)?.after;
+  const all = (await deps.catalog.listWarehouses()).sort((a, b) => a.warehouseId.localeCompare(b.warehouseId));
+  const rest = after === undefined ? all : all.filter((w) => w.warehouseId.localeCompare(after) > 0);
+  const items = rest.slice(0, page.limit);
+  return { items, ...(rest.length > page.limit ? { nextCursor: encodeCursor({ after: (items.at(-1) as Warehouse).warehouseId }) } : {}) };
 }

@@ -133,10 +133,11 @@ export const listWarehousesRoute = defineRoute({
   operation: 'listWarehouses',
   method: 'get',
   pathTemplate: '/admin/warehouses',
-  summary: 'Every warehouse, active or not',
+  summary: 'Every warehouse, active or not, by id (paginated)',
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
-  responses: { 200: { description: 'The warehouses', schema: z.object({ items: z.array(WarehouseDoc) }) } },
+  query: paginationQuerySchema(),
+  responses: { 200: { description: 'A page of warehouses', schema: pageSchema(WarehouseDoc) } },
 });
 
 export const catalogRoutes = [listProductsRoute, getProductRoute, putProductRoute, getStockRoute, putStockRoute, putWarehouseRoute, listWarehousesRoute] as const;

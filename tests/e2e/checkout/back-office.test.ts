@@ -18,7 +18,13 @@ describe('marketers run promotions and coupons (ORD-3)', () => {
     const warehouseId = `WH-E2E-${ulid()}`;
     const opened = await api(`/admin/warehouses/${warehouseId}`, { method: 'PUT', token: ops, json: { name: '嘉兴仓', city: '嘉兴', region: 'east', reason: 'e2e: new warehouse' } });
     expect(opened.status, opened.text).toBe(201);
-    expect((await api('/admin/warehouses', { token: ops })).json.items).toEqual(expect.arrayContaining([expect.objectContaining({ warehouseId, active: true })]));
+    const warehouses: Array<Record<string, unknown>> = [];
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const page = await api(`/admin/warehouses?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: ops });
+      warehouses.push(...((page.json.items ?? []) as Array<Record<string, unknown>>));
+      cursor = page.json.nextCursor as string | undefined;
+    }
+    expect(warehouses).toEqual(expect.arrayContaining([expect.objectContaining({ warehouseId, active: true })]));
     const sku = await productWithStock({ [warehouseId]: 10 }, { price: 50_000 });
     const marketer = await tokenFor(`e2e-marketer-${ulid()}`, ['marketer']);
     const promotionId = `E2E-FLASH-${ulid()}`;

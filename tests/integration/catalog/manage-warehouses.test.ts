@@ -65,7 +65,20 @@ describe('warehouses (FUL-1)', () => {
       ['warehouse.update', 'flooded'],
       ['warehouse.update', 'reopened'],
     ]);
-    expect((await listWarehouses(deps)).find((w) => w.warehouseId === warehouseId)).toMatchObject({ active: true, region: 'east', updatedBy: 'ops-1' });
+    // Paged in id order: every page at most `limit`, no warehouse twice, the cursor leads to the next.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listWarehouses(deps, { limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((w) => w.warehouseId));
+      if (page.items.some((w) => w.warehouseId === warehouseId)) expect(page.items.find((w) => w.warehouseId === warehouseId)).toMatchObject({ active: true, region: 'east', updatedBy: 'ops-1' });
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toContain(warehouseId);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort((a, b) => a.localeCompare(b))).toEqual(seen);
+    await expect(listWarehouses(deps, { limit: 2, cursor: 'not-a-cursor!' })).rejects.toMatchObject({ status: 400 });
   });
 
   it('a warehouse opened while checkout has the warehouse list cached is used at once for stock only it holds', async () => {

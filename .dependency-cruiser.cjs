@@ -34,7 +34,7 @@ module.exports = {
       comment: 'The platform capability (health, OpenAPI) may read other capabilities\' route registrations, nothing else.',
       severity: 'error',
       from: { path: '^functions/platform/' },
-      to: { path: '^functions/(?!platform/)[^/]+/', pathNot: ['^functions/[^/]+/routes\\.ts$', '^functions/[^/]+/domain/'] },
+      to: { path: '^functions/(?!platform/)[^/]+/', pathNot: ['^functions/[^/]+/[a-z-]*routes\\.ts$', '^functions/[^/]+/domain/'] },
     },
     {
       name: 'functions-do-not-import-infra',

@@ -8,8 +8,10 @@ import { catalogRoutes } from '../catalog/routes.ts';
 import { checkoutRoutes } from '../checkout/routes.ts';
 import { fraudRoutes } from '../fraud/routes.ts';
 import { fulfillmentRoutes } from '../fulfillment/routes.ts';
+import { codRemittanceRoutes } from '../payments/cod-remittance-routes.ts';
 import { paymentsRoutes } from '../payments/routes.ts';
+import { shopperPaymentRoutes } from '../payments/shopper-payment-routes.ts';
 import { platformRoutes } from './routes.ts';
 
 /** All route contracts. */
-export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes] as readonly RouteContract[];
+export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...shopperPaymentRoutes, ...codRemittanceRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes] as readonly RouteContract[];

@@ -17,6 +17,8 @@
  *   (`SANDBOX_WEBHOOK_SECRET_ID`; only the webhook function and the sandbox's worker): built-in
  *   sandbox secrets exist only in the local cloud and tests.
  */
+import { getCodRemittanceRoute, recordCodRemittanceRoute } from '../../functions/payments/cod-remittance-routes.ts';
+import { getShopperPaymentRoute } from '../../functions/payments/shopper-payment-routes.ts';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -32,7 +34,7 @@ import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { RiskApproved } from '../../events/risk-assessed.ts';
 import {
   approveRefundRoute,
-  getPaymentRoute, getShopperPaymentRoute, recordCodRemittanceRoute, getCodRemittanceRoute,
+  getPaymentRoute,
   listPaymentMethodsRoute,
   getReconciliationRoute,
   receivePaymentWebhookRoute,

@@ -1,7 +1,7 @@
 /** `GET /admin/cod-remittances/{remittanceId}` (ops, analyst): a recorded COD remittance report (PAY-4). Env: `PAYMENTS_TABLE_NAME`. */
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { getCodRemittance } from '../cod-remittances.ts';
-import { getCodRemittanceRoute } from '../routes.ts';
+import { getCodRemittanceRoute } from '../cod-remittance-routes.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** Builds the handler with the given ports. */

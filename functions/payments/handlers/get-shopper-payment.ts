@@ -3,7 +3,7 @@
  * while a wallet payment waits, what the shopper must open or scan (PAY-1). Env: `PAYMENTS_TABLE_NAME`.
  */
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
-import { getShopperPaymentRoute } from '../routes.ts';
+import { getShopperPaymentRoute } from '../shopper-payment-routes.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 import { getShopperPaymentView } from '../views.ts';
 

@@ -5,7 +5,7 @@
  */
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { recordCodRemittance } from '../cod-remittances.ts';
-import { recordCodRemittanceRoute } from '../routes.ts';
+import { recordCodRemittanceRoute } from '../cod-remittance-routes.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** The report as the API shows it (the booked movements are in the order's ledger, not here). */

@@ -42,8 +42,12 @@ export interface CancelFulfillmentDeps extends OutboxDeps {
   /** The catalog table (for catalog's stock transaction items). */
   readonly catalogTableName: string;
   readonly clock: Clock;
-  /** Cancels pickups booked with a real carrier (shipments with a `booking`); the sandbox books none. */
-  readonly carrier?: Pick<CarrierGateway, 'cancel'>;
+  /**
+   * The carrier that cancels pickups booked with it (shipments with a `booking`; the sandbox books
+   * none). Resolved only when such a shipment is cancelled: most cancellations never read the
+   * carrier's account.
+   */
+  readonly carrier: () => Promise<Pick<CarrierGateway, 'cancel'>>;
   readonly maxAttempts?: number;
 }
 
@@ -92,7 +96,11 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
     // Pickups booked with a real carrier are cancelled before the commit: a carrier outage throws
     // (the message is retried, nothing committed); a pickup that happens meanwhile fails the commit
     // and the next read sees the parcel as left.
-    for (const s of recallable) if (s.booking && deps.carrier) await deps.carrier.cancel(s.booking, 'order cancelled');
+    const booked = recallable.filter((s) => s.booking !== undefined);
+    if (booked.length > 0) {
+      const carrier = await deps.carrier();
+      for (const s of booked) await carrier.cancel(s.booking as NonNullable<ShipmentRecord['booking']>, 'order cancelled');
+    }
     const newSummary: OrderSummary = { ...summary, status: 'CANCELLED', cancelledAt: at, version: summary.version + 1 };
     const unitsReturned = returns.reduce((n, r) => n + (r.pickedQuantity ?? 0), 0);
     const marker = {

@@ -37,7 +37,7 @@ export function makeCancelFulfillmentHandler(ports: CancelFulfillmentHandlerPort
         catalog: (ports.catalog ?? catalogReaderFromEnv)(),
         catalogTableName: ports.catalogTableName ?? requireSetting('catalogTableName'),
         clock: ports.clock ?? systemClock,
-        carrier: ports.carrier ?? (await configuredCarrier()),
+        carrier: ports.carrier ? async () => ports.carrier as Pick<CarrierGateway, 'cancel'> : configuredCarrier,
         publisher: ports.publisher ?? ((correlationId) => eventBridgePublisher({ correlationId })),
       },
       { ...cancelled, correlationId: cancelled.meta.correlationId },

@@ -100,7 +100,7 @@ describe('cancel vs allocate (ORD-4, FUL-1)', () => {
       // Fulfillment consumes the OrderCancelled checkout published.
       const orderCancelled = world.events.of('OrderCancelled', a.order.orderId);
       expect(orderCancelled).toHaveLength(1);
-      const stop = await cancelFulfillment({ ...fulfillment, publisher: fulfillmentEvents.factory }, { ...(orderCancelled[0] as EventPayload<typeof OrderCancelled>), correlationId: `stop-${round}` });
+      const stop = await cancelFulfillment({ ...fulfillment, carrier: async () => sandboxCarrier, publisher: fulfillmentEvents.factory }, { ...(orderCancelled[0] as EventPayload<typeof OrderCancelled>), correlationId: `stop-${round}` });
 
       if (allocated.outcome === 'allocated') {
         // The pick won: checkout released nothing; fulfillment cancelled the shipment and returned the stock.

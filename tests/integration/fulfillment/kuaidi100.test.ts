@@ -19,6 +19,7 @@ import { kuaidi100Gateway, provisionalWaybill } from '../../../functions/fulfill
 import { callbackSign } from '../../../functions/fulfillment/carriers/kuaidi100.ts';
 import { FulfillmentRepository } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
+import { cancelFulfillment } from '../../../functions/fulfillment/cancel-fulfillment.ts';
 import { makeCancelFulfillmentHandler } from '../../../functions/fulfillment/handlers/cancel-fulfillment.ts';
 import { makeReceiveKuaidi100CallbackHandler } from '../../../functions/fulfillment/handlers/receive-kuaidi100-callback.ts';
 import type { Kuaidi100AccountSettings } from '../../../functions/fulfillment/settings.ts';
@@ -26,7 +27,7 @@ import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
 import { apiEvent, lambdaContext } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { capturePublisher, catalogFixture, LISTINGS, orderCancelledMessage, statusChangedMessage } from './fixtures.ts';
+import { allocatedOrder, capturePublisher, catalogFixture, LISTINGS, orderCancelledMessage, statusChangedMessage } from './fixtures.ts';
 
 const account: Kuaidi100AccountSettings = {
   key: 'KEY123',
@@ -42,11 +43,13 @@ let catalog: Awaited<ReturnType<typeof catalogFixture>>;
 let repository: FulfillmentRepository;
 let reader: CatalogReader;
 let fulfillmentTable: string;
+let catalogTable: string;
 let nextKuaidi100Order = 70_000_000 + Math.floor(Math.random() * 1_000_000);
 
 beforeAll(async () => {
   const { tables } = useLocalDynamoDb();
   fulfillmentTable = tables.fulfillment;
+  catalogTable = tables.catalog;
   catalog = await catalogFixture(tables.catalog);
   repository = new FulfillmentRepository(tables.fulfillment);
   reader = new CatalogReader(tables.catalog);
@@ -190,5 +193,16 @@ describe('Kuaidi100 callbacks (FUL-3)', () => {
     expect((await repository.getOrder(orderId)).shipments[0]?.status).toBe('CANCELLED');
     const { Item } = await documentClient().send(new GetCommand({ TableName: fulfillmentTable, Key: { pk: `ORDER#${orderId}`, sk: `BOOKING#${shipment.shipmentId}` } }));
     expect(Item?.booking).toMatchObject({ provider: 'kuaidi100' });
+  });
+});
+
+describe('cancellation without carrier bookings', () => {
+  it('never asks for the carrier (its account is read only to cancel a booked pickup)', async () => {
+    const { orderId } = await allocatedOrder({ catalog, repository, reader }, ['WH-EAST']);
+    const result = await cancelFulfillment(
+      { repository, catalog: reader, catalogTableName: catalogTable, clock: { now: () => new Date() }, carrier: () => Promise.reject(new Error('the carrier must not be resolved')), publisher: capturePublisher().factory },
+      { orderId, customerId: 'cust-ful', paymentMethod: 'card', from: 'FULFILLING', cancelledBy: 'customer', actor: 'cust-ful', reason: 'customer-request', total: { amount: 10_000, currency: 'CNY' }, cancelledAt: new Date().toISOString(), correlationId: 'c' } as never,
+    );
+    expect(result).toMatchObject({ outcome: 'cancelled-after-allocation', shipmentsCancelled: 1 });
   });
 });

@@ -17,6 +17,8 @@ import { ProductChanged } from './product-changed.ts';
 import { RiskApproved, RiskRejected, RiskReviewRequired } from './risk-assessed.ts';
 import { RiskWarningRaised } from './risk-warning-raised.ts';
 import { StockAdjusted } from './stock-adjusted.ts';
+import { ExchangeShipmentRequested, ReturnFulfillmentUpdated, ReturnPickupRequested, ReturnRefundRequested, ReturnRequested, ReturnStatusChanged } from './return-events.ts';
+import { TicketEscalated, TicketStatusChanged } from './ticket-events.ts';
 
 export { defineEvent, domainEvent, EventMetaSchema } from './event-definition.ts';
 export type { AnyEventDefinition, DomainEvent, EventDefinition, EventDetail, EventMeta, EventPayload } from './event-definition.ts';
@@ -25,6 +27,7 @@ export type { ProductChangedPayload } from './product-changed.ts';
 export { CustomerNotificationRequested, DeliveryLate, GroupBuyCompleted, OrderAddressCorrected, OrderAllocated, OrderCancelled, OrderDelivered, OrderPlaced, OrderShipped, OrderStatusChanged };
 export { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided, PreSaleBalanceDue, ProblemOrderRaised, ReplenishmentSuggested };
 export { RiskApproved, RiskRejected, RiskReviewRequired, RiskWarningRaised, ShipmentStatusChanged, StockAdjusted };
+export { ExchangeShipmentRequested, ReturnFulfillmentUpdated, ReturnPickupRequested, ReturnRefundRequested, ReturnRequested, ReturnStatusChanged, TicketEscalated, TicketStatusChanged };
 
 /** Every event type, by name. Add new event types here. */
 export const EVENTS = {
@@ -54,6 +57,14 @@ export const EVENTS = {
   ReplenishmentSuggested,
   ProblemOrderRaised,
   CustomerNotificationRequested,
+  ReturnRequested,
+  ReturnStatusChanged,
+  ReturnPickupRequested,
+  ReturnRefundRequested,
+  ExchangeShipmentRequested,
+  ReturnFulfillmentUpdated,
+  TicketStatusChanged,
+  TicketEscalated,
 } as const satisfies Record<string, AnyEventDefinition>;
 
 /** The name of a registered event type. */

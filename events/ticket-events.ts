@@ -1,0 +1,37 @@
+/**
+ * Customer-service ticket events (AFT-2), source `commerce.tickets`. Ids, categories and times
+ * only: subjects and messages stay in the tickets table.
+ *
+ * - `TicketStatusChanged`: every transition of a ticket (opened, answered, waiting on the customer,
+ *   resolved, closed, escalated). Consumer: notifications.
+ * - `TicketEscalated`: a ticket breached one of its clocks (first response or resolution). Routed to
+ *   the operations alert target, like `ProblemOrderRaised`, for the operations lead.
+ */
+import { z } from 'zod';
+import { defineEvent } from './event-definition.ts';
+import { ActorSchema, IdSchema } from './common.ts';
+
+export const TICKET_CATEGORIES = ['enquiry', 'complaint', 'counterfeit-or-damage', 'privacy', 'delivery'] as const;
+export const TicketCategorySchema = z.enum(TICKET_CATEGORIES);
+export const TICKET_STATUSES = ['OPEN', 'ANSWERED', 'WAITING_ON_CUSTOMER', 'RESOLVED', 'CLOSED', 'ESCALATED'] as const;
+export const TicketStatusSchema = z.enum(TICKET_STATUSES);
+
+const ex = { ticketId: '01JD7ZKH71V8Q4N6M5R9T0W1YM', customerId: 'alice', category: 'complaint' as const };
+
+export const TicketStatusChanged = defineEvent({
+  name: 'TicketStatusChanged',
+  version: 1,
+  source: 'commerce.tickets',
+  description: 'A customer-service ticket moved to a new status (AFT-2).',
+  schema: z.object({ ticketId: IdSchema, customerId: ActorSchema, category: TicketCategorySchema, status: TicketStatusSchema, previousStatus: TicketStatusSchema.optional(), orderId: IdSchema.optional(), changedAt: z.iso.datetime() }),
+  example: { ...ex, status: 'ANSWERED', previousStatus: 'OPEN', changedAt: '2026-11-26T10:05:00.000Z' },
+});
+
+export const TicketEscalated = defineEvent({
+  name: 'TicketEscalated',
+  version: 1,
+  source: 'commerce.tickets',
+  description: 'A ticket breached its first-response or resolution clock (AFT-2); an alert for the operations lead.',
+  schema: z.object({ ticketId: IdSchema, category: TicketCategorySchema, breach: z.enum(['first-response', 'resolution']), dueAt: z.iso.datetime(), assignee: ActorSchema.optional(), escalatedAt: z.iso.datetime() }),
+  example: { ticketId: ex.ticketId, category: 'complaint', breach: 'resolution', dueAt: '2026-11-29T10:00:00.000Z', assignee: 'agent-1', escalatedAt: '2026-11-29T10:01:00.000Z' },
+});

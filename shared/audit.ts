@@ -14,6 +14,7 @@
  *
  * Entries carry ids and reason codes, never personal data.
  */
+import { canonicalJson } from './canonical-json.ts';
 import crypto from 'node:crypto';
 import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -62,18 +63,8 @@ const HEAD_SK = 'HEAD';
 const AuditCursorSchema = z.strictObject({ pk: z.string().max(200), sk: z.string().max(200), gsi1pk: z.string().max(400).optional(), gsi1sk: z.string().max(200).optional() });
 const entrySk = (seq: number) => `ENTRY#${String(seq).padStart(12, '0')}`;
 
-/** Canonical JSON: object keys sorted at every level, so the hash does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** Canonical JSON (RFC 8785), re-exported for the chain's readers. */
+export { canonicalJson };
 
 /**
  * The port the chain is MACed through (KMS GenerateMac/VerifyMac in AWS; any keyed MAC in tests).

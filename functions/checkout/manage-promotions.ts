@@ -13,7 +13,8 @@
  *   the same definition changes nothing and is not audited again.
  * The dev seeders write through the same store methods, so production and demo data share one path.
  */
-import { canonicalJson, type AuditLog } from '../../shared/audit.ts';
+import type { AuditLog } from '../../shared/audit.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { conflict, invalidFields, notFound, type ProblemFieldError } from '../../shared/errors.ts';
 import type { Page } from '../../shared/http/pagination.ts';

@@ -34,6 +34,7 @@
  * between commit and response — return the order placed the first time instead of placing a
  * second one; the coupon is therefore counted exactly once per order.
  */
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import crypto from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import { conflict, idempotencyKeyReused, invalidFields, ProblemError, type ProblemFieldError } from '../../shared/errors.ts';
@@ -117,20 +118,9 @@ const MAX_CONFLICT_RETRIES = 40;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Canonical JSON (sorted keys) → SHA-256: the request body's fingerprint for the request marker. */
+/** Canonical JSON (RFC 8785) → SHA-256: the request body's fingerprint for the request marker. */
 export function requestFingerprint(value: unknown): string {
-  const canonical = (v: unknown): string => {
-    if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-    if (v && typeof v === 'object') {
-      return `{${Object.keys(v)
-        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-        .sort()
-        .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-        .join(',')}}`;
-    }
-    return JSON.stringify(v);
-  };
-  return crypto.createHash('sha256').update(canonical(value)).digest('hex');
+  return crypto.createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
 
 /** 409 naming the SKUs that are short (ORD-4). */

@@ -12,7 +12,8 @@
  *   allocated after at most `ttlMs` (allocation: 10 s); shipments already created keep their carrier
  *   and due time.
  */
-import { canonicalJson, type AuditLog } from '../../shared/audit.ts';
+import type { AuditLog } from '../../shared/audit.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import { cachedFor } from '../../shared/cache.ts';
 import type { Principal } from '../../shared/auth.ts';
 import type { Clock } from '../../shared/clock.ts';

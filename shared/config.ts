@@ -39,7 +39,10 @@ export const INFRA_ENV = {
   paymentsTableName: 'PAYMENTS_TABLE_NAME',
   riskTableName: 'RISK_TABLE_NAME',
   fulfillmentTableName: 'FULFILLMENT_TABLE_NAME',
+  ticketsTableName: 'TICKETS_TABLE_NAME',
+  returnsTableName: 'RETURNS_TABLE_NAME',
   auditTableName: 'AUDIT_TABLE_NAME',
+  privacyTableName: 'PRIVACY_TABLE_NAME',
   /** The KMS HMAC key (HMAC_256) the audit chain is MACed with (SEC-4). */
   auditMacKeyId: 'AUDIT_MAC_KEY_ID',
   /** The S3 bucket (Object Lock) the audit chain's head is anchored in (SEC-4). */
@@ -91,6 +94,21 @@ function termList(value: string): string[] {
   return trimmed.split(',');
 }
 
+/** A list setting: a JSON array of strings, or a comma-separated list. */
+const termListSetting = z
+  .string()
+  .transform((value, ctx) => {
+    try {
+      return termList(value)
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of strings or a comma-separated list' });
+      return z.NEVER;
+    }
+  })
+  .optional();
+
 const EnvSchema = z
   .object({
     STAGE: z.string().trim().regex(/^[a-z0-9-]{1,32}$/).optional(),
@@ -102,7 +120,10 @@ const EnvSchema = z
     PAYMENTS_TABLE_NAME: optionalName,
     RISK_TABLE_NAME: optionalName,
     FULFILLMENT_TABLE_NAME: optionalName,
+    TICKETS_TABLE_NAME: optionalName,
+    RETURNS_TABLE_NAME: optionalName,
     AUDIT_TABLE_NAME: optionalName,
+    PRIVACY_TABLE_NAME: optionalName,
     AUDIT_MAC_KEY_ID: optionalName,
     AUDIT_ANCHOR_BUCKET: optionalName,
     EVENT_BUS_NAME: optionalName,
@@ -119,19 +140,9 @@ const EnvSchema = z
     PAGINATION_DEFAULT_LIMIT: int(1, 1000).default(20),
     PAGINATION_MAX_LIMIT: int(1, 1000).default(100),
     IDEMPOTENCY_KEY_TTL_HOURS: int(24, 24 * 30).default(24),
-    BANNED_ADVERTISING_TERMS: z
-      .string()
-      .transform((value, ctx) => {
-        try {
-          return termList(value)
-            .map((t) => t.trim())
-            .filter((t) => t.length > 0);
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be a JSON array of strings or a comma-separated list' });
-          return z.NEVER;
-        }
-      })
-      .optional(),
+    BANNED_ADVERTISING_TERMS: termListSetting,
+    /** Phrases that contain a banned term without making a claim, e.g. 第一次 (CMP-1). */
+    ALLOWED_ADVERTISING_PHRASES: termListSetting,
     CORS_ALLOW_ORIGIN: z.string().trim().min(1).default('*'),
   })
   .superRefine((env, ctx) => {
@@ -169,7 +180,7 @@ export interface AppConfig {
   /** ORD-7 / API.md: idempotency keys are kept at least this long. */
   readonly idempotency: { readonly keyTtlHours: number };
   /** CMP-1: terms a product listing must not contain. */
-  readonly compliance: { readonly bannedAdvertisingTerms: readonly string[] };
+  readonly compliance: { readonly bannedAdvertisingTerms: readonly string[]; readonly allowedAdvertisingPhrases?: readonly string[] };
   /** `Access-Control-Allow-Origin` for API responses. */
   readonly http: { readonly corsAllowOrigin: string };
 }
@@ -211,7 +222,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       paymentsTableName: e.PAYMENTS_TABLE_NAME,
       riskTableName: e.RISK_TABLE_NAME,
       fulfillmentTableName: e.FULFILLMENT_TABLE_NAME,
+      ticketsTableName: e.TICKETS_TABLE_NAME,
+      returnsTableName: e.RETURNS_TABLE_NAME,
       auditTableName: e.AUDIT_TABLE_NAME,
+      privacyTableName: e.PRIVACY_TABLE_NAME,
       auditMacKeyId: e.AUDIT_MAC_KEY_ID,
       auditAnchorBucket: e.AUDIT_ANCHOR_BUCKET,
       eventBusName: e.EVENT_BUS_NAME,
@@ -227,7 +241,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     risk: { reviewThreshold: e.RISK_REVIEW_THRESHOLD, rejectThreshold: e.RISK_REJECT_THRESHOLD },
     pagination: { defaultLimit: e.PAGINATION_DEFAULT_LIMIT, maxLimit: e.PAGINATION_MAX_LIMIT },
     idempotency: { keyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS },
-    compliance: { bannedAdvertisingTerms: Object.freeze([...(e.BANNED_ADVERTISING_TERMS ?? DEFAULT_BANNED_ADVERTISING_TERMS)]) },
+    compliance: { bannedAdvertisingTerms: Object.freeze([...(e.BANNED_ADVERTISING_TERMS ?? DEFAULT_BANNED_ADVERTISING_TERMS)]), ...(e.ALLOWED_ADVERTISING_PHRASES ? { allowedAdvertisingPhrases: Object.freeze([...e.ALLOWED_ADVERTISING_PHRASES]) } : {}) },
     http: { corsAllowOrigin: e.CORS_ALLOW_ORIGIN },
   };
   // Read lazily: a missing STAGE fails whoever asks for the stage, never silently becomes dev.

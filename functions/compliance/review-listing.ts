@@ -16,6 +16,8 @@ export interface ReviewDeps {
   readonly clock: Clock;
   /** The configured banned terms. */
   readonly bannedTerms: readonly string[];
+  /** Phrases that contain a banned term without making a claim (default: the domain's list). */
+  readonly allowedPhrases?: readonly string[];
 }
 
 /** The result of reviewing one listing. */
@@ -27,7 +29,7 @@ export interface ReviewResult {
 
 /** Reviews a listing already read (used by the scan). */
 export async function reviewLoadedListing(deps: Omit<ReviewDeps, 'listings'>, listing: Listing): Promise<ReviewResult> {
-  const terms = findBannedTerms(listing, deps.bannedTerms);
+  const terms = findBannedTerms(listing, deps.bannedTerms, deps.allowedPhrases);
   const at = deps.clock.now();
   const outcome = terms.length > 0 ? await deps.findings.recordBannedTerms(listing.sku, terms, at) : await deps.findings.resolveBannedTerms(listing.sku, at);
   return { sku: listing.sku, terms, outcome };

@@ -30,6 +30,7 @@ export function makeScanListingsHandler(ports: ScanListingsHandlerPorts = {}) {
         findings: (ports.findings ?? findingsRepositoryFromEnv)(),
         clock: ports.clock ?? systemClock,
         bannedTerms: getConfig().compliance.bannedAdvertisingTerms,
+        allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases,
       },
       {
         pageSize: ports.pageSize,

@@ -39,3 +39,27 @@ describe('CMP-1 banned advertising terms', () => {
     expect(normalizeForMatching(' Ａ b\tC ')).toBe('abc');
   });
 });
+
+describe('CMP-1 banned terms are matched word-aware, with an allowlist (no false positives)', () => {
+  it.each<[string, string[]]>([
+    ['第一次购买立减', []],
+    ['新手第一步：先温杯', []],
+    ['第一批明前茶 第一时间发货', []],
+    ['第一品牌', ['第一']],
+    ['第一次就选第一品牌', ['第一']],
+    ['行业第 一', ['第一']],
+  ])('%s', (name, expected) => {
+    expect(findBannedTerms({ name }, DEFAULT_BANNED_ADVERTISING_TERMS)).toEqual(expected);
+  });
+
+  it('a Latin term matches only as a word: "best" is not in "bestow", "no.1" not in "no.10"', () => {
+    expect(findBannedTerms({ name: 'Bestow a gift' }, ['best'])).toEqual([]);
+    expect(findBannedTerms({ name: 'the best gift' }, ['best'])).toEqual(['best']);
+    expect(findBannedTerms({ name: 'Model no.10' }, ['No.1'])).toEqual([]);
+    expect(findBannedTerms({ name: 'B e s t gift' }, ['best'])).toEqual(['best']);
+  });
+
+  it('the allowlist is configurable: an empty one flags every occurrence', () => {
+    expect(findBannedTerms({ name: '第一次购买' }, ['第一'], [])).toEqual(['第一']);
+  });
+});

@@ -52,6 +52,8 @@ describe('config', () => {
     expect(config.compliance.bannedAdvertisingTerms).toEqual(['最佳', 'No.1']);
     expect(config.idempotency.keyTtlHours).toBe(48);
     expect(parseConfig({ ...DEV, BANNED_ADVERTISING_TERMS: '最佳, 第一 ,' }).compliance.bannedAdvertisingTerms).toEqual(['最佳', '第一']);
+    expect(parseConfig({ ...DEV, ALLOWED_ADVERTISING_PHRASES: '第一次,第一步' }).compliance.allowedAdvertisingPhrases).toEqual(['第一次', '第一步']);
+    expect(parseConfig(DEV).compliance.allowedAdvertisingPhrases).toBeUndefined();
     expect(parseConfig({ ...DEV, CATALOG_TABLE_NAME: '' }).infra.catalogTableName).toBeUndefined();
   });
 

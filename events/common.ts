@@ -2,7 +2,7 @@
  * Building blocks of event schemas: ids, money, SKUs and the enumerations capabilities share.
  * Events carry ids, amounts and pseudonymous signals — never personal data (ARCHITECTURE.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ULID_PATTERN } from '../shared/ids.ts';
 
 /** A ULID. */

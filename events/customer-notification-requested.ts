@@ -3,7 +3,7 @@
  * late deliveries). Carries the customer id and a template; the notifier looks up contact details
  * itself, so no contact data travels on the bus.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 

@@ -9,7 +9,7 @@
  * To add an event type: copy `product-changed.ts`, change name/source/schema/example, and add it
  * to the registry in `index.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Metadata the publisher adds to every event's detail. */
 export const EventMetaSchema = z.object({

@@ -2,7 +2,7 @@
  * Fulfillment events (FUL-1…FUL-5), source `commerce.fulfillment`. Consumers: checkout (FULFILLING,
  * SHIPPED, DELIVERED), payments (capture at shipment; cash on delivery at delivery).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 

@@ -3,7 +3,7 @@
  * order, published by the order that filled the last place. Consumers: checkout (approves the
  * member's order once its payment is authorised), notifications. Ids only: no personal data.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema, SkuSchema } from './common.ts';
 

@@ -4,7 +4,7 @@
  * changed address after ordering is itself a risk signal), notifications. No personal data: the
  * shipping zone in clear, the address and phone only as keyed hashes (like OrderPlaced's).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, PseudonymSchema, RegionSchema } from './common.ts';
 

@@ -2,7 +2,7 @@
  * OrderCancelled v1 — an order was cancelled (by its customer, by staff, or by the unpaid-order
  * timeout) and its stock released. Consumers: payments (void or refund), fulfillment (stop).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderStatusSchema, PaymentMethodSchema } from './common.ts';
 

@@ -4,7 +4,7 @@
  * Carries ids, amounts and pseudonymous risk signals (keyed hashes, the email's domain); never a
  * name, phone, address or email, and the payment token only sealed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderLineSchema, OrderTypeSchema, PaymentMethodSchema, PseudonymSchema, RegionSchema, ReservationSchema } from './common.ts';
 

@@ -3,7 +3,7 @@
  * including placement and cancellation. Consumers filter on `to` (e.g. payments on CANCELLED and
  * REJECTED, fulfillment on APPROVED).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderStatusSchema, OrderTypeSchema, PaymentMethodSchema, ReservationSchema } from './common.ts';
 

@@ -2,7 +2,7 @@
  * Payment events (PAY-1…PAY-4), source `commerce.payments`. Consumers: checkout (order status),
  * fraud (repeated payment failures), notifications.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, PaymentMethodSchema } from './common.ts';
 

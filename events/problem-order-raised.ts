@@ -5,7 +5,7 @@
  * notification whose amount or currency is not what the payment expects (`payment-amount-mismatch`:
  * held by payments, not applied). Routed to the operations alert target.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema } from './common.ts';
 

@@ -2,7 +2,7 @@
  * ProductChanged v1 — a product listing was created or updated through the admin API.
  * Consumers: compliance (CMP-1 banned advertising terms review).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 
 /** Emitted by catalog after `PUT /admin/products/{sku}` wrote a product. Ids only. */

@@ -16,7 +16,7 @@
  *   pickup booked, parcel picked up, parcel received at the warehouse, replacement allocated (and
  *   shipped like any shipment) or unavailable. Consumer: returns.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 

@@ -3,7 +3,7 @@
  * (RISK-1), by its rules or, after a manual review, by an analyst. Consumers: checkout (status),
  * payments (authorise only approved orders).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 

@@ -2,7 +2,7 @@
  * RiskWarningRaised v1 — a three-tier warning (RISK-3: general / elevated / major), rate-limited by
  * the fraud capability; EventBridge routes each tier to its own alert target.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema } from './common.ts';
 

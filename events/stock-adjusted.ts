@@ -2,7 +2,7 @@
  * StockAdjusted v1 — staff set the counted quantity of a SKU in a warehouse (a cycle count, FUL-4);
  * the difference is recorded. Consumers: fulfillment (safety stock).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 

@@ -7,7 +7,7 @@
  * - `TicketEscalated`: a ticket breached one of its clocks (first response or resolution). Routed to
  *   the operations alert target, like `ProblemOrderRaised`, for the operations lead.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 

@@ -19,7 +19,7 @@ import crypto from 'node:crypto';
 import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from './config.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeCursor, documentClient, encodeCursor, queryAll } from './dynamodb.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';

@@ -20,7 +20,7 @@
  *   Lambda's reserved `AWS_LAMBDA_RUNTIME_API` / `AWS_EXECUTION_ENV`, which a template cannot set,
  *   identify a real Lambda environment, where the switch is a ConfigError.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A configuration problem: a missing or invalid environment variable. Never contains values. */
 export class ConfigError extends Error {

@@ -17,10 +17,9 @@
  * 405 s … by receive count ({@link deferSeconds}), best effort.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { AnyEventDefinition, EventDetail } from '../events/event-definition.ts';
 import { logger, metrics, MetricUnit, observedHandler, tracer } from './observability.ts';
 
@@ -33,6 +32,24 @@ export class InvalidMessageError extends Error {
 export type ConsumedEvent<D extends AnyEventDefinition = AnyEventDefinition> = D extends AnyEventDefinition ? { readonly name: D['name']; readonly detail: EventDetail<D> } : never;
 
 const paths = (issues: readonly z.core.$ZodIssue[]) => issues.map((i) => i.path.join('.') || '(root)').join(', ');
+
+/**
+ * An EventBridge event as a target receives it (the fields Powertools' parser checks). Ours, not
+ * `@aws-lambda-powertools/parser/schemas/eventbridge`: that module imports zod's `z` namespace
+ * whole, which puts every zod locale (~370 KB) in each consumer's bundle.
+ */
+const EventBridgeSchema = z.object({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  'detail-type': z.string(),
+  detail: z.unknown(),
+  'replay-name': z.string().optional(),
+});
 
 /** Parses an SQS record's body as an EventBridge event of one of `definitions`. */
 export function parseEventMessage<D extends AnyEventDefinition>(record: Pick<SQSRecord, 'body'>, definitions: readonly D[]): ConsumedEvent<D> {

@@ -12,7 +12,7 @@
  * an {@link EventSourceNotGrantedError} before anything is sent.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AnyEventDefinition, DomainEvent, EventMeta } from '../events/event-definition.ts';
 import { getConfig } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';

@@ -5,7 +5,7 @@
  * its problem+json error responses (API.md "Errors").
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from './errors.ts';
 import type { RouteContract } from './http/route.ts';
 

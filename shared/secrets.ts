@@ -13,7 +13,7 @@
  * name and never because a variable is missing.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, getConfig } from './config.ts';
 
 const CACHE_MS = 5 * 60_000;

@@ -14,7 +14,7 @@
  *
  * Messages name the class of character, never the value. Pure (zod only).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The kinds of character a request's text must not contain, and what a client is told. */
 export const TEXT_RULES = {

@@ -3,7 +3,7 @@
  * the audit trail, newest first, filtered by resource, actor and time, with the chain's last
  * verification state.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 

@@ -8,7 +8,7 @@
  */
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeCursor, encodeCursor } from '../../shared/dynamodb.ts';
 import { invalidFields } from '../../shared/errors.ts';
 import type { CatalogRepository, Warehouse } from './catalog-repository.ts';

@@ -1,7 +1,7 @@
 /**
  * The catalog's HTTP contracts: validation schemas and OpenAPI in one place.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { freeText } from '../../shared/text.ts';

@@ -2,7 +2,7 @@
  * Catalog settings: the regions the store ships to and the distance between them (FUL-1: orders are
  * served from the nearest warehouse). `REGION_DISTANCES` overrides the table (JSON).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineSettings, jsonSetting } from '../../shared/config.ts';
 import type { RegionDistances } from './domain/allocation.ts';
 

@@ -25,7 +25,7 @@
  */
 import crypto from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { requireSetting } from '../../shared/config.ts';

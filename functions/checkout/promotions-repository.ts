@@ -22,7 +22,7 @@
  * cost of a quote must not grow with the merchant's history).
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
 import { batchGet, cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { Page } from '../../shared/http/pagination.ts';

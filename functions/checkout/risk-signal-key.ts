@@ -19,7 +19,7 @@
  * Rotating the secret changes every hash from then on: fraud's velocity counters and blocklists
  * keyed on the old hashes stop matching. Rotate deliberately.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../../shared/config.ts';
 import { readJsonSecret } from '../../shared/secrets.ts';
 import type { LogPort } from './outbox.ts';

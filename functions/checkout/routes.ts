@@ -1,5 +1,5 @@
 /** The checkout capability's HTTP contracts (validation schemas and OpenAPI in one place). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '../../shared/auth.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';

@@ -23,7 +23,7 @@
  * | `PROMOTIONS_CACHE_SECONDS` | 10 | quotes cache promotions this long per container (0 = never); orders always price with the current ones |
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
 import { DEFAULT_HOLD_LIMITS } from './domain/customer-holds.ts';
 import type { ShippingRates } from './domain/pricing.ts';

@@ -6,7 +6,7 @@
  * latest). Locally the bucket is the local cloud's S3 emulation (path-style addressing).
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getConfig, requireSetting } from '../../shared/config.ts';
 import { AUDIT_ANCHOR_KEY, type AuditChainAnchor, type AuditChainAnchors } from './verify-audit-chain.ts';
 

@@ -11,7 +11,7 @@
  */
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, NumberValue, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, dynamoDbClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { badRequest } from '../../shared/errors.ts';

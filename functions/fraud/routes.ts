@@ -4,7 +4,7 @@
  * risk-event store, assessments, profiles and blocklists. Every route is for `risk-analyst`
  * (`admin` passes staff routes); every change is audited.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from '../../events/common.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';

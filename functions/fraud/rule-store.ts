@@ -6,7 +6,7 @@
  * decided only while pending — in the same transaction.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
 import type { RuleChange, RuleChangeStatus } from './domain/rule-changes.ts';

@@ -3,7 +3,7 @@
  * score thresholds are the kernel's (`RISK_REVIEW_THRESHOLD`, `RISK_REJECT_THRESHOLD` in
  * shared/config.ts); rules and their own thresholds are data in the RiskTable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
 import { DEFAULT_DISPOSABLE_EMAIL_DOMAINS } from './domain/disposable-domains.ts';
 import type { Thresholds } from './domain/scoring.ts';

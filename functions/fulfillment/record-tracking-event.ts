@@ -18,7 +18,7 @@
  *    captured), and for an exception `ProblemOrderRaised` + `CustomerNotificationRequested`.
  * 4. Publish the outbox. A lost race on the shipment or summary is retried from a fresh read.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../../shared/clock.ts';
 import { ProblemError, invalidFields, malformedJson, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';

@@ -1,5 +1,5 @@
 /** The fulfillment capability's HTTP contracts (validation schemas and OpenAPI in one place). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';

@@ -24,7 +24,7 @@
  * stage name: Secrets Manager in every deployed stage, the built-in sandbox secret only in the
  * local cloud and tests.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
 import { CarrierRulesSchema, DEFAULT_CARRIER_RULES } from './domain/carrier-rules.ts';
 import { DEFAULT_SAFETY_STOCK_POLICY, SAFETY_STOCK_METHODS, type SafetyStockPolicy } from './domain/safety-stock.ts';

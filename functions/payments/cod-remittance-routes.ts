@@ -2,7 +2,7 @@
  * The HTTP contracts of carriers' cash-on-delivery remittances (PAY-4), in a module of their own:
  * only the two remittance functions bundle these schemas, not every payments function.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';

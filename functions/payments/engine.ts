@@ -5,7 +5,10 @@
  * duplicate event, a webhook racing the synchronous answer — makes the write fail; the use case
  * re-reads and decides again, which usually finds the work already done).
  */
-import { findEventDefinition } from '../../events/index.ts';
+import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
+import { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided } from '../../events/payment-events.ts';
+import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
+import type { AnyEventDefinition } from '../../events/event-definition.ts';
 import { domainEvent, type DomainEvent } from '../../events/event-definition.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
@@ -56,6 +59,11 @@ export function transitionContext(deps: Pick<EngineDeps, 'clock' | 'newId'>, act
   return { now: deps.clock.now(), newId: deps.newId, actor };
 }
 
+/** The event types payments writes to its outbox (not the whole registry: every payments bundle carries this). */
+const PUBLISHED: ReadonlyMap<string, AnyEventDefinition> = new Map(
+  [PaymentAuthorized, PaymentPending, PaymentFailed, PaymentCaptured, PaymentVoided, PaymentRefunded, CustomerNotificationRequested, ProblemOrderRaised].map((d) => [d.name, d]),
+);
+
 /**
  * Publishes an order's pending outbox items (oldest first), each claimed first so that concurrent
  * flushes do not publish it twice, and deleted once published. At-least-once: a flush that dies
@@ -67,7 +75,7 @@ export async function flushOutbox(deps: EngineDeps, orderId: string): Promise<nu
   for (const item of pending.sort((a, b) => a.outboxId.localeCompare(b.outboxId))) {
     if (!(await deps.repo.claimOutbox(orderId, item.outboxId))) continue;
     const events: DomainEvent[] = item.events.map((e) => {
-      const definition = findEventDefinition(e.name);
+      const definition = PUBLISHED.get(e.name);
       if (!definition) throw new Error(`outbox ${item.outboxId} of order ${orderId} holds an unknown event type ${e.name}`);
       return domainEvent(definition, e.payload as never);
     });

@@ -29,7 +29,7 @@
  * nothing here updates or deletes a movement.
  */
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { PaymentMethodSchema, type PaymentMethod } from '../../events/common.ts';
 import { requireSetting } from '../../shared/config.ts';

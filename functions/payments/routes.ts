@@ -1,5 +1,5 @@
 /** The payments capability's HTTP contracts (validation schemas and OpenAPI in one place). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PaymentMethodSchema } from '../../events/common.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';

@@ -25,7 +25,7 @@
  *
  * The refund approval threshold is the kernel's `REFUND_APPROVAL_THRESHOLD_MINOR` (RISK-7).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
 import type { PaymentMethod } from '../../events/common.ts';
 import type { MethodLimit } from './domain/limits.ts';

@@ -2,7 +2,7 @@
  * The shopper's payment route (PAY-1), in a module of its own: only its function bundles these
  * schemas, not every payments function.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PaymentMethodSchema } from '../../events/common.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';

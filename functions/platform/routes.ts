@@ -1,7 +1,7 @@
 /**
  * The platform's HTTP contracts: health and the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../shared/http/route.ts';
 
 /** `GET /health` — public liveness. */

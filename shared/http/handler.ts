@@ -21,7 +21,7 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AuthRequirement } from '../auth.ts';
 import { getConfig } from '../config.ts';
 import { createIdempotentExecutor } from '../idempotency.ts';

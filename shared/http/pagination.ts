@@ -2,7 +2,7 @@
  * Pagination conventions (API.md): `?limit=` (default 20, max 100 — from config) and an opaque
  * `cursor`; responses are `{ items: [...], nextCursor?: string }`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { getConfig } from '../config.ts';
 
 /** Query schema for `limit` and `cursor`, with the configured default and maximum. */

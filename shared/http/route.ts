@@ -4,7 +4,7 @@
  * {@link ./handler.ts httpHandler} and the OpenAPI document ({@link ../openapi.ts}), so the two
  * cannot drift. This module is free of middy and Powertools: the OpenAPI builder imports it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AuthRequirement, Principal } from '../auth.ts';
 
 /** What the HTTP stack validates and enforces for an operation. */

@@ -1,7 +1,7 @@
 /**
  * The product listing (catalog): pure types, schemas and rules. No I/O, no AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_UNIT_PRICE_MINOR } from '../../../shared/money.ts';
 import { freeText } from '../../../shared/text.ts';
 

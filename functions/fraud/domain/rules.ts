@@ -3,7 +3,7 @@
  * effect — a score contribution or an action (allow, review, block) — a priority and an enabled flag.
  * Staff change them through the audited admin API; every stored version is kept. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { freeText } from '../../../shared/text.ts';
 import { checkExpression, compileExpression, EXPRESSION_LIMITS, type CompiledExpression } from './expression.ts';
 

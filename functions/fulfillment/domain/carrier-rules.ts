@@ -11,7 +11,7 @@
  * - `region`: the shipping region;
  * - `orderType`: regular, pre-sale or group-buy (ORD-5: the type decides which carrier rules apply).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Value classes, lowest first (catalog's product attribute `valueClass`). */
 export const VALUE_CLASSES = ['low', 'standard', 'high'] as const;

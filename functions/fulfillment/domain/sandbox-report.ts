@@ -1,5 +1,5 @@
 /** The sandbox carrier's reports (dev stage only): what ops ask it to report, and what waits in its queue. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SHIPMENT_EXCEPTIONS } from './shipment.ts';
 
 /** What ops ask the sandbox carrier to report. */

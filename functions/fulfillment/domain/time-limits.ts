@@ -5,7 +5,7 @@
  *
  * Lookup: `carriers[carrier].regions[region]` → `carriers[carrier].defaultHours` → `defaultHours`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Hours = z.number().int().min(1).max(24 * 90);
 

@@ -16,7 +16,7 @@
  *
  * Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatMoney, money } from '../../../shared/money.ts';
 import { ULID_PATTERN } from '../../../shared/ids.ts';
 

@@ -5,7 +5,7 @@
  * `EVENT_BUS_NAME`, the provider's settings.
  */
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger, metrics, MetricUnit, observedHandler } from '../../../shared/observability.ts';
 import type { ReconciliationReport } from '../domain/reconciliation.ts';
 import { previousDay, runReconciliation } from '../reconcile.ts';

@@ -10,7 +10,7 @@
  * verify its webhooks ({@link ProviderWiring.webhookVerifier}, {@link sandboxWebhookSecret}), so
  * only they are granted it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../../../shared/config.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import { newId } from '../../../shared/ids.ts';

@@ -11,7 +11,7 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { ulid } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import { conflict } from '../../../shared/errors.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext } from '../../support/http-events.ts';

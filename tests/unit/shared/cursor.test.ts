@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeCursor, encodeCursor } from '../../../shared/dynamodb.ts';
 import { ProblemError } from '../../../shared/errors.ts';
 

@@ -5,7 +5,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { notFound } from '../../../shared/errors.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
 import { logger } from '../../../shared/observability.ts';

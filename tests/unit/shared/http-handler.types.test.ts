@@ -6,7 +6,7 @@
  * checks these; a `@ts-expect-error` that stops being an error fails it too.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Principal } from '../../../shared/auth.ts';
 import { httpHandler, type HttpRequest } from '../../../shared/http/handler.ts';
 import { defineRoute, type Parsed, type PrincipalFor } from '../../../shared/http/route.ts';

@@ -11,7 +11,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../../shared/http/handler.ts';
 import { TEXT_RULES } from '../../../shared/text.ts';
 import { HOSTILE_CHARACTERS } from '../../support/hostile-text.ts';

@@ -5,7 +5,7 @@
  * built-in sandbox secrets exist only in the local cloud and tests (PAY-2, FUL-3, SEC-2).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, resetConfigForTests } from '../../../shared/config.ts';
 import { stageSecret } from '../../../shared/secrets.ts';
 import { carrierWebhookSecrets } from '../../../functions/fulfillment/carrier-secrets.ts';

@@ -16,7 +16,7 @@
  * `payment.succeeded` (bank transfer received), `payment.captured`, `payment.canceled`,
  * `payment.refunded`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifySignature } from '../../domain/webhook-signature.ts';
 import { WebhookVerificationError, type ProviderNotification, type WebhookVerifier } from '../port.ts';
 import type { SandboxCapture, SandboxPayment, SandboxRefund } from './sandbox-rules.ts';

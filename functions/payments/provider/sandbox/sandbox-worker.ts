@@ -9,7 +9,7 @@
  * same proxy event API Gateway would send (a real provider calls the HTTPS URL; the local cloud has
  * no route from a function to its own API URL, and the sandbox only stands in for the provider).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../../../../shared/clock.ts';
 import { signatureHeader } from '../../domain/webhook-signature.ts';
 import type { SandboxMessage, SandboxProvider } from './sandbox-provider.ts';

@@ -4,7 +4,7 @@
  * a JSON secret `{ "apiKey": "sk_live_…", "webhookSecret": "whsec_…" }`, read with the kernel's
  * cached secret reader). `stripe` is imported dynamically so sandbox stages never evaluate it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { readJsonSecret } from '../../../../shared/secrets.ts';
 import type { StripeLike } from './stripe-like.ts';
 

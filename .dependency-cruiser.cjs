@@ -2,7 +2,7 @@
  * Dependency rules (ARCHITECTURE.md): pure domain modules — each capability's domain/ folder and the
  * pure kernel (money, ids, clock) — never import the AWS SDK, middy or Powertools, so business
  * rules are tested without mocks. Capabilities never import each other: they talk through events/
- * (except through the three documented synchronous contracts named in the rule below).
+ * (except through the documented synchronous contracts named in the rule below).
  * `npm run lint` fails on any violation.
  */
 module.exports = {
@@ -27,7 +27,14 @@ module.exports = {
       //   counters through payments' own reader and applies payments' own rule and settings;
       // - checkout's recipient contract (FUL-3): a real carrier prints the recipient on its label, so
       //   fulfillment's booking decrypts the order's recipient just in time and never stores it.
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$'] },
+      // - checkout's contact contract (ORD-6, AFT-1, AFT-2): events carry ids only, so notifications reads the
+      //   order's contact email and phone (decrypted just in time, read-only) to send a message, and never stores them.
+      // - privacy's consent contract (SEC-3): a marketing message or an analytics job must ask, at that moment,
+      //   whether the customer consents (a copy of consents kept elsewhere could be stale after a withdrawal);
+      // - checkout's order contract (AFT-1): returns must refuse a return outside the window or above what was
+      //   delivered with a 409 at once, and refund what was paid to the fen, so it reads the order's lines, amounts,
+      //   delivery time, shipments and risk decision (read-only, no personal data).
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$'] },
     },
     {
       name: 'platform-reads-only-route-contracts',

@@ -14,8 +14,11 @@ import { Compliance } from './capabilities/compliance.ts';
 import { Fraud } from './capabilities/fraud.ts';
 import { Fulfillment } from './capabilities/fulfillment.ts';
 import { CustomerSignUp } from './capabilities/identity.ts';
+import { Notifications } from './capabilities/notifications.ts';
 import { Payments } from './capabilities/payments.ts';
 import { PlatformRoutes } from './capabilities/platform-routes.ts';
+import { Tickets } from './capabilities/tickets.ts';
+import { Privacy } from './capabilities/privacy.ts';
 import { Platform } from './platform.ts';
 import type { StageSettings } from './stage.ts';
 
@@ -26,6 +29,8 @@ export interface CommerceStackProps extends StackProps {
 /** See the module documentation. */
 export class CommerceStack extends Stack {
   readonly platform: Platform;
+  /** Consents (SEC-3): `grantConsentCheck` for capabilities that must ask before using personal data. */
+  readonly privacy: Privacy;
 
   constructor(scope: Construct, id: string, props: CommerceStackProps) {
     super(scope, id, props);
@@ -41,6 +46,12 @@ export class CommerceStack extends Stack {
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, { ...dependencies, orders: checkout.table });
     const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
+    // SEC-3: consents per purpose; other capabilities ask through privacy's consent contract.
+    this.privacy = new Privacy(nested('Privacy'), 'Privacy', this.platform);
+    // ORD-6, AFT-1, AFT-2: one notification per customer-facing event; contacts through checkout's contact contract.
+    new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
+    // AFT-2, AFT-3: customer-service tickets, their clocks and escalations, satisfaction.
+    new Tickets(nested('Tickets'), 'Tickets', this.platform);
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
     new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
     this.platform.api.acknowledgePreflight();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CommerceStack } from './commerce-stack.ts';
-import { stageSettings } from './stage.ts';
+import { stageSettings, type StageSettings } from './stage.ts';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -41,7 +41,8 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Co
   const stageName = options.stage ?? String(app.node.tryGetContext('stage') ?? 'dev');
   const stage = stageSettings(stageName);
   const cors = app.node.tryGetContext('corsAllowOrigin');
-  const settings = typeof cors === 'string' && cors ? { ...stage, corsAllowOrigin: cors } : stage;
+  const withCors = typeof cors === 'string' && cors ? { ...stage, corsAllowOrigin: cors } : stage;
+  const settings = { ...withCors, ...notificationSenderOf(withCors, app.node.tryGetContext('notificationSender')) };
   const stack = new CommerceStack(app, `Commerce-${stage.name}`, {
     stage: settings,
     description: `Serverless commerce platform (${stage.name})`,
@@ -51,4 +52,23 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Co
   Tags.of(stack).add('stage', stage.name);
   if (options.checks !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
   return { app, stack };
+}
+
+/**
+ * The From address of notification emails (stages whose notifications go through SES): the
+ * `notificationSender` context (an address; its domain is the SES identity), else `no-reply@` the
+ * storefront's host (`corsAllowOrigin`), else the stage's own.
+ */
+function notificationSenderOf(stage: StageSettings, context: unknown): Pick<StageSettings, 'notificationSender'> {
+  if (stage.notificationProvider !== 'aws') return {};
+  if (typeof context === 'string' && context) {
+    const at = context.lastIndexOf('@');
+    if (at < 1 || at === context.length - 1) throw new Error(`notificationSender must be an email address, got ${context}`);
+    return { notificationSender: { email: context, identity: context.slice(at + 1) } };
+  }
+  if (stage.corsAllowOrigin.startsWith('https://')) {
+    const host = new URL(stage.corsAllowOrigin).hostname;
+    return { notificationSender: { email: `no-reply@${host}`, identity: host } };
+  }
+  return stage.notificationSender ? { notificationSender: stage.notificationSender } : {};
 }

@@ -32,6 +32,16 @@ export interface StageSettings {
    * books the sandbox.
    */
   readonly carrierProvider: 'sandbox' | 'kuaidi100';
+  /**
+   * How notifications go out (ORD-6, AFT-1, AFT-2): `aws` — email through Amazon SES, SMS through
+   * Amazon SNS — or the `sandbox`, which records what it would send (dev; the local cloud runs dev).
+   */
+  readonly notificationProvider: 'sandbox' | 'aws';
+  /**
+   * With `aws`: the From address of notification emails and the SES identity (domain or address,
+   * verified in the account's SES) it belongs to; the sender may send through that identity only.
+   */
+  readonly notificationSender?: { readonly email: string; readonly identity: string };
   /** Allowed CORS origin of the storefront. */
   readonly corsAllowOrigin: string;
   /**
@@ -60,6 +70,7 @@ const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
     eventArchiveDays: 7,
     paymentProvider: 'sandbox',
     carrierProvider: 'sandbox',
+    notificationProvider: 'sandbox',
     corsAllowOrigin: '*',
     auditAnchorRetentionDays: 1,
   },
@@ -71,6 +82,8 @@ const SETTINGS: Record<StageName, Omit<StageSettings, 'name'>> = {
     eventArchiveDays: 365,
     paymentProvider: 'stripe',
     carrierProvider: 'kuaidi100',
+    notificationProvider: 'aws',
+    notificationSender: { email: 'no-reply@shop.example.com', identity: 'shop.example.com' },
     corsAllowOrigin: 'https://shop.example.com',
     webAcl: { requestsPerIpPer5Minutes: 2000 },
     // 12 such functions × 40 = 480 of the default regional quota of 1 000, leaving the rest unreserved.

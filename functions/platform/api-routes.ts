@@ -8,10 +8,13 @@ import { catalogRoutes } from '../catalog/routes.ts';
 import { checkoutRoutes } from '../checkout/routes.ts';
 import { fraudRoutes } from '../fraud/routes.ts';
 import { fulfillmentRoutes } from '../fulfillment/routes.ts';
+import { notificationsRoutes } from '../notifications/routes.ts';
 import { codRemittanceRoutes } from '../payments/cod-remittance-routes.ts';
 import { paymentsRoutes } from '../payments/routes.ts';
 import { shopperPaymentRoutes } from '../payments/shopper-payment-routes.ts';
+import { privacyRoutes } from '../privacy/routes.ts';
+import { ticketRoutes } from '../tickets/routes.ts';
 import { platformRoutes } from './routes.ts';
 
 /** All route contracts. */
-export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...shopperPaymentRoutes, ...codRemittanceRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes] as readonly RouteContract[];
+export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...shopperPaymentRoutes, ...codRemittanceRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes, ...notificationsRoutes, ...privacyRoutes, ...ticketRoutes] as readonly RouteContract[];

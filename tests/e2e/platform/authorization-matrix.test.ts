@@ -42,6 +42,8 @@ const PARAMS: Record<string, () => string> = {
   promotionId: () => `MATRIX-${ulid()}`,
   code: () => `MATRIX${ulid()}`.slice(0, 30),
   remittanceId: () => `MATRIX-${ulid()}`,
+  ticketId: () => ulid(),
+  agentId: () => `matrix-agent-${ulid().toLowerCase()}`,
 };
 
 function pathFor(route: RouteContract): string {

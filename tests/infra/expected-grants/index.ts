@@ -9,10 +9,13 @@ import { complianceGrants } from './compliance.ts';
 import { fraudGrants } from './fraud.ts';
 import { fulfillmentGrants } from './fulfillment.ts';
 import { identityGrants } from './identity.ts';
+import { notificationsGrants } from './notifications.ts';
 import { paymentsGrants } from './payments.ts';
 import { platformGrants } from './platform.ts';
+import { privacyGrants } from './privacy.ts';
+import { ticketsGrants } from './tickets.ts';
 
 /** Function logical id → expected `action → resource` lines. */
 export function expectedGrants(): Record<string, string[]> {
-  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants, ...auditGrants, ...identityGrants };
+  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants, ...auditGrants, ...identityGrants, ...privacyGrants, ...notificationsGrants, ...ticketsGrants };
 }

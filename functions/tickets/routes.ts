@@ -1,0 +1,230 @@
+/**
+ * The tickets capability's HTTP contract (AFT-2, AFT-3): customers open tickets, write on their
+ * own and rate them once resolved; customer-service agents answer (or write internal notes the
+ * customer never sees), work the queue and resolve; ops keep the roster of agents on duty; agents,
+ * ops and analysts read the service metrics. Mutating routes take an `Idempotency-Key`.
+ */
+import * as z from 'zod';
+import { TICKET_CATEGORIES, TICKET_STATUSES } from '../../events/ticket-events.ts';
+import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
+import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
+import { ULID_PATTERN } from '../../shared/ids.ts';
+import { freeText } from '../../shared/text.ts';
+
+const CUSTOMER_AND_AGENT = { roles: ['customer', 'cs-agent'] } as const;
+const Ulid = z.string().regex(ULID_PATTERN, 'Must be a ULID');
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
+/** Message text: may span lines (the request-wide text check still refuses control characters). */
+const MessageText = z.string().trim().min(1).max(4000);
+const AgentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)');
+
+const TicketPath = z.object({ ticketId: Ulid });
+
+const MessageDoc = z.object({
+  messageId: z.string(),
+  author: z.enum(['customer', 'agent', 'system']),
+  authorId: z.string().optional().describe('Staff only'),
+  internal: z.boolean().optional().describe('Staff only: an internal note (never shown to the customer)'),
+  message: z.string(),
+  at: z.string(),
+});
+
+const TicketDoc = z
+  .object({
+    ticketId: z.string(),
+    customerId: z.string().optional().describe('Staff only'),
+    category: z.enum(TICKET_CATEGORIES),
+    orderId: z.string().optional(),
+    returnId: z.string().optional(),
+    subject: z.string(),
+    status: z.enum(TICKET_STATUSES),
+    assignee: z.string().optional().describe('Staff only'),
+    openedAt: z.string(),
+    due: z.object({ firstResponse: z.string(), resolution: z.string() }).describe('When each clock is due as of now (time waiting on the customer excluded)'),
+    paused: z.boolean().describe('True while waiting on the customer: the clocks do not run'),
+    breaches: z.array(z.object({ clock: z.enum(['first-response', 'resolution']), dueAt: z.string(), detectedAt: z.string() })),
+    firstRespondedAt: z.string().optional(),
+    resolvedAt: z.string().optional(),
+    resolution: z.string().optional(),
+    closedAt: z.string().optional(),
+    rating: z.object({ score: z.number().int(), nps: z.number().int().optional(), comment: z.string().optional(), ratedAt: z.string() }).optional(),
+    updatedAt: z.string(),
+    messages: z.array(MessageDoc).optional().describe('The thread, oldest first (single ticket reads)'),
+  })
+  .meta({ id: 'Ticket' });
+
+/** `POST /tickets` — customer. */
+export const openTicketRoute = defineRoute({
+  operation: 'openTicket',
+  method: 'post',
+  pathTemplate: '/tickets',
+  summary: 'Open a customer-service ticket',
+  description: 'The clocks start: a first response within 20 minutes for every category, and the category’s resolution clock (complaints 72 h, counterfeit or damage 24 h). Assigned to the least-loaded agent on duty (unassigned when nobody is).',
+  tags: ['tickets'],
+  auth: { roles: ['customer'] },
+  idempotent: true,
+  body: z.strictObject({ category: z.enum(TICKET_CATEGORIES), subject: freeText(200), message: MessageText, orderId: Ulid.optional() }).meta({ id: 'OpenTicketInput' }),
+  responses: { 201: { description: 'The ticket, OPEN, with its due times', schema: TicketDoc } },
+});
+
+/** `GET /tickets` — customer (own), cs-agent. */
+export const listTicketsRoute = defineRoute({
+  operation: 'listTickets',
+  method: 'get',
+  pathTemplate: '/tickets',
+  summary: 'Tickets: a customer’s own (newest first); for agents the active queue, or one customer’s tickets',
+  tags: ['tickets'],
+  auth: CUSTOMER_AND_AGENT,
+  query: paginationQuerySchema().extend({ customerId: z.string().min(1).max(128).optional().describe('Agents only: this customer’s tickets') }),
+  responses: { 200: { description: 'A page of tickets (without their threads)', schema: pageSchema(TicketDoc) } },
+});
+
+/** `GET /tickets/{ticketId}` — customer (own), cs-agent. */
+export const getTicketRoute = defineRoute({
+  operation: 'getTicket',
+  method: 'get',
+  pathTemplate: '/tickets/{ticketId}',
+  summary: 'A ticket with its thread, status, due times and breaches',
+  description: 'Customers see their own tickets only (another customer’s is a 404) and never internal notes.',
+  tags: ['tickets'],
+  auth: CUSTOMER_AND_AGENT,
+  path: TicketPath,
+  responses: { 200: { description: 'The ticket', schema: TicketDoc } },
+  problems: [404],
+});
+
+/** `POST /tickets/{ticketId}/messages` — customer (own), cs-agent. */
+export const postTicketMessageRoute = defineRoute({
+  operation: 'postTicketMessage',
+  method: 'post',
+  pathTemplate: '/tickets/{ticketId}/messages',
+  summary: 'Write on a ticket: the customer, an agent’s reply, or an agent’s internal note',
+  description: 'An agent’s first reply stops the first-response clock. `awaitCustomer` (agents) asks the customer something: WAITING_ON_CUSTOMER, the clocks pause until the customer writes. `internal` (agents) is a note the customer never sees.',
+  tags: ['tickets'],
+  auth: CUSTOMER_AND_AGENT,
+  idempotent: true,
+  path: TicketPath,
+  body: z.strictObject({ message: MessageText, internal: z.boolean().optional(), awaitCustomer: z.boolean().optional() }).meta({ id: 'TicketMessageInput' }),
+  responses: { 201: { description: 'The ticket after the message', schema: TicketDoc } },
+  problems: [404, 409],
+});
+
+/** `POST /tickets/{ticketId}/rating` — customer (own, resolved tickets). */
+export const rateTicketRoute = defineRoute({
+  operation: 'rateTicket',
+  method: 'post',
+  pathTemplate: '/tickets/{ticketId}/rating',
+  summary: 'Rate a resolved ticket (1–5) and optionally give an NPS score (0–10); the ticket closes',
+  tags: ['tickets'],
+  auth: { roles: ['customer'] },
+  idempotent: true,
+  path: TicketPath,
+  body: z.strictObject({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional(), comment: freeText(1000).optional() }).meta({ id: 'TicketRatingInput' }),
+  responses: { 201: { description: 'The closed ticket with its rating', schema: TicketDoc } },
+  problems: [404, 409],
+});
+
+/** `GET /admin/tickets` — cs-agent, ops. */
+export const ticketQueueRoute = defineRoute({
+  operation: 'listTicketQueue',
+  method: 'get',
+  pathTemplate: '/admin/tickets',
+  summary: 'The ticket queue, most urgent due first',
+  description: 'Without `status`: every active ticket (OPEN, ANSWERED, WAITING_ON_CUSTOMER — last, its clocks paused — and ESCALATED). RESOLVED or CLOSED: newest first.',
+  tags: ['tickets', 'admin'],
+  auth: { roles: ['cs-agent', 'ops'] },
+  query: paginationQuerySchema().extend({
+    status: z.enum(TICKET_STATUSES).optional(),
+    breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('Only tickets with (true) or without (false) a breached clock'),
+    assignee: AgentId.optional(),
+  }),
+  responses: { 200: { description: 'A page of the queue', schema: pageSchema(TicketDoc) } },
+});
+
+/** `POST /admin/tickets/{ticketId}/resolve` — cs-agent. */
+export const resolveTicketRoute = defineRoute({
+  operation: 'resolveTicket',
+  method: 'post',
+  pathTemplate: '/admin/tickets/{ticketId}/resolve',
+  summary: 'Resolve a ticket (audited)',
+  tags: ['tickets', 'admin'],
+  auth: { roles: ['cs-agent'] },
+  idempotent: true,
+  path: TicketPath,
+  body: z.strictObject({ resolution: MessageText.describe('What was done (refund, exchange, compensation, an answer): shown to the customer') }).meta({ id: 'ResolveTicketInput' }),
+  responses: { 200: { description: 'The resolved ticket', schema: TicketDoc } },
+  problems: [404, 409],
+});
+
+const AgentDoc = z.object({ agentId: z.string(), onDuty: z.boolean(), openTickets: z.number().int(), updatedAt: z.string(), updatedBy: z.string() }).meta({ id: 'ServiceAgent' });
+
+/** `PUT /admin/service/agents/{agentId}` — ops. */
+export const putServiceAgentRoute = defineRoute({
+  operation: 'putServiceAgent',
+  method: 'put',
+  pathTemplate: '/admin/service/agents/{agentId}',
+  summary: 'Put a customer-service agent on or off duty (audited)',
+  description: 'New tickets go to the on-duty agent with the fewest open tickets.',
+  tags: ['tickets', 'admin'],
+  auth: { roles: ['ops'] },
+  idempotent: true,
+  path: z.object({ agentId: AgentId }),
+  body: z.strictObject({ onDuty: z.boolean() }).meta({ id: 'ServiceAgentInput' }),
+  responses: { 200: { description: 'The agent', schema: AgentDoc } },
+  problems: [409],
+});
+
+/** `GET /admin/service/agents` — ops, cs-agent. */
+export const listServiceAgentsRoute = defineRoute({
+  operation: 'listServiceAgents',
+  method: 'get',
+  pathTemplate: '/admin/service/agents',
+  summary: 'The customer-service roster: who is on duty and their open tickets',
+  tags: ['tickets', 'admin'],
+  auth: { roles: ['ops', 'cs-agent'] },
+  responses: { 200: { description: 'Every agent on the roster', schema: z.object({ items: z.array(AgentDoc) }) } },
+});
+
+const ReportDoc = z.object({
+  ratings: z.number().int(),
+  csat: z.number().nullable().describe('Mean satisfaction score (1–5)'),
+  satisfactionBand: z.enum(['good', 'acceptable', 'needs-action']).nullable(),
+  npsResponses: z.number().int(),
+  nps: z.number().nullable().describe('%promoters (9–10) − %detractors (0–6)'),
+  npsOnTarget: z.boolean().nullable(),
+  resolved: z.number().int(),
+  withinFirstResponse: z.number().nullable().describe('Share of resolved tickets first answered within their clock'),
+  withinResolution: z.number().nullable().describe('Share of resolved tickets resolved within their clock'),
+});
+
+/** `GET /admin/service/metrics` — cs-agent, ops, analyst. */
+export const serviceMetricsRoute = defineRoute({
+  operation: 'getServiceMetrics',
+  method: 'get',
+  pathTemplate: '/admin/service/metrics',
+  summary: 'CSAT, NPS and the share of tickets within each clock, per day and per agent (AFT-3)',
+  description: 'Ratings count on the day they were given, clocks on the day the ticket was resolved, each for the resolving agent. Bands from the handbooks: satisfaction ≥ 4.5 good, < 3.5 needs action; NPS target ≥ 70. Default range: the last 7 days.',
+  tags: ['tickets', 'admin'],
+  auth: { roles: ['cs-agent', 'ops', 'analyst'] },
+  query: z.object({ from: IsoDay.optional(), to: IsoDay.optional() }),
+  responses: {
+    200: {
+      description: 'The metrics',
+      schema: z.object({
+        from: z.string(),
+        to: z.string(),
+        bands: z.object({ satisfactionGood: z.number(), satisfactionNeedsActionBelow: z.number(), npsTarget: z.number() }),
+        total: ReportDoc,
+        days: z.array(ReportDoc.extend({ day: z.string() })),
+        agents: z.array(ReportDoc.extend({ agentId: z.string() })),
+      }),
+    },
+  },
+});
+
+/** The routes of the customer-facing function. */
+export const ticketDeskRoutes = [openTicketRoute, listTicketsRoute, getTicketRoute, postTicketMessageRoute, rateTicketRoute] as readonly RouteContract[];
+/** The routes of the staff function. */
+export const ticketAdminRoutes = [ticketQueueRoute, resolveTicketRoute, putServiceAgentRoute, listServiceAgentsRoute, serviceMetricsRoute] as readonly RouteContract[];
+/** Every tickets route, for the OpenAPI document and the API. */
+export const ticketRoutes: readonly RouteContract[] = [...ticketDeskRoutes, ...ticketAdminRoutes];

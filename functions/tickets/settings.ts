@@ -1,0 +1,37 @@
+/**
+ * Tickets settings (AFT-2, AFT-3), validated once per container:
+ *
+ * | variable | default | what |
+ * |---|---|---|
+ * | `TICKET_SLA_POLICIES` | {@link DEFAULT_SLA_POLICIES} (domain/policy.ts) | JSON: per category `{ firstResponseMinutes, resolutionHours }`; categories left out keep their default |
+ * | `TICKET_OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |
+ * | `TICKET_METRICS_MAX_DAYS` | 92 | the longest `from`–`to` range `GET /admin/service/metrics` reports |
+ */
+import * as z from 'zod';
+import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
+import { DEFAULT_SLA_POLICIES } from './domain/policy.ts';
+import type { SlaPolicy } from './domain/sla.ts';
+import { TICKET_CATEGORIES, type TicketCategory } from './domain/ticket.ts';
+
+const PolicySchema = z.strictObject({
+  firstResponseMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  resolutionHours: z.number().int().min(1).max(90 * 24),
+});
+
+export const SlaPoliciesSchema = z.partialRecord(z.enum(TICKET_CATEGORIES), PolicySchema);
+
+export const ticketsSettings = defineSettings(
+  'tickets',
+  {
+    TICKET_SLA_POLICIES: jsonSetting(SlaPoliciesSchema).optional(),
+    TICKET_OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
+    TICKET_METRICS_MAX_DAYS: intSetting(1, 366).default(92),
+  },
+  (env) => ({
+    policies: { ...DEFAULT_SLA_POLICIES, ...(env.TICKET_SLA_POLICIES ?? {}) } as Readonly<Record<TicketCategory, SlaPolicy>>,
+    outboxRepublishAfterSeconds: env.TICKET_OUTBOX_REPUBLISH_AFTER_SECONDS,
+    metricsMaxDays: env.TICKET_METRICS_MAX_DAYS,
+  }),
+);
+
+export type TicketsSettings = ReturnType<typeof ticketsSettings>;

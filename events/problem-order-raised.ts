@@ -3,7 +3,8 @@
  * lost or refused parcel, late delivery, a parcel that had already left when its order was
  * cancelled (`cancelled-after-pickup`: intercept it with the carrier), or a payment provider's
  * notification whose amount or currency is not what the payment expects (`payment-amount-mismatch`:
- * held by payments, not applied). Routed to the operations alert target.
+ * held by payments, not applied), or a return's refund payments refused because it exceeds what is
+ * still refundable on the order (`return-refund-refused`, AFT-1). Routed to the operations alert target.
  */
 import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
@@ -16,7 +17,7 @@ export const ProblemOrderRaised = defineEvent({
   description: 'An order needs attention from operations. Ids and a problem code only.',
   schema: z.object({
     orderId: IdSchema,
-    problem: z.enum(['payment-failed', 'undeliverable-address', 'parcel-lost', 'delivery-refused', 'delivery-late', 'cancelled-after-pickup', 'payment-amount-mismatch']),
+    problem: z.enum(['payment-failed', 'undeliverable-address', 'parcel-lost', 'delivery-refused', 'delivery-late', 'cancelled-after-pickup', 'payment-amount-mismatch', 'return-refund-refused']),
     shipmentId: IdSchema.optional(),
     raisedBy: z.string().min(1).max(64),
     raisedAt: z.iso.datetime(),

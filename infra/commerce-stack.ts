@@ -17,6 +17,7 @@ import { CustomerSignUp } from './capabilities/identity.ts';
 import { Notifications } from './capabilities/notifications.ts';
 import { Payments } from './capabilities/payments.ts';
 import { PlatformRoutes } from './capabilities/platform-routes.ts';
+import { Returns } from './capabilities/returns.ts';
 import { Tickets } from './capabilities/tickets.ts';
 import { Privacy } from './capabilities/privacy.ts';
 import { Platform } from './platform.ts';
@@ -44,6 +45,8 @@ export class CommerceStack extends Stack {
     const checkout = new Checkout(nested('Checkout'), 'Checkout', this.platform, { ...dependencies, payments: payments.table });
     new Fraud(nested('Fraud'), 'Fraud', this.platform, dependencies);
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, { ...dependencies, orders: checkout.table });
+    // AFT-1: returns and exchanges; orders through checkout's order contract, restock through catalog's stock contract.
+    new Returns(nested('Returns'), 'Returns', this.platform, { ...dependencies, orders: checkout.table });
     const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-3: consents per purpose; other capabilities ask through privacy's consent contract.

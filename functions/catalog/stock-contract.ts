@@ -12,6 +12,7 @@
  * |---|---|---|---|
  * | stock | `PRODUCT#<sku>` | `STOCK#<warehouseId>` | `onHand`, `reserved`, `available` (= onHand − reserved) |
  * | reservation | `RESERVATION#<orderId>` | `<sku>#<warehouseId>` | `orderId`, `sku`, `warehouseId`, `quantity`, `status` (`reserved` → `picked` \| `released`, `picked` → `returned`), `pickedQuantity`, `reservedAt`/`pickedAt`/`releasedAt`/`returnedAt`, `updatedAt` |
+ * | restock (AFT-1) | `RESTOCK#<returnId>` | `<sku>#<warehouseId>` | `returnId`, `sku`, `warehouseId`, `quantity`, `restockedAt`: written once with {@link restockReturnedStock}'s stock update |
  *
  * A reservation record is written and changed ONLY together with its stock item, in the same
  * transaction, by the functions below. Each returns the TWO transaction items of one
@@ -121,6 +122,7 @@ export interface WarehouseView {
 
 const key = (m: Pick<StockMovement, 'sku' | 'warehouseId'>) => ({ pk: `PRODUCT#${m.sku}`, sk: `STOCK#${m.warehouseId}` });
 const RESERVATION_PREFIX = 'RESERVATION#';
+const RESTOCK_PREFIX = 'RESTOCK#';
 const reservationKey = (m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>) => ({ pk: `${RESERVATION_PREFIX}${m.orderId}`, sk: `${m.sku}#${m.warehouseId}` });
 
 function checkIds(m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>): void {
@@ -222,6 +224,41 @@ export function pickStock(tableName: string, m: OrderStockPick, at: Date): Stock
 /** Picked goods that never left go back on hand (cancellation before pickup): only once, for exactly the picked `quantity`. */
 export function returnPickedStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
   return operationItems(tableName, m, { kind: 'return', quantity: m.quantity }, at);
+}
+
+/**
+ * Returned goods that passed inspection go back on the shelf of the receiving warehouse (AFT-1):
+ * on hand and available += `quantity`, exactly once per (return, SKU, warehouse) — a write-once
+ * record `RESTOCK#<returnId>` / `<sku>#<warehouseId>` joins the stock update, so a replay fails its
+ * condition (`TransactionCanceledException`) and changes nothing. A warehouse that holds no stock
+ * item for the SKU yet gets one.
+ */
+export function restockReturnedStock(tableName: string, m: StockMovement & { readonly returnId: string }, at: Date): StockTransactItem[] {
+  checkIds({ orderId: m.returnId, sku: m.sku, warehouseId: m.warehouseId });
+  if (!Number.isSafeInteger(m.quantity) || m.quantity <= 0) throw new Error(`restocked quantity must be a positive integer, got ${m.quantity}`);
+  const when = at.toISOString();
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key(m),
+        UpdateExpression: 'SET #type = if_not_exists(#type, :type), sku = :sku, warehouseId = :warehouseId, onHand = if_not_exists(onHand, :zero) + :q, reserved = if_not_exists(reserved, :zero), available = if_not_exists(available, :zero) + :q, updatedAt = :at',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': 'Stock', ':sku': m.sku, ':warehouseId': m.warehouseId, ':zero': 0, ':q': m.quantity, ':at': when },
+      },
+    },
+    {
+      // An update (not a put): callers already hold UpdateItem on the table for the stock items.
+      Update: {
+        TableName: tableName,
+        Key: { pk: `${RESTOCK_PREFIX}${m.returnId}`, sk: `${m.sku}#${m.warehouseId}` },
+        UpdateExpression: 'SET #type = :restock, returnId = :returnId, sku = :sku, warehouseId = :warehouseId, quantity = :q, restockedAt = :at',
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':restock': 'Restock', ':returnId': m.returnId, ':sku': m.sku, ':warehouseId': m.warehouseId, ':q': m.quantity, ':at': when },
+      },
+    },
+  ];
 }
 
 /**

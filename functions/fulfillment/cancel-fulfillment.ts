@@ -73,7 +73,9 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
   }
   const maxAttempts = deps.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const { summary, shipments } = await deps.repository.getOrder(cancelled.orderId);
+    const { summary, shipments: all } = await deps.repository.getOrder(cancelled.orderId);
+    // Only the order's own shipments: a return's pickup or replacement (AFT-1) is not the order's to cancel.
+    const shipments = all.filter((s) => s.purpose === undefined);
     if (!summary) {
       const written = await deps.repository.markCancelled({ orderId: cancelled.orderId, customerId: cancelled.customerId, paymentMethod: cancelled.paymentMethod, shippingRegion: '', at: deps.clock.now().toISOString() });
       if (written) return { outcome: 'cancelled-before-allocation' };

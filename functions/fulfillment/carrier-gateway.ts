@@ -27,6 +27,11 @@ export interface BookingRequest {
   readonly weightGrams: number;
   /** What is inside, for the label (categories, e.g. "apparel"). */
   readonly cargo: string;
+  /**
+   * `outbound` (default): from the warehouse to the order's recipient. `return` (AFT-1): a doorstep
+   * pickup FROM the order's recipient (the sender, read just in time the same way) TO the warehouse.
+   */
+  readonly direction?: 'outbound' | 'return';
 }
 
 /** The recipient as printed on a label. Personal data: decrypted just in time, never kept. */
@@ -37,7 +42,7 @@ export interface Recipient {
   readonly printAddress: string;
 }
 
-/** Decrypts the order's recipient (checkout's recipient contract); called only by carriers that need it. */
+/** Decrypts the order's recipient (checkout's recipient contract) — for a return pickup, the sender; called only by carriers that need it. */
 export type RecipientSource = () => Promise<Recipient>;
 
 /** A carrier's own reference to a booking (what cancelling it needs). */

@@ -4,7 +4,7 @@
  * | item                | pk                          | sk                     | GSI keys |
  * |---------------------|-----------------------------|------------------------|----------|
  * | order summary       | `ORDER#<orderId>`           | `SUMMARY`              | — |
- * | shipment            | `ORDER#<orderId>`           | `SHIPMENT#<shipmentId>`| `duePk = DUE#<yyyy-mm-dd>`, `dueSk = <dueBy>#<shipmentId>` while awaiting delivery and not yet alerted (`byDueDate`) |
+ * | shipment            | `ORDER#<orderId>`           | `SHIPMENT#<shipmentId>`| `duePk = DUE#<yyyy-mm-dd>`, `dueSk = <dueBy>#<shipmentId>` while awaiting delivery and not yet alerted (`byDueDate`; never a return pickup) |
  * | waybill lookup      | `WAYBILL#<waybill>`         | `WAYBILL`              | — |
  * | carrier booking     | `ORDER#<orderId>`           | `BOOKING#<shipmentId>` | — (a real carrier's booking, recorded before the allocation commits) |
  * | marker (+ outbox)   | `MARKER#<kind>#<key>`       | `MARKER`               | `outboxPk = PENDING`, `outboxSk = <createdAt>#<pk>` while its events are unpublished (`byPendingOutbox`) |
@@ -84,8 +84,20 @@ export interface TrackingHistoryEntry {
   readonly eventId?: string;
 }
 
-/** A shipment: one per order and warehouse. */
+/**
+ * What a shipment is for besides the order's own delivery (AFT-1): a return parcel picked up at the
+ * customer's door for the receiving warehouse, or an exchange's replacement units. Neither counts
+ * towards the order's milestones (OrderShipped, OrderDelivered: payments captures on them), and a
+ * return pickup has no delivery deadline (no late-delivery alert).
+ */
+export type ShipmentPurpose = 'return-pickup' | 'replacement';
+
+/** A shipment: one per order and warehouse (the order's own), or one per return (a pickup, a replacement). */
 export interface ShipmentRecord {
+  /** Absent: one of the order's own shipments (allocation). */
+  readonly purpose?: ShipmentPurpose;
+  /** The return a pickup or replacement shipment is for. */
+  readonly returnId?: string;
   readonly shipmentId: string;
   readonly orderId: string;
   readonly customerId: string;
@@ -391,6 +403,39 @@ export class FulfillmentRepository {
   }
 
   /**
+   * Records what fulfillment did for a return (AFT-1) in one transaction: its marker with the outbox
+   * (only if absent: once per return), the new shipments (only if absent) and their waybill lookups
+   * (so the carrier's tracking finds them like any shipment), a replacement's stock picks (catalog's
+   * transaction items) — or the marker alone (replacement unavailable). A replacement waits for
+   * delivery on the late-delivery index like any shipment; a return pickup never does.
+   * Throws {@link MarkerExists}, {@link StockUnavailable} (read stock again) or {@link WriteConflict}.
+   */
+  async commitReturnShipments(input: { shipments: readonly ShipmentRecord[]; stock: readonly StockTransactItem[]; marker: NewMarker }): Promise<void> {
+    const { shipments, stock, marker } = input;
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...shipments.map((s): TransactItem => ({
+        Put: { TableName: this.tableName, Item: { pk: ORDER(s.orderId), sk: SHIPMENT(s.shipmentId), ...s, ...(s.purpose === 'return-pickup' ? {} : dueKeys(s)) }, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
+      ...shipments.map((s): TransactItem => ({
+        Put: { TableName: this.tableName, Item: { pk: WAYBILL(s.waybill), sk: 'WAYBILL', waybill: s.waybill, carrier: s.carrier, orderId: s.orderId, shipmentId: s.shipmentId }, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
+      ...stock,
+    ];
+    try {
+      await this.transact(items);
+    } catch (error) {
+      const reasons = cancellationReasons(error) ?? [];
+      if (reasons[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
+      const offset = items.length - stock.length;
+      const failed = failedStockItems(stock, reasons.slice(offset));
+      if (failed.stock.length > 0 || failed.reservations.length > 0) throw new StockUnavailable([...failed.stock, ...failed.reservations]);
+      if (isTransactionCancelled(error)) throw new WriteConflict(`return shipments of ${marker.key} conflicted with a concurrent transaction`);
+      throw error;
+    }
+  }
+
+  /**
    * Applies a tracking change in one transaction: the shipment (only if still at the version
    * read), the order summary (ditto: serialises the shipments of one order, so the order-level
    * milestones fire once) and the event's marker with its outbox.
@@ -398,7 +443,7 @@ export class FulfillmentRepository {
    */
   async commitTracking(input: { shipment: ShipmentRecord; expectedShipmentVersion: number; summary: OrderSummary; expectedSummaryVersion: number; marker: NewMarker }): Promise<void> {
     const { shipment, summary, marker } = input;
-    const awaiting = AWAITING.includes(shipment.status) && !shipment.lateAlertedAt;
+    const awaiting = AWAITING.includes(shipment.status) && !shipment.lateAlertedAt && shipment.purpose !== 'return-pickup';
     const items: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
       {

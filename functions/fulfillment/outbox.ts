@@ -12,11 +12,12 @@ import { domainEvent } from '../../events/event-definition.ts';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import { DeliveryLate, OrderAllocated, OrderDelivered, OrderShipped, ReplenishmentSuggested, ShipmentStatusChanged } from '../../events/fulfillment-events.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
+import { ReturnFulfillmentUpdated } from '../../events/return-events.ts';
 import type { FulfillmentRepository, Marker, OutboxEvent } from './fulfillment-repository.ts';
 
 /** Every event fulfillment publishes, by name. */
 const PUBLISHED: Readonly<Record<string, AnyEventDefinition>> = Object.fromEntries(
-  [OrderAllocated, ShipmentStatusChanged, OrderShipped, OrderDelivered, DeliveryLate, ReplenishmentSuggested, ProblemOrderRaised, CustomerNotificationRequested].map((d) => [d.name, d]),
+  [OrderAllocated, ShipmentStatusChanged, OrderShipped, OrderDelivered, DeliveryLate, ReplenishmentSuggested, ProblemOrderRaised, CustomerNotificationRequested, ReturnFulfillmentUpdated].map((d) => [d.name, d]),
 );
 
 /** An outbox entry for `definition` with `payload` (validated when published). */

@@ -17,6 +17,16 @@
  *    are captured), `OrderDelivered` (first time every one is delivered: cash on delivery is
  *    captured), and for an exception `ProblemOrderRaised` + `CustomerNotificationRequested`.
  * 4. Publish the outbox. A lost race on the shipment or summary is retried from a fresh read.
+ *
+ * Return shipments (AFT-1, `purpose` on the shipment) are tracked the same way but never count
+ * towards the order's milestones — so never `OrderShipped`/`OrderDelivered`, hence never a capture:
+ * - a **return pickup** publishes `ReturnFulfillmentUpdated` `picked-up` the first time the carrier
+ *   holds the parcel and `received` when it is delivered to the warehouse (both, in that order, if
+ *   the delivery is the first report) instead of `ShipmentStatusChanged` (the customer's order view
+ *   shows the order's deliveries, not the return parcel); an exception raises `ProblemOrderRaised`
+ *   for operations only (no delivery-problem notification to the customer);
+ * - a **replacement** (an exchange's units) publishes `ShipmentStatusChanged` and its exceptions
+ *   like any shipment, without order milestones.
  */
 import * as z from 'zod';
 import type { Clock } from '../../shared/clock.ts';
@@ -25,6 +35,7 @@ import { newId } from '../../shared/ids.ts';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import { OrderDelivered, OrderShipped, ShipmentStatusChanged } from '../../events/fulfillment-events.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
+import { ReturnFulfillmentUpdated } from '../../events/return-events.ts';
 import { verifyCarrierSignature } from './domain/carrier-signature.ts';
 import { decideTracking, hasLeft, newMilestones, orderProgress, SHIPMENT_EXCEPTIONS, type IgnoreReason, type ShipmentException } from './domain/shipment.ts';
 import { MarkerExists, WriteConflict, type FulfillmentRepository, type OutboxEvent, type ShipmentRecord } from './fulfillment-repository.ts';
@@ -143,18 +154,21 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
       history: [...shipment.history, { status: decision.to, at: event.occurredAt, eventId: event.eventId, ...(decision.to === 'EXCEPTION' && event.exception ? { exception: event.exception } : {}) }],
       version: shipment.version + 1,
     };
-    const statuses = shipments.map((s) => (s.shipmentId === updated.shipmentId ? updated.status : s.status));
+    // Only the order's own shipments make its milestones (a return's shipments never do, AFT-1).
+    const statuses = shipments.filter((s) => s.purpose === undefined).map((s) => (s.shipmentId === updated.shipmentId ? updated.status : s.status));
     // A cancelled order reaches no milestone (payments voided or refunded it; a parcel that had left
     // is an operations case, raised when the order was cancelled).
     const milestones =
-      summary.status === 'CANCELLED' ? { shipped: false, delivered: false } : newMilestones(orderProgress(statuses), { shipped: summary.shippedAt !== undefined, delivered: summary.deliveredAt !== undefined });
+      summary.status === 'CANCELLED' || shipment.purpose !== undefined
+        ? { shipped: false, delivered: false }
+        : newMilestones(orderProgress(statuses), { shipped: summary.shippedAt !== undefined, delivered: summary.deliveredAt !== undefined });
     const newSummary = {
       ...summary,
       ...(milestones.shipped ? { shippedAt: event.occurredAt } : {}),
       ...(milestones.delivered ? { deliveredAt: event.occurredAt } : {}),
       version: summary.version + 1,
     };
-    const events: OutboxEvent[] = [
+    const events: OutboxEvent[] = shipment.purpose === 'return-pickup' ? returnPickupEvents(shipment, updated, event) : [
       outboxEvent(ShipmentStatusChanged, {
         orderId: shipment.orderId,
         shipmentId: shipment.shipmentId,
@@ -170,7 +184,7 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
     if (milestones.delivered) events.push(outboxEvent(OrderDelivered, { orderId: summary.orderId, shipmentIds: [...summary.shipmentIds], deliveredAt: event.occurredAt }));
     if (decision.to === 'EXCEPTION' && event.exception) {
       events.push(outboxEvent(ProblemOrderRaised, { orderId: summary.orderId, problem: PROBLEM_OF[event.exception], shipmentId: shipment.shipmentId, raisedBy: 'fulfillment', raisedAt: at }));
-      if (event.exception !== 'refused') {
+      if (event.exception !== 'refused' && shipment.purpose !== 'return-pickup') {
         events.push(outboxEvent(CustomerNotificationRequested, { notificationId: newId(deps.clock.now()), customerId: summary.customerId, orderId: summary.orderId, template: 'delivery-problem', requestedBy: 'fulfillment', requestedAt: at }));
       }
     }
@@ -189,4 +203,18 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
     await flushMarker(deps, marker);
     return { outcome: 'applied', shipmentId: shipment.shipmentId, from: decision.from, to: decision.to, orderShipped: milestones.shipped, orderDelivered: milestones.delivered };
   }
+}
+
+/**
+ * What a return pickup's tracking publishes (AFT-1): `picked-up` the first time the carrier holds
+ * the parcel, `received` when it reaches the warehouse — each exactly once (the shipment's
+ * `leftAt` / `deliveredAt` are set once, in the same transaction as the marker and its outbox).
+ */
+function returnPickupEvents(before: ShipmentRecord, after: ShipmentRecord, event: CarrierTrackingEventInput): OutboxEvent[] {
+  if (!before.returnId) throw new Error(`return pickup ${before.shipmentId} has no returnId`);
+  const common = { returnId: before.returnId, orderId: before.orderId, shipmentId: before.shipmentId, carrier: before.carrier, waybill: before.waybill, warehouseId: before.warehouseId };
+  const events: OutboxEvent[] = [];
+  if (before.leftAt === undefined && after.leftAt !== undefined) events.push(outboxEvent(ReturnFulfillmentUpdated, { ...common, update: 'picked-up', at: event.occurredAt }));
+  if (before.deliveredAt === undefined && after.status === 'DELIVERED') events.push(outboxEvent(ReturnFulfillmentUpdated, { ...common, update: 'received', at: event.occurredAt }));
+  return events;
 }

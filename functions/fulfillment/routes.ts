@@ -79,6 +79,8 @@ const ShipmentViewSchema = z
   .object({
     shipmentId: IdSchema,
     orderId: IdSchema,
+    purpose: z.enum(['return-pickup', 'replacement']).optional().describe("A return's shipment (AFT-1): the return parcel picked up at the customer's door, or an exchange's replacement; absent for the order's own"),
+    returnId: IdSchema.optional().describe('The return a pickup or replacement is for'),
     warehouseId: z.string(),
     carrier: z.string(),
     carrierRule: z.string(),

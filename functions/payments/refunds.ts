@@ -253,7 +253,7 @@ export async function applyRefundOutcome(deps: ProviderDeps, orderId: string, re
     const stored = await findPayment(deps.repo, orderId, { paymentId: refund.paymentId });
     if (!stored) throw notFound(`No payment ${refund.paymentId} for order ${orderId}.`);
     const ctx = transitionContext(deps);
-    const transition = refundSucceeded(stored.payment, { refundId, amount: refund.amount, reason: refund.reason, providerRefundId: outcome.providerRefundId, at: outcome.at }, ctx);
+    const transition = refundSucceeded(stored.payment, { refundId, amount: refund.amount, reason: refund.reason, providerRefundId: outcome.providerRefundId, at: outcome.at, ...(refund.returnId ? { returnId: refund.returnId } : {}) }, ctx);
     const completed = completeRefund(refund, outcome.providerRefundId, outcome.at);
     await deps.repo.commit({ payment: transition.payment, expectedVersion: stored.payment.version, movements: transition.movements, events: transition.events, correlationId, refunds: [{ refund: completed, expectedVersion: refund.version }] });
     await flushOutbox(deps, orderId);

@@ -149,7 +149,7 @@ export class Fraud extends Construct {
     }
     this.warningQueues = queues as Record<'general' | 'elevated' | 'major', Queue>;
 
-    // The analyst API (risk-analyst), in two functions (functions/fraud/route-dispatcher.ts):
+    // The analyst API (risk-analyst), in two functions (shared/http/route-dispatcher.ts):
     // read-only queries, and commands (writes, audit trail, idempotency keys, decision events).
     const queries = platform.function(this, 'RiskQueriesFunction', {
       entry: 'functions/fraud/handlers/serve-risk-queries.ts',

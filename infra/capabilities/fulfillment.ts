@@ -5,7 +5,8 @@
  * the stock-level consumer (OrderPlaced, StockAdjusted → ReplenishmentSuggested); the late-delivery
  * sweep (every 15 minutes) and the replenishment sweep (daily); the cancellation consumer
  * (OrderCancelled → shipments not yet picked up cancelled, their picked stock returned through the
- * stock contract); the degraded-mode switch and a staff
+ * stock contract); returns (AFT-1: ReturnPickupRequested → a doorstep pickup booked with the carrier;
+ * ExchangeShipmentRequested → the replacement picked and shipped); the degraded-mode switch and a staff
  * shipments view. Dev stage only: the sandbox carrier's tracking feed (a delay queue of reports it
  * signs and delivers to the webhook use case, and an ops route to schedule them).
  */
@@ -20,6 +21,7 @@ import { OrderPlaced } from '../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
+import { ExchangeShipmentRequested, ReturnFulfillmentUpdated, ReturnPickupRequested } from '../../events/return-events.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
 import { getDegradedModeRoute, getReplenishmentRoute, getShippingSettingsRoute, putShippingSettingsRoute, listShipmentsRoute, postSandboxCarrierEventRoute, putDegradedModeRoute, receiveCarrierWebhookRoute, receiveKuaidi100CallbackRoute } from '../../functions/fulfillment/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
@@ -40,7 +42,7 @@ export interface FulfillmentDependencies {
  * own (`commerce.fulfillment`), the shared problem-order and customer-notification types, whose
  * sources (`commerce.operations`, `commerce.notifications`) payments publishes under too.
  */
-export const FULFILLMENT_PUBLISHES: readonly AnyEventDefinition[] = [OrderAllocated, ShipmentStatusChanged, OrderShipped, OrderDelivered, DeliveryLate, ReplenishmentSuggested, ProblemOrderRaised, CustomerNotificationRequested];
+export const FULFILLMENT_PUBLISHES: readonly AnyEventDefinition[] = [OrderAllocated, ShipmentStatusChanged, OrderShipped, OrderDelivered, DeliveryLate, ReplenishmentSuggested, ProblemOrderRaised, CustomerNotificationRequested, ReturnFulfillmentUpdated];
 
 /** See the module documentation. */
 export class Fulfillment extends Construct {
@@ -92,6 +94,27 @@ export class Fulfillment extends Construct {
     changeStock(cancel);
     platform.publishEvents(cancel, FULFILLMENT_PUBLISHES);
     new EventConsumer(this, 'CancelFulfillment', { bus: platform.bus, events: [OrderCancelled], handler: cancel, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+
+    // AFT-1: returns. A real carrier's booking reads the order's recipient (for a pickup: the sender) through checkout's contract, just in time.
+    const readRecipient = (fn: ServiceFunction) => {
+      if (carrierProvider !== 'kuaidi100') return;
+      dependencies.orders.grantActions(fn, ['dynamodb:GetItem']);
+      platform.useFieldEncryption(fn, { encrypt: false, decrypt: true, entities: [ORDER_ENTITY] });
+      useKuaidi100Account(fn);
+    };
+    const pickup = platform.function(this, 'BookReturnPickupFunction', { entry: 'functions/fulfillment/handlers/book-return-pickup.ts', description: 'ReturnPickupRequested → doorstep pickup booked with the carrier, ReturnFulfillmentUpdated (AFT-1)', environment: { ...env, ...carrierEnv } });
+    this.table.grant(pickup, 'readWrite');
+    readRecipient(pickup);
+    platform.publishEvents(pickup, FULFILLMENT_PUBLISHES);
+    new EventConsumer(this, 'BookReturnPickup', { bus: platform.bus, events: [ReturnPickupRequested], handler: pickup, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+
+    const replacement = platform.function(this, 'ShipExchangeReplacementFunction', { entry: 'functions/fulfillment/handlers/ship-exchange-replacement.ts', description: 'ExchangeShipmentRequested → replacement picked and shipped, ReturnFulfillmentUpdated (AFT-1)', environment: { ...withCatalog, ...carrierEnv } });
+    this.table.grant(replacement, 'readWrite');
+    readRecipient(replacement);
+    dependencies.catalog.grant(replacement, 'read');
+    changeStock(replacement);
+    platform.publishEvents(replacement, FULFILLMENT_PUBLISHES);
+    new EventConsumer(this, 'ShipExchangeReplacement', { bus: platform.bus, events: [ExchangeShipmentRequested], handler: replacement, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
     // Carriers' signing secrets: Secrets Manager in every stage, dev included (created by the operator, README);
     // the sandbox's built-in secret exists only in the local cloud and tests (functions/fulfillment/carrier-secrets.ts).

@@ -6,7 +6,7 @@
  *   refunds by status; TTL `expiresAt` for markers and counters).
  * - Event consumers: OrderPlaced → record; RiskApproved → authorise; PreSaleBalanceDue → collect a
  *   pre-sale's balance (same function, its own queue); OrderShipped/OrderDelivered → capture; OrderCancelled and OrderStatusChanged (CANCELLED, REJECTED, PAYMENT_FAILED) → void or
- *   refund.
+ *   refund; ReturnRefundRequested → refund a return (AFT-1).
  * - Routes: `POST /webhooks/payments` (public, signed), refunds with maker-checker approval, staff
  *   views of a payment and of a day's reconciliation.
  * - A daily reconciliation (01:30 UTC, the previous UTC day).
@@ -21,6 +21,8 @@ import { getCodRemittanceRoute, recordCodRemittanceRoute } from '../../functions
 import { getShopperPaymentRoute } from '../../functions/payments/shopper-payment-routes.ts';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import type { AnyEventDefinition } from '../../events/event-definition.ts';
@@ -32,6 +34,7 @@ import { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, Paym
 import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { RiskApproved } from '../../events/risk-assessed.ts';
+import { ReturnRefundRequested } from '../../events/return-events.ts';
 import {
   approveRefundRoute,
   getPaymentRoute,
@@ -138,6 +141,20 @@ export class Payments extends Construct {
     const release = fnWithProvider('ReleasePaymentFunction', { entry: 'functions/payments/handlers/release-payment.ts', description: 'Cancelled/rejected orders → void or refund (PAY-2)', timeout: Duration.seconds(20) });
     consumer('ReleasePaymentOnCancel', release, [OrderCancelled]);
     consumer('ReleasePaymentOnStatus', release, [OrderStatusChanged], { to: ['CANCELLED', 'REJECTED', 'PAYMENT_FAILED'] });
+
+    // AFT-1: a return's refund → refunded to the original payment method once per return (large ones wait for a second approver).
+    const refundReturn = fnWithProvider('RefundReturnFunction', { entry: 'functions/payments/handlers/refund-return.ts', description: 'ReturnRefundRequested → refund the return once (AFT-1, RISK-7)', timeout: Duration.seconds(20) });
+    consumer('RefundReturn', refundReturn, [ReturnRefundRequested]);
+    // A return's refund refused (more than refundable) or refused by the provider: operations settle it (RETURN_REFUNDS_REFUSED_METRIC in functions/payments/return-refunds.ts).
+    new Alarm(this, 'ReturnRefundRefusedAlarm', {
+      alarmName: `commerce-${stage.name}-return-refund-refused`,
+      alarmDescription: "A return's refund was not made: more than refundable on the order, or refused by the provider (AFT-1). The refund (status failed, failureReason) is in GET /admin/payments/{orderId}; ProblemOrderRaised return-refund-refused names the order.",
+      metric: new Metric({ namespace: 'Commerce', metricName: 'ReturnRefundsRefused', dimensionsMap: { service: 'RefundReturnFunction' }, statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(platform.alarmTopic));
 
     // The provider's webhooks.
     const webhook = fnWithProvider('ReceivePaymentWebhookFunction', { entry: 'functions/payments/handlers/receive-payment-webhook.ts', description: 'POST /webhooks/payments (signed provider notifications)' });

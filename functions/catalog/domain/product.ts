@@ -25,6 +25,8 @@ export const ValueClassSchema = z.enum(['low', 'standard', 'high']);
 export const ProductAttributesSchema = z.strictObject({
   fresh: z.boolean().optional(),
   electronics: z.boolean().optional(),
+  /** AFT-1: false = excluded from the 7-day no-reason return (custom-made, digital, opened personal-hygiene items); absent = returnable. */
+  returnable: z.boolean().optional(),
   weightGrams: z.number().int().positive().max(1_000_000),
   valueClass: ValueClassSchema,
 });
@@ -106,6 +108,7 @@ export function sameListing(a: ProductInput, b: ProductInput): boolean {
     a.price.currency === b.price.currency &&
     Boolean(a.attributes.fresh) === Boolean(b.attributes.fresh) &&
     Boolean(a.attributes.electronics) === Boolean(b.attributes.electronics) &&
+    (a.attributes.returnable !== false) === (b.attributes.returnable !== false) &&
     a.attributes.weightGrams === b.attributes.weightGrams &&
     a.attributes.valueClass === b.attributes.valueClass
   );

@@ -1,9 +1,9 @@
 /**
- * The fraud API's changing routes in one function (see ../route-dispatcher.ts): review decisions,
+ * The fraud API's changing routes in one function (see shared/http/route-dispatcher.ts): review decisions,
  * rule changes and their approval, backtests, blocklist changes and threshold changes — each audited.
  * Env: `RISK_TABLE_NAME`, `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`, `EVENT_BUS_NAME`.
  */
-import { routeDispatcher } from '../route-dispatcher.ts';
+import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
 import { approveRiskSettingsChangeRoute, approveRuleChangeRoute, backtestRoute, putRiskSettingsRoute, rejectRiskSettingsChangeRoute, createRuleRoute, decideReviewRoute, deleteBlocklistEntryRoute, disableRuleRoute, putBlocklistEntryRoute, rejectRuleChangeRoute, updateRuleRoute } from '../routes.ts';
 import { handler as approveRiskRuleChange } from './approve-risk-rule-change.ts';
 import { handler as backtestRiskRules } from './backtest-risk-rules.ts';

@@ -1,8 +1,8 @@
 /**
- * The fraud API's read-only routes in one function (see ../route-dispatcher.ts): the review queue,
+ * The fraud API's read-only routes in one function (see shared/http/route-dispatcher.ts): the review queue,
  * rules, rule changes, metrics, risk events, assessments, profiles and the thresholds. Env: `RISK_TABLE_NAME`.
  */
-import { routeDispatcher } from '../route-dispatcher.ts';
+import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
 import { getAssessmentRoute, getRiskProfileRoute, getRiskSettingsRoute, listReviewsRoute, listRuleChangesRoute, listRulesRoute, riskEventsRoute, riskMetricsRoute } from '../routes.ts';
 import { handler as getRiskAssessment } from './get-risk-assessment.ts';
 import { handler as getRiskMetrics } from './get-risk-metrics.ts';

@@ -44,11 +44,15 @@ export function kuaidi100Gateway(account: Kuaidi100AccountSettings, post: FormPo
       const sender = account.senders[request.warehouseId] ?? account.senders.default;
       if (!sender) throw new Kuaidi100RequestError(`no sender configured for warehouse ${request.warehouseId} (senders.${request.warehouseId} or senders.default)`, 'no-sender');
       const recipient = await recipientSource();
+      const customer = { name: recipient.name, mobile: recipient.phone, printAddress: recipient.printAddress };
+      // AFT-1: a return pickup goes from the customer's door to the warehouse, paid by us on arrival.
+      const returning = request.direction === 'return';
       const booked = await client.book({
         carrier: services[request.carrier] ?? request.carrier,
         shipmentId: request.shipmentId,
-        recipient: { name: recipient.name, mobile: recipient.phone, printAddress: recipient.printAddress },
-        sender,
+        recipient: returning ? sender : customer,
+        sender: returning ? customer : sender,
+        ...(returning ? { payer: 'CONSIGNEE' as const } : {}),
         cargo: request.cargo,
         weightGrams: request.weightGrams,
       });

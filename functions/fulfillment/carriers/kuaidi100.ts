@@ -110,6 +110,8 @@ export interface Kuaidi100Booking {
   /** What is inside (goods category, no personal data). */
   readonly cargo: string;
   readonly weightGrams: number;
+  /** Who pays the carrier: the sender (default, `SHIPPER`) or, for a return pickup (AFT-1), the merchant on arrival (`CONSIGNEE`). */
+  readonly payer?: 'SHIPPER' | 'CONSIGNEE';
 }
 
 /** A booked pickup. */
@@ -142,7 +144,7 @@ export class Kuaidi100Carrier {
       sendManPrintAddr: booking.sender.printAddress,
       cargo: booking.cargo,
       weight: (Math.max(booking.weightGrams, 1) / 1000).toFixed(2),
-      payment: 'SHIPPER',
+      payment: booking.payer ?? 'SHIPPER',
       remark: booking.shipmentId,
       callBackUrl: this.account.callbackUrl,
       pollCallBackUrl: this.account.trackingCallbackUrl,

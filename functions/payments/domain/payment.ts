@@ -445,7 +445,7 @@ export function refundUnreserved(p: Payment, amount: number, ctx: TransitionCont
 }
 
 /** A reserved refund went through. */
-export function refundSucceeded(p: Payment, r: { refundId: string; amount: number; reason: string; providerRefundId?: string; at: string }, ctx: TransitionContext): Transition {
+export function refundSucceeded(p: Payment, r: { refundId: string; amount: number; reason: string; providerRefundId?: string; at: string; returnId?: string }, ctx: TransitionContext): Transition {
   expect(p, ['captured', 'partially_refunded'], 'record a refund');
   if (r.amount > p.refundPendingAmount) throw new PaymentStateError(`refund ${r.refundId} of ${r.amount} was not reserved on order ${p.orderId}`);
   const refundedAmount = p.refundedAmount + r.amount;
@@ -454,7 +454,7 @@ export function refundSucceeded(p: Payment, r: { refundId: string; amount: numbe
     payment: next(p, { refundedAmount, refundPendingAmount: p.refundPendingAmount - r.amount, status: refundedAmount >= p.capturedAmount ? 'refunded' : 'partially_refunded' }, ctx.now),
     movements: [refundMovement(subject(p), { refundId: r.refundId, amount: r.amount, at: r.at, providerRefundId: r.providerRefundId, receivable: cod ? 'cod' : 'provider', providerPaymentId: p.providerPaymentId })],
     events: [
-      domainEvent(PaymentRefunded, { ...base(p), refundId: r.refundId, amount: moneyOf(p, r.amount), refundedTotal: moneyOf(p, refundedAmount), reason: r.reason, refundedAt: r.at }),
+      domainEvent(PaymentRefunded, { ...base(p), refundId: r.refundId, amount: moneyOf(p, r.amount), refundedTotal: moneyOf(p, refundedAmount), reason: r.reason, refundedAt: r.at, ...(r.returnId ? { returnId: r.returnId } : {}) }),
       domainEvent(CustomerNotificationRequested, { notificationId: ctx.newId(), customerId: p.customerId, orderId: p.orderId, template: 'refund-issued', requestedBy: 'payments', requestedAt: r.at }),
     ],
   };

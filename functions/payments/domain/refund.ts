@@ -24,8 +24,8 @@ export const REFUND_STATUSES = ['pending_approval', 'processing', 'succeeded', '
 /** Where a refund is. */
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-/** Who asked for the refund. */
-export type RefundOrigin = 'staff' | 'cancellation';
+/** Who asked for the refund: staff, a cancellation, or a return (AFT-1, `ReturnRefundRequested`). */
+export type RefundOrigin = 'staff' | 'cancellation' | 'return';
 
 /** A refund as stored and as the API returns it (the one schema of {@link Refund}). */
 export const RefundSchema = z.object({
@@ -35,7 +35,8 @@ export const RefundSchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/),
   amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   reason: z.string(),
-  origin: z.enum(['staff', 'cancellation']),
+  origin: z.enum(['staff', 'cancellation', 'return']),
+  returnId: z.string().regex(ULID_PATTERN, 'Must be a ULID').optional(),
   status: z.enum(REFUND_STATUSES),
   requestedBy: z.string(),
   requestedAt: z.string(),
@@ -61,6 +62,8 @@ export interface Refund {
   /** A short reason (staff text or a reason code such as `order-cancelled`); no personal data. */
   readonly reason: string;
   readonly origin: RefundOrigin;
+  /** The return this refund is for (origin `return`, AFT-1); its PaymentRefunded carries it. */
+  readonly returnId?: string;
   readonly status: RefundStatus;
   readonly requestedBy: string;
   readonly requestedAt: string;

@@ -1,9 +1,9 @@
 /**
- * The ticket desk in one function (../route-dispatcher.ts): customers open, read, write on and rate
+ * The ticket desk in one function (shared/http/route-dispatcher.ts): customers open, read, write on and rate
  * their tickets; agents read and answer. Env: `TICKETS_TABLE_NAME`, `FIELD_ENCRYPTION_KEY_ID`,
  * `IDEMPOTENCY_TABLE_NAME`, `EVENT_BUS_NAME`.
  */
-import { routeDispatcher } from '../route-dispatcher.ts';
+import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
 import { getTicketRoute, listTicketsRoute, openTicketRoute, postTicketMessageRoute, rateTicketRoute } from '../routes.ts';
 import { handler as getTicket } from './get-ticket.ts';
 import { handler as listTickets } from './list-tickets.ts';

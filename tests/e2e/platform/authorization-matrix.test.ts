@@ -43,6 +43,7 @@ const PARAMS: Record<string, () => string> = {
   code: () => `MATRIX${ulid()}`.slice(0, 30),
   remittanceId: () => `MATRIX-${ulid()}`,
   ticketId: () => ulid(),
+  returnId: () => ulid(),
   agentId: () => `matrix-agent-${ulid().toLowerCase()}`,
 };
 

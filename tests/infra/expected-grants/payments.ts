@@ -17,6 +17,8 @@ export const paymentsGrants: Record<string, string[]> = {
   AuthorizePaymentFunction: [...withProvider, ...fieldKey({ decrypt: true, entities: ['payment-token'] }), ...consume('AuthorizePaymentQueue'), ...consume('CollectPreSaleBalanceQueue')],
   CapturePaymentFunction: [...withProvider, ...consume('CapturePaymentQueue')],
   ReleasePaymentFunction: [...withProvider, ...consume('ReleasePaymentOnCancelQueue'), ...consume('ReleasePaymentOnStatusQueue')],
+  // AFT-1: a return's refund.
+  RefundReturnFunction: [...withProvider, ...consume('RefundReturnQueue')],
   ReceivePaymentWebhookFunction: [...withProvider, sandboxWebhookSecret],
   RequestRefundFunction: [...withProvider, ...audit, ...idempotency],
   ApproveRefundFunction: [...withProvider, ...audit, ...idempotency],

@@ -15,6 +15,7 @@ import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
 import { PreSaleBalanceDue } from '../../../events/pre-sale-balance-due.ts';
 import { OrderDelivered, OrderShipped } from '../../../events/fulfillment-events.ts';
 import { RiskApproved } from '../../../events/risk-assessed.ts';
+import { ReturnRefundRequested } from '../../../events/return-events.ts';
 import type { AnyEventDefinition, DomainEvent } from '../../../events/event-definition.ts';
 import type { PaymentMethod } from '../../../events/common.ts';
 import { DynamoDbAuditLog } from '../../../shared/audit.ts';
@@ -37,6 +38,7 @@ import { makeRecordOrderPaymentHandler } from '../../../functions/payments/handl
 import { makeRejectRefundHandler } from '../../../functions/payments/handlers/reject-refund.ts';
 import { makeReleasePaymentHandler } from '../../../functions/payments/handlers/release-payment.ts';
 import { makeRequestRefundHandler } from '../../../functions/payments/handlers/request-refund.ts';
+import { makeRefundReturnHandler } from '../../../functions/payments/handlers/refund-return.ts';
 import { PaymentsRepository } from '../../../functions/payments/payments-repository.ts';
 import { InMemorySandboxOutbox } from '../../../functions/payments/provider/sandbox/sandbox-outbox.ts';
 import { SandboxProvider, type SandboxChaos, type SandboxMessage } from '../../../functions/payments/provider/sandbox/sandbox-provider.ts';
@@ -142,6 +144,7 @@ export function paymentsHarness(options: HarnessOptions = {}) {
     getRemittance: makeGetCodRemittanceHandler(ports),
     getReconciliation: makeGetReconciliationHandler(ports),
     reconcile: makeReconcilePaymentsHandler(ports),
+    refundReturn: makeRefundReturnHandler(ports),
   };
 
   const detailOf = (definition: AnyEventDefinition, payload: Record<string, unknown>, eventId = newId()) => ({
@@ -188,9 +191,16 @@ export function paymentsHarness(options: HarnessOptions = {}) {
       detailOf(OrderCancelled, { orderId: o.orderId, customerId: o.customerId, paymentMethod: o.method, from, cancelledBy: 'customer', actor: o.customerId, reason: 'customer-request', total: money(o.amount), cancelledAt: clock.now().toISOString() }),
     statusChanged: (o: TestOrder, to: string, from = 'PLACED') =>
       detailOf(OrderStatusChanged, { ...OrderStatusChanged.example, orderId: o.orderId, customerId: o.customerId, paymentMethod: o.method, from, to, reason: to.toLowerCase(), actor: 'system:checkout', total: money(o.amount), reservations: [], changedAt: clock.now().toISOString() }),
+    /** Returns' ReturnRefundRequested (AFT-1); the same `eventId` twice is a redelivery. */
+    returnRefund: (o: TestOrder, r: { returnId: string; amount: number; requestedBy?: string; eventId?: string }) =>
+      detailOf(
+        ReturnRefundRequested,
+        { returnId: r.returnId, orderId: o.orderId, customerId: o.customerId, amount: money(r.amount), reason: 'damaged', express: false, requestedBy: r.requestedBy ?? 'ops-returns', requestedAt: clock.now().toISOString() },
+        r.eventId,
+      ),
   };
 
-  const definitionOf: Record<string, AnyEventDefinition> = { OrderPlaced, RiskApproved, PreSaleBalanceDue, OrderShipped, OrderDelivered, OrderCancelled, OrderStatusChanged };
+  const definitionOf: Record<string, AnyEventDefinition> = { OrderPlaced, RiskApproved, PreSaleBalanceDue, OrderShipped, OrderDelivered, OrderCancelled, OrderStatusChanged, ReturnRefundRequested };
   const handlerOf: Record<string, (e: ReturnType<typeof sqsEvent>, c: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>> = {
     OrderPlaced: handlers.record,
     RiskApproved: handlers.authorize,
@@ -199,6 +209,7 @@ export function paymentsHarness(options: HarnessOptions = {}) {
     OrderDelivered: handlers.capture,
     OrderCancelled: handlers.release,
     OrderStatusChanged: handlers.release,
+    ReturnRefundRequested: handlers.refundReturn,
   };
 
   /** Delivers one event to its consumer (one SQS record); true when the record succeeded. */

@@ -18,7 +18,7 @@ import { decideReview } from '../../../functions/fraud/decide-review.ts';
 import { DEFAULT_DISPOSABLE_EMAIL_DOMAINS } from '../../../functions/fraud/domain/disposable-domains.ts';
 import { NO_BLOCKLIST_HITS } from '../../../functions/fraud/domain/features.ts';
 import { blocklistValue } from '../../../functions/fraud/manage-blocklist.ts';
-import { routeDispatcher } from '../../../functions/fraud/route-dispatcher.ts';
+import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
 import { getAssessmentRoute, listReviewsRoute } from '../../../functions/fraud/routes.ts';
 import { cachedRuleSource } from '../../../functions/fraud/rule-source.ts';
 import type { SignalStore } from '../../../functions/fraud/signal-store.ts';

@@ -1,0 +1,15 @@
+/**
+ * The customer's commands on returns in one function (shared/http/route-dispatcher.ts):
+ * `POST /orders/{orderId}/returns` (request-return.ts) and `POST /returns/{returnId}/cancel`
+ * (cancel-return.ts). Env: see those modules.
+ */
+import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
+import { cancelReturnRoute, requestReturnRoute } from '../routes.ts';
+import { makeCancelReturnHandler } from './cancel-return.ts';
+import { makeRequestReturnHandler } from './request-return.ts';
+
+/** The Lambda handler. */
+export const handler = routeDispatcher([
+  [requestReturnRoute, makeRequestReturnHandler()],
+  [cancelReturnRoute, makeCancelReturnHandler()],
+]);

@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { TEST_STAFF_ISSUER } from './tests/support/http-events.ts';
 
+// Vitest runs one test file at a time on a two-core machine by default; package.json's test:* scripts
+// ask for more where files mostly wait (integration on DynamoDB Local, e2e on the local cloud).
 // Four levels, one project each (tests/README.md). `npm test` runs them in this order:
 // unit → infra → integration → e2e. Integration and e2e share one DynamoDB Local / one local
 // cloud per run (their globalSetup files) and isolate tests by unique ids.

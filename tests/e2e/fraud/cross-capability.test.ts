@@ -71,7 +71,9 @@ describe('order flow across checkout, fraud, payments and fulfillment (e2e)', ()
     expect(later.status).toBe('REJECTED');
     expect(later.payment.status).toBe('awaiting');
     const assessment = await api(`/admin/risk/assessments/${orderId}`, { token: await analystToken() });
-    expect(assessment.json).toMatchObject({ decision: 'reject', fired: [{ ruleId: 'disposable-email' }] });
+    // The block rule decided it (other rules may add score: the shared cloud's test card token has
+    // velocity from other test files running at the same time).
+    expect(assessment.json).toMatchObject({ decision: 'reject', fired: expect.arrayContaining([expect.objectContaining({ ruleId: 'disposable-email', action: 'block' })]) });
   });
 
   it('a large first order from a new account → IN_REVIEW → analyst approves → payment authorised → fulfilment continues', async () => {

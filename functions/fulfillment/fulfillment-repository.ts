@@ -267,6 +267,17 @@ export class FulfillmentRepository {
   }
 
   /**
+   * The items that create shipments: each shipment (on the late-delivery index unless it is a
+   * return pickup, which is never late for the customer) and its waybill lookup, both only if new.
+   */
+  private newShipmentItems(shipments: readonly ShipmentRecord[]): TransactItem[] {
+    return shipments.flatMap((s): TransactItem[] => [
+      { Put: { TableName: this.tableName, Item: { pk: ORDER(s.orderId), sk: SHIPMENT(s.shipmentId), ...s, ...(s.purpose === 'return-pickup' ? {} : dueKeys(s)) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: { pk: WAYBILL(s.waybill), sk: 'WAYBILL', waybill: s.waybill, carrier: s.carrier, orderId: s.orderId, shipmentId: s.shipmentId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
+  }
+
+  /**
    * Records an allocation in one transaction: the summary (only if the order has none — not
    * allocated, not cancelled), the shipments and their waybill lookups, the stock operations
    * (catalog's transaction items, conditional on the order's reservations) and the marker with its
@@ -278,10 +289,7 @@ export class FulfillmentRepository {
     const items: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: { pk: ORDER(summary.orderId), sk: SUMMARY, ...summary }, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...shipments.map((s): TransactItem => ({ Put: { TableName: this.tableName, Item: { pk: ORDER(s.orderId), sk: SHIPMENT(s.shipmentId), ...s, ...dueKeys(s) }, ConditionExpression: 'attribute_not_exists(pk)' } })),
-      ...shipments.map((s): TransactItem => ({
-        Put: { TableName: this.tableName, Item: { pk: WAYBILL(s.waybill), sk: 'WAYBILL', waybill: s.waybill, carrier: s.carrier, orderId: s.orderId, shipmentId: s.shipmentId }, ConditionExpression: 'attribute_not_exists(pk)' },
-      })),
+      ...this.newShipmentItems(shipments),
       ...stock,
     ];
     try {
@@ -414,12 +422,7 @@ export class FulfillmentRepository {
     const { shipments, stock, marker } = input;
     const items: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...shipments.map((s): TransactItem => ({
-        Put: { TableName: this.tableName, Item: { pk: ORDER(s.orderId), sk: SHIPMENT(s.shipmentId), ...s, ...(s.purpose === 'return-pickup' ? {} : dueKeys(s)) }, ConditionExpression: 'attribute_not_exists(pk)' },
-      })),
-      ...shipments.map((s): TransactItem => ({
-        Put: { TableName: this.tableName, Item: { pk: WAYBILL(s.waybill), sk: 'WAYBILL', waybill: s.waybill, carrier: s.carrier, orderId: s.orderId, shipmentId: s.shipmentId }, ConditionExpression: 'attribute_not_exists(pk)' },
-      })),
+      ...this.newShipmentItems(shipments),
       ...stock,
     ];
     try {

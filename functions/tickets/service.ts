@@ -10,8 +10,10 @@ import { badRequest, conflict } from '../../shared/errors.ts';
 import { addCounters, NPS_TARGET, SATISFACTION_GOOD, SATISFACTION_NEEDS_ACTION, serviceReport, ZERO_COUNTERS, type ServiceCounters } from './domain/metrics.ts';
 import { TicketWriteConflict, type AgentRecord, type TicketRepository } from './ticket-repository.ts';
 
-/** Puts an agent on or off duty (new tickets go to the least-loaded on-duty agent); audited. */
+/** Puts an agent on or off duty (new tickets go to the least-loaded on-duty agent); audited first. */
 export async function setAgentOnDuty(deps: { repository: TicketRepository; audit: AuditLog; clock: Clock }, principal: Principal, agentId: string, input: { onDuty: boolean; correlationId: string }): Promise<AgentRecord> {
+  // Audited before it takes effect (SEC-4).
+  await deps.audit.record({ actor: principal.userId, roles: principal.roles, action: input.onDuty ? 'agent.on-duty' : 'agent.off-duty', resource: { type: 'agent', id: agentId }, correlationId: input.correlationId });
   let agent: AgentRecord | undefined;
   for (let attempt = 1; !agent; attempt++) {
     try {
@@ -22,7 +24,6 @@ export async function setAgentOnDuty(deps: { repository: TicketRepository; audit
       throw error;
     }
   }
-  await deps.audit.record({ actor: principal.userId, roles: principal.roles, action: input.onDuty ? 'agent.on-duty' : 'agent.off-duty', resource: { type: 'agent', id: agentId }, correlationId: input.correlationId });
   return agent;
 }
 

@@ -280,9 +280,23 @@ export async function postMessage(deps: TicketDeps, principal: Principal, ticket
   });
 }
 
-/** Resolves a ticket (an agent): the clocks stop, the assignee's load drops, the day's counters count it; audited (SEC-4). */
+/**
+ * Resolves a ticket (an agent): the clocks stop, the assignee's load drops, the day's counters count
+ * it. Audited before it takes effect (SEC-4), once the ticket is known to be resolvable.
+ */
 export async function resolveTicket(deps: TicketDeps & { audit: AuditLog }, principal: Principal, ticketId: string, input: { resolution: string; correlationId: string }): Promise<TicketRecord> {
-  const ticket = await changeTicket(deps, ticketId, input.correlationId, async (current, now) => {
+  const before = await deps.repository.get(ticketId);
+  if (!before) throw notFound('No such ticket.');
+  act(before, { kind: 'resolve', at: deps.clock.now().getTime() }); // refused here (409) before anything is recorded
+  await deps.audit.record({
+    actor: principal.userId,
+    roles: principal.roles,
+    action: 'ticket.resolve',
+    resource: { type: 'ticket', id: ticketId },
+    details: { category: before.category, breaches: before.breaches.length, assignee: before.assignee ?? null },
+    correlationId: input.correlationId,
+  });
+  return changeTicket(deps, ticketId, input.correlationId, async (current, now) => {
     const at = now.getTime();
     const nowIso = now.toISOString();
     const policy = deps.policies[current.category];
@@ -292,15 +306,6 @@ export async function resolveTicket(deps: TicketDeps & { audit: AuditLog }, prin
     const loads: LoadChange[] = current.assignee ? [{ agentId: current.assignee, read: await deps.repository.getAgent(current.assignee), delta: -1 }] : [];
     return { ticket: resolved, events: statusEvents(current, resolved, nowIso), loads, counters: dayCounters(nowIso, principal.userId, counters) };
   });
-  await deps.audit.record({
-    actor: principal.userId,
-    roles: principal.roles,
-    action: 'ticket.resolve',
-    resource: { type: 'ticket', id: ticketId },
-    details: { category: ticket.category, breaches: ticket.breaches.length, assignee: ticket.assignee ?? null },
-    correlationId: input.correlationId,
-  });
-  return ticket;
 }
 
 /** What a rating holds. */

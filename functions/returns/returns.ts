@@ -286,11 +286,25 @@ export async function cancelReturn(deps: ReturnsDeps, input: { returnId: string;
 
 /** `POST /admin/returns/{returnId}/decision` — cs-agent, audited. */
 export async function decideReturn(deps: ReturnsDeps & { readonly audit: AuditLog }, input: { returnId: string; principal: Principal; decision: 'approve' | 'reject'; note: string; correlationId: string }): Promise<Return> {
+  // Audited before it takes effect (SEC-4), once however often the write is retried.
+  const audit = once((ret: Return) =>
+    deps.audit.record({
+      actor: input.principal.userId,
+      roles: input.principal.roles,
+      action: `return.${input.decision}`,
+      resource: { type: 'return', id: input.returnId },
+      reason: input.note,
+      details: { orderId: ret.orderId, kind: ret.kind, returnReason: ret.reason },
+      correlationId: input.correlationId,
+    }),
+  );
   const after = await withRetry(async () => {
     const ret = await deps.repository.getReturn(input.returnId);
     if (!ret) throw notFound('No such return.');
     const done = input.decision === 'approve' ? ret.timeline.some((t) => t.event === 'approve') : ret.status === 'REJECTED';
     if (done) return { ret, changed: false };
+    if (ret.status !== 'REQUESTED') throw refused('return-already-decided', 'Return already decided', `The return is ${ret.status}.`);
+    await audit(ret);
     const moved = await transition(deps, ret, input.decision, input.principal.userId, input.correlationId, {
       extra: (a, at) =>
         input.decision === 'approve'
@@ -300,17 +314,6 @@ export async function decideReturn(deps: ReturnsDeps & { readonly audit: AuditLo
     if (!moved) throw refused('return-already-decided', 'Return already decided', `The return is ${ret.status}.`);
     return { ret: moved, changed: true };
   });
-  if (after.changed) {
-    await deps.audit.record({
-      actor: input.principal.userId,
-      roles: input.principal.roles,
-      action: `return.${input.decision}`,
-      resource: { type: 'return', id: input.returnId },
-      reason: input.note,
-      details: { orderId: after.ret.orderId, kind: after.ret.kind, returnReason: after.ret.reason },
-      correlationId: input.correlationId,
-    });
-  }
   return after.ret;
 }
 
@@ -323,6 +326,25 @@ export interface InspectReturnDeps extends ReturnsDeps {
 
 /** `POST /admin/returns/{returnId}/inspection` — ops, after the parcel arrived; audited. */
 export async function inspectReturn(deps: InspectReturnDeps, input: { returnId: string; principal: Principal; passed: boolean; restock: boolean; note: string; correlationId: string }): Promise<Return> {
+  // Audited before it takes effect (SEC-4), once however often the write is retried.
+  const audit = once((ret: Return, outcome: 'rejected-goods' | 'restocked' | 'written-off') =>
+    deps.audit.record({
+      actor: input.principal.userId,
+      roles: input.principal.roles,
+      action: outcome === 'restocked' ? 'return.restock' : outcome === 'written-off' ? 'return.write-off' : 'return.inspection-failed',
+      resource: { type: 'return', id: input.returnId },
+      reason: input.note,
+      details: {
+        orderId: ret.orderId,
+        passed: input.passed,
+        restock: outcome === 'restocked',
+        warehouseId: ret.pickup.warehouseId,
+        units: ret.items.reduce((sum, i) => sum + i.quantity, 0),
+        skus: units(ret.items).map((u) => `${u.sku}x${u.quantity}`).join(',').slice(0, 500),
+      },
+      correlationId: input.correlationId,
+    }),
+  );
   const result = await withRetry(async () => {
     const ret = await deps.repository.getReturn(input.returnId);
     if (!ret) throw notFound('No such return.');
@@ -337,6 +359,7 @@ export async function inspectReturn(deps: InspectReturnDeps, input: { returnId: 
     const outcome = !input.passed ? 'rejected-goods' : input.restock ? 'restocked' : 'written-off';
     const inspection = { passed: input.passed, restock: input.passed && input.restock, by: input.principal.userId, at, outcome, ...(outcome === 'restocked' ? { warehouseId } : {}) } as const;
     const stock = outcome === 'restocked' ? units(ret.items).flatMap((u) => deps.restockItems({ returnId: ret.returnId, sku: u.sku, warehouseId, quantity: u.quantity }, now)) : [];
+    await audit(ret, outcome);
 
     if (!input.passed) {
       const failed = await transition(deps, ret, 'inspection-failed', input.principal.userId, input.correlationId, { patch: { inspection } });
@@ -366,25 +389,6 @@ export async function inspectReturn(deps: InspectReturnDeps, input: { returnId: 
     const requested = await requestRefund(deps, ret, { inspection }, input.principal.userId, false, input.correlationId, stock, 'inspection-passed');
     return { ret: requested, changed: true };
   });
-  if (result.changed && result.ret.inspection) {
-    const inspection = result.ret.inspection;
-    await deps.audit.record({
-      actor: input.principal.userId,
-      roles: input.principal.roles,
-      action: inspection.outcome === 'restocked' ? 'return.restock' : inspection.outcome === 'written-off' ? 'return.write-off' : 'return.inspection-failed',
-      resource: { type: 'return', id: input.returnId },
-      reason: input.note,
-      details: {
-        orderId: result.ret.orderId,
-        passed: inspection.passed,
-        restock: inspection.restock,
-        warehouseId: result.ret.pickup.warehouseId,
-        units: result.ret.items.reduce((s, i) => s + i.quantity, 0),
-        skus: units(result.ret.items).map((u) => `${u.sku}x${u.quantity}`).join(',').slice(0, 500),
-      },
-      correlationId: input.correlationId,
-    });
-  }
   return result.ret;
 }
 
@@ -495,4 +499,14 @@ export async function applyRefundCompleted(deps: ReturnsDeps, refunded: { return
     await commitAndPublish(deps, { ret: after, expectedVersion: ret.version, events: [], correlationId });
     return 'applied';
   });
+}
+
+/** Runs `fn` once: later calls (a retried write) do nothing; a failed call may be tried again. */
+function once<A extends unknown[]>(fn: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+  let done = false;
+  return async (...args: A) => {
+    if (done) return;
+    await fn(...args);
+    done = true;
+  };
 }

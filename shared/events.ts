@@ -11,6 +11,7 @@
  * the sources its IAM grant names (`EVENT_SOURCES`, set by the stack with the grant); any other is
  * an {@link EventSourceNotGrantedError} before anything is sent.
  */
+import { backoffDelay, sleep } from './retry.ts';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type * as z from 'zod';
 import type { AnyEventDefinition, DomainEvent, EventMeta } from '../events/event-definition.ts';
@@ -109,8 +110,6 @@ export function buildEventDetail(definition: AnyEventDefinition, payload: unknow
   return { version: definition.version, ...(result.data as Record<string, unknown>), meta };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Validates and publishes events to EventBridge, ≤ 10 per PutEvents call, retrying failed entries.
  * All events are validated before any is sent.
@@ -157,7 +156,7 @@ export async function publishEvents(events: readonly DomainEvent[], options: Pub
         break;
       }
       pending = failed.map(({ p }) => p);
-      await sleep(backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      await sleep(backoffDelay(attempt, { baseMs: backoffMs, maxMs: backoffMs * 2 ** (maxAttempts - 1) }));
     }
   }
   if (failures.length > 0) throw new EventPublishError(failures);

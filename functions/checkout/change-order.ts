@@ -13,6 +13,7 @@
  * allocation: fulfillment returns picked stock when it sees `OrderCancelled`). So a cancellation
  * never releases stock that was picked, and never another order's reservation.
  */
+import { backoffDelay, sleep as sleepMs } from '../../shared/retry.ts';
 import { holdsReleased, isEmptyRelease } from './domain/customer-holds.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
@@ -52,12 +53,13 @@ export type ChangeOrderOutcome =
   | { readonly outcome: 'not-found' };
 
 const MAX_ATTEMPTS = 12;
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The wait between attempts that lost to a concurrent change (full jitter; mean 10 ms at first, ≤ 160 ms). */
+const CONFLICT_BACKOFF = { baseMs: 20, maxMs: 320 };
 
 /** Applies the fact (see the module documentation). */
 export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCommand): Promise<ChangeOrderOutcome> {
   const log = deps.log ?? silentLog;
-  const sleep = deps.sleep ?? defaultSleep;
+  const sleep = deps.sleep ?? sleepMs;
   /** Set once a release found the reservations no longer held: what the order still holds. */
   let held: readonly Reservation[] | undefined;
   for (let attempt = 1; ; attempt++) {
@@ -99,7 +101,7 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
         continue;
       }
       if ((error instanceof StaleOrderError || error instanceof TransientConflictError) && attempt < MAX_ATTEMPTS) {
-        await sleep(Math.min(200, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()));
+        await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
         continue;
       }
       throw error;

@@ -24,6 +24,7 @@
  */
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons } from '../../shared/dynamodb.ts';
+import { retry } from '../../shared/retry.ts';
 
 export const BY_DAY_INDEX = 'byDay';
 export const BY_QUEUE_INDEX = 'byQueue';
@@ -57,28 +58,28 @@ export class TransactionConditionFailed extends Error {
 }
 
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs a transaction, retrying (with jittered backoff) while DynamoDB cancels it for a conflict with
  * a concurrent transaction on the same items; a failed condition throws
  * {@link TransactionConditionFailed} naming the items.
  */
 export async function transact(client: DynamoDBDocumentClient, items: NonNullable<TransactWriteCommandInput['TransactItems']>, maxAttempts = 12): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      const reasons = cancellationReasons(error) ?? [];
-      const failed = reasons.flatMap((reason, index) => (reason === 'ConditionalCheckFailed' ? [index] : []));
-      if (failed.length > 0) throw new TransactionConditionFailed(failed);
-      const retryable = name === 'TransactionInProgressException' || reasons.includes('TransactionConflict');
-      if (!retryable || attempt >= maxAttempts) throw error;
-      await sleep(Math.random() * 25 * Math.min(2 ** attempt, 16));
-    }
-  }
+  await retry(
+    async () => {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        const failed = (cancellationReasons(error) ?? []).flatMap((reason, index) => (reason === 'ConditionalCheckFailed' ? [index] : []));
+        if (failed.length > 0) throw new TransactionConditionFailed(failed);
+        throw error;
+      }
+    },
+    {
+      attempts: maxAttempts,
+      retryable: (error) => (error instanceof Error && error.name === 'TransactionInProgressException') || cancellationReasons(error)?.includes('TransactionConflict') === true,
+      backoff: { baseMs: 50, maxMs: 400 },
+    },
+  );
 }
 
 /** Drops the storage attributes of an item. */

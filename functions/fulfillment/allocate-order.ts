@@ -23,6 +23,7 @@
  *      order reserved (which cannot fail on stock).
  * 6. Publish the outbox.
  */
+import { backoffDelay, sleep as sleepMs } from '../../shared/retry.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { EventPayload } from '../../events/event-definition.ts';
 import { OrderAllocated } from '../../events/fulfillment-events.ts';
@@ -63,7 +64,8 @@ export type AllocateOutcome =
   | { readonly outcome: 'no-reservations' };
 
 const ALLOCATION = 'ALLOCATION';
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The wait after a write conflict (full jitter; mean 20 ms at first, ≤ 200 ms). */
+const CONFLICT_BACKOFF = { baseMs: 40, maxMs: 400 };
 
 /** What the order holds, as stock movements. */
 function heldOf(records: readonly ReservationView[]): Movement[] {
@@ -83,7 +85,7 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
   if (summary?.status === 'CANCELLED') return { outcome: 'cancelled-before-allocation' };
 
   const maxAttempts = deps.maxAttempts ?? 4;
-  const sleep = deps.sleep ?? defaultSleep;
+  const sleep = deps.sleep ?? sleepMs;
   for (let attempt = 1; ; attempt++) {
     const records = await deps.catalog.reservations(change.orderId);
     const held = heldOf(records);
@@ -138,7 +140,7 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
       // Released by a cancellation that committed first (step 3 on the next read), or stock a move
       // needed was taken (re-plan), or a concurrent transaction on the same items.
       if ((error instanceof ReservationsNotHeld || error instanceof StockUnavailable || error instanceof WriteConflict) && attempt < maxAttempts) {
-        if (error instanceof WriteConflict) await sleep(Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random()));
+        if (error instanceof WriteConflict) await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
         continue;
       }
       throw error;

@@ -5,6 +5,7 @@
  * duplicate event, a webhook racing the synchronous answer — makes the write fail; the use case
  * re-reads and decides again, which usually finds the work already done).
  */
+import { retry } from '../../shared/retry.ts';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided } from '../../events/payment-events.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
@@ -113,17 +114,14 @@ export async function commitTransition(
   if (transition.events.length > 0) await flushOutbox(deps, transition.payment.orderId);
 }
 
-/** Runs `attempt` again while it hits write conflicts (up to `maxAttempts`). */
-export async function withConflictRetry<T>(what: string, attempt: () => Promise<T>, maxAttempts = 6): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof PaymentWriteConflict) || n >= maxAttempts) throw error;
-      logger.debug('write conflict, retrying', { what, attempt: n, reason: error.reason });
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 15 * n));
-    }
-  }
+/** Runs `attempt` again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */
+export function withConflictRetry<T>(what: string, attempt: () => Promise<T>, maxAttempts = 6): Promise<T> {
+  return retry(attempt, {
+    attempts: maxAttempts,
+    retryable: (error) => error instanceof PaymentWriteConflict,
+    backoff: { baseMs: 15, maxMs: 120 },
+    onRetry: (error, n) => logger.debug('write conflict, retrying', { what, attempt: n, reason: (error as PaymentWriteConflict).reason }),
+  });
 }
 
 /** The limit day of now. */

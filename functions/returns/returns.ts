@@ -23,6 +23,7 @@
  * conditional transaction with its events in the outbox (returns-repository.ts), retried on a
  * conflicting concurrent change.
  */
+import { retry } from '../../shared/retry.ts';
 import type { OrderFacts } from '../checkout/order-contract.ts';
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
@@ -75,15 +76,12 @@ export interface ReturnRequestInput {
 const MAX_ATTEMPTS = 4;
 
 /** Runs `attempt` again (fresh reads) while a concurrent change wins; then 409. */
-async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ReturnWriteConflict)) throw error;
-      if (i >= MAX_ATTEMPTS) throw new ProblemError('return-changed', 'Return changed', 409, { detail: 'The return changed at the same time; try again.', cause: error });
-    }
-  }
+function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  return retry(attempt, {
+    attempts: MAX_ATTEMPTS,
+    retryable: (error) => error instanceof ReturnWriteConflict,
+    exhausted: (error) => new ProblemError('return-changed', 'Return changed', 409, { detail: 'The return changed at the same time; try again.', cause: error }),
+  });
 }
 
 /**

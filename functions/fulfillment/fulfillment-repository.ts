@@ -21,6 +21,7 @@
  *
  * Every write is conditional; the order summary and shipments carry a `version`.
  */
+import type { OutboxEvent } from '../../shared/outbox.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
 import { cancellationReasons, documentClient, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
@@ -36,11 +37,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** DynamoDB allows at most 100 items in one transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
-/** An event waiting in an outbox: its registered name and payload. */
-export interface OutboxEvent {
-  readonly name: string;
-  readonly payload: Record<string, unknown>;
-}
+/** An event as stored in the outbox (the kernel's one outbox shape). */
+export type { OutboxEvent };
 
 /** A marker item: what it guards and the events it must publish. */
 export interface Marker {

@@ -8,31 +8,34 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import type { AnyEventDefinition, DomainEvent } from '../../events/event-definition.ts';
-import { domainEvent } from '../../events/event-definition.ts';
+import { outboxCatalog, publishOutbox } from '../../shared/outbox.ts';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import { DeliveryLate, OrderAllocated, OrderDelivered, OrderShipped, ReplenishmentSuggested, ShipmentStatusChanged } from '../../events/fulfillment-events.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { ReturnFulfillmentUpdated } from '../../events/return-events.ts';
 import type { FulfillmentRepository, Marker, OutboxEvent } from './fulfillment-repository.ts';
 
-/** Every event fulfillment publishes, by name. */
-const PUBLISHED: Readonly<Record<string, AnyEventDefinition>> = Object.fromEntries(
-  [OrderAllocated, ShipmentStatusChanged, OrderShipped, OrderDelivered, DeliveryLate, ReplenishmentSuggested, ProblemOrderRaised, CustomerNotificationRequested, ReturnFulfillmentUpdated].map((d) => [d.name, d]),
-);
+/** Every event fulfillment publishes. */
+const FULFILLMENT_OUTBOX = outboxCatalog('fulfillment', [
+  OrderAllocated,
+  ShipmentStatusChanged,
+  OrderShipped,
+  OrderDelivered,
+  DeliveryLate,
+  ReplenishmentSuggested,
+  ProblemOrderRaised,
+  CustomerNotificationRequested,
+  ReturnFulfillmentUpdated,
+]);
 
 /** An outbox entry for `definition` with `payload` (validated when published). */
 export function outboxEvent<D extends AnyEventDefinition>(definition: D, payload: DomainEvent<D>['payload']): OutboxEvent {
-  if (!PUBLISHED[definition.name]) throw new Error(`${definition.name} is not an event fulfillment publishes`);
-  return { name: definition.name, payload: payload as Record<string, unknown> };
+  return FULFILLMENT_OUTBOX.event(definition, payload);
 }
 
 /** The domain events of an outbox. */
 export function domainEventsOf(events: readonly OutboxEvent[]): DomainEvent[] {
-  return events.map((e) => {
-    const definition = PUBLISHED[e.name];
-    if (!definition) throw new Error(`unknown outbox event ${e.name}`);
-    return domainEvent(definition, e.payload);
-  });
+  return FULFILLMENT_OUTBOX.domainEvents(events);
 }
 
 /** Ports the outbox needs. */
@@ -46,7 +49,5 @@ export interface OutboxDeps {
 /** Publishes a marker's events (if any and not yet published) and marks it published. */
 export async function flushMarker(deps: OutboxDeps, marker: Marker): Promise<number> {
   if (marker.publishedAt || marker.events.length === 0) return 0;
-  await deps.publisher(marker.correlationId).publish(domainEventsOf(marker.events));
-  await deps.repository.markPublished(marker.kind, marker.key, deps.clock.now().toISOString());
-  return marker.events.length;
+  return publishOutbox(FULFILLMENT_OUTBOX, marker, deps.publisher, () => deps.repository.markPublished(marker.kind, marker.key, deps.clock.now().toISOString()));
 }

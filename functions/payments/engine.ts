@@ -6,11 +6,10 @@
  * re-reads and decides again, which usually finds the work already done).
  */
 import { retry } from '../../shared/retry.ts';
+import { outboxCatalog, publishOutbox } from '../../shared/outbox.ts';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided } from '../../events/payment-events.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
-import type { AnyEventDefinition } from '../../events/event-definition.ts';
-import { domainEvent, type DomainEvent } from '../../events/event-definition.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import type { EventPublisher } from '../../shared/events.ts';
@@ -61,9 +60,7 @@ export function transitionContext(deps: Pick<EngineDeps, 'clock' | 'newId'>, act
 }
 
 /** The event types payments writes to its outbox (not the whole registry: every payments bundle carries this). */
-const PUBLISHED: ReadonlyMap<string, AnyEventDefinition> = new Map(
-  [PaymentAuthorized, PaymentPending, PaymentFailed, PaymentCaptured, PaymentVoided, PaymentRefunded, CustomerNotificationRequested, ProblemOrderRaised].map((d) => [d.name, d]),
-);
+const PAYMENTS_OUTBOX = outboxCatalog('payments', [PaymentAuthorized, PaymentPending, PaymentFailed, PaymentCaptured, PaymentVoided, PaymentRefunded, CustomerNotificationRequested, ProblemOrderRaised]);
 
 /**
  * Publishes an order's pending outbox items (oldest first), each claimed first so that concurrent
@@ -75,14 +72,7 @@ export async function flushOutbox(deps: EngineDeps, orderId: string): Promise<nu
   let published = 0;
   for (const item of pending.sort((a, b) => a.outboxId.localeCompare(b.outboxId))) {
     if (!(await deps.repo.claimOutbox(orderId, item.outboxId))) continue;
-    const events: DomainEvent[] = item.events.map((e) => {
-      const definition = PUBLISHED.get(e.name);
-      if (!definition) throw new Error(`outbox ${item.outboxId} of order ${orderId} holds an unknown event type ${e.name}`);
-      return domainEvent(definition, e.payload as never);
-    });
-    await deps.publisher(item.correlationId).publish(events);
-    await deps.repo.deleteOutbox(orderId, item.outboxId);
-    published += events.length;
+    published += await publishOutbox(PAYMENTS_OUTBOX, item, deps.publisher, () => deps.repo.deleteOutbox(orderId, item.outboxId), `outbox ${item.outboxId} of order ${orderId}`);
   }
   return published;
 }

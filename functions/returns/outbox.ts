@@ -7,20 +7,18 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import type { AnyEventDefinition, DomainEvent } from '../../events/event-definition.ts';
-import { domainEvent } from '../../events/event-definition.ts';
+import { outboxCatalog, publishOutbox } from '../../shared/outbox.ts';
 import { ExchangeShipmentRequested, ReturnPickupRequested, ReturnRefundRequested, ReturnRequested, ReturnStatusChanged } from '../../events/return-events.ts';
 import type { OutboxEntry, OutboxEvent, ReturnsRepository } from './returns-repository.ts';
 
 /** Every event returns publishes (source `commerce.returns`). */
 export const RETURNS_PUBLISHES: readonly AnyEventDefinition[] = [ReturnRequested, ReturnStatusChanged, ReturnPickupRequested, ReturnRefundRequested, ExchangeShipmentRequested];
 
-const PUBLISHED: Readonly<Record<string, AnyEventDefinition>> = Object.fromEntries(RETURNS_PUBLISHES.map((d) => [d.name, d]));
+const RETURNS_OUTBOX = outboxCatalog('returns', RETURNS_PUBLISHES, 'schema');
 
 /** An outbox entry for `definition` with `payload` (validated now, so a bad payload never reaches the table). */
 export function outboxEvent<D extends AnyEventDefinition>(definition: D, payload: DomainEvent<D>['payload']): OutboxEvent {
-  if (!PUBLISHED[definition.name]) throw new Error(`${definition.name} is not an event returns publishes`);
-  definition.schema.parse(payload);
-  return { name: definition.name, payload: payload as Record<string, unknown> };
+  return RETURNS_OUTBOX.event(definition, payload);
 }
 
 /** Ports the outbox needs. */
@@ -33,12 +31,5 @@ export interface OutboxDeps {
 /** Publishes an outbox entry's events and marks it published. */
 export async function flushOutbox(deps: OutboxDeps, entry: OutboxEntry | undefined): Promise<number> {
   if (!entry || entry.events.length === 0) return 0;
-  const events = entry.events.map((e) => {
-    const definition = PUBLISHED[e.name];
-    if (!definition) throw new Error(`unknown outbox event ${e.name}`);
-    return domainEvent(definition, e.payload);
-  });
-  await deps.publisher(entry.correlationId).publish(events);
-  await deps.repository.markPublished(entry.returnId, entry.version, deps.clock.now().toISOString());
-  return events.length;
+  return publishOutbox(RETURNS_OUTBOX, entry, deps.publisher, () => deps.repository.markPublished(entry.returnId, entry.version, deps.clock.now().toISOString()));
 }

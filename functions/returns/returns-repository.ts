@@ -13,6 +13,7 @@
  * commit and the outbox item marked published; a crash in between leaves it on the sparse pending
  * index, where the scheduled sweep (or the replay of the triggering message) publishes it.
  */
+import type { OutboxEvent } from '../../shared/outbox.ts';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
 import { documentClient, isTransactionConditionFailed, isTransactionConflict, queryAll } from '../../shared/dynamodb.ts';
@@ -22,11 +23,8 @@ import type { Return } from './domain/return.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** An event waiting in an outbox: its registered name and payload. */
-export interface OutboxEvent {
-  readonly name: string;
-  readonly payload: Record<string, unknown>;
-}
+/** An event as stored in the outbox (the kernel's one outbox shape). */
+export type { OutboxEvent };
 
 /** An outbox item. */
 export interface OutboxEntry {

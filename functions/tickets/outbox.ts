@@ -7,19 +7,18 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { newId } from '../../shared/ids.ts';
-import { domainEvent, type AnyEventDefinition, type DomainEvent } from '../../events/event-definition.ts';
+import type { AnyEventDefinition, DomainEvent } from '../../events/event-definition.ts';
+import { outboxCatalog, publishOutbox } from '../../shared/outbox.ts';
 import { TicketEscalated, TicketStatusChanged } from '../../events/ticket-events.ts';
 import type { OutboxEvent, OutboxRecord, TicketRepository } from './ticket-repository.ts';
 
 /** Every event tickets publishes, by name. */
 export const TICKETS_PUBLISHED: readonly AnyEventDefinition[] = [TicketStatusChanged, TicketEscalated];
-const BY_NAME: Readonly<Record<string, AnyEventDefinition>> = Object.fromEntries(TICKETS_PUBLISHED.map((d) => [d.name, d]));
+const TICKETS_OUTBOX = outboxCatalog('tickets', TICKETS_PUBLISHED, 'strict');
 
 /** An outbox entry for `definition` (validated now, so a bad payload never reaches the table). */
 export function outboxEvent<D extends AnyEventDefinition>(definition: D, payload: DomainEvent<D>['payload']): OutboxEvent {
-  if (!BY_NAME[definition.name]) throw new Error(`${definition.name} is not an event tickets publishes`);
-  definition.schema.strict().parse(payload);
-  return { name: definition.name, payload: payload as Record<string, unknown> };
+  return TICKETS_OUTBOX.event(definition, payload);
 }
 
 /** A new outbox of `events`. */
@@ -37,14 +36,7 @@ export interface OutboxDeps {
 /** Publishes an outbox (unless published) and marks it published. */
 export async function flushOutbox(deps: OutboxDeps, outbox: OutboxRecord): Promise<number> {
   if (outbox.publishedAt || outbox.events.length === 0) return 0;
-  const events = outbox.events.map((e) => {
-    const definition = BY_NAME[e.name];
-    if (!definition) throw new Error(`unknown outbox event ${e.name}`);
-    return domainEvent(definition, e.payload);
-  });
-  await deps.publisher(outbox.correlationId).publish(events);
-  await deps.repository.markPublished(outbox.outboxId, deps.clock.now().toISOString());
-  return events.length;
+  return publishOutbox(TICKETS_OUTBOX, outbox, deps.publisher, () => deps.repository.markPublished(outbox.outboxId, deps.clock.now().toISOString()));
 }
 
 /** Like {@link flushOutbox}, but a failure leaves the outbox pending for the sweep instead of failing the caller. */

@@ -14,6 +14,7 @@
  * The ticket carries a `version`; every change is one transaction conditional on it, with the
  * thread message, the outbox of its events, the agents' load and the day's counters.
  */
+import type { OutboxEvent } from '../../shared/outbox.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
@@ -65,11 +66,8 @@ export interface MessageRecord {
   readonly at: string;
 }
 
-/** An event waiting in the outbox. */
-export interface OutboxEvent {
-  readonly name: string;
-  readonly payload: Record<string, unknown>;
-}
+/** An event as stored in the outbox (the kernel's one outbox shape). */
+export type { OutboxEvent };
 
 /** An outbox item. */
 export interface OutboxRecord {

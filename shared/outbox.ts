@@ -1,0 +1,81 @@
+/**
+ * The transactional outbox, one way for every capability: a change's events are stored (as
+ * {@link OutboxEvent}s: a name and a payload) in the same DynamoDB transaction as the change, then
+ * published and the outbox settled (marked published, or deleted). A crash between commit and
+ * publish leaves the outbox pending; the replay of the triggering message, or a scheduled sweep,
+ * publishes it. Consumers are idempotent, so an event published twice (published, then the
+ * settling failed) is harmless.
+ *
+ * What differs between capabilities stays with them: where the outbox is stored, how it is settled
+ * and found again. What is the same is here: the catalog of the events a capability may store
+ * ({@link outboxCatalog}) and publish-then-settle ({@link publishOutbox}).
+ */
+import type { AnyEventDefinition, DomainEvent } from '../events/event-definition.ts';
+import { domainEvent } from '../events/event-definition.ts';
+import type { EventPublisher } from './events.ts';
+
+/** An event as stored in an outbox: validated against its definition when it is published. */
+export interface OutboxEvent {
+  readonly name: string;
+  readonly payload: Record<string, unknown>;
+}
+
+/** What every stored outbox has. */
+export interface StoredOutbox {
+  /** The correlation id of the change: its events continue that flow. */
+  readonly correlationId: string;
+  readonly events: readonly OutboxEvent[];
+}
+
+/** When a payload is checked against its definition's schema besides at publishing. */
+export type OutboxWriteCheck = 'none' | 'schema' | 'strict';
+
+/** The events one capability may store in its outbox. */
+export interface OutboxCatalog {
+  /** An outbox entry for `definition` with `payload`; a definition the capability does not publish throws. */
+  event<D extends AnyEventDefinition>(definition: D, payload: DomainEvent<D>['payload']): OutboxEvent;
+  /** The domain events of stored events; an unknown name throws (or, with `unknown: 'skip'`, is left out). */
+  domainEvents(events: ReadonlyArray<{ readonly name: string; readonly payload: unknown }>, options?: { unknown?: 'throw' | 'skip'; where?: string }): DomainEvent[];
+}
+
+/**
+ * The catalog of `capability`'s outbox events. `check` says whether a payload is also checked when
+ * it is stored (`schema`, or `strict`: no unknown keys), so a bad payload never reaches the table.
+ */
+export function outboxCatalog(capability: string, definitions: readonly AnyEventDefinition[], check: OutboxWriteCheck = 'none'): OutboxCatalog {
+  const byName: ReadonlyMap<string, AnyEventDefinition> = new Map(definitions.map((d) => [d.name, d]));
+  return {
+    event(definition, payload) {
+      if (!byName.has(definition.name)) throw new Error(`${definition.name} is not an event ${capability} publishes`);
+      if (check === 'schema') definition.schema.parse(payload);
+      if (check === 'strict') definition.schema.strict().parse(payload);
+      return { name: definition.name, payload: payload as Record<string, unknown> };
+    },
+    domainEvents(events, options = {}) {
+      return events.flatMap((e) => {
+        const definition = byName.get(e.name);
+        if (definition) return [domainEvent(definition, e.payload as never)];
+        if (options.unknown === 'skip') return [];
+        throw new Error(`${options.where ?? `${capability}'s outbox`} holds an unknown event type ${e.name}`);
+      });
+    },
+  };
+}
+
+/**
+ * Publishes an outbox's events (with its correlation id), then settles it (`settle`: mark it
+ * published, or delete it). Nothing is settled when publishing fails: the error propagates and the
+ * outbox stays pending. An outbox without events is settled at once. Returns the events published.
+ */
+export async function publishOutbox(
+  catalog: OutboxCatalog,
+  outbox: StoredOutbox,
+  publisher: (correlationId: string) => EventPublisher,
+  settle: () => Promise<void>,
+  where?: string,
+): Promise<number> {
+  const events = catalog.domainEvents(outbox.events, where ? { where } : {});
+  if (events.length > 0) await publisher(outbox.correlationId).publish(events);
+  await settle();
+  return events.length;
+}

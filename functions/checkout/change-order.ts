@@ -20,7 +20,8 @@ import type { DomainEvent } from '../../events/event-definition.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { applyPatch, decide, type Order, type OrderFact, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { orderAddressCorrected, orderCancelled, orderStatusChanged, preSaleBalanceDue } from './order-events.ts';
-import { DuplicateEventError, ReservationsNotHeldError, StaleOrderError, TransientConflictError, type OrderStore } from './orders-repository.ts';
+import { DuplicateEventError, ReservationsNotHeldError, StaleOrderError, TransientConflictError } from './domain/order-store-errors.ts';
+import type { OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 
 /** Ports and settings. */

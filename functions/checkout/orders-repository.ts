@@ -29,9 +29,11 @@ import * as z from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { requireSetting } from '../../shared/config.ts';
+import { ULID_PATTERN } from '../../shared/ids.ts';
 import { cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
 import { CatalogReader, failedStockItems, releaseStock, reserveStock } from '../catalog/stock-contract.ts';
 import type { HoldIncrease, HoldRelease } from './domain/customer-holds.ts';
+import { CustomerHoldsExceededError, StockConflictError, RequestAlreadyPlacedError, CouponExhaustedError, GroupChangedError, TransientConflictError, StaleOrderError, DuplicateEventError, StockReleaseError, ReservationsNotHeldError } from './domain/order-store-errors.ts';
 import type { GroupBuy } from './domain/group-buy.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
@@ -88,73 +90,8 @@ export interface ChangeWrite {
   readonly holdsRelease?: HoldRelease;
 }
 
-/** A per-customer cap (open unpaid orders, units of one SKU reserved) would be exceeded (SEC-5). */
-export class CustomerHoldsExceededError extends Error {
-  override readonly name = 'CustomerHoldsExceededError';
-}
-
-/** Stock ran out between reading and writing: these (sku, warehouse) reservations failed. */
-export class StockConflictError extends Error {
-  override readonly name = 'StockConflictError';
-  constructor(readonly failed: ReadonlyArray<{ sku: string; warehouseId: string }>) {
-    super(`stock changed for ${failed.map((f) => `${f.sku}@${f.warehouseId}`).join(', ')}`);
-  }
-}
-
-/** The request (customer + Idempotency-Key) already placed an order. */
-export class RequestAlreadyPlacedError extends Error {
-  override readonly name = 'RequestAlreadyPlacedError';
-  constructor(
-    readonly orderId: string,
-    readonly bodyHash: string,
-  ) {
-    super(`request already placed order ${orderId}`);
-  }
-}
-
-/** A coupon limit was reached between pricing and writing. */
-export class CouponExhaustedError extends Error {
-  override readonly name = 'CouponExhaustedError';
-  constructor(readonly limit: 'total' | 'customer') {
-    super(`coupon ${limit} limit reached`);
-  }
-}
-
-/** The group-buy group changed since it was read (another member joined, it filled or ended), or a new group's code is taken: read it again. */
-export class GroupChangedError extends Error {
-  override readonly name = 'GroupChangedError';
-}
-
-/** Another transaction touched the same items at the same time (retry with jitter). */
-export class TransientConflictError extends Error {
-  override readonly name = 'TransientConflictError';
-}
-
-/** The order changed since it was read (retry from a fresh read). */
-export class StaleOrderError extends Error {
-  override readonly name = 'StaleOrderError';
-}
-
-/** The event was applied before (its processed-event marker exists). */
-export class DuplicateEventError extends Error {
-  override readonly name = 'DuplicateEventError';
-}
-
-/** A release could not be applied: the stock item holds less than the order's reservation. */
-export class StockReleaseError extends Error {
-  override readonly name = 'StockReleaseError';
-}
-
-/**
- * A release found the order's reservation no longer `reserved`: fulfillment picked it (allocation
- * won the race with a cancellation) or it was released before. Nothing of it is to be released.
- */
-export class ReservationsNotHeldError extends Error {
-  override readonly name = 'ReservationsNotHeldError';
-  constructor(readonly reservations: ReadonlyArray<{ sku: string; warehouseId: string }>) {
-    super(`reservations no longer held: ${reservations.map((r) => `${r.sku}@${r.warehouseId}`).join(', ')}`);
-  }
-}
+// The conflicts the order store reports are domain errors (domain/order-store-errors.ts); re-exported for the adapters' callers.
+export { CustomerHoldsExceededError, StockConflictError, RequestAlreadyPlacedError, CouponExhaustedError, GroupChangedError, TransientConflictError, StaleOrderError, DuplicateEventError, StockReleaseError, ReservationsNotHeldError };
 
 /** A page of orders. */
 export interface OrderPage {
@@ -216,10 +153,10 @@ const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2s
 
 /** The `byCustomer` LastEvaluatedKey: exactly these attributes. */
 const CustomerCursorSchema = z.strictObject({
-  pk: z.string().regex(/^ORDER#[0-9A-HJKMNP-TV-Z]{26}$/),
+  pk: z.string().regex(new RegExp(`^ORDER#${ULID_PATTERN.source.slice(1)}`)),
   sk: z.literal('ORDER'),
   gsi1pk: z.string().min(10).max(200),
-  gsi1sk: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+  gsi1sk: z.string().regex(ULID_PATTERN),
 });
 
 /** Index names (the infra construct creates them). */

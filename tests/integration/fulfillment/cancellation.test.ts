@@ -14,26 +14,16 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
-import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import type { ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
 import { makeCancelFulfillmentHandler } from '../../../functions/fulfillment/handlers/cancel-fulfillment.ts';
 import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
 import { newId } from '../../../shared/ids.ts';
 import { jsonBody, lambdaContext } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { allocatedOrder, capturePublisher, carrierWebhook, catalogFixture, LISTINGS, orderCancelledMessage, statusChangedMessage } from './fixtures.ts';
+import { allocatedOrder, capturePublisher, carrierWebhook, LISTINGS, orderCancelledMessage, statusChangedMessage, fulfillmentWorld, type FulfillmentWorld } from './fixtures.ts';
 
-let catalog: Awaited<ReturnType<typeof catalogFixture>>;
-let repository: FulfillmentRepository;
-let reader: CatalogReader;
-
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  catalog = await catalogFixture(tables.catalog);
-  repository = new FulfillmentRepository(tables.fulfillment);
-  reader = new CatalogReader(tables.catalog);
-});
+let { catalog, repository, reader } = {} as FulfillmentWorld;
+beforeAll(async () => void ({ catalog, repository, reader } = await fulfillmentWorld()));
 
 const cancelHandler = (publisher: ReturnType<typeof capturePublisher>) => makeCancelFulfillmentHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
 

@@ -10,7 +10,7 @@ import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-re
 import type { ProductInput } from '../../../functions/catalog/domain/product.ts';
 import { CatalogReader, reserveStock, type StockMovement } from '../../../functions/catalog/stock-contract.ts';
 import { sandboxTrackingRequest, type CarrierTrackingEvent } from '../../../functions/fulfillment/carrier-gateway.ts';
-import type { FulfillmentRepository, ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
 import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../../functions/fulfillment/settings.ts';
 import type { DomainEvent } from '../../../events/event-definition.ts';
@@ -22,6 +22,7 @@ import { documentClient } from '../../../shared/dynamodb.ts';
 import type { EventPublisher } from '../../../shared/events.ts';
 import { newId } from '../../../shared/ids.ts';
 import { apiEvent, eventBridgeEvent, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 
 export const WAREHOUSES = [
   { warehouseId: 'WH-EAST', name: 'East', city: 'Shanghai', region: 'east' },
@@ -198,4 +199,17 @@ export async function setOnHand(catalogTable: string, sku: string, warehouseId: 
       ExpressionAttributeValues: { ':on': onHand },
     }),
   );
+}
+
+/** What a fulfillment integration test starts from: the shared tables, the fixture catalog, the repository and the stock reader. */
+export interface FulfillmentWorld {
+  readonly catalog: Awaited<ReturnType<typeof catalogFixture>>;
+  readonly repository: FulfillmentRepository;
+  readonly reader: CatalogReader;
+}
+
+/** Sets up a {@link FulfillmentWorld} on DynamoDB Local (call it in `beforeAll`). */
+export async function fulfillmentWorld(): Promise<FulfillmentWorld> {
+  const { tables } = useLocalDynamoDb();
+  return { catalog: await catalogFixture(tables.catalog), repository: new FulfillmentRepository(tables.fulfillment), reader: new CatalogReader(tables.catalog) };
 }

@@ -14,26 +14,16 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
 import { signCarrierPayload } from '../../../functions/fulfillment/domain/carrier-signature.ts';
-import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import type { ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
 import { fulfillmentSettings, SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../../functions/fulfillment/settings.ts';
 import { resetConfigForTests } from '../../../shared/config.ts';
 import { apiEvent, jsonBody, lambdaContext } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { allocatedOrder, capturePublisher, carrierWebhook, catalogFixture } from './fixtures.ts';
+import { allocatedOrder, capturePublisher, carrierWebhook, fulfillmentWorld, type FulfillmentWorld } from './fixtures.ts';
 
-let catalog: Awaited<ReturnType<typeof catalogFixture>>;
-let repository: FulfillmentRepository;
-let reader: CatalogReader;
-
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  catalog = await catalogFixture(tables.catalog);
-  repository = new FulfillmentRepository(tables.fulfillment);
-  reader = new CatalogReader(tables.catalog);
-});
+let { catalog, repository, reader } = {} as FulfillmentWorld;
+beforeAll(async () => void ({ catalog, repository, reader } = await fulfillmentWorld()));
 
 const KB = 1024;
 const NOT_JSON = '{"eventId":"evt-1","carrier":"premium-express", this is not json';

@@ -201,7 +201,7 @@ export async function setOnHand(catalogTable: string, sku: string, warehouseId: 
   );
 }
 
-/** What a fulfillment integration test starts from: the shared tables, the fixture catalog, the repository and the stock reader. */
+/** What a fulfillment integration test starts from, on the shared DynamoDB Local tables: the fixture catalog, the repository and the stock reader. */
 export interface FulfillmentWorld {
   readonly catalog: Awaited<ReturnType<typeof catalogFixture>>;
   readonly repository: FulfillmentRepository;

@@ -18,6 +18,7 @@ import { Notifications } from './capabilities/notifications.ts';
 import { Payments } from './capabilities/payments.ts';
 import { PlatformRoutes } from './capabilities/platform-routes.ts';
 import { Returns } from './capabilities/returns.ts';
+import { Suppliers } from './capabilities/suppliers.ts';
 import { Tickets } from './capabilities/tickets.ts';
 import { Privacy } from './capabilities/privacy.ts';
 import { Platform } from './platform.ts';
@@ -55,6 +56,8 @@ export class CommerceStack extends Stack {
     new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
     // AFT-2, AFT-3: customer-service tickets, their clocks and escalations, satisfaction.
     new Tickets(nested('Tickets'), 'Tickets', this.platform);
+    // SUP-1: suppliers, their licences, scorecards and tiers; the compliance scans read them through the supplier contract.
+    new Suppliers(nested('Suppliers'), 'Suppliers', this.platform);
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
     new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
     this.platform.api.acknowledgePreflight();

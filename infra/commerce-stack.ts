@@ -33,6 +33,8 @@ export class CommerceStack extends Stack {
   readonly platform: Platform;
   /** Consents (SEC-3): `grantConsentCheck` for capabilities that must ask before using personal data. */
   readonly privacy: Privacy;
+  /** Suppliers (SUP-1): `grantDirectoryRead` for the compliance scans of licences and single-sourced SKUs. */
+  readonly suppliers: Suppliers;
 
   constructor(scope: Construct, id: string, props: CommerceStackProps) {
     super(scope, id, props);
@@ -48,6 +50,9 @@ export class CommerceStack extends Stack {
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, { ...dependencies, orders: checkout.table });
     // AFT-1: returns and exchanges; orders through checkout's order contract, restock through catalog's stock contract.
     new Returns(nested('Returns'), 'Returns', this.platform, { ...dependencies, orders: checkout.table });
+    // SUP-1: suppliers, their licences, scorecards and tiers; the compliance scans read them through the
+    // supplier contract (`suppliers.grantDirectoryRead(fn)`), so suppliers come before compliance.
+    this.suppliers = new Suppliers(nested('Suppliers'), 'Suppliers', this.platform);
     const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-3: consents per purpose; other capabilities ask through privacy's consent contract.
@@ -56,8 +61,6 @@ export class CommerceStack extends Stack {
     new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
     // AFT-2, AFT-3: customer-service tickets, their clocks and escalations, satisfaction.
     new Tickets(nested('Tickets'), 'Tickets', this.platform);
-    // SUP-1: suppliers, their licences, scorecards and tiers; the compliance scans read them through the supplier contract.
-    new Suppliers(nested('Suppliers'), 'Suppliers', this.platform);
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
     new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
     this.platform.api.acknowledgePreflight();

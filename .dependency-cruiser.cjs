@@ -34,7 +34,9 @@ module.exports = {
       // - checkout's order contract (AFT-1): returns must refuse a return outside the window or above what was
       //   delivered with a 409 at once, and refund what was paid to the fen, so it reads the order's lines, amounts,
       //   delivery time, shipments and risk decision (read-only, no personal data).
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$'] },
+      // - suppliers' supplier contract (SUP-1, CMP-1): the compliance scans audit suppliers' licences and sourcing,
+      //   reading the suppliers' partition (read-only, no personal data, no deliveries).
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$', '^functions/suppliers/supplier-contract\\.ts$'] },
     },
     {
       name: 'platform-reads-only-route-contracts',

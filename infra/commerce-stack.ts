@@ -18,6 +18,7 @@ import { Notifications } from './capabilities/notifications.ts';
 import { Payments } from './capabilities/payments.ts';
 import { PlatformRoutes } from './capabilities/platform-routes.ts';
 import { Returns } from './capabilities/returns.ts';
+import { Suppliers } from './capabilities/suppliers.ts';
 import { Tickets } from './capabilities/tickets.ts';
 import { Privacy } from './capabilities/privacy.ts';
 import { Platform } from './platform.ts';
@@ -32,6 +33,8 @@ export class CommerceStack extends Stack {
   readonly platform: Platform;
   /** Consents (SEC-3): `grantConsentCheck` for capabilities that must ask before using personal data. */
   readonly privacy: Privacy;
+  /** Suppliers (SUP-1): `grantDirectoryRead` for the compliance scans of licences and single-sourced SKUs. */
+  readonly suppliers: Suppliers;
 
   constructor(scope: Construct, id: string, props: CommerceStackProps) {
     super(scope, id, props);
@@ -47,6 +50,9 @@ export class CommerceStack extends Stack {
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, { ...dependencies, orders: checkout.table });
     // AFT-1: returns and exchanges; orders through checkout's order contract, restock through catalog's stock contract.
     new Returns(nested('Returns'), 'Returns', this.platform, { ...dependencies, orders: checkout.table });
+    // SUP-1: suppliers, their licences, scorecards and tiers; the compliance scans read them through the
+    // supplier contract (`suppliers.grantDirectoryRead(fn)`), so suppliers come before compliance.
+    this.suppliers = new Suppliers(nested('Suppliers'), 'Suppliers', this.platform);
     const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-3: consents per purpose; other capabilities ask through privacy's consent contract.

@@ -41,6 +41,7 @@ export const INFRA_ENV = {
   fulfillmentTableName: 'FULFILLMENT_TABLE_NAME',
   ticketsTableName: 'TICKETS_TABLE_NAME',
   returnsTableName: 'RETURNS_TABLE_NAME',
+  suppliersTableName: 'SUPPLIERS_TABLE_NAME',
   auditTableName: 'AUDIT_TABLE_NAME',
   privacyTableName: 'PRIVACY_TABLE_NAME',
   /** The KMS HMAC key (HMAC_256) the audit chain is MACed with (SEC-4). */
@@ -122,6 +123,7 @@ const EnvSchema = z
     FULFILLMENT_TABLE_NAME: optionalName,
     TICKETS_TABLE_NAME: optionalName,
     RETURNS_TABLE_NAME: optionalName,
+    SUPPLIERS_TABLE_NAME: optionalName,
     AUDIT_TABLE_NAME: optionalName,
     PRIVACY_TABLE_NAME: optionalName,
     AUDIT_MAC_KEY_ID: optionalName,
@@ -224,6 +226,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       fulfillmentTableName: e.FULFILLMENT_TABLE_NAME,
       ticketsTableName: e.TICKETS_TABLE_NAME,
       returnsTableName: e.RETURNS_TABLE_NAME,
+      suppliersTableName: e.SUPPLIERS_TABLE_NAME,
       auditTableName: e.AUDIT_TABLE_NAME,
       privacyTableName: e.PRIVACY_TABLE_NAME,
       auditMacKeyId: e.AUDIT_MAC_KEY_ID,

@@ -14,8 +14,9 @@ import { paymentsRoutes } from '../payments/routes.ts';
 import { shopperPaymentRoutes } from '../payments/shopper-payment-routes.ts';
 import { privacyRoutes } from '../privacy/routes.ts';
 import { returnsRoutes } from '../returns/routes.ts';
+import { suppliersRoutes } from '../suppliers/routes.ts';
 import { ticketRoutes } from '../tickets/routes.ts';
 import { platformRoutes } from './routes.ts';
 
 /** All route contracts. */
-export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...shopperPaymentRoutes, ...codRemittanceRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes, ...notificationsRoutes, ...privacyRoutes, ...ticketRoutes, ...returnsRoutes] as readonly RouteContract[];
+export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...shopperPaymentRoutes, ...codRemittanceRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes, ...notificationsRoutes, ...privacyRoutes, ...ticketRoutes, ...returnsRoutes, ...suppliersRoutes] as readonly RouteContract[];

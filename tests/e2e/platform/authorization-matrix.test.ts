@@ -45,6 +45,7 @@ const PARAMS: Record<string, () => string> = {
   ticketId: () => ulid(),
   returnId: () => ulid(),
   agentId: () => `matrix-agent-${ulid().toLowerCase()}`,
+  supplierId: () => `matrix-supplier-${ulid().toLowerCase()}`,
 };
 
 function pathFor(route: RouteContract): string {

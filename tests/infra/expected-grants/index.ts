@@ -14,9 +14,10 @@ import { paymentsGrants } from './payments.ts';
 import { platformGrants } from './platform.ts';
 import { privacyGrants } from './privacy.ts';
 import { returnsGrants } from './returns.ts';
+import { suppliersGrants } from './suppliers.ts';
 import { ticketsGrants } from './tickets.ts';
 
 /** Function logical id → expected `action → resource` lines. */
 export function expectedGrants(): Record<string, string[]> {
-  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants, ...auditGrants, ...identityGrants, ...privacyGrants, ...notificationsGrants, ...ticketsGrants, ...returnsGrants };
+  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants, ...auditGrants, ...identityGrants, ...privacyGrants, ...notificationsGrants, ...ticketsGrants, ...returnsGrants, ...suppliersGrants };
 }

@@ -66,6 +66,8 @@ export interface ApiGatewayOptions {
   host?: string;
   /** Counts of requests per status code, for benchmarks. */
   onResponse?: (status: number) => void;
+  /** Every answered request: its status and latency (request received → response sent), for the local metrics. */
+  onRequest?: (status: number, latencyMs: number) => void;
 }
 
 /** A token bucket per stage, like API Gateway's stage-level throttling. */
@@ -311,6 +313,8 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
   };
 
   const server = http.createServer((req, res) => {
+    const received = performance.now();
+    if (options.onRequest) res.once('finish', () => options.onRequest?.(res.statusCode, performance.now() - received));
     void handle(req, res).catch((error: unknown) => {
       console.error('[local-cloud] API request failed:', error);
       if (!res.headersSent) sendGatewayResponse(res, 'INTEGRATION_FAILURE', crypto.randomUUID());

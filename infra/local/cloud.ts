@@ -26,6 +26,7 @@ import { createLocalIssuer, type LocalIssuer } from './local-issuer.ts';
 import { lambdaInvokeRoute } from './lambda-invoke-api.ts';
 import { AsyncInvoker } from './async-invoker.ts';
 import { DynamoDbCallCounter } from './dynamodb-counter.ts';
+import { LocalOperations } from './operations.ts';
 
 export interface LocalCloudOptions {
   assemblyDir: string;
@@ -44,6 +45,10 @@ export interface LocalCloudOptions {
   defaultConcurrency?: number;
   /** Log line sink for the local cloud's own messages. */
   log?: (line: string) => void;
+  /** How often the template's alarms are evaluated and queue depths sampled (default 5 s). */
+  alarmIntervalMs?: number;
+  /** Tests only: scales every alarm period (0.1 → a 60 s period lasts 6 s), so a drill takes seconds. */
+  alarmPeriodScale?: number;
 }
 
 export interface LocalCloudEndpoints {
@@ -68,6 +73,8 @@ export interface LocalCloud {
   readonly events: EventsService;
   readonly s3: S3Service;
   readonly dynamodbCalls: DynamoDbCallCounter;
+  /** Local metrics, alarm states, queue depths and drill fault switches (also served on `<aws endpoint>/_local/*`). */
+  readonly operations: LocalOperations;
   /** Environment variables that point an AWS SDK or CLI at this cloud. */
   readonly sdkEnv: Record<string, string>;
   /** Mint a token for a user with the given roles (customer pool or staff pool by role). */
@@ -246,7 +253,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const aliases = names.ofType('AWS::KMS::Alias').map(({ properties }) => ({ name: String(properties.AliasName), targetKeyId: String(properties.TargetKeyId).split('/').pop() as string }));
     const kms = new KmsService({ keys, aliases, dataDir: options.dataDir && path.join(options.dataDir, 'kms') });
 
+    const operations = new LocalOperations({ names, intervalMs: options.alarmIntervalMs, periodScale: options.alarmPeriodScale });
+    stoppers.push(() => operations.stop());
     const lambda = new LambdaRuntime({
+      ...operations.lambdaHooks(),
       functions,
       // the SDK's Node-version notice does not appear on the functions' runtime (nodejs22.x)
       // LOCAL_CLOUD=true: the kernel's local-cloud switch (shared/config.ts) — built-in sandbox secrets instead of
@@ -298,7 +308,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stoppers.push(() => events.close());
 
     const s3 = new S3Service({ buckets: readBuckets(names), dataDir: options.dataDir && path.join(options.dataDir, 's3') });
-    const endpoint: AwsEndpoint = await startAwsEndpoint({ services: [sqs, events, kms], restRoutes: [lambdaInvokeRoute(lambda, asyncInvoker), s3.route()], port: awsPort });
+    const endpoint: AwsEndpoint = await startAwsEndpoint({ services: [sqs, events, kms], restRoutes: [lambdaInvokeRoute(lambda, asyncInvoker), s3.route(), operations.route()], port: awsPort });
     stoppers.push(() => endpoint.close());
 
     const invokeByLogicalId = async (logicalId: string, event: unknown): Promise<InvokeResult> => {
@@ -331,10 +341,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     asyncInvoker.start();
 
     const issuer = createLocalIssuer({ dataDir: options.dataDir });
-    const api: LocalApi | undefined = await startApiGateway({ names, issuer, invoke: invokeByLogicalId, port: apiPort });
+    const restApi = names.ofType('AWS::ApiGateway::RestApi')[0];
+    const apiStage = names.ofType('AWS::ApiGateway::Stage')[0];
+    const onRequest = restApi ? operations.apiHook(String(restApi.properties.Name ?? restApi.logicalId), String(apiStage?.properties.StageName ?? 'local')) : undefined;
+    const api: LocalApi | undefined = await startApiGateway({ names, issuer, invoke: invokeByLogicalId, port: apiPort, onRequest });
     if (api) stoppers.push(() => api.close());
 
     if (options.schedules) events.startSchedules();
+    operations.start(sqs, queues);
 
     const { pools } = readPools(names);
     const endpoints: LocalCloudEndpoints = {
@@ -358,6 +372,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       events,
       s3,
       dynamodbCalls,
+      operations,
       sdkEnv,
       async token(sub, roles) {
         const pool = [...pools.values()].find((p) => roles.every((r) => p.groups.has(r)));

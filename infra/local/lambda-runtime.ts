@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { lineSplitter } from './metrics.ts';
 
 export type InvokeResult =
   | { status: 'ok'; payload: unknown }
@@ -84,7 +85,7 @@ class FunctionPool {
 
   constructor(
     readonly definition: FunctionDefinition,
-    private readonly options: { defaultConcurrency: number; baseEnv: Record<string, string>; logFile?: string; runtimeModulesDir?: string },
+    private readonly options: { defaultConcurrency: number; baseEnv: Record<string, string>; logFile?: string; runtimeModulesDir?: string; onLogLine?: (fn: FunctionDefinition, line: string) => void },
   ) {}
 
   private get limit(): number {
@@ -154,7 +155,12 @@ class FunctionPool {
     });
     const env: Environment = { worker, busy: false };
     const log = this.options.logFile ? fs.createWriteStream(this.options.logFile, { flags: 'a' }) : undefined;
-    worker.stdout.on('data', (chunk: Buffer) => log?.write(chunk));
+    const onLogLine = this.options.onLogLine;
+    const lines = onLogLine ? lineSplitter((line) => onLogLine(d, line)) : undefined;
+    worker.stdout.on('data', (chunk: Buffer) => {
+      log?.write(chunk);
+      lines?.(chunk);
+    });
     worker.stderr.on('data', (chunk: Buffer) => log?.write(chunk));
     worker.on('message', (message: { requestId: string; ok: boolean; payload?: unknown; error?: { errorType: string; errorMessage: string; stackTrace?: string[] } }) => {
       const pending = env.pending;
@@ -205,13 +211,19 @@ export interface LambdaRuntimeOptions {
   defaultConcurrency?: number;
   /** Where each function's stdout/stderr goes (`<logDir>/<function>.log`); discarded if unset. */
   logDir?: string;
+  /** Each line a function prints to stdout (where Powertools writes its EMF metrics). */
+  onLogLine?: (fn: FunctionDefinition, line: string) => void;
+  /** Before each invocation: a result to return instead of running the function (fault drills). */
+  intercept?: (fn: FunctionDefinition, event: unknown) => InvokeResult | undefined;
+  /** After each invocation (also throttled ones): its outcome and duration, for the local metrics. */
+  observe?: (fn: FunctionDefinition, event: unknown, outcome: InvokeResult | 'throttled', durationMs: number) => void;
 }
 
 /** Runs the functions of a cloud assembly; `invoke` is a synchronous (RequestResponse) invocation. */
 export class LambdaRuntime {
   private readonly pools = new Map<string, FunctionPool>();
 
-  constructor(options: LambdaRuntimeOptions) {
+  constructor(private readonly options: LambdaRuntimeOptions) {
     if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
     const modulesDir = options.functions.length > 0 ? runtimeModulesDir() : undefined;
     for (const definition of options.functions) {
@@ -220,6 +232,7 @@ export class LambdaRuntime {
         baseEnv: options.baseEnv,
         logFile: options.logDir ? path.join(options.logDir, `${definition.name}.log`) : undefined,
         runtimeModulesDir: modulesDir,
+        onLogLine: options.onLogLine,
       });
       this.pools.set(definition.name, pool);
       this.pools.set(definition.arn, pool);
@@ -239,7 +252,22 @@ export class LambdaRuntime {
   async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
     const pool = this.pools.get(nameOrArn);
     if (!pool) throw new LambdaError('ResourceNotFoundException', `Function not found: ${nameOrArn}`);
-    return pool.invoke(event);
+    const { intercept, observe } = this.options;
+    const started = performance.now();
+    const injected = intercept?.(pool.definition, event);
+    if (injected) {
+      observe?.(pool.definition, event, injected, performance.now() - started);
+      return injected;
+    }
+    let result: InvokeResult;
+    try {
+      result = await pool.invoke(event);
+    } catch (error) {
+      if (error instanceof LambdaError && error.code === 'TooManyRequestsException') observe?.(pool.definition, event, 'throttled', 0);
+      throw error;
+    }
+    observe?.(pool.definition, event, result, performance.now() - started);
+    return result;
   }
 
   stats(): Record<string, { invocations: number; coldStarts: number }> {

@@ -715,6 +715,15 @@ export class SqsService implements AwsJsonService {
     return this.queue(queue).stats(this.now());
   }
 
+  /** Age in seconds of the oldest live message of a queue (0 when empty): ApproximateAgeOfOldestMessage. */
+  oldestMessageAgeSeconds(queue: string): number {
+    const q = this.queue(queue);
+    const now = this.now();
+    let oldest = now;
+    for (const m of q.messages.values()) if (!q.expired(m, now) && m.sentAt < oldest) oldest = m.sentAt;
+    return Math.max(0, Math.floor((now - oldest) / 1000));
+  }
+
   /** Stops move tasks, wakes long polls (they answer empty), writes and compacts the journals. */
   async close(): Promise<void> {
     if (this.closed) return;

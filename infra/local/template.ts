@@ -99,10 +99,10 @@ export const SUPPORT: Record<string, Support> = {
     noLocalMeaning: ['BucketEncryption', 'PublicAccessBlockConfiguration', 'LoggingConfiguration', 'LifecycleConfiguration', 'Tags', 'OwnershipControls'],
   },
   'AWS::S3::BucketPolicy': { honoured: [], noLocalMeaning: ['Bucket', 'PolicyDocument'] },
-  // No CloudWatch metrics or SNS deliveries on one machine: alarms and their topic are accepted as configuration.
+  // Alarms are evaluated against the local metrics (alarms.ts; `npm run ops`); no SNS deliveries on one machine.
   'AWS::CloudWatch::Alarm': {
-    honoured: [],
-    noLocalMeaning: ['AlarmName', 'AlarmDescription', 'MetricName', 'Namespace', 'Statistic', 'ExtendedStatistic', 'Period', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'Dimensions', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'Metrics', 'Unit', 'Tags'],
+    honoured: ['AlarmName', 'AlarmDescription', 'MetricName', 'Namespace', 'Statistic', 'ExtendedStatistic', 'Period', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'Dimensions', 'Metrics', 'ThresholdMetricId'],
+    noLocalMeaning: ['AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'Unit', 'Tags', 'EvaluateLowSampleCountPercentile'],
   },
   'AWS::SNS::Topic': { honoured: [], noLocalMeaning: ['TopicName', 'DisplayName', 'KmsMasterKeyId', 'Tags', 'Subscription'] },
   'AWS::SNS::TopicPolicy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'Topics'] },

@@ -21,7 +21,8 @@ import { tablesByCapability, type LocalTables } from '../support/tables.ts';
 export default async function setup(project: TestProject) {
   const { assemblyDir } = await synthesize({ outdir: TEST_ASSEMBLY_DIR });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-e2e-'));
-  const cloud = await startLocalCloud({ assemblyDir, dataDir, dynamodbInMemory: true, asyncRetryDelaysMs: [500, 500] });
+  // alarms evaluated every second on periods a tenth as long (a 60 s alarm lasts 6 s): the DLQ drill takes seconds
+  const cloud = await startLocalCloud({ assemblyDir, dataDir, dynamodbInMemory: true, asyncRetryDelaysMs: [500, 500], alarmIntervalMs: 1000, alarmPeriodScale: 0.1 });
   await seedDemoData(cloud);
   const { pools } = readPools(cloud.names);
   project.provide('e2e', {

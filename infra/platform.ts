@@ -9,13 +9,13 @@ import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AnyEventDefinition } from '../events/event-definition.ts';
 import { FIELD_ENCRYPTION_PURPOSE } from '../shared/field-encryption.ts';
 import { IDEMPOTENCY_ENTITY } from '../shared/idempotency.ts';
 import { AUDIT_CHAIN_PARTITION } from '../shared/audit.ts';
+import { SeverityTopics } from './constructs/alarms.ts';
 import { CommerceApi } from './constructs/commerce-api.ts';
 import { CommerceTable } from './constructs/commerce-table.ts';
 import { Identity } from './constructs/identity.ts';
@@ -40,8 +40,8 @@ export class Platform extends Construct {
   readonly asyncFailures: Queue;
   /** Events EventBridge could not deliver to a target after its retries. */
   readonly eventDeliveryFailures: Queue;
-  /** Where CloudWatch alarms notify operations (subscribe an email, chat or paging endpoint to it). */
-  readonly alarmTopic: Topic;
+  /** The alarm topics, one per incident severity, and the house way to make an alarm (OPS-1, RISK-3). */
+  readonly alarms: SeverityTopics;
 
   constructor(scope: Construct, id: string, stage: StageSettings) {
     super(scope, id);
@@ -78,9 +78,7 @@ export class Platform extends Construct {
     stableLogicalId(this.auditTable.table, 'AuditTable');
     this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, 'on-failure destination of every function\'s asynchronous invocations');
     this.eventDeliveryFailures = deadLetterQueue(this, 'EventDeliveryFailures', stage.removalPolicy, 'events EventBridge could not deliver to a target after its retries');
-    this.alarmTopic = new Topic(this, 'AlarmTopic', { topicName: `commerce-${stage.name}-alarms`, displayName: `Commerce ${stage.name} alarms`, enforceSSL: true });
-    stableLogicalId(this.alarmTopic, 'AlarmTopic');
-    acknowledge(this.alarmTopic, 'AwsSolutions-SNS2', 'Alarm notifications carry alarm names and metric values only, no personal data; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.');
+    this.alarms = new SeverityTopics(this, 'Alarms', stage);
     this.identity = new Identity(this, 'Identity', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
     // The API (resources, methods, CORS preflights, permissions: hundreds of resources) in a nested stack of its own.
     const apiStack = new NestedStack(this, 'ApiStack', { description: `Serverless commerce: HTTP API (${stage.name})` });

@@ -104,6 +104,15 @@ export const SUPPORT: Record<string, Support> = {
     honoured: [],
     noLocalMeaning: ['AlarmName', 'AlarmDescription', 'MetricName', 'Namespace', 'Statistic', 'ExtendedStatistic', 'Period', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'Dimensions', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'Metrics', 'Unit', 'Tags'],
   },
+  'AWS::CloudWatch::CompositeAlarm': {
+    honoured: [],
+    noLocalMeaning: ['AlarmName', 'AlarmDescription', 'AlarmRule', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'ActionsSuppressor', 'ActionsSuppressorWaitPeriod', 'ActionsSuppressorExtensionPeriod', 'Tags'],
+  },
+  'AWS::CloudWatch::Dashboard': { honoured: [], noLocalMeaning: ['DashboardName', 'DashboardBody'] },
+  // Prod's table backups (AWS Backup): nothing to back up to on one machine.
+  'AWS::Backup::BackupVault': { honoured: [], noLocalMeaning: ['BackupVaultName', 'EncryptionKeyArn', 'AccessPolicy', 'LockConfiguration', 'Notifications', 'BackupVaultTags'] },
+  'AWS::Backup::BackupPlan': { honoured: [], noLocalMeaning: ['BackupPlan', 'BackupPlanTags'] },
+  'AWS::Backup::BackupSelection': { honoured: [], noLocalMeaning: ['BackupPlanId', 'BackupSelection'] },
   'AWS::SNS::Topic': { honoured: [], noLocalMeaning: ['TopicName', 'DisplayName', 'KmsMasterKeyId', 'Tags', 'Subscription'] },
   'AWS::SNS::TopicPolicy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'Topics'] },
   // The prod stage's WAF in front of the API: nothing to filter on one machine (API Gateway throttling is emulated).

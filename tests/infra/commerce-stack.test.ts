@@ -614,7 +614,8 @@ describe('audit trail anchors and alarm (SEC-4)', () => {
     const [[, alarm]] = alarms as [[string, Record<string, unknown>]];
     expect(alarm).toMatchObject({ Namespace: 'Commerce', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'breaching', Period: 3600 });
     expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: 'VerifyAuditChainFunction' }]);
-    expect(JSON.stringify(alarm.AlarmActions)).toContain('AlarmTopic');
+    expect(JSON.stringify(alarm.AlarmActions)).toContain('CriticalAlarmTopic');
+    expect(String(alarm.AlarmDescription)).toMatch(/^\[critical\] .* Runbook: docs\/runbooks\/audit-chain\.md$/);
     const verifier = functions(prod).find(([id]) => id === 'VerifyAuditChainFunction')?.[1] as { Environment: { Variables: Record<string, unknown> } };
     expect(JSON.stringify(verifier.Environment.Variables.AUDIT_ANCHOR_BUCKET)).toContain('AuditAnchorBucket');
     expect(verifier.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Commerce');

@@ -14,6 +14,9 @@
  *   alarmed while it holds a message.
  * - **A dashboard** per stage: orders per minute, GMV, API traffic, latency and errors, function
  *   errors, throttles and concurrency, dead-letter queue depths.
+ * - **Safe deploys**: every function's `live` alias (which API integrations, event source mappings
+ *   and schedules invoke) is shifted by CodeDeploy — prod: a 10 % canary for 5 minutes; dev: all at
+ *   once — and rolled back automatically when the function's errors or throttles alarm fires.
  * - **Backups** (prod): an AWS Backup plan, daily with 35 days' retention, of every table.
  */
 import { Duration, Stack, type CfnElement } from 'aws-cdk-lib';
@@ -28,9 +31,12 @@ import {
   Metric,
   SingleValueWidget,
   TextWidget,
+  type Alarm,
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
+import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -89,6 +95,8 @@ export class Operations extends Construct {
   private readonly alarms: SeverityTopics;
   /** One `Alarms` construct per stack, holding the generated alarms of that stack's resources. */
   private readonly alarmScopes = new Map<Stack, Construct>();
+  /** The CodeDeploy application and service role of each stack's functions. */
+  private readonly deployments = new Map<Stack, { application: LambdaApplication; role: Role }>();
   /** The operations alert target of ProblemOrderRaised (ORD-6). */
   readonly problemOrders: EncryptedQueue;
 
@@ -158,7 +166,7 @@ export class Operations extends Construct {
     const critical = capability !== undefined && CRITICAL_CAPABILITIES.has(capability);
     const scope = this.alarmScope(Stack.of(fn));
     const name = kebab(id.replace(/Function$/, ''));
-    this.alarms.alarm(scope, `${id}ErrorsAlarm`, {
+    const errors = this.alarms.alarm(scope, `${id}ErrorsAlarm`, {
       severity: critical ? 'critical' : 'high',
       runbook: 'function-errors',
       name: `${name}-errors`,
@@ -166,7 +174,7 @@ export class Operations extends Construct {
       metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
     });
-    this.alarms.alarm(scope, `${id}ThrottlesAlarm`, {
+    const throttles = this.alarms.alarm(scope, `${id}ThrottlesAlarm`, {
       severity: 'high',
       runbook: 'function-throttles',
       name: `${name}-throttles`,
@@ -184,6 +192,48 @@ export class Operations extends Construct {
       threshold: Math.round(timeoutMs * DURATION_WARNING_SHARE),
       evaluationPeriods: 3,
     });
+    if (fn instanceof ServiceFunction) this.safeDeploys(fn, [errors, throttles]);
+  }
+
+  /**
+   * OPS-1: CodeDeploy shifts the function's `live` alias to each new version — prod: 10 % of
+   * invocations for 5 minutes, then all; dev: all at once — and rolls back by itself when the
+   * function's errors or throttles alarm fires during the deployment (or the deployment fails).
+   * One CodeDeploy application and one service role per stack.
+   */
+  private safeDeploys(fn: ServiceFunction, rollbackAlarms: Alarm[]): void {
+    const stack = Stack.of(fn);
+    let shared = this.deployments.get(stack);
+    if (!shared) {
+      const scope = new Construct(stack, `${stack.node.id.replace(/[^A-Za-z0-9]/g, '')}Deployments`);
+      const application = new LambdaApplication(scope, 'Application');
+      const role = new Role(scope, 'Role', {
+        assumedBy: new ServicePrincipal('codedeploy.amazonaws.com'),
+        description: 'CodeDeploy: shifts the live aliases of this stack\'s functions and reads their alarms',
+        managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited')],
+      });
+      acknowledge(
+        role,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+        'CodeDeploy assumes this role with AWSCodeDeployRoleForLambdaLimited, the AWS-managed policy documented for Lambda deployments (alias updates, alarm reads, hook invocations of functions named CodeDeployHook_*).',
+      );
+      acknowledge(
+        role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'AWSCodeDeployRoleForLambdaLimited grants cloudwatch:DescribeAlarms and lambda:UpdateAlias on "*" (the alarm and alias names are not known to the managed policy).',
+      );
+      shared = { application, role };
+      this.deployments.set(stack, shared);
+    }
+    const group = new LambdaDeploymentGroup(this.alarmScope(stack), `${fn.node.id}Deployment`, {
+      application: shared.application,
+      alias: fn.live,
+      role: shared.role,
+      deploymentConfig: this.platform.stage.name === 'prod' ? LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES : LambdaDeploymentConfig.ALL_AT_ONCE,
+      alarms: rollbackAlarms,
+      autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
+    });
+    stableLogicalId(group, `${fn.node.id}Deployment`);
   }
 
   private alarmDeadLetterQueue(queue: Queue): void {

@@ -206,7 +206,7 @@ export class Fulfillment extends Construct {
       useCarrierSecrets(deliver);
       this.table.grant(deliver, 'readWrite');
       platform.publishEvents(deliver, FULFILLMENT_PUBLISHES);
-      deliver.addEventSource(new SqsEventSource(reports.queue, { batchSize: 10, reportBatchItemFailures: true }));
+      deliver.live.addEventSource(new SqsEventSource(reports.queue, { batchSize: 10, reportBatchItemFailures: true }));
       acknowledge(deliver, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; failed reports go to the queue\'s own DLQ after maxReceiveCount (redrive policy).');
 
       const schedule = platform.function(this, 'PostSandboxCarrierEventFunction', { entry: 'functions/fulfillment/handlers/post-sandbox-carrier-event.ts', description: 'POST /admin/sandbox-carrier/events (dev only)', environment: { ...env, SANDBOX_CARRIER_QUEUE_URL: reports.queue.queueUrl } });

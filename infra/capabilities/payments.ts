@@ -225,7 +225,7 @@ export class Payments extends Construct {
       useSandboxWebhookSecret(worker);
       worker.allow(['sqs:SendMessage'], [sandboxQueue.queue.queueArn]);
       worker.allow(['lambda:InvokeFunction'], [webhook.functionArn]);
-      worker.addEventSource(new SqsEventSource(sandboxQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
+      worker.live.addEventSource(new SqsEventSource(sandboxQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
       acknowledge(worker, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; undeliverable sandbox messages go to the queue’s own DLQ after maxReceiveCount (redrive policy).');
     }
   }

@@ -53,10 +53,15 @@ describe('functions (ServiceFunction house defaults)', () => {
   it('send failed asynchronous invocations (every function a schedule invokes) to an on-failure destination', () => {
     const configs = resourcesOf(dev.json, 'AWS::Lambda::EventInvokeConfig');
     const covered = new Set(configs.map(([, p]) => (p.FunctionName as { Ref: string }).Ref));
+    // Schedules invoke the function's `live` alias (OPS-1); the alias names its function.
+    const functionOf = (id: string | undefined) => {
+      const resource = id ? dev.json.Resources[id] : undefined;
+      return resource?.Type === 'AWS::Lambda::Alias' ? (resource.Properties?.FunctionName as { Ref: string }).Ref : resource?.Type === 'AWS::Lambda::Function' ? id : undefined;
+    };
     const scheduled = resourcesOf(dev.json, 'AWS::Events::Rule')
       .filter(([, p]) => p.ScheduleExpression)
-      .flatMap(([, p]) => (p.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>).map((t) => t.Arn['Fn::GetAtt']?.[0]))
-      .filter((id): id is string => Boolean(id) && dev.json.Resources[id as string]?.Type === 'AWS::Lambda::Function');
+      .flatMap(([, p]) => (p.Targets as Array<{ Arn: { 'Fn::GetAtt'?: string[]; Ref?: string } }>).map((t) => functionOf(t.Arn['Fn::GetAtt']?.[0] ?? t.Arn.Ref)))
+      .filter((id): id is string => Boolean(id));
     expect(scheduled.length).toBeGreaterThan(0);
     for (const id of scheduled) expect(covered.has(id), id).toBe(true);
     for (const [, p] of configs) {

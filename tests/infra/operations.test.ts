@@ -203,6 +203,49 @@ describe('OPS-1: the dashboard', () => {
   });
 });
 
+describe('OPS-1: safe deploys — every function behind its live alias, shifted by CodeDeploy', () => {
+  const aliasOf = (s: Synthesized) => new Map(resourcesOf(s.json, 'AWS::Lambda::Alias').map(([id, p]) => [id, refId(p.FunctionName) as string]));
+
+  it('OPS-1: every function has a `live` alias and a deployment group rolling back on its errors and throttles alarms — prod a 10 % canary for 5 minutes, dev all at once', () => {
+    for (const [s, config] of [[prod, 'CodeDeployDefault.LambdaCanary10Percent5Minutes'], [dev, 'CodeDeployDefault.LambdaAllAtOnce']] as const) {
+      const aliases = aliasOf(s);
+      const groups = new Map(resourcesOf(s.json, 'AWS::CodeDeploy::DeploymentGroup'));
+      for (const [id] of resourcesOf(s.json, 'AWS::Lambda::Function')) {
+        const alias = s.json.Resources[`${id}Live`];
+        expect(alias?.Type, id).toBe('AWS::Lambda::Alias');
+        expect(alias?.Properties?.Name).toBe('live');
+        expect(aliases.get(`${id}Live`)).toBe(id);
+        expect((alias as { UpdatePolicy?: { CodeDeployLambdaAliasUpdate?: { DeploymentGroupName: unknown } } }).UpdatePolicy?.CodeDeployLambdaAliasUpdate?.DeploymentGroupName, id).toEqual({ Ref: `${id}Deployment` });
+        const group = groups.get(`${id}Deployment`) as { DeploymentConfigName: string; AlarmConfiguration: { Enabled: boolean; Alarms: Array<{ Name: unknown }> }; AutoRollbackConfiguration: { Enabled: boolean; Events: string[] } };
+        expect(group.DeploymentConfigName, id).toBe(config);
+        expect(group.AlarmConfiguration.Enabled).toBe(true);
+        expect(group.AlarmConfiguration.Alarms.map((a) => refId(a.Name)).sort()).toEqual([`${id}ErrorsAlarm`, `${id}ThrottlesAlarm`]);
+        expect(group.AutoRollbackConfiguration).toMatchObject({ Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']) });
+      }
+    }
+  });
+
+  it('OPS-1: API integrations, event source mappings, schedules and asynchronous-invoke configs all target the alias, never the bare function', () => {
+    for (const s of [dev, prod]) {
+      const aliases = aliasOf(s);
+      const methods = resourcesOf(s.json, 'AWS::ApiGateway::Method').filter(([, p]) => (p.Integration as { Type?: string } | undefined)?.Type === 'AWS_PROXY');
+      expect(methods.length).toBeGreaterThan(50);
+      for (const [id, p] of methods) {
+        const uri = JSON.stringify((p.Integration as { Uri: unknown }).Uri);
+        const target = /"Ref":"(\w+)"\},"\/invocations"/.exec(uri)?.[1];
+        expect(aliases.has(target as string), `${id}: ${uri}`).toBe(true);
+      }
+      const mappings = resourcesOf(s.json, 'AWS::Lambda::EventSourceMapping');
+      expect(mappings.length).toBeGreaterThan(10);
+      for (const [id, p] of mappings) expect(JSON.stringify(p.FunctionName), id).toMatch(/FunctionLive"\}\]\}\]\},":live"\]/);
+      const lambdaTargets = resourcesOf(s.json, 'AWS::Events::Rule').flatMap(([, p]) => (p.Targets as Array<{ Arn: unknown }>).map((t) => refId(t.Arn) as string)).filter((id) => /^AWS::Lambda::/.test(s.json.Resources[id]?.Type ?? ''));
+      expect(lambdaTargets.length).toBeGreaterThan(3);
+      for (const id of lambdaTargets) expect(s.json.Resources[id]?.Type, id).toBe('AWS::Lambda::Alias');
+      for (const [id, p] of resourcesOf(s.json, 'AWS::Lambda::EventInvokeConfig')) expect(JSON.stringify(p.Qualifier), id).toContain('FunctionLive');
+    }
+  });
+});
+
 describe('OPS-2: backups', () => {
   it('OPS-2: prod backs up every table daily, keeping each backup 35 days; dev has no backup plan', () => {
     const [[, plan]] = resourcesOf(prod.json, 'AWS::Backup::BackupPlan') as [[string, Props]];

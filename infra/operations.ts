@@ -138,8 +138,9 @@ export class Operations extends Construct {
 
   /**
    * Alarms for every function, queue and table under `root` (see the module documentation); call
-   * once, after every capability is built. Alert queues already watched are skipped by name only
-   * for their "waiting" alarm; they still get the backlog alarm.
+   * once, after every capability is built. Alert queues (risk warnings, escalations, problem
+   * orders) get their "waiting" alarm where they are built (SeverityTopics.alertQueue) and the
+   * backlog alarm here like any queue; every function also gets its deployment group.
    */
   alarmEverything(root: IConstruct): Watched {
     const all = root.node.findAll();

@@ -21,7 +21,9 @@ import { Returns } from './capabilities/returns.ts';
 import { Suppliers } from './capabilities/suppliers.ts';
 import { Tickets } from './capabilities/tickets.ts';
 import { Privacy } from './capabilities/privacy.ts';
+import { Operations } from './operations.ts';
 import { Platform } from './platform.ts';
+import { SEVERITIES } from '../shared/severity.ts';
 import type { StageSettings } from './stage.ts';
 
 export interface CommerceStackProps extends StackProps {
@@ -35,6 +37,8 @@ export class CommerceStack extends Stack {
   readonly privacy: Privacy;
   /** Suppliers (SUP-1): `grantDirectoryRead` for the compliance scans of licences and single-sourced SKUs. */
   readonly suppliers: Suppliers;
+  /** Alarms, SLO, dashboard, backups (OPS-1). */
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: CommerceStackProps) {
     super(scope, id, props);
@@ -63,6 +67,9 @@ export class CommerceStack extends Stack {
     new Tickets(nested('Tickets'), 'Tickets', this.platform);
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
     new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
+    // OPS-1: alarms for every function, queue and table built above, the API alarms and checkout SLO, the dashboard, backups.
+    this.operations = new Operations(this, 'Operations', this.platform);
+    this.operations.alarmEverything(this);
     this.platform.api.acknowledgePreflight();
 
     new CfnOutput(this, 'ApiUrl', { value: this.platform.api.url, description: 'Base URL of the HTTP API' });
@@ -71,6 +78,8 @@ export class CommerceStack extends Stack {
     new CfnOutput(this, 'StaffPoolId', { value: this.platform.identity.staffPool.userPoolId });
     new CfnOutput(this, 'StaffConsoleClientId', { value: this.platform.identity.staffConsoleClient.userPoolClientId });
     new CfnOutput(this, 'EventBusName', { value: this.platform.bus.eventBusName });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.platform.alarmTopic.topicArn, description: 'Subscribe on-call to this topic: every CloudWatch alarm of the stack notifies it' });
+    for (const severity of SEVERITIES) {
+      new CfnOutput(this, `${severity[0]!.toUpperCase()}${severity.slice(1)}AlarmTopicArn`, { value: this.platform.alarms.topic(severity).topicArn, description: `Subscribe the ${severity} response (docs/runbooks/incident-levels.md) to this topic: every ${severity} alarm notifies it` });
+    }
   }
 }

@@ -5,19 +5,17 @@
  * only under its capability's event sources, field keys only for its entity kinds).
  */
 import { Duration, NestedStack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AnyEventDefinition } from '../events/event-definition.ts';
 import { FIELD_ENCRYPTION_PURPOSE } from '../shared/field-encryption.ts';
 import { IDEMPOTENCY_ENTITY } from '../shared/idempotency.ts';
 import { AUDIT_CHAIN_PARTITION } from '../shared/audit.ts';
+import { SeverityTopics } from './constructs/alarms.ts';
 import { CommerceApi } from './constructs/commerce-api.ts';
 import { CommerceTable } from './constructs/commerce-table.ts';
 import { Identity } from './constructs/identity.ts';
@@ -42,8 +40,8 @@ export class Platform extends Construct {
   readonly asyncFailures: Queue;
   /** Events EventBridge could not deliver to a target after its retries. */
   readonly eventDeliveryFailures: Queue;
-  /** Where CloudWatch alarms notify operations (subscribe an email, chat or paging endpoint to it). */
-  readonly alarmTopic: Topic;
+  /** The alarm topics, one per incident severity, and the house way to make an alarm (OPS-1, RISK-3). */
+  readonly alarms: SeverityTopics;
 
   constructor(scope: Construct, id: string, stage: StageSettings) {
     super(scope, id);
@@ -80,21 +78,7 @@ export class Platform extends Construct {
     stableLogicalId(this.auditTable.table, 'AuditTable');
     this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, 'on-failure destination of every function\'s asynchronous invocations');
     this.eventDeliveryFailures = deadLetterQueue(this, 'EventDeliveryFailures', stage.removalPolicy, 'events EventBridge could not deliver to a target after its retries');
-    this.alarmTopic = new Topic(this, 'AlarmTopic', { topicName: `commerce-${stage.name}-alarms`, displayName: `Commerce ${stage.name} alarms`, enforceSSL: true });
-    stableLogicalId(this.alarmTopic, 'AlarmTopic');
-    acknowledge(this.alarmTopic, 'AwsSolutions-SNS2', 'Alarm notifications carry alarm names and metric values only, no personal data; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.');
-    // OPS-2: a failed asynchronous invocation (a scheduled job, after Lambda's retries) waits in this DLQ for a redrive.
-    // Severity prefix as shared/severity.ts defines it; the drill of docs/operations.md fires this alarm locally.
-    const asyncFailuresAlarm = new Alarm(this, 'AsyncInvocationFailuresAlarm', {
-      alarmName: `commerce-${stage.name}-async-invocation-failures`,
-      alarmDescription: `[high] A function's asynchronous invocation (a scheduled job) failed after its retries and waits in the AsyncInvocationFailures dead-letter queue. Fix the cause, then redrive: npm run ops -- redrive AsyncInvocationFailures (docs/operations.md).`,
-      metric: this.asyncFailures.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    asyncFailuresAlarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    this.alarms = new SeverityTopics(this, 'Alarms', stage);
     this.identity = new Identity(this, 'Identity', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
     // The API (resources, methods, CORS preflights, permissions: hundreds of resources) in a nested stack of its own.
     const apiStack = new NestedStack(this, 'ApiStack', { description: `Serverless commerce: HTTP API (${stage.name})` });

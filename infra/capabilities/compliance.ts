@@ -5,8 +5,7 @@
  * is its job.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { AUDIT_ANCHOR_KEY, AUDIT_CHAIN_BREAKS_METRIC } from '../../functions/compliance/verify-audit-chain.ts';
@@ -83,17 +82,28 @@ export class Compliance extends Construct {
     verifyAudit.allow(['s3:ListBucket'], [this.auditAnchors.bucketArn], { StringEquals: { 's3:prefix': AUDIT_ANCHOR_KEY } });
     new ScheduledJob(this, 'VerifyAuditChain', { schedule: 'rate(1 hour)', handler: verifyAudit, deliveryDlq: platform.eventDeliveryFailures, description: 'Hourly audit-chain verification' });
     // Any break — or an hour without a verification (the verifier failing or not scheduled) — alarms.
-    const breaks = new Alarm(this, 'AuditChainBreakAlarm', {
-      alarmName: `commerce-${platform.stage.name}-audit-chain-break`,
-      alarmDescription: 'The audit chain failed verification (an entry edited, removed or reordered, or the chain no longer matches its S3 anchor), or was not verified for an hour. See the open audit-chain finding (GET /admin/audit).',
+    platform.alarms.alarm(this, 'AuditChainBreakAlarm', {
+      severity: 'critical',
+      runbook: 'audit-chain',
+      name: 'audit-chain-break',
+      summary: 'The audit chain failed verification (an entry edited, removed or reordered, or the chain no longer matches its S3 anchor), or was not verified for an hour. See the open audit-chain finding (GET /admin/audit).',
       metric: new Metric({ namespace: 'Commerce', metricName: AUDIT_CHAIN_BREAKS_METRIC, dimensionsMap: { service: 'VerifyAuditChainFunction' }, statistic: 'Maximum', period: Duration.hours(1) }),
       threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 2,
       datapointsToAlarm: 1,
       treatMissingData: TreatMissingData.BREACHING,
     });
-    breaks.addAlarmAction(new SnsAction(platform.alarmTopic));
+    // CMP-1: banned advertising terms found (a high compliance finding) by the daily scan or the per-change review.
+    for (const fn of ['ScanListingsFunction', 'ReviewListingFunction']) {
+      platform.alarms.alarm(this, `${fn.replace(/Function$/, '')}FindingsAlarm`, {
+        severity: 'high',
+        runbook: 'compliance-findings',
+        name: `${fn === 'ScanListingsFunction' ? 'scan-listings' : 'review-listing'}-findings`,
+        summary: `${fn} opened a banned-terms finding (CMP-1): a listing advertises with a term the law forbids. The finding is recorded in the compliance table (docs/runbooks/compliance-findings.md says how to read it).`,
+        metric: new Metric({ namespace: 'Commerce', metricName: 'BannedTermFindingsOpened', dimensionsMap: { service: fn }, statistic: 'Sum', period: Duration.hours(1) }),
+        threshold: 1,
+      });
+    }
 
     new EventConsumer(this, 'ReviewListing', { bus: platform.bus, events: [ProductChanged], handler: review, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: platform.stage.removalPolicy });
   }

@@ -11,6 +11,7 @@
  * same template and has no SNS. The rate limit is applied before publishing (functions/fraud).
  */
 import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -22,6 +23,7 @@ import { PaymentFailed, PaymentRefunded } from '../../events/payment-events.ts';
 import { RiskApproved, RiskRejected, RiskReviewRequired } from '../../events/risk-assessed.ts';
 import { RiskWarningRaised } from '../../events/risk-warning-raised.ts';
 import type { AnyEventDefinition } from '../../events/event-definition.ts';
+import type { Severity } from '../../shared/severity.ts';
 import {
   approveRuleChangeRoute,
   backtestRoute,
@@ -53,6 +55,14 @@ import type { Platform } from '../platform.ts';
 export interface FraudDependencies {
   readonly catalog: CommerceTable;
 }
+
+/** Each warning tier's alarm severity (shared/severity.ts): a major warning is a critical incident. */
+const WARNING_TIER_SEVERITY: Record<'general' | 'elevated' | 'major', Severity> = { general: 'medium', elevated: 'high', major: 'critical' };
+
+/** The highest share of assessed orders rejected in an hour that is still normal (RISK-2). */
+const REJECTION_RATE_BAND = 0.05;
+/** Fewer orders than this in an hour say nothing about the rejection rate. */
+const REJECTION_RATE_MIN_ORDERS = 20;
 
 /** The warning tiers and their alert targets' construct ids. */
 const WARNING_TIERS = [
@@ -145,9 +155,33 @@ export class Fraud extends Construct {
         targets: [new SqsQueue(queue, { deadLetterQueue: platform.eventDeliveryFailures, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
       });
       stableLogicalId(rule, `${queueId}Rule`);
+      // RISK-3: each tier's warnings are read by a person; one waiting alarms at the tier's severity.
+      platform.alarms.alertQueue(this, `${queueId}WaitingAlarm`, queue, {
+        severity: WARNING_TIER_SEVERITY[tier],
+        runbook: 'fraud-decision-rate',
+        name: `risk-${tier}-warnings-waiting`,
+        summary: `A ${tier} risk warning (RiskWarningRaised) waits in ${queueId} for a risk analyst (RISK-3).`,
+      });
       queues[tier] = queue;
     }
     this.warningQueues = queues as Record<'general' | 'elevated' | 'major', Queue>;
+    // RISK-2: the share of orders rejected over an hour (with enough orders to mean something) above
+    // its band — the rules or thresholds are turning away good customers (false positives).
+    const decision = (d: string) => new Metric({ namespace: 'Commerce', metricName: `RiskDecision_${d}`, dimensionsMap: { service: 'AssessOrderFunction' }, statistic: 'Sum', period: Duration.hours(1) });
+    platform.alarms.alarm(this, 'RiskRejectionRateAlarm', {
+      severity: 'high',
+      runbook: 'fraud-decision-rate',
+      name: 'risk-rejection-rate',
+      summary: `More than ${REJECTION_RATE_BAND * 100} % of at least ${REJECTION_RATE_MIN_ORDERS} orders assessed in an hour were rejected: a rule or threshold change is likely turning away good customers (RISK-2).`,
+      metric: new MathExpression({
+        expression: `IF(approve + review + reject >= ${REJECTION_RATE_MIN_ORDERS}, reject / (approve + review + reject), 0)`,
+        usingMetrics: { approve: decision('approve'), review: decision('review'), reject: decision('reject') },
+        period: Duration.hours(1),
+        label: 'rejected share',
+      }),
+      threshold: REJECTION_RATE_BAND,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
 
     // The analyst API (risk-analyst), in two functions (shared/http/route-dispatcher.ts):
     // read-only queries, and commands (writes, audit trail, idempotency keys, decision events).

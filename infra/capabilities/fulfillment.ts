@@ -11,6 +11,7 @@
  * signs and delivers to the webhook use case, and an ops route to schedule them).
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ComparisonOperator, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
@@ -42,6 +43,9 @@ export interface FulfillmentDependencies {
  * own (`commerce.fulfillment`), the shared problem-order and customer-notification types, whose
  * sources (`commerce.operations`, `commerce.notifications`) payments publishes under too.
  */
+/** Late deliveries within an hour above which the late-delivery spike alarm fires. */
+const LATE_DELIVERY_SPIKE = 20;
+
 export const FULFILLMENT_PUBLISHES: readonly AnyEventDefinition[] = [OrderAllocated, ShipmentStatusChanged, OrderShipped, OrderDelivered, DeliveryLate, ReplenishmentSuggested, ProblemOrderRaised, CustomerNotificationRequested, ReturnFulfillmentUpdated];
 
 /** See the module documentation. */
@@ -152,6 +156,16 @@ export class Fulfillment extends Construct {
     const lateSweep = platform.function(this, 'SweepLateDeliveriesFunction', { entry: 'functions/fulfillment/handlers/sweep-late-deliveries.ts', description: 'Late deliveries → DeliveryLate, notifications, problem orders; outbox republish (FUL-3)', timeout: Duration.minutes(2), environment: env });
     this.table.grant(lateSweep, 'readWrite');
     platform.publishEvents(lateSweep, FULFILLMENT_PUBLISHES);
+    // A spike of late deliveries (one sweep alerting many) is a carrier or warehouse problem, not bad luck.
+    platform.alarms.alarm(this, 'LateDeliverySpikeAlarm', {
+      severity: 'high',
+      runbook: 'late-deliveries',
+      name: 'late-delivery-spike',
+      summary: `More than ${LATE_DELIVERY_SPIKE} deliveries became late within an hour (DeliveryLate): a carrier or the warehouse is failing (FUL-3).`,
+      metric: new Metric({ namespace: 'Commerce', metricName: 'LateDeliveriesAlerted', dimensionsMap: { service: 'SweepLateDeliveriesFunction' }, statistic: 'Sum', period: Duration.hours(1) }),
+      threshold: LATE_DELIVERY_SPIKE,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
     new ScheduledJob(this, 'SweepLateDeliveries', { schedule: 'rate(15 minutes)', handler: lateSweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Late-delivery sweep every 15 minutes' });
 
     const replenishmentSweep = platform.function(this, 'SweepReplenishmentFunction', { entry: 'functions/fulfillment/handlers/sweep-replenishment.ts', description: 'Daily safety-stock sweep → ReplenishmentSuggested (FUL-4)', timeout: Duration.minutes(5), environment: withCatalog });
@@ -192,7 +206,7 @@ export class Fulfillment extends Construct {
       useCarrierSecrets(deliver);
       this.table.grant(deliver, 'readWrite');
       platform.publishEvents(deliver, FULFILLMENT_PUBLISHES);
-      deliver.addEventSource(new SqsEventSource(reports.queue, { batchSize: 10, reportBatchItemFailures: true }));
+      deliver.live.addEventSource(new SqsEventSource(reports.queue, { batchSize: 10, reportBatchItemFailures: true }));
       acknowledge(deliver, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; failed reports go to the queue\'s own DLQ after maxReceiveCount (redrive policy).');
 
       const schedule = platform.function(this, 'PostSandboxCarrierEventFunction', { entry: 'functions/fulfillment/handlers/post-sandbox-carrier-event.ts', description: 'POST /admin/sandbox-carrier/events (dev only)', environment: { ...env, SANDBOX_CARRIER_QUEUE_URL: reports.queue.queueUrl } });

@@ -21,8 +21,7 @@ import { getCodRemittanceRoute, recordCodRemittanceRoute } from '../../functions
 import { getShopperPaymentRoute } from '../../functions/payments/shopper-payment-routes.ts';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import type { AnyEventDefinition } from '../../events/event-definition.ts';
@@ -146,15 +145,14 @@ export class Payments extends Construct {
     const refundReturn = fnWithProvider('RefundReturnFunction', { entry: 'functions/payments/handlers/refund-return.ts', description: 'ReturnRefundRequested → refund the return once (AFT-1, RISK-7)', timeout: Duration.seconds(20) });
     consumer('RefundReturn', refundReturn, [ReturnRefundRequested]);
     // A return's refund refused (more than refundable) or refused by the provider: operations settle it (RETURN_REFUNDS_REFUSED_METRIC in functions/payments/return-refunds.ts).
-    new Alarm(this, 'ReturnRefundRefusedAlarm', {
-      alarmName: `commerce-${stage.name}-return-refund-refused`,
-      alarmDescription: "A return's refund was not made: more than refundable on the order, or refused by the provider (AFT-1). The refund (status failed, failureReason) is in GET /admin/payments/{orderId}; ProblemOrderRaised return-refund-refused names the order.",
+    platform.alarms.alarm(this, 'ReturnRefundRefusedAlarm', {
+      severity: 'high',
+      runbook: 'return-refund-refused',
+      name: 'return-refund-refused',
+      summary: "A return's refund was not made: more than refundable on the order, or refused by the provider (AFT-1). The refund (status failed, failureReason) is in GET /admin/payments/{orderId}; ProblemOrderRaised return-refund-refused names the order.",
       metric: new Metric({ namespace: 'Commerce', metricName: 'ReturnRefundsRefused', dimensionsMap: { service: 'RefundReturnFunction' }, statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(platform.alarmTopic));
+    });
 
     // The provider's webhooks.
     const webhook = fnWithProvider('ReceivePaymentWebhookFunction', { entry: 'functions/payments/handlers/receive-payment-webhook.ts', description: 'POST /webhooks/payments (signed provider notifications)' });
@@ -205,6 +203,15 @@ export class Payments extends Construct {
 
     // Daily reconciliation (PAY-3).
     const reconcile = fnWithProvider('ReconcilePaymentsFunction', { entry: 'functions/payments/handlers/reconcile-payments.ts', description: 'Daily reconciliation of ledger, orders and the provider’s settlement report (PAY-3)', timeout: Duration.minutes(5) });
+    // PAY-3: any mismatch between ledger, orders and the provider's settlement report is money unaccounted for.
+    platform.alarms.alarm(this, 'ReconciliationMismatchAlarm', {
+      severity: 'critical',
+      runbook: 'reconciliation-mismatch',
+      name: 'reconciliation-mismatch',
+      summary: "The daily reconciliation found payments whose ledger, order and provider settlement do not agree (PAY-3); the report is in GET /admin/reconciliations/{date}.",
+      metric: new Metric({ namespace: 'Commerce', metricName: 'ReconciliationMismatches', dimensionsMap: { service: 'ReconcilePaymentsFunction' }, statistic: 'Sum', period: Duration.days(1) }),
+      threshold: 1,
+    });
     new ScheduledJob(this, 'ReconcilePayments', { schedule: 'cron(30 1 * * ? *)', handler: reconcile, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily payments reconciliation of the previous UTC day, 01:30 UTC' });
 
     // The sandbox's worker: delivers its webhooks to the webhook function, fires its transfer timers.
@@ -218,7 +225,7 @@ export class Payments extends Construct {
       useSandboxWebhookSecret(worker);
       worker.allow(['sqs:SendMessage'], [sandboxQueue.queue.queueArn]);
       worker.allow(['lambda:InvokeFunction'], [webhook.functionArn]);
-      worker.addEventSource(new SqsEventSource(sandboxQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
+      worker.live.addEventSource(new SqsEventSource(sandboxQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
       acknowledge(worker, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; undeliverable sandbox messages go to the queue’s own DLQ after maxReceiveCount (redrive policy).');
     }
   }

@@ -110,5 +110,12 @@ export class Tickets extends Construct {
       targets: [new SqsQueue(this.escalationAlerts, { deadLetterQueue: platform.eventDeliveryFailures, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
     });
     stableLogicalId(rule, 'TicketEscalationAlertsRule');
+    // AFT-2: an escalated ticket (a breached clock) waits for the operations lead.
+    platform.alarms.alertQueue(this, 'TicketEscalationAlertsWaitingAlarm', this.escalationAlerts, {
+      severity: 'high',
+      runbook: 'ticket-escalations',
+      name: 'ticket-escalations-waiting',
+      summary: 'A ticket breached its clock and was escalated (TicketEscalated, AFT-2); the escalation waits in the TicketEscalationAlerts queue for the operations lead.',
+    });
   }
 }

@@ -156,7 +156,7 @@ export class CommerceApi extends Construct {
     const pathParameters = [...route.pathTemplate.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1] as string);
     const requestParameters: Record<string, boolean> = Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true]));
     if (route.idempotent) requestParameters['method.request.header.Idempotency-Key'] = true;
-    const method = resource.addMethod(route.method.toUpperCase(), new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }), {
+    const method = resource.addMethod(route.method.toUpperCase(), new LambdaIntegration(fn.live, { proxy: true, allowTestInvoke: false }), {
       operationName: route.operation,
       requestValidator: this.validator,
       requestParameters,

@@ -140,7 +140,7 @@ export class EventConsumer extends Construct {
         reportBatchItemFailures: true,
         maxConcurrency: props.maxConcurrency,
       });
-    props.handler.addEventSource(source);
+    props.handler.live.addEventSource(source);
     acknowledge(props.handler, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; failed messages go to the queue\'s own DLQ after maxReceiveCount (redrive policy).');
   }
 }
@@ -163,7 +163,7 @@ export class ScheduledJob extends Construct {
     this.rule = new Rule(this, 'Rule', {
       description: props.description,
       schedule: Schedule.expression(props.schedule),
-      targets: [new LambdaFunction(props.handler, { deadLetterQueue: props.deliveryDlq, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      targets: [new LambdaFunction(props.handler.live, { deadLetterQueue: props.deliveryDlq, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
     });
     stableLogicalId(this.rule, `${id}Schedule`);
   }

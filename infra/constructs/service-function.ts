@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { CfnRole, Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal, type AddToPrincipalPolicyResult } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing, type IDestination } from 'aws-cdk-lib/aws-lambda';
+import { Alias, Architecture, Runtime, Tracing, type CfnAlias, type IDestination } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag.ts';
@@ -62,6 +62,9 @@ export function hashSources(): string {
   return sourcesHash;
 }
 
+/** The alias every caller invokes (see {@link ServiceFunction.live}). */
+export const LIVE_ALIAS = 'live';
+
 /** What a function needs beyond the house defaults. */
 export interface ServiceFunctionProps {
   /** The handler file, relative to the project root, e.g. `functions/catalog/handlers/get-product.ts`. */
@@ -101,6 +104,12 @@ class InlinePolicyRole extends Role {
 /** A Lambda function with the house defaults. See the module documentation. */
 export class ServiceFunction extends NodejsFunction {
   private readonly asyncFailures: IDestination;
+  /**
+   * The `live` alias (OPS-1): what every caller invokes — API integrations, event source mappings,
+   * schedules. A deployment publishes a new version and CodeDeploy shifts `live` to it (prod: a
+   * 10 % canary for 5 minutes, rolled back on the function's alarms; infra/operations.ts).
+   */
+  readonly live: Alias;
 
   /** Handler file (relative to the project root) of every ServiceFunction constructed, by construct id (= logical id). */
   static readonly entries = new Map<string, string>();
@@ -136,6 +145,8 @@ export class ServiceFunction extends NodejsFunction {
       },
     });
     this.asyncFailures = props.asyncFailures;
+    this.live = new Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.currentVersion, description: `What callers invoke; CodeDeploy shifts it to each new version of ${id}` });
+    (this.live.node.defaultChild as CfnAlias).overrideLogicalId(`${id}Live`);
     ServiceFunction.entries.set(id, props.entry);
     props.logGroup.grantWrite(role);
     const xrayReason = 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*" is the only valid value); every other statement names its resources and no action is a wildcard (tested).';
@@ -157,7 +168,7 @@ export class ServiceFunction extends NodejsFunction {
    * platform's AsyncInvocationFailures queue.
    */
   invokedAsynchronously(retryAttempts = 2): void {
-    this.configureAsyncInvoke({ onFailure: this.asyncFailures, retryAttempts });
+    this.live.configureAsyncInvoke({ onFailure: this.asyncFailures, retryAttempts });
   }
 
   /**

@@ -168,7 +168,9 @@ function buildApi(names: ResourceNames) {
     const integrationType = String((props.Integration as Record<string, unknown> | undefined)?.Type ?? '');
     let integration: MethodDefinition['integration'];
     if (integrationType === 'AWS_PROXY') {
-      const fn = [...referencedLogicalIds(integrationRaw?.Uri)].find((id) => names.stack.Resources[id]?.Type === 'AWS::Lambda::Function');
+      // The integration invokes the function or its alias (`live`); locally both are the function.
+      const target = [...referencedLogicalIds(integrationRaw?.Uri)].find((id) => ['AWS::Lambda::Function', 'AWS::Lambda::Alias'].includes(names.stack.Resources[id]?.Type ?? ''));
+      const fn = target && names.stack.Resources[target]?.Type === 'AWS::Lambda::Alias' ? [...referencedLogicalIds(names.stack.Resources[target]?.Properties?.FunctionName)][0] : target;
       if (!fn) throw new UnsupportedTemplateError(`method ${logicalId}: only Lambda proxy integrations are supported`);
       integration = { type: 'AWS_PROXY', functionLogicalId: fn };
     } else if (integrationType === 'MOCK') {

@@ -274,7 +274,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const kindOf = (arn: string): 'sqs' | 'lambda' | undefined => {
       const id = names.logicalIdOf(arn);
       const type = id ? stack.Resources[id]?.Type : undefined;
-      return type === 'AWS::SQS::Queue' ? 'sqs' : type === 'AWS::Lambda::Function' ? 'lambda' : undefined;
+      return type === 'AWS::SQS::Queue' ? 'sqs' : type === 'AWS::Lambda::Function' || type === 'AWS::Lambda::Alias' ? 'lambda' : undefined;
     };
     const rules: EventRule[] = names.ofType('AWS::Events::Rule').map(({ logicalId, properties: p }) => ({
       logicalId,

@@ -242,7 +242,12 @@ export class LambdaRuntime {
 
   /** Finds a function by name, ARN or logical id. */
   find(nameOrArn: string): FunctionDefinition | undefined {
-    return this.pools.get(nameOrArn)?.definition;
+    return this.pool(nameOrArn)?.definition;
+  }
+
+  /** The pool of a function by name, ARN or logical id — qualified or not: one version runs locally, so `name:live`, `arn…:live` and `arn…:$LATEST` are the function. */
+  private pool(nameOrArn: string): FunctionPool | undefined {
+    return this.pools.get(nameOrArn) ?? this.pools.get(unqualified(nameOrArn));
   }
 
   get functions(): FunctionDefinition[] {
@@ -250,7 +255,7 @@ export class LambdaRuntime {
   }
 
   async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
-    const pool = this.pools.get(nameOrArn);
+    const pool = this.pool(nameOrArn);
     if (!pool) throw new LambdaError('ResourceNotFoundException', `Function not found: ${nameOrArn}`);
     const { intercept, observe } = this.options;
     const started = performance.now();
@@ -277,4 +282,12 @@ export class LambdaRuntime {
   async close(): Promise<void> {
     await Promise.all([...new Set(this.pools.values())].map((p) => p.close()));
   }
+}
+
+/** `name:qualifier` → `name`; `arn:aws:lambda:…:function:name:qualifier` → the unqualified ARN; anything else unchanged. */
+export function unqualified(nameOrArn: string): string {
+  const arn = /^(arn:aws:lambda:[^:]+:[^:]+:function:[^:]+):[^:]+$/.exec(nameOrArn);
+  if (arn) return arn[1] as string;
+  const name = /^([^:]+):[^:]+$/.exec(nameOrArn);
+  return name && !nameOrArn.startsWith('arn:') ? (name[1] as string) : nameOrArn;
 }

@@ -47,6 +47,14 @@ export const SUPPORT: Record<string, Support> = {
     honoured: ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'FunctionName', 'ReservedConcurrentExecutions', 'DeadLetterConfig'],
     noLocalMeaning: ['Role', 'Architectures', 'TracingConfig', 'LoggingConfig', 'Description', 'Tags', 'RuntimeManagementConfig', 'EphemeralStorage'],
   },
+  // One version of each function runs locally: its `live` alias (and any version) invokes it; CodeDeploy's traffic shifting has nothing to shift.
+  'AWS::Lambda::Alias': { honoured: ['FunctionName', 'Name'], noLocalMeaning: ['FunctionVersion', 'Description', 'RoutingConfig', 'ProvisionedConcurrencyConfig'] },
+  'AWS::Lambda::Version': { honoured: ['FunctionName'], noLocalMeaning: ['Description', 'CodeSha256', 'ProvisionedConcurrencyConfig', 'RuntimePolicy'] },
+  'AWS::CodeDeploy::Application': { honoured: [], noLocalMeaning: ['ApplicationName', 'ComputePlatform', 'Tags'] },
+  'AWS::CodeDeploy::DeploymentGroup': {
+    honoured: [],
+    noLocalMeaning: ['ApplicationName', 'AlarmConfiguration', 'AutoRollbackConfiguration', 'DeploymentConfigName', 'DeploymentStyle', 'ServiceRoleArn', 'DeploymentGroupName', 'Tags'],
+  },
   'AWS::Lambda::Permission': { honoured: [], noLocalMeaning: ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount'] },
   'AWS::Lambda::EventInvokeConfig': {
     honoured: ['FunctionName', 'Qualifier', 'MaximumRetryAttempts', 'MaximumEventAgeInSeconds', 'DestinationConfig'],
@@ -104,6 +112,15 @@ export const SUPPORT: Record<string, Support> = {
     honoured: ['AlarmName', 'AlarmDescription', 'MetricName', 'Namespace', 'Statistic', 'ExtendedStatistic', 'Period', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'Dimensions', 'Metrics', 'ThresholdMetricId'],
     noLocalMeaning: ['AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'Unit', 'Tags', 'EvaluateLowSampleCountPercentile'],
   },
+  'AWS::CloudWatch::CompositeAlarm': {
+    honoured: [],
+    noLocalMeaning: ['AlarmName', 'AlarmDescription', 'AlarmRule', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'ActionsSuppressor', 'ActionsSuppressorWaitPeriod', 'ActionsSuppressorExtensionPeriod', 'Tags'],
+  },
+  'AWS::CloudWatch::Dashboard': { honoured: [], noLocalMeaning: ['DashboardName', 'DashboardBody', 'Tags'] },
+  // Prod's table backups (AWS Backup): nothing to back up to on one machine.
+  'AWS::Backup::BackupVault': { honoured: [], noLocalMeaning: ['BackupVaultName', 'EncryptionKeyArn', 'AccessPolicy', 'LockConfiguration', 'Notifications', 'BackupVaultTags'] },
+  'AWS::Backup::BackupPlan': { honoured: [], noLocalMeaning: ['BackupPlan', 'BackupPlanTags'] },
+  'AWS::Backup::BackupSelection': { honoured: [], noLocalMeaning: ['BackupPlanId', 'BackupSelection'] },
   'AWS::SNS::Topic': { honoured: [], noLocalMeaning: ['TopicName', 'DisplayName', 'KmsMasterKeyId', 'Tags', 'Subscription'] },
   'AWS::SNS::TopicPolicy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'Topics'] },
   // The prod stage's WAF in front of the API: nothing to filter on one machine (API Gateway throttling is emulated).
@@ -209,6 +226,16 @@ export class ResourceNames {
       case 'AWS::Lambda::Function': {
         ref = given('FunctionName') ?? base;
         attrs = { Arn: arn('lambda', `function:${ref}`) };
+        break;
+      }
+      case 'AWS::Lambda::Alias':
+      case 'AWS::Lambda::Version': {
+        // Ref of an alias or version is its qualified ARN; locally both name the function's one version.
+        const fnId = [...referencedLogicalIds(p.FunctionName)][0] as string;
+        const fnName = (this.stack.Resources[fnId]?.Properties?.FunctionName as string | undefined) ?? `${this.stack.stackName}-${fnId}`;
+        const qualifier = resource.Type === 'AWS::Lambda::Alias' ? (given('Name') ?? 'live') : '1';
+        ref = arn('lambda', `function:${fnName}:${qualifier}`);
+        attrs = resource.Type === 'AWS::Lambda::Alias' ? { AliasArn: ref } : { Version: qualifier, FunctionArn: ref };
         break;
       }
       case 'AWS::KMS::Key': {

@@ -53,10 +53,15 @@ describe('functions (ServiceFunction house defaults)', () => {
   it('send failed asynchronous invocations (every function a schedule invokes) to an on-failure destination', () => {
     const configs = resourcesOf(dev.json, 'AWS::Lambda::EventInvokeConfig');
     const covered = new Set(configs.map(([, p]) => (p.FunctionName as { Ref: string }).Ref));
+    // Schedules invoke the function's `live` alias (OPS-1); the alias names its function.
+    const functionOf = (id: string | undefined) => {
+      const resource = id ? dev.json.Resources[id] : undefined;
+      return resource?.Type === 'AWS::Lambda::Alias' ? (resource.Properties?.FunctionName as { Ref: string }).Ref : resource?.Type === 'AWS::Lambda::Function' ? id : undefined;
+    };
     const scheduled = resourcesOf(dev.json, 'AWS::Events::Rule')
       .filter(([, p]) => p.ScheduleExpression)
-      .flatMap(([, p]) => (p.Targets as Array<{ Arn: { 'Fn::GetAtt': string[] } }>).map((t) => t.Arn['Fn::GetAtt']?.[0]))
-      .filter((id): id is string => Boolean(id) && dev.json.Resources[id as string]?.Type === 'AWS::Lambda::Function');
+      .flatMap(([, p]) => (p.Targets as Array<{ Arn: { 'Fn::GetAtt'?: string[]; Ref?: string } }>).map((t) => functionOf(t.Arn['Fn::GetAtt']?.[0] ?? t.Arn.Ref)))
+      .filter((id): id is string => Boolean(id));
     expect(scheduled.length).toBeGreaterThan(0);
     for (const id of scheduled) expect(covered.has(id), id).toBe(true);
     for (const [, p] of configs) {
@@ -614,7 +619,8 @@ describe('audit trail anchors and alarm (SEC-4)', () => {
     const [[, alarm]] = alarms as [[string, Record<string, unknown>]];
     expect(alarm).toMatchObject({ Namespace: 'Commerce', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'breaching', Period: 3600 });
     expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: 'VerifyAuditChainFunction' }]);
-    expect(JSON.stringify(alarm.AlarmActions)).toContain('AlarmTopic');
+    expect(JSON.stringify(alarm.AlarmActions)).toContain('CriticalAlarmTopic');
+    expect(String(alarm.AlarmDescription)).toMatch(/^\[critical\] .* Runbook: docs\/runbooks\/audit-chain\.md$/);
     const verifier = functions(prod).find(([id]) => id === 'VerifyAuditChainFunction')?.[1] as { Environment: { Variables: Record<string, unknown> } };
     expect(JSON.stringify(verifier.Environment.Variables.AUDIT_ANCHOR_BUCKET)).toContain('AuditAnchorBucket');
     expect(verifier.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Commerce');

@@ -38,12 +38,13 @@ describe('notifications in the template (ORD-6, AFT-1, AFT-2)', () => {
     expect(rejected?.EventPattern).toEqual({ source: ['commerce.checkout'], 'detail-type': ['OrderStatusChanged'], detail: { to: ['REJECTED'] } });
   });
 
-  it('both queues have a DLQ after 5 receives and feed the one function with partial batch responses', () => {
+  it('both queues have a DLQ after 5 receives and feed the one function (its live alias, OPS-1) with partial batch responses', () => {
     for (const queue of ['SendNotificationQueue', 'NotifyOrderRejectedQueue']) {
       const props = dev.json.Resources[queue]?.Properties as { RedrivePolicy: { deadLetterTargetArn: unknown; maxReceiveCount: number } };
       expect(props.RedrivePolicy, queue).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [queue.replace(/Queue$/, 'Dlq'), 'Arn'] }, maxReceiveCount: 5 });
       const mapping = resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping').find(([, p]) => JSON.stringify(p.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] }));
-      expect(mapping?.[1], queue).toMatchObject({ FunctionName: { Ref: 'SendNotificationFunction' }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+      const live = { 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: 'SendNotificationFunctionLive' }] }] }, ':live']] };
+      expect(mapping?.[1], queue).toMatchObject({ FunctionName: live, FunctionResponseTypes: ['ReportBatchItemFailures'] });
     }
   });
 

@@ -12,7 +12,7 @@ import { badRequest } from '../../../shared/errors.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { newId } from '../../../shared/ids.ts';
-import { logger } from '../../../shared/observability.ts';
+import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { catalogPort, orderStore, paymentLimitsPort, personalDataCipher, currentPromotionStore, riskSignalKey, shippingGeography } from '../adapters.ts';
 import { toOrderView } from '../domain/order-view.ts';
 import type { OrderStore } from '../orders-repository.ts';
@@ -20,6 +20,7 @@ import type { PersonalDataCipher } from '../personal-data.ts';
 import { placeOrder, type PaymentLimitsPort } from '../place-order.ts';
 import type { CatalogPort } from '../price-basket.ts';
 import type { PromotionStore } from '../promotions-repository.ts';
+import { GMV_METRIC, ORDERS_PLACED_METRIC } from '../metrics.ts';
 import { placeOrderRoute } from '../routes.ts';
 import { checkoutSettings } from '../settings.ts';
 
@@ -73,6 +74,11 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
       },
     );
     logger.info('order placed', { orderId: result.order.orderId, created: result.created, lines: result.order.lines.length, reservations: result.order.reservations.length });
+    // The operations dashboard's orders per minute and GMV (OPS-1); a replayed request is not a new order.
+    if (result.created) {
+      metrics.addMetric(ORDERS_PLACED_METRIC, MetricUnit.Count, 1);
+      metrics.addMetric(GMV_METRIC, MetricUnit.Count, result.order.total.amount);
+    }
     return {
       statusCode: 201,
       headers: { location: `/orders/${result.order.orderId}` },

@@ -17,7 +17,7 @@ import type { Fault } from '../../../infra/local/faults.ts';
 import { formatStatus, readStatus, redrive } from '../../../scripts/ops-tools.ts';
 import { e2e, poll, sdkConfig } from '../../support/e2e.ts';
 
-const ALARM = 'commerce-dev-async-invocation-failures';
+const ALARM = 'commerce-dev-async-invocation-failures-messages';
 const DLQ = 'AsyncInvocationFailures';
 const FUNCTION = 'SweepReturnsOutboxFunction';
 

@@ -44,6 +44,8 @@ export interface LocalCloudOptions {
   defaultConcurrency?: number;
   /** Log line sink for the local cloud's own messages. */
   log?: (line: string) => void;
+  /** Meter the DynamoDB capacity every request consumes (`dynamodbCalls.consumedCapacity()`; benchmarks). */
+  meterCapacity?: boolean;
 }
 
 export interface LocalCloudEndpoints {
@@ -211,7 +213,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // the call counter in front of DynamoDB Local takes the DynamoDB port: a stable endpoint to export
     const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({ port: await freePort(), dataDir: options.dataDir && !options.dynamodbInMemory ? path.join(options.dataDir, 'dynamodb') : undefined });
     stoppers.push(() => dynamoLocal.stop());
-    const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint);
+    const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint, { meterCapacity: options.meterCapacity });
     await dynamodbCalls.listen(dynamodbPort);
     stoppers.push(() => dynamodbCalls.close());
 

@@ -81,6 +81,10 @@ class FunctionPool {
   private readonly waiting: Array<() => void> = [];
   invocations = 0;
   coldStarts = 0;
+  /** Sum of invocation durations, each rounded up to the millisecond as Lambda bills them. */
+  billedMs = 0;
+  /** Bytes the function wrote to stdout/stderr (what CloudWatch Logs would ingest, less the platform's lines). */
+  logBytes = 0;
 
   constructor(
     readonly definition: FunctionDefinition,
@@ -97,6 +101,7 @@ class FunctionPool {
     const requestId = crypto.randomUUID();
     const timeoutMs = this.definition.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
+    const started = performance.now();
     try {
       return await new Promise<InvokeResult>((resolve) => {
         const timer = setTimeout(() => {
@@ -107,6 +112,7 @@ class FunctionPool {
         env.worker.postMessage({ requestId, event, deadline });
       });
     } finally {
+      this.billedMs += Math.ceil(performance.now() - started);
       env.pending = undefined;
       this.release(env);
     }
@@ -154,8 +160,14 @@ class FunctionPool {
     });
     const env: Environment = { worker, busy: false };
     const log = this.options.logFile ? fs.createWriteStream(this.options.logFile, { flags: 'a' }) : undefined;
-    worker.stdout.on('data', (chunk: Buffer) => log?.write(chunk));
-    worker.stderr.on('data', (chunk: Buffer) => log?.write(chunk));
+    worker.stdout.on('data', (chunk: Buffer) => {
+      this.logBytes += chunk.length;
+      log?.write(chunk);
+    });
+    worker.stderr.on('data', (chunk: Buffer) => {
+      this.logBytes += chunk.length;
+      log?.write(chunk);
+    });
     worker.on('message', (message: { requestId: string; ok: boolean; payload?: unknown; error?: { errorType: string; errorMessage: string; stackTrace?: string[] } }) => {
       const pending = env.pending;
       if (!pending || pending.requestId !== message.requestId) return;
@@ -242,8 +254,9 @@ export class LambdaRuntime {
     return pool.invoke(event);
   }
 
-  stats(): Record<string, { invocations: number; coldStarts: number }> {
-    return Object.fromEntries([...new Set(this.pools.values())].map((p) => [p.definition.name, { invocations: p.invocations, coldStarts: p.coldStarts }]));
+  /** Per function: invocations, cold starts, billed milliseconds (wall clock on this machine), memory size and log bytes. */
+  stats(): Record<string, { invocations: number; coldStarts: number; billedMs: number; memorySize: number; logBytes: number }> {
+    return Object.fromEntries([...new Set(this.pools.values())].map((p) => [p.definition.name, { invocations: p.invocations, coldStarts: p.coldStarts, billedMs: p.billedMs, memorySize: p.definition.memorySize, logBytes: p.logBytes }]));
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,16 @@
  *
  * - orders per second and p50/p95/p99 latency of `POST /orders` (client-side, HTTP round trip);
  * - DynamoDB, KMS and EventBridge calls per order, as the local cloud counts them — during the load
- *   and after the asynchronous consumers (fraud, payments, fulfillment, checkout's own) settled.
+ *   and after the asynchronous consumers (fraud, payments, fulfillment, checkout's own) settled;
+ * - the cost per million orders at AWS list prices (scripts/cost/aws-prices.ts), by service, from
+ *   what the local cloud metered until the consumers settled: Lambda invocations and billed
+ *   duration × memory, API requests, DynamoDB read/write request units (consumed capacity of
+ *   tables and GSIs, transactions included), SQS requests, EventBridge entries, KMS calls, log bytes.
+ *   Lambda durations are wall-clock times on this machine, where every function shares two cores
+ *   with DynamoDB Local: an upper bound of what Lambda would bill;
+ * - the replay ratio: the DynamoDB requests made during the load, replayed straight against
+ *   DynamoDB Local with as many concurrent clients — how close the system comes to what the
+ *   database alone sustains for the same mix (system ÷ replay throughput).
  *
  * Options: `--clients N` (default 16), `--orders N` (default 400), `--warmup N` (default 16),
  * `--payment card|bank_transfer|cod` (default card), `--price FEN` (default 5990). The product gets
@@ -12,12 +21,16 @@
  *
  * Usage: npm run bench:checkout -- --clients 32 --orders 1000
  */
+import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { ulid } from 'ulid';
 import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
 import { seedDemoData } from '../infra/local/seed.ts';
 import { synthesize } from '../infra/local/synth.ts';
+import type { RecordedRequest } from '../infra/local/dynamodb-counter.ts';
+import { PRICES_AS_OF, PRICES_REGION } from './cost/aws-prices.ts';
+import { costOf, perUnit, type Consumption } from './cost/cost-model.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,10 +48,68 @@ const method = String(values.payment);
 const price = Math.max(1, Number(values.price));
 if (!['card', 'bank_transfer', 'cod'].includes(method)) throw new Error('--payment must be card, bank_transfer or cod');
 
-type Counts = { dynamodb: Record<string, number>; kms: Record<string, number>; events: Record<string, number> };
+type Counts = {
+  dynamodb: Record<string, number>;
+  kms: Record<string, number>;
+  events: Record<string, number>;
+  sqs: Record<string, number>;
+  capacity: Record<string, number>;
+  lambda: Record<string, number>;
+};
 
 function snapshot(cloud: LocalCloud): Counts {
-  return { dynamodb: cloud.dynamodbCalls.stats(), kms: { ...cloud.kms.stats() }, events: { ...cloud.events.stats() } };
+  const lambda = { invocations: 0, gbSeconds: 0, logBytes: 0 };
+  for (const fn of Object.values(cloud.lambda.stats())) {
+    lambda.invocations += fn.invocations;
+    lambda.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
+    lambda.logBytes += fn.logBytes;
+  }
+  return { dynamodb: cloud.dynamodbCalls.stats(), kms: { ...cloud.kms.stats() }, events: { ...cloud.events.stats() }, sqs: cloud.sqs.requests(), capacity: { ...cloud.dynamodbCalls.consumedCapacity() }, lambda };
+}
+
+/** What the system consumed between two snapshots, `apiRequests` being the requests the benchmark sent. */
+function consumption(after: Counts, before: Counts, apiRequests: number): Consumption {
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + v, 0);
+  const d = (k: keyof Counts) => diff(after[k], before[k]);
+  const capacity = d('capacity');
+  const lambda = d('lambda');
+  return {
+    lambda: { invocations: lambda.invocations ?? 0, gbSeconds: lambda.gbSeconds ?? 0 },
+    apiRequests,
+    dynamodb: { readUnits: capacity.readUnits ?? 0, writeUnits: capacity.writeUnits ?? 0, refusedWrites: capacity.refusedWrites ?? 0 },
+    sqsRequests: sum(d('sqs')),
+    eventBridgeEntries: d('events').entries ?? 0,
+    kmsRequests: sum(d('kms')),
+    logBytes: lambda.logBytes ?? 0,
+  };
+}
+
+/** Replays `requests` against DynamoDB Local with `concurrency` clients; resolves with the seconds it took. */
+async function replay(endpoint: string, requests: readonly RecordedRequest[], concurrency: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL(endpoint);
+  const send = (r: RecordedRequest) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: target.hostname, port: target.port, method: 'POST', path: '/', agent, headers: { ...r.headers, 'content-length': String(r.body.length) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end(r.body);
+    });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= requests.length) return;
+        await send(requests[i] as RecordedRequest);
+      }
+    }),
+  );
+  agent.destroy();
+  return (performance.now() - started) / 1000;
 }
 
 function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
@@ -65,7 +136,7 @@ async function main(): Promise<void> {
   console.log('synthesizing …');
   const { assemblyDir } = await synthesize();
   // In-memory state, free ports, schedules off: the same local cloud the e2e tests run.
-  const cloud = await startLocalCloud({ assemblyDir });
+  const cloud = await startLocalCloud({ assemblyDir, meterCapacity: true });
   try {
     await seedDemoData(cloud);
     const api = cloud.endpoints.api;
@@ -115,6 +186,7 @@ async function main(): Promise<void> {
 
     console.log(`placing ${orders} orders with ${clients} concurrent clients (payment: ${method}) …`);
     const before = snapshot(cloud);
+    cloud.dynamodbCalls.startRecording();
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
     let next = 0;
@@ -134,6 +206,7 @@ async function main(): Promise<void> {
     );
     const elapsed = (performance.now() - started) / 1000;
     const duringLoad = snapshot(cloud);
+    const recorded = cloud.dynamodbCalls.stopRecording();
 
     // Let the asynchronous consumers finish (queues drain), then count again.
     let settled = snapshot(cloud);
@@ -147,6 +220,22 @@ async function main(): Promise<void> {
     const placed = statuses.get(201) ?? 0;
     const sorted = [...latencies].sort((a, b) => a - b);
     const n = Math.max(1, placed);
+
+    // The cost of what the whole system consumed for these orders (until the consumers settled).
+    const used = perUnit(consumption(settled, before, orders), n);
+    const cost = costOf(used);
+    const perMillion = (dollars: number) => `$${(dollars * 1e6).toFixed(2)}`;
+    const costLine = Object.entries(cost)
+      .filter(([k]) => k !== 'total')
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${perMillion(v)}`)
+      .join(', ');
+
+    // The same DynamoDB mix straight against DynamoDB Local (no Lambda, no HTTP API, no consumers).
+    console.log(`replaying ${recorded.length} DynamoDB requests against DynamoDB Local …`);
+    const replaySeconds = await replay(cloud.dynamodbCalls.upstream, recorded, clients);
+    const systemRate = placed / elapsed;
+    const replayRate = placed / replaySeconds;
     const lines = [
       '',
       `checkout benchmark — ${os.cpus().length} CPUs, Node ${process.version}, ${clients} clients, ${orders} orders, payment ${method}`,
@@ -161,6 +250,11 @@ async function main(): Promise<void> {
       `    DynamoDB          ${perOrder(diff(settled.dynamodb, before.dynamodb), n)}`,
       `    KMS               ${perOrder(diff(settled.kms, before.kms), n)}`,
       `    EventBridge       ${perOrder(diff(settled.events, before.events), n)}`,
+      `  consumed per placed order (until settled): Lambda ${used.lambda.invocations.toFixed(2)} invocations, ${(used.lambda.gbSeconds * 1000).toFixed(1)} GB-ms; API ${used.apiRequests.toFixed(2)} requests;`,
+      `    DynamoDB ${used.dynamodb.readUnits.toFixed(1)} RRU, ${used.dynamodb.writeUnits.toFixed(1)} WRU (+ ${used.dynamodb.refusedWrites.toFixed(2)} refused writes); SQS ${used.sqsRequests.toFixed(2)} requests; EventBridge ${used.eventBridgeEntries.toFixed(2)} entries; KMS ${used.kmsRequests.toFixed(3)} requests; logs ${(used.logBytes / 1024).toFixed(1)} KB`,
+      `  cost (${PRICES_REGION} list prices of ${PRICES_AS_OF}): ${costLine}`,
+      `  cost: ${perMillion(cost.total)} per million orders`,
+      `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
       ...(firstError ? [`  first non-201:      ${firstError}`] : []),
       '',
     ];

@@ -46,12 +46,15 @@ import { requireSetting } from '../../shared/config.ts';
 import type { Product } from './domain/product.ts';
 import { ProductSchema } from './domain/product.ts';
 import { operationRule, RESERVATION_STATUSES, type ReservationStatus, type StockOperation } from './domain/reservation.ts';
+import { MAX_STOCK_SHARDS, splitStock } from './domain/stock-shards.ts';
 
 export { planAllocation, regionDistance } from './domain/allocation.ts';
 export type { AllocationLine, AllocationPlan, AvailableStock, RegionDistances, Shortage, WarehouseAllocation, WarehouseLocation } from './domain/allocation.ts';
 export { applyOperation, InvalidStockOperation, operationRule, RESERVATION_STATUSES } from './domain/reservation.ts';
 export type { OperationResult, ReservationState, ReservationStatus, StockCounters, StockOperation } from './domain/reservation.ts';
 export { catalogSettings } from './settings.ts';
+export { applyShardOperation, MAX_STOCK_SHARDS, planRebalance, probeOrder, splitStock } from './domain/stock-shards.ts';
+export type { RebalanceMove, ShardLevels } from './domain/stock-shards.ts';
 
 /** One DynamoDB transaction item. */
 export type StockTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -133,8 +136,8 @@ function checkIds(m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>
 
 const STATUS_TIME: Readonly<Record<ReservationStatus, string>> = { reserved: 'reservedAt', picked: 'pickedAt', released: 'releasedAt', returned: 'returnedAt' };
 
-/** The two transaction items of `op` for (order, SKU, warehouse). */
-function operationItems(tableName: string, m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>, op: StockOperation, at: Date): StockTransactItem[] {
+/** The two transaction items of `op` for (order, SKU, warehouse); `stockKey` names the counters (a bucket of a hot SKU). */
+function operationItems(tableName: string, m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>, op: StockOperation, at: Date, stockKey: { pk: string; sk: string } = key(m), extra: Record<string, unknown> = {}): StockTransactItem[] {
   checkIds(m);
   const rule = operationRule(op);
   const when = at.toISOString();
@@ -150,7 +153,7 @@ function operationItems(tableName: string, m: Pick<OrderStockMovement, 'orderId'
   const stockItem: StockTransactItem = {
     Update: {
       TableName: tableName,
-      Key: key(m),
+      Key: stockKey,
       UpdateExpression: `SET ${[...counters.map((c) => `${c} = ${c} + :d_${c}`), 'updatedAt = :at'].join(', ')}`,
       ConditionExpression: stockConditions.join(' AND '),
       ExpressionAttributeValues: stockValues,
@@ -161,6 +164,11 @@ function operationItems(tableName: string, m: Pick<OrderStockMovement, 'orderId'
   const names: Record<string, string> = { '#status': 'status', '#type': 'type', '#statusAt': STATUS_TIME[rule.sets.status] };
   const values: Record<string, unknown> = { ':type': 'Reservation', ':orderId': m.orderId, ':sku': m.sku, ':warehouseId': m.warehouseId, ':status': rule.sets.status, ':at': when };
   const sets = ['#type = :type', 'orderId = :orderId', 'sku = :sku', 'warehouseId = :warehouseId', '#status = :status', '#statusAt = :at', 'updatedAt = :at'];
+  for (const [name, value] of Object.entries(extra)) {
+    sets.push(`#x_${name} = :x_${name}`);
+    names[`#x_${name}`] = name;
+    values[`:x_${name}`] = value;
+  }
   if (rule.sets.quantity !== undefined) {
     sets.push('quantity = :quantity');
     values[':quantity'] = rule.sets.quantity;
@@ -289,6 +297,54 @@ export function countStock(tableName: string, count: { sku: string; warehouseId:
   };
 }
 
+/**
+ * ## Stock buckets of a hot SKU (domain/stock-shards.ts)
+ *
+ * A hot SKU's stock in a warehouse may be split into buckets, each an item `PRODUCT#<sku>` /
+ * `BUCKET#<warehouseId>#<n>` with the counters of a stock item (`onHand`, `reserved`,
+ * `available`), so a flash sale's reservations spread over several partitions. A reservation
+ * from a bucket is the same two conditional items as {@link reserveStock}, the counters being the
+ * bucket's and the reservation record naming its `bucket`; a rebalancing move shifts available
+ * units (and the on-hand units behind them) between two buckets, conditional on the source.
+ * Buckets never go below zero, so the SKU is never oversold.
+ */
+const bucketKey = (m: Pick<StockMovement, 'sku' | 'warehouseId'>, bucket: number) => {
+  if (!Number.isSafeInteger(bucket) || bucket < 0 || bucket >= MAX_STOCK_SHARDS) throw new Error(`bucket must be an integer in [0, ${MAX_STOCK_SHARDS - 1}]`);
+  return { pk: `PRODUCT#${m.sku}`, sk: `BUCKET#${m.warehouseId}#${bucket}` };
+};
+
+/** The items creating a warehouse's buckets for a SKU, `onHand` split evenly over `buckets` (each only if absent). */
+export function createStockBuckets(tableName: string, stock: { sku: string; warehouseId: string; onHand: number; buckets: number }, at: Date): StockTransactItem[] {
+  checkIds({ orderId: 'none', sku: stock.sku, warehouseId: stock.warehouseId });
+  return splitStock(stock.onHand, stock.buckets).map((units, bucket) => ({
+    Put: {
+      TableName: tableName,
+      Item: { ...bucketKey(stock, bucket), type: 'StockBucket', sku: stock.sku, warehouseId: stock.warehouseId, bucket, onHand: units, reserved: 0, available: units, updatedAt: at.toISOString() },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  }));
+}
+
+/** Reserve `quantity` for the order from one bucket: only if the bucket holds that much and the order holds no reservation there yet. */
+export function reserveFromBucket(tableName: string, m: OrderStockMovement & { readonly bucket: number }, at: Date): StockTransactItem[] {
+  return operationItems(tableName, m, { kind: 'reserve', quantity: m.quantity }, at, bucketKey(m, m.bucket), { bucket: m.bucket });
+}
+
+/** Release the order's reservation back into the bucket it came from (while still reserved with exactly `quantity`). */
+export function releaseToBucket(tableName: string, m: OrderStockMovement & { readonly bucket: number }, at: Date): StockTransactItem[] {
+  return operationItems(tableName, m, { kind: 'release', quantity: m.quantity }, at, bucketKey(m, m.bucket));
+}
+
+/** A rebalancing move: `quantity` available units (and their on-hand) from bucket `from` to bucket `to`, only if `from` holds them. */
+export function moveBetweenBuckets(tableName: string, move: { sku: string; warehouseId: string; from: number; to: number; quantity: number }, at: Date): StockTransactItem[] {
+  if (move.from === move.to || !Number.isSafeInteger(move.quantity) || move.quantity < 1) throw new Error('a move takes a positive quantity between two different buckets');
+  const when = at.toISOString();
+  return [
+    { Update: { TableName: tableName, Key: bucketKey(move, move.from), UpdateExpression: 'SET onHand = onHand - :q, available = available - :q, updatedAt = :at', ConditionExpression: 'available >= :q', ExpressionAttributeValues: { ':q': move.quantity, ':at': when } } },
+    { Update: { TableName: tableName, Key: bucketKey(move, move.to), UpdateExpression: 'SET onHand = onHand + :q, available = available + :q, updatedAt = :at', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':q': move.quantity, ':at': when } } },
+  ];
+}
+
 /** The SKU and warehouse of a stock item's transaction item (to name what failed in a cancelled transaction). */
 export function stockItemOf(item: StockTransactItem): { sku: string; warehouseId: string } | undefined {
   const k = (item.Update?.Key ?? item.Put?.Item) as { pk?: string; sk?: string } | undefined;
@@ -374,6 +430,12 @@ export class CatalogReader {
       }
     }
     return out;
+  }
+
+  /** The buckets of a hot SKU in a warehouse, in bucket order (strongly consistent). */
+  async buckets(sku: string, warehouseId: string): Promise<Array<StockLevelView & { bucket: number }>> {
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}`, ':prefix': `BUCKET#${warehouseId}#` }, ConsistentRead: true });
+    return items.map((item) => ({ ...toLevel(item), bucket: Number(item.bucket) })).sort((a, b) => a.bucket - b.bucket);
   }
 
   /** An order's reservation records, every status, by SKU then warehouse (strongly consistent). */

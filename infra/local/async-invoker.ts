@@ -83,6 +83,7 @@ export class AsyncInvoker {
       messageRetentionSeconds: 21_600,
       receiveMessageWaitTimeSeconds: 0,
       maximumMessageSize: 262_144,
+      internal: true,
     };
   }
 

@@ -49,6 +49,8 @@ export interface LocalCloudOptions {
   alarmIntervalMs?: number;
   /** Tests only: scales every alarm period (0.1 → a 60 s period lasts 6 s), so a drill takes seconds. */
   alarmPeriodScale?: number;
+  /** Meter the DynamoDB capacity every request consumes (`dynamodbCalls.consumedCapacity()`; benchmarks). */
+  meterCapacity?: boolean;
 }
 
 export interface LocalCloudEndpoints {
@@ -218,7 +220,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // the call counter in front of DynamoDB Local takes the DynamoDB port: a stable endpoint to export
     const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({ port: await freePort(), dataDir: options.dataDir && !options.dynamodbInMemory ? path.join(options.dataDir, 'dynamodb') : undefined });
     stoppers.push(() => dynamoLocal.stop());
-    const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint);
+    const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint, { meterCapacity: options.meterCapacity });
     await dynamodbCalls.listen(dynamodbPort);
     stoppers.push(() => dynamodbCalls.close());
 

@@ -2,23 +2,94 @@
  * A pass-through HTTP proxy in front of DynamoDB Local that counts calls per operation
  * (`X-Amz-Target: DynamoDB_20120810.<Operation>`), so benchmarks can report DynamoDB calls per
  * order. Functions and SDK clients use the proxy's URL; it adds well under a millisecond.
+ *
+ * With `meterCapacity`, it also asks DynamoDB Local for the capacity each request consumes
+ * (`ReturnConsumedCapacity: INDEXES` added to requests that did not ask for it; tables and their
+ * GSIs) and adds it up as read and write request units — what on-demand billing charges. The
+ * response reaches the caller byte for byte (a `ConsumedCapacity` the caller did not ask for is
+ * ignored by the SDK). A write refused by its condition consumes capacity on DynamoDB too but its
+ * error carries none: such refusals are counted (`refusedWrites`) and priced by the cost model.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/** Operations that accept `ReturnConsumedCapacity`, and whether they read or write. */
+const CAPACITY_OPERATIONS: Readonly<Record<string, 'read' | 'write'>> = {
+  GetItem: 'read', Query: 'read', Scan: 'read', BatchGetItem: 'read', TransactGetItems: 'read',
+  PutItem: 'write', UpdateItem: 'write', DeleteItem: 'write', BatchWriteItem: 'write', TransactWriteItems: 'write',
+};
+
+/** Consumed capacity summed over a run. */
+export interface ConsumedCapacityTotals {
+  /** Read request units (tables and GSIs). */
+  readUnits: number;
+  /** Write request units (tables and GSIs). */
+  writeUnits: number;
+  /** Writes and transactions refused (condition failed, transaction cancelled): they consume capacity but report none. */
+  refusedWrites: number;
+  /** Transactions refused, of `refusedWrites`. */
+  refusedTransactions: number;
+}
+
+/** A data request as the proxy received it (metered operations only), for replaying the mix. */
+export interface RecordedRequest {
+  readonly operation: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+interface CapacityEntry { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }
 
 export class DynamoDbCallCounter {
   private server?: http.Server;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly counts = new Map<string, number>();
+  private readonly capacity: ConsumedCapacityTotals = { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0 };
+  private recorded?: RecordedRequest[];
   url = '';
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    private readonly options: { meterCapacity?: boolean } = {},
+  ) {}
+
+  private record(op: string, status: number, body: Buffer): void {
+    const kind = CAPACITY_OPERATIONS[op];
+    if (!kind) return;
+    let parsed: { ConsumedCapacity?: CapacityEntry | CapacityEntry[]; __type?: string };
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+    } catch {
+      return;
+    }
+    if (status >= 400) {
+      if (kind === 'write' && /ConditionalCheckFailed|TransactionCanceled/.test(String(parsed.__type))) {
+        this.capacity.refusedWrites++;
+        if (op === 'TransactWriteItems') this.capacity.refusedTransactions++;
+      }
+      return;
+    }
+    const entries = parsed.ConsumedCapacity === undefined ? [] : Array.isArray(parsed.ConsumedCapacity) ? parsed.ConsumedCapacity : [parsed.ConsumedCapacity];
+    for (const e of entries) {
+      if (kind === 'read') this.capacity.readUnits += e.ReadCapacityUnits ?? e.CapacityUnits ?? 0;
+      else this.capacity.writeUnits += e.WriteCapacityUnits ?? e.CapacityUnits ?? 0;
+    }
+  }
+
+  /** Consumed capacity since start (or since the last reset); zero unless `meterCapacity`. */
+  consumedCapacity(): ConsumedCapacityTotals {
+    return { ...this.capacity };
+  }
 
   async listen(port = 0): Promise<void> {
     const target = new URL(this.target);
     this.server = http.createServer((req, res) => {
       const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() || 'unknown';
       this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
+      if (this.options.meterCapacity && CAPACITY_OPERATIONS[op]) {
+        this.forwardMetered(op, req, res, target);
+        return;
+      }
       const upstream = http.request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
         (up) => {
@@ -40,6 +111,55 @@ export class DynamoDbCallCounter {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Forwards a request with `ReturnConsumedCapacity` added, and records what the response reports. */
+  private forwardMetered(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks);
+      this.recorded?.push({ operation: op, headers: { 'x-amz-target': String(req.headers['x-amz-target']), 'content-type': String(req.headers['content-type'] ?? 'application/x-amz-json-1.0'), authorization: String(req.headers.authorization ?? ''), 'x-amz-date': String(req.headers['x-amz-date'] ?? '') }, body });
+      try {
+        const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        if (input.ReturnConsumedCapacity === undefined || input.ReturnConsumedCapacity === 'NONE') body = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'INDEXES' }));
+      } catch {
+        // not JSON: forwarded as it is; DynamoDB Local answers the error
+      }
+      const headers = { ...req.headers, 'content-length': String(body.length) };
+      const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: this.agent }, (up) => {
+        const answer: Buffer[] = [];
+        up.on('data', (chunk: Buffer) => answer.push(chunk));
+        up.on('end', () => {
+          const bytes = Buffer.concat(answer);
+          this.record(op, up.statusCode ?? 502, bytes);
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.end(bytes);
+        });
+      });
+      upstream.on('error', () => {
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'DynamoDB Local is not reachable' }));
+      });
+      upstream.end(body);
+    });
+  }
+
+  /** DynamoDB Local's own endpoint (behind this proxy). */
+  get upstream(): string {
+    return this.target;
+  }
+
+  /** Keeps every metered request from now on (with `meterCapacity`), until {@link stopRecording}. */
+  startRecording(): void {
+    this.recorded = [];
+  }
+
+  /** The requests kept since {@link startRecording}, in arrival order. */
+  stopRecording(): RecordedRequest[] {
+    const out = this.recorded ?? [];
+    this.recorded = undefined;
+    return out;
+  }
+
   /** Calls per operation since start (or since the last reset). */
   stats(): Record<string, number> {
     return Object.fromEntries(this.counts);
@@ -47,6 +167,7 @@ export class DynamoDbCallCounter {
 
   reset(): void {
     this.counts.clear();
+    Object.assign(this.capacity, { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0 });
   }
 
   async close(): Promise<void> {

@@ -82,6 +82,10 @@ class FunctionPool {
   private readonly waiting: Array<() => void> = [];
   invocations = 0;
   coldStarts = 0;
+  /** Sum of invocation durations, each rounded up to the millisecond as Lambda bills them. */
+  billedMs = 0;
+  /** Bytes the function wrote to stdout/stderr (what CloudWatch Logs would ingest, less the platform's lines). */
+  logBytes = 0;
 
   constructor(
     readonly definition: FunctionDefinition,
@@ -98,6 +102,7 @@ class FunctionPool {
     const requestId = crypto.randomUUID();
     const timeoutMs = this.definition.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
+    const started = performance.now();
     try {
       return await new Promise<InvokeResult>((resolve) => {
         const timer = setTimeout(() => {
@@ -108,6 +113,7 @@ class FunctionPool {
         env.worker.postMessage({ requestId, event, deadline });
       });
     } finally {
+      this.billedMs += Math.ceil(performance.now() - started);
       env.pending = undefined;
       this.release(env);
     }
@@ -158,10 +164,14 @@ class FunctionPool {
     const onLogLine = this.options.onLogLine;
     const lines = onLogLine ? lineSplitter((line) => onLogLine(d, line)) : undefined;
     worker.stdout.on('data', (chunk: Buffer) => {
+      this.logBytes += chunk.length;
       log?.write(chunk);
       lines?.(chunk);
     });
-    worker.stderr.on('data', (chunk: Buffer) => log?.write(chunk));
+    worker.stderr.on('data', (chunk: Buffer) => {
+      this.logBytes += chunk.length;
+      log?.write(chunk);
+    });
     worker.on('message', (message: { requestId: string; ok: boolean; payload?: unknown; error?: { errorType: string; errorMessage: string; stackTrace?: string[] } }) => {
       const pending = env.pending;
       if (!pending || pending.requestId !== message.requestId) return;
@@ -275,8 +285,9 @@ export class LambdaRuntime {
     return result;
   }
 
-  stats(): Record<string, { invocations: number; coldStarts: number }> {
-    return Object.fromEntries([...new Set(this.pools.values())].map((p) => [p.definition.name, { invocations: p.invocations, coldStarts: p.coldStarts }]));
+  /** Per function: invocations, cold starts, billed milliseconds (wall clock on this machine), memory size and log bytes. */
+  stats(): Record<string, { invocations: number; coldStarts: number; billedMs: number; memorySize: number; logBytes: number }> {
+    return Object.fromEntries([...new Set(this.pools.values())].map((p) => [p.definition.name, { invocations: p.invocations, coldStarts: p.coldStarts, billedMs: p.billedMs, memorySize: p.definition.memorySize, logBytes: p.logBytes }]));
   }
 
   async close(): Promise<void> {

@@ -55,6 +55,8 @@ export interface QueueDefinition {
   receiveMessageWaitTimeSeconds: number;
   maximumMessageSize: number;
   redrivePolicy?: { deadLetterTargetArn: string; maxReceiveCount: number };
+  /** The local cloud's own queue (asynchronous Lambda invocations): not an SQS request on AWS, so not metered. */
+  internal?: boolean;
 }
 
 /** A message attribute in the SDK's shape; BinaryValue is base64. */
@@ -635,6 +637,7 @@ export class SqsService implements AwsJsonService {
   /** Moves between queues whose source-side deletes are not yet journaled; compaction waits. */
   private movesInProgress = 0;
   private readonly now: () => number;
+  private readonly requestCounts = new Map<string, number>();
 
   constructor(options: { queues: QueueDefinition[]; dataDir?: string; now?: () => number }) {
     this.now = options.now ?? Date.now;
@@ -684,11 +687,29 @@ export class SqsService implements AwsJsonService {
     return queue.journal ? queue.journal.append(record) : Promise.resolve();
   }
 
+  /** Counts a billable request (the cost model of `npm run bench:checkout`). */
+  private meter(operation: string, queue?: Queue): void {
+    if (queue?.def.internal) return;
+    this.requestCounts.set(operation, (this.requestCounts.get(operation) ?? 0) + 1);
+  }
+
+  /**
+   * Billable SQS requests per operation: API calls, EventBridge deliveries (SendMessage), and the
+   * event source mappings' receives that returned messages and their deletes (one per message
+   * here; Lambda's pollers batch them, so this over-counts deletes of batches). Empty long polls
+   * (a fixed cost per poller, not per message) and the internal queues of asynchronous
+   * invocations are not counted.
+   */
+  requests(): Record<string, number> {
+    return Object.fromEntries(this.requestCounts);
+  }
+
   // ----- programmatic API ----------------------------------------------------------------------
 
   /** Sends a message (validated as SendMessage does); resolves with its id once it is durable. */
   async send(queue: string, body: string, options: { delaySeconds?: number; messageAttributes?: MessageAttributes } = {}): Promise<string> {
     const q = this.queue(queue);
+    this.meter('SendMessage', q);
     const message = validateMessage(q.def, { MessageBody: body, DelaySeconds: options.delaySeconds, MessageAttributes: options.messageAttributes });
     return (await this.accept(q, message)).id;
   }
@@ -696,18 +717,23 @@ export class SqsService implements AwsJsonService {
   /** Receives up to `maxMessages`, long-polling up to `waitTimeSeconds` for the first one. */
   receive(queue: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
     const q = this.queue(queue);
-    return this.receiveFrom(q, options.maxMessages, options.visibilityTimeoutSeconds ?? q.def.visibilityTimeoutSeconds, options.waitTimeSeconds, options.signal);
+    return this.receiveFrom(q, options.maxMessages, options.visibilityTimeoutSeconds ?? q.def.visibilityTimeoutSeconds, options.waitTimeSeconds, options.signal).then((messages) => {
+      if (messages.length > 0) this.meter('ReceiveMessage', q);
+      return messages;
+    });
   }
 
   /** DeleteMessage: a stale handle or an already deleted message is a no-op, as on SQS. */
   deleteMessage(queue: string, receiptHandle: string): Promise<void> {
     const q = this.queue(queue);
+    this.meter('DeleteMessage', q);
     return this.deleteByHandle(q, receiptHandle);
   }
 
   /** ChangeMessageVisibility: the message becomes visible `seconds` from now. */
   changeVisibility(queue: string, receiptHandle: string, seconds: number): Promise<void> {
     const q = this.queue(queue);
+    this.meter('ChangeMessageVisibility', q);
     return this.changeVisibilityByHandle(q, receiptHandle, seconds);
   }
 
@@ -846,6 +872,7 @@ export class SqsService implements AwsJsonService {
   // ----- AWS JSON protocol ---------------------------------------------------------------------
 
   async handle(operation: string, input: Input): Promise<unknown> {
+    this.meter(operation);
     switch (operation) {
       case 'GetQueueUrl':
         return this.getQueueUrl(input);

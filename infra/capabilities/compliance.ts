@@ -15,12 +15,38 @@ import { Construct } from 'constructs';
 import { ProductChanged } from '../../events/product-changed.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
+import type { ServiceFunction } from '../constructs/service-function.ts';
+import { SEVERE_FINDINGS_METRIC } from '../../functions/compliance/severe-findings.ts';
 import type { Platform } from '../platform.ts';
 
 /** Tables compliance audits (read-only). */
 export interface AuditedTables {
   readonly catalog: CommerceTable;
+  readonly orders: CommerceTable;
+  readonly payments: CommerceTable;
+  readonly tickets: CommerceTable;
 }
+
+/**
+ * One scheduled scan function per registered scan (functions/compliance/scans/index.ts; keep the
+ * two lists in step): its schedule and the read grants its scan needs, nothing more.
+ */
+export interface ScanFunctionSpec {
+  /** The scan id (`COMPLIANCE_SCAN`). */
+  readonly id: string;
+  readonly description: string;
+  /** EventBridge schedule expression (UTC). */
+  readonly schedule: string;
+  /** The read grants of the scan. */
+  readonly grants: (fn: ServiceFunction, tables: AuditedTables) => void;
+}
+
+/** Every scheduled scan run by the generic runner (functions/compliance/handlers/run-scan.ts). */
+export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
+  { id: 'banned-terms', description: 'Product listings with banned advertising terms', schedule: 'cron(0 2 * * ? *)', grants: (fn, t) => t.catalog.grant(fn, 'read') },
+];
+
+const pascal = (id: string) => id.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());
 
 /** See the module documentation. */
 export class Compliance extends Construct {
@@ -30,19 +56,33 @@ export class Compliance extends Construct {
 
   constructor(scope: Construct, id: string, platform: Platform, audited: AuditedTables) {
     super(scope, id);
-    this.table = new CommerceTable(this, 'ComplianceTable', { stage: platform.stage });
+    this.table = new CommerceTable(this, 'ComplianceTable', { stage: platform.stage, indexes: [{ name: 'byKind', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }] });
     stableLogicalId(this.table.table, 'ComplianceTable');
     const env = { CATALOG_TABLE_NAME: audited.catalog.tableName, COMPLIANCE_TABLE_NAME: this.table.tableName };
 
-    const scan = platform.function(this, 'ScanListingsFunction', {
-      entry: 'functions/compliance/handlers/scan-listings.ts',
-      description: 'Daily scan of every product listing for banned advertising terms (CMP-1)',
-      timeout: Duration.minutes(5),
-      environment: env,
-    });
-    audited.catalog.grant(scan, 'read');
-    this.table.grant(scan, 'readWrite');
-    new ScheduledJob(this, 'ScanListings', { schedule: 'cron(0 2 * * ? *)', handler: scan, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily banned-terms scan, 02:00 UTC' });
+    // CMP-1: each scan in its own function with only its own read grants; new high/critical findings alarm.
+    for (const spec of SCAN_FUNCTIONS) {
+      const name = `${pascal(spec.id)}Scan`;
+      const fn = platform.function(this, `${name}Function`, {
+        entry: 'functions/compliance/handlers/run-scan.ts',
+        description: `Compliance scan ${spec.id}: ${spec.description} (CMP-1)`,
+        timeout: Duration.minutes(5),
+        environment: { COMPLIANCE_SCAN: spec.id },
+      });
+      spec.grants(fn, audited);
+      this.table.grant(fn, 'readWrite');
+      new ScheduledJob(this, name, { schedule: spec.schedule, handler: fn, deliveryDlq: platform.eventDeliveryFailures, description: `Compliance scan ${spec.id}` });
+      const severe = new Alarm(this, `${name}SevereFindingsAlarm`, {
+        alarmName: `commerce-${platform.stage.name}-compliance-${spec.id}-severe-findings`,
+        alarmDescription: `The ${spec.id} compliance scan opened a high or critical finding. See GET /admin/compliance/findings?scan=${spec.id}&status=open.`,
+        metric: new Metric({ namespace: 'Commerce', metricName: SEVERE_FINDINGS_METRIC, dimensionsMap: { service: `${name}Function` }, statistic: 'Maximum', period: Duration.hours(1) }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      severe.addAlarmAction(new SnsAction(platform.alarmTopic));
+    }
 
     const review = platform.function(this, 'ReviewListingFunction', {
       entry: 'functions/compliance/handlers/review-listing.ts',

@@ -1,15 +1,18 @@
 import { auditVerify, consume, read, readWrite } from './helpers.ts';
 
+const findings = readWrite('ComplianceTable', ['byKind']);
+
 export const complianceGrants: Record<string, string[]> = {
-  ScanListingsFunction: [...read('CatalogTable', ['byType']), ...readWrite('ComplianceTable')],
+  // CMP-1: one function per scan, each reading only what its scan audits.
+  BannedTermsScanFunction: [...read('CatalogTable', ['byType']), ...findings],
   // SEC-4 / CMP-1: the verifier alone reads the whole chain, and may only VerifyMac (never GenerateMac).
   // It alone writes the chain's anchors, one object of the Object Lock bucket (no delete: the bucket policy denies it to all).
   VerifyAuditChainFunction: [
     ...auditVerify,
-    ...readWrite('ComplianceTable'),
+    ...findings,
     's3:GetObject → AuditAnchorBucket/audit-chain/head.json',
     's3:PutObject → AuditAnchorBucket/audit-chain/head.json',
     's3:ListBucket → AuditAnchorBucket if StringEquals s3:prefix=audit-chain/head.json',
   ],
-  ReviewListingFunction: [...read('CatalogTable', ['byType']), ...readWrite('ComplianceTable'), ...consume('ReviewListingQueue')],
+  ReviewListingFunction: [...read('CatalogTable', ['byType']), ...findings, ...consume('ReviewListingQueue')],
 };

@@ -34,7 +34,10 @@ module.exports = {
       // - checkout's order contract (AFT-1): returns must refuse a return outside the window or above what was
       //   delivered with a 409 at once, and refund what was paid to the fen, so it reads the order's lines, amounts,
       //   delivery time, shipments and risk decision (read-only, no personal data).
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$'] },
+      // - catalog's listing contract (CMP-1): a content reviewer's confirmed banned-terms finding takes the listing down at once;
+      // - checkout's personal-data contract (CMP-1): the names of the order attributes that hold personal data,
+      //   which the plaintext and retention scans check (compliance reads the orders table read-only).
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$', '^functions/catalog/listing-contract\\.ts$', '^functions/checkout/personal-data-contract\\.ts$'] },
     },
     {
       name: 'platform-reads-only-route-contracts',

@@ -16,6 +16,7 @@ import { ProductChanged } from '../../events/product-changed.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
+import { listFindingsRoute, resolveFindingRoute } from '../../functions/compliance/routes.ts';
 import { SEVERE_FINDINGS_METRIC } from '../../functions/compliance/severe-findings.ts';
 import type { Platform } from '../platform.ts';
 
@@ -134,6 +135,24 @@ export class Compliance extends Construct {
       treatMissingData: TreatMissingData.BREACHING,
     });
     breaks.addAlarmAction(new SnsAction(platform.alarmTopic));
+
+    // CMP-1: findings through the API (admin, content-reviewer); resolving is audited, and a confirmed
+    // banned-terms finding takes the listing down (catalog's listing contract: UpdateItem only).
+    const listFindings = platform.function(this, 'ListComplianceFindingsFunction', {
+      entry: 'functions/compliance/handlers/list-findings.ts',
+      description: 'GET /admin/compliance/findings (CMP-1)',
+    });
+    this.table.grant(listFindings, 'read');
+    platform.api.addRoute(listFindingsRoute, listFindings);
+    const resolveFinding = platform.function(this, 'ResolveComplianceFindingFunction', {
+      entry: 'functions/compliance/handlers/resolve-finding.ts',
+      description: 'POST /admin/compliance/findings/{findingId}/resolve (CMP-1), audited; confirming a banned-terms finding takes the listing down',
+    });
+    this.table.grant(resolveFinding, 'readWrite');
+    audited.catalog.grantActions(resolveFinding, ['dynamodb:UpdateItem']);
+    platform.useAuditLog(resolveFinding);
+    platform.useIdempotency(resolveFinding);
+    platform.api.addRoute(resolveFindingRoute, resolveFinding);
 
     new EventConsumer(this, 'ReviewListing', { bus: platform.bus, events: [ProductChanged], handler: review, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: platform.stage.removalPolicy });
   }

@@ -45,6 +45,7 @@ const PARAMS: Record<string, () => string> = {
   ticketId: () => ulid(),
   returnId: () => ulid(),
   agentId: () => `matrix-agent-${ulid().toLowerCase()}`,
+  findingId: () => `matrix-scan~${Buffer.from(ulid()).toString('base64url')}`,
 };
 
 function pathFor(route: RouteContract): string {

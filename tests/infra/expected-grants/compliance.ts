@@ -1,4 +1,4 @@
-import { auditVerify, consume, read, readWrite } from './helpers.ts';
+import { audit, auditVerify, consume, idempotency, read, readWrite } from './helpers.ts';
 
 const findings = readWrite('ComplianceTable', ['byKind']);
 
@@ -14,5 +14,8 @@ export const complianceGrants: Record<string, string[]> = {
     's3:PutObject → AuditAnchorBucket/audit-chain/head.json',
     's3:ListBucket → AuditAnchorBucket if StringEquals s3:prefix=audit-chain/head.json',
   ],
+  ListComplianceFindingsFunction: read('ComplianceTable', ['byKind']),
+  // SEC-4: audited; catalog's listing contract takes a confirmed banned-terms listing down (UpdateItem only).
+  ResolveComplianceFindingFunction: [...findings, 'dynamodb:UpdateItem → CatalogTable', ...audit, ...idempotency],
   ReviewListingFunction: [...read('CatalogTable', ['byType']), ...findings, ...consume('ReviewListingQueue')],
 };

@@ -45,6 +45,9 @@ export interface ScanFunctionSpec {
 /** Every scheduled scan run by the generic runner (functions/compliance/handlers/run-scan.ts). */
 export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
   { id: 'banned-terms', description: 'Product listings with banned advertising terms', schedule: 'cron(0 2 * * ? *)', grants: (fn, t) => t.catalog.grant(fn, 'read') },
+  { id: 'plaintext-personal-data', description: 'Personal data stored unencrypted', schedule: 'cron(30 2 * * ? *)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
+  { id: 'retention-overdue', description: 'Orders past the retention period still holding personal data', schedule: 'cron(0 3 * * ? *)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
+  { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', schedule: 'rate(1 hour)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
 ];
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());

@@ -12,7 +12,11 @@
  */
 import { getConfig } from '../../../shared/config.ts';
 import { listingSourceFromEnv } from '../listing-source.ts';
+import { orderSourceFromEnv } from '../order-source.ts';
 import { bannedTermsScan } from './banned-terms.ts';
+import { plaintextPersonalDataScan } from './plaintext-personal-data.ts';
+import { retentionOverdueScan } from './retention-overdue.ts';
+import { unpaidOrdersScan } from './unpaid-orders.ts';
 import type { ComplianceScan } from './compliance-scan.ts';
 
 /** A registered scan: its id and how to build it in its function. */
@@ -24,6 +28,9 @@ export interface ScanRegistration {
 /** Every scan the generic runner runs. */
 export const SCANS: readonly ScanRegistration[] = [
   { id: 'banned-terms', create: () => bannedTermsScan({ listings: listingSourceFromEnv(), bannedTerms: getConfig().compliance.bannedAdvertisingTerms, allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases }) },
+  { id: 'plaintext-personal-data', create: () => plaintextPersonalDataScan({ orders: orderSourceFromEnv() }) },
+  { id: 'retention-overdue', create: () => retentionOverdueScan({ orders: orderSourceFromEnv(), retentionDays: getConfig().personalDataRetentionDays }) },
+  { id: 'unpaid-orders', create: () => unpaidOrdersScan({ orders: orderSourceFromEnv() }) },
 ];
 
 /** The ids of every scan whose findings are stored, the audit-chain verification included. */

@@ -5,6 +5,10 @@ const findings = readWrite('ComplianceTable', ['byKind']);
 export const complianceGrants: Record<string, string[]> = {
   // CMP-1: one function per scan, each reading only what its scan audits.
   BannedTermsScanFunction: [...read('CatalogTable', ['byType']), ...findings],
+  // The order scans page through the orders table (Scan only: no item reads, no writes).
+  PlaintextPersonalDataScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
+  RetentionOverdueScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
+  UnpaidOrdersScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
   // SEC-4 / CMP-1: the verifier alone reads the whole chain, and may only VerifyMac (never GenerateMac).
   // It alone writes the chain's anchors, one object of the Object Lock bucket (no delete: the bucket policy denies it to all).
   VerifyAuditChainFunction: [

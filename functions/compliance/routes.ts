@@ -80,5 +80,41 @@ export const resolveFindingRoute = defineRoute({
   problems: [404, 409],
 });
 
+const Counts = z.record(z.string(), z.number().int());
+
+/** `GET /admin/compliance/reports/{year}` — admin. */
+export const getComplianceReportRoute = defineRoute({
+  operation: 'getComplianceReport',
+  method: 'get',
+  pathTemplate: '/admin/compliance/reports/{year}',
+  summary: 'The yearly data-security compliance report (CMP-2): figures, and the keys of its HTML and PDF',
+  description: [
+    'Findings seen during the year by severity, status and outcome, per scan; incidents (critical and high findings); privacy requests; staff reads of personal data (audit trail); the audit chain’s last verification.',
+    'The report is stored as JSON, HTML (Chinese and English headings) and PDF in the compliance report bucket under `compliance-reports/<year>/`: a finished year’s stored report is returned as is (generated on 1 January), the current year’s is generated afresh.',
+  ].join(' '),
+  tags: ['compliance', 'admin'],
+  auth: { roles: ['admin'] },
+  path: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+  responses: {
+    200: {
+      description: 'The report',
+      schema: z.object({
+        figures: z.object({
+          year: z.number().int(),
+          generatedAt: z.string(),
+          findings: z.object({ total: z.number().int(), bySeverity: Counts, byStatus: Counts, byOutcome: Counts }),
+          scans: z.array(z.object({ scan: z.string(), description: z.string(), findings: z.number().int(), bySeverity: Counts })),
+          incidents: z.array(z.object({ findingId: z.string(), scan: z.string(), severity: z.enum(SEVERITIES), status: z.string(), firstSeenAt: z.string(), summary: z.string() })),
+          privacyRequests: z.object({ received: z.number().int(), served: z.number().int(), medianDaysToServe: z.number().nullable(), note: z.string().optional() }),
+          staffAccess: z.object({ personalDataReads: z.number().int(), byAction: Counts }),
+          auditChain: z.object({ verifiedAt: z.string().nullable(), intact: z.boolean().nullable(), entries: z.number().int(), breaks: z.number().int() }),
+        }),
+        keys: z.object({ json: z.string(), html: z.string(), pdf: z.string() }).describe('S3 keys in the compliance report bucket'),
+      }),
+    },
+  },
+  problems: [400],
+});
+
 /** Every compliance route, for the OpenAPI document. */
-export const complianceRoutes = [listFindingsRoute, resolveFindingRoute] as readonly RouteContract[];
+export const complianceRoutes = [listFindingsRoute, resolveFindingRoute, getComplianceReportRoute] as readonly RouteContract[];

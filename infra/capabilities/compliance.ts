@@ -16,7 +16,7 @@ import { ProductChanged } from '../../events/product-changed.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
-import { listFindingsRoute, resolveFindingRoute } from '../../functions/compliance/routes.ts';
+import { getComplianceReportRoute, listFindingsRoute, resolveFindingRoute } from '../../functions/compliance/routes.ts';
 import { SEVERE_FINDINGS_METRIC } from '../../functions/compliance/severe-findings.ts';
 import type { Platform } from '../platform.ts';
 
@@ -57,6 +57,8 @@ export class Compliance extends Construct {
   readonly table: CommerceTable;
   /** Write-once anchors of the audit chain's head (SEC-4). */
   readonly auditAnchors: Bucket;
+  /** The yearly compliance reports (CMP-2). */
+  readonly reports: Bucket;
 
   constructor(scope: Construct, id: string, platform: Platform, audited: AuditedTables) {
     super(scope, id);
@@ -156,6 +158,41 @@ export class Compliance extends Construct {
     platform.useAuditLog(resolveFinding);
     platform.useIdempotency(resolveFinding);
     platform.api.addRoute(resolveFindingRoute, resolveFinding);
+
+    // CMP-2: the yearly report, stored as JSON, HTML and PDF; generated on 1 January and on demand (admin).
+    this.reports = new Bucket(this, 'ComplianceReportBucket', {
+      versioned: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableLogicalId(this.reports, 'ComplianceReportBucket');
+    acknowledge(this.reports, 'AwsSolutions-S1', 'The report bucket receives one report a year and on-demand regenerations by admins, each written by one function whose logs record it; access logs would need a second bucket.');
+    const reportAccess = (fn: ServiceFunction) => {
+      fn.addEnvironment('COMPLIANCE_REPORT_BUCKET', this.reports.bucketName);
+      this.table.grant(fn, 'read');
+      platform.readAuditLog(fn);
+      fn.allow(['s3:GetObject', 's3:PutObject'], [this.reports.arnForObjects('compliance-reports/*')]);
+      fn.allow(['s3:ListBucket'], [this.reports.bucketArn], { StringLike: { 's3:prefix': 'compliance-reports/*' } });
+      acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::<ComplianceReportBucket.Arn>/compliance-reports/*]', 'Get and put of the report objects only, under the reports prefix of the report bucket: one object per year and format (compliance-reports/<year>/report.json|html|pdf), so the year is a wildcard.');
+    };
+    const getReport = platform.function(this, 'GetComplianceReportFunction', {
+      entry: 'functions/compliance/handlers/get-compliance-report.ts',
+      description: 'GET /admin/compliance/reports/{year} (CMP-2)',
+      timeout: Duration.seconds(29),
+      memorySize: 512,
+    });
+    reportAccess(getReport);
+    platform.api.addRoute(getComplianceReportRoute, getReport);
+    const yearly = platform.function(this, 'GenerateYearlyReportFunction', {
+      entry: 'functions/compliance/handlers/generate-yearly-report.ts',
+      description: 'The yearly compliance report of the year just ended, 1 January (CMP-2)',
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+    });
+    reportAccess(yearly);
+    new ScheduledJob(this, 'GenerateYearlyReport', { schedule: 'cron(0 1 1 1 ? *)', handler: yearly, deliveryDlq: platform.eventDeliveryFailures, description: 'Yearly compliance report, 1 January 01:00 UTC' });
 
     new EventConsumer(this, 'ReviewListing', { bus: platform.bus, events: [ProductChanged], handler: review, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: platform.stage.removalPolicy });
   }

@@ -22,16 +22,18 @@ import type { ComplianceScan } from './compliance-scan.ts';
 /** A registered scan: its id and how to build it in its function. */
 export interface ScanRegistration {
   readonly id: string;
+  /** One line (shown in the yearly report). */
+  readonly description: string;
   readonly create: () => ComplianceScan;
 }
 
 /** Every scan the generic runner runs. */
 export const SCANS: readonly ScanRegistration[] = [
-  { id: 'banned-terms', create: () => bannedTermsScan({ listings: listingSourceFromEnv(), bannedTerms: getConfig().compliance.bannedAdvertisingTerms, allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases }) },
-  { id: 'plaintext-personal-data', create: () => plaintextPersonalDataScan({ orders: orderSourceFromEnv() }) },
-  { id: 'retention-overdue', create: () => retentionOverdueScan({ orders: orderSourceFromEnv(), retentionDays: getConfig().personalDataRetentionDays }) },
-  { id: 'unpaid-orders', create: () => unpaidOrdersScan({ orders: orderSourceFromEnv() }) },
+  { id: 'banned-terms', description: 'Product listings with banned advertising terms', create: () => bannedTermsScan({ listings: listingSourceFromEnv(), bannedTerms: getConfig().compliance.bannedAdvertisingTerms, allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases }) },
+  { id: 'plaintext-personal-data', description: 'Personal data stored unencrypted', create: () => plaintextPersonalDataScan({ orders: orderSourceFromEnv() }) },
+  { id: 'retention-overdue', description: 'Orders past the retention period still holding personal data', create: () => retentionOverdueScan({ orders: orderSourceFromEnv(), retentionDays: getConfig().personalDataRetentionDays }) },
+  { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', create: () => unpaidOrdersScan({ orders: orderSourceFromEnv() }) },
 ];
 
-/** The ids of every scan whose findings are stored, the audit-chain verification included. */
-export const SCAN_IDS: readonly string[] = [...SCANS.map((scan) => scan.id), 'audit-chain'];
+/** Every scan whose findings are stored, the audit-chain verification included (the yearly report lists them). */
+export const ALL_SCANS: ReadonlyArray<{ readonly id: string; readonly description: string }> = [...SCANS.map(({ id, description }) => ({ id, description })), { id: 'audit-chain', description: 'Audit-chain breaks (hourly verification)' }];

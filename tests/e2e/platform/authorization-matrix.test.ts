@@ -45,6 +45,7 @@ const PARAMS: Record<string, () => string> = {
   ticketId: () => ulid(),
   returnId: () => ulid(),
   agentId: () => `matrix-agent-${ulid().toLowerCase()}`,
+  year: () => '2025',
   findingId: () => `matrix-scan~${Buffer.from(ulid()).toString('base64url')}`,
 };
 

@@ -2,6 +2,15 @@ import { audit, auditVerify, consume, idempotency, read, readWrite } from './hel
 
 const findings = readWrite('ComplianceTable', ['byKind']);
 
+const reportGrants = [
+  ...read('ComplianceTable', ['byKind']),
+  'dynamodb:Query → AuditTable',
+  'dynamodb:Query → AuditTable/index/byResource',
+  's3:GetObject → ComplianceReportBucket/compliance-reports/*',
+  's3:PutObject → ComplianceReportBucket/compliance-reports/*',
+  's3:ListBucket → ComplianceReportBucket if StringLike s3:prefix=compliance-reports/*',
+];
+
 export const complianceGrants: Record<string, string[]> = {
   // CMP-1: one function per scan, each reading only what its scan audits.
   BannedTermsScanFunction: [...read('CatalogTable', ['byType']), ...findings],
@@ -21,5 +30,8 @@ export const complianceGrants: Record<string, string[]> = {
   ListComplianceFindingsFunction: read('ComplianceTable', ['byKind']),
   // SEC-4: audited; catalog's listing contract takes a confirmed banned-terms listing down (UpdateItem only).
   ResolveComplianceFindingFunction: [...findings, 'dynamodb:UpdateItem → CatalogTable', ...audit, ...idempotency],
+  // CMP-2: the yearly report reads findings, the verification and the audit trail; writes only its own prefix of the report bucket.
+  GetComplianceReportFunction: reportGrants,
+  GenerateYearlyReportFunction: reportGrants,
   ReviewListingFunction: [...read('CatalogTable', ['byType']), ...findings, ...consume('ReviewListingQueue')],
 };

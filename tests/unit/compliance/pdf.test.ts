@@ -16,7 +16,7 @@ describe('the PDF writer of the yearly report (CMP-2)', () => {
     expectWellFormedPdf(pdf);
     const text = pdf.toString('latin1');
     expect(Number(/\/Count (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(3);
-    expect([...text].every((c) => c.charCodeAt(0) <= 0xff)).toBe(true);
+    expect(text).toContain('(line 1 xxxxxxxxxx ???) ');
     expect(text).toContain('line 129');
   });
 });

@@ -36,7 +36,10 @@ module.exports = {
       //   delivery time, shipments and risk decision (read-only, no personal data).
       // - suppliers' supplier contract (SUP-1, CMP-1): the compliance scans audit suppliers' licences and sourcing,
       //   reading the suppliers' partition (read-only, no personal data, no deliveries).
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$', '^functions/suppliers/supplier-contract\\.ts$'] },
+      // - catalog's listing contract (CMP-1): a content reviewer's confirmed banned-terms finding takes the listing down at once;
+      // - checkout's personal-data contract (CMP-1): the names of the order attributes that hold personal data,
+      //   which the plaintext and retention scans check (compliance reads the orders table read-only).
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$', '^functions/catalog/listing-contract\\.ts$', '^functions/checkout/personal-data-contract\\.ts$', '^functions/suppliers/supplier-contract\\.ts$'] },
     },
     {
       name: 'platform-reads-only-route-contracts',

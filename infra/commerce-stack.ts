@@ -57,14 +57,15 @@ export class CommerceStack extends Stack {
     // SUP-1: suppliers, their licences, scorecards and tiers; the compliance scans read them through the
     // supplier contract (`suppliers.grantDirectoryRead(fn)`), so suppliers come before compliance.
     this.suppliers = new Suppliers(nested('Suppliers'), 'Suppliers', this.platform);
-    const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
-    new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-3: consents per purpose; other capabilities ask through privacy's consent contract.
     this.privacy = new Privacy(nested('Privacy'), 'Privacy', this.platform);
     // ORD-6, AFT-1, AFT-2: one notification per customer-facing event; contacts through checkout's contact contract.
     new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
     // AFT-2, AFT-3: customer-service tickets, their clocks and escalations, satisfaction.
-    new Tickets(nested('Tickets'), 'Tickets', this.platform);
+    const tickets = new Tickets(nested('Tickets'), 'Tickets', this.platform);
+    // CMP-1, CMP-2: scheduled scans read the tables they audit (read-only), findings, the yearly report.
+    const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, { ...dependencies, orders: checkout.table, payments: payments.table, tickets: tickets.table, suppliers: this.suppliers });
+    new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
     new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
     // OPS-1: alarms for every function, queue and table built above, the API alarms and checkout SLO, the dashboard, backups.

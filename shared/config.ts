@@ -48,6 +48,10 @@ export const INFRA_ENV = {
   auditMacKeyId: 'AUDIT_MAC_KEY_ID',
   /** The S3 bucket (Object Lock) the audit chain's head is anchored in (SEC-4). */
   auditAnchorBucket: 'AUDIT_ANCHOR_BUCKET',
+  /** The compliance scan a scan function runs (CMP-1; its id in functions/compliance/scans/index.ts). */
+  complianceScan: 'COMPLIANCE_SCAN',
+  /** The S3 bucket the yearly compliance reports are stored in (CMP-2). */
+  complianceReportBucket: 'COMPLIANCE_REPORT_BUCKET',
   eventBusName: 'EVENT_BUS_NAME',
   /** The staff user pool's issuer URL: the only issuer whose tokens carry staff roles (SEC-1, shared/auth.ts). */
   staffPoolIssuer: 'STAFF_POOL_ISSUER',
@@ -128,6 +132,8 @@ const EnvSchema = z
     PRIVACY_TABLE_NAME: optionalName,
     AUDIT_MAC_KEY_ID: optionalName,
     AUDIT_ANCHOR_BUCKET: optionalName,
+    COMPLIANCE_SCAN: optionalName,
+    COMPLIANCE_REPORT_BUCKET: optionalName,
     EVENT_BUS_NAME: optionalName,
     STAFF_POOL_ISSUER: optionalName,
     FIELD_ENCRYPTION_KEY_ID: optionalName,
@@ -142,6 +148,8 @@ const EnvSchema = z
     PAGINATION_DEFAULT_LIMIT: int(1, 1000).default(20),
     PAGINATION_MAX_LIMIT: int(1, 1000).default(100),
     IDEMPOTENCY_KEY_TTL_HOURS: int(24, 24 * 30).default(24),
+    /** CMP-2: personal data is kept this many days after an order completes (3 years, PRC E-Commerce Law art. 31). */
+    PERSONAL_DATA_RETENTION_DAYS: int(1, 36_500).default(1095),
     BANNED_ADVERTISING_TERMS: termListSetting,
     /** Phrases that contain a banned term without making a claim, e.g. 第一次 (CMP-1). */
     ALLOWED_ADVERTISING_PHRASES: termListSetting,
@@ -183,6 +191,8 @@ export interface AppConfig {
   readonly idempotency: { readonly keyTtlHours: number };
   /** CMP-1: terms a product listing must not contain. */
   readonly compliance: { readonly bannedAdvertisingTerms: readonly string[]; readonly allowedAdvertisingPhrases?: readonly string[] };
+  /** CMP-2: days personal data is kept after an order completes (`PERSONAL_DATA_RETENTION_DAYS`, default 1095). */
+  readonly personalDataRetentionDays: number;
   /** `Access-Control-Allow-Origin` for API responses. */
   readonly http: { readonly corsAllowOrigin: string };
 }
@@ -231,6 +241,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       privacyTableName: e.PRIVACY_TABLE_NAME,
       auditMacKeyId: e.AUDIT_MAC_KEY_ID,
       auditAnchorBucket: e.AUDIT_ANCHOR_BUCKET,
+      complianceScan: e.COMPLIANCE_SCAN,
+      complianceReportBucket: e.COMPLIANCE_REPORT_BUCKET,
       eventBusName: e.EVENT_BUS_NAME,
       staffPoolIssuer: e.STAFF_POOL_ISSUER,
       fieldEncryptionKeyId: e.FIELD_ENCRYPTION_KEY_ID,
@@ -245,6 +257,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     pagination: { defaultLimit: e.PAGINATION_DEFAULT_LIMIT, maxLimit: e.PAGINATION_MAX_LIMIT },
     idempotency: { keyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS },
     compliance: { bannedAdvertisingTerms: Object.freeze([...(e.BANNED_ADVERTISING_TERMS ?? DEFAULT_BANNED_ADVERTISING_TERMS)]), ...(e.ALLOWED_ADVERTISING_PHRASES ? { allowedAdvertisingPhrases: Object.freeze([...e.ALLOWED_ADVERTISING_PHRASES]) } : {}) },
+    personalDataRetentionDays: e.PERSONAL_DATA_RETENTION_DAYS,
     http: { corsAllowOrigin: e.CORS_ALLOW_ORIGIN },
   };
   // Read lazily: a missing STAGE fails whoever asks for the stage, never silently becomes dev.

@@ -31,6 +31,8 @@ import { countStock } from './stock-contract.ts';
 export interface ProductWithStock {
   readonly product: Product;
   readonly stock: readonly StockLevel[];
+  /** Set when compliance took the listing down (listing-contract.ts): it is not shown to shoppers. */
+  readonly takenDown?: boolean;
 }
 
 /** A product as stored, with its concurrency version. */
@@ -138,7 +140,8 @@ const StockItemSchema = z.object({
 
 /** Stored item → product (validated: a malformed item is a server error, not silent garbage). */
 function productFromItem(item: Record<string, unknown>): ProductRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, version, ...rest } = item;
+  // `takenDown` is compliance's mark (listing-contract.ts), not part of the product a staff member edits.
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, version, takenDown: _takenDown, ...rest } = item;
   return { product: ProductSchema.parse(rest), version: typeof version === 'number' ? version : 0 };
 }
 
@@ -159,7 +162,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     const items = await this.queryPartition(sku);
     const productItemFound = items.find((item) => item.sk === PRODUCT_SK);
     if (!productItemFound) return undefined;
-    return { product: productFromItem(productItemFound).product, stock: stockFromItems(items) };
+    return { product: productFromItem(productItemFound).product, stock: stockFromItems(items), ...(productItemFound.takenDown ? { takenDown: true } : {}) };
   }
 
   async getProductRecord(sku: string): Promise<ProductRecord | undefined> {
@@ -198,7 +201,8 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     } else if (lastEvaluated) {
       nextKey = lastEvaluated;
     }
-    const products = page.map((item) => productFromItem(item).product);
+    // Listings compliance took down are not shown (listing-contract.ts); the page may be shorter.
+    const products = page.filter((item) => !item.takenDown).map((item) => productFromItem(item).product);
     const stocks = await mapLimited(products, 10, (product) => this.stockOf(product.sku));
     return {
       items: products.map((product, i) => ({ product, stock: stocks[i] ?? [] })),

@@ -1,66 +1,126 @@
 /**
- * Compliance findings (CMP-1: "stored, queryable, alerting") on the ComplianceTable.
+ * Compliance findings (CMP-1: "stored, queryable, alerting") of every scan, on the ComplianceTable,
+ * deduplicated by `(scan, subject)`:
  *
- * Banned-term findings: `pk = FINDING#banned-term`, `sk = <sku>`, with `terms`, `status`
- * (`open` | `resolved`), `detectedAt`, `updatedAt`, `resolvedAt` and a `revision` for optimistic
- * concurrency. Recording is idempotent: the same terms on an open finding write nothing; a re-scan
- * that finds nothing resolves an open finding, and resolving twice changes nothing.
+ * - item `pk = FINDING#<scan>`, `sk = <subject>`, with `severity`, `summary`, `details`, `status`
+ *   (`open` → `confirmed` by a reviewer → `resolved`), `firstSeenAt`, `lastSeenAt`, `resolution`
+ *   (`{ outcome, by, at, note? }`) and a `revision` for optimistic concurrency;
+ * - the `byKind` index (`gsi1pk = FINDING`, `gsi1sk = <scan>#<subject>`) lists every scan's findings.
+ *
+ * A finding's id is `<scan>~<base64url(subject)>`: stable, derived from the key, so the API can
+ * name a finding without another lookup.
+ *
+ * Recording is idempotent: the same draft on an open finding changes only `lastSeenAt`; a subject
+ * seen again after it was resolved re-opens the finding (a new `firstSeenAt`). Banned-term findings
+ * written before this store (`pk = FINDING#banned-term`, `sk = <sku>`, `terms`) are migrated by
+ * {@link DynamoDbFindingsRepository.migrateLegacyBannedTermFindings}.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
-
-/** The partition of banned-term findings. */
-export const BANNED_TERM_FINDINGS_PK = 'FINDING#banned-term';
+import { SEVERITIES, type Severity } from '../../shared/severity.ts';
+import type { FindingDraft } from './scans/compliance-scan.ts';
 
 /** Lifecycle of a finding. */
-export type FindingStatus = 'open' | 'resolved';
+export const FINDING_STATUSES = ['open', 'confirmed', 'resolved'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
-/** A listing that contains (or contained) banned advertising terms. */
-export interface BannedTermFinding {
-  readonly sku: string;
-  readonly terms: readonly string[];
-  readonly status: FindingStatus;
-  readonly detectedAt: string;
-  readonly updatedAt: string;
-  readonly resolvedAt?: string;
+/** How a finding was resolved: `fixed` (the scan no longer sees it), or a reviewer's decision. */
+export const RESOLUTION_OUTCOMES = ['fixed', 'confirmed', 'dismissed'] as const;
+export type ResolutionOutcome = (typeof RESOLUTION_OUTCOMES)[number];
+
+/** Who resolved a finding, when, why. */
+export interface Resolution {
+  readonly outcome: ResolutionOutcome;
+  /** A staff user id, or `system:<scan>` for a fix the scan observed. */
+  readonly by: string;
+  readonly at: string;
+  readonly note?: string;
 }
 
-/** What recording a finding did. */
-export type RecordOutcome = 'opened' | 'updated' | 'unchanged';
-/** What resolving a finding did. */
-export type ResolveOutcome = 'resolved' | 'none';
+/** A stored finding. */
+export interface Finding {
+  readonly findingId: string;
+  readonly scan: string;
+  readonly subject: string;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+  readonly status: FindingStatus;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+  /** The reviewer's confirmation (status `confirmed`), or how it was resolved (status `resolved`). */
+  readonly resolution?: Resolution;
+}
+
+/** What recording a draft did. */
+export type RecordOutcome = 'opened' | 'reopened' | 'updated' | 'unchanged';
+
+/** A query of the findings list. */
+export interface FindingsQuery {
+  readonly scan?: string;
+  readonly status?: FindingStatus;
+  readonly limit: number;
+  readonly cursor?: string;
+}
 
 /** What the compliance use cases need from storage. */
 export interface FindingsRepository {
-  getBannedTermFinding(sku: string): Promise<BannedTermFinding | undefined>;
-  /** Opens (or re-opens, or updates the terms of) the finding for `sku`. Idempotent. */
-  recordBannedTerms(sku: string, terms: readonly string[], at: Date): Promise<RecordOutcome>;
-  /** Resolves the open finding for `sku`, if any. Idempotent. */
-  resolveBannedTerms(sku: string, at: Date): Promise<ResolveOutcome>;
-  /** Findings ordered by SKU, optionally of one status. */
-  listBannedTermFindings(query: { status?: FindingStatus; limit: number; cursor?: string }): Promise<{ items: BannedTermFinding[]; nextCursor?: string }>;
+  get(findingId: string): Promise<Finding | undefined>;
+  /** Opens, re-opens or updates the finding of `(scan, draft.subject)`. Idempotent. */
+  record(scan: string, draft: FindingDraft, at: Date): Promise<{ outcome: RecordOutcome; finding: Finding }>;
+  /**
+   * Sets the status and resolution of a finding if it is still in one of `from` (optimistic:
+   * `undefined` when it no longer is, or does not exist).
+   */
+  transition(findingId: string, from: readonly FindingStatus[], to: FindingStatus, resolution: Resolution): Promise<Finding | undefined>;
+  /** The unresolved (open or confirmed) findings of one scan, all pages. */
+  unresolved(scan: string): Promise<Finding[]>;
+  /** A page of findings, by scan then subject. */
+  list(query: FindingsQuery): Promise<{ items: Finding[]; nextCursor?: string }>;
 }
 
+/** The id of the finding of `(scan, subject)`. */
+export function findingIdOf(scan: string, subject: string): string {
+  return `${scan}~${Buffer.from(subject, 'utf8').toString('base64url')}`;
+}
+
+/** The `(scan, subject)` of a finding id; `undefined` if it is not one. */
+export function parseFindingId(findingId: string): { scan: string; subject: string } | undefined {
+  const match = /^([a-z][a-z0-9-]{0,39})~([A-Za-z0-9_-]{1,600})$/.exec(findingId);
+  if (!match) return undefined;
+  const subject = Buffer.from(match[2]!, 'base64url').toString('utf8');
+  return subject !== '' && findingIdOf(match[1]!, subject) === findingId ? { scan: match[1]!, subject } : undefined;
+}
+
+/** The pattern of a finding id (for path validation). */
+export const FINDING_ID_PATTERN = /^[a-z][a-z0-9-]{0,39}~[A-Za-z0-9_-]{1,600}$/;
+
+const DetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const ResolutionSchema = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES), by: z.string(), at: z.string(), note: z.string().optional() });
 const FindingItemSchema = z.object({
-  sku: z.string(),
-  terms: z.array(z.string()),
-  status: z.enum(['open', 'resolved']),
-  detectedAt: z.string(),
-  updatedAt: z.string(),
-  resolvedAt: z.string().optional(),
+  scan: z.string(),
+  subject: z.string(),
+  severity: z.enum(SEVERITIES),
+  summary: z.string(),
+  details: DetailsSchema.optional(),
+  status: z.enum(FINDING_STATUSES),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  resolution: ResolutionSchema.optional(),
   revision: z.number().int().default(0),
 });
 
-const FindingCursorSchema = z.strictObject({ pk: z.literal(BANNED_TERM_FINDINGS_PK), sk: z.string().min(1).max(64) });
+const BaseCursor = z.strictObject({ pk: z.string().regex(/^FINDING#/).max(60), sk: z.string().min(1).max(600) });
+const IndexCursor = BaseCursor.extend({ gsi1pk: z.literal('FINDING'), gsi1sk: z.string().min(1).max(700) });
 
-function toFinding(item: Record<string, unknown>): { finding: BannedTermFinding; revision: number } {
-  const { revision, ...finding } = FindingItemSchema.parse(item);
-  return { finding, revision };
+function toFinding(item: Record<string, unknown>): { finding: Finding; revision: number } {
+  const { revision, ...stored } = FindingItemSchema.parse(item);
+  return { finding: { findingId: findingIdOf(stored.scan, stored.subject), ...stored }, revision };
 }
 
-const sameTerms = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((t, i) => t === [...b].sort()[i]);
+const sameDetails = (a: Finding['details'], b: FindingDraft['details']) => JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
 
 /** The DynamoDB adapter of {@link FindingsRepository}. */
 export class DynamoDbFindingsRepository implements FindingsRepository {
@@ -70,39 +130,33 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
     private readonly maxAttempts = 4,
   ) {}
 
-  async getBannedTermFinding(sku: string): Promise<BannedTermFinding | undefined> {
-    return (await this.read(sku))?.finding;
+  async get(findingId: string): Promise<Finding | undefined> {
+    const key = parseFindingId(findingId);
+    return key ? (await this.read(key.scan, key.subject))?.finding : undefined;
   }
 
-  async recordBannedTerms(sku: string, terms: readonly string[], at: Date): Promise<RecordOutcome> {
-    const sorted = [...new Set(terms)].sort();
+  async record(scan: string, draft: FindingDraft, at: Date): Promise<{ outcome: RecordOutcome; finding: Finding }> {
+    const now = at.toISOString();
     for (let attempt = 1; ; attempt++) {
-      const existing = await this.read(sku);
-      if (existing?.finding.status === 'open' && sameTerms(existing.finding.terms, sorted)) return 'unchanged';
-      const now = at.toISOString();
-      const reopening = !existing || existing.finding.status === 'resolved';
-      const item = {
-        pk: BANNED_TERM_FINDINGS_PK,
-        sk: sku,
-        kind: 'banned-term',
-        sku,
-        terms: sorted,
-        status: 'open',
-        detectedAt: reopening ? now : existing.finding.detectedAt,
-        updatedAt: now,
-        revision: (existing?.revision ?? 0) + 1,
+      const existing = await this.read(scan, draft.subject);
+      const previous = existing?.finding;
+      const reopening = previous?.status === 'resolved';
+      const outcome: RecordOutcome = !previous ? 'opened' : reopening ? 'reopened' : previous.severity === draft.severity && previous.summary === draft.summary && sameDetails(previous.details, draft.details) ? 'unchanged' : 'updated';
+      const finding: Finding = {
+        findingId: findingIdOf(scan, draft.subject),
+        scan,
+        subject: draft.subject,
+        severity: draft.severity,
+        summary: draft.summary,
+        ...(draft.details ? { details: draft.details } : {}),
+        status: !previous || reopening ? 'open' : previous.status,
+        firstSeenAt: !previous || reopening ? now : previous.firstSeenAt,
+        lastSeenAt: previous && previous.lastSeenAt > now ? previous.lastSeenAt : now,
+        ...(previous && !reopening && previous.resolution ? { resolution: previous.resolution } : {}),
       };
       try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: item,
-            ...(existing
-              ? { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': existing.revision } }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          }),
-        );
-        return reopening ? 'opened' : 'updated';
+        await this.write(finding, existing ? (existing.revision ?? 'legacy') : undefined);
+        return { outcome, finding };
       } catch (error) {
         // A concurrent writer got there first: re-read and decide again.
         if (!isConditionalCheckFailed(error) || attempt >= this.maxAttempts) throw error;
@@ -110,51 +164,114 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
     }
   }
 
-  async resolveBannedTerms(sku: string, at: Date): Promise<ResolveOutcome> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: BANNED_TERM_FINDINGS_PK, sk: sku },
-          UpdateExpression: 'SET #status = :resolved, resolvedAt = :at, updatedAt = :at, revision = if_not_exists(revision, :zero) + :one',
-          ConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':resolved': 'resolved', ':open': 'open', ':at': at.toISOString(), ':zero': 0, ':one': 1 },
-        }),
-      );
-      return 'resolved';
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return 'none';
-      throw error;
+  async transition(findingId: string, from: readonly FindingStatus[], to: FindingStatus, resolution: Resolution): Promise<Finding | undefined> {
+    const key = parseFindingId(findingId);
+    if (!key) return undefined;
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.read(key.scan, key.subject);
+      if (!existing?.finding || !from.includes(existing.finding.status)) return undefined;
+      const finding: Finding = { ...existing.finding, status: to, resolution };
+      try {
+        await this.write(finding, existing.revision);
+        return finding;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error) || attempt >= this.maxAttempts) throw error;
+      }
     }
   }
 
-  async listBannedTermFindings(query: { status?: FindingStatus; limit: number; cursor?: string }): Promise<{ items: BannedTermFinding[]; nextCursor?: string }> {
-    const startKey = decodeCursor(query.cursor, FindingCursorSchema);
-    const response = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ...(query.status
-          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':pk': BANNED_TERM_FINDINGS_PK, ':status': query.status } }
-          : { ExpressionAttributeValues: { ':pk': BANNED_TERM_FINDINGS_PK } }),
-        Limit: query.limit,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  async unresolved(scan: string): Promise<Finding[]> {
+    const out: Finding[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ scan, limit: 100, ...(cursor ? { cursor } : {}) });
+      out.push(...page.items.filter((finding) => finding.status !== 'resolved'));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  async list(query: FindingsQuery): Promise<{ items: Finding[]; nextCursor?: string }> {
+    const status = query.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {};
+    const values = query.status ? { ':status': query.status } : {};
+    const request = query.scan
+      ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `FINDING#${query.scan}`, ...values }, startKey: decodeCursor(query.cursor, BaseCursor) }
+      : { IndexName: 'byKind', KeyConditionExpression: 'gsi1pk = :kind', ExpressionAttributeValues: { ':kind': 'FINDING', ...values }, startKey: decodeCursor(query.cursor, IndexCursor) };
+    const { startKey, ...rest } = request;
+    const response = await this.client.send(new QueryCommand({ TableName: this.tableName, ...rest, ...status, Limit: query.limit, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
     return {
       items: (response.Items ?? []).map((item) => toFinding(item).finding),
       ...(response.LastEvaluatedKey ? { nextCursor: encodeCursor(response.LastEvaluatedKey) } : {}),
     };
   }
 
-  private async read(sku: string): Promise<{ finding: BannedTermFinding; revision: number } | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: BANNED_TERM_FINDINGS_PK, sk: sku }, ConsistentRead: true }));
-    return Item ? toFinding(Item) : undefined;
+  /**
+   * Moves banned-term findings stored before this repository (`FINDING#banned-term`, keyed by SKU,
+   * with `terms`) into the `banned-terms` scan's findings, keeping their dates and status; then
+   * deletes the old item. Idempotent; returns how many it moved.
+   */
+  async migrateLegacyBannedTermFindings(): Promise<number> {
+    let moved = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'FINDING#banned-term' }, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
+      for (const item of response.Items ?? []) {
+        const legacy = z.object({ sku: z.string(), terms: z.array(z.string()), status: z.enum(['open', 'resolved']), detectedAt: z.string(), updatedAt: z.string(), resolvedAt: z.string().optional() }).safeParse(item);
+        if (legacy.success && !(await this.read('banned-terms', legacy.data.sku))?.finding) {
+          const { sku, terms, status, detectedAt, updatedAt, resolvedAt } = legacy.data;
+          await this.write(
+            {
+              findingId: findingIdOf('banned-terms', sku),
+              scan: 'banned-terms',
+              subject: sku,
+              severity: 'high',
+              summary: `Listing ${sku} uses banned advertising terms: ${terms.join(', ')}`,
+              details: { terms: terms.join(', ') },
+              status,
+              firstSeenAt: detectedAt,
+              lastSeenAt: updatedAt,
+              ...(status === 'resolved' ? { resolution: { outcome: 'fixed' as const, by: 'system:banned-terms', at: resolvedAt ?? updatedAt } } : {}),
+            },
+            undefined,
+          ).catch((error: unknown) => {
+            if (!isConditionalCheckFailed(error)) throw error;
+          });
+          moved++;
+        }
+        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
+      }
+      startKey = response.LastEvaluatedKey;
+    } while (startKey);
+    return moved;
+  }
+
+  private async write(finding: Finding, revision: number | 'legacy' | undefined): Promise<void> {
+    const { findingId: _id, ...stored } = finding;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `FINDING#${finding.scan}`, sk: finding.subject, gsi1pk: 'FINDING', gsi1sk: `${finding.scan}#${finding.subject}`, kind: 'finding', ...stored, revision: typeof revision === 'number' ? revision + 1 : 1 },
+        ...(typeof revision === 'number'
+          ? { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': revision } }
+          : revision === 'legacy'
+            ? {}
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
+  }
+
+  private async read(scan: string, subject: string): Promise<{ finding: Finding; revision: number } | { legacy: true; finding?: undefined; revision?: undefined } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `FINDING#${scan}`, sk: subject }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    // An item of an older shape (the audit-chain finding before this store) reads as absent and is
+    // replaced: `legacy` makes the next write overwrite it instead of expecting no item.
+    return FindingItemSchema.safeParse(Item).success ? toFinding(Item) : { legacy: true };
   }
 }
 
 /** The findings repository of this container, on `COMPLIANCE_TABLE_NAME`. */
-export function findingsRepositoryFromEnv(): FindingsRepository {
+export function findingsRepositoryFromEnv(): DynamoDbFindingsRepository {
   return new DynamoDbFindingsRepository(requireSetting('complianceTableName'));
 }

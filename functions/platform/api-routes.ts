@@ -6,6 +6,7 @@ import type { RouteContract } from '../../shared/http/route.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { checkoutRoutes } from '../checkout/routes.ts';
+import { complianceRoutes } from '../compliance/routes.ts';
 import { fraudRoutes } from '../fraud/routes.ts';
 import { fulfillmentRoutes } from '../fulfillment/routes.ts';
 import { notificationsRoutes } from '../notifications/routes.ts';
@@ -19,4 +20,4 @@ import { ticketRoutes } from '../tickets/routes.ts';
 import { platformRoutes } from './routes.ts';
 
 /** All route contracts. */
-export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...shopperPaymentRoutes, ...codRemittanceRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes, ...notificationsRoutes, ...privacyRoutes, ...ticketRoutes, ...returnsRoutes, ...suppliersRoutes] as readonly RouteContract[];
+export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...shopperPaymentRoutes, ...codRemittanceRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes, ...complianceRoutes, ...notificationsRoutes, ...privacyRoutes, ...ticketRoutes, ...returnsRoutes, ...suppliersRoutes] as readonly RouteContract[];

@@ -14,34 +14,83 @@ import { Construct } from 'constructs';
 import { ProductChanged } from '../../events/product-changed.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
+import type { ServiceFunction } from '../constructs/service-function.ts';
+import { getComplianceReportRoute, listFindingsRoute, resolveFindingRoute } from '../../functions/compliance/routes.ts';
+import { SEVERE_FINDINGS_METRIC } from '../../functions/compliance/severe-findings.ts';
 import type { Platform } from '../platform.ts';
+import type { Suppliers } from './suppliers.ts';
 
 /** Tables compliance audits (read-only). */
 export interface AuditedTables {
   readonly catalog: CommerceTable;
+  readonly orders: CommerceTable;
+  readonly payments: CommerceTable;
+  readonly tickets: CommerceTable;
+  /** Suppliers' directory (SUP-1), read through the supplier contract. */
+  readonly suppliers: Suppliers;
 }
+
+/**
+ * One scheduled scan function per registered scan (functions/compliance/scans/index.ts; keep the
+ * two lists in step): its schedule and the read grants its scan needs, nothing more.
+ */
+export interface ScanFunctionSpec {
+  /** The scan id (`COMPLIANCE_SCAN`). */
+  readonly id: string;
+  readonly description: string;
+  /** EventBridge schedule expression (UTC). */
+  readonly schedule: string;
+  /** The read grants of the scan. */
+  readonly grants: (fn: ServiceFunction, tables: AuditedTables) => void;
+}
+
+/** Every scheduled scan run by the generic runner (functions/compliance/handlers/run-scan.ts). */
+export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
+  { id: 'banned-terms', description: 'Product listings with banned advertising terms', schedule: 'cron(0 2 * * ? *)', grants: (fn, t) => t.catalog.grant(fn, 'read') },
+  { id: 'plaintext-personal-data', description: 'Personal data stored unencrypted', schedule: 'cron(30 2 * * ? *)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
+  { id: 'retention-overdue', description: 'Orders past the retention period still holding personal data', schedule: 'cron(0 3 * * ? *)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
+  { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', schedule: 'rate(1 hour)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
+  { id: 'supplier-licences', description: 'Supplier licences expiring or expired, annual reviews overdue', schedule: 'cron(15 16 * * ? *)', grants: (fn, t) => t.suppliers.grantDirectoryRead(fn) },
+  { id: 'single-source-skus', description: 'Core SKUs with fewer than two active suppliers', schedule: 'cron(30 16 * * ? *)', grants: (fn, t) => t.suppliers.grantDirectoryRead(fn) },
+];
+
+const pascal = (id: string) => id.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());
 
 /** See the module documentation. */
 export class Compliance extends Construct {
   readonly table: CommerceTable;
   /** Write-once anchors of the audit chain's head (SEC-4). */
   readonly auditAnchors: Bucket;
+  /** The yearly compliance reports (CMP-2). */
+  readonly reports: Bucket;
 
   constructor(scope: Construct, id: string, platform: Platform, audited: AuditedTables) {
     super(scope, id);
-    this.table = new CommerceTable(this, 'ComplianceTable', { stage: platform.stage });
+    this.table = new CommerceTable(this, 'ComplianceTable', { stage: platform.stage, indexes: [{ name: 'byKind', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }] });
     stableLogicalId(this.table.table, 'ComplianceTable');
     const env = { CATALOG_TABLE_NAME: audited.catalog.tableName, COMPLIANCE_TABLE_NAME: this.table.tableName };
 
-    const scan = platform.function(this, 'ScanListingsFunction', {
-      entry: 'functions/compliance/handlers/scan-listings.ts',
-      description: 'Daily scan of every product listing for banned advertising terms (CMP-1)',
-      timeout: Duration.minutes(5),
-      environment: env,
-    });
-    audited.catalog.grant(scan, 'read');
-    this.table.grant(scan, 'readWrite');
-    new ScheduledJob(this, 'ScanListings', { schedule: 'cron(0 2 * * ? *)', handler: scan, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily banned-terms scan, 02:00 UTC' });
+    // CMP-1: each scan in its own function with only its own read grants; new high/critical findings alarm.
+    for (const spec of SCAN_FUNCTIONS) {
+      const name = `${pascal(spec.id)}Scan`;
+      const fn = platform.function(this, `${name}Function`, {
+        entry: 'functions/compliance/handlers/run-scan.ts',
+        description: `Compliance scan ${spec.id}: ${spec.description} (CMP-1)`,
+        timeout: Duration.minutes(5),
+        environment: { COMPLIANCE_SCAN: spec.id },
+      });
+      spec.grants(fn, audited);
+      this.table.grant(fn, 'readWrite');
+      new ScheduledJob(this, name, { schedule: spec.schedule, handler: fn, deliveryDlq: platform.eventDeliveryFailures, description: `Compliance scan ${spec.id}` });
+      platform.alarms.alarm(this, `${name}SevereFindingsAlarm`, {
+        severity: 'high',
+        runbook: 'compliance-findings',
+        name: `compliance-${spec.id}-severe-findings`,
+        summary: `The ${spec.id} compliance scan opened a high or critical finding (CMP-1). See GET /admin/compliance/findings?scan=${spec.id}&status=open.`,
+        metric: new Metric({ namespace: 'Commerce', metricName: SEVERE_FINDINGS_METRIC, dimensionsMap: { service: `${name}Function` }, statistic: 'Maximum', period: Duration.hours(1) }),
+        threshold: 1,
+      });
+    }
 
     const review = platform.function(this, 'ReviewListingFunction', {
       entry: 'functions/compliance/handlers/review-listing.ts',
@@ -93,17 +142,68 @@ export class Compliance extends Construct {
       datapointsToAlarm: 1,
       treatMissingData: TreatMissingData.BREACHING,
     });
-    // CMP-1: banned advertising terms found (a high compliance finding) by the daily scan or the per-change review.
-    for (const fn of ['ScanListingsFunction', 'ReviewListingFunction']) {
-      platform.alarms.alarm(this, `${fn.replace(/Function$/, '')}FindingsAlarm`, {
-        severity: 'high',
-        runbook: 'compliance-findings',
-        name: `${fn === 'ScanListingsFunction' ? 'scan-listings' : 'review-listing'}-findings`,
-        summary: `${fn} opened a banned-terms finding (CMP-1): a listing advertises with a term the law forbids. The finding is recorded in the compliance table (docs/runbooks/compliance-findings.md says how to read it).`,
-        metric: new Metric({ namespace: 'Commerce', metricName: 'BannedTermFindingsOpened', dimensionsMap: { service: fn }, statistic: 'Sum', period: Duration.hours(1) }),
-        threshold: 1,
-      });
-    }
+    // CMP-1: banned advertising terms found (a high compliance finding) by the per-change review (the daily scan alarms above).
+    platform.alarms.alarm(this, 'ReviewListingFindingsAlarm', {
+      severity: 'high',
+      runbook: 'compliance-findings',
+      name: 'review-listing-findings',
+      summary: 'ReviewListingFunction opened a banned-terms finding (CMP-1): a listing advertises with a term the law forbids. See GET /admin/compliance/findings?scan=banned-terms&status=open.',
+      metric: new Metric({ namespace: 'Commerce', metricName: 'BannedTermFindingsOpened', dimensionsMap: { service: 'ReviewListingFunction' }, statistic: 'Sum', period: Duration.hours(1) }),
+      threshold: 1,
+    });
+
+    // CMP-1: findings through the API (admin, content-reviewer); resolving is audited, and a confirmed
+    // banned-terms finding takes the listing down (catalog's listing contract: UpdateItem only).
+    const listFindings = platform.function(this, 'ListComplianceFindingsFunction', {
+      entry: 'functions/compliance/handlers/list-findings.ts',
+      description: 'GET /admin/compliance/findings (CMP-1)',
+    });
+    this.table.grant(listFindings, 'read');
+    platform.api.addRoute(listFindingsRoute, listFindings);
+    const resolveFinding = platform.function(this, 'ResolveComplianceFindingFunction', {
+      entry: 'functions/compliance/handlers/resolve-finding.ts',
+      description: 'POST /admin/compliance/findings/{findingId}/resolve (CMP-1), audited; confirming a banned-terms finding takes the listing down',
+    });
+    this.table.grant(resolveFinding, 'readWrite');
+    audited.catalog.grantActions(resolveFinding, ['dynamodb:UpdateItem']);
+    platform.useAuditLog(resolveFinding);
+    platform.useIdempotency(resolveFinding);
+    platform.api.addRoute(resolveFindingRoute, resolveFinding);
+
+    // CMP-2: the yearly report, stored as JSON, HTML and PDF; generated on 1 January and on demand (admin).
+    this.reports = new Bucket(this, 'ComplianceReportBucket', {
+      versioned: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableLogicalId(this.reports, 'ComplianceReportBucket');
+    acknowledge(this.reports, 'AwsSolutions-S1', 'The report bucket receives one report a year and on-demand regenerations by admins, each written by one function whose logs record it; access logs would need a second bucket.');
+    const reportAccess = (fn: ServiceFunction) => {
+      fn.addEnvironment('COMPLIANCE_REPORT_BUCKET', this.reports.bucketName);
+      this.table.grant(fn, 'read');
+      platform.readAuditLog(fn);
+      fn.allow(['s3:GetObject', 's3:PutObject'], [this.reports.arnForObjects('compliance-reports/*')]);
+      fn.allow(['s3:ListBucket'], [this.reports.bucketArn], { StringLike: { 's3:prefix': 'compliance-reports/*' } });
+      acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::<ComplianceReportBucket.Arn>/compliance-reports/*]', 'Get and put of the report objects only, under the reports prefix of the report bucket: one object per year and format (compliance-reports/<year>/report.json|html|pdf), so the year is a wildcard.');
+    };
+    const getReport = platform.function(this, 'GetComplianceReportFunction', {
+      entry: 'functions/compliance/handlers/get-compliance-report.ts',
+      description: 'GET /admin/compliance/reports/{year} (CMP-2)',
+      timeout: Duration.seconds(29),
+      memorySize: 512,
+    });
+    reportAccess(getReport);
+    platform.api.addRoute(getComplianceReportRoute, getReport);
+    const yearly = platform.function(this, 'GenerateYearlyReportFunction', {
+      entry: 'functions/compliance/handlers/generate-yearly-report.ts',
+      description: 'The yearly compliance report of the year just ended, 1 January (CMP-2)',
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+    });
+    reportAccess(yearly);
+    new ScheduledJob(this, 'GenerateYearlyReport', { schedule: 'cron(0 1 1 1 ? *)', handler: yearly, deliveryDlq: platform.eventDeliveryFailures, description: 'Yearly compliance report, 1 January 01:00 UTC' });
 
     new EventConsumer(this, 'ReviewListing', { bus: platform.bus, events: [ProductChanged], handler: review, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: platform.stage.removalPolicy });
   }

@@ -1,7 +1,7 @@
 /**
  * `npm run invoke -- <function> [event.json]` runs one function of the running local cloud now
  * (a synchronous invocation through the Lambda Invoke API) and prints its result. The function
- * is named by its logical id (e.g. ScanListingsFunction) or its local name.
+ * is named by its logical id (e.g. BannedTermsScanFunction) or its local name.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -625,6 +625,18 @@ describe('audit trail anchors and alarm (SEC-4)', () => {
     expect(JSON.stringify(verifier.Environment.Variables.AUDIT_ANCHOR_BUCKET)).toContain('AuditAnchorBucket');
     expect(verifier.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Commerce');
   });
+
+  it('CMP-1: every scan runs in its own scheduled function, and a new high or critical finding of any scan alarms to the operations alarm topic', () => {
+    const scanFunctions = functions(prod).filter(([id]) => /ScanFunction$/.test(id));
+    expect(scanFunctions.map(([id]) => id).sort()).toEqual(['BannedTermsScanFunction', 'PlaintextPersonalDataScanFunction', 'RetentionOverdueScanFunction', 'UnpaidOrdersScanFunction']);
+    const alarms = resourcesOf(prod.json, 'AWS::CloudWatch::Alarm').filter(([, p]) => p.MetricName === 'SevereComplianceFindingsOpened');
+    expect(alarms.map(([, p]) => (p.Dimensions as Array<{ Value: string }>)[0]!.Value).sort()).toEqual(scanFunctions.map(([id]) => id).sort());
+    for (const [, alarm] of alarms) {
+      expect(alarm).toMatchObject({ Namespace: 'Commerce', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Period: 3600 });
+      expect(JSON.stringify(alarm.AlarmActions)).toContain('AlarmTopic');
+    }
+    for (const [, fn] of scanFunctions) expect((fn as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables.COMPLIANCE_SCAN).toEqual(expect.any(String));
+  });
 });
 
 describe('cdk-nag (AwsSolutions and Serverless packs)', () => {

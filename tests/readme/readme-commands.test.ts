@@ -48,11 +48,11 @@ const PLANS: Record<string, Plan> = {
   'aws dynamodb list-tables': { kind: 'cannot', why: 'needs the AWS CLI, which is not a dependency of the project; the same local endpoints are driven by the real AWS SDK clients in tests/integration/local-cloud' },
   'aws sqs list-queues': { kind: 'cannot', why: 'needs the AWS CLI (see above)' },
   'npm run token -- --sub alice --role customer': { kind: 'run', check: (out) => expect(out.stdout.trim().split('\n').at(-1)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/) },
-  'npm run invoke -- ScanListingsFunction': { kind: 'run', check: (out) => expect(out.stderr).toMatch(/^ok in \d+ ms/m) },
+  'npm run invoke -- BannedTermsScanFunction': { kind: 'run', check: (out) => expect(out.stderr).toMatch(/^ok in \d+ ms/m) },
   'npm run invoke -- ExpireUnpaidOrdersFunction docs/examples/scheduled-event.json': { kind: 'run', check: (out) => expect(out.stderr).toMatch(/^ok in \d+ ms/m) },
-  'tail -f .data/logs/Commerce-dev-ScanListingsFunction.log': {
+  'tail -f .data/logs/Commerce-dev-BannedTermsScanFunction.log': {
     kind: 'run',
-    runAs: 'tail -n 20 .data/logs/Commerce-dev-ScanListingsFunction.log',
+    runAs: 'tail -n 20 .data/logs/Commerce-dev-BannedTermsScanFunction.log',
     why: '`tail -f` follows the file for ever',
     check: (out) => expect(out.stdout).toMatch(/"level"/),
   },

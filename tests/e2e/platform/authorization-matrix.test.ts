@@ -46,6 +46,8 @@ const PARAMS: Record<string, () => string> = {
   returnId: () => ulid(),
   agentId: () => `matrix-agent-${ulid().toLowerCase()}`,
   supplierId: () => `matrix-supplier-${ulid().toLowerCase()}`,
+  year: () => '2025',
+  findingId: () => `matrix-scan~${Buffer.from(ulid()).toString('base64url')}`,
 };
 
 function pathFor(route: RouteContract): string {

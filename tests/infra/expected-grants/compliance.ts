@@ -1,15 +1,40 @@
-import { auditVerify, consume, read, readWrite } from './helpers.ts';
+import { audit, auditVerify, consume, idempotency, read, readWrite } from './helpers.ts';
+
+const findings = readWrite('ComplianceTable', ['byKind']);
+
+const reportGrants = [
+  ...read('ComplianceTable', ['byKind']),
+  'dynamodb:Query → AuditTable',
+  'dynamodb:Query → AuditTable/index/byResource',
+  's3:GetObject → ComplianceReportBucket/compliance-reports/*',
+  's3:PutObject → ComplianceReportBucket/compliance-reports/*',
+  's3:ListBucket → ComplianceReportBucket if StringLike s3:prefix=compliance-reports/*',
+];
 
 export const complianceGrants: Record<string, string[]> = {
-  ScanListingsFunction: [...read('CatalogTable', ['byType']), ...readWrite('ComplianceTable')],
+  // CMP-1: one function per scan, each reading only what its scan audits.
+  BannedTermsScanFunction: [...read('CatalogTable', ['byType']), ...findings],
+  // The order scans page through the orders table (Scan only: no item reads, no writes).
+  PlaintextPersonalDataScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
+  RetentionOverdueScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
+  UnpaidOrdersScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
+  // SUP-1: the supplier scans read the suppliers' partition through the supplier contract (Query only).
+  SupplierLicencesScanFunction: ['dynamodb:Query → SuppliersTable', ...findings],
+  SingleSourceSkusScanFunction: ['dynamodb:Query → SuppliersTable', ...findings],
   // SEC-4 / CMP-1: the verifier alone reads the whole chain, and may only VerifyMac (never GenerateMac).
   // It alone writes the chain's anchors, one object of the Object Lock bucket (no delete: the bucket policy denies it to all).
   VerifyAuditChainFunction: [
     ...auditVerify,
-    ...readWrite('ComplianceTable'),
+    ...findings,
     's3:GetObject → AuditAnchorBucket/audit-chain/head.json',
     's3:PutObject → AuditAnchorBucket/audit-chain/head.json',
     's3:ListBucket → AuditAnchorBucket if StringEquals s3:prefix=audit-chain/head.json',
   ],
-  ReviewListingFunction: [...read('CatalogTable', ['byType']), ...readWrite('ComplianceTable'), ...consume('ReviewListingQueue')],
+  ListComplianceFindingsFunction: read('ComplianceTable', ['byKind']),
+  // SEC-4: audited; catalog's listing contract takes a confirmed banned-terms listing down (UpdateItem only).
+  ResolveComplianceFindingFunction: [...findings, 'dynamodb:UpdateItem → CatalogTable', ...audit, ...idempotency],
+  // CMP-2: the yearly report reads findings, the verification and the audit trail; writes only its own prefix of the report bucket.
+  GetComplianceReportFunction: reportGrants,
+  GenerateYearlyReportFunction: reportGrants,
+  ReviewListingFunction: [...read('CatalogTable', ['byType']), ...findings, ...consume('ReviewListingQueue')],
 };

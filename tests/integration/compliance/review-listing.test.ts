@@ -9,7 +9,7 @@ import { ulid } from 'ulid';
 import { ProductChanged } from '../../../events/product-changed.ts';
 import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-repository.ts';
 import type { Product } from '../../../functions/catalog/domain/product.ts';
-import { DynamoDbFindingsRepository } from '../../../functions/compliance/findings-repository.ts';
+import { DynamoDbFindingsRepository, findingIdOf } from '../../../functions/compliance/findings-repository.ts';
 import { handler as reviewListing } from '../../../functions/compliance/handlers/review-listing.ts';
 import { eventBridgeEvent, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -37,36 +37,36 @@ const changed = (sku: string, changeKind: 'created' | 'updated' = 'created') =>
   });
 
 describe('CMP-1 review-listing consumer against DynamoDB Local', () => {
+  const bannedTermFinding = (sku: string) => findings.get(findingIdOf('banned-terms', sku));
   beforeAll(() => {
     const { tables } = useLocalDynamoDb();
     catalog = new DynamoDbCatalogRepository(tables.catalog);
     findings = new DynamoDbFindingsRepository(tables.compliance);
   });
 
-  it('CMP-1: a listing with banned terms opens a finding; a replayed event changes nothing; a clean edit resolves it', async () => {
+  it('CMP-1: a listing with banned terms opens a high finding of the banned-terms scan; a replayed event changes nothing; a clean edit resolves it', async () => {
     const sku = `T-${ulid()}`;
     await catalog.createProduct(product(sku, '国家级 最有效 祛痘精华'));
     expect(await reviewListing(sqsEvent(sqsRecord(changed(sku))), lambdaContext())).toEqual({ batchItemFailures: [] });
-    const opened = await findings.getBannedTermFinding(sku);
-    expect(opened).toMatchObject({ sku, status: 'open', terms: ['国家级', '最有效'].sort() });
+    const opened = await bannedTermFinding(sku);
+    expect(opened).toMatchObject({ subject: sku, scan: 'banned-terms', status: 'open', details: { terms: ['国家级', '最有效'].sort().join(', ') }, severity: 'high' });
 
-    // the same event delivered again (at-least-once): nothing changes
+    // the same event delivered again (at-least-once): the same finding, only seen again
     await reviewListing(sqsEvent(sqsRecord(changed(sku))), lambdaContext());
-    expect(await findings.getBannedTermFinding(sku)).toEqual(opened);
+    expect(await bannedTermFinding(sku)).toEqual({ ...opened, lastSeenAt: expect.any(String) });
 
     // staff fix the listing; the next ProductChanged resolves the finding
     const record = await catalog.getProductRecord(sku);
     await catalog.updateProduct(product(sku, '温和祛痘精华', 2), record!.version);
     await reviewListing(sqsEvent(sqsRecord(changed(sku, 'updated'))), lambdaContext());
-    const resolved = await findings.getBannedTermFinding(sku);
-    expect(resolved).toMatchObject({ status: 'resolved', detectedAt: opened!.detectedAt });
-    expect(resolved?.resolvedAt).toBeTruthy();
+    const resolved = await bannedTermFinding(sku);
+    expect(resolved).toMatchObject({ status: 'resolved', firstSeenAt: opened!.firstSeenAt, resolution: { outcome: 'fixed', by: 'system:banned-terms' } });
 
-    // and it re-opens (with a new detectedAt) if a banned term comes back
+    // and it re-opens (with a new firstSeenAt) if a banned term comes back
     const again = await catalog.getProductRecord(sku);
     await catalog.updateProduct(product(sku, '顶级祛痘精华', 3), again!.version);
     await reviewListing(sqsEvent(sqsRecord(changed(sku, 'updated'))), lambdaContext());
-    expect(await findings.getBannedTermFinding(sku)).toMatchObject({ status: 'open', terms: ['顶级'] });
+    expect(await bannedTermFinding(sku)).toMatchObject({ status: 'open', details: { terms: '顶级' } });
   });
 
   it('CMP-1: partial batch failures — only invalid or failing records are reported, valid ones are processed', async () => {
@@ -82,7 +82,7 @@ describe('CMP-1 review-listing consumer against DynamoDB Local', () => {
       lambdaContext(),
     );
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['garbage', 'missing-fields', 'other-event']);
-    expect(await findings.getBannedTermFinding(bad)).toMatchObject({ status: 'open', terms: ['最佳'] });
+    expect(await bannedTermFinding(bad)).toMatchObject({ status: 'open', details: { terms: '最佳' } });
   });
 
   it('CMP-1: an event for a product that does not exist resolves nothing and succeeds', async () => {
@@ -95,6 +95,6 @@ describe('CMP-1 review-listing consumer against DynamoDB Local', () => {
     await catalog.createProduct(product(sku, '万能修复霜'));
     const results = await Promise.all(Array.from({ length: 5 }, () => reviewListing(sqsEvent(sqsRecord(changed(sku))), lambdaContext())));
     expect(results.every((r) => r.batchItemFailures.length === 0)).toBe(true);
-    expect(await findings.getBannedTermFinding(sku)).toMatchObject({ status: 'open', terms: ['万能'] });
+    expect(await bannedTermFinding(sku)).toMatchObject({ status: 'open', details: { terms: '万能' } });
   });
 });

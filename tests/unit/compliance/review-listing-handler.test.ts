@@ -6,7 +6,8 @@ vi.hoisted(() => {
 });
 
 import { ProductChanged } from '../../../events/product-changed.ts';
-import type { FindingsRepository } from '../../../functions/compliance/findings-repository.ts';
+import { parseFindingId, type FindingsRepository } from '../../../functions/compliance/findings-repository.ts';
+import type { FindingDraft } from '../../../functions/compliance/scans/compliance-scan.ts';
 import { makeReviewListingHandler } from '../../../functions/compliance/handlers/review-listing.ts';
 import type { Listing, ListingSource } from '../../../functions/compliance/listing-source.ts';
 import { eventBridgeEvent, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
@@ -31,13 +32,13 @@ function fakes(listings: Record<string, Listing>, failOn?: string) {
     listListings: async () => ({ items: Object.values(listings) }),
   };
   const findings = {
-    recordBannedTerms: async (sku: string, terms: readonly string[]) => {
-      recorded.push([sku, terms]);
-      return 'opened' as const;
+    record: async (_scan: string, draft: FindingDraft) => {
+      recorded.push([draft.subject, String(draft.details?.terms).split(', ')]);
+      return { outcome: 'opened' as const };
     },
-    resolveBannedTerms: async (sku: string) => {
-      resolved.push(sku);
-      return 'none' as const;
+    transition: async (findingId: string) => {
+      resolved.push(parseFindingId(findingId)!.subject);
+      return undefined;
     },
   } as unknown as FindingsRepository;
   return { source, findings, recorded, resolved };

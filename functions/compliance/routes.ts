@@ -1,0 +1,120 @@
+/**
+ * The compliance capability's HTTP contract (CMP-1, CMP-2): the findings of the scheduled scans
+ * (admin, content-reviewer) and resolving them, audited (SEC-4).
+ */
+import * as z from 'zod';
+import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
+import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
+import { SEVERITIES } from '../../shared/severity.ts';
+import { FINDING_ID_PATTERN, FINDING_STATUSES, RESOLUTION_OUTCOMES } from './findings-repository.ts';
+
+const REVIEWERS = { roles: ['admin', 'content-reviewer'] } as const;
+
+const ScanId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'Must be a scan id, e.g. banned-terms');
+
+/** `GET /admin/compliance/findings` query. */
+export const FindingsQuery = paginationQuerySchema().extend({
+  scan: ScanId.optional().describe('Findings of one scan only (e.g. `banned-terms`, `unpaid-orders`, `audit-chain`)'),
+  status: z.enum(FINDING_STATUSES).optional().describe('`open`, `confirmed` (a reviewer confirmed it) or `resolved`'),
+});
+
+const ResolutionDoc = z.object({
+  outcome: z.enum(RESOLUTION_OUTCOMES).describe('`fixed` (the scan no longer sees it, or staff fixed it), `confirmed` (a reviewer confirmed it), `dismissed` (not a defect)'),
+  by: z.string().describe('Staff user id, or `system:<scan>`'),
+  at: z.string(),
+  note: z.string().optional(),
+});
+
+/** A finding as the API shows it. */
+export const FindingDoc = z
+  .object({
+    findingId: z.string().describe('`<scan>~<base64url(subject)>`'),
+    scan: z.string(),
+    subject: z.string().describe('What is wrong, within the scan: an order id, a SKU, `table#key`…'),
+    severity: z.enum(SEVERITIES),
+    summary: z.string(),
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    status: z.enum(FINDING_STATUSES),
+    firstSeenAt: z.string(),
+    lastSeenAt: z.string(),
+    resolution: ResolutionDoc.optional(),
+  })
+  .meta({ id: 'ComplianceFinding' });
+
+/** `GET /admin/compliance/findings?scan=&status=` — admin, content-reviewer. */
+export const listFindingsRoute = defineRoute({
+  operation: 'listComplianceFindings',
+  method: 'get',
+  pathTemplate: '/admin/compliance/findings',
+  summary: 'Findings of the scheduled compliance scans, by scan then subject',
+  tags: ['compliance', 'admin'],
+  auth: REVIEWERS,
+  query: FindingsQuery,
+  responses: { 200: { description: 'A page of findings', schema: pageSchema(FindingDoc) } },
+});
+
+const FindingPath = z.object({ findingId: z.string().regex(FINDING_ID_PATTERN, 'Must be a finding id') });
+
+/** `POST /admin/compliance/findings/{findingId}/resolve` — admin, content-reviewer; audited. */
+export const resolveFindingRoute = defineRoute({
+  operation: 'resolveComplianceFinding',
+  method: 'post',
+  pathTemplate: '/admin/compliance/findings/{findingId}/resolve',
+  summary: 'Confirm, dismiss or mark fixed a finding',
+  description: [
+    '`confirmed`: the defect is real (open → confirmed); a confirmed `banned-terms` finding takes the listing down at once (no longer shown to shoppers).',
+    '`dismissed` (not a defect) or `fixed`: open or confirmed → resolved.',
+    'Audited before it takes effect (SEC-4), with the note. Unknown finding → 404; a finding already in that state → 409.',
+  ].join(' '),
+  tags: ['compliance', 'admin'],
+  auth: REVIEWERS,
+  idempotent: true,
+  path: FindingPath,
+  body: z
+    .strictObject({
+      resolution: z.enum(RESOLUTION_OUTCOMES),
+      note: z.string().trim().min(3).max(500).optional().describe('Why (audited; no personal data)'),
+    })
+    .meta({ id: 'ComplianceFindingResolution' }),
+  responses: { 200: { description: 'The finding after the change', schema: FindingDoc } },
+  problems: [404, 409],
+});
+
+const Counts = z.record(z.string(), z.number().int());
+
+/** `GET /admin/compliance/reports/{year}` — admin. */
+export const getComplianceReportRoute = defineRoute({
+  operation: 'getComplianceReport',
+  method: 'get',
+  pathTemplate: '/admin/compliance/reports/{year}',
+  summary: 'The yearly data-security compliance report (CMP-2): figures, and the keys of its HTML and PDF',
+  description: [
+    'Findings seen during the year by severity, status and outcome, per scan; incidents (critical and high findings); privacy requests; staff reads of personal data (audit trail); the audit chain’s last verification.',
+    'The report is stored as JSON, HTML (Chinese and English headings) and PDF in the compliance report bucket under `compliance-reports/<year>/`: a finished year’s stored report is returned as is (generated on 1 January), the current year’s is generated afresh.',
+  ].join(' '),
+  tags: ['compliance', 'admin'],
+  auth: { roles: ['admin'] },
+  path: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+  responses: {
+    200: {
+      description: 'The report',
+      schema: z.object({
+        figures: z.object({
+          year: z.number().int(),
+          generatedAt: z.string(),
+          findings: z.object({ total: z.number().int(), bySeverity: Counts, byStatus: Counts, byOutcome: Counts }),
+          scans: z.array(z.object({ scan: z.string(), description: z.string(), findings: z.number().int(), bySeverity: Counts })),
+          incidents: z.array(z.object({ findingId: z.string(), scan: z.string(), severity: z.enum(SEVERITIES), status: z.string(), firstSeenAt: z.string(), summary: z.string() })),
+          privacyRequests: z.object({ received: z.number().int(), served: z.number().int(), medianDaysToServe: z.number().nullable(), note: z.string().optional() }),
+          staffAccess: z.object({ personalDataReads: z.number().int(), byAction: Counts }),
+          auditChain: z.object({ verifiedAt: z.string().nullable(), intact: z.boolean().nullable(), entries: z.number().int(), breaks: z.number().int() }),
+        }),
+        keys: z.object({ json: z.string(), html: z.string(), pdf: z.string() }).describe('S3 keys in the compliance report bucket'),
+      }),
+    },
+  },
+  problems: [400],
+});
+
+/** Every compliance route, for the OpenAPI document. */
+export const complianceRoutes = [listFindingsRoute, resolveFindingRoute, getComplianceReportRoute] as readonly RouteContract[];

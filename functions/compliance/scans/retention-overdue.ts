@@ -1,0 +1,53 @@
+/**
+ * Scan `retention-overdue` (CMP-1, CMP-2): orders completed more than `PERSONAL_DATA_RETENTION_DAYS`
+ * ago (default 1095, three years) that still hold personal data (any attribute of the order's
+ * `personal` map, checkout's personal-data contract). Completed = the first delivery, or the
+ * cancellation if never delivered (a rejected or failed order: its last update). One `high`
+ * finding per order.
+ */
+import { ORDER_PERSONAL_ATTRIBUTES } from '../../checkout/personal-data-contract.ts';
+import { eachOrder, type OrderSource, type OrderView } from '../order-source.ts';
+import type { ComplianceScan, FindingDraft } from './compliance-scan.ts';
+
+const DAY_MS = 86_400_000;
+
+/** When the order completed, if it did. */
+export function completedAt(order: OrderView): string | undefined {
+  const delivered = [...order.deliveredAt].sort()[0];
+  if (delivered) return delivered;
+  if (order.status === 'DELIVERED') return order.updatedAt;
+  if (order.cancelledAt) return order.cancelledAt;
+  if (order.status === 'CANCELLED' || order.status === 'REJECTED' || order.status === 'PAYMENT_FAILED') return order.updatedAt;
+  return undefined;
+}
+
+/** The scan over `orders`. */
+export function retentionOverdueScan(deps: { readonly orders: OrderSource; readonly retentionDays: number; readonly pageSize?: number }): ComplianceScan {
+  return {
+    id: 'retention-overdue',
+    description: `Orders completed more than the retention period (${deps.retentionDays} days) ago that still hold personal data`,
+    async run(context) {
+      const findings: FindingDraft[] = [];
+      const { examined, complete } = await eachOrder(
+        deps.orders,
+        context.shouldStop,
+        (order) => {
+          const completed = completedAt(order);
+          if (!completed) return;
+          const age = Math.floor((context.now.getTime() - Date.parse(completed)) / DAY_MS);
+          if (Number.isNaN(age) || age <= deps.retentionDays) return;
+          const held = ORDER_PERSONAL_ATTRIBUTES.filter((name) => order.personal?.[name] !== undefined && order.personal[name] !== null && order.personal[name] !== '');
+          if (held.length === 0) return;
+          findings.push({
+            subject: order.orderId,
+            severity: 'high',
+            summary: `Order ${order.orderId} completed ${age} days ago (retention ${deps.retentionDays}) and still holds personal data`,
+            details: { completedAt: completed, ageDays: age, retentionDays: deps.retentionDays, attributes: held.join(', ') },
+          });
+        },
+        deps.pageSize,
+      );
+      return { findings, examined, complete };
+    },
+  };
+}

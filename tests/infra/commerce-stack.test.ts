@@ -359,10 +359,21 @@ describe('data at rest', () => {
     for (const s of [dev, prod]) {
       const tables = resourcesOf(s.json, 'AWS::DynamoDB::Table');
       expect(tables.map(([id]) => id)).toEqual(expect.arrayContaining(['CatalogTable', 'IdempotencyTable', 'ComplianceTable', 'AuditTable']));
-      for (const [id, p] of tables) {
+      for (const [id, p] of tables.filter(([id]) => id !== 'CustomerKeyTable')) {
         expect(p, id).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', SSESpecification: { SSEEnabled: true }, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
       }
     }
+  });
+
+  it('SEC-3: the customer keyring is never restorable — no point-in-time recovery, in no backup plan — and guarded by deletion protection in prod', () => {
+    for (const s of [dev, prod]) {
+      const [, keyring] = resourcesOf(s.json, 'AWS::DynamoDB::Table').find(([id]) => id === 'CustomerKeyTable') ?? [];
+      expect(keyring).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', SSESpecification: { SSEEnabled: true }, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false }, KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }] });
+      expect(resourcesOf(s.json, 'AWS::Backup::BackupPlan')).toEqual([]);
+      expect(resourcesOf(s.json, 'AWS::Backup::BackupSelection')).toEqual([]);
+    }
+    expect(prod.json.Resources.CustomerKeyTable?.DeletionPolicy).toBe('Retain');
+    expect(prod.json.Resources.CustomerKeyTable?.Properties?.DeletionProtectionEnabled).toBe(true);
   });
 
   it('the idempotency table expires records by TTL', () => {

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../../shared/clock.ts';
-import { CUSTOMER_KEY_CACHE_DEFAULTS, type CustomerKeyState, type CustomerKeyStore } from '../../../shared/customer-keys.ts';
+import { CUSTOMER_KEY_CACHE_DEFAULTS } from '../../../shared/customer-keys.ts';
+import { MemoryKeyStore } from '../../support/memory-customer-keys.ts';
 import { FieldDecryptionError, FieldEncryptionError, FieldEncryptor, isEncryptedField, subjectOfEncryptedField, type KmsKeyPort } from '../../../shared/field-encryption.ts';
 
 /** An in-memory KMS: data keys wrapped under one master key with the encryption context as AAD. Counts calls. */
@@ -31,36 +32,6 @@ class FakeKms implements KmsKeyPort {
 
   private aad(context: Readonly<Record<string, string>>): Buffer {
     return Buffer.from(JSON.stringify(Object.entries(context).sort(([a], [b]) => (a < b ? -1 : 1))));
-  }
-}
-
-/** The keyring table in memory, with the conditional writes of the DynamoDB store; `get` answers late (what it read before yielding), so concurrent callers race. */
-class MemoryKeyStore implements CustomerKeyStore {
-  readonly items = new Map<string, { keys: Map<string, Uint8Array>; erasedAt?: string }>();
-  creates = 0;
-
-  async get(customerId: string, entity: string): Promise<CustomerKeyState> {
-    const item = this.items.get(customerId);
-    const state: CustomerKeyState = item?.erasedAt ? { erasedAt: item.erasedAt } : item?.keys.get(entity) ? { edk: item.keys.get(entity)! } : undefined;
-    await new Promise((resolve) => setImmediate(resolve));
-    return state;
-  }
-
-  async create(customerId: string, entity: string, edk: Uint8Array): Promise<NonNullable<CustomerKeyState>> {
-    const item = this.items.get(customerId) ?? { keys: new Map<string, Uint8Array>() };
-    this.items.set(customerId, item);
-    if (item.erasedAt) return { erasedAt: item.erasedAt };
-    const existing = item.keys.get(entity);
-    if (existing) return { edk: existing };
-    this.creates += 1;
-    item.keys.set(entity, edk);
-    return { edk };
-  }
-
-  async erase(customerId: string, erasedAt: string) {
-    const first = this.items.get(customerId)?.erasedAt ?? erasedAt;
-    this.items.set(customerId, { keys: new Map(), erasedAt: first });
-    return { erasedAt: first };
   }
 }
 

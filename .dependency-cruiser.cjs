@@ -34,7 +34,9 @@ module.exports = {
       // - checkout's order contract (AFT-1): returns must refuse a return outside the window or above what was
       //   delivered with a 409 at once, and refund what was paid to the fen, so it reads the order's lines, amounts,
       //   delivery time, shipments and risk decision (read-only, no personal data).
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$'] },
+      // - checkout's, returns' and tickets' privacy contracts (SEC-3, CMP-2): a data export must hold everything
+      //   of the customer at that moment, and an erasure must remove it at once (not after an event's delay).
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$', '^functions/(checkout|returns|tickets)/privacy-contract\\.ts$'] },
     },
     {
       name: 'platform-reads-only-route-contracts',

@@ -46,15 +46,15 @@ export class CommerceStack extends Stack {
     new Fraud(nested('Fraud'), 'Fraud', this.platform, dependencies);
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, { ...dependencies, orders: checkout.table });
     // AFT-1: returns and exchanges; orders through checkout's order contract, restock through catalog's stock contract.
-    new Returns(nested('Returns'), 'Returns', this.platform, { ...dependencies, orders: checkout.table });
+    const returns = new Returns(nested('Returns'), 'Returns', this.platform, { ...dependencies, orders: checkout.table });
     const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, dependencies);
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
-    // SEC-3: consents per purpose; other capabilities ask through privacy's consent contract.
-    this.privacy = new Privacy(nested('Privacy'), 'Privacy', this.platform);
+    // AFT-2, AFT-3: customer-service tickets, their clocks and escalations, satisfaction.
+    const tickets = new Tickets(nested('Tickets'), 'Tickets', this.platform);
+    // SEC-3: consents per purpose (other capabilities ask through privacy's consent contract); export, erasure, retention (CMP-2).
+    this.privacy = new Privacy(nested('Privacy'), 'Privacy', this.platform, { orders: checkout.table, returns: returns.table, tickets: tickets.table });
     // ORD-6, AFT-1, AFT-2: one notification per customer-facing event; contacts through checkout's contact contract.
     new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
-    // AFT-2, AFT-3: customer-service tickets, their clocks and escalations, satisfaction.
-    new Tickets(nested('Tickets'), 'Tickets', this.platform);
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
     new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
     this.platform.api.acknowledgePreflight();

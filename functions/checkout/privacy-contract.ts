@@ -20,7 +20,9 @@
  * Query and UpdateItem (retention).
  */
 import { QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
+import { requireSetting } from '../../shared/config.ts';
+import { documentClient, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
+import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import type { EncryptedPersonalData } from './domain/order.ts';
 import { ORDER_INDEXES, orderKey } from './orders-repository.ts';
 import { optionalPersonal, readablePersonalData, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
@@ -147,4 +149,16 @@ export async function ordersPastRetention(client: Pick<DynamoDBDocumentClient, '
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return due;
+}
+
+/** The contract with the real adapters (`ORDERS_TABLE_NAME`, the field key). */
+export function ordersPrivacyFromEnv() {
+  const tableName = () => requireSetting('ordersTableName');
+  let cipher: FieldEncryptor | undefined;
+  return {
+    exportOrders: (customerId: string) => exportCustomerOrders({ client: documentClient(), tableName: tableName(), cipher: (cipher ??= new FieldEncryptor({ kms: kmsKeyProvider() })) }, customerId),
+    eraseOrders: (customerId: string, at: string) => eraseCustomerOrders({ client: documentClient(), tableName: tableName() }, customerId, at),
+    dueOrders: (now: Date, retentionDays: number) => ordersPastRetention(documentClient(), tableName(), now, retentionDays),
+    removePersonalData: (orderId: string, at: string) => removeOrderPersonalData(documentClient(), tableName(), orderId, at),
+  };
 }

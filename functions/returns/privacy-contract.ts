@@ -5,8 +5,10 @@
  * `byCustomer` index and kms:Decrypt of `return` data keys.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../../shared/dynamodb.ts';
-import type { CommentCipher } from './runtime.ts';
+import { requireSetting } from '../../shared/config.ts';
+import { documentClient, queryAll } from '../../shared/dynamodb.ts';
+import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
+import { commentCipher, type CommentCipher } from './runtime.ts';
 
 /** A return in a customer's data export. */
 export interface ExportedReturn {
@@ -39,4 +41,10 @@ export async function exportCustomerReturns(deps: { readonly client: Pick<Dynamo
     });
   }
   return exported;
+}
+
+/** The contract with the real adapters: `RETURNS_TABLE_NAME`, the field key. */
+export function customerReturnsExporterFromEnv(): (customerId: string) => Promise<ExportedReturn[]> {
+  const cipher = commentCipher(new FieldEncryptor({ kms: kmsKeyProvider() }));
+  return (customerId) => exportCustomerReturns({ client: documentClient(), tableName: requireSetting('returnsTableName'), cipher }, customerId);
 }

@@ -515,7 +515,9 @@ describe('API and sign-in (SEC-1)', () => {
       const grants = grantsByFunction(s.json);
       const own = (grants.AddNewCustomerToGroupFunction ?? []).filter((g) => !/^(logs|xray):/.test(g));
       expect(own).toEqual(['cognito-idp:AdminAddUserToGroup → arn:AWS::Partition:cognito-idp:AWS::Region:AWS::AccountId:userpool/*']);
-      for (const [fn, list] of Object.entries(grants)) if (fn !== 'AddNewCustomerToGroupFunction') expect(list.filter((g) => g.startsWith('cognito-idp:')), fn).toEqual([]);
+      // SEC-3: the erasure disables the erased customer's sign-in — AdminDisableUser on the customer pool only.
+      expect((grants.DeleteMeFunction ?? []).filter((g) => g.startsWith('cognito-idp:'))).toEqual([expect.stringMatching(/^cognito-idp:AdminDisableUser → .*CustomerPool/)]);
+      for (const [fn, list] of Object.entries(grants)) if (fn !== 'AddNewCustomerToGroupFunction' && fn !== 'DeleteMeFunction') expect(list.filter((g) => g.startsWith('cognito-idp:')), fn).toEqual([]);
     }
   });
 

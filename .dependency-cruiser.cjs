@@ -39,7 +39,9 @@ module.exports = {
       // - catalog's listing contract (CMP-1): a content reviewer's confirmed banned-terms finding takes the listing down at once;
       // - checkout's personal-data contract (CMP-1): the names of the order attributes that hold personal data,
       //   which the plaintext and retention scans check (compliance reads the orders table read-only).
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$', '^functions/catalog/listing-contract\\.ts$', '^functions/checkout/personal-data-contract\\.ts$', '^functions/suppliers/supplier-contract\\.ts$'] },
+      // - checkout's, returns' and tickets' privacy contracts (SEC-3, CMP-2): a data export must hold everything
+      //   of the customer at that moment, and an erasure must remove it at once (not after an event's delay).
+      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$', '^functions/catalog/listing-contract\\.ts$', '^functions/checkout/personal-data-contract\\.ts$', '^functions/suppliers/supplier-contract\\.ts$', '^functions/(checkout|returns|tickets)/privacy-contract\\.ts$'] },
     },
     {
       name: 'platform-reads-only-route-contracts',

@@ -53,16 +53,16 @@ export class CommerceStack extends Stack {
     new Fraud(nested('Fraud'), 'Fraud', this.platform, dependencies);
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, { ...dependencies, orders: checkout.table });
     // AFT-1: returns and exchanges; orders through checkout's order contract, restock through catalog's stock contract.
-    new Returns(nested('Returns'), 'Returns', this.platform, { ...dependencies, orders: checkout.table });
+    const returns = new Returns(nested('Returns'), 'Returns', this.platform, { ...dependencies, orders: checkout.table });
     // SUP-1: suppliers, their licences, scorecards and tiers; the compliance scans read them through the
     // supplier contract (`suppliers.grantDirectoryRead(fn)`), so suppliers come before compliance.
     this.suppliers = new Suppliers(nested('Suppliers'), 'Suppliers', this.platform);
-    // SEC-3: consents per purpose; other capabilities ask through privacy's consent contract.
-    this.privacy = new Privacy(nested('Privacy'), 'Privacy', this.platform);
-    // ORD-6, AFT-1, AFT-2: one notification per customer-facing event; contacts through checkout's contact contract.
-    new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
     // AFT-2, AFT-3: customer-service tickets, their clocks and escalations, satisfaction.
     const tickets = new Tickets(nested('Tickets'), 'Tickets', this.platform);
+    // SEC-3: consents per purpose (other capabilities ask through privacy's consent contract); export, erasure, retention (CMP-2).
+    this.privacy = new Privacy(nested('Privacy'), 'Privacy', this.platform, { orders: checkout.table, returns: returns.table, tickets: tickets.table });
+    // ORD-6, AFT-1, AFT-2: one notification per customer-facing event; contacts through checkout's contact contract.
+    new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
     // CMP-1, CMP-2: scheduled scans read the tables they audit (read-only), findings, the yearly report.
     const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, { ...dependencies, orders: checkout.table, payments: payments.table, tickets: tickets.table, suppliers: this.suppliers });
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });

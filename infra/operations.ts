@@ -39,7 +39,7 @@ import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnTable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
@@ -157,7 +157,9 @@ export class Operations extends Construct {
     for (const q of watched.queues) this.alarmQueue(q);
     for (const t of tables) this.alarmTable(t);
     this.dashboard(watched);
-    if (this.platform.stage.name === 'prod') this.backups(tables);
+    // SEC-3: a table kept out of point-in-time recovery (the customer keyring) is kept out of backups too —
+    // a restored key would bring an erased customer's personal data back.
+    if (this.platform.stage.name === 'prod') this.backups(tables.filter((t) => !excludedFromRecovery(t)));
     return watched;
   }
 
@@ -418,4 +420,11 @@ function logicalIdOf(construct: Construct): string {
   if (construct instanceof Table && construct.node.id === 'Table' && construct.node.scope) return construct.node.scope.node.id;
   const logicalId = Stack.of(construct).resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
   return /^[A-Za-z0-9]+$/.test(logicalId) && !/[A-F0-9]{8}$/.test(logicalId) ? logicalId : construct.node.id;
+}
+
+/** Whether a table was built without point-in-time recovery on purpose (it must never be restorable). */
+function excludedFromRecovery(table: Table): boolean {
+  const cfn = table.node.defaultChild as CfnTable;
+  const spec = cfn.pointInTimeRecoverySpecification as { pointInTimeRecoveryEnabled?: boolean } | undefined;
+  return spec?.pointInTimeRecoveryEnabled === false;
 }

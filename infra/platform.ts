@@ -34,6 +34,15 @@ export class Platform extends Construct {
   readonly idempotencyTable: CommerceTable;
   /** The tamper-evident audit trail of staff actions (SEC-4). */
   readonly auditTable: CommerceTable;
+  /**
+   * The customer keyring (SEC-3 crypto-shredding, shared/customer-keys.ts): each customer's wrapped
+   * data keys; erasure replaces a customer's item by a tombstone. No point-in-time recovery and in no
+   * backup plan, deliberately: a restored key record would resurrect erased personal data. The
+   * cost: losing this table loses every customer's personal data (orders keep amounts, SKUs and
+   * dates); deletion protection and RETAIN guard it outside dev. Read by every function that
+   * uses field encryption ({@link useFieldEncryption}); the privacy capability erases.
+   */
+  readonly customerKeyTable: CommerceTable;
   readonly identity: Identity;
   readonly api: CommerceApi;
   /** Failed asynchronous invocations of any function (on-failure destination records). */
@@ -76,6 +85,9 @@ export class Platform extends Construct {
     stableLogicalId(this.idempotencyTable.table, 'IdempotencyTable');
     this.auditTable = new CommerceTable(this, 'AuditTable', { stage, indexes: [{ name: 'byResource', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }] });
     stableLogicalId(this.auditTable.table, 'AuditTable');
+    this.customerKeyTable = new CommerceTable(this, 'CustomerKeyTable', { stage, partitionKey: 'customerId', sortKey: null, pointInTimeRecovery: false });
+    stableLogicalId(this.customerKeyTable.table, 'CustomerKeyTable');
+    acknowledge(this.customerKeyTable.table, 'AwsSolutions-DDB3', 'The customer keyring must not be restorable: a restored key record would resurrect personal data erased by crypto-shredding (SEC-3). Deletion protection and RETAIN guard the table instead.');
     this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, 'on-failure destination of every function\'s asynchronous invocations');
     this.eventDeliveryFailures = deadLetterQueue(this, 'EventDeliveryFailures', stage.removalPolicy, 'events EventBridge could not deliver to a target after its retries');
     this.alarms = new SeverityTopics(this, 'Alarms', stage);
@@ -195,5 +207,18 @@ export class Platform extends Construct {
     fn.allow([...(use.encrypt ? ['kms:GenerateDataKey'] : []), ...(use.decrypt ? ['kms:Decrypt'] : [])], [this.key.keyArn], {
       StringEquals: { 'kms:EncryptionContext:purpose': FIELD_ENCRYPTION_PURPOSE, 'kms:EncryptionContext:entity': entities },
     });
+    // The customer keyring (per-customer data keys, SEC-3): read a customer's wrapped key, and — to
+    // encrypt — create it on first use (a conditional UpdateItem). Encrypting under a customer's
+    // existing key means unwrapping it, so an encrypt-only function may also Decrypt, but only
+    // customer keys (their KMS context names a `customer`) of its entity kinds.
+    const keyring = this.customerKeyTable;
+    fn.addEnvironment(keyring.environmentVariable, keyring.tableName);
+    fn.allow(use.encrypt ? ['dynamodb:GetItem', 'dynamodb:UpdateItem'] : ['dynamodb:GetItem'], [keyring.table.tableArn]);
+    if (use.encrypt && !use.decrypt) {
+      fn.allow(['kms:Decrypt'], [this.key.keyArn], {
+        StringEquals: { 'kms:EncryptionContext:purpose': FIELD_ENCRYPTION_PURPOSE, 'kms:EncryptionContext:entity': entities },
+        'ForAnyValue:StringEquals': { 'kms:EncryptionContextKeys': ['customer'] },
+      });
+    }
   }
 }

@@ -44,6 +44,8 @@ export const INFRA_ENV = {
   suppliersTableName: 'SUPPLIERS_TABLE_NAME',
   auditTableName: 'AUDIT_TABLE_NAME',
   privacyTableName: 'PRIVACY_TABLE_NAME',
+  /** The customer keyring (SEC-3 crypto-shredding, shared/customer-keys.ts): no PITR, no backups. */
+  customerKeyTableName: 'CUSTOMER_KEY_TABLE_NAME',
   /** The KMS HMAC key (HMAC_256) the audit chain is MACed with (SEC-4). */
   auditMacKeyId: 'AUDIT_MAC_KEY_ID',
   /** The S3 bucket (Object Lock) the audit chain's head is anchored in (SEC-4). */
@@ -130,6 +132,7 @@ const EnvSchema = z
     SUPPLIERS_TABLE_NAME: optionalName,
     AUDIT_TABLE_NAME: optionalName,
     PRIVACY_TABLE_NAME: optionalName,
+    CUSTOMER_KEY_TABLE_NAME: optionalName,
     AUDIT_MAC_KEY_ID: optionalName,
     AUDIT_ANCHOR_BUCKET: optionalName,
     COMPLIANCE_SCAN: optionalName,
@@ -148,7 +151,7 @@ const EnvSchema = z
     PAGINATION_DEFAULT_LIMIT: int(1, 1000).default(20),
     PAGINATION_MAX_LIMIT: int(1, 1000).default(100),
     IDEMPOTENCY_KEY_TTL_HOURS: int(24, 24 * 30).default(24),
-    /** CMP-2: personal data is kept this many days after an order completes (3 years, PRC E-Commerce Law art. 31). */
+    /** CMP-2 / SEC-3: days after an order's completion its personal data is shredded (3 years by default). */
     PERSONAL_DATA_RETENTION_DAYS: int(1, 36_500).default(1095),
     BANNED_ADVERTISING_TERMS: termListSetting,
     /** Phrases that contain a banned term without making a claim, e.g. 第一次 (CMP-1). */
@@ -189,10 +192,13 @@ export interface AppConfig {
   readonly pagination: { readonly defaultLimit: number; readonly maxLimit: number };
   /** ORD-7 / API.md: idempotency keys are kept at least this long. */
   readonly idempotency: { readonly keyTtlHours: number };
+  /**
+   * CMP-2 / SEC-3: an order's personal data is shredded `personalDataRetentionDays` after the order
+   * completed (its first delivery, or its cancellation if never delivered). Default 1095 (3 years).
+   */
+  readonly retention: { readonly personalDataRetentionDays: number };
   /** CMP-1: terms a product listing must not contain. */
   readonly compliance: { readonly bannedAdvertisingTerms: readonly string[]; readonly allowedAdvertisingPhrases?: readonly string[] };
-  /** CMP-2: days personal data is kept after an order completes (`PERSONAL_DATA_RETENTION_DAYS`, default 1095). */
-  readonly personalDataRetentionDays: number;
   /** `Access-Control-Allow-Origin` for API responses. */
   readonly http: { readonly corsAllowOrigin: string };
 }
@@ -239,6 +245,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       suppliersTableName: e.SUPPLIERS_TABLE_NAME,
       auditTableName: e.AUDIT_TABLE_NAME,
       privacyTableName: e.PRIVACY_TABLE_NAME,
+      customerKeyTableName: e.CUSTOMER_KEY_TABLE_NAME,
       auditMacKeyId: e.AUDIT_MAC_KEY_ID,
       auditAnchorBucket: e.AUDIT_ANCHOR_BUCKET,
       complianceScan: e.COMPLIANCE_SCAN,
@@ -256,8 +263,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     risk: { reviewThreshold: e.RISK_REVIEW_THRESHOLD, rejectThreshold: e.RISK_REJECT_THRESHOLD },
     pagination: { defaultLimit: e.PAGINATION_DEFAULT_LIMIT, maxLimit: e.PAGINATION_MAX_LIMIT },
     idempotency: { keyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS },
+    retention: { personalDataRetentionDays: e.PERSONAL_DATA_RETENTION_DAYS },
     compliance: { bannedAdvertisingTerms: Object.freeze([...(e.BANNED_ADVERTISING_TERMS ?? DEFAULT_BANNED_ADVERTISING_TERMS)]), ...(e.ALLOWED_ADVERTISING_PHRASES ? { allowedAdvertisingPhrases: Object.freeze([...e.ALLOWED_ADVERTISING_PHRASES]) } : {}) },
-    personalDataRetentionDays: e.PERSONAL_DATA_RETENTION_DAYS,
     http: { corsAllowOrigin: e.CORS_ALLOW_ORIGIN },
   };
   // Read lazily: a missing STAGE fails whoever asks for the stage, never silently becomes dev.

@@ -45,19 +45,26 @@
  * Errors name the entity kind, record id and field, and what went wrong — never the plaintext,
  * the stored value or key material. This module does not log.
  *
- * ## Erasure (SEC-3)
+ * ## Per-customer keys and erasure (SEC-3)
  *
- * Data keys are shared by many records (one per key period and entity kind), so erasure is not
- * done by destroying a key: destroying one customer's data key would destroy everyone else's data
- * under it, and a key per customer would cost a KMS call per record. Erasure deletes (or
- * overwrites) the encrypted field values themselves, in the table and in what DynamoDB copies
- * (GSIs follow the item). Copies outside the table — point-in-time-recovery backups, exports —
- * keep the ciphertext until their retention window passes; that window bounds how long an erased
- * value stays recoverable, and the erasure workflow must say so. Because ciphertexts are bound to
- * their record id, an erased value cannot be re-attached to another record. Plaintext never
- * leaves the handler that needs it (events carry ids, logs carry no personal data), so there are
- * no other copies to erase. Plaintext data keys are zeroed as soon as they are copied into a
- * `KeyObject` (best effort: what OpenSSL and the SDK keep internally is out of reach).
+ * A customer's personal data is encrypted under that customer's own data keys: a record context
+ * with a `subject` (the customer id) makes the encryptor take the data key of that customer and
+ * entity kind from the customer keyring (shared/customer-keys.ts; created on first use, one per
+ * customer and entity kind, wrapped by the field key under the KMS context
+ * `{ purpose, entity, customer }`) and write the `v2` format:
+ *
+ * ```
+ *   v2.<customer id, base64url>.<IV>.<ciphertext ‖ tag>
+ * ```
+ *
+ * whose AAD also binds the customer: `["commerce/field-encryption", "v2", entity, recordId, field,
+ * customerId]`. A reader needs no subject (the value names it); if it passes one that differs, the
+ * value does not authenticate. Erasure destroys the customer's key record, so every `v2` value of
+ * that customer — wherever a copy of it is, backups, the event archive, queues included — stops
+ * decrypting at once ({@link FieldDecryptionError} reason `erased`); warm containers drop their
+ * cached copy of the key within the keyring's cache age (30 s), which bounds "at once". `v1`
+ * values (shared per-entity data keys, no subject) still decrypt, and are still written for data
+ * that belongs to no customer (e.g. payment tokens sealed per order).
  *
  * ## Use in a Lambda
  *
@@ -84,6 +91,7 @@ import crypto from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { systemClock, type Clock } from './clock.ts';
 import { getConfig, requireSetting } from './config.ts';
+import { CustomerErasedError, CustomerKeyring, customerKeyStoreFromEnv, type CustomerKeyStore } from './customer-keys.ts';
 
 /** The KMS operations field encryption needs. */
 export interface KmsKeyPort {
@@ -121,6 +129,11 @@ export interface RecordContext {
   readonly entity: string;
   /** The record's id, e.g. the order id. */
   readonly recordId: string;
+  /**
+   * The customer the data belongs to (their id): encrypts under that customer's own data key
+   * (format `v2`), which erasing the customer destroys. Leave it out for data of no customer.
+   */
+  readonly subject?: string;
 }
 
 /** Which field of which record a value belongs to. */
@@ -149,6 +162,10 @@ export interface FieldEncryptorOptions {
   readonly decryptCacheSize?: number;
   /** The clock that ages data keys. Default the system clock. */
   readonly clock?: Clock;
+  /** The customer keyring's store. Default the CustomerKeyTable (`CUSTOMER_KEY_TABLE_NAME`), on first use. */
+  readonly customerKeyStore?: CustomerKeyStore;
+  /** How long a customer's unwrapped key is reused in this container (the erasure bound). Default 30 s. */
+  readonly maxCustomerKeyAgeMs?: number;
 }
 
 /** Defaults of {@link FieldEncryptorOptions}. */
@@ -168,7 +185,7 @@ export class FieldDecryptionError extends FieldEncryptionError {
   override readonly name: string = 'FieldDecryptionError';
   constructor(
     readonly context: FieldContext,
-    readonly reason: 'malformed' | 'unauthenticated' | 'data-key',
+    readonly reason: 'malformed' | 'unauthenticated' | 'data-key' | 'erased',
     options?: { cause: unknown },
   ) {
     super(`Cannot decrypt field '${context.field}' of ${context.entity} ${context.recordId}: ${DECRYPTION_REASONS[reason]}.`, options);
@@ -176,9 +193,10 @@ export class FieldDecryptionError extends FieldEncryptionError {
 }
 
 const DECRYPTION_REASONS: Readonly<Record<FieldDecryptionError['reason'], string>> = {
-  malformed: 'the stored value is not an encrypted field (v1)',
+  malformed: 'the stored value is not an encrypted field (v1 or v2)',
   unauthenticated: 'authentication failed (the value was altered, or belongs to another record or field)',
   'data-key': 'its data key could not be decrypted by KMS (wrong entity kind, altered, or KMS refused)',
+  erased: 'the customer it belongs to was erased: their data keys are destroyed',
 };
 
 const VERSION = 'v1';
@@ -189,12 +207,22 @@ const TAG_BYTES = 16;
 const B64URL = '[A-Za-z0-9_-]';
 /** `v1.<edk>.<iv: 12 bytes>.<ciphertext ‖ tag: ≥ 16 bytes>`. */
 const ENCRYPTED_FIELD = new RegExp(`^${VERSION}\\.(${B64URL}+)\\.(${B64URL}{16})\\.(${B64URL}{22,})$`);
+const CUSTOMER_VERSION = 'v2';
+/** `v2.<customer id>.<iv: 12 bytes>.<ciphertext ‖ tag: ≥ 16 bytes>`. */
+const CUSTOMER_FIELD = new RegExp(`^${CUSTOMER_VERSION}\\.(${B64URL}+)\\.(${B64URL}{16})\\.(${B64URL}{22,})$`);
 /** A lone surrogate: text that UTF-8 cannot carry unchanged. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Whether `value` has the shape of an encrypted field value (it says nothing about whether it decrypts). */
 export function isEncryptedField(value: unknown): value is string {
-  return typeof value === 'string' && ENCRYPTED_FIELD.test(value);
+  return typeof value === 'string' && (ENCRYPTED_FIELD.test(value) || CUSTOMER_FIELD.test(value));
+}
+
+/** The customer a `v2` value belongs to, or undefined (v1, or not an encrypted field). */
+export function subjectOfEncryptedField(value: unknown): string | undefined {
+  const match = typeof value === 'string' ? CUSTOMER_FIELD.exec(value) : null;
+  const subject = match?.[1] === undefined ? undefined : fromBase64Url(match[1]);
+  return subject?.toString('utf8');
 }
 
 interface DataKey {
@@ -217,6 +245,11 @@ interface DecryptedKeyEntry {
 /** The `purpose` of every data key's KMS encryption context. */
 export const FIELD_ENCRYPTION_PURPOSE = 'field-encryption';
 
+/** The KMS encryption context of a customer's data key of an entity kind: `{ purpose, entity, customer }`. */
+export function customerKeyContext(entity: string, customerId: string): Record<string, string> {
+  return { ...dataKeyContext(entity), customer: customerId };
+}
+
 /**
  * The KMS encryption context of an entity kind's data keys: `{ purpose, entity }`. The IAM grants
  * of the field key are conditioned on it (`kms:EncryptionContext:purpose`,
@@ -231,12 +264,17 @@ function aad(context: FieldContext): Buffer {
   return Buffer.from(JSON.stringify([AAD_DOMAIN, VERSION, context.entity, context.recordId, context.field]), 'utf8');
 }
 
+function customerAad(context: FieldContext, subject: string): Buffer {
+  return Buffer.from(JSON.stringify([AAD_DOMAIN, CUSTOMER_VERSION, context.entity, context.recordId, context.field, subject]), 'utf8');
+}
+
 function checkContext(context: FieldContext): void {
   for (const part of ['entity', 'recordId', 'field'] as const) {
     if (typeof context[part] !== 'string' || context[part].length === 0) {
       throw new FieldEncryptionError(`Field encryption needs a non-empty ${part}.`);
     }
   }
+  if (context.subject !== undefined && (typeof context.subject !== 'string' || context.subject.length === 0)) throw new FieldEncryptionError('Field encryption needs a non-empty subject when one is given.');
 }
 
 /** Takes ownership of a plaintext data key: copies it into a KeyObject and zeroes the source. */
@@ -269,6 +307,8 @@ export class FieldEncryptor {
   private readonly encryptionKeys = new Map<string, EncryptionKeyEntry>();
   /** Decrypted data keys by `[entity, edk]`, in least-recently-used order. */
   private readonly decryptedKeys = new Map<string, DecryptedKeyEntry>();
+  /** Per-customer data keys (format v2). */
+  readonly customerKeys: CustomerKeyring;
 
   constructor(options: FieldEncryptorOptions) {
     this.kms = options.kms;
@@ -281,6 +321,16 @@ export class FieldEncryptor {
     if (!(this.maxAgeMs > 0) || !Number.isInteger(this.maxUses) || this.maxUses < 1 || !Number.isInteger(this.decryptCacheSize) || this.decryptCacheSize < 1) {
       throw new FieldEncryptionError('FieldEncryptor needs a positive maxDataKeyAgeMs, maxDataKeyUses and decryptCacheSize.');
     }
+    const store = options.customerKeyStore;
+    this.customerKeys = new CustomerKeyring({
+      store: () => store ?? customerKeyStoreFromEnv(),
+      kms: this.kms,
+      keyId: () => this.keyId(),
+      context: customerKeyContext,
+      toKey: toKeyObject,
+      clock: this.clock,
+      ...(options.maxCustomerKeyAgeMs === undefined ? {} : { maxAgeMs: options.maxCustomerKeyAgeMs }),
+    });
   }
 
   /** Encrypts one field value for its record and field. */
@@ -288,6 +338,7 @@ export class FieldEncryptor {
     checkContext(context);
     if (typeof plaintext !== 'string') throw new FieldEncryptionError(`Field '${context.field}' of ${context.entity} ${context.recordId} is not a string.`);
     if (LONE_SURROGATE.test(plaintext)) throw new FieldEncryptionError(`Field '${context.field}' of ${context.entity} ${context.recordId} is not well-formed Unicode.`);
+    if (context.subject !== undefined) return this.encryptForCustomer(context, context.subject, plaintext);
     const { key, edk } = await this.encryptionKey(context.entity);
     const iv = crypto.randomBytes(IV_BYTES);
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
@@ -299,6 +350,7 @@ export class FieldEncryptor {
   /** Decrypts one stored value of its record and field; a {@link FieldDecryptionError} if it does not belong there. */
   async decrypt(context: FieldContext, stored: string): Promise<string> {
     checkContext(context);
+    if (typeof stored === 'string' && stored.startsWith(`${CUSTOMER_VERSION}.`)) return this.decryptForCustomer(context, stored);
     const match = typeof stored === 'string' ? ENCRYPTED_FIELD.exec(stored) : null;
     const [, edk, ivText, sealedText] = match ?? [];
     const iv = ivText === undefined ? undefined : fromBase64Url(ivText);
@@ -313,6 +365,48 @@ export class FieldEncryptor {
     }
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(context));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    try {
+      return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch {
+      throw new FieldDecryptionError(context, 'unauthenticated');
+    }
+  }
+
+  private async encryptForCustomer(context: FieldContext, subject: string, plaintext: string): Promise<string> {
+    this.checkEntity(context.entity);
+    let key: crypto.KeyObject;
+    try {
+      key = await this.customerKeys.keyFor(subject, context.entity, 'encrypt');
+    } catch (error) {
+      const why = error instanceof CustomerErasedError ? 'the customer was erased' : 'no customer data key';
+      throw new FieldEncryptionError(`Cannot encrypt field '${context.field}' of ${context.entity} ${context.recordId}: ${why}.`, { cause: error });
+    }
+    const iv = crypto.randomBytes(IV_BYTES);
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(customerAad(context, subject));
+    const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${CUSTOMER_VERSION}.${Buffer.from(subject, 'utf8').toString('base64url')}.${iv.toString('base64url')}.${sealed.toString('base64url')}`;
+  }
+
+  private async decryptForCustomer(context: FieldContext, stored: string): Promise<string> {
+    const match = CUSTOMER_FIELD.exec(stored);
+    const [, subjectText, ivText, sealedText] = match ?? [];
+    const subjectBytes = subjectText === undefined ? undefined : fromBase64Url(subjectText);
+    const iv = ivText === undefined ? undefined : fromBase64Url(ivText);
+    const sealed = sealedText === undefined ? undefined : fromBase64Url(sealedText);
+    if (!subjectBytes || subjectBytes.length === 0 || !iv || !sealed) throw new FieldDecryptionError(context, 'malformed');
+    const subject = subjectBytes.toString('utf8');
+    if (context.subject !== undefined && context.subject !== subject) throw new FieldDecryptionError(context, 'unauthenticated');
+    let key: crypto.KeyObject;
+    try {
+      this.checkEntity(context.entity);
+      key = await this.customerKeys.keyFor(subject, context.entity, 'decrypt');
+    } catch (error) {
+      throw new FieldDecryptionError(context, error instanceof CustomerErasedError ? 'erased' : 'data-key', { cause: error });
+    }
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(customerAad(context, subject));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     try {
       return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
@@ -340,7 +434,9 @@ export class FieldEncryptor {
     transform: (context: FieldContext, value: string) => Promise<string>,
   ): Promise<{ -readonly [K in keyof T]: T[K] }> {
     const entries = await Promise.all(
-      Object.entries(fields).map(async ([field, value]) => [field, value === undefined ? undefined : await transform({ entity: record.entity, recordId: record.recordId, field }, value)] as const),
+      Object.entries(fields).map(
+        async ([field, value]) => [field, value === undefined ? undefined : await transform({ entity: record.entity, recordId: record.recordId, field, ...(record.subject === undefined ? {} : { subject: record.subject }) }, value)] as const,
+      ),
     );
     return Object.fromEntries(entries) as { -readonly [K in keyof T]: T[K] };
   }

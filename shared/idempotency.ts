@@ -23,7 +23,10 @@
  * The stored response carries no personal data in clear (SEC-2): its body is sealed with the field
  * encryptor (entity {@link IDEMPOTENCY_ENTITY}, bound to the record's operation, user and key) before
  * Powertools writes it, and opened when it is read back — so an order's name, phone and address in a
- * `POST /orders` response rest in the table, its backups and exports only as ciphertext. Functions
+ * `POST /orders` response rest in the table, its backups and exports only as ciphertext — under the
+ * caller's own data key (subject = the user id; shared/customer-keys.ts), so erasing a customer
+ * (SEC-3) leaves their stored responses unreadable. (A staff member's responses are sealed under
+ * the staff member's key; they expire with the key TTL.) Functions
  * with idempotent routes therefore get `FIELD_ENCRYPTION_KEY_ID` and data keys of that entity (the
  * API construct grants them).
  *
@@ -70,8 +73,8 @@ export const IDEMPOTENCY_ENTITY = 'idempotency-response';
 
 /** Seals and opens the body of a stored response (the kernel's field encryption). */
 export interface ResponseSealer {
-  encrypt(context: { entity: string; recordId: string; field: string }, plaintext: string): Promise<string>;
-  decrypt(context: { entity: string; recordId: string; field: string }, stored: string): Promise<string>;
+  encrypt(context: { entity: string; recordId: string; field: string; subject?: string }, plaintext: string): Promise<string>;
+  decrypt(context: { entity: string; recordId: string; field: string; subject?: string }, stored: string): Promise<string>;
 }
 
 /** A response as stored: the body sealed. */
@@ -80,6 +83,9 @@ interface SealedResponse extends Omit<APIGatewayProxyResult, 'body'> {
 }
 
 const recordIdOf = (operation: string, scope: Pick<IdempotencyScope, 'userId' | 'key'>) => crypto.createHash('sha256').update(`${operation}\n${scope.userId}\n${scope.key}`).digest('hex');
+
+/** The user id of requests on public routes. */
+const ANONYMOUS = 'anonymous';
 
 /** What identifies and validates one idempotent request. */
 export interface IdempotencyScope {
@@ -140,7 +146,8 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
         return { ...stored, headers: { ...(stored.headers ?? {}), [IDEMPOTENT_REPLAYED_HEADER]: 'true' } } as never;
       },
     });
-    const field = (scope: IdempotencyScope) => ({ entity: IDEMPOTENCY_ENTITY, recordId: recordIdOf(operation, scope), field: 'body' });
+    // Sealed under the caller's own data key (SEC-3: erasing a customer shreds their stored responses too).
+    const field = (scope: IdempotencyScope) => ({ entity: IDEMPOTENCY_ENTITY, recordId: recordIdOf(operation, scope), field: 'body', ...(scope.userId === ANONYMOUS ? {} : { subject: scope.userId }) });
     // What Powertools stores is the sealed response; the caller gets it opened (fresh or replayed).
     const fn = makeIdempotent(async (scope: IdempotencyScope, handler: () => Promise<APIGatewayProxyResult>): Promise<SealedResponse> => {
       const { body, ...rest } = await handler();

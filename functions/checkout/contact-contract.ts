@@ -13,7 +13,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
 import { documentClient } from '../../shared/dynamodb.ts';
-import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
+import { FieldDecryptionError, FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import { orderKey } from './orders-repository.ts';
 import { ORDER_ENTITY, type PersonalDataCipher } from './personal-data.ts';
 
@@ -39,7 +39,14 @@ export async function readContact(deps: { readonly itemOf: (orderId: string) => 
   const item = await deps.itemOf(orderId);
   if (!item) return undefined;
   const encrypted = { email: item.personal?.email, phone: item.personal?.phone };
-  const decrypted: { email?: string; phone?: string } = encrypted.email === undefined && encrypted.phone === undefined ? {} : await deps.cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, encrypted);
+  const decrypted: { email?: string; phone?: string } =
+    encrypted.email === undefined && encrypted.phone === undefined
+      ? {}
+      : await deps.cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, encrypted).catch((error: unknown) => {
+          // The customer was erased (SEC-3): their keys are destroyed, so there is no contact.
+          if (error instanceof FieldDecryptionError && error.reason === 'erased') return {};
+          throw error;
+        });
   return {
     customerId: item.customerId,
     ...(item.shippingCountry ? { shippingCountry: item.shippingCountry } : {}),

@@ -23,7 +23,7 @@ import type { EncryptedPersonalData, Order } from './domain/order.ts';
 import { toOrderView, type OrderView } from './domain/order-view.ts';
 import { shippingAddressIssues, shippingZone, type AddressInput } from './domain/order-request.ts';
 import { shippingFee, type ShippingRates } from './domain/pricing.ts';
-import { decryptPersonalData, ORDER_ENTITY, type PersonalDataCipher } from './personal-data.ts';
+import { optionalPersonal, ORDER_ENTITY, readablePersonalData, type PersonalDataCipher } from './personal-data.ts';
 import { keyedHash, normaliseAddress, normalisePhone } from './risk-signals.ts';
 
 /** Ports and settings. */
@@ -67,8 +67,9 @@ export async function correctShippingAddress(deps: CorrectAddressDeps, command: 
     throw notCorrectable(`Shipping to ${zone} costs ${feeTo(current, zone, deps.shippingRates).amount} fen, not the ${current.shippingFee.amount} this order was priced with; cancel it and order again.`);
   }
 
+  if (!current.personal) throw notCorrectable('This order’s personal data was erased; it has no address to correct.');
   const addressFields = { name: address.name, phone: address.phone, line1: address.line1, line2: address.line2, province: address.province, city: address.city, district: address.district, postalCode: address.postalCode };
-  const encrypted = await deps.cipher.encryptFields({ entity: ORDER_ENTITY, recordId: command.orderId }, addressFields);
+  const encrypted = await deps.cipher.encryptFields({ entity: ORDER_ENTITY, recordId: command.orderId, subject: current.customerId }, addressFields);
   // The contact email is not part of the address: its ciphertext stays; absent optional fields go.
   const personal = {
     email: current.personal.email,
@@ -95,6 +96,6 @@ export async function correctShippingAddress(deps: CorrectAddressDeps, command: 
   }
   const found = await deps.orders.get(command.orderId);
   if (!found) throw missing();
-  return toOrderView(found.order, found.timeline, { reader: 'customer', personal: await decryptPersonalData(deps.cipher, command.orderId, found.order.personal) });
+  return toOrderView(found.order, found.timeline, { reader: 'customer', ...optionalPersonal(await readablePersonalData(deps.cipher, command.orderId, found.order.personal)) });
 }
 

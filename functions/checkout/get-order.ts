@@ -11,7 +11,7 @@ import { badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import { toOrderSummary, toOrderView, type OrderSummary, type OrderView } from './domain/order-view.ts';
 import type { OrderStore } from './orders-repository.ts';
-import { decryptPersonalData, type PersonalDataCipher } from './personal-data.ts';
+import { optionalPersonal, readablePersonalData, type PersonalDataCipher } from './personal-data.ts';
 
 /** Staff roles that may read an order's personal data (audited). */
 export const PERSONAL_DATA_ROLES: readonly Role[] = ['ops', 'cs-agent', 'risk-analyst', 'admin'];
@@ -42,7 +42,7 @@ export async function getOrder(deps: GetOrderDeps, input: { orderId: string; pri
   const { principal } = input;
   if (!principal.isStaff) {
     if (order.customerId !== principal.userId) throw missing();
-    return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), reader: 'customer' });
+    return toOrderView(order, timeline, { ...optionalPersonal(await readablePersonalData(deps.cipher, order.orderId, order.personal)), reader: 'customer' });
   }
   if (!principal.roles.some((role) => PERSONAL_DATA_ROLES.includes(role))) return toOrderView(order, timeline, { reader: 'staff' });
   // SEC-4: a staff read of personal data must say why; without a reason nothing is read.
@@ -55,7 +55,7 @@ export async function getOrder(deps: GetOrderDeps, input: { orderId: string; pri
     reason: input.accessReason,
     correlationId: input.correlationId,
   });
-  return toOrderView(order, timeline, { personal: await decryptPersonalData(deps.cipher, order.orderId, order.personal), reader: 'staff' });
+  return toOrderView(order, timeline, { ...optionalPersonal(await readablePersonalData(deps.cipher, order.orderId, order.personal)), reader: 'staff' });
 }
 
 /** A page of orders: the caller's own; staff may name a customer. No personal data. */

@@ -291,7 +291,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     placedAt,
     paymentDueBy: paymentWindowEnds,
     shipments: [],
-    personal: await encryptPersonalData(deps.cipher, orderId, personal),
+    personal: await encryptPersonalData(deps.cipher, orderId, customerId, personal),
     updatedAt: placedAt,
   };
   order = asMember(order, group, paymentWindowEnds);

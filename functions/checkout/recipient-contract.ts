@@ -13,7 +13,7 @@ import { documentClient } from '../../shared/dynamodb.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import type { EncryptedPersonalData } from './domain/order.ts';
 import { orderKey } from './orders-repository.ts';
-import { decryptPersonalData, type PersonalDataCipher } from './personal-data.ts';
+import { readablePersonalData, type PersonalDataCipher } from './personal-data.ts';
 
 /** The recipient as printed on a label. */
 export interface OrderRecipient {
@@ -31,8 +31,9 @@ export class RecipientUnavailableError extends Error {
 /** Reads and decrypts the recipient of `orderId`. */
 export async function readRecipient(deps: { readonly encryptedOf: (orderId: string) => Promise<EncryptedPersonalData | undefined>; readonly cipher: PersonalDataCipher }, orderId: string): Promise<OrderRecipient> {
   const encrypted = await deps.encryptedOf(orderId);
-  if (!encrypted) throw new RecipientUnavailableError(`order ${orderId} has no recipient to read`);
-  const personal = await decryptPersonalData(deps.cipher, orderId, encrypted);
+  // Erased (SEC-3: the customer's erasure or retention) reads as no recipient, never as an error.
+  const personal = await readablePersonalData(deps.cipher, orderId, encrypted);
+  if (!personal) throw new RecipientUnavailableError(`order ${orderId} has no recipient to read`);
   const printAddress = [personal.province, personal.city, personal.district, personal.line1, personal.line2]
     .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
     // Consecutive duplicates (a municipality's province and city are the same: 上海市 上海市).

@@ -1,12 +1,27 @@
 /**
  * The privacy capability's HTTP contract (SEC-3): a customer's consents per purpose —
- * `GET /me/consents` and `PUT /me/consents` (customer, their own only).
+ * `GET /me/consents` and `PUT /me/consents` (customer, their own only) — and their data rights:
+ * `GET /me/data` (the export), `DELETE /me` (erasure by crypto-shredding), and
+ * `GET /admin/privacy/requests` (admin: the requests with their status and timings).
  */
 import * as z from 'zod';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { CONSENT_PURPOSES } from './domain/consent.ts';
 
 const CUSTOMER = { roles: ['customer'] } as const;
+const ADMIN = { roles: ['admin'] } as const;
+
+const PrivacyRequestDoc = z
+  .object({
+    requestId: z.string(),
+    kind: z.enum(['ERASURE', 'EXPORT']),
+    customerId: z.string(),
+    status: z.enum(['ERASING', 'ERASED', 'EXPORTED']),
+    requestedAt: z.string(),
+    completedAt: z.string().optional(),
+    durationMs: z.number().int().optional().describe('From request to completion'),
+  })
+  .meta({ id: 'PrivacyRequest' });
 
 const ConsentsDoc = z
   .object({
@@ -44,5 +59,57 @@ export const putMyConsentsRoute = defineRoute({
   responses: { 200: { description: 'The consents after the decision', schema: ConsentsDoc } },
 });
 
+/** `GET /me/data` — customer: everything held about the caller, decrypted (a data-subject access export). */
+export const getMyDataRoute = defineRoute({
+  operation: 'getMyData',
+  method: 'get',
+  pathTemplate: '/me/data',
+  summary: 'Everything held about me, decrypted: profile, consents, orders with addresses, returns, tickets',
+  description: 'Recorded as an EXPORT request. After an erasure the document holds no personal data.',
+  tags: ['privacy'],
+  auth: CUSTOMER,
+  responses: {
+    200: {
+      description: 'The export',
+      schema: z
+        .object({
+          requestId: z.string(),
+          generatedAt: z.string(),
+          profile: z.object({ customerId: z.string(), erasedAt: z.string().optional() }),
+          consents: ConsentsDoc,
+          orders: z.array(z.record(z.string(), z.unknown())),
+          returns: z.array(z.record(z.string(), z.unknown())),
+          tickets: z.array(z.record(z.string(), z.unknown())),
+        })
+        .meta({ id: 'DataExport' }),
+    },
+  },
+});
+
+/** `DELETE /me` — customer: erase my personal data (crypto-shredding). */
+export const deleteMeRoute = defineRoute({
+  operation: 'deleteMe',
+  method: 'delete',
+  pathTemplate: '/me',
+  summary: 'Erase my personal data (crypto-shredding); orders remain with amounts and no personal data',
+  description:
+    'Destroys the caller’s data keys, so every copy of their personal data (tables, backups, the event archive, queues) becomes unreadable; removes it from their orders; disables their sign-in. Audited before it takes effect. A repeated call returns the same request. Complete within 30 seconds (the longest a running function keeps a key).',
+  tags: ['privacy'],
+  auth: CUSTOMER,
+  responses: { 202: { description: 'Erasure accepted', schema: z.object({ requestId: z.string(), status: z.enum(['ERASING', 'ERASED']) }) } },
+});
+
+/** `GET /admin/privacy/requests` — admin. */
+export const listPrivacyRequestsRoute = defineRoute({
+  operation: 'listPrivacyRequests',
+  method: 'get',
+  pathTemplate: '/admin/privacy/requests',
+  summary: 'Erasure and export requests, newest first, with their status and timings',
+  tags: ['privacy', 'admin'],
+  auth: ADMIN,
+  query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional() }),
+  responses: { 200: { description: 'The requests', schema: z.object({ items: z.array(PrivacyRequestDoc) }) } },
+});
+
 /** Every privacy route, for the OpenAPI document. */
-export const privacyRoutes = [getMyConsentsRoute, putMyConsentsRoute] as readonly RouteContract[];
+export const privacyRoutes = [getMyConsentsRoute, putMyConsentsRoute, getMyDataRoute, deleteMeRoute, listPrivacyRequestsRoute] as readonly RouteContract[];

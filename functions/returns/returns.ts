@@ -59,7 +59,7 @@ export interface RequestReturnDeps extends ReturnsDeps {
   readonly orders: (orderId: string) => Promise<OrderFacts | undefined>;
   readonly products: (skus: readonly string[]) => Promise<ReadonlyMap<string, ReturnProduct>>;
   /** Encrypts the customer's comment (field encryption, entity `return`, the return id). */
-  readonly encryptComment: (returnId: string, comment: string) => Promise<string>;
+  readonly encryptComment: (returnId: string, comment: string, customerId: string) => Promise<string>;
   readonly newId: () => string;
   readonly windows: ReturnWindows;
   readonly nonReturnableCategories: readonly string[];
@@ -188,7 +188,7 @@ export async function requestReturn(deps: RequestReturnDeps, input: { orderId: s
   }
 
   const returnId = deps.newId();
-  const comment = request.comment ? await deps.encryptComment(returnId, request.comment) : undefined;
+  const comment = request.comment ? await deps.encryptComment(returnId, request.comment, order.customerId) : undefined;
   return withRetry(async () => {
     const stored = await deps.repository.getOrderState(order.orderId);
     const state = stored ?? { order: snapshotOf(order), held: {}, ledger: EMPTY_LEDGER, version: 0 };

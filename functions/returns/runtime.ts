@@ -9,22 +9,28 @@ import { auditLogFromEnv, type AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../shared/events.ts';
-import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
+import { FieldDecryptionError, FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import type { Return } from './domain/return.ts';
 import type { ReturnsDeps } from './returns.ts';
 import { returnsRepositoryFromEnv, type ReturnsRepository } from './returns-repository.ts';
 
 /** Seals and opens a return's comment. */
 export interface CommentCipher {
-  seal(returnId: string, comment: string): Promise<string>;
+  /** Seals under the key of `customerId` (the return's customer; format v2, SEC-3) when given. */
+  seal(returnId: string, comment: string, customerId?: string): Promise<string>;
   open(returnId: string, stored: string): Promise<string>;
 }
 
 /** A {@link CommentCipher} over a field encryptor. */
 export function commentCipher(encryptor: Pick<FieldEncryptor, 'encrypt' | 'decrypt'>): CommentCipher {
   return {
-    seal: (returnId, comment) => encryptor.encrypt({ entity: 'return', recordId: returnId, field: 'comment' }, comment),
-    open: (returnId, stored) => encryptor.decrypt({ entity: 'return', recordId: returnId, field: 'comment' }, stored),
+    seal: (returnId, comment, customerId) => encryptor.encrypt({ entity: 'return', recordId: returnId, field: 'comment', ...(customerId === undefined ? {} : { subject: customerId }) }, comment),
+    // An erased customer's comment reads as empty (their keys are destroyed), never as an error.
+    open: (returnId, stored) =>
+      encryptor.decrypt({ entity: 'return', recordId: returnId, field: 'comment' }, stored).catch((error: unknown) => {
+        if (error instanceof FieldDecryptionError && error.reason === 'erased') return '';
+        throw error;
+      }),
   };
 }
 

@@ -13,8 +13,8 @@ import type { Clock } from '../../shared/clock.ts';
 import type { SlaPolicy } from './domain/sla.ts';
 import type { TicketCategory } from './domain/ticket.ts';
 import { DEFAULT_SLA_POLICIES } from './domain/policy.ts';
-import type { TicketCipher } from './personal-data.ts';
-import type { TicketRepository } from './ticket-repository.ts';
+import { ticketCipherFromEnv, type TicketCipher } from './personal-data.ts';
+import { ticketRepositoryFromEnv, type TicketRepository } from './ticket-repository.ts';
 import { ticketView, type TicketView } from './tickets.ts';
 
 /** What privacy passes in. */
@@ -43,4 +43,10 @@ export async function eraseCustomerTickets(deps: Pick<TicketsPrivacyDeps, 'repos
   const at = deps.clock.now().toISOString();
   for (const ticket of tickets) await deps.repository.eraseText(ticket.ticketId, at);
   return tickets.length;
+}
+
+/** The contract with the real adapters (`TICKETS_TABLE_NAME`, the field key): export and erasure of a customer's tickets. */
+export function ticketsPrivacyFromEnv(clock: Clock): { exportTickets: (customerId: string) => Promise<TicketView[]>; eraseTickets: (customerId: string) => Promise<number> } {
+  const deps = (): TicketsPrivacyDeps => ({ repository: ticketRepositoryFromEnv(), cipher: ticketCipherFromEnv(), clock });
+  return { exportTickets: (customerId) => exportCustomerTickets(deps(), customerId), eraseTickets: (customerId) => eraseCustomerTickets(deps(), customerId) };
 }

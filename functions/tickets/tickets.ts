@@ -131,7 +131,7 @@ export async function openTicket(deps: TicketDeps, input: OpenTicketInput): Prom
   const ticketId = newId(now);
   const messageId = newId(now);
   const policy = deps.policies[input.category];
-  const [subject, body] = await Promise.all([deps.cipher.seal(ticketId, 'subject', input.subject), deps.cipher.seal(ticketId, `message:${messageId}`, input.message)]);
+  const [subject, body] = await Promise.all([deps.cipher.seal(ticketId, 'subject', input.subject, input.customerId), deps.cipher.seal(ticketId, `message:${messageId}`, input.message, input.customerId)]);
   const tried = new Set<string>();
   for (let attempt = 1; ; attempt++) {
     const assign = attempt < ATTEMPTS ? await pickAgent(deps.repository, tried) : undefined;
@@ -270,7 +270,7 @@ export async function postMessage(deps: TicketDeps, principal: Principal, ticket
     // An unassigned ticket (nobody was on duty) becomes the ticket of the agent who first answers it.
     const takes = staff && !input.internal && !current.assignee;
     const ticket = derive({ ...act(current, action), ...(takes ? { assignee: principal.userId } : {}), updatedAt: nowIso, version: current.version + 1 }, deps.policies[current.category], at);
-    const body = await deps.cipher.seal(ticketId, `message:${messageId}`, input.message);
+    const body = await deps.cipher.seal(ticketId, `message:${messageId}`, input.message, current.customerId);
     return {
       ticket,
       ...(takes ? { loads: [{ agentId: principal.userId, read: await deps.repository.getAgent(principal.userId), delta: 1 as const }] } : {}),
@@ -301,7 +301,7 @@ export async function resolveTicket(deps: TicketDeps & { audit: AuditLog }, prin
     const nowIso = now.toISOString();
     const policy = deps.policies[current.category];
     const moved = act(current, { kind: 'resolve', at });
-    const resolved = derive({ ...moved, resolvedAt: nowIso, resolvedBy: principal.userId, resolution: await deps.cipher.seal(ticketId, 'resolution', input.resolution), updatedAt: nowIso, version: current.version + 1 }, policy, at);
+    const resolved = derive({ ...moved, resolvedAt: nowIso, resolvedBy: principal.userId, resolution: await deps.cipher.seal(ticketId, 'resolution', input.resolution, current.customerId), updatedAt: nowIso, version: current.version + 1 }, policy, at);
     const counters = resolutionCounters(metClock(resolved.clocks, policy, 'first-response') === true, metClock(resolved.clocks, policy, 'resolution') === true);
     const loads: LoadChange[] = current.assignee ? [{ agentId: current.assignee, read: await deps.repository.getAgent(current.assignee), delta: -1 }] : [];
     return { ticket: resolved, events: statusEvents(current, resolved, nowIso), loads, counters: dayCounters(nowIso, principal.userId, counters) };
@@ -322,7 +322,7 @@ export async function rateTicket(deps: TicketDeps, principal: Principal, ticketI
     if (current.customerId !== principal.userId) throw notFound('No such ticket.');
     const nowIso = now.toISOString();
     const moved = act(current, { kind: 'rate', at: now.getTime() });
-    const comment = input.comment ? await deps.cipher.seal(ticketId, 'ratingComment', input.comment) : undefined;
+    const comment = input.comment ? await deps.cipher.seal(ticketId, 'ratingComment', input.comment, current.customerId) : undefined;
     const rating = { score: input.score, ...(input.nps !== undefined ? { nps: input.nps } : {}), ...(comment ? { comment } : {}), ratedAt: nowIso };
     const closed = derive({ ...moved, rating, closedAt: nowIso, updatedAt: nowIso, version: current.version + 1 }, deps.policies[current.category], now.getTime());
     return { ticket: closed, events: statusEvents(current, closed, nowIso), counters: dayCounters(nowIso, current.resolvedBy, ratingCounters(input.score, input.nps)) };

@@ -1,12 +1,19 @@
 /**
- * Privacy (SEC-3): the PrivacyTable and a customer's consents per purpose — `GET /me/consents`,
- * `PUT /me/consents`. Other capabilities ask through privacy's consent contract
+ * Privacy (SEC-3, CMP-2): the PrivacyTable and a customer's consents per purpose — `GET /me/consents`,
+ * `PUT /me/consents` — and their data rights: `GET /me/data` (export), `DELETE /me` (erasure by
+ * crypto-shredding: destroys the customer's key record in the platform's CustomerKeyTable, removes
+ * personal data from their orders and tickets, disables their sign-in), `GET /admin/privacy/requests`,
+ * and the daily retention job. Other capabilities ask through privacy's consent contract
  * (functions/privacy/consent-contract.ts), granted with {@link Privacy.grantConsentCheck}.
  */
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { getMyConsentsRoute, putMyConsentsRoute } from '../../functions/privacy/routes.ts';
+import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
+import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
+import { TICKET_ENTITY } from '../../functions/tickets/personal-data.ts';
+import { deleteMeRoute, getMyConsentsRoute, getMyDataRoute, listPrivacyRequestsRoute, putMyConsentsRoute } from '../../functions/privacy/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
-import { stableLogicalId } from '../constructs/messaging.ts';
+import { ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
 import type { Platform } from '../platform.ts';
 
@@ -14,19 +21,53 @@ import type { Platform } from '../platform.ts';
 export class Privacy extends Construct {
   readonly table: CommerceTable;
 
-  constructor(scope: Construct, id: string, platform: Platform) {
+  constructor(scope: Construct, id: string, platform: Platform, dependencies: { readonly orders: CommerceTable; readonly returns: CommerceTable; readonly tickets: CommerceTable }) {
     super(scope, id);
     this.table = new CommerceTable(this, 'PrivacyTable', { stage: platform.stage });
     stableLogicalId(this.table.table, 'PrivacyTable');
 
-    const getConsents = platform.function(this, 'GetMyConsentsFunction', { entry: 'functions/privacy/handlers/get-my-consents.ts', description: 'GET /me/consents (SEC-3)' });
-    this.table.grantActions(getConsents, ['dynamodb:GetItem', 'dynamodb:Query']);
-    platform.api.addRoute(getMyConsentsRoute, getConsents);
+    const { orders, returns, tickets } = dependencies;
+    const byCustomer = (table: CommerceTable, index: string) => `${table.table.tableArn}/index/${index}`;
 
-    const putConsents = platform.function(this, 'PutMyConsentsFunction', { entry: 'functions/privacy/handlers/put-my-consents.ts', description: 'PUT /me/consents (SEC-3)' });
-    // The state and its history items are written in one transaction (PutItem only).
-    this.table.grantActions(putConsents, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']);
-    platform.api.addRoute(putMyConsentsRoute, putConsents);
+    // SEC-3: the caller's own privacy data in one function (one reserved-concurrency slot): consents — the state and its
+    // history items written in one transaction of PutItems — and the export, which reads everything of the caller
+    // (decrypting orders, returns, tickets) and records the request.
+    const exportData = platform.function(this, 'ServeMyPrivacyFunction', { entry: 'functions/privacy/handlers/serve-my-privacy.ts', description: 'GET/PUT /me/consents, GET /me/data: consents and the data export (SEC-3)', timeout: Duration.seconds(29) });
+    this.table.grantActions(exportData, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    platform.api.addRoute(getMyConsentsRoute, exportData);
+    platform.api.addRoute(putMyConsentsRoute, exportData);
+    orders.grantActions(exportData, ['dynamodb:Query']);
+    exportData.allow(['dynamodb:Query'], [byCustomer(orders, ORDER_INDEXES.byCustomer)]);
+    returns.grantActions(exportData, ['dynamodb:Query']);
+    exportData.allow(['dynamodb:Query'], [byCustomer(returns, 'byCustomer')]);
+    tickets.grantActions(exportData, ['dynamodb:Query']);
+    exportData.allow(['dynamodb:Query'], [byCustomer(tickets, 'byCustomer')]);
+    platform.useFieldEncryption(exportData, { encrypt: false, decrypt: true, entities: [ORDER_ENTITY, 'return', TICKET_ENTITY] });
+    platform.api.addRoute(getMyDataRoute, exportData);
+
+    // SEC-3: erasure — audited first; destroys the customer's key record (a tombstone replaces it), removes
+    // personal data from their orders and tickets, disables their sign-in. No KMS: nothing is decrypted.
+    const erase = platform.function(this, 'DeleteMeFunction', { entry: 'functions/privacy/handlers/delete-me.ts', description: 'DELETE /me: erasure by crypto-shredding (SEC-3)', timeout: Duration.seconds(29) });
+    this.table.grantActions(erase, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    platform.customerKeyTable.grantActions(erase, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+    orders.grantActions(erase, ['dynamodb:UpdateItem']);
+    erase.allow(['dynamodb:Query'], [byCustomer(orders, ORDER_INDEXES.byCustomer)]);
+    tickets.grantActions(erase, ['dynamodb:Query', 'dynamodb:UpdateItem']);
+    erase.allow(['dynamodb:Query'], [byCustomer(tickets, 'byCustomer')]);
+    platform.useAuditLog(erase);
+    const pool = platform.identity.customerPool;
+    erase.addEnvironment('CUSTOMER_POOL_ID', pool.userPoolId);
+    erase.allow(['cognito-idp:AdminDisableUser'], [pool.userPoolArn]);
+    platform.api.addRoute(deleteMeRoute, erase);
+
+    const listRequests = platform.function(this, 'ListPrivacyRequestsFunction', { entry: 'functions/privacy/handlers/list-privacy-requests.ts', description: 'GET /admin/privacy/requests (SEC-3)' });
+    this.table.grantActions(listRequests, ['dynamodb:Query']);
+    platform.api.addRoute(listPrivacyRequestsRoute, listRequests);
+
+    // CMP-2: personal data of completed orders shredded after PERSONAL_DATA_RETENTION_DAYS (default 1095), daily.
+    const retention = platform.function(this, 'ShredExpiredPersonalDataFunction', { entry: 'functions/privacy/handlers/shred-expired-personal-data.ts', description: 'Removes personal data of orders completed more than the retention period ago (CMP-2)', timeout: Duration.minutes(15) });
+    orders.grantActions(retention, ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    new ScheduledJob(this, 'ShredExpiredPersonalData', { schedule: 'rate(1 day)', handler: retention, deliveryDlq: platform.eventDeliveryFailures, description: 'Personal-data retention (CMP-2), daily' });
   }
 
   /** Lets `fn` use the consent contract: GetItem of consent states only, and the table's name. */

@@ -26,6 +26,11 @@ export interface CommerceTableProps {
   readonly indexes?: readonly IndexSpec[];
   /** The TTL attribute (epoch seconds), if items expire. */
   readonly timeToLiveAttribute?: string;
+  /**
+   * Point-in-time recovery; default on. Off only for a table whose restored copy would do harm:
+   * the customer keyring (a restored key would resurrect erased personal data, SEC-3).
+   */
+  readonly pointInTimeRecovery?: boolean;
 }
 
 /** What a function may do with a table. */
@@ -50,7 +55,7 @@ export class CommerceTable extends Construct {
       partitionKey: key(props.partitionKey ?? 'pk'),
       ...(sortKey ? { sortKey } : {}),
       billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: props.stage.removalPolicy,
       deletionProtection: props.stage.deletionProtection,

@@ -22,7 +22,8 @@ import { PAYMENTS_PUBLISHES } from '../../infra/capabilities/payments.ts';
 import { consumerEventPattern } from '../../infra/constructs/messaging.ts';
 import { PROJECT_ROOT } from '../../infra/constructs/service-function.ts';
 import { matchesEventPattern, validateEventPattern } from '../../infra/local/event-pattern.ts';
-import { dataKeyContext, FieldEncryptor, type KmsKeyPort } from '../../shared/field-encryption.ts';
+import { customerKeyContext, dataKeyContext, FieldEncryptor, type KmsKeyPort } from '../../shared/field-encryption.ts';
+import { MemoryKeyStore } from '../support/memory-customer-keys.ts';
 
 const PUBLISHES: Record<string, readonly AnyEventDefinition[]> = {
   catalog: CATALOG_PUBLISHES,
@@ -140,8 +141,10 @@ describe('SEC-2: the entity kinds the code encrypts under', () => {
     expect(contexts).toEqual([dataKeyContext(PAYMENT_TOKEN_SEAL.entity), dataKeyContext(PAYMENT_TOKEN_SEAL.entity)]);
 
     const orders = recordingKms();
-    await encryptPersonalData(new FieldEncryptor({ kms: orders.kms, keyId: 'key' }), '01JD7ZK3X2V8Q4N6M5R9T0W1YB', { name: '李华', phone: '13800138000', line1: '西湖区 1 号', city: '杭州', postalCode: '310000', email: 'li@example.com' });
-    expect(orders.contexts).toEqual([dataKeyContext(ORDER_ENTITY)]);
+    await encryptPersonalData(new FieldEncryptor({ kms: orders.kms, keyId: 'key', customerKeyStore: new MemoryKeyStore() }), '01JD7ZK3X2V8Q4N6M5R9T0W1YB', 'customer-1', { name: '李华', phone: '13800138000', line1: '西湖区 1 号', city: '杭州', postalCode: '310000', email: 'li@example.com' });
+    // SEC-3: under the customer's own key, whose KMS context still names the entity kind the grants are conditioned on.
+    expect(orders.contexts).toEqual([customerKeyContext(ORDER_ENTITY, 'customer-1')]);
+    expect(orders.contexts[0]).toMatchObject(dataKeyContext(ORDER_ENTITY));
   });
 
   it('an encryptor refuses the data keys of an entity kind its function is not granted, before KMS is asked (as IAM would on AWS)', async () => {

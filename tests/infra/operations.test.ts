@@ -247,7 +247,7 @@ describe('OPS-1: safe deploys — every function behind its live alias, shifted 
 });
 
 describe('OPS-2: backups', () => {
-  it('OPS-2: prod backs up every table daily, keeping each backup 35 days; dev has no backup plan', () => {
+  it('OPS-2: prod backs up every table but the customer keyring daily, keeping each backup 35 days; dev has no backup plan', () => {
     const [[, plan]] = resourcesOf(prod.json, 'AWS::Backup::BackupPlan') as [[string, Props]];
     const rules = (plan.BackupPlan as { BackupPlanRule: Array<{ ScheduleExpression: string; Lifecycle: { DeleteAfterDays: number } }> }).BackupPlanRule;
     expect(rules).toHaveLength(1);
@@ -255,8 +255,9 @@ describe('OPS-2: backups', () => {
     expect(rules[0]?.Lifecycle.DeleteAfterDays).toBe(35);
     const [[, selection]] = resourcesOf(prod.json, 'AWS::Backup::BackupSelection') as [[string, Props]];
     const selected = JSON.stringify((selection.BackupSelection as { Resources: unknown[] }).Resources);
-    const tables = resourcesOf(prod.json, 'AWS::DynamoDB::Table').map(([id]) => id);
+    const tables = resourcesOf(prod.json, 'AWS::DynamoDB::Table').map(([id]) => id).filter((id) => id !== 'CustomerKeyTable');
     expect(tables.length).toBeGreaterThan(5);
+    expect(selected).not.toContain('CustomerKeyTable');
     for (const table of tables) expect(selected, table).toContain(table);
     expect(resourcesOf(dev.json, 'AWS::Backup::BackupPlan')).toHaveLength(0);
   });

@@ -233,7 +233,10 @@ export interface Order {
   readonly risk?: RiskDecision;
   readonly shipments: readonly Shipment[];
   readonly cancellation?: Cancellation;
-  readonly personal: EncryptedPersonalData;
+  /** Absent once erased: the customer's erasure (SEC-3) or the retention period (CMP-2) removed it. */
+  readonly personal?: EncryptedPersonalData;
+  /** When the order's personal data was removed (erasure or retention); the order stays for the books. */
+  readonly personalDataErasedAt?: string;
   readonly updatedAt: string;
   /** A group-buy order's group (ORD-5). */
   readonly groupBuy?: OrderGroupBuy;

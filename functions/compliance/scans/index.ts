@@ -33,7 +33,7 @@ export interface ScanRegistration {
 export const SCANS: readonly ScanRegistration[] = [
   { id: 'banned-terms', description: 'Product listings with banned advertising terms', create: () => bannedTermsScan({ listings: listingSourceFromEnv(), bannedTerms: getConfig().compliance.bannedAdvertisingTerms, allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases }) },
   { id: 'plaintext-personal-data', description: 'Personal data stored unencrypted', create: () => plaintextPersonalDataScan({ orders: orderSourceFromEnv() }) },
-  { id: 'retention-overdue', description: 'Orders past the retention period still holding personal data', create: () => retentionOverdueScan({ orders: orderSourceFromEnv(), retentionDays: getConfig().personalDataRetentionDays }) },
+  { id: 'retention-overdue', description: 'Orders past the retention period still holding personal data', create: () => retentionOverdueScan({ orders: orderSourceFromEnv(), retentionDays: getConfig().retention.personalDataRetentionDays }) },
   { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', create: () => unpaidOrdersScan({ orders: orderSourceFromEnv() }) },
   { id: 'supplier-licences', description: 'Supplier licences expiring (30 and 7 days ahead) or expired, annual reviews overdue', create: () => supplierLicencesScan() },
   { id: 'single-source-skus', description: 'Core SKUs with fewer than two active suppliers', create: () => singleSourceSkusScan() },

@@ -47,7 +47,7 @@ export function makeRequestReturnHandler(ports: RequestReturnPorts = {}): HttpLa
         ...runtime.deps(),
         orders: (orders ??= (ports.orders ?? orderFactsReaderFromEnv)()),
         products: (products ??= (ports.products ?? productsFromCatalog)()),
-        encryptComment: (returnId, text) => runtime.cipher().seal(returnId, text),
+        encryptComment: (returnId, text, customerId) => runtime.cipher().seal(returnId, text, customerId),
         newId: ports.newId ?? (() => newId()),
         windows: settings.windows,
         nonReturnableCategories: settings.nonReturnableCategories,

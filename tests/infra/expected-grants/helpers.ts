@@ -45,7 +45,16 @@ export const auditVerify = [
  */
 export const fieldKey = (use: { encrypt?: boolean; decrypt?: boolean; entities: string[] }) => {
   const condition = ` if StringEquals kms:EncryptionContext:entity=${[...use.entities].sort().join('|')}; StringEquals kms:EncryptionContext:purpose=field-encryption`;
-  return [...(use.encrypt ? [`kms:GenerateDataKey → FieldEncryptionKey${condition}`] : []), ...(use.decrypt ? [`kms:Decrypt → FieldEncryptionKey${condition}`] : [])];
+  const customerKeysOnly = ` if ForAnyValue:StringEquals kms:EncryptionContextKeys=customer; StringEquals kms:EncryptionContext:entity=${[...use.entities].sort().join('|')}; StringEquals kms:EncryptionContext:purpose=field-encryption`;
+  return [
+    ...(use.encrypt ? [`kms:GenerateDataKey → FieldEncryptionKey${condition}`] : []),
+    ...(use.decrypt ? [`kms:Decrypt → FieldEncryptionKey${condition}`] : []),
+    // The customer keyring (SEC-3): read a customer's wrapped key; to encrypt, create it on first use
+    // and unwrap an existing one (an encrypt-only function: customer keys only).
+    ...(use.encrypt && !use.decrypt ? [`kms:Decrypt → FieldEncryptionKey${customerKeysOnly}`] : []),
+    'dynamodb:GetItem → CustomerKeyTable',
+    ...(use.encrypt ? ['dynamodb:UpdateItem → CustomerKeyTable'] : []),
+  ];
 };
 
 /** Reading one Secrets Manager secret by name (any version suffix). */

@@ -57,7 +57,7 @@ describe('address correction in checkout (ORD-6)', () => {
     for (const clear of ['南京路', '黄浦区', '13571002234', '文三路']) expect(raw).not.toContain(clear);
     const stored = await world.orders.getOrder(order.orderId);
     expect(stored?.addressCorrection).toMatchObject({ count: 1, awaitingRisk: true });
-    const personal = await decryptPersonalData(world.newEncryptor(), order.orderId, stored!.personal);
+    const personal = await decryptPersonalData(world.newEncryptor(), order.orderId, stored!.personal!);
     expect(personal).toMatchObject({ line1: '南京路 100 号', phone: '13571002234', email: expect.stringContaining('@') });
 
     const [event] = world.events.of('OrderAddressCorrected', order.orderId);

@@ -35,7 +35,7 @@ describe('mainland addresses (ORD-1, FUL-1, SEC-2)', () => {
     const { Item } = await documentClient().send(new GetCommand({ TableName: world.tables.orders, Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' } }));
     const raw = JSON.stringify(Item);
     for (const clear of ['浙江省', '西湖区', '杭州市', '文三路']) expect(raw).not.toContain(clear);
-    const personal = await decryptPersonalData(world.cipher, order.orderId, order.personal);
+    const personal = await decryptPersonalData(world.cipher, order.orderId, order.personal!);
     expect(toOrderView(order, [], { personal, reader: 'customer' }).shippingAddress).toMatchObject({ province: '浙江省', city: '杭州市', district: '西湖区', region: 'east' });
   });
 

@@ -64,9 +64,9 @@ describe('placeOrder against DynamoDB Local', () => {
     for (const plain of ['王小明', '139', '世纪大道', '8楼', '上海', '200120', 'xiaoming.wang@example.cn']) expect(text).not.toContain(plain);
     expect(raw?.shippingRegion).toBe('east');
     expect(raw?.shippingCountry).toBe('CN');
-    expect(await decryptPersonalData(world.cipher, a.order.orderId, a.order.personal)).toMatchObject({ name: '王小明', email: 'xiaoming.wang@example.cn' });
+    expect(await decryptPersonalData(world.cipher, a.order.orderId, a.order.personal!)).toMatchObject({ name: '王小明', email: 'xiaoming.wang@example.cn' });
     // Copy A's encrypted phone onto B: it does not decrypt as B's.
-    const tampered = { ...b.order.personal, phone: a.order.personal.phone };
+    const tampered = { ...b.order.personal!, phone: a.order.personal!.phone };
     await expect(decryptPersonalData(world.newEncryptor(), b.order.orderId, tampered)).rejects.toBeInstanceOf(FieldDecryptionError);
   });
 

@@ -50,7 +50,7 @@ async function order(options: { country?: string; email?: string; phone?: string
   const orderId = newId();
   const customerId = `cust-notify-${newId().toLowerCase()}`;
   const email = options.email ?? `zhao.min@notify-${orderId.toLowerCase()}.example.cn`;
-  const personal = await encryptPersonalData(encryptor, orderId, { name: NAME, phone: options.phone ?? PHONE, line1: '中山路1号', city: '杭州', postalCode: '310000', email });
+  const personal = await encryptPersonalData(encryptor, orderId, customerId, { name: NAME, phone: options.phone ?? PHONE, line1: '中山路1号', city: '杭州', postalCode: '310000', email });
   await documentClient().send(new PutCommand({ TableName: tables.orders, Item: { pk: `ORDER#${orderId}`, sk: 'ORDER', orderId, customerId, status: 'PLACED', shippingCountry: options.country ?? 'CN', personal } }));
   return { orderId, customerId, email };
 }

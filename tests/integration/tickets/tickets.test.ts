@@ -120,7 +120,7 @@ describe('AFT-2 tickets against DynamoDB Local', () => {
     // at rest: ciphertext only
     const raw = await documentClient().send(new GetCommand({ TableName: tables.tickets, Key: { pk: `TICKET#${first.body.ticketId}`, sk: 'TICKET' } }));
     expect(JSON.stringify(raw.Item)).not.toContain('13800138000');
-    expect(String(raw.Item!.subject)).toMatch(/^v1\./);
+    expect(String(raw.Item!.subject)).toMatch(/^v2\./); // SEC-3: under the customer's own key
     expect(JSON.stringify(eventsFor(first.body.ticketId))).not.toMatch(/13800138000|李华/);
     expect(eventsFor(first.body.ticketId)).toEqual([expect.objectContaining({ name: 'TicketStatusChanged', status: 'OPEN', customerId: alice, category: 'complaint' })]);
     // nobody on duty → unassigned

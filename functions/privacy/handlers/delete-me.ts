@@ -1,0 +1,16 @@
+/** `DELETE /me` (customer; SEC-3) — erasure by crypto-shredding. Env: PRIVACY/ORDERS/TICKETS/AUDIT/CUSTOMER_KEY tables, `CUSTOMER_POOL_ID`. */
+import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { erasureDepsFromEnv } from '../adapters.ts';
+import { eraseCustomer, type ErasureDeps } from '../data-rights.ts';
+import { deleteMeRoute } from '../routes.ts';
+
+/** Builds the handler with the given ports. */
+export function makeDeleteMeHandler(deps: () => ErasureDeps = erasureDepsFromEnv): HttpLambdaHandler {
+  return httpHandler(deleteMeRoute, async ({ principal, correlationId }) => {
+    const before = await eraseCustomer(deps(), { principal, correlationId });
+    return { statusCode: 202, body: { requestId: before.requestId, status: before.status === 'ERASED' ? 'ERASED' : 'ERASING' } };
+  });
+}
+
+/** The Lambda handler. */
+export const handler = makeDeleteMeHandler();

@@ -1,0 +1,213 @@
+/**
+ * The customer keyring (SEC-3 erasure by crypto-shredding): every customer's personal fields are
+ * encrypted under data keys of their own, and erasing the customer destroys those keys, so every
+ * ciphertext of that customer — in tables, backups, point-in-time recovery, the event archive,
+ * queues, idempotency records — becomes unreadable at once.
+ *
+ * ## The key record
+ *
+ * One item per customer in the CustomerKeyTable (`CUSTOMER_KEY_TABLE_NAME`, partition key
+ * `customerId`): for each entity kind the customer has data of, the attribute `key:<entity>` holds
+ * a data key wrapped by the KMS field key (`GenerateDataKey`, AES-256) under the encryption context
+ * `{ purpose: 'field-encryption', entity, customer }` — so the IAM grants keep their
+ * `kms:EncryptionContext:entity` least-privilege condition, and a wrapped key copied onto another
+ * customer's record does not unwrap. Erasure replaces the item with a tombstone
+ * `{ customerId, erasedAt }`: the wrapped keys are gone, and no new key is ever created for that
+ * customer (creation is conditioned on the tombstone's absence).
+ *
+ * ## Created on first use, race-safe
+ *
+ * A key is created by a conditional UpdateItem (`attribute_not_exists(key) AND
+ * attribute_not_exists(erasedAt)`). When two containers create one at once, one write wins; the
+ * other reads the winner's key back and uses it (its own generated key is dropped unused). In one
+ * container, concurrent callers share one in-flight lookup.
+ *
+ * ## Cost and the erasure bound
+ *
+ * Unwrapped keys are cached per container for {@link CUSTOMER_KEY_CACHE_DEFAULTS.maxAgeMs}
+ * (30 seconds) in a bounded LRU, so an order's fields cost one GetItem and one KMS Decrypt per
+ * customer and entity kind per 30 s, not per field. That cache age is also what "erasure is done
+ * in seconds" means: once the tombstone is written, no container can open or write that
+ * customer's data later than 30 seconds after (a warm container may still hold the unwrapped key
+ * until its entry ages out), and a cold container or a restored backup never can.
+ *
+ * ## No backups of the keyring (the trade-off)
+ *
+ * The CustomerKeyTable has no point-in-time recovery and is in no backup plan: a restored key
+ * record would resurrect erased data. The price: if the table itself is lost, every customer's
+ * personal data is lost with it (orders keep their amounts, SKUs and dates, which are not
+ * encrypted). The table has deletion protection and RETAIN outside dev, and the infra test
+ * asserts that PITR stays off.
+ */
+import type crypto from 'node:crypto';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock, type Clock } from './clock.ts';
+import { requireSetting } from './config.ts';
+import { documentClient, isConditionalCheckFailed } from './dynamodb.ts';
+
+/** What the keyring holds for one customer and entity kind: a wrapped data key, a tombstone, or nothing yet. */
+export type CustomerKeyState = { readonly edk: Uint8Array } | { readonly erasedAt: string } | undefined;
+
+/** The store port of the keyring (the CustomerKeyTable). */
+export interface CustomerKeyStore {
+  /** The customer's wrapped data key of `entity`, the tombstone if erased, or undefined (strongly consistent). */
+  get(customerId: string, entity: string): Promise<CustomerKeyState>;
+  /** Stores `edk` unless the customer already has a key of `entity` or is erased; what is stored afterwards. */
+  create(customerId: string, entity: string, edk: Uint8Array): Promise<NonNullable<CustomerKeyState>>;
+  /** Destroys every key of the customer, leaving a tombstone (idempotent: the first `erasedAt` stays). */
+  erase(customerId: string, erasedAt: string): Promise<{ readonly erasedAt: string }>;
+}
+
+/** The attribute holding the wrapped data key of an entity kind. */
+export const keyAttribute = (entity: string) => `key:${entity}`;
+
+/** The {@link CustomerKeyStore} over DynamoDB. */
+export function dynamoCustomerKeyStore(tableName: string, client: Pick<DynamoDBDocumentClient, 'send'> = documentClient()): CustomerKeyStore {
+  const read = async (customerId: string, entity: string): Promise<CustomerKeyState> => {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { customerId }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    if (typeof Item.erasedAt === 'string') return { erasedAt: Item.erasedAt };
+    const edk = Item[keyAttribute(entity)] as Uint8Array | undefined;
+    return edk ? { edk: new Uint8Array(edk) } : undefined;
+  };
+  return {
+    get: read,
+    async create(customerId, entity, edk) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { customerId },
+            UpdateExpression: 'SET #key = :edk',
+            ConditionExpression: 'attribute_not_exists(#key) AND attribute_not_exists(erasedAt)',
+            ExpressionAttributeNames: { '#key': keyAttribute(entity) },
+            ExpressionAttributeValues: { ':edk': edk },
+          }),
+        );
+        return { edk };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        const stored = await read(customerId, entity);
+        if (!stored) throw new Error('The customer key record changed while a key was created; retry.', { cause: error });
+        return stored;
+      }
+    },
+    async erase(customerId, erasedAt) {
+      try {
+        await client.send(new PutCommand({ TableName: tableName, Item: { customerId, erasedAt }, ConditionExpression: 'attribute_not_exists(erasedAt)' }));
+        return { erasedAt };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { customerId }, ConsistentRead: true }));
+        return { erasedAt: String(Item?.erasedAt ?? erasedAt) };
+      }
+    },
+  };
+}
+
+let containerStore: CustomerKeyStore | undefined;
+
+/** The store of this function (`CUSTOMER_KEY_TABLE_NAME`), created on first use. */
+export function customerKeyStoreFromEnv(): CustomerKeyStore {
+  containerStore ??= dynamoCustomerKeyStore(requireSetting('customerKeyTableName'));
+  return containerStore;
+}
+
+/** The customer was erased: their keys are destroyed. Names the customer id only. */
+export class CustomerErasedError extends Error {
+  override readonly name = 'CustomerErasedError';
+  constructor(readonly customerId: string) {
+    super(`Customer ${customerId} was erased: their data keys are destroyed.`);
+  }
+}
+
+/** The customer has no key of this entity kind (nothing of theirs was ever encrypted under one). */
+export class CustomerKeyMissingError extends Error {
+  override readonly name = 'CustomerKeyMissingError';
+}
+
+/** The KMS operations the keyring needs (the field encryptor's port). */
+export interface KeyWrapPort {
+  generateDataKey(keyId: string, context: Readonly<Record<string, string>>): Promise<{ plaintext: Uint8Array; ciphertextBlob: Uint8Array }>;
+  decrypt(ciphertextBlob: Uint8Array, context: Readonly<Record<string, string>>): Promise<Uint8Array>;
+}
+
+/** Tuning of the keyring's per-container cache. */
+export const CUSTOMER_KEY_CACHE_DEFAULTS = { maxAgeMs: 30_000, maxEntries: 1_000 } as const;
+
+export interface CustomerKeyringOptions {
+  readonly store: () => CustomerKeyStore;
+  readonly kms: KeyWrapPort;
+  /** The KMS key id, read on first use. */
+  readonly keyId: () => string;
+  /** The KMS encryption context of a customer's data key of an entity kind. */
+  readonly context: (entity: string, customerId: string) => Record<string, string>;
+  /** Takes ownership of an unwrapped data key (copies it into a KeyObject and zeroes it). */
+  readonly toKey: (plaintext: Uint8Array) => crypto.KeyObject;
+  readonly clock?: Clock;
+  /** How long an unwrapped key is reused: the erasure bound (default 30 s). */
+  readonly maxAgeMs?: number;
+  readonly maxEntries?: number;
+}
+
+interface CacheEntry {
+  readonly key: Promise<crypto.KeyObject>;
+  readonly at: number;
+}
+
+/** Per-customer data keys, cached per container for a bounded time; see the module documentation. */
+export class CustomerKeyring {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly maxAgeMs: number;
+  private readonly maxEntries: number;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: CustomerKeyringOptions) {
+    this.maxAgeMs = options.maxAgeMs ?? CUSTOMER_KEY_CACHE_DEFAULTS.maxAgeMs;
+    this.maxEntries = options.maxEntries ?? CUSTOMER_KEY_CACHE_DEFAULTS.maxEntries;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** The customer's data key of `entity`, created on first use; a {@link CustomerErasedError} once erased. */
+  keyFor(customerId: string, entity: string, use: 'encrypt' | 'decrypt'): Promise<crypto.KeyObject> {
+    const cacheKey = JSON.stringify([customerId, entity]);
+    const now = this.clock.now().getTime();
+    const cached = this.cache.get(cacheKey);
+    if (cached && now - cached.at < this.maxAgeMs) {
+      this.cache.delete(cacheKey);
+      this.cache.set(cacheKey, cached);
+      return cached.key;
+    }
+    const entry: CacheEntry = { key: this.load(customerId, entity, use), at: now };
+    entry.key.catch(() => {
+      if (this.cache.get(cacheKey) === entry) this.cache.delete(cacheKey);
+    });
+    this.cache.set(cacheKey, entry);
+    while (this.cache.size > this.maxEntries) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest === undefined) break;
+      this.cache.delete(oldest);
+    }
+    return entry.key;
+  }
+
+  /** Drops this container's cached keys of a customer (the erasing container calls it at once). */
+  forget(customerId: string): void {
+    for (const cacheKey of [...this.cache.keys()]) if ((JSON.parse(cacheKey) as string[])[0] === customerId) this.cache.delete(cacheKey);
+  }
+
+  private async load(customerId: string, entity: string, use: 'encrypt' | 'decrypt'): Promise<crypto.KeyObject> {
+    const store = this.options.store();
+    const context = this.options.context(entity, customerId);
+    let state = await store.get(customerId, entity);
+    if (!state) {
+      if (use === 'decrypt') throw new CustomerKeyMissingError(`Customer ${customerId} has no ${entity} data key.`);
+      const generated = await this.options.kms.generateDataKey(this.options.keyId(), context);
+      state = await store.create(customerId, entity, generated.ciphertextBlob);
+      if ('edk' in state && state.edk === generated.ciphertextBlob) return this.options.toKey(generated.plaintext);
+      generated.plaintext.fill(0);
+    }
+    if ('erasedAt' in state) throw new CustomerErasedError(customerId);
+    return this.options.toKey(await this.options.kms.decrypt(state.edk, context));
+  }
+}

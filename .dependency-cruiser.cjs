@@ -13,7 +13,15 @@ module.exports = {
       severity: 'error',
       // (and identity's use case, which sits beside its adapter: SEC-1's group is decided without the SDK)
       from: { path: ['^functions/[^/]+/domain/', '^shared/(money|ids|clock|text)\\.ts$', '^functions/identity/add-new-customer-to-group\\.ts$'] },
-      to: { path: ['node_modules/@aws-sdk/', 'node_modules/@middy/', 'node_modules/@aws-lambda-powertools/', 'node_modules/aws-cdk-lib/', '^shared/(http|dynamodb|events|idempotency|observability|field-encryption)'] },
+      to: {
+        path: [
+          'node_modules/@aws-sdk/',
+          'node_modules/@middy/',
+          'node_modules/@aws-lambda-powertools/',
+          'node_modules/aws-cdk-lib/',
+          '^shared/(http|dynamodb|events|idempotency|observability|field-encryption)',
+        ],
+      },
     },
     {
       name: 'capabilities-talk-through-events',
@@ -41,11 +49,26 @@ module.exports = {
       //   which the plaintext and retention scans check (compliance reads the orders table read-only).
       // - checkout's, returns' and tickets' privacy contracts (SEC-3, CMP-2): a data export must hold everything
       //   of the customer at that moment, and an erasure must remove it at once (not after an event's delay).
-      to: { path: '^functions/([^/]+)/', pathNot: ['^functions/$1/', '^functions/catalog/stock-contract\\.ts$', '^functions/payments/limits-contract\\.ts$', '^functions/checkout/recipient-contract\\.ts$', '^functions/checkout/contact-contract\\.ts$', '^functions/checkout/order-contract\\.ts$', '^functions/privacy/consent-contract\\.ts$', '^functions/catalog/listing-contract\\.ts$', '^functions/checkout/personal-data-contract\\.ts$', '^functions/suppliers/supplier-contract\\.ts$', '^functions/(checkout|returns|tickets)/privacy-contract\\.ts$'] },
+      to: {
+        path: '^functions/([^/]+)/',
+        pathNot: [
+          '^functions/$1/',
+          '^functions/catalog/stock-contract\\.ts$',
+          '^functions/payments/limits-contract\\.ts$',
+          '^functions/checkout/recipient-contract\\.ts$',
+          '^functions/checkout/contact-contract\\.ts$',
+          '^functions/checkout/order-contract\\.ts$',
+          '^functions/privacy/consent-contract\\.ts$',
+          '^functions/catalog/listing-contract\\.ts$',
+          '^functions/checkout/personal-data-contract\\.ts$',
+          '^functions/suppliers/supplier-contract\\.ts$',
+          '^functions/(checkout|returns|tickets)/privacy-contract\\.ts$',
+        ],
+      },
     },
     {
       name: 'platform-reads-only-route-contracts',
-      comment: 'The platform capability (health, OpenAPI) may read other capabilities\' route registrations, nothing else.',
+      comment: "The platform capability (health, OpenAPI) may read other capabilities' route registrations, nothing else.",
       severity: 'error',
       from: { path: '^functions/platform/' },
       to: { path: '^functions/(?!platform/)[^/]+/', pathNot: ['^functions/[^/]+/[a-z-]*routes\\.ts$', '^functions/[^/]+/domain/'] },

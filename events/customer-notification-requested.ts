@@ -20,5 +20,12 @@ export const CustomerNotificationRequested = defineEvent({
     requestedBy: z.string().min(1).max(64),
     requestedAt: z.iso.datetime(),
   }),
-  example: { notificationId: '01JD7ZKD31V8Q4N6M5R9T0W1YG', customerId: 'alice', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', template: 'payment-failed', requestedBy: 'payments', requestedAt: '2026-11-23T08:00:03.000Z' },
+  example: {
+    notificationId: '01JD7ZKD31V8Q4N6M5R9T0W1YG',
+    customerId: 'alice',
+    orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+    template: 'payment-failed',
+    requestedBy: 'payments',
+    requestedAt: '2026-11-23T08:00:03.000Z',
+  },
 });

@@ -22,10 +22,23 @@ export const OrderAllocated = defineEvent({
   description: 'Stock picked from the nearest warehouse(s); one shipment per warehouse.',
   schema: z.object({
     orderId: IdSchema,
-    shipments: z.array(z.object({ shipmentId: IdSchema, warehouseId: WarehouseIdSchema, carrier: z.string().min(1).max(40), lines: z.array(z.object({ sku: SkuSchema, quantity: z.number().int().positive() })).min(1) })).min(1),
+    shipments: z
+      .array(
+        z.object({
+          shipmentId: IdSchema,
+          warehouseId: WarehouseIdSchema,
+          carrier: z.string().min(1).max(40),
+          lines: z.array(z.object({ sku: SkuSchema, quantity: z.number().int().positive() })).min(1),
+        }),
+      )
+      .min(1),
     allocatedAt: z.iso.datetime(),
   }),
-  example: { ...ex, shipments: [{ shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku: 'TEA-LONGJING-250G', quantity: 2 }] }], allocatedAt: '2026-11-23T08:01:00.000Z' },
+  example: {
+    ...ex,
+    shipments: [{ shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku: 'TEA-LONGJING-250G', quantity: 2 }] }],
+    allocatedAt: '2026-11-23T08:01:00.000Z',
+  },
 });
 
 /** A shipment's status changed: carrier tracking (webhook), or the order's cancellation before pickup (`to: 'CANCELLED'`). */
@@ -33,7 +46,8 @@ export const ShipmentStatusChanged = defineEvent({
   name: 'ShipmentStatusChanged',
   version: 1,
   source: 'commerce.fulfillment',
-  description: 'A shipment moved along created → picked up → in transit → out for delivery → delivered, or hit an exception; or (from CREATED) was cancelled with its order before the carrier picked it up.',
+  description:
+    'A shipment moved along created → picked up → in transit → out for delivery → delivered, or hit an exception; or (from CREATED) was cancelled with its order before the carrier picked it up.',
   schema: z.object({
     orderId: IdSchema,
     shipmentId: IdSchema,
@@ -44,7 +58,15 @@ export const ShipmentStatusChanged = defineEvent({
     exception: z.enum(['undeliverable-address', 'lost', 'refused']).optional(),
     changedAt: z.iso.datetime(),
   }),
-  example: { ...ex, shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', carrier: 'premium-express', waybill: 'PX1234567890', from: 'CREATED', to: 'PICKED_UP', changedAt: '2026-11-23T12:00:00.000Z' },
+  example: {
+    ...ex,
+    shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH',
+    carrier: 'premium-express',
+    waybill: 'PX1234567890',
+    from: 'CREATED',
+    to: 'PICKED_UP',
+    changedAt: '2026-11-23T12:00:00.000Z',
+  },
 });
 
 /** Every shipment of the order has left its warehouse. */
@@ -73,7 +95,14 @@ export const DeliveryLate = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'A shipment is past its delivery time limit.',
-  schema: z.object({ orderId: IdSchema, shipmentId: IdSchema, carrier: z.string().min(1).max(40), region: z.string().max(31), dueBy: z.iso.datetime(), detectedAt: z.iso.datetime() }),
+  schema: z.object({
+    orderId: IdSchema,
+    shipmentId: IdSchema,
+    carrier: z.string().min(1).max(40),
+    region: z.string().max(31),
+    dueBy: z.iso.datetime(),
+    detectedAt: z.iso.datetime(),
+  }),
   example: { ...ex, shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', carrier: 'economy-post', region: 'west', dueBy: '2026-11-26T12:00:00.000Z', detectedAt: '2026-11-26T13:00:00.000Z' },
 });
 
@@ -92,5 +121,13 @@ export const ReplenishmentSuggested = defineEvent({
     trigger: z.enum(['stock-change', 'daily-sweep']),
     suggestedAt: z.iso.datetime(),
   }),
-  example: { sku: 'TEA-LONGJING-250G', available: 12, safetyStock: 30, suggestedQuantity: 48, method: 'days-of-sales', trigger: 'stock-change', suggestedAt: '2026-11-23T08:01:00.000Z' },
+  example: {
+    sku: 'TEA-LONGJING-250G',
+    available: 12,
+    safetyStock: 30,
+    suggestedQuantity: 48,
+    method: 'days-of-sales',
+    trigger: 'stock-change',
+    suggestedAt: '2026-11-23T08:01:00.000Z',
+  },
 });

@@ -24,10 +24,30 @@ export { defineEvent, domainEvent, EventMetaSchema } from './event-definition.ts
 export type { AnyEventDefinition, DomainEvent, EventDefinition, EventDetail, EventMeta, EventPayload } from './event-definition.ts';
 export { ProductChanged } from './product-changed.ts';
 export type { ProductChangedPayload } from './product-changed.ts';
-export { CustomerNotificationRequested, DeliveryLate, GroupBuyCompleted, OrderAddressCorrected, OrderAllocated, OrderCancelled, OrderDelivered, OrderPlaced, OrderShipped, OrderStatusChanged };
+export {
+  CustomerNotificationRequested,
+  DeliveryLate,
+  GroupBuyCompleted,
+  OrderAddressCorrected,
+  OrderAllocated,
+  OrderCancelled,
+  OrderDelivered,
+  OrderPlaced,
+  OrderShipped,
+  OrderStatusChanged,
+};
 export { PaymentAuthorized, PaymentCaptured, PaymentFailed, PaymentPending, PaymentRefunded, PaymentVoided, PreSaleBalanceDue, ProblemOrderRaised, ReplenishmentSuggested };
 export { RiskApproved, RiskRejected, RiskReviewRequired, RiskWarningRaised, ShipmentStatusChanged, StockAdjusted };
-export { ExchangeShipmentRequested, ReturnFulfillmentUpdated, ReturnPickupRequested, ReturnRefundRequested, ReturnRequested, ReturnStatusChanged, TicketEscalated, TicketStatusChanged };
+export {
+  ExchangeShipmentRequested,
+  ReturnFulfillmentUpdated,
+  ReturnPickupRequested,
+  ReturnRefundRequested,
+  ReturnRequested,
+  ReturnStatusChanged,
+  TicketEscalated,
+  TicketStatusChanged,
+};
 
 /** Every event type, by name. Add new event types here. */
 export const EVENTS = {

@@ -66,6 +66,14 @@ export const PaymentRefunded = defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'An amount was refunded to the original payment method (AFT-1).',
-  schema: z.object({ ...base, refundId: IdSchema, amount: MoneySchema, refundedTotal: MoneySchema, reason: z.string().min(1).max(64), refundedAt: z.iso.datetime(), /** The return this refund is for (AFT-1), when it was requested by returns. */ returnId: IdSchema.optional() }),
+  schema: z.object({
+    ...base,
+    refundId: IdSchema,
+    amount: MoneySchema,
+    refundedTotal: MoneySchema,
+    reason: z.string().min(1).max(64),
+    refundedAt: z.iso.datetime(),
+    /** The return this refund is for (AFT-1), when it was requested by returns. */ returnId: IdSchema.optional(),
+  }),
   example: { ...ex, refundId: '01JD7ZKC21V8Q4N6M5R9T0W1YF', amount: cny(5000), refundedTotal: cny(5000), reason: 'damaged', refundedAt: '2026-11-25T10:00:00.000Z' },
 });

@@ -17,10 +17,25 @@ export const ProblemOrderRaised = defineEvent({
   description: 'An order needs attention from operations. Ids and a problem code only.',
   schema: z.object({
     orderId: IdSchema,
-    problem: z.enum(['payment-failed', 'undeliverable-address', 'parcel-lost', 'delivery-refused', 'delivery-late', 'cancelled-after-pickup', 'payment-amount-mismatch', 'return-refund-refused']),
+    problem: z.enum([
+      'payment-failed',
+      'undeliverable-address',
+      'parcel-lost',
+      'delivery-refused',
+      'delivery-late',
+      'cancelled-after-pickup',
+      'payment-amount-mismatch',
+      'return-refund-refused',
+    ]),
     shipmentId: IdSchema.optional(),
     raisedBy: z.string().min(1).max(64),
     raisedAt: z.iso.datetime(),
   }),
-  example: { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', problem: 'undeliverable-address', shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', raisedBy: 'fulfillment', raisedAt: '2026-11-24T12:00:00.000Z' },
+  example: {
+    orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+    problem: 'undeliverable-address',
+    shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH',
+    raisedBy: 'fulfillment',
+    raisedAt: '2026-11-24T12:00:00.000Z',
+  },
 });

@@ -36,7 +36,15 @@ export const ReturnRequested = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'A customer asked to return or exchange delivered units (AFT-1).',
-  schema: z.object({ returnId: IdSchema, orderId: IdSchema, customerId: ActorSchema, kind: ReturnKindSchema, reason: ReturnReasonSchema, items: z.array(ReturnItemSchema).min(1), requestedAt: z.iso.datetime() }),
+  schema: z.object({
+    returnId: IdSchema,
+    orderId: IdSchema,
+    customerId: ActorSchema,
+    kind: ReturnKindSchema,
+    reason: ReturnReasonSchema,
+    items: z.array(ReturnItemSchema).min(1),
+    requestedAt: z.iso.datetime(),
+  }),
   example: { ...ex, kind: 'refund', reason: 'damaged', items: [{ sku: 'TEA-001', quantity: 1 }], requestedAt: '2026-11-26T09:00:00.000Z' },
 });
 
@@ -45,7 +53,16 @@ export const ReturnStatusChanged = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'A return moved to a new status (AFT-1).',
-  schema: z.object({ returnId: IdSchema, orderId: IdSchema, customerId: ActorSchema, kind: ReturnKindSchema, status: ReturnStatusSchema, previousStatus: ReturnStatusSchema, refund: MoneySchema.optional(), changedAt: z.iso.datetime() }),
+  schema: z.object({
+    returnId: IdSchema,
+    orderId: IdSchema,
+    customerId: ActorSchema,
+    kind: ReturnKindSchema,
+    status: ReturnStatusSchema,
+    previousStatus: ReturnStatusSchema,
+    refund: MoneySchema.optional(),
+    changedAt: z.iso.datetime(),
+  }),
   example: { ...ex, kind: 'refund', status: 'APPROVED', previousStatus: 'REQUESTED', changedAt: '2026-11-26T10:00:00.000Z' },
 });
 
@@ -54,7 +71,15 @@ export const ReturnPickupRequested = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'Book a doorstep pickup of the returned units with the order’s carrier, to the receiving warehouse (AFT-1).',
-  schema: z.object({ returnId: IdSchema, orderId: IdSchema, customerId: ActorSchema, items: z.array(UnitsSchema).min(1), warehouseId: WarehouseIdSchema, carrier: z.string().min(1).max(40), requestedAt: z.iso.datetime() }),
+  schema: z.object({
+    returnId: IdSchema,
+    orderId: IdSchema,
+    customerId: ActorSchema,
+    items: z.array(UnitsSchema).min(1),
+    warehouseId: WarehouseIdSchema,
+    carrier: z.string().min(1).max(40),
+    requestedAt: z.iso.datetime(),
+  }),
   example: { ...ex, items: [{ sku: 'TEA-001', quantity: 1 }], warehouseId: 'WH-EAST', carrier: 'standard-post', requestedAt: '2026-11-26T10:00:00.000Z' },
 });
 
@@ -63,7 +88,16 @@ export const ReturnRefundRequested = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'Refund this amount of the order for a return, to the original payment method (AFT-1).',
-  schema: z.object({ returnId: IdSchema, orderId: IdSchema, customerId: ActorSchema, amount: MoneySchema, reason: ReturnReasonSchema, express: z.boolean(), requestedBy: ActorSchema, requestedAt: z.iso.datetime() }),
+  schema: z.object({
+    returnId: IdSchema,
+    orderId: IdSchema,
+    customerId: ActorSchema,
+    amount: MoneySchema,
+    reason: ReturnReasonSchema,
+    express: z.boolean(),
+    requestedBy: ActorSchema,
+    requestedAt: z.iso.datetime(),
+  }),
   example: { ...ex, amount: { amount: 5000, currency: 'CNY' }, reason: 'damaged', express: false, requestedBy: 'ops-1', requestedAt: '2026-11-28T10:00:00.000Z' },
 });
 
@@ -91,5 +125,14 @@ export const ReturnFulfillmentUpdated = defineEvent({
     warehouseId: WarehouseIdSchema.optional(),
     at: z.iso.datetime(),
   }),
-  example: { returnId: ex.returnId, orderId: ex.orderId, update: 'pickup-booked', shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', carrier: 'standard-post', waybill: 'SP123456789', warehouseId: 'WH-EAST', at: '2026-11-26T10:00:05.000Z' },
+  example: {
+    returnId: ex.returnId,
+    orderId: ex.orderId,
+    update: 'pickup-booked',
+    shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH',
+    carrier: 'standard-post',
+    waybill: 'SP123456789',
+    warehouseId: 'WH-EAST',
+    at: '2026-11-26T10:00:05.000Z',
+  },
 });

@@ -34,7 +34,14 @@ const example = {
   decidedAt: '2026-11-23T08:00:02.000Z',
 };
 
-export const RiskApproved = defineEvent({ name: 'RiskApproved', version: 1, source: 'commerce.fraud', description: 'The order may proceed to payment.', schema: decision, example });
+export const RiskApproved = defineEvent({
+  name: 'RiskApproved',
+  version: 1,
+  source: 'commerce.fraud',
+  description: 'The order may proceed to payment.',
+  schema: decision,
+  example,
+});
 export const RiskReviewRequired = defineEvent({
   name: 'RiskReviewRequired',
   version: 1,

@@ -21,5 +21,13 @@ export const RiskWarningRaised = defineEvent({
     suppressedSinceLast: z.number().int().min(0),
     raisedAt: z.iso.datetime(),
   }),
-  example: { warningId: '01JD7ZKA01V8Q4N6M5R9T0W1YD', tier: 'major', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', ruleIds: ['blocklisted-device'], score: 95, suppressedSinceLast: 0, raisedAt: '2026-11-23T08:00:02.000Z' },
+  example: {
+    warningId: '01JD7ZKA01V8Q4N6M5R9T0W1YD',
+    tier: 'major',
+    orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+    ruleIds: ['blocklisted-device'],
+    score: 95,
+    suppressedSinceLast: 0,
+    raisedAt: '2026-11-23T08:00:02.000Z',
+  },
 });

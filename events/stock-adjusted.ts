@@ -21,5 +21,14 @@ export const StockAdjusted = defineEvent({
     adjustedBy: ActorSchema,
     adjustedAt: z.iso.datetime(),
   }),
-  example: { sku: 'TEA-LONGJING-250G', warehouseId: 'WH-EAST', previousOnHand: 100, onHand: 97, difference: -3, reserved: 4, adjustedBy: 'ops-lead', adjustedAt: '2026-11-23T09:00:00.000Z' },
+  example: {
+    sku: 'TEA-LONGJING-250G',
+    warehouseId: 'WH-EAST',
+    previousOnHand: 100,
+    onHand: 97,
+    difference: -3,
+    reserved: 4,
+    adjustedBy: 'ops-lead',
+    adjustedAt: '2026-11-23T09:00:00.000Z',
+  },
 });

@@ -64,7 +64,13 @@ export class CommerceStack extends Stack {
     // ORD-6, AFT-1, AFT-2: one notification per customer-facing event; contacts through checkout's contact contract.
     new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
     // CMP-1, CMP-2: scheduled scans read the tables they audit (read-only), findings, the yearly report.
-    const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, { ...dependencies, orders: checkout.table, payments: payments.table, tickets: tickets.table, suppliers: this.suppliers });
+    const compliance = new Compliance(nested('Compliance'), 'Compliance', this.platform, {
+      ...dependencies,
+      orders: checkout.table,
+      payments: payments.table,
+      tickets: tickets.table,
+      suppliers: this.suppliers,
+    });
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
     new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
@@ -80,7 +86,10 @@ export class CommerceStack extends Stack {
     new CfnOutput(this, 'StaffConsoleClientId', { value: this.platform.identity.staffConsoleClient.userPoolClientId });
     new CfnOutput(this, 'EventBusName', { value: this.platform.bus.eventBusName });
     for (const severity of SEVERITIES) {
-      new CfnOutput(this, `${severity[0]!.toUpperCase()}${severity.slice(1)}AlarmTopicArn`, { value: this.platform.alarms.topic(severity).topicArn, description: `Subscribe the ${severity} response (docs/runbooks/incident-levels.md) to this topic: every ${severity} alarm notifies it` });
+      new CfnOutput(this, `${severity[0]!.toUpperCase()}${severity.slice(1)}AlarmTopicArn`, {
+        value: this.platform.alarms.topic(severity).topicArn,
+        description: `Subscribe the ${severity} response (docs/runbooks/incident-levels.md) to this topic: every ${severity} alarm notifies it`,
+      });
     }
   }
 }

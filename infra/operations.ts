@@ -61,7 +61,13 @@ export const CHECKOUT_SLO = 0.9999;
  * each fires when the error ratio over BOTH its long and its short window exceeds `burnRate` ×
  * the error budget (1 − SLO). 14.4× over 1 h spends 2 % of a 30-day budget; 6× over 6 h, 5 %.
  */
-export const BURN_RATE_WINDOWS: ReadonlyArray<{ readonly name: string; readonly burnRate: number; readonly long: Duration; readonly short: Duration; readonly severity: Severity }> = [
+export const BURN_RATE_WINDOWS: ReadonlyArray<{
+  readonly name: string;
+  readonly burnRate: number;
+  readonly long: Duration;
+  readonly short: Duration;
+  readonly severity: Severity;
+}> = [
   { name: 'fast', burnRate: 14.4, long: Duration.hours(1), short: Duration.minutes(5), severity: 'critical' },
   { name: 'slow', burnRate: 6, long: Duration.hours(6), short: Duration.minutes(30), severity: 'high' },
 ];
@@ -212,7 +218,7 @@ export class Operations extends Construct {
       const application = new LambdaApplication(scope, 'Application');
       const role = new Role(scope, 'Role', {
         assumedBy: new ServicePrincipal('codedeploy.amazonaws.com'),
-        description: 'CodeDeploy: shifts the live aliases of this stack\'s functions and reads their alarms',
+        description: "CodeDeploy: shifts the live aliases of this stack's functions and reads their alarms",
         managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited')],
       });
       acknowledge(
@@ -273,7 +279,13 @@ export class Operations extends Construct {
         runbook: 'table-throttles',
         name: `${kebab(id)}-${kind.toLowerCase()}-throttles`,
         summary: `DynamoDB throttled ${kind.toLowerCase()}s on ${id}.`,
-        metric: new Metric({ namespace: 'AWS/DynamoDB', metricName: `${kind}ThrottleEvents`, dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period: Duration.minutes(5) }),
+        metric: new Metric({
+          namespace: 'AWS/DynamoDB',
+          metricName: `${kind}ThrottleEvents`,
+          dimensionsMap: { TableName: table.tableName },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
         threshold: 1,
       });
     }
@@ -348,22 +360,44 @@ export class Operations extends Construct {
     const stage = this.platform.stage.name;
     const placeOrder = (metricName: string, label: string, period: Duration) =>
       new Metric({ namespace: 'Commerce', metricName, dimensionsMap: { service: 'PlaceOrderFunction' }, statistic: 'Sum', period, label });
-    const lambda = (metricName: string, statistic: string) => new Metric({ namespace: 'AWS/Lambda', metricName, statistic, period: Duration.minutes(1), label: `all functions: ${metricName}` });
+    const lambda = (metricName: string, statistic: string) =>
+      new Metric({ namespace: 'AWS/Lambda', metricName, statistic, period: Duration.minutes(1), label: `all functions: ${metricName}` });
     const method = { resource: placeOrderRoute.pathTemplate, method: placeOrderRoute.method.toUpperCase() };
-    const dlqDepths: IMetric[] = watched.deadLetterQueues.map((q) => q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1), label: logicalIdOf(q) }));
-    const tableThrottles: IMetric[] = watched.tables.map((t, i) => new MathExpression({
-      expression: `r${i} + w${i}`,
-      usingMetrics: {
-        [`r${i}`]: new Metric({ namespace: 'AWS/DynamoDB', metricName: 'ReadThrottleEvents', dimensionsMap: { TableName: t.tableName }, statistic: 'Sum', period: Duration.minutes(1) }),
-        [`w${i}`]: new Metric({ namespace: 'AWS/DynamoDB', metricName: 'WriteThrottleEvents', dimensionsMap: { TableName: t.tableName }, statistic: 'Sum', period: Duration.minutes(1) }),
-      },
-      label: logicalIdOf(t),
-      period: Duration.minutes(1),
-    }));
+    const dlqDepths: IMetric[] = watched.deadLetterQueues.map((q) =>
+      q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1), label: logicalIdOf(q) }),
+    );
+    const tableThrottles: IMetric[] = watched.tables.map(
+      (t, i) =>
+        new MathExpression({
+          expression: `r${i} + w${i}`,
+          usingMetrics: {
+            [`r${i}`]: new Metric({
+              namespace: 'AWS/DynamoDB',
+              metricName: 'ReadThrottleEvents',
+              dimensionsMap: { TableName: t.tableName },
+              statistic: 'Sum',
+              period: Duration.minutes(1),
+            }),
+            [`w${i}`]: new Metric({
+              namespace: 'AWS/DynamoDB',
+              metricName: 'WriteThrottleEvents',
+              dimensionsMap: { TableName: t.tableName },
+              statistic: 'Sum',
+              period: Duration.minutes(1),
+            }),
+          },
+          label: logicalIdOf(t),
+          period: Duration.minutes(1),
+        }),
+    );
     const board = new Dashboard(this, 'Dashboard', { dashboardName: `commerce-${stage}`, defaultInterval: Duration.hours(3) });
     stableLogicalId(board, 'OperationsDashboard');
     board.addWidgets(
-      new TextWidget({ markdown: `# Commerce ${stage}\nAlarms notify one SNS topic per severity; what each means and what to do: \`docs/runbooks/\` (incident levels: \`docs/runbooks/incident-levels.md\`).`, width: 24, height: 2 }),
+      new TextWidget({
+        markdown: `# Commerce ${stage}\nAlarms notify one SNS topic per severity; what each means and what to do: \`docs/runbooks/\` (incident levels: \`docs/runbooks/incident-levels.md\`).`,
+        width: 24,
+        height: 2,
+      }),
     );
     board.addWidgets(
       new GraphWidget({ title: 'Orders per minute', left: [placeOrder(ORDERS_PLACED_METRIC, 'orders placed', Duration.minutes(1))], width: 8 }),
@@ -371,8 +405,20 @@ export class Operations extends Construct {
       new SingleValueWidget({ title: 'GMV today (fen)', metrics: [placeOrder(GMV_METRIC, 'GMV, fen', Duration.days(1))], width: 8 }),
     );
     board.addWidgets(
-      new GraphWidget({ title: 'API requests and errors', left: [this.apiMetric('Count', 'Sum', Duration.minutes(1)), this.apiMetric('4XXError', 'Sum', Duration.minutes(1)), this.apiMetric('5XXError', 'Sum', Duration.minutes(1))], width: 8 }),
-      new GraphWidget({ title: 'API latency (ms)', left: [this.apiMetric('Latency', 'p50', Duration.minutes(1)), this.apiMetric('Latency', 'p99', Duration.minutes(1)), this.apiMetric('Latency', 'p99', Duration.minutes(1), method)], width: 8 }),
+      new GraphWidget({
+        title: 'API requests and errors',
+        left: [this.apiMetric('Count', 'Sum', Duration.minutes(1)), this.apiMetric('4XXError', 'Sum', Duration.minutes(1)), this.apiMetric('5XXError', 'Sum', Duration.minutes(1))],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'API latency (ms)',
+        left: [
+          this.apiMetric('Latency', 'p50', Duration.minutes(1)),
+          this.apiMetric('Latency', 'p99', Duration.minutes(1)),
+          this.apiMetric('Latency', 'p99', Duration.minutes(1), method),
+        ],
+        width: 8,
+      }),
       new GraphWidget({ title: `Checkout error ratio (SLO ${CHECKOUT_SLO * 100} %)`, left: [this.apiMetric('5XXError', 'Average', Duration.minutes(5), method)], width: 8 }),
     );
     board.addWidgets(
@@ -400,7 +446,10 @@ export class Operations extends Construct {
 
 /** `ReturnRefundRefused` → `return-refund-refused`. */
 export function kebab(id: string): string {
-  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
 }
 
 function capitalise(s: string): string {

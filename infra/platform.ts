@@ -71,7 +71,11 @@ export class Platform extends Construct {
       pendingWindow: Duration.days(30),
     });
     stableLogicalId(this.auditMacKey, 'AuditMacKey');
-    acknowledge(this.auditMacKey, 'AwsSolutions-KMS5', 'KMS does not rotate HMAC keys (automatic rotation is for symmetric encryption keys only); the audit chain must stay verifiable with one key.');
+    acknowledge(
+      this.auditMacKey,
+      'AwsSolutions-KMS5',
+      'KMS does not rotate HMAC keys (automatic rotation is for symmetric encryption keys only); the audit chain must stay verifiable with one key.',
+    );
     this.bus = new EventBus(this, 'Bus', { eventBusName: `commerce-${stage.name}`, description: 'Domain events between capabilities (events/)' });
     stableLogicalId(this.bus, 'EventBus');
     const archive = new Archive(this, 'BusArchive', {
@@ -87,8 +91,12 @@ export class Platform extends Construct {
     stableLogicalId(this.auditTable.table, 'AuditTable');
     this.customerKeyTable = new CommerceTable(this, 'CustomerKeyTable', { stage, partitionKey: 'customerId', sortKey: null, pointInTimeRecovery: false });
     stableLogicalId(this.customerKeyTable.table, 'CustomerKeyTable');
-    acknowledge(this.customerKeyTable.table, 'AwsSolutions-DDB3', 'The customer keyring must not be restorable: a restored key record would resurrect personal data erased by crypto-shredding (SEC-3). Deletion protection and RETAIN guard the table instead.');
-    this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, 'on-failure destination of every function\'s asynchronous invocations');
+    acknowledge(
+      this.customerKeyTable.table,
+      'AwsSolutions-DDB3',
+      'The customer keyring must not be restorable: a restored key record would resurrect personal data erased by crypto-shredding (SEC-3). Deletion protection and RETAIN guard the table instead.',
+    );
+    this.asyncFailures = deadLetterQueue(this, 'AsyncInvocationFailures', stage.removalPolicy, "on-failure destination of every function's asynchronous invocations");
     this.eventDeliveryFailures = deadLetterQueue(this, 'EventDeliveryFailures', stage.removalPolicy, 'events EventBridge could not deliver to a target after its retries');
     this.alarms = new SeverityTopics(this, 'Alarms', stage);
     this.identity = new Identity(this, 'Identity', { removalPolicy: stage.removalPolicy, deletionProtection: stage.deletionProtection });
@@ -126,7 +134,6 @@ export class Platform extends Construct {
     nameFunction(fn);
     return fn;
   }
-
 
   /**
    * Lets `fn` publish `events` (the event types its capability produces): EVENT_BUS_NAME, and
@@ -167,7 +174,9 @@ export class Platform extends Construct {
   useAuditLog(fn: ServiceFunction): void {
     fn.addEnvironment('AUDIT_TABLE_NAME', this.auditTable.tableName);
     fn.addEnvironment('AUDIT_MAC_KEY_ID', this.auditMacKey.keyArn);
-    fn.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.auditTable.table.tableArn], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [AUDIT_CHAIN_PARTITION] } });
+    fn.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [this.auditTable.table.tableArn], {
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [AUDIT_CHAIN_PARTITION] },
+    });
     fn.allow(['kms:GenerateMac'], [this.auditMacKey.keyArn]);
   }
 

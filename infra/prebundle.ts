@@ -24,7 +24,16 @@ import { createApp } from './create-app.ts';
 
 /** esbuild options equivalent to NodejsFunction's command line for {@link BUNDLING}. */
 export function esbuildOptions(): BuildOptions {
-  if (BUNDLING.format !== OutputFormat.ESM || BUNDLING.externalModules?.length || BUNDLING.define || BUNDLING.loader || BUNDLING.tsconfig || BUNDLING.footer || BUNDLING.inject || BUNDLING.keepNames) {
+  if (
+    BUNDLING.format !== OutputFormat.ESM ||
+    BUNDLING.externalModules?.length ||
+    BUNDLING.define ||
+    BUNDLING.loader ||
+    BUNDLING.tsconfig ||
+    BUNDLING.footer ||
+    BUNDLING.inject ||
+    BUNDLING.keepNames
+  ) {
     throw new Error('prebundle: BUNDLING uses an option prebundle does not mirror; extend esbuildOptions()');
   }
   return {
@@ -84,7 +93,10 @@ export function plannedBundles(outdir: string, stage: string, context: Record<st
     const { app } = createApp({ stage, outdir: tmp, checks: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
     app.synth();
     const out: Plan = [];
-    for (const file of fs.readdirSync(tmp).filter((name) => name.endsWith('.template.json')).sort()) {
+    for (const file of fs
+      .readdirSync(tmp)
+      .filter((name) => name.endsWith('.template.json'))
+      .sort()) {
       const template = JSON.parse(fs.readFileSync(path.join(tmp, file), 'utf8')) as { Resources?: Record<string, { Type: string; Properties?: { Code?: { S3Key?: unknown } } }> };
       for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
         if (resource.Type !== 'AWS::Lambda::Function') continue;
@@ -102,7 +114,10 @@ export function plannedBundles(outdir: string, stage: string, context: Record<st
 }
 
 /** Builds the missing bundles of the app into `outdir`; returns how many were built and how long it took. */
-export async function prebundle(outdir: string, options: { stage?: string; context?: Record<string, unknown> } = {}): Promise<{ built: number; cached: number; milliseconds: number }> {
+export async function prebundle(
+  outdir: string,
+  options: { stage?: string; context?: Record<string, unknown> } = {},
+): Promise<{ built: number; cached: number; milliseconds: number }> {
   const started = Date.now();
   const planned = plannedBundles(outdir, options.stage ?? 'dev', options.context ?? {});
   const missing = planned.filter(({ assetHash }) => !fs.existsSync(path.join(outdir, `asset.${assetHash}`)));

@@ -64,7 +64,14 @@ function snapshot(cloud: LocalCloud): Counts {
     lambda.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
     lambda.logBytes += fn.logBytes;
   }
-  return { dynamodb: cloud.dynamodbCalls.stats(), kms: { ...cloud.kms.stats() }, events: { ...cloud.events.stats() }, sqs: cloud.sqs.requests(), capacity: { ...cloud.dynamodbCalls.consumedCapacity() }, lambda };
+  return {
+    dynamodb: cloud.dynamodbCalls.stats(),
+    kms: { ...cloud.kms.stats() },
+    events: { ...cloud.events.stats() },
+    sqs: cloud.sqs.requests(),
+    capacity: { ...cloud.dynamodbCalls.consumedCapacity() },
+    lambda,
+  };
 }
 
 /** What the system consumed between two snapshots, `apiRequests` being the requests the benchmark sent. */
@@ -90,10 +97,13 @@ async function replay(endpoint: string, requests: readonly RecordedRequest[], co
   const target = new URL(endpoint);
   const send = (r: RecordedRequest) =>
     new Promise<void>((resolve, reject) => {
-      const req = http.request({ host: target.hostname, port: target.port, method: 'POST', path: '/', agent, headers: { ...r.headers, 'content-length': String(r.body.length) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      });
+      const req = http.request(
+        { host: target.hostname, port: target.port, method: 'POST', path: '/', agent, headers: { ...r.headers, 'content-length': String(r.body.length) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
       req.on('error', reject);
       req.end(r.body);
     });
@@ -153,7 +163,11 @@ async function main(): Promise<void> {
     // A product with enough stock for every order, through the staff API.
     const ops = await cloud.token('bench-ops', ['ops']);
     const sku = `BENCH-${ulid()}`;
-    const put = await call(`/admin/products/${sku}`, { method: 'PUT', token: ops, body: { name: 'Benchmark tea', category: 'groceries', price: { amount: price, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'benchmark' } });
+    const put = await call(`/admin/products/${sku}`, {
+      method: 'PUT',
+      token: ops,
+      body: { name: 'Benchmark tea', category: 'groceries', price: { amount: price, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'benchmark' },
+    });
     if (put.status !== 201) throw new Error(`PUT /admin/products → ${put.status} ${put.text}`);
     for (const warehouseId of ['WH-EAST', 'WH-NORTH', 'WH-SOUTH']) {
       const counted = await call(`/admin/stock/${sku}/${warehouseId}`, { method: 'PUT', token: ops, body: { onHand: (orders + warmup) * 2, reason: 'benchmark' } });

@@ -58,10 +58,28 @@ function record() {
     couponCode: undefined,
     placedAt: now.toISOString(),
     paymentDueBy: new Date(now.getTime() + 1_800_000).toISOString(),
-    riskSignals: { emailDomain: 'example.cn', emailHash: hex(`e${orderId}`), phoneHash: hex(`p${orderId}`), addressHash: hex(`a${orderId}`), deviceId: `dev-${orderId}`, ipHash: hex(`i${orderId}`), paymentFingerprint: hex(`f${orderId}`) },
+    riskSignals: {
+      emailDomain: 'example.cn',
+      emailHash: hex(`e${orderId}`),
+      phoneHash: hex(`p${orderId}`),
+      addressHash: hex(`a${orderId}`),
+      deviceId: `dev-${orderId}`,
+      ipHash: hex(`i${orderId}`),
+      paymentFingerprint: hex(`f${orderId}`),
+    },
     meta: { correlationId: `bench-${orderId}`, occurredAt: now.toISOString(), eventId: ulid() },
   };
-  const body = JSON.stringify({ version: '0', id: ulid(), 'detail-type': OrderPlaced.name, source: OrderPlaced.source, account: '000000000000', time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), region: 'us-east-1', resources: [], detail });
+  const body = JSON.stringify({
+    version: '0',
+    id: ulid(),
+    'detail-type': OrderPlaced.name,
+    source: OrderPlaced.source,
+    account: '000000000000',
+    time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  });
   return {
     messageId: ulid(),
     receiptHandle: 'bench',

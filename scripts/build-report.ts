@@ -73,7 +73,14 @@ const [stack] = readAssembly(assemblyDir);
 if (!stack) throw new Error('no stack');
 const names = new ResourceNames(stack, { api: 'http://127.0.0.1:3000', aws: 'http://127.0.0.1:4566', dynamodb: 'http://127.0.0.1:8000' });
 
-interface Fn { fn: string; bundle: string; bytes: number; top: string; sdk: string[]; variables: Record<string, string> }
+interface Fn {
+  fn: string;
+  bundle: string;
+  bytes: number;
+  top: string;
+  sdk: string[];
+  variables: Record<string, string>;
+}
 const fns: Fn[] = [];
 for (const { logicalId, properties } of names.ofType('AWS::Lambda::Function')) {
   const assetPath = stack.Resources[logicalId]?.Metadata?.['aws:asset:path'];
@@ -95,7 +102,11 @@ for (const { logicalId, properties } of names.ofType('AWS::Lambda::Function')) {
         byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
       }
     }
-    top = [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}K`).join(', ');
+    top = [...byPackage.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}K`)
+      .join(', ');
     sdk = sdkPackagesOf(meta);
   }
   const variables = ((properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {}) as Record<string, string>;
@@ -121,14 +132,22 @@ await build({ ...esbuildOptions(), metafile: false, sourcemap: false, entryPoint
 
 /** Milliseconds to import `file` in a fresh Node process. */
 function importMs(file: string, variables: Record<string, string>, fn: string): number {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], {
-    env: { PATH: process.env.PATH, ...variables, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: fn, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`],
+    {
+      env: { PATH: process.env.PATH, ...variables, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: fn, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+    },
+  );
   return Number(out.trim());
 }
 
-interface Row extends Fn { importMs: number; twinMs: number; twinBytes: number }
+interface Row extends Fn {
+  importMs: number;
+  twinMs: number;
+  twinBytes: number;
+}
 const rows: Row[] = [];
 for (const f of fns) {
   const twin = twinOf.get(f.sdk.join(',')) as string;
@@ -158,9 +177,14 @@ for (const r of rows) {
     `${pad(r.fn, 30)} ${pad((r.bytes / 1024).toFixed(0) + ' KB', 8)} ${pad((r.twinBytes / 1024).toFixed(0) + ' KB', 8)} ${pad(ms(r.importMs), 8)} ${pad(ms(r.twinMs), 8)} ${pad(timed ? (r.importMs / r.twinMs).toFixed(2) + '×' : '—', 6)} ${pad(short(r.sdk), 26)} ${r.top}${flag}`,
   );
 }
-const ratios = rows.filter((r) => !Number.isNaN(r.importMs)).map((r) => r.importMs / r.twinMs).sort((a, b) => a - b);
+const ratios = rows
+  .filter((r) => !Number.isNaN(r.importMs))
+  .map((r) => r.importMs / r.twinMs)
+  .sort((a, b) => a - b);
 const sizes = rows.map((r) => r.bytes / 1024).sort((a, b) => a - b);
-console.log(`\nbundles ${sizes[0]?.toFixed(0)}–${sizes.at(-1)?.toFixed(0)} KB (median ${median(sizes).toFixed(0)} KB); import ÷ bare twin ${ratios[0]?.toFixed(2)}–${ratios.at(-1)?.toFixed(2)}× (median ${median(ratios).toFixed(2)}×; goal ≤ 1.3×)`);
+console.log(
+  `\nbundles ${sizes[0]?.toFixed(0)}–${sizes.at(-1)?.toFixed(0)} KB (median ${median(sizes).toFixed(0)} KB); import ÷ bare twin ${ratios[0]?.toFixed(2)}–${ratios.at(-1)?.toFixed(2)}× (median ${median(ratios).toFixed(2)}×; goal ≤ 1.3×)`,
+);
 const over = rows.filter((r) => r.bytes > BUDGET_BYTES);
 if (over.length > 0) {
   console.error(`\n${over.length} function(s) over the 1.5 MB bundle budget.`);

@@ -45,7 +45,9 @@ export function renderApiPage(routes: readonly RouteContract[]): string {
     for (const route of list) {
       const answers = [...Object.keys(route.responses), ...(route.problems ?? []).map(String)].join(', ');
       const key = route.idempotent ? ' (Idempotency-Key)' : '';
-      lines.push(`| \`${route.method.toUpperCase()} ${route.pathTemplate}\`${key} | ${cell(who(route))} | ${cell(route.summary)}${route.description ? ` — ${cell(route.description)}` : ''} | ${answers} |`);
+      lines.push(
+        `| \`${route.method.toUpperCase()} ${route.pathTemplate}\`${key} | ${cell(who(route))} | ${cell(route.summary)}${route.description ? ` — ${cell(route.description)}` : ''} | ${answers} |`,
+      );
     }
     lines.push('');
   }
@@ -53,7 +55,10 @@ export function renderApiPage(routes: readonly RouteContract[]): string {
 }
 
 function fieldsOf(definition: AnyEventDefinition): string {
-  const schema = z.toJSONSchema(definition.schema, { unrepresentable: 'any' }) as { properties?: Record<string, { type?: string | string[]; enum?: unknown[] }>; required?: string[] };
+  const schema = z.toJSONSchema(definition.schema, { unrepresentable: 'any' }) as {
+    properties?: Record<string, { type?: string | string[]; enum?: unknown[] }>;
+    required?: string[];
+  };
   return Object.entries(schema.properties ?? {})
     .map(([name, p]) => `\`${name}\`${schema.required?.includes(name) ? '' : '?'}${p.enum ? ` (${p.enum.join(' \\| ')})` : p.type ? ` (${[p.type].flat().join(' \\| ')})` : ''}`)
     .join(', ');

@@ -60,13 +60,25 @@ async function mintLocalTokens(count: number): Promise<string[]> {
   if (!pool) throw new Error('no user pool with the customer group');
   const issuer = createLocalIssuer({ dataDir: path.join(PROJECT_ROOT, '.data') });
   const run = ulid().slice(-6).toLowerCase();
-  return Promise.all(Array.from({ length: count }, (_, i) => issuer.mint({ sub: `load-${run}-${i}`, roles: ['customer'], poolId: pool.poolId, clientId: pool.clientId, expiresInSeconds: 3600 })));
+  return Promise.all(
+    Array.from({ length: count }, (_, i) => issuer.mint({ sub: `load-${run}-${i}`, roles: ['customer'], poolId: pool.poolId, clientId: pool.clientId, expiresInSeconds: 3600 })),
+  );
 }
 
 async function main(): Promise<void> {
   let values;
   try {
-    values = parseArgs({ options: { rate: { type: 'string', default: '5' }, duration: { type: 'string', default: '30' }, 'base-url': { type: 'string' }, token: { type: 'string', multiple: true }, customers: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+    values = parseArgs({
+      options: {
+        rate: { type: 'string', default: '5' },
+        duration: { type: 'string', default: '30' },
+        'base-url': { type: 'string' },
+        token: { type: 'string', multiple: true },
+        customers: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -116,7 +128,11 @@ async function main(): Promise<void> {
       return undefined;
     }
   };
-  const json = (token: string, body: unknown, extra: Record<string, string> = {}): RequestInit => ({ method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...extra }, body: JSON.stringify(body) });
+  const json = (token: string, body: unknown, extra: Record<string, string> = {}): RequestInit => ({
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...extra },
+    body: JSON.stringify(body),
+  });
 
   const one = async (): Promise<void> => {
     const r = Math.random();
@@ -127,12 +143,20 @@ async function main(): Promise<void> {
     else if (r < 0.7) await timed('quote', '/quotes', json(token, { items, shippingAddress: { province: '浙江' } }));
     else if (r < 0.85 || orders.length === 0) {
       const n = ulid();
-      const res = await timed('order', '/orders', json(token, {
-        items,
-        shippingAddress: { name: '压测用户', phone: '+86 138 0013 8000', line1: `滨江区网商路${n}号`, city: '杭州', region: 'east', postalCode: '310052', country: 'CN' },
-        contactEmail: `load.${n.toLowerCase()}@example.cn`,
-        payment: { method: 'bank_transfer' },
-      }, { 'Idempotency-Key': n, 'x-device-id': `load-${n}` }));
+      const res = await timed(
+        'order',
+        '/orders',
+        json(
+          token,
+          {
+            items,
+            shippingAddress: { name: '压测用户', phone: '+86 138 0013 8000', line1: `滨江区网商路${n}号`, city: '杭州', region: 'east', postalCode: '310052', country: 'CN' },
+            contactEmail: `load.${n.toLowerCase()}@example.cn`,
+            payment: { method: 'bank_transfer' },
+          },
+          { 'Idempotency-Key': n, 'x-device-id': `load-${n}` },
+        ),
+      );
       if (res?.status === 201) orders.push({ id: String(((await res.json()) as { orderId?: string }).orderId), token });
     } else {
       const order = pick(orders);
@@ -156,7 +180,13 @@ async function main(): Promise<void> {
 
   const summary = (list: Sample[]) => {
     const ms = list.map((s) => s.ms).sort((a, b) => a - b);
-    return { requests: list.length, p50: Math.round(percentile(ms, 50)), p90: Math.round(percentile(ms, 90)), p99: Math.round(percentile(ms, 99)), max: Math.round(ms.at(-1) ?? NaN) };
+    return {
+      requests: list.length,
+      p50: Math.round(percentile(ms, 50)),
+      p90: Math.round(percentile(ms, 90)),
+      p99: Math.round(percentile(ms, 99)),
+      max: Math.round(ms.at(-1) ?? NaN),
+    };
   };
   const byStatus: Record<string, number> = {};
   for (const s of samples) byStatus[s.status === 0 ? 'network error' : String(s.status)] = (byStatus[s.status === 0 ? 'network error' : String(s.status)] ?? 0) + 1;
@@ -176,12 +206,16 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
-  const row = (name: string, s: ReturnType<typeof summary>) => `  ${name.padEnd(9)} ${String(s.requests).padStart(6)} ${String(s.p50).padStart(7)} ${String(s.p90).padStart(7)} ${String(s.p99).padStart(7)} ${String(s.max).padStart(7)}`;
+  const row = (name: string, s: ReturnType<typeof summary>) =>
+    `  ${name.padEnd(9)} ${String(s.requests).padStart(6)} ${String(s.p50).padStart(7)} ${String(s.p90).padStart(7)} ${String(s.p99).padStart(7)} ${String(s.max).padStart(7)}`;
   console.log(`${samples.length} requests in ${result.elapsedSeconds} s: ${result.throughput} req/s (target ${rate}/s)
   ${'operation'.padEnd(9)} ${'count'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p90 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)}
 ${ops.map((op) => row(op, result.byOperation[op] as ReturnType<typeof summary>)).join('\n')}
 ${row('all', result.all)}
-status: ${Object.entries(byStatus).sort().map(([k, v]) => `${k}×${v}`).join('  ')}   server errors (5xx, network): ${result.errors}`);
+status: ${Object.entries(byStatus)
+    .sort()
+    .map(([k, v]) => `${k}×${v}`)
+    .join('  ')}   server errors (5xx, network): ${result.errors}`);
 }
 
 await main().catch((error: unknown) => {

@@ -10,7 +10,16 @@
  *     the record deleted once Lambda accepted it.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListMessageMoveTasksCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
 import type { AlarmReport, AlarmStatus } from '../infra/local/alarms.ts';
 import type { QueueReport } from '../infra/local/operations.ts';
 import { SEVERITIES } from '../shared/severity.ts';
@@ -55,10 +64,14 @@ export function formatStatus(status: LocalStatus, options: { all?: boolean } = {
   const queues = status.queues.filter((q) => options.all || q.isDeadLetterQueue || q.visible + q.inFlight + q.delayed > 0);
   lines.push('', `Queues (${options.all ? 'all' : 'dead-letter queues, and queues holding messages'}; --all lists every queue)`);
   lines.push(`  ${'queue'.padEnd(40)} ${'visible'.padStart(8)} ${'in flight'.padStart(10)} ${'delayed'.padStart(8)}  oldest`);
-  for (const q of [...queues].sort((a, b) => Number(b.isDeadLetterQueue && b.visible > 0) - Number(a.isDeadLetterQueue && a.visible > 0) || a.logicalId.localeCompare(b.logicalId))) {
+  for (const q of [...queues].sort(
+    (a, b) => Number(b.isDeadLetterQueue && b.visible > 0) - Number(a.isDeadLetterQueue && a.visible > 0) || a.logicalId.localeCompare(b.logicalId),
+  )) {
     const label = `${q.logicalId}${q.isDeadLetterQueue ? ' (DLQ)' : ''}`;
     const empty = q.visible + q.inFlight + q.delayed === 0;
-    lines.push(`  ${label.padEnd(40)} ${String(q.visible).padStart(8)} ${String(q.inFlight).padStart(10)} ${String(q.delayed).padStart(8)}  ${empty ? '-' : age(q.oldestAgeSeconds)}`);
+    lines.push(
+      `  ${label.padEnd(40)} ${String(q.visible).padStart(8)} ${String(q.inFlight).padStart(10)} ${String(q.delayed).padStart(8)}  ${empty ? '-' : age(q.oldestAgeSeconds)}`,
+    );
   }
   const waiting = status.queues.filter((q) => q.isDeadLetterQueue && q.visible > 0);
   if (waiting.length) lines.push('', `Redrive after fixing the cause: ${waiting.map((q) => `npm run ops -- redrive ${q.logicalId}`).join('  ·  ')}`);
@@ -116,7 +129,9 @@ export async function redrive(clients: RedriveClients, queue: string, options: {
     const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn }));
     const deadline = Date.now() + (options.waitMs ?? 60_000);
     for (;;) {
-      const task = (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn, MaxResults: 10 }))).Results?.find((t) => t.TaskHandle === TaskHandle) ?? (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn, MaxResults: 1 }))).Results?.[0];
+      const task =
+        (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn, MaxResults: 10 }))).Results?.find((t) => t.TaskHandle === TaskHandle) ??
+        (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn, MaxResults: 1 }))).Results?.[0];
       if (!task || task.Status === 'COMPLETED' || task.Status === 'FAILED' || task.Status === 'CANCELLED' || Date.now() > deadline) {
         if (task?.Status === 'FAILED') throw new Error(`move task failed: ${task.FailureReason ?? 'unknown reason'}`);
         return { queue, mode: 'move-task', redriven: Number(task?.ApproximateNumberOfMessagesMoved ?? 0), skipped: 0 };

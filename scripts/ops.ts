@@ -76,7 +76,12 @@ try {
       const { queues } = await readStatus(endpoint);
       const match = queues.find((q) => q.logicalId === queueArg || q.name === queueArg);
       if (!match) {
-        console.error(`No queue ${queueArg} in the local cloud. Dead-letter queues: ${queues.filter((q) => q.isDeadLetterQueue).map((q) => q.logicalId).join(', ')}`);
+        console.error(
+          `No queue ${queueArg} in the local cloud. Dead-letter queues: ${queues
+            .filter((q) => q.isDeadLetterQueue)
+            .map((q) => q.logicalId)
+            .join(', ')}`,
+        );
         process.exit(2);
       }
       queue = match.name;

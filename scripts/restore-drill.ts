@@ -58,7 +58,12 @@ export interface RestoreDrillResult {
   milliseconds: number;
 }
 
-const client = (endpoint: string) => new DynamoDBClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: process.env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' } });
+const client = (endpoint: string) =>
+  new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: process.env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 
 async function listTables(ddb: DynamoDBClient): Promise<string[]> {
   const names: string[] = [];
@@ -82,14 +87,21 @@ async function* scanAll(ddb: DynamoDBClient, TableName: string): AsyncGenerator<
 
 /** The CreateTable input that recreates a described table (keys, indexes; on-demand billing). */
 export function recreateInput(t: TableDescription): CreateTableCommandInput {
-  const projection = (p: { ProjectionType?: string; NonKeyAttributes?: string[] } | undefined) => ({ ProjectionType: (p?.ProjectionType ?? 'ALL') as 'ALL' | 'KEYS_ONLY' | 'INCLUDE', ...(p?.NonKeyAttributes?.length ? { NonKeyAttributes: p.NonKeyAttributes } : {}) });
+  const projection = (p: { ProjectionType?: string; NonKeyAttributes?: string[] } | undefined) => ({
+    ProjectionType: (p?.ProjectionType ?? 'ALL') as 'ALL' | 'KEYS_ONLY' | 'INCLUDE',
+    ...(p?.NonKeyAttributes?.length ? { NonKeyAttributes: p.NonKeyAttributes } : {}),
+  });
   return {
     TableName: t.TableName,
     KeySchema: t.KeySchema,
     AttributeDefinitions: t.AttributeDefinitions,
     BillingMode: 'PAY_PER_REQUEST',
-    ...(t.GlobalSecondaryIndexes?.length ? { GlobalSecondaryIndexes: t.GlobalSecondaryIndexes.map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: projection(g.Projection) })) } : {}),
-    ...(t.LocalSecondaryIndexes?.length ? { LocalSecondaryIndexes: t.LocalSecondaryIndexes.map((l) => ({ IndexName: l.IndexName, KeySchema: l.KeySchema, Projection: projection(l.Projection) })) } : {}),
+    ...(t.GlobalSecondaryIndexes?.length
+      ? { GlobalSecondaryIndexes: t.GlobalSecondaryIndexes.map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: projection(g.Projection) })) }
+      : {}),
+    ...(t.LocalSecondaryIndexes?.length
+      ? { LocalSecondaryIndexes: t.LocalSecondaryIndexes.map((l) => ({ IndexName: l.IndexName, KeySchema: l.KeySchema, Projection: projection(l.Projection) })) }
+      : {}),
   };
 }
 
@@ -125,7 +137,10 @@ async function writeBatch(ddb: DynamoDBClient, table: string, items: Item[]): Pr
 /** Restores an export into `ddb` (tables must not exist there); returns the items written per table. */
 export async function restoreTables(ddb: DynamoDBClient, dir: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const schemaFile of fs.readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
+  for (const schemaFile of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()) {
     const input = JSON.parse(fs.readFileSync(path.join(dir, schemaFile), 'utf8')) as CreateTableCommandInput;
     const table = input.TableName as string;
     await ddb.send(new CreateTableCommand(input));
@@ -215,7 +230,9 @@ export async function checkLedgers(ddb: DynamoDBClient, tables: string[]): Promi
     const movements: LedgerMovement[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await doc.send(new DocScanCommand({ TableName: table, FilterExpression: 'itemType = :t', ExpressionAttributeValues: { ':t': 'ledger' }, ExclusiveStartKey, ConsistentRead: true }));
+      const page = await doc.send(
+        new DocScanCommand({ TableName: table, FilterExpression: 'itemType = :t', ExpressionAttributeValues: { ':t': 'ledger' }, ExclusiveStartKey, ConsistentRead: true }),
+      );
       movements.push(...((page.Items ?? []) as LedgerMovement[]));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
@@ -263,7 +280,8 @@ export async function runRestoreDrill(options: RestoreDrillOptions): Promise<Res
       const before = sourceLedger.find((c) => c.table === check.table);
       if (before?.movements !== check.movements) problems.push(`${check.table}: ${check.movements} movements restored, ${before?.movements ?? 0} exported`);
       for (const account of new Set([...Object.keys(check.accounts), ...Object.keys(before?.accounts ?? {})])) {
-        if ((check.accounts[account] ?? 0) !== (before?.accounts[account] ?? 0)) problems.push(`${check.table}: account ${account} is ${check.accounts[account] ?? 0} after the restore, ${before?.accounts[account] ?? 0} in the export`);
+        if ((check.accounts[account] ?? 0) !== (before?.accounts[account] ?? 0))
+          problems.push(`${check.table}: account ${account} is ${check.accounts[account] ?? 0} after the restore, ${before?.accounts[account] ?? 0} in the export`);
       }
     }
     return {
@@ -282,12 +300,20 @@ export async function runRestoreDrill(options: RestoreDrillOptions): Promise<Res
 
 /** The drill's result as text. */
 export function formatRestoreDrill(r: RestoreDrillResult): string {
-  const lines = [`Restore drill: ${r.ok ? 'PASSED' : 'FAILED'} in ${(r.milliseconds / 1000).toFixed(1)} s (export in ${r.exportDir})`, '', `  ${'table'.padEnd(60)} ${'exported'.padStart(9)} ${'restored'.padStart(9)}`];
+  const lines = [
+    `Restore drill: ${r.ok ? 'PASSED' : 'FAILED'} in ${(r.milliseconds / 1000).toFixed(1)} s (export in ${r.exportDir})`,
+    '',
+    `  ${'table'.padEnd(60)} ${'exported'.padStart(9)} ${'restored'.padStart(9)}`,
+  ];
   for (const t of r.tables) lines.push(`  ${t.table.padEnd(60)} ${String(t.exported).padStart(9)} ${String(t.restored).padStart(9)}  ${t.ok ? 'ok' : 'MISMATCH'}`);
   lines.push('');
   for (const check of r.ledger.restored) {
-    const accounts = Object.entries(check.accounts).map(([a, v]) => `${a} ${v}`).join(', ');
-    lines.push(`  ledger in ${check.table}: ${check.movements} movements, ${check.unbalanced.length} unbalanced, trial balance ${check.trialBalance} (account balances in fen: ${accounts || 'none'})`);
+    const accounts = Object.entries(check.accounts)
+      .map(([a, v]) => `${a} ${v}`)
+      .join(', ');
+    lines.push(
+      `  ledger in ${check.table}: ${check.movements} movements, ${check.unbalanced.length} unbalanced, trial balance ${check.trialBalance} (account balances in fen: ${accounts || 'none'})`,
+    );
   }
   if (r.ledger.restored.length === 0) lines.push('  ledger: no ledger movements in the export');
   for (const p of r.ledger.problems) lines.push(`  PROBLEM ${p}`);

@@ -36,7 +36,7 @@ export function citations(files: ReadonlyArray<{ path: string; text: string }>):
 
 /** The ids that fail the trace: built (or partly) and cited by no test. */
 export function uncitedBuilt(rows: readonly RequirementRow[], cited: ReadonlyMap<string, readonly string[]>): string[] {
-  return rows.filter((r) => !r.state.startsWith('not built') && !(cited.get(r.id)?.length)).map((r) => r.id);
+  return rows.filter((r) => !r.state.startsWith('not built') && !cited.get(r.id)?.length).map((r) => r.id);
 }
 
 function testFiles(dir: string): Array<{ path: string; text: string }> {

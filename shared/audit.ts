@@ -150,9 +150,24 @@ export class DynamoDbAuditLog implements AuditLog {
         await this.client.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: this.tableName, Item: { pk: CHAIN_PK, sk: entrySk(entry.seq), ...entry, gsi1pk: `RESOURCE#${event.resource.type}#${event.resource.id}`, gsi1sk: entrySk(entry.seq) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { pk: CHAIN_PK, sk: entrySk(entry.seq), ...entry, gsi1pk: `RESOURCE#${event.resource.type}#${event.resource.id}`, gsi1sk: entrySk(entry.seq) },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
               head
-                ? { Update: { TableName: this.tableName, Key: { pk: CHAIN_PK, sk: HEAD_SK }, UpdateExpression: 'SET seq = :next, #hash = :hash', ConditionExpression: 'seq = :seq', ExpressionAttributeNames: { '#hash': 'hash' }, ExpressionAttributeValues: { ':next': entry.seq, ':hash': entry.hash, ':seq': seq } } }
+                ? {
+                    Update: {
+                      TableName: this.tableName,
+                      Key: { pk: CHAIN_PK, sk: HEAD_SK },
+                      UpdateExpression: 'SET seq = :next, #hash = :hash',
+                      ConditionExpression: 'seq = :seq',
+                      ExpressionAttributeNames: { '#hash': 'hash' },
+                      ExpressionAttributeValues: { ':next': entry.seq, ':hash': entry.hash, ':seq': seq },
+                    },
+                  }
                 : { Put: { TableName: this.tableName, Item: { pk: CHAIN_PK, sk: HEAD_SK, seq: entry.seq, hash: entry.hash }, ConditionExpression: 'attribute_not_exists(pk)' } },
             ],
           }),
@@ -233,7 +248,12 @@ export class DynamoDbAuditLog implements AuditLog {
   /** Entries about one resource, in chain order (oldest first). */
   async forResource(type: string, id: string): Promise<AuditEntry[]> {
     const page = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: 'byResource', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `RESOURCE#${type}#${id}` } }),
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byResource',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `RESOURCE#${type}#${id}` },
+      }),
     );
     return (page.Items ?? []).map(({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...entry }) => entry as AuditEntry);
   }

@@ -49,7 +49,11 @@ export function parseGroupsClaim(raw: unknown): string[] {
   if (text.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed.filter((g): g is string => typeof g === 'string').map((g) => g.trim()).filter(Boolean);
+      if (Array.isArray(parsed))
+        return parsed
+          .filter((g): g is string => typeof g === 'string')
+          .map((g) => g.trim())
+          .filter(Boolean);
     } catch {
       // not JSON: "[ops, admin]" or "[ops admin]"
     }
@@ -69,7 +73,11 @@ export interface TrustedIssuers {
 
 /** An issuer URL without scheme and trailing slash (CloudFormation's ProviderURL may omit `https://`). */
 function normalizeIssuer(issuer: string): string {
-  return issuer.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+  return issuer
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
 }
 
 /** True when `iss` is the staff pool's issuer. */

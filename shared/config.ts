@@ -118,7 +118,11 @@ const termListSetting = z
 
 const EnvSchema = z
   .object({
-    STAGE: z.string().trim().regex(/^[a-z0-9-]{1,32}$/).optional(),
+    STAGE: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9-]{1,32}$/)
+      .optional(),
     LOCAL_CLOUD: z.enum(['true', 'false']).optional(),
     CATALOG_TABLE_NAME: optionalName,
     IDEMPOTENCY_TABLE_NAME: optionalName,
@@ -142,7 +146,10 @@ const EnvSchema = z
     FIELD_ENCRYPTION_KEY_ID: optionalName,
     EVENT_SOURCES: optionalName,
     FIELD_ENCRYPTION_ENTITIES: optionalName,
-    DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
+    DEFAULT_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('CNY'),
     PAYMENT_WINDOW_MINUTES: int(1, 24 * 60).default(30),
     REFUND_APPROVAL_THRESHOLD_MINOR: int(0, Number.MAX_SAFE_INTEGER).default(100_000),
     REFUND_STAFF_DAILY_CAP_MINOR: int(0, Number.MAX_SAFE_INTEGER).default(500_000),
@@ -227,7 +234,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   const e = result.data;
   const localCloud = e.LOCAL_CLOUD === 'true';
   if (localCloud && runsOnAwsLambda(env)) {
-    throw new ConfigError(`Invalid configuration: ${LOCAL_CLOUD_SWITCH} is set on AWS Lambda; the local-cloud switch (built-in sandbox secrets) exists only in the local cloud and tests.`);
+    throw new ConfigError(
+      `Invalid configuration: ${LOCAL_CLOUD_SWITCH} is set on AWS Lambda; the local-cloud switch (built-in sandbox secrets) exists only in the local cloud and tests.`,
+    );
   }
   const stage = e.STAGE;
   const config: Omit<AppConfig, 'stage'> = {
@@ -264,7 +273,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     pagination: { defaultLimit: e.PAGINATION_DEFAULT_LIMIT, maxLimit: e.PAGINATION_MAX_LIMIT },
     idempotency: { keyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS },
     retention: { personalDataRetentionDays: e.PERSONAL_DATA_RETENTION_DAYS },
-    compliance: { bannedAdvertisingTerms: Object.freeze([...(e.BANNED_ADVERTISING_TERMS ?? DEFAULT_BANNED_ADVERTISING_TERMS)]), ...(e.ALLOWED_ADVERTISING_PHRASES ? { allowedAdvertisingPhrases: Object.freeze([...e.ALLOWED_ADVERTISING_PHRASES]) } : {}) },
+    compliance: {
+      bannedAdvertisingTerms: Object.freeze([...(e.BANNED_ADVERTISING_TERMS ?? DEFAULT_BANNED_ADVERTISING_TERMS)]),
+      ...(e.ALLOWED_ADVERTISING_PHRASES ? { allowedAdvertisingPhrases: Object.freeze([...e.ALLOWED_ADVERTISING_PHRASES]) } : {}),
+    },
     http: { corsAllowOrigin: e.CORS_ALLOW_ORIGIN },
   };
   // Read lazily: a missing STAGE fails whoever asks for the stage, never silently becomes dev.

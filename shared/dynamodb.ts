@@ -92,7 +92,10 @@ export function isTransactionConflict(error: unknown): boolean {
  * Every item a query matches, following `LastEvaluatedKey` through all pages (for partitions and
  * ranges known to be small; paged API reads use cursors instead).
  */
-export async function queryAll(client: Pick<DynamoDBDocumentClient, 'send'>, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<NonNullable<QueryCommandOutput['Items']>> {
+export async function queryAll(
+  client: Pick<DynamoDBDocumentClient, 'send'>,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<NonNullable<QueryCommandOutput['Items']>> {
   const items: NonNullable<QueryCommandOutput['Items']> = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -115,7 +118,12 @@ export async function putIfAbsent(client: Pick<DynamoDBDocumentClient, 'send'>, 
 }
 
 /** Gets items by key (any number, 100 per call), retrying unprocessed keys. Returns the items found. */
-export async function batchGet(client: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, keyList: ReadonlyArray<Record<string, string>>, options: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
+export async function batchGet(
+  client: Pick<DynamoDBDocumentClient, 'send'>,
+  tableName: string,
+  keyList: ReadonlyArray<Record<string, string>>,
+  options: { consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
   const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
   const chunks: Array<Array<Record<string, string>>> = [];
   for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));

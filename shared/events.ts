@@ -32,9 +32,7 @@ export const MAX_ENTRIES_PER_PUT = 10;
 /** Some events could not be published. Carries event ids and error codes only. */
 export class EventPublishError extends Error {
   override readonly name = 'EventPublishError';
-  constructor(
-    readonly failures: ReadonlyArray<{ eventId: string; name: string; errorCode: string }>,
-  ) {
+  constructor(readonly failures: ReadonlyArray<{ eventId: string; name: string; errorCode: string }>) {
     super(`${failures.length} event(s) not published: ${failures.map((f) => `${f.name} ${f.eventId} (${f.errorCode})`).join(', ')}`);
   }
 }

@@ -274,7 +274,8 @@ function checkContext(context: FieldContext): void {
       throw new FieldEncryptionError(`Field encryption needs a non-empty ${part}.`);
     }
   }
-  if (context.subject !== undefined && (typeof context.subject !== 'string' || context.subject.length === 0)) throw new FieldEncryptionError('Field encryption needs a non-empty subject when one is given.');
+  if (context.subject !== undefined && (typeof context.subject !== 'string' || context.subject.length === 0))
+    throw new FieldEncryptionError('Field encryption needs a non-empty subject when one is given.');
 }
 
 /** Takes ownership of a plaintext data key: copies it into a KeyObject and zeroes the source. */
@@ -435,7 +436,13 @@ export class FieldEncryptor {
   ): Promise<{ -readonly [K in keyof T]: T[K] }> {
     const entries = await Promise.all(
       Object.entries(fields).map(
-        async ([field, value]) => [field, value === undefined ? undefined : await transform({ entity: record.entity, recordId: record.recordId, field, ...(record.subject === undefined ? {} : { subject: record.subject }) }, value)] as const,
+        async ([field, value]) =>
+          [
+            field,
+            value === undefined
+              ? undefined
+              : await transform({ entity: record.entity, recordId: record.recordId, field, ...(record.subject === undefined ? {} : { subject: record.subject }) }, value),
+          ] as const,
       ),
     );
     return Object.fromEntries(entries) as { -readonly [K in keyof T]: T[K] };

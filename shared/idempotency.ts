@@ -61,9 +61,7 @@ export function readIdempotencyKey(headers: Readonly<Record<string, string | und
     throw badRequest('This operation requires an Idempotency-Key header.', [{ path: 'headers.idempotency-key', message: 'Required' }]);
   }
   if (!KEY_PATTERN.test(key)) {
-    throw badRequest('The Idempotency-Key header must be 1–255 printable characters.', [
-      { path: 'headers.idempotency-key', message: 'Must be 1–255 printable ASCII characters' },
-    ]);
+    throw badRequest('The Idempotency-Key header must be 1–255 printable characters.', [{ path: 'headers.idempotency-key', message: 'Must be 1–255 printable ASCII characters' }]);
   }
   return key;
 }
@@ -82,7 +80,8 @@ interface SealedResponse extends Omit<APIGatewayProxyResult, 'body'> {
   readonly sealedBody: string;
 }
 
-const recordIdOf = (operation: string, scope: Pick<IdempotencyScope, 'userId' | 'key'>) => crypto.createHash('sha256').update(`${operation}\n${scope.userId}\n${scope.key}`).digest('hex');
+const recordIdOf = (operation: string, scope: Pick<IdempotencyScope, 'userId' | 'key'>) =>
+  crypto.createHash('sha256').update(`${operation}\n${scope.userId}\n${scope.key}`).digest('hex');
 
 /** The user id of requests on public routes. */
 const ANONYMOUS = 'anonymous';
@@ -147,17 +146,25 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
       },
     });
     // Sealed under the caller's own data key (SEC-3: erasing a customer shreds their stored responses too).
-    const field = (scope: IdempotencyScope) => ({ entity: IDEMPOTENCY_ENTITY, recordId: recordIdOf(operation, scope), field: 'body', ...(scope.userId === ANONYMOUS ? {} : { subject: scope.userId }) });
-    // What Powertools stores is the sealed response; the caller gets it opened (fresh or replayed).
-    const fn = makeIdempotent(async (scope: IdempotencyScope, handler: () => Promise<APIGatewayProxyResult>): Promise<SealedResponse> => {
-      const { body, ...rest } = await handler();
-      return { ...rest, sealedBody: await sealer.encrypt(field(scope), body) };
-    }, {
-      persistenceStore,
-      config,
-      keyPrefix: operation,
-      dataIndexArgument: 0,
+    const field = (scope: IdempotencyScope) => ({
+      entity: IDEMPOTENCY_ENTITY,
+      recordId: recordIdOf(operation, scope),
+      field: 'body',
+      ...(scope.userId === ANONYMOUS ? {} : { subject: scope.userId }),
     });
+    // What Powertools stores is the sealed response; the caller gets it opened (fresh or replayed).
+    const fn = makeIdempotent(
+      async (scope: IdempotencyScope, handler: () => Promise<APIGatewayProxyResult>): Promise<SealedResponse> => {
+        const { body, ...rest } = await handler();
+        return { ...rest, sealedBody: await sealer.encrypt(field(scope), body) };
+      },
+      {
+        persistenceStore,
+        config,
+        keyPrefix: operation,
+        dataIndexArgument: 0,
+      },
+    );
     const open = async (scope: IdempotencyScope, sealed: SealedResponse | APIGatewayProxyResult): Promise<APIGatewayProxyResult> => {
       if (!('sealedBody' in sealed)) return sealed; // stored before responses were sealed (kept ≤ the key TTL)
       const { sealedBody, ...rest } = sealed;

@@ -10,16 +10,17 @@ import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from './errors.ts';
 import type { RouteContract } from './http/route.ts';
 
 /** The problem+json body (RFC 9457), as documented. */
-export const ProblemSchema = z.object({
-  type: z.url().describe(`Stable problem type URI, ${PROBLEM_TYPE_BASE}<slug>`),
-  title: z.string().describe('Short human summary of the problem type'),
-  status: z.number().int().describe('The HTTP status code'),
-  detail: z.string().optional().describe('Human explanation of this occurrence'),
-  errors: z
-    .array(z.object({ path: z.string().describe('e.g. body.price.amount'), message: z.string() }))
-    .optional()
-    .describe('The offending fields, for validation errors'),
-})
+export const ProblemSchema = z
+  .object({
+    type: z.url().describe(`Stable problem type URI, ${PROBLEM_TYPE_BASE}<slug>`),
+    title: z.string().describe('Short human summary of the problem type'),
+    status: z.number().int().describe('The HTTP status code'),
+    detail: z.string().optional().describe('Human explanation of this occurrence'),
+    errors: z
+      .array(z.object({ path: z.string().describe('e.g. body.price.amount'), message: z.string() }))
+      .optional()
+      .describe('The offending fields, for validation errors'),
+  })
   // The `id` makes zod-to-openapi emit it once under components/schemas/Problem and $ref it.
   .meta({ id: 'Problem', description: 'An error (RFC 9457 problem details)' });
 

@@ -75,7 +75,9 @@ export interface StageSecretOptions {
 export async function stageSecret<S extends z.ZodType>(source: StageSecretSource<S>, options: StageSecretOptions = {}): Promise<z.output<S>> {
   if (options.localCloud ?? getConfig().localCloud) return source.local();
   if (source.secretId === undefined) {
-    throw new ConfigError(`${source.idVariable} is not set: every deployed stage reads ${source.what} from AWS Secrets Manager; built-in sandbox secrets exist only in the local cloud and tests.`);
+    throw new ConfigError(
+      `${source.idVariable} is not set: every deployed stage reads ${source.what} from AWS Secrets Manager; built-in sandbox secrets exist only in the local cloud and tests.`,
+    );
   }
   return (options.read ?? readJsonSecret)(source.secretId, source.schema);
 }

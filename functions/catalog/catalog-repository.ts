@@ -258,7 +258,12 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   async listWarehouses(): Promise<Warehouse[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: BY_TYPE_INDEX, KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' } });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: BY_TYPE_INDEX,
+      KeyConditionExpression: 'gsi1pk = :t',
+      ExpressionAttributeValues: { ':t': 'WAREHOUSE' },
+    });
     return items.map(warehouseOf);
   }
 
@@ -267,8 +272,18 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            countStock(this.tableName, { sku: count.sku, warehouseId: count.warehouseId, onHand: count.onHand, ...(count.previousOnHand !== undefined ? { previousOnHand: count.previousOnHand } : {}) }, new Date(count.at)),
-            { Put: { TableName: this.tableName, Item: { pk: `ADJUSTMENTS#${count.sku}`, sk: `ADJ#${count.at}#${count.adjustmentId}`, type: 'StockAdjustment', ...count }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            countStock(
+              this.tableName,
+              { sku: count.sku, warehouseId: count.warehouseId, onHand: count.onHand, ...(count.previousOnHand !== undefined ? { previousOnHand: count.previousOnHand } : {}) },
+              new Date(count.at),
+            ),
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: `ADJUSTMENTS#${count.sku}`, sk: `ADJ#${count.at}#${count.adjustmentId}`, type: 'StockAdjustment', ...count },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
           ],
         }),
       );
@@ -281,7 +296,12 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   async listStockCounts(sku: string): Promise<StockCount[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ADJUSTMENTS#${sku}` }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ADJUSTMENTS#${sku}` },
+      ConsistentRead: true,
+    });
     return items.map(({ pk: _pk, sk: _sk, type: _type, ...rest }) => rest as StockCount);
   }
 
@@ -351,7 +371,15 @@ export function catalogRepositoryFromEnv(): CatalogRepository {
 }
 
 function warehouseItem(warehouse: Warehouse): Record<string, unknown> {
-  return { pk: `WAREHOUSE#${warehouse.warehouseId}`, sk: 'WAREHOUSE', gsi1pk: 'WAREHOUSE', gsi1sk: warehouse.warehouseId, type: 'Warehouse', ...warehouse, active: warehouse.active !== false };
+  return {
+    pk: `WAREHOUSE#${warehouse.warehouseId}`,
+    sk: 'WAREHOUSE',
+    gsi1pk: 'WAREHOUSE',
+    gsi1sk: warehouse.warehouseId,
+    type: 'Warehouse',
+    ...warehouse,
+    active: warehouse.active !== false,
+  };
 }
 
 /** A warehouse from its item (items written before `active` existed are active). */

@@ -94,7 +94,8 @@ export const putStockRoute = defineRoute({
   method: 'put',
   pathTemplate: '/admin/stock/{sku}/{warehouseId}',
   summary: 'Set the counted quantity on hand (cycle count); the difference is recorded',
-  description: 'Records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted. Counting the current quantity again changes nothing. A count below the reserved quantity is a 409.',
+  description:
+    'Records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted. Counting the current quantity again changes nothing. A count below the reserved quantity is a 409.',
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
   path: z.object({ sku: SkuSchema, warehouseId: WarehouseId }),
@@ -105,7 +106,15 @@ export const putStockRoute = defineRoute({
 
 /** Every catalog route, for the OpenAPI document. */
 const WarehouseDoc = z
-  .object({ warehouseId: z.string(), name: z.string(), city: z.string(), region: z.string(), active: z.boolean(), updatedBy: z.string().optional(), updatedAt: z.string().optional() })
+  .object({
+    warehouseId: z.string(),
+    name: z.string(),
+    city: z.string(),
+    region: z.string(),
+    active: z.boolean(),
+    updatedBy: z.string().optional(),
+    updatedAt: z.string().optional(),
+  })
   .meta({ id: 'Warehouse' });
 
 /** `PUT /admin/warehouses/{warehouseId}` — ops. Idempotent by nature. */
@@ -114,14 +123,18 @@ export const putWarehouseRoute = defineRoute({
   method: 'put',
   pathTemplate: '/admin/warehouses/{warehouseId}',
   summary: 'Create or replace a warehouse (FUL-1)',
-  description: 'Creates (201) or replaces (200) a warehouse: name, city, the shipping region it serves, and whether new orders may reserve from it. Switching one off keeps its stock and lets orders already reserved there ship. Audited with the reason.',
+  description:
+    'Creates (201) or replaces (200) a warehouse: name, city, the shipping region it serves, and whether new orders may reserve from it. Switching one off keeps its stock and lets orders already reserved there ship. Audited with the reason.',
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
   path: z.object({ warehouseId: WarehouseId }),
   body: z.strictObject({
     name: freeText(100).min(1),
     city: freeText(100).min(1),
-    region: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/).describe('One of the store’s shipping regions (catalog settings), e.g. east'),
+    region: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}$/)
+      .describe('One of the store’s shipping regions (catalog settings), e.g. east'),
     active: z.boolean().default(true),
     reason: freeText(500).min(3).describe('Why (audit trail)'),
   }),

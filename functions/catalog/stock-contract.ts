@@ -129,7 +129,11 @@ const RESTOCK_PREFIX = 'RESTOCK#';
 const reservationKey = (m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>) => ({ pk: `${RESERVATION_PREFIX}${m.orderId}`, sk: `${m.sku}#${m.warehouseId}` });
 
 function checkIds(m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>): void {
-  for (const [name, value] of [['orderId', m.orderId], ['sku', m.sku], ['warehouseId', m.warehouseId]] as const) {
+  for (const [name, value] of [
+    ['orderId', m.orderId],
+    ['sku', m.sku],
+    ['warehouseId', m.warehouseId],
+  ] as const) {
     if (typeof value !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(value)) throw new Error(`stock operation: ${name} must be 1–64 letters, digits or hyphens`);
   }
 }
@@ -137,7 +141,14 @@ function checkIds(m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>
 const STATUS_TIME: Readonly<Record<ReservationStatus, string>> = { reserved: 'reservedAt', picked: 'pickedAt', released: 'releasedAt', returned: 'returnedAt' };
 
 /** The two transaction items of `op` for (order, SKU, warehouse); `stockKey` names the counters (a bucket of a hot SKU). */
-function operationItems(tableName: string, m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>, op: StockOperation, at: Date, stockKey: { pk: string; sk: string } = key(m), extra: Record<string, unknown> = {}): StockTransactItem[] {
+function operationItems(
+  tableName: string,
+  m: Pick<OrderStockMovement, 'orderId' | 'sku' | 'warehouseId'>,
+  op: StockOperation,
+  at: Date,
+  stockKey: { pk: string; sk: string } = key(m),
+  extra: Record<string, unknown> = {},
+): StockTransactItem[] {
   checkIds(m);
   const rule = operationRule(op);
   const when = at.toISOString();
@@ -250,7 +261,8 @@ export function restockReturnedStock(tableName: string, m: StockMovement & { rea
       Update: {
         TableName: tableName,
         Key: key(m),
-        UpdateExpression: 'SET #type = if_not_exists(#type, :type), sku = :sku, warehouseId = :warehouseId, onHand = if_not_exists(onHand, :zero) + :q, reserved = if_not_exists(reserved, :zero), available = if_not_exists(available, :zero) + :q, updatedAt = :at',
+        UpdateExpression:
+          'SET #type = if_not_exists(#type, :type), sku = :sku, warehouseId = :warehouseId, onHand = if_not_exists(onHand, :zero) + :q, reserved = if_not_exists(reserved, :zero), available = if_not_exists(available, :zero) + :q, updatedAt = :at',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':type': 'Stock', ':sku': m.sku, ':warehouseId': m.warehouseId, ':zero': 0, ':q': m.quantity, ':at': when },
       },
@@ -281,7 +293,16 @@ export function countStock(tableName: string, count: { sku: string; warehouseId:
     return {
       Put: {
         TableName: tableName,
-        Item: { ...key(count), type: 'Stock', sku: count.sku, warehouseId: count.warehouseId, onHand: count.onHand, reserved: 0, available: count.onHand, updatedAt: at.toISOString() },
+        Item: {
+          ...key(count),
+          type: 'Stock',
+          sku: count.sku,
+          warehouseId: count.warehouseId,
+          onHand: count.onHand,
+          reserved: 0,
+          available: count.onHand,
+          updatedAt: at.toISOString(),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -319,7 +340,17 @@ export function createStockBuckets(tableName: string, stock: { sku: string; ware
   return splitStock(stock.onHand, stock.buckets).map((units, bucket) => ({
     Put: {
       TableName: tableName,
-      Item: { ...bucketKey(stock, bucket), type: 'StockBucket', sku: stock.sku, warehouseId: stock.warehouseId, bucket, onHand: units, reserved: 0, available: units, updatedAt: at.toISOString() },
+      Item: {
+        ...bucketKey(stock, bucket),
+        type: 'StockBucket',
+        sku: stock.sku,
+        warehouseId: stock.warehouseId,
+        bucket,
+        onHand: units,
+        reserved: 0,
+        available: units,
+        updatedAt: at.toISOString(),
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   }));
@@ -340,8 +371,24 @@ export function moveBetweenBuckets(tableName: string, move: { sku: string; wareh
   if (move.from === move.to || !Number.isSafeInteger(move.quantity) || move.quantity < 1) throw new Error('a move takes a positive quantity between two different buckets');
   const when = at.toISOString();
   return [
-    { Update: { TableName: tableName, Key: bucketKey(move, move.from), UpdateExpression: 'SET onHand = onHand - :q, available = available - :q, updatedAt = :at', ConditionExpression: 'available >= :q', ExpressionAttributeValues: { ':q': move.quantity, ':at': when } } },
-    { Update: { TableName: tableName, Key: bucketKey(move, move.to), UpdateExpression: 'SET onHand = onHand + :q, available = available + :q, updatedAt = :at', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':q': move.quantity, ':at': when } } },
+    {
+      Update: {
+        TableName: tableName,
+        Key: bucketKey(move, move.from),
+        UpdateExpression: 'SET onHand = onHand - :q, available = available - :q, updatedAt = :at',
+        ConditionExpression: 'available >= :q',
+        ExpressionAttributeValues: { ':q': move.quantity, ':at': when },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: bucketKey(move, move.to),
+        UpdateExpression: 'SET onHand = onHand + :q, available = available + :q, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':q': move.quantity, ':at': when },
+      },
+    },
   ];
 }
 
@@ -362,7 +409,10 @@ export function reservationItemOf(item: StockTransactItem): { orderId: string; s
 }
 
 /** Which of `items` failed, given the cancellation reason codes aligned with them. */
-export function failedStockItems(items: readonly StockTransactItem[], codes: ReadonlyArray<string | undefined>): { stock: Array<{ sku: string; warehouseId: string }>; reservations: Array<{ orderId: string; sku: string; warehouseId: string }> } {
+export function failedStockItems(
+  items: readonly StockTransactItem[],
+  codes: ReadonlyArray<string | undefined>,
+): { stock: Array<{ sku: string; warehouseId: string }>; reservations: Array<{ orderId: string; sku: string; warehouseId: string }> } {
   const stock: Array<{ sku: string; warehouseId: string }> = [];
   const reservations: Array<{ orderId: string; sku: string; warehouseId: string }> = [];
   items.forEach((item, i) => {
@@ -407,7 +457,12 @@ export class CatalogReader {
     const unique = [...new Set(skus)];
     const results = await Promise.all(
       unique.map(async (sku) => {
-        const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}` }, ConsistentRead: true });
+        const items = await queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}` },
+          ConsistentRead: true,
+        });
         const productItem = items.find((i) => i.sk === 'PRODUCT');
         if (!productItem) return undefined;
         const product = ProductSchema.parse(Object.fromEntries(Object.entries(productItem).filter(([k]) => k in ProductSchema.shape)));
@@ -434,19 +489,42 @@ export class CatalogReader {
 
   /** The buckets of a hot SKU in a warehouse, in bucket order (strongly consistent). */
   async buckets(sku: string, warehouseId: string): Promise<Array<StockLevelView & { bucket: number }>> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}`, ':prefix': `BUCKET#${warehouseId}#` }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}`, ':prefix': `BUCKET#${warehouseId}#` },
+      ConsistentRead: true,
+    });
     return items.map((item) => ({ ...toLevel(item), bucket: Number(item.bucket) })).sort((a, b) => a.bucket - b.bucket);
   }
 
   /** An order's reservation records, every status, by SKU then warehouse (strongly consistent). */
   async reservations(orderId: string): Promise<ReservationView[]> {
-    return (await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${RESERVATION_PREFIX}${orderId}` }, ConsistentRead: true })).map(toReservation);
+    return (
+      await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `${RESERVATION_PREFIX}${orderId}` },
+        ConsistentRead: true,
+      })
+    ).map(toReservation);
   }
 
   /** Every warehouse. */
   async warehouses(): Promise<WarehouseView[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: 'byType', KeyConditionExpression: 'gsi1pk = :t', ExpressionAttributeValues: { ':t': 'WAREHOUSE' } });
-    return items.map((item) => ({ warehouseId: String(item.warehouseId), name: String(item.name), city: String(item.city), region: String(item.region), active: item.active !== false }));
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'byType',
+      KeyConditionExpression: 'gsi1pk = :t',
+      ExpressionAttributeValues: { ':t': 'WAREHOUSE' },
+    });
+    return items.map((item) => ({
+      warehouseId: String(item.warehouseId),
+      name: String(item.name),
+      city: String(item.city),
+      region: String(item.region),
+      active: item.active !== false,
+    }));
   }
 }
 

@@ -84,7 +84,15 @@ function factOf(name: string, d: Record<string, unknown>): OrderFact {
     }
     case ShipmentStatusChanged.name: {
       const p = d as unknown as EventPayload<typeof ShipmentStatusChanged>;
-      return { type: 'ShipmentStatusChanged', shipmentId: p.shipmentId, carrier: p.carrier, waybill: p.waybill, to: p.to, ...(p.exception ? { exception: p.exception } : {}), at: p.changedAt };
+      return {
+        type: 'ShipmentStatusChanged',
+        shipmentId: p.shipmentId,
+        carrier: p.carrier,
+        waybill: p.waybill,
+        to: p.to,
+        ...(p.exception ? { exception: p.exception } : {}),
+        at: p.changedAt,
+      };
     }
     case OrderShipped.name:
       return { type: 'OrderShipped', at: (d as unknown as EventPayload<typeof OrderShipped>).shippedAt };

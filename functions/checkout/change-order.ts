@@ -98,7 +98,11 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
       if (error instanceof DuplicateEventError) return { outcome: 'duplicate' };
       if (error instanceof ReservationsNotHeldError && attempt < MAX_ATTEMPTS) {
         held = await deps.orders.heldReservations(command.orderId);
-        log.info('reservations no longer held; releasing only what the order still holds', { orderId: command.orderId, notHeld: error.reservations.length, stillHeld: held.length });
+        log.info('reservations no longer held; releasing only what the order still holds', {
+          orderId: command.orderId,
+          notHeld: error.reservations.length,
+          stillHeld: held.length,
+        });
         continue;
       }
       if ((error instanceof StaleOrderError || error instanceof TransientConflictError) && attempt < MAX_ATTEMPTS) {

@@ -35,7 +35,10 @@ export interface ContactItem {
 }
 
 /** Reads and decrypts the contact of `orderId`; undefined when there is no such order. */
-export async function readContact(deps: { readonly itemOf: (orderId: string) => Promise<ContactItem | undefined>; readonly cipher: Pick<PersonalDataCipher, 'decryptFields'> }, orderId: string): Promise<OrderContact | undefined> {
+export async function readContact(
+  deps: { readonly itemOf: (orderId: string) => Promise<ContactItem | undefined>; readonly cipher: Pick<PersonalDataCipher, 'decryptFields'> },
+  orderId: string,
+): Promise<OrderContact | undefined> {
   const item = await deps.itemOf(orderId);
   if (!item) return undefined;
   const encrypted = { email: item.personal?.email, phone: item.personal?.phone };

@@ -64,11 +64,22 @@ export async function correctShippingAddress(deps: CorrectAddressDeps, command: 
   if (!current || current.customerId !== command.principal.userId) throw missing();
   const zone = shippingZone(address);
   if (zone !== current.shippingRegion && compare(feeTo(current, zone, deps.shippingRates), current.shippingFee) !== 0) {
-    throw notCorrectable(`Shipping to ${zone} costs ${feeTo(current, zone, deps.shippingRates).amount} fen, not the ${current.shippingFee.amount} this order was priced with; cancel it and order again.`);
+    throw notCorrectable(
+      `Shipping to ${zone} costs ${feeTo(current, zone, deps.shippingRates).amount} fen, not the ${current.shippingFee.amount} this order was priced with; cancel it and order again.`,
+    );
   }
 
   if (!current.personal) throw notCorrectable('This order’s personal data was erased; it has no address to correct.');
-  const addressFields = { name: address.name, phone: address.phone, line1: address.line1, line2: address.line2, province: address.province, city: address.city, district: address.district, postalCode: address.postalCode };
+  const addressFields = {
+    name: address.name,
+    phone: address.phone,
+    line1: address.line1,
+    line2: address.line2,
+    province: address.province,
+    city: address.city,
+    district: address.district,
+    postalCode: address.postalCode,
+  };
   const encrypted = await deps.cipher.encryptFields({ entity: ORDER_ENTITY, recordId: command.orderId, subject: current.customerId }, addressFields);
   // The contact email is not part of the address: its ciphertext stays; absent optional fields go.
   const personal = {
@@ -98,4 +109,3 @@ export async function correctShippingAddress(deps: CorrectAddressDeps, command: 
   if (!found) throw missing();
   return toOrderView(found.order, found.timeline, { reader: 'customer', ...optionalPersonal(await readablePersonalData(deps.cipher, command.orderId, found.order.personal)) });
 }
-

@@ -101,9 +101,7 @@ export async function createQuote(deps: QuoteDeps, customerId: string, request: 
     shipping: { ...priced.shipping, freeAbove: { amount: deps.settings.freeShippingThreshold, currency: priced.currency } },
     shippingFee: priced.shippingFee,
     total: priced.total,
-    ...(priced.coupon
-      ? { coupon: { ...priced.coupon, ...(priced.coupon.reason ? { message: COUPON_REJECTION_TEXT[priced.coupon.reason] } : {}) } }
-      : {}),
+    ...(priced.coupon ? { coupon: { ...priced.coupon, ...(priced.coupon.reason ? { message: COUPON_REJECTION_TEXT[priced.coupon.reason] } : {}) } } : {}),
     member: context.member,
     pricedAt: now.toISOString(),
   };

@@ -29,8 +29,24 @@ const days = (at: Date, n: number) => new Date(at.getTime() + n * 86_400_000).to
 /** The demo promotions, relative to `at`. */
 export function demoPromotions(at: Date): Promotion[] {
   return [
-    { kind: 'flash-price', promotionId: 'FLASH-POWERBANK', title: '限时秒杀 Flash sale: power bank ¥99', sku: 'ELEC-POWERBANK-20K', price: cny(9900), startsAt: days(at, -1), endsAt: days(at, 30) },
-    { kind: 'spend-threshold', promotionId: 'SPEND100-GET50', title: '满100减50 Spend ¥100, get ¥50 off', threshold: cny(10000), amountOff: cny(5000), startsAt: days(at, -1), endsAt: days(at, 365) },
+    {
+      kind: 'flash-price',
+      promotionId: 'FLASH-POWERBANK',
+      title: '限时秒杀 Flash sale: power bank ¥99',
+      sku: 'ELEC-POWERBANK-20K',
+      price: cny(9900),
+      startsAt: days(at, -1),
+      endsAt: days(at, 30),
+    },
+    {
+      kind: 'spend-threshold',
+      promotionId: 'SPEND100-GET50',
+      title: '满100减50 Spend ¥100, get ¥50 off',
+      threshold: cny(10000),
+      amountOff: cny(5000),
+      startsAt: days(at, -1),
+      endsAt: days(at, 365),
+    },
     { kind: 'member-discount', promotionId: 'MEMBER-5PCT', title: '会员95折 Members 5% off', percentBasisPoints: 500, maxDiscount: cny(10000) },
   ];
 }
@@ -38,9 +54,40 @@ export function demoPromotions(at: Date): Promotion[] {
 /** The demo coupons, relative to `at`. */
 export function demoCoupons(at: Date): Coupon[] {
   return [
-    { code: 'WELCOME10', title: '新客九折 Welcome 10% off', kind: 'percentage', percentBasisPoints: 1000, minSpend: cny(5000), validFrom: days(at, -1), validUntil: days(at, 365), perCustomerLimit: 1, totalLimit: 1_000_000 },
-    { code: 'SAVE20', title: '满199减20 ¥20 off from ¥199', kind: 'fixed', amountOff: cny(2000), minSpend: cny(19900), validFrom: days(at, -1), validUntil: days(at, 365), perCustomerLimit: 3, totalLimit: 1_000_000 },
-    { code: 'MEMBER30', title: '会员专享 Members ¥30 off from ¥200', kind: 'fixed', amountOff: cny(3000), minSpend: cny(20000), validFrom: days(at, -1), validUntil: days(at, 365), perCustomerLimit: 5, totalLimit: 1_000_000, membersOnly: true },
+    {
+      code: 'WELCOME10',
+      title: '新客九折 Welcome 10% off',
+      kind: 'percentage',
+      percentBasisPoints: 1000,
+      minSpend: cny(5000),
+      validFrom: days(at, -1),
+      validUntil: days(at, 365),
+      perCustomerLimit: 1,
+      totalLimit: 1_000_000,
+    },
+    {
+      code: 'SAVE20',
+      title: '满199减20 ¥20 off from ¥199',
+      kind: 'fixed',
+      amountOff: cny(2000),
+      minSpend: cny(19900),
+      validFrom: days(at, -1),
+      validUntil: days(at, 365),
+      perCustomerLimit: 3,
+      totalLimit: 1_000_000,
+    },
+    {
+      code: 'MEMBER30',
+      title: '会员专享 Members ¥30 off from ¥200',
+      kind: 'fixed',
+      amountOff: cny(3000),
+      minSpend: cny(20000),
+      validFrom: days(at, -1),
+      validUntil: days(at, 365),
+      perCustomerLimit: 5,
+      totalLimit: 1_000_000,
+      membersOnly: true,
+    },
   ];
 }
 
@@ -71,7 +118,10 @@ export async function seedDemoCheckout(deps: ManagePromotionsDeps & ManageMember
     if ((await putCoupon(deps, { coupon, active: true, ...SEED_CHANGE })).outcome === 'created') coupons++;
   }
   // The demo member, as PUT /admin/members/{customerId} makes one.
-  const customers = (await store.getMembership(DEMO_MEMBER_ID)).tier === null && (await setMembership(deps, { customerId: DEMO_MEMBER_ID, tier: 'gold', ...SEED_CHANGE })).outcome === 'updated' ? 1 : 0;
+  const customers =
+    (await store.getMembership(DEMO_MEMBER_ID)).tier === null && (await setMembership(deps, { customerId: DEMO_MEMBER_ID, tier: 'gold', ...SEED_CHANGE })).outcome === 'updated'
+      ? 1
+      : 0;
   await store.putSeedMarker(DEMO_CHECKOUT_MARKER, at);
   return { seeded: true, promotions, coupons, customers };
 }

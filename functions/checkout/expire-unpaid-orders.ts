@@ -72,10 +72,8 @@ export async function expireUnpaidOrders(deps: ExpireDeps, options: { pageSize?:
       startKey = page.next;
     } while (startKey);
   }
-  const outbox = await drainOutbox(
-    { orders: deps.orders, eventsFor: deps.eventsFor, ...(log ? { log } : {}) },
-    new Date(now.getTime() - deps.outboxGraceSeconds * 1000),
-    { ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}) },
-  );
+  const outbox = await drainOutbox({ orders: deps.orders, eventsFor: deps.eventsFor, ...(log ? { log } : {}) }, new Date(now.getTime() - deps.outboxGraceSeconds * 1000), {
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+  });
   return { examined, cancelled, ignored, failed, outbox };
 }

@@ -23,7 +23,10 @@ export function getMembership(deps: { readonly store: Pick<PromotionAdmin, 'getM
 }
 
 /** Sets a customer's tier, or ends their membership with `null`. */
-export async function setMembership(deps: ManageMembershipsDeps, input: { customerId: string; tier: MemberTier | null } & StaffChange): Promise<{ item: Membership; outcome: 'updated' | 'unchanged' }> {
+export async function setMembership(
+  deps: ManageMembershipsDeps,
+  input: { customerId: string; tier: MemberTier | null } & StaffChange,
+): Promise<{ item: Membership; outcome: 'updated' | 'unchanged' }> {
   const current = await deps.store.getMembership(input.customerId);
   if (current.tier === input.tier) return { item: current, outcome: 'unchanged' };
   await deps.audit.record({

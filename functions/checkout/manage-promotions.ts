@@ -72,7 +72,8 @@ export async function putPromotion(deps: ManagePromotionsDeps, input: { promotio
     issues.push(...moneyIssues('body.price', promotion.price, deps.currency));
     const listPrice = (await deps.catalog.listPrices([promotion.sku])).get(promotion.sku);
     if (!listPrice) issues.push({ path: 'body.sku', message: 'Unknown SKU' });
-    else if (promotion.price.amount >= listPrice.amount) issues.push({ path: 'body.price.amount', message: `A ${promotion.kind === 'flash-price' ? 'flash' : 'group'} price must be below the list price (${listPrice.amount})` });
+    else if (promotion.price.amount >= listPrice.amount)
+      issues.push({ path: 'body.price.amount', message: `A ${promotion.kind === 'flash-price' ? 'flash' : 'group'} price must be below the list price (${listPrice.amount})` });
   } else if (promotion.kind === 'spend-threshold') {
     issues.push(...moneyIssues('body.threshold', promotion.threshold, deps.currency), ...moneyIssues('body.amountOff', promotion.amountOff, deps.currency));
     if (promotion.amountOff.amount >= promotion.threshold.amount) issues.push({ path: 'body.amountOff.amount', message: 'Must be less than the threshold' });
@@ -83,12 +84,18 @@ export async function putPromotion(deps: ManagePromotionsDeps, input: { promotio
 
   const existing = await deps.store.getPromotion(promotion.promotionId);
   if (existing && existing.active === input.active && canonicalJson(existing.promotion) === canonicalJson(promotion)) return { item: existing, outcome: 'unchanged' };
-  await recordChange(deps, input, existing ? 'promotion.update' : 'promotion.create', { type: 'promotion', id: promotion.promotionId }, {
-    kind: promotion.kind,
-    active: input.active,
-    ...(promotion.startsAt ? { startsAt: promotion.startsAt } : {}),
-    ...(promotion.endsAt ? { endsAt: promotion.endsAt } : {}),
-  });
+  await recordChange(
+    deps,
+    input,
+    existing ? 'promotion.update' : 'promotion.create',
+    { type: 'promotion', id: promotion.promotionId },
+    {
+      kind: promotion.kind,
+      active: input.active,
+      ...(promotion.startsAt ? { startsAt: promotion.startsAt } : {}),
+      ...(promotion.endsAt ? { endsAt: promotion.endsAt } : {}),
+    },
+  );
   const stored: StoredPromotion = { promotion, active: input.active, updatedBy: input.changedBy, updatedAt: deps.clock.now().toISOString() };
   await deps.store.savePromotion(stored);
   return { item: stored, outcome: existing ? 'updated' : 'created' };
@@ -111,18 +118,25 @@ export async function putCoupon(deps: Omit<ManagePromotionsDeps, 'catalog'>, inp
   const existing = await deps.store.getCoupon(coupon.code);
   if (existing && existing.active === input.active && canonicalJson(existing.coupon) === canonicalJson(coupon)) return { item: existing, outcome: 'unchanged' };
   if (existing && coupon.totalLimit < existing.used) throw conflict(`Coupon ${coupon.code} was used ${existing.used} times already; totalLimit cannot be lower.`);
-  await recordChange(deps, input, existing ? 'coupon.update' : 'coupon.create', { type: 'coupon', id: coupon.code }, {
-    kind: coupon.kind,
-    active: input.active,
-    totalLimit: coupon.totalLimit,
-    perCustomerLimit: coupon.perCustomerLimit,
-    validUntil: coupon.validUntil,
-  });
+  await recordChange(
+    deps,
+    input,
+    existing ? 'coupon.update' : 'coupon.create',
+    { type: 'coupon', id: coupon.code },
+    {
+      kind: coupon.kind,
+      active: input.active,
+      totalLimit: coupon.totalLimit,
+      perCustomerLimit: coupon.perCustomerLimit,
+      validUntil: coupon.validUntil,
+    },
+  );
   try {
     const stored = await deps.store.saveCoupon({ coupon, active: input.active, updatedBy: input.changedBy, updatedAt: deps.clock.now().toISOString() });
     return { item: stored, outcome: existing ? 'updated' : 'created' };
   } catch (error) {
-    if ((error as CouponTotalBelowUsageError).name === 'CouponTotalBelowUsageError') throw conflict(`Coupon ${coupon.code} was used more often than totalLimit ${coupon.totalLimit} meanwhile.`);
+    if ((error as CouponTotalBelowUsageError).name === 'CouponTotalBelowUsageError')
+      throw conflict(`Coupon ${coupon.code} was used more often than totalLimit ${coupon.totalLimit} meanwhile.`);
     throw error;
   }
 }
@@ -132,7 +146,10 @@ export async function putCoupon(deps: Omit<ManagePromotionsDeps, 'catalog'>, inp
  * wallet (`GET /me/coupons`) and, for an `issuedOnly` coupon, becomes usable by them only. Audited
  * once per request (how many customers, not who); issuing again to the same customer changes nothing.
  */
-export async function issueCoupon(deps: { store: Pick<PromotionAdmin, 'getCoupon' | 'issueCoupon'>; audit: AuditLog; clock: Clock }, input: { code: string; customerIds: readonly string[] } & StaffChange): Promise<{ code: string; customers: number; newlyIssued: number }> {
+export async function issueCoupon(
+  deps: { store: Pick<PromotionAdmin, 'getCoupon' | 'issueCoupon'>; audit: AuditLog; clock: Clock },
+  input: { code: string; customerIds: readonly string[] } & StaffChange,
+): Promise<{ code: string; customers: number; newlyIssued: number }> {
   const stored = await deps.store.getCoupon(input.code);
   if (!stored) throw notFound(`No coupon ${input.code}.`);
   if (!stored.active) throw conflict(`Coupon ${input.code} is inactive; activate it before issuing it.`);

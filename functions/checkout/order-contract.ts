@@ -33,7 +33,13 @@ export interface OrderFacts {
   readonly paymentMethod: PaymentMethod;
   /** When the order became DELIVERED (its timeline), absent before. */
   readonly deliveredAt?: string;
-  readonly shipments: ReadonlyArray<{ readonly shipmentId: string; readonly warehouseId?: string; readonly carrier: string; readonly status: string; readonly lines?: ReadonlyArray<{ readonly sku: string; readonly quantity: number }> }>;
+  readonly shipments: ReadonlyArray<{
+    readonly shipmentId: string;
+    readonly warehouseId?: string;
+    readonly carrier: string;
+    readonly status: string;
+    readonly lines?: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
+  }>;
   readonly risk?: { readonly outcome: string; readonly score: number; readonly decidedBy: string };
 }
 

@@ -33,7 +33,18 @@ import { ULID_PATTERN } from '../../shared/ids.ts';
 import { cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
 import { CatalogReader, failedStockItems, releaseStock, reserveStock } from '../catalog/stock-contract.ts';
 import type { HoldIncrease, HoldRelease } from './domain/customer-holds.ts';
-import { CustomerHoldsExceededError, StockConflictError, RequestAlreadyPlacedError, CouponExhaustedError, GroupChangedError, TransientConflictError, StaleOrderError, DuplicateEventError, StockReleaseError, ReservationsNotHeldError } from './domain/order-store-errors.ts';
+import {
+  CustomerHoldsExceededError,
+  StockConflictError,
+  RequestAlreadyPlacedError,
+  CouponExhaustedError,
+  GroupChangedError,
+  TransientConflictError,
+  StaleOrderError,
+  DuplicateEventError,
+  StockReleaseError,
+  ReservationsNotHeldError,
+} from './domain/order-store-errors.ts';
 import type { GroupBuy } from './domain/group-buy.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
@@ -91,7 +102,18 @@ export interface ChangeWrite {
 }
 
 // The conflicts the order store reports are domain errors (domain/order-store-errors.ts); re-exported for the adapters' callers.
-export { CustomerHoldsExceededError, StockConflictError, RequestAlreadyPlacedError, CouponExhaustedError, GroupChangedError, TransientConflictError, StaleOrderError, DuplicateEventError, StockReleaseError, ReservationsNotHeldError };
+export {
+  CustomerHoldsExceededError,
+  StockConflictError,
+  RequestAlreadyPlacedError,
+  CouponExhaustedError,
+  GroupChangedError,
+  TransientConflictError,
+  StaleOrderError,
+  DuplicateEventError,
+  StockReleaseError,
+  ReservationsNotHeldError,
+};
 
 /** A page of orders. */
 export interface OrderPage {
@@ -217,7 +239,9 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   private timelineItem(orderId: string, version: number, entry: TimelineEntry): TransactItem {
-    return { Put: { TableName: this.tableName, Item: { pk: `ORDER#${orderId}`, sk: timelineSk(version), type: 'Timeline', ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } };
+    return {
+      Put: { TableName: this.tableName, Item: { pk: `ORDER#${orderId}`, sk: timelineSk(version), type: 'Timeline', ...entry }, ConditionExpression: 'attribute_not_exists(pk)' },
+    };
   }
 
   private outboxItem(orderId: string, version: number, outbox: OutboxEntry, at: string): { item: TransactItem; key: OutboxKey } {
@@ -247,7 +271,16 @@ export class DynamoDbOrderStore implements OrderStore {
       values[`:max${i}`] = u.cap - u.add;
     });
     if (conditions.length === 0) return undefined;
-    return { Update: { TableName: this.tableName, Key: holdsKey(customerId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } };
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: holdsKey(customerId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   /** The customer's holds counters, lowered by a change (no condition: giving back never fails). */
@@ -265,7 +298,15 @@ export class DynamoDbOrderStore implements OrderStore {
       values[`:less${i}`] = -u.remove;
     });
     if (adds.length === 0) return undefined;
-    return { Update: { TableName: this.tableName, Key: holdsKey(customerId), UpdateExpression: `ADD ${adds.join(', ')}`, ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}), ExpressionAttributeValues: values } };
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: holdsKey(customerId),
+        UpdateExpression: `ADD ${adds.join(', ')}`,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   private expiresAt(at: string): number {
@@ -275,19 +316,31 @@ export class DynamoDbOrderStore implements OrderStore {
   async place(write: PlacementWrite): Promise<OutboxKey> {
     const { order } = write;
     const at = order.placedAt;
-    const items: TransactItem[] = [{ Put: { TableName: this.tableName, Item: this.orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } }, this.timelineItem(order.orderId, order.version, write.placed)];
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: this.orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } },
+      this.timelineItem(order.orderId, order.version, write.placed),
+    ];
     const requestIndex = write.request ? items.length : -1;
     if (write.request) {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { ...requestKey(write.request.customerId, write.request.idempotencyKey), type: 'Request', orderId: order.orderId, bodyHash: write.request.bodyHash, createdAt: at, expiresAt: this.expiresAt(at) },
+          Item: {
+            ...requestKey(write.request.customerId, write.request.idempotencyKey),
+            type: 'Request',
+            orderId: order.orderId,
+            bodyHash: write.request.bodyHash,
+            createdAt: at,
+            expiresAt: this.expiresAt(at),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
     }
     const firstStock = items.length;
-    const stockItems = order.reservations.flatMap((r) => reserveStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)));
+    const stockItems = order.reservations.flatMap((r) =>
+      reserveStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)),
+    );
     items.push(...stockItems);
     const couponIndex = write.coupon ? items.length : -1;
     if (write.coupon) {
@@ -345,15 +398,31 @@ export class DynamoDbOrderStore implements OrderStore {
     if (order.version !== write.expectedVersion + 1) throw new Error('commit: the new version must be expectedVersion + 1');
     const at = order.updatedAt;
     const items: TransactItem[] = [
-      { Put: { TableName: this.tableName, Item: this.orderItem(order), ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': write.expectedVersion } } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.orderItem(order),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': write.expectedVersion },
+        },
+      },
     ];
     if (write.transition) items.push(this.timelineItem(order.orderId, order.version, write.transition));
     const markerIndex = write.eventId ? items.length : -1;
     if (write.eventId) {
-      items.push({ Put: { TableName: this.tableName, Item: { ...eventKey(write.eventId), type: 'ProcessedEvent', orderId: order.orderId, processedAt: at, expiresAt: this.expiresAt(at) }, ConditionExpression: 'attribute_not_exists(pk)' } });
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...eventKey(write.eventId), type: 'ProcessedEvent', orderId: order.orderId, processedAt: at, expiresAt: this.expiresAt(at) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
     }
     const firstRelease = items.length;
-    const releaseItems = write.release.flatMap((r) => releaseStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)));
+    const releaseItems = write.release.flatMap((r) =>
+      releaseStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)),
+    );
     items.push(...releaseItems);
     const holdsItem = write.holdsRelease ? this.holdsReleaseItem(order.customerId, write.holdsRelease) : undefined;
     if (holdsItem) items.push(holdsItem);
@@ -382,7 +451,8 @@ export class DynamoDbOrderStore implements OrderStore {
 
   /** A new group (its code unused), or a join conditional on the group being as read: same members, open, not ended. */
   private groupItem(group: NonNullable<PlacementWrite['group']>, at: string): TransactItem {
-    if ('opens' in group) return { Put: { TableName: this.tableName, Item: { ...groupKey(group.opens.code), type: 'GroupBuy', ...group.opens }, ConditionExpression: 'attribute_not_exists(pk)' } };
+    if ('opens' in group)
+      return { Put: { TableName: this.tableName, Item: { ...groupKey(group.opens.code), type: 'GroupBuy', ...group.opens }, ConditionExpression: 'attribute_not_exists(pk)' } };
     const { joins, membersBefore } = group;
     const joined = joins.members[joins.members.length - 1];
     return {
@@ -412,7 +482,12 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async get(orderId: string): Promise<{ order: Order; timeline: TimelineEntry[] } | undefined> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+      ConsistentRead: true,
+    });
     const orderItem = items.find((i) => i.sk === 'ORDER');
     if (!orderItem) return undefined;
     const timeline = items

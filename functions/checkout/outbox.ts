@@ -23,7 +23,11 @@ export interface LogPort {
 export const silentLog: LogPort = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** Publishes `events` and deletes their outbox entry; a failure is logged and left to the sweep. */
-export async function publishCommitted(deps: { orders: OrderStore; events: EventPublisher; log?: LogPort }, key: OutboxKey | undefined, events: readonly DomainEvent[]): Promise<boolean> {
+export async function publishCommitted(
+  deps: { orders: OrderStore; events: EventPublisher; log?: LogPort },
+  key: OutboxKey | undefined,
+  events: readonly DomainEvent[],
+): Promise<boolean> {
   if (!key) return true;
   try {
     if (events.length > 0) await deps.events.publish(events);

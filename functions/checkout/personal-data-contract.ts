@@ -10,7 +10,17 @@ import type { EncryptedPersonalData } from './domain/order.ts';
 export const ORDER_PERSONAL_DATA_ATTRIBUTE = 'personal';
 
 /** The personal attributes of an order (`EncryptedPersonalData`), all of them. */
-export const ORDER_PERSONAL_ATTRIBUTES = ['name', 'phone', 'line1', 'line2', 'province', 'city', 'district', 'postalCode', 'email'] as const satisfies readonly (keyof EncryptedPersonalData)[];
+export const ORDER_PERSONAL_ATTRIBUTES = [
+  'name',
+  'phone',
+  'line1',
+  'line2',
+  'province',
+  'city',
+  'district',
+  'postalCode',
+  'email',
+] as const satisfies readonly (keyof EncryptedPersonalData)[];
 
 // Compile-time check that the list names every attribute: a new one fails to type-check here.
 type Missing = Exclude<keyof EncryptedPersonalData, (typeof ORDER_PERSONAL_ATTRIBUTES)[number]>;

@@ -51,7 +51,17 @@ export async function decryptPersonalData(cipher: PersonalDataCipher, orderId: s
 
 /** Every personal field, optional ones as given (the encryptor skips absent ones). */
 function fieldsOf(data: PersonalDataFields): Record<string, string | undefined> {
-  return { name: data.name, phone: data.phone, line1: data.line1, line2: data.line2, province: data.province, city: data.city, district: data.district, postalCode: data.postalCode, email: data.email };
+  return {
+    name: data.name,
+    phone: data.phone,
+    line1: data.line1,
+    line2: data.line2,
+    province: data.province,
+    city: data.city,
+    district: data.district,
+    postalCode: data.postalCode,
+    email: data.email,
+  };
 }
 
 function withoutAbsent(fields: Record<string, string | undefined>): Record<string, string> {

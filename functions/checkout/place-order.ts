@@ -51,7 +51,14 @@ import { joinGroup, joinRefusal, openGroup } from './domain/group-buy.ts';
 import { asMember, completionEvents, groupClosed, groupToJoin, randomGroupCode } from './group-buy-placement.ts';
 import type { GroupBuyPromotion } from './domain/pricing.ts';
 import { countedAtPlacement, holdsOfPlacement, type HoldIncrease } from './domain/customer-holds.ts';
-import { CouponExhaustedError, CustomerHoldsExceededError, GroupChangedError, RequestAlreadyPlacedError, StockConflictError, TransientConflictError } from './domain/order-store-errors.ts';
+import {
+  CouponExhaustedError,
+  CustomerHoldsExceededError,
+  GroupChangedError,
+  RequestAlreadyPlacedError,
+  StockConflictError,
+  TransientConflictError,
+} from './domain/order-store-errors.ts';
 import type { OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 import { encryptPersonalData, personalDataOf, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
@@ -239,9 +246,17 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     if (!groupPromotion && joining) throw groupClosed('offer-ended');
     if (!groupPromotion) throw new ProblemError('group-buy-unavailable', 'No group-buy offer', 409, { detail: `No group-buy offer runs for ${groupItem.sku} now.` });
   }
-  const { deposit, balance } = orderType === 'pre-sale' ? presaleDeposit(priced.total, settings.presaleDepositBasisPoints) : { deposit: priced.total, balance: zero(priced.currency) };
+  const { deposit, balance } =
+    orderType === 'pre-sale' ? presaleDeposit(priced.total, settings.presaleDepositBasisPoints) : { deposit: priced.total, balance: zero(priced.currency) };
   // PAY-1: the per-order limit applies to the whole order, the daily limits to what is due now.
-  const limitCheck = checkPaymentLimits({ method: request.payment.method, amount: deposit.amount, orderAmount: priced.total.amount, currency: deposit.currency, today: await committedToday, limits: deps.paymentLimits.limits });
+  const limitCheck = checkPaymentLimits({
+    method: request.payment.method,
+    amount: deposit.amount,
+    orderAmount: priced.total.amount,
+    currency: deposit.currency,
+    today: await committedToday,
+    limits: deps.paymentLimits.limits,
+  });
   if (!limitCheck.ok) {
     log.info('order refused: payment limit', { violation: limitCheck.violation, method: request.payment.method });
     throw paymentLimitProblem(limitCheck);
@@ -310,7 +325,9 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   });
   const bodyHash = requestFingerprint(request);
   // SEC-2: the token leaves checkout only sealed for payments (the event, its outbox copy, the archive, queues).
-  const sealedToken = request.payment.token ? (await deps.cipher.encryptFields({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId }, { [PAYMENT_TOKEN_SEAL.field]: request.payment.token }))[PAYMENT_TOKEN_SEAL.field] : undefined;
+  const sealedToken = request.payment.token
+    ? (await deps.cipher.encryptFields({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId }, { [PAYMENT_TOKEN_SEAL.field]: request.payment.token }))[PAYMENT_TOKEN_SEAL.field]
+    : undefined;
   const coupon = couponCode && context.coupon ? { code: couponCode, perCustomerLimit: context.coupon.definition.perCustomerLimit } : undefined;
 
   let replans = 0;
@@ -319,7 +336,8 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     // Every reservation is two items (stock item + the order's reservation record); catalog caps
     // them per order so that allocation and cancellation fit one transaction too.
     const itemCount = 4 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0); // order, timeline, customer holds, outbox
-    if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS) throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
+    if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS)
+      throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
     const events = [orderPlaced(order, signals, sealedToken), orderStatusChanged(order, placed), ...completionEvents(group, orderId)];
     try {
       const outboxKey = await deps.orders.place({
@@ -337,7 +355,10 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
       if (error instanceof StockConflictError) {
         if (replans >= settings.maxReplans) {
           log.warn('stock kept changing while placing an order', { replans });
-          throw new ProblemError('out-of-stock', 'Out of stock', 409, { detail: `Stock of ${[...new Set(error.failed.map((f) => f.sku))].join(', ')} is changing fast; retry.`, headers: { 'retry-after': '1' } });
+          throw new ProblemError('out-of-stock', 'Out of stock', 409, {
+            detail: `Stock of ${[...new Set(error.failed.map((f) => f.sku))].join(', ')} is changing fast; retry.`,
+            headers: { 'retry-after': '1' },
+          });
         }
         replans++;
         const fresh = await deps.catalog.entries(request.items.map((i) => i.sku));

@@ -44,7 +44,15 @@ export interface PricedRequest {
  */
 export async function priceRequestedBasket(
   deps: PriceDeps,
-  input: { customerId: string; items: readonly RequestedItem[]; couponCode?: string; shippingRegion?: string; groupBuy?: { promotionId?: string }; now: Date; settings: PricingSettings },
+  input: {
+    customerId: string;
+    items: readonly RequestedItem[];
+    couponCode?: string;
+    shippingRegion?: string;
+    groupBuy?: { promotionId?: string };
+    now: Date;
+    settings: PricingSettings;
+  },
 ): Promise<PricedRequest> {
   const [entries, promotions, context] = await Promise.all([
     deps.catalog.entries(input.items.map((i) => i.sku)),

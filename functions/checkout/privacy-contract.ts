@@ -47,8 +47,16 @@ export interface ExportedOrder {
 }
 
 /** Every order of the customer, with its personal data decrypted (none once erased). */
-export async function exportCustomerOrders(deps: { readonly client: Pick<DynamoDBDocumentClient, 'send'>; readonly tableName: string; readonly cipher: PersonalDataCipher }, customerId: string): Promise<ExportedOrder[]> {
-  const items = await queryAll(deps.client, { TableName: deps.tableName, IndexName: ORDER_INDEXES.byCustomer, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } });
+export async function exportCustomerOrders(
+  deps: { readonly client: Pick<DynamoDBDocumentClient, 'send'>; readonly tableName: string; readonly cipher: PersonalDataCipher },
+  customerId: string,
+): Promise<ExportedOrder[]> {
+  const items = await queryAll(deps.client, {
+    TableName: deps.tableName,
+    IndexName: ORDER_INDEXES.byCustomer,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+  });
   const orders: ExportedOrder[] = [];
   for (const item of items.filter((i) => i.sk === 'ORDER')) {
     const orderId = String(item.orderId);
@@ -87,7 +95,11 @@ export async function removeOrderPersonalData(client: Pick<DynamoDBDocumentClien
 }
 
 /** Removes the personal data of every order of the customer; the ids of the orders. */
-export async function eraseCustomerOrders(deps: { readonly client: Pick<DynamoDBDocumentClient, 'send'>; readonly tableName: string }, customerId: string, at: string): Promise<string[]> {
+export async function eraseCustomerOrders(
+  deps: { readonly client: Pick<DynamoDBDocumentClient, 'send'>; readonly tableName: string },
+  customerId: string,
+  at: string,
+): Promise<string[]> {
   const items = await queryAll(deps.client, {
     TableName: deps.tableName,
     IndexName: ORDER_INDEXES.byCustomer,
@@ -106,13 +118,19 @@ export async function eraseCustomerOrders(deps: { readonly client: Pick<DynamoDB
  */
 export function orderCompletedAt(items: readonly Item[]): string | undefined {
   const timeline = items.filter((i) => typeof i.sk === 'string' && i.sk.startsWith('TIMELINE#'));
-  const delivered = timeline.filter((i) => i.to === 'DELIVERED').map((i) => String(i.at)).sort();
+  const delivered = timeline
+    .filter((i) => i.to === 'DELIVERED')
+    .map((i) => String(i.at))
+    .sort();
   if (delivered.length > 0) return delivered[0];
   const order = items.find((i) => i.sk === 'ORDER');
   const cancellation = order?.cancellation as { at?: unknown } | undefined;
   if (typeof cancellation?.at === 'string') return cancellation.at;
   // Never delivered and ended otherwise (cancelled, rejected by the risk check, payment failed): when it ended.
-  const ended = timeline.filter((i) => i.to === 'CANCELLED' || i.to === 'REJECTED' || i.to === 'PAYMENT_FAILED').map((i) => String(i.at)).sort();
+  const ended = timeline
+    .filter((i) => i.to === 'CANCELLED' || i.to === 'REJECTED' || i.to === 'PAYMENT_FAILED')
+    .map((i) => String(i.at))
+    .sort();
   return ended[0];
 }
 
@@ -145,7 +163,16 @@ export async function ordersPastRetention(client: Pick<DynamoDBDocumentClient, '
       // Completion is never before placement: an order placed after the cutoff cannot be due.
       if (typeof item.placedAt === 'string' && item.placedAt > cutoff) continue;
       const orderId = String(item.orderId);
-      const { Items = [] } = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': orderKey(orderId).pk }, ProjectionExpression: 'sk, #to, #at, cancellation', ExpressionAttributeNames: { '#to': 'to', '#at': 'at' }, ConsistentRead: true }));
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': orderKey(orderId).pk },
+          ProjectionExpression: 'sk, #to, #at, cancellation',
+          ExpressionAttributeNames: { '#to': 'to', '#at': 'at' },
+          ConsistentRead: true,
+        }),
+      );
       const completedAt = orderCompletedAt(Items);
       if (completedAt !== undefined && personalDataDueAt(completedAt, retentionDays) <= now.toISOString()) due.push(orderId);
     }
@@ -159,7 +186,8 @@ export function ordersPrivacyFromEnv() {
   const tableName = () => requireSetting('ordersTableName');
   let cipher: FieldEncryptor | undefined;
   return {
-    exportOrders: (customerId: string) => exportCustomerOrders({ client: documentClient(), tableName: tableName(), cipher: (cipher ??= new FieldEncryptor({ kms: kmsKeyProvider() })) }, customerId),
+    exportOrders: (customerId: string) =>
+      exportCustomerOrders({ client: documentClient(), tableName: tableName(), cipher: (cipher ??= new FieldEncryptor({ kms: kmsKeyProvider() })) }, customerId),
     eraseOrders: (customerId: string, at: string) => eraseCustomerOrders({ client: documentClient(), tableName: tableName() }, customerId, at),
     dueOrders: (now: Date, retentionDays: number) => ordersPastRetention(documentClient(), tableName(), now, retentionDays),
     removePersonalData: (orderId: string, at: string) => removeOrderPersonalData(documentClient(), tableName(), orderId, at),

@@ -38,10 +38,46 @@ const PromotionId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
 /** A stored promotion. */
 export const PromotionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('flash-price'), promotionId: PromotionId, title: Title, sku: z.string().regex(/^[A-Z0-9-]{3,40}$/), price: MoneySchema, membersOnly: z.boolean().optional(), perCustomerLimit: z.number().int().min(1).max(10_000).optional(), ...Window }),
-  z.object({ kind: z.literal('spend-threshold'), promotionId: PromotionId, title: Title, threshold: MoneySchema, amountOff: MoneySchema, membersOnly: z.boolean().optional(), categories: Categories, ...Window }),
-  z.object({ kind: z.literal('member-discount'), promotionId: PromotionId, title: Title, percentBasisPoints: z.number().int().min(0).max(10_000), maxDiscount: MoneySchema.optional(), categories: Categories, tiers: z.array(z.string().min(1).max(40)).max(10).optional(), ...Window }),
-  z.object({ kind: z.literal('group-buy'), promotionId: PromotionId, title: Title, sku: z.string().regex(/^[A-Z0-9-]{3,40}$/), price: MoneySchema, groupSize: z.number().int().min(2).max(10), windowMinutes: z.number().int().min(1).max(43_200).optional(), ...Window }),
+  z.object({
+    kind: z.literal('flash-price'),
+    promotionId: PromotionId,
+    title: Title,
+    sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
+    price: MoneySchema,
+    membersOnly: z.boolean().optional(),
+    perCustomerLimit: z.number().int().min(1).max(10_000).optional(),
+    ...Window,
+  }),
+  z.object({
+    kind: z.literal('spend-threshold'),
+    promotionId: PromotionId,
+    title: Title,
+    threshold: MoneySchema,
+    amountOff: MoneySchema,
+    membersOnly: z.boolean().optional(),
+    categories: Categories,
+    ...Window,
+  }),
+  z.object({
+    kind: z.literal('member-discount'),
+    promotionId: PromotionId,
+    title: Title,
+    percentBasisPoints: z.number().int().min(0).max(10_000),
+    maxDiscount: MoneySchema.optional(),
+    categories: Categories,
+    tiers: z.array(z.string().min(1).max(40)).max(10).optional(),
+    ...Window,
+  }),
+  z.object({
+    kind: z.literal('group-buy'),
+    promotionId: PromotionId,
+    title: Title,
+    sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
+    price: MoneySchema,
+    groupSize: z.number().int().min(2).max(10),
+    windowMinutes: z.number().int().min(1).max(43_200).optional(),
+    ...Window,
+  }),
 ]);
 
 /** Coupon codes: 3–40 upper-case letters, digits and `-`. */
@@ -179,7 +215,12 @@ function promotionItem(stored: StoredPromotion): Record<string, unknown> {
 function storedPromotionOf(item: Record<string, unknown>): StoredPromotion | undefined {
   const parsed = PromotionSchema.safeParse(item.promotion);
   if (!parsed.success) return undefined;
-  return { promotion: parsed.data as Promotion, active: item.active !== false, ...(typeof item.updatedBy === 'string' ? { updatedBy: item.updatedBy } : {}), ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}) };
+  return {
+    promotion: parsed.data as Promotion,
+    active: item.active !== false,
+    ...(typeof item.updatedBy === 'string' ? { updatedBy: item.updatedBy } : {}),
+    ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),
+  };
 }
 
 /** The item of a coupon's definition (its usage counter is written by orders). */
@@ -201,7 +242,13 @@ function couponItem(stored: Omit<StoredCoupon, 'used'>): Record<string, unknown>
 function storedCouponOf(item: Record<string, unknown>): StoredCoupon | undefined {
   const parsed = CouponSchema.safeParse(item.coupon);
   if (!parsed.success) return undefined;
-  return { coupon: parsed.data as Coupon, active: item.active !== false, used: Number(item.used ?? 0), ...(typeof item.updatedBy === 'string' ? { updatedBy: item.updatedBy } : {}), ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}) };
+  return {
+    coupon: parsed.data as Coupon,
+    active: item.active !== false,
+    used: Number(item.used ?? 0),
+    ...(typeof item.updatedBy === 'string' ? { updatedBy: item.updatedBy } : {}),
+    ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),
+  };
 }
 
 /** The `byEnd` keys of a promotion: sorted by when it ends. */
@@ -288,7 +335,13 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   async listPromotions(page: { limit: number; cursor?: string }): Promise<Page<StoredPromotion>> {
     const start = decodeCursor(page.cursor, PromotionCursor);
     const result = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :promo)', ExpressionAttributeValues: { ':pk': 'PROMOTIONS', ':promo': 'PROMO#' }, Limit: page.limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :promo)',
+        ExpressionAttributeValues: { ':pk': 'PROMOTIONS', ':promo': 'PROMO#' },
+        Limit: page.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
     );
     const items = (result.Items ?? []).map(storedPromotionOf).filter((p): p is StoredPromotion => p !== undefined);
     return { items, ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}) };
@@ -333,7 +386,14 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   async listCoupons(page: { limit: number; cursor?: string }): Promise<Page<StoredCoupon>> {
     const start = decodeCursor(page.cursor, CouponCursor);
     const result = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: PROMOTION_INDEX, KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': 'COUPONS' }, Limit: page.limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PROMOTION_INDEX,
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'COUPONS' },
+        Limit: page.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
     );
     const items = (result.Items ?? []).map(storedCouponOf).filter((c): c is StoredCoupon => c !== undefined);
     return { items, ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}) };
@@ -354,7 +414,12 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
             ? 'SET #type = :type, tier = :none, #member = :false, updatedBy = :by, updatedAt = :at REMOVE memberSince'
             : 'SET #type = :type, tier = :tier, #member = :true, memberSince = if_not_exists(memberSince, :at), updatedBy = :by, updatedAt = :at',
         ExpressionAttributeNames: { '#type': 'type', '#member': 'member' },
-        ExpressionAttributeValues: { ':type': 'CustomerProfile', ':by': change.by, ':at': change.at, ...(change.tier === null ? { ':none': null, ':false': false } : { ':tier': change.tier, ':true': true }) },
+        ExpressionAttributeValues: {
+          ':type': 'CustomerProfile',
+          ':by': change.by,
+          ':at': change.at,
+          ...(change.tier === null ? { ':none': null, ':false': false } : { ':tier': change.tier, ':true': true }),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -370,8 +435,22 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
             await this.client.send(
               new TransactWriteCommand({
                 TransactItems: [
-                  { Put: { TableName: this.tableName, Item: { pk: `CUSTOMER#${customerId}`, sk: `ISSUED#${code}`, type: 'CouponIssue', code, issuedAt: at, issuedBy: by }, ConditionExpression: 'attribute_not_exists(pk)' } },
-                  { Update: { TableName: this.tableName, Key: couponKeys.customer(code, customerId), UpdateExpression: 'SET issued = :true, #type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':true': true, ':type': 'CouponUse' } } },
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: { pk: `CUSTOMER#${customerId}`, sk: `ISSUED#${code}`, type: 'CouponIssue', code, issuedAt: at, issuedBy: by },
+                      ConditionExpression: 'attribute_not_exists(pk)',
+                    },
+                  },
+                  {
+                    Update: {
+                      TableName: this.tableName,
+                      Key: couponKeys.customer(code, customerId),
+                      UpdateExpression: 'SET issued = :true, #type = :type',
+                      ExpressionAttributeNames: { '#type': 'type' },
+                      ExpressionAttributeValues: { ':true': true, ':type': 'CouponUse' },
+                    },
+                  },
                 ],
               }),
             );
@@ -389,9 +468,18 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   }
 
   async issuedCoupons(customerId: string): Promise<Array<{ coupon: Coupon; active: boolean; usedByCustomer: number; issuedAt: string }>> {
-    const issues = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :issued)', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':issued': 'ISSUED#' }, ConsistentRead: true });
+    const issues = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :issued)',
+      ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':issued': 'ISSUED#' },
+      ConsistentRead: true,
+    });
     // Definitions and this customer's use of each, in one batch (the kernel's batchGet retries unprocessed keys).
-    const items = await batchGet(this.client, this.tableName, issues.flatMap((issue) => [couponKeys.definition(String(issue.code)), couponKeys.customer(String(issue.code), customerId)]));
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      issues.flatMap((issue) => [couponKeys.definition(String(issue.code)), couponKeys.customer(String(issue.code), customerId)]),
+    );
     const byKey = new Map(items.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
     const out: Array<{ coupon: Coupon; active: boolean; usedByCustomer: number; issuedAt: string }> = [];
     for (const issue of issues) {

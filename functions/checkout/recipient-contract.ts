@@ -29,7 +29,10 @@ export class RecipientUnavailableError extends Error {
 }
 
 /** Reads and decrypts the recipient of `orderId`. */
-export async function readRecipient(deps: { readonly encryptedOf: (orderId: string) => Promise<EncryptedPersonalData | undefined>; readonly cipher: PersonalDataCipher }, orderId: string): Promise<OrderRecipient> {
+export async function readRecipient(
+  deps: { readonly encryptedOf: (orderId: string) => Promise<EncryptedPersonalData | undefined>; readonly cipher: PersonalDataCipher },
+  orderId: string,
+): Promise<OrderRecipient> {
   const encrypted = await deps.encryptedOf(orderId);
   // Erased (SEC-3: the customer's erasure or retention) reads as no recipient, never as an error.
   const personal = await readablePersonalData(deps.cipher, orderId, encrypted);

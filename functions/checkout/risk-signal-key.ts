@@ -52,7 +52,10 @@ export function riskSignalKeyResolver(deps: RiskSignalKeyDeps): () => Promise<st
   const secretId = settings.riskSignalKeyId;
   if (secretId === undefined) {
     return async () => {
-      log.error('risk-signal key unavailable: RISK_SIGNAL_HMAC_KEY_ID is not set; on a deployed stage the key must come from Secrets Manager. Orders cannot be placed (fail closed).', { stage });
+      log.error(
+        'risk-signal key unavailable: RISK_SIGNAL_HMAC_KEY_ID is not set; on a deployed stage the key must come from Secrets Manager. Orders cannot be placed (fail closed).',
+        { stage },
+      );
       throw new RiskSignalKeyUnavailableError(`RISK_SIGNAL_HMAC_KEY_ID must be set in stage ${stage}: the risk-signal key comes from Secrets Manager on every deployed stage.`);
     };
   }
@@ -64,7 +67,11 @@ export function riskSignalKeyResolver(deps: RiskSignalKeyDeps): () => Promise<st
       const cause = error instanceof Error ? error.name : 'unknown';
       // Messages of the SDK and of readJsonSecret name the secret and what is wrong, never its value.
       const detail = error instanceof Error ? error.message.slice(0, 300) : undefined;
-      log.error('risk-signal key unavailable: the secret cannot be read or has no usable hmacKey. Orders cannot be placed (fail closed) until it is readable.', { secretId, cause, detail });
+      log.error('risk-signal key unavailable: the secret cannot be read or has no usable hmacKey. Orders cannot be placed (fail closed) until it is readable.', {
+        secretId,
+        cause,
+        detail,
+      });
       throw new RiskSignalKeyUnavailableError(`risk-signal key unavailable: secret ${secretId} (${cause})`);
     }
   };

@@ -42,10 +42,7 @@ export function normaliseAddress(address: AddressInput): string {
 }
 
 /** The signals of an order. */
-export function riskSignals(
-  key: string,
-  input: { email: string; address: AddressInput; deviceId?: string; sourceIp?: string; paymentToken?: string },
-): RiskSignals {
+export function riskSignals(key: string, input: { email: string; address: AddressInput; deviceId?: string; sourceIp?: string; paymentToken?: string }): RiskSignals {
   const email = normaliseEmail(input.email);
   return {
     emailDomain: email.slice(email.lastIndexOf('@') + 1).slice(0, 253),

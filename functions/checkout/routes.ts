@@ -9,7 +9,13 @@ import { ULID_PATTERN } from '../../shared/ids.ts';
 import { GROUP_CODE_PATTERN } from './domain/group-buy.ts';
 import { MEMBER_TIERS } from './domain/membership.ts';
 
-const text = (min: number, max: number) => z.string().min(min).max(max).refine(hasNoControlCharacters, 'Must not contain control characters').refine((v) => v.trim().length >= min, 'Must not be blank');
+const text = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine(hasNoControlCharacters, 'Must not contain control characters')
+    .refine((v) => v.trim().length >= min, 'Must not be blank');
 
 const Sku = z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -');
 const Region = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east');
@@ -29,14 +35,20 @@ const CouponCode = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 lett
  */
 export const AddressSchema = z.strictObject({
   name: text(1, 100),
-  phone: z.string().regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number').describe('Mainland (CN): a mobile (13x–19x) or a landline with its area code, optionally after +86'),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number')
+    .describe('Mainland (CN): a mobile (13x–19x) or a landline with its area code, optionally after +86'),
   line1: text(1, 200).describe('Street and number (e.g. 文三路 90 号)'),
   line2: text(1, 200).optional(),
   province: text(2, 20).optional().describe('Provincial-level division as written: 浙江省 or 浙江 (any of the 34); the shipping zone is derived from it'),
   city: text(1, 100),
   district: text(1, 50).optional().describe('District or county, e.g. 西湖区'),
   region: Region.optional().describe('The shipping zone (catalog settings), e.g. east — only needed without a province'),
-  postalCode: z.string().regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code').describe('Mainland (CN): six digits'),
+  postalCode: z
+    .string()
+    .regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code')
+    .describe('Mainland (CN): six digits'),
   country: z.string().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code like CN'),
 });
 
@@ -56,10 +68,27 @@ export const OrderBodySchema = z.strictObject({
   contactEmail: z.email().max(254),
   payment: z.strictObject({
     method: PaymentMethodSchema,
-    token: z.string().min(1).max(100).optional().describe('The payment provider’s token for card and wallet: tok_… or a Stripe PaymentMethod pm_… (Stripe wallets: an alipay or wechat_pay PaymentMethod); card numbers are refused'),
+    token: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        'The payment provider’s token for card and wallet: tok_… or a Stripe PaymentMethod pm_… (Stripe wallets: an alipay or wechat_pay PaymentMethod); card numbers are refused',
+      ),
   }),
-  orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete'),
-  groupBuy: z.strictObject({ code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code').optional().describe('The group to join (its opener shares it); leave out to open a group') }).optional().describe('orderType group-buy only'),
+  orderType: z
+    .enum(['regular', 'pre-sale', 'group-buy'])
+    .optional()
+    .describe(
+      'Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete',
+    ),
+  groupBuy: z
+    .strictObject({
+      code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code').optional().describe('The group to join (its opener shares it); leave out to open a group'),
+    })
+    .optional()
+    .describe('orderType group-buy only'),
   billingRegion: Region.optional(),
 });
 
@@ -117,7 +146,20 @@ const OrderDoc = z
     updatedAt: z.string(),
     paymentDueBy: z.string().nullable(),
     currency: z.string(),
-    lines: z.array(z.object({ sku: z.string(), name: z.string(), category: z.string(), quantity: z.number().int(), unitPrice: Money, flashPrice: Money.optional(), lineSubtotal: Money, lineDiscount: Money, lineTotal: Money, weightGrams: z.number().int() })),
+    lines: z.array(
+      z.object({
+        sku: z.string(),
+        name: z.string(),
+        category: z.string(),
+        quantity: z.number().int(),
+        unitPrice: Money,
+        flashPrice: Money.optional(),
+        lineSubtotal: Money,
+        lineDiscount: Money,
+        lineTotal: Money,
+        weightGrams: z.number().int(),
+      }),
+    ),
     discounts: z.array(Discount),
     subtotal: Money,
     discountTotal: Money,
@@ -126,21 +168,63 @@ const OrderDoc = z
     amountDue: Money.describe('Due now: the total, or a pre-sale deposit'),
     balanceDue: Money.describe('Due before shipping: a pre-sale balance, else zero'),
     couponCode: z.string().optional(),
-    payment: z.object({ method: z.string(), status: z.enum(['awaiting', 'pending', 'deposit-authorized', 'authorized', 'failed']), authorized: Money, captureOn: z.string().optional(), failureReason: z.string().optional() }),
-    shippingAddress: z.object({ name: z.string().optional(), phone: z.string().optional(), line1: z.string().optional(), line2: z.string().optional(), province: z.string().optional(), city: z.string().optional(), district: z.string().optional(), region: z.string(), postalCode: z.string().optional(), country: z.string() }),
+    payment: z.object({
+      method: z.string(),
+      status: z.enum(['awaiting', 'pending', 'deposit-authorized', 'authorized', 'failed']),
+      authorized: Money,
+      captureOn: z.string().optional(),
+      failureReason: z.string().optional(),
+    }),
+    shippingAddress: z.object({
+      name: z.string().optional(),
+      phone: z.string().optional(),
+      line1: z.string().optional(),
+      line2: z.string().optional(),
+      province: z.string().optional(),
+      city: z.string().optional(),
+      district: z.string().optional(),
+      region: z.string(),
+      postalCode: z.string().optional(),
+      country: z.string(),
+    }),
     contactEmail: z.string().optional(),
     billingRegion: z.string().optional(),
     reservations: z.array(z.object({ sku: z.string(), warehouseId: z.string(), quantity: z.number().int() })),
-    shipments: z.array(z.object({ shipmentId: z.string(), warehouseId: z.string().optional(), carrier: z.string(), waybill: z.string().optional(), status: z.string(), exception: z.string().optional(), updatedAt: z.string() })),
+    shipments: z.array(
+      z.object({
+        shipmentId: z.string(),
+        warehouseId: z.string().optional(),
+        carrier: z.string(),
+        waybill: z.string().optional(),
+        status: z.string(),
+        exception: z.string().optional(),
+        updatedAt: z.string(),
+      }),
+    ),
     timeline: z.array(TimelineDoc),
     cancellation: z.object({ by: z.string(), actor: z.string(), reason: z.string(), at: z.string() }).optional(),
-    groupBuy: z.object({ code: z.string(), size: z.number().int(), expiresAt: z.string(), complete: z.boolean() }).optional().describe('Group-buy orders: the group (share the code); approved once complete'),
-    risk: z.object({ outcome: z.string(), score: z.number(), level: z.string(), rulesFired: z.array(z.string()), decidedBy: z.string(), decidedAt: z.string() }).optional().describe('Staff only'),
+    groupBuy: z
+      .object({ code: z.string(), size: z.number().int(), expiresAt: z.string(), complete: z.boolean() })
+      .optional()
+      .describe('Group-buy orders: the group (share the code); approved once complete'),
+    risk: z
+      .object({ outcome: z.string(), score: z.number(), level: z.string(), rulesFired: z.array(z.string()), decidedBy: z.string(), decidedAt: z.string() })
+      .optional()
+      .describe('Staff only'),
   })
   .meta({ id: 'Order' });
 
 const OrderSummaryDoc = z
-  .object({ orderId: z.string(), orderType: z.string(), status: z.string(), placedAt: z.string(), total: Money, amountDue: Money, itemCount: z.number().int(), paymentMethod: z.string() })
+  .object({
+    orderId: z.string(),
+    orderType: z.string(),
+    status: z.string(),
+    placedAt: z.string(),
+    total: Money,
+    amountDue: Money,
+    itemCount: z.number().int(),
+    paymentMethod: z.string(),
+  })
   .meta({ id: 'OrderSummary' });
 
 /** `POST /quotes` — price a basket (customer). Changes nothing, so no Idempotency-Key. */
@@ -195,7 +279,14 @@ export const getOrderRoute = defineRoute({
   auth: { roles: [...ROLES] },
   path: OrderPath,
   headers: z.object({
-    'x-access-reason': z.string().min(1).max(200).optional().describe('Required of staff roles that see personal data (ops, cs-agent, risk-analyst, admin): why this order is opened; recorded in the audit trail (SEC-4). Without it → 400.'),
+    'x-access-reason': z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'Required of staff roles that see personal data (ops, cs-agent, risk-analyst, admin): why this order is opened; recorded in the audit trail (SEC-4). Without it → 400.',
+      ),
   }),
   responses: { 200: { description: 'The order', schema: OrderDoc } },
   problems: [404],
@@ -269,18 +360,47 @@ export const correctShippingAddressRoute = defineRoute({
 
 const MARKETER = { roles: ['marketer'] } as const;
 const PromotionId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be 1–64 letters, digits or -');
-const StoreMoney = z.strictObject({ amount: z.number().int().min(0).max(10_000_000_000).describe('Integer minor units (fen)'), currency: z.string().regex(/^[A-Z]{3}$/).describe('The store currency') });
+const StoreMoney = z.strictObject({
+  amount: z.number().int().min(0).max(10_000_000_000).describe('Integer minor units (fen)'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .describe('The store currency'),
+});
 const When = z.iso.datetime({ offset: true });
 const Title = text(1, 120);
-const Categories = z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).min(1).max(50).optional().describe('Only lines of these categories count (default: all)');
+const Categories = z
+  .array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/))
+  .min(1)
+  .max(50)
+  .optional()
+  .describe('Only lines of these categories count (default: all)');
 const Change = { active: z.boolean().default(true).describe('false keeps it listed but out of every quote'), reason: freeText(500).min(3).describe('Why (audit trail)') };
 const Window = { startsAt: When.optional(), endsAt: When.optional() };
 
 /** `PUT /admin/promotions/{promotionId}` body: one of the promotion kinds. */
 export const PromotionInputSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('flash-price'), title: Title, sku: Sku, price: StoreMoney, membersOnly: z.boolean().optional(), perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'), ...Window, ...Change }),
-    z.strictObject({ kind: z.literal('spend-threshold'), title: Title, threshold: StoreMoney, amountOff: StoreMoney, membersOnly: z.boolean().optional(), categories: Categories, ...Window, ...Change }),
+    z.strictObject({
+      kind: z.literal('flash-price'),
+      title: Title,
+      sku: Sku,
+      price: StoreMoney,
+      membersOnly: z.boolean().optional(),
+      perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'),
+      ...Window,
+      ...Change,
+    }),
+    z.strictObject({
+      kind: z.literal('spend-threshold'),
+      title: Title,
+      threshold: StoreMoney,
+      amountOff: StoreMoney,
+      membersOnly: z.boolean().optional(),
+      categories: Categories,
+      ...Window,
+      ...Change,
+    }),
     z.strictObject({
       kind: z.literal('member-discount'),
       title: Title,
@@ -304,7 +424,14 @@ export const PromotionInputSchema = z
   ])
   .meta({ id: 'PromotionInput' });
 
-const StoredPromotionDoc = z.object({ promotion: z.record(z.string(), z.unknown()).describe('The definition, as PromotionInput plus promotionId'), active: z.boolean(), updatedBy: z.string().optional(), updatedAt: z.string().optional() }).meta({ id: 'Promotion' });
+const StoredPromotionDoc = z
+  .object({
+    promotion: z.record(z.string(), z.unknown()).describe('The definition, as PromotionInput plus promotionId'),
+    active: z.boolean(),
+    updatedBy: z.string().optional(),
+    updatedAt: z.string().optional(),
+  })
+  .meta({ id: 'Promotion' });
 
 /** `PUT /admin/promotions/{promotionId}` — marketer. Idempotent by nature. */
 export const putPromotionRoute = defineRoute({
@@ -312,7 +439,8 @@ export const putPromotionRoute = defineRoute({
   method: 'put',
   pathTemplate: '/admin/promotions/{promotionId}',
   summary: 'Create or replace a promotion (flash price, spend threshold, member price)',
-  description: 'Effective for the next order at once, and for quotes within PROMOTIONS_CACHE_SECONDS (default 10 s). Money in the store currency; a flash price names a catalog SKU and undercuts its list price. Audited with the reason; the same definition again changes nothing.',
+  description:
+    'Effective for the next order at once, and for quotes within PROMOTIONS_CACHE_SECONDS (default 10 s). Money in the store currency; a flash price names a catalog SKU and undercuts its list price. Audited with the reason; the same definition again changes nothing.',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
   path: z.object({ promotionId: PromotionId }),
@@ -352,7 +480,15 @@ export const CouponInputSchema = z
   })
   .meta({ id: 'CouponInput' });
 
-const StoredCouponDoc = z.object({ coupon: z.record(z.string(), z.unknown()).describe('The definition, as CouponInput plus code'), active: z.boolean(), used: z.number().int(), updatedBy: z.string().optional(), updatedAt: z.string().optional() }).meta({ id: 'Coupon' });
+const StoredCouponDoc = z
+  .object({
+    coupon: z.record(z.string(), z.unknown()).describe('The definition, as CouponInput plus code'),
+    active: z.boolean(),
+    used: z.number().int(),
+    updatedBy: z.string().optional(),
+    updatedAt: z.string().optional(),
+  })
+  .meta({ id: 'Coupon' });
 
 /** `PUT /admin/coupons/{code}` — marketer. Idempotent by nature. */
 export const putCouponRoute = defineRoute({
@@ -412,7 +548,9 @@ export const listMyCouponsRoute = defineRoute({
   responses: { 200: { description: 'The wallet', schema: z.object({ items: z.array(WalletCouponDoc) }) } },
 });
 
-const MembershipDoc = z.object({ customerId: z.string(), tier: z.enum(MEMBER_TIERS).nullable(), memberSince: z.string().optional(), updatedBy: z.string().optional(), updatedAt: z.string().optional() }).meta({ id: 'Membership' });
+const MembershipDoc = z
+  .object({ customerId: z.string(), tier: z.enum(MEMBER_TIERS).nullable(), memberSince: z.string().optional(), updatedBy: z.string().optional(), updatedAt: z.string().optional() })
+  .meta({ id: 'Membership' });
 
 /** `PUT /admin/members/{customerId}` — marketer: a customer's tier, or null to end the membership. */
 export const putMembershipRoute = defineRoute({

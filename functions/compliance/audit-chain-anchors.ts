@@ -33,7 +33,13 @@ export class S3AuditChainAnchors implements AuditChainAnchors {
 
   async anchor(anchor: AuditChainAnchor): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: AUDIT_ANCHOR_KEY, Body: JSON.stringify(AnchorSchema.parse(anchor)), ContentType: 'application/json', ChecksumAlgorithm: 'SHA256' }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: AUDIT_ANCHOR_KEY,
+        Body: JSON.stringify(AnchorSchema.parse(anchor)),
+        ContentType: 'application/json',
+        ChecksumAlgorithm: 'SHA256',
+      }),
     );
   }
 }

@@ -24,7 +24,14 @@ export function auditChainDraft(verification: AuditChainVerification): FindingDr
     subject: AUDIT_CHAIN_SUBJECT,
     severity: 'high',
     summary: `The audit chain failed verification: ${verification.breaks.length} break(s) in ${verification.entries} entries`,
-    details: { breakCount: verification.breaks.length, breaks: verification.breaks.slice(0, 20).map((b) => `${b.seq}:${b.problem}`).join(';'), entries: verification.entries },
+    details: {
+      breakCount: verification.breaks.length,
+      breaks: verification.breaks
+        .slice(0, 20)
+        .map((b) => `${b.seq}:${b.problem}`)
+        .join(';'),
+      entries: verification.entries,
+    },
   };
 }
 
@@ -47,7 +54,11 @@ export class DynamoDbAuditChainFindings implements AuditChainFindings {
   }
 
   async resolveAuditChainBreak(at: Date): Promise<void> {
-    await this.findings.transition(findingIdOf(AUDIT_CHAIN_SCAN, AUDIT_CHAIN_SUBJECT), ['open', 'confirmed'], 'resolved', { outcome: 'fixed', by: `system:${AUDIT_CHAIN_SCAN}`, at: at.toISOString() });
+    await this.findings.transition(findingIdOf(AUDIT_CHAIN_SCAN, AUDIT_CHAIN_SUBJECT), ['open', 'confirmed'], 'resolved', {
+      outcome: 'fixed',
+      by: `system:${AUDIT_CHAIN_SCAN}`,
+      at: at.toISOString(),
+    });
   }
 
   async saveAuditChainVerification(verification: AuditChainVerification): Promise<void> {

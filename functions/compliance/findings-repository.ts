@@ -112,7 +112,13 @@ const FindingItemSchema = z.object({
   revision: z.number().int().default(0),
 });
 
-const BaseCursor = z.strictObject({ pk: z.string().regex(/^FINDING#/).max(60), sk: z.string().min(1).max(600) });
+const BaseCursor = z.strictObject({
+  pk: z
+    .string()
+    .regex(/^FINDING#/)
+    .max(60),
+  sk: z.string().min(1).max(600),
+});
 const IndexCursor = BaseCursor.extend({ gsi1pk: z.literal('FINDING'), gsi1sk: z.string().min(1).max(700) });
 
 function toFinding(item: Record<string, unknown>): { finding: Finding; revision: number } {
@@ -141,7 +147,13 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
       const existing = await this.read(scan, draft.subject);
       const previous = existing?.finding;
       const reopening = previous?.status === 'resolved';
-      const outcome: RecordOutcome = !previous ? 'opened' : reopening ? 'reopened' : previous.severity === draft.severity && previous.summary === draft.summary && sameDetails(previous.details, draft.details) ? 'unchanged' : 'updated';
+      const outcome: RecordOutcome = !previous
+        ? 'opened'
+        : reopening
+          ? 'reopened'
+          : previous.severity === draft.severity && previous.summary === draft.summary && sameDetails(previous.details, draft.details)
+            ? 'unchanged'
+            : 'updated';
       const finding: Finding = {
         findingId: findingIdOf(scan, draft.subject),
         scan,
@@ -196,9 +208,16 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
     const values = query.status ? { ':status': query.status } : {};
     const request = query.scan
       ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `FINDING#${query.scan}`, ...values }, startKey: decodeCursor(query.cursor, BaseCursor) }
-      : { IndexName: 'byKind', KeyConditionExpression: 'gsi1pk = :kind', ExpressionAttributeValues: { ':kind': 'FINDING', ...values }, startKey: decodeCursor(query.cursor, IndexCursor) };
+      : {
+          IndexName: 'byKind',
+          KeyConditionExpression: 'gsi1pk = :kind',
+          ExpressionAttributeValues: { ':kind': 'FINDING', ...values },
+          startKey: decodeCursor(query.cursor, IndexCursor),
+        };
     const { startKey, ...rest } = request;
-    const response = await this.client.send(new QueryCommand({ TableName: this.tableName, ...rest, ...status, Limit: query.limit, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    const response = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, ...rest, ...status, Limit: query.limit, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    );
     return {
       items: (response.Items ?? []).map((item) => toFinding(item).finding),
       ...(response.LastEvaluatedKey ? { nextCursor: encodeCursor(response.LastEvaluatedKey) } : {}),
@@ -215,10 +234,24 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
     let startKey: Record<string, unknown> | undefined;
     do {
       const response = await this.client.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'FINDING#banned-term' }, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'FINDING#banned-term' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
       );
       for (const item of response.Items ?? []) {
-        const legacy = z.object({ sku: z.string(), terms: z.array(z.string()), status: z.enum(['open', 'resolved']), detectedAt: z.string(), updatedAt: z.string(), resolvedAt: z.string().optional() }).safeParse(item);
+        const legacy = z
+          .object({
+            sku: z.string(),
+            terms: z.array(z.string()),
+            status: z.enum(['open', 'resolved']),
+            detectedAt: z.string(),
+            updatedAt: z.string(),
+            resolvedAt: z.string().optional(),
+          })
+          .safeParse(item);
         if (legacy.success && !(await this.read('banned-terms', legacy.data.sku))?.finding) {
           const { sku, terms, status, detectedAt, updatedAt, resolvedAt } = legacy.data;
           await this.write(
@@ -252,7 +285,15 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: `FINDING#${finding.scan}`, sk: finding.subject, gsi1pk: 'FINDING', gsi1sk: `${finding.scan}#${finding.subject}`, kind: 'finding', ...stored, revision: typeof revision === 'number' ? revision + 1 : 1 },
+        Item: {
+          pk: `FINDING#${finding.scan}`,
+          sk: finding.subject,
+          gsi1pk: 'FINDING',
+          gsi1sk: `${finding.scan}#${finding.subject}`,
+          kind: 'finding',
+          ...stored,
+          revision: typeof revision === 'number' ? revision + 1 : 1,
+        },
         ...(typeof revision === 'number'
           ? { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': revision } }
           : revision === 'legacy'

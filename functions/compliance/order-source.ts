@@ -96,7 +96,12 @@ export function orderSourceFromEnv(): OrderSource {
 }
 
 /** Runs `check` on every order, page by page, stopping early when asked. */
-export async function eachOrder(source: OrderSource, shouldStop: () => boolean, check: (order: OrderView) => void, pageSize?: number): Promise<{ examined: number; complete: boolean }> {
+export async function eachOrder(
+  source: OrderSource,
+  shouldStop: () => boolean,
+  check: (order: OrderView) => void,
+  pageSize?: number,
+): Promise<{ examined: number; complete: boolean }> {
   let examined = 0;
   let page: Record<string, unknown> | undefined;
   do {

@@ -47,10 +47,21 @@ export async function resolveFinding(deps: ResolveFindingDeps, input: ResolveFin
     details: { scan: finding.scan, resolution: input.resolution, from: finding.status, to, takeDown },
   });
   const at = deps.clock.now();
-  const updated = await deps.findings.transition(finding.findingId, from, to, { outcome: input.resolution, by: input.principal.userId, at: at.toISOString(), ...(input.note ? { note: input.note } : {}) });
+  const updated = await deps.findings.transition(finding.findingId, from, to, {
+    outcome: input.resolution,
+    by: input.principal.userId,
+    at: at.toISOString(),
+    ...(input.note ? { note: input.note } : {}),
+  });
   if (!updated) throw conflict('The finding changed meanwhile; read it again.');
   if (takeDown) {
-    await deps.audit.record({ ...actor, action: 'product.take-down', resource: { type: 'product', id: finding.subject }, reason: `compliance finding ${finding.findingId} confirmed`, details: { findingId: finding.findingId } });
+    await deps.audit.record({
+      ...actor,
+      action: 'product.take-down',
+      resource: { type: 'product', id: finding.subject },
+      reason: `compliance finding ${finding.findingId} confirmed`,
+      details: { findingId: finding.findingId },
+    });
     await deps.takeDownListing({ sku: finding.subject, by: input.principal.userId, findingId: finding.findingId, at });
   }
   return updated;

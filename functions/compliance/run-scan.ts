@@ -49,7 +49,11 @@ export async function runScan(deps: RunScanDeps, scan: ComplianceScan): Promise<
   if (result.complete) {
     const stale: Finding[] = (await deps.findings.unresolved(scan.id)).filter((finding) => !reported.has(finding.subject));
     for (const finding of stale) {
-      const done = await deps.findings.transition(finding.findingId, ['open', 'confirmed'], 'resolved', { outcome: 'fixed', by: `system:${scan.id}`, at: deps.clock.now().toISOString() });
+      const done = await deps.findings.transition(finding.findingId, ['open', 'confirmed'], 'resolved', {
+        outcome: 'fixed',
+        by: `system:${scan.id}`,
+        at: deps.clock.now().toISOString(),
+      });
       if (done) resolved++;
     }
   }

@@ -33,7 +33,11 @@ export interface StoredReport {
   readonly keys: { readonly json: string; readonly html: string; readonly pdf: string };
 }
 
-export const reportKeys = (year: number) => ({ json: `compliance-reports/${year}/report.json`, html: `compliance-reports/${year}/report.html`, pdf: `compliance-reports/${year}/report.pdf` });
+export const reportKeys = (year: number) => ({
+  json: `compliance-reports/${year}/report.json`,
+  html: `compliance-reports/${year}/report.html`,
+  pdf: `compliance-reports/${year}/report.pdf`,
+});
 
 async function allFindings(findings: Pick<FindingsRepository, 'list'>): Promise<Finding[]> {
   const out: Finding[] = [];
@@ -66,7 +70,9 @@ export async function generateYearlyReport(deps: YearlyReportDeps, year: number)
     scans: deps.scans,
     findings,
     staffAccess: access,
-    ...(verification ? { auditChain: { verifiedAt: verification.verifiedAt, intact: verification.intact, entries: verification.entries, breaks: verification.breaks.length } } : {}),
+    ...(verification
+      ? { auditChain: { verifiedAt: verification.verifiedAt, intact: verification.intact, entries: verification.entries, breaks: verification.breaks.length } }
+      : {}),
   });
   const keys = reportKeys(year);
   await deps.store.put(keys.html, renderReportHtml(figures), 'text/html; charset=utf-8');

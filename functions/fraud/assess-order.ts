@@ -112,7 +112,15 @@ export async function assessOrder(deps: AssessOrderDeps, order: OrderPlacedPaylo
   const [, active, blocklist, profile] = await Promise.all([
     deps.signals.recordOrderSignals(order.orderId, signals, at),
     deps.rules.activeRules(),
-    deps.signals.blocklistHits({ email: s.emailHash, phone: s.phoneHash, address: s.addressHash, device: s.deviceId, ip: s.ipHash, payment: s.paymentFingerprint, emailDomain: normaliseDomain(s.emailDomain) }),
+    deps.signals.blocklistHits({
+      email: s.emailHash,
+      phone: s.phoneHash,
+      address: s.addressHash,
+      device: s.deviceId,
+      ip: s.ipHash,
+      payment: s.paymentFingerprint,
+      emailDomain: normaliseDomain(s.emailDomain),
+    }),
     deps.assessments.getProfile(order.customerId),
   ]);
   const counts = await deps.signals.readSignals(order.customerId, signals, at);

@@ -100,7 +100,13 @@ export interface AssessmentStore {
   /** The review queue: `pending` oldest first, `decided` newest first. */
   listReviewQueue(query: { status: 'pending' | 'decided'; limit: number; cursor?: string }): Promise<Page<Assessment>>;
   /** Counts an outcome once per `markerId`: profile counter, and optionally the fraud-refund flag and a risk event. */
-  recordOutcome(outcome: ProfileOutcome, markerId: string, customerId: string, at: string, extra?: { fraudRefundOf?: Assessment; eventId?: string }): Promise<'recorded' | 'duplicate'>;
+  recordOutcome(
+    outcome: ProfileOutcome,
+    markerId: string,
+    customerId: string,
+    at: string,
+    extra?: { fraudRefundOf?: Assessment; eventId?: string },
+  ): Promise<'recorded' | 'duplicate'>;
   /** Daily counters of each date (sum of the shards). */
   dailyCounts(dates: readonly string[], shards: number): Promise<Map<string, DailyCounts>>;
   /** Risk events of a day, oldest first, optionally of one level. */
@@ -126,7 +132,12 @@ function assessmentItem(a: Assessment): Record<string, unknown> {
     type: 'Assessment',
     gsi1pk: dayPartition(utcDay(a.assessedAt)),
     gsi1sk: `${a.assessedAt}#${a.orderId}#A`,
-    ...(a.review ? { gsi2pk: `REVIEWQ#${a.review.status === 'pending' ? 'pending' : 'decided'}`, gsi2sk: `${a.review.status === 'pending' ? a.assessedAt : (a.review.decidedAt ?? a.assessedAt)}#${a.orderId}` } : {}),
+    ...(a.review
+      ? {
+          gsi2pk: `REVIEWQ#${a.review.status === 'pending' ? 'pending' : 'decided'}`,
+          gsi2sk: `${a.review.status === 'pending' ? a.assessedAt : (a.review.decidedAt ?? a.assessedAt)}#${a.orderId}`,
+        }
+      : {}),
     ...a,
   };
 }
@@ -138,7 +149,16 @@ function toAssessment(item: Record<string, unknown>): Assessment {
 function toRiskEvent(item: Record<string, unknown>): RiskEvent {
   if (item.type === 'Assessment') {
     const a = toAssessment(item);
-    return { kind: 'assessment', orderId: a.orderId, customerId: a.customerId, at: a.assessedAt, level: a.level, score: a.score, decision: a.decision, rulesFired: a.fired.map((f) => f.ruleId) };
+    return {
+      kind: 'assessment',
+      orderId: a.orderId,
+      customerId: a.customerId,
+      at: a.assessedAt,
+      level: a.level,
+      score: a.score,
+      decision: a.decision,
+      rulesFired: a.fired.map((f) => f.ruleId),
+    };
   }
   return withoutKeys(item) as unknown as RiskEvent;
 }
@@ -191,7 +211,14 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
   async replace(previous: Assessment, next: Assessment): Promise<'replaced' | 'conflict'> {
     if (previous.orderId !== next.orderId) throw new Error('a re-assessment replaces the assessment of the same order');
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: assessmentItem(next), ConditionExpression: 'assessmentId = :previous', ExpressionAttributeValues: { ':previous': previous.assessmentId } }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: assessmentItem(next),
+          ConditionExpression: 'assessmentId = :previous',
+          ExpressionAttributeValues: { ':previous': previous.assessmentId },
+        }),
+      );
       return 'replaced';
     } catch (error) {
       if (isConditionalCheckFailed(error)) return 'conflict';
@@ -201,7 +228,9 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
 
   async getProfile(customerId: string): Promise<CustomerProfile | undefined> {
     // The low-level client returns numbers as decimal strings: Σx² is read back exactly as a BigInt.
-    const { Item } = await this.rawClient.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: keys.profile(customerId).pk }, sk: { S: 'PROFILE' } }, ConsistentRead: true }));
+    const { Item } = await this.rawClient.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: keys.profile(customerId).pk }, sk: { S: 'PROFILE' } }, ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     const int = (name: string) => Number(Item[name]?.N ?? '0');
     const big = (name: string) => BigInt(Item[name]?.N ?? '0');
@@ -244,7 +273,13 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
             ExpressionAttributeValues: { ':review': review, ':queue': 'REVIEWQ#decided', ':sort': `${decidedAt}#${assessment.orderId}`, ':pending': 'pending' },
           },
         },
-        { Put: { TableName: this.tableName, Item: { ...keys.riskEvent(eventId), type: 'RiskEvent', gsi1pk: dayPartition(utcDay(decidedAt)), gsi1sk: `${decidedAt}#${assessment.orderId}#R`, ...event }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.riskEvent(eventId), type: 'RiskEvent', gsi1pk: dayPartition(utcDay(decidedAt)), gsi1sk: `${decidedAt}#${assessment.orderId}#R`, ...event },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         this.metricsUpdate(utcDay(assessment.assessedAt), metricsShard, [review.status === 'approved' ? 'analystApproved' : 'analystRejected']),
         this.profileCounterUpdate(assessment.customerId, review.status === 'approved' ? 'review-approved' : 'confirmed-fraud'),
       ]);
@@ -272,17 +307,52 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
     return { items: (response.Items ?? []).map(toAssessment), ...(response.LastEvaluatedKey ? { nextCursor: encodeCursor(response.LastEvaluatedKey) } : {}) };
   }
 
-  async recordOutcome(outcome: ProfileOutcome, markerId: string, customerId: string, at: string, extra: { fraudRefundOf?: Assessment; eventId?: string } = {}): Promise<'recorded' | 'duplicate'> {
+  async recordOutcome(
+    outcome: ProfileOutcome,
+    markerId: string,
+    customerId: string,
+    at: string,
+    extra: { fraudRefundOf?: Assessment; eventId?: string } = {},
+  ): Promise<'recorded' | 'duplicate'> {
     const target = extra.fraudRefundOf;
     const items: Parameters<typeof transact>[1] = [
-      { Put: { TableName: this.tableName, Item: { ...keys.outcomeMarker(outcome, markerId), type: 'OutcomeMarker', at, expiresAt: Math.ceil(Date.parse(at) / 1000) + 400 * 86_400 }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.outcomeMarker(outcome, markerId), type: 'OutcomeMarker', at, expiresAt: Math.ceil(Date.parse(at) / 1000) + 400 * 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       this.profileCounterUpdate(customerId, outcome),
     ];
     if (target) {
-      items.push({ Update: { TableName: this.tableName, Key: keys.assessment(target.orderId), UpdateExpression: 'SET fraudRefund = :yes', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':yes': true } } });
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.assessment(target.orderId),
+          UpdateExpression: 'SET fraudRefund = :yes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':yes': true },
+        },
+      });
       if (extra.eventId) {
-        const event: RiskEvent = { kind: 'fraud-refund', orderId: target.orderId, customerId, at, level: target.level, score: target.score, decision: target.decision, rulesFired: target.fired.map((f) => f.ruleId) };
-        items.push({ Put: { TableName: this.tableName, Item: { ...keys.riskEvent(extra.eventId), type: 'RiskEvent', gsi1pk: dayPartition(utcDay(at)), gsi1sk: `${at}#${target.orderId}#F`, ...event }, ConditionExpression: 'attribute_not_exists(pk)' } });
+        const event: RiskEvent = {
+          kind: 'fraud-refund',
+          orderId: target.orderId,
+          customerId,
+          at,
+          level: target.level,
+          score: target.score,
+          decision: target.decision,
+          rulesFired: target.fired.map((f) => f.ruleId),
+        };
+        items.push({
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.riskEvent(extra.eventId), type: 'RiskEvent', gsi1pk: dayPartition(utcDay(at)), gsi1sk: `${at}#${target.orderId}#F`, ...event },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
       }
     }
     try {

@@ -60,7 +60,10 @@ export function reviewItemView(a: Assessment) {
 }
 
 /** The review queue. */
-export async function listReviewQueue(deps: Pick<ReviewDeps, 'assessments'>, query: { status: 'pending' | 'decided'; limit: number; cursor?: string }): Promise<Page<ReturnType<typeof reviewItemView>>> {
+export async function listReviewQueue(
+  deps: Pick<ReviewDeps, 'assessments'>,
+  query: { status: 'pending' | 'decided'; limit: number; cursor?: string },
+): Promise<Page<ReturnType<typeof reviewItemView>>> {
   const page = await deps.assessments.listReviewQueue(query);
   return { items: page.items.map(reviewItemView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

@@ -58,8 +58,12 @@ export async function seedDemoRisk(deps: DemoRiskDeps): Promise<DemoRiskSeedResu
   if (await deps.assessments.hasSeedMarker(DEMO_RISK_MARKER)) return { seeded: false, rules: 0, assessments: 0 };
   const now = deps.clock.now();
   const rules = await deps.rules.materialise(DEFAULT_RULES, DEMO_SEED_USER, now.toISOString());
-  for (const [kind, value] of [['device', DEMO_BLOCKED_DEVICE], ['emailDomain', DEMO_BLOCKED_DOMAIN]] as const) {
-    if (!(await deps.signals.getBlocklistEntry(kind, value))) await deps.signals.putBlocklistEntry({ kind, value, reason: 'demo data', addedBy: DEMO_SEED_USER, addedAt: now.toISOString() });
+  for (const [kind, value] of [
+    ['device', DEMO_BLOCKED_DEVICE],
+    ['emailDomain', DEMO_BLOCKED_DOMAIN],
+  ] as const) {
+    if (!(await deps.signals.getBlocklistEntry(kind, value)))
+      await deps.signals.putBlocklistEntry({ kind, value, reason: 'demo data', addedBy: DEMO_SEED_USER, addedAt: now.toISOString() });
   }
   const compiled = compileRuleSet(builtInRules()).rules.map((r) => ({ ...r, rule: { ...r.rule, version: 1 } }));
   const random = lcg(20_261_123);
@@ -107,12 +111,24 @@ export async function seedDemoRisk(deps: DemoRiskDeps): Promise<DemoRiskSeedResu
     if (assessment.review && now.getTime() - at.getTime() > 24 * HOUR) {
       const decidedAt = new Date(at.getTime() + 2 * HOUR).toISOString();
       const approve = i % 3 !== 0;
-      await deps.assessments.recordDecision(assessment, { status: approve ? 'approved' : 'rejected', queuedAt: assessedAt, analystId: 'demo-analyst', note: approve ? 'customer verified by phone' : 'card reported stolen', decidedAt }, deps.newId(new Date(decidedAt)), i % 4);
+      await deps.assessments.recordDecision(
+        assessment,
+        {
+          status: approve ? 'approved' : 'rejected',
+          queuedAt: assessedAt,
+          analystId: 'demo-analyst',
+          note: approve ? 'customer verified by phone' : 'card reported stolen',
+          decidedAt,
+        },
+        deps.newId(new Date(decidedAt)),
+        i % 4,
+      );
     }
     // A few approved orders with a region mismatch later turned out to be fraud (refund flagged as fraud).
     if (assessment.decision === 'approve' && features.regionMismatch === true && (features.amount as number) >= 20_000) {
       const refundedAt = new Date(at.getTime() + 30 * HOUR).toISOString();
-      if (Date.parse(refundedAt) < now.getTime()) await deps.assessments.recordOutcome('confirmed-fraud', orderId, customer, refundedAt, { fraudRefundOf: assessment, eventId: deps.newId(new Date(refundedAt)) });
+      if (Date.parse(refundedAt) < now.getTime())
+        await deps.assessments.recordOutcome('confirmed-fraud', orderId, customer, refundedAt, { fraudRefundOf: assessment, eventId: deps.newId(new Date(refundedAt)) });
     }
   }
   await deps.assessments.putSeedMarker(DEMO_RISK_MARKER, now.toISOString());

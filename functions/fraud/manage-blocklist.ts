@@ -18,7 +18,8 @@ export function blocklistValue(kind: BlocklistKind, raw: string): string {
   const value = kind === 'emailDomain' ? raw.trim().toLowerCase().replace(/\.$/, '') : raw;
   const ok = kind === 'device' ? DEVICE.test(value) : kind === 'emailDomain' ? DOMAIN.test(value) : HASH.test(value);
   if (!ok) {
-    const expected = kind === 'device' ? 'a device id (1–128 printable characters)' : kind === 'emailDomain' ? 'a domain name like mailinator.com' : 'a keyed hash (64 lower-case hex characters)';
+    const expected =
+      kind === 'device' ? 'a device id (1–128 printable characters)' : kind === 'emailDomain' ? 'a domain name like mailinator.com' : 'a keyed hash (64 lower-case hex characters)';
     throw invalidFields([{ path: 'path.value', message: `Must be ${expected}` }]);
   }
   return value;

@@ -37,7 +37,11 @@ export async function thresholdsInForce(deps: Pick<RiskSettingsDeps, 'settings' 
  * set is, rule-source.ts): an approved change takes effect within that time.
  */
 export function cachedThresholds(deps: Pick<RiskSettingsDeps, 'settings' | 'defaults'>, clock: Clock, ttlSeconds: number): () => Promise<Thresholds> {
-  const get = cachedFor(() => thresholdsInForce(deps).then(thresholdsOf), ttlSeconds * 1000, () => clock.now().getTime());
+  const get = cachedFor(
+    () => thresholdsInForce(deps).then(thresholdsOf),
+    ttlSeconds * 1000,
+    () => clock.now().getTime(),
+  );
   return () => get();
 }
 
@@ -72,7 +76,13 @@ export async function proposeRiskSettings(
     action: 'risk-settings.propose',
     resource: { type: 'risk-settings', id: 'thresholds' },
     reason: input.reason,
-    details: { changeId: change.changeId, reviewThreshold: change.reviewThreshold, rejectThreshold: change.rejectThreshold, fromReview: current.reviewThreshold, fromReject: current.rejectThreshold },
+    details: {
+      changeId: change.changeId,
+      reviewThreshold: change.reviewThreshold,
+      rejectThreshold: change.rejectThreshold,
+      fromReview: current.reviewThreshold,
+      fromReject: current.rejectThreshold,
+    },
     correlationId: input.correlationId,
   });
   await deps.settings.proposeChange(change);

@@ -72,7 +72,12 @@ export async function reassessOrder(deps: ReassessOrderDeps, corrected: Correcti
     // The corrected address was never counted for this order: the counts plus this order.
     const counted = counts.velocity.address ?? {};
     const addressVelocity = { '1h': (counted['1h'] ?? 0) + 1, '24h': (counted['24h'] ?? 0) + 1, '7d': (counted['7d'] ?? 0) + 1 };
-    const features = reassessedFeatures(previous.features, { shippingRegion: corrected.shippingRegion, blocklistedAddress: blocklist.address, blocklistedPhone: blocklist.phone, addressVelocity });
+    const features = reassessedFeatures(previous.features, {
+      shippingRegion: corrected.shippingRegion,
+      blocklistedAddress: blocklist.address,
+      blocklistedPhone: blocklist.phone,
+      addressVelocity,
+    });
     const evaluation = evaluateRules(active.rules, features, deps.thresholds);
     const decision = stricter(effectiveDecision(previous), evaluation.decision);
     const review = reviewAfter(previous.review, decision, at);
@@ -91,7 +96,10 @@ export async function reassessOrder(deps: ReassessOrderDeps, corrected: Correcti
       signals: { ...previous.signals, addressHash: corrected.riskSignals.addressHash, phoneHash: corrected.riskSignals.phoneHash },
       ...(review ? { review } : {}),
       addressCorrections: corrected.correction,
-      previous: [...(previous.previous ?? []), { assessmentId: previous.assessmentId, assessedAt: previous.assessedAt, score: previous.score, decision: effectiveDecision(previous) }],
+      previous: [
+        ...(previous.previous ?? []),
+        { assessmentId: previous.assessmentId, assessedAt: previous.assessedAt, score: previous.score, decision: effectiveDecision(previous) },
+      ],
     };
     if ((await deps.assessments.replace(previous, next)) === 'conflict') {
       if (attempt >= 5) throw new Error(`assessment of ${corrected.orderId} keeps changing`);

@@ -33,7 +33,13 @@ export async function recordPaymentFailed(deps: OutcomeDeps, event: EventPayload
 export async function recordPaymentRefunded(deps: OutcomeDeps, event: EventPayload<typeof PaymentRefunded>): Promise<OutcomeResult> {
   if (!deps.fraudRefundReasons.has(event.reason)) return 'ignored';
   const assessment = await deps.assessments.get(event.orderId);
-  return deps.assessments.recordOutcome('confirmed-fraud', event.orderId, event.customerId, event.refundedAt, assessment ? { fraudRefundOf: assessment, eventId: deps.newId(new Date(event.refundedAt)) } : {});
+  return deps.assessments.recordOutcome(
+    'confirmed-fraud',
+    event.orderId,
+    event.customerId,
+    event.refundedAt,
+    assessment ? { fraudRefundOf: assessment, eventId: deps.newId(new Date(event.refundedAt)) } : {},
+  );
 }
 
 /** An order status change: delivered orders are good history. */

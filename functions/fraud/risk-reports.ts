@@ -9,7 +9,10 @@ import { profileView } from './domain/profile.ts';
 import type { RiskLevel } from './domain/scoring.ts';
 
 /** Daily metrics from `from` to `to` (dates, inclusive) and their totals. */
-export async function riskMetrics(deps: { assessments: Pick<AssessmentStore, 'dailyCounts'>; shards: number; maxDays: number }, query: { from: string; to: string }): Promise<{ from: string; to: string; days: DailyRiskMetrics[]; totals: Omit<DailyRiskMetrics, 'date'> }> {
+export async function riskMetrics(
+  deps: { assessments: Pick<AssessmentStore, 'dailyCounts'>; shards: number; maxDays: number },
+  query: { from: string; to: string },
+): Promise<{ from: string; to: string; days: DailyRiskMetrics[]; totals: Omit<DailyRiskMetrics, 'date'> }> {
   if (query.from > query.to) throw invalidFields([{ path: 'query.to', message: 'Must not be before from' }]);
   const dates = datesBetween(query.from, query.to);
   if (dates.length > deps.maxDays) throw invalidFields([{ path: 'query.to', message: `At most ${deps.maxDays} days per request` }]);
@@ -21,7 +24,10 @@ export async function riskMetrics(deps: { assessments: Pick<AssessmentStore, 'da
 }
 
 /** The risk events of a day. */
-export async function riskEvents(deps: { assessments: Pick<AssessmentStore, 'listRiskEvents'> }, query: { date: string; level?: RiskLevel; limit: number; cursor?: string }): Promise<Page<RiskEvent>> {
+export async function riskEvents(
+  deps: { assessments: Pick<AssessmentStore, 'listRiskEvents'> },
+  query: { date: string; level?: RiskLevel; limit: number; cursor?: string },
+): Promise<Page<RiskEvent>> {
   return deps.assessments.listRiskEvents(query);
 }
 

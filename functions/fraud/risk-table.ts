@@ -57,7 +57,6 @@ export class TransactionConditionFailed extends Error {
   }
 }
 
-
 /**
  * Runs a transaction, retrying (with jittered backoff) while DynamoDB cancels it for a conflict with
  * a concurrent transaction on the same items; a failed condition throws

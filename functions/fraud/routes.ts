@@ -23,7 +23,9 @@ const Money = z.object({ amount: z.number().int(), currency: z.string() });
 // ---- documented response shapes ----
 
 const FiredRuleDoc = z.object({ ruleId: z.string(), version: z.number().int(), contribution: z.number().int(), action: z.enum(['allow', 'review', 'block']).optional() });
-const RuleDoc = RuleDefinitionSchema.extend({ version: z.number().int().describe('0 = a built-in default not stored yet'), updatedBy: z.string(), updatedAt: z.string() }).meta({ id: 'RiskRule' });
+const RuleDoc = RuleDefinitionSchema.extend({ version: z.number().int().describe('0 = a built-in default not stored yet'), updatedBy: z.string(), updatedAt: z.string() }).meta({
+  id: 'RiskRule',
+});
 /** What every change awaiting a second risk analyst records (RISK-7): rules and thresholds alike. */
 const MakerCheckerFields = {
   changeId: z.string(),
@@ -40,7 +42,11 @@ const RuleChangeDoc = z
   .object({ ...MakerCheckerFields, ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema })
   .meta({ id: 'RiskRuleChange' });
 const ChangeResultDoc = z
-  .object({ outcome: z.enum(['applied', 'pending', 'unchanged']).describe('applied now, waiting for a second approver, or nothing to change'), rule: RuleDoc.optional(), change: RuleChangeDoc.optional() })
+  .object({
+    outcome: z.enum(['applied', 'pending', 'unchanged']).describe('applied now, waiting for a second approver, or nothing to change'),
+    rule: RuleDoc.optional(),
+    change: RuleChangeDoc.optional(),
+  })
   .meta({ id: 'RiskRuleChangeResult' });
 const ReviewItemDoc = z
   .object({
@@ -77,7 +83,10 @@ const AssessmentDoc = z
     review: z.object({ status: z.string(), queuedAt: z.string(), analystId: z.string().optional(), note: z.string().optional(), decidedAt: z.string().optional() }).optional(),
     fraudRefund: z.boolean().optional(),
     addressCorrections: z.number().int().optional().describe('ORD-6: a re-assessment after this many address corrections'),
-    previous: z.array(z.object({ assessmentId: z.string(), assessedAt: z.string(), score: z.number().int(), decision: Decision })).optional().describe('The assessments this one replaced, oldest first'),
+    previous: z
+      .array(z.object({ assessmentId: z.string(), assessedAt: z.string(), score: z.number().int(), decision: Decision }))
+      .optional()
+      .describe('The assessments this one replaced, oldest first'),
   })
   .meta({ id: 'RiskAssessment' });
 const DailyMetricsDoc = z.object({
@@ -114,14 +123,35 @@ const BacktestDoc = z
     truncated: z.boolean(),
     evaluated: z.number().int(),
     changedCount: z.number().int(),
-    changed: z.array(z.object({ orderId: z.string(), assessedAt: z.string(), from: Decision, to: Decision, scoreFrom: z.number().int(), scoreTo: z.number().int(), rulesFired: z.array(z.string()), truth: z.enum(['fraud', 'legit']).optional() })),
+    changed: z.array(
+      z.object({
+        orderId: z.string(),
+        assessedAt: z.string(),
+        from: Decision,
+        to: Decision,
+        scoreFrom: z.number().int(),
+        scoreTo: z.number().int(),
+        rulesFired: z.array(z.string()),
+        truth: z.enum(['fraud', 'legit']).optional(),
+      }),
+    ),
     transitions: z.record(z.string(), z.number().int()),
     current: QualityDoc,
     proposed: QualityDoc,
     ruleErrors: z.record(z.string(), z.number().int()),
   })
   .meta({ id: 'RiskBacktestReport' });
-const RiskEventDoc = z.object({ kind: z.enum(['assessment', 'analyst-decision', 'fraud-refund']), orderId: z.string(), customerId: z.string(), at: z.string(), level: Level, score: z.number().int(), decision: Decision.optional(), rulesFired: z.array(z.string()), analystId: z.string().optional() });
+const RiskEventDoc = z.object({
+  kind: z.enum(['assessment', 'analyst-decision', 'fraud-refund']),
+  orderId: z.string(),
+  customerId: z.string(),
+  at: z.string(),
+  level: Level,
+  score: z.number().int(),
+  decision: Decision.optional(),
+  rulesFired: z.array(z.string()),
+  analystId: z.string().optional(),
+});
 const ProfileDoc = z.object({
   customerId: z.string(),
   firstSeenAt: z.string().optional(),
@@ -134,7 +164,14 @@ const ProfileDoc = z.object({
   reviewApproved: z.number().int(),
   paymentFailures: z.number().int(),
 });
-const BlocklistEntryDoc = z.object({ kind: z.string(), value: z.string(), reason: z.string(), addedBy: z.string(), addedAt: z.string(), removalRequest: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional() });
+const BlocklistEntryDoc = z.object({
+  kind: z.string(),
+  value: z.string(),
+  reason: z.string(),
+  addedBy: z.string(),
+  addedAt: z.string(),
+  removalRequest: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
+});
 
 // ---- inputs ----
 
@@ -184,7 +221,11 @@ export const listRulesRoute = defineRoute({
   responses: {
     200: {
       description: 'The rule set',
-      schema: z.object({ items: z.array(RuleDoc), builtIn: z.boolean().describe('True while the built-in defaults are in force'), features: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })) }),
+      schema: z.object({
+        items: z.array(RuleDoc),
+        builtIn: z.boolean().describe('True while the built-in defaults are in force'),
+        features: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
+      }),
     },
   },
 });
@@ -213,8 +254,18 @@ export const updateRuleRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   path: RulePath,
-  body: z.strictObject({ description: RuleDefinitionSchema.shape.description, priority: RuleDefinitionSchema.shape.priority, enabled: RuleDefinitionSchema.shape.enabled, condition: RuleDefinitionSchema.shape.condition, effect: RuleEffectSchema, reason: Reason }),
-  responses: { 200: { description: 'Applied (disabled rule) or unchanged', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
+  body: z.strictObject({
+    description: RuleDefinitionSchema.shape.description,
+    priority: RuleDefinitionSchema.shape.priority,
+    enabled: RuleDefinitionSchema.shape.enabled,
+    condition: RuleDefinitionSchema.shape.condition,
+    effect: RuleEffectSchema,
+    reason: Reason,
+  }),
+  responses: {
+    200: { description: 'Applied (disabled rule) or unchanged', schema: ChangeResultDoc },
+    202: { description: 'Waiting for a second approver', schema: ChangeResultDoc },
+  },
   problems: [404, 409],
 });
 
@@ -307,7 +358,12 @@ export const riskMetricsRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   query: z.object({ from: DateSchema, to: DateSchema }),
-  responses: { 200: { description: 'Per day and in total', schema: z.object({ from: z.string(), to: z.string(), days: z.array(DailyMetricsDoc), totals: DailyMetricsDoc.omit({ date: true }) }) } },
+  responses: {
+    200: {
+      description: 'Per day and in total',
+      schema: z.object({ from: z.string(), to: z.string(), days: z.array(DailyMetricsDoc), totals: DailyMetricsDoc.omit({ date: true }) }),
+    },
+  },
 });
 
 /** `GET /admin/risk/events?date&level` — the risk-event store. */
@@ -343,7 +399,13 @@ export const getRiskProfileRoute = defineRoute({
   summary: 'A customer’s risk profile (history and outcomes)',
   tags: TAGS,
   auth: RISK_ANALYST,
-  path: z.object({ customerId: z.string().min(1).max(128).regex(/^[A-Za-z0-9:_.@-]+$/, 'Must be a user id') }),
+  path: z.object({
+    customerId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9:_.@-]+$/, 'Must be a user id'),
+  }),
   responses: { 200: { description: 'The profile', schema: ProfileDoc } },
   problems: [404],
 });
@@ -369,7 +431,8 @@ export const deleteBlocklistEntryRoute = defineRoute({
   method: 'delete',
   pathTemplate: '/admin/risk/blocklist/{kind}/{value}',
   summary: 'Remove a value from the blocklist (a second risk analyst must confirm)',
-  description: 'RISK-7: the first risk analyst’s request marks the entry (202, the value stays blocked); the same request again answers the same; a request by another risk analyst removes it (204). Each step is audited.',
+  description:
+    'RISK-7: the first risk analyst’s request marks the entry (202, the value stays blocked); the same request again answers the same; a request by another risk analyst removes it (204). Each step is audited.',
   tags: TAGS,
   auth: RISK_ANALYST,
   path: BlocklistPath,
@@ -381,7 +444,13 @@ export const deleteBlocklistEntryRoute = defineRoute({
 /** Every fraud route, for the OpenAPI document and the API. */
 // ---- The score thresholds as data (RISK-4), changed with a second analyst's approval (RISK-7) ----
 
-const ThresholdsDoc = z.object({ reviewThreshold: z.number().int(), rejectThreshold: z.number().int(), version: z.number().int(), updatedBy: z.string().optional(), updatedAt: z.string().optional() });
+const ThresholdsDoc = z.object({
+  reviewThreshold: z.number().int(),
+  rejectThreshold: z.number().int(),
+  version: z.number().int(),
+  updatedBy: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
 const ThresholdChangeDoc = z.object({ ...MakerCheckerFields, reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).meta({ id: 'RiskThresholdChange' });
 const SettingsChangePath = z.object({ changeId: IdSchema });
 
@@ -402,11 +471,15 @@ export const putRiskSettingsRoute = defineRoute({
   method: 'put',
   pathTemplate: '/admin/settings/risk',
   summary: 'Propose new risk score thresholds (a second risk analyst approves)',
-  description: 'The proposal changes nothing until a different risk analyst approves it (202 with the pending change); the thresholds in force again → 200, nothing recorded. Audited.',
+  description:
+    'The proposal changes nothing until a different risk analyst approves it (202 with the pending change); the thresholds in force again → 200, nothing recorded. Audited.',
   tags: TAGS,
   auth: RISK_ANALYST,
   body: z.strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100), reason: Reason.min(3) }),
-  responses: { 200: { description: 'Already in force', schema: z.object({ current: ThresholdsDoc }) }, 202: { description: 'Waiting for a second risk analyst', schema: ThresholdChangeDoc } },
+  responses: {
+    200: { description: 'Already in force', schema: z.object({ current: ThresholdsDoc }) },
+    202: { description: 'Waiting for a second risk analyst', schema: ThresholdChangeDoc },
+  },
 });
 
 /** `POST /admin/settings/risk/changes/{changeId}/approve` — another risk-analyst. */

@@ -54,7 +54,13 @@ const toRule = (item: Record<string, unknown>) => withoutKeys(item) as unknown a
 const toChange = (item: Record<string, unknown>) => withoutKeys(item) as unknown as RuleChange;
 
 function changeItem(change: RuleChange): Record<string, unknown> {
-  return { ...keys.ruleChange(change.ruleId, change.changeId), type: 'RuleChange', gsi2pk: `RULECHANGE#${change.status}`, gsi2sk: `${change.decidedAt ?? change.proposedAt}#${change.changeId}`, ...change };
+  return {
+    ...keys.ruleChange(change.ruleId, change.changeId),
+    type: 'RuleChange',
+    gsi2pk: `RULECHANGE#${change.status}`,
+    gsi2sk: `${change.decidedAt ?? change.proposedAt}#${change.changeId}`,
+    ...change,
+  };
 }
 
 /** The DynamoDB adapter of {@link RuleStore}. */
@@ -65,7 +71,14 @@ export class DynamoDbRuleStore implements RuleStore {
   ) {}
 
   async listRules(): Promise<Rule[]> {
-    return (await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rule)', ExpressionAttributeValues: { ':pk': 'RULES', ':rule': 'RULE#' }, ConsistentRead: true })).map(toRule);
+    return (
+      await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rule)',
+        ExpressionAttributeValues: { ':pk': 'RULES', ':rule': 'RULE#' },
+        ConsistentRead: true,
+      })
+    ).map(toRule);
   }
 
   async getRule(ruleId: string): Promise<Rule | undefined> {
@@ -98,14 +111,21 @@ export class DynamoDbRuleStore implements RuleStore {
             : { ConditionExpression: '#version = :base', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':base': command.baseVersion } }),
         },
       },
-      { Put: { TableName: this.tableName, Item: { ...keys.ruleVersion(rule.id, rule.version), type: 'RuleVersion', ...rule, ...(command.approval ? { changeId: command.approval.changeId } : {}) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.ruleVersion(rule.id, rule.version), type: 'RuleVersion', ...rule, ...(command.approval ? { changeId: command.approval.changeId } : {}) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ];
     if (command.approval) {
       items.push({
         Update: {
           TableName: this.tableName,
           Key: keys.ruleChange(rule.id, command.approval.changeId),
-          UpdateExpression: 'SET #status = :approved, decidedBy = :by, decidedAt = :at, gsi2pk = :queue, gsi2sk = :sort' + (command.approval.reason ? ', decisionReason = :reason' : ''),
+          UpdateExpression:
+            'SET #status = :approved, decidedBy = :by, decidedAt = :at, gsi2pk = :queue, gsi2sk = :sort' + (command.approval.reason ? ', decisionReason = :reason' : ''),
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -177,7 +197,15 @@ export class DynamoDbRuleStore implements RuleStore {
           UpdateExpression: 'SET #status = :rejected, decidedBy = :by, decidedAt = :at, decisionReason = :reason, gsi2pk = :queue, gsi2sk = :sort',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':rejected': 'rejected', ':pending': 'pending', ':by': by, ':at': at, ':reason': reason, ':queue': 'RULECHANGE#rejected', ':sort': `${at}#${changeId}` },
+          ExpressionAttributeValues: {
+            ':rejected': 'rejected',
+            ':pending': 'pending',
+            ':by': by,
+            ':at': at,
+            ':reason': reason,
+            ':queue': 'RULECHANGE#rejected',
+            ':sort': `${at}#${changeId}`,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

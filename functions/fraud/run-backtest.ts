@@ -70,7 +70,15 @@ export async function backtestRules(deps: BacktestDeps, command: BacktestCommand
     action: 'risk.backtest',
     resource: { type: 'risk-rule-set', id: 'proposed' },
     reason: 'backtest of a proposed rule set',
-    details: { from: fromIso, to: toIso, rules: rules.length, evaluated: report.evaluated, changed: report.changedCount, reviewThreshold: thresholds.review, rejectThreshold: thresholds.reject },
+    details: {
+      from: fromIso,
+      to: toIso,
+      rules: rules.length,
+      evaluated: report.evaluated,
+      changed: report.changedCount,
+      reviewThreshold: thresholds.review,
+      rejectThreshold: thresholds.reject,
+    },
     ...(command.correlationId ? { correlationId: command.correlationId } : {}),
   });
   return { from: fromIso, to: toIso, thresholds: { reviewThreshold: thresholds.review, rejectThreshold: thresholds.reject }, truncated, ...report };

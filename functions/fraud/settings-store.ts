@@ -55,7 +55,16 @@ export class DynamoDbRiskSettingsStore implements RiskSettingsStore {
   }
 
   async pendingChanges(): Promise<ThresholdChange[]> {
-    const { Items } = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :change)', FilterExpression: '#status = :pending', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':pk': PK, ':change': 'CHANGE#', ':pending': 'pending' }, ConsistentRead: true }));
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :change)',
+        FilterExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': PK, ':change': 'CHANGE#', ':pending': 'pending' },
+        ConsistentRead: true,
+      }),
+    );
     return (Items ?? []).map((i) => strip(i) as unknown as ThresholdChange).sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
   }
 
@@ -65,11 +74,19 @@ export class DynamoDbRiskSettingsStore implements RiskSettingsStore {
   }
 
   async proposeChange(change: ThresholdChange): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...changeKey(change.changeId), type: 'ThresholdChange', ...change }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...changeKey(change.changeId), type: 'ThresholdChange', ...change }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   async applyChange(change: ThresholdChange, decision: { decidedBy: string; decidedAt: string }): Promise<RiskSettings> {
-    const next: RiskSettings = { reviewThreshold: change.reviewThreshold, rejectThreshold: change.rejectThreshold, version: change.baseVersion + 1, updatedBy: decision.decidedBy, updatedAt: decision.decidedAt };
+    const next: RiskSettings = {
+      reviewThreshold: change.reviewThreshold,
+      rejectThreshold: change.rejectThreshold,
+      version: change.baseVersion + 1,
+      updatedBy: decision.decidedBy,
+      updatedAt: decision.decidedAt,
+    };
     try {
       await transact(this.client, [
         {
@@ -103,7 +120,15 @@ export class DynamoDbRiskSettingsStore implements RiskSettingsStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...changeKey(change.changeId), type: 'ThresholdChange', ...change, status: 'rejected', decidedBy: decision.decidedBy, decidedAt: decision.decidedAt, decisionReason: decision.reason },
+          Item: {
+            ...changeKey(change.changeId),
+            type: 'ThresholdChange',
+            ...change,
+            status: 'rejected',
+            decidedBy: decision.decidedBy,
+            decidedAt: decision.decidedAt,
+            decisionReason: decision.reason,
+          },
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'pending' },

@@ -9,7 +9,15 @@ import { DEFAULT_DISPOSABLE_EMAIL_DOMAINS } from './domain/disposable-domains.ts
 import type { Thresholds } from './domain/scoring.ts';
 import type { WarningTier } from './domain/warnings.ts';
 
-const DomainList = z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]{3,253}$/)).max(10_000);
+const DomainList = z
+  .array(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9.-]{3,253}$/),
+  )
+  .max(10_000);
 const TierLimits = z.strictObject({ general: z.number().int().min(0).max(10_000), elevated: z.number().int().min(0).max(10_000), major: z.number().int().min(0).max(10_000) });
 const ReasonList = z.array(z.string().min(1).max(64)).min(1).max(50);
 

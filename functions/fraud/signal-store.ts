@@ -87,7 +87,13 @@ export class DynamoDbSignalStore implements SignalStore {
     const maxExpiry = Math.max(...buckets.map((b) => b.expiresAt));
     try {
       await transact(this.client, [
-        { Put: { TableName: this.tableName, Item: { ...keys.velocityMarker(orderId), type: 'VelocityMarker', at: new Date(at).toISOString(), expiresAt: maxExpiry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.velocityMarker(orderId), type: 'VelocityMarker', at: new Date(at).toISOString(), expiresAt: maxExpiry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         ...signals.flatMap((signal) =>
           buckets.map((bucket) => ({
             Update: {
@@ -140,7 +146,18 @@ export class DynamoDbSignalStore implements SignalStore {
     if (!bucket) throw new Error('no 24h bucket');
     try {
       await transact(this.client, [
-        { Put: { TableName: this.tableName, Item: { ...keys.outcomeMarker('payment-failed', failureId), type: 'OutcomeMarker', at: new Date(at).toISOString(), expiresAt: Math.ceil(at / 1000) + 400 * DAY_SECONDS }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.outcomeMarker('payment-failed', failureId),
+              type: 'OutcomeMarker',
+              at: new Date(at).toISOString(),
+              expiresAt: Math.ceil(at / 1000) + 400 * DAY_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         {
           Update: {
             TableName: this.tableName,
@@ -170,7 +187,11 @@ export class DynamoDbSignalStore implements SignalStore {
   async blocklistHits(probe: BlocklistProbe): Promise<BlocklistHits> {
     const entries = Object.entries(probe).filter((entry): entry is [BlocklistKind, string] => typeof entry[1] === 'string' && entry[1] !== '');
     if (entries.length === 0) return NO_BLOCKLIST_HITS;
-    const items = await batchGet(this.client, this.tableName, entries.map(([kind, value]) => keys.blocklist(kind, value)));
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      entries.map(([kind, value]) => keys.blocklist(kind, value)),
+    );
     const found = new Set(items.map((item) => String(item.kind)));
     return { ...NO_BLOCKLIST_HITS, ...Object.fromEntries(BLOCKLIST_KINDS.filter((kind) => found.has(kind)).map((kind) => [kind, true])) };
   }
@@ -218,7 +239,14 @@ export class DynamoDbSignalStore implements SignalStore {
   async deleteRequestedBlocklistEntry(kind: BlocklistKind, value: string, approver: string): Promise<BlocklistEntry | undefined> {
     try {
       const { Attributes } = await this.client.send(
-        new DeleteCommand({ TableName: this.tableName, Key: keys.blocklist(kind, value), ConditionExpression: 'attribute_exists(removalRequest) AND removalRequest.#by <> :me', ExpressionAttributeNames: { '#by': 'by' }, ExpressionAttributeValues: { ':me': approver }, ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.blocklist(kind, value),
+          ConditionExpression: 'attribute_exists(removalRequest) AND removalRequest.#by <> :me',
+          ExpressionAttributeNames: { '#by': 'by' },
+          ExpressionAttributeValues: { ':me': approver },
+          ReturnValues: 'ALL_OLD',
+        }),
       );
       return Attributes ? toEntry(Attributes) : undefined;
     } catch (error) {
@@ -244,13 +272,26 @@ export class DynamoDbSignalStore implements SignalStore {
     const taken = Number(Attributes?.n ?? 1);
     if (taken > limit) {
       await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, Key: keys.warningState(key), UpdateExpression: 'ADD suppressed :one SET #type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':one': 1, ':type': 'WarningState' } }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.warningState(key),
+          UpdateExpression: 'ADD suppressed :one SET #type = :type',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':one': 1, ':type': 'WarningState' },
+        }),
       );
       return { allowed: false, suppressedSinceLast: 0 };
     }
     // Read-and-reset atomically: the suppressed count before this update is what this warning reports.
     const previous = await this.client.send(
-      new UpdateCommand({ TableName: this.tableName, Key: keys.warningState(key), UpdateExpression: 'SET suppressed = :zero, #type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':zero': 0, ':type': 'WarningState' }, ReturnValues: 'UPDATED_OLD' }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.warningState(key),
+        UpdateExpression: 'SET suppressed = :zero, #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':zero': 0, ':type': 'WarningState' },
+        ReturnValues: 'UPDATED_OLD',
+      }),
     );
     return { allowed: true, suppressedSinceLast: Number(previous.Attributes?.suppressed ?? 0) };
   }
@@ -258,7 +299,14 @@ export class DynamoDbSignalStore implements SignalStore {
 
 function toEntry(item: Record<string, unknown>): BlocklistEntry {
   const request = item.removalRequest as BlocklistEntry['removalRequest'] | undefined;
-  return { kind: item.kind as BlocklistKind, value: String(item.value), reason: String(item.reason ?? ''), addedBy: String(item.addedBy ?? ''), addedAt: String(item.addedAt ?? ''), ...(request ? { removalRequest: { by: String(request.by), at: String(request.at), reason: String(request.reason) } } : {}) };
+  return {
+    kind: item.kind as BlocklistKind,
+    value: String(item.value),
+    reason: String(item.reason ?? ''),
+    addedBy: String(item.addedBy ?? ''),
+    addedAt: String(item.addedAt ?? ''),
+    ...(request ? { removalRequest: { by: String(request.by), at: String(request.at), reason: String(request.reason) } } : {}),
+  };
 }
 
 /** The signal store on `RISK_TABLE_NAME`. */

@@ -28,12 +28,30 @@ import type { Clock } from '../../shared/clock.ts';
 import type { EventPayload } from '../../events/event-definition.ts';
 import { OrderAllocated } from '../../events/fulfillment-events.ts';
 import type { OrderStatusChanged } from '../../events/order-status-changed.ts';
-import { pickStock, planAllocation, regionDistance, releaseStock, type CatalogReader, type RegionDistances, type ReservationView, type StockTransactItem } from '../catalog/stock-contract.ts';
+import {
+  pickStock,
+  planAllocation,
+  regionDistance,
+  releaseStock,
+  type CatalogReader,
+  type RegionDistances,
+  type ReservationView,
+  type StockTransactItem,
+} from '../catalog/stock-contract.ts';
 import type { Booked, BookingRequest, CarrierGateway, Recipient } from './carrier-gateway.ts';
 import { chooseAllocation, demandOf, movedUnits, planShipments, shipmentIdFor, type AllocationChoice, type Movement, type ProductFacts } from './domain/allocation.ts';
 import type { CarrierRules } from './domain/carrier-rules.ts';
 import { deliveryDueBy, type DeliveryTimeLimits } from './domain/time-limits.ts';
-import { AllocationExists, MAX_TRANSACTION_ITEMS, ReservationsNotHeld, StockUnavailable, WriteConflict, type FulfillmentRepository, type OrderSummary, type ShipmentRecord } from './fulfillment-repository.ts';
+import {
+  AllocationExists,
+  MAX_TRANSACTION_ITEMS,
+  ReservationsNotHeld,
+  StockUnavailable,
+  WriteConflict,
+  type FulfillmentRepository,
+  type OrderSummary,
+  type ShipmentRecord,
+} from './fulfillment-repository.ts';
 import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
 
 /** Ports and settings of the allocation. */
@@ -160,12 +178,23 @@ async function noneHeld(deps: AllocateDeps, change: StatusChange, records: reado
   }
   if (records.length === 0) return { outcome: 'no-reservations' };
   // Released (checkout's cancellation won the race): remember it, so a replay stops at step 2.
-  await deps.repository.markCancelled({ orderId: change.orderId, customerId: change.customerId, paymentMethod: change.paymentMethod, shippingRegion: change.shippingRegion, at: deps.clock.now().toISOString() });
+  await deps.repository.markCancelled({
+    orderId: change.orderId,
+    customerId: change.customerId,
+    paymentMethod: change.paymentMethod,
+    shippingRegion: change.shippingRegion,
+    at: deps.clock.now().toISOString(),
+  });
   return { outcome: 'reservations-released' };
 }
 
 /** Re-plans with current stock (the order's holdings count as available to it) and chooses. */
-async function choose(deps: AllocateDeps, change: StatusChange, held: readonly Movement[], keepReservations: boolean): Promise<AllocationChoice & { facts: Map<string, ProductFacts> }> {
+async function choose(
+  deps: AllocateDeps,
+  change: StatusChange,
+  held: readonly Movement[],
+  keepReservations: boolean,
+): Promise<AllocationChoice & { facts: Map<string, ProductFacts> }> {
   const demand = demandOf(held);
   const [entries, warehouses] = await Promise.all([deps.catalog.entries(demand.map((d) => d.sku)), deps.catalog.warehouses()]);
   const facts = new Map<string, ProductFacts>();
@@ -173,15 +202,28 @@ async function choose(deps: AllocateDeps, change: StatusChange, held: readonly M
     const entry = entries.get(sku);
     if (!entry) throw new Error(`order ${change.orderId}: product ${sku} is not in the catalog`);
     const a = entry.product.attributes;
-    facts.set(sku, { category: entry.product.category, fresh: a.fresh, electronics: a.electronics, weightGrams: a.weightGrams, valueClass: a.valueClass, unitPriceMinor: entry.product.price.amount });
+    facts.set(sku, {
+      category: entry.product.category,
+      fresh: a.fresh,
+      electronics: a.electronics,
+      weightGrams: a.weightGrams,
+      valueClass: a.valueClass,
+      unitPriceMinor: entry.product.price.amount,
+    });
   }
   const own = new Map<string, number>();
   for (const r of held) own.set(`${r.warehouseId}|${r.sku}`, (own.get(`${r.warehouseId}|${r.sku}`) ?? 0) + r.quantity);
-  const stock = [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, s.available) + (own.get(`${s.warehouseId}|${s.sku}`) ?? 0) })));
+  const stock = [...entries.values()].flatMap((e) =>
+    e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, s.available) + (own.get(`${s.warehouseId}|${s.sku}`) ?? 0) })),
+  );
   const locations = warehouses.map((w) => ({ warehouseId: w.warehouseId, region: w.region }));
   const plan = planAllocation({ lines: demand, stock, warehouses: locations, shippingRegion: change.shippingRegion, distances: deps.distances });
   const nearestFirst = [...locations]
-    .sort((a, b) => regionDistance(deps.distances, a.region, change.shippingRegion) - regionDistance(deps.distances, b.region, change.shippingRegion) || a.warehouseId.localeCompare(b.warehouseId))
+    .sort(
+      (a, b) =>
+        regionDistance(deps.distances, a.region, change.shippingRegion) - regionDistance(deps.distances, b.region, change.shippingRegion) ||
+        a.warehouseId.localeCompare(b.warehouseId),
+    )
     .map((w) => w.warehouseId);
   const choice = chooseAllocation(plan.ok ? plan.allocations : undefined, held, nearestFirst, { maxTransactionItems: MAX_TRANSACTION_ITEMS, keepReservations });
   return { ...choice, facts };
@@ -197,7 +239,12 @@ async function bookShipments(deps: AllocateDeps, change: StatusChange, choice: A
   for (const p of planned) {
     const shipmentId = shipmentIdFor(change.orderId, p.warehouseId);
     const cargo = [...new Set(p.lines.map((l) => choice.facts.get(l.sku)?.category ?? 'goods'))].sort().join(', ');
-    const { waybill, booking } = await bookOnce(deps, { shipmentId, orderId: change.orderId, carrier: p.carrier, warehouseId: p.warehouseId, region: change.shippingRegion, weightGrams: p.weightGrams, cargo }, recipientOnce, at);
+    const { waybill, booking } = await bookOnce(
+      deps,
+      { shipmentId, orderId: change.orderId, carrier: p.carrier, warehouseId: p.warehouseId, region: change.shippingRegion, weightGrams: p.weightGrams, cargo },
+      recipientOnce,
+      at,
+    );
     shipments.push({
       shipmentId,
       orderId: change.orderId,

@@ -77,7 +77,13 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
     // Only the order's own shipments: a return's pickup or replacement (AFT-1) is not the order's to cancel.
     const shipments = all.filter((s) => s.purpose === undefined);
     if (!summary) {
-      const written = await deps.repository.markCancelled({ orderId: cancelled.orderId, customerId: cancelled.customerId, paymentMethod: cancelled.paymentMethod, shippingRegion: '', at: deps.clock.now().toISOString() });
+      const written = await deps.repository.markCancelled({
+        orderId: cancelled.orderId,
+        customerId: cancelled.customerId,
+        paymentMethod: cancelled.paymentMethod,
+        shippingRegion: '',
+        at: deps.clock.now().toISOString(),
+      });
       if (written) return { outcome: 'cancelled-before-allocation' };
       if (attempt >= maxAttempts) throw new WriteConflict(`order ${cancelled.orderId}: its summary keeps changing`);
       continue; // allocated (or marked) in between: read again
@@ -90,7 +96,9 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
     const warehouses = new Set(recallable.map((s) => s.warehouseId));
     const records = await deps.catalog.reservations(cancelled.orderId);
     const returns = records.filter((r) => r.status === 'picked' && warehouses.has(r.warehouseId) && (r.pickedQuantity ?? 0) > 0);
-    const stock = returns.flatMap((r) => returnPickedStock(deps.catalogTableName, { orderId: cancelled.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.pickedQuantity as number }, new Date(at)));
+    const stock = returns.flatMap((r) =>
+      returnPickedStock(deps.catalogTableName, { orderId: cancelled.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.pickedQuantity as number }, new Date(at)),
+    );
     const cancelledShipments = recallable.map((s): { shipment: ShipmentRecord; expectedVersion: number } => ({
       shipment: { ...s, status: 'CANCELLED', cancelledAt: at, history: [...s.history, { status: 'CANCELLED', at }], version: s.version + 1 },
       expectedVersion: s.version,
@@ -112,8 +120,20 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
       createdAt: at,
       outcome: { from: cancelled.from, shipmentsCancelled: recallable.length, unitsReturned, shipmentsLeft: left.length },
       events: [
-        ...recallable.map((s) => outboxEvent(ShipmentStatusChanged, { orderId: cancelled.orderId, shipmentId: s.shipmentId, carrier: s.carrier, waybill: s.waybill, from: s.status, to: 'CANCELLED', changedAt: at })),
-        ...left.map((s) => outboxEvent(ProblemOrderRaised, { orderId: cancelled.orderId, problem: 'cancelled-after-pickup', shipmentId: s.shipmentId, raisedBy: 'fulfillment', raisedAt: at })),
+        ...recallable.map((s) =>
+          outboxEvent(ShipmentStatusChanged, {
+            orderId: cancelled.orderId,
+            shipmentId: s.shipmentId,
+            carrier: s.carrier,
+            waybill: s.waybill,
+            from: s.status,
+            to: 'CANCELLED',
+            changedAt: at,
+          }),
+        ),
+        ...left.map((s) =>
+          outboxEvent(ProblemOrderRaised, { orderId: cancelled.orderId, problem: 'cancelled-after-pickup', shipmentId: s.shipmentId, raisedBy: 'fulfillment', raisedAt: at }),
+        ),
       ],
     };
     try {

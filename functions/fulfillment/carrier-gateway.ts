@@ -78,7 +78,14 @@ const PREFIXES: Readonly<Record<string, string>> = { 'premium-express': 'PX', 's
 
 /** The waybill prefix of a carrier id: `premium-express` → `PX`; unknown carriers: initials. */
 export function waybillPrefix(carrier: string): string {
-  return PREFIXES[carrier] ?? carrier.split('-').map((p) => p.charAt(0).toUpperCase()).join('').slice(0, 3);
+  return (
+    PREFIXES[carrier] ??
+    carrier
+      .split('-')
+      .map((p) => p.charAt(0).toUpperCase())
+      .join('')
+      .slice(0, 3)
+  );
 }
 
 /** The sandbox's waybill for a shipment: prefix + 10 digits derived from the shipment id. */

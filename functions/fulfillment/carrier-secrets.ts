@@ -10,7 +10,10 @@ import { stageSecret, type StageSecretOptions } from '../../shared/secrets.ts';
 import { CarrierSecretsSchema, type FulfillmentSettings } from './settings.ts';
 
 /** The signing secret of each carrier this stage accepts webhooks from. */
-export function carrierWebhookSecrets(settings: Pick<FulfillmentSettings, 'localWebhookSecrets' | 'webhookSecretsId'>, options?: StageSecretOptions): Promise<Readonly<Record<string, string>>> {
+export function carrierWebhookSecrets(
+  settings: Pick<FulfillmentSettings, 'localWebhookSecrets' | 'webhookSecretsId'>,
+  options?: StageSecretOptions,
+): Promise<Readonly<Record<string, string>>> {
   return stageSecret(
     {
       what: 'the carriers’ webhook signing secrets',

@@ -51,7 +51,10 @@ export async function setDegradedMode(
   for (let attempt = 1; ; attempt++) {
     const current = await deps.repository.getDegradedMode();
     try {
-      const next = await deps.repository.putDegradedMode({ enabled: command.enabled, reason: command.reason, changedBy: command.principal.userId, changedAt: deps.clock.now().toISOString() }, current.version);
+      const next = await deps.repository.putDegradedMode(
+        { enabled: command.enabled, reason: command.reason, changedBy: command.principal.userId, changedAt: deps.clock.now().toISOString() },
+        current.version,
+      );
       await deps.audit.record({
         actor: command.principal.userId,
         roles: command.principal.roles,

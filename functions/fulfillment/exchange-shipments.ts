@@ -71,7 +71,8 @@ export async function shipReplacement(deps: ExchangeDeps, request: ExchangeReque
     return { outcome: 'already-done' };
   }
   const { summary, shipments: orderShipments } = await deps.repository.getOrder(request.orderId);
-  if (!summary || summary.status !== 'ALLOCATED') throw new ReturnNotReadyError(`order ${request.orderId} is not fulfilled here (${summary?.status ?? 'unknown'}); cannot ship the replacement of return ${request.returnId}`);
+  if (!summary || summary.status !== 'ALLOCATED')
+    throw new ReturnNotReadyError(`order ${request.orderId} is not fulfilled here (${summary?.status ?? 'unknown'}); cannot ship the replacement of return ${request.returnId}`);
   const own = orderShipments.find((s) => s.purpose === undefined && s.status !== 'CANCELLED') ?? orderShipments.find((s) => s.purpose === undefined);
   if (!own) throw new ReturnNotReadyError(`order ${request.orderId} has no shipment to take the carrier from`);
   const carrier = own.carrier;
@@ -84,15 +85,16 @@ export async function shipReplacement(deps: ExchangeDeps, request: ExchangeReque
     const skus = [...new Set(request.items.map((i) => i.sku))];
     const [entries, warehouses] = await Promise.all([deps.catalog.entries(skus), deps.catalog.warehouses()]);
     const missing = skus.filter((sku) => !entries.has(sku));
-    const plan = missing.length > 0
-      ? undefined
-      : planAllocation({
-          lines: request.items,
-          stock: [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, s.available) }))),
-          warehouses: warehouses.filter((w) => w.active).map((w) => ({ warehouseId: w.warehouseId, region: w.region })),
-          shippingRegion: region,
-          distances: deps.distances,
-        });
+    const plan =
+      missing.length > 0
+        ? undefined
+        : planAllocation({
+            lines: request.items,
+            stock: [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, s.available) }))),
+            warehouses: warehouses.filter((w) => w.active).map((w) => ({ warehouseId: w.warehouseId, region: w.region })),
+            shippingRegion: region,
+            distances: deps.distances,
+          });
     if (!plan || !plan.ok) {
       const why = plan ? `out of stock: ${plan.shortages.map((s) => `${s.sku} (${s.available} of ${s.requested})`).join(', ')}` : `not in the catalog: ${missing.join(', ')}`;
       return unavailable(deps, request, why, at);
@@ -108,10 +110,16 @@ export async function shipReplacement(deps: ExchangeDeps, request: ExchangeReque
         const product = entries.get(line.sku)?.product;
         weightGrams += (product?.attributes.weightGrams ?? 0) * line.quantity;
         valueMinor += (product?.price.amount ?? 0) * line.quantity;
-        stock.push(...pickStock(deps.catalogTableName, { orderId: request.returnId, sku: line.sku, warehouseId: allocation.warehouseId, quantity: line.quantity, reservedQuantity: 0 }, now));
+        stock.push(
+          ...pickStock(deps.catalogTableName, { orderId: request.returnId, sku: line.sku, warehouseId: allocation.warehouseId, quantity: line.quantity, reservedQuantity: 0 }, now),
+        );
       }
       const cargo = [...new Set(allocation.lines.map((l) => entries.get(l.sku)?.product.category ?? 'goods'))].sort().join(', ');
-      const booked = await bookOnce(deps, { shipmentId, orderId: request.orderId, carrier, warehouseId: allocation.warehouseId, region, weightGrams: Math.max(1, weightGrams), cargo, direction: 'outbound' }, at);
+      const booked = await bookOnce(
+        deps,
+        { shipmentId, orderId: request.orderId, carrier, warehouseId: allocation.warehouseId, region, weightGrams: Math.max(1, weightGrams), cargo, direction: 'outbound' },
+        at,
+      );
       shipments.push({
         purpose: 'replacement',
         returnId: request.returnId,
@@ -141,7 +149,16 @@ export async function shipReplacement(deps: ExchangeDeps, request: ExchangeReque
       createdAt: at,
       outcome: { orderId: request.orderId, result: 'allocated', shipments: shipments.length },
       events: shipments.map((s) =>
-        outboxEvent(ReturnFulfillmentUpdated, { returnId: request.returnId, orderId: request.orderId, update: 'replacement-allocated', shipmentId: s.shipmentId, carrier: s.carrier, waybill: s.waybill, warehouseId: s.warehouseId, at }),
+        outboxEvent(ReturnFulfillmentUpdated, {
+          returnId: request.returnId,
+          orderId: request.orderId,
+          update: 'replacement-allocated',
+          shipmentId: s.shipmentId,
+          carrier: s.carrier,
+          waybill: s.waybill,
+          warehouseId: s.warehouseId,
+          at,
+        }),
       ),
     };
     try {

@@ -22,7 +22,16 @@
  * Every write is conditional; the order summary and shipments carry a `version`.
  */
 import type { OutboxEvent } from '../../shared/outbox.ts';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
 import { cancellationReasons, documentClient, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { StockTransactItem } from '../catalog/stock-contract.ts';
@@ -256,7 +265,12 @@ export class FulfillmentRepository {
 
   /** The order's summary and shipments (strongly consistent). */
   async getOrder(orderId: string): Promise<{ summary?: OrderSummary; shipments: ShipmentRecord[] }> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ORDER(orderId) }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': ORDER(orderId) },
+      ConsistentRead: true,
+    });
     const summaryItem = items.find((i) => i.sk === SUMMARY);
     return {
       ...(summaryItem ? { summary: strip<OrderSummary>(summaryItem) } : {}),
@@ -270,8 +284,20 @@ export class FulfillmentRepository {
    */
   private newShipmentItems(shipments: readonly ShipmentRecord[]): TransactItem[] {
     return shipments.flatMap((s): TransactItem[] => [
-      { Put: { TableName: this.tableName, Item: { pk: ORDER(s.orderId), sk: SHIPMENT(s.shipmentId), ...s, ...(s.purpose === 'return-pickup' ? {} : dueKeys(s)) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.tableName, Item: { pk: WAYBILL(s.waybill), sk: 'WAYBILL', waybill: s.waybill, carrier: s.carrier, orderId: s.orderId, shipmentId: s.shipmentId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: ORDER(s.orderId), sk: SHIPMENT(s.shipmentId), ...s, ...(s.purpose === 'return-pickup' ? {} : dueKeys(s)) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: WAYBILL(s.waybill), sk: 'WAYBILL', waybill: s.waybill, carrier: s.carrier, orderId: s.orderId, shipmentId: s.shipmentId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ]);
   }
 
@@ -294,7 +320,8 @@ export class FulfillmentRepository {
       await this.transact(items);
     } catch (error) {
       const reasons = cancellationReasons(error) ?? [];
-      if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed') throw new AllocationExists(`order ${summary.orderId} already has an allocation or was cancelled`);
+      if (reasons[0] === 'ConditionalCheckFailed' || reasons[1] === 'ConditionalCheckFailed')
+        throw new AllocationExists(`order ${summary.orderId} already has an allocation or was cancelled`);
       const offset = items.length - stock.length;
       const failed = failedStockItems(stock, reasons.slice(offset));
       if (failed.reservations.length > 0) throw new ReservationsNotHeld(failed.reservations);
@@ -311,11 +338,24 @@ export class FulfillmentRepository {
    * (catalog's returnPickedStock items). Throws {@link MarkerExists}, {@link WriteConflict} or
    * {@link ReservationsNotHeld} (the picks were returned already).
    */
-  async commitCancellation(input: { summary: OrderSummary; expectedSummaryVersion: number; shipments: ReadonlyArray<{ shipment: ShipmentRecord; expectedVersion: number }>; stock: readonly StockTransactItem[]; marker: NewMarker }): Promise<void> {
+  async commitCancellation(input: {
+    summary: OrderSummary;
+    expectedSummaryVersion: number;
+    shipments: ReadonlyArray<{ shipment: ShipmentRecord; expectedVersion: number }>;
+    stock: readonly StockTransactItem[];
+    marker: NewMarker;
+  }): Promise<void> {
     const { summary, marker, stock } = input;
     const items: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.tableName, Item: { pk: ORDER(summary.orderId), sk: SUMMARY, ...summary }, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': input.expectedSummaryVersion } } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: ORDER(summary.orderId), sk: SUMMARY, ...summary },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': input.expectedSummaryVersion },
+        },
+      },
       ...input.shipments.map(({ shipment, expectedVersion }): TransactItem => ({
         Put: {
           TableName: this.tableName,
@@ -346,7 +386,16 @@ export class FulfillmentRepository {
    * `false` when the order already has a summary (allocated or cancelled before).
    */
   async markCancelled(input: { orderId: string; customerId: string; paymentMethod: string; shippingRegion: string; at: string }): Promise<boolean> {
-    const summary: OrderSummary = { orderId: input.orderId, customerId: input.customerId, paymentMethod: input.paymentMethod, shippingRegion: input.shippingRegion, status: 'CANCELLED', shipmentIds: [], cancelledAt: input.at, version: 1 };
+    const summary: OrderSummary = {
+      orderId: input.orderId,
+      customerId: input.customerId,
+      paymentMethod: input.paymentMethod,
+      shippingRegion: input.shippingRegion,
+      status: 'CANCELLED',
+      shipmentIds: [],
+      cancelledAt: input.at,
+      version: 1,
+    };
     return putIfAbsent(this.client, this.tableName, { pk: ORDER(input.orderId), sk: SUMMARY, ...summary });
   }
 
@@ -360,12 +409,22 @@ export class FulfillmentRepository {
 
   /** Records a booking right after the carrier accepted it (ids and the waybill only). */
   async putBooking(orderId: string, shipmentId: string, booked: Booked, at: string): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: ORDER(orderId), sk: BOOKING(shipmentId), shipmentId, waybill: booked.waybill, ...(booked.booking ? { booking: booked.booking } : {}), bookedAt: at } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: ORDER(orderId), sk: BOOKING(shipmentId), shipmentId, waybill: booked.waybill, ...(booked.booking ? { booking: booked.booking } : {}), bookedAt: at },
+      }),
+    );
   }
 
   /** Every booking recorded for an order (to cancel those a re-plan left unused). */
   async listBookings(orderId: string): Promise<Array<Booked & { shipmentId: string }>> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)', ExpressionAttributeValues: { ':pk': ORDER(orderId), ':b': 'BOOKING#' }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)',
+      ExpressionAttributeValues: { ':pk': ORDER(orderId), ':b': 'BOOKING#' },
+      ConsistentRead: true,
+    });
     return items.map((i) => ({ shipmentId: String(i.shipmentId), waybill: String(i.waybill), ...(i.booking ? { booking: i.booking as CarrierBooking } : {}) }));
   }
 
@@ -384,7 +443,14 @@ export class FulfillmentRepository {
   async attachWaybill(shipment: ShipmentRecord, waybill: string): Promise<boolean> {
     try {
       await this.transact([
-        { Put: { TableName: this.tableName, Item: { pk: WAYBILL(waybill), sk: 'WAYBILL', waybill, carrier: shipment.carrier, orderId: shipment.orderId, shipmentId: shipment.shipmentId }, ConditionExpression: 'attribute_not_exists(pk) OR shipmentId = :id', ExpressionAttributeValues: { ':id': shipment.shipmentId } } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: WAYBILL(waybill), sk: 'WAYBILL', waybill, carrier: shipment.carrier, orderId: shipment.orderId, shipmentId: shipment.shipmentId },
+            ConditionExpression: 'attribute_not_exists(pk) OR shipmentId = :id',
+            ExpressionAttributeValues: { ':id': shipment.shipmentId },
+          },
+        },
         {
           Update: {
             TableName: this.tableName,
@@ -442,7 +508,13 @@ export class FulfillmentRepository {
    * milestones fire once) and the event's marker with its outbox.
    * Throws {@link MarkerExists} (a duplicate) or {@link WriteConflict} (read again, retry).
    */
-  async commitTracking(input: { shipment: ShipmentRecord; expectedShipmentVersion: number; summary: OrderSummary; expectedSummaryVersion: number; marker: NewMarker }): Promise<void> {
+  async commitTracking(input: {
+    shipment: ShipmentRecord;
+    expectedShipmentVersion: number;
+    summary: OrderSummary;
+    expectedSummaryVersion: number;
+    marker: NewMarker;
+  }): Promise<void> {
     const { shipment, summary, marker } = input;
     const awaiting = AWAITING.includes(shipment.status) && !shipment.lateAlertedAt && shipment.purpose !== 'return-pickup';
     const items: TransactItem[] = [
@@ -455,7 +527,14 @@ export class FulfillmentRepository {
           ExpressionAttributeValues: { ':v': input.expectedShipmentVersion },
         },
       },
-      { Put: { TableName: this.tableName, Item: { pk: ORDER(summary.orderId), sk: SUMMARY, ...summary }, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': input.expectedSummaryVersion } } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: ORDER(summary.orderId), sk: SUMMARY, ...summary },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': input.expectedSummaryVersion },
+        },
+      },
     ];
     try {
       await this.transact(items);
@@ -567,8 +646,24 @@ export class FulfillmentRepository {
       await this.transact([
         { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
         ...lines.flatMap((l): TransactItem[] => [
-          { Update: { TableName: this.tableName, Key: { pk: `SALES#${l.sku}`, sk: `DAY#${day}` }, UpdateExpression: 'SET sku = :sku, #day = :day ADD units :q', ExpressionAttributeNames: { '#day': 'day' }, ExpressionAttributeValues: { ':sku': l.sku, ':day': day, ':q': l.quantity } } },
-          { Update: { TableName: this.tableName, Key: { pk: 'SAFETY', sk: `SKU#${l.sku}` }, UpdateExpression: 'SET sku = :sku, #open = if_not_exists(#open, :false)', ExpressionAttributeNames: { '#open': 'open' }, ExpressionAttributeValues: { ':sku': l.sku, ':false': false } } },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: { pk: `SALES#${l.sku}`, sk: `DAY#${day}` },
+              UpdateExpression: 'SET sku = :sku, #day = :day ADD units :q',
+              ExpressionAttributeNames: { '#day': 'day' },
+              ExpressionAttributeValues: { ':sku': l.sku, ':day': day, ':q': l.quantity },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: { pk: 'SAFETY', sk: `SKU#${l.sku}` },
+              UpdateExpression: 'SET sku = :sku, #open = if_not_exists(#open, :false)',
+              ExpressionAttributeNames: { '#open': 'open' },
+              ExpressionAttributeValues: { ':sku': l.sku, ':false': false },
+            },
+          },
         ]),
       ]);
     } catch (error) {
@@ -596,7 +691,13 @@ export class FulfillmentRepository {
   /** A page of SKUs on the safety-stock list. */
   async listSafetySkus(limit: number, startKey?: Record<string, unknown>): Promise<{ skus: string[]; nextKey?: Record<string, unknown> }> {
     const page = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'SAFETY' }, Limit: limit, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'SAFETY' },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
     );
     return { skus: (page.Items ?? []).map((i) => String(i.sku)), ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
   }
@@ -614,10 +715,19 @@ export class FulfillmentRepository {
           Update: {
             TableName: this.tableName,
             Key: { pk: 'SAFETY', sk: `SKU#${input.sku}` },
-            UpdateExpression: 'SET sku = :sku, #open = :true, openedAt = if_not_exists(openedAt, :at), lastSuggestedAt = :at, safetyStock = :safety, lastAvailable = :available ADD suggestions :one',
+            UpdateExpression:
+              'SET sku = :sku, #open = :true, openedAt = if_not_exists(openedAt, :at), lastSuggestedAt = :at, safetyStock = :safety, lastAvailable = :available ADD suggestions :one',
             ...(input.requireClosed ? { ConditionExpression: 'attribute_not_exists(#open) OR #open = :false' } : {}),
             ExpressionAttributeNames: { '#open': 'open' },
-            ExpressionAttributeValues: { ':sku': input.sku, ':true': true, ':one': 1, ':at': input.at, ':safety': input.safetyStock, ':available': input.available, ...(input.requireClosed ? { ':false': false } : {}) },
+            ExpressionAttributeValues: {
+              ':sku': input.sku,
+              ':true': true,
+              ':one': 1,
+              ':at': input.at,
+              ':safety': input.safetyStock,
+              ':available': input.available,
+              ...(input.requireClosed ? { ':false': false } : {}),
+            },
           },
         },
       ]);

@@ -36,7 +36,11 @@ export interface Kuaidi100CallbackDeps extends OutboxDeps {
 }
 
 /** What happened. */
-export type Kuaidi100CallbackResult = { readonly shipmentId: string; readonly waybillAttached: boolean; readonly recorded: TrackingOutcome | { readonly outcome: 'not-tracked'; readonly note: string } };
+export type Kuaidi100CallbackResult = {
+  readonly shipmentId: string;
+  readonly waybillAttached: boolean;
+  readonly recorded: TrackingOutcome | { readonly outcome: 'not-tracked'; readonly note: string };
+};
 
 /** Reads the form body (`application/x-www-form-urlencoded`). */
 export function formFields(raw: string | undefined): Record<string, string> {
@@ -50,7 +54,12 @@ function refused(outcome: Extract<CallbackOutcome, { ok: false }>): ProblemError
 }
 
 /** Handles one verified-or-refused callback. */
-export async function receiveKuaidi100Callback(deps: Kuaidi100CallbackDeps, kind: Kuaidi100CallbackKind, form: Readonly<Record<string, string | undefined>>, correlationId: string): Promise<Kuaidi100CallbackResult> {
+export async function receiveKuaidi100Callback(
+  deps: Kuaidi100CallbackDeps,
+  kind: Kuaidi100CallbackKind,
+  form: Readonly<Record<string, string | undefined>>,
+  correlationId: string,
+): Promise<Kuaidi100CallbackResult> {
   const outcome = kind === 'orders' ? readOrderCallback(form, deps.salt) : readTrackingPush(form, deps.salt);
   if (!outcome.ok) throw refused(outcome);
   const now = deps.clock.now().toISOString();
@@ -82,7 +91,19 @@ export async function receiveKuaidi100Callback(deps: Kuaidi100CallbackDeps, kind
   return { shipmentId: located.shipmentId, waybillAttached: false, recorded };
 }
 
-async function record(deps: Kuaidi100CallbackDeps, located: { carrier: string }, waybill: string, mapped: MappedStatus, eventId: string, occurredAt: string, correlationId: string) {
+async function record(
+  deps: Kuaidi100CallbackDeps,
+  located: { carrier: string },
+  waybill: string,
+  mapped: MappedStatus,
+  eventId: string,
+  occurredAt: string,
+  correlationId: string,
+) {
   if (mapped.status === null) return { outcome: 'not-tracked' as const, note: mapped.note };
-  return recordTrackingEvent(deps, { eventId, carrier: located.carrier, waybill, status: mapped.status, ...(mapped.exception ? { exception: mapped.exception } : {}), occurredAt }, correlationId);
+  return recordTrackingEvent(
+    deps,
+    { eventId, carrier: located.carrier, waybill, status: mapped.status, ...(mapped.exception ? { exception: mapped.exception } : {}), occurredAt },
+    correlationId,
+  );
 }

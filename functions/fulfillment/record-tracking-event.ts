@@ -136,7 +136,14 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
     if (decision.kind === 'ignore' && decision.reason === 'shipment-cancelled') return { outcome: 'ignored', shipmentId: shipment.shipmentId, reason: decision.reason };
     if (decision.kind === 'ignore') {
       try {
-        await deps.repository.putMarker({ kind: TRACKING, key, correlationId, createdAt: at, events: [], outcome: { shipmentId: shipment.shipmentId, ignored: decision.reason, reported: event.status } });
+        await deps.repository.putMarker({
+          kind: TRACKING,
+          key,
+          correlationId,
+          createdAt: at,
+          events: [],
+          outcome: { shipmentId: shipment.shipmentId, ignored: decision.reason, reported: event.status },
+        });
       } catch (error) {
         if (error instanceof MarkerExists) return { outcome: 'duplicate' };
         throw error;
@@ -151,7 +158,10 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
       ...(shipment.leftAt === undefined && hasLeft(decision.to) ? { leftAt: event.occurredAt } : {}),
       ...(decision.to === 'DELIVERED' ? { deliveredAt: event.occurredAt } : {}),
       lastEventAt: event.occurredAt,
-      history: [...shipment.history, { status: decision.to, at: event.occurredAt, eventId: event.eventId, ...(decision.to === 'EXCEPTION' && event.exception ? { exception: event.exception } : {}) }],
+      history: [
+        ...shipment.history,
+        { status: decision.to, at: event.occurredAt, eventId: event.eventId, ...(decision.to === 'EXCEPTION' && event.exception ? { exception: event.exception } : {}) },
+      ],
       version: shipment.version + 1,
     };
     // Only the order's own shipments make its milestones (a return's shipments never do, AFT-1).
@@ -168,24 +178,38 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
       ...(milestones.delivered ? { deliveredAt: event.occurredAt } : {}),
       version: summary.version + 1,
     };
-    const events: OutboxEvent[] = shipment.purpose === 'return-pickup' ? returnPickupEvents(shipment, updated, event) : [
-      outboxEvent(ShipmentStatusChanged, {
-        orderId: shipment.orderId,
-        shipmentId: shipment.shipmentId,
-        carrier: shipment.carrier,
-        waybill: shipment.waybill,
-        from: decision.from,
-        to: decision.to,
-        ...(decision.to === 'EXCEPTION' && event.exception ? { exception: event.exception } : {}),
-        changedAt: event.occurredAt,
-      }),
-    ];
+    const events: OutboxEvent[] =
+      shipment.purpose === 'return-pickup'
+        ? returnPickupEvents(shipment, updated, event)
+        : [
+            outboxEvent(ShipmentStatusChanged, {
+              orderId: shipment.orderId,
+              shipmentId: shipment.shipmentId,
+              carrier: shipment.carrier,
+              waybill: shipment.waybill,
+              from: decision.from,
+              to: decision.to,
+              ...(decision.to === 'EXCEPTION' && event.exception ? { exception: event.exception } : {}),
+              changedAt: event.occurredAt,
+            }),
+          ];
     if (milestones.shipped) events.push(outboxEvent(OrderShipped, { orderId: summary.orderId, shipmentIds: [...summary.shipmentIds], shippedAt: event.occurredAt }));
     if (milestones.delivered) events.push(outboxEvent(OrderDelivered, { orderId: summary.orderId, shipmentIds: [...summary.shipmentIds], deliveredAt: event.occurredAt }));
     if (decision.to === 'EXCEPTION' && event.exception) {
-      events.push(outboxEvent(ProblemOrderRaised, { orderId: summary.orderId, problem: PROBLEM_OF[event.exception], shipmentId: shipment.shipmentId, raisedBy: 'fulfillment', raisedAt: at }));
+      events.push(
+        outboxEvent(ProblemOrderRaised, { orderId: summary.orderId, problem: PROBLEM_OF[event.exception], shipmentId: shipment.shipmentId, raisedBy: 'fulfillment', raisedAt: at }),
+      );
       if (event.exception !== 'refused' && shipment.purpose !== 'return-pickup') {
-        events.push(outboxEvent(CustomerNotificationRequested, { notificationId: newId(deps.clock.now()), customerId: summary.customerId, orderId: summary.orderId, template: 'delivery-problem', requestedBy: 'fulfillment', requestedAt: at }));
+        events.push(
+          outboxEvent(CustomerNotificationRequested, {
+            notificationId: newId(deps.clock.now()),
+            customerId: summary.customerId,
+            orderId: summary.orderId,
+            template: 'delivery-problem',
+            requestedBy: 'fulfillment',
+            requestedAt: at,
+          }),
+        );
       }
     }
     const marker = { kind: TRACKING, key, correlationId, createdAt: at, events, outcome: { shipmentId: shipment.shipmentId, from: decision.from, to: decision.to } };
@@ -212,7 +236,14 @@ export async function recordTrackingEvent(deps: TrackingDeps, event: CarrierTrac
  */
 function returnPickupEvents(before: ShipmentRecord, after: ShipmentRecord, event: CarrierTrackingEventInput): OutboxEvent[] {
   if (!before.returnId) throw new Error(`return pickup ${before.shipmentId} has no returnId`);
-  const common = { returnId: before.returnId, orderId: before.orderId, shipmentId: before.shipmentId, carrier: before.carrier, waybill: before.waybill, warehouseId: before.warehouseId };
+  const common = {
+    returnId: before.returnId,
+    orderId: before.orderId,
+    shipmentId: before.shipmentId,
+    carrier: before.carrier,
+    waybill: before.waybill,
+    warehouseId: before.warehouseId,
+  };
   const events: OutboxEvent[] = [];
   if (before.leftAt === undefined && after.leftAt !== undefined) events.push(outboxEvent(ReturnFulfillmentUpdated, { ...common, update: 'picked-up', at: event.occurredAt }));
   if (before.deliveredAt === undefined && after.status === 'DELIVERED') events.push(outboxEvent(ReturnFulfillmentUpdated, { ...common, update: 'received', at: event.occurredAt }));

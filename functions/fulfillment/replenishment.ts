@@ -103,7 +103,11 @@ export async function checkReplenishment(deps: ReplenishmentDeps, sku: string, t
 }
 
 /** Checks SKUs after a stock change, unless degraded mode defers it. */
-export async function stockChanged(deps: ReplenishmentDeps & { degraded: boolean }, skus: readonly string[], correlationId: string): Promise<Record<string, CheckOutcome | 'deferred'>> {
+export async function stockChanged(
+  deps: ReplenishmentDeps & { degraded: boolean },
+  skus: readonly string[],
+  correlationId: string,
+): Promise<Record<string, CheckOutcome | 'deferred'>> {
   const out: Record<string, CheckOutcome | 'deferred'> = {};
   for (const sku of [...new Set(skus)]) out[sku] = deps.degraded ? 'deferred' : await checkReplenishment(deps, sku, 'stock-change', correlationId);
   return out;

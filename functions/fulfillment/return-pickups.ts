@@ -69,7 +69,10 @@ export function pickupCarrier(named: string, orderShipments: readonly ShipmentRe
  * The weight and declared value of the returned units, shared out from the order's shipments by
  * unit (fulfillment keeps weights and values per shipment, not per SKU).
  */
-export function returnedWeightAndValue(items: ReadonlyArray<{ sku: string; quantity: number }>, orderShipments: readonly ShipmentRecord[]): { weightGrams: number; valueMinor: number } {
+export function returnedWeightAndValue(
+  items: ReadonlyArray<{ sku: string; quantity: number }>,
+  orderShipments: readonly ShipmentRecord[],
+): { weightGrams: number; valueMinor: number } {
   let weightGrams = 0;
   let valueMinor = 0;
   for (const item of items) {
@@ -90,14 +93,24 @@ export async function requestReturnPickup(deps: ReturnPickupDeps, request: Picku
     return { outcome: 'already-booked' };
   }
   const { summary, shipments } = await deps.repository.getOrder(request.orderId);
-  if (!summary || summary.status !== 'ALLOCATED') throw new ReturnNotReadyError(`order ${request.orderId} is not fulfilled here (${summary?.status ?? 'unknown'}); cannot book the pickup of return ${request.returnId}`);
+  if (!summary || summary.status !== 'ALLOCATED')
+    throw new ReturnNotReadyError(`order ${request.orderId} is not fulfilled here (${summary?.status ?? 'unknown'}); cannot book the pickup of return ${request.returnId}`);
 
   const now = deps.clock.now();
   const at = now.toISOString();
   const carrier = pickupCarrier(request.carrier, shipments);
   const shipmentId = returnPickupShipmentId(request.returnId, request.warehouseId);
   const { weightGrams, valueMinor } = returnedWeightAndValue(request.items, shipments);
-  const booking: BookingRequest = { shipmentId, orderId: request.orderId, carrier, warehouseId: request.warehouseId, region: summary.shippingRegion, weightGrams, cargo: 'returned goods', direction: 'return' };
+  const booking: BookingRequest = {
+    shipmentId,
+    orderId: request.orderId,
+    carrier,
+    warehouseId: request.warehouseId,
+    region: summary.shippingRegion,
+    weightGrams,
+    cargo: 'returned goods',
+    direction: 'return',
+  };
   const booked = await bookOnce(deps, booking, at);
   const shipment: ShipmentRecord = {
     purpose: 'return-pickup',
@@ -127,7 +140,18 @@ export async function requestReturnPickup(deps: ReturnPickupDeps, request: Picku
     correlationId: request.correlationId,
     createdAt: at,
     outcome: { orderId: request.orderId, shipmentId, carrier },
-    events: [outboxEvent(ReturnFulfillmentUpdated, { returnId: request.returnId, orderId: request.orderId, update: 'pickup-booked', shipmentId, carrier, waybill: booked.waybill, warehouseId: request.warehouseId, at })],
+    events: [
+      outboxEvent(ReturnFulfillmentUpdated, {
+        returnId: request.returnId,
+        orderId: request.orderId,
+        update: 'pickup-booked',
+        shipmentId,
+        carrier,
+        waybill: booked.waybill,
+        warehouseId: request.warehouseId,
+        at,
+      }),
+    ],
   };
   try {
     await deps.repository.commitReturnShipments({ shipments: [shipment], stock: [], marker });

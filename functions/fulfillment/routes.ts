@@ -67,7 +67,8 @@ export const putDegradedModeRoute = defineRoute({
   method: 'put',
   pathTemplate: '/admin/degraded-mode',
   summary: 'Switch peak-load degraded mode on or off (FUL-5)',
-  description: 'While on, non-essential work (the replenishment check on every stock change) is deferred to the daily replenishment sweep; ordering, payment capture and shipping are untouched. Audited with the reason.',
+  description:
+    'While on, non-essential work (the replenishment check on every stock change) is deferred to the daily replenishment sweep; ordering, payment capture and shipping are untouched. Audited with the reason.',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
   body: z.strictObject({ enabled: z.boolean(), reason: freeText(500).min(3) }).meta({ id: 'DegradedModeInput' }),
@@ -79,7 +80,10 @@ const ShipmentViewSchema = z
   .object({
     shipmentId: IdSchema,
     orderId: IdSchema,
-    purpose: z.enum(['return-pickup', 'replacement']).optional().describe("A return's shipment (AFT-1): the return parcel picked up at the customer's door, or an exchange's replacement; absent for the order's own"),
+    purpose: z
+      .enum(['return-pickup', 'replacement'])
+      .optional()
+      .describe("A return's shipment (AFT-1): the return parcel picked up at the customer's door, or an exchange's replacement; absent for the order's own"),
     returnId: IdSchema.optional().describe('The return a pickup or replacement is for'),
     warehouseId: z.string(),
     carrier: z.string(),
@@ -188,7 +192,11 @@ export const putShippingSettingsRoute = defineRoute({
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
   body: z
-    .strictObject({ carrierRules: CarrierRulesSchema.optional(), deliveryTimeLimits: DeliveryTimeLimitsSchema.optional(), reason: freeText(500).min(3).describe('Why (audit trail)') })
+    .strictObject({
+      carrierRules: CarrierRulesSchema.optional(),
+      deliveryTimeLimits: DeliveryTimeLimitsSchema.optional(),
+      reason: freeText(500).min(3).describe('Why (audit trail)'),
+    })
     .refine((b) => b.carrierRules !== undefined || b.deliveryTimeLimits !== undefined, { message: 'Send carrierRules, deliveryTimeLimits or both', path: ['carrierRules'] })
     .meta({ id: 'ShippingSettingsInput' }),
   responses: { 200: { description: 'The settings after the change', schema: ShippingSettingsSchema } },
@@ -212,11 +220,24 @@ export const receiveKuaidi100CallbackRoute = defineRoute({
   auth: 'public',
   maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
   path: z.object({ kind: z.enum(['orders', 'tracking']) }),
-  responses: { 200: { description: 'Acknowledged (the answer Kuaidi100 expects)', schema: z.object({ result: z.literal(true), returnCode: z.literal('200'), message: z.string() }).meta({ id: 'Kuaidi100CallbackAck' }) } },
+  responses: {
+    200: {
+      description: 'Acknowledged (the answer Kuaidi100 expects)',
+      schema: z.object({ result: z.literal(true), returnCode: z.literal('200'), message: z.string() }).meta({ id: 'Kuaidi100CallbackAck' }),
+    },
+  },
   problems: [404],
 });
 
-export const fulfillmentRoutes: readonly RouteContract[] = [receiveCarrierWebhookRoute, getDegradedModeRoute, putDegradedModeRoute, getShippingSettingsRoute, putShippingSettingsRoute, listShipmentsRoute, getReplenishmentRoute] as readonly RouteContract[];
+export const fulfillmentRoutes: readonly RouteContract[] = [
+  receiveCarrierWebhookRoute,
+  getDegradedModeRoute,
+  putDegradedModeRoute,
+  getShippingSettingsRoute,
+  putShippingSettingsRoute,
+  listShipmentsRoute,
+  getReplenishmentRoute,
+] as readonly RouteContract[];
 
 /**
  * `POST /admin/sandbox-carrier/events` — ops, dev stage only (not in the OpenAPI document of the

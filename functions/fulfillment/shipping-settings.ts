@@ -49,7 +49,15 @@ export interface ShippingSettingsDeps {
 
 function viewOf(stored: StoredShippingSettings | undefined, configured: ShippingSettings): ShippingSettingsView {
   if (!stored) return { ...configured, source: 'configured', version: 0 };
-  return { carrierRules: stored.carrierRules, deliveryTimeLimits: stored.deliveryTimeLimits, source: 'stored', version: stored.version, changedBy: stored.changedBy, changedAt: stored.changedAt, reason: stored.reason };
+  return {
+    carrierRules: stored.carrierRules,
+    deliveryTimeLimits: stored.deliveryTimeLimits,
+    source: 'stored',
+    version: stored.version,
+    changedBy: stored.changedBy,
+    changedAt: stored.changedAt,
+    reason: stored.reason,
+  };
 }
 
 /** The settings in force. */
@@ -70,8 +78,10 @@ export function shippingSettingsIssues(settings: ShippingSettings, carriers: rea
     if (ids.has(rule.id)) issues.push({ path: `body.carrierRules.rules[${i}].id`, message: 'Rule ids must be unique' });
     ids.add(rule.id);
     const w = rule.when;
-    if (w.minWeightGrams !== undefined && w.maxWeightGrams !== undefined && w.minWeightGrams > w.maxWeightGrams) issues.push({ path: `body.carrierRules.rules[${i}].when.maxWeightGrams`, message: 'Must not be below minWeightGrams' });
-    if (w.minValueMinor !== undefined && w.maxValueMinor !== undefined && w.minValueMinor > w.maxValueMinor) issues.push({ path: `body.carrierRules.rules[${i}].when.maxValueMinor`, message: 'Must not be below minValueMinor' });
+    if (w.minWeightGrams !== undefined && w.maxWeightGrams !== undefined && w.minWeightGrams > w.maxWeightGrams)
+      issues.push({ path: `body.carrierRules.rules[${i}].when.maxWeightGrams`, message: 'Must not be below minWeightGrams' });
+    if (w.minValueMinor !== undefined && w.maxValueMinor !== undefined && w.minValueMinor > w.maxValueMinor)
+      issues.push({ path: `body.carrierRules.rules[${i}].when.maxValueMinor`, message: 'Must not be below minValueMinor' });
   });
   for (const carrier of Object.keys(settings.deliveryTimeLimits.carriers)) issues.push(...unknown(`body.deliveryTimeLimits.carriers.${carrier}`, carrier));
   return issues;
@@ -88,18 +98,27 @@ export async function putShippingSettings(
     const next: ShippingSettings = { carrierRules: command.carrierRules ?? current.carrierRules, deliveryTimeLimits: command.deliveryTimeLimits ?? current.deliveryTimeLimits };
     const issues = shippingSettingsIssues(next, deps.carriers);
     if (issues.length > 0) throw invalidFields(issues);
-    if (canonicalJson(next) === canonicalJson({ carrierRules: current.carrierRules, deliveryTimeLimits: current.deliveryTimeLimits })) return { view: current, outcome: 'unchanged' };
+    if (canonicalJson(next) === canonicalJson({ carrierRules: current.carrierRules, deliveryTimeLimits: current.deliveryTimeLimits }))
+      return { view: current, outcome: 'unchanged' };
     await deps.audit.record({
       actor: command.principal.userId,
       roles: command.principal.roles,
       action: 'fulfillment.shipping-settings.set',
       resource: { type: 'shipping-settings', id: 'fulfillment' },
       reason: command.reason,
-      details: { rules: next.carrierRules.rules.length, defaultCarrier: next.carrierRules.defaultCarrier, defaultHours: next.deliveryTimeLimits.defaultHours, previousVersion: current.version },
+      details: {
+        rules: next.carrierRules.rules.length,
+        defaultCarrier: next.carrierRules.defaultCarrier,
+        defaultHours: next.deliveryTimeLimits.defaultHours,
+        previousVersion: current.version,
+      },
       correlationId: command.correlationId,
     });
     try {
-      const written = await deps.repository.putShippingSettings({ ...next, reason: command.reason, changedBy: command.principal.userId, changedAt: deps.clock.now().toISOString() }, stored?.version ?? 0);
+      const written = await deps.repository.putShippingSettings(
+        { ...next, reason: command.reason, changedBy: command.principal.userId, changedAt: deps.clock.now().toISOString() },
+        stored?.version ?? 0,
+      );
       return { view: viewOf(written, deps.configured), outcome: 'updated' };
     } catch (error) {
       if (!(error instanceof WriteConflict)) throw error;

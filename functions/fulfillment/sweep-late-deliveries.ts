@@ -67,8 +67,22 @@ export async function sweepLateDeliveries(deps: LateSweepDeps, correlationId: st
           correlationId,
           createdAt: nowIso,
           events: [
-            outboxEvent(DeliveryLate, { orderId: shipment.orderId, shipmentId: shipment.shipmentId, carrier: shipment.carrier, region: shipment.region, dueBy: shipment.dueBy, detectedAt: nowIso }),
-            outboxEvent(CustomerNotificationRequested, { notificationId: newId(now), customerId: shipment.customerId, orderId: shipment.orderId, template: 'delivery-late', requestedBy: 'fulfillment', requestedAt: nowIso }),
+            outboxEvent(DeliveryLate, {
+              orderId: shipment.orderId,
+              shipmentId: shipment.shipmentId,
+              carrier: shipment.carrier,
+              region: shipment.region,
+              dueBy: shipment.dueBy,
+              detectedAt: nowIso,
+            }),
+            outboxEvent(CustomerNotificationRequested, {
+              notificationId: newId(now),
+              customerId: shipment.customerId,
+              orderId: shipment.orderId,
+              template: 'delivery-late',
+              requestedBy: 'fulfillment',
+              requestedAt: nowIso,
+            }),
             outboxEvent(ProblemOrderRaised, { orderId: shipment.orderId, problem: 'delivery-late', shipmentId: shipment.shipmentId, raisedBy: 'fulfillment', raisedAt: nowIso }),
           ],
         };

@@ -99,9 +99,37 @@ export const sandboxMessageKey = (notificationId: string) => ({ pk: `SANDBOX#${n
 /** The customer index. */
 export const BY_CUSTOMER_INDEX = 'byCustomer';
 
-const CursorSchema = z.strictObject({ pk: z.string().startsWith('NOTIFICATION#').max(600), sk: z.literal('NOTIFICATION'), gsi1pk: z.string().startsWith('CUSTOMER#').max(200), gsi1sk: z.string().max(200) });
+const CursorSchema = z.strictObject({
+  pk: z.string().startsWith('NOTIFICATION#').max(600),
+  sk: z.literal('NOTIFICATION'),
+  gsi1pk: z.string().startsWith('CUSTOMER#').max(200),
+  gsi1sk: z.string().max(200),
+});
 
-const RECORD_FIELDS = ['notificationId', 'key', 'customerId', 'orderId', 'template', 'kind', 'status', 'channel', 'locale', 'destination', 'subject', 'body', 'reason', 'provider', 'providerMessageId', 'sourceEvent', 'sourceEventId', 'attempts', 'lastError', 'createdAt', 'updatedAt', 'sentAt'] as const;
+const RECORD_FIELDS = [
+  'notificationId',
+  'key',
+  'customerId',
+  'orderId',
+  'template',
+  'kind',
+  'status',
+  'channel',
+  'locale',
+  'destination',
+  'subject',
+  'body',
+  'reason',
+  'provider',
+  'providerMessageId',
+  'sourceEvent',
+  'sourceEventId',
+  'attempts',
+  'lastError',
+  'createdAt',
+  'updatedAt',
+  'sentAt',
+] as const;
 
 function toRecord(item: Record<string, unknown>): NotificationRecord {
   return Object.fromEntries(RECORD_FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as unknown as NotificationRecord;
@@ -192,7 +220,12 @@ export class NotificationsRepository {
         Key: notificationKey(key),
         UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')} REMOVE #claimedUntil, #lastError`,
         ConditionExpression: '#pendingStatus = :pending',
-        ExpressionAttributeNames: { ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])), '#claimedUntil': 'claimedUntil', '#lastError': 'lastError', '#pendingStatus': 'status' },
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+          '#claimedUntil': 'claimedUntil',
+          '#lastError': 'lastError',
+          '#pendingStatus': 'status',
+        },
         ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])), ':pending': 'PENDING' },
       }),
     );
@@ -220,7 +253,8 @@ export class NotificationsRepository {
   /** A customer's notifications, newest first, a page at a time. */
   async listByCustomer(customerId: string, limit: number, cursor?: string): Promise<{ items: NotificationRecord[]; nextCursor?: string }> {
     const start = decodeCursor(cursor, CursorSchema);
-    if (start && start.gsi1pk !== `CUSTOMER#${customerId}`) throw badRequest('The cursor belongs to another customer; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
+    if (start && start.gsi1pk !== `CUSTOMER#${customerId}`)
+      throw badRequest('The cursor belongs to another customer; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

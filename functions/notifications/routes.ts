@@ -23,7 +23,9 @@ const NotificationDoc = z.object({
   orderId: z.string().optional(),
   template: z.string(),
   kind: z.enum(['transactional', 'marketing']),
-  status: z.enum(['PENDING', 'SENT', 'SUPPRESSED']).describe('PENDING: being sent (or waiting for a retry); SENT: sent, or recorded in-app; SUPPRESSED: not sent on purpose (`reason`)'),
+  status: z
+    .enum(['PENDING', 'SENT', 'SUPPRESSED'])
+    .describe('PENDING: being sent (or waiting for a retry); SENT: sent, or recorded in-app; SUPPRESSED: not sent on purpose (`reason`)'),
   channel: z.enum(['email', 'sms', 'in-app']).optional(),
   locale: z.enum(['zh-CN', 'en']).optional(),
   destination: z.string().optional().describe('Masked (`l***@example.cn`, `138****8000`)'),

@@ -81,7 +81,11 @@ export async function sendNotification(deps: SendNotificationDeps, request: Noti
   }
   const { notificationId } = claim.record;
 
-  const plan = deliveryPlan({ template: request.call.id, marketingConsent: kind === 'marketing' ? await deps.marketingConsent(customerId) : false, contact: request.orderId ? contact : undefined });
+  const plan = deliveryPlan({
+    template: request.call.id,
+    marketingConsent: kind === 'marketing' ? await deps.marketingConsent(customerId) : false,
+    contact: request.orderId ? contact : undefined,
+  });
   if (plan.action === 'suppress') {
     await deps.repository.complete(request.key, { status: 'SUPPRESSED', reason: plan.reason }, deps.clock.now());
     return { outcome: 'suppressed', notificationId, reason: plan.reason };
@@ -89,7 +93,11 @@ export async function sendNotification(deps: SendNotificationDeps, request: Noti
   const locale = localeFor(contact?.shippingCountry);
   const message = render(request.call, locale, deps.links);
   if (plan.action === 'in-app') {
-    await deps.repository.complete(request.key, { status: 'SENT', channel: 'in-app', locale, subject: message.subject, body: message.body, reason: plan.reason, provider: 'in-app' }, deps.clock.now());
+    await deps.repository.complete(
+      request.key,
+      { status: 'SENT', channel: 'in-app', locale, subject: message.subject, body: message.body, reason: plan.reason, provider: 'in-app' },
+      deps.clock.now(),
+    );
     return { outcome: 'sent', notificationId, channel: 'in-app', reason: plan.reason };
   }
 
@@ -105,7 +113,16 @@ export async function sendNotification(deps: SendNotificationDeps, request: Noti
   }
   await deps.repository.complete(
     request.key,
-    { status: 'SENT', channel: plan.channel, locale, destination: maskedTo, subject: message.subject, body, provider: deps.provider.providerFor(plan.channel), providerMessageId: sent.messageId },
+    {
+      status: 'SENT',
+      channel: plan.channel,
+      locale,
+      destination: maskedTo,
+      subject: message.subject,
+      body,
+      provider: deps.provider.providerFor(plan.channel),
+      providerMessageId: sent.messageId,
+    },
     deps.clock.now(),
   );
   return { outcome: 'sent', notificationId, channel: plan.channel };

@@ -67,7 +67,15 @@ const voidKey = (p: Payment) => `void-${p.paymentId}`;
 
 async function authorizeRequest(deps: AuthorizeDeps, p: Payment, tokenCiphertext: string | undefined): Promise<AuthorizeRequest> {
   const token = tokenCiphertext ? await deps.vault.open(p.orderId, tokenCiphertext) : undefined;
-  return { idempotencyKey: authorizeKey(p), orderId: p.orderId, paymentId: p.paymentId, method: p.method as AuthorizeRequest['method'], amount: p.amount, currency: p.currency, token };
+  return {
+    idempotencyKey: authorizeKey(p),
+    orderId: p.orderId,
+    paymentId: p.paymentId,
+    method: p.method as AuthorizeRequest['method'],
+    amount: p.amount,
+    currency: p.currency,
+    token,
+  };
 }
 
 /** Handles RiskApproved for an order (see the module documentation). */
@@ -80,7 +88,14 @@ export type BalanceResult = AuthorizeResult;
 
 /** The facts of a PreSaleBalanceDue event. */
 export function balanceDueOf(detail: EventDetail<typeof PreSaleBalanceDue>): BalanceDue {
-  return { orderId: detail.orderId, currency: detail.balance.currency, total: detail.total.amount, authorized: detail.authorized.amount, balance: detail.balance.amount, dueBy: detail.dueBy };
+  return {
+    orderId: detail.orderId,
+    currency: detail.balance.currency,
+    total: detail.total.amount,
+    authorized: detail.authorized.amount,
+    balance: detail.balance.amount,
+    dueBy: detail.dueBy,
+  };
 }
 
 /** An event whose facts contradict what payments recorded: never collected on a guess (the record fails and lands in the DLQ for an operator). */
@@ -112,7 +127,12 @@ export async function handlePreSaleBalanceDue(deps: AuthorizeDeps, due: BalanceD
         const ctx = transitionContext(deps);
         const payment = newBalancePayment(d, due, ctx);
         // The token is the deposit's ciphertext (bound to the order), so the balance uses the same provider token.
-        await deps.repo.commit({ payment, expectedVersion: null, tokenCiphertext: deposit?.tokenCiphertext, linked: { payment: linkBalance(d, payment, ctx), expectedVersion: d.version } });
+        await deps.repo.commit({
+          payment,
+          expectedVersion: null,
+          tokenCiphertext: deposit?.tokenCiphertext,
+          linked: { payment: linkBalance(d, payment, ctx), expectedVersion: d.version },
+        });
         return 'continue' as const;
       }
     }
@@ -146,7 +166,14 @@ async function securePayment(deps: AuthorizeDeps, ref: PaymentRef, correlationId
     if (!p.authorizationStartedAt) {
       const day = today(deps, deps.limits);
       const orderAmount = Math.max(p.amount, p.orderTotal ?? p.amount);
-      const check = checkPaymentLimits({ method: p.method, amount: p.amount, orderAmount, currency: p.currency, today: await deps.repo.dailyTotals(p.customerId, day), limits: deps.limits });
+      const check = checkPaymentLimits({
+        method: p.method,
+        amount: p.amount,
+        orderAmount,
+        currency: p.currency,
+        today: await deps.repo.dailyTotals(p.customerId, day),
+        limits: deps.limits,
+      });
       if (!check.ok) {
         await commitTransition(deps, authorizationFailed(p, 'limit_exceeded', ctx), p.version, { correlationId });
         return 'failed';
@@ -188,7 +215,10 @@ export async function applyAuthorizationOutcome(deps: ProviderDeps, ref: Payment
         await commitTransition(deps, authorizationPending(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
         return 'pending';
       }
-      await commitTransition(deps, authorizationFailed(p, outcome.reason, ctx, outcome.providerPaymentId), p.version, { correlationId, ...(outcome.providerPaymentId ? { providerPaymentId: outcome.providerPaymentId } : {}) });
+      await commitTransition(deps, authorizationFailed(p, outcome.reason, ctx, outcome.providerPaymentId), p.version, {
+        correlationId,
+        ...(outcome.providerPaymentId ? { providerPaymentId: outcome.providerPaymentId } : {}),
+      });
       return 'failed';
     }
     if (p.status === 'cancelled' && !p.providerPaymentId) {
@@ -202,12 +232,23 @@ export async function applyAuthorizationOutcome(deps: ProviderDeps, ref: Payment
         await deps.repo.commit({ payment: tracked, expectedVersion: p.version, providerPaymentId: outcome.providerPaymentId });
         const voided = await deps.provider.void({ idempotencyKey: voidKey(p), providerPaymentId: outcome.providerPaymentId });
         if (voided.status !== 'voided' && voided.reason === 'already_captured') return 'unchanged';
-        await commitTransition(deps, voidSucceeded(tracked, tracked.releaseReason ?? 'order-released', ctx, voided.status === 'voided' ? voided.at : ctx.now.toISOString()), tracked.version, { correlationId });
+        await commitTransition(
+          deps,
+          voidSucceeded(tracked, tracked.releaseReason ?? 'order-released', ctx, voided.status === 'voided' ? voided.at : ctx.now.toISOString()),
+          tracked.version,
+          { correlationId },
+        );
         return 'voided-late';
       }
       const voided = await deps.provider.void({ idempotencyKey: voidKey(p), providerPaymentId: outcome.providerPaymentId });
-      if (voided.status !== 'voided' && voided.reason === 'already_captured') throw new ProviderRequestError(`order ${orderId}: a late authorisation was captured; it needs a refund by an operator`, 'late_capture');
-      const transition = lateAuthorizationVoided(p, { providerPaymentId: outcome.providerPaymentId, amount: outcome.amount, at: outcome.at }, ctx, voided.status === 'voided' ? voided.at : ctx.now.toISOString());
+      if (voided.status !== 'voided' && voided.reason === 'already_captured')
+        throw new ProviderRequestError(`order ${orderId}: a late authorisation was captured; it needs a refund by an operator`, 'late_capture');
+      const transition = lateAuthorizationVoided(
+        p,
+        { providerPaymentId: outcome.providerPaymentId, amount: outcome.amount, at: outcome.at },
+        ctx,
+        voided.status === 'voided' ? voided.at : ctx.now.toISOString(),
+      );
       await commitTransition(deps, transition, p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
       return 'voided-late';
     }

@@ -9,7 +9,17 @@
  * Also the bank transfer's arrival (webhook `transfer-received`): the awaited payment is captured
  * at once → PaymentAuthorized (captureOn `already-captured`) + PaymentCaptured.
  */
-import { authorizationExpired, captureSucceeded, decideCapture, decideOrderCapture, slotOf, transferReceived, type CaptureResult, type Payment, type PaymentRef } from './domain/payment.ts';
+import {
+  authorizationExpired,
+  captureSucceeded,
+  decideCapture,
+  decideOrderCapture,
+  slotOf,
+  transferReceived,
+  type CaptureResult,
+  type Payment,
+  type PaymentRef,
+} from './domain/payment.ts';
 import { commitTransition, findPayment, flushOutbox, RetryLaterError, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
 import { ProviderRequestError } from './provider/port.ts';
 import { handleRelease } from './release.ts';
@@ -21,7 +31,10 @@ const captureKey = (p: Payment) => `capture-${p.paymentId}`;
 
 /** Handles OrderShipped (`shipment`) or OrderDelivered (`delivery`) for an order: captures each of its payments that is due. */
 export async function handleCaptureTrigger(deps: ProviderDeps, orderId: string, trigger: 'shipment' | 'delivery', correlationId: string): Promise<CaptureHandled> {
-  const decision = decideOrderCapture((await deps.repo.listPayments(orderId)).map((s) => s.payment), trigger);
+  const decision = decideOrderCapture(
+    (await deps.repo.listPayments(orderId)).map((s) => s.payment),
+    trigger,
+  );
   if (decision.action === 'wait') throw new RetryLaterError(`order ${orderId}: ${decision.why}`);
   if (decision.captures.length === 0) {
     await flushOutbox(deps, orderId);
@@ -46,7 +59,9 @@ async function capturePayment(deps: ProviderDeps, ref: PaymentRef, trigger: 'shi
     const p = stored.payment;
     const ctx = transitionContext(deps);
     if (p.method === 'cod') {
-      await commitTransition(deps, captureSucceeded(p, { captureId: `cod-${p.paymentId}`, amount: decision.amount, fee: 0, at: ctx.now.toISOString() }, ctx), p.version, { correlationId });
+      await commitTransition(deps, captureSucceeded(p, { captureId: `cod-${p.paymentId}`, amount: decision.amount, fee: 0, at: ctx.now.toISOString() }, ctx), p.version, {
+        correlationId,
+      });
       return 'captured';
     }
     if (!p.providerPaymentId) throw new Error(`order ${orderId}: authorised without a provider payment id`);
@@ -98,7 +113,18 @@ export async function applyTransferReceived(deps: ProviderDeps, orderId: string,
   });
   const after = (await findPayment(deps.repo, orderId, { providerPaymentId }))?.payment;
   if (after?.releaseReason && after.capturedAmount > after.refundedAmount) {
-    await handleRelease(deps, { orderId, customerId: after.customerId, method: after.method, total: { amount: after.orderTotal ?? after.amount, currency: after.currency }, reason: after.releaseReason, actor: 'system:payments' }, correlationId);
+    await handleRelease(
+      deps,
+      {
+        orderId,
+        customerId: after.customerId,
+        method: after.method,
+        total: { amount: after.orderTotal ?? after.amount, currency: after.currency },
+        reason: after.releaseReason,
+        actor: 'system:payments',
+      },
+      correlationId,
+    );
   }
   return applied;
 }

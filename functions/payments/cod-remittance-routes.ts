@@ -19,7 +19,10 @@ const RemittanceLineInput = z.strictObject({
 
 const RecordRemittanceBody = z
   .strictObject({
-    remittanceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -').describe('The carrier’s own report id: recording the same report again changes nothing'),
+    remittanceId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -')
+      .describe('The carrier’s own report id: recording the same report again changes nothing'),
     carrier: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
     remittedAt: z.iso.datetime().describe('When the cash reached our account'),
     currency: Currency.default('CNY'),

@@ -36,10 +36,16 @@ export interface RemittanceCommand {
   readonly correlationId: string;
 }
 
-const fingerprintOf = (report: RemittanceReportInput) => crypto.createHash('sha256').update(canonicalJson({ carrier: report.carrier, remittedAt: report.remittedAt, currency: report.currency, lines: report.lines })).digest('hex');
+const fingerprintOf = (report: RemittanceReportInput) =>
+  crypto
+    .createHash('sha256')
+    .update(canonicalJson({ carrier: report.carrier, remittedAt: report.remittedAt, currency: report.currency, lines: report.lines }))
+    .digest('hex');
 
 function remittanceConflict(remittanceId: string): ProblemError {
-  return new ProblemError('remittance-conflict', 'Remittance already recorded', 409, { detail: `Remittance ${remittanceId} was recorded with other content; a corrected report needs its own id.` });
+  return new ProblemError('remittance-conflict', 'Remittance already recorded', 409, {
+    detail: `Remittance ${remittanceId} was recorded with other content; a corrected report needs its own id.`,
+  });
 }
 
 /** Records and settles a remittance report (idempotent by its id). */
@@ -68,7 +74,14 @@ export async function recordCodRemittance(deps: RemittanceDeps, command: Remitta
     action: 'cod.remittance.record',
     resource: { type: 'cod-remittance', id: report.remittanceId },
     reason: command.reason,
-    details: { carrier: report.carrier, remittedAt: report.remittedAt, lines: settled.totals.lines, remitted: settled.totals.remitted, fees: settled.totals.fees, findings: settled.totals.findings },
+    details: {
+      carrier: report.carrier,
+      remittedAt: report.remittedAt,
+      lines: settled.totals.lines,
+      remitted: settled.totals.remitted,
+      fees: settled.totals.fees,
+      findings: settled.totals.findings,
+    },
     correlationId: command.correlationId,
   });
   const remittance: StoredRemittance = {

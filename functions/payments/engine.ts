@@ -60,7 +60,16 @@ export function transitionContext(deps: Pick<EngineDeps, 'clock' | 'newId'>, act
 }
 
 /** The event types payments writes to its outbox (not the whole registry: every payments bundle carries this). */
-const PAYMENTS_OUTBOX = outboxCatalog('payments', [PaymentAuthorized, PaymentPending, PaymentFailed, PaymentCaptured, PaymentVoided, PaymentRefunded, CustomerNotificationRequested, ProblemOrderRaised]);
+const PAYMENTS_OUTBOX = outboxCatalog('payments', [
+  PaymentAuthorized,
+  PaymentPending,
+  PaymentFailed,
+  PaymentCaptured,
+  PaymentVoided,
+  PaymentRefunded,
+  CustomerNotificationRequested,
+  ProblemOrderRaised,
+]);
 
 /**
  * Publishes an order's pending outbox items (oldest first), each claimed first so that concurrent
@@ -120,7 +129,15 @@ export function today(deps: Pick<EngineDeps, 'clock'>, limits: PaymentLimits): s
 }
 
 /** The payment of an order with our payment id, or with the provider's payment id. */
-export async function findPayment(repo: PaymentsRepository, orderId: string, match: { readonly paymentId?: string; readonly providerPaymentId?: string }): Promise<StoredPayment | undefined> {
+export async function findPayment(
+  repo: PaymentsRepository,
+  orderId: string,
+  match: { readonly paymentId?: string; readonly providerPaymentId?: string },
+): Promise<StoredPayment | undefined> {
   const payments = await repo.listPayments(orderId);
-  return payments.find((s) => (match.paymentId !== undefined && s.payment.paymentId === match.paymentId) || (match.providerPaymentId !== undefined && s.payment.providerPaymentId === match.providerPaymentId));
+  return payments.find(
+    (s) =>
+      (match.paymentId !== undefined && s.payment.paymentId === match.paymentId) ||
+      (match.providerPaymentId !== undefined && s.payment.providerPaymentId === match.providerPaymentId),
+  );
 }

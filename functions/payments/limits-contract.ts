@@ -62,7 +62,9 @@ export class PaymentLimitsReader {
   ) {}
 
   async todayTotals(customerId: string, now: Date, limits: Pick<PaymentLimits, 'dayOffsetMinutes'>): Promise<DailyTotals> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `LIMITS#${customerId}`, sk: `DAY#${limitDay(now, limits.dayOffsetMinutes)}` }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `LIMITS#${customerId}`, sk: `DAY#${limitDay(now, limits.dayOffsetMinutes)}` }, ConsistentRead: true }),
+    );
     if (!Item) return NO_SPENDING;
     const n = (v: unknown) => (typeof v === 'number' ? v : 0);
     return { total: n(Item.total), byMethod: { card: n(Item.card), wallet: n(Item.wallet), bank_transfer: n(Item.bank_transfer), cod: n(Item.cod) } };

@@ -28,7 +28,18 @@
  * (only if the customer still has room) and the provider-id lookup. The ledger is append-only:
  * nothing here updates or deletes a movement.
  */
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { PaymentMethodSchema, type PaymentMethod } from '../../events/common.ts';
@@ -149,7 +160,10 @@ const PaymentItemSchema = z.object({
   captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
   providerPaymentId: z.string().optional(),
   nextAction: z
-    .discriminatedUnion('type', [z.object({ type: z.literal('redirect'), url: z.string() }), z.object({ type: z.literal('qr-code'), data: z.string(), imageUrl: z.string().optional() })])
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('redirect'), url: z.string() }),
+      z.object({ type: z.literal('qr-code'), data: z.string(), imageUrl: z.string().optional() }),
+    ])
     .optional(),
   authorizedAmount: z.number().int(),
   capturedAmount: z.number().int(),
@@ -167,8 +181,6 @@ const PaymentItemSchema = z.object({
   version: z.number().int(),
   tokenCiphertext: z.string().optional(),
 });
-
-
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', 'expiresAt', 'tokenCiphertext']);
 const plain = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !STRIP.has(k)));
@@ -205,7 +217,11 @@ export class PaymentsRepository {
 
   /** Every payment of an order (strongly consistent): its first payment, then a pre-sale's balance. */
   async listPayments(orderId: string): Promise<StoredPayment[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'PAYMENT' }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'PAYMENT' },
+      ConsistentRead: true,
+    });
     return items.map(toStoredPayment).sort((a, b) => (slotOf(a.payment) === 'primary' ? 0 : 1) - (slotOf(b.payment) === 'primary' ? 0 : 1));
   }
 
@@ -255,14 +271,22 @@ export class PaymentsRepository {
     const p = write.payment;
     items.push(this.paymentItem(p, write.expectedVersion, write.tokenCiphertext));
     if (write.linked) {
-      if (write.linked.payment.orderId !== p.orderId || slotOf(write.linked.payment) === slotOf(p)) throw new Error(`a linked payment must be the other payment of order ${p.orderId}`);
+      if (write.linked.payment.orderId !== p.orderId || slotOf(write.linked.payment) === slotOf(p))
+        throw new Error(`a linked payment must be the other payment of order ${p.orderId}`);
       items.push(this.paymentItem(write.linked.payment, write.linked.expectedVersion));
     }
     for (const m of write.movements ?? []) {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { pk: orderPk(m.orderId), sk: `LEDGER#${m.movementId}`, itemType: 'ledger', gsi1pk: `LEDGER#${m.at.slice(0, 10)}`, gsi1sk: `${m.at}#${m.orderId}#${m.movementId}`, ...m },
+          Item: {
+            pk: orderPk(m.orderId),
+            sk: `LEDGER#${m.movementId}`,
+            itemType: 'ledger',
+            gsi1pk: `LEDGER#${m.at.slice(0, 10)}`,
+            gsi1sk: `${m.at}#${m.orderId}#${m.movementId}`,
+            ...m,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -272,8 +296,16 @@ export class PaymentsRepository {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { pk: orderPk(refund.orderId), sk: `REFUND#${refund.refundId}`, itemType: 'refund', ...refund, ...(open ? { gsi1pk: `REFUNDS#${refund.status}`, gsi1sk: `${refund.requestedAt}#${refund.orderId}#${refund.refundId}` } : {}) },
-          ...(expectedVersion === null ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+          Item: {
+            pk: orderPk(refund.orderId),
+            sk: `REFUND#${refund.refundId}`,
+            itemType: 'refund',
+            ...refund,
+            ...(open ? { gsi1pk: `REFUNDS#${refund.status}`, gsi1sk: `${refund.requestedAt}#${refund.orderId}#${refund.refundId}` } : {}),
+          },
+          ...(expectedVersion === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
         },
       });
     }
@@ -283,7 +315,15 @@ export class PaymentsRepository {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { pk: orderPk(p.orderId), sk: `OUTBOX#${outboxId}`, itemType: 'outbox', outboxId, orderId: p.orderId, correlationId: write.correlationId ?? p.orderId, events: write.events.map((e) => ({ name: e.definition.name, payload: e.payload })) },
+          Item: {
+            pk: orderPk(p.orderId),
+            sk: `OUTBOX#${outboxId}`,
+            itemType: 'outbox',
+            outboxId,
+            orderId: p.orderId,
+            correlationId: write.correlationId ?? p.orderId,
+            events: write.events.map((e) => ({ name: e.definition.name, payload: e.payload })),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -300,7 +340,11 @@ export class PaymentsRepository {
           UpdateExpression: 'ADD #total :d, #method :d SET expiresAt = :ttl',
           ...(conditions ? { ConditionExpression: '(attribute_not_exists(#total) OR #total <= :maxTotal) AND (attribute_not_exists(#method) OR #method <= :maxMethod)' } : {}),
           ExpressionAttributeNames: { '#total': 'total', '#method': l.method },
-          ExpressionAttributeValues: { ':d': l.delta, ':ttl': this.ttl(LIMIT_TTL_SECONDS), ...(conditions ? { ':maxTotal': l.maxTotalBefore, ':maxMethod': l.maxMethodBefore } : {}) },
+          ExpressionAttributeValues: {
+            ':d': l.delta,
+            ':ttl': this.ttl(LIMIT_TTL_SECONDS),
+            ...(conditions ? { ':maxTotal': l.maxTotalBefore, ':maxMethod': l.maxMethodBefore } : {}),
+          },
         },
       });
     }
@@ -308,7 +352,13 @@ export class PaymentsRepository {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { pk: orderPk(p.orderId), sk: `REFUNDREQ#${write.refundRequest.key}`, itemType: 'refund-request', refundId: write.refundRequest.refundId, expiresAt: this.ttl(MARKER_TTL_SECONDS) },
+          Item: {
+            pk: orderPk(p.orderId),
+            sk: `REFUNDREQ#${write.refundRequest.key}`,
+            itemType: 'refund-request',
+            refundId: write.refundRequest.refundId,
+            expiresAt: this.ttl(MARKER_TTL_SECONDS),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -329,7 +379,12 @@ export class PaymentsRepository {
       });
     }
     if (write.providerPaymentId) {
-      items.push({ Put: { TableName: this.tableName, Item: { pk: `PROVIDER#${write.providerPaymentId}`, sk: 'PAYMENT', itemType: 'provider-index', orderId: p.orderId, paymentId: p.paymentId, slot: slotOf(p) } } });
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: `PROVIDER#${write.providerPaymentId}`, sk: 'PAYMENT', itemType: 'provider-index', orderId: p.orderId, paymentId: p.paymentId, slot: slotOf(p) },
+        },
+      });
     }
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -339,7 +394,8 @@ export class PaymentsRepository {
       if (limitIndex >= 0 && reasons[limitIndex] === 'ConditionalCheckFailed' && reasons.every((r, i) => i === limitIndex || r === 'None')) {
         throw new PaymentWriteConflict(`daily limit of ${write.limit?.customerId ?? ''} has no room`, 'limit');
       }
-      if (staffIndex >= 0 && reasons[staffIndex] === 'ConditionalCheckFailed') throw new PaymentWriteConflict(`staff refund cap of ${write.staffRefund?.staffId ?? ''} has no room`, 'staff-cap');
+      if (staffIndex >= 0 && reasons[staffIndex] === 'ConditionalCheckFailed')
+        throw new PaymentWriteConflict(`staff refund cap of ${write.staffRefund?.staffId ?? ''} has no room`, 'staff-cap');
       throw new PaymentWriteConflict(`payment of order ${p.orderId} changed concurrently (${reasons.join(',')})`);
     }
     return { outboxId };
@@ -349,7 +405,13 @@ export class PaymentsRepository {
   private paymentItem(p: Payment, expectedVersion: number | null, tokenCiphertext?: string): TransactItem {
     const key = { pk: orderPk(p.orderId), sk: paymentSk(slotOf(p)) };
     if (expectedVersion === null) {
-      return { Put: { TableName: this.tableName, Item: { ...key, itemType: 'payment', ...p, ...(tokenCiphertext ? { tokenCiphertext } : {}) }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      return {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...key, itemType: 'payment', ...p, ...(tokenCiphertext ? { tokenCiphertext } : {}) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
     }
     // The stored token is kept: the item is updated attribute by attribute, never rewritten.
     const names: Record<string, string> = {};
@@ -386,7 +448,13 @@ export class PaymentsRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: orderPk(refund.orderId), sk: `REFUND#${refund.refundId}`, itemType: 'refund', ...refund, ...(open ? { gsi1pk: `REFUNDS#${refund.status}`, gsi1sk: `${refund.requestedAt}#${refund.orderId}#${refund.refundId}` } : {}) },
+          Item: {
+            pk: orderPk(refund.orderId),
+            sk: `REFUND#${refund.refundId}`,
+            itemType: 'refund',
+            ...refund,
+            ...(open ? { gsi1pk: `REFUNDS#${refund.status}`, gsi1sk: `${refund.requestedAt}#${refund.orderId}#${refund.refundId}` } : {}),
+          },
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': expectedVersion },
         }),
@@ -399,7 +467,13 @@ export class PaymentsRepository {
 
   /** Every movement of an order, in movement-id order. */
   async listMovements(orderId: string): Promise<LedgerMovement[]> {
-    return (await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'LEDGER#' }, ConsistentRead: true })).map(toMovement);
+    return (
+      await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'LEDGER#' },
+        ConsistentRead: true,
+      })
+    ).map(toMovement);
   }
 
   /** Every movement whose money moved on `day` (UTC), oldest first (index: eventually consistent). */
@@ -413,7 +487,13 @@ export class PaymentsRepository {
   }
 
   async listRefunds(orderId: string): Promise<Refund[]> {
-    return (await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'REFUND#' }, ConsistentRead: true })).map(toRefund);
+    return (
+      await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'REFUND#' },
+        ConsistentRead: true,
+      })
+    ).map(toRefund);
   }
 
   /** The refund a staff request created, if it was processed before. */
@@ -425,14 +505,24 @@ export class PaymentsRepository {
   /** Refunds in `status` (pending approval or processing), oldest first. */
   async refundsInStatus(status: 'pending_approval' | 'processing', limit = 100): Promise<Refund[]> {
     const { Items } = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: BY_GROUP_INDEX, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `REFUNDS#${status}` }, Limit: limit }),
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: BY_GROUP_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `REFUNDS#${status}` },
+        Limit: limit,
+      }),
     );
     return (Items ?? []).map(toRefund);
   }
 
   /** Outbox items of an order not yet published. */
   async pendingOutbox(orderId: string): Promise<OutboxItem[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'OUTBOX#' }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'OUTBOX#' },
+      ConsistentRead: true,
+    });
     return items.map((i) => ({ outboxId: String(i.outboxId), orderId: String(i.orderId), correlationId: String(i.correlationId), events: i.events as OutboxItem['events'] }));
   }
 
@@ -465,14 +555,26 @@ export class PaymentsRepository {
 
   /** True when the consumer already processed this event for this order. */
   async isProcessed(orderId: string, eventName: string, eventId: string): Promise<boolean> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: `EVENT#${eventName}#${eventId}` }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: `EVENT#${eventName}#${eventId}` }, ConsistentRead: true }),
+    );
     return Item !== undefined;
   }
 
   /** Remembers that the event was processed (idempotent). */
   async markProcessed(orderId: string, eventName: string, eventId: string, outcome: string): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: orderPk(orderId), sk: `EVENT#${eventName}#${eventId}`, itemType: 'processed-event', outcome, processedAt: this.now().toISOString(), expiresAt: this.ttl(MARKER_TTL_SECONDS) } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: orderPk(orderId),
+          sk: `EVENT#${eventName}#${eventId}`,
+          itemType: 'processed-event',
+          outcome,
+          processedAt: this.now().toISOString(),
+          expiresAt: this.ttl(MARKER_TTL_SECONDS),
+        },
+      }),
     );
   }
 
@@ -498,18 +600,46 @@ export class PaymentsRepository {
       {
         Put: {
           TableName: this.tableName,
-          Item: { pk: orderPk(held.orderId), sk: `HELD#${held.eventId}`, itemType: 'held-notification', gsi1pk: 'HELD', gsi1sk: `${held.heldAt}#${held.orderId}#${held.eventId}`, ...held },
+          Item: {
+            pk: orderPk(held.orderId),
+            sk: `HELD#${held.eventId}`,
+            itemType: 'held-notification',
+            gsi1pk: 'HELD',
+            gsi1sk: `${held.heldAt}#${held.orderId}#${held.eventId}`,
+            ...held,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      { Put: { TableName: this.tableName, Item: { pk: `WEBHOOK#${held.eventId}`, sk: 'WEBHOOK', itemType: 'webhook', type: held.notificationType, outcome: 'held', processedAt: held.heldAt, expiresAt: this.ttl(MARKER_TTL_SECONDS) } } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: `WEBHOOK#${held.eventId}`,
+            sk: 'WEBHOOK',
+            itemType: 'webhook',
+            type: held.notificationType,
+            outcome: 'held',
+            processedAt: held.heldAt,
+            expiresAt: this.ttl(MARKER_TTL_SECONDS),
+          },
+        },
+      },
     ];
     if (events.length > 0) {
       const outboxId = newId();
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { pk: orderPk(held.orderId), sk: `OUTBOX#${outboxId}`, itemType: 'outbox', outboxId, orderId: held.orderId, correlationId: held.correlationId, events: events.map((e) => ({ name: e.definition.name, payload: e.payload })) },
+          Item: {
+            pk: orderPk(held.orderId),
+            sk: `OUTBOX#${outboxId}`,
+            itemType: 'outbox',
+            outboxId,
+            orderId: held.orderId,
+            correlationId: held.correlationId,
+            events: events.map((e) => ({ name: e.definition.name, payload: e.payload })),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -527,19 +657,35 @@ export class PaymentsRepository {
 
   /** The notifications held for an order (for investigation), oldest first. */
   async listHeldNotifications(orderId: string): Promise<HeldNotification[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'HELD#' }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'HELD#' },
+      ConsistentRead: true,
+    });
     return items.map((i) => plain(i) as unknown as HeldNotification).sort((a, b) => a.heldAt.localeCompare(b.heldAt));
   }
 
   /** The most recently held notifications of all orders (index: eventually consistent), newest first. */
   async recentHeldNotifications(limit = 100): Promise<HeldNotification[]> {
-    const { Items } = await this.client.send(new QueryCommand({ TableName: this.tableName, IndexName: BY_GROUP_INDEX, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'HELD' }, ScanIndexForward: false, Limit: limit }));
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: BY_GROUP_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'HELD' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
     return (Items ?? []).map((i) => plain(i) as unknown as HeldNotification);
   }
 
   async markWebhookProcessed(eventId: string, type: string, outcome: string): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK', itemType: 'webhook', type, outcome, processedAt: this.now().toISOString(), expiresAt: this.ttl(MARKER_TTL_SECONDS) } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK', itemType: 'webhook', type, outcome, processedAt: this.now().toISOString(), expiresAt: this.ttl(MARKER_TTL_SECONDS) },
+      }),
     );
   }
 
@@ -561,7 +707,14 @@ export class PaymentsRepository {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { pk: orderPk(m.orderId), sk: `LEDGER#${m.movementId}`, itemType: 'ledger', gsi1pk: `LEDGER#${m.at.slice(0, 10)}`, gsi1sk: `${m.at}#${m.orderId}#${m.movementId}`, ...m },
+            Item: {
+              pk: orderPk(m.orderId),
+              sk: `LEDGER#${m.movementId}`,
+              itemType: 'ledger',
+              gsi1pk: `LEDGER#${m.at.slice(0, 10)}`,
+              gsi1sk: `${m.at}#${m.orderId}#${m.movementId}`,
+              ...m,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -580,7 +733,13 @@ export class PaymentsRepository {
   /** Records a settled remittance report once; false when one with this id exists. */
   async putRemittance(remittance: StoredRemittance): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: `REMITTANCE#${remittance.remittanceId}`, sk: 'REPORT', itemType: 'remittance', ...remittance }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `REMITTANCE#${remittance.remittanceId}`, sk: 'REPORT', itemType: 'remittance', ...remittance },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;

@@ -22,9 +22,16 @@ export function daysBefore(date: string, days: number): string {
 }
 
 /** Reconciles `date` and stores the report. */
-export async function runReconciliation(deps: ProviderDeps & { readonly currency: string; readonly maxStoredMismatches: number; readonly codRemittanceDays?: number }, date: string): Promise<ReconciliationReport> {
+export async function runReconciliation(
+  deps: ProviderDeps & { readonly currency: string; readonly maxStoredMismatches: number; readonly codRemittanceDays?: number },
+  date: string,
+): Promise<ReconciliationReport> {
   const codDays = deps.codRemittanceDays ?? 7;
-  const [dayMovements, providerLines, codCollections] = await Promise.all([deps.repo.movementsOfDay(date), deps.provider.settlementReport(date), deps.repo.movementsOfDay(daysBefore(date, codDays))]);
+  const [dayMovements, providerLines, codCollections] = await Promise.all([
+    deps.repo.movementsOfDay(date),
+    deps.provider.settlementReport(date),
+    deps.repo.movementsOfDay(daysBefore(date, codDays)),
+  ]);
   const orderOfProviderPayment = new Map<string, string>();
   for (const id of new Set(providerLines.map((l) => l.providerPaymentId).filter(Boolean))) {
     const orderId = await deps.repo.orderIdForProviderPayment(id);
@@ -43,7 +50,17 @@ export async function runReconciliation(deps: ProviderDeps & { readonly currency
   const codMovements = new Map<string, LedgerMovement[]>();
   for (const orderId of new Set(collected.map((m) => m.orderId))) codMovements.set(orderId, orderMovements.get(orderId) ?? (await deps.repo.listMovements(orderId)));
   const report = reconcile(
-    { date, currency: deps.currency, dayMovements, providerLines, payments, orderMovements, orderOfProviderPayment, codNotRemitted: codNotRemitted(collected, codMovements), codRemittanceDays: codDays },
+    {
+      date,
+      currency: deps.currency,
+      dayMovements,
+      providerLines,
+      payments,
+      orderMovements,
+      orderOfProviderPayment,
+      codNotRemitted: codNotRemitted(collected, codMovements),
+      codRemittanceDays: codDays,
+    },
     { generatedAt: deps.clock.now().toISOString(), provider: deps.provider.name, maxStoredMismatches: deps.maxStoredMismatches },
   );
   await deps.repo.putReconciliation(report);

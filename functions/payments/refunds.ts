@@ -24,7 +24,20 @@ import type { Principal } from '../../shared/auth.ts';
 import { conflict, forbidden, notFound, ProblemError } from '../../shared/errors.ts';
 import { refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, type Payment } from './domain/payment.ts';
 import { limitDay } from './domain/limits.ts';
-import { approvalRequirement, approveRefund, completeRefund, failRefund, makerCheckerViolation, newRefund, reasonRefusal, refundRefusal, rejectRefund, type Refund, type RefundApprovalPolicy, type StaffRefundReason } from './domain/refund.ts';
+import {
+  approvalRequirement,
+  approveRefund,
+  completeRefund,
+  failRefund,
+  makerCheckerViolation,
+  newRefund,
+  reasonRefusal,
+  refundRefusal,
+  rejectRefund,
+  type Refund,
+  type RefundApprovalPolicy,
+  type StaffRefundReason,
+} from './domain/refund.ts';
 import { findPayment, flushOutbox, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
 import { ProviderUnavailableError } from './provider/port.ts';
 
@@ -102,7 +115,17 @@ export async function requestRefund(deps: RefundDeps, command: RefundCommand): P
       policy: deps.approval,
     });
     const candidate = newRefund(
-      { refundId, orderId: command.orderId, paymentId: payment.paymentId, currency: command.amount.currency, amount: command.amount.amount, reason: command.reason, origin: 'staff', requestedBy: command.principal.userId, requestedAt: ctx.now.toISOString() },
+      {
+        refundId,
+        orderId: command.orderId,
+        paymentId: payment.paymentId,
+        currency: command.amount.currency,
+        amount: command.amount.amount,
+        reason: command.reason,
+        origin: 'staff',
+        requestedBy: command.principal.userId,
+        requestedAt: ctx.now.toISOString(),
+      },
       requirement,
     );
     if (audited !== (requirement ?? 'none')) {
@@ -113,7 +136,13 @@ export async function requestRefund(deps: RefundDeps, command: RefundCommand): P
         action: 'refund.request',
         resource: { type: 'order', id: command.orderId },
         reason: command.reason,
-        details: { refundId, amount: candidate.amount, currency: candidate.currency, needsApproval: requirement !== undefined, ...(requirement ? { approvalRequiredBy: requirement } : {}) },
+        details: {
+          refundId,
+          amount: candidate.amount,
+          currency: candidate.currency,
+          needsApproval: requirement !== undefined,
+          ...(requirement ? { approvalRequiredBy: requirement } : {}),
+        },
         correlationId: command.correlationId,
       });
       audited = requirement ?? 'none';
@@ -185,7 +214,10 @@ export async function approvePendingRefund(deps: RefundDeps, input: { orderId: s
 }
 
 /** Rejects a pending refund: its amount is refundable again. */
-export async function rejectPendingRefund(deps: RefundDeps, input: { orderId: string; refundId: string; principal: Principal; note: string; correlationId: string }): Promise<Refund> {
+export async function rejectPendingRefund(
+  deps: RefundDeps,
+  input: { orderId: string; refundId: string; principal: Principal; note: string; correlationId: string },
+): Promise<Refund> {
   // A retry by the staff member who rejected it answers the same.
   const existing = await deps.repo.getRefund(input.orderId, input.refundId);
   if (existing && existing.status === 'rejected' && existing.rejectedBy === input.principal.userId) return existing;
@@ -194,7 +226,11 @@ export async function rejectPendingRefund(deps: RefundDeps, input: { orderId: st
   await withConflictRetry('reject refund', async () => {
     const current = (await findPayment(deps.repo, input.orderId, { paymentId: refund.paymentId }))?.payment;
     if (!current) throw notFound(`No payment for order ${input.orderId}.`);
-    await deps.repo.commit({ payment: refundUnreserved(current, refund.amount, transitionContext(deps)), expectedVersion: current.version, refunds: [{ refund: rejected, expectedVersion: refund.version }] });
+    await deps.repo.commit({
+      payment: refundUnreserved(current, refund.amount, transitionContext(deps)),
+      expectedVersion: current.version,
+      refunds: [{ refund: rejected, expectedVersion: refund.version }],
+    });
   }).catch((error: unknown) => {
     throw approvalConflict(error, input.refundId);
   });
@@ -225,7 +261,14 @@ export async function executeRefund(deps: ProviderDeps, orderId: string, refundI
   if (!p.providerPaymentId) throw new Error(`order ${orderId}: captured without a provider payment id`);
   let outcome;
   try {
-    outcome = await deps.provider.refund({ idempotencyKey: `refund-${refundId}`, providerPaymentId: p.providerPaymentId, orderId, refundId, amount: refund.amount, currency: refund.currency });
+    outcome = await deps.provider.refund({
+      idempotencyKey: `refund-${refundId}`,
+      providerPaymentId: p.providerPaymentId,
+      orderId,
+      refundId,
+      amount: refund.amount,
+      currency: refund.currency,
+    });
   } catch (error) {
     if (error instanceof ProviderUnavailableError) return refund;
     throw error;
@@ -236,13 +279,23 @@ export async function executeRefund(deps: ProviderDeps, orderId: string, refundI
     const payment = (await findPayment(deps.repo, orderId, { paymentId: refund.paymentId }))?.payment;
     if (!current || !payment || current.status !== 'processing') return current ?? refund;
     const failed = failRefund(current, outcome.reason, deps.clock.now().toISOString());
-    await deps.repo.commit({ payment: refundUnreserved(payment, current.amount, transitionContext(deps)), expectedVersion: payment.version, refunds: [{ refund: failed, expectedVersion: current.version }] });
+    await deps.repo.commit({
+      payment: refundUnreserved(payment, current.amount, transitionContext(deps)),
+      expectedVersion: payment.version,
+      refunds: [{ refund: failed, expectedVersion: current.version }],
+    });
     return failed;
   });
 }
 
 /** Records a refund the provider made (call or webhook); a refund already recorded is returned as is. */
-export async function applyRefundOutcome(deps: ProviderDeps, orderId: string, refundId: string, outcome: { providerRefundId?: string; amount: number; at: string }, correlationId: string): Promise<Refund> {
+export async function applyRefundOutcome(
+  deps: ProviderDeps,
+  orderId: string,
+  refundId: string,
+  outcome: { providerRefundId?: string; amount: number; at: string },
+  correlationId: string,
+): Promise<Refund> {
   return withConflictRetry('apply refund', async () => {
     const refund = await deps.repo.getRefund(orderId, refundId);
     if (!refund) throw notFound(`Refund ${refundId} of order ${orderId} does not exist.`);
@@ -253,9 +306,27 @@ export async function applyRefundOutcome(deps: ProviderDeps, orderId: string, re
     const stored = await findPayment(deps.repo, orderId, { paymentId: refund.paymentId });
     if (!stored) throw notFound(`No payment ${refund.paymentId} for order ${orderId}.`);
     const ctx = transitionContext(deps);
-    const transition = refundSucceeded(stored.payment, { refundId, amount: refund.amount, reason: refund.reason, providerRefundId: outcome.providerRefundId, at: outcome.at, ...(refund.returnId ? { returnId: refund.returnId } : {}) }, ctx);
+    const transition = refundSucceeded(
+      stored.payment,
+      {
+        refundId,
+        amount: refund.amount,
+        reason: refund.reason,
+        providerRefundId: outcome.providerRefundId,
+        at: outcome.at,
+        ...(refund.returnId ? { returnId: refund.returnId } : {}),
+      },
+      ctx,
+    );
     const completed = completeRefund(refund, outcome.providerRefundId, outcome.at);
-    await deps.repo.commit({ payment: transition.payment, expectedVersion: stored.payment.version, movements: transition.movements, events: transition.events, correlationId, refunds: [{ refund: completed, expectedVersion: refund.version }] });
+    await deps.repo.commit({
+      payment: transition.payment,
+      expectedVersion: stored.payment.version,
+      movements: transition.movements,
+      events: transition.events,
+      correlationId,
+      refunds: [{ refund: completed, expectedVersion: refund.version }],
+    });
     await flushOutbox(deps, orderId);
     return completed;
   });

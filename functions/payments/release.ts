@@ -59,7 +59,14 @@ export async function handleRelease(deps: ReleaseDeps, facts: ReleaseFacts, corr
     const stored = await deps.repo.listPayments(facts.orderId);
     const ctx = transitionContext(deps, facts.actor);
     if (stored.length === 0) {
-      await deps.repo.commit({ payment: tombstone({ orderId: facts.orderId, customerId: facts.customerId, method: facts.method, amount: facts.total.amount, currency: facts.total.currency }, facts.reason, ctx), expectedVersion: null });
+      await deps.repo.commit({
+        payment: tombstone(
+          { orderId: facts.orderId, customerId: facts.customerId, method: facts.method, amount: facts.total.amount, currency: facts.total.currency },
+          facts.reason,
+          ctx,
+        ),
+        expectedVersion: null,
+      });
       return 'tombstone';
     }
     const results: ReleaseResult[] = [];
@@ -82,7 +89,8 @@ async function releasePayment(deps: ReleaseDeps, p: Payment, facts: ReleaseFacts
     case 'tombstone':
     case 'none':
       // Secured money with nothing left to do (refunded already, or partially captured: an operator's): still marked released, so no balance is opened next to it.
-      if (!p.releaseReason && (p.status === 'authorized' || CAPTURED_STATUSES.includes(p.status))) await deps.repo.commit({ payment: markReleased(p, facts.reason, ctx), expectedVersion: p.version });
+      if (!p.releaseReason && (p.status === 'authorized' || CAPTURED_STATUSES.includes(p.status)))
+        await deps.repo.commit({ payment: markReleased(p, facts.reason, ctx), expectedVersion: p.version });
       else await flushOutbox(deps, p.orderId);
       return 'nothing';
     case 'cancel':
@@ -118,16 +126,27 @@ async function releasePayment(deps: ReleaseDeps, p: Payment, facts: ReleaseFacts
       const policy = deps.refundPolicy;
       if (staff && !policy) throw new Error(`order ${p.orderId}: a staff cancellation's refund needs the refund approval policy`);
       const day = refundDay(ctx.now, policy?.dayOffsetMinutes ?? 0);
-      const requirement = staff && policy
-        ? approvalRequirement({
-            amount: decision.amount,
-            refundedOrPendingOnOrder: refundedOrPendingOn((await deps.repo.listPayments(p.orderId)).map((s) => s.payment)),
-            staffRefundedToday: await deps.repo.staffRefundedOn(facts.actor, day),
-            policy: policy.approval,
-          })
-        : undefined;
+      const requirement =
+        staff && policy
+          ? approvalRequirement({
+              amount: decision.amount,
+              refundedOrPendingOnOrder: refundedOrPendingOn((await deps.repo.listPayments(p.orderId)).map((s) => s.payment)),
+              staffRefundedToday: await deps.repo.staffRefundedOn(facts.actor, day),
+              policy: policy.approval,
+            })
+          : undefined;
       const refund = newRefund(
-        { refundId: deps.newId(), orderId: p.orderId, paymentId: p.paymentId, currency: p.currency, amount: decision.amount, reason: facts.reason.slice(0, 64), origin: 'cancellation', requestedBy: facts.actor, requestedAt: ctx.now.toISOString() },
+        {
+          refundId: deps.newId(),
+          orderId: p.orderId,
+          paymentId: p.paymentId,
+          currency: p.currency,
+          amount: decision.amount,
+          reason: facts.reason.slice(0, 64),
+          origin: 'cancellation',
+          requestedBy: facts.actor,
+          requestedAt: ctx.now.toISOString(),
+        },
         requirement,
       );
       const reserved = refundReserved(markReleased(p, facts.reason, ctx), decision.amount, ctx);
@@ -146,7 +165,8 @@ async function releasePayment(deps: ReleaseDeps, p: Payment, facts: ReleaseFacts
 async function finishRefund(deps: ProviderDeps, orderId: string, refundId: string, correlationId: string): Promise<ReleaseResult> {
   const after = await executeRefund(deps, orderId, refundId, correlationId);
   if (after.status === 'processing') throw new RetryLaterError(`order ${orderId}: cancellation refund ${refundId} still processing`);
-  if (after.status !== 'succeeded') throw new Error(`order ${orderId}: cancellation refund ${refundId} ${after.status} (${after.failureReason ?? 'no reason'}); an operator must settle it`);
+  if (after.status !== 'succeeded')
+    throw new Error(`order ${orderId}: cancellation refund ${refundId} ${after.status} (${after.failureReason ?? 'no reason'}); an operator must settle it`);
   return 'refunded';
 }
 

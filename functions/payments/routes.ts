@@ -91,7 +91,18 @@ export const PaymentViewSchema = z
   .object({
     payment: PaymentSchema.describe('The order’s first payment (the whole amount, or a pre-sale’s deposit)'),
     payments: z.array(PaymentSchema).describe('Every payment of the order: the first, then a pre-sale’s balance'),
-    balances: z.object({ currency: Currency, accounts: z.record(z.string(), z.number().int()), held: z.number().int(), captured: z.number().int(), refunded: z.number().int(), fees: z.number().int(), netPaid: z.number().int(), codOutstanding: z.number().int().describe('Cash on delivery the carrier has not remitted yet'), balanced: z.boolean(), movements: z.number().int() }),
+    balances: z.object({
+      currency: Currency,
+      accounts: z.record(z.string(), z.number().int()),
+      held: z.number().int(),
+      captured: z.number().int(),
+      refunded: z.number().int(),
+      fees: z.number().int(),
+      netPaid: z.number().int(),
+      codOutstanding: z.number().int().describe('Cash on delivery the carrier has not remitted yet'),
+      balanced: z.boolean(),
+      movements: z.number().int(),
+    }),
     ledger: z.array(MovementSchema),
     refunds: z.array(RefundSchema),
   })
@@ -124,7 +135,14 @@ export const ReconciliationReportSchema = z
   })
   .meta({ id: 'ReconciliationReport' });
 
-const WebhookAnswerSchema = z.object({ received: z.literal(true), eventId: z.string(), duplicate: z.literal(true).optional(), outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored', 'held']) }).meta({ id: 'WebhookAnswer' });
+const WebhookAnswerSchema = z
+  .object({
+    received: z.literal(true),
+    eventId: z.string(),
+    duplicate: z.literal(true).optional(),
+    outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored', 'held']),
+  })
+  .meta({ id: 'WebhookAnswer' });
 
 /** `POST /webhooks/payments` — the payment provider (public; the signature is checked). */
 export const receivePaymentWebhookRoute = defineRoute({
@@ -179,7 +197,11 @@ export const approveRefundRoute = defineRoute({
   auth: { roles: ['ops', 'cs-agent'] },
   idempotent: true,
   path: RefundPath,
-  responses: { 200: { description: 'Approved again (a retry)', schema: RefundSchema }, 201: { description: 'Approved and refunded', schema: RefundSchema }, 202: { description: 'Approved; waiting for the provider', schema: RefundSchema } },
+  responses: {
+    200: { description: 'Approved again (a retry)', schema: RefundSchema },
+    201: { description: 'Approved and refunded', schema: RefundSchema },
+    202: { description: 'Approved; waiting for the provider', schema: RefundSchema },
+  },
   problems: [404, 409],
 });
 
@@ -246,7 +268,17 @@ export const listPaymentMethodsRoute = defineRoute({
   description: 'Only what the configured payment provider can take; POST /orders refuses any other method with a 400.',
   tags: ['payments'],
   auth: 'public',
-  responses: { 200: { description: 'The methods', schema: z.object({ provider: z.enum(['sandbox', 'stripe']), items: z.array(OfferedMethodDoc) }).meta({ id: 'PaymentMethods' }) } },
+  responses: {
+    200: { description: 'The methods', schema: z.object({ provider: z.enum(['sandbox', 'stripe']), items: z.array(OfferedMethodDoc) }).meta({ id: 'PaymentMethods' }) },
+  },
 });
 
-export const paymentsRoutes: readonly RouteContract[] = [listPaymentMethodsRoute, receivePaymentWebhookRoute, requestRefundRoute, approveRefundRoute, rejectRefundRoute, getPaymentRoute, getReconciliationRoute] as readonly RouteContract[];
+export const paymentsRoutes: readonly RouteContract[] = [
+  listPaymentMethodsRoute,
+  receivePaymentWebhookRoute,
+  requestRefundRoute,
+  approveRefundRoute,
+  rejectRefundRoute,
+  getPaymentRoute,
+  getReconciliationRoute,
+] as readonly RouteContract[];

@@ -53,7 +53,10 @@ export const DEV_SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_dev_only_not_a_secret';
 export const paymentsSettings = defineSettings(
   'payments',
   {
-    DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
+    DEFAULT_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('CNY'),
     PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
     PAYMENT_METHOD_LIMITS: jsonSetting(MethodLimitsSchema).optional(),
     PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR: intSetting(0, Number.MAX_SAFE_INTEGER).default(20_000_000),
@@ -100,7 +103,12 @@ export const paymentsSettings = defineSettings(
         transferDelaySeconds: e.SANDBOX_TRANSFER_DELAY_SECONDS,
         chaos:
           e.SANDBOX_CHAOS_FAILURE_RATE + e.SANDBOX_CHAOS_TIMEOUT_RATE + e.SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE > 0
-            ? { failureRate: e.SANDBOX_CHAOS_FAILURE_RATE, timeoutRate: e.SANDBOX_CHAOS_TIMEOUT_RATE, duplicateWebhookRate: e.SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE, seed: e.SANDBOX_CHAOS_SEED }
+            ? {
+                failureRate: e.SANDBOX_CHAOS_FAILURE_RATE,
+                timeoutRate: e.SANDBOX_CHAOS_TIMEOUT_RATE,
+                duplicateWebhookRate: e.SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE,
+                seed: e.SANDBOX_CHAOS_SEED,
+              }
             : undefined,
       },
     },

@@ -17,7 +17,11 @@ const OrderPath = z.object({ orderId: Ulid });
 const PaymentActionDoc = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('redirect'), url: z.string().describe('Open this page (Alipay) to pay') }),
-    z.object({ type: z.literal('qr-code'), data: z.string().describe('Show this as a QR code for WeChat to scan'), imageUrl: z.string().optional().describe('The same QR code as a PNG') }),
+    z.object({
+      type: z.literal('qr-code'),
+      data: z.string().describe('Show this as a QR code for WeChat to scan'),
+      imageUrl: z.string().optional().describe('The same QR code as a PNG'),
+    }),
   ])
   .meta({ id: 'PaymentAction' });
 

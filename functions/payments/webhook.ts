@@ -42,7 +42,12 @@ export interface WebhookAnswer {
 }
 
 /** Verifies, deduplicates and applies (or holds) one webhook. Throws WebhookVerificationError for a bad one. */
-export async function receiveWebhook(deps: ProviderDeps & { readonly verifier: WebhookVerifier }, rawBody: string, headers: Readonly<Record<string, string | undefined>>, correlationId: string): Promise<WebhookAnswer> {
+export async function receiveWebhook(
+  deps: ProviderDeps & { readonly verifier: WebhookVerifier },
+  rawBody: string,
+  headers: Readonly<Record<string, string | undefined>>,
+  correlationId: string,
+): Promise<WebhookAnswer> {
   const notification = deps.verifier.verify(rawBody, headers[deps.verifier.signatureHeader], deps.clock.now());
   const seen = await deps.repo.webhookOutcome(notification.eventId);
   if (seen !== undefined) return { received: true, eventId: notification.eventId, duplicate: true, outcome: seen === 'held' ? 'held' : 'already-applied' };
@@ -81,7 +86,14 @@ interface Received {
  * nothing is applied; the held record, the webhook marker and `ProblemOrderRaised` are written in
  * one transaction, then the problem order is published.
  */
-async function hold(deps: ProviderDeps, n: ProviderNotification, target: { orderId: string; payment: Payment }, mismatch: MoneyMismatch, received: Received, refundId?: string): Promise<'held'> {
+async function hold(
+  deps: ProviderDeps,
+  n: ProviderNotification,
+  target: { orderId: string; payment: Payment },
+  mismatch: MoneyMismatch,
+  received: Received,
+  refundId?: string,
+): Promise<'held'> {
   const { orderId, payment } = target;
   const heldAt = deps.clock.now().toISOString();
   const held: HeldNotification = {
@@ -102,7 +114,16 @@ async function hold(deps: ProviderDeps, n: ProviderNotification, target: { order
   };
   const first = await deps.repo.holdNotification(held, [domainEvent(ProblemOrderRaised, { orderId, problem: 'payment-amount-mismatch', raisedBy: 'payments', raisedAt: heldAt })]);
   // Ids, amounts and currencies only: no personal data.
-  logger.warn('provider notification held: amount or currency not what the payment expects', { eventId: n.eventId, type: n.type, orderId, paymentId: payment.paymentId, reasons: mismatch.reasons, expected: mismatch.expected, reported: mismatch.reported, first });
+  logger.warn('provider notification held: amount or currency not what the payment expects', {
+    eventId: n.eventId,
+    type: n.type,
+    orderId,
+    paymentId: payment.paymentId,
+    reasons: mismatch.reasons,
+    expected: mismatch.expected,
+    reported: mismatch.reported,
+    first,
+  });
   await flushOutbox(deps, orderId);
   return 'held';
 }
@@ -122,7 +143,14 @@ async function applyNotification(deps: ProviderDeps, n: ProviderNotification, re
     case 'authorized': {
       const mismatch = mismatchOf(n.amount);
       if (mismatch) return hold(deps, n, target, mismatch, received);
-      return applied((await applyAuthorizationOutcome(deps, ref, { status: 'authorized', providerPaymentId: n.providerPaymentId, amount: n.amount, expiresAt: n.expiresAt, at: n.occurredAt }, correlationId)) !== 'unchanged');
+      return applied(
+        (await applyAuthorizationOutcome(
+          deps,
+          ref,
+          { status: 'authorized', providerPaymentId: n.providerPaymentId, amount: n.amount, expiresAt: n.expiresAt, at: n.occurredAt },
+          correlationId,
+        )) !== 'unchanged',
+      );
     }
     case 'pending': {
       const mismatch = mismatchOf();
@@ -132,7 +160,10 @@ async function applyNotification(deps: ProviderDeps, n: ProviderNotification, re
     case 'declined': {
       const mismatch = mismatchOf();
       if (mismatch) return hold(deps, n, target, mismatch, received);
-      return applied((await applyAuthorizationOutcome(deps, ref, { status: 'declined', providerPaymentId: n.providerPaymentId, reason: n.reason, at: n.occurredAt }, correlationId)) !== 'unchanged');
+      return applied(
+        (await applyAuthorizationOutcome(deps, ref, { status: 'declined', providerPaymentId: n.providerPaymentId, reason: n.reason, at: n.occurredAt }, correlationId)) !==
+          'unchanged',
+      );
     }
     case 'captured': {
       // The authorisation's outcome is not recorded yet (its call timed out): not acknowledged, so the provider resends it.

@@ -20,4 +20,20 @@ import { ticketRoutes } from '../tickets/routes.ts';
 import { platformRoutes } from './routes.ts';
 
 /** All route contracts. */
-export const apiRoutes: readonly RouteContract[] = [...platformRoutes, ...catalogRoutes, ...checkoutRoutes, ...paymentsRoutes, ...shopperPaymentRoutes, ...codRemittanceRoutes, ...fraudRoutes, ...fulfillmentRoutes, ...auditRoutes, ...complianceRoutes, ...notificationsRoutes, ...privacyRoutes, ...ticketRoutes, ...returnsRoutes, ...suppliersRoutes] as readonly RouteContract[];
+export const apiRoutes: readonly RouteContract[] = [
+  ...platformRoutes,
+  ...catalogRoutes,
+  ...checkoutRoutes,
+  ...paymentsRoutes,
+  ...shopperPaymentRoutes,
+  ...codRemittanceRoutes,
+  ...fraudRoutes,
+  ...fulfillmentRoutes,
+  ...auditRoutes,
+  ...complianceRoutes,
+  ...notificationsRoutes,
+  ...privacyRoutes,
+  ...ticketRoutes,
+  ...returnsRoutes,
+  ...suppliersRoutes,
+] as readonly RouteContract[];

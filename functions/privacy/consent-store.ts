@@ -55,7 +55,13 @@ export function dynamoConsentStore(tableName: string, client: Pick<DynamoDBDocum
     },
     async history(customerId, limit) {
       const { Items = [] } = await client.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :consent)', ExpressionAttributeValues: { ':pk': customerPk(customerId), ':consent': 'CONSENT#' }, ScanIndexForward: false, Limit: limit }),
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :consent)',
+          ExpressionAttributeValues: { ':pk': customerPk(customerId), ':consent': 'CONSENT#' },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
       );
       return Items.map((i) => ({ purpose: i.purpose as ConsentPurpose, granted: i.granted === true, at: String(i.at), via: String(i.via) }));
     },

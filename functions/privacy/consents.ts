@@ -25,8 +25,15 @@ const HISTORY_SHOWN = 50;
 
 function view(consents: Consents, history: readonly ConsentChange[]): ConsentView {
   const decidedAt: Partial<Record<ConsentPurpose, string>> = {};
-  for (const [purpose, state] of Object.entries(consents.purposes) as [ConsentPurpose, Consents['purposes'][ConsentPurpose]][]) if (state.decidedAt) decidedAt[purpose] = state.decidedAt;
-  return { marketing: consents.purposes.marketing.granted, analytics: consents.purposes.analytics.granted, personalisation: consents.purposes.personalisation.granted, decidedAt, history };
+  for (const [purpose, state] of Object.entries(consents.purposes) as [ConsentPurpose, Consents['purposes'][ConsentPurpose]][])
+    if (state.decidedAt) decidedAt[purpose] = state.decidedAt;
+  return {
+    marketing: consents.purposes.marketing.granted,
+    analytics: consents.purposes.analytics.granted,
+    personalisation: consents.purposes.personalisation.granted,
+    decidedAt,
+    history,
+  };
 }
 
 /** `GET /me/consents`. */

@@ -51,7 +51,15 @@ export async function eraseCustomer(deps: ErasureDeps, input: { readonly princip
   if (!request) {
     const created: PrivacyRequest = { requestId: deps.newId(), kind: 'ERASURE', customerId, status: 'ERASING', requestedAt: deps.clock.now().toISOString() };
     // SEC-4: audited before it takes effect.
-    await deps.audit.record({ actor: customerId, roles: input.principal.roles, action: 'customer.erase', resource: { type: 'customer', id: customerId }, reason: 'data-subject erasure request (DELETE /me)', details: { requestId: created.requestId }, correlationId: input.correlationId });
+    await deps.audit.record({
+      actor: customerId,
+      roles: input.principal.roles,
+      action: 'customer.erase',
+      resource: { type: 'customer', id: customerId },
+      reason: 'data-subject erasure request (DELETE /me)',
+      details: { requestId: created.requestId },
+      correlationId: input.correlationId,
+    });
     if (await deps.requests.create(created)) {
       request = created;
     } else {
@@ -97,7 +105,13 @@ export async function exportCustomerData(deps: ExportDeps, input: { readonly pri
   const customerId = input.principal.userId;
   const request: PrivacyRequest = { requestId: deps.newId(), kind: 'EXPORT', customerId, status: 'EXPORTED', requestedAt: deps.clock.now().toISOString() };
   await deps.requests.create(request);
-  const [erasure, consents, orders, returns, tickets] = await Promise.all([deps.requests.erasureOf(customerId), readConsents({ store: deps.consents }, customerId), deps.orders(customerId), deps.returns(customerId), deps.tickets(customerId)]);
+  const [erasure, consents, orders, returns, tickets] = await Promise.all([
+    deps.requests.erasureOf(customerId),
+    readConsents({ store: deps.consents }, customerId),
+    deps.orders(customerId),
+    deps.returns(customerId),
+    deps.tickets(customerId),
+  ]);
   const generatedAt = deps.clock.now().toISOString();
   await deps.requests.complete(request, 'EXPORTED', generatedAt);
   return { requestId: request.requestId, generatedAt, profile: { customerId, ...(erasure ? { erasedAt: erasure.requestedAt } : {}) }, consents, orders, returns, tickets };

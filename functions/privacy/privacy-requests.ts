@@ -67,7 +67,17 @@ export function dynamoPrivacyRequestStore(tableName: string, client: Pick<Dynamo
         await client.send(
           new TransactWriteCommand({
             TransactItems: [
-              ...(request.kind === 'ERASURE' ? [{ Put: { TableName: tableName, Item: { pk: customerPk(request.customerId), sk: ERASURE_SK, ...fields(request) }, ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
+              ...(request.kind === 'ERASURE'
+                ? [
+                    {
+                      Put: {
+                        TableName: tableName,
+                        Item: { pk: customerPk(request.customerId), sk: ERASURE_SK, ...fields(request) },
+                        ConditionExpression: 'attribute_not_exists(pk)',
+                      },
+                    },
+                  ]
+                : []),
               { Put: { TableName: tableName, Item: { pk: LIST_PK, sk: listSk(request), ...fields(request) } } },
             ],
           }),
@@ -95,7 +105,9 @@ export function dynamoPrivacyRequestStore(tableName: string, client: Pick<Dynamo
       return { ...request, status, completedAt, durationMs };
     },
     async list(limit) {
-      const { Items = [] } = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': LIST_PK }, ScanIndexForward: false, Limit: limit }));
+      const { Items = [] } = await client.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': LIST_PK }, ScanIndexForward: false, Limit: limit }),
+      );
       return Items.map(requestOf);
     },
   };

@@ -28,7 +28,9 @@ const ConsentsDoc = z
     marketing: z.boolean(),
     analytics: z.boolean(),
     personalisation: z.boolean(),
-    decidedAt: z.object(Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, z.string().optional()]))).describe('When each purpose was last given or withdrawn (absent: never decided, so not given)'),
+    decidedAt: z
+      .object(Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, z.string().optional()])))
+      .describe('When each purpose was last given or withdrawn (absent: never decided, so not given)'),
     history: z.array(z.object({ purpose: z.enum(CONSENT_PURPOSES), granted: z.boolean(), at: z.string(), via: z.string() })).describe('The latest decisions, newest first'),
   })
   .meta({ id: 'Consents' });
@@ -50,7 +52,8 @@ export const putMyConsentsRoute = defineRoute({
   method: 'put',
   pathTemplate: '/me/consents',
   summary: 'Give or withdraw consent per purpose',
-  description: 'Purposes left out keep their state. Withdrawing takes effect at once: no marketing message is sent and no analytics job uses the customer’s data after it. The same answer again changes nothing.',
+  description:
+    'Purposes left out keep their state. Withdrawing takes effect at once: no marketing message is sent and no analytics job uses the customer’s data after it. The same answer again changes nothing.',
   tags: ['privacy'],
   auth: CUSTOMER,
   body: z

@@ -23,8 +23,16 @@ export interface ExportedReturn {
 }
 
 /** Every return of the customer, newest last. */
-export async function exportCustomerReturns(deps: { readonly client: Pick<DynamoDBDocumentClient, 'send'>; readonly tableName: string; readonly cipher: Pick<CommentCipher, 'open'> }, customerId: string): Promise<ExportedReturn[]> {
-  const items = await queryAll(deps.client, { TableName: deps.tableName, IndexName: 'byCustomer', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } });
+export async function exportCustomerReturns(
+  deps: { readonly client: Pick<DynamoDBDocumentClient, 'send'>; readonly tableName: string; readonly cipher: Pick<CommentCipher, 'open'> },
+  customerId: string,
+): Promise<ExportedReturn[]> {
+  const items = await queryAll(deps.client, {
+    TableName: deps.tableName,
+    IndexName: 'byCustomer',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+  });
   const exported: ExportedReturn[] = [];
   for (const item of items.filter((i) => i.sk === 'RETURN')) {
     const returnId = String(item.returnId);

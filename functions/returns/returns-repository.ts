@@ -86,7 +86,13 @@ function returnFromItem(item: Record<string, unknown>): Return {
 }
 
 function toOutbox(item: Record<string, unknown>): OutboxEntry {
-  return { returnId: String(item.returnId), version: Number(item.version), correlationId: String(item.correlationId), createdAt: String(item.createdAt), events: (item.events as OutboxEvent[] | undefined) ?? [] };
+  return {
+    returnId: String(item.returnId),
+    version: Number(item.version),
+    correlationId: String(item.correlationId),
+    createdAt: String(item.createdAt),
+    events: (item.events as OutboxEvent[] | undefined) ?? [],
+  };
 }
 
 /** See the module documentation. */
@@ -103,7 +109,12 @@ export class ReturnsRepository {
 
   /** Every return of an order, oldest first (the index is eventually consistent: decisions re-check under the order's version). */
   async listByOrder(orderId: string): Promise<Return[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: 'byOrder', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` } });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'byOrder',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+    });
     return items.map(returnFromItem);
   }
 
@@ -124,7 +135,12 @@ export class ReturnsRepository {
   async getOrderState(orderId: string): Promise<OrderReturnsState | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: ORDER_STATE(orderId), ConsistentRead: true }));
     if (!Item) return undefined;
-    return { order: Item.order as OrderSnapshot, held: (Item.held as Record<string, number> | undefined) ?? {}, ledger: (Item.ledger as RefundLedger | undefined) ?? EMPTY_LEDGER, version: Number(Item.version) };
+    return {
+      order: Item.order as OrderSnapshot,
+      held: (Item.held as Record<string, number> | undefined) ?? {},
+      ledger: (Item.ledger as RefundLedger | undefined) ?? EMPTY_LEDGER,
+      version: Number(Item.version),
+    };
   }
 
   /** Commits a change (see the module documentation). Throws {@link ReturnWriteConflict} when a condition failed. */
@@ -155,7 +171,9 @@ export class ReturnsRepository {
         Put: {
           TableName: this.tableName,
           Item: { ...ORDER_STATE(ret.orderId), type: 'OrderReturns', order: state.order, held: state.held, ledger: state.ledger, version: expectedVersion + 1, updatedAt: now },
-          ...(expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
         },
       });
     }
@@ -196,14 +214,26 @@ export class ReturnsRepository {
 
   /** Unpublished outbox items of one return (a replay of its trigger publishes them). */
   async pendingOf(returnId: string): Promise<OutboxEntry[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', FilterExpression: 'attribute_exists(outboxPk)', ExpressionAttributeValues: { ':pk': `OUTBOX#${returnId}` }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'attribute_exists(outboxPk)',
+      ExpressionAttributeValues: { ':pk': `OUTBOX#${returnId}` },
+      ConsistentRead: true,
+    });
     return items.map(toOutbox);
   }
 
   /** Unpublished outbox items created before `beforeIso`, oldest first. */
   async pendingOutbox(beforeIso: string, limit = 100): Promise<OutboxEntry[]> {
     const page = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: 'byPendingOutbox', KeyConditionExpression: 'outboxPk = :pk AND outboxSk < :before', ExpressionAttributeValues: { ':pk': PENDING, ':before': beforeIso }, Limit: limit }),
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byPendingOutbox',
+        KeyConditionExpression: 'outboxPk = :pk AND outboxSk < :before',
+        ExpressionAttributeValues: { ':pk': PENDING, ':before': beforeIso },
+        Limit: limit,
+      }),
     );
     return (page.Items ?? []).map(toOutbox);
   }

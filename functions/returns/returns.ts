@@ -33,7 +33,18 @@ import type { EventPublisher } from '../../shared/events.ts';
 import { ExchangeShipmentRequested, ReturnPickupRequested, ReturnRefundRequested, ReturnRequested, ReturnStatusChanged } from '../../events/return-events.ts';
 import { goodRiskProfile, isNonReturnable, itemRefusals, returnableQuantities, withinWindow, type ProductReturnability, type ReturnWindows } from './domain/eligibility.ts';
 import { EMPTY_LEDGER, quoteRefund, type RefundQuote } from './domain/refund.ts';
-import { moved, noted, RELEASED_RETURN_STATUSES, type Return, type ReturnItem, type ReturnKind, type ReturnReason, type ReturnRefund, type ReturnTrigger, type ReturnUnits } from './domain/return.ts';
+import {
+  moved,
+  noted,
+  RELEASED_RETURN_STATUSES,
+  type Return,
+  type ReturnItem,
+  type ReturnKind,
+  type ReturnReason,
+  type ReturnRefund,
+  type ReturnTrigger,
+  type ReturnUnits,
+} from './domain/return.ts';
 import { flushOutbox, outboxEvent } from './outbox.ts';
 import { ReturnWriteConflict, type OrderReturnsState, type OrderSnapshot, type OutboxEvent, type ReturnChange, type ReturnsRepository } from './returns-repository.ts';
 import type { StockTransactItem } from '../catalog/stock-contract.ts';
@@ -100,7 +111,8 @@ async function commitAndPublish(deps: ReturnsDeps, change: ReturnChange): Promis
 /** Publishes whatever an earlier run left in the return's outbox (a replay of its trigger). */
 export async function flushPending(deps: ReturnsDeps, returnId: string): Promise<number> {
   let published = 0;
-  for (const entry of await deps.repository.pendingOf(returnId)) published += await flushOutbox({ repository: deps.repository, publisher: deps.publisher, clock: deps.clock }, entry);
+  for (const entry of await deps.repository.pendingOf(returnId))
+    published += await flushOutbox({ repository: deps.repository, publisher: deps.publisher, clock: deps.clock }, entry);
   return published;
 }
 
@@ -148,7 +160,16 @@ function refundOf(quote: RefundQuote, currency: string, express: boolean, at: st
 }
 
 function refundRequested(ret: Return, refund: ReturnRefund, requestedBy: string, at: string): OutboxEvent {
-  return outboxEvent(ReturnRefundRequested, { returnId: ret.returnId, orderId: ret.orderId, customerId: ret.customerId, amount: money(refund.amount, refund.currency), reason: ret.reason, express: refund.express, requestedBy, requestedAt: at });
+  return outboxEvent(ReturnRefundRequested, {
+    returnId: ret.returnId,
+    orderId: ret.orderId,
+    customerId: ret.customerId,
+    amount: money(refund.amount, refund.currency),
+    reason: ret.reason,
+    express: refund.express,
+    requestedBy,
+    requestedAt: at,
+  });
 }
 
 /** The warehouse the returned units go back to and the carrier that picks them up: the order's shipment that carried them. */
@@ -158,18 +179,24 @@ function pickupOf(order: OrderFacts, items: readonly ReturnUnits[]): { carrier: 
   return carrying?.warehouseId ? { carrier: carrying.carrier, warehouseId: carrying.warehouseId } : undefined;
 }
 
-const refused = (slug: string, title: string, detail: string, errors?: ReadonlyArray<{ path: string; message: string }>) => new ProblemError(slug, title, 409, { detail, ...(errors ? { errors } : {}) });
+const refused = (slug: string, title: string, detail: string, errors?: ReadonlyArray<{ path: string; message: string }>) =>
+  new ProblemError(slug, title, 409, { detail, ...(errors ? { errors } : {}) });
 
 /** `POST /orders/{orderId}/returns` (see the module documentation). */
-export async function requestReturn(deps: RequestReturnDeps, input: { orderId: string; principal: Principal; request: ReturnRequestInput; correlationId: string }): Promise<Return> {
+export async function requestReturn(
+  deps: RequestReturnDeps,
+  input: { orderId: string; principal: Principal; request: ReturnRequestInput; correlationId: string },
+): Promise<Return> {
   const { request } = input;
   const order = await deps.orders(input.orderId);
   // Another customer's order, or none: the same 404 (existence does not leak).
   if (!order || order.customerId !== input.principal.userId) throw notFound('No such order.');
   if (order.status !== 'DELIVERED' || !order.deliveredAt) throw refused('order-not-delivered', 'Order not delivered', 'Only delivered orders can be returned.');
   const now = deps.clock.now();
-  if (!withinWindow(order.deliveredAt, request.reason, deps.windows, now)) throw refused('return-window-closed', 'Return window closed', `The return window for "${request.reason}" ended.`);
-  if (request.kind === 'refund' && request.items.some((i) => i.exchangeSku !== undefined)) throw refused('exchange-sku-on-refund', 'Exchange SKU on a refund', 'exchangeSku is for exchanges only.');
+  if (!withinWindow(order.deliveredAt, request.reason, deps.windows, now))
+    throw refused('return-window-closed', 'Return window closed', `The return window for "${request.reason}" ended.`);
+  if (request.kind === 'refund' && request.items.some((i) => i.exchangeSku !== undefined))
+    throw refused('exchange-sku-on-refund', 'Exchange SKU on a refund', 'exchangeSku is for exchanges only.');
 
   const skus = [...new Set([...request.items.map((i) => i.sku), ...request.items.flatMap((i) => (i.exchangeSku ? [i.exchangeSku] : []))])];
   const products = await deps.products(skus);
@@ -183,7 +210,12 @@ export async function requestReturn(deps: RequestReturnDeps, input: { orderId: s
       return line && (!wanted || wanted.price !== line.unitPrice.amount);
     });
     if (mismatched.length > 0) {
-      throw refused('exchange-not-like-for-like', 'Exchange not like for like', 'An exchange is for a product at the same unit price (another size or colour).', mismatched.map((i) => ({ path: `body.items.${request.items.indexOf(i)}.exchangeSku`, message: 'Not a product at the returned unit’s price' })));
+      throw refused(
+        'exchange-not-like-for-like',
+        'Exchange not like for like',
+        'An exchange is for a product at the same unit price (another size or colour).',
+        mismatched.map((i) => ({ path: `body.items.${request.items.indexOf(i)}.exchangeSku`, message: 'Not a product at the returned unit’s price' })),
+      );
     }
   }
 
@@ -196,9 +228,23 @@ export async function requestReturn(deps: RequestReturnDeps, input: { orderId: s
     const returnable = returnableQuantities(delivered, [{ status: 'REQUESTED', items: Object.entries(state.held).map(([sku, quantity]) => ({ sku, quantity })) }]);
     const problems = itemRefusals(request.items, returnable, request.reason, nonReturnable);
     if (problems.length > 0) {
-      const errors = problems.map((p) => ({ path: `body.items.${request.items.findIndex((i) => i.sku === p.sku)}`, message: p.problem === 'too-many' ? `At most ${p.returnable} unit(s) of ${p.sku} can still be returned` : p.problem === 'non-returnable' ? `${p.sku} cannot be returned without a reason` : `${p.sku} is not on the order` }));
+      const errors = problems.map((p) => ({
+        path: `body.items.${request.items.findIndex((i) => i.sku === p.sku)}`,
+        message:
+          p.problem === 'too-many'
+            ? `At most ${p.returnable} unit(s) of ${p.sku} can still be returned`
+            : p.problem === 'non-returnable'
+              ? `${p.sku} cannot be returned without a reason`
+              : `${p.sku} is not on the order`,
+      }));
       const first = problems[0] as (typeof problems)[number];
-      if (first.problem === 'non-returnable') throw refused('non-returnable', 'Non-returnable goods', 'These goods are excluded from the no-reason return; a damaged, wrong, faulty or counterfeit item can still be returned with that reason.', errors);
+      if (first.problem === 'non-returnable')
+        throw refused(
+          'non-returnable',
+          'Non-returnable goods',
+          'These goods are excluded from the no-reason return; a damaged, wrong, faulty or counterfeit item can still be returned with that reason.',
+          errors,
+        );
       throw refused('return-quantity-exceeded', 'More than can be returned', 'More units than were delivered minus those already returned.', errors);
     }
     const items = request.items.map((i) => ({ sku: i.sku, quantity: i.quantity, ...(request.kind === 'exchange' ? { exchangeSku: i.exchangeSku ?? i.sku } : {}) }));
@@ -283,7 +329,10 @@ export async function cancelReturn(deps: ReturnsDeps, input: { returnId: string;
 }
 
 /** `POST /admin/returns/{returnId}/decision` — cs-agent, audited. */
-export async function decideReturn(deps: ReturnsDeps & { readonly audit: AuditLog }, input: { returnId: string; principal: Principal; decision: 'approve' | 'reject'; note: string; correlationId: string }): Promise<Return> {
+export async function decideReturn(
+  deps: ReturnsDeps & { readonly audit: AuditLog },
+  input: { returnId: string; principal: Principal; decision: 'approve' | 'reject'; note: string; correlationId: string },
+): Promise<Return> {
   // Audited before it takes effect (SEC-4), once however often the write is retried.
   const audit = once((ret: Return) =>
     deps.audit.record({
@@ -306,7 +355,17 @@ export async function decideReturn(deps: ReturnsDeps & { readonly audit: AuditLo
     const moved = await transition(deps, ret, input.decision, input.principal.userId, input.correlationId, {
       extra: (a, at) =>
         input.decision === 'approve'
-          ? [outboxEvent(ReturnPickupRequested, { returnId: a.returnId, orderId: a.orderId, customerId: a.customerId, items: units(a.items), warehouseId: a.pickup.warehouseId, carrier: a.pickup.carrier, requestedAt: at })]
+          ? [
+              outboxEvent(ReturnPickupRequested, {
+                returnId: a.returnId,
+                orderId: a.orderId,
+                customerId: a.customerId,
+                items: units(a.items),
+                warehouseId: a.pickup.warehouseId,
+                carrier: a.pickup.carrier,
+                requestedAt: at,
+              }),
+            ]
           : [],
     });
     if (!moved) throw refused('return-already-decided', 'Return already decided', `The return is ${ret.status}.`);
@@ -323,7 +382,10 @@ export interface InspectReturnDeps extends ReturnsDeps {
 }
 
 /** `POST /admin/returns/{returnId}/inspection` — ops, after the parcel arrived; audited. */
-export async function inspectReturn(deps: InspectReturnDeps, input: { returnId: string; principal: Principal; passed: boolean; restock: boolean; note: string; correlationId: string }): Promise<Return> {
+export async function inspectReturn(
+  deps: InspectReturnDeps,
+  input: { returnId: string; principal: Principal; passed: boolean; restock: boolean; note: string; correlationId: string },
+): Promise<Return> {
   // Audited before it takes effect (SEC-4), once however often the write is retried.
   const audit = once((ret: Return, outcome: 'rejected-goods' | 'restocked' | 'written-off') =>
     deps.audit.record({
@@ -338,7 +400,10 @@ export async function inspectReturn(deps: InspectReturnDeps, input: { returnId: 
         restock: outcome === 'restocked',
         warehouseId: ret.pickup.warehouseId,
         units: ret.items.reduce((sum, i) => sum + i.quantity, 0),
-        skus: units(ret.items).map((u) => `${u.sku}x${u.quantity}`).join(',').slice(0, 500),
+        skus: units(ret.items)
+          .map((u) => `${u.sku}x${u.quantity}`)
+          .join(',')
+          .slice(0, 500),
       },
       correlationId: input.correlationId,
     }),
@@ -355,7 +420,14 @@ export async function inspectReturn(deps: InspectReturnDeps, input: { returnId: 
     const at = now.toISOString();
     const warehouseId = ret.pickup.warehouseId;
     const outcome = !input.passed ? 'rejected-goods' : input.restock ? 'restocked' : 'written-off';
-    const inspection = { passed: input.passed, restock: input.passed && input.restock, by: input.principal.userId, at, outcome, ...(outcome === 'restocked' ? { warehouseId } : {}) } as const;
+    const inspection = {
+      passed: input.passed,
+      restock: input.passed && input.restock,
+      by: input.principal.userId,
+      at,
+      outcome,
+      ...(outcome === 'restocked' ? { warehouseId } : {}),
+    } as const;
     const stock = outcome === 'restocked' ? units(ret.items).flatMap((u) => deps.restockItems({ returnId: ret.returnId, sku: u.sku, warehouseId, quantity: u.quantity }, now)) : [];
     await audit(ret, outcome);
 
@@ -369,7 +441,15 @@ export async function inspectReturn(deps: InspectReturnDeps, input: { returnId: 
         ret: after,
         expectedVersion: ret.version,
         stock,
-        events: [outboxEvent(ExchangeShipmentRequested, { returnId: ret.returnId, orderId: ret.orderId, customerId: ret.customerId, items: units(ret.items.map((i) => ({ sku: i.exchangeSku ?? i.sku, quantity: i.quantity }))), requestedAt: at })],
+        events: [
+          outboxEvent(ExchangeShipmentRequested, {
+            returnId: ret.returnId,
+            orderId: ret.orderId,
+            customerId: ret.customerId,
+            items: units(ret.items.map((i) => ({ sku: i.exchangeSku ?? i.sku, quantity: i.quantity }))),
+            requestedAt: at,
+          }),
+        ],
         correlationId: input.correlationId,
       });
       return { ret: after, changed: true };
@@ -391,7 +471,16 @@ export async function inspectReturn(deps: InspectReturnDeps, input: { returnId: 
 }
 
 /** Quotes the refund against the order's ledger and asks payments for it, in one transaction with the ledger. */
-async function requestRefund(deps: ReturnsDeps, ret: Return, patch: Partial<Return>, requestedBy: string, express: boolean, correlationId: string, stock: readonly StockTransactItem[], event: string): Promise<Return> {
+async function requestRefund(
+  deps: ReturnsDeps,
+  ret: Return,
+  patch: Partial<Return>,
+  requestedBy: string,
+  express: boolean,
+  correlationId: string,
+  stock: readonly StockTransactItem[],
+  event: string,
+): Promise<Return> {
   const state = await deps.repository.getOrderState(ret.orderId);
   if (!state) throw new Error(`return ${ret.returnId}: the order's returns item is missing`);
   const quote = quoteRefund(state.order, state.ledger, units(ret.items), ret.reason);
@@ -399,7 +488,14 @@ async function requestRefund(deps: ReturnsDeps, ret: Return, patch: Partial<Retu
   const refund = refundOf(quote, ret.currency, express, at);
   const after = noted(ret, event, requestedBy, at, { ...patch, refund, version: ret.version + 1 });
   const events = quote.amount > 0 ? [refundRequested(after, refund, requestedBy, at)] : [];
-  await commitAndPublish(deps, { ret: after, expectedVersion: ret.version, orderState: { state: { ...state, ledger: quote.ledger }, expectedVersion: state.version }, stock, events, correlationId });
+  await commitAndPublish(deps, {
+    ret: after,
+    expectedVersion: ret.version,
+    orderState: { state: { ...state, ledger: quote.ledger }, expectedVersion: state.version },
+    stock,
+    events,
+    correlationId,
+  });
   return after;
 }
 
@@ -435,11 +531,18 @@ export async function applyFulfillmentUpdate(deps: FulfillmentUpdateDeps, update
     switch (update.update) {
       case 'pickup-booked':
         after = await transition(deps, ret, 'pickup-booked', actor, correlationId, {
-          patch: pickupPatch({ ...(update.carrier ? { carrier: update.carrier } : {}), ...(update.waybill ? { waybill: update.waybill } : {}), ...(update.shipmentId ? { shipmentId: update.shipmentId } : {}), bookedAt: update.at }),
+          patch: pickupPatch({
+            ...(update.carrier ? { carrier: update.carrier } : {}),
+            ...(update.waybill ? { waybill: update.waybill } : {}),
+            ...(update.shipmentId ? { shipmentId: update.shipmentId } : {}),
+            bookedAt: update.at,
+          }),
         });
         break;
       case 'picked-up': {
-        after = await transition(deps, ret, 'picked-up', actor, correlationId, { patch: pickupPatch({ ...(update.waybill ? { waybill: update.waybill } : {}), pickedUpAt: update.at }) });
+        after = await transition(deps, ret, 'picked-up', actor, correlationId, {
+          patch: pickupPatch({ ...(update.waybill ? { waybill: update.waybill } : {}), pickedUpAt: update.at }),
+        });
         // Also when a retry finds the parcel already in transit without its refund (the express request lost a race).
         const inTransit = after ?? (ret.status === 'IN_TRANSIT' ? ret : undefined);
         if (inTransit && (await expressRefundApplies(deps, inTransit))) {
@@ -449,16 +552,29 @@ export async function applyFulfillmentUpdate(deps: FulfillmentUpdateDeps, update
         break;
       }
       case 'received':
-        after = await transition(deps, ret, 'received', actor, correlationId, { patch: pickupPatch({ receivedAt: update.at, ...(update.warehouseId ? { warehouseId: update.warehouseId } : {}) }) });
+        after = await transition(deps, ret, 'received', actor, correlationId, {
+          patch: pickupPatch({ receivedAt: update.at, ...(update.warehouseId ? { warehouseId: update.warehouseId } : {}) }),
+        });
         break;
       case 'replacement-allocated':
         if (ret.kind !== 'exchange' || ret.replacement?.status !== 'requested') break;
-        after = await transition(deps, ret, 'exchanged', actor, correlationId, { patch: { replacement: { status: 'allocated', ...(update.shipmentId ? { shipmentId: update.shipmentId } : {}), at: update.at } } });
+        after = await transition(deps, ret, 'exchanged', actor, correlationId, {
+          patch: { replacement: { status: 'allocated', ...(update.shipmentId ? { shipmentId: update.shipmentId } : {}), at: update.at } },
+        });
         break;
       case 'replacement-unavailable':
         if (ret.kind !== 'exchange' || ret.replacement?.status !== 'requested' || ret.refund) break;
         // No replacement to ship: the returned units are refunded instead.
-        after = await requestRefund(deps, ret, { replacement: { status: 'unavailable', at: update.at } }, RETURNS_ACTORS.returns, false, correlationId, [], 'replacement-unavailable');
+        after = await requestRefund(
+          deps,
+          ret,
+          { replacement: { status: 'unavailable', at: update.at } },
+          RETURNS_ACTORS.returns,
+          false,
+          correlationId,
+          [],
+          'replacement-unavailable',
+        );
         break;
     }
     if (after) return 'applied';
@@ -474,11 +590,19 @@ async function expressRefundApplies(deps: FulfillmentUpdateDeps, ret: Return): P
   if (!state) return false;
   const amount = quoteRefund(state.order, state.ledger, units(ret.items), ret.reason).amount;
   if (amount <= 0 || amount > deps.expressRefundMaxMinor) return false;
-  return goodRiskProfile({ ...(state.order.risk ? { risk: state.order.risk } : {}), reviewThreshold: deps.reviewThreshold, failedInspections: await deps.repository.failedInspections(ret.customerId) });
+  return goodRiskProfile({
+    ...(state.order.risk ? { risk: state.order.risk } : {}),
+    reviewThreshold: deps.reviewThreshold,
+    failedInspections: await deps.repository.failedInspections(ret.customerId),
+  });
 }
 
 /** `PaymentRefunded` with a return id: the refund completed. Idempotent. */
-export async function applyRefundCompleted(deps: ReturnsDeps, refunded: { returnId: string; refundId: string; amount: { amount: number; currency: string }; refundedAt: string }, correlationId: string): Promise<ConsumerOutcome> {
+export async function applyRefundCompleted(
+  deps: ReturnsDeps,
+  refunded: { returnId: string; refundId: string; amount: { amount: number; currency: string }; refundedAt: string },
+  correlationId: string,
+): Promise<ConsumerOutcome> {
   return withRetry(async (): Promise<ConsumerOutcome> => {
     const ret = await deps.repository.getReturn(refunded.returnId);
     if (!ret || !ret.refund) return 'unknown-return';

@@ -57,7 +57,14 @@ const ReturnDoc = z
         refundedAt: z.string().optional(),
       })
       .optional(),
-    pickup: z.object({ carrier: z.string(), warehouseId: z.string(), waybill: z.string().optional(), bookedAt: z.string().optional(), pickedUpAt: z.string().optional(), receivedAt: z.string().optional() }),
+    pickup: z.object({
+      carrier: z.string(),
+      warehouseId: z.string(),
+      waybill: z.string().optional(),
+      bookedAt: z.string().optional(),
+      pickedUpAt: z.string().optional(),
+      receivedAt: z.string().optional(),
+    }),
     inspection: z.object({ passed: z.boolean(), restock: z.boolean(), outcome: z.enum(['restocked', 'written-off', 'rejected-goods']), at: z.string() }).optional(),
     replacement: z.object({ status: z.enum(['requested', 'allocated', 'unavailable']), shipmentId: z.string().optional(), at: z.string() }).optional(),
     timeline: z.array(z.object({ at: z.string(), status: z.enum(RETURN_STATUSES), event: z.string(), actor: z.string() })),
@@ -164,4 +171,11 @@ export const inspectReturnRoute = defineRoute({
 });
 
 /** Every returns route, for the OpenAPI document and the API. */
-export const returnsRoutes: readonly RouteContract[] = [requestReturnRoute, getReturnRoute, listOrderReturnsRoute, cancelReturnRoute, decideReturnRoute, inspectReturnRoute] as readonly RouteContract[];
+export const returnsRoutes: readonly RouteContract[] = [
+  requestReturnRoute,
+  getReturnRoute,
+  listOrderReturnsRoute,
+  cancelReturnRoute,
+  decideReturnRoute,
+  inspectReturnRoute,
+] as readonly RouteContract[];

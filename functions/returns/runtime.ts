@@ -24,7 +24,8 @@ export interface CommentCipher {
 /** A {@link CommentCipher} over a field encryptor. */
 export function commentCipher(encryptor: Pick<FieldEncryptor, 'encrypt' | 'decrypt'>): CommentCipher {
   return {
-    seal: (returnId, comment, customerId) => encryptor.encrypt({ entity: 'return', recordId: returnId, field: 'comment', ...(customerId === undefined ? {} : { subject: customerId }) }, comment),
+    seal: (returnId, comment, customerId) =>
+      encryptor.encrypt({ entity: 'return', recordId: returnId, field: 'comment', ...(customerId === undefined ? {} : { subject: customerId }) }, comment),
     // An erased customer's comment reads as empty (their keys are destroyed), never as an error.
     open: (returnId, stored) =>
       encryptor.decrypt({ entity: 'return', recordId: returnId, field: 'comment' }, stored).catch((error: unknown) => {

@@ -43,7 +43,13 @@ export function supplierDirectory(tableName: string, client: Pick<DynamoDBDocume
             ExclusiveStartKey: startKey,
           }),
         );
-        yield (page.Items ?? []).map((i) => ({ supplierId: String(i.supplierId), status: i.status as SupplierStatus, licences: (i.licences ?? []) as Licence[], skus: (i.skus ?? []) as SuppliedSku[], ...(i.review ? { review: i.review as AnnualReview } : {}) }));
+        yield (page.Items ?? []).map((i) => ({
+          supplierId: String(i.supplierId),
+          status: i.status as SupplierStatus,
+          licences: (i.licences ?? []) as Licence[],
+          skus: (i.skus ?? []) as SuppliedSku[],
+          ...(i.review ? { review: i.review as AnnualReview } : {}),
+        }));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     },

@@ -124,7 +124,13 @@ export class SupplierRepository {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.tableName, Item: { pk: deliveriesPk(delivery.supplierId), sk: deliverySk(delivery.deliveryId), ...delivery }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: deliveriesPk(delivery.supplierId), sk: deliverySk(delivery.deliveryId), ...delivery },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
             {
               Put: {
                 TableName: this.tableName,

@@ -11,7 +11,18 @@ import type { Clock } from '../../shared/clock.ts';
 import { badRequest, conflict, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { addDelivery, EMPTY_SCORECARD, isLate, scorecard, tierOf, type InspectionResult, type Scorecard, type SupplierTier } from './domain/scorecard.ts';
-import { chinaDay, expiredLicences, licenceTrigger, scorecardTrigger, SYSTEM_ACTORS, type AnnualReview, type Licence, type StatusTrigger, type SuppliedSku, type SupplierStatus } from './domain/supplier.ts';
+import {
+  chinaDay,
+  expiredLicences,
+  licenceTrigger,
+  scorecardTrigger,
+  SYSTEM_ACTORS,
+  type AnnualReview,
+  type Licence,
+  type StatusTrigger,
+  type SuppliedSku,
+  type SupplierStatus,
+} from './domain/supplier.ts';
 import { SupplierWriteConflict, type DeliveryRecord, type SupplierRecord, type SupplierRepository } from './supplier-repository.ts';
 
 /** The ports of the use cases. */
@@ -61,7 +72,13 @@ export interface SupplierInput {
  * unless told otherwise; a supplier cannot be made `active` or `under-review` while one of its
  * licences is expired (409). Audited before it takes effect (SEC-4).
  */
-export async function putSupplier(deps: SupplierDeps, principal: Principal, supplierId: string, input: SupplierInput, correlationId: string): Promise<{ created: boolean; supplier: SupplierView }> {
+export async function putSupplier(
+  deps: SupplierDeps,
+  principal: Principal,
+  supplierId: string,
+  input: SupplierInput,
+  correlationId: string,
+): Promise<{ created: boolean; supplier: SupplierView }> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const today = chinaDay(now);
@@ -71,7 +88,9 @@ export async function putSupplier(deps: SupplierDeps, principal: Principal, supp
     const status = input.status ?? current?.status ?? 'active';
     const expired = expiredLicences(input.licences, today);
     if ((status === 'active' || status === 'under-review') && expired.length > 0) {
-      throw conflict(`A supplier with an expired licence (${expired.map((l) => `${l.kind} valid until ${l.expiresOn}`).join(', ')}) cannot be ${status}; renew the licence or suspend the supplier.`);
+      throw conflict(
+        `A supplier with an expired licence (${expired.map((l) => `${l.kind} valid until ${l.expiresOn}`).join(', ')}) cannot be ${status}; renew the licence or suspend the supplier.`,
+      );
     }
     const statusChanged = current === undefined || current.status !== status;
     const next: SupplierRecord = {
@@ -97,7 +116,13 @@ export async function putSupplier(deps: SupplierDeps, principal: Principal, supp
         roles: principal.roles,
         action,
         resource: { type: 'supplier', id: supplierId },
-        details: { status, ...(current && current.status !== status ? { previousStatus: current.status } : {}), licences: input.licences.length, skus: input.skus.length, coreSkus: input.skus.filter((s) => s.core).length },
+        details: {
+          status,
+          ...(current && current.status !== status ? { previousStatus: current.status } : {}),
+          licences: input.licences.length,
+          skus: input.skus.length,
+          coreSkus: input.skus.filter((s) => s.core).length,
+        },
         correlationId,
       });
       audited = action;
@@ -142,7 +167,13 @@ const TRIGGER_ACTIONS: Record<StatusTrigger['to'], string> = {
  * consecutive failed inspections → `terminated`; a delay rate above 15 % → `under-review`). The
  * staff action and any triggered change are audited before the one transaction that writes both.
  */
-export async function recordDelivery(deps: SupplierDeps, principal: Principal, supplierId: string, input: DeliveryInput, correlationId: string): Promise<{ delivery: DeliveryRecord; supplier: SupplierView; triggered?: StatusTrigger }> {
+export async function recordDelivery(
+  deps: SupplierDeps,
+  principal: Principal,
+  supplierId: string,
+  input: DeliveryInput,
+  correlationId: string,
+): Promise<{ delivery: DeliveryRecord; supplier: SupplierView; triggered?: StatusTrigger }> {
   const now = deps.clock.now();
   const at = now.toISOString();
   if (input.receivedOn > chinaDay(now)) throw badRequest('receivedOn is in the future.', [{ path: 'body.receivedOn', message: 'After today (China time)' }]);
@@ -151,10 +182,22 @@ export async function recordDelivery(deps: SupplierDeps, principal: Principal, s
   return withRetries(supplierId, async () => {
     const current = await deps.repository.get(supplierId);
     if (!current) throw notFound(`No supplier ${supplierId}.`);
-    if (!current.skus.some((s) => s.sku === input.sku)) throw badRequest(`Supplier ${supplierId} does not supply ${input.sku}.`, [{ path: 'body.sku', message: 'Not one of the supplier’s SKUs' }]);
+    if (!current.skus.some((s) => s.sku === input.sku))
+      throw badRequest(`Supplier ${supplierId} does not supply ${input.sku}.`, [{ path: 'body.sku', message: 'Not one of the supplier’s SKUs' }]);
     const counts = addDelivery(current.counts, input);
     const triggered = scorecardTrigger(current.status, counts);
-    const delivery: DeliveryRecord = { deliveryId, supplierId, sku: input.sku, units: input.units, promisedOn: input.promisedOn, receivedOn: input.receivedOn, late: isLate(input), inspection: input.inspection, recordedAt: at, recordedBy: principal.userId };
+    const delivery: DeliveryRecord = {
+      deliveryId,
+      supplierId,
+      sku: input.sku,
+      units: input.units,
+      promisedOn: input.promisedOn,
+      receivedOn: input.receivedOn,
+      late: isLate(input),
+      inspection: input.inspection,
+      recordedAt: at,
+      recordedBy: principal.userId,
+    };
     const next: SupplierRecord = {
       ...current,
       counts,
@@ -164,7 +207,14 @@ export async function recordDelivery(deps: SupplierDeps, principal: Principal, s
       version: current.version + 1,
     };
     if (!audited.has('delivery')) {
-      await deps.audit.record({ actor: principal.userId, roles: principal.roles, action: 'supplier.record-delivery', resource: { type: 'supplier', id: supplierId }, details: { deliveryId, sku: input.sku, units: input.units, late: delivery.late, inspection: input.inspection }, correlationId });
+      await deps.audit.record({
+        actor: principal.userId,
+        roles: principal.roles,
+        action: 'supplier.record-delivery',
+        resource: { type: 'supplier', id: supplierId },
+        details: { deliveryId, sku: input.sku, units: input.units, late: delivery.late, inspection: input.inspection },
+        correlationId,
+      });
       audited.add('delivery');
     }
     if (triggered && !audited.has(triggered.to)) {
@@ -174,7 +224,13 @@ export async function recordDelivery(deps: SupplierDeps, principal: Principal, s
         action: TRIGGER_ACTIONS[triggered.to],
         resource: { type: 'supplier', id: supplierId },
         reason: triggered.reason,
-        details: { previousStatus: current.status, deliveries: counts.deliveries, late: counts.late, consecutiveFailedInspections: counts.consecutiveFailedInspections, deliveryId },
+        details: {
+          previousStatus: current.status,
+          deliveries: counts.deliveries,
+          late: counts.late,
+          consecutiveFailedInspections: counts.consecutiveFailedInspections,
+          deliveryId,
+        },
         correlationId,
       });
       audited.add(triggered.to);
@@ -188,7 +244,10 @@ export async function recordDelivery(deps: SupplierDeps, principal: Principal, s
  * The daily licence job: every supplier still trading (active, under review) with an expired
  * licence is suspended — audited as a system action before it is written. Returns the ids suspended.
  */
-export async function suspendExpiredLicences(deps: SupplierDeps, options: { correlationId: string; shouldStop?: () => boolean; pageSize?: number }): Promise<{ examined: number; suspended: string[]; complete: boolean }> {
+export async function suspendExpiredLicences(
+  deps: SupplierDeps,
+  options: { correlationId: string; shouldStop?: () => boolean; pageSize?: number },
+): Promise<{ examined: number; suspended: string[]; complete: boolean }> {
   const now = deps.clock.now();
   const today = chinaDay(now);
   const suspended: string[] = [];
@@ -219,7 +278,10 @@ export async function suspendExpiredLicences(deps: SupplierDeps, options: { corr
           audited = true;
         }
         const at = now.toISOString();
-        await deps.repository.put({ ...current, status: trigger.to, statusReason: trigger.reason, statusChangedAt: at, updatedAt: at, updatedBy: SYSTEM_ACTORS.licences, version: current.version + 1 }, current.version);
+        await deps.repository.put(
+          { ...current, status: trigger.to, statusReason: trigger.reason, statusChangedAt: at, updatedAt: at, updatedBy: SYSTEM_ACTORS.licences, version: current.version + 1 },
+          current.version,
+        );
         return true;
       });
       if (done) suspended.push(listed.supplierId);

@@ -54,10 +54,27 @@ export async function escalateOverdueTickets(deps: EscalationSweepDeps, correlat
       }
       const ticket = derive({ ...current, status: result.ticket.status, breaches: result.ticket.breaches, updatedAt: nowIso, version: current.version + 1 }, policy, now.getTime());
       const events: OutboxEvent[] = result.breached.map((b) =>
-        outboxEvent(TicketEscalated, { ticketId: current.ticketId, category: current.category, breach: b.clock, dueAt: b.dueAt, ...(current.assignee ? { assignee: current.assignee } : {}), escalatedAt: nowIso }),
+        outboxEvent(TicketEscalated, {
+          ticketId: current.ticketId,
+          category: current.category,
+          breach: b.clock,
+          dueAt: b.dueAt,
+          ...(current.assignee ? { assignee: current.assignee } : {}),
+          escalatedAt: nowIso,
+        }),
       );
       if (current.status !== ticket.status) {
-        events.push(outboxEvent(TicketStatusChanged, { ticketId: current.ticketId, customerId: current.customerId, category: current.category, status: ticket.status, previousStatus: current.status, ...(current.orderId ? { orderId: current.orderId } : {}), changedAt: nowIso }));
+        events.push(
+          outboxEvent(TicketStatusChanged, {
+            ticketId: current.ticketId,
+            customerId: current.customerId,
+            category: current.category,
+            status: ticket.status,
+            previousStatus: current.status,
+            ...(current.orderId ? { orderId: current.orderId } : {}),
+            changedAt: nowIso,
+          }),
+        );
       }
       const outbox = newOutbox(events, correlationId, now);
       try {

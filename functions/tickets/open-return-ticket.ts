@@ -11,7 +11,8 @@ import { openTicket, TicketExists, type TicketDeps } from './tickets.ts';
 /** Return reasons that open a ticket. */
 export const TICKET_REASONS: readonly string[] = ['counterfeit', 'damaged'];
 
-export type ReturnTicketOutcome = { readonly outcome: 'opened'; readonly ticketId: string } | { readonly outcome: 'duplicate'; readonly ticketId?: string } | { readonly outcome: 'ignored' };
+export type ReturnTicketOutcome =
+  { readonly outcome: 'opened'; readonly ticketId: string } | { readonly outcome: 'duplicate'; readonly ticketId?: string } | { readonly outcome: 'ignored' };
 
 /** Opens the return's ticket if its reason calls for one and it has none yet. */
 export async function openReturnTicket(deps: TicketDeps, event: EventPayload<typeof ReturnRequested>, correlationId: string): Promise<ReturnTicketOutcome> {

@@ -24,7 +24,8 @@ export interface TicketCipher {
 /** A {@link TicketCipher} over a field encryptor. */
 export function ticketCipher(encryptor: Pick<FieldEncryptor, 'encrypt' | 'decrypt'>): TicketCipher {
   return {
-    seal: (ticketId, field, text, customerId) => encryptor.encrypt({ entity: 'ticket', recordId: ticketId, field, ...(customerId === undefined ? {} : { subject: customerId }) }, text),
+    seal: (ticketId, field, text, customerId) =>
+      encryptor.encrypt({ entity: 'ticket', recordId: ticketId, field, ...(customerId === undefined ? {} : { subject: customerId }) }, text),
     // An erased customer's text reads as empty (their keys are destroyed), never as an error.
     open: (ticketId, field, stored) =>
       encryptor.decrypt({ entity: 'ticket', recordId: ticketId, field }, stored).catch((error: unknown) => {

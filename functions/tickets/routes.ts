@@ -13,7 +13,10 @@ import { freeText } from '../../shared/text.ts';
 
 const CUSTOMER_AND_AGENT = { roles: ['customer', 'cs-agent'] } as const;
 const Ulid = z.string().regex(ULID_PATTERN, 'Must be a ULID');
-const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
+const IsoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
 /** Message text: may span lines (the request-wide text check still refuses control characters). */
 const MessageText = z.string().trim().min(1).max(4000);
 const AgentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)');
@@ -59,7 +62,8 @@ export const openTicketRoute = defineRoute({
   method: 'post',
   pathTemplate: '/tickets',
   summary: 'Open a customer-service ticket',
-  description: 'The clocks start: a first response within 20 minutes for every category, and the category’s resolution clock (complaints 72 h, counterfeit or damage 24 h). Assigned to the least-loaded agent on duty (unassigned when nobody is).',
+  description:
+    'The clocks start: a first response within 20 minutes for every category, and the category’s resolution clock (complaints 72 h, counterfeit or damage 24 h). Assigned to the least-loaded agent on duty (unassigned when nobody is).',
   tags: ['tickets'],
   auth: { roles: ['customer'] },
   idempotent: true,
@@ -99,7 +103,8 @@ export const postTicketMessageRoute = defineRoute({
   method: 'post',
   pathTemplate: '/tickets/{ticketId}/messages',
   summary: 'Write on a ticket: the customer, an agent’s reply, or an agent’s internal note',
-  description: 'An agent’s first reply stops the first-response clock. `awaitCustomer` (agents) asks the customer something: WAITING_ON_CUSTOMER, the clocks pause until the customer writes. `internal` (agents) is a note the customer never sees.',
+  description:
+    'An agent’s first reply stops the first-response clock. `awaitCustomer` (agents) asks the customer something: WAITING_ON_CUSTOMER, the clocks pause until the customer writes. `internal` (agents) is a note the customer never sees.',
   tags: ['tickets'],
   auth: CUSTOMER_AND_AGENT,
   idempotent: true,
@@ -119,7 +124,9 @@ export const rateTicketRoute = defineRoute({
   auth: { roles: ['customer'] },
   idempotent: true,
   path: TicketPath,
-  body: z.strictObject({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional(), comment: freeText(1000).optional() }).meta({ id: 'TicketRatingInput' }),
+  body: z
+    .strictObject({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional(), comment: freeText(1000).optional() })
+    .meta({ id: 'TicketRatingInput' }),
   responses: { 201: { description: 'The closed ticket with its rating', schema: TicketDoc } },
   problems: [404, 409],
 });
@@ -135,7 +142,11 @@ export const ticketQueueRoute = defineRoute({
   auth: { roles: ['cs-agent', 'ops'] },
   query: paginationQuerySchema().extend({
     status: z.enum(TICKET_STATUSES).optional(),
-    breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('Only tickets with (true) or without (false) a breached clock'),
+    breached: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('Only tickets with (true) or without (false) a breached clock'),
     assignee: AgentId.optional(),
   }),
   responses: { 200: { description: 'A page of the queue', schema: pageSchema(TicketDoc) } },
@@ -203,7 +214,8 @@ export const serviceMetricsRoute = defineRoute({
   method: 'get',
   pathTemplate: '/admin/service/metrics',
   summary: 'CSAT, NPS and the share of tickets within each clock, per day and per agent (AFT-3)',
-  description: 'Ratings count on the day they were given, clocks on the day the ticket was resolved, each for the resolving agent. Bands from the handbooks: satisfaction ≥ 4.5 good, < 3.5 needs action; NPS target ≥ 70. Default range: the last 7 days.',
+  description:
+    'Ratings count on the day they were given, clocks on the day the ticket was resolved, each for the resolving agent. Bands from the handbooks: satisfaction ≥ 4.5 good, < 3.5 needs action; NPS target ≥ 70. Default range: the last 7 days.',
   tags: ['tickets', 'admin'],
   auth: { roles: ['cs-agent', 'ops', 'analyst'] },
   query: z.object({ from: IsoDay.optional(), to: IsoDay.optional() }),

@@ -11,9 +11,20 @@ import { addCounters, NPS_TARGET, SATISFACTION_GOOD, SATISFACTION_NEEDS_ACTION, 
 import { TicketWriteConflict, type AgentRecord, type TicketRepository } from './ticket-repository.ts';
 
 /** Puts an agent on or off duty (new tickets go to the least-loaded on-duty agent); audited first. */
-export async function setAgentOnDuty(deps: { repository: TicketRepository; audit: AuditLog; clock: Clock }, principal: Principal, agentId: string, input: { onDuty: boolean; correlationId: string }): Promise<AgentRecord> {
+export async function setAgentOnDuty(
+  deps: { repository: TicketRepository; audit: AuditLog; clock: Clock },
+  principal: Principal,
+  agentId: string,
+  input: { onDuty: boolean; correlationId: string },
+): Promise<AgentRecord> {
   // Audited before it takes effect (SEC-4).
-  await deps.audit.record({ actor: principal.userId, roles: principal.roles, action: input.onDuty ? 'agent.on-duty' : 'agent.off-duty', resource: { type: 'agent', id: agentId }, correlationId: input.correlationId });
+  await deps.audit.record({
+    actor: principal.userId,
+    roles: principal.roles,
+    action: input.onDuty ? 'agent.on-duty' : 'agent.off-duty',
+    resource: { type: 'agent', id: agentId },
+    correlationId: input.correlationId,
+  });
   let agent: AgentRecord | undefined;
   for (let attempt = 1; !agent; attempt++) {
     try {

@@ -14,8 +14,16 @@ import type { SlaPolicy } from './domain/sla.ts';
 import { TICKET_CATEGORIES, type TicketCategory } from './domain/ticket.ts';
 
 const PolicySchema = z.strictObject({
-  firstResponseMinutes: z.number().int().min(1).max(7 * 24 * 60),
-  resolutionHours: z.number().int().min(1).max(90 * 24),
+  firstResponseMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
+  resolutionHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 24),
 });
 
 export const SlaPoliciesSchema = z.partialRecord(z.enum(TICKET_CATEGORIES), PolicySchema);

@@ -167,12 +167,23 @@ function toOutbox(item: Record<string, unknown>): OutboxRecord {
 }
 
 function toAgent(item: Record<string, unknown>): AgentRecord {
-  return { agentId: String(item.agentId), onDuty: item.onDuty === true, openTickets: Number(item.openTickets ?? 0), updatedAt: String(item.updatedAt), updatedBy: String(item.updatedBy) };
+  return {
+    agentId: String(item.agentId),
+    onDuty: item.onDuty === true,
+    openTickets: Number(item.openTickets ?? 0),
+    updatedAt: String(item.updatedAt),
+    updatedBy: String(item.updatedBy),
+  };
 }
 
 const rosterSk = (openTickets: number, agentId: string) => `${String(Math.max(0, openTickets)).padStart(6, '0')}#${agentId}`;
 
-const QueueCursor = z.strictObject({ pk: z.string().startsWith('TICKET#'), sk: z.literal('TICKET'), queuePk: z.enum(['ACTIVE', 'RESOLVED', 'CLOSED']), queueSk: z.string().max(200) });
+const QueueCursor = z.strictObject({
+  pk: z.string().startsWith('TICKET#'),
+  sk: z.literal('TICKET'),
+  queuePk: z.enum(['ACTIVE', 'RESOLVED', 'CLOSED']),
+  queueSk: z.string().max(200),
+});
 const CustomerCursor = z.strictObject({ pk: z.string().startsWith('TICKET#'), sk: z.literal('TICKET'), customerPk: z.string().max(200), customerSk: z.string().max(40) });
 
 /** The DynamoDB adapter. */
@@ -196,7 +207,13 @@ export class TicketRepository {
     const { agentId, read, delta } = change;
     const next = Math.max(0, (read?.openTickets ?? 0) + delta);
     if (!read) {
-      return { Put: { TableName: this.tableName, Item: { pk: ROSTER, sk: AGENT(agentId), agentId, onDuty: false, openTickets: next, updatedAt: at, updatedBy: 'tickets' }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      return {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: ROSTER, sk: AGENT(agentId), agentId, onDuty: false, openTickets: next, updatedAt: at, updatedBy: 'tickets' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
     }
     return {
       Update: {
@@ -204,7 +221,12 @@ export class TicketRepository {
         Key: { pk: ROSTER, sk: AGENT(agentId) },
         UpdateExpression: read.onDuty ? 'SET openTickets = :next, rosterSk = :rsk' : 'SET openTickets = :next',
         ConditionExpression: change.requireOnDuty ? 'openTickets = :read AND onDuty = :true' : 'openTickets = :read',
-        ExpressionAttributeValues: { ':next': next, ':read': read.openTickets, ...(read.onDuty ? { ':rsk': rosterSk(next, agentId) } : {}), ...(change.requireOnDuty ? { ':true': true } : {}) },
+        ExpressionAttributeValues: {
+          ':next': next,
+          ':read': read.openTickets,
+          ...(read.onDuty ? { ':rsk': rosterSk(next, agentId) } : {}),
+          ...(change.requireOnDuty ? { ':true': true } : {}),
+        },
       },
     };
   }
@@ -237,7 +259,17 @@ export class TicketRepository {
       { Put: { TableName: this.tableName, Item: messageItem(input.message) } },
       { Put: { TableName: this.tableName, Item: outboxItem(input.outbox) } },
       ...(input.assign ? [this.loadItem(input.assign, ticket.openedAt)] : []),
-      ...(input.returnId ? [{ Put: { TableName: this.tableName, Item: { pk: `RETURN#${input.returnId}`, sk: 'MARKER', returnId: input.returnId, ticketId: ticket.ticketId, createdAt: ticket.openedAt }, ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
+      ...(input.returnId
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: `RETURN#${input.returnId}`, sk: 'MARKER', returnId: input.returnId, ticketId: ticket.ticketId, createdAt: ticket.openedAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
     ];
     await this.transact(items, (reasons) => {
       if (input.returnId && reasons[items.length - 1] === 'ConditionalCheckFailed') return new TicketExists(`return ${input.returnId}`);
@@ -251,7 +283,14 @@ export class TicketRepository {
    * optional thread message and outbox, agents' loads and the day's counters. Throws
    * {@link TicketWriteConflict} when anything changed meanwhile.
    */
-  async update(input: { ticket: TicketRecord; expectedVersion: number; message?: MessageRecord; outbox?: OutboxRecord; loads?: readonly LoadChange[]; counters?: readonly DayCounters[] }): Promise<void> {
+  async update(input: {
+    ticket: TicketRecord;
+    expectedVersion: number;
+    message?: MessageRecord;
+    outbox?: OutboxRecord;
+    loads?: readonly LoadChange[];
+    counters?: readonly DayCounters[];
+  }): Promise<void> {
     const items: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: ticketItem(input.ticket), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': input.expectedVersion } } },
       ...(input.message ? [{ Put: { TableName: this.tableName, Item: messageItem(input.message) } }] : []),
@@ -270,7 +309,12 @@ export class TicketRepository {
 
   /** The ticket and its thread, oldest message first. */
   async getWithMessages(ticketId: string): Promise<{ ticket: TicketRecord; messages: MessageRecord[] } | undefined> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': TICKET(ticketId) }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': TICKET(ticketId) },
+      ConsistentRead: true,
+    });
     const ticket = items.find((i) => i.sk === 'TICKET');
     if (!ticket) return undefined;
     return { ticket: toTicket(ticket), messages: items.filter((i) => String(i.sk).startsWith('MSG#')).map(toMessage) };
@@ -303,7 +347,10 @@ export class TicketRepository {
    * filtered by status, assignee and breach. Filters are applied while reading: at most
    * `maxPages` pages of the index are read per call (the cursor continues).
    */
-  async queue(query: { status?: TicketStatus; assignee?: string; breached?: boolean; limit: number; cursor?: string }, maxPages = 5): Promise<{ items: TicketRecord[]; nextCursor?: string }> {
+  async queue(
+    query: { status?: TicketStatus; assignee?: string; breached?: boolean; limit: number; cursor?: string },
+    maxPages = 5,
+  ): Promise<{ items: TicketRecord[]; nextCursor?: string }> {
     const partition = query.status ? queuePartition(query.status) : 'ACTIVE';
     const filters: string[] = [];
     const names: Record<string, string> = {};
@@ -361,7 +408,13 @@ export class TicketRepository {
 
   /** Every ticket of a customer, newest first (a data-subject request; a customer has few). */
   async allOfCustomer(customerId: string): Promise<TicketRecord[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: 'byCustomer', KeyConditionExpression: 'customerPk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` }, ScanIndexForward: false });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'byCustomer',
+      KeyConditionExpression: 'customerPk = :pk',
+      ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+      ScanIndexForward: false,
+    });
     return items.map(toTicket);
   }
 
@@ -372,9 +425,21 @@ export class TicketRepository {
    * before the erasure is refused and read again. Idempotent.
    */
   async eraseText(ticketId: string, at: string): Promise<void> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': TICKET(ticketId) }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': TICKET(ticketId) },
+      ConsistentRead: true,
+    });
     for (const item of items.filter((i) => String(i.sk).startsWith('MSG#') && i.body !== '')) {
-      await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk }, UpdateExpression: 'SET body = :empty, erasedAt = :at', ExpressionAttributeValues: { ':empty': '', ':at': at } }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET body = :empty, erasedAt = :at',
+          ExpressionAttributeValues: { ':empty': '', ':at': at },
+        }),
+      );
     }
     const ticket = items.find((i) => i.sk === 'TICKET');
     if (!ticket) return;
@@ -408,7 +473,13 @@ export class TicketRepository {
   /** Outboxes still unpublished, created before `beforeIso`, oldest first (one page). */
   async pendingOutbox(beforeIso: string, limit = 100): Promise<OutboxRecord[]> {
     const page = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, IndexName: 'byPendingOutbox', KeyConditionExpression: 'outboxPk = :pk AND outboxSk < :before', ExpressionAttributeValues: { ':pk': PENDING, ':before': beforeIso }, Limit: limit }),
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byPendingOutbox',
+        KeyConditionExpression: 'outboxPk = :pk AND outboxSk < :before',
+        ExpressionAttributeValues: { ':pk': PENDING, ':before': beforeIso },
+        Limit: limit,
+      }),
     );
     return (page.Items ?? []).map(toOutbox);
   }
@@ -429,13 +500,19 @@ export class TicketRepository {
 
   /** Every agent on the roster. */
   async listAgents(): Promise<AgentRecord[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :agent)', ExpressionAttributeValues: { ':pk': ROSTER, ':agent': 'AGENT#' } });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :agent)',
+      ExpressionAttributeValues: { ':pk': ROSTER, ':agent': 'AGENT#' },
+    });
     return items.map(toAgent);
   }
 
   /** The on-duty agents with the fewest open tickets first (eventually consistent index; re-read before use). */
   async leastLoadedOnDuty(limit = 3): Promise<string[]> {
-    const page = await this.client.send(new QueryCommand({ TableName: this.tableName, IndexName: 'byRoster', KeyConditionExpression: 'rosterPk = :pk', ExpressionAttributeValues: { ':pk': ON_DUTY }, Limit: limit }));
+    const page = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, IndexName: 'byRoster', KeyConditionExpression: 'rosterPk = :pk', ExpressionAttributeValues: { ':pk': ON_DUTY }, Limit: limit }),
+    );
     return (page.Items ?? []).map((i) => String(i.agentId));
   }
 

@@ -16,7 +16,16 @@ import { dueAt, dueTimes, metClock, startClocks, type SlaPolicy } from './domain
 import { applyAction, isActive, sweepDue, TicketTransitionError, type TicketAction, type TicketCategory, type TicketStatus } from './domain/ticket.ts';
 import { flushOutbox, newOutbox, outboxEvent, tryFlushOutbox, type OutboxDeps } from './outbox.ts';
 import type { TicketCipher } from './personal-data.ts';
-import { TicketExists, TicketWriteConflict, type DayCounters, type LoadChange, type MessageRecord, type OutboxEvent, type TicketRecord, type TicketRepository } from './ticket-repository.ts';
+import {
+  TicketExists,
+  TicketWriteConflict,
+  type DayCounters,
+  type LoadChange,
+  type MessageRecord,
+  type OutboxEvent,
+  type TicketRecord,
+  type TicketRepository,
+} from './ticket-repository.ts';
 
 /** Ports of the use cases. */
 export interface TicketDeps extends OutboxDeps {
@@ -38,7 +47,10 @@ export function derive(ticket: Omit<TicketRecord, 'urgency' | 'nextDue'> & Parti
   if (ticket.status === 'RESOLVED') urgency = ticket.resolvedAt ?? ticket.updatedAt;
   else if (ticket.status === 'CLOSED') urgency = ticket.closedAt ?? ticket.updatedAt;
   else {
-    const running = ticket.clocks.firstRespondedAt === undefined ? Math.min(dueAt(ticket.clocks, policy, 'first-response', now), dueAt(ticket.clocks, policy, 'resolution', now)) : dueAt(ticket.clocks, policy, 'resolution', now);
+    const running =
+      ticket.clocks.firstRespondedAt === undefined
+        ? Math.min(dueAt(ticket.clocks, policy, 'first-response', now), dueAt(ticket.clocks, policy, 'resolution', now))
+        : dueAt(ticket.clocks, policy, 'resolution', now);
     // Tickets waiting on the customer come after every ticket whose clocks run.
     urgency = ticket.clocks.pausedSince !== undefined ? `P#${iso(running)}` : iso(running);
   }
@@ -77,7 +89,14 @@ export async function ticketView(deps: Pick<TicketDeps, 'cipher' | 'policies' | 
     ...(ticket.resolution ? { resolution: await open('resolution', ticket.resolution) } : {}),
     ...(ticket.closedAt ? { closedAt: ticket.closedAt } : {}),
     ...(ticket.rating
-      ? { rating: { score: ticket.rating.score, ...(ticket.rating.nps !== undefined ? { nps: ticket.rating.nps } : {}), ...(ticket.rating.comment ? { comment: await open('ratingComment', ticket.rating.comment) } : {}), ratedAt: ticket.rating.ratedAt } }
+      ? {
+          rating: {
+            score: ticket.rating.score,
+            ...(ticket.rating.nps !== undefined ? { nps: ticket.rating.nps } : {}),
+            ...(ticket.rating.comment ? { comment: await open('ratingComment', ticket.rating.comment) } : {}),
+            ratedAt: ticket.rating.ratedAt,
+          },
+        }
       : {}),
     updatedAt: ticket.updatedAt,
     ...(messages
@@ -131,7 +150,10 @@ export async function openTicket(deps: TicketDeps, input: OpenTicketInput): Prom
   const ticketId = newId(now);
   const messageId = newId(now);
   const policy = deps.policies[input.category];
-  const [subject, body] = await Promise.all([deps.cipher.seal(ticketId, 'subject', input.subject, input.customerId), deps.cipher.seal(ticketId, `message:${messageId}`, input.message, input.customerId)]);
+  const [subject, body] = await Promise.all([
+    deps.cipher.seal(ticketId, 'subject', input.subject, input.customerId),
+    deps.cipher.seal(ticketId, `message:${messageId}`, input.message, input.customerId),
+  ]);
   const tried = new Set<string>();
   for (let attempt = 1; ; attempt++) {
     const assign = attempt < ATTEMPTS ? await pickAgent(deps.repository, tried) : undefined;
@@ -154,7 +176,20 @@ export async function openTicket(deps: TicketDeps, input: OpenTicketInput): Prom
       policy,
       now.getTime(),
     );
-    const outbox = newOutbox([outboxEvent(TicketStatusChanged, { ticketId, customerId: input.customerId, category: input.category, status: 'OPEN', ...(input.orderId ? { orderId: input.orderId } : {}), changedAt: at })], input.correlationId, now);
+    const outbox = newOutbox(
+      [
+        outboxEvent(TicketStatusChanged, {
+          ticketId,
+          customerId: input.customerId,
+          category: input.category,
+          status: 'OPEN',
+          ...(input.orderId ? { orderId: input.orderId } : {}),
+          changedAt: at,
+        }),
+      ],
+      input.correlationId,
+      now,
+    );
     const message: MessageRecord = { messageId, ticketId, author: input.author, authorId: input.author === 'customer' ? input.customerId : 'system', internal: false, body, at };
     try {
       await deps.repository.create({ ticket, message, outbox, ...(assign ? { assign } : {}), ...(input.returnId ? { returnId: input.returnId } : {}) });
@@ -259,17 +294,27 @@ export interface PostMessageInput {
 /** A message on a ticket: the customer's (own tickets), an agent's reply, or an agent's internal note. */
 export async function postMessage(deps: TicketDeps, principal: Principal, ticketId: string, input: PostMessageInput): Promise<TicketRecord> {
   const staff = principal.isStaff;
-  if (!staff && (input.internal || input.awaitCustomer)) throw badRequest('Only agents write internal notes or wait on the customer.', [{ path: input.internal ? 'body.internal' : 'body.awaitCustomer', message: 'Agents only' }]);
-  if (input.internal && input.awaitCustomer) throw badRequest('An internal note does not ask the customer anything.', [{ path: 'body.awaitCustomer', message: 'Not with internal' }]);
+  if (!staff && (input.internal || input.awaitCustomer))
+    throw badRequest('Only agents write internal notes or wait on the customer.', [{ path: input.internal ? 'body.internal' : 'body.awaitCustomer', message: 'Agents only' }]);
+  if (input.internal && input.awaitCustomer)
+    throw badRequest('An internal note does not ask the customer anything.', [{ path: 'body.awaitCustomer', message: 'Not with internal' }]);
   return changeTicket(deps, ticketId, input.correlationId, async (current, now) => {
     if (!staff && current.customerId !== principal.userId) throw notFound('No such ticket.');
     const at = now.getTime();
-    const action: TicketAction = !staff ? { kind: 'customer-reply', at } : input.internal ? { kind: 'internal-note', at } : { kind: 'agent-reply', at, ...(input.awaitCustomer ? { awaitCustomer: true } : {}) };
+    const action: TicketAction = !staff
+      ? { kind: 'customer-reply', at }
+      : input.internal
+        ? { kind: 'internal-note', at }
+        : { kind: 'agent-reply', at, ...(input.awaitCustomer ? { awaitCustomer: true } : {}) };
     const messageId = newId(now);
     const nowIso = now.toISOString();
     // An unassigned ticket (nobody was on duty) becomes the ticket of the agent who first answers it.
     const takes = staff && !input.internal && !current.assignee;
-    const ticket = derive({ ...act(current, action), ...(takes ? { assignee: principal.userId } : {}), updatedAt: nowIso, version: current.version + 1 }, deps.policies[current.category], at);
+    const ticket = derive(
+      { ...act(current, action), ...(takes ? { assignee: principal.userId } : {}), updatedAt: nowIso, version: current.version + 1 },
+      deps.policies[current.category],
+      at,
+    );
     const body = await deps.cipher.seal(ticketId, `message:${messageId}`, input.message, current.customerId);
     return {
       ticket,
@@ -284,7 +329,12 @@ export async function postMessage(deps: TicketDeps, principal: Principal, ticket
  * Resolves a ticket (an agent): the clocks stop, the assignee's load drops, the day's counters count
  * it. Audited before it takes effect (SEC-4), once the ticket is known to be resolvable.
  */
-export async function resolveTicket(deps: TicketDeps & { audit: AuditLog }, principal: Principal, ticketId: string, input: { resolution: string; correlationId: string }): Promise<TicketRecord> {
+export async function resolveTicket(
+  deps: TicketDeps & { audit: AuditLog },
+  principal: Principal,
+  ticketId: string,
+  input: { resolution: string; correlationId: string },
+): Promise<TicketRecord> {
   const before = await deps.repository.get(ticketId);
   if (!before) throw notFound('No such ticket.');
   act(before, { kind: 'resolve', at: deps.clock.now().getTime() }); // refused here (409) before anything is recorded
@@ -301,7 +351,18 @@ export async function resolveTicket(deps: TicketDeps & { audit: AuditLog }, prin
     const nowIso = now.toISOString();
     const policy = deps.policies[current.category];
     const moved = act(current, { kind: 'resolve', at });
-    const resolved = derive({ ...moved, resolvedAt: nowIso, resolvedBy: principal.userId, resolution: await deps.cipher.seal(ticketId, 'resolution', input.resolution, current.customerId), updatedAt: nowIso, version: current.version + 1 }, policy, at);
+    const resolved = derive(
+      {
+        ...moved,
+        resolvedAt: nowIso,
+        resolvedBy: principal.userId,
+        resolution: await deps.cipher.seal(ticketId, 'resolution', input.resolution, current.customerId),
+        updatedAt: nowIso,
+        version: current.version + 1,
+      },
+      policy,
+      at,
+    );
     const counters = resolutionCounters(metClock(resolved.clocks, policy, 'first-response') === true, metClock(resolved.clocks, policy, 'resolution') === true);
     const loads: LoadChange[] = current.assignee ? [{ agentId: current.assignee, read: await deps.repository.getAgent(current.assignee), delta: -1 }] : [];
     return { ticket: resolved, events: statusEvents(current, resolved, nowIso), loads, counters: dayCounters(nowIso, principal.userId, counters) };

@@ -33,7 +33,11 @@ export class Catalog extends Construct {
     this.table.grant(getProduct, 'read');
     platform.api.addRoute(getProductRoute, getProduct);
 
-    const putProduct = platform.function(this, 'PutProductFunction', { entry: 'functions/catalog/handlers/put-product.ts', description: 'PUT /admin/products/{sku}', environment: env });
+    const putProduct = platform.function(this, 'PutProductFunction', {
+      entry: 'functions/catalog/handlers/put-product.ts',
+      description: 'PUT /admin/products/{sku}',
+      environment: env,
+    });
     this.table.grant(putProduct, 'readWrite');
     platform.publishEvents(putProduct, CATALOG_PUBLISHES);
     platform.useAuditLog(putProduct);
@@ -43,24 +47,41 @@ export class Catalog extends Construct {
     this.table.grant(getStock, 'read');
     platform.api.addRoute(getStockRoute, getStock);
 
-    const putStock = platform.function(this, 'PutStockFunction', { entry: 'functions/catalog/handlers/put-stock.ts', description: 'PUT /admin/stock/{sku}/{warehouseId} (cycle count)', environment: env });
+    const putStock = platform.function(this, 'PutStockFunction', {
+      entry: 'functions/catalog/handlers/put-stock.ts',
+      description: 'PUT /admin/stock/{sku}/{warehouseId} (cycle count)',
+      environment: env,
+    });
     this.table.grant(putStock, 'readWrite');
     platform.publishEvents(putStock, CATALOG_PUBLISHES);
     platform.useAuditLog(putStock);
     platform.api.addRoute(putStockRoute, putStock);
 
     // Back office (FUL-1): ops run the warehouse list; every change audited.
-    const putWarehouse = platform.function(this, 'PutWarehouseFunction', { entry: 'functions/catalog/handlers/put-warehouse.ts', description: 'PUT /admin/warehouses/{warehouseId}', environment: env });
+    const putWarehouse = platform.function(this, 'PutWarehouseFunction', {
+      entry: 'functions/catalog/handlers/put-warehouse.ts',
+      description: 'PUT /admin/warehouses/{warehouseId}',
+      environment: env,
+    });
     this.table.grant(putWarehouse, 'readWrite');
     platform.useAuditLog(putWarehouse);
     platform.api.addRoute(putWarehouseRoute, putWarehouse);
-    const listWarehouses = platform.function(this, 'ListWarehousesFunction', { entry: 'functions/catalog/handlers/list-warehouses.ts', description: 'GET /admin/warehouses', environment: env });
+    const listWarehouses = platform.function(this, 'ListWarehousesFunction', {
+      entry: 'functions/catalog/handlers/list-warehouses.ts',
+      description: 'GET /admin/warehouses',
+      environment: env,
+    });
     this.table.grant(listWarehouses, 'read');
     platform.api.addRoute(listWarehousesRoute, listWarehouses);
 
     if (platform.stage.name === 'dev') {
       // Through ops' own use cases: audited and announced like staff changes.
-      const seed = platform.function(this, 'SeedDemoCatalogFunction', { entry: 'functions/catalog/handlers/seed-demo-catalog.ts', description: 'Seeds the demo catalog once through the staff use cases (dev stage only)', timeout: Duration.minutes(2), environment: env });
+      const seed = platform.function(this, 'SeedDemoCatalogFunction', {
+        entry: 'functions/catalog/handlers/seed-demo-catalog.ts',
+        description: 'Seeds the demo catalog once through the staff use cases (dev stage only)',
+        timeout: Duration.minutes(2),
+        environment: env,
+      });
       this.table.grant(seed, 'readWrite');
       platform.useAuditLog(seed);
       platform.publishEvents(seed, CATALOG_PUBLISHES);

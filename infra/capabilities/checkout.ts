@@ -24,7 +24,23 @@ import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
 import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
 import { PROMOTION_INDEX } from '../../functions/checkout/promotions-repository.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
-import { cancelOrderRoute, correctShippingAddressRoute, createQuoteRoute, getGroupBuyRoute, getMembershipRoute, getOrderRoute, issueCouponRoute, listCouponsRoute, listMyCouponsRoute, putMembershipRoute, listOrdersRoute, listPromotionsRoute, placeOrderRoute, putCouponRoute, putPromotionRoute } from '../../functions/checkout/routes.ts';
+import {
+  cancelOrderRoute,
+  correctShippingAddressRoute,
+  createQuoteRoute,
+  getGroupBuyRoute,
+  getMembershipRoute,
+  getOrderRoute,
+  issueCouponRoute,
+  listCouponsRoute,
+  listMyCouponsRoute,
+  putMembershipRoute,
+  listOrdersRoute,
+  listPromotionsRoute,
+  placeOrderRoute,
+  putCouponRoute,
+  putPromotionRoute,
+} from '../../functions/checkout/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
@@ -80,7 +96,10 @@ export class Checkout extends Construct {
     });
     // PAY-1: payments' limits contract reads one item, the customer's counter of the day (GetItem only).
     place.allow(['dynamodb:GetItem'], [payments.table.tableArn]);
-    place.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${riskSignalSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
+    place.allow(
+      ['secretsmanager:GetSecretValue'],
+      [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${riskSignalSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    );
     catalog.grant(place, 'read');
     changeStock(place);
     this.table.grant(place, 'readWrite');
@@ -90,11 +109,19 @@ export class Checkout extends Construct {
     platform.publishEvents(place, CHECKOUT_PUBLISHES);
     platform.api.addRoute(placeOrderRoute, place);
 
-    const list = platform.function(this, 'ListOrdersFunction', { entry: 'functions/checkout/handlers/list-orders.ts', description: 'GET /orders', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
+    const list = platform.function(this, 'ListOrdersFunction', {
+      entry: 'functions/checkout/handlers/list-orders.ts',
+      description: 'GET /orders',
+      environment: { ORDERS_TABLE_NAME: this.table.tableName },
+    });
     this.table.grant(list, 'read');
     platform.api.addRoute(listOrdersRoute, list);
 
-    const get = platform.function(this, 'GetOrderFunction', { entry: 'functions/checkout/handlers/get-order.ts', description: 'GET /orders/{orderId}', environment: { ORDERS_TABLE_NAME: this.table.tableName } });
+    const get = platform.function(this, 'GetOrderFunction', {
+      entry: 'functions/checkout/handlers/get-order.ts',
+      description: 'GET /orders/{orderId}',
+      environment: { ORDERS_TABLE_NAME: this.table.tableName },
+    });
     this.table.grant(get, 'read');
     platform.useFieldEncryption(get, { encrypt: false, decrypt: true, entities: [ORDER_ENTITY] });
     platform.useAuditLog(get);
@@ -106,7 +133,12 @@ export class Checkout extends Construct {
     this.table.grantActions(getGroup, ['dynamodb:GetItem']);
     platform.api.addRoute(getGroupBuyRoute, getGroup);
 
-    const cancel = platform.function(this, 'CancelOrderFunction', { entry: 'functions/checkout/handlers/cancel-order.ts', description: 'POST /orders/{orderId}/cancel', environment: env, timeout: Duration.seconds(20) });
+    const cancel = platform.function(this, 'CancelOrderFunction', {
+      entry: 'functions/checkout/handlers/cancel-order.ts',
+      description: 'POST /orders/{orderId}/cancel',
+      environment: env,
+      timeout: Duration.seconds(20),
+    });
     this.table.grant(cancel, 'readWrite');
     changeStock(cancel);
     readReservations(cancel);
@@ -121,7 +153,10 @@ export class Checkout extends Construct {
       description: 'PUT /orders/{orderId}/shipping-address (ORD-6)',
       environment: { ...env, RISK_SIGNAL_HMAC_KEY_ID: riskSignalSecretName },
     });
-    correct.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${riskSignalSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
+    correct.allow(
+      ['secretsmanager:GetSecretValue'],
+      [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${riskSignalSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    );
     this.table.grant(correct, 'readWrite');
     platform.useIdempotency(correct);
     // Encrypts the new address and decrypts it for the answer (entity `order` only).
@@ -131,34 +166,65 @@ export class Checkout extends Construct {
 
     // Back office (ORD-3): marketers run promotions and coupons; every change audited.
     const ordersOnly = { ORDERS_TABLE_NAME: this.table.tableName };
-    const putPromotion = platform.function(this, 'PutPromotionFunction', { entry: 'functions/checkout/handlers/put-promotion.ts', description: 'PUT /admin/promotions/{promotionId}', environment: env });
+    const putPromotion = platform.function(this, 'PutPromotionFunction', {
+      entry: 'functions/checkout/handlers/put-promotion.ts',
+      description: 'PUT /admin/promotions/{promotionId}',
+      environment: env,
+    });
     this.table.grant(putPromotion, 'readWrite');
     catalog.grant(putPromotion, 'read');
     platform.useAuditLog(putPromotion);
     platform.api.addRoute(putPromotionRoute, putPromotion);
-    const listPromotions = platform.function(this, 'ListPromotionsFunction', { entry: 'functions/checkout/handlers/list-promotions.ts', description: 'GET /admin/promotions', environment: ordersOnly });
+    const listPromotions = platform.function(this, 'ListPromotionsFunction', {
+      entry: 'functions/checkout/handlers/list-promotions.ts',
+      description: 'GET /admin/promotions',
+      environment: ordersOnly,
+    });
     this.table.grant(listPromotions, 'read');
     platform.api.addRoute(listPromotionsRoute, listPromotions);
-    const putCoupon = platform.function(this, 'PutCouponFunction', { entry: 'functions/checkout/handlers/put-coupon.ts', description: 'PUT /admin/coupons/{code}', environment: ordersOnly });
+    const putCoupon = platform.function(this, 'PutCouponFunction', {
+      entry: 'functions/checkout/handlers/put-coupon.ts',
+      description: 'PUT /admin/coupons/{code}',
+      environment: ordersOnly,
+    });
     this.table.grant(putCoupon, 'readWrite');
     platform.useAuditLog(putCoupon);
     platform.api.addRoute(putCouponRoute, putCoupon);
-    const listCoupons = platform.function(this, 'ListCouponsFunction', { entry: 'functions/checkout/handlers/list-coupons.ts', description: 'GET /admin/coupons', environment: ordersOnly });
+    const listCoupons = platform.function(this, 'ListCouponsFunction', {
+      entry: 'functions/checkout/handlers/list-coupons.ts',
+      description: 'GET /admin/coupons',
+      environment: ordersOnly,
+    });
     this.table.grant(listCoupons, 'read');
     platform.api.addRoute(listCouponsRoute, listCoupons);
-    const issueCoupon = platform.function(this, 'IssueCouponFunction', { entry: 'functions/checkout/handlers/issue-coupon.ts', description: 'POST /admin/coupons/{code}/issues', environment: ordersOnly });
+    const issueCoupon = platform.function(this, 'IssueCouponFunction', {
+      entry: 'functions/checkout/handlers/issue-coupon.ts',
+      description: 'POST /admin/coupons/{code}/issues',
+      environment: ordersOnly,
+    });
     this.table.grant(issueCoupon, 'readWrite');
     platform.useAuditLog(issueCoupon);
     platform.api.addRoute(issueCouponRoute, issueCoupon);
-    const myCoupons = platform.function(this, 'ListMyCouponsFunction', { entry: 'functions/checkout/handlers/list-my-coupons.ts', description: 'GET /me/coupons', environment: ordersOnly });
+    const myCoupons = platform.function(this, 'ListMyCouponsFunction', {
+      entry: 'functions/checkout/handlers/list-my-coupons.ts',
+      description: 'GET /me/coupons',
+      environment: ordersOnly,
+    });
     this.table.grant(myCoupons, 'read');
     platform.api.addRoute(listMyCouponsRoute, myCoupons);
     // Memberships (member prices): marketers set tiers, audited.
-    const putMembership = platform.function(this, 'PutMembershipFunction', { entry: 'functions/checkout/handlers/put-membership.ts', description: 'PUT /admin/members/{customerId}', environment: ordersOnly });
+    const putMembership = platform.function(this, 'PutMembershipFunction', {
+      entry: 'functions/checkout/handlers/put-membership.ts',
+      description: 'PUT /admin/members/{customerId}',
+      environment: ordersOnly,
+    });
     this.table.grant(putMembership, 'readWrite');
     platform.useAuditLog(putMembership);
     platform.api.addRoute(putMembershipRoute, putMembership);
-    const getMembership = platform.function(this, 'GetMembershipFunction', { entry: 'functions/checkout/handlers/get-membership.ts', description: 'GET /admin/members/{customerId}' });
+    const getMembership = platform.function(this, 'GetMembershipFunction', {
+      entry: 'functions/checkout/handlers/get-membership.ts',
+      description: 'GET /admin/members/{customerId}',
+    });
     this.table.grantActions(getMembership, ['dynamodb:GetItem']);
     platform.api.addRoute(getMembershipRoute, getMembership);
 
@@ -191,11 +257,21 @@ export class Checkout extends Construct {
     readReservations(expire);
     platform.publishEvents(expire, CHECKOUT_PUBLISHES);
     // No field key: a republished OrderPlaced carries its payment token sealed, as the outbox holds it.
-    new ScheduledJob(this, 'ExpireUnpaidOrders', { schedule: 'rate(1 minute)', handler: expire, deliveryDlq: platform.eventDeliveryFailures, description: 'Unpaid-order timeout sweep and outbox drain, every minute' });
+    new ScheduledJob(this, 'ExpireUnpaidOrders', {
+      schedule: 'rate(1 minute)',
+      handler: expire,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Unpaid-order timeout sweep and outbox drain, every minute',
+    });
 
     if (platform.stage.name === 'dev') {
       // Through the marketer's own use cases: validated (a flash price against catalog's list price) and audited.
-      const seed = platform.function(this, 'SeedDemoCheckoutFunction', { entry: 'functions/checkout/handlers/seed-demo-checkout.ts', description: 'Seeds demo promotions, coupons and a member through the staff use cases (dev stage only)', environment: env, timeout: Duration.minutes(1) });
+      const seed = platform.function(this, 'SeedDemoCheckoutFunction', {
+        entry: 'functions/checkout/handlers/seed-demo-checkout.ts',
+        description: 'Seeds demo promotions, coupons and a member through the staff use cases (dev stage only)',
+        environment: env,
+        timeout: Duration.minutes(1),
+      });
       this.table.grant(seed, 'readWrite');
       catalog.grant(seed, 'read');
       platform.useAuditLog(seed);

@@ -47,11 +47,31 @@ export interface ScanFunctionSpec {
 /** Every scheduled scan run by the generic runner (functions/compliance/handlers/run-scan.ts). */
 export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
   { id: 'banned-terms', description: 'Product listings with banned advertising terms', schedule: 'cron(0 2 * * ? *)', grants: (fn, t) => t.catalog.grant(fn, 'read') },
-  { id: 'plaintext-personal-data', description: 'Personal data stored unencrypted', schedule: 'cron(30 2 * * ? *)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
-  { id: 'retention-overdue', description: 'Orders past the retention period still holding personal data', schedule: 'cron(0 3 * * ? *)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
+  {
+    id: 'plaintext-personal-data',
+    description: 'Personal data stored unencrypted',
+    schedule: 'cron(30 2 * * ? *)',
+    grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']),
+  },
+  {
+    id: 'retention-overdue',
+    description: 'Orders past the retention period still holding personal data',
+    schedule: 'cron(0 3 * * ? *)',
+    grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']),
+  },
   { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', schedule: 'rate(1 hour)', grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']) },
-  { id: 'supplier-licences', description: 'Supplier licences expiring or expired, annual reviews overdue', schedule: 'cron(15 16 * * ? *)', grants: (fn, t) => t.suppliers.grantDirectoryRead(fn) },
-  { id: 'single-source-skus', description: 'Core SKUs with fewer than two active suppliers', schedule: 'cron(30 16 * * ? *)', grants: (fn, t) => t.suppliers.grantDirectoryRead(fn) },
+  {
+    id: 'supplier-licences',
+    description: 'Supplier licences expiring or expired, annual reviews overdue',
+    schedule: 'cron(15 16 * * ? *)',
+    grants: (fn, t) => t.suppliers.grantDirectoryRead(fn),
+  },
+  {
+    id: 'single-source-skus',
+    description: 'Core SKUs with fewer than two active suppliers',
+    schedule: 'cron(30 16 * * ? *)',
+    grants: (fn, t) => t.suppliers.grantDirectoryRead(fn),
+  },
 ];
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());
@@ -87,7 +107,13 @@ export class Compliance extends Construct {
         runbook: 'compliance-findings',
         name: `compliance-${spec.id}-severe-findings`,
         summary: `The ${spec.id} compliance scan opened a high or critical finding (CMP-1). See GET /admin/compliance/findings?scan=${spec.id}&status=open.`,
-        metric: new Metric({ namespace: 'Commerce', metricName: SEVERE_FINDINGS_METRIC, dimensionsMap: { service: `${name}Function` }, statistic: 'Maximum', period: Duration.hours(1) }),
+        metric: new Metric({
+          namespace: 'Commerce',
+          metricName: SEVERE_FINDINGS_METRIC,
+          dimensionsMap: { service: `${name}Function` },
+          statistic: 'Maximum',
+          period: Duration.hours(1),
+        }),
         threshold: 1,
       });
     }
@@ -115,9 +141,19 @@ export class Compliance extends Construct {
     });
     stableLogicalId(this.auditAnchors, 'AuditAnchorBucket');
     this.auditAnchors.addToResourcePolicy(
-      new PolicyStatement({ sid: 'AnchorsAreNeverDeleted', effect: Effect.DENY, principals: [new AnyPrincipal()], actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutBucketObjectLockConfiguration'], resources: [this.auditAnchors.bucketArn, this.auditAnchors.arnForObjects('*')] }),
+      new PolicyStatement({
+        sid: 'AnchorsAreNeverDeleted',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutBucketObjectLockConfiguration'],
+        resources: [this.auditAnchors.bucketArn, this.auditAnchors.arnForObjects('*')],
+      }),
     );
-    acknowledge(this.auditAnchors, 'AwsSolutions-S1', 'The anchor bucket is written by one function (its CloudTrail data events and the function logs record every write); S3 access logs would need a second bucket for a few writes an hour.');
+    acknowledge(
+      this.auditAnchors,
+      'AwsSolutions-S1',
+      'The anchor bucket is written by one function (its CloudTrail data events and the function logs record every write); S3 access logs would need a second bucket for a few writes an hour.',
+    );
     const verifyAudit = platform.function(this, 'VerifyAuditChainFunction', {
       entry: 'functions/compliance/handlers/verify-audit-chain.ts',
       description: 'Hourly verification of the audit chain MACs and links (CMP-1, SEC-4)',
@@ -129,14 +165,26 @@ export class Compliance extends Construct {
     verifyAudit.allow(['s3:GetObject', 's3:PutObject'], [this.auditAnchors.arnForObjects(AUDIT_ANCHOR_KEY)]);
     // ListBucket (for this key only) makes a missing anchor a 404 NoSuchKey instead of a 403.
     verifyAudit.allow(['s3:ListBucket'], [this.auditAnchors.bucketArn], { StringEquals: { 's3:prefix': AUDIT_ANCHOR_KEY } });
-    new ScheduledJob(this, 'VerifyAuditChain', { schedule: 'rate(1 hour)', handler: verifyAudit, deliveryDlq: platform.eventDeliveryFailures, description: 'Hourly audit-chain verification' });
+    new ScheduledJob(this, 'VerifyAuditChain', {
+      schedule: 'rate(1 hour)',
+      handler: verifyAudit,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Hourly audit-chain verification',
+    });
     // Any break — or an hour without a verification (the verifier failing or not scheduled) — alarms.
     platform.alarms.alarm(this, 'AuditChainBreakAlarm', {
       severity: 'critical',
       runbook: 'audit-chain',
       name: 'audit-chain-break',
-      summary: 'The audit chain failed verification (an entry edited, removed or reordered, or the chain no longer matches its S3 anchor), or was not verified for an hour. See the open audit-chain finding (GET /admin/audit).',
-      metric: new Metric({ namespace: 'Commerce', metricName: AUDIT_CHAIN_BREAKS_METRIC, dimensionsMap: { service: 'VerifyAuditChainFunction' }, statistic: 'Maximum', period: Duration.hours(1) }),
+      summary:
+        'The audit chain failed verification (an entry edited, removed or reordered, or the chain no longer matches its S3 anchor), or was not verified for an hour. See the open audit-chain finding (GET /admin/audit).',
+      metric: new Metric({
+        namespace: 'Commerce',
+        metricName: AUDIT_CHAIN_BREAKS_METRIC,
+        dimensionsMap: { service: 'VerifyAuditChainFunction' },
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
       threshold: 1,
       evaluationPeriods: 2,
       datapointsToAlarm: 1,
@@ -147,8 +195,15 @@ export class Compliance extends Construct {
       severity: 'high',
       runbook: 'compliance-findings',
       name: 'review-listing-findings',
-      summary: 'ReviewListingFunction opened a banned-terms finding (CMP-1): a listing advertises with a term the law forbids. See GET /admin/compliance/findings?scan=banned-terms&status=open.',
-      metric: new Metric({ namespace: 'Commerce', metricName: 'BannedTermFindingsOpened', dimensionsMap: { service: 'ReviewListingFunction' }, statistic: 'Sum', period: Duration.hours(1) }),
+      summary:
+        'ReviewListingFunction opened a banned-terms finding (CMP-1): a listing advertises with a term the law forbids. See GET /admin/compliance/findings?scan=banned-terms&status=open.',
+      metric: new Metric({
+        namespace: 'Commerce',
+        metricName: 'BannedTermFindingsOpened',
+        dimensionsMap: { service: 'ReviewListingFunction' },
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
       threshold: 1,
     });
 
@@ -179,14 +234,22 @@ export class Compliance extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     stableLogicalId(this.reports, 'ComplianceReportBucket');
-    acknowledge(this.reports, 'AwsSolutions-S1', 'The report bucket receives one report a year and on-demand regenerations by admins, each written by one function whose logs record it; access logs would need a second bucket.');
+    acknowledge(
+      this.reports,
+      'AwsSolutions-S1',
+      'The report bucket receives one report a year and on-demand regenerations by admins, each written by one function whose logs record it; access logs would need a second bucket.',
+    );
     const reportAccess = (fn: ServiceFunction) => {
       fn.addEnvironment('COMPLIANCE_REPORT_BUCKET', this.reports.bucketName);
       this.table.grant(fn, 'read');
       platform.readAuditLog(fn);
       fn.allow(['s3:GetObject', 's3:PutObject'], [this.reports.arnForObjects('compliance-reports/*')]);
       fn.allow(['s3:ListBucket'], [this.reports.bucketArn], { StringLike: { 's3:prefix': 'compliance-reports/*' } });
-      acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::<ComplianceReportBucket.Arn>/compliance-reports/*]', 'Get and put of the report objects only, under the reports prefix of the report bucket: one object per year and format (compliance-reports/<year>/report.json|html|pdf), so the year is a wildcard.');
+      acknowledge(
+        fn.role!,
+        'AwsSolutions-IAM5[Resource::<ComplianceReportBucket.Arn>/compliance-reports/*]',
+        'Get and put of the report objects only, under the reports prefix of the report bucket: one object per year and format (compliance-reports/<year>/report.json|html|pdf), so the year is a wildcard.',
+      );
     };
     const getReport = platform.function(this, 'GetComplianceReportFunction', {
       entry: 'functions/compliance/handlers/get-compliance-report.ts',
@@ -203,8 +266,19 @@ export class Compliance extends Construct {
       memorySize: 512,
     });
     reportAccess(yearly);
-    new ScheduledJob(this, 'GenerateYearlyReport', { schedule: 'cron(0 1 1 1 ? *)', handler: yearly, deliveryDlq: platform.eventDeliveryFailures, description: 'Yearly compliance report, 1 January 01:00 UTC' });
+    new ScheduledJob(this, 'GenerateYearlyReport', {
+      schedule: 'cron(0 1 1 1 ? *)',
+      handler: yearly,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Yearly compliance report, 1 January 01:00 UTC',
+    });
 
-    new EventConsumer(this, 'ReviewListing', { bus: platform.bus, events: [ProductChanged], handler: review, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: platform.stage.removalPolicy });
+    new EventConsumer(this, 'ReviewListing', {
+      bus: platform.bus,
+      events: [ProductChanged],
+      handler: review,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy: platform.stage.removalPolicy,
+    });
   }
 }

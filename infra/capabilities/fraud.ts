@@ -110,7 +110,14 @@ export class Fraud extends Construct {
     });
     this.table.grant(assess, 'readWrite');
     platform.publishEvents(assess, FRAUD_PUBLISHES);
-    new EventConsumer(this, 'AssessOrder', { bus: platform.bus, events: [OrderPlaced], handler: assess, deliveryDlq: platform.eventDeliveryFailures, removalPolicy, maxConcurrency: 20 });
+    new EventConsumer(this, 'AssessOrder', {
+      bus: platform.bus,
+      events: [OrderPlaced],
+      handler: assess,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy,
+      maxConcurrency: 20,
+    });
 
     // ORD-6: a corrected shipping address → the order re-assessed, its decision published again.
     const reassess = platform.function(this, 'ReassessOrderFunction', {
@@ -130,13 +137,30 @@ export class Fraud extends Construct {
       environment: env,
     });
     this.table.grant(outcomes, 'readWrite');
-    new EventConsumer(this, 'RiskPaymentOutcomes', { bus: platform.bus, events: [PaymentFailed, PaymentRefunded], handler: outcomes, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
-    new EventConsumer(this, 'RiskDeliveries', { bus: platform.bus, events: [OrderStatusChanged], detail: { to: ['DELIVERED'] }, handler: outcomes, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'RiskPaymentOutcomes', {
+      bus: platform.bus,
+      events: [PaymentFailed, PaymentRefunded],
+      handler: outcomes,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy,
+    });
+    new EventConsumer(this, 'RiskDeliveries', {
+      bus: platform.bus,
+      events: [OrderStatusChanged],
+      detail: { to: ['DELIVERED'] },
+      handler: outcomes,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy,
+    });
 
     // RISK-3: one alert target per warning tier (sharing one dead-letter queue).
     const warningsDlq = new Queue(this, 'RiskWarningsDlq', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14), removalPolicy });
     stableLogicalId(warningsDlq, 'RiskWarningsDlq');
-    acknowledge(warningsDlq, 'Serverless-SQSRedrivePolicy', 'This is the dead-letter queue of the three risk-warning queues; messages wait here 14 days for a redrive (StartMessageMoveTask, README runbook).');
+    acknowledge(
+      warningsDlq,
+      'Serverless-SQSRedrivePolicy',
+      'This is the dead-letter queue of the three risk-warning queues; messages wait here 14 days for a redrive (StartMessageMoveTask, README runbook).',
+    );
     const queues: Partial<Record<'general' | 'elevated' | 'major', Queue>> = {};
     for (const [tier, queueId] of WARNING_TIERS) {
       const queue = new Queue(this, queueId, {
@@ -167,7 +191,8 @@ export class Fraud extends Construct {
     this.warningQueues = queues as Record<'general' | 'elevated' | 'major', Queue>;
     // RISK-2: the share of orders rejected over an hour (with enough orders to mean something) above
     // its band — the rules or thresholds are turning away good customers (false positives).
-    const decision = (d: string) => new Metric({ namespace: 'Commerce', metricName: `RiskDecision_${d}`, dimensionsMap: { service: 'AssessOrderFunction' }, statistic: 'Sum', period: Duration.hours(1) });
+    const decision = (d: string) =>
+      new Metric({ namespace: 'Commerce', metricName: `RiskDecision_${d}`, dimensionsMap: { service: 'AssessOrderFunction' }, statistic: 'Sum', period: Duration.hours(1) });
     platform.alarms.alarm(this, 'RiskRejectionRateAlarm', {
       severity: 'high',
       runbook: 'fraud-decision-rate',
@@ -191,7 +216,8 @@ export class Fraud extends Construct {
       environment: env,
     });
     this.table.grant(queries, 'read');
-    for (const route of [listReviewsRoute, listRulesRoute, listRuleChangesRoute, riskMetricsRoute, riskEventsRoute, getAssessmentRoute, getRiskProfileRoute, getRiskSettingsRoute]) platform.api.addRoute(route, queries);
+    for (const route of [listReviewsRoute, listRulesRoute, listRuleChangesRoute, riskMetricsRoute, riskEventsRoute, getAssessmentRoute, getRiskProfileRoute, getRiskSettingsRoute])
+      platform.api.addRoute(route, queries);
 
     const commands = platform.function(this, 'RiskCommandsFunction', {
       entry: 'functions/fraud/handlers/serve-risk-commands.ts',
@@ -203,7 +229,21 @@ export class Fraud extends Construct {
     platform.useAuditLog(commands);
     platform.useIdempotency(commands);
     platform.publishEvents(commands, FRAUD_PUBLISHES);
-    for (const route of [decideReviewRoute, createRuleRoute, updateRuleRoute, disableRuleRoute, approveRuleChangeRoute, rejectRuleChangeRoute, backtestRoute, putBlocklistEntryRoute, deleteBlocklistEntryRoute, putRiskSettingsRoute, approveRiskSettingsChangeRoute, rejectRiskSettingsChangeRoute]) platform.api.addRoute(route, commands);
+    for (const route of [
+      decideReviewRoute,
+      createRuleRoute,
+      updateRuleRoute,
+      disableRuleRoute,
+      approveRuleChangeRoute,
+      rejectRuleChangeRoute,
+      backtestRoute,
+      putBlocklistEntryRoute,
+      deleteBlocklistEntryRoute,
+      putRiskSettingsRoute,
+      approveRiskSettingsChangeRoute,
+      rejectRiskSettingsChangeRoute,
+    ])
+      platform.api.addRoute(route, commands);
 
     if (platform.stage.name === 'dev') {
       const seed = platform.function(this, 'SeedDemoRiskFunction', {

@@ -24,7 +24,17 @@ import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
 import { ExchangeShipmentRequested, ReturnFulfillmentUpdated, ReturnPickupRequested } from '../../events/return-events.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
-import { getDegradedModeRoute, getReplenishmentRoute, getShippingSettingsRoute, putShippingSettingsRoute, listShipmentsRoute, postSandboxCarrierEventRoute, putDegradedModeRoute, receiveCarrierWebhookRoute, receiveKuaidi100CallbackRoute } from '../../functions/fulfillment/routes.ts';
+import {
+  getDegradedModeRoute,
+  getReplenishmentRoute,
+  getShippingSettingsRoute,
+  putShippingSettingsRoute,
+  listShipmentsRoute,
+  postSandboxCarrierEventRoute,
+  putDegradedModeRoute,
+  receiveCarrierWebhookRoute,
+  receiveKuaidi100CallbackRoute,
+} from '../../functions/fulfillment/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EncryptedQueue, EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import { acknowledge } from '../constructs/nag.ts';
@@ -46,7 +56,17 @@ export interface FulfillmentDependencies {
 /** Late deliveries within an hour above which the late-delivery spike alarm fires. */
 const LATE_DELIVERY_SPIKE = 20;
 
-export const FULFILLMENT_PUBLISHES: readonly AnyEventDefinition[] = [OrderAllocated, ShipmentStatusChanged, OrderShipped, OrderDelivered, DeliveryLate, ReplenishmentSuggested, ProblemOrderRaised, CustomerNotificationRequested, ReturnFulfillmentUpdated];
+export const FULFILLMENT_PUBLISHES: readonly AnyEventDefinition[] = [
+  OrderAllocated,
+  ShipmentStatusChanged,
+  OrderShipped,
+  OrderDelivered,
+  DeliveryLate,
+  ReplenishmentSuggested,
+  ProblemOrderRaised,
+  CustomerNotificationRequested,
+  ReturnFulfillmentUpdated,
+];
 
 /** See the module documentation. */
 export class Fulfillment extends Construct {
@@ -71,13 +91,20 @@ export class Fulfillment extends Construct {
     const kuaidi100SecretName = `commerce/${platform.stage.name}/kuaidi100`;
     const carrierEnv = { CARRIER_PROVIDER: carrierProvider, ...(carrierProvider === 'kuaidi100' ? { KUAIDI100_ACCOUNT_SECRET_ID: kuaidi100SecretName } : {}) };
     const useKuaidi100Account = (fn: ServiceFunction) =>
-      fn.allow(['secretsmanager:GetSecretValue'], [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${kuaidi100SecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
+      fn.allow(
+        ['secretsmanager:GetSecretValue'],
+        [Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${kuaidi100SecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      );
 
     /** Catalog's stock contract: transaction items joined into our transactions (UpdateItem on stock items and reservation records). */
     const changeStock = (fn: ServiceFunction) => fn.allow(['dynamodb:UpdateItem'], [dependencies.catalog.table.tableArn]);
 
     // Allocation: the order's reservations become picks in the catalog's stock items (one transaction with ours).
-    const allocate = platform.function(this, 'AllocateOrderFunction', { entry: 'functions/fulfillment/handlers/allocate-order.ts', description: 'OrderStatusChanged (APPROVED) → allocation, shipments, OrderAllocated (FUL-1, FUL-2)', environment: { ...withCatalog, ...carrierEnv } });
+    const allocate = platform.function(this, 'AllocateOrderFunction', {
+      entry: 'functions/fulfillment/handlers/allocate-order.ts',
+      description: 'OrderStatusChanged (APPROVED) → allocation, shipments, OrderAllocated (FUL-1, FUL-2)',
+      environment: { ...withCatalog, ...carrierEnv },
+    });
     this.table.grant(allocate, 'readWrite');
     if (carrierProvider === 'kuaidi100') {
       // Checkout's recipient contract: the order item only, decrypted just in time for the label.
@@ -88,10 +115,21 @@ export class Fulfillment extends Construct {
     dependencies.catalog.grant(allocate, 'read');
     changeStock(allocate);
     platform.publishEvents(allocate, FULFILLMENT_PUBLISHES);
-    new EventConsumer(this, 'AllocateOrder', { bus: platform.bus, events: [OrderStatusChanged], detail: { to: ['APPROVED'] }, handler: allocate, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'AllocateOrder', {
+      bus: platform.bus,
+      events: [OrderStatusChanged],
+      detail: { to: ['APPROVED'] },
+      handler: allocate,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy,
+    });
 
     // Cancellation: before allocation never allocate; after it cancel shipments not yet picked up and return their stock.
-    const cancel = platform.function(this, 'CancelFulfillmentFunction', { entry: 'functions/fulfillment/handlers/cancel-fulfillment.ts', description: 'OrderCancelled → shipments not yet picked up cancelled, picked stock returned; ProblemOrderRaised for parcels that left (FUL-1, ORD-6)', environment: { ...withCatalog, ...carrierEnv } });
+    const cancel = platform.function(this, 'CancelFulfillmentFunction', {
+      entry: 'functions/fulfillment/handlers/cancel-fulfillment.ts',
+      description: 'OrderCancelled → shipments not yet picked up cancelled, picked stock returned; ProblemOrderRaised for parcels that left (FUL-1, ORD-6)',
+      environment: { ...withCatalog, ...carrierEnv },
+    });
     this.table.grant(cancel, 'readWrite');
     if (carrierProvider === 'kuaidi100') useKuaidi100Account(cancel);
     cancel.allow(['dynamodb:Query'], [dependencies.catalog.table.tableArn]);
@@ -106,24 +144,49 @@ export class Fulfillment extends Construct {
       platform.useFieldEncryption(fn, { encrypt: false, decrypt: true, entities: [ORDER_ENTITY] });
       useKuaidi100Account(fn);
     };
-    const pickup = platform.function(this, 'BookReturnPickupFunction', { entry: 'functions/fulfillment/handlers/book-return-pickup.ts', description: 'ReturnPickupRequested → doorstep pickup booked with the carrier, ReturnFulfillmentUpdated (AFT-1)', environment: { ...env, ...carrierEnv } });
+    const pickup = platform.function(this, 'BookReturnPickupFunction', {
+      entry: 'functions/fulfillment/handlers/book-return-pickup.ts',
+      description: 'ReturnPickupRequested → doorstep pickup booked with the carrier, ReturnFulfillmentUpdated (AFT-1)',
+      environment: { ...env, ...carrierEnv },
+    });
     this.table.grant(pickup, 'readWrite');
     readRecipient(pickup);
     platform.publishEvents(pickup, FULFILLMENT_PUBLISHES);
-    new EventConsumer(this, 'BookReturnPickup', { bus: platform.bus, events: [ReturnPickupRequested], handler: pickup, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'BookReturnPickup', {
+      bus: platform.bus,
+      events: [ReturnPickupRequested],
+      handler: pickup,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy,
+    });
 
-    const replacement = platform.function(this, 'ShipExchangeReplacementFunction', { entry: 'functions/fulfillment/handlers/ship-exchange-replacement.ts', description: 'ExchangeShipmentRequested → replacement picked and shipped, ReturnFulfillmentUpdated (AFT-1)', environment: { ...withCatalog, ...carrierEnv } });
+    const replacement = platform.function(this, 'ShipExchangeReplacementFunction', {
+      entry: 'functions/fulfillment/handlers/ship-exchange-replacement.ts',
+      description: 'ExchangeShipmentRequested → replacement picked and shipped, ReturnFulfillmentUpdated (AFT-1)',
+      environment: { ...withCatalog, ...carrierEnv },
+    });
     this.table.grant(replacement, 'readWrite');
     readRecipient(replacement);
     dependencies.catalog.grant(replacement, 'read');
     changeStock(replacement);
     platform.publishEvents(replacement, FULFILLMENT_PUBLISHES);
-    new EventConsumer(this, 'ShipExchangeReplacement', { bus: platform.bus, events: [ExchangeShipmentRequested], handler: replacement, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'ShipExchangeReplacement', {
+      bus: platform.bus,
+      events: [ExchangeShipmentRequested],
+      handler: replacement,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy,
+    });
 
     // Carriers' signing secrets: Secrets Manager in every stage, dev included (created by the operator, README);
     // the sandbox's built-in secret exists only in the local cloud and tests (functions/fulfillment/carrier-secrets.ts).
     const carrierSecretName = `commerce/${platform.stage.name}/carriers`;
-    const carrierSecretArn = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${carrierSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const carrierSecretArn = Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${carrierSecretName}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const useCarrierSecrets = (fn: ServiceFunction) => fn.allow(['secretsmanager:GetSecretValue'], [carrierSecretArn]);
     const webhook = platform.function(this, 'ReceiveCarrierWebhookFunction', {
       entry: 'functions/fulfillment/handlers/receive-carrier-webhook.ts',
@@ -147,13 +210,28 @@ export class Fulfillment extends Construct {
       platform.api.addRoute(receiveKuaidi100CallbackRoute, kuaidi100Callback);
     }
 
-    const stockLevels = platform.function(this, 'TrackStockLevelsFunction', { entry: 'functions/fulfillment/handlers/track-stock-levels.ts', description: 'OrderPlaced, StockAdjusted → demand history, ReplenishmentSuggested (FUL-4)', environment: withCatalog });
+    const stockLevels = platform.function(this, 'TrackStockLevelsFunction', {
+      entry: 'functions/fulfillment/handlers/track-stock-levels.ts',
+      description: 'OrderPlaced, StockAdjusted → demand history, ReplenishmentSuggested (FUL-4)',
+      environment: withCatalog,
+    });
     this.table.grant(stockLevels, 'readWrite');
     dependencies.catalog.grant(stockLevels, 'read');
     platform.publishEvents(stockLevels, FULFILLMENT_PUBLISHES);
-    new EventConsumer(this, 'TrackStockLevels', { bus: platform.bus, events: [OrderPlaced, StockAdjusted], handler: stockLevels, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'TrackStockLevels', {
+      bus: platform.bus,
+      events: [OrderPlaced, StockAdjusted],
+      handler: stockLevels,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy,
+    });
 
-    const lateSweep = platform.function(this, 'SweepLateDeliveriesFunction', { entry: 'functions/fulfillment/handlers/sweep-late-deliveries.ts', description: 'Late deliveries → DeliveryLate, notifications, problem orders; outbox republish (FUL-3)', timeout: Duration.minutes(2), environment: env });
+    const lateSweep = platform.function(this, 'SweepLateDeliveriesFunction', {
+      entry: 'functions/fulfillment/handlers/sweep-late-deliveries.ts',
+      description: 'Late deliveries → DeliveryLate, notifications, problem orders; outbox republish (FUL-3)',
+      timeout: Duration.minutes(2),
+      environment: env,
+    });
     this.table.grant(lateSweep, 'readWrite');
     platform.publishEvents(lateSweep, FULFILLMENT_PUBLISHES);
     // A spike of late deliveries (one sweep alerting many) is a carrier or warehouse problem, not bad luck.
@@ -162,54 +240,111 @@ export class Fulfillment extends Construct {
       runbook: 'late-deliveries',
       name: 'late-delivery-spike',
       summary: `More than ${LATE_DELIVERY_SPIKE} deliveries became late within an hour (DeliveryLate): a carrier or the warehouse is failing (FUL-3).`,
-      metric: new Metric({ namespace: 'Commerce', metricName: 'LateDeliveriesAlerted', dimensionsMap: { service: 'SweepLateDeliveriesFunction' }, statistic: 'Sum', period: Duration.hours(1) }),
+      metric: new Metric({
+        namespace: 'Commerce',
+        metricName: 'LateDeliveriesAlerted',
+        dimensionsMap: { service: 'SweepLateDeliveriesFunction' },
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
       threshold: LATE_DELIVERY_SPIKE,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
-    new ScheduledJob(this, 'SweepLateDeliveries', { schedule: 'rate(15 minutes)', handler: lateSweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Late-delivery sweep every 15 minutes' });
+    new ScheduledJob(this, 'SweepLateDeliveries', {
+      schedule: 'rate(15 minutes)',
+      handler: lateSweep,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Late-delivery sweep every 15 minutes',
+    });
 
-    const replenishmentSweep = platform.function(this, 'SweepReplenishmentFunction', { entry: 'functions/fulfillment/handlers/sweep-replenishment.ts', description: 'Daily safety-stock sweep → ReplenishmentSuggested (FUL-4)', timeout: Duration.minutes(5), environment: withCatalog });
+    const replenishmentSweep = platform.function(this, 'SweepReplenishmentFunction', {
+      entry: 'functions/fulfillment/handlers/sweep-replenishment.ts',
+      description: 'Daily safety-stock sweep → ReplenishmentSuggested (FUL-4)',
+      timeout: Duration.minutes(5),
+      environment: withCatalog,
+    });
     this.table.grant(replenishmentSweep, 'readWrite');
     dependencies.catalog.grant(replenishmentSweep, 'read');
     platform.publishEvents(replenishmentSweep, FULFILLMENT_PUBLISHES);
-    new ScheduledJob(this, 'SweepReplenishment', { schedule: 'cron(0 1 * * ? *)', handler: replenishmentSweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily replenishment sweep, 01:00 UTC' });
+    new ScheduledJob(this, 'SweepReplenishment', {
+      schedule: 'cron(0 1 * * ? *)',
+      handler: replenishmentSweep,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Daily replenishment sweep, 01:00 UTC',
+    });
 
-    const getDegraded = platform.function(this, 'GetDegradedModeFunction', { entry: 'functions/fulfillment/handlers/get-degraded-mode.ts', description: 'GET /admin/degraded-mode (FUL-5)', environment: env });
+    const getDegraded = platform.function(this, 'GetDegradedModeFunction', {
+      entry: 'functions/fulfillment/handlers/get-degraded-mode.ts',
+      description: 'GET /admin/degraded-mode (FUL-5)',
+      environment: env,
+    });
     this.table.grant(getDegraded, 'read');
     platform.api.addRoute(getDegradedModeRoute, getDegraded);
 
-    const putDegraded = platform.function(this, 'PutDegradedModeFunction', { entry: 'functions/fulfillment/handlers/put-degraded-mode.ts', description: 'PUT /admin/degraded-mode (FUL-5), audited', environment: env });
+    const putDegraded = platform.function(this, 'PutDegradedModeFunction', {
+      entry: 'functions/fulfillment/handlers/put-degraded-mode.ts',
+      description: 'PUT /admin/degraded-mode (FUL-5), audited',
+      environment: env,
+    });
     this.table.grant(putDegraded, 'readWrite');
     platform.useAuditLog(putDegraded);
     platform.api.addRoute(putDegradedModeRoute, putDegraded);
 
     // FUL-2, FUL-3: carrier rules and delivery time limits as data (ops, audited); allocation re-reads them every 10 s.
-    const getShipping = platform.function(this, 'GetShippingSettingsFunction', { entry: 'functions/fulfillment/handlers/get-shipping-settings.ts', description: 'GET /admin/settings/shipping (FUL-2, FUL-3)', environment: env });
+    const getShipping = platform.function(this, 'GetShippingSettingsFunction', {
+      entry: 'functions/fulfillment/handlers/get-shipping-settings.ts',
+      description: 'GET /admin/settings/shipping (FUL-2, FUL-3)',
+      environment: env,
+    });
     this.table.grantActions(getShipping, ['dynamodb:GetItem']);
     platform.api.addRoute(getShippingSettingsRoute, getShipping);
-    const putShipping = platform.function(this, 'PutShippingSettingsFunction', { entry: 'functions/fulfillment/handlers/put-shipping-settings.ts', description: 'PUT /admin/settings/shipping (FUL-2, FUL-3), audited', environment: env });
+    const putShipping = platform.function(this, 'PutShippingSettingsFunction', {
+      entry: 'functions/fulfillment/handlers/put-shipping-settings.ts',
+      description: 'PUT /admin/settings/shipping (FUL-2, FUL-3), audited',
+      environment: env,
+    });
     this.table.grantActions(putShipping, ['dynamodb:GetItem', 'dynamodb:PutItem']);
     platform.useAuditLog(putShipping);
     platform.api.addRoute(putShippingSettingsRoute, putShipping);
 
-    const listShipments = platform.function(this, 'ListShipmentsFunction', { entry: 'functions/fulfillment/handlers/list-shipments.ts', description: 'GET /admin/shipments?orderId= (staff)', environment: env });
+    const listShipments = platform.function(this, 'ListShipmentsFunction', {
+      entry: 'functions/fulfillment/handlers/list-shipments.ts',
+      description: 'GET /admin/shipments?orderId= (staff)',
+      environment: env,
+    });
     this.table.grant(listShipments, 'read');
     platform.api.addRoute(listShipmentsRoute, listShipments);
 
-    const getReplenishment = platform.function(this, 'GetReplenishmentFunction', { entry: 'functions/fulfillment/handlers/get-replenishment.ts', description: 'GET /admin/replenishment/{sku} (ops)', environment: env });
+    const getReplenishment = platform.function(this, 'GetReplenishmentFunction', {
+      entry: 'functions/fulfillment/handlers/get-replenishment.ts',
+      description: 'GET /admin/replenishment/{sku} (ops)',
+      environment: env,
+    });
     this.table.grant(getReplenishment, 'read');
     platform.api.addRoute(getReplenishmentRoute, getReplenishment);
 
     if (platform.stage.name === 'dev') {
       const reports = new EncryptedQueue(this, 'SandboxCarrier', { visibilityTimeout: Duration.seconds(60), removalPolicy });
-      const deliver = platform.function(this, 'DeliverSandboxCarrierEventsFunction', { entry: 'functions/fulfillment/handlers/deliver-sandbox-carrier-events.ts', description: 'Sandbox carrier: signs due tracking reports and delivers them to the webhook use case (dev only)', environment: { ...env, CARRIER_WEBHOOK_SECRETS_ID: carrierSecretName } });
+      const deliver = platform.function(this, 'DeliverSandboxCarrierEventsFunction', {
+        entry: 'functions/fulfillment/handlers/deliver-sandbox-carrier-events.ts',
+        description: 'Sandbox carrier: signs due tracking reports and delivers them to the webhook use case (dev only)',
+        environment: { ...env, CARRIER_WEBHOOK_SECRETS_ID: carrierSecretName },
+      });
       useCarrierSecrets(deliver);
       this.table.grant(deliver, 'readWrite');
       platform.publishEvents(deliver, FULFILLMENT_PUBLISHES);
       deliver.live.addEventSource(new SqsEventSource(reports.queue, { batchSize: 10, reportBatchItemFailures: true }));
-      acknowledge(deliver, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; failed reports go to the queue\'s own DLQ after maxReceiveCount (redrive policy).');
+      acknowledge(
+        deliver,
+        'Serverless-LambdaEventSourceMappingDestination',
+        "SQS event sources do not support on-failure destinations; failed reports go to the queue's own DLQ after maxReceiveCount (redrive policy).",
+      );
 
-      const schedule = platform.function(this, 'PostSandboxCarrierEventFunction', { entry: 'functions/fulfillment/handlers/post-sandbox-carrier-event.ts', description: 'POST /admin/sandbox-carrier/events (dev only)', environment: { ...env, SANDBOX_CARRIER_QUEUE_URL: reports.queue.queueUrl } });
+      const schedule = platform.function(this, 'PostSandboxCarrierEventFunction', {
+        entry: 'functions/fulfillment/handlers/post-sandbox-carrier-event.ts',
+        description: 'POST /admin/sandbox-carrier/events (dev only)',
+        environment: { ...env, SANDBOX_CARRIER_QUEUE_URL: reports.queue.queueUrl },
+      });
       this.table.grant(schedule, 'read');
       schedule.allow(['sqs:SendMessage'], [reports.queue.queueArn]);
       platform.useIdempotency(schedule);

@@ -70,13 +70,23 @@ export class Notifications extends Construct {
     dependencies.privacy.grantConsentCheck(send);
     if (provider === 'aws' && stage.notificationSender) {
       const stack = Stack.of(this);
-      send.allow(['ses:SendEmail'], [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: stage.notificationSender.identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })]);
+      send.allow(
+        ['ses:SendEmail'],
+        [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: stage.notificationSender.identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+      );
       // SMS to a phone number has no resource to name: SNS authorises sns:Publish to phone numbers only on "*".
       send.allow(['sns:Publish'], ['*']);
-      acknowledge(send, 'AwsSolutions-IAM5[Resource::*]', 'sns:Publish to a phone number (SMS) has no resource ARN: IAM can only grant it on "*". The statement names that one action; the function publishes to no topic.');
+      acknowledge(
+        send,
+        'AwsSolutions-IAM5[Resource::*]',
+        'sns:Publish to a phone number (SMS) has no resource ARN: IAM can only grant it on "*". The statement names that one action; the function publishes to no topic.',
+      );
     }
     const consumer = { bus: platform.bus, handler: send, deliveryDlq: platform.eventDeliveryFailures, removalPolicy };
-    new EventConsumer(this, 'SendNotification', { ...consumer, events: [CustomerNotificationRequested, OrderPlaced, OrderCancelled, OrderShipped, OrderDelivered, PaymentRefunded, ReturnStatusChanged, TicketStatusChanged] });
+    new EventConsumer(this, 'SendNotification', {
+      ...consumer,
+      events: [CustomerNotificationRequested, OrderPlaced, OrderCancelled, OrderShipped, OrderDelivered, PaymentRefunded, ReturnStatusChanged, TicketStatusChanged],
+    });
     new EventConsumer(this, 'NotifyOrderRejected', { ...consumer, events: [OrderStatusChanged], detail: { to: ['REJECTED'] } });
 
     const list = platform.function(this, 'ListNotificationsFunction', {

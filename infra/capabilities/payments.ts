@@ -121,41 +121,71 @@ export class Payments extends Construct {
       new EventConsumer(this, consumerId, { bus: platform.bus, events, detail, handler: fn, deliveryDlq: platform.eventDeliveryFailures, removalPolicy: stage.removalPolicy });
 
     // OrderPlaced → the payment is recorded, its token stored as checkout sealed it (no field key needed).
-    const record = platform.function(this, 'RecordOrderPaymentFunction', { entry: 'functions/payments/handlers/record-order-payment.ts', description: 'OrderPlaced → record the order’s payment (PAY-1)', environment: env });
+    const record = platform.function(this, 'RecordOrderPaymentFunction', {
+      entry: 'functions/payments/handlers/record-order-payment.ts',
+      description: 'OrderPlaced → record the order’s payment (PAY-1)',
+      environment: env,
+    });
     this.table.grant(record, 'readWrite');
     consumer('RecordOrderPayment', record, [OrderPlaced]);
 
     // RiskApproved → authorise / await transfer / accept cash on delivery; PreSaleBalanceDue → the same for a pre-sale's balance (ORD-5).
-    const authorize = fnWithProvider('AuthorizePaymentFunction', { entry: 'functions/payments/handlers/authorize-payment.ts', description: 'RiskApproved / PreSaleBalanceDue → authorise the payment or the pre-sale balance (PAY-1, PAY-2, ORD-5)', timeout: Duration.seconds(20) });
+    const authorize = fnWithProvider('AuthorizePaymentFunction', {
+      entry: 'functions/payments/handlers/authorize-payment.ts',
+      description: 'RiskApproved / PreSaleBalanceDue → authorise the payment or the pre-sale balance (PAY-1, PAY-2, ORD-5)',
+      timeout: Duration.seconds(20),
+    });
     // SEC-2: opens only the payment tokens checkout sealed (OrderPlaced's PAYMENT_TOKEN_SEAL).
     platform.useFieldEncryption(authorize, { encrypt: false, decrypt: true, entities: [PAYMENT_TOKEN_SEAL.entity] });
     consumer('AuthorizePayment', authorize, [RiskApproved]);
     consumer('CollectPreSaleBalance', authorize, [PreSaleBalanceDue]);
 
     // OrderShipped / OrderDelivered → capture.
-    const capture = fnWithProvider('CapturePaymentFunction', { entry: 'functions/payments/handlers/capture-payment.ts', description: 'OrderShipped/OrderDelivered → capture (PAY-2)', timeout: Duration.seconds(20) });
+    const capture = fnWithProvider('CapturePaymentFunction', {
+      entry: 'functions/payments/handlers/capture-payment.ts',
+      description: 'OrderShipped/OrderDelivered → capture (PAY-2)',
+      timeout: Duration.seconds(20),
+    });
     consumer('CapturePayment', capture, [OrderShipped, OrderDelivered]);
 
     // Cancelled or rejected → void or refund.
-    const release = fnWithProvider('ReleasePaymentFunction', { entry: 'functions/payments/handlers/release-payment.ts', description: 'Cancelled/rejected orders → void or refund (PAY-2)', timeout: Duration.seconds(20) });
+    const release = fnWithProvider('ReleasePaymentFunction', {
+      entry: 'functions/payments/handlers/release-payment.ts',
+      description: 'Cancelled/rejected orders → void or refund (PAY-2)',
+      timeout: Duration.seconds(20),
+    });
     consumer('ReleasePaymentOnCancel', release, [OrderCancelled]);
     consumer('ReleasePaymentOnStatus', release, [OrderStatusChanged], { to: ['CANCELLED', 'REJECTED', 'PAYMENT_FAILED'] });
 
     // AFT-1: a return's refund → refunded to the original payment method once per return (large ones wait for a second approver).
-    const refundReturn = fnWithProvider('RefundReturnFunction', { entry: 'functions/payments/handlers/refund-return.ts', description: 'ReturnRefundRequested → refund the return once (AFT-1, RISK-7)', timeout: Duration.seconds(20) });
+    const refundReturn = fnWithProvider('RefundReturnFunction', {
+      entry: 'functions/payments/handlers/refund-return.ts',
+      description: 'ReturnRefundRequested → refund the return once (AFT-1, RISK-7)',
+      timeout: Duration.seconds(20),
+    });
     consumer('RefundReturn', refundReturn, [ReturnRefundRequested]);
     // A return's refund refused (more than refundable) or refused by the provider: operations settle it (RETURN_REFUNDS_REFUSED_METRIC in functions/payments/return-refunds.ts).
     platform.alarms.alarm(this, 'ReturnRefundRefusedAlarm', {
       severity: 'high',
       runbook: 'return-refund-refused',
       name: 'return-refund-refused',
-      summary: "A return's refund was not made: more than refundable on the order, or refused by the provider (AFT-1). The refund (status failed, failureReason) is in GET /admin/payments/{orderId}; ProblemOrderRaised return-refund-refused names the order.",
-      metric: new Metric({ namespace: 'Commerce', metricName: 'ReturnRefundsRefused', dimensionsMap: { service: 'RefundReturnFunction' }, statistic: 'Sum', period: Duration.minutes(5) }),
+      summary:
+        "A return's refund was not made: more than refundable on the order, or refused by the provider (AFT-1). The refund (status failed, failureReason) is in GET /admin/payments/{orderId}; ProblemOrderRaised return-refund-refused names the order.",
+      metric: new Metric({
+        namespace: 'Commerce',
+        metricName: 'ReturnRefundsRefused',
+        dimensionsMap: { service: 'RefundReturnFunction' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
       threshold: 1,
     });
 
     // The provider's webhooks.
-    const webhook = fnWithProvider('ReceivePaymentWebhookFunction', { entry: 'functions/payments/handlers/receive-payment-webhook.ts', description: 'POST /webhooks/payments (signed provider notifications)' });
+    const webhook = fnWithProvider('ReceivePaymentWebhookFunction', {
+      entry: 'functions/payments/handlers/receive-payment-webhook.ts',
+      description: 'POST /webhooks/payments (signed provider notifications)',
+    });
     platform.api.addRoute(receivePaymentWebhookRoute, webhook);
     if (stage.paymentProvider === 'sandbox') useSandboxWebhookSecret(webhook);
 
@@ -169,50 +199,93 @@ export class Payments extends Construct {
       platform.useIdempotency(fn);
       platform.api.addRoute(route, fn);
     }
-    const reject = platform.function(this, 'RejectRefundFunction', { entry: 'functions/payments/handlers/reject-refund.ts', description: 'POST /orders/{orderId}/refunds/{refundId}/reject', environment: env });
+    const reject = platform.function(this, 'RejectRefundFunction', {
+      entry: 'functions/payments/handlers/reject-refund.ts',
+      description: 'POST /orders/{orderId}/refunds/{refundId}/reject',
+      environment: env,
+    });
     this.table.grant(reject, 'readWrite');
     platform.useAuditLog(reject);
     platform.useIdempotency(reject);
     platform.api.addRoute(rejectRefundRoute, reject);
 
     // PAY-1: what checkout accepts with this stage's provider (public; no data access).
-    const methods = platform.function(this, 'ListPaymentMethodsFunction', { entry: 'functions/payments/handlers/list-payment-methods.ts', description: 'GET /payment-methods', environment: { PAYMENT_PROVIDER: stage.paymentProvider } });
+    const methods = platform.function(this, 'ListPaymentMethodsFunction', {
+      entry: 'functions/payments/handlers/list-payment-methods.ts',
+      description: 'GET /payment-methods',
+      environment: { PAYMENT_PROVIDER: stage.paymentProvider },
+    });
     platform.api.addRoute(listPaymentMethodsRoute, methods);
 
     // The shopper's view (PAY-1): a wallet payment's next step.
-    const getShopperPayment = platform.function(this, 'GetShopperPaymentFunction', { entry: 'functions/payments/handlers/get-shopper-payment.ts', description: 'GET /orders/{orderId}/payment', environment: env });
+    const getShopperPayment = platform.function(this, 'GetShopperPaymentFunction', {
+      entry: 'functions/payments/handlers/get-shopper-payment.ts',
+      description: 'GET /orders/{orderId}/payment',
+      environment: env,
+    });
     this.table.grant(getShopperPayment, 'read');
     platform.api.addRoute(getShopperPaymentRoute, getShopperPayment);
 
     // PAY-4: carriers' cash-on-delivery remittance reports (ops, audited); the daily reconciliation flags cash still owed.
-    const recordRemittance = platform.function(this, 'RecordCodRemittanceFunction', { entry: 'functions/payments/handlers/record-cod-remittance.ts', description: 'POST /admin/cod-remittances (PAY-4), audited', environment: env });
+    const recordRemittance = platform.function(this, 'RecordCodRemittanceFunction', {
+      entry: 'functions/payments/handlers/record-cod-remittance.ts',
+      description: 'POST /admin/cod-remittances (PAY-4), audited',
+      environment: env,
+    });
     this.table.grant(recordRemittance, 'readWrite');
     platform.useAuditLog(recordRemittance);
     platform.api.addRoute(recordCodRemittanceRoute, recordRemittance);
-    const getRemittance = platform.function(this, 'GetCodRemittanceFunction', { entry: 'functions/payments/handlers/get-cod-remittance.ts', description: 'GET /admin/cod-remittances/{remittanceId} (PAY-4)', environment: env });
+    const getRemittance = platform.function(this, 'GetCodRemittanceFunction', {
+      entry: 'functions/payments/handlers/get-cod-remittance.ts',
+      description: 'GET /admin/cod-remittances/{remittanceId} (PAY-4)',
+      environment: env,
+    });
     this.table.grantActions(getRemittance, ['dynamodb:GetItem']);
     platform.api.addRoute(getCodRemittanceRoute, getRemittance);
 
     // Staff views.
-    const getPayment = platform.function(this, 'GetOrderPaymentFunction', { entry: 'functions/payments/handlers/get-order-payment.ts', description: 'GET /admin/payments/{orderId}', environment: env });
+    const getPayment = platform.function(this, 'GetOrderPaymentFunction', {
+      entry: 'functions/payments/handlers/get-order-payment.ts',
+      description: 'GET /admin/payments/{orderId}',
+      environment: env,
+    });
     this.table.grant(getPayment, 'read');
     platform.api.addRoute(getPaymentRoute, getPayment);
-    const getReconciliation = platform.function(this, 'GetReconciliationFunction', { entry: 'functions/payments/handlers/get-reconciliation.ts', description: 'GET /admin/reconciliations/{date}', environment: env });
+    const getReconciliation = platform.function(this, 'GetReconciliationFunction', {
+      entry: 'functions/payments/handlers/get-reconciliation.ts',
+      description: 'GET /admin/reconciliations/{date}',
+      environment: env,
+    });
     this.table.grant(getReconciliation, 'read');
     platform.api.addRoute(getReconciliationRoute, getReconciliation);
 
     // Daily reconciliation (PAY-3).
-    const reconcile = fnWithProvider('ReconcilePaymentsFunction', { entry: 'functions/payments/handlers/reconcile-payments.ts', description: 'Daily reconciliation of ledger, orders and the provider’s settlement report (PAY-3)', timeout: Duration.minutes(5) });
+    const reconcile = fnWithProvider('ReconcilePaymentsFunction', {
+      entry: 'functions/payments/handlers/reconcile-payments.ts',
+      description: 'Daily reconciliation of ledger, orders and the provider’s settlement report (PAY-3)',
+      timeout: Duration.minutes(5),
+    });
     // PAY-3: any mismatch between ledger, orders and the provider's settlement report is money unaccounted for.
     platform.alarms.alarm(this, 'ReconciliationMismatchAlarm', {
       severity: 'critical',
       runbook: 'reconciliation-mismatch',
       name: 'reconciliation-mismatch',
-      summary: "The daily reconciliation found payments whose ledger, order and provider settlement do not agree (PAY-3); the report is in GET /admin/reconciliations/{date}.",
-      metric: new Metric({ namespace: 'Commerce', metricName: 'ReconciliationMismatches', dimensionsMap: { service: 'ReconcilePaymentsFunction' }, statistic: 'Sum', period: Duration.days(1) }),
+      summary: 'The daily reconciliation found payments whose ledger, order and provider settlement do not agree (PAY-3); the report is in GET /admin/reconciliations/{date}.',
+      metric: new Metric({
+        namespace: 'Commerce',
+        metricName: 'ReconciliationMismatches',
+        dimensionsMap: { service: 'ReconcilePaymentsFunction' },
+        statistic: 'Sum',
+        period: Duration.days(1),
+      }),
       threshold: 1,
     });
-    new ScheduledJob(this, 'ReconcilePayments', { schedule: 'cron(30 1 * * ? *)', handler: reconcile, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily payments reconciliation of the previous UTC day, 01:30 UTC' });
+    new ScheduledJob(this, 'ReconcilePayments', {
+      schedule: 'cron(30 1 * * ? *)',
+      handler: reconcile,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Daily payments reconciliation of the previous UTC day, 01:30 UTC',
+    });
 
     // The sandbox's worker: delivers its webhooks to the webhook function, fires its transfer timers.
     if (sandboxQueue && this.sandboxTable) {
@@ -226,7 +299,11 @@ export class Payments extends Construct {
       worker.allow(['sqs:SendMessage'], [sandboxQueue.queue.queueArn]);
       worker.allow(['lambda:InvokeFunction'], [webhook.functionArn]);
       worker.live.addEventSource(new SqsEventSource(sandboxQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
-      acknowledge(worker, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; undeliverable sandbox messages go to the queue’s own DLQ after maxReceiveCount (redrive policy).');
+      acknowledge(
+        worker,
+        'Serverless-LambdaEventSourceMappingDestination',
+        'SQS event sources do not support on-failure destinations; undeliverable sandbox messages go to the queue’s own DLQ after maxReceiveCount (redrive policy).',
+      );
     }
   }
 }

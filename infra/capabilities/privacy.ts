@@ -21,7 +21,12 @@ import type { Platform } from '../platform.ts';
 export class Privacy extends Construct {
   readonly table: CommerceTable;
 
-  constructor(scope: Construct, id: string, platform: Platform, dependencies: { readonly orders: CommerceTable; readonly returns: CommerceTable; readonly tickets: CommerceTable }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    platform: Platform,
+    dependencies: { readonly orders: CommerceTable; readonly returns: CommerceTable; readonly tickets: CommerceTable },
+  ) {
     super(scope, id);
     this.table = new CommerceTable(this, 'PrivacyTable', { stage: platform.stage });
     stableLogicalId(this.table.table, 'PrivacyTable');
@@ -32,7 +37,11 @@ export class Privacy extends Construct {
     // SEC-3: the caller's own privacy data in one function (one reserved-concurrency slot): consents — the state and its
     // history items written in one transaction of PutItems — and the export, which reads everything of the caller
     // (decrypting orders, returns, tickets) and records the request.
-    const exportData = platform.function(this, 'ServeMyPrivacyFunction', { entry: 'functions/privacy/handlers/serve-my-privacy.ts', description: 'GET/PUT /me/consents, GET /me/data: consents and the data export (SEC-3)', timeout: Duration.seconds(29) });
+    const exportData = platform.function(this, 'ServeMyPrivacyFunction', {
+      entry: 'functions/privacy/handlers/serve-my-privacy.ts',
+      description: 'GET/PUT /me/consents, GET /me/data: consents and the data export (SEC-3)',
+      timeout: Duration.seconds(29),
+    });
     this.table.grantActions(exportData, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     platform.api.addRoute(getMyConsentsRoute, exportData);
     platform.api.addRoute(putMyConsentsRoute, exportData);
@@ -47,7 +56,11 @@ export class Privacy extends Construct {
 
     // SEC-3: erasure — audited first; destroys the customer's key record (a tombstone replaces it), removes
     // personal data from their orders and tickets, disables their sign-in. No KMS: nothing is decrypted.
-    const erase = platform.function(this, 'DeleteMeFunction', { entry: 'functions/privacy/handlers/delete-me.ts', description: 'DELETE /me: erasure by crypto-shredding (SEC-3)', timeout: Duration.seconds(29) });
+    const erase = platform.function(this, 'DeleteMeFunction', {
+      entry: 'functions/privacy/handlers/delete-me.ts',
+      description: 'DELETE /me: erasure by crypto-shredding (SEC-3)',
+      timeout: Duration.seconds(29),
+    });
     this.table.grantActions(erase, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     platform.customerKeyTable.grantActions(erase, ['dynamodb:GetItem', 'dynamodb:PutItem']);
     orders.grantActions(erase, ['dynamodb:UpdateItem']);
@@ -60,14 +73,26 @@ export class Privacy extends Construct {
     erase.allow(['cognito-idp:AdminDisableUser'], [pool.userPoolArn]);
     platform.api.addRoute(deleteMeRoute, erase);
 
-    const listRequests = platform.function(this, 'ListPrivacyRequestsFunction', { entry: 'functions/privacy/handlers/list-privacy-requests.ts', description: 'GET /admin/privacy/requests (SEC-3)' });
+    const listRequests = platform.function(this, 'ListPrivacyRequestsFunction', {
+      entry: 'functions/privacy/handlers/list-privacy-requests.ts',
+      description: 'GET /admin/privacy/requests (SEC-3)',
+    });
     this.table.grantActions(listRequests, ['dynamodb:Query']);
     platform.api.addRoute(listPrivacyRequestsRoute, listRequests);
 
     // CMP-2: personal data of completed orders shredded after PERSONAL_DATA_RETENTION_DAYS (default 1095), daily.
-    const retention = platform.function(this, 'ShredExpiredPersonalDataFunction', { entry: 'functions/privacy/handlers/shred-expired-personal-data.ts', description: 'Removes personal data of orders completed more than the retention period ago (CMP-2)', timeout: Duration.minutes(15) });
+    const retention = platform.function(this, 'ShredExpiredPersonalDataFunction', {
+      entry: 'functions/privacy/handlers/shred-expired-personal-data.ts',
+      description: 'Removes personal data of orders completed more than the retention period ago (CMP-2)',
+      timeout: Duration.minutes(15),
+    });
     orders.grantActions(retention, ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:UpdateItem']);
-    new ScheduledJob(this, 'ShredExpiredPersonalData', { schedule: 'rate(1 day)', handler: retention, deliveryDlq: platform.eventDeliveryFailures, description: 'Personal-data retention (CMP-2), daily' });
+    new ScheduledJob(this, 'ShredExpiredPersonalData', {
+      schedule: 'rate(1 day)',
+      handler: retention,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Personal-data retention (CMP-2), daily',
+    });
   }
 
   /** Lets `fn` use the consent contract: GetItem of consent states only, and the table's name. */

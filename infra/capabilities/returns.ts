@@ -63,13 +63,21 @@ export class Returns extends Construct {
     platform.api.addRoute(requestReturnRoute, commands);
     platform.api.addRoute(cancelReturnRoute, commands);
 
-    const queries = platform.function(this, 'ReturnQueriesFunction', { entry: 'functions/returns/handlers/return-queries.ts', description: 'GET /returns/{returnId}, GET /orders/{orderId}/returns (AFT-1)', environment: env });
+    const queries = platform.function(this, 'ReturnQueriesFunction', {
+      entry: 'functions/returns/handlers/return-queries.ts',
+      description: 'GET /returns/{returnId}, GET /orders/{orderId}/returns (AFT-1)',
+      environment: env,
+    });
     this.table.grant(queries, 'read');
     platform.useFieldEncryption(queries, { encrypt: false, decrypt: true, entities: [RETURN_ENTITY] });
     platform.api.addRoute(getReturnRoute, queries);
     platform.api.addRoute(listOrderReturnsRoute, queries);
 
-    const decide = platform.function(this, 'DecideReturnFunction', { entry: 'functions/returns/handlers/decide-return.ts', description: 'POST /admin/returns/{returnId}/decision (AFT-1), audited', environment: env });
+    const decide = platform.function(this, 'DecideReturnFunction', {
+      entry: 'functions/returns/handlers/decide-return.ts',
+      description: 'POST /admin/returns/{returnId}/decision (AFT-1), audited',
+      environment: env,
+    });
     this.table.grant(decide, 'readWrite');
     platform.useAuditLog(decide);
     platform.publishEvents(decide, RETURNS_PUBLISHES);
@@ -96,16 +104,36 @@ export class Returns extends Construct {
     });
     this.table.grant(fulfillmentUpdates, 'readWrite');
     platform.publishEvents(fulfillmentUpdates, RETURNS_PUBLISHES);
-    new EventConsumer(this, 'ApplyReturnFulfillmentUpdate', { bus: platform.bus, events: [ReturnFulfillmentUpdated], handler: fulfillmentUpdates, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
+    new EventConsumer(this, 'ApplyReturnFulfillmentUpdate', {
+      bus: platform.bus,
+      events: [ReturnFulfillmentUpdated],
+      handler: fulfillmentUpdates,
+      deliveryDlq: platform.eventDeliveryFailures,
+      removalPolicy,
+    });
 
-    const refunds = platform.function(this, 'ApplyReturnRefundFunction', { entry: 'functions/returns/handlers/apply-return-refund.ts', description: 'PaymentRefunded (with a returnId) → the return refunded (AFT-1)', environment: env });
+    const refunds = platform.function(this, 'ApplyReturnRefundFunction', {
+      entry: 'functions/returns/handlers/apply-return-refund.ts',
+      description: 'PaymentRefunded (with a returnId) → the return refunded (AFT-1)',
+      environment: env,
+    });
     this.table.grant(refunds, 'readWrite');
     platform.publishEvents(refunds, RETURNS_PUBLISHES);
     new EventConsumer(this, 'ApplyReturnRefund', { bus: platform.bus, events: [PaymentRefunded], handler: refunds, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
-    const sweep = platform.function(this, 'SweepReturnsOutboxFunction', { entry: 'functions/returns/handlers/sweep-returns-outbox.ts', description: 'Returns outbox republish (AFT-1)', timeout: Duration.minutes(1), environment: env });
+    const sweep = platform.function(this, 'SweepReturnsOutboxFunction', {
+      entry: 'functions/returns/handlers/sweep-returns-outbox.ts',
+      description: 'Returns outbox republish (AFT-1)',
+      timeout: Duration.minutes(1),
+      environment: env,
+    });
     this.table.grant(sweep, 'readWrite');
     platform.publishEvents(sweep, RETURNS_PUBLISHES);
-    new ScheduledJob(this, 'SweepReturnsOutbox', { schedule: 'rate(5 minutes)', handler: sweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Returns outbox sweep every 5 minutes' });
+    new ScheduledJob(this, 'SweepReturnsOutbox', {
+      schedule: 'rate(5 minutes)',
+      handler: sweep,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Returns outbox sweep every 5 minutes',
+    });
   }
 }

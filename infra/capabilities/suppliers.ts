@@ -42,7 +42,12 @@ export class Suppliers extends Construct {
     });
     this.table.grant(sweep, 'readWrite');
     platform.useAuditLog(sweep);
-    new ScheduledJob(this, 'SuspendExpiredLicences', { schedule: LICENCE_SWEEP_SCHEDULE, handler: sweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Daily supplier licence sweep, 00:05 China time' });
+    new ScheduledJob(this, 'SuspendExpiredLicences', {
+      schedule: LICENCE_SWEEP_SCHEDULE,
+      handler: sweep,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Daily supplier licence sweep, 00:05 China time',
+    });
   }
 
   /** The supplier contract's read (Query on the suppliers' partition) and `SUPPLIERS_TABLE_NAME`, for a compliance scan. */

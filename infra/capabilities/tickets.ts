@@ -78,7 +78,12 @@ export class Tickets extends Construct {
     });
     this.table.grant(sweep, 'readWrite');
     platform.publishEvents(sweep, TICKETS_PUBLISHES);
-    new ScheduledJob(this, 'EscalateOverdueTickets', { schedule: TICKET_SWEEP_SCHEDULE, handler: sweep, deliveryDlq: platform.eventDeliveryFailures, description: 'Ticket escalation sweep every minute' });
+    new ScheduledJob(this, 'EscalateOverdueTickets', {
+      schedule: TICKET_SWEEP_SCHEDULE,
+      handler: sweep,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Ticket escalation sweep every minute',
+    });
 
     // AFT-1 → AFT-2: a counterfeit or damage return opens its ticket (system text, encrypted like any).
     const returns = platform.function(this, 'OpenReturnTicketFunction', {
@@ -91,7 +96,12 @@ export class Tickets extends Construct {
     new EventConsumer(this, 'OpenReturnTicket', { bus: platform.bus, events: [ReturnRequested], handler: returns, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });
 
     // The operations alert target (as fraud's warning tiers): every TicketEscalated, for the operations lead.
-    const alertsDlq = new Queue(this, 'TicketEscalationAlertsDlq', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14), removalPolicy });
+    const alertsDlq = new Queue(this, 'TicketEscalationAlertsDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
     stableLogicalId(alertsDlq, 'TicketEscalationAlertsDlq');
     acknowledge(alertsDlq, 'Serverless-SQSRedrivePolicy', 'This is the dead-letter queue of the ticket escalation alerts; messages wait here 14 days for a redrive.');
     this.escalationAlerts = new Queue(this, 'TicketEscalationAlerts', {

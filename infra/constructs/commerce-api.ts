@@ -111,7 +111,10 @@ export class CommerceApi extends Construct {
         maxAge: Duration.hours(1),
       },
     });
-    this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.customerPool, props.staffPool], identitySource: 'method.request.header.Authorization' });
+    this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.customerPool, props.staffPool],
+      identitySource: 'method.request.header.Authorization',
+    });
     this.staffAuthorizer = new CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [props.staffPool], identitySource: 'method.request.header.Authorization' });
     this.staffPool = props.staffPool;
     this.publicReservedConcurrency = props.stage.publicReservedConcurrency;
@@ -127,9 +130,18 @@ export class CommerceApi extends Construct {
         },
       });
     }
-    acknowledge(this.api, 'AwsSolutions-APIG2', 'Parameters are validated by API Gateway; bodies are validated by each handler with the same zod schemas that generate the OpenAPI document (problem+json with every offending field).');
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG2',
+      'Parameters are validated by API Gateway; bodies are validated by each handler with the same zod schemas that generate the OpenAPI document (problem+json with every offending field).',
+    );
     if (props.stage.webAcl) this.addWebAcl(props.stage.webAcl.requestsPerIpPer5Minutes);
-    else acknowledge(this.api, 'AwsSolutions-APIG3', `The ${props.stage.name} stage has no WAF web ACL (a monthly fee and a per-request charge); prod has one (infra/stage.ts webAcl). Stage throttling is on.`);
+    else
+      acknowledge(
+        this.api,
+        'AwsSolutions-APIG3',
+        `The ${props.stage.name} stage has no WAF web ACL (a monthly fee and a per-request charge); prod has one (infra/stage.ts webAcl). Stage throttling is on.`,
+      );
     acknowledge(
       this.api,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -160,7 +172,9 @@ export class CommerceApi extends Construct {
       operationName: route.operation,
       requestValidator: this.validator,
       requestParameters,
-      ...(isPublic ? { authorizationType: AuthorizationType.NONE } : { authorizationType: AuthorizationType.COGNITO, authorizer: staffOnly ? this.staffAuthorizer : this.authorizer }),
+      ...(isPublic
+        ? { authorizationType: AuthorizationType.NONE }
+        : { authorizationType: AuthorizationType.COGNITO, authorizer: staffOnly ? this.staffAuthorizer : this.authorizer }),
     });
     if (isPublic) {
       const reason = `${route.operation} is public by API.md (${route.method.toUpperCase()} ${route.pathTemplate}).`;
@@ -190,7 +204,13 @@ export class CommerceApi extends Construct {
       description: 'Commerce API: per-IP rate limit and AWS managed rules (SEC-5)',
       visibilityConfig: visibility('CommerceApiWebAcl'),
       rules: [
-        { name: 'RateLimitPerIp', priority: 0, action: { block: {} }, statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } }, visibilityConfig: visibility('RateLimitPerIp') },
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: visibility('RateLimitPerIp'),
+        },
         managed('AWSManagedRulesCommonRuleSet', 1, [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
         managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
       ],

@@ -48,7 +48,10 @@ export class CommerceTable extends Construct {
 
   constructor(scope: Construct, id: string, props: CommerceTableProps) {
     super(scope, id);
-    this.environmentVariable = `${id.replace(/Table$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_TABLE_NAME`;
+    this.environmentVariable = `${id
+      .replace(/Table$/, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toUpperCase()}_TABLE_NAME`;
     const key = (name: string): Attribute => ({ name, type: S });
     const sortKey = props.sortKey === null ? undefined : key(props.sortKey ?? 'sk');
     this.table = new Table(this, 'Table', {
@@ -85,7 +88,10 @@ export class CommerceTable extends Construct {
     const actions = access === 'read' ? READ : access === 'write' ? WRITE : access === 'scan' ? [...READ, 'dynamodb:Scan'] : [...new Set([...READ, ...WRITE])];
     this.grantActions(fn, actions);
     if (access !== 'write' && this.indexNames.length > 0) {
-      fn.allow(access === 'scan' ? ['dynamodb:Query', 'dynamodb:Scan'] : ['dynamodb:Query'], this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`));
+      fn.allow(
+        access === 'scan' ? ['dynamodb:Query', 'dynamodb:Scan'] : ['dynamodb:Query'],
+        this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`),
+      );
     }
   }
 

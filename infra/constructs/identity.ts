@@ -46,11 +46,29 @@ export class Identity extends Construct {
       mfaSecondFactor: { otp: true, sms: false },
     });
     const groups = (pool: UserPool, roles: readonly string[], prefix: string) =>
-      roles.forEach((role, precedence) => new CfnUserPoolGroup(this, `${prefix}${role.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Group`, { userPoolId: pool.userPoolId, groupName: role, precedence, description: `API role ${role}` }));
-    groups(this.customerPool, ROLES.filter((r) => r === 'customer'), 'Customer');
+      roles.forEach(
+        (role, precedence) =>
+          new CfnUserPoolGroup(this, `${prefix}${role.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Group`, {
+            userPoolId: pool.userPoolId,
+            groupName: role,
+            precedence,
+            description: `API role ${role}`,
+          }),
+      );
+    groups(
+      this.customerPool,
+      ROLES.filter((r) => r === 'customer'),
+      'Customer',
+    );
     groups(this.staffPool, STAFF_ROLES, 'Staff');
 
-    const client = { authFlows: { userSrp: true }, preventUserExistenceErrors: true, idTokenValidity: Duration.hours(1), accessTokenValidity: Duration.hours(1), refreshTokenValidity: Duration.days(30) };
+    const client = {
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    };
     this.storefrontClient = this.customerPool.addClient('StorefrontClient', client);
     this.staffConsoleClient = this.staffPool.addClient('StaffConsoleClient', { ...client, refreshTokenValidity: Duration.hours(12) });
 
@@ -60,6 +78,10 @@ export class Identity extends Construct {
       'AwsSolutions-COG3',
       'Threat protection needs the Cognito Plus feature plan (a per-user monthly cost); the README tells operators how to enable it. Password policy and MFA are enforced here.',
     );
-    acknowledge([this.customerPool, this.staffPool], 'AwsSolutions-COG8', 'The Plus feature plan is a per-user monthly cost decision for operators (README: Deploying); Essentials covers sign-in, groups and MFA.');
+    acknowledge(
+      [this.customerPool, this.staffPool],
+      'AwsSolutions-COG8',
+      'The Plus feature plan is a per-user monthly cost decision for operators (README: Deploying); Essentials covers sign-in, groups and MFA.',
+    );
   }
 }

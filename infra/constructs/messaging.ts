@@ -55,7 +55,11 @@ export class EncryptedQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
       removalPolicy: props.removalPolicy,
     });
-    acknowledge(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy', `This is the dead-letter queue of ${id}; messages wait here 14 days for a redrive (StartMessageMoveTask, README runbook), a DLQ of a DLQ would only move them.`);
+    acknowledge(
+      this.deadLetterQueue,
+      'Serverless-SQSRedrivePolicy',
+      `This is the dead-letter queue of ${id}; messages wait here 14 days for a redrive (StartMessageMoveTask, README runbook), a DLQ of a DLQ would only move them.`,
+    );
     stableLogicalId(this.queue, `${id}Queue`);
     stableLogicalId(this.deadLetterQueue, `${id}Dlq`);
   }
@@ -135,13 +139,17 @@ export class EventConsumer extends Construct {
     });
     stableLogicalId(this.rule, `${id}Rule`);
     const source = new SqsEventSource(this.queue.queue, {
-        batchSize: props.batchSize ?? 10,
-        maxBatchingWindow: props.maxBatchingWindow,
-        reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency,
-      });
+      batchSize: props.batchSize ?? 10,
+      maxBatchingWindow: props.maxBatchingWindow,
+      reportBatchItemFailures: true,
+      maxConcurrency: props.maxConcurrency,
+    });
     props.handler.live.addEventSource(source);
-    acknowledge(props.handler, 'Serverless-LambdaEventSourceMappingDestination', 'SQS event sources do not support on-failure destinations; failed messages go to the queue\'s own DLQ after maxReceiveCount (redrive policy).');
+    acknowledge(
+      props.handler,
+      'Serverless-LambdaEventSourceMappingDestination',
+      "SQS event sources do not support on-failure destinations; failed messages go to the queue's own DLQ after maxReceiveCount (redrive policy).",
+    );
   }
 }
 

@@ -145,14 +145,20 @@ export class ServiceFunction extends NodejsFunction {
       },
     });
     this.asyncFailures = props.asyncFailures;
-    this.live = new Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.currentVersion, description: `What callers invoke; CodeDeploy shifts it to each new version of ${id}` });
+    this.live = new Alias(this, 'Live', {
+      aliasName: LIVE_ALIAS,
+      version: this.currentVersion,
+      description: `What callers invoke; CodeDeploy shifts it to each new version of ${id}`,
+    });
     (this.live.node.defaultChild as CfnAlias).overrideLogicalId(`${id}Live`);
     ServiceFunction.entries.set(id, props.entry);
     props.logGroup.grantWrite(role);
-    const xrayReason = 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*" is the only valid value); every other statement names its resources and no action is a wildcard (tested).';
+    const xrayReason =
+      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*" is the only valid value); every other statement names its resources and no action is a wildcard (tested).';
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', xrayReason);
     acknowledge(role, 'Serverless-LambdaStarPermissions', xrayReason);
-    const runtimeReason = 'nodejs22.x is the pinned runtime: bundles target node22 and the local cloud runs them on Node 20/22; the runtime is upgraded deliberately, with the bundle target.';
+    const runtimeReason =
+      'nodejs22.x is the pinned runtime: bundles target node22 and the local cloud runs them on Node 20/22; the runtime is upgraded deliberately, with the bundle target.';
     acknowledge(this, 'AwsSolutions-L1', runtimeReason);
     acknowledge(this, 'Serverless-LambdaLatestVersion', runtimeReason);
     acknowledge(
@@ -188,5 +194,4 @@ export class ServiceFunction extends NodejsFunction {
       }),
     );
   }
-
 }

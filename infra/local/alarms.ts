@@ -44,8 +44,7 @@ export type Expression =
 
 /** What an alarm compares: one metric, or metric math over several. */
 export type AlarmMetric =
-  | { kind: 'metric'; stat: MetricStat }
-  | { kind: 'math'; periodSeconds: number; stats: Record<string, MetricStat>; expressions: Record<string, Expression>; returnId: string };
+  { kind: 'metric'; stat: MetricStat } | { kind: 'math'; periodSeconds: number; stats: Record<string, MetricStat>; expressions: Record<string, Expression>; returnId: string };
 
 export interface AlarmDefinition {
   logicalId: string;
@@ -239,7 +238,11 @@ function readAlarm(logicalId: string, p: Record<string, unknown>): AlarmDefiniti
         const ms = q.MetricStat as { Metric?: { Namespace?: unknown; MetricName?: unknown; Dimensions?: unknown }; Period?: unknown; Stat?: unknown };
         const stat = String(ms.Stat);
         if (!isSupportedStatistic(stat)) throw new Unsupported(`statistic ${stat} is not evaluated locally`);
-        stats[id] = { metric: { namespace: String(ms.Metric?.Namespace), metricName: String(ms.Metric?.MetricName), dimensions: dimensionsOf(ms.Metric?.Dimensions) }, stat, periodSeconds: positiveInt(ms.Period, `period of ${id}`) };
+        stats[id] = {
+          metric: { namespace: String(ms.Metric?.Namespace), metricName: String(ms.Metric?.MetricName), dimensions: dimensionsOf(ms.Metric?.Dimensions) },
+          stat,
+          periodSeconds: positiveInt(ms.Period, `period of ${id}`),
+        };
         periodSeconds ??= stats[id].periodSeconds;
       } else if (typeof q.Expression === 'string') {
         expressions[id] = parseExpression(q.Expression);
@@ -255,7 +258,11 @@ function readAlarm(logicalId: string, p: Record<string, unknown>): AlarmDefiniti
     if (!isSupportedStatistic(stat)) throw new Unsupported(`statistic ${stat} is not evaluated locally`);
     metric = {
       kind: 'metric',
-      stat: { metric: { namespace: String(p.Namespace), metricName: String(p.MetricName), dimensions: dimensionsOf(p.Dimensions) }, stat, periodSeconds: positiveInt(p.Period, 'Period') },
+      stat: {
+        metric: { namespace: String(p.Namespace), metricName: String(p.MetricName), dimensions: dimensionsOf(p.Dimensions) },
+        stat,
+        periodSeconds: positiveInt(p.Period, 'Period'),
+      },
     };
   }
   const description = String(p.AlarmDescription ?? '');
@@ -302,7 +309,12 @@ export function periodValues(alarm: AlarmDefinition, store: Pick<MetricStore, 'p
     const out: Array<number | undefined> = [];
     for (let k = 0; k < n; k++) {
       const from = now - (n - k) * period;
-      out.push(statistic(store.points(s.metric, from, from + period).map((p) => p.value), s.stat));
+      out.push(
+        statistic(
+          store.points(s.metric, from, from + period).map((p) => p.value),
+          s.stat,
+        ),
+      );
     }
     return out;
   };
@@ -366,7 +378,17 @@ export class AlarmMonitor {
   ) {
     this.evaluatedAt = this.now();
     for (const a of alarms) {
-      this.status.set(a.logicalId, { logicalId: a.logicalId, name: a.name, severity: a.severity, description: a.description, state: 'INSUFFICIENT_DATA', since: new Date(this.evaluatedAt).toISOString(), reason: 'Not yet evaluated', values: [], transitions: [] });
+      this.status.set(a.logicalId, {
+        logicalId: a.logicalId,
+        name: a.name,
+        severity: a.severity,
+        description: a.description,
+        state: 'INSUFFICIENT_DATA',
+        since: new Date(this.evaluatedAt).toISOString(),
+        reason: 'Not yet evaluated',
+        values: [],
+        transitions: [],
+      });
     }
   }
 
@@ -393,6 +415,10 @@ export class AlarmMonitor {
   }
 
   report(): AlarmReport {
-    return { evaluatedAt: new Date(this.evaluatedAt).toISOString(), alarms: [...this.status.values()].map((s) => ({ ...s, transitions: [...s.transitions] })), notEvaluated: [...this.unevaluated] };
+    return {
+      evaluatedAt: new Date(this.evaluatedAt).toISOString(),
+      alarms: [...this.status.values()].map((s) => ({ ...s, transitions: [...s.transitions] })),
+      notEvaluated: [...this.unevaluated],
+    };
   }
 }

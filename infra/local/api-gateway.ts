@@ -154,7 +154,9 @@ function buildApi(names: ResourceNames) {
     names.ofType('AWS::ApiGateway::Authorizer').map(({ logicalId, properties }) => {
       if (properties.Type !== 'COGNITO_USER_POOLS') throw new UnsupportedTemplateError(`authorizer type ${String(properties.Type)} (${logicalId}) is not supported`);
       const poolIds = (properties.ProviderARNs as string[]).map((arn) => arn.split('/').pop() as string);
-      const header = String(properties.IdentitySource ?? 'method.request.header.Authorization').replace('method.request.header.', '').toLowerCase();
+      const header = String(properties.IdentitySource ?? 'method.request.header.Authorization')
+        .replace('method.request.header.', '')
+        .toLowerCase();
       return [logicalId, { poolIds, header }];
     }),
   );
@@ -170,7 +172,8 @@ function buildApi(names: ResourceNames) {
     if (integrationType === 'AWS_PROXY') {
       // The integration invokes the function or its alias (`live`); locally both are the function.
       const target = [...referencedLogicalIds(integrationRaw?.Uri)].find((id) => ['AWS::Lambda::Function', 'AWS::Lambda::Alias'].includes(names.stack.Resources[id]?.Type ?? ''));
-      const fn = target && names.stack.Resources[target]?.Type === 'AWS::Lambda::Alias' ? [...referencedLogicalIds(names.stack.Resources[target]?.Properties?.FunctionName)][0] : target;
+      const fn =
+        target && names.stack.Resources[target]?.Type === 'AWS::Lambda::Alias' ? [...referencedLogicalIds(names.stack.Resources[target]?.Properties?.FunctionName)][0] : target;
       if (!fn) throw new UnsupportedTemplateError(`method ${logicalId}: only Lambda proxy integrations are supported`);
       integration = { type: 'AWS_PROXY', functionLogicalId: fn };
     } else if (integrationType === 'MOCK') {
@@ -190,7 +193,8 @@ function buildApi(names: ResourceNames) {
     }
     const validatorId = [...referencedLogicalIds(raw.RequestValidatorId)][0];
     const validator = validatorId ? validators.get(validatorId) : undefined;
-    if (validator?.ValidateRequestBody) throw new UnsupportedTemplateError(`request validator ${validatorId}: body validation against models is not emulated (handlers validate bodies)`);
+    if (validator?.ValidateRequestBody)
+      throw new UnsupportedTemplateError(`request validator ${validatorId}: body validation against models is not emulated (handlers validate bodies)`);
     const authorizerId = [...referencedLogicalIds(raw.AuthorizerId)][0];
     const method: MethodDefinition = {
       httpMethod: String(props.HttpMethod),
@@ -231,13 +235,16 @@ function buildApi(names: ResourceNames) {
 }
 
 function matchRoute(routes: Route[], pathname: string): { route: Route; params: Record<string, string> } | undefined {
-  const parts = pathname.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   let best: { route: Route; params: Record<string, string>; score: number } | undefined;
   for (const route of routes) {
     const params: Record<string, string> = {};
@@ -407,7 +414,20 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
         requestTime: now.toUTCString(),
         requestTimeEpoch: now.getTime(),
         domainName: lowerHeaders.host ?? 'localhost',
-        identity: { sourceIp, userAgent: lowerHeaders['user-agent'] ?? null, accountId: null, caller: null, user: null, userArn: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, cognitoAuthenticationType: null, cognitoAuthenticationProvider: null, accessKey: null, apiKey: null },
+        identity: {
+          sourceIp,
+          userAgent: lowerHeaders['user-agent'] ?? null,
+          accountId: null,
+          caller: null,
+          user: null,
+          userArn: null,
+          cognitoIdentityId: null,
+          cognitoIdentityPoolId: null,
+          cognitoAuthenticationType: null,
+          cognitoAuthenticationProvider: null,
+          accessKey: null,
+          apiKey: null,
+        },
         ...(claims ? { authorizer: { claims } } : {}),
       },
       body: rawBody.length ? rawBody.toString('utf8') : null,
@@ -418,8 +438,19 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
     const result = await Promise.race([options.invoke(method.integration.functionLogicalId, event), timeout]);
     if (result === 'timeout') return sendGatewayResponse(res, 'INTEGRATION_TIMEOUT', requestId);
     if (result.status === 'error') return sendGatewayResponse(res, 'INTEGRATION_FAILURE', requestId);
-    const payload = result.payload as { statusCode?: unknown; headers?: Record<string, unknown>; multiValueHeaders?: Record<string, unknown[]>; body?: unknown; isBase64Encoded?: boolean } | null;
-    if (!payload || typeof payload !== 'object' || typeof payload.statusCode !== 'number' || (payload.body !== undefined && payload.body !== null && typeof payload.body !== 'string')) {
+    const payload = result.payload as {
+      statusCode?: unknown;
+      headers?: Record<string, unknown>;
+      multiValueHeaders?: Record<string, unknown[]>;
+      body?: unknown;
+      isBase64Encoded?: boolean;
+    } | null;
+    if (
+      !payload ||
+      typeof payload !== 'object' ||
+      typeof payload.statusCode !== 'number' ||
+      (payload.body !== undefined && payload.body !== null && typeof payload.body !== 'string')
+    ) {
       return sendGatewayResponse(res, 'INTEGRATION_FAILURE', requestId);
     }
     const outHeaders: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };

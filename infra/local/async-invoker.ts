@@ -59,7 +59,8 @@ export class AsyncInvoker {
       const p = names.resolve(properties) as Record<string, unknown>;
       const destinations = (p.DestinationConfig ?? {}) as { OnFailure?: { Destination?: string }; OnSuccess?: { Destination?: string } };
       for (const d of [destinations.OnFailure?.Destination, destinations.OnSuccess?.Destination]) {
-        if (d && !d.startsWith('arn:aws:sqs:')) throw new UnsupportedTemplateError(`EventInvokeConfig ${logicalId}: destination ${d} is not an SQS queue (only SQS destinations are emulated)`);
+        if (d && !d.startsWith('arn:aws:sqs:'))
+          throw new UnsupportedTemplateError(`EventInvokeConfig ${logicalId}: destination ${d} is not an SQS queue (only SQS destinations are emulated)`);
       }
       const config = this.configs.get(fn.name) as InvokeConfig;
       config.maximumRetryAttempts = Number(p.MaximumRetryAttempts ?? 2);
@@ -113,7 +114,12 @@ export class AsyncInvoker {
     while (this.running) {
       let messages;
       try {
-        messages = await this.options.sqs.receive(queueArn, { maxMessages: concurrency, waitTimeSeconds: 20, visibilityTimeoutSeconds: fn.timeoutSeconds + 30, signal: this.stopping.signal });
+        messages = await this.options.sqs.receive(queueArn, {
+          maxMessages: concurrency,
+          waitTimeSeconds: 20,
+          visibilityTimeoutSeconds: fn.timeoutSeconds + 30,
+          signal: this.stopping.signal,
+        });
       } catch (error) {
         if (!this.running) return;
         this.options.log?.(`async invoker for ${fn.name}: receive failed: ${(error as Error).message}`);

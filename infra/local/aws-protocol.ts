@@ -68,12 +68,7 @@ export function sendServiceError(res: http.ServerResponse, service: Pick<AwsJson
  * Starts the listener. `port` 0 picks a free port. Unknown targets answer 400
  * `UnknownOperationException`, as AWS does.
  */
-export async function startAwsEndpoint(options: {
-  services: AwsJsonService[];
-  restRoutes?: RestRoute[];
-  port?: number;
-  host?: string;
-}): Promise<AwsEndpoint> {
+export async function startAwsEndpoint(options: { services: AwsJsonService[]; restRoutes?: RestRoute[]; port?: number; host?: string }): Promise<AwsEndpoint> {
   const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
   const server = http.createServer((req, res) => {
     void (async () => {

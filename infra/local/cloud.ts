@@ -212,13 +212,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const s of stoppers.reverse()) await s();
   };
   try {
-    const [dynamodbPort, awsPort, apiPort] = await Promise.all([
-      options.dynamodbPort ?? freePort(),
-      options.awsPort ?? freePort(),
-      options.apiPort ?? freePort(),
-    ]);
+    const [dynamodbPort, awsPort, apiPort] = await Promise.all([options.dynamodbPort ?? freePort(), options.awsPort ?? freePort(), options.apiPort ?? freePort()]);
     // the call counter in front of DynamoDB Local takes the DynamoDB port: a stable endpoint to export
-    const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({ port: await freePort(), dataDir: options.dataDir && !options.dynamodbInMemory ? path.join(options.dataDir, 'dynamodb') : undefined });
+    const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({
+      port: await freePort(),
+      dataDir: options.dataDir && !options.dynamodbInMemory ? path.join(options.dataDir, 'dynamodb') : undefined,
+    });
     stoppers.push(() => dynamoLocal.stop());
     const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint, { meterCapacity: options.meterCapacity });
     await dynamodbCalls.listen(dynamodbPort);
@@ -249,10 +248,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const sqs = new SqsService({ queues: [...queues, ...asyncQueues], dataDir: options.dataDir && path.join(options.dataDir, 'sqs') });
     stoppers.push(() => sqs.close());
 
-    const keys = names.ofType('AWS::KMS::Key').map(({ logicalId, properties }) => ({ logicalId, keyId: names.ref(logicalId), arn: names.getAtt(logicalId, 'Arn'), enabled: properties.Enabled !== false,
+    const keys = names.ofType('AWS::KMS::Key').map(({ logicalId, properties }) => ({
+      logicalId,
+      keyId: names.ref(logicalId),
+      arn: names.getAtt(logicalId, 'Arn'),
+      enabled: properties.Enabled !== false,
       ...(properties.KeySpec === undefined ? {} : { keySpec: String(properties.KeySpec) as KmsKeyDefinition['keySpec'] }),
-      ...(properties.KeyUsage === undefined ? {} : { keyUsage: String(properties.KeyUsage) as KmsKeyDefinition['keyUsage'] }) }));
-    const aliases = names.ofType('AWS::KMS::Alias').map(({ properties }) => ({ name: String(properties.AliasName), targetKeyId: String(properties.TargetKeyId).split('/').pop() as string }));
+      ...(properties.KeyUsage === undefined ? {} : { keyUsage: String(properties.KeyUsage) as KmsKeyDefinition['keyUsage'] }),
+    }));
+    const aliases = names
+      .ofType('AWS::KMS::Alias')
+      .map(({ properties }) => ({ name: String(properties.AliasName), targetKeyId: String(properties.TargetKeyId).split('/').pop() as string }));
     const kms = new KmsService({ keys, aliases, dataDir: options.dataDir && path.join(options.dataDir, 'kms') });
 
     const operations = new LocalOperations({ names, intervalMs: options.alarmIntervalMs, periodScale: options.alarmPeriodScale });
@@ -282,7 +288,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       logicalId,
       name: names.ref(logicalId),
       arn: names.getAtt(logicalId, 'Arn'),
-      busName: p.EventBusName ? String(p.EventBusName).split('/').pop() as string : 'default',
+      busName: p.EventBusName ? (String(p.EventBusName).split('/').pop() as string) : 'default',
       enabled: (p.State ?? 'ENABLED') === 'ENABLED',
       pattern: p.EventPattern as Record<string, unknown> | undefined,
       scheduleExpression: p.ScheduleExpression as string | undefined,
@@ -300,7 +306,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dataDir: options.dataDir && path.join(options.dataDir, 'events'),
       delivery: {
         sendToQueue: async (queueArn, body, attributes) => {
-          await sqs.send(queueArn, body, attributes ? { messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])) } : {});
+          await sqs.send(
+            queueArn,
+            body,
+            attributes ? { messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])) } : {},
+          );
         },
         invokeAsync: async (functionArn, payload) => {
           await asyncInvoker.enqueue(functionArn, payload);
@@ -310,7 +320,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stoppers.push(() => events.close());
 
     const s3 = new S3Service({ buckets: readBuckets(names), dataDir: options.dataDir && path.join(options.dataDir, 's3') });
-    const endpoint: AwsEndpoint = await startAwsEndpoint({ services: [sqs, events, kms], restRoutes: [lambdaInvokeRoute(lambda, asyncInvoker), s3.route(), operations.route()], port: awsPort });
+    const endpoint: AwsEndpoint = await startAwsEndpoint({
+      services: [sqs, events, kms],
+      restRoutes: [lambdaInvokeRoute(lambda, asyncInvoker), s3.route(), operations.route()],
+      port: awsPort,
+    });
     stoppers.push(() => endpoint.close());
 
     const invokeByLogicalId = async (logicalId: string, event: unknown): Promise<InvokeResult> => {

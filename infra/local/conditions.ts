@@ -55,7 +55,8 @@ export function applyConditions<T extends ConditionalTemplate>(template: T, scop
     const [fn, arg] = single(node, where);
     const list = (n: number | [number, number]) => {
       const [min, max] = typeof n === 'number' ? [n, n] : n;
-      if (!Array.isArray(arg) || arg.length < min || arg.length > max) throw new UnsupportedTemplateError(`${scope.stackName}: ${where}: ${fn} takes ${min === max ? min : `${min} to ${max}`} arguments`);
+      if (!Array.isArray(arg) || arg.length < min || arg.length > max)
+        throw new UnsupportedTemplateError(`${scope.stackName}: ${where}: ${fn} takes ${min === max ? min : `${min} to ${max}`} arguments`);
       return arg as unknown[];
     };
     switch (fn) {
@@ -82,7 +83,13 @@ export function applyConditions<T extends ConditionalTemplate>(template: T, scop
     const [fn, arg] = single(node, where);
     if (fn === 'Ref') {
       const name = String(arg);
-      const pseudo: Record<string, string> = { 'AWS::Region': LOCAL_REGION, 'AWS::AccountId': LOCAL_ACCOUNT, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': scope.stackName };
+      const pseudo: Record<string, string> = {
+        'AWS::Region': LOCAL_REGION,
+        'AWS::AccountId': LOCAL_ACCOUNT,
+        'AWS::Partition': 'aws',
+        'AWS::URLSuffix': 'amazonaws.com',
+        'AWS::StackName': scope.stackName,
+      };
       if (Object.hasOwn(pseudo, name)) return pseudo[name] as string;
       if (Object.hasOwn(scope.parameters, name)) {
         const value = scope.parameters[name];

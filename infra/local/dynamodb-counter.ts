@@ -15,8 +15,16 @@ import type { AddressInfo } from 'node:net';
 
 /** Operations that accept `ReturnConsumedCapacity`, and whether they read or write. */
 const CAPACITY_OPERATIONS: Readonly<Record<string, 'read' | 'write'>> = {
-  GetItem: 'read', Query: 'read', Scan: 'read', BatchGetItem: 'read', TransactGetItems: 'read',
-  PutItem: 'write', UpdateItem: 'write', DeleteItem: 'write', BatchWriteItem: 'write', TransactWriteItems: 'write',
+  GetItem: 'read',
+  Query: 'read',
+  Scan: 'read',
+  BatchGetItem: 'read',
+  TransactGetItems: 'read',
+  PutItem: 'write',
+  UpdateItem: 'write',
+  DeleteItem: 'write',
+  BatchWriteItem: 'write',
+  TransactWriteItems: 'write',
 };
 
 /** Consumed capacity summed over a run. */
@@ -38,7 +46,11 @@ export interface RecordedRequest {
   readonly body: Buffer;
 }
 
-interface CapacityEntry { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }
+interface CapacityEntry {
+  CapacityUnits?: number;
+  ReadCapacityUnits?: number;
+  WriteCapacityUnits?: number;
+}
 
 export class DynamoDbCallCounter {
   private server?: http.Server;
@@ -84,19 +96,19 @@ export class DynamoDbCallCounter {
   async listen(port = 0): Promise<void> {
     const target = new URL(this.target);
     this.server = http.createServer((req, res) => {
-      const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() || 'unknown';
+      const op =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() || 'unknown';
       this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
       if (this.options.meterCapacity && CAPACITY_OPERATIONS[op]) {
         this.forwardMetered(op, req, res, target);
         return;
       }
-      const upstream = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
+      const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
       upstream.on('error', () => {
         if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'DynamoDB Local is not reachable' }));
@@ -117,10 +129,20 @@ export class DynamoDbCallCounter {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       let body = Buffer.concat(chunks);
-      this.recorded?.push({ operation: op, headers: { 'x-amz-target': String(req.headers['x-amz-target']), 'content-type': String(req.headers['content-type'] ?? 'application/x-amz-json-1.0'), authorization: String(req.headers.authorization ?? ''), 'x-amz-date': String(req.headers['x-amz-date'] ?? '') }, body });
+      this.recorded?.push({
+        operation: op,
+        headers: {
+          'x-amz-target': String(req.headers['x-amz-target']),
+          'content-type': String(req.headers['content-type'] ?? 'application/x-amz-json-1.0'),
+          authorization: String(req.headers.authorization ?? ''),
+          'x-amz-date': String(req.headers['x-amz-date'] ?? ''),
+        },
+        body,
+      });
       try {
         const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-        if (input.ReturnConsumedCapacity === undefined || input.ReturnConsumedCapacity === 'NONE') body = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'INDEXES' }));
+        if (input.ReturnConsumedCapacity === undefined || input.ReturnConsumedCapacity === 'NONE')
+          body = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'INDEXES' }));
       } catch {
         // not JSON: forwarded as it is; DynamoDB Local answers the error
       }

@@ -64,7 +64,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 function validate(options: SqsEventSourceMappingOptions): number {
   const { batchSize, maximumBatchingWindowSeconds: window, maximumConcurrency = DEFAULT_CONCURRENCY } = options;
-  if (!Number.isInteger(window) || window < 0 || window > 300) throw new RangeError(`event source mapping for ${options.functionName}: MaximumBatchingWindowInSeconds must be 0–300, got ${window}`);
+  if (!Number.isInteger(window) || window < 0 || window > 300)
+    throw new RangeError(`event source mapping for ${options.functionName}: MaximumBatchingWindowInSeconds must be 0–300, got ${window}`);
   const maxBatch = window > 0 ? 10_000 : RECEIVE_MAX;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maxBatch) {
     throw new RangeError(`event source mapping for ${options.functionName}: BatchSize must be 1–${maxBatch}${window > 0 ? '' : ' without a batching window'}, got ${batchSize}`);

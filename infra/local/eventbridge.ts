@@ -114,12 +114,28 @@ export class EventsService implements AwsJsonService {
           Rules: this.options.rules
             .filter((r) => !input.EventBusName || r.busName === this.busName(input.EventBusName))
             .filter((r) => !input.NamePrefix || r.name.startsWith(String(input.NamePrefix)))
-            .map((r) => ({ Name: r.name, Arn: r.arn, EventBusName: r.busName, State: r.enabled ? 'ENABLED' : 'DISABLED', EventPattern: r.pattern ? JSON.stringify(r.pattern) : undefined, ScheduleExpression: r.scheduleExpression })),
+            .map((r) => ({
+              Name: r.name,
+              Arn: r.arn,
+              EventBusName: r.busName,
+              State: r.enabled ? 'ENABLED' : 'DISABLED',
+              EventPattern: r.pattern ? JSON.stringify(r.pattern) : undefined,
+              ScheduleExpression: r.scheduleExpression,
+            })),
         };
       case 'ListTargetsByRule': {
         const rule = this.options.rules.find((r) => r.name === input.Rule);
         if (!rule) throw new AwsServiceError('ResourceNotFoundException', `Rule ${String(input.Rule)} does not exist.`);
-        return { Targets: rule.targets.map((t) => ({ Id: t.id, Arn: t.arn, Input: t.input, InputPath: t.inputPath, RetryPolicy: { MaximumRetryAttempts: t.retry.maximumRetryAttempts, MaximumEventAgeInSeconds: t.retry.maximumEventAgeSeconds }, DeadLetterConfig: t.deadLetterArn ? { Arn: t.deadLetterArn } : undefined })) };
+        return {
+          Targets: rule.targets.map((t) => ({
+            Id: t.id,
+            Arn: t.arn,
+            Input: t.input,
+            InputPath: t.inputPath,
+            RetryPolicy: { MaximumRetryAttempts: t.retry.maximumRetryAttempts, MaximumEventAgeInSeconds: t.retry.maximumEventAgeSeconds },
+            DeadLetterConfig: t.deadLetterArn ? { Arn: t.deadLetterArn } : undefined,
+          })),
+        };
       }
       default:
         throw new AwsServiceError('UnknownOperationException', `The local cloud does not emulate EventBridge ${operation}.`);
@@ -134,7 +150,10 @@ export class EventsService implements AwsJsonService {
   private async putEvents(input: Record<string, unknown>): Promise<unknown> {
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
-      throw new AwsServiceError('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`);
+      throw new AwsServiceError(
+        'ValidationException',
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`,
+      );
     }
     if (Buffer.byteLength(JSON.stringify(entries)) > MAX_REQUEST_BYTES) {
       throw new AwsServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
@@ -142,7 +161,9 @@ export class EventsService implements AwsJsonService {
     this.counts.putEvents++;
     const results = await Promise.all(
       entries.map((e: unknown) =>
-        e && typeof e === 'object' && !Array.isArray(e) ? this.putEntry(e as Record<string, unknown>) : { ErrorCode: 'InvalidArgument', ErrorMessage: 'Entry is not a JSON object.' },
+        e && typeof e === 'object' && !Array.isArray(e)
+          ? this.putEntry(e as Record<string, unknown>)
+          : { ErrorCode: 'InvalidArgument', ErrorMessage: 'Entry is not a JSON object.' },
       ),
     );
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
@@ -152,7 +173,8 @@ export class EventsService implements AwsJsonService {
     const bus = this.busName(entry.EventBusName);
     if (!this.options.buses.includes(bus)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
     for (const field of ['Source', 'DetailType', 'Detail'] as const) {
-      if (typeof entry[field] !== 'string' || entry[field] === '') return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
+      if (typeof entry[field] !== 'string' || entry[field] === '')
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
     }
     let detail: unknown;
     try {
@@ -218,7 +240,11 @@ export class EventsService implements AwsJsonService {
     if (target.input !== undefined) return JSON.parse(target.input);
     if (target.inputPath) {
       let value: unknown = event;
-      for (const key of target.inputPath.replace(/^\$\.?/, '').split('.').filter(Boolean)) value = (value as Record<string, unknown> | undefined)?.[key];
+      for (const key of target.inputPath
+        .replace(/^\$\.?/, '')
+        .split('.')
+        .filter(Boolean))
+        value = (value as Record<string, unknown> | undefined)?.[key];
       return value;
     }
     return event;
@@ -282,10 +308,13 @@ export class EventsService implements AwsJsonService {
         }
         const delay = Math.max(0, next.getTime() - this.now.getTime());
         // setTimeout caps at ~24.8 days; re-arm in steps for schedules further away
-        const timer = setTimeout(() => {
-          if (next.getTime() > this.now.getTime() + 1000) return arm(after);
-          void this.fireSchedule(rule, next).finally(() => arm(next));
-        }, Math.min(delay, 2 ** 31 - 1));
+        const timer = setTimeout(
+          () => {
+            if (next.getTime() > this.now.getTime() + 1000) return arm(after);
+            void this.fireSchedule(rule, next).finally(() => arm(next));
+          },
+          Math.min(delay, 2 ** 31 - 1),
+        );
         timer.unref();
         this.timers.set(rule, timer);
         this.nextFires.set(rule, next);

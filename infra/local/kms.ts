@@ -105,7 +105,8 @@ function invalidCiphertext(): AwsServiceError {
 function encryptionContext(input: Record<string, unknown>): Record<string, string> {
   const value = input.EncryptionContext;
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw validation("1 validation error detected: Value at 'encryptionContext' failed to satisfy constraint: Member must be a map of strings");
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw validation("1 validation error detected: Value at 'encryptionContext' failed to satisfy constraint: Member must be a map of strings");
   const context: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw validation("1 validation error detected: Value at 'encryptionContext' failed to satisfy constraint: Member must be a map of strings");
@@ -158,9 +159,12 @@ export class KmsService implements AwsJsonService {
     for (const key of options.keys) {
       const spec = key.keySpec ?? SYMMETRIC_DEFAULT;
       const usage = key.keyUsage ?? (spec === HMAC_256 ? 'GENERATE_VERIFY_MAC' : 'ENCRYPT_DECRYPT');
-      if (spec !== SYMMETRIC_DEFAULT && spec !== HMAC_256) throw new UnsupportedTemplateError(`KMS key ${key.logicalId}: KeySpec ${String(spec)} is not supported by the local cloud (SYMMETRIC_DEFAULT, HMAC_256)`);
+      if (spec !== SYMMETRIC_DEFAULT && spec !== HMAC_256)
+        throw new UnsupportedTemplateError(`KMS key ${key.logicalId}: KeySpec ${String(spec)} is not supported by the local cloud (SYMMETRIC_DEFAULT, HMAC_256)`);
       if ((spec === HMAC_256) !== (usage === 'GENERATE_VERIFY_MAC') || (usage !== 'ENCRYPT_DECRYPT' && usage !== 'GENERATE_VERIFY_MAC')) {
-        throw new UnsupportedTemplateError(`KMS key ${key.logicalId}: KeyUsage ${String(usage)} does not go with KeySpec ${spec} (SYMMETRIC_DEFAULT → ENCRYPT_DECRYPT, HMAC_256 → GENERATE_VERIFY_MAC)`);
+        throw new UnsupportedTemplateError(
+          `KMS key ${key.logicalId}: KeyUsage ${String(usage)} does not go with KeySpec ${spec} (SYMMETRIC_DEFAULT → ENCRYPT_DECRYPT, HMAC_256 → GENERATE_VERIFY_MAC)`,
+        );
       }
       if (this.keys.has(key.keyId)) throw new UnsupportedTemplateError(`KMS key id ${key.keyId} is defined twice`);
       if (Buffer.byteLength(key.keyId) > 255) throw new UnsupportedTemplateError(`KMS key id of ${key.logicalId} is too long`);
@@ -215,7 +219,10 @@ export class KmsService implements AwsJsonService {
     let length: number;
     if (keySpec !== undefined) {
       const bytes = typeof keySpec === 'string' ? DATA_KEY_BYTES[keySpec] : undefined;
-      if (bytes === undefined) throw validation(`1 validation error detected: Value '${String(keySpec)}' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]`);
+      if (bytes === undefined)
+        throw validation(
+          `1 validation error detected: Value '${String(keySpec)}' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]`,
+        );
       length = bytes;
     } else {
       if (typeof numberOfBytes !== 'number' || !Number.isInteger(numberOfBytes) || numberOfBytes < 1 || numberOfBytes > 1024) {
@@ -274,7 +281,9 @@ export class KmsService implements AwsJsonService {
     const message = blobInput(input, 'Message', 'message', MAX_MAC_MESSAGE_BYTES);
     const algorithm = requireString(input, 'MacAlgorithm');
     if (!['HMAC_SHA_224', 'HMAC_SHA_256', 'HMAC_SHA_384', 'HMAC_SHA_512'].includes(algorithm)) {
-      throw validation(`1 validation error detected: Value '${algorithm}' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]`);
+      throw validation(
+        `1 validation error detected: Value '${algorithm}' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]`,
+      );
     }
     if (!key.enabled) throw new AwsServiceError('DisabledException', `${key.arn} is disabled.`, 409);
     if (!isHmacKey(key)) throw new AwsServiceError('InvalidKeyUsageException', `${key.arn} key usage is ENCRYPT_DECRYPT which is not valid for ${'MAC operations'}.`);

@@ -41,7 +41,12 @@ export function lambdaInvokeRoute(lambda: LambdaRuntime, asyncInvoker: AsyncInvo
       } else {
         const result = await lambda.invoke(name, event);
         if (result.status === 'ok') reply(200, result.payload, { 'x-amz-executed-version': '$LATEST' });
-        else reply(200, { errorType: result.errorType, errorMessage: result.errorMessage, trace: result.stackTrace ?? [] }, { 'x-amz-function-error': 'Unhandled', 'x-amz-executed-version': '$LATEST' });
+        else
+          reply(
+            200,
+            { errorType: result.errorType, errorMessage: result.errorMessage, trace: result.stackTrace ?? [] },
+            { 'x-amz-function-error': 'Unhandled', 'x-amz-executed-version': '$LATEST' },
+          );
       }
     } catch (error) {
       if (error instanceof LambdaError) fail(error.code === 'TooManyRequestsException' ? 429 : 404, error.code, error.message);

@@ -14,9 +14,7 @@ import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { lineSplitter } from './metrics.ts';
 
-export type InvokeResult =
-  | { status: 'ok'; payload: unknown }
-  | { status: 'error'; errorType: string; errorMessage: string; stackTrace?: string[] };
+export type InvokeResult = { status: 'ok'; payload: unknown } | { status: 'error'; errorType: string; errorMessage: string; stackTrace?: string[] };
 
 export interface FunctionDefinition {
   logicalId: string;
@@ -89,7 +87,13 @@ class FunctionPool {
 
   constructor(
     readonly definition: FunctionDefinition,
-    private readonly options: { defaultConcurrency: number; baseEnv: Record<string, string>; logFile?: string; runtimeModulesDir?: string; onLogLine?: (fn: FunctionDefinition, line: string) => void },
+    private readonly options: {
+      defaultConcurrency: number;
+      baseEnv: Record<string, string>;
+      logFile?: string;
+      runtimeModulesDir?: string;
+      onLogLine?: (fn: FunctionDefinition, line: string) => void;
+    },
   ) {}
 
   private get limit(): number {
@@ -147,12 +151,23 @@ class FunctionPool {
     const d = this.definition;
     this.coldStarts++;
     const worker = new Worker(WORKER_FILE, {
-      workerData: { codeDir: d.codeDir, handler: d.handler, functionName: d.name, functionArn: d.arn, memorySize: d.memorySize, logGroupName: `/aws/lambda/${d.name}`, runtimeModulesDir: this.options.runtimeModulesDir },
+      workerData: {
+        codeDir: d.codeDir,
+        handler: d.handler,
+        functionName: d.name,
+        functionArn: d.arn,
+        memorySize: d.memorySize,
+        logGroupName: `/aws/lambda/${d.name}`,
+        runtimeModulesDir: this.options.runtimeModulesDir,
+      },
       env: {
         ...this.options.baseEnv,
         ...(this.options.runtimeModulesDir ? { NODE_PATH: this.options.runtimeModulesDir } : {}),
         ...d.environment,
-        AWS_LAMBDA_FUNCTION_NAME: d.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memorySize), AWS_LAMBDA_FUNCTION_VERSION: '$LATEST', AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
+        AWS_LAMBDA_FUNCTION_NAME: d.name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memorySize),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
       },
       resourceLimits: { maxOldGenerationSizeMb: d.memorySize, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, d.memorySize / 16)) },
       stdout: true,
@@ -176,7 +191,16 @@ class FunctionPool {
       const pending = env.pending;
       if (!pending || pending.requestId !== message.requestId) return;
       clearTimeout(pending.timer);
-      pending.resolve(message.ok ? { status: 'ok', payload: message.payload } : { status: 'error', errorType: message.error?.errorType ?? 'Error', errorMessage: message.error?.errorMessage ?? 'Unknown error', stackTrace: message.error?.stackTrace });
+      pending.resolve(
+        message.ok
+          ? { status: 'ok', payload: message.payload }
+          : {
+              status: 'error',
+              errorType: message.error?.errorType ?? 'Error',
+              errorMessage: message.error?.errorMessage ?? 'Unknown error',
+              stackTrace: message.error?.stackTrace,
+            },
+      );
     });
     const onDeath = (errorType: string, errorMessage: string) => {
       const pending = env.pending;
@@ -287,7 +311,12 @@ export class LambdaRuntime {
 
   /** Per function: invocations, cold starts, billed milliseconds (wall clock on this machine), memory size and log bytes. */
   stats(): Record<string, { invocations: number; coldStarts: number; billedMs: number; memorySize: number; logBytes: number }> {
-    return Object.fromEntries([...new Set(this.pools.values())].map((p) => [p.definition.name, { invocations: p.invocations, coldStarts: p.coldStarts, billedMs: p.billedMs, memorySize: p.definition.memorySize, logBytes: p.logBytes }]));
+    return Object.fromEntries(
+      [...new Set(this.pools.values())].map((p) => [
+        p.definition.name,
+        { invocations: p.invocations, coldStarts: p.coldStarts, billedMs: p.billedMs, memorySize: p.definition.memorySize, logBytes: p.logBytes },
+      ]),
+    );
   }
 
   async close(): Promise<void> {

@@ -35,7 +35,14 @@ async function loadHandler() {
 
 function serialiseError(error) {
   if (error instanceof Error) {
-    return { errorType: error.name && error.name !== 'Error' ? error.name : error.constructor?.name ?? 'Error', errorMessage: error.message, stackTrace: (error.stack ?? '').split('\n').slice(1).map((l) => l.trim()) };
+    return {
+      errorType: error.name && error.name !== 'Error' ? error.name : (error.constructor?.name ?? 'Error'),
+      errorMessage: error.message,
+      stackTrace: (error.stack ?? '')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    };
   }
   return { errorType: 'Error', errorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
 }

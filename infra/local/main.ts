@@ -73,7 +73,14 @@ try {
   const seedStarted = Date.now();
   const seeded = await seedDemoData(cloud);
   const seedMs = Date.now() - seedStarted;
-  const endpoints = { api: cloud.endpoints.api.replace('127.0.0.1', 'localhost'), dynamodb: cloud.endpoints.dynamodb, sqs: cloud.endpoints.sqs, events: cloud.endpoints.events, kms: cloud.endpoints.kms, lambda: cloud.endpoints.lambda };
+  const endpoints = {
+    api: cloud.endpoints.api.replace('127.0.0.1', 'localhost'),
+    dynamodb: cloud.endpoints.dynamodb,
+    sqs: cloud.endpoints.sqs,
+    events: cloud.endpoints.events,
+    kms: cloud.endpoints.kms,
+    lambda: cloud.endpoints.lambda,
+  };
   fs.writeFileSync(path.join(dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2));
   const customer = await cloud.token('demo-customer', ['customer']);
   const ops = await cloud.token('demo-ops', ['ops']);
@@ -84,7 +91,9 @@ try {
   Function logs .data/logs/<function>.log
 
 Point the AWS CLI or an SDK at the local services:
-${Object.entries(cloud.sdkEnv).map(([k, v]) => `  export ${k}=${v}`).join('\n')}
+${Object.entries(cloud.sdkEnv)
+  .map(([k, v]) => `  export ${k}=${v}`)
+  .join('\n')}
 
 Tokens (valid 1 h; mint more with: npm run token -- --sub alice --role customer):
   customer  export CUSTOMER_TOKEN=${customer}

@@ -38,7 +38,8 @@ export function flattenNestedStacks(stack: StackTemplate, assemblyDir: string): 
   const origin = new Map<string, string>(); // logical id → where it came from, for collision messages
 
   const add = (id: string, resource: TemplateResource, from: string) => {
-    if (resources[id]) throw new UnsupportedTemplateError(`logical id ${id} appears in both ${origin.get(id)} and ${from}; the local cloud merges nested stacks and needs unique logical ids`);
+    if (resources[id])
+      throw new UnsupportedTemplateError(`logical id ${id} appears in both ${origin.get(id)} and ${from}; the local cloud merges nested stacks and needs unique logical ids`);
     resources[id] = resource;
     origin.set(id, from);
   };
@@ -46,8 +47,7 @@ export function flattenNestedStacks(stack: StackTemplate, assemblyDir: string): 
   const visit = (conditional: NestedTemplate, name: string, parameters: Record<string, unknown>) => {
     // Each template's conditions are decided with its own parameters, as CloudFormation does.
     const template: NestedTemplate = applyConditions(conditional, { stackName: name, parameters });
-    const substitute = (value: unknown) =>
-      rewrite(value, (node) => (typeof node.Ref === 'string' && Object.hasOwn(parameters, node.Ref) ? parameters[node.Ref] : undefined));
+    const substitute = (value: unknown) => rewrite(value, (node) => (typeof node.Ref === 'string' && Object.hasOwn(parameters, node.Ref) ? parameters[node.Ref] : undefined));
     for (const [id, resource] of Object.entries(template.Resources ?? {})) {
       if (resource.Type !== 'AWS::CloudFormation::Stack') {
         // The CDK CLI's version-reporting resource is in every stack under the same id; nothing
@@ -66,11 +66,16 @@ export function flattenNestedStacks(stack: StackTemplate, assemblyDir: string): 
       }
       visit(nested, id, passed);
       const values: Record<string, unknown> = {};
-      for (const [output, spec] of Object.entries(nested.Outputs ?? {})) values[output] = rewrite(spec.Value, (node) => (typeof node.Ref === 'string' && Object.hasOwn(passed, node.Ref) ? passed[node.Ref] : undefined));
+      for (const [output, spec] of Object.entries(nested.Outputs ?? {}))
+        values[output] = rewrite(spec.Value, (node) => (typeof node.Ref === 'string' && Object.hasOwn(passed, node.Ref) ? passed[node.Ref] : undefined));
       outputs.set(id, values);
     }
   };
-  const rootParameters = Object.fromEntries(Object.entries(stack.Parameters ?? {}).filter(([, spec]) => spec.Default !== undefined).map(([param, spec]) => [param, spec.Default]));
+  const rootParameters = Object.fromEntries(
+    Object.entries(stack.Parameters ?? {})
+      .filter(([, spec]) => spec.Default !== undefined)
+      .map(([param, spec]) => [param, spec.Default]),
+  );
   visit(stack, stack.stackName, rootParameters);
 
   // Nested outputs used elsewhere (by the parent, or passed on to another nested stack).

@@ -109,7 +109,8 @@ export class LocalOperations {
       if (dlq) this.deadLetterArns.add(String(dlq));
     }
     for (const { properties } of names.ofType('AWS::Events::Rule')) {
-      for (const t of (properties.Targets as Array<{ DeadLetterConfig?: { Arn?: string } }> | undefined) ?? []) if (t.DeadLetterConfig?.Arn) this.deadLetterArns.add(String(t.DeadLetterConfig.Arn));
+      for (const t of (properties.Targets as Array<{ DeadLetterConfig?: { Arn?: string } }> | undefined) ?? [])
+        if (t.DeadLetterConfig?.Arn) this.deadLetterArns.add(String(t.DeadLetterConfig.Arn));
     }
     this.tick();
     this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 5_000);

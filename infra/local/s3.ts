@@ -49,7 +49,9 @@ function escapeXml(text: string): string {
 }
 
 function s3Error(res: http.ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
-  const fields = Object.entries(extra).map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`).join('');
+  const fields = Object.entries(extra)
+    .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
+    .join('');
   xml(res, status, `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${fields}</Error>`);
 }
 
@@ -140,7 +142,13 @@ export class S3Service {
     };
   }
 
-  private put(req: http.IncomingMessage, res: http.ServerResponse, bucket: { definition: BucketDefinition; objects: Map<string, ObjectVersion[]> }, key: string, raw: Buffer): void {
+  private put(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    bucket: { definition: BucketDefinition; objects: Map<string, ObjectVersion[]> },
+    key: string,
+    raw: Buffer,
+  ): void {
     const encoding = String(req.headers['content-encoding'] ?? '');
     const body = encoding.includes('aws-chunked') || req.headers['x-amz-decoded-content-length'] !== undefined ? decodeAwsChunked(raw) : raw;
     const now = new Date();

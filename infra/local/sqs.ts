@@ -176,10 +176,12 @@ const errors = {
       400,
       'InvalidMessageContents',
     ),
-  receiptHandleInvalid: (handle: string) => new AwsServiceError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`, 404, 'ReceiptHandleIsInvalid'),
+  receiptHandleInvalid: (handle: string) =>
+    new AwsServiceError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`, 404, 'ReceiptHandleIsInvalid'),
   receiptHandleExpired: (handle: string) => errors.invalidParameter(`Value ${handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`),
   messageNotInflight: () => new AwsServiceError('MessageNotInflight', 'The message referred to is not in flight.', 400, 'AWS.SimpleQueueService.MessageNotInflight'),
-  resourceNotFound: (parameter: string) => new AwsServiceError('ResourceNotFoundException', `The resource that you specified for the ${parameter} parameter doesn't exist.`, 404, 'ResourceNotFoundException'),
+  resourceNotFound: (parameter: string) =>
+    new AwsServiceError('ResourceNotFoundException', `The resource that you specified for the ${parameter} parameter doesn't exist.`, 404, 'ResourceNotFoundException'),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -209,7 +211,8 @@ function optionalInteger(input: Input, name: string, min: number, max: number): 
 function stringList(input: Input, name: string): string[] {
   const value = input[name];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw errors.invalidParameter(`Value for parameter ${name} is invalid. Reason: Must be a list of strings.`);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw errors.invalidParameter(`Value for parameter ${name} is invalid. Reason: Must be a list of strings.`);
   return value as string[];
 }
 
@@ -224,13 +227,23 @@ function batchEntries(input: Input, entryType: string): Input[] {
     throw new AwsServiceError('EmptyBatchRequest', `There should be at least one ${entryType} in the request.`, 400, 'AWS.SimpleQueueService.EmptyBatchRequest');
   }
   if (entries.length > MAX_BATCH_ENTRIES) {
-    throw new AwsServiceError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`, 400, 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest');
+    throw new AwsServiceError(
+      'TooManyEntriesInBatchRequest',
+      `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`,
+      400,
+      'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+    );
   }
   const ids = new Set<string>();
   for (const entry of entries) {
     const id = isObject(entry) ? entry.Id : undefined;
     if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
-      throw new AwsServiceError('InvalidBatchEntryId', 'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.', 400, 'AWS.SimpleQueueService.InvalidBatchEntryId');
+      throw new AwsServiceError(
+        'InvalidBatchEntryId',
+        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+        400,
+        'AWS.SimpleQueueService.InvalidBatchEntryId',
+      );
     }
     if (ids.has(id)) throw new AwsServiceError('BatchEntryIdsNotDistinct', `Id ${id} repeated.`, 400, 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct');
     ids.add(id);
@@ -310,7 +323,8 @@ function validateAttributes(input: unknown, kind: 'message' | 'system'): Message
   if (input === undefined || input === null) return {};
   if (!isObject(input)) throw errors.invalidParameter(`The ${kind} attributes must be a map of names to values.`);
   const names = Object.keys(input);
-  if (names.length > MAX_MESSAGE_ATTRIBUTES) throw errors.invalidParameter(`Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`);
+  if (names.length > MAX_MESSAGE_ATTRIBUTES)
+    throw errors.invalidParameter(`Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`);
   const attributes: MessageAttributes = {};
   for (const name of names) {
     if (kind === 'system' && name !== 'AWSTraceHeader') throw errors.invalidParameter(`Message system attribute name '${name}' is invalid.`);
@@ -328,7 +342,8 @@ function validateAttributes(input: unknown, kind: 'message' | 'system'): Message
       attributes[name] = { DataType: dataType, BinaryValue: v.BinaryValue };
       continue;
     }
-    if (typeof v.StringValue !== 'string' || v.StringValue === '') throw errors.invalidParameter(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`);
+    if (typeof v.StringValue !== 'string' || v.StringValue === '')
+      throw errors.invalidParameter(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`);
     if (dataType.startsWith('Number') && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v.StringValue)) {
       throw errors.invalidParameter(`Can't cast the value of message (user) attribute '${name}' to a number.`);
     }
@@ -435,7 +450,13 @@ class Journal {
     const fd = fs.openSync(tmp, 'w');
     try {
       for (let i = 0; i < records.length; i += 1000) {
-        writeFully(fd, records.slice(i, i + 1000).map((r) => `${JSON.stringify(r)}\n`).join(''));
+        writeFully(
+          fd,
+          records
+            .slice(i, i + 1000)
+            .map((r) => `${JSON.stringify(r)}\n`)
+            .join(''),
+        );
       }
       fs.fsyncSync(fd);
     } finally {
@@ -457,7 +478,7 @@ class Journal {
 
 function writeFully(fd: number, text: string): void {
   const buffer = Buffer.from(text, 'utf8');
-  for (let offset = 0; offset < buffer.length; ) offset += fs.writeSync(fd, buffer, offset);
+  for (let offset = 0; offset < buffer.length;) offset += fs.writeSync(fd, buffer, offset);
 }
 
 /** Makes a rename durable; directories cannot be opened for syncing on Windows. */
@@ -583,12 +604,42 @@ function toReceived(m: StoredMessage): ReceivedMessage {
   };
 }
 
-const MESSAGE_SYSTEM_ATTRIBUTES = new Set(['All', 'SenderId', 'SentTimestamp', 'ApproximateReceiveCount', 'ApproximateFirstReceiveTimestamp', 'AWSTraceHeader', 'DeadLetterQueueSourceArn', 'SequenceNumber', 'MessageDeduplicationId', 'MessageGroupId']);
+const MESSAGE_SYSTEM_ATTRIBUTES = new Set([
+  'All',
+  'SenderId',
+  'SentTimestamp',
+  'ApproximateReceiveCount',
+  'ApproximateFirstReceiveTimestamp',
+  'AWSTraceHeader',
+  'DeadLetterQueueSourceArn',
+  'SequenceNumber',
+  'MessageDeduplicationId',
+  'MessageGroupId',
+]);
 
 const QUEUE_ATTRIBUTES = new Set([
-  'All', 'Policy', 'VisibilityTimeout', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible',
-  'CreatedTimestamp', 'LastModifiedTimestamp', 'QueueArn', 'ApproximateNumberOfMessagesDelayed', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'RedrivePolicy',
-  'FifoQueue', 'ContentBasedDeduplication', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'DeduplicationScope', 'FifoThroughputLimit', 'RedriveAllowPolicy', 'SqsManagedSseEnabled',
+  'All',
+  'Policy',
+  'VisibilityTimeout',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'CreatedTimestamp',
+  'LastModifiedTimestamp',
+  'QueueArn',
+  'ApproximateNumberOfMessagesDelayed',
+  'DelaySeconds',
+  'ReceiveMessageWaitTimeSeconds',
+  'RedrivePolicy',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+  'RedriveAllowPolicy',
+  'SqsManagedSseEnabled',
 ]);
 
 /** The ReceiveMessage rendering of a message, with the requested system and message attributes. */
@@ -717,10 +768,12 @@ export class SqsService implements AwsJsonService {
   /** Receives up to `maxMessages`, long-polling up to `waitTimeSeconds` for the first one. */
   receive(queue: string, options: ReceiveOptions): Promise<ReceivedMessage[]> {
     const q = this.queue(queue);
-    return this.receiveFrom(q, options.maxMessages, options.visibilityTimeoutSeconds ?? q.def.visibilityTimeoutSeconds, options.waitTimeSeconds, options.signal).then((messages) => {
-      if (messages.length > 0) this.meter('ReceiveMessage', q);
-      return messages;
-    });
+    return this.receiveFrom(q, options.maxMessages, options.visibilityTimeoutSeconds ?? q.def.visibilityTimeoutSeconds, options.waitTimeSeconds, options.signal).then(
+      (messages) => {
+        if (messages.length > 0) this.meter('ReceiveMessage', q);
+        return messages;
+      },
+    );
   }
 
   /** DeleteMessage: a stale handle or an already deleted message is a no-op, as on SQS. */
@@ -827,7 +880,12 @@ export class SqsService implements AwsJsonService {
       writes.push(this.persist(queue, { t: 'recv', id: m.id, h: m.receiptHandle, v: m.visibleAt, c: m.receiveCount, f: m.firstReceivedAt, r: now }));
     }
     if (dlq && dead.length > 0) {
-      writes.push(this.relocate(queue, dead.map((m) => ({ to: dlq, old: m, moved: { ...m, receiptHandle: undefined, visibleAt: now, deadLetterSourceArn: queue.def.arn } }))));
+      writes.push(
+        this.relocate(
+          queue,
+          dead.map((m) => ({ to: dlq, old: m, moved: { ...m, receiptHandle: undefined, visibleAt: now, deadLetterSourceArn: queue.def.arn } })),
+        ),
+      );
     }
     return { messages: taken.map(toReceived), durable: Promise.all(writes) };
   }
@@ -862,7 +920,9 @@ export class SqsService implements AwsJsonService {
     if (!m || m.receiptHandle !== handle) throw errors.receiptHandleExpired(handle);
     if (m.visibleAt <= now) throw errors.messageNotInflight();
     if (now + seconds * 1000 - (m.receivedAt ?? now) > MAX_VISIBILITY_SECONDS * 1000) {
-      throw errors.invalidParameter(`Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_SECONDS} seconds]`);
+      throw errors.invalidParameter(
+        `Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_SECONDS} seconds]`,
+      );
     }
     m.visibleAt = now + seconds * 1000;
     queue.notify();
@@ -913,7 +973,12 @@ export class SqsService implements AwsJsonService {
       case 'ListMessageMoveTasks':
         return this.listMessageMoveTasks(input);
       default:
-        throw new AwsServiceError('UnsupportedOperation', `The local cloud does not emulate SQS ${operation}; queues come from the template.`, 400, 'AWS.SimpleQueueService.UnsupportedOperation');
+        throw new AwsServiceError(
+          'UnsupportedOperation',
+          `The local cloud does not emulate SQS ${operation}; queues come from the template.`,
+          400,
+          'AWS.SimpleQueueService.UnsupportedOperation',
+        );
     }
   }
 
@@ -997,7 +1062,12 @@ export class SqsService implements AwsJsonService {
     const entries = batchEntries(input, 'SendMessageBatchRequestEntry');
     const total = entries.reduce((sum, e) => sum + Buffer.byteLength(typeof e.MessageBody === 'string' ? e.MessageBody : '') + attributeSize(e.MessageAttributes), 0);
     if (total > queue.def.maximumMessageSize) {
-      throw new AwsServiceError('BatchRequestTooLong', `Batch requests cannot be longer than ${queue.def.maximumMessageSize} bytes. You have sent ${total} bytes.`, 400, 'AWS.SimpleQueueService.BatchRequestTooLong');
+      throw new AwsServiceError(
+        'BatchRequestTooLong',
+        `Batch requests cannot be longer than ${queue.def.maximumMessageSize} bytes. You have sent ${total} bytes.`,
+        400,
+        'AWS.SimpleQueueService.BatchRequestTooLong',
+      );
     }
     return perEntry(entries, async (entry) => this.sendResult(await this.accept(queue, validateMessage(queue.def, entry))));
   }
@@ -1018,7 +1088,12 @@ export class SqsService implements AwsJsonService {
     const queue = this.queueOf(input);
     const now = this.now();
     if (now - queue.lastPurgeAt < PURGE_INTERVAL_MS) {
-      throw new AwsServiceError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${queue.def.name} is allowed every 60 seconds.`, 403, 'AWS.SimpleQueueService.PurgeQueueInProgress');
+      throw new AwsServiceError(
+        'PurgeQueueInProgress',
+        `Only one PurgeQueue operation on ${queue.def.name} is allowed every 60 seconds.`,
+        403,
+        'AWS.SimpleQueueService.PurgeQueueInProgress',
+      );
     }
     queue.lastPurgeAt = now;
     queue.messages.clear();
@@ -1075,7 +1150,17 @@ export class SqsService implements AwsJsonService {
             task.failureReason = 'CouldNotDetermineMessageSource';
             continue;
           }
-          const moved: StoredMessage = { ...m, id: crypto.randomUUID(), sentAt: now, visibleAt: now + to.def.delaySeconds * 1000, receiveCount: 0, firstReceivedAt: undefined, receivedAt: undefined, receiptHandle: undefined, deadLetterSourceArn: undefined };
+          const moved: StoredMessage = {
+            ...m,
+            id: crypto.randomUUID(),
+            sentAt: now,
+            visibleAt: now + to.def.delaySeconds * 1000,
+            receiveCount: 0,
+            firstReceivedAt: undefined,
+            receivedAt: undefined,
+            receiptHandle: undefined,
+            deadLetterSourceArn: undefined,
+          };
           moves.push({ to, old: m, moved });
         }
         await this.relocate(source, moves);

@@ -30,11 +30,38 @@ interface Support {
 
 export const SUPPORT: Record<string, Support> = {
   'AWS::DynamoDB::Table': {
-    honoured: ['KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'TimeToLiveSpecification', 'TableName', 'BillingMode', 'StreamSpecification'],
-    noLocalMeaning: ['PointInTimeRecoverySpecification', 'SSESpecification', 'DeletionProtectionEnabled', 'Tags', 'ContributorInsightsSpecification', 'TableClass', 'ProvisionedThroughput', 'WarmThroughput'],
+    honoured: [
+      'KeySchema',
+      'AttributeDefinitions',
+      'GlobalSecondaryIndexes',
+      'LocalSecondaryIndexes',
+      'TimeToLiveSpecification',
+      'TableName',
+      'BillingMode',
+      'StreamSpecification',
+    ],
+    noLocalMeaning: [
+      'PointInTimeRecoverySpecification',
+      'SSESpecification',
+      'DeletionProtectionEnabled',
+      'Tags',
+      'ContributorInsightsSpecification',
+      'TableClass',
+      'ProvisionedThroughput',
+      'WarmThroughput',
+    ],
   },
   'AWS::SQS::Queue': {
-    honoured: ['QueueName', 'VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize', 'RedrivePolicy', 'RedriveAllowPolicy'],
+    honoured: [
+      'QueueName',
+      'VisibilityTimeout',
+      'MessageRetentionPeriod',
+      'DelaySeconds',
+      'ReceiveMessageWaitTimeSeconds',
+      'MaximumMessageSize',
+      'RedrivePolicy',
+      'RedriveAllowPolicy',
+    ],
     noLocalMeaning: ['KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled', 'Tags'],
   },
   'AWS::SQS::QueuePolicy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'Queues'] },
@@ -53,7 +80,16 @@ export const SUPPORT: Record<string, Support> = {
   'AWS::CodeDeploy::Application': { honoured: [], noLocalMeaning: ['ApplicationName', 'ComputePlatform', 'Tags'] },
   'AWS::CodeDeploy::DeploymentGroup': {
     honoured: [],
-    noLocalMeaning: ['ApplicationName', 'AlarmConfiguration', 'AutoRollbackConfiguration', 'DeploymentConfigName', 'DeploymentStyle', 'ServiceRoleArn', 'DeploymentGroupName', 'Tags'],
+    noLocalMeaning: [
+      'ApplicationName',
+      'AlarmConfiguration',
+      'AutoRollbackConfiguration',
+      'DeploymentConfigName',
+      'DeploymentStyle',
+      'ServiceRoleArn',
+      'DeploymentGroupName',
+      'Tags',
+    ],
   },
   'AWS::Lambda::Permission': { honoured: [], noLocalMeaning: ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount'] },
   'AWS::Lambda::EventInvokeConfig': {
@@ -73,7 +109,10 @@ export const SUPPORT: Record<string, Support> = {
     honoured: ['EventBusName', 'EventPattern', 'ScheduleExpression', 'State', 'Targets', 'Name'],
     noLocalMeaning: ['Description', 'RoleArn', 'Tags'],
   },
-  'AWS::ApiGateway::RestApi': { honoured: ['Name'], noLocalMeaning: ['Description', 'EndpointConfiguration', 'Policy', 'Tags', 'DisableExecuteApiEndpoint', 'MinimumCompressionSize', 'BinaryMediaTypes'] },
+  'AWS::ApiGateway::RestApi': {
+    honoured: ['Name'],
+    noLocalMeaning: ['Description', 'EndpointConfiguration', 'Policy', 'Tags', 'DisableExecuteApiEndpoint', 'MinimumCompressionSize', 'BinaryMediaTypes'],
+  },
   'AWS::ApiGateway::Resource': { honoured: ['ParentId', 'PathPart', 'RestApiId'], noLocalMeaning: [] },
   'AWS::ApiGateway::Method': {
     honoured: ['HttpMethod', 'ResourceId', 'RestApiId', 'AuthorizationType', 'AuthorizerId', 'Integration', 'RequestParameters', 'RequestValidatorId', 'MethodResponses'],
@@ -89,17 +128,58 @@ export const SUPPORT: Record<string, Support> = {
   'AWS::ApiGateway::GatewayResponse': { honoured: ['ResponseType', 'StatusCode', 'ResponseParameters', 'ResponseTemplates', 'RestApiId'], noLocalMeaning: [] },
   'AWS::ApiGateway::Model': { honoured: [], noLocalMeaning: ['ContentType', 'Schema', 'RestApiId', 'Name', 'Description'] },
   'AWS::ApiGateway::Account': { honoured: [], noLocalMeaning: ['CloudWatchRoleArn'] },
-  'AWS::Cognito::UserPool': { honoured: ['UserPoolName'], noLocalMeaning: [
-    'AccountRecoverySetting', 'AdminCreateUserConfig', 'AliasAttributes', 'AutoVerifiedAttributes', 'DeletionProtection', 'DeviceConfiguration',
-    'EmailConfiguration', 'EmailVerificationMessage', 'EmailVerificationSubject', 'EnabledMfas', 'LambdaConfig', 'MfaConfiguration', 'Policies',
-    'Schema', 'SmsAuthenticationMessage', 'SmsConfiguration', 'SmsVerificationMessage', 'UserAttributeUpdateSettings', 'UsernameAttributes',
-    'UsernameConfiguration', 'UserPoolAddOns', 'UserPoolTags', 'VerificationMessageTemplate', 'UserPoolTier', 'SignInPolicy',
-  ] },
-  'AWS::Cognito::UserPoolClient': { honoured: ['UserPoolId', 'ClientName'], noLocalMeaning: [
-    'AllowedOAuthFlows', 'AllowedOAuthFlowsUserPoolClient', 'AllowedOAuthScopes', 'CallbackURLs', 'ExplicitAuthFlows', 'GenerateSecret',
-    'LogoutURLs', 'PreventUserExistenceErrors', 'SupportedIdentityProviders', 'AccessTokenValidity', 'IdTokenValidity', 'RefreshTokenValidity',
-    'TokenValidityUnits', 'EnableTokenRevocation', 'AuthSessionValidity', 'ReadAttributes', 'WriteAttributes',
-  ] },
+  'AWS::Cognito::UserPool': {
+    honoured: ['UserPoolName'],
+    noLocalMeaning: [
+      'AccountRecoverySetting',
+      'AdminCreateUserConfig',
+      'AliasAttributes',
+      'AutoVerifiedAttributes',
+      'DeletionProtection',
+      'DeviceConfiguration',
+      'EmailConfiguration',
+      'EmailVerificationMessage',
+      'EmailVerificationSubject',
+      'EnabledMfas',
+      'LambdaConfig',
+      'MfaConfiguration',
+      'Policies',
+      'Schema',
+      'SmsAuthenticationMessage',
+      'SmsConfiguration',
+      'SmsVerificationMessage',
+      'UserAttributeUpdateSettings',
+      'UsernameAttributes',
+      'UsernameConfiguration',
+      'UserPoolAddOns',
+      'UserPoolTags',
+      'VerificationMessageTemplate',
+      'UserPoolTier',
+      'SignInPolicy',
+    ],
+  },
+  'AWS::Cognito::UserPoolClient': {
+    honoured: ['UserPoolId', 'ClientName'],
+    noLocalMeaning: [
+      'AllowedOAuthFlows',
+      'AllowedOAuthFlowsUserPoolClient',
+      'AllowedOAuthScopes',
+      'CallbackURLs',
+      'ExplicitAuthFlows',
+      'GenerateSecret',
+      'LogoutURLs',
+      'PreventUserExistenceErrors',
+      'SupportedIdentityProviders',
+      'AccessTokenValidity',
+      'IdTokenValidity',
+      'RefreshTokenValidity',
+      'TokenValidityUnits',
+      'EnableTokenRevocation',
+      'AuthSessionValidity',
+      'ReadAttributes',
+      'WriteAttributes',
+    ],
+  },
   'AWS::Cognito::UserPoolGroup': { honoured: ['GroupName', 'UserPoolId'], noLocalMeaning: ['Description', 'Precedence', 'RoleArn'] },
   'AWS::CDK::Metadata': { honoured: [], noLocalMeaning: ['Analytics'] },
   'AWS::S3::Bucket': {
@@ -109,12 +189,40 @@ export const SUPPORT: Record<string, Support> = {
   'AWS::S3::BucketPolicy': { honoured: [], noLocalMeaning: ['Bucket', 'PolicyDocument'] },
   // Alarms are evaluated against the local metrics (alarms.ts; `npm run ops`); no SNS deliveries on one machine.
   'AWS::CloudWatch::Alarm': {
-    honoured: ['AlarmName', 'AlarmDescription', 'MetricName', 'Namespace', 'Statistic', 'ExtendedStatistic', 'Period', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'Dimensions', 'Metrics', 'ThresholdMetricId'],
+    honoured: [
+      'AlarmName',
+      'AlarmDescription',
+      'MetricName',
+      'Namespace',
+      'Statistic',
+      'ExtendedStatistic',
+      'Period',
+      'EvaluationPeriods',
+      'DatapointsToAlarm',
+      'Threshold',
+      'ComparisonOperator',
+      'TreatMissingData',
+      'Dimensions',
+      'Metrics',
+      'ThresholdMetricId',
+    ],
     noLocalMeaning: ['AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'Unit', 'Tags', 'EvaluateLowSampleCountPercentile'],
   },
   'AWS::CloudWatch::CompositeAlarm': {
     honoured: [],
-    noLocalMeaning: ['AlarmName', 'AlarmDescription', 'AlarmRule', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled', 'ActionsSuppressor', 'ActionsSuppressorWaitPeriod', 'ActionsSuppressorExtensionPeriod', 'Tags'],
+    noLocalMeaning: [
+      'AlarmName',
+      'AlarmDescription',
+      'AlarmRule',
+      'AlarmActions',
+      'OKActions',
+      'InsufficientDataActions',
+      'ActionsEnabled',
+      'ActionsSuppressor',
+      'ActionsSuppressorWaitPeriod',
+      'ActionsSuppressorExtensionPeriod',
+      'Tags',
+    ],
   },
   'AWS::CloudWatch::Dashboard': { honoured: [], noLocalMeaning: ['DashboardName', 'DashboardBody', 'Tags'] },
   // Prod's table backups (AWS Backup): nothing to back up to on one machine.
@@ -126,7 +234,20 @@ export const SUPPORT: Record<string, Support> = {
   // The prod stage's WAF in front of the API: nothing to filter on one machine (API Gateway throttling is emulated).
   'AWS::WAFv2::WebACL': {
     honoured: [],
-    noLocalMeaning: ['Name', 'Scope', 'DefaultAction', 'Description', 'VisibilityConfig', 'Rules', 'Tags', 'CustomResponseBodies', 'CaptchaConfig', 'ChallengeConfig', 'TokenDomains', 'AssociationConfig'],
+    noLocalMeaning: [
+      'Name',
+      'Scope',
+      'DefaultAction',
+      'Description',
+      'VisibilityConfig',
+      'Rules',
+      'Tags',
+      'CustomResponseBodies',
+      'CaptchaConfig',
+      'ChallengeConfig',
+      'TokenDomains',
+      'AssociationConfig',
+    ],
   },
   'AWS::WAFv2::WebACLAssociation': { honoured: [], noLocalMeaning: ['ResourceArn', 'WebACLArn'] },
 };
@@ -285,7 +406,12 @@ export class ResourceNames {
         break;
       case 'AWS::S3::Bucket': {
         // Bucket names are lower case, 3–63 characters.
-        ref = given('BucketName') ?? `${this.stack.stackName}-${logicalId}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63);
+        ref =
+          given('BucketName') ??
+          `${this.stack.stackName}-${logicalId}`
+            .toLowerCase()
+            .replace(/[^a-z0-9.-]/g, '-')
+            .slice(0, 63);
         attrs = { Arn: `arn:aws:s3:::${ref}`, DomainName: `${ref}.s3.amazonaws.com`, RegionalDomainName: `${ref}.s3.${LOCAL_REGION}.amazonaws.com` };
         break;
       }

@@ -15,11 +15,13 @@ const { values } = parseArgs({
   options: { sub: { type: 'string' }, role: { type: 'string', multiple: true }, ttl: { type: 'string', default: '3600' } },
 });
 if (!values.sub || !values.role?.length) {
-  console.error('usage: npm run token -- --sub <user id> --role <role> [--role <role> …] [--ttl <seconds>]\nroles: customer, ops, risk-analyst, cs-agent, analyst, marketer, content-reviewer, admin');
+  console.error(
+    'usage: npm run token -- --sub <user id> --role <role> [--role <role> …] [--ttl <seconds>]\nroles: customer, ops, risk-analyst, cs-agent, analyst, marketer, content-reviewer, admin',
+  );
   process.exit(2);
 }
 const assemblyDir = path.join(PROJECT_ROOT, 'cdk.out');
-if (!fs.existsSync(path.join(assemblyDir, "manifest.json"))) await synthesize({ outdir: assemblyDir, bundle: false });
+if (!fs.existsSync(path.join(assemblyDir, 'manifest.json'))) await synthesize({ outdir: assemblyDir, bundle: false });
 const [stack] = readAssembly(assemblyDir);
 if (!stack) throw new Error('no stack in cdk.out');
 const names = new ResourceNames(stack, { api: '', aws: '', dynamodb: '' });

@@ -7,16 +7,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
 import { authorize, type AuthRequirement, type Principal } from '../auth.ts';
-import {
-  formatIssuePath,
-  invalidFields,
-  isProblemError,
-  malformedJson,
-  payloadTooLarge,
-  toProblemResponse,
-  unsupportedMediaType,
-  type ProblemFieldError,
-} from '../errors.ts';
+import { formatIssuePath, invalidFields, isProblemError, malformedJson, payloadTooLarge, toProblemResponse, unsupportedMediaType, type ProblemFieldError } from '../errors.ts';
 import { getConfig } from '../config.ts';
 import { readIdempotencyKey } from '../idempotency.ts';
 import { logger, metrics, MetricUnit } from '../observability.ts';

@@ -9,13 +9,7 @@ import { getConfig } from '../config.ts';
 export function paginationQuerySchema() {
   const { defaultLimit, maxLimit } = getConfig().pagination;
   return z.object({
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(maxLimit)
-      .default(defaultLimit)
-      .describe(`Page size (default ${defaultLimit}, max ${maxLimit})`),
+    limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit).describe(`Page size (default ${defaultLimit}, max ${maxLimit})`),
     cursor: z.string().min(1).max(2048).optional().describe('Opaque cursor from the previous page’s nextCursor'),
   });
 }

@@ -32,7 +32,10 @@ export default async function setup(project: TestProject) {
     pools: [...pools.values()].map((p) => ({ poolId: p.poolId, clientId: p.clientId, groups: [...p.groups] })),
     tables: tablesByCapability(cloud.names) as LocalTables,
     fieldKeyId: String(
-      cloud.names.ofType('AWS::Lambda::Function').map((f) => (f.properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.FIELD_ENCRYPTION_KEY_ID).find((v) => typeof v === 'string'),
+      cloud.names
+        .ofType('AWS::Lambda::Function')
+        .map((f) => (f.properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.FIELD_ENCRYPTION_KEY_ID)
+        .find((v) => typeof v === 'string'),
     ),
   });
   return async () => {
@@ -45,7 +48,8 @@ export default async function setup(project: TestProject) {
       await cloud.stop();
     }
     console.log(`SEC-2 sweep after the e2e suite: ${hits.length} place(s) with personal data in clear`);
-    if (hits.length > 0) throw new Error(`SEC-2: personal data in clear after the e2e suite (state kept in ${dataDir}):\n${hits.map((h) => `  ${h.where}: ${h.found}`).join('\n')}`);
+    if (hits.length > 0)
+      throw new Error(`SEC-2: personal data in clear after the e2e suite (state kept in ${dataDir}):\n${hits.map((h) => `  ${h.where}: ${h.found}`).join('\n')}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -7,7 +7,7 @@ export function renderResource(value: unknown): string {
   const v = value as Record<string, unknown>;
   if (typeof v.Ref === 'string') return v.Ref;
   if (Array.isArray(v['Fn::GetAtt'])) return `${(v['Fn::GetAtt'] as string[])[0]}.${(v['Fn::GetAtt'] as string[])[1]}`.replace(/\.Arn$/, '');
-  if (Array.isArray(v['Fn::Join'])) return ((v['Fn::Join'] as [string, unknown[]])[1]).map(renderResource).join((v['Fn::Join'] as [string])[0]);
+  if (Array.isArray(v['Fn::Join'])) return (v['Fn::Join'] as [string, unknown[]])[1].map(renderResource).join((v['Fn::Join'] as [string])[0]);
   return JSON.stringify(value);
 }
 
@@ -21,7 +21,12 @@ export function renderCondition(condition: unknown): string {
   const parts: string[] = [];
   for (const [operator, keys] of Object.entries(condition as Record<string, Record<string, unknown>>).sort(([a], [b]) => a.localeCompare(b))) {
     for (const [key, value] of Object.entries(keys).sort(([a], [b]) => a.localeCompare(b))) {
-      parts.push(`${operator} ${key}=${[value].flat().map((v) => (typeof v === 'string' ? v : renderResource(v))).join('|')}`);
+      parts.push(
+        `${operator} ${key}=${[value]
+          .flat()
+          .map((v) => (typeof v === 'string' ? v : renderResource(v)))
+          .join('|')}`,
+      );
     }
   }
   return parts.length > 0 ? ` if ${parts.join('; ')}` : '';
@@ -40,9 +45,13 @@ export function grantsByFunction(json: Synthesized['json']): Record<string, stri
   const policies: Array<{ roles: string[]; statements: Statement[] }> = [];
   for (const [id, r] of Object.entries(json.Resources)) {
     if (r.Type === 'AWS::IAM::Policy') {
-      policies.push({ roles: (r.Properties?.Roles as Array<{ Ref: string }>).map((x) => x.Ref), statements: (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement });
+      policies.push({
+        roles: (r.Properties?.Roles as Array<{ Ref: string }>).map((x) => x.Ref),
+        statements: (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement,
+      });
     } else if (r.Type === 'AWS::IAM::Role') {
-      for (const p of (r.Properties?.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? []) policies.push({ roles: [id], statements: p.PolicyDocument.Statement });
+      for (const p of (r.Properties?.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? [])
+        policies.push({ roles: [id], statements: p.PolicyDocument.Statement });
     }
   }
   for (const { roles, statements } of policies) {
@@ -63,7 +72,9 @@ export function grantsByFunction(json: Synthesized['json']): Record<string, stri
 const KMS_DATA_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 
 /** The identity-based policy statements of a template (managed, standalone and inline role policies), with where each is. */
-export function policyStatements(json: Synthesized['json']): Array<{ where: string; statement: { Effect?: string; Action?: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> } }> {
+export function policyStatements(
+  json: Synthesized['json'],
+): Array<{ where: string; statement: { Effect?: string; Action?: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> } }> {
   type Doc = { Statement: Array<Record<string, unknown>> };
   const out: ReturnType<typeof policyStatements> = [];
   for (const [id, r] of Object.entries(json.Resources)) {

@@ -40,7 +40,8 @@ function publishedInCode(capability: string): string[] {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts')) for (const m of fs.readFileSync(full, 'utf8').matchAll(/\b(?:domainEvent|outboxEvent)\(\s*([A-Z][A-Za-z0-9]+)\s*,/g)) names.add(m[1] as string);
+      else if (entry.name.endsWith('.ts'))
+        for (const m of fs.readFileSync(full, 'utf8').matchAll(/\b(?:domainEvent|outboxEvent)\(\s*([A-Z][A-Za-z0-9]+)\s*,/g)) names.add(m[1] as string);
     }
   };
   walk(path.join(PROJECT_ROOT, 'functions', capability));
@@ -133,15 +134,27 @@ describe('SEC-2: the entity kinds the code encrypts under', () => {
     return { kms, contexts };
   };
 
-  it('payments opens tokens under OrderPlaced\'s seal, checkout encrypts personal data under ORDER_ENTITY: the kinds the KMS grants name', async () => {
+  it("payments opens tokens under OrderPlaced's seal, checkout encrypts personal data under ORDER_ENTITY: the kinds the KMS grants name", async () => {
     const { kms, contexts } = recordingKms();
     const vault = fieldEncryptionVault(new FieldEncryptor({ kms, keyId: 'key', decryptCacheSize: 1 }));
     const sealed = await vault.seal('01JD7ZK3X2V8Q4N6M5R9T0W1YB', 'tok_visa');
-    expect(await new FieldEncryptor({ kms, keyId: 'key' }).decrypt({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', field: PAYMENT_TOKEN_SEAL.field }, sealed)).toBe('tok_visa');
+    expect(
+      await new FieldEncryptor({ kms, keyId: 'key' }).decrypt(
+        { entity: PAYMENT_TOKEN_SEAL.entity, recordId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', field: PAYMENT_TOKEN_SEAL.field },
+        sealed,
+      ),
+    ).toBe('tok_visa');
     expect(contexts).toEqual([dataKeyContext(PAYMENT_TOKEN_SEAL.entity), dataKeyContext(PAYMENT_TOKEN_SEAL.entity)]);
 
     const orders = recordingKms();
-    await encryptPersonalData(new FieldEncryptor({ kms: orders.kms, keyId: 'key', customerKeyStore: new MemoryKeyStore() }), '01JD7ZK3X2V8Q4N6M5R9T0W1YB', 'customer-1', { name: '李华', phone: '13800138000', line1: '西湖区 1 号', city: '杭州', postalCode: '310000', email: 'li@example.com' });
+    await encryptPersonalData(new FieldEncryptor({ kms: orders.kms, keyId: 'key', customerKeyStore: new MemoryKeyStore() }), '01JD7ZK3X2V8Q4N6M5R9T0W1YB', 'customer-1', {
+      name: '李华',
+      phone: '13800138000',
+      line1: '西湖区 1 号',
+      city: '杭州',
+      postalCode: '310000',
+      email: 'li@example.com',
+    });
     // SEC-3: under the customer's own key, whose KMS context still names the entity kind the grants are conditioned on.
     expect(orders.contexts).toEqual([customerKeyContext(ORDER_ENTITY, 'customer-1')]);
     expect(orders.contexts[0]).toMatchObject(dataKeyContext(ORDER_ENTITY));
@@ -150,8 +163,12 @@ describe('SEC-2: the entity kinds the code encrypts under', () => {
   it('an encryptor refuses the data keys of an entity kind its function is not granted, before KMS is asked (as IAM would on AWS)', async () => {
     const { kms, contexts } = recordingKms();
     const encryptor = new FieldEncryptor({ kms, keyId: 'key', allowedEntities: [ORDER_ENTITY] });
-    await expect(encryptor.encrypt({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: 'o-1', field: 'paymentToken' }, 'tok_visa')).rejects.toThrow(/may not use payment-token data keys/);
-    await expect(encryptor.decrypt({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: 'o-1', field: 'paymentToken' }, `v1.AQID.${'A'.repeat(16)}.${'A'.repeat(22)}`)).rejects.toMatchObject({ reason: 'data-key' });
+    await expect(encryptor.encrypt({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: 'o-1', field: 'paymentToken' }, 'tok_visa')).rejects.toThrow(
+      /may not use payment-token data keys/,
+    );
+    await expect(
+      encryptor.decrypt({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: 'o-1', field: 'paymentToken' }, `v1.AQID.${'A'.repeat(16)}.${'A'.repeat(22)}`),
+    ).rejects.toMatchObject({ reason: 'data-key' });
     expect(contexts).toEqual([]);
     await encryptor.encrypt({ entity: ORDER_ENTITY, recordId: 'o-1', field: 'name' }, '李华');
     expect(contexts).toEqual([dataKeyContext(ORDER_ENTITY)]);

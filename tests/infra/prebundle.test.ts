@@ -23,7 +23,13 @@ it('builds byte-identical bundles and source maps to NodejsFunction', async () =
   const entry = 'functions/platform/handlers/get-health.ts';
   const app = new App({ outdir: path.join(work, 'cdk'), context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new Stack(app, 'PrebundleTest');
-  new ServiceFunction(stack, 'Fn', { entry, description: 'test', stage: stageSettings('dev'), logGroup: new LogGroup(stack, 'Logs'), asyncFailures: new SqsDestination(new Queue(stack, 'Q')) });
+  new ServiceFunction(stack, 'Fn', {
+    entry,
+    description: 'test',
+    stage: stageSettings('dev'),
+    logGroup: new LogGroup(stack, 'Logs'),
+    asyncFailures: new SqsDestination(new Queue(stack, 'Q')),
+  });
   const template = app.synth().getStackByName('PrebundleTest').template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
   const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
   const cdkBundle = path.join(work, 'cdk', String(fn?.Metadata?.['aws:asset:path']));

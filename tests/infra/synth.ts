@@ -30,10 +30,16 @@ export function synth(stage: 'dev' | 'prod'): Synthesized {
   const assembly = app.synth();
   // The parent stack with its nested stacks (API, capabilities) merged in, as the local cloud runs it.
   const parent = assembly.getStackByName(stack.stackName);
-  const merged = flattenNestedStacks({ ...(parent.template as Omit<StackTemplate, 'stackName' | 'templateFile'>), stackName: stack.stackName, templateFile: parent.templateFile }, assembly.directory);
+  const merged = flattenNestedStacks(
+    { ...(parent.template as Omit<StackTemplate, 'stackName' | 'templateFile'>), stackName: stack.stackName, templateFile: parent.templateFile },
+    assembly.directory,
+  );
   const json = { Resources: merged.Resources } as Synthesized['json'];
   const perStack = Object.fromEntries(
-    fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).map((f) => [f, Object.keys((JSON.parse(fs.readFileSync(path.join(assembly.directory, f), 'utf8')) as { Resources: object }).Resources).length]),
+    fs
+      .readdirSync(assembly.directory)
+      .filter((f) => f.endsWith('.template.json'))
+      .map((f) => [f, Object.keys((JSON.parse(fs.readFileSync(path.join(assembly.directory, f), 'utf8')) as { Resources: object }).Resources).length]),
   );
   fs.rmSync(outdir, { recursive: true, force: true });
   return { app, stack, template: Template.fromJSON(json), json, parent: { Resources: (parent.template as Synthesized['json']).Resources }, resourcesPerStack: perStack };

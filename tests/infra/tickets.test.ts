@@ -21,7 +21,17 @@ beforeAll(() => {
 
 const rules = () => resourcesOf(dev.json, 'AWS::Events::Rule');
 const targetIds = (rule: Record<string, unknown>) => JSON.stringify(rule.Targets);
-const envelope = (name: string, source: string, detail: unknown) => ({ version: '0', id: '1', account: '000000000000', region: 'us-east-1', time: '2026-01-01T00:00:00Z', resources: [], 'detail-type': name, source, detail });
+const envelope = (name: string, source: string, detail: unknown) => ({
+  version: '0',
+  id: '1',
+  account: '000000000000',
+  region: 'us-east-1',
+  time: '2026-01-01T00:00:00Z',
+  resources: [],
+  'detail-type': name,
+  source,
+  detail,
+});
 
 describe('tickets infrastructure (AFT-2)', () => {
   it('AFT-2: the escalation sweep runs every minute, asynchronously, with its failures kept', () => {
@@ -56,7 +66,10 @@ describe('tickets infrastructure (AFT-2)', () => {
 
   it('AFT-2: the sweep reads a sparse index of next due times (no Scan granted to any tickets function)', () => {
     const [[, table]] = resourcesOf(dev.json, 'AWS::DynamoDB::Table').filter(([id]) => id === 'TicketsTable') as [[string, Record<string, unknown>]];
-    const indexes = (table.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: Array<{ AttributeName: string }> }>).map((i) => [i.IndexName, i.KeySchema.map((k) => k.AttributeName)]);
+    const indexes = (table.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: Array<{ AttributeName: string }> }>).map((i) => [
+      i.IndexName,
+      i.KeySchema.map((k) => k.AttributeName),
+    ]);
     expect(indexes).toContainEqual(['byNextDue', ['duePk', 'dueSk']]);
     const policies = JSON.stringify(resourcesOf(dev.json, 'AWS::IAM::Role').filter(([id]) => /Ticket/.test(id)));
     expect(policies).not.toContain('dynamodb:Scan');

@@ -37,7 +37,14 @@ export default async function setup(project: TestProject) {
       new KmsService({
         keys: [
           { logicalId: 'FieldEncryptionKey', keyId, arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${keyId}`, enabled: true },
-          { logicalId: 'AuditMacKey', keyId: auditMacKeyId, arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${auditMacKeyId}`, enabled: true, keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC' },
+          {
+            logicalId: 'AuditMacKey',
+            keyId: auditMacKeyId,
+            arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${auditMacKeyId}`,
+            enabled: true,
+            keySpec: 'HMAC_256',
+            keyUsage: 'GENERATE_VERIFY_MAC',
+          },
         ],
         aliases: [],
         dataDir: path.join(outdir, 'kms'),

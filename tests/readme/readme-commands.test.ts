@@ -45,7 +45,10 @@ const PLANS: Record<string, Plan> = {
   'curl localhost:3000/openapi.json': { kind: 'run', check: (out) => expect(String(json(out).openapi)).toMatch(/^3\.1/) },
   'TOKEN=$(npm run -s token -- --sub alice --role customer)': { kind: 'run', check: (out) => expect(out.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/) },
   'curl -H "authorization: Bearer $TOKEN" localhost:3000/orders': { kind: 'run', check: (out) => expect(Array.isArray(json(out).items)).toBe(true) },
-  'aws dynamodb list-tables': { kind: 'cannot', why: 'needs the AWS CLI, which is not a dependency of the project; the same local endpoints are driven by the real AWS SDK clients in tests/integration/local-cloud' },
+  'aws dynamodb list-tables': {
+    kind: 'cannot',
+    why: 'needs the AWS CLI, which is not a dependency of the project; the same local endpoints are driven by the real AWS SDK clients in tests/integration/local-cloud',
+  },
   'aws sqs list-queues': { kind: 'cannot', why: 'needs the AWS CLI (see above)' },
   'npm run token -- --sub alice --role customer': { kind: 'run', check: (out) => expect(out.stdout.trim().split('\n').at(-1)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/) },
   'npm run invoke -- BannedTermsScanFunction': { kind: 'run', check: (out) => expect(out.stderr).toMatch(/^ok in \d+ ms/m) },
@@ -58,12 +61,39 @@ const PLANS: Record<string, Plan> = {
   },
   'npm start -- --reset': { kind: 'start' },
   'npm run ops': { kind: 'run', check: (out) => expect(out.stdout).toMatch(/^Alarms \(\d+ evaluated at .*\n[\s\S]*Queues \(/m) },
-  'npm run ops -- redrive AsyncInvocationFailures': { kind: 'run', check: (out) => expect(out.stdout).toMatch(/AsyncInvocationFailures: (nothing to redrive|\d+ failed invocation)/) },
+  'npm run ops -- redrive AsyncInvocationFailures': {
+    kind: 'run',
+    check: (out) => expect(out.stdout).toMatch(/AsyncInvocationFailures: (nothing to redrive|\d+ failed invocation)/),
+  },
   'npm run restore-drill': { kind: 'run', timeoutMs: 300_000, check: (out) => expect(out.stdout).toMatch(/^Restore drill: PASSED/m) },
-  'npm run build': { kind: 'run', runAs: 'BUILD_IMPORT_RUNS=1 BUILD_FUNCTIONS=PlaceOrderFunction npm run build', why: 'one function timed once against its bare twin instead of every function seven times: the sizes and the budget are checked for all, the times are not the point here', timeoutMs: 300_000, check: (out) => expect(out.stdout).toMatch(/All \d+ bundles within/) },
-  'npm run bench:checkout': { kind: 'run', runAs: 'npm run bench:checkout -- --clients 2 --orders 6 --warmup 2', why: 'a small run: the numbers are not the point here, that it runs is', timeoutMs: 300_000, check: (out) => expect(out.stdout).toMatch(/orders\/s/) },
-  'npm run load -- --rate 5 --duration 30': { kind: 'run', runAs: 'npm run load -- --rate 2 --duration 5', why: 'a small run: that the mix runs and reports is checked, not the figures (they depend on the machine)', timeoutMs: 300_000, check: (out) => expect(out.stdout).toMatch(/req\/s[\s\S]*p99 ms[\s\S]*server errors \(5xx, network\): \d+/) },
-  'npm run bench:risk': { kind: 'run', runAs: 'BENCH_WARMUP=2 BENCH_SAMPLES=5 BENCH_THROUGHPUT=10 npm run bench:risk', why: 'a small run (see above)', timeoutMs: 300_000, check: (out) => expect(out.stdout).toMatch(/p50/) },
+  'npm run build': {
+    kind: 'run',
+    runAs: 'BUILD_IMPORT_RUNS=1 BUILD_FUNCTIONS=PlaceOrderFunction npm run build',
+    why: 'one function timed once against its bare twin instead of every function seven times: the sizes and the budget are checked for all, the times are not the point here',
+    timeoutMs: 300_000,
+    check: (out) => expect(out.stdout).toMatch(/All \d+ bundles within/),
+  },
+  'npm run bench:checkout': {
+    kind: 'run',
+    runAs: 'npm run bench:checkout -- --clients 2 --orders 6 --warmup 2',
+    why: 'a small run: the numbers are not the point here, that it runs is',
+    timeoutMs: 300_000,
+    check: (out) => expect(out.stdout).toMatch(/orders\/s/),
+  },
+  'npm run load -- --rate 5 --duration 30': {
+    kind: 'run',
+    runAs: 'npm run load -- --rate 2 --duration 5',
+    why: 'a small run: that the mix runs and reports is checked, not the figures (they depend on the machine)',
+    timeoutMs: 300_000,
+    check: (out) => expect(out.stdout).toMatch(/req\/s[\s\S]*p99 ms[\s\S]*server errors \(5xx, network\): \d+/),
+  },
+  'npm run bench:risk': {
+    kind: 'run',
+    runAs: 'BENCH_WARMUP=2 BENCH_SAMPLES=5 BENCH_THROUGHPUT=10 npm run bench:risk',
+    why: 'a small run (see above)',
+    timeoutMs: 300_000,
+    check: (out) => expect(out.stdout).toMatch(/p50/),
+  },
   'npx cdk bootstrap': { kind: 'cannot', why: 'needs an AWS account and credentials; nothing here can reach AWS' },
   'npx cdk synth -c stage=dev': { kind: 'run', timeoutMs: 300_000, check: (_out, dir) => expectDeployable(dir, 'Commerce-dev') },
   'npx cdk synth -c stage=prod -c corsAllowOrigin=https://shop.example.com': {
@@ -75,8 +105,14 @@ const PLANS: Record<string, Plan> = {
       expect(templates.some((f) => fs.readFileSync(path.join(dir, 'cdk.out', f), 'utf8').includes('https://shop.example.com'))).toBe(true);
     },
   },
-  'npx cdk deploy -c stage=dev': { kind: 'cannot', why: 'needs an AWS account; the assembly it would deploy is checked after `npx cdk synth -c stage=dev` instead (assets present, CloudFormation limits, every reference and parameter resolvable)' },
-  'npx cdk deploy -c stage=prod -c corsAllowOrigin=https://shop.example.com': { kind: 'cannot', why: 'needs an AWS account; the same assembly is checked after the prod `npx cdk synth` above' },
+  'npx cdk deploy -c stage=dev': {
+    kind: 'cannot',
+    why: 'needs an AWS account; the assembly it would deploy is checked after `npx cdk synth -c stage=dev` instead (assets present, CloudFormation limits, every reference and parameter resolvable)',
+  },
+  'npx cdk deploy -c stage=prod -c corsAllowOrigin=https://shop.example.com': {
+    kind: 'cannot',
+    why: 'needs an AWS account; the same assembly is checked after the prod `npx cdk synth` above',
+  },
 };
 
 function expectDeployable(dir: string, stackName: string) {

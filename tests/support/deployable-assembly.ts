@@ -84,7 +84,10 @@ export function checkDeployableAssembly(assemblyDir: string): AssemblySummary {
     const declared = template.Parameters ?? {};
     for (const [name, spec] of Object.entries(declared)) {
       const given = passed !== undefined && Object.hasOwn(passed, name);
-      if (!given && spec.Default === undefined) problems.push(`${file}: parameter ${name} has no value (${passed === undefined ? 'a top-level parameter needs a default: cdk deploy passes none' : 'its parent does not pass it'})`);
+      if (!given && spec.Default === undefined)
+        problems.push(
+          `${file}: parameter ${name} has no value (${passed === undefined ? 'a top-level parameter needs a default: cdk deploy passes none' : 'its parent does not pass it'})`,
+        );
     }
     for (const name of Object.keys(passed ?? {})) {
       if (!Object.hasOwn(declared, name)) problems.push(`${file}: its parent passes parameter ${name}, which it does not declare`);
@@ -132,7 +135,8 @@ function checkTemplate(file: string, template: Template, bytes: number, problems
     const getAtt = node['Fn::GetAtt'];
     if (getAtt !== undefined) {
       const target = Array.isArray(getAtt) ? getAtt[0] : String(getAtt).split('.')[0];
-      if (typeof target !== 'string' || !Object.hasOwn(resources, target)) problems.push(`${file}: ${where} reads an attribute of ${String(target)}, which the template does not define`);
+      if (typeof target !== 'string' || !Object.hasOwn(resources, target))
+        problems.push(`${file}: ${where} reads an attribute of ${String(target)}, which the template does not define`);
     }
     const sub = node['Fn::Sub'];
     if (sub !== undefined) {
@@ -143,8 +147,10 @@ function checkTemplate(file: string, template: Template, bytes: number, problems
       }
     }
     const fnIf = node['Fn::If'];
-    if (Array.isArray(fnIf) && !Object.hasOwn(conditions, String(fnIf[0]))) problems.push(`${file}: ${where} uses condition ${String(fnIf[0])}, which the template does not define`);
-    if (typeof node.Condition === 'string' && where.startsWith('condition') && !Object.hasOwn(conditions, node.Condition)) problems.push(`${file}: ${where} uses condition ${node.Condition}, which the template does not define`);
+    if (Array.isArray(fnIf) && !Object.hasOwn(conditions, String(fnIf[0])))
+      problems.push(`${file}: ${where} uses condition ${String(fnIf[0])}, which the template does not define`);
+    if (typeof node.Condition === 'string' && where.startsWith('condition') && !Object.hasOwn(conditions, node.Condition))
+      problems.push(`${file}: ${where} uses condition ${node.Condition}, which the template does not define`);
     Object.values(node).forEach((v) => walk(v, where));
   };
   for (const [name, condition] of Object.entries(conditions)) walk(condition, `condition ${name}`);
@@ -153,7 +159,8 @@ function checkTemplate(file: string, template: Template, bytes: number, problems
     for (const dependency of [resource.DependsOn ?? []].flat()) {
       if (!Object.hasOwn(resources, dependency)) problems.push(`${file}: ${id} depends on ${dependency}, which the template does not define`);
     }
-    if (resource.Condition !== undefined && !Object.hasOwn(conditions, resource.Condition)) problems.push(`${file}: ${id} has condition ${resource.Condition}, which the template does not define`);
+    if (resource.Condition !== undefined && !Object.hasOwn(conditions, resource.Condition))
+      problems.push(`${file}: ${id} has condition ${resource.Condition}, which the template does not define`);
     if (resource.Type === 'AWS::Lambda::Function') {
       const key = (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
       if (typeof key !== 'string' || !assetHashes.has(key.replace(/\.zip$/, ''))) problems.push(`${file}: function ${id}'s code (${String(key)}) is not an asset of the assembly`);
@@ -161,6 +168,7 @@ function checkTemplate(file: string, template: Template, bytes: number, problems
   }
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
     walk(output.Value, `output ${name}`);
-    if (output.Condition !== undefined && !Object.hasOwn(conditions, output.Condition)) problems.push(`${file}: output ${name} has condition ${output.Condition}, which the template does not define`);
+    if (output.Condition !== undefined && !Object.hasOwn(conditions, output.Condition))
+      problems.push(`${file}: output ${name} has condition ${output.Condition}, which the template does not define`);
   }
 }

@@ -90,8 +90,14 @@ export const BUS_NAME = 'commerce-dev';
 export async function putEvent<D extends AnyEventDefinition>(definition: D, payload: EventPayload<D>, options: { eventId?: string; correlationId?: string } = {}): Promise<void> {
   const client = new EventBridgeClient(sdkConfig('EVENTBRIDGE'));
   try {
-    const detail = buildEventDetail(definition, payload, { correlationId: options.correlationId ?? `e2e-${ulid()}`, occurredAt: new Date().toISOString(), eventId: options.eventId ?? ulid() });
-    const result = await client.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS_NAME, Source: definition.source, DetailType: definition.name, Detail: JSON.stringify(detail) }] }));
+    const detail = buildEventDetail(definition, payload, {
+      correlationId: options.correlationId ?? `e2e-${ulid()}`,
+      occurredAt: new Date().toISOString(),
+      eventId: options.eventId ?? ulid(),
+    });
+    const result = await client.send(
+      new PutEventsCommand({ Entries: [{ EventBusName: BUS_NAME, Source: definition.source, DetailType: definition.name, Detail: JSON.stringify(detail) }] }),
+    );
     if (result.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
   } finally {
     client.destroy();
@@ -142,7 +148,15 @@ const hex = (seed: string) => Buffer.from(seed).toString('hex').padEnd(64, 'f').
  * tea for `amount`, due now, with pseudonymous signals unique to the order. Other capabilities
  * ignore what they cannot match.
  */
-export function orderPlacedPayload(order: { orderId: string; customerId: string; amount: number; paymentMethod: PaymentMethod; sealedPaymentToken?: string; emailDomain?: string; deviceId?: string }): EventPayload<typeof OrderPlaced> {
+export function orderPlacedPayload(order: {
+  orderId: string;
+  customerId: string;
+  amount: number;
+  paymentMethod: PaymentMethod;
+  sealedPaymentToken?: string;
+  emailDomain?: string;
+  deviceId?: string;
+}): EventPayload<typeof OrderPlaced> {
   const { orderId } = order;
   const money = { amount: order.amount, currency: 'CNY' };
   return {
@@ -160,6 +174,12 @@ export function orderPlacedPayload(order: { orderId: string; customerId: string;
     couponCode: undefined,
     placedAt: new Date().toISOString(),
     paymentDueBy: new Date(Date.now() + 30 * 60_000).toISOString(),
-    riskSignals: { emailDomain: order.emailDomain ?? 'example.cn', emailHash: hex(`e${orderId}`), phoneHash: hex(`p${orderId}`), addressHash: hex(`a${orderId}`), deviceId: order.deviceId ?? `dev-${orderId}` },
+    riskSignals: {
+      emailDomain: order.emailDomain ?? 'example.cn',
+      emailHash: hex(`e${orderId}`),
+      phoneHash: hex(`p${orderId}`),
+      addressHash: hex(`a${orderId}`),
+      deviceId: order.deviceId ?? `dev-${orderId}`,
+    },
   } as EventPayload<typeof OrderPlaced>;
 }

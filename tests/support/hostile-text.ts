@@ -32,4 +32,3 @@ export const HOSTILE_CHARACTERS: ReadonlyArray<readonly [TextRule, string, strin
   ['control', 'DEL U+007F', '\u007f'],
   ['control', 'NEL U+0085 (C1)', '\u0085'],
 ];
-

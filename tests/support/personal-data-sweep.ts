@@ -15,11 +15,30 @@ import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
  * field). Keep in step with the tests: a new fixture value belongs here.
  */
 export const PERSONAL_STRINGS = [
-  '李华', '韩梅梅', '赵敏', '王芳', '李雷',
-  '13800138000', '13900000000', '13800000000', '139 0000 0000', '138 0013 8000', '138 0000 0000',
-  '网商路', '预售路', '支付路', '风控路', '中山路1号',
-  'li.hua.', 'zhao.min@', 'presale.', 'buyer.',
-  'tok_visa', 'tok_wallet', 'tok_chargeDeclined', 'tok_insufficientFunds',
+  '李华',
+  '韩梅梅',
+  '赵敏',
+  '王芳',
+  '李雷',
+  '13800138000',
+  '13900000000',
+  '13800000000',
+  '139 0000 0000',
+  '138 0013 8000',
+  '138 0000 0000',
+  '网商路',
+  '预售路',
+  '支付路',
+  '风控路',
+  '中山路1号',
+  'li.hua.',
+  'zhao.min@',
+  'presale.',
+  'buyer.',
+  'tok_visa',
+  'tok_wallet',
+  'tok_chargeDeclined',
+  'tok_insufficientFunds',
 ] as const;
 
 export interface SweepHit {

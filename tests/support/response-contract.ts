@@ -8,7 +8,12 @@ import type { RouteContract } from '../../shared/http/route.ts';
 
 const matchers = apiRoutes.map((route) => ({
   route,
-  pattern: new RegExp(`^${route.pathTemplate.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\+\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  pattern: new RegExp(
+    `^${route.pathTemplate
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{[^}]+\+\}/g, '.+')
+      .replace(/\{[^}]+\}/g, '[^/]+')}$`,
+  ),
 }));
 
 /** The route serving `method path` (query string ignored). */

@@ -5,7 +5,23 @@
 import type { ResourceNames } from '../../infra/local/template.ts';
 
 /** Every table of the app, by short name. */
-export type LocalTables = Record<'catalog' | 'idempotency' | 'compliance' | 'audit' | 'orders' | 'payments' | 'risk' | 'fulfillment' | 'notifications' | 'tickets' | 'privacy' | 'returns' | 'suppliers' | 'customerKey', string>;
+export type LocalTables = Record<
+  | 'catalog'
+  | 'idempotency'
+  | 'compliance'
+  | 'audit'
+  | 'orders'
+  | 'payments'
+  | 'risk'
+  | 'fulfillment'
+  | 'notifications'
+  | 'tickets'
+  | 'privacy'
+  | 'returns'
+  | 'suppliers'
+  | 'customerKey',
+  string
+>;
 
 /** `FooBarTable` → `fooBar`. */
 export function shortTableName(logicalId: string): string {

@@ -115,7 +115,10 @@ export function planAllocation(input: {
       allocations.set(w.warehouseId, lines);
     }
   }
-  return { ok: true, allocations: chosen.filter((w) => allocations.has(w.warehouseId)).map((w) => ({ warehouseId: w.warehouseId, lines: allocations.get(w.warehouseId) as AllocationLine[] })) };
+  return {
+    ok: true,
+    allocations: chosen.filter((w) => allocations.has(w.warehouseId)).map((w) => ({ warehouseId: w.warehouseId, lines: allocations.get(w.warehouseId) as AllocationLine[] })),
+  };
 }
 
 /** Subsets of `items` of exactly `size`, preserving order. */

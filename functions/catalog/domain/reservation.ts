@@ -62,8 +62,7 @@ export type StockOperation =
 
 /** What an operation requires of the reservation record. */
 export type ReservationRequirement =
-  | { readonly absent: true }
-  | { readonly absent?: false; readonly status: ReservationStatus; readonly quantity?: number; readonly pickedQuantity?: number };
+  { readonly absent: true } | { readonly absent?: false; readonly status: ReservationStatus; readonly quantity?: number; readonly pickedQuantity?: number };
 
 /** An operation as deltas and conditions. */
 export interface OperationRule {
@@ -127,7 +126,8 @@ export function operationRule(op: StockOperation): OperationRule {
 export type OperationFailure = 'no-stock-item' | 'stock' | 'reservation';
 
 /** The outcome of {@link applyOperation}. */
-export type OperationResult = { readonly ok: true; readonly counters: StockCounters; readonly record: ReservationState } | { readonly ok: false; readonly failed: readonly OperationFailure[] };
+export type OperationResult =
+  { readonly ok: true; readonly counters: StockCounters; readonly record: ReservationState } | { readonly ok: false; readonly failed: readonly OperationFailure[] };
 
 /** True when `record` meets `requires`. */
 export function meetsRequirement(requires: ReservationRequirement, record: ReservationState | undefined): boolean {

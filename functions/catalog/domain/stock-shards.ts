@@ -108,7 +108,10 @@ export function planRebalance(levels: ShardLevels, maxMoves = levels.length): Re
   const low = Math.floor(share / 4);
   const working = [...levels];
   const moves: RebalanceMove[] = [];
-  const short = working.map((v, i) => ({ v, i })).filter(({ v }) => v <= low).sort((a, b) => a.v - b.v);
+  const short = working
+    .map((v, i) => ({ v, i }))
+    .filter(({ v }) => v <= low)
+    .sort((a, b) => a.v - b.v);
   for (const { i: to } of short) {
     if (moves.length >= maxMoves) break;
     let from = -1;

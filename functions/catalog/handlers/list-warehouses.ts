@@ -6,7 +6,10 @@ import { listWarehousesRoute } from '../routes.ts';
 
 /** Builds the handler with the given ports. */
 export function makeListWarehousesHandler(ports: { readonly catalog?: () => CatalogRepository } = {}): HttpLambdaHandler {
-  return httpHandler(listWarehousesRoute, async ({ query }) => ({ statusCode: 200, body: await listWarehouses({ catalog: (ports.catalog ?? catalogRepositoryFromEnv)() }, query) }));
+  return httpHandler(listWarehousesRoute, async ({ query }) => ({
+    statusCode: 200,
+    body: await listWarehouses({ catalog: (ports.catalog ?? catalogRepositoryFromEnv)() }, query),
+  }));
 }
 
 /** The Lambda handler. */

@@ -53,15 +53,21 @@ export function shippingZone(address: ZoneAddress): string {
  * zone must be one the store ships to. Mainland (CN) addresses also need a mainland phone number and
  * a six-digit postcode when those are given.
  */
-export function addressIssues(address: ZoneAddress & { phone?: string; postalCode?: string; country?: string }, regions: readonly string[], path = 'body.shippingAddress'): FieldIssue[] {
+export function addressIssues(
+  address: ZoneAddress & { phone?: string; postalCode?: string; country?: string },
+  regions: readonly string[],
+  path = 'body.shippingAddress',
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const province = address.province !== undefined ? provinceOf(address.province) : undefined;
   if (address.province !== undefined && !province) issues.push({ path: `${path}.province`, message: 'Must be a provincial-level division of China, e.g. 浙江省 or 浙江' });
-  else if (province && address.region !== undefined && address.region !== province.zone) issues.push({ path: `${path}.region`, message: `${province.name} is in the ${province.zone} zone; leave region out or send ${province.zone}` });
+  else if (province && address.region !== undefined && address.region !== province.zone)
+    issues.push({ path: `${path}.region`, message: `${province.name} is in the ${province.zone} zone; leave region out or send ${province.zone}` });
   else if (!province && address.region === undefined) issues.push({ path: `${path}.province`, message: 'A province (or, for existing clients, a region) is required' });
   else if (!regions.includes(shippingZone(address))) issues.push({ path: `${path}.region`, message: `Must be one of: ${regions.join(', ')}` });
   if (address.country === 'CN') {
-    if (address.phone !== undefined && !isChinesePhone(address.phone)) issues.push({ path: `${path}.phone`, message: 'Must be a mainland phone number: a mobile (13x–19x, 11 digits) or a landline with its area code' });
+    if (address.phone !== undefined && !isChinesePhone(address.phone))
+      issues.push({ path: `${path}.phone`, message: 'Must be a mainland phone number: a mobile (13x–19x, 11 digits) or a landline with its area code' });
     if (address.postalCode !== undefined && !isChinesePostcode(address.postalCode)) issues.push({ path: `${path}.postalCode`, message: 'Must be a six-digit postcode' });
   }
   return issues;
@@ -145,7 +151,8 @@ export function containsCardNumber(text: string): boolean {
 export function basketIssues(items: readonly RequestedItem[], rules: Pick<RequestRules, 'maxOrderLines' | 'maxLineQuantity'>): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (items.length === 0) issues.push({ path: 'body.items', message: 'At least one item is required' });
-  if (items.length > rules.maxOrderLines) issues.push({ path: 'body.items', message: `At most ${rules.maxOrderLines} different items per order; split a larger basket into several orders` });
+  if (items.length > rules.maxOrderLines)
+    issues.push({ path: 'body.items', message: `At most ${rules.maxOrderLines} different items per order; split a larger basket into several orders` });
   const seen = new Set<string>();
   items.forEach((item, i) => {
     if (seen.has(item.sku)) issues.push({ path: `body.items[${i}].sku`, message: 'Each SKU may appear once; add up the quantities' });
@@ -161,7 +168,8 @@ export function basketIssues(items: readonly RequestedItem[], rules: Pick<Reques
 export function orderRequestIssues(request: OrderRequest, rules: RequestRules): FieldIssue[] {
   const issues = basketIssues(request.items, rules);
   issues.push(...shippingAddressIssues(request.shippingAddress, rules.regions));
-  if (request.billingRegion !== undefined && !rules.regions.includes(request.billingRegion)) issues.push({ path: 'body.billingRegion', message: `Must be one of: ${rules.regions.join(', ')}` });
+  if (request.billingRegion !== undefined && !rules.regions.includes(request.billingRegion))
+    issues.push({ path: 'body.billingRegion', message: `Must be one of: ${rules.regions.join(', ')}` });
   if (request.orderType === 'group-buy' && request.items.length > 1) issues.push({ path: 'body.items', message: 'A group-buy order buys one SKU; order other items separately' });
   if (request.groupBuy !== undefined && request.orderType !== 'group-buy') issues.push({ path: 'body.groupBuy', message: 'Only for orderType group-buy' });
 

@@ -275,20 +275,45 @@ export interface TimelineEntry {
 /** Something that happened to an order, as checkout sees it (parsed from events or requests). */
 export type OrderFact =
   | { readonly type: 'RiskReviewRequired' | 'RiskApproved' | 'RiskRejected'; readonly decision: Omit<RiskDecision, 'outcome'> }
-  | { readonly type: 'PaymentAuthorized'; readonly paymentId: string; readonly amount: Money; readonly captureOn: 'shipment' | 'delivery' | 'already-captured'; readonly at: string }
+  | {
+      readonly type: 'PaymentAuthorized';
+      readonly paymentId: string;
+      readonly amount: Money;
+      readonly captureOn: 'shipment' | 'delivery' | 'already-captured';
+      readonly at: string;
+    }
   | { readonly type: 'PaymentPending'; readonly paymentId: string; readonly at: string }
   | { readonly type: 'PaymentFailed'; readonly paymentId: string; readonly reason: string; readonly at: string }
   | {
       readonly type: 'OrderAllocated';
-      readonly shipments: ReadonlyArray<{ readonly shipmentId: string; readonly warehouseId: string; readonly carrier: string; readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }> }>;
+      readonly shipments: ReadonlyArray<{
+        readonly shipmentId: string;
+        readonly warehouseId: string;
+        readonly carrier: string;
+        readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
+      }>;
       readonly at: string;
     }
-  | { readonly type: 'ShipmentStatusChanged'; readonly shipmentId: string; readonly carrier: string; readonly waybill: string; readonly to: ShipmentStatus; readonly exception?: string; readonly at: string }
+  | {
+      readonly type: 'ShipmentStatusChanged';
+      readonly shipmentId: string;
+      readonly carrier: string;
+      readonly waybill: string;
+      readonly to: ShipmentStatus;
+      readonly exception?: string;
+      readonly at: string;
+    }
   | { readonly type: 'OrderShipped'; readonly at: string }
   | { readonly type: 'OrderDelivered'; readonly at: string }
   | { readonly type: 'GroupBuyCompleted'; readonly code: string; readonly at: string }
   | { readonly type: 'Cancel'; readonly by: CancelledBy; readonly actor: string; readonly reason: string }
-  | { readonly type: 'CorrectAddress'; readonly actor: string; readonly personal: EncryptedPersonalData; readonly shippingRegion: string; readonly riskSignals: AddressRiskSignals };
+  | {
+      readonly type: 'CorrectAddress';
+      readonly actor: string;
+      readonly personal: EncryptedPersonalData;
+      readonly shippingRegion: string;
+      readonly riskSignals: AddressRiskSignals;
+    };
 
 /** Keyed hashes of a corrected address and phone (risk-signals.ts), for fraud's re-assessment. */
 export interface AddressRiskSignals {
@@ -470,7 +495,8 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
       if (existing && Date.parse(existing.updatedAt) > Date.parse(fact.at)) return { kind: 'ignore', reason: 'older shipment status' };
       // A cancelled shipment stays cancelled (fulfillment ignores every carrier report about it after).
       if (existing?.status === 'CANCELLED' && fact.to !== 'CANCELLED') return { kind: 'ignore', reason: 'shipment cancelled' };
-      if (existing && existing.status === fact.to && existing.waybill === fact.waybill && existing.updatedAt === fact.at) return { kind: 'ignore', reason: 'shipment status already recorded' };
+      if (existing && existing.status === fact.to && existing.waybill === fact.waybill && existing.updatedAt === fact.at)
+        return { kind: 'ignore', reason: 'shipment status already recorded' };
       const updated: Shipment = {
         shipmentId: fact.shipmentId,
         ...(existing?.warehouseId ? { warehouseId: existing.warehouseId } : {}),

@@ -208,7 +208,8 @@ export interface PricedLine {
 }
 
 /** Why a coupon was not applied. */
-export type CouponRejection = 'not-started' | 'expired' | 'members-only' | 'not-issued' | 'usage-limit-reached' | 'customer-limit-reached' | 'min-spend-not-met' | 'no-eligible-items';
+export type CouponRejection =
+  'not-started' | 'expired' | 'members-only' | 'not-issued' | 'usage-limit-reached' | 'customer-limit-reached' | 'min-spend-not-met' | 'no-eligible-items';
 
 /** Shipping of a quote. */
 export interface ShippingQuote {
@@ -315,7 +316,11 @@ export function priceBasket(input: PricingInput): PricedBasket {
 
   // 2. Order level: the single best automatic promotion.
   const indexesOf = (categories: readonly string[] | undefined) => input.lines.map((l, i) => (eligible(categories, l.product.category) ? i : -1)).filter((i) => i >= 0);
-  const baseOf = (indexes: readonly number[]) => sum(indexes.map((i) => remaining[i] as Money), currency);
+  const baseOf = (indexes: readonly number[]) =>
+    sum(
+      indexes.map((i) => remaining[i] as Money),
+      currency,
+    );
   const candidates: Array<{ promotion: SpendThresholdPromotion | MemberDiscountPromotion; amount: Money; indexes: number[] }> = [];
   for (const p of input.promotions) {
     if (!isActive(p, input.now)) continue;
@@ -339,7 +344,11 @@ export function priceBasket(input: PricingInput): PricedBasket {
   }
   const bestAutomatic = candidates.sort((a, b) => b.amount.amount - a.amount.amount || a.promotion.promotionId.localeCompare(b.promotion.promotionId))[0];
   if (bestAutomatic && bestAutomatic.amount.amount > 0) {
-    applyDiscount({ kind: bestAutomatic.promotion.kind, id: bestAutomatic.promotion.promotionId, title: bestAutomatic.promotion.title }, bestAutomatic.amount, bestAutomatic.indexes);
+    applyDiscount(
+      { kind: bestAutomatic.promotion.kind, id: bestAutomatic.promotion.promotionId, title: bestAutomatic.promotion.title },
+      bestAutomatic.amount,
+      bestAutomatic.indexes,
+    );
   }
 
   // 3. At most one coupon.
@@ -412,7 +421,12 @@ export function priceBasket(input: PricingInput): PricedBasket {
 }
 
 /** The running group-buy promotion of `product` that undercuts its list price: `promotionId` if given, else the cheapest. */
-export function groupPromotionFor(promotions: readonly Promotion[], product: Pick<PricedProduct, 'sku' | 'price'>, promotionId: string | undefined, now: Date): GroupBuyPromotion | undefined {
+export function groupPromotionFor(
+  promotions: readonly Promotion[],
+  product: Pick<PricedProduct, 'sku' | 'price'>,
+  promotionId: string | undefined,
+  now: Date,
+): GroupBuyPromotion | undefined {
   return promotions
     .filter((p): p is GroupBuyPromotion => p.kind === 'group-buy' && p.sku === product.sku && (promotionId === undefined || p.promotionId === promotionId) && isActive(p, now))
     .filter((p) => p.price.currency === product.price.currency && compare(p.price, product.price) < 0)

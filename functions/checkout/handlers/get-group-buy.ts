@@ -14,7 +14,10 @@ export interface GetGroupBuyHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeGetGroupBuyHandler(ports: GetGroupBuyHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(getGroupBuyRoute, async ({ path }) => ({ statusCode: 200, body: await getGroupBuy({ orders: (ports.orders ?? orderStore)(), clock: ports.clock ?? systemClock }, path.code) }));
+  return httpHandler(getGroupBuyRoute, async ({ path }) => ({
+    statusCode: 200,
+    body: await getGroupBuy({ orders: (ports.orders ?? orderStore)(), clock: ports.clock ?? systemClock }, path.code),
+  }));
 }
 
 /** The Lambda handler. */

@@ -7,7 +7,10 @@ import { getMembershipRoute } from '../routes.ts';
 
 /** Builds the handler with the given store. */
 export function makeGetMembershipHandler(ports: { readonly store?: () => Pick<PromotionAdmin, 'getMembership'> } = {}): HttpLambdaHandler {
-  return httpHandler(getMembershipRoute, async ({ path }) => ({ statusCode: 200, body: await getMembership({ store: (ports.store ?? currentPromotionStore)() }, path.customerId) }));
+  return httpHandler(getMembershipRoute, async ({ path }) => ({
+    statusCode: 200,
+    body: await getMembership({ store: (ports.store ?? currentPromotionStore)() }, path.customerId),
+  }));
 }
 
 /** The Lambda handler. */

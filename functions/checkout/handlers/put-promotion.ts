@@ -25,7 +25,13 @@ export function makePutPromotionHandler(ports: PutPromotionHandlerPorts = {}): H
   return httpHandler(putPromotionRoute, async ({ path, body, principal, correlationId }) => {
     const { active, reason, ...definition } = body;
     const result = await putPromotion(
-      { store: (ports.store ?? currentPromotionStore)(), catalog: (ports.catalog ?? catalogListPrices)(), audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock, currency: getConfig().currency },
+      {
+        store: (ports.store ?? currentPromotionStore)(),
+        catalog: (ports.catalog ?? catalogListPrices)(),
+        audit: (ports.audit ?? auditLogFromEnv)(),
+        clock: ports.clock ?? systemClock,
+        currency: getConfig().currency,
+      },
       { promotion: { ...definition, promotionId: path.promotionId } as Promotion, active, changedBy: principal.userId, roles: principal.roles, reason, correlationId },
     );
     return { statusCode: result.outcome === 'created' ? 201 : 200, body: result.item };

@@ -14,7 +14,23 @@
  */
 
 /** Phrases that contain a banned term without making a claim (ordinal "first …", etc.). */
-export const DEFAULT_ALLOWED_PHRASES: readonly string[] = ['第一次', '第一天', '第一步', '第一批', '第一周', '第一期', '第一代', '第一口', '第一杯', '第一眼', '第一时间', '第一章', '第一层', '第一道', '第一个月'];
+export const DEFAULT_ALLOWED_PHRASES: readonly string[] = [
+  '第一次',
+  '第一天',
+  '第一步',
+  '第一批',
+  '第一周',
+  '第一期',
+  '第一代',
+  '第一口',
+  '第一杯',
+  '第一眼',
+  '第一时间',
+  '第一章',
+  '第一层',
+  '第一道',
+  '第一个月',
+];
 /** The parts of a listing that are checked: its name and every string in its attributes. */
 export interface ListingText {
   readonly name: string;
@@ -69,7 +85,10 @@ function stringsIn(value: unknown, out: string[], depth = 0): string[] {
  */
 export function findBannedTerms(listing: ListingText, terms: readonly string[], allowedPhrases: readonly string[] = DEFAULT_ALLOWED_PHRASES): string[] {
   const texts = [listing.name, ...stringsIn(listing.attributes, [])].map(normalizeListingText);
-  const allowed = allowedPhrases.map(normalizeForMatching).filter((p) => p !== '').map(termPattern);
+  const allowed = allowedPhrases
+    .map(normalizeForMatching)
+    .filter((p) => p !== '')
+    .map(termPattern);
   const covered = texts.map((text) => allowed.flatMap((pattern) => ranges(text, pattern)));
   const found = new Set<string>();
   for (const term of terms) {

@@ -39,9 +39,21 @@ const OUTCOMES = ['fixed', 'confirmed', 'dismissed', 'unresolved'] as const;
 export interface ReportFigures {
   readonly year: number;
   readonly generatedAt: string;
-  readonly findings: { readonly total: number; readonly bySeverity: Counts<Severity>; readonly byStatus: Counts<'open' | 'confirmed' | 'resolved'>; readonly byOutcome: Counts<(typeof OUTCOMES)[number]> };
+  readonly findings: {
+    readonly total: number;
+    readonly bySeverity: Counts<Severity>;
+    readonly byStatus: Counts<'open' | 'confirmed' | 'resolved'>;
+    readonly byOutcome: Counts<(typeof OUTCOMES)[number]>;
+  };
   readonly scans: ReadonlyArray<{ readonly scan: string; readonly description: string; readonly findings: number; readonly bySeverity: Counts<Severity> }>;
-  readonly incidents: ReadonlyArray<{ readonly findingId: string; readonly scan: string; readonly severity: Severity; readonly status: string; readonly firstSeenAt: string; readonly summary: string }>;
+  readonly incidents: ReadonlyArray<{
+    readonly findingId: string;
+    readonly scan: string;
+    readonly severity: Severity;
+    readonly status: string;
+    readonly firstSeenAt: string;
+    readonly summary: string;
+  }>;
   readonly privacyRequests: { readonly received: number; readonly served: number; readonly medianDaysToServe: number | null; readonly note?: string };
   readonly staffAccess: { readonly personalDataReads: number; readonly byAction: Readonly<Record<string, number>> };
   readonly auditChain: { readonly verifiedAt: string | null; readonly intact: boolean | null; readonly entries: number; readonly breaks: number };
@@ -83,9 +95,16 @@ export function reportFigures(input: ReportInput): ReportFigures {
     findings: { total: findings.length, bySeverity, byStatus, byOutcome },
     scans,
     incidents,
-    privacyRequests: input.privacyRequests ?? { received: 0, served: 0, medianDaysToServe: null, note: 'Privacy requests (access, erasure) are not recorded on this deployment yet: shown as zero.' },
+    privacyRequests: input.privacyRequests ?? {
+      received: 0,
+      served: 0,
+      medianDaysToServe: null,
+      note: 'Privacy requests (access, erasure) are not recorded on this deployment yet: shown as zero.',
+    },
     staffAccess: { personalDataReads: Object.values(input.staffAccess).reduce((a, b) => a + b, 0), byAction: input.staffAccess },
-    auditChain: input.auditChain ? { verifiedAt: input.auditChain.verifiedAt, intact: input.auditChain.intact, entries: input.auditChain.entries, breaks: input.auditChain.breaks } : { verifiedAt: null, intact: null, entries: 0, breaks: 0 },
+    auditChain: input.auditChain
+      ? { verifiedAt: input.auditChain.verifiedAt, intact: input.auditChain.intact, entries: input.auditChain.entries, breaks: input.auditChain.breaks }
+      : { verifiedAt: null, intact: null, entries: 0, breaks: 0 },
   };
 }
 
@@ -128,7 +147,12 @@ export function renderReportHtml(figures: ReportFigures): string {
     '</table>',
     '<h2>审计链校验 / Audit-chain verification</h2><table>',
     head(['last verified', 'intact', 'entries', 'breaks']),
-    row([figures.auditChain.verifiedAt ?? 'never', figures.auditChain.intact === null ? '-' : figures.auditChain.intact ? 'yes' : 'NO', figures.auditChain.entries, figures.auditChain.breaks]),
+    row([
+      figures.auditChain.verifiedAt ?? 'never',
+      figures.auditChain.intact === null ? '-' : figures.auditChain.intact ? 'yes' : 'NO',
+      figures.auditChain.entries,
+      figures.auditChain.breaks,
+    ]),
     '</table></body></html>',
   ].join('\n');
 }
@@ -161,6 +185,8 @@ export function reportPdfLines(figures: ReportFigures): Array<{ text: string; he
     { text: `Total ${figures.staffAccess.personalDataReads}` },
     { text: '' },
     { text: 'Audit-chain verification', heading: true },
-    { text: `Last verified ${figures.auditChain.verifiedAt ?? 'never'}; intact ${figures.auditChain.intact === null ? '-' : figures.auditChain.intact ? 'yes' : 'NO'}; ${figures.auditChain.entries} entries; ${figures.auditChain.breaks} break(s)` },
+    {
+      text: `Last verified ${figures.auditChain.verifiedAt ?? 'never'}; intact ${figures.auditChain.intact === null ? '-' : figures.auditChain.intact ? 'yes' : 'NO'}; ${figures.auditChain.entries} entries; ${figures.auditChain.breaks} break(s)`,
+    },
   ];
 }

@@ -8,7 +8,12 @@ export function makeListFindingsHandler(ports: { readonly findings?: () => Findi
   let findings: FindingsRepository | undefined;
   return httpHandler(listFindingsRoute, async ({ query }) => {
     findings ??= (ports.findings ?? findingsRepositoryFromEnv)();
-    const page = await findings.list({ limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.scan ? { scan: query.scan } : {}), ...(query.status ? { status: query.status } : {}) });
+    const page = await findings.list({
+      limit: query.limit,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.scan ? { scan: query.scan } : {}),
+      ...(query.status ? { status: query.status } : {}),
+    });
     return { statusCode: 200, body: page };
   });
 }

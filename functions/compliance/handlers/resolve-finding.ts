@@ -28,7 +28,12 @@ export function makeResolveFindingHandler(ports: ResolveFindingHandlerPorts = {}
     findings ??= (ports.findings ?? findingsRepositoryFromEnv)();
     audit ??= (ports.audit ?? auditLogFromEnv)();
     const finding = await resolveFinding(
-      { findings, audit, clock: ports.clock ?? systemClock, takeDownListing: ports.takeDownListing ?? ((takeDown) => takeDownListing(requireSetting('catalogTableName'), takeDown)) },
+      {
+        findings,
+        audit,
+        clock: ports.clock ?? systemClock,
+        takeDownListing: ports.takeDownListing ?? ((takeDown) => takeDownListing(requireSetting('catalogTableName'), takeDown)),
+      },
       { findingId: path.findingId, principal, resolution: body.resolution, ...(body.note ? { note: body.note } : {}), correlationId },
     );
     return { statusCode: 200, body: finding };

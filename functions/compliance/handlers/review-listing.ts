@@ -35,7 +35,16 @@ export function makeReviewListingHandler(ports: ReviewListingHandlerPorts = {}) 
     async ({ detail }, record) => {
       listings ??= (ports.listings ?? listingSourceFromEnv)();
       findings ??= (ports.findings ?? findingsRepositoryFromEnv)();
-      const result = await reviewListing({ listings, findings, clock: ports.clock ?? systemClock, bannedTerms: getConfig().compliance.bannedAdvertisingTerms, allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases }, detail.sku);
+      const result = await reviewListing(
+        {
+          listings,
+          findings,
+          clock: ports.clock ?? systemClock,
+          bannedTerms: getConfig().compliance.bannedAdvertisingTerms,
+          allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases,
+        },
+        detail.sku,
+      );
       logger.info('listing reviewed', {
         messageId: record.messageId,
         correlationId: detail.meta.correlationId,

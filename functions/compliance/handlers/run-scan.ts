@@ -15,7 +15,6 @@ import type { ComplianceScan } from '../scans/compliance-scan.ts';
 import { SCANS } from '../scans/index.ts';
 import { SEVERE_FINDINGS_METRIC } from '../severe-findings.ts';
 
-
 /** Stop starting new pages when less than this much invocation time is left. */
 const TIME_RESERVE_MS = 20_000;
 

@@ -9,7 +9,14 @@ import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { logger, metrics, MetricUnit, observedHandler } from '../../../shared/observability.ts';
 import { auditChainAnchorsFromEnv } from '../audit-chain-anchors.ts';
 import { auditChainFindingsFromEnv } from '../audit-chain-findings.ts';
-import { AUDIT_CHAIN_BREAKS_METRIC, verifyAuditChain, type AuditChainAnchors, type AuditChainFindings, type AuditChainSource, type AuditChainVerification } from '../verify-audit-chain.ts';
+import {
+  AUDIT_CHAIN_BREAKS_METRIC,
+  verifyAuditChain,
+  type AuditChainAnchors,
+  type AuditChainFindings,
+  type AuditChainSource,
+  type AuditChainVerification,
+} from '../verify-audit-chain.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface VerifyAuditChainHandlerPorts {
@@ -19,7 +26,6 @@ export interface VerifyAuditChainHandlerPorts {
   readonly anchors?: () => AuditChainAnchors;
   readonly clock?: Clock;
 }
-
 
 /** Builds the handler with the given ports. */
 export function makeVerifyAuditChainHandler(ports: VerifyAuditChainHandlerPorts = {}) {

@@ -31,13 +31,29 @@ export interface ScanRegistration {
 
 /** Every scan the generic runner runs. */
 export const SCANS: readonly ScanRegistration[] = [
-  { id: 'banned-terms', description: 'Product listings with banned advertising terms', create: () => bannedTermsScan({ listings: listingSourceFromEnv(), bannedTerms: getConfig().compliance.bannedAdvertisingTerms, allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases }) },
+  {
+    id: 'banned-terms',
+    description: 'Product listings with banned advertising terms',
+    create: () =>
+      bannedTermsScan({
+        listings: listingSourceFromEnv(),
+        bannedTerms: getConfig().compliance.bannedAdvertisingTerms,
+        allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases,
+      }),
+  },
   { id: 'plaintext-personal-data', description: 'Personal data stored unencrypted', create: () => plaintextPersonalDataScan({ orders: orderSourceFromEnv() }) },
-  { id: 'retention-overdue', description: 'Orders past the retention period still holding personal data', create: () => retentionOverdueScan({ orders: orderSourceFromEnv(), retentionDays: getConfig().retention.personalDataRetentionDays }) },
+  {
+    id: 'retention-overdue',
+    description: 'Orders past the retention period still holding personal data',
+    create: () => retentionOverdueScan({ orders: orderSourceFromEnv(), retentionDays: getConfig().retention.personalDataRetentionDays }),
+  },
   { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', create: () => unpaidOrdersScan({ orders: orderSourceFromEnv() }) },
   { id: 'supplier-licences', description: 'Supplier licences expiring (30 and 7 days ahead) or expired, annual reviews overdue', create: () => supplierLicencesScan() },
   { id: 'single-source-skus', description: 'Core SKUs with fewer than two active suppliers', create: () => singleSourceSkusScan() },
 ];
 
 /** Every scan whose findings are stored, the audit-chain verification included (the yearly report lists them). */
-export const ALL_SCANS: ReadonlyArray<{ readonly id: string; readonly description: string }> = [...SCANS.map(({ id, description }) => ({ id, description })), { id: 'audit-chain', description: 'Audit-chain breaks (hourly verification)' }];
+export const ALL_SCANS: ReadonlyArray<{ readonly id: string; readonly description: string }> = [
+  ...SCANS.map(({ id, description }) => ({ id, description })),
+  { id: 'audit-chain', description: 'Audit-chain breaks (hourly verification)' },
+];

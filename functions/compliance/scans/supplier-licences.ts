@@ -41,7 +41,10 @@ export function supplierLicencesScan(directory: () => SupplierDirectory = suppli
             findings.push({
               subject: `${supplier.supplierId}/${licence.kind}/${licence.number}`,
               severity,
-              summary: daysLeft < 0 ? `Supplier ${supplier.supplierId}: ${licence.kind} licence expired on ${licence.expiresOn}` : `Supplier ${supplier.supplierId}: ${licence.kind} licence expires in ${daysLeft} day(s), on ${licence.expiresOn}`,
+              summary:
+                daysLeft < 0
+                  ? `Supplier ${supplier.supplierId}: ${licence.kind} licence expired on ${licence.expiresOn}`
+                  : `Supplier ${supplier.supplierId}: ${licence.kind} licence expires in ${daysLeft} day(s), on ${licence.expiresOn}`,
               details: { supplierId: supplier.supplierId, status: supplier.status, kind: licence.kind, expiresOn: licence.expiresOn, daysLeft },
             });
           }

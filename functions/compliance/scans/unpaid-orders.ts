@@ -27,7 +27,12 @@ export function unpaidOrdersScan(deps: { readonly orders: OrderSource; readonly 
           const due = Date.parse(order.paymentDueBy);
           if (Number.isNaN(due) || due >= limit) return;
           const overdueMinutes = Math.floor((context.now.getTime() - due) / 60_000);
-          findings.push({ subject: order.orderId, severity: 'medium', summary: `Order ${order.orderId} is ${order.status}, unpaid ${overdueMinutes} min past its payment window`, details: { status: order.status, paymentDueBy: order.paymentDueBy, overdueMinutes } });
+          findings.push({
+            subject: order.orderId,
+            severity: 'medium',
+            summary: `Order ${order.orderId} is ${order.status}, unpaid ${overdueMinutes} min past its payment window`,
+            details: { status: order.status, paymentDueBy: order.paymentDueBy, overdueMinutes },
+          });
         },
         deps.pageSize,
       );

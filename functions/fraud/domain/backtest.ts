@@ -96,11 +96,25 @@ export function qualityMetrics(rows: ReadonlyArray<{ readonly decision: RiskDeci
     else if (truth === 'fraud') fn++;
     else tn++;
   }
-  return { ...counts, labelled: tp + fp + fn + tn, truePositives: tp, falsePositives: fp, falseNegatives: fn, trueNegatives: tn, precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn) };
+  return {
+    ...counts,
+    labelled: tp + fp + fn + tn,
+    truePositives: tp,
+    falsePositives: fp,
+    falseNegatives: fn,
+    trueNegatives: tn,
+    precision: ratio(tp, tp + fp),
+    recall: ratio(tp, tp + fn),
+  };
 }
 
 /** Re-evaluates `records` under `rules` and reports the changes and the quality of both rule sets. */
-export function runBacktest(records: readonly BacktestRecord[], rules: readonly CompiledRule[], thresholds: Thresholds, options: { readonly maxChanged?: number } = {}): BacktestReport {
+export function runBacktest(
+  records: readonly BacktestRecord[],
+  rules: readonly CompiledRule[],
+  thresholds: Thresholds,
+  options: { readonly maxChanged?: number } = {},
+): BacktestReport {
   const maxChanged = options.maxChanged ?? 500;
   const sorted = [...records].sort((a, b) => (a.assessedAt < b.assessedAt ? -1 : a.assessedAt > b.assessedAt ? 1 : a.orderId < b.orderId ? -1 : 1));
   const changed: ChangedOrder[] = [];

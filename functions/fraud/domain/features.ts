@@ -38,7 +38,10 @@ const DIMENSION_LABELS: Record<VelocityDimension, string> = {
 
 const velocityFeatures: Record<string, FeatureSpec> = Object.fromEntries(
   VELOCITY_DIMENSIONS.flatMap((dimension) =>
-    VELOCITY_WINDOWS.map((window) => [velocityName(dimension, window), { type: 'number', description: `Orders from ${DIMENSION_LABELS[dimension]} in the last ${window}, this one included (0 when the order has no such signal)` }]),
+    VELOCITY_WINDOWS.map((window) => [
+      velocityName(dimension, window),
+      { type: 'number', description: `Orders from ${DIMENSION_LABELS[dimension]} in the last ${window}, this one included (0 when the order has no such signal)` },
+    ]),
   ),
 );
 

@@ -35,4 +35,3 @@ export interface ThresholdChange {
 export function thresholdsOf(settings: Pick<RiskSettings, 'reviewThreshold' | 'rejectThreshold'>): Thresholds {
   return { review: settings.reviewThreshold, reject: settings.rejectThreshold };
 }
-

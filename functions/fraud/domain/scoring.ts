@@ -68,7 +68,13 @@ const maxLevel = (a: RiskLevel, b: RiskLevel): RiskLevel => (levelRank(a) >= lev
 
 /** Checks thresholds: 0 ≤ review < reject ≤ 100. */
 export function assertThresholds(thresholds: Thresholds): void {
-  if (!(Number.isInteger(thresholds.review) && Number.isInteger(thresholds.reject) && thresholds.review >= 0 && thresholds.review < thresholds.reject && thresholds.reject <= 100)) {
+  if (!(
+    Number.isInteger(thresholds.review) &&
+    Number.isInteger(thresholds.reject) &&
+    thresholds.review >= 0 &&
+    thresholds.review < thresholds.reject &&
+    thresholds.reject <= 100
+  )) {
     throw new RangeError('thresholds must satisfy 0 ≤ review < reject ≤ 100');
   }
 }

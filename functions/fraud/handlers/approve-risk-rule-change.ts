@@ -13,7 +13,12 @@ export function makeApproveRiskRuleChangeHandler(ports: FraudPorts = {}) {
   const p = resolvePorts(ports);
   return httpHandler(approveRuleChangeRoute, async ({ path, body, principal, correlationId }) => ({
     statusCode: 200,
-    body: await approveRuleChange({ rules: p.rules(), audit: p.audit(), clock: p.clock, newId: p.newId }, { principal, reason: body.reason, correlationId }, path.ruleId, path.changeId),
+    body: await approveRuleChange(
+      { rules: p.rules(), audit: p.audit(), clock: p.clock, newId: p.newId },
+      { principal, reason: body.reason, correlationId },
+      path.ruleId,
+      path.changeId,
+    ),
   }));
 }
 

@@ -17,8 +17,22 @@ export function makeBacktestRiskRulesHandler(ports: FraudPorts = {}) {
     const settings = fraudSettings();
     const report = await backtestRules(
       // Decided, unless the request varies them, with the thresholds in force.
-      { assessments: p.assessments(), audit: p.audit(), thresholds: thresholdsOf(await thresholdsInForce({ settings: p.riskSettings(), defaults: riskThresholds() })), maxDays: settings.backtestMaxDays, maxOrders: settings.backtestMaxOrders },
-      { from: body.from, to: body.to, rules: body.rules, principal, correlationId, ...(body.maxChanged !== undefined ? { maxChanged: body.maxChanged } : {}), ...(body.thresholds ? { thresholds: body.thresholds } : {}) },
+      {
+        assessments: p.assessments(),
+        audit: p.audit(),
+        thresholds: thresholdsOf(await thresholdsInForce({ settings: p.riskSettings(), defaults: riskThresholds() })),
+        maxDays: settings.backtestMaxDays,
+        maxOrders: settings.backtestMaxOrders,
+      },
+      {
+        from: body.from,
+        to: body.to,
+        rules: body.rules,
+        principal,
+        correlationId,
+        ...(body.maxChanged !== undefined ? { maxChanged: body.maxChanged } : {}),
+        ...(body.thresholds ? { thresholds: body.thresholds } : {}),
+      },
     );
     return { statusCode: 200, body: report };
   });

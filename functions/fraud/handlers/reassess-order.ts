@@ -24,11 +24,27 @@ export function makeReassessOrderHandler(ports: FraudPorts = {}) {
     thresholds ??= cachedThresholds({ settings: p.riskSettings(), defaults: riskThresholds() }, p.clock, settings.rulesCacheSeconds);
     const { meta, version: _version, ...corrected } = detail;
     const result = await reassessOrder(
-      { rules: ruleSource, signals: p.signals(), assessments: p.assessments(), events: p.events(meta.correlationId), clock: p.clock, newId: p.newId, thresholds: await thresholds() },
+      {
+        rules: ruleSource,
+        signals: p.signals(),
+        assessments: p.assessments(),
+        events: p.events(meta.correlationId),
+        clock: p.clock,
+        newId: p.newId,
+        thresholds: await thresholds(),
+      },
       corrected,
     );
     const a = result.assessment;
-    logger.info('order re-assessed', { messageId: record.messageId, correlationId: meta.correlationId, orderId: a.orderId, correction: corrected.correction, outcome: result.outcome, decision: a.decision, score: a.score });
+    logger.info('order re-assessed', {
+      messageId: record.messageId,
+      correlationId: meta.correlationId,
+      orderId: a.orderId,
+      correction: corrected.correction,
+      outcome: result.outcome,
+      decision: a.decision,
+      score: a.score,
+    });
     if (result.outcome === 'reassessed') metrics.addMetric(`RiskReassessment_${a.decision}`, MetricUnit.Count, 1);
   });
 }

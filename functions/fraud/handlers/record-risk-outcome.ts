@@ -31,7 +31,14 @@ export function makeRecordRiskOutcomeHandler(ports: FraudPorts = {}) {
       default:
         result = await recordOrderStatusChanged(deps, payload as EventPayload<typeof OrderStatusChanged>);
     }
-    logger.info('risk outcome', { messageId: record.messageId, correlationId: meta.correlationId, eventId: meta.eventId, event: message.name, orderId: (payload as { orderId: string }).orderId, result });
+    logger.info('risk outcome', {
+      messageId: record.messageId,
+      correlationId: meta.correlationId,
+      eventId: meta.eventId,
+      event: message.name,
+      orderId: (payload as { orderId: string }).orderId,
+      result,
+    });
   });
 }
 

@@ -12,7 +12,12 @@ export function makeRejectRiskRuleChangeHandler(ports: FraudPorts = {}) {
   const p = resolvePorts(ports);
   return httpHandler(rejectRuleChangeRoute, async ({ path, body, principal, correlationId }) => ({
     statusCode: 200,
-    body: await rejectRuleChange({ rules: p.rules(), audit: p.audit(), clock: p.clock, newId: p.newId }, { principal, reason: body.reason, correlationId }, path.ruleId, path.changeId),
+    body: await rejectRuleChange(
+      { rules: p.rules(), audit: p.audit(), clock: p.clock, newId: p.newId },
+      { principal, reason: body.reason, correlationId },
+      path.ruleId,
+      path.changeId,
+    ),
   }));
 }
 

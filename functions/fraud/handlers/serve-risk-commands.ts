@@ -4,7 +4,20 @@
  * Env: `RISK_TABLE_NAME`, `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`, `EVENT_BUS_NAME`.
  */
 import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
-import { approveRiskSettingsChangeRoute, approveRuleChangeRoute, backtestRoute, putRiskSettingsRoute, rejectRiskSettingsChangeRoute, createRuleRoute, decideReviewRoute, deleteBlocklistEntryRoute, disableRuleRoute, putBlocklistEntryRoute, rejectRuleChangeRoute, updateRuleRoute } from '../routes.ts';
+import {
+  approveRiskSettingsChangeRoute,
+  approveRuleChangeRoute,
+  backtestRoute,
+  putRiskSettingsRoute,
+  rejectRiskSettingsChangeRoute,
+  createRuleRoute,
+  decideReviewRoute,
+  deleteBlocklistEntryRoute,
+  disableRuleRoute,
+  putBlocklistEntryRoute,
+  rejectRuleChangeRoute,
+  updateRuleRoute,
+} from '../routes.ts';
 import { handler as approveRiskRuleChange } from './approve-risk-rule-change.ts';
 import { handler as backtestRiskRules } from './backtest-risk-rules.ts';
 import { handler as createRiskRule } from './create-risk-rule.ts';

@@ -3,7 +3,16 @@
  * rules, rule changes, metrics, risk events, assessments, profiles and the thresholds. Env: `RISK_TABLE_NAME`.
  */
 import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
-import { getAssessmentRoute, getRiskProfileRoute, getRiskSettingsRoute, listReviewsRoute, listRuleChangesRoute, listRulesRoute, riskEventsRoute, riskMetricsRoute } from '../routes.ts';
+import {
+  getAssessmentRoute,
+  getRiskProfileRoute,
+  getRiskSettingsRoute,
+  listReviewsRoute,
+  listRuleChangesRoute,
+  listRulesRoute,
+  riskEventsRoute,
+  riskMetricsRoute,
+} from '../routes.ts';
 import { handler as getRiskAssessment } from './get-risk-assessment.ts';
 import { handler as getRiskMetrics } from './get-risk-metrics.ts';
 import { handler as getRiskProfile } from './get-risk-profile.ts';

@@ -76,7 +76,10 @@ export const fetchFormPoster: FormPoster = async (url, form) => {
 };
 
 /** The Kuaidi100 merchant account of this stage (Secrets Manager; inline only in the local cloud and tests). */
-export function kuaidi100Account(settings: Pick<FulfillmentSettings, 'kuaidi100AccountSecretId' | 'localKuaidi100Account'>, options?: StageSecretOptions): Promise<Kuaidi100AccountSettings> {
+export function kuaidi100Account(
+  settings: Pick<FulfillmentSettings, 'kuaidi100AccountSecretId' | 'localKuaidi100Account'>,
+  options?: StageSecretOptions,
+): Promise<Kuaidi100AccountSettings> {
   return stageSecret(
     {
       what: 'the Kuaidi100 merchant account',

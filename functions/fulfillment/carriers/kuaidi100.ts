@@ -47,7 +47,7 @@ export const KUAIDI100_COMPANIES: Readonly<Record<string, string>> = {
   'sto-express': 'shentong',
   'yunda-express': 'yunda',
   'jd-logistics': 'jd',
-  'ems': 'ems',
+  ems: 'ems',
 };
 
 /** The merchant account (Secrets Manager in a deployed stage). */
@@ -168,7 +168,13 @@ export class Kuaidi100Carrier {
     const t = String(this.now());
     let response: { status: number; body: string };
     try {
-      response = await this.post(KUAIDI100_BORDER_URL, { method, key: this.account.key, t, sign: requestSign(paramJson, t, this.account.key, this.account.secret), param: paramJson });
+      response = await this.post(KUAIDI100_BORDER_URL, {
+        method,
+        key: this.account.key,
+        t,
+        sign: requestSign(paramJson, t, this.account.key, this.account.secret),
+        param: paramJson,
+      });
     } catch (error) {
       throw new Kuaidi100UnavailableError(`Kuaidi100 ${method}: ${error instanceof Error ? error.name : 'network error'}`, { cause: error });
     }
@@ -191,7 +197,8 @@ export class Kuaidi100Carrier {
 }
 
 /** Our view of a carrier status: a shipment status (and exception), or nothing to record. */
-export type MappedStatus = { readonly status: Exclude<ShipmentStatus, 'CREATED' | 'CANCELLED'>; readonly exception?: ShipmentException } | { readonly status: null; readonly note: string };
+export type MappedStatus =
+  { readonly status: Exclude<ShipmentStatus, 'CREATED' | 'CANCELLED'>; readonly exception?: ShipmentException } | { readonly status: null; readonly note: string };
 
 /** 商家寄件 order statuses (`data.status` of the order callback) → ours. */
 export function mapOrderStatus(code: number): MappedStatus {
@@ -265,7 +272,16 @@ export function beijingTime(text: unknown): string | undefined {
 export type CallbackOutcome =
   | { readonly ok: false; readonly reason: 'bad-signature' | 'malformed' }
   | { readonly ok: true; readonly kind: 'order'; readonly orderId: string; readonly waybill?: string; readonly code: number; readonly mapped: MappedStatus }
-  | { readonly ok: true; readonly kind: 'tracking'; readonly waybill: string; readonly company: string; readonly state: number; readonly occurredAt?: string; readonly mapped: MappedStatus; readonly eventId: string };
+  | {
+      readonly ok: true;
+      readonly kind: 'tracking';
+      readonly waybill: string;
+      readonly company: string;
+      readonly state: number;
+      readonly occurredAt?: string;
+      readonly mapped: MappedStatus;
+      readonly eventId: string;
+    };
 
 function verified(form: Readonly<Record<string, string | undefined>>, salt: string): Record<string, unknown> | 'bad-signature' | 'malformed' {
   const { param, sign } = form;
@@ -302,6 +318,10 @@ export function readTrackingPush(form: Readonly<Record<string, string | undefine
   if (!last || typeof last.nu !== 'string' || !Number.isInteger(state)) return { ok: false, reason: 'malformed' };
   const newest = Array.isArray(last.data) ? (last.data[0] as Record<string, unknown> | undefined) : undefined;
   const occurredAt = beijingTime(newest?.ftime ?? newest?.time);
-  const eventId = crypto.createHash('sha256').update(`kuaidi100|${last.nu}|${state}|${occurredAt ?? ''}`).digest('hex').slice(0, 32);
+  const eventId = crypto
+    .createHash('sha256')
+    .update(`kuaidi100|${last.nu}|${state}|${occurredAt ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
   return { ok: true, kind: 'tracking', waybill: last.nu, company: String(last.com ?? ''), state, ...(occurredAt ? { occurredAt } : {}), mapped: mapTrackingState(state), eventId };
 }

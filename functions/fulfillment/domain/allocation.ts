@@ -125,7 +125,13 @@ export function chooseAllocation(
     if (allocationTransactionItems(plan, operations) <= max) return { allocations: plan, operations, source: 'plan' };
   }
   const allocations = allocationOfReservations(held, warehouseOrder);
-  const operations: AllocationOperation[] = [...totalsByStockItem(held).values()].map((m) => ({ kind: 'pick', sku: m.sku, warehouseId: m.warehouseId, quantity: m.quantity, reservedQuantity: m.quantity }));
+  const operations: AllocationOperation[] = [...totalsByStockItem(held).values()].map((m) => ({
+    kind: 'pick',
+    sku: m.sku,
+    warehouseId: m.warehouseId,
+    quantity: m.quantity,
+    reservedQuantity: m.quantity,
+  }));
   return { allocations, operations, source: 'reservations' };
 }
 
@@ -156,7 +162,13 @@ export interface PlannedShipment extends WarehouseLines {
 }
 
 /** One shipment per warehouse allocation, each with the carrier its rules choose (FUL-2). */
-export function planShipments(allocations: readonly WarehouseLines[], products: ReadonlyMap<string, ProductFacts>, region: string, rules: CarrierRules, orderType = 'regular'): PlannedShipment[] {
+export function planShipments(
+  allocations: readonly WarehouseLines[],
+  products: ReadonlyMap<string, ProductFacts>,
+  region: string,
+  rules: CarrierRules,
+  orderType = 'regular',
+): PlannedShipment[] {
   return allocations.map((allocation) => {
     const lines = allocation.lines.map((line) => {
       const facts = products.get(line.sku);

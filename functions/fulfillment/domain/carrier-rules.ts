@@ -25,7 +25,10 @@ export const CarrierRuleConditionsSchema = z.strictObject({
   electronics: z.boolean().optional(),
   categories: z.array(z.string().min(1).max(40)).min(1).optional(),
   regions: z.array(z.string().min(1).max(31)).min(1).optional(),
-  orderTypes: z.array(z.enum(['regular', 'pre-sale', 'group-buy'])).min(1).optional(),
+  orderTypes: z
+    .array(z.enum(['regular', 'pre-sale', 'group-buy']))
+    .min(1)
+    .optional(),
   valueClasses: z.array(z.enum(VALUE_CLASSES)).min(1).optional(),
   minWeightGrams: z.number().int().min(0).optional(),
   maxWeightGrams: z.number().int().min(0).optional(),

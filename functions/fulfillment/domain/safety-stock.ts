@@ -88,8 +88,7 @@ export interface SafetyLevel {
 /** The safety stock from the daily sales series (the window, oldest first). */
 export function safetyLevel(policy: SafetyStockPolicy, daily: readonly number[]): SafetyLevel {
   const avg = mean(daily);
-  const safetyStock =
-    policy.method === 'days-of-sales' ? ceilUnits(avg * policy.coverDays) : ceilUnits(policy.serviceFactor * stddev(daily) * Math.sqrt(policy.leadTimeDays));
+  const safetyStock = policy.method === 'days-of-sales' ? ceilUnits(avg * policy.coverDays) : ceilUnits(policy.serviceFactor * stddev(daily) * Math.sqrt(policy.leadTimeDays));
   return { safetyStock: Math.max(0, safetyStock), averageDailySales: avg, method: policy.method };
 }
 

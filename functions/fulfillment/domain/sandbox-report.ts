@@ -24,4 +24,3 @@ export const QueuedReportSchema = z.strictObject({
   status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
   exception: z.enum(SHIPMENT_EXCEPTIONS).optional(),
 });
-

@@ -49,7 +49,8 @@ export type TrackingDecision =
 export function decideTracking(current: ShipmentStatus, reported: ShipmentStatus): TrackingDecision {
   if (current === 'CANCELLED') return { kind: 'ignore', reason: 'shipment-cancelled' };
   // CREATED and CANCELLED are fulfillment's own statuses, never a carrier's to report.
-  if (reported === 'CREATED' || reported === 'CANCELLED') return { kind: 'ignore', reason: current === 'CREATED' && reported === 'CREATED' ? 'same-status' : 'created-is-internal' };
+  if (reported === 'CREATED' || reported === 'CANCELLED')
+    return { kind: 'ignore', reason: current === 'CREATED' && reported === 'CREATED' ? 'same-status' : 'created-is-internal' };
   if (current === 'DELIVERED') return { kind: 'ignore', reason: reported === 'DELIVERED' ? 'same-status' : 'already-delivered' };
   if (current === reported) return { kind: 'ignore', reason: 'same-status' };
   if (current === 'EXCEPTION') {

@@ -7,14 +7,15 @@
  */
 import * as z from 'zod';
 
-const Hours = z.number().int().min(1).max(24 * 90);
+const Hours = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 90);
 
 export const DeliveryTimeLimitsSchema = z.strictObject({
   defaultHours: Hours,
-  carriers: z.record(
-    z.string().min(1).max(40),
-    z.strictObject({ defaultHours: Hours.optional(), regions: z.record(z.string().min(1).max(31), Hours).optional() }),
-  ),
+  carriers: z.record(z.string().min(1).max(40), z.strictObject({ defaultHours: Hours.optional(), regions: z.record(z.string().min(1).max(31), Hours).optional() })),
 });
 
 export type DeliveryTimeLimits = z.infer<typeof DeliveryTimeLimitsSchema>;

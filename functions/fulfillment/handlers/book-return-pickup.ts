@@ -50,7 +50,14 @@ export function makeBookReturnPickupHandler(ports: BookReturnPickupHandlerPorts 
       { ...request, correlationId: meta.correlationId },
     );
     if (result.outcome === 'booked') metrics.addMetric('ReturnPickupsBooked', MetricUnit.Count, 1);
-    logger.info('return pickup', { messageId: record.messageId, orderId: detail.orderId, returnId: detail.returnId, eventId: meta.eventId, outcome: result.outcome, ...(result.outcome === 'booked' ? { shipmentId: result.shipment.shipmentId, carrier: result.shipment.carrier } : {}) });
+    logger.info('return pickup', {
+      messageId: record.messageId,
+      orderId: detail.orderId,
+      returnId: detail.returnId,
+      eventId: meta.eventId,
+      outcome: result.outcome,
+      ...(result.outcome === 'booked' ? { shipmentId: result.shipment.shipmentId, carrier: result.shipment.carrier } : {}),
+    });
   });
 }
 

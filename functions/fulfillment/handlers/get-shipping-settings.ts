@@ -9,7 +9,10 @@ import { getShippingSettings } from '../shipping-settings.ts';
 export function makeGetShippingSettingsHandler(ports: { readonly repository?: () => FulfillmentRepository } = {}): HttpLambdaHandler {
   return httpHandler(getShippingSettingsRoute, async () => {
     const { carrierRules, deliveryTimeLimits } = fulfillmentSettings();
-    return { statusCode: 200, body: await getShippingSettings({ repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(), configured: { carrierRules, deliveryTimeLimits } }) };
+    return {
+      statusCode: 200,
+      body: await getShippingSettings({ repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(), configured: { carrierRules, deliveryTimeLimits } }),
+    };
   });
 }
 

@@ -11,7 +11,13 @@ export function makeListShipmentsHandler(ports: { repository?: () => Fulfillment
     const items = shipments.map(({ customerId: _customerId, version: _version, valueMinor: _value, lastEventAt: _last, ...view }) => view);
     return {
       statusCode: 200,
-      body: { orderId: query.orderId, status, ...(summary?.shippedAt ? { shippedAt: summary.shippedAt } : {}), ...(summary?.deliveredAt ? { deliveredAt: summary.deliveredAt } : {}), items },
+      body: {
+        orderId: query.orderId,
+        status,
+        ...(summary?.shippedAt ? { shippedAt: summary.shippedAt } : {}),
+        ...(summary?.deliveredAt ? { deliveredAt: summary.deliveredAt } : {}),
+        items,
+      },
     };
   });
 }

@@ -22,8 +22,20 @@ export function makePutShippingSettingsHandler(ports: PutShippingSettingsPorts =
   return httpHandler(putShippingSettingsRoute, async ({ body, principal, correlationId }) => {
     const { carrierRules, deliveryTimeLimits } = fulfillmentSettings();
     const result = await putShippingSettings(
-      { repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(), configured: { carrierRules, deliveryTimeLimits }, carriers: BOOKABLE_CARRIERS, audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock },
-      { ...(body.carrierRules ? { carrierRules: body.carrierRules } : {}), ...(body.deliveryTimeLimits ? { deliveryTimeLimits: body.deliveryTimeLimits } : {}), reason: body.reason, principal, correlationId },
+      {
+        repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),
+        configured: { carrierRules, deliveryTimeLimits },
+        carriers: BOOKABLE_CARRIERS,
+        audit: (ports.audit ?? auditLogFromEnv)(),
+        clock: ports.clock ?? systemClock,
+      },
+      {
+        ...(body.carrierRules ? { carrierRules: body.carrierRules } : {}),
+        ...(body.deliveryTimeLimits ? { deliveryTimeLimits: body.deliveryTimeLimits } : {}),
+        reason: body.reason,
+        principal,
+        correlationId,
+      },
     );
     return { statusCode: 200, body: result.view };
   });

@@ -31,7 +31,8 @@ export function makeReceiveCarrierWebhookHandler(ports: ReceiveCarrierWebhookPor
     const settings = fulfillmentSettings();
     const clock = ports.clock ?? systemClock;
     const secrets = ports.secrets ?? (await carrierWebhookSecrets(settings));
-    const raw = event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(String(event.body), 'base64').toString('utf8') : String(event.body);
+    const raw =
+      event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(String(event.body), 'base64').toString('utf8') : String(event.body);
     const tracking = authenticateTrackingEvent({ secrets, toleranceSeconds: settings.webhookToleranceSeconds, clock }, raw, event.headers?.[CARRIER_SIGNATURE_HEADER] ?? undefined);
     const result = await recordTrackingEvent(
       {

@@ -27,7 +27,8 @@ export interface ReceiveKuaidi100CallbackPorts {
 export function makeReceiveKuaidi100CallbackHandler(ports: ReceiveKuaidi100CallbackPorts = {}): HttpLambdaHandler {
   return httpHandler(receiveKuaidi100CallbackRoute, async ({ event, path, correlationId }) => {
     const salt = ports.salt ?? (await kuaidi100Account(fulfillmentSettings())).salt;
-    const raw = event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(String(event.body), 'base64').toString('utf8') : String(event.body);
+    const raw =
+      event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(String(event.body), 'base64').toString('utf8') : String(event.body);
     const result = await receiveKuaidi100Callback(
       {
         repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),

@@ -19,7 +19,17 @@ import type { OrderStatusChanged } from '../../../events/order-status-changed.ts
 import type { PaymentRefunded } from '../../../events/payment-events.ts';
 import type { ReturnStatusChanged } from '../../../events/return-events.ts';
 import type { TicketStatusChanged } from '../../../events/ticket-events.ts';
-import { NOTIFIED_RETURN_STATUSES, NOTIFIED_TICKET_STATUSES, preferredChannel, templateKind, type Channel, type NotifiedReturnStatus, type NotifiedTicketStatus, type TemplateCall, type TemplateId } from './templates.ts';
+import {
+  NOTIFIED_RETURN_STATUSES,
+  NOTIFIED_TICKET_STATUSES,
+  preferredChannel,
+  templateKind,
+  type Channel,
+  type NotifiedReturnStatus,
+  type NotifiedTicketStatus,
+  type TemplateCall,
+  type TemplateId,
+} from './templates.ts';
 
 /** The events the notifier consumes, as the consumer hands them over. */
 export type NotifiableEvent =
@@ -100,7 +110,12 @@ export function notificationFor(event: NotifiableEvent): NotificationRequest | S
       const { ticketId, customerId, status, orderId, changedAt } = event.detail;
       if (!isNotifiedTicketStatus(status)) return { skip: 'not-customer-facing' };
       // A ticket may reach a status more than once (ANSWERED ⇄ WAITING_ON_CUSTOMER): each transition is keyed by its time.
-      return request(event, `ticket-${status.toLowerCase()}#${ticketId}#${changedAt}`, { id: 'ticket-updated', params: { ticketId, status } }, { customerId, ...(orderId ? { orderId } : {}) });
+      return request(
+        event,
+        `ticket-${status.toLowerCase()}#${ticketId}#${changedAt}`,
+        { id: 'ticket-updated', params: { ticketId, status } },
+        { customerId, ...(orderId ? { orderId } : {}) },
+      );
     }
     case 'CustomerNotificationRequested': {
       const { notificationId, customerId, orderId, template } = event.detail;
@@ -139,7 +154,10 @@ export type DeliveryPlan =
 export function deliveryPlan(input: { readonly template: TemplateId; readonly marketingConsent: boolean; readonly contact: Contact | undefined }): DeliveryPlan {
   if (templateKind(input.template) === 'marketing' && !input.marketingConsent) return { action: 'suppress', reason: 'no-consent' };
   if (!input.contact) return { action: 'in-app', reason: 'no-order' };
-  const available = { email: input.contact.email !== undefined && isEmail(input.contact.email), sms: input.contact.phone !== undefined && toE164(input.contact.phone) !== undefined };
+  const available = {
+    email: input.contact.email !== undefined && isEmail(input.contact.email),
+    sms: input.contact.phone !== undefined && toE164(input.contact.phone) !== undefined,
+  };
   const preferred = preferredChannel(input.template);
   const other = preferred === 'email' ? 'sms' : 'email';
   if (available[preferred]) return { action: 'send', channel: preferred };

@@ -118,8 +118,16 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
     render: ({ orderId, total }, locale, links) =>
       message(
         locale,
-        { subject: `订单已提交：${orderId}`, body: `您的订单 ${orderId} 已提交，订单金额 ${displayAmount(total, 'zh-CN')}。查看订单：${orderLink(links, orderId)}`, sms: `订单${orderId}已提交，金额${displayAmount(total, 'zh-CN')}。` },
-        { subject: `Order placed: ${orderId}`, body: `Your order ${orderId} has been placed. Total: ${displayAmount(total, 'en')}. View it at ${orderLink(links, orderId)}`, sms: `Order ${orderId} placed, total ${displayAmount(total, 'en')}.` },
+        {
+          subject: `订单已提交：${orderId}`,
+          body: `您的订单 ${orderId} 已提交，订单金额 ${displayAmount(total, 'zh-CN')}。查看订单：${orderLink(links, orderId)}`,
+          sms: `订单${orderId}已提交，金额${displayAmount(total, 'zh-CN')}。`,
+        },
+        {
+          subject: `Order placed: ${orderId}`,
+          body: `Your order ${orderId} has been placed. Total: ${displayAmount(total, 'en')}. View it at ${orderLink(links, orderId)}`,
+          sms: `Order ${orderId} placed, total ${displayAmount(total, 'en')}.`,
+        },
       ),
   },
   'order-rejected': {
@@ -128,8 +136,16 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
     render: ({ orderId }, locale, links) =>
       message(
         locale,
-        { subject: `订单未能受理：${orderId}`, body: `很抱歉，您的订单 ${orderId} 未能受理，已付款项将原路退回。详情：${orderLink(links, orderId)}`, sms: `订单${orderId}未能受理，已付款项将原路退回。` },
-        { subject: `Order not accepted: ${orderId}`, body: `We are sorry: your order ${orderId} could not be accepted. Any payment will be returned to the original method. Details: ${orderLink(links, orderId)}`, sms: `Order ${orderId} not accepted; any payment will be returned.` },
+        {
+          subject: `订单未能受理：${orderId}`,
+          body: `很抱歉，您的订单 ${orderId} 未能受理，已付款项将原路退回。详情：${orderLink(links, orderId)}`,
+          sms: `订单${orderId}未能受理，已付款项将原路退回。`,
+        },
+        {
+          subject: `Order not accepted: ${orderId}`,
+          body: `We are sorry: your order ${orderId} could not be accepted. Any payment will be returned to the original method. Details: ${orderLink(links, orderId)}`,
+          sms: `Order ${orderId} not accepted; any payment will be returned.`,
+        },
       ),
   },
   'order-cancelled': {
@@ -138,8 +154,16 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
     render: ({ orderId }, locale, links) =>
       message(
         locale,
-        { subject: `订单已取消：${orderId}`, body: `您的订单 ${orderId} 已取消。如已付款，款项将原路退回。详情：${orderLink(links, orderId)}`, sms: `订单${orderId}已取消，已付款项将原路退回。` },
-        { subject: `Order cancelled: ${orderId}`, body: `Your order ${orderId} has been cancelled. Any payment will be returned to the original method. Details: ${orderLink(links, orderId)}`, sms: `Order ${orderId} cancelled; any payment will be returned.` },
+        {
+          subject: `订单已取消：${orderId}`,
+          body: `您的订单 ${orderId} 已取消。如已付款，款项将原路退回。详情：${orderLink(links, orderId)}`,
+          sms: `订单${orderId}已取消，已付款项将原路退回。`,
+        },
+        {
+          subject: `Order cancelled: ${orderId}`,
+          body: `Your order ${orderId} has been cancelled. Any payment will be returned to the original method. Details: ${orderLink(links, orderId)}`,
+          sms: `Order ${orderId} cancelled; any payment will be returned.`,
+        },
       ),
   },
   'payment-failed': {
@@ -148,8 +172,16 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
     render: ({ orderId }, locale, links) =>
       message(
         locale,
-        { subject: `订单支付失败：${orderId}`, body: `您的订单 ${orderId} 支付未成功。请更换支付方式后重新下单：${orderLink(links, orderId)}`, sms: `订单${orderId}支付未成功，请更换支付方式后重新下单。` },
-        { subject: `Payment failed: ${orderId}`, body: `The payment for your order ${orderId} did not go through. Please place the order again with another payment method: ${orderLink(links, orderId)}`, sms: `Payment for order ${orderId} failed; please try another method.` },
+        {
+          subject: `订单支付失败：${orderId}`,
+          body: `您的订单 ${orderId} 支付未成功。请更换支付方式后重新下单：${orderLink(links, orderId)}`,
+          sms: `订单${orderId}支付未成功，请更换支付方式后重新下单。`,
+        },
+        {
+          subject: `Payment failed: ${orderId}`,
+          body: `The payment for your order ${orderId} did not go through. Please place the order again with another payment method: ${orderLink(links, orderId)}`,
+          sms: `Payment for order ${orderId} failed; please try another method.`,
+        },
       ),
   },
   'order-shipped': {
@@ -158,8 +190,16 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
     render: ({ orderId, parcels }, locale, links) =>
       message(
         locale,
-        { subject: `订单已发货：${orderId}`, body: `您的订单 ${orderId} 已发货（共 ${parcels} 个包裹）。物流信息：${orderLink(links, orderId)}`, sms: `订单${orderId}已发货，共${parcels}个包裹。` },
-        { subject: `Order shipped: ${orderId}`, body: `Your order ${orderId} is on its way (${parcels} ${parcels === 1 ? 'parcel' : 'parcels'}). Tracking: ${orderLink(links, orderId)}`, sms: `Order ${orderId} shipped (${parcels} ${parcels === 1 ? 'parcel' : 'parcels'}).` },
+        {
+          subject: `订单已发货：${orderId}`,
+          body: `您的订单 ${orderId} 已发货（共 ${parcels} 个包裹）。物流信息：${orderLink(links, orderId)}`,
+          sms: `订单${orderId}已发货，共${parcels}个包裹。`,
+        },
+        {
+          subject: `Order shipped: ${orderId}`,
+          body: `Your order ${orderId} is on its way (${parcels} ${parcels === 1 ? 'parcel' : 'parcels'}). Tracking: ${orderLink(links, orderId)}`,
+          sms: `Order ${orderId} shipped (${parcels} ${parcels === 1 ? 'parcel' : 'parcels'}).`,
+        },
       ),
   },
   'order-delivered': {
@@ -169,7 +209,11 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
       message(
         locale,
         { subject: `订单已送达：${orderId}`, body: `您的订单 ${orderId} 已送达。如有问题，可在订单页申请退换货：${orderLink(links, orderId)}`, sms: `订单${orderId}已送达。` },
-        { subject: `Order delivered: ${orderId}`, body: `Your order ${orderId} has been delivered. If anything is wrong, you can request a return from the order page: ${orderLink(links, orderId)}`, sms: `Order ${orderId} delivered.` },
+        {
+          subject: `Order delivered: ${orderId}`,
+          body: `Your order ${orderId} has been delivered. If anything is wrong, you can request a return from the order page: ${orderLink(links, orderId)}`,
+          sms: `Order ${orderId} delivered.`,
+        },
       ),
   },
   'delivery-late': {
@@ -178,8 +222,16 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
     render: ({ orderId }, locale, links) =>
       message(
         locale,
-        { subject: `订单配送延迟：${orderId}`, body: `很抱歉，您的订单 ${orderId} 配送时间超出预期，我们正在跟进。物流信息：${orderLink(links, orderId)}`, sms: `订单${orderId}配送延迟，我们正在跟进。` },
-        { subject: `Delivery delayed: ${orderId}`, body: `We are sorry: the delivery of your order ${orderId} is running late and we are following it up. Tracking: ${orderLink(links, orderId)}`, sms: `Delivery of order ${orderId} is late; we are on it.` },
+        {
+          subject: `订单配送延迟：${orderId}`,
+          body: `很抱歉，您的订单 ${orderId} 配送时间超出预期，我们正在跟进。物流信息：${orderLink(links, orderId)}`,
+          sms: `订单${orderId}配送延迟，我们正在跟进。`,
+        },
+        {
+          subject: `Delivery delayed: ${orderId}`,
+          body: `We are sorry: the delivery of your order ${orderId} is running late and we are following it up. Tracking: ${orderLink(links, orderId)}`,
+          sms: `Delivery of order ${orderId} is late; we are on it.`,
+        },
       ),
   },
   'delivery-problem': {
@@ -188,8 +240,16 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
     render: ({ orderId }, locale, links) =>
       message(
         locale,
-        { subject: `订单配送异常：${orderId}`, body: `您的订单 ${orderId} 配送遇到问题，客服将与您联系。详情：${orderLink(links, orderId)}`, sms: `订单${orderId}配送异常，客服将与您联系。` },
-        { subject: `Delivery problem: ${orderId}`, body: `There is a problem with the delivery of your order ${orderId}; customer service will contact you. Details: ${orderLink(links, orderId)}`, sms: `Delivery problem with order ${orderId}; we will contact you.` },
+        {
+          subject: `订单配送异常：${orderId}`,
+          body: `您的订单 ${orderId} 配送遇到问题，客服将与您联系。详情：${orderLink(links, orderId)}`,
+          sms: `订单${orderId}配送异常，客服将与您联系。`,
+        },
+        {
+          subject: `Delivery problem: ${orderId}`,
+          body: `There is a problem with the delivery of your order ${orderId}; customer service will contact you. Details: ${orderLink(links, orderId)}`,
+          sms: `Delivery problem with order ${orderId}; we will contact you.`,
+        },
       ),
   },
   'refund-issued': {
@@ -198,8 +258,16 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
     render: ({ orderId, amount }, locale, links) =>
       message(
         locale,
-        { subject: `退款已发起：${orderId}`, body: `订单 ${orderId} 的退款 ${displayAmount(amount, 'zh-CN')} 已原路退回，到账时间以支付渠道为准。详情：${orderLink(links, orderId)}`, sms: `订单${orderId}已退款${displayAmount(amount, 'zh-CN')}。` },
-        { subject: `Refund issued: ${orderId}`, body: `A refund of ${displayAmount(amount, 'en')} for order ${orderId} has been sent to the original payment method; when it arrives depends on your provider. Details: ${orderLink(links, orderId)}`, sms: `Refund of ${displayAmount(amount, 'en')} issued for order ${orderId}.` },
+        {
+          subject: `退款已发起：${orderId}`,
+          body: `订单 ${orderId} 的退款 ${displayAmount(amount, 'zh-CN')} 已原路退回，到账时间以支付渠道为准。详情：${orderLink(links, orderId)}`,
+          sms: `订单${orderId}已退款${displayAmount(amount, 'zh-CN')}。`,
+        },
+        {
+          subject: `Refund issued: ${orderId}`,
+          body: `A refund of ${displayAmount(amount, 'en')} for order ${orderId} has been sent to the original payment method; when it arrives depends on your provider. Details: ${orderLink(links, orderId)}`,
+          sms: `Refund of ${displayAmount(amount, 'en')} issued for order ${orderId}.`,
+        },
       ),
   },
   'return-updated': {
@@ -235,7 +303,11 @@ export const TEMPLATES: { readonly [K in TemplateId]: TemplateSpec<K> } = {
       message(
         locale,
         { subject: '本周优惠', body: `本周优惠已上线：${link(links, '/promotions')}（回复 TD 退订）`, sms: '本周优惠已上线，回复TD退订。' },
-        { subject: 'This week’s offers', body: `This week’s offers are live: ${link(links, '/promotions')} (reply STOP to unsubscribe)`, sms: 'This week’s offers are live. Reply STOP to unsubscribe.' },
+        {
+          subject: 'This week’s offers',
+          body: `This week’s offers are live: ${link(links, '/promotions')} (reply STOP to unsubscribe)`,
+          sms: 'This week’s offers are live. Reply STOP to unsubscribe.',
+        },
       ),
   },
 };

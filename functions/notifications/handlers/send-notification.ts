@@ -28,7 +28,17 @@ import { NotificationBusyError, sendNotification, type RecipientContact } from '
 import { notificationSettings } from '../settings.ts';
 
 /** The events the notifier consumes (OrderStatusChanged only for `to: REJECTED`, filtered by its rule). */
-export const NOTIFIED_EVENTS = [CustomerNotificationRequested, OrderPlaced, OrderStatusChanged, OrderCancelled, OrderShipped, OrderDelivered, PaymentRefunded, ReturnStatusChanged, TicketStatusChanged] as const;
+export const NOTIFIED_EVENTS = [
+  CustomerNotificationRequested,
+  OrderPlaced,
+  OrderStatusChanged,
+  OrderCancelled,
+  OrderShipped,
+  OrderDelivered,
+  PaymentRefunded,
+  ReturnStatusChanged,
+  TicketStatusChanged,
+] as const;
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface SendNotificationHandlerPorts {
@@ -76,7 +86,17 @@ export function makeSendNotificationHandler(ports: SendNotificationHandlerPorts 
         },
         request,
       );
-      metrics.addMetric(outcome.outcome === 'sent' ? 'NotificationsSent' : outcome.outcome === 'suppressed' ? 'NotificationsSuppressed' : outcome.outcome === 'duplicate' ? 'DuplicateNotifications' : 'NotificationsSkipped', MetricUnit.Count, 1);
+      metrics.addMetric(
+        outcome.outcome === 'sent'
+          ? 'NotificationsSent'
+          : outcome.outcome === 'suppressed'
+            ? 'NotificationsSuppressed'
+            : outcome.outcome === 'duplicate'
+              ? 'DuplicateNotifications'
+              : 'NotificationsSkipped',
+        MetricUnit.Count,
+        1,
+      );
       logger.info('notification', { ...ids, template: request.call.id, ...outcome });
     },
     {

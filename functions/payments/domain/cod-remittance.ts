@@ -98,7 +98,9 @@ export function settleRemittance(report: RemittanceReportInput, orders: Readonly
     const owed = balancesOf(order.movements, p.currency).codOutstanding;
     if (ids.has(`REMIT#${report.remittanceId}`) || ids.has(`REMIT-FEE#${report.remittanceId}`)) {
       // This report was booked for the order before (a retry): the same outcome, nothing new.
-      const booked = order.movements.filter((m) => m.movementId === `REMIT#${report.remittanceId}` || m.movementId === `REMIT-FEE#${report.remittanceId}`).reduce((sum, m) => sum + m.amount, 0);
+      const booked = order.movements
+        .filter((m) => m.movementId === `REMIT#${report.remittanceId}` || m.movementId === `REMIT-FEE#${report.remittanceId}`)
+        .reduce((sum, m) => sum + m.amount, 0);
       lines.push({ ...line, outcome: owed > 0 ? 'short' : 'remitted', owedBefore: owed + booked, owedAfter: owed });
       continue;
     }

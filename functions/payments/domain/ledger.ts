@@ -152,7 +152,10 @@ function split(s: MovementSubject): { subject: Omit<MovementSubject, 'idPrefix'>
 export function authorizationMovement(s: MovementSubject, amount: number, at: string, providerPaymentId: string): LedgerMovement {
   positive(amount, 'authorised amount');
   const { subject, prefix } = split(s);
-  return build({ ...subject, movementId: `${prefix}AUTH`, kind: 'authorization', amount, at, providerPaymentId }, pair(ACCOUNTS.authorizationHold, ACCOUNTS.authorizationCommitment, amount));
+  return build(
+    { ...subject, movementId: `${prefix}AUTH`, kind: 'authorization', amount, at, providerPaymentId },
+    pair(ACCOUNTS.authorizationHold, ACCOUNTS.authorizationCommitment, amount),
+  );
 }
 
 /** What a capture settles against. */
@@ -177,7 +180,15 @@ export function captureMovement(s: MovementSubject, c: CaptureFacts): LedgerMove
     ...pair(c.receivable === 'cod' ? ACCOUNTS.codReceivable : ACCOUNTS.providerReceivable, ACCOUNTS.customerPayments, c.amount),
   ];
   return build(
-    { ...subject, movementId: `CAPTURE#${c.captureId}`, kind: 'capture', amount: c.amount, at: c.at, providerTransactionId: c.receivable === 'provider' ? c.captureId : undefined, providerPaymentId: c.providerPaymentId },
+    {
+      ...subject,
+      movementId: `CAPTURE#${c.captureId}`,
+      kind: 'capture',
+      amount: c.amount,
+      at: c.at,
+      providerTransactionId: c.receivable === 'provider' ? c.captureId : undefined,
+      providerPaymentId: c.providerPaymentId,
+    },
     postings,
   );
 }
@@ -185,7 +196,10 @@ export function captureMovement(s: MovementSubject, c: CaptureFacts): LedgerMove
 /** The provider kept a fee on a capture. */
 export function feeMovement(s: MovementSubject, captureId: string, fee: number, at: string, providerPaymentId?: string): LedgerMovement {
   positive(fee, 'fee');
-  return build({ ...split(s).subject, movementId: `FEE#${captureId}`, kind: 'fee', amount: fee, at, providerTransactionId: captureId, providerPaymentId }, pair(ACCOUNTS.providerFees, ACCOUNTS.providerReceivable, fee));
+  return build(
+    { ...split(s).subject, movementId: `FEE#${captureId}`, kind: 'fee', amount: fee, at, providerTransactionId: captureId, providerPaymentId },
+    pair(ACCOUNTS.providerFees, ACCOUNTS.providerReceivable, fee),
+  );
 }
 
 /** What is left of a hold is released: a void, an expiry, or the remainder after a final partial capture. */
@@ -197,10 +211,22 @@ export function releaseMovement(s: MovementSubject, kind: 'void' | 'expiry' | 'c
 }
 
 /** Money returned to the customer. */
-export function refundMovement(s: MovementSubject, r: { refundId: string; amount: number; at: string; providerRefundId?: string; receivable: 'provider' | 'cod'; providerPaymentId?: string }): LedgerMovement {
+export function refundMovement(
+  s: MovementSubject,
+  r: { refundId: string; amount: number; at: string; providerRefundId?: string; receivable: 'provider' | 'cod'; providerPaymentId?: string },
+): LedgerMovement {
   positive(r.amount, 'refunded amount');
   return build(
-    { ...split(s).subject, movementId: `REFUND#${r.refundId}`, kind: 'refund', amount: r.amount, at: r.at, refundId: r.refundId, providerTransactionId: r.providerRefundId, providerPaymentId: r.providerPaymentId },
+    {
+      ...split(s).subject,
+      movementId: `REFUND#${r.refundId}`,
+      kind: 'refund',
+      amount: r.amount,
+      at: r.at,
+      refundId: r.refundId,
+      providerTransactionId: r.providerRefundId,
+      providerPaymentId: r.providerPaymentId,
+    },
     pair(ACCOUNTS.refunds, r.receivable === 'cod' ? ACCOUNTS.codReceivable : ACCOUNTS.providerReceivable, r.amount),
   );
 }
@@ -208,13 +234,19 @@ export function refundMovement(s: MovementSubject, r: { refundId: string; amount
 /** A carrier remitted the cash it collected on delivery (PAY-4), with its report `remittanceId`. */
 export function remittanceMovement(s: MovementSubject, r: { remittanceId: string; amount: number; at: string }): LedgerMovement {
   positive(r.amount, 'remitted amount');
-  return build({ ...split(s).subject, movementId: `REMIT#${r.remittanceId}`, kind: 'remittance', amount: r.amount, at: r.at }, pair(ACCOUNTS.bank, ACCOUNTS.codReceivable, r.amount));
+  return build(
+    { ...split(s).subject, movementId: `REMIT#${r.remittanceId}`, kind: 'remittance', amount: r.amount, at: r.at },
+    pair(ACCOUNTS.bank, ACCOUNTS.codReceivable, r.amount),
+  );
 }
 
 /** The collection fee a carrier kept out of the cash it collected (PAY-4). */
 export function collectionFeeMovement(s: MovementSubject, r: { remittanceId: string; fee: number; at: string }): LedgerMovement {
   positive(r.fee, 'collection fee');
-  return build({ ...split(s).subject, movementId: `REMIT-FEE#${r.remittanceId}`, kind: 'collection-fee', amount: r.fee, at: r.at }, pair(ACCOUNTS.carrierFees, ACCOUNTS.codReceivable, r.fee));
+  return build(
+    { ...split(s).subject, movementId: `REMIT-FEE#${r.remittanceId}`, kind: 'collection-fee', amount: r.fee, at: r.at },
+    pair(ACCOUNTS.carrierFees, ACCOUNTS.codReceivable, r.fee),
+  );
 }
 
 /** An order's balances, derived from its movements. */

@@ -70,7 +70,14 @@ export function limitDay(at: Date, dayOffsetMinutes: number): string {
  * deposit or balance, ORD-5): the per-order limit applies to the order, the daily limits to what
  * this payment commits today. Default: `amount`.
  */
-export function checkPaymentLimits(input: { method: PaymentMethod; amount: number; orderAmount?: number; currency: string; today: DailyTotals; limits: PaymentLimits }): LimitCheck {
+export function checkPaymentLimits(input: {
+  method: PaymentMethod;
+  amount: number;
+  orderAmount?: number;
+  currency: string;
+  today: DailyTotals;
+  limits: PaymentLimits;
+}): LimitCheck {
   const { method, amount, currency, today, limits } = input;
   const orderAmount = input.orderAmount ?? amount;
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`amount must be a non-negative integer, got ${amount}`);
@@ -82,7 +89,12 @@ export function checkPaymentLimits(input: { method: PaymentMethod; amount: numbe
   const methodLimit = limits.perMethod[method];
   const name = METHOD_NAMES[method];
   if (orderAmount > methodLimit.perOrderMax) {
-    return { ok: false, violation: 'per-order-method-limit', limit: methodLimit.perOrderMax, message: `${name} payments are limited to ${fmt(methodLimit.perOrderMax)} per order; this order is ${fmt(orderAmount)}.` };
+    return {
+      ok: false,
+      violation: 'per-order-method-limit',
+      limit: methodLimit.perOrderMax,
+      message: `${name} payments are limited to ${fmt(methodLimit.perOrderMax)} per order; this order is ${fmt(orderAmount)}.`,
+    };
   }
   const methodToday = today.byMethod[method] ?? 0;
   if (methodToday + amount > methodLimit.dailyMax) {

@@ -77,9 +77,7 @@ export interface PaymentRef {
  * What the shopper must do to complete a payment the provider is waiting on (Alipay through Stripe:
  * open a page; WeChat Pay through Stripe: scan a QR code). No personal data: a provider's URL or QR payload.
  */
-export type PaymentAction =
-  | { readonly type: 'redirect'; readonly url: string }
-  | { readonly type: 'qr-code'; readonly data: string; readonly imageUrl?: string };
+export type PaymentAction = { readonly type: 'redirect'; readonly url: string } | { readonly type: 'qr-code'; readonly data: string; readonly imageUrl?: string };
 
 /** The payment of one order (or one of its two payments: a pre-sale's deposit or balance). Amounts are minor units of `currency`. */
 export interface Payment {
@@ -156,7 +154,13 @@ export const SETTLED_STATUSES: readonly PaymentStatus[] = ['captured', 'partiall
 export const CAPTURED_STATUSES: readonly PaymentStatus[] = ['captured', 'partially_refunded', 'refunded'];
 
 const base = (p: Payment) => ({ orderId: p.orderId, customerId: p.customerId, paymentId: p.paymentId, method: p.method });
-const subject = (p: Payment): MovementSubject => ({ orderId: p.orderId, paymentId: p.paymentId, method: p.method, currency: p.currency, ...(p.part === 'balance' ? { idPrefix: 'BALANCE#' } : {}) });
+const subject = (p: Payment): MovementSubject => ({
+  orderId: p.orderId,
+  paymentId: p.paymentId,
+  method: p.method,
+  currency: p.currency,
+  ...(p.part === 'balance' ? { idPrefix: 'BALANCE#' } : {}),
+});
 const moneyOf = (p: Payment, amount: number) => ({ amount, currency: p.currency });
 
 function next(p: Payment, changes: Partial<Payment>, now: Date): Payment {
@@ -211,7 +215,15 @@ export function completeTombstone(p: Payment, order: OrderFacts, ctx: Transition
   if (p.orderKnown) throw new PaymentStateError(`order ${p.orderId} is already known`);
   return next(
     p,
-    { amount: order.amount, currency: order.currency, method: order.method, customerId: order.customerId, orderKnown: true, ...(order.part ? { part: order.part } : {}), ...(order.orderTotal !== undefined ? { orderTotal: order.orderTotal } : {}) },
+    {
+      amount: order.amount,
+      currency: order.currency,
+      method: order.method,
+      customerId: order.customerId,
+      orderKnown: true,
+      ...(order.part ? { part: order.part } : {}),
+      ...(order.orderTotal !== undefined ? { orderTotal: order.orderTotal } : {}),
+    },
     ctx.now,
   );
 }
@@ -230,7 +242,9 @@ export function decideAuthorization(p: Payment | undefined): AuthorizationDecisi
   if (!p) return { action: 'wait', why: 'OrderPlaced not processed yet' };
   if (p.status === 'cancelled') {
     // Released while an authorisation was in flight and its outcome is not known yet.
-    return p.authorizationStartedAt && p.method !== 'cod' && !p.providerPaymentId ? { action: 'resolve-released' } : { action: 'skip', why: 'order cancelled or rejected before authorisation' };
+    return p.authorizationStartedAt && p.method !== 'cod' && !p.providerPaymentId
+      ? { action: 'resolve-released' }
+      : { action: 'skip', why: 'order cancelled or rejected before authorisation' };
   }
   if (p.status !== 'new') return { action: 'skip', why: `payment already ${p.status}` };
   if (!p.orderKnown) return { action: 'wait', why: 'OrderPlaced not processed yet' };
@@ -248,7 +262,11 @@ export function startAuthorization(p: Payment, day: string, ctx: TransitionConte
 /** The provider authorised (card, wallet). */
 export function authorizationSucceeded(p: Payment, a: { providerPaymentId: string; amount: number; expiresAt?: string; at: string }, ctx: TransitionContext): Transition {
   expect(p, ['new'], 'record an authorisation');
-  const payment = next(p, { status: 'authorized', captureOn: 'shipment', providerPaymentId: a.providerPaymentId, authorizedAmount: a.amount, authorizationExpiresAt: a.expiresAt }, ctx.now);
+  const payment = next(
+    p,
+    { status: 'authorized', captureOn: 'shipment', providerPaymentId: a.providerPaymentId, authorizedAmount: a.amount, authorizationExpiresAt: a.expiresAt },
+    ctx.now,
+  );
   return {
     payment,
     movements: [authorizationMovement(subject(p), a.amount, a.at, a.providerPaymentId)],
@@ -282,7 +300,14 @@ function failureEvents(p: Payment, reason: PaymentFailureReason, ctx: Transition
   const at = ctx.now.toISOString();
   return [
     domainEvent(PaymentFailed, { ...base(p), reason, failedAt: at }),
-    domainEvent(CustomerNotificationRequested, { notificationId: ctx.newId(), customerId: p.customerId, orderId: p.orderId, template: 'payment-failed', requestedBy: 'payments', requestedAt: at }),
+    domainEvent(CustomerNotificationRequested, {
+      notificationId: ctx.newId(),
+      customerId: p.customerId,
+      orderId: p.orderId,
+      template: 'payment-failed',
+      requestedBy: 'payments',
+      requestedAt: at,
+    }),
     domainEvent(ProblemOrderRaised, { orderId: p.orderId, problem: 'payment-failed', raisedBy: 'payments', raisedAt: at }),
   ];
 }
@@ -324,7 +349,14 @@ export function captureSucceeded(p: Payment, c: CaptureResult, ctx: TransitionCo
   if (c.amount <= 0 || c.amount > remaining) throw new PaymentStateError(`capture of ${c.amount} exceeds the ${remaining} capturable on order ${p.orderId}`);
   const cod = p.method === 'cod';
   const movements: LedgerMovement[] = [
-    captureMovement(subject(p), { captureId: c.captureId, amount: c.amount, at: c.at, fromHold: !cod, receivable: cod ? 'cod' : 'provider', providerPaymentId: p.providerPaymentId }),
+    captureMovement(subject(p), {
+      captureId: c.captureId,
+      amount: c.amount,
+      at: c.at,
+      fromHold: !cod,
+      receivable: cod ? 'cod' : 'provider',
+      providerPaymentId: p.providerPaymentId,
+    }),
   ];
   if (c.fee > 0) movements.push(feeMovement(subject(p), c.captureId, c.fee, c.at, p.providerPaymentId));
   const final = c.final ?? true;
@@ -341,7 +373,9 @@ export function captureSucceeded(p: Payment, c: CaptureResult, ctx: TransitionCo
 /** A bank transfer arrived: secured and captured at once. */
 export function transferReceived(p: Payment, c: CaptureResult, ctx: TransitionContext): Transition {
   expect(p, ['pending'], 'record a received transfer');
-  const movements: LedgerMovement[] = [captureMovement(subject(p), { captureId: c.captureId, amount: c.amount, at: c.at, fromHold: false, receivable: 'provider', providerPaymentId: p.providerPaymentId })];
+  const movements: LedgerMovement[] = [
+    captureMovement(subject(p), { captureId: c.captureId, amount: c.amount, at: c.at, fromHold: false, receivable: 'provider', providerPaymentId: p.providerPaymentId }),
+  ];
   if (c.fee > 0) movements.push(feeMovement(subject(p), c.captureId, c.fee, c.at, p.providerPaymentId));
   return {
     payment: next(p, { status: 'captured', captureOn: 'already-captured', authorizedAmount: c.amount, capturedAmount: c.amount, feeAmount: p.feeAmount + c.fee }, ctx.now),
@@ -371,7 +405,12 @@ export function voidSucceeded(p: Payment, reason: string, ctx: TransitionContext
 export function releasedBeforeAuthorization(p: Payment, reason: string, ctx: TransitionContext): Transition {
   expect(p, ['new'], 'release before authorisation');
   const { limitDelta, limit } = uncount(p);
-  return { payment: next(p, { status: 'cancelled', releaseReason: reason, releasedAt: ctx.now.toISOString(), ...(limit ? { limit } : {}) }, ctx.now), movements: [], events: [], limitDelta };
+  return {
+    payment: next(p, { status: 'cancelled', releaseReason: reason, releasedAt: ctx.now.toISOString(), ...(limit ? { limit } : {}) }, ctx.now),
+    movements: [],
+    events: [],
+    limitDelta,
+  };
 }
 
 /** A release was requested on a payment that holds captured money (it is refunded next). */
@@ -421,7 +460,14 @@ export function authorizationExpired(p: Payment, ctx: TransitionContext): Transi
     movements: held > 0 ? [releaseMovement(subject(p), 'expiry', held, at)] : [],
     events: [
       domainEvent(PaymentFailed, { ...base(p), reason: 'expired', failedAt: at }),
-      domainEvent(CustomerNotificationRequested, { notificationId: ctx.newId(), customerId: p.customerId, orderId: p.orderId, template: 'payment-failed', requestedBy: 'payments', requestedAt: at }),
+      domainEvent(CustomerNotificationRequested, {
+        notificationId: ctx.newId(),
+        customerId: p.customerId,
+        orderId: p.orderId,
+        template: 'payment-failed',
+        requestedBy: 'payments',
+        requestedAt: at,
+      }),
       domainEvent(ProblemOrderRaised, { orderId: p.orderId, problem: 'payment-failed', raisedBy: 'payments', raisedAt: at }),
     ],
   };
@@ -445,17 +491,49 @@ export function refundUnreserved(p: Payment, amount: number, ctx: TransitionCont
 }
 
 /** A reserved refund went through. */
-export function refundSucceeded(p: Payment, r: { refundId: string; amount: number; reason: string; providerRefundId?: string; at: string; returnId?: string }, ctx: TransitionContext): Transition {
+export function refundSucceeded(
+  p: Payment,
+  r: { refundId: string; amount: number; reason: string; providerRefundId?: string; at: string; returnId?: string },
+  ctx: TransitionContext,
+): Transition {
   expect(p, ['captured', 'partially_refunded'], 'record a refund');
   if (r.amount > p.refundPendingAmount) throw new PaymentStateError(`refund ${r.refundId} of ${r.amount} was not reserved on order ${p.orderId}`);
   const refundedAmount = p.refundedAmount + r.amount;
   const cod = p.method === 'cod';
   return {
-    payment: next(p, { refundedAmount, refundPendingAmount: p.refundPendingAmount - r.amount, status: refundedAmount >= p.capturedAmount ? 'refunded' : 'partially_refunded' }, ctx.now),
-    movements: [refundMovement(subject(p), { refundId: r.refundId, amount: r.amount, at: r.at, providerRefundId: r.providerRefundId, receivable: cod ? 'cod' : 'provider', providerPaymentId: p.providerPaymentId })],
+    payment: next(
+      p,
+      { refundedAmount, refundPendingAmount: p.refundPendingAmount - r.amount, status: refundedAmount >= p.capturedAmount ? 'refunded' : 'partially_refunded' },
+      ctx.now,
+    ),
+    movements: [
+      refundMovement(subject(p), {
+        refundId: r.refundId,
+        amount: r.amount,
+        at: r.at,
+        providerRefundId: r.providerRefundId,
+        receivable: cod ? 'cod' : 'provider',
+        providerPaymentId: p.providerPaymentId,
+      }),
+    ],
     events: [
-      domainEvent(PaymentRefunded, { ...base(p), refundId: r.refundId, amount: moneyOf(p, r.amount), refundedTotal: moneyOf(p, refundedAmount), reason: r.reason, refundedAt: r.at, ...(r.returnId ? { returnId: r.returnId } : {}) }),
-      domainEvent(CustomerNotificationRequested, { notificationId: ctx.newId(), customerId: p.customerId, orderId: p.orderId, template: 'refund-issued', requestedBy: 'payments', requestedAt: r.at }),
+      domainEvent(PaymentRefunded, {
+        ...base(p),
+        refundId: r.refundId,
+        amount: moneyOf(p, r.amount),
+        refundedTotal: moneyOf(p, refundedAmount),
+        reason: r.reason,
+        refundedAt: r.at,
+        ...(r.returnId ? { returnId: r.returnId } : {}),
+      }),
+      domainEvent(CustomerNotificationRequested, {
+        notificationId: ctx.newId(),
+        customerId: p.customerId,
+        orderId: p.orderId,
+        template: 'refund-issued',
+        requestedBy: 'payments',
+        requestedAt: r.at,
+      }),
     ],
   };
 }
@@ -492,7 +570,8 @@ export function decideRelease(p: Payment | undefined): ReleaseDecision {
 }
 
 /** What a shipment or delivery means for this payment now. */
-export type CaptureDecision = { readonly action: 'capture'; readonly amount: number } | { readonly action: 'wait'; readonly why: string } | { readonly action: 'skip'; readonly why: string };
+export type CaptureDecision =
+  { readonly action: 'capture'; readonly amount: number } | { readonly action: 'wait'; readonly why: string } | { readonly action: 'skip'; readonly why: string };
 
 /**
  * Decides whether to capture on `trigger`: card and wallet at shipment, cash on delivery at
@@ -569,7 +648,11 @@ export function newBalancePayment(deposit: Payment, due: BalanceDue, ctx: Transi
 /** The deposit, linked to its balance payment (written with it, conditional on the deposit's version). */
 export function linkBalance(deposit: Payment, balance: Payment, ctx: TransitionContext): Payment {
   if (deposit.balancePaymentId && deposit.balancePaymentId !== balance.paymentId) throw new PaymentStateError(`order ${deposit.orderId} already has a balance payment`);
-  return next(deposit, { balancePaymentId: balance.paymentId, ...(deposit.part ? {} : { part: 'deposit' as const }), orderTotal: balance.orderTotal ?? deposit.amount + balance.amount }, ctx.now);
+  return next(
+    deposit,
+    { balancePaymentId: balance.paymentId, ...(deposit.part ? {} : { part: 'deposit' as const }), orderTotal: balance.orderTotal ?? deposit.amount + balance.amount },
+    ctx.now,
+  );
 }
 
 /** What a shipment or delivery means for all the payments of an order. */

@@ -96,7 +96,11 @@ export interface ReconciliationInput {
 const isProviderMovement = (m: LedgerMovement) => (m.kind === 'capture' || m.kind === 'refund') && m.method !== 'cod' && m.providerTransactionId !== undefined;
 
 /** The order a provider line belongs to, if any source knows it. */
-export function orderOfLine(line: SettlementLine, input: Pick<ReconciliationInput, 'dayMovements' | 'orderOfProviderPayment'>, byTransaction?: ReadonlyMap<string, LedgerMovement>): string | undefined {
+export function orderOfLine(
+  line: SettlementLine,
+  input: Pick<ReconciliationInput, 'dayMovements' | 'orderOfProviderPayment'>,
+  byTransaction?: ReadonlyMap<string, LedgerMovement>,
+): string | undefined {
   const movement = byTransaction?.get(line.transactionId) ?? input.dayMovements.find((m) => m.providerTransactionId === line.transactionId && isProviderMovement(m));
   return movement?.orderId ?? (line.providerPaymentId ? input.orderOfProviderPayment.get(line.providerPaymentId) : undefined) ?? line.reference;
 }
@@ -114,7 +118,17 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
   // 1. Every movement of the day is well-formed and balanced.
   for (const m of input.dayMovements) {
     const problems = checkMovement(m);
-    if (problems.length > 0) add({ kind: 'unbalanced-entry', side: 'ledger', orderId: m.orderId, movementId: m.movementId, detail: `Ledger movement ${m.movementId} of order ${m.orderId}: ${problems.join('; ')}.` }, `unbalanced:${m.orderId}:${m.movementId}`);
+    if (problems.length > 0)
+      add(
+        {
+          kind: 'unbalanced-entry',
+          side: 'ledger',
+          orderId: m.orderId,
+          movementId: m.movementId,
+          detail: `Ledger movement ${m.movementId} of order ${m.orderId}: ${problems.join('; ')}.`,
+        },
+        `unbalanced:${m.orderId}:${m.movementId}`,
+      );
   }
 
   const ledgerByTransaction = new Map<string, LedgerMovement>();
@@ -126,7 +140,9 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
     return value === undefined ? [] : Array.isArray(value) ? value : [value as Payment];
   };
   const feeOf = (orderId: string, captureId: string) =>
-    (input.orderMovements.get(orderId) ?? input.dayMovements.filter((m) => m.orderId === orderId)).filter((m) => m.kind === 'fee' && m.movementId === `FEE#${captureId}`).reduce((s, m) => s + m.amount, 0);
+    (input.orderMovements.get(orderId) ?? input.dayMovements.filter((m) => m.orderId === orderId))
+      .filter((m) => m.kind === 'fee' && m.movementId === `FEE#${captureId}`)
+      .reduce((s, m) => s + m.amount, 0);
 
   // 2. Every provider transaction has its ledger movement, with the same amount and fee.
   let matched = 0;
@@ -135,7 +151,14 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
     const payments = orderId ? paymentsOf(orderId) : [];
     if (!orderId || payments.length === 0) {
       add(
-        { kind: 'unknown-provider-transaction', side: 'ledger', providerPaymentId: line.providerPaymentId, transactionId: line.transactionId, actual: line.amount, detail: `Provider ${line.type} ${line.transactionId} of ${line.amount} matches no order.` },
+        {
+          kind: 'unknown-provider-transaction',
+          side: 'ledger',
+          providerPaymentId: line.providerPaymentId,
+          transactionId: line.transactionId,
+          actual: line.amount,
+          detail: `Provider ${line.type} ${line.transactionId} of ${line.amount} matches no order.`,
+        },
         `unknown:${line.transactionId}`,
       );
       continue;
@@ -144,7 +167,18 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
     const movement = ledgerByTransaction.get(line.transactionId);
     if (!movement) {
       if (line.type === 'refund') {
-        add({ kind: 'missing-refund', side: 'ledger', orderId, providerPaymentId: line.providerPaymentId, transactionId: line.transactionId, actual: line.amount, detail: `The provider refunded ${line.amount} (${line.transactionId}) on order ${orderId}; the ledger has no such refund.` }, `missing:${line.transactionId}`);
+        add(
+          {
+            kind: 'missing-refund',
+            side: 'ledger',
+            orderId,
+            providerPaymentId: line.providerPaymentId,
+            transactionId: line.transactionId,
+            actual: line.amount,
+            detail: `The provider refunded ${line.amount} (${line.transactionId}) on order ${orderId}; the ledger has no such refund.`,
+          },
+          `missing:${line.transactionId}`,
+        );
         continue;
       }
       const ledgerCaptured = balancesOf(input.orderMovements.get(orderId) ?? []).captured;
@@ -152,8 +186,25 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
       const double = ledgerCaptured > 0 && ledgerCaptured + line.amount > orderAmount;
       add(
         double
-          ? { kind: 'double-capture', side: 'provider', orderId, providerPaymentId: line.providerPaymentId, transactionId: line.transactionId, expected: orderAmount, actual: ledgerCaptured + line.amount, detail: `The provider captured ${line.amount} again (${line.transactionId}) on order ${orderId}, already captured ${ledgerCaptured} of ${orderAmount}.` }
-          : { kind: 'missing-capture', side: 'ledger', orderId, providerPaymentId: line.providerPaymentId, transactionId: line.transactionId, actual: line.amount, detail: `The provider captured ${line.amount} (${line.transactionId}) on order ${orderId}; the ledger has no such capture.` },
+          ? {
+              kind: 'double-capture',
+              side: 'provider',
+              orderId,
+              providerPaymentId: line.providerPaymentId,
+              transactionId: line.transactionId,
+              expected: orderAmount,
+              actual: ledgerCaptured + line.amount,
+              detail: `The provider captured ${line.amount} again (${line.transactionId}) on order ${orderId}, already captured ${ledgerCaptured} of ${orderAmount}.`,
+            }
+          : {
+              kind: 'missing-capture',
+              side: 'ledger',
+              orderId,
+              providerPaymentId: line.providerPaymentId,
+              transactionId: line.transactionId,
+              actual: line.amount,
+              detail: `The provider captured ${line.amount} (${line.transactionId}) on order ${orderId}; the ledger has no such capture.`,
+            },
         `missing:${line.transactionId}`,
       );
       continue;
@@ -161,13 +212,35 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
     let ok = true;
     if (movement.amount !== line.amount) {
       ok = false;
-      add({ kind: 'amount-mismatch', side: 'provider', orderId, transactionId: line.transactionId, expected: movement.amount, actual: line.amount, detail: `${line.type} ${line.transactionId} of order ${orderId}: ledger ${movement.amount}, provider ${line.amount}.` }, `amount:${line.transactionId}`);
+      add(
+        {
+          kind: 'amount-mismatch',
+          side: 'provider',
+          orderId,
+          transactionId: line.transactionId,
+          expected: movement.amount,
+          actual: line.amount,
+          detail: `${line.type} ${line.transactionId} of order ${orderId}: ledger ${movement.amount}, provider ${line.amount}.`,
+        },
+        `amount:${line.transactionId}`,
+      );
     }
     if (line.type === 'capture') {
       const fee = feeOf(orderId, line.transactionId);
       if (fee !== line.fee) {
         ok = false;
-        add({ kind: 'amount-mismatch', side: 'provider', orderId, transactionId: line.transactionId, expected: fee, actual: line.fee, detail: `Fee of capture ${line.transactionId} of order ${orderId}: ledger ${fee}, provider ${line.fee}.` }, `fee:${line.transactionId}`);
+        add(
+          {
+            kind: 'amount-mismatch',
+            side: 'provider',
+            orderId,
+            transactionId: line.transactionId,
+            expected: fee,
+            actual: line.fee,
+            detail: `Fee of capture ${line.transactionId} of order ${orderId}: ledger ${fee}, provider ${line.fee}.`,
+          },
+          `fee:${line.transactionId}`,
+        );
       }
     }
     if (ok) matched++;
@@ -197,7 +270,11 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
     const movements = input.orderMovements.get(orderId) ?? [];
     for (const m of movements) {
       const problems = checkMovement(m);
-      if (problems.length > 0) add({ kind: 'unbalanced-entry', side: 'ledger', orderId, movementId: m.movementId, detail: `Ledger movement ${m.movementId} of order ${orderId}: ${problems.join('; ')}.` }, `unbalanced:${orderId}:${m.movementId}`);
+      if (problems.length > 0)
+        add(
+          { kind: 'unbalanced-entry', side: 'ledger', orderId, movementId: m.movementId, detail: `Ledger movement ${m.movementId} of order ${orderId}: ${problems.join('; ')}.` },
+          `unbalanced:${orderId}:${m.movementId}`,
+        );
     }
     if (payments.length === 0) {
       add({ kind: 'amount-mismatch', side: 'payment', orderId, detail: `Order ${orderId} has ledger movements but no payment record.` }, `nopayment:${orderId}`);
@@ -210,10 +287,31 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
     if (balances.captured > orderAmount) {
       add(
         captures.length >= 2 && payments.length === 1
-          ? { kind: 'double-capture', side: 'ledger', orderId, expected: orderAmount, actual: balances.captured, detail: `Order ${orderId} was captured ${captures.length} times for ${balances.captured}, more than its ${orderAmount}.` }
+          ? {
+              kind: 'double-capture',
+              side: 'ledger',
+              orderId,
+              expected: orderAmount,
+              actual: balances.captured,
+              detail: `Order ${orderId} was captured ${captures.length} times for ${balances.captured}, more than its ${orderAmount}.`,
+            }
           : captures.length > payments.length
-            ? { kind: 'double-capture', side: 'ledger', orderId, expected: orderAmount, actual: balances.captured, detail: `Order ${orderId} was captured ${captures.length} times for ${balances.captured}, more than its ${orderAmount} (${payments.length} payments).` }
-            : { kind: 'amount-mismatch', side: 'ledger', orderId, expected: orderAmount, actual: balances.captured, detail: `Order ${orderId} was captured ${balances.captured}, more than its ${orderAmount}.` },
+            ? {
+                kind: 'double-capture',
+                side: 'ledger',
+                orderId,
+                expected: orderAmount,
+                actual: balances.captured,
+                detail: `Order ${orderId} was captured ${captures.length} times for ${balances.captured}, more than its ${orderAmount} (${payments.length} payments).`,
+              }
+            : {
+                kind: 'amount-mismatch',
+                side: 'ledger',
+                orderId,
+                expected: orderAmount,
+                actual: balances.captured,
+                detail: `Order ${orderId} was captured ${balances.captured}, more than its ${orderAmount}.`,
+              },
         `over:${orderId}`,
       );
     }
@@ -221,7 +319,16 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
     const known = new Set(payments.map((p) => p.paymentId));
     const stray = payments.length > 1 ? movements.filter((m) => !known.has(m.paymentId)) : [];
     if (stray.length > 0) {
-      add({ kind: 'amount-mismatch', side: 'payment', orderId, movementId: stray[0]!.movementId, detail: `Order ${orderId} has ${stray.length} ledger movement(s) of no payment it records (${stray[0]!.paymentId}).` }, `straypayment:${orderId}`);
+      add(
+        {
+          kind: 'amount-mismatch',
+          side: 'payment',
+          orderId,
+          movementId: stray[0]!.movementId,
+          detail: `Order ${orderId} has ${stray.length} ledger movement(s) of no payment it records (${stray[0]!.paymentId}).`,
+        },
+        `straypayment:${orderId}`,
+      );
     }
     for (const payment of payments) {
       // With one payment, its ledger is the order's (also movements of an id it does not know, reported above); with two, its own movements.
@@ -230,16 +337,46 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
       const which = payments.length === 1 ? `Payment of order ${orderId}` : `Payment ${payment.paymentId} (${payment.part ?? 'payment'}) of order ${orderId}`;
       const key = payments.length === 1 ? orderId : `${orderId}:${payment.paymentId}`;
       if (payment.capturedAmount !== paid.captured) {
-        add({ kind: 'amount-mismatch', side: 'payment', orderId, expected: paid.captured, actual: payment.capturedAmount, detail: `${which} records ${payment.capturedAmount} captured; its ledger ${paid.captured}.` }, `paycap:${key}`);
+        add(
+          {
+            kind: 'amount-mismatch',
+            side: 'payment',
+            orderId,
+            expected: paid.captured,
+            actual: payment.capturedAmount,
+            detail: `${which} records ${payment.capturedAmount} captured; its ledger ${paid.captured}.`,
+          },
+          `paycap:${key}`,
+        );
       }
       if (payment.refundedAmount !== paid.refunded) {
-        add({ kind: 'amount-mismatch', side: 'payment', orderId, expected: paid.refunded, actual: payment.refundedAmount, detail: `${which} records ${payment.refundedAmount} refunded; its ledger ${paid.refunded}.` }, `payref:${key}`);
+        add(
+          {
+            kind: 'amount-mismatch',
+            side: 'payment',
+            orderId,
+            expected: paid.refunded,
+            actual: payment.refundedAmount,
+            detail: `${which} records ${payment.refundedAmount} refunded; its ledger ${paid.refunded}.`,
+          },
+          `payref:${key}`,
+        );
       }
-      const providerCaptures = input.providerLines.filter((l) => l.type === 'capture' && payment.providerPaymentId !== undefined && l.providerPaymentId === payment.providerPaymentId);
+      const providerCaptures = input.providerLines.filter(
+        (l) => l.type === 'capture' && payment.providerPaymentId !== undefined && l.providerPaymentId === payment.providerPaymentId,
+      );
       const providerCaptured = providerCaptures.reduce((s, l) => s + l.amount, 0);
       if (providerCaptures.length >= 2 && providerCaptured > payment.amount) {
         add(
-          { kind: 'double-capture', side: 'provider', orderId, providerPaymentId: payment.providerPaymentId, expected: payment.amount, actual: providerCaptured, detail: `The provider captured ${payments.length === 1 ? `order ${orderId}` : `payment ${payment.paymentId} of order ${orderId}`} ${providerCaptures.length} times for ${providerCaptured}, more than its ${payment.amount}.` },
+          {
+            kind: 'double-capture',
+            side: 'provider',
+            orderId,
+            providerPaymentId: payment.providerPaymentId,
+            expected: payment.amount,
+            actual: providerCaptured,
+            detail: `The provider captured ${payments.length === 1 ? `order ${orderId}` : `payment ${payment.paymentId} of order ${orderId}`} ${providerCaptures.length} times for ${providerCaptured}, more than its ${payment.amount}.`,
+          },
           `pdouble:${key}`,
         );
       }
@@ -249,7 +386,14 @@ export function reconcile(input: ReconciliationInput, options: { generatedAt: st
   // 5. Cash on delivery collected N days ago and still owed by the carrier (PAY-4).
   for (const c of input.codNotRemitted ?? []) {
     add(
-      { kind: 'cod-not-remitted', side: 'carrier', orderId: c.orderId, expected: 0, actual: c.owed, detail: `The carrier collected cash on delivery for order ${c.orderId} on ${c.collectedAt.slice(0, 10)} and still owes ${c.owed} after ${input.codRemittanceDays ?? 'N'} days: no remittance report booked it.` },
+      {
+        kind: 'cod-not-remitted',
+        side: 'carrier',
+        orderId: c.orderId,
+        expected: 0,
+        actual: c.owed,
+        detail: `The carrier collected cash on delivery for order ${c.orderId} on ${c.collectedAt.slice(0, 10)} and still owes ${c.owed} after ${input.codRemittanceDays ?? 'N'} days: no remittance report booked it.`,
+      },
       `codnotremitted:${c.orderId}`,
     );
   }

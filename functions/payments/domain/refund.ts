@@ -86,7 +86,16 @@ export interface Refund {
  * reported on). `fraud` labels the customer a fraudster (it feeds risk profiles), so only a risk
  * analyst may give it (RISK-7).
  */
-export const STAFF_REFUND_REASONS = ['customer-request', 'item-not-received', 'damaged-or-defective', 'wrong-item', 'price-adjustment', 'duplicate-charge', 'goodwill', 'fraud'] as const;
+export const STAFF_REFUND_REASONS = [
+  'customer-request',
+  'item-not-received',
+  'damaged-or-defective',
+  'wrong-item',
+  'price-adjustment',
+  'duplicate-charge',
+  'goodwill',
+  'fraud',
+] as const;
 /** A reason staff may give for a refund. */
 export type StaffRefundReason = (typeof STAFF_REFUND_REASONS)[number];
 
@@ -116,7 +125,12 @@ export type ApprovalRequirement = 'order-threshold' | 'staff-daily-cap';
  * already refunded and pending on the order, so splitting a large refund into small ones does not
  * avoid it; the staff member's daily cap counts what they refunded alone today.
  */
-export function approvalRequirement(input: { amount: number; refundedOrPendingOnOrder: number; staffRefundedToday: number; policy: RefundApprovalPolicy }): ApprovalRequirement | undefined {
+export function approvalRequirement(input: {
+  amount: number;
+  refundedOrPendingOnOrder: number;
+  staffRefundedToday: number;
+  policy: RefundApprovalPolicy;
+}): ApprovalRequirement | undefined {
   if (input.refundedOrPendingOnOrder + input.amount >= input.policy.thresholdMinor) return 'order-threshold';
   if (input.staffRefundedToday + input.amount > input.policy.staffDailyCapMinor) return 'staff-daily-cap';
   return undefined;
@@ -135,7 +149,8 @@ export function refundRefusal(input: { amount: number; currency: string; payment
     return `This order was paid in two payments (a pre-sale's deposit and balance); one refund is taken from one of them, so at most ${formatMoney(money(input.refundable, input.paymentCurrency))} can be refunded at once (${formatMoney(money(orderRefundable, input.paymentCurrency))} in all). Split the refund in two.`;
   }
   if (input.amount > orderRefundable) {
-    if (input.orderRefundable !== undefined) return `At most ${formatMoney(money(orderRefundable, input.paymentCurrency))} can be refunded on this order (captured minus refunded and pending refunds); ${formatMoney(money(input.amount, input.currency))} was requested.`;
+    if (input.orderRefundable !== undefined)
+      return `At most ${formatMoney(money(orderRefundable, input.paymentCurrency))} can be refunded on this order (captured minus refunded and pending refunds); ${formatMoney(money(input.amount, input.currency))} was requested.`;
     return `At most ${formatMoney(money(input.refundable, input.paymentCurrency))} can be refunded (captured minus refunded and pending refunds); ${formatMoney(money(input.amount, input.currency))} was requested.`;
   }
   return undefined;

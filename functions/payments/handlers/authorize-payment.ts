@@ -20,7 +20,8 @@ export function makeAuthorizePaymentHandler(ports: PaymentsPorts = {}) {
     runtime: paymentsRuntime(ports),
     process: async (event, runtime) => {
       const deps = { ...(await runtime.providerDeps()), vault: runtime.vault(), limits: runtime.settings().limits };
-      if (event.name === PreSaleBalanceDue.name) return handlePreSaleBalanceDue(deps, balanceDueOf(event.detail as unknown as EventDetail<typeof PreSaleBalanceDue>), event.detail.meta.correlationId);
+      if (event.name === PreSaleBalanceDue.name)
+        return handlePreSaleBalanceDue(deps, balanceDueOf(event.detail as unknown as EventDetail<typeof PreSaleBalanceDue>), event.detail.meta.correlationId);
       return handleRiskApproved(deps, event.detail.orderId, event.detail.meta.correlationId);
     },
   });

@@ -38,7 +38,11 @@ export function makeReceivePaymentWebhookHandler(ports: PaymentsPorts = {}): Htt
     } catch (error) {
       if (error instanceof WebhookVerificationError) throw new ProblemError(`webhook-${error.problem}`, 'Invalid webhook', 400, { detail: TITLES[error.problem] });
       if (error instanceof ProviderUnavailableError || error instanceof RetryLaterError || error instanceof PaymentWriteConflict) {
-        throw new ProblemError('webhook-retry-later', 'Retry later', 503, { detail: 'The notification could not be applied yet; send it again later.', headers: { 'retry-after': '30' }, cause: error });
+        throw new ProblemError('webhook-retry-later', 'Retry later', 503, {
+          detail: 'The notification could not be applied yet; send it again later.',
+          headers: { 'retry-after': '30' },
+          cause: error,
+        });
       }
       throw error;
     }

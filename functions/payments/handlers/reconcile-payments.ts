@@ -13,7 +13,15 @@ import { retryProcessingRefunds } from '../refunds.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** The invocation: a scheduled event (its `time`) or a manual `{ date }`. */
-const InvocationSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), time: z.string().optional() }).loose();
+const InvocationSchema = z
+  .object({
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+    time: z.string().optional(),
+  })
+  .loose();
 
 /** A summary of the run (the full report is stored). */
 export interface ReconcileSummary {
@@ -34,7 +42,10 @@ export function makeReconcilePaymentsHandler(ports: PaymentsPorts = {}) {
     const date = input.date ?? previousDay(input.time ? new Date(input.time) : deps.clock.now());
     const retried = await retryProcessingRefunds(deps, correlationId);
     const settings = runtime.settings();
-    const report = await runReconciliation({ ...deps, currency: settings.currency, maxStoredMismatches: settings.reconciliation.maxStoredMismatches, codRemittanceDays: settings.reconciliation.codRemittanceDays }, date);
+    const report = await runReconciliation(
+      { ...deps, currency: settings.currency, maxStoredMismatches: settings.reconciliation.maxStoredMismatches, codRemittanceDays: settings.reconciliation.codRemittanceDays },
+      date,
+    );
     metrics.addMetric('ReconciliationMismatches', MetricUnit.Count, report.mismatchCount);
     logger.info('reconciliation finished', { date, status: report.status, mismatchCount: report.mismatchCount, matched: report.matched, refundsRetried: retried.retried });
     return { date, status: report.status, mismatchCount: report.mismatchCount, matched: report.matched, refundsRetried: retried.retried };

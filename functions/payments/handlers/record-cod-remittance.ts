@@ -16,7 +16,10 @@ export function makeRecordCodRemittanceHandler(ports: PaymentsPorts = {}): HttpL
   const runtime = paymentsRuntime(ports);
   return httpHandler(recordCodRemittanceRoute, async ({ body, principal, correlationId }) => {
     const { reason, ...report } = body;
-    const { remittance, created } = await recordCodRemittance({ repo: runtime.repo(), audit: runtime.audit(), clock: runtime.engine().clock }, { report, principal, reason, correlationId });
+    const { remittance, created } = await recordCodRemittance(
+      { repo: runtime.repo(), audit: runtime.audit(), clock: runtime.engine().clock },
+      { report, principal, reason, correlationId },
+    );
     return { statusCode: created ? 201 : 200, body: view(remittance) };
   });
 }

@@ -38,7 +38,15 @@ export function lambdaWebhookEndpoint(functionName: string, client?: LambdaClien
         stageVariables: null,
         isBase64Encoded: false,
         body,
-        requestContext: { httpMethod: 'POST', path: '/webhooks/payments', resourcePath: '/webhooks/payments', requestId, stage: 'sandbox', identity: { sourceIp: '127.0.0.1', userAgent: 'payment-sandbox' }, requestTimeEpoch: Date.now() },
+        requestContext: {
+          httpMethod: 'POST',
+          path: '/webhooks/payments',
+          resourcePath: '/webhooks/payments',
+          requestId,
+          stage: 'sandbox',
+          identity: { sourceIp: '127.0.0.1', userAgent: 'payment-sandbox' },
+          requestTimeEpoch: Date.now(),
+        },
       };
       const output = await sender().send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(event)) }));
       if (output.FunctionError) throw new WebhookDeliveryError(`webhook function failed (${output.FunctionError})`);
@@ -65,10 +73,22 @@ export function makeRunPaymentSandboxHandler(ports: RunPaymentSandboxPorts = {})
     const { sandbox } = await (ports.wiring ?? providerFromEnv)();
     if (!sandbox) throw new ConfigError('the sandbox worker runs only with PAYMENT_PROVIDER=sandbox');
     const settings = paymentsSettings();
-    endpoint ??= ports.endpoint?.() ?? lambdaWebhookEndpoint(settings.sandbox.webhookFunctionName ?? (() => { throw new ConfigError('PAYMENT_WEBHOOK_FUNCTION_NAME is not set'); })());
+    endpoint ??=
+      ports.endpoint?.() ??
+      lambdaWebhookEndpoint(
+        settings.sandbox.webhookFunctionName ??
+          (() => {
+            throw new ConfigError('PAYMENT_WEBHOOK_FUNCTION_NAME is not set');
+          })(),
+      );
     const webhookSecret = message.kind === 'webhook' ? await (ports.webhookSecret ?? (() => sandboxWebhookSecret(settings)))() : '';
     const outcome = await processSandboxMessage({ provider: sandbox, endpoint, webhookSecret, clock: ports.clock ?? systemClock }, message);
-    logger.info('sandbox message processed', { messageId: record.messageId, kind: message.kind, outcome, ...(message.kind === 'webhook' ? { type: message.event.type, eventId: message.event.id } : {}) });
+    logger.info('sandbox message processed', {
+      messageId: record.messageId,
+      kind: message.kind,
+      outcome,
+      ...(message.kind === 'webhook' ? { type: message.event.type, eventId: message.event.id } : {}),
+    });
     metrics.addMetric(message.kind === 'webhook' ? 'SandboxWebhooksDelivered' : 'SandboxTransfersReceived', MetricUnit.Count, 1);
   };
   return sqsConsumer(recordHandler, { sequential: true });

@@ -69,7 +69,13 @@ async function build(): Promise<ProviderWiring> {
   const { tableName, queueUrl, behaviour } = settings.sandbox;
   if (!tableName) throw new ConfigError('PAYMENT_PROVIDER_SANDBOX_TABLE_NAME is not set: the sandbox provider needs it.');
   if (!queueUrl) throw new ConfigError('SANDBOX_PROVIDER_QUEUE_URL is not set: the sandbox provider needs it.');
-  const sandbox = new SandboxProvider({ store: new DynamoDbSandboxStore(tableName), outbox: sqsSandboxOutbox(queueUrl), clock: systemClock, newId: () => newId(), settings: behaviour });
+  const sandbox = new SandboxProvider({
+    store: new DynamoDbSandboxStore(tableName),
+    outbox: sqsSandboxOutbox(queueUrl),
+    clock: systemClock,
+    newId: () => newId(),
+    settings: behaviour,
+  });
   return { provider: sandbox, sandbox, webhookVerifier: async () => sandboxWebhookVerifier(await sandboxWebhookSecret(settings), settings.webhookToleranceSeconds) };
 }
 

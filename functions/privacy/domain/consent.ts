@@ -40,7 +40,12 @@ export function noConsents(customerId: string): Consents {
  * Applies a decision: only purposes whose state changes are recorded (the same answer again
  * changes nothing and adds no history).
  */
-export function decideConsents(current: Consents, decision: Partial<Record<ConsentPurpose, boolean>>, at: string, via: string): { readonly next: Consents; readonly changes: readonly ConsentChange[] } {
+export function decideConsents(
+  current: Consents,
+  decision: Partial<Record<ConsentPurpose, boolean>>,
+  at: string,
+  via: string,
+): { readonly next: Consents; readonly changes: readonly ConsentChange[] } {
   const changes: ConsentChange[] = [];
   const purposes = { ...current.purposes };
   for (const purpose of CONSENT_PURPOSES) {

@@ -56,7 +56,10 @@ export const MERCHANT_FAULT_REASONS: readonly ReturnReason[] = ['damaged', 'wron
 export const isMerchantFault = (reason: ReturnReason): boolean => MERCHANT_FAULT_REASONS.includes(reason);
 
 /** Where `trigger` takes a return in `status`, or why it cannot. */
-export function returnTransition(status: ReturnStatus, trigger: ReturnTrigger): { readonly ok: true; readonly to: ReturnStatus } | { readonly ok: false; readonly reason: 'terminal' | 'not-allowed' } {
+export function returnTransition(
+  status: ReturnStatus,
+  trigger: ReturnTrigger,
+): { readonly ok: true; readonly to: ReturnStatus } | { readonly ok: false; readonly reason: 'terminal' | 'not-allowed' } {
   const rule = RETURN_TRANSITIONS[trigger];
   if (rule.from.includes(status)) return { ok: true, to: rule.to };
   return { ok: false, reason: TERMINAL_RETURN_STATUSES.includes(status) ? 'terminal' : 'not-allowed' };

@@ -14,7 +14,11 @@ export function makeApplyReturnRefundHandler(ports: ReturnsPorts = {}) {
   const runtime = returnsRuntime(ports);
   return eventConsumer([PaymentRefunded], async ({ detail }, record) => {
     if (!detail.returnId) return;
-    const outcome = await applyRefundCompleted(runtime.deps(), { returnId: detail.returnId, refundId: detail.refundId, amount: detail.amount, refundedAt: detail.refundedAt }, detail.meta.correlationId);
+    const outcome = await applyRefundCompleted(
+      runtime.deps(),
+      { returnId: detail.returnId, refundId: detail.refundId, amount: detail.amount, refundedAt: detail.refundedAt },
+      detail.meta.correlationId,
+    );
     const log = outcome === 'unknown-return' ? logger.warn.bind(logger) : logger.info.bind(logger);
     log('return refund completed', { messageId: record.messageId, returnId: detail.returnId, orderId: detail.orderId, eventId: detail.meta.eventId, outcome });
   });

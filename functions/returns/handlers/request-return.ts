@@ -28,7 +28,13 @@ function productsFromCatalog(): (skus: readonly string[]) => Promise<ReadonlyMap
     return new Map(
       [...entries].map(([sku, { product }]) => [
         sku,
-        { sku, category: product.category, price: product.price.amount, ...(product.attributes.returnable !== undefined ? { returnable: product.attributes.returnable } : {}), ...(product.attributes.fresh ? { fresh: true } : {}) },
+        {
+          sku,
+          category: product.category,
+          price: product.price.amount,
+          ...(product.attributes.returnable !== undefined ? { returnable: product.attributes.returnable } : {}),
+          ...(product.attributes.fresh ? { fresh: true } : {}),
+        },
       ]),
     );
   };

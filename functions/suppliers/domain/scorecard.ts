@@ -91,10 +91,17 @@ export function tierOf(c: ScorecardCounts): SupplierTier {
   const passed = c.inspected - c.failedInspections;
   const onTime = c.deliveries - c.late;
   const p = TIER_RULES.probation;
-  if (rateAbove(c.late, c.deliveries, p.delayRateAboveBp) || (c.inspected > 0 && !rateAtLeast(passed, c.inspected, p.qualityPassBelowBp)) || c.consecutiveFailedInspections > 0) return 'probation';
+  if (rateAbove(c.late, c.deliveries, p.delayRateAboveBp) || (c.inspected > 0 && !rateAtLeast(passed, c.inspected, p.qualityPassBelowBp)) || c.consecutiveFailedInspections > 0)
+    return 'probation';
   for (const tier of ['strategic', 'preferred'] as const) {
     const r = TIER_RULES[tier];
-    if (c.deliveries >= r.minDeliveries && c.inspected >= r.minInspected && rateAtLeast(onTime, c.deliveries, r.minOnTimeBp) && rateAtLeast(passed, c.inspected, r.minQualityPassBp)) return tier;
+    if (
+      c.deliveries >= r.minDeliveries &&
+      c.inspected >= r.minInspected &&
+      rateAtLeast(onTime, c.deliveries, r.minOnTimeBp) &&
+      rateAtLeast(passed, c.inspected, r.minQualityPassBp)
+    )
+      return tier;
   }
   return 'approved';
 }

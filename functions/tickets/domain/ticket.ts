@@ -102,5 +102,10 @@ export function escalate<T extends TicketState>(ticket: T, policy: SlaPolicy, no
 /** When the sweep must look at the ticket next (undefined: not before something else changes). */
 export function sweepDue(ticket: TicketState, policy: SlaPolicy, now: number): number | undefined {
   if (!isActive(ticket.status)) return undefined;
-  return nextDue(ticket.clocks, policy, now, ticket.breaches.map((b) => b.clock));
+  return nextDue(
+    ticket.clocks,
+    policy,
+    now,
+    ticket.breaches.map((b) => b.clock),
+  );
 }

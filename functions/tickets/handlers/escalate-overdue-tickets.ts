@@ -15,7 +15,10 @@ const TIME_RESERVE_MS = 10_000;
 export function makeEscalateOverdueTicketsHandler(ports: TicketsPorts = {}) {
   const runtime = ticketsRuntime(ports);
   return observedHandler(async (_event: unknown, context: Context): Promise<EscalationSweepSummary> => {
-    const summary = await escalateOverdueTickets({ ...runtime.deps(), republishAfterSeconds: runtime.settings().outboxRepublishAfterSeconds, shouldStop: timeRunsOut(context, TIME_RESERVE_MS) }, `ticket-sweep-${newId()}`);
+    const summary = await escalateOverdueTickets(
+      { ...runtime.deps(), republishAfterSeconds: runtime.settings().outboxRepublishAfterSeconds, shouldStop: timeRunsOut(context, TIME_RESERVE_MS) },
+      `ticket-sweep-${newId()}`,
+    );
     metrics.addMetric('TicketsEscalated', MetricUnit.Count, summary.escalated);
     metrics.addMetric('TicketOutboxRepublished', MetricUnit.Count, summary.republished);
     metrics.addMetric('TicketOutboxPublishFailures', MetricUnit.Count, summary.publishFailures);

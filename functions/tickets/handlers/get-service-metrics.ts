@@ -9,7 +9,13 @@ export function makeGetServiceMetricsHandler(ports: TicketsPorts = {}): HttpLamb
   const runtime = ticketsRuntime(ports);
   return httpHandler(serviceMetricsRoute, async ({ query }) => {
     const deps = runtime.deps();
-    return { statusCode: 200, body: await serviceMetrics({ repository: deps.repository, clock: deps.clock, maxDays: runtime.settings().metricsMaxDays }, { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }) };
+    return {
+      statusCode: 200,
+      body: await serviceMetrics(
+        { repository: deps.repository, clock: deps.clock, maxDays: runtime.settings().metricsMaxDays },
+        { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) },
+      ),
+    };
   });
 }
 

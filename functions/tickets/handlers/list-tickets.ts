@@ -9,7 +9,11 @@ export function makeListTicketsHandler(ports: TicketsPorts = {}): HttpLambdaHand
   const runtime = ticketsRuntime(ports);
   return httpHandler(listTicketsRoute, async ({ query, principal }) => ({
     statusCode: 200,
-    body: await listTickets(runtime.deps(), principal, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.customerId ? { customerId: query.customerId } : {}) }),
+    body: await listTickets(runtime.deps(), principal, {
+      limit: query.limit,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.customerId ? { customerId: query.customerId } : {}),
+    }),
   }));
 }
 

@@ -9,7 +9,15 @@ export function makeOpenTicketHandler(ports: TicketsPorts = {}): HttpLambdaHandl
   const runtime = ticketsRuntime(ports);
   return httpHandler(openTicketRoute, async ({ body, principal, correlationId }) => {
     const deps = runtime.deps();
-    const ticket = await openTicket(deps, { customerId: principal.userId, category: body.category, subject: body.subject, message: body.message, ...(body.orderId ? { orderId: body.orderId } : {}), author: 'customer', correlationId });
+    const ticket = await openTicket(deps, {
+      customerId: principal.userId,
+      category: body.category,
+      subject: body.subject,
+      message: body.message,
+      ...(body.orderId ? { orderId: body.orderId } : {}),
+      author: 'customer',
+      correlationId,
+    });
     return { statusCode: 201, body: await ticketView(deps, ticket, 'customer') };
   });
 }

@@ -9,7 +9,12 @@ export function makePostTicketMessageHandler(ports: TicketsPorts = {}): HttpLamb
   const runtime = ticketsRuntime(ports);
   return httpHandler(postTicketMessageRoute, async ({ path, body, principal, correlationId }) => {
     const deps = runtime.deps();
-    await postMessage(deps, principal, path.ticketId, { message: body.message, ...(body.internal !== undefined ? { internal: body.internal } : {}), ...(body.awaitCustomer !== undefined ? { awaitCustomer: body.awaitCustomer } : {}), correlationId });
+    await postMessage(deps, principal, path.ticketId, {
+      message: body.message,
+      ...(body.internal !== undefined ? { internal: body.internal } : {}),
+      ...(body.awaitCustomer !== undefined ? { awaitCustomer: body.awaitCustomer } : {}),
+      correlationId,
+    });
     return { statusCode: 201, body: await readTicket(deps, principal, path.ticketId) };
   });
 }

@@ -9,7 +9,10 @@ export function makePutServiceAgentHandler(ports: TicketsPorts = {}): HttpLambda
   const runtime = ticketsRuntime(ports);
   return httpHandler(putServiceAgentRoute, async ({ path, body, principal, correlationId }) => {
     const deps = runtime.deps();
-    return { statusCode: 200, body: await setAgentOnDuty({ repository: deps.repository, clock: deps.clock, audit: runtime.audit() }, principal, path.agentId, { onDuty: body.onDuty, correlationId }) };
+    return {
+      statusCode: 200,
+      body: await setAgentOnDuty({ repository: deps.repository, clock: deps.clock, audit: runtime.audit() }, principal, path.agentId, { onDuty: body.onDuty, correlationId }),
+    };
   });
 }
 

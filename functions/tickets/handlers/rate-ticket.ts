@@ -9,7 +9,12 @@ export function makeRateTicketHandler(ports: TicketsPorts = {}): HttpLambdaHandl
   const runtime = ticketsRuntime(ports);
   return httpHandler(rateTicketRoute, async ({ path, body, principal, correlationId }) => {
     const deps = runtime.deps();
-    const ticket = await rateTicket(deps, principal, path.ticketId, { score: body.score, ...(body.nps !== undefined ? { nps: body.nps } : {}), ...(body.comment ? { comment: body.comment } : {}), correlationId });
+    const ticket = await rateTicket(deps, principal, path.ticketId, {
+      score: body.score,
+      ...(body.nps !== undefined ? { nps: body.nps } : {}),
+      ...(body.comment ? { comment: body.comment } : {}),
+      correlationId,
+    });
     return { statusCode: 201, body: await ticketView(deps, ticket, 'customer') };
   });
 }

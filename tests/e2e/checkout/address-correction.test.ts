@@ -27,18 +27,35 @@ describe('address correction before approval (ORD-6)', () => {
     expect((fixed.json.timeline as Array<{ reason: string }>).map((t) => t.reason)).toContain('address-corrected');
 
     const analyst = await tokenFor('e2e-analyst', ['risk-analyst']);
-    const reassessed = await poll(() => api(`/admin/risk/assessments/${orderId}`, { token: analyst }), (r) => r.status === 200 && (r.json as { addressCorrections?: number }).addressCorrections === 1, 60_000);
+    const reassessed = await poll(
+      () => api(`/admin/risk/assessments/${orderId}`, { token: analyst }),
+      (r) => r.status === 200 && (r.json as { addressCorrections?: number }).addressCorrections === 1,
+      60_000,
+    );
     const first = (reassessed.json.previous as Array<{ decision: string }>)[0];
-    expect(reassessed.json).toMatchObject({ addressCorrections: 1, features: { addressCorrected: true }, previous: [expect.objectContaining({ assessmentId: expect.any(String) })] });
+    expect(reassessed.json).toMatchObject({
+      addressCorrections: 1,
+      features: { addressCorrected: true },
+      previous: [expect.objectContaining({ assessmentId: expect.any(String) })],
+    });
     // Never relaxed: at least as strict as the decision at placement.
     if (first?.decision !== 'approve') expect(reassessed.json.decision).not.toBe('approve');
     if (reassessed.json.decision === 'review') {
       // The shared cloud's rules sent it to review (before or after the correction): an analyst approves it.
-      const decided = await api(`/admin/reviews/${orderId}`, { method: 'POST', token: analyst, headers: { 'Idempotency-Key': ulid() }, json: { decision: 'approve', note: 'address change confirmed with the customer' } });
+      const decided = await api(`/admin/reviews/${orderId}`, {
+        method: 'POST',
+        token: analyst,
+        headers: { 'Idempotency-Key': ulid() },
+        json: { decision: 'approve', note: 'address change confirmed with the customer' },
+      });
       expect(decided.status, decided.text).toBe(200);
     }
 
-    const moving = await poll(() => api(`/orders/${orderId}`, { token }), (r) => ['FULFILLING', 'SHIPPED', 'DELIVERED'].includes(String(r.json.status)), 60_000);
+    const moving = await poll(
+      () => api(`/orders/${orderId}`, { token }),
+      (r) => ['FULFILLING', 'SHIPPED', 'DELIVERED'].includes(String(r.json.status)),
+      60_000,
+    );
     expect(moving.json.shippingAddress).toMatchObject({ line1: '中山东路 1 号' });
 
     const late = await api(`/orders/${orderId}/shipping-address`, { method: 'PUT', token, json: { shippingAddress: corrected }, headers: { 'Idempotency-Key': ulid() } });
@@ -51,9 +68,19 @@ describe('address correction before approval (ORD-6)', () => {
     const token = await customerToken(`e2e-fix-${ulid()}`);
     const placed = await postOrder(token, orderBody([{ sku, quantity: 1 }]));
     const orderId = String(placed.json.orderId);
-    const other = await api(`/orders/${orderId}/shipping-address`, { method: 'PUT', token: await customerToken(`e2e-other-${ulid()}`), json: { shippingAddress: corrected }, headers: { 'Idempotency-Key': ulid() } });
+    const other = await api(`/orders/${orderId}/shipping-address`, {
+      method: 'PUT',
+      token: await customerToken(`e2e-other-${ulid()}`),
+      json: { shippingAddress: corrected },
+      headers: { 'Idempotency-Key': ulid() },
+    });
     expect(other.status).toBe(404);
-    const bad = await api(`/orders/${orderId}/shipping-address`, { method: 'PUT', token, json: { shippingAddress: { ...corrected, phone: '+1 415 555 0100' } }, headers: { 'Idempotency-Key': ulid() } });
+    const bad = await api(`/orders/${orderId}/shipping-address`, {
+      method: 'PUT',
+      token,
+      json: { shippingAddress: { ...corrected, phone: '+1 415 555 0100' } },
+      headers: { 'Idempotency-Key': ulid() },
+    });
     expect(bad.status).toBe(400);
   });
 });

@@ -16,7 +16,11 @@ describe('marketers run promotions and coupons (ORD-3)', () => {
   it('a flash price and a coupon made over HTTP price a customer’s quote and order; audited; other roles get 403', async () => {
     const ops = await tokenFor(`e2e-ops-${ulid()}`, ['ops']);
     const warehouseId = `WH-E2E-${ulid()}`;
-    const opened = await api(`/admin/warehouses/${warehouseId}`, { method: 'PUT', token: ops, json: { name: '嘉兴仓', city: '嘉兴', region: 'east', reason: 'e2e: new warehouse' } });
+    const opened = await api(`/admin/warehouses/${warehouseId}`, {
+      method: 'PUT',
+      token: ops,
+      json: { name: '嘉兴仓', city: '嘉兴', region: 'east', reason: 'e2e: new warehouse' },
+    });
     expect(opened.status, opened.text).toBe(201);
     const warehouses: Array<Record<string, unknown>> = [];
     for (let cursor: string | undefined, first = true; first || cursor; first = false) {
@@ -31,24 +35,64 @@ describe('marketers run promotions and coupons (ORD-3)', () => {
     const code = `E2E${ulid()}`.slice(0, 24);
     const endsAt = new Date(Date.now() + 3_600_000).toISOString();
 
-    const flash = await api(`/admin/promotions/${promotionId}`, { method: 'PUT', token: marketer, json: { kind: 'flash-price', title: '限时秒杀', sku, price: cny(40_000), endsAt, reason: 'e2e flash sale' } });
+    const flash = await api(`/admin/promotions/${promotionId}`, {
+      method: 'PUT',
+      token: marketer,
+      json: { kind: 'flash-price', title: '限时秒杀', sku, price: cny(40_000), endsAt, reason: 'e2e flash sale' },
+    });
     expect(flash.status, flash.text).toBe(201);
     const coupon = await api(`/admin/coupons/${code}`, {
       method: 'PUT',
       token: marketer,
-      json: { title: '满300减30', kind: 'fixed', amountOff: cny(3_000), minSpend: cny(30_000), validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: endsAt, perCustomerLimit: 1, totalLimit: 100, reason: 'e2e coupon' },
+      json: {
+        title: '满300减30',
+        kind: 'fixed',
+        amountOff: cny(3_000),
+        minSpend: cny(30_000),
+        validFrom: new Date(Date.now() - 60_000).toISOString(),
+        validUntil: endsAt,
+        perCustomerLimit: 1,
+        totalLimit: 100,
+        reason: 'e2e coupon',
+      },
     });
     expect(coupon.status, coupon.text).toBe(201);
-    expect((await api(`/admin/promotions/${promotionId}`, { method: 'PUT', token: await tokenFor(`e2e-ops-${ulid()}`, ['ops']), json: { kind: 'flash-price', title: 'x', sku, price: cny(1), reason: 'not mine' } })).status).toBe(403);
+    expect(
+      (
+        await api(`/admin/promotions/${promotionId}`, {
+          method: 'PUT',
+          token: await tokenFor(`e2e-ops-${ulid()}`, ['ops']),
+          json: { kind: 'flash-price', title: 'x', sku, price: cny(1), reason: 'not mine' },
+        })
+      ).status,
+    ).toBe(403);
 
     const shopper = await customerToken(`e2e-bo-${ulid()}`);
-    const priced = await api('/quotes', { method: 'POST', token: shopper, json: { items: [{ sku, quantity: 1 }], couponCode: code.toLowerCase(), shippingAddress: { province: '浙江' } } });
+    const priced = await api('/quotes', {
+      method: 'POST',
+      token: shopper,
+      json: { items: [{ sku, quantity: 1 }], couponCode: code.toLowerCase(), shippingAddress: { province: '浙江' } },
+    });
     expect(priced.status, priced.text).toBe(200);
     // ¥500 list → ¥400 flash; 满300减30 coupon → ¥370 (the demo 满100减50 applies too, first).
     expect(priced.json.lines).toEqual([expect.objectContaining({ sku, flashPrice: cny(40_000) })]);
-    expect(priced.json.discounts).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'flash-price', id: promotionId, amount: cny(10_000) }), expect.objectContaining({ kind: 'coupon', id: code, amount: cny(3_000) })]));
+    expect(priced.json.discounts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'flash-price', id: promotionId, amount: cny(10_000) }),
+        expect.objectContaining({ kind: 'coupon', id: code, amount: cny(3_000) }),
+      ]),
+    );
     // A mainland address as a shopper writes it: province, city, district — no shipping zone.
-    const address = { name: '陈静', phone: '+86 135 7100 2233', line1: `文三路 ${ulid()} 号`, province: '浙江省', city: '杭州市', district: '西湖区', postalCode: '310012', country: 'CN' };
+    const address = {
+      name: '陈静',
+      phone: '+86 135 7100 2233',
+      line1: `文三路 ${ulid()} 号`,
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      postalCode: '310012',
+      country: 'CN',
+    };
     const placed = await postOrder(shopper, orderBody([{ sku, quantity: 1 }], { couponCode: code, shippingAddress: address }));
     expect(placed.status, placed.text).toBe(201);
     expect(placed.json.total).toEqual(priced.json.total);
@@ -59,7 +103,14 @@ describe('marketers run promotions and coupons (ORD-3)', () => {
     const listed = await api('/admin/coupons?limit=100', { token: marketer });
     expect(listed.status).toBe(200);
     expect((listed.json.items as Array<{ coupon: { code: string }; used: number }>).find((c) => c.coupon.code === code)?.used).toBe(1);
-    const trail = await dynamo().send(new QueryCommand({ TableName: tables().audit, IndexName: 'byResource', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `RESOURCE#promotion#${promotionId}` } }));
+    const trail = await dynamo().send(
+      new QueryCommand({
+        TableName: tables().audit,
+        IndexName: 'byResource',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `RESOURCE#promotion#${promotionId}` },
+      }),
+    );
     expect(trail.Items?.map((i) => [i.action, i.reason])).toEqual([['promotion.create', 'e2e flash sale']]);
   });
 });
@@ -71,7 +122,11 @@ describe('marketers run memberships and issue coupons (ORD-3)', () => {
     const shopper = await customerToken(shopperId);
     const category = `tier${ulid().toLowerCase().slice(-10)}`;
     const sku = await productWithStock({ 'WH-EAST': 5 }, { price: 30_000, category });
-    const offer = await api(`/admin/promotions/E2E-PLAT-${ulid()}`, { method: 'PUT', token: marketer, json: { kind: 'member-discount', title: '白金75折', percentBasisPoints: 2500, categories: [category], tiers: ['platinum'], reason: 'e2e tiers' } });
+    const offer = await api(`/admin/promotions/E2E-PLAT-${ulid()}`, {
+      method: 'PUT',
+      token: marketer,
+      json: { kind: 'member-discount', title: '白金75折', percentBasisPoints: 2500, categories: [category], tiers: ['platinum'], reason: 'e2e tiers' },
+    });
     expect(offer.status, offer.text).toBe(201);
     const quoteFor = (token: string) => api('/quotes', { method: 'POST', token, json: { items: [{ sku, quantity: 1 }], shippingAddress: { province: '上海' } } });
 
@@ -80,7 +135,11 @@ describe('marketers run memberships and issue coupons (ORD-3)', () => {
     expect(set.json).toMatchObject({ customerId: shopperId, tier: 'platinum' });
     expect((await api(`/admin/members/${shopperId}`, { token: await tokenFor(`e2e-cs-${ulid()}`, ['cs-agent']) })).json).toMatchObject({ tier: 'platinum' });
     // Quotes may price with promotions up to PROMOTIONS_CACHE_SECONDS old: wait for the new offer.
-    const platinum = await poll(() => quoteFor(shopper), (r) => (r.json.discounts as Array<{ kind: string }>).some((d) => d.kind === 'member-discount'), 20_000);
+    const platinum = await poll(
+      () => quoteFor(shopper),
+      (r) => (r.json.discounts as Array<{ kind: string }>).some((d) => d.kind === 'member-discount'),
+      20_000,
+    );
     // Platinum: 25 % off (¥75.00) beats the demo 满100减50; one automatic offer applies.
     expect(platinum.json.discounts).toEqual([expect.objectContaining({ kind: 'member-discount', amount: cny(7_500) })]);
     // Not a member: the demo 满100减50 is the best automatic offer.
@@ -92,7 +151,18 @@ describe('marketers run memberships and issue coupons (ORD-3)', () => {
     const coupon = await api(`/admin/coupons/${code}`, {
       method: 'PUT',
       token: marketer,
-      json: { title: 'VIP 立减10', kind: 'fixed', amountOff: cny(1_000), minSpend: cny(10_000), validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: new Date(Date.now() + 3_600_000).toISOString(), perCustomerLimit: 1, totalLimit: 10, issuedOnly: true, reason: 'e2e vip coupon' },
+      json: {
+        title: 'VIP 立减10',
+        kind: 'fixed',
+        amountOff: cny(1_000),
+        minSpend: cny(10_000),
+        validFrom: new Date(Date.now() - 60_000).toISOString(),
+        validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+        perCustomerLimit: 1,
+        totalLimit: 10,
+        issuedOnly: true,
+        reason: 'e2e vip coupon',
+      },
     });
     expect(coupon.status, coupon.text).toBe(201);
     const issued = await api(`/admin/coupons/${code}/issues`, { method: 'POST', token: marketer, json: { customerIds: [shopperId], reason: 'e2e: vip list' } });

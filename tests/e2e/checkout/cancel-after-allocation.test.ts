@@ -17,7 +17,18 @@ type Shipments = { status: string; items: Array<{ shipmentId: string; warehouseI
 
 const shipmentsOf = async (orderId: string): Promise<Shipments> => (await api(`/admin/shipments?orderId=${orderId}`, { token: await opsToken() })).json as unknown as Shipments;
 const reservationsOf = async (orderId: string) =>
-  ((await dynamo().send(new QueryCommand({ TableName: e2e().tables.catalog, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `RESERVATION#${orderId}` }, ConsistentRead: true }))).Items ?? []).map((i) => ({
+  (
+    (
+      await dynamo().send(
+        new QueryCommand({
+          TableName: e2e().tables.catalog,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `RESERVATION#${orderId}` },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? []
+  ).map((i) => ({
     warehouseId: String(i.warehouseId),
     status: String(i.status),
     quantity: Number(i.quantity),
@@ -39,7 +50,11 @@ describe('cancel after allocation (e2e)', () => {
     expect(placed.status, placed.text).toBe(201);
     const orderId = String(placed.json.orderId);
 
-    const fulfilling = await poll(async () => (await api(`/orders/${orderId}`, { token })).json, (o) => o.status === 'FULFILLING', 60_000);
+    const fulfilling = await poll(
+      async () => (await api(`/orders/${orderId}`, { token })).json,
+      (o) => o.status === 'FULFILLING',
+      60_000,
+    );
     expect(fulfilling.status).toBe('FULFILLING');
     expect(await rawStock(sku, ['WH-EAST'])).toEqual({ 'WH-EAST': { onHand: 3, reserved: 0, available: 3 } });
     expect(await reservationsOf(orderId)).toEqual([{ warehouseId: 'WH-EAST', status: 'picked', quantity: 2, pickedQuantity: 2 }]);
@@ -53,17 +68,36 @@ describe('cancel after allocation (e2e)', () => {
     expect(cancelled.json).toMatchObject({ status: 'CANCELLED', cancellation: { by: 'customer' } });
 
     // Fulfillment (OrderCancelled): shipment cancelled, picked stock returned exactly once.
-    const stopped = await poll(() => shipmentsOf(orderId), (s) => s.status === 'CANCELLED', 30_000);
+    const stopped = await poll(
+      () => shipmentsOf(orderId),
+      (s) => s.status === 'CANCELLED',
+      30_000,
+    );
     expect(stopped).toMatchObject({ status: 'CANCELLED', items: [{ shipmentId: shipment?.shipmentId, status: 'CANCELLED' }] });
-    expect(await poll(() => rawStock(sku, ['WH-EAST']), (s) => s['WH-EAST']?.onHand === 5)).toEqual({ 'WH-EAST': { onHand: 5, reserved: 0, available: 5 } });
+    expect(
+      await poll(
+        () => rawStock(sku, ['WH-EAST']),
+        (s) => s['WH-EAST']?.onHand === 5,
+      ),
+    ).toEqual({ 'WH-EAST': { onHand: 5, reserved: 0, available: 5 } });
     expect(await reservationsOf(orderId)).toEqual([{ warehouseId: 'WH-EAST', status: 'returned', quantity: 2, pickedQuantity: 2 }]);
 
     // Checkout's read model (ShipmentStatusChanged CREATED → CANCELLED): the customer sees the shipment cancelled.
-    const seen = await poll(async () => (await api(`/orders/${orderId}`, { token })).json, (o) => (o.shipments as Array<{ status: string }>)[0]?.status === 'CANCELLED', 30_000);
-    expect(seen.shipments).toEqual([expect.objectContaining({ shipmentId: shipment?.shipmentId, warehouseId: 'WH-EAST', carrier: shipment?.carrier, waybill: shipment?.waybill, status: 'CANCELLED' })]);
+    const seen = await poll(
+      async () => (await api(`/orders/${orderId}`, { token })).json,
+      (o) => (o.shipments as Array<{ status: string }>)[0]?.status === 'CANCELLED',
+      30_000,
+    );
+    expect(seen.shipments).toEqual([
+      expect.objectContaining({ shipmentId: shipment?.shipmentId, warehouseId: 'WH-EAST', carrier: shipment?.carrier, waybill: shipment?.waybill, status: 'CANCELLED' }),
+    ]);
 
     // Payments (OrderCancelled): the authorisation is voided.
-    const voided = await poll(() => paymentOf(orderId), (p) => p?.payment.status === 'voided', 45_000);
+    const voided = await poll(
+      () => paymentOf(orderId),
+      (p) => p?.payment.status === 'voided',
+      45_000,
+    );
     expect(voided?.payment.status).toBe('voided');
     expect(voided?.balances).toMatchObject({ held: 0, captured: 0 });
 

@@ -19,7 +19,11 @@ const cny = (amount: number) => ({ amount, currency: 'CNY' });
 describe('quotes (ORD-1, ORD-3)', () => {
   it('prices the demo promotions by the stacking rule: flash price, then spend ≥ ¥100 − ¥50, then WELCOME10; free shipping above ¥99', async () => {
     const token = await customerToken(`e2e-quote-${ulid()}`);
-    const res = await api('/quotes', { method: 'POST', token, json: { items: [{ sku: 'ELEC-POWERBANK-20K', quantity: 2 }], couponCode: 'welcome10', shippingAddress: { region: 'east' } } });
+    const res = await api('/quotes', {
+      method: 'POST',
+      token,
+      json: { items: [{ sku: 'ELEC-POWERBANK-20K', quantity: 2 }], couponCode: 'welcome10', shippingAddress: { region: 'east' } },
+    });
     expect(res.status).toBe(200);
     // 2 × ¥129 = ¥258; flash ¥99 saves ¥60 → ¥198; 满100减50 → ¥148; WELCOME10 10 % → ¥14.80 → ¥133.20.
     expect(res.json).toMatchObject({
@@ -43,9 +47,18 @@ describe('quotes (ORD-1, ORD-3)', () => {
     const member = await tokenFor('demo-member', ['customer']);
     const res = await api('/quotes', { method: 'POST', token: member, json: { items: [{ sku: 'ELEC-PHONE-X12-128G', quantity: 1 }] } });
     expect(res.json).toMatchObject({ member: true, discounts: [{ kind: 'member-discount', id: 'MEMBER-5PCT', amount: cny(10000) }], shipping: { region: null } });
-    const small = await api('/quotes', { method: 'POST', token: await customerToken(`e2e-quote-${ulid()}`), json: { items: [{ sku: 'FRESH-MILK-1L', quantity: 1 }], couponCode: 'SAVE20', shippingAddress: { region: 'west' } } });
+    const small = await api('/quotes', {
+      method: 'POST',
+      token: await customerToken(`e2e-quote-${ulid()}`),
+      json: { items: [{ sku: 'FRESH-MILK-1L', quantity: 1 }], couponCode: 'SAVE20', shippingAddress: { region: 'west' } },
+    });
     // ¥15.90 milk, 1 050 g to west: ¥15 base + ¥5 for the started second kilogram.
-    expect(small.json).toMatchObject({ coupon: { code: 'SAVE20', applied: false, reason: 'min-spend-not-met' }, discounts: [], shipping: { fee: cny(2000), free: false }, total: cny(3590) });
+    expect(small.json).toMatchObject({
+      coupon: { code: 'SAVE20', applied: false, reason: 'min-spend-not-met' },
+      discounts: [],
+      shipping: { fee: cny(2000), free: false },
+      total: cny(3590),
+    });
   });
 });
 
@@ -58,7 +71,13 @@ describe('orders over HTTP (ORD-1, SEC-1, SEC-2)', () => {
     expect(placed.status).toBe(201);
     const orderId = String(placed.json.orderId);
     expect(placed.headers.get('location')).toBe(`/orders/${orderId}`);
-    expect(placed.json).toMatchObject({ status: 'PLACED', customerId, reservations: [{ sku, warehouseId: 'WH-EAST', quantity: 2 }], shippingAddress: { name: '李华', region: 'east' }, payment: { method: 'bank_transfer' } });
+    expect(placed.json).toMatchObject({
+      status: 'PLACED',
+      customerId,
+      reservations: [{ sku, warehouseId: 'WH-EAST', quantity: 2 }],
+      shippingAddress: { name: '李华', region: 'east' },
+      payment: { method: 'bank_transfer' },
+    });
     expect((placed.json.amountDue as { amount: number }).amount).toBe((placed.json.total as { amount: number }).amount);
 
     const own = await api(`/orders/${orderId}`, { token });
@@ -82,7 +101,8 @@ describe('orders over HTTP (ORD-1, SEC-1, SEC-2)', () => {
     const rawA = await rawOrder(String(a.json.orderId));
     const rawB = await rawOrder(String(b.json.orderId));
     const text = JSON.stringify(rawA);
-    for (const plain of ['李华', '138 0013 8000', '13800138000', '网商路', '杭州', '310052', String((a.json as { contactEmail?: string }).contactEmail)]) expect(text).not.toContain(plain);
+    for (const plain of ['李华', '138 0013 8000', '13800138000', '网商路', '杭州', '310052', String((a.json as { contactEmail?: string }).contactEmail)])
+      expect(text).not.toContain(plain);
     expect(rawA).toMatchObject({ shippingRegion: 'east', shippingCountry: 'CN' });
 
     const kms = new KMSClient(sdkConfig('KMS'));
@@ -105,7 +125,8 @@ describe('orders over HTTP (ORD-1, SEC-1, SEC-2)', () => {
     const first = await postOrder(token, south(orderBody([{ sku, quantity: 2 }])));
     const second = await postOrder(token, south(orderBody([{ sku, quantity: 3 }])));
     expect((await rawStock(sku, ['WH-SOUTH']))['WH-SOUTH']).toEqual({ onHand: 6, reserved: 5, available: 1 });
-    const cancel = (orderId: string, who: string, body: unknown = {}) => api(`/orders/${orderId}/cancel`, { method: 'POST', token: who, json: body, headers: { 'Idempotency-Key': ulid() } });
+    const cancel = (orderId: string, who: string, body: unknown = {}) =>
+      api(`/orders/${orderId}/cancel`, { method: 'POST', token: who, json: body, headers: { 'Idempotency-Key': ulid() } });
     expect((await cancel(String(first.json.orderId), await customerToken(`e2e-other-${ulid()}`))).status).toBe(404);
     const mine = await cancel(String(first.json.orderId), token);
     expect(mine.status).toBe(200);

@@ -45,7 +45,16 @@ const mutations: Array<[string, (b: Body) => Body]> = [
   ['unknown sku', (b) => ({ ...b, items: [{ sku: `NOPE-${ulid()}`, quantity: 1 }] })],
   ['malformed sku', (b) => ({ ...b, items: [{ sku: 'not a sku!', quantity: 1 }] })],
   ['megabyte sku', (b) => ({ ...b, items: [{ sku: MEGABYTE, quantity: 1 }] })],
-  ['duplicate skus', (b) => ({ ...b, items: [{ sku, quantity: 1 }, { sku, quantity: 1 }] })],
+  [
+    'duplicate skus',
+    (b) => ({
+      ...b,
+      items: [
+        { sku, quantity: 1 },
+        { sku, quantity: 1 },
+      ],
+    }),
+  ],
   ['too many lines', (b) => ({ ...b, items: Array.from({ length: 101 }, (_, i) => ({ sku: `S-${i}00`, quantity: 1 })) })],
   ['missing quantity', (b) => ({ ...b, items: [{ sku }] })],
   ['coupon wrong type', (b) => ({ ...b, couponCode: 42 })],
@@ -78,8 +87,12 @@ const mutations: Array<[string, (b: Body) => Body]> = [
   ['client price', (b) => ({ ...b, total: { amount: 1, currency: 'CNY' } })],
 ];
 
-const arbMutated = fc.array(fc.constantFrom(...mutations), { minLength: 1, maxLength: 3 }).map((ms) => ({ names: ms.map(([n]) => n), body: ms.reduce((b, [, m]) => m(b), validOrder()) }));
-const arbGarbage = fc.oneof(fc.anything({ maxDepth: 3 }), fc.constant(null), fc.constant([]), fc.constant('order please'), fc.integer()).map((body) => ({ names: ['garbage'], body: body === undefined ? null : body }));
+const arbMutated = fc
+  .array(fc.constantFrom(...mutations), { minLength: 1, maxLength: 3 })
+  .map((ms) => ({ names: ms.map(([n]) => n), body: ms.reduce((b, [, m]) => m(b), validOrder()) }));
+const arbGarbage = fc
+  .oneof(fc.anything({ maxDepth: 3 }), fc.constant(null), fc.constant([]), fc.constant('order please'), fc.integer())
+  .map((body) => ({ names: ['garbage'], body: body === undefined ? null : body }));
 const arbRawText = fc.constantFrom('{', '{"items":', '[1,2', 'null', '', 'undefined', '{"items":[{"sku":"A","quantity":1}]', `{"a":"${MEGABYTE}"`);
 const arbKey = fc.oneof(
   fc.constant<string | undefined>(undefined),
@@ -132,7 +145,9 @@ describe('bad input never causes a 5xx or a write (SEC-5, e2e fuzz)', () => {
 
   it('POST /quotes: defective bodies → 400 (quotes write nothing anyway)', async () => {
     const quoteMutations = mutations.filter(([name]) => /items|quantity|sku|coupon|region|client price|lines/.test(name) && !/billing/.test(name));
-    const arbQuote = fc.array(fc.constantFrom(...quoteMutations), { minLength: 1, maxLength: 3 }).map((ms) => ({ names: ms.map(([n]) => n), body: ms.reduce((b, [, m]) => m(b), { items: [{ sku, quantity: 1 }], shippingAddress: { region: 'east' } } as Body) }));
+    const arbQuote = fc
+      .array(fc.constantFrom(...quoteMutations), { minLength: 1, maxLength: 3 })
+      .map((ms) => ({ names: ms.map(([n]) => n), body: ms.reduce((b, [, m]) => m(b), { items: [{ sku, quantity: 1 }], shippingAddress: { region: 'east' } } as Body) }));
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: arbQuote }, { weight: 1, arbitrary: arbGarbage }), async ({ names, body }) => {
         const res = await api('/quotes', { method: 'POST', token, json: body });
@@ -148,14 +163,27 @@ describe('bad input never causes a 5xx or a write (SEC-5, e2e fuzz)', () => {
     const promotionId = `FUZZ-${ulid()}`;
     const code = `FUZZ${ulid()}`.slice(0, 30);
     const validPromotion = (): Body => ({ kind: 'flash-price', title: '秒杀', sku, price: { amount: 100, currency: 'CNY' }, reason: 'fuzz' });
-    const validCoupon = (): Body => ({ title: '券', kind: 'fixed', amountOff: { amount: 100, currency: 'CNY' }, minSpend: { amount: 1000, currency: 'CNY' }, validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z', perCustomerLimit: 1, totalLimit: 10, reason: 'fuzz' });
+    const validCoupon = (): Body => ({
+      title: '券',
+      kind: 'fixed',
+      amountOff: { amount: 100, currency: 'CNY' },
+      minSpend: { amount: 1000, currency: 'CNY' },
+      validFrom: '2026-01-01T00:00:00Z',
+      validUntil: '2027-01-01T00:00:00Z',
+      perCustomerLimit: 1,
+      totalLimit: 10,
+      reason: 'fuzz',
+    });
     const breakers: Array<[string, (b: Body) => Body]> = [
       ['unknown kind', (b) => ({ ...b, kind: 'buy-one-get-all' })],
       ['negative money', (b) => ({ ...b, price: { amount: -1, currency: 'CNY' }, amountOff: { amount: -5, currency: 'CNY' } })],
       ['fractional money', (b) => ({ ...b, price: { amount: 0.5, currency: 'CNY' }, minSpend: { amount: 9.99, currency: 'CNY' } })],
       ['huge money', (b) => ({ ...b, price: { amount: 1e300, currency: 'CNY' }, minSpend: { amount: 1e300, currency: 'CNY' } })],
       ['other currency', (b) => ({ ...b, price: { amount: 100, currency: 'USD' }, minSpend: { amount: 1000, currency: 'USD' } })],
-      ['window backwards', (b) => ({ ...b, startsAt: '2027-01-01T00:00:00Z', endsAt: '2026-01-01T00:00:00Z', validFrom: '2027-01-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' })],
+      [
+        'window backwards',
+        (b) => ({ ...b, startsAt: '2027-01-01T00:00:00Z', endsAt: '2026-01-01T00:00:00Z', validFrom: '2027-01-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' }),
+      ],
       ['not a date', (b) => ({ ...b, endsAt: 'tomorrow', validUntil: 'soon' })],
       ['megabyte title', (b) => ({ ...b, title: MEGABYTE })],
       ['bidi title', (b) => ({ ...b, title: 'sale\u202Eelas' })],
@@ -165,12 +193,18 @@ describe('bad input never causes a 5xx or a write (SEC-5, e2e fuzz)', () => {
     ];
     const arbBreak = fc.array(fc.constantFrom(...breakers), { minLength: 1, maxLength: 3 });
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: arbBreak.map((bs) => ({ names: bs.map(([n]) => n), fix: (b: Body) => bs.reduce((x, [, m]) => m(x), b) })) }, { weight: 1, arbitrary: arbGarbage.map((g) => ({ names: g.names, fix: () => g.body as Body })) }), async ({ names, fix }) => {
-        const promotion = await api(`/admin/promotions/${promotionId}`, { method: 'PUT', token: marketer, json: fix(validPromotion()) });
-        expect(promotion.status, `${names.join(' + ')} → ${promotion.status} ${promotion.text.slice(0, 200)}`).toBe(400);
-        const coupon = await api(`/admin/coupons/${code}`, { method: 'PUT', token: marketer, json: fix(validCoupon()) });
-        expect(coupon.status, `${names.join(' + ')} → ${coupon.status} ${coupon.text.slice(0, 200)}`).toBe(400);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 5, arbitrary: arbBreak.map((bs) => ({ names: bs.map(([n]) => n), fix: (b: Body) => bs.reduce((x, [, m]) => m(x), b) })) },
+          { weight: 1, arbitrary: arbGarbage.map((g) => ({ names: g.names, fix: () => g.body as Body })) },
+        ),
+        async ({ names, fix }) => {
+          const promotion = await api(`/admin/promotions/${promotionId}`, { method: 'PUT', token: marketer, json: fix(validPromotion()) });
+          expect(promotion.status, `${names.join(' + ')} → ${promotion.status} ${promotion.text.slice(0, 200)}`).toBe(400);
+          const coupon = await api(`/admin/coupons/${code}`, { method: 'PUT', token: marketer, json: fix(validCoupon()) });
+          expect(coupon.status, `${names.join(' + ')} → ${coupon.status} ${coupon.text.slice(0, 200)}`).toBe(400);
+        },
+      ),
       { numRuns: 40 },
     );
     const promotions = await api('/admin/promotions?limit=100', { token: marketer });

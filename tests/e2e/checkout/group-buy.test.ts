@@ -17,7 +17,11 @@ const cny = (amount: number) => ({ amount, currency: 'CNY' });
 async function groupOffer(size: number): Promise<string> {
   const sku = await productWithStock({ 'WH-EAST': 10 }, { price: 12_900 });
   const marketer = await tokenFor(`e2e-marketer-${ulid()}`, ['marketer']);
-  const put = await api(`/admin/promotions/PT-${ulid()}`, { method: 'PUT', token: marketer, json: { kind: 'group-buy', title: '两人团', sku, price: cny(8_800), groupSize: size, reason: 'e2e group-buy' } });
+  const put = await api(`/admin/promotions/PT-${ulid()}`, {
+    method: 'PUT',
+    token: marketer,
+    json: { kind: 'group-buy', title: '两人团', sku, price: cny(8_800), groupSize: size, reason: 'e2e group-buy' },
+  });
   expect(put.status, put.text).toBe(201);
   return sku;
 }
@@ -38,10 +42,17 @@ describe('group-buy (ORD-5)', () => {
     expect(opener.json).toMatchObject({ orderType: 'group-buy', groupBuy: { size: 2, complete: false }, lines: [{ sku, flashPrice: cny(8_800) }] });
     const code = (opener.json.groupBuy as { code: string }).code;
     // A group-buy quote prices the SKU as the order was priced.
-    const quote = await api('/quotes', { method: 'POST', token: opener.token, json: { items: [{ sku, quantity: 1 }], orderType: 'group-buy', shippingAddress: { region: 'east' } } });
+    const quote = await api('/quotes', {
+      method: 'POST',
+      token: opener.token,
+      json: { items: [{ sku, quantity: 1 }], orderType: 'group-buy', shippingAddress: { region: 'east' } },
+    });
     expect(quote.status, quote.text).toBe(200);
     expect(quote.json).toMatchObject({ lines: [{ sku, flashPrice: cny(8_800) }], total: opener.json.total });
-    const waiting = await poll(() => orderOf(opener.orderId, opener.token), (o) => (o.payment as { status: string }).status === 'authorized');
+    const waiting = await poll(
+      () => orderOf(opener.orderId, opener.token),
+      (o) => (o.payment as { status: string }).status === 'authorized',
+    );
     expect(waiting).toMatchObject({ status: 'PLACED', paymentDueBy: (opener.json.groupBuy as { expiresAt: string }).expiresAt });
 
     // The shared link: anyone signed in sees the group, never who joined.
@@ -55,7 +66,10 @@ describe('group-buy (ORD-5)', () => {
     expect(second.json).toMatchObject({ groupBuy: { code, complete: true } });
     expect((await api(`/group-buys/${code}`, { token: opener.token })).json).toMatchObject({ joined: 2, placesLeft: 0, status: 'COMPLETE' });
     for (const member of [opener, second]) {
-      const moved = await poll(() => orderOf(member.orderId, member.token), (o) => ['FULFILLING', 'SHIPPED', 'DELIVERED'].includes(String(o.status)));
+      const moved = await poll(
+        () => orderOf(member.orderId, member.token),
+        (o) => ['FULFILLING', 'SHIPPED', 'DELIVERED'].includes(String(o.status)),
+      );
       expect(moved.groupBuy).toMatchObject({ complete: true });
     }
     const third = await postOrder(await customerToken(`e2e-group-${ulid()}`), orderBody([{ sku, quantity: 1 }], { orderType: 'group-buy', groupBuy: { code } }));
@@ -68,13 +82,19 @@ describe('group-buy (ORD-5)', () => {
     const opener = await groupOrder(sku);
     const code = (opener.json.groupBuy as { code: string }).code;
     const second = await groupOrder(sku, code);
-    for (const member of [opener, second]) await poll(() => orderOf(member.orderId, member.token), (o) => (o.payment as { status: string }).status === 'authorized');
+    for (const member of [opener, second])
+      await poll(
+        () => orderOf(member.orderId, member.token),
+        (o) => (o.payment as { status: string }).status === 'authorized',
+      );
     expect((await rawStock(sku, ['WH-EAST']))['WH-EAST']).toMatchObject({ reserved: 2 });
 
     // Stand in for the 24 hours: end the group and its members' payment windows now (index keys too).
     const past = new Date(Date.now() - 60_000).toISOString();
     const table = e2e().tables.orders;
-    await dynamo().send(new UpdateCommand({ TableName: table, Key: { pk: `GROUP#${code}`, sk: 'GROUP' }, UpdateExpression: 'SET expiresAt = :past', ExpressionAttributeValues: { ':past': past } }));
+    await dynamo().send(
+      new UpdateCommand({ TableName: table, Key: { pk: `GROUP#${code}`, sk: 'GROUP' }, UpdateExpression: 'SET expiresAt = :past', ExpressionAttributeValues: { ':past': past } }),
+    );
     for (const member of [opener, second]) {
       await dynamo().send(
         new UpdateCommand({
@@ -95,7 +115,10 @@ describe('group-buy (ORD-5)', () => {
     for (const member of [opener, second]) {
       expect(await orderOf(member.orderId, member.token)).toMatchObject({ status: 'CANCELLED', cancellation: { by: 'timeout', reason: 'group-buy-expired' }, reservations: [] });
       // Paid by bank transfer (the sandbox's funds arrive at once): captured, so refunded in full, no approver needed.
-      const released = (await untilPayment(member.orderId, ['voided', 'refunded'])) as unknown as { payment: { status: string; capturedAmount: number; refundedAmount: number }; balances: { netPaid: number; balanced: boolean } };
+      const released = (await untilPayment(member.orderId, ['voided', 'refunded'])) as unknown as {
+        payment: { status: string; capturedAmount: number; refundedAmount: number };
+        balances: { netPaid: number; balanced: boolean };
+      };
       expect(released.payment.status).toBe('refunded');
       expect(released.payment.refundedAmount).toBe(released.payment.capturedAmount);
       expect(released.balances).toMatchObject({ netPaid: 0, balanced: true });

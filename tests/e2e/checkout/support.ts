@@ -32,7 +32,13 @@ export async function productWithStock(stock: Record<string, number>, options: {
   const created = await api(`/admin/products/${sku}`, {
     method: 'PUT',
     token,
-    json: { name: `端到端测试 ${sku}`, category: options.category ?? 'home', price: { amount: options.price ?? 300_000, currency: 'CNY' }, attributes: { weightGrams: 400, valueClass: 'low' }, reason: 'e2e fixture' },
+    json: {
+      name: `端到端测试 ${sku}`,
+      category: options.category ?? 'home',
+      price: { amount: options.price ?? 300_000, currency: 'CNY' },
+      attributes: { weightGrams: 400, valueClass: 'low' },
+      reason: 'e2e fixture',
+    },
   });
   if (created.status !== 201) throw new Error(`PUT /admin/products → ${created.status} ${created.text}`);
   for (const [warehouseId, onHand] of Object.entries(stock)) {

@@ -16,7 +16,11 @@ const adminToken = () => tokenFor('e2e-admin-compliance', ['admin']);
 
 async function listing(name: string): Promise<string> {
   const sku = `E2E-CMP-${ulid()}`;
-  const created = await api(`/admin/products/${sku}`, { method: 'PUT', token: await opsToken(), json: { name, category: 'home', price: { amount: 9900, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'e2e fixture' } });
+  const created = await api(`/admin/products/${sku}`, {
+    method: 'PUT',
+    token: await opsToken(),
+    json: { name, category: 'home', price: { amount: 9900, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'e2e fixture' },
+  });
   expect(created.status, created.text).toBe(201);
   return sku;
 }
@@ -44,7 +48,12 @@ async function openFinding(sku: string): Promise<Finding> {
 }
 
 const resolve = async (findingId: string, json: unknown, token?: string) =>
-  api(`/admin/compliance/findings/${encodeURIComponent(findingId)}/resolve`, { method: 'POST', token: token ?? (await reviewerToken()), json, headers: { 'Idempotency-Key': ulid() } });
+  api(`/admin/compliance/findings/${encodeURIComponent(findingId)}/resolve`, {
+    method: 'POST',
+    token: token ?? (await reviewerToken()),
+    json,
+    headers: { 'Idempotency-Key': ulid() },
+  });
 
 describe('compliance findings through the API (CMP-1, SEC-4)', () => {
   it('CMP-1, SEC-4: a listing with banned terms becomes a high finding; a content reviewer confirms it (audited) and the listing is taken down', async () => {
@@ -55,14 +64,20 @@ describe('compliance findings through the API (CMP-1, SEC-4)', () => {
 
     const confirmed = await resolve(finding.findingId, { resolution: 'confirmed', note: 'absolute claims in the title' });
     expect(confirmed.status, confirmed.text).toBe(200);
-    expect(confirmed.json).toMatchObject({ findingId: finding.findingId, status: 'confirmed', resolution: { outcome: 'confirmed', by: 'e2e-content-reviewer', note: 'absolute claims in the title' } });
+    expect(confirmed.json).toMatchObject({
+      findingId: finding.findingId,
+      status: 'confirmed',
+      resolution: { outcome: 'confirmed', by: 'e2e-content-reviewer', note: 'absolute claims in the title' },
+    });
 
     // the listing is down for shoppers
     expect((await api(`/products/${sku}`)).status).toBe(404);
     // audited: the take-down of the product, by the reviewer
     const trail = await api(`/admin/audit?resource=${encodeURIComponent(`product:${sku}`)}`, { token: await adminToken() });
     expect(trail.status, trail.text).toBe(200);
-    expect((trail.json as { items: Array<{ action: string; actor: string }> }).items).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'product.take-down', actor: 'e2e-content-reviewer' })]));
+    expect((trail.json as { items: Array<{ action: string; actor: string }> }).items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'product.take-down', actor: 'e2e-content-reviewer' })]),
+    );
 
     // confirming again is a conflict; the confirmed finding is listed as confirmed
     expect((await resolve(finding.findingId, { resolution: 'confirmed' })).status).toBe(409);

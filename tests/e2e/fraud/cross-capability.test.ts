@@ -20,7 +20,17 @@ const opsToken = () => tokenFor('e2e-ops-fraud', ['ops']);
 async function product(price: number, onHand: number): Promise<string> {
   const sku = `E2E-RISK-${ulid()}`;
   const token = await opsToken();
-  const created = await api(`/admin/products/${sku}`, { method: 'PUT', token, json: { name: `风控测试 ${sku}`, category: 'electronics', price: { amount: price, currency: 'CNY' }, attributes: { electronics: true, weightGrams: 300, valueClass: 'high' }, reason: 'e2e fixture' } });
+  const created = await api(`/admin/products/${sku}`, {
+    method: 'PUT',
+    token,
+    json: {
+      name: `风控测试 ${sku}`,
+      category: 'electronics',
+      price: { amount: price, currency: 'CNY' },
+      attributes: { electronics: true, weightGrams: 300, valueClass: 'high' },
+      reason: 'e2e fixture',
+    },
+  });
   if (created.status !== 201) throw new Error(`PUT /admin/products → ${created.status} ${created.text}`);
   const counted = await api(`/admin/stock/${sku}/WH-EAST`, { method: 'PUT', token, json: { onHand, reason: 'e2e fixture' } });
   if (counted.status !== 200) throw new Error(`PUT /admin/stock → ${counted.status} ${counted.text}`);
@@ -53,7 +63,12 @@ async function placeOrder(customer: string, sku: string, email: string) {
 }
 
 const orderOf = async (orderId: string, customer: string) => (await api(`/orders/${orderId}`, { token: await tokenFor(customer, ['customer']) })).json as unknown as Order;
-const untilStatus = (orderId: string, customer: string, statuses: string[], deadlineMs = 45_000) => poll(() => orderOf(orderId, customer), (o) => statuses.includes(o?.status), deadlineMs);
+const untilStatus = (orderId: string, customer: string, statuses: string[], deadlineMs = 45_000) =>
+  poll(
+    () => orderOf(orderId, customer),
+    (o) => statuses.includes(o?.status),
+    deadlineMs,
+  );
 
 describe('order flow across checkout, fraud, payments and fulfillment (e2e)', () => {
   it('a disposable email domain → REJECTED, stock released, no authorisation ever attempted', async () => {
@@ -82,7 +97,12 @@ describe('order flow across checkout, fraud, payments and fulfillment (e2e)', ()
     const orderId = await placeOrder(customer, sku, `new.${ulid().toLowerCase()}@example.cn`);
     expect((await untilStatus(orderId, customer, ['IN_REVIEW'])).status).toBe('IN_REVIEW');
     expect((await orderOf(orderId, customer)).payment.status).toBe('awaiting');
-    const decided = await api(`/admin/reviews/${orderId}`, { method: 'POST', token: await analystToken('e2e-analyst-flow'), headers: { 'Idempotency-Key': ulid() }, json: { decision: 'approve', note: 'customer verified by phone' } });
+    const decided = await api(`/admin/reviews/${orderId}`, {
+      method: 'POST',
+      token: await analystToken('e2e-analyst-flow'),
+      headers: { 'Idempotency-Key': ulid() },
+      json: { decision: 'approve', note: 'customer verified by phone' },
+    });
     expect(decided.status, decided.text).toBe(200);
     const order = await untilStatus(orderId, customer, ['FULFILLING', 'SHIPPED', 'DELIVERED']);
     expect(['FULFILLING', 'SHIPPED', 'DELIVERED']).toContain(order.status);
@@ -96,7 +116,12 @@ describe('order flow across checkout, fraud, payments and fulfillment (e2e)', ()
     const orderId = await placeOrder(customer, sku, `new.${ulid().toLowerCase()}@example.cn`);
     expect((await untilStatus(orderId, customer, ['IN_REVIEW'])).status).toBe('IN_REVIEW');
     expect((await eastStock(sku))?.reserved).toBe(1);
-    const decided = await api(`/admin/reviews/${orderId}`, { method: 'POST', token: await analystToken('e2e-analyst-flow'), headers: { 'Idempotency-Key': ulid() }, json: { decision: 'reject', note: 'identity could not be verified' } });
+    const decided = await api(`/admin/reviews/${orderId}`, {
+      method: 'POST',
+      token: await analystToken('e2e-analyst-flow'),
+      headers: { 'Idempotency-Key': ulid() },
+      json: { decision: 'reject', note: 'identity could not be verified' },
+    });
     expect(decided.status, decided.text).toBe(200);
     const order = await untilStatus(orderId, customer, ['REJECTED']);
     expect(order.status).toBe('REJECTED');

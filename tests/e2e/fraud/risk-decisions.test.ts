@@ -11,15 +11,26 @@ import { OrderPlaced } from '../../../events/order-placed.ts';
 import { api, poll, putEvent, tokenFor } from '../../support/e2e.ts';
 import { analystToken, orderPlaced, receiveWarning } from './support.ts';
 
-type Assessment = { orderId: string; decision: string; level: string; score: number; fired: Array<{ ruleId: string; contribution: number; action?: string }>; review?: { status: string; analystId?: string } };
+type Assessment = {
+  orderId: string;
+  decision: string;
+  level: string;
+  score: number;
+  fired: Array<{ ruleId: string; contribution: number; action?: string }>;
+  review?: { status: string; analystId?: string };
+};
 
 async function assessmentOf(orderId: string, token: string) {
-  const res = await poll(() => api(`/admin/risk/assessments/${orderId}`, { token }), (r) => r.status === 200);
+  const res = await poll(
+    () => api(`/admin/risk/assessments/${orderId}`, { token }),
+    (r) => r.status === 200,
+  );
   expect(res.status, res.text).toBe(200);
   return res.json as unknown as Assessment;
 }
 
-const decide = (orderId: string, token: string, body: unknown, key = ulid()) => api(`/admin/reviews/${orderId}`, { method: 'POST', token, json: body, headers: { 'Idempotency-Key': key } });
+const decide = (orderId: string, token: string, body: unknown, key = ulid()) =>
+  api(`/admin/reviews/${orderId}`, { method: 'POST', token, json: body, headers: { 'Idempotency-Key': key } });
 
 describe('fraud side of the order flow (e2e, local cloud)', () => {
   it('RISK-2/RISK-3: a disposable email domain → rejected by the block rule; a major warning reaches the major alert queue', async () => {
@@ -53,7 +64,9 @@ describe('fraud side of the order flow (e2e, local cloud)', () => {
       () => api('/admin/reviews?limit=100', { token }),
       (r) => (r.json?.items as Array<{ orderId: string }> | undefined)?.some((i) => i.orderId === order.orderId) ?? false,
     );
-    expect((queue.json.items as Array<{ orderId: string; rulesFired: Array<{ ruleId: string }> }>).find((i) => i.orderId === order.orderId)?.rulesFired).toEqual([{ ruleId: 'new-account-high-value', contribution: 0, action: 'review' }]);
+    expect((queue.json.items as Array<{ orderId: string; rulesFired: Array<{ ruleId: string }> }>).find((i) => i.orderId === order.orderId)?.rulesFired).toEqual([
+      { ruleId: 'new-account-high-value', contribution: 0, action: 'review' },
+    ]);
     expect((await receiveWarning('elevated', order.orderId))?.detail).toMatchObject({ tier: 'elevated', ruleIds: ['new-account-high-value'] });
 
     const key = ulid();
@@ -98,8 +111,14 @@ describe('fraud side of the order flow (e2e, local cloud)', () => {
     const items = rules.json.items as Array<Record<string, unknown>>;
     expect(items.map((r) => r.id)).toContain('disposable-email');
     const now = Date.now();
-    const proposal = items.map(({ version: _v, updatedBy: _u, updatedAt: _a, ...definition }) => (definition.id === 'region-mismatch' ? { ...definition, effect: { type: 'score', points: 45 } } : definition));
-    const report = await api('/admin/risk/backtest', { method: 'POST', token, json: { from: new Date(now - 7 * 86_400_000).toISOString(), to: new Date(now).toISOString(), rules: proposal } });
+    const proposal = items.map(({ version: _v, updatedBy: _u, updatedAt: _a, ...definition }) =>
+      definition.id === 'region-mismatch' ? { ...definition, effect: { type: 'score', points: 45 } } : definition,
+    );
+    const report = await api('/admin/risk/backtest', {
+      method: 'POST',
+      token,
+      json: { from: new Date(now - 7 * 86_400_000).toISOString(), to: new Date(now).toISOString(), rules: proposal },
+    });
     expect(report.status, report.text).toBe(200);
     expect(report.json.evaluated as number).toBeGreaterThanOrEqual(40);
     expect(report.json.changedCount as number).toBeGreaterThan(0);

@@ -37,7 +37,10 @@ async function approvedOrder(reservations: Reservation[], options: { paymentMeth
     changedAt: new Date().toISOString(),
   });
   const token = await opsToken();
-  const allocated = await poll(() => shipmentsOf(orderId, token), (v) => v.status === 'ALLOCATED');
+  const allocated = await poll(
+    () => shipmentsOf(orderId, token),
+    (v) => v.status === 'ALLOCATED',
+  );
   expect(allocated.status).toBe('ALLOCATED');
   return { orderId, token, shipments: allocated.items };
 }
@@ -48,7 +51,8 @@ async function ownProduct(listing: Record<string, unknown>, stock: Record<string
   const ops = await opsToken();
   const created = await api(`/admin/products/${sku}`, { method: 'PUT', token: ops, json: listing });
   expect(created.status, created.text).toBe(201);
-  for (const [warehouseId, onHand] of Object.entries(stock)) expect((await api(`/admin/stock/${sku}/${warehouseId}`, { method: 'PUT', token: ops, json: { onHand, reason: 'e2e fixture' } })).status).toBe(200);
+  for (const [warehouseId, onHand] of Object.entries(stock))
+    expect((await api(`/admin/stock/${sku}/${warehouseId}`, { method: 'PUT', token: ops, json: { onHand, reason: 'e2e fixture' } })).status).toBe(200);
   return sku;
 }
 
@@ -65,7 +69,8 @@ describe('fulfillment (e2e, local cloud)', () => {
     expect((await postCarrierWebhook(pickup)).json).toEqual({ received: true, outcome: 'duplicate' });
     expect((await shipmentsOf(orderId, token)).status).toBe('SHIPPED'); // OrderShipped: card captured by payments
 
-    for (const status of ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const) expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status })).status).toBe(200);
+    for (const status of ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const)
+      expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status })).status).toBe(200);
     const done = await shipmentsOf(orderId, token);
     expect(done).toMatchObject({ status: 'DELIVERED', shippedAt: expect.any(String), deliveredAt: expect.any(String) });
     expect(done.items[0]?.history).toHaveLength(5);
@@ -74,8 +79,14 @@ describe('fulfillment (e2e, local cloud)', () => {
   it('cash on delivery, split over two warehouses: SHIPPED when both left, DELIVERED (cod captured) only when both arrived; out-of-order events', async () => {
     // Products of its own, each stocked in one warehouse only: allocation re-plans with current stock
     // and would otherwise consolidate into the nearest warehouse that has both (FUL-1).
-    const towel = await ownProduct({ name: 'E2E towel', category: 'home', price: { amount: 3990, currency: 'CNY' }, attributes: { weightGrams: 450, valueClass: 'low' } }, { 'WH-EAST': 5 });
-    const lychee = await ownProduct({ name: 'E2E lychee', category: 'fresh-food', price: { amount: 5990, currency: 'CNY' }, attributes: { fresh: true, weightGrams: 1100, valueClass: 'standard' } }, { 'WH-SOUTH': 5 });
+    const towel = await ownProduct(
+      { name: 'E2E towel', category: 'home', price: { amount: 3990, currency: 'CNY' }, attributes: { weightGrams: 450, valueClass: 'low' } },
+      { 'WH-EAST': 5 },
+    );
+    const lychee = await ownProduct(
+      { name: 'E2E lychee', category: 'fresh-food', price: { amount: 5990, currency: 'CNY' }, attributes: { fresh: true, weightGrams: 1100, valueClass: 'standard' } },
+      { 'WH-SOUTH': 5 },
+    );
     const { orderId, token, shipments } = await approvedOrder(
       [
         { sku: towel, warehouseId: 'WH-EAST', quantity: 1 },
@@ -91,7 +102,10 @@ describe('fulfillment (e2e, local cloud)', () => {
     // The east parcel's DELIVERED arrives before anything else was reported for it.
     expect((await postCarrierWebhook({ carrier: east.carrier, waybill: east.waybill, status: 'DELIVERED' })).json).toMatchObject({ outcome: 'applied', status: 'DELIVERED' });
     expect((await shipmentsOf(orderId, token)).status).toBe('ALLOCATED');
-    expect((await postCarrierWebhook({ carrier: east.carrier, waybill: east.waybill, status: 'IN_TRANSIT' })).json).toMatchObject({ outcome: 'ignored', ignoredReason: 'already-delivered' });
+    expect((await postCarrierWebhook({ carrier: east.carrier, waybill: east.waybill, status: 'IN_TRANSIT' })).json).toMatchObject({
+      outcome: 'ignored',
+      ignoredReason: 'already-delivered',
+    });
     await postCarrierWebhook({ carrier: south.carrier, waybill: south.waybill, status: 'IN_TRANSIT' });
     expect((await shipmentsOf(orderId, token)).status).toBe('SHIPPED');
     await postCarrierWebhook({ carrier: south.carrier, waybill: south.waybill, status: 'DELIVERED' });
@@ -107,7 +121,10 @@ describe('fulfillment (e2e, local cloud)', () => {
     const after = await shipmentsOf(orderId, token);
     expect(after.status).toBe('SHIPPED');
     expect(after.items[0]).toMatchObject({ status: 'EXCEPTION', exception: 'undeliverable-address' });
-    expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'OUT_FOR_DELIVERY' })).json).toMatchObject({ outcome: 'ignored', ignoredReason: 'after-exception' });
+    expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'OUT_FOR_DELIVERY' })).json).toMatchObject({
+      outcome: 'ignored',
+      ignoredReason: 'after-exception',
+    });
   });
 
   it('a late delivery is alerted once by the scheduled sweep (FUL-3)', async () => {
@@ -126,13 +143,18 @@ describe('fulfillment (e2e, local cloud)', () => {
   it('a stock change crossing the safety level emits one replenishment suggestion, not one per order after it (FUL-4)', async () => {
     const ops = await opsToken();
     const sku = `E2E-FUL-${ulid().slice(-10)}`;
-    const created = await api(`/admin/products/${sku}`, { method: 'PUT', token: ops, json: { name: 'E2E replenishment tea', category: 'groceries', price: { amount: 2000, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' } } });
+    const created = await api(`/admin/products/${sku}`, {
+      method: 'PUT',
+      token: ops,
+      json: { name: 'E2E replenishment tea', category: 'groceries', price: { amount: 2000, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' } },
+    });
     expect(created.status).toBe(201);
     // A cycle count puts 20 on hand in the east (StockAdjusted: no sales yet, nothing to suggest).
     const count = (onHand: number) => api(`/admin/stock/${sku}/WH-EAST`, { method: 'PUT', token: ops, json: { onHand, reason: 'e2e cycle count' } });
     expect((await count(20)).status).toBe(200);
 
-    const state = () => api(`/admin/replenishment/${sku}`, { token: ops }).then((r) => r.json as { suggestions: number; open: boolean; unitsSoldInWindow: number; safetyStock?: number });
+    const state = () =>
+      api(`/admin/replenishment/${sku}`, { token: ops }).then((r) => r.json as { suggestions: number; open: boolean; unitsSoldInWindow: number; safetyStock?: number });
     let sold = 0;
     const placeOrder = async (quantity: number) => {
       const orderId = ulid();
@@ -172,9 +194,17 @@ describe('fulfillment (e2e, local cloud)', () => {
   it('the sandbox carrier reports later: a scheduled report is signed and delivered through the webhook use case (dev stage)', async () => {
     const { orderId, token, shipments } = await approvedOrder([{ sku: 'HOME-PILLOW-LATEX', warehouseId: 'WH-EAST', quantity: 1 }]);
     const [s] = shipments as [(typeof shipments)[number]];
-    const scheduled = await api('/admin/sandbox-carrier/events', { method: 'POST', token, headers: { 'idempotency-key': ulid() }, json: { waybill: s.waybill, status: 'EXCEPTION', exception: 'undeliverable-address', delaySeconds: 1 } });
+    const scheduled = await api('/admin/sandbox-carrier/events', {
+      method: 'POST',
+      token,
+      headers: { 'idempotency-key': ulid() },
+      json: { waybill: s.waybill, status: 'EXCEPTION', exception: 'undeliverable-address', delaySeconds: 1 },
+    });
     expect(scheduled.status).toBe(202);
-    const after = await poll(() => shipmentsOf(orderId, token), (v) => v.items[0]?.status === 'EXCEPTION');
+    const after = await poll(
+      () => shipmentsOf(orderId, token),
+      (v) => v.items[0]?.status === 'EXCEPTION',
+    );
     expect(after.items[0]).toMatchObject({ status: 'EXCEPTION', exception: 'undeliverable-address' });
   });
 
@@ -183,7 +213,11 @@ describe('fulfillment (e2e, local cloud)', () => {
     const unsigned = await api('/webhooks/carriers', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(unsigned.status).toBe(401);
     expect(unsigned.headers.get('content-type')).toContain('application/problem+json');
-    const tampered = await api('/webhooks/carriers', { method: 'POST', headers: { 'content-type': 'application/json', 'carrier-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }, body });
+    const tampered = await api('/webhooks/carriers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'carrier-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
+      body,
+    });
     expect(tampered.status).toBe(401);
     // The signature is checked before the body is parsed: unsigned garbage is refused as unsigned.
     const garbage = await api('/webhooks/carriers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });

@@ -20,9 +20,25 @@ async function deliveredOrder() {
   const orderId = ulid();
   const reservations = [{ sku: 'HOME-PILLOW-LATEX', warehouseId: 'WH-EAST', quantity: 1 }];
   await reserve(orderId, reservations);
-  await putEvent(OrderStatusChanged, { orderId, customerId: CUSTOMER, orderType: 'regular', paymentMethod: 'card', from: 'PLACED', to: 'APPROVED', reason: 'payment-authorized', actor: 'system:payments', total: { amount: 19_900, currency: 'CNY' }, shippingRegion: 'east', reservations, changedAt: new Date().toISOString() });
+  await putEvent(OrderStatusChanged, {
+    orderId,
+    customerId: CUSTOMER,
+    orderType: 'regular',
+    paymentMethod: 'card',
+    from: 'PLACED',
+    to: 'APPROVED',
+    reason: 'payment-authorized',
+    actor: 'system:payments',
+    total: { amount: 19_900, currency: 'CNY' },
+    shippingRegion: 'east',
+    reservations,
+    changedAt: new Date().toISOString(),
+  });
   const token = await opsToken();
-  const allocated = await poll(() => shipmentsOf(orderId, token), (v) => v.status === 'ALLOCATED');
+  const allocated = await poll(
+    () => shipmentsOf(orderId, token),
+    (v) => v.status === 'ALLOCATED',
+  );
   const [s] = allocated.items as [(typeof allocated.items)[number]];
   for (const status of ['PICKED_UP', 'DELIVERED'] as const) expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status })).status).toBe(200);
   const delivered = await shipmentsOf(orderId, token);
@@ -40,25 +56,51 @@ describe('returns in fulfillment (e2e, local cloud)', () => {
   it('AFT-1: a return pickup is booked once; the sandbox carrier picks it up and a webhook delivers it to the warehouse → picked-up, received; the order stays delivered once', async () => {
     const order = await deliveredOrder();
     const returnId = ulid();
-    const request = { returnId, orderId: order.orderId, customerId: CUSTOMER, items: [{ sku: 'HOME-PILLOW-LATEX', quantity: 1 }], warehouseId: 'WH-EAST', carrier: 'standard-express', requestedAt: new Date().toISOString() };
+    const request = {
+      returnId,
+      orderId: order.orderId,
+      customerId: CUSTOMER,
+      items: [{ sku: 'HOME-PILLOW-LATEX', quantity: 1 }],
+      warehouseId: 'WH-EAST',
+      carrier: 'standard-express',
+      requestedAt: new Date().toISOString(),
+    };
     const eventId = ulid();
     await putEvent(ReturnPickupRequested, request, { eventId });
     await putEvent(ReturnPickupRequested, request, { eventId });
-    const booked = await poll(() => shipmentsOf(order.orderId, order.token), (v) => v.items.some((i) => i.purpose === 'return-pickup'));
+    const booked = await poll(
+      () => shipmentsOf(order.orderId, order.token),
+      (v) => v.items.some((i) => i.purpose === 'return-pickup'),
+    );
     const pickups = booked.items.filter((i) => i.purpose === 'return-pickup');
     expect(pickups).toEqual([expect.objectContaining({ returnId, status: 'CREATED', carrier: 'standard-express', warehouseId: 'WH-EAST' })]);
     const pickup = pickups[0] as (typeof pickups)[number];
-    expect((await markerEvents('RETURN_PICKUP', returnId)).map((e) => [e.name, e.payload.update, e.payload.waybill])).toEqual([['ReturnFulfillmentUpdated', 'pickup-booked', pickup.waybill]]);
+    expect((await markerEvents('RETURN_PICKUP', returnId)).map((e) => [e.name, e.payload.update, e.payload.waybill])).toEqual([
+      ['ReturnFulfillmentUpdated', 'pickup-booked', pickup.waybill],
+    ]);
 
     // The sandbox carrier reports the parcel picked up (ops schedule it: its queue signs and delivers it).
-    const scheduled = await api('/admin/sandbox-carrier/events', { method: 'POST', token: order.token, headers: { 'idempotency-key': ulid() }, json: { waybill: pickup.waybill, status: 'PICKED_UP', delaySeconds: 0 } });
+    const scheduled = await api('/admin/sandbox-carrier/events', {
+      method: 'POST',
+      token: order.token,
+      headers: { 'idempotency-key': ulid() },
+      json: { waybill: pickup.waybill, status: 'PICKED_UP', delaySeconds: 0 },
+    });
     expect(scheduled.status).toBe(202);
-    await poll(() => shipmentsOf(order.orderId, order.token), (v) => v.items.find((i) => i.shipmentId === pickup.shipmentId)?.status === 'PICKED_UP');
-    expect((await markerEvents('TRACKING', `standard-express#${scheduled.json.eventId as string}`)).map((e) => [e.name, e.payload.update])).toEqual([['ReturnFulfillmentUpdated', 'picked-up']]);
+    await poll(
+      () => shipmentsOf(order.orderId, order.token),
+      (v) => v.items.find((i) => i.shipmentId === pickup.shipmentId)?.status === 'PICKED_UP',
+    );
+    expect((await markerEvents('TRACKING', `standard-express#${scheduled.json.eventId as string}`)).map((e) => [e.name, e.payload.update])).toEqual([
+      ['ReturnFulfillmentUpdated', 'picked-up'],
+    ]);
 
     // Delivered to the warehouse: received.
     const eventIdDelivered = `e2e-${ulid()}`;
-    expect((await postCarrierWebhook({ eventId: eventIdDelivered, carrier: 'standard-express', waybill: pickup.waybill, status: 'DELIVERED' })).json).toMatchObject({ outcome: 'applied', status: 'DELIVERED' });
+    expect((await postCarrierWebhook({ eventId: eventIdDelivered, carrier: 'standard-express', waybill: pickup.waybill, status: 'DELIVERED' })).json).toMatchObject({
+      outcome: 'applied',
+      status: 'DELIVERED',
+    });
     expect((await markerEvents('TRACKING', `standard-express#${eventIdDelivered}`)).map((e) => [e.name, e.payload.update])).toEqual([['ReturnFulfillmentUpdated', 'received']]);
     const after = await shipmentsOf(order.orderId, order.token);
     expect(after).toMatchObject({ status: 'DELIVERED', shippedAt: order.shippedAt, deliveredAt: order.deliveredAt });
@@ -67,8 +109,17 @@ describe('returns in fulfillment (e2e, local cloud)', () => {
   it('AFT-1: an exchange replacement is picked and shipped with the order’s carrier', async () => {
     const order = await deliveredOrder();
     const returnId = ulid();
-    await putEvent(ExchangeShipmentRequested, { returnId, orderId: order.orderId, customerId: CUSTOMER, items: [{ sku: 'HOME-PILLOW-LATEX', quantity: 1 }], requestedAt: new Date().toISOString() });
-    const shipped = await poll(() => shipmentsOf(order.orderId, order.token), (v) => v.items.some((i) => i.purpose === 'replacement'));
+    await putEvent(ExchangeShipmentRequested, {
+      returnId,
+      orderId: order.orderId,
+      customerId: CUSTOMER,
+      items: [{ sku: 'HOME-PILLOW-LATEX', quantity: 1 }],
+      requestedAt: new Date().toISOString(),
+    });
+    const shipped = await poll(
+      () => shipmentsOf(order.orderId, order.token),
+      (v) => v.items.some((i) => i.purpose === 'replacement'),
+    );
     expect(shipped.items.filter((i) => i.purpose === 'replacement')).toEqual([expect.objectContaining({ returnId, status: 'CREATED', carrier: order.shipment.carrier })]);
     expect((await markerEvents('EXCHANGE', returnId)).map((e) => e.payload.update)).toEqual(['replacement-allocated']);
   });

@@ -33,7 +33,12 @@ export function opsToken(): Promise<string> {
 export async function shipmentsOf(orderId: string, token: string) {
   const res = await api(`/admin/shipments?orderId=${orderId}`, { token });
   if (res.status !== 200) throw new Error(`GET /admin/shipments → ${res.status} ${res.text}`);
-  return res.json as unknown as { status: string; shippedAt?: string; deliveredAt?: string; items: Array<Record<string, unknown> & { shipmentId: string; waybill: string; carrier: string; status: string; warehouseId: string }> };
+  return res.json as unknown as {
+    status: string;
+    shippedAt?: string;
+    deliveredAt?: string;
+    items: Array<Record<string, unknown> & { shipmentId: string; waybill: string; carrier: string; status: string; warehouseId: string }>;
+  };
 }
 
 /**

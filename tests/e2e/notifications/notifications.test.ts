@@ -11,7 +11,19 @@ import { TicketStatusChanged } from '../../../events/ticket-events.ts';
 import { api, poll, putEvent, tokenFor } from '../../support/e2e.ts';
 import { customerToken, orderBody, postOrder, productWithStock } from '../checkout/support.ts';
 
-type Notification = { notificationId: string; template: string; status: string; channel?: string; destination?: string; subject?: string; body?: string; locale?: string; provider?: string; orderId?: string; reason?: string };
+type Notification = {
+  notificationId: string;
+  template: string;
+  status: string;
+  channel?: string;
+  destination?: string;
+  subject?: string;
+  body?: string;
+  locale?: string;
+  provider?: string;
+  orderId?: string;
+  reason?: string;
+};
 
 let agentToken: Promise<string> | undefined;
 const agent = () => (agentToken ??= tokenFor('e2e-notifications-agent', ['cs-agent']));
@@ -31,7 +43,11 @@ describe('notifications through the local cloud (ORD-6, AFT-2)', () => {
     expect(placed.status, placed.text).toBe(201);
     const orderId = String(placed.json.orderId);
 
-    const items = await poll(() => notificationsOf(customerId), (list) => list.some((n) => n.template === 'order-confirmed' && n.status === 'SENT'), 60_000);
+    const items = await poll(
+      () => notificationsOf(customerId),
+      (list) => list.some((n) => n.template === 'order-confirmed' && n.status === 'SENT'),
+      60_000,
+    );
     const confirmations = items.filter((n) => n.template === 'order-confirmed');
     expect(confirmations).toHaveLength(1);
     const [confirmation] = confirmations;
@@ -49,7 +65,11 @@ describe('notifications through the local cloud (ORD-6, AFT-2)', () => {
     const payload = { ticketId: ulid(), customerId, category: 'enquiry' as const, status: 'OPEN' as const, changedAt: new Date().toISOString() };
     await putEvent(TicketStatusChanged, payload);
     await putEvent(TicketStatusChanged, payload);
-    const items = await poll(() => notificationsOf(customerId), (list) => list.some((n) => n.status === 'SENT'), 60_000);
+    const items = await poll(
+      () => notificationsOf(customerId),
+      (list) => list.some((n) => n.status === 'SENT'),
+      60_000,
+    );
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ template: 'ticket-updated', status: 'SENT', channel: 'in-app', reason: 'no-order' });
   });

@@ -45,7 +45,17 @@ describe('DLQ alarm drill (OPS-1, OPS-2)', () => {
     // 1. break the consumer for this drill's event only
     const marker = `ops-drill-${ulid()}`;
     const fault = await localJson<Fault>('faults', { method: 'POST', body: JSON.stringify({ function: FUNCTION, match: marker }) });
-    const scheduled = { version: '0', id: marker, 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
+    const scheduled = {
+      version: '0',
+      id: marker,
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    };
     const lambda = new LambdaClient(sdkConfig('LAMBDA'));
     const sqs = new SQSClient(sdkConfig('SQS'));
     try {
@@ -53,7 +63,11 @@ describe('DLQ alarm drill (OPS-1, OPS-2)', () => {
       expect(accepted.StatusCode).toBe(202);
 
       // 2. three attempts fail, the invocation record lands in the DLQ, the alarm goes to ALARM
-      const failing = await poll(() => localJson<Fault>(`faults/${fault.id}`), (f) => f.failed >= 3, 30_000);
+      const failing = await poll(
+        () => localJson<Fault>(`faults/${fault.id}`),
+        (f) => f.failed >= 3,
+        30_000,
+      );
       expect(failing.failed).toBe(3); // the first attempt and Lambda's two retries
       const firing = await poll(alarm, (a) => a.state === 'ALARM', 30_000);
       expect(firing.state).toBe('ALARM');
@@ -72,7 +86,11 @@ describe('DLQ alarm drill (OPS-1, OPS-2)', () => {
       expect(result.redriven).toBeGreaterThanOrEqual(1);
 
       // 4. the redriven invocation runs and succeeds; the DLQ is empty; the alarm clears to OK
-      const fixed = await poll(() => localJson<Fault>(`faults/${fault.id}`), (f) => f.succeeded >= 1, 30_000);
+      const fixed = await poll(
+        () => localJson<Fault>(`faults/${fault.id}`),
+        (f) => f.succeeded >= 1,
+        30_000,
+      );
       expect(fixed).toMatchObject({ active: false, failed: 3, succeeded: 1, erred: 0 });
       const cleared = await poll(alarm, (a) => a.state === 'OK', 60_000);
       expect(cleared.state).toBe('OK');
@@ -101,7 +119,9 @@ describe('DLQ alarm drill (OPS-1, OPS-2)', () => {
     expect(has(metrics, 'AWS/ApiGateway', 'Latency')).toBe(true);
     expect(has(metrics, 'AWS/Lambda', 'Invocations', { FunctionName: 'Commerce-dev-ListProductsFunction' })).toBe(true);
     expect(has(metrics, 'AWS/Lambda', 'Duration')).toBe(true);
-    expect(has(metrics, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: (await readStatus(local())).queues.find((q) => q.logicalId === DLQ)?.name as string })).toBe(true);
+    expect(has(metrics, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: (await readStatus(local())).queues.find((q) => q.logicalId === DLQ)?.name as string })).toBe(
+      true,
+    );
   });
 
   it('a fault needs a function and a marker of at least 8 characters; unknown faults are 404', async () => {

@@ -25,11 +25,22 @@ import { api, dynamo, getItem, invoke, poll, putEvent, tables, tokenFor } from '
 import { postCarrierWebhook, shipmentsOf } from '../fulfillment/support.ts';
 import { newOrder, orderPlaced, paymentView, untilPayment, type E2eOrder } from './support.ts';
 
-const approve = (o: E2eOrder) => putEvent(RiskApproved, { ...RiskApproved.example, orderId: o.orderId, customerId: o.customerId, assessmentId: ulid(), decidedAt: new Date().toISOString() });
+const approve = (o: E2eOrder) =>
+  putEvent(RiskApproved, { ...RiskApproved.example, orderId: o.orderId, customerId: o.customerId, assessmentId: ulid(), decidedAt: new Date().toISOString() });
 const ship = (o: E2eOrder) => putEvent(OrderShipped, { orderId: o.orderId, shipmentIds: [ulid()], shippedAt: new Date().toISOString() });
 const deliver = (o: E2eOrder) => putEvent(OrderDelivered, { orderId: o.orderId, shipmentIds: [ulid()], deliveredAt: new Date().toISOString() });
 const cancel = (o: E2eOrder, from: 'PLACED' | 'APPROVED' | 'SHIPPED' = 'APPROVED') =>
-  putEvent(OrderCancelled, { orderId: o.orderId, customerId: o.customerId, paymentMethod: o.method, from, cancelledBy: 'customer', actor: o.customerId, reason: 'customer-request', total: { amount: o.amount, currency: 'CNY' }, cancelledAt: new Date().toISOString() });
+  putEvent(OrderCancelled, {
+    orderId: o.orderId,
+    customerId: o.customerId,
+    paymentMethod: o.method,
+    from,
+    cancelledBy: 'customer',
+    actor: o.customerId,
+    reason: 'customer-request',
+    total: { amount: o.amount, currency: 'CNY' },
+    cancelledAt: new Date().toISOString(),
+  });
 
 /** Places the order (OrderPlaced) and approves it once payments knows it (RiskApproved), like fraud after checkout. */
 async function placedAndApproved(o: E2eOrder, expected: string[]) {
@@ -116,7 +127,13 @@ describe('refunds over HTTP (PAY-2, RISK-7, ORD-7)', () => {
     await untilPayment(o.orderId, ['captured']);
     const cs = await tokenFor('e2e-cs-1', ['cs-agent']);
     const ops = await tokenFor('e2e-ops-2', ['ops']);
-    const refund = (amount: number, token: string, key = ulid()) => api(`/orders/${o.orderId}/refunds`, { method: 'POST', token, headers: { 'Idempotency-Key': key }, json: { amount: { amount, currency: 'CNY' }, reason: 'damaged-or-defective' } });
+    const refund = (amount: number, token: string, key = ulid()) =>
+      api(`/orders/${o.orderId}/refunds`, {
+        method: 'POST',
+        token,
+        headers: { 'Idempotency-Key': key },
+        json: { amount: { amount, currency: 'CNY' }, reason: 'damaged-or-defective' },
+      });
 
     const key = ulid();
     const small = await refund(5_000, cs, key);
@@ -143,9 +160,25 @@ describe('refunds over HTTP (PAY-2, RISK-7, ORD-7)', () => {
     const view = await paymentView(o.orderId);
     expect(view?.balances).toMatchObject({ captured: 199_000, refunded: 155_000, balanced: true });
     expect(view?.payment.status).toBe('partially_refunded');
-    expect((await api(`/orders/${o.orderId}/refunds`, { method: 'POST', token: await tokenFor('e2e-customer', ['customer']), headers: { 'Idempotency-Key': ulid() }, json: { amount: { amount: 1, currency: 'CNY' }, reason: 'x' } })).status).toBe(401);
+    expect(
+      (
+        await api(`/orders/${o.orderId}/refunds`, {
+          method: 'POST',
+          token: await tokenFor('e2e-customer', ['customer']),
+          headers: { 'Idempotency-Key': ulid() },
+          json: { amount: { amount: 1, currency: 'CNY' }, reason: 'x' },
+        })
+      ).status,
+    ).toBe(401);
     // SEC-4 / RISK-7: every staff step is in the tamper-evident audit trail (the requester, the approver).
-    const trail = await dynamo().send(new QueryCommand({ TableName: tables().audit, IndexName: 'byResource', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `RESOURCE#order#${o.orderId}` } }));
+    const trail = await dynamo().send(
+      new QueryCommand({
+        TableName: tables().audit,
+        IndexName: 'byResource',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `RESOURCE#order#${o.orderId}` },
+      }),
+    );
     expect((trail.Items ?? []).map((e) => [e.action, e.actor])).toEqual([
       ['refund.request', 'e2e-cs-1'],
       ['refund.request', 'e2e-cs-1'],
@@ -160,7 +193,8 @@ describe('POST /webhooks/payments over HTTP (PAY-2)', () => {
     const view = await placedAndApproved(o, ['authorized']);
     const sp = (await sandboxPayment(view.payment.providerPaymentId!))!;
     const body = JSON.stringify(sandboxWebhookEvent({ id: `evt_sbx_${ulid()}`, type: 'payment.authorized', now: new Date(), payment: sp }));
-    const post = (signature: string, raw = body) => api('/webhooks/payments', { method: 'POST', headers: { 'content-type': 'application/json', 'Sandbox-Signature': signature }, body: raw });
+    const post = (signature: string, raw = body) =>
+      api('/webhooks/payments', { method: 'POST', headers: { 'content-type': 'application/json', 'Sandbox-Signature': signature }, body: raw });
     const now = () => Math.floor(Date.now() / 1000);
     const first = await post(signatureHeader(DEV_SANDBOX_WEBHOOK_SECRET, now(), body));
     expect(first.status, first.text).toBe(200);
@@ -199,11 +233,31 @@ describe('reconciliation (PAY-3)', () => {
     const date = `19${String(crypto.randomInt(10, 99))}-0${crypto.randomInt(1, 9)}-1${crypto.randomInt(0, 9)}`;
     const at = `${date}T10:00:00.000Z`;
     const transactionId = `cap_sbx_${ulid()}`;
-    await dynamo().send(new PutCommand({ TableName: tables().paymentProviderSandbox, Item: { pk: `SETTLEMENT#${date}`, sk: `${at}#${transactionId}`, transactionId, type: 'capture', providerPaymentId: `pay_sbx_${ulid()}`, reference: ulid(), amount: 4_321, fee: 26, currency: 'CNY', at } }));
+    await dynamo().send(
+      new PutCommand({
+        TableName: tables().paymentProviderSandbox,
+        Item: {
+          pk: `SETTLEMENT#${date}`,
+          sk: `${at}#${transactionId}`,
+          transactionId,
+          type: 'capture',
+          providerPaymentId: `pay_sbx_${ulid()}`,
+          reference: ulid(),
+          amount: 4_321,
+          fee: 26,
+          currency: 'CNY',
+          at,
+        },
+      }),
+    );
     await invoke('ReconcilePaymentsFunction', { date });
     const report = await api(`/admin/reconciliations/${date}`, { token: await tokenFor('e2e-ops', ['ops']) });
     expect(report.status).toBe(200);
-    expect(report.json).toMatchObject({ status: 'mismatches', mismatchCount: 1, mismatches: [expect.objectContaining({ kind: 'unknown-provider-transaction', transactionId, actual: 4_321 })] });
+    expect(report.json).toMatchObject({
+      status: 'mismatches',
+      mismatchCount: 1,
+      mismatches: [expect.objectContaining({ kind: 'unknown-provider-transaction', transactionId, actual: 4_321 })],
+    });
     expect((await api(`/admin/reconciliations/${date}`, { token: await tokenFor('e2e-customer', ['customer']) })).status).toBe(401);
   });
 });
@@ -212,7 +266,21 @@ describe('through checkout (POST /orders) — the whole flow', () => {
   async function placeOrder(method: 'card' | 'cod', paymentToken?: string) {
     const sku = `E2E-PAY-${ulid()}`;
     const ops = await tokenFor('e2e-ops-payments', ['ops']);
-    expect((await api(`/admin/products/${sku}`, { method: 'PUT', token: ops, json: { name: `支付测试 ${sku}`, category: 'groceries', price: { amount: 6_800, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'e2e fixture' } })).status).toBe(201);
+    expect(
+      (
+        await api(`/admin/products/${sku}`, {
+          method: 'PUT',
+          token: ops,
+          json: {
+            name: `支付测试 ${sku}`,
+            category: 'groceries',
+            price: { amount: 6_800, currency: 'CNY' },
+            attributes: { weightGrams: 300, valueClass: 'low' },
+            reason: 'e2e fixture',
+          },
+        })
+      ).status,
+    ).toBe(201);
     expect((await api(`/admin/stock/${sku}/WH-EAST`, { method: 'PUT', token: ops, json: { onHand: 5, reason: 'e2e fixture' } })).status).toBe(200);
     const customer = `e2e-pay-${ulid()}`;
     const token = await tokenFor(customer, ['customer']);
@@ -236,7 +304,13 @@ describe('through checkout (POST /orders) — the whole flow', () => {
     const { orderId, token } = await placeOrder('card', 'tok_visa');
     const authorized = await untilPayment(orderId, ['authorized'], 45_000);
     expect(authorized?.payment).toMatchObject({ status: 'authorized', captureOn: 'shipment' });
-    expect(await poll(() => orderStatus(orderId, token), (s) => ['APPROVED', 'FULFILLING'].includes(s), 45_000)).toBeOneOf(['APPROVED', 'FULFILLING']);
+    expect(
+      await poll(
+        () => orderStatus(orderId, token),
+        (s) => ['APPROVED', 'FULFILLING'].includes(s),
+        45_000,
+      ),
+    ).toBeOneOf(['APPROVED', 'FULFILLING']);
     const cancelled = await api(`/orders/${orderId}/cancel`, { method: 'POST', token, headers: { 'Idempotency-Key': ulid() }, json: {} });
     expect(cancelled.status, cancelled.text).toBe(200);
     const voided = await untilPayment(orderId, ['voided'], 45_000);
@@ -247,14 +321,26 @@ describe('through checkout (POST /orders) — the whole flow', () => {
     const { orderId, token } = await placeOrder('card', 'tok_visa');
     await untilPayment(orderId, ['authorized'], 45_000);
     const opsToken = await tokenFor('e2e-ops-payments', ['ops']);
-    const allocated = await poll(() => shipmentsOf(orderId, opsToken).catch(() => undefined), (v) => v?.status === 'ALLOCATED', 45_000);
+    const allocated = await poll(
+      () => shipmentsOf(orderId, opsToken).catch(() => undefined),
+      (v) => v?.status === 'ALLOCATED',
+      45_000,
+    );
     expect(allocated?.status).toBe('ALLOCATED');
     for (const s of allocated!.items) expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' })).status).toBe(200);
     const captured = await untilPayment(orderId, ['captured'], 45_000);
     expect(captured?.balances).toMatchObject({ held: 0, captured: captured?.payment.amount, balanced: true });
     expect(captured!.balances.fees).toBeGreaterThan(0);
-    for (const s of allocated!.items) for (const status of ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const) expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status })).status).toBe(200);
-    expect(await poll(() => orderStatus(orderId, token), (s) => s === 'DELIVERED', 45_000)).toBe('DELIVERED');
+    for (const s of allocated!.items)
+      for (const status of ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const)
+        expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status })).status).toBe(200);
+    expect(
+      await poll(
+        () => orderStatus(orderId, token),
+        (s) => s === 'DELIVERED',
+        45_000,
+      ),
+    ).toBe('DELIVERED');
     expect((await paymentView(orderId))?.ledger.filter((m) => m.kind === 'capture')).toHaveLength(1);
   });
 });

@@ -25,13 +25,32 @@ async function view(orderId: string): Promise<PresaleView | undefined> {
   return res.json as unknown as PresaleView;
 }
 
-const until = (orderId: string, done: (v: PresaleView) => boolean, deadlineMs = 45_000) => poll(() => view(orderId), (v) => v !== undefined && done(v), deadlineMs);
+const until = (orderId: string, done: (v: PresaleView) => boolean, deadlineMs = 45_000) =>
+  poll(
+    () => view(orderId),
+    (v) => v !== undefined && done(v),
+    deadlineMs,
+  );
 
 /** Creates a product with stock (ops) and places a pre-sale order of two for a new customer (small: fraud approves it without review). */
 async function placePresale(method: 'card' | 'wallet', paymentToken: string) {
   const sku = `E2E-PRESALE-${ulid()}`;
   const ops = await tokenFor('e2e-ops-payments', ['ops']);
-  expect((await api(`/admin/products/${sku}`, { method: 'PUT', token: ops, json: { name: `预售测试 ${sku}`, category: 'groceries', price: { amount: 8_800, currency: 'CNY' }, attributes: { weightGrams: 400, valueClass: 'low' }, reason: 'e2e fixture' } })).status).toBe(201);
+  expect(
+    (
+      await api(`/admin/products/${sku}`, {
+        method: 'PUT',
+        token: ops,
+        json: {
+          name: `预售测试 ${sku}`,
+          category: 'groceries',
+          price: { amount: 8_800, currency: 'CNY' },
+          attributes: { weightGrams: 400, valueClass: 'low' },
+          reason: 'e2e fixture',
+        },
+      })
+    ).status,
+  ).toBe(201);
   expect((await api(`/admin/stock/${sku}/WH-EAST`, { method: 'PUT', token: ops, json: { onHand: 5, reason: 'e2e fixture' } })).status).toBe(200);
   const token = await tokenFor(`e2e-presale-${ulid()}`, ['customer']);
   const placed = await api('/orders', {
@@ -79,7 +98,11 @@ describe('pre-sale order through the local cloud (ORD-5)', () => {
     expect(order?.orderType).toBe('pre-sale');
     expect(order?.payment).toMatchObject({ status: 'authorized', authorized: { amount: total, currency: 'CNY' } });
 
-    const allocated = await poll(() => shipmentsOf(orderId, ops).catch(() => undefined), (v) => v?.status === 'ALLOCATED', 45_000);
+    const allocated = await poll(
+      () => shipmentsOf(orderId, ops).catch(() => undefined),
+      (v) => v?.status === 'ALLOCATED',
+      45_000,
+    );
     expect(allocated?.status).toBe('ALLOCATED');
     for (const s of allocated!.items) expect((await postCarrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' })).status).toBe(200);
 
@@ -91,9 +114,25 @@ describe('pre-sale order through the local cloud (ORD-5)', () => {
     ]);
     expect(captured?.balances).toMatchObject({ held: 0, captured: total, refunded: 0, netPaid: total, balanced: true });
     expect(captured!.balances.fees).toBeGreaterThan(0);
-    expect(captured?.ledger.filter((m) => m.kind === 'capture').map((m) => m.paymentId).sort()).toEqual(captured?.payments.map((p) => p.paymentId).sort());
-    expect(captured?.ledger.map((m) => m.movementId).filter((id) => !id.startsWith('CAPTURE#') && !id.startsWith('FEE#')).sort()).toEqual(['AUTH', 'BALANCE#AUTH']);
-    expect(await poll(async () => String((await api(`/orders/${orderId}`, { token })).json?.status), (s) => s === 'SHIPPED', 45_000)).toBe('SHIPPED');
+    expect(
+      captured?.ledger
+        .filter((m) => m.kind === 'capture')
+        .map((m) => m.paymentId)
+        .sort(),
+    ).toEqual(captured?.payments.map((p) => p.paymentId).sort());
+    expect(
+      captured?.ledger
+        .map((m) => m.movementId)
+        .filter((id) => !id.startsWith('CAPTURE#') && !id.startsWith('FEE#'))
+        .sort(),
+    ).toEqual(['AUTH', 'BALANCE#AUTH']);
+    expect(
+      await poll(
+        async () => String((await api(`/orders/${orderId}`, { token })).json?.status),
+        (s) => s === 'SHIPPED',
+        45_000,
+      ),
+    ).toBe('SHIPPED');
 
     // PAY-3: today's reconciliation matches both captures of this order.
     const date = new Date().toISOString().slice(0, 10);
@@ -106,7 +145,11 @@ describe('pre-sale order through the local cloud (ORD-5)', () => {
   it('POST /orders (pre-sale, wallet) → both authorised → APPROVED → the customer cancels → deposit and balance are voided at the provider (PAY-2)', async () => {
     const { orderId, token, total } = await placePresale('wallet', 'tok_wallet');
     await until(orderId, (v) => v.payments.length === 2 && v.payments.every((p) => p.status === 'authorized'));
-    await poll(async () => String((await api(`/orders/${orderId}`, { token })).json?.status), (s) => ['APPROVED', 'FULFILLING'].includes(s), 45_000);
+    await poll(
+      async () => String((await api(`/orders/${orderId}`, { token })).json?.status),
+      (s) => ['APPROVED', 'FULFILLING'].includes(s),
+      45_000,
+    );
     const cancelled = await api(`/orders/${orderId}/cancel`, { method: 'POST', token, headers: { 'Idempotency-Key': ulid() }, json: {} });
     expect(cancelled.status, cancelled.text).toBe(200);
     const voided = await until(orderId, (v) => v.payments.every((p) => p.status === 'voided'));

@@ -45,13 +45,22 @@ describe('refunds of returns (e2e, local cloud)', () => {
 
     const large = ulid();
     await putEvent(ReturnRefundRequested, refundRequest(o, large, 150_000, 'e2e-returns-ops'));
-    const waiting = await poll(() => paymentView(o.orderId), (v) => v?.refunds.some((r) => r.refundId === large) === true);
+    const waiting = await poll(
+      () => paymentView(o.orderId),
+      (v) => v?.refunds.some((r) => r.refundId === large) === true,
+    );
     expect(waiting?.refunds.find((r) => r.refundId === large)).toMatchObject({ status: 'pending_approval' });
-    const approve = async (sub: string) => api(`/orders/${o.orderId}/refunds/${large}/approve`, { method: 'POST', token: await tokenFor(sub, ['ops']), headers: { 'idempotency-key': ulid() } });
+    const approve = async (sub: string) =>
+      api(`/orders/${o.orderId}/refunds/${large}/approve`, { method: 'POST', token: await tokenFor(sub, ['ops']), headers: { 'idempotency-key': ulid() } });
     expect((await approve('e2e-returns-ops')).status).toBe(403);
     expect((await approve('e2e-other-ops')).status).toBe(201);
     const done = await paymentView(o.orderId);
     expect(done?.payment.refundedAmount).toBe(155_000);
-    expect(done?.refunds.map((r) => [r.refundId, r.status]).sort()).toEqual([[large, 'succeeded'], [small, 'succeeded']].sort());
+    expect(done?.refunds.map((r) => [r.refundId, r.status]).sort()).toEqual(
+      [
+        [large, 'succeeded'],
+        [small, 'succeeded'],
+      ].sort(),
+    );
   });
 });

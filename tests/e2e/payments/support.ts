@@ -11,7 +11,16 @@ import { api, orderPlacedPayload, poll, sealPaymentToken, tokenFor } from '../..
 
 /** The staff view of an order's payment. */
 export type PaymentView = {
-  payment: { status: string; paymentId: string; providerPaymentId?: string; capturedAmount: number; refundedAmount: number; captureOn?: string; failureReason?: string; amount: number };
+  payment: {
+    status: string;
+    paymentId: string;
+    providerPaymentId?: string;
+    capturedAmount: number;
+    refundedAmount: number;
+    captureOn?: string;
+    failureReason?: string;
+    amount: number;
+  };
   balances: { held: number; captured: number; refunded: number; fees: number; netPaid: number; balanced: boolean };
   ledger: Array<{ kind: string; movementId: string; amount: number; providerTransactionId?: string }>;
   refunds: Array<{ refundId: string; status: string }>;
@@ -27,7 +36,11 @@ export async function paymentView(orderId: string): Promise<PaymentView | undefi
 
 /** Waits until the order's payment is in one of `statuses`. */
 export function untilPayment(orderId: string, statuses: string[], deadlineMs = 30_000) {
-  return poll(() => paymentView(orderId), (v) => v !== undefined && statuses.includes(v.payment.status), deadlineMs);
+  return poll(
+    () => paymentView(orderId),
+    (v) => v !== undefined && statuses.includes(v.payment.status),
+    deadlineMs,
+  );
 }
 
 /** An order of the test (checkout is stood in for by its events). */
@@ -47,5 +60,11 @@ export function newOrder(method: PaymentMethod, amount: number, token?: string):
 
 /** OrderPlaced as checkout publishes it (the token sealed for payments). */
 export async function orderPlaced(o: E2eOrder): Promise<EventPayload<typeof OrderPlaced>> {
-  return orderPlacedPayload({ orderId: o.orderId, customerId: o.customerId, amount: o.amount, paymentMethod: o.method, ...(o.token ? { sealedPaymentToken: await sealPaymentToken(o.orderId, o.token) } : {}) });
+  return orderPlacedPayload({
+    orderId: o.orderId,
+    customerId: o.customerId,
+    amount: o.amount,
+    paymentMethod: o.method,
+    ...(o.token ? { sealedPaymentToken: await sealPaymentToken(o.orderId, o.token) } : {}),
+  });
 }

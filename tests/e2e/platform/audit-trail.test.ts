@@ -8,7 +8,12 @@ import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { api, dynamo, invoke, tables, tokenFor } from '../../support/e2e.ts';
 
-type Verification = { intact: boolean; head?: { seq: number; hash: string }; breaks: Array<{ seq: number; problem: string }>; anchor?: { checked?: { seq: number; hash: string }; anchoredHead: boolean } };
+type Verification = {
+  intact: boolean;
+  head?: { seq: number; hash: string };
+  breaks: Array<{ seq: number; problem: string }>;
+  anchor?: { checked?: { seq: number; hash: string }; anchoredHead: boolean };
+};
 
 const entryKey = (seq: number) => ({ pk: 'CHAIN', sk: `ENTRY#${String(seq).padStart(12, '0')}` });
 

@@ -167,7 +167,12 @@ describe('own vs another customer’s order, and what each role sees of it (SEC-
 
   it('after staff cancel it, the customer sees who acted as `staff`, never the staff user id', async () => {
     const opsId = `matrix-ops-${ulid()}`;
-    const cancelled = await api(`/orders/${orderId}/cancel`, { method: 'POST', token: await tokenFor(opsId, ['ops']), json: { reason: 'matrix: staff cancellation' }, headers: { 'Idempotency-Key': ulid() } });
+    const cancelled = await api(`/orders/${orderId}/cancel`, {
+      method: 'POST',
+      token: await tokenFor(opsId, ['ops']),
+      json: { reason: 'matrix: staff cancellation' },
+      headers: { 'Idempotency-Key': ulid() },
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.text).toContain(opsId);
     const seen = await api(`/orders/${orderId}`, { token: alice });

@@ -46,7 +46,11 @@ async function call(route: string, init: { method?: string; token?: string; json
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${cloud.endpoints.api}${route}`, { method: init.method ?? 'GET', headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) });
+  const response = await fetch(`${cloud.endpoints.api}${route}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+  });
   const text = await response.text();
   return { status: response.status, text, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
@@ -60,47 +64,100 @@ describe('a fresh stack with no seeders: from nothing to the first real order (O
     const warehouse = await call('/admin/warehouses/WH-HANGZHOU', { method: 'PUT', token: ops, json: { name: '杭州仓', city: '杭州', region: 'east', reason: 'first warehouse' } });
     expect(warehouse.status, warehouse.text).toBe(201);
     const sku = 'LONGJING-250G';
-    const product = await call(`/admin/products/${sku}`, { method: 'PUT', token: ops, json: { name: '西湖龙井 250g', category: 'groceries', price: cny(50_000), attributes: { weightGrams: 400, valueClass: 'standard' }, reason: 'first product' } });
+    const product = await call(`/admin/products/${sku}`, {
+      method: 'PUT',
+      token: ops,
+      json: { name: '西湖龙井 250g', category: 'groceries', price: cny(50_000), attributes: { weightGrams: 400, valueClass: 'standard' }, reason: 'first product' },
+    });
     expect(product.status, product.text).toBe(201);
     const stock = await call(`/admin/stock/${sku}/WH-HANGZHOU`, { method: 'PUT', token: ops, json: { onHand: 10, reason: 'first count' } });
     expect(stock.status, stock.text).toBe(200);
 
     const marketer = await token('fresh-marketer', ['marketer']);
-    const flash = await call('/admin/promotions/LAUNCH-FLASH', { method: 'PUT', token: marketer, json: { kind: 'flash-price', title: '开业秒杀', sku, price: cny(40_000), reason: 'launch' } });
+    const flash = await call('/admin/promotions/LAUNCH-FLASH', {
+      method: 'PUT',
+      token: marketer,
+      json: { kind: 'flash-price', title: '开业秒杀', sku, price: cny(40_000), reason: 'launch' },
+    });
     expect(flash.status, flash.text).toBe(201);
     const coupon = await call('/admin/coupons/LAUNCH30', {
       method: 'PUT',
       token: marketer,
-      json: { title: '满300减30', kind: 'fixed', amountOff: cny(3_000), minSpend: cny(30_000), validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: new Date(Date.now() + 86_400_000).toISOString(), perCustomerLimit: 1, totalLimit: 1000, reason: 'launch' },
+      json: {
+        title: '满300减30',
+        kind: 'fixed',
+        amountOff: cny(3_000),
+        minSpend: cny(30_000),
+        validFrom: new Date(Date.now() - 60_000).toISOString(),
+        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+        perCustomerLimit: 1,
+        totalLimit: 1000,
+        reason: 'launch',
+      },
     });
     expect(coupon.status, coupon.text).toBe(201);
 
     // Carriers: the configured rules until ops set their own (here: everything by standard express, due in 60 h).
     expect((await call('/admin/settings/shipping', { token: ops })).json).toMatchObject({ source: 'configured', version: 0 });
-    const shipping = await call('/admin/settings/shipping', { method: 'PUT', token: ops, json: { carrierRules: { rules: [], defaultCarrier: 'standard-express' }, deliveryTimeLimits: { defaultHours: 60, carriers: {} }, reason: 'launch: one carrier' } });
+    const shipping = await call('/admin/settings/shipping', {
+      method: 'PUT',
+      token: ops,
+      json: { carrierRules: { rules: [], defaultCarrier: 'standard-express' }, deliveryTimeLimits: { defaultHours: 60, carriers: {} }, reason: 'launch: one carrier' },
+    });
     expect(shipping.status, shipping.text).toBe(200);
     expect(shipping.json).toMatchObject({ source: 'stored', version: 1, changedBy: 'fresh-ops' });
-    expect((await call('/admin/settings/shipping', { method: 'PUT', token: ops, json: { carrierRules: { rules: [], defaultCarrier: 'pigeon-post' }, reason: 'typo' } })).status).toBe(400);
+    expect(
+      (await call('/admin/settings/shipping', { method: 'PUT', token: ops, json: { carrierRules: { rules: [], defaultCarrier: 'pigeon-post' }, reason: 'typo' } })).status,
+    ).toBe(400);
 
     const methods = await call('/payment-methods');
     expect((methods.json.items as Array<{ method: string }>).map((m) => m.method)).toContain('card');
 
     const shopper = await token(`fresh-shopper-${ulid()}`, ['customer']);
-    const address = { name: '林晓', phone: '+86 136 5712 8890', line1: '文三路 90 号', province: '浙江省', city: '杭州市', district: '西湖区', postalCode: '310012', country: 'CN' };
+    const address = {
+      name: '林晓',
+      phone: '+86 136 5712 8890',
+      line1: '文三路 90 号',
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      postalCode: '310012',
+      country: 'CN',
+    };
     const quote = await call('/quotes', { method: 'POST', token: shopper, json: { items: [{ sku, quantity: 1 }], couponCode: 'LAUNCH30', shippingAddress: { province: '浙江' } } });
     expect(quote.status, quote.text).toBe(200);
     // ¥500.00 list → ¥400.00 flash → ¥370.00 with the coupon; free shipping (over ¥99). Nothing else applies: no demo promotion exists.
     expect(quote.json.total).toEqual(cny(37_000));
 
-    const placed = await call('/orders', { method: 'POST', token: shopper, headers: { 'Idempotency-Key': ulid() }, json: { items: [{ sku, quantity: 1 }], couponCode: 'LAUNCH30', shippingAddress: address, contactEmail: 'lin.xiao@example.cn', payment: { method: 'card', token: 'tok_visa' } } });
+    const placed = await call('/orders', {
+      method: 'POST',
+      token: shopper,
+      headers: { 'Idempotency-Key': ulid() },
+      json: {
+        items: [{ sku, quantity: 1 }],
+        couponCode: 'LAUNCH30',
+        shippingAddress: address,
+        contactEmail: 'lin.xiao@example.cn',
+        payment: { method: 'card', token: 'tok_visa' },
+      },
+    });
     expect(placed.status, placed.text).toBe(201);
-    expect(placed.json).toMatchObject({ total: cny(37_000), couponCode: 'LAUNCH30', reservations: [{ sku, warehouseId: 'WH-HANGZHOU', quantity: 1 }], shippingAddress: { province: '浙江省', region: 'east' } });
+    expect(placed.json).toMatchObject({
+      total: cny(37_000),
+      couponCode: 'LAUNCH30',
+      reservations: [{ sku, warehouseId: 'WH-HANGZHOU', quantity: 1 }],
+      shippingAddress: { province: '浙江省', region: 'east' },
+    });
     expect(placed.json.discounts).toEqual([
       { kind: 'flash-price', id: 'LAUNCH-FLASH', title: '开业秒杀', amount: cny(10_000) },
       { kind: 'coupon', id: 'LAUNCH30', title: '满300减30', amount: cny(3_000) },
     ]);
     const orderId = String(placed.json.orderId);
-    const moving = await poll(() => call(`/orders/${orderId}`, { token: shopper }), (r) => ['FULFILLING', 'SHIPPED', 'DELIVERED'].includes(String(r.json.status)), 60_000);
+    const moving = await poll(
+      () => call(`/orders/${orderId}`, { token: shopper }),
+      (r) => ['FULFILLING', 'SHIPPED', 'DELIVERED'].includes(String(r.json.status)),
+      60_000,
+    );
     expect(moving.json.payment).toMatchObject({ status: 'authorized' });
     expect(moving.json.shipments).toEqual([expect.objectContaining({ carrier: 'standard-express', warehouseId: 'WH-HANGZHOU' })]);
     expect((await call('/products')).json.items).toEqual([expect.objectContaining({ sku })]);

@@ -21,7 +21,7 @@ describe('platform (e2e)', () => {
   it('serves a valid OpenAPI 3.1 document describing every API.md route', async () => {
     const res = await api('/openapi.json');
     expect(res.status).toBe(200);
-    const result = await new Validator().validate(res.json as Parameters<Validator["validate"]>[0]);
+    const result = await new Validator().validate(res.json as Parameters<Validator['validate']>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     const paths = Object.keys((res.json as { paths: Record<string, unknown> }).paths);
@@ -90,7 +90,11 @@ describe('platform (e2e)', () => {
   it('lets ops create a product that then shows in the public catalog', async () => {
     const token = await tokenFor('e2e-ops', ['ops']);
     const sku = `E2E-TEA-${Date.now()}`;
-    const created = await api(`/admin/products/${sku}`, { method: 'PUT', token, json: { name: 'E2E oolong', category: 'tea', price: { amount: 8800, currency: 'CNY' }, attributes: { weightGrams: 250, valueClass: 'standard' } } });
+    const created = await api(`/admin/products/${sku}`, {
+      method: 'PUT',
+      token,
+      json: { name: 'E2E oolong', category: 'tea', price: { amount: 8800, currency: 'CNY' }, attributes: { weightGrams: 250, valueClass: 'standard' } },
+    });
     expect(created.status).toBe(201);
     const read = await api(`/products/${sku}`);
     expect(read.status).toBe(200);

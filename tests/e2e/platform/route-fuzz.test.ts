@@ -18,7 +18,15 @@ import { e2e, tokenFor } from '../../support/e2e.ts';
 const routes: readonly RouteContract[] = [...apiRoutes, postSandboxCarrierEventRoute as RouteContract];
 
 /** Hostile path parameter values (each a resource that cannot exist). */
-const HOSTILE_PARAMS = ['..%2F..%2Fetc%2Fpasswd', encodeURIComponent("' OR '1'='1"), encodeURIComponent('😀\u202e'), 'x'.repeat(300), ulid(), '%00', encodeURIComponent('<script>')];
+const HOSTILE_PARAMS = [
+  '..%2F..%2Fetc%2Fpasswd',
+  encodeURIComponent("' OR '1'='1"),
+  encodeURIComponent('😀\u202e'),
+  'x'.repeat(300),
+  ulid(),
+  '%00',
+  encodeURIComponent('<script>'),
+];
 
 /** Random JSON bodies, the same on every run. */
 const BODIES: unknown[] = fc.sample(fc.jsonValue({ maxDepth: 4 }), { seed: 20261205, numRuns: 12 });
@@ -28,7 +36,8 @@ type Case = { label: string; path: string; body?: string; contentType?: string }
 function casesFor(route: RouteContract): Case[] {
   const path = (i: number) => route.pathTemplate.replace(/\{([^}+]+)\+?\}/g, () => HOSTILE_PARAMS[i % HOSTILE_PARAMS.length] as string);
   const cases: Case[] = [];
-  for (let i = 0; i < HOSTILE_PARAMS.length; i++) cases.push({ label: `path ${i}`, path: `${path(i)}?limit=${encodeURIComponent(['-1', '1e9', 'abc', '', '%00'][i % 5] as string)}&cursor=${encodeURIComponent('{"pk":')}` });
+  for (let i = 0; i < HOSTILE_PARAMS.length; i++)
+    cases.push({ label: `path ${i}`, path: `${path(i)}?limit=${encodeURIComponent(['-1', '1e9', 'abc', '', '%00'][i % 5] as string)}&cursor=${encodeURIComponent('{"pk":')}` });
   if (route.method === 'get' || route.method === 'delete') return cases;
   const p = path(4);
   BODIES.forEach((body, i) => cases.push({ label: `random JSON ${i}`, path: p, body: JSON.stringify(body), contentType: 'application/json' }));
@@ -77,10 +86,15 @@ describe('hostile input on every route (SEC-5)', () => {
       seen.add(status);
       if (status >= 500) failures.push(`${c.label}: ${status} ${text.slice(0, 200)}`);
       else if (status >= 400 && status !== 404 && !type.includes('application/problem+json')) failures.push(`${c.label}: ${status} without a problem document (${type})`);
-      else if (status >= 400 && type.includes('application/problem+json') && (JSON.parse(text) as { status?: number }).status !== status) failures.push(`${c.label}: problem status differs from ${status}`);
+      else if (status >= 400 && type.includes('application/problem+json') && (JSON.parse(text) as { status?: number }).status !== status)
+        failures.push(`${c.label}: problem status differs from ${status}`);
     }
     expect(failures, route.operation).toEqual([]);
     // The requests reached the route's validation, not only the gateway: a body route refused bodies.
-    if (route.method !== 'get' && route.method !== 'delete') expect([...seen].some((s) => s === 400 || s === 413 || s === 415 || s === 401), `${route.operation}: ${[...seen].join(', ')}`).toBe(true);
+    if (route.method !== 'get' && route.method !== 'delete')
+      expect(
+        [...seen].some((s) => s === 400 || s === 413 || s === 415 || s === 401),
+        `${route.operation}: ${[...seen].join(', ')}`,
+      ).toBe(true);
   });
 });

@@ -14,7 +14,8 @@ let agent: string;
 /** A day in China time, `offset` days from today. */
 const chinaDay = (offset = 0) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 const put = (supplierId: string, json: unknown, token = ops) => api(`/admin/suppliers/${supplierId}`, { method: 'PUT', token, json, headers: { 'Idempotency-Key': ulid() } });
-const deliver = (supplierId: string, json: unknown) => api(`/admin/suppliers/${supplierId}/deliveries`, { method: 'POST', token: ops, json, headers: { 'Idempotency-Key': ulid() } });
+const deliver = (supplierId: string, json: unknown) =>
+  api(`/admin/suppliers/${supplierId}/deliveries`, { method: 'POST', token: ops, json, headers: { 'Idempotency-Key': ulid() } });
 
 beforeAll(async () => {
   [ops, agent] = await Promise.all([tokenFor(`e2e-ops-suppliers-${ulid()}`, ['ops']), tokenFor(`e2e-agent-suppliers-${ulid()}`, ['cs-agent'])]);
@@ -44,7 +45,10 @@ describe('SUP-1 suppliers end to end', () => {
     // one late of seven: 14.28 % — still active
     const lateOne = await deliver(supplierId, { sku, units: 50, promisedOn: twoDaysAgo, receivedOn: yesterday, inspection: 'not-inspected' });
     expect(lateOne.status).toBe(201);
-    expect(lateOne.json).toMatchObject({ delivery: { late: true }, supplier: { status: 'active', scorecard: { deliveries: 7, late: 1, delayRateBp: 1_428, onTimeRateBp: 8_571, qualityPassRateBp: 10_000 } } });
+    expect(lateOne.json).toMatchObject({
+      delivery: { late: true },
+      supplier: { status: 'active', scorecard: { deliveries: 7, late: 1, delayRateBp: 1_428, onTimeRateBp: 8_571, qualityPassRateBp: 10_000 } },
+    });
 
     const one = await api(`/admin/suppliers/${supplierId}`, { token: ops });
     expect(one.status).toBe(200);
@@ -57,14 +61,21 @@ describe('SUP-1 suppliers end to end', () => {
 
     // a second late: 2 of 8 = 25 % → under review
     const secondLate = await deliver(supplierId, { sku, units: 50, promisedOn: twoDaysAgo, receivedOn: yesterday, inspection: 'passed' });
-    expect(secondLate.json).toMatchObject({ triggered: { to: 'under-review', reason: 'delay-rate-above-threshold' }, supplier: { status: 'under-review', tier: 'probation', scorecard: { delayRateBp: 2_500 } } });
+    expect(secondLate.json).toMatchObject({
+      triggered: { to: 'under-review', reason: 'delay-rate-above-threshold' },
+      supplier: { status: 'under-review', tier: 'probation', scorecard: { delayRateBp: 2_500 } },
+    });
     expect((await api(`/admin/suppliers/${supplierId}`, { token: ops })).json).toMatchObject({ status: 'under-review', statusReason: 'delay-rate-above-threshold' });
   });
 
   it('SUP-1: bad input → 4xx and nothing changes; non-ops staff are refused', async () => {
     const supplierId = `e2e-sup-${ulid().toLowerCase()}`;
     const sku = `E2E-TEA-${ulid().slice(-8)}`;
-    const good = { name: '福建白茶合作社', licences: [{ kind: 'business-licence', number: `9135${ulid().slice(-12)}`, issuer: '福鼎市市场监督管理局', expiresOn: '2030-06-30' }], skus: [{ sku, core: false }] };
+    const good = {
+      name: '福建白茶合作社',
+      licences: [{ kind: 'business-licence', number: `9135${ulid().slice(-12)}`, issuer: '福鼎市市场监督管理局', expiresOn: '2030-06-30' }],
+      skus: [{ sku, core: false }],
+    };
     expect((await put(supplierId, good)).status).toBe(201);
     const before = (await api(`/admin/suppliers/${supplierId}`, { token: ops })).json;
 
@@ -85,7 +96,15 @@ describe('SUP-1 suppliers end to end', () => {
   it('SUP-1: the daily licence sweep runs on the local cloud and leaves suppliers with valid licences trading', async () => {
     const supplierId = `e2e-sup-${ulid().toLowerCase()}`;
     const sku = `E2E-TEA-${ulid().slice(-8)}`;
-    expect((await put(supplierId, { name: '安徽祁门红茶厂', licences: [{ kind: 'business-licence', number: `9134${ulid().slice(-12)}`, issuer: '祁门县市场监督管理局', expiresOn: chinaDay(1) }], skus: [{ sku, core: true }] })).status).toBe(201);
+    expect(
+      (
+        await put(supplierId, {
+          name: '安徽祁门红茶厂',
+          licences: [{ kind: 'business-licence', number: `9134${ulid().slice(-12)}`, issuer: '祁门县市场监督管理局', expiresOn: chinaDay(1) }],
+          skus: [{ sku, core: true }],
+        })
+      ).status,
+    ).toBe(201);
     const summary = await invoke('SuspendExpiredLicencesFunction', {});
     expect(summary).toMatchObject({ complete: true });
     expect(Number(summary.examined)).toBeGreaterThanOrEqual(1);

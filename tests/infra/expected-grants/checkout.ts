@@ -14,7 +14,16 @@ export const checkoutGrants: Record<string, string[]> = {
   CreateQuoteFunction: [...read('CatalogTable', ['byType']), ...read('OrdersTable', orders)],
   // PAY-1: payments' limits contract reads the customer's daily counter (GetItem only). Prod also
   // reads the risk-signal secret (see commerce-stack.test.ts); these are dev's grants.
-  PlaceOrderFunction: [...read('CatalogTable', ['byType']), ...changeStock, ...readWrite('OrdersTable', orders), 'dynamodb:GetItem → PaymentsTable', ...idempotency, ...fieldKey({ encrypt: true, entities: ['order', 'payment-token'] }), ...publishes, secret('commerce/dev/risk-signals')],
+  PlaceOrderFunction: [
+    ...read('CatalogTable', ['byType']),
+    ...changeStock,
+    ...readWrite('OrdersTable', orders),
+    'dynamodb:GetItem → PaymentsTable',
+    ...idempotency,
+    ...fieldKey({ encrypt: true, entities: ['order', 'payment-token'] }),
+    ...publishes,
+    secret('commerce/dev/risk-signals'),
+  ],
   ListOrdersFunction: read('OrdersTable', orders),
   // Back office (ORD-3): promotions and coupons; a flash price is checked against the catalog's list price.
   PutPromotionFunction: [...readWrite('OrdersTable', orders), ...read('CatalogTable', ['byType']), ...audit],
@@ -30,7 +39,13 @@ export const checkoutGrants: Record<string, string[]> = {
   GetGroupBuyFunction: ['dynamodb:GetItem → OrdersTable'],
   CancelOrderFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...idempotency, ...audit, ...publishes],
   // ORD-6: the address corrected before approval (encrypted; decrypted for the answer), OrderAddressCorrected.
-  CorrectShippingAddressFunction: [...readWrite('OrdersTable', orders), ...idempotency, ...fieldKey({ encrypt: true, decrypt: true, entities: ['order'] }), ...publishes, secret('commerce/dev/risk-signals')],
+  CorrectShippingAddressFunction: [
+    ...readWrite('OrdersTable', orders),
+    ...idempotency,
+    ...fieldKey({ encrypt: true, decrypt: true, entities: ['order'] }),
+    ...publishes,
+    secret('commerce/dev/risk-signals'),
+  ],
   ApplyOrderEventsFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes, ...consume('ApplyOrderEventsQueue')],
   ExpireUnpaidOrdersFunction: [...readWrite('OrdersTable', orders), ...changeStock, ...readReservations, ...publishes],
   // Dev only: the demo data through the marketer's use cases (flash prices checked against the catalog; audited).

@@ -21,8 +21,6 @@ export const consume = (queue: string) => ['ChangeMessageVisibility', 'DeleteMes
 /** Publishing domain events: on the bus, and only under the given sources (IAM `events:source`; RISK-7 least privilege). */
 export const publish = (...sources: string[]) => [`events:PutEvents → EventBus if StringEquals events:source=${[...sources].sort().join('|')}`];
 
-
-
 /**
  * Appending to the audit trail (SEC-4): items of the chain partition only, no DeleteItem, no Query
  * (only the verifier reads the chain), and GenerateMac with the audit HMAC key only.
@@ -33,11 +31,7 @@ export const audit = [
 ];
 
 /** Reading and verifying the whole audit chain (the scheduled verifier): VerifyMac only. */
-export const auditVerify = [
-  ...['GetItem', 'Query'].map((a) => `dynamodb:${a} → AuditTable`),
-  'dynamodb:Query → AuditTable/index/byResource',
-  'kms:VerifyMac → AuditMacKey',
-];
+export const auditVerify = [...['GetItem', 'Query'].map((a) => `dynamodb:${a} → AuditTable`), 'dynamodb:Query → AuditTable/index/byResource', 'kms:VerifyMac → AuditMacKey'];
 
 /**
  * Field encryption: GenerateDataKey and/or Decrypt under the field key, only for data keys of the

@@ -19,5 +19,20 @@ import { ticketsGrants } from './tickets.ts';
 
 /** Function logical id → expected `action → resource` lines. */
 export function expectedGrants(): Record<string, string[]> {
-  return { ...platformGrants, ...catalogGrants, ...complianceGrants, ...checkoutGrants, ...paymentsGrants, ...fraudGrants, ...fulfillmentGrants, ...auditGrants, ...identityGrants, ...privacyGrants, ...notificationsGrants, ...ticketsGrants, ...returnsGrants, ...suppliersGrants };
+  return {
+    ...platformGrants,
+    ...catalogGrants,
+    ...complianceGrants,
+    ...checkoutGrants,
+    ...paymentsGrants,
+    ...fraudGrants,
+    ...fulfillmentGrants,
+    ...auditGrants,
+    ...identityGrants,
+    ...privacyGrants,
+    ...notificationsGrants,
+    ...ticketsGrants,
+    ...returnsGrants,
+    ...suppliersGrants,
+  };
 }

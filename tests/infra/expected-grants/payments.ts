@@ -14,7 +14,12 @@ const withProvider = [...payments, ...publishes, ...sandbox];
 
 export const paymentsGrants: Record<string, string[]> = {
   RecordOrderPaymentFunction: [...payments, ...consume('RecordOrderPaymentQueue')],
-  AuthorizePaymentFunction: [...withProvider, ...fieldKey({ decrypt: true, entities: ['payment-token'] }), ...consume('AuthorizePaymentQueue'), ...consume('CollectPreSaleBalanceQueue')],
+  AuthorizePaymentFunction: [
+    ...withProvider,
+    ...fieldKey({ decrypt: true, entities: ['payment-token'] }),
+    ...consume('AuthorizePaymentQueue'),
+    ...consume('CollectPreSaleBalanceQueue'),
+  ],
   CapturePaymentFunction: [...withProvider, ...consume('CapturePaymentQueue')],
   ReleasePaymentFunction: [...withProvider, ...consume('ReleasePaymentOnCancelQueue'), ...consume('ReleasePaymentOnStatusQueue')],
   // AFT-1: a return's refund.

@@ -9,7 +9,9 @@ import { audit, fieldKey } from './helpers.ts';
 export const privacyGrants: Record<string, string[]> = {
   ServeMyPrivacyFunction: [
     ...['GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a} → PrivacyTable`),
-    ...['OrdersTable', 'OrdersTable/index/byCustomer', 'ReturnsTable', 'ReturnsTable/index/byCustomer', 'TicketsTable', 'TicketsTable/index/byCustomer'].map((t) => `dynamodb:Query → ${t}`),
+    ...['OrdersTable', 'OrdersTable/index/byCustomer', 'ReturnsTable', 'ReturnsTable/index/byCustomer', 'TicketsTable', 'TicketsTable/index/byCustomer'].map(
+      (t) => `dynamodb:Query → ${t}`,
+    ),
     ...fieldKey({ decrypt: true, entities: ['order', 'return', 'ticket'] }),
   ],
   DeleteMeFunction: [

@@ -25,28 +25,55 @@ beforeAll(async () => {
     new CreateTableCommand({
       TableName: auditTable,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
-      GlobalSecondaryIndexes: [{ IndexName: 'byResource', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byResource',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     }),
   );
   await client.send(
     new CreateTableCommand({
       TableName: complianceTable,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
     }),
   );
   client.destroy();
   audit = new DynamoDbAuditLog(auditTable);
   for (let i = 1; i <= 5; i++) {
-    await audit.record({ actor: i % 2 === 0 ? 'ops-2' : 'ops-1', roles: ['ops'], action: 'order.cancel', resource: { type: 'order', id: i <= 3 ? 'O-1' : 'O-2' }, reason: `r${i}` });
+    await audit.record({
+      actor: i % 2 === 0 ? 'ops-2' : 'ops-1',
+      roles: ['ops'],
+      action: 'order.cancel',
+      resource: { type: 'order', id: i <= 3 ? 'O-1' : 'O-2' },
+      reason: `r${i}`,
+    });
   }
 });
 
 const list = (claims: Record<string, string>, query: Record<string, string> = {}) =>
-  makeListAuditEntriesHandler({ trail: () => audit, verification: () => readAuditVerification(complianceTable) })(apiEvent({ path: '/admin/audit', resource: '/admin/audit', query, claims }), lambdaContext());
+  makeListAuditEntriesHandler({ trail: () => audit, verification: () => readAuditVerification(complianceTable) })(
+    apiEvent({ path: '/admin/audit', resource: '/admin/audit', query, claims }),
+    lambdaContext(),
+  );
 
 type Page = { items: Array<{ seq: number; actor: string; resource: { id: string } }>; nextCursor?: string; verification: { intact: boolean; entries: number } | null };
 
@@ -78,7 +105,12 @@ describe('GET /admin/audit (SEC-4, RISK-7, CMP-1)', () => {
 
   it('reports the last verification of the chain', async () => {
     const findings = new DynamoDbAuditChainFindings(complianceTable);
-    await makeVerifyAuditChainHandler({ chain: () => audit, mac: kmsChainMacFromEnv, findings: () => findings, anchors: () => ({ latest: async () => undefined, anchor: async () => {} }) })({}, lambdaContext() as never);
+    await makeVerifyAuditChainHandler({
+      chain: () => audit,
+      mac: kmsChainMacFromEnv,
+      findings: () => findings,
+      anchors: () => ({ latest: async () => undefined, anchor: async () => {} }),
+    })({}, lambdaContext() as never);
     const page = jsonBody<Page>(await list(claimsFor('admin-1', 'admin')));
     expect(page.verification).toMatchObject({ intact: true, entries: 5 });
   });

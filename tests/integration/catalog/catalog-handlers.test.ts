@@ -77,11 +77,11 @@ describe('catalog handlers against DynamoDB Local', () => {
     const sku = `T-${ulid()}`;
     const result = await put(sku, listing({ price: { amount: 368.5, currency: 'CNY' }, attributes: { weightGrams: 0, valueClass: 'x' } }));
     expect(result.statusCode).toBe(400);
-    expect(jsonBody<{ errors: Array<{ path: string }> }>(result).errors.map((e) => e.path).sort()).toEqual([
-      'body.attributes.valueClass',
-      'body.attributes.weightGrams',
-      'body.price.amount',
-    ]);
+    expect(
+      jsonBody<{ errors: Array<{ path: string }> }>(result)
+        .errors.map((e) => e.path)
+        .sort(),
+    ).toEqual(['body.attributes.valueClass', 'body.attributes.weightGrams', 'body.price.amount']);
     expect((await put(sku, listing({ price: { amount: 100, currency: 'USD' } }))).statusCode).toBe(400);
     expect((await put('bad-sku', listing())).statusCode).toBe(400);
     expect(await new DynamoDbCatalogRepository(tables.catalog).getProductRecord(sku)).toBeUndefined();

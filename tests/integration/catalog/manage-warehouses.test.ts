@@ -51,7 +51,13 @@ describe('warehouses (FUL-1)', () => {
     expect((await putWarehouse(deps, { warehouseId, input, ...change() })).outcome).toBe('created');
     expect((await putWarehouse(deps, { warehouseId, input, ...change() })).outcome).toBe('unchanged');
     const sku = await world.product({ stock: { [warehouseId]: 5 } });
-    const order = () => placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }], { payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
+    const order = () =>
+      placeOrder(world.placeDeps(), {
+        customerId: customer(),
+        request: world.request([{ sku, quantity: 1 }], { payment: { method: 'bank_transfer' } }),
+        correlationId: 'c',
+        idempotencyKey: ulid(),
+      });
 
     expect((await order()).order.reservations).toEqual([{ sku, warehouseId, quantity: 1 }]);
     expect((await putWarehouse(deps, { warehouseId, input: { ...input, active: false }, ...change('flooded') })).outcome).toBe('updated');
@@ -72,7 +78,8 @@ describe('warehouses (FUL-1)', () => {
       const page = await listWarehouses(deps, { limit: 2, ...(cursor ? { cursor } : {}) });
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((w) => w.warehouseId));
-      if (page.items.some((w) => w.warehouseId === warehouseId)) expect(page.items.find((w) => w.warehouseId === warehouseId)).toMatchObject({ active: true, region: 'east', updatedBy: 'ops-1' });
+      if (page.items.some((w) => w.warehouseId === warehouseId))
+        expect(page.items.find((w) => w.warehouseId === warehouseId)).toMatchObject({ active: true, region: 'east', updatedBy: 'ops-1' });
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toContain(warehouseId);
@@ -87,7 +94,12 @@ describe('warehouses (FUL-1)', () => {
     const warehouseId = `WH-T-${ulid()}`;
     await putWarehouse(deps, { warehouseId, input: { name: '新仓', city: '宁波', region: 'east', active: true }, ...change() });
     const sku = await world.product({ stock: { [warehouseId]: 3 } });
-    const placed = await placeOrder(world.placeDeps({ catalog: cached }), { customerId: customer(), request: world.request([{ sku, quantity: 1 }], { payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
+    const placed = await placeOrder(world.placeDeps({ catalog: cached }), {
+      customerId: customer(),
+      request: world.request([{ sku, quantity: 1 }], { payment: { method: 'bank_transfer' } }),
+      correlationId: 'c',
+      idempotencyKey: ulid(),
+    });
     expect(placed.order.reservations).toEqual([{ sku, warehouseId, quantity: 1 }]);
   });
 

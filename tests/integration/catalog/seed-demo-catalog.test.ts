@@ -23,7 +23,15 @@ describe('demo catalog seed (through the staff use cases)', () => {
     const { tables } = useLocalDynamoDb();
     repo = new DynamoDbCatalogRepository(tables.catalog);
     audit = new DynamoDbAuditLog(tables.audit);
-    deps = { catalog: repo, audit, events: { publish: async (events) => void published.push(...events) }, clock: systemClock, newId: () => newId(), regions: ['east', 'central', 'north', 'south', 'northeast', 'west', 'northwest'], currency: 'CNY' };
+    deps = {
+      catalog: repo,
+      audit,
+      events: { publish: async (events) => void published.push(...events) },
+      clock: systemClock,
+      newId: () => newId(),
+      regions: ['east', 'central', 'north', 'south', 'northeast', 'west', 'northwest'],
+      currency: 'CNY',
+    };
   });
 
   it('seeds products, warehouses and stock once; a second call does nothing', async () => {
@@ -40,7 +48,11 @@ describe('demo catalog seed (through the staff use cases)', () => {
     const lychee = await repo.getProduct('FRESH-LYCHEE-1KG');
     expect(lychee?.product.price).toEqual({ amount: 5990, currency: 'CNY' });
     const lycheeStock = DEMO_PRODUCTS.find((p) => p.sku === 'FRESH-LYCHEE-1KG')!.stock;
-    expect(lychee?.stock.map((l) => l.warehouseId).sort()).toEqual(Object.keys(lycheeStock).filter((w) => (lycheeStock[w] ?? 0) > 0).sort());
+    expect(lychee?.stock.map((l) => l.warehouseId).sort()).toEqual(
+      Object.keys(lycheeStock)
+        .filter((w) => (lycheeStock[w] ?? 0) > 0)
+        .sort(),
+    );
 
     // staff edit a product; a second seed neither re-creates nor overwrites anything
     const record = await repo.getProductRecord('BOOK-HONGLOUMENG');

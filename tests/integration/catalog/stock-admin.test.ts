@@ -40,13 +40,17 @@ beforeAll(async () => {
 
 const listing = { name: '测试茶', category: 'groceries', price: { amount: 5000, currency: 'CNY' }, attributes: { weightGrams: 250, valueClass: 'low' } };
 const putProduct = (sku: string, body: unknown, claims = claimsFor('ops-1', 'ops')) =>
-  makePutProductHandler({ events, audit: () => audit })(apiEvent({ method: 'PUT', path: `/admin/products/${sku}`, resource: '/admin/products/{sku}', pathParameters: { sku }, body, claims }), lambdaContext());
+  makePutProductHandler({ events, audit: () => audit })(
+    apiEvent({ method: 'PUT', path: `/admin/products/${sku}`, resource: '/admin/products/{sku}', pathParameters: { sku }, body, claims }),
+    lambdaContext(),
+  );
 const putStock = (sku: string, warehouseId: string, body: unknown, claims = claimsFor('ops-1', 'ops')) =>
   makePutStockHandler({ events, audit: () => audit })(
     apiEvent({ method: 'PUT', path: `/admin/stock/${sku}/${warehouseId}`, resource: '/admin/stock/{sku}/{warehouseId}', pathParameters: { sku, warehouseId }, body, claims }),
     lambdaContext(),
   );
-const getStock = (sku: string, claims = claimsFor('ops-1', 'ops')) => makeGetStockHandler()(apiEvent({ path: `/admin/stock/${sku}`, resource: '/admin/stock/{sku}', pathParameters: { sku }, claims }), lambdaContext());
+const getStock = (sku: string, claims = claimsFor('ops-1', 'ops')) =>
+  makeGetStockHandler()(apiEvent({ path: `/admin/stock/${sku}`, resource: '/admin/stock/{sku}', pathParameters: { sku }, claims }), lambdaContext());
 
 describe('staff stock routes', () => {
   it('FUL-4: a cycle count sets on hand, records the difference with who and why, audits and publishes StockAdjusted', async () => {
@@ -56,7 +60,14 @@ describe('staff stock routes', () => {
     expect(first.statusCode).toBe(200);
     expect(jsonBody(first)).toEqual({ warehouseId: 'WH-EAST', onHand: 40, reserved: 0, available: 40 });
     // An order reserves 5 (as checkout's transaction would).
-    await documentClient().send(new UpdateCommand({ TableName: tables.catalog, Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-EAST' }, UpdateExpression: 'SET reserved = reserved + :q, available = available - :q', ExpressionAttributeValues: { ':q': 5 } }));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tables.catalog,
+        Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-EAST' },
+        UpdateExpression: 'SET reserved = reserved + :q, available = available - :q',
+        ExpressionAttributeValues: { ':q': 5 },
+      }),
+    );
     const counted = await putStock(sku, 'WH-EAST', { onHand: 37, reason: 'cycle count: 3 damaged' }, claimsFor('ops-2', 'ops'));
     expect(jsonBody(counted)).toEqual({ warehouseId: 'WH-EAST', onHand: 37, reserved: 5, available: 32 });
     const records = await repo.listStockCounts(sku);
@@ -80,14 +91,26 @@ describe('staff stock routes', () => {
     // GET shows every warehouse.
     const view = jsonBody<{ sku: string; items: unknown[] }>(await getStock(sku));
     expect(view.sku).toBe(sku);
-    expect(view.items).toEqual(expect.arrayContaining([{ warehouseId: 'WH-EAST', onHand: 37, reserved: 5, available: 32 }, { warehouseId: 'WH-NORTH', onHand: 0, reserved: 0, available: 0 }]));
+    expect(view.items).toEqual(
+      expect.arrayContaining([
+        { warehouseId: 'WH-EAST', onHand: 37, reserved: 5, available: 32 },
+        { warehouseId: 'WH-NORTH', onHand: 0, reserved: 0, available: 0 },
+      ]),
+    );
   });
 
   it('ORD-4: a count below what is reserved is a 409 and changes nothing', async () => {
     const sku = `T-${ulid()}`;
     await putProduct(sku, listing);
     await putStock(sku, 'WH-SOUTH', { onHand: 10, reason: 'received' });
-    await documentClient().send(new UpdateCommand({ TableName: tables.catalog, Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-SOUTH' }, UpdateExpression: 'SET reserved = reserved + :q, available = available - :q', ExpressionAttributeValues: { ':q': 6 } }));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tables.catalog,
+        Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-SOUTH' },
+        UpdateExpression: 'SET reserved = reserved + :q, available = available - :q',
+        ExpressionAttributeValues: { ':q': 6 },
+      }),
+    );
     const result = await putStock(sku, 'WH-SOUTH', { onHand: 5, reason: 'count' });
     expect(result.statusCode).toBe(409);
     expect(jsonBody(await getStock(sku)).items).toEqual(expect.arrayContaining([{ warehouseId: 'WH-SOUTH', onHand: 10, reserved: 6, available: 4 }]));

@@ -14,7 +14,16 @@ vi.hoisted(() => {
 
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { CatalogReader, createStockBuckets, moveBetweenBuckets, planRebalance, probeOrder, releaseToBucket, reserveFromBucket, type StockTransactItem } from '../../../functions/catalog/stock-contract.ts';
+import {
+  CatalogReader,
+  createStockBuckets,
+  moveBetweenBuckets,
+  planRebalance,
+  probeOrder,
+  releaseToBucket,
+  reserveFromBucket,
+  type StockTransactItem,
+} from '../../../functions/catalog/stock-contract.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 

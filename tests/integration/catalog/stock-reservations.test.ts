@@ -128,7 +128,11 @@ describe('the cancel-vs-allocate race (ORD-4)', () => {
       await run(reserveStock(table, a, at()));
       await run(reserveStock(table, b, at()));
       // Under the old contract a pick of A after A's release succeeded against B's 4 reserved units.
-      const results = await Promise.all([run(releaseStock(table, a, at())), run(pickStock(table, { ...a, reservedQuantity: 3 }, at())), run(pickStock(table, { ...a, reservedQuantity: 3 }, at()))]);
+      const results = await Promise.all([
+        run(releaseStock(table, a, at())),
+        run(pickStock(table, { ...a, reservedQuantity: 3 }, at())),
+        run(pickStock(table, { ...a, reservedQuantity: 3 }, at())),
+      ]);
       expect(results.filter((r) => r === 'ok')).toHaveLength(1);
       const aPicked = results[0] !== 'ok';
       expect(await level(sku)).toEqual({ onHand: aPicked ? 4 : 7, reserved: 4, available: aPicked ? 0 : 3 });
@@ -184,8 +188,14 @@ describe('moving part of an order to another warehouse (FUL-1)', () => {
   it('pick beyond the reservation in the east + release in the south, one transaction', async () => {
     const sku = await stockOf({ 'WH-EAST': 5, 'WH-SOUTH': 5 });
     const orderId = newId();
-    await run([...reserveStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 1 }, at()), ...reserveStock(table, { orderId, sku, warehouseId: 'WH-SOUTH', quantity: 2 }, at())]);
-    const move = () => [...pickStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 3, reservedQuantity: 1 }, at()), ...releaseStock(table, { orderId, sku, warehouseId: 'WH-SOUTH', quantity: 2 }, at())];
+    await run([
+      ...reserveStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 1 }, at()),
+      ...reserveStock(table, { orderId, sku, warehouseId: 'WH-SOUTH', quantity: 2 }, at()),
+    ]);
+    const move = () => [
+      ...pickStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 3, reservedQuantity: 1 }, at()),
+      ...releaseStock(table, { orderId, sku, warehouseId: 'WH-SOUTH', quantity: 2 }, at()),
+    ];
     expect(await run(move())).toBe('ok');
     expect(await level(sku, 'WH-EAST')).toEqual({ onHand: 2, reserved: 0, available: 2 });
     expect(await level(sku, 'WH-SOUTH')).toEqual({ onHand: 5, reserved: 0, available: 5 });
@@ -198,7 +208,10 @@ describe('moving part of an order to another warehouse (FUL-1)', () => {
     const sku = await stockOf({ 'WH-EAST': 2, 'WH-SOUTH': 5 });
     const orderId = newId();
     await run(reserveStock(table, { orderId, sku, warehouseId: 'WH-SOUTH', quantity: 3 }, at()));
-    const refused = await run([...pickStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 3, reservedQuantity: 0 }, at()), ...releaseStock(table, { orderId, sku, warehouseId: 'WH-SOUTH', quantity: 3 }, at())]);
+    const refused = await run([
+      ...pickStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 3, reservedQuantity: 0 }, at()),
+      ...releaseStock(table, { orderId, sku, warehouseId: 'WH-SOUTH', quantity: 3 }, at()),
+    ]);
     expect(refused).toBe('refused');
     expect(await level(sku, 'WH-EAST')).toEqual({ onHand: 2, reserved: 0, available: 2 });
     expect(await level(sku, 'WH-SOUTH')).toEqual({ onHand: 5, reserved: 3, available: 2 });
@@ -226,10 +239,13 @@ describe('DynamoDB Local agrees with the model (domain/reservation.ts)', () => {
       for (const { order, op } of ops as Array<{ order: number; op: StockOperation }>) {
         const m = { orderId: orders[order] as string, sku, warehouseId: 'WH-EAST' };
         const items =
-          op.kind === 'reserve' ? reserveStock(table, { ...m, quantity: op.quantity }, at())
-          : op.kind === 'release' ? releaseStock(table, { ...m, quantity: op.quantity }, at())
-          : op.kind === 'pick' ? pickStock(table, { ...m, quantity: op.quantity, reservedQuantity: op.reservedQuantity }, at())
-          : returnPickedStock(table, { ...m, quantity: op.quantity }, at());
+          op.kind === 'reserve'
+            ? reserveStock(table, { ...m, quantity: op.quantity }, at())
+            : op.kind === 'release'
+              ? releaseStock(table, { ...m, quantity: op.quantity }, at())
+              : op.kind === 'pick'
+                ? pickStock(table, { ...m, quantity: op.quantity, reservedQuantity: op.reservedQuantity }, at())
+                : returnPickedStock(table, { ...m, quantity: op.quantity }, at());
         const expected = applyOperation(op, counters, records.get(order));
         expect(await run(items), JSON.stringify(op)).toBe(expected.ok ? 'ok' : 'refused');
         if (expected.ok) {

@@ -49,7 +49,12 @@ describe('active promotions through an index (SEC-5)', () => {
     const now = Date.now();
     await store.putPromotion(flash(`OLD-${run}`, now - 3 * hour, now - 2 * hour));
     const page = await documentClient().send(
-      new QueryCommand({ TableName: table, IndexName: PROMOTION_INDEX, KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk >= :now', ExpressionAttributeValues: { ':pk': 'PROMOTIONS', ':now': new Date(now).toISOString() } }),
+      new QueryCommand({
+        TableName: table,
+        IndexName: PROMOTION_INDEX,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk >= :now',
+        ExpressionAttributeValues: { ':pk': 'PROMOTIONS', ':now': new Date(now).toISOString() },
+      }),
     );
     expect((page.Items ?? []).some((i) => String(i.sk).includes(`OLD-${run}`))).toBe(false);
   });

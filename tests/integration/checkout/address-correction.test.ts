@@ -36,7 +36,12 @@ const meta = () => ({ correlationId: `c-${ulid()}`, occurredAt: new Date().toISO
 
 async function placed(customerId: string, payment: Record<string, unknown> = { method: 'bank_transfer' }, price?: number) {
   const sku = await world.product({ stock: { 'WH-EAST': 5 }, ...(price !== undefined ? { price } : {}) });
-  const { order } = await placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 1 }], { shippingAddress: placedAddress, payment: payment as never }), correlationId: 'c', idempotencyKey: ulid() });
+  const { order } = await placeOrder(world.placeDeps(), {
+    customerId,
+    request: world.request([{ sku, quantity: 1 }], { shippingAddress: placedAddress, payment: payment as never }),
+    correlationId: 'c',
+    idempotencyKey: ulid(),
+  });
   return order;
 }
 
@@ -61,7 +66,13 @@ describe('address correction in checkout (ORD-6)', () => {
     expect(personal).toMatchObject({ line1: '南京路 100 号', phone: '13571002234', email: expect.stringContaining('@') });
 
     const [event] = world.events.of('OrderAddressCorrected', order.orderId);
-    expect(event).toMatchObject({ orderId: order.orderId, customerId, shippingRegion: 'east', correction: 1, riskSignals: { addressHash: expect.stringMatching(/^[0-9a-f]{64}$/), phoneHash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(event).toMatchObject({
+      orderId: order.orderId,
+      customerId,
+      shippingRegion: 'east',
+      correction: 1,
+      riskSignals: { addressHash: expect.stringMatching(/^[0-9a-f]{64}$/), phoneHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     for (const clear of ['南京路', '黄浦区', '13571002234', '陈静']) expect(JSON.stringify(event)).not.toContain(clear);
   });
 
@@ -71,18 +82,41 @@ describe('address correction in checkout (ORD-6)', () => {
     const order = await placed(customerId, { method: 'bank_transfer' }, 1_500);
     expect(order.shippingFee.amount).toBeGreaterThan(0);
     const before = await rawItem(order.orderId);
-    expect((await problem(correctShippingAddress(deps(), { orderId: order.orderId, principal: principal('someone-else'), address: corrected, correlationId: 'c' }))).status).toBe(404);
-    const bad = await problem(correctShippingAddress(deps(), { orderId: order.orderId, principal: principal(customerId), address: { ...corrected, province: '加利福尼亚' }, correlationId: 'c' }));
+    expect((await problem(correctShippingAddress(deps(), { orderId: order.orderId, principal: principal('someone-else'), address: corrected, correlationId: 'c' }))).status).toBe(
+      404,
+    );
+    const bad = await problem(
+      correctShippingAddress(deps(), { orderId: order.orderId, principal: principal(customerId), address: { ...corrected, province: '加利福尼亚' }, correlationId: 'c' }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.errors?.map((e) => e.path)).toEqual(['body.shippingAddress.province']);
     // Guangdong is in the south zone, priced differently from the east.
     // The same zone (Shanghai is east too) is always fine; the south's rate differs.
-    const south = await problem(correctShippingAddress(deps(), { orderId: order.orderId, principal: principal(customerId), address: { ...corrected, province: '广东省', city: '广州市', district: '天河区', postalCode: '510000' }, correlationId: 'c' }));
+    const south = await problem(
+      correctShippingAddress(deps(), {
+        orderId: order.orderId,
+        principal: principal(customerId),
+        address: { ...corrected, province: '广东省', city: '广州市', district: '天河区', postalCode: '510000' },
+        correlationId: 'c',
+      }),
+    );
     expect(south.status).toBe(409);
     expect(await rawItem(order.orderId)).toEqual(before);
 
     const cod = await placed(customerId, { method: 'cod' });
-    await applyOrderEvent(world.changeDeps(), inboundEvent('PaymentAuthorized', { orderId: cod.orderId, paymentId: ulid(), customerId, method: 'cod', amount: cod.total, captureOn: 'delivery', authorizedAt: new Date().toISOString(), meta: meta() } as never));
+    await applyOrderEvent(
+      world.changeDeps(),
+      inboundEvent('PaymentAuthorized', {
+        orderId: cod.orderId,
+        paymentId: ulid(),
+        customerId,
+        method: 'cod',
+        amount: cod.total,
+        captureOn: 'delivery',
+        authorizedAt: new Date().toISOString(),
+        meta: meta(),
+      } as never),
+    );
     expect((await world.orders.getOrder(cod.orderId))?.status).toBe('APPROVED');
     const late = await problem(correctShippingAddress(deps(), { orderId: cod.orderId, principal: principal(customerId), address: corrected, correlationId: 'c' }));
     expect(late.status).toBe(409);
@@ -93,7 +127,19 @@ describe('address correction in checkout (ORD-6)', () => {
     const customerId = customer('fix');
     const order = await placed(customerId, { method: 'card', token: 'tok_visa' });
     await correctShippingAddress(deps(), { orderId: order.orderId, principal: principal(customerId), address: corrected, correlationId: 'c' });
-    await applyOrderEvent(world.changeDeps(), inboundEvent('PaymentAuthorized', { orderId: order.orderId, paymentId: ulid(), customerId, method: 'card', amount: order.total, captureOn: 'shipment', authorizedAt: new Date().toISOString(), meta: meta() } as never));
+    await applyOrderEvent(
+      world.changeDeps(),
+      inboundEvent('PaymentAuthorized', {
+        orderId: order.orderId,
+        paymentId: ulid(),
+        customerId,
+        method: 'card',
+        amount: order.total,
+        captureOn: 'shipment',
+        authorizedAt: new Date().toISOString(),
+        meta: meta(),
+      } as never),
+    );
     expect(await world.orders.getOrder(order.orderId)).toMatchObject({ status: 'PLACED', payment: { status: 'authorized' } });
     const decision = { orderId: order.orderId, customerId, assessmentId: ulid(), score: 8, level: 'low', rulesFired: [], decidedBy: 'rules', decidedAt: new Date().toISOString() };
     // The placement's own decision (no correction counted) does not release it.

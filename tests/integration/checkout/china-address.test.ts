@@ -29,7 +29,12 @@ describe('mainland addresses (ORD-1, FUL-1, SEC-2)', () => {
   it('a province/city/district address without region ships from the province’s zone; province and district are encrypted at rest', async () => {
     const sku = await world.product({ stock: { 'WH-EAST': 5, 'WH-WEST': 5 } });
     const customerId = customer('cn');
-    const { order } = await placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 1 }], { shippingAddress: address, payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
+    const { order } = await placeOrder(world.placeDeps(), {
+      customerId,
+      request: world.request([{ sku, quantity: 1 }], { shippingAddress: address, payment: { method: 'bank_transfer' } }),
+      correlationId: 'c',
+      idempotencyKey: ulid(),
+    });
     expect(order.shippingRegion).toBe('east');
     expect(order.reservations).toEqual([{ sku, warehouseId: 'WH-EAST', quantity: 1 }]);
     const { Item } = await documentClient().send(new GetCommand({ TableName: world.tables.orders, Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' } }));
@@ -42,7 +47,14 @@ describe('mainland addresses (ORD-1, FUL-1, SEC-2)', () => {
   it('an unknown province, a contradicting region, or a non-mainland phone → 400 naming the field, nothing written', async () => {
     const sku = await world.product({ stock: { 'WH-EAST': 5 } });
     const attempt = async (shippingAddress: Record<string, unknown>) => {
-      const error = await problem(placeOrder(world.placeDeps(), { customerId: customer('cn-bad'), request: world.request([{ sku, quantity: 1 }], { shippingAddress: shippingAddress as never, payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() }));
+      const error = await problem(
+        placeOrder(world.placeDeps(), {
+          customerId: customer('cn-bad'),
+          request: world.request([{ sku, quantity: 1 }], { shippingAddress: shippingAddress as never, payment: { method: 'bank_transfer' } }),
+          correlationId: 'c',
+          idempotencyKey: ulid(),
+        }),
+      );
       expect(error.status).toBe(400);
       return error.errors?.map((e) => e.path);
     };
@@ -61,11 +73,25 @@ describe('the recipient contract (FUL-3, SEC-2)', () => {
 
   it('decrypts the recipient of one order for a carrier’s label, in the order a Chinese label prints it; an unknown order has none', async () => {
     const sku = await world.product({ stock: { 'WH-EAST': 5 } });
-    const { order } = await placeOrder(world.placeDeps(), { customerId: customer('label'), request: world.request([{ sku, quantity: 1 }], { shippingAddress: address, payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
-    expect(await readRecipient({ encryptedOf, cipher: world.newEncryptor() }, order.orderId)).toEqual({ name: '陈静', phone: '+86 135 7100 2233', printAddress: '浙江省 杭州市 西湖区 文三路 90 号 310012' });
+    const { order } = await placeOrder(world.placeDeps(), {
+      customerId: customer('label'),
+      request: world.request([{ sku, quantity: 1 }], { shippingAddress: address, payment: { method: 'bank_transfer' } }),
+      correlationId: 'c',
+      idempotencyKey: ulid(),
+    });
+    expect(await readRecipient({ encryptedOf, cipher: world.newEncryptor() }, order.orderId)).toEqual({
+      name: '陈静',
+      phone: '+86 135 7100 2233',
+      printAddress: '浙江省 杭州市 西湖区 文三路 90 号 310012',
+    });
     // A municipality's province and city are one name: printed once.
     const shanghai = { ...address, province: '上海市', city: '上海市', district: '浦东新区', line1: '世纪大道 100 号', postalCode: '200120' };
-    const { order: second } = await placeOrder(world.placeDeps(), { customerId: customer('label'), request: world.request([{ sku, quantity: 1 }], { shippingAddress: shanghai, payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
+    const { order: second } = await placeOrder(world.placeDeps(), {
+      customerId: customer('label'),
+      request: world.request([{ sku, quantity: 1 }], { shippingAddress: shanghai, payment: { method: 'bank_transfer' } }),
+      correlationId: 'c',
+      idempotencyKey: ulid(),
+    });
     expect((await readRecipient({ encryptedOf, cipher: world.cipher }, second.orderId)).printAddress).toBe('上海市 浦东新区 世纪大道 100 号 200120');
     await expect(readRecipient({ encryptedOf, cipher: world.cipher }, '01JD7ZK3X2V8Q4N6M5R9T0W1YB')).rejects.toBeInstanceOf(RecipientUnavailableError);
   });

@@ -71,11 +71,21 @@ describe('units of one SKU reserved per customer (SEC-5)', () => {
     const other = await world.product({ stock: { 'WH-EAST': 100 } });
     const dave = customer('adds');
     const first = await place(dave, [{ sku, quantity: 15 }]);
-    const refused = await problem(place(dave, [{ sku, quantity: 10 }, { sku: other, quantity: 1 }]));
+    const refused = await problem(
+      place(dave, [
+        { sku, quantity: 10 },
+        { sku: other, quantity: 1 },
+      ]),
+    );
     expect(refused.status).toBe(409);
     expect(refused.detail).toContain(`already hold 15 units of ${sku}; at most 20`);
     expect((await world.stock(other))['WH-EAST']).toMatchObject({ reserved: 0 });
-    await expect(place(dave, [{ sku, quantity: 5 }, { sku: other, quantity: 20 }])).resolves.toMatchObject({ created: true });
+    await expect(
+      place(dave, [
+        { sku, quantity: 5 },
+        { sku: other, quantity: 20 },
+      ]),
+    ).resolves.toMatchObject({ created: true });
     expect((await world.orders.customerHolds(dave)).reserved.get(sku)).toBe(20);
 
     await cancel(first.order.orderId, dave);
@@ -88,7 +98,16 @@ describe('units of one SKU reserved per customer (SEC-5)', () => {
   it('a flash sale sets its own per-customer cap while it runs', async () => {
     const sku = await world.product({ price: 12900, stock: { 'WH-EAST': 100 } });
     const now = Date.now();
-    await world.promotions.putPromotion({ kind: 'flash-price', promotionId: `FLASH-${ulid()}`, title: '限时抢购', sku, price: { amount: 9900, currency: 'CNY' }, perCustomerLimit: 2, startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString() });
+    await world.promotions.putPromotion({
+      kind: 'flash-price',
+      promotionId: `FLASH-${ulid()}`,
+      title: '限时抢购',
+      sku,
+      price: { amount: 9900, currency: 'CNY' },
+      perCustomerLimit: 2,
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+    });
     const erin = customer('flash');
     await expect(place(erin, [{ sku, quantity: 2 }])).resolves.toMatchObject({ created: true });
     const refused = await problem(place(erin, [{ sku, quantity: 1 }]));
@@ -103,7 +122,9 @@ describe('units of one SKU reserved per customer (SEC-5)', () => {
     // Make it look like an order placed before the caps: no heldByCustomer, and no counters.
     const { DeleteCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     const { documentClient } = await import('../../../shared/dynamodb.ts');
-    await documentClient().send(new UpdateCommand({ TableName: world.tables.orders, Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' }, UpdateExpression: 'REMOVE heldByCustomer' }));
+    await documentClient().send(
+      new UpdateCommand({ TableName: world.tables.orders, Key: { pk: `ORDER#${order.orderId}`, sk: 'ORDER' }, UpdateExpression: 'REMOVE heldByCustomer' }),
+    );
     await documentClient().send(new DeleteCommand({ TableName: world.tables.orders, Key: { pk: `CUSTOMER#${frank}`, sk: 'HOLDS' } }));
     await cancel(order.orderId, frank);
     const holds = await world.orders.customerHolds(frank);

@@ -63,7 +63,10 @@ export function recordingPublisher() {
     forCorrelation,
     setFailing: (value: boolean) => void (failing = value),
     /** Payloads of `name` events about `orderId`. */
-    of: (name: string, orderId?: string) => published.filter((p) => p.event.definition.name === name && (orderId === undefined || (p.event.payload as { orderId?: string }).orderId === orderId)).map((p) => p.event.payload as Record<string, unknown>),
+    of: (name: string, orderId?: string) =>
+      published
+        .filter((p) => p.event.definition.name === name && (orderId === undefined || (p.event.payload as { orderId?: string }).orderId === orderId))
+        .map((p) => p.event.payload as Record<string, unknown>),
   };
 }
 
@@ -73,7 +76,11 @@ const cny = (amount: number) => ({ amount, currency: 'CNY' });
 export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => FieldEncryptor }) {
   const catalogRepo = new DynamoDbCatalogRepository(tables.catalog);
   const settings = checkoutSettings({});
-  const orders = new DynamoDbOrderStore(tables.orders, tables.catalog, { awaitingPaymentShards: settings.awaitingPaymentShards, outboxShards: settings.outboxShards, markerTtlDays: 7 });
+  const orders = new DynamoDbOrderStore(tables.orders, tables.catalog, {
+    awaitingPaymentShards: settings.awaitingPaymentShards,
+    outboxShards: settings.outboxShards,
+    markerTtlDays: 7,
+  });
   const promotions = new DynamoDbPromotionStore(tables.orders);
   const catalog = withCachedWarehouses(new CatalogReader(tables.catalog), 0);
   const { regions, distances } = catalogSettings({});
@@ -123,7 +130,16 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
     request(items: Array<{ sku: string; quantity: number }>, overrides: Partial<OrderRequest> = {}): OrderRequest {
       return {
         items,
-        shippingAddress: { name: '王小明', phone: '+86 139 1234 5678', line1: '浦东新区世纪大道100号', line2: '8楼', city: '上海', region: 'east', postalCode: '200120', country: 'CN' },
+        shippingAddress: {
+          name: '王小明',
+          phone: '+86 139 1234 5678',
+          line1: '浦东新区世纪大道100号',
+          line2: '8楼',
+          city: '上海',
+          region: 'east',
+          postalCode: '200120',
+          country: 'CN',
+        },
         contactEmail: 'xiaoming.wang@example.cn',
         payment: { method: 'card', token: 'tok_visa' },
         ...overrides,

@@ -29,7 +29,15 @@ const CLOSED = `${PROBLEM_TYPE_BASE}group-buy-closed`;
 
 async function groupOffer(options: { size: number; windowMinutes?: number; price?: number }): Promise<{ sku: string; promotion: GroupBuyPromotion }> {
   const sku = await world.product({ price: 12900, stock: { 'WH-EAST': 100 } });
-  const promotion: GroupBuyPromotion = { kind: 'group-buy', promotionId: `PT-${ulid()}`, title: '拼团', sku, price: cny(options.price ?? 8800), groupSize: options.size, ...(options.windowMinutes ? { windowMinutes: options.windowMinutes } : {}) };
+  const promotion: GroupBuyPromotion = {
+    kind: 'group-buy',
+    promotionId: `PT-${ulid()}`,
+    title: '拼团',
+    sku,
+    price: cny(options.price ?? 8800),
+    groupSize: options.size,
+    ...(options.windowMinutes ? { windowMinutes: options.windowMinutes } : {}),
+  };
   await world.promotions.putPromotion(promotion);
   return { sku, promotion };
 }
@@ -43,7 +51,11 @@ const placeGroupOrder = (sku: string, code?: string, clock?: Clock) =>
   });
 
 const authorize = (orderId: string, clock?: Clock) =>
-  changeOrder(world.changeDeps(clock), { orderId, fact: { type: 'PaymentAuthorized', paymentId: ulid(), amount: cny(8800), captureOn: 'shipment', at: new Date().toISOString() }, correlationId: `c-${ulid()}` });
+  changeOrder(world.changeDeps(clock), {
+    orderId,
+    fact: { type: 'PaymentAuthorized', paymentId: ulid(), amount: cny(8800), captureOn: 'shipment', at: new Date().toISOString() },
+    correlationId: `c-${ulid()}`,
+  });
 
 describe('group-buy (ORD-5)', () => {
   it('50 concurrent joins to a group of 5 → exactly 5 members; the rest 409 with nothing written', async () => {
@@ -70,7 +82,10 @@ describe('group-buy (ORD-5)', () => {
     expect((await world.stock(sku))['WH-EAST']).toMatchObject({ reserved: 5 });
     expect(joined.filter((o) => o.groupBuy?.complete)).toHaveLength(1);
     // The filling join told every other member.
-    const completedFor = world.events.of('GroupBuyCompleted').filter((e) => e.groupCode === code).map((e) => e.orderId);
+    const completedFor = world.events
+      .of('GroupBuyCompleted')
+      .filter((e) => e.groupCode === code)
+      .map((e) => e.orderId);
     const filler = joined.find((o) => o.groupBuy?.complete)?.orderId;
     expect(new Set(completedFor)).toEqual(new Set(group?.members.filter((m) => m !== filler)));
   });
@@ -89,8 +104,19 @@ describe('group-buy (ORD-5)', () => {
     const event = world.events.published.find((p) => p.event.definition.name === 'GroupBuyCompleted' && (p.event.payload as { orderId: string }).orderId === opener.order.orderId);
     expect(event).toBeDefined();
     const payload = event?.event.payload as Record<string, unknown>;
-    const applied = await applyOrderEvent(world.changeDeps(), inboundEvent('GroupBuyCompleted', { ...payload, orderId: opener.order.orderId, meta: { eventId: ulid(), correlationId: 'c', occurredAt: new Date().toISOString(), version: 1 } } as never));
-    expect(applied).toMatchObject({ outcome: 'applied', order: { status: 'APPROVED', paymentDueBy: null, groupBuy: { complete: true } }, transition: { reason: 'group-buy-complete' } });
+    const applied = await applyOrderEvent(
+      world.changeDeps(),
+      inboundEvent('GroupBuyCompleted', {
+        ...payload,
+        orderId: opener.order.orderId,
+        meta: { eventId: ulid(), correlationId: 'c', occurredAt: new Date().toISOString(), version: 1 },
+      } as never),
+    );
+    expect(applied).toMatchObject({
+      outcome: 'applied',
+      order: { status: 'APPROVED', paymentDueBy: null, groupBuy: { complete: true } },
+      transition: { reason: 'group-buy-complete' },
+    });
     // The second member is approved by its own payment, the group being complete.
     expect(await authorize(second.order.orderId)).toMatchObject({ order: { status: 'APPROVED' } });
   });
@@ -110,7 +136,11 @@ describe('group-buy (ORD-5)', () => {
     expect(late).toMatchObject({ status: 409, type: CLOSED });
     await expireUnpaidOrders({ ...world.changeDeps(clock), eventsFor: world.events.forCorrelation, outboxGraceSeconds: 3600 }, { correlationId: 'sweep' });
     for (const member of [opener, second]) {
-      expect(await world.orders.getOrder(member.order.orderId)).toMatchObject({ status: 'CANCELLED', reservations: [], cancellation: { by: 'timeout', reason: 'group-buy-expired' } });
+      expect(await world.orders.getOrder(member.order.orderId)).toMatchObject({
+        status: 'CANCELLED',
+        reservations: [],
+        cancellation: { by: 'timeout', reason: 'group-buy-expired' },
+      });
       expect(world.events.of('OrderCancelled', member.order.orderId)).toEqual([expect.objectContaining({ reason: 'group-buy-expired' })]);
     }
     expect((await world.stock(sku))['WH-EAST']).toMatchObject({ reserved: 0, available: 100 });

@@ -80,27 +80,50 @@ describe('SEC-5: POST /orders — hostile text in an address field → 400 namin
   });
   const FIELDS = ['name', 'line1', 'line2', 'city'] as const;
 
-  it.each(HOSTILE_CHARACTERS.map(([rule, name, char], i) => [rule, name, char, FIELDS[i % FIELDS.length]!] as const))('%s: %s in shippingAddress.%s', async (rule, _name, char, field) => {
-    const sku = await world.product({ price: 12_900 });
-    const customerId = customer();
-    const key = ulid();
-    const request = world.request([{ sku, quantity: 1 }]);
-    const body = { ...request, shippingAddress: { ...request.shippingAddress, [field]: `浦东${char}新区` } };
-    const kmsCallsBefore = Object.values(kms.stats()).reduce((a, b) => a + b, 0);
-    const result = await placeOrder(apiEvent({ method: 'POST', path: '/orders', resource: '/orders', body, claims: claimsFor(customerId, 'customer'), headers: { 'Idempotency-Key': key } }), lambdaContext());
-    expectValidationProblem(result, [`body.shippingAddress.${field}`], TEXT_RULES[rule]);
-    // Nothing written: no order of this customer, no request marker, no event, the stock untouched, KMS never asked.
-    const orders = await documentClient().send(new QueryCommand({ TableName: world.tables.orders, IndexName: 'byCustomer', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } }));
-    expect(orders.Items ?? []).toEqual([]);
-    expect(await world.orders.findRequest(customerId, key)).toBeUndefined();
-    expect(world.events.published.filter((p) => (p.event.payload as { customerId?: string }).customerId === customerId)).toEqual([]);
-    expect((await world.stock(sku))['WH-EAST']).toEqual({ onHand: 10, reserved: 0, available: 10 });
-    expect(Object.values(kms.stats()).reduce((a, b) => a + b, 0)).toBe(kmsCallsBefore);
-  });
+  it.each(HOSTILE_CHARACTERS.map(([rule, name, char], i) => [rule, name, char, FIELDS[i % FIELDS.length]!] as const))(
+    '%s: %s in shippingAddress.%s',
+    async (rule, _name, char, field) => {
+      const sku = await world.product({ price: 12_900 });
+      const customerId = customer();
+      const key = ulid();
+      const request = world.request([{ sku, quantity: 1 }]);
+      const body = { ...request, shippingAddress: { ...request.shippingAddress, [field]: `浦东${char}新区` } };
+      const kmsCallsBefore = Object.values(kms.stats()).reduce((a, b) => a + b, 0);
+      const result = await placeOrder(
+        apiEvent({ method: 'POST', path: '/orders', resource: '/orders', body, claims: claimsFor(customerId, 'customer'), headers: { 'Idempotency-Key': key } }),
+        lambdaContext(),
+      );
+      expectValidationProblem(result, [`body.shippingAddress.${field}`], TEXT_RULES[rule]);
+      // Nothing written: no order of this customer, no request marker, no event, the stock untouched, KMS never asked.
+      const orders = await documentClient().send(
+        new QueryCommand({
+          TableName: world.tables.orders,
+          IndexName: 'byCustomer',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+        }),
+      );
+      expect(orders.Items ?? []).toEqual([]);
+      expect(await world.orders.findRequest(customerId, key)).toBeUndefined();
+      expect(world.events.published.filter((p) => (p.event.payload as { customerId?: string }).customerId === customerId)).toEqual([]);
+      expect((await world.stock(sku))['WH-EAST']).toEqual({ onHand: 10, reserved: 0, available: 10 });
+      expect(Object.values(kms.stats()).reduce((a, b) => a + b, 0)).toBe(kmsCallsBefore);
+    },
+  );
 
   it('the same order with clean text is placed (201)', async () => {
     const sku = await world.product({ price: 12_900 });
-    const result = await placeOrder(apiEvent({ method: 'POST', path: '/orders', resource: '/orders', body: world.request([{ sku, quantity: 1 }]), claims: claimsFor(customer(), 'customer'), headers: { 'Idempotency-Key': ulid() } }), lambdaContext());
+    const result = await placeOrder(
+      apiEvent({
+        method: 'POST',
+        path: '/orders',
+        resource: '/orders',
+        body: world.request([{ sku, quantity: 1 }]),
+        claims: claimsFor(customer(), 'customer'),
+        headers: { 'Idempotency-Key': ulid() },
+      }),
+      lambdaContext(),
+    );
     expect(result.statusCode, result.body).toBe(201);
   });
 });
@@ -109,13 +132,25 @@ describe('SEC-5: other routes, other fields', () => {
   it('POST /quotes: a bidi override in the (optional) address name → 400, though pricing ignores the name', async () => {
     const quote = makeCreateQuoteHandler({ catalog: () => world.catalog, promotions: () => world.promotions });
     const sku = await world.product();
-    const result = await quote(apiEvent({ method: 'POST', path: '/quotes', resource: '/quotes', body: { items: [{ sku, quantity: 1 }], shippingAddress: { region: 'east', name: 'abc\u202Efed' } }, claims: claimsFor(customer(), 'customer') }), lambdaContext());
+    const result = await quote(
+      apiEvent({
+        method: 'POST',
+        path: '/quotes',
+        resource: '/quotes',
+        body: { items: [{ sku, quantity: 1 }], shippingAddress: { region: 'east', name: 'abc\u202Efed' } },
+        claims: claimsFor(customer(), 'customer'),
+      }),
+      lambdaContext(),
+    );
     expectValidationProblem(result, ['body.shippingAddress.name'], TEXT_RULES.bidi);
   });
 
   it('GET /orders?customerId= (a query parameter declared as plain text): a zero-width space → 400 naming it', async () => {
     const list = makeListOrdersHandler({ orders: () => world.orders });
-    const result = await list(apiEvent({ method: 'GET', path: '/orders', resource: '/orders', query: { customerId: 'c-1\u200B' }, claims: claimsFor('agent-1', 'cs-agent') }), lambdaContext());
+    const result = await list(
+      apiEvent({ method: 'GET', path: '/orders', resource: '/orders', query: { customerId: 'c-1\u200B' }, claims: claimsFor('agent-1', 'cs-agent') }),
+      lambdaContext(),
+    );
     expectValidationProblem(result, ['query.customerId'], TEXT_RULES.zeroWidth);
   });
 });
@@ -124,9 +159,18 @@ describe('SEC-5, ORD-2: PUT /admin/products — listing text and price bounds', 
   const published: DomainEvent[] = [];
   const events = (): EventPublisher => ({ publish: async (list) => void published.push(...list) });
   const putProduct = makePutProductHandler({ events });
-  const listing = (overrides: Record<string, unknown> = {}) => ({ name: '西湖龙井 250g', category: 'groceries', price: { amount: 36_800, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'high' }, ...overrides });
+  const listing = (overrides: Record<string, unknown> = {}) => ({
+    name: '西湖龙井 250g',
+    category: 'groceries',
+    price: { amount: 36_800, currency: 'CNY' },
+    attributes: { weightGrams: 300, valueClass: 'high' },
+    ...overrides,
+  });
   const put = (sku: string, body: unknown) =>
-    putProduct(apiEvent({ method: 'PUT', path: `/admin/products/${sku}`, resource: '/admin/products/{sku}', pathParameters: { sku }, body, claims: claimsFor('ops-1', 'ops') }), lambdaContext());
+    putProduct(
+      apiEvent({ method: 'PUT', path: `/admin/products/${sku}`, resource: '/admin/products/{sku}', pathParameters: { sku }, body, claims: claimsFor('ops-1', 'ops') }),
+      lambdaContext(),
+    );
   const expectNoProduct = async (sku: string) => {
     expect(await new DynamoDbCatalogRepository(world.tables.catalog).getProductRecord(sku)).toBeUndefined();
     expect(published.filter((e) => (e.payload as { sku?: string }).sku === sku)).toEqual([]);
@@ -161,7 +205,13 @@ describe('SEC-5, ORD-2: PUT /admin/products — listing text and price bounds', 
     while (skus.length < settings.maxOrderLines) skus.push(await world.product({ price: MAX_UNIT_PRICE_MINOR }));
     const quote = makeCreateQuoteHandler({ catalog: () => world.catalog, promotions: () => world.promotions });
     const result = await quote(
-      apiEvent({ method: 'POST', path: '/quotes', resource: '/quotes', body: { items: skus.map((sku) => ({ sku, quantity: settings.maxLineQuantity })), shippingAddress: { region: 'west' } }, claims: claimsFor(customer(), 'customer') }),
+      apiEvent({
+        method: 'POST',
+        path: '/quotes',
+        resource: '/quotes',
+        body: { items: skus.map((sku) => ({ sku, quantity: settings.maxLineQuantity })), shippingAddress: { region: 'west' } },
+        claims: claimsFor(customer(), 'customer'),
+      }),
       lambdaContext(),
     );
     expect(result.statusCode, result.body).toBe(200);

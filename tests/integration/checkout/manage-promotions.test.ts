@@ -87,7 +87,12 @@ describe('promotions (ORD-3)', () => {
   });
 
   it('pages through promotions with an opaque cursor', async () => {
-    for (let i = 0; i < 3; i++) await putPromotion(deps, { promotion: { kind: 'member-discount', promotionId: `PAGE-${ulid()}`, title: 'm', percentBasisPoints: 100, startsAt: hourFromNow() }, active: false, ...staff() });
+    for (let i = 0; i < 3; i++)
+      await putPromotion(deps, {
+        promotion: { kind: 'member-discount', promotionId: `PAGE-${ulid()}`, title: 'm', percentBasisPoints: 100, startsAt: hourFromNow() },
+        active: false,
+        ...staff(),
+      });
     const first = await listPromotions(deps, { limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.nextCursor).toBeTruthy();
@@ -117,8 +122,18 @@ describe('coupons (ORD-3)', () => {
     expect((await putCoupon(deps, { coupon: coupon(code), active: true, ...staff() })).outcome).toBe('created');
     expect((await quote(customer(), [{ sku, quantity: 1 }], code)).coupon).toMatchObject({ code, applied: true });
     const buyer = customer();
-    await placeOrder(world.placeDeps(), { customerId: buyer, request: world.request([{ sku, quantity: 1 }], { couponCode: code, payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
-    await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }], { couponCode: code, payment: { method: 'bank_transfer' } }), correlationId: 'c', idempotencyKey: ulid() });
+    await placeOrder(world.placeDeps(), {
+      customerId: buyer,
+      request: world.request([{ sku, quantity: 1 }], { couponCode: code, payment: { method: 'bank_transfer' } }),
+      correlationId: 'c',
+      idempotencyKey: ulid(),
+    });
+    await placeOrder(world.placeDeps(), {
+      customerId: customer(),
+      request: world.request([{ sku, quantity: 1 }], { couponCode: code, payment: { method: 'bank_transfer' } }),
+      correlationId: 'c',
+      idempotencyKey: ulid(),
+    });
 
     const replaced = await putCoupon(deps, { coupon: coupon(code, { title: '满199减20 (extended)', totalLimit: 5 }), active: true, ...staff('extended') });
     expect(replaced).toMatchObject({ outcome: 'updated', item: { used: 2, coupon: { totalLimit: 5 } } });
@@ -134,7 +149,19 @@ describe('coupons (ORD-3)', () => {
   });
 
   it('refuses inconsistent coupons with 400s naming the fields', async () => {
-    const error = await problem(putCoupon(deps, { coupon: coupon(`BAD${ulid()}`.slice(0, 20), { kind: 'percentage', amountOff: undefined, perCustomerLimit: 3, totalLimit: 2, validUntil: new Date(Date.now() - 3_600_000).toISOString() }), active: true, ...staff() }));
+    const error = await problem(
+      putCoupon(deps, {
+        coupon: coupon(`BAD${ulid()}`.slice(0, 20), {
+          kind: 'percentage',
+          amountOff: undefined,
+          perCustomerLimit: 3,
+          totalLimit: 2,
+          validUntil: new Date(Date.now() - 3_600_000).toISOString(),
+        }),
+        active: true,
+        ...staff(),
+      }),
+    );
     expect(error.status).toBe(400);
     expect(error.errors?.map((e) => e.path).sort()).toEqual(['body.perCustomerLimit', 'body.percentBasisPoints', 'body.validUntil']);
   });

@@ -23,12 +23,20 @@ import { customer, problem, useCheckoutWorld } from './fixtures.ts';
 
 const world = useCheckoutWorld();
 const audited: AuditEvent[] = [];
-const audit = { record: async (event: Omit<AuditEvent, 'seq' | 'at' | 'prevHash' | 'hash'>) => (audited.push(event as AuditEvent), { ...event, seq: audited.length, at: new Date().toISOString(), prevHash: '', hash: '' }) as never };
+const audit = {
+  record: async (event: Omit<AuditEvent, 'seq' | 'at' | 'prevHash' | 'hash'>) =>
+    (audited.push(event as AuditEvent), { ...event, seq: audited.length, at: new Date().toISOString(), prevHash: '', hash: '' }) as never,
+};
 const deps = () => ({ store: world.promotions, audit, clock: systemClock });
 const staff = (reason = 'loyalty programme') => ({ changedBy: 'marketer-1', roles: ['marketer'], reason, correlationId: `c-${ulid()}` });
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 const place = (customerId: string, sku: string, couponCode?: string) =>
-  placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 1 }], couponCode ? { couponCode } : {}), correlationId: `c-${ulid()}`, idempotencyKey: ulid() });
+  placeOrder(world.placeDeps(), {
+    customerId,
+    request: world.request([{ sku, quantity: 1 }], couponCode ? { couponCode } : {}),
+    correlationId: `c-${ulid()}`,
+    idempotencyKey: ulid(),
+  });
 
 describe('memberships (ORD-3)', () => {
   it('a gold tier set by a marketer gets the gold member offer on the next order; silver does not; audited once', async () => {
@@ -41,7 +49,12 @@ describe('memberships (ORD-3)', () => {
     expect(await getMembership(deps(), gold)).toEqual({ customerId: gold, tier: null });
 
     const before = audited.length;
-    expect((await setMembership(deps(), { customerId: gold, tier: 'gold', ...staff() })).item).toMatchObject({ customerId: gold, tier: 'gold', memberSince: expect.any(String), updatedBy: 'marketer-1' });
+    expect((await setMembership(deps(), { customerId: gold, tier: 'gold', ...staff() })).item).toMatchObject({
+      customerId: gold,
+      tier: 'gold',
+      memberSince: expect.any(String),
+      updatedBy: 'marketer-1',
+    });
     expect((await setMembership(deps(), { customerId: gold, tier: 'gold', ...staff() })).outcome).toBe('unchanged');
     await setMembership(deps(), { customerId: silver, tier: 'silver', ...staff() });
     expect(audited.slice(before).map((e) => [e.action, e.resource.id, e.details])).toEqual([
@@ -62,7 +75,18 @@ describe('issued coupons (ORD-3)', () => {
   it('an issuedOnly coupon is in its customers’ wallets and usable by them only; issuing twice changes nothing', async () => {
     const sku = await world.product({ price: 20_000 });
     const code = `VIP${ulid()}`.slice(0, 20);
-    const coupon: Coupon = { code, title: 'VIP 立减20', kind: 'fixed', amountOff: cny(2_000), minSpend: cny(10_000), validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: new Date(Date.now() + 86_400_000).toISOString(), perCustomerLimit: 1, totalLimit: 100, issuedOnly: true };
+    const coupon: Coupon = {
+      code,
+      title: 'VIP 立减20',
+      kind: 'fixed',
+      amountOff: cny(2_000),
+      minSpend: cny(10_000),
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      perCustomerLimit: 1,
+      totalLimit: 100,
+      issuedOnly: true,
+    };
     await putCoupon({ ...deps(), currency: 'CNY' }, { coupon, active: true, ...staff() });
     const chosen = customer('vip');
     const other = customer('plain');

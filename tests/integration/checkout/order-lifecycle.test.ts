@@ -69,7 +69,15 @@ const risk = (orderId: string, customerId: string, overrides: Record<string, unk
   decidedAt: new Date().toISOString(),
   ...overrides,
 });
-const payment = (orderId: string, customerId: string, amount: number, paymentId = ulid()) => ({ orderId, customerId, paymentId, method: 'card', amount: { amount, currency: 'CNY' }, captureOn: 'shipment', authorizedAt: new Date().toISOString() });
+const payment = (orderId: string, customerId: string, amount: number, paymentId = ulid()) => ({
+  orderId,
+  customerId,
+  paymentId,
+  method: 'card',
+  amount: { amount, currency: 'CNY' },
+  captureOn: 'shipment',
+  authorizedAt: new Date().toISOString(),
+});
 
 async function placed(quantity = 2, extra: Parameters<typeof world.request>[1] = {}, clock?: ReturnType<typeof manualClock>) {
   const sku = await world.product({ stock: { 'WH-EAST': 10 } });
@@ -88,8 +96,24 @@ describe('order events consumer (EventConsumer → changeOrder)', () => {
     expect(current).toMatchObject({ status: 'APPROVED', paymentDueBy: null, payment: { status: 'authorized' }, risk: { outcome: 'approved' } });
     const approved = world.events.of('OrderStatusChanged', order.orderId).find((e) => e.to === 'APPROVED');
     expect(approved).toMatchObject({ from: 'PLACED', reason: 'payment-authorized', reservations: [{ sku, warehouseId: 'WH-EAST', quantity: 2 }] });
-    await deliver(message(OrderAllocated, { orderId: order.orderId, shipments: [{ shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku, quantity: 2 }] }], allocatedAt: new Date().toISOString() }));
-    await deliver(message(ShipmentStatusChanged, { orderId: order.orderId, shipmentId, carrier: 'premium-express', waybill: 'PX123', from: 'CREATED', to: 'PICKED_UP', changedAt: new Date().toISOString() }));
+    await deliver(
+      message(OrderAllocated, {
+        orderId: order.orderId,
+        shipments: [{ shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku, quantity: 2 }] }],
+        allocatedAt: new Date().toISOString(),
+      }),
+    );
+    await deliver(
+      message(ShipmentStatusChanged, {
+        orderId: order.orderId,
+        shipmentId,
+        carrier: 'premium-express',
+        waybill: 'PX123',
+        from: 'CREATED',
+        to: 'PICKED_UP',
+        changedAt: new Date().toISOString(),
+      }),
+    );
     await deliver(message(OrderShipped, { orderId: order.orderId, shipmentIds: [shipmentId], shippedAt: new Date().toISOString() }));
     await deliver(message(OrderDelivered, { orderId: order.orderId, shipmentIds: [shipmentId], deliveredAt: new Date().toISOString() }));
     const found = await world.orders.get(order.orderId);
@@ -106,27 +130,65 @@ describe('order events consumer (EventConsumer → changeOrder)', () => {
     const { sku, customerId, order } = await placed();
     const shipmentId = ulid();
     await deliver(message(PaymentAuthorized, payment(order.orderId, customerId, order.total.amount)));
-    await deliver(message(OrderAllocated, { orderId: order.orderId, shipments: [{ shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku, quantity: 2 }] }], allocatedAt: new Date(Date.now() - 1000).toISOString() }));
+    await deliver(
+      message(OrderAllocated, {
+        orderId: order.orderId,
+        shipments: [{ shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku, quantity: 2 }] }],
+        allocatedAt: new Date(Date.now() - 1000).toISOString(),
+      }),
+    );
     await world.orders.getOrder(order.orderId).then((o) => expect(o?.status).toBe('FULFILLING'));
     const cancelled = await makeCancelOrderHandler({ orders: () => world.orders, events: world.events.forCorrelation, audit: () => audit })(
-      apiEvent({ method: 'POST', path: `/orders/${order.orderId}/cancel`, resource: '/orders/{orderId}/cancel', pathParameters: { orderId: order.orderId }, body: {}, claims: claimsFor(customerId, 'customer'), headers: { 'Idempotency-Key': ulid() } }),
+      apiEvent({
+        method: 'POST',
+        path: `/orders/${order.orderId}/cancel`,
+        resource: '/orders/{orderId}/cancel',
+        pathParameters: { orderId: order.orderId },
+        body: {},
+        claims: claimsFor(customerId, 'customer'),
+        headers: { 'Idempotency-Key': ulid() },
+      }),
       lambdaContext(),
     );
     expect(cancelled.statusCode).toBe(200);
-    const shipmentCancelled = message(ShipmentStatusChanged, { orderId: order.orderId, shipmentId, carrier: 'premium-express', waybill: 'PX0000000001', from: 'CREATED', to: 'CANCELLED', changedAt: new Date().toISOString() });
+    const shipmentCancelled = message(ShipmentStatusChanged, {
+      orderId: order.orderId,
+      shipmentId,
+      carrier: 'premium-express',
+      waybill: 'PX0000000001',
+      from: 'CREATED',
+      to: 'CANCELLED',
+      changedAt: new Date().toISOString(),
+    });
     expect((await deliver(shipmentCancelled)).batchItemFailures).toEqual([]);
     const expected = { shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', waybill: 'PX0000000001', status: 'CANCELLED', lines: [{ sku, quantity: 2 }] };
     const after = await world.orders.get(order.orderId);
     expect(after?.order).toMatchObject({ status: 'CANCELLED', shipments: [expected] });
     // Replayed, or a carrier status after it: nothing changes (no new version, no new timeline entry).
     await deliver(shipmentCancelled);
-    await deliver(message(ShipmentStatusChanged, { orderId: order.orderId, shipmentId, carrier: 'premium-express', waybill: 'PX0000000001', from: 'CREATED', to: 'PICKED_UP', changedAt: new Date(Date.now() + 1000).toISOString() }));
+    await deliver(
+      message(ShipmentStatusChanged, {
+        orderId: order.orderId,
+        shipmentId,
+        carrier: 'premium-express',
+        waybill: 'PX0000000001',
+        from: 'CREATED',
+        to: 'PICKED_UP',
+        changedAt: new Date(Date.now() + 1000).toISOString(),
+      }),
+    );
     const later = await world.orders.get(order.orderId);
     expect(later?.order.version).toBe(after?.order.version);
     expect(later?.order.shipments).toEqual(after?.order.shipments);
     // The customer's GET /orders/{id} shows it.
     const view = await makeGetOrderHandler({ orders: () => world.orders, cipher: () => world.cipher, audit: () => audit })(
-      apiEvent({ method: 'GET', path: `/orders/${order.orderId}`, resource: '/orders/{orderId}', pathParameters: { orderId: order.orderId }, claims: claimsFor(customerId, 'customer') }),
+      apiEvent({
+        method: 'GET',
+        path: `/orders/${order.orderId}`,
+        resource: '/orders/{orderId}',
+        pathParameters: { orderId: order.orderId },
+        claims: claimsFor(customerId, 'customer'),
+      }),
       lambdaContext(),
     );
     expect(view.statusCode).toBe(200);
@@ -159,16 +221,25 @@ describe('order events consumer (EventConsumer → changeOrder)', () => {
     const b = await placed(4);
     await deliver(message(RiskReviewRequired, risk(b.order.orderId, b.customerId, { score: 55, level: 'medium' })));
     expect((await world.orders.getOrder(b.order.orderId))?.status).toBe('IN_REVIEW');
-    const failed = message(PaymentFailed, { orderId: b.order.orderId, customerId: b.customerId, paymentId: ulid(), method: 'card', reason: 'declined', failedAt: new Date().toISOString() });
+    const failed = message(PaymentFailed, {
+      orderId: b.order.orderId,
+      customerId: b.customerId,
+      paymentId: ulid(),
+      method: 'card',
+      reason: 'declined',
+      failedAt: new Date().toISOString(),
+    });
     await deliver(failed, failed);
-    expect((await world.orders.getOrder(b.order.orderId))).toMatchObject({ status: 'PAYMENT_FAILED', payment: { status: 'failed', failureReason: 'declined' } });
+    expect(await world.orders.getOrder(b.order.orderId)).toMatchObject({ status: 'PAYMENT_FAILED', payment: { status: 'failed', failureReason: 'declined' } });
     expect((await world.stock(b.sku))['WH-EAST']).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
 
   it('PaymentPending is kept as the payment status; a message that is not a consumed event fails to the DLQ path', async () => {
     const { customerId, order } = await placed(1, { payment: { method: 'bank_transfer' } });
-    await deliver(message(PaymentPending, { orderId: order.orderId, customerId, paymentId: ulid(), method: 'bank_transfer', amount: order.total, pendingSince: new Date().toISOString() }));
-    expect((await world.orders.getOrder(order.orderId))).toMatchObject({ status: 'PLACED', payment: { status: 'pending' } });
+    await deliver(
+      message(PaymentPending, { orderId: order.orderId, customerId, paymentId: ulid(), method: 'bank_transfer', amount: order.total, pendingSince: new Date().toISOString() }),
+    );
+    expect(await world.orders.getOrder(order.orderId)).toMatchObject({ status: 'PLACED', payment: { status: 'pending' } });
     const bad = sqsRecord('not json');
     const wrong = sqsRecord(eventBridgeEvent('PaymentAuthorized', 'commerce.payments', { orderId: 'x' }));
     const spoofed = sqsRecord(eventBridgeEvent('PaymentAuthorized', 'commerce.evil', payment(order.orderId, customerId, 1)));
@@ -191,7 +262,18 @@ describe('order events consumer (EventConsumer → changeOrder)', () => {
 describe('cancel (POST /orders/{orderId}/cancel)', () => {
   const cancelHandler = () => makeCancelOrderHandler({ orders: () => world.orders, events: world.events.forCorrelation, audit: () => audit });
   const cancel = (orderId: string, claims: Record<string, string>, body: unknown = {}, key = ulid()) =>
-    cancelHandler()(apiEvent({ method: 'POST', path: `/orders/${orderId}/cancel`, resource: '/orders/{orderId}/cancel', pathParameters: { orderId }, body, claims, headers: { 'Idempotency-Key': key } }), lambdaContext());
+    cancelHandler()(
+      apiEvent({
+        method: 'POST',
+        path: `/orders/${orderId}/cancel`,
+        resource: '/orders/{orderId}/cancel',
+        pathParameters: { orderId },
+        body,
+        claims,
+        headers: { 'Idempotency-Key': key },
+      }),
+      lambdaContext(),
+    );
 
   it('the customer cancels their own order: stock released, OrderCancelled + OrderStatusChanged published', async () => {
     const { sku, customerId, order } = await placed(3);
@@ -246,7 +328,9 @@ describe('unpaid-order timeout (ORD-4, injected clock)', () => {
       order: { status: 'CANCELLED', reservations: [], paymentDueBy: null, cancellation: { by: 'timeout', actor: 'system:payment-timeout', reason: 'payment-window-expired' } },
     });
     expect((await world.stock(unpaid.sku))['WH-EAST']).toEqual({ onHand: 10, reserved: 0, available: 10 });
-    expect(world.events.of('OrderCancelled', unpaid.order.orderId)).toEqual([expect.objectContaining({ cancelledBy: 'timeout', reason: 'payment-window-expired', from: 'PLACED' })]);
+    expect(world.events.of('OrderCancelled', unpaid.order.orderId)).toEqual([
+      expect.objectContaining({ cancelledBy: 'timeout', reason: 'payment-window-expired', from: 'PLACED' }),
+    ]);
     expect((await world.orders.getOrder(paid.order.orderId))?.status).toBe('APPROVED');
     // Placed at the sweep's "now": its window is still open.
     expect((await world.orders.getOrder(fresh.order.orderId))?.status).toBe('PLACED');
@@ -273,13 +357,20 @@ describe('reads (GET /orders, GET /orders/{orderId})', () => {
   const getHandler = () => makeGetOrderHandler({ orders: () => world.orders, cipher: () => world.cipher, audit: () => audit });
   const get = (orderId: string, claims: Record<string, string>, headers: Record<string, string> = {}) =>
     getHandler()(apiEvent({ path: `/orders/${orderId}`, resource: '/orders/{orderId}', pathParameters: { orderId }, claims, headers }), lambdaContext());
-  const list = (claims: Record<string, string>, query: Record<string, string> = {}) => makeListOrdersHandler({ orders: () => world.orders })(apiEvent({ path: '/orders', query, claims }), lambdaContext());
+  const list = (claims: Record<string, string>, query: Record<string, string> = {}) =>
+    makeListOrdersHandler({ orders: () => world.orders })(apiEvent({ path: '/orders', query, claims }), lambdaContext());
 
   it('a customer reads their own order with its personal data and timeline; anyone else’s is a 404', async () => {
     const { customerId, order } = await placed();
     const own = await get(order.orderId, claimsFor(customerId, 'customer'));
     expect(own.statusCode).toBe(200);
-    expect(jsonBody(own)).toMatchObject({ orderId: order.orderId, status: 'PLACED', shippingAddress: { name: '王小明', region: 'east', country: 'CN' }, contactEmail: 'xiaoming.wang@example.cn', timeline: [{ to: 'PLACED' }] });
+    expect(jsonBody(own)).toMatchObject({
+      orderId: order.orderId,
+      status: 'PLACED',
+      shippingAddress: { name: '王小明', region: 'east', country: 'CN' },
+      contactEmail: 'xiaoming.wang@example.cn',
+      timeline: [{ to: 'PLACED' }],
+    });
     expect(jsonBody(own)).not.toHaveProperty('risk');
     expect((await get(order.orderId, claimsFor(customer(), 'customer'))).statusCode).toBe(404);
     expect((await get(ulid(), claimsFor(customerId, 'customer'))).statusCode).toBe(404);
@@ -322,7 +413,9 @@ describe('reads (GET /orders, GET /orders/{orderId})', () => {
     const page1 = jsonBody<{ items: Array<{ orderId: string }>; nextCursor?: string }>(first);
     expect(page1.items.map((o) => o.orderId)).toEqual([ids[2], ids[1]]);
     expect(JSON.stringify(page1)).not.toContain('王小明');
-    const second = jsonBody<{ items: Array<{ orderId: string }>; nextCursor?: string }>(await list(claimsFor(customerId, 'customer'), { limit: '2', cursor: page1.nextCursor ?? '' }));
+    const second = jsonBody<{ items: Array<{ orderId: string }>; nextCursor?: string }>(
+      await list(claimsFor(customerId, 'customer'), { limit: '2', cursor: page1.nextCursor ?? '' }),
+    );
     expect(second.items.map((o) => o.orderId)).toEqual([ids[0]]);
     // Another customer's cursor or id → refused.
     expect((await list(claimsFor(customer(), 'customer'), { cursor: page1.nextCursor ?? '' })).statusCode).toBe(400);

@@ -36,7 +36,14 @@ async function committedToday(customerId: string, totals: { total: number; card?
 
 /** Nothing of this customer's request exists: no order, no request marker, no events; the stock is untouched. */
 async function expectNothingWritten(customerId: string, sku: string, key?: string) {
-  const orders = await documentClient().send(new QueryCommand({ TableName: world.tables.orders, IndexName: 'byCustomer', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } }));
+  const orders = await documentClient().send(
+    new QueryCommand({
+      TableName: world.tables.orders,
+      IndexName: 'byCustomer',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+    }),
+  );
   expect(orders.Items ?? []).toEqual([]);
   if (key) expect(await world.orders.findRequest(customerId, key)).toBeUndefined();
   expect(world.events.published.filter((p) => (p.event.payload as { customerId?: string }).customerId === customerId)).toEqual([]);
@@ -58,7 +65,9 @@ describe('PAY-1: payment limits at checkout (payments limits contract)', () => {
       await expectNothingWritten(customerId, sku, key);
     }
     await expect(placeOrder(onStripe, { customerId, request: world.request([{ sku, quantity: 1 }]), correlationId: 'c' })).resolves.toMatchObject({ created: true });
-    await expect(placeOrder(onStripe, { customerId, request: world.request([{ sku, quantity: 1 }], { payment: { method: 'wallet', token: 'pm_1QAlipayShopper' } }), correlationId: 'c' })).resolves.toMatchObject({ created: true });
+    await expect(
+      placeOrder(onStripe, { customerId, request: world.request([{ sku, quantity: 1 }], { payment: { method: 'wallet', token: 'pm_1QAlipayShopper' } }), correlationId: 'c' }),
+    ).resolves.toMatchObject({ created: true });
   });
 
   it('cash on delivery over its per-order limit → 409 payment-limit-exceeded naming the method and the per-order limit; nothing written', async () => {
@@ -66,7 +75,9 @@ describe('PAY-1: payment limits at checkout (payments limits contract)', () => {
     const sku = await world.product({ price: 150_000 });
     const customerId = customer();
     const key = ulid();
-    const error = await problem(placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 2 }], { payment: { method: 'cod' } }), idempotencyKey: key, correlationId: 'c' }));
+    const error = await problem(
+      placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 2 }], { payment: { method: 'cod' } }), idempotencyKey: key, correlationId: 'c' }),
+    );
     expect(error.status).toBe(409);
     expect(error.slug).toBe('payment-limit-exceeded');
     expect(error.detail).toBe('Cash on delivery payments are limited to CNY 2,000.00 per order; this order is CNY 3,000.00.');
@@ -85,7 +96,10 @@ describe('PAY-1: payment limits at checkout (payments limits contract)', () => {
     expect(error.detail).toMatch(/^Card payments are limited to CNY 100,000.00 per customer per day; CNY 99,000.00 is already committed today/);
     await expectNothingWritten(customerId, sku);
     // Another method still has room today.
-    expect((await placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 1 }], { payment: { method: 'bank_transfer' } }), correlationId: 'c' })).order.status).toBe('PLACED');
+    expect(
+      (await placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 1 }], { payment: { method: 'bank_transfer' } }), correlationId: 'c' })).order
+        .status,
+    ).toBe('PLACED');
   });
 
   it('the customer’s daily limit over all methods → 409 naming it; nothing written', async () => {
@@ -102,7 +116,9 @@ describe('PAY-1: payment limits at checkout (payments limits contract)', () => {
     const sku = await world.product({ price: 150_000 });
     const big = customer();
     // CNY 3,000 by cash on delivery: the deposit (CNY 600) is under CNY 2,000, the order is not.
-    const error = await problem(placeOrder(world.placeDeps(), { customerId: big, request: world.request([{ sku, quantity: 2 }], { orderType: 'pre-sale', payment: { method: 'cod' } }), correlationId: 'c' }));
+    const error = await problem(
+      placeOrder(world.placeDeps(), { customerId: big, request: world.request([{ sku, quantity: 2 }], { orderType: 'pre-sale', payment: { method: 'cod' } }), correlationId: 'c' }),
+    );
     expect(error.detail).toBe('Cash on delivery payments are limited to CNY 2,000.00 per order; this order is CNY 3,000.00.');
     await expectNothingWritten(big, sku);
 
@@ -110,7 +126,11 @@ describe('PAY-1: payment limits at checkout (payments limits contract)', () => {
     const customerId = customer();
     // CNY 4,500 of CNY 5,000 cash on delivery already today: a CNY 1,500 pre-sale (deposit CNY 300) still fits; the whole CNY 1,500 would not.
     await committedToday(customerId, { total: 450_000, cod: 450_000 });
-    const { order } = await placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku: small, quantity: 2 }], { orderType: 'pre-sale', payment: { method: 'cod' } }), correlationId: 'c' });
+    const { order } = await placeOrder(world.placeDeps(), {
+      customerId,
+      request: world.request([{ sku: small, quantity: 2 }], { orderType: 'pre-sale', payment: { method: 'cod' } }),
+      correlationId: 'c',
+    });
     expect(order).toMatchObject({ status: 'PLACED', total: { amount: 150_000 }, amountDue: { amount: 30_000 } });
   });
 
@@ -147,10 +167,18 @@ describe('POST /orders handler', () => {
     const sku = await world.product({ price: 150_000 });
     const customerId = customer();
     let keyAsked = 0;
-    const result = await post(handler({ riskSignalKey: async () => (keyAsked++, world.settings.riskSignalKey) }), customerId, world.request([{ sku, quantity: 2 }], { payment: { method: 'cod' } }));
+    const result = await post(
+      handler({ riskSignalKey: async () => (keyAsked++, world.settings.riskSignalKey) }),
+      customerId,
+      world.request([{ sku, quantity: 2 }], { payment: { method: 'cod' } }),
+    );
     expect(result.statusCode).toBe(409);
     expect(result.headers?.['content-type'] ?? result.headers?.['Content-Type']).toMatch(/application\/problem\+json/);
-    expect(jsonBody(result)).toMatchObject({ type: LIMIT_EXCEEDED, status: 409, detail: expect.stringContaining('Cash on delivery payments are limited to CNY 2,000.00 per order') });
+    expect(jsonBody(result)).toMatchObject({
+      type: LIMIT_EXCEEDED,
+      status: 409,
+      detail: expect.stringContaining('Cash on delivery payments are limited to CNY 2,000.00 per order'),
+    });
     expect(keyAsked).toBe(0);
     await expectNothingWritten(customerId, sku);
   });

@@ -27,13 +27,29 @@ const rawOrderItem = async (orderId: string) =>
   (await documentClient().send(new GetCommand({ TableName: world.tables.orders, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }))).Item;
 
 const ordersOf = async (customerId: string) =>
-  (await documentClient().send(new QueryCommand({ TableName: world.tables.orders, IndexName: 'byCustomer', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } }))).Items ?? [];
+  (
+    await documentClient().send(
+      new QueryCommand({
+        TableName: world.tables.orders,
+        IndexName: 'byCustomer',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+      }),
+    )
+  ).Items ?? [];
 
 describe('placeOrder against DynamoDB Local', () => {
   it('ORD-1/ORD-4: writes the order, its PLACED timeline entry and the reservations in one transaction; publishes ids only', async () => {
     const sku = await world.product({ price: 12900, stock: { 'WH-EAST': 5, 'WH-NORTH': 5 } });
     const customerId = customer();
-    const result = await placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity: 2 }]), idempotencyKey: ulid(), deviceId: 'dev-1', sourceIp: '10.1.2.3', correlationId: 'corr-1' });
+    const result = await placeOrder(world.placeDeps(), {
+      customerId,
+      request: world.request([{ sku, quantity: 2 }]),
+      idempotencyKey: ulid(),
+      deviceId: 'dev-1',
+      sourceIp: '10.1.2.3',
+      correlationId: 'corr-1',
+    });
     const { order } = result;
     expect(order).toMatchObject({ status: 'PLACED', version: 1, customerId, orderType: 'regular', reservations: [{ sku, warehouseId: 'WH-EAST', quantity: 2 }] });
     // Re-priced on the server: 2 × ¥129 = ¥258; no demo promotions in this table partition? (promotions are global: none seeded here)
@@ -45,7 +61,13 @@ describe('placeOrder against DynamoDB Local', () => {
     expect(stored?.timeline).toEqual([{ at: order.placedAt, from: null, to: 'PLACED', reason: 'order-placed', actor: customerId }]);
     const placed = world.events.of('OrderPlaced', order.orderId);
     expect(placed).toHaveLength(1);
-    expect(placed[0]).toMatchObject({ orderId: order.orderId, reservations: [{ sku, warehouseId: 'WH-EAST', quantity: 2 }], paymentMethod: 'card', shippingRegion: 'east', riskSignals: { emailDomain: 'example.cn', deviceId: 'dev-1' } });
+    expect(placed[0]).toMatchObject({
+      orderId: order.orderId,
+      reservations: [{ sku, warehouseId: 'WH-EAST', quantity: 2 }],
+      paymentMethod: 'card',
+      shippingRegion: 'east',
+      riskSignals: { emailDomain: 'example.cn', deviceId: 'dev-1' },
+    });
     expect(world.events.of('OrderStatusChanged', order.orderId)).toEqual([expect.objectContaining({ from: null, to: 'PLACED' })]);
     const text = JSON.stringify(world.events.published);
     for (const secret of ['王小明', '139 1234 5678', '世纪大道', 'xiaoming.wang', '200120', '10.1.2.3']) expect(text).not.toContain(secret);
@@ -58,7 +80,11 @@ describe('placeOrder against DynamoDB Local', () => {
   it('SEC-2: the raw DynamoDB item holds no plaintext personal data; a ciphertext copied onto another order does not decrypt', async () => {
     const sku = await world.product();
     const a = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }]), correlationId: 'c' });
-    const b = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }], { contactEmail: 'other@example.cn' }), correlationId: 'c' });
+    const b = await placeOrder(world.placeDeps(), {
+      customerId: customer(),
+      request: world.request([{ sku, quantity: 1 }], { contactEmail: 'other@example.cn' }),
+      correlationId: 'c',
+    });
     const raw = await rawOrderItem(a.order.orderId);
     const text = JSON.stringify(raw);
     for (const plain of ['王小明', '139', '世纪大道', '8楼', '上海', '200120', 'xiaoming.wang@example.cn']) expect(text).not.toContain(plain);
@@ -74,7 +100,17 @@ describe('placeOrder against DynamoDB Local', () => {
     const plenty = await world.product({ stock: { 'WH-EAST': 50 } });
     const scarce = await world.product({ stock: { 'WH-EAST': 1, 'WH-SOUTH': 1 } });
     const customerId = customer();
-    const error = await problem(placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku: plenty, quantity: 3 }, { sku: scarce, quantity: 3 }]), idempotencyKey: ulid(), correlationId: 'c' }));
+    const error = await problem(
+      placeOrder(world.placeDeps(), {
+        customerId,
+        request: world.request([
+          { sku: plenty, quantity: 3 },
+          { sku: scarce, quantity: 3 },
+        ]),
+        idempotencyKey: ulid(),
+        correlationId: 'c',
+      }),
+    );
     expect(error.status).toBe(409);
     expect(error.slug).toBe('out-of-stock');
     expect(error.detail).toContain(scarce);
@@ -86,9 +122,17 @@ describe('placeOrder against DynamoDB Local', () => {
 
   it('FUL-1: reserves from the nearest warehouses, splitting when no single one has enough', async () => {
     const sku = await world.product({ stock: { 'WH-EAST': 2, 'WH-NORTH': 3, 'WH-SOUTH': 10 } });
-    const near = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 3 }], { shippingAddress: { ...world.request([]).shippingAddress, region: 'north' } }), correlationId: 'c' });
+    const near = await placeOrder(world.placeDeps(), {
+      customerId: customer(),
+      request: world.request([{ sku, quantity: 3 }], { shippingAddress: { ...world.request([]).shippingAddress, region: 'north' } }),
+      correlationId: 'c',
+    });
     expect(near.order.reservations).toEqual([{ sku, warehouseId: 'WH-NORTH', quantity: 3 }]);
-    const split = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 11 }], { shippingAddress: { ...world.request([]).shippingAddress, region: 'east' } }), correlationId: 'c' });
+    const split = await placeOrder(world.placeDeps(), {
+      customerId: customer(),
+      request: world.request([{ sku, quantity: 11 }], { shippingAddress: { ...world.request([]).shippingAddress, region: 'east' } }),
+      correlationId: 'c',
+    });
     expect(split.order.reservations.reduce((s, r) => s + r.quantity, 0)).toBe(11);
     expect(await world.stock(sku)).toMatchObject({ 'WH-NORTH': { available: 0 } });
     const total = Object.values(await world.stock(sku)).reduce((s, l) => s + l.available, 0);
@@ -97,7 +141,9 @@ describe('placeOrder against DynamoDB Local', () => {
 
   it('ORD-4: 40 concurrent orders for 10 units → exactly 10 placed, the rest 409, available never below zero', async () => {
     const sku = await world.product({ stock: { 'WH-EAST': 4, 'WH-NORTH': 3, 'WH-SOUTH': 3 } });
-    const results = await Promise.allSettled(Array.from({ length: 40 }, () => placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }]), correlationId: 'c' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, () => placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }]), correlationId: 'c' })),
+    );
     const placed = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(placed).toHaveLength(10);
@@ -127,7 +173,17 @@ describe('placeOrder against DynamoDB Local', () => {
 
   it('ORD-3/ORD-7: a coupon is counted exactly once per order — retries do not count again; limits hold under concurrency', async () => {
     const code = `T${ulid().slice(-12)}`;
-    await world.promotions.putCoupon({ code, title: 'test', kind: 'percentage', percentBasisPoints: 1000, minSpend: { amount: 0, currency: 'CNY' }, validFrom: '2020-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z', perCustomerLimit: 1, totalLimit: 3 });
+    await world.promotions.putCoupon({
+      code,
+      title: 'test',
+      kind: 'percentage',
+      percentBasisPoints: 1000,
+      minSpend: { amount: 0, currency: 'CNY' },
+      validFrom: '2020-01-01T00:00:00Z',
+      validUntil: '2099-01-01T00:00:00Z',
+      perCustomerLimit: 1,
+      totalLimit: 3,
+    });
     const sku = await world.product({ stock: { 'WH-EAST': 100 } });
     const customerId = customer();
     const key = ulid();
@@ -168,7 +224,11 @@ describe('placeOrder against DynamoDB Local', () => {
 
   it('ORD-5: a pre-sale order is due a 20 % deposit now and the balance later', async () => {
     const sku = await world.product({ price: 10000 });
-    const { order } = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }], { orderType: 'pre-sale' }), correlationId: 'c' });
+    const { order } = await placeOrder(world.placeDeps(), {
+      customerId: customer(),
+      request: world.request([{ sku, quantity: 1 }], { orderType: 'pre-sale' }),
+      correlationId: 'c',
+    });
     expect(order.orderType).toBe('pre-sale');
     expect(order.amountDue.amount + order.balanceDue.amount).toBe(order.total.amount);
     expect(order.amountDue.amount).toBe(Math.round(order.total.amount * 0.2));
@@ -180,14 +240,18 @@ describe('placeOrder against DynamoDB Local', () => {
     world.events.setFailing(true);
     let orderId: string;
     try {
-      ({ order: { orderId } } = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }]), correlationId: 'corr-outbox' }));
+      ({
+        order: { orderId },
+      } = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }]), correlationId: 'corr-outbox' }));
     } finally {
       world.events.setFailing(false);
     }
     expect(world.events.of('OrderPlaced', orderId)).toEqual([]);
     expect(await world.orders.getOrder(orderId)).toMatchObject({ status: 'PLACED' });
     // The outbox entry keeps the payment token sealed, never in clear (SEC-2).
-    const pending = (await Promise.all([0, 1, 2, 3].map((shard) => world.orders.pendingOutbox(shard, new Date(Date.now() + 1000), 1000)))).flat().filter((e) => e.orderId === orderId);
+    const pending = (await Promise.all([0, 1, 2, 3].map((shard) => world.orders.pendingOutbox(shard, new Date(Date.now() + 1000), 1000))))
+      .flat()
+      .filter((e) => e.orderId === orderId);
     expect(pending).toHaveLength(1);
     expect(JSON.stringify(pending)).not.toContain('tok_visa');
     const summary = await drainOutbox({ orders: world.orders, eventsFor: world.events.forCorrelation }, new Date(Date.now() + 1000));
@@ -196,7 +260,9 @@ describe('placeOrder against DynamoDB Local', () => {
     // Republished as it was published: the token sealed for payments, which opens it with the order id.
     const republished = world.events.of('OrderPlaced', orderId)[0] as { sealedPaymentToken?: string };
     expect(JSON.stringify(republished)).not.toContain('tok_visa');
-    expect(await world.cipher.decryptFields({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId }, { [PAYMENT_TOKEN_SEAL.field]: republished.sealedPaymentToken })).toEqual({ [PAYMENT_TOKEN_SEAL.field]: 'tok_visa' });
+    expect(await world.cipher.decryptFields({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId }, { [PAYMENT_TOKEN_SEAL.field]: republished.sealedPaymentToken })).toEqual({
+      [PAYMENT_TOKEN_SEAL.field]: 'tok_visa',
+    });
     expect(world.events.published.find((p) => (p.event.payload as { orderId?: string }).orderId === orderId)?.correlationId).toBe('corr-outbox');
     // Drained: a second drain does not publish it again.
     await drainOutbox({ orders: world.orders, eventsFor: world.events.forCorrelation }, new Date(Date.now() + 1000));

@@ -57,18 +57,27 @@ describe('reservation records written with the order (ORD-4)', () => {
   it('placement: one `reserved` record per SKU and warehouse, in the order’s transaction (split over warehouses too)', async () => {
     const a = await world.product({ stock: { 'WH-EAST': 2, 'WH-NORTH': 5 } });
     const b = await world.product({ stock: { 'WH-EAST': 5 } });
-    const { order } = await placed([{ sku: a, quantity: 3 }, { sku: b, quantity: 1 }]);
+    const { order } = await placed([
+      { sku: a, quantity: 3 },
+      { sku: b, quantity: 1 },
+    ]);
     const records = await reader.reservations(order.orderId);
-    expect(records.map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity, status: r.status })).sort((x, y) => `${x.sku}${x.warehouseId}`.localeCompare(`${y.sku}${y.warehouseId}`))).toEqual(
-      order.reservations.map((r) => ({ ...r, status: 'reserved' })).sort((x, y) => `${x.sku}${x.warehouseId}`.localeCompare(`${y.sku}${y.warehouseId}`)),
-    );
+    expect(
+      records
+        .map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity, status: r.status }))
+        .sort((x, y) => `${x.sku}${x.warehouseId}`.localeCompare(`${y.sku}${y.warehouseId}`)),
+    ).toEqual(order.reservations.map((r) => ({ ...r, status: 'reserved' })).sort((x, y) => `${x.sku}${x.warehouseId}`.localeCompare(`${y.sku}${y.warehouseId}`)));
     expect(order.reservations.length).toBeGreaterThanOrEqual(2);
   });
 
   it('a refused placement (out of stock) writes no record', async () => {
     const sku = await world.product({ stock: { 'WH-EAST': 1 } });
     const orderIds: string[] = [];
-    const error = await placeOrder(world.placeDeps({ newId: () => (orderIds.push(ulid()), orderIds.at(-1) as string) }), { customerId: customer(), request: world.request([{ sku, quantity: 2 }]), correlationId: 'c' }).catch((e: unknown) => e);
+    const error = await placeOrder(world.placeDeps({ newId: () => (orderIds.push(ulid()), orderIds.at(-1) as string) }), {
+      customerId: customer(),
+      request: world.request([{ sku, quantity: 2 }]),
+      correlationId: 'c',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).status).toBe(409);
     for (const orderId of orderIds) expect(await reader.reservations(orderId)).toEqual([]);
@@ -105,10 +114,7 @@ describe('releases mark the records released, exactly once (ORD-4)', () => {
     const sku = await world.product({ stock: { 'WH-NORTH': 3 } });
     const { order } = await placed([{ sku, quantity: 3 }], clock);
     clock.set('2024-01-10T08:31:00.000Z');
-    const summary = await expireUnpaidOrders(
-      { ...world.changeDeps(clock), eventsFor: world.events.forCorrelation, outboxGraceSeconds: 30 },
-      { correlationId: 'sweep' },
-    );
+    const summary = await expireUnpaidOrders({ ...world.changeDeps(clock), eventsFor: world.events.forCorrelation, outboxGraceSeconds: 30 }, { correlationId: 'sweep' });
     expect(summary.failed).toBe(0);
     expect((await world.orders.getOrder(order.orderId))?.status).toBe('CANCELLED');
     expect(await statuses(order.orderId)).toEqual([[sku, 'WH-NORTH', 'released', 3]]);
@@ -121,17 +127,29 @@ describe('a cancellation that lost the race with the allocation', () => {
     const sku = await world.product({ stock: { 'WH-EAST': 10 } });
     const mine = await placed([{ sku, quantity: 3 }]);
     const other = await placed([{ sku, quantity: 4 }]);
-    await changeOrder(world.changeDeps(), { orderId: mine.order.orderId, fact: { type: 'PaymentAuthorized', paymentId: ulid(), amount: mine.order.total, captureOn: 'shipment', at: new Date().toISOString() }, correlationId: 'c' });
+    await changeOrder(world.changeDeps(), {
+      orderId: mine.order.orderId,
+      fact: { type: 'PaymentAuthorized', paymentId: ulid(), amount: mine.order.total, captureOn: 'shipment', at: new Date().toISOString() },
+      correlationId: 'c',
+    });
     // Fulfillment's allocation committed (OrderAllocated not yet applied by checkout: still APPROVED, still lists its reservations).
-    await documentClient().send(new TransactWriteCommand({ TransactItems: pickStock(world.tables.catalog, { orderId: mine.order.orderId, sku, warehouseId: 'WH-EAST', quantity: 3, reservedQuantity: 3 }, new Date()) }));
-    expect((await world.orders.getOrder(mine.order.orderId))).toMatchObject({ status: 'APPROVED', reservations: [{ sku, warehouseId: 'WH-EAST', quantity: 3 }] });
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: pickStock(world.tables.catalog, { orderId: mine.order.orderId, sku, warehouseId: 'WH-EAST', quantity: 3, reservedQuantity: 3 }, new Date()),
+      }),
+    );
+    expect(await world.orders.getOrder(mine.order.orderId)).toMatchObject({ status: 'APPROVED', reservations: [{ sku, warehouseId: 'WH-EAST', quantity: 3 }] });
 
     const logged: string[] = [];
     const log = { info: (m: string) => void logged.push(m), warn: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m) };
-    const result = await changeOrder(world.changeDeps(undefined, { log }), { orderId: mine.order.orderId, fact: { type: 'Cancel', by: 'customer', actor: mine.customerId, reason: 'customer-request' }, correlationId: 'c' });
+    const result = await changeOrder(world.changeDeps(undefined, { log }), {
+      orderId: mine.order.orderId,
+      fact: { type: 'Cancel', by: 'customer', actor: mine.customerId, reason: 'customer-request' },
+      correlationId: 'c',
+    });
     expect(result.outcome).toBe('applied');
     expect(logged).toContain('reservations no longer held; releasing only what the order still holds');
-    expect((await world.orders.getOrder(mine.order.orderId))).toMatchObject({ status: 'CANCELLED', reservations: [] });
+    expect(await world.orders.getOrder(mine.order.orderId)).toMatchObject({ status: 'CANCELLED', reservations: [] });
     // The pick stands (fulfillment returns it on OrderCancelled); the other order still holds its 4.
     expect(await world.stock(sku)).toEqual({ 'WH-EAST': { onHand: 7, reserved: 4, available: 3 } });
     expect(await statuses(mine.order.orderId)).toEqual([[sku, 'WH-EAST', 'picked', 3]]);

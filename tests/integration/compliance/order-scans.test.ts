@@ -87,7 +87,12 @@ describe('CMP-1 order scans against DynamoDB Local', () => {
   it('CMP-1, CMP-2: retention-overdue finds an order completed past the retention period that still holds personal data, not a recent one or an erased one', async () => {
     const old = iso(Date.now() - 1200 * DAY);
     const overdue = await plantOrder({ shipments: [{ shipmentId: ulid(), carrier: 'sandbox', status: 'DELIVERED', updatedAt: old }], updatedAt: old });
-    const cancelledLongAgo = await plantOrder({ status: 'CANCELLED', shipments: [], cancellation: { by: 'customer', actor: 'c', reason: 'changed mind', at: old }, updatedAt: old });
+    const cancelledLongAgo = await plantOrder({
+      status: 'CANCELLED',
+      shipments: [],
+      cancellation: { by: 'customer', actor: 'c', reason: 'changed mind', at: old },
+      updatedAt: old,
+    });
     const erased = await plantOrder({ shipments: [{ shipmentId: ulid(), carrier: 'sandbox', status: 'DELIVERED', updatedAt: old }], personal: {} });
     const recent = await plantOrder({});
     await run(retentionOverdueScan({ orders, retentionDays: 1095, pageSize: 50 }));
@@ -107,7 +112,12 @@ describe('CMP-1 order scans against DynamoDB Local', () => {
 
     // the order is cancelled by the sweep since: the next complete run resolves the finding
     await plantOrder({});
-    await documentClient().send(new PutCommand({ TableName: ordersTable, Item: { pk: `ORDER#${overdue}`, sk: 'ORDER', type: 'Order', orderId: overdue, status: 'CANCELLED', paymentDueBy: null, shipments: [], personal: encryptedPersonal() } }));
+    await documentClient().send(
+      new PutCommand({
+        TableName: ordersTable,
+        Item: { pk: `ORDER#${overdue}`, sk: 'ORDER', type: 'Order', orderId: overdue, status: 'CANCELLED', paymentDueBy: null, shipments: [], personal: encryptedPersonal() },
+      }),
+    );
     await run(unpaidOrdersScan({ orders, pageSize: 50 }));
     expect(await findings.get(findingIdOf('unpaid-orders', overdue))).toMatchObject({ status: 'resolved', resolution: { outcome: 'fixed', by: 'system:unpaid-orders' } });
   });

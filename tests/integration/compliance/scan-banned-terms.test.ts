@@ -40,7 +40,9 @@ describe('CMP-1 scheduled banned-terms scan (generic runner) against DynamoDB Lo
     catalog = new DynamoDbCatalogRepository(tables.catalog);
     complianceTable = tables.compliance;
     findings = new DynamoDbFindingsRepository(tables.compliance);
-    scanHandler = makeRunScanHandler({ scan: () => bannedTermsScan({ listings: new DynamoDbListingSource(tables.catalog), bannedTerms: DEFAULT_BANNED_ADVERTISING_TERMS, pageSize: 3 }) });
+    scanHandler = makeRunScanHandler({
+      scan: () => bannedTermsScan({ listings: new DynamoDbListingSource(tables.catalog), bannedTerms: DEFAULT_BANNED_ADVERTISING_TERMS, pageSize: 3 }),
+    });
   });
 
   it('CMP-1: finds the planted banned terms across pages, nothing on a clean listing, resolves fixed listings, and a re-scan changes nothing', async () => {
@@ -86,7 +88,20 @@ describe('CMP-1 scheduled banned-terms scan (generic runner) against DynamoDB Lo
     const sku = `T-${ulid()}`;
     await catalog.createProduct(product(sku, '最佳面霜'));
     await documentClient().send(
-      new PutCommand({ TableName: complianceTable, Item: { pk: 'FINDING#banned-term', sk: sku, kind: 'banned-term', sku, terms: ['最佳'], status: 'open', detectedAt: '2025-03-01T00:00:00.000Z', updatedAt: '2025-03-02T00:00:00.000Z', revision: 1 } }),
+      new PutCommand({
+        TableName: complianceTable,
+        Item: {
+          pk: 'FINDING#banned-term',
+          sk: sku,
+          kind: 'banned-term',
+          sku,
+          terms: ['最佳'],
+          status: 'open',
+          detectedAt: '2025-03-01T00:00:00.000Z',
+          updatedAt: '2025-03-02T00:00:00.000Z',
+          revision: 1,
+        },
+      }),
     );
     await scanHandler({}, lambdaContext(120_000));
     expect(await finding(sku)).toMatchObject({ status: 'open', firstSeenAt: '2025-03-01T00:00:00.000Z', details: { terms: '最佳' } });

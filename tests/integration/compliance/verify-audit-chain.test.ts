@@ -30,17 +30,35 @@ async function freshTables(): Promise<{ audit: DynamoDbAuditLog; auditTable: str
     new CreateTableCommand({
       TableName: auditTable,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
-      GlobalSecondaryIndexes: [{ IndexName: 'byResource', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byResource',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     }),
   );
   await client.send(
     new CreateTableCommand({
       TableName: complianceTable,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
     }),
   );
   client.destroy();
@@ -79,7 +97,14 @@ describe('scheduled audit-chain verification (CMP-1, SEC-4, RISK-7)', () => {
   it('an edited entry (fields changed in DynamoDB) opens a high-severity finding', async () => {
     const { audit, auditTable, findings } = await freshTables();
     await appendFive(audit);
-    await documentClient().send(new UpdateCommand({ TableName: auditTable, Key: entryKey(3), UpdateExpression: 'SET actor = :a, reason = :r', ExpressionAttributeValues: { ':a': 'someone-else', ':r': 'nothing to see' } }));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: auditTable,
+        Key: entryKey(3),
+        UpdateExpression: 'SET actor = :a, reason = :r',
+        ExpressionAttributeValues: { ':a': 'someone-else', ':r': 'nothing to see' },
+      }),
+    );
     const result = await verify(audit, findings);
     expect(result.intact).toBe(false);
     expect(result.breaks).toContainEqual({ seq: 3, problem: 'hash-mismatch' });
@@ -92,7 +117,12 @@ describe('scheduled audit-chain verification (CMP-1, SEC-4, RISK-7)', () => {
     await appendFive(audit);
     await documentClient().send(new DeleteCommand({ TableName: auditTable, Key: entryKey(2) }));
     const result = await verify(audit, findings);
-    expect(result.breaks).toEqual(expect.arrayContaining([{ seq: 3, problem: 'gap' }, { seq: 3, problem: 'prev-hash-mismatch' }]));
+    expect(result.breaks).toEqual(
+      expect.arrayContaining([
+        { seq: 3, problem: 'gap' },
+        { seq: 3, problem: 'prev-hash-mismatch' },
+      ]),
+    );
     expect(await findings.finding()).toMatchObject({ severity: 'high', status: 'open' });
 
     const tail = await freshTables();
@@ -118,7 +148,8 @@ describe('scheduled audit-chain verification (CMP-1, SEC-4, RISK-7)', () => {
     // records a different one. Every MAC and link verifies — only the anchor shows it.
     for (let seq = 1; seq <= 6; seq++) await documentClient().send(new DeleteCommand({ TableName: auditTable, Key: entryKey(seq) }));
     await documentClient().send(new DeleteCommand({ TableName: auditTable, Key: { pk: 'CHAIN', sk: 'HEAD' } }));
-    for (let i = 1; i <= 7; i++) await audit.record({ actor: `staff-${i}`, roles: ['ops'], action: 'order.read-personal-data', resource: { type: 'order', id: `O-${i}` }, reason: 'benign-looking' });
+    for (let i = 1; i <= 7; i++)
+      await audit.record({ actor: `staff-${i}`, roles: ['ops'], action: 'order.read-personal-data', resource: { type: 'order', id: `O-${i}` }, reason: 'benign-looking' });
     const rebuilt = await verify(audit, findings, anchors);
     expect(rebuilt.intact).toBe(false);
     expect(rebuilt.breaks).toEqual([{ seq: 6, problem: 'anchor-mismatch' }]);

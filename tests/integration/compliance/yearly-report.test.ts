@@ -33,8 +33,26 @@ function memoryStore(): ReportStore & { objects: Map<string, { body: string | Bu
 const trail = {
   page: async () => ({
     items: [
-      { seq: 1, at: `${YEAR}-03-01T00:00:00.000Z`, actor: 'cs-1', roles: ['cs-agent'], action: 'order.read-personal-data', resource: { type: 'order', id: ulid() }, prevHash: '0', hash: '1' },
-      { seq: 2, at: `${YEAR}-03-02T00:00:00.000Z`, actor: 'cs-1', roles: ['cs-agent'], action: 'order.read-personal-data', resource: { type: 'order', id: ulid() }, prevHash: '1', hash: '2' },
+      {
+        seq: 1,
+        at: `${YEAR}-03-01T00:00:00.000Z`,
+        actor: 'cs-1',
+        roles: ['cs-agent'],
+        action: 'order.read-personal-data',
+        resource: { type: 'order', id: ulid() },
+        prevHash: '0',
+        hash: '1',
+      },
+      {
+        seq: 2,
+        at: `${YEAR}-03-02T00:00:00.000Z`,
+        actor: 'cs-1',
+        roles: ['cs-agent'],
+        action: 'order.read-personal-data',
+        resource: { type: 'order', id: ulid() },
+        prevHash: '1',
+        hash: '2',
+      },
       { seq: 3, at: `${YEAR}-03-03T00:00:00.000Z`, actor: 'ops-1', roles: ['ops'], action: 'product.update', resource: { type: 'product', id: 'SKU-1' }, prevHash: '2', hash: '3' },
     ],
   }),
@@ -45,7 +63,10 @@ async function listedForYear(): Promise<Finding[]> {
   const out: Finding[] = [];
   let cursor: string | undefined;
   do {
-    const response = await list(apiEvent({ method: 'GET', path: '/admin/compliance/findings', query: { limit: '100', ...(cursor ? { cursor } : {}) }, claims: claimsFor('admin-1', 'admin') }), lambdaContext());
+    const response = await list(
+      apiEvent({ method: 'GET', path: '/admin/compliance/findings', query: { limit: '100', ...(cursor ? { cursor } : {}) }, claims: claimsFor('admin-1', 'admin') }),
+      lambdaContext(),
+    );
     expect(response.statusCode).toBe(200);
     const body = JSON.parse(response.body) as { items: Finding[]; nextCursor?: string };
     out.push(...body.items);
@@ -70,7 +91,12 @@ describe('CMP-2 yearly compliance report against DynamoDB Local', () => {
     await findings.record(scan, { subject: `S-${ulid()}`, severity: 'low', summary: 'old' }, new Date(`${YEAR - 1}-06-01T00:00:00Z`));
 
     const store = memoryStore();
-    const ports = { store, trail, verification: async () => ({ verifiedAt: `${YEAR}-12-31T23:00:00.000Z`, intact: true, entries: 3, breaks: [] }), clock: manualClock(`${YEAR + 1}-01-01T01:00:00.000Z`) };
+    const ports = {
+      store,
+      trail,
+      verification: async () => ({ verifiedAt: `${YEAR}-12-31T23:00:00.000Z`, intact: true, entries: 3, breaks: [] }),
+      clock: manualClock(`${YEAR + 1}-01-01T01:00:00.000Z`),
+    };
     const generated = await makeGenerateYearlyReportHandler(ports)({}, lambdaContext(60_000));
     expect(generated.figures.year).toBe(YEAR);
 
@@ -97,8 +123,14 @@ describe('CMP-2 yearly compliance report against DynamoDB Local', () => {
     expect((pdf!.body as Buffer).toString('latin1')).toContain(`(Total ${figures.findings.total}: critical ${figures.findings.bySeverity.critical}`);
 
     // the API returns the stored report of a finished year
-    const response = await makeGetComplianceReportHandler(ports)(apiEvent({ method: 'GET', path: `/admin/compliance/reports/${YEAR}`, pathParameters: { year: String(YEAR) }, claims: claimsFor('admin-1', 'admin') }), lambdaContext());
+    const response = await makeGetComplianceReportHandler(ports)(
+      apiEvent({ method: 'GET', path: `/admin/compliance/reports/${YEAR}`, pathParameters: { year: String(YEAR) }, claims: claimsFor('admin-1', 'admin') }),
+      lambdaContext(),
+    );
     expect(response.statusCode, response.body).toBe(200);
-    expect(JSON.parse(response.body)).toEqual({ figures, keys: { json: `compliance-reports/${YEAR}/report.json`, html: `compliance-reports/${YEAR}/report.html`, pdf: `compliance-reports/${YEAR}/report.pdf` } });
+    expect(JSON.parse(response.body)).toEqual({
+      figures,
+      keys: { json: `compliance-reports/${YEAR}/report.json`, html: `compliance-reports/${YEAR}/report.html`, pdf: `compliance-reports/${YEAR}/report.pdf` },
+    });
   });
 });

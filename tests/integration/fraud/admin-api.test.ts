@@ -44,8 +44,17 @@ const deleteBlock = makeDeleteBlocklistEntryHandler();
 const ANA = claimsFor('ana', 'risk-analyst');
 const BOB = claimsFor('bob', 'risk-analyst');
 
-type Call = { method: string; path: string; resource: string; pathParameters?: Record<string, string>; body?: unknown; query?: Record<string, string>; claims?: Record<string, string> | null; key?: string };
-const call = (handler: (typeof decide), c: Call) =>
+type Call = {
+  method: string;
+  path: string;
+  resource: string;
+  pathParameters?: Record<string, string>;
+  body?: unknown;
+  query?: Record<string, string>;
+  claims?: Record<string, string> | null;
+  key?: string;
+};
+const call = (handler: typeof decide, c: Call) =>
   handler(
     apiEvent({
       method: c.method,
@@ -134,7 +143,10 @@ describe('risk admin API (DynamoDB Local)', () => {
 
     it('concurrent decisions: exactly one wins, the other gets 409', async () => {
       const a = await reviewedOrder();
-      const results = await Promise.all([decideCall(a.orderId, { decision: 'approve', note: 'ok' }, ulid(), ANA), decideCall(a.orderId, { decision: 'reject', note: 'no' }, ulid(), BOB)]);
+      const results = await Promise.all([
+        decideCall(a.orderId, { decision: 'approve', note: 'ok' }, ulid(), ANA),
+        decideCall(a.orderId, { decision: 'reject', note: 'no' }, ulid(), BOB),
+      ]);
       expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
       expect(published.filter((e) => (e.payload as { orderId: string }).orderId === a.orderId)).toHaveLength(1);
     });
@@ -148,11 +160,36 @@ describe('risk admin API (DynamoDB Local)', () => {
       const a = await reviewedOrder();
       const bad = await decideCall(a.orderId, { decision: 'maybe', note: '' });
       expect(bad.statusCode).toBe(400);
-      expect(jsonBody<{ errors: Array<{ path: string }> }>(bad).errors.map((e) => e.path).sort()).toEqual(['body.decision', 'body.note']);
+      expect(
+        jsonBody<{ errors: Array<{ path: string }> }>(bad)
+          .errors.map((e) => e.path)
+          .sort(),
+      ).toEqual(['body.decision', 'body.note']);
       expect((await decideCall(a.orderId, { decision: 'approve', note: 'x' }, ulid(), claimsFor('ops-1', 'ops'))).statusCode).toBe(403);
       expect((await decideCall(a.orderId, { decision: 'approve', note: 'x' }, ulid(), claimsFor('adm', 'admin'))).statusCode).toBe(200);
-      expect((await call(decide, { method: 'POST', path: `/admin/reviews/${a.orderId}`, resource: '/admin/reviews/{orderId}', pathParameters: { orderId: a.orderId }, body: { decision: 'approve', note: 'x' }, claims: null })).statusCode).toBe(401);
-      expect((await call(decide, { method: 'POST', path: `/admin/reviews/${a.orderId}`, resource: '/admin/reviews/{orderId}', pathParameters: { orderId: a.orderId }, body: { decision: 'approve', note: 'x' } })).statusCode).toBe(400); // no Idempotency-Key
+      expect(
+        (
+          await call(decide, {
+            method: 'POST',
+            path: `/admin/reviews/${a.orderId}`,
+            resource: '/admin/reviews/{orderId}',
+            pathParameters: { orderId: a.orderId },
+            body: { decision: 'approve', note: 'x' },
+            claims: null,
+          })
+        ).statusCode,
+      ).toBe(401);
+      expect(
+        (
+          await call(decide, {
+            method: 'POST',
+            path: `/admin/reviews/${a.orderId}`,
+            resource: '/admin/reviews/{orderId}',
+            pathParameters: { orderId: a.orderId },
+            body: { decision: 'approve', note: 'x' },
+          })
+        ).statusCode,
+      ).toBe(400); // no Idempotency-Key
     });
 
     it('GET /admin/risk/metrics: the daily false-positive rate = analyst-approved / (review + rejected)', async () => {
@@ -186,7 +223,9 @@ describe('risk admin API (DynamoDB Local)', () => {
       const a = await reviewedOrder();
       const got = await query(`/admin/risk/assessments/${a.orderId}`, '/admin/risk/assessments/{orderId}', undefined, { orderId: a.orderId });
       expect(jsonBody(got)).toMatchObject({ orderId: a.orderId, decision: 'review', fired: [{ ruleId: 'new-account-high-value' }] });
-      expect((await query(`/admin/risk/assessments/${a.orderId}`, '/admin/risk/assessments/{orderId}', undefined, { orderId: a.orderId }, claimsFor('c-1', 'customer'))).statusCode).toBe(403);
+      expect(
+        (await query(`/admin/risk/assessments/${a.orderId}`, '/admin/risk/assessments/{orderId}', undefined, { orderId: a.orderId }, claimsFor('c-1', 'customer'))).statusCode,
+      ).toBe(403);
       expect((await query(`/admin/risk/assessments/${ulid()}`, '/admin/risk/assessments/{orderId}', undefined, { orderId: ulid() })).statusCode).toBe(404);
       const profile = await query(`/admin/risk/profiles/${a.customerId}`, '/admin/risk/profiles/{customerId}', undefined, { customerId: a.customerId });
       expect(jsonBody(profile)).toMatchObject({ customerId: a.customerId, orderCount: 1, amountMean: 300_000 });
@@ -195,9 +234,25 @@ describe('risk admin API (DynamoDB Local)', () => {
   });
 
   describe('rules as data with maker-checker (RISK-4, RISK-7)', () => {
-    const newRule = (id: string, enabled: boolean) => ({ id, description: 'High-value wallet orders', priority: 300, enabled, condition: 'paymentMethod == "wallet" and amount >= 500_000', effect: { type: 'score', points: 10 }, reason: 'pilot' });
-    const ruleCall = (handler: typeof decide, method: string, path: string, resource: string, body: unknown, pathParameters?: Record<string, string>, claims = ANA, key: string | undefined = ulid()) =>
-      call(handler, { method, path, resource, body, claims, ...(pathParameters ? { pathParameters } : {}), ...(key ? { key } : {}) });
+    const newRule = (id: string, enabled: boolean) => ({
+      id,
+      description: 'High-value wallet orders',
+      priority: 300,
+      enabled,
+      condition: 'paymentMethod == "wallet" and amount >= 500_000',
+      effect: { type: 'score', points: 10 },
+      reason: 'pilot',
+    });
+    const ruleCall = (
+      handler: typeof decide,
+      method: string,
+      path: string,
+      resource: string,
+      body: unknown,
+      pathParameters?: Record<string, string>,
+      claims = ANA,
+      key: string | undefined = ulid(),
+    ) => call(handler, { method, path, resource, body, claims, ...(pathParameters ? { pathParameters } : {}), ...(key ? { key } : {}) });
 
     it('a disabled rule is created at once; enabling it needs a second analyst; the proposer cannot approve; every step is audited', async () => {
       const id = `pilot-${ulid().toLowerCase()}`;
@@ -220,9 +275,25 @@ describe('risk admin API (DynamoDB Local)', () => {
       expect(pending.items.some((c) => c.changeId === change.change.changeId)).toBe(true);
 
       const approvePath = { ruleId: id, changeId: change.change.changeId };
-      const self = await ruleCall(approveChange, 'POST', `/admin/risk/rules/${id}/changes/${change.change.changeId}/approve`, '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'lgtm' }, approvePath, ANA);
+      const self = await ruleCall(
+        approveChange,
+        'POST',
+        `/admin/risk/rules/${id}/changes/${change.change.changeId}/approve`,
+        '/admin/risk/rules/{ruleId}/changes/{changeId}/approve',
+        { reason: 'lgtm' },
+        approvePath,
+        ANA,
+      );
       expect(self.statusCode).toBe(403);
-      const approved = await ruleCall(approveChange, 'POST', `/admin/risk/rules/${id}/changes/${change.change.changeId}/approve`, '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'lgtm' }, approvePath, BOB);
+      const approved = await ruleCall(
+        approveChange,
+        'POST',
+        `/admin/risk/rules/${id}/changes/${change.change.changeId}/approve`,
+        '/admin/risk/rules/{ruleId}/changes/{changeId}/approve',
+        { reason: 'lgtm' },
+        approvePath,
+        BOB,
+      );
       expect(approved.statusCode).toBe(200);
       expect(jsonBody(approved)).toMatchObject({ outcome: 'applied', rule: { id, version: 2, enabled: true, updatedBy: 'bob' }, change: { status: 'approved', decidedBy: 'bob' } });
       const after = jsonBody<{ items: Array<{ id: string; enabled: boolean }>; builtIn: boolean }>(await query('/admin/risk/rules', '/admin/risk/rules'));
@@ -231,7 +302,10 @@ describe('risk admin API (DynamoDB Local)', () => {
       // The defaults were stored on the first change and stay in force.
       expect(after.items.some((r) => r.id === 'disposable-email')).toBe(true);
       // A second approval of the same change: 409.
-      expect((await ruleCall(approveChange, 'POST', 'x', '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'again' }, approvePath, claimsFor('cy', 'risk-analyst'))).statusCode).toBe(409);
+      expect(
+        (await ruleCall(approveChange, 'POST', 'x', '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'again' }, approvePath, claimsFor('cy', 'risk-analyst')))
+          .statusCode,
+      ).toBe(409);
 
       const trail = await audit.forResource('risk-rule', id);
       expect(trail.map((e) => [e.actor, e.action, e.details?.outcome ?? null])).toEqual([
@@ -246,7 +320,10 @@ describe('risk admin API (DynamoDB Local)', () => {
       const create = await ruleCall(createRule, 'POST', '/admin/risk/rules', '/admin/risk/rules', newRule(id, true));
       expect(create.statusCode).toBe(202);
       const createChange = jsonBody<{ change: { changeId: string } }>(create).change.changeId;
-      expect((await ruleCall(approveChange, 'POST', 'x', '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'ok' }, { ruleId: id, changeId: createChange }, BOB)).statusCode).toBe(200);
+      expect(
+        (await ruleCall(approveChange, 'POST', 'x', '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'ok' }, { ruleId: id, changeId: createChange }, BOB))
+          .statusCode,
+      ).toBe(200);
 
       const disable = await ruleCall(disableRule, 'POST', `/admin/risk/rules/${id}/disable`, '/admin/risk/rules/{ruleId}/disable', { reason: 'too noisy' }, { ruleId: id });
       expect(disable.statusCode).toBe(202);
@@ -255,10 +332,29 @@ describe('risk admin API (DynamoDB Local)', () => {
       const edit = await ruleCall(updateRule, 'PUT', 'x', '/admin/risk/rules/{ruleId}', { ...update, priority: 301, reason: 'reorder' }, { ruleId: id }, BOB, undefined);
       const editChange = jsonBody<{ change: { changeId: string } }>(edit).change.changeId;
       // Approve the edit first: the disable change (made on version 1) is now stale.
-      expect((await ruleCall(approveChange, 'POST', 'x', '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'ok' }, { ruleId: id, changeId: editChange }, ANA)).statusCode).toBe(200);
-      const stale = await ruleCall(approveChange, 'POST', 'x', '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'ok' }, { ruleId: id, changeId: disableChange }, BOB);
+      expect(
+        (await ruleCall(approveChange, 'POST', 'x', '/admin/risk/rules/{ruleId}/changes/{changeId}/approve', { reason: 'ok' }, { ruleId: id, changeId: editChange }, ANA))
+          .statusCode,
+      ).toBe(200);
+      const stale = await ruleCall(
+        approveChange,
+        'POST',
+        'x',
+        '/admin/risk/rules/{ruleId}/changes/{changeId}/approve',
+        { reason: 'ok' },
+        { ruleId: id, changeId: disableChange },
+        BOB,
+      );
       expect(stale.statusCode).toBe(409);
-      const rejected = await ruleCall(rejectChange, 'POST', 'x', '/admin/risk/rules/{ruleId}/changes/{changeId}/reject', { reason: 'stale' }, { ruleId: id, changeId: disableChange }, ANA);
+      const rejected = await ruleCall(
+        rejectChange,
+        'POST',
+        'x',
+        '/admin/risk/rules/{ruleId}/changes/{changeId}/reject',
+        { reason: 'stale' },
+        { ruleId: id, changeId: disableChange },
+        ANA,
+      );
       expect(rejected.statusCode).toBe(200);
       expect(jsonBody(rejected)).toMatchObject({ status: 'rejected', decidedBy: 'ana' });
       expect((await ruleCall(createRule, 'POST', '/admin/risk/rules', '/admin/risk/rules', newRule(id, false))).statusCode).toBe(409);
@@ -282,12 +378,21 @@ describe('risk admin API (DynamoDB Local)', () => {
   describe('blocklists (RISK-2)', () => {
     it('PUT adds (201, then 200); DELETE by one analyst waits (202), by a second removes (204, then 404); values are validated per kind; audited (RISK-7)', async () => {
       const device = `dev-${ulid()}`;
-      const put = (value: string, kind = 'device') => call(putBlock, { method: 'PUT', path: 'x', resource: '/admin/risk/blocklist/{kind}/{value}', pathParameters: { kind, value }, body: { reason: 'bot farm' } });
+      const put = (value: string, kind = 'device') =>
+        call(putBlock, { method: 'PUT', path: 'x', resource: '/admin/risk/blocklist/{kind}/{value}', pathParameters: { kind, value }, body: { reason: 'bot farm' } });
       expect((await put(device)).statusCode).toBe(201);
       expect((await put(device)).statusCode).toBe(200);
       expect((await put('not-a-hash', 'email')).statusCode).toBe(400);
       expect((await put(`Blocked-${ulid()}.TEST`, 'emailDomain')).statusCode).toBe(201);
-      const del = (value: string, claims = ANA) => call(deleteBlock, { method: 'DELETE', path: 'x', resource: '/admin/risk/blocklist/{kind}/{value}', pathParameters: { kind: 'device', value }, query: { reason: 'false positive' }, claims });
+      const del = (value: string, claims = ANA) =>
+        call(deleteBlock, {
+          method: 'DELETE',
+          path: 'x',
+          resource: '/admin/risk/blocklist/{kind}/{value}',
+          pathParameters: { kind: 'device', value },
+          query: { reason: 'false positive' },
+          claims,
+        });
       // RISK-7: removing needs a second risk analyst — the first request waits, the value stays blocked.
       const requested = await del(device);
       expect(requested.statusCode).toBe(202);

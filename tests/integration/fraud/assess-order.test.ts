@@ -42,12 +42,23 @@ function order(overrides: Partial<OrderPlacedPayload> = {}, signals: Partial<Ord
     placedAt: new Date().toISOString(),
     paymentDueBy: new Date(Date.now() + 1_800_000).toISOString(),
     ...overrides,
-    riskSignals: { emailDomain: 'example.com', emailHash: hex(`e${orderId}`), phoneHash: hex(`p${orderId}`), addressHash: hex(`a${orderId}`), deviceId: `dev-${orderId}`, ...signals },
+    riskSignals: {
+      emailDomain: 'example.com',
+      emailHash: hex(`e${orderId}`),
+      phoneHash: hex(`p${orderId}`),
+      addressHash: hex(`a${orderId}`),
+      deviceId: `dev-${orderId}`,
+      ...signals,
+    },
   } as OrderPlacedPayload;
 }
 
 const message = (payload: OrderPlacedPayload) =>
-  eventBridgeEvent(OrderPlaced.name, OrderPlaced.source, { version: 1, ...payload, meta: { correlationId: `corr-${payload.orderId}`, occurredAt: payload.placedAt, eventId: ulid() } });
+  eventBridgeEvent(OrderPlaced.name, OrderPlaced.source, {
+    version: 1,
+    ...payload,
+    meta: { correlationId: `corr-${payload.orderId}`, occurredAt: payload.placedAt, eventId: ulid() },
+  });
 
 let tables: { risk: string };
 let store: DynamoDbAssessmentStore;
@@ -69,7 +80,12 @@ describe('assess-order consumer (DynamoDB Local)', () => {
     expect(warning?.definition.name).toBe('RiskWarningRaised');
     expect(warning?.payload).toMatchObject({ tier: 'major', orderId: o.orderId, ruleIds: ['disposable-email'] });
     const stored = await store.get(o.orderId);
-    expect(stored).toMatchObject({ decision: 'reject', level: 'high', decidedByRule: 'disposable-email', fired: [{ ruleId: 'disposable-email', contribution: 0, action: 'block' }] });
+    expect(stored).toMatchObject({
+      decision: 'reject',
+      level: 'high',
+      decidedByRule: 'disposable-email',
+      fired: [{ ruleId: 'disposable-email', contribution: 0, action: 'block' }],
+    });
     expect(stored?.features).toMatchObject({ disposableEmail: true, emailDomain: 'mailinator.com', amount: o.total.amount });
   });
 
@@ -132,7 +148,15 @@ describe('assess-order consumer (DynamoDB Local)', () => {
     const seen = results.map((r) => r.assessment.features.velocityDevice1h as number);
     expect(Math.max(...seen)).toBeLessThanOrEqual(100);
     expect(Math.min(...seen)).toBeGreaterThanOrEqual(1);
-    const counts = await deps.signals.readSignals(customerId, [{ dimension: 'device', value: deviceId }, { dimension: 'customer', value: customerId }, { dimension: 'email', value: hex(customerId) }], Date.parse(placedAt));
+    const counts = await deps.signals.readSignals(
+      customerId,
+      [
+        { dimension: 'device', value: deviceId },
+        { dimension: 'customer', value: customerId },
+        { dimension: 'email', value: hex(customerId) },
+      ],
+      Date.parse(placedAt),
+    );
     expect(counts.velocity).toEqual({ device: { '1h': 100, '24h': 100, '7d': 100 }, customer: { '1h': 100, '24h': 100, '7d': 100 }, email: { '1h': 100, '24h': 100, '7d': 100 } });
     // Velocity rules fired on the later orders (more than 3 per hour from the customer).
     expect(results.filter((r) => r.assessment.fired.some((f) => f.ruleId === 'velocity-customer-1h')).length).toBeGreaterThan(90);

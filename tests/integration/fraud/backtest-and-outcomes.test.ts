@@ -71,8 +71,19 @@ describe('backtest and outcomes (DynamoDB Local)', () => {
 
   describe('POST /admin/risk/backtest (RISK-4)', () => {
     const backtest = makeBacktestRiskRulesHandler();
-    const run = (body: unknown) => backtest(apiEvent({ method: 'POST', path: '/admin/risk/backtest', resource: '/admin/risk/backtest', body, claims: claimsFor('ana', 'risk-analyst') }), lambdaContext());
-    const proposal = [...DEFAULT_RULES, { id: 'big-mismatch', description: 'Big order with a billing region elsewhere', priority: 125, enabled: true, condition: 'regionMismatch and amount >= 100_000', effect: { type: 'score' as const, points: 50 } }];
+    const run = (body: unknown) =>
+      backtest(apiEvent({ method: 'POST', path: '/admin/risk/backtest', resource: '/admin/risk/backtest', body, claims: claimsFor('ana', 'risk-analyst') }), lambdaContext());
+    const proposal = [
+      ...DEFAULT_RULES,
+      {
+        id: 'big-mismatch',
+        description: 'Big order with a billing region elsewhere',
+        priority: 125,
+        enabled: true,
+        condition: 'regionMismatch and amount >= 100_000',
+        effect: { type: 'score' as const, points: 50 },
+      },
+    ];
 
     it('returns the orders whose decision would change, the transitions, and precision/recall against review outcomes and fraud refunds', async () => {
       // A time range of its own (a random day in 2003–2011), so other tests' assessments are not in it.
@@ -108,7 +119,9 @@ describe('backtest and outcomes (DynamoDB Local)', () => {
       expect(jsonBody<{ changedCount: number }>(await run({ from: at(0), to: at(24), rules: DEFAULT_RULES })).changedCount).toBe(0);
       // RISK-4: the thresholds can vary too. The current rules with review at 10 instead of 40: the
       // orders scored from 10 up to 40 (h2 at 15, h3) would have waited for an analyst.
-      const stricter = jsonBody<{ changedCount: number; thresholds: unknown; changed: Array<{ orderId: string; from: string; to: string }> }>(await run({ from: at(0), to: at(24), rules: DEFAULT_RULES, thresholds: { reviewThreshold: 10, rejectThreshold: 75 } }));
+      const stricter = jsonBody<{ changedCount: number; thresholds: unknown; changed: Array<{ orderId: string; from: string; to: string }> }>(
+        await run({ from: at(0), to: at(24), rules: DEFAULT_RULES, thresholds: { reviewThreshold: 10, rejectThreshold: 75 } }),
+      );
       expect(stricter.thresholds).toEqual({ reviewThreshold: 10, rejectThreshold: 75 });
       expect(stricter.changed).toEqual(expect.arrayContaining([expect.objectContaining({ orderId: h2, from: 'approve', to: 'review' })]));
       expect(stricter.changed.every((c) => c.from === 'approve' && c.to === 'review')).toBe(true);
@@ -142,11 +155,35 @@ describe('backtest and outcomes (DynamoDB Local)', () => {
       const a = await seed(orderId, new Date().toISOString(), { amount: 12_000 }, customerId);
       const base = { orderId, customerId, paymentId: ulid(), method: 'card' };
       const failed = outcomeMessage(PaymentFailed, { ...base, reason: 'declined', failedAt: new Date().toISOString() });
-      const fraudRefund = outcomeMessage(PaymentRefunded, { ...base, refundId: ulid(), amount: { amount: 100, currency: 'CNY' }, refundedTotal: { amount: 100, currency: 'CNY' }, reason: 'fraud', refundedAt: new Date().toISOString() });
-      const secondFraudRefund = outcomeMessage(PaymentRefunded, { ...base, refundId: ulid(), amount: { amount: 200, currency: 'CNY' }, refundedTotal: { amount: 300, currency: 'CNY' }, reason: 'fraud', refundedAt: new Date().toISOString() });
-      const damaged = outcomeMessage(PaymentRefunded, { ...base, refundId: ulid(), amount: { amount: 100, currency: 'CNY' }, refundedTotal: { amount: 400, currency: 'CNY' }, reason: 'damaged', refundedAt: new Date().toISOString() });
-      const status = (to: string) => outcomeMessage(OrderStatusChanged, { ...OrderStatusChanged.example, orderId, customerId, from: 'SHIPPED', to, changedAt: new Date().toISOString() });
-      expect(await deliver(failed, failed, fraudRefund, fraudRefund, secondFraudRefund, damaged, status('DELIVERED'), status('DELIVERED'), status('CANCELLED'))).toEqual({ batchItemFailures: [] });
+      const fraudRefund = outcomeMessage(PaymentRefunded, {
+        ...base,
+        refundId: ulid(),
+        amount: { amount: 100, currency: 'CNY' },
+        refundedTotal: { amount: 100, currency: 'CNY' },
+        reason: 'fraud',
+        refundedAt: new Date().toISOString(),
+      });
+      const secondFraudRefund = outcomeMessage(PaymentRefunded, {
+        ...base,
+        refundId: ulid(),
+        amount: { amount: 200, currency: 'CNY' },
+        refundedTotal: { amount: 300, currency: 'CNY' },
+        reason: 'fraud',
+        refundedAt: new Date().toISOString(),
+      });
+      const damaged = outcomeMessage(PaymentRefunded, {
+        ...base,
+        refundId: ulid(),
+        amount: { amount: 100, currency: 'CNY' },
+        refundedTotal: { amount: 400, currency: 'CNY' },
+        reason: 'damaged',
+        refundedAt: new Date().toISOString(),
+      });
+      const status = (to: string) =>
+        outcomeMessage(OrderStatusChanged, { ...OrderStatusChanged.example, orderId, customerId, from: 'SHIPPED', to, changedAt: new Date().toISOString() });
+      expect(await deliver(failed, failed, fraudRefund, fraudRefund, secondFraudRefund, damaged, status('DELIVERED'), status('DELIVERED'), status('CANCELLED'))).toEqual({
+        batchItemFailures: [],
+      });
       expect(await store.getProfile(customerId)).toMatchObject({ paymentFailures: 1, confirmedFraud: 1, deliveredOrders: 1, orderCount: 1 });
       expect((await store.get(a.orderId))?.fraudRefund).toBe(true);
       expect((await new DynamoDbSignalStore(tables.risk).readSignals(customerId, [], Date.now())).paymentFailures24h).toBe(1);
@@ -157,14 +194,21 @@ describe('backtest and outcomes (DynamoDB Local)', () => {
 
   describe('demo seeder', () => {
     it('seeds rules, blocklist entries and a week of history once; a second run does nothing', async () => {
-      const deps = { rules: new DynamoDbRuleStore(tables.risk), assessments: store, signals: new DynamoDbSignalStore(tables.risk), clock: manualClock(new Date().toISOString()), newId, thresholds };
+      const deps = {
+        rules: new DynamoDbRuleStore(tables.risk),
+        assessments: store,
+        signals: new DynamoDbSignalStore(tables.risk),
+        clock: manualClock(new Date().toISOString()),
+        newId,
+        thresholds,
+      };
       const first = await seedDemoRisk(deps);
       expect(first.seeded).toBe(true);
       expect(first.assessments).toBe(48);
       expect(await seedDemoRisk(deps)).toEqual({ seeded: false, rules: 0, assessments: 0 });
       const rules = await deps.rules.listRules();
       expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(DEFAULT_RULES.map((r) => r.id)));
-      expect((await deps.signals.blocklistHits({ device: 'demo-blocked-device', emailDomain: 'blocked-demo.test' }))).toMatchObject({ device: true, emailDomain: true });
+      expect(await deps.signals.blocklistHits({ device: 'demo-blocked-device', emailDomain: 'blocked-demo.test' })).toMatchObject({ device: true, emailDomain: true });
     });
   });
 });

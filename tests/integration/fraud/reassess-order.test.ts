@@ -28,7 +28,8 @@ import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 
 const published: DomainEvent[] = [];
 const fakeEvents = (): EventPublisher => ({ publish: async (events) => void published.push(...events) });
-const decisionsFor = (orderId: string) => published.filter((e) => (e.payload as { orderId?: string }).orderId === orderId && e.definition.name.startsWith('Risk') && e.definition.name !== 'RiskWarningRaised');
+const decisionsFor = (orderId: string) =>
+  published.filter((e) => (e.payload as { orderId?: string }).orderId === orderId && e.definition.name.startsWith('Risk') && e.definition.name !== 'RiskWarningRaised');
 const hex = (seed: string) => Buffer.from(seed).toString('hex').padEnd(64, '0').slice(0, 64);
 
 function order(overrides: Partial<OrderPlacedPayload> = {}): OrderPlacedPayload {
@@ -44,7 +45,8 @@ function order(overrides: Partial<OrderPlacedPayload> = {}): OrderPlacedPayload 
   } as OrderPlacedPayload;
 }
 
-const placed = (p: OrderPlacedPayload) => eventBridgeEvent(OrderPlaced.name, OrderPlaced.source, { version: 1, ...p, meta: { correlationId: `corr-${p.orderId}`, occurredAt: p.placedAt, eventId: ulid() } });
+const placed = (p: OrderPlacedPayload) =>
+  eventBridgeEvent(OrderPlaced.name, OrderPlaced.source, { version: 1, ...p, meta: { correlationId: `corr-${p.orderId}`, occurredAt: p.placedAt, eventId: ulid() } });
 const corrected = (p: OrderPlacedPayload, correction: number, addressHash: string, shippingRegion = 'south') =>
   eventBridgeEvent(OrderAddressCorrected.name, OrderAddressCorrected.source, {
     version: 1,
@@ -78,7 +80,12 @@ describe('re-assessment after an address correction (ORD-6, RISK-1)', () => {
     const message = corrected(o, 1, hex(`new-${o.orderId}`));
     expect(await reassess(sqsEvent(sqsRecord(message)), lambdaContext())).toEqual({ batchItemFailures: [] });
     const after = await store.get(o.orderId);
-    expect(after).toMatchObject({ decision: 'approve', addressCorrections: 1, features: { shippingRegion: 'south', addressCorrected: true, blocklistedAddress: false, velocityAddress24h: 1 }, signals: { addressHash: hex(`new-${o.orderId}`) } });
+    expect(after).toMatchObject({
+      decision: 'approve',
+      addressCorrections: 1,
+      features: { shippingRegion: 'south', addressCorrected: true, blocklistedAddress: false, velocityAddress24h: 1 },
+      signals: { addressHash: hex(`new-${o.orderId}`) },
+    });
     expect(after?.assessmentId).not.toBe(first?.assessmentId);
     expect(after?.previous).toEqual([{ assessmentId: first?.assessmentId, assessedAt: first?.assessedAt, score: first?.score, decision: 'approve' }]);
     const decisions = decisionsFor(o.orderId);

@@ -40,20 +40,54 @@ beforeAll(async () => {
   const { endpoint } = useLocalDynamoDb();
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const table = `risk-settings-${ulid()}`;
-  await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }] }));
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+    }),
+  );
   client.destroy();
   store = new DynamoDbRiskSettingsStore(table);
 });
 
-const call = async (handler: (e: never, c: never) => Promise<unknown>, analyst: string, init: { method: string; path: string; resource?: string; body?: unknown; pathParameters?: Record<string, string> }) => {
-  const result = (await handler(apiEvent({ ...init, resource: init.resource ?? init.path, headers: { 'Idempotency-Key': ulid() }, claims: claimsFor(analyst, 'risk-analyst') }) as never, lambdaContext() as never)) as { statusCode: number };
+const call = async (
+  handler: (e: never, c: never) => Promise<unknown>,
+  analyst: string,
+  init: { method: string; path: string; resource?: string; body?: unknown; pathParameters?: Record<string, string> },
+) => {
+  const result = (await handler(
+    apiEvent({ ...init, resource: init.resource ?? init.path, headers: { 'Idempotency-Key': ulid() }, claims: claimsFor(analyst, 'risk-analyst') }) as never,
+    lambdaContext() as never,
+  )) as { statusCode: number };
   return { status: result.statusCode, json: jsonBody<Record<string, unknown>>(result as never) };
 };
 const propose = (analyst: string, reviewThreshold: number, rejectThreshold: number) =>
-  call(makePutRiskSettingsHandler(ports()) as never, analyst, { method: 'PUT', path: '/admin/settings/risk', body: { reviewThreshold, rejectThreshold, reason: 'tighten after a fraud wave' } });
+  call(makePutRiskSettingsHandler(ports()) as never, analyst, {
+    method: 'PUT',
+    path: '/admin/settings/risk',
+    body: { reviewThreshold, rejectThreshold, reason: 'tighten after a fraud wave' },
+  });
 const decide = (decision: 'approve' | 'reject', analyst: string, changeId: string) =>
-  call(makeDecideRiskSettingsChangeHandler(decision, ports()) as never, analyst, { method: 'POST', path: `/admin/settings/risk/changes/${changeId}/${decision}`, resource: `/admin/settings/risk/changes/{changeId}/${decision}`, pathParameters: { changeId }, body: { reason: 'checked the backtest' } });
-const current = async () => (await call(makeGetRiskSettingsHandler(ports()) as never, 'ana', { method: 'GET', path: '/admin/settings/risk' })).json as { current: { reviewThreshold: number; rejectThreshold: number; version: number }; pending: Array<{ changeId: string }> };
+  call(makeDecideRiskSettingsChangeHandler(decision, ports()) as never, analyst, {
+    method: 'POST',
+    path: `/admin/settings/risk/changes/${changeId}/${decision}`,
+    resource: `/admin/settings/risk/changes/{changeId}/${decision}`,
+    pathParameters: { changeId },
+    body: { reason: 'checked the backtest' },
+  });
+const current = async () =>
+  (await call(makeGetRiskSettingsHandler(ports()) as never, 'ana', { method: 'GET', path: '/admin/settings/risk' })).json as {
+    current: { reviewThreshold: number; rejectThreshold: number; version: number };
+    pending: Array<{ changeId: string }>;
+  };
 
 /** An order scoring 15 (billing region differs from shipping): approved at the default review threshold of 40. */
 function mismatchOrder(): OrderPlacedPayload {
@@ -74,7 +108,10 @@ function mismatchOrder(): OrderPlacedPayload {
 }
 const assess = async (o: OrderPlacedPayload) => {
   const handler = makeAssessOrderHandler(ports());
-  await handler(sqsEvent(sqsRecord(eventBridgeEvent(OrderPlaced.name, OrderPlaced.source, { version: 1, ...o, meta: { correlationId: 'c', occurredAt: o.placedAt, eventId: ulid() } }))), lambdaContext());
+  await handler(
+    sqsEvent(sqsRecord(eventBridgeEvent(OrderPlaced.name, OrderPlaced.source, { version: 1, ...o, meta: { correlationId: 'c', occurredAt: o.placedAt, eventId: ulid() } }))),
+    lambdaContext(),
+  );
   return published.find((e) => (e.payload as { orderId?: string }).orderId === o.orderId && e.definition.name.startsWith('Risk'))?.definition.name;
 };
 
@@ -94,7 +131,12 @@ describe('risk thresholds with a second analyst (RISK-4, RISK-7)', () => {
     expect(approved.json).toMatchObject({ change: { status: 'approved', decidedBy: 'bo' }, current: { reviewThreshold: 10, rejectThreshold: 75, version: 1 } });
     expect(await assess(mismatchOrder())).toBe('RiskReviewRequired');
     expect((await decide('approve', 'cy', changeId)).status).toBe(409);
-    expect(audited.map((e) => [e.action, e.actor])).toEqual(expect.arrayContaining([['risk-settings.propose', 'ana'], ['risk-settings.approve', 'bo']]));
+    expect(audited.map((e) => [e.action, e.actor])).toEqual(
+      expect.arrayContaining([
+        ['risk-settings.propose', 'ana'],
+        ['risk-settings.approve', 'bo'],
+      ]),
+    );
   });
 
   it('the thresholds in force again → 200, nothing recorded; review ≥ reject → 400; an approval against thresholds that moved on → 409; a rejection applies nothing', async () => {

@@ -11,7 +11,11 @@ import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 let signals: DynamoDbSignalStore;
 let assessments: DynamoDbAssessmentStore;
 
-const hash = () => ulid().toLowerCase().padEnd(64, '0').replace(/[^0-9a-f]/g, 'a');
+const hash = () =>
+  ulid()
+    .toLowerCase()
+    .padEnd(64, '0')
+    .replace(/[^0-9a-f]/g, 'a');
 
 describe('signal store (DynamoDB Local)', () => {
   beforeAll(() => {
@@ -32,7 +36,14 @@ describe('signal store (DynamoDB Local)', () => {
     const results = await Promise.all([...orders, ...orders].map((orderId, i) => signals.recordOrderSignals(orderId, signalsOf(i % 100), at + (i % 100) * 1000)));
     expect(results.filter((r) => r === 'counted')).toHaveLength(100);
     expect(results.filter((r) => r === 'already-counted')).toHaveLength(100);
-    const read = await signals.readSignals('nobody', [{ dimension: 'device', value: device }, { dimension: 'customer', value: `c-${device}-3` }], at + 100_000);
+    const read = await signals.readSignals(
+      'nobody',
+      [
+        { dimension: 'device', value: device },
+        { dimension: 'customer', value: `c-${device}-3` },
+      ],
+      at + 100_000,
+    );
     expect(read.velocity.device).toEqual({ '1h': 100, '24h': 100, '7d': 100 });
     expect(read.velocity.customer).toEqual({ '1h': 10, '24h': 10, '7d': 10 });
   });
@@ -63,7 +74,13 @@ describe('signal store (DynamoDB Local)', () => {
     const device = `dev-${ulid()}`;
     await signals.putBlocklistEntry({ kind: 'email', value: emailHash, reason: 'chargebacks', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
     await signals.putBlocklistEntry({ kind: 'device', value: device, reason: 'bot', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
-    expect(await signals.blocklistHits({ email: emailHash, device, phone: hash(), emailDomain: 'example.com' })).toMatchObject({ email: true, device: true, phone: false, address: false, emailDomain: false });
+    expect(await signals.blocklistHits({ email: emailHash, device, phone: hash(), emailDomain: 'example.com' })).toMatchObject({
+      email: true,
+      device: true,
+      phone: false,
+      address: false,
+      emailDomain: false,
+    });
     expect(await signals.blocklistHits({})).toMatchObject({ email: false, device: false });
     expect(await signals.deleteBlocklistEntry('device', device)).toMatchObject({ reason: 'bot' });
     expect(await signals.deleteBlocklistEntry('device', device)).toBeUndefined();

@@ -60,18 +60,36 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
     expect(await catalog.level(phone, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 0 });
     expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 8, reserved: 0 });
     expect((await catalog.reservations(orderId)).map((r) => [r.sku, r.warehouseId, r.status, r.quantity, r.pickedQuantity])).toEqual(
-      [[phone, 'WH-EAST', 'picked', 1, 1], [tshirt, 'WH-EAST', 'picked', 2, 2]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [
+        [phone, 'WH-EAST', 'picked', 1, 1],
+        [tshirt, 'WH-EAST', 'picked', 2, 2],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     const [allocated] = publisher.named('OrderAllocated');
     const shipmentId = (allocated?.shipments as Array<{ shipmentId: string }>)[0]?.shipmentId as string;
     expect(allocated).toEqual({
       orderId,
-      shipments: [{ shipmentId, warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku: phone, quantity: 1 }, { sku: tshirt, quantity: 2 }] }],
+      shipments: [
+        {
+          shipmentId,
+          warehouseId: 'WH-EAST',
+          carrier: 'premium-express',
+          lines: [
+            { sku: phone, quantity: 1 },
+            { sku: tshirt, quantity: 2 },
+          ],
+        },
+      ],
       allocatedAt: expect.any(String),
     });
     const { summary, shipments } = await repository.getOrder(orderId);
     expect(summary).toMatchObject({ status: 'ALLOCATED', shipmentIds: [shipmentId], version: 1 });
-    expect(shipments[0]).toMatchObject({ status: 'CREATED', carrier: 'premium-express', carrierRule: 'electronics-premium', waybill: sandboxWaybill('premium-express', shipmentId) });
+    expect(shipments[0]).toMatchObject({
+      status: 'CREATED',
+      carrier: 'premium-express',
+      carrierRule: 'electronics-premium',
+      waybill: sandboxWaybill('premium-express', shipmentId),
+    });
     expect(await repository.findWaybill(shipments[0]?.waybill as string)).toEqual({ orderId, shipmentId, carrier: 'premium-express' });
 
     // A replay (same or redelivered message) changes nothing and publishes nothing.
@@ -115,7 +133,10 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
 
     const [allocated] = publisher.named('OrderAllocated');
     expect((allocated?.shipments as Array<Record<string, unknown>>).map((s) => [s.warehouseId, s.lines])).toEqual([['WH-EAST', [{ sku: tshirt, quantity: 2 }]]]);
-    const east = await reader.levels([{ sku: tshirt, warehouseId: 'WH-EAST' }, { sku: tshirt, warehouseId: 'WH-SOUTH' }]);
+    const east = await reader.levels([
+      { sku: tshirt, warehouseId: 'WH-EAST' },
+      { sku: tshirt, warehouseId: 'WH-SOUTH' },
+    ]);
     expect(east.sort((a, b) => a.warehouseId.localeCompare(b.warehouseId))).toEqual([
       { sku: tshirt, warehouseId: 'WH-EAST', onHand: 8, reserved: 0, available: 8 },
       { sku: tshirt, warehouseId: 'WH-SOUTH', onHand: 5, reserved: 0, available: 5 },

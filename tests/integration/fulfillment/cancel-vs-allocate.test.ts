@@ -69,7 +69,11 @@ afterAll(async () => {
 async function approvedOrder(sku: string, quantity: number) {
   const customerId = customer('race');
   const { order } = await placeOrder(world.placeDeps(), { customerId, request: world.request([{ sku, quantity }]), correlationId: `c-${ulid()}` });
-  await changeOrder(world.changeDeps(), { orderId: order.orderId, fact: { type: 'PaymentAuthorized', paymentId: ulid(), amount: order.total, captureOn: 'shipment', at: new Date().toISOString() }, correlationId: 'c' });
+  await changeOrder(world.changeDeps(), {
+    orderId: order.orderId,
+    fact: { type: 'PaymentAuthorized', paymentId: ulid(), amount: order.total, captureOn: 'shipment', at: new Date().toISOString() },
+    correlationId: 'c',
+  });
   const approved = world.events.of('OrderStatusChanged', order.orderId).find((e) => e.to === 'APPROVED') as EventPayload<typeof OrderStatusChanged>;
   expect(approved).toBeDefined();
   return { order, customerId, approved };
@@ -89,7 +93,11 @@ describe('cancel vs allocate (ORD-4, FUL-1)', () => {
       const delay = (round % 6) * 8;
       const [cancelled, allocated] = await Promise.all([
         new Promise((r) => setTimeout(r, delay)).then(() =>
-          changeOrder(world.changeDeps(), { orderId: a.order.orderId, fact: { type: 'Cancel', by: 'customer', actor: a.customerId, reason: 'customer-request' }, correlationId: `cancel-${round}` }),
+          changeOrder(world.changeDeps(), {
+            orderId: a.order.orderId,
+            fact: { type: 'Cancel', by: 'customer', actor: a.customerId, reason: 'customer-request' },
+            correlationId: `cancel-${round}`,
+          }),
         ),
         allocateOrder({ ...fulfillment, publisher: fulfillmentEvents.factory }, { ...a.approved, correlationId: `alloc-${round}` }),
       ]);
@@ -100,7 +108,10 @@ describe('cancel vs allocate (ORD-4, FUL-1)', () => {
       // Fulfillment consumes the OrderCancelled checkout published.
       const orderCancelled = world.events.of('OrderCancelled', a.order.orderId);
       expect(orderCancelled).toHaveLength(1);
-      const stop = await cancelFulfillment({ ...fulfillment, carrier: async () => sandboxCarrier, publisher: fulfillmentEvents.factory }, { ...(orderCancelled[0] as EventPayload<typeof OrderCancelled>), correlationId: `stop-${round}` });
+      const stop = await cancelFulfillment(
+        { ...fulfillment, carrier: async () => sandboxCarrier, publisher: fulfillmentEvents.factory },
+        { ...(orderCancelled[0] as EventPayload<typeof OrderCancelled>), correlationId: `stop-${round}` },
+      );
 
       if (allocated.outcome === 'allocated') {
         // The pick won: checkout released nothing; fulfillment cancelled the shipment and returned the stock.

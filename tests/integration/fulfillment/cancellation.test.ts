@@ -25,7 +25,8 @@ import { allocatedOrder, capturePublisher, carrierWebhook, LISTINGS, orderCancel
 let { catalog, repository, reader } = {} as FulfillmentWorld;
 beforeAll(async () => void ({ catalog, repository, reader } = await fulfillmentWorld()));
 
-const cancelHandler = (publisher: ReturnType<typeof capturePublisher>) => makeCancelFulfillmentHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
+const cancelHandler = (publisher: ReturnType<typeof capturePublisher>) =>
+  makeCancelFulfillmentHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
 
 /** An allocated order: `quantity` of a fresh SKU per warehouse (5 on hand each), one shipment per warehouse. */
 const allocated = (warehouses: string[], quantity = 2) => allocatedOrder({ catalog, repository, reader }, warehouses, { quantity });
@@ -63,9 +64,13 @@ describe('cancellation after allocation (FULFILLING)', () => {
     expect(cancelledEast).toMatchObject({ status: 'CANCELLED', cancelledAt: expect.any(String) });
     expect(cancelledEast?.history.map((h) => h.status)).toEqual(['CREATED', 'CANCELLED']);
     expect(after.shipments.find((s) => s.shipmentId === south.shipmentId)?.status).toBe('PICKED_UP');
-    expect(publisher.named('ProblemOrderRaised')).toEqual([{ orderId, problem: 'cancelled-after-pickup', shipmentId: south.shipmentId, raisedBy: 'fulfillment', raisedAt: expect.any(String) }]);
+    expect(publisher.named('ProblemOrderRaised')).toEqual([
+      { orderId, problem: 'cancelled-after-pickup', shipmentId: south.shipmentId, raisedBy: 'fulfillment', raisedAt: expect.any(String) },
+    ]);
     // The cancelled shipment is announced (checkout shows it CANCELLED); the one that left is not.
-    expect(publisher.named('ShipmentStatusChanged')).toEqual([{ orderId, shipmentId: east.shipmentId, carrier: east.carrier, waybill: east.waybill, from: 'CREATED', to: 'CANCELLED', changedAt: cancelledEast?.cancelledAt }]);
+    expect(publisher.named('ShipmentStatusChanged')).toEqual([
+      { orderId, shipmentId: east.shipmentId, carrier: east.carrier, waybill: east.waybill, from: 'CREATED', to: 'CANCELLED', changedAt: cancelledEast?.cancelledAt },
+    ]);
 
     // Replays (same message, a redelivery with a new event id) change nothing: stock returned once.
     expect(await cancelHandler(publisher)(message, lambdaContext())).toEqual({ batchItemFailures: [] });
@@ -78,7 +83,10 @@ describe('cancellation after allocation (FULFILLING)', () => {
     const trackingPublisher = capturePublisher();
     const post = webhook(trackingPublisher);
     for (const status of ['PICKED_UP', 'DELIVERED'] as const) {
-      expect(await post({ carrier: east.carrier, waybill: east.waybill, status })).toEqual({ status: 200, body: { received: true, outcome: 'ignored', shipmentId: east.shipmentId, ignoredReason: 'shipment-cancelled' } });
+      expect(await post({ carrier: east.carrier, waybill: east.waybill, status })).toEqual({
+        status: 200,
+        body: { received: true, outcome: 'ignored', shipmentId: east.shipmentId, ignoredReason: 'shipment-cancelled' },
+      });
     }
     expect(trackingPublisher.published).toHaveLength(0);
     expect((await repository.getOrder(orderId)).shipments.find((s) => s.shipmentId === east.shipmentId)).toEqual(cancelledEast);
@@ -94,7 +102,10 @@ describe('cancellation after allocation (FULFILLING)', () => {
       const { orderId, skus, byWarehouse: shipments } = await allocated(['WH-NORTH'], 1);
       const s = shipments['WH-NORTH'] as ShipmentRecord;
       const publisher = capturePublisher();
-      const [tracking] = await Promise.all([webhook()({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }), cancelHandler(publisher)(orderCancelledMessage({ orderId, from: 'FULFILLING' }), lambdaContext())]);
+      const [tracking] = await Promise.all([
+        webhook()({ carrier: s.carrier, waybill: s.waybill, status: 'PICKED_UP' }),
+        cancelHandler(publisher)(orderCancelledMessage({ orderId, from: 'FULFILLING' }), lambdaContext()),
+      ]);
       const level = await catalog.level(skus['WH-NORTH'] as string, 'WH-NORTH');
       const final = (await repository.getOrder(orderId)).shipments[0];
       if (final?.status === 'CANCELLED') {
@@ -119,7 +130,10 @@ describe('cancellation after allocation (FULFILLING)', () => {
     const publisher = capturePublisher();
     expect(await cancelHandler(publisher)(orderCancelledMessage({ orderId, from: 'APPROVED' }), lambdaContext())).toEqual({ batchItemFailures: [] });
     expect((await repository.getOrder(orderId)).summary).toMatchObject({ status: 'CANCELLED', shipmentIds: [] });
-    await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory })(statusChangedMessage({ orderId, to: 'APPROVED', reservations }), lambdaContext());
+    await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory })(
+      statusChangedMessage({ orderId, to: 'APPROVED', reservations }),
+      lambdaContext(),
+    );
     expect(publisher.published).toHaveLength(0);
     // Releasing the reservation is checkout's (in its cancellation transaction); fulfillment never touched it.
     expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 4, reserved: 1 });

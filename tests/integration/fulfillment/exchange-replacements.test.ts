@@ -55,12 +55,20 @@ async function deliveredOrder(publisher: ReturnType<typeof capturePublisher>) {
   const order = await allocatedOrder({ catalog, repository, reader }, ['WH-EAST']);
   const s = order.shipments[0] as ShipmentRecord;
   const webhook = makeReceiveCarrierWebhookHandler({ repository: () => repository, publisher: publisher.factory });
-  for (const status of ['PICKED_UP', 'DELIVERED'] as const) expect((await webhook(carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status }).api, lambdaContext())).statusCode).toBe(200);
+  for (const status of ['PICKED_UP', 'DELIVERED'] as const)
+    expect((await webhook(carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status }).api, lambdaContext())).statusCode).toBe(200);
   return { ...order, shipment: s, webhook };
 }
 
 const ofOrder = (publisher: ReturnType<typeof capturePublisher>, name: string, orderId: string) => publisher.named(name).filter((e) => e.orderId === orderId);
-const handlerFor = (publisher: ReturnType<typeof capturePublisher>) => makeShipExchangeReplacementHandler({ repository: () => repository, catalog: () => reader, catalogTableName: catalogTable, carrier: sandboxCarrier, publisher: publisher.factory });
+const handlerFor = (publisher: ReturnType<typeof capturePublisher>) =>
+  makeShipExchangeReplacementHandler({
+    repository: () => repository,
+    catalog: () => reader,
+    catalogTableName: catalogTable,
+    carrier: sandboxCarrier,
+    publisher: publisher.factory,
+  });
 
 describe('exchange replacements (AFT-1)', () => {
   it('AFT-1: the replacement is picked once (stock −1 once) and shipped with the order’s carrier even when delivered twice; its tracking never re-ships or re-delivers the order', async () => {
@@ -72,13 +80,28 @@ describe('exchange replacements (AFT-1)', () => {
     const returnId = newId();
     const eventId = ulid();
     const items = [{ sku: replacementSku, quantity: 1 }];
-    for (const message of [exchangeMessage({ returnId, orderId: order.orderId, items, eventId }), exchangeMessage({ returnId, orderId: order.orderId, items, eventId }), exchangeMessage({ returnId, orderId: order.orderId, items })]) {
+    for (const message of [
+      exchangeMessage({ returnId, orderId: order.orderId, items, eventId }),
+      exchangeMessage({ returnId, orderId: order.orderId, items, eventId }),
+      exchangeMessage({ returnId, orderId: order.orderId, items }),
+    ]) {
       expect((await ship(message, lambdaContext()))?.batchItemFailures ?? []).toEqual([]);
     }
 
     const shipmentId = replacementShipmentId(returnId, 'WH-EAST');
     const updates = ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId);
-    expect(updates).toEqual([{ returnId, orderId: order.orderId, update: 'replacement-allocated', shipmentId, carrier: order.shipment.carrier, waybill: expect.any(String), warehouseId: 'WH-EAST', at: expect.any(String) }]);
+    expect(updates).toEqual([
+      {
+        returnId,
+        orderId: order.orderId,
+        update: 'replacement-allocated',
+        shipmentId,
+        carrier: order.shipment.carrier,
+        waybill: expect.any(String),
+        warehouseId: 'WH-EAST',
+        at: expect.any(String),
+      },
+    ]);
     expect(await catalog.level(replacementSku, 'WH-EAST')).toMatchObject({ onHand: 2, reserved: 0 });
     expect(await catalog.level(replacementSku, 'WH-NORTH')).toMatchObject({ onHand: 3 });
     expect(await catalog.reservations(returnId)).toMatchObject([{ sku: replacementSku, warehouseId: 'WH-EAST', status: 'picked', pickedQuantity: 1 }]);
@@ -89,9 +112,16 @@ describe('exchange replacements (AFT-1)', () => {
 
     // The replacement ships like any shipment (ShipmentStatusChanged), but the order already shipped and was delivered once.
     for (const status of ['PICKED_UP', 'DELIVERED'] as const) {
-      expect(jsonBody(await order.webhook(carrierWebhook({ carrier: replacement.carrier, waybill: replacement.waybill, status }).api, lambdaContext()))).toMatchObject({ outcome: 'applied', shipmentId });
+      expect(jsonBody(await order.webhook(carrierWebhook({ carrier: replacement.carrier, waybill: replacement.waybill, status }).api, lambdaContext()))).toMatchObject({
+        outcome: 'applied',
+        shipmentId,
+      });
     }
-    expect(ofOrder(publisher, 'ShipmentStatusChanged', order.orderId).filter((e) => e.shipmentId === shipmentId).map((e) => e.to)).toEqual(['PICKED_UP', 'DELIVERED']);
+    expect(
+      ofOrder(publisher, 'ShipmentStatusChanged', order.orderId)
+        .filter((e) => e.shipmentId === shipmentId)
+        .map((e) => e.to),
+    ).toEqual(['PICKED_UP', 'DELIVERED']);
     expect(ofOrder(publisher, 'OrderShipped', order.orderId)).toHaveLength(1);
     expect(ofOrder(publisher, 'OrderDelivered', order.orderId)).toHaveLength(1);
   });
@@ -102,15 +132,22 @@ describe('exchange replacements (AFT-1)', () => {
     const scarce = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 1 });
     const ship = handlerFor(publisher);
     const returnId = newId();
-    for (let i = 0; i < 2; i++) expect((await ship(exchangeMessage({ returnId, orderId: order.orderId, items: [{ sku: scarce, quantity: 2 }] }), lambdaContext()))?.batchItemFailures ?? []).toEqual([]);
-    expect(ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId)).toEqual([{ returnId, orderId: order.orderId, update: 'replacement-unavailable', at: expect.any(String) }]);
+    for (let i = 0; i < 2; i++)
+      expect((await ship(exchangeMessage({ returnId, orderId: order.orderId, items: [{ sku: scarce, quantity: 2 }] }), lambdaContext()))?.batchItemFailures ?? []).toEqual([]);
+    expect(ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId)).toEqual([
+      { returnId, orderId: order.orderId, update: 'replacement-unavailable', at: expect.any(String) },
+    ]);
     expect(await catalog.level(scarce, 'WH-EAST')).toMatchObject({ onHand: 1, reserved: 0 });
     expect(await catalog.reservations(returnId)).toEqual([]);
     expect((await repository.getOrder(order.orderId)).shipments.filter((s) => s.purpose === 'replacement')).toEqual([]);
 
     const unknown = newId();
     await ship(exchangeMessage({ returnId: unknown, orderId: order.orderId, items: [{ sku: 'FT-NO-SUCH-SKU', quantity: 1 }] }), lambdaContext());
-    expect(ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId).filter((e) => e.returnId === unknown).map((e) => e.update)).toEqual(['replacement-unavailable']);
+    expect(
+      ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId)
+        .filter((e) => e.returnId === unknown)
+        .map((e) => e.update),
+    ).toEqual(['replacement-unavailable']);
   });
 
   it('AFT-1: two exchanges racing for the last unit: one gets it, the other is unavailable (never oversold)', async () => {
@@ -120,7 +157,9 @@ describe('exchange replacements (AFT-1)', () => {
     const ship = handlerFor(publisher);
     const [a, b] = [newId(), newId()];
     await Promise.all([a, b].map((returnId) => ship(exchangeMessage({ returnId, orderId: order.orderId, items: [{ sku: last, quantity: 1 }] }), lambdaContext())));
-    const updates = ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId).map((e) => e.update).sort();
+    const updates = ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId)
+      .map((e) => e.update)
+      .sort();
     expect(updates).toEqual(['replacement-allocated', 'replacement-unavailable']);
     expect(await catalog.level(last, 'WH-EAST')).toMatchObject({ onHand: 0, reserved: 0 });
   });

@@ -86,7 +86,10 @@ export async function allocatedOrder(
   const orderId = newId();
   await deps.catalog.reserve(orderId, reservations);
   const allocate = makeAllocateOrderHandler({ repository: () => deps.repository, catalog: () => deps.reader, publisher: capturePublisher().factory });
-  await allocate(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east', ...(options.paymentMethod ? { paymentMethod: options.paymentMethod } : {}) }), lambdaContext());
+  await allocate(
+    statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east', ...(options.paymentMethod ? { paymentMethod: options.paymentMethod } : {}) }),
+    lambdaContext(),
+  );
   const { shipments } = await deps.repository.getOrder(orderId);
   if (shipments.length !== warehouses.length) throw new Error(`expected ${warehouses.length} shipments, got ${shipments.length}`);
   const byWarehouse = Object.fromEntries(shipments.map((s) => [s.warehouseId, s])) as Record<string, ShipmentRecord>;
@@ -120,7 +123,14 @@ export function capturePublisher() {
 const meta = () => ({ correlationId: `test-${ulid()}`, occurredAt: new Date().toISOString(), eventId: ulid() });
 
 /** An OrderStatusChanged event in an SQS message, as the rule delivers it. */
-export function statusChangedMessage(input: { orderId: string; to: 'APPROVED' | 'CANCELLED'; reservations: StockMovement[]; region?: string; paymentMethod?: 'card' | 'cod'; customerId?: string }) {
+export function statusChangedMessage(input: {
+  orderId: string;
+  to: 'APPROVED' | 'CANCELLED';
+  reservations: StockMovement[];
+  region?: string;
+  paymentMethod?: 'card' | 'cod';
+  customerId?: string;
+}) {
   const detail = {
     version: 1,
     orderId: input.orderId,
@@ -180,7 +190,10 @@ export function stockAdjustedMessage(sku: string, warehouseId = 'WH-EAST') {
 }
 
 /** A signed carrier webhook as an API Gateway event. */
-export function carrierWebhook(event: Omit<CarrierTrackingEvent, 'eventId' | 'occurredAt'> & { eventId?: string; occurredAt?: string }, options: { secret?: string; now?: Date; signature?: string } = {}) {
+export function carrierWebhook(
+  event: Omit<CarrierTrackingEvent, 'eventId' | 'occurredAt'> & { eventId?: string; occurredAt?: string },
+  options: { secret?: string; now?: Date; signature?: string } = {},
+) {
   const full: CarrierTrackingEvent = { eventId: event.eventId ?? `evt-${ulid()}`, occurredAt: event.occurredAt ?? new Date().toISOString(), ...event } as CarrierTrackingEvent;
   const request = sandboxTrackingRequest(full, options.secret ?? SANDBOX_CARRIER_WEBHOOK_SECRET, options.now ?? new Date());
   const headers = options.signature === undefined ? request.headers : { ...request.headers, 'carrier-signature': options.signature };

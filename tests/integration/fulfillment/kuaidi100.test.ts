@@ -61,7 +61,11 @@ function kuaidi100Fixture() {
   const post = async (_url: string, form: Readonly<Record<string, string>>) => {
     const param = JSON.parse(form.param as string) as Record<string, unknown>;
     calls.push({ method: form.method as string, param });
-    if (form.method === 'bOrder') return { status: 200, body: JSON.stringify({ result: true, returnCode: '200', message: '提交成功', data: { taskId: `TASK${nextKuaidi100Order}`, orderId: String(nextKuaidi100Order++) } }) };
+    if (form.method === 'bOrder')
+      return {
+        status: 200,
+        body: JSON.stringify({ result: true, returnCode: '200', message: '提交成功', data: { taskId: `TASK${nextKuaidi100Order}`, orderId: String(nextKuaidi100Order++) } }),
+      };
     return { status: 200, body: JSON.stringify({ result: true, returnCode: '200', message: '成功' }) };
   };
   return { calls, gateway: kuaidi100Gateway(account, post) };
@@ -73,7 +77,14 @@ function signedForm(param: unknown, salt = account.salt): string {
 }
 
 function callback(kind: 'orders' | 'tracking', body: string) {
-  return apiEvent({ method: 'POST', path: `/webhooks/carriers/kuaidi100/${kind}`, resource: '/webhooks/carriers/kuaidi100/{kind}', pathParameters: { kind }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  return apiEvent({
+    method: 'POST',
+    path: `/webhooks/carriers/kuaidi100/${kind}`,
+    resource: '/webhooks/carriers/kuaidi100/{kind}',
+    pathParameters: { kind },
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
 }
 
 async function allocatedWithKuaidi100() {
@@ -84,7 +95,13 @@ async function allocatedWithKuaidi100() {
   const kuaidi100 = kuaidi100Fixture();
   const asked: string[] = [];
   const publisher = capturePublisher();
-  const allocate = makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, carrier: kuaidi100.gateway, recipients: async (id) => (asked.push(id), RECIPIENT), publisher: publisher.factory });
+  const allocate = makeAllocateOrderHandler({
+    repository: () => repository,
+    catalog: () => reader,
+    carrier: kuaidi100.gateway,
+    recipients: async (id) => (asked.push(id), RECIPIENT),
+    publisher: publisher.factory,
+  });
   const message = statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' });
   expect(await allocate(message, lambdaContext())).toEqual({ batchItemFailures: [] });
   const [shipment] = (await repository.getOrder(orderId)).shipments;
@@ -96,12 +113,30 @@ describe('booking with Kuaidi100 (FUL-3)', () => {
     const { orderId, kuaidi100, asked, allocate, message, shipment } = await allocatedWithKuaidi100();
     expect(asked).toEqual([orderId]);
     expect(kuaidi100.calls).toHaveLength(1);
-    expect(kuaidi100.calls[0]).toMatchObject({ method: 'bOrder', param: { kuaidicom: 'ems', recManName: '张三', recManMobile: '13800138000', recManPrintAddr: RECIPIENT.printAddress, sendManName: '华东仓', cargo: 'apparel', salt: account.salt } });
+    expect(kuaidi100.calls[0]).toMatchObject({
+      method: 'bOrder',
+      param: {
+        kuaidicom: 'ems',
+        recManName: '张三',
+        recManMobile: '13800138000',
+        recManPrintAddr: RECIPIENT.printAddress,
+        sendManName: '华东仓',
+        cargo: 'apparel',
+        salt: account.salt,
+      },
+    });
     const reference = String(nextKuaidi100Order - 1);
-    expect(shipment).toMatchObject({ carrier: 'economy-post', waybill: provisionalWaybill(reference), booking: { provider: 'kuaidi100', reference, taskId: `TASK${reference}` }, status: 'CREATED' });
+    expect(shipment).toMatchObject({
+      carrier: 'economy-post',
+      waybill: provisionalWaybill(reference),
+      booking: { provider: 'kuaidi100', reference, taskId: `TASK${reference}` },
+      status: 'CREATED',
+    });
 
     // Nothing of the recipient is stored anywhere in the order's partition.
-    const { Items } = await documentClient().send(new QueryCommand({ TableName: fulfillmentTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` } }));
+    const { Items } = await documentClient().send(
+      new QueryCommand({ TableName: fulfillmentTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` } }),
+    );
     const stored = JSON.stringify(Items);
     for (const personal of ['张三', '13800138000', '文三路']) expect(stored).not.toContain(personal);
     expect(Items!.map((i) => String(i.sk).split('#')[0]).sort()).toEqual(['BOOKING', 'SHIPMENT', 'SUMMARY']);
@@ -123,7 +158,13 @@ describe('booking with Kuaidi100 (FUL-3)', () => {
       if (failures-- > 0) throw new Error('DynamoDB unavailable (test)');
       return repository.commitAllocation(input);
     };
-    const allocate = makeAllocateOrderHandler({ repository: () => flaky, catalog: () => reader, carrier: kuaidi100.gateway, recipients: async () => RECIPIENT, publisher: capturePublisher().factory });
+    const allocate = makeAllocateOrderHandler({
+      repository: () => flaky,
+      catalog: () => reader,
+      carrier: kuaidi100.gateway,
+      recipients: async () => RECIPIENT,
+      publisher: capturePublisher().factory,
+    });
     const message = statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' });
     expect((await allocate(message, lambdaContext())).batchItemFailures).toHaveLength(1);
     expect(await allocate(message, lambdaContext())).toEqual({ batchItemFailures: [] });
@@ -141,7 +182,13 @@ describe('Kuaidi100 callbacks (FUL-3)', () => {
     const reference = shipment.booking!.reference;
     const waybill = `SF${reference}001`;
 
-    const orderCallback = signedForm({ kuaidicom: 'shunfeng', kuaidinum: waybill, status: '10', message: '已取件', data: { orderId: reference, status: 10, courierName: '李师傅', courierMobile: '13900000000' } });
+    const orderCallback = signedForm({
+      kuaidicom: 'shunfeng',
+      kuaidinum: waybill,
+      status: '10',
+      message: '已取件',
+      data: { orderId: reference, status: 10, courierName: '李师傅', courierMobile: '13900000000' },
+    });
     const picked = await receive(callback('orders', orderCallback), lambdaContext());
     expect(picked.statusCode).toBe(200);
     expect(JSON.parse(picked.body)).toEqual({ result: true, returnCode: '200', message: '成功' });
@@ -157,7 +204,18 @@ describe('Kuaidi100 callbacks (FUL-3)', () => {
     expect((await receive(callback('orders', orderCallback), lambdaContext())).statusCode).toBe(200);
     expect(publisher.named('ShipmentStatusChanged')).toHaveLength(1);
 
-    const push = signedForm({ status: 'polling', message: '', lastResult: { message: 'ok', nu: waybill, ischeck: '1', com: 'shunfeng', state: '3', data: [{ context: '已签收，签收人：张三', time: '2026-12-05 10:15:00', ftime: '2026-12-05 10:15:00' }] } });
+    const push = signedForm({
+      status: 'polling',
+      message: '',
+      lastResult: {
+        message: 'ok',
+        nu: waybill,
+        ischeck: '1',
+        com: 'shunfeng',
+        state: '3',
+        data: [{ context: '已签收，签收人：张三', time: '2026-12-05 10:15:00', ftime: '2026-12-05 10:15:00' }],
+      },
+    });
     expect((await receive(callback('tracking', push), lambdaContext())).statusCode).toBe(200);
     const [delivered] = (await repository.getOrder(orderId)).shipments;
     expect(delivered).toMatchObject({ status: 'DELIVERED', deliveredAt: '2026-12-05T02:15:00.000Z' });
@@ -181,7 +239,16 @@ describe('Kuaidi100 callbacks (FUL-3)', () => {
     expect((await receive(callback('tracking', 'not a form at all'), lambdaContext())).statusCode).toBe(400);
     expect((await receive(callback('orders', signedForm({ data: { orderId: '1', status: 10 } })), lambdaContext())).statusCode).toBe(404);
     expect((await receive(callback('tracking', signedForm({ lastResult: { nu: 'YT0000000000', state: '0', data: [] } })), lambdaContext())).statusCode).toBe(404);
-    const unknownKind = await receive(apiEvent({ method: 'POST', path: '/webhooks/carriers/kuaidi100/refunds', resource: '/webhooks/carriers/kuaidi100/{kind}', pathParameters: { kind: 'refunds' }, body: forged }), lambdaContext());
+    const unknownKind = await receive(
+      apiEvent({
+        method: 'POST',
+        path: '/webhooks/carriers/kuaidi100/refunds',
+        resource: '/webhooks/carriers/kuaidi100/{kind}',
+        pathParameters: { kind: 'refunds' },
+        body: forged,
+      }),
+      lambdaContext(),
+    );
     expect(unknownKind.statusCode).toBe(400);
   });
 
@@ -189,7 +256,9 @@ describe('Kuaidi100 callbacks (FUL-3)', () => {
     const { orderId, kuaidi100, shipment } = await allocatedWithKuaidi100();
     const cancel = makeCancelFulfillmentHandler({ repository: () => repository, catalog: () => reader, carrier: kuaidi100.gateway, publisher: capturePublisher().factory });
     expect(await cancel(orderCancelledMessage({ orderId, from: 'FULFILLING' }), lambdaContext())).toEqual({ batchItemFailures: [] });
-    expect(kuaidi100.calls.filter((c) => c.method === 'cancel')).toEqual([{ method: 'cancel', param: { taskId: shipment.booking!.taskId, orderId: shipment.booking!.reference, cancelMsg: 'order cancelled' } }]);
+    expect(kuaidi100.calls.filter((c) => c.method === 'cancel')).toEqual([
+      { method: 'cancel', param: { taskId: shipment.booking!.taskId, orderId: shipment.booking!.reference, cancelMsg: 'order cancelled' } },
+    ]);
     expect((await repository.getOrder(orderId)).shipments[0]?.status).toBe('CANCELLED');
     const { Item } = await documentClient().send(new GetCommand({ TableName: fulfillmentTable, Key: { pk: `ORDER#${orderId}`, sk: `BOOKING#${shipment.shipmentId}` } }));
     expect(Item?.booking).toMatchObject({ provider: 'kuaidi100' });
@@ -200,8 +269,26 @@ describe('cancellation without carrier bookings', () => {
   it('never asks for the carrier (its account is read only to cancel a booked pickup)', async () => {
     const { orderId } = await allocatedOrder({ catalog, repository, reader }, ['WH-EAST']);
     const result = await cancelFulfillment(
-      { repository, catalog: reader, catalogTableName: catalogTable, clock: { now: () => new Date() }, carrier: () => Promise.reject(new Error('the carrier must not be resolved')), publisher: capturePublisher().factory },
-      { orderId, customerId: 'cust-ful', paymentMethod: 'card', from: 'FULFILLING', cancelledBy: 'customer', actor: 'cust-ful', reason: 'customer-request', total: { amount: 10_000, currency: 'CNY' }, cancelledAt: new Date().toISOString(), correlationId: 'c' } as never,
+      {
+        repository,
+        catalog: reader,
+        catalogTableName: catalogTable,
+        clock: { now: () => new Date() },
+        carrier: () => Promise.reject(new Error('the carrier must not be resolved')),
+        publisher: capturePublisher().factory,
+      },
+      {
+        orderId,
+        customerId: 'cust-ful',
+        paymentMethod: 'card',
+        from: 'FULFILLING',
+        cancelledBy: 'customer',
+        actor: 'cust-ful',
+        reason: 'customer-request',
+        total: { amount: 10_000, currency: 'CNY' },
+        cancelledAt: new Date().toISOString(),
+        correlationId: 'c',
+      } as never,
     );
     expect(result).toMatchObject({ outcome: 'cancelled-after-allocation', shipmentsCancelled: 1 });
   });

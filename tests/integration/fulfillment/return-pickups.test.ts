@@ -64,7 +64,8 @@ async function deliveredOrder(publisher: ReturnType<typeof capturePublisher>) {
   const order = await allocatedOrder({ catalog, repository, reader }, ['WH-EAST']);
   const s = order.shipments[0] as ShipmentRecord;
   const webhook = makeReceiveCarrierWebhookHandler({ repository: () => repository, publisher: publisher.factory });
-  for (const status of ['PICKED_UP', 'DELIVERED'] as const) expect((await webhook(carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status }).api, lambdaContext())).statusCode).toBe(200);
+  for (const status of ['PICKED_UP', 'DELIVERED'] as const)
+    expect((await webhook(carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status }).api, lambdaContext())).statusCode).toBe(200);
   expect(publisher.named('OrderDelivered').filter((e) => e.orderId === order.orderId)).toHaveLength(1);
   return { ...order, shipment: s, webhook };
 }
@@ -79,7 +80,11 @@ describe('return pickups (AFT-1)', () => {
     const book = makeBookReturnPickupHandler({ repository: () => repository, carrier: sandboxCarrier, publisher: publisher.factory });
     const returnId = newId();
     const eventId = ulid();
-    for (const message of [pickupMessage({ returnId, orderId: order.orderId, sku, eventId }), pickupMessage({ returnId, orderId: order.orderId, sku, eventId }), pickupMessage({ returnId, orderId: order.orderId, sku })]) {
+    for (const message of [
+      pickupMessage({ returnId, orderId: order.orderId, sku, eventId }),
+      pickupMessage({ returnId, orderId: order.orderId, sku, eventId }),
+      pickupMessage({ returnId, orderId: order.orderId, sku }),
+    ]) {
       expect((await book(message, lambdaContext()))?.batchItemFailures ?? []).toEqual([]);
     }
 
@@ -124,14 +129,23 @@ describe('return pickups (AFT-1)', () => {
     const first = newId();
     await book(pickupMessage({ returnId: first, orderId: order.orderId, sku: order.skus['WH-EAST'] as string }), lambdaContext());
     const [booked] = ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId);
-    expect((await order.webhook(carrierWebhook({ carrier: booked!.carrier as string, waybill: booked!.waybill as string, status: 'DELIVERED' }).api, lambdaContext())).statusCode).toBe(200);
+    expect(
+      (await order.webhook(carrierWebhook({ carrier: booked!.carrier as string, waybill: booked!.waybill as string, status: 'DELIVERED' }).api, lambdaContext())).statusCode,
+    ).toBe(200);
     expect(ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId).map((e) => e.update)).toEqual(['pickup-booked', 'picked-up', 'received']);
 
     const second = newId();
     await book(pickupMessage({ returnId: second, orderId: order.orderId, sku: order.skus['WH-EAST'] as string, warehouseId: 'WH-NORTH' }), lambdaContext());
     const secondBooked = ofOrder(publisher, 'ReturnFulfillmentUpdated', order.orderId).find((e) => e.returnId === second)!;
     expect(secondBooked).toMatchObject({ warehouseId: 'WH-NORTH', update: 'pickup-booked' });
-    expect((await order.webhook(carrierWebhook({ carrier: secondBooked.carrier as string, waybill: secondBooked.waybill as string, status: 'EXCEPTION', exception: 'lost' }).api, lambdaContext())).statusCode).toBe(200);
+    expect(
+      (
+        await order.webhook(
+          carrierWebhook({ carrier: secondBooked.carrier as string, waybill: secondBooked.waybill as string, status: 'EXCEPTION', exception: 'lost' }).api,
+          lambdaContext(),
+        )
+      ).statusCode,
+    ).toBe(200);
     expect(ofOrder(publisher, 'ProblemOrderRaised', order.orderId)).toEqual([expect.objectContaining({ problem: 'parcel-lost', shipmentId: secondBooked.shipmentId })]);
     expect(ofOrder(publisher, 'CustomerNotificationRequested', order.orderId)).toEqual([]);
     expect(ofOrder(publisher, 'OrderShipped', order.orderId)).toHaveLength(1);
@@ -151,7 +165,12 @@ describe('return pickups (AFT-1)', () => {
       },
       cancel: async () => undefined,
     };
-    const book = makeBookReturnPickupHandler({ repository: () => repository, carrier: recording, recipients: async () => ({ name: 'Customer', phone: '13800000000', printAddress: 'somewhere' }), publisher: publisher.factory });
+    const book = makeBookReturnPickupHandler({
+      repository: () => repository,
+      carrier: recording,
+      recipients: async () => ({ name: 'Customer', phone: '13800000000', printAddress: 'somewhere' }),
+      publisher: publisher.factory,
+    });
     const returnId = newId();
     const message = pickupMessage({ returnId, orderId: order.orderId, sku: order.skus['WH-EAST'] as string, carrier: 'standard-post' });
     await book(message, lambdaContext());

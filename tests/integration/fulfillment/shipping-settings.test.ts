@@ -51,7 +51,13 @@ beforeAll(async () => {
 
 const configured = { carrierRules: DEFAULT_CARRIER_RULES, deliveryTimeLimits: DEFAULT_DELIVERY_TIME_LIMITS };
 const audited: AuditEvent[] = [];
-const deps = () => ({ repository, configured, carriers: BOOKABLE_CARRIERS, audit: { record: async (e: Omit<AuditEvent, 'seq' | 'at' | 'prevHash' | 'hash'>) => (audited.push(e as AuditEvent), e as never) }, clock: systemClock });
+const deps = () => ({
+  repository,
+  configured,
+  carriers: BOOKABLE_CARRIERS,
+  audit: { record: async (e: Omit<AuditEvent, 'seq' | 'at' | 'prevHash' | 'hash'>) => (audited.push(e as AuditEvent), e as never) },
+  clock: systemClock,
+});
 const principal = { userId: 'ops-1', roles: ['ops'] as const } as never;
 
 describe('shipping settings as data (FUL-2, FUL-3)', () => {
@@ -74,7 +80,9 @@ describe('shipping settings as data (FUL-2, FUL-3)', () => {
     const changed = await putShippingSettings(deps(), { carrierRules: rules, deliveryTimeLimits: limits, reason: 'peak season: one carrier', principal, correlationId: 'c-1' });
     expect(changed).toMatchObject({ outcome: 'updated', view: { source: 'stored', version: 1, changedBy: 'ops-1', carrierRules: rules } });
     expect((await putShippingSettings(deps(), { carrierRules: rules, reason: 'again', principal, correlationId: 'c-2' })).outcome).toBe('unchanged');
-    expect(audited.slice(before).map((e) => [e.action, e.details])).toEqual([['fulfillment.shipping-settings.set', { rules: 0, defaultCarrier: 'economy-post', defaultHours: 100, previousVersion: 0 }]]);
+    expect(audited.slice(before).map((e) => [e.action, e.details])).toEqual([
+      ['fulfillment.shipping-settings.set', { rules: 0, defaultCarrier: 'economy-post', defaultHours: 100, previousVersion: 0 }],
+    ]);
 
     // The allocation handler built before the change reads the settings on its first allocation.
     const shipment = await shipOne();
@@ -84,11 +92,26 @@ describe('shipping settings as data (FUL-2, FUL-3)', () => {
 
   it('refuses a carrier the platform cannot book, duplicate rule ids and inverted bounds, changing nothing', async () => {
     const current = await getShippingSettings(deps());
-    const attempt = (carrierRules: unknown) => putShippingSettings(deps(), { carrierRules: carrierRules as never, reason: 'bad', principal, correlationId: 'c' }).then(() => undefined, (e: unknown) => e);
-    const error = (await attempt({ rules: [{ id: 'a', carrier: 'pigeon-post', when: {} }, { id: 'a', carrier: 'economy-post', when: { minWeightGrams: 10, maxWeightGrams: 5 } }], defaultCarrier: 'teleport' })) as ProblemError;
+    const attempt = (carrierRules: unknown) =>
+      putShippingSettings(deps(), { carrierRules: carrierRules as never, reason: 'bad', principal, correlationId: 'c' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const error = (await attempt({
+      rules: [
+        { id: 'a', carrier: 'pigeon-post', when: {} },
+        { id: 'a', carrier: 'economy-post', when: { minWeightGrams: 10, maxWeightGrams: 5 } },
+      ],
+      defaultCarrier: 'teleport',
+    })) as ProblemError;
     expect(error).toBeInstanceOf(ProblemError);
     expect(error.status).toBe(400);
-    expect(error.errors?.map((e) => e.path)).toEqual(['body.carrierRules.defaultCarrier', 'body.carrierRules.rules[0].carrier', 'body.carrierRules.rules[1].id', 'body.carrierRules.rules[1].when.maxWeightGrams']);
+    expect(error.errors?.map((e) => e.path)).toEqual([
+      'body.carrierRules.defaultCarrier',
+      'body.carrierRules.rules[0].carrier',
+      'body.carrierRules.rules[1].id',
+      'body.carrierRules.rules[1].when.maxWeightGrams',
+    ]);
     expect(await getShippingSettings(deps())).toEqual(current);
   });
 });

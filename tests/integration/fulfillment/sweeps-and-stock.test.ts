@@ -58,7 +58,10 @@ describe('late deliveries (FUL-3, ORD-6)', () => {
     const [late, onTime] = orders as [(typeof orders)[number], (typeof orders)[number]];
     clock.set('2020-03-02T10:00:00.000Z');
     const webhook = makeReceiveCarrierWebhookHandler({ repository: () => repository, publisher: publisher.factory, clock });
-    const delivered = await webhook(carrierWebhook({ carrier: onTime.shipment.carrier, waybill: onTime.shipment.waybill, status: 'DELIVERED', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api, lambdaContext());
+    const delivered = await webhook(
+      carrierWebhook({ carrier: onTime.shipment.carrier, waybill: onTime.shipment.waybill, status: 'DELIVERED', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api,
+      lambdaContext(),
+    );
     expect(delivered.statusCode).toBe(200);
 
     const sweep = makeSweepLateDeliveriesHandler({ repository: () => repository, publisher: publisher.factory, clock });
@@ -67,7 +70,14 @@ describe('late deliveries (FUL-3, ORD-6)', () => {
     clock.set('2020-03-03T08:15:00.000Z');
     expect(await sweep({}, lambdaContext())).toMatchObject({ alerted: 1 });
     expect(publisher.named('DeliveryLate')).toEqual([
-      { orderId: late.orderId, shipmentId: late.shipment.shipmentId, carrier: 'premium-express', region: 'east', dueBy: '2020-03-03T08:00:00.000Z', detectedAt: '2020-03-03T08:15:00.000Z' },
+      {
+        orderId: late.orderId,
+        shipmentId: late.shipment.shipmentId,
+        carrier: 'premium-express',
+        region: 'east',
+        dueBy: '2020-03-03T08:00:00.000Z',
+        detectedAt: '2020-03-03T08:15:00.000Z',
+      },
     ]);
     expect(publisher.named('CustomerNotificationRequested')).toEqual([expect.objectContaining({ customerId: 'cust-0', orderId: late.orderId, template: 'delivery-late' })]);
     expect(publisher.named('ProblemOrderRaised')).toEqual([expect.objectContaining({ orderId: late.orderId, problem: 'delivery-late', shipmentId: late.shipment.shipmentId })]);
@@ -76,7 +86,10 @@ describe('late deliveries (FUL-3, ORD-6)', () => {
     expect(await sweep({}, lambdaContext())).toMatchObject({ alerted: 0 });
     expect(publisher.named('DeliveryLate')).toHaveLength(1);
     // The late parcel can still be delivered afterwards.
-    const lateDelivery = await webhook(carrierWebhook({ carrier: late.shipment.carrier, waybill: late.shipment.waybill, status: 'DELIVERED', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api, lambdaContext());
+    const lateDelivery = await webhook(
+      carrierWebhook({ carrier: late.shipment.carrier, waybill: late.shipment.waybill, status: 'DELIVERED', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api,
+      lambdaContext(),
+    );
     expect(jsonBody(lateDelivery)).toMatchObject({ outcome: 'applied', status: 'DELIVERED' });
   });
 });
@@ -89,12 +102,18 @@ describe('transactional outbox', () => {
     const reservations = [{ sku, warehouseId: 'WH-NORTH', quantity: 1 }];
     const orderId = newId();
     await catalog.reserve(orderId, reservations);
-    await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory, clock })(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'north' }), lambdaContext());
+    await makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory, clock })(
+      statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'north' }),
+      lambdaContext(),
+    );
     const shipment = (await repository.getOrder(orderId)).shipments[0] as ShipmentRecord;
 
     publisher.failNext();
     const webhook = makeReceiveCarrierWebhookHandler({ repository: () => repository, publisher: publisher.factory, clock });
-    const response = await webhook(carrierWebhook({ carrier: shipment.carrier, waybill: shipment.waybill, status: 'PICKED_UP', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api, lambdaContext());
+    const response = await webhook(
+      carrierWebhook({ carrier: shipment.carrier, waybill: shipment.waybill, status: 'PICKED_UP', occurredAt: clock.now().toISOString() }, { now: clock.now() }).api,
+      lambdaContext(),
+    );
     expect(response.statusCode).toBe(500);
     expect(publisher.named('OrderShipped')).toHaveLength(0);
     expect((await repository.getOrder(orderId)).summary?.shippedAt).toBe('2020-05-01T08:00:00.000Z'); // committed

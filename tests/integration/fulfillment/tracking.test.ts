@@ -46,7 +46,9 @@ describe('carrier webhooks (FUL-3)', () => {
     expect(jsonBody(first)).toEqual({ received: true, outcome: 'applied', shipmentId: s.shipmentId, status: 'PICKED_UP' });
     const again = await handler(pickedUp.api, lambdaContext());
     expect(jsonBody(again)).toEqual({ received: true, outcome: 'duplicate' });
-    expect(publisher.named('ShipmentStatusChanged')).toEqual([expect.objectContaining({ orderId, shipmentId: s.shipmentId, from: 'CREATED', to: 'PICKED_UP', waybill: s.waybill })]);
+    expect(publisher.named('ShipmentStatusChanged')).toEqual([
+      expect.objectContaining({ orderId, shipmentId: s.shipmentId, from: 'CREATED', to: 'PICKED_UP', waybill: s.waybill }),
+    ]);
     expect(publisher.named('OrderShipped')).toEqual([{ orderId, shipmentIds: [s.shipmentId], shippedAt: pickedUp.event.occurredAt }]);
 
     for (const status of ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'] as const) expect((await post({ carrier: s.carrier, waybill: s.waybill, status })).status).toBe(200);
@@ -63,7 +65,12 @@ describe('carrier webhooks (FUL-3)', () => {
     const { publisher, post } = webhook();
     expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'DELIVERED' })).body).toMatchObject({ outcome: 'applied', status: 'DELIVERED' });
     expect(publisher.published.map((e) => e.definition.name)).toEqual(['ShipmentStatusChanged', 'OrderShipped', 'OrderDelivered']);
-    expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'IN_TRANSIT' })).body).toEqual({ received: true, outcome: 'ignored', shipmentId: s.shipmentId, ignoredReason: 'already-delivered' });
+    expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'IN_TRANSIT' })).body).toEqual({
+      received: true,
+      outcome: 'ignored',
+      shipmentId: s.shipmentId,
+      ignoredReason: 'already-delivered',
+    });
     expect(publisher.published).toHaveLength(3);
     expect((await repository.getOrder(orderId)).shipments[0]?.status).toBe('DELIVERED');
   });
@@ -77,7 +84,9 @@ describe('carrier webhooks (FUL-3)', () => {
     await post({ carrier: a.carrier, waybill: a.waybill, status: 'DELIVERED' });
     expect(publisher.named('OrderShipped')).toHaveLength(0);
     await post({ carrier: b.carrier, waybill: b.waybill, status: 'IN_TRANSIT' });
-    expect(publisher.named('OrderShipped')).toEqual([{ orderId, shipmentIds: [a.shipmentId, b.shipmentId].sort(), shippedAt: expect.any(String) }].map((e) => ({ ...e, shipmentIds: expect.arrayContaining(e.shipmentIds) })));
+    expect(publisher.named('OrderShipped')).toEqual(
+      [{ orderId, shipmentIds: [a.shipmentId, b.shipmentId].sort(), shippedAt: expect.any(String) }].map((e) => ({ ...e, shipmentIds: expect.arrayContaining(e.shipmentIds) })),
+    );
     expect(publisher.named('OrderDelivered')).toHaveLength(0);
     await post({ carrier: b.carrier, waybill: b.waybill, status: 'DELIVERED' });
     expect(publisher.named('OrderDelivered')).toHaveLength(1);
@@ -97,9 +106,14 @@ describe('carrier webhooks (FUL-3)', () => {
     const s = shipments[0] as ShipmentRecord;
     const { publisher, post } = webhook();
     await post({ carrier: s.carrier, waybill: s.waybill, status: 'IN_TRANSIT' });
-    expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'EXCEPTION', exception: 'undeliverable-address' })).body).toMatchObject({ outcome: 'applied', status: 'EXCEPTION' });
+    expect((await post({ carrier: s.carrier, waybill: s.waybill, status: 'EXCEPTION', exception: 'undeliverable-address' })).body).toMatchObject({
+      outcome: 'applied',
+      status: 'EXCEPTION',
+    });
     expect(publisher.named('ShipmentStatusChanged').at(-1)).toMatchObject({ from: 'IN_TRANSIT', to: 'EXCEPTION', exception: 'undeliverable-address' });
-    expect(publisher.named('ProblemOrderRaised')).toEqual([{ orderId, problem: 'undeliverable-address', shipmentId: s.shipmentId, raisedBy: 'fulfillment', raisedAt: expect.any(String) }]);
+    expect(publisher.named('ProblemOrderRaised')).toEqual([
+      { orderId, problem: 'undeliverable-address', shipmentId: s.shipmentId, raisedBy: 'fulfillment', raisedAt: expect.any(String) },
+    ]);
     expect(publisher.named('CustomerNotificationRequested')).toEqual([expect.objectContaining({ customerId: 'cust-ful', orderId, template: 'delivery-problem' })]);
     expect(publisher.named('OrderDelivered')).toHaveLength(0);
   });
@@ -127,7 +141,10 @@ describe('carrier webhooks (FUL-3)', () => {
     const s = shipments[0] as ShipmentRecord;
     const unknownWaybill = await handler(carrierWebhook({ carrier: s.carrier, waybill: 'PX0000000000', status: 'PICKED_UP' }).api, lambdaContext());
     expect(unknownWaybill.statusCode).toBe(404);
-    const wrongCarrier = await handler(carrierWebhook({ carrier: s.carrier === 'economy-post' ? 'standard-express' : 'economy-post', waybill: s.waybill, status: 'PICKED_UP' }).api, lambdaContext());
+    const wrongCarrier = await handler(
+      carrierWebhook({ carrier: s.carrier === 'economy-post' ? 'standard-express' : 'economy-post', waybill: s.waybill, status: 'PICKED_UP' }).api,
+      lambdaContext(),
+    );
     expect(wrongCarrier.statusCode).toBe(404);
     const invalid = await handler(carrierWebhook({ carrier: s.carrier, waybill: s.waybill, status: 'EXCEPTION' }).api, lambdaContext());
     expect(invalid.statusCode).toBe(400);
@@ -153,9 +170,22 @@ describe('sandbox carrier tracking feed (dev stage)', () => {
     const { orderId, shipments } = await allocated(['WH-EAST']);
     const s = shipments[0] as ShipmentRecord;
     const sent: Array<{ body: string; delaySeconds: number }> = [];
-    const post = makePostSandboxCarrierEventHandler({ repository: () => repository, queue: () => ({ send: async (report, delaySeconds) => void sent.push({ body: JSON.stringify(report), delaySeconds }) }) });
+    const post = makePostSandboxCarrierEventHandler({
+      repository: () => repository,
+      queue: () => ({ send: async (report, delaySeconds) => void sent.push({ body: JSON.stringify(report), delaySeconds }) }),
+    });
     const request = (body: unknown, key = newId()) =>
-      post(apiEvent({ method: 'POST', path: '/admin/sandbox-carrier/events', resource: '/admin/sandbox-carrier/events', claims: claimsFor('ops-1', 'ops'), headers: { 'Idempotency-Key': key }, body }), lambdaContext());
+      post(
+        apiEvent({
+          method: 'POST',
+          path: '/admin/sandbox-carrier/events',
+          resource: '/admin/sandbox-carrier/events',
+          claims: claimsFor('ops-1', 'ops'),
+          headers: { 'Idempotency-Key': key },
+          body,
+        }),
+        lambdaContext(),
+      );
 
     expect((await request({ waybill: 'PX9999999999', status: 'PICKED_UP' })).statusCode).toBe(404);
     expect((await request({ waybill: s.waybill, status: 'EXCEPTION' })).statusCode).toBe(400);

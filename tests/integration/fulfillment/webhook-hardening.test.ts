@@ -43,11 +43,15 @@ function watchedWebhook(secrets?: Readonly<Record<string, string>>) {
   });
   const publisher = capturePublisher();
   const handler = makeReceiveCarrierWebhookHandler({ repository: () => watched, publisher: publisher.factory, ...(secrets ? { secrets } : {}) });
-  const post = (body: string | null, headers: Record<string, string>) => handler({ ...apiEvent({ method: 'POST', path: '/webhooks/carriers', resource: '/webhooks/carriers', headers }), body }, lambdaContext());
+  const post = (body: string | null, headers: Record<string, string>) =>
+    handler({ ...apiEvent({ method: 'POST', path: '/webhooks/carriers', resource: '/webhooks/carriers', headers }), body }, lambdaContext());
   return { calls, publisher, handler, post };
 }
 
-const sign = (body: string, secret = SANDBOX_CARRIER_WEBHOOK_SECRET) => ({ 'content-type': 'application/json', 'carrier-signature': signCarrierPayload(secret, body, Math.floor(Date.now() / 1000)) });
+const sign = (body: string, secret = SANDBOX_CARRIER_WEBHOOK_SECRET) => ({
+  'content-type': 'application/json',
+  'carrier-signature': signCarrierPayload(secret, body, Math.floor(Date.now() / 1000)),
+});
 
 describe('POST /webhooks/carriers: the signature before anything is parsed (FUL-3, SEC-5)', () => {
   it.each<[string, Record<string, string>]>([

@@ -81,13 +81,25 @@ describe('Cognito authorizer', () => {
     const token = await cloud.token('alice', ['customer']);
     const res = await request('GET', '/me', { headers: [['Authorization', token]] });
     expect(res.status).toBe(200);
-    expect(res.json.claims).toMatchObject({ sub: 'alice', 'cognito:groups': 'customer', 'cognito:username': 'alice', token_use: 'id', iss: expect.stringMatching(/^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_/) });
+    expect(res.json.claims).toMatchObject({
+      sub: 'alice',
+      'cognito:groups': 'customer',
+      'cognito:username': 'alice',
+      token_use: 'id',
+      iss: expect.stringMatching(/^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_/),
+    });
   });
 });
 
 describe('Lambda proxy integration', () => {
   it('maps path parameters, query strings and repeated headers into the proxy event', async () => {
-    const res = await request('GET', '/items/abc-123?tag=a&tag=b&q=x', { headers: [['X-Dup', '1'], ['X-Dup', '2'], ['X-One', 'only']] });
+    const res = await request('GET', '/items/abc-123?tag=a&tag=b&q=x', {
+      headers: [
+        ['X-Dup', '1'],
+        ['X-Dup', '2'],
+        ['X-One', 'only'],
+      ],
+    });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({
       resource: '/items/{id}',
@@ -112,7 +124,10 @@ describe('Lambda proxy integration', () => {
   });
 
   it('answers 403 Missing Authentication Token for a path or method the API does not have', async () => {
-    for (const [method, path] of [['GET', '/nowhere'], ['DELETE', '/items/x']] as const) {
+    for (const [method, path] of [
+      ['GET', '/nowhere'],
+      ['DELETE', '/items/x'],
+    ] as const) {
       const res = await request(method, path);
       expect(res.status).toBe(403);
       expect(res.json).toEqual({ message: 'Missing Authentication Token' });

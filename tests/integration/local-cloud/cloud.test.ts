@@ -45,7 +45,13 @@ async function drain(url: string, waitMs: number, until: (messages: Message[]) =
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline && !until(messages)) {
     const { Messages = [] } = await sqs().send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 30, MessageSystemAttributeNames: ['ApproximateReceiveCount', 'DeadLetterQueueSourceArn'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 30,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'DeadLetterQueueSourceArn'],
+      }),
     );
     messages.push(...Messages);
   }
@@ -119,7 +125,8 @@ describe('Lambda', () => {
 });
 
 describe('Lambda Invoke API (npm run invoke)', () => {
-  const send = (name: string, type: InvocationType, payload: unknown) => lambda().send(new InvokeCommand({ FunctionName: name, InvocationType: type, Payload: Buffer.from(JSON.stringify(payload)) }));
+  const send = (name: string, type: InvocationType, payload: unknown) =>
+    lambda().send(new InvokeCommand({ FunctionName: name, InvocationType: type, Payload: Buffer.from(JSON.stringify(payload)) }));
 
   it('runs a function named by its logical id, as `npm run invoke -- <LogicalId>` does', async () => {
     const result = await send(logicalId('Behave', 'AWS::Lambda::Function'), 'RequestResponse', { hello: 'by logical id' });
@@ -223,7 +230,9 @@ describe('SQS event source mapping', () => {
     const ddb = dynamodb();
     const table = tableName('Processed');
     await expect
-      .poll(async () => (await Promise.all(ok.map((pk) => ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } } }))))).filter((r) => r.Item).length, { timeout: 10_000 })
+      .poll(async () => (await Promise.all(ok.map((pk) => ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } } }))))).filter((r) => r.Item).length, {
+        timeout: 10_000,
+      })
       .toBe(6);
     const item = await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: ok[0] as string } } }));
     expect(Number(item.Item?.batchSize?.N)).toBeLessThanOrEqual(5);
@@ -231,7 +240,9 @@ describe('SQS event source mapping', () => {
     const dead = await drain(queueUrl('WorkDlq'), 15_000, (m) => bodies(m).includes(`${run}-fail`));
     const moved = dead.find((m) => m.Body === `${run}-fail`);
     expect(moved?.Attributes).toMatchObject({ ApproximateReceiveCount: '3', DeadLetterQueueSourceArn: cloud.names.getAtt(logicalId('Work', 'AWS::SQS::Queue'), 'Arn') });
-    const attrs = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl('Work'), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const attrs = await sqs().send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl('Work'), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
     expect(attrs.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
   });
 });
@@ -265,6 +276,10 @@ describe('S3 (Object Lock bucket of the template)', () => {
     const env = (await invoke(functionName('Behave'), { env: ['AWS_ENDPOINT_URL_S3'] })).payload.env as Record<string, string>;
     expect(env.AWS_ENDPOINT_URL_S3).toBe(cloud.endpoints.s3);
     const fnEnv = cloud.stack.Resources[logicalId('Anchor', 'AWS::Lambda::Function')]?.Properties?.Environment as { Variables: Record<string, unknown> };
-    expect(cloud.names.resolve(fnEnv.Variables)).toMatchObject({ AUDIT_ANCHOR_BUCKET: bucket, BUCKET_ARN: `arn:aws:s3:::${bucket}`, BUCKET_DOMAIN: `${bucket}.s3.${LOCAL_REGION}.amazonaws.com` });
+    expect(cloud.names.resolve(fnEnv.Variables)).toMatchObject({
+      AUDIT_ANCHOR_BUCKET: bucket,
+      BUCKET_ARN: `arn:aws:s3:::${bucket}`,
+      BUCKET_DOMAIN: `${bucket}.s3.${LOCAL_REGION}.amazonaws.com`,
+    });
   });
 });

@@ -174,7 +174,9 @@ describe('SQS event source mapping', () => {
     const { sqs, client } = await start();
     const fn = fakeFunction((event) => ({
       status: 'ok',
-      payload: { batchItemFailures: event.Records.filter((r) => r.body.startsWith('fail') && r.attributes.ApproximateReceiveCount === '1').map((r) => ({ itemIdentifier: r.messageId })) },
+      payload: {
+        batchItemFailures: event.Records.filter((r) => r.body.startsWith('fail') && r.attributes.ApproximateReceiveCount === '1').map((r) => ({ itemIdentifier: r.messageId })),
+      },
     }));
     map(sqs, fn.invoke, { reportBatchItemFailures: true });
     await client.send(new SendMessageBatchCommand({ QueueUrl: work.url, Entries: ['ok-1', 'fail-1', 'ok-2'].map((body) => ({ Id: body, MessageBody: body })) }));

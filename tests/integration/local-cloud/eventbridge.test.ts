@@ -148,7 +148,12 @@ describe('PutEvents', () => {
   it('routes each entry on its own: a small order matches only the first rule', async () => {
     const result = await client.send(new PutEventsCommand({ Entries: [order({ orderId: 'o-2', total: 50 }), order({ orderId: 'o-3', total: 101 })] }));
     expect(result.FailedEntryCount).toBe(0);
-    expect(delivery.bodies('order-events').map((e) => (e as { detail: { orderId: string } }).detail.orderId).sort()).toEqual(['o-2', 'o-3']);
+    expect(
+      delivery
+        .bodies('order-events')
+        .map((e) => (e as { detail: { orderId: string } }).detail.orderId)
+        .sort(),
+    ).toEqual(['o-2', 'o-3']);
     expect(delivery.bodies('big-order-details')).toEqual([{ orderId: 'o-3', total: 101 }]);
   });
 
@@ -161,7 +166,9 @@ describe('PutEvents', () => {
   });
 
   it('takes the event bus by name or by ARN; rules of other buses do not see the event', async () => {
-    await client.send(new PutEventsCommand({ Entries: [order({ orderId: 'o-4', total: 1 }, { EventBusName: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/orders` })] }));
+    await client.send(
+      new PutEventsCommand({ Entries: [order({ orderId: 'o-4', total: 1 }, { EventBusName: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/orders` })] }),
+    );
     await client.send(new PutEventsCommand({ Entries: [order({ orderId: 'o-5', total: 1 }, { EventBusName: 'default' })] }));
     expect(delivery.bodies('order-events').map((e) => (e as { detail: { orderId: string } }).detail.orderId)).toEqual(['o-4']);
   });
@@ -235,8 +242,14 @@ describe('TestEventPattern', () => {
   });
 
   it('rejects an invalid pattern with InvalidEventPatternException', async () => {
-    await expect(test({ source: 'shop.orders' })).rejects.toMatchObject({ name: 'InvalidEventPatternException', message: expect.stringMatching(/Event pattern is not valid.*must be an object or an array/) });
-    await expect(test({ detail: { total: [{ numeric: ['>', 10, '<', 5] }] } })).rejects.toMatchObject({ name: 'InvalidEventPatternException', message: expect.stringMatching(/Bottom must be less than top/) });
+    await expect(test({ source: 'shop.orders' })).rejects.toMatchObject({
+      name: 'InvalidEventPatternException',
+      message: expect.stringMatching(/Event pattern is not valid.*must be an object or an array/),
+    });
+    await expect(test({ detail: { total: [{ numeric: ['>', 10, '<', 5] }] } })).rejects.toMatchObject({
+      name: 'InvalidEventPatternException',
+      message: expect.stringMatching(/Bottom must be less than top/),
+    });
     await expect(test('{"source": [')).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
   });
 
@@ -289,7 +302,10 @@ describe('retries and dead-letter queues', () => {
     await client.send(new PutEventsCommand({ Entries: [{ Source: 'shop.expiring', DetailType: 'Expiring', Detail: '{}' }] }));
     // dead-lettered during PutEvents: no retry was scheduled
     expect(delivery.attempts.get(queueArn('expiring'))).toBe(1);
-    expect(delivery.messages.find((m) => m.queueArn === queueArn('expiring-dlq'))?.attributes).toMatchObject({ EXHAUSTED_RETRY_CONDITION: 'MaximumEventAgeInSeconds', RETRY_ATTEMPTS: '0' });
+    expect(delivery.messages.find((m) => m.queueArn === queueArn('expiring-dlq'))?.attributes).toMatchObject({
+      EXHAUSTED_RETRY_CONDITION: 'MaximumEventAgeInSeconds',
+      RETRY_ATTEMPTS: '0',
+    });
   });
 });
 
@@ -302,7 +318,9 @@ describe('rules', () => {
       ['disabled', 'DISABLED'],
     ]);
     const targets = await client.send(new ListTargetsByRuleCommand({ Rule: 'flaky' }));
-    expect(targets.Targets).toEqual([{ Id: 'flaky', Arn: queueArn('flaky'), RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 }, DeadLetterConfig: { Arn: queueArn('flaky-dlq') } }]);
+    expect(targets.Targets).toEqual([
+      { Id: 'flaky', Arn: queueArn('flaky'), RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 }, DeadLetterConfig: { Arn: queueArn('flaky-dlq') } },
+    ]);
     await expect(client.send(new ListTargetsByRuleCommand({ Rule: 'no-such-rule' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });

@@ -112,7 +112,9 @@ describe('Encrypt and Decrypt', () => {
   const plaintext = Buffer.from('张伟 · 北京市朝阳区建国路 88 号', 'utf8');
 
   it('round-trips with an encryption context given in any order', async () => {
-    const { CiphertextBlob, KeyId } = await client.send(new EncryptCommand({ KeyId: 'alias/fields', Plaintext: plaintext, EncryptionContext: { entity: 'customer', recordId: 'c-1' } }));
+    const { CiphertextBlob, KeyId } = await client.send(
+      new EncryptCommand({ KeyId: 'alias/fields', Plaintext: plaintext, EncryptionContext: { entity: 'customer', recordId: 'c-1' } }),
+    );
     expect(KeyId).toBe(fieldsKey.arn);
     const { Plaintext } = await client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { recordId: 'c-1', entity: 'customer' } }));
     expect(Buffer.from(Plaintext!).toString('utf8')).toBe(plaintext.toString('utf8'));
@@ -159,7 +161,14 @@ describe('key addressing', () => {
     const ids = [fieldsKey.keyId, fieldsKey.arn, 'alias/fields', `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:alias/fields`];
     for (const KeyId of ids) {
       const { KeyMetadata } = await client.send(new DescribeKeyCommand({ KeyId }));
-      expect(KeyMetadata).toMatchObject({ KeyId: fieldsKey.keyId, Arn: fieldsKey.arn, Enabled: true, KeyState: 'Enabled', KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'SYMMETRIC_DEFAULT' });
+      expect(KeyMetadata).toMatchObject({
+        KeyId: fieldsKey.keyId,
+        Arn: fieldsKey.arn,
+        Enabled: true,
+        KeyState: 'Enabled',
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+      });
       expect(KeyMetadata?.CreationDate).toBeInstanceOf(Date);
       const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId, Plaintext: Buffer.from('x') }));
       const { KeyId: decryptedBy } = await client.send(new DecryptCommand({ CiphertextBlob }));
@@ -168,7 +177,12 @@ describe('key addressing', () => {
   });
 
   it('raises NotFoundException for unknown keys and aliases', async () => {
-    const unknown = ['alias/nope', crypto.randomUUID(), `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${crypto.randomUUID()}`, `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:alias/nope`];
+    const unknown = [
+      'alias/nope',
+      crypto.randomUUID(),
+      `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${crypto.randomUUID()}`,
+      `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:alias/nope`,
+    ];
     for (const KeyId of unknown) {
       await expect(client.send(new GenerateDataKeyCommand({ KeyId, KeySpec: 'AES_256' }))).rejects.toBeInstanceOf(NotFoundException);
       await expect(client.send(new DescribeKeyCommand({ KeyId }))).rejects.toBeInstanceOf(NotFoundException);
@@ -226,7 +240,16 @@ describe('stats', () => {
     await counting.send(new DecryptCommand({ CiphertextBlob }));
     await failure(counting.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { wrong: 'context' } })));
     await counting.send(new DescribeKeyCommand({ KeyId: 'alias/fields' }));
-    expect(counted.stats()).toEqual({ GenerateDataKey: 2, GenerateDataKeyWithoutPlaintext: 0, Encrypt: 0, Decrypt: 2, DescribeKey: 1, ListAliases: 0, GenerateMac: 0, VerifyMac: 0 });
+    expect(counted.stats()).toEqual({
+      GenerateDataKey: 2,
+      GenerateDataKeyWithoutPlaintext: 0,
+      Encrypt: 0,
+      Decrypt: 2,
+      DescribeKey: 1,
+      ListAliases: 0,
+      GenerateMac: 0,
+      VerifyMac: 0,
+    });
   });
 });
 
@@ -255,14 +278,20 @@ describe('GenerateMac and VerifyMac (SEC-4: the audit chain is MACed with an HMA
     expect(verified.MacValid).toBe(true);
     const altered = Buffer.from(message);
     altered[0] = (altered[0] as number) ^ 1;
-    await expect(macClient.send(new VerifyMacCommand({ KeyId: hmacKey.keyId, Message: altered, Mac, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(KMSInvalidMacException);
+    await expect(macClient.send(new VerifyMacCommand({ KeyId: hmacKey.keyId, Message: altered, Mac, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(
+      KMSInvalidMacException,
+    );
     const badMac = Buffer.from(Mac!);
     badMac[5] = (badMac[5] as number) ^ 1;
-    await expect(macClient.send(new VerifyMacCommand({ KeyId: hmacKey.keyId, Message: message, Mac: badMac, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(KMSInvalidMacException);
+    await expect(macClient.send(new VerifyMacCommand({ KeyId: hmacKey.keyId, Message: message, Mac: badMac, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(
+      KMSInvalidMacException,
+    );
   });
 
   it('respects KeySpec/KeyUsage: no MAC with an encryption key, no encryption with an HMAC key, other algorithms refused', async () => {
-    await expect(macClient.send(new GenerateMacCommand({ KeyId: fieldsKey.keyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(InvalidKeyUsageException);
+    await expect(macClient.send(new GenerateMacCommand({ KeyId: fieldsKey.keyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }))).rejects.toBeInstanceOf(
+      InvalidKeyUsageException,
+    );
     await expect(macClient.send(new EncryptCommand({ KeyId: hmacKey.keyId, Plaintext: message }))).rejects.toBeInstanceOf(InvalidKeyUsageException);
     await expect(macClient.send(new GenerateDataKeyCommand({ KeyId: hmacKey.keyId, KeySpec: 'AES_256' }))).rejects.toBeInstanceOf(InvalidKeyUsageException);
     await expect(macClient.send(new GenerateMacCommand({ KeyId: hmacKey.keyId, Message: message, MacAlgorithm: 'HMAC_SHA_512' }))).rejects.toBeInstanceOf(InvalidKeyUsageException);

@@ -6,7 +6,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchBucket, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchBucket,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint, type AwsEndpoint } from '../../../infra/local/aws-protocol.ts';
 import { S3Service, type BucketDefinition } from '../../../infra/local/s3.ts';
@@ -41,11 +51,14 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const text = async (key: string, versionId?: string) => (await (await s3.send(new GetObjectCommand({ Bucket: 'anchors', Key: key, ...(versionId ? { VersionId: versionId } : {}) }))).Body?.transformToString('utf8'));
+const text = async (key: string, versionId?: string) =>
+  await (await s3.send(new GetObjectCommand({ Bucket: 'anchors', Key: key, ...(versionId ? { VersionId: versionId } : {}) }))).Body?.transformToString('utf8');
 
 describe('local S3', () => {
   it('stores a new version on every put; GET returns the latest, or any version by id; bodies, types and lock headers round-trip', async () => {
-    const first = await s3.send(new PutObjectCommand({ Bucket: 'anchors', Key: 'audit-chain/head.json', Body: '{"seq":1}', ContentType: 'application/json', ChecksumAlgorithm: 'SHA256' }));
+    const first = await s3.send(
+      new PutObjectCommand({ Bucket: 'anchors', Key: 'audit-chain/head.json', Body: '{"seq":1}', ContentType: 'application/json', ChecksumAlgorithm: 'SHA256' }),
+    );
     const second = await s3.send(new PutObjectCommand({ Bucket: 'anchors', Key: 'audit-chain/head.json', Body: '{"seq":2}', ContentType: 'application/json' }));
     expect(first.VersionId).toBeTruthy();
     expect(second.VersionId).not.toBe(first.VersionId);

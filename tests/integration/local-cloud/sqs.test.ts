@@ -113,7 +113,9 @@ describe('messages', () => {
   it('sends, receives and deletes a message, with MD5s the SDK accepts', async () => {
     const { sqs, client } = await start();
     const body = 'héllo wörld ✓ 🎉';
-    const sent = await client.send(new SendMessageCommand({ QueueUrl: url('work'), MessageBody: body, MessageAttributes: { attribName1: { DataType: 'String', StringValue: 'attribValue 1' } } }));
+    const sent = await client.send(
+      new SendMessageCommand({ QueueUrl: url('work'), MessageBody: body, MessageAttributes: { attribName1: { DataType: 'String', StringValue: 'attribValue 1' } } }),
+    );
     expect(sent.MD5OfMessageBody).toBe(md5(body));
     expect(sent.MD5OfMessageAttributes).toBe('19e27d4e946b072f3f58da80d94fd778');
 
@@ -162,7 +164,11 @@ describe('messages', () => {
       new SendMessageCommand({
         QueueUrl: url('other'),
         MessageBody: 'with attributes',
-        MessageAttributes: { 'trace.id': { DataType: 'String', StringValue: 't-1' }, 'trace.span': { DataType: 'Number', StringValue: '42' }, tenant: { DataType: 'String', StringValue: 'acme' } },
+        MessageAttributes: {
+          'trace.id': { DataType: 'String', StringValue: 't-1' },
+          'trace.span': { DataType: 'Number', StringValue: '42' },
+          tenant: { DataType: 'String', StringValue: 'acme' },
+        },
       }),
     );
     const first = await receiveOne(client, 'other', { MessageAttributeNames: ['trace.*'], MessageSystemAttributeNames: ['All'], VisibilityTimeout: 0 });
@@ -204,7 +210,9 @@ describe('messages', () => {
 
     await client.send(new SendMessageCommand({ QueueUrl: url('other'), MessageBody: 'not in flight' }));
     const expired = await receiveOne(client, 'other', { VisibilityTimeout: 0 });
-    await expect(client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url('other'), ReceiptHandle: expired?.ReceiptHandle, VisibilityTimeout: 5 }))).rejects.toBeInstanceOf(MessageNotInflight);
+    await expect(client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url('other'), ReceiptHandle: expired?.ReceiptHandle, VisibilityTimeout: 5 }))).rejects.toBeInstanceOf(
+      MessageNotInflight,
+    );
   });
 });
 
@@ -236,9 +244,19 @@ describe('batches', () => {
     const send = (Entries: Array<{ Id: string; MessageBody: string }>) => client.send(new SendMessageBatchCommand({ QueueUrl: url('small'), Entries }));
     await expect(send([])).rejects.toBeInstanceOf(EmptyBatchRequest);
     await expect(send(Array.from({ length: 11 }, (_, i) => ({ Id: `m${i}`, MessageBody: 'x' })))).rejects.toBeInstanceOf(TooManyEntriesInBatchRequest);
-    await expect(send([{ Id: 'same', MessageBody: 'a' }, { Id: 'same', MessageBody: 'b' }])).rejects.toBeInstanceOf(BatchEntryIdsNotDistinct);
+    await expect(
+      send([
+        { Id: 'same', MessageBody: 'a' },
+        { Id: 'same', MessageBody: 'b' },
+      ]),
+    ).rejects.toBeInstanceOf(BatchEntryIdsNotDistinct);
     await expect(send([{ Id: 'not valid!', MessageBody: 'a' }])).rejects.toBeInstanceOf(InvalidBatchEntryId);
-    await expect(send([{ Id: 'a', MessageBody: 'x'.repeat(600) }, { Id: 'b', MessageBody: 'y'.repeat(600) }])).rejects.toBeInstanceOf(BatchRequestTooLong);
+    await expect(
+      send([
+        { Id: 'a', MessageBody: 'x'.repeat(600) },
+        { Id: 'b', MessageBody: 'y'.repeat(600) },
+      ]),
+    ).rejects.toBeInstanceOf(BatchRequestTooLong);
   });
 
   it('deletes and changes visibility in batches with per-entry failures', async () => {
@@ -384,7 +402,9 @@ describe('queues', () => {
 
   it('reports queue attributes: counts, configuration and redrive policy', async () => {
     const { client } = await start();
-    await client.send(new SendMessageBatchCommand({ QueueUrl: url('work'), Entries: ['a', 'b', 'c'].map((id) => ({ Id: id, MessageBody: id, DelaySeconds: id === 'c' ? 30 : 0 })) }));
+    await client.send(
+      new SendMessageBatchCommand({ QueueUrl: url('work'), Entries: ['a', 'b', 'c'].map((id) => ({ Id: id, MessageBody: id, DelaySeconds: id === 'c' ? 30 : 0 })) }),
+    );
     await receiveOne(client, 'work');
     const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: url('work'), AttributeNames: ['All'] }));
     expect(Attributes).toMatchObject({
@@ -415,11 +435,20 @@ describe('queues', () => {
     await expect(client.send(new ReceiveMessageCommand({ QueueUrl: url('small'), WaitTimeSeconds: 21 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
     await expect(client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x', DelaySeconds: 901 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
     await expect(client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'nul \u0000' }))).rejects.toBeInstanceOf(InvalidMessageContents);
-    await expect(client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x'.repeat(1025) }))).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('shorter than 1024 bytes') });
+    await expect(client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x'.repeat(1025) }))).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: expect.stringContaining('shorter than 1024 bytes'),
+    });
     await expect(client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: '' }))).rejects.toMatchObject({ name: 'MissingParameter' });
-    await expect(client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x', MessageAttributes: { 'AWS.reserved': { DataType: 'String', StringValue: 'v' } } }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
-    await expect(client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x', MessageAttributes: { n: { DataType: 'Number', StringValue: 'abc' } } }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
-    await expect(client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x', MessageAttributes: { d: { DataType: 'Date', StringValue: 'today' } } }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(
+      client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x', MessageAttributes: { 'AWS.reserved': { DataType: 'String', StringValue: 'v' } } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(
+      client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x', MessageAttributes: { n: { DataType: 'Number', StringValue: 'abc' } } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(
+      client.send(new SendMessageCommand({ QueueUrl: url('small'), MessageBody: 'x', MessageAttributes: { d: { DataType: 'Date', StringValue: 'today' } } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
   });
 
   it('purges a queue, at most once a minute', async () => {
@@ -435,7 +464,9 @@ describe('queues', () => {
 describe('dead-letter queues', () => {
   it('moves a message to the dead-letter queue on the receive after maxReceiveCount receives', async () => {
     const { sqs, client } = await start();
-    const sent = await client.send(new SendMessageCommand({ QueueUrl: url('work'), MessageBody: 'poison', MessageAttributes: { kind: { DataType: 'String', StringValue: 'poison' } } }));
+    const sent = await client.send(
+      new SendMessageCommand({ QueueUrl: url('work'), MessageBody: 'poison', MessageAttributes: { kind: { DataType: 'String', StringValue: 'poison' } } }),
+    );
     await receiveTimes(client, 'work', 2);
     expect(await receiveOne(client, 'work')).toBeUndefined();
     expect(sqs.stats('work')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
@@ -461,10 +492,17 @@ describe('dead-letter queues', () => {
 
     const { TaskHandle } = await client.send(new StartMessageMoveTaskCommand({ SourceArn: arn('work-dlq') }));
     expect(TaskHandle).toBeTruthy();
-    expect(await waitForTask(client, arn('work-dlq'))).toMatchObject({ Status: 'COMPLETED', SourceArn: arn('work-dlq'), ApproximateNumberOfMessagesMoved: 3, ApproximateNumberOfMessagesToMove: 3 });
+    expect(await waitForTask(client, arn('work-dlq'))).toMatchObject({
+      Status: 'COMPLETED',
+      SourceArn: arn('work-dlq'),
+      ApproximateNumberOfMessagesMoved: 3,
+      ApproximateNumberOfMessagesToMove: 3,
+    });
     expect(sqs.stats('work-dlq')).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
 
-    const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: url('work'), MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    const { Messages = [] } = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: url('work'), MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
     expect(Messages.map((m) => m.Body).sort()).toEqual(['redrive a', 'redrive b', 'redrive c']);
     expect(Messages.map((m) => m.Attributes?.ApproximateReceiveCount)).toEqual(['1', '1', '1']);
   });
@@ -477,8 +515,17 @@ describe('dead-letter queues', () => {
 
     await client.send(new StartMessageMoveTaskCommand({ SourceArn: arn('work-dlq'), DestinationArn: arn('other'), MaxNumberOfMessagesPerSecond: 1 }));
     const { Results = [] } = await client.send(new ListMessageMoveTasksCommand({ SourceArn: arn('work-dlq'), MaxResults: 10 }));
-    expect(Results[0]).toMatchObject({ Status: 'RUNNING', TaskHandle: expect.any(String), DestinationArn: arn('other'), MaxNumberOfMessagesPerSecond: 1, ApproximateNumberOfMessagesToMove: 2 });
-    await expect(client.send(new StartMessageMoveTaskCommand({ SourceArn: arn('work-dlq') }))).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('already a task running') });
+    expect(Results[0]).toMatchObject({
+      Status: 'RUNNING',
+      TaskHandle: expect.any(String),
+      DestinationArn: arn('other'),
+      MaxNumberOfMessagesPerSecond: 1,
+      ApproximateNumberOfMessagesToMove: 2,
+    });
+    await expect(client.send(new StartMessageMoveTaskCommand({ SourceArn: arn('work-dlq') }))).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: expect.stringContaining('already a task running'),
+    });
 
     expect(await waitForTask(client, arn('work-dlq'))).toMatchObject({ Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 2 });
     expect(sqs.stats('other').visible).toBe(2);
@@ -487,7 +534,10 @@ describe('dead-letter queues', () => {
 
   it('rejects move tasks from queues that are not dead-letter queues or do not exist', async () => {
     const { client } = await start();
-    await expect(client.send(new StartMessageMoveTaskCommand({ SourceArn: arn('work') }))).rejects.toMatchObject({ name: 'InvalidParameterValue', message: 'Source queue must be configured as a Dead Letter Queue.' });
+    await expect(client.send(new StartMessageMoveTaskCommand({ SourceArn: arn('work') }))).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: 'Source queue must be configured as a Dead Letter Queue.',
+    });
     await expect(client.send(new StartMessageMoveTaskCommand({ SourceArn: arn('missing') }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(client.send(new StartMessageMoveTaskCommand({ SourceArn: arn('work-dlq'), DestinationArn: arn('missing') }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(client.send(new ListMessageMoveTasksCommand({ SourceArn: arn('missing') }))).rejects.toBeInstanceOf(ResourceNotFoundException);
@@ -525,7 +575,9 @@ describe('durability', () => {
     const batches = Array.from({ length: bodies.length / 10 }, (_, b) => bodies.slice(b * 10, b * 10 + 10));
     for (let i = 0; i < batches.length; i += 20) {
       await Promise.all(
-        batches.slice(i, i + 20).map((batch) => first.client.send(new SendMessageBatchCommand({ QueueUrl: url('work'), Entries: batch.map((body, j) => ({ Id: `m${j}`, MessageBody: body })) }))),
+        batches
+          .slice(i, i + 20)
+          .map((batch) => first.client.send(new SendMessageBatchCommand({ QueueUrl: url('work'), Entries: batch.map((body, j) => ({ Id: `m${j}`, MessageBody: body })) }))),
       );
     }
     const gone = new Set<string>();

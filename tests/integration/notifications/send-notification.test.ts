@@ -14,7 +14,18 @@ vi.hoisted(() => {
 });
 
 import { PutCommand, ScanCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { CustomerNotificationRequested, OrderCancelled, OrderDelivered, OrderPlaced, OrderShipped, OrderStatusChanged, PaymentRefunded, ReturnStatusChanged, TicketStatusChanged, type AnyEventDefinition } from '../../../events/index.ts';
+import {
+  CustomerNotificationRequested,
+  OrderCancelled,
+  OrderDelivered,
+  OrderPlaced,
+  OrderShipped,
+  OrderStatusChanged,
+  PaymentRefunded,
+  ReturnStatusChanged,
+  TicketStatusChanged,
+  type AnyEventDefinition,
+} from '../../../events/index.ts';
 import { encryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { makeListNotificationsHandler } from '../../../functions/notifications/handlers/list-notifications.ts';
 import { makeSendNotificationHandler } from '../../../functions/notifications/handlers/send-notification.ts';
@@ -50,8 +61,20 @@ async function order(options: { country?: string; email?: string; phone?: string
   const orderId = newId();
   const customerId = `cust-notify-${newId().toLowerCase()}`;
   const email = options.email ?? `zhao.min@notify-${orderId.toLowerCase()}.example.cn`;
-  const personal = await encryptPersonalData(encryptor, orderId, customerId, { name: NAME, phone: options.phone ?? PHONE, line1: '中山路1号', city: '杭州', postalCode: '310000', email });
-  await documentClient().send(new PutCommand({ TableName: tables.orders, Item: { pk: `ORDER#${orderId}`, sk: 'ORDER', orderId, customerId, status: 'PLACED', shippingCountry: options.country ?? 'CN', personal } }));
+  const personal = await encryptPersonalData(encryptor, orderId, customerId, {
+    name: NAME,
+    phone: options.phone ?? PHONE,
+    line1: '中山路1号',
+    city: '杭州',
+    postalCode: '310000',
+    email,
+  });
+  await documentClient().send(
+    new PutCommand({
+      TableName: tables.orders,
+      Item: { pk: `ORDER#${orderId}`, sk: 'ORDER', orderId, customerId, status: 'PLACED', shippingCountry: options.country ?? 'CN', personal },
+    }),
+  );
   return { orderId, customerId, email };
 }
 
@@ -88,19 +111,48 @@ describe('one notification per customer-facing event (ORD-6, AFT-1, AFT-2)', () 
     const refundId = newId();
     const cases: Array<{ template: string; record: ReturnType<typeof message> }> = [
       { template: 'order-confirmed', record: message(OrderPlaced, { orderId: o.orderId, customerId: o.customerId }) },
-      { template: 'order-rejected', record: message(OrderStatusChanged, { orderId: o.orderId, customerId: o.customerId, from: 'IN_REVIEW', to: 'REJECTED', reason: 'risk-rejected' }) },
+      {
+        template: 'order-rejected',
+        record: message(OrderStatusChanged, { orderId: o.orderId, customerId: o.customerId, from: 'IN_REVIEW', to: 'REJECTED', reason: 'risk-rejected' }),
+      },
       { template: 'order-cancelled', record: message(OrderCancelled, { orderId: o.orderId, customerId: o.customerId }) },
       { template: 'order-shipped', record: message(OrderShipped, { orderId: o.orderId }) },
       { template: 'order-delivered', record: message(OrderDelivered, { orderId: o.orderId }) },
       { template: 'refund-issued', record: message(PaymentRefunded, { orderId: o.orderId, customerId: o.customerId, refundId }) },
-      { template: 'return-updated', record: message(ReturnStatusChanged, { orderId: o.orderId, customerId: o.customerId, returnId, status: 'APPROVED', previousStatus: 'REQUESTED' }) },
+      {
+        template: 'return-updated',
+        record: message(ReturnStatusChanged, { orderId: o.orderId, customerId: o.customerId, returnId, status: 'APPROVED', previousStatus: 'REQUESTED' }),
+      },
       { template: 'ticket-updated', record: message(TicketStatusChanged, { ticketId, customerId: o.customerId, orderId: o.orderId, status: 'ANSWERED', previousStatus: 'OPEN' }) },
-      { template: 'payment-failed', record: message(CustomerNotificationRequested, { notificationId: newId(), customerId: o.customerId, orderId: o.orderId, template: 'payment-failed' }) },
-      { template: 'delivery-late', record: message(CustomerNotificationRequested, { notificationId: newId(), customerId: o.customerId, orderId: o.orderId, template: 'delivery-late', requestedBy: 'fulfillment' }) },
-      { template: 'delivery-problem', record: message(CustomerNotificationRequested, { notificationId: newId(), customerId: o.customerId, orderId: o.orderId, template: 'delivery-problem', requestedBy: 'fulfillment' }) },
+      {
+        template: 'payment-failed',
+        record: message(CustomerNotificationRequested, { notificationId: newId(), customerId: o.customerId, orderId: o.orderId, template: 'payment-failed' }),
+      },
+      {
+        template: 'delivery-late',
+        record: message(CustomerNotificationRequested, {
+          notificationId: newId(),
+          customerId: o.customerId,
+          orderId: o.orderId,
+          template: 'delivery-late',
+          requestedBy: 'fulfillment',
+        }),
+      },
+      {
+        template: 'delivery-problem',
+        record: message(CustomerNotificationRequested, {
+          notificationId: newId(),
+          customerId: o.customerId,
+          orderId: o.orderId,
+          template: 'delivery-problem',
+          requestedBy: 'fulfillment',
+        }),
+      },
     ];
     // Each delivered twice: in one batch, and again in a later batch.
-    expect(await handler(sqsEvent(...cases.map((c) => c.record), ...cases.map((c) => ({ ...c.record, messageId: `${c.record.messageId}-again` }))), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await handler(sqsEvent(...cases.map((c) => c.record), ...cases.map((c) => ({ ...c.record, messageId: `${c.record.messageId}-again` }))), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
     expect(await handler(sqsEvent(...cases.map((c) => c.record)), lambdaContext())).toEqual({ batchItemFailures: [] });
 
     const records = await notificationsOf(o.customerId);
@@ -120,7 +172,13 @@ describe('one notification per customer-facing event (ORD-6, AFT-1, AFT-2)', () 
 
   it('a fact told by two events is one notification: CustomerNotificationRequested(order-cancelled) and OrderCancelled', async () => {
     const o = await order();
-    const requested = message(CustomerNotificationRequested, { notificationId: newId(), customerId: o.customerId, orderId: o.orderId, template: 'order-cancelled', requestedBy: 'checkout' });
+    const requested = message(CustomerNotificationRequested, {
+      notificationId: newId(),
+      customerId: o.customerId,
+      orderId: o.orderId,
+      template: 'order-cancelled',
+      requestedBy: 'checkout',
+    });
     const cancelled = message(OrderCancelled, { orderId: o.orderId, customerId: o.customerId });
     expect(await handler(sqsEvent(requested, cancelled), lambdaContext())).toEqual({ batchItemFailures: [] });
     expect((await notificationsOf(o.customerId)).map((r) => [r.template, r.sourceEvent])).toEqual([['order-cancelled', 'CustomerNotificationRequested']]);
@@ -199,10 +257,25 @@ describe('failed sends are retried, then dead-lettered', () => {
   it('a delivery while another one holds the claim fails the record (redelivered later) and sends nothing', async () => {
     const o = await order();
     const key = `order-confirmed#${o.orderId}`;
-    await repository.claim({ notificationId: newId(), key, customerId: o.customerId, orderId: o.orderId, template: 'order-confirmed', kind: 'transactional', sourceEvent: 'OrderPlaced', sourceEventId: 'evt-other' }, new Date(), new Date(Date.now() + 60_000));
+    await repository.claim(
+      {
+        notificationId: newId(),
+        key,
+        customerId: o.customerId,
+        orderId: o.orderId,
+        template: 'order-confirmed',
+        kind: 'transactional',
+        sourceEvent: 'OrderPlaced',
+        sourceEventId: 'evt-other',
+      },
+      new Date(),
+      new Date(Date.now() + 60_000),
+    );
     const send = vi.fn();
     const placed = message(OrderPlaced, { orderId: o.orderId, customerId: o.customerId });
-    expect(await makeSendNotificationHandler({ provider: { providerFor: () => 'sandbox', send }, deferRetries: false })(sqsEvent(placed), lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: placed.messageId }] });
+    expect(await makeSendNotificationHandler({ provider: { providerFor: () => 'sandbox', send }, deferRetries: false })(sqsEvent(placed), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: placed.messageId }],
+    });
     expect(send).not.toHaveBeenCalled();
   });
 });
@@ -210,14 +283,16 @@ describe('failed sends are retried, then dead-lettered', () => {
 describe('personal data and consent', () => {
   it('no contact data in clear anywhere in the notifications table (SEC-2)', async () => {
     const o = await order({ email: `zhao.min@plain-${newId().toLowerCase()}.example.cn` });
-    expect(await handler(sqsEvent(message(OrderPlaced, { orderId: o.orderId, customerId: o.customerId }), message(OrderShipped, { orderId: o.orderId })), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await handler(sqsEvent(message(OrderPlaced, { orderId: o.orderId, customerId: o.customerId }), message(OrderShipped, { orderId: o.orderId })), lambdaContext())).toEqual(
+      { batchItemFailures: [] },
+    );
     expect(await notificationsOf(o.customerId)).toHaveLength(2);
     const { Items } = await documentClient().send(new ScanCommand({ TableName: tables.notifications }));
     const text = JSON.stringify(Items);
     for (const secret of [o.email, 'zhao.min', NAME, '13900000000', '139 0000 0000', '+8613900000000', '中山路']) expect(text).not.toContain(secret);
   });
 
-  it('marketing goes out only while the customer consents, asked through privacy\'s consent contract (SEC-3)', async () => {
+  it("marketing goes out only while the customer consents, asked through privacy's consent contract (SEC-3)", async () => {
     const o = await order();
     const send = vi.fn(async () => ({ messageId: 'm-1' }));
     const consents = dynamoConsentStore(tables.privacy);
@@ -236,7 +311,13 @@ describe('personal data and consent', () => {
       links: { storefrontUrl: 'https://shop.example.com' },
       claimSeconds: 60,
     };
-    const request = (key: string) => ({ key, customerId: o.customerId, orderId: o.orderId, call: { id: 'promotions-digest' as const, params: {} }, source: { event: 'test', eventId: key } });
+    const request = (key: string) => ({
+      key,
+      customerId: o.customerId,
+      orderId: o.orderId,
+      call: { id: 'promotions-digest' as const, params: {} },
+      source: { event: 'test', eventId: key },
+    });
     // never decided: no consent
     expect(await sendNotification(deps, request(`promotions-digest#${newId()}`))).toMatchObject({ outcome: 'suppressed', reason: 'no-consent' });
     expect(send).not.toHaveBeenCalled();
@@ -248,18 +329,25 @@ describe('personal data and consent', () => {
     expect(await sendNotification(deps, request(`promotions-digest#${newId()}`))).toMatchObject({ outcome: 'suppressed', reason: 'no-consent' });
     expect(send).toHaveBeenCalledTimes(1);
     const statuses = (await notificationsOf(o.customerId)).map((r) => [r.status, r.reason ?? null]);
-    expect(statuses.sort()).toEqual([['SENT', null], ['SUPPRESSED', 'no-consent'], ['SUPPRESSED', 'no-consent']]);
+    expect(statuses.sort()).toEqual([
+      ['SENT', null],
+      ['SUPPRESSED', 'no-consent'],
+      ['SUPPRESSED', 'no-consent'],
+    ]);
   });
 });
 
 describe('GET /admin/notifications?customerId= (cs-agent, ops, admin)', () => {
   const list = makeListNotificationsHandler({ repository: () => repository });
-  const get = (query: Record<string, string>, roles: string[] = ['cs-agent']) => list(apiEvent({ path: '/admin/notifications', query, claims: claimsFor('agent-1', ...roles) }), lambdaContext());
+  const get = (query: Record<string, string>, roles: string[] = ['cs-agent']) =>
+    list(apiEvent({ path: '/admin/notifications', query, claims: claimsFor('agent-1', ...roles) }), lambdaContext());
 
   it('lists a customer’s notifications newest first, a page at a time', async () => {
     const o = await order();
     for (const definition of [OrderPlaced, OrderShipped, OrderDelivered]) {
-      expect(await handler(sqsEvent(message(definition, { orderId: o.orderId, ...(definition === OrderPlaced ? { customerId: o.customerId } : {}) })), lambdaContext())).toEqual({ batchItemFailures: [] });
+      expect(await handler(sqsEvent(message(definition, { orderId: o.orderId, ...(definition === OrderPlaced ? { customerId: o.customerId } : {}) })), lambdaContext())).toEqual({
+        batchItemFailures: [],
+      });
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const first = await get({ customerId: o.customerId, limit: '2' });

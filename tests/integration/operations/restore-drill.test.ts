@@ -24,13 +24,23 @@ let doc: DynamoDBDocumentClient;
 let tables: Record<string, string>;
 const exportDirs: string[] = [];
 
-const ledgerItem = (m: LedgerMovement) => ({ pk: `ORDER#${m.orderId}`, sk: `LEDGER#${m.movementId}`, itemType: 'ledger', gsi1pk: `LEDGER#${m.at.slice(0, 10)}`, gsi1sk: `${m.at}#${m.orderId}#${m.movementId}`, ...m });
+const ledgerItem = (m: LedgerMovement) => ({
+  pk: `ORDER#${m.orderId}`,
+  sk: `LEDGER#${m.movementId}`,
+  itemType: 'ledger',
+  gsi1pk: `LEDGER#${m.at.slice(0, 10)}`,
+  gsi1sk: `${m.at}#${m.orderId}#${m.movementId}`,
+  ...m,
+});
 
 async function seedOrderPayment(amount: number): Promise<string> {
   const orderId = ulid();
   const subject = { orderId, paymentId: `pay-${orderId}`, method: 'card' as const, currency: 'CNY' };
   const at = '2026-11-11T00:00:01.000Z';
-  for (const m of [authorizationMovement(subject, amount, at, `pi_${orderId}`), captureMovement(subject, { captureId: `ch_${orderId}`, amount, at, fromHold: true, receivable: 'provider' })]) {
+  for (const m of [
+    authorizationMovement(subject, amount, at, `pi_${orderId}`),
+    captureMovement(subject, { captureId: `ch_${orderId}`, amount, at, fromHold: true, receivable: 'provider' }),
+  ]) {
     await doc.send(new PutCommand({ TableName: tables.payments, Item: ledgerItem(m) }));
   }
   return orderId;
@@ -83,22 +93,32 @@ describe('restore drill (OPS-2)', () => {
   it('OPS-2: a ledger movement that does not balance fails the drill and is named', async () => {
     const orderId = ulid();
     const broken = { ...authorizationMovement({ orderId, paymentId: `pay-${orderId}`, method: 'card', currency: 'CNY' }, 1_000, '2026-11-11T00:00:02.000Z', `pi_${orderId}`) };
-    const postings = [{ account: 'customer-authorization-hold', side: 'debit', amount: 1_000 }, { account: 'authorization-commitment', side: 'credit', amount: 999 }];
+    const postings = [
+      { account: 'customer-authorization-hold', side: 'debit', amount: 1_000 },
+      { account: 'authorization-commitment', side: 'credit', amount: 999 },
+    ];
     await doc.send(new PutCommand({ TableName: tables.payments, Item: { ...ledgerItem(broken), postings } }));
     const result = await runRestoreDrill({ sourceEndpoint: source.endpoint, exportDir: exportDir() });
     expect(result.ok).toBe(false);
     expect(result.tables.every((t) => t.ok)).toBe(true); // the copy itself is faithful
-    expect(result.ledger.problems).toEqual([expect.stringContaining(`movement AUTH of order ${orderId}: debits 1000 ≠ credits 999`), expect.stringContaining('trial balance 1 ≠ 0')]);
+    expect(result.ledger.problems).toEqual([
+      expect.stringContaining(`movement AUTH of order ${orderId}: debits 1000 ≠ credits 999`),
+      expect.stringContaining('trial balance 1 ≠ 0'),
+    ]);
     expect(formatRestoreDrill(result)).toContain('Restore drill: FAILED');
   });
 
   it('the restored tables keep their indexes: the ledger of a day is queryable by its GSI after the restore', async () => {
     const dir = exportDir();
     const target = await startDynamoDbLocal();
-    const targetDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: target.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const targetDoc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: target.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
     try {
       await runRestoreDrill({ sourceEndpoint: source.endpoint, targetEndpoint: target.endpoint, exportDir: dir });
-      const { Items } = await targetDoc.send(new QueryCommand({ TableName: tables.payments, IndexName: 'byGroup', KeyConditionExpression: 'gsi1pk = :d', ExpressionAttributeValues: { ':d': 'LEDGER#2026-11-11' } }));
+      const { Items } = await targetDoc.send(
+        new QueryCommand({ TableName: tables.payments, IndexName: 'byGroup', KeyConditionExpression: 'gsi1pk = :d', ExpressionAttributeValues: { ':d': 'LEDGER#2026-11-11' } }),
+      );
       expect(Items?.length).toBeGreaterThanOrEqual(7);
       expect(fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'))).toHaveLength(Object.keys(tables).length);
     } finally {

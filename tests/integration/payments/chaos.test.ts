@@ -67,7 +67,15 @@ const SCENARIOS: Scenario[] = [
   'presale-cod-completed',
   'presale-cancelled',
 ];
-const RELEASED: Scenario[] = ['cancelled-before-approval', 'cancelled-after-approval', 'rejected', 'transfer-timed-out', 'cod-cancelled', 'cancelled-after-capture', 'presale-cancelled'];
+const RELEASED: Scenario[] = [
+  'cancelled-before-approval',
+  'cancelled-after-approval',
+  'rejected',
+  'transfer-timed-out',
+  'cod-cancelled',
+  'cancelled-after-capture',
+  'presale-cancelled',
+];
 
 type Message = { kind: 'event'; name: string; detail: Record<string, unknown> } | { kind: 'sandbox'; message: SandboxMessage };
 
@@ -98,7 +106,13 @@ async function eventsFor(h: PaymentsHarness, o: TestOrder, scenario: Scenario): 
     case 'presale-cod-completed':
       return [placed, approved, ['PreSaleBalanceDue', e.balanceDue(o)], ['OrderShipped', e.shipped(o)], ['OrderDelivered', e.delivered(o)]];
     case 'presale-cancelled':
-      return [placed, approved, ['PreSaleBalanceDue', e.balanceDue(o)], ['OrderCancelled', e.cancelled(o, 'PLACED')], ['OrderStatusChanged', e.statusChanged(o, 'CANCELLED', 'PLACED')]];
+      return [
+        placed,
+        approved,
+        ['PreSaleBalanceDue', e.balanceDue(o)],
+        ['OrderCancelled', e.cancelled(o, 'PLACED')],
+        ['OrderStatusChanged', e.statusChanged(o, 'CANCELLED', 'PLACED')],
+      ];
   }
 }
 
@@ -114,7 +128,9 @@ describe('chaos run (PAY-2, PAY-3)', () => {
       const method = scenario.includes('transfer') ? 'bank_transfer' : scenario.includes('cod') ? 'cod' : i % 2 ? 'wallet' : 'card';
       // At most CNY 2,000.00: cash on delivery's per-order limit (of the order's total, also for a pre-sale).
       const amount = 1_000 + Math.floor(random() * 199_000);
-      const o = scenario.startsWith('presale') ? h.newPresaleOrder(method, amount) : h.newOrder(method, amount, scenario === 'declined' ? pick(['tok_chargeDeclined', 'tok_insufficientFunds']) : undefined);
+      const o = scenario.startsWith('presale')
+        ? h.newPresaleOrder(method, amount)
+        : h.newOrder(method, amount, scenario === 'declined' ? pick(['tok_chargeDeclined', 'tok_insufficientFunds']) : undefined);
       return { o, scenario };
     });
 
@@ -156,9 +172,18 @@ describe('chaos run (PAY-2, PAY-3)', () => {
       const b = balancesOf(ledger, 'CNY');
       const sum = (f: (p: (typeof payments)[number]) => number) => payments.reduce((s, p) => s + f(p), 0);
       expect(b.balanced, what).toBe(true);
-      expect(sum((p) => p.capturedAmount), what).toBe(b.captured);
-      expect(sum((p) => p.refundedAmount), what).toBe(b.refunded);
-      expect(sum((p) => p.refundPendingAmount), what).toBe(0);
+      expect(
+        sum((p) => p.capturedAmount),
+        what,
+      ).toBe(b.captured);
+      expect(
+        sum((p) => p.refundedAmount),
+        what,
+      ).toBe(b.refunded);
+      expect(
+        sum((p) => p.refundPendingAmount),
+        what,
+      ).toBe(0);
       expect(await h.repo.pendingOutbox(o.orderId), what).toEqual([]);
       // Nobody is charged twice: at most the order's total, at most one capture per payment at the provider.
       expect(b.captured, what).toBeLessThanOrEqual(o.amount);
@@ -184,7 +209,10 @@ describe('chaos run (PAY-2, PAY-3)', () => {
         expect(b.held, what).toBe(0);
       } else {
         // Completed: every payment captured — a pre-sale's deposit and balance — to the order's total.
-        expect(payments.map((p) => p.status), what).toEqual(scenario.startsWith('presale') ? ['captured', 'captured'] : ['captured']);
+        expect(
+          payments.map((p) => p.status),
+          what,
+        ).toEqual(scenario.startsWith('presale') ? ['captured', 'captured'] : ['captured']);
         expect(b.captured, what).toBe(o.amount);
         expect(b.held, what).toBe(0);
       }
@@ -200,6 +228,8 @@ describe('chaos run (PAY-2, PAY-3)', () => {
     const report = (await h.repo.getReconciliation(date))!;
     expect(report.mismatches).toEqual([]);
     expect(summary).toMatchObject({ status: 'clean', mismatchCount: 0 });
-    console.log(`chaos run: ${ORDERS} orders, ${stats.attempts} deliveries, ${stats.failedAttempts} failed and redelivered, ${stats.sandboxMessages} sandbox messages, ${report.matched} provider transactions reconciled`);
+    console.log(
+      `chaos run: ${ORDERS} orders, ${stats.attempts} deliveries, ${stats.failedAttempts} failed and redelivered, ${stats.sandboxMessages} sandbox messages, ${report.matched} provider transactions reconciled`,
+    );
   });
 });

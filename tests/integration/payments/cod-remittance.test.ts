@@ -40,7 +40,8 @@ async function deliveredCod(amount: number): Promise<TestOrder> {
   return o;
 }
 
-const remit = (body: Record<string, unknown>, sub = 'ops-1') => h.http(h.handlers.recordRemittance, { path: '/admin/cod-remittances', resource: '/admin/cod-remittances', pathParameters: {}, body, sub, roles: ['ops'] });
+const remit = (body: Record<string, unknown>, sub = 'ops-1') =>
+  h.http(h.handlers.recordRemittance, { path: '/admin/cod-remittances', resource: '/admin/cod-remittances', pathParameters: {}, body, sub, roles: ['ops'] });
 
 describe('carriers’ COD remittances (PAY-4)', () => {
   it('books remitted cash and the carrier’s fee per order; a retry books nothing; other content under the id is a 409; audited; readable', async () => {
@@ -87,10 +88,24 @@ describe('carriers’ COD remittances (PAY-4)', () => {
     expect(altered.status).toBe(409);
     expect(await h.repo.listMovements(paid.orderId)).toHaveLength(before);
 
-    const read = await h.http(h.handlers.getRemittance, { method: 'GET', path: `/admin/cod-remittances/${remittanceId}`, resource: '/admin/cod-remittances/{remittanceId}', pathParameters: { remittanceId }, sub: 'analyst-1', roles: ['analyst'] });
+    const read = await h.http(h.handlers.getRemittance, {
+      method: 'GET',
+      path: `/admin/cod-remittances/${remittanceId}`,
+      resource: '/admin/cod-remittances/{remittanceId}',
+      pathParameters: { remittanceId },
+      sub: 'analyst-1',
+      roles: ['analyst'],
+    });
     expect(read.status).toBe(200);
     expect(read.json.lines).toEqual(recorded.json.lines);
-    const missing = await h.http(h.handlers.getRemittance, { method: 'GET', path: '/admin/cod-remittances/NOPE', resource: '/admin/cod-remittances/{remittanceId}', pathParameters: { remittanceId: 'NOPE' }, sub: 'analyst-1', roles: ['analyst'] });
+    const missing = await h.http(h.handlers.getRemittance, {
+      method: 'GET',
+      path: '/admin/cod-remittances/NOPE',
+      resource: '/admin/cod-remittances/{remittanceId}',
+      pathParameters: { remittanceId: 'NOPE' },
+      sub: 'analyst-1',
+      roles: ['analyst'],
+    });
     expect(missing.status).toBe(404);
 
     const audited = await h.audit.forResource('cod-remittance', remittanceId);
@@ -99,8 +114,20 @@ describe('carriers’ COD remittances (PAY-4)', () => {
 
   it('bad reports are a 400 and change nothing', async () => {
     const o = await deliveredCod(3_000);
-    const base = { remittanceId: `SF-${newId()}`, carrier: 'sf-express', remittedAt: h.clock.now().toISOString(), lines: [{ orderId: o.orderId, amount: 3_000 }], reason: 'weekly' };
-    for (const bad of [{ ...base, lines: [] }, { ...base, lines: [{ orderId: o.orderId, amount: -1 }] }, { ...base, lines: [{ orderId: o.orderId, amount: 1.5 }] }, { ...base, remittanceId: 'has space' }, { ...base, reason: undefined }]) {
+    const base = {
+      remittanceId: `SF-${newId()}`,
+      carrier: 'sf-express',
+      remittedAt: h.clock.now().toISOString(),
+      lines: [{ orderId: o.orderId, amount: 3_000 }],
+      reason: 'weekly',
+    };
+    for (const bad of [
+      { ...base, lines: [] },
+      { ...base, lines: [{ orderId: o.orderId, amount: -1 }] },
+      { ...base, lines: [{ orderId: o.orderId, amount: 1.5 }] },
+      { ...base, remittanceId: 'has space' },
+      { ...base, reason: undefined },
+    ]) {
       expect((await remit(bad)).status).toBe(400);
     }
     expect(balancesOf(await h.repo.listMovements(o.orderId)).codOutstanding).toBe(3_000);
@@ -110,7 +137,17 @@ describe('carriers’ COD remittances (PAY-4)', () => {
     const deliveredOn = h.clock.now().toISOString().slice(0, 10);
     const owed = await deliveredCod(7_000);
     const remitted = await deliveredCod(2_000);
-    expect((await remit({ remittanceId: `SF-${newId()}`, carrier: 'sf-express', remittedAt: h.clock.now().toISOString(), lines: [{ orderId: remitted.orderId, amount: 2_000 }], reason: 'weekly' })).status).toBe(201);
+    expect(
+      (
+        await remit({
+          remittanceId: `SF-${newId()}`,
+          carrier: 'sf-express',
+          remittedAt: h.clock.now().toISOString(),
+          lines: [{ orderId: remitted.orderId, amount: 2_000 }],
+          reason: 'weekly',
+        })
+      ).status,
+    ).toBe(201);
     const date = daysBefore(deliveredOn, -7);
     await h.handlers.reconcile({ date }, lambdaContext());
     const report = (await h.repo.getReconciliation(date)) as ReconciliationReport;

@@ -184,23 +184,64 @@ export function paymentsHarness(options: HarnessOptions = {}) {
         balance: money(o.amount - (o.deposit ?? 0)),
         dueBy,
       }),
-    approved: (o: TestOrder) => detailOf(RiskApproved, { ...RiskApproved.example, orderId: o.orderId, customerId: o.customerId, assessmentId: newId(), decidedAt: clock.now().toISOString() }),
+    approved: (o: TestOrder) =>
+      detailOf(RiskApproved, { ...RiskApproved.example, orderId: o.orderId, customerId: o.customerId, assessmentId: newId(), decidedAt: clock.now().toISOString() }),
     shipped: (o: TestOrder) => detailOf(OrderShipped, { orderId: o.orderId, shipmentIds: [newId()], shippedAt: clock.now().toISOString() }),
     delivered: (o: TestOrder) => detailOf(OrderDelivered, { orderId: o.orderId, shipmentIds: [newId()], deliveredAt: clock.now().toISOString() }),
     cancelled: (o: TestOrder, from: string = 'APPROVED') =>
-      detailOf(OrderCancelled, { orderId: o.orderId, customerId: o.customerId, paymentMethod: o.method, from, cancelledBy: 'customer', actor: o.customerId, reason: 'customer-request', total: money(o.amount), cancelledAt: clock.now().toISOString() }),
+      detailOf(OrderCancelled, {
+        orderId: o.orderId,
+        customerId: o.customerId,
+        paymentMethod: o.method,
+        from,
+        cancelledBy: 'customer',
+        actor: o.customerId,
+        reason: 'customer-request',
+        total: money(o.amount),
+        cancelledAt: clock.now().toISOString(),
+      }),
     statusChanged: (o: TestOrder, to: string, from = 'PLACED') =>
-      detailOf(OrderStatusChanged, { ...OrderStatusChanged.example, orderId: o.orderId, customerId: o.customerId, paymentMethod: o.method, from, to, reason: to.toLowerCase(), actor: 'system:checkout', total: money(o.amount), reservations: [], changedAt: clock.now().toISOString() }),
+      detailOf(OrderStatusChanged, {
+        ...OrderStatusChanged.example,
+        orderId: o.orderId,
+        customerId: o.customerId,
+        paymentMethod: o.method,
+        from,
+        to,
+        reason: to.toLowerCase(),
+        actor: 'system:checkout',
+        total: money(o.amount),
+        reservations: [],
+        changedAt: clock.now().toISOString(),
+      }),
     /** Returns' ReturnRefundRequested (AFT-1); the same `eventId` twice is a redelivery. */
     returnRefund: (o: TestOrder, r: { returnId: string; amount: number; requestedBy?: string; eventId?: string }) =>
       detailOf(
         ReturnRefundRequested,
-        { returnId: r.returnId, orderId: o.orderId, customerId: o.customerId, amount: money(r.amount), reason: 'damaged', express: false, requestedBy: r.requestedBy ?? 'ops-returns', requestedAt: clock.now().toISOString() },
+        {
+          returnId: r.returnId,
+          orderId: o.orderId,
+          customerId: o.customerId,
+          amount: money(r.amount),
+          reason: 'damaged',
+          express: false,
+          requestedBy: r.requestedBy ?? 'ops-returns',
+          requestedAt: clock.now().toISOString(),
+        },
         r.eventId,
       ),
   };
 
-  const definitionOf: Record<string, AnyEventDefinition> = { OrderPlaced, RiskApproved, PreSaleBalanceDue, OrderShipped, OrderDelivered, OrderCancelled, OrderStatusChanged, ReturnRefundRequested };
+  const definitionOf: Record<string, AnyEventDefinition> = {
+    OrderPlaced,
+    RiskApproved,
+    PreSaleBalanceDue,
+    OrderShipped,
+    OrderDelivered,
+    OrderCancelled,
+    OrderStatusChanged,
+    ReturnRefundRequested,
+  };
   const handlerOf: Record<string, (e: ReturnType<typeof sqsEvent>, c: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>> = {
     OrderPlaced: handlers.record,
     RiskApproved: handlers.authorize,
@@ -246,12 +287,27 @@ export function paymentsHarness(options: HarnessOptions = {}) {
   }
 
   /** A staff HTTP request to a route handler. */
-  async function http(handler: (typeof handlers)[keyof typeof handlers], init: { method?: string; path: string; resource: string; pathParameters: Record<string, string>; body?: unknown; sub: string; roles: string[]; key?: string }) {
+  async function http(
+    handler: (typeof handlers)[keyof typeof handlers],
+    init: { method?: string; path: string; resource: string; pathParameters: Record<string, string>; body?: unknown; sub: string; roles: string[]; key?: string },
+  ) {
     const result = await (handler as (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string; headers?: Record<string, unknown> }>)(
-      apiEvent({ method: init.method ?? 'POST', path: init.path, resource: init.resource, pathParameters: init.pathParameters, body: init.body, claims: claimsFor(init.sub, ...init.roles), headers: init.key ? { 'Idempotency-Key': init.key } : {} }),
+      apiEvent({
+        method: init.method ?? 'POST',
+        path: init.path,
+        resource: init.resource,
+        pathParameters: init.pathParameters,
+        body: init.body,
+        claims: claimsFor(init.sub, ...init.roles),
+        headers: init.key ? { 'Idempotency-Key': init.key } : {},
+      }),
       lambdaContext(),
     );
-    return { status: result.statusCode, json: (result.body ? JSON.parse(result.body) : undefined) as Record<string, unknown> & { [k: string]: unknown }, headers: result.headers ?? {} };
+    return {
+      status: result.statusCode,
+      json: (result.body ? JSON.parse(result.body) : undefined) as Record<string, unknown> & { [k: string]: unknown },
+      headers: result.headers ?? {},
+    };
   }
 
   const newOrder = (method: PaymentMethod, amount = 23040, token?: string, customerId = `cust-${newId()}`): TestOrder => ({
@@ -263,9 +319,32 @@ export function paymentsHarness(options: HarnessOptions = {}) {
   });
 
   /** A pre-sale order of `total` (ORD-5): the deposit is checkout's default 20 %. */
-  const newPresaleOrder = (method: PaymentMethod, total = 100_000, token?: string, customerId?: string): TestOrder => ({ ...newOrder(method, total, token, customerId), deposit: depositOf(total) });
+  const newPresaleOrder = (method: PaymentMethod, total = 100_000, token?: string, customerId?: string): TestOrder => ({
+    ...newOrder(method, total, token, customerId),
+    deposit: depositOf(total),
+  });
 
   const eventsOf = (orderId: string) => published.filter((e) => (e.payload as { orderId?: string }).orderId === orderId).map((e) => e.definition.name);
 
-  return { clock, settings, repo, store, outbox, sandbox, published, audit, vault, handlers, events, deliver, deliverSandbox, processSandbox, http, newOrder, newPresaleOrder, eventsOf, tables };
+  return {
+    clock,
+    settings,
+    repo,
+    store,
+    outbox,
+    sandbox,
+    published,
+    audit,
+    vault,
+    handlers,
+    events,
+    deliver,
+    deliverSandbox,
+    processSandbox,
+    http,
+    newOrder,
+    newPresaleOrder,
+    eventsOf,
+    tables,
+  };
 }

@@ -68,9 +68,19 @@ describe('card and wallet: authorise on approval, capture at shipment (PAY-1, PA
     const placed = await h.events.placed(o);
     const approved = h.events.approved(o);
     const shipped = h.events.shipped(o);
-    for (const [name, detail] of [['OrderPlaced', placed], ['RiskApproved', approved], ['OrderShipped', shipped]] as const) expect(await h.deliver(name, detail)).toBe(true);
+    for (const [name, detail] of [
+      ['OrderPlaced', placed],
+      ['RiskApproved', approved],
+      ['OrderShipped', shipped],
+    ] as const)
+      expect(await h.deliver(name, detail)).toBe(true);
     const before = await state(o.orderId);
-    for (const [name, detail] of [['OrderPlaced', placed], ['RiskApproved', approved], ['OrderShipped', shipped]] as const) expect(await h.deliver(name, detail)).toBe(true);
+    for (const [name, detail] of [
+      ['OrderPlaced', placed],
+      ['RiskApproved', approved],
+      ['OrderShipped', shipped],
+    ] as const)
+      expect(await h.deliver(name, detail)).toBe(true);
     expect(await h.deliver('RiskApproved', h.events.approved(o))).toBe(true);
     expect(await h.deliver('OrderShipped', h.events.shipped(o))).toBe(true);
     expect(await h.deliver('OrderDelivered', h.events.delivered(o))).toBe(true);
@@ -210,7 +220,15 @@ describe('cancelled or rejected → void or refund (PAY-2)', () => {
     const stored = await h.repo.getPayment(o.orderId);
     const p = stored!.payment;
     await h.repo.commit({ payment: { ...p, authorizationStartedAt: h.clock.now().toISOString(), version: p.version + 1 }, expectedVersion: p.version });
-    await h.sandbox.authorize({ idempotencyKey: `authorize-${p.paymentId}`, orderId: o.orderId, paymentId: p.paymentId, method: 'card', amount: p.amount, currency: 'CNY', token: 'tok_visa' });
+    await h.sandbox.authorize({
+      idempotencyKey: `authorize-${p.paymentId}`,
+      orderId: o.orderId,
+      paymentId: p.paymentId,
+      method: 'card',
+      amount: p.amount,
+      currency: 'CNY',
+      token: 'tok_visa',
+    });
     h.outbox.drain();
     expect(await h.deliver('OrderCancelled', h.events.cancelled(o, 'PLACED'))).toBe(true);
     expect((await state(o.orderId)).payment?.status).toBe('cancelled');

@@ -78,7 +78,16 @@ describe('card and wallet: a second authorisation for the balance (ORD-5)', () =
 
     expect(await harness.deliver('PreSaleBalanceDue', harness.events.balanceDue(o))).toBe(true);
     const s = await state(o.orderId, harness);
-    expect(s.balance).toMatchObject({ status: 'authorized', part: 'balance', amount: 80_000, authorizedAmount: 80_000, captureOn: 'shipment', orderTotal: 100_000, method: 'card', customerId: o.customerId });
+    expect(s.balance).toMatchObject({
+      status: 'authorized',
+      part: 'balance',
+      amount: 80_000,
+      authorizedAmount: 80_000,
+      captureOn: 'shipment',
+      orderTotal: 100_000,
+      method: 'card',
+      customerId: o.customerId,
+    });
     expect(s.deposit?.balancePaymentId).toBe(s.balance?.paymentId);
     expect(s.balance?.paymentId).not.toBe(s.deposit?.paymentId);
     expect(s.balance?.providerPaymentId).not.toBe(s.deposit?.providerPaymentId);
@@ -110,7 +119,14 @@ describe('card and wallet: a second authorisation for the balance (ORD-5)', () =
     ]);
 
     // The staff view shows both payments and one ledger.
-    const view = await harness.http(harness.handlers.getPayment, { method: 'GET', path: `/admin/payments/${o.orderId}`, resource: '/admin/payments/{orderId}', pathParameters: { orderId: o.orderId }, sub: 'ops-1', roles: ['ops'] });
+    const view = await harness.http(harness.handlers.getPayment, {
+      method: 'GET',
+      path: `/admin/payments/${o.orderId}`,
+      resource: '/admin/payments/{orderId}',
+      pathParameters: { orderId: o.orderId },
+      sub: 'ops-1',
+      roles: ['ops'],
+    });
     expect(view.status).toBe(200);
     expect(view.json.payment).toMatchObject({ part: 'deposit', status: 'captured' });
     expect((view.json.payments as Payment[]).map((p) => [p.part, p.status, p.capturedAmount])).toEqual([
@@ -133,7 +149,12 @@ describe('card and wallet: a second authorisation for the balance (ORD-5)', () =
     const approved = h.events.approved(o);
     const due = h.events.balanceDue(o);
     const shipped = h.events.shipped(o);
-    const all = [['OrderPlaced', placed], ['RiskApproved', approved], ['PreSaleBalanceDue', due], ['OrderShipped', shipped]] as const;
+    const all = [
+      ['OrderPlaced', placed],
+      ['RiskApproved', approved],
+      ['PreSaleBalanceDue', due],
+      ['OrderShipped', shipped],
+    ] as const;
     for (const [name, detail] of all) expect(await h.deliver(name, detail)).toBe(true);
     const before = await state(o.orderId);
     for (const [name, detail] of all) expect(await h.deliver(name, detail)).toBe(true);
@@ -179,15 +200,36 @@ describe('card and wallet: a second authorisation for the balance (ORD-5)', () =
     // The balance was opened and its authorisation sent, but the answer was lost (a timeout).
     const deposit = (await h.repo.getPayment(o.orderId))!;
     const ctx = { now: h.clock.now(), newId: () => newId() };
-    const opened = newBalancePayment(deposit.payment, { orderId: o.orderId, currency: 'CNY', total: 40_000, authorized: 8_000, balance: 32_000, dueBy: h.clock.now().toISOString() }, ctx);
+    const opened = newBalancePayment(
+      deposit.payment,
+      { orderId: o.orderId, currency: 'CNY', total: 40_000, authorized: 8_000, balance: 32_000, dueBy: h.clock.now().toISOString() },
+      ctx,
+    );
     const started = startAuthorization(opened, '2099-01-01', ctx).payment;
-    await h.repo.commit({ payment: started, expectedVersion: null, tokenCiphertext: deposit.tokenCiphertext, linked: { payment: { ...deposit.payment, balancePaymentId: started.paymentId, version: deposit.payment.version + 1 }, expectedVersion: deposit.payment.version } });
-    await h.sandbox.authorize({ idempotencyKey: `authorize-${started.paymentId}`, orderId: o.orderId, paymentId: started.paymentId, method: 'card', amount: 32_000, currency: 'CNY', token: 'tok_visa' });
+    await h.repo.commit({
+      payment: started,
+      expectedVersion: null,
+      tokenCiphertext: deposit.tokenCiphertext,
+      linked: { payment: { ...deposit.payment, balancePaymentId: started.paymentId, version: deposit.payment.version + 1 }, expectedVersion: deposit.payment.version },
+    });
+    await h.sandbox.authorize({
+      idempotencyKey: `authorize-${started.paymentId}`,
+      orderId: o.orderId,
+      paymentId: started.paymentId,
+      method: 'card',
+      amount: 32_000,
+      currency: 'CNY',
+      token: 'tok_visa',
+    });
     await h.deliverSandbox();
     const s = await state(o.orderId);
     expect(s.balance).toMatchObject({ status: 'authorized', authorizedAmount: 32_000 });
     expect(s.deposit).toMatchObject({ status: 'authorized', authorizedAmount: 8_000 });
-    expect(paymentEvents(o.orderId).filter((e) => e.name === 'PaymentAuthorized').map((e) => [e.paymentId, e.amount])).toEqual([
+    expect(
+      paymentEvents(o.orderId)
+        .filter((e) => e.name === 'PaymentAuthorized')
+        .map((e) => [e.paymentId, e.amount]),
+    ).toEqual([
       [deposit.payment.paymentId, 8_000],
       [started.paymentId, 32_000],
     ]);
@@ -208,7 +250,9 @@ describe('a declined balance (ORD-5, ORD-6)', () => {
     const s = await state(o.orderId);
     expect(s.balance).toMatchObject({ status: 'failed', failureReason: 'declined', limit: { counted: false } });
     expect(s.deposit).toMatchObject({ status: 'authorized', authorizedAmount: 12_000 });
-    const events = h.published.filter((e) => (e.payload as { orderId?: string }).orderId === o.orderId).map((e) => [e.definition.name, (e.payload as { paymentId?: string }).paymentId]);
+    const events = h.published
+      .filter((e) => (e.payload as { orderId?: string }).orderId === o.orderId)
+      .map((e) => [e.definition.name, (e.payload as { paymentId?: string }).paymentId]);
     expect(events).toEqual([
       ['PaymentAuthorized', s.deposit?.paymentId],
       ['PaymentFailed', s.balance?.paymentId],
@@ -222,7 +266,9 @@ describe('a declined balance (ORD-5, ORD-6)', () => {
     expect((await state(o.orderId)).balance?.version).toBe(s.balance?.version);
 
     // Checkout cancels the order when the balance window ends (balance-window-expired): the deposit is voided.
-    expect(await h.deliver('OrderCancelled', { ...h.events.cancelled(o, 'PLACED'), cancelledBy: 'timeout', actor: 'system:payment-timeout', reason: 'balance-window-expired' })).toBe(true);
+    expect(
+      await h.deliver('OrderCancelled', { ...h.events.cancelled(o, 'PLACED'), cancelledBy: 'timeout', actor: 'system:payment-timeout', reason: 'balance-window-expired' }),
+    ).toBe(true);
     const after = await state(o.orderId);
     expect(after.deposit).toMatchObject({ status: 'voided', releaseReason: 'order-cancelled' });
     expect(after.balance?.status).toBe('failed');
@@ -231,7 +277,12 @@ describe('a declined balance (ORD-5, ORD-6)', () => {
   });
 
   it('the limits count the balance on the day it is collected: over the daily limit → PaymentFailed(limit_exceeded); the per-order limit applies to the order’s total', async () => {
-    const limits = { card: { perOrderMax: 200_000, dailyMax: 150_000 }, wallet: { perOrderMax: 2_000_000, dailyMax: 5_000_000 }, bank_transfer: { perOrderMax: 50_000_000, dailyMax: 100_000_000 }, cod: { perOrderMax: 200_000, dailyMax: 500_000 } };
+    const limits = {
+      card: { perOrderMax: 200_000, dailyMax: 150_000 },
+      wallet: { perOrderMax: 2_000_000, dailyMax: 5_000_000 },
+      bank_transfer: { perOrderMax: 50_000_000, dailyMax: 100_000_000 },
+      cod: { perOrderMax: 200_000, dailyMax: 500_000 },
+    };
     const harness = paymentsHarness({ env: { PAYMENT_METHOD_LIMITS: JSON.stringify(limits) } });
     const customerId = `cust-presale-limit-${Date.now()}`;
     // 60,000 committed today by another order.
@@ -260,7 +311,14 @@ describe('a declined balance (ORD-5, ORD-6)', () => {
 
 /** Replaces the stored provider token of an order's deposit (the card behind it changed). */
 async function swapToken(orderId: string, tokenCiphertext: string): Promise<void> {
-  await documentClient().send(new UpdateCommand({ TableName: h.tables.payments as string, Key: { pk: `ORDER#${orderId}`, sk: 'PAYMENT' }, UpdateExpression: 'SET tokenCiphertext = :t', ExpressionAttributeValues: { ':t': tokenCiphertext } }));
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: h.tables.payments as string,
+      Key: { pk: `ORDER#${orderId}`, sk: 'PAYMENT' },
+      UpdateExpression: 'SET tokenCiphertext = :t',
+      ExpressionAttributeValues: { ':t': tokenCiphertext },
+    }),
+  );
 }
 
 describe('cancellation of a pre-sale order: both payments released (PAY-2, ORD-5)', () => {
@@ -402,7 +460,15 @@ describe('staff refunds of a pre-sale order (PAY-2, RISK-7)', () => {
     expect(await h.deliver('OrderShipped', h.events.shipped(o))).toBe(true);
     const s = await state(o.orderId);
     const refund = (amount: number, key = `k-${o.orderId}-${amount}-${Math.random()}`) =>
-      h.http(h.handlers.requestRefund, { path: `/orders/${o.orderId}/refunds`, resource: '/orders/{orderId}/refunds', pathParameters: { orderId: o.orderId }, body: { amount: { amount, currency: 'CNY' }, reason: 'damaged-or-defective' }, sub: 'cs-1', roles: ['cs-agent'], key });
+      h.http(h.handlers.requestRefund, {
+        path: `/orders/${o.orderId}/refunds`,
+        resource: '/orders/{orderId}/refunds',
+        pathParameters: { orderId: o.orderId },
+        body: { amount: { amount, currency: 'CNY' }, reason: 'damaged-or-defective' },
+        sub: 'cs-1',
+        roles: ['cs-agent'],
+        key,
+      });
 
     const tooBig = await refund(90_000);
     expect(tooBig.status).toBe(409);
@@ -415,7 +481,14 @@ describe('staff refunds of a pre-sale order (PAY-2, RISK-7)', () => {
     expect(pending.status).toBe(202);
     expect(pending.json).toMatchObject({ paymentId: s.deposit?.paymentId, amount: 20_000, status: 'pending_approval', approvalRequiredBy: 'order-threshold' });
     const refundId = String(pending.json.refundId);
-    const fromDeposit = await h.http(h.handlers.approveRefund, { path: `/orders/${o.orderId}/refunds/${refundId}/approve`, resource: '/orders/{orderId}/refunds/{refundId}/approve', pathParameters: { orderId: o.orderId, refundId }, sub: 'ops-2', roles: ['ops'], key: `approve-${refundId}` });
+    const fromDeposit = await h.http(h.handlers.approveRefund, {
+      path: `/orders/${o.orderId}/refunds/${refundId}/approve`,
+      resource: '/orders/{orderId}/refunds/{refundId}/approve',
+      pathParameters: { orderId: o.orderId, refundId },
+      sub: 'ops-2',
+      roles: ['ops'],
+      key: `approve-${refundId}`,
+    });
     expect(fromDeposit.status).toBe(201);
     expect(fromDeposit.json).toMatchObject({ paymentId: s.deposit?.paymentId, amount: 20_000, status: 'succeeded' });
     expect((await refund(1)).status).toBe(409);

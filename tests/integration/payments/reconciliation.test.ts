@@ -40,13 +40,41 @@ async function businessDay(h: PaymentsHarness) {
   const voided = h.newOrder('card', 9_900);
   const declined = h.newOrder('card', 1_000, 'tok_chargeDeclined');
   const cancelledAfterCapture = h.newOrder('card', 4_321);
-  await flow(card, [['OrderPlaced', ev.placed(card)], ['RiskApproved', ev.approved(card)], ['OrderShipped', ev.shipped(card)]]);
-  await flow(refunded, [['OrderPlaced', ev.placed(refunded)], ['RiskApproved', ev.approved(refunded)], ['OrderShipped', ev.shipped(refunded)]]);
-  await flow(transfer, [['OrderPlaced', ev.placed(transfer)], ['RiskApproved', ev.approved(transfer)]]);
-  await flow(cod, [['OrderPlaced', ev.placed(cod)], ['RiskApproved', ev.approved(cod)], ['OrderShipped', ev.shipped(cod)], ['OrderDelivered', ev.delivered(cod)]]);
-  await flow(voided, [['OrderPlaced', ev.placed(voided)], ['RiskApproved', ev.approved(voided)], ['OrderCancelled', ev.cancelled(voided)]]);
-  await flow(declined, [['OrderPlaced', ev.placed(declined)], ['RiskApproved', ev.approved(declined)]]);
-  await flow(cancelledAfterCapture, [['OrderPlaced', ev.placed(cancelledAfterCapture)], ['RiskApproved', ev.approved(cancelledAfterCapture)], ['OrderShipped', ev.shipped(cancelledAfterCapture)], ['OrderCancelled', ev.cancelled(cancelledAfterCapture, 'SHIPPED')]]);
+  await flow(card, [
+    ['OrderPlaced', ev.placed(card)],
+    ['RiskApproved', ev.approved(card)],
+    ['OrderShipped', ev.shipped(card)],
+  ]);
+  await flow(refunded, [
+    ['OrderPlaced', ev.placed(refunded)],
+    ['RiskApproved', ev.approved(refunded)],
+    ['OrderShipped', ev.shipped(refunded)],
+  ]);
+  await flow(transfer, [
+    ['OrderPlaced', ev.placed(transfer)],
+    ['RiskApproved', ev.approved(transfer)],
+  ]);
+  await flow(cod, [
+    ['OrderPlaced', ev.placed(cod)],
+    ['RiskApproved', ev.approved(cod)],
+    ['OrderShipped', ev.shipped(cod)],
+    ['OrderDelivered', ev.delivered(cod)],
+  ]);
+  await flow(voided, [
+    ['OrderPlaced', ev.placed(voided)],
+    ['RiskApproved', ev.approved(voided)],
+    ['OrderCancelled', ev.cancelled(voided)],
+  ]);
+  await flow(declined, [
+    ['OrderPlaced', ev.placed(declined)],
+    ['RiskApproved', ev.approved(declined)],
+  ]);
+  await flow(cancelledAfterCapture, [
+    ['OrderPlaced', ev.placed(cancelledAfterCapture)],
+    ['RiskApproved', ev.approved(cancelledAfterCapture)],
+    ['OrderShipped', ev.shipped(cancelledAfterCapture)],
+    ['OrderCancelled', ev.cancelled(cancelledAfterCapture, 'SHIPPED')],
+  ]);
   const refund = await h.http(h.handlers.requestRefund, {
     path: `/orders/${refunded.orderId}/refunds`,
     resource: '/orders/{orderId}/refunds',
@@ -63,7 +91,14 @@ async function businessDay(h: PaymentsHarness) {
 
 async function reconcile(h: PaymentsHarness, date: string): Promise<ReconciliationReport> {
   const summary = await h.handlers.reconcile({ date }, lambdaContext());
-  const stored = await h.http(h.handlers.getReconciliation, { method: 'GET', path: `/admin/reconciliations/${date}`, resource: '/admin/reconciliations/{date}', pathParameters: { date }, sub: 'ops-1', roles: ['ops'] });
+  const stored = await h.http(h.handlers.getReconciliation, {
+    method: 'GET',
+    path: `/admin/reconciliations/${date}`,
+    resource: '/admin/reconciliations/{date}',
+    pathParameters: { date },
+    sub: 'ops-1',
+    roles: ['ops'],
+  });
   expect(stored.status).toBe(200);
   expect(summary).toMatchObject({ date, mismatchCount: stored.json.mismatchCount });
   return stored.json as unknown as ReconciliationReport;
@@ -104,14 +139,28 @@ describe('daily reconciliation (PAY-3)', () => {
     expect(await h.deliver('OrderPlaced', h.events.placed(authorizedOnly))).toBe(true);
     expect(await h.deliver('RiskApproved', h.events.approved(authorizedOnly))).toBe(true);
     const authorizedPayment = (await h.repo.getPayment(authorizedOnly.orderId))!.payment;
-    const line = (transactionId: string, providerPaymentId: string, reference: string, amount: number, fee = 0) => ({ transactionId, type: 'capture' as const, providerPaymentId, reference, amount, fee, currency: 'CNY', at });
+    const line = (transactionId: string, providerPaymentId: string, reference: string, amount: number, fee = 0) => ({
+      transactionId,
+      type: 'capture' as const,
+      providerPaymentId,
+      reference,
+      amount,
+      fee,
+      currency: 'CNY',
+      at,
+    });
     await h.store.commit({ settlement: [line('cap_sbx_injected_missing', authorizedPayment.providerPaymentId as string, authorizedOnly.orderId, 7_000, 42)] });
     // Double capture: the provider captured the card order a second time.
     await h.store.commit({ settlement: [line('cap_sbx_injected_double', cardPayment.providerPaymentId as string, card.orderId, 23_040, 138)] });
     // Amount mismatch: the provider's line of the wallet capture is one fen short.
     const walletCapture = (await h.repo.listMovements(refunded.orderId)).find((m) => m.kind === 'capture')!;
     const [walletLine] = (await h.sandbox.settlementReport(date)).filter((l) => l.transactionId === walletCapture.providerTransactionId);
-    await client.send(new PutCommand({ TableName: h.tables.paymentProviderSandbox, Item: { pk: `SETTLEMENT#${date}`, sk: `${walletLine!.at}#${walletLine!.transactionId}`, ...walletLine, amount: walletLine!.amount - 1 } }));
+    await client.send(
+      new PutCommand({
+        TableName: h.tables.paymentProviderSandbox,
+        Item: { pk: `SETTLEMENT#${date}`, sk: `${walletLine!.at}#${walletLine!.transactionId}`, ...walletLine, amount: walletLine!.amount - 1 },
+      }),
+    );
     // A provider transaction with no order.
     await h.store.commit({ settlement: [line('cap_sbx_injected_orphan', 'pay_sbx_ORPHAN', newId(), 5_555, 33)] });
     // An unbalanced ledger record, written directly.
@@ -142,9 +191,13 @@ describe('daily reconciliation (PAY-3)', () => {
 
     const report = await reconcile(h, date);
     const find = (kind: string) => report.mismatches.filter((m) => m.kind === kind);
-    expect(find('missing-capture')).toEqual([expect.objectContaining({ side: 'ledger', orderId: authorizedOnly.orderId, transactionId: 'cap_sbx_injected_missing', actual: 7_000 })]);
+    expect(find('missing-capture')).toEqual([
+      expect.objectContaining({ side: 'ledger', orderId: authorizedOnly.orderId, transactionId: 'cap_sbx_injected_missing', actual: 7_000 }),
+    ]);
     expect(find('double-capture')).toEqual(expect.arrayContaining([expect.objectContaining({ orderId: card.orderId, transactionId: 'cap_sbx_injected_double' })]));
-    expect(find('amount-mismatch')).toEqual([expect.objectContaining({ orderId: refunded.orderId, transactionId: walletCapture.providerTransactionId, expected: 50_000, actual: 49_999 })]);
+    expect(find('amount-mismatch')).toEqual([
+      expect.objectContaining({ orderId: refunded.orderId, transactionId: walletCapture.providerTransactionId, expected: 50_000, actual: 49_999 }),
+    ]);
     expect(find('unknown-provider-transaction')).toEqual([expect.objectContaining({ transactionId: 'cap_sbx_injected_orphan', actual: 5_555 })]);
     expect(find('unbalanced-entry')).toEqual([expect.objectContaining({ orderId: cod.orderId, movementId: 'INJECTED' })]);
     expect(report.status).toBe('mismatches');
@@ -153,7 +206,15 @@ describe('daily reconciliation (PAY-3)', () => {
 
   it('GET /admin/reconciliations/{date}: 404 for a day never reconciled, 400 for a malformed date, 403 for a customer', async () => {
     const h = paymentsHarness();
-    const get = (date: string, roles = ['analyst']) => h.http(h.handlers.getReconciliation, { method: 'GET', path: `/admin/reconciliations/${date}`, resource: '/admin/reconciliations/{date}', pathParameters: { date }, sub: 'x', roles });
+    const get = (date: string, roles = ['analyst']) =>
+      h.http(h.handlers.getReconciliation, {
+        method: 'GET',
+        path: `/admin/reconciliations/${date}`,
+        resource: '/admin/reconciliations/{date}',
+        pathParameters: { date },
+        sub: 'x',
+        roles,
+      });
     expect((await get('1999-01-01')).status).toBe(404);
     expect((await get('2026-02-30')).status).toBe(400);
     expect((await get('yesterday')).status).toBe(400);

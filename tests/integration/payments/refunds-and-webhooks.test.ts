@@ -80,7 +80,7 @@ describe('POST /orders/{orderId}/refunds (PAY-2, AFT-1)', () => {
     expect(again.status).toBe(first.status);
     expect(again.json).toEqual(first.json);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect((await h.repo.listRefunds(o.orderId))).toHaveLength(1);
+    expect(await h.repo.listRefunds(o.orderId)).toHaveLength(1);
     expect((await requestRefund(o.orderId, 7001, 'cs-1', key)).status).toBe(422);
   });
 
@@ -88,12 +88,23 @@ describe('POST /orders/{orderId}/refunds (PAY-2, AFT-1)', () => {
     expect((await requestRefund(newId(), 100)).status).toBe(404);
     expect((await requestRefund(newId(), 100, 'alice', newId(), ['customer'])).status).toBe(403);
     const o = await capturedOrder();
-    const bad = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 10.5, currency: 'CNY' }, reason: '' }, sub: 'cs-1', roles: ['cs-agent'], key: newId() });
+    const bad = await h.http(h.handlers.requestRefund, {
+      ...refundPath(o.orderId),
+      body: { amount: { amount: 10.5, currency: 'CNY' }, reason: '' },
+      sub: 'cs-1',
+      roles: ['cs-agent'],
+      key: newId(),
+    });
     expect(bad.status).toBe(400);
     expect([...new Set((bad.json.errors as Array<{ path: string }>).map((e) => e.path))].sort()).toEqual(['body.amount.amount', 'body.reason']);
-    const noKey = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 1, currency: 'CNY' }, reason: 'x' }, sub: 'cs-1', roles: ['cs-agent'] });
+    const noKey = await h.http(h.handlers.requestRefund, {
+      ...refundPath(o.orderId),
+      body: { amount: { amount: 1, currency: 'CNY' }, reason: 'x' },
+      sub: 'cs-1',
+      roles: ['cs-agent'],
+    });
     expect(noKey.status).toBe(400);
-    expect((await h.repo.listRefunds(o.orderId))).toEqual([]);
+    expect(await h.repo.listRefunds(o.orderId)).toEqual([]);
   });
 });
 
@@ -130,17 +141,35 @@ describe('maker-checker for refunds (RISK-7)', () => {
 
   it("'fraud' as a refund reason is for risk analysts only; free-text reasons are refused", async () => {
     const o = await capturedOrder(300_000);
-    const asAgent = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'fraud' }, sub: 'cs-1', roles: ['cs-agent'], key: newId() });
+    const asAgent = await h.http(h.handlers.requestRefund, {
+      ...refundPath(o.orderId),
+      body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'fraud' },
+      sub: 'cs-1',
+      roles: ['cs-agent'],
+      key: newId(),
+    });
     expect(asAgent.status).toBe(403);
-    const freeText = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'customer is a fraudster' }, sub: 'cs-1', roles: ['cs-agent'], key: newId() });
+    const freeText = await h.http(h.handlers.requestRefund, {
+      ...refundPath(o.orderId),
+      body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'customer is a fraudster' },
+      sub: 'cs-1',
+      roles: ['cs-agent'],
+      key: newId(),
+    });
     expect(freeText.status).toBe(400);
-    expect((await h.repo.listRefunds(o.orderId))).toEqual([]);
-    const asAnalyst = await h.http(h.handlers.requestRefund, { ...refundPath(o.orderId), body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'fraud' }, sub: `risk-${newId()}`, roles: ['risk-analyst'], key: newId() });
+    expect(await h.repo.listRefunds(o.orderId)).toEqual([]);
+    const asAnalyst = await h.http(h.handlers.requestRefund, {
+      ...refundPath(o.orderId),
+      body: { amount: { amount: 1000, currency: 'CNY' }, reason: 'fraud' },
+      sub: `risk-${newId()}`,
+      roles: ['risk-analyst'],
+      key: newId(),
+    });
     expect(asAnalyst.status).toBe(201);
     expect(asAnalyst.json).toMatchObject({ reason: 'fraud' });
   });
 
-  it("an ops cancellation of a captured order refunds through the same rule: above the threshold it waits for another staff member", async () => {
+  it('an ops cancellation of a captured order refunds through the same rule: above the threshold it waits for another staff member', async () => {
     const o = await capturedOrder(300_000);
     const opsUser = `ops-${newId()}`;
     expect(await h.deliver('OrderCancelled', { ...h.events.cancelled(o, 'SHIPPED'), cancelledBy: 'staff', actor: opsUser, reason: 'ops-cancel' })).toBe(true);
@@ -252,7 +281,9 @@ describe('POST /webhooks/payments (PAY-2)', () => {
     const replay = await post(body, { 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now() - 301, body) });
     expect(replay.statusCode).toBe(400);
     expect(jsonBody(replay)).toMatchObject({ type: 'https://errors.commerce.dev/webhook-timestamp-outside-tolerance' });
-    expect(jsonBody(await post('not json', { 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now(), 'not json') }))).toMatchObject({ type: 'https://errors.commerce.dev/webhook-malformed-body' });
+    expect(jsonBody(await post('not json', { 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now(), 'not json') }))).toMatchObject({
+      type: 'https://errors.commerce.dev/webhook-malformed-body',
+    });
   });
 
   it('a capture the synchronous call never recorded (it timed out) is applied from the webhook; the retry then finds it done', async () => {
@@ -274,7 +305,21 @@ describe('POST /webhooks/payments (PAY-2)', () => {
       object: 'event',
       type: 'payment.captured',
       created: now(),
-      data: { payment: { id: 'pay_sbx_UNKNOWN', reference: newId(), merchantPaymentId: newId(), method: 'card', amount: 1, currency: 'CNY', status: 'succeeded', amountCapturable: 0, amountCaptured: 1, amountRefunded: 0 }, capture: { id: 'cap_sbx_x', amount: 1, fee: 0, at: h.clock.now().toISOString(), final: true } },
+      data: {
+        payment: {
+          id: 'pay_sbx_UNKNOWN',
+          reference: newId(),
+          merchantPaymentId: newId(),
+          method: 'card',
+          amount: 1,
+          currency: 'CNY',
+          status: 'succeeded',
+          amountCapturable: 0,
+          amountCaptured: 1,
+          amountRefunded: 0,
+        },
+        capture: { id: 'cap_sbx_x', amount: 1, fee: 0, at: h.clock.now().toISOString(), final: true },
+      },
     });
     const result = await post(body, { 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, now(), body) });
     expect(result.statusCode).toBe(200);
@@ -285,10 +330,28 @@ describe('POST /webhooks/payments (PAY-2)', () => {
 describe('GET /admin/payments/{orderId}', () => {
   it('shows payment, ledger, balances and refunds to staff; never the token; 404 for an unknown order', async () => {
     const o = await capturedOrder(10_000);
-    const view = await h.http(h.handlers.getPayment, { method: 'GET', path: `/admin/payments/${o.orderId}`, resource: '/admin/payments/{orderId}', pathParameters: { orderId: o.orderId }, sub: 'an-1', roles: ['analyst'] });
+    const view = await h.http(h.handlers.getPayment, {
+      method: 'GET',
+      path: `/admin/payments/${o.orderId}`,
+      resource: '/admin/payments/{orderId}',
+      pathParameters: { orderId: o.orderId },
+      sub: 'an-1',
+      roles: ['analyst'],
+    });
     expect(view.status).toBe(200);
     expect(view.json).toMatchObject({ payment: { status: 'captured' }, balances: { captured: 10_000, balanced: true } });
     expect(JSON.stringify(view.json)).not.toMatch(/tok_visa|tokenCiphertext/);
-    expect((await h.http(h.handlers.getPayment, { method: 'GET', path: '/admin/payments/x', resource: '/admin/payments/{orderId}', pathParameters: { orderId: newId() }, sub: 'an-1', roles: ['analyst'] })).status).toBe(404);
+    expect(
+      (
+        await h.http(h.handlers.getPayment, {
+          method: 'GET',
+          path: '/admin/payments/x',
+          resource: '/admin/payments/{orderId}',
+          pathParameters: { orderId: newId() },
+          sub: 'an-1',
+          roles: ['analyst'],
+        })
+      ).status,
+    ).toBe(404);
   });
 });

@@ -34,8 +34,10 @@ async function capturedOrder(amount = 300_000, method: 'card' | 'cod' | 'bank_tr
   return o;
 }
 
-const refundedEvents = (orderId: string) => h.published.filter((e) => e.definition.name === 'PaymentRefunded' && (e.payload as { orderId: string }).orderId === orderId).map((e) => e.payload as Record<string, unknown>);
-const problems = (orderId: string) => h.published.filter((e) => e.definition.name === 'ProblemOrderRaised' && (e.payload as { orderId: string }).orderId === orderId).map((e) => e.payload as Record<string, unknown>);
+const refundedEvents = (orderId: string) =>
+  h.published.filter((e) => e.definition.name === 'PaymentRefunded' && (e.payload as { orderId: string }).orderId === orderId).map((e) => e.payload as Record<string, unknown>);
+const problems = (orderId: string) =>
+  h.published.filter((e) => e.definition.name === 'ProblemOrderRaised' && (e.payload as { orderId: string }).orderId === orderId).map((e) => e.payload as Record<string, unknown>);
 
 describe('ReturnRefundRequested → refund to the original payment method (AFT-1)', () => {
   it('AFT-1: refunded once per return even when delivered twice (same and another event id); PaymentRefunded carries the returnId', async () => {
@@ -92,7 +94,14 @@ describe('ReturnRefundRequested → refund to the original payment method (AFT-1
     expect(refundedEvents(o.orderId)).toEqual([]);
 
     const approve = (sub: string) =>
-      h.http(h.handlers.approveRefund, { path: `/orders/${o.orderId}/refunds/${returnId}/approve`, resource: '/orders/{orderId}/refunds/{refundId}/approve', pathParameters: { orderId: o.orderId, refundId: returnId }, sub, roles: ['ops'], key: newId() });
+      h.http(h.handlers.approveRefund, {
+        path: `/orders/${o.orderId}/refunds/${returnId}/approve`,
+        resource: '/orders/{orderId}/refunds/{refundId}/approve',
+        pathParameters: { orderId: o.orderId, refundId: returnId },
+        sub,
+        roles: ['ops'],
+        key: newId(),
+      });
     expect((await approve(actor)).status).toBe(403);
     const approved = await approve(`ops-${newId()}`);
     expect(approved.status).toBe(201);
@@ -149,7 +158,9 @@ describe('a return refund completed by the provider’s webhook (AFT-1)', () => 
       };
     };
     // The wiring is resolved on first use, after the harness exists.
-    const f: PaymentsHarness = paymentsHarness({ wiring: () => ({ provider: provider(), sandbox: f.sandbox, webhookVerifier: async () => sandboxWebhookVerifier(WEBHOOK_SECRET, f.settings.webhookToleranceSeconds) }) });
+    const f: PaymentsHarness = paymentsHarness({
+      wiring: () => ({ provider: provider(), sandbox: f.sandbox, webhookVerifier: async () => sandboxWebhookVerifier(WEBHOOK_SECRET, f.settings.webhookToleranceSeconds) }),
+    });
     const o = f.newOrder('card', 80_000);
     expect(await f.deliver('OrderPlaced', f.events.placed(o))).toBe(true);
     expect(await f.deliver('RiskApproved', f.events.approved(o))).toBe(true);

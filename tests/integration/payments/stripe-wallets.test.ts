@@ -70,7 +70,14 @@ beforeAll(() => {
 });
 
 async function shopperView(orderId: string, sub: string, roles: string[] = ['customer']) {
-  return h.http(h.handlers.getShopperPayment, { method: 'GET', path: `/orders/${orderId}/payment`, resource: '/orders/{orderId}/payment', pathParameters: { orderId }, sub, roles });
+  return h.http(h.handlers.getShopperPayment, {
+    method: 'GET',
+    path: `/orders/${orderId}/payment`,
+    resource: '/orders/{orderId}/payment',
+    pathParameters: { orderId },
+    sub,
+    roles,
+  });
 }
 
 describe('Alipay / WeChat Pay through Stripe (PAY-1)', () => {
@@ -78,7 +85,11 @@ describe('Alipay / WeChat Pay through Stripe (PAY-1)', () => {
     const o = h.newOrder('wallet', 23040, 'pm_1QLWeC2eZvKYlo2CWeChatPM');
     expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);
     expect(await h.deliver('RiskApproved', h.events.approved(o))).toBe(true);
-    expect(stripe.created.at(-1)).toMatchObject({ payment_method: 'pm_1QLWeC2eZvKYlo2CWeChatPM', payment_method_types: ['alipay', 'wechat_pay'], return_url: `https://shop.example.com/orders/${o.orderId}` });
+    expect(stripe.created.at(-1)).toMatchObject({
+      payment_method: 'pm_1QLWeC2eZvKYlo2CWeChatPM',
+      payment_method_types: ['alipay', 'wechat_pay'],
+      return_url: `https://shop.example.com/orders/${o.orderId}`,
+    });
     const pending = (await h.repo.getPayment(o.orderId))?.payment;
     expect(pending).toMatchObject({ status: 'pending', method: 'wallet' });
     expect(h.eventsOf(o.orderId)).toEqual(['PaymentPending']);
@@ -87,7 +98,17 @@ describe('Alipay / WeChat Pay through Stripe (PAY-1)', () => {
     expect(mine.status).toBe(200);
     expect(mine.json).toEqual({
       orderId: o.orderId,
-      payments: [{ paymentId: pending?.paymentId, method: 'wallet', status: 'pending', amount: { amount: 23040, currency: 'CNY' }, captured: 0, refunded: 0, nextAction: { type: 'qr-code', data: 'weixin://wxpay/bizpayurl?pr=Qk8wYjZzWE', imageUrl: 'https://qr.stripe.com/test_YWNjdF8x.png' } }],
+      payments: [
+        {
+          paymentId: pending?.paymentId,
+          method: 'wallet',
+          status: 'pending',
+          amount: { amount: 23040, currency: 'CNY' },
+          captured: 0,
+          refunded: 0,
+          nextAction: { type: 'qr-code', data: 'weixin://wxpay/bizpayurl?pr=Qk8wYjZzWE', imageUrl: 'https://qr.stripe.com/test_YWNjdF8x.png' },
+        },
+      ],
     });
     expect((await shopperView(o.orderId, 'someone-else')).status).toBe(404);
     expect((await shopperView(o.orderId, 'agent-1', ['cs-agent'])).status).toBe(200);
@@ -99,10 +120,25 @@ describe('Alipay / WeChat Pay through Stripe (PAY-1)', () => {
       object: 'event',
       type: 'payment_intent.succeeded',
       created: now,
-      data: { object: { id: pending?.providerPaymentId, object: 'payment_intent', amount: 23040, amount_received: 23040, capture_method: 'automatic', currency: 'cny', latest_charge: `py_${pending?.paymentId}`, metadata: { orderId: o.orderId, paymentId: pending?.paymentId }, status: 'succeeded' } },
+      data: {
+        object: {
+          id: pending?.providerPaymentId,
+          object: 'payment_intent',
+          amount: 23040,
+          amount_received: 23040,
+          capture_method: 'automatic',
+          currency: 'cny',
+          latest_charge: `py_${pending?.paymentId}`,
+          metadata: { orderId: o.orderId, paymentId: pending?.paymentId },
+          status: 'succeeded',
+        },
+      },
     });
     const signature = `t=${now},v1=${crypto.createHmac('sha256', SECRET).update(`${now}.${body}`).digest('hex')}`;
-    const received = await h.handlers.webhook(apiEvent({ method: 'POST', path: '/webhooks/payments', headers: { 'stripe-signature': signature, 'content-type': 'application/json' }, body }), lambdaContext());
+    const received = await h.handlers.webhook(
+      apiEvent({ method: 'POST', path: '/webhooks/payments', headers: { 'stripe-signature': signature, 'content-type': 'application/json' }, body }),
+      lambdaContext(),
+    );
     expect(received.statusCode).toBe(200);
 
     const paid = (await h.repo.getPayment(o.orderId))?.payment;

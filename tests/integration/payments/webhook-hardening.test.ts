@@ -75,7 +75,15 @@ describe('a notification whose amount or currency is not what the payment expect
     const o = await placed(h.newOrder('card', 23_040));
     const ours = (await h.repo.getPayment(o.orderId))!.payment;
     // The provider authorised (its call's answer was lost) — but 100 fen more than asked.
-    const provider = await h.sandbox.authorize({ idempotencyKey: `authorize-${ours.paymentId}`, orderId: o.orderId, paymentId: ours.paymentId, method: 'card', amount: 23_040, currency: 'CNY', token: 'tok_visa' });
+    const provider = await h.sandbox.authorize({
+      idempotencyKey: `authorize-${ours.paymentId}`,
+      orderId: o.orderId,
+      paymentId: ours.paymentId,
+      method: 'card',
+      amount: 23_040,
+      currency: 'CNY',
+      token: 'tok_visa',
+    });
     h.outbox.drain();
     const sp = (await h.store.getPayment((provider as { providerPaymentId: string }).providerPaymentId))!;
     const body = notification('payment.authorized', { ...sp, amount: 23_140, amountCapturable: 23_140 });
@@ -127,7 +135,11 @@ describe('a notification whose amount or currency is not what the payment expect
   it('a capture in another currency: held; the payment stays authorised, no capture in the ledger', async () => {
     const o = await approved(h.newOrder('card', 18_800));
     const sp = await sandboxPaymentOf(o.orderId);
-    const body = notification('payment.captured', { ...sp, currency: 'USD', status: 'succeeded', amountCapturable: 0, amountCaptured: 18_800 }, { capture: { id: `cap_sbx_${newId()}`, amount: 18_800, fee: 113, at: h.clock.now().toISOString(), final: true } });
+    const body = notification(
+      'payment.captured',
+      { ...sp, currency: 'USD', status: 'succeeded', amountCapturable: 0, amountCaptured: 18_800 },
+      { capture: { id: `cap_sbx_${newId()}`, amount: 18_800, fee: 113, at: h.clock.now().toISOString(), final: true } },
+    );
     const before = await snapshot(o.orderId);
     const result = await post(body, signed(body));
     expect(result.statusCode).toBe(202);
@@ -135,26 +147,48 @@ describe('a notification whose amount or currency is not what the payment expect
     expect(await snapshot(o.orderId)).toEqual(before);
     expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ status: 'authorized', capturedAmount: 0 });
     expect(h.eventsOf(o.orderId)).toEqual(['PaymentAuthorized', 'ProblemOrderRaised']);
-    expect(await h.repo.listHeldNotifications(o.orderId)).toEqual([expect.objectContaining({ notificationType: 'captured', reasons: ['currency-mismatch'], expected: { amount: 18_800, currency: 'CNY' }, reported: { amount: 18_800, currency: 'USD' } })]);
+    expect(await h.repo.listHeldNotifications(o.orderId)).toEqual([
+      expect.objectContaining({
+        notificationType: 'captured',
+        reasons: ['currency-mismatch'],
+        expected: { amount: 18_800, currency: 'CNY' },
+        reported: { amount: 18_800, currency: 'USD' },
+      }),
+    ]);
   });
 
   it('an under-paid bank transfer: held; the payment stays pending, nothing captured', async () => {
     const o = await approved(h.newOrder('bank_transfer', 50_000));
     expect((await h.repo.getPayment(o.orderId))!.payment.status).toBe('pending');
     const sp = await sandboxPaymentOf(o.orderId);
-    const body = notification('payment.succeeded', { ...sp, status: 'succeeded', amountCaptured: 49_000 }, { capture: { id: `cap_sbx_${newId()}`, amount: 49_000, fee: 0, at: h.clock.now().toISOString(), final: true } });
+    const body = notification(
+      'payment.succeeded',
+      { ...sp, status: 'succeeded', amountCaptured: 49_000 },
+      { capture: { id: `cap_sbx_${newId()}`, amount: 49_000, fee: 0, at: h.clock.now().toISOString(), final: true } },
+    );
     const before = await snapshot(o.orderId);
     const result = await post(body, signed(body));
     expect(result.statusCode).toBe(202);
     expect(await snapshot(o.orderId)).toEqual(before);
     expect(h.eventsOf(o.orderId)).toEqual(['PaymentPending', 'ProblemOrderRaised']);
-    expect(await h.repo.listHeldNotifications(o.orderId)).toEqual([expect.objectContaining({ notificationType: 'transfer-received', reasons: ['amount-mismatch'], expected: { amount: 50_000, currency: 'CNY' }, reported: { amount: 49_000, currency: 'CNY' } })]);
+    expect(await h.repo.listHeldNotifications(o.orderId)).toEqual([
+      expect.objectContaining({
+        notificationType: 'transfer-received',
+        reasons: ['amount-mismatch'],
+        expected: { amount: 50_000, currency: 'CNY' },
+        reported: { amount: 49_000, currency: 'CNY' },
+      }),
+    ]);
   });
 
   it('a notification that matches is still applied (200), and nothing is held', async () => {
     const o = await approved(h.newOrder('bank_transfer', 30_000));
     const sp = await sandboxPaymentOf(o.orderId);
-    const body = notification('payment.succeeded', { ...sp, status: 'succeeded', amountCaptured: 30_000 }, { capture: { id: `cap_sbx_${newId()}`, amount: 30_000, fee: 0, at: h.clock.now().toISOString(), final: true } });
+    const body = notification(
+      'payment.succeeded',
+      { ...sp, status: 'succeeded', amountCaptured: 30_000 },
+      { capture: { id: `cap_sbx_${newId()}`, amount: 30_000, fee: 0, at: h.clock.now().toISOString(), final: true } },
+    );
     const result = await post(body, signed(body));
     expect(result.statusCode).toBe(200);
     expect(jsonBody(result)).toMatchObject({ outcome: 'applied' });
@@ -209,7 +243,15 @@ describe('POST /webhooks/payments refuses before it reads (SEC-5, PAY-2)', () =>
   it('a 65 KB body → 413 before anything else (even correctly signed): no signature check, no provider, nothing written', async () => {
     const o = await placed(h.newOrder('card', 12_000));
     const ours = (await h.repo.getPayment(o.orderId))!.payment;
-    const provider = await h.sandbox.authorize({ idempotencyKey: `authorize-${ours.paymentId}`, orderId: o.orderId, paymentId: ours.paymentId, method: 'card', amount: 12_000, currency: 'CNY', token: 'tok_visa' });
+    const provider = await h.sandbox.authorize({
+      idempotencyKey: `authorize-${ours.paymentId}`,
+      orderId: o.orderId,
+      paymentId: ours.paymentId,
+      method: 'card',
+      amount: 12_000,
+      currency: 'CNY',
+      token: 'tok_visa',
+    });
     h.outbox.drain();
     const sp = (await h.store.getPayment((provider as { providerPaymentId: string }).providerPaymentId))!;
     const event = notification('payment.authorized', sp);

@@ -49,7 +49,11 @@ describe('consents per purpose (SEC-3)', () => {
     const withdrawn = await put(customer, { marketing: false, personalisation: true });
     expect(withdrawn.json).toMatchObject({ marketing: false, personalisation: true });
     expect(await consentCheckFromEnv()(customer, 'marketing')).toBe(false);
-    expect((withdrawn.json.history as Array<{ purpose: string; granted: boolean }>).map((h) => `${h.purpose}=${h.granted}`)).toEqual(['personalisation=true', 'marketing=false', 'marketing=true']);
+    expect((withdrawn.json.history as Array<{ purpose: string; granted: boolean }>).map((h) => `${h.purpose}=${h.granted}`)).toEqual([
+      'personalisation=true',
+      'marketing=false',
+      'marketing=true',
+    ]);
 
     // the same answer again adds nothing
     clock.advance(60_000);

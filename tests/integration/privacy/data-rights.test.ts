@@ -27,9 +27,20 @@ beforeAll(() => {
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
 /** Writes an order of `customerId` whose personal data is sealed under the customer's key, with optional timeline entries. */
-async function seedOrder(customerId: string, name: string, options: { status?: string; placedAt?: string; timeline?: Array<{ to: string; at: string }>; cancelledAt?: string } = {}) {
+async function seedOrder(
+  customerId: string,
+  name: string,
+  options: { status?: string; placedAt?: string; timeline?: Array<{ to: string; at: string }>; cancelledAt?: string } = {},
+) {
   const orderId = newId();
-  const personal = await encryptPersonalData(new FieldEncryptor({ kms: kmsKeyProvider() }), orderId, customerId, { name, phone: '13700137000', line1: `${name}路 8 号`, city: '杭州', postalCode: '310000', email: `${orderId.toLowerCase()}@example.cn` });
+  const personal = await encryptPersonalData(new FieldEncryptor({ kms: kmsKeyProvider() }), orderId, customerId, {
+    name,
+    phone: '13700137000',
+    line1: `${name}路 8 号`,
+    city: '杭州',
+    postalCode: '310000',
+    email: `${orderId.toLowerCase()}@example.cn`,
+  });
   await documentClient().send(
     new PutCommand({
       TableName: tables.orders,
@@ -53,12 +64,15 @@ async function seedOrder(customerId: string, name: string, options: { status?: s
     }),
   );
   for (const [i, entry] of (options.timeline ?? []).entries()) {
-    await documentClient().send(new PutCommand({ TableName: tables.orders, Item: { pk: `ORDER#${orderId}`, sk: `TIMELINE#${String(i + 2).padStart(6, '0')}`, type: 'Timeline', ...entry } }));
+    await documentClient().send(
+      new PutCommand({ TableName: tables.orders, Item: { pk: `ORDER#${orderId}`, sk: `TIMELINE#${String(i + 2).padStart(6, '0')}`, type: 'Timeline', ...entry } }),
+    );
   }
   return { orderId, personal };
 }
 
-const orderItem = async (orderId: string) => (await documentClient().send(new GetCommand({ TableName: tables.orders, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }))).Item!;
+const orderItem = async (orderId: string) =>
+  (await documentClient().send(new GetCommand({ TableName: tables.orders, Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' }, ConsistentRead: true }))).Item!;
 
 describe('SEC-3: erasure by crypto-shredding, and the export', () => {
   it('SEC-3: export holds the order and address; DELETE /me is audited, idempotent, shreds every ciphertext of the customer, strips orders to the books, disables sign-in; the export after it holds nothing personal', async () => {
@@ -83,7 +97,9 @@ describe('SEC-3: erasure by crypto-shredding, and the export', () => {
     const eraseMe = makeDeleteMeHandler(deps);
     const claims = claimsFor(customer, 'customer');
 
-    const before = jsonBody(await exportData(apiEvent({ method: 'GET', path: '/me/data', resource: '/me/data', claims }), lambdaContext())) as { orders: Array<{ orderId: string; personal?: { name: string; line1: string } }> };
+    const before = jsonBody(await exportData(apiEvent({ method: 'GET', path: '/me/data', resource: '/me/data', claims }), lambdaContext())) as {
+      orders: Array<{ orderId: string; personal?: { name: string; line1: string } }>;
+    };
     expect(before.orders).toEqual([expect.objectContaining({ orderId, personal: expect.objectContaining({ name, line1: `${name}路 8 号` }) })]);
 
     const first = await eraseMe(apiEvent({ method: 'DELETE', path: '/me', resource: '/me', claims }), lambdaContext());
@@ -125,14 +141,25 @@ describe('SEC-3: erasure by crypto-shredding, and the export', () => {
     expect(JSON.stringify(afterJson)).not.toContain(name);
 
     // The admin sees both kinds of request, with status and timings.
-    const list = await makeListPrivacyRequestsHandler()(apiEvent({ method: 'GET', path: '/admin/privacy/requests', resource: '/admin/privacy/requests', claims: claimsFor('admin-1', 'admin'), query: { limit: '100' } }), lambdaContext());
+    const list = await makeListPrivacyRequestsHandler()(
+      apiEvent({ method: 'GET', path: '/admin/privacy/requests', resource: '/admin/privacy/requests', claims: claimsFor('admin-1', 'admin'), query: { limit: '100' } }),
+      lambdaContext(),
+    );
     expect(list.statusCode).toBe(200);
     const mine = (jsonBody(list) as { items: Array<{ customerId: string; kind: string; status: string; durationMs?: number }> }).items.filter((r) => r.customerId === customer);
-    expect(mine).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'ERASURE', status: 'ERASED', durationMs: expect.any(Number) }), expect.objectContaining({ kind: 'EXPORT', status: 'EXPORTED' })]));
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'ERASURE', status: 'ERASED', durationMs: expect.any(Number) }),
+        expect.objectContaining({ kind: 'EXPORT', status: 'EXPORTED' }),
+      ]),
+    );
   });
 
   it('SEC-1: only admins list privacy requests', async () => {
-    const list = await makeListPrivacyRequestsHandler()(apiEvent({ method: 'GET', path: '/admin/privacy/requests', resource: '/admin/privacy/requests', claims: claimsFor('c-1', 'customer') }), lambdaContext());
+    const list = await makeListPrivacyRequestsHandler()(
+      apiEvent({ method: 'GET', path: '/admin/privacy/requests', resource: '/admin/privacy/requests', claims: claimsFor('c-1', 'customer') }),
+      lambdaContext(),
+    );
     expect(list.statusCode).toBe(403);
   });
 });

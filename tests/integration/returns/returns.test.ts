@@ -64,15 +64,32 @@ async function putProduct(s: string, price: number, attributes: Record<string, u
   await client().send(
     new PutCommand({
       TableName: tables.catalog,
-      Item: { pk: `PRODUCT#${s}`, sk: 'PRODUCT', type: 'Product', sku: s, name: 'Test product', category: 'tea', price: { amount: price, currency: 'CNY' }, attributes: { weightGrams: 100, valueClass: 'standard', ...attributes }, updatedAt: '2026-11-01T00:00:00.000Z', updatedBy: 'ops-1' },
+      Item: {
+        pk: `PRODUCT#${s}`,
+        sk: 'PRODUCT',
+        type: 'Product',
+        sku: s,
+        name: 'Test product',
+        category: 'tea',
+        price: { amount: price, currency: 'CNY' },
+        attributes: { weightGrams: 100, valueClass: 'standard', ...attributes },
+        updatedAt: '2026-11-01T00:00:00.000Z',
+        updatedBy: 'ops-1',
+      },
     }),
   );
   for (const [warehouseId, onHand] of Object.entries(stock)) {
-    await client().send(new PutCommand({ TableName: tables.catalog, Item: { pk: `PRODUCT#${s}`, sk: `STOCK#${warehouseId}`, type: 'Stock', sku: s, warehouseId, onHand, reserved: 0, available: onHand, updatedAt: '2026-11-01T00:00:00.000Z' } }));
+    await client().send(
+      new PutCommand({
+        TableName: tables.catalog,
+        Item: { pk: `PRODUCT#${s}`, sk: `STOCK#${warehouseId}`, type: 'Stock', sku: s, warehouseId, onHand, reserved: 0, available: onHand, updatedAt: '2026-11-01T00:00:00.000Z' },
+      }),
+    );
   }
 }
 
-const onHand = async (s: string, warehouseId = 'WH-EAST') => (await client().send(new GetCommand({ TableName: tables.catalog, Key: { pk: `PRODUCT#${s}`, sk: `STOCK#${warehouseId}` } }))).Item?.onHand as number;
+const onHand = async (s: string, warehouseId = 'WH-EAST') =>
+  (await client().send(new GetCommand({ TableName: tables.catalog, Key: { pk: `PRODUCT#${s}`, sk: `STOCK#${warehouseId}` } }))).Item?.onHand as number;
 
 interface OrderSpec {
   customerId: string;
@@ -102,13 +119,39 @@ async function putOrder(spec: OrderSpec): Promise<string> {
         status: spec.status ?? 'DELIVERED',
         version: 5,
         currency: 'CNY',
-        lines: spec.lines.map((l) => ({ sku: l.sku, name: 'Tea', category: 'tea', quantity: l.quantity, unitPrice: cny(l.unitPrice), lineSubtotal: cny(l.unitPrice * l.quantity), lineDiscount: cny(l.unitPrice * l.quantity - l.lineTotal), lineTotal: cny(l.lineTotal), weightGrams: 100 })),
+        lines: spec.lines.map((l) => ({
+          sku: l.sku,
+          name: 'Tea',
+          category: 'tea',
+          quantity: l.quantity,
+          unitPrice: cny(l.unitPrice),
+          lineSubtotal: cny(l.unitPrice * l.quantity),
+          lineDiscount: cny(l.unitPrice * l.quantity - l.lineTotal),
+          lineTotal: cny(l.lineTotal),
+          weightGrams: 100,
+        })),
         discounts: [{ kind: 'coupon', id: 'SAVE', title: 'Coupon', amount: cny(spec.lines.reduce((s, l) => s + l.unitPrice * l.quantity - l.lineTotal, 0)) }],
         shippingFee: cny(shippingFee),
         total: cny(goods + shippingFee),
         payment: { method: 'card', status: 'authorized', authorized: cny(goods + shippingFee), paymentIds: [newId()], captureOn: 'shipment' },
-        shipments: [{ shipmentId: newId(), warehouseId: 'WH-EAST', carrier: 'standard-post', waybill: 'SP1', status: 'DELIVERED', lines: spec.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), updatedAt: '2026-11-19T12:00:00.000Z' }],
-        risk: { assessmentId: newId(), level: 'low', rulesFired: [], decidedAt: '2026-11-18T00:00:00.000Z', ...(spec.risk ?? { outcome: 'review', score: 50, decidedBy: 'analyst' }) },
+        shipments: [
+          {
+            shipmentId: newId(),
+            warehouseId: 'WH-EAST',
+            carrier: 'standard-post',
+            waybill: 'SP1',
+            status: 'DELIVERED',
+            lines: spec.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+            updatedAt: '2026-11-19T12:00:00.000Z',
+          },
+        ],
+        risk: {
+          assessmentId: newId(),
+          level: 'low',
+          rulesFired: [],
+          decidedAt: '2026-11-18T00:00:00.000Z',
+          ...(spec.risk ?? { outcome: 'review', score: 50, decidedBy: 'analyst' }),
+        },
         personal: { name: 'v1.ciphertext-name', phone: 'v1.ciphertext-phone', line1: 'v1.x', city: 'v1.x', postalCode: 'v1.x', email: 'v1.x' },
         reservations: [],
         placedAt: '2026-11-18T00:00:00.000Z',
@@ -117,7 +160,21 @@ async function putOrder(spec: OrderSpec): Promise<string> {
       },
     }),
   );
-  await client().send(new PutCommand({ TableName: tables.orders, Item: { pk: `ORDER#${orderId}`, sk: 'TIMELINE#000005', type: 'Timeline', at: spec.deliveredAt ?? '2026-11-19T12:00:00.000Z', from: 'SHIPPED', to: 'DELIVERED', reason: 'order-delivered', actor: 'system:fulfillment' } }));
+  await client().send(
+    new PutCommand({
+      TableName: tables.orders,
+      Item: {
+        pk: `ORDER#${orderId}`,
+        sk: 'TIMELINE#000005',
+        type: 'Timeline',
+        at: spec.deliveredAt ?? '2026-11-19T12:00:00.000Z',
+        from: 'SHIPPED',
+        to: 'DELIVERED',
+        reason: 'order-delivered',
+        actor: 'system:fulfillment',
+      },
+    }),
+  );
   return orderId;
 }
 
@@ -125,7 +182,18 @@ function world(publisher = capture(), audit = memoryAudit()) {
   const base = { repository, publisher: publisher.factory, clock };
   const products = async (skus: readonly string[]): Promise<ReadonlyMap<string, ReturnProduct>> => {
     const entries = await catalog.entries(skus);
-    return new Map([...entries].map(([s, { product }]) => [s, { sku: s, category: product.category, price: product.price.amount, ...(product.attributes.returnable !== undefined ? { returnable: product.attributes.returnable } : {}), ...(product.attributes.fresh ? { fresh: true } : {}) }]));
+    return new Map(
+      [...entries].map(([s, { product }]) => [
+        s,
+        {
+          sku: s,
+          category: product.category,
+          price: product.price.amount,
+          ...(product.attributes.returnable !== undefined ? { returnable: product.attributes.returnable } : {}),
+          ...(product.attributes.fresh ? { fresh: true } : {}),
+        },
+      ]),
+    );
   };
   return {
     publisher,
@@ -143,12 +211,17 @@ function world(publisher = capture(), audit = memoryAudit()) {
         },
         { orderId, principal, request, correlationId: newId() },
       ),
-    decide: (returnId: string, decision: 'approve' | 'reject') => decideReturn({ ...base, audit }, { returnId, principal: agent, decision, note: 'checked the photos', correlationId: newId() }),
+    decide: (returnId: string, decision: 'approve' | 'reject') =>
+      decideReturn({ ...base, audit }, { returnId, principal: agent, decision, note: 'checked the photos', correlationId: newId() }),
     inspect: (returnId: string, passed: boolean, restock: boolean) =>
-      inspectReturn({ ...base, audit, restockItems: (m, at) => restockReturnedStock(tables.catalog, m, at) }, { returnId, principal: ops, passed, restock, note: 'inspected at the dock', correlationId: newId() }),
+      inspectReturn(
+        { ...base, audit, restockItems: (m, at) => restockReturnedStock(tables.catalog, m, at) },
+        { returnId, principal: ops, passed, restock, note: 'inspected at the dock', correlationId: newId() },
+      ),
     update: (returnId: string, update: 'pickup-booked' | 'picked-up' | 'received' | 'replacement-allocated' | 'replacement-unavailable', extra: Record<string, string> = {}) =>
       applyFulfillmentUpdate({ ...base, expressRefundMaxMinor: 20_000, reviewThreshold: 40 }, { returnId, update, at: clock.now().toISOString(), ...extra }, newId()),
-    refunded: (returnId: string, amount: number) => applyRefundCompleted(base, { returnId, refundId: returnId, amount: { amount, currency: 'CNY' }, refundedAt: clock.now().toISOString() }, newId()),
+    refunded: (returnId: string, amount: number) =>
+      applyRefundCompleted(base, { returnId, refundId: returnId, amount: { amount, currency: 'CNY' }, refundedAt: clock.now().toISOString() }, newId()),
     cancel: (returnId: string, principal: Principal) => cancelReturn(base, { returnId, principal, correlationId: newId() }),
   };
 }
@@ -174,11 +247,15 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     const requested = await w.request(orderId, customer('alice'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 2 }], comment: 'Too strong for me' });
     expect(requested).toMatchObject({ status: 'REQUESTED', orderId, customerId: 'alice', refundEstimate: 1866, pickup: { carrier: 'standard-post', warehouseId: 'WH-EAST' } });
     expect(requested.comment).toMatch(/^sealed:/);
-    expect(w.publisher.named('ReturnRequested')).toMatchObject([{ returnId: requested.returnId, orderId, kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 2 }] }]);
+    expect(w.publisher.named('ReturnRequested')).toMatchObject([
+      { returnId: requested.returnId, orderId, kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 2 }] },
+    ]);
 
     const approved = await w.decide(requested.returnId, 'approve');
     expect(approved.status).toBe('APPROVED');
-    expect(w.publisher.named('ReturnPickupRequested')).toMatchObject([{ returnId: requested.returnId, carrier: 'standard-post', warehouseId: 'WH-EAST', items: [{ sku: tea, quantity: 2 }] }]);
+    expect(w.publisher.named('ReturnPickupRequested')).toMatchObject([
+      { returnId: requested.returnId, carrier: 'standard-post', warehouseId: 'WH-EAST', items: [{ sku: tea, quantity: 2 }] },
+    ]);
     expect(w.audit.entries).toMatchObject([{ actor: 'cs-1', action: 'return.approve', resource: { type: 'return', id: requested.returnId }, reason: 'checked the photos' }]);
 
     expect(await w.update(requested.returnId, 'pickup-booked', { waybill: 'SPR123', carrier: 'standard-post' })).toBe('applied');
@@ -191,13 +268,19 @@ describe('AFT-1 returns on DynamoDB Local', () => {
 
     const before = await onHand(tea);
     const inspected = await w.inspect(requested.returnId, true, true);
-    expect(inspected).toMatchObject({ status: 'RECEIVED', inspection: { passed: true, restock: true, outcome: 'restocked', warehouseId: 'WH-EAST' }, refund: { amount: 1866, status: 'requested', express: false } });
+    expect(inspected).toMatchObject({
+      status: 'RECEIVED',
+      inspection: { passed: true, restock: true, outcome: 'restocked', warehouseId: 'WH-EAST' },
+      refund: { amount: 1866, status: 'requested', express: false },
+    });
     expect(await onHand(tea)).toBe(before + 2);
     // The same inspection again (a retry) changes nothing: stock back on the shelf exactly once.
     await w.inspect(requested.returnId, true, true);
     expect(await onHand(tea)).toBe(before + 2);
     expect(await problemOf(w.inspect(requested.returnId, false, false))).toEqual({ status: 409, slug: 'return-already-inspected' });
-    expect(w.publisher.named('ReturnRefundRequested')).toMatchObject([{ returnId: requested.returnId, orderId, amount: { amount: 1866, currency: 'CNY' }, express: false, requestedBy: 'ops-1', reason: 'no-reason' }]);
+    expect(w.publisher.named('ReturnRefundRequested')).toMatchObject([
+      { returnId: requested.returnId, orderId, amount: { amount: 1866, currency: 'CNY' }, express: false, requestedBy: 'ops-1', reason: 'no-reason' },
+    ]);
     expect(w.audit.entries.map((e) => e.action)).toEqual(['return.approve', 'return.restock']);
 
     expect(await w.refunded(requested.returnId, 1866)).toBe('applied');
@@ -219,7 +302,10 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     const w = world();
     const ret = await w.request(orderId, customer('alice'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] });
     expect(await problemOf(readReturn({ repository }, ret.returnId, customer('mallory')))).toEqual({ status: 404, slug: 'not-found' });
-    expect(await problemOf(w.request(orderId, customer('mallory'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] }))).toEqual({ status: 404, slug: 'not-found' });
+    expect(await problemOf(w.request(orderId, customer('mallory'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] }))).toEqual({
+      status: 404,
+      slug: 'not-found',
+    });
     expect(await problemOf(w.cancel(ret.returnId, customer('mallory')))).toEqual({ status: 404, slug: 'not-found' });
     expect((await readReturn({ repository }, ret.returnId, agent)).returnId).toBe(ret.returnId);
   });
@@ -230,9 +316,15 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     const orderId = await putOrder({ customerId: 'bob', lines: [{ sku: tea, quantity: 2, unitPrice: 500, lineTotal: 1000 }] });
     const w = world();
     const first = await w.request(orderId, customer('bob'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] });
-    expect(await problemOf(w.request(orderId, customer('bob'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 2 }] }))).toEqual({ status: 409, slug: 'return-quantity-exceeded' });
+    expect(await problemOf(w.request(orderId, customer('bob'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 2 }] }))).toEqual({
+      status: 409,
+      slug: 'return-quantity-exceeded',
+    });
     const second = await w.request(orderId, customer('bob'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] });
-    expect(await problemOf(w.request(orderId, customer('bob'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] }))).toEqual({ status: 409, slug: 'return-quantity-exceeded' });
+    expect(await problemOf(w.request(orderId, customer('bob'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] }))).toEqual({
+      status: 409,
+      slug: 'return-quantity-exceeded',
+    });
     expect((await w.cancel(first.returnId, customer('bob'))).status).toBe('CANCELLED');
     expect((await w.decide(second.returnId, 'reject')).status).toBe('REJECTED');
     const again = await w.request(orderId, customer('bob'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 2 }] });
@@ -248,7 +340,9 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     await putProduct(tea, 500);
     const orderId = await putOrder({ customerId: 'carol', lines: [{ sku: tea, quantity: 1, unitPrice: 500, lineTotal: 500 }] });
     const w = world();
-    const results = await Promise.allSettled([1, 2, 3].map(() => w.request(orderId, customer('carol'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] })));
+    const results = await Promise.allSettled(
+      [1, 2, 3].map(() => w.request(orderId, customer('carol'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) expect(isProblemError(r.reason) && r.reason.status).toBe(409);
   });
@@ -258,10 +352,16 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     await putProduct(tea, 500);
     const w = world();
     const old = await putOrder({ customerId: 'dan', lines: [{ sku: tea, quantity: 2, unitPrice: 500, lineTotal: 1000 }], deliveredAt: '2026-11-10T12:00:00.000Z' });
-    expect(await problemOf(w.request(old, customer('dan'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] }))).toEqual({ status: 409, slug: 'return-window-closed' });
+    expect(await problemOf(w.request(old, customer('dan'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] }))).toEqual({
+      status: 409,
+      slug: 'return-window-closed',
+    });
     expect((await w.request(old, customer('dan'), { kind: 'refund', reason: 'damaged', items: [{ sku: tea, quantity: 1 }] })).status).toBe('REQUESTED');
     const shipped = await putOrder({ customerId: 'dan', lines: [{ sku: tea, quantity: 1, unitPrice: 500, lineTotal: 500 }], status: 'SHIPPED' });
-    expect(await problemOf(w.request(shipped, customer('dan'), { kind: 'refund', reason: 'damaged', items: [{ sku: tea, quantity: 1 }] }))).toEqual({ status: 409, slug: 'order-not-delivered' });
+    expect(await problemOf(w.request(shipped, customer('dan'), { kind: 'refund', reason: 'damaged', items: [{ sku: tea, quantity: 1 }] }))).toEqual({
+      status: 409,
+      slug: 'order-not-delivered',
+    });
   });
 
   it('AFT-1: a product marked non-returnable (or fresh) is refused without a reason, accepted when damaged', async () => {
@@ -269,12 +369,31 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     const cake = sku('CAKE');
     await putProduct(custom, 800, { returnable: false });
     await putProduct(cake, 300, { fresh: true });
-    const orderId = await putOrder({ customerId: 'erin', lines: [{ sku: custom, quantity: 1, unitPrice: 800, lineTotal: 800 }, { sku: cake, quantity: 1, unitPrice: 300, lineTotal: 300 }] });
+    const orderId = await putOrder({
+      customerId: 'erin',
+      lines: [
+        { sku: custom, quantity: 1, unitPrice: 800, lineTotal: 800 },
+        { sku: cake, quantity: 1, unitPrice: 300, lineTotal: 300 },
+      ],
+    });
     const w = world();
-    expect(await problemOf(w.request(orderId, customer('erin'), { kind: 'refund', reason: 'no-reason', items: [{ sku: custom, quantity: 1 }] }))).toEqual({ status: 409, slug: 'non-returnable' });
-    expect(await problemOf(w.request(orderId, customer('erin'), { kind: 'refund', reason: 'other', items: [{ sku: cake, quantity: 1 }] }))).toEqual({ status: 409, slug: 'non-returnable' });
+    expect(await problemOf(w.request(orderId, customer('erin'), { kind: 'refund', reason: 'no-reason', items: [{ sku: custom, quantity: 1 }] }))).toEqual({
+      status: 409,
+      slug: 'non-returnable',
+    });
+    expect(await problemOf(w.request(orderId, customer('erin'), { kind: 'refund', reason: 'other', items: [{ sku: cake, quantity: 1 }] }))).toEqual({
+      status: 409,
+      slug: 'non-returnable',
+    });
     // The whole order, damaged: everything paid, shipping included.
-    const all = await w.request(orderId, customer('erin'), { kind: 'refund', reason: 'damaged', items: [{ sku: custom, quantity: 1 }, { sku: cake, quantity: 1 }] });
+    const all = await w.request(orderId, customer('erin'), {
+      kind: 'refund',
+      reason: 'damaged',
+      items: [
+        { sku: custom, quantity: 1 },
+        { sku: cake, quantity: 1 },
+      ],
+    });
     expect(all.refundEstimate).toBe(800 + 300 + 1000);
   });
 
@@ -287,7 +406,10 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     await putProduct(pricier, 2500);
     const orderId = await putOrder({ customerId: 'fay', lines: [{ sku: small, quantity: 2, unitPrice: 2000, lineTotal: 3600 }] });
     const w = world();
-    expect(await problemOf(w.request(orderId, customer('fay'), { kind: 'exchange', reason: 'no-reason', items: [{ sku: small, quantity: 1, exchangeSku: pricier }] }))).toEqual({ status: 409, slug: 'exchange-not-like-for-like' });
+    expect(await problemOf(w.request(orderId, customer('fay'), { kind: 'exchange', reason: 'no-reason', items: [{ sku: small, quantity: 1, exchangeSku: pricier }] }))).toEqual({
+      status: 409,
+      slug: 'exchange-not-like-for-like',
+    });
     const ex = await w.request(orderId, customer('fay'), { kind: 'exchange', reason: 'no-reason', items: [{ sku: small, quantity: 1, exchangeSku: large }] });
     await w.decide(ex.returnId, 'approve');
     await w.update(ex.returnId, 'received', { warehouseId: 'WH-EAST' });
@@ -356,14 +478,33 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     await putProduct(tea, 1000);
     const orderId = await putOrder({ customerId: 'hal', lines: [{ sku: tea, quantity: 1, unitPrice: 1000, lineTotal: 900 }] });
     const facts = await readOrderFacts(client(), tables.orders, orderId);
-    expect(facts).toMatchObject({ orderId, customerId: 'hal', status: 'DELIVERED', deliveredAt: '2026-11-19T12:00:00.000Z', paid: { amount: 1900 }, paymentMethod: 'card', lines: [{ sku: tea, quantity: 1, lineTotal: { amount: 900 } }] });
+    expect(facts).toMatchObject({
+      orderId,
+      customerId: 'hal',
+      status: 'DELIVERED',
+      deliveredAt: '2026-11-19T12:00:00.000Z',
+      paid: { amount: 1900 },
+      paymentMethod: 'card',
+      lines: [{ sku: tea, quantity: 1, lineTotal: { amount: 900 } }],
+    });
     expect(JSON.stringify(facts)).not.toContain('ciphertext');
     expect(await readOrderFacts(client(), tables.orders, newId())).toBeUndefined();
 
     // The publisher fails once: the change is committed, its events wait in the outbox.
     const failing = capture();
     let fail = true;
-    const flaky = { ...failing, factory: (id: string): EventPublisher => ({ publish: async (events) => { if (fail) { fail = false; throw new Error('EventBridge down (test)'); } await failing.factory(id).publish(events); } }) };
+    const flaky = {
+      ...failing,
+      factory: (id: string): EventPublisher => ({
+        publish: async (events) => {
+          if (fail) {
+            fail = false;
+            throw new Error('EventBridge down (test)');
+          }
+          await failing.factory(id).publish(events);
+        },
+      }),
+    };
     const w = world(flaky);
     // The request still succeeds (it is committed); the sweep publishes what is left.
     expect((await w.request(orderId, customer('hal'), { kind: 'refund', reason: 'no-reason', items: [{ sku: tea, quantity: 1 }] })).status).toBe('REQUESTED');
@@ -373,6 +514,6 @@ describe('AFT-1 returns on DynamoDB Local', () => {
     expect(mine).toHaveLength(1);
     await flushOutbox({ repository, publisher: flaky.factory, clock }, mine[0]);
     expect(failing.named('ReturnRequested')).toMatchObject([{ orderId }]);
-    expect((await repository.pendingOf(mine[0]!.returnId))).toEqual([]);
+    expect(await repository.pendingOf(mine[0]!.returnId)).toEqual([]);
   });
 });

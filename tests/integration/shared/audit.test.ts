@@ -15,7 +15,9 @@ describe('audit log on DynamoDB Local', () => {
   it('appends 30 concurrent entries as one gap-free chain that verifies', async () => {
     const resource = newId();
     const entries = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => log.record({ actor: `staff-${i % 4}`, roles: ['ops'], action: 'stock.count', resource: { type: 'stock', id: resource }, reason: `count ${i}` })),
+      Array.from({ length: 30 }, (_, i) =>
+        log.record({ actor: `staff-${i % 4}`, roles: ['ops'], action: 'stock.count', resource: { type: 'stock', id: resource }, reason: `count ${i}` }),
+      ),
     );
     const seqs = entries.map((e) => e.seq).sort((a, b) => a - b);
     const first = seqs[0] as number;

@@ -64,7 +64,10 @@ describe('FieldEncryptor over the local KMS', () => {
     const victim = { entity: 'order', recordId: '01JA00000000000000000VICTIM' };
     const { phone } = await encryptor.encryptFields(victim, { phone: '13800138000' });
     const cold = new FieldEncryptor({ kms: kmsKeyProvider(client), keyId: 'alias/field-encryption' });
-    await expect(cold.decryptFields({ entity: 'order', recordId: '01JA00000000000000000ATTACK' }, { phone })).rejects.toMatchObject({ name: 'FieldDecryptionError', reason: 'unauthenticated' });
+    await expect(cold.decryptFields({ entity: 'order', recordId: '01JA00000000000000000ATTACK' }, { phone })).rejects.toMatchObject({
+      name: 'FieldDecryptionError',
+      reason: 'unauthenticated',
+    });
     await expect(cold.decrypt({ ...victim, field: 'name' }, phone)).rejects.toBeInstanceOf(FieldDecryptionError);
     // Another entity kind: KMS itself refuses the data key (its encryption context names the entity).
     const error = await cold.decrypt({ entity: 'customer', recordId: victim.recordId, field: 'phone' }, phone).catch((e: unknown) => e);

@@ -17,8 +17,7 @@ import { httpHandler } from '../../../shared/http/handler.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 
-const header = (result: { headers?: Record<string, unknown> }, name: string) =>
-  Object.entries(result.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+const header = (result: { headers?: Record<string, unknown> }, name: string) => Object.entries(result.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 
 /** A POST route that creates a thing with a fresh id each time it really runs. */
 function createThingRoute(options: { delayMs?: number; failTimes?: number } = {}) {
@@ -72,7 +71,10 @@ describe('idempotency middleware against DynamoDB Local (ORD-7)', () => {
     const { handler } = createThingRoute();
     const key = `key-${ulid()}`;
     await handler(post(key, { sku: 'A', quantity: 1 }), lambdaContext());
-    const replay = await handler({ ...post(key, { sku: 'A', quantity: 1 }), headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json', 'X-Correlation-Id': 'retry-1' } }, lambdaContext());
+    const replay = await handler(
+      { ...post(key, { sku: 'A', quantity: 1 }), headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json', 'X-Correlation-Id': 'retry-1' } },
+      lambdaContext(),
+    );
     expect(header(replay, 'x-correlation-id')).toBe('retry-1');
     expect(header(replay, 'strict-transport-security')).toBeTruthy();
     expect(header(replay, 'access-control-allow-origin')).toBe('*');
@@ -176,12 +178,19 @@ describe('idempotency middleware against DynamoDB Local (ORD-7)', () => {
 
   it('SEC-2: a stored response holds no personal data in clear — the body is sealed, and a replay still returns it', async () => {
     const operation = `createContact${ulid()}`;
-    const handler = httpHandler(
-      { operation, auth: { roles: ['customer'] }, idempotent: true, body: z.object({ name: z.string(), phone: z.string() }) },
-      async ({ body }) => ({ statusCode: 201, body: { contactId: ulid(), name: body.name, phone: body.phone } }),
-    );
+    const handler = httpHandler({ operation, auth: { roles: ['customer'] }, idempotent: true, body: z.object({ name: z.string(), phone: z.string() }) }, async ({ body }) => ({
+      statusCode: 201,
+      body: { contactId: ulid(), name: body.name, phone: body.phone },
+    }));
     const key = `key-${ulid()}`;
-    const event = () => apiEvent({ method: 'POST', path: '/contacts', body: { name: '张三丰', phone: '13800138000' }, headers: { 'Idempotency-Key': key }, claims: claimsFor('customer-pii', 'customer') });
+    const event = () =>
+      apiEvent({
+        method: 'POST',
+        path: '/contacts',
+        body: { name: '张三丰', phone: '13800138000' },
+        headers: { 'Idempotency-Key': key },
+        claims: claimsFor('customer-pii', 'customer'),
+      });
     const first = await handler(event(), lambdaContext());
     expect(jsonBody(first)).toMatchObject({ name: '张三丰', phone: '13800138000' });
     const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

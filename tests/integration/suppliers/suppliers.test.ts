@@ -53,7 +53,10 @@ const h = {
 const OPS: [string, string] = ['ops-lead-1', 'ops'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field in assertions
-async function call(handler: HttpLambdaHandler, c: { method: string; resource: string; path?: Record<string, string>; body?: unknown; query?: Record<string, string>; as?: [string, ...string[]] }): Promise<{ status: number; body: Record<string, any> }> {
+async function call(
+  handler: HttpLambdaHandler,
+  c: { method: string; resource: string; path?: Record<string, string>; body?: unknown; query?: Record<string, string>; as?: [string, ...string[]] },
+): Promise<{ status: number; body: Record<string, any> }> {
   const [sub, ...roles] = c.as ?? OPS;
   const path = c.resource.replace(/\{(\w+)\}/g, (_m, p: string) => c.path?.[p] ?? '');
   const response = await handler(
@@ -74,10 +77,17 @@ async function call(handler: HttpLambdaHandler, c: { method: string; resource: s
 
 const uniqueSku = (tag: string) => `SUP-${tag}-${ulid().slice(-10)}`;
 const licence = (expiresOn: string, kind = 'business-licence') => ({ kind, number: `91310000${ulid().slice(-10)}`, issuer: '上海市市场监督管理局', expiresOn });
-const supplier = (skus: Array<{ sku: string; core: boolean }>, extra: Record<string, unknown> = {}) => ({ name: '杭州龙井茶业有限公司', licences: [licence('2028-06-30')], skus, ...extra });
-const put = (supplierId: string, body: unknown, as?: [string, ...string[]]) => call(h.put, { method: 'PUT', resource: '/admin/suppliers/{supplierId}', path: { supplierId }, body, ...(as ? { as } : {}) });
+const supplier = (skus: Array<{ sku: string; core: boolean }>, extra: Record<string, unknown> = {}) => ({
+  name: '杭州龙井茶业有限公司',
+  licences: [licence('2028-06-30')],
+  skus,
+  ...extra,
+});
+const put = (supplierId: string, body: unknown, as?: [string, ...string[]]) =>
+  call(h.put, { method: 'PUT', resource: '/admin/suppliers/{supplierId}', path: { supplierId }, body, ...(as ? { as } : {}) });
 const get = (supplierId: string) => call(h.get, { method: 'GET', resource: '/admin/suppliers/{supplierId}', path: { supplierId } });
-const deliver = (supplierId: string, body: Record<string, unknown>) => call(h.deliver, { method: 'POST', resource: '/admin/suppliers/{supplierId}/deliveries', path: { supplierId }, body });
+const deliver = (supplierId: string, body: Record<string, unknown>) =>
+  call(h.deliver, { method: 'POST', resource: '/admin/suppliers/{supplierId}/deliveries', path: { supplierId }, body });
 const onTime = (sku: string, inspection = 'passed') => ({ sku, units: 120, promisedOn: '2026-11-20', receivedOn: '2026-11-20', inspection });
 const late = (sku: string, inspection = 'passed') => ({ sku, units: 120, promisedOn: '2026-11-20', receivedOn: '2026-11-22', inspection });
 const trail = (supplierId: string) => auditLogFromEnv().page({ limit: 50, resource: { type: 'supplier', id: supplierId } });
@@ -95,14 +105,41 @@ describe('SUP-1 supplier records against DynamoDB Local', () => {
     const sku = uniqueSku('A');
     const created = await put(id, supplier([{ sku, core: true }], { review: { nextDueOn: '2027-03-01', lastReviewedOn: '2026-03-01', lastOutcome: 'passed' } }));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ supplierId: id, status: 'active', statusReason: 'staff', tier: 'approved', version: 1, scorecard: { deliveries: 0, onTimeRateBp: null, delayRateBp: null, qualityPassRateBp: null }, skus: [{ sku, core: true }] });
+    expect(created.body).toMatchObject({
+      supplierId: id,
+      status: 'active',
+      statusReason: 'staff',
+      tier: 'approved',
+      version: 1,
+      scorecard: { deliveries: 0, onTimeRateBp: null, delayRateBp: null, qualityPassRateBp: null },
+      skus: [{ sku, core: true }],
+    });
     expect((await deliver(id, onTime(sku))).status).toBe(201);
-    const replaced = await put(id, supplier([{ sku, core: true }, { sku: uniqueSku('B'), core: false }], { name: '杭州龙井茶业（集团）有限公司' }));
+    const replaced = await put(
+      id,
+      supplier(
+        [
+          { sku, core: true },
+          { sku: uniqueSku('B'), core: false },
+        ],
+        { name: '杭州龙井茶业（集团）有限公司' },
+      ),
+    );
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ name: '杭州龙井茶业（集团）有限公司', status: 'active', version: 3, scorecard: { deliveries: 1, onTimeRateBp: 10_000, qualityPassRateBp: 10_000 } });
+    expect(replaced.body).toMatchObject({
+      name: '杭州龙井茶业（集团）有限公司',
+      status: 'active',
+      version: 3,
+      scorecard: { deliveries: 1, onTimeRateBp: 10_000, qualityPassRateBp: 10_000 },
+    });
     expect(replaced.body.review).toBeUndefined();
     const one = await get(id);
-    expect(one.body).toMatchObject({ supplierId: id, tier: 'approved', scorecard: { deliveries: 1 }, recentDeliveries: [{ sku, late: false, inspection: 'passed', units: 120, recordedBy: 'ops-lead-1' }] });
+    expect(one.body).toMatchObject({
+      supplierId: id,
+      tier: 'approved',
+      scorecard: { deliveries: 1 },
+      recentDeliveries: [{ sku, late: false, inspection: 'passed', units: 120, recordedBy: 'ops-lead-1' }],
+    });
     let listed: Record<string, unknown> | undefined;
     let cursor: string | undefined;
     do {
@@ -113,7 +150,13 @@ describe('SUP-1 supplier records against DynamoDB Local', () => {
     } while (cursor && !listed);
     expect(listed).toMatchObject({ supplierId: id, tier: 'approved', scorecard: { deliveries: 1, onTimeRateBp: 10_000 } });
     const entries = (await trail(id)).items.map((e) => ({ action: e.action, actor: e.actor }));
-    expect(entries).toEqual(expect.arrayContaining([{ action: 'supplier.create', actor: 'ops-lead-1' }, { action: 'supplier.record-delivery', actor: 'ops-lead-1' }, { action: 'supplier.update', actor: 'ops-lead-1' }]));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        { action: 'supplier.create', actor: 'ops-lead-1' },
+        { action: 'supplier.record-delivery', actor: 'ops-lead-1' },
+        { action: 'supplier.update', actor: 'ops-lead-1' },
+      ]),
+    );
   });
 
   it('SUP-1: bad input is a 4xx that changes nothing — invalid bodies, an expired licence on an active supplier, an unknown SKU, a future delivery, an unknown supplier, a non-ops caller; a failed audit stops the change', async () => {
@@ -124,7 +167,10 @@ describe('SUP-1 supplier records against DynamoDB Local', () => {
     for (const body of [
       { ...supplier([{ sku, core: false }]), name: '' },
       { ...supplier([{ sku, core: false }]), status: 'gone' },
-      supplier([{ sku, core: false }, { sku, core: true }]),
+      supplier([
+        { sku, core: false },
+        { sku, core: true },
+      ]),
       { ...supplier([{ sku: 'lower-case', core: false }]) },
       { ...supplier([{ sku, core: false }]), licences: [licence('2027-02-30')] },
       { ...supplier([{ sku, core: false }]), extra: true },
@@ -169,9 +215,16 @@ describe('SUP-1 scorecard triggers', () => {
     expect(at15.body.tier).not.toBe('probation');
     // one more late: 4/21 = 19.04 %
     const over = await deliver(id, late(sku));
-    expect(over.body).toMatchObject({ triggered: { to: 'under-review', reason: 'delay-rate-above-threshold' }, supplier: { status: 'under-review', statusReason: 'delay-rate-above-threshold', tier: 'probation', scorecard: { deliveries: 21, late: 4, delayRateBp: 1_904 } } });
+    expect(over.body).toMatchObject({
+      triggered: { to: 'under-review', reason: 'delay-rate-above-threshold' },
+      supplier: { status: 'under-review', statusReason: 'delay-rate-above-threshold', tier: 'probation', scorecard: { deliveries: 21, late: 4, delayRateBp: 1_904 } },
+    });
     const entries = (await trail(id)).items;
-    expect(entries.find((e) => e.action === 'supplier.flag-for-review')).toMatchObject({ actor: 'system:supplier-scorecard', reason: 'delay-rate-above-threshold', details: expect.objectContaining({ previousStatus: 'active', deliveries: 21, late: 4 }) });
+    expect(entries.find((e) => e.action === 'supplier.flag-for-review')).toMatchObject({
+      actor: 'system:supplier-scorecard',
+      reason: 'delay-rate-above-threshold',
+      details: expect.objectContaining({ previousStatus: 'active', deliveries: 21, late: 4 }),
+    });
   });
 
   it('SUP-1: two failed inspections in total do not end the relationship; two in a row do (terminated, audited)', async () => {
@@ -186,7 +239,10 @@ describe('SUP-1 scorecard triggers', () => {
     // not inspected: the run goes on
     expect((await deliver(id, onTime(sku, 'not-inspected'))).body.supplier.status).toBe('active');
     const third = await deliver(id, onTime(sku, 'failed'));
-    expect(third.body).toMatchObject({ triggered: { to: 'terminated', reason: 'consecutive-failed-inspections' }, supplier: { status: 'terminated', scorecard: { consecutiveFailedInspections: 2 } } });
+    expect(third.body).toMatchObject({
+      triggered: { to: 'terminated', reason: 'consecutive-failed-inspections' },
+      supplier: { status: 'terminated', scorecard: { consecutiveFailedInspections: 2 } },
+    });
     expect((await repository.get(id))!.status).toBe('terminated');
     expect((await trail(id)).items.find((e) => e.action === 'supplier.terminate')).toMatchObject({ actor: 'system:supplier-scorecard', reason: 'consecutive-failed-inspections' });
   });
@@ -251,7 +307,11 @@ describe('SUP-1, CMP-1 licences: the suspension sweep and the supplier-licences 
     expect((await repository.get(ids.reviewed))!.status).toBe('suspended');
     expect((await repository.get(ids.clean))!.status).toBe('active');
     expect((await repository.get(ids.ended))!.status).toBe('blocklisted');
-    expect((await trail(ids.expiring)).items.find((e) => e.action === 'supplier.suspend')).toMatchObject({ actor: 'system:supplier-licences', reason: 'licence-expired', details: expect.objectContaining({ previousStatus: 'active', today: '2026-12-01' }) });
+    expect((await trail(ids.expiring)).items.find((e) => e.action === 'supplier.suspend')).toMatchObject({
+      actor: 'system:supplier-licences',
+      reason: 'licence-expired',
+      details: expect.objectContaining({ previousStatus: 'active', today: '2026-12-01' }),
+    });
     expect((await trail(ids.clean)).items.some((e) => e.action === 'supplier.suspend')).toBe(false);
     // Run again: nothing new to suspend for these.
     await h.sweep({}, lambdaContext());
@@ -264,7 +324,14 @@ describe('SUP-1 single-source-skus scan', () => {
   it('SUP-1: a core SKU with one active supplier is medium, with none high; two active suppliers, or a SKU nobody marks core, report nothing', async () => {
     const [single, none, dual, notCore] = [uniqueSku('SINGLE'), uniqueSku('NONE'), uniqueSku('DUAL'), uniqueSku('NOTCORE')];
     const s = Array.from({ length: 5 }, () => `sup-${ulid().toLowerCase()}`);
-    await put(s[0]!, supplier([{ sku: single, core: true }, { sku: dual, core: true }, { sku: notCore, core: false }]));
+    await put(
+      s[0]!,
+      supplier([
+        { sku: single, core: true },
+        { sku: dual, core: true },
+        { sku: notCore, core: false },
+      ]),
+    );
     await put(s[1]!, supplier([{ sku: dual, core: false }])); // core once is core
     await put(s[2]!, supplier([{ sku: single, core: true }]));
     await put(s[2]!, { ...supplier([{ sku: single, core: true }]), status: 'under-review' }); // not a source while under review
@@ -275,12 +342,20 @@ describe('SUP-1 single-source-skus scan', () => {
     const result = await scan.run(scanContext());
     expect(result.complete).toBe(true);
     const mine = result.findings.filter((f) => [single, none, dual, notCore].includes(f.subject));
-    expect(mine).toEqual([
-      expect.objectContaining({ subject: none, severity: 'high', details: { activeSuppliers: 0 } }),
-      expect.objectContaining({ subject: single, severity: 'medium', details: { activeSuppliers: 1, supplierId: s[0] } }),
-    ].sort((a, b) => (a.subject < b.subject ? -1 : 1)));
+    expect(mine).toEqual(
+      [
+        expect.objectContaining({ subject: none, severity: 'high', details: { activeSuppliers: 0 } }),
+        expect.objectContaining({ subject: single, severity: 'medium', details: { activeSuppliers: 1, supplierId: s[0] } }),
+      ].sort((a, b) => (a.subject < b.subject ? -1 : 1)),
+    );
     // Fixed: a second active source for each → clean.
-    await put(s[2]!, { ...supplier([{ sku: single, core: true }, { sku: none, core: true }]), status: 'active' });
+    await put(s[2]!, {
+      ...supplier([
+        { sku: single, core: true },
+        { sku: none, core: true },
+      ]),
+      status: 'active',
+    });
     await put(`sup-${ulid().toLowerCase()}`, supplier([{ sku: none, core: true }]));
     const after = await scan.run(scanContext());
     expect(after.findings.filter((f) => [single, none, dual, notCore].includes(f.subject))).toEqual([]);

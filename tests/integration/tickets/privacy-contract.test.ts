@@ -45,7 +45,14 @@ describe('SEC-3 tickets privacy contract', () => {
   it('SEC-3, AFT-2: export shows the customer’s tickets as they see them; erasure removes every text, keeps the record', async () => {
     const customerId = `hana-${ulid()}`;
     const customer = { userId: customerId, roles: ['customer'] as const, isStaff: false };
-    const ticket = await openTicket(deps, { customerId, category: 'privacy', subject: 'Hana Li, 13900000000', message: 'Please call 13900000000', author: 'customer', correlationId: 'c1' });
+    const ticket = await openTicket(deps, {
+      customerId,
+      category: 'privacy',
+      subject: 'Hana Li, 13900000000',
+      message: 'Please call 13900000000',
+      author: 'customer',
+      correlationId: 'c1',
+    });
     await postMessage(deps, staff, ticket.ticketId, { message: 'VIP — handle with care', internal: true, correlationId: 'c2' });
     await postMessage(deps, staff, ticket.ticketId, { message: 'We will call you.', correlationId: 'c3' });
 
@@ -58,7 +65,12 @@ describe('SEC-3 tickets privacy contract', () => {
     expect(await eraseCustomerTickets(deps, customerId)).toBe(1);
     expect(await eraseCustomerTickets(deps, customerId)).toBe(1); // again: nothing changes
 
-    const items = (await documentClient().send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TICKET#${ticket.ticketId}` } }))).Items ?? [];
+    const items =
+      (
+        await documentClient().send(
+          new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TICKET#${ticket.ticketId}` } }),
+        )
+      ).Items ?? [];
     expect(items).toHaveLength(4);
     expect(JSON.stringify(items)).not.toMatch(/v1\./); // no ciphertext of any text left
     const view = await readTicket(deps, customer, ticket.ticketId);

@@ -89,11 +89,13 @@ const agent = (id: string): [string, string] => [id, 'cs-agent'];
 const OPS: [string, string] = ['ops-lead-1', 'ops'];
 
 const openAs = (customerId: string, body: Record<string, unknown>) => call(h.open, { resource: '/tickets', body, as: customer(customerId) });
-const messageAs = (who: [string, ...string[]], ticketId: string, body: Record<string, unknown>) => call(h.message, { resource: '/tickets/{ticketId}/messages', path: { ticketId }, body, as: who });
+const messageAs = (who: [string, ...string[]], ticketId: string, body: Record<string, unknown>) =>
+  call(h.message, { resource: '/tickets/{ticketId}/messages', path: { ticketId }, body, as: who });
 const getAs = (who: [string, ...string[]], ticketId: string) => call(h.get, { resource: '/tickets/{ticketId}', path: { ticketId }, as: who });
 const setDuty = (agentId: string, onDuty: boolean) => call(h.agent, { method: 'PUT', resource: '/admin/service/agents/{agentId}', path: { agentId }, body: { onDuty }, as: OPS });
 const runSweep = async () => (await h.sweep({}, lambdaContext())) as { escalated: number };
-const eventsFor = (ticketId: string): Array<Record<string, unknown> & { name: string }> => published.filter((e) => (e.payload as { ticketId?: string }).ticketId === ticketId).map((e) => ({ name: e.definition.name, ...(e.payload as Record<string, unknown>) }));
+const eventsFor = (ticketId: string): Array<Record<string, unknown> & { name: string }> =>
+  published.filter((e) => (e.payload as { ticketId?: string }).ticketId === ticketId).map((e) => ({ name: e.definition.name, ...(e.payload as Record<string, unknown>) }));
 
 beforeAll(() => {
   ({ tables } = useLocalDynamoDb());
@@ -109,7 +111,13 @@ describe('AFT-2 tickets against DynamoDB Local', () => {
     const alice = `alice-${ulid()}`;
     const first = await openAs(alice, { category: 'complaint', subject: '茶叶包装破损 李华 13800138000', message: '收到的茶叶罐凹陷，请联系我：13800138000' });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ status: 'OPEN', category: 'complaint', due: { firstResponse: '2026-11-26T10:20:00.000Z', resolution: '2026-11-29T10:00:00.000Z' }, subject: '茶叶包装破损 李华 13800138000', breaches: [] });
+    expect(first.body).toMatchObject({
+      status: 'OPEN',
+      category: 'complaint',
+      due: { firstResponse: '2026-11-26T10:20:00.000Z', resolution: '2026-11-29T10:00:00.000Z' },
+      subject: '茶叶包装破损 李华 13800138000',
+      breaches: [],
+    });
     expect(first.body.assignee).toBeUndefined(); // customers never see assignees
     const second = await openAs(alice, { category: 'counterfeit-or-damage', subject: 'Fake?', message: 'The seal looks wrong.' });
     expect(second.body.due).toEqual({ firstResponse: '2026-11-26T10:20:00.000Z', resolution: '2026-11-27T10:00:00.000Z' });
@@ -173,7 +181,11 @@ describe('AFT-2 tickets against DynamoDB Local', () => {
     const answered = await messageAs(customer(carol), opened.ticketId, { message: 'Photo attached.' });
     expect(answered.body).toMatchObject({ status: 'ANSWERED', paused: false, due: { resolution: '2026-11-27T18:00:00.000Z' } });
     expect((await repository.get(opened.ticketId))!.nextDue).toBe('2026-11-27T18:00:00.000Z');
-    expect(eventsFor(opened.ticketId).map((e) => `${String(e.previousStatus)}→${String(e.status)}`)).toEqual(['undefined→OPEN', 'OPEN→WAITING_ON_CUSTOMER', 'WAITING_ON_CUSTOMER→ANSWERED']);
+    expect(eventsFor(opened.ticketId).map((e) => `${String(e.previousStatus)}→${String(e.status)}`)).toEqual([
+      'undefined→OPEN',
+      'OPEN→WAITING_ON_CUSTOMER',
+      'WAITING_ON_CUSTOMER→ANSWERED',
+    ]);
   });
 
   it('AFT-2: the sweep escalates a breached clock once — ESCALATED, the breach recorded, TicketEscalated and TicketStatusChanged; a later clock escalates again', async () => {
@@ -190,9 +202,20 @@ describe('AFT-2 tickets against DynamoDB Local', () => {
     clock.advance(60_000);
     await runSweep();
     const escalated = await getAs(agent('agent-q'), ticketId);
-    expect(escalated.body).toMatchObject({ status: 'ESCALATED', breaches: [{ clock: 'first-response', dueAt: '2027-03-01T09:20:00.000Z', detectedAt: '2027-03-01T09:21:00.000Z' }] });
+    expect(escalated.body).toMatchObject({
+      status: 'ESCALATED',
+      breaches: [{ clock: 'first-response', dueAt: '2027-03-01T09:20:00.000Z', detectedAt: '2027-03-01T09:21:00.000Z' }],
+    });
     expect(eventsFor(ticketId).filter((e) => e.name === 'TicketEscalated')).toEqual([
-      { name: 'TicketEscalated', ticketId, category: 'complaint', breach: 'first-response', dueAt: '2027-03-01T09:20:00.000Z', assignee: agentId, escalatedAt: '2027-03-01T09:21:00.000Z' },
+      {
+        name: 'TicketEscalated',
+        ticketId,
+        category: 'complaint',
+        breach: 'first-response',
+        dueAt: '2027-03-01T09:20:00.000Z',
+        assignee: agentId,
+        escalatedAt: '2027-03-01T09:21:00.000Z',
+      },
     ]);
     expect(eventsFor(ticketId).at(-1)).toMatchObject({ name: 'TicketStatusChanged', previousStatus: 'OPEN', status: 'ESCALATED' });
     // once: the next runs change nothing
@@ -207,7 +230,11 @@ describe('AFT-2 tickets against DynamoDB Local', () => {
     const again = await getAs(agent('agent-q'), ticketId);
     expect(again.body.status).toBe('ESCALATED');
     expect(again.body.breaches.map((b: { clock: string }) => b.clock)).toEqual(['first-response', 'resolution']);
-    expect(eventsFor(ticketId).filter((e) => e.name === 'TicketEscalated').map((e) => e.breach)).toEqual(['first-response', 'resolution']);
+    expect(
+      eventsFor(ticketId)
+        .filter((e) => e.name === 'TicketEscalated')
+        .map((e) => e.breach),
+    ).toEqual(['first-response', 'resolution']);
     expect((await repository.get(ticketId))!.nextDue).toBeUndefined();
     // the queue: breached tickets filter
     const queue = await call(h.queue, { resource: '/admin/tickets', query: { breached: 'true', status: 'ESCALATED', limit: '100' }, as: OPS });
@@ -231,19 +258,43 @@ describe('AFT-2 tickets against DynamoDB Local', () => {
     await messageAs(agent(resolver), slow.ticketId, { message: 'Sent by e-mail.' });
     expect((await call(h.rate, { resource: '/tickets/{ticketId}/rating', path: { ticketId: fast.ticketId }, body: { score: 5 }, as: customer(erin) })).status).toBe(409); // not resolved yet
     for (const t of [fast, slow]) {
-      const resolved = await call(h.resolve, { resource: '/admin/tickets/{ticketId}/resolve', path: { ticketId: t.ticketId }, body: { resolution: 'Answered.' }, as: agent(resolver) });
+      const resolved = await call(h.resolve, {
+        resource: '/admin/tickets/{ticketId}/resolve',
+        path: { ticketId: t.ticketId },
+        body: { resolution: 'Answered.' },
+        as: agent(resolver),
+      });
       expect(resolved.status).toBe(200);
       expect(resolved.body).toMatchObject({ status: 'RESOLVED', resolution: 'Answered.' });
     }
-    expect((await call(h.resolve, { resource: '/admin/tickets/{ticketId}/resolve', path: { ticketId: fast.ticketId }, body: { resolution: 'Again.' }, as: agent(resolver) })).status).toBe(409);
-    const rated = await call(h.rate, { resource: '/tickets/{ticketId}/rating', path: { ticketId: fast.ticketId }, body: { score: 5, nps: 10, comment: 'Quick!' }, as: customer(erin) });
+    expect(
+      (await call(h.resolve, { resource: '/admin/tickets/{ticketId}/resolve', path: { ticketId: fast.ticketId }, body: { resolution: 'Again.' }, as: agent(resolver) })).status,
+    ).toBe(409);
+    const rated = await call(h.rate, {
+      resource: '/tickets/{ticketId}/rating',
+      path: { ticketId: fast.ticketId },
+      body: { score: 5, nps: 10, comment: 'Quick!' },
+      as: customer(erin),
+    });
     expect(rated.status).toBe(201);
     expect(rated.body).toMatchObject({ status: 'CLOSED', rating: { score: 5, nps: 10, comment: 'Quick!' } });
-    expect((await call(h.rate, { resource: '/tickets/{ticketId}/rating', path: { ticketId: slow.ticketId }, body: { score: 3, nps: 5 }, as: customer(`other-${ulid()}`) })).status).toBe(404);
+    expect(
+      (await call(h.rate, { resource: '/tickets/{ticketId}/rating', path: { ticketId: slow.ticketId }, body: { score: 3, nps: 5 }, as: customer(`other-${ulid()}`) })).status,
+    ).toBe(404);
     expect((await call(h.rate, { resource: '/tickets/{ticketId}/rating', path: { ticketId: slow.ticketId }, body: { score: 3, nps: 5 }, as: customer(erin) })).status).toBe(201);
     const metrics = await call(h.metrics, { resource: '/admin/service/metrics', query: { from: day, to: day }, as: ['analyst-1', 'analyst'] });
     expect(metrics.status).toBe(200);
-    const expected = { ratings: 2, csat: 4, satisfactionBand: 'acceptable', npsResponses: 2, nps: 0, npsOnTarget: false, resolved: 2, withinFirstResponse: 0.5, withinResolution: 1 };
+    const expected = {
+      ratings: 2,
+      csat: 4,
+      satisfactionBand: 'acceptable',
+      npsResponses: 2,
+      nps: 0,
+      npsOnTarget: false,
+      resolved: 2,
+      withinFirstResponse: 0.5,
+      withinResolution: 1,
+    };
     expect(metrics.body.total).toEqual(expected);
     expect(metrics.body.days).toEqual([{ day, ...expected }]);
     expect(metrics.body.agents).toEqual([{ agentId: resolver, ...expected }]);
@@ -288,13 +339,20 @@ describe('AFT-2 tickets against DynamoDB Local', () => {
   it('AFT-2: roster changes are staff-only and audited; the assignee’s load drops when the ticket is resolved', async () => {
     clock.set('2026-12-02T10:00:00.000Z');
     const agentId = `agent-${ulid()}`;
-    expect((await call(h.agent, { method: 'PUT', resource: '/admin/service/agents/{agentId}', path: { agentId }, body: { onDuty: true }, as: agent('agent-self') })).status).toBe(403);
+    expect((await call(h.agent, { method: 'PUT', resource: '/admin/service/agents/{agentId}', path: { agentId }, body: { onDuty: true }, as: agent('agent-self') })).status).toBe(
+      403,
+    );
     await setDuty(agentId, true);
     const { body: opened } = await openAs(`gina-${ulid()}`, { category: 'privacy', subject: 'My data', message: 'What do you hold about me?' });
     await setDuty(agentId, false);
     expect((await repository.get(opened.ticketId))!.assignee).toBe(agentId);
     expect((await repository.getAgent(agentId))!).toMatchObject({ openTickets: 1, onDuty: false, updatedBy: OPS[0] });
-    await call(h.resolve, { resource: '/admin/tickets/{ticketId}/resolve', path: { ticketId: opened.ticketId }, body: { resolution: 'Sent the export.' }, as: agent('agent-other') });
+    await call(h.resolve, {
+      resource: '/admin/tickets/{ticketId}/resolve',
+      path: { ticketId: opened.ticketId },
+      body: { resolution: 'Sent the export.' },
+      as: agent('agent-other'),
+    });
     expect((await repository.getAgent(agentId))!.openTickets).toBe(0);
     const trail = await auditLogFromEnv().page({ limit: 10, resource: { type: 'agent', id: agentId } });
     expect(trail.items.map((e) => e.action).sort()).toEqual(['agent.off-duty', 'agent.on-duty']);

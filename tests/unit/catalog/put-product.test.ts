@@ -91,7 +91,9 @@ describe('putProduct use case', () => {
   it('gives up with 409 after repeated conflicts, publishing nothing', async () => {
     const { repo } = memoryCatalog({ conflictsBeforeSuccess: 10 });
     const { publisher, published } = recordingPublisher();
-    const error = await putProduct({ catalog: repo, events: publisher, audit: recordingAudit().audit, clock, currency: 'CNY' }, { sku: 'TEA-1', input, changedBy: 'ops-1' }).catch((e: unknown) => e);
+    const error = await putProduct({ catalog: repo, events: publisher, audit: recordingAudit().audit, clock, currency: 'CNY' }, { sku: 'TEA-1', input, changedBy: 'ops-1' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).status).toBe(409);
     expect(published).toHaveLength(0);

@@ -24,7 +24,11 @@ import {
 
 const at = new Date('2026-11-23T08:00:00.000Z');
 const counters = (onHand: number, reserved: number): StockCounters => ({ onHand, reserved, available: onHand - reserved });
-const rec = (status: ReservationState['status'], quantity: number, pickedQuantity?: number): ReservationState => ({ status, quantity, ...(pickedQuantity !== undefined ? { pickedQuantity } : {}) });
+const rec = (status: ReservationState['status'], quantity: number, pickedQuantity?: number): ReservationState => ({
+  status,
+  quantity,
+  ...(pickedQuantity !== undefined ? { pickedQuantity } : {}),
+});
 
 describe('operations on (stock counters, the order’s reservation record): conditions and effects', () => {
   it.each<[string, StockOperation, StockCounters | undefined, ReservationState | undefined, StockCounters | readonly string[], ReservationState?]>([
@@ -44,14 +48,41 @@ describe('operations on (stock counters, the order’s reservation record): cond
     ['release where the counters hold less (drift is refused, not hidden)', { kind: 'release', quantity: 3 }, counters(10, 2), rec('reserved', 3), ['stock']],
     // pick q with reservedQuantity r
     ['pick exactly the reservation', { kind: 'pick', quantity: 3, reservedQuantity: 3 }, counters(10, 5), rec('reserved', 3), counters(7, 2), rec('picked', 3, 3)],
-    ['pick more than reserved: the rest from available', { kind: 'pick', quantity: 5, reservedQuantity: 3 }, counters(10, 5), rec('reserved', 3), { onHand: 5, reserved: 2, available: 3 }, rec('picked', 3, 5)],
+    [
+      'pick more than reserved: the rest from available',
+      { kind: 'pick', quantity: 5, reservedQuantity: 3 },
+      counters(10, 5),
+      rec('reserved', 3),
+      { onHand: 5, reserved: 2, available: 3 },
+      rec('picked', 3, 5),
+    ],
     ['pick more than reserved beyond available', { kind: 'pick', quantity: 9, reservedQuantity: 3 }, counters(10, 5), rec('reserved', 3), ['stock']],
-    ['pick less than reserved: the difference released', { kind: 'pick', quantity: 1, reservedQuantity: 3 }, counters(10, 5), rec('reserved', 3), { onHand: 9, reserved: 2, available: 7 }, rec('picked', 3, 1)],
-    ['pick where the order reserved nothing (stock moved here)', { kind: 'pick', quantity: 2, reservedQuantity: 0 }, counters(10, 5), undefined, { onHand: 8, reserved: 5, available: 3 }, rec('picked', 0, 2)],
+    [
+      'pick less than reserved: the difference released',
+      { kind: 'pick', quantity: 1, reservedQuantity: 3 },
+      counters(10, 5),
+      rec('reserved', 3),
+      { onHand: 9, reserved: 2, available: 7 },
+      rec('picked', 3, 1),
+    ],
+    [
+      'pick where the order reserved nothing (stock moved here)',
+      { kind: 'pick', quantity: 2, reservedQuantity: 0 },
+      counters(10, 5),
+      undefined,
+      { onHand: 8, reserved: 5, available: 3 },
+      rec('picked', 0, 2),
+    ],
     ['pick where the order reserved nothing, beyond available', { kind: 'pick', quantity: 6, reservedQuantity: 0 }, counters(10, 5), undefined, ['stock']],
     ['pick after the cancellation released it (race lost)', { kind: 'pick', quantity: 3, reservedQuantity: 3 }, counters(10, 2), rec('released', 3), ['reservation', 'stock']],
     ['pick again (replay)', { kind: 'pick', quantity: 3, reservedQuantity: 3 }, counters(7, 5), rec('picked', 3, 3), ['reservation']],
-    ['pick claiming a reservation the order does not hold (another order’s stock)', { kind: 'pick', quantity: 3, reservedQuantity: 3 }, counters(10, 5), undefined, ['reservation']],
+    [
+      'pick claiming a reservation the order does not hold (another order’s stock)',
+      { kind: 'pick', quantity: 3, reservedQuantity: 3 },
+      counters(10, 5),
+      undefined,
+      ['reservation'],
+    ],
     ['pick with a wrong reserved quantity', { kind: 'pick', quantity: 2, reservedQuantity: 2 }, counters(10, 5), rec('reserved', 3), ['reservation']],
     // return: picked with exactly q
     ['return picked goods', { kind: 'return', quantity: 3 }, counters(7, 2), rec('picked', 3, 3), counters(10, 2), rec('returned', 3, 3)],
@@ -84,9 +115,27 @@ describe('the DynamoDB items (rendered from the same rules)', () => {
 
   it.each<[string, ReturnType<typeof reserveStock>, string, string, string]>([
     ['reserve', reserveStock('Cat', { ...m, quantity: 2 }, at), 'attribute_exists(pk) AND available >= :min_available', 'attribute_not_exists(pk)', 'reserved'],
-    ['release', releaseStock('Cat', { ...m, quantity: 2 }, at), 'attribute_exists(pk) AND reserved >= :min_reserved', '#status = :requiredStatus AND quantity = :requiredQuantity', 'released'],
-    ['pick (more than reserved)', pickStock('Cat', { ...m, quantity: 3, reservedQuantity: 2 }, at), 'attribute_exists(pk) AND onHand >= :min_onHand AND reserved >= :min_reserved AND available >= :min_available', '#status = :requiredStatus AND quantity = :requiredQuantity', 'picked'],
-    ['pick (no reservation here)', pickStock('Cat', { ...m, quantity: 3, reservedQuantity: 0 }, at), 'attribute_exists(pk) AND onHand >= :min_onHand AND available >= :min_available', 'attribute_not_exists(pk)', 'picked'],
+    [
+      'release',
+      releaseStock('Cat', { ...m, quantity: 2 }, at),
+      'attribute_exists(pk) AND reserved >= :min_reserved',
+      '#status = :requiredStatus AND quantity = :requiredQuantity',
+      'released',
+    ],
+    [
+      'pick (more than reserved)',
+      pickStock('Cat', { ...m, quantity: 3, reservedQuantity: 2 }, at),
+      'attribute_exists(pk) AND onHand >= :min_onHand AND reserved >= :min_reserved AND available >= :min_available',
+      '#status = :requiredStatus AND quantity = :requiredQuantity',
+      'picked',
+    ],
+    [
+      'pick (no reservation here)',
+      pickStock('Cat', { ...m, quantity: 3, reservedQuantity: 0 }, at),
+      'attribute_exists(pk) AND onHand >= :min_onHand AND available >= :min_available',
+      'attribute_not_exists(pk)',
+      'picked',
+    ],
     ['return', returnPickedStock('Cat', { ...m, quantity: 2 }, at), 'attribute_exists(pk)', '#status = :requiredStatus AND pickedQuantity = :requiredPicked', 'returned'],
   ])('%s: two items, the stock item and the order’s reservation record, each conditional', (_name, items, stockCondition, recordCondition, status) => {
     expect(items).toHaveLength(2);
@@ -104,7 +153,14 @@ describe('the DynamoDB items (rendered from the same rules)', () => {
   it('the pick’s counter deltas are −q on hand, −r reserved, −(q − r) available', () => {
     const [stock] = pickStock('Cat', { ...m, quantity: 5, reservedQuantity: 2 }, at);
     expect(stock?.Update?.UpdateExpression).toBe('SET onHand = onHand + :d_onHand, reserved = reserved + :d_reserved, available = available + :d_available, updatedAt = :at');
-    expect(stock?.Update?.ExpressionAttributeValues).toMatchObject({ ':d_onHand': -5, ':d_reserved': -2, ':d_available': -3, ':min_onHand': 5, ':min_reserved': 2, ':min_available': 3 });
+    expect(stock?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':d_onHand': -5,
+      ':d_reserved': -2,
+      ':d_available': -3,
+      ':min_onHand': 5,
+      ':min_reserved': 2,
+      ':min_available': 3,
+    });
   });
 
   it('names what failed in a cancelled transaction', () => {

@@ -16,11 +16,13 @@ describe('stock buckets of a hot SKU (ORD-4)', () => {
     expect(splitStock(0, 3)).toEqual([0, 0, 0]);
     expect(() => splitStock(5, 0)).toThrow(RangeError);
     expect(() => splitStock(5, MAX_STOCK_SHARDS + 1)).toThrow(RangeError);
-    fc.assert(fc.property(fc.nat(1_000_000), fc.integer({ min: 1, max: MAX_STOCK_SHARDS }), (total, n) => {
-      const buckets = splitStock(total, n);
-      expect(buckets.reduce((s, v) => s + v, 0)).toBe(total);
-      expect(Math.max(...buckets) - Math.min(...buckets)).toBeLessThanOrEqual(1);
-    }));
+    fc.assert(
+      fc.property(fc.nat(1_000_000), fc.integer({ min: 1, max: MAX_STOCK_SHARDS }), (total, n) => {
+        const buckets = splitStock(total, n);
+        expect(buckets.reduce((s, v) => s + v, 0)).toBe(total);
+        expect(Math.max(...buckets) - Math.min(...buckets)).toBeLessThanOrEqual(1);
+      }),
+    );
   });
 
   it('ORD-4: an order tries every bucket exactly once, starting from one spread by its id', () => {
@@ -52,16 +54,18 @@ describe('stock buckets of a hot SKU (ORD-4)', () => {
     ]);
     expect(planRebalance([50, 50, 50, 50])).toEqual([]);
     expect(planRebalance([3, 0, 0, 0])).toEqual([]); // fewer units than buckets: probing finds them
-    fc.assert(fc.property(fc.array(fc.nat(10_000), { minLength: 1, maxLength: 32 }), (levels) => {
-      let state: number[] = levels;
-      for (const move of planRebalance(levels)) {
-        const next = applyShardOperation(state, { kind: 'move', ...move });
-        expect(next).toBeDefined();
-        state = next as number[];
-      }
-      expect(state.reduce((s, v) => s + v, 0)).toBe(levels.reduce((s, v) => s + v, 0));
-      expect(Math.min(...state)).toBeGreaterThanOrEqual(0);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.nat(10_000), { minLength: 1, maxLength: 32 }), (levels) => {
+        let state: number[] = levels;
+        for (const move of planRebalance(levels)) {
+          const next = applyShardOperation(state, { kind: 'move', ...move });
+          expect(next).toBeDefined();
+          state = next as number[];
+        }
+        expect(state.reduce((s, v) => s + v, 0)).toBe(levels.reduce((s, v) => s + v, 0));
+        expect(Math.min(...state)).toBeGreaterThanOrEqual(0);
+      }),
+    );
   });
 });
 
@@ -70,7 +74,8 @@ describe('flash sale of one hot SKU, simulated with 1,000 write units per item p
 
   it('ORD-4: throughput grows with the number of buckets and passes 10,000 orders/s; a single counter stays near 500/s', () => {
     const rates = [1, 4, 16, 32].map((n) => ({ n, ...sale(n) }));
-    for (let i = 1; i < rates.length; i++) expect((rates[i] as { reservationsPerSecond: number }).reservationsPerSecond).toBeGreaterThan((rates[i - 1] as { reservationsPerSecond: number }).reservationsPerSecond);
+    for (let i = 1; i < rates.length; i++)
+      expect((rates[i] as { reservationsPerSecond: number }).reservationsPerSecond).toBeGreaterThan((rates[i - 1] as { reservationsPerSecond: number }).reservationsPerSecond);
     expect(rates[0]?.reservationsPerSecond).toBeLessThanOrEqual(600);
     expect(rates.at(-1)?.reservationsPerSecond).toBeGreaterThanOrEqual(10_000);
     for (const r of rates) {

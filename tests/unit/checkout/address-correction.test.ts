@@ -10,12 +10,22 @@ import { cny, orderFixture } from '../../support/orders.ts';
 
 const now = new Date('2026-06-01T12:00:00.000Z');
 const ctx = { now, balanceWindowHours: 168 };
-const personal = { name: 'enc:name', phone: 'enc:phone', line1: 'enc:line1', city: 'enc:city', postalCode: 'enc:pc', email: 'enc:email' } as unknown as NonNullable<Order['personal']>;
+const personal = { name: 'enc:name', phone: 'enc:phone', line1: 'enc:line1', city: 'enc:city', postalCode: 'enc:pc', email: 'enc:email' } as unknown as NonNullable<
+  Order['personal']
+>;
 const correct: OrderFact = { type: 'CorrectAddress', actor: 'alice', personal, shippingRegion: 'south', riskSignals: { addressHash: 'a'.repeat(64), phoneHash: 'b'.repeat(64) } };
 const authorized: OrderFact = { type: 'PaymentAuthorized', paymentId: 'P1', amount: cny(10000), captureOn: 'shipment', at: '2026-06-01T12:01:00.000Z' };
 const approved = (addressCorrections?: number): OrderFact => ({
   type: 'RiskApproved',
-  decision: { assessmentId: '01JD7ZK9Q1V8Q4N6M5R9T0W1YC', score: 10, level: 'low', rulesFired: [], decidedBy: 'rules', decidedAt: '2026-06-01T12:02:00.000Z', ...(addressCorrections ? { addressCorrections } : {}) },
+  decision: {
+    assessmentId: '01JD7ZK9Q1V8Q4N6M5R9T0W1YC',
+    score: 10,
+    level: 'low',
+    rulesFired: [],
+    decidedBy: 'rules',
+    decidedAt: '2026-06-01T12:02:00.000Z',
+    ...(addressCorrections ? { addressCorrections } : {}),
+  },
 });
 const apply = (order: Order, fact: OrderFact): Order => {
   const d = decide(order, fact, ctx);

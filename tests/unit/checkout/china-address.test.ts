@@ -48,7 +48,10 @@ describe('address issues', () => {
   });
 
   it('CN addresses need a mainland phone number and a six-digit postcode', () => {
-    expect(addressIssues({ province: '浙江', phone: '+1 415 555 0100', postalCode: '94105', country: 'CN' }, regions).map((i) => i.path)).toEqual(['body.shippingAddress.phone', 'body.shippingAddress.postalCode']);
+    expect(addressIssues({ province: '浙江', phone: '+1 415 555 0100', postalCode: '94105', country: 'CN' }, regions).map((i) => i.path)).toEqual([
+      'body.shippingAddress.phone',
+      'body.shippingAddress.postalCode',
+    ]);
     expect(addressIssues({ region: 'east', phone: '+1 415 555 0100', postalCode: '94105', country: 'US' }, regions)).toEqual([]);
     for (const phone of ['13800138000', '+86 138 0013 8000', '+86-199-1234-5678', '0571-87654321', '010 12345678']) expect(isChinesePhone(phone), phone).toBe(true);
     for (const phone of ['12800138000', '1380013800', '+1 415 555 0100', '571-87654321']) expect(isChinesePhone(phone), phone).toBe(false);

@@ -10,7 +10,11 @@ import { cny, orderFixture } from '../../support/orders.ts';
 
 const now = new Date('2026-06-01T12:00:00.000Z');
 const base = orderFixture({
-  reservations: [{ sku: 'A', warehouseId: 'WH-EAST', quantity: 3 }, { sku: 'A', warehouseId: 'WH-WEST', quantity: 2 }, { sku: 'B', warehouseId: 'WH-EAST', quantity: 1 }],
+  reservations: [
+    { sku: 'A', warehouseId: 'WH-EAST', quantity: 3 },
+    { sku: 'A', warehouseId: 'WH-WEST', quantity: 2 },
+    { sku: 'B', warehouseId: 'WH-EAST', quantity: 1 },
+  ],
   placedAt: now.toISOString(),
   paymentDueBy: '2026-06-01T12:30:00.000Z',
 });
@@ -18,11 +22,25 @@ const placed: Order = { ...base, heldByCustomer: countedAtPlacement(base) };
 
 describe('customer holds (SEC-5)', () => {
   it('a placement takes one open-unpaid slot and its units per SKU, against the default caps', () => {
-    expect(holdsOfPlacement(base, [], now, DEFAULT_HOLD_LIMITS)).toEqual({ openUnpaid: { add: 1, cap: 5 }, units: [{ sku: 'A', add: 5, cap: 20 }, { sku: 'B', add: 1, cap: 20 }] });
+    expect(holdsOfPlacement(base, [], now, DEFAULT_HOLD_LIMITS)).toEqual({
+      openUnpaid: { add: 1, cap: 5 },
+      units: [
+        { sku: 'A', add: 5, cap: 20 },
+        { sku: 'B', add: 1, cap: 20 },
+      ],
+    });
   });
 
   it('a running flash sale sets the cap of its SKU; an ended one does not', () => {
-    const flash = (perCustomerLimit: number, endsAt: string): Promotion => ({ kind: 'flash-price', promotionId: `F${perCustomerLimit}`, title: 'f', sku: 'A', price: cny(1), perCustomerLimit, endsAt });
+    const flash = (perCustomerLimit: number, endsAt: string): Promotion => ({
+      kind: 'flash-price',
+      promotionId: `F${perCustomerLimit}`,
+      title: 'f',
+      sku: 'A',
+      price: cny(1),
+      perCustomerLimit,
+      endsAt,
+    });
     expect(unitCapOf('A', [flash(2, '2026-06-02T00:00:00.000Z'), flash(4, '2026-06-02T00:00:00.000Z')], now, DEFAULT_HOLD_LIMITS)).toBe(2);
     expect(unitCapOf('A', [flash(2, '2026-05-31T00:00:00.000Z')], now, DEFAULT_HOLD_LIMITS)).toBe(20);
     expect(unitCapOf('B', [flash(2, '2026-06-02T00:00:00.000Z')], now, DEFAULT_HOLD_LIMITS)).toBe(20);
@@ -34,7 +52,13 @@ describe('customer holds (SEC-5)', () => {
     expect(release).toEqual({ openUnpaid: 1, units: [] });
     expect(counted).toEqual({ openUnpaid: false, reservations: true });
     const picked = holdsReleased({ ...paid, heldByCustomer: counted }, { ...paid, status: 'FULFILLING', reservations: [] });
-    expect(picked.release).toEqual({ openUnpaid: 0, units: [{ sku: 'A', remove: 5 }, { sku: 'B', remove: 1 }] });
+    expect(picked.release).toEqual({
+      openUnpaid: 0,
+      units: [
+        { sku: 'A', remove: 5 },
+        { sku: 'B', remove: 1 },
+      ],
+    });
   });
 
   it('a pre-sale gives its slot back once, though it awaits payment again for its balance', () => {

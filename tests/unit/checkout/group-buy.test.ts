@@ -16,7 +16,8 @@ const tea = { sku: 'TEA-1', name: '龙井', category: 'groceries', price: cny(12
 const group3: GroupBuyPromotion = { kind: 'group-buy', promotionId: 'PT-TEA', title: '三人团', sku: 'TEA-1', price: cny(8800), groupSize: 3 };
 const flash: Promotion = { kind: 'flash-price', promotionId: 'FLASH-TEA', title: '秒杀', sku: 'TEA-1', price: cny(9900) };
 const spend100: Promotion = { kind: 'spend-threshold', promotionId: 'SPEND100', title: '满100减50', threshold: cny(10000), amountOff: cny(5000) };
-const price = (overrides: Partial<PricingInput>) => priceBasket({ lines: [{ product: tea, quantity: 2 }], promotions: [group3, flash, spend100], member: false, now, settings, ...overrides });
+const price = (overrides: Partial<PricingInput>) =>
+  priceBasket({ lines: [{ product: tea, quantity: 2 }], promotions: [group3, flash, spend100], member: false, now, settings, ...overrides });
 
 describe('group price (ORD-3, ORD-5)', () => {
   it('a group-buy order pays the group price on its SKU instead of any flash price; order-level promotions still apply', () => {
@@ -81,7 +82,11 @@ describe('a group-buy order’s state machine (ORD-5)', () => {
   it('the completion approves an authorised member; a member still paying is approved by its payment', () => {
     const waiting = { ...member, payment: { ...member.payment, status: 'authorized' as const, authorized: cny(10000), paymentIds: ['P1'] }, paymentDueBy: group.expiresAt };
     const done = decide(waiting, { type: 'GroupBuyCompleted', code: '7KD3M9QX', at: now.toISOString() }, ctx);
-    expect(done).toMatchObject({ kind: 'change', patch: { status: 'APPROVED', paymentDueBy: null, groupBuy: { complete: true } }, transition: { from: 'PLACED', to: 'APPROVED', reason: 'group-buy-complete', actor: SYSTEM_ACTORS.groupBuy } });
+    expect(done).toMatchObject({
+      kind: 'change',
+      patch: { status: 'APPROVED', paymentDueBy: null, groupBuy: { complete: true } },
+      transition: { from: 'PLACED', to: 'APPROVED', reason: 'group-buy-complete', actor: SYSTEM_ACTORS.groupBuy },
+    });
 
     const unpaid = decide(member, { type: 'GroupBuyCompleted', code: '7KD3M9QX', at: now.toISOString() }, ctx);
     expect(unpaid).toMatchObject({ kind: 'change', patch: { groupBuy: { complete: true } } });
@@ -100,6 +105,10 @@ describe('a group-buy order’s state machine (ORD-5)', () => {
     const sweep = { type: 'Cancel' as const, by: 'timeout' as const, actor: SYSTEM_ACTORS.timeout, reason: 'payment-window-expired' };
     expect(decide(waiting, sweep, ctx)).toMatchObject({ kind: 'ignore', reason: 'payment window still open' });
     const later = { now: new Date(group.expiresAt), balanceWindowHours: 168 };
-    expect(decide(waiting, sweep, later)).toMatchObject({ kind: 'change', patch: { status: 'CANCELLED', cancellation: { reason: 'group-buy-expired' } }, release: member.reservations });
+    expect(decide(waiting, sweep, later)).toMatchObject({
+      kind: 'change',
+      patch: { status: 'CANCELLED', cancellation: { reason: 'group-buy-expired' } },
+      release: member.reservations,
+    });
   });
 });

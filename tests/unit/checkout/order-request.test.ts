@@ -24,11 +24,23 @@ describe('order request rules', () => {
   it('checks limits from settings: lines, quantities, duplicates', () => {
     expect(paths(request({ items: [] }))).toEqual(['body.items']);
     expect(paths(request({ items: [1, 2, 3, 4].map((i) => ({ sku: `S-${i}0`, quantity: 1 })) }))).toEqual(['body.items']);
-    expect(paths(request({ items: [{ sku: 'A-1', quantity: 6 }, { sku: 'A-1', quantity: 0 }] }))).toEqual(['body.items[0].quantity', 'body.items[1].sku', 'body.items[1].quantity']);
+    expect(
+      paths(
+        request({
+          items: [
+            { sku: 'A-1', quantity: 6 },
+            { sku: 'A-1', quantity: 0 },
+          ],
+        }),
+      ),
+    ).toEqual(['body.items[0].quantity', 'body.items[1].sku', 'body.items[1].quantity']);
   });
 
   it('the shipping (and billing) region must be a known region', () => {
-    expect(paths(request({ shippingAddress: { ...request().shippingAddress, region: 'mars' }, billingRegion: 'venus' }))).toEqual(['body.shippingAddress.region', 'body.billingRegion']);
+    expect(paths(request({ shippingAddress: { ...request().shippingAddress, region: 'mars' }, billingRegion: 'venus' }))).toEqual([
+      'body.shippingAddress.region',
+      'body.billingRegion',
+    ]);
   });
 
   it('card and wallet need a tok_ token; bank transfer and COD take none (PAY-1)', () => {
@@ -53,7 +65,17 @@ describe('order request rules', () => {
   it('a group-buy order buys one SKU; groupBuy only with orderType group-buy (ORD-5)', () => {
     expect(orderRequestIssues(request({ orderType: 'group-buy' }), rules)).toEqual([]);
     expect(orderRequestIssues(request({ orderType: 'group-buy', groupBuy: { code: '7KD3M9QX' } }), rules)).toEqual([]);
-    expect(paths(request({ orderType: 'group-buy', items: [{ sku: 'TEA-1', quantity: 1 }, { sku: 'TEA-2', quantity: 1 }] }))).toEqual(['body.items']);
+    expect(
+      paths(
+        request({
+          orderType: 'group-buy',
+          items: [
+            { sku: 'TEA-1', quantity: 1 },
+            { sku: 'TEA-2', quantity: 1 },
+          ],
+        }),
+      ),
+    ).toEqual(['body.items']);
     expect(paths(request({ groupBuy: { code: '7KD3M9QX' } }))).toEqual(['body.groupBuy']);
     expect(paths(request({ orderType: 'pre-sale' }))).toEqual([]);
   });

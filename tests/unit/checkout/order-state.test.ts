@@ -7,25 +7,28 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES } from '../../../events/common.ts';
 import { cny, orderFixture } from '../../support/orders.ts';
-import {
-  decide,
-  releasesStock,
-  TERMINAL,
-  transition,
-  TRANSITIONS,
-  type Order,
-  type OrderFact,
-  type OrderStatus,
-  type Trigger,
-} from '../../../functions/checkout/domain/order.ts';
+import { decide, releasesStock, TERMINAL, transition, TRANSITIONS, type Order, type OrderFact, type OrderStatus, type Trigger } from '../../../functions/checkout/domain/order.ts';
 
 const now = new Date('2026-06-01T12:00:00.000Z');
 const ctx = { now, balanceWindowHours: 168 };
 
 const order = orderFixture;
 
-const decision = { assessmentId: '01JD7ZK9Q1V8Q4N6M5R9T0W1YC', score: 55, level: 'medium' as const, rulesFired: ['r1'], decidedBy: 'rules' as const, decidedAt: '2026-06-01T11:51:00.000Z' };
-const authorized = (paymentId = 'P1', amount = 10000): OrderFact => ({ type: 'PaymentAuthorized', paymentId, amount: cny(amount), captureOn: 'shipment', at: '2026-06-01T11:52:00.000Z' });
+const decision = {
+  assessmentId: '01JD7ZK9Q1V8Q4N6M5R9T0W1YC',
+  score: 55,
+  level: 'medium' as const,
+  rulesFired: ['r1'],
+  decidedBy: 'rules' as const,
+  decidedAt: '2026-06-01T11:51:00.000Z',
+};
+const authorized = (paymentId = 'P1', amount = 10000): OrderFact => ({
+  type: 'PaymentAuthorized',
+  paymentId,
+  amount: cny(amount),
+  captureOn: 'shipment',
+  at: '2026-06-01T11:52:00.000Z',
+});
 
 describe('transition (the state machine)', () => {
   it('allows exactly the documented transitions and nothing out of a terminal status', () => {
@@ -59,7 +62,11 @@ describe('transition (the state machine)', () => {
 describe('decide (facts → changes)', () => {
   it('PaymentAuthorized approves a PLACED order, stops awaiting payment, counts the payment once', () => {
     const d = decide(order(), authorized(), ctx);
-    expect(d).toMatchObject({ kind: 'change', patch: { status: 'APPROVED', paymentDueBy: null, payment: { status: 'authorized', authorized: cny(10000), paymentIds: ['P1'] } }, release: [] });
+    expect(d).toMatchObject({
+      kind: 'change',
+      patch: { status: 'APPROVED', paymentDueBy: null, payment: { status: 'authorized', authorized: cny(10000), paymentIds: ['P1'] } },
+      release: [],
+    });
     if (d.kind !== 'change') throw new Error('expected a change');
     expect(d.transition).toEqual({ at: now.toISOString(), from: 'PLACED', to: 'APPROVED', reason: 'payment-authorized', actor: 'system:payments' });
     const after = order({ status: 'APPROVED', payment: { method: 'card', status: 'authorized', authorized: cny(10000), paymentIds: ['P1'] }, paymentDueBy: null });
@@ -77,8 +84,16 @@ describe('decide (facts → changes)', () => {
 
   it('RiskRejected rejects and releases every reservation; RiskReviewRequired moves to IN_REVIEW; RiskApproved only records', () => {
     const rejected = decide(order(), { type: 'RiskRejected', decision }, ctx);
-    expect(rejected).toMatchObject({ kind: 'change', patch: { status: 'REJECTED', reservations: [], risk: { outcome: 'rejected' } }, release: [{ sku: 'TEA-1', warehouseId: 'WH-EAST', quantity: 2 }] });
-    expect(decide(order(), { type: 'RiskReviewRequired', decision }, ctx)).toMatchObject({ kind: 'change', patch: { status: 'IN_REVIEW', risk: { outcome: 'review' } }, release: [] });
+    expect(rejected).toMatchObject({
+      kind: 'change',
+      patch: { status: 'REJECTED', reservations: [], risk: { outcome: 'rejected' } },
+      release: [{ sku: 'TEA-1', warehouseId: 'WH-EAST', quantity: 2 }],
+    });
+    expect(decide(order(), { type: 'RiskReviewRequired', decision }, ctx)).toMatchObject({
+      kind: 'change',
+      patch: { status: 'IN_REVIEW', risk: { outcome: 'review' } },
+      release: [],
+    });
     const approved = decide(order(), { type: 'RiskApproved', decision }, ctx);
     expect(approved).toMatchObject({ kind: 'change', patch: { risk: { outcome: 'approved' } } });
     if (approved.kind === 'change') expect(approved.transition).toBeUndefined();
@@ -103,53 +118,115 @@ describe('decide (facts → changes)', () => {
       patch: { status: 'PAYMENT_FAILED', payment: { status: 'failed', failureReason: 'declined' } },
       release: [{ sku: 'TEA-1' }],
     });
-    const pending = decide(order({ payment: { method: 'bank_transfer', status: 'awaiting', authorized: cny(0), paymentIds: [] } }), { type: 'PaymentPending', paymentId: 'P1', at: now.toISOString() }, ctx);
+    const pending = decide(
+      order({ payment: { method: 'bank_transfer', status: 'awaiting', authorized: cny(0), paymentIds: [] } }),
+      { type: 'PaymentPending', paymentId: 'P1', at: now.toISOString() },
+      ctx,
+    );
     expect(pending).toMatchObject({ kind: 'change', patch: { payment: { status: 'pending' } } });
-    expect(decide(order({ payment: { method: 'bank_transfer', status: 'authorized', authorized: cny(10000), paymentIds: ['P1'] } }), { type: 'PaymentPending', paymentId: 'P1', at: now.toISOString() }, ctx).kind).toBe('ignore');
+    expect(
+      decide(
+        order({ payment: { method: 'bank_transfer', status: 'authorized', authorized: cny(10000), paymentIds: ['P1'] } }),
+        { type: 'PaymentPending', paymentId: 'P1', at: now.toISOString() },
+        ctx,
+      ).kind,
+    ).toBe('ignore');
   });
 
   it('fulfillment: allocation clears reservations (picked) and records shipments; shipped/delivered may arrive out of order', () => {
-    const allocated = decide(order({ status: 'APPROVED', paymentDueBy: null }), { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: now.toISOString() }, ctx);
+    const allocated = decide(
+      order({ status: 'APPROVED', paymentDueBy: null }),
+      { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: now.toISOString() },
+      ctx,
+    );
     expect(allocated).toMatchObject({ kind: 'change', patch: { status: 'FULFILLING', reservations: [], shipments: [{ shipmentId: 'S1', status: 'CREATED' }] }, release: [] });
     // OrderShipped before OrderAllocated: APPROVED → SHIPPED directly, nothing released.
-    expect(decide(order({ status: 'APPROVED' }), { type: 'OrderShipped', at: now.toISOString() }, ctx)).toMatchObject({ kind: 'change', patch: { status: 'SHIPPED', reservations: [] }, release: [] });
+    expect(decide(order({ status: 'APPROVED' }), { type: 'OrderShipped', at: now.toISOString() }, ctx)).toMatchObject({
+      kind: 'change',
+      patch: { status: 'SHIPPED', reservations: [] },
+      release: [],
+    });
     // The late OrderAllocated then only adds the shipment.
-    const late = decide(order({ status: 'SHIPPED', reservations: [] }), { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: now.toISOString() }, ctx);
+    const late = decide(
+      order({ status: 'SHIPPED', reservations: [] }),
+      { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: now.toISOString() },
+      ctx,
+    );
     expect(late).toMatchObject({ kind: 'change', patch: { shipments: [{ shipmentId: 'S1' }] } });
     if (late.kind === 'change') expect(late.transition).toBeUndefined();
     expect(decide(order({ status: 'DELIVERED' }), { type: 'OrderShipped', at: now.toISOString() }, ctx).kind).toBe('ignore');
   });
 
   it('shipment tracking keeps the newest status; allocation after tracking keeps the tracking', () => {
-    const tracked = decide(order({ status: 'FULFILLING' }), { type: 'ShipmentStatusChanged', shipmentId: 'S1', carrier: 'premium', waybill: 'PX1', to: 'IN_TRANSIT', at: '2026-06-01T12:00:00.000Z' }, ctx);
+    const tracked = decide(
+      order({ status: 'FULFILLING' }),
+      { type: 'ShipmentStatusChanged', shipmentId: 'S1', carrier: 'premium', waybill: 'PX1', to: 'IN_TRANSIT', at: '2026-06-01T12:00:00.000Z' },
+      ctx,
+    );
     if (tracked.kind !== 'change') throw new Error('expected a change');
     const withTracking = order({ status: 'FULFILLING', shipments: tracked.patch.shipments ?? [] });
-    expect(decide(withTracking, { type: 'ShipmentStatusChanged', shipmentId: 'S1', carrier: 'premium', waybill: 'PX1', to: 'PICKED_UP', at: '2026-06-01T11:00:00.000Z' }, ctx).kind).toBe('ignore');
-    const allocated = decide(withTracking, { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: now.toISOString() }, ctx);
+    expect(
+      decide(withTracking, { type: 'ShipmentStatusChanged', shipmentId: 'S1', carrier: 'premium', waybill: 'PX1', to: 'PICKED_UP', at: '2026-06-01T11:00:00.000Z' }, ctx).kind,
+    ).toBe('ignore');
+    const allocated = decide(
+      withTracking,
+      { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: now.toISOString() },
+      ctx,
+    );
     expect(allocated).toMatchObject({ kind: 'change', patch: { shipments: [{ shipmentId: 'S1', status: 'IN_TRANSIT', waybill: 'PX1', warehouseId: 'WH-EAST' }] } });
   });
 
   it('FUL-1/ORD-6: a shipment cancelled with its (cancelled) order shows CANCELLED, keeps its lines, and stays cancelled', () => {
-    const allocatedShipment = { shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }], status: 'CREATED' as const, updatedAt: '2026-06-01T10:00:00.000Z' };
+    const allocatedShipment = {
+      shipmentId: 'S1',
+      warehouseId: 'WH-EAST',
+      carrier: 'premium',
+      lines: [{ sku: 'TEA-1', quantity: 2 }],
+      status: 'CREATED' as const,
+      updatedAt: '2026-06-01T10:00:00.000Z',
+    };
     const cancelledOrder = order({ status: 'CANCELLED', reservations: [], shipments: [allocatedShipment] });
     const cancel: OrderFact = { type: 'ShipmentStatusChanged', shipmentId: 'S1', carrier: 'premium', waybill: 'PX1', to: 'CANCELLED', at: '2026-06-01T11:00:00.000Z' };
     const d = decide(cancelledOrder, cancel, ctx);
-    expect(d).toEqual({ kind: 'change', patch: { shipments: [{ ...allocatedShipment, waybill: 'PX1', status: 'CANCELLED', updatedAt: '2026-06-01T11:00:00.000Z' }] }, release: [] });
+    expect(d).toEqual({
+      kind: 'change',
+      patch: { shipments: [{ ...allocatedShipment, waybill: 'PX1', status: 'CANCELLED', updatedAt: '2026-06-01T11:00:00.000Z' }] },
+      release: [],
+    });
     if (d.kind !== 'change') throw new Error('expected a change');
     const withCancelled = order({ status: 'CANCELLED', reservations: [], shipments: d.patch.shipments ?? [] });
     // A replay changes nothing; no later status reopens it; a late OrderAllocated keeps it CANCELLED.
     expect(decide(withCancelled, cancel, ctx)).toEqual({ kind: 'ignore', reason: 'shipment status already recorded' });
     expect(decide(withCancelled, { ...cancel, to: 'PICKED_UP', at: '2026-06-01T12:00:00.000Z' }, ctx)).toEqual({ kind: 'ignore', reason: 'shipment cancelled' });
-    const lateAllocation = decide(withCancelled, { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: '2026-06-01T10:00:00.000Z' }, ctx);
+    const lateAllocation = decide(
+      withCancelled,
+      {
+        type: 'OrderAllocated',
+        shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }],
+        at: '2026-06-01T10:00:00.000Z',
+      },
+      ctx,
+    );
     expect(lateAllocation.kind).toBe('ignore');
   });
 
   it('cancel: by customer or staff before shipment (releasing held stock), never after', () => {
     const d = decide(order(), { type: 'Cancel', by: 'customer', actor: 'alice', reason: 'customer-request' }, ctx);
-    expect(d).toMatchObject({ kind: 'change', patch: { status: 'CANCELLED', reservations: [], paymentDueBy: null }, release: [{ sku: 'TEA-1' }], cancelled: { by: 'customer', actor: 'alice', reason: 'customer-request' } });
+    expect(d).toMatchObject({
+      kind: 'change',
+      patch: { status: 'CANCELLED', reservations: [], paymentDueBy: null },
+      release: [{ sku: 'TEA-1' }],
+      cancelled: { by: 'customer', actor: 'alice', reason: 'customer-request' },
+    });
     // FULFILLING holds no reservations any more (picked): nothing to release.
-    expect(decide(order({ status: 'FULFILLING', reservations: [] }), { type: 'Cancel', by: 'staff', actor: 'ops-1', reason: 'staff-request' }, ctx)).toMatchObject({ kind: 'change', release: [] });
-    expect(decide(order({ status: 'SHIPPED' }), { type: 'Cancel', by: 'staff', actor: 'ops-1', reason: 'staff-request' }, ctx)).toEqual({ kind: 'ignore', reason: 'cannot cancel an order that is SHIPPED' });
+    expect(decide(order({ status: 'FULFILLING', reservations: [] }), { type: 'Cancel', by: 'staff', actor: 'ops-1', reason: 'staff-request' }, ctx)).toMatchObject({
+      kind: 'change',
+      release: [],
+    });
+    expect(decide(order({ status: 'SHIPPED' }), { type: 'Cancel', by: 'staff', actor: 'ops-1', reason: 'staff-request' }, ctx)).toEqual({
+      kind: 'ignore',
+      reason: 'cannot cancel an order that is SHIPPED',
+    });
   });
 
   it('the timeout cancels only orders still awaiting payment whose window has ended (ORD-4)', () => {
@@ -163,7 +240,11 @@ describe('decide (facts → changes)', () => {
   it('pre-sale: the deposit keeps the order PLACED and moves the due time; the balance approves it (ORD-5)', () => {
     const presale = order({ orderType: 'pre-sale', total: cny(10000), amountDue: cny(2000), balanceDue: cny(8000) });
     const deposit = decide(presale, authorized('P1', 2000), ctx);
-    expect(deposit).toMatchObject({ kind: 'change', patch: { payment: { status: 'deposit-authorized', authorized: cny(2000) }, paymentDueBy: '2026-06-08T12:00:00.000Z' }, balanceDue: { amount: cny(8000), dueBy: '2026-06-08T12:00:00.000Z' } });
+    expect(deposit).toMatchObject({
+      kind: 'change',
+      patch: { payment: { status: 'deposit-authorized', authorized: cny(2000) }, paymentDueBy: '2026-06-08T12:00:00.000Z' },
+      balanceDue: { amount: cny(8000), dueBy: '2026-06-08T12:00:00.000Z' },
+    });
     if (deposit.kind !== 'change') throw new Error('expected a change');
     expect(deposit.transition).toBeUndefined();
     const afterDeposit = { ...presale, ...deposit.patch } as Order;
@@ -189,7 +270,10 @@ describe('decide (facts → changes)', () => {
     // the customer pays the balance after all: approved
     expect(decide(afterDecline, authorized('P3', 8000), ctx)).toMatchObject({ kind: 'change', patch: { status: 'APPROVED' } });
     // a declined deposit is a failed payment
-    expect(decide(presale, { type: 'PaymentFailed', paymentId: 'P1', reason: 'declined', at: now.toISOString() }, ctx)).toMatchObject({ kind: 'change', patch: { status: 'PAYMENT_FAILED' } });
+    expect(decide(presale, { type: 'PaymentFailed', paymentId: 'P1', reason: 'declined', at: now.toISOString() }, ctx)).toMatchObject({
+      kind: 'change',
+      patch: { status: 'PAYMENT_FAILED' },
+    });
   });
 
   it('property: whatever facts arrive in whatever order, the order never leaves a terminal status and releases its stock at most once', () => {

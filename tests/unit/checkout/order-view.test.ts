@@ -15,7 +15,16 @@ const order: Order = orderFixture({
   reservations: [],
   paymentDueBy: null,
   updatedAt: '2026-06-01T12:10:00.000Z',
-  risk: { assessmentId: 'A1', score: 55, level: 'medium', rulesFired: ['r1'], decidedBy: 'analyst', analystId: STAFF_ID, decidedAt: '2026-06-01T12:00:00.000Z', outcome: 'approved' },
+  risk: {
+    assessmentId: 'A1',
+    score: 55,
+    level: 'medium',
+    rulesFired: ['r1'],
+    decidedBy: 'analyst',
+    analystId: STAFF_ID,
+    decidedAt: '2026-06-01T12:00:00.000Z',
+    outcome: 'approved',
+  },
   cancellation: { by: 'staff', actor: STAFF_ID, reason: 'staff-request', at: '2026-06-01T12:10:00.000Z' },
 });
 const timeline: TimelineEntry[] = [

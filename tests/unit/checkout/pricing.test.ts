@@ -68,8 +68,18 @@ describe('priceBasket: the stacking rule (ORD-3)', () => {
   });
 
   it('flash price first, then the best automatic promotion on what is left, then the coupon', () => {
-    const flash: Promotion = { kind: 'flash-price', promotionId: 'FLASH-A', title: 'Flash', sku: 'A-1', price: cny(9900), startsAt: '2026-05-01T00:00:00Z', endsAt: '2026-07-01T00:00:00Z' };
-    const q = priceBasket(input({ lines: [line('A-1', 12900, 1), line('B-1', 5000, 1)], promotions: [flash, spend100get50], coupon: { definition: welcome10, usage: { total: 0, byCustomer: 0 } } }));
+    const flash: Promotion = {
+      kind: 'flash-price',
+      promotionId: 'FLASH-A',
+      title: 'Flash',
+      sku: 'A-1',
+      price: cny(9900),
+      startsAt: '2026-05-01T00:00:00Z',
+      endsAt: '2026-07-01T00:00:00Z',
+    };
+    const q = priceBasket(
+      input({ lines: [line('A-1', 12900, 1), line('B-1', 5000, 1)], promotions: [flash, spend100get50], coupon: { definition: welcome10, usage: { total: 0, byCustomer: 0 } } }),
+    );
     // subtotal 17 900; flash saves 3 000 → 14 900; threshold 5 000 → 9 900; coupon 10 % of 9 900 = 990.
     expect(q.discounts.map((d) => [d.kind, d.amount.amount])).toEqual([
       ['flash-price', 3000],
@@ -108,7 +118,11 @@ describe('priceBasket: the stacking rule (ORD-3)', () => {
 
   it('coupons: minimum spend, window, members-only and usage limits are checked and reported', () => {
     const lines = [line('A-1', 4000, 1)];
-    expect(priceBasket(input({ lines, coupon: { definition: welcome10, usage: { total: 0, byCustomer: 0 } } })).coupon).toEqual({ code: 'WELCOME10', applied: false, reason: 'min-spend-not-met' });
+    expect(priceBasket(input({ lines, coupon: { definition: welcome10, usage: { total: 0, byCustomer: 0 } } })).coupon).toEqual({
+      code: 'WELCOME10',
+      applied: false,
+      reason: 'min-spend-not-met',
+    });
     expect(couponRejection(welcome10, { total: 0, byCustomer: 1 }, false, now)).toBe('customer-limit-reached');
     expect(couponRejection(welcome10, { total: 100, byCustomer: 0 }, false, now)).toBe('usage-limit-reached');
     expect(couponRejection(welcome10, { total: 0, byCustomer: 0 }, false, new Date('2027-01-01T00:00:00Z'))).toBe('expired');
@@ -151,25 +165,64 @@ describe('priceBasket: the stacking rule (ORD-3)', () => {
 // ---- properties -------------------------------------------------------------------------------
 
 const categories = ['books', 'groceries', 'electronics', 'fresh-food'] as const;
-const arbWindow = fc.record({ startsAt: fc.option(fc.constantFrom('2026-01-01T00:00:00Z', '2026-06-01T12:00:00Z', '2026-07-01T00:00:00Z'), { nil: undefined }), endsAt: fc.option(fc.constantFrom('2026-06-01T12:00:00Z', '2026-06-02T00:00:00Z', '2027-01-01T00:00:00Z'), { nil: undefined }) });
+const arbWindow = fc.record({
+  startsAt: fc.option(fc.constantFrom('2026-01-01T00:00:00Z', '2026-06-01T12:00:00Z', '2026-07-01T00:00:00Z'), { nil: undefined }),
+  endsAt: fc.option(fc.constantFrom('2026-06-01T12:00:00Z', '2026-06-02T00:00:00Z', '2027-01-01T00:00:00Z'), { nil: undefined }),
+});
 const arbAmount = fc.integer({ min: 0, max: 5_000_000 });
 const arbCategories = fc.option(fc.subarray([...categories], { minLength: 1 }), { nil: undefined });
 
 const arbLines = fc
   .uniqueArray(
-    fc.record({ sku: fc.constantFrom('A-1', 'B-2', 'C-3', 'D-4', 'E-5', 'F-6', 'G-7', 'H-8'), price: fc.integer({ min: 0, max: 2_000_000 }), quantity: fc.integer({ min: 1, max: 99 }), category: fc.constantFrom(...categories), weight: fc.integer({ min: 1, max: 20_000 }) }),
+    fc.record({
+      sku: fc.constantFrom('A-1', 'B-2', 'C-3', 'D-4', 'E-5', 'F-6', 'G-7', 'H-8'),
+      price: fc.integer({ min: 0, max: 2_000_000 }),
+      quantity: fc.integer({ min: 1, max: 99 }),
+      category: fc.constantFrom(...categories),
+      weight: fc.integer({ min: 1, max: 20_000 }),
+    }),
     { minLength: 1, maxLength: 8, selector: (l) => l.sku },
   )
   .map((ls) => ls.map((l) => line(l.sku, l.price, l.quantity, l.category, l.weight)));
 
 const arbPromotion: fc.Arbitrary<Promotion> = fc.oneof(
-  fc.record({ sku: fc.constantFrom('A-1', 'B-2', 'C-3', 'Z-9'), price: arbAmount, membersOnly: fc.boolean(), w: arbWindow, id: fc.integer({ min: 0, max: 99 }) }).map((p) => ({ kind: 'flash-price' as const, promotionId: `F${p.id}`, title: 'flash', sku: p.sku, price: cny(p.price), membersOnly: p.membersOnly, ...stripUndefined(p.w) })),
-  fc.record({ threshold: arbAmount, off: arbAmount, membersOnly: fc.boolean(), cats: arbCategories, w: arbWindow, id: fc.integer({ min: 0, max: 99 }) }).map((p) => ({ kind: 'spend-threshold' as const, promotionId: `S${p.id}`, title: 'threshold', threshold: cny(p.threshold), amountOff: cny(p.off), membersOnly: p.membersOnly, ...(p.cats ? { categories: p.cats } : {}), ...stripUndefined(p.w) })),
-  fc.record({ bp: fc.integer({ min: 0, max: 10_000 }), max: fc.option(arbAmount, { nil: undefined }), cats: arbCategories, w: arbWindow, id: fc.integer({ min: 0, max: 99 }) }).map((p) => ({ kind: 'member-discount' as const, promotionId: `M${p.id}`, title: 'member', percentBasisPoints: p.bp, ...(p.max !== undefined ? { maxDiscount: cny(p.max) } : {}), ...(p.cats ? { categories: p.cats } : {}), ...stripUndefined(p.w) })),
+  fc
+    .record({ sku: fc.constantFrom('A-1', 'B-2', 'C-3', 'Z-9'), price: arbAmount, membersOnly: fc.boolean(), w: arbWindow, id: fc.integer({ min: 0, max: 99 }) })
+    .map((p) => ({ kind: 'flash-price' as const, promotionId: `F${p.id}`, title: 'flash', sku: p.sku, price: cny(p.price), membersOnly: p.membersOnly, ...stripUndefined(p.w) })),
+  fc.record({ threshold: arbAmount, off: arbAmount, membersOnly: fc.boolean(), cats: arbCategories, w: arbWindow, id: fc.integer({ min: 0, max: 99 }) }).map((p) => ({
+    kind: 'spend-threshold' as const,
+    promotionId: `S${p.id}`,
+    title: 'threshold',
+    threshold: cny(p.threshold),
+    amountOff: cny(p.off),
+    membersOnly: p.membersOnly,
+    ...(p.cats ? { categories: p.cats } : {}),
+    ...stripUndefined(p.w),
+  })),
+  fc
+    .record({ bp: fc.integer({ min: 0, max: 10_000 }), max: fc.option(arbAmount, { nil: undefined }), cats: arbCategories, w: arbWindow, id: fc.integer({ min: 0, max: 99 }) })
+    .map((p) => ({
+      kind: 'member-discount' as const,
+      promotionId: `M${p.id}`,
+      title: 'member',
+      percentBasisPoints: p.bp,
+      ...(p.max !== undefined ? { maxDiscount: cny(p.max) } : {}),
+      ...(p.cats ? { categories: p.cats } : {}),
+      ...stripUndefined(p.w),
+    })),
 );
 
 const arbCoupon: fc.Arbitrary<{ definition: Coupon; usage: { total: number; byCustomer: number } }> = fc
-  .record({ kind: fc.constantFrom('percentage' as const, 'fixed' as const), bp: fc.integer({ min: 0, max: 10_000 }), off: arbAmount, max: fc.option(arbAmount, { nil: undefined }), min: fc.integer({ min: 0, max: 500_000 }), membersOnly: fc.boolean(), cats: arbCategories, used: fc.integer({ min: 0, max: 3 }) })
+  .record({
+    kind: fc.constantFrom('percentage' as const, 'fixed' as const),
+    bp: fc.integer({ min: 0, max: 10_000 }),
+    off: arbAmount,
+    max: fc.option(arbAmount, { nil: undefined }),
+    min: fc.integer({ min: 0, max: 500_000 }),
+    membersOnly: fc.boolean(),
+    cats: arbCategories,
+    used: fc.integer({ min: 0, max: 3 }),
+  })
   .map((c) => ({
     definition: {
       code: 'RANDOM',
@@ -214,7 +267,15 @@ describe('priceBasket properties (fast-check, ORD-2)', () => {
           now,
           settings: { ...settings, freeShippingThreshold: x.threshold },
         });
-        const amounts = [q.subtotal, q.discountTotal, q.goodsTotal, q.shippingFee, q.total, ...q.discounts.map((d) => d.amount), ...q.lines.flatMap((l) => [l.lineSubtotal, l.lineDiscount, l.lineTotal])];
+        const amounts = [
+          q.subtotal,
+          q.discountTotal,
+          q.goodsTotal,
+          q.shippingFee,
+          q.total,
+          ...q.discounts.map((d) => d.amount),
+          ...q.lines.flatMap((l) => [l.lineSubtotal, l.lineDiscount, l.lineTotal]),
+        ];
         for (const m of amounts) {
           expect(Number.isSafeInteger(m.amount)).toBe(true);
           expect(m.amount).toBeGreaterThanOrEqual(0);
@@ -272,7 +333,9 @@ describe('member tiers and issued coupons (ORD-3)', () => {
   const goldOnly: Promotion = { kind: 'member-discount', promotionId: 'GOLD10', title: '金卡9折', percentBasisPoints: 1000, tiers: ['gold', 'platinum'] };
   const lines = [line('A-1', 20000, 1)];
   it('a member offer naming tiers applies to members of those tiers only', () => {
-    expect(priceBasket(input({ lines, promotions: [goldOnly], member: true, memberTier: 'gold' })).discounts).toEqual([{ kind: 'member-discount', id: 'GOLD10', title: '金卡9折', amount: cny(2000) }]);
+    expect(priceBasket(input({ lines, promotions: [goldOnly], member: true, memberTier: 'gold' })).discounts).toEqual([
+      { kind: 'member-discount', id: 'GOLD10', title: '金卡9折', amount: cny(2000) },
+    ]);
     expect(priceBasket(input({ lines, promotions: [goldOnly], member: true, memberTier: 'silver' })).discounts).toEqual([]);
     expect(priceBasket(input({ lines, promotions: [goldOnly], member: true })).discounts).toEqual([]);
     expect(priceBasket(input({ lines, promotions: [{ ...goldOnly, tiers: undefined } as Promotion], member: true, memberTier: 'silver' })).discounts).toHaveLength(1);

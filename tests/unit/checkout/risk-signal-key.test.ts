@@ -20,15 +20,21 @@ describe('risk-signal key (checkout)', () => {
     const { log } = recordingLog();
     const asked: string[] = [];
     const readSecret: SecretReader = async (id) => (asked.push(id), { hmacKey: KEY });
-    expect(await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY_ID: 'commerce/dev/risk-signals' }), stage: 'dev', localCloud: true, log, readSecret })()).toBe(DEV_RISK_SIGNAL_HMAC_KEY);
-    expect(await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY: 'a-dev-key-of-16-chars' }), stage: 'dev', localCloud: true, log, readSecret })()).toBe('a-dev-key-of-16-chars');
+    expect(
+      await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY_ID: 'commerce/dev/risk-signals' }), stage: 'dev', localCloud: true, log, readSecret })(),
+    ).toBe(DEV_RISK_SIGNAL_HMAC_KEY);
+    expect(await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY: 'a-dev-key-of-16-chars' }), stage: 'dev', localCloud: true, log, readSecret })()).toBe(
+      'a-dev-key-of-16-chars',
+    );
     expect(asked).toEqual([]);
   });
 
   it('a deployed dev stage is on the internet: it reads the secret too, and without an id it fails closed', async () => {
     const { log } = recordingLog();
     const readSecret: SecretReader = async (_id, schema) => schema.parse({ hmacKey: KEY });
-    expect(await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY_ID: 'commerce/dev/risk-signals' }), stage: 'dev', localCloud: false, log, readSecret })()).toBe(KEY);
+    expect(
+      await riskSignalKeyResolver({ settings: checkoutSettings({ RISK_SIGNAL_HMAC_KEY_ID: 'commerce/dev/risk-signals' }), stage: 'dev', localCloud: false, log, readSecret })(),
+    ).toBe(KEY);
     const error = await riskSignalKeyResolver({ settings: checkoutSettings({}), stage: 'dev', localCloud: false, log, readSecret })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RiskSignalKeyUnavailableError);
   });

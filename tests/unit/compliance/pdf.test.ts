@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { renderPdf } from '../../../functions/compliance/domain/pdf.ts';
 import { expectWellFormedPdf } from '../../support/pdf.ts';
 
-
 describe('the PDF writer of the yearly report (CMP-2)', () => {
   it('CMP-2: writes a well-formed PDF (header, exact xref offsets, stream lengths, trailer) with the text, escaped', () => {
     const pdf = renderPdf('Report (test)', [{ text: 'Findings', heading: true }, { text: 'critical 1, high 2 (a\\b)' }]);
     expectWellFormedPdf(pdf);
-    expect(pdf.toString('latin1')).toContain('(critical 1, high 2 \\(a\\\\b\\)) \'');
+    expect(pdf.toString('latin1')).toContain("(critical 1, high 2 \\(a\\\\b\\)) '");
   });
 
   it('CMP-2: pages long reports, wraps long lines and replaces non-ASCII characters', () => {

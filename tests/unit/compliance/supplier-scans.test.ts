@@ -8,11 +8,13 @@ import { singleSourceSkusScan } from '../../../functions/compliance/scans/single
 import { licenceSeverity, supplierLicencesScan } from '../../../functions/compliance/scans/supplier-licences.ts';
 import type { SupplierDirectory, SupplierSnapshot } from '../../../functions/suppliers/supplier-contract.ts';
 
-const directory = (...pages: SupplierSnapshot[][]): (() => SupplierDirectory) => () => ({
-  async *pages() {
-    for (const page of pages) yield page;
-  },
-});
+const directory =
+  (...pages: SupplierSnapshot[][]): (() => SupplierDirectory) =>
+  () => ({
+    async *pages() {
+      for (const page of pages) yield page;
+    },
+  });
 const supplier = (supplierId: string, extra: Partial<SupplierSnapshot> = {}): SupplierSnapshot => ({ supplierId, status: 'active', licences: [], skus: [], ...extra });
 const licence = (expiresOn: string, number = 'N-1') => ({ kind: 'business-licence' as const, number, issuer: 'SAMR', expiresOn });
 // 2026-11-26 in China (10:00 UTC).
@@ -26,12 +28,19 @@ describe('CMP-1 supplier-licences', () => {
   it('CMP-1: the days are China days — at 16:00 UTC the count drops by one', async () => {
     const scan = supplierLicencesScan(directory([supplier('S1', { licences: [licence('2026-12-26')] })]));
     expect((await scan.run({ ...context, now: new Date('2026-11-25T15:59:59.000Z') })).findings).toEqual([]); // 31 days in China
-    expect((await scan.run({ ...context, now: new Date('2026-11-25T16:00:00.000Z') })).findings).toEqual([expect.objectContaining({ subject: 'S1/business-licence/N-1', severity: 'medium', details: expect.objectContaining({ daysLeft: 30 }) })]);
+    expect((await scan.run({ ...context, now: new Date('2026-11-25T16:00:00.000Z') })).findings).toEqual([
+      expect.objectContaining({ subject: 'S1/business-licence/N-1', severity: 'medium', details: expect.objectContaining({ daysLeft: 30 }) }),
+    ]);
   });
 
   it('CMP-1: terminated and blocklisted suppliers are not watched; suspended ones are; clean data → no findings', async () => {
     const expired = [licence('2026-11-01')];
-    const scan = supplierLicencesScan(directory([supplier('T', { status: 'terminated', licences: expired }), supplier('B', { status: 'blocklisted', licences: expired })], [supplier('S', { status: 'suspended', licences: expired })]));
+    const scan = supplierLicencesScan(
+      directory(
+        [supplier('T', { status: 'terminated', licences: expired }), supplier('B', { status: 'blocklisted', licences: expired })],
+        [supplier('S', { status: 'suspended', licences: expired })],
+      ),
+    );
     const result = await scan.run(context);
     expect(result).toMatchObject({ examined: 3, complete: true });
     expect(result.findings.map((f) => [f.subject, f.severity])).toEqual([['S/business-licence/N-1', 'high']]);
@@ -43,7 +52,16 @@ describe('SUP-1 single-source-skus', () => {
   it('SUP-1: sources are counted across pages; only active suppliers count; non-core SKUs are ignored', async () => {
     const scan = singleSourceSkusScan(
       directory(
-        [supplier('A', { skus: [{ sku: 'CORE-1', core: true }, { sku: 'CORE-2', core: true }, { sku: 'PLAIN', core: false }] }), supplier('R', { status: 'under-review', skus: [{ sku: 'CORE-2', core: false }] })],
+        [
+          supplier('A', {
+            skus: [
+              { sku: 'CORE-1', core: true },
+              { sku: 'CORE-2', core: true },
+              { sku: 'PLAIN', core: false },
+            ],
+          }),
+          supplier('R', { status: 'under-review', skus: [{ sku: 'CORE-2', core: false }] }),
+        ],
         [supplier('B', { skus: [{ sku: 'CORE-1', core: false }] }), supplier('X', { status: 'suspended', skus: [{ sku: 'CORE-3', core: true }] })],
       ),
     );

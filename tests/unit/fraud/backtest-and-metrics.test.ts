@@ -15,7 +15,13 @@ import { warningTierFor } from '../../../functions/fraud/domain/warnings.ts';
 const thresholds = { review: 40, reject: 75 };
 const compiled = (rules: readonly RuleDefinition[]) => rules.map((r) => compileRule({ ...r, version: 1 }));
 
-const record = (orderId: string, features: Record<string, unknown>, decision: BacktestRecord['decision'], truth?: BacktestRecord['truth'], assessedAt = `2026-11-0${orderId.length % 9 + 1}T00:00:00.000Z`): BacktestRecord => ({
+const record = (
+  orderId: string,
+  features: Record<string, unknown>,
+  decision: BacktestRecord['decision'],
+  truth?: BacktestRecord['truth'],
+  assessedAt = `2026-11-0${(orderId.length % 9) + 1}T00:00:00.000Z`,
+): BacktestRecord => ({
   orderId,
   assessedAt,
   features: normaliseFeatures({ accountAgeHours: 500, ...features }),
@@ -36,25 +42,67 @@ describe('backtest (RISK-4)', () => {
   ];
 
   it('the current rules reproduce the stored decisions: nothing changes', () => {
-    const report = runBacktest(history.filter((r) => r.orderId !== 'o2' && r.orderId !== 'o3'), compiled(DEFAULT_RULES), thresholds);
+    const report = runBacktest(
+      history.filter((r) => r.orderId !== 'o2' && r.orderId !== 'o3'),
+      compiled(DEFAULT_RULES),
+      thresholds,
+    );
     expect(report.changedCount).toBe(0);
   });
 
   it('reports the orders a proposed rule would change, the transitions and precision/recall of both rule sets', () => {
-    const proposed = [...DEFAULT_RULES, { id: 'big-mismatch', description: 'x', priority: 125, enabled: true, condition: 'regionMismatch and amount >= 100_000', effect: { type: 'score' as const, points: 50 } }];
+    const proposed = [
+      ...DEFAULT_RULES,
+      { id: 'big-mismatch', description: 'x', priority: 125, enabled: true, condition: 'regionMismatch and amount >= 100_000', effect: { type: 'score' as const, points: 50 } },
+    ];
     const report = runBacktest(history, compiled(proposed), thresholds);
     expect(report.evaluated).toBe(7);
     expect(report.changedCount).toBe(1);
-    expect(report.changed).toEqual([{ orderId: 'o2', assessedAt: '2026-11-01T02:00:00.000Z', from: 'approve', to: 'review', scoreFrom: 0, scoreTo: 65, rulesFired: ['region-mismatch', 'big-mismatch'], truth: 'fraud' }]);
+    expect(report.changed).toEqual([
+      {
+        orderId: 'o2',
+        assessedAt: '2026-11-01T02:00:00.000Z',
+        from: 'approve',
+        to: 'review',
+        scoreFrom: 0,
+        scoreTo: 65,
+        rulesFired: ['region-mismatch', 'big-mismatch'],
+        truth: 'fraud',
+      },
+    ]);
     expect(report.transitions).toEqual({ 'approve→review': 1 });
     // current: flagged labelled = o5 (fraud), o6 (legit); missed fraud o2 → precision 1/2, recall 1/2
-    expect(report.current).toMatchObject({ approve: 4, review: 2, reject: 1, labelled: 5, truePositives: 1, falsePositives: 1, falseNegatives: 1, trueNegatives: 2, precision: 0.5, recall: 0.5 });
+    expect(report.current).toMatchObject({
+      approve: 4,
+      review: 2,
+      reject: 1,
+      labelled: 5,
+      truePositives: 1,
+      falsePositives: 1,
+      falseNegatives: 1,
+      trueNegatives: 2,
+      precision: 0.5,
+      recall: 0.5,
+    });
     // proposed: o2 caught → precision 2/3, recall 1
-    expect(report.proposed).toMatchObject({ approve: 3, review: 3, reject: 1, truePositives: 2, falsePositives: 1, falseNegatives: 0, trueNegatives: 2, precision: 0.6667, recall: 1 });
+    expect(report.proposed).toMatchObject({
+      approve: 3,
+      review: 3,
+      reject: 1,
+      truePositives: 2,
+      falsePositives: 1,
+      falseNegatives: 0,
+      trueNegatives: 2,
+      precision: 0.6667,
+      recall: 1,
+    });
   });
 
   it('a stricter proposal that rejects legit orders shows up as a worse precision', () => {
-    const proposed = [...DEFAULT_RULES, { id: 'mismatch-block', description: 'x', priority: 1, enabled: true, condition: 'regionMismatch', effect: { type: 'action' as const, action: 'block' as const } }];
+    const proposed = [
+      ...DEFAULT_RULES,
+      { id: 'mismatch-block', description: 'x', priority: 1, enabled: true, condition: 'regionMismatch', effect: { type: 'action' as const, action: 'block' as const } },
+    ];
     const report = runBacktest(history, compiled(proposed), thresholds);
     expect(report.transitions).toEqual({ 'approve→reject': 2 });
     expect(report.changed.map((c) => c.orderId)).toEqual(['o2', 'o3']);
@@ -62,7 +110,9 @@ describe('backtest (RISK-4)', () => {
   });
 
   it('caps the list of changed orders but not the count', () => {
-    const many = Array.from({ length: 20 }, (_, i) => record(`m${String(i).padStart(2, '0')}`, { disposableEmail: true }, 'approve', undefined, `2026-11-02T00:${String(i).padStart(2, '0')}:00.000Z`));
+    const many = Array.from({ length: 20 }, (_, i) =>
+      record(`m${String(i).padStart(2, '0')}`, { disposableEmail: true }, 'approve', undefined, `2026-11-02T00:${String(i).padStart(2, '0')}:00.000Z`),
+    );
     const report = runBacktest(many, compiled(DEFAULT_RULES), thresholds, { maxChanged: 5 });
     expect(report.changedCount).toBe(20);
     expect(report.changed.map((c) => c.orderId)).toEqual(['m00', 'm01', 'm02', 'm03', 'm04']);

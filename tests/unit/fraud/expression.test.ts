@@ -184,16 +184,55 @@ describe('expression language: rejects anything unsafe or malformed (RISK-4)', (
   });
 
   it('property: arbitrary text either compiles to a boolean condition or fails with an ExpressionError — never anything else', () => {
-    const alphabet = ['amount', 'regionMismatch', 'emailDomain', 'constructor', ' ', '(', ')', '[', ']', ',', '.', '=', '==', '!=', '<', '>=', 'and', 'or', 'not', 'in', '"x"', "'y'", '1', '-', '2.5', 'true', 'false', '\\', '`', ';', '{', '}'];
+    const alphabet = [
+      'amount',
+      'regionMismatch',
+      'emailDomain',
+      'constructor',
+      ' ',
+      '(',
+      ')',
+      '[',
+      ']',
+      ',',
+      '.',
+      '=',
+      '==',
+      '!=',
+      '<',
+      '>=',
+      'and',
+      'or',
+      'not',
+      'in',
+      '"x"',
+      "'y'",
+      '1',
+      '-',
+      '2.5',
+      'true',
+      'false',
+      '\\',
+      '`',
+      ';',
+      '{',
+      '}',
+    ];
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.array(fc.constantFrom(...alphabet), { maxLength: 30 }).map((parts) => parts.join(' '))), (source) => {
-        try {
-          const compiled = compileExpression(source);
-          expect(typeof evaluateExpression(compiled, features)).toBe('boolean');
-        } catch (error) {
-          expect(error).toBeInstanceOf(ExpressionError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 80 }),
+          fc.array(fc.constantFrom(...alphabet), { maxLength: 30 }).map((parts) => parts.join(' ')),
+        ),
+        (source) => {
+          try {
+            const compiled = compileExpression(source);
+            expect(typeof evaluateExpression(compiled, features)).toBe('boolean');
+          } catch (error) {
+            expect(error).toBeInstanceOf(ExpressionError);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

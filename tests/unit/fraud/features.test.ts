@@ -63,7 +63,16 @@ describe('computeFeatures', () => {
 
   it('a customer never seen has account age 0 and no history', () => {
     const f = computeFeatures(order(), context);
-    expect(f).toMatchObject({ accountAgeHours: 0, customerOrderCount: 0, amountZScore: 0, amountMean: 0, regionMismatch: false, billingRegion: '', disposableEmail: false, couponUsed: false });
+    expect(f).toMatchObject({
+      accountAgeHours: 0,
+      customerOrderCount: 0,
+      amountZScore: 0,
+      amountMean: 0,
+      regionMismatch: false,
+      billingRegion: '',
+      disposableEmail: false,
+      couponUsed: false,
+    });
   });
 
   it('normaliseFeatures fills features an older assessment lacks and drops unknown or mistyped ones', () => {

@@ -31,16 +31,51 @@ describe('default rules (RISK-2), table-driven', () => {
     ['4th order within the hour → 25 → low', { velocityCustomer1h: 4 }, 'approve', 'low', 25, ['velocity-customer-1h']],
     ['3rd order within the hour → nothing', { velocityCustomer1h: 3 }, 'approve', 'low', 0, []],
     ['device velocity + region mismatch → 45 → review', { velocityDevice24h: 6, regionMismatch: true }, 'review', 'medium', 45, ['velocity-device-24h', 'region-mismatch']],
-    ['payment velocity + device velocity + fraud history → 100 (clamped) → reject', { velocityPayment24h: 6, velocityDevice24h: 6, confirmedFraud: 1 }, 'reject', 'high', 100, ['velocity-device-24h', 'velocity-payment-24h', 'confirmed-fraud-history']],
+    [
+      'payment velocity + device velocity + fraud history → 100 (clamped) → reject',
+      { velocityPayment24h: 6, velocityDevice24h: 6, confirmedFraud: 1 },
+      'reject',
+      'high',
+      100,
+      ['velocity-device-24h', 'velocity-payment-24h', 'confirmed-fraud-history'],
+    ],
     ['amount outlier with 5 past orders → 30', { customerOrderCount: 5, amountZScore: 3.01 }, 'approve', 'low', 30, ['amount-outlier']],
     ['amount outlier with 4 past orders → nothing', { customerOrderCount: 4, amountZScore: 9 }, 'approve', 'low', 0, []],
-    ['3 failed payments in 24h + region mismatch → 50 → review', { paymentFailures24h: 3, regionMismatch: true }, 'review', 'medium', 50, ['region-mismatch', 'repeated-payment-failures']],
+    [
+      '3 failed payments in 24h + region mismatch → 50 → review',
+      { paymentFailures24h: 3, regionMismatch: true },
+      'review',
+      'medium',
+      50,
+      ['region-mismatch', 'repeated-payment-failures'],
+    ],
     ['good history lowers the score (clamped at 0)', { deliveredOrders: 5 }, 'approve', 'low', 0, ['good-history']],
-    ['good history offsets one signal', { deliveredOrders: 5, velocityDevice24h: 6, regionMismatch: true }, 'approve', 'low', 25, ['velocity-device-24h', 'region-mismatch', 'good-history']],
+    [
+      'good history offsets one signal',
+      { deliveredOrders: 5, velocityDevice24h: 6, regionMismatch: true },
+      'approve',
+      'low',
+      25,
+      ['velocity-device-24h', 'region-mismatch', 'good-history'],
+    ],
     ['confirmed fraud cancels good history', { deliveredOrders: 5, confirmedFraud: 1 }, 'review', 'medium', 50, ['confirmed-fraud-history']],
     ['block wins over a review action', { disposableEmail: true, accountAgeHours: 0, amount: 900_000 }, 'reject', 'high', 0, ['disposable-email', 'new-account-high-value']],
-    ['review action with a reject-level score stays reject', { accountAgeHours: 0, amount: 900_000, velocityPayment24h: 6, velocityDevice24h: 6, paymentFailures24h: 3 }, 'reject', 'high', 90, ['new-account-high-value', 'velocity-device-24h', 'velocity-payment-24h', 'repeated-payment-failures']],
-    ['shared IP and shared card alone stay below review (NAT, sandbox tokens)', { velocityIp1h: 200, velocityPayment24h: 40 }, 'approve', 'low', 35, ['velocity-ip-1h', 'velocity-payment-24h']],
+    [
+      'review action with a reject-level score stays reject',
+      { accountAgeHours: 0, amount: 900_000, velocityPayment24h: 6, velocityDevice24h: 6, paymentFailures24h: 3 },
+      'reject',
+      'high',
+      90,
+      ['new-account-high-value', 'velocity-device-24h', 'velocity-payment-24h', 'repeated-payment-failures'],
+    ],
+    [
+      'shared IP and shared card alone stay below review (NAT, sandbox tokens)',
+      { velocityIp1h: 200, velocityPayment24h: 40 },
+      'approve',
+      'low',
+      35,
+      ['velocity-ip-1h', 'velocity-payment-24h'],
+    ],
   ])('%s', (_name, features, decision, level, score, fired) => {
     const result = run(features);
     expect({ decision: result.decision, level: result.level, score: result.score, fired: result.fired.map((f) => f.ruleId) }).toEqual({ decision, level, score, fired });
@@ -62,7 +97,8 @@ describe('default rules (RISK-2), table-driven', () => {
   });
 });
 
-const rule = (id: string, priority: number, condition: string, effect: RuleDefinition['effect'], enabled = true) => compileRule({ id, priority, condition, effect, enabled, version: 1 });
+const rule = (id: string, priority: number, condition: string, effect: RuleDefinition['effect'], enabled = true) =>
+  compileRule({ id, priority, condition, effect, enabled, version: 1 });
 
 describe('evaluation order (documented in scoring.ts)', () => {
   const allow = rule('vip-allow', 5, 'deliveredOrders >= 10', { type: 'action', action: 'allow' });
@@ -74,7 +110,13 @@ describe('evaluation order (documented in scoring.ts)', () => {
 
   it.each([
     ['the first fired decisive action by priority wins: allow before block', [allow, block], { deliveredOrders: 10, blocklistedDevice: true }, 'approve', 'vip-allow'],
-    ['…and block before allow when block has the lower priority number', [rule('vip-allow', 50, 'deliveredOrders >= 10', { type: 'action', action: 'allow' }), block], { deliveredOrders: 10, blocklistedDevice: true }, 'reject', 'device-block'],
+    [
+      '…and block before allow when block has the lower priority number',
+      [rule('vip-allow', 50, 'deliveredOrders >= 10', { type: 'action', action: 'allow' }), block],
+      { deliveredOrders: 10, blocklistedDevice: true },
+      'reject',
+      'device-block',
+    ],
     ['allow beats a reject-level score', [allow, s60, s30], { deliveredOrders: 10, regionMismatch: true, couponUsed: true }, 'approve', 'vip-allow'],
     ['allow beats a review action', [allow, review], { deliveredOrders: 10, amount: 500_000 }, 'approve', 'vip-allow'],
     ['a review action forces review over an approve score', [review], { amount: 100_000 }, 'review', undefined],
@@ -127,7 +169,12 @@ describe('thresholds (config: low < review ≤ medium < reject ≤ high)', () =>
   });
 
   it('refuses inconsistent thresholds', () => {
-    for (const t of [{ review: 50, reject: 50 }, { review: 60, reject: 40 }, { review: -1, reject: 50 }, { review: 10, reject: 101 }]) {
+    for (const t of [
+      { review: 50, reject: 50 },
+      { review: 60, reject: 40 },
+      { review: -1, reject: 50 },
+      { review: 10, reject: 101 },
+    ]) {
       expect(() => evaluateRules([], normaliseFeatures({}), t)).toThrow(RangeError);
     }
   });

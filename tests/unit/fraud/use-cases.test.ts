@@ -66,7 +66,14 @@ function fakes(options: { slotAllowed?: boolean; createResult?: 'created' | 'exi
     clock: manualClock('2026-11-23T08:00:01.000Z'),
     newId,
     thresholds: { review: 40, reject: 75 },
-    settings: { disposableDomains: new Set(DEFAULT_DISPOSABLE_EMAIL_DOMAINS), zScoreMinStdDevPercent: 10, generalWarningMinScore: 20, warningLimits: { general: 1, elevated: 1, major: 1 }, warningWindowSeconds: 60, metricsShards: 4 },
+    settings: {
+      disposableDomains: new Set(DEFAULT_DISPOSABLE_EMAIL_DOMAINS),
+      zScoreMinStdDevPercent: 10,
+      generalWarningMinScore: 20,
+      warningLimits: { general: 1, elevated: 1, major: 1 },
+      warningWindowSeconds: 60,
+      metricsShards: 4,
+    },
   };
   return { deps, published, stored, counted: () => counted.size };
 }
@@ -121,7 +128,17 @@ describe('rule cache (RISK-4: changes apply within RISK_RULES_CACHE_SECONDS)', (
     expect(first.builtIn).toBe(true);
     expect(first.rules.length).toBeGreaterThan(10);
     rules.push({ id: 'only', description: 'x', priority: 1, enabled: true, condition: 'true', effect: { type: 'score', points: 1 }, version: 1, updatedBy: 'a', updatedAt: 'x' });
-    rules.push({ id: 'broken', description: 'x', priority: 1, enabled: true, condition: 'amount.x', effect: { type: 'score', points: 1 }, version: 1, updatedBy: 'a', updatedAt: 'x' });
+    rules.push({
+      id: 'broken',
+      description: 'x',
+      priority: 1,
+      enabled: true,
+      condition: 'amount.x',
+      effect: { type: 'score', points: 1 },
+      version: 1,
+      updatedBy: 'a',
+      updatedAt: 'x',
+    });
     clock.advance(4_000);
     expect((await source.activeRules()).builtIn).toBe(true);
     clock.advance(1_000);
@@ -133,7 +150,18 @@ describe('rule cache (RISK-4: changes apply within RISK_RULES_CACHE_SECONDS)', (
 
 describe('decideReview retries (RISK-5)', () => {
   it('the same request retried after a failed publish publishes again; the audit notes the repeat', async () => {
-    const a = { orderId: newId(), customerId: 'c', assessmentId: newId(), assessedAt: '2026-11-23T08:00:00.000Z', placedAt: '2026-11-23T08:00:00.000Z', score: 0, level: 'medium', decision: 'review', fired: [], review: { status: 'pending', queuedAt: 'x' } } as unknown as Assessment;
+    const a = {
+      orderId: newId(),
+      customerId: 'c',
+      assessmentId: newId(),
+      assessedAt: '2026-11-23T08:00:00.000Z',
+      placedAt: '2026-11-23T08:00:00.000Z',
+      score: 0,
+      level: 'medium',
+      decision: 'review',
+      fired: [],
+      review: { status: 'pending', queuedAt: 'x' },
+    } as unknown as Assessment;
     let state = a;
     const assessments = {
       get: async () => state,
@@ -147,12 +175,20 @@ describe('decideReview retries (RISK-5)', () => {
     const audit: AuditLog = { record: async (e) => (audited.push(e as never), e as never) };
     let fail = true;
     const published: DomainEvent[] = [];
-    const events = { publish: async (list: readonly DomainEvent[]) => {
-      if (fail) throw new Error('bus down');
-      published.push(...list);
-    } };
+    const events = {
+      publish: async (list: readonly DomainEvent[]) => {
+        if (fail) throw new Error('bus down');
+        published.push(...list);
+      },
+    };
     const deps = { assessments, audit, events, clock: manualClock(), newId, metricsShards: 2 };
-    const command = { orderId: a.orderId, decision: 'approve' as const, note: 'ok', analyst: { userId: 'ana', roles: ['risk-analyst' as const], isStaff: true }, idempotencyKey: 'k1' };
+    const command = {
+      orderId: a.orderId,
+      decision: 'approve' as const,
+      note: 'ok',
+      analyst: { userId: 'ana', roles: ['risk-analyst' as const], isStaff: true },
+      idempotencyKey: 'k1',
+    };
     await expect(decideReview(deps, command)).rejects.toThrow('bus down');
     fail = false;
     expect(await decideReview(deps, command)).toMatchObject({ status: 'approved', analystId: 'ana' });

@@ -59,28 +59,48 @@ describe('allocation at approval (FUL-1) with carriers (FUL-2)', () => {
     ],
     [
       'split shipment: each warehouse ships its part with its own carrier',
-      [['WH-EAST', 'ELEC-PHONE', 1], ['WH-NORTH', 'GROC-RICE', 1]],
+      [
+        ['WH-EAST', 'ELEC-PHONE', 1],
+        ['WH-NORTH', 'GROC-RICE', 1],
+      ],
       [],
       'east',
-      [['WH-EAST', 'premium-express', [['ELEC-PHONE', 1]]], ['WH-NORTH', 'standard-express', [['GROC-RICE', 1]]]],
+      [
+        ['WH-EAST', 'premium-express', [['ELEC-PHONE', 1]]],
+        ['WH-NORTH', 'standard-express', [['GROC-RICE', 1]]],
+      ],
       'plan',
       [],
     ],
     [
       'split of one SKU across warehouses, nearest first (2 books weigh 2.4 kg: too heavy for economy)',
-      [['WH-EAST', 'BOOK-SANTI', 2], ['WH-SOUTH', 'BOOK-SANTI', 1]],
+      [
+        ['WH-EAST', 'BOOK-SANTI', 2],
+        ['WH-SOUTH', 'BOOK-SANTI', 1],
+      ],
       [],
       'east',
-      [['WH-EAST', 'standard-express', [['BOOK-SANTI', 2]]], ['WH-SOUTH', 'economy-post', [['BOOK-SANTI', 1]]]],
+      [
+        ['WH-EAST', 'standard-express', [['BOOK-SANTI', 2]]],
+        ['WH-SOUTH', 'economy-post', [['BOOK-SANTI', 1]]],
+      ],
       'plan',
       [],
     ],
     [
       'three warehouses: fresh from the south, phone from the east, book from the north',
-      [['WH-SOUTH', 'FRESH-LYCHEE', 1], ['WH-EAST', 'ELEC-PHONE', 1], ['WH-NORTH', 'BOOK-SANTI', 1]],
+      [
+        ['WH-SOUTH', 'FRESH-LYCHEE', 1],
+        ['WH-EAST', 'ELEC-PHONE', 1],
+        ['WH-NORTH', 'BOOK-SANTI', 1],
+      ],
       [],
       'east',
-      [['WH-EAST', 'premium-express', [['ELEC-PHONE', 1]]], ['WH-NORTH', 'economy-post', [['BOOK-SANTI', 1]]], ['WH-SOUTH', 'premium-express', [['FRESH-LYCHEE', 1]]]],
+      [
+        ['WH-EAST', 'premium-express', [['ELEC-PHONE', 1]]],
+        ['WH-NORTH', 'economy-post', [['BOOK-SANTI', 1]]],
+        ['WH-SOUTH', 'premium-express', [['FRESH-LYCHEE', 1]]],
+      ],
       'plan',
       [],
     ],
@@ -95,7 +115,10 @@ describe('allocation at approval (FUL-1) with carriers (FUL-2)', () => {
     ],
     [
       'part of an order moves: reserved 1 east + 2 south, 1 more freed up east → 3 from the east, south released',
-      [['WH-EAST', 'BOOK-SANTI', 1], ['WH-SOUTH', 'BOOK-SANTI', 2]],
+      [
+        ['WH-EAST', 'BOOK-SANTI', 1],
+        ['WH-SOUTH', 'BOOK-SANTI', 2],
+      ],
       [['WH-EAST', 'BOOK-SANTI', 2]],
       'east',
       [['WH-EAST', 'standard-express', [['BOOK-SANTI', 3]]]],
@@ -123,7 +146,10 @@ describe('allocation at approval (FUL-1) with carriers (FUL-2)', () => {
 
   it('consolidates into a warehouse where the order already holds enough, releasing the surplus elsewhere', () => {
     // The order holds 2 in the east and (over-reserved) 1 more in the north; the plan picks only the east.
-    const reservations = movements([['WH-EAST', 'APP-TSHIRT', 2], ['WH-NORTH', 'APP-TSHIRT', 1]]);
+    const reservations = movements([
+      ['WH-EAST', 'APP-TSHIRT', 2],
+      ['WH-NORTH', 'APP-TSHIRT', 1],
+    ]);
     const plan = [{ warehouseId: 'WH-EAST', lines: [{ sku: 'APP-TSHIRT', quantity: 2 }] }];
     expect(allocationOperations(plan, reservations)).toEqual([
       { kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-EAST', quantity: 2, reservedQuantity: 2 },
@@ -133,7 +159,10 @@ describe('allocation at approval (FUL-1) with carriers (FUL-2)', () => {
 
   it('a pick of less than reserved in one warehouse consumes the whole reservation there (the rest released by the same item)', () => {
     const reservations = movements([['WH-EAST', 'APP-TSHIRT', 3]]);
-    const plan = [{ warehouseId: 'WH-EAST', lines: [{ sku: 'APP-TSHIRT', quantity: 2 }] }, { warehouseId: 'WH-NORTH', lines: [{ sku: 'APP-TSHIRT', quantity: 1 }] }];
+    const plan = [
+      { warehouseId: 'WH-EAST', lines: [{ sku: 'APP-TSHIRT', quantity: 2 }] },
+      { warehouseId: 'WH-NORTH', lines: [{ sku: 'APP-TSHIRT', quantity: 1 }] },
+    ];
     expect(allocationOperations(plan, reservations)).toEqual([
       { kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-EAST', quantity: 2, reservedQuantity: 3 },
       { kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-NORTH', quantity: 1, reservedQuantity: 0 },
@@ -145,14 +174,22 @@ describe('allocation at approval (FUL-1) with carriers (FUL-2)', () => {
     const plan = [{ warehouseId: 'WH-EAST', lines: [{ sku: 'APP-TSHIRT', quantity: 1 }] }];
     expect(chooseAllocation(plan, reservations, ['WH-EAST', 'WH-SOUTH']).source).toBe('plan');
     const kept = chooseAllocation(plan, reservations, ['WH-EAST', 'WH-SOUTH'], { keepReservations: true });
-    expect(kept).toEqual({ source: 'reservations', allocations: [{ warehouseId: 'WH-SOUTH', lines: [{ sku: 'APP-TSHIRT', quantity: 1 }] }], operations: [{ kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-SOUTH', quantity: 1, reservedQuantity: 1 }] });
+    expect(kept).toEqual({
+      source: 'reservations',
+      allocations: [{ warehouseId: 'WH-SOUTH', lines: [{ sku: 'APP-TSHIRT', quantity: 1 }] }],
+      operations: [{ kind: 'pick', sku: 'APP-TSHIRT', warehouseId: 'WH-SOUTH', quantity: 1, reservedQuantity: 1 }],
+    });
     // Moving needs 2 + 2 (shipment, waybill) + 2 × 2 (pick east, release south) = 8 items.
     expect(allocationTransactionItems(plan, allocationOperations(plan, reservations))).toBe(8);
     expect(chooseAllocation(plan, reservations, ['WH-EAST', 'WH-SOUTH'], { maxTransactionItems: 7 }).source).toBe('reservations');
   });
 
   it('falls back to the reservations when planning failed', () => {
-    const reservations = movements([['WH-NORTH', 'BOOK-SANTI', 1], ['WH-EAST', 'BOOK-SANTI', 1], ['WH-EAST', 'APP-TSHIRT', 1]]);
+    const reservations = movements([
+      ['WH-NORTH', 'BOOK-SANTI', 1],
+      ['WH-EAST', 'BOOK-SANTI', 1],
+      ['WH-EAST', 'APP-TSHIRT', 1],
+    ]);
     const choice = chooseAllocation(undefined, reservations, ['WH-EAST', 'WH-NORTH']);
     expect(choice.source).toBe('reservations');
     expect(choice.allocations).toEqual(allocationOfReservations(reservations, ['WH-EAST', 'WH-NORTH']));
@@ -160,7 +197,15 @@ describe('allocation at approval (FUL-1) with carriers (FUL-2)', () => {
   });
 
   it('adds up repeated reservation lines of one SKU and warehouse', () => {
-    expect(demandOf(movements([['WH-EAST', 'A-1', 1], ['WH-EAST', 'A-1', 2], ['WH-NORTH', 'A-1', 1]]))).toEqual([{ sku: 'A-1', quantity: 4 }]);
+    expect(
+      demandOf(
+        movements([
+          ['WH-EAST', 'A-1', 1],
+          ['WH-EAST', 'A-1', 2],
+          ['WH-NORTH', 'A-1', 1],
+        ]),
+      ),
+    ).toEqual([{ sku: 'A-1', quantity: 4 }]);
   });
 
   it('reports weight and declared value per shipment', () => {

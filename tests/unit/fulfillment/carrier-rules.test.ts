@@ -9,7 +9,14 @@ import {
   type ProfiledLine,
 } from '../../../functions/fulfillment/domain/carrier-rules.ts';
 
-const line = (over: Partial<ProfiledLine> & Pick<ProfiledLine, 'sku'>): ProfiledLine => ({ quantity: 1, category: 'home', weightGrams: 500, valueClass: 'standard', unitPriceMinor: 10_000, ...over });
+const line = (over: Partial<ProfiledLine> & Pick<ProfiledLine, 'sku'>): ProfiledLine => ({
+  quantity: 1,
+  category: 'home',
+  weightGrams: 500,
+  valueClass: 'standard',
+  unitPriceMinor: 10_000,
+  ...over,
+});
 
 const lychee = line({ sku: 'FRESH-LYCHEE-1KG', category: 'fresh-food', fresh: true, weightGrams: 1100, unitPriceMinor: 5990 });
 const phone = line({ sku: 'ELEC-PHONE', category: 'electronics', electronics: true, weightGrams: 210, valueClass: 'high', unitPriceMinor: 399_900 });
@@ -30,7 +37,12 @@ describe('chooseCarrier with the default rules (FUL-2)', () => {
     ['small, light, low-value → economy', [tshirt, book], 'economy-post', 'small-low-value-economy'],
     ['low value but heavy → standard', [rice], 'standard-express', 'default'],
     ['low value, light, but worth more than ¥200 in total → standard', [{ ...tshirt, quantity: 3 }], 'standard-express', 'default'],
-    ['exactly ¥200 and 2 kg is still economy (bounds inclusive)', [line({ sku: 'X-1', valueClass: 'low', weightGrams: 1000, unitPriceMinor: 10_000, quantity: 2 })], 'economy-post', 'small-low-value-economy'],
+    [
+      'exactly ¥200 and 2 kg is still economy (bounds inclusive)',
+      [line({ sku: 'X-1', valueClass: 'low', weightGrams: 1000, unitPriceMinor: 10_000, quantity: 2 })],
+      'economy-post',
+      'small-low-value-economy',
+    ],
     ['standard value class → standard', [teaSet], 'standard-express', 'default'],
     ['mixed low and standard: the highest class counts → standard', [tshirt, teaSet], 'standard-express', 'default'],
   ])('%s', (_name, lines, carrier, ruleId) => {

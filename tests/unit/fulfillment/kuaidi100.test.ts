@@ -20,7 +20,13 @@ import {
   requestSign,
 } from '../../../functions/fulfillment/carriers/kuaidi100.ts';
 
-const account = { key: 'KEY123', secret: 'SECRET456', salt: 'salt-xyz', callbackUrl: 'https://api.example.cn/webhooks/carriers/kuaidi100/orders', trackingCallbackUrl: 'https://api.example.cn/webhooks/carriers/kuaidi100/tracking' };
+const account = {
+  key: 'KEY123',
+  secret: 'SECRET456',
+  salt: 'salt-xyz',
+  callbackUrl: 'https://api.example.cn/webhooks/carriers/kuaidi100/orders',
+  trackingCallbackUrl: 'https://api.example.cn/webhooks/carriers/kuaidi100/tracking',
+};
 const T = 1_717_216_800_000;
 
 function recordingPoster(answer: { status: number; body: string } | Error) {
@@ -56,7 +62,10 @@ describe('signatures', () => {
 describe('booking and cancelling (商家寄件)', () => {
   it('bOrder: posts the documented form — method, key, t, sign, param with the company code, both parties, cargo, kg, callbacks and salt', async () => {
     // The documented answer (the official Python demo's sample).
-    const http = recordingPoster({ status: 200, body: '{"data":{"kuaidinum":"SF1234567890123","orderId":"20066771","attach":null,"taskId":"9FC293CA417E431F33046E64F4C4EC20"},"message":"提交成功","result":true,"returnCode":"200"}' });
+    const http = recordingPoster({
+      status: 200,
+      body: '{"data":{"kuaidinum":"SF1234567890123","orderId":"20066771","attach":null,"taskId":"9FC293CA417E431F33046E64F4C4EC20"},"message":"提交成功","result":true,"returnCode":"200"}',
+    });
     const carrier = new Kuaidi100Carrier(account, http.post, () => T);
     expect(await carrier.book(booking)).toEqual({ taskId: '9FC293CA417E431F33046E64F4C4EC20', orderId: '20066771', waybill: 'SF1234567890123' });
     const [{ url, form }] = http.calls as [{ url: string; form: Record<string, string> }];
@@ -84,21 +93,37 @@ describe('booking and cancelling (商家寄件)', () => {
   });
 
   it('a waybill not assigned yet comes later (order callback); a refusal is not retried, an outage is, and neither error carries the recipient', async () => {
-    const later = new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: JSON.stringify({ result: true, returnCode: '200', message: '提交成功', data: { taskId: 'T2', orderId: 20066772 } }) }).post, () => T);
+    const later = new Kuaidi100Carrier(
+      account,
+      recordingPoster({ status: 200, body: JSON.stringify({ result: true, returnCode: '200', message: '提交成功', data: { taskId: 'T2', orderId: 20066772 } }) }).post,
+      () => T,
+    );
     expect(await later.book(booking)).toEqual({ taskId: 'T2', orderId: '20066772' });
 
     const refused = new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: JSON.stringify({ result: false, returnCode: '400', message: '参数错误' }) }).post, () => T);
     const error = await refused.book(booking).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Kuaidi100RequestError);
     expect((error as Kuaidi100RequestError).returnCode).toBe('400');
-    const badSign = await new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: JSON.stringify({ result: false, returnCode: '503', message: '签名认证失败' }) }).post, () => T).book(booking).catch((e: unknown) => e);
+    const badSign = await new Kuaidi100Carrier(
+      account,
+      recordingPoster({ status: 200, body: JSON.stringify({ result: false, returnCode: '503', message: '签名认证失败' }) }).post,
+      () => T,
+    )
+      .book(booking)
+      .catch((e: unknown) => e);
     expect(badSign).toBeInstanceOf(Kuaidi100RequestError);
-    for (const outage of [{ status: 502, body: 'Bad Gateway' }, new Error('ETIMEDOUT'), { status: 200, body: JSON.stringify({ result: false, returnCode: '500', message: '服务器错误' }) }]) {
+    for (const outage of [
+      { status: 502, body: 'Bad Gateway' },
+      new Error('ETIMEDOUT'),
+      { status: 200, body: JSON.stringify({ result: false, returnCode: '500', message: '服务器错误' }) },
+    ]) {
       const e = await new Kuaidi100Carrier(account, recordingPoster(outage).post, () => T).book(booking).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(Kuaidi100UnavailableError);
       expect(String((e as Error).message)).not.toMatch(/王超|13842569988|科技南/);
     }
-    await expect(new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: '{}' }).post).book({ ...booking, carrier: 'pigeon-post' })).rejects.toBeInstanceOf(Kuaidi100RequestError);
+    await expect(new Kuaidi100Carrier(account, recordingPoster({ status: 200, body: '{}' }).post).book({ ...booking, carrier: 'pigeon-post' })).rejects.toBeInstanceOf(
+      Kuaidi100RequestError,
+    );
   });
 
   it('cancel: method cancel with taskId, orderId and the reason', async () => {
@@ -116,7 +141,13 @@ describe('callbacks', () => {
   };
 
   it('order callback: verified with the salt, mapped, courier details dropped; a wrong signature is refused before parsing', () => {
-    const form = signed({ kuaidicom: 'shunfeng', kuaidinum: 'SF1234567890123', status: '10', message: '已取件', data: { orderId: '20066771', status: 10, courierName: '李师傅', courierMobile: '13900001111', weight: '1.3', freight: '18.00' } });
+    const form = signed({
+      kuaidicom: 'shunfeng',
+      kuaidinum: 'SF1234567890123',
+      status: '10',
+      message: '已取件',
+      data: { orderId: '20066771', status: 10, courierName: '李师傅', courierMobile: '13900001111', weight: '1.3', freight: '18.00' },
+    });
     const outcome = readOrderCallback(form, account.salt);
     expect(outcome).toEqual({ ok: true, kind: 'order', orderId: '20066771', waybill: 'SF1234567890123', code: 10, mapped: { status: 'PICKED_UP' } });
     expect(JSON.stringify(outcome)).not.toMatch(/李师傅|13900001111/);
@@ -173,7 +204,15 @@ describe('callbacks', () => {
       },
     };
     const outcome = readTrackingPush(signed(push), account.salt);
-    expect(outcome).toMatchObject({ ok: true, kind: 'tracking', waybill: 'SF1234567890123', company: 'shunfeng', state: 3, occurredAt: '2024-06-01T05:45:00.000Z', mapped: { status: 'DELIVERED' } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      kind: 'tracking',
+      waybill: 'SF1234567890123',
+      company: 'shunfeng',
+      state: 3,
+      occurredAt: '2024-06-01T05:45:00.000Z',
+      mapped: { status: 'DELIVERED' },
+    });
     expect(JSON.stringify(outcome)).not.toContain('王超');
     expect((readTrackingPush(signed(push), account.salt) as { eventId: string }).eventId).toBe((outcome as { eventId: string }).eventId);
     expect(readTrackingPush({ ...signed(push), sign: 'deadbeef' }, account.salt)).toEqual({ ok: false, reason: 'bad-signature' });

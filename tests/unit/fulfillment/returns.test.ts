@@ -30,13 +30,28 @@ function recordingGateway() {
   return { gateway, params };
 }
 
-const request = { shipmentId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YC', carrier: 'premium-express', warehouseId: 'WH-EAST', region: 'east', weightGrams: 400, cargo: 'returned goods' };
+const request = {
+  shipmentId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+  orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YC',
+  carrier: 'premium-express',
+  warehouseId: 'WH-EAST',
+  region: 'east',
+  weightGrams: 400,
+  cargo: 'returned goods',
+};
 
 describe('Kuaidi100 return pickups (AFT-1)', () => {
   it('AFT-1: a return pickup goes from the customer (sender, read just in time) to the warehouse (recipient), paid on arrival (CONSIGNEE)', async () => {
     const { gateway, params } = recordingGateway();
     await gateway.book({ ...request, direction: 'return' }, async () => customer);
-    expect(params[0]).toMatchObject({ sendManName: '张三', sendManMobile: '13800138000', sendManPrintAddr: customer.printAddress, recManName: '华东仓', recManMobile: '02100000000', payment: 'CONSIGNEE' });
+    expect(params[0]).toMatchObject({
+      sendManName: '张三',
+      sendManMobile: '13800138000',
+      sendManPrintAddr: customer.printAddress,
+      recManName: '华东仓',
+      recManMobile: '02100000000',
+      payment: 'CONSIGNEE',
+    });
   });
 
   it('outbound bookings are unchanged: from the warehouse to the customer, sender pays (SHIPPER)', async () => {

@@ -1,15 +1,7 @@
 /** FUL-3: the shipment state machine (out-of-order and duplicate tracking) and order aggregation. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decideTracking,
-  hasLeft,
-  isRecallable,
-  newMilestones,
-  orderProgress,
-  SHIPMENT_STATUSES,
-  type ShipmentStatus,
-} from '../../../functions/fulfillment/domain/shipment.ts';
+import { decideTracking, hasLeft, isRecallable, newMilestones, orderProgress, SHIPMENT_STATUSES, type ShipmentStatus } from '../../../functions/fulfillment/domain/shipment.ts';
 
 describe('decideTracking', () => {
   it.each<[ShipmentStatus, ShipmentStatus, string, ShipmentStatus[]?]>([
@@ -44,14 +36,25 @@ describe('decideTracking', () => {
   it('any order of delivery of a carrier’s events ends in the furthest status reached (property)', () => {
     const progress: ShipmentStatus[] = ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'];
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }).chain((n) => fc.tuple(fc.constant(n), fc.shuffledSubarray(progress.slice(0, n), { minLength: n, maxLength: n }), fc.array(fc.constantFrom(...progress.slice(0, n)), { maxLength: 5 }))), ([n, order, duplicates]) => {
-        let status: ShipmentStatus = 'CREATED';
-        for (const reported of [...order, ...duplicates]) {
-          const d = decideTracking(status, reported);
-          if (d.kind === 'apply') status = d.to;
-        }
-        expect(status).toBe(progress[n - 1]);
-      }),
+      fc.property(
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.shuffledSubarray(progress.slice(0, n), { minLength: n, maxLength: n }),
+              fc.array(fc.constantFrom(...progress.slice(0, n)), { maxLength: 5 }),
+            ),
+          ),
+        ([n, order, duplicates]) => {
+          let status: ShipmentStatus = 'CREATED';
+          for (const reported of [...order, ...duplicates]) {
+            const d = decideTracking(status, reported);
+            if (d.kind === 'apply') status = d.to;
+          }
+          expect(status).toBe(progress[n - 1]);
+        },
+      ),
     );
   });
 });

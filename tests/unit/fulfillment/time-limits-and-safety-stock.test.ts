@@ -50,7 +50,11 @@ describe('safety stock (FUL-4)', () => {
   });
 
   it('ignores sales outside the window', () => {
-    const sales = new Map([['2026-10-24', 100], ['2026-10-25', 3], ['2026-11-23', 2]]);
+    const sales = new Map([
+      ['2026-10-24', 100],
+      ['2026-10-25', 3],
+      ['2026-11-23', 2],
+    ]);
     expect(dailySeries(sales, now, 30).reduce((a, b) => a + b, 0)).toBe(5);
   });
 

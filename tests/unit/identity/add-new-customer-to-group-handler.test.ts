@@ -60,7 +60,9 @@ describe('SEC-1: AddNewCustomerToGroupFunction (handler)', () => {
   it('SEC-1: a failure is rethrown (the confirmation fails, the user retries) and logged without personal data', async () => {
     const failure = Object.assign(new Error(`User ${SUB} does not exist`), { name: 'UserNotFoundException' });
     const logs = logged();
-    await expect(makeAddNewCustomerToGroupHandler({ groups: () => ({ addToGroup: async () => Promise.reject(failure) }) })(event('PostConfirmation_ConfirmSignUp'), lambdaContext())).rejects.toBe(failure);
+    await expect(
+      makeAddNewCustomerToGroupHandler({ groups: () => ({ addToGroup: async () => Promise.reject(failure) }) })(event('PostConfirmation_ConfirmSignUp'), lambdaContext()),
+    ).rejects.toBe(failure);
     const text = logs();
     expect(text).toContain('UserNotFoundException');
     for (const value of PERSONAL) expect(text).not.toContain(value);

@@ -9,7 +9,10 @@ import { addNewCustomerToGroup, type CustomerGroups } from '../../../functions/i
 const POOL = 'eu-west-1_AbCdEf123';
 const SUB = '5b3c1a52-7f0e-4c9e-9a57-3a1d2f6b8c90';
 
-function postConfirmation(triggerSource: PostConfirmationTriggerEvent['triggerSource'], extra: { userAttributes?: Record<string, string>; clientMetadata?: Record<string, string> } = {}): PostConfirmationTriggerEvent {
+function postConfirmation(
+  triggerSource: PostConfirmationTriggerEvent['triggerSource'],
+  extra: { userAttributes?: Record<string, string>; clientMetadata?: Record<string, string> } = {},
+): PostConfirmationTriggerEvent {
   return {
     version: '1',
     region: 'eu-west-1',
@@ -33,7 +36,7 @@ function recordingGroups(fail?: Error) {
 }
 
 describe('SEC-1: adding a new customer to the customer group (post-confirmation trigger)', () => {
-  it('SEC-1: a confirmed sign-up adds the user to `customer` of the event\'s pool, once, and the event comes back unchanged', async () => {
+  it("SEC-1: a confirmed sign-up adds the user to `customer` of the event's pool, once, and the event comes back unchanged", async () => {
     const event = postConfirmation('PostConfirmation_ConfirmSignUp');
     const before = structuredClone(event);
     const groups = recordingGroups();
@@ -74,7 +77,7 @@ describe('SEC-1: adding a new customer to the customer group (post-confirmation 
     expect(outcomes).toEqual([]);
   });
 
-  it('SEC-1: reports what it did (added / ignored) for the handler\'s log and metric', async () => {
+  it("SEC-1: reports what it did (added / ignored) for the handler's log and metric", async () => {
     const outcomes: string[] = [];
     await addNewCustomerToGroup(postConfirmation('PostConfirmation_ConfirmSignUp'), recordingGroups(), (o) => outcomes.push(o));
     await addNewCustomerToGroup(postConfirmation('PostConfirmation_ConfirmForgotPassword'), recordingGroups(), (o) => outcomes.push(o));

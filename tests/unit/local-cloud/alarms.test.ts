@@ -91,19 +91,40 @@ describe('statistics per period', () => {
   });
 });
 
-describe('reading the template\'s alarms', () => {
+describe("reading the template's alarms", () => {
   it('an alarm of the template today (Commerce namespace, Sum, notBreaching) is read as written', () => {
     const { alarms, unevaluated } = readAlarms([
       {
         logicalId: 'ReturnRefundRefusedAlarm',
-        properties: { AlarmName: 'commerce-dev-return-refund-refused', AlarmDescription: 'A return\'s refund was not made', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Dimensions: [{ Name: 'service', Value: 'RefundReturnFunction' }], EvaluationPeriods: 1, MetricName: 'ReturnRefundsRefused', Namespace: 'Commerce', Period: 300, Statistic: 'Sum', Threshold: 1, TreatMissingData: 'notBreaching' },
+        properties: {
+          AlarmName: 'commerce-dev-return-refund-refused',
+          AlarmDescription: "A return's refund was not made",
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Dimensions: [{ Name: 'service', Value: 'RefundReturnFunction' }],
+          EvaluationPeriods: 1,
+          MetricName: 'ReturnRefundsRefused',
+          Namespace: 'Commerce',
+          Period: 300,
+          Statistic: 'Sum',
+          Threshold: 1,
+          TreatMissingData: 'notBreaching',
+        },
       },
     ]);
     expect(unevaluated).toEqual([]);
-    expect(alarms[0]).toMatchObject({ name: 'commerce-dev-return-refund-refused', severity: undefined, datapointsToAlarm: 1, treatMissingData: 'notBreaching', metric: { kind: 'metric', stat: { stat: 'Sum', periodSeconds: 300, metric: { namespace: 'Commerce', metricName: 'ReturnRefundsRefused', dimensions: { service: 'RefundReturnFunction' } } } } });
+    expect(alarms[0]).toMatchObject({
+      name: 'commerce-dev-return-refund-refused',
+      severity: undefined,
+      datapointsToAlarm: 1,
+      treatMissingData: 'notBreaching',
+      metric: {
+        kind: 'metric',
+        stat: { stat: 'Sum', periodSeconds: 300, metric: { namespace: 'Commerce', metricName: 'ReturnRefundsRefused', dimensions: { service: 'RefundReturnFunction' } } },
+      },
+    });
   });
 
-  it('OPS-1: the severity is the description\'s prefix, one of the four', () => {
+  it("OPS-1: the severity is the description's prefix, one of the four", () => {
     expect(['[critical] x', '[high] x', ' [MEDIUM] x', '[low] x', '[urgent] x', 'x [high]'].map(severityOf)).toEqual(['critical', 'high', 'medium', 'low', undefined, undefined]);
     expect(readAlarms([dlqAlarm()]).alarms[0]?.severity).toBe('high');
   });
@@ -116,11 +137,25 @@ describe('reading the template\'s alarms', () => {
   it('anomaly detection, unknown functions and unknown statistics are listed as not evaluated locally, with the reason', () => {
     const { alarms, unevaluated } = readAlarms([
       dlqAlarm({ ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold' }),
-      { logicalId: 'Search', properties: { AlarmName: 'search', AlarmDescription: '[low] x', ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, Threshold: 1, Metrics: [{ Id: 'e1', Expression: 'MAX(SEARCH(\'{AWS/SQS} Dlq\', \'Maximum\', 60))', ReturnData: true }] } },
+      {
+        logicalId: 'Search',
+        properties: {
+          AlarmName: 'search',
+          AlarmDescription: '[low] x',
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          Metrics: [{ Id: 'e1', Expression: "MAX(SEARCH('{AWS/SQS} Dlq', 'Maximum', 60))", ReturnData: true }],
+        },
+      },
       dlqAlarm({ Statistic: undefined, ExtendedStatistic: 'TM(10%:90%)' }),
     ]);
     expect(alarms).toEqual([]);
-    expect(unevaluated.map((u) => u.reason)).toEqual([expect.stringContaining('anomaly detection'), expect.stringContaining('MAX() is not evaluated locally'), expect.stringContaining('TM(10%:90%)')]);
+    expect(unevaluated.map((u) => u.reason)).toEqual([
+      expect.stringContaining('anomaly detection'),
+      expect.stringContaining('MAX() is not evaluated locally'),
+      expect.stringContaining('TM(10%:90%)'),
+    ]);
     expect(unevaluated[1]?.severity).toBe('low');
   });
 });
@@ -143,10 +178,45 @@ describe('metric math: sums and ratios', () => {
       {
         logicalId: 'BurnRate',
         properties: {
-          AlarmName: 'burn', AlarmDescription: '[critical] fast burn', ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, Threshold: 14.4, TreatMissingData: 'notBreaching',
+          AlarmName: 'burn',
+          AlarmDescription: '[critical] fast burn',
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          Threshold: 14.4,
+          TreatMissingData: 'notBreaching',
           Metrics: [
-            { Id: 'errors', MetricStat: { Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Dimensions: [{ Name: 'ApiName', Value: 'commerce-api' }, { Name: 'Stage', Value: 'dev' }] }, Period: 300, Stat: 'Sum' }, ReturnData: false },
-            { Id: 'requests', MetricStat: { Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: [{ Name: 'ApiName', Value: 'commerce-api' }, { Name: 'Stage', Value: 'dev' }] }, Period: 300, Stat: 'SampleCount' }, ReturnData: false },
+            {
+              Id: 'errors',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/ApiGateway',
+                  MetricName: '5XXError',
+                  Dimensions: [
+                    { Name: 'ApiName', Value: 'commerce-api' },
+                    { Name: 'Stage', Value: 'dev' },
+                  ],
+                },
+                Period: 300,
+                Stat: 'Sum',
+              },
+              ReturnData: false,
+            },
+            {
+              Id: 'requests',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/ApiGateway',
+                  MetricName: 'Count',
+                  Dimensions: [
+                    { Name: 'ApiName', Value: 'commerce-api' },
+                    { Name: 'Stage', Value: 'dev' },
+                  ],
+                },
+                Period: 300,
+                Stat: 'SampleCount',
+              },
+              ReturnData: false,
+            },
             { Id: 'burn', Expression: '(FILL(errors, 0) / requests) / (1 - 0.9999)', ReturnData: true },
           ],
         },
@@ -206,7 +276,24 @@ describe('AlarmMonitor: state over time (OPS-2)', () => {
 
 describe('MetricStore and EMF', () => {
   it('reads Powertools EMF lines: namespace, dimensions, values, timestamp; ignores other lines', () => {
-    const line = JSON.stringify({ _aws: { Timestamp: T0, CloudWatchMetrics: [{ Namespace: 'Commerce', Dimensions: [['service']], Metrics: [{ Name: 'OrdersPlaced', Unit: 'Count' }, { Name: 'Latency', Unit: 'Milliseconds' }] }] }, service: 'checkout', OrdersPlaced: 2, Latency: [10, 20] });
+    const line = JSON.stringify({
+      _aws: {
+        Timestamp: T0,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Commerce',
+            Dimensions: [['service']],
+            Metrics: [
+              { Name: 'OrdersPlaced', Unit: 'Count' },
+              { Name: 'Latency', Unit: 'Milliseconds' },
+            ],
+          },
+        ],
+      },
+      service: 'checkout',
+      OrdersPlaced: 2,
+      Latency: [10, 20],
+    });
     expect(parseEmf(line)).toEqual([
       { namespace: 'Commerce', metricName: 'OrdersPlaced', dimensions: { service: 'checkout' }, values: [2], timestamp: T0 },
       { namespace: 'Commerce', metricName: 'Latency', dimensions: { service: 'checkout' }, values: [10, 20], timestamp: T0 },

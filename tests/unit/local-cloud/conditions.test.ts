@@ -24,7 +24,10 @@ const cdkMetadataAvailable = {
 describe('applyConditions', () => {
   it('keeps the CDK CLI metadata resource in the local region (us-east-1) and leaves no Conditions', () => {
     const out = applyConditions(
-      { Conditions: { CDKMetadataAvailable: cdkMetadataAvailable }, Resources: { CDKMetadata: { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2:…' }, Condition: 'CDKMetadataAvailable' } } },
+      {
+        Conditions: { CDKMetadataAvailable: cdkMetadataAvailable },
+        Resources: { CDKMetadata: { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2:…' }, Condition: 'CDKMetadataAvailable' } },
+      },
       scope,
     );
     expect(out).toEqual({ Resources: { CDKMetadata: { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2:…' } } } });
@@ -69,7 +72,9 @@ describe('applyConditions', () => {
   it('stops with a message naming a condition that depends on a value known only after deployment', () => {
     const template = { Conditions: { HasArn: { 'Fn::Equals': [{ Ref: 'QueueArn' }, ''] } }, Resources: { Q: { Type: 'AWS::SQS::Queue', Condition: 'HasArn' } } };
     expect(() => applyConditions(template, { stackName: 'Nested', parameters: { QueueArn: { 'Fn::GetAtt': ['Queue', 'Arn'] } } })).toThrow(UnsupportedTemplateError);
-    expect(() => applyConditions(template, { stackName: 'Nested', parameters: { QueueArn: { 'Fn::GetAtt': ['Queue', 'Arn'] } } })).toThrow(/condition HasArn compares parameter QueueArn/);
+    expect(() => applyConditions(template, { stackName: 'Nested', parameters: { QueueArn: { 'Fn::GetAtt': ['Queue', 'Arn'] } } })).toThrow(
+      /condition HasArn compares parameter QueueArn/,
+    );
     expect(() => applyConditions({ Resources: { Q: { Type: 'AWS::SQS::Queue', Condition: 'Missing' } } }, scope)).toThrow(/condition Missing is not defined/);
   });
 });
@@ -97,7 +102,11 @@ describe('nested stacks with conditions', () => {
           Conditions: { CDKMetadataAvailable: cdkMetadataAvailable },
           Resources: {
             Dlq: { Type: 'AWS::SQS::Queue' },
-            Child: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'child.nested.template.json' }, Properties: { Parameters: { Stage: 'dev', QueueArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } } },
+            Child: {
+              Type: 'AWS::CloudFormation::Stack',
+              Metadata: { 'aws:asset:path': 'child.nested.template.json' },
+              Properties: { Parameters: { Stage: 'dev', QueueArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } },
+            },
             CDKMetadata: { Type: 'AWS::CDK::Metadata', Condition: 'CDKMetadataAvailable' },
           },
         },

@@ -31,7 +31,11 @@ function assembly(change: (parts: Parts) => void = () => {}): string {
     Parameters: { BootstrapVersion: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/cdk-bootstrap/hnb659fds/version' } },
     Resources: {
       Key: { Type: 'AWS::KMS::Key' },
-      Child: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'child.nested.template.json' }, Properties: { Parameters: { KeyArn: { 'Fn::GetAtt': ['Key', 'Arn'] } } } },
+      Child: {
+        Type: 'AWS::CloudFormation::Stack',
+        Metadata: { 'aws:asset:path': 'child.nested.template.json' },
+        Properties: { Parameters: { KeyArn: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+      },
     },
   };
   const nested = {
@@ -47,7 +51,12 @@ function assembly(change: (parts: Parts) => void = () => {}): string {
   fs.writeFileSync(path.join(dir, 'Stack.assets.json'), JSON.stringify(assets));
   fs.writeFileSync(
     path.join(dir, 'manifest.json'),
-    JSON.stringify({ artifacts: { 'Stack.assets': { type: 'cdk:asset-manifest', properties: { file: 'Stack.assets.json' } }, Stack: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Stack.template.json' } } } }),
+    JSON.stringify({
+      artifacts: {
+        'Stack.assets': { type: 'cdk:asset-manifest', properties: { file: 'Stack.assets.json' } },
+        Stack: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Stack.template.json' } },
+      },
+    }),
   );
   return dir;
 }
@@ -62,7 +71,13 @@ it.each([
   ['a nested parameter its parent does not pass', ({ nested }: Parts): void => void (nested.Parameters.Stage = { Type: 'String' }), /parameter Stage has no value/],
   ['a top-level parameter without a default', ({ root }: Parts): void => void (root.Parameters.Secret = { Type: 'String' }), /needs a default/],
   ['a function whose code is not an asset', ({ nested }: Parts): void => void (nested.Resources.Fn.Properties.Code.S3Key = `${'b'.repeat(64)}.zip`), /is not an asset/],
-  ['more than 500 resources', ({ nested }: Parts): void => { for (let i = 0; i < 500; i++) nested.Resources[`Q${i}`] = { Type: 'AWS::SQS::Queue' }; }, /501 resources, above 500/],
+  [
+    'more than 500 resources',
+    ({ nested }: Parts): void => {
+      for (let i = 0; i < 500; i++) nested.Resources[`Q${i}`] = { Type: 'AWS::SQS::Queue' };
+    },
+    /501 resources, above 500/,
+  ],
   ['an undefined condition', ({ root }: Parts): void => void (root.Resources.Key.Condition = 'IsProd'), /condition IsProd/],
 ] as Array<[string, (parts: Parts) => void, RegExp]>)('finds %s', (_name, plant, message) => {
   const { problems } = checkDeployableAssembly(assembly(plant));

@@ -40,8 +40,18 @@ const rulerEvent = event(
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html
 const basics: Row[] = [
-  { name: 'EC2 termination pattern matches the terminated event', pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } }, event: ec2, match: true },
-  { name: 'EC2 termination pattern does not match a running instance', pattern: { source: ['aws.ec2'], detail: { state: ['terminated'] } }, event: event({ state: 'running' }), match: false },
+  {
+    name: 'EC2 termination pattern matches the terminated event',
+    pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } },
+    event: ec2,
+    match: true,
+  },
+  {
+    name: 'EC2 termination pattern does not match a running instance',
+    pattern: { source: ['aws.ec2'], detail: { state: ['terminated'] } },
+    event: event({ state: 'running' }),
+    match: false,
+  },
   { name: 'fields not in the pattern are ignored', pattern: { source: ['aws.ec2'] }, event: ec2, match: true },
   { name: 'a different source does not match', pattern: { source: ['aws.ec2'] }, event: event({}, { source: 'aws.s3' }), match: false },
   { name: 'every pattern field must be in the event', pattern: { source: ['aws.ec2'], detail: { 'instance-type': ['t3.micro'] } }, event: ec2, match: false },
@@ -65,17 +75,86 @@ const basics: Row[] = [
 const arrays: Row[] = [
   {
     name: 'an event array matches if it intersects the pattern array',
-    pattern: { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] },
-    event: event({}, { resources: ['arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:eb56d16b-bbf0-401d-b893-d5978ed4a025:autoScalingGroupName/ASGTerminate', 'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f'] }),
+    pattern: {
+      resources: [
+        'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
+        'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f',
+        'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
+      ],
+    },
+    event: event(
+      {},
+      {
+        resources: [
+          'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:eb56d16b-bbf0-401d-b893-d5978ed4a025:autoScalingGroupName/ASGTerminate',
+          'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
+        ],
+      },
+    ),
     match: true,
   },
-  { name: 'an event array without a common value does not match', pattern: { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f'] }, event: event({}, { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-00000000'] }), match: false },
-  { name: 'an empty event array matches no value', pattern: { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f'] }, event: event({}, { resources: [] }), match: false },
-  { name: '(Ruler) simple matching: resources, detail-type and one of two states', pattern: { 'detail-type': ['EC2 Instance State-change Notification'], resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-000000aaaaaa00000'], detail: { state: ['initializing', 'running'] } }, event: rulerEvent, match: true },
-  { name: '(Ruler) objects in an event array are matched like the parent field', pattern: { detail: { employees: { firstName: ['Anna'] } } }, event: event({ employees: [{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Smith' }, { firstName: 'Peter', lastName: 'Jones' }] }), match: true },
-  { name: '(Ruler) both fields from the same array element match', pattern: { detail: { employees: { firstName: ['Anna'], lastName: ['Smith'] } } }, event: event({ employees: [{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Smith' }] }), match: true },
-  { name: '(Ruler) fields from different array elements do not match together', pattern: { detail: { employees: { firstName: ['Anna'], lastName: ['Jones'] } } }, event: event({ employees: [{ firstName: 'Anna', lastName: 'Smith' }, { firstName: 'Peter', lastName: 'Jones' }] }), match: false },
-  { name: '(Ruler) multi-level arrays are crushed too', pattern: { detail: { employees: { firstName: ['Peter'] } } }, event: event({ employees: [[{ firstName: 'John' }, { firstName: 'Anna' }], [{ firstName: 'Peter' }]] }), match: true },
+  {
+    name: 'an event array without a common value does not match',
+    pattern: { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f'] },
+    event: event({}, { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-00000000'] }),
+    match: false,
+  },
+  {
+    name: 'an empty event array matches no value',
+    pattern: { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f'] },
+    event: event({}, { resources: [] }),
+    match: false,
+  },
+  {
+    name: '(Ruler) simple matching: resources, detail-type and one of two states',
+    pattern: {
+      'detail-type': ['EC2 Instance State-change Notification'],
+      resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-000000aaaaaa00000'],
+      detail: { state: ['initializing', 'running'] },
+    },
+    event: rulerEvent,
+    match: true,
+  },
+  {
+    name: '(Ruler) objects in an event array are matched like the parent field',
+    pattern: { detail: { employees: { firstName: ['Anna'] } } },
+    event: event({
+      employees: [
+        { firstName: 'John', lastName: 'Doe' },
+        { firstName: 'Anna', lastName: 'Smith' },
+        { firstName: 'Peter', lastName: 'Jones' },
+      ],
+    }),
+    match: true,
+  },
+  {
+    name: '(Ruler) both fields from the same array element match',
+    pattern: { detail: { employees: { firstName: ['Anna'], lastName: ['Smith'] } } },
+    event: event({
+      employees: [
+        { firstName: 'John', lastName: 'Doe' },
+        { firstName: 'Anna', lastName: 'Smith' },
+      ],
+    }),
+    match: true,
+  },
+  {
+    name: '(Ruler) fields from different array elements do not match together',
+    pattern: { detail: { employees: { firstName: ['Anna'], lastName: ['Jones'] } } },
+    event: event({
+      employees: [
+        { firstName: 'Anna', lastName: 'Smith' },
+        { firstName: 'Peter', lastName: 'Jones' },
+      ],
+    }),
+    match: false,
+  },
+  {
+    name: '(Ruler) multi-level arrays are crushed too',
+    pattern: { detail: { employees: { firstName: ['Peter'] } } },
+    event: event({ employees: [[{ firstName: 'John' }, { firstName: 'Anna' }], [{ firstName: 'Peter' }]] }),
+    match: true,
+  },
   { name: 'nested arrays of scalars are crushed', pattern: { detail: { tags: ['blue'] } }, event: event({ tags: [['red'], ['green', 'blue']] }), match: true },
 ];
 
@@ -99,13 +178,38 @@ const operators: Row[] = [
   { name: 'Anything-but (begins with): us-east-1', pattern: { Region: [{ 'anything-but': { prefix: 'us-' } }] }, event: { Region: 'us-east-1' }, match: false },
   { name: 'Anything-but (ends with): not a .png', pattern: { FileName: [{ 'anything-but': { suffix: '.png' } }] }, event: { FileName: 'photo.jpg' }, match: true },
   { name: 'Anything-but (ends with): a .png', pattern: { FileName: [{ 'anything-but': { suffix: '.png' } }] }, event: { FileName: 'photo.png' }, match: false },
-  { name: 'Anything-but (ignore case): INITIALIZING is excluded', pattern: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] }, event: { state: 'INITIALIZING' }, match: false },
-  { name: 'Anything-but (ignore case): Running passes', pattern: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] }, event: { state: 'Running' }, match: true },
-  { name: 'Anything-but using a wildcard: a path under /lib/', pattern: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, event: { FilePath: '/usr/lib/libc.so' }, match: false },
-  { name: 'Anything-but using a wildcard: a path under /bin/', pattern: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, event: { FilePath: '/usr/bin/env' }, match: true },
+  {
+    name: 'Anything-but (ignore case): INITIALIZING is excluded',
+    pattern: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] },
+    event: { state: 'INITIALIZING' },
+    match: false,
+  },
+  {
+    name: 'Anything-but (ignore case): Running passes',
+    pattern: { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] },
+    event: { state: 'Running' },
+    match: true,
+  },
+  {
+    name: 'Anything-but using a wildcard: a path under /lib/',
+    pattern: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] },
+    event: { FilePath: '/usr/lib/libc.so' },
+    match: false,
+  },
+  {
+    name: 'Anything-but using a wildcard: a path under /bin/',
+    pattern: { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] },
+    event: { FilePath: '/usr/bin/env' },
+    match: true,
+  },
   { name: 'Begins with: Region is in the US', pattern: { Region: [{ prefix: 'us-' }] }, event: { Region: 'us-west-2' }, match: true },
   { name: 'Begins with: eu-west-1 is not', pattern: { Region: [{ prefix: 'us-' }] }, event: { Region: 'eu-west-1' }, match: false },
-  { name: 'Begins with (ignore case): EventBridge starts with "eventb"', pattern: { service: [{ prefix: { 'equals-ignore-case': 'eventb' } }] }, event: { service: 'EventBridge' }, match: true },
+  {
+    name: 'Begins with (ignore case): EventBridge starts with "eventb"',
+    pattern: { service: [{ prefix: { 'equals-ignore-case': 'eventb' } }] },
+    event: { service: 'EventBridge' },
+    match: true,
+  },
   { name: 'Begins with (ignore case): Lambda does not', pattern: { service: [{ prefix: { 'equals-ignore-case': 'eventb' } }] }, event: { service: 'Lambda' }, match: false },
   { name: 'Empty: LastName is empty', pattern: { LastName: [''] }, event: { LastName: '' }, match: true },
   { name: 'Empty: LastName is "Doe"', pattern: { LastName: [''] }, event: { LastName: 'Doe' }, match: false },
@@ -115,7 +219,12 @@ const operators: Row[] = [
   { name: 'Equals (ignore case): Alicia', pattern: { Name: [{ 'equals-ignore-case': 'alice' }] }, event: { Name: 'Alicia' }, match: false },
   { name: 'Ends with: a .png file', pattern: { FileName: [{ suffix: '.png' }] }, event: { FileName: 'image.png' }, match: true },
   { name: 'Ends with: .PNG differs in case', pattern: { FileName: [{ suffix: '.png' }] }, event: { FileName: 'image.PNG' }, match: false },
-  { name: 'Ends with (ignore case): EVENTBRIDGE ends with "tBridge"', pattern: { service: [{ suffix: { 'equals-ignore-case': 'tBridge' } }] }, event: { service: 'EVENTBRIDGE' }, match: true },
+  {
+    name: 'Ends with (ignore case): EVENTBRIDGE ends with "tBridge"',
+    pattern: { service: [{ suffix: { 'equals-ignore-case': 'tBridge' } }] },
+    event: { service: 'EVENTBRIDGE' },
+    match: true,
+  },
   { name: 'Ends with (ignore case): EventBus does not', pattern: { service: [{ suffix: { 'equals-ignore-case': 'tBridge' } }] }, event: { service: 'EventBus' }, match: false },
   { name: 'Exists: ProductName exists', pattern: { ProductName: [{ exists: true }] }, event: { ProductName: 'Widget' }, match: true },
   { name: 'Exists: ProductName is missing', pattern: { ProductName: [{ exists: true }] }, event: { Price: 1 }, match: false },
@@ -147,32 +256,122 @@ const contentFiltering: Row[] = [
   { name: 'prefix: time starts with 2017-10-02', pattern: { time: [{ prefix: '2017-10-02' }] }, event: rulerEvent, match: true },
   { name: 'prefix: 2017-12-22 does not', pattern: { time: [{ prefix: '2017-10-02' }] }, event: ec2, match: false },
   { name: 'prefix only works on strings', pattern: { detail: { 'c-count': [{ prefix: '5' }] } }, event: rulerEvent, match: false },
-  { name: 'prefix equals-ignore-case: eventbridge starts with EventB', pattern: { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, event: event({ service: 'eventbridge' }), match: true },
-  { name: 'prefix equals-ignore-case: EVENTBRIDGE starts with EventB', pattern: { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, event: event({ service: 'EVENTBRIDGE' }), match: true },
+  {
+    name: 'prefix equals-ignore-case: eventbridge starts with EventB',
+    pattern: { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
+    event: event({ service: 'eventbridge' }),
+    match: true,
+  },
+  {
+    name: 'prefix equals-ignore-case: EVENTBRIDGE starts with EventB',
+    pattern: { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
+    event: event({ service: 'EVENTBRIDGE' }),
+    match: true,
+  },
   { name: 'suffix: FileName ends with .png', pattern: { detail: { FileName: [{ suffix: '.png' }] } }, event: event({ FileName: 'cat.png' }), match: true },
-  { name: 'suffix equals-ignore-case: .PNG ends with .png', pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, event: event({ FileName: 'CAT.PNG' }), match: true },
-  { name: 'suffix equals-ignore-case: .jpg does not', pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, event: event({ FileName: 'cat.jpg' }), match: false },
+  {
+    name: 'suffix equals-ignore-case: .PNG ends with .png',
+    pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } },
+    event: event({ FileName: 'CAT.PNG' }),
+    match: true,
+  },
+  {
+    name: 'suffix equals-ignore-case: .jpg does not',
+    pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } },
+    event: event({ FileName: 'cat.jpg' }),
+    match: false,
+  },
   // anything-but
   { name: 'anything-but number: 301.8 is not 123', pattern: { detail: { 'x-limit': [{ 'anything-but': 123 }] } }, event: rulerEvent, match: true },
   { name: 'anything-but number: 123 is excluded', pattern: { detail: { 'x-limit': [{ 'anything-but': 123 }] } }, event: event({ 'x-limit': 123 }), match: false },
-  { name: 'anything-but number: 123.0 is the same number', pattern: { detail: { 'x-limit': [{ 'anything-but': 123 }] } }, event: event(JSON.parse('{"x-limit": 123.0}')), match: false },
-  { name: 'anything-but string list: running is neither stopped nor overloaded', pattern: { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, event: rulerEvent, match: true },
-  { name: 'anything-but string list: stopped is excluded', pattern: { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, event: event({ state: 'stopped' }), match: false },
+  {
+    name: 'anything-but number: 123.0 is the same number',
+    pattern: { detail: { 'x-limit': [{ 'anything-but': 123 }] } },
+    event: event(JSON.parse('{"x-limit": 123.0}')),
+    match: false,
+  },
+  {
+    name: 'anything-but string list: running is neither stopped nor overloaded',
+    pattern: { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } },
+    event: rulerEvent,
+    match: true,
+  },
+  {
+    name: 'anything-but string list: stopped is excluded',
+    pattern: { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } },
+    event: event({ state: 'stopped' }),
+    match: false,
+  },
   { name: 'anything-but number list: 301.8 is not in [100, 200, 300]', pattern: { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } }, event: rulerEvent, match: true },
-  { name: 'anything-but number list: 3.0e2 is excluded', pattern: { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } }, event: event(JSON.parse('{"x-limit": 3.0e2}')), match: false },
+  {
+    name: 'anything-but number list: 3.0e2 is excluded',
+    pattern: { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } },
+    event: event(JSON.parse('{"x-limit": 3.0e2}')),
+    match: false,
+  },
   { name: 'anything-but prefix: running does not start with init', pattern: { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, event: rulerEvent, match: true },
-  { name: 'anything-but prefix: initializing is excluded', pattern: { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } }, event: event({ state: 'initializing' }), match: false },
-  { name: 'anything-but suffix: .txt files are excluded', pattern: { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } }, event: event({ FileName: 'notes.txt' }), match: false },
-  { name: 'anything-but equals-ignore-case list: STOPPED is excluded', pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } }, event: event({ state: 'STOPPED' }), match: false },
-  { name: 'anything-but equals-ignore-case list: running passes', pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } }, event: event({ state: 'running' }), match: true },
-  { name: 'anything-but wildcard list: /bin/ and /lib/ excluded, /etc/ passes', pattern: { detail: { FilePath: [{ 'anything-but': { wildcard: ['*/lib/*', '*/bin/*'] } }] } }, event: event({ FilePath: '/etc/hosts' }), match: true },
-  { name: 'anything-but never matches a missing field', pattern: { detail: { state: [{ 'anything-but': 'initializing' }] } }, event: event({ 'instance-id': 'i-1' }), match: false },
-  { name: 'anything-but does not match an object (not a leaf)', pattern: { detail: { state: [{ 'anything-but': 'initializing' }] } }, event: event({ state: { code: 16 } }), match: false },
+  {
+    name: 'anything-but prefix: initializing is excluded',
+    pattern: { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } },
+    event: event({ state: 'initializing' }),
+    match: false,
+  },
+  {
+    name: 'anything-but suffix: .txt files are excluded',
+    pattern: { detail: { FileName: [{ 'anything-but': { suffix: '.txt' } }] } },
+    event: event({ FileName: 'notes.txt' }),
+    match: false,
+  },
+  {
+    name: 'anything-but equals-ignore-case list: STOPPED is excluded',
+    pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } },
+    event: event({ state: 'STOPPED' }),
+    match: false,
+  },
+  {
+    name: 'anything-but equals-ignore-case list: running passes',
+    pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Stopped', 'OverLoaded'] } }] } },
+    event: event({ state: 'running' }),
+    match: true,
+  },
+  {
+    name: 'anything-but wildcard list: /bin/ and /lib/ excluded, /etc/ passes',
+    pattern: { detail: { FilePath: [{ 'anything-but': { wildcard: ['*/lib/*', '*/bin/*'] } }] } },
+    event: event({ FilePath: '/etc/hosts' }),
+    match: true,
+  },
+  {
+    name: 'anything-but never matches a missing field',
+    pattern: { detail: { state: [{ 'anything-but': 'initializing' }] } },
+    event: event({ 'instance-id': 'i-1' }),
+    match: false,
+  },
+  {
+    name: 'anything-but does not match an object (not a leaf)',
+    pattern: { detail: { state: [{ 'anything-but': 'initializing' }] } },
+    event: event({ state: { code: 16 } }),
+    match: false,
+  },
   { name: '(Ruler) a string anything-but does not exclude numbers', pattern: { detail: { code: [{ 'anything-but': '16' }] } }, event: event({ code: 16 }), match: true },
-  { name: '(Ruler) anything-but with an event array: one other value is enough', pattern: { detail: { state: [{ 'anything-but': 'stopped' }] } }, event: event({ state: ['stopped', 'running'] }), match: true },
-  { name: '(Ruler) anything-but with an event array of excluded values', pattern: { detail: { state: [{ 'anything-but': 'stopped' }] } }, event: event({ state: ['stopped'] }), match: false },
+  {
+    name: '(Ruler) anything-but with an event array: one other value is enough',
+    pattern: { detail: { state: [{ 'anything-but': 'stopped' }] } },
+    event: event({ state: ['stopped', 'running'] }),
+    match: true,
+  },
+  {
+    name: '(Ruler) anything-but with an event array of excluded values',
+    pattern: { detail: { state: [{ 'anything-but': 'stopped' }] } },
+    event: event({ state: ['stopped'] }),
+    match: false,
+  },
   // numeric
-  { name: 'numeric: c-count (0,5], d-count < 10, x-limit = 3.018e2', pattern: { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] } }, event: rulerEvent, match: true },
+  {
+    name: 'numeric: c-count (0,5], d-count < 10, x-limit = 3.018e2',
+    pattern: { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] } },
+    event: rulerEvent,
+    match: true,
+  },
   { name: 'numeric: x-limit 301.9 is not 3.018e2', pattern: { detail: { 'x-limit': [{ numeric: ['=', 3.018e2] }] } }, event: event({ 'x-limit': 301.9 }), match: false },
   { name: 'numeric: c-count 0 is not > 0', pattern: { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] } }, event: event({ 'c-count': 0 }), match: false },
   { name: 'numeric: >= includes the bound', pattern: { detail: { 'c-count': [{ numeric: ['>=', 0, '<', 5] }] } }, event: event({ 'c-count': 0 }), match: true },
@@ -183,17 +382,57 @@ const contentFiltering: Row[] = [
   { name: 'numeric: values beyond ±5e9 are outside numeric matching', pattern: { detail: { big: [{ numeric: ['>', 0] }] } }, event: event({ big: 6e9 }), match: false },
   // IP addresses
   { name: 'cidr: 10.0.0.255 is in 10.0.0.0/24', pattern: { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, event: event({ sourceIPAddress: '10.0.0.255' }), match: true },
-  { name: 'cidr: 10.0.1.0 is not in 10.0.0.0/24', pattern: { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, event: event({ sourceIPAddress: '10.0.1.0' }), match: false },
-  { name: 'cidr: a host name is not an address', pattern: { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, event: event({ sourceIPAddress: 'example.com' }), match: false },
-  { name: 'cidr: IPv6 2001:db8::/32 contains 2001:db8:0:0:0:0:0:1', pattern: { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } }, event: event({ sourceIPAddress: '2001:db8:0:0:0:0:0:1' }), match: true },
-  { name: 'cidr: IPv6 2001:db9::1 is outside 2001:db8::/32', pattern: { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } }, event: event({ sourceIPAddress: '2001:db9::1' }), match: false },
-  { name: 'cidr: an IPv4 address is never in an IPv6 block', pattern: { detail: { sourceIPAddress: [{ cidr: '::/1' }] } }, event: event({ sourceIPAddress: '10.0.0.1' }), match: false },
-  { name: '(Ruler) an exact IP value matches the same address written differently', pattern: { detail: { sourceIPAddress: ['2001:db8::1'] } }, event: event({ sourceIPAddress: '2001:0db8:0:0:0:0:0:1' }), match: true },
+  {
+    name: 'cidr: 10.0.1.0 is not in 10.0.0.0/24',
+    pattern: { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } },
+    event: event({ sourceIPAddress: '10.0.1.0' }),
+    match: false,
+  },
+  {
+    name: 'cidr: a host name is not an address',
+    pattern: { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } },
+    event: event({ sourceIPAddress: 'example.com' }),
+    match: false,
+  },
+  {
+    name: 'cidr: IPv6 2001:db8::/32 contains 2001:db8:0:0:0:0:0:1',
+    pattern: { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } },
+    event: event({ sourceIPAddress: '2001:db8:0:0:0:0:0:1' }),
+    match: true,
+  },
+  {
+    name: 'cidr: IPv6 2001:db9::1 is outside 2001:db8::/32',
+    pattern: { detail: { sourceIPAddress: [{ cidr: '2001:db8::/32' }] } },
+    event: event({ sourceIPAddress: '2001:db9::1' }),
+    match: false,
+  },
+  {
+    name: 'cidr: an IPv4 address is never in an IPv6 block',
+    pattern: { detail: { sourceIPAddress: [{ cidr: '::/1' }] } },
+    event: event({ sourceIPAddress: '10.0.0.1' }),
+    match: false,
+  },
+  {
+    name: '(Ruler) an exact IP value matches the same address written differently',
+    pattern: { detail: { sourceIPAddress: ['2001:db8::1'] } },
+    event: event({ sourceIPAddress: '2001:0db8:0:0:0:0:0:1' }),
+    match: true,
+  },
   // exists
-  { name: 'exists true: detail.state is present', pattern: { detail: { state: [{ exists: true }] } }, event: event({ 'instance-id': 'i-abcd1111', state: 'pending' }), match: true },
+  {
+    name: 'exists true: detail.state is present',
+    pattern: { detail: { state: [{ exists: true }] } },
+    event: event({ 'instance-id': 'i-abcd1111', state: 'pending' }),
+    match: true,
+  },
   { name: 'exists true: detail.state is absent', pattern: { detail: { state: [{ exists: true }] } }, event: event({ 'c-count': { c1: 100 } }), match: false },
   { name: 'exists false: detail.c-count is absent', pattern: { detail: { 'c-count': [{ exists: false }] } }, event: event({ state: ['initializing', 'running'] }), match: true },
-  { name: 'exists false: c-count is an object, not a leaf', pattern: { detail: { 'c-count': [{ exists: false }] } }, event: event({ state: ['initializing', 'running'], 'c-count': { c1: 100 } }), match: true },
+  {
+    name: 'exists false: c-count is an object, not a leaf',
+    pattern: { detail: { 'c-count': [{ exists: false }] } },
+    event: event({ state: ['initializing', 'running'], 'c-count': { c1: 100 } }),
+    match: true,
+  },
   { name: 'exists false: c-count is a leaf', pattern: { detail: { 'c-count': [{ exists: false }] } }, event: rulerEvent, match: false },
   { name: 'exists true: a null value is present', pattern: { detail: { responseElements: [{ exists: true }] } }, event: nulls, match: true },
   { name: 'exists true: an empty array has no values', pattern: { detail: { tags: [{ exists: true }] } }, event: event({ tags: [] }), match: false },
@@ -201,19 +440,53 @@ const contentFiltering: Row[] = [
   { name: 'exists false: the parent object is missing too', pattern: { detail: { config: { region: [{ exists: false }] } } }, event: ec2, match: true },
   { name: 'exists false or a value: the value', pattern: { detail: { state: [{ exists: false }, 'pending'] } }, event: event({ state: 'pending' }), match: true },
   // complex
-  { name: 'complex: prefix, anything-but, numeric, anything-but list and cidr', pattern: { time: [{ prefix: '2017-10-02' }], detail: { state: [{ 'anything-but': 'initializing' }], 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ 'anything-but': [100, 200, 300] }], 'source-ip': [{ cidr: '10.0.0.0/8' }] } }, event: rulerEvent, match: true },
-  { name: 'complex: fails when one field fails', pattern: { time: [{ prefix: '2017-10-02' }], detail: { state: [{ 'anything-but': 'running' }], 'c-count': [{ numeric: ['>', 0, '<=', 5] }] } }, event: rulerEvent, match: false },
+  {
+    name: 'complex: prefix, anything-but, numeric, anything-but list and cidr',
+    pattern: {
+      time: [{ prefix: '2017-10-02' }],
+      detail: {
+        state: [{ 'anything-but': 'initializing' }],
+        'c-count': [{ numeric: ['>', 0, '<=', 5] }],
+        'd-count': [{ numeric: ['<', 10] }],
+        'x-limit': [{ 'anything-but': [100, 200, 300] }],
+        'source-ip': [{ cidr: '10.0.0.0/8' }],
+      },
+    },
+    event: rulerEvent,
+    match: true,
+  },
+  {
+    name: 'complex: fails when one field fails',
+    pattern: { time: [{ prefix: '2017-10-02' }], detail: { state: [{ 'anything-but': 'running' }], 'c-count': [{ numeric: ['>', 0, '<=', 5] }] } },
+    event: rulerEvent,
+    match: false,
+  },
 ];
 
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html (wildcard matching)
 // https://aws.amazon.com/blogs/compute/filtering-events-in-amazon-eventbridge-with-wildcard-pattern-matching/
 // https://github.com/aws/event-ruler#wildcard-matching
 const wildcards: Row[] = [
-  { name: 'EventBusArn: any account, any bus in us-east-1', pattern: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] }, event: { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/orders' }, match: true },
-  { name: 'EventBusArn: another region', pattern: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] }, event: { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/orders' }, match: false },
+  {
+    name: 'EventBusArn: any account, any bus in us-east-1',
+    pattern: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
+    event: { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/orders' },
+    match: true,
+  },
+  {
+    name: 'EventBusArn: another region',
+    pattern: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] },
+    event: { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/orders' },
+    match: false,
+  },
   { name: '"*.png" matches strings ending in .png', pattern: { key: [{ wildcard: '*.png' }] }, event: { key: 'a/b/c.png' }, match: true },
   { name: '"*Title*" matches Title in the middle', pattern: { key: [{ wildcard: '*Title*' }] }, event: { key: 'MyTitleHere' }, match: true },
-  { name: '"Simple*Service" matches SimpleNotificationService', pattern: { source: [{ wildcard: 'Simple*Service' }] }, event: { source: 'SimpleNotificationService' }, match: true },
+  {
+    name: '"Simple*Service" matches SimpleNotificationService',
+    pattern: { source: [{ wildcard: 'Simple*Service' }] },
+    event: { source: 'SimpleNotificationService' },
+    match: true,
+  },
   { name: '* matches zero characters', pattern: { source: [{ wildcard: 'Simple*Service' }] }, event: { source: 'SimpleService' }, match: true },
   { name: 'the text before the first * is anchored', pattern: { source: [{ wildcard: 'Simple*Service' }] }, event: { source: 'AmazonSimpleQueueService' }, match: false },
   { name: 'a lone * matches any string, even empty', pattern: { key: [{ wildcard: '*' }] }, event: { key: '' }, match: true },
@@ -227,48 +500,91 @@ const wildcards: Row[] = [
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html ($or matching)
 // https://github.com/aws/event-ruler#the-or-primitive
 const ors: Row[] = [
-  { name: '$or of numeric conditions: d-count < 10', pattern: { detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } }, event: event({ 'c-count': 9, 'd-count': 3, 'x-limit': 1 }), match: true },
-  { name: '$or of numeric conditions: none holds', pattern: { detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } }, event: event({ 'c-count': 9, 'd-count': 30, 'x-limit': 1 }), match: false },
-  { name: 'source && (metricName || namespace): namespace', pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] }, event: { source: 'aws.cloudwatch', namespace: 'AWS/EC2' }, match: true },
-  { name: 'source && (metricName || namespace): wrong source', pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] }, event: { source: 'aws.ec2', namespace: 'AWS/EC2' }, match: false },
+  {
+    name: '$or of numeric conditions: d-count < 10',
+    pattern: { detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } },
+    event: event({ 'c-count': 9, 'd-count': 3, 'x-limit': 1 }),
+    match: true,
+  },
+  {
+    name: '$or of numeric conditions: none holds',
+    pattern: { detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } },
+    event: event({ 'c-count': 9, 'd-count': 30, 'x-limit': 1 }),
+    match: false,
+  },
+  {
+    name: 'source && (metricName || namespace): namespace',
+    pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] },
+    event: { source: 'aws.cloudwatch', namespace: 'AWS/EC2' },
+    match: true,
+  },
+  {
+    name: 'source && (metricName || namespace): wrong source',
+    pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] },
+    event: { source: 'aws.ec2', namespace: 'AWS/EC2' },
+    match: false,
+  },
   {
     name: 'parallel $or at two levels: both hold',
-    pattern: { $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }], detail: { $or: [{ source: ['aws.cloudwatch'] }, { 'detail-type': ['CloudWatch Alarm State Change'] }] } },
+    pattern: {
+      $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
+      detail: { $or: [{ source: ['aws.cloudwatch'] }, { 'detail-type': ['CloudWatch Alarm State Change'] }] },
+    },
     event: { metricName: 'ReadLatency', detail: { 'detail-type': 'CloudWatch Alarm State Change' } },
     match: true,
   },
   {
     name: 'parallel $or at two levels: only the first holds',
-    pattern: { $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }], detail: { $or: [{ source: ['aws.cloudwatch'] }, { 'detail-type': ['CloudWatch Alarm State Change'] }] } },
+    pattern: {
+      $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
+      detail: { $or: [{ source: ['aws.cloudwatch'] }, { 'detail-type': ['CloudWatch Alarm State Change'] }] },
+    },
     event: { metricName: 'ReadLatency', detail: { source: 'aws.ec2' } },
     match: false,
   },
   {
     name: '$or with an AND branch: metricType and namespace',
-    pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'] }, { scope: ['Service'] }] },
+    pattern: {
+      source: ['aws.cloudwatch'],
+      $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'] }, { scope: ['Service'] }],
+    },
     event: { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/ES' },
     match: true,
   },
   {
     name: '$or with an AND branch: only half of it',
-    pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'] }, { scope: ['Service'] }] },
+    pattern: {
+      source: ['aws.cloudwatch'],
+      $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'] }, { scope: ['Service'] }],
+    },
     event: { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/S3' },
     match: false,
   },
   {
     name: 'nested $or inside an $or branch: spaceId',
-    pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2'], $or: [{ metricId: [1234] }, { spaceId: [1000] }] }, { scope: ['Service'] }] },
+    pattern: {
+      source: ['aws.cloudwatch'],
+      $or: [{ metricName: ['CPUUtilization'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2'], $or: [{ metricId: [1234] }, { spaceId: [1000] }] }, { scope: ['Service'] }],
+    },
     event: { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/EC2', spaceId: 1000 },
     match: true,
   },
   {
     name: 'nested $or inside an $or branch: neither id',
-    pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2'], $or: [{ metricId: [1234] }, { spaceId: [1000] }] }, { scope: ['Service'] }] },
+    pattern: {
+      source: ['aws.cloudwatch'],
+      $or: [{ metricName: ['CPUUtilization'] }, { metricType: ['MetricType'], namespace: ['AWS/EC2'], $or: [{ metricId: [1234] }, { spaceId: [1000] }] }, { scope: ['Service'] }],
+    },
     event: { source: 'aws.cloudwatch', metricType: 'MetricType', namespace: 'AWS/EC2', spaceId: 7 },
     match: false,
   },
   { name: '$or branches can be nested objects', pattern: { $or: [{ detail: { state: ['running'] } }, { source: ['aws.s3'] }] }, event: rulerEvent, match: true },
-  { name: '$or with exists false in a branch', pattern: { detail: { $or: [{ state: [{ exists: false }] }, { state: ['pending'] }] } }, event: event({ state: 'running' }), match: false },
+  {
+    name: '$or with exists false in a branch',
+    pattern: { detail: { $or: [{ state: [{ exists: false }] }, { state: ['pending'] }] } },
+    event: event({ state: 'running' }),
+    match: false,
+  },
 ];
 
 const groups = { basics, arrays, nullValues, operators, contentFiltering, wildcards, ors };
@@ -344,7 +660,11 @@ const invalid: Array<{ name: string; pattern: unknown; reason: RegExp }> = [
   { name: 'anything-but prefix with a number', pattern: { s: [{ 'anything-but': { prefix: 5 } }] }, reason: /prefix match pattern must be a string/ },
   { name: 'anything-but with a bad wildcard', pattern: { s: [{ 'anything-but': { wildcard: '**' } }] }, reason: /Consecutive wildcard/ },
   { name: 'anything-but with two operators', pattern: { s: [{ 'anything-but': { prefix: 'a', suffix: 'b' } }] }, reason: /Only one key allowed/ },
-  { name: 'anything-but equals-ignore-case with a number', pattern: { s: [{ 'anything-but': { 'equals-ignore-case': 5 } }] }, reason: /number\|start\|null\|boolean is not supported/ },
+  {
+    name: 'anything-but equals-ignore-case with a number',
+    pattern: { s: [{ 'anything-but': { 'equals-ignore-case': 5 } }] },
+    reason: /number\|start\|null\|boolean is not supported/,
+  },
   { name: 'cidr without a mask', pattern: { ip: [{ cidr: '10.0.0.0' }] }, reason: /one '\/' required/ },
   { name: 'cidr with a non-numeric mask', pattern: { ip: [{ cidr: '10.0.0.0/abc' }] }, reason: /mask bits must be an integer/ },
   { name: 'cidr with an IPv4 mask of 33', pattern: { ip: [{ cidr: '10.0.0.0/33' }] }, reason: /IPv4 mask bits must be < 32/ },

@@ -15,7 +15,12 @@ const stack: StackTemplate = {
     PlaceOrderFunctionCurrentVersion1A2B: { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: 'PlaceOrderFunction' } } },
     PlaceOrderFunctionLive: {
       Type: 'AWS::Lambda::Alias',
-      Properties: { FunctionName: { Ref: 'PlaceOrderFunction' }, FunctionVersion: { 'Fn::GetAtt': ['PlaceOrderFunctionCurrentVersion1A2B', 'Version'] }, Name: 'live', Description: 'what callers invoke' },
+      Properties: {
+        FunctionName: { Ref: 'PlaceOrderFunction' },
+        FunctionVersion: { 'Fn::GetAtt': ['PlaceOrderFunctionCurrentVersion1A2B', 'Version'] },
+        Name: 'live',
+        Description: 'what callers invoke',
+      },
     },
     Application: { Type: 'AWS::CodeDeploy::Application', Properties: { ComputePlatform: 'Lambda', Tags: [] } },
     PlaceOrderFunctionDeployment: {
@@ -39,7 +44,7 @@ describe('the live alias in the local cloud (OPS-1)', () => {
     expect(() => assertSupported(stack)).not.toThrow();
   });
 
-  it('OPS-1: the alias resolves to the function\'s ARN qualified with `live`, as an event source mapping names it (`<function>:live`)', () => {
+  it("OPS-1: the alias resolves to the function's ARN qualified with `live`, as an event source mapping names it (`<function>:live`)", () => {
     const fnArn = names.getAtt('PlaceOrderFunction', 'Arn');
     expect(names.ref('PlaceOrderFunctionLive')).toBe(`${fnArn}:live`);
     // CDK's alias.functionName, as an event source mapping's FunctionName:
@@ -52,9 +57,15 @@ describe('the live alias in the local cloud (OPS-1)', () => {
 
   it('OPS-1: a qualified name or ARN finds the one local version of the function', () => {
     expect(unqualified('Commerce-Dev-PlaceOrderFunction:live')).toBe('Commerce-Dev-PlaceOrderFunction');
-    expect(unqualified('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction:live')).toBe('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction');
-    expect(unqualified('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction:$LATEST')).toBe('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction');
-    expect(unqualified('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction')).toBe('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction');
+    expect(unqualified('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction:live')).toBe(
+      'arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction',
+    );
+    expect(unqualified('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction:$LATEST')).toBe(
+      'arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction',
+    );
+    expect(unqualified('arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction')).toBe(
+      'arn:aws:lambda:us-east-1:000000000000:function:Commerce-Dev-PlaceOrderFunction',
+    );
     expect(unqualified('Commerce-Dev-PlaceOrderFunction')).toBe('Commerce-Dev-PlaceOrderFunction');
   });
 });

@@ -12,7 +12,10 @@ it('SEC-2: finds a planted name in a log, an escaped phone in a queue journal, n
     fs.mkdirSync(path.join(dir, 'logs'));
     fs.mkdirSync(path.join(dir, 'sqs'));
     fs.writeFileSync(path.join(dir, 'logs', 'Fn.log'), '{"level":"INFO","message":"order for 李华"}\n');
-    fs.writeFileSync(path.join(dir, 'sqs', 'Queue.jsonl'), JSON.stringify({ body: JSON.stringify({ name: '\u97e9\u6885\u6885', phone: '13800138000' }) }).replace('韩梅梅', '\\u97e9\\u6885\\u6885') + '\n');
+    fs.writeFileSync(
+      path.join(dir, 'sqs', 'Queue.jsonl'),
+      JSON.stringify({ body: JSON.stringify({ name: '\u97e9\u6885\u6885', phone: '13800138000' }) }).replace('韩梅梅', '\\u97e9\\u6885\\u6885') + '\n',
+    );
     fs.writeFileSync(path.join(dir, 'event-archive.jsonl'), '{"detail":{"sealedPaymentToken":"v1.AQID.qq.rr"}}\n');
     const dynamodb = new DynamoDBClient({ region: 'us-east-1' });
     const hits = await sweepForPersonalData({ dynamodb, tableNames: [], dataDir: dir });

@@ -23,7 +23,14 @@ const stack: StackTemplate = {
     },
     AuditAnchorsPolicy: {
       Type: 'AWS::S3::BucketPolicy',
-      Properties: { Bucket: { Ref: 'AuditAnchors1A2B3C4D' }, PolicyDocument: { Statement: [{ Effect: 'Deny', Action: 's3:DeleteObject*', Principal: { AWS: '*' }, Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['AuditAnchors1A2B3C4D', 'Arn'] }, '/*']] } }] } },
+      Properties: {
+        Bucket: { Ref: 'AuditAnchors1A2B3C4D' },
+        PolicyDocument: {
+          Statement: [
+            { Effect: 'Deny', Action: 's3:DeleteObject*', Principal: { AWS: '*' }, Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['AuditAnchors1A2B3C4D', 'Arn'] }, '/*']] } },
+          ],
+        },
+      },
     },
     Plain: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'plain-bucket' } },
     AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'alarms' } },
@@ -31,8 +38,20 @@ const stack: StackTemplate = {
     ChainBreaks: {
       Type: 'AWS::CloudWatch::Alarm',
       Properties: {
-        AlarmName: 'AuditChainBreaks', MetricName: 'ChainBreaks', Namespace: 'Commerce', Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1,
-        Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', Dimensions: [], AlarmActions: [{ Ref: 'AlarmTopic' }], OKActions: [], ActionsEnabled: true,
+        AlarmName: 'AuditChainBreaks',
+        MetricName: 'ChainBreaks',
+        Namespace: 'Commerce',
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        Dimensions: [],
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+        OKActions: [],
+        ActionsEnabled: true,
       },
     },
   },

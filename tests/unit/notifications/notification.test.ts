@@ -4,7 +4,18 @@
  * out (consent, channel, in-app only); masking of destinations.
  */
 import { describe, expect, it } from 'vitest';
-import { CustomerNotificationRequested, OrderCancelled, OrderDelivered, OrderPlaced, OrderShipped, OrderStatusChanged, PaymentRefunded, ReturnStatusChanged, TicketStatusChanged, type AnyEventDefinition } from '../../../events/index.ts';
+import {
+  CustomerNotificationRequested,
+  OrderCancelled,
+  OrderDelivered,
+  OrderPlaced,
+  OrderShipped,
+  OrderStatusChanged,
+  PaymentRefunded,
+  ReturnStatusChanged,
+  TicketStatusChanged,
+  type AnyEventDefinition,
+} from '../../../events/index.ts';
 import { deliveryPlan, isRequest, maskEmail, maskPhone, notificationFor, toE164, type NotifiableEvent } from '../../../functions/notifications/domain/notification.ts';
 
 const meta = { correlationId: 'corr-1', occurredAt: '2026-11-23T08:00:00.000Z', eventId: 'evt-1' };
@@ -19,12 +30,24 @@ const orderId = OrderPlaced.example.orderId;
 
 describe('event → notification (ORD-6, AFT-1, AFT-2)', () => {
   it('maps each customer-facing event to one template under a natural key', () => {
-    expect(notificationFor(event(OrderPlaced))).toMatchObject({ key: `order-confirmed#${orderId}`, customerId: 'alice', orderId, call: { id: 'order-confirmed', params: { orderId, total: OrderPlaced.example.total } }, source: { event: 'OrderPlaced', eventId: 'evt-1' } });
+    expect(notificationFor(event(OrderPlaced))).toMatchObject({
+      key: `order-confirmed#${orderId}`,
+      customerId: 'alice',
+      orderId,
+      call: { id: 'order-confirmed', params: { orderId, total: OrderPlaced.example.total } },
+      source: { event: 'OrderPlaced', eventId: 'evt-1' },
+    });
     expect(keyOf(event(OrderStatusChanged, { to: 'REJECTED' }))).toBe(`order-rejected#${orderId}`);
     expect(keyOf(event(OrderCancelled))).toBe(`order-cancelled#${orderId}`);
-    expect(notificationFor(event(OrderShipped, { shipmentIds: ['01JD7ZKE41V8Q4N6M5R9T0W1YH', '01JD7ZKE41V8Q4N6M5R9T0W1YJ'] }))).toMatchObject({ key: `order-shipped#${orderId}`, call: { id: 'order-shipped', params: { parcels: 2 } } });
+    expect(notificationFor(event(OrderShipped, { shipmentIds: ['01JD7ZKE41V8Q4N6M5R9T0W1YH', '01JD7ZKE41V8Q4N6M5R9T0W1YJ'] }))).toMatchObject({
+      key: `order-shipped#${orderId}`,
+      call: { id: 'order-shipped', params: { parcels: 2 } },
+    });
     expect(keyOf(event(OrderDelivered))).toBe(`order-delivered#${orderId}`);
-    expect(notificationFor(event(PaymentRefunded))).toMatchObject({ key: `refund-issued#${PaymentRefunded.example.refundId}`, call: { id: 'refund-issued', params: { amount: { amount: 5000, currency: 'CNY' } } } });
+    expect(notificationFor(event(PaymentRefunded))).toMatchObject({
+      key: `refund-issued#${PaymentRefunded.example.refundId}`,
+      call: { id: 'refund-issued', params: { amount: { amount: 5000, currency: 'CNY' } } },
+    });
     expect(keyOf(event(ReturnStatusChanged, { status: 'PICKUP_BOOKED' }))).toBe(`return-pickup_booked#${ReturnStatusChanged.example.returnId}`);
     expect(keyOf(event(TicketStatusChanged))).toBe(`ticket-answered#${TicketStatusChanged.example.ticketId}#${TicketStatusChanged.example.changedAt}`);
     expect(keyOf(event(CustomerNotificationRequested))).toBe(`payment-failed#${CustomerNotificationRequested.example.notificationId}`);
@@ -48,7 +71,8 @@ describe('event → notification (ORD-6, AFT-1, AFT-2)', () => {
   });
 
   it('internal transitions tell nothing', () => {
-    for (const to of ['PLACED', 'IN_REVIEW', 'APPROVED', 'FULFILLING', 'SHIPPED', 'DELIVERED', 'PAYMENT_FAILED', 'CANCELLED']) expect(keyOf(event(OrderStatusChanged, { to }))).toBe('skip:not-customer-facing');
+    for (const to of ['PLACED', 'IN_REVIEW', 'APPROVED', 'FULFILLING', 'SHIPPED', 'DELIVERED', 'PAYMENT_FAILED', 'CANCELLED'])
+      expect(keyOf(event(OrderStatusChanged, { to }))).toBe('skip:not-customer-facing');
     for (const status of ['REQUESTED', 'IN_TRANSIT', 'CANCELLED']) expect(keyOf(event(ReturnStatusChanged, { status }))).toBe('skip:not-customer-facing');
     for (const status of ['CLOSED', 'ESCALATED']) expect(keyOf(event(TicketStatusChanged, { status }))).toBe('skip:not-customer-facing');
     expect(keyOf(event(CustomerNotificationRequested, { orderId: undefined }))).toBe('skip:no-order');
@@ -80,7 +104,10 @@ describe('delivery plan', () => {
   it('without an order, or without a usable contact, it is in-app only', () => {
     expect(deliveryPlan({ template: 'ticket-updated', marketingConsent: false, contact: undefined })).toEqual({ action: 'in-app', reason: 'no-order' });
     expect(deliveryPlan({ template: 'order-confirmed', marketingConsent: false, contact: {} })).toEqual({ action: 'in-app', reason: 'no-contact' });
-    expect(deliveryPlan({ template: 'order-confirmed', marketingConsent: false, contact: { email: 'not-an-email', phone: '12' } })).toEqual({ action: 'in-app', reason: 'no-contact' });
+    expect(deliveryPlan({ template: 'order-confirmed', marketingConsent: false, contact: { email: 'not-an-email', phone: '12' } })).toEqual({
+      action: 'in-app',
+      reason: 'no-contact',
+    });
   });
 });
 

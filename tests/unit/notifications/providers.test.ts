@@ -14,7 +14,16 @@ import { notificationSettings } from '../../../functions/notifications/settings.
 import { ConfigError } from '../../../shared/config.ts';
 import { manualClock } from '../../../shared/clock.ts';
 
-const email: OutgoingMessage = { notificationId: '01JD7ZKD31V8Q4N6M5R9T0W1YG', customerId: 'alice', channel: 'email', to: 'li.hua@example.cn', maskedTo: 'l***@example.cn', locale: 'zh-CN', subject: '订单已提交：X', body: '您的订单 X 已提交' };
+const email: OutgoingMessage = {
+  notificationId: '01JD7ZKD31V8Q4N6M5R9T0W1YG',
+  customerId: 'alice',
+  channel: 'email',
+  to: 'li.hua@example.cn',
+  maskedTo: 'l***@example.cn',
+  locale: 'zh-CN',
+  subject: '订单已提交：X',
+  body: '您的订单 X 已提交',
+};
 const sms: OutgoingMessage = { ...email, channel: 'sms', to: '+8613800138000', maskedTo: '138****8000', body: '订单X已发货' };
 
 function stubs() {
@@ -46,7 +55,11 @@ describe('AWS provider', () => {
     expect(ses.send).not.toHaveBeenCalled();
     const command = sns.send.mock.calls[0]?.[0] as PublishCommand;
     expect(command).toBeInstanceOf(PublishCommand);
-    expect(command.input).toEqual({ PhoneNumber: '+8613800138000', Message: '订单X已发货', MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } } });
+    expect(command.input).toEqual({
+      PhoneNumber: '+8613800138000',
+      Message: '订单X已发货',
+      MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+    });
   });
 
   it('a failed send names the provider and the SDK error, never the destination', async () => {
@@ -77,13 +90,23 @@ describe('the stage’s provider', () => {
   it('sandbox records the masked message instead of sending', async () => {
     const provider = configuredProvider(notificationSettings({ NOTIFICATION_PROVIDER: 'sandbox' }), repository, manualClock('2026-12-01T00:00:00.000Z'));
     expect(await provider.send(email)).toEqual({ messageId: `sandbox-${email.notificationId}` });
-    expect(repository.putSandboxMessage).toHaveBeenCalledWith({ notificationId: email.notificationId, customerId: 'alice', channel: 'email', destination: 'l***@example.cn', subject: email.subject, body: email.body, sentAt: '2026-12-01T00:00:00.000Z' });
+    expect(repository.putSandboxMessage).toHaveBeenCalledWith({
+      notificationId: email.notificationId,
+      customerId: 'alice',
+      channel: 'email',
+      destination: 'l***@example.cn',
+      subject: email.subject,
+      body: email.body,
+      sentAt: '2026-12-01T00:00:00.000Z',
+    });
     expect(JSON.stringify(repository.putSandboxMessage.mock.calls)).not.toContain(email.to);
   });
 
   it('aws needs a sender; the default is the sandbox', () => {
     expect(() => configuredProvider(notificationSettings({ NOTIFICATION_PROVIDER: 'aws' }), repository, manualClock())).toThrow(ConfigError);
-    expect(configuredProvider(notificationSettings({ NOTIFICATION_PROVIDER: 'aws', NOTIFICATION_SENDER: 'no-reply@shop.example.com' }), repository, manualClock()).providerFor('email')).toBe('ses');
+    expect(
+      configuredProvider(notificationSettings({ NOTIFICATION_PROVIDER: 'aws', NOTIFICATION_SENDER: 'no-reply@shop.example.com' }), repository, manualClock()).providerFor('email'),
+    ).toBe('ses');
     expect(notificationSettings({}).provider).toBe('sandbox');
     expect(() => notificationSettings({ NOTIFICATION_PROVIDER: 'smtp' })).toThrow(ConfigError);
   });

@@ -4,7 +4,19 @@
  * templates take ids, amounts and statuses only); the locale follows the shipping country.
  */
 import { describe, expect, it } from 'vitest';
-import { displayAmount, formatAmount, localeFor, LOCALES, NOTIFIED_RETURN_STATUSES, NOTIFIED_TICKET_STATUSES, render, TEMPLATES, templateKind, type TemplateCall, type TemplateId } from '../../../functions/notifications/domain/templates.ts';
+import {
+  displayAmount,
+  formatAmount,
+  localeFor,
+  LOCALES,
+  NOTIFIED_RETURN_STATUSES,
+  NOTIFIED_TICKET_STATUSES,
+  render,
+  TEMPLATES,
+  templateKind,
+  type TemplateCall,
+  type TemplateId,
+} from '../../../functions/notifications/domain/templates.ts';
 
 const orderId = '01JD7ZK3X2V8Q4N6M5R9T0W1YB';
 const returnId = '01JD7ZKG61V8Q4N6M5R9T0W1YK';
@@ -17,7 +29,10 @@ const CALLS: Record<TemplateId, TemplateCall[]> = {
   'order-rejected': [{ id: 'order-rejected', params: { orderId } }],
   'order-cancelled': [{ id: 'order-cancelled', params: { orderId } }],
   'payment-failed': [{ id: 'payment-failed', params: { orderId } }],
-  'order-shipped': [{ id: 'order-shipped', params: { orderId, parcels: 1 } }, { id: 'order-shipped', params: { orderId, parcels: 2 } }],
+  'order-shipped': [
+    { id: 'order-shipped', params: { orderId, parcels: 1 } },
+    { id: 'order-shipped', params: { orderId, parcels: 2 } },
+  ],
   'order-delivered': [{ id: 'order-delivered', params: { orderId } }],
   'delivery-late': [{ id: 'delivery-late', params: { orderId } }],
   'delivery-problem': [{ id: 'delivery-problem', params: { orderId } }],
@@ -80,7 +95,11 @@ describe('templates (ORD-6, AFT-1, AFT-2)', () => {
 
   it('every template but the promotions digest is transactional (marketing needs consent)', () => {
     const kinds = Object.fromEntries(Object.keys(TEMPLATES).map((id) => [id, templateKind(id as TemplateId)]));
-    expect(Object.entries(kinds).filter(([, kind]) => kind === 'marketing').map(([id]) => id)).toEqual(['promotions-digest']);
+    expect(
+      Object.entries(kinds)
+        .filter(([, kind]) => kind === 'marketing')
+        .map(([id]) => id),
+    ).toEqual(['promotions-digest']);
   });
 
   it('chooses zh-CN for mainland China and unknown countries, English elsewhere', () => {

@@ -9,9 +9,19 @@ import { ACCOUNTS, balancesOf, captureMovement, refundMovement, type LedgerMovem
 import { reconcile } from '../../../functions/payments/domain/reconciliation.ts';
 
 const subject = (orderId: string, method: 'cod' | 'card' = 'cod') => ({ orderId, paymentId: `P-${orderId}`, method, currency: 'CNY' });
-const collected = (orderId: string, amount: number, at = '2026-11-20T10:00:00.000Z') => captureMovement(subject(orderId), { captureId: `cod-P-${orderId}`, amount, at, fromHold: false, receivable: 'cod' });
-const order = (orderId: string, movements: LedgerMovement[], method: 'cod' | 'card' = 'cod'): OrderCod => ({ payment: { orderId, paymentId: `P-${orderId}`, method, currency: 'CNY', status: movements.length ? 'captured' : 'authorized' }, movements });
-const report = (lines: Array<{ orderId: string; amount: number; fee?: number }>, remittanceId = 'SF-REMIT-2026-11-27') => ({ remittanceId, carrier: 'sf-express', remittedAt: '2026-11-27T02:00:00.000Z', currency: 'CNY', lines: lines.map((l) => ({ fee: 0, ...l })) });
+const collected = (orderId: string, amount: number, at = '2026-11-20T10:00:00.000Z') =>
+  captureMovement(subject(orderId), { captureId: `cod-P-${orderId}`, amount, at, fromHold: false, receivable: 'cod' });
+const order = (orderId: string, movements: LedgerMovement[], method: 'cod' | 'card' = 'cod'): OrderCod => ({
+  payment: { orderId, paymentId: `P-${orderId}`, method, currency: 'CNY', status: movements.length ? 'captured' : 'authorized' },
+  movements,
+});
+const report = (lines: Array<{ orderId: string; amount: number; fee?: number }>, remittanceId = 'SF-REMIT-2026-11-27') => ({
+  remittanceId,
+  carrier: 'sf-express',
+  remittedAt: '2026-11-27T02:00:00.000Z',
+  currency: 'CNY',
+  lines: lines.map((l) => ({ fee: 0, ...l })),
+});
 
 describe('settling a carrier’s remittance report (PAY-4)', () => {
   it('books what matches what the carrier owes: bank and carrier fees against cod-receivable; the order then owes nothing and still balances', () => {
@@ -33,12 +43,22 @@ describe('settling a carrier’s remittance report (PAY-4)', () => {
     const orders = new Map<string, OrderCod>([
       ['SHORT', order('SHORT', [collected('SHORT', 10_000)])],
       ['OVER', order('OVER', [collected('OVER', 10_000)])],
-      ['CARD', order('CARD', [captureMovement(subject('CARD', 'card'), { captureId: 'ch_1', amount: 5_000, at: '2026-11-20T10:00:00.000Z', fromHold: true, receivable: 'provider' })], 'card')],
+      [
+        'CARD',
+        order(
+          'CARD',
+          [captureMovement(subject('CARD', 'card'), { captureId: 'ch_1', amount: 5_000, at: '2026-11-20T10:00:00.000Z', fromHold: true, receivable: 'provider' })],
+          'card',
+        ),
+      ],
       ['UNDELIVERED', order('UNDELIVERED', [])],
     ]);
     // Refunded in full at the door before the carrier remitted: it owes nothing.
     const refunded = collected('REFUNDED', 8_000);
-    orders.set('REFUNDED', order('REFUNDED', [refunded, refundMovement(subject('REFUNDED'), { refundId: 'R1', amount: 8_000, at: '2026-11-21T00:00:00.000Z', receivable: 'cod' })]));
+    orders.set(
+      'REFUNDED',
+      order('REFUNDED', [refunded, refundMovement(subject('REFUNDED'), { refundId: 'R1', amount: 8_000, at: '2026-11-21T00:00:00.000Z', receivable: 'cod' })]),
+    );
     const settled = settleRemittance(
       report([
         { orderId: 'SHORT', amount: 9_000 },
@@ -82,10 +102,26 @@ describe('cash still owed after N days (PAY-4)', () => {
     const owed = collected('OWED', 7_000);
     const paid = collected('PAID', 3_000);
     const paidMovements = [paid, ...settleRemittance(report([{ orderId: 'PAID', amount: 3_000 }]), new Map([['PAID', order('PAID', [paid])]])).movements];
-    const found = codNotRemitted([owed, paid], new Map([['OWED', [owed]], ['PAID', paidMovements]]));
+    const found = codNotRemitted(
+      [owed, paid],
+      new Map([
+        ['OWED', [owed]],
+        ['PAID', paidMovements],
+      ]),
+    );
     expect(found).toEqual([{ orderId: 'OWED', owed: 7_000, collectedAt: owed.at }]);
     const result = reconcile(
-      { date: '2026-11-27', currency: 'CNY', dayMovements: [], providerLines: [], payments: new Map(), orderMovements: new Map(), orderOfProviderPayment: new Map(), codNotRemitted: found, codRemittanceDays: 7 },
+      {
+        date: '2026-11-27',
+        currency: 'CNY',
+        dayMovements: [],
+        providerLines: [],
+        payments: new Map(),
+        orderMovements: new Map(),
+        orderOfProviderPayment: new Map(),
+        codNotRemitted: found,
+        codRemittanceDays: 7,
+      },
       { generatedAt: '2026-11-28T01:00:00.000Z', provider: 'sandbox', maxStoredMismatches: 100 },
     );
     expect(result.status).toBe('mismatches');

@@ -62,7 +62,13 @@ describe('ledger movements (PAY-3)', () => {
   });
 
   it('checkMovement finds an unbalanced or malformed record (as reconciliation reads them back)', () => {
-    const bad: LedgerMovement = { ...authorizationMovement(s, 100, at, 'p'), postings: [{ account: ACCOUNTS.authorizationHold, side: 'debit', amount: 100 }, { account: ACCOUNTS.authorizationCommitment, side: 'credit', amount: 99 }] };
+    const bad: LedgerMovement = {
+      ...authorizationMovement(s, 100, at, 'p'),
+      postings: [
+        { account: ACCOUNTS.authorizationHold, side: 'debit', amount: 100 },
+        { account: ACCOUNTS.authorizationCommitment, side: 'credit', amount: 99 },
+      ],
+    };
     expect(checkMovement(bad)).toEqual(['debits 100 ≠ credits 99']);
     expect(balancesOf([bad]).balanced).toBe(false);
   });

@@ -49,11 +49,19 @@ describe('payment limits (PAY-1)', () => {
   it('the checkout contract turns a violation into a 409 problem that says why', () => {
     const over = checkPaymentLimits({ method: 'cod', amount: 300_000, currency: 'CNY', today: none, limits });
     if (over.ok) throw new Error('expected a violation');
-    expect(paymentLimitProblem(over).toJSON()).toEqual({ type: 'https://errors.commerce.dev/payment-limit-exceeded', title: 'Payment limit exceeded', status: 409, detail: over.message });
+    expect(paymentLimitProblem(over).toJSON()).toEqual({
+      type: 'https://errors.commerce.dev/payment-limit-exceeded',
+      title: 'Payment limit exceeded',
+      status: 409,
+      detail: over.message,
+    });
   });
 
   it('limits are configuration (PAYMENT_METHOD_LIMITS, PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR), validated', () => {
-    const custom = paymentsSettings({ PAYMENT_METHOD_LIMITS: JSON.stringify({ ...DEFAULT_METHOD_LIMITS, cod: { perOrderMax: 1, dailyMax: 2 } }), PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR: '5' });
+    const custom = paymentsSettings({
+      PAYMENT_METHOD_LIMITS: JSON.stringify({ ...DEFAULT_METHOD_LIMITS, cod: { perOrderMax: 1, dailyMax: 2 } }),
+      PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR: '5',
+    });
     expect(custom.limits.perMethod.cod).toEqual({ perOrderMax: 1, dailyMax: 2 });
     expect(custom.limits.customerDailyMax).toBe(5);
     expect(() => paymentsSettings({ PAYMENT_METHOD_LIMITS: '{"card":{}}' })).toThrow(/PAYMENT_METHOD_LIMITS/);

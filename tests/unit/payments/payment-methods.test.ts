@@ -21,7 +21,11 @@ describe('payment methods by provider (PAY-1)', () => {
   });
 
   it('Stripe’s wallets are charged when the shopper pays (no manual capture for Alipay or WeChat Pay); the sandbox wallet at shipment', () => {
-    expect(offeredMethods('stripe', limits).find((m) => m.method === 'wallet')).toMatchObject({ needsToken: true, charged: 'on-arrival-of-funds', wallets: ['alipay', 'wechat_pay'] });
+    expect(offeredMethods('stripe', limits).find((m) => m.method === 'wallet')).toMatchObject({
+      needsToken: true,
+      charged: 'on-arrival-of-funds',
+      wallets: ['alipay', 'wechat_pay'],
+    });
     expect(offeredMethods('sandbox', limits).find((m) => m.method === 'wallet')).toMatchObject({ needsToken: true, charged: 'at-shipment' });
     expect(offeredMethods('stripe', limits).find((m) => m.method === 'card')).not.toHaveProperty('wallets');
   });

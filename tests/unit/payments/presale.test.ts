@@ -44,8 +44,24 @@ const ORDER = '01JD7ZK3X2V8Q4N6M5R9T0W1YB';
 const at = '2026-11-23T08:00:03.000Z';
 const names = (t: { events: readonly { definition: { name: string } }[] }) => t.events.map((e) => e.definition.name);
 
-const depositFacts = (method: Payment['method'] = 'card', deposit = 20_000, total = 100_000) => ({ orderId: ORDER, customerId: 'alice', method, amount: deposit, currency: 'CNY', part: 'deposit' as const, orderTotal: total });
-const due = (over: Partial<BalanceDue> = {}): BalanceDue => ({ orderId: ORDER, currency: 'CNY', total: 100_000, authorized: 20_000, balance: 80_000, dueBy: '2026-11-30T08:00:00.000Z', ...over });
+const depositFacts = (method: Payment['method'] = 'card', deposit = 20_000, total = 100_000) => ({
+  orderId: ORDER,
+  customerId: 'alice',
+  method,
+  amount: deposit,
+  currency: 'CNY',
+  part: 'deposit' as const,
+  orderTotal: total,
+});
+const due = (over: Partial<BalanceDue> = {}): BalanceDue => ({
+  orderId: ORDER,
+  currency: 'CNY',
+  total: 100_000,
+  authorized: 20_000,
+  balance: 80_000,
+  dueBy: '2026-11-30T08:00:00.000Z',
+  ...over,
+});
 
 /** A card deposit authorised at the provider (`pay_dep`), with its movements. */
 function deposited(deposit = 20_000, total = 100_000): { payment: Payment; movements: LedgerMovement[] } {
@@ -68,7 +84,18 @@ describe('opening the balance payment on PreSaleBalanceDue (ORD-5)', () => {
     const deposit = authorizedDeposit();
     expect(decideBalance(deposit, undefined, due())).toEqual({ action: 'open' });
     const balance = newBalancePayment(deposit, due(), ctx);
-    expect(balance).toMatchObject({ orderId: ORDER, customerId: 'alice', method: 'card', currency: 'CNY', amount: 80_000, part: 'balance', orderTotal: 100_000, dueBy: '2026-11-30T08:00:00.000Z', status: 'new', version: 1 });
+    expect(balance).toMatchObject({
+      orderId: ORDER,
+      customerId: 'alice',
+      method: 'card',
+      currency: 'CNY',
+      amount: 80_000,
+      part: 'balance',
+      orderTotal: 100_000,
+      dueBy: '2026-11-30T08:00:00.000Z',
+      status: 'new',
+      version: 1,
+    });
     expect(balance.paymentId).not.toBe(deposit.paymentId);
     expect(slotOf(balance)).toBe('balance');
     expect(slotOf(deposit)).toBe('primary');
@@ -130,7 +157,11 @@ describe('capturing both at shipment, delivery for cash on delivery', () => {
     // Released: nothing to wait for, nothing to capture.
     expect(decideOrderCapture([markReleased(deposit, 'order-cancelled', ctx)], 'shipment')).toEqual({ action: 'capture', captures: [], skipped: 1 });
     // A regular order is unchanged.
-    const regular = authorizationSucceeded(startAuthorization(newPayment({ orderId: ORDER, customerId: 'bob', method: 'card', amount: 5000, currency: 'CNY' }, ctx), 'd', ctx).payment, { providerPaymentId: 'p', amount: 5000, at }, ctx).payment;
+    const regular = authorizationSucceeded(
+      startAuthorization(newPayment({ orderId: ORDER, customerId: 'bob', method: 'card', amount: 5000, currency: 'CNY' }, ctx), 'd', ctx).payment,
+      { providerPaymentId: 'p', amount: 5000, at },
+      ctx,
+    ).payment;
     expect(decideOrderCapture([regular], 'shipment')).toMatchObject({ action: 'capture', captures: [{ amount: 5000 }] });
     expect(decideOrderCapture([], 'shipment')).toMatchObject({ action: 'wait' });
   });
@@ -164,7 +195,9 @@ describe('refunds are taken from one payment, never more than captured (PAY-2)',
 
   it('a refund above either payment but within both is refused with a message to split it; above both, with the order’s refundable', () => {
     expect(refundRefusal({ amount: 90_000, currency: 'CNY', paymentCurrency: 'CNY', refundable: 80_000, orderRefundable: 100_000 })).toContain('Split the refund in two');
-    expect(refundRefusal({ amount: 100_001, currency: 'CNY', paymentCurrency: 'CNY', refundable: 80_000, orderRefundable: 100_000 })).toContain('At most CNY 1,000.00 can be refunded on this order');
+    expect(refundRefusal({ amount: 100_001, currency: 'CNY', paymentCurrency: 'CNY', refundable: 80_000, orderRefundable: 100_000 })).toContain(
+      'At most CNY 1,000.00 can be refunded on this order',
+    );
     expect(refundRefusal({ amount: 80_000, currency: 'CNY', paymentCurrency: 'CNY', refundable: 80_000, orderRefundable: 100_000 })).toBeUndefined();
     expect(refundRefusal({ amount: 1, currency: 'CNY', paymentCurrency: 'CNY', refundable: 0, orderRefundable: 0 })).toContain('Nothing is refundable');
   });
@@ -210,14 +243,24 @@ describe('refunds are taken from one payment, never more than captured (PAY-2)',
 describe('limits: the per-order limit is on the order’s total, the daily limits on what is collected that day (PAY-1)', () => {
   const limits: PaymentLimits = {
     currency: 'CNY',
-    perMethod: { card: { perOrderMax: 100_000, dailyMax: 150_000 }, wallet: { perOrderMax: 1, dailyMax: 1 }, bank_transfer: { perOrderMax: 1, dailyMax: 1 }, cod: { perOrderMax: 1, dailyMax: 1 } },
+    perMethod: {
+      card: { perOrderMax: 100_000, dailyMax: 150_000 },
+      wallet: { perOrderMax: 1, dailyMax: 1 },
+      bank_transfer: { perOrderMax: 1, dailyMax: 1 },
+      cod: { perOrderMax: 1, dailyMax: 1 },
+    },
     customerDailyMax: 1_000_000,
     dayOffsetMinutes: 480,
   };
   it('a deposit of an order above the per-order limit is refused; a balance is counted against the day', () => {
-    expect(checkPaymentLimits({ method: 'card', amount: 20_001, orderAmount: 100_001, currency: 'CNY', today: { total: 0, byMethod: {} }, limits })).toMatchObject({ ok: false, violation: 'per-order-method-limit' });
+    expect(checkPaymentLimits({ method: 'card', amount: 20_001, orderAmount: 100_001, currency: 'CNY', today: { total: 0, byMethod: {} }, limits })).toMatchObject({
+      ok: false,
+      violation: 'per-order-method-limit',
+    });
     expect(checkPaymentLimits({ method: 'card', amount: 20_000, orderAmount: 100_000, currency: 'CNY', today: { total: 0, byMethod: {} }, limits })).toEqual({ ok: true });
-    expect(checkPaymentLimits({ method: 'card', amount: 80_000, orderAmount: 100_000, currency: 'CNY', today: { total: 80_000, byMethod: { card: 80_000 } }, limits })).toMatchObject({ ok: false, violation: 'daily-method-limit' });
+    expect(
+      checkPaymentLimits({ method: 'card', amount: 80_000, orderAmount: 100_000, currency: 'CNY', today: { total: 80_000, byMethod: { card: 80_000 } }, limits }),
+    ).toMatchObject({ ok: false, violation: 'daily-method-limit' });
     expect(() => checkPaymentLimits({ method: 'card', amount: 80_000, orderAmount: 79_999, currency: 'CNY', today: { total: 0, byMethod: {} }, limits })).toThrow(RangeError);
   });
 });
@@ -239,7 +282,18 @@ describe('reconciliation of an order with two payments (PAY-3)', () => {
   }
   const run = (payments: Payment[], movements: LedgerMovement[], lines: SettlementLine[]) =>
     reconcile(
-      { date: DAY, currency: 'CNY', dayMovements: movements.filter((m) => m.at.startsWith(DAY)), providerLines: lines, payments: new Map([[ORDER, payments]]), orderMovements: new Map([[ORDER, movements]]), orderOfProviderPayment: new Map([['pay_dep', ORDER], ['pay_bal', ORDER]]) },
+      {
+        date: DAY,
+        currency: 'CNY',
+        dayMovements: movements.filter((m) => m.at.startsWith(DAY)),
+        providerLines: lines,
+        payments: new Map([[ORDER, payments]]),
+        orderMovements: new Map([[ORDER, movements]]),
+        orderOfProviderPayment: new Map([
+          ['pay_dep', ORDER],
+          ['pay_bal', ORDER],
+        ]),
+      },
       { generatedAt: at3, provider: 'sandbox', maxStoredMismatches: 100 },
     );
 
@@ -254,7 +308,16 @@ describe('reconciliation of an order with two payments (PAY-3)', () => {
     const { payments, movements, lines } = capturedOrder();
     const wrong = [payments[0]!, { ...payments[1]!, capturedAmount: 79_999 }];
     expect(run(wrong, movements, lines).mismatches).toEqual([expect.objectContaining({ kind: 'amount-mismatch', side: 'payment', expected: 80_000, actual: 79_999 })]);
-    const again: SettlementLine = { transactionId: 'cap_bal_2', type: 'capture', providerPaymentId: 'pay_bal', reference: ORDER, amount: 80_000, fee: 480, currency: 'CNY', at: at3 };
+    const again: SettlementLine = {
+      transactionId: 'cap_bal_2',
+      type: 'capture',
+      providerPaymentId: 'pay_bal',
+      reference: ORDER,
+      amount: 80_000,
+      fee: 480,
+      currency: 'CNY',
+      at: at3,
+    };
     const kinds = run(payments, movements, [...lines, again]).mismatches.map((m) => m.kind);
     expect(kinds).toContain('double-capture');
   });

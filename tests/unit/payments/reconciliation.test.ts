@@ -42,7 +42,14 @@ function cleanDay() {
   const p2 = payment(2, { refundedAmount: 2500, status: 'partially_refunded' });
   const p3 = payment(3, { method: 'cod', providerPaymentId: undefined, feeAmount: 0 });
   const movements = new Map<string, LedgerMovement[]>([
-    [p1.orderId, [authorizationMovement(s(p1), 10_000, '2026-11-23T10:00:00.000Z', 'pay_1'), captureMovement(s(p1), { captureId: 'cap_1', amount: 10_000, at, fromHold: true, receivable: 'provider', providerPaymentId: 'pay_1' }), feeMovement(s(p1), 'cap_1', 60, at)]],
+    [
+      p1.orderId,
+      [
+        authorizationMovement(s(p1), 10_000, '2026-11-23T10:00:00.000Z', 'pay_1'),
+        captureMovement(s(p1), { captureId: 'cap_1', amount: 10_000, at, fromHold: true, receivable: 'provider', providerPaymentId: 'pay_1' }),
+        feeMovement(s(p1), 'cap_1', 60, at),
+      ],
+    ],
     [
       p2.orderId,
       [
@@ -83,7 +90,16 @@ describe('reconciliation (PAY-3)', () => {
     const report = run(cleanDay());
     expect(report.mismatches).toEqual([]);
     expect(report).toMatchObject({ status: 'clean', matched: 3, mismatchCount: 0, truncated: false });
-    expect(report.totals).toMatchObject({ ledgerCaptured: 20_000, ledgerRefunded: 2500, ledgerFees: 120, codCaptured: 10_000, providerCaptured: 20_000, providerRefunded: 2500, providerFees: 120, orders: 3 });
+    expect(report.totals).toMatchObject({
+      ledgerCaptured: 20_000,
+      ledgerRefunded: 2500,
+      ledgerFees: 120,
+      codCaptured: 10_000,
+      providerCaptured: 20_000,
+      providerRefunded: 2500,
+      providerFees: 120,
+      orders: 3,
+    });
   });
 
   it('missing capture (provider side): the ledger has a capture the provider never settled', () => {
@@ -143,7 +159,13 @@ describe('reconciliation (PAY-3)', () => {
   it('an unbalanced ledger record; and a payment record that disagrees with its ledger', () => {
     const day = cleanDay();
     const fee = day.movements.get(id(1))![2]!;
-    day.movements.get(id(1))![2] = { ...fee, postings: [{ account: ACCOUNTS.providerFees, side: 'debit', amount: 60 }, { account: ACCOUNTS.providerReceivable, side: 'credit', amount: 59 }] };
+    day.movements.get(id(1))![2] = {
+      ...fee,
+      postings: [
+        { account: ACCOUNTS.providerFees, side: 'debit', amount: 60 },
+        { account: ACCOUNTS.providerReceivable, side: 'credit', amount: 59 },
+      ],
+    };
     day.payments.set(id(2), { ...(day.payments.get(id(2)) as Payment), refundedAmount: 0 });
     const report = run(day);
     expect(kinds(report)).toEqual(expect.arrayContaining(['unbalanced-entry', 'amount-mismatch']));
@@ -154,7 +176,10 @@ describe('reconciliation (PAY-3)', () => {
     const day = cleanDay();
     for (let i = 0; i < 5; i++) day.lines.push({ transactionId: `cap_z${i}`, type: 'capture', providerPaymentId: `pay_z${i}`, amount: 1, fee: 0, currency: 'CNY', at });
     const dayMovements = [...day.movements.values()].flat();
-    const report = reconcile({ date: DAY, currency: 'CNY', dayMovements, providerLines: day.lines, payments: day.payments, orderMovements: day.movements, orderOfProviderPayment: new Map() }, { generatedAt: at, provider: 'sandbox', maxStoredMismatches: 2 });
+    const report = reconcile(
+      { date: DAY, currency: 'CNY', dayMovements, providerLines: day.lines, payments: day.payments, orderMovements: day.movements, orderOfProviderPayment: new Map() },
+      { generatedAt: at, provider: 'sandbox', maxStoredMismatches: 2 },
+    );
     expect(report).toMatchObject({ mismatchCount: 5, truncated: true });
     expect(report.mismatches).toHaveLength(2);
   });

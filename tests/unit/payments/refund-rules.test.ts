@@ -1,12 +1,31 @@
 /** Refund rules (PAY-2, RISK-7): threshold, what is refundable, maker-checker. */
 import { describe, expect, it } from 'vitest';
-import { approvalRequirement, approveRefund, makerCheckerViolation, newRefund, reasonRefusal, refundRefusal, rejectRefund, STAFF_REFUND_REASONS } from '../../../functions/payments/domain/refund.ts';
+import {
+  approvalRequirement,
+  approveRefund,
+  makerCheckerViolation,
+  newRefund,
+  reasonRefusal,
+  refundRefusal,
+  rejectRefund,
+  STAFF_REFUND_REASONS,
+} from '../../../functions/payments/domain/refund.ts';
 
-const base = { refundId: 'R', orderId: 'O', paymentId: 'P', currency: 'CNY', reason: 'damaged-or-defective', origin: 'staff' as const, requestedBy: 'cs-1', requestedAt: '2026-11-25T10:00:00.000Z' };
+const base = {
+  refundId: 'R',
+  orderId: 'O',
+  paymentId: 'P',
+  currency: 'CNY',
+  reason: 'damaged-or-defective',
+  origin: 'staff' as const,
+  requestedBy: 'cs-1',
+  requestedAt: '2026-11-25T10:00:00.000Z',
+};
 
 describe('refund rules (RISK-7)', () => {
   const policy = { thresholdMinor: 100_000, staffDailyCapMinor: 500_000 };
-  const requirement = (amount: number, refundedOrPendingOnOrder = 0, staffRefundedToday = 0) => approvalRequirement({ amount, refundedOrPendingOnOrder, staffRefundedToday, policy });
+  const requirement = (amount: number, refundedOrPendingOnOrder = 0, staffRefundedToday = 0) =>
+    approvalRequirement({ amount, refundedOrPendingOnOrder, staffRefundedToday, policy });
 
   it('a refund that brings the order to the threshold (default CNY 1,000.00) or more waits for approval; below it is processed at once', () => {
     expect(requirement(100_000)).toBe('order-threshold');

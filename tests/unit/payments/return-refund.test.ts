@@ -2,7 +2,15 @@
  * Refunds of returns (AFT-1), pure parts: the refund record of a return and its PaymentRefunded.
  */
 import { describe, expect, it } from 'vitest';
-import { captureSucceeded, newPayment, refundReserved, refundSucceeded, startAuthorization, authorizationSucceeded, type TransitionContext } from '../../../functions/payments/domain/payment.ts';
+import {
+  captureSucceeded,
+  newPayment,
+  refundReserved,
+  refundSucceeded,
+  startAuthorization,
+  authorizationSucceeded,
+  type TransitionContext,
+} from '../../../functions/payments/domain/payment.ts';
 import { RefundSchema, newRefund } from '../../../functions/payments/domain/refund.ts';
 import { returnRefundId, returnRefundReason } from '../../../functions/payments/return-refunds.ts';
 
@@ -15,7 +23,21 @@ describe('return refunds (AFT-1)', () => {
   it('AFT-1: the refund of a return is identified by the return (once per return) and stored with its origin and returnId', () => {
     expect(returnRefundId(returnId)).toBe(returnId);
     expect(returnRefundReason('damaged')).toBe('return-damaged');
-    const refund = newRefund({ refundId: returnId, orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', paymentId: '01JD7ZKB11V8Q4N6M5R9T0W1YE', currency: 'CNY', amount: 5000, reason: 'return-damaged', origin: 'return', returnId, requestedBy: 'ops-1', requestedAt: at }, undefined);
+    const refund = newRefund(
+      {
+        refundId: returnId,
+        orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+        paymentId: '01JD7ZKB11V8Q4N6M5R9T0W1YE',
+        currency: 'CNY',
+        amount: 5000,
+        reason: 'return-damaged',
+        origin: 'return',
+        returnId,
+        requestedBy: 'ops-1',
+        requestedAt: at,
+      },
+      undefined,
+    );
     expect(RefundSchema.parse(refund)).toMatchObject({ origin: 'return', returnId, status: 'processing' });
     expect(newRefund({ ...refund }, 'order-threshold')).toMatchObject({ status: 'pending_approval', approvalRequiredBy: 'order-threshold' });
   });

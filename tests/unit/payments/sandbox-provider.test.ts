@@ -67,7 +67,11 @@ describe('sandbox tokens (API.md)', () => {
     expect(await p.receiveTransfer(id)).toBe('received');
     expect(await p.receiveTransfer(id)).toBe('ignored');
     expect((await store.getPayment(id))?.status).toBe('succeeded');
-    expect(outbox.messages.map((m) => (m.message.kind === 'webhook' ? m.message.event.type : m.message.kind))).toEqual(['payment.processing', 'transfer-arrival', 'payment.succeeded']);
+    expect(outbox.messages.map((m) => (m.message.kind === 'webhook' ? m.message.event.type : m.message.kind))).toEqual([
+      'payment.processing',
+      'transfer-arrival',
+      'payment.succeeded',
+    ]);
     expect(await p.settlementReport('2026-11-23')).toMatchObject([{ type: 'capture', amount: 23040, fee: 138, reference: ORDER }]);
   });
 });
@@ -93,7 +97,10 @@ describe('captures, voids and refunds', () => {
     const p = sandbox();
     const id = await authorized(p, 10_000);
     expect(await p.capture({ idempotencyKey: 'c1', providerPaymentId: id, amount: 10_001, currency: 'CNY' })).toEqual({ status: 'refused', reason: 'amount_too_large' });
-    expect(await p.capture({ idempotencyKey: 'c2', providerPaymentId: id, amount: 4000, currency: 'CNY', final: false })).toMatchObject({ status: 'captured', capture: { amount: 4000 } });
+    expect(await p.capture({ idempotencyKey: 'c2', providerPaymentId: id, amount: 4000, currency: 'CNY', final: false })).toMatchObject({
+      status: 'captured',
+      capture: { amount: 4000 },
+    });
     expect(await p.capture({ idempotencyKey: 'c3', providerPaymentId: id, amount: 3000, currency: 'CNY' })).toMatchObject({ status: 'captured', capture: { amount: 3000 } });
     expect(await store.getPayment(id)).toMatchObject({ status: 'succeeded', amountCaptured: 7000, amountCapturable: 0 });
   });
@@ -111,10 +118,19 @@ describe('captures, voids and refunds', () => {
   it('full, partial and repeated refunds never exceed what was captured', async () => {
     const p = sandbox();
     const id = await authorized(p);
-    expect(await p.refund({ idempotencyKey: 'r0', providerPaymentId: id, orderId: ORDER, refundId: 'R0', amount: 1, currency: 'CNY' })).toEqual({ status: 'refused', reason: 'not_captured' });
+    expect(await p.refund({ idempotencyKey: 'r0', providerPaymentId: id, orderId: ORDER, refundId: 'R0', amount: 1, currency: 'CNY' })).toEqual({
+      status: 'refused',
+      reason: 'not_captured',
+    });
     await p.capture({ idempotencyKey: 'c', providerPaymentId: id, amount: 23040, currency: 'CNY' });
-    expect(await p.refund({ idempotencyKey: 'r1', providerPaymentId: id, orderId: ORDER, refundId: 'R1', amount: 20000, currency: 'CNY' })).toMatchObject({ status: 'refunded', amount: 20000 });
-    expect(await p.refund({ idempotencyKey: 'r2', providerPaymentId: id, orderId: ORDER, refundId: 'R2', amount: 3041, currency: 'CNY' })).toEqual({ status: 'refused', reason: 'exceeds_captured' });
+    expect(await p.refund({ idempotencyKey: 'r1', providerPaymentId: id, orderId: ORDER, refundId: 'R1', amount: 20000, currency: 'CNY' })).toMatchObject({
+      status: 'refunded',
+      amount: 20000,
+    });
+    expect(await p.refund({ idempotencyKey: 'r2', providerPaymentId: id, orderId: ORDER, refundId: 'R2', amount: 3041, currency: 'CNY' })).toEqual({
+      status: 'refused',
+      reason: 'exceeds_captured',
+    });
     expect(await p.refund({ idempotencyKey: 'r3', providerPaymentId: id, orderId: ORDER, refundId: 'R3', amount: 3040, currency: 'CNY' })).toMatchObject({ status: 'refunded' });
     expect((await store.getPayment(id))?.amountRefunded).toBe(23040);
     expect((await p.settlementReport('2026-11-23')).filter((l) => l.type === 'refund').map((l) => l.amount)).toEqual([20000, 3040]);
@@ -159,7 +175,9 @@ describe('webhooks (asynchronous outcomes, signed)', () => {
     for (const { message } of outbox.drain()) await processSandboxMessage({ provider: p, endpoint, webhookSecret: SECRET, clock }, message);
     expect(delivered).toHaveLength(1);
     const [{ body, headers }] = delivered as [(typeof delivered)[number]];
-    expect(verifySignature({ header: headers[SANDBOX_SIGNATURE_HEADER], body, secret: SECRET, nowSeconds: Math.floor(clock.now().getTime() / 1000), toleranceSeconds: 300 }).ok).toBe(true);
+    expect(
+      verifySignature({ header: headers[SANDBOX_SIGNATURE_HEADER], body, secret: SECRET, nowSeconds: Math.floor(clock.now().getTime() / 1000), toleranceSeconds: 300 }).ok,
+    ).toBe(true);
     const notification = sandboxWebhookVerifier(SECRET, 300).verify(body, headers[SANDBOX_SIGNATURE_HEADER], clock.now());
     expect(notification).toMatchObject({ type: 'authorized', orderId: ORDER, amount: 23040 });
   });
@@ -219,7 +237,16 @@ describe('chaos mode (seeded)', () => {
       outbox = new InMemorySandboxOutbox();
       const p = sandbox({ chaos: { failureRate: 0.5, timeoutRate: 0, duplicateWebhookRate: 0, seed: 7 } });
       const results: string[] = [];
-      for (let i = 0; i < 20; i++) results.push(await p.settlementReport('x').then(() => authorize(p, 'tok_visa', { idempotencyKey: `k${i}` })).then(() => 'ok', () => 'fail'));
+      for (let i = 0; i < 20; i++)
+        results.push(
+          await p
+            .settlementReport('x')
+            .then(() => authorize(p, 'tok_visa', { idempotencyKey: `k${i}` }))
+            .then(
+              () => 'ok',
+              () => 'fail',
+            ),
+        );
       return results.join(',');
     };
     expect(await run()).toBe(await run());

@@ -12,7 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../../shared/clock.ts';
 import { ProviderRequestError, ProviderUnavailableError, WebhookVerificationError } from '../../../functions/payments/provider/port.ts';
 import type { StripeEventLike, StripeLike } from '../../../functions/payments/provider/stripe/stripe-like.ts';
-import { STRIPE_SIGNATURE_HEADER, StripeProvider, stripeNotification, stripeWebhookVerifier, toSettlementLine } from '../../../functions/payments/provider/stripe/stripe-provider.ts';
+import {
+  STRIPE_SIGNATURE_HEADER,
+  StripeProvider,
+  stripeNotification,
+  stripeWebhookVerifier,
+  toSettlementLine,
+} from '../../../functions/payments/provider/stripe/stripe-provider.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/stripe');
 const fixture = <T = Record<string, unknown>>(name: string): T => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as T;
@@ -20,7 +26,14 @@ const fixture = <T = Record<string, unknown>>(name: string): T => JSON.parse(fs.
 /** An error as stripe-node throws it for an API error body (`type` from the error's type). */
 function stripeError(body: { error: Record<string, unknown> }, statusCode: number) {
   const raw = body.error;
-  const type = raw.type === 'card_error' ? 'StripeCardError' : raw.type === 'invalid_request_error' ? 'StripeInvalidRequestError' : raw.type === 'idempotency_error' ? 'StripeIdempotencyError' : 'StripeAPIError';
+  const type =
+    raw.type === 'card_error'
+      ? 'StripeCardError'
+      : raw.type === 'invalid_request_error'
+        ? 'StripeInvalidRequestError'
+        : raw.type === 'idempotency_error'
+          ? 'StripeIdempotencyError'
+          : 'StripeAPIError';
   return Object.assign(new Error(String(raw.message)), { type, statusCode, raw, code: raw.code, decline_code: raw.decline_code, payment_intent: raw.payment_intent });
 }
 
@@ -32,12 +45,16 @@ function fakeConstructEvent(payload: string | Buffer, header: string, secret: st
   const parts = header.split(',').map((p) => p.split('='));
   const t = Number(parts.find(([k]) => k === 't')?.[1]);
   const v1 = parts.filter(([k]) => k === 'v1').map(([, v]) => v ?? '');
-  if (!Number.isFinite(t) || v1.length === 0) throw Object.assign(new Error('Unable to extract timestamp and signatures from header'), { type: 'StripeSignatureVerificationError' });
+  if (!Number.isFinite(t) || v1.length === 0)
+    throw Object.assign(new Error('Unable to extract timestamp and signatures from header'), { type: 'StripeSignatureVerificationError' });
   const expected = crypto.createHmac('sha256', secret).update(`${t}.${text}`, 'utf8').digest('hex');
   if (!v1.some((s) => s.length === expected.length && crypto.timingSafeEqual(Buffer.from(s), Buffer.from(expected)))) {
-    throw Object.assign(new Error('No signatures found matching the expected signature for payload. Are you passing the raw request body you received from Stripe?'), { type: 'StripeSignatureVerificationError' });
+    throw Object.assign(new Error('No signatures found matching the expected signature for payload. Are you passing the raw request body you received from Stripe?'), {
+      type: 'StripeSignatureVerificationError',
+    });
   }
-  if (tolerance > 0 && Math.floor(now() / 1000) - t > tolerance) throw Object.assign(new Error('Timestamp outside the tolerance zone'), { type: 'StripeSignatureVerificationError' });
+  if (tolerance > 0 && Math.floor(now() / 1000) - t > tolerance)
+    throw Object.assign(new Error('Timestamp outside the tolerance zone'), { type: 'StripeSignatureVerificationError' });
   return JSON.parse(text) as StripeEventLike;
 }
 
@@ -66,13 +83,27 @@ function fakeStripe(answers: Partial<Record<'create' | 'capture' | 'cancel' | 'r
 }
 
 const clock = manualClock('2026-11-23T08:00:00.000Z');
-const request = { idempotencyKey: 'authorize-01JD7ZKB11V8Q4N6M5R9T0W1YE', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', paymentId: '01JD7ZKB11V8Q4N6M5R9T0W1YE', method: 'card' as const, amount: 23040, currency: 'CNY', token: 'tok_visa' };
+const request = {
+  idempotencyKey: 'authorize-01JD7ZKB11V8Q4N6M5R9T0W1YE',
+  orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+  paymentId: '01JD7ZKB11V8Q4N6M5R9T0W1YE',
+  method: 'card' as const,
+  amount: 23040,
+  currency: 'CNY',
+  token: 'tok_visa',
+};
 
 describe('Stripe adapter: PaymentIntents with manual capture', () => {
   it('authorises with capture_method manual, confirm, the token, metadata and the idempotency key', async () => {
     const { client, calls } = fakeStripe({ create: () => fixture('payment_intent.requires_capture') });
     const outcome = await new StripeProvider(client, clock).authorize(request);
-    expect(outcome).toEqual({ status: 'authorized', providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ', amount: 23040, expiresAt: new Date(1796025603 * 1000).toISOString(), at: new Date(1795420803 * 1000).toISOString() });
+    expect(outcome).toEqual({
+      status: 'authorized',
+      providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ',
+      amount: 23040,
+      expiresAt: new Date(1796025603 * 1000).toISOString(),
+      at: new Date(1795420803 * 1000).toISOString(),
+    });
     expect(calls).toHaveLength(1);
     const [params, options] = calls[0]!.args as [Record<string, unknown>, Record<string, unknown>];
     expect(params).toMatchObject({
@@ -98,7 +129,11 @@ describe('Stripe adapter: PaymentIntents with manual capture', () => {
         throw stripeError(fixture('error.card_declined_insufficient_funds'), 402);
       },
     });
-    expect(await new StripeProvider(client, clock).authorize(request)).toMatchObject({ status: 'declined', reason: 'insufficient_funds', providerPaymentId: 'pi_3QKx3nLkdIwHu7ix1Dcl1nEd' });
+    expect(await new StripeProvider(client, clock).authorize(request)).toMatchObject({
+      status: 'declined',
+      reason: 'insufficient_funds',
+      providerPaymentId: 'pi_3QKx3nLkdIwHu7ix1Dcl1nEd',
+    });
   });
 
   it('an unknown token is declined as unknown_token; bank transfer is not supported by this adapter yet', async () => {
@@ -137,9 +172,21 @@ describe('Stripe adapter: PaymentIntents with manual capture', () => {
 
   it('captures with amount_to_capture, expands the balance transaction for the fee, keyed', async () => {
     const { client, calls } = fakeStripe({ capture: () => fixture('payment_intent.captured') });
-    const outcome = await new StripeProvider(client, clock).capture({ idempotencyKey: 'capture-01JD7ZKB11V8Q4N6M5R9T0W1YE', providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ', amount: 23040, currency: 'CNY' });
-    expect(outcome).toEqual({ status: 'captured', capture: { captureId: 'ch_3QKx2mLkdIwHu7ix0Jq8h2dF', amount: 23040, fee: 698, at: new Date(1795507200 * 1000).toISOString(), final: true } });
-    expect(calls[0]!.args).toEqual(['pi_3QKx2mLkdIwHu7ix0r7a9XbQ', { amount_to_capture: 23040, expand: ['latest_charge.balance_transaction'] }, { idempotencyKey: 'capture-01JD7ZKB11V8Q4N6M5R9T0W1YE' }]);
+    const outcome = await new StripeProvider(client, clock).capture({
+      idempotencyKey: 'capture-01JD7ZKB11V8Q4N6M5R9T0W1YE',
+      providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ',
+      amount: 23040,
+      currency: 'CNY',
+    });
+    expect(outcome).toEqual({
+      status: 'captured',
+      capture: { captureId: 'ch_3QKx2mLkdIwHu7ix0Jq8h2dF', amount: 23040, fee: 698, at: new Date(1795507200 * 1000).toISOString(), final: true },
+    });
+    expect(calls[0]!.args).toEqual([
+      'pi_3QKx2mLkdIwHu7ix0r7a9XbQ',
+      { amount_to_capture: 23040, expand: ['latest_charge.balance_transaction'] },
+      { idempotencyKey: 'capture-01JD7ZKB11V8Q4N6M5R9T0W1YE' },
+    ]);
   });
 
   it('maps capture refusals (cancelled PaymentIntent, expired authorisation)', async () => {
@@ -148,34 +195,70 @@ describe('Stripe adapter: PaymentIntents with manual capture', () => {
         throw stripeError(fixture('error.payment_intent_unexpected_state'), 400);
       },
     });
-    expect(await new StripeProvider(canceled.client, clock).capture({ idempotencyKey: 'k', providerPaymentId: 'pi', amount: 1, currency: 'CNY' })).toEqual({ status: 'refused', reason: 'canceled' });
+    expect(await new StripeProvider(canceled.client, clock).capture({ idempotencyKey: 'k', providerPaymentId: 'pi', amount: 1, currency: 'CNY' })).toEqual({
+      status: 'refused',
+      reason: 'canceled',
+    });
     const expired = fakeStripe({
       capture: () => {
         throw stripeError({ error: { type: 'invalid_request_error', code: 'charge_expired_for_capture', message: 'expired' } }, 400);
       },
     });
-    expect(await new StripeProvider(expired.client, clock).capture({ idempotencyKey: 'k', providerPaymentId: 'pi', amount: 1, currency: 'CNY' })).toEqual({ status: 'refused', reason: 'authorization_expired' });
+    expect(await new StripeProvider(expired.client, clock).capture({ idempotencyKey: 'k', providerPaymentId: 'pi', amount: 1, currency: 'CNY' })).toEqual({
+      status: 'refused',
+      reason: 'authorization_expired',
+    });
   });
 
   it('voids with paymentIntents.cancel, keyed', async () => {
     const { client, calls } = fakeStripe({ cancel: () => fixture('payment_intent.canceled') });
-    expect(await new StripeProvider(client, clock).void({ idempotencyKey: 'void-1', providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ' })).toEqual({ status: 'voided', at: new Date(1795421400 * 1000).toISOString() });
+    expect(await new StripeProvider(client, clock).void({ idempotencyKey: 'void-1', providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ' })).toEqual({
+      status: 'voided',
+      at: new Date(1795421400 * 1000).toISOString(),
+    });
     expect(calls[0]!.args).toEqual(['pi_3QKx2mLkdIwHu7ix0r7a9XbQ', {}, { idempotencyKey: 'void-1' }]);
   });
 
   it('refunds with refunds.create({ payment_intent, amount, metadata }), keyed', async () => {
     const { client, calls } = fakeStripe({ refund: () => fixture('refund.succeeded') });
-    const outcome = await new StripeProvider(client, clock).refund({ idempotencyKey: 'refund-R', providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', refundId: '01JD7ZKC21V8Q4N6M5R9T0W1YF', amount: 5000, currency: 'CNY' });
+    const outcome = await new StripeProvider(client, clock).refund({
+      idempotencyKey: 'refund-R',
+      providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ',
+      orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+      refundId: '01JD7ZKC21V8Q4N6M5R9T0W1YF',
+      amount: 5000,
+      currency: 'CNY',
+    });
     expect(outcome).toEqual({ status: 'refunded', providerRefundId: 're_3QKx2mLkdIwHu7ix0Vd8m1Qa', amount: 5000, at: new Date(1795680000 * 1000).toISOString() });
-    expect(calls[0]!.args).toEqual([{ payment_intent: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ', amount: 5000, metadata: { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', refundId: '01JD7ZKC21V8Q4N6M5R9T0W1YF' } }, { idempotencyKey: 'refund-R' }]);
+    expect(calls[0]!.args).toEqual([
+      { payment_intent: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ', amount: 5000, metadata: { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', refundId: '01JD7ZKC21V8Q4N6M5R9T0W1YF' } },
+      { idempotencyKey: 'refund-R' },
+    ]);
   });
 
   it('the settlement report is the day’s balance transactions: charges as captures, refunds as refunds, payouts ignored', async () => {
     const { client, calls } = fakeStripe({ list: () => fixture('balance_transactions.day') });
     const lines = await new StripeProvider(client, clock).settlementReport('2026-11-24');
     expect(lines).toEqual([
-      { transactionId: 'ch_3QKx2mLkdIwHu7ix0Jq8h2dF', type: 'capture', providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ', amount: 23040, fee: 698, currency: 'CNY', at: new Date(1795507200 * 1000).toISOString() },
-      { transactionId: 're_3QKx2mLkdIwHu7ix0Vd8m1Qa', type: 'refund', providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ', reference: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', amount: 5000, fee: 0, currency: 'CNY', at: new Date(1795510800 * 1000).toISOString() },
+      {
+        transactionId: 'ch_3QKx2mLkdIwHu7ix0Jq8h2dF',
+        type: 'capture',
+        providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ',
+        amount: 23040,
+        fee: 698,
+        currency: 'CNY',
+        at: new Date(1795507200 * 1000).toISOString(),
+      },
+      {
+        transactionId: 're_3QKx2mLkdIwHu7ix0Vd8m1Qa',
+        type: 'refund',
+        providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ',
+        reference: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+        amount: 5000,
+        fee: 0,
+        currency: 'CNY',
+        at: new Date(1795510800 * 1000).toISOString(),
+      },
     ]);
     expect(calls[0]!.args[0]).toMatchObject({ created: { gte: Date.parse('2026-11-24T00:00:00Z') / 1000, lt: Date.parse('2026-11-25T00:00:00Z') / 1000 }, limit: 100 });
     expect(toSettlementLine({ id: 't', object: 'balance_transaction', amount: 1, fee: 0, net: 1, currency: 'cny', type: 'adjustment', created: 1, source: 'x' })).toBeUndefined();
@@ -254,7 +337,13 @@ describe('Stripe webhooks: verified by the library (stripe.webhooks.constructEve
     const header = signed(body, Math.floor(now / 1000));
     const notification = stripeWebhookVerifier(client, WEBHOOK_SECRET, 300).verify(body, header, new Date(now));
     expect(calls).toEqual([{ method: 'constructEvent', args: [body, header, WEBHOOK_SECRET, 300] }]);
-    expect(notification).toMatchObject({ eventId: 'evt_3QKx2mLkdIwHu7ix0Hk4mT2c', type: 'authorized', providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', amount: 23040 });
+    expect(notification).toMatchObject({
+      eventId: 'evt_3QKx2mLkdIwHu7ix0Hk4mT2c',
+      type: 'authorized',
+      providerPaymentId: 'pi_3QKx2mLkdIwHu7ix0r7a9XbQ',
+      orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
+      amount: 23040,
+    });
     expect(STRIPE_SIGNATURE_HEADER).toBe('stripe-signature');
   });
 

@@ -17,7 +17,10 @@ describe('consent per purpose (SEC-3)', () => {
     expect(given.next.version).toBe(1);
 
     const withdrawn = decideConsents(given.next, { marketing: false, analytics: true }, '2026-12-02T10:00:00.000Z', 'api');
-    expect(withdrawn.changes.map((c) => [c.purpose, c.granted])).toEqual([['marketing', false], ['analytics', true]]);
+    expect(withdrawn.changes.map((c) => [c.purpose, c.granted])).toEqual([
+      ['marketing', false],
+      ['analytics', true],
+    ]);
     expect(consentsTo(withdrawn.next, 'marketing')).toBe(false);
     expect(withdrawn.next.purposes.marketing.decidedAt).toBe('2026-12-02T10:00:00.000Z');
     expect(withdrawn.next.version).toBe(2);

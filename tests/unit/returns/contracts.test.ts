@@ -19,7 +19,11 @@ describe('AFT-1 catalog: non-returnable products', () => {
   });
 
   it('AFT-1: restock items add the units on hand and available, and write a once-only record keyed by the return', () => {
-    const [stock, record] = restockReturnedStock('Catalog', { returnId: '01JD7ZKG61V8Q4N6M5R9T0W1YK', sku: 'PEN-1', warehouseId: 'WH-EAST', quantity: 2 }, new Date('2026-11-28T10:00:00.000Z'));
+    const [stock, record] = restockReturnedStock(
+      'Catalog',
+      { returnId: '01JD7ZKG61V8Q4N6M5R9T0W1YK', sku: 'PEN-1', warehouseId: 'WH-EAST', quantity: 2 },
+      new Date('2026-11-28T10:00:00.000Z'),
+    );
     expect(stock?.Update).toMatchObject({ Key: { pk: 'PRODUCT#PEN-1', sk: 'STOCK#WH-EAST' }, ExpressionAttributeValues: { ':q': 2 } });
     expect(stock?.Update?.UpdateExpression).toContain('onHand = if_not_exists(onHand, :zero) + :q');
     expect(stock?.Update?.UpdateExpression).toContain('available = if_not_exists(available, :zero) + :q');
@@ -34,10 +38,17 @@ describe('AFT-1 checkout: the order contract', () => {
     const cny = (amount: number) => ({ amount, currency: 'CNY' });
     const facts = orderFactsOf([
       {
-        pk: 'ORDER#O1', sk: 'ORDER', orderId: 'O1', customerId: 'alice', status: 'DELIVERED', currency: 'CNY',
+        pk: 'ORDER#O1',
+        sk: 'ORDER',
+        orderId: 'O1',
+        customerId: 'alice',
+        status: 'DELIVERED',
+        currency: 'CNY',
         lines: [{ sku: 'TEA-1', name: 'Tea', category: 'tea', quantity: 3, unitPrice: cny(1000), lineTotal: cny(2799) }],
         discounts: [{ kind: 'coupon', id: 'SAVE', title: 'Save', amount: cny(201) }],
-        shippingFee: cny(1000), total: cny(3799), payment: { method: 'card', authorized: cny(3799) },
+        shippingFee: cny(1000),
+        total: cny(3799),
+        payment: { method: 'card', authorized: cny(3799) },
         shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'standard-post', status: 'DELIVERED', lines: [{ sku: 'TEA-1', quantity: 3 }] }],
         risk: { outcome: 'approved', score: 5, decidedBy: 'rules', rulesFired: [] },
         personal: { name: 'v1.secret' },
@@ -46,10 +57,17 @@ describe('AFT-1 checkout: the order contract', () => {
       { pk: 'ORDER#O1', sk: 'TIMELINE#000005', to: 'DELIVERED', at: '2026-11-19T12:00:00.000Z' },
     ]);
     expect(facts).toEqual({
-      orderId: 'O1', customerId: 'alice', status: 'DELIVERED', currency: 'CNY',
+      orderId: 'O1',
+      customerId: 'alice',
+      status: 'DELIVERED',
+      currency: 'CNY',
       lines: [{ sku: 'TEA-1', category: 'tea', quantity: 3, unitPrice: cny(1000), lineTotal: cny(2799) }],
       discounts: [{ kind: 'coupon', id: 'SAVE', amount: cny(201) }],
-      shippingFee: cny(1000), total: cny(3799), paid: cny(3799), paymentMethod: 'card', deliveredAt: '2026-11-19T12:00:00.000Z',
+      shippingFee: cny(1000),
+      total: cny(3799),
+      paid: cny(3799),
+      paymentMethod: 'card',
+      deliveredAt: '2026-11-19T12:00:00.000Z',
       shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'standard-post', status: 'DELIVERED', lines: [{ sku: 'TEA-1', quantity: 3 }] }],
       risk: { outcome: 'approved', score: 5, decidedBy: 'rules' },
     });

@@ -154,8 +154,18 @@ describe('AFT-1 refund allocation (property tests)', () => {
   });
 
   it('AFT-1: the whole order returned as damaged refunds the shipping fee once; a no-reason one does not', () => {
-    const order: PaidOrder = { lines: [{ sku: 'TEA-1', quantity: 2, lineTotal: 1800 }, { sku: 'CUP-1', quantity: 1, lineTotal: 500 }], shippingFee: 1000, paid: 3300 };
-    const all = [{ sku: 'TEA-1', quantity: 2 }, { sku: 'CUP-1', quantity: 1 }];
+    const order: PaidOrder = {
+      lines: [
+        { sku: 'TEA-1', quantity: 2, lineTotal: 1800 },
+        { sku: 'CUP-1', quantity: 1, lineTotal: 500 },
+      ],
+      shippingFee: 1000,
+      paid: 3300,
+    };
+    const all = [
+      { sku: 'TEA-1', quantity: 2 },
+      { sku: 'CUP-1', quantity: 1 },
+    ];
     const damaged = quoteRefund(order, EMPTY_LEDGER, all, 'damaged');
     expect(damaged).toMatchObject({ amount: 3300, shipping: 1000 });
     expect(quoteRefund(order, EMPTY_LEDGER, all, 'no-reason')).toMatchObject({ amount: 2300, shipping: 0 });

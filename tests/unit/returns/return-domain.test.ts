@@ -8,7 +8,12 @@ const windows = { noReasonDays: 7, merchantFaultDays: 15 };
 
 describe('AFT-1 return state machine', () => {
   it('AFT-1: the happy paths REQUESTED → APPROVED → PICKUP_BOOKED → IN_TRANSIT → RECEIVED → REFUNDED / EXCHANGED', () => {
-    const path: Array<[ReturnTrigger, string]> = [['approve', 'APPROVED'], ['pickup-booked', 'PICKUP_BOOKED'], ['picked-up', 'IN_TRANSIT'], ['received', 'RECEIVED']];
+    const path: Array<[ReturnTrigger, string]> = [
+      ['approve', 'APPROVED'],
+      ['pickup-booked', 'PICKUP_BOOKED'],
+      ['picked-up', 'IN_TRANSIT'],
+      ['received', 'RECEIVED'],
+    ];
     let status: (typeof RETURN_STATUSES)[number] = 'REQUESTED';
     for (const [trigger, to] of path) {
       const result = returnTransition(status, trigger);
@@ -52,17 +57,36 @@ describe('AFT-1 eligibility', () => {
 
   it('AFT-1: returnable = delivered − units of other returns that still hold them (rejected, failed and cancelled ones give them back)', () => {
     const left = returnableQuantities(
-      [{ sku: 'TEA-1', quantity: 3 }, { sku: 'CUP-1', quantity: 1 }],
+      [
+        { sku: 'TEA-1', quantity: 3 },
+        { sku: 'CUP-1', quantity: 1 },
+      ],
       [
         { status: 'REFUNDED', items: [{ sku: 'TEA-1', quantity: 1 }] },
         { status: 'REQUESTED', items: [{ sku: 'TEA-1', quantity: 1 }] },
-        { status: 'CANCELLED', items: [{ sku: 'TEA-1', quantity: 1 }, { sku: 'CUP-1', quantity: 1 }] },
+        {
+          status: 'CANCELLED',
+          items: [
+            { sku: 'TEA-1', quantity: 1 },
+            { sku: 'CUP-1', quantity: 1 },
+          ],
+        },
         { status: 'REJECTED', items: [{ sku: 'CUP-1', quantity: 1 }] },
         { status: 'INSPECTION_FAILED', items: [{ sku: 'CUP-1', quantity: 1 }] },
       ],
     );
     expect(Object.fromEntries(left)).toEqual({ 'TEA-1': 1, 'CUP-1': 1 });
-    expect(itemRefusals([{ sku: 'TEA-1', quantity: 1 }, { sku: 'TEA-1', quantity: 1 }], left, 'no-reason', new Set())).toEqual([{ sku: 'TEA-1', problem: 'too-many', returnable: 1 }]);
+    expect(
+      itemRefusals(
+        [
+          { sku: 'TEA-1', quantity: 1 },
+          { sku: 'TEA-1', quantity: 1 },
+        ],
+        left,
+        'no-reason',
+        new Set(),
+      ),
+    ).toEqual([{ sku: 'TEA-1', problem: 'too-many', returnable: 1 }]);
     expect(itemRefusals([{ sku: 'PEN-1', quantity: 1 }], left, 'no-reason', new Set())).toEqual([{ sku: 'PEN-1', problem: 'not-on-order' }]);
     expect(itemRefusals([{ sku: 'CUP-1', quantity: 1 }], left, 'no-reason', new Set())).toEqual([]);
   });

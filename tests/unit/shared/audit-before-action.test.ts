@@ -46,7 +46,17 @@ describe('audit before action (SEC-4, RISK-7)', () => {
   it('fraud rule changes: the audit entry is written before the store, for apply/propose, approve and reject', async () => {
     const calls: string[] = [];
     const audit = recordingAudit(calls);
-    const change: RuleChange = { changeId: 'c-1', ruleId: 'r-1', kind: 'update', proposed: definition, baseVersion: 3, proposedBy: 'analyst-2', proposedAt: '2026-01-01T00:00:00.000Z', reason: 'why', status: 'pending' } as RuleChange;
+    const change: RuleChange = {
+      changeId: 'c-1',
+      ruleId: 'r-1',
+      kind: 'update',
+      proposed: definition,
+      baseVersion: 3,
+      proposedBy: 'analyst-2',
+      proposedAt: '2026-01-01T00:00:00.000Z',
+      reason: 'why',
+      status: 'pending',
+    } as RuleChange;
     const rules = failingStore(calls, {
       listRules: async () => [rule],
       getRule: async () => rule,
@@ -70,7 +80,9 @@ describe('audit before action (SEC-4, RISK-7)', () => {
     const calls: string[] = [];
     const audit = recordingAudit(calls);
     const rules = failingStore(calls, { listRules: async () => [rule], getRule: async () => undefined, pendingChanges: async () => [] });
-    await expect(createRule({ rules, audit, clock: manualClock(), newId: () => 'c-new' }, { principal: analyst, reason: 'new rule' }, { ...definition, id: 'r-2' })).rejects.toThrow('store down');
+    await expect(
+      createRule({ rules, audit, clock: manualClock(), newId: () => 'c-new' }, { principal: analyst, reason: 'new rule' }, { ...definition, id: 'r-2' }),
+    ).rejects.toThrow('store down');
     expect(calls[0]).toBe('audit:risk.rule.create');
     expect(calls[1]).toMatch(/^store:/);
   });
@@ -89,7 +101,9 @@ describe('audit before action (SEC-4, RISK-7)', () => {
       },
     });
     const deps = { orders, audit, clock: manualClock() } as never;
-    await expect(cancelOrder(deps, { orderId: 'O-1', principal: { userId: 'ops-1', roles: ['ops'] as never, isStaff: true }, reason: 'customer phoned', correlationId: 'corr-1' })).rejects.toThrow('store down');
+    await expect(
+      cancelOrder(deps, { orderId: 'O-1', principal: { userId: 'ops-1', roles: ['ops'] as never, isStaff: true }, reason: 'customer phoned', correlationId: 'corr-1' }),
+    ).rejects.toThrow('store down');
     expect(calls).toEqual(['audit:order.cancel', 'store:getOrder']);
     expect(audit.events[0]).toMatchObject({ action: 'order.cancel', resource: { type: 'order', id: 'O-1' }, reason: 'customer phoned', details: { from: 'PLACED', total: 1000 } });
   });

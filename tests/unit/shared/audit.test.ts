@@ -18,7 +18,16 @@ async function chain(n: number): Promise<AuditEntry[]> {
   const out: AuditEntry[] = [];
   let prevHash = '0'.repeat(64);
   for (let seq = 1; seq <= n; seq++) {
-    const unhashed = { actor: `staff-${seq % 3}`, roles: ['ops'], action: 'product.update', resource: { type: 'product', id: `SKU-${seq}` }, reason: 'price change', seq, at: `2026-11-23T08:00:0${seq % 10}.000Z`, prevHash };
+    const unhashed = {
+      actor: `staff-${seq % 3}`,
+      roles: ['ops'],
+      action: 'product.update',
+      resource: { type: 'product', id: `SKU-${seq}` },
+      reason: 'price change',
+      seq,
+      at: `2026-11-23T08:00:0${seq % 10}.000Z`,
+      prevHash,
+    };
     const entry = { ...unhashed, hash: await entryHash(unhashed, mac) };
     out.push(entry);
     prevHash = entry.hash;

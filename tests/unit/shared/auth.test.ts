@@ -19,7 +19,10 @@ describe('auth: cognito:groups claim formats (SEC-1)', () => {
     ['["ops","admin"]', ['ops', 'admin']],
     ['[]', []],
     ['', []],
-    [['ops', 'risk-analyst'], ['ops', 'risk-analyst']],
+    [
+      ['ops', 'risk-analyst'],
+      ['ops', 'risk-analyst'],
+    ],
     [undefined, []],
     [42, []],
   ])('parses %j', (raw, expected) => {

@@ -10,7 +10,11 @@ describe('cachedFor', () => {
   it('reuses the value for its TTL, shares one load, reloads after it or when asked fresh', async () => {
     let t = 0;
     let loads = 0;
-    const get = cachedFor(async () => ++loads, 1000, () => t);
+    const get = cachedFor(
+      async () => ++loads,
+      1000,
+      () => t,
+    );
     expect(await Promise.all([get(), get()])).toEqual([1, 1]);
     t = 999;
     expect(await get()).toBe(1);

@@ -78,7 +78,9 @@ describe('Customer keyring and the v2 field format (SEC-3 crypto-shredding)', ()
     const other = await encryptor.encrypt({ ...order, subject: 'bystander', field: 'phone' }, '13900139000');
     await store.erase(CUSTOMER, '2026-12-05T20:00:00.000Z');
 
-    const error = await container().decrypt({ ...order, field: 'phone' }, stored).catch((e: unknown) => e);
+    const error = await container()
+      .decrypt({ ...order, field: 'phone' }, stored)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FieldDecryptionError);
     expect(error).toMatchObject({ reason: 'erased' });
     expect(String((error as Error).message)).not.toContain('13800138000');

@@ -21,7 +21,8 @@ import { eventBridgeEvent, lambdaContext, sqsEvent, sqsRecord } from '../../supp
 
 const meta = { correlationId: 'corr-1', occurredAt: '2026-11-23T08:00:00.000Z', eventId: 'ev-1' };
 const riskApproved = (extra: Record<string, unknown> = {}) => eventBridgeEvent(RiskApproved.name, RiskApproved.source, { version: 1, ...RiskApproved.example, meta, ...extra });
-const productChanged = (sku: string) => eventBridgeEvent(ProductChanged.name, ProductChanged.source, { version: 1, ...ProductChanged.example, sku, meta: { ...meta, eventId: `ev-${sku}` } });
+const productChanged = (sku: string) =>
+  eventBridgeEvent(ProductChanged.name, ProductChanged.source, { version: 1, ...ProductChanged.example, sku, meta: { ...meta, eventId: `ev-${sku}` } });
 
 class WaitError extends Error {}
 
@@ -82,7 +83,10 @@ describe('eventConsumer', () => {
     // One line per failed record: invalid messages by message id, handler errors with the event's ids; never the body.
     expect(errors).toHaveBeenCalledTimes(4);
     expect(errors).toHaveBeenCalledWith('invalid message', { messageId: 'bad-detail', error: 'not a valid ProductChanged v1 event: sku' });
-    expect(errors).toHaveBeenCalledWith('record failed', expect.objectContaining({ messageId: 'store-down', event: 'ProductChanged', eventId: 'ev-SKU-DOWN', correlationId: 'corr-1' }));
+    expect(errors).toHaveBeenCalledWith(
+      'record failed',
+      expect.objectContaining({ messageId: 'store-down', event: 'ProductChanged', eventId: 'ev-SKU-DOWN', correlationId: 'corr-1' }),
+    );
     expect(JSON.stringify(errors.mock.calls)).not.toContain('lower-case');
   });
 
@@ -121,10 +125,20 @@ describe('eventConsumer', () => {
       },
       { retryLater: { error: WaitError, redeliver: async (record) => void redelivered.push(record.messageId) }, logKeys: ({ detail }) => ({ sku: detail.sku }) },
     );
-    const result = await handler(sqsEvent(sqsRecord(productChanged('SKU-WAIT'), 'wait'), sqsRecord(productChanged('SKU-FAIL'), 'fail'), sqsRecord(productChanged('SKU-OK'), 'ok')), lambdaContext());
+    const result = await handler(
+      sqsEvent(sqsRecord(productChanged('SKU-WAIT'), 'wait'), sqsRecord(productChanged('SKU-FAIL'), 'fail'), sqsRecord(productChanged('SKU-OK'), 'ok')),
+      lambdaContext(),
+    );
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['fail', 'wait']);
     expect(redelivered).toEqual(['wait']);
-    expect(infos).toHaveBeenCalledWith('record deferred', { messageId: 'wait', event: 'ProductChanged', eventId: 'ev-SKU-WAIT', correlationId: 'corr-1', sku: 'SKU-WAIT', why: 'waiting for OrderPlaced' });
+    expect(infos).toHaveBeenCalledWith('record deferred', {
+      messageId: 'wait',
+      event: 'ProductChanged',
+      eventId: 'ev-SKU-WAIT',
+      correlationId: 'corr-1',
+      sku: 'SKU-WAIT',
+      why: 'waiting for OrderPlaced',
+    });
     expect(errors).toHaveBeenCalledTimes(1);
     expect(errors).toHaveBeenCalledWith('record failed', expect.objectContaining({ messageId: 'fail', sku: 'SKU-FAIL' }));
   });
@@ -195,7 +209,7 @@ describe('redelivery backoff', () => {
     expect(deferSeconds(50)).toBe(43_200);
   });
 
-  it('changes the record\'s visibility by its receive count; the queue URL is looked up once per queue', async () => {
+  it("changes the record's visibility by its receive count; the queue URL is looked up once per queue", async () => {
     const sent: Array<[string, Record<string, unknown>]> = [];
     const client = {
       send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {

@@ -56,7 +56,10 @@ describe('events', () => {
 
   it('sends at most 10 entries per PutEvents call', async () => {
     const { client, calls } = stubClient();
-    await publishEvents(Array.from({ length: 23 }, (_, i) => changed(i)), { correlationId: 'c', client, clock });
+    await publishEvents(
+      Array.from({ length: 23 }, (_, i) => changed(i)),
+      { correlationId: 'c', client, clock },
+    );
     expect(calls.map((c) => c.length)).toEqual([MAX_ENTRIES_PER_PUT, MAX_ENTRIES_PER_PUT, 3]);
   });
 
@@ -79,7 +82,9 @@ describe('events', () => {
     const { client, calls } = stubClient();
     const extra = domainEvent(ProductChanged, { sku: 'SKU-001', changedBy: 's', changeKind: 'created', customerPhone: '13800138000' } as never);
     await expect(publishEvents([changed(1), extra], { correlationId: 'c', client, clock })).rejects.toBeInstanceOf(InvalidEventError);
-    await expect(publishEvents([domainEvent(ProductChanged, { sku: 'lower', changedBy: 's', changeKind: 'created' })], { correlationId: 'c', client, clock })).rejects.toThrow(/sku/);
+    await expect(publishEvents([domainEvent(ProductChanged, { sku: 'lower', changedBy: 's', changeKind: 'created' })], { correlationId: 'c', client, clock })).rejects.toThrow(
+      /sku/,
+    );
     const error = await publishEvents([extra], { correlationId: 'c', client, clock }).catch((e: Error) => e);
     expect(String(error)).not.toContain('13800138000');
     expect(calls).toHaveLength(0);

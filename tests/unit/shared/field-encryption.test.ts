@@ -294,7 +294,10 @@ describe('FieldEncryptor', () => {
   });
 
   it('refuses a data key that is not 256 bits', async () => {
-    const short: KmsKeyPort = { generateDataKey: async () => ({ plaintext: crypto.randomBytes(16), ciphertextBlob: crypto.randomBytes(40) }), decrypt: async () => crypto.randomBytes(16) };
+    const short: KmsKeyPort = {
+      generateDataKey: async () => ({ plaintext: crypto.randomBytes(16), ciphertextBlob: crypto.randomBytes(40) }),
+      decrypt: async () => crypto.randomBytes(16),
+    };
     await expect(new FieldEncryptor({ kms: short, keyId: 'k' }).encrypt(field('name'), 'x')).rejects.toBeInstanceOf(FieldEncryptionError);
   });
 

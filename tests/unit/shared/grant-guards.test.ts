@@ -23,8 +23,9 @@ function useEnvironment(values: Partial<Record<(typeof VARIABLES)[number], strin
 }
 
 afterEach(() => {
-  for (const v of VARIABLES) if (saved[v] === undefined) delete process.env[v];
-  else process.env[v] = saved[v];
+  for (const v of VARIABLES)
+    if (saved[v] === undefined) delete process.env[v];
+    else process.env[v] = saved[v];
   resetConfigForTests();
 });
 
@@ -64,7 +65,9 @@ describe('RISK-7: a function publishes only under the sources its PutEvents gran
     await publishEvents([riskApproved], { correlationId: 'c', client });
     useEnvironment({ EVENT_BUS_NAME: 'commerce-dev', EVENT_SOURCES: 'commerce.catalog' });
     await publishEvents([riskApproved], { correlationId: 'c', client, eventBusName: 'other' });
-    await expect(publishEvents([riskApproved], { correlationId: 'c', client, eventBusName: 'other', allowedSources: ['commerce.catalog'] })).rejects.toThrow(EventSourceNotGrantedError);
+    await expect(publishEvents([riskApproved], { correlationId: 'c', client, eventBusName: 'other', allowedSources: ['commerce.catalog'] })).rejects.toThrow(
+      EventSourceNotGrantedError,
+    );
     expect(calls).toHaveLength(2);
   });
 });
@@ -95,6 +98,8 @@ describe('SEC-2: an encryptor uses only the data keys of the entity kinds its fi
     useEnvironment({ FIELD_ENCRYPTION_ENTITIES: 'order' });
     const { port } = kms();
     await expect(new FieldEncryptor({ kms: port, keyId: 'k' }).encrypt({ entity: 'customer', recordId: 'c-1', field: 'phone' }, 'x')).resolves.toMatch(/^v1\./);
-    await expect(new FieldEncryptor({ kms: port, keyId: 'k', allowedEntities: ['order'] }).encrypt({ entity: 'customer', recordId: 'c-1', field: 'phone' }, 'x')).rejects.toThrow(/may not use customer data keys/);
+    await expect(new FieldEncryptor({ kms: port, keyId: 'k', allowedEntities: ['order'] }).encrypt({ entity: 'customer', recordId: 'c-1', field: 'phone' }, 'x')).rejects.toThrow(
+      /may not use customer data keys/,
+    );
   });
 });

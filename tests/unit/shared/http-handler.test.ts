@@ -12,8 +12,7 @@ import { logger } from '../../../shared/observability.ts';
 import { handler as health } from '../../../functions/platform/handlers/get-health.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext, TEST_STAFF_ISSUER } from '../../support/http-events.ts';
 
-const header = (result: { headers?: Record<string, unknown> }, name: string) =>
-  Object.entries(result.headers ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+const header = (result: { headers?: Record<string, unknown> }, name: string) => Object.entries(result.headers ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 
 const calls: unknown[] = [];
 const echo = httpHandler(
@@ -169,7 +168,10 @@ describe('HTTP stack (SEC-1, SEC-5)', () => {
     const missing = await create(apiEvent({ method: 'POST', body: { a: 1 }, claims: claimsFor('c-1', 'customer') }), lambdaContext());
     expect(missing.statusCode).toBe(400);
     expect(jsonBody<{ errors: Array<{ path: string }> }>(missing).errors[0]?.path).toBe('headers.idempotency-key');
-    const tooLong = await create(apiEvent({ method: 'POST', body: { a: 1 }, headers: { 'Idempotency-Key': 'k'.repeat(256) }, claims: claimsFor('c-1', 'customer') }), lambdaContext());
+    const tooLong = await create(
+      apiEvent({ method: 'POST', body: { a: 1 }, headers: { 'Idempotency-Key': 'k'.repeat(256) }, claims: claimsFor('c-1', 'customer') }),
+      lambdaContext(),
+    );
     expect(tooLong.statusCode).toBe(400);
     expect(ran).toBe(false);
   });

@@ -36,7 +36,15 @@ describe('ORD-2, SEC-5: the unit-price bound keeps every basket exact', () => {
   });
 
   it('a listing stored before the bound still reads (reads are lenient, every write is bounded)', () => {
-    const stored = { sku: 'OLD-1', name: 'Old', category: 'groceries', price: { amount: MAX_UNIT_PRICE_MINOR * 10, currency: 'CNY' }, attributes: { weightGrams: 1, valueClass: 'high' }, updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: 'ops' };
+    const stored = {
+      sku: 'OLD-1',
+      name: 'Old',
+      category: 'groceries',
+      price: { amount: MAX_UNIT_PRICE_MINOR * 10, currency: 'CNY' },
+      attributes: { weightGrams: 1, valueClass: 'high' },
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      updatedBy: 'ops',
+    };
     expect(ProductSchema.safeParse(stored).success).toBe(true);
   });
 

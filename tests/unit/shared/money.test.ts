@@ -73,13 +73,17 @@ describe('money (ORD-2)', () => {
 
   it('property: each part is within one fen of its exact proportional share', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), weights.filter((ws) => ws.some((w) => w > 0)), (total, ws) => {
-        const totalWeight = ws.reduce((s, w) => s + w, 0);
-        allocate(cny(total), ws).forEach((p, i) => {
-          const exact = (total * (ws[i] as number)) / totalWeight;
-          expect(Math.abs(p.amount - exact)).toBeLessThan(1 + 1e-9);
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        weights.filter((ws) => ws.some((w) => w > 0)),
+        (total, ws) => {
+          const totalWeight = ws.reduce((s, w) => s + w, 0);
+          allocate(cny(total), ws).forEach((p, i) => {
+            const exact = (total * (ws[i] as number)) / totalWeight;
+            expect(Math.abs(p.amount - exact)).toBeLessThan(1 + 1e-9);
+          });
+        },
+      ),
     );
   });
 });

@@ -12,7 +12,19 @@ import { apiEvent, jsonBody, lambdaContext } from '../../support/http-events.ts'
 
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { operationId: string; security: unknown[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }>; requestBody?: unknown; parameters?: Array<{ name: string; in: string }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        security: unknown[];
+        responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+        requestBody?: unknown;
+        parameters?: Array<{ name: string; in: string }>;
+      }
+    >
+  >;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 };
 

@@ -58,7 +58,12 @@ describe('publishOutbox (OPS-2, ORD-7)', () => {
     const { published, publisher } = recording();
     const order: string[] = [];
     const settle = async () => void order.push(`settled after ${published.length} publish(es)`);
-    const count = await publishOutbox(catalog, { correlationId: 'corr-1', events: [catalog.event(TicketStatusChanged, changed), catalog.event(TicketStatusChanged, changed)] }, publisher, settle);
+    const count = await publishOutbox(
+      catalog,
+      { correlationId: 'corr-1', events: [catalog.event(TicketStatusChanged, changed), catalog.event(TicketStatusChanged, changed)] },
+      publisher,
+      settle,
+    );
     expect(count).toBe(2);
     expect(published).toHaveLength(1);
     expect(published[0]?.correlationId).toBe('corr-1');
@@ -73,14 +78,18 @@ describe('publishOutbox (OPS-2, ORD-7)', () => {
         throw new Error('EventBridge down');
       },
     });
-    await expect(publishOutbox(catalog, { correlationId: 'c', events: [catalog.event(TicketStatusChanged, changed)] }, failing, async () => void (settled = true))).rejects.toThrow('EventBridge down');
+    await expect(publishOutbox(catalog, { correlationId: 'c', events: [catalog.event(TicketStatusChanged, changed)] }, failing, async () => void (settled = true))).rejects.toThrow(
+      'EventBridge down',
+    );
     expect(settled).toBe(false);
   });
 
   it('an unknown stored event fails before anything is published or settled', async () => {
     const { published, publisher } = recording();
     let settled = false;
-    await expect(publishOutbox(catalog, { correlationId: 'c', events: [{ name: 'Retired', payload: {} }] }, publisher, async () => void (settled = true), 'outbox X')).rejects.toThrow('outbox X holds');
+    await expect(
+      publishOutbox(catalog, { correlationId: 'c', events: [{ name: 'Retired', payload: {} }] }, publisher, async () => void (settled = true), 'outbox X'),
+    ).rejects.toThrow('outbox X holds');
     expect(published).toEqual([]);
     expect(settled).toBe(false);
   });

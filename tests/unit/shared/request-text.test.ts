@@ -87,9 +87,17 @@ describe('SEC-5: hostile text anywhere in a request → 400 naming the field, th
   it('a string zod already refuses is reported once; hostile text elsewhere is reported with it', async () => {
     const result = await send({ body: { title: 5, lines: [{ note: 'a\u202eb' }] } });
     expect(result.statusCode).toBe(400);
-    expect(jsonBody<Problem>(result).errors.map((e) => e.path).sort()).toEqual(['body.lines[0].note', 'body.title']);
+    expect(
+      jsonBody<Problem>(result)
+        .errors.map((e) => e.path)
+        .sort(),
+    ).toEqual(['body.lines[0].note', 'body.title']);
     const both = await send({ body: { title: 'ok', lines: [{ note: 'a\u202eb' }], extra: 'x\u200b' } });
     // `extra` is not in the (non-strict) schema: zod would drop it, the raw-input check still refuses it.
-    expect(jsonBody<Problem>(both).errors.map((e) => e.path).sort()).toEqual(['body.extra', 'body.lines[0].note']);
+    expect(
+      jsonBody<Problem>(both)
+        .errors.map((e) => e.path)
+        .sort(),
+    ).toEqual(['body.extra', 'body.lines[0].note']);
   });
 });

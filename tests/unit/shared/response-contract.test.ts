@@ -15,7 +15,10 @@ describe('response contract (e2e helper)', () => {
   });
 
   it('a body off its declared schema is a violation naming the route and the field; problems and undeclared bodies are not checked', () => {
-    const good = { provider: 'sandbox', items: [{ method: 'card', needsToken: true, charged: 'at-shipment', perOrderMax: { amount: 1, currency: 'CNY' }, dailyMax: { amount: 1, currency: 'CNY' } }] };
+    const good = {
+      provider: 'sandbox',
+      items: [{ method: 'card', needsToken: true, charged: 'at-shipment', perOrderMax: { amount: 1, currency: 'CNY' }, dailyMax: { amount: 1, currency: 'CNY' } }],
+    };
     expect(responseContractViolation('GET', '/payment-methods', 200, good)).toBeUndefined();
     const bad = { provider: 'sandbox', items: [{ ...good.items[0], method: 'bitcoin-secret-value' }] };
     const violation = responseContractViolation('GET', '/payment-methods', 200, bad);

@@ -27,19 +27,20 @@ describe('route contracts: auth is required (SEC-1)', () => {
     expect(admin.length).toBeGreaterThan(20);
     for (const route of admin) {
       expect(isStaffOnly(route), route.operation).toBe(true);
-      if (route.auth !== 'public') expect(route.auth.roles.every((role) => STAFF_ROLES.includes(role)), route.operation).toBe(true);
+      if (route.auth !== 'public')
+        expect(
+          route.auth.roles.every((role) => STAFF_ROLES.includes(role)),
+          route.operation,
+        ).toBe(true);
     }
   });
 
   it('the public routes are exactly the ones meant to be public', () => {
-    expect(apiRoutes.filter((r) => r.auth === 'public').map((r) => `${r.method.toUpperCase()} ${r.pathTemplate}`).sort()).toEqual([
-      'GET /health',
-      'GET /openapi.json',
-      'GET /payment-methods',
-      'GET /products',
-      'GET /products/{sku}',
-      'POST /webhooks/carriers',
-      'POST /webhooks/payments',
-    ]);
+    expect(
+      apiRoutes
+        .filter((r) => r.auth === 'public')
+        .map((r) => `${r.method.toUpperCase()} ${r.pathTemplate}`)
+        .sort(),
+    ).toEqual(['GET /health', 'GET /openapi.json', 'GET /payment-methods', 'GET /products', 'GET /products/{sku}', 'POST /webhooks/carriers', 'POST /webhooks/payments']);
   });
 });

@@ -14,7 +14,13 @@ import { sandboxWebhookSecret } from '../../../functions/payments/provider/from-
 import { DEV_SANDBOX_WEBHOOK_SECRET, paymentsSettings } from '../../../functions/payments/settings.ts';
 
 const Schema = z.object({ webhookSecret: z.string() });
-const source = (secretId: string | undefined) => ({ what: 'the test secret', idVariable: 'TEST_SECRET_ID', secretId, schema: Schema, local: () => ({ webhookSecret: 'built-in-sandbox' }) });
+const source = (secretId: string | undefined) => ({
+  what: 'the test secret',
+  idVariable: 'TEST_SECRET_ID',
+  secretId,
+  schema: Schema,
+  local: () => ({ webhookSecret: 'built-in-sandbox' }),
+});
 
 /** A Secrets Manager stand-in that records what was read. */
 function secretsManager(values: Record<string, unknown>) {
@@ -82,7 +88,11 @@ describe('carriers’ webhook secrets (FUL-3)', () => {
 
   it('local cloud and tests: the sandbox secret for every sandbox carrier', async () => {
     const secrets = await carrierWebhookSecrets(fulfillmentSettings({ CARRIER_WEBHOOK_SECRETS_ID: 'commerce/dev/carriers' }), { localCloud: true, read: secretsManager({}).read });
-    expect(secrets).toEqual({ 'premium-express': SANDBOX_CARRIER_WEBHOOK_SECRET, 'standard-express': SANDBOX_CARRIER_WEBHOOK_SECRET, 'economy-post': SANDBOX_CARRIER_WEBHOOK_SECRET });
+    expect(secrets).toEqual({
+      'premium-express': SANDBOX_CARRIER_WEBHOOK_SECRET,
+      'standard-express': SANDBOX_CARRIER_WEBHOOK_SECRET,
+      'economy-post': SANDBOX_CARRIER_WEBHOOK_SECRET,
+    });
   });
 });
 
@@ -95,7 +105,9 @@ describe('the sandbox payment provider’s webhook secret (PAY-2)', () => {
 
   it('a deployed stage without SANDBOX_WEBHOOK_SECRET_ID refuses; the built-in secret is never used there', async () => {
     await expect(sandboxWebhookSecret(paymentsSettings({}), { localCloud: false, read: secretsManager({}).read })).rejects.toThrow(/SANDBOX_WEBHOOK_SECRET_ID is not set/);
-    await expect(sandboxWebhookSecret(paymentsSettings({ SANDBOX_WEBHOOK_SECRET: 'inline-secret-0123456789' }), { localCloud: false, read: secretsManager({}).read })).rejects.toThrow(ConfigError);
+    await expect(
+      sandboxWebhookSecret(paymentsSettings({ SANDBOX_WEBHOOK_SECRET: 'inline-secret-0123456789' }), { localCloud: false, read: secretsManager({}).read }),
+    ).rejects.toThrow(ConfigError);
   });
 
   it('local cloud and tests: the built-in sandbox secret (or SANDBOX_WEBHOOK_SECRET)', async () => {

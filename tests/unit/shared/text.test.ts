@@ -18,7 +18,6 @@ describe('free text', () => {
   });
 });
 
-
 describe('SEC-5: characters no request text may carry (surrogates, bidi controls, zero-width, controls)', () => {
   describe.each(HOSTILE_CHARACTERS)('%s: %s', (rule, _name, char) => {
     it.each([
@@ -45,7 +44,9 @@ describe('SEC-5: characters no request text may carry (surrogates, bidi controls
     it('findTextIssues reports it by path, in values and in member names, at any depth', () => {
       expect(findTextIssues({ name: `a${char}b`, ok: 'fine' }, 'body')).toEqual([{ path: 'body.name', message: TEXT_RULES[rule] }]);
       expect(findTextIssues({ items: [{ sku: 'A-1' }, { note: `${char}` }] }, 'body')).toEqual([{ path: 'body.items[1].note', message: TEXT_RULES[rule] }]);
-      expect(findTextIssues({ attributes: { [`k${char}`]: 1 } }, 'body')).toEqual([{ path: 'body.attributes', message: expect.stringMatching(/^Property names must not contain/) }]);
+      expect(findTextIssues({ attributes: { [`k${char}`]: 1 } }, 'body')).toEqual([
+        { path: 'body.attributes', message: expect.stringMatching(/^Property names must not contain/) },
+      ]);
       expect(findTextIssues({ customerId: `c-1${char}` }, 'query')).toEqual([{ path: 'query.customerId', message: TEXT_RULES[rule] }]);
       expect(findTextIssues(`${char}`, 'body')).toEqual([{ path: 'body', message: TEXT_RULES[rule] }]);
     });

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { cancellationReasons, isTransactionConditionFailed, isTransactionConflict } from '../../../shared/dynamodb.ts';
 
-const cancelled = (...codes: Array<string | undefined>) => Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => (Code === undefined ? {} : { Code })) });
+const cancelled = (...codes: Array<string | undefined>) =>
+  Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => (Code === undefined ? {} : { Code })) });
 
 describe('transaction cancellation reasons', () => {
   it('reads each item’s code in order; a missing code is None', () => {

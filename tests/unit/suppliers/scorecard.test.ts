@@ -5,7 +5,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDelivery, basisPoints, EMPTY_SCORECARD, rateAbove, scorecard, tierOf, type DeliveryFacts, type InspectionResult, type ScorecardCounts } from '../../../functions/suppliers/domain/scorecard.ts';
+import {
+  addDelivery,
+  basisPoints,
+  EMPTY_SCORECARD,
+  rateAbove,
+  scorecard,
+  tierOf,
+  type DeliveryFacts,
+  type InspectionResult,
+  type ScorecardCounts,
+} from '../../../functions/suppliers/domain/scorecard.ts';
 import { chinaDay, daysBetween, licenceTrigger, scorecardTrigger, SUPPLIER_STATUSES, type Licence } from '../../../functions/suppliers/domain/supplier.ts';
 
 const onTime = (inspection: InspectionResult = 'not-inspected'): DeliveryFacts => ({ promisedOn: '2026-11-10', receivedOn: '2026-11-10', inspection });
@@ -94,7 +104,8 @@ describe('SUP-1 inspection trigger: two consecutive failed inspections end the r
 
   it('SUP-1: a delivery not inspected does not break the run; termination wins over review; any status short of ended is terminated', () => {
     expect(scorecardTrigger('active', run([onTime('failed'), onTime('not-inspected'), late('failed')]))).toMatchObject({ to: 'terminated' });
-    for (const status of ['active', 'under-review', 'suspended'] as const) expect(scorecardTrigger(status, run([late('failed'), late('failed')]))).toMatchObject({ to: 'terminated' });
+    for (const status of ['active', 'under-review', 'suspended'] as const)
+      expect(scorecardTrigger(status, run([late('failed'), late('failed')]))).toMatchObject({ to: 'terminated' });
     for (const status of ['terminated', 'blocklisted'] as const) expect(scorecardTrigger(status, run([late('failed'), late('failed')]))).toBeUndefined();
   });
 
@@ -154,6 +165,7 @@ describe('SUP-1 licences: days in China time, suspension at expiry', () => {
     expect(licenceTrigger('active', [licence('2026-12-31')], '2026-12-31')).toBeUndefined();
     expect(licenceTrigger('active', [licence('2026-12-31')], '2027-01-01')).toEqual({ to: 'suspended', reason: 'licence-expired' });
     expect(licenceTrigger('under-review', [licence('2027-06-01'), licence('2026-12-31')], '2027-01-01')).toMatchObject({ to: 'suspended' });
-    for (const status of SUPPLIER_STATUSES.filter((s) => s !== 'active' && s !== 'under-review')) expect(licenceTrigger(status, [licence('2026-12-31')], '2027-01-01')).toBeUndefined();
+    for (const status of SUPPLIER_STATUSES.filter((s) => s !== 'active' && s !== 'under-review'))
+      expect(licenceTrigger(status, [licence('2026-12-31')], '2027-01-01')).toBeUndefined();
   });
 });

@@ -4,7 +4,14 @@ import { addCounters, csat, nps, ratingCounters, resolutionCounters, satisfactio
 describe('AFT-3 satisfaction and NPS', () => {
   it('AFT-3: CSAT is the mean score; NPS is %promoters (9–10) − %detractors (0–6)', () => {
     let c = ZERO_COUNTERS;
-    for (const [score, n] of [[5, 10], [4, 9], [3, 8], [5, 6], [2, undefined]] as const) c = addCounters(c, ratingCounters(score, n));
+    for (const [score, n] of [
+      [5, 10],
+      [4, 9],
+      [3, 8],
+      [5, 6],
+      [2, undefined],
+    ] as const)
+      c = addCounters(c, ratingCounters(score, n));
     expect(csat(c)).toBe(3.8);
     // 4 answers: 2 promoters, 1 passive, 1 detractor → 25
     expect(nps(c)).toBe(25);

@@ -19,7 +19,8 @@ describe('AFT-2 ticket clocks with a manual clock', () => {
     };
     expect(due('complaint')).toEqual({ firstResponse: '2026-11-26T10:20:00.000Z', resolution: '2026-11-29T10:00:00.000Z' });
     expect(due('counterfeit-or-damage')).toEqual({ firstResponse: '2026-11-26T10:20:00.000Z', resolution: '2026-11-27T10:00:00.000Z' });
-    for (const category of ['enquiry', 'privacy', 'delivery'] as const) expect(due(category)).toEqual({ firstResponse: '2026-11-26T10:20:00.000Z', resolution: '2026-11-29T10:00:00.000Z' });
+    for (const category of ['enquiry', 'privacy', 'delivery'] as const)
+      expect(due(category)).toEqual({ firstResponse: '2026-11-26T10:20:00.000Z', resolution: '2026-11-29T10:00:00.000Z' });
   });
 
   it('AFT-2: pause and resume — time waiting on the customer pushes the due times back by its length; a paused clock never breaches', () => {

@@ -14,7 +14,13 @@ export function sqsSandboxOutbox(queueUrl: string, sqs?: SQSClient): SandboxOutb
   const sender = () => sqs ?? (client ??= tracer.captureAWSv3Client(new SQSClient({})));
   return {
     async send(message, delaySeconds) {
-      await sender().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message), ...(delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))) } : {}) }));
+      await sender().send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: JSON.stringify(message),
+          ...(delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.round(delaySeconds))) } : {}),
+        }),
+      );
     },
   };
 }

@@ -112,16 +112,23 @@ export class SandboxProvider implements PaymentProvider {
   private async call<R>(operation: string, key: string, request: object, perform: () => Promise<Performed<R>>): Promise<R> {
     const chaos = this.deps.settings.chaos;
     if (this.chance(chaos?.failureRate)) throw new ProviderUnavailableError(`sandbox ${operation}: 503 service unavailable (chaos)`);
-    const requestHash = crypto.createHash('sha256').update(canonicalJson({ operation, ...request, idempotencyKey: undefined })).digest('hex');
+    const requestHash = crypto
+      .createHash('sha256')
+      .update(canonicalJson({ operation, ...request, idempotencyKey: undefined }))
+      .digest('hex');
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const stored = await this.deps.store.getIdempotency(key);
       if (stored) {
-        if (stored.requestHash !== requestHash) throw new ProviderRequestError(`sandbox ${operation}: idempotency key was used with different parameters`, 'idempotency_key_reused');
+        if (stored.requestHash !== requestHash)
+          throw new ProviderRequestError(`sandbox ${operation}: idempotency key was used with different parameters`, 'idempotency_key_reused');
         return this.answer(operation, stored.response as R);
       }
       const performed = await perform();
       try {
-        await this.deps.store.commit({ ...performed.change, idempotency: { key, operation, requestHash, response: performed.response, createdAt: this.deps.clock.now().toISOString() } });
+        await this.deps.store.commit({
+          ...performed.change,
+          idempotency: { key, operation, requestHash, response: performed.response, createdAt: this.deps.clock.now().toISOString() },
+        });
       } catch (error) {
         if (error instanceof SandboxConflictError) continue;
         throw error;
@@ -153,7 +160,15 @@ export class SandboxProvider implements PaymentProvider {
     return this.call<AuthorizeOutcome>('authorize', request.idempotencyKey, request, async () => {
       const now = this.deps.clock.now();
       const payment = createSandboxPayment(
-        { id: this.id('pay'), reference: request.orderId, merchantPaymentId: request.paymentId, method: request.method, amount: request.amount, currency: request.currency, token: request.token },
+        {
+          id: this.id('pay'),
+          reference: request.orderId,
+          merchantPaymentId: request.paymentId,
+          method: request.method,
+          amount: request.amount,
+          currency: request.currency,
+          token: request.token,
+        },
         this.deps.settings,
         now,
       );
@@ -161,15 +176,26 @@ export class SandboxProvider implements PaymentProvider {
       const change: SandboxChange = { payment: { value: payment, expectedVersion: null } };
       switch (payment.status) {
         case 'declined':
-          return { response: { status: 'declined', providerPaymentId: payment.id, reason: payment.declineReason ?? 'declined', at }, change, messages: [this.webhook('payment.declined', payment)] };
+          return {
+            response: { status: 'declined', providerPaymentId: payment.id, reason: payment.declineReason ?? 'declined', at },
+            change,
+            messages: [this.webhook('payment.declined', payment)],
+          };
         case 'processing':
           return {
             response: { status: 'pending', providerPaymentId: payment.id, at },
             change,
-            messages: [this.webhook('payment.processing', payment), { message: { kind: 'transfer-arrival', providerPaymentId: payment.id }, delaySeconds: this.deps.settings.transferDelaySeconds }],
+            messages: [
+              this.webhook('payment.processing', payment),
+              { message: { kind: 'transfer-arrival', providerPaymentId: payment.id }, delaySeconds: this.deps.settings.transferDelaySeconds },
+            ],
           };
         default:
-          return { response: { status: 'authorized', providerPaymentId: payment.id, amount: payment.amount, expiresAt: payment.expiresAt, at }, change, messages: [this.webhook('payment.authorized', payment)] };
+          return {
+            response: { status: 'authorized', providerPaymentId: payment.id, amount: payment.amount, expiresAt: payment.expiresAt, at },
+            change,
+            messages: [this.webhook('payment.authorized', payment)],
+          };
       }
     });
   }

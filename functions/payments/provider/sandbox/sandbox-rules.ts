@@ -64,7 +64,10 @@ export interface SandboxPayment {
 }
 
 /** What the sandbox does with a token. */
-export function tokenOutcome(method: SandboxPayment['method'], token: string | undefined): { result: 'authorize' } | { result: 'processing' } | { result: 'decline'; reason: DeclineReason } {
+export function tokenOutcome(
+  method: SandboxPayment['method'],
+  token: string | undefined,
+): { result: 'authorize' } | { result: 'processing' } | { result: 'decline'; reason: DeclineReason } {
   if (method === 'bank_transfer') return { result: 'processing' };
   switch (token) {
     case 'tok_visa':
@@ -95,7 +98,20 @@ export function createSandboxPayment(
 ): SandboxPayment {
   const outcome = tokenOutcome(input.method, input.token);
   const at = now.toISOString();
-  const common = { id: input.id, reference: input.reference, merchantPaymentId: input.merchantPaymentId, method: input.method, currency: input.currency, amount: input.amount, amountCaptured: 0, amountRefunded: 0, createdAt: at, captures: [], refunds: [], version: 1 };
+  const common = {
+    id: input.id,
+    reference: input.reference,
+    merchantPaymentId: input.merchantPaymentId,
+    method: input.method,
+    currency: input.currency,
+    amount: input.amount,
+    amountCaptured: 0,
+    amountRefunded: 0,
+    createdAt: at,
+    captures: [],
+    refunds: [],
+    version: 1,
+  };
   if (outcome.result === 'decline') return { ...common, status: 'declined', amountCapturable: 0, declineReason: outcome.reason };
   if (outcome.result === 'processing') return { ...common, status: 'processing', amountCapturable: 0 };
   return { ...common, status: 'requires_capture', amountCapturable: input.amount, expiresAt: new Date(now.getTime() + behaviour.authorizationTtlHours * 3_600_000).toISOString() };
@@ -123,13 +139,26 @@ export function captureSandboxPayment(
   if (p.status !== 'requires_capture') return { ok: false, reason: 'not_capturable' };
   if (isExpired(p, now)) return { ok: false, reason: 'authorization_expired' };
   if (!Number.isSafeInteger(request.amount) || request.amount <= 0 || request.amount > p.amountCapturable) return { ok: false, reason: 'amount_too_large' };
-  const capture: SandboxCapture = { id: request.captureId, amount: request.amount, fee: captureFee(request.amount, p.currency, behaviour), at: now.toISOString(), final: request.final };
+  const capture: SandboxCapture = {
+    id: request.captureId,
+    amount: request.amount,
+    fee: captureFee(request.amount, p.currency, behaviour),
+    at: now.toISOString(),
+    final: request.final,
+  };
   const left = p.amountCapturable - request.amount;
   const done = request.final || left === 0;
   return {
     ok: true,
     capture,
-    payment: { ...p, status: done ? 'succeeded' : 'requires_capture', amountCapturable: done ? 0 : left, amountCaptured: p.amountCaptured + request.amount, captures: [...p.captures, capture], version: p.version + 1 },
+    payment: {
+      ...p,
+      status: done ? 'succeeded' : 'requires_capture',
+      amountCapturable: done ? 0 : left,
+      amountCaptured: p.amountCaptured + request.amount,
+      captures: [...p.captures, capture],
+      version: p.version + 1,
+    },
   };
 }
 
@@ -156,7 +185,12 @@ export function refundSandboxPayment(
  * The customer's bank transfer arrived: an awaited transfer is captured in full. A transfer for a
  * cancelled payment is sent back by the bank (nothing happens here).
  */
-export function receiveSandboxTransfer(p: SandboxPayment, captureId: string, behaviour: SandboxBehaviour, now: Date): { payment: SandboxPayment; capture: SandboxCapture } | undefined {
+export function receiveSandboxTransfer(
+  p: SandboxPayment,
+  captureId: string,
+  behaviour: SandboxBehaviour,
+  now: Date,
+): { payment: SandboxPayment; capture: SandboxCapture } | undefined {
   if (p.status !== 'processing') return undefined;
   const capture: SandboxCapture = { id: captureId, amount: p.amount, fee: captureFee(p.amount, p.currency, behaviour), at: now.toISOString(), final: true };
   return { capture, payment: { ...p, status: 'succeeded', amountCaptured: p.amount, captures: [capture], version: p.version + 1 } };

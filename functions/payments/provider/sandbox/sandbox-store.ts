@@ -90,7 +90,9 @@ export class DynamoDbSandboxStore implements SandboxStore {
       });
     }
     if (change.idempotency) {
-      items.push({ Put: { TableName: this.tableName, Item: { ...idempotencyKey(change.idempotency.key), ...change.idempotency }, ConditionExpression: 'attribute_not_exists(pk)' } });
+      items.push({
+        Put: { TableName: this.tableName, Item: { ...idempotencyKey(change.idempotency.key), ...change.idempotency }, ConditionExpression: 'attribute_not_exists(pk)' },
+      });
     }
     for (const line of change.settlement ?? []) {
       items.push({ Put: { TableName: this.tableName, Item: { ...settlementKey(line), ...line }, ConditionExpression: 'attribute_not_exists(pk)' } });
@@ -105,7 +107,12 @@ export class DynamoDbSandboxStore implements SandboxStore {
   }
 
   async settlement(date: string): Promise<SettlementLine[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SETTLEMENT#${date}` }, ConsistentRead: true });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `SETTLEMENT#${date}` },
+      ConsistentRead: true,
+    });
     return items.map((item) => strip<SettlementLine>(item) as SettlementLine);
   }
 }

@@ -24,7 +24,15 @@ import type { SandboxCapture, SandboxPayment, SandboxRefund } from './sandbox-ru
 /** The header the sandbox signs with. */
 export const SANDBOX_SIGNATURE_HEADER = 'sandbox-signature';
 
-export const SANDBOX_EVENT_TYPES = ['payment.authorized', 'payment.declined', 'payment.processing', 'payment.succeeded', 'payment.captured', 'payment.canceled', 'payment.refunded'] as const;
+export const SANDBOX_EVENT_TYPES = [
+  'payment.authorized',
+  'payment.declined',
+  'payment.processing',
+  'payment.succeeded',
+  'payment.captured',
+  'payment.canceled',
+  'payment.refunded',
+] as const;
 export type SandboxEventType = (typeof SANDBOX_EVENT_TYPES)[number];
 
 const Amount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -60,7 +68,14 @@ export const SandboxWebhookSchema = z.object({
 export type SandboxWebhookEvent = z.output<typeof SandboxWebhookSchema>;
 
 /** Builds the webhook body for a change of `payment`. */
-export function sandboxWebhookEvent(input: { id: string; type: SandboxEventType; now: Date; payment: SandboxPayment; capture?: SandboxCapture; refund?: SandboxRefund }): SandboxWebhookEvent {
+export function sandboxWebhookEvent(input: {
+  id: string;
+  type: SandboxEventType;
+  now: Date;
+  payment: SandboxPayment;
+  capture?: SandboxCapture;
+  refund?: SandboxRefund;
+}): SandboxWebhookEvent {
   const p = input.payment;
   return {
     id: input.id,
@@ -91,7 +106,14 @@ export function sandboxWebhookEvent(input: { id: string; type: SandboxEventType;
 /** Maps a verified sandbox event to the port's notification. */
 export function toNotification(event: SandboxWebhookEvent): ProviderNotification {
   const p = event.data.payment;
-  const common = { eventId: event.id, occurredAt: new Date(event.created * 1000).toISOString(), providerPaymentId: p.id, orderId: p.reference, paymentId: p.merchantPaymentId, currency: p.currency };
+  const common = {
+    eventId: event.id,
+    occurredAt: new Date(event.created * 1000).toISOString(),
+    providerPaymentId: p.id,
+    orderId: p.reference,
+    paymentId: p.merchantPaymentId,
+    currency: p.currency,
+  };
   const c = event.data.capture;
   const capture = c ? { captureId: c.id, amount: c.amount, fee: c.fee, at: c.at, final: c.final } : undefined;
   switch (event.type) {
@@ -133,7 +155,8 @@ export function sandboxWebhookVerifier(secret: string, toleranceSeconds: number)
         throw new WebhookVerificationError('malformed-body', 'body is not JSON');
       }
       const parsed = SandboxWebhookSchema.safeParse(json);
-      if (!parsed.success) throw new WebhookVerificationError('malformed-body', `body is not a sandbox event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+      if (!parsed.success)
+        throw new WebhookVerificationError('malformed-body', `body is not a sandbox event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
       return toNotification(parsed.data);
     },
   };

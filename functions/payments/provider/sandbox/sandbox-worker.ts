@@ -44,7 +44,10 @@ export async function processSandboxMessage(deps: SandboxWorkerDeps, message: Sa
   if (message.kind === 'transfer-arrival') return deps.provider.receiveTransfer(message.providerPaymentId);
   const body = JSON.stringify(message.event);
   const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
-  const { statusCode } = await deps.endpoint.deliver(body, { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: signatureHeader(deps.webhookSecret, timestamp, body) });
+  const { statusCode } = await deps.endpoint.deliver(body, {
+    'content-type': 'application/json',
+    [SANDBOX_SIGNATURE_HEADER]: signatureHeader(deps.webhookSecret, timestamp, body),
+  });
   if (statusCode < 200 || statusCode >= 300) throw new WebhookDeliveryError(`webhook ${message.event.type} answered ${statusCode}`);
   return 'delivered';
 }

@@ -81,8 +81,10 @@ function classify(operation: string, error: unknown): StripeErrorLike {
   if (TRANSIENT.has(e.type ?? '') || (e.statusCode !== undefined && e.statusCode >= 500)) {
     throw new ProviderUnavailableError(`stripe ${operation}: ${e.type}`, e.type === 'StripeConnectionError' ? 'timeout' : 'unavailable', { cause: error });
   }
-  if (e.type === 'StripeIdempotencyError') throw new ProviderRequestError(`stripe ${operation}: idempotency key reused with other parameters`, 'idempotency_key_reused', { cause: error });
-  if (e.type === 'StripeAuthenticationError' || e.type === 'StripePermissionError') throw new ProviderRequestError(`stripe ${operation}: ${e.type}`, e.code ?? e.type, { cause: error });
+  if (e.type === 'StripeIdempotencyError')
+    throw new ProviderRequestError(`stripe ${operation}: idempotency key reused with other parameters`, 'idempotency_key_reused', { cause: error });
+  if (e.type === 'StripeAuthenticationError' || e.type === 'StripePermissionError')
+    throw new ProviderRequestError(`stripe ${operation}: ${e.type}`, e.code ?? e.type, { cause: error });
   return e;
 }
 
@@ -140,7 +142,12 @@ export class StripeProvider implements PaymentProvider {
       return { status: 'authorized', providerPaymentId: pi.id, amount: pi.amount_capturable, expiresAt, at: iso(pi.created) };
     }
     if (pi.status === 'processing') return { status: 'pending', providerPaymentId: pi.id, at: iso(pi.created) };
-    return { status: 'declined', providerPaymentId: pi.id, reason: pi.last_payment_error ? declineReason(pi.last_payment_error.code, pi.last_payment_error.decline_code) : 'provider_error', at };
+    return {
+      status: 'declined',
+      providerPaymentId: pi.id,
+      reason: pi.last_payment_error ? declineReason(pi.last_payment_error.code, pi.last_payment_error.decline_code) : 'provider_error',
+      at,
+    };
   }
 
   /** Alipay / WeChat Pay: automatic capture, the shopper's next step returned with `pending`. */
@@ -165,7 +172,8 @@ export class StripeProvider implements PaymentProvider {
     } catch (error) {
       const e = classify('authorize', error);
       if (e.type === 'StripeInvalidRequestError' && e.code === 'resource_missing') return { status: 'declined', reason: 'unknown_token', at };
-      if (e.type === 'StripeCardError' || e.type === 'StripeInvalidRequestError') return { status: 'declined', providerPaymentId: e.payment_intent?.id, reason: 'provider_error', at };
+      if (e.type === 'StripeCardError' || e.type === 'StripeInvalidRequestError')
+        return { status: 'declined', providerPaymentId: e.payment_intent?.id, reason: 'provider_error', at };
       throw new ProviderUnavailableError(`stripe authorize: ${e.type}`, 'unavailable', { cause: error });
     }
     if (pi.status === 'requires_action' || pi.status === 'processing' || pi.status === 'succeeded') {
@@ -173,7 +181,12 @@ export class StripeProvider implements PaymentProvider {
       const action = walletAction(pi);
       return { status: 'pending', providerPaymentId: pi.id, at: iso(pi.created), ...(action ? { action } : {}) };
     }
-    return { status: 'declined', providerPaymentId: pi.id, reason: pi.last_payment_error ? declineReason(pi.last_payment_error.code, pi.last_payment_error.decline_code) : 'provider_error', at };
+    return {
+      status: 'declined',
+      providerPaymentId: pi.id,
+      reason: pi.last_payment_error ? declineReason(pi.last_payment_error.code, pi.last_payment_error.decline_code) : 'provider_error',
+      at,
+    };
   }
 
   async capture(request: CaptureRequest): Promise<CaptureOutcome> {
@@ -236,7 +249,12 @@ export class StripeProvider implements PaymentProvider {
     for (;;) {
       let page;
       try {
-        page = await this.stripe.balanceTransactions.list({ created: { gte, lt }, limit: 100, expand: ['data.source'], ...(startingAfter ? { starting_after: startingAfter } : {}) });
+        page = await this.stripe.balanceTransactions.list({
+          created: { gte, lt },
+          limit: 100,
+          expand: ['data.source'],
+          ...(startingAfter ? { starting_after: startingAfter } : {}),
+        });
       } catch (error) {
         classify('settlementReport', error);
         throw new ProviderUnavailableError('stripe settlementReport: failed', 'unavailable', { cause: error });
@@ -316,7 +334,7 @@ export function stripeNotification(event: { id: string; type: string; created: n
         // (automatic capture: Alipay, WeChat Pay) is paid now — applied like a received transfer.
         if (object.capture_method === 'manual') return { ...common, type: 'ignored', providerType: event.type };
         const charge = object.latest_charge;
-        const captureId = typeof charge === 'string' ? charge : str((charge as Record<string, unknown> | null | undefined)?.id) ?? `${common.providerPaymentId}-capture`;
+        const captureId = typeof charge === 'string' ? charge : (str((charge as Record<string, unknown> | null | undefined)?.id) ?? `${common.providerPaymentId}-capture`);
         return { ...common, type: 'transfer-received', capture: { captureId, amount: Number(object.amount_received ?? 0), fee: 0, at: occurredAt } };
       }
       default:
@@ -361,7 +379,8 @@ export function stripeWebhookVerifier(stripe: StripeLike, endpointSecret: string
         if (error instanceof SyntaxError) throw new WebhookVerificationError('malformed-body', 'body is not JSON');
         throw new WebhookVerificationError('signature-mismatch');
       }
-      if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number') throw new WebhookVerificationError('malformed-body', 'not a Stripe event');
+      if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number')
+        throw new WebhookVerificationError('malformed-body', 'not a Stripe event');
       return stripeNotification(event);
     },
   };

@@ -52,11 +52,14 @@ const h = {
 };
 const OPS: [string, string] = ['ops-lead-1', 'ops'];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field in assertions
+// Response bodies are read field by field in assertions.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+
 async function call(
   handler: HttpLambdaHandler,
   c: { method: string; resource: string; path?: Record<string, string>; body?: unknown; query?: Record<string, string>; as?: [string, ...string[]] },
-): Promise<{ status: number; body: Record<string, any> }> {
+): Promise<{ status: number; body: Body }> {
   const [sub, ...roles] = c.as ?? OPS;
   const path = c.resource.replace(/\{(\w+)\}/g, (_m, p: string) => c.path?.[p] ?? '');
   const response = await handler(

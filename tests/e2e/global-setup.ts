@@ -31,6 +31,7 @@ export default async function setup(project: TestProject) {
     issuerSecret: Buffer.from((cloud.issuer as unknown as { secret: Uint8Array }).secret).toString('base64'),
     pools: [...pools.values()].map((p) => ({ poolId: p.poolId, clientId: p.clientId, groups: [...p.groups] })),
     tables: tablesByCapability(cloud.names) as LocalTables,
+    dataDir,
     fieldKeyId: String(
       cloud.names
         .ofType('AWS::Lambda::Function')

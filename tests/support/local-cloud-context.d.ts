@@ -12,6 +12,8 @@ declare module 'vitest' {
       tables: import('./tables.ts').LocalTables;
       /** The field-encryption KMS key (as the functions see it), to seal what checkout seals. */
       fieldKeyId: string;
+      /** The local cloud's state: event archive, queue journals, function logs (swept for personal data). */
+      dataDir: string;
     };
   }
 }

@@ -81,10 +81,10 @@ export async function removeOrderPersonalData(client: Pick<DynamoDBDocumentClien
       new UpdateCommand({
         TableName: tableName,
         Key: orderKey(orderId),
-        UpdateExpression: 'REMOVE #personal SET #erasedAt = if_not_exists(#erasedAt, :at), #version = #version + :one',
+        UpdateExpression: 'REMOVE #personal SET #erasedAt = if_not_exists(#erasedAt, :at), #version = if_not_exists(#version, :zero) + :one',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#personal': 'personal', '#erasedAt': 'personalDataErasedAt', '#version': 'version' },
-        ExpressionAttributeValues: { ':at': at, ':one': 1 },
+        ExpressionAttributeValues: { ':at': at, ':one': 1, ':zero': 0 },
       }),
     );
     return true;

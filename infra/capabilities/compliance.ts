@@ -72,6 +72,16 @@ export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
     schedule: 'cron(30 16 * * ? *)',
     grants: (fn, t) => t.suppliers.grantDirectoryRead(fn),
   },
+  {
+    id: 'ticket-sla-breaches',
+    description: 'Tickets past an SLA due time and not escalated',
+    schedule: 'rate(1 hour)',
+    // Only tickets' due index (ids, status and times; never the ticket's text).
+    grants: (fn, t) => {
+      fn.allow(['dynamodb:Query'], [`${t.tickets.table.tableArn}/index/byNextDue`]);
+      fn.addEnvironment(t.tickets.environmentVariable, t.tickets.tableName);
+    },
+  },
 ];
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());

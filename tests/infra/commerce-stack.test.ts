@@ -740,6 +740,7 @@ describe('audit trail anchors and alarm (SEC-4)', () => {
       'RetentionOverdueScanFunction',
       'SingleSourceSkusScanFunction',
       'SupplierLicencesScanFunction',
+      'TicketSlaBreachesScanFunction',
       'UnpaidOrdersScanFunction',
     ]);
     const alarms = resourcesOf(prod.json, 'AWS::CloudWatch::Alarm').filter(([, p]) => p.MetricName === 'SevereComplianceFindingsOpened');

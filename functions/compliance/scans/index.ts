@@ -13,11 +13,13 @@
 import { getConfig } from '../../../shared/config.ts';
 import { listingSourceFromEnv } from '../listing-source.ts';
 import { orderSourceFromEnv } from '../order-source.ts';
+import { ticketSourceFromEnv } from '../ticket-source.ts';
 import { bannedTermsScan } from './banned-terms.ts';
 import { plaintextPersonalDataScan } from './plaintext-personal-data.ts';
 import { retentionOverdueScan } from './retention-overdue.ts';
 import { singleSourceSkusScan } from './single-source-skus.ts';
 import { supplierLicencesScan } from './supplier-licences.ts';
+import { ticketSlaBreachesScan } from './ticket-sla-breaches.ts';
 import { unpaidOrdersScan } from './unpaid-orders.ts';
 import type { ComplianceScan } from './compliance-scan.ts';
 
@@ -50,6 +52,7 @@ export const SCANS: readonly ScanRegistration[] = [
   { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', create: () => unpaidOrdersScan({ orders: orderSourceFromEnv() }) },
   { id: 'supplier-licences', description: 'Supplier licences expiring (30 and 7 days ahead) or expired, annual reviews overdue', create: () => supplierLicencesScan() },
   { id: 'single-source-skus', description: 'Core SKUs with fewer than two active suppliers', create: () => singleSourceSkusScan() },
+  { id: 'ticket-sla-breaches', description: 'Tickets past an SLA due time and not escalated', create: () => ticketSlaBreachesScan({ tickets: ticketSourceFromEnv() }) },
 ];
 
 /** Every scan whose findings are stored, the audit-chain verification included (the yearly report lists them). */

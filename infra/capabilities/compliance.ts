@@ -73,6 +73,12 @@ export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
     grants: (fn, t) => t.suppliers.grantDirectoryRead(fn),
   },
   {
+    id: 'ledger-imbalance',
+    description: 'Unbalanced ledger movements and days whose reconciliation shows mismatches',
+    schedule: 'cron(0 4 * * ? *)',
+    grants: (fn, t) => t.payments.grantActions(fn, ['dynamodb:Scan']),
+  },
+  {
     id: 'ticket-sla-breaches',
     description: 'Tickets past an SLA due time and not escalated',
     schedule: 'rate(1 hour)',

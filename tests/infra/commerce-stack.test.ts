@@ -736,6 +736,7 @@ describe('audit trail anchors and alarm (SEC-4)', () => {
     const scanFunctions = functions(prod).filter(([id]) => /ScanFunction$/.test(id));
     expect(scanFunctions.map(([id]) => id).sort()).toEqual([
       'BannedTermsScanFunction',
+      'LedgerImbalanceScanFunction',
       'PlaintextPersonalDataScanFunction',
       'RetentionOverdueScanFunction',
       'SingleSourceSkusScanFunction',

@@ -11,10 +11,12 @@
  * hourly function (it alone may VerifyMac): handlers/verify-audit-chain.ts.
  */
 import { getConfig } from '../../../shared/config.ts';
+import { ledgerSourceFromEnv } from '../ledger-source.ts';
 import { listingSourceFromEnv } from '../listing-source.ts';
 import { orderSourceFromEnv } from '../order-source.ts';
 import { ticketSourceFromEnv } from '../ticket-source.ts';
 import { bannedTermsScan } from './banned-terms.ts';
+import { ledgerImbalanceScan } from './ledger-imbalance.ts';
 import { plaintextPersonalDataScan } from './plaintext-personal-data.ts';
 import { retentionOverdueScan } from './retention-overdue.ts';
 import { singleSourceSkusScan } from './single-source-skus.ts';
@@ -52,6 +54,11 @@ export const SCANS: readonly ScanRegistration[] = [
   { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', create: () => unpaidOrdersScan({ orders: orderSourceFromEnv() }) },
   { id: 'supplier-licences', description: 'Supplier licences expiring (30 and 7 days ahead) or expired, annual reviews overdue', create: () => supplierLicencesScan() },
   { id: 'single-source-skus', description: 'Core SKUs with fewer than two active suppliers', create: () => singleSourceSkusScan() },
+  {
+    id: 'ledger-imbalance',
+    description: 'Unbalanced ledger movements and days whose reconciliation shows mismatches',
+    create: () => ledgerImbalanceScan({ ledger: ledgerSourceFromEnv() }),
+  },
   { id: 'ticket-sla-breaches', description: 'Tickets past an SLA due time and not escalated', create: () => ticketSlaBreachesScan({ tickets: ticketSourceFromEnv() }) },
 ];
 

@@ -14,7 +14,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { DynamoDbFindingsRepository, findingIdOf } from '../../../functions/compliance/findings-repository.ts';
 import { makeRunScanHandler } from '../../../functions/compliance/handlers/run-scan.ts';
+import { DynamoDbLedgerSource } from '../../../functions/compliance/ledger-source.ts';
 import type { ComplianceScan } from '../../../functions/compliance/scans/compliance-scan.ts';
+import { ledgerImbalanceScan } from '../../../functions/compliance/scans/ledger-imbalance.ts';
 import { ticketSlaBreachesScan } from '../../../functions/compliance/scans/ticket-sla-breaches.ts';
 import { DynamoDbTicketSource } from '../../../functions/compliance/ticket-source.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
@@ -83,5 +85,79 @@ describe('CMP-1 ticket-sla-breaches against DynamoDB Local', () => {
       status: 'resolved',
       resolution: { outcome: 'fixed', by: 'system:ticket-sla-breaches' },
     });
+  });
+});
+
+describe('CMP-1 ledger-imbalance against DynamoDB Local', () => {
+  /** A raw ledger movement as payments store it. */
+  async function plantMovement(orderId: string, movementId: string, postings: Array<{ account: string; side: string; amount: number }>): Promise<void> {
+    const at = iso(Date.now() - HOUR);
+    await put(tables.payments, {
+      pk: `ORDER#${orderId}`,
+      sk: `LEDGER#${movementId}`,
+      itemType: 'ledger',
+      gsi1pk: `LEDGER#${at.slice(0, 10)}`,
+      gsi1sk: `${at}#${orderId}#${movementId}`,
+      movementId,
+      orderId,
+      paymentId: ulid(),
+      method: 'card',
+      kind: 'capture',
+      currency: 'CNY',
+      amount: 12_345,
+      postings,
+      at,
+    });
+  }
+  /** A stored reconciliation report of `date` (days of the 20th century: no other test stores them). */
+  async function plantReport(date: string, mismatches: Array<{ kind: string; detail: string }>): Promise<string> {
+    await put(tables.payments, {
+      pk: `RECONCILIATION#${date}`,
+      sk: 'REPORT',
+      itemType: 'reconciliation',
+      date,
+      generatedAt: iso(Date.now()),
+      provider: 'sandbox',
+      currency: 'CNY',
+      status: mismatches.length > 0 ? 'mismatches' : 'clean',
+      matched: 3,
+      mismatchCount: mismatches.length,
+      mismatches,
+      truncated: false,
+    });
+    return date;
+  }
+  const capture = (amount: number, credit = amount) => [
+    { account: 'provider-receivable', side: 'debit', amount },
+    { account: 'customer-payments', side: 'credit', amount: credit },
+  ];
+
+  it('CMP-1, PAY-3: a movement whose debits differ from its credits is critical, a day whose reconciliation shows mismatches is high; balanced movements and clean days are not findings', async () => {
+    const orderId = ulid();
+    await plantMovement(orderId, 'CAPTURE#unbalanced', capture(12_345, 12_300));
+    await plantMovement(orderId, 'CAPTURE#balanced', capture(12_345));
+    await plantMovement(orderId, 'FEE#one-sided', [{ account: 'provider-fees', side: 'debit', amount: 45 }]);
+    const year = 1910 + Math.floor(Math.random() * 40);
+    const day = `${String(Math.floor(Math.random() * 12) + 1).padStart(2, '0')}-${String(Math.floor(Math.random() * 28) + 1).padStart(2, '0')}`;
+    const mismatchedDay = await plantReport(`${year}-${day}`, [
+      { kind: 'missing-capture', detail: 'x' },
+      { kind: 'amount-mismatch', detail: 'y' },
+    ]);
+    const cleanDay = await plantReport(`${year + 50}-${day}`, []);
+    const summary = await run(ledgerImbalanceScan({ ledger: new DynamoDbLedgerSource(tables.payments), pageSize: 200 }));
+    expect(summary.complete).toBe(true);
+    expect(await findings.get(findingIdOf('ledger-imbalance', `${orderId}/CAPTURE#unbalanced`))).toMatchObject({
+      severity: 'critical',
+      status: 'open',
+      details: { orderId, debits: 12_345, credits: 12_300 },
+    });
+    expect(await findings.get(findingIdOf('ledger-imbalance', `${orderId}/FEE#one-sided`))).toMatchObject({ severity: 'critical', details: { debits: 45, credits: 0 } });
+    expect(await findings.get(findingIdOf('ledger-imbalance', `${orderId}/CAPTURE#balanced`))).toBeUndefined();
+    expect(await findings.get(findingIdOf('ledger-imbalance', `reconciliation/${mismatchedDay}`))).toMatchObject({
+      severity: 'high',
+      status: 'open',
+      details: { mismatches: 2, kinds: 'amount-mismatch, missing-capture' },
+    });
+    expect(await findings.get(findingIdOf('ledger-imbalance', `reconciliation/${cleanDay}`))).toBeUndefined();
   });
 });

@@ -79,6 +79,12 @@ export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
     grants: (fn, t) => t.payments.grantActions(fn, ['dynamodb:Scan']),
   },
   {
+    id: 'reservation-drift',
+    description: 'Reserved stock counters that differ from the live reservation records',
+    schedule: 'cron(30 4 * * ? *)',
+    grants: (fn, t) => t.catalog.grantActions(fn, ['dynamodb:Scan']),
+  },
+  {
     id: 'ticket-sla-breaches',
     description: 'Tickets past an SLA due time and not escalated',
     schedule: 'rate(1 hour)',

@@ -738,6 +738,7 @@ describe('audit trail anchors and alarm (SEC-4)', () => {
       'BannedTermsScanFunction',
       'LedgerImbalanceScanFunction',
       'PlaintextPersonalDataScanFunction',
+      'ReservationDriftScanFunction',
       'RetentionOverdueScanFunction',
       'SingleSourceSkusScanFunction',
       'SupplierLicencesScanFunction',

@@ -14,10 +14,12 @@ import { getConfig } from '../../../shared/config.ts';
 import { ledgerSourceFromEnv } from '../ledger-source.ts';
 import { listingSourceFromEnv } from '../listing-source.ts';
 import { orderSourceFromEnv } from '../order-source.ts';
+import { stockSourceFromEnv } from '../stock-source.ts';
 import { ticketSourceFromEnv } from '../ticket-source.ts';
 import { bannedTermsScan } from './banned-terms.ts';
 import { ledgerImbalanceScan } from './ledger-imbalance.ts';
 import { plaintextPersonalDataScan } from './plaintext-personal-data.ts';
+import { reservationDriftScan } from './reservation-drift.ts';
 import { retentionOverdueScan } from './retention-overdue.ts';
 import { singleSourceSkusScan } from './single-source-skus.ts';
 import { supplierLicencesScan } from './supplier-licences.ts';
@@ -58,6 +60,11 @@ export const SCANS: readonly ScanRegistration[] = [
     id: 'ledger-imbalance',
     description: 'Unbalanced ledger movements and days whose reconciliation shows mismatches',
     create: () => ledgerImbalanceScan({ ledger: ledgerSourceFromEnv() }),
+  },
+  {
+    id: 'reservation-drift',
+    description: 'Reserved stock counters that differ from the live reservation records',
+    create: () => reservationDriftScan({ stock: stockSourceFromEnv() }),
   },
   { id: 'ticket-sla-breaches', description: 'Tickets past an SLA due time and not escalated', create: () => ticketSlaBreachesScan({ tickets: ticketSourceFromEnv() }) },
 ];

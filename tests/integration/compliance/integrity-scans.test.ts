@@ -10,13 +10,16 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import { createStockBuckets, releaseStock, reserveFromBucket, reserveStock, type StockTransactItem } from '../../../functions/catalog/stock-contract.ts';
 import { DynamoDbFindingsRepository, findingIdOf } from '../../../functions/compliance/findings-repository.ts';
 import { makeRunScanHandler } from '../../../functions/compliance/handlers/run-scan.ts';
 import { DynamoDbLedgerSource } from '../../../functions/compliance/ledger-source.ts';
 import type { ComplianceScan } from '../../../functions/compliance/scans/compliance-scan.ts';
 import { ledgerImbalanceScan } from '../../../functions/compliance/scans/ledger-imbalance.ts';
+import { reservationDriftScan } from '../../../functions/compliance/scans/reservation-drift.ts';
+import { DynamoDbStockSource } from '../../../functions/compliance/stock-source.ts';
 import { ticketSlaBreachesScan } from '../../../functions/compliance/scans/ticket-sla-breaches.ts';
 import { DynamoDbTicketSource } from '../../../functions/compliance/ticket-source.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
@@ -159,5 +162,72 @@ describe('CMP-1 ledger-imbalance against DynamoDB Local', () => {
       details: { mismatches: 2, kinds: 'amount-mismatch, missing-capture' },
     });
     expect(await findings.get(findingIdOf('ledger-imbalance', `reconciliation/${cleanDay}`))).toBeUndefined();
+  });
+});
+
+describe('CMP-1 reservation-drift against DynamoDB Local', () => {
+  const WAREHOUSE = 'WH-SH';
+  const sku = () => `DRIFT-${ulid()}`;
+  const anHourAgo = () => new Date(Date.now() - HOUR);
+  const transact = (items: StockTransactItem[]) => documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+  /** A stock item as catalog creates it. */
+  const plantStock = (s: string, onHand: number, reserved: number, updatedAt = anHourAgo().toISOString()) =>
+    put(tables.catalog, { pk: `PRODUCT#${s}`, sk: `STOCK#${WAREHOUSE}`, type: 'Stock', sku: s, warehouseId: WAREHOUSE, onHand, reserved, available: onHand - reserved, updatedAt });
+  const drift = () => reservationDriftScan({ stock: new DynamoDbStockSource(tables.catalog), pageSize: 500 });
+
+  it('CMP-1, ORD-4: a reserved counter that differs from its live reservation records is high; stock changed through the stock contract (reserve, release, buckets) is clean', async () => {
+    // clean: reservations made and released through catalog's stock contract
+    const clean = sku();
+    await plantStock(clean, 10, 0);
+    await transact(reserveStock(tables.catalog, { orderId: ulid(), sku: clean, warehouseId: WAREHOUSE, quantity: 3 }, anHourAgo()));
+    const released = ulid();
+    await transact(reserveStock(tables.catalog, { orderId: released, sku: clean, warehouseId: WAREHOUSE, quantity: 2 }, anHourAgo()));
+    await transact(releaseStock(tables.catalog, { orderId: released, sku: clean, warehouseId: WAREHOUSE, quantity: 2 }, anHourAgo()));
+    // clean: a hot SKU's buckets
+    const hot = sku();
+    await transact(createStockBuckets(tables.catalog, { sku: hot, warehouseId: WAREHOUSE, onHand: 10, buckets: 2 }, anHourAgo()));
+    await transact(reserveFromBucket(tables.catalog, { orderId: ulid(), sku: hot, warehouseId: WAREHOUSE, quantity: 2, bucket: 0 }, anHourAgo()));
+    await transact(reserveFromBucket(tables.catalog, { orderId: ulid(), sku: hot, warehouseId: WAREHOUSE, quantity: 1, bucket: 1 }, anHourAgo()));
+    // drift: a counter holding units no reservation holds (a record lost), and one without a counter
+    const leaked = sku();
+    await plantStock(leaked, 10, 0);
+    await transact(reserveStock(tables.catalog, { orderId: ulid(), sku: leaked, warehouseId: WAREHOUSE, quantity: 4 }, anHourAgo()));
+    await plantStock(leaked, 10, 7);
+    const orphan = sku();
+    await put(tables.catalog, {
+      pk: `RESERVATION#${ulid()}`,
+      sk: `${orphan}#${WAREHOUSE}`,
+      type: 'Reservation',
+      orderId: ulid(),
+      sku: orphan,
+      warehouseId: WAREHOUSE,
+      status: 'reserved',
+      quantity: 2,
+      updatedAt: anHourAgo().toISOString(),
+    });
+    // drift, but just changed: left to the next run
+    const recent = sku();
+    await plantStock(recent, 10, 5, new Date().toISOString());
+
+    const summary = await run(drift());
+    expect(summary.complete).toBe(true);
+    expect(await findings.get(findingIdOf('reservation-drift', `${leaked}/${WAREHOUSE}`))).toMatchObject({
+      severity: 'high',
+      status: 'open',
+      details: { sku: leaked, reservedCounter: 7, liveReservations: 4, liveRecords: 1, drift: 3 },
+    });
+    expect(await findings.get(findingIdOf('reservation-drift', `${orphan}/${WAREHOUSE}`))).toMatchObject({
+      severity: 'high',
+      details: { reservedCounter: 0, liveReservations: 2, drift: -2 },
+    });
+    for (const quiet of [clean, hot, recent]) expect(await findings.get(findingIdOf('reservation-drift', `${quiet}/${WAREHOUSE}`))).toBeUndefined();
+
+    // the counter is corrected: the next complete run resolves the finding as fixed
+    await plantStock(leaked, 10, 4);
+    await run(drift());
+    expect(await findings.get(findingIdOf('reservation-drift', `${leaked}/${WAREHOUSE}`))).toMatchObject({
+      status: 'resolved',
+      resolution: { outcome: 'fixed', by: 'system:reservation-drift' },
+    });
   });
 });

@@ -4,6 +4,8 @@
  * statuses, its settle window and its silence on a partial read.
  */
 import { describe, expect, it } from 'vitest';
+import { SCAN_FUNCTIONS } from '../../../infra/capabilities/compliance.ts';
+import { SCANS } from '../../../functions/compliance/scans/index.ts';
 import type { LedgerPage, MovementView } from '../../../functions/compliance/ledger-source.ts';
 import { ledgerImbalanceScan, movementBalance } from '../../../functions/compliance/scans/ledger-imbalance.ts';
 import { reservationDriftScan } from '../../../functions/compliance/scans/reservation-drift.ts';
@@ -137,5 +139,12 @@ describe('CMP-1 reservation-drift', () => {
     const scan = reservationDriftScan({ stock: stock([[counter('DRIFT', 5)], [reservation('DRIFT', 5)]]) });
     const result = await scan.run({ now, shouldStop: () => calls++ > 0 });
     expect(result).toMatchObject({ complete: false, findings: [] });
+  });
+});
+
+describe('CMP-1 scan registry', () => {
+  it('CMP-1: every registered scan has its scheduled function and every scan function a registered scan (the two lists in step)', () => {
+    expect(SCAN_FUNCTIONS.map((spec) => spec.id).sort()).toEqual(SCANS.map((scan) => scan.id).sort());
+    expect(SCANS.map((scan) => scan.id)).toEqual(expect.arrayContaining(['ticket-sla-breaches', 'ledger-imbalance', 'reservation-drift']));
   });
 });

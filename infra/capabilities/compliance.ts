@@ -72,6 +72,28 @@ export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
     schedule: 'cron(30 16 * * ? *)',
     grants: (fn, t) => t.suppliers.grantDirectoryRead(fn),
   },
+  {
+    id: 'ledger-imbalance',
+    description: 'Unbalanced ledger movements and days whose reconciliation shows mismatches',
+    schedule: 'cron(0 4 * * ? *)',
+    grants: (fn, t) => t.payments.grantActions(fn, ['dynamodb:Scan']),
+  },
+  {
+    id: 'reservation-drift',
+    description: 'Reserved stock counters that differ from the live reservation records',
+    schedule: 'cron(30 4 * * ? *)',
+    grants: (fn, t) => t.catalog.grantActions(fn, ['dynamodb:Scan']),
+  },
+  {
+    id: 'ticket-sla-breaches',
+    description: 'Tickets past an SLA due time and not escalated',
+    schedule: 'rate(1 hour)',
+    // Only tickets' due index (ids, status and times; never the ticket's text).
+    grants: (fn, t) => {
+      fn.allow(['dynamodb:Query'], [`${t.tickets.table.tableArn}/index/byNextDue`]);
+      fn.addEnvironment(t.tickets.environmentVariable, t.tickets.tableName);
+    },
+  },
 ];
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());

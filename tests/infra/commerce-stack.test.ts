@@ -736,10 +736,13 @@ describe('audit trail anchors and alarm (SEC-4)', () => {
     const scanFunctions = functions(prod).filter(([id]) => /ScanFunction$/.test(id));
     expect(scanFunctions.map(([id]) => id).sort()).toEqual([
       'BannedTermsScanFunction',
+      'LedgerImbalanceScanFunction',
       'PlaintextPersonalDataScanFunction',
+      'ReservationDriftScanFunction',
       'RetentionOverdueScanFunction',
       'SingleSourceSkusScanFunction',
       'SupplierLicencesScanFunction',
+      'TicketSlaBreachesScanFunction',
       'UnpaidOrdersScanFunction',
     ]);
     const alarms = resourcesOf(prod.json, 'AWS::CloudWatch::Alarm').filter(([, p]) => p.MetricName === 'SevereComplianceFindingsOpened');

@@ -11,13 +11,19 @@
  * hourly function (it alone may VerifyMac): handlers/verify-audit-chain.ts.
  */
 import { getConfig } from '../../../shared/config.ts';
+import { ledgerSourceFromEnv } from '../ledger-source.ts';
 import { listingSourceFromEnv } from '../listing-source.ts';
 import { orderSourceFromEnv } from '../order-source.ts';
+import { stockSourceFromEnv } from '../stock-source.ts';
+import { ticketSourceFromEnv } from '../ticket-source.ts';
 import { bannedTermsScan } from './banned-terms.ts';
+import { ledgerImbalanceScan } from './ledger-imbalance.ts';
 import { plaintextPersonalDataScan } from './plaintext-personal-data.ts';
+import { reservationDriftScan } from './reservation-drift.ts';
 import { retentionOverdueScan } from './retention-overdue.ts';
 import { singleSourceSkusScan } from './single-source-skus.ts';
 import { supplierLicencesScan } from './supplier-licences.ts';
+import { ticketSlaBreachesScan } from './ticket-sla-breaches.ts';
 import { unpaidOrdersScan } from './unpaid-orders.ts';
 import type { ComplianceScan } from './compliance-scan.ts';
 
@@ -50,6 +56,17 @@ export const SCANS: readonly ScanRegistration[] = [
   { id: 'unpaid-orders', description: 'Orders unpaid past their payment window', create: () => unpaidOrdersScan({ orders: orderSourceFromEnv() }) },
   { id: 'supplier-licences', description: 'Supplier licences expiring (30 and 7 days ahead) or expired, annual reviews overdue', create: () => supplierLicencesScan() },
   { id: 'single-source-skus', description: 'Core SKUs with fewer than two active suppliers', create: () => singleSourceSkusScan() },
+  {
+    id: 'ledger-imbalance',
+    description: 'Unbalanced ledger movements and days whose reconciliation shows mismatches',
+    create: () => ledgerImbalanceScan({ ledger: ledgerSourceFromEnv() }),
+  },
+  {
+    id: 'reservation-drift',
+    description: 'Reserved stock counters that differ from the live reservation records',
+    create: () => reservationDriftScan({ stock: stockSourceFromEnv() }),
+  },
+  { id: 'ticket-sla-breaches', description: 'Tickets past an SLA due time and not escalated', create: () => ticketSlaBreachesScan({ tickets: ticketSourceFromEnv() }) },
 ];
 
 /** Every scan whose findings are stored, the audit-chain verification included (the yearly report lists them). */

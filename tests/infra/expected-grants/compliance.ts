@@ -21,6 +21,12 @@ export const complianceGrants: Record<string, string[]> = {
   // SUP-1: the supplier scans read the suppliers' partition through the supplier contract (Query only).
   SupplierLicencesScanFunction: ['dynamodb:Query → SuppliersTable', ...findings],
   SingleSourceSkusScanFunction: ['dynamodb:Query → SuppliersTable', ...findings],
+  // PAY-3: the ledger scan pages through the payments table (Scan only).
+  LedgerImbalanceScanFunction: ['dynamodb:Scan → PaymentsTable', ...findings],
+  // ORD-4: the reservation scan pages through the catalog table (Scan only).
+  ReservationDriftScanFunction: ['dynamodb:Scan → CatalogTable', ...findings],
+  // AFT-2: the SLA scan queries tickets' due index only (ids, status, times; no item reads).
+  TicketSlaBreachesScanFunction: ['dynamodb:Query → TicketsTable/index/byNextDue', ...findings],
   // SEC-4 / CMP-1: the verifier alone reads the whole chain, and may only VerifyMac (never GenerateMac).
   // It alone writes the chain's anchors, one object of the Object Lock bucket (no delete: the bucket policy denies it to all).
   VerifyAuditChainFunction: [

@@ -18,6 +18,7 @@ import type { ServiceFunction } from '../constructs/service-function.ts';
 import { getComplianceReportRoute, listFindingsRoute, resolveFindingRoute } from '../../functions/compliance/routes.ts';
 import { SEVERE_FINDINGS_METRIC } from '../../functions/compliance/severe-findings.ts';
 import type { Platform } from '../platform.ts';
+import type { Privacy } from './privacy.ts';
 import type { Suppliers } from './suppliers.ts';
 
 /** Tables compliance audits (read-only). */
@@ -26,8 +27,11 @@ export interface AuditedTables {
   readonly orders: CommerceTable;
   readonly payments: CommerceTable;
   readonly tickets: CommerceTable;
+  readonly returns: CommerceTable;
   /** Suppliers' directory (SUP-1), read through the supplier contract. */
   readonly suppliers: Suppliers;
+  /** Privacy's data-subject requests (CMP-2), read through the requests contract. */
+  readonly privacy: Privacy;
 }
 
 /**
@@ -243,6 +247,7 @@ export class Compliance extends Construct {
       fn.addEnvironment('COMPLIANCE_REPORT_BUCKET', this.reports.bucketName);
       this.table.grant(fn, 'read');
       platform.readAuditLog(fn);
+      audited.privacy.grantRequestsRead(fn);
       fn.allow(['s3:GetObject', 's3:PutObject'], [this.reports.arnForObjects('compliance-reports/*')]);
       fn.allow(['s3:ListBucket'], [this.reports.bucketArn], { StringLike: { 's3:prefix': 'compliance-reports/*' } });
       acknowledge(

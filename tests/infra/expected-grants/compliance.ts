@@ -9,6 +9,8 @@ const reportGrants = [
   's3:GetObject → ComplianceReportBucket/compliance-reports/*',
   's3:PutObject → ComplianceReportBucket/compliance-reports/*',
   's3:ListBucket → ComplianceReportBucket if StringLike s3:prefix=compliance-reports/*',
+  // CMP-2: privacy's requests contract: Query of the requests partition only.
+  'dynamodb:Query → PrivacyTable if ForAllValues:StringEquals dynamodb:LeadingKeys=REQUESTS',
 ];
 
 export const complianceGrants: Record<string, string[]> = {

@@ -34,6 +34,9 @@ export interface AuditedTables {
   readonly privacy: Privacy;
 }
 
+/** What the scans may read: the audited tables and the platform's idempotency table (stored responses, SEC-2). */
+export type ScannedTables = AuditedTables & { readonly idempotency: CommerceTable };
+
 /**
  * One scheduled scan function per registered scan (functions/compliance/scans/index.ts; keep the
  * two lists in step): its schedule and the read grants its scan needs, nothing more.
@@ -45,7 +48,7 @@ export interface ScanFunctionSpec {
   /** EventBridge schedule expression (UTC). */
   readonly schedule: string;
   /** The read grants of the scan. */
-  readonly grants: (fn: ServiceFunction, tables: AuditedTables) => void;
+  readonly grants: (fn: ServiceFunction, tables: ScannedTables) => void;
 }
 
 /** Every scheduled scan run by the generic runner (functions/compliance/handlers/run-scan.ts). */
@@ -53,9 +56,12 @@ export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
   { id: 'banned-terms', description: 'Product listings with banned advertising terms', schedule: 'cron(0 2 * * ? *)', grants: (fn, t) => t.catalog.grant(fn, 'read') },
   {
     id: 'plaintext-personal-data',
-    description: 'Personal data stored unencrypted',
+    description: 'Personal data stored unencrypted (orders, tickets, returns, stored idempotent responses)',
     schedule: 'cron(30 2 * * ? *)',
-    grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']),
+    // Scan only (no item reads, no writes) of every table that holds personal data.
+    grants: (fn, t) => {
+      for (const table of [t.orders, t.tickets, t.returns, t.idempotency]) table.grantActions(fn, ['dynamodb:Scan']);
+    },
   },
   {
     id: 'retention-overdue',
@@ -103,7 +109,7 @@ export class Compliance extends Construct {
         timeout: Duration.minutes(5),
         environment: { COMPLIANCE_SCAN: spec.id },
       });
-      spec.grants(fn, audited);
+      spec.grants(fn, { ...audited, idempotency: platform.idempotencyTable });
       this.table.grant(fn, 'readWrite');
       new ScheduledJob(this, name, { schedule: spec.schedule, handler: fn, deliveryDlq: platform.eventDeliveryFailures, description: `Compliance scan ${spec.id}` });
       platform.alarms.alarm(this, `${name}SevereFindingsAlarm`, {

@@ -10,9 +10,10 @@
  * The audit-chain verification (`audit-chain`) is also a scan of findings, but runs in its own
  * hourly function (it alone may VerifyMac): handlers/verify-audit-chain.ts.
  */
-import { getConfig } from '../../../shared/config.ts';
+import { getConfig, requireSetting } from '../../../shared/config.ts';
 import { listingSourceFromEnv } from '../listing-source.ts';
 import { orderSourceFromEnv } from '../order-source.ts';
+import { DynamoDbItemSource } from '../table-source.ts';
 import { bannedTermsScan } from './banned-terms.ts';
 import { plaintextPersonalDataScan } from './plaintext-personal-data.ts';
 import { retentionOverdueScan } from './retention-overdue.ts';
@@ -41,7 +42,19 @@ export const SCANS: readonly ScanRegistration[] = [
         allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases,
       }),
   },
-  { id: 'plaintext-personal-data', description: 'Personal data stored unencrypted', create: () => plaintextPersonalDataScan({ orders: orderSourceFromEnv() }) },
+  {
+    id: 'plaintext-personal-data',
+    description: 'Personal data stored unencrypted (orders, tickets, returns, stored idempotent responses)',
+    create: () =>
+      plaintextPersonalDataScan({
+        orders: orderSourceFromEnv(),
+        tables: {
+          tickets: new DynamoDbItemSource(requireSetting('ticketsTableName')),
+          returns: new DynamoDbItemSource(requireSetting('returnsTableName')),
+          idempotency: new DynamoDbItemSource(requireSetting('idempotencyTableName')),
+        },
+      }),
+  },
   {
     id: 'retention-overdue',
     description: 'Orders past the retention period still holding personal data',

@@ -87,13 +87,15 @@ export function exposureOf(table: PersonalDataTable, item: Record<string, unknow
   const { pk: _pk, sk: _sk, ...rest } = item;
   const { data, ...others } = rest;
   recognise(exposure, stringsOf(table === 'idempotency' ? others : rest));
-  if (table === 'idempotency' && typeof data === 'string') {
-    // Powertools stores the response as JSON: its body sealed (`sealedBody`), never in clear.
-    let response: unknown;
-    try {
-      response = JSON.parse(data);
-    } catch {
-      response = data;
+  if (table === 'idempotency' && data !== undefined) {
+    // Powertools stores the response (a map; a JSON string is read too): its body sealed (`sealedBody`), never in clear.
+    let response: unknown = data;
+    if (typeof data === 'string') {
+      try {
+        response = JSON.parse(data);
+      } catch {
+        response = data;
+      }
     }
     if (response && typeof response === 'object' && !Array.isArray(response)) {
       const stored = response as Record<string, unknown>;
@@ -101,7 +103,7 @@ export function exposureOf(table: PersonalDataTable, item: Record<string, unknow
       if (typeof stored.body === 'string' && stored.body !== '') exposure.attributes.push('data.body');
     }
     recognise(exposure, stringsOf(response, 'data'));
-  } else if (table === 'idempotency' && data !== undefined) recognise(exposure, stringsOf(data, 'data'));
+  }
   return exposure;
 }
 

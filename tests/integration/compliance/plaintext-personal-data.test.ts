@@ -86,9 +86,10 @@ async function plantReturn(comment: string): Promise<string> {
   return `returns#RETURN#${returnId}#RETURN`;
 }
 
+/** A completed idempotency record as Powertools stores it: the (sealed) response as a map in `data`. */
 async function plantStoredResponse(data: Record<string, unknown>): Promise<string> {
   const id = `createReturn#${ulid()}`;
-  await put(tables.idempotency, { id, status: 'COMPLETED', expiration: Math.floor(Date.now() / 1000) + 3600, validation: 'a'.repeat(64), data: JSON.stringify(data) });
+  await put(tables.idempotency, { id, status: 'COMPLETED', expiration: Math.floor(Date.now() / 1000) + 3600, validation: 'a'.repeat(64), data });
   return `idempotency#${id}`;
 }
 

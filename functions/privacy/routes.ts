@@ -107,7 +107,7 @@ export const listPrivacyRequestsRoute = defineRoute({
   operation: 'listPrivacyRequests',
   method: 'get',
   pathTemplate: '/admin/privacy/requests',
-  summary: 'Erasure and export requests, newest first, with their status and timings',
+  summary: 'Erasure and export requests, newest first (`?year=` for those received in one year), with their status and timings',
   tags: ['privacy', 'admin'],
   auth: ADMIN,
   query: z.strictObject({

@@ -49,6 +49,8 @@ module.exports = {
       //   which the plaintext and retention scans check (compliance reads the orders table read-only).
       // - checkout's, returns' and tickets' privacy contracts (SEC-3, CMP-2): a data export must hold everything
       //   of the customer at that moment, and an erasure must remove it at once (not after an event's delay).
+      // - privacy's requests contract (CMP-2): the yearly compliance report counts the year's export and erasure
+      //   requests and their times to serve (read-only, one Query, ids only).
       to: {
         path: '^functions/([^/]+)/',
         pathNot: [
@@ -63,6 +65,7 @@ module.exports = {
           '^functions/checkout/personal-data-contract\\.ts$',
           '^functions/suppliers/supplier-contract\\.ts$',
           '^functions/(checkout|returns|tickets)/privacy-contract\\.ts$',
+          '^functions/privacy/requests-contract\\.ts$',
         ],
       },
     },

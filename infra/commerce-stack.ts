@@ -69,7 +69,9 @@ export class CommerceStack extends Stack {
       orders: checkout.table,
       payments: payments.table,
       tickets: tickets.table,
+      returns: returns.table,
       suppliers: this.suppliers,
+      privacy: this.privacy,
     });
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).

@@ -105,7 +105,18 @@ export const getComplianceReportRoute = defineRoute({
           findings: z.object({ total: z.number().int(), bySeverity: Counts, byStatus: Counts, byOutcome: Counts }),
           scans: z.array(z.object({ scan: z.string(), description: z.string(), findings: z.number().int(), bySeverity: Counts })),
           incidents: z.array(z.object({ findingId: z.string(), scan: z.string(), severity: z.enum(SEVERITIES), status: z.string(), firstSeenAt: z.string(), summary: z.string() })),
-          privacyRequests: z.object({ received: z.number().int(), served: z.number().int(), medianDaysToServe: z.number().nullable(), note: z.string().optional() }),
+          privacyRequests: z
+            .object({
+              received: z.number().int(),
+              served: z.number().int(),
+              byKind: z.object({
+                export: z.object({ received: z.number().int(), served: z.number().int() }),
+                erasure: z.object({ received: z.number().int(), served: z.number().int() }),
+              }),
+              medianMsToServe: z.number().int().nullable(),
+              maxMsToServe: z.number().int().nullable(),
+            })
+            .describe('Export and erasure requests received during the year, those of them served, and the median and longest time from request to completion (ms)'),
           staffAccess: z.object({ personalDataReads: z.number().int(), byAction: Counts }),
           auditChain: z.object({ verifiedAt: z.string().nullable(), intact: z.boolean().nullable(), entries: z.number().int(), breaks: z.number().int() }),
         }),

@@ -1,14 +1,14 @@
 /**
  * Use case (CMP-2): the yearly data-security compliance report. Reads every stored finding, the
  * audit chain's last verification and the year's audit entries (staff reads of personal data: the
- * actions named `*.read-personal-data`), builds the figures, renders HTML and PDF and stores all
+ * actions named `*.read-personal-data`) and the year's privacy requests (privacy's requests contract), builds the figures, renders HTML and PDF and stores all
  * three (`compliance-reports/<year>/report.json|html|pdf`). A finished year's stored report is
  * returned as is; the current year's is generated afresh on each request.
  */
 import type { AuditEntry, AuditEntryQuery } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { renderPdf } from './domain/pdf.ts';
-import { renderReportHtml, reportFigures, reportPdfLines, type ReportFigures } from './domain/yearly-report.ts';
+import { renderReportHtml, reportFigures, reportPdfLines, type ReportFigures, type ReportPrivacyRequest } from './domain/yearly-report.ts';
 import type { Finding, FindingsRepository } from './findings-repository.ts';
 
 /** Where reports are stored (S3 in AWS and in the local cloud). */
@@ -25,6 +25,8 @@ export interface YearlyReportDeps {
   readonly store: ReportStore;
   readonly clock: Clock;
   readonly scans: ReadonlyArray<{ readonly id: string; readonly description: string }>;
+  /** The privacy requests received in a year (privacy's requests contract). */
+  readonly privacyRequests: (year: number) => Promise<readonly ReportPrivacyRequest[]>;
 }
 
 /** A stored report: figures and the keys of its renderings. */
@@ -63,13 +65,19 @@ async function staffAccess(trail: YearlyReportDeps['trail'], year: number): Prom
 
 /** Generates, stores and returns the report of `year`. */
 export async function generateYearlyReport(deps: YearlyReportDeps, year: number): Promise<StoredReport> {
-  const [findings, access, verification] = await Promise.all([allFindings(deps.findings), staffAccess(deps.trail, year), deps.verification()]);
+  const [findings, access, verification, privacyRequests] = await Promise.all([
+    allFindings(deps.findings),
+    staffAccess(deps.trail, year),
+    deps.verification(),
+    deps.privacyRequests(year),
+  ]);
   const figures = reportFigures({
     year,
     generatedAt: deps.clock.now().toISOString(),
     scans: deps.scans,
     findings,
     staffAccess: access,
+    privacyRequests,
     ...(verification
       ? { auditChain: { verifiedAt: verification.verifiedAt, intact: verification.intact, entries: verification.entries, breaks: verification.breaks.length } }
       : {}),

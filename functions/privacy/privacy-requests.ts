@@ -7,7 +7,8 @@
  * | a customer's erasure | `CUSTOMER#<id>`      | `ERASURE` (one per customer: idempotent) |
  * | every request        | `REQUESTS`           | `<requestedAt>#<requestId>` (newest first by Query) |
  *
- * Requests name the customer by id only: no personal data.
+ * Requests name the customer by id only: no personal data. A year's requests are one Query
+ * (`begins_with(sk, '<year>-')`): the compliance report reads them through requests-contract.ts.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
@@ -34,8 +35,8 @@ export interface PrivacyRequestStore {
   create(request: PrivacyRequest): Promise<boolean>;
   /** Marks a request done. */
   complete(request: PrivacyRequest, status: PrivacyRequest['status'], completedAt: string): Promise<PrivacyRequest>;
-  /** The latest requests, newest first. */
-  list(limit: number): Promise<PrivacyRequest[]>;
+  /** The latest requests, newest first; with `year`, only those received in it (UTC). */
+  list(limit: number, year?: number): Promise<PrivacyRequest[]>;
 }
 
 const ERASURE_SK = 'ERASURE';
@@ -52,6 +53,28 @@ function requestOf(item: Record<string, unknown>): PrivacyRequest {
     ...(typeof item.completedAt === 'string' ? { completedAt: item.completedAt } : {}),
     ...(typeof item.durationMs === 'number' ? { durationMs: item.durationMs } : {}),
   };
+}
+
+/** The Query of the requests partition, newest first; with `year`, only the requests received in it (the sort key starts with the request time). */
+function requestsQuery(tableName: string, year?: number) {
+  return {
+    TableName: tableName,
+    KeyConditionExpression: year === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :year)',
+    ExpressionAttributeValues: { ':pk': LIST_PK, ...(year === undefined ? {} : { ':year': `${year}-` }) },
+    ScanIndexForward: false,
+  };
+}
+
+/** Every request received in `year` (UTC), newest first: a Query of the requests partition, page by page. */
+export async function requestsOfYear(tableName: string, year: number, client: Pick<DynamoDBDocumentClient, 'send'> = documentClient()): Promise<PrivacyRequest[]> {
+  const out: PrivacyRequest[] = [];
+  let page: Record<string, unknown> | undefined;
+  do {
+    const response = await client.send(new QueryCommand({ ...requestsQuery(tableName, year), ...(page ? { ExclusiveStartKey: page } : {}) }));
+    out.push(...(response.Items ?? []).map(requestOf));
+    page = response.LastEvaluatedKey;
+  } while (page);
+  return out;
 }
 
 /** The DynamoDB store. */
@@ -104,10 +127,8 @@ export function dynamoPrivacyRequestStore(tableName: string, client: Pick<Dynamo
       }
       return { ...request, status, completedAt, durationMs };
     },
-    async list(limit) {
-      const { Items = [] } = await client.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': LIST_PK }, ScanIndexForward: false, Limit: limit }),
-      );
+    async list(limit, year) {
+      const { Items = [] } = await client.send(new QueryCommand({ ...requestsQuery(tableName, year), Limit: limit }));
       return Items.map(requestOf);
     },
   };

@@ -107,10 +107,13 @@ export const listPrivacyRequestsRoute = defineRoute({
   operation: 'listPrivacyRequests',
   method: 'get',
   pathTemplate: '/admin/privacy/requests',
-  summary: 'Erasure and export requests, newest first, with their status and timings',
+  summary: 'Erasure and export requests, newest first (`?year=` for those received in one year), with their status and timings',
   tags: ['privacy', 'admin'],
   auth: ADMIN,
-  query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional() }),
+  query: z.strictObject({
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    year: z.coerce.number().int().min(2000).max(2100).optional().describe('Only the requests received in this year (UTC)'),
+  }),
   responses: { 200: { description: 'The requests', schema: z.object({ items: z.array(PrivacyRequestDoc) }) } },
 });
 

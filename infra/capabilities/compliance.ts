@@ -18,6 +18,7 @@ import type { ServiceFunction } from '../constructs/service-function.ts';
 import { getComplianceReportRoute, listFindingsRoute, resolveFindingRoute } from '../../functions/compliance/routes.ts';
 import { SEVERE_FINDINGS_METRIC } from '../../functions/compliance/severe-findings.ts';
 import type { Platform } from '../platform.ts';
+import type { Privacy } from './privacy.ts';
 import type { Suppliers } from './suppliers.ts';
 
 /** Tables compliance audits (read-only). */
@@ -26,9 +27,15 @@ export interface AuditedTables {
   readonly orders: CommerceTable;
   readonly payments: CommerceTable;
   readonly tickets: CommerceTable;
+  readonly returns: CommerceTable;
   /** Suppliers' directory (SUP-1), read through the supplier contract. */
   readonly suppliers: Suppliers;
+  /** Privacy's data-subject requests (CMP-2), read through the requests contract. */
+  readonly privacy: Privacy;
 }
+
+/** What the scans may read: the audited tables and the platform's idempotency table (stored responses, SEC-2). */
+export type ScannedTables = AuditedTables & { readonly idempotency: CommerceTable };
 
 /**
  * One scheduled scan function per registered scan (functions/compliance/scans/index.ts; keep the
@@ -41,7 +48,7 @@ export interface ScanFunctionSpec {
   /** EventBridge schedule expression (UTC). */
   readonly schedule: string;
   /** The read grants of the scan. */
-  readonly grants: (fn: ServiceFunction, tables: AuditedTables) => void;
+  readonly grants: (fn: ServiceFunction, tables: ScannedTables) => void;
 }
 
 /** Every scheduled scan run by the generic runner (functions/compliance/handlers/run-scan.ts). */
@@ -49,9 +56,12 @@ export const SCAN_FUNCTIONS: readonly ScanFunctionSpec[] = [
   { id: 'banned-terms', description: 'Product listings with banned advertising terms', schedule: 'cron(0 2 * * ? *)', grants: (fn, t) => t.catalog.grant(fn, 'read') },
   {
     id: 'plaintext-personal-data',
-    description: 'Personal data stored unencrypted',
+    description: 'Personal data stored unencrypted (orders, tickets, returns, stored idempotent responses)',
     schedule: 'cron(30 2 * * ? *)',
-    grants: (fn, t) => t.orders.grantActions(fn, ['dynamodb:Scan']),
+    // Scan only (no item reads, no writes) of every table that holds personal data.
+    grants: (fn, t) => {
+      for (const table of [t.orders, t.tickets, t.returns, t.idempotency]) table.grantActions(fn, ['dynamodb:Scan']);
+    },
   },
   {
     id: 'retention-overdue',
@@ -121,7 +131,7 @@ export class Compliance extends Construct {
         timeout: Duration.minutes(5),
         environment: { COMPLIANCE_SCAN: spec.id },
       });
-      spec.grants(fn, audited);
+      spec.grants(fn, { ...audited, idempotency: platform.idempotencyTable });
       this.table.grant(fn, 'readWrite');
       new ScheduledJob(this, name, { schedule: spec.schedule, handler: fn, deliveryDlq: platform.eventDeliveryFailures, description: `Compliance scan ${spec.id}` });
       platform.alarms.alarm(this, `${name}SevereFindingsAlarm`, {
@@ -265,6 +275,7 @@ export class Compliance extends Construct {
       fn.addEnvironment('COMPLIANCE_REPORT_BUCKET', this.reports.bucketName);
       this.table.grant(fn, 'read');
       platform.readAuditLog(fn);
+      audited.privacy.grantRequestsRead(fn);
       fn.allow(['s3:GetObject', 's3:PutObject'], [this.reports.arnForObjects('compliance-reports/*')]);
       fn.allow(['s3:ListBucket'], [this.reports.bucketArn], { StringLike: { 's3:prefix': 'compliance-reports/*' } });
       acknowledge(

@@ -100,4 +100,10 @@ export class Privacy extends Construct {
     fn.addEnvironment('PRIVACY_TABLE_NAME', this.table.tableName);
     fn.allow(['dynamodb:GetItem'], [this.table.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUSTOMER#*'] } });
   }
+
+  /** Lets `fn` use the requests contract (CMP-2): Query of the requests partition only, and the table's name. */
+  grantRequestsRead(fn: ServiceFunction): void {
+    fn.addEnvironment('PRIVACY_TABLE_NAME', this.table.tableName);
+    fn.allow(['dynamodb:Query'], [this.table.table.tableArn], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['REQUESTS'] } });
+  }
 }

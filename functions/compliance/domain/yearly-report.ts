@@ -1,6 +1,7 @@
 /**
  * The yearly data-security compliance report (CMP-2), pure: its figures from the stored findings,
- * the audit chain's verification and the audit trail's staff access to personal data, and its
+ * the audit chain's verification, the audit trail's staff access to personal data and the year's
+ * privacy requests (received, served, time to serve), and its
  * renderings — HTML (bilingual headings) and PDF lines (English). Findings count for a year when
  * they were seen during it (first seen before its end, last seen after its start).
  */
@@ -28,8 +29,27 @@ export interface ReportInput {
   readonly auditChain?: { readonly verifiedAt: string; readonly intact: boolean; readonly entries: number; readonly breaks: number };
   /** Staff reads of personal data in the year (audit entries), by action. */
   readonly staffAccess: Readonly<Record<string, number>>;
-  /** Privacy requests served in the year, if the privacy capability records them. */
-  readonly privacyRequests?: { readonly received: number; readonly served: number; readonly medianDaysToServe: number | null };
+  /** The privacy requests (exports, erasures) received in the year, as privacy records them. */
+  readonly privacyRequests: readonly ReportPrivacyRequest[];
+}
+
+/** A data-subject request as the report needs it (privacy's requests contract). */
+export interface ReportPrivacyRequest {
+  readonly kind: 'ERASURE' | 'EXPORT';
+  readonly requestedAt: string;
+  readonly completedAt?: string;
+  /** From request to completion, in milliseconds (set once served). */
+  readonly durationMs?: number;
+}
+
+/** The privacy-request figures: received in the year, served (of those), and the time to serve them. */
+export interface PrivacyRequestFigures {
+  readonly received: number;
+  readonly served: number;
+  readonly byKind: { readonly export: { readonly received: number; readonly served: number }; readonly erasure: { readonly received: number; readonly served: number } };
+  /** Median and maximum time from request to completion of the served ones, in milliseconds (null when none was served). */
+  readonly medianMsToServe: number | null;
+  readonly maxMsToServe: number | null;
 }
 
 type Counts<K extends string> = Record<K, number>;
@@ -54,7 +74,7 @@ export interface ReportFigures {
     readonly firstSeenAt: string;
     readonly summary: string;
   }>;
-  readonly privacyRequests: { readonly received: number; readonly served: number; readonly medianDaysToServe: number | null; readonly note?: string };
+  readonly privacyRequests: PrivacyRequestFigures;
   readonly staffAccess: { readonly personalDataReads: number; readonly byAction: Readonly<Record<string, number>> };
   readonly auditChain: { readonly verifiedAt: string | null; readonly intact: boolean | null; readonly entries: number; readonly breaks: number };
 }
@@ -64,6 +84,29 @@ const zero = <K extends string>(keys: readonly K[]): Counts<K> => Object.fromEnt
 /** Whether `finding` was seen during `year` (UTC). */
 export function seenIn(finding: ReportFinding, year: number): boolean {
   return finding.firstSeenAt < `${year + 1}-01-01T00:00:00.000Z` && finding.lastSeenAt >= `${year}-01-01T00:00:00.000Z`;
+}
+
+/** The median of `values` (the mean of the two middle ones, rounded, for an even count); null when empty. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+}
+
+/** The privacy-request figures of `year`: requests received in it (UTC), those of them served, and their times to serve. */
+export function privacyRequestFigures(requests: readonly ReportPrivacyRequest[], year: number): PrivacyRequestFigures {
+  const received = requests.filter((r) => r.requestedAt >= `${year}-01-01T00:00:00.000Z` && r.requestedAt < `${year + 1}-01-01T00:00:00.000Z`);
+  const served = received.filter((r) => r.completedAt !== undefined && r.durationMs !== undefined);
+  const times = served.map((r) => r.durationMs!);
+  const ofKind = (kind: ReportPrivacyRequest['kind']) => ({ received: received.filter((r) => r.kind === kind).length, served: served.filter((r) => r.kind === kind).length });
+  return {
+    received: received.length,
+    served: served.length,
+    byKind: { export: ofKind('EXPORT'), erasure: ofKind('ERASURE') },
+    medianMsToServe: median(times),
+    maxMsToServe: times.length === 0 ? null : Math.max(...times),
+  };
 }
 
 /** The figures of the report. */
@@ -95,17 +138,21 @@ export function reportFigures(input: ReportInput): ReportFigures {
     findings: { total: findings.length, bySeverity, byStatus, byOutcome },
     scans,
     incidents,
-    privacyRequests: input.privacyRequests ?? {
-      received: 0,
-      served: 0,
-      medianDaysToServe: null,
-      note: 'Privacy requests (access, erasure) are not recorded on this deployment yet: shown as zero.',
-    },
+    privacyRequests: privacyRequestFigures(input.privacyRequests, input.year),
     staffAccess: { personalDataReads: Object.values(input.staffAccess).reduce((a, b) => a + b, 0), byAction: input.staffAccess },
     auditChain: input.auditChain
       ? { verifiedAt: input.auditChain.verifiedAt, intact: input.auditChain.intact, entries: input.auditChain.entries, breaks: input.auditChain.breaks }
       : { verifiedAt: null, intact: null, entries: 0, breaks: 0 },
   };
+}
+
+/** A time to serve for people: `-`, `850 ms`, `12.5 s`, `3.2 h`, `4.1 d` (the figures keep the exact milliseconds). */
+export function duration(ms: number | null): string {
+  if (ms === null) return '-';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 3_600_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 86_400_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -115,6 +162,7 @@ export function renderReportHtml(figures: ReportFigures): string {
   const row = (cells: ReadonlyArray<string | number>) => `<tr>${cells.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`;
   const head = (cells: readonly string[]) => `<tr>${cells.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
   const f = figures.findings;
+  const p = figures.privacyRequests;
   return [
     '<!doctype html>',
     `<html lang="zh-CN"><head><meta charset="utf-8"><title>${figures.year} 数据安全合规年度报告 / Data-security compliance report ${figures.year}</title></head><body>`,
@@ -136,10 +184,11 @@ export function renderReportHtml(figures: ReportFigures): string {
     ...figures.incidents.map((i) => row([i.firstSeenAt, i.scan, i.severity, i.status, i.summary])),
     '</table>',
     '<h2>个人信息权利请求 / Privacy requests</h2><table>',
-    head(['received', 'served', 'median days to serve']),
-    row([figures.privacyRequests.received, figures.privacyRequests.served, figures.privacyRequests.medianDaysToServe ?? '-']),
+    head(['', 'received', 'served', 'median time to serve', 'longest time to serve']),
+    row(['导出 / export', p.byKind.export.received, p.byKind.export.served, '', '']),
+    row(['删除 / erasure', p.byKind.erasure.received, p.byKind.erasure.served, '', '']),
+    row(['total', p.received, p.served, duration(p.medianMsToServe), duration(p.maxMsToServe)]),
     '</table>',
-    figures.privacyRequests.note ? `<p>${escapeHtml(figures.privacyRequests.note)}</p>` : '',
     '<h2>员工访问个人信息 / Staff access to personal data</h2><table>',
     head(['action', 'count']),
     ...Object.entries(figures.staffAccess.byAction).map(([action, n]) => row([action, n])),
@@ -177,8 +226,10 @@ export function reportPdfLines(figures: ReportFigures): Array<{ text: string; he
     ...(figures.incidents.length === 0 ? [{ text: 'None.' }] : figures.incidents.map((i) => ({ text: `${i.firstSeenAt} ${i.severity} ${i.scan} ${i.status}: ${i.findingId}` }))),
     { text: '' },
     { text: 'Privacy requests', heading: true },
-    { text: `Received ${figures.privacyRequests.received}, served ${figures.privacyRequests.served}, median days to serve ${figures.privacyRequests.medianDaysToServe ?? '-'}` },
-    ...(figures.privacyRequests.note ? [{ text: figures.privacyRequests.note }] : []),
+    {
+      text: `Received ${figures.privacyRequests.received}, served ${figures.privacyRequests.served} (export ${figures.privacyRequests.byKind.export.received}/${figures.privacyRequests.byKind.export.served}, erasure ${figures.privacyRequests.byKind.erasure.received}/${figures.privacyRequests.byKind.erasure.served} received/served)`,
+    },
+    { text: `Time to serve: median ${duration(figures.privacyRequests.medianMsToServe)}, longest ${duration(figures.privacyRequests.maxMsToServe)}` },
     { text: '' },
     { text: 'Staff access to personal data', heading: true },
     ...Object.entries(figures.staffAccess.byAction).map(([action, n]) => ({ text: `${action}: ${n}` })),

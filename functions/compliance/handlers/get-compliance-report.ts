@@ -1,12 +1,13 @@
 /**
  * `GET /admin/compliance/reports/{year}` (admin; CMP-2) and, scheduled on 1 January, the report of
- * the year just ended. Env: `COMPLIANCE_TABLE_NAME`, `AUDIT_TABLE_NAME`, `COMPLIANCE_REPORT_BUCKET`.
+ * the year just ended. Env: `COMPLIANCE_TABLE_NAME`, `AUDIT_TABLE_NAME`, `COMPLIANCE_REPORT_BUCKET`, `PRIVACY_TABLE_NAME`.
  */
 import { auditLogFromEnv, readAuditVerification } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { logger, observedHandler } from '../../../shared/observability.ts';
+import { privacyRequestsOfYear } from '../../privacy/requests-contract.ts';
 import { findingsRepositoryFromEnv } from '../findings-repository.ts';
 import { reportStoreFromEnv } from '../report-store.ts';
 import { getComplianceReportRoute } from '../routes.ts';
@@ -22,6 +23,7 @@ function deps(ports: ComplianceReportPorts): YearlyReportDeps {
     trail: ports.trail ?? auditLogFromEnv(),
     verification: ports.verification ?? (() => readAuditVerification(requireSetting('complianceTableName'))),
     store: ports.store ?? reportStoreFromEnv(),
+    privacyRequests: ports.privacyRequests ?? privacyRequestsOfYear,
     clock: ports.clock ?? systemClock,
     scans: ALL_SCANS,
   };

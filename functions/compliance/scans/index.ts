@@ -10,11 +10,12 @@
  * The audit-chain verification (`audit-chain`) is also a scan of findings, but runs in its own
  * hourly function (it alone may VerifyMac): handlers/verify-audit-chain.ts.
  */
-import { getConfig } from '../../../shared/config.ts';
+import { getConfig, requireSetting } from '../../../shared/config.ts';
 import { ledgerSourceFromEnv } from '../ledger-source.ts';
 import { listingSourceFromEnv } from '../listing-source.ts';
 import { orderSourceFromEnv } from '../order-source.ts';
 import { stockSourceFromEnv } from '../stock-source.ts';
+import { DynamoDbItemSource } from '../table-source.ts';
 import { ticketSourceFromEnv } from '../ticket-source.ts';
 import { bannedTermsScan } from './banned-terms.ts';
 import { ledgerImbalanceScan } from './ledger-imbalance.ts';
@@ -47,7 +48,19 @@ export const SCANS: readonly ScanRegistration[] = [
         allowedPhrases: getConfig().compliance.allowedAdvertisingPhrases,
       }),
   },
-  { id: 'plaintext-personal-data', description: 'Personal data stored unencrypted', create: () => plaintextPersonalDataScan({ orders: orderSourceFromEnv() }) },
+  {
+    id: 'plaintext-personal-data',
+    description: 'Personal data stored unencrypted (orders, tickets, returns, stored idempotent responses)',
+    create: () =>
+      plaintextPersonalDataScan({
+        orders: orderSourceFromEnv(),
+        tables: {
+          tickets: new DynamoDbItemSource(requireSetting('ticketsTableName')),
+          returns: new DynamoDbItemSource(requireSetting('returnsTableName')),
+          idempotency: new DynamoDbItemSource(requireSetting('idempotencyTableName')),
+        },
+      }),
+  },
   {
     id: 'retention-overdue',
     description: 'Orders past the retention period still holding personal data',

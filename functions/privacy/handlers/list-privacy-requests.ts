@@ -5,7 +5,7 @@ import { listPrivacyRequestsRoute } from '../routes.ts';
 
 /** Builds the handler with the given ports. */
 export function makeListPrivacyRequestsHandler(store: () => PrivacyRequestStore = privacyRequestStoreFromEnv): HttpLambdaHandler {
-  return httpHandler(listPrivacyRequestsRoute, async ({ query }) => ({ statusCode: 200, body: { items: await store().list(query.limit ?? 50) } }));
+  return httpHandler(listPrivacyRequestsRoute, async ({ query }) => ({ statusCode: 200, body: { items: await store().list(query.limit ?? 50, query.year) } }));
 }
 
 /** The Lambda handler. */

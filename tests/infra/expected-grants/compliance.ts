@@ -9,13 +9,22 @@ const reportGrants = [
   's3:GetObject → ComplianceReportBucket/compliance-reports/*',
   's3:PutObject → ComplianceReportBucket/compliance-reports/*',
   's3:ListBucket → ComplianceReportBucket if StringLike s3:prefix=compliance-reports/*',
+  // CMP-2: privacy's requests contract: Query of the requests partition only.
+  'dynamodb:Query → PrivacyTable if ForAllValues:StringEquals dynamodb:LeadingKeys=REQUESTS',
 ];
 
 export const complianceGrants: Record<string, string[]> = {
   // CMP-1: one function per scan, each reading only what its scan audits.
   BannedTermsScanFunction: [...read('CatalogTable', ['byType']), ...findings],
   // The order scans page through the orders table (Scan only: no item reads, no writes).
-  PlaintextPersonalDataScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
+  // CMP-1, SEC-2: the plaintext scan pages through every table that holds personal data (Scan only).
+  PlaintextPersonalDataScanFunction: [
+    'dynamodb:Scan → OrdersTable',
+    'dynamodb:Scan → TicketsTable',
+    'dynamodb:Scan → ReturnsTable',
+    'dynamodb:Scan → IdempotencyTable',
+    ...findings,
+  ],
   RetentionOverdueScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
   UnpaidOrdersScanFunction: ['dynamodb:Scan → OrdersTable', ...findings],
   // SUP-1: the supplier scans read the suppliers' partition through the supplier contract (Query only).

@@ -4,6 +4,7 @@
  * a filtered Scan (the scans look at every order). The personal data attributes are named by
  * checkout's personal-data contract.
  */
+import { eachPaged } from './table-source.ts';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
 import { documentClient } from '../../shared/dynamodb.ts';
@@ -96,22 +97,6 @@ export function orderSourceFromEnv(): OrderSource {
 }
 
 /** Runs `check` on every order, page by page, stopping early when asked. */
-export async function eachOrder(
-  source: OrderSource,
-  shouldStop: () => boolean,
-  check: (order: OrderView) => void,
-  pageSize?: number,
-): Promise<{ examined: number; complete: boolean }> {
-  let examined = 0;
-  let page: Record<string, unknown> | undefined;
-  do {
-    if (shouldStop()) return { examined, complete: false };
-    const result = await source.listOrders(page, pageSize);
-    for (const order of result.items) {
-      examined++;
-      check(order);
-    }
-    page = result.nextPage;
-  } while (page);
-  return { examined, complete: true };
+export function eachOrder(source: OrderSource, shouldStop: () => boolean, check: (order: OrderView) => void, pageSize?: number): Promise<{ examined: number; complete: boolean }> {
+  return eachPaged((page) => source.listOrders(page, pageSize), shouldStop, check);
 }

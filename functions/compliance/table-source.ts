@@ -31,18 +31,23 @@ export class DynamoDbItemSource implements ItemSource {
   }
 }
 
-/** Runs `check` on every item, page by page, stopping early when asked. */
-export async function eachItem(
-  source: ItemSource,
+/** A page of anything a scan reads, and where the next one starts. */
+export interface Paged<T> {
+  readonly items: ReadonlyArray<T>;
+  readonly nextPage?: Record<string, unknown>;
+}
+
+/** Runs `check` on everything `list` returns, page by page, stopping early (before a page) when asked. */
+export async function eachPaged<T>(
+  list: (page: Record<string, unknown> | undefined) => Promise<Paged<T>>,
   shouldStop: () => boolean,
-  check: (item: Record<string, unknown>) => void,
-  pageSize?: number,
+  check: (item: T) => void,
 ): Promise<{ examined: number; complete: boolean }> {
   let examined = 0;
   let page: Record<string, unknown> | undefined;
   do {
     if (shouldStop()) return { examined, complete: false };
-    const result = await source.listItems(page, pageSize);
+    const result = await list(page);
     for (const item of result.items) {
       examined++;
       check(item);
@@ -50,4 +55,14 @@ export async function eachItem(
     page = result.nextPage;
   } while (page);
   return { examined, complete: true };
+}
+
+/** Runs `check` on every item, page by page, stopping early when asked. */
+export function eachItem(
+  source: ItemSource,
+  shouldStop: () => boolean,
+  check: (item: Record<string, unknown>) => void,
+  pageSize?: number,
+): Promise<{ examined: number; complete: boolean }> {
+  return eachPaged((page) => source.listItems(page, pageSize), shouldStop, check);
 }

@@ -120,7 +120,8 @@ export async function prebundle(
 ): Promise<{ built: number; cached: number; milliseconds: number }> {
   const started = Date.now();
   const planned = plannedBundles(outdir, options.stage ?? 'dev', options.context ?? {});
-  const missing = planned.filter(({ assetHash }) => !fs.existsSync(path.join(outdir, `asset.${assetHash}`)));
+  // Functions with the same code (e.g. every compliance scan runs handlers/run-scan.ts) share one asset: build it once.
+  const missing = [...new Map(planned.filter(({ assetHash }) => !fs.existsSync(path.join(outdir, `asset.${assetHash}`))).map((p) => [p.assetHash, p])).values()];
   if (missing.length > 0) {
     fs.mkdirSync(outdir, { recursive: true });
     const entryPoints: Record<string, string> = {};

@@ -15,12 +15,16 @@
  * written before this store (`pk = FINDING#banned-term`, `sk = <sku>`, `terms`) are migrated by
  * {@link DynamoDbFindingsRepository.migrateLegacyBannedTermFindings}.
  */
+import { backoffDelay, sleep } from '../../shared/retry.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { SEVERITIES, type Severity } from '../../shared/severity.ts';
 import type { FindingDraft } from './scans/compliance-scan.ts';
+
+/** Between attempts after a concurrent writer won (several deliveries of one review at once). */
+const CONFLICT_BACKOFF = { baseMs: 10, maxMs: 200 } as const;
 
 /** Lifecycle of a finding. */
 export const FINDING_STATUSES = ['open', 'confirmed', 'resolved'] as const;
@@ -133,7 +137,7 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
   constructor(
     private readonly tableName: string,
     private readonly client: DynamoDBDocumentClient = documentClient(),
-    private readonly maxAttempts = 4,
+    private readonly maxAttempts = 8,
   ) {}
 
   async get(findingId: string): Promise<Finding | undefined> {
@@ -170,8 +174,9 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
         await this.write(finding, existing ? (existing.revision ?? 'legacy') : undefined);
         return { outcome, finding };
       } catch (error) {
-        // A concurrent writer got there first: re-read and decide again.
+        // A concurrent writer got there first: re-read and decide again, after a short jittered wait.
         if (!isConditionalCheckFailed(error) || attempt >= this.maxAttempts) throw error;
+        await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
       }
     }
   }
@@ -188,6 +193,7 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
         return finding;
       } catch (error) {
         if (!isConditionalCheckFailed(error) || attempt >= this.maxAttempts) throw error;
+        await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
       }
     }
   }

@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import type { EncryptedPersonalData } from '../../../functions/checkout/domain/order.ts';
+import { dynamoCustomerKeyStore } from '../../../shared/customer-keys.ts';
 import { FieldDecryptionError, FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
-import { api, dynamo, e2e, invoke, sdkConfig, tokenFor } from '../../support/e2e.ts';
+import { api, dynamo, e2e, invoke, sdkConfig, tables, tokenFor } from '../../support/e2e.ts';
 import { customerToken, opsToken, orderBody, postOrder, productWithStock, rawOrder, rawStock } from './support.ts';
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
@@ -107,7 +108,8 @@ describe('orders over HTTP (ORD-1, SEC-1, SEC-2)', () => {
 
     const kms = new KMSClient(sdkConfig('KMS'));
     try {
-      const reader = new FieldEncryptor({ kms: kmsKeyProvider(kms), keyId: 'unused-for-decryption' });
+      // Orders are sealed under their customer's keys (SEC-3): the reader opens them through the keyring.
+      const reader = new FieldEncryptor({ kms: kmsKeyProvider(kms), keyId: 'unused-for-decryption', customerKeyStore: dynamoCustomerKeyStore(tables().customerKey, dynamo()) });
       const personalA = rawA?.personal as EncryptedPersonalData;
       const personalB = rawB?.personal as EncryptedPersonalData;
       expect(await decryptPersonalData(reader, String(a.json.orderId), personalA)).toMatchObject({ name: '李华', city: '杭州' });

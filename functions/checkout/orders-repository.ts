@@ -101,20 +101,6 @@ export interface ChangeWrite {
   readonly holdsRelease?: HoldRelease;
 }
 
-// The conflicts the order store reports are domain errors (domain/order-store-errors.ts); re-exported for the adapters' callers.
-export {
-  CustomerHoldsExceededError,
-  StockConflictError,
-  RequestAlreadyPlacedError,
-  CouponExhaustedError,
-  GroupChangedError,
-  TransientConflictError,
-  StaleOrderError,
-  DuplicateEventError,
-  StockReleaseError,
-  ReservationsNotHeldError,
-};
-
 /** A page of orders. */
 export interface OrderPage {
   readonly items: readonly Order[];

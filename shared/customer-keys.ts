@@ -191,11 +191,6 @@ export class CustomerKeyring {
     return entry.key;
   }
 
-  /** Drops this container's cached keys of a customer (the erasing container calls it at once). */
-  forget(customerId: string): void {
-    for (const cacheKey of [...this.cache.keys()]) if ((JSON.parse(cacheKey) as string[])[0] === customerId) this.cache.delete(cacheKey);
-  }
-
   private async load(customerId: string, entity: string, use: 'encrypt' | 'decrypt'): Promise<crypto.KeyObject> {
     const store = this.options.store();
     const context = this.options.context(entity, customerId);

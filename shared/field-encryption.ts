@@ -380,7 +380,7 @@ export class FieldEncryptor {
     try {
       key = await this.customerKeys.keyFor(subject, context.entity, 'encrypt');
     } catch (error) {
-      const why = error instanceof CustomerErasedError ? 'the customer was erased' : 'no customer data key';
+      const why = error instanceof CustomerErasedError ? 'the customer was erased' : 'the customer data key could not be read or created (keyring table or KMS failed)';
       throw new FieldEncryptionError(`Cannot encrypt field '${context.field}' of ${context.entity} ${context.recordId}: ${why}.`, { cause: error });
     }
     const iv = crypto.randomBytes(IV_BYTES);

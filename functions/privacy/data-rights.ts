@@ -37,8 +37,6 @@ export interface ErasureDeps {
   readonly eraseTickets: (customerId: string) => Promise<number>;
   /** Disables the customer's sign-in. */
   readonly disableSignIn: (customerId: string) => Promise<void>;
-  /** Drops this container's cached keys of the customer. */
-  readonly forgetKeys?: (customerId: string) => void;
   readonly clock: Clock;
   readonly newId: () => string;
 }
@@ -70,12 +68,10 @@ export async function eraseCustomer(deps: ErasureDeps, input: { readonly princip
   }
   const at = deps.clock.now().toISOString();
   await deps.keys.erase(customerId, at);
-  deps.forgetKeys?.(customerId);
   await deps.eraseOrders(customerId, at);
   await deps.eraseTickets(customerId);
   await deps.disableSignIn(customerId);
-  await deps.requests.complete(request, 'ERASED', deps.clock.now().toISOString());
-  return request;
+  return deps.requests.complete(request, 'ERASED', deps.clock.now().toISOString());
 }
 
 /** What the export reads. */

@@ -7,7 +7,17 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
 import { authorize, type AuthRequirement, type Principal } from '../auth.ts';
-import { formatIssuePath, invalidFields, isProblemError, malformedJson, payloadTooLarge, toProblemResponse, unsupportedMediaType, type ProblemFieldError } from '../errors.ts';
+import {
+  forbidden,
+  formatIssuePath,
+  invalidFields,
+  isProblemError,
+  malformedJson,
+  payloadTooLarge,
+  toProblemResponse,
+  unsupportedMediaType,
+  type ProblemFieldError,
+} from '../errors.ts';
 import { getConfig } from '../config.ts';
 import { readIdempotencyKey } from '../idempotency.ts';
 import { logger, metrics, MetricUnit } from '../observability.ts';
@@ -196,7 +206,9 @@ export function idempotencyKeyHeader(): HttpMiddleware {
 export function problemErrorHandler(operation: string): HttpMiddleware {
   return {
     onError: (request) => {
-      const error = request.error;
+      // SEC-3: a customer whose personal data was erased keeps a valid token until it expires (and locally,
+      // where there is no Cognito, for good); whatever they ask that needs their keys is refused, not a 500.
+      const error = erasedCustomer(request.error) ? forbidden('Your account was erased at your request; it can no longer be used.') : request.error;
       if (!isProblemError(error)) {
         logger.error('unhandled error', { operation, error: error as Error });
       } else if (error.status >= 500) {
@@ -205,4 +217,10 @@ export function problemErrorHandler(operation: string): HttpMiddleware {
       request.response = toProblemResponse(error);
     },
   };
+}
+
+/** Whether `error` (or what caused it) is the keyring's refusal to use an erased customer's keys (shared/customer-keys.ts). */
+function erasedCustomer(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e.name === 'CustomerErasedError') return true;
+  return false;
 }

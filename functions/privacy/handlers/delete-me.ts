@@ -7,8 +7,8 @@ import { deleteMeRoute } from '../routes.ts';
 /** Builds the handler with the given ports. */
 export function makeDeleteMeHandler(deps: () => ErasureDeps = erasureDepsFromEnv): HttpLambdaHandler {
   return httpHandler(deleteMeRoute, async ({ principal, correlationId }) => {
-    const before = await eraseCustomer(deps(), { principal, correlationId });
-    return { statusCode: 202, body: { requestId: before.requestId, status: before.status === 'ERASED' ? 'ERASED' : 'ERASING' } };
+    const request = await eraseCustomer(deps(), { principal, correlationId });
+    return { statusCode: 202, body: { requestId: request.requestId, status: request.status === 'ERASED' ? 'ERASED' : 'ERASING' } };
   });
 }
 

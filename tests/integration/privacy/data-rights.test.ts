@@ -105,7 +105,7 @@ describe('SEC-3: erasure by crypto-shredding, and the export', () => {
     const first = await eraseMe(apiEvent({ method: 'DELETE', path: '/me', resource: '/me', claims }), lambdaContext());
     expect(first.statusCode).toBe(202);
     const accepted = jsonBody(first) as { requestId: string; status: string };
-    expect(accepted.status).toBe('ERASING');
+    expect(accepted.status).toBe('ERASED'); // done within the request
     expect(steps).toEqual(['audit:customer.erase', 'keys']);
     expect(disabled).toEqual([customer]);
 

@@ -7,6 +7,7 @@ vi.hoisted(() => {
 
 import * as z from 'zod';
 import { notFound } from '../../../shared/errors.ts';
+import { FieldEncryptionError } from '../../../shared/field-encryption.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
 import { logger } from '../../../shared/observability.ts';
 import { handler as health } from '../../../functions/platform/handlers/get-health.ts';
@@ -44,7 +45,18 @@ const failing = httpHandler({ operation: 'boom', auth: 'public' }, async () => {
   throw new Error('DynamoDB table prod-Customers: phone 13800138000 failed at /var/task/handler.js:10');
 });
 
+const erasedCaller = httpHandler({ operation: 'erased', auth: 'public' }, async () => {
+  const refusal = Object.assign(new Error('Customer c-1 was erased.'), { name: 'CustomerErasedError' });
+  throw new FieldEncryptionError("Cannot encrypt field 'name' of order o-1: the customer was erased.", { cause: refusal });
+});
+
 describe('HTTP stack (SEC-1, SEC-5)', () => {
+  it('SEC-3: a request by an erased customer (keys shredded, token still valid) is refused with 403, not a 500', async () => {
+    const result = await erasedCaller(apiEvent({ method: 'POST', path: '/x' }), lambdaContext());
+    expect(result.statusCode).toBe(403);
+    expect(jsonBody(result)).toMatchObject({ detail: expect.stringContaining('erased') });
+  });
+
   beforeAll(() => {
     calls.length = 0;
   });

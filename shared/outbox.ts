@@ -27,9 +27,6 @@ export interface StoredOutbox {
   readonly events: readonly OutboxEvent[];
 }
 
-/** When a payload is checked against its definition's schema besides at publishing. */
-export type OutboxWriteCheck = 'none' | 'schema' | 'strict';
-
 /** The events one capability may store in its outbox. */
 export interface OutboxCatalog {
   /** An outbox entry for `definition` with `payload`; a definition the capability does not publish throws. */
@@ -39,16 +36,16 @@ export interface OutboxCatalog {
 }
 
 /**
- * The catalog of `capability`'s outbox events. `check` says whether a payload is also checked when
- * it is stored (`schema`, or `strict`: no unknown keys), so a bad payload never reaches the table.
+ * The catalog of `capability`'s outbox events. Every payload is checked against its event's schema
+ * with no unknown keys when it is stored, so a bad payload — or a stray field that could carry
+ * personal data into the outbox table — never reaches the table.
  */
-export function outboxCatalog(capability: string, definitions: readonly AnyEventDefinition[], check: OutboxWriteCheck = 'none'): OutboxCatalog {
+export function outboxCatalog(capability: string, definitions: readonly AnyEventDefinition[]): OutboxCatalog {
   const byName: ReadonlyMap<string, AnyEventDefinition> = new Map(definitions.map((d) => [d.name, d]));
   return {
     event(definition, payload) {
       if (!byName.has(definition.name)) throw new Error(`${definition.name} is not an event ${capability} publishes`);
-      if (check === 'schema') definition.schema.parse(payload);
-      if (check === 'strict') definition.schema.strict().parse(payload);
+      definition.schema.strict().parse(payload);
       return { name: definition.name, payload: payload as Record<string, unknown> };
     },
     domainEvents(events, options = {}) {

@@ -41,7 +41,7 @@
  * compliance scan "reservations that disagree with orders").
  */
 import { BatchGetCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient, queryAll } from '../../shared/dynamodb.ts';
+import { batchGet, documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import type { Product } from './domain/product.ts';
 import { ProductSchema } from './domain/product.ts';
@@ -147,7 +147,7 @@ function operationItems(
   op: StockOperation,
   at: Date,
   stockKey: { pk: string; sk: string } = key(m),
-  extra: Record<string, unknown> = {},
+  bucket?: number,
 ): StockTransactItem[] {
   checkIds(m);
   const rule = operationRule(op);
@@ -175,10 +175,12 @@ function operationItems(
   const names: Record<string, string> = { '#status': 'status', '#type': 'type', '#statusAt': STATUS_TIME[rule.sets.status] };
   const values: Record<string, unknown> = { ':type': 'Reservation', ':orderId': m.orderId, ':sku': m.sku, ':warehouseId': m.warehouseId, ':status': rule.sets.status, ':at': when };
   const sets = ['#type = :type', 'orderId = :orderId', 'sku = :sku', 'warehouseId = :warehouseId', '#status = :status', '#statusAt = :at', 'updatedAt = :at'];
-  for (const [name, value] of Object.entries(extra)) {
-    sets.push(`#x_${name} = :x_${name}`);
-    names[`#x_${name}`] = name;
-    values[`:x_${name}`] = value;
+  // A reservation from a bucket names it; a release or pick then only matches its own kind of record:
+  // a bucket's reservation never moves the plain counters, nor one bucket's another's.
+  if (bucket !== undefined) {
+    names['#bucket'] = 'bucket';
+    values[':bucket'] = bucket;
+    if (rule.requires.absent) sets.push('#bucket = :bucket');
   }
   if (rule.sets.quantity !== undefined) {
     sets.push('quantity = :quantity');
@@ -191,6 +193,9 @@ function operationItems(
   const conditions: string[] = [];
   if (rule.requires.absent) conditions.push('attribute_not_exists(pk)');
   else {
+    if (bucket === undefined) conditions.push('attribute_not_exists(#bucket)');
+    else conditions.push('#bucket = :bucket');
+    names['#bucket'] = 'bucket';
     conditions.push('#status = :requiredStatus');
     values[':requiredStatus'] = rule.requires.status;
     if (rule.requires.quantity !== undefined) {
@@ -321,9 +326,10 @@ export function countStock(tableName: string, count: { sku: string; warehouseId:
 /**
  * ## Stock buckets of a hot SKU (domain/stock-shards.ts)
  *
- * A hot SKU's stock in a warehouse may be split into buckets, each an item `PRODUCT#<sku>` /
- * `BUCKET#<warehouseId>#<n>` with the counters of a stock item (`onHand`, `reserved`,
- * `available`), so a flash sale's reservations spread over several partitions. A reservation
+ * A hot SKU's stock in a warehouse may be split into buckets, each an item of its own partition
+ * `STOCKBUCKET#<sku>#<warehouseId>#<n>` / `BUCKET` with the counters of a stock item (`onHand`,
+ * `reserved`, `available`), so a flash sale's reservations spread over several partitions (each
+ * partition key takes its own 1,000 write units a second). A reservation
  * from a bucket is the same two conditional items as {@link reserveStock}, the counters being the
  * bucket's and the reservation record naming its `bucket`; a rebalancing move shifts available
  * units (and the on-hand units behind them) between two buckets, conditional on the source.
@@ -331,7 +337,7 @@ export function countStock(tableName: string, count: { sku: string; warehouseId:
  */
 const bucketKey = (m: Pick<StockMovement, 'sku' | 'warehouseId'>, bucket: number) => {
   if (!Number.isSafeInteger(bucket) || bucket < 0 || bucket >= MAX_STOCK_SHARDS) throw new Error(`bucket must be an integer in [0, ${MAX_STOCK_SHARDS - 1}]`);
-  return { pk: `PRODUCT#${m.sku}`, sk: `BUCKET#${m.warehouseId}#${bucket}` };
+  return { pk: `STOCKBUCKET#${m.sku}#${m.warehouseId}#${bucket}`, sk: 'BUCKET' };
 };
 
 /** The items creating a warehouse's buckets for a SKU, `onHand` split evenly over `buckets` (each only if absent). */
@@ -358,12 +364,12 @@ export function createStockBuckets(tableName: string, stock: { sku: string; ware
 
 /** Reserve `quantity` for the order from one bucket: only if the bucket holds that much and the order holds no reservation there yet. */
 export function reserveFromBucket(tableName: string, m: OrderStockMovement & { readonly bucket: number }, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'reserve', quantity: m.quantity }, at, bucketKey(m, m.bucket), { bucket: m.bucket });
+  return operationItems(tableName, m, { kind: 'reserve', quantity: m.quantity }, at, bucketKey(m, m.bucket), m.bucket);
 }
 
 /** Release the order's reservation back into the bucket it came from (while still reserved with exactly `quantity`). */
 export function releaseToBucket(tableName: string, m: OrderStockMovement & { readonly bucket: number }, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'release', quantity: m.quantity }, at, bucketKey(m, m.bucket));
+  return operationItems(tableName, m, { kind: 'release', quantity: m.quantity }, at, bucketKey(m, m.bucket), m.bucket);
 }
 
 /** A rebalancing move: `quantity` available units (and their on-hand) from bucket `from` to bucket `to`, only if `from` holds them. */
@@ -487,14 +493,10 @@ export class CatalogReader {
     return out;
   }
 
-  /** The buckets of a hot SKU in a warehouse, in bucket order (strongly consistent). */
+  /** The buckets of a hot SKU in a warehouse, in bucket order (strongly consistent; one partition each, so one BatchGet of every possible bucket). */
   async buckets(sku: string, warehouseId: string): Promise<Array<StockLevelView & { bucket: number }>> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}`, ':prefix': `BUCKET#${warehouseId}#` },
-      ConsistentRead: true,
-    });
+    const keys = Array.from({ length: MAX_STOCK_SHARDS }, (_, n) => bucketKey({ sku, warehouseId }, n));
+    const items = await batchGet(this.client, this.tableName, keys, { consistent: true });
     return items.map((item) => ({ ...toLevel(item), bucket: Number(item.bucket) })).sort((a, b) => a.bucket - b.bucket);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Where compliance reads stock from (CMP-1, read-only): catalog's CatalogTable, page by page with a
  * filtered Scan — stock items (`type = Stock`, `PRODUCT#<sku>` / `STOCK#<warehouseId>`), the
- * buckets of a hot SKU (`type = StockBucket`, `BUCKET#<warehouseId>#<n>`), both with a `reserved`
+ * buckets of a hot SKU (`type = StockBucket`, `STOCKBUCKET#<sku>#<warehouseId>#<n>`), both with a `reserved`
  * counter, and the orders' reservation records (`type = Reservation`, `RESERVATION#<orderId>` /
  * `<sku>#<warehouseId>`, with `quantity` and `status`); the layout is catalog's stock contract.
  * Ids, counters and times only.

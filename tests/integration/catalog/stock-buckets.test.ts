@@ -20,6 +20,7 @@ import {
   moveBetweenBuckets,
   planRebalance,
   probeOrder,
+  releaseStock,
   releaseToBucket,
   reserveFromBucket,
   type StockTransactItem,
@@ -101,10 +102,17 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
     expect(bucket).toBeDefined();
     const movement = { orderId, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: bucket as number };
     expect((await reader.buckets(sku, 'WH-EAST'))[bucket as number]).toMatchObject({ onHand: 2, reserved: 1, available: 1 });
+    // A bucket's reservation is released only into that bucket: not into the other one (even while it holds
+    // another order's reserved unit the release could take), nor into the plain counters.
+    const other = 1 - (bucket as number);
+    expect(await run(reserveFromBucket(table, { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: other }, at()))).toBe('ok');
+    expect(await run(releaseToBucket(table, { ...movement, bucket: other }, at()))).toBe('refused');
+    expect(await run(releaseStock(table, movement, at()))).toBe('refused');
     expect(await run(releaseToBucket(table, movement, at()))).toBe('ok');
     expect(await run(releaseToBucket(table, movement, at()))).toBe('refused');
     expect(await run(reserveFromBucket(table, movement, at()))).toBe('refused'); // the order's record exists: a replay changes nothing
-    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available)).toEqual([2, 2]);
+    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available + b.reserved)).toEqual([2, 2]);
+    expect((await reader.buckets(sku, 'WH-EAST'))[bucket as number]).toMatchObject({ reserved: 0, available: 2 });
     expect((await reader.reservations(orderId))[0]).toMatchObject({ status: 'released', quantity: 1 });
   });
 });

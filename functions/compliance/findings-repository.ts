@@ -150,7 +150,9 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
     for (let attempt = 1; ; attempt++) {
       const existing = await this.read(scan, draft.subject);
       const previous = existing?.finding;
-      const reopening = previous?.status === 'resolved';
+      // A fixed finding seen again is re-opened; one a reviewer dismissed (a false positive) stays dismissed —
+      // only its last sighting moves — so it does not come back, and alarm, on every run.
+      const reopening = previous?.status === 'resolved' && previous.resolution?.outcome !== 'dismissed';
       const outcome: RecordOutcome = !previous
         ? 'opened'
         : reopening
@@ -213,7 +215,15 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
     const status = query.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {};
     const values = query.status ? { ':status': query.status } : {};
     const request = query.scan
-      ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `FINDING#${query.scan}`, ...values }, startKey: decodeCursor(query.cursor, BaseCursor) }
+      ? {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `FINDING#${query.scan}`, ...values },
+          // A cursor of another scan's list would start in another partition (a DynamoDB error): refuse it.
+          startKey: decodeCursor(
+            query.cursor,
+            BaseCursor.refine((c) => c.pk === `FINDING#${query.scan}`),
+          ),
+        }
       : {
           IndexName: 'byKind',
           KeyConditionExpression: 'gsi1pk = :kind',

@@ -7,7 +7,7 @@
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { conflict, notFound } from '../../shared/errors.ts';
+import { conflict, forbidden, notFound } from '../../shared/errors.ts';
 import type { Finding, FindingsRepository, FindingStatus, ResolutionOutcome } from './findings-repository.ts';
 import { BANNED_TERMS_SCAN } from './scans/banned-terms.ts';
 
@@ -33,6 +33,7 @@ export interface ResolveFindingInput {
 export async function resolveFinding(deps: ResolveFindingDeps, input: ResolveFindingInput): Promise<Finding> {
   const finding = await deps.findings.get(input.findingId);
   if (!finding) throw notFound(`There is no finding ${input.findingId}.`);
+  if (!mayHandle(input.principal, finding.scan)) throw forbidden(CONTENT_REVIEWER_SCOPE);
   const from: readonly FindingStatus[] = input.resolution === 'confirmed' ? ['open'] : ['open', 'confirmed'];
   const to: FindingStatus = input.resolution === 'confirmed' ? 'confirmed' : 'resolved';
   if (!from.includes(finding.status)) throw conflict(`The finding is ${finding.status}; it cannot be ${input.resolution} now.`);
@@ -47,13 +48,8 @@ export async function resolveFinding(deps: ResolveFindingDeps, input: ResolveFin
     details: { scan: finding.scan, resolution: input.resolution, from: finding.status, to, takeDown },
   });
   const at = deps.clock.now();
-  const updated = await deps.findings.transition(finding.findingId, from, to, {
-    outcome: input.resolution,
-    by: input.principal.userId,
-    at: at.toISOString(),
-    ...(input.note ? { note: input.note } : {}),
-  });
-  if (!updated) throw conflict('The finding changed meanwhile; read it again.');
+  // The take-down (idempotent) comes before the finding moves on: if it fails, the finding is still
+  // open and the reviewer's retry takes the listing down, instead of a 409 on a confirmed finding.
   if (takeDown) {
     await deps.audit.record({
       ...actor,
@@ -64,5 +60,24 @@ export async function resolveFinding(deps: ResolveFindingDeps, input: ResolveFin
     });
     await deps.takeDownListing({ sku: finding.subject, by: input.principal.userId, findingId: finding.findingId, at });
   }
+  const updated = await deps.findings.transition(finding.findingId, from, to, {
+    outcome: input.resolution,
+    by: input.principal.userId,
+    at: at.toISOString(),
+    ...(input.note ? { note: input.note } : {}),
+  });
+  if (!updated) throw conflict('The finding changed meanwhile; read it again.');
   return updated;
+}
+
+/** Why a content reviewer is refused another scan's findings. */
+export const CONTENT_REVIEWER_SCOPE = 'Content reviewers handle banned-terms findings only; other scans are for administrators.';
+
+/**
+ * SEC-1: administrators handle every scan's findings; content reviewers only listings' (banned
+ * terms) — not audit-chain breaks, ledger imbalances or plaintext personal data, whose subjects
+ * name orders, tickets and amounts.
+ */
+export function mayHandle(principal: Principal, scan: string | undefined): boolean {
+  return principal.roles.includes('admin') || scan === BANNED_TERMS_SCAN;
 }

@@ -1,6 +1,6 @@
 /**
  * The compliance capability's HTTP contract (CMP-1, CMP-2): the findings of the scheduled scans
- * (admin, content-reviewer) and resolving them, audited (SEC-4).
+ * (admin: every scan; content-reviewer: banned terms only) and resolving them, audited (SEC-4).
  */
 import * as z from 'zod';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
@@ -41,12 +41,12 @@ export const FindingDoc = z
   })
   .meta({ id: 'ComplianceFinding' });
 
-/** `GET /admin/compliance/findings?scan=&status=` — admin, content-reviewer. */
+/** `GET /admin/compliance/findings?scan=&status=` — admin (every scan), content-reviewer (banned terms only). */
 export const listFindingsRoute = defineRoute({
   operation: 'listComplianceFindings',
   method: 'get',
   pathTemplate: '/admin/compliance/findings',
-  summary: 'Findings of the scheduled compliance scans, by scan then subject',
+  summary: 'Findings of the scheduled compliance scans, by scan then subject (content reviewers: banned terms only)',
   tags: ['compliance', 'admin'],
   auth: REVIEWERS,
   query: FindingsQuery,
@@ -60,7 +60,7 @@ export const resolveFindingRoute = defineRoute({
   operation: 'resolveComplianceFinding',
   method: 'post',
   pathTemplate: '/admin/compliance/findings/{findingId}/resolve',
-  summary: 'Confirm, dismiss or mark fixed a finding',
+  summary: 'Confirm, dismiss or mark fixed a finding (content reviewers: banned-terms findings only; confirming one takes the listing down)',
   description: [
     '`confirmed`: the defect is real (open → confirmed); a confirmed `banned-terms` finding takes the listing down at once (no longer shown to shoppers).',
     '`dismissed` (not a defect) or `fixed`: open or confirmed → resolved.',

@@ -2,7 +2,8 @@
  * Compliance findings end to end through the local cloud (CMP-1, SEC-4): a listing saved with
  * banned advertising terms is reviewed at once (ProductChanged → review → a `banned-terms` finding),
  * listed through `GET /admin/compliance/findings`, confirmed by a content reviewer (audited; the
- * listing is taken down: shoppers get 404) and a second one dismissed; bad requests change nothing.
+ * listing is taken down: shoppers get 404) and a second one dismissed; bad requests change nothing;
+ * a content reviewer sees and resolves banned-terms findings only.
  */
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
@@ -93,6 +94,11 @@ describe('compliance findings through the API (CMP-1, SEC-4)', () => {
     expect((await resolve('not a finding id', { resolution: 'dismissed' })).status).toBe(400);
     expect((await resolve(`banned-terms~${Buffer.from(`E2E-CMP-${ulid()}`).toString('base64url')}`, { resolution: 'dismissed' })).status).toBe(404);
     expect((await api(`/admin/compliance/findings?status=wrong`, { token: await adminToken() })).status).toBe(400);
+    // SEC-1: a content reviewer handles listings only — other scans' findings (audit chain, ledger, plaintext data) are the administrators'.
+    expect((await api(`/admin/compliance/findings?scan=audit-chain`, { token: await reviewerToken() })).status).toBe(403);
+    const reviewersView = await api(`/admin/compliance/findings?limit=100`, { token: await reviewerToken() });
+    expect(reviewersView.status).toBe(200);
+    expect((reviewersView.json as { items: Finding[] }).items.every((f) => f.scan === 'banned-terms')).toBe(true);
     expect(await openFinding(sku)).toMatchObject({ status: 'open' });
 
     const dismissed = await resolve(finding.findingId, { resolution: 'dismissed', note: 'brand name, not a claim' }, await adminToken());

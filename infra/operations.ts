@@ -357,9 +357,10 @@ export class Operations extends Construct {
   }
 
   private dashboard(watched: Watched): void {
+    // The HTTP stack adds an `operation` dimension to every metric a route emits (shared/http/middlewares.ts): query both.
     const stage = this.platform.stage.name;
     const placeOrder = (metricName: string, label: string, period: Duration) =>
-      new Metric({ namespace: 'Commerce', metricName, dimensionsMap: { service: 'PlaceOrderFunction' }, statistic: 'Sum', period, label });
+      new Metric({ namespace: 'Commerce', metricName, dimensionsMap: { service: 'PlaceOrderFunction', operation: placeOrderRoute.operation }, statistic: 'Sum', period, label });
     const lambda = (metricName: string, statistic: string) =>
       new Metric({ namespace: 'AWS/Lambda', metricName, statistic, period: Duration.minutes(1), label: `all functions: ${metricName}` });
     const method = { resource: placeOrderRoute.pathTemplate, method: placeOrderRoute.method.toUpperCase() };

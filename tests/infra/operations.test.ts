@@ -239,6 +239,8 @@ describe('OPS-1: the dashboard', () => {
       ]) {
         expect(body, needle).toContain(needle);
       }
+      // The HTTP stack publishes a route's metrics under service and operation: a widget naming only the service stays empty.
+      expect(body).toContain('\\"OrdersPlaced\\",\\"operation\\",\\"placeOrder\\",\\"service\\",\\"PlaceOrderFunction\\"');
     }
   });
 });

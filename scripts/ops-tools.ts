@@ -9,6 +9,7 @@
  *     record's `requestPayload` is invoked again, asynchronously, on the function that failed, and
  *     the record deleted once Lambda accepted it.
  */
+import { LIVE_ALIAS } from '../infra/constructs/service-function.ts';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ChangeMessageVisibilityCommand,
@@ -102,8 +103,9 @@ function asInvocationRecord(body: string | undefined): { functionArn: string; pa
     const record = JSON.parse(body ?? '') as InvocationRecord;
     const arn = record.requestContext?.functionArn;
     if (typeof arn !== 'string' || !('requestPayload' in record)) return undefined;
-    // the record names the version that ran ($LATEST); invoke the function itself
-    return { functionArn: arn.replace(/:(\$LATEST|\d+)$/, ''), payload: record.requestPayload };
+    // the record names the version that ran; invoke what callers invoke — the live alias (after a
+    // rolled-back deploy, $LATEST may still hold the bad code)
+    return { functionArn: `${arn.replace(new RegExp(`:(\\$LATEST|\\d+|${LIVE_ALIAS})$`), '')}:${LIVE_ALIAS}`, payload: record.requestPayload };
   } catch {
     return undefined;
   }

@@ -109,7 +109,9 @@ export function recreateInput(t: TableDescription): CreateTableCommandInput {
 export async function exportTables(ddb: DynamoDBClient, dir: string): Promise<Record<string, number>> {
   fs.mkdirSync(dir, { recursive: true });
   const counts: Record<string, number> = {};
-  for (const table of await listTables(ddb)) {
+  // SEC-3: the customer keyring is never backed up or restored (a restored key would bring an erased
+  // customer's data back), so the drill does not copy it either.
+  for (const table of (await listTables(ddb)).filter((name) => !/CustomerKeyTable/.test(name))) {
     const { Table } = await ddb.send(new DescribeTableCommand({ TableName: table }));
     fs.writeFileSync(path.join(dir, `${table}.schema.json`), JSON.stringify(recreateInput(Table as TableDescription), null, 2));
     const out = fs.createWriteStream(path.join(dir, `${table}.jsonl`));
@@ -334,7 +336,10 @@ async function main(): Promise<void> {
     sourceEndpoint = (JSON.parse(fs.readFileSync(file, 'utf8')) as { dynamodb: string }).dynamodb;
   }
   const exportDir = path.resolve(values['export-dir'] ?? path.join(root, '.data', 'restore-drill', new Date().toISOString().replace(/[:.]/g, '-')));
-  const result = await runRestoreDrill({ sourceEndpoint, targetEndpoint: values['target-endpoint'], exportDir });
+  const result = await runRestoreDrill({ sourceEndpoint, targetEndpoint: values['target-endpoint'], exportDir }).finally(() => {
+    // The export is a copy of every table's (encrypted) personal data: kept only where asked for (--export-dir).
+    if (!values['export-dir']) fs.rmSync(exportDir, { recursive: true, force: true });
+  });
   console.log(values.json ? JSON.stringify(result, null, 2) : formatRestoreDrill(result));
   process.exit(result.ok ? 0 : 1);
 }

@@ -119,14 +119,14 @@ describe('the DynamoDB items (rendered from the same rules)', () => {
       'release',
       releaseStock('Cat', { ...m, quantity: 2 }, at),
       'attribute_exists(pk) AND reserved >= :min_reserved',
-      '#status = :requiredStatus AND quantity = :requiredQuantity',
+      'attribute_not_exists(#bucket) AND #status = :requiredStatus AND quantity = :requiredQuantity',
       'released',
     ],
     [
       'pick (more than reserved)',
       pickStock('Cat', { ...m, quantity: 3, reservedQuantity: 2 }, at),
       'attribute_exists(pk) AND onHand >= :min_onHand AND reserved >= :min_reserved AND available >= :min_available',
-      '#status = :requiredStatus AND quantity = :requiredQuantity',
+      'attribute_not_exists(#bucket) AND #status = :requiredStatus AND quantity = :requiredQuantity',
       'picked',
     ],
     [
@@ -136,8 +136,14 @@ describe('the DynamoDB items (rendered from the same rules)', () => {
       'attribute_not_exists(pk)',
       'picked',
     ],
-    ['return', returnPickedStock('Cat', { ...m, quantity: 2 }, at), 'attribute_exists(pk)', '#status = :requiredStatus AND pickedQuantity = :requiredPicked', 'returned'],
-  ])('%s: two items, the stock item and the order’s reservation record, each conditional', (_name, items, stockCondition, recordCondition, status) => {
+    [
+      'return',
+      returnPickedStock('Cat', { ...m, quantity: 2 }, at),
+      'attribute_exists(pk)',
+      'attribute_not_exists(#bucket) AND #status = :requiredStatus AND pickedQuantity = :requiredPicked',
+      'returned',
+    ],
+  ])('%s: two items, the stock item and the order’s reservation record (never a bucket’s), each conditional', (_name, items, stockCondition, recordCondition, status) => {
     expect(items).toHaveLength(2);
     const [stock, record] = items;
     expect(stock?.Update?.Key).toEqual({ pk: 'PRODUCT#TEA-LONGJING-250G', sk: 'STOCK#WH-EAST' });

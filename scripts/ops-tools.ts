@@ -7,7 +7,10 @@
  *   - a DLQ of a queue (its redrive policy): SQS StartMessageMoveTask back to the source queue(s);
  *   - the on-failure destination of asynchronous invocations (Lambda invocation records): each
  *     record's `requestPayload` is invoked again, asynchronously, on the function that failed, and
- *     the record deleted once Lambda accepted it.
+ *     the record deleted once Lambda accepted it;
+ *   - the bus's delivery DLQ (`EventDeliveryFailures`: events EventBridge could not deliver, each
+ *     with the `TARGET_ARN` it missed): each event is sent again to that target queue, and deleted
+ *     once SQS accepted it. It is nobody's redrive DLQ, so a move task would have nowhere to go.
  */
 import { LIVE_ALIAS } from '../infra/constructs/service-function.ts';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -18,7 +21,9 @@ import {
   GetQueueUrlCommand,
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
+  type Message,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import type { AlarmReport, AlarmStatus } from '../infra/local/alarms.ts';
@@ -86,10 +91,10 @@ export interface RedriveClients {
 
 export interface RedriveResult {
   queue: string;
-  mode: 'move-task' | 'reinvoke' | 'empty';
-  /** Messages moved (move task: as reported when it finished) or invocations re-submitted. */
+  mode: 'move-task' | 'reinvoke' | 'retarget' | 'empty';
+  /** Messages moved (move task: as reported when it finished), invocations re-submitted or events re-sent to their target. */
   redriven: number;
-  /** Messages left because they are not invocation records (reinvoke mode). */
+  /** Messages left for a person to look at: not invocation records (reinvoke), no SQS `TARGET_ARN` (retarget). */
   skipped: number;
 }
 
@@ -111,9 +116,39 @@ function asInvocationRecord(body: string | undefined): { functionArn: string; pa
   }
 }
 
+/** The SQS queue an EventBridge delivery DLQ message was meant for (its `TARGET_ARN` attribute), if any. */
+function deliveryTarget(message: Message): { queueName: string; account: string } | undefined {
+  const arn = message.MessageAttributes?.TARGET_ARN?.StringValue;
+  const match = arn ? /^arn:[\w-]+:sqs:[\w-]+:(\d{12}):([\w.-]+)$/.exec(arn) : null;
+  return match ? { account: match[1] as string, queueName: match[2] as string } : undefined;
+}
+
 /**
- * Redrives one dead-letter queue (name or URL). Peeks at its first message to tell an on-failure
- * destination (Lambda invocation records → re-invoke) from a queue's DLQ (→ StartMessageMoveTask).
+ * Works through a DLQ's messages, ten at a time, from `first`: `handle` sends one on (true: delete
+ * it) or leaves it (false); what is left is made visible again for a person to look at.
+ */
+async function drain(sqs: SQSClient, QueueUrl: string, first: Message, handle: (m: Message) => Promise<boolean>): Promise<{ redriven: number; skipped: number }> {
+  let redriven = 0;
+  const skippedHandles: string[] = [];
+  let batch = [first];
+  while (batch.length > 0) {
+    for (const m of batch) {
+      if (await handle(m)) {
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+        redriven++;
+      } else if (m.ReceiptHandle) skippedHandles.push(m.ReceiptHandle);
+    }
+    batch =
+      (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }))).Messages ?? [];
+  }
+  for (const ReceiptHandle of skippedHandles) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: 0 }));
+  return { redriven, skipped: skippedHandles.length };
+}
+
+/**
+ * Redrives one dead-letter queue (name or URL). Peeks at its first message to tell the bus's
+ * delivery DLQ (events with a `TARGET_ARN` → re-sent to that queue) and an on-failure destination
+ * (Lambda invocation records → re-invoke) from a queue's DLQ (→ StartMessageMoveTask).
  */
 export async function redrive(clients: RedriveClients, queue: string, options: { waitMs?: number } = {}): Promise<RedriveResult> {
   const { sqs, lambda } = clients;
@@ -122,8 +157,27 @@ export async function redrive(clients: RedriveClients, queue: string, options: {
   const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
   if (!arn) throw new Error(`queue ${queue} has no ARN`);
 
-  const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 30, WaitTimeSeconds: 0 }))).Messages?.[0];
+  const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 30, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] })))
+    .Messages?.[0];
   if (!first) return { queue, mode: 'empty', redriven: 0, skipped: 0 };
+
+  if (deliveryTarget(first)) {
+    // events EventBridge could not deliver: each goes again to the queue it missed (its consumers are idempotent)
+    const urls = new Map<string, string>();
+    const counts = await drain(sqs, QueueUrl, first, async (m) => {
+      const target = deliveryTarget(m);
+      if (!target || m.Body === undefined) return false;
+      const key = `${target.account}:${target.queueName}`;
+      let url = urls.get(key);
+      if (!url) {
+        url = (await sqs.send(new GetQueueUrlCommand({ QueueName: target.queueName, QueueOwnerAWSAccountId: target.account }))).QueueUrl as string;
+        urls.set(key, url);
+      }
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: m.Body }));
+      return true;
+    });
+    return { queue, mode: 'retarget', ...counts };
+  }
 
   if (!asInvocationRecord(first.Body)) {
     // a queue's DLQ: put the message back and let SQS move everything to where it came from
@@ -143,26 +197,12 @@ export async function redrive(clients: RedriveClients, queue: string, options: {
   }
 
   // the on-failure destination of asynchronous invocations: invoke each record's payload again
-  let redriven = 0;
-  let skipped = 0;
-  let batch = [first];
-  const skippedHandles: string[] = [];
-  while (batch.length > 0) {
-    for (const m of batch) {
-      const record = asInvocationRecord(m.Body);
-      if (!record) {
-        skipped++;
-        if (m.ReceiptHandle) skippedHandles.push(m.ReceiptHandle);
-        continue;
-      }
-      const out = await lambda.send(new InvokeCommand({ FunctionName: record.functionArn, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(record.payload)) }));
-      if (out.StatusCode !== 202) throw new Error(`Lambda did not accept the invocation of ${record.functionArn} (status ${out.StatusCode})`);
-      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
-      redriven++;
-    }
-    batch = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }))).Messages ?? [];
-  }
-  // what is not an invocation record stays for a person to look at
-  for (const ReceiptHandle of skippedHandles) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: 0 }));
-  return { queue, mode: 'reinvoke', redriven, skipped };
+  const counts = await drain(sqs, QueueUrl, first, async (m) => {
+    const record = asInvocationRecord(m.Body);
+    if (!record) return false;
+    const out = await lambda.send(new InvokeCommand({ FunctionName: record.functionArn, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(record.payload)) }));
+    if (out.StatusCode !== 202) throw new Error(`Lambda did not accept the invocation of ${record.functionArn} (status ${out.StatusCode})`);
+    return true;
+  });
+  return { queue, mode: 'reinvoke', ...counts };
 }

@@ -298,6 +298,13 @@ export function readAlarms(resources: Array<{ logicalId: string; properties: Rec
 
 // ----- evaluating against the store -----------------------------------------------------------------
 
+/** How far back an alarm looks: its evaluation periods times its (longest) period, in ms. */
+export function alarmWindowMs(alarm: Pick<AlarmDefinition, 'evaluationPeriods' | 'metric'>, periodScale = 1): number {
+  const periods =
+    alarm.metric.kind === 'metric' ? [alarm.metric.stat.periodSeconds] : [alarm.metric.periodSeconds, ...Object.values(alarm.metric.stats).map((s) => s.periodSeconds)];
+  return alarm.evaluationPeriods * Math.max(...periods) * 1000 * periodScale;
+}
+
 /**
  * The value of each of the alarm's last `evaluationPeriods` periods, oldest first (undefined: no
  * data). Period k covers (now − (N−k)·P, now − (N−k−1)·P].

@@ -38,7 +38,7 @@ export function metricKey(m: MetricId): string {
 }
 
 export interface MetricStoreOptions {
-  /** How long datapoints are kept (default 3 h: the longest alarm window evaluated locally). */
+  /** How long datapoints are kept (default 3 h; the local cloud passes its alarms' longest window, infra/local/operations.ts). */
   windowMs?: number;
   /** At most this many datapoints per metric; the oldest go first (default 20,000). */
   maxPointsPerMetric?: number;

@@ -14,7 +14,7 @@
  * CloudWatch (alarms, metrics) and SQS (queue attributes) — see docs/operations.md.
  */
 import type { RestRoute } from './aws-protocol.ts';
-import { AlarmMonitor, readAlarms, type AlarmReport } from './alarms.ts';
+import { AlarmMonitor, alarmWindowMs, readAlarms, type AlarmReport } from './alarms.ts';
 import { FaultSwitches } from './faults.ts';
 import { MetricStore, parseEmf } from './metrics.ts';
 import type { FunctionDefinition, InvokeResult, LambdaRuntimeOptions } from './lambda-runtime.ts';
@@ -54,8 +54,9 @@ export class LocalOperations {
   private deadLetterArns = new Set<string>();
 
   constructor(private readonly options: OperationsOptions) {
-    this.metrics = new MetricStore({ now: options.now });
     const { alarms, unevaluated } = readAlarms(options.names.ofType('AWS::CloudWatch::Alarm'));
+    // datapoints are kept as long as the longest alarm looks back (the SLO's 6 h burn-rate window)
+    this.metrics = new MetricStore({ now: options.now, windowMs: Math.max(3_600_000 * (options.periodScale ?? 1), ...alarms.map((a) => alarmWindowMs(a, options.periodScale))) });
     this.alarms = new AlarmMonitor(alarms, unevaluated, this.metrics, { periodScale: options.periodScale, now: options.now });
   }
 

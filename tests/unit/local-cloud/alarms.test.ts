@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmMonitor, breaches, decide, parseExpression, evaluateExpression, periodValues, readAlarms, severityOf, type AlarmDefinition } from '../../../infra/local/alarms.ts';
 import { MetricStore, parseEmf, statistic } from '../../../infra/local/metrics.ts';
+import { LocalOperations } from '../../../infra/local/operations.ts';
+import type { ResourceNames } from '../../../infra/local/template.ts';
 
 const T0 = Date.parse('2026-11-11T00:00:00Z');
 
@@ -271,6 +273,21 @@ describe('AlarmMonitor: state over time (OPS-2)', () => {
     c.advance(7_000);
     monitor.evaluate();
     expect(monitor.report().alarms[0]?.state).toBe('OK');
+  });
+});
+
+describe('how long the local cloud keeps datapoints', () => {
+  it('OPS-1: as long as its longest alarm looks back (the SLO burn rate over 6 h), not a fixed 3 h', () => {
+    const c = clock();
+    const slow = dlqAlarm({ AlarmName: 'slow-burn', Period: 3600, EvaluationPeriods: 6, Statistic: 'Sum' });
+    const names = { ofType: (type: string) => (type === 'AWS::CloudWatch::Alarm' ? [slow] : []) } as unknown as ResourceNames;
+    const ops = new LocalOperations({ names, now: c.now });
+    const metric = { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'orders-dlq' } };
+    ops.metrics.put(metric, 1, T0);
+    c.advance(5.5 * 3_600_000);
+    ops.metrics.put(metric, 1);
+    expect(ops.metrics.points(metric, T0 - 1, c.now() + 1)).toHaveLength(2);
+    expect(periodValues(ops.alarms.alarms[0] as AlarmDefinition, ops.metrics, c.now() + 1)).toEqual([1, undefined, undefined, undefined, undefined, 1]);
   });
 });
 

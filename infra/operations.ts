@@ -75,6 +75,14 @@ export const BURN_RATE_WINDOWS: ReadonlyArray<{
 /** Capabilities where a failure puts money at risk or stops ordering: their function errors and dead letters are critical. */
 const CRITICAL_CAPABILITIES = new Set(['checkout', 'payments']);
 
+/** Whether `construct` belongs to a critical capability: it lives in that capability's nested stack (`CheckoutStack`, `PaymentsStack`). */
+const inCriticalCapability = (construct: Construct) =>
+  CRITICAL_CAPABILITIES.has(
+    Stack.of(construct)
+      .node.id.replace(/Stack$/, '')
+      .toLowerCase(),
+  );
+
 /** p99 duration above this share of the timeout: the function is about to time out. */
 const DURATION_WARNING_SHARE = 0.8;
 
@@ -171,8 +179,7 @@ export class Operations extends Construct {
 
   private alarmFunction(fn: LambdaFunction): void {
     const id = fn.node.id;
-    const capability = ServiceFunction.entries.get(id)?.split('/')[1];
-    const critical = capability !== undefined && CRITICAL_CAPABILITIES.has(capability);
+    const critical = inCriticalCapability(fn);
     const scope = this.alarmScope(Stack.of(fn));
     const name = kebab(id.replace(/Function$/, ''));
     const errors = this.alarms.alarm(scope, `${id}ErrorsAlarm`, {
@@ -247,7 +254,7 @@ export class Operations extends Construct {
 
   private alarmDeadLetterQueue(queue: Queue): void {
     const id = logicalIdOf(queue);
-    const critical = [...CRITICAL_CAPABILITIES].some((c) => Stack.of(queue).node.id.toLowerCase().startsWith(c));
+    const critical = inCriticalCapability(queue);
     this.alarms.alarm(this.alarmScope(Stack.of(queue)), `${id}MessagesAlarm`, {
       severity: critical ? 'critical' : 'high',
       runbook: 'dead-letter-queue',
@@ -297,7 +304,7 @@ export class Operations extends Construct {
     return new Metric({
       namespace: 'AWS/ApiGateway',
       metricName,
-      dimensionsMap: { ApiName: `commerce-${stage}`, Stage: stage, ...(method ? { Resource: method.resource, Method: method.method } : {}) },
+      dimensionsMap: { ApiName: this.platform.api.api.restApiName, Stage: stage, ...(method ? { Resource: method.resource, Method: method.method } : {}) },
       statistic,
       period,
     });

@@ -17,7 +17,7 @@
  * | `SANDBOX_TRANSFER_DELAY_SECONDS` | 5 | when an awaited bank transfer's funds arrive |
  * | `SANDBOX_CHAOS_FAILURE_RATE`, `SANDBOX_CHAOS_TIMEOUT_RATE`, `SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE` | 0 | chaos mode (0–1) |
  * | `SANDBOX_CHAOS_SEED` | 1 | seed of the chaos mode's generator |
- * | `PAYMENT_WEBHOOK_FUNCTION_NAME` | — | the webhook function the sandbox worker delivers to |
+ * | `PAYMENT_WEBHOOK_FUNCTION_NAME` | — | the webhook function (its `live` alias ARN) the sandbox worker delivers to |
  * | `STRIPE_SECRET_ID` | — | Secrets Manager id of `{ apiKey, webhookSecret }` (stripe) |
  * | `PAYMENT_RETURN_URL` | — | stripe: where Alipay sends the shopper back after paying (`{orderId}` is replaced); required for wallet payments |
  * | `RECONCILIATION_MAX_STORED_MISMATCHES` | 500 | mismatches kept in a report (the count is always exact) |

@@ -287,17 +287,18 @@ export class Payments extends Construct {
       description: 'Daily payments reconciliation of the previous UTC day, 01:30 UTC',
     });
 
-    // The sandbox's worker: delivers its webhooks to the webhook function, fires its transfer timers.
+    // The sandbox's worker: delivers its webhooks to the webhook function's live alias (what API Gateway
+    // invokes: after a rolled-back deploy the bare function may hold the bad code), fires its transfer timers.
     if (sandboxQueue && this.sandboxTable) {
       const worker = platform.function(this, 'RunPaymentSandboxFunction', {
         entry: 'functions/payments/handlers/run-payment-sandbox.ts',
         description: 'Sandbox payment provider: signed webhook delivery and bank-transfer timers (sandbox stages only)',
-        environment: { ...providerEnv, PAYMENT_WEBHOOK_FUNCTION_NAME: webhook.functionName },
+        environment: { ...providerEnv, PAYMENT_WEBHOOK_FUNCTION_NAME: webhook.live.functionArn },
       });
       this.sandboxTable.grant(worker, 'readWrite');
       useSandboxWebhookSecret(worker);
       worker.allow(['sqs:SendMessage'], [sandboxQueue.queue.queueArn]);
-      worker.allow(['lambda:InvokeFunction'], [webhook.functionArn]);
+      worker.allow(['lambda:InvokeFunction'], [webhook.live.functionArn]);
       worker.live.addEventSource(new SqsEventSource(sandboxQueue.queue, { batchSize: 10, reportBatchItemFailures: true }));
       acknowledge(
         worker,

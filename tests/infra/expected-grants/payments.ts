@@ -37,5 +37,5 @@ export const paymentsGrants: Record<string, string[]> = {
   RecordCodRemittanceFunction: [...payments, ...audit],
   GetCodRemittanceFunction: ['dynamodb:GetItem → PaymentsTable'],
   ReconcilePaymentsFunction: withProvider,
-  RunPaymentSandboxFunction: [...sandbox, sandboxWebhookSecret, 'lambda:InvokeFunction → ReceivePaymentWebhookFunction', ...consume('PaymentSandboxOutboxQueue')],
+  RunPaymentSandboxFunction: [...sandbox, sandboxWebhookSecret, 'lambda:InvokeFunction → ReceivePaymentWebhookFunctionLive', ...consume('PaymentSandboxOutboxQueue')],
 };

@@ -37,7 +37,8 @@ export class CustomerSignUp extends Construct {
     );
     // The pool's LambdaConfig.PostConfirmation, and the permission for cognito-idp (bound to the
     // pool's ARN, in the pool's stack: the infra tests check both, and that the stacks form no cycle).
-    pool.addTrigger(UserPoolOperation.POST_CONFIRMATION, fn);
+    // Through the live alias, like every other caller: CodeDeploy shifts it, a rollback moves it back.
+    pool.addTrigger(UserPoolOperation.POST_CONFIRMATION, fn.live);
     this.addNewCustomerToGroup = fn;
   }
 }

@@ -579,9 +579,10 @@ describe('API and sign-in (SEC-1)', () => {
     return found[0]!;
   };
 
-  it("SEC-1: the customer pool's PostConfirmation trigger is AddNewCustomerToGroupFunction (functions/identity); the staff pool has no trigger at all — dev and prod", () => {
+  it("SEC-1: the customer pool's PostConfirmation trigger is AddNewCustomerToGroupFunction's live alias (functions/identity); the staff pool has no trigger at all — dev and prod", () => {
     for (const s of [dev, prod]) {
-      expect(pool(s, 'CustomerPool')[1].LambdaConfig).toEqual({ PostConfirmation: { 'Fn::GetAtt': ['AddNewCustomerToGroupFunction', 'Arn'] } });
+      expect(pool(s, 'CustomerPool')[1].LambdaConfig).toEqual({ PostConfirmation: { Ref: 'AddNewCustomerToGroupFunctionLive' } });
+      expect(s.json.Resources.AddNewCustomerToGroupFunctionLive?.Type).toBe('AWS::Lambda::Alias');
       expect(pool(s, 'StaffPool')[1].LambdaConfig).toBeUndefined();
       expect(ServiceFunction.entries.get('AddNewCustomerToGroupFunction')).toBe('functions/identity/handlers/add-new-customer-to-group.ts');
     }
@@ -593,7 +594,7 @@ describe('API and sign-in (SEC-1)', () => {
       const [staffPool] = pool(s, 'StaffPool');
       const cognito = resourcesOf(s.json, 'AWS::Lambda::Permission').filter(([, p]) => p.Principal === 'cognito-idp.amazonaws.com');
       expect(cognito.map(([, p]) => ({ Action: p.Action, FunctionName: p.FunctionName, SourceArn: p.SourceArn }))).toEqual([
-        { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['AddNewCustomerToGroupFunction', 'Arn'] }, SourceArn: { 'Fn::GetAtt': [customerPool, 'Arn'] } },
+        { Action: 'lambda:InvokeFunction', FunctionName: { Ref: 'AddNewCustomerToGroupFunctionLive' }, SourceArn: { 'Fn::GetAtt': [customerPool, 'Arn'] } },
       ]);
       expect(JSON.stringify(cognito)).not.toContain(staffPool);
     }

@@ -112,26 +112,35 @@ export async function eraseCustomerOrders(
   return orderIds;
 }
 
+/** What an order's completion is decided from, whichever record a reader has (its timeline, or the order item). */
+export interface OrderEndings {
+  /** When its shipments were delivered. */
+  readonly deliveredAt: readonly string[];
+  /** When it was cancelled, if it was. */
+  readonly cancelledAt?: string;
+  /** When it ended otherwise without a delivery (cancelled, rejected by the risk check, payment failed). */
+  readonly endedAt: readonly string[];
+}
+
 /**
- * When an order was completed (see the module documentation): its first delivery, else its
- * cancellation; undefined while it is neither. `items` are the order's partition (order item and timeline).
+ * When an order was completed — the one definition the retention job (privacy) and the
+ * `retention-overdue` scan (compliance) share: its first delivery, else its cancellation, else when
+ * it ended otherwise; undefined while it is none of these.
  */
+export function orderCompletion(endings: OrderEndings): string | undefined {
+  return [...endings.deliveredAt].sort()[0] ?? endings.cancelledAt ?? [...endings.endedAt].sort()[0];
+}
+
+/** {@link orderCompletion} of an order's partition (`items`: the order item and its timeline). */
 export function orderCompletedAt(items: readonly Item[]): string | undefined {
   const timeline = items.filter((i) => typeof i.sk === 'string' && i.sk.startsWith('TIMELINE#'));
-  const delivered = timeline
-    .filter((i) => i.to === 'DELIVERED')
-    .map((i) => String(i.at))
-    .sort();
-  if (delivered.length > 0) return delivered[0];
-  const order = items.find((i) => i.sk === 'ORDER');
-  const cancellation = order?.cancellation as { at?: unknown } | undefined;
-  if (typeof cancellation?.at === 'string') return cancellation.at;
-  // Never delivered and ended otherwise (cancelled, rejected by the risk check, payment failed): when it ended.
-  const ended = timeline
-    .filter((i) => i.to === 'CANCELLED' || i.to === 'REJECTED' || i.to === 'PAYMENT_FAILED')
-    .map((i) => String(i.at))
-    .sort();
-  return ended[0];
+  const at = (statuses: readonly string[]) => timeline.filter((i) => statuses.includes(String(i.to))).map((i) => String(i.at));
+  const cancellation = items.find((i) => i.sk === 'ORDER')?.cancellation as { at?: unknown } | undefined;
+  return orderCompletion({
+    deliveredAt: at(['DELIVERED']),
+    ...(typeof cancellation?.at === 'string' ? { cancelledAt: cancellation.at } : {}),
+    endedAt: at(['CANCELLED', 'REJECTED', 'PAYMENT_FAILED']),
+  });
 }
 
 /** When an order's personal data is due for removal: `retentionDays` after completion. */

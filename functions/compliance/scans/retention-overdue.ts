@@ -1,24 +1,26 @@
 /**
  * Scan `retention-overdue` (CMP-1, CMP-2): orders completed more than `PERSONAL_DATA_RETENTION_DAYS`
  * ago (default 1095, three years) that still hold personal data (any attribute of the order's
- * `personal` map, checkout's personal-data contract). Completed = the first delivery, or the
- * cancellation if never delivered (a rejected or failed order: its last update). One `high`
- * finding per order.
+ * `personal` map, checkout's personal-data contract). Completed as checkout's privacy contract
+ * defines it (`orderCompletion`, the same rule the retention job applies), read from the order
+ * item: a rejected or failed order ended at its last update. One `high` finding per order.
  */
 import { ORDER_PERSONAL_ATTRIBUTES } from '../../checkout/personal-data-contract.ts';
+import { orderCompletion } from '../../checkout/privacy-contract.ts';
 import { eachOrder, type OrderSource, type OrderView } from '../order-source.ts';
 import type { ComplianceScan, FindingDraft } from './compliance-scan.ts';
 
 const DAY_MS = 86_400_000;
 
-/** When the order completed, if it did. */
+/** When the order completed, if it did: checkout's definition, from what the order item holds. */
 export function completedAt(order: OrderView): string | undefined {
-  const delivered = [...order.deliveredAt].sort()[0];
-  if (delivered) return delivered;
-  if (order.status === 'DELIVERED') return order.updatedAt;
-  if (order.cancelledAt) return order.cancelledAt;
-  if (order.status === 'CANCELLED' || order.status === 'REJECTED' || order.status === 'PAYMENT_FAILED') return order.updatedAt;
-  return undefined;
+  const ended = order.status === 'CANCELLED' || order.status === 'REJECTED' || order.status === 'PAYMENT_FAILED';
+  return orderCompletion({
+    // a delivered order whose shipments carry no time: its last update
+    deliveredAt: order.deliveredAt.length > 0 ? order.deliveredAt : order.status === 'DELIVERED' && order.updatedAt ? [order.updatedAt] : [],
+    ...(order.cancelledAt ? { cancelledAt: order.cancelledAt } : {}),
+    endedAt: ended && order.updatedAt ? [order.updatedAt] : [],
+  });
 }
 
 /** The scan over `orders`. */

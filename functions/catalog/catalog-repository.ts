@@ -20,6 +20,7 @@
  * Products carry a `version` for optimistic concurrency: every write is conditional.
  * The `byType` GSI must project the product attributes (projection ALL).
  */
+import { mapLimited } from '../../shared/concurrency.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
@@ -349,20 +350,6 @@ function stockFromItems(items: readonly Record<string, unknown>[]): StockLevel[]
     .filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#'))
     .map((item) => StockItemSchema.parse(item))
     .map(({ warehouseId, onHand, reserved }) => ({ warehouseId, onHand, reserved }));
-}
-
-/** Maps with at most `limit` calls in flight. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 /** The catalog repository of this container, on `CATALOG_TABLE_NAME`. */

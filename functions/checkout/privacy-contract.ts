@@ -20,6 +20,7 @@
  * kms:Decrypt of `order` data keys (export); Query on `byCustomer`, UpdateItem (erasure); Scan,
  * Query and UpdateItem (retention).
  */
+import { mapLimited } from '../../shared/concurrency.ts';
 import { ORDER_PERSONAL_ATTRIBUTES } from './personal-data-contract.ts';
 import { QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
@@ -108,7 +109,8 @@ export async function eraseCustomerOrders(
     ProjectionExpression: 'orderId, sk',
   });
   const orderIds = items.filter((i) => i.sk === 'ORDER').map((i) => String(i.orderId));
-  for (const orderId of orderIds) await removeOrderPersonalData(deps.client, deps.tableName, orderId, at);
+  // SEC-3 "done in seconds": ten orders at a time, not one after another
+  await mapLimited(orderIds, 10, (orderId) => removeOrderPersonalData(deps.client, deps.tableName, orderId, at));
   return orderIds;
 }
 

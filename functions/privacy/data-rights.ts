@@ -18,6 +18,7 @@
  * **Export** — everything held about the caller, decrypted, in one document; recorded as a request.
  * An erased customer's export has nothing personal (their ciphertexts no longer open).
  */
+import { mapLimited } from '../../shared/concurrency.ts';
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -113,6 +114,9 @@ export async function exportCustomerData(deps: ExportDeps, input: { readonly pri
   return { requestId: request.requestId, generatedAt, profile: { customerId, ...(erasure ? { erasedAt: erasure.requestedAt } : {}) }, consents, orders, returns, tickets };
 }
 
+/** Orders whose personal data is removed at once (each removal is one conditional write). */
+const REMOVAL_CONCURRENCY = 10;
+
 /** What the retention job needs. */
 export interface RetentionDeps {
   readonly dueOrders: (now: Date, retentionDays: number) => Promise<readonly string[]>;
@@ -125,7 +129,6 @@ export interface RetentionDeps {
 export async function shredExpiredPersonalData(deps: RetentionDeps): Promise<{ readonly shredded: number }> {
   const now = deps.clock.now();
   const due = await deps.dueOrders(now, deps.retentionDays);
-  let shredded = 0;
-  for (const orderId of due) if (await deps.removePersonalData(orderId, now.toISOString())) shredded += 1;
-  return { shredded };
+  const removed = await mapLimited(due, REMOVAL_CONCURRENCY, (orderId) => deps.removePersonalData(orderId, now.toISOString()));
+  return { shredded: removed.filter(Boolean).length };
 }

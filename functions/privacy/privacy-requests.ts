@@ -114,17 +114,19 @@ export function dynamoPrivacyRequestStore(tableName: string, client: Pick<Dynamo
     async complete(request, status, completedAt) {
       const durationMs = Math.max(0, new Date(completedAt).getTime() - new Date(request.requestedAt).getTime());
       const keys = [{ pk: LIST_PK, sk: listSk(request) }, ...(request.kind === 'ERASURE' ? [{ pk: customerPk(request.customerId), sk: ERASURE_SK }] : [])];
-      for (const Key of keys) {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key,
-            UpdateExpression: 'SET #status = :status, completedAt = if_not_exists(completedAt, :at), durationMs = if_not_exists(durationMs, :ms)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':status': status, ':at': completedAt, ':ms': durationMs },
-          }),
-        );
-      }
+      await Promise.all(
+        keys.map((Key) =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key,
+              UpdateExpression: 'SET #status = :status, completedAt = if_not_exists(completedAt, :at), durationMs = if_not_exists(durationMs, :ms)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': status, ':at': completedAt, ':ms': durationMs },
+            }),
+          ),
+        ),
+      );
       return { ...request, status, completedAt, durationMs };
     },
     async list(limit, year) {

@@ -9,6 +9,7 @@
  * resolution and rating comment of the customer's tickets; ids, categories, statuses, clocks and
  * scores stay (service metrics and audit keep working). Erased text reads as empty.
  */
+import { mapLimited } from '../../shared/concurrency.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlaPolicy } from './domain/sla.ts';
 import type { TicketCategory } from './domain/ticket.ts';
@@ -29,19 +30,18 @@ export interface TicketsPrivacyDeps {
 export async function exportCustomerTickets(deps: TicketsPrivacyDeps, customerId: string): Promise<TicketView[]> {
   const tickets = await deps.repository.allOfCustomer(customerId);
   const viewDeps = { cipher: deps.cipher, clock: deps.clock, policies: deps.policies ?? DEFAULT_SLA_POLICIES };
-  const views: TicketView[] = [];
-  for (const ticket of tickets) {
+  const views = await mapLimited(tickets, 10, async (ticket) => {
     const found = await deps.repository.getWithMessages(ticket.ticketId);
-    if (found) views.push(await ticketView(viewDeps, found.ticket, 'customer', found.messages));
-  }
-  return views;
+    return found ? ticketView(viewDeps, found.ticket, 'customer', found.messages) : undefined;
+  });
+  return views.filter((v): v is TicketView => v !== undefined);
 }
 
 /** Erases the text of every ticket of the customer; returns how many tickets. Idempotent. */
 export async function eraseCustomerTickets(deps: Pick<TicketsPrivacyDeps, 'repository' | 'clock'>, customerId: string): Promise<number> {
   const tickets = await deps.repository.allOfCustomer(customerId);
   const at = deps.clock.now().toISOString();
-  for (const ticket of tickets) await deps.repository.eraseText(ticket.ticketId, at);
+  await mapLimited(tickets, 10, (ticket) => deps.repository.eraseText(ticket.ticketId, at));
   return tickets.length;
 }
 

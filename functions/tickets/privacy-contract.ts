@@ -47,6 +47,8 @@ export async function eraseCustomerTickets(deps: Pick<TicketsPrivacyDeps, 'repos
 
 /** The contract with the real adapters (`TICKETS_TABLE_NAME`, the field key): export and erasure of a customer's tickets. */
 export function ticketsPrivacyFromEnv(clock: Clock): { exportTickets: (customerId: string) => Promise<TicketView[]>; eraseTickets: (customerId: string) => Promise<number> } {
-  const deps = (): TicketsPrivacyDeps => ({ repository: ticketRepositoryFromEnv(), cipher: ticketCipherFromEnv(), clock });
+  // built on first use (the settings are read then), kept for the container: the cipher's key cache with it
+  let built: TicketsPrivacyDeps | undefined;
+  const deps = (): TicketsPrivacyDeps => (built ??= { repository: ticketRepositoryFromEnv(), cipher: ticketCipherFromEnv(), clock });
   return { exportTickets: (customerId) => exportCustomerTickets(deps(), customerId), eraseTickets: (customerId) => eraseCustomerTickets(deps(), customerId) };
 }

@@ -84,7 +84,7 @@ const recordIdOf = (operation: string, scope: Pick<IdempotencyScope, 'userId' | 
   crypto.createHash('sha256').update(`${operation}\n${scope.userId}\n${scope.key}`).digest('hex');
 
 /** The user id of requests on public routes. */
-const ANONYMOUS = 'anonymous';
+export const ANONYMOUS = 'anonymous';
 
 /** What identifies and validates one idempotent request. */
 export interface IdempotencyScope {

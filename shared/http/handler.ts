@@ -24,7 +24,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type * as z from 'zod';
 import type { AuthRequirement } from '../auth.ts';
 import { getConfig } from '../config.ts';
-import { createIdempotentExecutor } from '../idempotency.ts';
+import { ANONYMOUS, createIdempotentExecutor } from '../idempotency.ts';
 import { observedHandler } from '../observability.ts';
 import {
   authorization,
@@ -102,7 +102,7 @@ export function httpHandler<
     } as HttpRequest<B, P, Q, A>;
     const run = async () => toProxyResult(await handlerFn(input));
     if (!executor || state.idempotencyKey === undefined) return run();
-    return executor.run({ userId: state.principal?.userId ?? 'anonymous', key: state.idempotencyKey, body: event.body }, context, run);
+    return executor.run({ userId: state.principal?.userId ?? ANONYMOUS, key: state.idempotencyKey, body: event.body }, context, run);
   };
 
   const stack = observedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(base).use(requestObservability(options.operation));

@@ -49,7 +49,7 @@ import {
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider, UserPoolDomain, type IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Function as LambdaFunction, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
@@ -275,7 +275,8 @@ export class StaffConsole extends Construct {
       // dev: deleting the stack deletes the objects (the bucket is destroyed too); prod keeps them with the bucket.
       retainOnDelete: !destroy,
     });
-    const assets = [site, ...deployment.node.findAll().filter((c): c is Asset => c instanceof Asset)];
+    // Its sources: the build and config.json (the AWS CLI layer's asset is read by Lambda, not by the function).
+    const assets = [site, ...deployment.node.findAll().filter((c): c is Asset => c instanceof Asset && !c.node.scopes.some((s) => s instanceof LayerVersion))];
     const stackOf = Stack.of(this);
     const policy = new Policy(this, 'DeploymentPolicy', {
       roles: [role],

@@ -5,6 +5,7 @@
  * narrow role, the staff pool's hosted-UI domain and a public code-grant client, and the deployed
  * `config.json`. cdk-nag's packs run at every synthesis (commerce-stack.test.ts).
  */
+import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_PREFIX_CODE, CONSOLE_REWRITE_CODE, LOCAL_CONSOLE_URL } from '../../infra/console.ts';
 import { deployTimeProviders, SERVED_DIFFERENTLY_LOCALLY, type StackTemplate } from '../../infra/local/template.ts';
@@ -44,7 +45,7 @@ const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 /** Runs a CloudFront Function's code (cloudfront-js-2.0 is ECMAScript with a `handler(event)`). */
 function runFunction(code: string, uri: string): { uri?: string; statusCode?: number; headers?: Record<string, { value: string }> } {
-  const handler = new Function(`${code}; return handler;`)() as (event: unknown) => { uri?: string; statusCode?: number };
+  const handler = vm.runInNewContext(`${code}; handler`) as (event: unknown) => { uri?: string; statusCode?: number };
   return handler({ request: { uri, method: 'GET', querystring: {}, headers: {} } });
 }
 

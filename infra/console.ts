@@ -98,7 +98,9 @@ export function isDeployTimeOnly(fn: IConstruct): boolean {
  * construction is synchronous. Offline, no Docker: esbuild only.
  */
 export function builtConsole(scope: IConstruct): string {
-  const outdir = path.join(Stage.of(scope)?.outdir ?? fs.mkdtempSync(path.join(PROJECT_ROOT, '.console-build-')), CONSOLE_BUILD_DIR);
+  const stage = Stage.of(scope);
+  if (!stage) throw new Error('builtConsole: the construct is not in an App');
+  const outdir = path.join(stage.outdir, CONSOLE_BUILD_DIR);
   if (!fs.existsSync(path.join(outdir, 'index.html'))) {
     const build = path.join(PROJECT_ROOT, 'console', 'build.ts');
     execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `await (await import(${JSON.stringify(build)})).buildConsole(${JSON.stringify(outdir)});`], {

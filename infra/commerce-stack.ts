@@ -21,6 +21,7 @@ import { Returns } from './capabilities/returns.ts';
 import { Suppliers } from './capabilities/suppliers.ts';
 import { Tickets } from './capabilities/tickets.ts';
 import { Privacy } from './capabilities/privacy.ts';
+import { StaffConsole } from './console.ts';
 import { Operations } from './operations.ts';
 import { Platform } from './platform.ts';
 import { SEVERITIES } from '../shared/severity.ts';
@@ -39,6 +40,8 @@ export class CommerceStack extends Stack {
   readonly suppliers: Suppliers;
   /** Alarms, SLO, dashboard, backups (OPS-1). */
   readonly operations: Operations;
+  /** The staff console (KPI-3): its distribution, bucket, hosted-UI domain and app client. */
+  readonly console: StaffConsole;
 
   constructor(scope: Construct, id: string, props: CommerceStackProps) {
     super(scope, id, props);
@@ -76,6 +79,8 @@ export class CommerceStack extends Stack {
     new AuditTrail(nested('Audit'), 'Audit', this.platform, { compliance: compliance.table });
     // SEC-1: confirmed customers join the `customer` group (the customer pool's post-confirmation trigger).
     new CustomerSignUp(nested('Identity'), 'Identity', this.platform);
+    // KPI-3: the staff console on CloudFront (its own bucket, the API under /api), signing in on the staff pool's hosted UI.
+    this.console = new StaffConsole(nested('Console'), 'Console', { stage: props.stage, api: this.platform.api.api, staffPool: this.platform.identity.staffPool });
     // OPS-1: alarms for every function, queue and table built above, the API alarms and checkout SLO, the dashboard, backups.
     this.operations = new Operations(this, 'Operations', this.platform);
     this.operations.alarmEverything(this);
@@ -86,6 +91,7 @@ export class CommerceStack extends Stack {
     new CfnOutput(this, 'StorefrontClientId', { value: this.platform.identity.storefrontClient.userPoolClientId });
     new CfnOutput(this, 'StaffPoolId', { value: this.platform.identity.staffPool.userPoolId });
     new CfnOutput(this, 'StaffConsoleClientId', { value: this.platform.identity.staffConsoleClient.userPoolClientId });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The staff console (staff sign in with their staff-pool account and TOTP MFA)' });
     new CfnOutput(this, 'EventBusName', { value: this.platform.bus.eventBusName });
     for (const severity of SEVERITIES) {
       new CfnOutput(this, `${severity[0]!.toUpperCase()}${severity.slice(1)}AlarmTopicArn`, {

@@ -50,6 +50,7 @@ import type { Severity } from '../shared/severity.ts';
 import { alarmDescription, type SeverityTopics } from './constructs/alarms.ts';
 import { EncryptedQueue, consumerEventPattern, stableLogicalId } from './constructs/messaging.ts';
 import { acknowledge } from './constructs/nag.ts';
+import { isDeployTimeOnly } from './console.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import type { Platform } from './platform.ts';
 
@@ -158,7 +159,8 @@ export class Operations extends Construct {
    */
   alarmEverything(root: IConstruct): Watched {
     const all = root.node.findAll();
-    const functions = all.filter((c): c is LambdaFunction => c instanceof LambdaFunction);
+    // Custom resources' providers (the console's BucketDeployment) run only while CloudFormation deploys; a failure fails the deployment.
+    const functions = all.filter((c): c is LambdaFunction => c instanceof LambdaFunction && !isDeployTimeOnly(c));
     const queues = all.filter((c): c is Queue => c instanceof Queue);
     const tables = all.filter((c): c is Table => c instanceof Table);
     // A dead-letter queue: named as another queue's DLQ, or a queue with no DLQ of its own (the

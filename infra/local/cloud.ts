@@ -14,7 +14,7 @@ import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { startAwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION, type AwsEndpoint } from './aws-protocol.ts';
 import { startDynamoDbLocal, freePort, type DynamoDbLocal } from './dynamodb-local.ts';
-import { readAssembly, assertSupported, ResourceNames, UnsupportedTemplateError, referencedLogicalIds, type StackTemplate } from './template.ts';
+import { readAssembly, assertSupported, deployTimeProviders, ResourceNames, UnsupportedTemplateError, referencedLogicalIds, type StackTemplate } from './template.ts';
 import { LambdaRuntime, LambdaError, type FunctionDefinition, type InvokeResult } from './lambda-runtime.ts';
 import { SqsService, type QueueDefinition } from './sqs.ts';
 import { S3Service, type BucketDefinition } from './s3.ts';
@@ -96,23 +96,28 @@ function assetDir(assemblyDir: string, stack: StackTemplate, logicalId: string):
 }
 
 function readFunctions(names: ResourceNames, assemblyDir: string): FunctionDefinition[] {
-  return names.ofType('AWS::Lambda::Function').map(({ logicalId, properties: p }) => {
-    const runtime = String(p.Runtime ?? '');
-    if (!runtime.startsWith('nodejs')) throw new UnsupportedTemplateError(`function ${logicalId}: runtime ${runtime} is not supported (Node.js only)`);
-    const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
-    return {
-      logicalId,
-      name: names.ref(logicalId),
-      arn: names.getAtt(logicalId, 'Arn'),
-      codeDir: assetDir(assemblyDir, names.stack, logicalId),
-      handler: String(p.Handler ?? 'index.handler'),
-      runtime,
-      timeoutSeconds: Number(p.Timeout ?? 3),
-      memorySize: Number(p.MemorySize ?? 128),
-      environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
-      reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions),
-    };
-  });
+  // Deploy-time custom-resource providers (the console's BucketDeployment, Python) are never started: see deployTimeProviders.
+  const providers = deployTimeProviders(names.stack);
+  return names
+    .ofType('AWS::Lambda::Function')
+    .filter(({ logicalId }) => !providers.has(logicalId))
+    .map(({ logicalId, properties: p }) => {
+      const runtime = String(p.Runtime ?? '');
+      if (!runtime.startsWith('nodejs')) throw new UnsupportedTemplateError(`function ${logicalId}: runtime ${runtime} is not supported (Node.js only)`);
+      const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+      return {
+        logicalId,
+        name: names.ref(logicalId),
+        arn: names.getAtt(logicalId, 'Arn'),
+        codeDir: assetDir(assemblyDir, names.stack, logicalId),
+        handler: String(p.Handler ?? 'index.handler'),
+        runtime,
+        timeoutSeconds: Number(p.Timeout ?? 3),
+        memorySize: Number(p.MemorySize ?? 128),
+        environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+        reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions),
+      };
+    });
 }
 
 function readQueues(names: ResourceNames): QueueDefinition[] {

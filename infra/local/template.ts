@@ -252,6 +252,86 @@ export const SUPPORT: Record<string, Support> = {
   'AWS::WAFv2::WebACLAssociation': { honoured: [], noLocalMeaning: ['ResourceArn', 'WebACLArn'] },
 };
 
+/**
+ * The staff console's hosting and sign-in on AWS (infra/console.ts), accepted here by type as
+ * configuration only — each is served differently on one machine:
+ *  - the CloudFront distribution, its functions (`/console/` → index.html, `/api` prefix), response
+ *    headers policy and origin access control: the local cloud serves the console and the API on
+ *    its own port (`/console/`, the API at the root) — CloudFront's rewrites, headers and caching
+ *    have no local counterpart;
+ *  - the BucketDeployment (`Custom::CDKBucketDeployment`), its AWS CLI layer and its provider
+ *    function (Python, run by CloudFormation at deploy time; see {@link deployTimeProviders}):
+ *    locally the console is built from `console/` and served as files, nothing is uploaded;
+ *  - the staff pool's hosted-UI domain (`AWS::Cognito::UserPoolDomain`): locally the token
+ *    issuer (local-issuer.ts) mints staff tokens; there is no hosted UI. (The console's app client
+ *    is an ordinary `AWS::Cognito::UserPoolClient`, whose OAuth settings are configuration.)
+ * Their properties are all without local meaning; an unknown type is still refused.
+ */
+export const SERVED_DIFFERENTLY_LOCALLY: Record<string, readonly string[]> = {
+  'AWS::CloudFront::Distribution': ['DistributionConfig', 'Tags'],
+  'AWS::CloudFront::Function': ['Name', 'AutoPublish', 'FunctionCode', 'FunctionConfig', 'Tags'],
+  'AWS::CloudFront::ResponseHeadersPolicy': ['ResponseHeadersPolicyConfig'],
+  'AWS::CloudFront::OriginAccessControl': ['OriginAccessControlConfig'],
+  'AWS::Cognito::UserPoolDomain': ['Domain', 'UserPoolId', 'ManagedLoginVersion', 'CustomDomainConfig'],
+  'Custom::CDKBucketDeployment': [
+    'ServiceToken',
+    'SourceBucketNames',
+    'SourceObjectKeys',
+    'SourceMarkers',
+    'SourceMarkersConfig',
+    'DestinationBucketName',
+    'DestinationBucketKeyPrefix',
+    'DestinationBucketArn',
+    'Extract',
+    'Prune',
+    'RetainOnDelete',
+    'Exclude',
+    'Include',
+    'UserMetadata',
+    'SystemMetadata',
+    'DistributionId',
+    'DistributionPaths',
+    'WaitForDistributionInvalidation',
+    'OutputObjectKeys',
+  ],
+  'AWS::Lambda::LayerVersion': ['Content', 'Description', 'CompatibleRuntimes', 'CompatibleArchitectures', 'LicenseInfo', 'LayerName'],
+};
+for (const [type, properties] of Object.entries(SERVED_DIFFERENTLY_LOCALLY)) SUPPORT[type] = { honoured: [], noLocalMeaning: [...properties] };
+
+/** What a deploy-time provider function may set: it is never started locally, so none of it has local meaning. */
+const DEPLOY_TIME_PROVIDER: Support = {
+  honoured: [],
+  noLocalMeaning: [
+    'Code',
+    'Handler',
+    'Runtime',
+    'Layers',
+    'Role',
+    'Environment',
+    'Timeout',
+    'MemorySize',
+    'Architectures',
+    'LoggingConfig',
+    'Description',
+    'Tags',
+    'EphemeralStorage',
+  ],
+};
+
+/**
+ * The functions that are custom-resource providers of a type in {@link SERVED_DIFFERENTLY_LOCALLY}
+ * (the console's BucketDeployment: a Python function CloudFormation runs while deploying). The
+ * local cloud does not start them (it runs Node.js functions only, and nothing invokes them here).
+ */
+export function deployTimeProviders(stack: Pick<StackTemplate, 'Resources'>): Set<string> {
+  const providers = new Set<string>();
+  for (const resource of Object.values(stack.Resources)) {
+    if (!resource.Type.startsWith('Custom::') || !SERVED_DIFFERENTLY_LOCALLY[resource.Type]) continue;
+    for (const id of referencedLogicalIds(resource.Properties?.ServiceToken)) if (stack.Resources[id]?.Type === 'AWS::Lambda::Function') providers.add(id);
+  }
+  return providers;
+}
+
 /** Reads the manifest of a cloud assembly and returns every stack template in it. */
 export function readAssembly(assemblyDir: string): StackTemplate[] {
   const manifestFile = path.join(assemblyDir, 'manifest.json');
@@ -276,9 +356,10 @@ export function readAssembly(assemblyDir: string): StackTemplate[] {
 /** Stops with a message naming every resource type or property the local cloud does not support. */
 export function assertSupported(stack: StackTemplate): void {
   const problems: string[] = [];
+  const providers = deployTimeProviders(stack);
   if (stack.Conditions && Object.keys(stack.Conditions).length > 0) problems.push('template Conditions are not supported');
   for (const [logicalId, resource] of Object.entries(stack.Resources)) {
-    const support = SUPPORT[resource.Type];
+    const support = providers.has(logicalId) ? DEPLOY_TIME_PROVIDER : SUPPORT[resource.Type];
     if (!support) {
       problems.push(`resource type ${resource.Type} (${logicalId}) is not supported`);
       continue;

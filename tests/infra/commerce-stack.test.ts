@@ -19,7 +19,7 @@ import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
 import { PROJECT_ROOT, ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { matchesEventPattern, validateEventPattern } from '../../infra/local/event-pattern.ts';
 import { grantsByFunction, policyStatements, unconditionedGrants } from './grants.ts';
-import { resourcesOf, synth, type Synthesized } from './synth.ts';
+import { functionsOf, resourcesOf, synth, type Synthesized } from './synth.ts';
 
 let dev: Synthesized;
 let prod: Synthesized;
@@ -29,7 +29,7 @@ beforeAll(() => {
   prod = synth('prod');
 });
 
-const functions = (s: Synthesized) => resourcesOf(s.json, 'AWS::Lambda::Function');
+const functions = (s: Synthesized) => functionsOf(s.json);
 
 describe('functions (ServiceFunction house defaults)', () => {
   it("run nodejs22.x on arm64 with tracing, an explicit timeout and memory, and their capability's log group", () => {

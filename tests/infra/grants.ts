@@ -1,4 +1,5 @@
 /** Reads each function's IAM grants out of a template as readable `action → resource` strings. */
+import { deployTimeProviders, type StackTemplate } from '../../infra/local/template.ts';
 import type { Synthesized } from './synth.ts';
 
 /** Renders a policy Resource (Ref, GetAtt, Join of those) as a short readable name. */
@@ -33,10 +34,12 @@ export function renderCondition(condition: unknown): string {
 }
 
 /** `{ functionLogicalId: ['dynamodb:GetItem → CatalogTable', …] }`, sorted, from the functions' role policies (conditions rendered by {@link renderCondition}). */
-export function grantsByFunction(json: Synthesized['json']): Record<string, string[]> {
+export function grantsByFunction(json: Synthesized['json'], options: { includeProviders?: boolean } = {}): Record<string, string[]> {
   const roleOfFunction = new Map<string, string>();
+  // Deploy-time custom-resource providers have their own pinned grants (tests/infra/console.test.ts).
+  const providers = options.includeProviders ? new Set<string>() : deployTimeProviders(json as Pick<StackTemplate, 'Resources'>);
   for (const [id, r] of Object.entries(json.Resources)) {
-    if (r.Type !== 'AWS::Lambda::Function') continue;
+    if (r.Type !== 'AWS::Lambda::Function' || providers.has(id)) continue;
     const role = (r.Properties?.Role as { 'Fn::GetAtt'?: string[] })?.['Fn::GetAtt']?.[0];
     if (role) roleOfFunction.set(role, id);
   }

@@ -9,7 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { App } from 'aws-cdk-lib';
 import { createApp } from '../../infra/create-app.ts';
 import { flattenNestedStacks } from '../../infra/local/nested-stacks.ts';
-import type { StackTemplate } from '../../infra/local/template.ts';
+import { deployTimeProviders, type StackTemplate } from '../../infra/local/template.ts';
 import type { CommerceStack } from '../../infra/commerce-stack.ts';
 
 export interface Synthesized {
@@ -50,4 +50,14 @@ export function resourcesOf(json: Synthesized['json'], type: string): Array<[str
   return Object.entries(json.Resources)
     .filter(([, r]) => r.Type === type)
     .map(([id, r]) => [id, r.Properties ?? {}]);
+}
+
+/**
+ * The app's own functions (every ServiceFunction), by logical id: every function but the deploy-time
+ * custom-resource providers (the console's BucketDeployment, a Python function CloudFormation runs
+ * while deploying — tests/infra/console.test.ts pins its runtime role and grants).
+ */
+export function functionsOf(json: Synthesized['json']): Array<[string, Record<string, unknown>]> {
+  const providers = deployTimeProviders(json as Pick<StackTemplate, 'Resources'>);
+  return resourcesOf(json, 'AWS::Lambda::Function').filter(([id]) => !providers.has(id));
 }

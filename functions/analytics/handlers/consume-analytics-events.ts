@@ -4,38 +4,14 @@
  * it emits the flagged day's fraud false-positive rate as a metric (the alarm on its band, issue 14).
  * Env: `ANALYTICS_TABLE_NAME`.
  */
-import { DeliveryLate, OrderDelivered } from '../../../events/fulfillment-events.ts';
-import { OrderCancelled } from '../../../events/order-cancelled.ts';
-import { OrderPlaced } from '../../../events/order-placed.ts';
-import { PaymentFailed, PaymentRefunded } from '../../../events/payment-events.ts';
-import { ReturnRequested } from '../../../events/return-events.ts';
-import { RiskApproved, RiskRejected, RiskReviewRequired } from '../../../events/risk-assessed.ts';
-import { TicketStatusChanged } from '../../../events/ticket-events.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { falsePositiveRate } from '../../fraud/metrics-contract.ts';
 import { analyticsStoreFromEnv, type AnalyticsStore } from '../analytics-store.ts';
 import { applyEvent } from '../apply-event.ts';
+import { ANALYTICS_EVENTS, FRAUD_FALSE_POSITIVE_METRIC } from '../consumed-events.ts';
 import type { AnalyticsEvent } from '../domain/effects.ts';
-
-/** The events analytics consumes. */
-export const ANALYTICS_EVENTS = [
-  OrderPlaced,
-  OrderCancelled,
-  PaymentFailed,
-  PaymentRefunded,
-  ReturnRequested,
-  OrderDelivered,
-  DeliveryLate,
-  RiskApproved,
-  RiskReviewRequired,
-  RiskRejected,
-  TicketStatusChanged,
-] as const;
-
-/** The metric of the fraud false-positive rate (percent, of the day of the decision's assessment). */
-export const FRAUD_FALSE_POSITIVE_METRIC = 'FraudFalsePositiveRate';
 
 export interface ConsumerPorts {
   readonly store?: () => AnalyticsStore;

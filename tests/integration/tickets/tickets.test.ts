@@ -298,6 +298,12 @@ describe('AFT-2 tickets against DynamoDB Local', () => {
     expect(metrics.body.total).toEqual(expected);
     expect(metrics.body.days).toEqual([{ day, ...expected }]);
     expect(metrics.body.agents).toEqual([{ agentId: resolver, ...expected }]);
+    // KPI-1: the status events carry the clocks' outcome (on RESOLVED) and the score and NPS (on CLOSED), never the comment.
+    const statusEvents = (t: string) => eventsFor(t).filter((e) => e.name === 'TicketStatusChanged');
+    expect(statusEvents(fast.ticketId).find((e) => e.status === 'RESOLVED')?.sla).toEqual({ firstResponseMet: true, resolutionMet: true });
+    expect(statusEvents(slow.ticketId).find((e) => e.status === 'RESOLVED')?.sla).toEqual({ firstResponseMet: false, resolutionMet: true });
+    expect(statusEvents(fast.ticketId).find((e) => e.status === 'CLOSED')?.rating).toEqual({ score: 5, nps: 10 });
+    expect(JSON.stringify(statusEvents(fast.ticketId))).not.toContain('Quick!');
     expect(metrics.body.bands).toEqual({ satisfactionGood: 4.5, satisfactionNeedsActionBelow: 3.5, npsTarget: 70 });
     // audited: who resolved which ticket (no text)
     const trail = await auditLogFromEnv().page({ limit: 10, resource: { type: 'ticket', id: fast.ticketId } });

@@ -117,14 +117,21 @@ export async function putIfAbsent(client: Pick<DynamoDBDocumentClient, 'send'>, 
   }
 }
 
-/** Gets items by key (any number, 100 per call), retrying unprocessed keys. Returns the items found. */
+/** Gets items by key (any number, any key schema, 100 per call), retrying unprocessed keys. Returns the items found (only `projection`'s attributes, if given). */
 export async function batchGet(
   client: Pick<DynamoDBDocumentClient, 'send'>,
   tableName: string,
   keyList: ReadonlyArray<Record<string, string>>,
-  options: { consistent?: boolean } = {},
+  options: { consistent?: boolean; projection?: readonly string[] } = {},
 ): Promise<Record<string, unknown>[]> {
-  const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  const keyOf = (k: Record<string, string>) => JSON.stringify(Object.entries(k).sort(([a], [b]) => a.localeCompare(b)));
+  const unique = [...new Map(keyList.map((k) => [keyOf(k), k])).values()];
+  const projection = options.projection?.length
+    ? {
+        ProjectionExpression: options.projection.map((_, i) => `#p${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(options.projection.map((name, i) => [`#p${i}`, name])),
+      }
+    : {};
   const chunks: Array<Array<Record<string, string>>> = [];
   for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
   const pages = await Promise.all(
@@ -132,7 +139,7 @@ export async function batchGet(
       const found: Record<string, unknown>[] = [];
       let pending: Array<Record<string, unknown>> = chunk;
       for (let attempt = 1; pending.length > 0; attempt++) {
-        const response = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false } } }));
+        const response = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false, ...projection } } }));
         found.push(...(response.Responses?.[tableName] ?? []));
         pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
         if (pending.length > 0) {

@@ -27,7 +27,6 @@ import crypto from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
-import { badRequest } from '../../shared/errors.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import { cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
@@ -48,6 +47,7 @@ import {
 import type { GroupBuy } from './domain/group-buy.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
+import { InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -491,7 +491,8 @@ export class DynamoDbOrderStore implements OrderStore {
   async listByCustomer(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage> {
     const gsi1pk = `CUSTOMER#${customerId}`;
     const startKey = decodeCursor(page.cursor, CustomerCursorSchema);
-    if (startKey && startKey.gsi1pk !== gsi1pk) throw badRequest('The cursor is not valid; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
+    if (startKey && startKey.gsi1pk !== gsi1pk)
+      throw new InvalidCheckoutRequestError([{ path: 'query.cursor', message: 'Invalid cursor' }], 'The cursor is not valid; start again without one.');
     const response = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

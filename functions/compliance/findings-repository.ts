@@ -15,7 +15,7 @@
  * written before this store (`pk = FINDING#banned-term`, `sk = <sku>`, `terms`) are migrated by
  * {@link DynamoDbFindingsRepository.migrateLegacyBannedTermFindings}.
  */
-import { backoffDelay, sleep } from '../../shared/retry.ts';
+import { retry } from '../../shared/retry.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
@@ -147,7 +147,8 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
 
   async record(scan: string, draft: FindingDraft, at: Date): Promise<{ outcome: RecordOutcome; finding: Finding }> {
     const now = at.toISOString();
-    for (let attempt = 1; ; attempt++) {
+    // A concurrent writer got there first: re-read and decide again, after a short jittered wait.
+    return this.retryOnConflict(async () => {
       const existing = await this.read(scan, draft.subject);
       const previous = existing?.finding;
       // A fixed finding seen again is re-opened; one a reviewer dismissed (a false positive) stays dismissed —
@@ -172,32 +173,26 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
         lastSeenAt: previous && previous.lastSeenAt > now ? previous.lastSeenAt : now,
         ...(previous && !reopening && previous.resolution ? { resolution: previous.resolution } : {}),
       };
-      try {
-        await this.write(finding, existing ? (existing.revision ?? 'legacy') : undefined);
-        return { outcome, finding };
-      } catch (error) {
-        // A concurrent writer got there first: re-read and decide again, after a short jittered wait.
-        if (!isConditionalCheckFailed(error) || attempt >= this.maxAttempts) throw error;
-        await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-      }
-    }
+      await this.write(finding, existing ? (existing.revision ?? 'legacy') : undefined);
+      return { outcome, finding };
+    });
+  }
+
+  /** Runs `attempt` again (fresh reads) while a concurrent writer wins its conditional write. */
+  private retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+    return retry(attempt, { attempts: this.maxAttempts, retryable: isConditionalCheckFailed, backoff: CONFLICT_BACKOFF });
   }
 
   async transition(findingId: string, from: readonly FindingStatus[], to: FindingStatus, resolution: Resolution): Promise<Finding | undefined> {
     const key = parseFindingId(findingId);
     if (!key) return undefined;
-    for (let attempt = 1; ; attempt++) {
+    return this.retryOnConflict(async () => {
       const existing = await this.read(key.scan, key.subject);
       if (!existing?.finding || !from.includes(existing.finding.status)) return undefined;
       const finding: Finding = { ...existing.finding, status: to, resolution };
-      try {
-        await this.write(finding, existing.revision);
-        return finding;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error) || attempt >= this.maxAttempts) throw error;
-        await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-      }
-    }
+      await this.write(finding, existing.revision);
+      return finding;
+    });
   }
 
   async unresolved(scan: string): Promise<Finding[]> {

@@ -47,6 +47,7 @@ import {
 import type { GroupBuy } from './domain/group-buy.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
+import type { OutboxEvent } from '../../shared/outbox.ts';
 import { InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -67,7 +68,7 @@ export interface OutboxKey {
 export interface StoredOutboxEntry {
   readonly key: OutboxKey;
   readonly correlationId: string;
-  readonly events: ReadonlyArray<{ readonly name: string; readonly payload: unknown }>;
+  readonly events: readonly OutboxEvent[];
   readonly orderId?: string;
   readonly createdAt: string;
 }
@@ -547,7 +548,7 @@ export class DynamoDbOrderStore implements OrderStore {
     return (response.Items ?? []).map((item) => ({
       key: { pk: String(item.pk), sk: String(item.sk) },
       correlationId: String(item.correlationId),
-      events: (item.events as Array<{ name: string; payload: unknown }>) ?? [],
+      events: (item.events as OutboxEvent[] | undefined) ?? [],
       ...(item.orderId ? { orderId: String(item.orderId) } : {}),
       createdAt: String(item.createdAt),
     }));

@@ -21,7 +21,7 @@ import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { SEVERITIES, type Severity } from '../../shared/severity.ts';
-import type { FindingDraft } from './scans/compliance-scan.ts';
+import { SCAN_ID, type FindingDraft } from './scans/compliance-scan.ts';
 
 /** Between attempts after a concurrent writer won (several deliveries of one review at once). */
 const CONFLICT_BACKOFF = { baseMs: 10, maxMs: 200 } as const;
@@ -90,16 +90,22 @@ export function findingIdOf(scan: string, subject: string): string {
   return `${scan}~${Buffer.from(subject, 'utf8').toString('base64url')}`;
 }
 
+/** A finding's subject in its id: base64url, at most 600 characters. */
+const SUBJECT_KEY = '[A-Za-z0-9_-]{1,600}';
+
+/** A finding id's scan and subject. */
+const FINDING_ID_PARTS = new RegExp(`^(${SCAN_ID})~(${SUBJECT_KEY})$`);
+
 /** The `(scan, subject)` of a finding id; `undefined` if it is not one. */
 export function parseFindingId(findingId: string): { scan: string; subject: string } | undefined {
-  const match = /^([a-z][a-z0-9-]{0,39})~([A-Za-z0-9_-]{1,600})$/.exec(findingId);
+  const match = FINDING_ID_PARTS.exec(findingId);
   if (!match) return undefined;
   const subject = Buffer.from(match[2]!, 'base64url').toString('utf8');
   return subject !== '' && findingIdOf(match[1]!, subject) === findingId ? { scan: match[1]!, subject } : undefined;
 }
 
 /** The pattern of a finding id (for path validation). */
-export const FINDING_ID_PATTERN = /^[a-z][a-z0-9-]{0,39}~[A-Za-z0-9_-]{1,600}$/;
+export const FINDING_ID_PATTERN = new RegExp(`^${SCAN_ID}~${SUBJECT_KEY}$`);
 
 const DetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const ResolutionSchema = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES), by: z.string(), at: z.string(), note: z.string().optional() });

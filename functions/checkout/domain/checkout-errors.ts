@@ -10,12 +10,13 @@ import type { FieldIssue } from './order-request.ts';
 export abstract class CheckoutError extends Error {
   constructor(readonly detail: string) {
     super(detail);
+    // Each refusal is named after its class (in logs), without repeating the name in every class.
+    this.name = new.target.name;
   }
 }
 
 /** The request is invalid: these fields, and optionally what is wrong in a sentence (a bad request rather than a plain validation failure). */
 export class InvalidCheckoutRequestError extends CheckoutError {
-  override readonly name = 'InvalidCheckoutRequestError';
   constructor(
     readonly fields: readonly FieldIssue[],
     readonly explanation?: string,
@@ -25,18 +26,13 @@ export class InvalidCheckoutRequestError extends CheckoutError {
 }
 
 /** The caller may not do this (their own orders only). */
-export class CheckoutAccessDeniedError extends CheckoutError {
-  override readonly name = 'CheckoutAccessDeniedError';
-}
+export class CheckoutAccessDeniedError extends CheckoutError {}
 
 /** The order, coupon or group does not exist (or is not the caller's: existence does not leak). */
-export class CheckoutNotFoundError extends CheckoutError {
-  override readonly name = 'CheckoutNotFoundError';
-}
+export class CheckoutNotFoundError extends CheckoutError {}
 
 /** The Idempotency-Key was used before with a different request body (ORD-7). */
 export class IdempotencyKeyReusedError extends CheckoutError {
-  override readonly name = 'IdempotencyKeyReusedError';
   constructor() {
     super('This Idempotency-Key was already used with a different request body.');
   }
@@ -46,13 +42,10 @@ export class IdempotencyKeyReusedError extends CheckoutError {
 export abstract class CheckoutConflictError extends CheckoutError {}
 
 /** The request conflicts with the order's or coupon's current state. */
-export class StateConflictError extends CheckoutConflictError {
-  override readonly name = 'StateConflictError';
-}
+export class StateConflictError extends CheckoutConflictError {}
 
 /** Not enough stock (ORD-4): the short lines, and whether to retry shortly (stock changing fast). */
 export class OutOfStockError extends CheckoutConflictError {
-  override readonly name = 'OutOfStockError';
   constructor(
     detail: string,
     readonly fields: readonly FieldIssue[] = [],
@@ -63,36 +56,22 @@ export class OutOfStockError extends CheckoutConflictError {
 }
 
 /** A per-customer cap (SEC-5) would be exceeded. */
-export class PurchaseLimitReachedError extends CheckoutConflictError {
-  override readonly name = 'PurchaseLimitReachedError';
-}
+export class PurchaseLimitReachedError extends CheckoutConflictError {}
 
 /** A payment limit (PAY-1) would be exceeded; the detail says which. */
-export class PaymentLimitExceededError extends CheckoutConflictError {
-  override readonly name = 'PaymentLimitExceededError';
-}
+export class PaymentLimitExceededError extends CheckoutConflictError {}
 
 /** The coupon does not apply (or its limits were reached). */
-export class CouponNotApplicableError extends CheckoutConflictError {
-  override readonly name = 'CouponNotApplicableError';
-}
+export class CouponNotApplicableError extends CheckoutConflictError {}
 
 /** No group-buy offer runs for the item. */
-export class GroupBuyUnavailableError extends CheckoutConflictError {
-  override readonly name = 'GroupBuyUnavailableError';
-}
+export class GroupBuyUnavailableError extends CheckoutConflictError {}
 
 /** The group to join is complete, expired, or its offer ended. */
-export class GroupBuyClosedError extends CheckoutConflictError {
-  override readonly name = 'GroupBuyClosedError';
-}
+export class GroupBuyClosedError extends CheckoutConflictError {}
 
 /** The items (or the group) are contended right now: retry shortly. */
-export class CheckoutBusyError extends CheckoutConflictError {
-  override readonly name = 'CheckoutBusyError';
-}
+export class CheckoutBusyError extends CheckoutConflictError {}
 
 /** The order's shipping address can no longer be corrected. */
-export class AddressNotCorrectableError extends CheckoutConflictError {
-  override readonly name = 'AddressNotCorrectableError';
-}
+export class AddressNotCorrectableError extends CheckoutConflictError {}

@@ -30,7 +30,8 @@ const CASES: ReadonlyArray<[name: string, error: Error, status: number, slug: st
 ];
 
 describe('checkout domain errors → HTTP problems, in one place (SEC-5, ORD-4, ORD-7)', () => {
-  it.each(CASES)('%s → %i %s, with its detail', (_name, error, status, slug) => {
+  it.each(CASES)('%s → %i %s, with its detail', (name, error, status, slug) => {
+    expect(error.name).toBe(name);
     const problem = checkoutProblem(error);
     expect(problem).toBeInstanceOf(ProblemError);
     expect(problem).toMatchObject({ status, slug });

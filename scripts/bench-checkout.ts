@@ -31,6 +31,7 @@ import { synthesize } from '../infra/local/synth.ts';
 import type { RecordedRequest } from '../infra/local/dynamodb-counter.ts';
 import { PRICES_AS_OF, PRICES_REGION } from './cost/aws-prices.ts';
 import { costOf, perUnit, type Consumption } from './cost/cost-model.ts';
+import { figure, percentile } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -138,8 +139,6 @@ function perOrder(counts: Record<string, number>, n: number): string {
     .map(([op, v]) => `${op} ${(v / n).toFixed(2)}`);
   return `${(total / n).toFixed(2)}  (${parts.join(', ') || '—'})`;
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
 async function main(): Promise<void> {
   // The same cloud assembly as `npm start` (cdk.out): bundles are reused when sources are unchanged.
@@ -255,7 +254,7 @@ async function main(): Promise<void> {
       `checkout benchmark — ${os.cpus().length} CPUs, Node ${process.version}, ${clients} clients, ${orders} orders, payment ${method}`,
       `  responses:          ${[...statuses].map(([s, c]) => `${s} × ${c}`).join(', ')}`,
       `  throughput:         ${(placed / elapsed).toFixed(1)} orders/s (${elapsed.toFixed(1)} s)`,
-      `  POST /orders:       p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`,
+      `  POST /orders:       p50 ${figure(percentile(sorted, 50), 0, ' ms')}, p95 ${figure(percentile(sorted, 95), 0, ' ms')}, p99 ${figure(percentile(sorted, 99), 0, ' ms')}, max ${figure(sorted.at(-1), 0, ' ms')}`,
       '  calls per placed order, during the load (all capabilities; counted by the local cloud):',
       `    DynamoDB          ${perOrder(diff(duringLoad.dynamodb, before.dynamodb), n)}`,
       `    KMS               ${perOrder(diff(duringLoad.kms, before.kms), n)}`,

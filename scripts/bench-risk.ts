@@ -22,6 +22,7 @@ import { OrderPlaced } from '../events/order-placed.ts';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { seedDemoData } from '../infra/local/seed.ts';
 import { synthesize, TEST_ASSEMBLY_DIR } from '../infra/local/synth.ts';
+import { figure, percentile } from './stats.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -93,8 +94,7 @@ function record() {
   };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-const ms = (x: number) => `${x.toFixed(1)} ms`;
+const ms = (x: number | undefined) => figure(x, 1, ' ms');
 
 console.log(`bench:risk — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
 const synthStarted = Date.now();
@@ -125,7 +125,7 @@ try {
   latencies.sort((a, b) => a - b);
   console.log('');
   console.log(`one assessment, warm (${SAMPLES} sequential invocations of 1 record, after ${WARMUP} warm-up):`);
-  console.log(`  p50 ${ms(percentile(latencies, 50))}   p90 ${ms(percentile(latencies, 90))}   p99 ${ms(percentile(latencies, 99))}   max ${ms(latencies.at(-1) as number)}`);
+  console.log(`  p50 ${ms(percentile(latencies, 50))}   p90 ${ms(percentile(latencies, 90))}   p99 ${ms(percentile(latencies, 99))}   max ${ms(latencies.at(-1))}`);
 
   // Throughput: CONCURRENCY invocations in flight; one record each, then batches of 10.
   const throughput = async (recordsPerInvocation: number) => {

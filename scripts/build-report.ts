@@ -21,6 +21,7 @@ import { esbuildOptions } from '../infra/prebundle.ts';
 import { PROJECT_ROOT } from '../infra/constructs/service-function.ts';
 import { synthesize } from '../infra/local/synth.ts';
 import { readAssembly, ResourceNames } from '../infra/local/template.ts';
+import { figure, median } from './stats.ts';
 
 const BUDGET_BYTES = 1.5 * 1024 * 1024;
 /** Imports timed per function (median reported); `BUILD_IMPORT_RUNS` changes it (1 for a quick check of sizes and the budget). */
@@ -62,11 +63,6 @@ async function bareTwinSource(packages: readonly string[]): Promise<string> {
   lines.push(`const clients = [${constructed.join(', ')}];`, 'export const handler = async () => ({ clients: clients.length });');
   return lines.join('\n') + '\n';
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length % 2 ? (sorted[(sorted.length - 1) / 2] as number) : ((sorted[sorted.length / 2 - 1] as number) + (sorted[sorted.length / 2] as number)) / 2;
-};
 
 const { assemblyDir } = await synthesize();
 const [stack] = readAssembly(assemblyDir);
@@ -162,7 +158,7 @@ for (const f of fns) {
     bare.push(importMs(twin, f.variables, f.fn));
     own.push(importMs(f.bundle, f.variables, f.fn));
   }
-  rows.push({ ...f, importMs: median(own), twinMs: median(bare), twinBytes: fs.statSync(twin).size });
+  rows.push({ ...f, importMs: median(own) ?? Number.NaN, twinMs: median(bare) ?? Number.NaN, twinBytes: fs.statSync(twin).size });
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -171,19 +167,17 @@ console.log(`\nimports: median of ${IMPORT_RUNS} fresh processes each, bundle an
 console.log(`${pad('function', 30)} ${pad('bundle', 8)} ${pad('twin', 8)} ${pad('import', 8)} ${pad('twin', 8)} ${pad('ratio', 6)} ${pad('SDK clients', 26)} largest inputs`);
 for (const r of rows) {
   const flag = r.bytes > BUDGET_BYTES ? '  ← over the 1.5 MB budget' : '';
-  const timed = !Number.isNaN(r.importMs);
-  const ms = (v: number) => (timed ? v.toFixed(0) + ' ms' : '—');
   console.log(
-    `${pad(r.fn, 30)} ${pad((r.bytes / 1024).toFixed(0) + ' KB', 8)} ${pad((r.twinBytes / 1024).toFixed(0) + ' KB', 8)} ${pad(ms(r.importMs), 8)} ${pad(ms(r.twinMs), 8)} ${pad(timed ? (r.importMs / r.twinMs).toFixed(2) + '×' : '—', 6)} ${pad(short(r.sdk), 26)} ${r.top}${flag}`,
+    `${pad(r.fn, 30)} ${pad(figure(r.bytes / 1024, 0, ' KB'), 8)} ${pad(figure(r.twinBytes / 1024, 0, ' KB'), 8)} ${pad(figure(r.importMs, 0, ' ms'), 8)} ${pad(figure(r.twinMs, 0, ' ms'), 8)} ${pad(figure(r.importMs / r.twinMs, 2, '×'), 6)} ${pad(short(r.sdk), 26)} ${r.top}${flag}`,
   );
 }
 const ratios = rows
-  .filter((r) => !Number.isNaN(r.importMs))
   .map((r) => r.importMs / r.twinMs)
+  .filter((ratio) => Number.isFinite(ratio))
   .sort((a, b) => a - b);
 const sizes = rows.map((r) => r.bytes / 1024).sort((a, b) => a - b);
 console.log(
-  `\nbundles ${sizes[0]?.toFixed(0)}–${sizes.at(-1)?.toFixed(0)} KB (median ${median(sizes).toFixed(0)} KB); import ÷ bare twin ${ratios[0]?.toFixed(2)}–${ratios.at(-1)?.toFixed(2)}× (median ${median(ratios).toFixed(2)}×; goal ≤ 1.3×)`,
+  `\nbundles ${figure(sizes[0])}–${figure(sizes.at(-1))} KB (median ${figure(median(sizes))} KB); import ÷ bare twin ${figure(ratios[0], 2)}–${figure(ratios.at(-1), 2)}× (median ${figure(median(ratios), 2)}×; goal ≤ 1.3×)`,
 );
 const over = rows.filter((r) => r.bytes > BUDGET_BYTES);
 if (over.length > 0) {

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ulid } from 'ulid';
+import { figure, percentile } from './stats.ts';
 
 const USAGE = `usage: npm run load -- [--rate <requests/s>] [--duration <s>] [--base-url <url>] [--token <jwt>]… [--customers <n>] [--json]
 
@@ -36,12 +37,6 @@ interface Sample {
   op: Op;
   status: number;
   ms: number;
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
 async function mintLocalTokens(count: number): Promise<string[]> {
@@ -180,12 +175,14 @@ async function main(): Promise<void> {
 
   const summary = (list: Sample[]) => {
     const ms = list.map((s) => s.ms).sort((a, b) => a - b);
+    // No samples (an operation that never ran): null in JSON, "—" in the table — never NaN.
+    const rounded = (v: number | undefined) => (v === undefined ? null : Math.round(v));
     return {
       requests: list.length,
-      p50: Math.round(percentile(ms, 50)),
-      p90: Math.round(percentile(ms, 90)),
-      p99: Math.round(percentile(ms, 99)),
-      max: Math.round(ms.at(-1) ?? NaN),
+      p50: rounded(percentile(ms, 50)),
+      p90: rounded(percentile(ms, 90)),
+      p99: rounded(percentile(ms, 99)),
+      max: rounded(ms.at(-1)),
     };
   };
   const byStatus: Record<string, number> = {};
@@ -207,7 +204,7 @@ async function main(): Promise<void> {
     return;
   }
   const row = (name: string, s: ReturnType<typeof summary>) =>
-    `  ${name.padEnd(9)} ${String(s.requests).padStart(6)} ${String(s.p50).padStart(7)} ${String(s.p90).padStart(7)} ${String(s.p99).padStart(7)} ${String(s.max).padStart(7)}`;
+    `  ${name.padEnd(9)} ${String(s.requests).padStart(6)} ${figure(s.p50).padStart(7)} ${figure(s.p90).padStart(7)} ${figure(s.p99).padStart(7)} ${figure(s.max).padStart(7)}`;
   console.log(`${samples.length} requests in ${result.elapsedSeconds} s: ${result.throughput} req/s (target ${rate}/s)
   ${'operation'.padEnd(9)} ${'count'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p90 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)}
 ${ops.map((op) => row(op, result.byOperation[op] as ReturnType<typeof summary>)).join('\n')}

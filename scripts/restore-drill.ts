@@ -36,6 +36,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand as DocScanCommand } from '@aws-sdk/lib-dynamodb';
 import { checkMovement, type LedgerMovement } from '../functions/payments/domain/ledger.ts';
+import { retry } from '../shared/retry.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -128,13 +129,23 @@ export async function exportTables(ddb: DynamoDBClient, dir: string): Promise<Re
 
 async function writeBatch(ddb: DynamoDBClient, table: string, items: Item[]): Promise<void> {
   let pending = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 8) throw new Error(`${table}: ${pending.length} item(s) still unprocessed after retries`);
-    const { UnprocessedItems } = await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-    pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
-    if (pending.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-  }
+  await retry(
+    async () => {
+      const { UnprocessedItems } = await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+      pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
+      if (pending.length) throw new ItemsLeftUnprocessed();
+    },
+    {
+      attempts: 9,
+      retryable: (error) => error instanceof ItemsLeftUnprocessed,
+      backoff: { baseMs: 50, maxMs: 12_800, jitter: false },
+      exhausted: () => new Error(`${table}: ${pending.length} item(s) still unprocessed after retries`),
+    },
+  );
 }
+
+/** Some items of a BatchWriteItem call came back unprocessed. */
+class ItemsLeftUnprocessed extends Error {}
 
 /** Restores an export into `ddb` (tables must not exist there); returns the items written per table. */
 export async function restoreTables(ddb: DynamoDBClient, dir: string): Promise<Record<string, number>> {

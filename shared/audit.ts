@@ -23,6 +23,7 @@ import * as z from 'zod';
 import { decodeCursor, documentClient, encodeCursor, queryAll } from './dynamodb.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
+import { retry, type Backoff } from './retry.ts';
 
 /** What is recorded. */
 export interface AuditEvent {
@@ -125,6 +126,8 @@ export async function verifyChain(entries: readonly AuditEntry[], mac: ChainMac,
 const isTransactionConflict = (error: unknown) =>
   error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException' || error.name === 'ConditionalCheckFailedException');
 
+/** Between attempts after a concurrent append won (full jitter: ≤ 20 ms at first, ≤ 100 ms). */
+const APPEND_BACKOFF: Backoff = { baseMs: 20, maxMs: 100 };
 /** The DynamoDB audit log. */
 export class DynamoDbAuditLog implements AuditLog {
   constructor(
@@ -140,44 +143,42 @@ export class DynamoDbAuditLog implements AuditLog {
   }
 
   async record(event: AuditEvent): Promise<AuditEntry> {
-    for (let attempt = 1; ; attempt++) {
-      const { Item: head } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: CHAIN_PK, sk: HEAD_SK }, ConsistentRead: true }));
-      const seq = head ? Number(head.seq) : 0;
-      const prevHash = head ? String(head.hash) : GENESIS;
-      const unhashed = { ...event, roles: [...event.roles], seq: seq + 1, at: this.clock.now().toISOString(), prevHash };
-      const entry: AuditEntry = { ...unhashed, hash: await entryHash(unhashed, this.mac) };
-      try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
+    return retry(() => this.append(event), { attempts: this.maxAttempts, retryable: isTransactionConflict, backoff: APPEND_BACKOFF });
+  }
+
+  /** Appends `event` after the chain head as read now (a concurrent append makes the transaction fail). */
+  private async append(event: AuditEvent): Promise<AuditEntry> {
+    const { Item: head } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: CHAIN_PK, sk: HEAD_SK }, ConsistentRead: true }));
+    const seq = head ? Number(head.seq) : 0;
+    const prevHash = head ? String(head.hash) : GENESIS;
+    const unhashed = { ...event, roles: [...event.roles], seq: seq + 1, at: this.clock.now().toISOString(), prevHash };
+    const entry: AuditEntry = { ...unhashed, hash: await entryHash(unhashed, this.mac) };
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: CHAIN_PK, sk: entrySk(entry.seq), ...entry, gsi1pk: `RESOURCE#${event.resource.type}#${event.resource.id}`, gsi1sk: entrySk(entry.seq) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          head
+            ? {
+                Update: {
                   TableName: this.tableName,
-                  Item: { pk: CHAIN_PK, sk: entrySk(entry.seq), ...entry, gsi1pk: `RESOURCE#${event.resource.type}#${event.resource.id}`, gsi1sk: entrySk(entry.seq) },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+                  Key: { pk: CHAIN_PK, sk: HEAD_SK },
+                  UpdateExpression: 'SET seq = :next, #hash = :hash',
+                  ConditionExpression: 'seq = :seq',
+                  ExpressionAttributeNames: { '#hash': 'hash' },
+                  ExpressionAttributeValues: { ':next': entry.seq, ':hash': entry.hash, ':seq': seq },
                 },
-              },
-              head
-                ? {
-                    Update: {
-                      TableName: this.tableName,
-                      Key: { pk: CHAIN_PK, sk: HEAD_SK },
-                      UpdateExpression: 'SET seq = :next, #hash = :hash',
-                      ConditionExpression: 'seq = :seq',
-                      ExpressionAttributeNames: { '#hash': 'hash' },
-                      ExpressionAttributeValues: { ':next': entry.seq, ':hash': entry.hash, ':seq': seq },
-                    },
-                  }
-                : { Put: { TableName: this.tableName, Item: { pk: CHAIN_PK, sk: HEAD_SK, seq: entry.seq, hash: entry.hash }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            ],
-          }),
-        );
-        return entry;
-      } catch (error) {
-        if (!isTransactionConflict(error) || attempt >= this.maxAttempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 5)));
-      }
-    }
+              }
+            : { Put: { TableName: this.tableName, Item: { pk: CHAIN_PK, sk: HEAD_SK, seq: entry.seq, hash: entry.hash }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+    return entry;
   }
 
   /** The chain head (last sequence number and its hash), or undefined for an empty chain. */

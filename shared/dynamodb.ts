@@ -9,6 +9,13 @@ import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, type
 import type * as z from 'zod';
 import { badRequest } from './errors.ts';
 import { tracer } from './observability.ts';
+import { retry, type Backoff } from './retry.ts';
+
+/** Between BatchGetItem calls for unprocessed keys (full jitter: ≤ 40 ms at first, doubling to ≤ 2.56 s). */
+const UNPROCESSED_BACKOFF: Backoff = { baseMs: 40, maxMs: 2_560 };
+
+/** Some keys of a BatchGetItem call came back unprocessed. */
+class UnprocessedKeys extends Error {}
 
 let baseClient: DynamoDBClient | undefined;
 let docClient: DynamoDBDocumentClient | undefined;
@@ -138,15 +145,20 @@ export async function batchGet(
     chunks.map(async (chunk) => {
       const found: Record<string, unknown>[] = [];
       let pending: Array<Record<string, unknown>> = chunk;
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const response = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false, ...projection } } }));
-        found.push(...(response.Responses?.[tableName] ?? []));
-        pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
-        if (pending.length > 0) {
-          if (attempt >= 8) throw new Error('BatchGetItem left keys unprocessed after 8 attempts');
-          await new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
-        }
-      }
+      await retry(
+        async () => {
+          const response = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent ?? false, ...projection } } }));
+          found.push(...(response.Responses?.[tableName] ?? []));
+          pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+          if (pending.length > 0) throw new UnprocessedKeys();
+        },
+        {
+          attempts: 8,
+          retryable: (error) => error instanceof UnprocessedKeys,
+          backoff: UNPROCESSED_BACKOFF,
+          exhausted: () => new Error('BatchGetItem left keys unprocessed after 8 attempts'),
+        },
+      );
       return found;
     }),
   );

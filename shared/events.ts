@@ -11,7 +11,7 @@
  * the sources its IAM grant names (`EVENT_SOURCES`, set by the stack with the grant); any other is
  * an {@link EventSourceNotGrantedError} before anything is sent.
  */
-import { backoffDelay, sleep } from './retry.ts';
+import { retry, type Backoff } from './retry.ts';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type * as z from 'zod';
 import type { AnyEventDefinition, DomainEvent, EventMeta } from '../events/event-definition.ts';
@@ -34,6 +34,13 @@ export class EventPublishError extends Error {
   override readonly name = 'EventPublishError';
   constructor(readonly failures: ReadonlyArray<{ eventId: string; name: string; errorCode: string }>) {
     super(`${failures.length} event(s) not published: ${failures.map((f) => `${f.name} ${f.eventId} (${f.errorCode})`).join(', ')}`);
+  }
+}
+
+/** Entries of one PutEvents call that failed (retried with backoff; those of the last attempt end in an {@link EventPublishError}). */
+class FailedEntries extends Error {
+  constructor(readonly failures: ReadonlyArray<{ eventId: string; name: string; errorCode: string }>) {
+    super(`${failures.length} entries failed`);
   }
 }
 
@@ -75,6 +82,10 @@ export interface PublishOptions {
   readonly maxAttempts?: number;
   /** Base backoff between attempts in ms (doubled each time, with jitter). Default 100. */
   readonly backoffMs?: number;
+  /** The longest wait between attempts in ms, however many attempts. Default 1,000. */
+  readonly maxBackoffMs?: number;
+  /** Injectable for tests (the waits between attempts). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** What was published: the meta the publisher added to each event. */
@@ -124,7 +135,7 @@ export async function publishEvents(events: readonly DomainEvent[], options: Pub
   }
   const sender = options.client ?? eventBridgeClient();
   const maxAttempts = options.maxAttempts ?? 4;
-  const backoffMs = options.backoffMs ?? 100;
+  const backoff: Backoff = { baseMs: options.backoffMs ?? 100, maxMs: options.maxBackoffMs ?? 1_000 };
 
   const prepared = events.map(({ definition, payload }) => {
     const meta: EventMeta = { correlationId: options.correlationId, occurredAt: clock.now().toISOString(), eventId: makeId() };
@@ -140,22 +151,24 @@ export async function publishEvents(events: readonly DomainEvent[], options: Pub
   const failures: Array<{ eventId: string; name: string; errorCode: string }> = [];
   for (let start = 0; start < prepared.length; start += MAX_ENTRIES_PER_PUT) {
     let pending = prepared.slice(start, start + MAX_ENTRIES_PER_PUT);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const response = await sender.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
-      if (!response.FailedEntryCount) break;
-      // Entries in the response are in request order; an entry with an ErrorCode failed.
-      const failed = pending
-        .map((p, i) => ({ p, errorCode: response.Entries?.[i]?.ErrorCode }))
-        .filter((x): x is { p: (typeof pending)[number]; errorCode: string } => Boolean(x.errorCode));
-      // FailedEntryCount without per-entry codes should not happen; treat the whole call as failed.
-      if (failed.length === 0) failed.push(...pending.map((p) => ({ p, errorCode: 'Unknown' })));
-      if (attempt >= maxAttempts) {
-        failures.push(...failed.map(({ p, errorCode }) => ({ eventId: p.meta.eventId, name: p.name, errorCode })));
-        break;
-      }
-      pending = failed.map(({ p }) => p);
-      await sleep(backoffDelay(attempt, { baseMs: backoffMs, maxMs: backoffMs * 2 ** (maxAttempts - 1) }));
-    }
+    await retry(
+      async () => {
+        const response = await sender.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
+        if (!response.FailedEntryCount) return;
+        // Entries in the response are in request order; an entry with an ErrorCode failed.
+        const failed = pending
+          .map((p, i) => ({ p, errorCode: response.Entries?.[i]?.ErrorCode }))
+          .filter((x): x is { p: (typeof pending)[number]; errorCode: string } => Boolean(x.errorCode));
+        // FailedEntryCount without per-entry codes should not happen; treat the whole call as failed.
+        if (failed.length === 0) failed.push(...pending.map((p) => ({ p, errorCode: 'Unknown' })));
+        pending = failed.map(({ p }) => p);
+        throw new FailedEntries(failed.map(({ p, errorCode }) => ({ eventId: p.meta.eventId, name: p.name, errorCode })));
+      },
+      { attempts: maxAttempts, retryable: (error) => error instanceof FailedEntries, backoff, ...(options.sleep ? { sleep: options.sleep } : {}) },
+    ).catch((error: unknown) => {
+      if (!(error instanceof FailedEntries)) throw error;
+      failures.push(...error.failures);
+    });
   }
   if (failures.length > 0) throw new EventPublishError(failures);
   return prepared.map(({ name, meta }) => ({ name, meta }));

@@ -40,6 +40,10 @@ import crypto from 'node:crypto';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig, requireSetting } from './config.ts';
 import { badRequest, idempotencyKeyReused, requestInProgress, type ProblemError } from './errors.ts';
+import { retry, type Backoff } from './retry.ts';
+
+/** How a twin request polls for the first one's response: 25 ms, doubling up to 250 ms. */
+const TWIN_POLL: Backoff = { baseMs: 25, maxMs: 250, jitter: false };
 
 /** The request header carrying the key (lower-case, as normalised). */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -190,15 +194,16 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
       // a 409, within this invocation's remaining time (less a reserve); past that the 409 stands.
       const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
       const deadline = Date.now() + Math.max(0, Math.min(options.maxTwinWaitMs ?? 20_000, remaining - 3_000));
-      for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
-        try {
-          const request = { userId: scope.userId, key: scope.key, body: scope.body ?? null };
-          return await idempotent.open(request, await idempotent.fn(request, handler));
-        } catch (error) {
-          const waiting = error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError';
-          if (!waiting || Date.now() + delay > deadline) throw idempotencyErrorToProblem(error);
-          await new Promise((resolve) => setTimeout(resolve, delay));
-        }
+      const request = { userId: scope.userId, key: scope.key, body: scope.body ?? null };
+      try {
+        return await retry(async () => idempotent.open(request, await idempotent.fn(request, handler)), {
+          attempts: Number.POSITIVE_INFINITY,
+          deadline,
+          retryable: (error) => error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError',
+          backoff: TWIN_POLL,
+        });
+      } catch (error) {
+        throw idempotencyErrorToProblem(error);
       }
     },
   };

@@ -31,8 +31,8 @@ export interface StoredOutbox {
 export interface OutboxCatalog {
   /** An outbox entry for `definition` with `payload`; a definition the capability does not publish throws. */
   event<D extends AnyEventDefinition>(definition: D, payload: DomainEvent<D>['payload']): OutboxEvent;
-  /** The domain events of stored events; an unknown name throws (or, with `unknown: 'skip'`, is left out). */
-  domainEvents(events: ReadonlyArray<{ readonly name: string; readonly payload: unknown }>, options?: { unknown?: 'throw' | 'skip'; where?: string }): DomainEvent[];
+  /** The domain events of stored events; an unknown name throws (the outbox is then left pending, never settled without it). */
+  domainEvents(events: ReadonlyArray<{ readonly name: string; readonly payload: unknown }>, options?: { where?: string }): DomainEvent[];
 }
 
 /**
@@ -52,7 +52,6 @@ export function outboxCatalog(capability: string, definitions: readonly AnyEvent
       return events.flatMap((e) => {
         const definition = byName.get(e.name);
         if (definition) return [domainEvent(definition, e.payload as never)];
-        if (options.unknown === 'skip') return [];
         throw new Error(`${options.where ?? `${capability}'s outbox`} holds an unknown event type ${e.name}`);
       });
     },
@@ -75,4 +74,28 @@ export async function publishOutbox(
   if (events.length > 0) await publisher(outbox.correlationId).publish(events);
   await settle();
   return events.length;
+}
+
+/** What {@link publishOrLeavePending} did. */
+export interface PendingOutcome {
+  /** The events published (0 when left pending). */
+  readonly published: number;
+  /** Whether the outbox was left pending (publishing or settling failed). */
+  readonly leftPending: boolean;
+}
+
+/**
+ * Publish or leave pending — the one way a committed change (or a sweep) publishes its outbox
+ * without failing itself: runs `flush` (the capability's {@link publishOutbox}); when that fails —
+ * publishing, settling, or an event type the capability's catalog does not know — the outbox stays
+ * pending for the sweep or the replay, `onFailure` reports it (log it; count it) and nothing is
+ * thrown: the change is committed either way.
+ */
+export async function publishOrLeavePending(flush: () => Promise<number>, onFailure: (error: unknown) => void): Promise<PendingOutcome> {
+  try {
+    return { published: await flush(), leftPending: false };
+  } catch (error) {
+    onFailure(error);
+    return { published: 0, leftPending: true };
+  }
 }

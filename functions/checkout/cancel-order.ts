@@ -7,10 +7,10 @@
  */
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
-import { conflict, notFound } from '../../shared/errors.ts';
 import { changeOrder, type ChangeOrderDeps } from './change-order.ts';
 import type { Order } from './domain/order.ts';
 import { toOrderView, type OrderView } from './domain/order-view.ts';
+import { CheckoutNotFoundError, StateConflictError } from './domain/checkout-errors.ts';
 
 /** Ports of {@link cancelOrder}. */
 export interface CancelOrderDeps extends ChangeOrderDeps {
@@ -34,7 +34,7 @@ export function cancelsAsStaff(principal: Principal): boolean {
 /** Cancels the order; returns its view (without personal data). */
 export async function cancelOrder(deps: CancelOrderDeps, command: CancelOrderCommand): Promise<OrderView> {
   const staff = cancelsAsStaff(command.principal);
-  const missing = () => notFound(`There is no order ${command.orderId}.`);
+  const missing = () => new CheckoutNotFoundError(`There is no order ${command.orderId}.`);
   const guard = (order: Order) => {
     if (!staff && order.customerId !== command.principal.userId) throw missing();
   };
@@ -62,7 +62,7 @@ export async function cancelOrder(deps: CancelOrderDeps, command: CancelOrderCom
   });
   if (result.outcome === 'not-found' || result.outcome === 'duplicate') throw missing();
   if (result.outcome === 'ignored') {
-    throw conflict(result.order.status === 'CANCELLED' ? 'The order is already cancelled.' : `The order is ${result.order.status} and can no longer be cancelled.`);
+    throw new StateConflictError(result.order.status === 'CANCELLED' ? 'The order is already cancelled.' : `The order is ${result.order.status} and can no longer be cancelled.`);
   }
   const found = await deps.orders.get(command.orderId);
   if (!found) throw missing();

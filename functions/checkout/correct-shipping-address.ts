@@ -16,7 +16,6 @@
  *    authorised (domain/order.ts `addressCorrection.awaitingRisk`).
  */
 import type { Principal } from '../../shared/auth.ts';
-import { ProblemError, invalidFields, notFound } from '../../shared/errors.ts';
 import { compare } from '../../shared/money.ts';
 import { changeOrder, type ChangeOrderDeps } from './change-order.ts';
 import type { EncryptedPersonalData, Order } from './domain/order.ts';
@@ -25,6 +24,7 @@ import { shippingAddressIssues, shippingZone, type AddressInput } from './domain
 import { shippingFee, type ShippingRates } from './domain/pricing.ts';
 import { optionalPersonal, ORDER_ENTITY, readablePersonalData, type PersonalDataCipher } from './personal-data.ts';
 import { keyedHash, normaliseAddress, normalisePhone } from './risk-signals.ts';
+import { AddressNotCorrectableError, CheckoutNotFoundError, InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 /** Ports and settings. */
 export interface CorrectAddressDeps extends ChangeOrderDeps {
@@ -42,8 +42,8 @@ export interface CorrectAddressCommand {
   readonly correlationId: string;
 }
 
-function notCorrectable(detail: string): ProblemError {
-  return new ProblemError('address-not-correctable', 'Address cannot be corrected', 409, { detail });
+function notCorrectable(detail: string): AddressNotCorrectableError {
+  return new AddressNotCorrectableError(detail);
 }
 
 /** The fee the order would pay to `zone`: free shipping stays free, else the zone's rate for the order's weight. */
@@ -57,8 +57,8 @@ function feeTo(order: Order, zone: string, rates: ShippingRates) {
 export async function correctShippingAddress(deps: CorrectAddressDeps, command: CorrectAddressCommand): Promise<OrderView> {
   const { address } = command;
   const issues = shippingAddressIssues(address, deps.regions);
-  if (issues.length > 0) throw invalidFields(issues);
-  const missing = () => notFound(`There is no order ${command.orderId}.`);
+  if (issues.length > 0) throw new InvalidCheckoutRequestError(issues);
+  const missing = () => new CheckoutNotFoundError(`There is no order ${command.orderId}.`);
 
   const current = await deps.orders.getOrder(command.orderId);
   if (!current || current.customerId !== command.principal.userId) throw missing();

@@ -3,12 +3,12 @@
  * and the totals, by the same rules `POST /orders` applies. Writes nothing.
  */
 import type { Clock } from '../../shared/clock.ts';
-import { invalidFields } from '../../shared/errors.ts';
 import type { Money } from '../../shared/money.ts';
 import { addressIssues, basketIssues, shippingZone, type RequestedItem } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, type AppliedDiscount, type CouponRejection, type PricedBasket } from './domain/pricing.ts';
 import { priceRequestedBasket, type PriceDeps } from './price-basket.ts';
 import type { CheckoutSettings } from './settings.ts';
+import { InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 /** `POST /quotes` body (API.md). The address is optional; only its region matters for pricing. */
 export interface QuoteRequest {
@@ -64,7 +64,7 @@ export async function createQuote(deps: QuoteDeps, customerId: string, request: 
   const issues = basketIssues(request.items, deps.settings);
   const address = request.shippingAddress;
   if (address) issues.push(...addressIssues(address, deps.regions));
-  if (issues.length > 0) throw invalidFields(issues);
+  if (issues.length > 0) throw new InvalidCheckoutRequestError(issues);
   const region = address ? shippingZone(address) : undefined;
   const now = deps.clock.now();
   const { priced, entries, context } = await priceRequestedBasket(deps, {

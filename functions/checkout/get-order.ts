@@ -7,11 +7,11 @@
  */
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal, Role } from '../../shared/auth.ts';
-import { badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import { toOrderSummary, toOrderView, type OrderSummary, type OrderView } from './domain/order-view.ts';
 import type { OrderStore } from './orders-repository.ts';
 import { optionalPersonal, readablePersonalData, type PersonalDataCipher } from './personal-data.ts';
+import { CheckoutAccessDeniedError, CheckoutNotFoundError, InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 /** Staff roles that may read an order's personal data (audited). */
 export const PERSONAL_DATA_ROLES: readonly Role[] = ['ops', 'cs-agent', 'risk-analyst', 'admin'];
@@ -19,11 +19,12 @@ export const PERSONAL_DATA_ROLES: readonly Role[] = ['ops', 'cs-agent', 'risk-an
 /** The header staff give the reason for a read of personal data in (SEC-4). */
 export const ACCESS_REASON_HEADER = 'X-Access-Reason';
 
-/** 400: a staff read of personal data without (a valid) `X-Access-Reason`. */
-export function accessReasonRequired() {
-  return badRequest(`Reading personal data as staff needs an ${ACCESS_REASON_HEADER} header saying why (1–200 characters, no control characters).`, [
-    { path: `headers.${ACCESS_REASON_HEADER.toLowerCase()}`, message: 'required: why you open this personal data' },
-  ]);
+/** A staff read of personal data without (a valid) `X-Access-Reason`. */
+export function accessReasonRequired(): InvalidCheckoutRequestError {
+  return new InvalidCheckoutRequestError(
+    [{ path: `headers.${ACCESS_REASON_HEADER.toLowerCase()}`, message: 'required: why you open this personal data' }],
+    `Reading personal data as staff needs an ${ACCESS_REASON_HEADER} header saying why (1–200 characters, no control characters).`,
+  );
 }
 
 /** Ports of {@link getOrder}. */
@@ -35,7 +36,7 @@ export interface GetOrderDeps {
 
 /** One order, as `principal` may see it. */
 export async function getOrder(deps: GetOrderDeps, input: { orderId: string; principal: Principal; accessReason?: string; correlationId: string }): Promise<OrderView> {
-  const missing = () => notFound(`There is no order ${input.orderId}.`);
+  const missing = () => new CheckoutNotFoundError(`There is no order ${input.orderId}.`);
   const found = await deps.orders.get(input.orderId);
   if (!found) throw missing();
   const { order, timeline } = found;
@@ -64,7 +65,8 @@ export async function listOrders(
   input: { principal: Principal; limit: number; cursor?: string; customerId?: string },
 ): Promise<Page<OrderSummary>> {
   const { principal } = input;
-  if (input.customerId !== undefined && input.customerId !== principal.userId && !principal.isStaff) throw forbidden('Customers can list only their own orders.');
+  if (input.customerId !== undefined && input.customerId !== principal.userId && !principal.isStaff)
+    throw new CheckoutAccessDeniedError('Customers can list only their own orders.');
   const customerId = input.customerId ?? principal.userId;
   const page = await deps.orders.listByCustomer(customerId, { limit: input.limit, ...(input.cursor ? { cursor: input.cursor } : {}) });
   return { items: page.items.map(toOrderSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { DomainEvent } from '../../events/event-definition.ts';
-import { invalidFields, ProblemError } from '../../shared/errors.ts';
+import { GroupBuyClosedError, InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 import { joinRefusal, orderGroupOf, type GroupBuy } from './domain/group-buy.ts';
 import type { Order } from './domain/order.ts';
 import { groupBuyCompleted } from './order-events.ts';
@@ -19,17 +19,17 @@ export function randomGroupCode(): string {
   return Array.from({ length: 8 }, () => CROCKFORD[crypto.randomInt(32)]).join('');
 }
 
-/** 409: the group cannot be joined any more. */
-export function groupClosed(why: 'complete' | 'expired' | 'offer-ended'): ProblemError {
+/** The group cannot be joined any more. */
+export function groupClosed(why: 'complete' | 'expired' | 'offer-ended'): GroupBuyClosedError {
   const detail = { complete: 'The group is already complete.', expired: 'The group’s time is up.', 'offer-ended': 'The group-buy offer has ended.' }[why];
-  return new ProblemError('group-buy-closed', 'Group closed', 409, { detail: `${detail} Open a new group (leave groupBuy.code out) while the offer runs.` });
+  return new GroupBuyClosedError(`${detail} Open a new group (leave groupBuy.code out) while the offer runs.`);
 }
 
 /** The group named by a join request, when it may be joined with this item (400 unknown / other SKU, 409 closed). */
 export async function groupToJoin(orders: Pick<OrderStore, 'getGroup'>, code: string, sku: string, now: Date): Promise<GroupBuy> {
   const group = await orders.getGroup(code);
-  if (!group) throw invalidFields([{ path: 'body.groupBuy.code', message: 'Unknown group' }]);
-  if (group.sku !== sku) throw invalidFields([{ path: 'body.items[0].sku', message: `This group buys ${group.sku}` }]);
+  if (!group) throw new InvalidCheckoutRequestError([{ path: 'body.groupBuy.code', message: 'Unknown group' }]);
+  if (group.sku !== sku) throw new InvalidCheckoutRequestError([{ path: 'body.items[0].sku', message: `This group buys ${group.sku}` }]);
   const refusal = joinRefusal(group, now);
   if (refusal) throw groupClosed(refusal);
   return group;

@@ -16,10 +16,12 @@
 import type { AuditLog } from '../../shared/audit.ts';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { conflict, invalidFields, notFound, type ProblemFieldError } from '../../shared/errors.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import type { Coupon, Promotion } from './domain/pricing.ts';
-import type { CouponTotalBelowUsageError, PromotionAdmin, StoredCoupon, StoredPromotion } from './promotions-repository.ts';
+import type { PromotionAdmin, StoredCoupon, StoredPromotion } from './promotions-repository.ts';
+import { CheckoutNotFoundError, InvalidCheckoutRequestError, StateConflictError } from './domain/checkout-errors.ts';
+import type { FieldIssue } from './domain/order-request.ts';
+import { CouponTotalBelowUsageError } from './domain/order-store-errors.ts';
 
 /** Reading a product's list price (flash prices must name a real SKU and undercut it). */
 export interface ListPrices {
@@ -51,10 +53,10 @@ export interface PutOutcome<T> {
   readonly outcome: 'created' | 'updated' | 'unchanged';
 }
 
-const moneyIssues = (path: string, money: { currency: string } | undefined, currency: string): ProblemFieldError[] =>
+const moneyIssues = (path: string, money: { currency: string } | undefined, currency: string): FieldIssue[] =>
   money && money.currency !== currency ? [{ path: `${path}.currency`, message: `Amounts are in ${currency}` }] : [];
 
-function windowIssues(from: string | undefined, to: string | undefined, paths: [string, string]): ProblemFieldError[] {
+function windowIssues(from: string | undefined, to: string | undefined, paths: [string, string]): FieldIssue[] {
   if (from === undefined || to === undefined || Date.parse(from) < Date.parse(to)) return [];
   return [{ path: paths[1], message: `Must be after ${paths[0].replace('body.', '')}` }];
 }
@@ -67,7 +69,7 @@ function recordChange(deps: { audit: AuditLog }, change: StaffChange, action: st
 /** Creates or replaces a promotion (see the module documentation). */
 export async function putPromotion(deps: ManagePromotionsDeps, input: { promotion: Promotion; active: boolean } & StaffChange): Promise<PutOutcome<StoredPromotion>> {
   const { promotion } = input;
-  const issues: ProblemFieldError[] = [...windowIssues(promotion.startsAt, promotion.endsAt, ['body.startsAt', 'body.endsAt'])];
+  const issues: FieldIssue[] = [...windowIssues(promotion.startsAt, promotion.endsAt, ['body.startsAt', 'body.endsAt'])];
   if (promotion.kind === 'flash-price' || promotion.kind === 'group-buy') {
     issues.push(...moneyIssues('body.price', promotion.price, deps.currency));
     const listPrice = (await deps.catalog.listPrices([promotion.sku])).get(promotion.sku);
@@ -80,7 +82,7 @@ export async function putPromotion(deps: ManagePromotionsDeps, input: { promotio
   } else {
     issues.push(...moneyIssues('body.maxDiscount', promotion.maxDiscount, deps.currency));
   }
-  if (issues.length > 0) throw invalidFields(issues);
+  if (issues.length > 0) throw new InvalidCheckoutRequestError(issues);
 
   const existing = await deps.store.getPromotion(promotion.promotionId);
   if (existing && existing.active === input.active && canonicalJson(existing.promotion) === canonicalJson(promotion)) return { item: existing, outcome: 'unchanged' };
@@ -104,7 +106,7 @@ export async function putPromotion(deps: ManagePromotionsDeps, input: { promotio
 /** Creates or replaces a coupon, keeping its usage (see the module documentation). */
 export async function putCoupon(deps: Omit<ManagePromotionsDeps, 'catalog'>, input: { coupon: Coupon; active: boolean } & StaffChange): Promise<PutOutcome<StoredCoupon>> {
   const { coupon } = input;
-  const issues: ProblemFieldError[] = [
+  const issues: FieldIssue[] = [
     ...windowIssues(coupon.validFrom, coupon.validUntil, ['body.validFrom', 'body.validUntil']),
     ...moneyIssues('body.minSpend', coupon.minSpend, deps.currency),
     ...moneyIssues('body.amountOff', coupon.amountOff, deps.currency),
@@ -113,11 +115,11 @@ export async function putCoupon(deps: Omit<ManagePromotionsDeps, 'catalog'>, inp
   if (coupon.kind === 'percentage' && coupon.percentBasisPoints === undefined) issues.push({ path: 'body.percentBasisPoints', message: 'Required for a percentage coupon' });
   if (coupon.kind === 'fixed' && coupon.amountOff === undefined) issues.push({ path: 'body.amountOff', message: 'Required for a fixed coupon' });
   if (coupon.perCustomerLimit > coupon.totalLimit) issues.push({ path: 'body.perCustomerLimit', message: 'Must not exceed totalLimit' });
-  if (issues.length > 0) throw invalidFields(issues);
+  if (issues.length > 0) throw new InvalidCheckoutRequestError(issues);
 
   const existing = await deps.store.getCoupon(coupon.code);
   if (existing && existing.active === input.active && canonicalJson(existing.coupon) === canonicalJson(coupon)) return { item: existing, outcome: 'unchanged' };
-  if (existing && coupon.totalLimit < existing.used) throw conflict(`Coupon ${coupon.code} was used ${existing.used} times already; totalLimit cannot be lower.`);
+  if (existing && coupon.totalLimit < existing.used) throw new StateConflictError(`Coupon ${coupon.code} was used ${existing.used} times already; totalLimit cannot be lower.`);
   await recordChange(
     deps,
     input,
@@ -135,8 +137,7 @@ export async function putCoupon(deps: Omit<ManagePromotionsDeps, 'catalog'>, inp
     const stored = await deps.store.saveCoupon({ coupon, active: input.active, updatedBy: input.changedBy, updatedAt: deps.clock.now().toISOString() });
     return { item: stored, outcome: existing ? 'updated' : 'created' };
   } catch (error) {
-    if ((error as CouponTotalBelowUsageError).name === 'CouponTotalBelowUsageError')
-      throw conflict(`Coupon ${coupon.code} was used more often than totalLimit ${coupon.totalLimit} meanwhile.`);
+    if (error instanceof CouponTotalBelowUsageError) throw new StateConflictError(`Coupon ${coupon.code} was used more often than totalLimit ${coupon.totalLimit} meanwhile.`);
     throw error;
   }
 }
@@ -151,9 +152,9 @@ export async function issueCoupon(
   input: { code: string; customerIds: readonly string[] } & StaffChange,
 ): Promise<{ code: string; customers: number; newlyIssued: number }> {
   const stored = await deps.store.getCoupon(input.code);
-  if (!stored) throw notFound(`No coupon ${input.code}.`);
-  if (!stored.active) throw conflict(`Coupon ${input.code} is inactive; activate it before issuing it.`);
-  if (deps.clock.now().getTime() >= Date.parse(stored.coupon.validUntil)) throw conflict(`Coupon ${input.code} has expired.`);
+  if (!stored) throw new CheckoutNotFoundError(`No coupon ${input.code}.`);
+  if (!stored.active) throw new StateConflictError(`Coupon ${input.code} is inactive; activate it before issuing it.`);
+  if (deps.clock.now().getTime() >= Date.parse(stored.coupon.validUntil)) throw new StateConflictError(`Coupon ${input.code} has expired.`);
   const customerIds = [...new Set(input.customerIds)];
   await recordChange(deps, input, 'coupon.issue', { type: 'coupon', id: input.code }, { customers: customerIds.length });
   const newlyIssued = await deps.store.issueCoupon(input.code, customerIds, deps.clock.now().toISOString(), input.changedBy);

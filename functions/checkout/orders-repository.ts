@@ -27,7 +27,6 @@ import crypto from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
-import { badRequest } from '../../shared/errors.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import { cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
@@ -48,6 +47,8 @@ import {
 import type { GroupBuy } from './domain/group-buy.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
+import type { OutboxEvent } from '../../shared/outbox.ts';
+import { InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -67,7 +68,7 @@ export interface OutboxKey {
 export interface StoredOutboxEntry {
   readonly key: OutboxKey;
   readonly correlationId: string;
-  readonly events: ReadonlyArray<{ readonly name: string; readonly payload: unknown }>;
+  readonly events: readonly OutboxEvent[];
   readonly orderId?: string;
   readonly createdAt: string;
 }
@@ -491,7 +492,8 @@ export class DynamoDbOrderStore implements OrderStore {
   async listByCustomer(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage> {
     const gsi1pk = `CUSTOMER#${customerId}`;
     const startKey = decodeCursor(page.cursor, CustomerCursorSchema);
-    if (startKey && startKey.gsi1pk !== gsi1pk) throw badRequest('The cursor is not valid; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
+    if (startKey && startKey.gsi1pk !== gsi1pk)
+      throw new InvalidCheckoutRequestError([{ path: 'query.cursor', message: 'Invalid cursor' }], 'The cursor is not valid; start again without one.');
     const response = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -546,7 +548,7 @@ export class DynamoDbOrderStore implements OrderStore {
     return (response.Items ?? []).map((item) => ({
       key: { pk: String(item.pk), sk: String(item.sk) },
       correlationId: String(item.correlationId),
-      events: (item.events as Array<{ name: string; payload: unknown }>) ?? [],
+      events: (item.events as OutboxEvent[] | undefined) ?? [],
       ...(item.orderId ? { orderId: String(item.orderId) } : {}),
       createdAt: String(item.createdAt),
     }));

@@ -5,7 +5,7 @@
  * failed publish reaches the client: the order is placed or changed either way.
  */
 import type { DomainEvent } from '../../events/event-definition.ts';
-import { outboxCatalog } from '../../shared/outbox.ts';
+import { outboxCatalog, publishOrLeavePending, publishOutbox, type StoredOutbox } from '../../shared/outbox.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { CHECKOUT_EVENTS } from './order-events.ts';
 import type { OrderStore, OutboxKey } from './orders-repository.ts';
@@ -22,31 +22,37 @@ export interface LogPort {
 /** Logs nothing (tests). */
 export const silentLog: LogPort = { info: () => {}, warn: () => {}, error: () => {} };
 
-/** Publishes `events` and deletes their outbox entry; a failure is logged and left to the sweep. */
+/** Why an outbox was left pending: the error's name only (no payload, no personal data). */
+const failureOf = (key: OutboxKey, error: unknown) => ({
+  outboxKey: key.sk,
+  error: error instanceof Error ? error.name : 'unknown',
+  message: error instanceof Error ? error.message : String(error),
+});
+
+/** Publishes a stored outbox and deletes its entry (an event type checkout does not publish throws: the entry stays pending). */
+function flush(orders: OrderStore, publisher: (correlationId: string) => EventPublisher, key: OutboxKey, outbox: StoredOutbox): Promise<number> {
+  return publishOutbox(CHECKOUT_OUTBOX, outbox, publisher, () => orders.deleteOutbox(key), `checkout outbox ${key.sk}`);
+}
+
+/** Publishes `events` and deletes their outbox entry; a failure is logged and left to the sweep. Returns whether they were published and settled. */
 export async function publishCommitted(
   deps: { orders: OrderStore; events: EventPublisher; log?: LogPort },
   key: OutboxKey | undefined,
   events: readonly DomainEvent[],
 ): Promise<boolean> {
   if (!key) return true;
-  try {
-    if (events.length > 0) await deps.events.publish(events);
-  } catch (error) {
-    (deps.log ?? silentLog).warn('publishing failed; the outbox sweep will retry', { outboxKey: key.sk, error: error instanceof Error ? error.name : 'unknown' });
-    return false;
-  }
-  try {
-    await deps.orders.deleteOutbox(key);
-  } catch (error) {
-    // Published; the sweep would publish it once more (consumers are idempotent).
-    (deps.log ?? silentLog).warn('outbox entry not deleted', { outboxKey: key.sk, error: error instanceof Error ? error.name : 'unknown' });
-  }
-  return true;
+  const outbox: StoredOutbox = { correlationId: '', events: events.map((e) => ({ name: e.definition.name, payload: e.payload as Record<string, unknown> })) };
+  const outcome = await publishOrLeavePending(
+    () => flush(deps.orders, () => deps.events, key, outbox),
+    (error) => (deps.log ?? silentLog).warn('outbox left pending; the outbox sweep will retry', failureOf(key, error)),
+  );
+  return !outcome.leftPending;
 }
 
 /** What a drain did. */
 export interface DrainSummary {
   readonly republished: number;
+  /** Entries left pending (publishing or deleting failed, or they hold an event type checkout does not publish: logged as errors). */
   readonly failed: number;
 }
 
@@ -63,11 +69,12 @@ export async function drainOutbox(
     const entries = await deps.orders.pendingOutbox(shard, olderThan, options.limit ?? 100);
     for (const entry of entries) {
       if (options.shouldStop?.()) break;
-      // An event type checkout no longer publishes is left out (the entry is still settled).
-      const events = CHECKOUT_OUTBOX.domainEvents(entry.events, { unknown: 'skip' });
-      const ok = await publishCommitted({ orders: deps.orders, events: deps.eventsFor(entry.correlationId), log: deps.log }, entry.key, events);
-      if (ok) republished++;
-      else failed++;
+      const outcome = await publishOrLeavePending(
+        () => flush(deps.orders, deps.eventsFor, entry.key, entry),
+        (error) => (deps.log ?? silentLog).error('outbox entry left pending', failureOf(entry.key, error)),
+      );
+      if (outcome.leftPending) failed++;
+      else republished++;
     }
   }
   return { republished, failed };

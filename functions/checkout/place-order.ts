@@ -38,13 +38,24 @@ import { backoffDelay, sleep as sleepMs } from '../../shared/retry.ts';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import crypto from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
-import { conflict, idempotencyKeyReused, invalidFields, ProblemError, type ProblemFieldError } from '../../shared/errors.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { zero } from '../../shared/money.ts';
 import { ITEMS_PER_STOCK_OPERATION, MAX_RESERVATIONS_PER_ORDER, planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
-import { checkPaymentLimits, offeredMethods, paymentLimitProblem, providerTakes, type DailyTotals, type PaymentLimits, type ProviderName } from '../payments/limits-contract.ts';
+import { checkPaymentLimits, offeredMethods, providerTakes, type DailyTotals, type PaymentLimits, type ProviderName } from '../payments/limits-contract.ts';
+import {
+  CheckoutBusyError,
+  CheckoutConflictError,
+  CouponNotApplicableError,
+  GroupBuyUnavailableError,
+  IdempotencyKeyReusedError,
+  InvalidCheckoutRequestError,
+  OutOfStockError,
+  PurchaseLimitReachedError,
+  PaymentLimitExceededError,
+  StateConflictError,
+} from './domain/checkout-errors.ts';
 import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
-import { orderRequestIssues, shippingZone, type OrderRequest, type RequestedItem } from './domain/order-request.ts';
+import { orderRequestIssues, shippingZone, type FieldIssue, type OrderRequest, type RequestedItem } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
 import { orderPlaced, orderStatusChanged } from './order-events.ts';
 import { joinGroup, joinRefusal, openGroup } from './domain/group-buy.ts';
@@ -133,13 +144,13 @@ export function requestFingerprint(value: unknown): string {
   return crypto.createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
 
-/** 409 naming the SKUs that are short (ORD-4). */
-export function outOfStock(shortages: ReadonlyArray<{ sku: string; requested: number; available: number }>, request: OrderRequest): ProblemError {
-  const errors: ProblemFieldError[] = shortages.map((s) => {
+/** Out of stock, naming the SKUs that are short (ORD-4). */
+export function outOfStock(shortages: ReadonlyArray<{ sku: string; requested: number; available: number }>, request: OrderRequest): OutOfStockError {
+  const errors: FieldIssue[] = shortages.map((s) => {
     const index = request.items.findIndex((i) => i.sku === s.sku);
     return { path: `body.items[${index}].quantity`, message: `${s.sku}: ${s.requested} requested, ${Math.max(0, s.available)} available` };
   });
-  return new ProblemError('out-of-stock', 'Out of stock', 409, { detail: `Not enough stock for: ${shortages.map((s) => s.sku).join(', ')}.`, errors });
+  return new OutOfStockError(`Not enough stock for: ${shortages.map((s) => s.sku).join(', ')}.`, errors);
 }
 
 function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, CatalogEntry>, warehouses: Awaited<ReturnType<PriceDeps['catalog']['warehouses']>>): Reservation[] {
@@ -153,25 +164,20 @@ function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, 
   });
   if (!result.ok) {
     if (result.shortages.length > 0) throw outOfStock(result.shortages, request);
-    throw new ProblemError('out-of-stock', 'Out of stock', 409, { detail: 'The items cannot be supplied together right now.' });
+    throw new OutOfStockError('The items cannot be supplied together right now.');
   }
   return result.allocations.flatMap((a) => a.lines.map((l) => ({ sku: l.sku, warehouseId: a.warehouseId, quantity: l.quantity })));
 }
 
-/** The order this request placed before, when there is one (a retry); 422 for the same key with another body. */
+/** The order this request placed before, when there is one (a retry); the same key with another body is refused. */
 async function placedBefore(deps: PlaceOrderDeps, command: PlaceOrderCommand, bodyHash: string): Promise<PlaceOrderResult | undefined> {
   if (!command.idempotencyKey) return undefined;
   const marker = await deps.orders.findRequest(command.customerId, command.idempotencyKey);
   if (!marker) return undefined;
-  if (marker.bodyHash !== bodyHash) throw idempotencyKeyReused();
+  if (marker.bodyHash !== bodyHash) throw new IdempotencyKeyReusedError();
   const existing = await deps.orders.get(marker.orderId);
   if (!existing) return undefined;
   return { order: existing.order, timeline: existing.timeline, personal: personalDataOf(command.request.shippingAddress, command.request.contactEmail), created: false };
-}
-
-/** 409: a per-customer cap (SEC-5) would be exceeded. */
-function purchaseLimitProblem(detail: string): ProblemError {
-  return new ProblemError('purchase-limit-reached', 'Purchase limit reached', 409, { detail });
 }
 
 /** Which cap the placement hit, for the problem's detail (read after the transaction refused it). */
@@ -192,7 +198,7 @@ export async function placeOrder(deps: PlaceOrderDeps, command: PlaceOrderComman
   } catch (error) {
     // A retry of a request that placed its order may now find the coupon used or the stock gone:
     // the first result stands (ORD-7). Checked only on a conflict, so the common path pays nothing.
-    if (error instanceof ProblemError && error.status === 409) {
+    if (error instanceof CheckoutConflictError) {
       const before = await placedBefore(deps, command, requestFingerprint(command.request));
       if (before) return before;
     }
@@ -206,10 +212,10 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   const log = deps.log ?? silentLog;
   const sleep = deps.sleep ?? sleepMs;
   const issues = orderRequestIssues(request, { regions: deps.regions, maxOrderLines: settings.maxOrderLines, maxLineQuantity: settings.maxLineQuantity });
-  if (issues.length > 0) throw invalidFields(issues);
+  if (issues.length > 0) throw new InvalidCheckoutRequestError(issues);
   if (!providerTakes(deps.paymentLimits.provider, request.payment.method)) {
     const offered = offeredMethods(deps.paymentLimits.provider, deps.paymentLimits.limits).map((m) => m.method);
-    throw invalidFields([{ path: 'body.payment.method', message: `Not offered by this shop; one of: ${offered.join(', ')} (GET /payment-methods)` }]);
+    throw new InvalidCheckoutRequestError([{ path: 'body.payment.method', message: `Not offered by this shop; one of: ${offered.join(', ')} (GET /payment-methods)` }]);
   }
 
   const now = deps.clock.now();
@@ -237,14 +243,14 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   const unknownStock = [...entries.values()].some((e) => e.stock.some((s) => s.available > 0 && !known.has(s.warehouseId)));
   const warehouses = unknownStock ? await deps.catalog.warehouses({ fresh: true }) : cachedWarehouses;
   if (priced.coupon && !priced.coupon.applied) {
-    throw new ProblemError('coupon-not-applicable', 'Coupon not applicable', 409, { detail: COUPON_REJECTION_TEXT[priced.coupon.reason ?? 'no-eligible-items'] });
+    throw new CouponNotApplicableError(COUPON_REJECTION_TEXT[priced.coupon.reason ?? 'no-eligible-items']);
   }
   let groupPromotion: GroupBuyPromotion | undefined;
   if (orderType === 'group-buy') {
     const applied = priced.discounts.find((d) => d.kind === 'group-price');
     groupPromotion = promotions.find((p): p is GroupBuyPromotion => p.kind === 'group-buy' && p.promotionId === applied?.id);
     if (!groupPromotion && joining) throw groupClosed('offer-ended');
-    if (!groupPromotion) throw new ProblemError('group-buy-unavailable', 'No group-buy offer', 409, { detail: `No group-buy offer runs for ${groupItem.sku} now.` });
+    if (!groupPromotion) throw new GroupBuyUnavailableError(`No group-buy offer runs for ${groupItem.sku} now.`);
   }
   const { deposit, balance } =
     orderType === 'pre-sale' ? presaleDeposit(priced.total, settings.presaleDepositBasisPoints) : { deposit: priced.total, balance: zero(priced.currency) };
@@ -259,7 +265,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   });
   if (!limitCheck.ok) {
     log.info('order refused: payment limit', { violation: limitCheck.violation, method: request.payment.method });
-    throw paymentLimitProblem(limitCheck);
+    throw new PaymentLimitExceededError(limitCheck.message);
   }
   let reservations = plan(deps, request, entries, warehouses);
 
@@ -314,7 +320,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   // SEC-5: one order alone may not exceed a per-SKU cap (the transaction checks what is held already).
   const holds = (o: Order) => holdsOfPlacement(o, promotions, now, settings.holdLimits);
   const overCap = holds(order).units.find((u) => u.add > u.cap);
-  if (overCap) throw purchaseLimitProblem(`One customer may hold at most ${overCap.cap} units of ${overCap.sku} at once; this order asks for ${overCap.add}.`);
+  if (overCap) throw new PurchaseLimitReachedError(`One customer may hold at most ${overCap.cap} units of ${overCap.sku} at once; this order asks for ${overCap.add}.`);
   const placed: TimelineEntry = { at: placedAt, from: null, to: 'PLACED', reason: 'order-placed', actor: customerId };
   const signals = riskSignals(await deps.riskSignalKey(), {
     email: request.contactEmail,
@@ -337,7 +343,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     // them per order so that allocation and cancellation fit one transaction too.
     const itemCount = 4 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0); // order, timeline, customer holds, outbox
     if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS)
-      throw conflict('This order needs stock from too many warehouses at once; split it into smaller orders.');
+      throw new StateConflictError('This order needs stock from too many warehouses at once; split it into smaller orders.');
     const events = [orderPlaced(order, signals, sealedToken), orderStatusChanged(order, placed), ...completionEvents(group, orderId)];
     try {
       const outboxKey = await deps.orders.place({
@@ -355,10 +361,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
       if (error instanceof StockConflictError) {
         if (replans >= settings.maxReplans) {
           log.warn('stock kept changing while placing an order', { replans });
-          throw new ProblemError('out-of-stock', 'Out of stock', 409, {
-            detail: `Stock of ${[...new Set(error.failed.map((f) => f.sku))].join(', ')} is changing fast; retry.`,
-            headers: { 'retry-after': '1' },
-          });
+          throw new OutOfStockError(`Stock of ${[...new Set(error.failed.map((f) => f.sku))].join(', ')} is changing fast; retry.`, [], true);
         }
         replans++;
         const fresh = await deps.catalog.entries(request.items.map((i) => i.sku));
@@ -369,7 +372,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
       if (error instanceof TransientConflictError) {
         conflicts++;
         if (conflicts > MAX_CONFLICT_RETRIES) {
-          throw new ProblemError('busy', 'Busy', 409, { detail: 'These items are in very high demand right now; retry.', headers: { 'retry-after': '1' } });
+          throw new CheckoutBusyError('These items are in very high demand right now; retry.');
         }
         await sleep(backoffDelay(conflicts, CONFLICT_BACKOFF));
         continue;
@@ -377,7 +380,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
       if (error instanceof GroupChangedError && group) {
         // Another member joined first (or the new code was taken): read the group again and take the next place.
         conflicts++;
-        if (conflicts > MAX_CONFLICT_RETRIES) throw new ProblemError('busy', 'Busy', 409, { detail: 'This group is very busy right now; retry.', headers: { 'retry-after': '1' } });
+        if (conflicts > MAX_CONFLICT_RETRIES) throw new CheckoutBusyError('This group is very busy right now; retry.');
         if (joining) {
           const fresh = await deps.orders.getGroup(group.code);
           const refusal = fresh ? joinRefusal(fresh, deps.clock.now()) : 'expired';
@@ -392,11 +395,9 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
         if (!before) throw error;
         return before;
       }
-      if (error instanceof CustomerHoldsExceededError) throw purchaseLimitProblem(await holdsExceededDetail(deps, customerId, holds(order)));
+      if (error instanceof CustomerHoldsExceededError) throw new PurchaseLimitReachedError(await holdsExceededDetail(deps, customerId, holds(order)));
       if (error instanceof CouponExhaustedError) {
-        throw new ProblemError('coupon-not-applicable', 'Coupon not applicable', 409, {
-          detail: COUPON_REJECTION_TEXT[error.limit === 'total' ? 'usage-limit-reached' : 'customer-limit-reached'],
-        });
+        throw new CouponNotApplicableError(COUPON_REJECTION_TEXT[error.limit === 'total' ? 'usage-limit-reached' : 'customer-limit-reached']);
       }
       throw error;
     }

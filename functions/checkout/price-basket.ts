@@ -4,11 +4,11 @@
  * the pure pricing. Shared by `POST /quotes` and `POST /orders`; client prices are never read.
  */
 import { cachedFor } from '../../shared/cache.ts';
-import { invalidFields, type ProblemFieldError } from '../../shared/errors.ts';
 import type { CatalogEntry, WarehouseView } from '../catalog/stock-contract.ts';
 import { priceBasket, type BasketLine, type PricedBasket, type PricingSettings, type Promotion } from './domain/pricing.ts';
-import type { RequestedItem } from './domain/order-request.ts';
+import type { FieldIssue, RequestedItem } from './domain/order-request.ts';
 import type { PricingContext, PromotionStore } from './promotions-repository.ts';
+import { InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 /** What checkout reads from catalog. */
 export interface CatalogPort {
@@ -59,12 +59,12 @@ export async function priceRequestedBasket(
     deps.promotions.promotions(),
     deps.promotions.pricingContext(input.customerId, input.couponCode),
   ]);
-  const errors: ProblemFieldError[] = [];
+  const errors: FieldIssue[] = [];
   input.items.forEach((item, i) => {
     if (!entries.has(item.sku)) errors.push({ path: `body.items[${i}].sku`, message: 'Unknown SKU' });
   });
   if (input.couponCode !== undefined && context.coupon === null) errors.push({ path: 'body.couponCode', message: 'Unknown coupon' });
-  if (errors.length > 0) throw invalidFields(errors);
+  if (errors.length > 0) throw new InvalidCheckoutRequestError(errors);
   const lines: BasketLine[] = input.items.map((item) => {
     const { product } = entries.get(item.sku) as CatalogEntry;
     return {

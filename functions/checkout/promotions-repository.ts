@@ -28,6 +28,7 @@ import { batchGet, cancellationReasons, decodeCursor, documentClient, encodeCurs
 import type { Page } from '../../shared/http/pagination.ts';
 import { MEMBER_TIERS } from './domain/membership.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
+import { CouponTotalBelowUsageError } from './domain/order-store-errors.ts';
 
 const MoneySchema = z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/) });
 const When = z.iso.datetime();
@@ -145,11 +146,6 @@ export interface Membership {
   readonly memberSince?: string;
   readonly updatedBy?: string;
   readonly updatedAt?: string;
-}
-
-/** A coupon's new total limit is below its usage (a race with orders using it). */
-export class CouponTotalBelowUsageError extends Error {
-  override readonly name = 'CouponTotalBelowUsageError';
 }
 
 /** Writes of staff tools and demo data (the seeders write through the same methods). */

@@ -15,13 +15,13 @@
  * written before this store (`pk = FINDING#banned-term`, `sk = <sku>`, `terms`) are migrated by
  * {@link DynamoDbFindingsRepository.migrateLegacyBannedTermFindings}.
  */
-import { backoffDelay, sleep } from '../../shared/retry.ts';
+import { retry } from '../../shared/retry.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { SEVERITIES, type Severity } from '../../shared/severity.ts';
-import type { FindingDraft } from './scans/compliance-scan.ts';
+import { SCAN_ID, type FindingDraft } from './scans/compliance-scan.ts';
 
 /** Between attempts after a concurrent writer won (several deliveries of one review at once). */
 const CONFLICT_BACKOFF = { baseMs: 10, maxMs: 200 } as const;
@@ -90,16 +90,22 @@ export function findingIdOf(scan: string, subject: string): string {
   return `${scan}~${Buffer.from(subject, 'utf8').toString('base64url')}`;
 }
 
+/** A finding's subject in its id: base64url, at most 600 characters. */
+const SUBJECT_KEY = '[A-Za-z0-9_-]{1,600}';
+
+/** A finding id's scan and subject. */
+const FINDING_ID_PARTS = new RegExp(`^(${SCAN_ID})~(${SUBJECT_KEY})$`);
+
 /** The `(scan, subject)` of a finding id; `undefined` if it is not one. */
 export function parseFindingId(findingId: string): { scan: string; subject: string } | undefined {
-  const match = /^([a-z][a-z0-9-]{0,39})~([A-Za-z0-9_-]{1,600})$/.exec(findingId);
+  const match = FINDING_ID_PARTS.exec(findingId);
   if (!match) return undefined;
   const subject = Buffer.from(match[2]!, 'base64url').toString('utf8');
   return subject !== '' && findingIdOf(match[1]!, subject) === findingId ? { scan: match[1]!, subject } : undefined;
 }
 
 /** The pattern of a finding id (for path validation). */
-export const FINDING_ID_PATTERN = /^[a-z][a-z0-9-]{0,39}~[A-Za-z0-9_-]{1,600}$/;
+export const FINDING_ID_PATTERN = new RegExp(`^${SCAN_ID}~${SUBJECT_KEY}$`);
 
 const DetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const ResolutionSchema = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES), by: z.string(), at: z.string(), note: z.string().optional() });
@@ -147,7 +153,8 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
 
   async record(scan: string, draft: FindingDraft, at: Date): Promise<{ outcome: RecordOutcome; finding: Finding }> {
     const now = at.toISOString();
-    for (let attempt = 1; ; attempt++) {
+    // A concurrent writer got there first: re-read and decide again, after a short jittered wait.
+    return this.retryOnConflict(async () => {
       const existing = await this.read(scan, draft.subject);
       const previous = existing?.finding;
       // A fixed finding seen again is re-opened; one a reviewer dismissed (a false positive) stays dismissed —
@@ -172,32 +179,26 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
         lastSeenAt: previous && previous.lastSeenAt > now ? previous.lastSeenAt : now,
         ...(previous && !reopening && previous.resolution ? { resolution: previous.resolution } : {}),
       };
-      try {
-        await this.write(finding, existing ? (existing.revision ?? 'legacy') : undefined);
-        return { outcome, finding };
-      } catch (error) {
-        // A concurrent writer got there first: re-read and decide again, after a short jittered wait.
-        if (!isConditionalCheckFailed(error) || attempt >= this.maxAttempts) throw error;
-        await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-      }
-    }
+      await this.write(finding, existing ? (existing.revision ?? 'legacy') : undefined);
+      return { outcome, finding };
+    });
+  }
+
+  /** Runs `attempt` again (fresh reads) while a concurrent writer wins its conditional write. */
+  private retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+    return retry(attempt, { attempts: this.maxAttempts, retryable: isConditionalCheckFailed, backoff: CONFLICT_BACKOFF });
   }
 
   async transition(findingId: string, from: readonly FindingStatus[], to: FindingStatus, resolution: Resolution): Promise<Finding | undefined> {
     const key = parseFindingId(findingId);
     if (!key) return undefined;
-    for (let attempt = 1; ; attempt++) {
+    return this.retryOnConflict(async () => {
       const existing = await this.read(key.scan, key.subject);
       if (!existing?.finding || !from.includes(existing.finding.status)) return undefined;
       const finding: Finding = { ...existing.finding, status: to, resolution };
-      try {
-        await this.write(finding, existing.revision);
-        return finding;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error) || attempt >= this.maxAttempts) throw error;
-        await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-      }
-    }
+      await this.write(finding, existing.revision);
+      return finding;
+    });
   }
 
   async unresolved(scan: string): Promise<Finding[]> {

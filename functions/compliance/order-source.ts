@@ -4,7 +4,7 @@
  * a filtered Scan (the scans look at every order). The personal data attributes are named by
  * checkout's personal-data contract.
  */
-import { eachPaged } from './table-source.ts';
+import { eachPaged } from './paging.ts';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
 import { documentClient } from '../../shared/dynamodb.ts';

@@ -7,10 +7,11 @@ import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { SEVERITIES } from '../../shared/severity.ts';
 import { FINDING_ID_PATTERN, FINDING_STATUSES, RESOLUTION_OUTCOMES } from './findings-repository.ts';
+import { SCAN_ID_PATTERN } from './scans/compliance-scan.ts';
 
 const REVIEWERS = { roles: ['admin', 'content-reviewer'] } as const;
 
-const ScanId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'Must be a scan id, e.g. banned-terms');
+const ScanId = z.string().regex(SCAN_ID_PATTERN, 'Must be a scan id, e.g. banned-terms');
 
 /** `GET /admin/compliance/findings` query. */
 export const FindingsQuery = paginationQuerySchema().extend({

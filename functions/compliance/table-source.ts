@@ -6,6 +6,7 @@
  */
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/dynamodb.ts';
+import { eachPaged } from './paging.ts';
 
 /** A page of raw items. */
 export interface ItemPage {
@@ -29,32 +30,6 @@ export class DynamoDbItemSource implements ItemSource {
     const response = await this.client.send(new ScanCommand({ TableName: this.tableName, Limit: pageSize, ...(page ? { ExclusiveStartKey: page } : {}) }));
     return { items: response.Items ?? [], ...(response.LastEvaluatedKey ? { nextPage: response.LastEvaluatedKey } : {}) };
   }
-}
-
-/** A page of anything a scan reads, and where the next one starts. */
-export interface Paged<T> {
-  readonly items: ReadonlyArray<T>;
-  readonly nextPage?: Record<string, unknown>;
-}
-
-/** Runs `check` on everything `list` returns, page by page, stopping early (before a page) when asked. */
-export async function eachPaged<T>(
-  list: (page: Record<string, unknown> | undefined) => Promise<Paged<T>>,
-  shouldStop: () => boolean,
-  check: (item: T) => void,
-): Promise<{ examined: number; complete: boolean }> {
-  let examined = 0;
-  let page: Record<string, unknown> | undefined;
-  do {
-    if (shouldStop()) return { examined, complete: false };
-    const result = await list(page);
-    for (const item of result.items) {
-      examined++;
-      check(item);
-    }
-    page = result.nextPage;
-  } while (page);
-  return { examined, complete: true };
 }
 
 /** Runs `check` on every item, page by page, stopping early when asked. */

@@ -11,6 +11,8 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
+import { logger } from '../../shared/observability.ts';
+import { publishOrLeavePending, type PendingOutcome } from '../../shared/outbox.ts';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import { DeliveryLate } from '../../events/fulfillment-events.ts';
 import { ProblemOrderRaised } from '../../events/problem-order-raised.ts';
@@ -36,13 +38,12 @@ export interface LateSweepSummary {
   readonly publishFailures: number;
 }
 
-/** Publishes a marker's outbox; a failure leaves it pending for the next run instead of stopping the sweep. */
-async function tryFlush(deps: OutboxDeps, marker: Parameters<typeof flushMarker>[1]): Promise<{ published: number; failed: boolean }> {
-  try {
-    return { published: await flushMarker(deps, marker), failed: false };
-  } catch {
-    return { published: 0, failed: true };
-  }
+/** Publishes a marker's outbox; a failure is logged and leaves it pending for the next run instead of stopping the sweep. */
+function tryFlush(deps: OutboxDeps, marker: Parameters<typeof flushMarker>[1]): Promise<PendingOutcome> {
+  return publishOrLeavePending(
+    () => flushMarker(deps, marker),
+    (error) => logger.warn('late-delivery outbox left pending for the next run', { kind: marker.kind, key: marker.key, error: error as Error }),
+  );
 }
 
 /** Runs one sweep. */
@@ -88,7 +89,7 @@ export async function sweepLateDeliveries(deps: LateSweepDeps, correlationId: st
         };
         if (await deps.repository.commitLateAlert({ shipment, at: nowIso, marker })) {
           alerted++;
-          if ((await tryFlush(deps, marker)).failed) publishFailures++;
+          if ((await tryFlush(deps, marker)).leftPending) publishFailures++;
         }
       }
     } while (startKey);
@@ -104,7 +105,7 @@ export async function republishPendingOutbox(deps: OutboxDeps & { repository: Fu
   for (const marker of await deps.repository.pendingOutbox(before.toISOString())) {
     const result = await tryFlush(deps, marker);
     republished += result.published;
-    if (result.failed) failed++;
+    if (result.leftPending) failed++;
   }
   return { republished, failed };
 }

@@ -46,6 +46,7 @@ import {
   type ReturnUnits,
 } from './domain/return.ts';
 import { flushOutbox, outboxEvent } from './outbox.ts';
+import { publishOrLeavePending } from '../../shared/outbox.ts';
 import { ReturnWriteConflict, type OrderReturnsState, type OrderSnapshot, type OutboxEvent, type ReturnChange, type ReturnsRepository } from './returns-repository.ts';
 import type { StockTransactItem } from '../catalog/stock-contract.ts';
 import { logger } from '../../shared/observability.ts';
@@ -101,11 +102,10 @@ function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
  */
 async function commitAndPublish(deps: ReturnsDeps, change: ReturnChange): Promise<void> {
   const outbox = await deps.repository.commit(change, deps.clock.now().toISOString());
-  try {
-    await flushOutbox({ repository: deps.repository, publisher: deps.publisher, clock: deps.clock }, outbox);
-  } catch (error) {
-    logger.warn('return events left in the outbox for the sweep', { returnId: change.ret.returnId, version: change.ret.version, error: error as Error });
-  }
+  await publishOrLeavePending(
+    () => flushOutbox({ repository: deps.repository, publisher: deps.publisher, clock: deps.clock }, outbox),
+    (error) => logger.warn('return events left in the outbox for the sweep', { returnId: change.ret.returnId, version: change.ret.version, error: error as Error }),
+  );
 }
 
 /** Publishes whatever an earlier run left in the return's outbox (a replay of its trigger). */

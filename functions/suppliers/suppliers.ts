@@ -10,6 +10,7 @@ import type { Principal } from '../../shared/auth.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { badRequest, conflict, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
+import { retry } from '../../shared/retry.ts';
 import { addDelivery, EMPTY_SCORECARD, isLate, scorecard, tierOf, type InspectionResult, type Scorecard, type SupplierTier } from './domain/scorecard.ts';
 import {
   chinaDay,
@@ -47,15 +48,13 @@ export function supplierView(record: SupplierRecord): SupplierView {
 /** How often a write that lost to a concurrent one is retried on a fresh read. */
 const ATTEMPTS = 4;
 
-async function withRetries<T>(supplierId: string, attempt: () => Promise<T>): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof SupplierWriteConflict)) throw error;
-      if (i >= ATTEMPTS) throw conflict(`Supplier ${supplierId} changed meanwhile; try again.`);
-    }
-  }
+/** Runs `attempt` again (fresh reads) while a concurrent write wins; then 409. */
+function withRetries<T>(supplierId: string, attempt: () => Promise<T>): Promise<T> {
+  return retry(attempt, {
+    attempts: ATTEMPTS,
+    retryable: (error) => error instanceof SupplierWriteConflict,
+    exhausted: () => conflict(`Supplier ${supplierId} changed meanwhile; try again.`),
+  });
 }
 
 /** What ops put. */

@@ -11,7 +11,7 @@
  */
 import { TicketEscalated, TicketStatusChanged } from '../../events/ticket-events.ts';
 import { escalate } from './domain/ticket.ts';
-import { flushOutbox, newOutbox, outboxEvent, tryFlushOutbox } from './outbox.ts';
+import { newOutbox, outboxEvent, tryFlushOutbox } from './outbox.ts';
 import { TicketWriteConflict, type OutboxEvent } from './ticket-repository.ts';
 import { derive, type TicketDeps } from './tickets.ts';
 
@@ -85,16 +85,14 @@ export async function escalateOverdueTickets(deps: EscalationSweepDeps, correlat
       }
       escalated++;
       breaches += result.breached.length;
-      if (!(await tryFlushOutbox(deps, outbox))) publishFailures++;
+      if ((await tryFlushOutbox(deps, outbox)).leftPending) publishFailures++;
     }
   } while (startKey);
   let republished = 0;
   for (const outbox of await deps.repository.pendingOutbox(new Date(now.getTime() - deps.republishAfterSeconds * 1000).toISOString())) {
-    try {
-      republished += await flushOutbox(deps, outbox);
-    } catch {
-      publishFailures++;
-    }
+    const outcome = await tryFlushOutbox(deps, outbox);
+    republished += outcome.published;
+    if (outcome.leftPending) publishFailures++;
   }
   return { checked, escalated, breaches, republished, publishFailures };
 }

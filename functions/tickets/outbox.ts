@@ -8,7 +8,8 @@ import type { Clock } from '../../shared/clock.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { newId } from '../../shared/ids.ts';
 import type { AnyEventDefinition, DomainEvent } from '../../events/event-definition.ts';
-import { outboxCatalog, publishOutbox } from '../../shared/outbox.ts';
+import { outboxCatalog, publishOrLeavePending, publishOutbox, type PendingOutcome } from '../../shared/outbox.ts';
+import { logger } from '../../shared/observability.ts';
 import { TicketEscalated, TicketStatusChanged } from '../../events/ticket-events.ts';
 import type { OutboxEvent, OutboxRecord, TicketRepository } from './ticket-repository.ts';
 
@@ -39,12 +40,10 @@ export async function flushOutbox(deps: OutboxDeps, outbox: OutboxRecord): Promi
   return publishOutbox(TICKETS_OUTBOX, outbox, deps.publisher, () => deps.repository.markPublished(outbox.outboxId, deps.clock.now().toISOString()));
 }
 
-/** Like {@link flushOutbox}, but a failure leaves the outbox pending for the sweep instead of failing the caller. */
-export async function tryFlushOutbox(deps: OutboxDeps, outbox: OutboxRecord): Promise<boolean> {
-  try {
-    await flushOutbox(deps, outbox);
-    return true;
-  } catch {
-    return false;
-  }
+/** Like {@link flushOutbox}, but a failure is logged and leaves the outbox pending for the sweep instead of failing the caller. */
+export async function tryFlushOutbox(deps: OutboxDeps, outbox: OutboxRecord): Promise<PendingOutcome> {
+  return publishOrLeavePending(
+    () => flushOutbox(deps, outbox),
+    (error) => logger.warn('ticket outbox left pending for the sweep', { outboxId: outbox.outboxId, error: error as Error }),
+  );
 }

@@ -15,7 +15,8 @@
  * 10. problem+json error handler — last, so its `onError` runs first and the middlewares above
  *     decorate the problem response too.
  * The handler function then runs (through the idempotency wrapper on idempotent routes) and its
- * result is serialised to JSON.
+ * result is serialised to JSON. A capability whose use cases throw domain errors passes `mapError`,
+ * its one mapping of those errors to problems (applied before the idempotency layer sees them).
  */
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -84,7 +85,12 @@ export function httpHandler<
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   A extends AuthRequirement = { roles: [] },
->(options: HttpHandlerOptions<B, P, Q, A>, handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>): HttpLambdaHandler {
+>(
+  options: HttpHandlerOptions<B, P, Q, A>,
+  handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>,
+  /** A capability's mapping of its domain errors to problems (what it does not know it returns unchanged). */
+  mapError?: (error: unknown) => unknown,
+): HttpLambdaHandler {
   const auth: AuthRequirement = options.auth ?? { roles: [] };
   const executor = options.idempotent ? createIdempotentExecutor(options.operation) : undefined;
 
@@ -100,7 +106,13 @@ export function httpHandler<
       event,
       context,
     } as HttpRequest<B, P, Q, A>;
-    const run = async () => toProxyResult(await handlerFn(input));
+    const call = mapError
+      ? () =>
+          handlerFn(input).catch((error: unknown) => {
+            throw mapError(error);
+          })
+      : () => handlerFn(input);
+    const run = async () => toProxyResult(await call());
     if (!executor || state.idempotencyKey === undefined) return run();
     return executor.run({ userId: state.principal?.userId ?? ANONYMOUS, key: state.idempotencyKey, body: event.body }, context, run);
   };

@@ -72,3 +72,8 @@ export class ReservationsNotHeldError extends Error {
     super(`reservations no longer held: ${reservations.map((r) => `${r.sku}@${r.warehouseId}`).join(', ')}`);
   }
 }
+
+/** A coupon's new total limit is below its usage (a race with orders using it). */
+export class CouponTotalBelowUsageError extends Error {
+  override readonly name = 'CouponTotalBelowUsageError';
+}

@@ -7,7 +7,8 @@
 import type { AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { logger } from '../../../shared/observability.ts';
 import { auditLog, orderStore } from '../adapters.ts';
 import { cancelOrder } from '../cancel-order.ts';
@@ -25,7 +26,7 @@ export interface CancelOrderHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeCancelOrderHandler(ports: CancelOrderHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(cancelOrderRoute, async ({ path, body, principal, correlationId }) => {
+  return checkoutHttpHandler(cancelOrderRoute, async ({ path, body, principal, correlationId }) => {
     const view = await cancelOrder(
       {
         orders: (ports.orders ?? orderStore)(),

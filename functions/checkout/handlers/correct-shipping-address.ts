@@ -6,7 +6,8 @@
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { logger } from '../../../shared/observability.ts';
 import { orderStore, personalDataCipher, riskSignalKey, shippingGeography } from '../adapters.ts';
 import { correctShippingAddress } from '../correct-shipping-address.ts';
@@ -26,7 +27,7 @@ export interface CorrectShippingAddressPorts {
 
 /** Builds the handler with the given ports. */
 export function makeCorrectShippingAddressHandler(ports: CorrectShippingAddressPorts = {}): HttpLambdaHandler {
-  return httpHandler(correctShippingAddressRoute, async ({ path, body, principal, correlationId }) => {
+  return checkoutHttpHandler(correctShippingAddressRoute, async ({ path, body, principal, correlationId }) => {
     const settings = checkoutSettings();
     const view = await correctShippingAddress(
       {

@@ -5,7 +5,8 @@
  */
 import { quoteCounterFromEnv, type QuoteCounter } from '../../analytics/quote-counter-contract.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { catalogPort, promotionStore, shippingGeography } from '../adapters.ts';
 import { createQuote } from '../create-quote.ts';
 import type { CatalogPort } from '../price-basket.ts';
@@ -24,7 +25,7 @@ export interface CreateQuoteHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeCreateQuoteHandler(ports: CreateQuoteHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(createQuoteRoute, async ({ body, principal }) => {
+  return checkoutHttpHandler(createQuoteRoute, async ({ body, principal }) => {
     const quote = await createQuote(
       {
         catalog: (ports.catalog ?? catalogPort)(),

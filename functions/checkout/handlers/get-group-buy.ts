@@ -1,6 +1,7 @@
 /** `GET /group-buys/{code}` — a group-buy group for any signed-in caller (ORD-5). Env: `ORDERS_TABLE_NAME`. */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { orderStore } from '../adapters.ts';
 import { getGroupBuy } from '../get-group-buy.ts';
 import type { OrderStore } from '../orders-repository.ts';
@@ -14,7 +15,7 @@ export interface GetGroupBuyHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeGetGroupBuyHandler(ports: GetGroupBuyHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(getGroupBuyRoute, async ({ path }) => ({
+  return checkoutHttpHandler(getGroupBuyRoute, async ({ path }) => ({
     statusCode: 200,
     body: await getGroupBuy({ orders: (ports.orders ?? orderStore)(), clock: ports.clock ?? systemClock }, path.code),
   }));

@@ -1,5 +1,6 @@
 /** `GET /admin/members/{customerId}` (marketer, cs-agent) — a customer's membership tier. Env: `ORDERS_TABLE_NAME`. */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { currentPromotionStore } from '../adapters.ts';
 import { getMembership } from '../manage-memberships.ts';
 import type { PromotionAdmin } from '../promotions-repository.ts';
@@ -7,7 +8,7 @@ import { getMembershipRoute } from '../routes.ts';
 
 /** Builds the handler with the given store. */
 export function makeGetMembershipHandler(ports: { readonly store?: () => Pick<PromotionAdmin, 'getMembership'> } = {}): HttpLambdaHandler {
-  return httpHandler(getMembershipRoute, async ({ path }) => ({
+  return checkoutHttpHandler(getMembershipRoute, async ({ path }) => ({
     statusCode: 200,
     body: await getMembership({ store: (ports.store ?? currentPromotionStore)() }, path.customerId),
   }));

@@ -3,7 +3,8 @@
  * Env: `ORDERS_TABLE_NAME`, `FIELD_ENCRYPTION_KEY_ID`, `AUDIT_TABLE_NAME`.
  */
 import type { AuditLog } from '../../../shared/audit.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { auditLog, orderStore, personalDataCipher } from '../adapters.ts';
 import { getOrder } from '../get-order.ts';
 import type { OrderStore } from '../orders-repository.ts';
@@ -29,7 +30,7 @@ export interface GetOrderHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeGetOrderHandler(ports: GetOrderHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(getOrderRoute, async ({ path, principal, correlationId, event }) => {
+  return checkoutHttpHandler(getOrderRoute, async ({ path, principal, correlationId, event }) => {
     const reason = event.headers?.['x-access-reason'];
     const view = await getOrder(
       { orders: (ports.orders ?? orderStore)(), cipher: (ports.cipher ?? personalDataCipher)(), audit: (ports.audit ?? auditLog)() },

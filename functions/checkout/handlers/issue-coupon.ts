@@ -4,7 +4,8 @@
  */
 import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { currentPromotionStore } from '../adapters.ts';
 import { issueCoupon } from '../manage-promotions.ts';
 import type { PromotionAdmin } from '../promotions-repository.ts';
@@ -19,7 +20,7 @@ export interface IssueCouponHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeIssueCouponHandler(ports: IssueCouponHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(issueCouponRoute, async ({ path, body, principal, correlationId }) => {
+  return checkoutHttpHandler(issueCouponRoute, async ({ path, body, principal, correlationId }) => {
     const result = await issueCoupon(
       { store: (ports.store ?? currentPromotionStore)(), audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock },
       { code: path.code, customerIds: body.customerIds, changedBy: principal.userId, roles: principal.roles, reason: body.reason, correlationId },

@@ -1,5 +1,6 @@
 /** `GET /admin/coupons` (marketer) — every coupon with its usage. Env: `ORDERS_TABLE_NAME`. */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { currentPromotionStore } from '../adapters.ts';
 import { listCoupons } from '../manage-promotions.ts';
 import type { PromotionAdmin } from '../promotions-repository.ts';
@@ -7,7 +8,7 @@ import { listCouponsRoute } from '../routes.ts';
 
 /** Builds the handler with the given ports. */
 export function makeListCouponsHandler(ports: { readonly store?: () => PromotionAdmin } = {}): HttpLambdaHandler {
-  return httpHandler(listCouponsRoute, async ({ query }) => ({
+  return checkoutHttpHandler(listCouponsRoute, async ({ query }) => ({
     statusCode: 200,
     body: await listCoupons({ store: (ports.store ?? currentPromotionStore)() }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }),
   }));

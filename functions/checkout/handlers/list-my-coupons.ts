@@ -1,6 +1,7 @@
 /** `GET /me/coupons` (customer) — the coupons issued to the caller. Env: `ORDERS_TABLE_NAME`. */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { currentPromotionStore } from '../adapters.ts';
 import { listWalletCoupons } from '../manage-promotions.ts';
 import type { PromotionAdmin } from '../promotions-repository.ts';
@@ -14,7 +15,7 @@ export interface ListMyCouponsHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeListMyCouponsHandler(ports: ListMyCouponsHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(listMyCouponsRoute, async ({ principal }) => ({
+  return checkoutHttpHandler(listMyCouponsRoute, async ({ principal }) => ({
     statusCode: 200,
     body: { items: await listWalletCoupons({ store: (ports.store ?? currentPromotionStore)(), clock: ports.clock ?? systemClock }, principal.userId) },
   }));

@@ -1,5 +1,6 @@
 /** `GET /orders` — the caller's orders, newest first (staff may pass `customerId`). Env: `ORDERS_TABLE_NAME`. */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { orderStore } from '../adapters.ts';
 import { listOrders } from '../get-order.ts';
 import type { OrderStore } from '../orders-repository.ts';
@@ -7,7 +8,7 @@ import { listOrdersRoute } from '../routes.ts';
 
 /** Builds the handler with the given ports. */
 export function makeListOrdersHandler(ports: { readonly orders?: () => OrderStore } = {}): HttpLambdaHandler {
-  return httpHandler(listOrdersRoute, async ({ query, principal }) => ({
+  return checkoutHttpHandler(listOrdersRoute, async ({ query, principal }) => ({
     statusCode: 200,
     body: await listOrders(
       { orders: (ports.orders ?? orderStore)() },

@@ -1,5 +1,6 @@
 /** `GET /admin/promotions` (marketer) — every promotion, active or not. Env: `ORDERS_TABLE_NAME`. */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { currentPromotionStore } from '../adapters.ts';
 import { listPromotions } from '../manage-promotions.ts';
 import type { PromotionAdmin } from '../promotions-repository.ts';
@@ -7,7 +8,7 @@ import { listPromotionsRoute } from '../routes.ts';
 
 /** Builds the handler with the given ports. */
 export function makeListPromotionsHandler(ports: { readonly store?: () => PromotionAdmin } = {}): HttpLambdaHandler {
-  return httpHandler(listPromotionsRoute, async ({ query }) => ({
+  return checkoutHttpHandler(listPromotionsRoute, async ({ query }) => ({
     statusCode: 200,
     body: await listPromotions({ store: (ports.store ?? currentPromotionStore)() }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }),
   }));

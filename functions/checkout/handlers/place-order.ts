@@ -10,7 +10,8 @@
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { badRequest } from '../../../shared/errors.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { newId } from '../../../shared/ids.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { catalogPort, orderStore, paymentLimitsPort, personalDataCipher, currentPromotionStore, riskSignalKey, shippingGeography } from '../adapters.ts';
@@ -41,7 +42,7 @@ export interface PlaceOrderHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(placeOrderRoute, async ({ body, principal, idempotencyKey, correlationId, event }) => {
+  return checkoutHttpHandler(placeOrderRoute, async ({ body, principal, idempotencyKey, correlationId, event }) => {
     const deviceId = event.headers?.['x-device-id'];
     if (deviceId !== undefined && !DEVICE_ID.test(deviceId)) {
       throw badRequest('The x-device-id header must be 1–128 printable characters.', [{ path: 'headers.x-device-id', message: 'Must be 1–128 printable ASCII characters' }]);

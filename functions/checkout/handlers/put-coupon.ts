@@ -5,7 +5,8 @@
 import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { getConfig } from '../../../shared/config.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { currentPromotionStore } from '../adapters.ts';
 import type { Coupon } from '../domain/pricing.ts';
 import { putCoupon } from '../manage-promotions.ts';
@@ -21,7 +22,7 @@ export interface PutCouponHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makePutCouponHandler(ports: PutCouponHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(putCouponRoute, async ({ path, body, principal, correlationId }) => {
+  return checkoutHttpHandler(putCouponRoute, async ({ path, body, principal, correlationId }) => {
     const { active, reason, ...definition } = body;
     const result = await putCoupon(
       { store: (ports.store ?? currentPromotionStore)(), audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock, currency: getConfig().currency },

@@ -4,7 +4,8 @@
  */
 import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { currentPromotionStore } from '../adapters.ts';
 import { setMembership } from '../manage-memberships.ts';
 import type { PromotionAdmin } from '../promotions-repository.ts';
@@ -19,7 +20,7 @@ export interface PutMembershipHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makePutMembershipHandler(ports: PutMembershipHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(putMembershipRoute, async ({ path, body, principal, correlationId }) => {
+  return checkoutHttpHandler(putMembershipRoute, async ({ path, body, principal, correlationId }) => {
     const result = await setMembership(
       { store: (ports.store ?? currentPromotionStore)(), audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock },
       { customerId: path.customerId, tier: body.tier, changedBy: principal.userId, roles: principal.roles, reason: body.reason, correlationId },

@@ -5,7 +5,8 @@
 import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { getConfig } from '../../../shared/config.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { checkoutHttpHandler } from './problems.ts';
 import { catalogListPrices, currentPromotionStore } from '../adapters.ts';
 import type { Promotion } from '../domain/pricing.ts';
 import { putPromotion, type ListPrices } from '../manage-promotions.ts';
@@ -22,7 +23,7 @@ export interface PutPromotionHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makePutPromotionHandler(ports: PutPromotionHandlerPorts = {}): HttpLambdaHandler {
-  return httpHandler(putPromotionRoute, async ({ path, body, principal, correlationId }) => {
+  return checkoutHttpHandler(putPromotionRoute, async ({ path, body, principal, correlationId }) => {
     const { active, reason, ...definition } = body;
     const result = await putPromotion(
       {

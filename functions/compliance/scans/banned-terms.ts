@@ -6,6 +6,7 @@
 import { findBannedTerms } from '../domain/banned-terms.ts';
 import type { Listing, ListingSource } from '../listing-source.ts';
 import type { ComplianceScan, FindingDraft } from './compliance-scan.ts';
+import { eachPaged } from '../paging.ts';
 
 export const BANNED_TERMS_SCAN = 'banned-terms';
 
@@ -29,19 +30,15 @@ export function bannedTermsScan(deps: { readonly listings: ListingSource; readon
     description: 'Product listings with banned advertising terms (Advertising Law art. 9)',
     async run(context) {
       const findings: FindingDraft[] = [];
-      let examined = 0;
-      let page: Record<string, unknown> | undefined;
-      do {
-        if (context.shouldStop()) return { findings, examined, complete: false };
-        const result = await deps.listings.listListings(page, deps.pageSize ?? 100);
-        for (const listing of result.items) {
-          examined++;
+      const { examined, complete } = await eachPaged(
+        (page) => deps.listings.listListings(page, deps.pageSize ?? 100),
+        context.shouldStop,
+        (listing) => {
           const draft = bannedTermsDraft(deps, listing);
           if (draft) findings.push(draft);
-        }
-        page = result.nextPage;
-      } while (page);
-      return { findings, examined, complete: true };
+        },
+      );
+      return { findings, examined, complete };
     },
   };
 }

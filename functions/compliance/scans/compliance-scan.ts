@@ -8,6 +8,12 @@
  */
 import type { Severity } from '../../../shared/severity.ts';
 
+/** A scan id, kebab-case, at most 40 characters (`banned-terms`): the one definition, for the routes and the finding ids. */
+export const SCAN_ID = '[a-z][a-z0-9-]{0,39}';
+
+/** The pattern of a whole scan id. */
+export const SCAN_ID_PATTERN = new RegExp(`^${SCAN_ID}$`);
+
 /** What a scan reports about one subject. */
 export interface FindingDraft {
   /** What is wrong, identified within the scan: an order id, a SKU, `table#key`, a supplier id. */

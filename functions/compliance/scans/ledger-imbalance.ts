@@ -9,6 +9,7 @@
  */
 import type { LedgerSource, MovementView } from '../ledger-source.ts';
 import type { ComplianceScan, FindingDraft } from './compliance-scan.ts';
+import { eachPaged } from '../paging.ts';
 
 export const LEDGER_IMBALANCE_SCAN = 'ledger-imbalance';
 
@@ -39,16 +40,13 @@ export function ledgerImbalanceScan(deps: { readonly ledger: LedgerSource; reado
     description: 'Ledger movements whose debits and credits differ, and days whose reconciliation still shows mismatches',
     async run(context) {
       const findings: FindingDraft[] = [];
-      let examined = 0;
-      let page: Record<string, unknown> | undefined;
-      do {
-        if (context.shouldStop()) return { findings, examined, complete: false };
-        const result = await deps.ledger.listLedger(page, deps.pageSize);
-        for (const item of result.items) {
-          examined++;
+      const { examined, complete } = await eachPaged(
+        (page) => deps.ledger.listLedger(page, deps.pageSize),
+        context.shouldStop,
+        (item) => {
           if (item.kind === 'movement') {
             const { debits, credits, problems } = movementBalance(item);
-            if (problems.length === 0) continue;
+            if (problems.length === 0) return;
             findings.push({
               subject: `${item.orderId}/${item.movementId}`,
               severity: 'critical',
@@ -63,10 +61,9 @@ export function ledgerImbalanceScan(deps: { readonly ledger: LedgerSource; reado
               details: { date: item.date, mismatches: item.mismatchCount, kinds: item.mismatchKinds.join(', ') },
             });
           }
-        }
-        page = result.nextPage;
-      } while (page);
-      return { findings, examined, complete: true };
+        },
+      );
+      return { findings, examined, complete };
     },
   };
 }

@@ -12,6 +12,7 @@
  */
 import type { StockSource } from '../stock-source.ts';
 import type { ComplianceScan, FindingDraft } from './compliance-scan.ts';
+import { eachPaged } from '../paging.ts';
 
 export const RESERVATION_DRIFT_SCAN = 'reservation-drift';
 /** Changes this recent are left to the next run. */
@@ -33,13 +34,10 @@ export function reservationDriftScan(deps: { readonly stock: StockSource; readon
     async run(context) {
       const settledBefore = new Date(context.now.getTime() - SETTLE_MINUTES * 60_000).toISOString();
       const tallies = new Map<string, Tally & { sku: string; warehouseId: string }>();
-      let examined = 0;
-      let page: Record<string, unknown> | undefined;
-      do {
-        if (context.shouldStop()) return { findings: [], examined, complete: false };
-        const result = await deps.stock.listStock(page, deps.pageSize);
-        for (const item of result.items) {
-          examined++;
+      const { examined, complete } = await eachPaged(
+        (page) => deps.stock.listStock(page, deps.pageSize),
+        context.shouldStop,
+        (item) => {
           const key = `${item.sku}/${item.warehouseId}`;
           const tally = tallies.get(key) ?? { sku: item.sku, warehouseId: item.warehouseId, counter: 0, live: 0, liveRecords: 0, counterItems: 0, latest: '' };
           if (item.kind === 'counter') {
@@ -51,9 +49,9 @@ export function reservationDriftScan(deps: { readonly stock: StockSource; readon
           }
           if (item.updatedAt && item.updatedAt > tally.latest) tally.latest = item.updatedAt;
           tallies.set(key, tally);
-        }
-        page = result.nextPage;
-      } while (page);
+        },
+      );
+      if (!complete) return { findings: [], examined, complete };
       const findings: FindingDraft[] = [...tallies.entries()]
         .filter(([, t]) => t.counter !== t.live && t.latest < settledBefore)
         .sort(([a], [b]) => a.localeCompare(b))
@@ -71,7 +69,7 @@ export function reservationDriftScan(deps: { readonly stock: StockSource; readon
             drift: t.counter - t.live,
           },
         }));
-      return { findings, examined, complete: true };
+      return { findings, examined, complete };
     },
   };
 }

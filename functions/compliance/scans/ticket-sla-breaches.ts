@@ -8,6 +8,7 @@
  */
 import type { ComplianceScan, FindingDraft } from './compliance-scan.ts';
 import type { TicketSource } from '../ticket-source.ts';
+import { eachPaged } from '../paging.ts';
 
 export const TICKET_SLA_BREACHES_SCAN = 'ticket-sla-breaches';
 /** The sweep runs every minute: only tickets overdue by more than this are findings. */
@@ -25,16 +26,13 @@ export function ticketSlaBreachesScan(deps: { readonly tickets: TicketSource; re
     async run(context) {
       const findings: FindingDraft[] = [];
       const before = new Date(context.now.getTime() - SLA_GRACE_MINUTES * 60_000).toISOString();
-      let examined = 0;
-      let page: Record<string, unknown> | undefined;
-      do {
-        if (context.shouldStop()) return { findings, examined, complete: false };
-        const result = await deps.tickets.dueBefore(before, page, deps.pageSize);
-        for (const ticket of result.items) {
-          examined++;
-          if (INACTIVE.includes(ticket.status)) continue;
+      const { examined, complete } = await eachPaged(
+        (page) => deps.tickets.dueBefore(before, page, deps.pageSize),
+        context.shouldStop,
+        (ticket) => {
+          if (INACTIVE.includes(ticket.status)) return;
           const due = Date.parse(ticket.nextDue);
-          if (Number.isNaN(due)) continue;
+          if (Number.isNaN(due)) return;
           const overdueMinutes = Math.floor((context.now.getTime() - due) / 60_000);
           findings.push({
             subject: ticket.ticketId,
@@ -42,10 +40,9 @@ export function ticketSlaBreachesScan(deps: { readonly tickets: TicketSource; re
             summary: `Ticket ${ticket.ticketId} (${ticket.category}, ${ticket.status}) is ${overdueMinutes} min past its SLA due time and not escalated`,
             details: { status: ticket.status, category: ticket.category, dueAt: ticket.nextDue, overdueMinutes },
           });
-        }
-        page = result.nextPage;
-      } while (page);
-      return { findings, examined, complete: true };
+        },
+      );
+      return { findings, examined, complete };
     },
   };
 }

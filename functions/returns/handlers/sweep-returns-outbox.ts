@@ -3,6 +3,7 @@
  * between commit and publish). Env: `RETURNS_TABLE_NAME`, `EVENT_BUS_NAME`.
  */
 import { logger, metrics, MetricUnit, observedHandler } from '../../../shared/observability.ts';
+import { publishOrLeavePending } from '../../../shared/outbox.ts';
 import { flushOutbox } from '../outbox.ts';
 import { returnsRuntime, type ReturnsPorts } from '../runtime.ts';
 import { returnsSettings } from '../settings.ts';
@@ -16,12 +17,12 @@ export function makeSweepReturnsOutboxHandler(ports: ReturnsPorts = {}) {
     let republished = 0;
     let failures = 0;
     for (const entry of await deps.repository.pendingOutbox(before)) {
-      try {
-        republished += await flushOutbox(deps, entry);
-      } catch (error) {
-        failures++;
-        logger.error('return outbox entry left pending', { returnId: entry.returnId, version: entry.version, error: error as Error });
-      }
+      const outcome = await publishOrLeavePending(
+        () => flushOutbox(deps, entry),
+        (error) => logger.error('return outbox entry left pending', { returnId: entry.returnId, version: entry.version, error: error as Error }),
+      );
+      republished += outcome.published;
+      if (outcome.leftPending) failures++;
     }
     metrics.addMetric('ReturnOutboxEventsRepublished', MetricUnit.Count, republished);
     logger.info('returns outbox sweep finished', { republished, failures });

@@ -15,7 +15,7 @@ import { ulid } from 'ulid';
 import { changeOrder } from '../../../functions/checkout/change-order.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { PROBLEM_TYPE_BASE } from '../../../shared/errors.ts';
-import { customer, problem, useCheckoutWorld } from './fixtures.ts';
+import { asProblem, customer, problem, useCheckoutWorld } from './fixtures.ts';
 
 const world = useCheckoutWorld();
 
@@ -50,7 +50,7 @@ describe('open unpaid orders per customer (SEC-5)', () => {
     const bob = customer('burst');
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => place(bob, [{ sku, quantity: 1 }])));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
-    for (const r of results) if (r.status === 'rejected') expect((r.reason as { status?: number }).status).toBe(409);
+    for (const r of results) if (r.status === 'rejected') expect(asProblem(r.reason).status).toBe(409);
     expect((await world.orders.customerHolds(bob)).openUnpaid).toBe(5);
     expect((await world.stock(sku))['WH-EAST']).toMatchObject({ reserved: 5 });
   });

@@ -25,6 +25,7 @@ import type { Clock } from '../../../shared/clock.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import type { EventPublisher } from '../../../shared/events.ts';
 import { ProblemError } from '../../../shared/errors.ts';
+import { checkoutProblem } from '../../../functions/checkout/handlers/problems.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
 import { newId } from '../../../shared/ids.ts';
 import type { LocalTables } from '../../support/tables.ts';
@@ -173,14 +174,20 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
 /** A unique customer id. */
 export const customer = (prefix = 'c') => `${prefix}-${ulid()}`;
 
-/** The ProblemError a promise rejects with (anything else fails the test). */
+/** The problem the checkout handlers answer `error` (a use case's domain error) with; anything else fails the test. */
+export function asProblem(error: unknown): ProblemError {
+  const mapped = checkoutProblem(error);
+  if (!(mapped instanceof ProblemError)) throw new Error(`expected a checkout domain error, got ${String(error)}`);
+  return mapped;
+}
+
+/** The problem the checkout handlers answer the error a promise rejects with (anything else fails the test). */
 export async function problem(promise: Promise<unknown>): Promise<ProblemError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(error instanceof ProblemError)) throw new Error(`expected a ProblemError, got ${String(error)}`);
-  return error;
+  return asProblem(error);
 }
 
 /**

@@ -19,8 +19,8 @@ import { expireUnpaidOrders } from '../../../functions/checkout/expire-unpaid-or
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import type { GroupBuyPromotion } from '../../../functions/checkout/domain/pricing.ts';
 import { manualClock, type Clock } from '../../../shared/clock.ts';
-import { PROBLEM_TYPE_BASE, ProblemError } from '../../../shared/errors.ts';
-import { customer, problem, useCheckoutWorld } from './fixtures.ts';
+import { PROBLEM_TYPE_BASE } from '../../../shared/errors.ts';
+import { asProblem, customer, problem, useCheckoutWorld } from './fixtures.ts';
 
 const world = useCheckoutWorld();
 
@@ -71,8 +71,7 @@ describe('group-buy (ORD-5)', () => {
     expect(joined).toHaveLength(4);
     expect(refused).toHaveLength(46);
     for (const error of refused) {
-      expect(error).toBeInstanceOf(ProblemError);
-      expect((error as ProblemError).type).toBe(CLOSED);
+      expect(asProblem(error).type).toBe(CLOSED);
     }
     const group = await world.orders.getGroup(code);
     expect(group?.members).toHaveLength(5);

@@ -19,7 +19,7 @@ import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { FieldDecryptionError } from '../../../shared/field-encryption.ts';
-import { customer, problem, useCheckoutWorld } from './fixtures.ts';
+import { asProblem, customer, problem, useCheckoutWorld } from './fixtures.ts';
 
 const world = useCheckoutWorld();
 
@@ -148,7 +148,7 @@ describe('placeOrder against DynamoDB Local', () => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(placed).toHaveLength(10);
     expect(refused).toHaveLength(30);
-    for (const r of refused) expect(r.reason).toMatchObject({ status: 409, slug: 'out-of-stock' });
+    for (const r of refused) expect(asProblem(r.reason)).toMatchObject({ status: 409, slug: 'out-of-stock' });
     const stock = await world.stock(sku);
     for (const level of Object.values(stock)) {
       expect(level.available).toBe(0);

@@ -23,9 +23,8 @@ import { expireUnpaidOrders } from '../../../functions/checkout/expire-unpaid-or
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { manualClock } from '../../../shared/clock.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
-import { ProblemError } from '../../../shared/errors.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { checkoutWorld, customer, startLocalKms } from './fixtures.ts';
+import { asProblem, checkoutWorld, customer, startLocalKms } from './fixtures.ts';
 
 let kms: Awaited<ReturnType<typeof startLocalKms>>;
 let world: ReturnType<typeof checkoutWorld>;
@@ -78,16 +77,17 @@ describe('reservation records written with the order (ORD-4)', () => {
       request: world.request([{ sku, quantity: 2 }]),
       correlationId: 'c',
     }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProblemError);
-    expect((error as ProblemError).status).toBe(409);
+    expect(asProblem(error).status).toBe(409);
     for (const orderId of orderIds) expect(await reader.reservations(orderId)).toEqual([]);
   });
 
   it('more than 20 distinct lines → 400 naming body.items, nothing written', async () => {
     const items = Array.from({ length: 21 }, (_, i) => ({ sku: `NOPE-${i}-${ulid()}`.slice(0, 40), quantity: 1 }));
     const error = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request(items), correlationId: 'c' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProblemError);
-    expect(error).toMatchObject({ status: 400, errors: [expect.objectContaining({ path: 'body.items', message: expect.stringContaining('At most 20 different items') })] });
+    expect(asProblem(error)).toMatchObject({
+      status: 400,
+      errors: [expect.objectContaining({ path: 'body.items', message: expect.stringContaining('At most 20 different items') })],
+    });
   });
 });
 

@@ -12,30 +12,18 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
-import { FulfillmentRepository } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
 import { sandboxWaybill } from '../../../functions/fulfillment/carrier-gateway.ts';
 import { newId } from '../../../shared/ids.ts';
 import { lambdaContext } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { capturePublisher, catalogFixture, LISTINGS, setOnHand, statusChangedMessage } from './fixtures.ts';
+import { capturePublisher, LISTINGS, setOnHand, statusChangedMessage, fulfillmentWorld, type FulfillmentWorld } from './fixtures.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { releaseStock } from '../../../functions/catalog/stock-contract.ts';
 
-let catalog: Awaited<ReturnType<typeof catalogFixture>>;
-let repository: FulfillmentRepository;
-let reader: CatalogReader;
-let catalogTable: string;
+let { tables, catalog, repository, reader } = {} as FulfillmentWorld;
 
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  catalogTable = tables.catalog;
-  catalog = await catalogFixture(tables.catalog);
-  repository = new FulfillmentRepository(tables.fulfillment);
-  reader = new CatalogReader(tables.catalog);
-});
+beforeAll(async () => void ({ tables, catalog, repository, reader } = await fulfillmentWorld()));
 
 function handlerWith(publisher: ReturnType<typeof capturePublisher>) {
   return makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
@@ -127,7 +115,7 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
     const orderId = newId();
     const reservations = [{ sku: tshirt, warehouseId: 'WH-SOUTH', quantity: 2 }];
     await catalog.reserve(orderId, reservations);
-    await setOnHand(catalogTable, tshirt, 'WH-EAST', 10);
+    await setOnHand(tables.catalog, tshirt, 'WH-EAST', 10);
     const publisher = capturePublisher();
     expect(await handlerWith(publisher)(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext())).toEqual({ batchItemFailures: [] });
 
@@ -156,7 +144,7 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
       { sku: book, warehouseId: 'WH-SOUTH', quantity: 2 },
     ];
     await catalog.reserve(orderId, reservations);
-    await setOnHand(catalogTable, book, 'WH-EAST', 6); // 1 reserved + 5 free
+    await setOnHand(tables.catalog, book, 'WH-EAST', 6); // 1 reserved + 5 free
     const publisher = capturePublisher();
     await handlerWith(publisher)(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext());
     const [allocated] = publisher.named('OrderAllocated');
@@ -175,7 +163,7 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
     const orderId = newId();
     await catalog.reserve(orderId, reservations);
     // Checkout's cancellation released it (the same transaction items checkout joins to its own).
-    await documentClient().send(new TransactWriteCommand({ TransactItems: releaseStock(catalogTable, { orderId, ...reservations[0]! }, new Date()) }));
+    await documentClient().send(new TransactWriteCommand({ TransactItems: releaseStock(tables.catalog, { orderId, ...reservations[0]! }, new Date()) }));
     const publisher = capturePublisher();
     const handler = handlerWith(publisher);
     expect(await handler(statusChangedMessage({ orderId, to: 'APPROVED', reservations }), lambdaContext())).toEqual({ batchItemFailures: [] });

@@ -13,29 +13,18 @@ vi.hoisted(() => {
 
 import { ulid } from 'ulid';
 import { ExchangeShipmentRequested } from '../../../events/return-events.ts';
-import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
 import { sandboxCarrier } from '../../../functions/fulfillment/carrier-gateway.ts';
-import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { replacementShipmentId } from '../../../functions/fulfillment/exchange-shipments.ts';
 import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
 import { makeShipExchangeReplacementHandler } from '../../../functions/fulfillment/handlers/ship-exchange-replacement.ts';
 import { newId } from '../../../shared/ids.ts';
 import { eventBridgeEvent, jsonBody, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { allocatedOrder, capturePublisher, carrierWebhook, catalogFixture, LISTINGS } from './fixtures.ts';
+import { allocatedOrder, capturePublisher, carrierWebhook, LISTINGS, fulfillmentWorld, type FulfillmentWorld } from './fixtures.ts';
 
-let catalog: Awaited<ReturnType<typeof catalogFixture>>;
-let repository: FulfillmentRepository;
-let reader: CatalogReader;
-let catalogTable: string;
+let { tables, catalog, repository, reader } = {} as FulfillmentWorld;
 
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  catalog = await catalogFixture(tables.catalog);
-  repository = new FulfillmentRepository(tables.fulfillment);
-  reader = new CatalogReader(tables.catalog);
-  catalogTable = tables.catalog;
-});
+beforeAll(async () => void ({ tables, catalog, repository, reader } = await fulfillmentWorld()));
 
 function exchangeMessage(input: { returnId: string; orderId: string; items: Array<{ sku: string; quantity: number }>; eventId?: string }) {
   const detail = {
@@ -65,7 +54,7 @@ const handlerFor = (publisher: ReturnType<typeof capturePublisher>) =>
   makeShipExchangeReplacementHandler({
     repository: () => repository,
     catalog: () => reader,
-    catalogTableName: catalogTable,
+    catalogTableName: tables.catalog,
     carrier: sandboxCarrier,
     publisher: publisher.factory,
   });

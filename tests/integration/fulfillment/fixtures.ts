@@ -216,6 +216,8 @@ export async function setOnHand(catalogTable: string, sku: string, warehouseId: 
 
 /** What a fulfillment integration test starts from, on the shared DynamoDB Local tables: the fixture catalog, the repository and the stock reader. */
 export interface FulfillmentWorld {
+  /** The shared DynamoDB Local tables (for tests that read or write a table directly). */
+  readonly tables: ReturnType<typeof useLocalDynamoDb>['tables'];
   readonly catalog: Awaited<ReturnType<typeof catalogFixture>>;
   readonly repository: FulfillmentRepository;
   readonly reader: CatalogReader;
@@ -224,5 +226,5 @@ export interface FulfillmentWorld {
 /** Sets up a {@link FulfillmentWorld} on DynamoDB Local (call it in `beforeAll`). */
 export async function fulfillmentWorld(): Promise<FulfillmentWorld> {
   const { tables } = useLocalDynamoDb();
-  return { catalog: await catalogFixture(tables.catalog), repository: new FulfillmentRepository(tables.fulfillment), reader: new CatalogReader(tables.catalog) };
+  return { tables, catalog: await catalogFixture(tables.catalog), repository: new FulfillmentRepository(tables.fulfillment), reader: new CatalogReader(tables.catalog) };
 }

@@ -13,7 +13,6 @@ vi.hoisted(() => {
 });
 
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
 import type { Recipient } from '../../../functions/fulfillment/carrier-gateway.ts';
 import { kuaidi100Gateway, provisionalWaybill } from '../../../functions/fulfillment/carriers/kuaidi100-gateway.ts';
 import { callbackSign } from '../../../functions/fulfillment/carriers/kuaidi100.ts';
@@ -26,8 +25,7 @@ import type { Kuaidi100AccountSettings } from '../../../functions/fulfillment/se
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
 import { apiEvent, lambdaContext } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { allocatedOrder, capturePublisher, catalogFixture, LISTINGS, orderCancelledMessage, statusChangedMessage } from './fixtures.ts';
+import { allocatedOrder, capturePublisher, LISTINGS, orderCancelledMessage, statusChangedMessage, fulfillmentWorld, type FulfillmentWorld } from './fixtures.ts';
 
 const account: Kuaidi100AccountSettings = {
   key: 'KEY123',
@@ -39,21 +37,10 @@ const account: Kuaidi100AccountSettings = {
 };
 const RECIPIENT: Recipient = { name: '张三', phone: '13800138000', printAddress: '浙江省 杭州市 西湖区 文三路 90 号 310012' };
 
-let catalog: Awaited<ReturnType<typeof catalogFixture>>;
-let repository: FulfillmentRepository;
-let reader: CatalogReader;
-let fulfillmentTable: string;
-let catalogTable: string;
+let { tables, catalog, repository, reader } = {} as FulfillmentWorld;
 let nextKuaidi100Order = 70_000_000 + Math.floor(Math.random() * 1_000_000);
 
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  fulfillmentTable = tables.fulfillment;
-  catalogTable = tables.catalog;
-  catalog = await catalogFixture(tables.catalog);
-  repository = new FulfillmentRepository(tables.fulfillment);
-  reader = new CatalogReader(tables.catalog);
-});
+beforeAll(async () => void ({ tables, catalog, repository, reader } = await fulfillmentWorld()));
 
 /** Kuaidi100 as its documentation answers: bOrder → taskId + orderId (no waybill yet), cancel → success. */
 function kuaidi100Fixture() {
@@ -135,7 +122,7 @@ describe('booking with Kuaidi100 (FUL-3)', () => {
 
     // Nothing of the recipient is stored anywhere in the order's partition.
     const { Items } = await documentClient().send(
-      new QueryCommand({ TableName: fulfillmentTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` } }),
+      new QueryCommand({ TableName: tables.fulfillment, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` } }),
     );
     const stored = JSON.stringify(Items);
     for (const personal of ['张三', '13800138000', '文三路']) expect(stored).not.toContain(personal);
@@ -260,7 +247,7 @@ describe('Kuaidi100 callbacks (FUL-3)', () => {
       { method: 'cancel', param: { taskId: shipment.booking!.taskId, orderId: shipment.booking!.reference, cancelMsg: 'order cancelled' } },
     ]);
     expect((await repository.getOrder(orderId)).shipments[0]?.status).toBe('CANCELLED');
-    const { Item } = await documentClient().send(new GetCommand({ TableName: fulfillmentTable, Key: { pk: `ORDER#${orderId}`, sk: `BOOKING#${shipment.shipmentId}` } }));
+    const { Item } = await documentClient().send(new GetCommand({ TableName: tables.fulfillment, Key: { pk: `ORDER#${orderId}`, sk: `BOOKING#${shipment.shipmentId}` } }));
     expect(Item?.booking).toMatchObject({ provider: 'kuaidi100' });
   });
 });
@@ -272,7 +259,7 @@ describe('cancellation without carrier bookings', () => {
       {
         repository,
         catalog: reader,
-        catalogTableName: catalogTable,
+        catalogTableName: tables.catalog,
         clock: { now: () => new Date() },
         carrier: () => Promise.reject(new Error('the carrier must not be resolved')),
         publisher: capturePublisher().factory,

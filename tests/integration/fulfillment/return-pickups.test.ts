@@ -14,9 +14,8 @@ vi.hoisted(() => {
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { ReturnPickupRequested } from '../../../events/return-events.ts';
-import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
 import { sandboxCarrier, sandboxWaybill, type CarrierGateway } from '../../../functions/fulfillment/carrier-gateway.ts';
-import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { makeBookReturnPickupHandler } from '../../../functions/fulfillment/handlers/book-return-pickup.ts';
 import { makeDeliverSandboxCarrierEventsHandler } from '../../../functions/fulfillment/handlers/deliver-sandbox-carrier-events.ts';
 import { makeReceiveCarrierWebhookHandler } from '../../../functions/fulfillment/handlers/receive-carrier-webhook.ts';
@@ -24,21 +23,11 @@ import { returnPickupShipmentId } from '../../../functions/fulfillment/return-pi
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
 import { eventBridgeEvent, jsonBody, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { allocatedOrder, capturePublisher, carrierWebhook, catalogFixture } from './fixtures.ts';
+import { allocatedOrder, capturePublisher, carrierWebhook, fulfillmentWorld, type FulfillmentWorld } from './fixtures.ts';
 
-let catalog: Awaited<ReturnType<typeof catalogFixture>>;
-let repository: FulfillmentRepository;
-let reader: CatalogReader;
-let fulfillmentTable: string;
+let { tables, catalog, repository, reader } = {} as FulfillmentWorld;
 
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  catalog = await catalogFixture(tables.catalog);
-  repository = new FulfillmentRepository(tables.fulfillment);
-  reader = new CatalogReader(tables.catalog);
-  fulfillmentTable = tables.fulfillment;
-});
+beforeAll(async () => void ({ tables, catalog, repository, reader } = await fulfillmentWorld()));
 
 /** ReturnPickupRequested in an SQS message, as the rule delivers it (the same `eventId` twice is a redelivery). */
 function pickupMessage(input: { returnId: string; orderId: string; sku: string; carrier?: string; warehouseId?: string; eventId?: string }) {
@@ -100,7 +89,7 @@ describe('return pickups (AFT-1)', () => {
     expect(summary?.shipmentIds).toEqual([order.shipment.shipmentId]);
     expect(await repository.findWaybill(waybill)).toEqual({ orderId: order.orderId, shipmentId, carrier: 'standard-express' });
     // No delivery deadline for a return parcel: not on the late-delivery index.
-    const item = (await documentClient().send(new GetCommand({ TableName: fulfillmentTable, Key: { pk: `ORDER#${order.orderId}`, sk: `SHIPMENT#${shipmentId}` } }))).Item;
+    const item = (await documentClient().send(new GetCommand({ TableName: tables.fulfillment, Key: { pk: `ORDER#${order.orderId}`, sk: `SHIPMENT#${shipmentId}` } }))).Item;
     expect(item?.duePk).toBeUndefined();
 
     // The sandbox carrier reports the parcel picked up (its queue → signed → the webhook use case)…

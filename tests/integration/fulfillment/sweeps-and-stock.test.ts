@@ -10,8 +10,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { CatalogReader } from '../../../functions/catalog/stock-contract.ts';
-import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
+import { type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
 import { makeGetDegradedModeHandler } from '../../../functions/fulfillment/handlers/get-degraded-mode.ts';
 import { makePutDegradedModeHandler } from '../../../functions/fulfillment/handlers/put-degraded-mode.ts';
@@ -23,20 +22,21 @@ import { DynamoDbAuditLog } from '../../../shared/audit.ts';
 import { manualClock } from '../../../shared/clock.ts';
 import { newId } from '../../../shared/ids.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext, sqsEvent } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { capturePublisher, carrierWebhook, catalogFixture, LISTINGS, orderPlacedMessage, setOnHand, statusChangedMessage, stockAdjustedMessage } from './fixtures.ts';
+import {
+  capturePublisher,
+  carrierWebhook,
+  LISTINGS,
+  orderPlacedMessage,
+  setOnHand,
+  statusChangedMessage,
+  stockAdjustedMessage,
+  fulfillmentWorld,
+  type FulfillmentWorld,
+} from './fixtures.ts';
 
-let tables: ReturnType<typeof useLocalDynamoDb>['tables'];
-let catalog: Awaited<ReturnType<typeof catalogFixture>>;
-let repository: FulfillmentRepository;
-let reader: CatalogReader;
+let { tables, catalog, repository, reader } = {} as FulfillmentWorld;
 
-beforeAll(async () => {
-  tables = useLocalDynamoDb().tables;
-  catalog = await catalogFixture(tables.catalog);
-  repository = new FulfillmentRepository(tables.fulfillment);
-  reader = new CatalogReader(tables.catalog);
-});
+beforeAll(async () => void ({ tables, catalog, repository, reader } = await fulfillmentWorld()));
 
 describe('late deliveries (FUL-3, ORD-6)', () => {
   it('alerts once per shipment past its carrier/region time limit; delivered shipments are not late', async () => {

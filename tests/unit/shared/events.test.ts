@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENTS, findEventDefinition, ProductChanged } from '../../../events/index.ts';
 import { domainEvent } from '../../../events/event-definition.ts';
@@ -76,6 +76,28 @@ describe('events', () => {
     expect(error).toBeInstanceOf(EventPublishError);
     expect((error as EventPublishError).failures).toEqual([{ eventId: 'e', name: 'ProductChanged', errorCode: 'InternalFailure' }]);
     expect(calls.map((c) => c.length)).toEqual([2, 1, 1]);
+  });
+
+  it('waits back off exponentially up to a cap that binds (maxBackoffMs), however many attempts (OPS-1)', async () => {
+    const { client, calls } = stubClient(() => 'ThrottlingException');
+    const waits: number[] = [];
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      const error = await publishEvents([changed(0)], {
+        correlationId: 'c',
+        client,
+        clock,
+        backoffMs: 100,
+        maxBackoffMs: 1_000,
+        maxAttempts: 8,
+        sleep: async (ms) => void waits.push(ms),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EventPublishError);
+    } finally {
+      random.mockRestore();
+    }
+    expect(calls).toHaveLength(8);
+    expect(waits).toEqual([50, 100, 200, 400, 500, 500, 500]);
   });
 
   it('refuses an invalid payload or one with undeclared fields (no personal data in events) before sending anything', async () => {

@@ -3,11 +3,13 @@
  * route declares is what its handler function receives — the parsed body, path and query types
  * from the zod schemas, `undefined` where nothing is declared, a principal that is always there on
  * a protected route and may be missing on a public one. `npm run typecheck` (part of `npm test`)
- * checks these; a `@ts-expect-error` that stops being an error fails it too.
+ * checks these (the tests directory is part of tsconfig.json), and the unit project runs them; a
+ * `@ts-expect-error` that stops being an error fails the type check too.
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
 import type { Principal } from '../../../shared/auth.ts';
+import { checkoutHttpHandler } from '../../../functions/checkout/handlers/problems.ts';
 import { httpHandler, type HttpRequest } from '../../../shared/http/handler.ts';
 import { defineRoute, type Parsed, type PrincipalFor } from '../../../shared/http/route.ts';
 
@@ -68,5 +70,45 @@ describe('HTTP handler generics (types)', () => {
     expectTypeOf<HttpRequest<undefined, undefined, undefined, 'public'>['idempotencyKey']>().toEqualTypeOf<string | undefined>();
     // @ts-expect-error a handler must return a status code
     httpHandler(publicRoute, async () => ({ body: {} }));
+  });
+
+  it('the body type follows the zod schema’s output (transforms, defaults), not its input', () => {
+    const transforming = defineRoute({
+      operation: 'typeTestTransform',
+      method: 'post',
+      pathTemplate: '/type-tests/transform',
+      summary: 'type test',
+      tags: ['test'],
+      auth: { roles: [] },
+      body: z.object({ amount: z.string().transform((v) => Number(v)), tags: z.array(z.string()).default([]) }),
+      responses: { 201: { description: 'created' } },
+    });
+    httpHandler(transforming, async ({ body }) => {
+      expectTypeOf(body).toEqualTypeOf<{ amount: number; tags: string[] }>();
+      // @ts-expect-error the parsed amount is a number, not the string the client sent
+      const sent: string = body.amount;
+      void sent;
+      return { statusCode: 201, body: { amount: body.amount } };
+    });
+  });
+
+  it('a wrong response type does not compile', () => {
+    // @ts-expect-error the status code is a number
+    httpHandler(publicRoute, async () => ({ statusCode: '200' }));
+    // @ts-expect-error response headers are strings
+    httpHandler(publicRoute, async () => ({ statusCode: 200, headers: { 'retry-after': 1 } }));
+    // @ts-expect-error the handler function is async: it returns a promise of the result
+    httpHandler(publicRoute, () => ({ statusCode: 200 }));
+  });
+
+  it('a capability’s handler factory (checkout’s, with its error mapping) keeps the same typing', () => {
+    checkoutHttpHandler(protectedRoute, async (request) => {
+      expectTypeOf(request.body).toEqualTypeOf<{ name: string; count?: number | undefined }>();
+      expectTypeOf(request.principal).toEqualTypeOf<Principal>();
+      return { statusCode: 200 };
+    });
+    expectTypeOf(httpHandler).parameter(2).toEqualTypeOf<((error: unknown) => unknown) | undefined>();
+    // @ts-expect-error a handler must return a status code
+    checkoutHttpHandler(publicRoute, async () => ({ body: {} }));
   });
 });

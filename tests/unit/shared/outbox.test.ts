@@ -9,7 +9,7 @@ import { TicketEscalated, TicketStatusChanged } from '../../../events/ticket-eve
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import type { DomainEvent } from '../../../events/event-definition.ts';
 import type { EventPublisher } from '../../../shared/events.ts';
-import { outboxCatalog, publishOutbox } from '../../../shared/outbox.ts';
+import { outboxCatalog, publishOrLeavePending, publishOutbox } from '../../../shared/outbox.ts';
 
 const changed = { ...TicketStatusChanged.example };
 const recording = () => {
@@ -42,12 +42,11 @@ describe('outboxCatalog (OPS-2)', () => {
     expect(() => catalog.event(TicketStatusChanged, extra)).toThrow();
   });
 
-  it('an unknown stored name throws, naming where; with unknown: skip it is left out', () => {
+  it('an unknown stored name throws, naming where (there is no way to skip it)', () => {
     const catalog = outboxCatalog('tickets', [TicketStatusChanged]);
     const stored = [{ name: 'Retired', payload: {} }, catalog.event(TicketStatusChanged, changed)];
     expect(() => catalog.domainEvents(stored)).toThrow("tickets's outbox holds an unknown event type Retired");
     expect(() => catalog.domainEvents(stored, { where: 'outbox O-1' })).toThrow('outbox O-1 holds an unknown event type Retired');
-    expect(catalog.domainEvents(stored, { unknown: 'skip' }).map((e) => e.definition.name)).toEqual(['TicketStatusChanged']);
   });
 });
 
@@ -92,6 +91,27 @@ describe('publishOutbox (OPS-2, ORD-7)', () => {
     ).rejects.toThrow('outbox X holds');
     expect(published).toEqual([]);
     expect(settled).toBe(false);
+  });
+
+  it('publishOrLeavePending: a failure (publish, settle or an unknown event type) is reported, not thrown, and the outbox is not settled', async () => {
+    const reported: unknown[] = [];
+    let settled = false;
+    const { published, publisher } = recording();
+    const unknown = { correlationId: 'c', events: [{ name: 'Retired', payload: {} }] };
+    const outcome = await publishOrLeavePending(
+      () => publishOutbox(catalog, unknown, publisher, async () => void (settled = true)),
+      (error) => reported.push(error),
+    );
+    expect(outcome).toEqual({ published: 0, leftPending: true });
+    expect(String(reported[0])).toContain('unknown event type Retired');
+    expect(published).toEqual([]);
+    expect(settled).toBe(false);
+    const ok = await publishOrLeavePending(
+      () => publishOutbox(catalog, { correlationId: 'c', events: [catalog.event(TicketStatusChanged, changed)] }, publisher, async () => {}),
+      (error) => reported.push(error),
+    );
+    expect(ok).toEqual({ published: 1, leftPending: false });
+    expect(reported).toHaveLength(1);
   });
 
   it('an outbox without events is settled without publishing', async () => {

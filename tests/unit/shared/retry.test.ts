@@ -106,4 +106,32 @@ describe('retry (ORD-4: read, conditional write, on conflict again)', () => {
     await expect(retry(run, { attempts: 1.5, retryable: () => true })).rejects.toThrow(RangeError);
     expect(seen).toEqual([]);
   });
+
+  it('Infinity attempts only with a deadline', async () => {
+    const { run } = failing([]);
+    await expect(retry(run, { attempts: Number.POSITIVE_INFINITY, retryable: () => true })).rejects.toThrow(RangeError);
+    await expect(retry(run, { attempts: Number.POSITIVE_INFINITY, deadline: 0, retryable: () => true })).resolves.toBe('done');
+  });
+
+  it('with a deadline, makes no attempt whose wait would end after it; without jitter, waits the ceiling (polling a twin request)', async () => {
+    let clock = 1_000;
+    const waits: number[] = [];
+    const { run, seen } = failing(Array.from({ length: 20 }, (_, i) => new Conflict(String(i + 1))));
+    const error = await retry(run, {
+      attempts: Number.POSITIVE_INFINITY,
+      deadline: 1_000 + 25 + 50 + 100 + 200 + 250 + 100,
+      now: () => clock,
+      retryable: (e) => e instanceof Conflict,
+      backoff: { baseMs: 25, maxMs: 250, jitter: false },
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+      exhausted: (e) => new Error('gave up', { cause: e }),
+    }).catch((e: unknown) => e);
+    expect(waits).toEqual([25, 50, 100, 200, 250]);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((error as Error).message).toBe('gave up');
+    expect(backoffDelay(9, { baseMs: 25, maxMs: 250, jitter: false })).toBe(250);
+  });
 });

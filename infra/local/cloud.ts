@@ -368,7 +368,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           issuer,
           staffPool,
           stage: String(apiStage?.properties.StageName ?? 'local'),
-          consoleDir: await ensureConsoleBuilt(options.dataDir && path.join(options.dataDir, 'console')),
+          consoleDir: await ensureConsoleBuilt(options.dataDir && path.join(options.dataDir, 'console'), log),
         })
       : undefined;
     const api: LocalApi | undefined = await startApiGateway({

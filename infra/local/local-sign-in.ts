@@ -156,14 +156,15 @@ function signInPage(request: { clientId: string; redirectUri: string; challenge:
 }
 
 /** Builds the console into a directory if it is missing or older than its sources; returns the directory. */
-export async function ensureConsoleBuilt(dir?: string): Promise<string> {
+export async function ensureConsoleBuilt(dir?: string, log: (line: string) => void = () => {}): Promise<string> {
   const outdir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'console-'));
-  const { buildConsole, consoleSourcesModifiedAt } = await import('../../console/build.ts');
+  const { buildConsoleWithReport, consoleSourcesModifiedAt } = await import('../../console/build.ts');
   const marker = path.join(outdir, '.built');
   const builtAt = fs.existsSync(marker) && fs.existsSync(path.join(outdir, 'index.html')) ? fs.statSync(marker).mtimeMs : 0;
   if (builtAt < (await consoleSourcesModifiedAt())) {
-    await buildConsole(outdir);
+    const report = await buildConsoleWithReport(outdir);
     fs.writeFileSync(marker, new Date().toISOString());
+    log(`staff console built: ${(report.gzipBytes / 1024).toFixed(1)} KB gzipped (${Object.keys(report.files).join(', ')})`);
   }
   return outdir;
 }

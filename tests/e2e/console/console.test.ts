@@ -210,7 +210,7 @@ describe('KPI-3 staff console (browser)', () => {
     const pages: Array<[string[], string, string]> = [
       [['cs-agent'], 'refunds', 'refunds'],
       [['cs-agent'], 'returns', 'returns'],
-      [['ops'], 'stock/SKU-TEA-001', 'stock'],
+      [['ops'], 'stock/FRESH-LYCHEE-1KG', 'stock'],
       [['admin'], 'compliance', 'compliance'],
       [['admin'], 'audit', 'audit'],
     ];

@@ -51,6 +51,9 @@ module.exports = {
       //   of the customer at that moment, and an erasure must remove it at once (not after an event's delay).
       // - privacy's requests contract (CMP-2): the yearly compliance report counts the year's export and erasure
       //   requests and their times to serve (read-only, one Query, ids only).
+      // - analytics' quote counter contract (KPI-1): checkout counts each priced basket for the conversion KPI with one
+      //   UpdateItem ADD on analytics' day aggregate (a quote changes nothing and has no id: not worth an event).
+      // - fraud's metrics contract (KPI-1): analytics computes the fraud false-positive rate with fraud's own formula.
       to: {
         path: '^functions/([^/]+)/',
         pathNot: [
@@ -66,6 +69,8 @@ module.exports = {
           '^functions/suppliers/supplier-contract\\.ts$',
           '^functions/(checkout|returns|tickets)/privacy-contract\\.ts$',
           '^functions/privacy/requests-contract\\.ts$',
+          '^functions/analytics/quote-counter-contract\\.ts$',
+          '^functions/fraud/metrics-contract\\.ts$',
         ],
       },
     },

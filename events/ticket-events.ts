@@ -30,6 +30,10 @@ export const TicketStatusChanged = defineEvent({
     status: TicketStatusSchema,
     previousStatus: TicketStatusSchema.optional(),
     orderId: IdSchema.optional(),
+    /** On RESOLVED: whether each clock was met (AFT-2; for the SLA-compliance KPI, KPI-1). */
+    sla: z.object({ firstResponseMet: z.boolean(), resolutionMet: z.boolean() }).optional(),
+    /** On CLOSED by the customer's rating: the score (1–5) and NPS answer (0–10), never the comment (AFT-3, KPI-1). */
+    rating: z.object({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional() }).optional(),
     changedAt: z.iso.datetime(),
   }),
   example: { ...ex, status: 'ANSWERED', previousStatus: 'OPEN', changedAt: '2026-11-26T10:05:00.000Z' },

@@ -7,6 +7,7 @@
  */
 import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { Analytics, AnalyticsSegments } from './capabilities/analytics.ts';
 import { AuditTrail } from './capabilities/audit.ts';
 import { Catalog } from './capabilities/catalog.ts';
 import { Checkout } from './capabilities/checkout.ts';
@@ -49,7 +50,9 @@ export class CommerceStack extends Stack {
     const dependencies = { catalog: catalog.table };
     // Payments first: checkout reads its daily limit counters (payments' limits-contract.ts, PAY-1).
     const payments = new Payments(nested('Payments'), 'Payments', this.platform, dependencies);
-    const checkout = new Checkout(nested('Checkout'), 'Checkout', this.platform, { ...dependencies, payments: payments.table });
+    // KPI-1: analytics before checkout: POST /quotes counts quotes through analytics' quote counter contract.
+    const analytics = new Analytics(nested('Analytics'), 'Analytics', this.platform);
+    const checkout = new Checkout(nested('Checkout'), 'Checkout', this.platform, { ...dependencies, payments: payments.table, analytics });
     new Fraud(nested('Fraud'), 'Fraud', this.platform, dependencies);
     new Fulfillment(nested('Fulfillment'), 'Fulfillment', this.platform, { ...dependencies, orders: checkout.table });
     // AFT-1: returns and exchanges; orders through checkout's order contract, restock through catalog's stock contract.
@@ -61,6 +64,8 @@ export class CommerceStack extends Stack {
     const tickets = new Tickets(nested('Tickets'), 'Tickets', this.platform);
     // SEC-3: consents per purpose (other capabilities ask through privacy's consent contract); export, erasure, retention (CMP-2).
     this.privacy = new Privacy(nested('Privacy'), 'Privacy', this.platform, { orders: checkout.table, returns: returns.table, tickets: tickets.table });
+    // KPI-2: customer segments ask privacy's consent contract (a nested stack of their own: privacy depends on checkout, which depends on analytics).
+    new AnalyticsSegments(nested('AnalyticsSegments'), 'AnalyticsSegments', this.platform, { analytics, privacy: this.privacy });
     // ORD-6, AFT-1, AFT-2: one notification per customer-facing event; contacts through checkout's contact contract.
     new Notifications(nested('Notifications'), 'Notifications', this.platform, { orders: checkout.table, privacy: this.privacy });
     // CMP-1, CMP-2: scheduled scans read the tables they audit (read-only), findings, the yearly report.

@@ -44,6 +44,7 @@ export const INFRA_ENV = {
   suppliersTableName: 'SUPPLIERS_TABLE_NAME',
   auditTableName: 'AUDIT_TABLE_NAME',
   privacyTableName: 'PRIVACY_TABLE_NAME',
+  analyticsTableName: 'ANALYTICS_TABLE_NAME',
   /** The customer keyring (SEC-3 crypto-shredding, shared/customer-keys.ts): no PITR, no backups. */
   customerKeyTableName: 'CUSTOMER_KEY_TABLE_NAME',
   /** The KMS HMAC key (HMAC_256) the audit chain is MACed with (SEC-4). */
@@ -136,6 +137,7 @@ const EnvSchema = z
     SUPPLIERS_TABLE_NAME: optionalName,
     AUDIT_TABLE_NAME: optionalName,
     PRIVACY_TABLE_NAME: optionalName,
+    ANALYTICS_TABLE_NAME: optionalName,
     CUSTOMER_KEY_TABLE_NAME: optionalName,
     AUDIT_MAC_KEY_ID: optionalName,
     AUDIT_ANCHOR_BUCKET: optionalName,
@@ -254,6 +256,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       suppliersTableName: e.SUPPLIERS_TABLE_NAME,
       auditTableName: e.AUDIT_TABLE_NAME,
       privacyTableName: e.PRIVACY_TABLE_NAME,
+      analyticsTableName: e.ANALYTICS_TABLE_NAME,
       customerKeyTableName: e.CUSTOMER_KEY_TABLE_NAME,
       auditMacKeyId: e.AUDIT_MAC_KEY_ID,
       auditAnchorBucket: e.AUDIT_ANCHOR_BUCKET,

@@ -3,6 +3,7 @@
  * they appear in `GET /openapi.json`.
  */
 import type { RouteContract } from '../../shared/http/route.ts';
+import { analyticsRoutes } from '../analytics/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { checkoutRoutes } from '../checkout/routes.ts';
@@ -36,4 +37,5 @@ export const apiRoutes: readonly RouteContract[] = [
   ...ticketRoutes,
   ...returnsRoutes,
   ...suppliersRoutes,
+  ...analyticsRoutes,
 ] as readonly RouteContract[];

@@ -266,7 +266,12 @@ function act(ticket: TicketRecord, action: TicketAction): TicketRecord {
 }
 
 /** The TicketStatusChanged event of a change, if the status changed. */
-function statusEvents(before: TicketRecord, after: TicketRecord, at: string): OutboxEvent[] {
+function statusEvents(
+  before: TicketRecord,
+  after: TicketRecord,
+  at: string,
+  extra: { readonly sla?: { readonly firstResponseMet: boolean; readonly resolutionMet: boolean }; readonly rating?: { readonly score: number; readonly nps?: number } } = {},
+): OutboxEvent[] {
   if (before.status === after.status) return [];
   return [
     outboxEvent(TicketStatusChanged, {
@@ -276,6 +281,8 @@ function statusEvents(before: TicketRecord, after: TicketRecord, at: string): Ou
       status: after.status,
       previousStatus: before.status,
       ...(after.orderId ? { orderId: after.orderId } : {}),
+      ...(extra.sla ? { sla: extra.sla } : {}),
+      ...(extra.rating ? { rating: extra.rating } : {}),
       changedAt: at,
     }),
   ];
@@ -363,9 +370,10 @@ export async function resolveTicket(
       policy,
       at,
     );
-    const counters = resolutionCounters(metClock(resolved.clocks, policy, 'first-response') === true, metClock(resolved.clocks, policy, 'resolution') === true);
+    const sla = { firstResponseMet: metClock(resolved.clocks, policy, 'first-response') === true, resolutionMet: metClock(resolved.clocks, policy, 'resolution') === true };
+    const counters = resolutionCounters(sla.firstResponseMet, sla.resolutionMet);
     const loads: LoadChange[] = current.assignee ? [{ agentId: current.assignee, read: await deps.repository.getAgent(current.assignee), delta: -1 }] : [];
-    return { ticket: resolved, events: statusEvents(current, resolved, nowIso), loads, counters: dayCounters(nowIso, principal.userId, counters) };
+    return { ticket: resolved, events: statusEvents(current, resolved, nowIso, { sla }), loads, counters: dayCounters(nowIso, principal.userId, counters) };
   });
 }
 
@@ -386,7 +394,12 @@ export async function rateTicket(deps: TicketDeps, principal: Principal, ticketI
     const comment = input.comment ? await deps.cipher.seal(ticketId, 'ratingComment', input.comment, current.customerId) : undefined;
     const rating = { score: input.score, ...(input.nps !== undefined ? { nps: input.nps } : {}), ...(comment ? { comment } : {}), ratedAt: nowIso };
     const closed = derive({ ...moved, rating, closedAt: nowIso, updatedAt: nowIso, version: current.version + 1 }, deps.policies[current.category], now.getTime());
-    return { ticket: closed, events: statusEvents(current, closed, nowIso), counters: dayCounters(nowIso, current.resolvedBy, ratingCounters(input.score, input.nps)) };
+    const rated = { score: input.score, ...(input.nps !== undefined ? { nps: input.nps } : {}) };
+    return {
+      ticket: closed,
+      events: statusEvents(current, closed, nowIso, { rating: rated }),
+      counters: dayCounters(nowIso, current.resolvedBy, ratingCounters(input.score, input.nps)),
+    };
   });
 }
 

@@ -13,6 +13,7 @@
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { Analytics } from './analytics.ts';
 import type { AnyEventDefinition } from '../../events/event-definition.ts';
 import { OrderAddressCorrected } from '../../events/order-address-corrected.ts';
 import { OrderCancelled } from '../../events/order-cancelled.ts';
@@ -51,6 +52,8 @@ export interface CheckoutDependencies {
   readonly catalog: CommerceTable;
   /** Payments' table: placing an order reads a customer's daily limit counter (limits-contract.ts). */
   readonly payments: CommerceTable;
+  /** KPI-1: POST /quotes counts each quote (analytics' quote counter contract). */
+  readonly analytics: Pick<Analytics, 'grantQuoteCounter'>;
 }
 
 /** The event types checkout publishes: its PutEvents grants name their source only. */
@@ -82,6 +85,7 @@ export class Checkout extends Construct {
     const quote = platform.function(this, 'CreateQuoteFunction', { entry: 'functions/checkout/handlers/create-quote.ts', description: 'POST /quotes', environment: env });
     catalog.grant(quote, 'read');
     this.table.grant(quote, 'read');
+    dependencies.analytics.grantQuoteCounter(quote);
     platform.api.addRoute(createQuoteRoute, quote);
 
     // The risk-signal key: from Secrets Manager on every deployed stage (`{ "hmacKey": "…" }`); only the

@@ -19,7 +19,8 @@ export type LocalTables = Record<
   | 'privacy'
   | 'returns'
   | 'suppliers'
-  | 'customerKey',
+  | 'customerKey'
+  | 'analytics',
   string
 >;
 

@@ -1,4 +1,9 @@
-/** `POST /quotes` (customer) — price a basket. Env: `CATALOG_TABLE_NAME`, `ORDERS_TABLE_NAME`. */
+/**
+ * `POST /quotes` (customer) — price a basket; counts the quote for the conversion KPI through
+ * analytics' quote counter contract (KPI-1; best effort). Env: `CATALOG_TABLE_NAME`,
+ * `ORDERS_TABLE_NAME`, `ANALYTICS_TABLE_NAME`.
+ */
+import { quoteCounterFromEnv, type QuoteCounter } from '../../analytics/quote-counter-contract.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { catalogPort, promotionStore, shippingGeography } from '../adapters.ts';
@@ -13,6 +18,8 @@ export interface CreateQuoteHandlerPorts {
   readonly catalog?: () => CatalogPort;
   readonly promotions?: () => PromotionStore;
   readonly clock?: Clock;
+  /** KPI-1: counts each priced basket (analytics' quote counter). */
+  readonly quotes?: () => QuoteCounter;
 }
 
 /** Builds the handler with the given ports. */
@@ -34,6 +41,7 @@ export function makeCreateQuoteHandler(ports: CreateQuoteHandlerPorts = {}): Htt
         ...(body.orderType ? { orderType: body.orderType } : {}),
       },
     );
+    await (ports.quotes ?? quoteCounterFromEnv)()(new Date(quote.pricedAt));
     return { statusCode: 200, body: quote };
   });
 }

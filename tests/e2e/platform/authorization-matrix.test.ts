@@ -48,6 +48,7 @@ const PARAMS: Record<string, () => string> = {
   supplierId: () => `matrix-supplier-${ulid().toLowerCase()}`,
   year: () => '2025',
   findingId: () => `matrix-scan~${Buffer.from(ulid()).toString('base64url')}`,
+  segment: () => 'lost',
 };
 
 function pathFor(route: RouteContract): string {

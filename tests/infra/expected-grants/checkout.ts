@@ -11,7 +11,12 @@ const changeStock = ['dynamodb:UpdateItem → CatalogTable'];
 const readReservations = ['dynamodb:Query → CatalogTable'];
 
 export const checkoutGrants: Record<string, string[]> = {
-  CreateQuoteFunction: [...read('CatalogTable', ['byType']), ...read('OrdersTable', orders)],
+  // KPI-1: analytics' quote counter contract, one ADD on the day aggregates' partitions only.
+  CreateQuoteFunction: [
+    ...read('CatalogTable', ['byType']),
+    ...read('OrdersTable', orders),
+    'dynamodb:UpdateItem → AnalyticsTable if ForAllValues:StringLike dynamodb:LeadingKeys=DAY#*',
+  ],
   // PAY-1: payments' limits contract reads the customer's daily counter (GetItem only). Prod also
   // reads the risk-signal secret (see commerce-stack.test.ts); these are dev's grants.
   PlaceOrderFunction: [

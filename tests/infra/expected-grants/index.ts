@@ -2,6 +2,7 @@
  * The exact grants every function should have (beyond its log group, X-Ray and the async failure
  * queue), one file per capability so each capability keeps its own list.
  */
+import { analyticsGrants } from './analytics.ts';
 import { auditGrants } from './audit.ts';
 import { catalogGrants } from './catalog.ts';
 import { checkoutGrants } from './checkout.ts';
@@ -34,5 +35,6 @@ export function expectedGrants(): Record<string, string[]> {
     ...ticketsGrants,
     ...returnsGrants,
     ...suppliersGrants,
+    ...analyticsGrants,
   };
 }

@@ -1,0 +1,197 @@
+/**
+ * The analytics table (KPI-1, KPI-2). Items (`pk` / `sk`):
+ *
+ * | item | pk | sk | what |
+ * |---|---|---|---|
+ * | order record | `ORDER#<orderId>` | `STATE` | what the order contributes (placed, voided, refunded, returned, delivered, late); `version` |
+ * | customer record | `CUSTOMER#<customerId>` | `STATE` | the customer's counted orders (ids, times, totals); `version`; `segmentPk`/`customerId` index them for the segments job |
+ * | risk record | `RISK#<orderId>` | `STATE` | flagged day, approved by an analyst; `version` |
+ * | applied marker | `EVENT#<eventId>` | `APPLIED` | the event was applied (dedupe; kept, so a replay of the archive changes nothing) |
+ * | daily aggregate | `DAY#<YYYY-MM>` | `<day>#TOTAL`, `<day>#CAT#<category>`, `<day>#PM#<method>` | counters (numbers, ADDed) |
+ * | segments | `SEGMENTS` / `SEGRUN#<runId>#<segment>` | `LATEST` / `<customerId>` | the last run's counts; its members (expire) |
+ *
+ * One event is one TransactWriteItems: the marker (attribute_not_exists), each changed record
+ * (conditional on its version) and an ADD of the contribution's change on each aggregate. A
+ * duplicate fails on the marker and changes nothing; a concurrent change of the same record fails
+ * on the version and is retried from a fresh read. Nothing is ever scanned.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requireSetting } from '../../shared/config.ts';
+import { cancellationReasons, documentClient, queryAll } from '../../shared/dynamodb.ts';
+import { COUNTERS, parseAggregateKey, ZERO, type Contribution, type Counter, type Counters, type CustomerRecord, type OrderRecord, type RiskRecord } from './domain/aggregation.ts';
+import { addCounters, monthsInRange, type RangeAggregates } from './domain/kpis.ts';
+
+/** A record and the version it was read at (0: absent). */
+export interface Versioned<T> {
+  readonly record: T;
+  readonly version: number;
+}
+
+/** One event's writes. */
+export interface EventCommit {
+  readonly eventId: string;
+  readonly order?: Versioned<OrderRecord>;
+  readonly customer?: Versioned<CustomerRecord>;
+  readonly risk?: Versioned<RiskRecord>;
+  readonly delta: Contribution;
+}
+
+export type CommitOutcome = 'applied' | 'duplicate' | 'conflict';
+
+/** Shards of the customers index (a daily job reads each; writes spread over them). */
+export const CUSTOMER_SHARDS = 4;
+
+/** The customers-index partition of a customer. */
+export function customerShard(customerId: string): string {
+  let h = 0;
+  for (const ch of customerId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return `CUSTOMERS#${h % CUSTOMER_SHARDS}`;
+}
+
+/** The index of customer records. */
+export const CUSTOMERS_INDEX = 'byCustomer';
+
+/** See the module documentation. */
+export class AnalyticsStore {
+  constructor(
+    readonly tableName: string,
+    private readonly client: Pick<DynamoDBDocumentClient, 'send'> = documentClient(),
+  ) {}
+
+  private async get<T>(pk: string): Promise<Versioned<T> | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'STATE' }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    return { record: Item.record as T, version: Number(Item.version) };
+  }
+
+  order(orderId: string) {
+    return this.get<OrderRecord>(`ORDER#${orderId}`);
+  }
+
+  customer(customerId: string) {
+    return this.get<CustomerRecord>(`CUSTOMER#${customerId}`);
+  }
+
+  risk(orderId: string) {
+    return this.get<RiskRecord>(`RISK#${orderId}`);
+  }
+
+  async isApplied(eventId: string): Promise<boolean> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `EVENT#${eventId}`, sk: 'APPLIED' }, ConsistentRead: true }));
+    return Item !== undefined;
+  }
+
+  /** Writes one event's changes in one transaction. */
+  async commit(commit: EventCommit, appliedAt: string): Promise<CommitOutcome> {
+    const T = this.tableName;
+    const state = (pk: string, v: Versioned<unknown>, extra: Record<string, unknown> = {}) => ({
+      Put: {
+        TableName: T,
+        Item: { pk, sk: 'STATE', record: v.record, version: v.version + 1, ...extra },
+        ConditionExpression: v.version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+        ...(v.version === 0 ? {} : { ExpressionAttributeValues: { ':v': v.version } }),
+      },
+    });
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      { Put: { TableName: T, Item: { pk: `EVENT#${commit.eventId}`, sk: 'APPLIED', appliedAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ];
+    if (commit.order) items.push(state(`ORDER#${commit.order.record.orderId}`, commit.order));
+    if (commit.risk) items.push(state(`RISK#${commit.risk.record.orderId}`, commit.risk));
+    if (commit.customer) {
+      const id = commit.customer.record.customerId;
+      items.push(state(`CUSTOMER#${id}`, commit.customer, { segmentPk: customerShard(id), customerId: id }));
+    }
+    for (const [key, counters] of Object.entries(commit.delta)) {
+      const entries = Object.entries(counters).filter(([, v]) => v !== 0);
+      if (entries.length === 0) continue;
+      items.push({
+        Update: {
+          TableName: T,
+          Key: { pk: `DAY#${key.slice(0, 7)}`, sk: key },
+          UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:c${i}`, value])),
+        },
+      });
+    }
+    if (items.length > 100) throw new Error(`event ${commit.eventId} changes ${items.length} items, more than one transaction holds`);
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'applied';
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0] === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict')) return 'conflict';
+      throw error;
+    }
+  }
+
+  /** `ADD quotes 1` on the day's total (checkout's quote counter). */
+  async countQuote(day: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `DAY#${day.slice(0, 7)}`, sk: `${day}#TOTAL` },
+        UpdateExpression: 'ADD quotes :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  }
+
+  /** The day's total counters (zero when absent). */
+  async dayTotal(day: string): Promise<Counters> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `DAY#${day.slice(0, 7)}`, sk: `${day}#TOTAL` } }));
+    return Item ? countersOf(Item) : ZERO;
+  }
+
+  /** The aggregates of a range: one Query per month touched (at most 13 for 366 days). */
+  async range(from: string, to: string): Promise<RangeAggregates> {
+    const days = new Map<string, Counters>();
+    const categories = new Map<string, Counters>();
+    const methods = new Map<string, Counters>();
+    const months = await Promise.all(
+      monthsInRange(from, to).map((month) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `DAY#${month}`, ':from': from, ':to': `${to}#~` },
+        }),
+      ),
+    );
+    for (const item of months.flat()) {
+      const { day, dimension } = parseAggregateKey(String(item.sk));
+      if (day < from || day > to) continue;
+      const counters = countersOf(item);
+      if (dimension.kind === 'total') days.set(day, counters);
+      else {
+        const map = dimension.kind === 'category' ? categories : methods;
+        map.set(dimension.value, addCounters(map.get(dimension.value) ?? ZERO, counters));
+      }
+    }
+    return { days, categories, methods };
+  }
+
+  /** A page of customer records of one shard of the customers index. */
+  async customerPage(shard: string, startKey?: Record<string, unknown>): Promise<{ items: CustomerRecord[]; next?: Record<string, unknown> }> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: CUSTOMERS_INDEX,
+        KeyConditionExpression: 'segmentPk = :s',
+        ExpressionAttributeValues: { ':s': shard },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    return { items: (page.Items ?? []).map((i) => i.record as CustomerRecord), ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}) };
+  }
+}
+
+function countersOf(item: Record<string, unknown>): Counters {
+  return Object.fromEntries(COUNTERS.map((c: Counter) => [c, Number(item[c] ?? 0)])) as Record<Counter, number>;
+}
+
+/** The store over `ANALYTICS_TABLE_NAME`. */
+export function analyticsStoreFromEnv(): AnalyticsStore {
+  return new AnalyticsStore(requireSetting('analyticsTableName'));
+}

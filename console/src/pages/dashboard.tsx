@@ -148,7 +148,7 @@ function Report({ report }: { report: KpiReport }) {
       <section aria-labelledby="rates-title" class="card">
         <h2 id="rates-title">KPI</h2>
         <div class="tiles">
-          {RATE_KPIS.map((k) => (
+          {RATE_KPIS.filter((k) => k !== 'conversionRate').map((k) => (
             <Tile key={k} id={k} value={rate(total[k])} />
           ))}
         </div>

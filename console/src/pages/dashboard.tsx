@@ -176,7 +176,7 @@ function SliceTable({ title, head, rows }: { title: string; head: string; rows: 
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.key}>
+            <tr key={r.key} data-slice={r.key}>
               <th scope="row">{r.key}</th>
               <td>{money(r.gmv)}</td>
               <td>{num(r.orders)}</td>

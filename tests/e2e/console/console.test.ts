@@ -82,11 +82,43 @@ describe('KPI-3 staff console (browser)', () => {
   }, 120_000);
 
   it('KPI-1, KPI-3: the dashboard shows the totals GET /admin/kpis returns (GMV, orders, AOV, conversion)', async () => {
-    const page = await signedIn(browser, 'e2e-console-analyst', ['analyst']);
-    await page.goto(`${consoleUrl()}#/dashboard`);
     const today = new Date();
     const from = new Date(today.getTime() - 29 * 86_400_000).toISOString().slice(0, 10);
     const to = today.toISOString().slice(0, 10);
+    // An order of its own, in a category of its own, paid by card: the figures are not all zero.
+    const ops = await tokenFor('e2e-console-ops', ['ops']);
+    const category = `e2e-console-${ulid().toLowerCase()}`.slice(0, 40);
+    const sku = `E2E-CKPI-${ulid()}`;
+    const product = await api(`/admin/products/${sku}`, {
+      method: 'PUT',
+      token: ops,
+      json: { name: `看板测试 ${sku}`, category, price: { amount: 123_456, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'e2e fixture' },
+    });
+    expect(product.status, product.text).toBe(201);
+    expect((await api(`/admin/stock/${sku}/WH-EAST`, { method: 'PUT', token: ops, json: { onHand: 5, reason: 'e2e fixture' } })).status).toBe(200);
+    const customer = await tokenFor(`e2e-console-kpi-${ulid()}`, ['customer']);
+    expect((await api('/quotes', { method: 'POST', token: customer, json: { items: [{ sku, quantity: 1 }] } })).status).toBe(200);
+    const placed = await api('/orders', {
+      method: 'POST',
+      token: customer,
+      headers: { 'Idempotency-Key': ulid(), 'x-device-id': `dev-${ulid()}` },
+      json: {
+        items: [{ sku, quantity: 1 }],
+        shippingAddress: { name: '王芳', phone: '+86 139 0000 0000', line1: `西湖区看板路${ulid()}号`, city: '杭州', region: 'east', postalCode: '310000', country: 'CN' },
+        contactEmail: `kpi.${ulid().toLowerCase()}@example.cn`,
+        payment: { method: 'card', token: 'tok_visa' },
+      },
+    });
+    expect(placed.status, placed.text).toBe(201);
+    const analyst = await tokenFor('e2e-console-analyst', ['analyst']);
+    await poll(
+      async () => (await api(`/admin/kpis?from=${from}&to=${to}`, { token: analyst })).json as { byCategory?: Array<{ category: string }> },
+      (r) => r.byCategory?.some((c) => c.category === category) ?? false,
+      60_000,
+    );
+
+    const page = await signedIn(browser, 'e2e-console-analyst', ['analyst']);
+    await page.goto(`${consoleUrl()}#/dashboard`);
     await page.locator('[data-kpi="gmv"] .tile-value').waitFor();
     const res = await api(`/admin/kpis?from=${from}&to=${to}`, { token: await tokenFor('e2e-console-analyst', ['analyst']) });
     expect(res.status, res.text).toBe(200);
@@ -107,10 +139,13 @@ describe('KPI-3 staff console (browser)', () => {
     expect(await tile('orders')).toBe(total.orders.toLocaleString('en-US'));
     expect(await tile('averageOrderValue')).toBe(yuan(total.averageOrderValue));
     expect(await tile('conversionRate')).toBe(total.conversionRate === null ? '—' : `${(total.conversionRate * 100).toFixed(1)}%`);
+    expect(total.orders).toBeGreaterThanOrEqual(1);
+    const slice = page.locator(`[data-slice="${category}"] td`);
+    expect(await slice.allTextContents()).toEqual(['¥1,234.56', '1', '¥1,234.56']);
     expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(3);
     await expectAccessible(page, 'dashboard');
     await closePage(page);
-  }, 120_000);
+  }, 240_000);
 
   it('RISK-5, KPI-3: an analyst approves a review in the console; the order moves on to fulfilment', async () => {
     const ops = await tokenFor('e2e-console-ops', ['ops']);

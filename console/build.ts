@@ -7,13 +7,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { build } from 'esbuild';
 
 const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'src');
 
 export interface ConsoleBuildResult {
-  /** Files written, relative to outdir, with their sizes in bytes (raw). */
-  files: Record<string, number>;
+  /** Files written, relative to outdir, with their sizes in bytes (raw and gzipped). */
+  files: Record<string, { bytes: number; gzipBytes: number }>;
+  /** Sum of the gzipped sizes: what a browser downloads. */
+  gzipBytes: number;
 }
 
 /** Builds the console into `outdir` (created, emptied of previous builds' assets). */
@@ -49,9 +52,12 @@ export async function buildConsoleWithReport(outdir: string): Promise<ConsoleBui
     .replace('%CSS%', css ? `<link rel="stylesheet" href="./${css}">` : '')
     .replace('%JS%', `<script type="module" src="./${js}"></script>`);
   await fs.writeFile(path.join(outdir, 'index.html'), html);
-  const files: Record<string, number> = {};
-  for (const file of ['index.html', js, ...(css ? [css] : [])]) files[file] = (await fs.stat(path.join(outdir, file))).size;
-  return { files };
+  const files: ConsoleBuildResult['files'] = {};
+  for (const file of ['index.html', js, ...(css ? [css] : [])]) {
+    const content = await fs.readFile(path.join(outdir, file));
+    files[file] = { bytes: content.length, gzipBytes: zlib.gzipSync(content, { level: 9 }).length };
+  }
+  return { files, gzipBytes: Object.values(files).reduce((sum, f) => sum + f.gzipBytes, 0) };
 }
 
 /** The console's source files' newest modification time (the local cloud rebuilds when a source is newer than its build). */

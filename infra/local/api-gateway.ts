@@ -68,6 +68,8 @@ export interface ApiGatewayOptions {
   onResponse?: (status: number) => void;
   /** Every answered request: its status and latency (request received → response sent), for the local metrics. */
   onRequest?: (status: number, latencyMs: number) => void;
+  /** Paths the API does not own, answered before routing (the staff console and its local sign-in); true when answered. */
+  beforeRouting?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
 }
 
 /** A token bucket per stage, like API Gateway's stage-level throttling. */
@@ -335,6 +337,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
     const url = new URL(req.url ?? '/', 'http://localhost');
     const rawBody = await readBody(req);
     if (rawBody === 'too-large') return sendGatewayResponse(res, 'REQUEST_TOO_LARGE', requestId);
+    if (options.beforeRouting && (await options.beforeRouting(req, res, url, rawBody))) return;
 
     const match = matchRoute(api.routes, url.pathname);
     const method = match?.route.methods.get(req.method ?? 'GET') ?? match?.route.methods.get('ANY');

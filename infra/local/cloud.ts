@@ -23,6 +23,7 @@ import { startSqsEventSourceMapping } from './event-source-mapping.ts';
 import { EventsService, readTargets, type EventRule } from './eventbridge.ts';
 import { startApiGateway, type LocalApi } from './api-gateway.ts';
 import { createLocalIssuer, type LocalIssuer } from './local-issuer.ts';
+import { createLocalSignIn, ensureConsoleBuilt } from './local-sign-in.ts';
 import { lambdaInvokeRoute } from './lambda-invoke-api.ts';
 import { AsyncInvoker } from './async-invoker.ts';
 import { DynamoDbCallCounter } from './dynamodb-counter.ts';
@@ -365,7 +366,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const restApi = names.ofType('AWS::ApiGateway::RestApi')[0];
     const apiStage = names.ofType('AWS::ApiGateway::Stage')[0];
     const onRequest = restApi ? operations.apiHook(String(restApi.properties.Name ?? restApi.logicalId), String(apiStage?.properties.StageName ?? 'local')) : undefined;
-    const api: LocalApi | undefined = await startApiGateway({ names, issuer, invoke: invokeByLogicalId, port: apiPort, onRequest });
+    // The staff console and the local stand-in for the staff pool's managed login (Cognito's hosted domain on AWS).
+    const staffPool = [...readPools(names).pools.values()].find((p) => p.groups.has('admin'));
+    const signIn = staffPool
+      ? createLocalSignIn({
+          issuer,
+          staffPool,
+          stage: String(apiStage?.properties.StageName ?? 'local'),
+          consoleDir: await ensureConsoleBuilt(options.dataDir && path.join(options.dataDir, 'console'), log),
+        })
+      : undefined;
+    const api: LocalApi | undefined = await startApiGateway({
+      names,
+      issuer,
+      invoke: invokeByLogicalId,
+      port: apiPort,
+      onRequest,
+      beforeRouting: signIn && ((req, res, url, body) => signIn.handle(req, res, url, body)),
+    });
     if (api) stoppers.push(() => api.close());
 
     if (options.schedules) events.startSchedules();

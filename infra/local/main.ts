@@ -88,6 +88,7 @@ try {
 
   API          ${endpoints.api}        (try: curl ${endpoints.api}/health  ·  ${endpoints.api}/products)
   OpenAPI      ${endpoints.api}/openapi.json
+  Console      ${endpoints.api}/console/     (staff console; the local sign-in asks for a user name and staff roles)
   Function logs .data/logs/<function>.log
 
 Point the AWS CLI or an SDK at the local services:

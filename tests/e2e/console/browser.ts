@@ -15,7 +15,11 @@ const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-c
 export const consoleUrl = () => `${e2e().apiUrl}/console/`;
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`No Chromium at ${executablePath}: the console's browser tests need it (Debian/Ubuntu: apt-get install -y chromium; elsewhere set CHROMIUM_PATH)`);
+  }
+  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
 }
 
 /** A fresh page (its own session storage) signed in as `username` with `roles` through the local sign-in form. */

@@ -20,7 +20,7 @@ import { build, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../infra/prebundle.ts';
 import { PROJECT_ROOT } from '../infra/constructs/service-function.ts';
 import { synthesize } from '../infra/local/synth.ts';
-import { readAssembly, ResourceNames } from '../infra/local/template.ts';
+import { deployTimeProviders, readAssembly, ResourceNames } from '../infra/local/template.ts';
 import { figure, median } from './stats.ts';
 
 const BUDGET_BYTES = 1.5 * 1024 * 1024;
@@ -78,7 +78,10 @@ interface Fn {
   variables: Record<string, string>;
 }
 const fns: Fn[] = [];
+// the app's own functions: not the deploy-time providers CloudFormation runs (the console's BucketDeployment, in Python)
+const providers = deployTimeProviders(stack);
 for (const { logicalId, properties } of names.ofType('AWS::Lambda::Function')) {
+  if (providers.has(logicalId)) continue;
   const assetPath = stack.Resources[logicalId]?.Metadata?.['aws:asset:path'];
   if (typeof assetPath !== 'string') continue;
   const dir = path.join(assemblyDir, assetPath);

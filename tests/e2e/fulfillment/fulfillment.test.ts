@@ -8,7 +8,7 @@
  * here the order's fulfillment status shows the milestone those events carry; the cross-capability
  * capture is wired and tested by the lead.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
@@ -57,6 +57,14 @@ async function ownProduct(listing: Record<string, unknown>, stock: Record<string
 }
 
 describe('fulfillment (e2e, local cloud)', () => {
+  // A signed event for a waybill nobody issued is a 404 — and starts the webhook function's container
+  // before the timed flows below (a cold start on a machine busy with the whole suite could take most
+  // of its 10 s timeout).
+  beforeAll(async () => {
+    const unknown = await postCarrierWebhook({ carrier: 'premium-express', waybill: 'PX0000000000', status: 'PICKED_UP' });
+    expect(unknown.status).toBe(404);
+  }, 60_000);
+
   it('card order: approved → allocated (picks, carrier, waybill) → shipped → delivered via signed carrier webhooks; duplicates change nothing', async () => {
     const { orderId, token, shipments } = await approvedOrder([{ sku: 'ELEC-EARBUDS-PRO', warehouseId: 'WH-EAST', quantity: 1 }]);
     expect(shipments).toEqual([expect.objectContaining({ warehouseId: 'WH-EAST', carrier: 'premium-express', status: 'CREATED', waybill: expect.stringMatching(/^PX\d{10}$/) })]);

@@ -133,6 +133,20 @@ export function Async<T>({ loaded, children }: { loaded: Loaded<T>; children: (d
   return <>{children(loaded.data)}</>;
 }
 
+/** {@link Async} of a list response (`{ items }`): "none" when it is empty, else `children(items)`. */
+export function AsyncItems<T>({ loaded, children }: { loaded: Loaded<{ items: T[] }>; children: (items: T[]) => ComponentChildren }) {
+  return <Async loaded={loaded}>{({ items }) => (items.length === 0 ? <p>{t('none')}</p> : children(items))}</Async>;
+}
+
+/** The page header's button that loads the page's data again. */
+export function RefreshButton({ onClick }: { onClick: () => void }) {
+  return (
+    <button type="button" class="secondary" onClick={onClick}>
+      {t('refresh')}
+    </button>
+  );
+}
+
 export function PageHeader({ title, children }: { title: string; children?: ComponentChildren }) {
   return (
     <div class="page-header">

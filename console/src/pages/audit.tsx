@@ -1,7 +1,7 @@
 /** The audit log (SEC-4), newest first, with the hash chain's verification state. */
 import { when } from '../format.ts';
 import { t } from '../i18n.ts';
-import { Async, PageHeader, useGet } from '../ui.tsx';
+import { Async, PageHeader, RefreshButton, useGet } from '../ui.tsx';
 
 interface AuditPage {
   items: Array<{ seq: number; at: string; actor: string; roles: string[]; action: string; resource: { type: string; id: string }; reason?: string }>;
@@ -13,9 +13,7 @@ export function AuditPage() {
   return (
     <>
       <PageHeader title={t('audit')}>
-        <button type="button" class="secondary" onClick={loaded.reload}>
-          {t('refresh')}
-        </button>
+        <RefreshButton onClick={loaded.reload} />
       </PageHeader>
       <Async loaded={loaded}>
         {(page) => (

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { when } from '../format.ts';
 import { t } from '../i18n.ts';
-import { Async, Feedback, PageHeader, Status, useAction, useConsole, useGet } from '../ui.tsx';
+import { AsyncItems, Feedback, PageHeader, Status, useAction, useConsole, useGet } from '../ui.tsx';
 
 interface Finding {
   findingId: string;
@@ -60,42 +60,38 @@ export function CompliancePage() {
           <option value="resolved">resolved</option>
         </select>
       </PageHeader>
-      <Async loaded={loaded}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <p>{t('none')}</p>
-          ) : (
-            <ul class="cards">
-              {items.map((f) => (
-                <li key={f.findingId} class="card" data-finding={f.findingId}>
-                  <h2>
-                    {f.summary} <Status value={f.severity} /> <Status value={f.status} />
-                  </h2>
-                  <dl class="facts">
-                    <dt>{t('scan')}</dt>
-                    <dd>{f.scan}</dd>
-                    <dt>{t('resource')}</dt>
-                    <dd>
-                      <code>{f.subject}</code>
-                    </dd>
-                    <dt>{t('firstSeen')}</dt>
-                    <dd>{when(f.firstSeenAt)}</dd>
-                    {f.resolution && (
-                      <>
-                        <dt>{t('outcome')}</dt>
-                        <dd>
-                          {f.resolution.outcome} · {f.resolution.by} · {when(f.resolution.at)} {f.resolution.note}
-                        </dd>
-                      </>
-                    )}
-                  </dl>
-                  {f.status !== 'resolved' && <Resolve finding={f} onDone={loaded.reload} />}
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </Async>
+      <AsyncItems loaded={loaded}>
+        {(items) => (
+          <ul class="cards">
+            {items.map((f) => (
+              <li key={f.findingId} class="card" data-finding={f.findingId}>
+                <h2>
+                  {f.summary} <Status value={f.severity} /> <Status value={f.status} />
+                </h2>
+                <dl class="facts">
+                  <dt>{t('scan')}</dt>
+                  <dd>{f.scan}</dd>
+                  <dt>{t('resource')}</dt>
+                  <dd>
+                    <code>{f.subject}</code>
+                  </dd>
+                  <dt>{t('firstSeen')}</dt>
+                  <dd>{when(f.firstSeenAt)}</dd>
+                  {f.resolution && (
+                    <>
+                      <dt>{t('outcome')}</dt>
+                      <dd>
+                        {f.resolution.outcome} · {f.resolution.by} · {when(f.resolution.at)} {f.resolution.note}
+                      </dd>
+                    </>
+                  )}
+                </dl>
+                {f.status !== 'resolved' && <Resolve finding={f} onDone={loaded.reload} />}
+              </li>
+            ))}
+          </ul>
+        )}
+      </AsyncItems>
     </>
   );
 }

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { money, when } from '../format.ts';
 import { t } from '../i18n.ts';
-import { Async, Feedback, PageHeader, Status, useAction, useConsole, useGet } from '../ui.tsx';
+import { AsyncItems, Feedback, PageHeader, RefreshButton, Status, useAction, useConsole, useGet } from '../ui.tsx';
 
 interface ReviewItem {
   orderId: string;
@@ -51,61 +51,55 @@ export function ReviewsPage() {
           <option value="pending">{t('pending')}</option>
           <option value="decided">{t('decided')}</option>
         </select>
-        <button type="button" class="secondary" onClick={loaded.reload}>
-          {t('refresh')}
-        </button>
+        <RefreshButton onClick={loaded.reload} />
       </PageHeader>
-      <Async loaded={loaded}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <p>{t('none')}</p>
-          ) : (
-            <ul class="cards">
-              {items.map((item) => (
-                <li key={item.orderId} class="card" data-order={item.orderId}>
-                  <h2>
-                    {t('order')} <code>{item.orderId}</code> <Status value={item.status} />
-                  </h2>
-                  <dl class="facts">
-                    <dt>{t('amount')}</dt>
-                    <dd>{money(item.amount.amount, item.amount.currency)}</dd>
-                    <dt>{t('score')}</dt>
-                    <dd>{item.score}</dd>
-                    <dt>{t('level')}</dt>
-                    <dd>
-                      <Status value={item.level} />
-                    </dd>
-                    <dt>{t('customer')}</dt>
-                    <dd>
-                      <code>{item.customerId}</code>
-                    </dd>
-                    <dt>{t('placedAt')}</dt>
-                    <dd>{when(item.placedAt)}</dd>
-                    {item.analystId && (
-                      <>
-                        <dt>{t('decidedBy')}</dt>
-                        <dd>
-                          {item.analystId} · {when(item.decidedAt)} · {item.note}
-                        </dd>
-                      </>
-                    )}
-                  </dl>
-                  <h3>{t('rulesFired')}</h3>
-                  <ul class="rules">
-                    {item.rulesFired.map((r) => (
-                      <li key={r.ruleId}>
-                        <code>{r.ruleId}</code> +{r.contribution}
-                        {r.action ? ` → ${r.action}` : ''}
-                      </li>
-                    ))}
-                  </ul>
-                  {item.status === 'pending' && <Decide item={item} onDone={loaded.reload} />}
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </Async>
+      <AsyncItems loaded={loaded}>
+        {(items) => (
+          <ul class="cards">
+            {items.map((item) => (
+              <li key={item.orderId} class="card" data-order={item.orderId}>
+                <h2>
+                  {t('order')} <code>{item.orderId}</code> <Status value={item.status} />
+                </h2>
+                <dl class="facts">
+                  <dt>{t('amount')}</dt>
+                  <dd>{money(item.amount.amount, item.amount.currency)}</dd>
+                  <dt>{t('score')}</dt>
+                  <dd>{item.score}</dd>
+                  <dt>{t('level')}</dt>
+                  <dd>
+                    <Status value={item.level} />
+                  </dd>
+                  <dt>{t('customer')}</dt>
+                  <dd>
+                    <code>{item.customerId}</code>
+                  </dd>
+                  <dt>{t('placedAt')}</dt>
+                  <dd>{when(item.placedAt)}</dd>
+                  {item.analystId && (
+                    <>
+                      <dt>{t('decidedBy')}</dt>
+                      <dd>
+                        {item.analystId} · {when(item.decidedAt)} · {item.note}
+                      </dd>
+                    </>
+                  )}
+                </dl>
+                <h3>{t('rulesFired')}</h3>
+                <ul class="rules">
+                  {item.rulesFired.map((r) => (
+                    <li key={r.ruleId}>
+                      <code>{r.ruleId}</code> +{r.contribution}
+                      {r.action ? ` → ${r.action}` : ''}
+                    </li>
+                  ))}
+                </ul>
+                {item.status === 'pending' && <Decide item={item} onDone={loaded.reload} />}
+              </li>
+            ))}
+          </ul>
+        )}
+      </AsyncItems>
     </>
   );
 }

@@ -1,7 +1,7 @@
 /** Stock and replenishment (FUL-1, FUL-4): a SKU's stock per warehouse and its replenishment state; the warehouses and suppliers. */
 import { num, when } from '../format.ts';
 import { t } from '../i18n.ts';
-import { Async, Lookup, PageHeader, Status, useGet } from '../ui.tsx';
+import { Async, AsyncItems, Lookup, PageHeader, Status, useGet } from '../ui.tsx';
 
 interface Stock {
   sku: string;
@@ -128,36 +128,32 @@ export function StockPage({ path }: { path: string[] }) {
         </section>
         <section class="card" aria-labelledby="suppliers-title">
           <h2 id="suppliers-title">{t('suppliers')}</h2>
-          <Async loaded={suppliers}>
-            {({ items }) =>
-              items.length === 0 ? (
-                <p>{t('none')}</p>
-              ) : (
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('suppliers')}</th>
-                      <th scope="col">{t('status')}</th>
-                      <th scope="col">{t('tier')}</th>
-                      <th scope="col">{t('onTime')}</th>
+          <AsyncItems loaded={suppliers}>
+            {(items) => (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('suppliers')}</th>
+                    <th scope="col">{t('status')}</th>
+                    <th scope="col">{t('tier')}</th>
+                    <th scope="col">{t('onTime')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((s) => (
+                    <tr key={s.supplierId}>
+                      <th scope="row">{s.supplierId}</th>
+                      <td>
+                        <Status value={s.status} />
+                      </td>
+                      <td>{s.tier}</td>
+                      <td>{s.scorecard.onTimeRateBp === null ? '—' : `${(s.scorecard.onTimeRateBp / 100).toFixed(1)}%`}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((s) => (
-                      <tr key={s.supplierId}>
-                        <th scope="row">{s.supplierId}</th>
-                        <td>
-                          <Status value={s.status} />
-                        </td>
-                        <td>{s.tier}</td>
-                        <td>{s.scorecard.onTimeRateBp === null ? '—' : `${(s.scorecard.onTimeRateBp / 100).toFixed(1)}%`}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )
-            }
-          </Async>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </AsyncItems>
         </section>
       </div>
     </>

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { duration, when } from '../format.ts';
 import { t } from '../i18n.ts';
-import { Async, Feedback, PageHeader, Status, useAction, useConsole, useGet, useNow } from '../ui.tsx';
+import { Async, AsyncItems, Feedback, PageHeader, RefreshButton, Status, useAction, useConsole, useGet, useNow } from '../ui.tsx';
 
 interface Ticket {
   ticketId: string;
@@ -43,50 +43,44 @@ function Queue() {
   return (
     <>
       <PageHeader title={t('tickets')}>
-        <button type="button" class="secondary" onClick={loaded.reload}>
-          {t('refresh')}
-        </button>
+        <RefreshButton onClick={loaded.reload} />
       </PageHeader>
-      <Async loaded={loaded}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <p>{t('none')}</p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ticket')}</th>
-                  <th scope="col">{t('subject')}</th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col">{t('firstResponseDue')}</th>
-                  <th scope="col">{t('resolutionDue')}</th>
+      <AsyncItems loaded={loaded}>
+        {(items) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('ticket')}</th>
+                <th scope="col">{t('subject')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('firstResponseDue')}</th>
+                <th scope="col">{t('resolutionDue')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((ticket) => (
+                <tr key={ticket.ticketId} data-ticket={ticket.ticketId}>
+                  <td>
+                    <a href={`#/tickets/${encodeURIComponent(ticket.ticketId)}`}>{ticket.ticketId}</a>
+                  </td>
+                  <td>
+                    {ticket.subject} <span class="muted">({ticket.category})</span>
+                  </td>
+                  <td>
+                    <Status value={ticket.status} />
+                  </td>
+                  <td>
+                    <Countdown due={ticket.due.firstResponse} doneAt={ticket.firstRespondedAt} paused={ticket.paused} now={now} />
+                  </td>
+                  <td>
+                    <Countdown due={ticket.due.resolution} doneAt={ticket.resolvedAt} paused={ticket.paused} now={now} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((ticket) => (
-                  <tr key={ticket.ticketId} data-ticket={ticket.ticketId}>
-                    <td>
-                      <a href={`#/tickets/${encodeURIComponent(ticket.ticketId)}`}>{ticket.ticketId}</a>
-                    </td>
-                    <td>
-                      {ticket.subject} <span class="muted">({ticket.category})</span>
-                    </td>
-                    <td>
-                      <Status value={ticket.status} />
-                    </td>
-                    <td>
-                      <Countdown due={ticket.due.firstResponse} doneAt={ticket.firstRespondedAt} paused={ticket.paused} now={now} />
-                    </td>
-                    <td>
-                      <Countdown due={ticket.due.resolution} doneAt={ticket.resolvedAt} paused={ticket.paused} now={now} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Async>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </AsyncItems>
     </>
   );
 }

@@ -183,3 +183,41 @@ export function orderPlacedPayload(order: {
     },
   } as EventPayload<typeof OrderPlaced>;
 }
+
+/**
+ * A listing of the test's own in `category` at `amount` fen with 5 in stock at WH-EAST (through
+ * catalog's staff API), then a new customer who prices it (POST /quotes) and orders one, paying by
+ * card. Returns the SKU, the customer's token and the POST /orders response.
+ */
+export async function quotedCardOrder(ops: string, listing: { category: string; amount: number; label: string }) {
+  const sku = `E2E-${listing.label.toUpperCase()}-${ulid()}`;
+  const product = await api(`/admin/products/${sku}`, {
+    method: 'PUT',
+    token: ops,
+    json: {
+      name: `测试 ${sku}`,
+      category: listing.category,
+      price: { amount: listing.amount, currency: 'CNY' },
+      attributes: { weightGrams: 300, valueClass: 'low' },
+      reason: 'e2e fixture',
+    },
+  });
+  if (product.status !== 201) throw new Error(`PUT /admin/products → ${product.status} ${product.text}`);
+  const stock = await api(`/admin/stock/${sku}/WH-EAST`, { method: 'PUT', token: ops, json: { onHand: 5, reason: 'e2e fixture' } });
+  if (stock.status !== 200) throw new Error(`PUT /admin/stock → ${stock.status} ${stock.text}`);
+  const customer = await tokenFor(`e2e-${listing.label}-${ulid()}`, ['customer']);
+  const quote = await api('/quotes', { method: 'POST', token: customer, json: { items: [{ sku, quantity: 1 }] } });
+  if (quote.status !== 200) throw new Error(`POST /quotes → ${quote.status} ${quote.text}`);
+  const placed = await api('/orders', {
+    method: 'POST',
+    token: customer,
+    headers: { 'Idempotency-Key': ulid(), 'x-device-id': `dev-${ulid()}` },
+    json: {
+      items: [{ sku, quantity: 1 }],
+      shippingAddress: { name: '王芳', phone: '+86 139 0000 0000', line1: `西湖区测试路${ulid()}号`, city: '杭州', region: 'east', postalCode: '310000', country: 'CN' },
+      contactEmail: `${listing.label}.${ulid().toLowerCase()}@example.cn`,
+      payment: { method: 'card', token: 'tok_visa' },
+    },
+  });
+  return { sku, customer, placed };
+}

@@ -7,7 +7,7 @@
  */
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, poll, tokenFor } from '../../support/e2e.ts';
+import { api, poll, quotedCardOrder, tokenFor } from '../../support/e2e.ts';
 
 let ops: string;
 let analyst: string;
@@ -34,29 +34,7 @@ describe('KPI-1 analytics end to end', () => {
 
     // A product of a category only this test uses, ¥68 (fraud approves a small first order).
     const category = `e2e-kpi-${ulid().toLowerCase()}`.slice(0, 40);
-    const sku = `E2E-KPI-${ulid()}`;
-    const product = await api(`/admin/products/${sku}`, {
-      method: 'PUT',
-      token: ops,
-      json: { name: `分析测试 ${sku}`, category, price: { amount: 6_800, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'e2e fixture' },
-    });
-    expect(product.status, product.text).toBe(201);
-    expect((await api(`/admin/stock/${sku}/WH-EAST`, { method: 'PUT', token: ops, json: { onHand: 5, reason: 'e2e fixture' } })).status).toBe(200);
-
-    const customer = await tokenFor(`e2e-kpi-${ulid()}`, ['customer']);
-    const quote = await api('/quotes', { method: 'POST', token: customer, json: { items: [{ sku, quantity: 1 }] } });
-    expect(quote.status, quote.text).toBe(200);
-    const placed = await api('/orders', {
-      method: 'POST',
-      token: customer,
-      headers: { 'Idempotency-Key': ulid(), 'x-device-id': `dev-${ulid()}` },
-      json: {
-        items: [{ sku, quantity: 1 }],
-        shippingAddress: { name: '王芳', phone: '+86 139 0000 0000', line1: `西湖区分析路${ulid()}号`, city: '杭州', region: 'east', postalCode: '310000', country: 'CN' },
-        contactEmail: `kpi.${ulid().toLowerCase()}@example.cn`,
-        payment: { method: 'card', token: 'tok_visa' },
-      },
-    });
+    const { customer, placed } = await quotedCardOrder(ops, { category, amount: 6_800, label: 'kpi' });
     expect(placed.status, placed.text).toBe(201);
     const orderId = String(placed.json.orderId);
     const status = await poll(

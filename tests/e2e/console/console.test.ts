@@ -7,7 +7,7 @@
 import { ulid } from 'ulid';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, poll, tokenFor } from '../../support/e2e.ts';
+import { api, poll, quotedCardOrder, tokenFor } from '../../support/e2e.ts';
 import { consoleUrl, launch, navLinks, screenshot, seriousAxeViolations, signedIn } from './browser.ts';
 
 let browser: Browser;
@@ -88,27 +88,7 @@ describe('KPI-3 staff console (browser)', () => {
     // An order of its own, in a category of its own, paid by card: the figures are not all zero.
     const ops = await tokenFor('e2e-console-ops', ['ops']);
     const category = `e2e-console-${ulid().toLowerCase()}`.slice(0, 40);
-    const sku = `E2E-CKPI-${ulid()}`;
-    const product = await api(`/admin/products/${sku}`, {
-      method: 'PUT',
-      token: ops,
-      json: { name: `看板测试 ${sku}`, category, price: { amount: 123_456, currency: 'CNY' }, attributes: { weightGrams: 300, valueClass: 'low' }, reason: 'e2e fixture' },
-    });
-    expect(product.status, product.text).toBe(201);
-    expect((await api(`/admin/stock/${sku}/WH-EAST`, { method: 'PUT', token: ops, json: { onHand: 5, reason: 'e2e fixture' } })).status).toBe(200);
-    const customer = await tokenFor(`e2e-console-kpi-${ulid()}`, ['customer']);
-    expect((await api('/quotes', { method: 'POST', token: customer, json: { items: [{ sku, quantity: 1 }] } })).status).toBe(200);
-    const placed = await api('/orders', {
-      method: 'POST',
-      token: customer,
-      headers: { 'Idempotency-Key': ulid(), 'x-device-id': `dev-${ulid()}` },
-      json: {
-        items: [{ sku, quantity: 1 }],
-        shippingAddress: { name: '王芳', phone: '+86 139 0000 0000', line1: `西湖区看板路${ulid()}号`, city: '杭州', region: 'east', postalCode: '310000', country: 'CN' },
-        contactEmail: `kpi.${ulid().toLowerCase()}@example.cn`,
-        payment: { method: 'card', token: 'tok_visa' },
-      },
-    });
+    const { placed } = await quotedCardOrder(ops, { category, amount: 123_456, label: 'ckpi' });
     expect(placed.status, placed.text).toBe(201);
     const analyst = await tokenFor('e2e-console-analyst', ['analyst']);
     await poll(

@@ -228,6 +228,13 @@ describe('README commands on a clean copy of the project', () => {
       });
     });
     expect(output).toMatch(new RegExp(`API\\s+http://localhost:${ports.api}`));
+    // where the time went (synthesis, bundling, services, demo data), for whoever reads the CI log
+    console.log(
+      `${command}: ${output
+        .split('\n')
+        .filter((line) => /^local cloud: (synthesized|bundled|ready)/.test(line))
+        .join(' · ')}`,
+    );
   }
 
   /** Runs one command in bash in the copy (asynchronously: the test worker must keep answering). */

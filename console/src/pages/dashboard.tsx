@@ -238,7 +238,9 @@ export function DashboardPage() {
             class="lookup"
             onSubmit={(e) => {
               e.preventDefault();
-              setRange(draft);
+              // The same range again is a refresh: its path does not change, so the report is fetched anew.
+              if (draft.from === range.from && draft.to === range.to) loaded.reload();
+              else setRange(draft);
             }}
           >
             <label for="kpi-from">{t('from')}</label>

@@ -130,6 +130,16 @@ describe('KPI-3 staff console (browser)', () => {
     expect(row?.orders).toBe(1);
     expect(await slice.allTextContents()).toEqual([yuan(row?.gmv ?? null), '1', yuan(row?.averageOrderValue ?? null)]);
     expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(3);
+    // "Load" with the range unchanged is a refresh: a second order in the category shows without reloading the page.
+    const second = await quotedCardOrder(ops, { category, amount: 654_321, label: 'ckpi2' });
+    expect(second.placed.status, second.placed.text).toBe(201);
+    await poll(
+      async () => (await api(`/admin/kpis?from=${from}&to=${to}`, { token: analyst })).json as { byCategory?: Array<{ category: string; orders: number }> },
+      (r) => r.byCategory?.some((c) => c.category === category && c.orders === 2) ?? false,
+      60_000,
+    );
+    await page.getByRole('button', { name: 'Load' }).click();
+    await page.locator(`[data-slice="${category}"] td:nth-of-type(2)`).filter({ hasText: /^2$/ }).waitFor({ timeout: 15_000 });
     await expectAccessible(page, 'dashboard');
     await closePage(page);
   }, 240_000);

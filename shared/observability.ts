@@ -1,7 +1,7 @@
 /**
- * Powertools Logger, Metrics and Tracer: one of each per container (module singletons), configured
- * by the standard environment (`POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_METRICS_NAMESPACE`,
- * `POWERTOOLS_LOG_LEVEL` / `LOG_LEVEL`, `POWERTOOLS_TRACE_ENABLED`).
+ * Powertools Logger and Metrics and the house X-Ray tracer (shared/tracing.ts): one of each per
+ * container (module singletons), configured by the standard environment (`POWERTOOLS_SERVICE_NAME`,
+ * `POWERTOOLS_METRICS_NAMESPACE`, `POWERTOOLS_LOG_LEVEL` / `LOG_LEVEL`, `POWERTOOLS_TRACE_ENABLED`).
  *
  * Rule of the house: personal data never reaches logs, metrics or traces. Log operations, statuses,
  * durations, ids and correlation ids — never request or response bodies, never headers.
@@ -11,10 +11,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { requireStage } from './config.ts';
+import { Tracer } from './tracing.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'commerce';
 
@@ -24,8 +23,15 @@ export const logger = new Logger({ serviceName });
 /** The container's metrics (CloudWatch EMF). */
 export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'Commerce' });
 
-/** The container's tracer (X-Ray; disabled outside Lambda). */
+/** The container's tracer (X-Ray; sends nothing outside Lambda or for unsampled invocations). */
 export const tracer = new Tracer({ serviceName });
+
+/** The invocation's `## handler` subsegment around the whole middy chain (the response is never recorded). */
+const traceInvocation: middy.MiddlewareObj = {
+  before: () => tracer.beginInvocation(),
+  after: () => tracer.endInvocation(),
+  onError: (request) => tracer.endInvocation(request.error ?? new Error('unknown')),
+};
 
 export { MetricUnit };
 
@@ -41,7 +47,7 @@ export { MetricUnit };
 export function observedHandler<E, R>(base: (event: E, context: Context) => Promise<R>) {
   requireStage();
   return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceInvocation)
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(injectLambdaContext(logger, { resetKeys: true }));
 }

@@ -32,7 +32,8 @@ export function esbuildOptions(): BuildOptions {
     BUNDLING.tsconfig ||
     BUNDLING.footer ||
     BUNDLING.inject ||
-    BUNDLING.keepNames
+    BUNDLING.keepNames ||
+    Object.keys(BUNDLING.esbuildArgs ?? {}).some((arg) => arg !== '--alias')
   ) {
     throw new Error('prebundle: BUNDLING uses an option prebundle does not mirror; extend esbuildOptions()');
   }
@@ -49,8 +50,22 @@ export function esbuildOptions(): BuildOptions {
     mainFields: BUNDLING.mainFields,
     logLevel: 'error',
     outExtension: { '.js': '.mjs' },
+    alias: aliases(),
     absWorkingDir: PROJECT_ROOT,
   };
+}
+
+/** `esbuildArgs['--alias']` (`package=path`, one or a list) as esbuild's `alias` option. */
+function aliases(): Record<string, string> | undefined {
+  const value = BUNDLING.esbuildArgs?.['--alias'];
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  return Object.fromEntries(
+    list.map((item) => {
+      const at = String(item).indexOf('=');
+      return [String(item).slice(0, at), String(item).slice(at + 1)];
+    }),
+  );
 }
 
 type Plan = Array<{ entry: string; assetHash: string }>;

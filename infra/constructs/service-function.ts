@@ -27,6 +27,9 @@ import type { StageSettings } from '../stage.ts';
 /** The project root (bundles are built from here). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** The package every SDK client imports its default credential chain from. */
+export const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+
 export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node22',
@@ -41,6 +44,9 @@ export const BUNDLING: BundlingOptions = {
   logLevel: LogLevel.ERROR,
   // The SDK v3 is bundled (pinned version, tree-shaken) rather than taken from the runtime.
   externalModules: [],
+  // Credentials come from Lambda's environment only: the SDK's full chain (SSO, INI, STS, IMDS…) is
+  // not bundled (shared/lambda-credentials.ts). Resolved from the project root, esbuild's working directory.
+  esbuildArgs: { '--alias': `${CREDENTIAL_CHAIN}=./shared/lambda-credentials.ts` },
 };
 
 let sourcesHash: string | undefined;

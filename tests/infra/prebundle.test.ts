@@ -40,6 +40,10 @@ it('builds byte-identical bundles and source maps to NodejsFunction', async () =
   for (const file of ['index.mjs', 'index.mjs.map']) {
     expect(fs.readFileSync(path.join(ours, assetDir, file)).equals(fs.readFileSync(path.join(cdkBundle, file))), file).toBe(true);
   }
+  // Issue 15: the SDK's credential chain is Lambda's environment only (shared/lambda-credentials.ts), and no X-Ray SDK.
+  const inputs = Object.keys((JSON.parse(fs.readFileSync(path.join(cdkBundle, 'index.meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+  expect(inputs).toContain('shared/lambda-credentials.ts');
+  expect(inputs.filter((input) => /credential-provider-(node|ini|sso|process|web-identity)|nested-clients|aws-xray-sdk/.test(input))).toEqual([]);
 });
 
 /** Runs `fn` with the context the CDK CLI hands the app in `npx cdk synth` (CDK_CONTEXT_JSON). */

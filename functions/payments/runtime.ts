@@ -1,6 +1,10 @@
 /**
  * How payments handlers get their ports: each defaults to the real adapter from the environment
  * (created on first use, once per container); tests replace any of them.
+ *
+ * The payment provider is the exception: only the handlers that call it pass its wiring
+ * (`paymentsRuntime(ports, providerFromEnv)`), so the others — reads, COD remittances, refund
+ * rejection, recording orders — neither bundle nor load the Stripe SDK (issue 15: 247 KB).
  */
 import { auditLogFromEnv, type AuditLog } from '../../shared/audit.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
@@ -9,10 +13,10 @@ import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts
 import { newId } from '../../shared/ids.ts';
 import { fieldEncryptionVault, type EngineDeps, type ProviderDeps, type TokenVault } from './engine.ts';
 import { paymentsRepositoryFromEnv, type PaymentsRepository } from './payments-repository.ts';
-import { providerFromEnv, type ProviderWiring } from './provider/from-env.ts';
+import type { ProviderWiring } from './provider/from-env.ts';
 import { paymentsSettings, type PaymentsSettings } from './settings.ts';
 import type { RefundDeps } from './refunds.ts';
-import { getConfig } from '../../shared/config.ts';
+import { ConfigError, getConfig } from '../../shared/config.ts';
 
 /** Replaceable ports of a payments handler. */
 export interface PaymentsPorts {
@@ -35,8 +39,8 @@ function vaultFromEnv(): TokenVault {
   return containerVault;
 }
 
-/** The ports of a handler, resolved lazily. */
-export function paymentsRuntime(ports: PaymentsPorts = {}) {
+/** The ports of a handler, resolved lazily; `providerWiring` for handlers that call the payment provider. */
+export function paymentsRuntime(ports: PaymentsPorts = {}, providerWiring?: () => Promise<ProviderWiring>) {
   let repo: PaymentsRepository | undefined;
   let vault: TokenVault | undefined;
   let audit: AuditLog | undefined;
@@ -46,7 +50,11 @@ export function paymentsRuntime(ports: PaymentsPorts = {}) {
     repo: (): PaymentsRepository => (repo ??= (ports.repo ?? paymentsRepositoryFromEnv)()),
     vault: (): TokenVault => (vault ??= (ports.vault ?? vaultFromEnv)()),
     audit: (): AuditLog => (audit ??= (ports.audit ?? auditLogFromEnv)()),
-    wiring: (): Promise<ProviderWiring> => (ports.wiring ?? providerFromEnv)(),
+    wiring: (): Promise<ProviderWiring> => {
+      const wiring = ports.wiring ?? providerWiring;
+      if (!wiring) return Promise.reject(new ConfigError('This payments handler was built without the payment provider (paymentsRuntime(ports, providerFromEnv)).'));
+      return wiring();
+    },
     engine: (): EngineDeps => ({
       repo: runtime.repo(),
       publisher: ports.publisher ?? ((correlationId) => eventBridgePublisher({ correlationId })),

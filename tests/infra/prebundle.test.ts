@@ -78,3 +78,26 @@ it('plans every function of an assembly as the CDK CLI synthesizes it (version r
     expect(plan.every((p) => /^[0-9a-f]{64}$/.test(p.assetHash))).toBe(true);
   }
 });
+
+it('bundles the Stripe SDK only into the payments functions that call the provider (issue 15)', async () => {
+  const entries = {
+    'reads/index': 'functions/payments/handlers/get-order-payment.ts',
+    'cod/index': 'functions/payments/handlers/record-cod-remittance.ts',
+    'authorize/index': 'functions/payments/handlers/authorize-payment.ts',
+  };
+  const out = path.join(work, 'stripe-check');
+  const result = await build({
+    ...esbuildOptions(),
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, path.join(PROJECT_ROOT, v)])),
+    outdir: out,
+    write: false,
+  });
+  const stripeIn = (name: string) => {
+    const output = Object.entries(result.metafile?.outputs ?? {}).find(([file]) => file.endsWith(`${name}/index.mjs`))?.[1];
+    expect(output, name).toBeDefined();
+    return Object.keys(output?.inputs ?? {}).some((input) => input.includes('node_modules/stripe/'));
+  };
+  expect(stripeIn('reads')).toBe(false);
+  expect(stripeIn('cod')).toBe(false);
+  expect(stripeIn('authorize')).toBe(true);
+});

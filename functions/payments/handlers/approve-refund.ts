@@ -6,11 +6,12 @@
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { approvePendingRefund } from '../refunds.ts';
 import { approveRefundRoute } from '../routes.ts';
+import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** Builds the handler with the given ports. */
 export function makeApproveRefundHandler(ports: PaymentsPorts = {}): HttpLambdaHandler {
-  const runtime = paymentsRuntime(ports);
+  const runtime = paymentsRuntime(ports, providerFromEnv);
   return httpHandler(approveRefundRoute, async ({ path, principal, correlationId }) => {
     const result = await approvePendingRefund(
       { ...(await runtime.providerDeps()), audit: runtime.audit(), ...runtime.refundPolicy() },

@@ -10,6 +10,7 @@ import { PreSaleBalanceDue } from '../../../events/pre-sale-balance-due.ts';
 import { RiskApproved } from '../../../events/risk-assessed.ts';
 import { balanceDueOf, handlePreSaleBalanceDue, handleRiskApproved } from '../authorization.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
+import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** Builds the handler with the given ports. */
@@ -17,7 +18,7 @@ export function makeAuthorizePaymentHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'authorizePayment',
     definitions: [RiskApproved, PreSaleBalanceDue],
-    runtime: paymentsRuntime(ports),
+    runtime: paymentsRuntime(ports, providerFromEnv),
     process: async (event, runtime) => {
       const deps = { ...(await runtime.providerDeps()), vault: runtime.vault(), limits: runtime.settings().limits };
       if (event.name === PreSaleBalanceDue.name)

@@ -6,6 +6,7 @@
 import { OrderDelivered, OrderShipped } from '../../../events/fulfillment-events.ts';
 import { handleCaptureTrigger } from '../capture.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
+import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** Builds the handler with the given ports. */
@@ -13,7 +14,7 @@ export function makeCapturePaymentHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'capturePayment',
     definitions: [OrderShipped, OrderDelivered],
-    runtime: paymentsRuntime(ports),
+    runtime: paymentsRuntime(ports, providerFromEnv),
     process: async (event, runtime) =>
       handleCaptureTrigger(await runtime.providerDeps(), event.detail.orderId, event.name === OrderShipped.name ? 'shipment' : 'delivery', event.detail.meta.correlationId),
   });

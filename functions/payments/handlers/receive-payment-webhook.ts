@@ -14,6 +14,7 @@ import { RetryLaterError } from '../engine.ts';
 import { PaymentWriteConflict } from '../payments-repository.ts';
 import { ProviderUnavailableError, WebhookVerificationError } from '../provider/port.ts';
 import { receivePaymentWebhookRoute } from '../routes.ts';
+import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 import { receiveWebhook } from '../webhook.ts';
 
@@ -27,7 +28,7 @@ const TITLES: Record<WebhookVerificationError['problem'], string> = {
 
 /** Builds the handler with the given ports. */
 export function makeReceivePaymentWebhookHandler(ports: PaymentsPorts = {}): HttpLambdaHandler {
-  const runtime = paymentsRuntime(ports);
+  const runtime = paymentsRuntime(ports, providerFromEnv);
   return httpHandler(receivePaymentWebhookRoute, async ({ event, correlationId }) => {
     const raw = typeof event.body === 'string' ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
     const wiring = await runtime.wiring();

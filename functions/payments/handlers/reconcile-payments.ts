@@ -10,6 +10,7 @@ import { logger, metrics, MetricUnit, observedHandler } from '../../../shared/ob
 import type { ReconciliationReport } from '../domain/reconciliation.ts';
 import { previousDay, runReconciliation } from '../reconcile.ts';
 import { retryProcessingRefunds } from '../refunds.ts';
+import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** The invocation: a scheduled event (its `time`) or a manual `{ date }`. */
@@ -34,7 +35,7 @@ export interface ReconcileSummary {
 
 /** Builds the handler with the given ports. */
 export function makeReconcilePaymentsHandler(ports: PaymentsPorts = {}) {
-  const runtime = paymentsRuntime(ports);
+  const runtime = paymentsRuntime(ports, providerFromEnv);
   const base = async (event: unknown, context: Context): Promise<ReconcileSummary> => {
     const input = InvocationSchema.parse(event ?? {});
     const deps = await runtime.providerDeps();

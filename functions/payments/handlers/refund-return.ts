@@ -8,6 +8,7 @@ import type { EventDetail } from '../../../events/event-definition.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
 import { refundReturn, RETURN_REFUNDS_REFUSED_METRIC } from '../return-refunds.ts';
+import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** Builds the handler with the given ports. */
@@ -15,7 +16,7 @@ export function makeRefundReturnHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'refundReturn',
     definitions: [ReturnRefundRequested],
-    runtime: paymentsRuntime(ports),
+    runtime: paymentsRuntime(ports, providerFromEnv),
     process: async (event, runtime) => {
       const { meta, version: _version, ...request } = event.detail as unknown as EventDetail<typeof ReturnRefundRequested>;
       const outcome = await refundReturn({ ...(await runtime.providerDeps()), ...runtime.refundPolicy() }, request, meta.correlationId);

@@ -8,6 +8,7 @@ import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
 import type { EventDetail } from '../../../events/event-definition.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
 import { handleRelease, type ReleaseFacts } from '../release.ts';
+import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** The order statuses whose money is released. */
@@ -30,7 +31,7 @@ export function makeReleasePaymentHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'releasePayment',
     definitions: [OrderCancelled, OrderStatusChanged],
-    runtime: paymentsRuntime(ports),
+    runtime: paymentsRuntime(ports, providerFromEnv),
     process: async (event, runtime) => {
       const facts = releaseFactsOf(event.name, event.detail);
       if (!facts) return 'not-releasing';

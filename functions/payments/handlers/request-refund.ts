@@ -5,11 +5,12 @@
 import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { requestRefund } from '../refunds.ts';
 import { requestRefundRoute } from '../routes.ts';
+import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** Builds the handler with the given ports. */
 export function makeRequestRefundHandler(ports: PaymentsPorts = {}): HttpLambdaHandler {
-  const runtime = paymentsRuntime(ports);
+  const runtime = paymentsRuntime(ports, providerFromEnv);
   return httpHandler(requestRefundRoute, async ({ path, body, principal, correlationId, idempotencyKey }) => {
     const result = await requestRefund(
       { ...(await runtime.providerDeps()), audit: runtime.audit(), ...runtime.refundPolicy() },

@@ -72,6 +72,8 @@ function runtimeModulesDir(): string | undefined {
 interface Environment {
   worker: Worker;
   busy: boolean;
+  /** Settles when the init phase (importing the handler) has ended, however it ended, or the worker died. */
+  initialised: Promise<void>;
   pending?: { requestId: string; resolve: (r: InvokeResult) => void; timer: NodeJS.Timeout };
 }
 
@@ -104,6 +106,10 @@ class FunctionPool {
     const env = await this.acquire();
     this.invocations++;
     const requestId = crypto.randomUUID();
+    const initStarted = performance.now();
+    // Lambda times the init phase apart from the invocation: the timeout starts once the handler is loaded.
+    await env.initialised;
+    this.billedMs += Math.ceil(performance.now() - initStarted);
     const timeoutMs = this.definition.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
     const started = performance.now();
@@ -174,7 +180,8 @@ class FunctionPool {
       stderr: true,
       execArgv: ['--enable-source-maps'],
     });
-    const env: Environment = { worker, busy: false };
+    let initialised!: () => void;
+    const env: Environment = { worker, busy: false, initialised: new Promise<void>((resolve) => (initialised = resolve)) };
     const log = this.options.logFile ? fs.createWriteStream(this.options.logFile, { flags: 'a' }) : undefined;
     const onLogLine = this.options.onLogLine;
     const lines = onLogLine ? lineSplitter((line) => onLogLine(d, line)) : undefined;
@@ -187,22 +194,27 @@ class FunctionPool {
       this.logBytes += chunk.length;
       log?.write(chunk);
     });
-    worker.on('message', (message: { requestId: string; ok: boolean; payload?: unknown; error?: { errorType: string; errorMessage: string; stackTrace?: string[] } }) => {
-      const pending = env.pending;
-      if (!pending || pending.requestId !== message.requestId) return;
-      clearTimeout(pending.timer);
-      pending.resolve(
-        message.ok
-          ? { status: 'ok', payload: message.payload }
-          : {
-              status: 'error',
-              errorType: message.error?.errorType ?? 'Error',
-              errorMessage: message.error?.errorMessage ?? 'Unknown error',
-              stackTrace: message.error?.stackTrace,
-            },
-      );
-    });
+    worker.on(
+      'message',
+      (message: { initialised?: boolean; requestId: string; ok: boolean; payload?: unknown; error?: { errorType: string; errorMessage: string; stackTrace?: string[] } }) => {
+        if (message.initialised !== undefined) return initialised();
+        const pending = env.pending;
+        if (!pending || pending.requestId !== message.requestId) return;
+        clearTimeout(pending.timer);
+        pending.resolve(
+          message.ok
+            ? { status: 'ok', payload: message.payload }
+            : {
+                status: 'error',
+                errorType: message.error?.errorType ?? 'Error',
+                errorMessage: message.error?.errorMessage ?? 'Unknown error',
+                stackTrace: message.error?.stackTrace,
+              },
+        );
+      },
+    );
     const onDeath = (errorType: string, errorMessage: string) => {
+      initialised();
       const pending = env.pending;
       this.remove(env);
       if (pending) {

@@ -47,6 +47,15 @@ function serialiseError(error) {
   return { errorType: 'Error', errorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
 }
 
+// The init phase, as on Lambda: the handler module is imported when the environment starts, before
+// (and not timed as part of) its first invocation. The pool starts the invocation's timeout once
+// this reports; an import error is reported by that invocation (and retried by the next one).
+handlerPromise = loadHandler();
+handlerPromise.then(
+  () => parentPort.postMessage({ initialised: true }),
+  () => parentPort.postMessage({ initialised: false }),
+);
+
 parentPort.on('message', async (message) => {
   const { requestId, event, deadline, traceId } = message;
   if (traceId) process.env._X_AMZN_TRACE_ID = traceId;

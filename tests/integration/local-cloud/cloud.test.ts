@@ -95,6 +95,13 @@ describe('Lambda', () => {
     expect((await invoke(functionName('Behave'), { ok: 1 })).error).toBeUndefined();
   });
 
+  it('times the init phase apart from the invocation: a module that loads for longer than the timeout still answers', async () => {
+    const { error, payload } = await invoke(functionName('SlowInit'), {});
+    expect(error).toBeUndefined();
+    expect(Number(payload.initMs)).toBeGreaterThanOrEqual(3_000);
+    expect(Number(payload.remainingMs)).toBeGreaterThan(1_000);
+  });
+
   it('enforces the memory size', async () => {
     const { error, payload } = await invoke(functionName('Behave'), { allocateMb: 512 });
     expect(error).toBe('Unhandled');

@@ -68,7 +68,8 @@ function aliases(): Record<string, string> | undefined {
   );
 }
 
-type Plan = Array<{ entry: string; assetHash: string }>;
+/** Bundles to build: each function's entry and the asset hash its bundle directory is named by. */
+export type Plan = Array<{ entry: string; assetHash: string }>;
 
 /** What the plan depends on: the bundled sources, the CDK app's own code, the stage and context. */
 function planKey(stage: string, context: Record<string, unknown>): string {
@@ -84,6 +85,29 @@ function planKey(stage: string, context: Record<string, unknown>): string {
   walk(path.join(PROJECT_ROOT, 'infra'));
   for (const file of ['cdk.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(PROJECT_ROOT, file)));
   return hash.digest('hex');
+}
+
+/**
+ * Each ServiceFunction's { entry, asset hash } in an assembly this process has just synthesized
+ * (the entries are recorded as the constructs are created; the hashes are read from every template).
+ */
+export function bundlePlanOf(assemblyDir: string): Plan {
+  const out: Plan = [];
+  for (const file of fs
+    .readdirSync(assemblyDir)
+    .filter((name) => name.endsWith('.template.json'))
+    .sort()) {
+    const template = JSON.parse(fs.readFileSync(path.join(assemblyDir, file), 'utf8')) as {
+      Resources?: Record<string, { Type: string; Properties?: { Code?: { S3Key?: unknown } } }>;
+    };
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const entry = ServiceFunction.entries.get(logicalId);
+      const key = resource.Properties?.Code?.S3Key;
+      if (entry && typeof key === 'string') out.push({ entry, assetHash: key.replace(/\.zip$/, '') });
+    }
+  }
+  return out;
 }
 
 /**
@@ -107,19 +131,7 @@ export function plannedBundles(outdir: string, stage: string, context: Record<st
     ServiceFunction.entries.clear();
     const { app } = createApp({ stage, outdir: tmp, checks: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
     app.synth();
-    const out: Plan = [];
-    for (const file of fs
-      .readdirSync(tmp)
-      .filter((name) => name.endsWith('.template.json'))
-      .sort()) {
-      const template = JSON.parse(fs.readFileSync(path.join(tmp, file), 'utf8')) as { Resources?: Record<string, { Type: string; Properties?: { Code?: { S3Key?: unknown } } }> };
-      for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-        if (resource.Type !== 'AWS::Lambda::Function') continue;
-        const entry = ServiceFunction.entries.get(logicalId);
-        const key = resource.Properties?.Code?.S3Key;
-        if (entry && typeof key === 'string') out.push({ entry, assetHash: key.replace(/\.zip$/, '') });
-      }
-    }
+    const out = bundlePlanOf(tmp);
     fs.mkdirSync(outdir, { recursive: true });
     fs.writeFileSync(cacheFile, JSON.stringify({ key, plan: out }));
     return out;
@@ -135,23 +147,40 @@ export async function prebundle(
 ): Promise<{ built: number; cached: number; milliseconds: number }> {
   const started = Date.now();
   const planned = plannedBundles(outdir, options.stage ?? 'dev', options.context ?? {});
-  // Functions with the same code (e.g. every compliance scan runs handlers/run-scan.ts) share one asset: build it once.
+  const built = await buildBundles(outdir, planned);
+  return { built, cached: planned.length - built, milliseconds: Date.now() - started };
+}
+
+/**
+ * Builds the bundles of `planned` that `outdir` does not hold yet, in one esbuild run, into
+ * `asset.<hash>` (each written to `…-building` and renamed when complete, so a reader never sees
+ * half a bundle). Functions with the same code (e.g. every compliance scan runs
+ * handlers/run-scan.ts) share one asset: built once. Returns how many were built.
+ */
+export async function buildBundles(outdir: string, planned: Plan): Promise<number> {
   const missing = [...new Map(planned.filter(({ assetHash }) => !fs.existsSync(path.join(outdir, `asset.${assetHash}`))).map((p) => [p.assetHash, p])).values()];
-  if (missing.length > 0) {
-    fs.mkdirSync(outdir, { recursive: true });
-    const entryPoints: Record<string, string> = {};
-    for (const { entry, assetHash } of missing) {
-      fs.rmSync(path.join(outdir, `asset.${assetHash}-building`), { recursive: true, force: true });
-      entryPoints[`asset.${assetHash}-building/index`] = path.join(PROJECT_ROOT, entry);
-    }
+  if (missing.length === 0) return 0;
+  fs.mkdirSync(outdir, { recursive: true });
+  // A directory of its own per run: two builders (npm start's on-demand bundles, a `cdk synth`) never share one.
+  const run = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const entryPoints: Record<string, string> = {};
+  for (const { entry, assetHash } of missing) entryPoints[`asset.${assetHash}-building-${run}/index`] = path.join(PROJECT_ROOT, entry);
+  try {
     const result = await build({ ...esbuildOptions(), entryPoints, outdir });
     for (const { assetHash } of missing) {
-      const dir = path.join(outdir, `asset.${assetHash}-building`);
+      const dir = path.join(outdir, `asset.${assetHash}-building-${run}`);
       if (result.metafile) fs.writeFileSync(path.join(dir, 'index.meta.json'), JSON.stringify(metafileFor(result.metafile, dir)));
-      fs.renameSync(dir, path.join(outdir, `asset.${assetHash}`));
+      try {
+        fs.renameSync(dir, path.join(outdir, `asset.${assetHash}`));
+      } catch (error) {
+        // another builder finished the same bundle first: same inputs, same bytes
+        if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      }
     }
+  } finally {
+    for (const { assetHash } of missing) fs.rmSync(path.join(outdir, `asset.${assetHash}-building-${run}`), { recursive: true, force: true });
   }
-  return { built: missing.length, cached: planned.length - missing.length, milliseconds: Date.now() - started };
+  return missing.length;
 }
 
 /** The part of a multi-entry metafile that describes one bundle directory. */

@@ -26,6 +26,7 @@ import { createLocalIssuer, type LocalIssuer } from './local-issuer.ts';
 import { createLocalSignIn, ensureConsoleBuilt } from './local-sign-in.ts';
 import { lambdaInvokeRoute } from './lambda-invoke-api.ts';
 import { AsyncInvoker } from './async-invoker.ts';
+import type { Plan } from '../prebundle.ts';
 import { DynamoDbCallCounter } from './dynamodb-counter.ts';
 import { LocalOperations } from './operations.ts';
 
@@ -52,6 +53,8 @@ export interface LocalCloudOptions {
   alarmPeriodScale?: number;
   /** Meter the DynamoDB capacity every request consumes (`dynamodbCalls.consumedCapacity()`; benchmarks). */
   meterCapacity?: boolean;
+  /** The bundles of an assembly synthesized with `bundle: 'on-demand'` (infra/local/synth.ts): each built when its function first runs. */
+  bundles?: Plan;
 }
 
 export interface LocalCloudEndpoints {
@@ -96,7 +99,35 @@ function assetDir(assemblyDir: string, stack: StackTemplate, logicalId: string):
   return path.join(assemblyDir, assetPath);
 }
 
-function readFunctions(names: ResourceNames, assemblyDir: string): FunctionDefinition[] {
+/**
+ * Builds the bundles of an assembly synthesized with `bundle: 'on-demand'` when their functions first
+ * run: one build per asset (functions sharing code share it), concurrent first invocations wait for
+ * the same build, and a failed build is tried again by the next invocation.
+ */
+function onDemandBundles(assemblyDir: string, plan: Plan, log: (line: string) => void) {
+  const byHash = new Map(plan.map((p) => [p.assetHash, p]));
+  const building = new Map<string, Promise<void>>();
+  return (hash: string): (() => Promise<void>) | undefined => {
+    const bundle = byHash.get(hash);
+    if (!bundle) return undefined;
+    return () => {
+      let done = building.get(hash);
+      if (!done) {
+        const started = Date.now();
+        // loaded here: the bundler brings the CDK app's constructs, which a cloud of prebuilt bundles never needs
+        done = import('../prebundle.ts').then(async ({ buildBundles }) => {
+          const built = await buildBundles(assemblyDir, [bundle]);
+          if (built > 0) log(`bundled ${bundle.entry} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        });
+        done.catch(() => building.delete(hash));
+        building.set(hash, done);
+      }
+      return done;
+    };
+  };
+}
+
+function readFunctions(names: ResourceNames, assemblyDir: string, onDemand?: (hash: string) => (() => Promise<void>) | undefined): FunctionDefinition[] {
   // Deploy-time custom-resource providers (the console's BucketDeployment, Python) are never started: see deployTimeProviders.
   const providers = deployTimeProviders(names.stack);
   return names
@@ -106,11 +137,16 @@ function readFunctions(names: ResourceNames, assemblyDir: string): FunctionDefin
       const runtime = String(p.Runtime ?? '');
       if (!runtime.startsWith('nodejs')) throw new UnsupportedTemplateError(`function ${logicalId}: runtime ${runtime} is not supported (Node.js only)`);
       const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+      // A bundle not built yet (on-demand assembly): its directory is named by the asset hash, the S3 key's stem.
+      const s3Key = (p.Code as { S3Key?: unknown } | undefined)?.S3Key;
+      const hash = typeof s3Key === 'string' ? s3Key.replace(/\.zip$/, '') : undefined;
+      const prepareCode = hash ? onDemand?.(hash) : undefined;
       return {
         logicalId,
         name: names.ref(logicalId),
         arn: names.getAtt(logicalId, 'Arn'),
-        codeDir: assetDir(assemblyDir, names.stack, logicalId),
+        codeDir: prepareCode ? path.join(assemblyDir, `asset.${hash}`) : assetDir(assemblyDir, names.stack, logicalId),
+        ...(prepareCode ? { prepareCode } : {}),
         handler: String(p.Handler ?? 'index.handler'),
         runtime,
         timeoutSeconds: Number(p.Timeout ?? 3),
@@ -248,7 +284,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await createTables(ddb, names);
     ddb.destroy();
 
-    const functions = readFunctions(names, options.assemblyDir);
+    const functions = readFunctions(names, options.assemblyDir, options.bundles && onDemandBundles(options.assemblyDir, options.bundles, log));
     const queues = readQueues(names);
     const asyncQueues: QueueDefinition[] = functions.map((f) => AsyncInvoker.queueFor(f, awsUrl));
     const sqs = new SqsService({ queues: [...queues, ...asyncQueues], dataDir: options.dataDir && path.join(options.dataDir, 'sqs') });

@@ -28,6 +28,8 @@ export interface FunctionDefinition {
   memorySize: number;
   environment: Record<string, string>;
   reservedConcurrency?: number;
+  /** Makes `codeDir` ready before an environment starts (bundles built on demand; idempotent and cached by its owner). */
+  prepareCode?: () => Promise<void>;
 }
 
 export class LambdaError extends Error {
@@ -103,6 +105,12 @@ class FunctionPool {
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
+    // a bundle built on demand is built before the first environment starts (not part of init or the invocation)
+    try {
+      await this.definition.prepareCode?.();
+    } catch (error) {
+      return { status: 'error', errorType: 'Runtime.ImportModuleError', errorMessage: `the function's bundle could not be built: ${(error as Error).message}` };
+    }
     const env = await this.acquire();
     this.invocations++;
     const requestId = crypto.randomUUID();

@@ -58,7 +58,8 @@ try {
   // loaded after the arguments are checked: the CDK app takes a moment to load
   const [{ synthesize }, { startLocalCloud }, { seedDemoData }] = await Promise.all([import('./synth.ts'), import('./cloud.ts'), import('./seed.ts')]);
   const synthStarted = Date.now();
-  const synth = await synthesize();
+  // Each function's bundle is built the first time it runs (kept in cdk.out for the next start).
+  const synth = await synthesize({ bundle: 'on-demand' });
   const synthMs = Date.now() - synthStarted;
   console.log(`local cloud: synthesized ${synth.stackName} in ${seconds(synthMs)}`);
   const cloudStarted = Date.now();
@@ -67,6 +68,7 @@ try {
     dataDir,
     ...ports,
     schedules: true,
+    bundles: synth.bundles,
     log: (line) => console.log(`local cloud: ${line}`),
   });
   const cloudMs = Date.now() - cloudStarted;

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from '../create-app.ts';
-import { prebundle } from '../prebundle.ts';
+import { bundlePlanOf, prebundle, type Plan } from '../prebundle.ts';
+import { ServiceFunction } from '../constructs/service-function.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -16,7 +17,17 @@ export interface SynthResult {
   assemblyDir: string;
   stackName: string;
   milliseconds: number;
+  /** `bundle: 'on-demand'`: every function's bundle, to be built by the local cloud when the function first runs. */
+  bundles?: Plan;
 }
+
+/**
+ * `true` (default): every function bundled before the synthesis (one esbuild run for all missing
+ * bundles); `false`: no bundles (the template only); `'on-demand'`: no bundles now, but the plan of
+ * them in the result — the local cloud builds each one the first time its function runs
+ * (`npm start`: ready in seconds on a fresh clone instead of bundling ~100 functions first).
+ */
+export type BundleMode = boolean | 'on-demand';
 
 /**
  * Holds an exclusive lock on `outdir` while `fn` runs, so concurrent synthesizers (two test runs,
@@ -46,20 +57,22 @@ async function withAssemblyLock<T>(outdir: string, fn: () => Promise<T>): Promis
   }
 }
 
-export async function synthesize(options: { outdir?: string; stage?: string; bundle?: boolean } = {}): Promise<SynthResult> {
+export async function synthesize(options: { outdir?: string; stage?: string; bundle?: BundleMode } = {}): Promise<SynthResult> {
   const started = Date.now();
   const outdir = options.outdir ?? path.join(PROJECT_ROOT, 'cdk.out');
   return withAssemblyLock(outdir, async () => {
     // One esbuild run for all missing bundles; the synthesis below then finds them cached.
-    if (options.bundle !== false) await prebundle(outdir, { stage: options.stage ?? 'dev' });
-    return { ...synthesizeUnlocked(outdir, options), milliseconds: Date.now() - started };
+    if (options.bundle === true || options.bundle === undefined) await prebundle(outdir, { stage: options.stage ?? 'dev' });
+    const result = synthesizeUnlocked(outdir, options);
+    return { ...result, ...(options.bundle === 'on-demand' ? { bundles: bundlePlanOf(outdir) } : {}), milliseconds: Date.now() - started };
   });
 }
 
-function synthesizeUnlocked(outdir: string, options: { stage?: string; bundle?: boolean }): SynthResult {
+function synthesizeUnlocked(outdir: string, options: { stage?: string; bundle?: BundleMode }): SynthResult {
   const started = Date.now();
-  // bundle: false skips esbuild (for tests that read only the template, e.g. table definitions).
-  const context = options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {};
+  // Without bundles esbuild is skipped (tests that read only the template; npm start, which bundles on demand).
+  const context = options.bundle === false || options.bundle === 'on-demand' ? { 'aws:cdk:bundling-stacks': [] } : {};
+  ServiceFunction.entries.clear();
   const { app, stack } = createApp({ stage: options.stage ?? 'dev', outdir, context });
   const assembly = app.synth();
   const errors = assembly.stacks.flatMap((s) => s.messages.filter((m) => m.level === 'error'));

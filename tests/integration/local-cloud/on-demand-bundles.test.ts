@@ -1,0 +1,52 @@
+/**
+ * `npm start` synthesizes without bundling and the local cloud builds each function's bundle the
+ * first time the function runs (issue 15: a fresh clone is ready without bundling ~100 functions
+ * first). Here on the real app: concurrent first invocations share one build, the bundle lands in
+ * the assembly under its asset hash (the next start finds it), untouched functions stay unbuilt.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../../infra/local/cloud.ts';
+import { synthesize, type SynthResult } from '../../../infra/local/synth.ts';
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'on-demand-'));
+let synth: SynthResult;
+let cloud: LocalCloud;
+const log: string[] = [];
+
+beforeAll(async () => {
+  synth = await synthesize({ outdir, bundle: 'on-demand' });
+  cloud = await startLocalCloud({ assemblyDir: synth.assemblyDir, bundles: synth.bundles, log: (line) => log.push(line) });
+}, 180_000);
+afterAll(async () => {
+  await cloud?.stop();
+  fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+const assetOf = (logicalId: string) => {
+  const fn = cloud.lambda.functions.find((f) => f.logicalId === logicalId);
+  if (!fn) throw new Error(`no function ${logicalId}`);
+  return fn.codeDir;
+};
+
+describe('bundles built on demand (npm start)', () => {
+  it('synthesizes with no bundle built and a plan for every function', () => {
+    expect(synth.bundles?.length).toBeGreaterThan(50);
+    expect(fs.readdirSync(outdir).filter((name) => /^asset\.[0-9a-f]{64}$/.test(name) && fs.existsSync(path.join(outdir, name, 'index.mjs')))).toEqual([]);
+  });
+
+  it('builds a function’s bundle at its first invocation, once for concurrent callers, and keeps it', async () => {
+    const health = assetOf('GetHealthFunction');
+    expect(fs.existsSync(health)).toBe(false);
+    const event = { httpMethod: 'GET', path: '/health', resource: '/health', headers: {}, requestContext: { requestId: 'r', identity: { sourceIp: '127.0.0.1' } } };
+    const results = await Promise.all([1, 2, 3].map(() => cloud.lambda.invoke('GetHealthFunction', event)));
+    for (const result of results) expect(result).toMatchObject({ status: 'ok', payload: { statusCode: 200 } });
+    expect(fs.existsSync(path.join(health, 'index.mjs'))).toBe(true);
+    expect(log.filter((line) => line.includes('functions/platform/handlers/get-health.ts'))).toHaveLength(1);
+    // a function nobody ran has no bundle
+    expect(fs.existsSync(assetOf('PlaceOrderFunction'))).toBe(false);
+    expect(fs.readdirSync(outdir).filter((name) => name.includes('-building'))).toEqual([]);
+  }, 120_000);
+});

@@ -31,6 +31,7 @@ import { synthesize } from '../infra/local/synth.ts';
 import type { RecordedRequest } from '../infra/local/dynamodb-counter.ts';
 import { PRICES_AS_OF, PRICES_REGION } from './cost/aws-prices.ts';
 import { costOf, perUnit, type Consumption } from './cost/cost-model.ts';
+import { breakdown } from './cost/dynamodb-breakdown.ts';
 import { figure, percentile } from './stats.ts';
 
 const { values } = parseArgs({
@@ -220,6 +221,7 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - started) / 1000;
     const duringLoad = snapshot(cloud);
     const recorded = cloud.dynamodbCalls.stopRecording();
+    cloud.dynamodbCalls.startRecording(); // what the consumers call after the load, for the breakdown
 
     // Let the asynchronous consumers finish (queues drain), then count again.
     let settled = snapshot(cloud);
@@ -230,6 +232,7 @@ async function main(): Promise<void> {
       settled = now;
     }
 
+    const afterLoad = cloud.dynamodbCalls.stopRecording();
     const placed = statuses.get(201) ?? 0;
     const sorted = [...latencies].sort((a, b) => a - b);
     const n = Math.max(1, placed);
@@ -268,6 +271,8 @@ async function main(): Promise<void> {
       `  cost (${PRICES_REGION} list prices of ${PRICES_AS_OF}): ${costLine}`,
       `  cost: ${perMillion(cost.total)} per million orders`,
       `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
+      '  DynamoDB calls per placed order by operation, table and item kind (until settled; transactions list their items):',
+      ...breakdown([...recorded, ...afterLoad], n).map((line) => `    ${line}`),
       ...(firstError ? [`  first non-201:      ${firstError}`] : []),
       '',
     ];

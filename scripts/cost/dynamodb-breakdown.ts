@@ -1,0 +1,71 @@
+/**
+ * What the DynamoDB calls of a benchmark were for: calls per order by operation, table and the
+ * kind of item (the partition key's prefix, e.g. `ORDER`, `STOCK`), from the requests the local
+ * cloud's counting proxy recorded. Only prefixes of keys are printed (ids, never values), so the
+ * output carries no personal data.
+ */
+import type { RecordedRequest } from '../../infra/local/dynamodb-counter.ts';
+
+type Attr = Record<string, unknown>;
+
+/** A table's short name: the CDK construct part (`…OrdersTable…` → `Orders`), else the name. */
+export function shortTable(name: string): string {
+  const m = /([A-Z][A-Za-z0-9]*?)Table/.exec(name);
+  return m ? (m[1] as string) : name;
+}
+
+/** The item kind of a key: the partition key value's prefix before `#` (`ORDER#01H…` → `ORDER`), or `-`. */
+export function keyKind(key: unknown): string {
+  if (!key || typeof key !== 'object') return '-';
+  for (const name of ['pk', 'PK', 'id']) {
+    const value = (key as Record<string, Attr | undefined>)[name];
+    const s = value && typeof value === 'object' ? (value as { S?: unknown }).S : undefined;
+    if (typeof s === 'string') return s.includes('#') ? (s.split('#')[0] as string) : name === 'id' ? 'id' : '(no prefix)';
+  }
+  return '-';
+}
+
+/** One line per (operation, table, item kind) a request touched; a transaction counts once per item. */
+export function touches(request: RecordedRequest): Array<{ operation: string; table: string; kind: string }> {
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return [{ operation: request.operation, table: '?', kind: '-' }];
+  }
+  const op = request.operation;
+  if (op === 'TransactWriteItems' || op === 'TransactGetItems') {
+    return ((input.TransactItems as Array<Record<string, Attr>>) ?? []).map((item) => {
+      const [action, body] = Object.entries(item)[0] ?? ['?', {}];
+      return { operation: `${op}.${action}`, table: shortTable(String(body.TableName ?? '?')), kind: keyKind(body.Key ?? body.Item) };
+    });
+  }
+  if (op === 'BatchGetItem' || op === 'BatchWriteItem') {
+    return Object.keys((input.RequestItems as Record<string, unknown>) ?? {}).map((table) => ({ operation: op, table: shortTable(table), kind: '-' }));
+  }
+  const key = input.Key ?? input.Item ?? (op === 'Query' ? queryKey(input) : undefined);
+  return [{ operation: op, table: shortTable(String(input.TableName ?? '?')) + (input.IndexName ? `/${String(input.IndexName)}` : ''), kind: keyKind(key) }];
+}
+
+/** A Query's partition key value, as a key-shaped object (from its `:pk`-style expression value). */
+function queryKey(input: Record<string, unknown>): Attr | undefined {
+  const values = (input.ExpressionAttributeValues as Record<string, Attr> | undefined) ?? {};
+  const first = Object.values(values).find((v) => typeof (v as { S?: unknown }).S === 'string');
+  return first ? { pk: first } : undefined;
+}
+
+/** Lines "calls/order  operation  table  kind", most frequent first, those below `min` per order left out. */
+export function breakdown(requests: readonly RecordedRequest[], orders: number, min = 0.05): string[] {
+  const counts = new Map<string, number>();
+  for (const request of requests) {
+    const seen = touches(request);
+    // a request is one call; a transaction's items are listed under it
+    const label = request.operation.startsWith('Transact') ? seen.map((t) => `${t.operation} ${t.table} ${t.kind}`) : [`${seen[0]?.operation} ${seen[0]?.table} ${seen[0]?.kind}`];
+    for (const l of label) counts.set(l, (counts.get(l) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([label, count]) => [label, count / Math.max(1, orders)] as const)
+    .filter(([, perOrder]) => perOrder >= min)
+    .sort((a, b) => b[1] - a[1])
+    .map(([label, perOrder]) => `${perOrder.toFixed(2).padStart(6)}  ${label}`);
+}

@@ -1,0 +1,38 @@
+/**
+ * bench:checkout's DynamoDB breakdown (issue 15: what each remaining call is for): one line per
+ * operation, table and item kind, transactions by their items, only key prefixes printed.
+ */
+import { describe, expect, it } from 'vitest';
+import { breakdown, keyKind, shortTable, touches } from '../../../scripts/cost/dynamodb-breakdown.ts';
+
+const req = (operation: string, body: unknown) => ({ operation, headers: {}, body: Buffer.from(JSON.stringify(body)) });
+
+describe('DynamoDB call breakdown', () => {
+  it('names tables by their construct and items by their key prefix, never by the key value', () => {
+    expect(shortTable('Commerce-dev-CheckoutStack-OrdersTable1A2B3C-XYZ')).toBe('Orders');
+    expect(keyKind({ pk: { S: 'ORDER#01HXYZ' } })).toBe('ORDER');
+    expect(keyKind({ id: { S: 'place-order#abc' } })).toBe('place-order');
+    expect(keyKind({ pk: { S: 'plain-value' } })).toBe('(no prefix)');
+    expect(keyKind(undefined)).toBe('-');
+  });
+
+  it('lists a transaction by its items and counts calls per order', () => {
+    const requests = [
+      req('GetItem', { TableName: 'x-CatalogTableAB-1', Key: { pk: { S: 'PRODUCT#TEA-1' } } }),
+      req('GetItem', { TableName: 'x-CatalogTableAB-1', Key: { pk: { S: 'PRODUCT#TEA-2' } } }),
+      req('Query', { TableName: 'x-OrdersTableCD-2', IndexName: 'byCustomer', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'CUSTOMER#王芳' } } }),
+      req('TransactWriteItems', {
+        TransactItems: [
+          { Put: { TableName: 'x-OrdersTableCD-2', Item: { pk: { S: 'ORDER#1' } } } },
+          { Update: { TableName: 'x-CatalogTableAB-1', Key: { pk: { S: 'STOCK#TEA-1' } } } },
+        ],
+      }),
+    ];
+    expect(touches(requests[3] as never).map((t) => t.operation)).toEqual(['TransactWriteItems.Put', 'TransactWriteItems.Update']);
+    const lines = breakdown(requests as never, 2);
+    expect(lines[0]).toBe('  1.00  GetItem Catalog PRODUCT');
+    expect(lines).toContain('  0.50  Query Orders/byCustomer CUSTOMER');
+    expect(lines).toContain('  0.50  TransactWriteItems.Put Orders ORDER');
+    expect(lines.join('\n')).not.toContain('王芳');
+  });
+});

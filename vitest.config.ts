@@ -18,7 +18,20 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', env: IN_PROCESS } },
-      { test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], environment: 'node', env: QUIET_SDK, testTimeout: 120_000, hookTimeout: 180_000 } },
+      // One process for every infra file (no isolation): they share one synthesis per stage (tests/infra/synth.ts).
+      {
+        test: {
+          name: 'infra',
+          include: ['tests/infra/**/*.test.ts'],
+          environment: 'node',
+          env: QUIET_SDK,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          isolate: false,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
       {
         test: {
           name: 'integration',

@@ -23,8 +23,22 @@ export interface Synthesized {
   readonly parent: Synthesized['json'];
 }
 
-/** Synthesizes stage `stage` without bundling. */
+const synthesized = new Map<'dev' | 'prod', Synthesized>();
+
+/**
+ * Synthesizes stage `stage` without bundling — once per test run: the infra files run in one
+ * process (vitest.config.ts: no isolation, one fork) and share it. Tests only read what it returns.
+ */
 export function synth(stage: 'dev' | 'prod'): Synthesized {
+  let result = synthesized.get(stage);
+  if (!result) {
+    result = synthesizeStage(stage);
+    synthesized.set(stage, result);
+  }
+  return result;
+}
+
+function synthesizeStage(stage: 'dev' | 'prod'): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `infra-${stage}-`));
   const { app, stack } = createApp({ stage, outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   const assembly = app.synth();

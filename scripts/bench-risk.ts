@@ -21,7 +21,7 @@ import { ulid } from 'ulid';
 import { OrderPlaced } from '../events/order-placed.ts';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { seedDemoData } from '../infra/local/seed.ts';
-import { synthesize, TEST_ASSEMBLY_DIR } from '../infra/local/synth.ts';
+import { synthesize } from '../infra/local/synth.ts';
 import { figure, percentile } from './stats.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -98,9 +98,11 @@ const ms = (x: number | undefined) => figure(x, 1, ' ms');
 
 console.log(`bench:risk — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
 const synthStarted = Date.now();
-const { assemblyDir } = await synthesize({ outdir: TEST_ASSEMBLY_DIR });
+// Bundles on demand, as npm start does (and into the same cdk.out): only the functions the benchmark
+// runs are built, before its warm-up; the timed invocations never include a build.
+const { assemblyDir, bundles } = await synthesize({ bundle: 'on-demand' });
 console.log(`synthesized in ${((Date.now() - synthStarted) / 1000).toFixed(1)} s; starting the local cloud…`);
-const cloud = await startLocalCloud({ assemblyDir, defaultConcurrency: Math.max(CONCURRENCY, 8) });
+const cloud = await startLocalCloud({ assemblyDir, bundles, defaultConcurrency: Math.max(CONCURRENCY, 8) });
 try {
   await seedDemoData(cloud);
   const fn = cloud.lambda.functions.find((f) => f.logicalId === FUNCTION);

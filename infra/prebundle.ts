@@ -19,8 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { BUNDLING, hashSources, PROJECT_ROOT, ServiceFunction } from './constructs/service-function.ts';
+import { BUNDLING, PROJECT_ROOT, ServiceFunction } from './constructs/service-function.ts';
 import { createApp } from './create-app.ts';
+import { assemblyInputsKey } from './source-hash.ts';
 
 /** esbuild options equivalent to NodejsFunction's command line for {@link BUNDLING}. */
 export function esbuildOptions(): BuildOptions {
@@ -72,20 +73,7 @@ function aliases(): Record<string, string> | undefined {
 export type Plan = Array<{ entry: string; assetHash: string }>;
 
 /** What the plan depends on: the bundled sources, the CDK app's own code, the stage and context. */
-function planKey(stage: string, context: Record<string, unknown>): string {
-  const hash = crypto.createHash('sha256').update(hashSources()).update(stage).update(JSON.stringify(context));
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (full !== path.join(PROJECT_ROOT, 'infra', 'local')) walk(full);
-      } else if (entry.name.endsWith('.ts')) hash.update(full).update(fs.readFileSync(full));
-    }
-  };
-  walk(path.join(PROJECT_ROOT, 'infra'));
-  for (const file of ['cdk.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(PROJECT_ROOT, file)));
-  return hash.digest('hex');
-}
+const planKey = assemblyInputsKey;
 
 /**
  * Each ServiceFunction's { entry, asset hash } in an assembly this process has just synthesized

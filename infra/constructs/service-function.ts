@@ -21,6 +21,7 @@ import { Alias, Architecture, Runtime, Tracing, type CfnAlias, type IDestination
 import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag.ts';
+import { hashSources } from '../source-hash.ts';
 import { Construct } from 'constructs';
 import type { StageSettings } from '../stage.ts';
 
@@ -49,24 +50,7 @@ export const BUNDLING: BundlingOptions = {
   esbuildArgs: { '--alias': `${CREDENTIAL_CHAIN}=./shared/lambda-credentials.ts` },
 };
 
-let sourcesHash: string | undefined;
-
-/** A hash of every file a bundle can include (memoised: one walk per synthesis process). */
-export function hashSources(): string {
-  if (sourcesHash) return sourcesHash;
-  const hash = crypto.createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(ts|mts|js|mjs|json)$/.test(entry.name)) hash.update(path.relative(PROJECT_ROOT, full)).update('\0').update(fs.readFileSync(full)).update('\0');
-    }
-  };
-  for (const dir of ['functions', 'shared', 'events']) walk(path.join(PROJECT_ROOT, dir));
-  for (const file of ['package-lock.json', 'tsconfig.json']) hash.update(fs.readFileSync(path.join(PROJECT_ROOT, file)));
-  sourcesHash = hash.digest('hex');
-  return sourcesHash;
-}
+export { hashSources };
 
 /** The alias every caller invokes (see {@link ServiceFunction.live}). */
 export const LIVE_ALIAS = 'live';

@@ -61,7 +61,11 @@ try {
   // Each function's bundle is built the first time it runs (kept in cdk.out for the next start).
   const synth = await synthesize({ bundle: 'on-demand' });
   const synthMs = Date.now() - synthStarted;
-  console.log(`local cloud: synthesized ${synth.stackName} in ${seconds(synthMs)}`);
+  console.log(
+    synth.reused
+      ? `local cloud: ${synth.stackName} unchanged since its last synthesis: reused cdk.out (${seconds(synthMs)})`
+      : `local cloud: synthesized ${synth.stackName} in ${seconds(synthMs)}`,
+  );
   const cloudStarted = Date.now();
   const cloud = await startLocalCloud({
     assemblyDir: synth.assemblyDir,

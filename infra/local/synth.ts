@@ -1,12 +1,18 @@
 /**
  * Synthesizes the CDK app in-process into a cloud assembly directory (what `npx cdk synth` does,
  * without the CLI's start-up cost). cdk-nag runs as part of it; its errors fail the synthesis.
+ *
+ * With `bundle: 'on-demand'` (npm start) an assembly synthesized from the very same inputs is reused
+ * as it is: `local-synthesis.json` in the assembly records the hash of everything it was made from
+ * (infra/source-hash.ts) and of its manifest, so a warm start loads no CDK at all, and any change —
+ * a source, the CDK app, the lock file, or another synthesis (e.g. `npx cdk synth -c stage=prod`)
+ * into the same directory — synthesizes again.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createApp } from '../create-app.ts';
-import { bundlePlanOf, prebundle, type Plan } from '../prebundle.ts';
-import { ServiceFunction } from '../constructs/service-function.ts';
+import type { Plan } from '../prebundle.ts';
+import { assemblyInputsKey } from '../source-hash.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -19,6 +25,8 @@ export interface SynthResult {
   milliseconds: number;
   /** `bundle: 'on-demand'`: every function's bundle, to be built by the local cloud when the function first runs. */
   bundles?: Plan;
+  /** `bundle: 'on-demand'`: the assembly already in the directory was made from the same inputs and is used as it is. */
+  reused?: boolean;
 }
 
 /**
@@ -57,19 +65,60 @@ async function withAssemblyLock<T>(outdir: string, fn: () => Promise<T>): Promis
   }
 }
 
+const REUSE_FILE = 'local-synthesis.json';
+
+interface ReuseRecord {
+  inputs: string;
+  manifest: string;
+  stackName: string;
+  bundles: Plan;
+}
+
+const manifestHash = (outdir: string): string | undefined => {
+  const file = path.join(outdir, 'manifest.json');
+  return fs.existsSync(file) ? crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') : undefined;
+};
+
+/** The on-demand assembly in `outdir` if it was synthesized from exactly these inputs and nothing wrote over it since. */
+function reusable(outdir: string, inputs: string): ReuseRecord | undefined {
+  try {
+    const record = JSON.parse(fs.readFileSync(path.join(outdir, REUSE_FILE), 'utf8')) as ReuseRecord;
+    return record.inputs === inputs && record.manifest === manifestHash(outdir) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function synthesize(options: { outdir?: string; stage?: string; bundle?: BundleMode } = {}): Promise<SynthResult> {
   const started = Date.now();
   const outdir = options.outdir ?? path.join(PROJECT_ROOT, 'cdk.out');
+  const stage = options.stage ?? 'dev';
   return withAssemblyLock(outdir, async () => {
+    if (options.bundle === 'on-demand') {
+      const inputs = assemblyInputsKey(stage, { 'aws:cdk:bundling-stacks': [] });
+      const cached = reusable(outdir, inputs);
+      if (cached) return { assemblyDir: outdir, stackName: cached.stackName, bundles: cached.bundles, milliseconds: Date.now() - started, reused: true };
+      fs.rmSync(path.join(outdir, REUSE_FILE), { force: true });
+      const result = await synthesizeUnlocked(outdir, options);
+      const { bundlePlanOf } = await import('../prebundle.ts');
+      const bundles = bundlePlanOf(outdir);
+      const record: ReuseRecord = { inputs, manifest: manifestHash(outdir) ?? '', stackName: result.stackName, bundles };
+      fs.writeFileSync(path.join(outdir, REUSE_FILE), JSON.stringify(record));
+      return { ...result, bundles, milliseconds: Date.now() - started };
+    }
     // One esbuild run for all missing bundles; the synthesis below then finds them cached.
-    if (options.bundle === true || options.bundle === undefined) await prebundle(outdir, { stage: options.stage ?? 'dev' });
-    const result = synthesizeUnlocked(outdir, options);
-    return { ...result, ...(options.bundle === 'on-demand' ? { bundles: bundlePlanOf(outdir) } : {}), milliseconds: Date.now() - started };
+    if (options.bundle === true || options.bundle === undefined) {
+      const { prebundle } = await import('../prebundle.ts');
+      await prebundle(outdir, { stage });
+    }
+    return { ...(await synthesizeUnlocked(outdir, options)), milliseconds: Date.now() - started };
   });
 }
 
-function synthesizeUnlocked(outdir: string, options: { stage?: string; bundle?: BundleMode }): SynthResult {
+async function synthesizeUnlocked(outdir: string, options: { stage?: string; bundle?: BundleMode }): Promise<SynthResult> {
   const started = Date.now();
+  // the CDK app is loaded only when there is something to synthesize
+  const [{ createApp }, { ServiceFunction }] = await Promise.all([import('../create-app.ts'), import('../constructs/service-function.ts')]);
   // Without bundles esbuild is skipped (tests that read only the template; npm start, which bundles on demand).
   const context = options.bundle === false || options.bundle === 'on-demand' ? { 'aws:cdk:bundling-stacks': [] } : {};
   ServiceFunction.entries.clear();

@@ -49,4 +49,17 @@ describe('bundles built on demand (npm start)', () => {
     expect(fs.existsSync(assetOf('PlaceOrderFunction'))).toBe(false);
     expect(fs.readdirSync(outdir).filter((name) => name.includes('-building'))).toEqual([]);
   }, 120_000);
+
+  it('reuses the assembly when nothing it was made from changed, and synthesizes again when something wrote over it', async () => {
+    const again = await synthesize({ outdir, bundle: 'on-demand' });
+    expect(again.reused).toBe(true);
+    expect(again.bundles).toEqual(synth.bundles);
+    expect(again.stackName).toBe(synth.stackName);
+    // another synthesis into the same directory (e.g. `npx cdk synth -c stage=prod`) changes the manifest
+    const manifest = path.join(outdir, 'manifest.json');
+    fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace(/\s*$/, '\n\n'));
+    const fresh = await synthesize({ outdir, bundle: 'on-demand' });
+    expect(fresh.reused).toBeUndefined();
+    expect(fresh.bundles).toEqual(synth.bundles);
+  }, 180_000);
 });

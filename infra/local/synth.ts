@@ -4,7 +4,7 @@
  *
  * With `bundle: 'on-demand'` (npm start) an assembly synthesized from the very same inputs is reused
  * as it is: `local-synthesis.json` in the assembly records the hash of everything it was made from
- * (infra/source-hash.ts) and of its manifest, so a warm start loads no CDK at all, and any change —
+ * (infra/source-hash.ts) and of its manifest and templates, so a warm start loads no CDK at all, and any change —
  * a source, the CDK app, the lock file, or another synthesis (e.g. `npx cdk synth -c stage=prod`)
  * into the same directory — synthesizes again.
  */
@@ -74,9 +74,16 @@ interface ReuseRecord {
   bundles: Plan;
 }
 
+/** A hash of the assembly's manifest and templates (another synthesis into the directory changes it). */
 const manifestHash = (outdir: string): string | undefined => {
-  const file = path.join(outdir, 'manifest.json');
-  return fs.existsSync(file) ? crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') : undefined;
+  if (!fs.existsSync(path.join(outdir, 'manifest.json'))) return undefined;
+  const hash = crypto.createHash('sha256');
+  for (const file of fs
+    .readdirSync(outdir)
+    .filter((name) => name === 'manifest.json' || name.endsWith('.template.json'))
+    .sort())
+    hash.update(file).update(fs.readFileSync(path.join(outdir, file)));
+  return hash.digest('hex');
 };
 
 /** The on-demand assembly in `outdir` if it was synthesized from exactly these inputs and nothing wrote over it since. */

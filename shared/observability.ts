@@ -30,7 +30,8 @@ export const tracer = new Tracer({ serviceName });
 const traceInvocation: middy.MiddlewareObj = {
   before: () => tracer.beginInvocation(),
   after: () => tracer.endInvocation(),
-  onError: (request) => tracer.endInvocation(request.error ?? new Error('unknown')),
+  // an error a later middleware turned into a response (a 4xx problem) is not the function failing
+  onError: (request) => tracer.endInvocation(request.response === undefined ? (request.error ?? new Error('unknown')) : undefined),
 };
 
 export { MetricUnit };

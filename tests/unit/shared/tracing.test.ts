@@ -169,3 +169,30 @@ describe('house X-Ray tracer', () => {
     expect(received.length).toBe(from);
   });
 });
+
+describe('observedHandler traces each invocation (shared/observability.ts)', () => {
+  it('a handler subsegment per invocation; an error a later middleware answered is not a fault, an unhandled one is', async () => {
+    const { observedHandler } = await import('../../../shared/observability.ts');
+    const saved = { ...process.env };
+    Object.assign(process.env, lambdaEnv('1'));
+    try {
+      const answered = observedHandler(async () => {
+        throw new Error('order of 王芳 refused');
+      }).use({ onError: (request) => void (request.response = { statusCode: 409 }) });
+      const failing = observedHandler(async () => {
+        throw new TypeError('boom');
+      });
+      const from = received.length;
+      await expect(answered({}, {} as never)).resolves.toEqual({ statusCode: 409 });
+      await expect(failing({}, {} as never)).rejects.toThrow('boom');
+      const [handled, unhandled] = await documentsSince(from, 2);
+      expect(handled).toMatchObject({ name: '## index.handler', parent_id: PARENT });
+      expect(handled?.fault).toBeUndefined();
+      expect(handled?.error).toBeUndefined();
+      expect(unhandled).toMatchObject({ fault: true, cause: { exceptions: [{ type: 'TypeError' }] } });
+      expect(received.slice(from).join('')).not.toContain('王芳');
+    } finally {
+      for (const key of Object.keys(lambdaEnv('1'))) if (saved[key] === undefined) delete process.env[key];
+    }
+  });
+});

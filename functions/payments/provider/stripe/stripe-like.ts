@@ -1,8 +1,9 @@
 /**
  * The part of the official `stripe` package (stripe-node) the Stripe adapter uses, as a structural
  * interface: the adapter compiles and is tested without the package (recorded fixtures and a fake
- * client), and production passes the real client (`new Stripe(apiKey)`, see stripe-client.ts),
- * which has exactly these methods:
+ * client), and production passes its client over fetch (./stripe-http-client.ts, see
+ * stripe-client.ts; the official client `new Stripe(apiKey)` has the same methods, and the client's
+ * tests compare the two request for request):
  *
  * - `stripe.paymentIntents.create(params, { idempotencyKey })` — `capture_method: 'manual'`, `confirm: true`
  * - `stripe.paymentIntents.capture(id, { amount_to_capture, expand }, { idempotencyKey })`

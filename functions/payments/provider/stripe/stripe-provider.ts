@@ -1,9 +1,10 @@
 /**
  * The Stripe adapter of the {@link PaymentProvider} port (production): PaymentIntents with manual
  * capture (authorise at risk approval, capture at shipment), cancel to void, refunds, the balance
- * transactions of a day as the settlement report, and webhooks verified by the library
- * (`stripe.webhooks.constructEvent`). It depends on {@link StripeLike}, the structural subset of the
- * official `stripe` client, so it is tested offline against recorded responses.
+ * transactions of a day as the settlement report, and webhooks verified by `webhooks.constructEvent`
+ * (Stripe's documented scheme). It depends on {@link StripeLike}, the structural subset of the
+ * official `stripe` client, so it is tested offline against recorded responses; production passes
+ * our client over fetch (./stripe-http-client.ts), which sends what stripe-node sends.
  *
  * Mapping:
  * - authorise: `paymentIntents.create({ amount, currency, capture_method: 'manual', confirm: true,

@@ -98,6 +98,12 @@ export function bundlePlanOf(assemblyDir: string): Plan {
   return out;
 }
 
+/** Records `plan` as the plan of `stage` in `outdir` (what {@link plannedBundles} would compute), so a later synthesis with bundles skips its planning pass. */
+export function savePlan(outdir: string, stage: string, plan: Plan): void {
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.writeFileSync(path.join(outdir, 'prebundle-plan.json'), JSON.stringify({ key: planKey(stage, {}), plan }));
+}
+
 /**
  * Each function's { entry, asset hash }, from a synthesis without bundling (ServiceFunction ids are
  * their logical ids). Functions live in nested stacks, so every template of the assembly is read —

@@ -98,11 +98,10 @@ const ms = (x: number | undefined) => figure(x, 1, ' ms');
 
 console.log(`bench:risk — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
 const synthStarted = Date.now();
-// Bundles on demand, as npm start does (and into the same cdk.out): only the functions the benchmark
-// runs are built, before its warm-up; the timed invocations never include a build.
-const { assemblyDir, bundles } = await synthesize({ bundle: 'on-demand' });
+// cdk.out, as npm run build and bench:checkout use it: an assembly they left is reused as it is.
+const { assemblyDir } = await synthesize();
 console.log(`synthesized in ${((Date.now() - synthStarted) / 1000).toFixed(1)} s; starting the local cloud…`);
-const cloud = await startLocalCloud({ assemblyDir, bundles, defaultConcurrency: Math.max(CONCURRENCY, 8) });
+const cloud = await startLocalCloud({ assemblyDir, defaultConcurrency: Math.max(CONCURRENCY, 8) });
 try {
   await seedDemoData(cloud);
   const fn = cloud.lambda.functions.find((f) => f.logicalId === FUNCTION);

@@ -2,11 +2,11 @@
  * Synthesizes the CDK app in-process into a cloud assembly directory (what `npx cdk synth` does,
  * without the CLI's start-up cost). cdk-nag runs as part of it; its errors fail the synthesis.
  *
- * With `bundle: 'on-demand'` (npm start) an assembly synthesized from the very same inputs is reused
- * as it is: `local-synthesis.json` in the assembly records the hash of everything it was made from
- * (infra/source-hash.ts) and of its manifest and templates, so a warm start loads no CDK at all, and any change —
- * a source, the CDK app, the lock file, or another synthesis (e.g. `npx cdk synth -c stage=prod`)
- * into the same directory — synthesizes again.
+ * An assembly synthesized from the very same inputs in the same mode is reused as it is:
+ * `local-synthesis.json` in the assembly records the hash of everything it was made from
+ * (infra/source-hash.ts) and of its manifest and templates, so a warm `npm start` loads no CDK at all,
+ * and any change — a source, the CDK app, the lock file, or another synthesis (e.g. `npx cdk synth -c
+ * stage=prod`) into the same directory — synthesizes again.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -67,7 +67,7 @@ async function withAssemblyLock<T>(outdir: string, fn: () => Promise<T>): Promis
 
 const REUSE_FILE = 'local-synthesis.json';
 
-interface ReuseRecord {
+export interface ReuseRecord {
   inputs: string;
   manifest: string;
   stackName: string;
@@ -86,8 +86,8 @@ const manifestHash = (outdir: string): string | undefined => {
   return hash.digest('hex');
 };
 
-/** The on-demand assembly in `outdir` if it was synthesized from exactly these inputs and nothing wrote over it since. */
-function reusable(outdir: string, inputs: string): ReuseRecord | undefined {
+/** The assembly in `outdir` if it was synthesized from exactly these inputs and nothing wrote over it since. */
+export function reusable(outdir: string, inputs: string): ReuseRecord | undefined {
   try {
     const record = JSON.parse(fs.readFileSync(path.join(outdir, REUSE_FILE), 'utf8')) as ReuseRecord;
     return record.inputs === inputs && record.manifest === manifestHash(outdir) ? record : undefined;
@@ -96,29 +96,34 @@ function reusable(outdir: string, inputs: string): ReuseRecord | undefined {
   }
 }
 
+/**
+ * Synthesizes the app into `outdir` (default `cdk.out`) — unless the assembly there was made from the
+ * very same inputs in the same mode and nothing wrote over it (and, with bundles, every bundle is
+ * there): then it is used as it is (`reused`), and no CDK code is even loaded.
+ */
 export async function synthesize(options: { outdir?: string; stage?: string; bundle?: BundleMode } = {}): Promise<SynthResult> {
   const started = Date.now();
   const outdir = options.outdir ?? path.join(PROJECT_ROOT, 'cdk.out');
   const stage = options.stage ?? 'dev';
+  const mode: BundleMode = options.bundle ?? true;
   return withAssemblyLock(outdir, async () => {
-    if (options.bundle === 'on-demand') {
-      const inputs = assemblyInputsKey(stage, { 'aws:cdk:bundling-stacks': [] });
-      const cached = reusable(outdir, inputs);
-      if (cached) return { assemblyDir: outdir, stackName: cached.stackName, bundles: cached.bundles, milliseconds: Date.now() - started, reused: true };
-      fs.rmSync(path.join(outdir, REUSE_FILE), { force: true });
-      const result = await synthesizeUnlocked(outdir, options);
-      const { bundlePlanOf } = await import('../prebundle.ts');
-      const bundles = bundlePlanOf(outdir);
-      const record: ReuseRecord = { inputs, manifest: manifestHash(outdir) ?? '', stackName: result.stackName, bundles };
-      fs.writeFileSync(path.join(outdir, REUSE_FILE), JSON.stringify(record));
-      return { ...result, bundles, milliseconds: Date.now() - started };
+    const inputs = assemblyInputsKey(stage, { bundle: mode });
+    const cached = reusable(outdir, inputs);
+    const bundlesThere = (plan: Plan) => plan.every((b) => fs.existsSync(path.join(outdir, `asset.${b.assetHash}`, 'index.mjs')));
+    if (cached && (mode !== true || bundlesThere(cached.bundles))) {
+      return { assemblyDir: outdir, stackName: cached.stackName, ...(mode === 'on-demand' ? { bundles: cached.bundles } : {}), milliseconds: Date.now() - started, reused: true };
     }
+    fs.rmSync(path.join(outdir, REUSE_FILE), { force: true });
+    const { bundlePlanOf, prebundle, savePlan } = await import('../prebundle.ts');
     // One esbuild run for all missing bundles; the synthesis below then finds them cached.
-    if (options.bundle === true || options.bundle === undefined) {
-      const { prebundle } = await import('../prebundle.ts');
-      await prebundle(outdir, { stage });
-    }
-    return { ...(await synthesizeUnlocked(outdir, options)), milliseconds: Date.now() - started };
+    if (mode === true) await prebundle(outdir, { stage });
+    const result = await synthesizeUnlocked(outdir, options);
+    const bundles = bundlePlanOf(outdir);
+    // the plan a later synthesis with bundles needs (npm run build after npm start): no planning pass then
+    if (mode !== true) savePlan(outdir, stage, bundles);
+    const record: ReuseRecord = { inputs, manifest: manifestHash(outdir) ?? '', stackName: result.stackName, bundles };
+    fs.writeFileSync(path.join(outdir, REUSE_FILE), JSON.stringify(record));
+    return { ...result, ...(mode === 'on-demand' ? { bundles } : {}), milliseconds: Date.now() - started };
   });
 }
 

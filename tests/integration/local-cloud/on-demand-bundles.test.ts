@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../infra/local/cloud.ts';
-import { synthesize, type SynthResult } from '../../../infra/local/synth.ts';
+import { reusable, synthesize, type SynthResult } from '../../../infra/local/synth.ts';
+import { assemblyInputsKey } from '../../../infra/source-hash.ts';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'on-demand-'));
 let synth: SynthResult;
@@ -50,16 +51,21 @@ describe('bundles built on demand (npm start)', () => {
     expect(fs.readdirSync(outdir).filter((name) => name.includes('-building'))).toEqual([]);
   }, 120_000);
 
-  it('reuses the assembly when nothing it was made from changed, and synthesizes again when something wrote over it', async () => {
+  it('reuses the assembly when nothing it was made from changed, and not once something wrote over it or an input changed', async () => {
     const again = await synthesize({ outdir, bundle: 'on-demand' });
     expect(again.reused).toBe(true);
     expect(again.bundles).toEqual(synth.bundles);
     expect(again.stackName).toBe(synth.stackName);
-    // another synthesis into the same directory (e.g. `npx cdk synth -c stage=prod`) changes the manifest
-    const manifest = path.join(outdir, 'manifest.json');
-    fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace(/\s*$/, '\n\n'));
-    const fresh = await synthesize({ outdir, bundle: 'on-demand' });
-    expect(fresh.reused).toBeUndefined();
-    expect(fresh.bundles).toEqual(synth.bundles);
-  }, 180_000);
+    const inputs = assemblyInputsKey('dev', { bundle: 'on-demand' });
+    expect(reusable(outdir, inputs)).toBeDefined();
+    // any other input (a source, the CDK app, the lock file) makes another key
+    expect(reusable(outdir, `${inputs}x`)).toBeUndefined();
+    // another synthesis into the same directory (e.g. `npx cdk synth -c stage=prod`) changes a template or the manifest
+    const template = fs.readdirSync(outdir).find((name) => name.endsWith('.nested.template.json')) as string;
+    const before = fs.readFileSync(path.join(outdir, template), 'utf8');
+    fs.writeFileSync(path.join(outdir, template), `${before}\n`);
+    expect(reusable(outdir, inputs)).toBeUndefined();
+    fs.writeFileSync(path.join(outdir, template), before);
+    expect(reusable(outdir, inputs)).toBeDefined();
+  });
 });

@@ -29,6 +29,7 @@ import { quoteCounterFromEnv } from '../../../functions/analytics/quote-counter-
 import { manualClock } from '../../../shared/clock.ts';
 import { apiEvent, claimsFor, eventBridgeEvent, jsonBody, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { seededRandom } from '../../../shared/seeded-random.ts';
 
 beforeAll(() => {
   useLocalDynamoDb();
@@ -38,18 +39,6 @@ beforeAll(() => {
 interface Raw {
   readonly def: AnyEventDefinition;
   readonly detail: Record<string, unknown> & { meta: { eventId: string; correlationId: string; occurredAt: string } };
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CATEGORIES = ['tea', 'teaware', 'snacks', 'gifts'];
@@ -66,7 +55,7 @@ function raw(def: AnyEventDefinition, payload: Record<string, unknown>, at: stri
  * day, 1–3 lines over the categories; then what happens to each order; tickets resolved and rated.
  */
 function dataset(seed: number, start: string, days: number): { events: Raw[]; quotes: Map<string, number> } {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
   const customers = Array.from({ length: 9 }, (_, i) => `kpi-${seed}-customer-${i}`);
   const events: Raw[] = [];
@@ -380,7 +369,7 @@ async function report(from: string, to: string, ...roles: string[]): Promise<{ s
 }
 
 function shuffled<T>(list: readonly T[], seed: number): T[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const out = [...list];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -206,14 +206,5 @@ export function refundLine(p: SandboxPayment, r: SandboxRefund): SettlementLine 
   return { transactionId: r.id, type: 'refund', providerPaymentId: p.id, reference: p.reference, amount: r.amount, fee: 0, currency: p.currency, at: r.at };
 }
 
-/** A deterministic pseudo-random generator (mulberry32) for the sandbox's chaos mode. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The sandbox's chaos mode draws from the kernel's seeded generator. */
+export { seededRandom } from '../../../../shared/seeded-random.ts';

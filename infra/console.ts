@@ -13,8 +13,8 @@
  *    deploy time), deployed by a BucketDeployment, which invalidates the distribution's cache;
  *  - sign-in: a Cognito prefix domain for the STAFF pool's hosted UI, and a public app client of
  *    that pool for the console: authorization code grant only (the console uses PKCE), no secret,
- *    openid/email/profile, redirect and sign-out URL the distribution's `/console/` (plus
- *    `http://localhost:3000/console/` in dev). MFA stays required by the pool itself.
+ *    openid/email/profile, redirect and sign-out URL the distribution's `/console/` only (the local
+ *    cloud signs in with its own stand-in, never Cognito). MFA stays required by the pool itself.
  * The domain and the client live here, not with the pools in the parent stack: the client's URLs
  * name the distribution, and the parent already hands the pool to this stack — a client in the
  * parent would make the two stacks depend on each other.
@@ -64,7 +64,6 @@ import type { StageSettings } from './stage.ts';
 export const CONSOLE_PATH = '/console/';
 
 /** The console's redirect URI when it runs on a developer's machine (dev stage only). */
-export const LOCAL_CONSOLE_URL = 'http://localhost:3000/console/';
 
 /** The directory of the cloud assembly the console is built into (by infra/app.ts before synthesis, else here). */
 export const CONSOLE_BUILD_DIR = 'console-build';
@@ -175,7 +174,7 @@ export class StaffConsole extends Construct {
             `connect-src 'self' ${cognitoOrigin}`,
             "img-src 'self' data:",
             "object-src 'none'",
-            "base-uri 'self'",
+            "base-uri 'none'",
             `form-action 'self' ${cognitoOrigin}`,
             "frame-ancestors 'none'",
           ].join('; '),
@@ -184,7 +183,7 @@ export class StaffConsole extends Construct {
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
     });
     const rewrite = new CloudFrontFunction(this, 'ConsoleRewrite', {
@@ -224,7 +223,7 @@ export class StaffConsole extends Construct {
     });
     this.url = `https://${this.distribution.distributionDomainName}${CONSOLE_PATH}`;
 
-    const urls = [this.url, ...(stage.name === 'dev' ? [LOCAL_CONSOLE_URL] : [])];
+    const urls = [this.url];
     this.client = new UserPoolClient(this, 'ConsoleClient', {
       userPool: props.staffPool,
       userPoolClientName: `commerce-${stage.name}-staff-console`,

@@ -86,8 +86,9 @@ export async function completeSignIn(config: ConsoleConfig): Promise<string | un
   const pending = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? 'null') as { verifier: string; state: string; hash: string } | null;
   sessionStorage.removeItem(PKCE_KEY);
   history.replaceState(null, '', `${location.pathname}${pending?.hash ?? ''}`);
-  if (error) return `${error}: ${params.get('error_description') ?? ''}`;
+  // the state first: an error in a link this console did not start is not shown as if it were one
   if (!pending || pending.state !== params.get('state')) return 'state mismatch: sign in again';
+  if (error) return `${error}: ${params.get('error_description') ?? ''}`;
   const res = await fetch(config.auth.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

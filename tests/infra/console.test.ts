@@ -7,7 +7,7 @@
  */
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_PREFIX_CODE, CONSOLE_REWRITE_CODE, LOCAL_CONSOLE_URL } from '../../infra/console.ts';
+import { API_PREFIX_CODE, CONSOLE_REWRITE_CODE } from '../../infra/console.ts';
 import { deployTimeProviders, SERVED_DIFFERENTLY_LOCALLY, type StackTemplate } from '../../infra/local/template.ts';
 import { grantsByFunction } from './grants.ts';
 import { resourcesOf, synth, type Synthesized } from './synth.ts';
@@ -101,7 +101,7 @@ describe('KPI-3: the staff console on CloudFront', () => {
       expect(security.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true });
       expect(security.ContentTypeOptions).toMatchObject({ Override: true });
       expect(security.FrameOptions).toMatchObject({ FrameOption: 'DENY', Override: true });
-      expect(security.ReferrerPolicy).toMatchObject({ ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true });
+      expect(security.ReferrerPolicy).toMatchObject({ ReferrerPolicy: 'no-referrer', Override: true });
       const c = config(s);
       for (const behaviour of [c.DefaultCacheBehavior, ...c.CacheBehaviors]) expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: id });
     }
@@ -137,7 +137,7 @@ describe('KPI-3: the staff console on CloudFront', () => {
 describe('SEC-1, KPI-3: staff sign in to the console on the staff pool’s hosted UI', () => {
   const consoleClient = (s: Synthesized) => resourcesOf(s.json, 'AWS::Cognito::UserPoolClient').find(([id]) => id.startsWith('ConsoleConsoleClient'))!;
 
-  it('the console client is public (no secret), authorization code grant only, openid/email/profile, redirect and sign-out at the distribution’s /console/ (and localhost in dev only), ID token 1 h, refresh 12 h', () => {
+  it('the console client is public (no secret), authorization code grant only, openid/email/profile, redirect and sign-out at the distribution’s /console/ only (no localhost redirect: the local cloud has its own sign-in), ID token 1 h, refresh 12 h', () => {
     for (const s of [dev, prod]) {
       const [, client] = consoleClient(s);
       expect(client).toMatchObject({
@@ -156,7 +156,7 @@ describe('SEC-1, KPI-3: staff sign in to the console on the staff pool’s hoste
       // The staff pool (MFA required) — not the customer pool.
       expect(JSON.stringify(client.UserPoolId)).toContain('StaffPool');
       const distributionUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution(s)[0], 'DomainName'] }, '/console/']] };
-      const expected = s === dev ? [distributionUrl, LOCAL_CONSOLE_URL] : [distributionUrl];
+      const expected = [distributionUrl];
       expect(client.CallbackURLs).toEqual(expected);
       expect(client.LogoutURLs).toEqual(expected);
     }

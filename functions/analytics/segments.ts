@@ -8,10 +8,14 @@
  * consent to `marketing` at the time of the request.
  */
 import type { Clock } from '../../shared/clock.ts';
+import { mapLimited } from '../../shared/concurrency.ts';
 import type { ConsentCheck } from '../privacy/consent-contract.ts';
 import { CUSTOMER_SHARDS, type AnalyticsStore } from './analytics-store.ts';
 import { classify, countIn, emptyCounts, SEGMENTS, type Segment, type SegmentCounts } from './domain/segments.ts';
 import type { SegmentsStore } from './segments-store.ts';
+
+/** Consent reads in flight at once (a page of customers can hold hundreds). */
+const CONSENT_READS_AT_ONCE = 10;
 
 export interface SegmentJobDeps {
   readonly analytics: Pick<AnalyticsStore, 'customerPage'>;
@@ -47,7 +51,7 @@ export async function scoreSegments(deps: SegmentJobDeps): Promise<SegmentJobRes
       startKey = page.next;
       const erased = await deps.erased(page.items.map((c) => c.customerId));
       const members: Array<{ customerId: string; segment: Segment }> = [];
-      const consents = await Promise.all(page.items.map((c) => (erased.has(c.customerId) ? false : deps.consent(c.customerId, 'analytics'))));
+      const consents = await mapLimited(page.items, CONSENT_READS_AT_ONCE, (c) => (erased.has(c.customerId) ? Promise.resolve(false) : deps.consent(c.customerId, 'analytics')));
       page.items.forEach((customer, i) => {
         if (erased.has(customer.customerId)) return void erasedCount++;
         if (!consents[i]) return void withoutConsent++;
@@ -80,6 +84,6 @@ export async function segmentCustomers(
   const run = await deps.store.latest();
   if (!run) return { items: [] };
   const members = await deps.store.members(run.runId, segment, page.limit, page.cursor);
-  const consents = await Promise.all(members.items.map((id) => deps.consent(id, 'marketing')));
+  const consents = await mapLimited(members.items, CONSENT_READS_AT_ONCE, (id) => deps.consent(id, 'marketing'));
   return { items: members.items.filter((_, i) => consents[i]).map((customerId) => ({ customerId })), ...(members.nextCursor ? { nextCursor: members.nextCursor } : {}) };
 }

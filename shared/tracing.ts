@@ -58,6 +58,15 @@ export function parseDaemonAddress(value: string | undefined): { host: string; p
   return port > 0 && port < 65_536 ? { host: match[1] as string, port } : undefined;
 }
 
+/** The trace header `header` with `Parent` replaced by `parent` (and the root and sampling of `trace`); every other field kept. */
+export function withParent(header: string, trace: TraceHeader, parent: string): string {
+  const others = header
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => part !== '' && !/^(Root|Parent|Sampled)=/.test(part));
+  return [`Root=${trace.root}`, `Parent=${parent}`, 'Sampled=1', ...others].join(';');
+}
+
 /** A subsegment document as X-Ray takes it (only the fields we set). */
 export interface Subsegment {
   type: 'subsegment';
@@ -178,7 +187,8 @@ export class Tracer {
         const sink = this.sink();
         const id = newId();
         const request = args.request as { headers?: Record<string, string> };
-        if (request?.headers) request.headers['X-Amzn-Trace-Id'] = `Root=${current.header.root};Parent=${id};Sampled=1`;
+        // the invocation's own header with this call as parent: its other fields (Lineage: Lambda's loop detection) kept
+        if (request?.headers) request.headers['X-Amzn-Trace-Id'] = withParent(this.env._X_AMZN_TRACE_ID ?? '', current.header, id);
         const started = seconds();
         const base = {
           type: 'subsegment' as const,

@@ -6,7 +6,7 @@
 import dgram from 'node:dgram';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDaemonAddress, parseTraceHeader, Tracer, type Subsegment } from '../../../shared/tracing.ts';
+import { parseDaemonAddress, parseTraceHeader, Tracer, withParent, type Subsegment } from '../../../shared/tracing.ts';
 
 const ROOT = '1-5759e988-bd862e3fe1be46a994272793';
 const PARENT = '53995c3f42cd8ad8';
@@ -72,6 +72,11 @@ describe('house X-Ray tracer', () => {
     expect(parseDaemonAddress('tcp:127.0.0.1:2000 udp:127.0.0.2:2001')).toEqual({ host: '127.0.0.2', port: 2001 });
     expect(parseDaemonAddress('localhost')).toBeUndefined();
     expect(parseDaemonAddress('h:99999')).toBeUndefined();
+  });
+
+  it('passes the trace downstream with the call as parent and keeps the header’s other fields (Lineage: Lambda’s loop detection)', () => {
+    const header = `Root=${ROOT};Parent=${PARENT};Sampled=1;Lineage=a87bd80c:1`;
+    expect(withParent(header, { root: ROOT, parent: PARENT, sampled: true }, 'abcdefabcdefabcd')).toBe(`Root=${ROOT};Parent=abcdefabcdefabcd;Sampled=1;Lineage=a87bd80c:1`);
   });
 
   it("a sampled invocation sends its handler subsegment under Lambda's segment and each SDK call under it, and passes the trace downstream", async () => {

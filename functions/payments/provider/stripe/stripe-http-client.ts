@@ -16,7 +16,7 @@
  * tolerance), the same check as the sandbox's (../../domain/webhook-signature.ts).
  */
 import crypto from 'node:crypto';
-import { backoffDelay } from '../../../../shared/retry.ts';
+import { backoffDelay, sleep } from '../../../../shared/retry.ts';
 import { verifySignature } from '../../domain/webhook-signature.ts';
 import type { StripeBalanceTransactionLike, StripeEventLike, StripeLike, StripeListLike, StripePaymentIntentLike, StripeRefundLike, StripeRequestOptions } from './stripe-like.ts';
 
@@ -113,7 +113,9 @@ export function stripeHttpClient(apiKey: string, options: StripeHttpOptions = {}
   const baseUrl = options.baseUrl ?? 'https://api.stripe.com';
   const maxRetries = options.maxNetworkRetries ?? 2;
   const timeoutMs = options.timeoutMs ?? 80_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pause = options.sleep ?? sleep;
+  /** stripe-node's wait after failed attempt `attempt` (0-based): 0.5 s doubling to 5 s, jittered down to half, never under 0.5 s. */
+  const wait = (attempt: number) => pause(Math.max(RETRY_BACKOFF.baseMs, backoffDelay(attempt + 1, RETRY_BACKOFF) * (0.5 * (1 + Math.random()))));
   const userAgent = `Stripe/v1 serverless-commerce${options.appInfo ? ` ${options.appInfo.name}${options.appInfo.version ? `/${options.appInfo.version}` : ''}` : ''}`;
 
   async function request<T>(method: 'GET' | 'POST', path: string, params: Record<string, unknown> = {}, requestOptions: StripeRequestOptions = {}): Promise<T> {
@@ -132,22 +134,30 @@ export function stripeHttpClient(apiKey: string, options: StripeHttpOptions = {}
     }
     for (let attempt = 0; ; attempt++) {
       let response: Response;
+      let text: string;
       try {
+        // the body is read inside: a connection lost halfway through the answer is a connection error too
         response = await fetch(url, { method, headers, body: method === 'POST' ? form : undefined, signal: AbortSignal.timeout(timeoutMs) });
+        text = await response.text();
       } catch (error) {
         if (attempt < maxRetries) {
-          await sleep(Math.max(RETRY_BACKOFF.baseMs, backoffDelay(attempt + 1, RETRY_BACKOFF) * (0.5 * (1 + Math.random()))));
+          await wait(attempt);
           continue;
         }
         throw new StripeHttpError('StripeConnectionError', { message: `An error occurred with our connection to Stripe: ${(error as Error).message}` });
       }
-      const text = await response.text();
       const requestId = response.headers.get('request-id') ?? undefined;
-      if (response.ok) return JSON.parse(text) as T;
+      if (response.ok) {
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          throw new StripeHttpError('StripeAPIError', { message: `Invalid JSON received from the Stripe API (status ${response.status})` }, response.status, requestId);
+        }
+      }
       const shouldRetry = response.headers.get('stripe-should-retry');
       const retryable = shouldRetry === 'true' || (shouldRetry !== 'false' && (response.status === 409 || response.status >= 500));
       if (retryable && attempt < maxRetries) {
-        await sleep(Math.max(RETRY_BACKOFF.baseMs, backoffDelay(attempt + 1, RETRY_BACKOFF) * (0.5 * (1 + Math.random()))));
+        await wait(attempt);
         continue;
       }
       let raw: { message?: string; type?: string; code?: string; decline_code?: string; payment_intent?: { id?: string; status?: string } | null } = {};

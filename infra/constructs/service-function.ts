@@ -50,8 +50,6 @@ export const BUNDLING: BundlingOptions = {
   esbuildArgs: { '--alias': `${CREDENTIAL_CHAIN}=./shared/lambda-credentials.ts` },
 };
 
-export { hashSources };
-
 /** The alias every caller invokes (see {@link ServiceFunction.live}). */
 export const LIVE_ALIAS = 'live';
 

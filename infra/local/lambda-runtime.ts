@@ -76,6 +76,8 @@ interface Environment {
   busy: boolean;
   /** Settles when the init phase (importing the handler) has ended, however it ended, or the worker died. */
   initialised: Promise<void>;
+  /** Why the environment died, once it has. */
+  died?: { errorType: string; errorMessage: string };
   pending?: { requestId: string; resolve: (r: InvokeResult) => void; timer: NodeJS.Timeout };
 }
 
@@ -118,6 +120,11 @@ class FunctionPool {
     // Lambda times the init phase apart from the invocation: the timeout starts once the handler is loaded.
     await env.initialised;
     this.billedMs += Math.ceil(performance.now() - initStarted);
+    if (env.died) {
+      // the environment died while loading (out of memory, exit): that is the invocation's outcome
+      this.release(env);
+      return { status: 'error', ...env.died };
+    }
     const timeoutMs = this.definition.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
     const started = performance.now();
@@ -222,6 +229,7 @@ class FunctionPool {
       },
     );
     const onDeath = (errorType: string, errorMessage: string) => {
+      env.died ??= { errorType, errorMessage };
       initialised();
       const pending = env.pending;
       this.remove(env);

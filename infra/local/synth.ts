@@ -86,6 +86,11 @@ const manifestHash = (outdir: string): string | undefined => {
   return hash.digest('hex');
 };
 
+/** The key of an assembly's inputs: sources, CDK app, stage, bundle mode, and the context the CDK CLI hands an app through the environment. */
+export function assemblyKey(stage: string, mode: BundleMode): string {
+  return assemblyInputsKey(stage, { bundle: mode, cliContext: process.env.CDK_CONTEXT_JSON ?? null, contextFile: process.env.CONTEXT_OVERFLOW_LOCATION_ENV ?? null });
+}
+
 /** The assembly in `outdir` if it was synthesized from exactly these inputs and nothing wrote over it since. */
 export function reusable(outdir: string, inputs: string): ReuseRecord | undefined {
   try {
@@ -107,7 +112,7 @@ export async function synthesize(options: { outdir?: string; stage?: string; bun
   const stage = options.stage ?? 'dev';
   const mode: BundleMode = options.bundle ?? true;
   return withAssemblyLock(outdir, async () => {
-    const inputs = assemblyInputsKey(stage, { bundle: mode });
+    const inputs = assemblyKey(stage, mode);
     const cached = reusable(outdir, inputs);
     const bundlesThere = (plan: Plan) => plan.every((b) => fs.existsSync(path.join(outdir, `asset.${b.assetHash}`, 'index.mjs')));
     if (cached && (mode !== true || bundlesThere(cached.bundles))) {

@@ -47,11 +47,12 @@ export function touches(request: RecordedRequest): Array<{ operation: string; ta
   return [{ operation: op, table: shortTable(String(input.TableName ?? '?')) + (input.IndexName ? `/${String(input.IndexName)}` : ''), kind: keyKind(key) }];
 }
 
-/** A Query's partition key value, as a key-shaped object (from its `:pk`-style expression value). */
+/** A Query's partition key value, as a key-shaped object: the value the key condition's first `name = :value` compares with. */
 function queryKey(input: Record<string, unknown>): Attr | undefined {
   const values = (input.ExpressionAttributeValues as Record<string, Attr> | undefined) ?? {};
-  const first = Object.values(values).find((v) => typeof (v as { S?: unknown }).S === 'string');
-  return first ? { pk: first } : undefined;
+  const placeholder = /=\s*(:[A-Za-z0-9_]+)/.exec(String(input.KeyConditionExpression ?? ''))?.[1];
+  const value = placeholder ? values[placeholder] : undefined;
+  return value ? { pk: value } : undefined;
 }
 
 /** Lines "calls/order  operation  table  kind", most frequent first, those below `min` per order left out. */

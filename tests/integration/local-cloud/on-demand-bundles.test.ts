@@ -9,8 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../infra/local/cloud.ts';
-import { reusable, synthesize, type SynthResult } from '../../../infra/local/synth.ts';
-import { assemblyInputsKey } from '../../../infra/source-hash.ts';
+import { assemblyKey, reusable, synthesize, type SynthResult } from '../../../infra/local/synth.ts';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'on-demand-'));
 let synth: SynthResult;
@@ -56,7 +55,7 @@ describe('bundles built on demand (npm start)', () => {
     expect(again.reused).toBe(true);
     expect(again.bundles).toEqual(synth.bundles);
     expect(again.stackName).toBe(synth.stackName);
-    const inputs = assemblyInputsKey('dev', { bundle: 'on-demand' });
+    const inputs = assemblyKey('dev', 'on-demand');
     expect(reusable(outdir, inputs)).toBeDefined();
     // any other input (a source, the CDK app, the lock file) makes another key
     expect(reusable(outdir, `${inputs}x`)).toBeUndefined();

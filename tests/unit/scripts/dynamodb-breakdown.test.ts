@@ -29,6 +29,13 @@ describe('DynamoDB call breakdown', () => {
       }),
     ];
     expect(touches(requests[3] as never).map((t) => t.operation)).toEqual(['TransactWriteItems.Put', 'TransactWriteItems.Update']);
+    // the partition key's value, whatever order the expression values come in
+    const ranged = req('Query', {
+      TableName: 'x-RiskTableEF-3',
+      KeyConditionExpression: 'pk = :pk AND sk >= :from',
+      ExpressionAttributeValues: { ':from': { S: '2026-12-01T00:00:00.000Z#1h' }, ':pk': { S: 'VEL#device#d1' } },
+    });
+    expect(touches(ranged as never)).toEqual([{ operation: 'Query', table: 'Risk', kind: 'VEL' }]);
     const lines = breakdown(requests as never, 2);
     expect(lines[0]).toBe('  1.00  GetItem Catalog PRODUCT');
     expect(lines).toContain('  0.50  Query Orders/byCustomer CUSTOMER');

@@ -8,7 +8,7 @@
  * | rule (current)        | `RULES`                   | `RULE#<ruleId>`     | —                                    | —                                     | —         |
  * | rule version          | `RULE#<ruleId>`           | `V#<000001>`        | —                                    | —                                     | —         |
  * | rule change           | `RULE#<ruleId>`           | `CHANGE#<changeId>` | —                                    | `RULECHANGE#<status>` / `<at>#<id>`   | —         |
- * | velocity bucket       | `VEL#<dimension>#<value>` | `<window>#<start>`  | —                                    | —                                     | yes       |
+ * | velocity counters     | `VEL#<dimension>#<value>` | `WINDOWS`           | —                                    | —                                     | yes       |
  * | velocity marker       | `VELMARK#<orderId>`       | `MARK`              | —                                    | —                                     | yes       |
  * | customer profile      | `CUSTOMER#<customerId>`   | `PROFILE`           | —                                    | —                                     | —         |
  * | outcome marker        | `OUTCOME#<kind>#<id>`     | `MARK`              | —                                    | —                                     | yes       |
@@ -35,7 +35,7 @@ export const keys = {
   rule: (ruleId: string) => ({ pk: 'RULES', sk: `RULE#${ruleId}` }),
   ruleVersion: (ruleId: string, version: number) => ({ pk: `RULE#${ruleId}`, sk: `V#${String(version).padStart(6, '0')}` }),
   ruleChange: (ruleId: string, changeId: string) => ({ pk: `RULE#${ruleId}`, sk: `CHANGE#${changeId}` }),
-  velocity: (dimension: string, value: string, bucketKey: string) => ({ pk: `VEL#${dimension}#${value}`, sk: bucketKey }),
+  velocity: (dimension: string, value: string) => ({ pk: `VEL#${dimension}#${value}`, sk: 'WINDOWS' }),
   velocityMarker: (orderId: string) => ({ pk: `VELMARK#${orderId}`, sk: 'MARK' }),
   profile: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
   outcomeMarker: (kind: string, id: string) => ({ pk: `OUTCOME#${kind}#${id}`, sk: 'MARK' }),

@@ -2,18 +2,33 @@
  * Signals kept in the RiskTable (see ./risk-table.ts): velocity counters (RISK-2), failed payments,
  * blocklists, and the rate-limit state of warnings (RISK-3).
  *
- * Velocity counters are exact: an order increments its buckets with atomic `ADD`s in one
- * transaction together with a per-order marker (`VELMARK#<orderId>`, created only if absent), so a
- * redelivered or retried order is counted once, and concurrent orders never lose an increment.
- * Buckets expire by TTL one bucket after leaving their window (see domain/velocity.ts).
+ * Velocity counters are exact: each signal value (a device, an email hash, …) is one item whose
+ * numeric attributes are its window buckets (see domain/velocity.ts). An order `ADD`s one to its
+ * three buckets on each of its signals' items, in one transaction together with a per-order marker
+ * (`VELMARK#<orderId>`, created only if absent), so a redelivered or retried order is counted once,
+ * and concurrent orders never lose an increment. Reading an order's signals is one BatchGetItem of
+ * those items (strongly consistent: the order's own increments are counted). Buckets that expired
+ * are removed from an item when a read finds {@link PRUNE_AFTER} or more of them (one UpdateItem);
+ * the item itself expires by TTL when its signal has been quiet for a week.
+ *
+ * Per order: one transaction of 1 + signals items and one BatchGetItem (until 2026-12 it was 1 + 3 ×
+ * signals transaction items, one item per bucket, and one Query per signal).
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient, queryAll } from '../../shared/dynamodb.ts';
+import { batchGet, documentClient } from '../../shared/dynamodb.ts';
 import { NO_BLOCKLIST_HITS, type BlocklistHits } from './domain/features.ts';
-import { bucketsToIncrement, oldestBucketStart, VELOCITY_WINDOWS, windowCount, type VelocityCounts, type VelocityDimension } from './domain/velocity.ts';
+import {
+  bucketsToIncrement,
+  expiredBucketKeys,
+  parseBucketKey,
+  VELOCITY_WINDOWS,
+  windowCount,
+  type BucketRef,
+  type VelocityCounts,
+  type VelocityDimension,
+} from './domain/velocity.ts';
 import type { WarningTier } from './domain/warnings.ts';
-import { batchGet } from '../../shared/dynamodb.ts';
 import { keys, transact, TransactionConditionFailed } from './risk-table.ts';
 
 /** One signal value of an order, e.g. `{ dimension: 'device', value: 'device-123' }`. */
@@ -72,6 +87,21 @@ export interface SignalStore {
 
 const PAYMENT_FAILURES = 'payfail';
 const DAY_SECONDS = 86_400;
+/** Expired buckets a read tolerates on an item before it removes them. */
+export const PRUNE_AFTER = 12;
+
+/** The update of a counter item that adds one to each of `buckets`. */
+function incrementBuckets(tableName: string, key: Record<string, string>, buckets: readonly BucketRef[]) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `ADD ${buckets.map((_, i) => `#b${i} :one`).join(', ')} SET expiresAt = :exp, #type = :type`,
+      ExpressionAttributeNames: { ...Object.fromEntries(buckets.map((b, i) => [`#b${i}`, b.key])), '#type': 'type' },
+      ExpressionAttributeValues: { ':one': 1, ':exp': Math.max(...buckets.map((b) => b.expiresAt)), ':type': 'VelocityCounters' },
+    },
+  };
+}
 
 /** The DynamoDB adapter of {@link SignalStore}. */
 export class DynamoDbSignalStore implements SignalStore {
@@ -94,17 +124,7 @@ export class DynamoDbSignalStore implements SignalStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        ...signals.flatMap((signal) =>
-          buckets.map((bucket) => ({
-            Update: {
-              TableName: this.tableName,
-              Key: keys.velocity(signal.dimension, signal.value, bucket.key),
-              UpdateExpression: 'ADD #n :one SET expiresAt = :exp, #type = :type',
-              ExpressionAttributeNames: { '#n': 'n', '#type': 'type' },
-              ExpressionAttributeValues: { ':one': 1, ':exp': bucket.expiresAt, ':type': 'VelocityBucket' },
-            },
-          })),
-        ),
+        ...uniqueSignals(signals).map((signal) => incrementBuckets(this.tableName, keys.velocity(signal.dimension, signal.value), buckets)),
       ]);
       return 'counted';
     } catch (error) {
@@ -114,31 +134,36 @@ export class DynamoDbSignalStore implements SignalStore {
   }
 
   async readSignals(customerId: string, signals: readonly SignalValue[], at: number): Promise<{ velocity: VelocityCounts; paymentFailures24h: number }> {
-    // One range query per signal from the oldest bucket any window counts: it returns only the
-    // buckets that exist (a handful for an ordinary customer); expired ones are skipped.
-    const [failures, ...perSignal] = await Promise.all([
-      this.bucketsFrom(keys.velocity(PAYMENT_FAILURES, customerId, '').pk, oldestBucketStart(at, ['24h']), at),
-      ...signals.map((signal) => this.bucketsFrom(keys.velocity(signal.dimension, signal.value, '').pk, oldestBucketStart(at), at)),
-    ]);
+    const failuresKey = keys.velocity(PAYMENT_FAILURES, customerId);
+    const items = await batchGet(this.client, this.tableName, [failuresKey, ...signals.map((signal) => keys.velocity(signal.dimension, signal.value))], { consistent: true });
+    const byKey = new Map(items.map((item) => [String(item.pk), item]));
+    const countsOf = (pk: string) => bucketCounts(byKey.get(pk));
     const velocity: VelocityCounts = {};
-    signals.forEach((signal, i) => {
-      const counts = perSignal[i] ?? new Map<string, number>();
+    for (const signal of signals) {
+      const counts = countsOf(keys.velocity(signal.dimension, signal.value).pk);
       velocity[signal.dimension] = Object.fromEntries(VELOCITY_WINDOWS.map((window) => [window, windowCount(window, at, counts)]));
-    });
-    return { velocity, paymentFailures24h: windowCount('24h', at, failures ?? new Map()) };
+    }
+    await Promise.all(items.map((item) => this.pruneExpired(item, at)));
+    return { velocity, paymentFailures24h: windowCount('24h', at, countsOf(failuresKey.pk)) };
   }
 
-  /** Bucket key → count of the buckets of partition `pk` starting at or after `from` that have not expired at `at`. */
-  private async bucketsFrom(pk: string, from: number, at: number): Promise<Map<string, number>> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk >= :from',
-      FilterExpression: 'expiresAt > :now',
-      ExpressionAttributeValues: { ':pk': pk, ':from': new Date(from).toISOString(), ':now': Math.floor(at / 1000) },
-      ProjectionExpression: 'sk, #n',
-      ExpressionAttributeNames: { '#n': 'n' },
-    });
-    return new Map(items.map((item) => [String(item.sk), Number(item.n ?? 0)]));
+  /** Removes an item's expired buckets once there are {@link PRUNE_AFTER} of them (removing an absent attribute is a no-op, so concurrent prunes are harmless). */
+  private async pruneExpired(item: Record<string, unknown>, at: number): Promise<void> {
+    const expired = expiredBucketKeys(Object.keys(item), at);
+    if (expired.length < PRUNE_AFTER) return;
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: String(item.pk), sk: String(item.sk) },
+          UpdateExpression: `REMOVE ${expired.map((_, i) => `#x${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(expired.map((key, i) => [`#x${i}`, key])),
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      });
   }
 
   async recordPaymentFailure(customerId: string, failureId: string, at: number): Promise<'counted' | 'already-counted'> {
@@ -158,15 +183,7 @@ export class DynamoDbSignalStore implements SignalStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.velocity(PAYMENT_FAILURES, customerId, bucket.key),
-            UpdateExpression: 'ADD #n :one SET expiresAt = :exp, #type = :type',
-            ExpressionAttributeNames: { '#n': 'n', '#type': 'type' },
-            ExpressionAttributeValues: { ':one': 1, ':exp': bucket.expiresAt, ':type': 'VelocityBucket' },
-          },
-        },
+        incrementBuckets(this.tableName, keys.velocity(PAYMENT_FAILURES, customerId), [bucket]),
         {
           Update: {
             TableName: this.tableName,
@@ -295,6 +312,18 @@ export class DynamoDbSignalStore implements SignalStore {
     );
     return { allowed: true, suppressedSinceLast: Number(previous.Attributes?.suppressed ?? 0) };
   }
+}
+
+/** Bucket key → count of a counter item's buckets (its other attributes left out). */
+function bucketCounts(item: Record<string, unknown> | undefined): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [name, value] of Object.entries(item ?? {})) if (parseBucketKey(name) && typeof value === 'number') counts.set(name, value);
+  return counts;
+}
+
+/** Each signal once (an order whose two signals share a dimension and value counts it once). */
+function uniqueSignals(signals: readonly SignalValue[]): SignalValue[] {
+  return [...new Map(signals.map((signal) => [`${signal.dimension}#${signal.value}`, signal])).values()];
 }
 
 function toEntry(item: Record<string, unknown>): BlocklistEntry {

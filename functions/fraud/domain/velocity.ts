@@ -1,7 +1,7 @@
 /**
  * Velocity windows (RISK-2: orders per customer, email, device, IP, address and payment instrument
- * per window) as time buckets. Pure: the bucket arithmetic; the counters live in DynamoDB (atomic
- * `ADD` per bucket, expiring by TTL).
+ * per window) as time buckets. Pure: the bucket arithmetic; the counters live in DynamoDB (one item
+ * per signal value, one numeric attribute per bucket, incremented with atomic `ADD`s).
  *
  * Each window is counted in fixed buckets: 1 h in 5-minute buckets (12), 24 h in 1-hour buckets
  * (24), 7 d in 6-hour buckets (28). An order increments the bucket containing its `placedAt` in
@@ -10,7 +10,8 @@
  * doubled counts, also under concurrency and redelivery), but the window edge moves in bucket
  * steps: the count covers between (window − one bucket) and the whole window, i.e. the last 55–60
  * minutes, 23–24 hours or 6¾–7 days. It never counts anything older than the window; it may miss
- * orders in the oldest (partial) bucket. Finer buckets would cost more reads per assessment.
+ * orders in the oldest (partial) bucket. Finer buckets would make the counter items larger, and a
+ * write costs a unit per KB.
  */
 
 /** The signals counted. */
@@ -41,16 +42,21 @@ export function bucketStart(window: VelocityWindow, at: number): number {
 }
 
 /**
- * The bucket key of a window bucket: `<ISO start>#<window>`. Keys sort by time across windows, so
- * one range read from {@link oldestBucketStart} returns every bucket any window can need.
+ * The name of a window bucket's counter: `<window>_<bucket number in base 36>`, e.g. `1h_3iq4k` (the
+ * bucket number counts buckets of that window since the epoch). A signal's buckets are the numeric
+ * attributes of one item, so the names are short: a busy signal holds up to 64 of them well under
+ * DynamoDB's 1 KB write unit.
  */
 export function bucketKey(window: VelocityWindow, start: number): string {
-  return `${new Date(start).toISOString()}#${window}`;
+  return `${window}_${Math.floor(start / WINDOW_BUCKETS[window].bucketMs).toString(36)}`;
 }
 
-/** The start of the oldest bucket any of `windows` counts at `at` (the 7 d window's, by default). */
-export function oldestBucketStart(at: number, windows: readonly VelocityWindow[] = VELOCITY_WINDOWS): number {
-  return Math.min(...windows.map((window) => bucketStart(window, at) - (WINDOW_BUCKETS[window].buckets - 1) * WINDOW_BUCKETS[window].bucketMs));
+/** The window and start (epoch ms) of a bucket key, or undefined if `key` is not one. */
+export function parseBucketKey(key: string): { window: VelocityWindow; start: number } | undefined {
+  const match = /^(1h|24h|7d)_([0-9a-z]{1,11})$/.exec(key);
+  if (!match) return undefined;
+  const window = match[1] as VelocityWindow;
+  return { window, start: parseInt(match[2]!, 36) * WINDOW_BUCKETS[window].bucketMs };
 }
 
 /** One bucket to increment for an event at `at`: its key and when it may expire (epoch seconds). */
@@ -79,4 +85,18 @@ export function windowBucketKeys(window: VelocityWindow, at: number): string[] {
 /** Sums the buckets of `window` at `at` from a map of bucket key → count. */
 export function windowCount(window: VelocityWindow, at: number, counts: ReadonlyMap<string, number>): number {
   return windowBucketKeys(window, at).reduce((sum, key) => sum + (counts.get(key) ?? 0), 0);
+}
+
+/**
+ * The keys among `keys` of buckets that expired at `at`: they left their window more than one
+ * bucket ago (the same grace the buckets' expiry gives them), so no count at `at` or within one bucket
+ * before it includes them. Keys that are not bucket keys are never stale.
+ */
+export function expiredBucketKeys(keys: Iterable<string>, at: number): string[] {
+  return [...keys].filter((key) => {
+    const bucket = parseBucketKey(key);
+    if (!bucket) return false;
+    const { bucketMs, buckets } = WINDOW_BUCKETS[bucket.window];
+    return bucket.start < bucketStart(bucket.window, at) - buckets * bucketMs;
+  });
 }

@@ -5,11 +5,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { DynamoDbAssessmentStore } from '../../../functions/fraud/assessment-store.ts';
-import { DynamoDbSignalStore, type SignalValue } from '../../../functions/fraud/signal-store.ts';
+import { DynamoDbSignalStore, PRUNE_AFTER, type SignalValue } from '../../../functions/fraud/signal-store.ts';
+import { bucketKey, expiredBucketKeys, parseBucketKey, windowCount } from '../../../functions/fraud/domain/velocity.ts';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../../shared/dynamodb.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import type { LocalTables } from '../../support/tables.ts';
 
 let signals: DynamoDbSignalStore;
 let assessments: DynamoDbAssessmentStore;
+let client: DynamoDBDocumentClient;
+let tables: LocalTables;
 
 const hash = () =>
   ulid()
@@ -19,7 +25,8 @@ const hash = () =>
 
 describe('signal store (DynamoDB Local)', () => {
   beforeAll(() => {
-    const { tables } = useLocalDynamoDb();
+    ({ tables } = useLocalDynamoDb());
+    client = documentClient();
     signals = new DynamoDbSignalStore(tables.risk);
     assessments = new DynamoDbAssessmentStore(tables.risk);
   });
@@ -57,6 +64,30 @@ describe('signal store (DynamoDB Local)', () => {
     expect(read.velocity.device).toEqual({ '1h': 1, '24h': 2, '7d': 2 });
     const later = await signals.readSignals('nobody', [{ dimension: 'device', value: device }], at + 8 * 86_400_000);
     expect(later.velocity.device).toEqual({ '1h': 0, '24h': 0, '7d': 0 });
+  });
+
+  it('one item per signal: a read removes expired buckets, so a signal busy for weeks keeps a small item', async () => {
+    const device = `dev-${ulid()}`;
+    const start = Date.parse('2026-11-01T00:03:00.000Z');
+    const step = 2 * 3_600_000 + 7 * 60_000; // an order every 2 h 7 min for three weeks
+    let largest = 0;
+    for (let at = start, n = 0; at < start + 21 * 86_400_000; at += step, n++) {
+      await signals.recordOrderSignals(ulid(), [{ dimension: 'device', value: device }], at);
+      const read = await signals.readSignals('nobody', [{ dimension: 'device', value: device }], at);
+      // Exact counts all along: orders in the last 24 h buckets and 7 d buckets.
+      const expected24h = Array.from({ length: n + 1 }, (_, i) => start + i * step).filter((t) => windowCount('24h', at, new Map([[bucketKey('24h', t), 1]])) > 0).length;
+      expect(read.velocity.device?.['24h']).toBe(expected24h);
+      const { Items = [] } = await client.send(
+        new QueryCommand({ TableName: tables.risk, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `VEL#device#${device}` } }),
+      );
+      expect(Items).toHaveLength(1);
+      const item = Items[0]!;
+      const buckets = Object.keys(item).filter((name) => parseBucketKey(name));
+      expect(expiredBucketKeys(buckets, at).length).toBeLessThan(PRUNE_AFTER + 3);
+      largest = Math.max(largest, Buffer.byteLength(JSON.stringify(item)));
+    }
+    // Well under one write unit (1 KB) at its largest.
+    expect(largest).toBeLessThan(1024);
   });
 
   it('RISK-2: payment failures count once per payment, in the 24 h window and the profile', async () => {

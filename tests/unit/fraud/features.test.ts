@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DISPOSABLE_EMAIL_DOMAINS } from '../../../functions/fraud/domain/disposable-domains.ts';
 import { computeFeatures, isDisposableDomain, NO_BLOCKLIST_HITS, normaliseFeatures, type OrderFacts } from '../../../functions/fraud/domain/features.ts';
 import { amountStatistics, emptyProfile, withOrderAmount, type CustomerProfile } from '../../../functions/fraud/domain/profile.ts';
-import { bucketsToIncrement, oldestBucketStart, windowBucketKeys, windowCount, WINDOW_BUCKETS } from '../../../functions/fraud/domain/velocity.ts';
+import { bucketKey, bucketsToIncrement, expiredBucketKeys, parseBucketKey, windowBucketKeys, windowCount, WINDOW_BUCKETS } from '../../../functions/fraud/domain/velocity.ts';
 
 const order = (overrides: Partial<OrderFacts> = {}): OrderFacts => ({
   orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
@@ -146,22 +146,48 @@ describe('velocity buckets (the documented exactness trade-off)', () => {
   const at = Date.parse('2026-11-23T08:07:30.000Z');
 
   it('an event increments one bucket per window, expiring one bucket after it leaves the window', () => {
+    const number = (start: string, bucketMs: number) => (Date.parse(start) / bucketMs).toString(36);
     expect(bucketsToIncrement(at)).toEqual([
-      { window: '1h', key: '2026-11-23T08:05:00.000Z#1h', expiresAt: Date.parse('2026-11-23T09:10:00.000Z') / 1000 },
-      { window: '24h', key: '2026-11-23T08:00:00.000Z#24h', expiresAt: Date.parse('2026-11-24T09:00:00.000Z') / 1000 },
-      { window: '7d', key: '2026-11-23T06:00:00.000Z#7d', expiresAt: Date.parse('2026-11-30T12:00:00.000Z') / 1000 },
+      { window: '1h', key: `1h_${number('2026-11-23T08:05:00.000Z', 300_000)}`, expiresAt: Date.parse('2026-11-23T09:10:00.000Z') / 1000 },
+      { window: '24h', key: `24h_${number('2026-11-23T08:00:00.000Z', 3_600_000)}`, expiresAt: Date.parse('2026-11-24T09:00:00.000Z') / 1000 },
+      { window: '7d', key: `7d_${number('2026-11-23T06:00:00.000Z', 21_600_000)}`, expiresAt: Date.parse('2026-11-30T12:00:00.000Z') / 1000 },
     ]);
+    // Short attribute names: a signal's item holds every bucket of every window well under 1 KB.
+    for (const bucket of bucketsToIncrement(at)) expect(bucket.key.length).toBeLessThanOrEqual(9);
+  });
+
+  it('a bucket key names its window and start, and reads back', () => {
+    for (const window of ['1h', '24h', '7d'] as const) {
+      const [bucket] = bucketsToIncrement(at, [window]);
+      expect(parseBucketKey(bucket!.key)).toEqual({ window, start: Math.floor(at / WINDOW_BUCKETS[window].bucketMs) * WINDOW_BUCKETS[window].bucketMs });
+    }
+    for (const other of ['pk', 'sk', 'type', 'expiresAt', '1h_', '2h_abc', '1h_ABC', 'n']) expect(parseBucketKey(other)).toBeUndefined();
   });
 
   it('a window sums its buckets: 12 × 5 min, 24 × 1 h, 28 × 6 h', () => {
     expect(windowBucketKeys('1h', at)).toHaveLength(12);
     expect(windowBucketKeys('24h', at)).toHaveLength(24);
     expect(windowBucketKeys('7d', at)).toHaveLength(28);
-    expect(windowBucketKeys('1h', at).at(-1)).toBe('2026-11-23T07:10:00.000Z#1h');
-    // One range read from the oldest 7 d bucket covers every window's buckets.
-    expect(new Date(oldestBucketStart(at)).toISOString()).toBe('2026-11-16T12:00:00.000Z');
-    for (const w of ['1h', '24h', '7d'] as const) expect(windowBucketKeys(w, at).every((k) => k >= new Date(oldestBucketStart(at)).toISOString())).toBe(true);
+    expect(windowBucketKeys('1h', at).at(-1)).toBe(bucketKey('1h', Date.parse('2026-11-23T07:10:00.000Z')));
     for (const [w, { bucketMs, buckets }] of Object.entries(WINDOW_BUCKETS)) expect(bucketMs * buckets, w).toBe({ '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 }[w]);
+  });
+
+  it('a bucket expires exactly when its stored expiry passes: one bucket after it left its window', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 9 * 86_400_000 }), (event, delta) => {
+        for (const bucket of bucketsToIncrement(event)) {
+          const now = event + delta;
+          const expired = expiredBucketKeys([bucket.key, 'pk', 'expiresAt'], now);
+          expect(expired).toEqual(now >= bucket.expiresAt * 1000 ? [bucket.key] : []);
+          // An expired bucket is never one a count at `now` (or one bucket earlier) still includes.
+          if (expired.length > 0) {
+            const earlier = now - WINDOW_BUCKETS[bucket.window].bucketMs;
+            expect(windowCount(bucket.window, now, new Map([[bucket.key, 1]]))).toBe(0);
+            expect(windowCount(bucket.window, earlier, new Map([[bucket.key, 1]]))).toBe(0);
+          }
+        }
+      }),
+    );
   });
 
   it('counts an event for between (window − one bucket) and the whole window, never longer', () => {

@@ -9,9 +9,14 @@
  * response reaches the caller byte for byte (a `ConsumedCapacity` the caller did not ask for is
  * ignored by the SDK). A write refused by its condition consumes capacity on DynamoDB too but its
  * error carries none: such refusals are counted (`refusedWrites`) and priced by the cost model.
+ * DynamoDB Local reports two units per table for a whole `TransactWriteItems`, whatever its items:
+ * the proxy prices a transaction itself instead, from the items' sizes (see ./dynamodb-item-size.ts),
+ * reading each updated item back once the transaction committed; {@link DynamoDbCallCounter.meteringSettled}
+ * waits for those reads.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { indexesHolding, itemSize, transactionWriteUnits, type TransactionItemWrite, type WireItem } from './dynamodb-item-size.ts';
 
 /** Operations that accept `ReturnConsumedCapacity`, and whether they read or write. */
 const CAPACITY_OPERATIONS: Readonly<Record<string, 'read' | 'write'>> = {
@@ -37,6 +42,8 @@ export interface ConsumedCapacityTotals {
   refusedWrites: number;
   /** Transactions refused, of `refusedWrites`. */
   refusedTransactions: number;
+  /** Committed transactions whose items could not be read back to price them (not in `writeUnits`). */
+  unmeteredTransactions: number;
 }
 
 /** A data request as the proxy received it (metered operations only), for replaying the mix. */
@@ -56,8 +63,10 @@ export class DynamoDbCallCounter {
   private server?: http.Server;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly counts = new Map<string, number>();
-  private readonly capacity: ConsumedCapacityTotals = { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0 };
+  private readonly capacity: ConsumedCapacityTotals = { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0, unmeteredTransactions: 0 };
   private recorded?: RecordedRequest[];
+  private readonly pendingMetering = new Set<Promise<void>>();
+  private readonly indexKeysByTable = new Map<string, Promise<string[][]>>();
   url = '';
 
   constructor(
@@ -65,7 +74,7 @@ export class DynamoDbCallCounter {
     private readonly options: { meterCapacity?: boolean } = {},
   ) {}
 
-  private record(op: string, status: number, body: Buffer): void {
+  private record(op: string, status: number, body: Buffer, request?: { input: Record<string, unknown>; headers: Record<string, string> }): void {
     const kind = CAPACITY_OPERATIONS[op];
     if (!kind) return;
     let parsed: { ConsumedCapacity?: CapacityEntry | CapacityEntry[]; __type?: string };
@@ -81,11 +90,89 @@ export class DynamoDbCallCounter {
       }
       return;
     }
+    if (op === 'TransactWriteItems' && request) {
+      const metering = this.meterTransaction(request.input, request.headers)
+        .then((units) => {
+          this.capacity.writeUnits += units;
+        })
+        .catch(() => {
+          this.capacity.unmeteredTransactions++;
+        })
+        .finally(() => this.pendingMetering.delete(metering));
+      this.pendingMetering.add(metering);
+      return;
+    }
     const entries = parsed.ConsumedCapacity === undefined ? [] : Array.isArray(parsed.ConsumedCapacity) ? parsed.ConsumedCapacity : [parsed.ConsumedCapacity];
     for (const e of entries) {
       if (kind === 'read') this.capacity.readUnits += e.ReadCapacityUnits ?? e.CapacityUnits ?? 0;
       else this.capacity.writeUnits += e.WriteCapacityUnits ?? e.CapacityUnits ?? 0;
     }
+  }
+
+  /** The write units of a committed transaction: its items' sizes (updated items read back) and the indexes they are in. */
+  private async meterTransaction(input: Record<string, unknown>, headers: Record<string, string>): Promise<number> {
+    const items = (input.TransactItems ?? []) as Array<Record<string, { TableName: string; Item?: WireItem; Key?: WireItem }>>;
+    const writes = await Promise.all(
+      items.map(async (entry): Promise<TransactionItemWrite> => {
+        const [kind, action] = Object.entries(entry)[0] ?? [];
+        if (!kind || !action) return { size: 0, indexes: 0 };
+        if (kind === 'Delete') return { size: 0, indexes: 0 };
+        const item =
+          kind === 'Put'
+            ? action.Item
+            : await this.upstreamCall<{ Item?: WireItem }>('GetItem', { TableName: action.TableName, Key: action.Key, ConsistentRead: true }, headers).then((r) => r.Item);
+        if (!item) return { size: 0, indexes: 0 };
+        return { size: itemSize(item), indexes: kind === 'ConditionCheck' ? 0 : indexesHolding(item, await this.indexKeys(action.TableName, headers)) };
+      }),
+    );
+    return transactionWriteUnits(writes);
+  }
+
+  /** The key attribute names of each global secondary index of a table (asked once per table). */
+  private indexKeys(tableName: string, headers: Record<string, string>): Promise<string[][]> {
+    let keys = this.indexKeysByTable.get(tableName);
+    if (!keys) {
+      keys = this.upstreamCall<{ Table?: { GlobalSecondaryIndexes?: Array<{ KeySchema?: Array<{ AttributeName: string }> }> } }>(
+        'DescribeTable',
+        { TableName: tableName },
+        headers,
+      ).then((r) => (r.Table?.GlobalSecondaryIndexes ?? []).map((index) => (index.KeySchema ?? []).map((k) => k.AttributeName)));
+      this.indexKeysByTable.set(tableName, keys);
+    }
+    return keys;
+  }
+
+  /** A request straight to DynamoDB Local (not counted), signed as the request being metered was. */
+  private upstreamCall<T>(operation: string, input: unknown, headers: Record<string, string>): Promise<T> {
+    const target = new URL(this.target);
+    const body = Buffer.from(JSON.stringify(input));
+    return new Promise<T>((resolve, reject) => {
+      const request = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: 'POST',
+          path: '/',
+          agent: this.agent,
+          headers: { ...headers, 'x-amz-target': `DynamoDB_20120810.${operation}`, 'content-type': 'application/x-amz-json-1.0', 'content-length': String(body.length) },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            if ((response.statusCode ?? 500) >= 400) reject(new Error(`${operation}: ${response.statusCode}`));
+            else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  /** Waits until every committed transaction has been priced (their items are read back after the response). */
+  async meteringSettled(): Promise<void> {
+    while (this.pendingMetering.size > 0) await Promise.allSettled([...this.pendingMetering]);
   }
 
   /** Consumed capacity since start (or since the last reset); zero unless `meterCapacity`. */
@@ -139,8 +226,9 @@ export class DynamoDbCallCounter {
         },
         body,
       });
+      let input: Record<string, unknown> | undefined;
       try {
-        const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
         if (input.ReturnConsumedCapacity === undefined || input.ReturnConsumedCapacity === 'NONE')
           body = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'INDEXES' }));
       } catch {
@@ -152,7 +240,8 @@ export class DynamoDbCallCounter {
         up.on('data', (chunk: Buffer) => answer.push(chunk));
         up.on('end', () => {
           const bytes = Buffer.concat(answer);
-          this.record(op, up.statusCode ?? 502, bytes);
+          const signing = { authorization: String(req.headers.authorization ?? ''), 'x-amz-date': String(req.headers['x-amz-date'] ?? '') };
+          this.record(op, up.statusCode ?? 502, bytes, input ? { input, headers: signing } : undefined);
           res.writeHead(up.statusCode ?? 502, up.headers);
           res.end(bytes);
         });
@@ -189,7 +278,7 @@ export class DynamoDbCallCounter {
 
   reset(): void {
     this.counts.clear();
-    Object.assign(this.capacity, { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0 });
+    Object.assign(this.capacity, { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0, unmeteredTransactions: 0 });
   }
 
   async close(): Promise<void> {

@@ -31,7 +31,7 @@ import { synthesize } from '../infra/local/synth.ts';
 import type { RecordedRequest } from '../infra/local/dynamodb-counter.ts';
 import { PRICES_AS_OF, PRICES_REGION } from './cost/aws-prices.ts';
 import { costOf, perUnit, type Consumption } from './cost/cost-model.ts';
-import { breakdown } from './cost/dynamodb-breakdown.ts';
+import { breakdown, writeUnitsBreakdown } from './cost/dynamodb-breakdown.ts';
 import { figure, percentile } from './stats.ts';
 
 const { values } = parseArgs({
@@ -239,6 +239,7 @@ async function main(): Promise<void> {
       console.log(`  (${settled.capacity.unmeteredTransactions} transactions could not be priced: their write units are missing)`);
 
     const afterLoad = cloud.dynamodbCalls.stopRecording();
+    const writes = cloud.dynamodbCalls.takeRecordedWrites();
     const placed = statuses.get(201) ?? 0;
     const sorted = [...latencies].sort((a, b) => a - b);
     const n = Math.max(1, placed);
@@ -279,6 +280,8 @@ async function main(): Promise<void> {
       `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
       '  DynamoDB calls per placed order by operation, table and item kind (until settled; transactions list their items):',
       ...breakdown([...recorded, ...afterLoad], n).map((line) => `    ${line}`),
+      '  DynamoDB write units per placed order by operation, table and item kind (until settled; ≥ 0.5 per order):',
+      ...writeUnitsBreakdown(writes, n).map((line) => `    ${line}`),
       ...(firstError ? [`  first non-201:      ${firstError}`] : []),
       '',
     ];

@@ -53,6 +53,15 @@ export interface RecordedRequest {
   readonly body: Buffer;
 }
 
+/** The write units one write (or one item of a transaction) consumed, kept while recording. */
+export interface RecordedWrite {
+  readonly operation: string;
+  readonly table: string;
+  /** The item's key (or the whole item of a put), in DynamoDB's wire format. */
+  readonly key?: Readonly<Record<string, unknown>>;
+  readonly units: number;
+}
+
 interface CapacityEntry {
   CapacityUnits?: number;
   ReadCapacityUnits?: number;
@@ -65,6 +74,7 @@ export class DynamoDbCallCounter {
   private readonly counts = new Map<string, number>();
   private readonly capacity: ConsumedCapacityTotals = { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0, unmeteredTransactions: 0 };
   private recorded?: RecordedRequest[];
+  private writes?: RecordedWrite[];
   private readonly pendingMetering = new Set<Promise<void>>();
   private readonly indexKeysByTable = new Map<string, Promise<string[][]>>();
   url = '';
@@ -92,8 +102,11 @@ export class DynamoDbCallCounter {
     }
     if (op === 'TransactWriteItems' && request) {
       const metering = this.meterTransaction(request.input, request.headers)
-        .then((units) => {
-          this.capacity.writeUnits += units;
+        .then((writes) => {
+          for (const write of writes) {
+            this.capacity.writeUnits += write.units;
+            this.writes?.push({ operation: `TransactWriteItems.${write.action}`, table: write.table, key: write.key, units: write.units });
+          }
         })
         .catch(() => {
           this.capacity.unmeteredTransactions++;
@@ -103,29 +116,47 @@ export class DynamoDbCallCounter {
       return;
     }
     const entries = parsed.ConsumedCapacity === undefined ? [] : Array.isArray(parsed.ConsumedCapacity) ? parsed.ConsumedCapacity : [parsed.ConsumedCapacity];
+    let units = 0;
     for (const e of entries) {
-      if (kind === 'read') this.capacity.readUnits += e.ReadCapacityUnits ?? e.CapacityUnits ?? 0;
-      else this.capacity.writeUnits += e.WriteCapacityUnits ?? e.CapacityUnits ?? 0;
+      const consumed = kind === 'read' ? (e.ReadCapacityUnits ?? e.CapacityUnits ?? 0) : (e.WriteCapacityUnits ?? e.CapacityUnits ?? 0);
+      units += consumed;
+      if (kind === 'read') this.capacity.readUnits += consumed;
+      else this.capacity.writeUnits += consumed;
+    }
+    if (kind === 'write' && request) {
+      const key = (request.input.Key ?? request.input.Item) as WireItem | undefined;
+      this.writes?.push({ operation: op, table: String(request.input.TableName ?? Object.keys((request.input.RequestItems as object | undefined) ?? {})[0] ?? '?'), key, units });
     }
   }
 
   /** The write units of a committed transaction: its items' sizes (updated items read back) and the indexes they are in. */
-  private async meterTransaction(input: Record<string, unknown>, headers: Record<string, string>): Promise<number> {
+  private async meterTransaction(
+    input: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<Array<{ action: string; table: string; key?: WireItem; units: number }>> {
     const items = (input.TransactItems ?? []) as Array<Record<string, { TableName: string; Item?: WireItem; Key?: WireItem }>>;
-    const writes = await Promise.all(
-      items.map(async (entry): Promise<TransactionItemWrite> => {
-        const [kind, action] = Object.entries(entry)[0] ?? [];
-        if (!kind || !action) return { size: 0, indexes: 0 };
-        if (kind === 'Delete') return { size: 0, indexes: 0 };
-        const item =
-          kind === 'Put'
-            ? action.Item
-            : await this.upstreamCall<{ Item?: WireItem }>('GetItem', { TableName: action.TableName, Key: action.Key, ConsistentRead: true }, headers).then((r) => r.Item);
-        if (!item) return { size: 0, indexes: 0 };
-        return { size: itemSize(item), indexes: kind === 'ConditionCheck' ? 0 : indexesHolding(item, await this.indexKeys(action.TableName, headers)) };
+    return Promise.all(
+      items.map(async (entry) => {
+        const [action = '?', body] = Object.entries(entry)[0] ?? [];
+        const write = await this.itemWrite(action, body, headers);
+        return { action, table: body?.TableName ?? '?', key: body?.Key ?? body?.Item, units: transactionWriteUnits([write]) };
       }),
     );
-    return transactionWriteUnits(writes);
+  }
+
+  /** The size and indexes of one item a committed transaction wrote (a deletion: its minimum). */
+  private async itemWrite(
+    action: string,
+    body: { TableName: string; Item?: WireItem; Key?: WireItem } | undefined,
+    headers: Record<string, string>,
+  ): Promise<TransactionItemWrite> {
+    if (!body || action === 'Delete') return { size: 0, indexes: 0 };
+    const item =
+      action === 'Put'
+        ? body.Item
+        : await this.upstreamCall<{ Item?: WireItem }>('GetItem', { TableName: body.TableName, Key: body.Key, ConsistentRead: true }, headers).then((r) => r.Item);
+    if (!item) return { size: 0, indexes: 0 };
+    return { size: itemSize(item), indexes: action === 'ConditionCheck' ? 0 : indexesHolding(item, await this.indexKeys(body.TableName, headers)) };
   }
 
   /** The key attribute names of each global secondary index of a table (asked once per table). */
@@ -262,6 +293,14 @@ export class DynamoDbCallCounter {
   /** Keeps every metered request from now on (with `meterCapacity`), until {@link stopRecording}. */
   startRecording(): void {
     this.recorded = [];
+    this.writes ??= [];
+  }
+
+  /** The write units of each write (and each transaction item) since the first {@link startRecording}; recording writes stops. */
+  takeRecordedWrites(): RecordedWrite[] {
+    const out = this.writes ?? [];
+    this.writes = undefined;
+    return out;
   }
 
   /** The requests kept since {@link startRecording}, in arrival order. */

@@ -4,7 +4,7 @@
  * cloud's counting proxy recorded. Only prefixes of keys are printed (ids, never values), so the
  * output carries no personal data.
  */
-import type { RecordedRequest } from '../../infra/local/dynamodb-counter.ts';
+import type { RecordedRequest, RecordedWrite } from '../../infra/local/dynamodb-counter.ts';
 
 type Attr = Record<string, unknown>;
 
@@ -69,4 +69,18 @@ export function breakdown(requests: readonly RecordedRequest[], orders: number, 
     .filter(([, perOrder]) => perOrder >= min)
     .sort((a, b) => b[1] - a[1])
     .map(([label, perOrder]) => `${perOrder.toFixed(2).padStart(6)}  ${label}`);
+}
+
+/** Lines "write units/order  operation  table  kind", largest first, those below `min` per order left out. */
+export function writeUnitsBreakdown(writes: readonly RecordedWrite[], orders: number, min = 0.5): string[] {
+  const units = new Map<string, number>();
+  for (const write of writes) {
+    const line = `${write.operation} ${shortTable(write.table)} ${keyKind(write.key)}`;
+    units.set(line, (units.get(line) ?? 0) + write.units);
+  }
+  return [...units.entries()]
+    .map(([line, total]) => [line, total / Math.max(1, orders)] as const)
+    .filter(([, perOrder]) => perOrder >= min)
+    .sort((a, b) => b[1] - a[1])
+    .map(([line, perOrder]) => `${perOrder.toFixed(2).padStart(7)}  ${line}`);
 }

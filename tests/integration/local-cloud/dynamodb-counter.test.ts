@@ -31,6 +31,7 @@ afterAll(async () => {
 describe('DynamoDB capacity metering (the cost model)', () => {
   it('prices a transaction by its items: two units each per KB, one more per index an item is in', async () => {
     counter.reset();
+    counter.startRecording();
     const id = ulid();
     await client.send(new PutCommand({ TableName: tables.risk, Item: { pk: `TEST#${id}#u`, sk: 'X', n: 1 } }));
     await counter.meteringSettled();
@@ -48,6 +49,16 @@ describe('DynamoDB capacity metering (the cost model)', () => {
     );
     await counter.meteringSettled();
     expect(counter.consumedCapacity()).toMatchObject({ writeUnits: 2 + (2 + 1) + 4 + 2, unmeteredTransactions: 0 });
+    // Each write recorded with its units (the benchmark's breakdown by item kind).
+    counter.stopRecording();
+    const writes = counter.takeRecordedWrites();
+    expect(writes.map((w) => [w.operation, (w.key as { pk?: { S?: string } }).pk?.S?.split('#').pop(), w.units])).toEqual([
+      ['PutItem', 'u', 1],
+      ['TransactWriteItems.Put', 'a', 2],
+      ['TransactWriteItems.Put', 'b', 3],
+      ['TransactWriteItems.Put', 'c', 4],
+      ['TransactWriteItems.Update', 'u', 2],
+    ]);
   });
 
   it('a refused transaction is counted as refused, not priced', async () => {

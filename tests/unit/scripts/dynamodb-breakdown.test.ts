@@ -3,7 +3,7 @@
  * operation, table and item kind, transactions by their items, only key prefixes printed.
  */
 import { describe, expect, it } from 'vitest';
-import { breakdown, keyKind, shortTable, touches } from '../../../scripts/cost/dynamodb-breakdown.ts';
+import { breakdown, keyKind, shortTable, touches, writeUnitsBreakdown } from '../../../scripts/cost/dynamodb-breakdown.ts';
 
 const req = (operation: string, body: unknown) => ({ operation, headers: {}, body: Buffer.from(JSON.stringify(body)) });
 
@@ -40,6 +40,18 @@ describe('DynamoDB call breakdown', () => {
     expect(lines[0]).toBe('  1.00  GetItem Catalog PRODUCT');
     expect(lines).toContain('  0.50  Query Orders/byCustomer CUSTOMER');
     expect(lines).toContain('  0.50  TransactWriteItems.Put Orders ORDER');
+    expect(lines.join('\n')).not.toContain('王芳');
+  });
+
+  it('write units per order by operation, table and item kind, largest first, small ones left out', () => {
+    const writes = [
+      { operation: 'TransactWriteItems.Put', table: 'x-OrdersTableCD-2', key: { pk: { S: 'ORDER#1' }, name: { S: '王芳' } }, units: 6 },
+      { operation: 'TransactWriteItems.Put', table: 'x-OrdersTableCD-2', key: { pk: { S: 'ORDER#2' } }, units: 4 },
+      { operation: 'UpdateItem', table: 'x-RiskTableEF-3', key: { pk: { S: 'WARN#general' } }, units: 1 },
+      { operation: 'DeleteItem', table: 'x-OrdersTableCD-2', key: { pk: { S: 'OUTBOX#1' } }, units: 0.5 },
+    ];
+    const lines = writeUnitsBreakdown(writes, 2);
+    expect(lines).toEqual(['   5.00  TransactWriteItems.Put Orders ORDER', '   0.50  UpdateItem Risk WARN']);
     expect(lines.join('\n')).not.toContain('王芳');
   });
 });

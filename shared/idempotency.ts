@@ -6,19 +6,23 @@
  * same key with a different body is a 422 problem. Keys are scoped per user and per operation, and
  * kept for `IDEMPOTENCY_KEY_TTL_HOURS` (≥ 24 h).
  *
- * Built on Powertools idempotency with its DynamoDB persistence layer (`IDEMPOTENCY_TABLE_NAME`,
- * key `id`, TTL attribute `expiration`). We use the `makeIdempotent` function wrapper around the
- * route's handler function rather than the `makeHandlerIdempotent` middy middleware because, in
- * Powertools 2.35 with middy 6:
- *  - the middleware's `onError` deletes the record even when the error came from its own `before`
- *    (a concurrent duplicate → IdempotencyAlreadyInProgressError, a different body →
- *    IdempotencyValidationError), so a rejected request wipes the lock or the stored response of
- *    the first one and a later retry runs the handler again
- *    (aws-powertools/powertools-lambda-typescript#5675, fixed after 2.35);
- *  - a replay is a middy early return, which skips every `after` middleware, so replayed
- *    responses would lack security headers, CORS and the correlation id.
- * The wrapper only deletes the record when the handler itself throws, and its replay flows through
- * the normal `after` chain.
+ * Records live in `IDEMPOTENCY_TABLE_NAME` (key `id`, TTL attribute `expiration`), one per
+ * (operation, user, key): `id` = `<operation>#<SHA-256 of operation, user id and key>` (neither the
+ * raw key nor the user id is stored), `validation` = SHA-256 of the body's canonical JSON, `status`
+ * `INPROGRESS` or `COMPLETED`, `in_progress_expiration` (epoch ms: when a lock whose invocation died
+ * may be taken over), `data` (the response, its body sealed). The protocol, one conditional write
+ * to claim the key and one to complete it:
+ *  1. put `INPROGRESS` only if no record exists, or it expired, or it is an abandoned lock — the
+ *     refused write returns the record it found (`ReturnValuesOnConditionCheckFailure`);
+ *  2. found a record with another body's hash → 422; `COMPLETED` → its response, replayed;
+ *     `INPROGRESS` → wait and try again (below);
+ *  3. the claimant runs the handler, then sets `COMPLETED` with the response — or, when the handler
+ *     throws, deletes the record, so a retry runs again.
+ * (Until 2026-12 this was Powertools idempotency with its DynamoDB persistence layer and the same
+ * attribute names; the protocol is the same, without the JMESPath engine and the library's
+ * 40 KB in every HTTP function — and without the Powertools 2.35 middleware bug
+ * powertools-lambda-typescript#5675, where a refused duplicate deleted the first request's record.)
+ * A replay flows through the normal `after` middlewares (security headers, CORS, correlation id).
  *
  * The stored response carries no personal data in clear (SEC-2): its body is sealed with the field
  * encryptor (entity {@link IDEMPOTENCY_ENTITY}, bound to the record's operation, user and key) before
@@ -39,7 +43,7 @@
 import crypto from 'node:crypto';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig, requireSetting } from './config.ts';
-import { badRequest, idempotencyKeyReused, requestInProgress, type ProblemError } from './errors.ts';
+import { badRequest, idempotencyKeyReused, requestInProgress } from './errors.ts';
 import { retry, type Backoff } from './retry.ts';
 
 /** How a twin request polls for the first one's response: 25 ms, doubling up to 250 ms. */
@@ -105,50 +109,36 @@ export interface IdempotentExecutor {
   run(scope: IdempotencyScope, context: Context, handler: () => Promise<APIGatewayProxyResult>): Promise<APIGatewayProxyResult>;
 }
 
-/**
- * Maps Powertools idempotency errors (by name: the library is loaded lazily) to problems; anything
- * else — including the handler's own errors — is returned unchanged.
- */
-export function idempotencyErrorToProblem(error: unknown): ProblemError | unknown {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'IdempotencyValidationError') return idempotencyKeyReused();
-  if (name === 'IdempotencyAlreadyInProgressError' || name === 'IdempotencyInconsistentStateError') return requestInProgress();
-  if (name === 'IdempotencyKeyError') return badRequest('This operation requires an Idempotency-Key header.');
-  return error;
+/** The record's attributes (Powertools' names, kept). */
+interface StoredRecord {
+  readonly id: string;
+  readonly status: 'INPROGRESS' | 'COMPLETED';
+  readonly expiration: number;
+  readonly in_progress_expiration?: number;
+  readonly validation: string;
+  /** JSON of the {@link SealedResponse}, once completed. */
+  readonly data?: string;
+}
+
+/** Another request with the same key is still running. */
+class RequestStillRunning extends Error {
+  override readonly name = 'RequestStillRunning';
 }
 
 /**
  * An {@link IdempotentExecutor} for one operation, storing records in `IDEMPOTENCY_TABLE_NAME`
- * through the container's DynamoDB client. Powertools idempotency, the table name and the client
- * are loaded on the first idempotent request, so routes without idempotency never load them.
+ * through the container's DynamoDB client. The table name, the client and the field encryptor are
+ * loaded on the first idempotent request, so routes without idempotency never load them.
  */
 export function createIdempotentExecutor(operation: string, options: { maxTwinWaitMs?: number; sealer?: () => ResponseSealer } = {}): IdempotentExecutor {
   const build = async () => {
-    const [{ IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }, { dynamoDbClient }, { FieldEncryptor, kmsKeyProvider }] = await Promise.all([
-      import('@aws-lambda-powertools/idempotency'),
-      import('@aws-lambda-powertools/idempotency/dynamodb'),
-      import('./dynamodb.ts'),
-      import('./field-encryption.ts'),
-    ]);
+    const [{ documentClient }, { FieldEncryptor, kmsKeyProvider }, { DeleteCommand, GetCommand, PutCommand, UpdateCommand }, { unmarshall }, { canonicalJson }] = await Promise.all(
+      [import('./dynamodb.ts'), import('./field-encryption.ts'), import('@aws-sdk/lib-dynamodb'), import('@aws-sdk/util-dynamodb'), import('./canonical-json.ts')],
+    );
     const sealer = options.sealer?.() ?? new FieldEncryptor({ kms: kmsKeyProvider() });
-    const persistenceStore = new DynamoDBPersistenceLayer({
-      tableName: requireSetting('idempotencyTableName'),
-      awsSdkV3Client: dynamoDbClient(),
-      keyAttr: 'id',
-      expiryAttr: 'expiration',
-    });
-    const config = new IdempotencyConfig({
-      // The record key: operation (key prefix) + hash of [user id, Idempotency-Key].
-      eventKeyJmesPath: '[userId, key]',
-      // The stored hash of the body; a different body with the same key is rejected.
-      payloadValidationJmesPath: 'body',
-      throwOnNoIdempotencyKey: true,
-      expiresAfterSeconds: getConfig().idempotency.keyTtlHours * 3600,
-      responseHook: (response) => {
-        const stored = response as unknown as SealedResponse;
-        return { ...stored, headers: { ...(stored.headers ?? {}), [IDEMPOTENT_REPLAYED_HEADER]: 'true' } } as never;
-      },
-    });
+    const tableName = requireSetting('idempotencyTableName');
+    const client = documentClient();
+    const ttlSeconds = getConfig().idempotency.keyTtlHours * 3600;
     // Sealed under the caller's own data key (SEC-3: erasing a customer shreds their stored responses too).
     const field = (scope: IdempotencyScope) => ({
       entity: IDEMPOTENCY_ENTITY,
@@ -156,25 +146,74 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
       field: 'body',
       ...(scope.userId === ANONYMOUS ? {} : { subject: scope.userId }),
     });
-    // What Powertools stores is the sealed response; the caller gets it opened (fresh or replayed).
-    const fn = makeIdempotent(
-      async (scope: IdempotencyScope, handler: () => Promise<APIGatewayProxyResult>): Promise<SealedResponse> => {
-        const { body, ...rest } = await handler();
-        return { ...rest, sealedBody: await sealer.encrypt(field(scope), body) };
-      },
-      {
-        persistenceStore,
-        config,
-        keyPrefix: operation,
-        dataIndexArgument: 0,
-      },
-    );
-    const open = async (scope: IdempotencyScope, sealed: SealedResponse | APIGatewayProxyResult): Promise<APIGatewayProxyResult> => {
-      if (!('sealedBody' in sealed)) return sealed; // stored before responses were sealed (kept ≤ the key TTL)
-      const { sealedBody, ...rest } = sealed;
-      return { ...rest, body: await sealer.decrypt(field(scope), sealedBody) };
+    const open = async (scope: IdempotencyScope, stored: string): Promise<APIGatewayProxyResult> => {
+      const response = JSON.parse(stored) as SealedResponse | APIGatewayProxyResult;
+      const { sealedBody, ...rest } = 'sealedBody' in response ? response : { ...response, sealedBody: undefined };
+      const body = sealedBody === undefined ? (response as APIGatewayProxyResult).body : await sealer.decrypt(field(scope), sealedBody);
+      return { ...rest, body, headers: { ...(rest.headers ?? {}), [IDEMPOTENT_REPLAYED_HEADER]: 'true' } };
     };
-    return { fn, config, open };
+
+    /** Claims the key (true), or answers from the record found: a replay, a 422, or {@link RequestStillRunning}. */
+    const claim = async (id: string, validation: string, lockMs: number): Promise<{ claimed: true } | { claimed: false; record: StoredRecord }> => {
+      const now = Date.now();
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { id, status: 'INPROGRESS', expiration: Math.floor(now / 1000) + ttlSeconds, in_progress_expiration: now + lockMs, validation },
+            ConditionExpression: 'attribute_not_exists(id) OR expiration < :nowSeconds OR (#status = :inProgress AND in_progress_expiration < :nowMs)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':nowSeconds': Math.floor(now / 1000), ':nowMs': now, ':inProgress': 'INPROGRESS' },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { claimed: true };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const found = (error as { Item?: Record<string, never> }).Item;
+        const record = found
+          ? (unmarshall(found) as StoredRecord)
+          : ((await client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }))).Item as StoredRecord | undefined);
+        // Gone between the write and the read (the first request failed and deleted it): try again.
+        if (!record) throw new RequestStillRunning();
+        return { claimed: false, record };
+      }
+    };
+
+    const run = async (scope: IdempotencyScope, lockMs: number, handler: () => Promise<APIGatewayProxyResult>): Promise<APIGatewayProxyResult> => {
+      const id = `${operation}#${recordIdOf(operation, scope)}`;
+      const validation = crypto
+        .createHash('sha256')
+        .update(canonicalJson(scope.body ?? null))
+        .digest('hex');
+      const claimed = await claim(id, validation, lockMs);
+      if (!claimed.claimed) {
+        if (claimed.record.validation !== validation) throw idempotencyKeyReused();
+        if (claimed.record.status === 'COMPLETED' && claimed.record.data !== undefined) return open(scope, claimed.record.data);
+        throw new RequestStillRunning();
+      }
+      let response: APIGatewayProxyResult;
+      try {
+        response = await handler();
+      } catch (error) {
+        // Nothing is stored for an error: the record goes, and a retry with the key runs again.
+        await client.send(new DeleteCommand({ TableName: tableName, Key: { id } })).catch(() => undefined);
+        throw error;
+      }
+      const { body, ...rest } = response;
+      const sealed: SealedResponse = { ...rest, sealedBody: await sealer.encrypt(field(scope), body) };
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { id },
+          UpdateExpression: 'SET #status = :completed, #data = :data, expiration = :expiration REMOVE in_progress_expiration',
+          ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
+          ExpressionAttributeValues: { ':completed': 'COMPLETED', ':data': JSON.stringify(sealed), ':expiration': Math.floor(Date.now() / 1000) + ttlSeconds },
+        }),
+      );
+      return response;
+    };
+    return { run };
   };
 
   let building: ReturnType<typeof build> | undefined;
@@ -189,22 +228,18 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
       }
       const idempotent = await building;
       // The remaining time bounds how long an in-progress record blocks retries if this invocation dies.
-      if (typeof context?.getRemainingTimeInMillis === 'function') idempotent.config.registerLambdaContext(context);
+      const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
       // A twin of a request still running waits for its response (same status, same body) instead of
       // a 409, within this invocation's remaining time (less a reserve); past that the 409 stands.
-      const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
       const deadline = Date.now() + Math.max(0, Math.min(options.maxTwinWaitMs ?? 20_000, remaining - 3_000));
       const request = { userId: scope.userId, key: scope.key, body: scope.body ?? null };
-      try {
-        return await retry(async () => idempotent.open(request, await idempotent.fn(request, handler)), {
-          attempts: Number.POSITIVE_INFINITY,
-          deadline,
-          retryable: (error) => error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError',
-          backoff: TWIN_POLL,
-        });
-      } catch (error) {
-        throw idempotencyErrorToProblem(error);
-      }
+      return retry(() => idempotent.run(request, remaining, handler), {
+        attempts: Number.POSITIVE_INFINITY,
+        deadline,
+        retryable: (error) => error instanceof RequestStillRunning,
+        backoff: TWIN_POLL,
+        exhausted: () => requestInProgress(),
+      });
     },
   };
 }

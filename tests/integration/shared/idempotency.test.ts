@@ -5,11 +5,9 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import middy from '@middy/core';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import crypto from 'node:crypto';
+import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { canonicalJson } from '../../../shared/canonical-json.ts';
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import { conflict } from '../../../shared/errors.ts';
@@ -207,23 +205,61 @@ describe('idempotency middleware against DynamoDB Local (ORD-7)', () => {
     expect(replay.body).toBe(first.body);
   });
 
-  it('why shared/idempotency.ts wraps the handler instead of using makeHandlerIdempotent: in Powertools 2.35 a rejected different-body request deletes the first record (powertools-lambda-typescript#5675)', async () => {
+  it('ORD-7: a lock whose invocation died (its in-progress time passed) is taken over; an expired record is not replayed', async () => {
+    const { handler, runs, operation } = createThingRoute();
     const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const persistenceStore = new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: client });
-    const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', payloadValidationJmesPath: 'body', throwOnNoIdempotencyKey: true });
-    const keyPrefix = `middleware${ulid()}`;
-    let runs = 0;
-    const plain = middy(async () => ({ run: ++runs }))
-      .use(makeHandlerIdempotent({ persistenceStore, config, keyPrefix }))
-      .use({ onError: (request) => void (request.response = { error: (request.error as Error).name }) });
-    const key = ulid();
-    expect(await plain({ key, body: 'first' }, lambdaContext())).toEqual({ run: 1 });
-    expect(await plain({ key, body: 'other' }, lambdaContext())).toEqual({ error: 'IdempotencyValidationError' });
-    const { Items = [] } = await client.send(new ScanCommand({ TableName: tables.idempotency }));
-    const stillThere = Items.some((item) => item.id?.S?.startsWith(`${keyPrefix}#`));
-    // If this starts failing, the upstream fix has shipped and the middleware becomes an option again.
-    expect(stillThere).toBe(false);
-    expect(await plain({ key, body: 'other' }, lambdaContext())).toEqual({ run: 2 });
+    const body = { sku: 'A', quantity: 1 };
+    const idOf = (key: string) => `${operation}#${crypto.createHash('sha256').update(`${operation}\ncustomer-1\n${key}`).digest('hex')}`;
+    const validation = crypto.createHash('sha256').update(canonicalJson(body)).digest('hex');
+    const now = Date.now();
+    const abandoned = `key-${ulid()}`;
+    await client.send(
+      new PutItemCommand({
+        TableName: tables.idempotency,
+        Item: {
+          id: { S: idOf(abandoned) },
+          status: { S: 'INPROGRESS' },
+          expiration: { N: String(Math.floor(now / 1000) + 3600) },
+          in_progress_expiration: { N: String(now - 1) },
+          validation: { S: validation },
+        },
+      }),
+    );
+    expect((await handler(post(abandoned, body), lambdaContext())).statusCode).toBe(201);
+    expect(runs()).toBe(1);
+    const expired = `key-${ulid()}`;
+    await client.send(
+      new PutItemCommand({
+        TableName: tables.idempotency,
+        Item: {
+          id: { S: idOf(expired) },
+          status: { S: 'COMPLETED' },
+          expiration: { N: String(Math.floor(now / 1000) - 1) },
+          validation: { S: validation },
+          data: { S: '{"statusCode":201,"body":"{}"}' },
+        },
+      }),
+    );
+    const fresh = await handler(post(expired, body), lambdaContext());
+    expect(fresh.statusCode).toBe(201);
+    expect(header(fresh, 'idempotent-replayed')).toBeUndefined();
+    expect(runs()).toBe(2);
+    // A live lock (its invocation still has time) is not taken over: a twin without time to wait gets 409.
+    const live = `key-${ulid()}`;
+    await client.send(
+      new PutItemCommand({
+        TableName: tables.idempotency,
+        Item: {
+          id: { S: idOf(live) },
+          status: { S: 'INPROGRESS' },
+          expiration: { N: String(Math.floor(now / 1000) + 3600) },
+          in_progress_expiration: { N: String(now + 60_000) },
+          validation: { S: validation },
+        },
+      }),
+    );
+    expect((await handler(post(live, body), lambdaContext(3_000))).statusCode).toBe(409);
+    expect(runs()).toBe(2);
     client.destroy();
   });
 });

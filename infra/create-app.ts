@@ -29,6 +29,13 @@ export interface CreateAppOptions {
   readonly app?: App;
   /** Run the cdk-nag packs (default true; the prebundler's planning pass skips them). */
   readonly checks?: boolean;
+  /**
+   * Validate the templates against the CloudFormation resource schemas (aws-cdk-lib's built-in
+   * validation; default true). Its findings are warnings, never failures, and it is about half of a
+   * synthesis (≈ 4 s of wasm): the local cloud's in-process synthesis (infra/local/synth.ts) turns it
+   * off; `npx cdk synth` and `cdk deploy` keep it.
+   */
+  readonly cloudFormationValidation?: boolean;
 }
 
 /** See the module documentation. */
@@ -37,7 +44,14 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Co
   // turns it on by default, in-process synthesis must ask for it.
   // `context` given here wins over the CLI's (CDK_CONTEXT_JSON): the prebundler's planning pass
   // must not bundle even when the CLI asks every stack to be bundled.
-  const app = options.app ?? new App({ outdir: options.outdir, context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true }, postCliContext: options.context });
+  const app =
+    options.app ??
+    new App({
+      outdir: options.outdir,
+      context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true },
+      postCliContext: options.context,
+      builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
+    });
   const stageName = options.stage ?? String(app.node.tryGetContext('stage') ?? 'dev');
   const stage = stageSettings(stageName);
   const cors = app.node.tryGetContext('corsAllowOrigin');

@@ -123,7 +123,7 @@ export function plannedBundles(outdir: string, stage: string, context: Record<st
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prebundle-'));
   try {
     ServiceFunction.entries.clear();
-    const { app } = createApp({ stage, outdir: tmp, checks: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    const { app } = createApp({ stage, outdir: tmp, checks: false, cloudFormationValidation: false, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
     app.synth();
     const out = bundlePlanOf(tmp);
     fs.mkdirSync(outdir, { recursive: true });

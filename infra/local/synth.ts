@@ -139,7 +139,8 @@ async function synthesizeUnlocked(outdir: string, options: { stage?: string; bun
   // Without bundles esbuild is skipped (tests that read only the template; npm start, which bundles on demand).
   const context = options.bundle === false || options.bundle === 'on-demand' ? { 'aws:cdk:bundling-stacks': [] } : {};
   ServiceFunction.entries.clear();
-  const { app, stack } = createApp({ stage: options.stage ?? 'dev', outdir, context });
+  // No CloudFormation schema validation here (warnings only, ≈ 4 s): this assembly is run locally, not deployed.
+  const { app, stack } = createApp({ stage: options.stage ?? 'dev', outdir, context, cloudFormationValidation: false });
   const assembly = app.synth();
   const errors = assembly.stacks.flatMap((s) => s.messages.filter((m) => m.level === 'error'));
   if (errors.length > 0) {

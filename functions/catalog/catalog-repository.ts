@@ -23,10 +23,10 @@
 import { mapLimited } from '../../shared/concurrency.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
+import { batchGet, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
-import { countStock } from './stock-contract.ts';
+import { countStock, splitStockIntoBuckets, stockBucketKeys } from './stock-contract.ts';
 
 /** A product with its stock levels. */
 export interface ProductWithStock {
@@ -105,6 +105,12 @@ export interface CatalogRepository {
    * what is reserved).
    */
   recordStockCount(count: StockCount): Promise<void>;
+  /**
+   * Splits a warehouse's stock of a SKU into `buckets` buckets for a sale (stock contract): its
+   * `available` units (the counter must still hold exactly that many, and not be split already)
+   * move into the buckets. Throws {@link CatalogWriteConflict} when the stock changed.
+   */
+  splitStock(split: { sku: string; warehouseId: string; available: number; buckets: number; at: string }): Promise<void>;
   /** Adjustment records of a SKU, oldest first. */
   listStockCounts(sku: string): Promise<StockCount[]>;
   /** Creates a warehouse if it does not exist; returns false when it existed. */
@@ -163,7 +169,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     const items = await this.queryPartition(sku);
     const productItemFound = items.find((item) => item.sk === PRODUCT_SK);
     if (!productItemFound) return undefined;
-    return { product: productFromItem(productItemFound).product, stock: stockFromItems(items), ...(productItemFound.takenDown ? { takenDown: true } : {}) };
+    return { product: productFromItem(productItemFound).product, stock: await this.levelsOf(items), ...(productItemFound.takenDown ? { takenDown: true } : {}) };
   }
 
   async getProductRecord(sku: string): Promise<ProductRecord | undefined> {
@@ -296,6 +302,17 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     }
   }
 
+  async splitStock(split: { sku: string; warehouseId: string; available: number; buckets: number; at: string }): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: splitStockIntoBuckets(this.tableName, split, new Date(split.at)) }));
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException')) {
+        throw new CatalogWriteConflict(`stock of ${split.sku} in ${split.warehouseId} changed concurrently`);
+      }
+      throw error;
+    }
+  }
+
   async listStockCounts(sku: string): Promise<StockCount[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
@@ -330,26 +347,42 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   private async stockOf(sku: string, consistent = false): Promise<StockLevel[]> {
-    return stockFromItems(
+    return this.levelsOf(
       await queryAll(this.client, {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stock)',
         ExpressionAttributeValues: { ':pk': productPk(sku), ':stock': 'STOCK#' },
         ...(consistent ? { ConsistentRead: true } : {}),
       }),
+      consistent,
     );
+  }
+
+  /** The levels of a partition's stock items; a hot SKU's buckets (stock contract) are read and added in. */
+  private async levelsOf(items: readonly Record<string, unknown>[], consistent = true): Promise<StockLevel[]> {
+    const counters = items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#'));
+    const split = counters.filter((item) => Number(item.buckets ?? 0) > 0);
+    const buckets =
+      split.length === 0
+        ? []
+        : await batchGet(
+            this.client,
+            this.tableName,
+            split.flatMap((item) => stockBucketKeys(String(item.sku), String(item.warehouseId), Number(item.buckets))),
+            { consistent },
+          );
+    return counters.map((item) => {
+      const { warehouseId, onHand, reserved } = StockItemSchema.parse(item);
+      const own = buckets.filter((b) => b.warehouseId === warehouseId);
+      if (own.length === 0 && !item.buckets) return { warehouseId, onHand, reserved };
+      const sum = (field: 'onHand' | 'reserved') => own.reduce((total, b) => total + Number(b[field] ?? 0), 0);
+      return { warehouseId, onHand: onHand + sum('onHand'), reserved: reserved + sum('reserved'), buckets: Number(item.buckets) };
+    });
   }
 
   private queryPartition(sku: string): Promise<Record<string, unknown>[]> {
     return queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': productPk(sku) }, ConsistentRead: true });
   }
-}
-
-function stockFromItems(items: readonly Record<string, unknown>[]): StockLevel[] {
-  return items
-    .filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#'))
-    .map((item) => StockItemSchema.parse(item))
-    .map(({ warehouseId, onHand, reserved }) => ({ warehouseId, onHand, reserved }));
 }
 
 /** The catalog repository of this container, on `CATALOG_TABLE_NAME`. */

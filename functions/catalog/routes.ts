@@ -6,6 +6,7 @@ import { defineRoute } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { freeText } from '../../shared/text.ts';
 import { CategorySchema, ProductInputSchema, ProductSchema, ProductViewSchema, SkuSchema } from './domain/product.ts';
+import { MAX_STOCK_SHARDS } from './domain/stock-shards.ts';
 
 const SkuPath = z.object({ sku: SkuSchema });
 
@@ -19,15 +20,29 @@ export const PutProductBodySchema = z.strictObject({
 });
 const ProductInputDoc = PutProductBodySchema.meta({ id: 'ProductInput' });
 
-/** `PUT /admin/stock/{sku}/{warehouseId}` body: the counted quantity and why (FUL-4). */
+/** `PUT /admin/stock/{sku}/{warehouseId}` body: the counted quantity (FUL-4) or the buckets of a hot SKU, and why. */
 export const PutStockBodySchema = z
   .strictObject({
-    onHand: z.number().int().min(0).max(1_000_000_000).describe('The counted quantity on hand'),
-    reason: freeText(200).describe('Why (cycle count, damage, …): recorded with the adjustment and in the audit trail'),
+    onHand: z.number().int().min(0).max(1_000_000_000).optional().describe('The counted quantity on hand (a cycle count)'),
+    buckets: z
+      .number()
+      .int()
+      .min(2)
+      .max(MAX_STOCK_SHARDS)
+      .optional()
+      .describe('Split the available stock into this many buckets for a sale (a hot SKU: reservations spread over them)'),
+    reason: freeText(200).describe('Why (cycle count, damage, flash sale, …): recorded with the adjustment and in the audit trail'),
   })
+  .refine((body) => (body.onHand === undefined) !== (body.buckets === undefined), { message: 'Give either onHand (a count) or buckets (a split), not both' })
   .meta({ id: 'StockCount' });
 
-const StockLevelDoc = z.object({ warehouseId: z.string(), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int() });
+const StockLevelDoc = z.object({
+  warehouseId: z.string(),
+  onHand: z.number().int(),
+  reserved: z.number().int(),
+  available: z.number().int(),
+  buckets: z.number().int().optional().describe('Split into this many buckets for a sale'),
+});
 const StockDoc = z.object({ sku: z.string(), items: z.array(StockLevelDoc) }).meta({ id: 'Stock' });
 
 /** `GET /products?limit&cursor&category` — public. */
@@ -93,9 +108,9 @@ export const putStockRoute = defineRoute({
   operation: 'putStock',
   method: 'put',
   pathTemplate: '/admin/stock/{sku}/{warehouseId}',
-  summary: 'Set the counted quantity on hand (cycle count); the difference is recorded',
+  summary: 'Set the counted quantity on hand (cycle count), or split the stock into buckets for a sale',
   description:
-    'Records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted. Counting the current quantity again changes nothing. A count below the reserved quantity is a 409.',
+    "With onHand: records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted; counting the current quantity again changes nothing; a count below the reserved quantity, or of stock split into buckets, is a 409. With buckets: moves the available units into that many buckets (a hot SKU: each bucket takes its own share of a flash sale's reservations), audited; the same number again changes nothing, another number is a 409.",
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
   path: z.object({ sku: SkuSchema, warehouseId: WarehouseId }),

@@ -13,7 +13,7 @@ import type { EventPublisher } from '../../shared/events.ts';
 import { domainEvent } from '../../events/event-definition.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
 import { CatalogWriteConflict, type CatalogRepository } from './catalog-repository.ts';
-import { planCount, toStockView, type StockLevelView } from './domain/stock.ts';
+import { planCount, planSplit, toStockView, type StockLevelView } from './domain/stock.ts';
 
 /** Every warehouse's stock of a SKU (warehouses without a stock item show zeros). */
 export async function getStock(deps: { readonly catalog: CatalogRepository }, sku: string): Promise<{ sku: string; items: StockLevelView[] }> {
@@ -55,6 +55,11 @@ export async function countStock(deps: CountStockDeps, command: CountStockComman
     const current = (await deps.catalog.getStockLevels(command.sku)).find((l) => l.warehouseId === command.warehouseId);
     const plan = planCount(current, command.onHand);
     if (plan.kind === 'unchanged') return { level: toStockView(plan.level), outcome: 'unchanged', difference: 0 };
+    if (plan.kind === 'split') {
+      throw new ProblemError('stock-split', 'Stock split into buckets', 409, {
+        detail: `The stock of ${command.sku} in ${command.warehouseId} is split into buckets for a sale; it cannot be counted while split.`,
+      });
+    }
     if (plan.kind === 'below-reserved') {
       throw new ProblemError('count-below-reserved', 'Count below reserved stock', 409, {
         detail: `${plan.reserved} units of ${command.sku} in ${command.warehouseId} are reserved by placed orders; the count cannot be lower. Resolve those orders first.`,
@@ -101,5 +106,60 @@ export async function countStock(deps: CountStockDeps, command: CountStockComman
       }),
     ]);
     return { level: toStockView({ warehouseId: command.warehouseId, onHand: plan.onHand, reserved: plan.reserved }), outcome: 'adjusted', difference: plan.difference };
+  }
+}
+
+/** A staff member's split of a hot SKU's stock into buckets. */
+export interface SplitStockCommand {
+  readonly sku: string;
+  readonly warehouseId: string;
+  readonly buckets: number;
+  readonly reason: string;
+  readonly actor: string;
+  readonly roles: readonly string[];
+  readonly correlationId: string;
+}
+
+/**
+ * Splits a warehouse's stock of a SKU into buckets for a sale (see the stock contract): conditional
+ * on the stock not having changed since it was read (retried), then audited. Asking again for the
+ * same number of buckets changes nothing (PUT is idempotent).
+ */
+export async function splitStock(deps: Omit<CountStockDeps, 'events' | 'newId'>, command: SplitStockCommand): Promise<{ level: StockLevelView; outcome: 'split' | 'unchanged' }> {
+  const [product, warehouses] = await Promise.all([deps.catalog.getProductRecord(command.sku), deps.catalog.listWarehouses()]);
+  if (!product) throw notFound(`There is no product ${command.sku}.`);
+  if (!warehouses.some((w) => w.warehouseId === command.warehouseId)) throw notFound(`There is no warehouse ${command.warehouseId}.`);
+  const maxAttempts = deps.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const current = (await deps.catalog.getStockLevels(command.sku)).find((l) => l.warehouseId === command.warehouseId);
+    const plan = planSplit(current, command.buckets);
+    if (plan.kind === 'unchanged' && current) return { level: toStockView(current), outcome: 'unchanged' };
+    if (plan.kind !== 'split' || !current)
+      throw new ProblemError('stock-not-splittable', 'Stock cannot be split', 409, {
+        detail: `${command.sku} in ${command.warehouseId}: ${plan.kind === 'refused' ? plan.why : 'no stock'}.`,
+      });
+    try {
+      await deps.catalog.splitStock({
+        sku: command.sku,
+        warehouseId: command.warehouseId,
+        available: plan.available,
+        buckets: command.buckets,
+        at: deps.clock.now().toISOString(),
+      });
+    } catch (error) {
+      if (!(error instanceof CatalogWriteConflict)) throw error;
+      if (attempt >= maxAttempts) throw conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry.`);
+      continue;
+    }
+    await deps.audit.record({
+      actor: command.actor,
+      roles: command.roles,
+      action: 'stock.split',
+      resource: { type: 'stock', id: `${command.sku}/${command.warehouseId}` },
+      reason: command.reason,
+      details: { buckets: command.buckets, units: plan.available },
+      correlationId: command.correlationId,
+    });
+    return { level: toStockView({ ...current, buckets: command.buckets }), outcome: 'split' };
   }
 }

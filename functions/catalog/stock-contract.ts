@@ -40,7 +40,7 @@
  * {@link CatalogReader.reservations} reads an order's records (fulfillment's planning; the
  * compliance scan "reservations that disagree with orders").
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { batchGet, documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import type { Product } from './domain/product.ts';
@@ -78,6 +78,11 @@ export interface StockMovement {
 /** A quantity of a SKU in a warehouse, for an order. */
 export interface OrderStockMovement extends StockMovement {
   readonly orderId: string;
+  /**
+   * The bucket of a hot SKU's stock the order's reservation is (or is to be) held in; absent: the
+   * warehouse's own stock counter. Every operation on a reservation names the bucket it was made in.
+   */
+  readonly bucket?: number;
 }
 
 /** A pick: `quantity` units leave for the order, consuming its whole reservation there (`reservedQuantity`, 0 if none). */
@@ -85,13 +90,18 @@ export interface OrderStockPick extends OrderStockMovement {
   readonly reservedQuantity: number;
 }
 
-/** Stock of a SKU in one warehouse. */
+/** Stock of a SKU in one warehouse (a hot SKU's buckets included in the totals). */
 export interface StockLevelView {
   readonly sku: string;
   readonly warehouseId: string;
   readonly onHand: number;
   readonly reserved: number;
   readonly available: number;
+  /**
+   * A hot SKU's stock split into buckets: each bucket's available units, in bucket order. The totals
+   * above include them; what the warehouse's own counter holds is `available` − Σ buckets.
+   */
+  readonly buckets?: ReadonlyArray<{ readonly bucket: number; readonly available: number }>;
 }
 
 /** An order's reservation record for one (SKU, warehouse). */
@@ -104,6 +114,8 @@ export interface ReservationView {
   readonly quantity: number;
   /** Units picked (statuses picked, returned). */
   readonly pickedQuantity?: number;
+  /** The bucket of a hot SKU's stock the reservation was made in (absent: the warehouse's counter). */
+  readonly bucket?: number;
   readonly updatedAt: string;
 }
 
@@ -223,7 +235,12 @@ function operationItems(
 
 /** Reserve `quantity` for the order (placement): only if that much is available and the order holds no reservation there yet. */
 export function reserveStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'reserve', quantity: m.quantity }, at);
+  return operationItems(tableName, m, { kind: 'reserve', quantity: m.quantity }, at, stockKeyOf(m), m.bucket);
+}
+
+/** The counters an order's stock operation changes: its bucket's, or the warehouse's counter. */
+function stockKeyOf(m: OrderStockMovement): { pk: string; sk: string } {
+  return m.bucket === undefined ? key(m) : bucketKey(m, m.bucket);
 }
 
 /**
@@ -231,7 +248,7 @@ export function reserveStock(tableName: string, m: OrderStockMovement, at: Date)
  * elsewhere): only while it is still reserved with exactly `quantity`.
  */
 export function releaseStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'release', quantity: m.quantity }, at);
+  return operationItems(tableName, m, { kind: 'release', quantity: m.quantity }, at, stockKeyOf(m), m.bucket);
 }
 
 /**
@@ -242,12 +259,12 @@ export function releaseStock(tableName: string, m: OrderStockMovement, at: Date)
  * same transaction; less releases the difference.
  */
 export function pickStock(tableName: string, m: OrderStockPick, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'pick', quantity: m.quantity, reservedQuantity: m.reservedQuantity }, at);
+  return operationItems(tableName, m, { kind: 'pick', quantity: m.quantity, reservedQuantity: m.reservedQuantity }, at, stockKeyOf(m), m.bucket);
 }
 
 /** Picked goods that never left go back on hand (cancellation before pickup): only once, for exactly the picked `quantity`. */
 export function returnPickedStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'return', quantity: m.quantity }, at);
+  return operationItems(tableName, m, { kind: 'return', quantity: m.quantity }, at, stockKeyOf(m), m.bucket);
 }
 
 /**
@@ -362,14 +379,45 @@ export function createStockBuckets(tableName: string, stock: { sku: string; ware
   }));
 }
 
+/**
+ * Splits a warehouse's stock of a SKU for a sale (a hot SKU): the `units` available on its counter
+ * (which must still be `available` — the level read before) move into `buckets` new buckets, evenly;
+ * the counter keeps its reservations and names the buckets (`buckets`), and is listed as hot
+ * (`byType` index: `HOTSTOCK`) for the rebalancer. Only if the stock is not split already.
+ */
+export function splitStockIntoBuckets(tableName: string, stock: { sku: string; warehouseId: string; available: number; buckets: number }, at: Date): StockTransactItem[] {
+  checkIds({ orderId: 'none', sku: stock.sku, warehouseId: stock.warehouseId });
+  if (!Number.isSafeInteger(stock.buckets) || stock.buckets < 2 || stock.buckets > MAX_STOCK_SHARDS) throw new Error(`buckets must be an integer in [2, ${MAX_STOCK_SHARDS}]`);
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key(stock),
+        UpdateExpression: 'SET onHand = onHand - :units, available = available - :units, buckets = :n, gsi1pk = :hot, gsi1sk = :id, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND available = :units AND attribute_not_exists(buckets)',
+        ExpressionAttributeValues: { ':units': stock.available, ':n': stock.buckets, ':hot': HOT_STOCK_TYPE, ':id': `${stock.sku}#${stock.warehouseId}`, ':at': at.toISOString() },
+      },
+    },
+    ...createStockBuckets(tableName, { sku: stock.sku, warehouseId: stock.warehouseId, onHand: stock.available, buckets: stock.buckets }, at),
+  ];
+}
+
+/** The keys of a split stock's `buckets` buckets. */
+export function stockBucketKeys(sku: string, warehouseId: string, buckets: number): Array<{ pk: string; sk: string }> {
+  return Array.from({ length: buckets }, (_, n) => bucketKey({ sku, warehouseId }, n));
+}
+
+/** `byType` partition of the stock counters split into buckets. */
+export const HOT_STOCK_TYPE = 'HOTSTOCK';
+
 /** Reserve `quantity` for the order from one bucket: only if the bucket holds that much and the order holds no reservation there yet. */
 export function reserveFromBucket(tableName: string, m: OrderStockMovement & { readonly bucket: number }, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'reserve', quantity: m.quantity }, at, bucketKey(m, m.bucket), m.bucket);
+  return reserveStock(tableName, m, at);
 }
 
 /** Release the order's reservation back into the bucket it came from (while still reserved with exactly `quantity`). */
 export function releaseToBucket(tableName: string, m: OrderStockMovement & { readonly bucket: number }, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'release', quantity: m.quantity }, at, bucketKey(m, m.bucket), m.bucket);
+  return releaseStock(tableName, m, at);
 }
 
 /** A rebalancing move: `quantity` available units (and their on-hand) from bucket `from` to bucket `to`, only if `from` holds them. */
@@ -401,6 +449,10 @@ export function moveBetweenBuckets(tableName: string, move: { sku: string; wareh
 /** The SKU and warehouse of a stock item's transaction item (to name what failed in a cancelled transaction). */
 export function stockItemOf(item: StockTransactItem): { sku: string; warehouseId: string } | undefined {
   const k = (item.Update?.Key ?? item.Put?.Item) as { pk?: string; sk?: string } | undefined;
+  if (k?.pk?.startsWith('STOCKBUCKET#')) {
+    const [, sku, warehouseId] = k.pk.split('#');
+    return sku && warehouseId ? { sku, warehouseId } : undefined;
+  }
   if (!k?.pk?.startsWith('PRODUCT#') || !k.sk?.startsWith('STOCK#')) return undefined;
   return { sku: k.pk.slice('PRODUCT#'.length), warehouseId: k.sk.slice('STOCK#'.length) };
 }
@@ -441,7 +493,22 @@ function toReservation(item: Record<string, unknown>): ReservationView {
     status,
     quantity: Number(item.quantity ?? 0),
     ...(item.pickedQuantity !== undefined ? { pickedQuantity: Number(item.pickedQuantity) } : {}),
+    ...(item.bucket !== undefined ? { bucket: Number(item.bucket) } : {}),
     updatedAt: String(item.updatedAt),
+  };
+}
+
+/** A counter's level with its buckets' units added in and listed. */
+export function withBucketLevels(level: StockLevelView, buckets: ReadonlyArray<Record<string, unknown>>): StockLevelView {
+  if (buckets.length === 0) return level;
+  const bucketLevels = buckets.map(toLevel);
+  const sum = (field: 'onHand' | 'reserved' | 'available') => bucketLevels.reduce((total, b) => total + b[field], level[field]);
+  return {
+    ...level,
+    onHand: sum('onHand'),
+    reserved: sum('reserved'),
+    available: sum('available'),
+    buckets: buckets.map((b, i) => ({ bucket: Number(b.bucket), available: (bucketLevels[i] as StockLevelView).available })).sort((a, b) => a.bucket - b.bucket),
   };
 }
 
@@ -458,7 +525,7 @@ export class CatalogReader {
     private readonly client: DynamoDBDocumentClient = documentClient(),
   ) {}
 
-  /** Products and their stock, by SKU; unknown SKUs are absent from the map. One query per SKU. */
+  /** Products and their stock, by SKU; unknown SKUs are absent from the map. One query per SKU (and one BatchGetItem of a hot SKU's buckets). */
   async entries(skus: readonly string[]): Promise<Map<string, CatalogEntry>> {
     const unique = [...new Set(skus)];
     const results = await Promise.all(
@@ -472,7 +539,7 @@ export class CatalogReader {
         const productItem = items.find((i) => i.sk === 'PRODUCT');
         if (!productItem) return undefined;
         const product = ProductSchema.parse(Object.fromEntries(Object.entries(productItem).filter(([k]) => k in ProductSchema.shape)));
-        const entry: CatalogEntry = { product, stock: items.filter((i) => String(i.sk).startsWith('STOCK#')).map(toLevel) };
+        const entry: CatalogEntry = { product, stock: await this.withBuckets(items.filter((i) => String(i.sk).startsWith('STOCK#'))) };
         return [sku, entry] as const;
       }),
     );
@@ -481,16 +548,22 @@ export class CatalogReader {
 
   /** Stock levels of specific (SKU, warehouse) pairs. */
   async levels(pairs: readonly Pick<StockMovement, 'sku' | 'warehouseId'>[]): Promise<StockLevelView[]> {
-    const out: StockLevelView[] = [];
-    for (let i = 0; i < pairs.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = pairs.slice(i, i + 100).map(key);
-      while (keys && keys.length > 0) {
-        const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
-        out.push(...(response.Responses?.[this.tableName] ?? []).map(toLevel));
-        keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    }
-    return out;
+    const items = await batchGet(this.client, this.tableName, pairs.map(key), { consistent: true });
+    return this.withBuckets(items);
+  }
+
+  /** Levels of stock counter items, a split one's buckets read (one BatchGetItem for all) and added in. */
+  private async withBuckets(counters: ReadonlyArray<Record<string, unknown>>): Promise<StockLevelView[]> {
+    const split = counters.filter((item) => Number(item.buckets ?? 0) > 0);
+    if (split.length === 0) return counters.map(toLevel);
+    const keys = split.flatMap((item) => Array.from({ length: Number(item.buckets) }, (_, n) => bucketKey({ sku: String(item.sku), warehouseId: String(item.warehouseId) }, n)));
+    const buckets = await batchGet(this.client, this.tableName, keys, { consistent: true });
+    return counters.map((item) =>
+      withBucketLevels(
+        toLevel(item),
+        buckets.filter((b) => b.sku === item.sku && b.warehouseId === item.warehouseId),
+      ),
+    );
   }
 
   /** The buckets of a hot SKU in a warehouse, in bucket order (strongly consistent; one partition each, so one BatchGet of every possible bucket). */

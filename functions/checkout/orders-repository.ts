@@ -177,6 +177,9 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** The bucket a reservation is held in, as an optional field. */
+const bucketOf = (r: { readonly bucket?: number }) => (r.bucket === undefined ? {} : { bucket: r.bucket });
+
 function orderFromItem(item: Record<string, unknown>): Order {
   const { version, ...rest } = strip(item);
   return { ...(rest as unknown as Order), version: Number(version) };
@@ -326,7 +329,7 @@ export class DynamoDbOrderStore implements OrderStore {
     }
     const firstStock = items.length;
     const stockItems = order.reservations.flatMap((r) =>
-      reserveStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)),
+      reserveStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity, ...bucketOf(r) }, new Date(at)),
     );
     items.push(...stockItems);
     const couponIndex = write.coupon ? items.length : -1;
@@ -408,7 +411,7 @@ export class DynamoDbOrderStore implements OrderStore {
     }
     const firstRelease = items.length;
     const releaseItems = write.release.flatMap((r) =>
-      releaseStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }, new Date(at)),
+      releaseStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity, ...bucketOf(r) }, new Date(at)),
     );
     items.push(...releaseItems);
     const holdsItem = write.holdsRelease ? this.holdsReleaseItem(order.customerId, write.holdsRelease) : undefined;
@@ -527,7 +530,7 @@ export class DynamoDbOrderStore implements OrderStore {
 
   async heldReservations(orderId: string): Promise<Reservation[]> {
     const records = await new CatalogReader(this.catalogTable(), this.client).reservations(orderId);
-    return records.filter((r) => r.status === 'reserved').map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity }));
+    return records.filter((r) => r.status === 'reserved').map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity, ...bucketOf(r) }));
   }
 
   async findRequest(customerId: string, idempotencyKey: string): Promise<{ orderId: string; bodyHash: string } | undefined> {

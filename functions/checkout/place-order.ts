@@ -40,7 +40,15 @@ import crypto from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { zero } from '../../shared/money.ts';
-import { ITEMS_PER_STOCK_OPERATION, MAX_RESERVATIONS_PER_ORDER, planAllocation, type RegionDistances, type CatalogEntry } from '../catalog/stock-contract.ts';
+import {
+  ITEMS_PER_STOCK_OPERATION,
+  MAX_RESERVATIONS_PER_ORDER,
+  planAllocation,
+  probeOrder,
+  type RegionDistances,
+  type CatalogEntry,
+  type StockLevelView,
+} from '../catalog/stock-contract.ts';
 import { checkPaymentLimits, offeredMethods, providerTakes, type DailyTotals, type PaymentLimits, type ProviderName } from '../payments/limits-contract.ts';
 import {
   CheckoutBusyError,
@@ -153,10 +161,18 @@ export function outOfStock(shortages: ReadonlyArray<{ sku: string; requested: nu
   return new OutOfStockError(`Not enough stock for: ${shortages.map((s) => s.sku).join(', ')}.`, errors);
 }
 
-function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, CatalogEntry>, warehouses: Awaited<ReturnType<PriceDeps['catalog']['warehouses']>>): Reservation[] {
+function plan(
+  deps: PlaceOrderDeps,
+  request: OrderRequest,
+  entries: Map<string, CatalogEntry>,
+  warehouses: Awaited<ReturnType<PriceDeps['catalog']['warehouses']>>,
+  orderId: string,
+): Reservation[] {
+  const levels = [...entries.values()].flatMap((e) => e.stock);
   const result = planAllocation({
     lines: request.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
-    stock: [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: s.available }))),
+    // A hot SKU's stock split into buckets: one reservation comes from one holder (a bucket or the counter).
+    stock: levels.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: reservableAtOnce(s) })),
     // New orders reserve only from active warehouses (ops switch one off with PUT /admin/warehouses/{id}).
     warehouses: warehouses.filter((w) => w.active).map((w) => ({ warehouseId: w.warehouseId, region: w.region })),
     shippingRegion: shippingZone(request.shippingAddress),
@@ -166,7 +182,34 @@ function plan(deps: PlaceOrderDeps, request: OrderRequest, entries: Map<string, 
     if (result.shortages.length > 0) throw outOfStock(result.shortages, request);
     throw new OutOfStockError('The items cannot be supplied together right now.');
   }
-  return result.allocations.flatMap((a) => a.lines.map((l) => ({ sku: l.sku, warehouseId: a.warehouseId, quantity: l.quantity })));
+  const levelOf = (sku: string, warehouseId: string) => levels.find((l) => l.sku === sku && l.warehouseId === warehouseId);
+  return result.allocations.flatMap((a) =>
+    a.lines.map((l) => {
+      const bucket = holderBucket(levelOf(l.sku, a.warehouseId), l.quantity, orderId);
+      return { sku: l.sku, warehouseId: a.warehouseId, quantity: l.quantity, ...(bucket === undefined ? {} : { bucket }) };
+    }),
+  );
+}
+
+/** The most units one reservation can take from a (SKU, warehouse): the counter's, or a hot SKU's fullest holder. */
+function reservableAtOnce(level: StockLevelView): number {
+  if (!level.buckets?.length) return level.available;
+  const inBuckets = level.buckets.reduce((sum, b) => sum + b.available, 0);
+  return Math.max(level.available - inBuckets, ...level.buckets.map((b) => b.available));
+}
+
+/**
+ * The bucket a reservation of `quantity` takes from: the first, in the order's own probe order
+ * (spreading orders over the buckets), that holds enough; undefined: the warehouse's counter.
+ */
+function holderBucket(level: StockLevelView | undefined, quantity: number, orderId: string): number | undefined {
+  if (!level?.buckets?.length) return undefined;
+  const available = new Map(level.buckets.map((b) => [b.bucket, b.available]));
+  const bucket = probeOrder(orderId, level.buckets.length)
+    .map((i) => level.buckets?.[i]?.bucket)
+    .find((b) => b !== undefined && (available.get(b) ?? 0) >= quantity);
+  if (bucket !== undefined) return bucket;
+  return undefined;
 }
 
 /** The order this request placed before, when there is one (a retry); the same key with another body is refused. */
@@ -267,9 +310,9 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     log.info('order refused: payment limit', { violation: limitCheck.violation, method: request.payment.method });
     throw new PaymentLimitExceededError(limitCheck.message);
   }
-  let reservations = plan(deps, request, entries, warehouses);
-
   const orderId = deps.newId(now);
+  let reservations = plan(deps, request, entries, warehouses, orderId);
+
   const placedAt = now.toISOString();
   const newGroupCode = deps.newGroupCode ?? randomGroupCode;
   const opensGroup = (promotion: GroupBuyPromotion) => openGroup({ code: newGroupCode(), promotion, orderId, now });
@@ -365,7 +408,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
         }
         replans++;
         const fresh = await deps.catalog.entries(request.items.map((i) => i.sku));
-        reservations = plan(deps, request, fresh, warehouses);
+        reservations = plan(deps, request, fresh, warehouses, orderId);
         order = { ...order, reservations };
         continue;
       }

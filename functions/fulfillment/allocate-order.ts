@@ -36,6 +36,7 @@ import {
   type CatalogReader,
   type RegionDistances,
   type ReservationView,
+  type StockLevelView,
   type StockTransactItem,
 } from '../catalog/stock-contract.ts';
 import type { Booked, BookingRequest, CarrierGateway, Recipient } from './carrier-gateway.ts';
@@ -108,9 +109,15 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
     const records = await deps.catalog.reservations(change.orderId);
     const held = heldOf(records);
     if (held.length === 0) return noneHeld(deps, change, records);
+    // A reservation in a bucket of a hot SKU's stock is picked where it is (a flash sale's orders are not re-planned).
+    const bucketOf = new Map(records.filter((r) => r.status === 'reserved' && r.bucket !== undefined).map((r) => [`${r.sku}|${r.warehouseId}`, r.bucket as number]));
+    const inBucket = (sku: string, warehouseId: string) => {
+      const bucket = bucketOf.get(`${sku}|${warehouseId}`);
+      return bucket === undefined ? {} : { bucket };
+    };
 
     const now = deps.clock.now();
-    const choice = await choose(deps, change, held, attempt >= maxAttempts);
+    const choice = await choose(deps, change, held, attempt >= maxAttempts || bucketOf.size > 0);
     const shipments = await bookShipments(deps, change, choice, now);
     const at = now.toISOString();
     const newSummary: OrderSummary = {
@@ -125,8 +132,23 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
     };
     const stock: StockTransactItem[] = choice.operations.flatMap((op) =>
       op.kind === 'pick'
-        ? pickStock(deps.catalogTableName, { orderId: change.orderId, sku: op.sku, warehouseId: op.warehouseId, quantity: op.quantity, reservedQuantity: op.reservedQuantity }, now)
-        : releaseStock(deps.catalogTableName, { orderId: change.orderId, sku: op.sku, warehouseId: op.warehouseId, quantity: op.quantity }, now),
+        ? pickStock(
+            deps.catalogTableName,
+            {
+              orderId: change.orderId,
+              sku: op.sku,
+              warehouseId: op.warehouseId,
+              quantity: op.quantity,
+              reservedQuantity: op.reservedQuantity,
+              ...(op.reservedQuantity > 0 ? inBucket(op.sku, op.warehouseId) : {}),
+            },
+            now,
+          )
+        : releaseStock(
+            deps.catalogTableName,
+            { orderId: change.orderId, sku: op.sku, warehouseId: op.warehouseId, quantity: op.quantity, ...inBucket(op.sku, op.warehouseId) },
+            now,
+          ),
     );
     const moved = movedUnits(choice.operations);
     const marker = {
@@ -213,8 +235,10 @@ async function choose(
   }
   const own = new Map<string, number>();
   for (const r of held) own.set(`${r.warehouseId}|${r.sku}`, (own.get(`${r.warehouseId}|${r.sku}`) ?? 0) + r.quantity);
+  // A hot SKU's buckets are not for moves: only its counter's own units count as available to a re-plan.
+  const counterAvailable = (s: StockLevelView) => s.available - (s.buckets ?? []).reduce((sum, b) => sum + b.available, 0);
   const stock = [...entries.values()].flatMap((e) =>
-    e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, s.available) + (own.get(`${s.warehouseId}|${s.sku}`) ?? 0) })),
+    e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, counterAvailable(s)) + (own.get(`${s.warehouseId}|${s.sku}`) ?? 0) })),
   );
   const locations = warehouses.map((w) => ({ warehouseId: w.warehouseId, region: w.region }));
   const plan = planAllocation({ lines: demand, stock, warehouses: locations, shippingRegion: change.shippingRegion, distances: deps.distances });

@@ -97,7 +97,11 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
     const records = await deps.catalog.reservations(cancelled.orderId);
     const returns = records.filter((r) => r.status === 'picked' && warehouses.has(r.warehouseId) && (r.pickedQuantity ?? 0) > 0);
     const stock = returns.flatMap((r) =>
-      returnPickedStock(deps.catalogTableName, { orderId: cancelled.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.pickedQuantity as number }, new Date(at)),
+      returnPickedStock(
+        deps.catalogTableName,
+        { orderId: cancelled.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.pickedQuantity as number, ...(r.bucket === undefined ? {} : { bucket: r.bucket }) },
+        new Date(at),
+      ),
     );
     const cancelledShipments = recallable.map((s): { shipment: ShipmentRecord; expectedVersion: number } => ({
       shipment: { ...s, status: 'CANCELLED', cancelledAt: at, history: [...s.history, { status: 'CANCELLED', at }], version: s.version + 1 },

@@ -86,6 +86,8 @@ export interface StockLevel {
   readonly warehouseId: string;
   readonly onHand: number;
   readonly reserved: number;
+  /** A hot SKU's stock split into this many buckets for a sale (their units are in the figures above). */
+  readonly buckets?: number;
 }
 
 /** Units that can still be sold: Σ max(0, onHand − reserved) over warehouses. */

@@ -1,7 +1,7 @@
 /**
- * `PUT /admin/stock/{sku}/{warehouseId}` (ops) — a cycle count: sets on hand, records the
- * adjustment, audits it, publishes StockAdjusted. Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`,
- * `AUDIT_TABLE_NAME`.
+ * `PUT /admin/stock/{sku}/{warehouseId}` (ops) — a cycle count (`onHand`: sets on hand, records the
+ * adjustment, audits it, publishes StockAdjusted) or a split into buckets for a sale (`buckets`,
+ * audited). Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`.
  */
 import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
@@ -11,7 +11,7 @@ import { newId } from '../../../shared/ids.ts';
 import { logger } from '../../../shared/observability.ts';
 import { catalogRepositoryFromEnv, type CatalogRepository } from '../catalog-repository.ts';
 import { putStockRoute } from '../routes.ts';
-import { countStock } from '../stock-admin.ts';
+import { countStock, splitStock } from '../stock-admin.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface PutStockHandlerPorts {
@@ -26,6 +26,15 @@ export function makePutStockHandler(ports: PutStockHandlerPorts = {}): HttpLambd
   let catalog: CatalogRepository | undefined;
   return httpHandler(putStockRoute, async ({ path, body, principal, correlationId }) => {
     catalog ??= (ports.catalog ?? catalogRepositoryFromEnv)();
+    const staff = { actor: principal.userId, roles: principal.roles, correlationId, reason: body.reason };
+    if (body.buckets !== undefined) {
+      const split = await splitStock(
+        { catalog, audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock },
+        { sku: path.sku, warehouseId: path.warehouseId, buckets: body.buckets, ...staff },
+      );
+      logger.info('stock split into buckets', { sku: path.sku, warehouseId: path.warehouseId, outcome: split.outcome, buckets: body.buckets });
+      return { statusCode: 200, body: split.level };
+    }
     const result = await countStock(
       {
         catalog,
@@ -34,7 +43,7 @@ export function makePutStockHandler(ports: PutStockHandlerPorts = {}): HttpLambd
         clock: ports.clock ?? systemClock,
         newId: () => newId(),
       },
-      { sku: path.sku, warehouseId: path.warehouseId, onHand: body.onHand, reason: body.reason, actor: principal.userId, roles: principal.roles, correlationId },
+      { sku: path.sku, warehouseId: path.warehouseId, onHand: body.onHand as number, ...staff },
     );
     logger.info('stock counted', { sku: path.sku, warehouseId: path.warehouseId, outcome: result.outcome, difference: result.difference });
     return { statusCode: 200, body: result.level };

@@ -111,6 +111,8 @@ export interface Reservation {
   readonly sku: string;
   readonly warehouseId: string;
   readonly quantity: number;
+  /** Held in this bucket of a hot SKU's stock (catalog's stock contract); absent: the warehouse's counter. */
+  readonly bucket?: number;
 }
 
 /** A line of a placed order (prices fixed at placement). */

@@ -116,6 +116,52 @@ describe('staff stock routes', () => {
     expect(jsonBody(await getStock(sku)).items).toEqual(expect.arrayContaining([{ warehouseId: 'WH-SOUTH', onHand: 10, reserved: 6, available: 4 }]));
   });
 
+  it("ORD-4 (flash sales): a hot SKU's available stock is split into buckets — totals unchanged, audited, idempotent; counts wait", async () => {
+    const sku = `T-${ulid()}`;
+    expect((await putProduct(sku, { ...listing, reason: 'sale item' })).statusCode).toBe(201);
+    expect((await putStock(sku, 'WH-EAST', { onHand: 50, reason: 'goods received' })).statusCode).toBe(200);
+    // Another order's reservation stays on the counter.
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tables.catalog,
+        Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-EAST' },
+        UpdateExpression: 'SET reserved = :r, available = :a',
+        ExpressionAttributeValues: { ':r': 2, ':a': 48 },
+      }),
+    );
+    const split = await putStock(sku, 'WH-EAST', { buckets: 8, reason: '双11 flash sale' });
+    expect(split.statusCode).toBe(200);
+    expect(jsonBody(split)).toEqual({ warehouseId: 'WH-EAST', onHand: 50, reserved: 2, available: 48, buckets: 8 });
+    // The figures staff and shoppers see are the totals; the units are in the buckets.
+    expect(jsonBody<{ items: Array<{ warehouseId: string }> }>(await getStock(sku)).items.find((i) => i.warehouseId === 'WH-EAST')).toEqual({
+      warehouseId: 'WH-EAST',
+      onHand: 50,
+      reserved: 2,
+      available: 48,
+      buckets: 8,
+    });
+    expect((await repo.getProduct(sku))?.stock.find((l) => l.warehouseId === 'WH-EAST')).toMatchObject({ onHand: 50, reserved: 2 });
+    const { CatalogReader } = await import('../../../functions/catalog/stock-contract.ts');
+    const reader = new CatalogReader(tables.catalog);
+    const buckets = await reader.buckets(sku, 'WH-EAST');
+    expect(buckets.map((b) => b.available)).toEqual([6, 6, 6, 6, 6, 6, 6, 6]);
+    const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
+    expect(level).toMatchObject({ onHand: 50, reserved: 2, available: 48 });
+    expect(level?.buckets?.map((b) => b.available)).toEqual([6, 6, 6, 6, 6, 6, 6, 6]);
+    const [audited] = await audit.forResource('stock', `${sku}/WH-EAST`).then((entries) => entries.filter((e) => e.action === 'stock.split'));
+    expect(audited).toMatchObject({ actor: 'ops-1', reason: '双11 flash sale', details: { buckets: 8, units: 48 } });
+    // The same split again changes nothing; another number of buckets, or a count, waits (409).
+    expect((await putStock(sku, 'WH-EAST', { buckets: 8, reason: 'again' })).statusCode).toBe(200);
+    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available)).toEqual([6, 6, 6, 6, 6, 6, 6, 6]);
+    expect(jsonBody(await putStock(sku, 'WH-EAST', { buckets: 4, reason: 'fewer' }))).toMatchObject({ status: 409, type: 'https://errors.commerce.dev/stock-not-splittable' });
+    expect(jsonBody(await putStock(sku, 'WH-EAST', { onHand: 60, reason: 'count' }))).toMatchObject({ status: 409, type: 'https://errors.commerce.dev/stock-split' });
+    // Fewer units than buckets, nothing counted, or a bad body: refused, nothing written.
+    expect((await putStock(sku, 'WH-NORTH', { buckets: 2, reason: 'no stock here' })).statusCode).toBe(409);
+    for (const body of [{ buckets: 1, reason: 'x' }, { buckets: 65, reason: 'x' }, { buckets: 4, onHand: 10, reason: 'x' }, { reason: 'x' }, { buckets: 2.5, reason: 'x' }]) {
+      expect((await putStock(sku, 'WH-SOUTH', body)).statusCode, JSON.stringify(body)).toBe(400);
+    }
+  });
+
   it('SEC-1/SEC-5: ops only; unknown product or warehouse → 404; bad bodies → 400', async () => {
     const sku = `T-${ulid()}`;
     await putProduct(sku, listing);

@@ -9,7 +9,7 @@ import { ProductChanged } from '../../events/product-changed.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
 import { getProductRoute, getStockRoute, listProductsRoute, listWarehousesRoute, putProductRoute, putStockRoute, putWarehouseRoute } from '../../functions/catalog/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
-import { stableLogicalId } from '../constructs/messaging.ts';
+import { ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { Platform } from '../platform.ts';
 
 /** The event types catalog publishes: its PutEvents grants name their source only. */
@@ -49,13 +49,28 @@ export class Catalog extends Construct {
 
     const putStock = platform.function(this, 'PutStockFunction', {
       entry: 'functions/catalog/handlers/put-stock.ts',
-      description: 'PUT /admin/stock/{sku}/{warehouseId} (cycle count)',
+      description: 'PUT /admin/stock/{sku}/{warehouseId} (cycle count, or a split into buckets)',
       environment: env,
     });
     this.table.grant(putStock, 'readWrite');
     platform.publishEvents(putStock, CATALOG_PUBLISHES);
     platform.useAuditLog(putStock);
     platform.api.addRoute(putStockRoute, putStock);
+
+    // ORD-4 at flash-sale scale: hot SKUs' stock split into buckets (PUT /admin/stock with buckets) is rebalanced every minute.
+    const rebalance = platform.function(this, 'RebalanceStockBucketsFunction', {
+      entry: 'functions/catalog/handlers/rebalance-stock-buckets.ts',
+      description: 'Tops up the stock buckets of hot SKUs that run dry, every minute (ORD-4)',
+      timeout: Duration.seconds(50),
+      environment: env,
+    });
+    this.table.grant(rebalance, 'readWrite');
+    new ScheduledJob(this, 'RebalanceStockBuckets', {
+      schedule: 'rate(1 minute)',
+      handler: rebalance,
+      deliveryDlq: platform.eventDeliveryFailures,
+      description: 'Stock bucket rebalancing every minute (hot SKUs)',
+    });
 
     // Back office (FUL-1): ops run the warehouse list; every change audited.
     const putWarehouse = platform.function(this, 'PutWarehouseFunction', {

@@ -9,6 +9,8 @@ export const catalogGrants: Record<string, string[]> = {
   PutProductFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
   GetStockFunction: read('CatalogTable', ['byType']),
   PutStockFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
+  // ORD-4 (hot SKUs): reads the split stock (byType) and moves units between buckets.
+  RebalanceStockBucketsFunction: readWrite('CatalogTable', ['byType']),
   PutWarehouseFunction: [...readWrite('CatalogTable', ['byType']), ...audit],
   ListWarehousesFunction: read('CatalogTable', ['byType']),
   // Dev only: the demo data through the staff use cases (audited, announced).

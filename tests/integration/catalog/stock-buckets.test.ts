@@ -16,7 +16,9 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import {
   CatalogReader,
+  countStock,
   createStockBuckets,
+  splitStockIntoBuckets,
   moveBetweenBuckets,
   planRebalance,
   probeOrder,
@@ -26,6 +28,8 @@ import {
   type StockTransactItem,
 } from '../../../functions/catalog/stock-contract.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
+import { DynamoDbBucketStore } from '../../../functions/catalog/bucket-store.ts';
+import { rebalanceStockBuckets, type BucketStore } from '../../../functions/catalog/rebalance-stock-buckets.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 
 let table: string;
@@ -114,5 +118,49 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
     expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available + b.reserved)).toEqual([2, 2]);
     expect((await reader.buckets(sku, 'WH-EAST'))[bucket as number]).toMatchObject({ reserved: 0, available: 2 });
     expect((await reader.reservations(orderId))[0]).toMatchObject({ status: 'released', quantity: 1 });
+  });
+
+  it('ORD-4: the scheduled rebalancer tops up dry buckets from full ones — while orders reserve, never creating or losing a unit', async () => {
+    const sku = `HOT-${ulid()}`;
+    await run([countStock(table, { sku, warehouseId: 'WH-EAST', onHand: 64 }, at())]);
+    expect(await run(splitStockIntoBuckets(table, { sku, warehouseId: 'WH-EAST', available: 64, buckets: 4 }, at()))).toBe('ok');
+    const store = new DynamoDbBucketStore(table);
+    // Only this test's SKU (other tests split stock in the same table).
+    const mine: BucketStore = {
+      splitStock: async () => (await store.splitStock()).filter((s) => s.sku === sku),
+      bucketLevels: (s) => store.bucketLevels(s),
+      move: (s, m) => store.move(s, m),
+    };
+    expect(await mine.splitStock()).toEqual([{ sku, warehouseId: 'WH-EAST' }]);
+    // Drain buckets 0 and 1 (orders that happened to probe them first).
+    for (let i = 0; i < 32; i++)
+      expect(await run(reserveFromBucket(table, { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: i % 2 }, at()))).toBe('ok');
+    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available)).toEqual([0, 0, 16, 16]);
+    const summary = await rebalanceStockBuckets({ buckets: mine });
+    expect(summary).toMatchObject({ splitStock: 1, refused: 0 });
+    expect(summary.unitsMoved).toBeGreaterThan(0);
+    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available)).toEqual([8, 8, 8, 8]);
+
+    // 32 concurrent orders for the last 32 units while the rebalancer keeps running: all placed, none left, none below zero.
+    let running = true;
+    let lowest = Number.POSITIVE_INFINITY;
+    const rebalancing = (async () => {
+      while (running) {
+        await rebalanceStockBuckets({ buckets: mine });
+        for (const b of await reader.buckets(sku, 'WH-EAST')) lowest = Math.min(lowest, b.available);
+      }
+    })();
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => order(sku, `ORD-${ulid()}-${i}`, 4)));
+    running = false;
+    await rebalancing;
+    expect(results.filter((b) => b !== undefined)).toHaveLength(32);
+    expect(lowest).toBeGreaterThanOrEqual(0);
+    const after = await reader.buckets(sku, 'WH-EAST');
+    expect(after.reduce((s, b) => s + b.available, 0)).toBe(0);
+    expect(after.reduce((s, b) => s + b.onHand, 0)).toBe(64);
+    expect(after.reduce((s, b) => s + b.reserved, 0)).toBe(64);
+    // The split counter kept nothing back; every unit is in a bucket's reservations.
+    const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
+    expect(level).toMatchObject({ onHand: 64, reserved: 64, available: 0 });
   });
 });

@@ -12,6 +12,7 @@
  */
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { mapLimited } from '../../shared/concurrency.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import type { CatalogRepository, Warehouse } from './catalog-repository.ts';
 import type { ProductInput } from './domain/product.ts';
@@ -199,12 +200,15 @@ export interface DemoCatalogDeps {
   readonly currency: string;
 }
 
+/** Products seeded side by side. */
+const SEED_CONCURRENCY = 3;
+
 /** The reason the seeder's changes carry in the audit trail. */
 export const DEMO_SEED_REASON = 'demo data (dev stage seeder)';
 
 /**
  * Creates what is missing of the demo warehouses, products and stock through the staff use cases,
- * then the marker (sequentially: the audit chain takes one entry at a time).
+ * then the marker.
  */
 export async function seedDemoCatalog(deps: DemoCatalogDeps): Promise<SeedResult> {
   if (await deps.catalog.hasSeedMarker(DEMO_SEED_MARKER)) {
@@ -224,7 +228,9 @@ export async function seedDemoCatalog(deps: DemoCatalogDeps): Promise<SeedResult
   }
   let productsCreated = 0;
   let stockLevelsCreated = 0;
-  for (const { sku, listing, stock } of DEMO_PRODUCTS) {
+  // Three products at a time: the audit chain takes concurrent appends (a conflict is retried), and
+  // a fresh `npm start` waits for this seeder.
+  await mapLimited(DEMO_PRODUCTS, SEED_CONCURRENCY, async ({ sku, listing, stock }) => {
     if (!(await deps.catalog.getProductRecord(sku))) {
       const result = await putProduct(deps, { sku, input: listing, changedBy: DEMO_SEED_USER, ...staff });
       if (result.outcome === 'created') productsCreated++;
@@ -235,7 +241,7 @@ export async function seedDemoCatalog(deps: DemoCatalogDeps): Promise<SeedResult
       const counted = await countStock(deps, { sku, warehouseId, onHand, actor: DEMO_SEED_USER, ...staff });
       if (counted.outcome === 'adjusted') stockLevelsCreated++;
     }
-  }
+  });
   await deps.catalog.putSeedMarker(DEMO_SEED_MARKER, deps.clock.now());
   return { seeded: true, productsCreated, stockLevelsCreated, warehousesCreated };
 }

@@ -2,17 +2,31 @@
  * Demo data: the local cloud runs every function of the stack whose logical id starts with
  * `SeedDemo` (deployed in the dev stage only), the same code an operator can invoke on AWS. Each
  * seeder is idempotent (a marker item), so this runs on every start and writes only once. Seeders
- * belong to different capabilities and write only their own tables, so they run side by side.
+ * belong to different capabilities and write only their own tables (and the one audit chain, which
+ * takes concurrent appends), so they run side by side — except those that name another's data:
+ * checkout's demo promotions name catalog's demo products, so checkout's waits for catalog's.
  */
 import type { LocalCloud } from './cloud.ts';
 
 /** Runs the seeders; true when any of them wrote data now. Throws naming every seeder that failed. */
 export async function seedDemoData(cloud: Pick<LocalCloud, 'lambda'>): Promise<boolean> {
   const seeders = cloud.lambda.functions.filter((f) => f.logicalId.startsWith('SeedDemo')).sort((a, b) => a.logicalId.localeCompare(b.logicalId));
-  // One after the other, in name order: checkout's demo promotions name catalog's demo products (the
-  // staff use cases check them), and every seeder writes its changes to the one audit chain.
+  /** Seeders that must run after another's (by logical id prefix). */
+  const after: Readonly<Record<string, string>> = { SeedDemoCheckout: 'SeedDemoCatalog' };
   const results: Array<{ seeder: (typeof seeders)[number]; result: Awaited<ReturnType<typeof cloud.lambda.invoke>> }> = [];
-  for (const seeder of seeders) results.push({ seeder, result: await cloud.lambda.invoke(seeder.name, {}) });
+  const running = new Map<string, Promise<void>>();
+  const start = (seeder: (typeof seeders)[number]): Promise<void> => {
+    const existing = running.get(seeder.logicalId);
+    if (existing) return existing;
+    const dependency = Object.entries(after).find(([prefix]) => seeder.logicalId.startsWith(prefix))?.[1];
+    const first = dependency ? seeders.find((s) => s.logicalId.startsWith(dependency)) : undefined;
+    const run = (first ? start(first) : Promise.resolve()).then(async () => {
+      results.push({ seeder, result: await cloud.lambda.invoke(seeder.name, {}) });
+    });
+    running.set(seeder.logicalId, run);
+    return run;
+  };
+  await Promise.all(seeders.map(start));
   const failures = results.flatMap(({ seeder, result }) => (result.status === 'error' ? [`${seeder.logicalId} failed: ${result.errorType}: ${result.errorMessage}`] : []));
   if (failures.length > 0) throw new Error(`demo data: ${failures.join('; ')}`);
   return results.some(({ result }) => result.status === 'ok' && (result.payload as { seeded?: boolean } | null)?.seeded === true);

@@ -46,7 +46,7 @@ import { requireSetting } from '../../shared/config.ts';
 import type { Product } from './domain/product.ts';
 import { ProductSchema } from './domain/product.ts';
 import { operationRule, RESERVATION_STATUSES, type ReservationStatus, type StockOperation } from './domain/reservation.ts';
-import { MAX_STOCK_SHARDS, splitStock } from './domain/stock-shards.ts';
+import { MAX_STOCK_SHARDS, probeOrder, splitStock } from './domain/stock-shards.ts';
 
 export { planAllocation, regionDistance } from './domain/allocation.ts';
 export type { AllocationLine, AllocationPlan, AvailableStock, RegionDistances, Shortage, WarehouseAllocation, WarehouseLocation } from './domain/allocation.ts';
@@ -236,6 +236,28 @@ function operationItems(
 /** Reserve `quantity` for the order (placement): only if that much is available and the order holds no reservation there yet. */
 export function reserveStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
   return operationItems(tableName, m, { kind: 'reserve', quantity: m.quantity }, at, stockKeyOf(m), m.bucket);
+}
+
+/** The most units one reservation (or pick without one) can take from a (SKU, warehouse): its counter's, or a split stock's fullest bucket. */
+export function reservableAtOnce(level: StockLevelView): number {
+  if (!level.buckets?.length) return level.available;
+  const inBuckets = level.buckets.reduce((sum, b) => sum + b.available, 0);
+  return Math.max(level.available - inBuckets, ...level.buckets.map((b) => b.available));
+}
+
+/**
+ * The bucket a reservation (or pick) of `quantity` for `id` (an order, a return) takes from: the
+ * first, in the id's own probe order (spreading orders over the buckets), that holds enough;
+ * undefined: the warehouse's counter.
+ */
+export function holderBucket(level: StockLevelView | undefined, quantity: number, id: string): number | undefined {
+  if (!level?.buckets?.length) return undefined;
+  const available = new Map(level.buckets.map((b) => [b.bucket, b.available]));
+  const bucket = probeOrder(id, level.buckets.length)
+    .map((i) => level.buckets?.[i]?.bucket)
+    .find((b) => b !== undefined && (available.get(b) ?? 0) >= quantity);
+  if (bucket !== undefined) return bucket;
+  return undefined;
 }
 
 /** The counters an order's stock operation changes: its bucket's, or the warehouse's counter. */

@@ -41,13 +41,13 @@ import type { Clock } from '../../shared/clock.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { zero } from '../../shared/money.ts';
 import {
+  holderBucket,
   ITEMS_PER_STOCK_OPERATION,
   MAX_RESERVATIONS_PER_ORDER,
   planAllocation,
-  probeOrder,
-  type RegionDistances,
+  reservableAtOnce,
   type CatalogEntry,
-  type StockLevelView,
+  type RegionDistances,
 } from '../catalog/stock-contract.ts';
 import { checkPaymentLimits, offeredMethods, providerTakes, type DailyTotals, type PaymentLimits, type ProviderName } from '../payments/limits-contract.ts';
 import {
@@ -189,27 +189,6 @@ function plan(
       return { sku: l.sku, warehouseId: a.warehouseId, quantity: l.quantity, ...(bucket === undefined ? {} : { bucket }) };
     }),
   );
-}
-
-/** The most units one reservation can take from a (SKU, warehouse): the counter's, or a hot SKU's fullest holder. */
-function reservableAtOnce(level: StockLevelView): number {
-  if (!level.buckets?.length) return level.available;
-  const inBuckets = level.buckets.reduce((sum, b) => sum + b.available, 0);
-  return Math.max(level.available - inBuckets, ...level.buckets.map((b) => b.available));
-}
-
-/**
- * The bucket a reservation of `quantity` takes from: the first, in the order's own probe order
- * (spreading orders over the buckets), that holds enough; undefined: the warehouse's counter.
- */
-function holderBucket(level: StockLevelView | undefined, quantity: number, orderId: string): number | undefined {
-  if (!level?.buckets?.length) return undefined;
-  const available = new Map(level.buckets.map((b) => [b.bucket, b.available]));
-  const bucket = probeOrder(orderId, level.buckets.length)
-    .map((i) => level.buckets?.[i]?.bucket)
-    .find((b) => b !== undefined && (available.get(b) ?? 0) >= quantity);
-  if (bucket !== undefined) return bucket;
-  return undefined;
 }
 
 /** The order this request placed before, when there is one (a retry); the same key with another body is refused. */

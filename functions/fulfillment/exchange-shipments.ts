@@ -27,7 +27,7 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { EventPayload } from '../../events/event-definition.ts';
 import { ReturnFulfillmentUpdated, type ExchangeShipmentRequested } from '../../events/return-events.ts';
-import { pickStock, planAllocation, type CatalogReader, type RegionDistances, type StockTransactItem } from '../catalog/stock-contract.ts';
+import { holderBucket, pickStock, planAllocation, reservableAtOnce, type CatalogReader, type RegionDistances, type StockTransactItem } from '../catalog/stock-contract.ts';
 import type { Booked, BookingRequest, CarrierGateway, Recipient } from './carrier-gateway.ts';
 import { shipmentIdFor } from './domain/allocation.ts';
 import { deliveryDueBy, type DeliveryTimeLimits } from './domain/time-limits.ts';
@@ -90,7 +90,8 @@ export async function shipReplacement(deps: ExchangeDeps, request: ExchangeReque
         ? undefined
         : planAllocation({
             lines: request.items,
-            stock: [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, s.available) }))),
+            // A hot SKU's stock split into buckets: a pick takes from one holder (a bucket or the counter).
+            stock: [...entries.values()].flatMap((e) => e.stock.map((s) => ({ sku: s.sku, warehouseId: s.warehouseId, available: Math.max(0, reservableAtOnce(s)) }))),
             warehouses: warehouses.filter((w) => w.active).map((w) => ({ warehouseId: w.warehouseId, region: w.region })),
             shippingRegion: region,
             distances: deps.distances,
@@ -110,8 +111,21 @@ export async function shipReplacement(deps: ExchangeDeps, request: ExchangeReque
         const product = entries.get(line.sku)?.product;
         weightGrams += (product?.attributes.weightGrams ?? 0) * line.quantity;
         valueMinor += (product?.price.amount ?? 0) * line.quantity;
+        const level = entries.get(line.sku)?.stock.find((l) => l.warehouseId === allocation.warehouseId);
+        const bucket = holderBucket(level, line.quantity, request.returnId);
         stock.push(
-          ...pickStock(deps.catalogTableName, { orderId: request.returnId, sku: line.sku, warehouseId: allocation.warehouseId, quantity: line.quantity, reservedQuantity: 0 }, now),
+          ...pickStock(
+            deps.catalogTableName,
+            {
+              orderId: request.returnId,
+              sku: line.sku,
+              warehouseId: allocation.warehouseId,
+              quantity: line.quantity,
+              reservedQuantity: 0,
+              ...(bucket === undefined ? {} : { bucket }),
+            },
+            now,
+          ),
         );
       }
       const cargo = [...new Set(allocation.lines.map((l) => entries.get(l.sku)?.product.category ?? 'goods'))].sort().join(', ');

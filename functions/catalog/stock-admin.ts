@@ -24,6 +24,24 @@ export async function getStock(deps: { readonly catalog: CatalogRepository }, sk
   return { sku, items: ids.map((warehouseId) => toStockView(byWarehouse.get(warehouseId) ?? { warehouseId, onHand: 0, reserved: 0 })) };
 }
 
+/** Records a staff member's change of a SKU's stock in a warehouse (SEC-4). */
+function auditStock(
+  audit: AuditLog,
+  command: Pick<CountStockCommand, 'sku' | 'warehouseId' | 'reason' | 'actor' | 'roles' | 'correlationId'>,
+  action: string,
+  details: Record<string, number>,
+) {
+  return audit.record({
+    actor: command.actor,
+    roles: command.roles,
+    action,
+    resource: { type: 'stock', id: `${command.sku}/${command.warehouseId}` },
+    reason: command.reason,
+    details,
+    correlationId: command.correlationId,
+  });
+}
+
 /** Ports of {@link countStock}. */
 export interface CountStockDeps {
   readonly catalog: CatalogRepository;
@@ -84,15 +102,7 @@ export async function countStock(deps: CountStockDeps, command: CountStockComman
       if (attempt >= maxAttempts) throw conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry the count.`);
       continue;
     }
-    await deps.audit.record({
-      actor: command.actor,
-      roles: command.roles,
-      action: 'stock.count',
-      resource: { type: 'stock', id: `${command.sku}/${command.warehouseId}` },
-      reason: command.reason,
-      details: { previousOnHand: plan.previousOnHand ?? 0, onHand: plan.onHand, difference: plan.difference, reserved: plan.reserved },
-      correlationId: command.correlationId,
-    });
+    await auditStock(deps.audit, command, 'stock.count', { previousOnHand: plan.previousOnHand ?? 0, onHand: plan.onHand, difference: plan.difference, reserved: plan.reserved });
     await deps.events.publish([
       domainEvent(StockAdjusted, {
         sku: command.sku,
@@ -151,15 +161,7 @@ export async function splitStock(deps: Omit<CountStockDeps, 'events' | 'newId'>,
       if (attempt >= maxAttempts) throw conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry.`);
       continue;
     }
-    await deps.audit.record({
-      actor: command.actor,
-      roles: command.roles,
-      action: 'stock.split',
-      resource: { type: 'stock', id: `${command.sku}/${command.warehouseId}` },
-      reason: command.reason,
-      details: { buckets: command.buckets, units: plan.available },
-      correlationId: command.correlationId,
-    });
+    await auditStock(deps.audit, command, 'stock.split', { buckets: command.buckets, units: plan.available });
     return { level: toStockView({ ...current, buckets: command.buckets }), outcome: 'split' };
   }
 }

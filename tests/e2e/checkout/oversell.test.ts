@@ -57,19 +57,24 @@ async function totals(sku: string, buckets: Record<string, number>) {
   return { available: levels.reduce((s, l) => s + l.available, 0), reserved: levels.reduce((s, l) => s + l.reserved, 0) };
 }
 
+/** 200 orders for 10 units: exactly 10 placed, 190 refused as out of stock naming the SKU, stock never below zero. */
+function expectTenPlaced(flooded: Awaited<ReturnType<typeof flood>>, sku: string) {
+  const statuses = flooded.responses.map((r) => r.status);
+  expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+  expect(statuses.filter((s) => s === 409)).toHaveLength(190);
+  for (const refused of flooded.responses.filter((r) => r.status === 409)) {
+    expect(refused.json).toMatchObject({ type: 'https://errors.commerce.dev/out-of-stock', status: 409 });
+    expect(String(refused.json.detail)).toContain(sku);
+  }
+  expect(flooded.lowest).toBeGreaterThanOrEqual(0);
+}
+
 describe('no overselling under concurrency (ORD-4, e2e)', () => {
   it('200 concurrent orders for 10 units: exactly 10 placed, 190 refused naming the SKU; cancelling 3 lets exactly 3 more through', async () => {
     const sku = await productWithStock({ 'WH-EAST': 4, 'WH-NORTH': 3, 'WH-SOUTH': 3 });
 
     const first = await flood(sku, 200);
-    const statuses = first.responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(190);
-    for (const refused of first.responses.filter((r) => r.status === 409)) {
-      expect(refused.json).toMatchObject({ type: 'https://errors.commerce.dev/out-of-stock', status: 409 });
-      expect(String(refused.json.detail)).toContain(sku);
-    }
-    expect(first.lowest).toBeGreaterThanOrEqual(0);
+    expectTenPlaced(first, sku);
     const afterFlood = await rawStock(sku, WAREHOUSES);
     for (const level of Object.values(afterFlood)) expect(level).toMatchObject({ available: 0, reserved: level.onHand });
 
@@ -99,14 +104,7 @@ describe('no overselling under concurrency (ORD-4, e2e)', () => {
     await split(sku, 'WH-NORTH', 3);
 
     const first = await flood(sku, 200, buckets);
-    const statuses = first.responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(190);
-    for (const refused of first.responses.filter((r) => r.status === 409)) {
-      expect(refused.json).toMatchObject({ type: 'https://errors.commerce.dev/out-of-stock', status: 409 });
-      expect(String(refused.json.detail)).toContain(sku);
-    }
-    expect(first.lowest).toBeGreaterThanOrEqual(0);
+    expectTenPlaced(first, sku);
     expect(await totals(sku, buckets)).toEqual({ available: 0, reserved: 10 });
     // Each bucket sold its one unit; the orders' reservation records name the bucket they hold.
     for (const [warehouseId, n] of Object.entries(buckets)) expect(await rawBuckets(sku, warehouseId, n)).toEqual(Array(n).fill({ onHand: 1, reserved: 1, available: 0 }));

@@ -26,7 +26,7 @@ describe('holders of split stock', () => {
     expect(reservableAtOnce(level(0, [0, 0, 0]))).toBe(0);
   });
 
-  it('the first bucket in the id\'s probe order that holds enough; none: the counter', () => {
+  it("the first bucket in the id's probe order that holds enough; none: the counter", () => {
     const split = level(0, [1, 0, 3, 2]);
     for (const id of ['ORD-A', 'ORD-B', 'ORD-C', 'RET-9']) {
       const expected = probeOrder(id, 4).find((b) => [1, 0, 3, 2][b]! >= 2);

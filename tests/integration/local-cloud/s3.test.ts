@@ -20,6 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint, type AwsEndpoint } from '../../../infra/local/aws-protocol.ts';
 import { S3Service, type BucketDefinition } from '../../../infra/local/s3.ts';
+import { S3Objects } from '../../../functions/compliance/s3-objects.ts';
 
 const BUCKETS: BucketDefinition[] = [
   { name: 'anchors', versioned: true, defaultRetention: { mode: 'COMPLIANCE', days: 1 } },
@@ -95,5 +96,20 @@ describe('local S3', () => {
     await start();
     expect(await (await s3.send(new GetObjectCommand({ Bucket: 'plain', Key: 'a/1' }))).Body?.transformToString()).toBe('uno');
     expect(await text('audit-chain/head.json')).toBe('{"seq":2}');
+  });
+
+  it("compliance's own S3 client (SigV4 over fetch) writes and reads the same objects: new versions, a missing key is undefined", async () => {
+    const objects = new S3Objects({ region: LOCAL_REGION, endpoint: endpoint.url, credentials: () => LOCAL_CREDENTIALS });
+    await objects.put('anchors', 'fetch/head.json', '{"seq":7}', 'application/json');
+    await objects.put('anchors', 'fetch/head.json', '{"seq":8}', 'application/json');
+    expect(await objects.get('anchors', 'fetch/head.json')).toBe('{"seq":8}');
+    expect(await text('fetch/head.json')).toBe('{"seq":8}');
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'anchors', Key: 'fetch/head.json' }));
+    expect(head.ContentType).toBe('application/json');
+    expect(head.ObjectLockMode).toBe('COMPLIANCE');
+    await objects.put('plain', '报告/2026 年.pdf', Buffer.from([0x25, 0x50, 0x44, 0x46]), 'application/pdf');
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'plain', Key: '报告/2026 年.pdf' }))).Body?.transformToString('latin1')).toBe('%PDF');
+    expect(await objects.get('anchors', 'fetch/nothing.json')).toBeUndefined();
+    await expect(objects.get('no-such-bucket', 'x')).rejects.toMatchObject({ code: 'NoSuchBucket' });
   });
 });

@@ -1,0 +1,170 @@
+/**
+ * The two S3 calls compliance makes (GetObject, PutObject), over `fetch` with Signature Version 4
+ * signed here — instead of `@aws-sdk/client-s3`, which with its XML protocol, checksum and S3
+ * middlewares weighed ≈ 160 KB in each function using it (the report and audit-anchor functions).
+ * Every put carries its SHA-256 checksum (`x-amz-checksum-sha256`), which a bucket with Object Lock
+ * requires. Credentials come from Lambda's environment; the endpoint is the regional virtual-hosted
+ * one, or `AWS_ENDPOINT_URL_S3` (path-style: the local cloud). A connection failure, a 5xx or a
+ * throttling answer is retried (3 attempts in all), as the SDK does.
+ */
+import crypto from 'node:crypto';
+import { retry } from '../../shared/retry.ts';
+
+/** AWS credentials (Lambda's environment). */
+export interface S3Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** An S3 error answer: its code (`NoSuchKey`, `AccessDenied`, …) and status. */
+export class S3Error extends Error {
+  override readonly name = 'S3Error';
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Could not reach S3, or it answered 5xx / SlowDown: worth another attempt. */
+class S3Unavailable extends Error {
+  override readonly name = 'S3Unavailable';
+}
+
+const sha256 = (data: string | Buffer) => crypto.createHash('sha256').update(data);
+const hmac = (key: Buffer | string, data: string) => crypto.createHmac('sha256', key).update(data).digest();
+/** RFC 3986 encoding of one path segment, as SigV4 and S3 expect it. */
+const encodeSegment = (segment: string) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** A request to sign: method, URL, headers (names in any case) and the hex SHA-256 of the body. */
+export interface RequestToSign {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly payloadHash: string;
+}
+
+/**
+ * Signature Version 4 (single chunk, signed payload) of `request` for `service` in `region` at `now`:
+ * the headers to send, `authorization`, `x-amz-date`, `x-amz-content-sha256` and the session token
+ * included. Every header given is signed.
+ */
+export function signV4(request: RequestToSign, credentials: S3Credentials, region: string, service: string, now: Date): Record<string, string> {
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const day = amzDate.slice(0, 8);
+  const headers: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v.trim().replace(/\s+/g, ' ')])),
+    host: request.url.host,
+    'x-amz-date': amzDate,
+    'x-amz-content-sha256': request.payloadHash,
+    ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
+  };
+  const names = Object.keys(headers).sort();
+  const query = [...request.url.searchParams.entries()]
+    .map(([k, v]) => [encodeSegment(k), encodeSegment(v)] as const)
+    .sort(([a, x], [b, y]) => (a === b ? x.localeCompare(y) : a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const canonical = [request.method, request.url.pathname, query, ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), request.payloadHash].join('\n');
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical).digest('hex')].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), service), 'aws4_request');
+  const signature = crypto.createHmac('sha256', key).update(toSign).digest('hex');
+  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
+}
+
+/** GetObject and PutObject on S3. */
+export class S3Objects {
+  private readonly fetch: typeof fetch;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly options: {
+      readonly region: string;
+      readonly credentials: () => S3Credentials;
+      /** A custom endpoint, addressed path-style (`<endpoint>/<bucket>/<key>`). */
+      readonly endpoint?: string;
+      readonly fetch?: typeof fetch;
+      readonly now?: () => Date;
+    },
+  ) {
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The object's URL: virtual-hosted on AWS, path-style on a custom endpoint. */
+  url(bucket: string, key: string): URL {
+    const path = key.split('/').map(encodeSegment).join('/');
+    if (this.options.endpoint) return new URL(`${this.options.endpoint.replace(/\/+$/, '')}/${encodeSegment(bucket)}/${path}`);
+    // China's regions have their own domain.
+    const domain = this.options.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    return new URL(`https://${bucket}.s3.${this.options.region}.${domain}/${path}`);
+  }
+
+  /** The object's body as text, or undefined when there is no such key. */
+  async get(bucket: string, key: string): Promise<string | undefined> {
+    const response = await this.send('GET', this.url(bucket, key), {}, Buffer.alloc(0));
+    if (response.status === 404) {
+      const error = await errorOf(response);
+      if (error.code === 'NoSuchKey') return undefined;
+      throw error;
+    }
+    if (!response.ok) throw await errorOf(response);
+    return response.text();
+  }
+
+  /** Writes the object (a new version in a versioned bucket), with its SHA-256 checksum. */
+  async put(bucket: string, key: string, body: string | Buffer, contentType: string): Promise<void> {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const response = await this.send('PUT', this.url(bucket, key), { 'content-type': contentType, 'x-amz-checksum-sha256': sha256(bytes).digest('base64') }, bytes);
+    if (!response.ok) throw await errorOf(response);
+  }
+
+  private send(method: string, url: URL, headers: Record<string, string>, body: Buffer): Promise<Response> {
+    return retry(
+      async () => {
+        const signed = signV4({ method, url, headers, payloadHash: sha256(body).digest('hex') }, this.options.credentials(), this.options.region, 's3', this.now());
+        // fetch sets Host itself (the same value).
+        const { host: _host, ...sendable } = signed;
+        let response: Response;
+        try {
+          response = await this.fetch(url, { method, headers: sendable, ...(method === 'GET' ? {} : { body }) });
+        } catch (error) {
+          throw new S3Unavailable(`S3 ${method} ${url.pathname}: ${(error as Error).message}`, { cause: error });
+        }
+        if (response.status >= 500 || response.status === 429) {
+          const error = await errorOf(response);
+          throw new S3Unavailable(`S3 ${method} ${url.pathname}: ${error.status} ${error.code}`, { cause: error });
+        }
+        return response;
+      },
+      { attempts: 3, retryable: (error) => error instanceof S3Unavailable, backoff: { baseMs: 100, maxMs: 1_000 } },
+    );
+  }
+}
+
+/** The error an S3 answer describes (its XML `<Code>`, else the status). */
+async function errorOf(response: Response): Promise<S3Error> {
+  const text = await response.text().catch(() => '');
+  const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? (response.status === 404 ? 'NotFound' : `Http${response.status}`);
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? response.statusText;
+  return new S3Error(code, response.status, `${code}: ${message}`);
+}
+
+/** S3 for this container: Lambda's region and credentials, `AWS_ENDPOINT_URL_S3` when set (the local cloud). */
+export function s3ObjectsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Objects {
+  return new S3Objects({
+    region: env.AWS_REGION ?? 'us-east-1',
+    ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}),
+    credentials: () => {
+      if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) throw new Error('S3: no AWS credentials in the environment');
+      return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+    },
+  });
+}

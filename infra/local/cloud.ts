@@ -55,6 +55,8 @@ export interface LocalCloudOptions {
   meterCapacity?: boolean;
   /** The bundles of an assembly synthesized with `bundle: 'on-demand'` (infra/local/synth.ts): each built when its function first runs. */
   bundles?: Plan;
+  /** DynamoDB Local already starting (`npm start` starts its JVM while it synthesizes); stopped with the cloud. Default: started here. */
+  dynamoDbLocal?: Promise<DynamoDbLocal>;
 }
 
 export interface LocalCloudEndpoints {
@@ -256,10 +258,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     const [dynamodbPort, awsPort, apiPort] = await Promise.all([options.dynamodbPort ?? freePort(), options.awsPort ?? freePort(), options.apiPort ?? freePort()]);
     // the call counter in front of DynamoDB Local takes the DynamoDB port: a stable endpoint to export
-    const dynamoLocal: DynamoDbLocal = await startDynamoDbLocal({
-      port: await freePort(),
-      dataDir: options.dataDir && !options.dynamodbInMemory ? path.join(options.dataDir, 'dynamodb') : undefined,
-    });
+    const dynamoLocal: DynamoDbLocal = await (options.dynamoDbLocal ??
+      startDynamoDbLocal({
+        port: await freePort(),
+        dataDir: options.dataDir && !options.dynamodbInMemory ? path.join(options.dataDir, 'dynamodb') : undefined,
+      }));
     stoppers.push(() => dynamoLocal.stop());
     const dynamodbCalls = new DynamoDbCallCounter(dynamoLocal.endpoint, { meterCapacity: options.meterCapacity });
     await dynamodbCalls.listen(dynamodbPort);

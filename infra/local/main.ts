@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { DynamoDbLocal } from './dynamodb-local.ts';
 
 const started = Date.now();
 // The SDK's own switch for just its "NodeVersionSupportWarning" (it asks for Node 22; the local cloud
@@ -54,8 +55,14 @@ if (args.reset) {
 }
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+// DynamoDB Local's JVM starts while the app synthesizes (it is the slowest service to start).
+let dynamoDbLocal: Promise<DynamoDbLocal> | undefined;
 try {
   // loaded after the arguments are checked: the CDK app takes a moment to load
+  const { startDynamoDbLocal } = await import('./dynamodb-local.ts');
+  fs.mkdirSync(dataDir, { recursive: true });
+  dynamoDbLocal = startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb') });
+  dynamoDbLocal.catch(() => undefined); // its failure is reported where the cloud awaits it
   const [{ synthesize }, { startLocalCloud }, { seedDemoData }] = await Promise.all([import('./synth.ts'), import('./cloud.ts'), import('./seed.ts')]);
   const synthStarted = Date.now();
   // Each function's bundle is built the first time it runs (kept in cdk.out for the next start).
@@ -73,6 +80,7 @@ try {
     ...ports,
     schedules: true,
     bundles: synth.bundles,
+    dynamoDbLocal,
     log: (line) => console.log(`local cloud: ${line}`),
   });
   const cloudMs = Date.now() - cloudStarted;
@@ -122,5 +130,6 @@ Ctrl-C stops it; state stays in .data/ (npm start -- --reset wipes it).`);
   const e = error as NodeJS.ErrnoException & { port?: number };
   const hint = e.code === 'EADDRINUSE' ? ` (another local cloud? choose free ports with PORT, LOCAL_AWS_PORT and LOCAL_DYNAMODB_PORT; see npm start -- --help)` : '';
   console.error(`local cloud: could not start: ${e.message}${hint}`);
+  await dynamoDbLocal?.then((d) => d.stop()).catch(() => undefined);
   process.exit(1);
 }

@@ -44,6 +44,7 @@ import crypto from 'node:crypto';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig, requireSetting } from './config.ts';
 import { badRequest, idempotencyKeyReused, requestInProgress } from './errors.ts';
+import { logger } from './observability.ts';
 import { retry, type Backoff } from './retry.ts';
 
 /** How a twin request polls for the first one's response: 25 ms, doubling up to 250 ms. */
@@ -102,6 +103,8 @@ export interface IdempotencyScope {
   readonly key: string;
   /** The parsed request body; a different body with the same key is a 422. */
   readonly body: unknown;
+  /** The request's path parameters; other ones with the same key are a 422 too. */
+  readonly path?: Readonly<Record<string, string | undefined>> | null;
 }
 
 /** Runs a request's handler at most once per (operation, user, key). */
@@ -182,9 +185,10 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
 
     const run = async (scope: IdempotencyScope, lockMs: number, handler: () => Promise<APIGatewayProxyResult>): Promise<APIGatewayProxyResult> => {
       const id = `${operation}#${recordIdOf(operation, scope)}`;
+      // The request the key was first used for: its body and path parameters (the same key on another order's cancel is a 422, not that order's replay).
       const validation = crypto
         .createHash('sha256')
-        .update(canonicalJson(scope.body ?? null))
+        .update(canonicalJson({ body: scope.body ?? null, path: scope.path ?? null }))
         .digest('hex');
       const claimed = await claim(id, validation, lockMs);
       if (!claimed.claimed) {
@@ -200,17 +204,23 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
         await client.send(new DeleteCommand({ TableName: tableName, Key: { id } })).catch(() => undefined);
         throw error;
       }
-      const { body, ...rest } = response;
-      const sealed: SealedResponse = { ...rest, sealedBody: await sealer.encrypt(field(scope), body) };
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { id },
-          UpdateExpression: 'SET #status = :completed, #data = :data, expiration = :expiration REMOVE in_progress_expiration',
-          ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
-          ExpressionAttributeValues: { ':completed': 'COMPLETED', ':data': JSON.stringify(sealed), ':expiration': Math.floor(Date.now() / 1000) + ttlSeconds },
-        }),
-      );
+      // The handler's effects happened: a failure to store its response is logged, not turned into a 5xx (the
+      // key stays locked until this invocation's time is up; a retry after that runs the handler again).
+      try {
+        const { body, ...rest } = response;
+        const sealed: SealedResponse = { ...rest, sealedBody: await sealer.encrypt(field(scope), body) };
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id },
+            UpdateExpression: 'SET #status = :completed, #data = :data, expiration = :expiration REMOVE in_progress_expiration',
+            ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
+            ExpressionAttributeValues: { ':completed': 'COMPLETED', ':data': JSON.stringify(sealed), ':expiration': Math.floor(Date.now() / 1000) + ttlSeconds },
+          }),
+        );
+      } catch (error) {
+        logger.error('idempotent response not stored', { operation, error: error instanceof Error ? error.name : 'unknown' });
+      }
       return response;
     };
     return { run };
@@ -232,7 +242,7 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
       // A twin of a request still running waits for its response (same status, same body) instead of
       // a 409, within this invocation's remaining time (less a reserve); past that the 409 stands.
       const deadline = Date.now() + Math.max(0, Math.min(options.maxTwinWaitMs ?? 20_000, remaining - 3_000));
-      const request = { userId: scope.userId, key: scope.key, body: scope.body ?? null };
+      const request = { userId: scope.userId, key: scope.key, body: scope.body ?? null, path: scope.path ?? null };
       return retry(() => idempotent.run(request, remaining, handler), {
         attempts: Number.POSITIVE_INFINITY,
         deadline,

@@ -169,7 +169,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     const items = await this.queryPartition(sku);
     const productItemFound = items.find((item) => item.sk === PRODUCT_SK);
     if (!productItemFound) return undefined;
-    return { product: productFromItem(productItemFound).product, stock: await this.levelsOf(items), ...(productItemFound.takenDown ? { takenDown: true } : {}) };
+    return { product: productFromItem(productItemFound).product, stock: await this.levelsOf(items, false), ...(productItemFound.takenDown ? { takenDown: true } : {}) };
   }
 
   async getProductRecord(sku: string): Promise<ProductRecord | undefined> {

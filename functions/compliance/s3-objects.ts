@@ -10,6 +10,9 @@
 import crypto from 'node:crypto';
 import { retry } from '../../shared/retry.ts';
 
+/** How long one attempt may take. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 /** AWS credentials (Lambda's environment). */
 export interface S3Credentials {
   readonly accessKeyId: string;
@@ -124,6 +127,7 @@ export class S3Objects {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const response = await this.send('PUT', this.url(bucket, key), { 'content-type': contentType, 'x-amz-checksum-sha256': sha256(bytes).digest('base64') }, bytes);
     if (!response.ok) throw await errorOf(response);
+    await response.arrayBuffer().catch(() => undefined);
   }
 
   private send(method: string, url: URL, headers: Record<string, string>, body: Buffer): Promise<Response> {
@@ -134,7 +138,14 @@ export class S3Objects {
         const { host: _host, ...sendable } = signed;
         let response: Response;
         try {
-          response = await this.fetch(url, { method, headers: sendable, ...(method === 'GET' ? {} : { body }) });
+          // No redirects: a signature is for one host. A stuck connection is given up after 10 s (and retried).
+          response = await this.fetch(url, {
+            method,
+            headers: sendable,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            ...(method === 'GET' ? {} : { body }),
+          });
         } catch (error) {
           throw new S3Unavailable(`S3 ${method} ${url.pathname}: ${(error as Error).message}`, { cause: error });
         }

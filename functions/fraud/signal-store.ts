@@ -90,15 +90,21 @@ const DAY_SECONDS = 86_400;
 /** Expired buckets a read tolerates on an item before it removes them. */
 export const PRUNE_AFTER = 12;
 
-/** The update of a counter item that adds one to each of `buckets`. */
-function incrementBuckets(tableName: string, key: Record<string, string>, buckets: readonly BucketRef[]) {
+/**
+ * The update of a counter item that adds one to each of `buckets`. The item's expiry is the latest
+ * of the buckets' and of the buckets an event now would have: an event processed late (a backlog, a
+ * redrive) must not shorten the life of newer buckets on the same item.
+ */
+function incrementBuckets(tableName: string, key: Record<string, string>, buckets: readonly BucketRef[], now = Date.now()) {
+  const windows = buckets.map((b) => b.window);
+  const expiresAt = Math.max(...buckets.map((b) => b.expiresAt), ...bucketsToIncrement(now, windows).map((b) => b.expiresAt));
   return {
     Update: {
       TableName: tableName,
       Key: key,
       UpdateExpression: `ADD ${buckets.map((_, i) => `#b${i} :one`).join(', ')} SET expiresAt = :exp, #type = :type`,
       ExpressionAttributeNames: { ...Object.fromEntries(buckets.map((b, i) => [`#b${i}`, b.key])), '#type': 'type' },
-      ExpressionAttributeValues: { ':one': 1, ':exp': Math.max(...buckets.map((b) => b.expiresAt)), ':type': 'VelocityCounters' },
+      ExpressionAttributeValues: { ':one': 1, ':exp': expiresAt, ':type': 'VelocityCounters' },
     },
   };
 }

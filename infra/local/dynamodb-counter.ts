@@ -169,6 +169,7 @@ export class DynamoDbCallCounter {
         headers,
       ).then((r) => (r.Table?.GlobalSecondaryIndexes ?? []).map((index) => (index.KeySchema ?? []).map((k) => k.AttributeName)));
       this.indexKeysByTable.set(tableName, keys);
+      keys.catch(() => this.indexKeysByTable.delete(tableName));
     }
     return keys;
   }
@@ -191,8 +192,12 @@ export class DynamoDbCallCounter {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
-            if ((response.statusCode ?? 500) >= 400) reject(new Error(`${operation}: ${response.statusCode}`));
-            else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+            if ((response.statusCode ?? 500) >= 400) return reject(new Error(`${operation}: ${response.statusCode}`));
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+            } catch (error) {
+              reject(error as Error);
+            }
           });
         },
       );

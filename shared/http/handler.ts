@@ -114,7 +114,7 @@ export function httpHandler<
       : () => handlerFn(input);
     const run = async () => toProxyResult(await call());
     if (!executor || state.idempotencyKey === undefined) return run();
-    return executor.run({ userId: state.principal?.userId ?? ANONYMOUS, key: state.idempotencyKey, body: event.body }, context, run);
+    return executor.run({ userId: state.principal?.userId ?? ANONYMOUS, key: state.idempotencyKey, body: event.body, path: event.pathParameters ?? null }, context, run);
   };
 
   const stack = observedHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(base).use(requestObservability(options.operation));

@@ -90,6 +90,22 @@ describe('signal store (DynamoDB Local)', () => {
     expect(largest).toBeLessThan(1024);
   });
 
+  it("an order counted late (a backlog, a redrive) never shortens the counter item's life", async () => {
+    const device = `dev-${ulid()}`;
+    const now = Date.now();
+    await signals.recordOrderSignals(ulid(), [{ dimension: 'device', value: device }], now);
+    const expiry = async () =>
+      Number(
+        (await client.send(new QueryCommand({ TableName: tables.risk, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `VEL#device#${device}` } })))
+          .Items?.[0]?.expiresAt,
+      );
+    const fresh = await expiry();
+    expect(fresh).toBeGreaterThan(now / 1000 + 7 * 86_400);
+    await signals.recordOrderSignals(ulid(), [{ dimension: 'device', value: device }], now - 6 * 86_400_000);
+    expect(await expiry()).toBeGreaterThanOrEqual(fresh);
+    expect((await signals.readSignals('nobody', [{ dimension: 'device', value: device }], now)).velocity.device).toEqual({ '1h': 1, '24h': 1, '7d': 2 });
+  });
+
   it('RISK-2: payment failures count once per payment, in the 24 h window and the profile', async () => {
     const customer = `c-${ulid()}`;
     const at = Date.parse('2026-11-23T08:00:00.000Z');

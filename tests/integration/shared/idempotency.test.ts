@@ -210,7 +210,10 @@ describe('idempotency middleware against DynamoDB Local (ORD-7)', () => {
     const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const body = { sku: 'A', quantity: 1 };
     const idOf = (key: string) => `${operation}#${crypto.createHash('sha256').update(`${operation}\ncustomer-1\n${key}`).digest('hex')}`;
-    const validation = crypto.createHash('sha256').update(canonicalJson(body)).digest('hex');
+    const validation = crypto
+      .createHash('sha256')
+      .update(canonicalJson({ body, path: null }))
+      .digest('hex');
     const now = Date.now();
     const abandoned = `key-${ulid()}`;
     await client.send(
@@ -261,5 +264,36 @@ describe('idempotency middleware against DynamoDB Local (ORD-7)', () => {
     expect((await handler(post(live, body), lambdaContext(3_000))).statusCode).toBe(409);
     expect(runs()).toBe(2);
     client.destroy();
+  });
+
+  it("ORD-7: the same key on another resource (other path parameters, same body) is a 422, not the first resource's replay", async () => {
+    const operation = `cancelThing${ulid()}`;
+    const cancelled: string[] = [];
+    const handler = httpHandler(
+      { operation, auth: { roles: ['customer'] }, idempotent: true, path: z.object({ thingId: z.string() }), body: z.object({ reason: z.string() }) },
+      async ({ path }) => {
+        cancelled.push(path.thingId);
+        return { statusCode: 200, body: { thingId: path.thingId, status: 'CANCELLED' } };
+      },
+    );
+    const key = `key-${ulid()}`;
+    const cancel = (thingId: string) =>
+      handler(
+        apiEvent({
+          method: 'POST',
+          path: `/things/${thingId}/cancel`,
+          pathParameters: { thingId },
+          body: { reason: 'changed my mind' },
+          headers: { 'Idempotency-Key': key },
+          claims: claimsFor('customer-1', 'customer'),
+        }),
+        lambdaContext(),
+      );
+    expect((await cancel('A')).statusCode).toBe(200);
+    expect(header(await cancel('A'), 'idempotent-replayed')).toBe('true');
+    const other = await cancel('B');
+    expect(other.statusCode).toBe(422);
+    expect(jsonBody(other)).toMatchObject({ type: 'https://errors.commerce.dev/idempotency-key-reused' });
+    expect(cancelled).toEqual(['A']);
   });
 });

@@ -1,14 +1,15 @@
 /**
  * Idempotent mutating requests (ORD-7, API.md): a POST declared `idempotent` requires an
  * `Idempotency-Key` header (1–255 printable characters). The first request with a key runs the
- * handler and stores its response; the same key with the same body returns that response again
- * (same status, same body; header `idempotent-replayed: true`) without running the handler; the
- * same key with a different body is a 422 problem. Keys are scoped per user and per operation, and
- * kept for `IDEMPOTENCY_KEY_TTL_HOURS` (≥ 24 h).
+ * handler and stores its response; the same key with the same request (body and path parameters)
+ * returns that response again (same status, same body; header `idempotent-replayed: true`) without
+ * running the handler; the same key with a different body, or on another resource (e.g. another
+ * order's cancel), is a 422 problem. Keys are scoped per user and per operation, and kept for
+ * `IDEMPOTENCY_KEY_TTL_HOURS` (≥ 24 h).
  *
  * Records live in `IDEMPOTENCY_TABLE_NAME` (key `id`, TTL attribute `expiration`), one per
  * (operation, user, key): `id` = `<operation>#<SHA-256 of operation, user id and key>` (neither the
- * raw key nor the user id is stored), `validation` = SHA-256 of the body's canonical JSON, `status`
+ * raw key nor the user id is stored), `validation` = SHA-256 of the canonical JSON of the body and path parameters, `status`
  * `INPROGRESS` or `COMPLETED`, `in_progress_expiration` (epoch ms: when a lock whose invocation died
  * may be taken over), `data` (the response, its body sealed). The protocol, one conditional write
  * to claim the key and one to complete it:

@@ -23,10 +23,10 @@
 import { mapLimited } from '../../shared/concurrency.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { batchGet, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
+import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
-import { countStock, splitStockIntoBuckets, stockBucketKeys } from './stock-contract.ts';
+import { countStock, splitStockIntoBuckets, stockLevelsWithBuckets } from './stock-contract.ts';
 
 /** A product with its stock levels. */
 export interface ProductWithStock {
@@ -360,24 +360,9 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
 
   /** The levels of a partition's stock items; a hot SKU's buckets (stock contract) are read and added in. */
   private async levelsOf(items: readonly Record<string, unknown>[], consistent = true): Promise<StockLevel[]> {
-    const counters = items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#'));
-    const split = counters.filter((item) => Number(item.buckets ?? 0) > 0);
-    const buckets =
-      split.length === 0
-        ? []
-        : await batchGet(
-            this.client,
-            this.tableName,
-            split.flatMap((item) => stockBucketKeys(String(item.sku), String(item.warehouseId), Number(item.buckets))),
-            { consistent },
-          );
-    return counters.map((item) => {
-      const { warehouseId, onHand, reserved } = StockItemSchema.parse(item);
-      const own = buckets.filter((b) => b.warehouseId === warehouseId);
-      if (own.length === 0 && !item.buckets) return { warehouseId, onHand, reserved };
-      const sum = (field: 'onHand' | 'reserved') => own.reduce((total, b) => total + Number(b[field] ?? 0), 0);
-      return { warehouseId, onHand: onHand + sum('onHand'), reserved: reserved + sum('reserved'), buckets: Number(item.buckets) };
-    });
+    const counters = items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#')).map((item) => ({ ...item, ...StockItemSchema.parse(item) }));
+    const levels = await stockLevelsWithBuckets(this.client, this.tableName, counters, { consistent });
+    return levels.map(({ warehouseId, onHand, reserved, buckets }) => ({ warehouseId, onHand, reserved, ...(buckets?.length ? { buckets: buckets.length } : {}) }));
   }
 
   private queryPartition(sku: string): Promise<Record<string, unknown>[]> {

@@ -24,6 +24,18 @@ export async function getStock(deps: { readonly catalog: CatalogRepository }, sk
   return { sku, items: ids.map((warehouseId) => toStockView(byWarehouse.get(warehouseId) ?? { warehouseId, onHand: 0, reserved: 0 })) };
 }
 
+/** 404 unless both the product and the warehouse exist. */
+async function requireProductAndWarehouse(catalog: CatalogRepository, command: { readonly sku: string; readonly warehouseId: string }): Promise<void> {
+  const [product, warehouses] = await Promise.all([catalog.getProductRecord(command.sku), catalog.listWarehouses()]);
+  if (!product) throw notFound(`There is no product ${command.sku}.`);
+  if (!warehouses.some((w) => w.warehouseId === command.warehouseId)) throw notFound(`There is no warehouse ${command.warehouseId}.`);
+}
+
+/** The SKU's stock level in the warehouse now (a split stock's buckets included), if it has one. */
+async function currentLevel(catalog: CatalogRepository, command: { readonly sku: string; readonly warehouseId: string }) {
+  return (await catalog.getStockLevels(command.sku)).find((l) => l.warehouseId === command.warehouseId);
+}
+
 /** Records a staff member's change of a SKU's stock in a warehouse (SEC-4). */
 function auditStock(
   audit: AuditLog,
@@ -65,12 +77,10 @@ export interface CountStockCommand {
 
 /** Records the count; returns the new level and what happened. */
 export async function countStock(deps: CountStockDeps, command: CountStockCommand): Promise<{ level: StockLevelView; outcome: 'adjusted' | 'unchanged'; difference: number }> {
-  const [product, warehouses] = await Promise.all([deps.catalog.getProductRecord(command.sku), deps.catalog.listWarehouses()]);
-  if (!product) throw notFound(`There is no product ${command.sku}.`);
-  if (!warehouses.some((w) => w.warehouseId === command.warehouseId)) throw notFound(`There is no warehouse ${command.warehouseId}.`);
+  await requireProductAndWarehouse(deps.catalog, command);
   const maxAttempts = deps.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const current = (await deps.catalog.getStockLevels(command.sku)).find((l) => l.warehouseId === command.warehouseId);
+    const current = await currentLevel(deps.catalog, command);
     const plan = planCount(current, command.onHand);
     if (plan.kind === 'unchanged') return { level: toStockView(plan.level), outcome: 'unchanged', difference: 0 };
     if (plan.kind === 'split') {
@@ -136,12 +146,10 @@ export interface SplitStockCommand {
  * same number of buckets changes nothing (PUT is idempotent).
  */
 export async function splitStock(deps: Omit<CountStockDeps, 'events' | 'newId'>, command: SplitStockCommand): Promise<{ level: StockLevelView; outcome: 'split' | 'unchanged' }> {
-  const [product, warehouses] = await Promise.all([deps.catalog.getProductRecord(command.sku), deps.catalog.listWarehouses()]);
-  if (!product) throw notFound(`There is no product ${command.sku}.`);
-  if (!warehouses.some((w) => w.warehouseId === command.warehouseId)) throw notFound(`There is no warehouse ${command.warehouseId}.`);
+  await requireProductAndWarehouse(deps.catalog, command);
   const maxAttempts = deps.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const current = (await deps.catalog.getStockLevels(command.sku)).find((l) => l.warehouseId === command.warehouseId);
+    const current = await currentLevel(deps.catalog, command);
     const plan = planSplit(current, command.buckets);
     if (plan.kind === 'unchanged' && current) return { level: toStockView(current), outcome: 'unchanged' };
     if (plan.kind !== 'split' || !current)

@@ -432,16 +432,6 @@ export function stockBucketKeys(sku: string, warehouseId: string, buckets: numbe
 /** `byType` partition of the stock counters split into buckets. */
 export const HOT_STOCK_TYPE = 'HOTSTOCK';
 
-/** Reserve `quantity` for the order from one bucket: only if the bucket holds that much and the order holds no reservation there yet. */
-export function reserveFromBucket(tableName: string, m: OrderStockMovement & { readonly bucket: number }, at: Date): StockTransactItem[] {
-  return reserveStock(tableName, m, at);
-}
-
-/** Release the order's reservation back into the bucket it came from (while still reserved with exactly `quantity`). */
-export function releaseToBucket(tableName: string, m: OrderStockMovement & { readonly bucket: number }, at: Date): StockTransactItem[] {
-  return releaseStock(tableName, m, at);
-}
-
 /** A rebalancing move: `quantity` available units (and their on-hand) from bucket `from` to bucket `to`, only if `from` holds them. */
 export function moveBetweenBuckets(tableName: string, move: { sku: string; warehouseId: string; from: number; to: number; quantity: number }, at: Date): StockTransactItem[] {
   if (move.from === move.to || !Number.isSafeInteger(move.quantity) || move.quantity < 1) throw new Error('a move takes a positive quantity between two different buckets');
@@ -520,8 +510,30 @@ function toReservation(item: Record<string, unknown>): ReservationView {
   };
 }
 
+/**
+ * The levels of stock counter items, a split one's buckets read (one BatchGetItem for all of them)
+ * and added in: what every reader of stock (checkout, fulfillment, the product page, staff) shows.
+ */
+export async function stockLevelsWithBuckets(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  counters: ReadonlyArray<Record<string, unknown>>,
+  options: { readonly consistent: boolean },
+): Promise<StockLevelView[]> {
+  const split = counters.filter((item) => Number(item.buckets ?? 0) > 0);
+  if (split.length === 0) return counters.map(toLevel);
+  const keys = split.flatMap((item) => stockBucketKeys(String(item.sku), String(item.warehouseId), Number(item.buckets)));
+  const buckets = await batchGet(client, tableName, keys, { consistent: options.consistent });
+  return counters.map((item) =>
+    withBucketLevels(
+      toLevel(item),
+      buckets.filter((b) => b.sku === item.sku && b.warehouseId === item.warehouseId),
+    ),
+  );
+}
+
 /** A counter's level with its buckets' units added in and listed. */
-export function withBucketLevels(level: StockLevelView, buckets: ReadonlyArray<Record<string, unknown>>): StockLevelView {
+function withBucketLevels(level: StockLevelView, buckets: ReadonlyArray<Record<string, unknown>>): StockLevelView {
   if (buckets.length === 0) return level;
   const bucketLevels = buckets.map(toLevel);
   const sum = (field: 'onHand' | 'reserved' | 'available') => bucketLevels.reduce((total, b) => total + b[field], level[field]);
@@ -574,18 +586,9 @@ export class CatalogReader {
     return this.withBuckets(items);
   }
 
-  /** Levels of stock counter items, a split one's buckets read (one BatchGetItem for all) and added in. */
-  private async withBuckets(counters: ReadonlyArray<Record<string, unknown>>): Promise<StockLevelView[]> {
-    const split = counters.filter((item) => Number(item.buckets ?? 0) > 0);
-    if (split.length === 0) return counters.map(toLevel);
-    const keys = split.flatMap((item) => Array.from({ length: Number(item.buckets) }, (_, n) => bucketKey({ sku: String(item.sku), warehouseId: String(item.warehouseId) }, n)));
-    const buckets = await batchGet(this.client, this.tableName, keys, { consistent: true });
-    return counters.map((item) =>
-      withBucketLevels(
-        toLevel(item),
-        buckets.filter((b) => b.sku === item.sku && b.warehouseId === item.warehouseId),
-      ),
-    );
+  /** Levels of stock counter items with their buckets (strongly consistent). */
+  private withBuckets(counters: ReadonlyArray<Record<string, unknown>>): Promise<StockLevelView[]> {
+    return stockLevelsWithBuckets(this.client, this.tableName, counters, { consistent: true });
   }
 
   /** The buckets of a hot SKU in a warehouse, in bucket order (strongly consistent; one partition each, so one BatchGet of every possible bucket). */

@@ -23,8 +23,7 @@ import {
   planRebalance,
   probeOrder,
   releaseStock,
-  releaseToBucket,
-  reserveFromBucket,
+  reserveStock,
   type StockTransactItem,
 } from '../../../functions/catalog/stock-contract.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
@@ -63,7 +62,7 @@ async function run(items: StockTransactItem[]): Promise<'ok' | 'refused'> {
 /** An order for one unit: tries each bucket in its probe order; the bucket it got, or undefined (sold out). */
 async function order(sku: string, orderId: string, buckets: number): Promise<number | undefined> {
   for (const bucket of probeOrder(orderId, buckets)) {
-    if ((await run(reserveFromBucket(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 1, bucket }, at()))) === 'ok') return bucket;
+    if ((await run(reserveStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 1, bucket }, at()))) === 'ok') return bucket;
   }
   return undefined;
 }
@@ -109,12 +108,12 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
     // A bucket's reservation is released only into that bucket: not into the other one (even while it holds
     // another order's reserved unit the release could take), nor into the plain counters.
     const other = 1 - (bucket as number);
-    expect(await run(reserveFromBucket(table, { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: other }, at()))).toBe('ok');
-    expect(await run(releaseToBucket(table, { ...movement, bucket: other }, at()))).toBe('refused');
+    expect(await run(reserveStock(table, { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: other }, at()))).toBe('ok');
+    expect(await run(releaseStock(table, { ...movement, bucket: other }, at()))).toBe('refused');
     expect(await run(releaseStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 1 }, at()))).toBe('refused'); // the warehouse's counter: not where it was reserved
-    expect(await run(releaseToBucket(table, movement, at()))).toBe('ok');
-    expect(await run(releaseToBucket(table, movement, at()))).toBe('refused');
-    expect(await run(reserveFromBucket(table, movement, at()))).toBe('refused'); // the order's record exists: a replay changes nothing
+    expect(await run(releaseStock(table, movement, at()))).toBe('ok');
+    expect(await run(releaseStock(table, movement, at()))).toBe('refused');
+    expect(await run(reserveStock(table, movement, at()))).toBe('refused'); // the order's record exists: a replay changes nothing
     expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available + b.reserved)).toEqual([2, 2]);
     expect((await reader.buckets(sku, 'WH-EAST'))[bucket as number]).toMatchObject({ reserved: 0, available: 2 });
     expect((await reader.reservations(orderId))[0]).toMatchObject({ status: 'released', quantity: 1 });
@@ -133,8 +132,7 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
     };
     expect(await mine.splitStock()).toEqual([{ sku, warehouseId: 'WH-EAST' }]);
     // Drain buckets 0 and 1 (orders that happened to probe them first).
-    for (let i = 0; i < 32; i++)
-      expect(await run(reserveFromBucket(table, { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: i % 2 }, at()))).toBe('ok');
+    for (let i = 0; i < 32; i++) expect(await run(reserveStock(table, { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: i % 2 }, at()))).toBe('ok');
     expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available)).toEqual([0, 0, 16, 16]);
     const summary = await rebalanceStockBuckets({ buckets: mine });
     expect(summary).toMatchObject({ splitStock: 1, refused: 0 });

@@ -12,7 +12,7 @@ vi.hoisted(() => {
 
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { createStockBuckets, releaseStock, reserveFromBucket, reserveStock, type StockTransactItem } from '../../../functions/catalog/stock-contract.ts';
+import { createStockBuckets, releaseStock, reserveStock, type StockTransactItem } from '../../../functions/catalog/stock-contract.ts';
 import { DynamoDbFindingsRepository, findingIdOf } from '../../../functions/compliance/findings-repository.ts';
 import { makeRunScanHandler } from '../../../functions/compliance/handlers/run-scan.ts';
 import { DynamoDbLedgerSource } from '../../../functions/compliance/ledger-source.ts';
@@ -186,8 +186,8 @@ describe('CMP-1 reservation-drift against DynamoDB Local', () => {
     // clean: a hot SKU's buckets
     const hot = sku();
     await transact(createStockBuckets(tables.catalog, { sku: hot, warehouseId: WAREHOUSE, onHand: 10, buckets: 2 }, anHourAgo()));
-    await transact(reserveFromBucket(tables.catalog, { orderId: ulid(), sku: hot, warehouseId: WAREHOUSE, quantity: 2, bucket: 0 }, anHourAgo()));
-    await transact(reserveFromBucket(tables.catalog, { orderId: ulid(), sku: hot, warehouseId: WAREHOUSE, quantity: 1, bucket: 1 }, anHourAgo()));
+    await transact(reserveStock(tables.catalog, { orderId: ulid(), sku: hot, warehouseId: WAREHOUSE, quantity: 2, bucket: 0 }, anHourAgo()));
+    await transact(reserveStock(tables.catalog, { orderId: ulid(), sku: hot, warehouseId: WAREHOUSE, quantity: 1, bucket: 1 }, anHourAgo()));
     // drift: a counter holding units no reservation holds (a record lost), and one without a counter
     const leaked = sku();
     await plantStock(leaked, 10, 0);

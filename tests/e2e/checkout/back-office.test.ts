@@ -68,11 +68,12 @@ describe('marketers run promotions and coupons (ORD-3)', () => {
     ).toBe(403);
 
     const shopper = await customerToken(`e2e-bo-${ulid()}`);
-    const priced = await api('/quotes', {
-      method: 'POST',
-      token: shopper,
-      json: { items: [{ sku, quantity: 1 }], couponCode: code.toLowerCase(), shippingAddress: { province: '浙江' } },
-    });
+    // Quotes may price with promotions up to PROMOTIONS_CACHE_SECONDS old: wait for the flash price.
+    const priced = await poll(
+      () => api('/quotes', { method: 'POST', token: shopper, json: { items: [{ sku, quantity: 1 }], couponCode: code.toLowerCase(), shippingAddress: { province: '浙江' } } }),
+      (r) => r.status === 200 && (r.json.lines as Array<{ flashPrice?: unknown }>).some((l) => l.flashPrice !== undefined),
+      20_000,
+    );
     expect(priced.status, priced.text).toBe(200);
     // ¥500 list → ¥400 flash; 满300减30 coupon → ¥370 (the demo 满100减50 applies too, first).
     expect(priced.json.lines).toEqual([expect.objectContaining({ sku, flashPrice: cny(40_000) })]);

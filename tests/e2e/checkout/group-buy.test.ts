@@ -42,11 +42,12 @@ describe('group-buy (ORD-5)', () => {
     expect(opener.json).toMatchObject({ orderType: 'group-buy', groupBuy: { size: 2, complete: false }, lines: [{ sku, flashPrice: cny(8_800) }] });
     const code = (opener.json.groupBuy as { code: string }).code;
     // A group-buy quote prices the SKU as the order was priced.
-    const quote = await api('/quotes', {
-      method: 'POST',
-      token: opener.token,
-      json: { items: [{ sku, quantity: 1 }], orderType: 'group-buy', shippingAddress: { region: 'east' } },
-    });
+    // Quotes may price with promotions up to PROMOTIONS_CACHE_SECONDS old (orders never do): wait for the offer.
+    const quote = await poll(
+      () => api('/quotes', { method: 'POST', token: opener.token, json: { items: [{ sku, quantity: 1 }], orderType: 'group-buy', shippingAddress: { region: 'east' } } }),
+      (r) => r.status === 200 && (r.json.lines as Array<{ flashPrice?: unknown }>).some((l) => l.flashPrice !== undefined),
+      20_000,
+    );
     expect(quote.status, quote.text).toBe(200);
     expect(quote.json).toMatchObject({ lines: [{ sku, flashPrice: cny(8_800) }], total: opener.json.total });
     const waiting = await poll(

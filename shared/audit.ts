@@ -16,7 +16,7 @@
  */
 import { canonicalJson } from './canonical-json.ts';
 import crypto from 'node:crypto';
-import { GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
+import { fromBase64, kmsClientFromEnv, type AwsJsonClient } from './aws-json.ts';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from './config.ts';
 import * as z from 'zod';
@@ -261,18 +261,22 @@ export class DynamoDbAuditLog implements AuditLog {
 }
 
 /** The {@link ChainMac} over KMS GenerateMac/VerifyMac (HMAC_SHA_256) with the key `keyId`. */
-export function kmsChainMac(keyId: string, client: KMSClient = new KMSClient({})): ChainMac {
+export function kmsChainMac(keyId: string, client: AwsJsonClient = kmsClientFromEnv()): ChainMac {
   return {
     async generate(message) {
-      const { Mac } = await client.send(new GenerateMacCommand({ KeyId: keyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
-      if (!Mac) throw new Error('KMS GenerateMac returned no MAC');
-      return Buffer.from(Mac).toString('hex');
+      const output = await client.call('GenerateMac', { KeyId: keyId, Message: message.toString('base64'), MacAlgorithm: 'HMAC_SHA_256' });
+      return Buffer.from(fromBase64(output.Mac, 'KMS GenerateMac: Mac')).toString('hex');
     },
     async verify(message, mac) {
       if (!/^[0-9a-f]{64}$/.test(mac)) return false;
       try {
-        const { MacValid } = await client.send(new VerifyMacCommand({ KeyId: keyId, Message: message, Mac: Buffer.from(mac, 'hex'), MacAlgorithm: 'HMAC_SHA_256' }));
-        return MacValid === true;
+        const output = await client.call('VerifyMac', {
+          KeyId: keyId,
+          Message: message.toString('base64'),
+          Mac: Buffer.from(mac, 'hex').toString('base64'),
+          MacAlgorithm: 'HMAC_SHA_256',
+        });
+        return output.MacValid === true;
       } catch (error) {
         if (error instanceof Error && error.name === 'KMSInvalidMacException') return false;
         throw error;

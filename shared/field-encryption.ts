@@ -88,9 +88,9 @@
  * evaluate IAM, otherwise would not.
  */
 import crypto from 'node:crypto';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { systemClock, type Clock } from './clock.ts';
 import { getConfig, requireSetting } from './config.ts';
+import { fromBase64, kmsClientFromEnv, toBase64, type AwsJsonClient } from './aws-json.ts';
 import { CustomerErasedError, CustomerKeyring, customerKeyStoreFromEnv, type CustomerKeyStore } from './customer-keys.ts';
 
 /** The KMS operations field encryption needs. */
@@ -101,24 +101,25 @@ export interface KmsKeyPort {
   decrypt(ciphertextBlob: Uint8Array, context: Readonly<Record<string, string>>): Promise<Uint8Array>;
 }
 
-let containerClient: KMSClient | undefined;
+let containerClient: AwsJsonClient | undefined;
 
 /**
- * The {@link KmsKeyPort} over `@aws-sdk/client-kms`. Without a `client`, one `KMSClient` per
+ * The {@link KmsKeyPort} over KMS's JSON API (shared/aws-json.ts). Without a `client`, one per
  * container is created on first use (region, credentials and endpoint from the environment).
  */
-export function kmsKeyProvider(client?: KMSClient): KmsKeyPort {
-  const kms = (): KMSClient => client ?? (containerClient ??= new KMSClient({}));
+export function kmsKeyProvider(client?: AwsJsonClient): KmsKeyPort {
+  const kms = (): AwsJsonClient => client ?? (containerClient ??= kmsClientFromEnv());
   return {
     async generateDataKey(keyId, context) {
-      const output = await kms().send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { ...context } }));
-      if (!output.Plaintext || !output.CiphertextBlob) throw new Error('KMS GenerateDataKey returned no data key.');
-      return { plaintext: output.Plaintext, ciphertextBlob: output.CiphertextBlob };
+      const output = await kms().call('GenerateDataKey', { KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { ...context } });
+      return {
+        plaintext: fromBase64(output.Plaintext, 'KMS GenerateDataKey: Plaintext'),
+        ciphertextBlob: fromBase64(output.CiphertextBlob, 'KMS GenerateDataKey: CiphertextBlob'),
+      };
     },
     async decrypt(ciphertextBlob, context) {
-      const output = await kms().send(new DecryptCommand({ CiphertextBlob: ciphertextBlob, EncryptionContext: { ...context } }));
-      if (!output.Plaintext) throw new Error('KMS Decrypt returned no plaintext.');
-      return output.Plaintext;
+      const output = await kms().call('Decrypt', { CiphertextBlob: toBase64(ciphertextBlob), EncryptionContext: { ...context } });
+      return fromBase64(output.Plaintext, 'KMS Decrypt: Plaintext');
     },
   };
 }

@@ -12,21 +12,21 @@
  * `localCloud` switch (shared/config.ts `LOCAL_CLOUD`, refused on AWS Lambda) — never on the stage
  * name and never because a variable is missing.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerClientFromEnv, type AwsJsonClient } from './aws-json.ts';
 import * as z from 'zod';
 import { ConfigError, getConfig } from './config.ts';
 
 const CACHE_MS = 5 * 60_000;
 
-let client: SecretsManagerClient | undefined;
+let client: AwsJsonClient | undefined;
 const cache = new Map<string, { at: number; value: Promise<unknown> }>();
 
 /** Reads a JSON secret and checks it against `schema`; throws a ConfigError naming the secret (never its value). */
 export async function readJsonSecret<S extends z.ZodType>(secretId: string, schema: S, now: () => number = Date.now): Promise<z.output<S>> {
   const hit = cache.get(secretId);
   if (!hit || now() - hit.at > CACHE_MS) {
-    client ??= new SecretsManagerClient({});
-    const value = client.send(new GetSecretValueCommand({ SecretId: secretId })).then(({ SecretString }) => {
+    client ??= secretsManagerClientFromEnv();
+    const value = client.call<{ SecretString?: string }>('GetSecretValue', { SecretId: secretId }).then(({ SecretString }) => {
       try {
         return JSON.parse(SecretString ?? '') as unknown;
       } catch {
@@ -85,6 +85,5 @@ export async function stageSecret<S extends z.ZodType>(source: StageSecretSource
 /** Forgets cached secrets. Tests only. */
 export function resetSecretsForTests(): void {
   cache.clear();
-  client?.destroy();
   client = undefined;
 }

@@ -8,17 +8,14 @@
  * throttling answer is retried (3 attempts in all), as the SDK does.
  */
 import crypto from 'node:crypto';
+import { credentialsFromEnv, encodeSegment, signV4, type AwsCredentials } from '../../shared/aws-signature.ts';
 import { retry } from '../../shared/retry.ts';
 
 /** How long one attempt may take. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** AWS credentials (Lambda's environment). */
-export interface S3Credentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
+export type S3Credentials = AwsCredentials;
 
 /** An S3 error answer: its code (`NoSuchKey`, `AccessDenied`, …) and status. */
 export class S3Error extends Error {
@@ -38,49 +35,6 @@ class S3Unavailable extends Error {
 }
 
 const sha256 = (data: string | Buffer) => crypto.createHash('sha256').update(data);
-const hmac = (key: Buffer | string, data: string) => crypto.createHmac('sha256', key).update(data).digest();
-/** RFC 3986 encoding of one path segment, as SigV4 and S3 expect it. */
-const encodeSegment = (segment: string) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** A request to sign: method, URL, headers (names in any case) and the hex SHA-256 of the body. */
-export interface RequestToSign {
-  readonly method: string;
-  readonly url: URL;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly payloadHash: string;
-}
-
-/**
- * Signature Version 4 (single chunk, signed payload) of `request` for `service` in `region` at `now`:
- * the headers to send, `authorization`, `x-amz-date`, `x-amz-content-sha256` and the session token
- * included. Every header given is signed.
- */
-export function signV4(request: RequestToSign, credentials: S3Credentials, region: string, service: string, now: Date): Record<string, string> {
-  const amzDate = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const day = amzDate.slice(0, 8);
-  const headers: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v.trim().replace(/\s+/g, ' ')])),
-    host: request.url.host,
-    'x-amz-date': amzDate,
-    'x-amz-content-sha256': request.payloadHash,
-    ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
-  };
-  const names = Object.keys(headers).sort();
-  const query = [...request.url.searchParams.entries()]
-    .map(([k, v]) => [encodeSegment(k), encodeSegment(v)] as const)
-    .sort(([a, x], [b, y]) => (a === b ? x.localeCompare(y) : a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const canonical = [request.method, request.url.pathname, query, ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), request.payloadHash].join('\n');
-  const scope = `${day}/${region}/${service}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical).digest('hex')].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), service), 'aws4_request');
-  const signature = crypto.createHmac('sha256', key).update(toSign).digest('hex');
-  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
-}
 
 /** GetObject and PutObject on S3. */
 export class S3Objects {
@@ -133,7 +87,9 @@ export class S3Objects {
   private send(method: string, url: URL, headers: Record<string, string>, body: Buffer): Promise<Response> {
     return retry(
       async () => {
-        const signed = signV4({ method, url, headers, payloadHash: sha256(body).digest('hex') }, this.options.credentials(), this.options.region, 's3', this.now());
+        const signed = signV4({ method, url, headers, payloadHash: sha256(body).digest('hex') }, this.options.credentials(), this.options.region, 's3', this.now(), {
+          contentSha256Header: true,
+        });
         // fetch sets Host itself (the same value).
         const { host: _host, ...sendable } = signed;
         let response: Response;
@@ -173,9 +129,6 @@ export function s3ObjectsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Object
   return new S3Objects({
     region: env.AWS_REGION ?? 'us-east-1',
     ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}),
-    credentials: () => {
-      if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) throw new Error('S3: no AWS credentials in the environment');
-      return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
-    },
+    credentials: credentialsFromEnv(env, 'S3'),
   });
 }

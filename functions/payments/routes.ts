@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { PaymentMethodSchema } from '../../events/common.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
-import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
+import { defineRoute } from '../../shared/http/route.ts';
+import { receivePaymentWebhookRoute } from './webhook-route.ts';
 import { ALL_ACCOUNTS, MOVEMENT_KINDS, type MovementKind } from './domain/ledger.ts';
 import { PAYMENT_STATUSES } from './domain/payment.ts';
 import { RefundSchema as RefundRecordSchema, STAFF_REFUND_REASONS } from './domain/refund.ts';
@@ -135,38 +136,6 @@ export const ReconciliationReportSchema = z
   })
   .meta({ id: 'ReconciliationReport' });
 
-const WebhookAnswerSchema = z
-  .object({
-    received: z.literal(true),
-    eventId: z.string(),
-    duplicate: z.literal(true).optional(),
-    outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored', 'held']),
-  })
-  .meta({ id: 'WebhookAnswer' });
-
-/** `POST /webhooks/payments` — the payment provider (public; the signature is checked). */
-export const receivePaymentWebhookRoute = defineRoute({
-  operation: 'receivePaymentWebhook',
-  method: 'post',
-  pathTemplate: '/webhooks/payments',
-  summary: 'Payment provider notification (signed)',
-  description:
-    'Called by the payment provider, not by clients. The raw body must carry a valid signature header for the configured provider ' +
-    '(sandbox: `Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`; Stripe: `Stripe-Signature`). ' +
-    'Signatures older than 5 minutes (replays) or not matching → 400; the signature is checked before the body is parsed, and bodies over 64 KB are refused with 413 before anything else. ' +
-    'A notification already received (same event id) → 200 with `duplicate: true`, nothing changes. ' +
-    'A notification whose amount or currency differs from what the payment expects is held, not applied (202, outcome `held`): the payment does not change, the notification is stored for investigation and a problem order is raised (PAY-2, ORD-6). ' +
-    'No Idempotency-Key: the provider event id is the idempotency key.',
-  tags: ['payments', 'webhooks'],
-  auth: 'public',
-  maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
-  responses: {
-    200: { description: 'Received (applied, already applied, or not ours)', schema: WebhookAnswerSchema },
-    202: { description: 'Held: the amount or currency differs from what the payment expects; nothing applied, a problem order raised', schema: WebhookAnswerSchema },
-  },
-  problems: [503],
-});
-
 /** `POST /orders/{orderId}/refunds` — ops, cs-agent. */
 export const requestRefundRoute = defineRoute({
   operation: 'requestRefund',
@@ -282,3 +251,5 @@ export const paymentsRoutes: readonly RouteContract[] = [
   getPaymentRoute,
   getReconciliationRoute,
 ] as readonly RouteContract[];
+
+export { receivePaymentWebhookRoute };

@@ -8,7 +8,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
@@ -18,6 +17,7 @@ import { OrderPlaced, PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import { createLocalIssuer } from '../../infra/local/local-issuer.ts';
 import { buildEventDetail } from '../../shared/events.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
+import { kmsClient } from '../../shared/aws-json.ts';
 import { responseContractViolation } from './response-contract.ts';
 import type { LocalTables } from './tables.ts';
 
@@ -120,7 +120,7 @@ export async function invoke(logicalId: string, event: unknown = {}): Promise<Re
 let sealer: FieldEncryptor | undefined;
 /** A payment token sealed as checkout seals it for OrderPlaced (the local cloud's KMS key). */
 export function sealPaymentToken(orderId: string, token: string): Promise<string> {
-  sealer ??= new FieldEncryptor({ kms: kmsKeyProvider(new KMSClient(sdkConfig('KMS'))), keyId: e2e().fieldKeyId });
+  sealer ??= new FieldEncryptor({ kms: kmsKeyProvider(kmsClient(sdkConfig('KMS'))), keyId: e2e().fieldKeyId });
   return sealer.encrypt({ entity: PAYMENT_TOKEN_SEAL.entity, recordId: orderId, field: PAYMENT_TOKEN_SEAL.field }, token);
 }
 

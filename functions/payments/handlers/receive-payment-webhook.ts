@@ -13,7 +13,7 @@ import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handle
 import { RetryLaterError } from '../engine.ts';
 import { PaymentWriteConflict } from '../payments-repository.ts';
 import { ProviderUnavailableError, WebhookVerificationError } from '../provider/port.ts';
-import { receivePaymentWebhookRoute } from '../routes.ts';
+import { receivePaymentWebhookRoute } from '../webhook-route.ts';
 import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 import { receiveWebhook } from '../webhook.ts';

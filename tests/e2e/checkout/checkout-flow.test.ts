@@ -4,7 +4,6 @@
  * the raw DynamoDB item (no plaintext personal data; a ciphertext copied onto another order does
  * not decrypt), and the unpaid-order timeout run by its scheduled function.
  */
-import { KMSClient } from '@aws-sdk/client-kms';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
@@ -12,6 +11,7 @@ import { decryptPersonalData } from '../../../functions/checkout/personal-data.t
 import type { EncryptedPersonalData } from '../../../functions/checkout/domain/order.ts';
 import { dynamoCustomerKeyStore } from '../../../shared/customer-keys.ts';
 import { FieldDecryptionError, FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
+import { kmsClient } from '../../../shared/aws-json.ts';
 import { api, dynamo, e2e, invoke, sdkConfig, tables, tokenFor } from '../../support/e2e.ts';
 import { customerToken, opsToken, orderBody, postOrder, productWithStock, rawOrder, rawStock } from './support.ts';
 
@@ -106,16 +106,14 @@ describe('orders over HTTP (ORD-1, SEC-1, SEC-2)', () => {
       expect(text).not.toContain(plain);
     expect(rawA).toMatchObject({ shippingRegion: 'east', shippingCountry: 'CN' });
 
-    const kms = new KMSClient(sdkConfig('KMS'));
-    try {
+    const kms = kmsClient(sdkConfig('KMS'));
+    {
       // Orders are sealed under their customer's keys (SEC-3): the reader opens them through the keyring.
       const reader = new FieldEncryptor({ kms: kmsKeyProvider(kms), keyId: 'unused-for-decryption', customerKeyStore: dynamoCustomerKeyStore(tables().customerKey, dynamo()) });
       const personalA = rawA?.personal as EncryptedPersonalData;
       const personalB = rawB?.personal as EncryptedPersonalData;
       expect(await decryptPersonalData(reader, String(a.json.orderId), personalA)).toMatchObject({ name: '李华', city: '杭州' });
       await expect(decryptPersonalData(reader, String(b.json.orderId), { ...personalB, name: personalA.name })).rejects.toBeInstanceOf(FieldDecryptionError);
-    } finally {
-      kms.destroy();
     }
   });
 

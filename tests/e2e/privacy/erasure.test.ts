@@ -7,18 +7,18 @@
  * decrypt.
  */
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { dynamoCustomerKeyStore } from '../../../shared/customer-keys.ts';
 import { FieldDecryptionError, FieldEncryptor, kmsKeyProvider, subjectOfEncryptedField } from '../../../shared/field-encryption.ts';
+import { kmsClient } from '../../../shared/aws-json.ts';
 import { api, dynamo, e2e, getItem, sdkConfig, tables, tokenFor } from '../../support/e2e.ts';
 import { sweepForPersonalData } from '../../support/personal-data-sweep.ts';
 import { orderBody, postOrder, productWithStock } from '../checkout/support.ts';
 
 /** A fresh container's encryptor (no cached keys), on the local cloud's KMS and keyring. */
 const freshEncryptor = () =>
-  new FieldEncryptor({ kms: kmsKeyProvider(new KMSClient(sdkConfig('KMS'))), keyId: e2e().fieldKeyId, customerKeyStore: dynamoCustomerKeyStore(tables().customerKey, dynamo()) });
+  new FieldEncryptor({ kms: kmsKeyProvider(kmsClient(sdkConfig('KMS'))), keyId: e2e().fieldKeyId, customerKeyStore: dynamoCustomerKeyStore(tables().customerKey, dynamo()) });
 
 /** Every string attribute value (nested too) of every item of every table that is sealed under `customerId`'s keys. */
 async function valuesSealedFor(customerId: string): Promise<string[]> {

@@ -4,7 +4,6 @@
  * event bus. Every test isolates itself with fresh SKUs, customers and coupons (ULIDs).
  */
 import crypto from 'node:crypto';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { ulid } from 'ulid';
 import type { DomainEvent } from '../../../events/event-definition.ts';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint, type AwsEndpoint } from '../../../infra/local/aws-protocol.ts';
@@ -27,6 +26,7 @@ import type { EventPublisher } from '../../../shared/events.ts';
 import { ProblemError } from '../../../shared/errors.ts';
 import { checkoutProblem } from '../../../functions/checkout/handlers/problems.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
+import { kmsClient } from '../../../shared/aws-json.ts';
 import { newId } from '../../../shared/ids.ts';
 import type { LocalTables } from '../../support/tables.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -37,12 +37,11 @@ export async function startLocalKms(): Promise<{ encryptor: () => FieldEncryptor
   const keyId = crypto.randomUUID();
   const kms = new KmsService({ keys: [{ logicalId: 'FieldEncryptionKey', keyId, arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${keyId}`, enabled: true }], aliases: [] });
   const endpoint: AwsEndpoint = await startAwsEndpoint({ services: [kms] });
-  const client = new KMSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: endpoint.url, maxAttempts: 1 });
+  const client = kmsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: endpoint.url, attempts: 1 });
   return {
     encryptor: () => new FieldEncryptor({ kms: kmsKeyProvider(client), keyId }),
     stats: () => kms.stats(),
     close: async () => {
-      client.destroy();
       await endpoint.close();
     },
   };

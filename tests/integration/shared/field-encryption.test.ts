@@ -1,15 +1,15 @@
 /**
  * Field encryption (shared/field-encryption.ts) with the real `kmsKeyProvider` over
- * `@aws-sdk/client-kms`, against the local KMS: KMS calls per field and per record, and a
+ * KMS's JSON API (shared/aws-json.ts), against the local KMS: KMS calls per field and per record, and a
  * ciphertext moved onto another record failing to decrypt.
  */
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint, type AwsEndpoint } from '../../../infra/local/aws-protocol.ts';
 import { KmsService } from '../../../infra/local/kms.ts';
 import { resetConfigForTests } from '../../../shared/config.ts';
 import { FieldDecryptionError, FieldEncryptor, isEncryptedField, kmsKeyProvider } from '../../../shared/field-encryption.ts';
+import { kmsClient, type AwsJsonClient } from '../../../shared/aws-json.ts';
 
 const keyId = crypto.randomUUID();
 const arn = (id: string) => `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${id}`;
@@ -18,7 +18,7 @@ const kms = new KmsService({
   aliases: [{ name: 'alias/field-encryption', targetKeyId: keyId }],
 });
 let endpoint: AwsEndpoint;
-let client: KMSClient;
+let client: AwsJsonClient;
 
 /** KMS calls made while `work` runs. */
 async function kmsCalls(work: () => Promise<unknown>): Promise<{ GenerateDataKey: number; Decrypt: number }> {
@@ -30,11 +30,10 @@ async function kmsCalls(work: () => Promise<unknown>): Promise<{ GenerateDataKey
 
 beforeAll(async () => {
   endpoint = await startAwsEndpoint({ services: [kms] });
-  client = new KMSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: endpoint.url, maxAttempts: 1 });
+  client = kmsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: endpoint.url, attempts: 1 });
 });
 
 afterAll(async () => {
-  client.destroy();
   await endpoint.close();
 });
 

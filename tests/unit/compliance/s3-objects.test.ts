@@ -5,7 +5,8 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { S3Error, S3Objects, signV4 } from '../../../functions/compliance/s3-objects.ts';
+import { S3Error, S3Objects } from '../../../functions/compliance/s3-objects.ts';
+import { signV4 } from '../../../shared/aws-signature.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token-1' };
 
@@ -61,6 +62,7 @@ describe('S3 objects over fetch', () => {
         'cn-north-1',
         's3',
         now,
+        { contentSha256Header: true },
       );
       expect(ours.authorization).toBe(authorization);
     });

@@ -1,6 +1,6 @@
 /**
  * AWS Signature Version 4 (single chunk, signed payload) and Lambda's credentials, for the few AWS
- * calls the functions make over `fetch` instead of an SDK client: KMS and Secrets Manager
+ * calls the functions make without an SDK client: KMS and Secrets Manager
  * (shared/aws-json.ts) and compliance's S3 objects (functions/compliance/s3-objects.ts). The
  * signatures are tested equal to the official SDK's on the requests the SDK itself sends
  * (tests/unit/shared/aws-json.test.ts, tests/unit/compliance/s3-objects.test.ts).

@@ -1,6 +1,6 @@
 /**
- * The two S3 calls compliance makes (GetObject, PutObject), over `fetch` with Signature Version 4
- * signed here — instead of `@aws-sdk/client-s3`, which with its XML protocol, checksum and S3
+ * The two S3 calls compliance makes (GetObject, PutObject), over `node:https` (shared/http-client.ts)
+ * with Signature Version 4 (shared/aws-signature.ts) — instead of `@aws-sdk/client-s3`, which with its XML protocol, checksum and S3
  * middlewares weighed ≈ 160 KB in each function using it (the report and audit-anchor functions).
  * Every put carries its SHA-256 checksum (`x-amz-checksum-sha256`), which a bucket with Object Lock
  * requires. Credentials come from Lambda's environment; the endpoint is the regional virtual-hosted
@@ -9,7 +9,10 @@
  */
 import crypto from 'node:crypto';
 import { credentialsFromEnv, encodeSegment, signV4, type AwsCredentials } from '../../shared/aws-signature.ts';
+import { nodeHttpSend, type HttpAnswer, type HttpSend } from '../../shared/http-client.ts';
 import { retry } from '../../shared/retry.ts';
+
+const ok = (response: HttpAnswer) => response.status >= 200 && response.status < 300;
 
 /** How long one attempt may take. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -38,7 +41,7 @@ const sha256 = (data: string | Buffer) => crypto.createHash('sha256').update(dat
 
 /** GetObject and PutObject on S3. */
 export class S3Objects {
-  private readonly fetch: typeof fetch;
+  private readonly sender: HttpSend;
   private readonly now: () => Date;
 
   constructor(
@@ -47,11 +50,12 @@ export class S3Objects {
       readonly credentials: () => S3Credentials;
       /** A custom endpoint, addressed path-style (`<endpoint>/<bucket>/<key>`). */
       readonly endpoint?: string;
-      readonly fetch?: typeof fetch;
+      /** Injectable for tests (default `node:https`, shared/http-client.ts). */
+      readonly send?: HttpSend;
       readonly now?: () => Date;
     },
   ) {
-    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.sender = options.send ?? nodeHttpSend;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -68,45 +72,41 @@ export class S3Objects {
   async get(bucket: string, key: string): Promise<string | undefined> {
     const response = await this.send('GET', this.url(bucket, key), {}, Buffer.alloc(0));
     if (response.status === 404) {
-      const error = await errorOf(response);
+      const error = errorOf(response);
       if (error.code === 'NoSuchKey') return undefined;
       throw error;
     }
-    if (!response.ok) throw await errorOf(response);
-    return response.text();
+    if (!ok(response)) throw errorOf(response);
+    return response.body;
   }
 
   /** Writes the object (a new version in a versioned bucket), with its SHA-256 checksum. */
   async put(bucket: string, key: string, body: string | Buffer, contentType: string): Promise<void> {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const response = await this.send('PUT', this.url(bucket, key), { 'content-type': contentType, 'x-amz-checksum-sha256': sha256(bytes).digest('base64') }, bytes);
-    if (!response.ok) throw await errorOf(response);
-    await response.arrayBuffer().catch(() => undefined);
+    if (!ok(response)) throw errorOf(response);
   }
 
-  private send(method: string, url: URL, headers: Record<string, string>, body: Buffer): Promise<Response> {
+  private send(method: string, url: URL, headers: Record<string, string>, body: Buffer): Promise<HttpAnswer> {
     return retry(
       async () => {
         const signed = signV4({ method, url, headers, payloadHash: sha256(body).digest('hex') }, this.options.credentials(), this.options.region, 's3', this.now(), {
           contentSha256Header: true,
         });
-        // fetch sets Host itself (the same value).
-        const { host: _host, ...sendable } = signed;
-        let response: Response;
+        let response: HttpAnswer;
         try {
-          // No redirects: a signature is for one host. A stuck connection is given up after 10 s (and retried).
-          response = await this.fetch(url, {
+          // No redirects followed: a signature is for one host. A stuck connection is given up after 10 s (and retried).
+          response = await this.sender(url, {
             method,
-            headers: sendable,
-            redirect: 'manual',
-            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            headers: method === 'GET' ? signed : { ...signed, 'content-length': String(body.byteLength) },
+            timeoutMs: REQUEST_TIMEOUT_MS,
             ...(method === 'GET' ? {} : { body }),
           });
         } catch (error) {
           throw new S3Unavailable(`S3 ${method} ${url.pathname}: ${(error as Error).message}`, { cause: error });
         }
         if (response.status >= 500 || response.status === 429) {
-          const error = await errorOf(response);
+          const error = errorOf(response);
           throw new S3Unavailable(`S3 ${method} ${url.pathname}: ${error.status} ${error.code}`, { cause: error });
         }
         return response;
@@ -117,10 +117,10 @@ export class S3Objects {
 }
 
 /** The error an S3 answer describes (its XML `<Code>`, else the status). */
-async function errorOf(response: Response): Promise<S3Error> {
-  const text = await response.text().catch(() => '');
+function errorOf(response: HttpAnswer): S3Error {
+  const text = response.body;
   const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? (response.status === 404 ? 'NotFound' : `Http${response.status}`);
-  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? response.statusText;
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${response.status}`;
   return new S3Error(code, response.status, `${code}: ${message}`);
 }
 

@@ -5,7 +5,7 @@
  */
 import { sandboxCarrier, type CarrierGateway } from '../carrier-gateway.ts';
 import { fulfillmentSettings } from '../settings.ts';
-import { fetchFormPoster, kuaidi100Account, kuaidi100Gateway } from './kuaidi100-gateway.ts';
+import { httpFormPoster, kuaidi100Account, kuaidi100Gateway } from './kuaidi100-gateway.ts';
 
 let kuaidi100: Promise<CarrierGateway> | undefined;
 
@@ -13,7 +13,7 @@ let kuaidi100: Promise<CarrierGateway> | undefined;
 export function configuredCarrier(): Promise<CarrierGateway> {
   const settings = fulfillmentSettings();
   if (settings.carrierProvider === 'sandbox') return Promise.resolve(sandboxCarrier);
-  kuaidi100 ??= kuaidi100Account(settings).then((account) => kuaidi100Gateway(account, fetchFormPoster));
+  kuaidi100 ??= kuaidi100Account(settings).then((account) => kuaidi100Gateway(account, httpFormPoster));
   kuaidi100.catch(() => (kuaidi100 = undefined));
   return kuaidi100;
 }

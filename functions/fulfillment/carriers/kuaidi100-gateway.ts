@@ -15,6 +15,7 @@
  * - Cancelling a pickup Kuaidi100 refuses to cancel (already cancelled, or picked up meanwhile) is
  *   not retried: fulfillment's state decides what happens to the parcel.
  */
+import { nodeHttpSend } from '../../../shared/http-client.ts';
 import { stageSecret, type StageSecretOptions } from '../../../shared/secrets.ts';
 import { ConfigError } from '../../../shared/config.ts';
 import type { CarrierGateway } from '../carrier-gateway.ts';
@@ -69,10 +70,16 @@ export function kuaidi100Gateway(account: Kuaidi100AccountSettings, post: FormPo
   };
 }
 
-/** The HTTP client: a form POST with a 5-second timeout. */
-export const fetchFormPoster: FormPoster = async (url, form) => {
-  const response = await fetch(url, { method: 'POST', body: new URLSearchParams({ ...form }), signal: AbortSignal.timeout(5000) });
-  return { status: response.status, body: await response.text() };
+/** The HTTP client: a form POST over `node:https` (shared/http-client.ts) with a 5-second timeout. */
+export const httpFormPoster: FormPoster = async (url, form) => {
+  const body = new URLSearchParams({ ...form }).toString();
+  const response = await nodeHttpSend(new URL(url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', 'content-length': String(Buffer.byteLength(body)) },
+    body,
+    timeoutMs: 5_000,
+  });
+  return { status: response.status, body: response.body };
 };
 
 /** The Kuaidi100 merchant account of this stage (Secrets Manager; inline only in the local cloud and tests). */

@@ -98,7 +98,7 @@ describe('local S3', () => {
     expect(await text('audit-chain/head.json')).toBe('{"seq":2}');
   });
 
-  it("compliance's own S3 client (SigV4 over fetch) writes and reads the same objects: new versions, a missing key is undefined", async () => {
+  it("compliance's own S3 client (SigV4 over node:https) writes and reads the same objects: new versions, a missing key is undefined", async () => {
     const objects = new S3Objects({ region: LOCAL_REGION, endpoint: endpoint.url, credentials: () => LOCAL_CREDENTIALS });
     await objects.put('anchors', 'fetch/head.json', '{"seq":7}', 'application/json');
     await objects.put('anchors', 'fetch/head.json', '{"seq":8}', 'application/json');

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpFormPoster } from '../../../functions/fulfillment/carriers/kuaidi100-gateway.ts';
 import { nodeHttpSend } from '../../../shared/http-client.ts';
 
 let server: http.Server;
@@ -57,5 +58,12 @@ describe('nodeHttpSend', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     await expect(nodeHttpSend(new URL(`http://127.0.0.1:${port}/`), { method: 'POST', headers: {}, body: '{}', timeoutMs: 2_000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it("Kuaidi100's form poster sends a URL-encoded form, as a browser form would", async () => {
+    const answer = await httpFormPoster(`${base}/`, { method: 'bOrderApi', param: '{"kuaidicom":"shunfeng","备注":"a&b"}' });
+    expect(answer).toEqual({ status: 200, body: '{"ok":"好"}' });
+    expect(seen?.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+    expect(Object.fromEntries(new URLSearchParams(seen?.body))).toEqual({ method: 'bOrderApi', param: '{"kuaidicom":"shunfeng","备注":"a&b"}' });
   });
 });

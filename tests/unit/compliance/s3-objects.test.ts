@@ -7,6 +7,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { describe, expect, it } from 'vitest';
 import { S3Error, S3Objects } from '../../../functions/compliance/s3-objects.ts';
 import { signV4 } from '../../../shared/aws-signature.ts';
+import type { HttpAnswer } from '../../../shared/http-client.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token-1' };
 
@@ -31,7 +32,7 @@ async function sdkRequest(command: GetObjectCommand | PutObjectCommand, endpoint
   return captured;
 }
 
-describe('S3 objects over fetch', () => {
+describe('S3 objects over HTTP', () => {
   for (const [name, command, endpoint] of [
     ['GetObject, virtual-hosted', new GetObjectCommand({ Bucket: 'reports-bucket', Key: 'compliance/2026/年报 report (v1).pdf' }), undefined],
     [
@@ -77,17 +78,17 @@ describe('S3 objects over fetch', () => {
   });
 
   it("a missing key is undefined; other errors name S3's code; 5xx is retried, then thrown", async () => {
-    const answers: Response[] = [];
+    const answers: HttpAnswer[] = [];
     let calls = 0;
     const s3 = new S3Objects({
       region: 'us-east-1',
       credentials: () => credentials,
-      fetch: async () => {
+      send: async () => {
         calls++;
-        return answers.shift() ?? new Response('', { status: 500 });
+        return answers.shift() ?? { status: 500, headers: {}, body: '' };
       },
     });
-    const xml = (code: string, status: number) => new Response(`<?xml version="1.0"?><Error><Code>${code}</Code><Message>m</Message></Error>`, { status });
+    const xml = (code: string, status: number): HttpAnswer => ({ status, headers: {}, body: `<?xml version="1.0"?><Error><Code>${code}</Code><Message>m</Message></Error>` });
     answers.push(xml('NoSuchKey', 404));
     expect(await s3.get('b', 'k')).toBeUndefined();
     answers.push(xml('NoSuchBucket', 404));
@@ -95,7 +96,7 @@ describe('S3 objects over fetch', () => {
     answers.push(xml('AccessDenied', 403));
     await expect(s3.put('b', 'k', 'x', 'text/plain')).rejects.toBeInstanceOf(S3Error);
     calls = 0;
-    answers.push(xml('SlowDown', 503), new Response('hello', { status: 200 }));
+    answers.push(xml('SlowDown', 503), { status: 200, headers: {}, body: 'hello' });
     expect(await s3.get('b', 'k')).toBe('hello');
     expect(calls).toBe(2);
     calls = 0;

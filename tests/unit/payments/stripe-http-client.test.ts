@@ -128,7 +128,7 @@ describe('Stripe over fetch, request for request as stripe-node', () => {
   });
 });
 
-describe('Stripe over fetch, answers as stripe-node makes of them', () => {
+describe('Stripe over HTTP, answers as stripe-node makes of them', () => {
   const errorOf = async (client: StripeLike) => {
     try {
       await client.paymentIntents.create({ amount: 1, currency: 'cny' }, { idempotencyKey: 'k' });

@@ -1,6 +1,6 @@
 /**
  * The Stripe adapter's client: the few calls of {@link StripeLike} over Stripe's REST API with
- * `fetch`, in place of the `stripe` package (issue 15: 247 KB and ≈ 50 ms of every cold start of the
+ * `node:https` (shared/http-client.ts: not `fetch`, whose first call costs a cold start ≈ 50 ms), in place of the `stripe` package (issue 15: 247 KB and ≈ 50 ms of every cold start of the
  * functions that call Stripe, for five endpoints and a signature check).
  *
  * It sends what stripe-node sends for the same calls — form-encoded bodies in the library's own
@@ -16,6 +16,7 @@
  * tolerance), the same check as the sandbox's (../../domain/webhook-signature.ts).
  */
 import crypto from 'node:crypto';
+import { nodeHttpSend, type HttpAnswer } from '../../../../shared/http-client.ts';
 import { backoffDelay, sleep } from '../../../../shared/retry.ts';
 import { verifySignature } from '../../domain/webhook-signature.ts';
 import type { StripeBalanceTransactionLike, StripeEventLike, StripeLike, StripeListLike, StripePaymentIntentLike, StripeRefundLike, StripeRequestOptions } from './stripe-like.ts';
@@ -108,7 +109,7 @@ export function errorTypeOf(statusCode: number, raw: { type?: string; code?: str
 
 const RETRY_BACKOFF = { baseMs: 500, maxMs: 5_000, jitter: false } as const;
 
-/** A {@link StripeLike} over `fetch`. */
+/** A {@link StripeLike} over `node:https` (shared/http-client.ts). */
 export function stripeHttpClient(apiKey: string, options: StripeHttpOptions = {}): StripeLike {
   const baseUrl = options.baseUrl ?? 'https://api.stripe.com';
   const maxRetries = options.maxNetworkRetries ?? 2;
@@ -133,12 +134,16 @@ export function stripeHttpClient(apiKey: string, options: StripeHttpOptions = {}
       headers['Idempotency-Key'] = requestOptions.idempotencyKey ?? `serverless-commerce-retry-${crypto.randomUUID()}`;
     }
     for (let attempt = 0; ; attempt++) {
-      let response: Response;
-      let text: string;
+      let response: HttpAnswer;
       try {
         // the body is read inside: a connection lost halfway through the answer is a connection error too
-        response = await fetch(url, { method, headers, body: method === 'POST' ? form : undefined, signal: AbortSignal.timeout(timeoutMs) });
-        text = await response.text();
+        const body = method === 'POST' ? form : undefined;
+        response = await nodeHttpSend(new URL(url), {
+          method,
+          headers: body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+          body,
+          timeoutMs,
+        });
       } catch (error) {
         if (attempt < maxRetries) {
           await wait(attempt);
@@ -146,15 +151,16 @@ export function stripeHttpClient(apiKey: string, options: StripeHttpOptions = {}
         }
         throw new StripeHttpError('StripeConnectionError', { message: `An error occurred with our connection to Stripe: ${(error as Error).message}` });
       }
-      const requestId = response.headers.get('request-id') ?? undefined;
-      if (response.ok) {
+      const text = response.body;
+      const requestId = response.headers['request-id'];
+      if (response.status >= 200 && response.status < 300) {
         try {
           return JSON.parse(text) as T;
         } catch {
           throw new StripeHttpError('StripeAPIError', { message: `Invalid JSON received from the Stripe API (status ${response.status})` }, response.status, requestId);
         }
       }
-      const shouldRetry = response.headers.get('stripe-should-retry');
+      const shouldRetry = response.headers['stripe-should-retry'];
       const retryable = shouldRetry === 'true' || (shouldRetry !== 'false' && (response.status === 409 || response.status >= 500));
       if (retryable && attempt < maxRetries) {
         await wait(attempt);

@@ -43,6 +43,7 @@ import {
   rejectRefundRoute,
   requestRefundRoute,
 } from '../../functions/payments/routes.ts';
+import { STRIPE_WORST_CASE_MS } from '../../functions/payments/provider/stripe/stripe-client.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
 import { EncryptedQueue, EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import { acknowledge } from '../constructs/nag.ts';
@@ -110,8 +111,11 @@ export class Payments extends Construct {
     }
 
     const env = { PAYMENTS_TABLE_NAME: this.table.tableName };
+    // A function calling the provider outlives its slowest call (every attempt timing out), so a slow
+    // provider ends in a retryable error, not a Lambda timeout mid-retry.
+    const providerCallTimeout = Duration.seconds(Math.ceil(STRIPE_WORST_CASE_MS / 1000) + 4);
     const fnWithProvider = (fnId: string, props: { entry: string; description: string; timeout?: Duration }) => {
-      const fn = platform.function(this, fnId, { ...props, environment: { ...env, ...providerEnv } });
+      const fn = platform.function(this, fnId, { timeout: providerCallTimeout, ...props, environment: { ...env, ...providerEnv } });
       this.table.grant(fn, 'readWrite');
       platform.publishEvents(fn, PAYMENTS_PUBLISHES);
       useProvider(fn);
@@ -133,7 +137,6 @@ export class Payments extends Construct {
     const authorize = fnWithProvider('AuthorizePaymentFunction', {
       entry: 'functions/payments/handlers/authorize-payment.ts',
       description: 'RiskApproved / PreSaleBalanceDue → authorise the payment or the pre-sale balance (PAY-1, PAY-2, ORD-5)',
-      timeout: Duration.seconds(20),
     });
     // SEC-2: opens only the payment tokens checkout sealed (OrderPlaced's PAYMENT_TOKEN_SEAL).
     platform.useFieldEncryption(authorize, { encrypt: false, decrypt: true, entities: [PAYMENT_TOKEN_SEAL.entity] });
@@ -144,7 +147,6 @@ export class Payments extends Construct {
     const capture = fnWithProvider('CapturePaymentFunction', {
       entry: 'functions/payments/handlers/capture-payment.ts',
       description: 'OrderShipped/OrderDelivered → capture (PAY-2)',
-      timeout: Duration.seconds(20),
     });
     consumer('CapturePayment', capture, [OrderShipped, OrderDelivered]);
 
@@ -152,7 +154,6 @@ export class Payments extends Construct {
     const release = fnWithProvider('ReleasePaymentFunction', {
       entry: 'functions/payments/handlers/release-payment.ts',
       description: 'Cancelled/rejected orders → void or refund (PAY-2)',
-      timeout: Duration.seconds(20),
     });
     consumer('ReleasePaymentOnCancel', release, [OrderCancelled]);
     consumer('ReleasePaymentOnStatus', release, [OrderStatusChanged], { to: ['CANCELLED', 'REJECTED', 'PAYMENT_FAILED'] });
@@ -161,7 +162,6 @@ export class Payments extends Construct {
     const refundReturn = fnWithProvider('RefundReturnFunction', {
       entry: 'functions/payments/handlers/refund-return.ts',
       description: 'ReturnRefundRequested → refund the return once (AFT-1, RISK-7)',
-      timeout: Duration.seconds(20),
     });
     consumer('RefundReturn', refundReturn, [ReturnRefundRequested]);
     // A return's refund refused (more than refundable) or refused by the provider: operations settle it (RETURN_REFUNDS_REFUSED_METRIC in functions/payments/return-refunds.ts).
@@ -185,6 +185,8 @@ export class Payments extends Construct {
     const webhook = fnWithProvider('ReceivePaymentWebhookFunction', {
       entry: 'functions/payments/handlers/receive-payment-webhook.ts',
       description: 'POST /webhooks/payments (signed provider notifications)',
+      // verifies and applies a notification; never calls the provider's API
+      timeout: Duration.seconds(10),
     });
     platform.api.addRoute(receivePaymentWebhookRoute, webhook);
     if (stage.paymentProvider === 'sandbox') useSandboxWebhookSecret(webhook);
@@ -194,7 +196,7 @@ export class Payments extends Construct {
       ['RequestRefundFunction', 'request-refund', requestRefundRoute, 'POST /orders/{orderId}/refunds'],
       ['ApproveRefundFunction', 'approve-refund', approveRefundRoute, 'POST /orders/{orderId}/refunds/{refundId}/approve'],
     ] as const) {
-      const fn = fnWithProvider(fnId, { entry: `functions/payments/handlers/${entry}.ts`, description, timeout: Duration.seconds(20) });
+      const fn = fnWithProvider(fnId, { entry: `functions/payments/handlers/${entry}.ts`, description });
       platform.useAuditLog(fn);
       platform.useIdempotency(fn);
       platform.api.addRoute(route, fn);

@@ -1,6 +1,7 @@
 /**
  * Synthesizes the CDK app in-process into a cloud assembly directory (what `npx cdk synth` does,
- * without the CLI's start-up cost). cdk-nag runs as part of it; its errors fail the synthesis.
+ * without the CLI's start-up cost). cdk-nag runs as part of it (except for `npm start`'s on-demand
+ * assembly); its errors fail the synthesis.
  *
  * An assembly synthesized from the very same inputs in the same mode is reused as it is:
  * `local-synthesis.json` in the assembly records the hash of everything it was made from
@@ -140,7 +141,9 @@ async function synthesizeUnlocked(outdir: string, options: { stage?: string; bun
   const context = options.bundle === false || options.bundle === 'on-demand' ? { 'aws:cdk:bundling-stacks': [] } : {};
   ServiceFunction.entries.clear();
   // No CloudFormation schema validation here (warnings only, ≈ 4 s): this assembly is run locally, not deployed.
-  const { app, stack } = createApp({ stage: options.stage ?? 'dev', outdir, context, cloudFormationValidation: false });
+  // `npm start` (bundles on demand) skips cdk-nag too (≈ 1 s): the checks are about deploying, and
+  // `npx cdk synth`, the infra tests and every other synthesis here still run them.
+  const { app, stack } = createApp({ stage: options.stage ?? 'dev', outdir, context, cloudFormationValidation: false, checks: options.bundle !== 'on-demand' });
   const assembly = app.synth();
   const errors = assembly.stacks.flatMap((s) => s.messages.filter((m) => m.level === 'error'));
   if (errors.length > 0) {

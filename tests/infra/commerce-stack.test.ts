@@ -10,6 +10,7 @@ import { postSandboxCarrierEventRoute, receiveKuaidi100CallbackRoute } from '../
 import type { RouteContract } from '../../shared/http/route.ts';
 import { SANDBOX_CARRIER_WEBHOOK_SECRET } from '../../functions/fulfillment/settings.ts';
 import { DEV_SANDBOX_WEBHOOK_SECRET } from '../../functions/payments/settings.ts';
+import { STRIPE_WORST_CASE_MS } from '../../functions/payments/provider/stripe/stripe-client.ts';
 import { LOCAL_CLOUD_SWITCH } from '../../shared/config.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -381,6 +382,15 @@ describe('payment methods (PAY-1)', () => {
       expect(providerOf(prod.json, fn), fn).toBe('stripe');
       expect(providerOf(dev.json, fn), fn).toBe('sandbox');
     }
+  });
+
+  it('every function that calls Stripe outlives its slowest call (3 attempts of 5 s and the waits between): a slow Stripe is a retryable error, not a timeout mid-retry', () => {
+    expect(STRIPE_WORST_CASE_MS).toBe(16_500);
+    const withStripe = functions(prod).filter(([, p]) => (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.STRIPE_SECRET_ID !== undefined);
+    const tooShort = withStripe.filter(([, p]) => (p.Timeout as number) * 1000 <= STRIPE_WORST_CASE_MS + 2_000).map(([id]) => id);
+    expect(withStripe.length).toBeGreaterThanOrEqual(7);
+    // The webhook only verifies and applies notifications: it never calls Stripe's API.
+    expect(tooShort).toEqual(['ReceivePaymentWebhookFunction']);
   });
 });
 

@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { readJsonSecret } from '../../../../shared/secrets.ts';
 import type { StripeLike } from './stripe-like.ts';
-import { stripeHttpClient } from './stripe-http-client.ts';
+import { stripeHttpClient, stripeRetryWaitsMaxMs } from './stripe-http-client.ts';
 
 const StripeSecretSchema = z.object({ apiKey: z.string().min(1), webhookSecret: z.string().min(1) });
 
@@ -20,7 +20,18 @@ export async function readStripeSecret(secretId: string): Promise<StripeSecret> 
   return readJsonSecret(secretId, StripeSecretSchema);
 }
 
-/** The client, as a {@link StripeLike}. Two network retries as stripe-node's; timeouts are short so an SQS retry takes over. */
+/** How the functions call Stripe: two network retries as stripe-node's, each attempt given up after 5 s. */
+export const STRIPE_CALLS = { maxNetworkRetries: 2, timeoutMs: 5_000 } as const;
+
+/**
+ * The longest one Stripe call can take with {@link STRIPE_CALLS}: every attempt timing out, plus the
+ * client's longest waits between them (stripe-http-client.ts: 0.5 s, then 1 s) — 16.5 s. A function
+ * calling Stripe must run longer than this (infra/capabilities/payments.ts; checked by the infra
+ * tests), so a slow Stripe ends in a clean retryable error rather than a Lambda timeout mid-retry.
+ */
+export const STRIPE_WORST_CASE_MS = (STRIPE_CALLS.maxNetworkRetries + 1) * STRIPE_CALLS.timeoutMs + stripeRetryWaitsMaxMs(STRIPE_CALLS.maxNetworkRetries);
+
+/** The client, as a {@link StripeLike} ({@link STRIPE_CALLS}). */
 export async function createStripeClient(apiKey: string): Promise<StripeLike> {
-  return stripeHttpClient(apiKey, { maxNetworkRetries: 2, timeoutMs: 8_000, appInfo: { name: 'serverless-commerce' } });
+  return stripeHttpClient(apiKey, { ...STRIPE_CALLS, appInfo: { name: 'serverless-commerce' } });
 }

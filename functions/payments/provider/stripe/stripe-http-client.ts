@@ -109,14 +109,23 @@ export function errorTypeOf(statusCode: number, raw: { type?: string; code?: str
 
 const RETRY_BACKOFF = { baseMs: 500, maxMs: 5_000, jitter: false } as const;
 
+/** stripe-node's wait after failed attempt `attempt` (0-based): 0.5 s doubling to 5 s, jittered down to half, never under 0.5 s (`random` in [0, 1)). */
+const retryWaitMs = (attempt: number, random: number): number => Math.max(RETRY_BACKOFF.baseMs, backoffDelay(attempt + 1, RETRY_BACKOFF) * (0.5 * (1 + random)));
+
+/** The longest the waits between `retries` retries can add up to. */
+export function stripeRetryWaitsMaxMs(retries: number): number {
+  let total = 0;
+  for (let attempt = 0; attempt < retries; attempt++) total += retryWaitMs(attempt, 1);
+  return total;
+}
+
 /** A {@link StripeLike} over `node:https` (shared/http-client.ts). */
 export function stripeHttpClient(apiKey: string, options: StripeHttpOptions = {}): StripeLike {
   const baseUrl = options.baseUrl ?? 'https://api.stripe.com';
   const maxRetries = options.maxNetworkRetries ?? 2;
   const timeoutMs = options.timeoutMs ?? 80_000;
   const pause = options.sleep ?? sleep;
-  /** stripe-node's wait after failed attempt `attempt` (0-based): 0.5 s doubling to 5 s, jittered down to half, never under 0.5 s. */
-  const wait = (attempt: number) => pause(Math.max(RETRY_BACKOFF.baseMs, backoffDelay(attempt + 1, RETRY_BACKOFF) * (0.5 * (1 + Math.random()))));
+  const wait = (attempt: number) => pause(retryWaitMs(attempt, Math.random()));
   const userAgent = `Stripe/v1 serverless-commerce${options.appInfo ? ` ${options.appInfo.name}${options.appInfo.version ? `/${options.appInfo.version}` : ''}` : ''}`;
 
   async function request<T>(method: 'GET' | 'POST', path: string, params: Record<string, unknown> = {}, requestOptions: StripeRequestOptions = {}): Promise<T> {

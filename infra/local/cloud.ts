@@ -45,6 +45,8 @@ export interface LocalCloudOptions {
   schedules?: boolean;
   /** Max concurrent execution environments per function without reserved concurrency. */
   defaultConcurrency?: number;
+  /** Tests only: how long a function's init phase may take before it counts against the invocation (Lambda: 10 s). */
+  lambdaInitLimitMs?: number;
   /** Log line sink for the local cloud's own messages. */
   log?: (line: string) => void;
   /** How often the template's alarms are evaluated and queue depths sampled (default 5 s). */
@@ -316,6 +318,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       // Secrets Manager, which the local cloud does not have. Set here, never in the template (tests/infra checks).
       baseEnv: { ...sdkEnv, NODE_OPTIONS: '', AWS_LAMBDA_RUNTIME_API: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOCAL_CLOUD: 'true' },
       defaultConcurrency: options.defaultConcurrency,
+      initLimitMs: options.lambdaInitLimitMs,
       logDir: options.dataDir ? path.join(options.dataDir, 'logs') : undefined,
     });
     stoppers.push(() => lambda.close());

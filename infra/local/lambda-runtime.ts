@@ -81,6 +81,9 @@ interface Environment {
   pending?: { requestId: string; resolve: (r: InvokeResult) => void; timer: NodeJS.Timeout };
 }
 
+/** Lambda's limit of an init phase before it is retried within the invocation. */
+const INIT_LIMIT_MS = 10_000;
+
 class FunctionPool {
   private readonly environments: Environment[] = [];
   private readonly waiting: Array<() => void> = [];
@@ -99,6 +102,7 @@ class FunctionPool {
       logFile?: string;
       runtimeModulesDir?: string;
       onLogLine?: (fn: FunctionDefinition, line: string) => void;
+      initLimitMs?: number;
     },
   ) {}
 
@@ -117,15 +121,27 @@ class FunctionPool {
     this.invocations++;
     const requestId = crypto.randomUUID();
     const initStarted = performance.now();
-    // Lambda times the init phase apart from the invocation: the timeout starts once the handler is loaded.
-    await env.initialised;
+    // Lambda times the init phase apart from the invocation: the timeout starts once the handler is
+    // loaded. Init may take 10 s; past that Lambda goes on initialising within the invocation, under
+    // the function's timeout — so a module that never finishes loading fails by then, never hangs.
+    const initLimitMs = this.options.initLimitMs ?? INIT_LIMIT_MS;
+    const timeoutMs = this.definition.timeoutSeconds * 1000;
+    const initialised = await Promise.race([env.initialised.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, initLimitMs + timeoutMs, false).unref())]);
     this.billedMs += Math.ceil(performance.now() - initStarted);
+    if (!initialised) {
+      this.discard(env);
+      this.release(env);
+      return {
+        status: 'error',
+        errorType: 'Sandbox.Timedout',
+        errorMessage: `${requestId} Task timed out after ${this.definition.timeoutSeconds.toFixed(2)} seconds (the init phase did not end within ${initLimitMs / 1000} s, nor the invocation's re-init within the timeout)`,
+      };
+    }
     if (env.died) {
       // the environment died while loading (out of memory, exit): that is the invocation's outcome
       this.release(env);
       return { status: 'error', ...env.died };
     }
-    const timeoutMs = this.definition.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
     const started = performance.now();
     try {
@@ -275,6 +291,8 @@ export interface LambdaRuntimeOptions {
   logDir?: string;
   /** Each line a function prints to stdout (where Powertools writes its EMF metrics). */
   onLogLine?: (fn: FunctionDefinition, line: string) => void;
+  /** How long an init phase may take before it counts against the invocation's timeout (Lambda: 10 s; tests shorten it). */
+  initLimitMs?: number;
   /** Before each invocation: a result to return instead of running the function (fault drills). */
   intercept?: (fn: FunctionDefinition, event: unknown) => InvokeResult | undefined;
   /** After each invocation (also throttled ones): its outcome and duration, for the local metrics. */
@@ -295,6 +313,7 @@ export class LambdaRuntime {
         logFile: options.logDir ? path.join(options.logDir, `${definition.name}.log`) : undefined,
         runtimeModulesDir: modulesDir,
         onLogLine: options.onLogLine,
+        initLimitMs: options.initLimitMs,
       });
       this.pools.set(definition.name, pool);
       this.pools.set(definition.arn, pool);

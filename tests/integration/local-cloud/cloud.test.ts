@@ -61,7 +61,8 @@ const bodies = (messages: Message[]) => messages.map((m) => m.Body ?? '');
 
 beforeAll(async () => {
   // schedules on, as `npm start` runs them: the cron rule fires at 02:00 UTC, the rate rule 5 min after the start
-  cloud = await startLocalCloud({ assemblyDir: await fixtureAssembly(), asyncRetryDelaysMs: [200, 200], schedules: true });
+  // init may take 2.5 s here (Lambda: 10 s), so the hung-init case takes seconds
+  cloud = await startLocalCloud({ assemblyDir: await fixtureAssembly(), asyncRetryDelaysMs: [200, 200], schedules: true, lambdaInitLimitMs: 2_500 });
 });
 
 afterAll(async () => {
@@ -100,6 +101,16 @@ describe('Lambda', () => {
     expect(error).toBeUndefined();
     expect(Number(payload.initMs)).toBeGreaterThanOrEqual(3_000);
     expect(Number(payload.remainingMs)).toBeGreaterThan(1_000);
+  });
+
+  it('a module that never finishes loading fails the invocation once the init limit and the timeout are past; it never hangs', async () => {
+    const started = Date.now();
+    const { error, payload } = await invoke(functionName('HungInit'), {});
+    expect(error).toBe('Unhandled');
+    expect(payload.errorType).toBe('Sandbox.Timedout');
+    // 2.5 s of init, then the 1 s timeout of the invocation's re-init
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_400);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('enforces the memory size', async () => {

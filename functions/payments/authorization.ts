@@ -52,6 +52,7 @@ import {
 import type { PaymentLimits } from './domain/limits.ts';
 import { commitTransition, flushOutbox, RetryLaterError, today, transitionContext, withConflictRetry, type ProviderDeps, type TokenVault } from './engine.ts';
 import { ProviderRequestError, type AuthorizeOutcome, type AuthorizeRequest } from './provider/port.ts';
+import type { StoredPayment } from './payments-repository.ts';
 
 /** Ports of the authorisation. */
 export interface AuthorizeDeps extends ProviderDeps {
@@ -186,7 +187,7 @@ async function securePayment(deps: AuthorizeDeps, ref: PaymentRef, correlationId
     }
 
     const outcome = await deps.provider.authorize(await authorizeRequest(deps, p, stored.tokenCiphertext));
-    const applied = await applyAuthorizationOutcome(deps, ref, outcome, correlationId);
+    const applied = await applyAuthorizationOutcome(deps, ref, outcome, correlationId, { ...stored, payment: p });
     return applied === 'unchanged' ? 'skipped' : applied;
   });
 }
@@ -199,10 +200,19 @@ export type AppliedAuthorization = 'authorized' | 'pending' | 'failed' | 'voided
  * itself or from its webhook). A new payment takes it; a payment released meanwhile has the
  * authorisation voided; anything else already knows it.
  */
-export async function applyAuthorizationOutcome(deps: ProviderDeps, ref: PaymentRef, outcome: AuthorizeOutcome, correlationId: string): Promise<AppliedAuthorization> {
+export async function applyAuthorizationOutcome(
+  deps: ProviderDeps,
+  ref: PaymentRef,
+  outcome: AuthorizeOutcome,
+  correlationId: string,
+  /** The payment as the caller wrote it just before asking the provider: the first attempt commits on it without reading again (a change meanwhile fails the commit, and the retry reads). */
+  known?: StoredPayment,
+): Promise<AppliedAuthorization> {
   const { orderId } = ref;
+  let first = known?.payment.status === 'new' && !known.payment.releaseReason ? known : undefined;
   return withConflictRetry('apply authorisation', async () => {
-    const stored = await deps.repo.getPayment(orderId, ref.slot);
+    const stored = first ?? (await deps.repo.getPayment(orderId, ref.slot));
+    first = undefined;
     if (!stored) throw new RetryLaterError(`order ${orderId}: no payment yet for an authorisation outcome`);
     const p = stored.payment;
     const ctx = transitionContext(deps);

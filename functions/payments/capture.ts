@@ -66,7 +66,8 @@ async function capturePayment(deps: ProviderDeps, ref: PaymentRef, trigger: 'shi
     }
     if (!p.providerPaymentId) throw new Error(`order ${orderId}: authorised without a provider payment id`);
     const outcome = await deps.provider.capture({ idempotencyKey: captureKey(p), providerPaymentId: p.providerPaymentId, amount: decision.amount, currency: p.currency });
-    if (outcome.status === 'captured') return (await applyCaptureOutcome(deps, orderId, p.providerPaymentId, outcome.capture, correlationId)) ? 'captured' : 'skipped';
+    // applied to the payment as read (no read again): a webhook that recorded it meanwhile changed its version, and the retry re-reads
+    if (outcome.status === 'captured') return (await applyCaptureOutcome(deps, orderId, p.providerPaymentId, outcome.capture, correlationId, p)) ? 'captured' : 'skipped';
     switch (outcome.reason) {
       case 'authorization_expired':
         await commitTransition(deps, authorizationExpired(p, ctx), p.version, { correlationId });
@@ -81,9 +82,28 @@ async function capturePayment(deps: ProviderDeps, ref: PaymentRef, trigger: 'shi
   });
 }
 
-/** Records a capture the provider reported (call or webhook) on the order's payment with that provider id; false when it was already recorded. */
-export async function applyCaptureOutcome(deps: ProviderDeps, orderId: string, providerPaymentId: string, capture: CaptureResult, correlationId: string): Promise<boolean> {
+/**
+ * Records a capture the provider reported (call or webhook) on the order's payment with that provider
+ * id; false when it was already recorded. `known`: the payment as the caller read it, authorised,
+ * just before asking for the capture — the first attempt commits on it without reading again (a
+ * capture recorded meanwhile changed its version, so the commit fails and the retry reads).
+ */
+export async function applyCaptureOutcome(
+  deps: ProviderDeps,
+  orderId: string,
+  providerPaymentId: string,
+  capture: CaptureResult,
+  correlationId: string,
+  known?: Payment,
+): Promise<boolean> {
+  let first = known?.status === 'authorized' && known.providerPaymentId === providerPaymentId ? known : undefined;
   return withConflictRetry('apply capture', async () => {
+    if (first) {
+      const p = first;
+      first = undefined;
+      await commitTransition(deps, captureSucceeded(p, capture, transitionContext(deps)), p.version, { correlationId });
+      return true;
+    }
     const p = (await findPayment(deps.repo, orderId, { providerPaymentId }))?.payment;
     if (!p) throw new RetryLaterError(`order ${orderId}: capture for an unknown authorisation`);
     const movements = await deps.repo.listMovements(orderId);

@@ -25,9 +25,13 @@ export async function recordOrderPlaced(deps: EngineDeps & { readonly vault: Tok
     // A pre-sale's first payment is its deposit; its balance is opened on PreSaleBalanceDue (ORD-5).
     ...(order.orderType === 'pre-sale' ? { part: 'deposit' as const } : {}),
   };
+  // The payment is usually new: the first attempt creates it without reading (conditional on there
+  // being none); a duplicate delivery or a tombstone fails that condition, and the retry reads.
+  let first = true;
   return withConflictRetry('record order', async () => {
     const ctx = transitionContext(deps);
-    const stored = await deps.repo.getPayment(order.orderId);
+    const stored = first ? undefined : await deps.repo.getPayment(order.orderId);
+    first = false;
     if (stored?.payment.orderKnown) return 'unchanged';
     if (stored) {
       const payment = completeTombstone(stored.payment, facts, ctx);

@@ -17,7 +17,7 @@
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
-import { cancellationReasons, documentClient, queryAll } from '../../shared/dynamodb.ts';
+import { batchGet, cancellationReasons, documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { COUNTERS, parseAggregateKey, ZERO, type Contribution, type Counter, type Counters, type CustomerRecord, type OrderRecord, type RiskRecord } from './domain/aggregation.ts';
 import { addCounters, monthsInRange, type RangeAggregates } from './domain/kpis.ts';
 
@@ -37,6 +37,20 @@ export interface EventCommit {
 }
 
 export type CommitOutcome = 'applied' | 'duplicate' | 'conflict';
+
+/** Which records to read: an order's, its risk record's, a customer's. */
+export interface RecordKeys {
+  readonly order?: string;
+  readonly risk?: string;
+  readonly customer?: string;
+}
+
+/** The records read (undefined: not there yet). */
+export interface RecordsRead {
+  readonly order?: Versioned<OrderRecord>;
+  readonly risk?: Versioned<RiskRecord>;
+  readonly customer?: Versioned<CustomerRecord>;
+}
 
 /** Shards of the customers index (a daily job reads each; writes spread over them). */
 export const CUSTOMER_SHARDS = 4;
@@ -64,16 +78,26 @@ export class AnalyticsStore {
     return { record: Item.record as T, version: Number(Item.version) };
   }
 
-  order(orderId: string) {
-    return this.get<OrderRecord>(`ORDER#${orderId}`);
-  }
-
   customer(customerId: string) {
     return this.get<CustomerRecord>(`CUSTOMER#${customerId}`);
   }
 
-  risk(orderId: string) {
-    return this.get<RiskRecord>(`RISK#${orderId}`);
+  /** The records an event touches, in one strongly consistent BatchGetItem (absent ones undefined). */
+  async read(keys: RecordKeys): Promise<RecordsRead> {
+    const wanted = [...(keys.order ? [`ORDER#${keys.order}`] : []), ...(keys.risk ? [`RISK#${keys.risk}`] : []), ...(keys.customer ? [`CUSTOMER#${keys.customer}`] : [])];
+    if (wanted.length === 0) return {};
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      wanted.map((pk) => ({ pk, sk: 'STATE' })),
+      { consistent: true },
+    );
+    const byPk = new Map(items.map((i) => [String(i.pk), { record: i.record, version: Number(i.version) }]));
+    return {
+      ...(keys.order ? { order: byPk.get(`ORDER#${keys.order}`) as Versioned<OrderRecord> | undefined } : {}),
+      ...(keys.risk ? { risk: byPk.get(`RISK#${keys.risk}`) as Versioned<RiskRecord> | undefined } : {}),
+      ...(keys.customer ? { customer: byPk.get(`CUSTOMER#${keys.customer}`) as Versioned<CustomerRecord> | undefined } : {}),
+    };
   }
 
   async isApplied(eventId: string): Promise<boolean> {

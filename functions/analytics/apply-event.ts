@@ -1,6 +1,7 @@
 /**
  * Consumer use case (KPI-1): applies one event to analytics' records and daily aggregates, exactly
- * once. Reads the records the event touches (the order's, its customer's, the order's risk record),
+ * once. Reads the records the event touches (the order's, its customer's, the order's risk record —
+ * one BatchGetItem, a second read only for a customer the event does not name),
  * applies the event's effect (domain/effects.ts), and commits the records with the change of their
  * contribution to the aggregates in one transaction with the event's applied marker. A lost race on
  * a record is retried from a fresh read; a duplicate is recognised by its marker.
@@ -25,7 +26,7 @@ import {
 import { effectOf, type AnalyticsEvent } from './domain/effects.ts';
 
 export interface ApplyDeps {
-  readonly store: Pick<AnalyticsStore, 'order' | 'customer' | 'risk' | 'commit'>;
+  readonly store: Pick<AnalyticsStore, 'read' | 'customer' | 'commit'>;
   readonly now: () => Date;
   /** Waits between attempts after a lost race (tests pass a no-op). */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -42,10 +43,15 @@ export async function applyEvent(deps: ApplyDeps, event: AnalyticsEvent): Promis
   if (!effect.order && !effect.risk && !effect.direct) return { outcome: 'ignored' };
   for (let attempt = 1; ; attempt++) {
     const orderId = effect.orderId;
-    const [orderRead, riskRead] = await Promise.all([
-      effect.order && orderId ? deps.store.order(orderId) : undefined,
-      effect.risk && orderId ? deps.store.risk(orderId) : undefined,
-    ]);
+    // One read of everything the event touches; the customer too when the event names them (OrderPlaced).
+    const customerHint = effect.order?.kind === 'placed' ? effect.order.placed.customerId : undefined;
+    const read = await deps.store.read({
+      ...(effect.order && orderId ? { order: orderId } : {}),
+      ...(effect.risk && orderId ? { risk: orderId } : {}),
+      ...(customerHint ? { customer: customerHint } : {}),
+    });
+    const orderRead = read.order;
+    const riskRead = read.risk;
     let before: Contribution = {};
     let after: Contribution = effect.direct ?? {};
     const commit: { order?: Versioned<ReturnType<typeof emptyOrder>>; customer?: Versioned<CustomerRecord>; risk?: Versioned<ReturnType<typeof emptyRisk>> } = {};
@@ -57,7 +63,7 @@ export async function applyEvent(deps: ApplyDeps, event: AnalyticsEvent): Promis
       after = sumContributions(after, orderContribution(next));
       const customerId = next.placed?.customerId;
       if (customerId) {
-        const customerRead = await deps.store.customer(customerId);
+        const customerRead = customerId === customerHint ? read.customer : await deps.store.customer(customerId);
         const oldCustomer = customerRead?.record ?? emptyCustomer(customerId);
         const nextCustomer = syncCustomer(oldCustomer, next);
         if (JSON.stringify(nextCustomer) !== JSON.stringify(oldCustomer) || !customerRead) {

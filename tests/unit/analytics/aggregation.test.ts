@@ -156,10 +156,13 @@ function memoryStore() {
   const markers = new Set<string>();
   const aggregates: Record<string, Record<string, number>> = {};
   const get = (pk: string) => records.get(pk) as never;
-  const store: Pick<AnalyticsStore, 'order' | 'customer' | 'risk' | 'commit'> = {
-    order: async (id) => get(`ORDER#${id}`),
+  const store: Pick<AnalyticsStore, 'read' | 'customer' | 'commit'> = {
+    read: async (keys) => ({
+      ...(keys.order ? { order: get(`ORDER#${keys.order}`) } : {}),
+      ...(keys.risk ? { risk: get(`RISK#${keys.risk}`) } : {}),
+      ...(keys.customer ? { customer: get(`CUSTOMER#${keys.customer}`) } : {}),
+    }),
     customer: async (id) => get(`CUSTOMER#${id}`),
-    risk: async (id) => get(`RISK#${id}`),
     commit: async (c: EventCommit) => {
       if (markers.has(c.eventId)) return 'duplicate';
       const writes: Array<[string, { record: unknown; version: number }]> = [];

@@ -68,7 +68,7 @@ export const putDegradedModeRoute = defineRoute({
   pathTemplate: '/admin/degraded-mode',
   summary: 'Switch peak-load degraded mode on or off (FUL-5)',
   description:
-    'While on, non-essential work (the replenishment check on every stock change) is deferred to the daily replenishment sweep; ordering, payment capture and shipping are untouched. Audited with the reason.',
+    'While on, non-essential work (the replenishment check on every stock change) is deferred to the daily replenishment sweep; ordering, payment capture and shipping are untouched. Takes effect within DEGRADED_MODE_CACHE_SECONDS (default 10 s), how long the stock checks cache the switch. Audited with the reason.',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
   body: z.strictObject({ enabled: z.boolean(), reason: freeText(500).min(3) }).meta({ id: 'DegradedModeInput' }),

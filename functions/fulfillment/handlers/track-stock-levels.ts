@@ -2,9 +2,11 @@
  * SQS consumer (FUL-4, FUL-5): `OrderPlaced` → record the order's demand (sales history) and check
  * its SKUs against their safety stock; `StockAdjusted` (a cycle count) → check that SKU. A new
  * crossing below safety stock emits one `ReplenishmentSuggested`. While degraded mode is on the
- * checks are deferred to the daily sweep (demand is still recorded).
+ * checks are deferred to the daily sweep (demand is still recorded); the switch is read at most every
+ * `DEGRADED_MODE_CACHE_SECONDS` (10) per container, so turning it on or off takes effect within that.
  * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (read-only), `EVENT_BUS_NAME`.
  */
+import { cachedFor } from '../../../shared/cache.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
@@ -13,7 +15,7 @@ import type { EventDetail } from '../../../events/event-definition.ts';
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import { StockAdjusted } from '../../../events/stock-adjusted.ts';
 import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
-import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
+import { fulfillmentRepositoryFromEnv, type DegradedMode, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { recordDemand, stockChanged } from '../replenishment.ts';
 import { fulfillmentSettings } from '../settings.ts';
 
@@ -23,12 +25,16 @@ export interface TrackStockLevelsHandlerPorts {
   readonly catalog?: () => CatalogReader;
   readonly publisher?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;
+  /** How long the degraded-mode switch is cached (default `DEGRADED_MODE_CACHE_SECONDS`). */
+  readonly degradedModeCacheSeconds?: number;
 }
 
 /** Builds the handler with the given ports. */
 export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts = {}) {
+  let degradedMode: (() => Promise<DegradedMode>) | undefined;
   return eventConsumer([OrderPlaced, StockAdjusted], async ({ name, detail }, record) => {
     const repository = (ports.repository ?? fulfillmentRepositoryFromEnv)();
+    degradedMode ??= cachedFor(() => repository.getDegradedMode(), (ports.degradedModeCacheSeconds ?? fulfillmentSettings().degradedModeCacheSeconds) * 1000);
     const correlationId = detail.meta.correlationId;
     let skus: string[];
     if (name === OrderPlaced.name) {
@@ -39,7 +45,7 @@ export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts 
     } else {
       skus = [(detail as EventDetail<typeof StockAdjusted>).sku];
     }
-    const degraded = (await repository.getDegradedMode()).enabled;
+    const degraded = (await degradedMode()).enabled;
     const outcomes = await stockChanged(
       {
         repository,

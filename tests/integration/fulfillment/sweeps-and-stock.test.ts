@@ -202,7 +202,8 @@ describe('degraded mode (FUL-5) and the daily sweep', () => {
     await setMode(true);
     const sku = await catalog.product(LISTINGS.tshirt, { 'WH-SOUTH': 4 });
     const publisher = capturePublisher();
-    const handler = makeTrackStockLevelsHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory });
+    // the switch read at every invocation here (the cache is the next test's)
+    const handler = makeTrackStockLevelsHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory, degradedModeCacheSeconds: 0 });
     await handler(orderPlacedMessage({ lines: [{ sku, quantity: 9 }] }), lambdaContext());
     expect(publisher.published).toHaveLength(0);
     const today = new Date().toISOString().slice(0, 10);
@@ -218,5 +219,27 @@ describe('degraded mode (FUL-5) and the daily sweep', () => {
     // The sweep opened the suggestion: a stock change now does not repeat it.
     await handler(stockAdjustedMessage(sku, 'WH-SOUTH'), lambdaContext());
     expect(mine()).toHaveLength(1);
+  });
+
+  it('a container reads the switch at most every DEGRADED_MODE_CACHE_SECONDS: turned on, it takes effect once its cached value ages out', async () => {
+    await setMode(false, ops, 'normal trading');
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-SOUTH': 4 });
+    const publisher = capturePublisher();
+    let reads = 0;
+    const counting = new Proxy(repository, {
+      get: (target, key, receiver) => (key === 'getDegradedMode' ? () => (reads++, target.getDegradedMode()) : Reflect.get(target, key, receiver)),
+    });
+    const handler = makeTrackStockLevelsHandler({ repository: () => counting, catalog: () => reader, publisher: publisher.factory, degradedModeCacheSeconds: 60 });
+    await handler(stockAdjustedMessage(sku, 'WH-SOUTH'), lambdaContext());
+    await setMode(true, ops, 'peak starts');
+    await handler(orderPlacedMessage({ lines: [{ sku, quantity: 9 }] }), lambdaContext());
+    // One read for both invocations; the second still checked (the cached switch was off): the crossing is suggested.
+    expect(reads).toBe(1);
+    expect(publisher.named('ReplenishmentSuggested').filter((e) => e.sku === sku)).toHaveLength(1);
+    // A fresh container (or the cache aged out) reads it on.
+    const fresh = makeTrackStockLevelsHandler({ repository: () => counting, catalog: () => reader, publisher: publisher.factory, degradedModeCacheSeconds: 60 });
+    await fresh(orderPlacedMessage({ lines: [{ sku, quantity: 9 }] }), lambdaContext());
+    expect(reads).toBe(2);
+    await setMode(false, ops, 'peak over');
   });
 });

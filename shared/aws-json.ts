@@ -132,7 +132,8 @@ export class AwsJsonClient {
 function errorOf(status: number, text: string, typeHeader: string | null, requestId: string | undefined): AwsServiceError {
   let parsed: { __type?: unknown; message?: unknown; Message?: unknown } = {};
   try {
-    parsed = JSON.parse(text) as typeof parsed;
+    const json: unknown = JSON.parse(text);
+    if (json && typeof json === 'object') parsed = json as typeof parsed;
   } catch {
     // not JSON (a proxy's page): the status names it
   }

@@ -36,7 +36,10 @@ export const nodeHttpSend: HttpSend = (url, request) =>
     const req = send(url, { method: request.method, headers: request.headers, agent: secure ? agents['https:'] : agents['http:'] }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
+      res.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
       res.on('end', () => {
         clearTimeout(timer);
         const headers: Record<string, string | undefined> = {};

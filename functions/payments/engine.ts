@@ -102,7 +102,7 @@ export async function commitTransition(
   extra: Omit<PaymentWrite, 'payment' | 'expectedVersion' | 'movements' | 'events'> & { limits?: PaymentLimits } = {},
 ): Promise<void> {
   const { limits, ...rest } = extra;
-  const { outboxId } = await deps.repo.commit({
+  await deps.repo.commit({
     ...rest,
     payment: transition.payment,
     expectedVersion,
@@ -110,18 +110,9 @@ export async function commitTransition(
     events: transition.events,
     limit: rest.limit ?? limitChangeOf(transition.payment, transition, limits),
   });
-  if (outboxId === undefined) return;
-  // The outbox item just written is published as it is, without querying the order's outbox: an
-  // older item left behind is published by the redelivery or duplicate path (flushOutbox).
-  const { orderId } = transition.payment;
-  const item = {
-    outboxId,
-    orderId,
-    correlationId: rest.correlationId ?? orderId,
-    events: transition.events.map((e) => ({ name: e.definition.name, payload: e.payload as Record<string, unknown> })),
-  };
-  if (!(await deps.repo.claimOutbox(orderId, outboxId))) return;
-  await publishOutbox(PAYMENTS_OUTBOX, item, deps.publisher, () => deps.repo.deleteOutbox(orderId, outboxId), `outbox ${outboxId} of order ${orderId}`);
+  // Every pending item of the order, not only the one just written: payments has no outbox sweep, so
+  // an item an earlier commit failed to publish goes out with the next commit of its order.
+  if (transition.events.length > 0) await flushOutbox(deps, transition.payment.orderId);
 }
 
 /** Runs `attempt` again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */

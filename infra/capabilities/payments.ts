@@ -185,8 +185,6 @@ export class Payments extends Construct {
     const webhook = fnWithProvider('ReceivePaymentWebhookFunction', {
       entry: 'functions/payments/handlers/receive-payment-webhook.ts',
       description: 'POST /webhooks/payments (signed provider notifications)',
-      // verifies and applies a notification; never calls the provider's API
-      timeout: Duration.seconds(10),
     });
     platform.api.addRoute(receivePaymentWebhookRoute, webhook);
     if (stage.paymentProvider === 'sandbox') useSandboxWebhookSecret(webhook);

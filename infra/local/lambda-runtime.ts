@@ -126,7 +126,15 @@ class FunctionPool {
     // the function's timeout — so a module that never finishes loading fails by then, never hangs.
     const initLimitMs = this.options.initLimitMs ?? INIT_LIMIT_MS;
     const timeoutMs = this.definition.timeoutSeconds * 1000;
-    const initialised = await Promise.race([env.initialised.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, initLimitMs + timeoutMs, false).unref())]);
+    let initTimer: NodeJS.Timeout | undefined;
+    const initialised = await Promise.race([
+      env.initialised.then(() => true),
+      new Promise<false>((resolve) => {
+        initTimer = setTimeout(resolve, initLimitMs + timeoutMs, false);
+        initTimer.unref();
+      }),
+    ]);
+    clearTimeout(initTimer);
     this.billedMs += Math.ceil(performance.now() - initStarted);
     if (!initialised) {
       this.discard(env);

@@ -386,13 +386,14 @@ describe('payment methods (PAY-1)', () => {
     }
   });
 
-  it('every function that calls Stripe outlives its slowest call (3 attempts of 5 s and the waits between): a slow Stripe is a retryable error, not a timeout mid-retry', () => {
+  it('every function that calls Stripe outlives one slowest call (3 attempts of 5 s and the waits between): a slow Stripe is a retryable error, not a timeout mid-retry', () => {
     expect(STRIPE_WORST_CASE_MS).toBe(16_500);
     const withStripe = functions(prod).filter(([, p]) => (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.STRIPE_SECRET_ID !== undefined);
     const tooShort = withStripe.filter(([, p]) => (p.Timeout as number) * 1000 <= STRIPE_WORST_CASE_MS + 2_000).map(([id]) => id);
-    expect(withStripe.length).toBeGreaterThanOrEqual(7);
-    // The webhook only verifies and applies notifications: it never calls Stripe's API.
-    expect(tooShort).toEqual(['ReceivePaymentWebhookFunction']);
+    // the webhook too: applying a notification to a released payment voids or refunds it at Stripe
+    expect(withStripe.map(([id]) => id)).toContain('ReceivePaymentWebhookFunction');
+    expect(withStripe.length).toBeGreaterThanOrEqual(8);
+    expect(tooShort).toEqual([]);
   });
 });
 

@@ -216,6 +216,16 @@ describe('AWS JSON services over fetch', () => {
       expect(down.calls()).toBe(3);
     });
 
+    it('an answer that is not a JSON object (a proxy, `null`) is named for its status, and a 5xx is still retried', async () => {
+      const { client, calls } = answering([
+        { status: 502, headers: {}, body: 'null' },
+        { status: 503, headers: {}, body: '<html>Service Unavailable</html>' },
+        { status: 400, headers: {}, body: '"bad"' },
+      ]);
+      await expect(client.call('Decrypt', {})).rejects.toMatchObject({ name: 'Http400', $metadata: { httpStatusCode: 400, attempts: 3 } });
+      expect(calls()).toBe(3);
+    });
+
     it("the audit chain's verify reads KMSInvalidMacException as a mismatch and throws other errors", async () => {
       expect(await kmsChainMac('alias/audit', answering([error(400, 'KMSInvalidMacException')]).client).verify(message, 'ab'.repeat(32))).toBe(false);
       await expect(kmsChainMac('alias/audit', answering([error(400, 'NotFoundException')]).client).verify(message, 'ab'.repeat(32))).rejects.toMatchObject({

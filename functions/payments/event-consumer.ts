@@ -10,7 +10,8 @@
  * 3. write the marker.
  *
  * A record that cannot be processed yet (RetryLaterError), a provider outage or a conflict fails
- * alone; SQS redelivers it after the visibility timeout. A record that waits for another event
+ * alone (and a consumer calling the provider starts a record after the first only with the time left
+ * for the slowest provider call: the rest of a slow batch is deferred, never cut off by a timeout); SQS redelivers it after the visibility timeout. A record that waits for another event
  * (RetryLaterError, e.g. RiskApproved before OrderPlaced) is made visible again sooner, with
  * backoff — 5 s, 15 s, 45 s, 135 s, 405 s by receive count — instead of the queue's full timeout.
  */
@@ -36,14 +37,28 @@ export function paymentsConsumer(spec: {
   readonly runtime: PaymentsRuntime;
   /** The use case; returns a short outcome for logs and the marker. */
   readonly process: (event: ConsumedEvent, runtime: PaymentsRuntime) => Promise<string>;
+  /**
+   * Consumers that call the provider: a record after the invocation's first is started only while
+   * this much time is left (the slowest provider call and a margin); later ones are deferred, so a
+   * slow provider never lets the function time out in the middle of a batch.
+   */
+  readonly providerCallBudgetMs?: number;
 }) {
   const { runtime } = spec;
+  let invocation: string | undefined;
   return eventConsumer(
     spec.definitions,
-    async (parsed, record) => {
+    async (parsed, record, context) => {
       const event = parsed as ConsumedEvent;
       const { orderId, meta } = event.detail;
       const log = { operation: spec.operation, event: event.name, orderId, eventId: meta.eventId, correlationId: meta.correlationId, messageId: record.messageId };
+      if (spec.providerCallBudgetMs !== undefined) {
+        if (invocation !== context.awsRequestId) invocation = context.awsRequestId;
+        else if (context.getRemainingTimeInMillis() < spec.providerCallBudgetMs) {
+          metrics.addMetric('EventsDeferred', MetricUnit.Count, 1);
+          throw new RetryLaterError(`not started: ${context.getRemainingTimeInMillis()} ms left in this invocation, a provider call may take ${spec.providerCallBudgetMs} ms`);
+        }
+      }
       const repo = runtime.repo();
       if (await repo.isProcessed(orderId, event.name, meta.eventId)) {
         await flushOutbox(runtime.engine(), orderId);

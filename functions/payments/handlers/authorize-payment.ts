@@ -10,6 +10,7 @@ import { PreSaleBalanceDue } from '../../../events/pre-sale-balance-due.ts';
 import { RiskApproved } from '../../../events/risk-assessed.ts';
 import { balanceDueOf, handlePreSaleBalanceDue, handleRiskApproved } from '../authorization.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
+import { PROVIDER_CALL_BUDGET_MS } from '../provider/stripe/stripe-client.ts';
 import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
@@ -17,6 +18,7 @@ import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 export function makeAuthorizePaymentHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'authorizePayment',
+    providerCallBudgetMs: PROVIDER_CALL_BUDGET_MS,
     definitions: [RiskApproved, PreSaleBalanceDue],
     runtime: paymentsRuntime(ports, providerFromEnv),
     process: async (event, runtime) => {

@@ -6,6 +6,7 @@
 import { OrderDelivered, OrderShipped } from '../../../events/fulfillment-events.ts';
 import { handleCaptureTrigger } from '../capture.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
+import { PROVIDER_CALL_BUDGET_MS } from '../provider/stripe/stripe-client.ts';
 import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
@@ -13,6 +14,7 @@ import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 export function makeCapturePaymentHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'capturePayment',
+    providerCallBudgetMs: PROVIDER_CALL_BUDGET_MS,
     definitions: [OrderShipped, OrderDelivered],
     runtime: paymentsRuntime(ports, providerFromEnv),
     process: async (event, runtime) =>

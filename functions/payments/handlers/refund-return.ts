@@ -7,6 +7,7 @@ import { ReturnRefundRequested } from '../../../events/return-events.ts';
 import type { EventDetail } from '../../../events/event-definition.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
+import { PROVIDER_CALL_BUDGET_MS } from '../provider/stripe/stripe-client.ts';
 import { refundReturn, RETURN_REFUNDS_REFUSED_METRIC } from '../return-refunds.ts';
 import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
@@ -15,6 +16,7 @@ import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 export function makeRefundReturnHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'refundReturn',
+    providerCallBudgetMs: PROVIDER_CALL_BUDGET_MS,
     definitions: [ReturnRefundRequested],
     runtime: paymentsRuntime(ports, providerFromEnv),
     process: async (event, runtime) => {

@@ -7,6 +7,7 @@ import { OrderCancelled } from '../../../events/order-cancelled.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
 import type { EventDetail } from '../../../events/event-definition.ts';
 import { paymentsConsumer } from '../event-consumer.ts';
+import { PROVIDER_CALL_BUDGET_MS } from '../provider/stripe/stripe-client.ts';
 import { handleRelease, type ReleaseFacts } from '../release.ts';
 import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
@@ -30,6 +31,7 @@ export function releaseFactsOf(name: string, detail: Record<string, unknown>): R
 export function makeReleasePaymentHandler(ports: PaymentsPorts = {}) {
   return paymentsConsumer({
     operation: 'releasePayment',
+    providerCallBudgetMs: PROVIDER_CALL_BUDGET_MS,
     definitions: [OrderCancelled, OrderStatusChanged],
     runtime: paymentsRuntime(ports, providerFromEnv),
     process: async (event, runtime) => {

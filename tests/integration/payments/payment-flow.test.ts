@@ -14,6 +14,9 @@ vi.hoisted(() => {
 import { balancesOf } from '../../../functions/payments/domain/ledger.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 import { paymentsHarness, type PaymentsHarness, type TestOrder } from './harness.ts';
+import { PROVIDER_CALL_BUDGET_MS } from '../../../functions/payments/provider/stripe/stripe-client.ts';
+import { OrderShipped } from '../../../events/fulfillment-events.ts';
+import { eventBridgeEvent, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
 
 let h: PaymentsHarness;
 
@@ -34,6 +37,24 @@ async function placeAndApprove(o: TestOrder) {
 }
 
 describe('card and wallet: authorise on approval, capture at shipment (PAY-1, PAY-2)', () => {
+  it('a consumer calling the provider starts a record after the first only with the time for its slowest call left: the rest of the batch is deferred, not cut off', async () => {
+    const [a, b] = [h.newOrder('card'), h.newOrder('card')];
+    for (const o of [a, b]) await placeAndApprove(o);
+    const shippedRecord = (o: TestOrder) => sqsRecord(eventBridgeEvent(OrderShipped.name, OrderShipped.source, h.events.shipped(o)));
+    const [first, second] = [shippedRecord(a), shippedRecord(b)];
+    // less time left than one worst-case provider call: the first record runs anyway, the second waits for a redelivery
+    const short = await h.handlers.capture(sqsEvent(first, second), lambdaContext(PROVIDER_CALL_BUDGET_MS - 1_000));
+    expect(short.batchItemFailures).toEqual([{ itemIdentifier: second.messageId }]);
+    expect((await state(a.orderId)).payment).toMatchObject({ status: 'captured' });
+    expect((await state(b.orderId)).payment).toMatchObject({ status: 'authorized' });
+    // with the time, both run
+    const c = h.newOrder('card');
+    await placeAndApprove(c);
+    const full = await h.handlers.capture(sqsEvent(shippedRecord(b), shippedRecord(c)), lambdaContext(PROVIDER_CALL_BUDGET_MS + 5_000));
+    expect(full.batchItemFailures).toEqual([]);
+    for (const o of [b, c]) expect((await state(o.orderId)).payment).toMatchObject({ status: 'captured' });
+  });
+
   it('OrderPlaced stores the payment with its token encrypted; RiskApproved authorises → PaymentAuthorized; OrderShipped captures → PaymentCaptured; the ledger balances', async () => {
     const o = h.newOrder('card');
     expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);

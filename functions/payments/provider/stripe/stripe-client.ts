@@ -31,6 +31,9 @@ export const STRIPE_CALLS = { maxNetworkRetries: 2, timeoutMs: 5_000 } as const;
  */
 export const STRIPE_WORST_CASE_MS = (STRIPE_CALLS.maxNetworkRetries + 1) * STRIPE_CALLS.timeoutMs + stripeRetryWaitsMaxMs(STRIPE_CALLS.maxNetworkRetries);
 
+/** What a payments consumer keeps in hand before starting another record: one worst-case call and 2 s for its reads and writes. */
+export const PROVIDER_CALL_BUDGET_MS = STRIPE_WORST_CASE_MS + 2_000;
+
 /** The client, as a {@link StripeLike} ({@link STRIPE_CALLS}). */
 export async function createStripeClient(apiKey: string): Promise<StripeLike> {
   return stripeHttpClient(apiKey, { ...STRIPE_CALLS, appInfo: { name: 'serverless-commerce' } });

@@ -13,7 +13,8 @@
  *    deploy time), deployed by a BucketDeployment, which invalidates the distribution's cache;
  *  - sign-in: a Cognito prefix domain for the STAFF pool's hosted UI, and a public app client of
  *    that pool for the console: authorization code grant only (the console uses PKCE), no secret,
- *    openid/email/profile, redirect and sign-out URL the distribution's `/console/` only (the local
+ *    the `openid` scope only (the console reads the user name and groups, never an email or a
+ *    profile: staff personal data stays out of its tokens), redirect and sign-out URL the distribution's `/console/` only (the local
  *    cloud signs in with its own stand-in, never Cognito). MFA stays required by the pool itself.
  * The domain and the client live here, not with the pools in the parent stack: the client's URLs
  * name the distribution, and the parent already hands the pool to this stack — a client in the
@@ -75,8 +76,8 @@ export interface ConsoleConfig {
   readonly auth: { readonly authorizeUrl: string; readonly tokenUrl: string; readonly logoutUrl: string; readonly clientId: string; readonly scopes: string[] };
 }
 
-/** The OAuth scopes the console asks for (its client allows these only). */
-export const CONSOLE_SCOPES = ['openid', 'email', 'profile'] as const;
+/** The OAuth scopes the console asks for (its client allows these only): `openid` — the ID token then carries the user name and groups the console shows, no email or profile. */
+export const CONSOLE_SCOPES = ['openid'] as const;
 
 const deployTimeOnlyFunctions = new WeakSet<IConstruct>();
 
@@ -232,7 +233,7 @@ export class StaffConsole extends Construct {
       authFlows: { userSrp: false },
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        scopes: [OAuthScope.OPENID],
         callbackUrls: urls,
         logoutUrls: urls,
       },

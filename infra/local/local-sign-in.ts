@@ -195,7 +195,7 @@ export function createLocalSignIn(options: LocalSignInOptions): LocalSignIn {
         {
           stage: options.stage,
           apiUrl: '',
-          auth: { authorizeUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, logoutUrl: `${base}/logout`, clientId, scopes: ['openid', 'email', 'profile'] },
+          auth: { authorizeUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, logoutUrl: `${base}/logout`, clientId, scopes: ['openid'] },
         },
         { 'content-security-policy': csp },
       );

@@ -137,7 +137,7 @@ describe('KPI-3: the staff console on CloudFront', () => {
 describe('SEC-1, KPI-3: staff sign in to the console on the staff pool’s hosted UI', () => {
   const consoleClient = (s: Synthesized) => resourcesOf(s.json, 'AWS::Cognito::UserPoolClient').find(([id]) => id.startsWith('ConsoleConsoleClient'))!;
 
-  it('the console client is public (no secret), authorization code grant only, openid/email/profile, redirect and sign-out at the distribution’s /console/ only (no localhost redirect: the local cloud has its own sign-in), ID token 1 h, refresh 12 h', () => {
+  it('the console client is public (no secret), authorization code grant only, the openid scope only (no staff email or profile in its tokens), redirect and sign-out at the distribution’s /console/ only (no localhost redirect: the local cloud has its own sign-in), ID token 1 h, refresh 12 h', () => {
     for (const s of [dev, prod]) {
       const [, client] = consoleClient(s);
       expect(client).toMatchObject({
@@ -152,7 +152,7 @@ describe('SEC-1, KPI-3: staff sign in to the console on the staff pool’s hoste
         EnableTokenRevocation: true,
         PreventUserExistenceErrors: 'ENABLED',
       });
-      expect([...(client.AllowedOAuthScopes as string[])].sort()).toEqual(['email', 'openid', 'profile']);
+      expect(client.AllowedOAuthScopes).toEqual(['openid']);
       // The staff pool (MFA required) — not the customer pool.
       expect(JSON.stringify(client.UserPoolId)).toContain('StaffPool');
       const distributionUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution(s)[0], 'DomainName'] }, '/console/']] };
@@ -186,7 +186,7 @@ describe('SEC-1, KPI-3: staff sign in to the console on the staff pool’s hoste
       const markers = (deployment.SourceMarkers as Array<Record<string, unknown>>)[1]!;
       // The rendered config with its deploy-time markers, as the deployment writes it.
       const rendered = s.stack.resolve(s.stack.console.config) as Record<string, unknown>;
-      expect(rendered).toMatchObject({ stage, apiUrl: '/api', auth: { scopes: ['openid', 'email', 'profile'] } });
+      expect(rendered).toMatchObject({ stage, apiUrl: '/api', auth: { scopes: ['openid'] } });
       const auth = JSON.stringify(rendered.auth);
       for (const endpoint of ['/oauth2/authorize', '/oauth2/token', '/logout']) expect(auth).toContain(`.amazoncognito.com${endpoint}`);
       expect(JSON.stringify((rendered.auth as { clientId: unknown }).clientId)).toContain('ConsoleConsoleClient');

@@ -159,7 +159,7 @@ describe('KPI-3 local sign-in for the staff console (authorization code + PKCE)'
         tokenUrl: `${base}/oauth2/token`,
         logoutUrl: `${base}/logout`,
         clientId: 'staff-client',
-        scopes: ['openid', 'email', 'profile'],
+        scopes: ['openid'],
       },
     });
     expect((await fetch(`${base}/console/..%2Fsecret`)).status).toBe(404);

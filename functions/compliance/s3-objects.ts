@@ -17,9 +17,6 @@ const ok = (response: HttpAnswer) => response.status >= 200 && response.status <
 /** How long one attempt may take. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** AWS credentials (Lambda's environment). */
-export type S3Credentials = AwsCredentials;
-
 /** An S3 error answer: its code (`NoSuchKey`, `AccessDenied`, …) and status. */
 export class S3Error extends Error {
   override readonly name = 'S3Error';
@@ -47,7 +44,7 @@ export class S3Objects {
   constructor(
     private readonly options: {
       readonly region: string;
-      readonly credentials: () => S3Credentials;
+      readonly credentials: () => AwsCredentials;
       /** A custom endpoint, addressed path-style (`<endpoint>/<bucket>/<key>`). */
       readonly endpoint?: string;
       /** Injectable for tests (default `node:https`, shared/http-client.ts). */

@@ -209,10 +209,9 @@ export async function applyAuthorizationOutcome(
   known?: StoredPayment,
 ): Promise<AppliedAuthorization> {
   const { orderId } = ref;
-  let first = known?.payment.status === 'new' && !known.payment.releaseReason ? known : undefined;
-  return withConflictRetry('apply authorisation', async () => {
-    const stored = first ?? (await deps.repo.getPayment(orderId, ref.slot));
-    first = undefined;
+  const usable = known?.payment.status === 'new' && !known.payment.releaseReason ? known : undefined;
+  return withConflictRetry('apply authorisation', async (attempt) => {
+    const stored = attempt === 1 && usable ? usable : await deps.repo.getPayment(orderId, ref.slot);
     if (!stored) throw new RetryLaterError(`order ${orderId}: no payment yet for an authorisation outcome`);
     const p = stored.payment;
     const ctx = transitionContext(deps);

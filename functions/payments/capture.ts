@@ -96,12 +96,10 @@ export async function applyCaptureOutcome(
   correlationId: string,
   known?: Payment,
 ): Promise<boolean> {
-  let first = known?.status === 'authorized' && known.providerPaymentId === providerPaymentId ? known : undefined;
-  return withConflictRetry('apply capture', async () => {
-    if (first) {
-      const p = first;
-      first = undefined;
-      await commitTransition(deps, captureSucceeded(p, capture, transitionContext(deps)), p.version, { correlationId });
+  const usable = known?.status === 'authorized' && known.providerPaymentId === providerPaymentId ? known : undefined;
+  return withConflictRetry('apply capture', async (attempt) => {
+    if (attempt === 1 && usable) {
+      await commitTransition(deps, captureSucceeded(usable, capture, transitionContext(deps)), usable.version, { correlationId });
       return true;
     }
     const p = (await findPayment(deps.repo, orderId, { providerPaymentId }))?.payment;

@@ -115,8 +115,8 @@ export async function commitTransition(
   if (transition.events.length > 0) await flushOutbox(deps, transition.payment.orderId);
 }
 
-/** Runs `attempt` again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */
-export function withConflictRetry<T>(what: string, attempt: () => Promise<T>, maxAttempts = 6): Promise<T> {
+/** Runs `attempt` (given its number, 1 first) again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */
+export function withConflictRetry<T>(what: string, attempt: (n: number) => Promise<T>, maxAttempts = 6): Promise<T> {
   return retry(attempt, {
     attempts: maxAttempts,
     retryable: (error) => error instanceof PaymentWriteConflict,

@@ -27,11 +27,9 @@ export async function recordOrderPlaced(deps: EngineDeps & { readonly vault: Tok
   };
   // The payment is usually new: the first attempt creates it without reading (conditional on there
   // being none); a duplicate delivery or a tombstone fails that condition, and the retry reads.
-  let first = true;
-  return withConflictRetry('record order', async () => {
+  return withConflictRetry('record order', async (attempt) => {
     const ctx = transitionContext(deps);
-    const stored = first ? undefined : await deps.repo.getPayment(order.orderId);
-    first = false;
+    const stored = attempt === 1 ? undefined : await deps.repo.getPayment(order.orderId);
     if (stored?.payment.orderKnown) return 'unchanged';
     if (stored) {
       const payment = completeTombstone(stored.payment, facts, ctx);

@@ -10,8 +10,9 @@
  * 3. write the marker.
  *
  * A record that cannot be processed yet (RetryLaterError), a provider outage or a conflict fails
- * alone (and a consumer calling the provider starts a record after the first only with the time left
- * for the slowest provider call: the rest of a slow batch is deferred, never cut off by a timeout); SQS redelivers it after the visibility timeout. A record that waits for another event
+ * alone; SQS redelivers it after the visibility timeout. A consumer calling the provider starts a
+ * record after the first of its batch only with the time left for the slowest provider call: the
+ * rest of a slow batch is deferred, never cut off by a timeout. A record that waits for another event
  * (RetryLaterError, e.g. RiskApproved before OrderPlaced) is made visible again sooner, with
  * backoff — 5 s, 15 s, 45 s, 135 s, 405 s by receive count — instead of the queue's full timeout.
  */

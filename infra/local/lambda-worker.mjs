@@ -16,6 +16,16 @@ const lastDot = handlerSetting.lastIndexOf('.');
 const moduleName = handlerSetting.slice(0, lastDot);
 const exportName = handlerSetting.slice(lastDot + 1);
 
+/**
+ * True when `dir` is inside the project whose node_modules/@aws-sdk the runtime's module directory
+ * (<project>/node_modules/.cache/local-cloud-lambda-runtime/node_modules) links to: Node's own
+ * resolution, walking up from the code, finds every SDK module the runtime's directory holds.
+ */
+function sdkResolvesAsItIs(dir) {
+  const project = path.resolve(runtimeModulesDir, '..', '..', '..', '..');
+  return path.resolve(dir).startsWith(project + path.sep);
+}
+
 let handlerPromise;
 async function loadHandler() {
   const fs = await import('node:fs');
@@ -23,8 +33,11 @@ async function loadHandler() {
   const file = candidates.find((c) => fs.existsSync(c));
   if (!file) throw Object.assign(new Error(`Cannot find module '${moduleName}' in ${codeDir}`), { name: 'Runtime.ImportModuleError' });
   // The runtime's SDK: CommonJS finds it through NODE_PATH (set by the pool), ES modules through
-  // resolution hooks, registered only when the code imports the SDK (they cost a loader thread).
-  if (runtimeModulesDir && EXTERNAL_SDK_IMPORT.test(fs.readFileSync(file, 'utf8'))) {
+  // resolution hooks, registered only when the code imports the SDK and cannot find it as it is:
+  // code under the project (cdk.out) resolves `@aws-sdk/…` from the project's node_modules, which
+  // the runtime's directory links to — the same modules without the hooks' loader thread (≈ 0.3 s
+  // of CPU and of the cold start).
+  if (runtimeModulesDir && !sdkResolvesAsItIs(codeDir) && EXTERNAL_SDK_IMPORT.test(fs.readFileSync(file, 'utf8'))) {
     register(new URL('./lambda-runtime-sdk.mjs', import.meta.url), { data: { runtimeParentUrl: pathToFileURL(path.join(runtimeModulesDir, 'index.mjs')).href } });
   }
   const mod = await import(pathToFileURL(file).href);

@@ -9,8 +9,11 @@
  * recompute the chain after an edit (SEC-4). The chain head item holds the last sequence number
  * and hash. Appending is one transaction — put entry `seq + 1`
  * (only if absent) and move the head (only if still at `seq`) — retried when a concurrent append
- * won. Editing or deleting any entry breaks every later hash, which {@link verifyChain} (and the
- * compliance scan) detects. Staff actions are rare enough that one chain is not a hot spot.
+ * won. Entries recorded while an append of the same process is under way wait for it and then go
+ * in together, in the order they were recorded: one head read and one transaction for the group
+ * (a group commit), instead of racing each other for the head. Editing or deleting any entry
+ * breaks every later hash, which {@link verifyChain} (and the compliance scan) detects. Staff
+ * actions are rare enough that one chain is not a hot spot.
  *
  * Entries carry ids and reason codes, never personal data.
  */
@@ -128,8 +131,20 @@ const isTransactionConflict = (error: unknown) =>
 
 /** Between attempts after a concurrent append won (full jitter: ≤ 20 ms at first, ≤ 100 ms). */
 const APPEND_BACKOFF: Backoff = { baseMs: 20, maxMs: 100 };
+/** Entries appended in one transaction at most (with the head: well under DynamoDB's 100 items). */
+export const AUDIT_GROUP_LIMIT = 25;
+
+interface PendingEntry {
+  readonly event: AuditEvent;
+  readonly resolve: (entry: AuditEntry) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /** The DynamoDB audit log. */
 export class DynamoDbAuditLog implements AuditLog {
+  private readonly pending: PendingEntry[] = [];
+  private appending = false;
+
   constructor(
     private readonly tableName: string,
     private readonly client: DynamoDBDocumentClient = documentClient(),
@@ -142,27 +157,64 @@ export class DynamoDbAuditLog implements AuditLog {
     return this.macPort ?? kmsChainMacFromEnv();
   }
 
-  async record(event: AuditEvent): Promise<AuditEntry> {
-    return retry(() => this.append(event), { attempts: this.maxAttempts, retryable: isTransactionConflict, backoff: APPEND_BACKOFF });
+  /** Appends `event`; resolves once it is in the chain (with the entries recorded alongside it, see the module documentation). */
+  record(event: AuditEvent): Promise<AuditEntry> {
+    return new Promise<AuditEntry>((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      if (!this.appending) void this.appendPending();
+    });
   }
 
-  /** Appends `event` after the chain head as read now (a concurrent append makes the transaction fail). */
-  private async append(event: AuditEvent): Promise<AuditEntry> {
+  /** Appends what is pending, a group at a time, until nothing is. */
+  private async appendPending(): Promise<void> {
+    this.appending = true;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending.splice(0, AUDIT_GROUP_LIMIT);
+        try {
+          const entries = await this.appendRetrying(group.map((p) => p.event));
+          group.forEach((p, i) => p.resolve(entries[i] as AuditEntry));
+        } catch (error) {
+          if (group.length === 1 || isTransactionConflict(error)) {
+            for (const p of group) p.reject(error);
+            continue;
+          }
+          // not a lost race: one entry may be at fault (e.g. too large), so each goes alone and only it fails
+          for (const p of group) await this.appendRetrying([p.event]).then(([entry]) => p.resolve(entry as AuditEntry), p.reject);
+        }
+      }
+    } finally {
+      this.appending = false;
+    }
+  }
+
+  private appendRetrying(events: readonly AuditEvent[]): Promise<AuditEntry[]> {
+    return retry(() => this.append(events), { attempts: this.maxAttempts, retryable: isTransactionConflict, backoff: APPEND_BACKOFF });
+  }
+
+  /** Appends `events`, in order, after the chain head as read now (a concurrent append makes the transaction fail). */
+  private async append(events: readonly AuditEvent[]): Promise<AuditEntry[]> {
     const { Item: head } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: CHAIN_PK, sk: HEAD_SK }, ConsistentRead: true }));
     const seq = head ? Number(head.seq) : 0;
-    const prevHash = head ? String(head.hash) : GENESIS;
-    const unhashed = { ...event, roles: [...event.roles], seq: seq + 1, at: this.clock.now().toISOString(), prevHash };
-    const entry: AuditEntry = { ...unhashed, hash: await entryHash(unhashed, this.mac) };
+    let prevHash = head ? String(head.hash) : GENESIS;
+    const entries: AuditEntry[] = [];
+    for (const event of events) {
+      const unhashed = { ...event, roles: [...event.roles], seq: seq + entries.length + 1, at: this.clock.now().toISOString(), prevHash };
+      const entry: AuditEntry = { ...unhashed, hash: await entryHash(unhashed, this.mac) };
+      entries.push(entry);
+      prevHash = entry.hash;
+    }
+    const last = entries[entries.length - 1] as AuditEntry;
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
+          ...entries.map((entry) => ({
             Put: {
               TableName: this.tableName,
-              Item: { pk: CHAIN_PK, sk: entrySk(entry.seq), ...entry, gsi1pk: `RESOURCE#${event.resource.type}#${event.resource.id}`, gsi1sk: entrySk(entry.seq) },
+              Item: { pk: CHAIN_PK, sk: entrySk(entry.seq), ...entry, gsi1pk: `RESOURCE#${entry.resource.type}#${entry.resource.id}`, gsi1sk: entrySk(entry.seq) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
-          },
+          })),
           head
             ? {
                 Update: {
@@ -171,14 +223,14 @@ export class DynamoDbAuditLog implements AuditLog {
                   UpdateExpression: 'SET seq = :next, #hash = :hash',
                   ConditionExpression: 'seq = :seq',
                   ExpressionAttributeNames: { '#hash': 'hash' },
-                  ExpressionAttributeValues: { ':next': entry.seq, ':hash': entry.hash, ':seq': seq },
+                  ExpressionAttributeValues: { ':next': last.seq, ':hash': last.hash, ':seq': seq },
                 },
               }
-            : { Put: { TableName: this.tableName, Item: { pk: CHAIN_PK, sk: HEAD_SK, seq: entry.seq, hash: entry.hash }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            : { Put: { TableName: this.tableName, Item: { pk: CHAIN_PK, sk: HEAD_SK, seq: last.seq, hash: last.hash }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       }),
     );
-    return entry;
+    return entries;
   }
 
   /** The chain head (last sequence number and its hash), or undefined for an empty chain. */

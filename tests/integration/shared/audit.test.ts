@@ -1,7 +1,10 @@
 /** SEC-4 / RISK-7: concurrent staff actions append to one unbroken, verifiable chain. */
 import crypto from 'node:crypto';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbAuditLog, kmsChainMacFromEnv, macMessage, verifyChain } from '../../../shared/audit.ts';
+import { DynamoDbAuditLog, kmsChainMacFromEnv, macMessage, verifyChain, type AuditEvent, type ChainMac } from '../../../shared/audit.ts';
+import { systemClock } from '../../../shared/clock.ts';
+import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 
@@ -29,6 +32,70 @@ describe('audit log on DynamoDB Local', () => {
     expect(new Set(seqs).size).toBe(30);
     const forResource = await log.forResource('stock', resource);
     expect(forResource).toHaveLength(30);
+  });
+
+  it('entries recorded while an append is under way go in together, in the order they were recorded: one transaction for the group', async () => {
+    let committed = 0;
+    const base = documentClient();
+    const counting = {
+      send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        const output = await base.send(command as never);
+        if (command instanceof TransactWriteCommand) committed++;
+        return output;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const own = new DynamoDbAuditLog(useLocalDynamoDb().tables.audit, counting);
+    const resource = newId();
+    const events: AuditEvent[] = Array.from({ length: 10 }, (_, i) => ({
+      actor: 'staff-g',
+      roles: ['ops'],
+      action: 'stock.count',
+      resource: { type: 'stock', id: resource },
+      reason: `count ${i}`,
+    }));
+    const entries = await Promise.all(events.map((e) => own.record(e)));
+    // the first goes alone; the nine recorded meanwhile follow in one transaction (a lost race with another test file retries, uncounted)
+    expect(committed).toBe(2);
+    expect(entries.map((e) => e.reason)).toEqual(events.map((e) => e.reason));
+    expect(entries.slice(1).map((e) => e.seq)).toEqual(Array.from({ length: 9 }, (_, i) => (entries[1] as { seq: number }).seq + i));
+    const stored = await own.entries(entries[1]?.seq as number, entries[9]?.seq as number);
+    expect(stored).toEqual(entries.slice(1).map((e) => expect.objectContaining({ seq: e.seq, hash: e.hash, reason: e.reason })));
+    expect(await verifyChain(stored, kmsChainMacFromEnv())).toEqual([]);
+  });
+
+  it('appenders in separate processes (three logs, ten entries each, all at once) still make one gap-free chain', async () => {
+    const resource = newId();
+    const logs = [0, 1, 2].map(() => new DynamoDbAuditLog(useLocalDynamoDb().tables.audit));
+    const entries = await Promise.all(
+      logs.flatMap((l, n) =>
+        Array.from({ length: 10 }, (_, i) =>
+          l.record({ actor: `staff-${n}`, roles: ['ops'], action: 'stock.count', resource: { type: 'stock', id: resource }, reason: `log ${n} count ${i}` }),
+        ),
+      ),
+    );
+    const seqs = entries.map((e) => e.seq).sort((a, b) => a - b);
+    expect(new Set(seqs).size).toBe(30);
+    const stored = await log.entries(seqs[0] as number, seqs[29] as number);
+    expect(stored.length).toBe((seqs[29] as number) - (seqs[0] as number) + 1);
+    expect(await verifyChain(stored, kmsChainMacFromEnv())).toEqual([]);
+    expect(await log.forResource('stock', resource)).toHaveLength(30);
+  });
+
+  it('an entry that cannot be appended fails alone: the others recorded with it are appended', async () => {
+    const kms = kmsChainMacFromEnv();
+    const poisoned: ChainMac = {
+      generate: async (message) => {
+        if (message.toString('utf8').includes('poison')) throw new Error('cannot MAC this entry');
+        return kms.generate(message);
+      },
+      verify: (message, mac) => kms.verify(message, mac),
+    };
+    const own = new DynamoDbAuditLog(useLocalDynamoDb().tables.audit, undefined, systemClock, 25, poisoned);
+    const resource = newId();
+    const event = (reason: string): AuditEvent => ({ actor: 'staff-p', roles: ['ops'], action: 'stock.count', resource: { type: 'stock', id: resource }, reason });
+    const outcomes = await Promise.allSettled([own.record(event('first')), own.record(event('second')), own.record(event('poison')), own.record(event('third'))]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((await log.forResource('stock', resource)).map((e) => e.reason).sort()).toEqual(['first', 'second', 'third']);
   });
 
   it('SEC-4: entries are MACed with the KMS HMAC key (local KMS VerifyMac), not an unkeyed SHA-256', async () => {

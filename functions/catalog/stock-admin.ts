@@ -26,9 +26,9 @@ export async function getStock(deps: { readonly catalog: CatalogRepository }, sk
 
 /** 404 unless both the product and the warehouse exist. */
 async function requireProductAndWarehouse(catalog: CatalogRepository, command: { readonly sku: string; readonly warehouseId: string }): Promise<void> {
-  const [product, warehouses] = await Promise.all([catalog.getProductRecord(command.sku), catalog.listWarehouses()]);
+  const [product, warehouse] = await Promise.all([catalog.getProductRecord(command.sku), catalog.getWarehouse(command.warehouseId)]);
   if (!product) throw notFound(`There is no product ${command.sku}.`);
-  if (!warehouses.some((w) => w.warehouseId === command.warehouseId)) throw notFound(`There is no warehouse ${command.warehouseId}.`);
+  if (!warehouse) throw notFound(`There is no warehouse ${command.warehouseId}.`);
 }
 
 /** The SKU's stock level in the warehouse now (a split stock's buckets included), if it has one. */
@@ -77,10 +77,11 @@ export interface CountStockCommand {
 
 /** Records the count; returns the new level and what happened. */
 export async function countStock(deps: CountStockDeps, command: CountStockCommand): Promise<{ level: StockLevelView; outcome: 'adjusted' | 'unchanged'; difference: number }> {
-  await requireProductAndWarehouse(deps.catalog, command);
+  // the level is read alongside the checks (one round trip); a retry after a conflict reads it again
+  const [, firstLevel] = await Promise.all([requireProductAndWarehouse(deps.catalog, command), currentLevel(deps.catalog, command)]);
   const maxAttempts = deps.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const current = await currentLevel(deps.catalog, command);
+    const current = attempt === 1 ? firstLevel : await currentLevel(deps.catalog, command);
     const plan = planCount(current, command.onHand);
     if (plan.kind === 'unchanged') return { level: toStockView(plan.level), outcome: 'unchanged', difference: 0 };
     if (plan.kind === 'split') {

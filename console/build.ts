@@ -19,6 +19,9 @@ export interface ConsoleBuildResult {
   gzipBytes: number;
 }
 
+/** The directory of a cloud assembly the console is built into (before its synthesis: infra/app.ts, infra/local/synth.ts). */
+export const CONSOLE_BUILD_DIR = 'console-build';
+
 /** Builds the console into `outdir` (created, emptied of previous builds' assets). */
 export async function buildConsole(outdir: string): Promise<void> {
   await buildConsoleWithReport(outdir);

@@ -57,6 +57,7 @@ import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Construct, type IConstruct } from 'constructs';
+import { CONSOLE_BUILD_DIR } from '../console/build.ts';
 import { acknowledge } from './constructs/nag.ts';
 import { PROJECT_ROOT } from './constructs/service-function.ts';
 import type { StageSettings } from './stage.ts';
@@ -64,10 +65,8 @@ import type { StageSettings } from './stage.ts';
 /** Where the console is served on the distribution (and the prefix of its objects in the bucket). */
 export const CONSOLE_PATH = '/console/';
 
-/** The console's redirect URI when it runs on a developer's machine (dev stage only). */
-
-/** The directory of the cloud assembly the console is built into (by infra/app.ts before synthesis, else here). */
-export const CONSOLE_BUILD_DIR = 'console-build';
+/** The directory of the cloud assembly the console is built into (before synthesis; if missing, here). */
+export { CONSOLE_BUILD_DIR };
 
 /** The console's `config.json` (read by the app next to its index.html). */
 export interface ConsoleConfig {

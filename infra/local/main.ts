@@ -63,7 +63,7 @@ try {
   fs.mkdirSync(dataDir, { recursive: true });
   dynamoDbLocal = startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb') });
   dynamoDbLocal.catch(() => undefined); // its failure is reported where the cloud awaits it
-  const [{ synthesize }, { startLocalCloud }, { seedDemoData }] = await Promise.all([import('./synth.ts'), import('./cloud.ts'), import('./seed.ts')]);
+  const [{ synthesize }, { startLocalCloud }, { seedDemoData, buildSeederBundles }] = await Promise.all([import('./synth.ts'), import('./cloud.ts'), import('./seed.ts')]);
   const synthStarted = Date.now();
   // Each function's bundle is built the first time it runs (kept in cdk.out for the next start).
   const synth = await synthesize({ bundle: 'on-demand' });
@@ -74,6 +74,8 @@ try {
       : `local cloud: synthesized ${synth.stackName} in ${seconds(synthMs)}`,
   );
   const cloudStarted = Date.now();
+  // the seeders' bundles are built while the services start (a failure here is reported when a seeder runs)
+  const seederBundles = synth.bundles ? buildSeederBundles(synth.assemblyDir, synth.bundles).catch(() => undefined) : undefined;
   const cloud = await startLocalCloud({
     assemblyDir: synth.assemblyDir,
     dataDir,
@@ -85,6 +87,7 @@ try {
   });
   const cloudMs = Date.now() - cloudStarted;
   const seedStarted = Date.now();
+  await seederBundles;
   const seeded = await seedDemoData(cloud);
   const seedMs = Date.now() - seedStarted;
   const endpoints = {

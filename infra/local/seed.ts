@@ -6,7 +6,26 @@
  * takes concurrent appends), so they run side by side — except those that name another's data:
  * checkout's demo promotions name catalog's demo products, so checkout's waits for catalog's.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Plan } from '../prebundle.ts';
 import type { LocalCloud } from './cloud.ts';
+
+/** A seeder's handler file: `functions/<capability>/handlers/seed-demo-<what>.ts`. */
+const SEEDER_ENTRY = /^functions\/[^/]+\/handlers\/seed-demo-[^/]+\.ts$/;
+
+/**
+ * Builds the seeders' bundles that `assemblyDir` lacks (`npm start` bundles functions on demand):
+ * started as soon as the plan is known, it runs while the local services start — mostly DynamoDB
+ * Local creating tables — instead of when the seeders are invoked. A warm start finds them built
+ * and loads nothing.
+ */
+export async function buildSeederBundles(assemblyDir: string, plan: Plan): Promise<void> {
+  const missing = plan.filter((b) => SEEDER_ENTRY.test(b.entry) && !fs.existsSync(path.join(assemblyDir, `asset.${b.assetHash}`)));
+  if (missing.length === 0) return;
+  const { buildBundles } = await import('../prebundle.ts');
+  await buildBundles(assemblyDir, missing);
+}
 
 /** Runs the seeders; true when any of them wrote data now. Throws naming every seeder that failed. */
 export async function seedDemoData(cloud: Pick<LocalCloud, 'lambda'>): Promise<boolean> {

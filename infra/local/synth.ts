@@ -136,7 +136,13 @@ export async function synthesize(options: { outdir?: string; stage?: string; bun
 async function synthesizeUnlocked(outdir: string, options: { stage?: string; bundle?: BundleMode }): Promise<SynthResult> {
   const started = Date.now();
   // the CDK app is loaded only when there is something to synthesize
-  const [{ createApp }, { ServiceFunction }] = await Promise.all([import('../create-app.ts'), import('../constructs/service-function.ts')]);
+  const [{ createApp }, { ServiceFunction }] = await Promise.all([
+    import('../create-app.ts'),
+    import('../constructs/service-function.ts'),
+    // The staff console, built fresh (as infra/app.ts does) while the CDK app loads — esbuild works in
+    // its own process — so the synthesis finds it instead of building it in a child process.
+    import('../../console/build.ts').then(({ buildConsole, CONSOLE_BUILD_DIR }) => buildConsole(path.join(outdir, CONSOLE_BUILD_DIR))),
+  ]);
   // Without bundles esbuild is skipped (tests that read only the template; npm start, which bundles on demand).
   const context = options.bundle === false || options.bundle === 'on-demand' ? { 'aws:cdk:bundling-stacks': [] } : {};
   ServiceFunction.entries.clear();

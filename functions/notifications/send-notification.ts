@@ -1,7 +1,8 @@
 /**
  * Sends one notification exactly once (ORD-6, AFT-1, AFT-2): a request (from notificationFor) is
  * claimed under its natural key (notifications-repository.ts), its recipient's contact read just in
- * time through checkout's contact contract, then it is suppressed (marketing without consent),
+ * time through checkout's contact contract (before the claim only when the request does not name
+ * its customer), then it is suppressed (marketing without consent),
  * recorded in-app only (no order, or no usable contact), or rendered and sent through the provider
  * port and marked SENT. A failed send releases the claim and fails the record, so the queue retries
  * it (and after its retries, the DLQ); a redelivery of a sent one sends nothing.
@@ -52,10 +53,15 @@ const duplicate = (record: NotificationRecord): SendOutcome => ({ outcome: 'dupl
 
 /** See the module documentation. */
 export async function sendNotification(deps: SendNotificationDeps, request: NotificationRequest): Promise<SendOutcome> {
-  const existing = await deps.repository.get(request.key);
-  if (existing && existing.status !== 'PENDING') return duplicate(existing);
-
-  const contact = request.orderId ? await deps.contactOf(request.orderId) : undefined;
+  // A request that names its customer is claimed before anything is read (a duplicate costs the one
+  // refused claim); one that does not takes its customer from the order's contact, which is only
+  // decrypted for a notification not already sent.
+  let contact: RecipientContact | undefined;
+  if (request.customerId === undefined) {
+    const existing = await deps.repository.get(request.key);
+    if (existing && existing.status !== 'PENDING') return duplicate(existing);
+    contact = request.orderId ? await deps.contactOf(request.orderId) : undefined;
+  }
   const customerId = request.customerId ?? contact?.customerId;
   if (!customerId) return { outcome: 'skipped', reason: 'no-customer' };
 
@@ -80,6 +86,15 @@ export async function sendNotification(deps: SendNotificationDeps, request: Noti
     throw new NotificationBusyError(`notification ${request.key.split('#')[0] ?? ''} is being sent by another delivery`);
   }
   const { notificationId } = claim.record;
+  if (request.customerId !== undefined && request.orderId) {
+    try {
+      contact = await deps.contactOf(request.orderId);
+    } catch (error) {
+      // the claim is given up, so the queue's retry reads the contact again at once
+      await deps.repository.release(request.key, error instanceof Error ? error.name : 'Error', deps.clock.now());
+      throw error;
+    }
+  }
 
   const plan = deliveryPlan({
     template: request.call.id,

@@ -26,6 +26,7 @@ import {
   TicketStatusChanged,
   type AnyEventDefinition,
 } from '../../../events/index.ts';
+import { contactReaderFromEnv } from '../../../functions/checkout/contact-contract.ts';
 import { encryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { makeListNotificationsHandler } from '../../../functions/notifications/handlers/list-notifications.ts';
 import { makeSendNotificationHandler } from '../../../functions/notifications/handlers/send-notification.ts';
@@ -277,6 +278,38 @@ describe('failed sends are retried, then dead-lettered', () => {
       batchItemFailures: [{ itemIdentifier: placed.messageId }],
     });
     expect(send).not.toHaveBeenCalled();
+  });
+
+  it('an event that names its customer is claimed before anything is read: the first delivery reads no record, a redelivery decrypts no contact', async () => {
+    const o = await order();
+    const get = vi.spyOn(repository, 'get');
+    const contacts = contactReaderFromEnv();
+    const contactOf = vi.fn(contacts);
+    const counted = makeSendNotificationHandler({ repository: () => repository, contactOf, deferRetries: false });
+    expect(await counted(sqsEvent(message(OrderPlaced, { orderId: o.orderId, customerId: o.customerId })), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(get).not.toHaveBeenCalled();
+    expect(contactOf).toHaveBeenCalledTimes(1);
+    expect(await counted(sqsEvent(message(OrderPlaced, { orderId: o.orderId, customerId: o.customerId })), lambdaContext())).toEqual({ batchItemFailures: [] });
+    // the refused claim reads the record once, to tell a duplicate from a claim another delivery holds
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(contactOf).toHaveBeenCalledTimes(1);
+    get.mockRestore();
+    expect(await notificationsOf(o.customerId)).toEqual([expect.objectContaining({ status: 'SENT', template: 'order-confirmed' })]);
+  });
+
+  it('a contact read that fails after the claim gives the claim up: the next delivery sends at once', async () => {
+    const o = await order();
+    const failing = makeSendNotificationHandler({
+      contactOf: async () => {
+        throw Object.assign(new Error('orders table unavailable'), { name: 'ServiceUnavailable' });
+      },
+      deferRetries: false,
+    });
+    const placed = message(OrderPlaced, { orderId: o.orderId, customerId: o.customerId });
+    expect(await failing(sqsEvent(placed), lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: placed.messageId }] });
+    expect(await repository.get(`order-confirmed#${o.orderId}`)).toMatchObject({ status: 'PENDING', lastError: 'ServiceUnavailable' });
+    expect(await handler(sqsEvent(placed), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await notificationsOf(o.customerId)).toEqual([expect.objectContaining({ status: 'SENT', template: 'order-confirmed' })]);
   });
 });
 

@@ -116,6 +116,8 @@ function onDemandBundles(assemblyDir: string, plan: Plan, log: (line: string) =>
     if (!bundle) return undefined;
     return () => {
       let done = building.get(hash);
+      // built already (an earlier start, or before the cloud started): nothing to load — the bundler brings the CDK app
+      if (!done && fs.existsSync(path.join(assemblyDir, `asset.${hash}`))) return Promise.resolve();
       if (!done) {
         const started = Date.now();
         // loaded here: the bundler brings the CDK app's constructs, which a cloud of prebuilt bundles never needs

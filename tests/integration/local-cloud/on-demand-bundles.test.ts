@@ -7,8 +7,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../infra/local/cloud.ts';
+
+// the bundler, watched: a bundle already in the assembly must not load it (it brings the whole CDK app)
+const bundler = vi.hoisted(() => ({ builds: 0 }));
+vi.mock('../../../infra/prebundle.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../infra/prebundle.ts')>();
+  return {
+    ...actual,
+    buildBundles: (...args: Parameters<typeof actual.buildBundles>) => {
+      bundler.builds++;
+      return actual.buildBundles(...args);
+    },
+  };
+});
 import { assemblyKey, reusable, synthesize, type SynthResult } from '../../../infra/local/synth.ts';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'on-demand-'));
@@ -48,6 +61,18 @@ describe('bundles built on demand (npm start)', () => {
     // a function nobody ran has no bundle
     expect(fs.existsSync(assetOf('PlaceOrderFunction'))).toBe(false);
     expect(fs.readdirSync(outdir).filter((name) => name.includes('-building'))).toEqual([]);
+  }, 120_000);
+
+  it('a function whose bundle the assembly holds (built by an earlier start) starts without the bundler', async () => {
+    const before = bundler.builds;
+    const second = await startLocalCloud({ assemblyDir: synth.assemblyDir, bundles: synth.bundles, dynamodbInMemory: true });
+    try {
+      const event = { httpMethod: 'GET', path: '/health', resource: '/health', headers: {}, requestContext: { requestId: 'r', identity: { sourceIp: '127.0.0.1' } } };
+      expect(await second.lambda.invoke('GetHealthFunction', event)).toMatchObject({ status: 'ok', payload: { statusCode: 200 } });
+      expect(bundler.builds).toBe(before);
+    } finally {
+      await second.stop();
+    }
   }, 120_000);
 
   it('reuses the assembly when nothing it was made from changed, and not once something wrote over it or an input changed', async () => {

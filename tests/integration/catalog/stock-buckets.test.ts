@@ -60,11 +60,22 @@ async function run(items: StockTransactItem[]): Promise<'ok' | 'refused'> {
 }
 
 /** An order for one unit: tries each bucket in its probe order; the bucket it got, or undefined (sold out). */
+/**
+ * One unit ordered as checkout places it: the first bucket, in the order's probe order, that holds a
+ * unit as read now; a refused reservation (the bucket drained or emptied by a move meanwhile) reads
+ * the buckets again and replans, as place-order does. Undefined: no bucket holds a unit.
+ */
 async function order(sku: string, orderId: string, buckets: number): Promise<number | undefined> {
-  for (const bucket of probeOrder(orderId, buckets)) {
+  for (let replan = 0; replan < 50; replan++) {
+    const levels = await reader.buckets(sku, 'WH-EAST');
+    const available = new Map(levels.map((b) => [b.bucket, b.available]));
+    const bucket = probeOrder(orderId, buckets)
+      .map((i) => levels[i]?.bucket)
+      .find((b) => b !== undefined && (available.get(b) ?? 0) >= 1);
+    if (bucket === undefined) return undefined;
     if ((await run(reserveStock(table, { orderId, sku, warehouseId: 'WH-EAST', quantity: 1, bucket }, at()))) === 'ok') return bucket;
   }
-  return undefined;
+  throw new Error(`order ${orderId}: the buckets kept changing for 50 plans`);
 }
 
 describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {

@@ -26,7 +26,8 @@
  *
  * Unwrapped keys are cached per container for {@link CUSTOMER_KEY_CACHE_DEFAULTS.maxAgeMs}
  * (30 seconds) in a bounded LRU, so an order's fields cost one GetItem and one KMS Decrypt per
- * customer and entity kind per 30 s, not per field. That cache age is also what "erasure is done
+ * customer and entity kind per 30 s, not per field (a new customer's keys of several entity kinds:
+ * one GetItem, see {@link dynamoCustomerKeyStore}). That cache age is also what "erasure is done
  * in seconds" means: once the tombstone is written, no container can open or write that
  * customer's data later than 30 seconds after (a warm container may still hold the unwrapped key
  * until its entry ages out), and a cold container or a restored backup never can.
@@ -50,8 +51,12 @@ export type CustomerKeyState = { readonly edk: Uint8Array } | { readonly erasedA
 
 /** The store port of the keyring (the CustomerKeyTable). */
 export interface CustomerKeyStore {
-  /** The customer's wrapped data key of `entity`, the tombstone if erased, or undefined (strongly consistent). */
-  get(customerId: string, entity: string): Promise<CustomerKeyState>;
+  /**
+   * The customer's wrapped data key of `entity`, the tombstone if erased, or undefined (strongly
+   * consistent). With `purpose: 'encrypt'` (a key is created when there is none) an absence may be
+   * a few seconds old: the create's condition is what decides.
+   */
+  get(customerId: string, entity: string, purpose?: 'encrypt' | 'decrypt'): Promise<CustomerKeyState>;
   /** Stores `edk` unless the customer already has a key of `entity` or is erased; what is stored afterwards. */
   create(customerId: string, entity: string, edk: Uint8Array): Promise<NonNullable<CustomerKeyState>>;
   /** Destroys every key of the customer, leaving a tombstone (idempotent: the first `erasedAt` stays). */
@@ -61,20 +66,57 @@ export interface CustomerKeyStore {
 /** The attribute holding the wrapped data key of an entity kind. */
 export const keyAttribute = (entity: string) => `key:${entity}`;
 
-/** The {@link CustomerKeyStore} over DynamoDB. */
-export function dynamoCustomerKeyStore(tableName: string, client: Pick<DynamoDBDocumentClient, 'send'> = documentClient()): CustomerKeyStore {
-  const read = async (customerId: string, entity: string): Promise<CustomerKeyState> => {
-    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { customerId }, ConsistentRead: true }));
-    if (!Item) return undefined;
-    if (typeof Item.erasedAt === 'string') return { erasedAt: Item.erasedAt };
-    const edk = Item[keyAttribute(entity)] as Uint8Array | undefined;
+/** How long the store remembers a key record it read or wrote (a few seconds, within the keyring's erasure bound). */
+export const KEY_RECORD_MEMORY_DEFAULTS = { maxAgeMs: 5_000, maxEntries: 1_000 } as const;
+
+/**
+ * The {@link CustomerKeyStore} over DynamoDB. The item holds every entity kind's key of a customer,
+ * so the store remembers the last item it read or wrote per customer for a few seconds
+ * ({@link KEY_RECORD_MEMORY_DEFAULTS}) for one question only: whether a key that is about to be
+ * created is absent. A new customer's order, which creates keys of two entity kinds, reads the
+ * item once. A remembered absence can only be stale by a key another container created meanwhile,
+ * and then the conditional create fails and reads it back; the tombstone is in that condition too.
+ * Keys themselves, tombstones and every lookup for decryption are always read afresh, so the
+ * keyring's cache stays the only erasure bound.
+ */
+export function dynamoCustomerKeyStore(
+  tableName: string,
+  client: Pick<DynamoDBDocumentClient, 'send'> = documentClient(),
+  options: { clock?: Clock; maxAgeMs?: number; maxEntries?: number } = {},
+): CustomerKeyStore {
+  const clock = options.clock ?? systemClock;
+  const maxAgeMs = options.maxAgeMs ?? KEY_RECORD_MEMORY_DEFAULTS.maxAgeMs;
+  const maxEntries = options.maxEntries ?? KEY_RECORD_MEMORY_DEFAULTS.maxEntries;
+  const remembered = new Map<string, { item: Record<string, unknown> | undefined; at: number }>();
+  const remember = (customerId: string, item: Record<string, unknown> | undefined) => {
+    remembered.delete(customerId);
+    remembered.set(customerId, { item, at: clock.now().getTime() });
+    while (remembered.size > maxEntries) {
+      const oldest = remembered.keys().next().value;
+      if (oldest === undefined) break;
+      remembered.delete(oldest);
+    }
+  };
+  const stateOf = (item: Record<string, unknown> | undefined, entity: string): CustomerKeyState => {
+    if (!item) return undefined;
+    if (typeof item.erasedAt === 'string') return { erasedAt: item.erasedAt };
+    const edk = item[keyAttribute(entity)] as Uint8Array | undefined;
     return edk ? { edk: new Uint8Array(edk) } : undefined;
   };
+  const read = async (customerId: string, entity: string): Promise<CustomerKeyState> => {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { customerId }, ConsistentRead: true }));
+    remember(customerId, Item);
+    return stateOf(Item, entity);
+  };
   return {
-    get: read,
+    async get(customerId, entity, purpose = 'decrypt') {
+      const memory = purpose === 'encrypt' ? remembered.get(customerId) : undefined;
+      if (memory && clock.now().getTime() - memory.at < maxAgeMs && stateOf(memory.item, entity) === undefined) return undefined;
+      return read(customerId, entity);
+    },
     async create(customerId, entity, edk) {
       try {
-        await client.send(
+        const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { customerId },
@@ -82,8 +124,10 @@ export function dynamoCustomerKeyStore(tableName: string, client: Pick<DynamoDBD
             ConditionExpression: 'attribute_not_exists(#key) AND attribute_not_exists(erasedAt)',
             ExpressionAttributeNames: { '#key': keyAttribute(entity) },
             ExpressionAttributeValues: { ':edk': edk },
+            ReturnValues: 'ALL_NEW',
           }),
         );
+        remember(customerId, Attributes);
         return { edk };
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
@@ -93,6 +137,7 @@ export function dynamoCustomerKeyStore(tableName: string, client: Pick<DynamoDBD
       }
     },
     async erase(customerId, erasedAt) {
+      remembered.delete(customerId);
       try {
         await client.send(new PutCommand({ TableName: tableName, Item: { customerId, erasedAt }, ConditionExpression: 'attribute_not_exists(erasedAt)' }));
         return { erasedAt };
@@ -194,7 +239,7 @@ export class CustomerKeyring {
   private async load(customerId: string, entity: string, use: 'encrypt' | 'decrypt'): Promise<crypto.KeyObject> {
     const store = this.options.store();
     const context = this.options.context(entity, customerId);
-    let state = await store.get(customerId, entity);
+    let state = await store.get(customerId, entity, use);
     if (!state) {
       if (use === 'decrypt') throw new CustomerKeyMissingError(`Customer ${customerId} has no ${entity} data key.`);
       const generated = await this.options.kms.generateDataKey(this.options.keyId(), context);

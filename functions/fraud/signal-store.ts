@@ -86,6 +86,8 @@ export interface SignalStore {
 }
 
 const PAYMENT_FAILURES = 'payfail';
+/** DynamoDB's throttling errors (after the SDK's own retries). */
+const THROTTLED = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
 const DAY_SECONDS = 86_400;
 /** Expired buckets a read tolerates on an item before it removes them. */
 export const PRUNE_AFTER = 12;
@@ -278,7 +280,22 @@ export class DynamoDbSignalStore implements SignalStore {
     }
   }
 
+  /**
+   * A tier's window counter is one item: every assessment due a warning writes it. Throttled (more
+   * than one item takes — far beyond any warning limit, e.g. a flash sale of new accounts), the slot
+   * is refused rather than the assessment failed, so the decision is published at once; the
+   * suppressed count is not kept then (it lives on the same partition).
+   */
   async acquireWarningSlot(tier: WarningTier, at: number, limit: number, windowSeconds: number): Promise<WarningSlot> {
+    try {
+      return await this.takeWarningSlot(tier, at, limit, windowSeconds);
+    } catch (error) {
+      if (error instanceof Error && THROTTLED.has(error.name)) return { allowed: false, suppressedSinceLast: 0 };
+      throw error;
+    }
+  }
+
+  private async takeWarningSlot(tier: WarningTier, at: number, limit: number, windowSeconds: number): Promise<WarningSlot> {
     const windowMs = windowSeconds * 1000;
     const start = Math.floor(at / windowMs) * windowMs;
     const key = this.warningScope ? `${this.warningScope}#${tier}` : tier;

@@ -149,4 +149,20 @@ describe('signal store (DynamoDB Local)', () => {
     expect(burst.reduce((sum, s) => sum + s.suppressedSinceLast, 0) + next.suppressedSinceLast).toBe(20);
     expect(await isolated.acquireWarningSlot('major', windowStart + 62_000, 5, 60)).toEqual({ allowed: true, suppressedSinceLast: 0 });
   });
+
+  it('RISK-3: a throttled warning counter (one item, hot in a flash sale) refuses the slot instead of failing the assessment; other errors still fail', async () => {
+    const { tables } = useLocalDynamoDb();
+    const failing = (name: string) =>
+      ({
+        send: async () => {
+          throw Object.assign(new Error(`${name} on the warning window`), { name });
+        },
+      }) as unknown as DynamoDBDocumentClient;
+    for (const name of ['ThrottlingException', 'ProvisionedThroughputExceededException']) {
+      const store = new DynamoDbSignalStore(tables.risk, failing(name), `test-${ulid()}`);
+      expect(await store.acquireWarningSlot('general', Date.now(), 30, 60)).toEqual({ allowed: false, suppressedSinceLast: 0 });
+    }
+    const broken = new DynamoDbSignalStore(tables.risk, failing('ResourceNotFoundException'), `test-${ulid()}`);
+    await expect(broken.acquireWarningSlot('general', Date.now(), 30, 60)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
 });

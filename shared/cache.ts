@@ -18,3 +18,17 @@ export function cachedFor<T>(load: () => Promise<T>, ttlMs: number, now: () => n
     return value;
   };
 }
+
+/**
+ * Stores `value` under `key` as the newest entry of `map` (a Map keeps insertion order) and drops
+ * the oldest entries beyond `maxEntries`: the bounded LRU of the kernel's per-container caches.
+ */
+export function setNewest<K, V>(map: Map<K, V>, key: K, value: V, maxEntries: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > maxEntries) {
+    const oldest = map.keys().next();
+    if (oldest.done) break;
+    map.delete(oldest.value);
+  }
+}

@@ -42,6 +42,7 @@
  */
 import type crypto from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setNewest } from './cache.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { requireSetting } from './config.ts';
 import { documentClient, isConditionalCheckFailed } from './dynamodb.ts';
@@ -88,15 +89,7 @@ export function dynamoCustomerKeyStore(
   const maxAgeMs = options.maxAgeMs ?? KEY_RECORD_MEMORY_DEFAULTS.maxAgeMs;
   const maxEntries = options.maxEntries ?? KEY_RECORD_MEMORY_DEFAULTS.maxEntries;
   const remembered = new Map<string, { item: Record<string, unknown> | undefined; at: number }>();
-  const remember = (customerId: string, item: Record<string, unknown> | undefined) => {
-    remembered.delete(customerId);
-    remembered.set(customerId, { item, at: clock.now().getTime() });
-    while (remembered.size > maxEntries) {
-      const oldest = remembered.keys().next().value;
-      if (oldest === undefined) break;
-      remembered.delete(oldest);
-    }
-  };
+  const remember = (customerId: string, item: Record<string, unknown> | undefined) => setNewest(remembered, customerId, { item, at: clock.now().getTime() }, maxEntries);
   const stateOf = (item: Record<string, unknown> | undefined, entity: string): CustomerKeyState => {
     if (!item) return undefined;
     if (typeof item.erasedAt === 'string') return { erasedAt: item.erasedAt };
@@ -219,20 +212,14 @@ export class CustomerKeyring {
     const now = this.clock.now().getTime();
     const cached = this.cache.get(cacheKey);
     if (cached && now - cached.at < this.maxAgeMs) {
-      this.cache.delete(cacheKey);
-      this.cache.set(cacheKey, cached);
+      setNewest(this.cache, cacheKey, cached, this.maxEntries);
       return cached.key;
     }
     const entry: CacheEntry = { key: this.load(customerId, entity, use), at: now };
     entry.key.catch(() => {
       if (this.cache.get(cacheKey) === entry) this.cache.delete(cacheKey);
     });
-    this.cache.set(cacheKey, entry);
-    while (this.cache.size > this.maxEntries) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.cache.delete(oldest);
-    }
+    setNewest(this.cache, cacheKey, entry, this.maxEntries);
     return entry.key;
   }
 

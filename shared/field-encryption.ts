@@ -88,6 +88,7 @@
  * evaluate IAM, otherwise would not.
  */
 import crypto from 'node:crypto';
+import { setNewest } from './cache.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { getConfig, requireSetting } from './config.ts';
 import { fromBase64, kmsClientFromEnv, toBase64, type AwsJsonClient } from './aws-json.ts';
@@ -500,8 +501,7 @@ export class FieldEncryptor {
     const now = this.clock.now().getTime();
     const cached = this.decryptedKeys.get(cacheKey);
     if (cached && now - cached.createdAt < this.maxAgeMs) {
-      this.decryptedKeys.delete(cacheKey);
-      this.decryptedKeys.set(cacheKey, cached);
+      this.remember(cacheKey, cached);
       return cached.key;
     }
     this.checkEntity(entity);
@@ -517,12 +517,6 @@ export class FieldEncryptor {
   }
 
   private remember(cacheKey: string, entry: DecryptedKeyEntry): void {
-    this.decryptedKeys.delete(cacheKey);
-    this.decryptedKeys.set(cacheKey, entry);
-    while (this.decryptedKeys.size > this.decryptCacheSize) {
-      const oldest = this.decryptedKeys.keys().next().value;
-      if (oldest === undefined) break;
-      this.decryptedKeys.delete(oldest);
-    }
+    setNewest(this.decryptedKeys, cacheKey, entry, this.decryptCacheSize);
   }
 }

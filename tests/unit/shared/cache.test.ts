@@ -4,7 +4,7 @@
  * failure forgotten, `fresh` reloads, a TTL of 0 caches nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { cachedFor } from '../../../shared/cache.ts';
+import { cachedFor, setNewest } from '../../../shared/cache.ts';
 
 describe('cachedFor', () => {
   it('reuses the value for its TTL, shares one load, reloads after it or when asked fresh', async () => {
@@ -40,5 +40,26 @@ describe('cachedFor', () => {
     const uncached = cachedFor(async () => ++n, 0);
     await uncached();
     expect(await uncached()).toBe(2);
+  });
+});
+
+describe('setNewest (the bounded LRU of the key caches)', () => {
+  it('keeps at most maxEntries, drops the least recently set, and a re-set entry becomes the newest', () => {
+    const map = new Map<string, number>();
+    for (const [k, v] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ] as const)
+      setNewest(map, k, v, 3);
+    setNewest(map, 'a', 10, 3); // a is now the newest
+    setNewest(map, 'd', 4, 3); // b, the oldest, goes
+    expect([...map]).toEqual([
+      ['c', 3],
+      ['a', 10],
+      ['d', 4],
+    ]);
+    setNewest(map, 'e', 5, 1);
+    expect([...map]).toEqual([['e', 5]]);
   });
 });

@@ -96,6 +96,16 @@ export function isTransactionConflict(error: unknown): boolean {
 }
 
 /**
+ * True when DynamoDB throttled the request (after the SDK's own retries): the table's or a
+ * partition's throughput, or the account's request rate — a transaction cancelled for throttling too.
+ */
+export function isThrottled(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded'].includes(error.name)) return true;
+  return cancellationReasons(error)?.some((code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded') === true;
+}
+
+/**
  * Every item a query matches, following `LastEvaluatedKey` through all pages (for partitions and
  * ranges known to be small; paged API reads use cursors instead).
  */

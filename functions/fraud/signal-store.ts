@@ -16,7 +16,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
-import { batchGet, documentClient } from '../../shared/dynamodb.ts';
+import { batchGet, documentClient, isThrottled } from '../../shared/dynamodb.ts';
 import { NO_BLOCKLIST_HITS, type BlocklistHits } from './domain/features.ts';
 import {
   bucketsToIncrement,
@@ -86,8 +86,6 @@ export interface SignalStore {
 }
 
 const PAYMENT_FAILURES = 'payfail';
-/** DynamoDB's throttling errors (after the SDK's own retries). */
-const THROTTLED = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
 const DAY_SECONDS = 86_400;
 /** Expired buckets a read tolerates on an item before it removes them. */
 export const PRUNE_AFTER = 12;
@@ -290,7 +288,7 @@ export class DynamoDbSignalStore implements SignalStore {
     try {
       return await this.takeWarningSlot(tier, at, limit, windowSeconds);
     } catch (error) {
-      if (error instanceof Error && THROTTLED.has(error.name)) return { allowed: false, suppressedSinceLast: 0 };
+      if (isThrottled(error)) return { allowed: false, suppressedSinceLast: 0 };
       throw error;
     }
   }

@@ -4,7 +4,7 @@
  * else not a cancellation at all.
  */
 import { describe, expect, it } from 'vitest';
-import { cancellationReasons, isTransactionConditionFailed, isTransactionConflict } from '../../../shared/dynamodb.ts';
+import { cancellationReasons, isThrottled, isTransactionConditionFailed, isTransactionConflict } from '../../../shared/dynamodb.ts';
 
 const cancelled = (...codes: Array<string | undefined>) =>
   Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => (Code === undefined ? {} : { Code })) });
@@ -27,5 +27,16 @@ describe('transaction cancellation reasons', () => {
     expect(cancellationReasons(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }))).toBeUndefined();
     expect(cancellationReasons('boom')).toBeUndefined();
     expect(isTransactionConditionFailed(new Error('x'))).toBe(false);
+  });
+});
+
+describe('throttling', () => {
+  it('a throttled request or a transaction cancelled for throttling; not a conflict nor a failed condition', () => {
+    const named = (name: string) => Object.assign(new Error(name), { name });
+    for (const name of ['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']) expect(isThrottled(named(name))).toBe(true);
+    expect(isThrottled(cancelled('None', 'ThrottlingError'))).toBe(true);
+    expect(isThrottled(cancelled('TransactionConflict'))).toBe(false);
+    expect(isThrottled(named('ConditionalCheckFailedException'))).toBe(false);
+    expect(isThrottled('ThrottlingException')).toBe(false);
   });
 });

@@ -33,6 +33,14 @@ function counted() {
 const edk = () => new Uint8Array(crypto.randomBytes(48));
 const customer = () => `cust-keys-${newId().toLowerCase()}`;
 
+/** Two containers' stores and a new customer whose absent key of `entity` the first one has read (and remembers). */
+async function absenceRemembered(entity: string) {
+  const { store: here, reads: hereReads } = counted();
+  const c = customer();
+  expect(await here.get(c, entity, 'encrypt')).toBeUndefined();
+  return { here, hereReads, there: counted().store, c };
+}
+
 describe('customer key store on DynamoDB Local (SEC-3)', () => {
   it("a new customer's keys of two entity kinds are created after one read; decryption reads afresh", async () => {
     const { store, reads } = counted();
@@ -49,31 +57,23 @@ describe('customer key store on DynamoDB Local (SEC-3)', () => {
   });
 
   it('a remembered absence gone stale (another container created the key): the create fails its condition and returns theirs', async () => {
-    const here = counted().store;
-    const there = counted().store;
-    const c = customer();
-    expect(await here.get(c, 'order', 'encrypt')).toBeUndefined();
+    const { here, hereReads, there, c } = await absenceRemembered('order');
     const theirs = edk();
     expect(await there.create(c, 'order', theirs)).toEqual({ edk: theirs });
-    expect(await here.get(c, 'order', 'encrypt')).toBeUndefined(); // remembered: no read
+    expect(await here.get(c, 'order', 'encrypt')).toBeUndefined();
+    expect(hereReads.count).toBe(1); // the absence as remembered, not read again
     expect(await here.create(c, 'order', edk())).toEqual({ edk: theirs });
   });
 
   it('decryption never trusts a remembered absence', async () => {
-    const here = counted().store;
-    const there = counted().store;
-    const c = customer();
-    expect(await here.get(c, 'ticket', 'encrypt')).toBeUndefined();
+    const { here, there, c } = await absenceRemembered('ticket');
     const theirs = edk();
     await there.create(c, 'ticket', theirs);
     expect(await here.get(c, 'ticket', 'decrypt')).toEqual({ edk: theirs });
   });
 
   it('erased meanwhile: the create fails on the tombstone and no key is written', async () => {
-    const here = counted().store;
-    const there = counted().store;
-    const c = customer();
-    expect(await here.get(c, 'order', 'encrypt')).toBeUndefined();
+    const { here, there, c } = await absenceRemembered('order');
     const { erasedAt } = await there.erase(c, new Date().toISOString());
     expect(await here.create(c, 'order', edk())).toEqual({ erasedAt });
     const { Item } = await documentClient().send(new GetCommand({ TableName: table, Key: { customerId: c }, ConsistentRead: true }));

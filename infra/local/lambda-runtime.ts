@@ -44,12 +44,18 @@ export class LambdaError extends Error {
 
 const WORKER_FILE = fileURLToPath(new URL('./lambda-worker.mjs', import.meta.url));
 
+/** The runtime's module directory, and the project whose `node_modules/@aws-sdk` it links to. */
+interface RuntimeModules {
+  readonly modulesDir: string;
+  readonly projectDir: string;
+}
+
 /**
  * The runtime's module directory (Lambda's /var/runtime/node_modules): a `node_modules` holding
  * only the AWS SDK for JavaScript v3 (a link to the project's `@aws-sdk`), which the nodejs18.x+
  * runtimes provide to code that does not bundle it. Undefined when the SDK is not installed.
  */
-function runtimeModulesDir(): string | undefined {
+function runtimeModules(): RuntimeModules | undefined {
   for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
     const sdk = path.join(dir, 'node_modules', '@aws-sdk');
     if (fs.existsSync(sdk)) {
@@ -61,9 +67,9 @@ function runtimeModulesDir(): string | undefined {
           fs.rmSync(link, { force: true }); // a dangling link left by a moved checkout
           fs.symlinkSync(sdk, link, 'junction');
         }
-        return runtimeDir;
+        return { modulesDir: runtimeDir, projectDir: dir };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return runtimeDir;
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { modulesDir: runtimeDir, projectDir: dir };
         return undefined;
       }
     }
@@ -100,7 +106,7 @@ class FunctionPool {
       defaultConcurrency: number;
       baseEnv: Record<string, string>;
       logFile?: string;
-      runtimeModulesDir?: string;
+      runtimeModules?: RuntimeModules;
       onLogLine?: (fn: FunctionDefinition, line: string) => void;
       initLimitMs?: number;
     },
@@ -194,6 +200,7 @@ class FunctionPool {
 
   private spawn(): Environment {
     const d = this.definition;
+    const runtime = this.options.runtimeModules;
     this.coldStarts++;
     const worker = new Worker(WORKER_FILE, {
       workerData: {
@@ -203,11 +210,15 @@ class FunctionPool {
         functionArn: d.arn,
         memorySize: d.memorySize,
         logGroupName: `/aws/lambda/${d.name}`,
-        runtimeModulesDir: this.options.runtimeModulesDir,
+        // ES modules get the runtime's SDK through resolution hooks (a loader thread, ≈ 0.3 s of a
+        // cold start), so only code outside the project has them: code under it (cdk.out) resolves
+        // `@aws-sdk/…` from the project's node_modules, the very modules the runtime's directory links to.
+        sdkHooksDir: runtime && !path.resolve(d.codeDir).startsWith(runtime.projectDir + path.sep) ? runtime.modulesDir : undefined,
       },
       env: {
         ...this.options.baseEnv,
-        ...(this.options.runtimeModulesDir ? { NODE_PATH: this.options.runtimeModulesDir } : {}),
+        // CommonJS finds the runtime's SDK through NODE_PATH
+        ...(runtime ? { NODE_PATH: runtime.modulesDir } : {}),
         ...d.environment,
         AWS_LAMBDA_FUNCTION_NAME: d.name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memorySize),
@@ -313,13 +324,13 @@ export class LambdaRuntime {
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
-    const modulesDir = options.functions.length > 0 ? runtimeModulesDir() : undefined;
+    const modules = options.functions.length > 0 ? runtimeModules() : undefined;
     for (const definition of options.functions) {
       const pool = new FunctionPool(definition, {
         defaultConcurrency: options.defaultConcurrency ?? 8,
         baseEnv: options.baseEnv,
         logFile: options.logDir ? path.join(options.logDir, `${definition.name}.log`) : undefined,
-        runtimeModulesDir: modulesDir,
+        runtimeModules: modules,
         onLogLine: options.onLogLine,
         initLimitMs: options.initLimitMs,
       });

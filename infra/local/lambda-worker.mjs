@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { register } from 'node:module';
 import path from 'node:path';
 
-const { codeDir, handler: handlerSetting, functionName, functionArn, memorySize, logGroupName, runtimeModulesDir } = workerData;
+const { codeDir, handler: handlerSetting, functionName, functionArn, memorySize, logGroupName, sdkHooksDir } = workerData;
 
 /** An ES module import of the SDK left out of the bundle (esbuild keeps external imports as written). */
 const EXTERNAL_SDK_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']@aws-sdk\//;
@@ -16,29 +16,16 @@ const lastDot = handlerSetting.lastIndexOf('.');
 const moduleName = handlerSetting.slice(0, lastDot);
 const exportName = handlerSetting.slice(lastDot + 1);
 
-/**
- * True when `dir` is inside the project whose node_modules/@aws-sdk the runtime's module directory
- * (<project>/node_modules/.cache/local-cloud-lambda-runtime/node_modules) links to: Node's own
- * resolution, walking up from the code, finds every SDK module the runtime's directory holds.
- */
-function sdkResolvesAsItIs(dir) {
-  const project = path.resolve(runtimeModulesDir, '..', '..', '..', '..');
-  return path.resolve(dir).startsWith(project + path.sep);
-}
-
 let handlerPromise;
 async function loadHandler() {
   const fs = await import('node:fs');
   const candidates = ['.mjs', '.js', '.cjs'].map((ext) => path.join(codeDir, moduleName + ext));
   const file = candidates.find((c) => fs.existsSync(c));
   if (!file) throw Object.assign(new Error(`Cannot find module '${moduleName}' in ${codeDir}`), { name: 'Runtime.ImportModuleError' });
-  // The runtime's SDK: CommonJS finds it through NODE_PATH (set by the pool), ES modules through
-  // resolution hooks, registered only when the code imports the SDK and cannot find it as it is:
-  // code under the project (cdk.out) resolves `@aws-sdk/…` from the project's node_modules, which
-  // the runtime's directory links to — the same modules without the hooks' loader thread (≈ 0.3 s
-  // of CPU and of the cold start).
-  if (runtimeModulesDir && !sdkResolvesAsItIs(codeDir) && EXTERNAL_SDK_IMPORT.test(fs.readFileSync(file, 'utf8'))) {
-    register(new URL('./lambda-runtime-sdk.mjs', import.meta.url), { data: { runtimeParentUrl: pathToFileURL(path.join(runtimeModulesDir, 'index.mjs')).href } });
+  // The runtime's SDK for ES modules: resolution hooks when the pool says this code needs them
+  // (`sdkHooksDir`: code outside the project), registered only if the code imports the SDK (they cost a loader thread).
+  if (sdkHooksDir && EXTERNAL_SDK_IMPORT.test(fs.readFileSync(file, 'utf8'))) {
+    register(new URL('./lambda-runtime-sdk.mjs', import.meta.url), { data: { runtimeParentUrl: pathToFileURL(path.join(sdkHooksDir, 'index.mjs')).href } });
   }
   const mod = await import(pathToFileURL(file).href);
   const fn = mod[exportName] ?? mod.default?.[exportName];

@@ -126,7 +126,8 @@ export async function verifyChain(entries: readonly AuditEntry[], mac: ChainMac,
   return breaks;
 }
 
-const isTransactionConflict = (error: unknown) =>
+/** Another append moved the head first: the append's transaction was cancelled or conflicted (then it reads the head again). */
+const lostTheRace = (error: unknown) =>
   error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException' || error.name === 'ConditionalCheckFailedException');
 
 /** Between attempts after a concurrent append won (full jitter: ≤ 20 ms at first, ≤ 100 ms). */
@@ -175,7 +176,7 @@ export class DynamoDbAuditLog implements AuditLog {
           const entries = await this.appendRetrying(group.map((p) => p.event));
           group.forEach((p, i) => p.resolve(entries[i] as AuditEntry));
         } catch (error) {
-          if (group.length === 1 || isTransactionConflict(error)) {
+          if (group.length === 1 || lostTheRace(error)) {
             for (const p of group) p.reject(error);
             continue;
           }
@@ -189,7 +190,7 @@ export class DynamoDbAuditLog implements AuditLog {
   }
 
   private appendRetrying(events: readonly AuditEvent[]): Promise<AuditEntry[]> {
-    return retry(() => this.append(events), { attempts: this.maxAttempts, retryable: isTransactionConflict, backoff: APPEND_BACKOFF });
+    return retry(() => this.append(events), { attempts: this.maxAttempts, retryable: lostTheRace, backoff: APPEND_BACKOFF });
   }
 
   /** Appends `events`, in order, after the chain head as read now (a concurrent append makes the transaction fail). */

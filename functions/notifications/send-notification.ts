@@ -86,20 +86,23 @@ export async function sendNotification(deps: SendNotificationDeps, request: Noti
     throw new NotificationBusyError(`notification ${request.key.split('#')[0] ?? ''} is being sent by another delivery`);
   }
   const { notificationId } = claim.record;
-  if (request.customerId !== undefined && request.orderId) {
+  // A step of a claimed notification that fails gives the claim up (the error's name only), so the
+  // queue's retry does the work again at once instead of waiting for the claim to lapse.
+  const released = async <T>(step: () => Promise<T>): Promise<T> => {
     try {
-      contact = await deps.contactOf(request.orderId);
+      return await step();
     } catch (error) {
-      // the claim is given up, so the queue's retry reads the contact again at once
       await deps.repository.release(request.key, error instanceof Error ? error.name : 'Error', deps.clock.now());
       throw error;
     }
-  }
+  };
+  const { orderId } = request;
+  if (request.customerId !== undefined && orderId) contact = await released(() => deps.contactOf(orderId));
 
   const plan = deliveryPlan({
     template: request.call.id,
-    marketingConsent: kind === 'marketing' ? await deps.marketingConsent(customerId) : false,
-    contact: request.orderId ? contact : undefined,
+    marketingConsent: kind === 'marketing' ? await released(() => deps.marketingConsent(customerId)) : false,
+    contact: orderId ? contact : undefined,
   });
   if (plan.action === 'suppress') {
     await deps.repository.complete(request.key, { status: 'SUPPRESSED', reason: plan.reason }, deps.clock.now());
@@ -119,13 +122,7 @@ export async function sendNotification(deps: SendNotificationDeps, request: Noti
   const to = plan.channel === 'email' ? (contact?.email?.trim() as string) : (toE164(contact?.phone ?? '') as string);
   const maskedTo = maskDestination(plan.channel, to);
   const body = plan.channel === 'email' ? message.body : message.sms;
-  let sent: { messageId: string };
-  try {
-    sent = await deps.provider.send({ notificationId, customerId, channel: plan.channel, to, maskedTo, locale, subject: message.subject, body });
-  } catch (error) {
-    await deps.repository.release(request.key, error instanceof Error ? error.name : 'Error', deps.clock.now());
-    throw error;
-  }
+  const sent = await released(() => deps.provider.send({ notificationId, customerId, channel: plan.channel, to, maskedTo, locale, subject: message.subject, body }));
   await deps.repository.complete(
     request.key,
     {

@@ -1,7 +1,9 @@
 /**
- * OrderStatusChanged v1 — every transition of the order state machine (API.md "Order status"),
- * including placement and cancellation. Consumers filter on `to` (e.g. payments on CANCELLED and
- * REJECTED, fulfillment on APPROVED).
+ * OrderStatusChanged v1 — a transition of the order state machine, except the three whose cause is
+ * an event announcing the same moment: placement (OrderPlaced), FULFILLING (OrderAllocated) and
+ * SHIPPED (OrderShipped) — checkout's order-events.ts. Consumers filter on `to` (e.g. payments on
+ * CANCELLED and REJECTED, fulfillment on APPROVED, fraud on DELIVERED). `from` stays nullable: events
+ * archived before 2026-12 include placements (`from: null`).
  */
 import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
@@ -11,7 +13,8 @@ export const OrderStatusChanged = defineEvent({
   name: 'OrderStatusChanged',
   version: 1,
   source: 'commerce.checkout',
-  description: 'An order moved from one status to another. The order id, both statuses, who or what caused it, and the facts consumers act on.',
+  description:
+    'An order moved from one status to another. The order id, both statuses, who or what caused it, and the facts consumers act on. Not published for PLACED, FULFILLING and SHIPPED: OrderPlaced, OrderAllocated and OrderShipped announce those.',
   schema: z.object({
     orderId: IdSchema,
     customerId: ActorSchema,

@@ -76,7 +76,7 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
     const holds = holdsReleased(order, patched);
     const next: Order = holds.counted ? { ...patched, heldByCustomer: holds.counted } : patched;
     const events: DomainEvent[] = [];
-    if (decision.transition) events.push(orderStatusChanged(next, decision.transition));
+    if (decision.transition) events.push(...orderStatusChanged(next, decision.transition));
     if (decision.cancelled && decision.transition) events.push(orderCancelled(next, decision.cancelled, decision.transition.from ?? order.status));
     if (decision.balanceDue) events.push(preSaleBalanceDue(next, decision.balanceDue.amount, decision.balanceDue.dueBy));
     if (decision.addressCorrected) events.push(orderAddressCorrected(next, decision.addressCorrected.correction, decision.addressCorrected.riskSignals));

@@ -54,9 +54,24 @@ export function orderPlaced(order: Order, signals: RiskSignals, sealedPaymentTok
   });
 }
 
-/** OrderStatusChanged for a timeline entry of `order` (the order as it is after the change). */
-export function orderStatusChanged(order: Order, entry: TimelineEntry): DomainEvent {
-  return domainEvent(OrderStatusChanged, {
+/**
+ * The statuses whose cause is itself an event announcing the same moment, so no OrderStatusChanged
+ * repeats it: placement (OrderPlaced, published by the same commit), allocation (fulfillment's
+ * OrderAllocated) and shipment (fulfillment's OrderShipped). Every other transition — the ones
+ * checkout decides (APPROVED, IN_REVIEW, REJECTED, PAYMENT_FAILED, CANCELLED) and the end of the
+ * order (DELIVERED, which fraud counts with its customer) — is announced. Each event on the bus is
+ * paid for per entry, and an announced change also costs its outbox write and delete.
+ */
+export const ANNOUNCED_BY_THEIR_CAUSE: Readonly<Partial<Record<TimelineEntry['to'], string>>> = {
+  PLACED: OrderPlaced.name,
+  FULFILLING: 'OrderAllocated',
+  SHIPPED: 'OrderShipped',
+};
+
+/** OrderStatusChanged for a timeline entry of `order` (the order as it is after the change), or none when its cause announced it ({@link ANNOUNCED_BY_THEIR_CAUSE}). */
+export function orderStatusChanged(order: Order, entry: TimelineEntry): DomainEvent[] {
+  if (ANNOUNCED_BY_THEIR_CAUSE[entry.to] !== undefined) return [];
+  const event = domainEvent(OrderStatusChanged, {
     orderId: order.orderId,
     customerId: order.customerId,
     orderType: order.orderType,
@@ -70,6 +85,7 @@ export function orderStatusChanged(order: Order, entry: TimelineEntry): DomainEv
     reservations: order.reservations.map((r) => ({ sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity })),
     changedAt: entry.at,
   });
+  return [event];
 }
 
 /** OrderCancelled (the order after the change; `from` is the status it left). */

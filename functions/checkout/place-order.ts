@@ -21,7 +21,7 @@
  *    (bounded by `PLACE_ORDER_MAX_REPLANS`) — so an order that can still be served is never
  *    refused — and answer 409 naming the short SKUs once the stock is really gone. Transaction
  *    conflicts (two transactions on the same stock item at once) are retried with jitter.
- * 7. Publish `OrderPlaced` and `OrderStatusChanged(null → PLACED)` (outbox: never lost).
+ * 7. Publish `OrderPlaced` (outbox: never lost). No `OrderStatusChanged` repeats it (order-events.ts).
  *
  * Group-buy (ORD-5, domain/group-buy.ts): the order buys one SKU at its group price and opens a
  * group (a new code) or joins the one named — in the same transaction, conditional on the members
@@ -65,7 +65,7 @@ import {
 import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
 import { orderRequestIssues, shippingZone, type FieldIssue, type OrderRequest, type RequestedItem } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
-import { orderPlaced, orderStatusChanged } from './order-events.ts';
+import { orderPlaced } from './order-events.ts';
 import { joinGroup, joinRefusal, openGroup } from './domain/group-buy.ts';
 import { asMember, completionEvents, groupClosed, groupToJoin, randomGroupCode } from './group-buy-placement.ts';
 import type { GroupBuyPromotion } from './domain/pricing.ts';
@@ -366,7 +366,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     const itemCount = 4 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0); // order, timeline, customer holds, outbox
     if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS)
       throw new StateConflictError('This order needs stock from too many warehouses at once; split it into smaller orders.');
-    const events = [orderPlaced(order, signals, sealedToken), orderStatusChanged(order, placed), ...completionEvents(group, orderId)];
+    const events = [orderPlaced(order, signals, sealedToken), ...completionEvents(group, orderId)];
     try {
       const outboxKey = await deps.orders.place({
         order,

@@ -2,12 +2,12 @@
  * The shape of every payments event consumer, on the kernel's event consumer
  * (shared/event-consumer.ts: EventBridge rule → SQS → Lambda, partial batch responses, envelope and
  * detail validated against the event contracts — an invalid message fails, never dropped silently),
- * with records processed one after the other:
- *
- * 1. skip an event this consumer already processed (a processed-event marker per order, event
- *    name and event id) — but publish anything its first run left in the outbox;
- * 2. run the use case (idempotent itself: a replay under another event id changes nothing either);
- * 3. write the marker.
+ * with records processed one after the other, each by its use case. The use cases are idempotent
+ * themselves: each decides from the payment's state (a duplicate, or the same fact under another
+ * event id, finds the work done and changes nothing), and a run that finds nothing to do publishes
+ * what an earlier run left in the outbox. So no processed-event marker is read or written: it cost a
+ * GetItem and a PutItem on every delivery to save work on the rare duplicate (until 2026-12 each
+ * consumer kept one per order, event name and event id; those items expire by their TTL).
  *
  * A record that cannot be processed yet (RetryLaterError), a provider outage or a conflict fails
  * alone; SQS redelivers it after the visibility timeout. A consumer calling the provider starts a
@@ -19,7 +19,7 @@
 import type { AnyEventDefinition, EventMeta } from '../../events/event-definition.ts';
 import { backoffRedelivery, eventConsumer } from '../../shared/event-consumer.ts';
 import { logger, metrics, MetricUnit } from '../../shared/observability.ts';
-import { flushOutbox, RetryLaterError } from './engine.ts';
+import { RetryLaterError } from './engine.ts';
 import type { PaymentsRuntime } from './runtime.ts';
 
 /** One parsed event. */
@@ -60,16 +60,8 @@ export function paymentsConsumer(spec: {
           throw new RetryLaterError(`not started: ${context.getRemainingTimeInMillis()} ms left in this invocation, a provider call may take ${spec.providerCallBudgetMs} ms`);
         }
       }
-      const repo = runtime.repo();
-      if (await repo.isProcessed(orderId, event.name, meta.eventId)) {
-        await flushOutbox(runtime.engine(), orderId);
-        logger.info('duplicate event skipped', log);
-        metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1);
-        return;
-      }
       try {
         const outcome = await spec.process(event, runtime);
-        await repo.markProcessed(orderId, event.name, meta.eventId, outcome);
         logger.info('event processed', { ...log, outcome });
         metrics.addMetric('EventsProcessed', MetricUnit.Count, 1);
       } catch (error) {

@@ -9,7 +9,7 @@
  * | a refund                     | `ORDER#<orderId>`          | `REFUND#<refundId>`         | `REFUNDS#<status>` while pending approval or processing |
  * | a staff refund request       | `ORDER#<orderId>`          | `REFUNDREQ#<request key>`   | —                                                |
  * | events to publish (outbox)   | `ORDER#<orderId>`          | `OUTBOX#<ulid>`             | —                                                |
- * | a processed-event marker     | `ORDER#<orderId>`          | `EVENT#<name>#<eventId>`    | —                                                |
+ * | (until 2026-12) a processed-event marker | `ORDER#<orderId>` | `EVENT#<name>#<eventId>` | — (no longer written: the consumers' use cases are idempotent themselves, event-consumer.ts; old ones expire by TTL) |
  * | a processed webhook          | `WEBHOOK#<eventId>`        | `WEBHOOK`                   | —                                                |
  * | a held webhook notification  | `ORDER#<orderId>`          | `HELD#<eventId>`            | `HELD` / `<heldAt>#<orderId>#<eventId>`          |
  * | provider payment → payment   | `PROVIDER#<providerPaymentId>` | `PAYMENT`               | — (order id, payment id, slot)                   |
@@ -58,7 +58,7 @@ import { RefundSchema, type Refund } from './domain/refund.ts';
 export const BY_GROUP_INDEX = 'byGroup';
 
 const DAY = 86_400;
-/** How long processed-event markers and webhook records are kept (dedupe window). */
+/** How long webhook records and held notifications are kept (dedupe window). */
 const MARKER_TTL_SECONDS = 90 * DAY;
 /** How long daily limit totals are kept. */
 const LIMIT_TTL_SECONDS = 8 * DAY;
@@ -551,31 +551,6 @@ export class PaymentsRepository {
 
   async deleteOutbox(orderId: string, outboxId: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: `OUTBOX#${outboxId}` } }));
-  }
-
-  /** True when the consumer already processed this event for this order. */
-  async isProcessed(orderId: string, eventName: string, eventId: string): Promise<boolean> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: orderPk(orderId), sk: `EVENT#${eventName}#${eventId}` }, ConsistentRead: true }),
-    );
-    return Item !== undefined;
-  }
-
-  /** Remembers that the event was processed (idempotent). */
-  async markProcessed(orderId: string, eventName: string, eventId: string, outcome: string): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: orderPk(orderId),
-          sk: `EVENT#${eventName}#${eventId}`,
-          itemType: 'processed-event',
-          outcome,
-          processedAt: this.now().toISOString(),
-          expiresAt: this.ttl(MARKER_TTL_SECONDS),
-        },
-      }),
-    );
   }
 
   /** True when this provider webhook event was already handled. */

@@ -4,7 +4,9 @@
  * webhook, void or refund on cancellation and rejection, order tolerance and idempotency of every
  * consumer, limits at authorisation, authorisation expiry.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../../shared/dynamodb.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -111,6 +113,12 @@ describe('card and wallet: authorise on approval, capture at shipment (PAY-1, PA
     const atProvider = await h.store.getPayment(after.payment?.providerPaymentId as string);
     expect(atProvider?.captures).toHaveLength(1);
     expect(h.eventsOf(o.orderId).filter((n) => n === 'PaymentCaptured')).toHaveLength(1);
+    // The use cases' own idempotency is all there is: no processed-event marker was written for any delivery.
+    const { tables } = inject('dynamodb') as { tables: Record<string, string> };
+    const { Items = [] } = await documentClient().send(
+      new QueryCommand({ TableName: tables.payments, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)', ExpressionAttributeValues: { ':pk': `ORDER#${o.orderId}`, ':event': 'EVENT#' } }),
+    );
+    expect(Items).toEqual([]);
   });
 
   it.each([

@@ -116,7 +116,11 @@ describe('card and wallet: authorise on approval, capture at shipment (PAY-1, PA
     // The use cases' own idempotency is all there is: no processed-event marker was written for any delivery.
     const { tables } = inject('dynamodb') as { tables: Record<string, string> };
     const { Items = [] } = await documentClient().send(
-      new QueryCommand({ TableName: tables.payments, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)', ExpressionAttributeValues: { ':pk': `ORDER#${o.orderId}`, ':event': 'EVENT#' } }),
+      new QueryCommand({
+        TableName: tables.payments,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+        ExpressionAttributeValues: { ':pk': `ORDER#${o.orderId}`, ':event': 'EVENT#' },
+      }),
     );
     expect(Items).toEqual([]);
   });

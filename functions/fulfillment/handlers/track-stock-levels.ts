@@ -4,6 +4,8 @@
  * crossing below safety stock emits one `ReplenishmentSuggested`. While degraded mode is on the
  * checks are deferred to the daily sweep (demand is still recorded); the switch is read at most every
  * `DEGRADED_MODE_CACHE_SECONDS` (10) per container, so turning it on or off takes effect within that.
+ * Each SKU's safety level and suggestion flag are remembered for `SAFETY_LEVEL_CACHE_SECONDS` (60)
+ * per container; the available stock is read for every check (replenishment.ts).
  * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (read-only), `EVENT_BUS_NAME`.
  */
 import { cachedFor } from '../../../shared/cache.ts';
@@ -16,7 +18,7 @@ import { OrderPlaced } from '../../../events/order-placed.ts';
 import { StockAdjusted } from '../../../events/stock-adjusted.ts';
 import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
 import { fulfillmentRepositoryFromEnv, type DegradedMode, type FulfillmentRepository } from '../fulfillment-repository.ts';
-import { recordDemand, stockChanged } from '../replenishment.ts';
+import { recordDemand, SafetyViews, stockChanged } from '../replenishment.ts';
 import { fulfillmentSettings } from '../settings.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
@@ -27,19 +29,23 @@ export interface TrackStockLevelsHandlerPorts {
   readonly clock?: Clock;
   /** How long the degraded-mode switch is cached (default `DEGRADED_MODE_CACHE_SECONDS`). */
   readonly degradedModeCacheSeconds?: number;
+  /** How long a SKU's safety level and flag are remembered (default `SAFETY_LEVEL_CACHE_SECONDS`). */
+  readonly safetyLevelCacheSeconds?: number;
 }
 
 /** Builds the handler with the given ports. */
 export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts = {}) {
   let degradedMode: (() => Promise<DegradedMode>) | undefined;
+  let views: SafetyViews | undefined;
   return eventConsumer([OrderPlaced, StockAdjusted], async ({ name, detail }, record) => {
     const repository = (ports.repository ?? fulfillmentRepositoryFromEnv)();
+    views ??= new SafetyViews((ports.safetyLevelCacheSeconds ?? fulfillmentSettings().safetyLevelCacheSeconds) * 1000);
     degradedMode ??= cachedFor(() => repository.getDegradedMode(), (ports.degradedModeCacheSeconds ?? fulfillmentSettings().degradedModeCacheSeconds) * 1000);
     const correlationId = detail.meta.correlationId;
     let skus: string[];
     if (name === OrderPlaced.name) {
       const order = detail as EventDetail<typeof OrderPlaced>;
-      const recorded = await recordDemand({ repository }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
+      const recorded = await recordDemand({ repository, views }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
       logger.info('demand', { messageId: record.messageId, orderId: order.orderId, recorded });
       skus = order.lines.map((l) => l.sku);
     } else {
@@ -54,6 +60,7 @@ export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts 
         policy: fulfillmentSettings().safetyStock,
         publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })),
         degraded,
+        views,
       },
       skus,
       correlationId,

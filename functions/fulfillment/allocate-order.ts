@@ -38,6 +38,7 @@ import {
   type ReservationView,
   type StockLevelView,
   type StockTransactItem,
+  type WarehouseView,
 } from '../catalog/stock-contract.ts';
 import type { Booked, BookingRequest, CarrierGateway, Recipient } from './carrier-gateway.ts';
 import { chooseAllocation, demandOf, movedUnits, planShipments, shipmentIdFor, type AllocationChoice, type Movement, type ProductFacts } from './domain/allocation.ts';
@@ -58,7 +59,11 @@ import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
 /** Ports and settings of the allocation. */
 export interface AllocateDeps extends OutboxDeps {
   readonly repository: FulfillmentRepository;
-  readonly catalog: Pick<CatalogReader, 'entries' | 'warehouses' | 'reservations'>;
+  /**
+   * Catalog's reader; its warehouse list may be cached (`fresh` skips the cache: the allocation
+   * reads it again when a SKU is stocked in a warehouse the cached list does not know yet).
+   */
+  readonly catalog: Pick<CatalogReader, 'entries' | 'reservations'> & { warehouses(options?: { readonly fresh?: boolean }): Promise<WarehouseView[]> };
   /** The catalog table (for catalog's stock transaction items). */
   readonly catalogTableName: string;
   readonly carrier: CarrierGateway;
@@ -218,7 +223,10 @@ async function choose(
   keepReservations: boolean,
 ): Promise<AllocationChoice & { facts: Map<string, ProductFacts> }> {
   const demand = demandOf(held);
-  const [entries, warehouses] = await Promise.all([deps.catalog.entries(demand.map((d) => d.sku)), deps.catalog.warehouses()]);
+  const [entries, cachedWarehouses] = await Promise.all([deps.catalog.entries(demand.map((d) => d.sku)), deps.catalog.warehouses()]);
+  const known = new Set(cachedWarehouses.map((w) => w.warehouseId));
+  const unknownStock = [...entries.values()].some((e) => e.stock.some((s) => !known.has(s.warehouseId)));
+  const warehouses = unknownStock ? await deps.catalog.warehouses({ fresh: true }) : cachedWarehouses;
   const facts = new Map<string, ProductFacts>();
   for (const { sku } of demand) {
     const entry = entries.get(sku);

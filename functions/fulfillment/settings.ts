@@ -20,6 +20,7 @@
  * | `LATE_SWEEP_LOOKBACK_DAYS` | 14 | how many days of due dates the late sweep looks back over |
  * | `OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |
  * | `DEGRADED_MODE_CACHE_SECONDS` | 10 | stock-level checks read the degraded-mode switch at most this often per container (0 = every time): a switch takes effect within it |
+ * | `WAREHOUSES_CACHE_SECONDS` | 60 | allocation reads catalog's warehouse list at most this often per container (0 = every time); a SKU stocked in a warehouse the cached list does not know makes it read the list again |
  * | `SAFETY_LEVEL_CACHE_SECONDS` | 60 | the per-order stock-level checks remember a SKU's safety level and suggestion flag this long per container (0 = read every time); the available stock is always read afresh (replenishment.ts) |
  *
  * Which secrets apply is decided by carrier-secrets.ts (the kernel's `stageSecret`), never by the
@@ -89,6 +90,7 @@ export const fulfillmentSettings = defineSettings(
     OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
     DEGRADED_MODE_CACHE_SECONDS: intSetting(0, 300).default(10),
     SAFETY_LEVEL_CACHE_SECONDS: intSetting(0, 3600).default(60),
+    WAREHOUSES_CACHE_SECONDS: intSetting(0, 3600).default(60),
     CARRIER_PROVIDER: z.enum(CARRIER_PROVIDERS).default('sandbox'),
     KUAIDI100_ACCOUNT_SECRET_ID: z.string().min(1).max(512).optional(),
     KUAIDI100_ACCOUNT: jsonSetting(Kuaidi100AccountSchema).optional(),
@@ -116,6 +118,7 @@ export const fulfillmentSettings = defineSettings(
       outboxRepublishAfterSeconds: env.OUTBOX_REPUBLISH_AFTER_SECONDS,
       degradedModeCacheSeconds: env.DEGRADED_MODE_CACHE_SECONDS,
       safetyLevelCacheSeconds: env.SAFETY_LEVEL_CACHE_SECONDS,
+      warehousesCacheSeconds: env.WAREHOUSES_CACHE_SECONDS,
       carrierProvider: env.CARRIER_PROVIDER,
       /** Stages booking with Kuaidi100: the Secrets Manager id of its merchant account. */
       kuaidi100AccountSecretId: env.KUAIDI100_ACCOUNT_SECRET_ID,

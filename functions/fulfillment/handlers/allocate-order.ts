@@ -5,14 +5,17 @@
  * rules and delivery time limits: ops' (FulfillmentTable `CONFIG`/`SHIPPING`), else the configured ones.
  * The carrier: `CARRIER_PROVIDER` (the stage's; `kuaidi100` also needs `KUAIDI100_ACCOUNT_SECRET_ID`,
  * `ORDERS_TABLE_NAME` and `FIELD_ENCRYPTION_KEY_ID` for checkout's recipient contract).
+ * Catalog's warehouse list is cached for `WAREHOUSES_CACHE_SECONDS` (60) per container, read again at
+ * once when a SKU is stocked in a warehouse the cached list does not know (allocate-order.ts).
  */
+import { cachedFor } from '../../../shared/cache.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
 import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
-import { catalogReaderFromEnv, catalogSettings, type CatalogReader } from '../../catalog/stock-contract.ts';
+import { catalogReaderFromEnv, catalogSettings, type CatalogReader, type WarehouseView } from '../../catalog/stock-contract.ts';
 import { allocateOrder } from '../allocate-order.ts';
 import { recipientReaderFromEnv } from '../../checkout/recipient-contract.ts';
 import type { CarrierGateway, Recipient } from '../carrier-gateway.ts';
@@ -33,6 +36,8 @@ export interface AllocateOrderHandlerPorts {
   readonly recipients?: (orderId: string) => Promise<Recipient>;
   readonly publisher?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;
+  /** How long the warehouse list is cached (default `WAREHOUSES_CACHE_SECONDS`). */
+  readonly warehousesCacheSeconds?: number;
 }
 
 /** The sandbox never prints a label: asking it for a recipient is a wiring bug. */
@@ -45,12 +50,16 @@ export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) 
     const { carrierRules, deliveryTimeLimits } = fulfillmentSettings();
     return getShippingSettings({ repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(), configured: { carrierRules, deliveryTimeLimits } });
   }, SHIPPING_SETTINGS_TTL_MS);
+  // Catalog's warehouse list, cached per container (the allocation reads it afresh for a warehouse it does not know).
+  let warehouses: ((options?: { readonly fresh?: boolean }) => Promise<WarehouseView[]>) | undefined;
   return eventConsumer([OrderStatusChanged], async ({ detail: change }, record) => {
     if (change.to !== 'APPROVED') return;
+    const reader = (ports.catalog ?? catalogReaderFromEnv)();
+    const cachedWarehouses = (warehouses ??= cachedFor(() => reader.warehouses(), (ports.warehousesCacheSeconds ?? fulfillmentSettings().warehousesCacheSeconds) * 1000));
     const result = await allocateOrder(
       {
         repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),
-        catalog: (ports.catalog ?? catalogReaderFromEnv)(),
+        catalog: { entries: (skus) => reader.entries(skus), reservations: (orderId) => reader.reservations(orderId), warehouses: cachedWarehouses },
         catalogTableName: ports.catalogTableName ?? requireSetting('catalogTableName'),
         ...(await carrierAndRecipients(ports)),
         clock: ports.clock ?? systemClock,

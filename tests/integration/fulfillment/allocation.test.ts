@@ -30,6 +30,31 @@ function handlerWith(publisher: ReturnType<typeof capturePublisher>) {
 }
 
 describe('allocation on approval (FUL-1, FUL-2)', () => {
+  it('reads the warehouse list once per WAREHOUSES_CACHE_SECONDS; stock in a warehouse the cached list does not know makes it read the list again', async () => {
+    let reads = 0;
+    const counting = new Proxy(reader, { get: (target, key, receiver) => (key === 'warehouses' ? () => (reads++, target.warehouses()) : Reflect.get(target, key, receiver)) });
+    const publisher = capturePublisher();
+    const handler = makeAllocateOrderHandler({ repository: () => repository, catalog: () => counting, publisher: publisher.factory, warehousesCacheSeconds: 60 });
+    const allocate = async (reservations: Array<{ sku: string; warehouseId: string; quantity: number }>) => {
+      const orderId = newId();
+      await catalog.reserve(orderId, reservations);
+      expect(await handler(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext())).toEqual({ batchItemFailures: [] });
+      return orderId;
+    };
+    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 10 });
+    await allocate([{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }]);
+    await allocate([{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }]);
+    expect(reads).toBe(1);
+    // A warehouse opened after the list was cached holds the only stock of a SKU.
+    const warehouseId = `WH-T-${newId()}`;
+    await catalog.repo.createWarehouse({ warehouseId, name: 'Pop-up', city: 'Hangzhou', region: 'east' });
+    const rice = await catalog.product(LISTINGS.rice, {});
+    await catalog.repo.createStockLevel(rice, { warehouseId, onHand: 3, reserved: 0 }, new Date());
+    const orderId = await allocate([{ sku: rice, warehouseId, quantity: 1 }]);
+    expect(reads).toBe(2);
+    expect(publisher.named('OrderAllocated').find((e) => e.orderId === orderId)?.shipments).toEqual([expect.objectContaining({ warehouseId })]);
+  });
+
   it('picks the reserved stock, creates a shipment with carrier and waybill, publishes OrderAllocated once', async () => {
     const phone = await catalog.product(LISTINGS.phone, { 'WH-EAST': 5, 'WH-NORTH': 5 });
     const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 10 });

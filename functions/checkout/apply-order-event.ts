@@ -109,5 +109,5 @@ function factOf(name: string, d: Record<string, unknown>): OrderFact {
 
 /** Applies a parsed event to its order. */
 export async function applyOrderEvent(deps: ChangeOrderDeps, event: InboundEvent): Promise<ChangeOrderOutcome> {
-  return changeOrder(deps, { orderId: event.orderId, fact: event.fact, eventId: event.meta.eventId, correlationId: event.meta.correlationId });
+  return changeOrder(deps, { orderId: event.orderId, fact: event.fact, correlationId: event.meta.correlationId });
 }

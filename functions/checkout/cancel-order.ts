@@ -60,7 +60,7 @@ export async function cancelOrder(deps: CancelOrderDeps, command: CancelOrderCom
     correlationId: command.correlationId,
     guard,
   });
-  if (result.outcome === 'not-found' || result.outcome === 'duplicate') throw missing();
+  if (result.outcome === 'not-found') throw missing();
   if (result.outcome === 'ignored') {
     throw new StateConflictError(result.order.status === 'CANCELLED' ? 'The order is already cancelled.' : `The order is ${result.order.status} and can no longer be cancelled.`);
   }

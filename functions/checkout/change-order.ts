@@ -2,9 +2,15 @@
  * Use case: apply one fact to an order — an event from fraud, payments or fulfillment, a
  * cancellation, the unpaid-order timeout. Reads the order, asks the pure state machine
  * ({@link decide}) what the fact does, and commits the change as one transaction conditional on
- * the order's version (plus the stock releases, the timeline entry, the processed-event marker and
- * the outbox entry). A lost race re-reads and decides again; a fact that no longer applies (late
- * or duplicate event, invalid transition) is ignored and reported as such, never an error.
+ * the order's version (plus the stock releases, the timeline entry and the outbox entry). A lost
+ * race re-reads and decides again; a fact that no longer applies (late or duplicate event, invalid
+ * transition) is ignored and reported as such, never an error.
+ *
+ * Idempotent by the order's state, with no processed-event marker: every fact is recognised once
+ * applied — a payment by its id among those counted, a risk decision, shipment status or group by
+ * their recorded values, a status change by the state machine refusing it from where the order now
+ * is — so a redelivered event (or the same fact under another event id) decides `ignore`. Until
+ * 2026-12 each applied event also wrote a marker item in the change's transaction (2 write units).
  *
  * Releases are conditional on the order's reservation records still being `reserved` (catalog's
  * stock contract). When one is not — fulfillment picked the stock first (an approved order being
@@ -20,7 +26,7 @@ import type { DomainEvent } from '../../events/event-definition.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { applyPatch, decide, type Order, type OrderFact, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { orderAddressCorrected, orderCancelled, orderStatusChanged, preSaleBalanceDue } from './order-events.ts';
-import { DuplicateEventError, ReservationsNotHeldError, StaleOrderError, TransientConflictError } from './domain/order-store-errors.ts';
+import { ReservationsNotHeldError, StaleOrderError, TransientConflictError } from './domain/order-store-errors.ts';
 import type { OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 
@@ -39,8 +45,6 @@ export interface ChangeOrderDeps {
 export interface ChangeOrderCommand {
   readonly orderId: string;
   readonly fact: OrderFact;
-  /** The id of the event carrying the fact (dedupe marker); absent for requests and the sweep. */
-  readonly eventId?: string;
   readonly correlationId: string;
   /** Runs on the freshly read order before deciding (e.g. ownership); throw to refuse. */
   readonly guard?: (order: Order) => void;
@@ -50,7 +54,6 @@ export interface ChangeOrderCommand {
 export type ChangeOrderOutcome =
   | { readonly outcome: 'applied'; readonly order: Order; readonly transition?: TimelineEntry }
   | { readonly outcome: 'ignored'; readonly reason: string; readonly order: Order }
-  | { readonly outcome: 'duplicate' }
   | { readonly outcome: 'not-found' };
 
 const MAX_ATTEMPTS = 12;
@@ -89,13 +92,11 @@ export async function changeOrder(deps: ChangeOrderDeps, command: ChangeOrderCom
         ...(timeline ? { transition: timeline } : {}),
         release,
         ...(events.length > 0 ? { outbox: { events, correlationId: command.correlationId } } : {}),
-        ...(command.eventId ? { eventId: command.eventId } : {}),
         ...(isEmptyRelease(holds.release) ? {} : { holdsRelease: holds.release }),
       });
       await publishCommitted({ orders: deps.orders, events: deps.events, log }, outboxKey, events);
       return { outcome: 'applied', order: next, ...(decision.transition ? { transition: decision.transition } : {}) };
     } catch (error) {
-      if (error instanceof DuplicateEventError) return { outcome: 'duplicate' };
       if (error instanceof ReservationsNotHeldError && attempt < MAX_ATTEMPTS) {
         held = await deps.orders.heldReservations(command.orderId);
         log.info('reservations no longer held; releasing only what the order still holds', {

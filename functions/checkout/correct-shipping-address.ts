@@ -97,7 +97,7 @@ export async function correctShippingAddress(deps: CorrectAddressDeps, command: 
       if (order.customerId !== command.principal.userId) throw missing();
     },
   });
-  if (result.outcome === 'not-found' || result.outcome === 'duplicate') throw missing();
+  if (result.outcome === 'not-found') throw missing();
   if (result.outcome === 'ignored') {
     throw notCorrectable(
       result.reason.startsWith('correction-limit')

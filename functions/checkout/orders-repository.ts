@@ -7,7 +7,7 @@
  * | order           | `ORDER#<orderId>`          | `ORDER`            | `byCustomer`: gsi1pk `CUSTOMER#<id>`, gsi1sk `<orderId>`; `awaitingPayment` (sparse, only while a payment is awaited): gsi2pk `AWAITING#<shard>`, gsi2sk `<paymentDueBy>#<orderId>` |
  * | timeline entry  | `ORDER#<orderId>`          | `TIMELINE#<version>` | — |
  * | request marker  | `REQUEST#<sha256(customer, Idempotency-Key)>` | `REQUEST` | — (TTL `expiresAt`) |
- * | processed event | `EVENT#<eventId>`          | `EVENT`            | — (TTL `expiresAt`) |
+ * | (until 2026-12) processed event | `EVENT#<eventId>` | `EVENT` | — (no longer written: a change is idempotent by the order's state, change-order.ts; old ones expire by TTL) |
  * | outbox entry    | `OUTBOX#<shard>`           | `<createdAt>#<orderId>#<version>` | — |
  * | customer holds  | `CUSTOMER#<customerId>`    | `HOLDS`            | — (`openUnpaid`, `reserved#<sku>`: domain/customer-holds.ts) |
  * | group-buy group | `GROUP#<code>`             | `GROUP`            | — (domain/group-buy.ts: `members` in joining order, `expiresAt`, `completedAt`) |
@@ -15,8 +15,8 @@
  * Every change is one transaction, conditional on the order's `version` (optimistic concurrency):
  * the order item, its timeline entry, the stock items and the order's reservation records it
  * reserves or releases (catalog's stock-contract.ts: each release is conditional on the order's
- * reservation still being `reserved`), the coupon counters, the processed-event marker and the
- * outbox entry of the events it causes. Events are published after the commit and the outbox entry deleted; an entry
+ * reservation still being `reserved`), the coupon counters and the outbox entry of the events it
+ * causes. Events are published after the commit and the outbox entry deleted; an entry
  * left behind (publishing failed, the function died) is republished by the sweep, so no event is
  * lost — consumers are idempotent, so a rare duplicate is harmless.
  *
@@ -40,7 +40,6 @@ import {
   GroupChangedError,
   TransientConflictError,
   StaleOrderError,
-  DuplicateEventError,
   StockReleaseError,
   ReservationsNotHeldError,
 } from './domain/order-store-errors.ts';
@@ -96,8 +95,6 @@ export interface ChangeWrite {
   readonly transition?: TimelineEntry;
   readonly release: readonly Reservation[];
   readonly outbox?: OutboxEntry;
-  /** The id of the event that caused the change (processed-event marker). */
-  readonly eventId?: string;
   /** What the change gives back to the customer's holds (SEC-5). */
   readonly holdsRelease?: HoldRelease;
 }
@@ -153,7 +150,6 @@ const requestKey = (customerId: string, idempotencyKey: string) => ({
   pk: `REQUEST#${crypto.createHash('sha256').update(customerId).update('\0').update(idempotencyKey).digest('hex')}`,
   sk: 'REQUEST',
 });
-const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 const holdsKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'HOLDS' });
 const groupKey = (code: string) => ({ pk: `GROUP#${code}`, sk: 'GROUP' });
 /** The attribute of the holds item counting the units of `sku` the customer holds reserved. */
@@ -399,16 +395,6 @@ export class DynamoDbOrderStore implements OrderStore {
       },
     ];
     if (write.transition) items.push(this.timelineItem(order.orderId, order.version, write.transition));
-    const markerIndex = write.eventId ? items.length : -1;
-    if (write.eventId) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: { ...eventKey(write.eventId), type: 'ProcessedEvent', orderId: order.orderId, processedAt: at, expiresAt: this.expiresAt(at) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    }
     const firstRelease = items.length;
     const releaseItems = write.release.flatMap((r) =>
       releaseStock(this.catalogTable(), { orderId: order.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.quantity, ...bucketOf(r) }, new Date(at)),
@@ -429,7 +415,6 @@ export class DynamoDbOrderStore implements OrderStore {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       const failed = (i: number) => reasons[i] === 'ConditionalCheckFailed';
-      if (markerIndex >= 0 && failed(markerIndex)) throw new DuplicateEventError(`event ${write.eventId} was processed before`);
       if (failed(0)) throw new StaleOrderError(`order ${order.orderId} changed since version ${write.expectedVersion}`);
       const releaseFailures = failedStockItems(releaseItems, reasons.slice(firstRelease, firstRelease + releaseItems.length));
       if (releaseFailures.reservations.length > 0) throw new ReservationsNotHeldError(releaseFailures.reservations);

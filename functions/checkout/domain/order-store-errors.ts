@@ -52,11 +52,6 @@ export class StaleOrderError extends Error {
   override readonly name = 'StaleOrderError';
 }
 
-/** The event was applied before (its processed-event marker exists). */
-export class DuplicateEventError extends Error {
-  override readonly name = 'DuplicateEventError';
-}
-
 /** A release could not be applied: the stock item holds less than the order's reservation. */
 export class StockReleaseError extends Error {
   override readonly name = 'StockReleaseError';

@@ -42,6 +42,7 @@
  */
 import type { OrderStatus, OrderType, PaymentMethod } from '../../../events/common.ts';
 import type { Money } from '../../../shared/money.ts';
+import { canonicalJson } from '../../../shared/canonical-json.ts';
 import { add, compare, subtract } from '../../../shared/money.ts';
 import type { OrderGroupBuy } from './group-buy.ts';
 import type { AppliedDiscount } from './pricing.ts';
@@ -582,10 +583,12 @@ function updateShipment(existing: readonly Shipment[], updated: Shipment): Shipm
   return [...existing.filter((s) => s.shipmentId !== updated.shipmentId), updated].sort((a, b) => a.shipmentId.localeCompare(b.shipmentId));
 }
 
+/** Equal values, whatever their keys' order (a map read back from DynamoDB keeps no key order). */
 function sameShipments(a: readonly Shipment[], b: readonly Shipment[]): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
+/** Equal decisions, whatever their keys' order (as {@link sameShipments}). */
 function sameRisk(a: RiskDecision | undefined, b: RiskDecision): boolean {
-  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  return a !== undefined && canonicalJson(a) === canonicalJson(b);
 }

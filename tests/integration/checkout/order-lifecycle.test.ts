@@ -12,6 +12,8 @@ vi.hoisted(() => {
 });
 
 import { ulid } from 'ulid';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../../shared/dynamodb.ts';
 import { OrderAllocated, OrderDelivered, OrderShipped, ShipmentStatusChanged } from '../../../events/fulfillment-events.ts';
 import { PaymentAuthorized, PaymentFailed, PaymentPending } from '../../../events/payment-events.ts';
 import { RiskApproved, RiskRejected, RiskReviewRequired } from '../../../events/risk-assessed.ts';
@@ -215,6 +217,9 @@ describe('order events consumer (EventConsumer → changeOrder)', () => {
     expect(after?.timeline).toHaveLength(2);
     expect(after?.order.version).toBeGreaterThanOrEqual(version ?? 0);
     expect(world.events.of('OrderStatusChanged', order.orderId).filter((e) => e.to === 'APPROVED')).toHaveLength(1);
+    // Recognised by the order's state (the payment id is counted): no processed-event marker is written.
+    const { Item } = await documentClient().send(new GetCommand({ TableName: world.tables.orders, Key: { pk: `EVENT#${authorized.eventId}`, sk: 'EVENT' }, ConsistentRead: true }));
+    expect(Item).toBeUndefined();
   });
 
   it('ORD-4: RiskRejected and PaymentFailed release the reservation exactly once, even when redelivered', async () => {

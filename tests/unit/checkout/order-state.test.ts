@@ -106,6 +106,29 @@ describe('decide (facts → changes)', () => {
     expect(decide(reviewed, { type: 'RiskApproved', decision: analyst }, ctx)).toMatchObject({ kind: 'ignore' });
   });
 
+  it('a redelivered decision is recognised whatever the key order of the stored one (a map read back from DynamoDB keeps none)', () => {
+    const { assessmentId, ...rest } = decision;
+    const stored = { outcome: 'rejected' as const, ...rest, assessmentId };
+    expect(Object.keys(stored)).not.toEqual(Object.keys({ ...decision, outcome: 'rejected' }));
+    expect(decide(order({ status: 'REJECTED', reservations: [], risk: stored }), { type: 'RiskRejected', decision }, ctx)).toMatchObject({ kind: 'ignore' });
+    const shipment = { shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku: 'TEA-1', quantity: 2 }] };
+    const recorded = [
+      {
+        updatedAt: '2026-06-01T11:56:00.000Z',
+        status: 'CREATED' as const,
+        lines: [{ quantity: 2, sku: 'TEA-1' }],
+        carrier: 'premium-express',
+        warehouseId: 'WH-EAST',
+        shipmentId: 'S1',
+      },
+    ];
+    expect(
+      decide(order({ status: 'FULFILLING', reservations: [], shipments: recorded }), { type: 'OrderAllocated', shipments: [shipment], at: '2026-06-01T11:56:00.000Z' }, ctx),
+    ).toMatchObject({
+      kind: 'ignore',
+    });
+  });
+
   it('RiskReviewRequired arriving after approval is ignored (late event)', () => {
     expect(decide(order({ status: 'APPROVED' }), { type: 'RiskReviewRequired', decision }, ctx)).toMatchObject({ kind: 'change', patch: { risk: { outcome: 'review' } } });
     const d = decide(order({ status: 'APPROVED', risk: { ...decision, outcome: 'review' } }), { type: 'RiskReviewRequired', decision }, ctx);

@@ -15,7 +15,7 @@
  * | blocklist entry       | `BLOCK#<kind>#<value>`    | `BLOCK`             | —                                    | `BLOCKLIST#<kind>` / `<value>`        | —         |
  * | daily metrics shard   | `METRICS#<day>`           | `SHARD#<nn>`        | —                                    | —                                     | —         |
  * | warning window        | `WARN#<tier>`             | `WINDOW#<start>`    | —                                    | —                                     | yes       |
- * | warning state         | `WARN#<tier>`             | `STATE`             | —                                    | —                                     | —         |
+ * | (until 2026-12) warning state | `WARN#<tier>`       | `STATE`             | —                                    | —                                     | —         |
  * | seed marker           | `SEED#<name>`             | `SEED`              | —                                    | —                                     | —         |
  *
  * `byDay` is the risk-event store's trend index (every assessment and every later event about it,
@@ -42,7 +42,6 @@ export const keys = {
   blocklist: (kind: string, value: string) => ({ pk: `BLOCK#${kind}#${value}`, sk: 'BLOCK' }),
   metricsShard: (day: string, shard: number) => ({ pk: `METRICS#${day}`, sk: `SHARD#${String(shard).padStart(2, '0')}` }),
   warningWindow: (tier: string, start: number) => ({ pk: `WARN#${tier}`, sk: `WINDOW#${new Date(start).toISOString()}` }),
-  warningState: (tier: string) => ({ pk: `WARN#${tier}`, sk: 'STATE' }),
   seedMarker: (name: string) => ({ pk: `SEED#${name}`, sk: 'SEED' }),
 };
 

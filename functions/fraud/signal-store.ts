@@ -14,7 +14,7 @@
  * Per order: one transaction of 1 + signals items and one BatchGetItem (until 2026-12 it was 1 + 3 ×
  * signals transaction items, one item per bucket, and one Query per signal).
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
 import { batchGet, documentClient, isThrottled } from '../../shared/dynamodb.ts';
 import { NO_BLOCKLIST_HITS, type BlocklistHits } from './domain/features.ts';
@@ -281,8 +281,8 @@ export class DynamoDbSignalStore implements SignalStore {
   /**
    * A tier's window counter is one item: every assessment due a warning writes it. Throttled (more
    * than one item takes — far beyond any warning limit, e.g. a flash sale of new accounts), the slot
-   * is refused rather than the assessment failed, so the decision is published at once; the
-   * suppressed count is not kept then (it lives on the same partition).
+   * is refused rather than the assessment failed, so the decision is published at once; that
+   * warning is then not counted among the suppressed.
    */
   async acquireWarningSlot(tier: WarningTier, at: number, limit: number, windowSeconds: number): Promise<WarningSlot> {
     try {
@@ -293,47 +293,55 @@ export class DynamoDbSignalStore implements SignalStore {
     }
   }
 
+  /**
+   * One UpdateItem per warning: the window's counter `n` is incremented and returned. Within the
+   * limit the warning is sent; beyond it, it is suppressed — and the counter itself records how
+   * many were (`n − limit`), so nothing else is written. Suppression happens only after a window's
+   * sent warnings, so the warnings suppressed since the last one sent are exactly the overflow of
+   * the latest earlier window that had any: the first warning of a window (`n = 1`) reads that
+   * window (one Query, at most once per window and tier) and reports it; later ones report 0. Every
+   * suppressed warning is reported once — except one counted in the last instant of a window after
+   * the next window's first warning read it. (Until 2026-12 a `STATE` item per tier kept the count:
+   * a second UpdateItem for every warning.) Window items are kept a week, so a quiet tier still
+   * reports what it suppressed before.
+   */
   private async takeWarningSlot(tier: WarningTier, at: number, limit: number, windowSeconds: number): Promise<WarningSlot> {
     const windowMs = windowSeconds * 1000;
     const start = Math.floor(at / windowMs) * windowMs;
     const key = this.warningScope ? `${this.warningScope}#${tier}` : tier;
+    const window = keys.warningWindow(key, start);
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.warningWindow(key, start),
-        UpdateExpression: 'ADD #n :one SET expiresAt = :exp, #type = :type',
-        ExpressionAttributeNames: { '#n': 'n', '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':exp': Math.ceil((start + windowMs) / 1000) + 3600, ':type': 'WarningWindow' },
+        Key: window,
+        UpdateExpression: 'ADD #n :one SET expiresAt = :exp, #type = :type, #limit = :limit',
+        ExpressionAttributeNames: { '#n': 'n', '#type': 'type', '#limit': 'limit' },
+        ExpressionAttributeValues: { ':one': 1, ':exp': Math.ceil((start + windowMs) / 1000) + WARNING_WINDOW_RETENTION_SECONDS, ':type': 'WarningWindow', ':limit': limit },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
     const taken = Number(Attributes?.n ?? 1);
-    if (taken > limit) {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.warningState(key),
-          UpdateExpression: 'ADD suppressed :one SET #type = :type',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':one': 1, ':type': 'WarningState' },
-        }),
-      );
-      return { allowed: false, suppressedSinceLast: 0 };
-    }
-    // Read-and-reset atomically: the suppressed count before this update is what this warning reports.
-    const previous = await this.client.send(
-      new UpdateCommand({
+    if (taken > limit) return { allowed: false, suppressedSinceLast: 0 };
+    if (taken > 1) return { allowed: true, suppressedSinceLast: 0 };
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
         TableName: this.tableName,
-        Key: keys.warningState(key),
-        UpdateExpression: 'SET suppressed = :zero, #type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':zero': 0, ':type': 'WarningState' },
-        ReturnValues: 'UPDATED_OLD',
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :before',
+        ExpressionAttributeValues: { ':pk': window.pk, ':first': 'WINDOW#', ':before': keys.warningWindow(key, start - 1).sk },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
       }),
     );
-    return { allowed: true, suppressedSinceLast: Number(previous.Attributes?.suppressed ?? 0) };
+    const previous = Items[0];
+    // The limit the previous window was counted against (its own, should the setting have changed since).
+    const overflow = previous ? Number(previous.n ?? 0) - Number(previous.limit ?? limit) : 0;
+    return { allowed: true, suppressedSinceLast: Math.max(0, overflow) };
   }
 }
+
+/** How long a warning window's counter is kept after the window: what a quiet tier's next warning can still report. */
+const WARNING_WINDOW_RETENTION_SECONDS = 7 * 86_400;
 
 /** Bucket key → count of a counter item's buckets (its other attributes left out). */
 function bucketCounts(item: Record<string, unknown> | undefined): Map<string, number> {

@@ -150,6 +150,27 @@ describe('signal store (DynamoDB Local)', () => {
     expect(await isolated.acquireWarningSlot('major', windowStart + 62_000, 5, 60)).toEqual({ allowed: true, suppressedSinceLast: 0 });
   });
 
+  it('RISK-3: one write per warning; only the first of a window reads (the latest earlier window), and a quiet tier still reports what it suppressed', async () => {
+    const { tables } = useLocalDynamoDb();
+    const sent: string[] = [];
+    const client = documentClient();
+    const counting = {
+      send: (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), client.send(command as never)),
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoDbSignalStore(tables.risk, counting, `test-${ulid()}`);
+    const t0 = Date.parse('2026-11-23T09:00:00.000Z');
+    const first = [];
+    for (let i = 0; i < 8; i++) first.push(await store.acquireWarningSlot('general', t0 + i, 3, 60));
+    expect(first.map((s) => s.allowed)).toEqual([true, true, true, false, false, false, false, false]);
+    expect(sent.filter((name) => name === 'UpdateCommand')).toHaveLength(8);
+    expect(sent.filter((name) => name === 'QueryCommand')).toHaveLength(1);
+    // Two quiet hours later the next warning reports the five suppressed…
+    expect(await store.acquireWarningSlot('general', t0 + 2 * 3_600_000, 3, 60)).toEqual({ allowed: true, suppressedSinceLast: 5 });
+    // …and after a window within its limit, nothing.
+    expect(await store.acquireWarningSlot('general', t0 + 3 * 3_600_000, 3, 60)).toEqual({ allowed: true, suppressedSinceLast: 0 });
+    expect(sent).toHaveLength(13); // each of the last two: the first of its window (one write, one read)
+  });
+
   it('RISK-3: a throttled warning counter (one item, hot in a flash sale) refuses the slot instead of failing the assessment; other errors still fail', async () => {
     const { tables } = useLocalDynamoDb();
     const failing = (name: string) =>

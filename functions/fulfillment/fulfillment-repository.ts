@@ -23,6 +23,7 @@
  */
 import type { OutboxEvent } from '../../shared/outbox.ts';
 import {
+  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -685,7 +686,30 @@ export class FulfillmentRepository {
   /** The replenishment state of a SKU (closed when never seen). */
   async getSafetyState(sku: string): Promise<SafetyState> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'SAFETY', sk: `SKU#${sku}` }, ConsistentRead: true }));
-    return Item ? { ...strip<SafetyState>(Item), sku, open: Item.open === true } : { sku, open: false };
+    return safetyStateOf(sku, Item);
+  }
+
+  /** One day's units sold of a SKU and its replenishment state, in one strongly consistent BatchGetItem. */
+  async daySalesAndSafetyState(sku: string, day: string): Promise<{ units: number; state: SafetyState }> {
+    const keys = [
+      { pk: `SALES#${sku}`, sk: `DAY#${day}` },
+      { pk: 'SAFETY', sk: `SKU#${sku}` },
+    ];
+    const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+    const found = Responses?.[this.tableName] ?? [];
+    if (Object.keys(UnprocessedKeys ?? {}).length > 0) {
+      // Left unread (throttling): read the two items one at a time.
+      const [sales, state] = await Promise.all([this.salesByDay(sku, day, day), this.getSafetyState(sku)]);
+      return { units: sales.get(day) ?? 0, state };
+    }
+    const sales = found.find((i) => i.pk === keys[0]!.pk);
+    return {
+      units: Number(sales?.units ?? 0),
+      state: safetyStateOf(
+        sku,
+        found.find((i) => i.pk === 'SAFETY'),
+      ),
+    };
   }
 
   /** A page of SKUs on the safety-stock list. */
@@ -813,4 +837,9 @@ let shared: FulfillmentRepository | undefined;
 export function fulfillmentRepositoryFromEnv(): FulfillmentRepository {
   shared ??= new FulfillmentRepository(requireSetting('fulfillmentTableName'));
   return shared;
+}
+
+/** A SKU's replenishment state from its item (closed when there is none). */
+function safetyStateOf(sku: string, item: Record<string, unknown> | undefined): SafetyState {
+  return item ? { ...strip<SafetyState>(item), sku, open: item.open === true } : { sku, open: false };
 }

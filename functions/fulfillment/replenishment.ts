@@ -15,15 +15,13 @@
  *   are skipped while it is on; demand is still recorded, and the daily sweep — which checks every
  *   SKU — catches up.
  *
- * A SKU's safety level (from weeks of sales) and its open-suggestion flag barely move between two
- * orders, while a busy SKU is checked on every order. So the per-event checks remember a SKU's
- * sales and flag per container for `SAFETY_LEVEL_CACHE_SECONDS` ({@link SafetyViews}), adding the
- * demand the container records itself, and read only the available stock afresh: one Query per
- * order instead of three. Other containers' orders reach the level when the memory ages out. The remembered flag is a hint, never the decision —
- * opening a suggestion stays conditional on the flag being closed, clearing on it being open — so
- * concurrent containers still emit one suggestion per crossing. What a stale hint can do is delay:
- * a crossing just after another container cleared the flag, or a clear just after it opened,
- * happens within the cache age. The daily sweep always reads afresh.
+ * A SKU's safety level comes from weeks of sales, of which only today's still changes, while a busy
+ * SKU is checked on every order. So the per-event checks remember the window's earlier days per
+ * container for `SAFETY_LEVEL_CACHE_SECONDS` ({@link SafetyViews}) and read, for each check, only
+ * what can change: today's sales and the suggestion flag (one BatchGetItem) and the available stock
+ * — two calls instead of three (a Query of the window, a GetItem, a Query). The level and flag used
+ * are exact; only a sale recorded late for an earlier day reaches the level when the memory ages
+ * out. The daily sweep reads everything afresh.
  */
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
@@ -39,19 +37,19 @@ export interface ReplenishmentDeps extends OutboxDeps {
   readonly catalog: Pick<CatalogReader, 'entries'>;
   readonly clock: Clock;
   readonly policy: SafetyStockPolicy;
-  /** The per-event checks' memory of each SKU's sales and flag (absent: read every time). */
+  /** The per-event checks' memory of each SKU's earlier sales (absent: read every time). */
   readonly views?: SafetyViews;
 }
 
-/** What a per-event check remembers of a SKU: its sales over the window and (a hint) whether a suggestion is open. */
+/** What a per-event check remembers of a SKU: its sales on the window's days before `day`. */
 interface SafetyView {
-  /** Units sold per day, as read, plus the demand this container recorded since. */
-  readonly sales: Map<string, number>;
-  readonly open: boolean;
+  readonly earlier: ReadonlyMap<string, number>;
+  /** The day the view was read on: its "earlier days" hold only while it is still today. */
+  readonly day: string;
   readonly at: number;
 }
 
-/** Per-container memory of SKUs' sales and suggestion flags (see the module documentation); bounded, oldest dropped first. */
+/** Per-container memory of SKUs' earlier sales (see the module documentation); bounded, oldest dropped first. */
 export class SafetyViews {
   private readonly views = new Map<string, SafetyView>();
 
@@ -60,27 +58,17 @@ export class SafetyViews {
     private readonly maxEntries = 1_000,
   ) {}
 
-  /** The view of `sku` if younger than the cache age at `now`. */
-  get(sku: string, now: number): SafetyView | undefined {
+  /** The view of `sku` if read on `day` and younger than the cache age at `now`. */
+  get(sku: string, day: string, now: number): SafetyView | undefined {
     const view = this.views.get(sku);
-    return view && now - view.at < this.maxAgeMs ? view : undefined;
+    return view && view.day === day && now - view.at < this.maxAgeMs ? view : undefined;
   }
 
-  /** Remembers `sku`'s sales and flag as read at `at`. */
-  set(sku: string, sales: ReadonlyMap<string, number>, open: boolean, at: number): void {
-    if (this.maxAgeMs > 0) setNewest(this.views, sku, { sales: new Map(sales), open, at }, this.maxEntries);
-  }
-
-  /** Adds demand this container just recorded to a remembered view (so its own orders move the level at once). */
-  noteDemand(sku: string, day: string, units: number): void {
-    const view = this.views.get(sku);
-    if (view) view.sales.set(day, (view.sales.get(day) ?? 0) + units);
-  }
-
-  /** Keeps the sales and their age, with the flag as a conditional write just found it. */
-  setOpen(sku: string, open: boolean): void {
-    const view = this.views.get(sku);
-    if (view) this.views.set(sku, { ...view, open });
+  /** Remembers `sku`'s sales before `day`, as read at `at`. */
+  set(sku: string, sales: ReadonlyMap<string, number>, day: string, at: number): void {
+    if (this.maxAgeMs <= 0) return;
+    const earlier = new Map([...sales].filter(([d]) => d !== day));
+    setNewest(this.views, sku, { earlier, day, at }, this.maxEntries);
   }
 }
 
@@ -89,7 +77,7 @@ const SKUS_PER_TRANSACTION = 49;
 
 /** Records an order's demand once. `false` for a replay. */
 export async function recordDemand(
-  deps: Pick<ReplenishmentDeps, 'repository' | 'views'>,
+  deps: Pick<ReplenishmentDeps, 'repository'>,
   order: { orderId: string; placedAt: string; lines: ReadonlyArray<{ sku: string; quantity: number }>; correlationId: string },
 ): Promise<boolean> {
   const units = new Map<string, number>();
@@ -106,7 +94,6 @@ export async function recordDemand(
         day,
         chunkLines,
       );
-      for (const l of chunkLines) deps.views?.noteDemand(l.sku, day, l.quantity);
       recorded = true;
     } catch (error) {
       if (!(error instanceof MarkerExists)) throw error;
@@ -121,10 +108,10 @@ export type CheckOutcome = 'suggested' | 'already-open' | 'cleared' | 'ok' | 'un
 export async function checkReplenishment(deps: ReplenishmentDeps, sku: string, trigger: 'stock-change' | 'daily-sweep', correlationId: string): Promise<CheckOutcome> {
   const now = deps.clock.now();
   const views = trigger === 'stock-change' ? deps.views : undefined;
-  const remembered = views?.get(sku, now.getTime());
-  const days = windowDays(now, deps.policy.windowDays);
-  const [view, entries] = await Promise.all([remembered ?? readSafetyView(deps.repository, sku, days), deps.catalog.entries([sku])]);
-  if (!remembered) views?.set(sku, view.sales, view.open, now.getTime());
+  const today = dayOf(now);
+  const remembered = views?.get(sku, today, now.getTime());
+  const [view, entries] = await Promise.all([remembered ? readToday(deps.repository, sku, today, remembered) : readSafetyView(deps, sku, now), deps.catalog.entries([sku])]);
+  if (!remembered) views?.set(sku, view.sales, today, now.getTime());
   const entry = entries.get(sku);
   if (!entry) return 'unknown-sku';
   const available = entry.stock.reduce((sum, s) => sum + Math.max(0, s.available), 0);
@@ -132,11 +119,7 @@ export async function checkReplenishment(deps: ReplenishmentDeps, sku: string, t
   const below = isBelowSafety(available, level);
   const action = replenishmentAction({ below, open: view.open, trigger });
   const at = now.toISOString();
-  if (action === 'clear') {
-    const cleared = await deps.repository.clearSuggestion({ sku, safetyStock: level.safetyStock, available, at });
-    views?.setOpen(sku, false);
-    return cleared ? 'cleared' : 'ok';
-  }
+  if (action === 'clear') return (await deps.repository.clearSuggestion({ sku, safetyStock: level.safetyStock, available, at })) ? 'cleared' : 'ok';
   if (action === 'none') return below ? 'already-open' : 'ok';
 
   const marker = {
@@ -157,16 +140,22 @@ export async function checkReplenishment(deps: ReplenishmentDeps, sku: string, t
     ],
   };
   const opened = await deps.repository.openSuggestion({ sku, safetyStock: level.safetyStock, available, at, requireClosed: trigger === 'stock-change', marker });
-  views?.setOpen(sku, true);
   if (!opened) return 'already-open';
   await flushMarker(deps, marker);
   return 'suggested';
 }
 
-/** A SKU's sales over the window's days and its suggestion flag, read afresh. */
-async function readSafetyView(repository: FulfillmentRepository, sku: string, days: readonly string[]): Promise<Omit<SafetyView, 'at'>> {
-  const [sales, state] = await Promise.all([repository.salesByDay(sku, days[0] as string, days[days.length - 1] as string), repository.getSafetyState(sku)]);
+/** A SKU's sales over the window and its suggestion flag, read afresh. */
+async function readSafetyView(deps: Pick<ReplenishmentDeps, 'repository' | 'policy'>, sku: string, now: Date): Promise<{ sales: ReadonlyMap<string, number>; open: boolean }> {
+  const days = windowDays(now, deps.policy.windowDays);
+  const [sales, state] = await Promise.all([deps.repository.salesByDay(sku, days[0] as string, days[days.length - 1] as string), deps.repository.getSafetyState(sku)]);
   return { sales, open: state.open };
+}
+
+/** The remembered earlier days with today's sales and the flag read afresh. */
+async function readToday(repository: FulfillmentRepository, sku: string, today: string, view: SafetyView): Promise<{ sales: ReadonlyMap<string, number>; open: boolean }> {
+  const { units, state } = await repository.daySalesAndSafetyState(sku, today);
+  return { sales: new Map([...view.earlier, [today, units]]), open: state.open };
 }
 
 /** Checks SKUs after a stock change, unless degraded mode defers it. */

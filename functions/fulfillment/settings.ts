@@ -21,7 +21,7 @@
  * | `OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |
  * | `DEGRADED_MODE_CACHE_SECONDS` | 10 | stock-level checks read the degraded-mode switch at most this often per container (0 = every time): a switch takes effect within it |
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | allocation reads catalog's warehouse list at most this often per container (0 = every time); a SKU stocked in a warehouse the cached list does not know makes it read the list again |
- * | `SAFETY_LEVEL_CACHE_SECONDS` | 60 | the per-order stock-level checks remember a SKU's safety level and suggestion flag this long per container (0 = read every time); the available stock is always read afresh (replenishment.ts) |
+ * | `SAFETY_LEVEL_CACHE_SECONDS` | 60 | the per-order stock-level checks remember a SKU's sales on the window's earlier days this long per container (0 = read the window every time); today's sales, the suggestion flag and the stock are always read (replenishment.ts) |
  *
  * Which secrets apply is decided by carrier-secrets.ts (the kernel's `stageSecret`), never by the
  * stage name: Secrets Manager in every deployed stage, the built-in sandbox secret only in the

@@ -4,8 +4,9 @@
  * crossing below safety stock emits one `ReplenishmentSuggested`. While degraded mode is on the
  * checks are deferred to the daily sweep (demand is still recorded); the switch is read at most every
  * `DEGRADED_MODE_CACHE_SECONDS` (10) per container, so turning it on or off takes effect within that.
- * Each SKU's safety level and suggestion flag are remembered for `SAFETY_LEVEL_CACHE_SECONDS` (60)
- * per container; the available stock is read for every check (replenishment.ts).
+ * The sales window's earlier days are remembered per SKU for `SAFETY_LEVEL_CACHE_SECONDS` (60) per
+ * container; today's sales, the suggestion flag and the available stock are read for every check
+ * (replenishment.ts).
  * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (read-only), `EVENT_BUS_NAME`.
  */
 import { cachedFor } from '../../../shared/cache.ts';
@@ -29,7 +30,7 @@ export interface TrackStockLevelsHandlerPorts {
   readonly clock?: Clock;
   /** How long the degraded-mode switch is cached (default `DEGRADED_MODE_CACHE_SECONDS`). */
   readonly degradedModeCacheSeconds?: number;
-  /** How long a SKU's safety level and flag are remembered (default `SAFETY_LEVEL_CACHE_SECONDS`). */
+  /** How long a SKU's earlier sales are remembered (default `SAFETY_LEVEL_CACHE_SECONDS`). */
   readonly safetyLevelCacheSeconds?: number;
 }
 
@@ -45,7 +46,7 @@ export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts 
     let skus: string[];
     if (name === OrderPlaced.name) {
       const order = detail as EventDetail<typeof OrderPlaced>;
-      const recorded = await recordDemand({ repository, views }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
+      const recorded = await recordDemand({ repository }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
       logger.info('demand', { messageId: record.messageId, orderId: order.orderId, recorded });
       skus = order.lines.map((l) => l.sku);
     } else {

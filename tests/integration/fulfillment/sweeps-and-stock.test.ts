@@ -167,9 +167,9 @@ describe('safety stock and replenishment (FUL-4)', () => {
     expect(publisher.named('ReplenishmentSuggested')[0]).toMatchObject({ sku, available: 5 });
   });
 
-  it("a container remembers a SKU's sales and flag for SAFETY_LEVEL_CACHE_SECONDS: later orders read only the stock, and its own demand moves the level at once", async () => {
+  it("a container remembers a SKU's earlier sales for SAFETY_LEVEL_CACHE_SECONDS: a check then reads today's sales and the flag in one call, and the stock", async () => {
     const sku = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 20 });
-    const calls = { salesByDay: 0, getSafetyState: 0, entries: 0 };
+    const calls = { salesByDay: 0, getSafetyState: 0, daySalesAndSafetyState: 0, entries: 0 };
     const counting = <T extends object>(target: T) =>
       new Proxy(target, {
         get: (t, key, receiver) => {
@@ -191,14 +191,14 @@ describe('safety stock and replenishment (FUL-4)', () => {
     await handler(orderPlacedMessage({ lines: [{ sku, quantity: 5 }] }), lambdaContext());
     await handler(orderPlacedMessage({ lines: [{ sku, quantity: 6 }] }), lambdaContext());
     expect(publisher.named('ReplenishmentSuggested')).toEqual([]);
-    // the sales and the flag read once (with the first order's demand); the stock read by every check
-    expect(calls).toEqual({ salesByDay: 1, getSafetyState: 1, entries: 3 });
-    // a cycle count to 15 is below 16 — the remembered sales plus the two orders this container recorded since: suggested
+    // the window read once; after that today's sales and the flag together; the stock by every check
+    expect(calls).toEqual({ salesByDay: 1, getSafetyState: 1, daySalesAndSafetyState: 2, entries: 3 });
+    // a cycle count to 15 is below 16: suggested
     await setOnHand(tables.catalog, sku, 'WH-EAST', 15);
     await handler(stockAdjustedMessage(sku), lambdaContext());
     expect(publisher.named('ReplenishmentSuggested')).toEqual([expect.objectContaining({ sku, available: 15, safetyStock: 16, trigger: 'stock-change' })]);
-    expect(calls).toEqual({ salesByDay: 1, getSafetyState: 1, entries: 4 });
-    // with the memory off, every check reads both again
+    expect(calls).toEqual({ salesByDay: 1, getSafetyState: 1, daySalesAndSafetyState: 3, entries: 4 });
+    // with the memory off, every check reads the window and the flag apart
     const uncached = makeTrackStockLevelsHandler({
       repository: () => counting(repository),
       catalog: () => counting(reader),
@@ -206,27 +206,24 @@ describe('safety stock and replenishment (FUL-4)', () => {
       safetyLevelCacheSeconds: 0,
     });
     await uncached(stockAdjustedMessage(sku), lambdaContext());
-    await uncached(stockAdjustedMessage(sku), lambdaContext());
-    expect(calls).toEqual({ salesByDay: 3, getSafetyState: 3, entries: 6 });
+    expect(calls).toEqual({ salesByDay: 2, getSafetyState: 2, daySalesAndSafetyState: 3, entries: 5 });
     expect(publisher.named('ReplenishmentSuggested')).toHaveLength(1);
   });
 
-  it("a remembered flag is only a hint: a container that missed another's suggestion does not repeat it", async () => {
-    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 30 });
+  it('a container that remembered a SKU still sees the sales and the suggestion of another container at once', async () => {
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 10 });
     const publisher = capturePublisher();
     const container = () => makeTrackStockLevelsHandler({ repository: () => repository, catalog: () => reader, publisher: publisher.factory, safetyLevelCacheSeconds: 60 });
     const [a, b] = [container(), container()];
-    // A remembers the flag closed (10 units sold, 30 available: not below)
-    await a(orderPlacedMessage({ lines: [{ sku, quantity: 10 }] }), lambdaContext());
-    // B sees the crossing (a count to 5) and suggests
-    await setOnHand(tables.catalog, sku, 'WH-EAST', 5);
-    await b(stockAdjustedMessage(sku), lambdaContext());
-    expect(publisher.named('ReplenishmentSuggested')).toHaveLength(1);
-    // A, with its stale "closed", sees the same crossing: the conditional open refuses it — still one suggestion
+    // A remembers the SKU (a count, no sales); B records 8 sold (level 8, 10 available)
     await a(stockAdjustedMessage(sku), lambdaContext());
-    await a(stockAdjustedMessage(sku), lambdaContext());
+    await b(orderPlacedMessage({ lines: [{ sku, quantity: 8 }] }), lambdaContext());
+    // A records 3 more: level 11 with B's 8, 10 available → below → suggested by A
+    await a(orderPlacedMessage({ lines: [{ sku, quantity: 3 }] }), lambdaContext());
+    expect(publisher.named('ReplenishmentSuggested')).toEqual([expect.objectContaining({ sku, available: 10, safetyStock: 11 })]);
+    // B sees the flag A opened: no second suggestion
+    await b(orderPlacedMessage({ lines: [{ sku, quantity: 1 }] }), lambdaContext());
     expect(publisher.named('ReplenishmentSuggested')).toHaveLength(1);
-    expect((await repository.getSafetyState(sku)).open).toBe(true);
   });
 
   it('no sales, no safety stock: a SKU nobody buys is never suggested', async () => {

@@ -1,7 +1,7 @@
 /**
  * Use case: apply an event from another capability to its order (flow steps 3, 5 and 7 of the
  * order flow). Each event type becomes an {@link OrderFact}; {@link changeOrder} does the rest.
- * The event's id is the processed-event marker, so a redelivered event changes nothing; a late or
+ * A redelivered event changes nothing (the order's state recognises it, change-order.ts); a late or
  * out-of-order event that no longer applies is ignored (logged as such).
  */
 import type { AnyEventDefinition, EventMeta, EventPayload } from '../../events/event-definition.ts';

@@ -87,6 +87,17 @@ export const TRANSITIONS: Readonly<Record<Trigger, { readonly from: readonly Ord
 /** Terminal statuses. */
 export const TERMINAL: readonly OrderStatus[] = ['DELIVERED', 'REJECTED', 'PAYMENT_FAILED', 'CANCELLED'];
 
+/** How far along a shipment status is (reports with the same timestamp never go backwards). */
+const SHIPMENT_PROGRESS: Readonly<Record<ShipmentStatus, number>> = {
+  CREATED: 0,
+  PICKED_UP: 1,
+  IN_TRANSIT: 2,
+  OUT_FOR_DELIVERY: 3,
+  EXCEPTION: 3,
+  DELIVERED: 4,
+  CANCELLED: 5,
+};
+
 /** The result of asking the state machine. */
 export type TransitionResult = { readonly ok: true; readonly to: OrderStatus } | { readonly ok: false; readonly reason: 'terminal' | 'not-allowed' };
 
@@ -500,6 +511,9 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
       if (existing?.status === 'CANCELLED' && fact.to !== 'CANCELLED') return { kind: 'ignore', reason: 'shipment cancelled' };
       if (existing && existing.status === fact.to && existing.waybill === fact.waybill && existing.updatedAt === fact.at)
         return { kind: 'ignore', reason: 'shipment status already recorded' };
+      // Two reports with one carrier timestamp (whole seconds): a redelivered earlier step never undoes a later one.
+      if (existing && existing.updatedAt === fact.at && SHIPMENT_PROGRESS[fact.to] < SHIPMENT_PROGRESS[existing.status])
+        return { kind: 'ignore', reason: 'earlier shipment status at the same time' };
       const updated: Shipment = {
         shipmentId: fact.shipmentId,
         ...(existing?.warehouseId ? { warehouseId: existing.warehouseId } : {}),

@@ -2,7 +2,7 @@
  * SQS consumer (flow steps 3, 5, 7): risk, payment and fulfillment events about orders, delivered
  * by an EventBridge rule to a queue (the SQS body is the EventBridge event). Each becomes a status
  * change and/or read-model update of its order (changeOrder), idempotently: a redelivered event
- * finds its processed-event marker, a late one is ignored and logged as such.
+ * is recognised by the order's state, a late one is ignored and logged as such.
  * Env: `ORDERS_TABLE_NAME`, `CATALOG_TABLE_NAME` (releases), `EVENT_BUS_NAME`.
  *
  * Partial batch responses (the kernel's event consumer): a record that fails — including one that

@@ -191,6 +191,10 @@ describe('decide (facts → changes)', () => {
     expect(
       decide(withTracking, { type: 'ShipmentStatusChanged', shipmentId: 'S1', carrier: 'premium', waybill: 'PX1', to: 'PICKED_UP', at: '2026-06-01T11:00:00.000Z' }, ctx).kind,
     ).toBe('ignore');
+    // Two reports with one carrier timestamp: a redelivered PICKED_UP never undoes IN_TRANSIT (no processed-event marker absorbs it).
+    expect(
+      decide(withTracking, { type: 'ShipmentStatusChanged', shipmentId: 'S1', carrier: 'premium', waybill: 'PX1', to: 'PICKED_UP', at: '2026-06-01T12:00:00.000Z' }, ctx),
+    ).toMatchObject({ kind: 'ignore', reason: 'earlier shipment status at the same time' });
     const allocated = decide(
       withTracking,
       { type: 'OrderAllocated', shipments: [{ shipmentId: 'S1', warehouseId: 'WH-EAST', carrier: 'premium', lines: [{ sku: 'TEA-1', quantity: 2 }] }], at: now.toISOString() },

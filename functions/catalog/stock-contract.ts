@@ -41,6 +41,7 @@
  * compliance scan "reservations that disagree with orders").
  */
 import { type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { cachedFor } from '../../shared/cache.ts';
 import { batchGet, documentClient, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import type { Product } from './domain/product.ts';
@@ -133,6 +134,22 @@ export interface WarehouseView {
   readonly region: string;
   /** New orders reserve only from active warehouses; fulfillment still ships what an inactive one holds. */
   readonly active: boolean;
+}
+
+/** Catalog's warehouse list, cached per container for `ttlMs`; `fresh` reads it now (and keeps that). */
+export function cachedWarehouses(
+  reader: Pick<CatalogReader, 'warehouses'>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): (options?: { readonly fresh?: boolean }) => Promise<WarehouseView[]> {
+  return cachedFor(() => reader.warehouses(), ttlMs, now);
+}
+
+/** True when some stock of `entries` is in a warehouse `warehouses` does not list: a cached list older than the warehouse, to be read afresh. */
+export function stockedOutside(entries: Iterable<CatalogEntry>, warehouses: readonly WarehouseView[]): boolean {
+  const known = new Set(warehouses.map((w) => w.warehouseId));
+  for (const entry of entries) if (entry.stock.some((s) => !known.has(s.warehouseId))) return true;
+  return false;
 }
 
 const key = (m: Pick<StockMovement, 'sku' | 'warehouseId'>) => ({ pk: `PRODUCT#${m.sku}`, sk: `STOCK#${m.warehouseId}` });

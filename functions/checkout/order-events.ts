@@ -4,6 +4,7 @@
  */
 import type { AnyEventDefinition, DomainEvent } from '../../events/event-definition.ts';
 import { domainEvent } from '../../events/event-definition.ts';
+import { OrderAllocated, OrderShipped } from '../../events/fulfillment-events.ts';
 import { GroupBuyCompleted } from '../../events/group-buy-completed.ts';
 import { OrderAddressCorrected } from '../../events/order-address-corrected.ts';
 import { OrderCancelled } from '../../events/order-cancelled.ts';
@@ -64,8 +65,8 @@ export function orderPlaced(order: Order, signals: RiskSignals, sealedPaymentTok
  */
 export const ANNOUNCED_BY_THEIR_CAUSE: Readonly<Partial<Record<TimelineEntry['to'], string>>> = {
   PLACED: OrderPlaced.name,
-  FULFILLING: 'OrderAllocated',
-  SHIPPED: 'OrderShipped',
+  FULFILLING: OrderAllocated.name,
+  SHIPPED: OrderShipped.name,
 };
 
 /** OrderStatusChanged for a timeline entry of `order` (the order as it is after the change), or none when its cause announced it ({@link ANNOUNCED_BY_THEIR_CAUSE}). */

@@ -46,6 +46,7 @@ import {
   MAX_RESERVATIONS_PER_ORDER,
   planAllocation,
   reservableAtOnce,
+  stockedOutside,
   type CatalogEntry,
   type RegionDistances,
 } from '../catalog/stock-contract.ts';
@@ -261,9 +262,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     deps.catalog.warehouses(),
   ]);
   // Stock in a warehouse the cached list does not know yet (one ops just opened): read the list afresh.
-  const known = new Set(cachedWarehouses.map((w) => w.warehouseId));
-  const unknownStock = [...entries.values()].some((e) => e.stock.some((s) => s.available > 0 && !known.has(s.warehouseId)));
-  const warehouses = unknownStock ? await deps.catalog.warehouses({ fresh: true }) : cachedWarehouses;
+  const warehouses = stockedOutside(entries.values(), cachedWarehouses) ? await deps.catalog.warehouses({ fresh: true }) : cachedWarehouses;
   if (priced.coupon && !priced.coupon.applied) {
     throw new CouponNotApplicableError(COUPON_REJECTION_TEXT[priced.coupon.reason ?? 'no-eligible-items']);
   }

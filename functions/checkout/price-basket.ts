@@ -3,8 +3,7 @@
  * catalog (stock-contract.ts), the promotions and the customer's coupon and membership, and runs
  * the pure pricing. Shared by `POST /quotes` and `POST /orders`; client prices are never read.
  */
-import { cachedFor } from '../../shared/cache.ts';
-import type { CatalogEntry, WarehouseView } from '../catalog/stock-contract.ts';
+import { cachedWarehouses, type CatalogEntry, type WarehouseView } from '../catalog/stock-contract.ts';
 import { priceBasket, type BasketLine, type PricedBasket, type PricingSettings, type Promotion } from './domain/pricing.ts';
 import type { FieldIssue, RequestedItem } from './domain/order-request.ts';
 import type { PricingContext, PromotionStore } from './promotions-repository.ts';
@@ -19,8 +18,7 @@ export interface CatalogPort {
 
 /** A catalog port whose warehouse list is cached for `ttlMs` (warehouses change rarely). */
 export function withCachedWarehouses(catalog: CatalogPort, ttlMs: number, now: () => number = Date.now): CatalogPort {
-  const warehouses = cachedFor(() => catalog.warehouses(), ttlMs, now);
-  return { entries: (skus) => catalog.entries(skus), warehouses };
+  return { entries: (skus) => catalog.entries(skus), warehouses: cachedWarehouses(catalog, ttlMs, now) };
 }
 
 /** Ports of {@link priceRequestedBasket}. */

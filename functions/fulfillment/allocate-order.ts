@@ -33,6 +33,7 @@ import {
   planAllocation,
   regionDistance,
   releaseStock,
+  stockedOutside,
   type CatalogReader,
   type RegionDistances,
   type ReservationView,
@@ -224,9 +225,7 @@ async function choose(
 ): Promise<AllocationChoice & { facts: Map<string, ProductFacts> }> {
   const demand = demandOf(held);
   const [entries, cachedWarehouses] = await Promise.all([deps.catalog.entries(demand.map((d) => d.sku)), deps.catalog.warehouses()]);
-  const known = new Set(cachedWarehouses.map((w) => w.warehouseId));
-  const unknownStock = [...entries.values()].some((e) => e.stock.some((s) => !known.has(s.warehouseId)));
-  const warehouses = unknownStock ? await deps.catalog.warehouses({ fresh: true }) : cachedWarehouses;
+  const warehouses = stockedOutside(entries.values(), cachedWarehouses) ? await deps.catalog.warehouses({ fresh: true }) : cachedWarehouses;
   const facts = new Map<string, ProductFacts>();
   for (const { sku } of demand) {
     const entry = entries.get(sku);

@@ -8,14 +8,13 @@
  * Catalog's warehouse list is cached for `WAREHOUSES_CACHE_SECONDS` (60) per container, read again at
  * once when a SKU is stocked in a warehouse the cached list does not know (allocate-order.ts).
  */
-import { cachedFor } from '../../../shared/cache.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
 import { eventConsumer } from '../../../shared/event-consumer.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { OrderStatusChanged } from '../../../events/order-status-changed.ts';
-import { catalogReaderFromEnv, catalogSettings, type CatalogReader, type WarehouseView } from '../../catalog/stock-contract.ts';
+import { cachedWarehouses, catalogReaderFromEnv, catalogSettings, type CatalogReader, type WarehouseView } from '../../catalog/stock-contract.ts';
 import { allocateOrder } from '../allocate-order.ts';
 import { recipientReaderFromEnv } from '../../checkout/recipient-contract.ts';
 import type { CarrierGateway, Recipient } from '../carrier-gateway.ts';
@@ -55,11 +54,11 @@ export function makeAllocateOrderHandler(ports: AllocateOrderHandlerPorts = {}) 
   return eventConsumer([OrderStatusChanged], async ({ detail: change }, record) => {
     if (change.to !== 'APPROVED') return;
     const reader = (ports.catalog ?? catalogReaderFromEnv)();
-    const cachedWarehouses = (warehouses ??= cachedFor(() => reader.warehouses(), (ports.warehousesCacheSeconds ?? fulfillmentSettings().warehousesCacheSeconds) * 1000));
+    const cachedList = (warehouses ??= cachedWarehouses(reader, (ports.warehousesCacheSeconds ?? fulfillmentSettings().warehousesCacheSeconds) * 1000));
     const result = await allocateOrder(
       {
         repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(),
-        catalog: { entries: (skus) => reader.entries(skus), reservations: (orderId) => reader.reservations(orderId), warehouses: cachedWarehouses },
+        catalog: { entries: (skus) => reader.entries(skus), reservations: (orderId) => reader.reservations(orderId), warehouses: cachedList },
         catalogTableName: ports.catalogTableName ?? requireSetting('catalogTableName'),
         ...(await carrierAndRecipients(ports)),
         clock: ports.clock ?? systemClock,

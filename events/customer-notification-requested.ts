@@ -12,14 +12,15 @@ export const CustomerNotificationRequested = defineEvent({
   version: 1,
   source: 'commerce.notifications',
   description: 'Tell a customer about their order. Template id and ids only.',
-  schema: z.object({
-    notificationId: IdSchema,
-    customerId: ActorSchema,
-    orderId: IdSchema.optional(),
-    template: z.enum(['payment-failed', 'order-rejected', 'order-cancelled', 'delivery-late', 'delivery-problem', 'refund-issued']),
-    requestedBy: z.string().min(1).max(64),
-    requestedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      notificationId: IdSchema,
+      customerId: ActorSchema,
+      orderId: IdSchema.optional(),
+      template: z.enum(['payment-failed', 'order-rejected', 'order-cancelled', 'delivery-late', 'delivery-problem', 'refund-issued']),
+      requestedBy: z.string().min(1).max(64),
+      requestedAt: z.iso.datetime(),
+    }),
   example: {
     notificationId: '01JD7ZKD31V8Q4N6M5R9T0W1YG',
     customerId: 'alice',

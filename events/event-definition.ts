@@ -33,6 +33,8 @@ export interface EventDefinition<Name extends string = string, Schema extends z.
   readonly description: string;
   /** The payload schema (lenient: consumers ignore fields added later). */
   readonly schema: Schema;
+  /** The payload schema refusing undeclared fields: what a publisher checks a payload against (no stray personal data). */
+  readonly strictSchema: Schema;
   /** A valid payload, for docs and tests. */
   readonly example: z.input<Schema>;
   /** The `detail` a consumer receives: payload + `version` + `meta`. */
@@ -49,20 +51,41 @@ export type EventPayload<D extends AnyEventDefinition> = z.output<D['schema']>;
 /** The detail type a consumer receives for an event definition. */
 export type EventDetail<D extends AnyEventDefinition> = EventPayload<D> & { version: number; meta: EventMeta };
 
-/** Declares an event type. The example is checked against the schema at load time. */
+/**
+ * Declares an event type. Nothing is built here: the payload schema is given as a function and,
+ * like the strict and detail schemas derived from it, built on first use. A function's bundle
+ * holds every event its capability declares, publishes or consumes, and building all their
+ * schemas at import was a large part of a cold start (docs/performance.md). The example is checked
+ * against the schema, strictly, by the events unit test.
+ */
 export function defineEvent<const Name extends string, Schema extends z.ZodObject>(spec: {
   name: Name;
   version: number;
   source: string;
   description: string;
-  schema: Schema;
+  schema: () => Schema;
   example: z.input<Schema>;
 }): EventDefinition<Name, Schema> {
   if (!/^[A-Z][A-Za-z0-9]+$/.test(spec.name)) throw new Error(`event name ${spec.name} must be PascalCase`);
   if (!/^commerce\.[a-z-]+$/.test(spec.source)) throw new Error(`event source ${spec.source} must look like commerce.<capability>`);
-  spec.schema.strict().parse(spec.example);
-  const detailSchema = spec.schema.extend({ version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as EventDefinition<Name, Schema>['detailSchema'];
-  return Object.freeze({ ...spec, detailSchema });
+  type Definition = EventDefinition<Name, Schema>;
+  let schema: Schema | undefined;
+  let strictSchema: Schema | undefined;
+  let detailSchema: Definition['detailSchema'] | undefined;
+  const payloadSchema = (): Schema => (schema ??= spec.schema());
+  return Object.freeze(
+    Object.defineProperties(
+      { name: spec.name, version: spec.version, source: spec.source, description: spec.description, example: spec.example },
+      {
+        schema: { enumerable: true, get: payloadSchema },
+        strictSchema: { enumerable: true, get: () => (strictSchema ??= payloadSchema().strict() as Schema) },
+        detailSchema: {
+          enumerable: true,
+          get: () => (detailSchema ??= payloadSchema().extend({ version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as Definition['detailSchema']),
+        },
+      },
+    ) as Definition,
+  );
 }
 
 /** An event ready to publish: its definition and its payload. */

@@ -20,20 +20,21 @@ export const OrderAllocated = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'Stock picked from the nearest warehouse(s); one shipment per warehouse.',
-  schema: z.object({
-    orderId: IdSchema,
-    shipments: z
-      .array(
-        z.object({
-          shipmentId: IdSchema,
-          warehouseId: WarehouseIdSchema,
-          carrier: z.string().min(1).max(40),
-          lines: z.array(z.object({ sku: SkuSchema, quantity: z.number().int().positive() })).min(1),
-        }),
-      )
-      .min(1),
-    allocatedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      shipments: z
+        .array(
+          z.object({
+            shipmentId: IdSchema,
+            warehouseId: WarehouseIdSchema,
+            carrier: z.string().min(1).max(40),
+            lines: z.array(z.object({ sku: SkuSchema, quantity: z.number().int().positive() })).min(1),
+          }),
+        )
+        .min(1),
+      allocatedAt: z.iso.datetime(),
+    }),
   example: {
     ...ex,
     shipments: [{ shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', warehouseId: 'WH-EAST', carrier: 'premium-express', lines: [{ sku: 'TEA-LONGJING-250G', quantity: 2 }] }],
@@ -48,16 +49,17 @@ export const ShipmentStatusChanged = defineEvent({
   source: 'commerce.fulfillment',
   description:
     'A shipment moved along created → picked up → in transit → out for delivery → delivered, or hit an exception; or (from CREATED) was cancelled with its order before the carrier picked it up.',
-  schema: z.object({
-    orderId: IdSchema,
-    shipmentId: IdSchema,
-    carrier: z.string().min(1).max(40),
-    waybill: z.string().min(1).max(64),
-    from: ShipmentStatusSchema,
-    to: ShipmentStatusSchema,
-    exception: z.enum(['undeliverable-address', 'lost', 'refused']).optional(),
-    changedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      shipmentId: IdSchema,
+      carrier: z.string().min(1).max(40),
+      waybill: z.string().min(1).max(64),
+      from: ShipmentStatusSchema,
+      to: ShipmentStatusSchema,
+      exception: z.enum(['undeliverable-address', 'lost', 'refused']).optional(),
+      changedAt: z.iso.datetime(),
+    }),
   example: {
     ...ex,
     shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH',
@@ -75,7 +77,7 @@ export const OrderShipped = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'All shipments picked up by their carriers; card and wallet payments are captured now.',
-  schema: z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).min(1), shippedAt: z.iso.datetime() }),
+  schema: () => z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).min(1), shippedAt: z.iso.datetime() }),
   example: { ...ex, shipmentIds: ['01JD7ZKE41V8Q4N6M5R9T0W1YH'], shippedAt: '2026-11-23T12:00:00.000Z' },
 });
 
@@ -85,7 +87,7 @@ export const OrderDelivered = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'All shipments delivered; cash on delivery is captured now.',
-  schema: z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).min(1), deliveredAt: z.iso.datetime() }),
+  schema: () => z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).min(1), deliveredAt: z.iso.datetime() }),
   example: { ...ex, shipmentIds: ['01JD7ZKE41V8Q4N6M5R9T0W1YH'], deliveredAt: '2026-11-24T15:00:00.000Z' },
 });
 
@@ -95,14 +97,15 @@ export const DeliveryLate = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'A shipment is past its delivery time limit.',
-  schema: z.object({
-    orderId: IdSchema,
-    shipmentId: IdSchema,
-    carrier: z.string().min(1).max(40),
-    region: z.string().max(31),
-    dueBy: z.iso.datetime(),
-    detectedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      shipmentId: IdSchema,
+      carrier: z.string().min(1).max(40),
+      region: z.string().max(31),
+      dueBy: z.iso.datetime(),
+      detectedAt: z.iso.datetime(),
+    }),
   example: { ...ex, shipmentId: '01JD7ZKE41V8Q4N6M5R9T0W1YH', carrier: 'economy-post', region: 'west', dueBy: '2026-11-26T12:00:00.000Z', detectedAt: '2026-11-26T13:00:00.000Z' },
 });
 
@@ -112,15 +115,16 @@ export const ReplenishmentSuggested = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'Order more of a SKU: available stock is below its safety stock.',
-  schema: z.object({
-    sku: SkuSchema,
-    available: z.number().int(),
-    safetyStock: z.number().int().min(0),
-    suggestedQuantity: z.number().int().positive(),
-    method: z.enum(['days-of-sales', 'demand-variability']),
-    trigger: z.enum(['stock-change', 'daily-sweep']),
-    suggestedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      sku: SkuSchema,
+      available: z.number().int(),
+      safetyStock: z.number().int().min(0),
+      suggestedQuantity: z.number().int().positive(),
+      method: z.enum(['days-of-sales', 'demand-variability']),
+      trigger: z.enum(['stock-change', 'daily-sweep']),
+      suggestedAt: z.iso.datetime(),
+    }),
   example: {
     sku: 'TEA-LONGJING-250G',
     available: 12,

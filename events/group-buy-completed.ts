@@ -12,13 +12,14 @@ export const GroupBuyCompleted = defineEvent({
   version: 1,
   source: 'commerce.checkout',
   description: 'A group-buy group is complete; this member’s order may proceed.',
-  schema: z.object({
-    orderId: IdSchema,
-    groupCode: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/),
-    sku: SkuSchema,
-    size: z.number().int().min(2).max(10),
-    completedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      groupCode: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/),
+      sku: SkuSchema,
+      size: z.number().int().min(2).max(10),
+      completedAt: z.iso.datetime(),
+    }),
   example: {
     orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
     groupCode: '7KD3M9QX',

@@ -13,15 +13,16 @@ export const OrderAddressCorrected = defineEvent({
   version: 1,
   source: 'commerce.checkout',
   description: 'A customer corrected the shipping address of an order not yet approved; fraud re-assesses it.',
-  schema: z.object({
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    shippingRegion: RegionSchema,
-    /** 1 for the first correction of the order, 2 for the second, … */
-    correction: z.number().int().min(1),
-    riskSignals: z.object({ addressHash: PseudonymSchema, phoneHash: PseudonymSchema }),
-    correctedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      shippingRegion: RegionSchema,
+      /** 1 for the first correction of the order, 2 for the second, … */
+      correction: z.number().int().min(1),
+      riskSignals: z.object({ addressHash: PseudonymSchema, phoneHash: PseudonymSchema }),
+      correctedAt: z.iso.datetime(),
+    }),
   example: {
     orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
     customerId: 'cust-0001',

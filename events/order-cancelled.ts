@@ -11,18 +11,19 @@ export const OrderCancelled = defineEvent({
   version: 1,
   source: 'commerce.checkout',
   description: 'An order was cancelled and its reservations released; payments voids or refunds it.',
-  schema: z.object({
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    paymentMethod: PaymentMethodSchema,
-    /** The status it was cancelled from. */
-    from: OrderStatusSchema,
-    cancelledBy: z.enum(['customer', 'staff', 'timeout']),
-    actor: ActorSchema,
-    reason: z.string().min(1).max(64),
-    total: MoneySchema,
-    cancelledAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      paymentMethod: PaymentMethodSchema,
+      /** The status it was cancelled from. */
+      from: OrderStatusSchema,
+      cancelledBy: z.enum(['customer', 'staff', 'timeout']),
+      actor: ActorSchema,
+      reason: z.string().min(1).max(64),
+      total: MoneySchema,
+      cancelledAt: z.iso.datetime(),
+    }),
   example: {
     orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
     customerId: 'alice',

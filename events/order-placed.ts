@@ -19,43 +19,44 @@ export const OrderPlaced = defineEvent({
   version: 1,
   source: 'commerce.checkout',
   description: 'An order was placed and its stock reserved. Ids, amounts and pseudonymous risk signals only.',
-  schema: z.object({
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    orderType: OrderTypeSchema,
-    lines: z.array(OrderLineSchema).min(1),
-    reservations: z.array(ReservationSchema).min(1),
-    subtotal: MoneySchema,
-    discountTotal: MoneySchema,
-    shippingFee: MoneySchema,
-    total: MoneySchema,
-    /** What is charged now: the total, or the deposit of a pre-sale order. */
-    amountDue: MoneySchema,
-    paymentMethod: PaymentMethodSchema,
-    /**
-     * The payment provider's token for a card or wallet payment (`tok_…`/`pm_…`, from the
-     * provider's client SDK: never card data, PAY-1), SEALED: encrypted by checkout under the
-     * platform's field key with {@link PAYMENT_TOKEN_SEAL} and the order id, so the event archive,
-     * queues and DLQs never hold it in clear. Only payments opens it (it stores the ciphertext as
-     * is and opens it once the order is risk-approved). Absent for bank transfer and cash on delivery.
-     */
-    sealedPaymentToken: z.string().min(1).max(4096).optional(),
-    couponCode: z.string().max(40).optional(),
-    shippingRegion: RegionSchema,
-    billingRegion: RegionSchema.optional(),
-    placedAt: z.iso.datetime(),
-    /** Unpaid (not approved) by then → cancelled by the payment-window sweep. */
-    paymentDueBy: z.iso.datetime(),
-    riskSignals: z.object({
-      emailDomain: z.string().max(253),
-      emailHash: PseudonymSchema,
-      phoneHash: PseudonymSchema,
-      addressHash: PseudonymSchema,
-      deviceId: z.string().max(128).optional(),
-      ipHash: PseudonymSchema.optional(),
-      paymentFingerprint: PseudonymSchema.optional(),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      orderType: OrderTypeSchema,
+      lines: z.array(OrderLineSchema).min(1),
+      reservations: z.array(ReservationSchema).min(1),
+      subtotal: MoneySchema,
+      discountTotal: MoneySchema,
+      shippingFee: MoneySchema,
+      total: MoneySchema,
+      /** What is charged now: the total, or the deposit of a pre-sale order. */
+      amountDue: MoneySchema,
+      paymentMethod: PaymentMethodSchema,
+      /**
+       * The payment provider's token for a card or wallet payment (`tok_…`/`pm_…`, from the
+       * provider's client SDK: never card data, PAY-1), SEALED: encrypted by checkout under the
+       * platform's field key with {@link PAYMENT_TOKEN_SEAL} and the order id, so the event archive,
+       * queues and DLQs never hold it in clear. Only payments opens it (it stores the ciphertext as
+       * is and opens it once the order is risk-approved). Absent for bank transfer and cash on delivery.
+       */
+      sealedPaymentToken: z.string().min(1).max(4096).optional(),
+      couponCode: z.string().max(40).optional(),
+      shippingRegion: RegionSchema,
+      billingRegion: RegionSchema.optional(),
+      placedAt: z.iso.datetime(),
+      /** Unpaid (not approved) by then → cancelled by the payment-window sweep. */
+      paymentDueBy: z.iso.datetime(),
+      riskSignals: z.object({
+        emailDomain: z.string().max(253),
+        emailHash: PseudonymSchema,
+        phoneHash: PseudonymSchema,
+        addressHash: PseudonymSchema,
+        deviceId: z.string().max(128).optional(),
+        ipHash: PseudonymSchema.optional(),
+        paymentFingerprint: PseudonymSchema.optional(),
+      }),
     }),
-  }),
   example: {
     orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
     customerId: 'alice',

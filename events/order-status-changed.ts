@@ -15,23 +15,24 @@ export const OrderStatusChanged = defineEvent({
   source: 'commerce.checkout',
   description:
     'An order moved from one status to another. The order id, both statuses, who or what caused it, and the facts consumers act on. Not published for PLACED, FULFILLING and SHIPPED: OrderPlaced, OrderAllocated and OrderShipped announce those.',
-  schema: z.object({
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    orderType: OrderTypeSchema,
-    paymentMethod: PaymentMethodSchema,
-    from: OrderStatusSchema.nullable(),
-    to: OrderStatusSchema,
-    /** A stable reason code, e.g. `risk-approved`, `payment-window-expired`, `customer-request`. */
-    reason: z.string().min(1).max(64),
-    actor: ActorSchema,
-    total: MoneySchema,
-    /** The shipping region (fulfillment allocates from it). */
-    shippingRegion: z.string().max(31),
-    /** Stock held for the order at this moment (released ones are absent). */
-    reservations: z.array(ReservationSchema),
-    changedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      orderType: OrderTypeSchema,
+      paymentMethod: PaymentMethodSchema,
+      from: OrderStatusSchema.nullable(),
+      to: OrderStatusSchema,
+      /** A stable reason code, e.g. `risk-approved`, `payment-window-expired`, `customer-request`. */
+      reason: z.string().min(1).max(64),
+      actor: ActorSchema,
+      total: MoneySchema,
+      /** The shipping region (fulfillment allocates from it). */
+      shippingRegion: z.string().max(31),
+      /** Stock held for the order at this moment (released ones are absent). */
+      reservations: z.array(ReservationSchema),
+      changedAt: z.iso.datetime(),
+    }),
   example: {
     orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
     customerId: 'alice',

@@ -16,7 +16,7 @@ export const PaymentAuthorized = defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'Payment secured for the order: authorised, confirmed by transfer, or cash on delivery (nothing to authorise).',
-  schema: z.object({ ...base, amount: MoneySchema, captureOn: z.enum(['shipment', 'delivery', 'already-captured']), authorizedAt: z.iso.datetime() }),
+  schema: () => z.object({ ...base, amount: MoneySchema, captureOn: z.enum(['shipment', 'delivery', 'already-captured']), authorizedAt: z.iso.datetime() }),
   example: { ...ex, amount: cny(23040), captureOn: 'shipment', authorizedAt: '2026-11-23T08:00:03.000Z' },
 });
 
@@ -26,7 +26,7 @@ export const PaymentPending = defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'A bank transfer is awaited; the order stays PLACED until the provider confirms it or the payment window ends.',
-  schema: z.object({ ...base, amount: MoneySchema, pendingSince: z.iso.datetime() }),
+  schema: () => z.object({ ...base, amount: MoneySchema, pendingSince: z.iso.datetime() }),
   example: { ...ex, method: 'bank_transfer', amount: cny(23040), pendingSince: '2026-11-23T08:00:03.000Z' },
 });
 
@@ -36,7 +36,8 @@ export const PaymentFailed = defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'Authorisation failed; checkout moves the order to PAYMENT_FAILED and releases its stock.',
-  schema: z.object({ ...base, reason: z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired']), failedAt: z.iso.datetime() }),
+  schema: () =>
+    z.object({ ...base, reason: z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired']), failedAt: z.iso.datetime() }),
   example: { ...ex, reason: 'declined', failedAt: '2026-11-23T08:00:03.000Z' },
 });
 
@@ -46,7 +47,7 @@ export const PaymentCaptured = defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'An amount was captured.',
-  schema: z.object({ ...base, amount: MoneySchema, capturedAt: z.iso.datetime() }),
+  schema: () => z.object({ ...base, amount: MoneySchema, capturedAt: z.iso.datetime() }),
   example: { ...ex, amount: cny(23040), capturedAt: '2026-11-24T10:00:00.000Z' },
 });
 
@@ -56,7 +57,7 @@ export const PaymentVoided = defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'The authorisation was released; nothing was charged.',
-  schema: z.object({ ...base, voidedAt: z.iso.datetime() }),
+  schema: () => z.object({ ...base, voidedAt: z.iso.datetime() }),
   example: { ...ex, voidedAt: '2026-11-23T08:10:00.000Z' },
 });
 
@@ -66,14 +67,15 @@ export const PaymentRefunded = defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'An amount was refunded to the original payment method (AFT-1).',
-  schema: z.object({
-    ...base,
-    refundId: IdSchema,
-    amount: MoneySchema,
-    refundedTotal: MoneySchema,
-    reason: z.string().min(1).max(64),
-    refundedAt: z.iso.datetime(),
-    /** The return this refund is for (AFT-1), when it was requested by returns. */ returnId: IdSchema.optional(),
-  }),
+  schema: () =>
+    z.object({
+      ...base,
+      refundId: IdSchema,
+      amount: MoneySchema,
+      refundedTotal: MoneySchema,
+      reason: z.string().min(1).max(64),
+      refundedAt: z.iso.datetime(),
+      /** The return this refund is for (AFT-1), when it was requested by returns. */ returnId: IdSchema.optional(),
+    }),
   example: { ...ex, refundId: '01JD7ZKC21V8Q4N6M5R9T0W1YF', amount: cny(5000), refundedTotal: cny(5000), reason: 'damaged', refundedAt: '2026-11-25T10:00:00.000Z' },
 });

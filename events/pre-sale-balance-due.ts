@@ -13,17 +13,18 @@ export const PreSaleBalanceDue = defineEvent({
   version: 1,
   source: 'commerce.checkout',
   description: 'A pre-sale order’s deposit is authorised; collect the balance before it ships.',
-  schema: z.object({
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    paymentMethod: PaymentMethodSchema,
-    total: MoneySchema,
-    /** Authorised so far (the deposit). */
-    authorized: MoneySchema,
-    /** What is left to authorise. */
-    balance: MoneySchema,
-    dueBy: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      paymentMethod: PaymentMethodSchema,
+      total: MoneySchema,
+      /** Authorised so far (the deposit). */
+      authorized: MoneySchema,
+      /** What is left to authorise. */
+      balance: MoneySchema,
+      dueBy: z.iso.datetime(),
+    }),
   example: {
     orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',
     customerId: 'alice',

@@ -11,12 +11,13 @@ export const ProductChanged = defineEvent({
   version: 1,
   source: 'commerce.catalog',
   description: 'A product listing was created or updated by staff. Carries ids only: read the product for its content.',
-  schema: z.object({
-    sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
-    /** The staff user id (token `sub`) that made the change. */
-    changedBy: z.string().min(1).max(128),
-    changeKind: z.enum(['created', 'updated']),
-  }),
+  schema: () =>
+    z.object({
+      sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
+      /** The staff user id (token `sub`) that made the change. */
+      changedBy: z.string().min(1).max(128),
+      changeKind: z.enum(['created', 'updated']),
+    }),
   example: { sku: 'TEA-LONGJING-250G', changedBy: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', changeKind: 'created' },
 });
 

@@ -36,15 +36,16 @@ export const ReturnRequested = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'A customer asked to return or exchange delivered units (AFT-1).',
-  schema: z.object({
-    returnId: IdSchema,
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    kind: ReturnKindSchema,
-    reason: ReturnReasonSchema,
-    items: z.array(ReturnItemSchema).min(1),
-    requestedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      returnId: IdSchema,
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      kind: ReturnKindSchema,
+      reason: ReturnReasonSchema,
+      items: z.array(ReturnItemSchema).min(1),
+      requestedAt: z.iso.datetime(),
+    }),
   example: { ...ex, kind: 'refund', reason: 'damaged', items: [{ sku: 'TEA-001', quantity: 1 }], requestedAt: '2026-11-26T09:00:00.000Z' },
 });
 
@@ -53,16 +54,17 @@ export const ReturnStatusChanged = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'A return moved to a new status (AFT-1).',
-  schema: z.object({
-    returnId: IdSchema,
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    kind: ReturnKindSchema,
-    status: ReturnStatusSchema,
-    previousStatus: ReturnStatusSchema,
-    refund: MoneySchema.optional(),
-    changedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      returnId: IdSchema,
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      kind: ReturnKindSchema,
+      status: ReturnStatusSchema,
+      previousStatus: ReturnStatusSchema,
+      refund: MoneySchema.optional(),
+      changedAt: z.iso.datetime(),
+    }),
   example: { ...ex, kind: 'refund', status: 'APPROVED', previousStatus: 'REQUESTED', changedAt: '2026-11-26T10:00:00.000Z' },
 });
 
@@ -71,15 +73,16 @@ export const ReturnPickupRequested = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'Book a doorstep pickup of the returned units with the order’s carrier, to the receiving warehouse (AFT-1).',
-  schema: z.object({
-    returnId: IdSchema,
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    items: z.array(UnitsSchema).min(1),
-    warehouseId: WarehouseIdSchema,
-    carrier: z.string().min(1).max(40),
-    requestedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      returnId: IdSchema,
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      items: z.array(UnitsSchema).min(1),
+      warehouseId: WarehouseIdSchema,
+      carrier: z.string().min(1).max(40),
+      requestedAt: z.iso.datetime(),
+    }),
   example: { ...ex, items: [{ sku: 'TEA-001', quantity: 1 }], warehouseId: 'WH-EAST', carrier: 'standard-post', requestedAt: '2026-11-26T10:00:00.000Z' },
 });
 
@@ -88,16 +91,17 @@ export const ReturnRefundRequested = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'Refund this amount of the order for a return, to the original payment method (AFT-1).',
-  schema: z.object({
-    returnId: IdSchema,
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    amount: MoneySchema,
-    reason: ReturnReasonSchema,
-    express: z.boolean(),
-    requestedBy: ActorSchema,
-    requestedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      returnId: IdSchema,
+      orderId: IdSchema,
+      customerId: ActorSchema,
+      amount: MoneySchema,
+      reason: ReturnReasonSchema,
+      express: z.boolean(),
+      requestedBy: ActorSchema,
+      requestedAt: z.iso.datetime(),
+    }),
   example: { ...ex, amount: { amount: 5000, currency: 'CNY' }, reason: 'damaged', express: false, requestedBy: 'ops-1', requestedAt: '2026-11-28T10:00:00.000Z' },
 });
 
@@ -106,7 +110,7 @@ export const ExchangeShipmentRequested = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'Reserve and ship the replacement units of an exchange (AFT-1).',
-  schema: z.object({ returnId: IdSchema, orderId: IdSchema, customerId: ActorSchema, items: z.array(UnitsSchema).min(1), requestedAt: z.iso.datetime() }),
+  schema: () => z.object({ returnId: IdSchema, orderId: IdSchema, customerId: ActorSchema, items: z.array(UnitsSchema).min(1), requestedAt: z.iso.datetime() }),
   example: { ...ex, items: [{ sku: 'TEA-002', quantity: 1 }], requestedAt: '2026-11-28T10:00:00.000Z' },
 });
 
@@ -115,16 +119,17 @@ export const ReturnFulfillmentUpdated = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'What fulfillment did for a return: pickup booked, picked up, received, replacement allocated or unavailable (AFT-1).',
-  schema: z.object({
-    returnId: IdSchema,
-    orderId: IdSchema,
-    update: z.enum(['pickup-booked', 'picked-up', 'received', 'replacement-allocated', 'replacement-unavailable']),
-    shipmentId: IdSchema.optional(),
-    carrier: z.string().min(1).max(40).optional(),
-    waybill: z.string().min(1).max(64).optional(),
-    warehouseId: WarehouseIdSchema.optional(),
-    at: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      returnId: IdSchema,
+      orderId: IdSchema,
+      update: z.enum(['pickup-booked', 'picked-up', 'received', 'replacement-allocated', 'replacement-unavailable']),
+      shipmentId: IdSchema.optional(),
+      carrier: z.string().min(1).max(40).optional(),
+      waybill: z.string().min(1).max(64).optional(),
+      warehouseId: WarehouseIdSchema.optional(),
+      at: z.iso.datetime(),
+    }),
   example: {
     returnId: ex.returnId,
     orderId: ex.orderId,

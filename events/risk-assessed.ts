@@ -7,21 +7,22 @@ import * as z from 'zod';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 
-const decision = z.object({
-  orderId: IdSchema,
-  customerId: ActorSchema,
-  assessmentId: IdSchema,
-  score: z.number().int().min(0).max(100),
-  level: z.enum(['low', 'medium', 'high']),
-  /** Ids of the rules that fired (their contributions are in the assessment, staff only). */
-  rulesFired: z.array(z.string().min(1).max(64)),
-  decidedBy: z.enum(['rules', 'analyst']),
-  /** The analyst's user id when `decidedBy` is `analyst`. */
-  analystId: ActorSchema.optional(),
-  decidedAt: z.iso.datetime(),
-  /** How many of the order's address corrections (OrderAddressCorrected) this decision took into account (ORD-6); absent = none. */
-  addressCorrections: z.number().int().min(1).optional(),
-});
+const decision = () =>
+  z.object({
+    orderId: IdSchema,
+    customerId: ActorSchema,
+    assessmentId: IdSchema,
+    score: z.number().int().min(0).max(100),
+    level: z.enum(['low', 'medium', 'high']),
+    /** Ids of the rules that fired (their contributions are in the assessment, staff only). */
+    rulesFired: z.array(z.string().min(1).max(64)),
+    decidedBy: z.enum(['rules', 'analyst']),
+    /** The analyst's user id when `decidedBy` is `analyst`. */
+    analystId: ActorSchema.optional(),
+    decidedAt: z.iso.datetime(),
+    /** How many of the order's address corrections (OrderAddressCorrected) this decision took into account (ORD-6); absent = none. */
+    addressCorrections: z.number().int().min(1).optional(),
+  });
 
 const example = {
   orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',

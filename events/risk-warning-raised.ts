@@ -11,16 +11,17 @@ export const RiskWarningRaised = defineEvent({
   version: 1,
   source: 'commerce.fraud',
   description: 'A risk warning for the alert target of its tier. Ids and rule ids only.',
-  schema: z.object({
-    warningId: IdSchema,
-    tier: z.enum(['general', 'elevated', 'major']),
-    orderId: IdSchema.optional(),
-    ruleIds: z.array(z.string().min(1).max(64)),
-    score: z.number().int().min(0).max(100).optional(),
-    /** Warnings of this tier suppressed by the rate limit since the last one sent. */
-    suppressedSinceLast: z.number().int().min(0),
-    raisedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      warningId: IdSchema,
+      tier: z.enum(['general', 'elevated', 'major']),
+      orderId: IdSchema.optional(),
+      ruleIds: z.array(z.string().min(1).max(64)),
+      score: z.number().int().min(0).max(100).optional(),
+      /** Warnings of this tier suppressed by the rate limit since the last one sent. */
+      suppressedSinceLast: z.number().int().min(0),
+      raisedAt: z.iso.datetime(),
+    }),
   example: {
     warningId: '01JD7ZKA01V8Q4N6M5R9T0W1YD',
     tier: 'major',

@@ -11,16 +11,17 @@ export const StockAdjusted = defineEvent({
   version: 1,
   source: 'commerce.catalog',
   description: 'A cycle count changed the on-hand quantity of a SKU in a warehouse.',
-  schema: z.object({
-    sku: SkuSchema,
-    warehouseId: WarehouseIdSchema,
-    previousOnHand: z.number().int().min(0),
-    onHand: z.number().int().min(0),
-    difference: z.number().int(),
-    reserved: z.number().int().min(0),
-    adjustedBy: ActorSchema,
-    adjustedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      sku: SkuSchema,
+      warehouseId: WarehouseIdSchema,
+      previousOnHand: z.number().int().min(0),
+      onHand: z.number().int().min(0),
+      difference: z.number().int(),
+      reserved: z.number().int().min(0),
+      adjustedBy: ActorSchema,
+      adjustedAt: z.iso.datetime(),
+    }),
   example: {
     sku: 'TEA-LONGJING-250G',
     warehouseId: 'WH-EAST',

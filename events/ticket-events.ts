@@ -23,19 +23,20 @@ export const TicketStatusChanged = defineEvent({
   version: 1,
   source: 'commerce.tickets',
   description: 'A customer-service ticket moved to a new status (AFT-2).',
-  schema: z.object({
-    ticketId: IdSchema,
-    customerId: ActorSchema,
-    category: TicketCategorySchema,
-    status: TicketStatusSchema,
-    previousStatus: TicketStatusSchema.optional(),
-    orderId: IdSchema.optional(),
-    /** On RESOLVED: whether each clock was met (AFT-2; for the SLA-compliance KPI, KPI-1). */
-    sla: z.object({ firstResponseMet: z.boolean(), resolutionMet: z.boolean() }).optional(),
-    /** On CLOSED by the customer's rating: the score (1–5) and NPS answer (0–10), never the comment (AFT-3, KPI-1). */
-    rating: z.object({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional() }).optional(),
-    changedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      ticketId: IdSchema,
+      customerId: ActorSchema,
+      category: TicketCategorySchema,
+      status: TicketStatusSchema,
+      previousStatus: TicketStatusSchema.optional(),
+      orderId: IdSchema.optional(),
+      /** On RESOLVED: whether each clock was met (AFT-2; for the SLA-compliance KPI, KPI-1). */
+      sla: z.object({ firstResponseMet: z.boolean(), resolutionMet: z.boolean() }).optional(),
+      /** On CLOSED by the customer's rating: the score (1–5) and NPS answer (0–10), never the comment (AFT-3, KPI-1). */
+      rating: z.object({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional() }).optional(),
+      changedAt: z.iso.datetime(),
+    }),
   example: { ...ex, status: 'ANSWERED', previousStatus: 'OPEN', changedAt: '2026-11-26T10:05:00.000Z' },
 });
 
@@ -44,13 +45,14 @@ export const TicketEscalated = defineEvent({
   version: 1,
   source: 'commerce.tickets',
   description: 'A ticket breached its first-response or resolution clock (AFT-2); an alert for the operations lead.',
-  schema: z.object({
-    ticketId: IdSchema,
-    category: TicketCategorySchema,
-    breach: z.enum(['first-response', 'resolution']),
-    dueAt: z.iso.datetime(),
-    assignee: ActorSchema.optional(),
-    escalatedAt: z.iso.datetime(),
-  }),
+  schema: () =>
+    z.object({
+      ticketId: IdSchema,
+      category: TicketCategorySchema,
+      breach: z.enum(['first-response', 'resolution']),
+      dueAt: z.iso.datetime(),
+      assignee: ActorSchema.optional(),
+      escalatedAt: z.iso.datetime(),
+    }),
   example: { ticketId: ex.ticketId, category: 'complaint', breach: 'resolution', dueAt: '2026-11-29T10:00:00.000Z', assignee: 'agent-1', escalatedAt: '2026-11-29T10:01:00.000Z' },
 });

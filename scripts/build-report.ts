@@ -7,7 +7,8 @@
  * clients the function's own code imports (read from the metafile), bundled with the same esbuild
  * options. Bundle and twin are imported in fresh processes, alternating, and the medians and their
  * ratio printed — what the function's own code and libraries add to a cold start on top of the SDK
- * it cannot do without (goal ≤ 1.3×; printed, never asserted).
+ * it cannot do without (goal ≤ 1.3×; printed, never asserted) — and how many zod schemas the
+ * import builds (counted in a process of its own, with zod's construction hook).
  *
  * Fails when any bundle is over the budget (600 KB, issue 15's goal). `BUILD_IMPORT_RUNS` (default 7) sets the
  * imports per bundle; `BUILD_FUNCTIONS` (a regular expression on the logical id) times only the
@@ -143,16 +144,34 @@ function importMs(file: string, variables: Record<string, string>, fn: string): 
   return Number(out.trim());
 }
 
+/**
+ * How many zod schemas importing `file` builds, counted with zod's construction hook (set before the
+ * import, in a process of its own, never in a timed one). Every schema built at import lengthens
+ * the cold start; a function should build only those of what it serves (docs/performance.md).
+ */
+function schemasAtImport(file: string, variables: Record<string, string>, fn: string): number {
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', `let n = 0; globalThis.__zod_globalConfig = { postProcessor() { n++; } }; await import(${JSON.stringify(file)}); console.log(n);`],
+    {
+      env: { PATH: process.env.PATH, ...variables, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: fn, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+    },
+  );
+  return Number(out.trim());
+}
+
 interface Row extends Fn {
   importMs: number;
   twinMs: number;
   twinBytes: number;
+  schemas: number;
 }
 const rows: Row[] = [];
 for (const f of fns) {
   const twin = twinOf.get(f.sdk.join(',')) as string;
   if (!ONLY.test(f.fn)) {
-    rows.push({ ...f, importMs: Number.NaN, twinMs: Number.NaN, twinBytes: fs.statSync(twin).size });
+    rows.push({ ...f, importMs: Number.NaN, twinMs: Number.NaN, twinBytes: fs.statSync(twin).size, schemas: Number.NaN });
     continue;
   }
   const own: number[] = [];
@@ -162,17 +181,25 @@ for (const f of fns) {
     bare.push(importMs(twin, f.variables, f.fn));
     own.push(importMs(f.bundle, f.variables, f.fn));
   }
-  rows.push({ ...f, importMs: median(own) ?? Number.NaN, twinMs: median(bare) ?? Number.NaN, twinBytes: fs.statSync(twin).size });
+  rows.push({
+    ...f,
+    importMs: median(own) ?? Number.NaN,
+    twinMs: median(bare) ?? Number.NaN,
+    twinBytes: fs.statSync(twin).size,
+    schemas: schemasAtImport(f.bundle, f.variables, f.fn),
+  });
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const short = (pkgs: string[]) => pkgs.map((p) => p.replace('@aws-sdk/client-', '').replace('@aws-sdk/', '')).join('+') || '(none)';
 console.log(`\nimports: median of ${IMPORT_RUNS} fresh processes each, bundle and bare twin alternating`);
-console.log(`${pad('function', 30)} ${pad('bundle', 8)} ${pad('twin', 8)} ${pad('import', 8)} ${pad('twin', 8)} ${pad('ratio', 6)} ${pad('SDK clients', 26)} largest inputs`);
+console.log(
+  `${pad('function', 30)} ${pad('bundle', 8)} ${pad('twin', 8)} ${pad('import', 8)} ${pad('twin', 8)} ${pad('ratio', 6)} ${pad('schemas', 8)} ${pad('SDK clients', 26)} largest inputs`,
+);
 for (const r of rows) {
   const flag = r.bytes > BUDGET_BYTES ? '  ← over the 600 KB budget' : '';
   console.log(
-    `${pad(r.fn, 30)} ${pad(figure(r.bytes / 1024, 0, ' KB'), 8)} ${pad(figure(r.twinBytes / 1024, 0, ' KB'), 8)} ${pad(figure(r.importMs, 0, ' ms'), 8)} ${pad(figure(r.twinMs, 0, ' ms'), 8)} ${pad(figure(r.importMs / r.twinMs, 2, '×'), 6)} ${pad(short(r.sdk), 26)} ${r.top}${flag}`,
+    `${pad(r.fn, 30)} ${pad(figure(r.bytes / 1024, 0, ' KB'), 8)} ${pad(figure(r.twinBytes / 1024, 0, ' KB'), 8)} ${pad(figure(r.importMs, 0, ' ms'), 8)} ${pad(figure(r.twinMs, 0, ' ms'), 8)} ${pad(figure(r.importMs / r.twinMs, 2, '×'), 6)} ${pad(figure(r.schemas), 8)} ${pad(short(r.sdk), 26)} ${r.top}${flag}`,
   );
 }
 const ratios = rows
@@ -180,8 +207,12 @@ const ratios = rows
   .filter((ratio) => Number.isFinite(ratio))
   .sort((a, b) => a - b);
 const sizes = rows.map((r) => r.bytes / 1024).sort((a, b) => a - b);
+const schemas = rows
+  .map((r) => r.schemas)
+  .filter((n) => Number.isFinite(n))
+  .sort((a, b) => a - b);
 console.log(
-  `\nbundles ${figure(sizes[0])}–${figure(sizes.at(-1))} KB (median ${figure(median(sizes))} KB; budget 600 KB); import ÷ bare twin ${figure(ratios[0], 2)}–${figure(ratios.at(-1), 2)}× (median ${figure(median(ratios), 2)}×; goal ≤ 1.3×)`,
+  `\nbundles ${figure(sizes[0])}–${figure(sizes.at(-1))} KB (median ${figure(median(sizes))} KB; budget 600 KB); import ÷ bare twin ${figure(ratios[0], 2)}–${figure(ratios.at(-1), 2)}× (median ${figure(median(ratios), 2)}×; goal ≤ 1.3×); zod schemas built at import ${figure(schemas[0])}–${figure(schemas.at(-1))} (median ${figure(median(schemas))})`,
 );
 const over = rows.filter((r) => r.bytes > BUDGET_BYTES);
 if (over.length > 0) {

@@ -329,24 +329,28 @@ export function resetConfigForTests(): void {
 
 /**
  * Declares a capability's business settings (thresholds, windows, limits) in the same validated
- * way as the kernel's: `shape` maps environment variables to zod schemas with the handbook
+ * way as the kernel's: `shape` returns the map of environment variables to zod schemas with the handbook
  * defaults, `build` turns the parsed values into the settings object the capability's use cases
  * receive as an argument. Parsed on first use and cached per container; an invalid value throws a
  * {@link ConfigError} naming the variable (never the value).
  *
  * @example
- * export const checkoutSettings = defineSettings('checkout', { FREE_SHIPPING_THRESHOLD_MINOR: int(0, 10_000_000).default(9900) }, (e) => ({ freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD_MINOR }));
+ * export const checkoutSettings = defineSettings('checkout', () => ({ FREE_SHIPPING_THRESHOLD_MINOR: intSetting(0, 10_000_000).default(9900) }), (e) => ({ freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD_MINOR }));
  * const { freeShippingThreshold } = checkoutSettings();
  */
 export function defineSettings<Shape extends z.ZodRawShape, T>(
   name: string,
-  shape: Shape,
+  shape: () => Shape,
   build: (env: z.output<z.ZodObject<Shape>>) => T,
 ): ((env?: Record<string, string | undefined>) => T) & { reset(): void } {
-  const schema = z.object(shape);
+  // Built on first read: a bundle imports the settings of capabilities whose contracts it uses
+  // (payments' limits in checkout, …) without reading them, and every zod schema built at import
+  // lengthens a cold start (docs/performance.md).
+  let schema: z.ZodObject<Shape> | undefined;
   let cachedSettings: T | undefined;
   const parse = (env: Record<string, string | undefined>): T => {
-    const input = Object.fromEntries(Object.keys(shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
+    schema ??= z.object(shape());
+    const input = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
     const result = schema.safeParse(input);
     if (!result.success) {
       const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
@@ -360,6 +364,16 @@ export function defineSettings<Shape extends z.ZodRawShape, T>(
     return cachedSettings;
   };
   return Object.assign(get, { reset: () => (cachedSettings = undefined) });
+}
+
+/**
+ * A value built on first use and kept: for zod schemas a module declares but not every bundle that
+ * imports the module uses (each schema built at import lengthens every cold start of every function
+ * bundling the module; docs/performance.md).
+ */
+export function lazily<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
 }
 
 /** An integer setting within [min, max], from an environment string. */

@@ -110,8 +110,8 @@ export function resetEventBridgeClientForTests(): void {
 
 /** Validates an event against its definition and returns its EventBridge `detail`. */
 export function buildEventDetail(definition: AnyEventDefinition, payload: unknown, meta: EventMeta): Record<string, unknown> {
-  const schema: z.ZodObject = definition.schema;
-  const result = schema.strict().safeParse(payload);
+  const schema: z.ZodObject = definition.strictSchema;
+  const result = schema.safeParse(payload);
   if (!result.success) {
     const where = result.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
     throw new InvalidEventError(`${definition.name} v${definition.version} payload is invalid: ${where}`);

@@ -45,7 +45,7 @@ export function outboxCatalog(capability: string, definitions: readonly AnyEvent
   return {
     event(definition, payload) {
       if (!byName.has(definition.name)) throw new Error(`${definition.name} is not an event ${capability} publishes`);
-      definition.schema.strict().parse(payload);
+      definition.strictSchema.parse(payload);
       return { name: definition.name, payload: payload as Record<string, unknown> };
     },
     domainEvents(events, options = {}) {

@@ -4,6 +4,7 @@
  * segment who consent to marketing, for marketers (win-back campaigns).
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { LIFECYCLE_STAGES, SEGMENTS } from './domain/segments.ts';
@@ -13,26 +14,26 @@ const IsoDay = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
 
-const Rate = z.number().nullable();
-const KpisDoc = {
+const Rate = lazily(() => z.number().nullable());
+const KpisDoc = lazily(() => ({
   gmv: z.number().int().describe('Fen: totals of the orders placed that count (not cancelled, rejected or failed payment)'),
   orders: z.number().int(),
   averageOrderValue: z.number().int().nullable().describe('Fen; null without orders'),
   quotes: z.number().int().describe('Baskets priced (POST /quotes)'),
-  conversionRate: Rate.describe('orders / quotes'),
-  refundRate: Rate.describe('orders refunded (any amount) / orders'),
-  returnRate: Rate.describe('orders with a return request / orders'),
-  repeatPurchaseRate30d: Rate.describe('of the customers whose first order fell on the day(s), those who ordered again within 30 days'),
-  repeatPurchaseRate90d: Rate.describe('the same within 90 days'),
+  conversionRate: Rate().describe('orders / quotes'),
+  refundRate: Rate().describe('orders refunded (any amount) / orders'),
+  returnRate: Rate().describe('orders with a return request / orders'),
+  repeatPurchaseRate30d: Rate().describe('of the customers whose first order fell on the day(s), those who ordered again within 30 days'),
+  repeatPurchaseRate90d: Rate().describe('the same within 90 days'),
   newCustomers: z.number().int().describe('customers whose first order fell on the day(s)'),
   returningCustomers: z.number().int().describe('customer-days of customers who had ordered before'),
   csat: z.number().nullable().describe('mean ticket rating 1–5'),
   nps: z.number().nullable().describe('−100…100'),
-  slaCompliance: Rate.describe('tickets resolved within both clocks / tickets resolved'),
-  lateDeliveryRate: Rate.describe('orders delivered late / orders delivered'),
-  fraudFalsePositiveRate: Rate.describe('flagged orders approved by an analyst / orders flagged (fraud’s definition)'),
-};
-const Slice = { gmv: z.number().int(), orders: z.number().int(), averageOrderValue: z.number().int().nullable() };
+  slaCompliance: Rate().describe('tickets resolved within both clocks / tickets resolved'),
+  lateDeliveryRate: Rate().describe('orders delivered late / orders delivered'),
+  fraudFalsePositiveRate: Rate().describe('flagged orders approved by an analyst / orders flagged (fraud’s definition)'),
+}));
+const Slice = lazily(() => ({ gmv: z.number().int(), orders: z.number().int(), averageOrderValue: z.number().int().nullable() }));
 
 /** `GET /admin/kpis` — analyst, ops. */
 export const kpisRoute = defineRoute({
@@ -44,22 +45,23 @@ export const kpisRoute = defineRoute({
     'Orders count on the UTC day they were placed (refunds, returns and deliveries on their order’s day); ratings on the day given, tickets on the day resolved. Exact under duplicated and reordered events. Money in fen; rates 0..1 with 4 decimals, null without a denominator. Default range: the last 30 days; at most 366.',
   tags: ['analytics', 'admin'],
   auth: { roles: ['analyst', 'ops'] },
-  query: z.object({ from: IsoDay.optional(), to: IsoDay.optional() }),
+  query: () => z.object({ from: IsoDay.optional(), to: IsoDay.optional() }),
   responses: {
     200: {
       description: 'The KPIs',
-      schema: z
-        .object({
-          from: z.string(),
-          to: z.string(),
-          currency: z.literal('CNY'),
-          total: z.object(KpisDoc),
-          days: z.array(z.object({ day: z.string(), ...KpisDoc })),
-          byCategory: z.array(z.object({ category: z.string(), ...Slice })),
-          byPaymentMethod: z.array(z.object({ method: z.string(), ...Slice })),
-          targets: z.record(z.string(), z.object({ target: z.number(), direction: z.enum(['above', 'below']) })),
-        })
-        .meta({ id: 'KpiReport' }),
+      schema: () =>
+        z
+          .object({
+            from: z.string(),
+            to: z.string(),
+            currency: z.literal('CNY'),
+            total: z.object(KpisDoc()),
+            days: z.array(z.object({ day: z.string(), ...KpisDoc() })),
+            byCategory: z.array(z.object({ category: z.string(), ...Slice() })),
+            byPaymentMethod: z.array(z.object({ method: z.string(), ...Slice() })),
+            targets: z.record(z.string(), z.object({ target: z.number(), direction: z.enum(['above', 'below']) })),
+          })
+          .meta({ id: 'KpiReport' }),
     },
   },
 });
@@ -76,12 +78,13 @@ export const segmentsRoute = defineRoute({
   responses: {
     200: {
       description: 'The counts',
-      schema: z.object({
-        asOf: z.string().nullable(),
-        customers: z.number().int(),
-        segments: z.record(z.enum(SEGMENTS), z.number().int()),
-        lifecycle: z.record(z.enum(LIFECYCLE_STAGES), z.number().int()),
-      }),
+      schema: () =>
+        z.object({
+          asOf: z.string().nullable(),
+          customers: z.number().int(),
+          segments: z.record(z.enum(SEGMENTS), z.number().int()),
+          lifecycle: z.record(z.enum(LIFECYCLE_STAGES), z.number().int()),
+        }),
     },
   },
 });
@@ -96,9 +99,9 @@ export const segmentCustomersRoute = defineRoute({
     'For campaigns such as win-back coupons. Ids only; marketing consent is checked at the time of the request. A page may hold fewer than `limit` ids (non-consenting customers are skipped).',
   tags: ['analytics', 'admin'],
   auth: { roles: ['marketer'] },
-  path: z.object({ segment: z.enum(SEGMENTS) }),
-  query: paginationQuerySchema(),
-  responses: { 200: { description: 'A page of customer ids', schema: pageSchema(z.object({ customerId: z.string() })) } },
+  path: () => z.object({ segment: z.enum(SEGMENTS) }),
+  query: paginationQuerySchema,
+  responses: { 200: { description: 'A page of customer ids', schema: () => pageSchema(z.object({ customerId: z.string() })) } },
 });
 
 /** The KPI route (its function in the analytics stack). */

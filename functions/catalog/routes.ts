@@ -2,48 +2,55 @@
  * The catalog's HTTP contracts: validation schemas and OpenAPI in one place.
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { freeText } from '../../shared/text.ts';
 import { CategorySchema, ProductInputSchema, ProductSchema, ProductViewSchema, SkuSchema } from './domain/product.ts';
 import { MAX_STOCK_SHARDS } from './domain/stock-shards.ts';
 
-const SkuPath = z.object({ sku: SkuSchema });
+const SkuPath = lazily(() => z.object({ sku: SkuSchema }));
 
 // Named components in the OpenAPI document (copies with an id; validation uses the originals).
-const ProductDoc = ProductSchema.meta({ id: 'Product' });
-const ProductViewDoc = ProductViewSchema.meta({ id: 'ProductView' });
+const ProductDoc = lazily(() => ProductSchema.meta({ id: 'Product' }));
+const ProductViewDoc = lazily(() => ProductViewSchema.meta({ id: 'ProductView' }));
 /** `PUT /admin/products/{sku}` body: the listing, and optionally why (recorded in the audit trail). */
-export const PutProductBodySchema = z.strictObject({
-  ...ProductInputSchema.shape,
-  reason: freeText(200).optional().describe('Why the listing changes (audit trail)'),
-});
-const ProductInputDoc = PutProductBodySchema.meta({ id: 'ProductInput' });
+export const PutProductBodySchema = lazily(() =>
+  z.strictObject({
+    ...ProductInputSchema.shape,
+    reason: freeText(200).optional().describe('Why the listing changes (audit trail)'),
+  }),
+);
+const ProductInputDoc = lazily(() => PutProductBodySchema().meta({ id: 'ProductInput' }));
 
 /** `PUT /admin/stock/{sku}/{warehouseId}` body: the counted quantity (FUL-4) or the buckets of a hot SKU, and why. */
-export const PutStockBodySchema = z
-  .strictObject({
-    onHand: z.number().int().min(0).max(1_000_000_000).optional().describe('The counted quantity on hand (a cycle count)'),
-    buckets: z
-      .number()
-      .int()
-      .min(2)
-      .max(MAX_STOCK_SHARDS)
-      .optional()
-      .describe('Split the available stock into this many buckets for a sale (a hot SKU: reservations spread over them)'),
-    reason: freeText(200).describe('Why (cycle count, damage, flash sale, …): recorded with the adjustment and in the audit trail'),
-  })
-  .refine((body) => (body.onHand === undefined) !== (body.buckets === undefined), { message: 'Give either onHand (a count) or buckets (a split), not both' })
-  .meta({ id: 'StockCount' });
+export const PutStockBodySchema = lazily(() =>
+  z
+    .strictObject({
+      onHand: z.number().int().min(0).max(1_000_000_000).optional().describe('The counted quantity on hand (a cycle count)'),
+      buckets: z
+        .number()
+        .int()
+        .min(2)
+        .max(MAX_STOCK_SHARDS)
+        .optional()
+        .describe('Split the available stock into this many buckets for a sale (a hot SKU: reservations spread over them)'),
+      reason: freeText(200).describe('Why (cycle count, damage, flash sale, …): recorded with the adjustment and in the audit trail'),
+    })
+    .refine((body) => (body.onHand === undefined) !== (body.buckets === undefined), { message: 'Give either onHand (a count) or buckets (a split), not both' })
+    .meta({ id: 'StockCount' }),
+);
 
-const StockLevelDoc = z.object({
-  warehouseId: z.string(),
-  onHand: z.number().int(),
-  reserved: z.number().int(),
-  available: z.number().int(),
-  buckets: z.number().int().optional().describe('Split into this many buckets for a sale'),
-});
-const StockDoc = z.object({ sku: z.string(), items: z.array(StockLevelDoc) }).meta({ id: 'Stock' });
+const StockLevelDoc = lazily(() =>
+  z.object({
+    warehouseId: z.string(),
+    onHand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    buckets: z.number().int().optional().describe('Split into this many buckets for a sale'),
+  }),
+);
+const StockDoc = lazily(() => z.object({ sku: z.string(), items: z.array(StockLevelDoc()) }).meta({ id: 'Stock' }));
 
 /** `GET /products?limit&cursor&category` — public. */
 export const listProductsRoute = defineRoute({
@@ -53,8 +60,8 @@ export const listProductsRoute = defineRoute({
   summary: 'List products (paginated), optionally of one category',
   tags: ['catalog'],
   auth: 'public',
-  query: paginationQuerySchema().extend({ category: CategorySchema.optional() }),
-  responses: { 200: { description: 'A page of products', schema: pageSchema(ProductViewDoc) } },
+  query: () => paginationQuerySchema().extend({ category: CategorySchema.optional() }),
+  responses: { 200: { description: 'A page of products', schema: () => pageSchema(ProductViewDoc()) } },
 });
 
 /** `GET /products/{sku}` — public. */
@@ -88,7 +95,7 @@ export const putProductRoute = defineRoute({
   problems: [409],
 });
 
-const WarehouseId = z.string().regex(/^[A-Z0-9-]{2,40}$/, 'Must be a warehouse id like WH-EAST');
+const WarehouseId = lazily(() => z.string().regex(/^[A-Z0-9-]{2,40}$/, 'Must be a warehouse id like WH-EAST'));
 
 /** `GET /admin/stock/{sku}` — ops: the SKU's stock in every warehouse. */
 export const getStockRoute = defineRoute({
@@ -113,24 +120,26 @@ export const putStockRoute = defineRoute({
     "With onHand: records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted; counting the current quantity again changes nothing; a count below the reserved quantity, or of stock split into buckets, is a 409. With buckets: moves the available units into that many buckets (a hot SKU: each bucket takes its own share of a flash sale's reservations), audited; the same number again changes nothing, another number is a 409.",
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
-  path: z.object({ sku: SkuSchema, warehouseId: WarehouseId }),
+  path: () => z.object({ sku: SkuSchema, warehouseId: WarehouseId() }),
   body: PutStockBodySchema,
   responses: { 200: { description: 'The stock level after the count', schema: StockLevelDoc } },
   problems: [404, 409],
 });
 
 /** Every catalog route, for the OpenAPI document. */
-const WarehouseDoc = z
-  .object({
-    warehouseId: z.string(),
-    name: z.string(),
-    city: z.string(),
-    region: z.string(),
-    active: z.boolean(),
-    updatedBy: z.string().optional(),
-    updatedAt: z.string().optional(),
-  })
-  .meta({ id: 'Warehouse' });
+const WarehouseDoc = lazily(() =>
+  z
+    .object({
+      warehouseId: z.string(),
+      name: z.string(),
+      city: z.string(),
+      region: z.string(),
+      active: z.boolean(),
+      updatedBy: z.string().optional(),
+      updatedAt: z.string().optional(),
+    })
+    .meta({ id: 'Warehouse' }),
+);
 
 /** `PUT /admin/warehouses/{warehouseId}` — ops. Idempotent by nature. */
 export const putWarehouseRoute = defineRoute({
@@ -142,17 +151,18 @@ export const putWarehouseRoute = defineRoute({
     'Creates (201) or replaces (200) a warehouse: name, city, the shipping region it serves, and whether new orders may reserve from it. Switching one off keeps its stock and lets orders already reserved there ship. Audited with the reason.',
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
-  path: z.object({ warehouseId: WarehouseId }),
-  body: z.strictObject({
-    name: freeText(100).min(1),
-    city: freeText(100).min(1),
-    region: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,30}$/)
-      .describe('One of the store’s shipping regions (catalog settings), e.g. east'),
-    active: z.boolean().default(true),
-    reason: freeText(500).min(3).describe('Why (audit trail)'),
-  }),
+  path: () => z.object({ warehouseId: WarehouseId() }),
+  body: () =>
+    z.strictObject({
+      name: freeText(100).min(1),
+      city: freeText(100).min(1),
+      region: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{1,30}$/)
+        .describe('One of the store’s shipping regions (catalog settings), e.g. east'),
+      active: z.boolean().default(true),
+      reason: freeText(500).min(3).describe('Why (audit trail)'),
+    }),
   responses: { 200: { description: 'Replaced (or unchanged)', schema: WarehouseDoc }, 201: { description: 'Created', schema: WarehouseDoc } },
 });
 
@@ -164,8 +174,8 @@ export const listWarehousesRoute = defineRoute({
   summary: 'Every warehouse, active or not, by id (paginated)',
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
-  query: paginationQuerySchema(),
-  responses: { 200: { description: 'A page of warehouses', schema: pageSchema(WarehouseDoc) } },
+  query: paginationQuerySchema,
+  responses: { 200: { description: 'A page of warehouses', schema: () => pageSchema(WarehouseDoc()) } },
 });
 
 export const catalogRoutes = [listProductsRoute, getProductRoute, putProductRoute, getStockRoute, putStockRoute, putWarehouseRoute, listWarehousesRoute] as const;

@@ -3,7 +3,7 @@
  * served from the nearest warehouse). `REGION_DISTANCES` overrides the table (JSON).
  */
 import * as z from 'zod';
-import { defineSettings, jsonSetting } from '../../shared/config.ts';
+import { defineSettings, jsonSetting, lazily } from '../../shared/config.ts';
 import type { RegionDistances } from './domain/allocation.ts';
 
 /** Demo regions of mainland China and rough road distances between their hubs, in km. */
@@ -16,10 +16,14 @@ export const DEFAULT_REGION_DISTANCES: RegionDistances = {
   northeast: { northwest: 2200 },
 };
 
-const DistancesSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/), z.record(z.string(), z.number().nonnegative()));
+const DistancesSchema = lazily(() => z.record(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/), z.record(z.string(), z.number().nonnegative())));
 
-export const catalogSettings = defineSettings('catalog', { REGION_DISTANCES: jsonSetting(DistancesSchema).optional() }, (env) => {
-  const distances: RegionDistances = env.REGION_DISTANCES ?? DEFAULT_REGION_DISTANCES;
-  const regions = [...new Set(Object.entries(distances).flatMap(([from, to]) => [from, ...Object.keys(to)]))].sort();
-  return { distances, regions };
-});
+export const catalogSettings = defineSettings(
+  'catalog',
+  () => ({ REGION_DISTANCES: jsonSetting(DistancesSchema()).optional() }),
+  (env) => {
+    const distances: RegionDistances = env.REGION_DISTANCES ?? DEFAULT_REGION_DISTANCES;
+    const regions = [...new Set(Object.entries(distances).flatMap(([from, to]) => [from, ...Object.keys(to)]))].sort();
+    return { distances, regions };
+  },
+);

@@ -23,86 +23,90 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { requireSetting } from '../../shared/config.ts';
+import { requireSetting, lazily } from '../../shared/config.ts';
 import { batchGet, cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import { MEMBER_TIERS } from './domain/membership.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
 import { CouponTotalBelowUsageError } from './domain/order-store-errors.ts';
 
-const MoneySchema = z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/) });
-const When = z.iso.datetime();
-const Window = { startsAt: When.optional(), endsAt: When.optional() };
-const Categories = z.array(z.string().min(1).max(40)).max(50).optional();
-const Title = z.string().min(1).max(120);
-const PromotionId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+const MoneySchema = lazily(() => z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/) }));
+const When = lazily(() => z.iso.datetime());
+const Window = lazily(() => ({ startsAt: When().optional(), endsAt: When().optional() }));
+const Categories = lazily(() => z.array(z.string().min(1).max(40)).max(50).optional());
+const Title = lazily(() => z.string().min(1).max(120));
+const PromotionId = lazily(() => z.string().regex(/^[A-Za-z0-9-]{1,64}$/));
 
 /** A stored promotion. */
-export const PromotionSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('flash-price'),
-    promotionId: PromotionId,
-    title: Title,
-    sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
-    price: MoneySchema,
-    membersOnly: z.boolean().optional(),
-    perCustomerLimit: z.number().int().min(1).max(10_000).optional(),
-    ...Window,
-  }),
-  z.object({
-    kind: z.literal('spend-threshold'),
-    promotionId: PromotionId,
-    title: Title,
-    threshold: MoneySchema,
-    amountOff: MoneySchema,
-    membersOnly: z.boolean().optional(),
-    categories: Categories,
-    ...Window,
-  }),
-  z.object({
-    kind: z.literal('member-discount'),
-    promotionId: PromotionId,
-    title: Title,
-    percentBasisPoints: z.number().int().min(0).max(10_000),
-    maxDiscount: MoneySchema.optional(),
-    categories: Categories,
-    tiers: z.array(z.string().min(1).max(40)).max(10).optional(),
-    ...Window,
-  }),
-  z.object({
-    kind: z.literal('group-buy'),
-    promotionId: PromotionId,
-    title: Title,
-    sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
-    price: MoneySchema,
-    groupSize: z.number().int().min(2).max(10),
-    windowMinutes: z.number().int().min(1).max(43_200).optional(),
-    ...Window,
-  }),
-]);
+export const PromotionSchema = lazily(() =>
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('flash-price'),
+      promotionId: PromotionId(),
+      title: Title(),
+      sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
+      price: MoneySchema(),
+      membersOnly: z.boolean().optional(),
+      perCustomerLimit: z.number().int().min(1).max(10_000).optional(),
+      ...Window(),
+    }),
+    z.object({
+      kind: z.literal('spend-threshold'),
+      promotionId: PromotionId(),
+      title: Title(),
+      threshold: MoneySchema(),
+      amountOff: MoneySchema(),
+      membersOnly: z.boolean().optional(),
+      categories: Categories(),
+      ...Window(),
+    }),
+    z.object({
+      kind: z.literal('member-discount'),
+      promotionId: PromotionId(),
+      title: Title(),
+      percentBasisPoints: z.number().int().min(0).max(10_000),
+      maxDiscount: MoneySchema().optional(),
+      categories: Categories(),
+      tiers: z.array(z.string().min(1).max(40)).max(10).optional(),
+      ...Window(),
+    }),
+    z.object({
+      kind: z.literal('group-buy'),
+      promotionId: PromotionId(),
+      title: Title(),
+      sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
+      price: MoneySchema(),
+      groupSize: z.number().int().min(2).max(10),
+      windowMinutes: z.number().int().min(1).max(43_200).optional(),
+      ...Window(),
+    }),
+  ]),
+);
 
 /** Coupon codes: 3–40 upper-case letters, digits and `-`. */
-export const CouponCodeSchema = z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -');
+export const CouponCodeSchema = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
 
 /** A stored coupon definition. */
-export const CouponSchema = z
-  .object({
-    code: CouponCodeSchema,
-    title: Title,
-    kind: z.enum(['percentage', 'fixed']),
-    percentBasisPoints: z.number().int().min(0).max(10_000).optional(),
-    amountOff: MoneySchema.optional(),
-    maxDiscount: MoneySchema.optional(),
-    minSpend: MoneySchema,
-    validFrom: When,
-    validUntil: When,
-    perCustomerLimit: z.number().int().min(1).max(1_000_000),
-    totalLimit: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    membersOnly: z.boolean().optional(),
-    categories: Categories,
-    issuedOnly: z.boolean().optional(),
-  })
-  .refine((c) => (c.kind === 'percentage' ? c.percentBasisPoints !== undefined : c.amountOff !== undefined), 'percentage coupons need percentBasisPoints, fixed ones amountOff');
+export const CouponSchema = lazily(() =>
+  z
+    .object({
+      code: CouponCodeSchema(),
+      title: Title(),
+      kind: z.enum(['percentage', 'fixed']),
+      percentBasisPoints: z.number().int().min(0).max(10_000).optional(),
+      amountOff: MoneySchema().optional(),
+      maxDiscount: MoneySchema().optional(),
+      minSpend: MoneySchema(),
+      validFrom: When(),
+      validUntil: When(),
+      perCustomerLimit: z.number().int().min(1).max(1_000_000),
+      totalLimit: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+      membersOnly: z.boolean().optional(),
+      categories: Categories(),
+      issuedOnly: z.boolean().optional(),
+    })
+    .refine((c) => (c.kind === 'percentage' ? c.percentBasisPoints !== undefined : c.amountOff !== undefined), 'percentage coupons need percentBasisPoints, fixed ones amountOff'),
+);
 
 /** What pricing needs to know about a customer and their coupon. */
 export interface PricingContext {
@@ -191,12 +195,14 @@ export const PROMOTION_INDEX = 'byEnd';
 const OPEN_ENDED = '9999-12-31T23:59:59.999Z';
 
 const promotionKey = (promotionId: string) => ({ pk: 'PROMOTIONS', sk: `PROMO#${promotionId}` });
-const PromotionCursor = z.strictObject({ pk: z.literal('PROMOTIONS'), sk: z.string().regex(/^PROMO#[A-Za-z0-9-]{1,64}$/) });
-const CouponCursor = z.strictObject({ pk: z.string().regex(/^COUPON#[A-Z0-9-]{3,40}$/), sk: z.literal('COUPON'), gsi3pk: z.literal('COUPONS'), gsi3sk: z.string().max(100) });
+const PromotionCursor = lazily(() => z.strictObject({ pk: z.literal('PROMOTIONS'), sk: z.string().regex(/^PROMO#[A-Za-z0-9-]{1,64}$/) }));
+const CouponCursor = lazily(() =>
+  z.strictObject({ pk: z.string().regex(/^COUPON#[A-Z0-9-]{3,40}$/), sk: z.literal('COUPON'), gsi3pk: z.literal('COUPONS'), gsi3sk: z.string().max(100) }),
+);
 
 /** The item of a promotion: in the quotes' index only while active. */
 function promotionItem(stored: StoredPromotion): Record<string, unknown> {
-  const promotion = PromotionSchema.parse(stored.promotion);
+  const promotion = PromotionSchema().parse(stored.promotion);
   return {
     ...promotionKey(promotion.promotionId),
     type: 'Promotion',
@@ -209,7 +215,7 @@ function promotionItem(stored: StoredPromotion): Record<string, unknown> {
 }
 
 function storedPromotionOf(item: Record<string, unknown>): StoredPromotion | undefined {
-  const parsed = PromotionSchema.safeParse(item.promotion);
+  const parsed = PromotionSchema().safeParse(item.promotion);
   if (!parsed.success) return undefined;
   return {
     promotion: parsed.data as Promotion,
@@ -221,7 +227,7 @@ function storedPromotionOf(item: Record<string, unknown>): StoredPromotion | und
 
 /** The item of a coupon's definition (its usage counter is written by orders). */
 function couponItem(stored: Omit<StoredCoupon, 'used'>): Record<string, unknown> {
-  const coupon = CouponSchema.parse(stored.coupon);
+  const coupon = CouponSchema().parse(stored.coupon);
   return {
     ...couponKeys.definition(coupon.code),
     type: 'Coupon',
@@ -236,7 +242,7 @@ function couponItem(stored: Omit<StoredCoupon, 'used'>): Record<string, unknown>
 }
 
 function storedCouponOf(item: Record<string, unknown>): StoredCoupon | undefined {
-  const parsed = CouponSchema.safeParse(item.coupon);
+  const parsed = CouponSchema().safeParse(item.coupon);
   if (!parsed.success) return undefined;
   return {
     coupon: parsed.data as Coupon,
@@ -285,7 +291,7 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
       ExpressionAttributeValues: { ':pk': 'PROMOTIONS', ':now': now },
     });
     for (const item of active) {
-      const parsed = PromotionSchema.safeParse(item.promotion);
+      const parsed = PromotionSchema().safeParse(item.promotion);
       // A malformed promotion is skipped rather than breaking every checkout.
       if (parsed.success) out.push(parsed.data as Promotion);
     }
@@ -302,7 +308,7 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
     const membership = { member: tier !== undefined || profile?.member === true, ...(tier ? { memberTier: tier } : {}) };
     if (!couponCode) return membership;
     const definitionItem = find(couponKeys.definition(couponCode));
-    const parsed = CouponSchema.safeParse(definitionItem?.coupon);
+    const parsed = CouponSchema().safeParse(definitionItem?.coupon);
     // An inactive coupon is as good as unknown to shoppers.
     if (!definitionItem || !parsed.success || definitionItem.active === false) return { ...membership, coupon: null };
     const byCustomer = find(couponKeys.customer(couponCode, customerId));
@@ -329,7 +335,7 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   }
 
   async listPromotions(page: { limit: number; cursor?: string }): Promise<Page<StoredPromotion>> {
-    const start = decodeCursor(page.cursor, PromotionCursor);
+    const start = decodeCursor(page.cursor, PromotionCursor());
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -380,7 +386,7 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   }
 
   async listCoupons(page: { limit: number; cursor?: string }): Promise<Page<StoredCoupon>> {
-    const start = decodeCursor(page.cursor, CouponCursor);
+    const start = decodeCursor(page.cursor, CouponCursor());
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

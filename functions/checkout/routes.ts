@@ -1,5 +1,6 @@
 /** The checkout capability's HTTP contracts (validation schemas and OpenAPI in one place). */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { ROLES } from '../../shared/auth.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
@@ -17,80 +18,86 @@ const text = (min: number, max: number) =>
     .refine(hasNoControlCharacters, 'Must not contain control characters')
     .refine((v) => v.trim().length >= min, 'Must not be blank');
 
-const Sku = z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -');
-const Region = z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east');
-const OrderId = z.string().regex(ULID_PATTERN, 'Must be an order id (ULID)');
-const Money = z.object({ amount: z.number().int().describe('Integer minor units (fen)'), currency: z.string().describe('ISO 4217, e.g. CNY') });
+const Sku = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
+const Region = lazily(() => z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east'));
+const OrderId = lazily(() => z.string().regex(ULID_PATTERN, 'Must be an order id (ULID)'));
+const Money = lazily(() => z.object({ amount: z.number().int().describe('Integer minor units (fen)'), currency: z.string().describe('ISO 4217, e.g. CNY') }));
 
 /** A requested line. */
-const ItemSchema = z.strictObject({ sku: Sku, quantity: z.number().int().min(1).max(10_000) });
+const ItemSchema = lazily(() => z.strictObject({ sku: Sku(), quantity: z.number().int().min(1).max(10_000) }));
 
 /** A coupon code as typed (case-insensitive). */
-const CouponCode = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 letters, digits or -');
+const CouponCode = lazily(() => z.string().regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 letters, digits or -'));
 
 /**
  * A shipping address (API.md). Personal fields (everything but the zone and the country) are
  * encrypted before they are stored. Mainland addresses give `province`, `city`, `district` as
  * written; the shipping zone is derived from the province (`region` still works for existing clients).
  */
-export const AddressSchema = z.strictObject({
-  name: text(1, 100),
-  phone: z
-    .string()
-    .regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number')
-    .describe('Mainland (CN): a mobile (13x–19x) or a landline with its area code, optionally after +86'),
-  line1: text(1, 200).describe('Street and number (e.g. 文三路 90 号)'),
-  line2: text(1, 200).optional(),
-  province: text(2, 20).optional().describe('Provincial-level division as written: 浙江省 or 浙江 (any of the 34); the shipping zone is derived from it'),
-  city: text(1, 100),
-  district: text(1, 50).optional().describe('District or county, e.g. 西湖区'),
-  region: Region.optional().describe('The shipping zone (catalog settings), e.g. east — only needed without a province'),
-  postalCode: z
-    .string()
-    .regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code')
-    .describe('Mainland (CN): six digits'),
-  country: z.string().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code like CN'),
-});
+export const AddressSchema = lazily(() =>
+  z.strictObject({
+    name: text(1, 100),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number')
+      .describe('Mainland (CN): a mobile (13x–19x) or a landline with its area code, optionally after +86'),
+    line1: text(1, 200).describe('Street and number (e.g. 文三路 90 号)'),
+    line2: text(1, 200).optional(),
+    province: text(2, 20).optional().describe('Provincial-level division as written: 浙江省 or 浙江 (any of the 34); the shipping zone is derived from it'),
+    city: text(1, 100),
+    district: text(1, 50).optional().describe('District or county, e.g. 西湖区'),
+    region: Region().optional().describe('The shipping zone (catalog settings), e.g. east — only needed without a province'),
+    postalCode: z
+      .string()
+      .regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code')
+      .describe('Mainland (CN): six digits'),
+    country: z.string().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code like CN'),
+  }),
+);
 
 /** `POST /quotes` body. */
-export const QuoteBodySchema = z.strictObject({
-  items: z.array(ItemSchema).min(1).max(100),
-  couponCode: CouponCode.optional(),
-  shippingAddress: AddressSchema.partial().optional().describe('Only the province (or region) is needed to price shipping'),
-  orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('group-buy: the SKU at its running group price (拼团), as a group-buy order is priced'),
-});
+export const QuoteBodySchema = lazily(() =>
+  z.strictObject({
+    items: z.array(ItemSchema()).min(1).max(100),
+    couponCode: CouponCode().optional(),
+    shippingAddress: AddressSchema().partial().optional().describe('Only the province (or region) is needed to price shipping'),
+    orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('group-buy: the SKU at its running group price (拼团), as a group-buy order is priced'),
+  }),
+);
 
 /** `POST /orders` body: exactly API.md's, plus optional `orderType` and `billingRegion`. */
-export const OrderBodySchema = z.strictObject({
-  items: z.array(ItemSchema).min(1).max(100),
-  couponCode: CouponCode.optional(),
-  shippingAddress: AddressSchema,
-  contactEmail: z.email().max(254),
-  payment: z.strictObject({
-    method: PaymentMethodSchema,
-    token: z
-      .string()
-      .min(1)
-      .max(100)
+export const OrderBodySchema = lazily(() =>
+  z.strictObject({
+    items: z.array(ItemSchema()).min(1).max(100),
+    couponCode: CouponCode().optional(),
+    shippingAddress: AddressSchema(),
+    contactEmail: z.email().max(254),
+    payment: z.strictObject({
+      method: PaymentMethodSchema,
+      token: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe(
+          'The payment provider’s token for card and wallet: tok_… or a Stripe PaymentMethod pm_… (Stripe wallets: an alipay or wechat_pay PaymentMethod); card numbers are refused',
+        ),
+    }),
+    orderType: z
+      .enum(['regular', 'pre-sale', 'group-buy'])
       .optional()
       .describe(
-        'The payment provider’s token for card and wallet: tok_… or a Stripe PaymentMethod pm_… (Stripe wallets: an alipay or wechat_pay PaymentMethod); card numbers are refused',
+        'Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete',
       ),
+    groupBuy: z
+      .strictObject({
+        code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code').optional().describe('The group to join (its opener shares it); leave out to open a group'),
+      })
+      .optional()
+      .describe('orderType group-buy only'),
+    billingRegion: Region().optional(),
   }),
-  orderType: z
-    .enum(['regular', 'pre-sale', 'group-buy'])
-    .optional()
-    .describe(
-      'Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete',
-    ),
-  groupBuy: z
-    .strictObject({
-      code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code').optional().describe('The group to join (its opener shares it); leave out to open a group'),
-    })
-    .optional()
-    .describe('orderType group-buy only'),
-  billingRegion: Region.optional(),
-});
+);
 
 /** `POST /orders/{orderId}/cancel` body (send `{}` when there is nothing to say). */
 export const CancelBodySchema = z
@@ -98,134 +105,142 @@ export const CancelBodySchema = z
   .default({})
   .describe('Optional: the request may have no body');
 
-const OrderPath = z.object({ orderId: OrderId });
+const OrderPath = lazily(() => z.object({ orderId: OrderId() }));
 
-const Discount = z.object({ kind: z.enum(['flash-price', 'group-price', 'spend-threshold', 'member-discount', 'coupon']), id: z.string(), title: z.string(), amount: Money });
-const LineShare = z.object({ id: z.string(), amount: Money });
+const Discount = lazily(() =>
+  z.object({ kind: z.enum(['flash-price', 'group-price', 'spend-threshold', 'member-discount', 'coupon']), id: z.string(), title: z.string(), amount: Money() }),
+);
+const LineShare = lazily(() => z.object({ id: z.string(), amount: Money() }));
 
-const QuoteDoc = z
-  .object({
-    currency: z.string(),
-    lines: z.array(
-      z.object({
-        sku: z.string(),
-        name: z.string(),
-        category: z.string(),
-        quantity: z.number().int(),
-        unitPrice: Money,
-        flashPrice: Money.optional(),
-        lineSubtotal: Money,
-        discounts: z.array(LineShare),
-        lineDiscount: Money,
-        lineTotal: Money,
-        inStock: z.boolean(),
+const QuoteDoc = lazily(() =>
+  z
+    .object({
+      currency: z.string(),
+      lines: z.array(
+        z.object({
+          sku: z.string(),
+          name: z.string(),
+          category: z.string(),
+          quantity: z.number().int(),
+          unitPrice: Money(),
+          flashPrice: Money().optional(),
+          lineSubtotal: Money(),
+          discounts: z.array(LineShare()),
+          lineDiscount: Money(),
+          lineTotal: Money(),
+          inStock: z.boolean(),
+        }),
+      ),
+      subtotal: Money(),
+      discounts: z.array(Discount()),
+      discountTotal: Money(),
+      goodsTotal: Money().describe('subtotal − discountTotal = Σ line totals'),
+      shipping: z.object({ region: z.string().nullable(), weightGrams: z.number().int(), fee: Money(), free: z.boolean(), freeAbove: Money() }),
+      shippingFee: Money(),
+      total: Money().describe('goodsTotal + shippingFee'),
+      coupon: z.object({ code: z.string(), applied: z.boolean(), reason: z.string().optional(), message: z.string().optional() }).optional(),
+      member: z.boolean(),
+      pricedAt: z.string(),
+    })
+    .meta({ id: 'Quote' }),
+);
+
+const TimelineDoc = lazily(() => z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string(), actor: z.string() }));
+
+const OrderDoc = lazily(() =>
+  z
+    .object({
+      orderId: z.string(),
+      customerId: z.string(),
+      orderType: z.enum(['regular', 'pre-sale', 'group-buy']),
+      status: OrderStatusSchema,
+      placedAt: z.string(),
+      updatedAt: z.string(),
+      paymentDueBy: z.string().nullable(),
+      currency: z.string(),
+      lines: z.array(
+        z.object({
+          sku: z.string(),
+          name: z.string(),
+          category: z.string(),
+          quantity: z.number().int(),
+          unitPrice: Money(),
+          flashPrice: Money().optional(),
+          lineSubtotal: Money(),
+          lineDiscount: Money(),
+          lineTotal: Money(),
+          weightGrams: z.number().int(),
+        }),
+      ),
+      discounts: z.array(Discount()),
+      subtotal: Money(),
+      discountTotal: Money(),
+      shippingFee: Money(),
+      total: Money(),
+      amountDue: Money().describe('Due now: the total, or a pre-sale deposit'),
+      balanceDue: Money().describe('Due before shipping: a pre-sale balance, else zero'),
+      couponCode: z.string().optional(),
+      payment: z.object({
+        method: z.string(),
+        status: z.enum(['awaiting', 'pending', 'deposit-authorized', 'authorized', 'failed']),
+        authorized: Money(),
+        captureOn: z.string().optional(),
+        failureReason: z.string().optional(),
       }),
-    ),
-    subtotal: Money,
-    discounts: z.array(Discount),
-    discountTotal: Money,
-    goodsTotal: Money.describe('subtotal − discountTotal = Σ line totals'),
-    shipping: z.object({ region: z.string().nullable(), weightGrams: z.number().int(), fee: Money, free: z.boolean(), freeAbove: Money }),
-    shippingFee: Money,
-    total: Money.describe('goodsTotal + shippingFee'),
-    coupon: z.object({ code: z.string(), applied: z.boolean(), reason: z.string().optional(), message: z.string().optional() }).optional(),
-    member: z.boolean(),
-    pricedAt: z.string(),
-  })
-  .meta({ id: 'Quote' });
-
-const TimelineDoc = z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string(), actor: z.string() });
-
-const OrderDoc = z
-  .object({
-    orderId: z.string(),
-    customerId: z.string(),
-    orderType: z.enum(['regular', 'pre-sale', 'group-buy']),
-    status: OrderStatusSchema,
-    placedAt: z.string(),
-    updatedAt: z.string(),
-    paymentDueBy: z.string().nullable(),
-    currency: z.string(),
-    lines: z.array(
-      z.object({
-        sku: z.string(),
-        name: z.string(),
-        category: z.string(),
-        quantity: z.number().int(),
-        unitPrice: Money,
-        flashPrice: Money.optional(),
-        lineSubtotal: Money,
-        lineDiscount: Money,
-        lineTotal: Money,
-        weightGrams: z.number().int(),
+      shippingAddress: z.object({
+        name: z.string().optional(),
+        phone: z.string().optional(),
+        line1: z.string().optional(),
+        line2: z.string().optional(),
+        province: z.string().optional(),
+        city: z.string().optional(),
+        district: z.string().optional(),
+        region: z.string(),
+        postalCode: z.string().optional(),
+        country: z.string(),
       }),
-    ),
-    discounts: z.array(Discount),
-    subtotal: Money,
-    discountTotal: Money,
-    shippingFee: Money,
-    total: Money,
-    amountDue: Money.describe('Due now: the total, or a pre-sale deposit'),
-    balanceDue: Money.describe('Due before shipping: a pre-sale balance, else zero'),
-    couponCode: z.string().optional(),
-    payment: z.object({
-      method: z.string(),
-      status: z.enum(['awaiting', 'pending', 'deposit-authorized', 'authorized', 'failed']),
-      authorized: Money,
-      captureOn: z.string().optional(),
-      failureReason: z.string().optional(),
-    }),
-    shippingAddress: z.object({
-      name: z.string().optional(),
-      phone: z.string().optional(),
-      line1: z.string().optional(),
-      line2: z.string().optional(),
-      province: z.string().optional(),
-      city: z.string().optional(),
-      district: z.string().optional(),
-      region: z.string(),
-      postalCode: z.string().optional(),
-      country: z.string(),
-    }),
-    contactEmail: z.string().optional(),
-    billingRegion: z.string().optional(),
-    reservations: z.array(z.object({ sku: z.string(), warehouseId: z.string(), quantity: z.number().int() })),
-    shipments: z.array(
-      z.object({
-        shipmentId: z.string(),
-        warehouseId: z.string().optional(),
-        carrier: z.string(),
-        waybill: z.string().optional(),
-        status: z.string(),
-        exception: z.string().optional(),
-        updatedAt: z.string(),
-      }),
-    ),
-    timeline: z.array(TimelineDoc),
-    cancellation: z.object({ by: z.string(), actor: z.string(), reason: z.string(), at: z.string() }).optional(),
-    groupBuy: z
-      .object({ code: z.string(), size: z.number().int(), expiresAt: z.string(), complete: z.boolean() })
-      .optional()
-      .describe('Group-buy orders: the group (share the code); approved once complete'),
-    risk: z
-      .object({ outcome: z.string(), score: z.number(), level: z.string(), rulesFired: z.array(z.string()), decidedBy: z.string(), decidedAt: z.string() })
-      .optional()
-      .describe('Staff only'),
-  })
-  .meta({ id: 'Order' });
+      contactEmail: z.string().optional(),
+      billingRegion: z.string().optional(),
+      reservations: z.array(z.object({ sku: z.string(), warehouseId: z.string(), quantity: z.number().int() })),
+      shipments: z.array(
+        z.object({
+          shipmentId: z.string(),
+          warehouseId: z.string().optional(),
+          carrier: z.string(),
+          waybill: z.string().optional(),
+          status: z.string(),
+          exception: z.string().optional(),
+          updatedAt: z.string(),
+        }),
+      ),
+      timeline: z.array(TimelineDoc()),
+      cancellation: z.object({ by: z.string(), actor: z.string(), reason: z.string(), at: z.string() }).optional(),
+      groupBuy: z
+        .object({ code: z.string(), size: z.number().int(), expiresAt: z.string(), complete: z.boolean() })
+        .optional()
+        .describe('Group-buy orders: the group (share the code); approved once complete'),
+      risk: z
+        .object({ outcome: z.string(), score: z.number(), level: z.string(), rulesFired: z.array(z.string()), decidedBy: z.string(), decidedAt: z.string() })
+        .optional()
+        .describe('Staff only'),
+    })
+    .meta({ id: 'Order' }),
+);
 
-const OrderSummaryDoc = z
-  .object({
-    orderId: z.string(),
-    orderType: z.string(),
-    status: z.string(),
-    placedAt: z.string(),
-    total: Money,
-    amountDue: Money,
-    itemCount: z.number().int(),
-    paymentMethod: z.string(),
-  })
-  .meta({ id: 'OrderSummary' });
+const OrderSummaryDoc = lazily(() =>
+  z
+    .object({
+      orderId: z.string(),
+      orderType: z.string(),
+      status: z.string(),
+      placedAt: z.string(),
+      total: Money(),
+      amountDue: Money(),
+      itemCount: z.number().int(),
+      paymentMethod: z.string(),
+    })
+    .meta({ id: 'OrderSummary' }),
+);
 
 /** `POST /quotes` — price a basket (customer). Changes nothing, so no Idempotency-Key. */
 export const createQuoteRoute = defineRoute({
@@ -264,8 +279,8 @@ export const listOrdersRoute = defineRoute({
   summary: 'List orders, newest first (own orders; staff may name a customer)',
   tags: ['checkout'],
   auth: { roles: [...ROLES] },
-  query: paginationQuerySchema().extend({ customerId: z.string().min(1).max(128).optional().describe('Staff only: whose orders') }),
-  responses: { 200: { description: 'A page of orders', schema: pageSchema(OrderSummaryDoc) } },
+  query: () => paginationQuerySchema().extend({ customerId: z.string().min(1).max(128).optional().describe('Staff only: whose orders') }),
+  responses: { 200: { description: 'A page of orders', schema: () => pageSchema(OrderSummaryDoc()) } },
 });
 
 /** `GET /orders/{orderId}` — one order (own; staff any). */
@@ -278,34 +293,37 @@ export const getOrderRoute = defineRoute({
   tags: ['checkout'],
   auth: { roles: [...ROLES] },
   path: OrderPath,
-  headers: z.object({
-    'x-access-reason': z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe(
-        'Required of staff roles that see personal data (ops, cs-agent, risk-analyst, admin): why this order is opened; recorded in the audit trail (SEC-4). Without it → 400.',
-      ),
-  }),
+  headers: () =>
+    z.object({
+      'x-access-reason': z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe(
+          'Required of staff roles that see personal data (ops, cs-agent, risk-analyst, admin): why this order is opened; recorded in the audit trail (SEC-4). Without it → 400.',
+        ),
+    }),
   responses: { 200: { description: 'The order', schema: OrderDoc } },
   problems: [404],
 });
 
-const GroupBuyDoc = z
-  .object({
-    code: z.string(),
-    sku: z.string(),
-    price: Money.describe('The group price of one unit'),
-    size: z.number().int(),
-    joined: z.number().int(),
-    placesLeft: z.number().int(),
-    status: z.enum(['OPEN', 'COMPLETE', 'EXPIRED']),
-    openedAt: z.string(),
-    expiresAt: z.string(),
-    completedAt: z.string().optional(),
-  })
-  .meta({ id: 'GroupBuy' });
+const GroupBuyDoc = lazily(() =>
+  z
+    .object({
+      code: z.string(),
+      sku: z.string(),
+      price: Money().describe('The group price of one unit'),
+      size: z.number().int(),
+      joined: z.number().int(),
+      placesLeft: z.number().int(),
+      status: z.enum(['OPEN', 'COMPLETE', 'EXPIRED']),
+      openedAt: z.string(),
+      expiresAt: z.string(),
+      completedAt: z.string().optional(),
+    })
+    .meta({ id: 'GroupBuy' }),
+);
 
 /** `GET /group-buys/{code}` — any signed-in shopper: a group before joining it (no member ids). */
 export const getGroupBuyRoute = defineRoute({
@@ -316,7 +334,7 @@ export const getGroupBuyRoute = defineRoute({
   description: 'For the link an opener shares. Shows how many joined, never who.',
   tags: ['checkout'],
   auth: { roles: [...ROLES] },
-  path: z.object({ code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code') }),
+  path: () => z.object({ code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code') }),
   responses: { 200: { description: 'The group', schema: GroupBuyDoc } },
   problems: [404],
 });
@@ -350,7 +368,7 @@ export const correctShippingAddressRoute = defineRoute({
   auth: { roles: ['customer'] },
   idempotent: true,
   path: OrderPath,
-  body: z.strictObject({ shippingAddress: AddressSchema }),
+  body: () => z.strictObject({ shippingAddress: AddressSchema() }),
   responses: { 200: { description: 'The order with its corrected address', schema: OrderDoc } },
   problems: [404, 409],
 });
@@ -359,79 +377,96 @@ export const correctShippingAddressRoute = defineRoute({
 // ---- Back office: promotions and coupons (marketer; ORD-3) ----
 
 const MARKETER = { roles: ['marketer'] } as const;
-const PromotionId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be 1–64 letters, digits or -');
-const StoreMoney = z.strictObject({
-  amount: z.number().int().min(0).max(10_000_000_000).describe('Integer minor units (fen)'),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .describe('The store currency'),
-});
-const When = z.iso.datetime({ offset: true });
+const PromotionId = lazily(() => z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be 1–64 letters, digits or -'));
+const StoreMoney = lazily(() =>
+  z.strictObject({
+    amount: z.number().int().min(0).max(10_000_000_000).describe('Integer minor units (fen)'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .describe('The store currency'),
+  }),
+);
+const When = lazily(() => z.iso.datetime({ offset: true }));
 const Title = text(1, 120);
-const Categories = z
-  .array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/))
-  .min(1)
-  .max(50)
-  .optional()
-  .describe('Only lines of these categories count (default: all)');
-const Change = { active: z.boolean().default(true).describe('false keeps it listed but out of every quote'), reason: freeText(500).min(3).describe('Why (audit trail)') };
-const Window = { startsAt: When.optional(), endsAt: When.optional() };
+const Categories = lazily(() =>
+  z
+    .array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/))
+    .min(1)
+    .max(50)
+    .optional()
+    .describe('Only lines of these categories count (default: all)'),
+);
+const Change = lazily(() => ({
+  active: z.boolean().default(true).describe('false keeps it listed but out of every quote'),
+  reason: freeText(500).min(3).describe('Why (audit trail)'),
+}));
+const Window = { startsAt: When().optional(), endsAt: When().optional() };
 
 /** `PUT /admin/promotions/{promotionId}` body: one of the promotion kinds. */
-export const PromotionInputSchema = z
-  .discriminatedUnion('kind', [
-    z.strictObject({
-      kind: z.literal('flash-price'),
-      title: Title,
-      sku: Sku,
-      price: StoreMoney,
-      membersOnly: z.boolean().optional(),
-      perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'),
-      ...Window,
-      ...Change,
-    }),
-    z.strictObject({
-      kind: z.literal('spend-threshold'),
-      title: Title,
-      threshold: StoreMoney,
-      amountOff: StoreMoney,
-      membersOnly: z.boolean().optional(),
-      categories: Categories,
-      ...Window,
-      ...Change,
-    }),
-    z.strictObject({
-      kind: z.literal('member-discount'),
-      title: Title,
-      percentBasisPoints: z.number().int().min(1).max(10_000),
-      maxDiscount: StoreMoney.optional(),
-      categories: Categories,
-      tiers: z.array(z.enum(MEMBER_TIERS)).min(1).max(MEMBER_TIERS.length).optional().describe('Only members of these tiers (default: every member)'),
-      ...Window,
-      ...Change,
-    }),
-    z.strictObject({
-      kind: z.literal('group-buy'),
-      title: Title,
-      sku: Sku,
-      price: StoreMoney.describe('The group price of one unit, below the list price'),
-      groupSize: z.number().int().min(2).max(10).describe('Buyers a group needs (拼团)'),
-      windowMinutes: z.number().int().min(1).max(43_200).optional().describe('How long a group stays open after its first buyer opens it (default 1440 = 24 h; never past endsAt)'),
-      ...Window,
-      ...Change,
-    }),
-  ])
-  .meta({ id: 'PromotionInput' });
+export const PromotionInputSchema = lazily(() =>
+  z
+    .discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('flash-price'),
+        title: Title,
+        sku: Sku(),
+        price: StoreMoney(),
+        membersOnly: z.boolean().optional(),
+        perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'),
+        ...Window,
+        ...Change(),
+      }),
+      z.strictObject({
+        kind: z.literal('spend-threshold'),
+        title: Title,
+        threshold: StoreMoney(),
+        amountOff: StoreMoney(),
+        membersOnly: z.boolean().optional(),
+        categories: Categories(),
+        ...Window,
+        ...Change(),
+      }),
+      z.strictObject({
+        kind: z.literal('member-discount'),
+        title: Title,
+        percentBasisPoints: z.number().int().min(1).max(10_000),
+        maxDiscount: StoreMoney().optional(),
+        categories: Categories(),
+        tiers: z.array(z.enum(MEMBER_TIERS)).min(1).max(MEMBER_TIERS.length).optional().describe('Only members of these tiers (default: every member)'),
+        ...Window,
+        ...Change(),
+      }),
+      z.strictObject({
+        kind: z.literal('group-buy'),
+        title: Title,
+        sku: Sku(),
+        price: StoreMoney().describe('The group price of one unit, below the list price'),
+        groupSize: z.number().int().min(2).max(10).describe('Buyers a group needs (拼团)'),
+        windowMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(43_200)
+          .optional()
+          .describe('How long a group stays open after its first buyer opens it (default 1440 = 24 h; never past endsAt)'),
+        ...Window,
+        ...Change(),
+      }),
+    ])
+    .meta({ id: 'PromotionInput' }),
+);
 
-const StoredPromotionDoc = z
-  .object({
-    promotion: z.record(z.string(), z.unknown()).describe('The definition, as PromotionInput plus promotionId'),
-    active: z.boolean(),
-    updatedBy: z.string().optional(),
-    updatedAt: z.string().optional(),
-  })
-  .meta({ id: 'Promotion' });
+const StoredPromotionDoc = lazily(() =>
+  z
+    .object({
+      promotion: z.record(z.string(), z.unknown()).describe('The definition, as PromotionInput plus promotionId'),
+      active: z.boolean(),
+      updatedBy: z.string().optional(),
+      updatedAt: z.string().optional(),
+    })
+    .meta({ id: 'Promotion' }),
+);
 
 /** `PUT /admin/promotions/{promotionId}` — marketer. Idempotent by nature. */
 export const putPromotionRoute = defineRoute({
@@ -443,7 +478,7 @@ export const putPromotionRoute = defineRoute({
     'Effective for the next order at once, and for quotes within PROMOTIONS_CACHE_SECONDS (default 10 s). Money in the store currency; a flash price names a catalog SKU and undercuts its list price. Audited with the reason; the same definition again changes nothing.',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
-  path: z.object({ promotionId: PromotionId }),
+  path: () => z.object({ promotionId: PromotionId() }),
   body: PromotionInputSchema,
   responses: { 200: { description: 'Replaced (or unchanged)', schema: StoredPromotionDoc }, 201: { description: 'Created', schema: StoredPromotionDoc } },
 });
@@ -456,39 +491,43 @@ export const listPromotionsRoute = defineRoute({
   summary: 'Every promotion, active or not, running, upcoming or ended',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
-  query: paginationQuerySchema(),
-  responses: { 200: { description: 'A page of promotions', schema: pageSchema(StoredPromotionDoc) } },
+  query: paginationQuerySchema,
+  responses: { 200: { description: 'A page of promotions', schema: () => pageSchema(StoredPromotionDoc()) } },
 });
 
 /** `PUT /admin/coupons/{code}` body. */
-export const CouponInputSchema = z
-  .strictObject({
-    title: Title,
-    kind: z.enum(['percentage', 'fixed']),
-    percentBasisPoints: z.number().int().min(1).max(10_000).optional().describe('percentage coupons: 1000 = 10 %'),
-    amountOff: StoreMoney.optional().describe('fixed coupons'),
-    maxDiscount: StoreMoney.optional(),
-    minSpend: StoreMoney,
-    validFrom: When,
-    validUntil: When,
-    perCustomerLimit: z.number().int().min(1).max(1_000_000),
-    totalLimit: z.number().int().min(1).max(1_000_000_000),
-    membersOnly: z.boolean().optional(),
-    categories: Categories,
-    issuedOnly: z.boolean().optional().describe('Usable only by customers it was issued to (POST /admin/coupons/{code}/issues)'),
-    ...Change,
-  })
-  .meta({ id: 'CouponInput' });
+export const CouponInputSchema = lazily(() =>
+  z
+    .strictObject({
+      title: Title,
+      kind: z.enum(['percentage', 'fixed']),
+      percentBasisPoints: z.number().int().min(1).max(10_000).optional().describe('percentage coupons: 1000 = 10 %'),
+      amountOff: StoreMoney().optional().describe('fixed coupons'),
+      maxDiscount: StoreMoney().optional(),
+      minSpend: StoreMoney(),
+      validFrom: When(),
+      validUntil: When(),
+      perCustomerLimit: z.number().int().min(1).max(1_000_000),
+      totalLimit: z.number().int().min(1).max(1_000_000_000),
+      membersOnly: z.boolean().optional(),
+      categories: Categories(),
+      issuedOnly: z.boolean().optional().describe('Usable only by customers it was issued to (POST /admin/coupons/{code}/issues)'),
+      ...Change(),
+    })
+    .meta({ id: 'CouponInput' }),
+);
 
-const StoredCouponDoc = z
-  .object({
-    coupon: z.record(z.string(), z.unknown()).describe('The definition, as CouponInput plus code'),
-    active: z.boolean(),
-    used: z.number().int(),
-    updatedBy: z.string().optional(),
-    updatedAt: z.string().optional(),
-  })
-  .meta({ id: 'Coupon' });
+const StoredCouponDoc = lazily(() =>
+  z
+    .object({
+      coupon: z.record(z.string(), z.unknown()).describe('The definition, as CouponInput plus code'),
+      active: z.boolean(),
+      used: z.number().int(),
+      updatedBy: z.string().optional(),
+      updatedAt: z.string().optional(),
+    })
+    .meta({ id: 'Coupon' }),
+);
 
 /** `PUT /admin/coupons/{code}` — marketer. Idempotent by nature. */
 export const putCouponRoute = defineRoute({
@@ -499,13 +538,13 @@ export const putCouponRoute = defineRoute({
   description: 'Codes are upper case. A total limit below the times already used is a 409. Audited with the reason; the same definition again changes nothing.',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
-  path: z.object({ code: z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -') }),
+  path: () => z.object({ code: z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -') }),
   body: CouponInputSchema,
   responses: { 200: { description: 'Replaced (or unchanged)', schema: StoredCouponDoc }, 201: { description: 'Created', schema: StoredCouponDoc } },
   problems: [409],
 });
 
-const CustomerIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)');
+const CustomerIdSchema = lazily(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)'));
 
 /** `POST /admin/coupons/{code}/issues` — marketer: puts a coupon into customers' wallets. */
 export const issueCouponRoute = defineRoute({
@@ -516,26 +555,28 @@ export const issueCouponRoute = defineRoute({
   description: 'Issuing again to a customer changes nothing. Audited with the reason and the number of customers.',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
-  path: z.object({ code: z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -') }),
-  body: z.strictObject({ customerIds: z.array(CustomerIdSchema).min(1).max(100), reason: freeText(500).min(3).describe('Why (audit trail)') }),
-  responses: { 200: { description: 'Issued', schema: z.object({ code: z.string(), customers: z.number().int(), newlyIssued: z.number().int() }) } },
+  path: () => z.object({ code: z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -') }),
+  body: () => z.strictObject({ customerIds: z.array(CustomerIdSchema()).min(1).max(100), reason: freeText(500).min(3).describe('Why (audit trail)') }),
+  responses: { 200: { description: 'Issued', schema: () => z.object({ code: z.string(), customers: z.number().int(), newlyIssued: z.number().int() }) } },
   problems: [404, 409],
 });
 
-const WalletCouponDoc = z.object({
-  code: z.string(),
-  title: z.string(),
-  kind: z.enum(['percentage', 'fixed']),
-  percentBasisPoints: z.number().int().optional(),
-  amountOff: Money.optional(),
-  maxDiscount: Money.optional(),
-  minSpend: Money,
-  validFrom: z.string(),
-  validUntil: z.string(),
-  usesLeft: z.number().int(),
-  usable: z.boolean(),
-  issuedAt: z.string(),
-});
+const WalletCouponDoc = lazily(() =>
+  z.object({
+    code: z.string(),
+    title: z.string(),
+    kind: z.enum(['percentage', 'fixed']),
+    percentBasisPoints: z.number().int().optional(),
+    amountOff: Money().optional(),
+    maxDiscount: Money().optional(),
+    minSpend: Money(),
+    validFrom: z.string(),
+    validUntil: z.string(),
+    usesLeft: z.number().int(),
+    usable: z.boolean(),
+    issuedAt: z.string(),
+  }),
+);
 
 /** `GET /me/coupons` — customer: the coupons issued to the caller. */
 export const listMyCouponsRoute = defineRoute({
@@ -545,12 +586,20 @@ export const listMyCouponsRoute = defineRoute({
   summary: 'My coupons: those issued to me, usable ones first',
   tags: ['checkout'],
   auth: { roles: ['customer'] },
-  responses: { 200: { description: 'The wallet', schema: z.object({ items: z.array(WalletCouponDoc) }) } },
+  responses: { 200: { description: 'The wallet', schema: () => z.object({ items: z.array(WalletCouponDoc()) }) } },
 });
 
-const MembershipDoc = z
-  .object({ customerId: z.string(), tier: z.enum(MEMBER_TIERS).nullable(), memberSince: z.string().optional(), updatedBy: z.string().optional(), updatedAt: z.string().optional() })
-  .meta({ id: 'Membership' });
+const MembershipDoc = lazily(() =>
+  z
+    .object({
+      customerId: z.string(),
+      tier: z.enum(MEMBER_TIERS).nullable(),
+      memberSince: z.string().optional(),
+      updatedBy: z.string().optional(),
+      updatedAt: z.string().optional(),
+    })
+    .meta({ id: 'Membership' }),
+);
 
 /** `PUT /admin/members/{customerId}` — marketer: a customer's tier, or null to end the membership. */
 export const putMembershipRoute = defineRoute({
@@ -561,8 +610,8 @@ export const putMembershipRoute = defineRoute({
   description: 'Member prices and members-only offers apply from the next quote and order. Audited with the reason; the same tier again changes nothing.',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
-  path: z.object({ customerId: CustomerIdSchema }),
-  body: z.strictObject({ tier: z.enum(MEMBER_TIERS).nullable(), reason: freeText(500).min(3).describe('Why (audit trail)') }),
+  path: () => z.object({ customerId: CustomerIdSchema() }),
+  body: () => z.strictObject({ tier: z.enum(MEMBER_TIERS).nullable(), reason: freeText(500).min(3).describe('Why (audit trail)') }),
   responses: { 200: { description: 'The membership', schema: MembershipDoc } },
 });
 
@@ -574,7 +623,7 @@ export const getMembershipRoute = defineRoute({
   summary: 'A customer’s membership tier',
   tags: ['checkout', 'admin'],
   auth: { roles: ['marketer', 'cs-agent'] },
-  path: z.object({ customerId: CustomerIdSchema }),
+  path: () => z.object({ customerId: CustomerIdSchema() }),
   responses: { 200: { description: 'The membership (tier null: not a member)', schema: MembershipDoc } },
 });
 
@@ -586,8 +635,8 @@ export const listCouponsRoute = defineRoute({
   summary: 'Every coupon with its usage, soonest ending first',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
-  query: paginationQuerySchema(),
-  responses: { 200: { description: 'A page of coupons', schema: pageSchema(StoredCouponDoc) } },
+  query: paginationQuerySchema,
+  responses: { 200: { description: 'A page of coupons', schema: () => pageSchema(StoredCouponDoc()) } },
 });
 
 export const checkoutRoutes: readonly RouteContract[] = [

@@ -24,7 +24,7 @@
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
  */
 import * as z from 'zod';
-import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
+import { defineSettings, getConfig, intSetting, jsonSetting, lazily } from '../../shared/config.ts';
 import { DEFAULT_HOLD_LIMITS } from './domain/customer-holds.ts';
 import type { ShippingRates } from './domain/pricing.ts';
 
@@ -42,16 +42,18 @@ export const DEFAULT_SHIPPING_RATES: ShippingRates = {
 /** The development key of the risk signals: not a secret, used in the dev stage only (risk-signal-key.ts). */
 export const DEV_RISK_SIGNAL_HMAC_KEY = 'dev-only-risk-signal-key-change-me';
 
-const RatesSchema = z.record(
-  z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
-  z.strictObject({ base: z.number().int().min(0).max(10_000_000), includedGrams: z.number().int().min(0).max(10_000_000), perKg: z.number().int().min(0).max(10_000_000) }),
+const RatesSchema = lazily(() =>
+  z.record(
+    z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
+    z.strictObject({ base: z.number().int().min(0).max(10_000_000), includedGrams: z.number().int().min(0).max(10_000_000), perKg: z.number().int().min(0).max(10_000_000) }),
+  ),
 );
 
 export const checkoutSettings = defineSettings(
   'checkout',
-  {
+  () => ({
     FREE_SHIPPING_THRESHOLD_MINOR: intSetting(0, Number.MAX_SAFE_INTEGER).default(9900),
-    SHIPPING_RATES: jsonSetting(RatesSchema).optional(),
+    SHIPPING_RATES: jsonSetting(RatesSchema()).optional(),
     PRESALE_DEPOSIT_BP: intSetting(1, 10_000).default(2000),
     PRESALE_BALANCE_WINDOW_HOURS: intSetting(1, 24 * 365).default(168),
     MAX_ORDER_LINES: intSetting(1, 20).default(20),
@@ -67,7 +69,7 @@ export const checkoutSettings = defineSettings(
     MARKER_TTL_DAYS: intSetting(1, 365).default(7),
     PROMOTIONS_CACHE_SECONDS: intSetting(0, 3600).default(10),
     WAREHOUSES_CACHE_SECONDS: intSetting(0, 3600).default(60),
-  },
+  }),
   (e) => {
     const { paymentWindowMinutes, currency } = getConfig();
     return {

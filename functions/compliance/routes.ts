@@ -3,6 +3,7 @@
  * (admin: every scan; content-reviewer: banned terms only) and resolving them, audited (SEC-4).
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { SEVERITIES } from '../../shared/severity.ts';
@@ -11,36 +12,42 @@ import { SCAN_ID_PATTERN } from './scans/compliance-scan.ts';
 
 const REVIEWERS = { roles: ['admin', 'content-reviewer'] } as const;
 
-const ScanId = z.string().regex(SCAN_ID_PATTERN, 'Must be a scan id, e.g. banned-terms');
+const ScanId = lazily(() => z.string().regex(SCAN_ID_PATTERN, 'Must be a scan id, e.g. banned-terms'));
 
 /** `GET /admin/compliance/findings` query. */
-export const FindingsQuery = paginationQuerySchema().extend({
-  scan: ScanId.optional().describe('Findings of one scan only (e.g. `banned-terms`, `unpaid-orders`, `audit-chain`)'),
-  status: z.enum(FINDING_STATUSES).optional().describe('`open`, `confirmed` (a reviewer confirmed it) or `resolved`'),
-});
+export const FindingsQuery = lazily(() =>
+  paginationQuerySchema().extend({
+    scan: ScanId().optional().describe('Findings of one scan only (e.g. `banned-terms`, `unpaid-orders`, `audit-chain`)'),
+    status: z.enum(FINDING_STATUSES).optional().describe('`open`, `confirmed` (a reviewer confirmed it) or `resolved`'),
+  }),
+);
 
-const ResolutionDoc = z.object({
-  outcome: z.enum(RESOLUTION_OUTCOMES).describe('`fixed` (the scan no longer sees it, or staff fixed it), `confirmed` (a reviewer confirmed it), `dismissed` (not a defect)'),
-  by: z.string().describe('Staff user id, or `system:<scan>`'),
-  at: z.string(),
-  note: z.string().optional(),
-});
+const ResolutionDoc = lazily(() =>
+  z.object({
+    outcome: z.enum(RESOLUTION_OUTCOMES).describe('`fixed` (the scan no longer sees it, or staff fixed it), `confirmed` (a reviewer confirmed it), `dismissed` (not a defect)'),
+    by: z.string().describe('Staff user id, or `system:<scan>`'),
+    at: z.string(),
+    note: z.string().optional(),
+  }),
+);
 
 /** A finding as the API shows it. */
-export const FindingDoc = z
-  .object({
-    findingId: z.string().describe('`<scan>~<base64url(subject)>`'),
-    scan: z.string(),
-    subject: z.string().describe('What is wrong, within the scan: an order id, a SKU, `table#key`…'),
-    severity: z.enum(SEVERITIES),
-    summary: z.string(),
-    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    status: z.enum(FINDING_STATUSES),
-    firstSeenAt: z.string(),
-    lastSeenAt: z.string(),
-    resolution: ResolutionDoc.optional(),
-  })
-  .meta({ id: 'ComplianceFinding' });
+export const FindingDoc = lazily(() =>
+  z
+    .object({
+      findingId: z.string().describe('`<scan>~<base64url(subject)>`'),
+      scan: z.string(),
+      subject: z.string().describe('What is wrong, within the scan: an order id, a SKU, `table#key`…'),
+      severity: z.enum(SEVERITIES),
+      summary: z.string(),
+      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      status: z.enum(FINDING_STATUSES),
+      firstSeenAt: z.string(),
+      lastSeenAt: z.string(),
+      resolution: ResolutionDoc().optional(),
+    })
+    .meta({ id: 'ComplianceFinding' }),
+);
 
 /** `GET /admin/compliance/findings?scan=&status=` — admin (every scan), content-reviewer (banned terms only). */
 export const listFindingsRoute = defineRoute({
@@ -51,10 +58,10 @@ export const listFindingsRoute = defineRoute({
   tags: ['compliance', 'admin'],
   auth: REVIEWERS,
   query: FindingsQuery,
-  responses: { 200: { description: 'A page of findings', schema: pageSchema(FindingDoc) } },
+  responses: { 200: { description: 'A page of findings', schema: () => pageSchema(FindingDoc()) } },
 });
 
-const FindingPath = z.object({ findingId: z.string().regex(FINDING_ID_PATTERN, 'Must be a finding id') });
+const FindingPath = lazily(() => z.object({ findingId: z.string().regex(FINDING_ID_PATTERN, 'Must be a finding id') }));
 
 /** `POST /admin/compliance/findings/{findingId}/resolve` — admin, content-reviewer; audited. */
 export const resolveFindingRoute = defineRoute({
@@ -71,17 +78,18 @@ export const resolveFindingRoute = defineRoute({
   auth: REVIEWERS,
   idempotent: true,
   path: FindingPath,
-  body: z
-    .strictObject({
-      resolution: z.enum(RESOLUTION_OUTCOMES),
-      note: z.string().trim().min(3).max(500).optional().describe('Why (audited; no personal data)'),
-    })
-    .meta({ id: 'ComplianceFindingResolution' }),
+  body: () =>
+    z
+      .strictObject({
+        resolution: z.enum(RESOLUTION_OUTCOMES),
+        note: z.string().trim().min(3).max(500).optional().describe('Why (audited; no personal data)'),
+      })
+      .meta({ id: 'ComplianceFindingResolution' }),
   responses: { 200: { description: 'The finding after the change', schema: FindingDoc } },
   problems: [404, 409],
 });
 
-const Counts = z.record(z.string(), z.number().int());
+const Counts = lazily(() => z.record(z.string(), z.number().int()));
 
 /** `GET /admin/compliance/reports/{year}` — admin. */
 export const getComplianceReportRoute = defineRoute({
@@ -95,34 +103,37 @@ export const getComplianceReportRoute = defineRoute({
   ].join(' '),
   tags: ['compliance', 'admin'],
   auth: { roles: ['admin'] },
-  path: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+  path: () => z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
   responses: {
     200: {
       description: 'The report',
-      schema: z.object({
-        figures: z.object({
-          year: z.number().int(),
-          generatedAt: z.string(),
-          findings: z.object({ total: z.number().int(), bySeverity: Counts, byStatus: Counts, byOutcome: Counts }),
-          scans: z.array(z.object({ scan: z.string(), description: z.string(), findings: z.number().int(), bySeverity: Counts })),
-          incidents: z.array(z.object({ findingId: z.string(), scan: z.string(), severity: z.enum(SEVERITIES), status: z.string(), firstSeenAt: z.string(), summary: z.string() })),
-          privacyRequests: z
-            .object({
-              received: z.number().int(),
-              served: z.number().int(),
-              byKind: z.object({
-                export: z.object({ received: z.number().int(), served: z.number().int() }),
-                erasure: z.object({ received: z.number().int(), served: z.number().int() }),
-              }),
-              medianMsToServe: z.number().int().nullable(),
-              maxMsToServe: z.number().int().nullable(),
-            })
-            .describe('Export and erasure requests received during the year, those of them served, and the median and longest time from request to completion (ms)'),
-          staffAccess: z.object({ personalDataReads: z.number().int(), byAction: Counts }),
-          auditChain: z.object({ verifiedAt: z.string().nullable(), intact: z.boolean().nullable(), entries: z.number().int(), breaks: z.number().int() }),
+      schema: () =>
+        z.object({
+          figures: z.object({
+            year: z.number().int(),
+            generatedAt: z.string(),
+            findings: z.object({ total: z.number().int(), bySeverity: Counts(), byStatus: Counts(), byOutcome: Counts() }),
+            scans: z.array(z.object({ scan: z.string(), description: z.string(), findings: z.number().int(), bySeverity: Counts() })),
+            incidents: z.array(
+              z.object({ findingId: z.string(), scan: z.string(), severity: z.enum(SEVERITIES), status: z.string(), firstSeenAt: z.string(), summary: z.string() }),
+            ),
+            privacyRequests: z
+              .object({
+                received: z.number().int(),
+                served: z.number().int(),
+                byKind: z.object({
+                  export: z.object({ received: z.number().int(), served: z.number().int() }),
+                  erasure: z.object({ received: z.number().int(), served: z.number().int() }),
+                }),
+                medianMsToServe: z.number().int().nullable(),
+                maxMsToServe: z.number().int().nullable(),
+              })
+              .describe('Export and erasure requests received during the year, those of them served, and the median and longest time from request to completion (ms)'),
+            staffAccess: z.object({ personalDataReads: z.number().int(), byAction: Counts() }),
+            auditChain: z.object({ verifiedAt: z.string().nullable(), intact: z.boolean().nullable(), entries: z.number().int(), breaks: z.number().int() }),
+          }),
+          keys: z.object({ json: z.string(), html: z.string(), pdf: z.string() }).describe('S3 keys in the compliance report bucket'),
         }),
-        keys: z.object({ json: z.string(), html: z.string(), pdf: z.string() }).describe('S3 keys in the compliance report bucket'),
-      }),
     },
   },
   problems: [400],

@@ -5,6 +5,7 @@
  * (`admin` passes staff routes); every change is audited.
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { IdSchema } from '../../events/common.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
@@ -15,19 +16,23 @@ const RISK_ANALYST = { roles: ['risk-analyst'] } as const;
 const TAGS = ['fraud', 'admin'];
 
 const Reason = freeText(500).describe('Why (recorded in the audit trail; no personal data)');
-const DateSchema = z.iso.date().describe('A UTC date, YYYY-MM-DD');
-const Level = z.enum(['low', 'medium', 'high']);
-const Decision = z.enum(['approve', 'review', 'reject']);
-const Money = z.object({ amount: z.number().int(), currency: z.string() });
+const DateSchema = lazily(() => z.iso.date().describe('A UTC date, YYYY-MM-DD'));
+const Level = lazily(() => z.enum(['low', 'medium', 'high']));
+const Decision = lazily(() => z.enum(['approve', 'review', 'reject']));
+const Money = lazily(() => z.object({ amount: z.number().int(), currency: z.string() }));
 
 // ---- documented response shapes ----
 
-const FiredRuleDoc = z.object({ ruleId: z.string(), version: z.number().int(), contribution: z.number().int(), action: z.enum(['allow', 'review', 'block']).optional() });
-const RuleDoc = RuleDefinitionSchema.extend({ version: z.number().int().describe('0 = a built-in default not stored yet'), updatedBy: z.string(), updatedAt: z.string() }).meta({
-  id: 'RiskRule',
-});
+const FiredRuleDoc = lazily(() =>
+  z.object({ ruleId: z.string(), version: z.number().int(), contribution: z.number().int(), action: z.enum(['allow', 'review', 'block']).optional() }),
+);
+const RuleDoc = lazily(() =>
+  RuleDefinitionSchema.extend({ version: z.number().int().describe('0 = a built-in default not stored yet'), updatedBy: z.string(), updatedAt: z.string() }).meta({
+    id: 'RiskRule',
+  }),
+);
 /** What every change awaiting a second risk analyst records (RISK-7): rules and thresholds alike. */
-const MakerCheckerFields = {
+const MakerCheckerFields = lazily(() => ({
   changeId: z.string(),
   baseVersion: z.number().int(),
   proposedBy: z.string(),
@@ -37,150 +42,168 @@ const MakerCheckerFields = {
   decidedBy: z.string().optional(),
   decidedAt: z.string().optional(),
   decisionReason: z.string().optional(),
-};
-const RuleChangeDoc = z
-  .object({ ...MakerCheckerFields, ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema })
-  .meta({ id: 'RiskRuleChange' });
-const ChangeResultDoc = z
-  .object({
-    outcome: z.enum(['applied', 'pending', 'unchanged']).describe('applied now, waiting for a second approver, or nothing to change'),
-    rule: RuleDoc.optional(),
-    change: RuleChangeDoc.optional(),
-  })
-  .meta({ id: 'RiskRuleChangeResult' });
-const ReviewItemDoc = z
-  .object({
+}));
+const RuleChangeDoc = lazily(() =>
+  z.object({ ...MakerCheckerFields(), ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema }).meta({ id: 'RiskRuleChange' }),
+);
+const ChangeResultDoc = lazily(() =>
+  z
+    .object({
+      outcome: z.enum(['applied', 'pending', 'unchanged']).describe('applied now, waiting for a second approver, or nothing to change'),
+      rule: RuleDoc().optional(),
+      change: RuleChangeDoc().optional(),
+    })
+    .meta({ id: 'RiskRuleChangeResult' }),
+);
+const ReviewItemDoc = lazily(() =>
+  z
+    .object({
+      orderId: z.string(),
+      customerId: z.string(),
+      assessmentId: z.string(),
+      placedAt: z.string(),
+      assessedAt: z.string(),
+      amount: Money(),
+      score: z.number().int(),
+      level: Level(),
+      rulesFired: z.array(z.object({ ruleId: z.string(), contribution: z.number().int(), action: z.string().optional() })),
+      status: z.enum(['pending', 'approved', 'rejected']),
+      analystId: z.string().optional(),
+      note: z.string().optional(),
+      decidedAt: z.string().optional(),
+    })
+    .meta({ id: 'RiskReviewItem' }),
+);
+const AssessmentDoc = lazily(() =>
+  z
+    .object({
+      assessmentId: z.string(),
+      orderId: z.string(),
+      customerId: z.string(),
+      placedAt: z.string(),
+      assessedAt: z.string(),
+      amount: Money(),
+      features: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+      score: z.number().int(),
+      level: Level(),
+      decision: Decision(),
+      fired: z.array(FiredRuleDoc()),
+      decidedByRule: z.string().optional(),
+      signals: z.record(z.string(), z.string()).describe('Pseudonymous signals: keyed hashes, device id, email domain'),
+      review: z.object({ status: z.string(), queuedAt: z.string(), analystId: z.string().optional(), note: z.string().optional(), decidedAt: z.string().optional() }).optional(),
+      fraudRefund: z.boolean().optional(),
+      addressCorrections: z.number().int().optional().describe('ORD-6: a re-assessment after this many address corrections'),
+      previous: z
+        .array(z.object({ assessmentId: z.string(), assessedAt: z.string(), score: z.number().int(), decision: Decision() }))
+        .optional()
+        .describe('The assessments this one replaced, oldest first'),
+    })
+    .meta({ id: 'RiskAssessment' }),
+);
+const DailyMetricsDoc = lazily(() =>
+  z.object({
+    date: z.string(),
+    assessed: z.number().int(),
+    approve: z.number().int(),
+    review: z.number().int(),
+    reject: z.number().int(),
+    low: z.number().int(),
+    medium: z.number().int(),
+    high: z.number().int(),
+    analystApproved: z.number().int(),
+    analystRejected: z.number().int(),
+    pendingReview: z.number().int(),
+    falsePositiveRate: z.number().nullable().describe('analystApproved / (review + reject); null when nothing was flagged'),
+  }),
+);
+const QualityDoc = lazily(() =>
+  z.object({
+    approve: z.number().int(),
+    review: z.number().int(),
+    reject: z.number().int(),
+    labelled: z.number().int(),
+    truePositives: z.number().int(),
+    falsePositives: z.number().int(),
+    falseNegatives: z.number().int(),
+    trueNegatives: z.number().int(),
+    precision: z.number().nullable(),
+    recall: z.number().nullable(),
+  }),
+);
+const BacktestDoc = lazily(() =>
+  z
+    .object({
+      from: z.string(),
+      to: z.string(),
+      thresholds: z.object({ reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).describe('The thresholds the proposal was decided with'),
+      truncated: z.boolean(),
+      evaluated: z.number().int(),
+      changedCount: z.number().int(),
+      changed: z.array(
+        z.object({
+          orderId: z.string(),
+          assessedAt: z.string(),
+          from: Decision(),
+          to: Decision(),
+          scoreFrom: z.number().int(),
+          scoreTo: z.number().int(),
+          rulesFired: z.array(z.string()),
+          truth: z.enum(['fraud', 'legit']).optional(),
+        }),
+      ),
+      transitions: z.record(z.string(), z.number().int()),
+      current: QualityDoc(),
+      proposed: QualityDoc(),
+      ruleErrors: z.record(z.string(), z.number().int()),
+    })
+    .meta({ id: 'RiskBacktestReport' }),
+);
+const RiskEventDoc = lazily(() =>
+  z.object({
+    kind: z.enum(['assessment', 'analyst-decision', 'fraud-refund']),
     orderId: z.string(),
     customerId: z.string(),
-    assessmentId: z.string(),
-    placedAt: z.string(),
-    assessedAt: z.string(),
-    amount: Money,
+    at: z.string(),
+    level: Level(),
     score: z.number().int(),
-    level: Level,
-    rulesFired: z.array(z.object({ ruleId: z.string(), contribution: z.number().int(), action: z.string().optional() })),
-    status: z.enum(['pending', 'approved', 'rejected']),
+    decision: Decision().optional(),
+    rulesFired: z.array(z.string()),
     analystId: z.string().optional(),
-    note: z.string().optional(),
-    decidedAt: z.string().optional(),
-  })
-  .meta({ id: 'RiskReviewItem' });
-const AssessmentDoc = z
-  .object({
-    assessmentId: z.string(),
-    orderId: z.string(),
+  }),
+);
+const ProfileDoc = lazily(() =>
+  z.object({
     customerId: z.string(),
-    placedAt: z.string(),
-    assessedAt: z.string(),
-    amount: Money,
-    features: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
-    score: z.number().int(),
-    level: Level,
-    decision: Decision,
-    fired: z.array(FiredRuleDoc),
-    decidedByRule: z.string().optional(),
-    signals: z.record(z.string(), z.string()).describe('Pseudonymous signals: keyed hashes, device id, email domain'),
-    review: z.object({ status: z.string(), queuedAt: z.string(), analystId: z.string().optional(), note: z.string().optional(), decidedAt: z.string().optional() }).optional(),
-    fraudRefund: z.boolean().optional(),
-    addressCorrections: z.number().int().optional().describe('ORD-6: a re-assessment after this many address corrections'),
-    previous: z
-      .array(z.object({ assessmentId: z.string(), assessedAt: z.string(), score: z.number().int(), decision: Decision }))
-      .optional()
-      .describe('The assessments this one replaced, oldest first'),
-  })
-  .meta({ id: 'RiskAssessment' });
-const DailyMetricsDoc = z.object({
-  date: z.string(),
-  assessed: z.number().int(),
-  approve: z.number().int(),
-  review: z.number().int(),
-  reject: z.number().int(),
-  low: z.number().int(),
-  medium: z.number().int(),
-  high: z.number().int(),
-  analystApproved: z.number().int(),
-  analystRejected: z.number().int(),
-  pendingReview: z.number().int(),
-  falsePositiveRate: z.number().nullable().describe('analystApproved / (review + reject); null when nothing was flagged'),
-});
-const QualityDoc = z.object({
-  approve: z.number().int(),
-  review: z.number().int(),
-  reject: z.number().int(),
-  labelled: z.number().int(),
-  truePositives: z.number().int(),
-  falsePositives: z.number().int(),
-  falseNegatives: z.number().int(),
-  trueNegatives: z.number().int(),
-  precision: z.number().nullable(),
-  recall: z.number().nullable(),
-});
-const BacktestDoc = z
-  .object({
-    from: z.string(),
-    to: z.string(),
-    thresholds: z.object({ reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).describe('The thresholds the proposal was decided with'),
-    truncated: z.boolean(),
-    evaluated: z.number().int(),
-    changedCount: z.number().int(),
-    changed: z.array(
-      z.object({
-        orderId: z.string(),
-        assessedAt: z.string(),
-        from: Decision,
-        to: Decision,
-        scoreFrom: z.number().int(),
-        scoreTo: z.number().int(),
-        rulesFired: z.array(z.string()),
-        truth: z.enum(['fraud', 'legit']).optional(),
-      }),
-    ),
-    transitions: z.record(z.string(), z.number().int()),
-    current: QualityDoc,
-    proposed: QualityDoc,
-    ruleErrors: z.record(z.string(), z.number().int()),
-  })
-  .meta({ id: 'RiskBacktestReport' });
-const RiskEventDoc = z.object({
-  kind: z.enum(['assessment', 'analyst-decision', 'fraud-refund']),
-  orderId: z.string(),
-  customerId: z.string(),
-  at: z.string(),
-  level: Level,
-  score: z.number().int(),
-  decision: Decision.optional(),
-  rulesFired: z.array(z.string()),
-  analystId: z.string().optional(),
-});
-const ProfileDoc = z.object({
-  customerId: z.string(),
-  firstSeenAt: z.string().optional(),
-  lastOrderAt: z.string().optional(),
-  orderCount: z.number().int(),
-  amountMean: z.number(),
-  amountStdDev: z.number(),
-  deliveredOrders: z.number().int(),
-  confirmedFraud: z.number().int(),
-  reviewApproved: z.number().int(),
-  paymentFailures: z.number().int(),
-});
-const BlocklistEntryDoc = z.object({
-  kind: z.string(),
-  value: z.string(),
-  reason: z.string(),
-  addedBy: z.string(),
-  addedAt: z.string(),
-  removalRequest: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
-});
+    firstSeenAt: z.string().optional(),
+    lastOrderAt: z.string().optional(),
+    orderCount: z.number().int(),
+    amountMean: z.number(),
+    amountStdDev: z.number(),
+    deliveredOrders: z.number().int(),
+    confirmedFraud: z.number().int(),
+    reviewApproved: z.number().int(),
+    paymentFailures: z.number().int(),
+  }),
+);
+const BlocklistEntryDoc = lazily(() =>
+  z.object({
+    kind: z.string(),
+    value: z.string(),
+    reason: z.string(),
+    addedBy: z.string(),
+    addedAt: z.string(),
+    removalRequest: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
+  }),
+);
 
 // ---- inputs ----
 
-const OrderPath = z.object({ orderId: IdSchema });
-const RulePath = z.object({ ruleId: RuleIdSchema });
-const ChangePath = z.object({ ruleId: RuleIdSchema, changeId: IdSchema });
+const OrderPath = lazily(() => z.object({ orderId: IdSchema }));
+const RulePath = lazily(() => z.object({ ruleId: RuleIdSchema }));
+const ChangePath = lazily(() => z.object({ ruleId: RuleIdSchema, changeId: IdSchema }));
 
 /** The blocklist kinds (the values of `OrderPlaced.riskSignals` they match). */
-export const BlocklistKindSchema = z.enum(['email', 'phone', 'address', 'device', 'ip', 'payment', 'emailDomain']);
+export const BlocklistKindSchema = lazily(() => z.enum(['email', 'phone', 'address', 'device', 'ip', 'payment', 'emailDomain']));
 
 /** `GET /admin/reviews?status&limit&cursor` — the manual review queue. */
 export const listReviewsRoute = defineRoute({
@@ -190,8 +213,8 @@ export const listReviewsRoute = defineRoute({
   summary: 'The manual review queue (pending: oldest first; decided: newest first)',
   tags: TAGS,
   auth: RISK_ANALYST,
-  query: paginationQuerySchema().extend({ status: z.enum(['pending', 'decided']).default('pending') }),
-  responses: { 200: { description: 'A page of review items', schema: pageSchema(ReviewItemDoc) } },
+  query: () => paginationQuerySchema().extend({ status: z.enum(['pending', 'decided']).default('pending') }),
+  responses: { 200: { description: 'A page of review items', schema: () => pageSchema(ReviewItemDoc()) } },
 });
 
 /** `POST /admin/reviews/{orderId}` — an analyst's decision. */
@@ -205,7 +228,7 @@ export const decideReviewRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: OrderPath,
-  body: z.strictObject({ decision: z.enum(['approve', 'reject']), note: freeText(1000).describe('The analyst’s reasoning (audited; no personal data)') }),
+  body: () => z.strictObject({ decision: z.enum(['approve', 'reject']), note: freeText(1000).describe('The analyst’s reasoning (audited; no personal data)') }),
   responses: { 200: { description: 'The decided review item', schema: ReviewItemDoc } },
   problems: [404, 409],
 });
@@ -221,11 +244,12 @@ export const listRulesRoute = defineRoute({
   responses: {
     200: {
       description: 'The rule set',
-      schema: z.object({
-        items: z.array(RuleDoc),
-        builtIn: z.boolean().describe('True while the built-in defaults are in force'),
-        features: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
-      }),
+      schema: () =>
+        z.object({
+          items: z.array(RuleDoc()),
+          builtIn: z.boolean().describe('True while the built-in defaults are in force'),
+          features: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
+        }),
     },
   },
 });
@@ -239,7 +263,7 @@ export const createRuleRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   idempotent: true,
-  body: z.strictObject({ ...RuleDefinitionSchema.shape, reason: Reason }),
+  body: () => z.strictObject({ ...RuleDefinitionSchema.shape, reason: Reason }),
   responses: { 201: { description: 'Created (disabled rule)', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
   problems: [409],
 });
@@ -254,14 +278,15 @@ export const updateRuleRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   path: RulePath,
-  body: z.strictObject({
-    description: RuleDefinitionSchema.shape.description,
-    priority: RuleDefinitionSchema.shape.priority,
-    enabled: RuleDefinitionSchema.shape.enabled,
-    condition: RuleDefinitionSchema.shape.condition,
-    effect: RuleEffectSchema,
-    reason: Reason,
-  }),
+  body: () =>
+    z.strictObject({
+      description: RuleDefinitionSchema.shape.description,
+      priority: RuleDefinitionSchema.shape.priority,
+      enabled: RuleDefinitionSchema.shape.enabled,
+      condition: RuleDefinitionSchema.shape.condition,
+      effect: RuleEffectSchema,
+      reason: Reason,
+    }),
   responses: {
     200: { description: 'Applied (disabled rule) or unchanged', schema: ChangeResultDoc },
     202: { description: 'Waiting for a second approver', schema: ChangeResultDoc },
@@ -279,7 +304,7 @@ export const disableRuleRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: RulePath,
-  body: z.strictObject({ reason: Reason }),
+  body: () => z.strictObject({ reason: Reason }),
   responses: { 200: { description: 'Already disabled', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
   problems: [404, 409],
 });
@@ -292,8 +317,8 @@ export const listRuleChangesRoute = defineRoute({
   summary: 'Proposed rule changes by status, newest first',
   tags: TAGS,
   auth: RISK_ANALYST,
-  query: paginationQuerySchema().extend({ status: z.enum(['pending', 'approved', 'rejected']).default('pending') }),
-  responses: { 200: { description: 'A page of changes', schema: pageSchema(RuleChangeDoc) } },
+  query: () => paginationQuerySchema().extend({ status: z.enum(['pending', 'approved', 'rejected']).default('pending') }),
+  responses: { 200: { description: 'A page of changes', schema: () => pageSchema(RuleChangeDoc()) } },
 });
 
 /** `POST /admin/risk/rules/{ruleId}/changes/{changeId}/approve` — the second approver. */
@@ -306,7 +331,7 @@ export const approveRuleChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: ChangePath,
-  body: z.strictObject({ reason: Reason }),
+  body: () => z.strictObject({ reason: Reason }),
   responses: { 200: { description: 'Applied', schema: ChangeResultDoc } },
   problems: [404, 409],
 });
@@ -321,7 +346,7 @@ export const rejectRuleChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: ChangePath,
-  body: z.strictObject({ reason: Reason }),
+  body: () => z.strictObject({ reason: Reason }),
   responses: { 200: { description: 'Rejected', schema: RuleChangeDoc } },
   problems: [404, 409],
 });
@@ -336,16 +361,17 @@ export const backtestRoute = defineRoute({
     'Re-evaluates the stored features of past assessments under `rules` (the whole proposed rule set) and reports the orders whose decision would change, with precision and recall of the stored decisions and of the proposal against review outcomes and refunds flagged as fraud. Changes nothing.',
   tags: TAGS,
   auth: RISK_ANALYST,
-  body: z.strictObject({
-    from: z.iso.datetime().describe('Start of the range (assessment time)'),
-    to: z.iso.datetime().describe('End of the range'),
-    rules: z.array(RuleDefinitionSchema).min(1).max(500),
-    maxChanged: z.number().int().min(0).max(5000).optional().describe('How many changed orders to list (default 500)'),
-    thresholds: z
-      .strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100) })
-      .optional()
-      .describe('Score thresholds to decide with (default: the ones in force, 40 and 75)'),
-  }),
+  body: () =>
+    z.strictObject({
+      from: z.iso.datetime().describe('Start of the range (assessment time)'),
+      to: z.iso.datetime().describe('End of the range'),
+      rules: z.array(RuleDefinitionSchema).min(1).max(500),
+      maxChanged: z.number().int().min(0).max(5000).optional().describe('How many changed orders to list (default 500)'),
+      thresholds: z
+        .strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100) })
+        .optional()
+        .describe('Score thresholds to decide with (default: the ones in force, 40 and 75)'),
+    }),
   responses: { 200: { description: 'The backtest report', schema: BacktestDoc } },
 });
 
@@ -357,11 +383,11 @@ export const riskMetricsRoute = defineRoute({
   summary: 'Daily risk metrics: decisions, levels, analyst outcomes and the false-positive rate',
   tags: TAGS,
   auth: RISK_ANALYST,
-  query: z.object({ from: DateSchema, to: DateSchema }),
+  query: () => z.object({ from: DateSchema(), to: DateSchema() }),
   responses: {
     200: {
       description: 'Per day and in total',
-      schema: z.object({ from: z.string(), to: z.string(), days: z.array(DailyMetricsDoc), totals: DailyMetricsDoc.omit({ date: true }) }),
+      schema: () => z.object({ from: z.string(), to: z.string(), days: z.array(DailyMetricsDoc()), totals: DailyMetricsDoc().omit({ date: true }) }),
     },
   },
 });
@@ -374,8 +400,8 @@ export const riskEventsRoute = defineRoute({
   summary: 'Risk events of a day (assessments, analyst decisions, fraud refunds), oldest first',
   tags: TAGS,
   auth: RISK_ANALYST,
-  query: paginationQuerySchema().extend({ date: DateSchema, level: Level.optional() }),
-  responses: { 200: { description: 'A page of risk events', schema: pageSchema(RiskEventDoc) } },
+  query: () => paginationQuerySchema().extend({ date: DateSchema(), level: Level().optional() }),
+  responses: { 200: { description: 'A page of risk events', schema: () => pageSchema(RiskEventDoc()) } },
 });
 
 /** `GET /admin/risk/assessments/{orderId}` — staff only. */
@@ -399,18 +425,19 @@ export const getRiskProfileRoute = defineRoute({
   summary: 'A customer’s risk profile (history and outcomes)',
   tags: TAGS,
   auth: RISK_ANALYST,
-  path: z.object({
-    customerId: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9:_.@-]+$/, 'Must be a user id'),
-  }),
+  path: () =>
+    z.object({
+      customerId: z
+        .string()
+        .min(1)
+        .max(128)
+        .regex(/^[A-Za-z0-9:_.@-]+$/, 'Must be a user id'),
+    }),
   responses: { 200: { description: 'The profile', schema: ProfileDoc } },
   problems: [404],
 });
 
-const BlocklistPath = z.object({ kind: BlocklistKindSchema, value: z.string().min(1).max(253) });
+const BlocklistPath = lazily(() => z.object({ kind: BlocklistKindSchema(), value: z.string().min(1).max(253) }));
 
 /** `PUT /admin/risk/blocklist/{kind}/{value}`. */
 export const putBlocklistEntryRoute = defineRoute({
@@ -421,7 +448,7 @@ export const putBlocklistEntryRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   path: BlocklistPath,
-  body: z.strictObject({ reason: Reason }),
+  body: () => z.strictObject({ reason: Reason }),
   responses: { 200: { description: 'Blocklisted (or already)', schema: BlocklistEntryDoc }, 201: { description: 'Blocklisted', schema: BlocklistEntryDoc } },
 });
 
@@ -436,7 +463,7 @@ export const deleteBlocklistEntryRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   path: BlocklistPath,
-  query: z.object({ reason: Reason }),
+  query: () => z.object({ reason: Reason }),
   responses: { 202: { description: 'Removal requested: waiting for a second risk analyst', schema: BlocklistEntryDoc }, 204: { description: 'Removed' } },
   problems: [404, 409],
 });
@@ -444,15 +471,19 @@ export const deleteBlocklistEntryRoute = defineRoute({
 /** Every fraud route, for the OpenAPI document and the API. */
 // ---- The score thresholds as data (RISK-4), changed with a second analyst's approval (RISK-7) ----
 
-const ThresholdsDoc = z.object({
-  reviewThreshold: z.number().int(),
-  rejectThreshold: z.number().int(),
-  version: z.number().int(),
-  updatedBy: z.string().optional(),
-  updatedAt: z.string().optional(),
-});
-const ThresholdChangeDoc = z.object({ ...MakerCheckerFields, reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).meta({ id: 'RiskThresholdChange' });
-const SettingsChangePath = z.object({ changeId: IdSchema });
+const ThresholdsDoc = lazily(() =>
+  z.object({
+    reviewThreshold: z.number().int(),
+    rejectThreshold: z.number().int(),
+    version: z.number().int(),
+    updatedBy: z.string().optional(),
+    updatedAt: z.string().optional(),
+  }),
+);
+const ThresholdChangeDoc = lazily(() =>
+  z.object({ ...MakerCheckerFields(), reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).meta({ id: 'RiskThresholdChange' }),
+);
+const SettingsChangePath = lazily(() => z.object({ changeId: IdSchema }));
 
 /** `GET /admin/settings/risk` — risk-analyst. */
 export const getRiskSettingsRoute = defineRoute({
@@ -462,7 +493,7 @@ export const getRiskSettingsRoute = defineRoute({
   summary: 'The risk score thresholds in force and the changes waiting for a second analyst',
   tags: TAGS,
   auth: RISK_ANALYST,
-  responses: { 200: { description: 'Thresholds and pending changes', schema: z.object({ current: ThresholdsDoc, pending: z.array(ThresholdChangeDoc) }) } },
+  responses: { 200: { description: 'Thresholds and pending changes', schema: () => z.object({ current: ThresholdsDoc(), pending: z.array(ThresholdChangeDoc()) }) } },
 });
 
 /** `PUT /admin/settings/risk` — risk-analyst; waits for a second analyst. */
@@ -475,9 +506,9 @@ export const putRiskSettingsRoute = defineRoute({
     'The proposal changes nothing until a different risk analyst approves it (202 with the pending change); the thresholds in force again → 200, nothing recorded. Audited.',
   tags: TAGS,
   auth: RISK_ANALYST,
-  body: z.strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100), reason: Reason.min(3) }),
+  body: () => z.strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100), reason: Reason.min(3) }),
   responses: {
-    200: { description: 'Already in force', schema: z.object({ current: ThresholdsDoc }) },
+    200: { description: 'Already in force', schema: () => z.object({ current: ThresholdsDoc() }) },
     202: { description: 'Waiting for a second risk analyst', schema: ThresholdChangeDoc },
   },
 });
@@ -492,8 +523,10 @@ export const approveRiskSettingsChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: SettingsChangePath,
-  body: z.strictObject({ reason: Reason.min(3) }),
-  responses: { 200: { description: 'Applied: the next assessment decides with these thresholds', schema: z.object({ change: ThresholdChangeDoc, current: ThresholdsDoc }) } },
+  body: () => z.strictObject({ reason: Reason.min(3) }),
+  responses: {
+    200: { description: 'Applied: the next assessment decides with these thresholds', schema: () => z.object({ change: ThresholdChangeDoc(), current: ThresholdsDoc() }) },
+  },
   problems: [404, 409],
 });
 
@@ -507,8 +540,8 @@ export const rejectRiskSettingsChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: SettingsChangePath,
-  body: z.strictObject({ reason: Reason.min(3) }),
-  responses: { 200: { description: 'Rejected', schema: z.object({ change: ThresholdChangeDoc, current: ThresholdsDoc }) } },
+  body: () => z.strictObject({ reason: Reason.min(3) }),
+  responses: { 200: { description: 'Rejected', schema: () => z.object({ change: ThresholdChangeDoc(), current: ThresholdsDoc() }) } },
   problems: [404, 409],
 });
 

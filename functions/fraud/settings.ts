@@ -4,47 +4,51 @@
  * shared/config.ts); rules and their own thresholds are data in the RiskTable.
  */
 import * as z from 'zod';
-import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
+import { defineSettings, getConfig, intSetting, jsonSetting, lazily } from '../../shared/config.ts';
 import { DEFAULT_DISPOSABLE_EMAIL_DOMAINS } from './domain/disposable-domains.ts';
 import type { Thresholds } from './domain/scoring.ts';
 import type { WarningTier } from './domain/warnings.ts';
 
-const DomainList = z
-  .array(
-    z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(/^[a-z0-9.-]{3,253}$/),
-  )
-  .max(10_000);
-const TierLimits = z.strictObject({ general: z.number().int().min(0).max(10_000), elevated: z.number().int().min(0).max(10_000), major: z.number().int().min(0).max(10_000) });
-const ReasonList = z.array(z.string().min(1).max(64)).min(1).max(50);
+const DomainList = lazily(() =>
+  z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9.-]{3,253}$/),
+    )
+    .max(10_000),
+);
+const TierLimits = lazily(() =>
+  z.strictObject({ general: z.number().int().min(0).max(10_000), elevated: z.number().int().min(0).max(10_000), major: z.number().int().min(0).max(10_000) }),
+);
+const ReasonList = lazily(() => z.array(z.string().min(1).max(64)).min(1).max(50));
 
 export const fraudSettings = defineSettings(
   'fraud',
-  {
+  () => ({
     /** JSON array replacing the default disposable-domain list. */
-    DISPOSABLE_EMAIL_DOMAINS: jsonSetting(DomainList).optional(),
+    DISPOSABLE_EMAIL_DOMAINS: jsonSetting(DomainList()).optional(),
     /** Z-score: the standard deviation is floored at this percent of the mean. */
     RISK_ZSCORE_MIN_STDDEV_PERCENT: intSetting(0, 100).default(10),
     /** An approved order with at least this score raises a `general` warning. */
     RISK_GENERAL_WARNING_MIN_SCORE: intSetting(1, 100).default(20),
     /** Warnings sent per tier per window; the rest are counted as suppressed. */
-    RISK_WARNING_LIMITS: jsonSetting(TierLimits).default({ general: 30, elevated: 20, major: 10 }),
+    RISK_WARNING_LIMITS: jsonSetting(TierLimits()).default({ general: 30, elevated: 20, major: 10 }),
     RISK_WARNING_WINDOW_SECONDS: intSetting(1, 3600).default(60),
     /** How long an assessment function reuses the rule set it read (rule changes apply within this). */
     RISK_RULES_CACHE_SECONDS: intSetting(0, 300).default(5),
     /** Shards of each day's metrics counters (spreads the writes of a busy day). */
     RISK_METRICS_SHARDS: intSetting(1, 64).default(8),
     /** PaymentRefunded reasons that confirm fraud. */
-    RISK_FRAUD_REFUND_REASONS: jsonSetting(ReasonList).default(['fraud']),
+    RISK_FRAUD_REFUND_REASONS: jsonSetting(ReasonList()).default(['fraud']),
     /** Backtest bounds: days per request and past assessments evaluated. */
     RISK_BACKTEST_MAX_DAYS: intSetting(1, 366).default(31),
     RISK_BACKTEST_MAX_ORDERS: intSetting(1, 100_000).default(5000),
     /** Daily metrics: days per request. */
     RISK_METRICS_MAX_DAYS: intSetting(1, 366).default(92),
-  },
+  }),
   (env) => ({
     disposableDomains: new Set((env.DISPOSABLE_EMAIL_DOMAINS ?? DEFAULT_DISPOSABLE_EMAIL_DOMAINS).map((d) => d.toLowerCase())) as ReadonlySet<string>,
     zScoreMinStdDevPercent: env.RISK_ZSCORE_MIN_STDDEV_PERCENT,

@@ -1,5 +1,6 @@
 /** The fulfillment capability's HTTP contracts (validation schemas and OpenAPI in one place). */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
@@ -8,18 +9,20 @@ import { CarrierRulesSchema } from './domain/carrier-rules.ts';
 import { SandboxReportSchema } from './domain/sandbox-report.ts';
 import { DeliveryTimeLimitsSchema } from './domain/time-limits.ts';
 
-const IdSchema = z.string().regex(ULID_PATTERN, 'Must be a ULID');
-const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']);
+const IdSchema = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
+const ShipmentStatusSchema = lazily(() => z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']));
 
-const TrackingReceiptSchema = z
-  .object({
-    received: z.literal(true),
-    outcome: z.enum(['applied', 'ignored', 'duplicate']),
-    shipmentId: IdSchema.optional(),
-    status: ShipmentStatusSchema.optional().describe('The shipment status after the event (applied only)'),
-    ignoredReason: z.string().optional(),
-  })
-  .meta({ id: 'CarrierTrackingReceipt' });
+const TrackingReceiptSchema = lazily(() =>
+  z
+    .object({
+      received: z.literal(true),
+      outcome: z.enum(['applied', 'ignored', 'duplicate']),
+      shipmentId: IdSchema().optional(),
+      status: ShipmentStatusSchema().optional().describe('The shipment status after the event (applied only)'),
+      ignoredReason: z.string().optional(),
+    })
+    .meta({ id: 'CarrierTrackingReceipt' }),
+);
 
 /** `POST /webhooks/carriers` — carriers (signature-checked; public route). */
 export const receiveCarrierWebhookRoute = defineRoute({
@@ -40,15 +43,17 @@ export const receiveCarrierWebhookRoute = defineRoute({
   problems: [404],
 });
 
-const DegradedModeSchema = z
-  .object({
-    enabled: z.boolean(),
-    reason: z.string().optional(),
-    changedBy: z.string().optional(),
-    changedAt: z.string().optional(),
-    defers: z.array(z.string()).describe('The non-essential work deferred while enabled'),
-  })
-  .meta({ id: 'DegradedMode' });
+const DegradedModeSchema = lazily(() =>
+  z
+    .object({
+      enabled: z.boolean(),
+      reason: z.string().optional(),
+      changedBy: z.string().optional(),
+      changedAt: z.string().optional(),
+      defers: z.array(z.string()).describe('The non-essential work deferred while enabled'),
+    })
+    .meta({ id: 'DegradedMode' }),
+);
 
 /** `GET /admin/degraded-mode` — ops. */
 export const getDegradedModeRoute = defineRoute({
@@ -71,38 +76,40 @@ export const putDegradedModeRoute = defineRoute({
     'While on, non-essential work (the replenishment check on every stock change) is deferred to the daily replenishment sweep; ordering, payment capture and shipping are untouched. Takes effect within DEGRADED_MODE_CACHE_SECONDS (default 10 s), how long the stock checks cache the switch. Audited with the reason.',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
-  body: z.strictObject({ enabled: z.boolean(), reason: freeText(500).min(3) }).meta({ id: 'DegradedModeInput' }),
+  body: () => z.strictObject({ enabled: z.boolean(), reason: freeText(500).min(3) }).meta({ id: 'DegradedModeInput' }),
   responses: { 200: { description: 'The switch after the change', schema: DegradedModeSchema } },
   problems: [409],
 });
 
-const ShipmentViewSchema = z
-  .object({
-    shipmentId: IdSchema,
-    orderId: IdSchema,
-    purpose: z
-      .enum(['return-pickup', 'replacement'])
-      .optional()
-      .describe("A return's shipment (AFT-1): the return parcel picked up at the customer's door, or an exchange's replacement; absent for the order's own"),
-    returnId: IdSchema.optional().describe('The return a pickup or replacement is for'),
-    warehouseId: z.string(),
-    carrier: z.string(),
-    carrierRule: z.string(),
-    waybill: z.string(),
-    region: z.string(),
-    lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
-    weightGrams: z.number().int(),
-    status: ShipmentStatusSchema,
-    exception: z.string().optional(),
-    createdAt: z.string(),
-    dueBy: z.string(),
-    leftAt: z.string().optional(),
-    deliveredAt: z.string().optional(),
-    lateAlertedAt: z.string().optional(),
-    cancelledAt: z.string().optional(),
-    history: z.array(z.object({ status: ShipmentStatusSchema, at: z.string(), exception: z.string().optional(), eventId: z.string().optional() })),
-  })
-  .meta({ id: 'Shipment' });
+const ShipmentViewSchema = lazily(() =>
+  z
+    .object({
+      shipmentId: IdSchema(),
+      orderId: IdSchema(),
+      purpose: z
+        .enum(['return-pickup', 'replacement'])
+        .optional()
+        .describe("A return's shipment (AFT-1): the return parcel picked up at the customer's door, or an exchange's replacement; absent for the order's own"),
+      returnId: IdSchema().optional().describe('The return a pickup or replacement is for'),
+      warehouseId: z.string(),
+      carrier: z.string(),
+      carrierRule: z.string(),
+      waybill: z.string(),
+      region: z.string(),
+      lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
+      weightGrams: z.number().int(),
+      status: ShipmentStatusSchema(),
+      exception: z.string().optional(),
+      createdAt: z.string(),
+      dueBy: z.string(),
+      leftAt: z.string().optional(),
+      deliveredAt: z.string().optional(),
+      lateAlertedAt: z.string().optional(),
+      cancelledAt: z.string().optional(),
+      history: z.array(z.object({ status: ShipmentStatusSchema(), at: z.string(), exception: z.string().optional(), eventId: z.string().optional() })),
+    })
+    .meta({ id: 'Shipment' }),
+);
 
 /** `GET /admin/shipments?orderId=` — ops, cs-agent. */
 export const listShipmentsRoute = defineRoute({
@@ -112,17 +119,18 @@ export const listShipmentsRoute = defineRoute({
   summary: 'The shipments of an order, with tracking history',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops', 'cs-agent'] },
-  query: z.object({ orderId: IdSchema }),
+  query: () => z.object({ orderId: IdSchema() }),
   responses: {
     200: {
       description: 'The order’s fulfillment state and its shipments (one page: an order has few)',
-      schema: z.object({
-        orderId: IdSchema,
-        status: z.enum(['NOT_ALLOCATED', 'ALLOCATED', 'SHIPPED', 'DELIVERED', 'CANCELLED']),
-        shippedAt: z.string().optional(),
-        deliveredAt: z.string().optional(),
-        items: z.array(ShipmentViewSchema),
-      }),
+      schema: () =>
+        z.object({
+          orderId: IdSchema(),
+          status: z.enum(['NOT_ALLOCATED', 'ALLOCATED', 'SHIPPED', 'DELIVERED', 'CANCELLED']),
+          shippedAt: z.string().optional(),
+          deliveredAt: z.string().optional(),
+          items: z.array(ShipmentViewSchema()),
+        }),
     },
   },
 });
@@ -135,40 +143,43 @@ export const getReplenishmentRoute = defineRoute({
   summary: 'Safety stock and replenishment suggestions of a SKU (FUL-4)',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
-  path: z.object({ sku: z.string().regex(/^[A-Z0-9-]{3,40}$/) }),
+  path: () => z.object({ sku: z.string().regex(/^[A-Z0-9-]{3,40}$/) }),
   responses: {
     200: {
       description: 'The SKU’s replenishment state (a SKU without sales has none open)',
-      schema: z
-        .object({
-          sku: z.string(),
-          open: z.boolean().describe('A suggestion is open: emitted, and the SKU not seen back at its safety stock since'),
-          safetyStock: z.number().int().optional().describe('At the last check'),
-          lastAvailable: z.number().int().optional(),
-          openedAt: z.string().optional(),
-          lastSuggestedAt: z.string().optional(),
-          clearedAt: z.string().optional(),
-          suggestions: z.number().int().describe('Suggestions emitted so far'),
-          salesWindowDays: z.number().int(),
-          unitsSoldInWindow: z.number().int().describe('Demand recorded over the sales window (OrderPlaced)'),
-        })
-        .meta({ id: 'ReplenishmentState' }),
+      schema: () =>
+        z
+          .object({
+            sku: z.string(),
+            open: z.boolean().describe('A suggestion is open: emitted, and the SKU not seen back at its safety stock since'),
+            safetyStock: z.number().int().optional().describe('At the last check'),
+            lastAvailable: z.number().int().optional(),
+            openedAt: z.string().optional(),
+            lastSuggestedAt: z.string().optional(),
+            clearedAt: z.string().optional(),
+            suggestions: z.number().int().describe('Suggestions emitted so far'),
+            salesWindowDays: z.number().int(),
+            unitsSoldInWindow: z.number().int().describe('Demand recorded over the sales window (OrderPlaced)'),
+          })
+          .meta({ id: 'ReplenishmentState' }),
     },
   },
 });
 
 /** Every fulfillment route, for the OpenAPI document and the API. */
-const ShippingSettingsSchema = z
-  .object({
-    carrierRules: CarrierRulesSchema,
-    deliveryTimeLimits: DeliveryTimeLimitsSchema,
-    source: z.enum(['stored', 'configured']).describe('stored: set through this API; configured: the deployment’s settings, not changed yet'),
-    version: z.number().int(),
-    changedBy: z.string().optional(),
-    changedAt: z.string().optional(),
-    reason: z.string().optional(),
-  })
-  .meta({ id: 'ShippingSettings' });
+const ShippingSettingsSchema = lazily(() =>
+  z
+    .object({
+      carrierRules: CarrierRulesSchema,
+      deliveryTimeLimits: DeliveryTimeLimitsSchema,
+      source: z.enum(['stored', 'configured']).describe('stored: set through this API; configured: the deployment’s settings, not changed yet'),
+      version: z.number().int(),
+      changedBy: z.string().optional(),
+      changedAt: z.string().optional(),
+      reason: z.string().optional(),
+    })
+    .meta({ id: 'ShippingSettings' }),
+);
 
 /** `GET /admin/settings/shipping` — ops: carrier rules (FUL-2) and delivery time limits (FUL-3) in force. */
 export const getShippingSettingsRoute = defineRoute({
@@ -191,14 +202,15 @@ export const putShippingSettingsRoute = defineRoute({
     'What is left out stays. Rules are tried in order, the first whose conditions all hold names the carrier, else defaultCarrier; every carrier must be one the platform can book. Orders allocated after at most 10 s use them; existing shipments keep their carrier and due time. Audited with the reason; the settings in force again change nothing.',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
-  body: z
-    .strictObject({
-      carrierRules: CarrierRulesSchema.optional(),
-      deliveryTimeLimits: DeliveryTimeLimitsSchema.optional(),
-      reason: freeText(500).min(3).describe('Why (audit trail)'),
-    })
-    .refine((b) => b.carrierRules !== undefined || b.deliveryTimeLimits !== undefined, { message: 'Send carrierRules, deliveryTimeLimits or both', path: ['carrierRules'] })
-    .meta({ id: 'ShippingSettingsInput' }),
+  body: () =>
+    z
+      .strictObject({
+        carrierRules: CarrierRulesSchema.optional(),
+        deliveryTimeLimits: DeliveryTimeLimitsSchema.optional(),
+        reason: freeText(500).min(3).describe('Why (audit trail)'),
+      })
+      .refine((b) => b.carrierRules !== undefined || b.deliveryTimeLimits !== undefined, { message: 'Send carrierRules, deliveryTimeLimits or both', path: ['carrierRules'] })
+      .meta({ id: 'ShippingSettingsInput' }),
   responses: { 200: { description: 'The settings after the change', schema: ShippingSettingsSchema } },
   problems: [409],
 });
@@ -219,11 +231,11 @@ export const receiveKuaidi100CallbackRoute = defineRoute({
   tags: ['fulfillment', 'webhooks'],
   auth: 'public',
   maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
-  path: z.object({ kind: z.enum(['orders', 'tracking']) }),
+  path: () => z.object({ kind: z.enum(['orders', 'tracking']) }),
   responses: {
     200: {
       description: 'Acknowledged (the answer Kuaidi100 expects)',
-      schema: z.object({ result: z.literal(true), returnCode: z.literal('200'), message: z.string() }).meta({ id: 'Kuaidi100CallbackAck' }),
+      schema: () => z.object({ result: z.literal(true), returnCode: z.literal('200'), message: z.string() }).meta({ id: 'Kuaidi100CallbackAck' }),
     },
   },
   problems: [404],
@@ -255,7 +267,7 @@ export const postSandboxCarrierEventRoute = defineRoute({
   responses: {
     202: {
       description: 'Scheduled: the sandbox carrier will post the signed report when it is due',
-      schema: z.object({ eventId: z.string(), carrier: z.string(), waybill: z.string(), status: z.string(), exception: z.string().optional(), deliverAfter: z.string() }),
+      schema: () => z.object({ eventId: z.string(), carrier: z.string(), waybill: z.string(), status: z.string(), exception: z.string().optional(), deliverAfter: z.string() }),
     },
   },
   problems: [404],

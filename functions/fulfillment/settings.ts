@@ -74,7 +74,7 @@ export const CarrierSecretsSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]{1
 
 export const fulfillmentSettings = defineSettings(
   'fulfillment',
-  {
+  () => ({
     CARRIER_RULES: jsonSetting(CarrierRulesSchema).optional(),
     DELIVERY_TIME_LIMITS: jsonSetting(DeliveryTimeLimitsSchema).optional(),
     SAFETY_STOCK_METHOD: z.enum(SAFETY_STOCK_METHODS).default(DEFAULT_SAFETY_STOCK_POLICY.method),
@@ -94,7 +94,7 @@ export const fulfillmentSettings = defineSettings(
     CARRIER_PROVIDER: z.enum(CARRIER_PROVIDERS).default('sandbox'),
     KUAIDI100_ACCOUNT_SECRET_ID: z.string().min(1).max(512).optional(),
     KUAIDI100_ACCOUNT: jsonSetting(Kuaidi100AccountSchema).optional(),
-  },
+  }),
   (env) => {
     const safetyStock: SafetyStockPolicy = {
       method: env.SAFETY_STOCK_METHOD,

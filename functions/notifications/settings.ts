@@ -18,13 +18,13 @@ export type NotificationProviderName = (typeof NOTIFICATION_PROVIDERS)[number];
 
 export const notificationSettings = defineSettings(
   'notifications',
-  {
+  () => ({
     NOTIFICATIONS_TABLE_NAME: z.string().trim().min(1).max(256).optional(),
     NOTIFICATION_PROVIDER: z.enum(NOTIFICATION_PROVIDERS).default('sandbox'),
     NOTIFICATION_SENDER: z.email().max(254).optional(),
     STOREFRONT_URL: z.url().max(200).default('https://shop.example.com'),
     NOTIFICATION_CLAIM_SECONDS: intSetting(10, 3600).default(120),
-  },
+  }),
   (env) => ({
     tableName: env.NOTIFICATIONS_TABLE_NAME,
     provider: env.NOTIFICATION_PROVIDER,

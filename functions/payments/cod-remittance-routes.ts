@@ -3,56 +3,63 @@
  * only the two remittance functions bundle these schemas, not every payments function.
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 
-const Ulid = z.string().regex(ULID_PATTERN, 'Must be a ULID');
-const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const Currency = z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY');
+const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
+const Minor = lazily(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+const Currency = lazily(() => z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY'));
 
-const RemittanceLineInput = z.strictObject({
-  orderId: Ulid,
-  amount: Minor.describe('Cash remitted for the order (fen)'),
-  fee: Minor.default(0).describe('Collection fee the carrier kept (fen)'),
-});
+const RemittanceLineInput = lazily(() =>
+  z.strictObject({
+    orderId: Ulid(),
+    amount: Minor().describe('Cash remitted for the order (fen)'),
+    fee: Minor().default(0).describe('Collection fee the carrier kept (fen)'),
+  }),
+);
 
-const RecordRemittanceBody = z
-  .strictObject({
-    remittanceId: z
-      .string()
-      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -')
-      .describe('The carrier’s own report id: recording the same report again changes nothing'),
-    carrier: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-    remittedAt: z.iso.datetime().describe('When the cash reached our account'),
-    currency: Currency.default('CNY'),
-    lines: z.array(RemittanceLineInput).min(1).max(200),
-    reason: z.string().trim().min(3).max(500).describe('Why (audited)'),
-  })
-  .meta({ id: 'CodRemittanceInput' });
+const RecordRemittanceBody = lazily(() =>
+  z
+    .strictObject({
+      remittanceId: z
+        .string()
+        .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -')
+        .describe('The carrier’s own report id: recording the same report again changes nothing'),
+      carrier: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+      remittedAt: z.iso.datetime().describe('When the cash reached our account'),
+      currency: Currency().default('CNY'),
+      lines: z.array(RemittanceLineInput()).min(1).max(200),
+      reason: z.string().trim().min(3).max(500).describe('Why (audited)'),
+    })
+    .meta({ id: 'CodRemittanceInput' }),
+);
 
-const RemittanceDoc = z
-  .object({
-    remittanceId: z.string(),
-    carrier: z.string(),
-    remittedAt: z.string(),
-    currency: Currency,
-    lines: z.array(
-      z.object({
-        orderId: z.string(),
-        amount: Minor,
-        fee: Minor,
-        outcome: z.enum(['remitted', 'short', 'over-remitted', 'already-remitted', 'not-delivered', 'not-cod', 'unknown-order', 'duplicate-line']),
-        owedBefore: z.number().int().optional(),
-        owedAfter: z.number().int().optional(),
-      }),
-    ),
-    totals: z.object({ lines: z.number().int(), remitted: Minor, fees: Minor, booked: z.number().int(), findings: z.number().int() }),
-    recordedBy: z.string(),
-    recordedAt: z.string(),
-    reason: z.string(),
-  })
-  .meta({ id: 'CodRemittance' });
+const RemittanceDoc = lazily(() =>
+  z
+    .object({
+      remittanceId: z.string(),
+      carrier: z.string(),
+      remittedAt: z.string(),
+      currency: Currency(),
+      lines: z.array(
+        z.object({
+          orderId: z.string(),
+          amount: Minor(),
+          fee: Minor(),
+          outcome: z.enum(['remitted', 'short', 'over-remitted', 'already-remitted', 'not-delivered', 'not-cod', 'unknown-order', 'duplicate-line']),
+          owedBefore: z.number().int().optional(),
+          owedAfter: z.number().int().optional(),
+        }),
+      ),
+      totals: z.object({ lines: z.number().int(), remitted: Minor(), fees: Minor(), booked: z.number().int(), findings: z.number().int() }),
+      recordedBy: z.string(),
+      recordedAt: z.string(),
+      reason: z.string(),
+    })
+    .meta({ id: 'CodRemittance' }),
+);
 
 /** `POST /admin/cod-remittances` — ops: a carrier's cash-on-delivery remittance report (PAY-4). */
 export const recordCodRemittanceRoute = defineRoute({
@@ -79,7 +86,7 @@ export const getCodRemittanceRoute = defineRoute({
   summary: 'A recorded cash-on-delivery remittance report with each line’s outcome',
   tags: ['payments', 'admin'],
   auth: { roles: ['ops', 'analyst'] },
-  path: z.object({ remittanceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -') }),
+  path: () => z.object({ remittanceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -') }),
   responses: { 200: { description: 'The report', schema: RemittanceDoc } },
   problems: [404],
 });

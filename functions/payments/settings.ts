@@ -26,7 +26,7 @@
  * The refund approval threshold is the kernel's `REFUND_APPROVAL_THRESHOLD_MINOR` (RISK-7).
  */
 import * as z from 'zod';
-import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
+import { defineSettings, intSetting, jsonSetting, lazily } from '../../shared/config.ts';
 import type { PaymentMethod } from '../../events/common.ts';
 import type { MethodLimit } from './domain/limits.ts';
 
@@ -38,10 +38,10 @@ export const DEFAULT_METHOD_LIMITS: Readonly<Record<PaymentMethod, MethodLimit>>
   cod: { perOrderMax: 200_000, dailyMax: 500_000 },
 };
 
-const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const LimitSchema = z.object({ perOrderMax: Minor, dailyMax: Minor });
-const MethodLimitsSchema = z.object({ card: LimitSchema, wallet: LimitSchema, bank_transfer: LimitSchema, cod: LimitSchema });
-const rate = z.coerce.number().min(0).max(1);
+const Minor = lazily(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+const LimitSchema = lazily(() => z.object({ perOrderMax: Minor(), dailyMax: Minor() }));
+const MethodLimitsSchema = lazily(() => z.object({ card: LimitSchema(), wallet: LimitSchema(), bank_transfer: LimitSchema(), cod: LimitSchema() }));
+const rate = lazily(() => z.coerce.number().min(0).max(1));
 
 /**
  * A public, built-in signing secret so the sandbox works out of the box — in the local cloud and
@@ -52,13 +52,13 @@ export const DEV_SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_dev_only_not_a_secret';
 
 export const paymentsSettings = defineSettings(
   'payments',
-  {
+  () => ({
     DEFAULT_CURRENCY: z
       .string()
       .regex(/^[A-Z]{3}$/)
       .default('CNY'),
     PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
-    PAYMENT_METHOD_LIMITS: jsonSetting(MethodLimitsSchema).optional(),
+    PAYMENT_METHOD_LIMITS: jsonSetting(MethodLimitsSchema()).optional(),
     PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR: intSetting(0, Number.MAX_SAFE_INTEGER).default(20_000_000),
     PAYMENT_LIMIT_DAY_OFFSET_MINUTES: intSetting(-14 * 60, 14 * 60).default(480),
     PAYMENT_WEBHOOK_TOLERANCE_SECONDS: intSetting(1, 3600).default(300),
@@ -69,16 +69,16 @@ export const paymentsSettings = defineSettings(
     SANDBOX_FEE_BASIS_POINTS: intSetting(0, 10_000).default(60),
     SANDBOX_AUTHORIZATION_TTL_HOURS: intSetting(1, 24 * 31).default(168),
     SANDBOX_TRANSFER_DELAY_SECONDS: intSetting(0, 900).default(5),
-    SANDBOX_CHAOS_FAILURE_RATE: rate.default(0),
-    SANDBOX_CHAOS_TIMEOUT_RATE: rate.default(0),
-    SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE: rate.default(0),
+    SANDBOX_CHAOS_FAILURE_RATE: rate().default(0),
+    SANDBOX_CHAOS_TIMEOUT_RATE: rate().default(0),
+    SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE: rate().default(0),
     SANDBOX_CHAOS_SEED: intSetting(0, 2 ** 31 - 1).default(1),
     PAYMENT_WEBHOOK_FUNCTION_NAME: z.string().min(1).max(256).optional(),
     STRIPE_SECRET_ID: z.string().min(1).max(512).optional(),
     PAYMENT_RETURN_URL: z.url().optional(),
     RECONCILIATION_MAX_STORED_MISMATCHES: intSetting(1, 2000).default(500),
     COD_REMITTANCE_DAYS: intSetting(1, 90).default(7),
-  },
+  }),
   (e) => ({
     currency: e.DEFAULT_CURRENCY,
     provider: e.PAYMENT_PROVIDER,

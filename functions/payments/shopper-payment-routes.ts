@@ -3,45 +3,50 @@
  * schemas, not every payments function.
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { PaymentMethodSchema } from '../../events/common.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import { PAYMENT_STATUSES } from './domain/payment.ts';
 
-const Ulid = z.string().regex(ULID_PATTERN, 'Must be a ULID');
-const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const Currency = z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY');
-const OrderPath = z.object({ orderId: Ulid });
+const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
+const Minor = lazily(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+const Currency = lazily(() => z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY'));
+const OrderPath = lazily(() => z.object({ orderId: Ulid() }));
 
-const PaymentActionDoc = z
-  .discriminatedUnion('type', [
-    z.object({ type: z.literal('redirect'), url: z.string().describe('Open this page (Alipay) to pay') }),
-    z.object({
-      type: z.literal('qr-code'),
-      data: z.string().describe('Show this as a QR code for WeChat to scan'),
-      imageUrl: z.string().optional().describe('The same QR code as a PNG'),
-    }),
-  ])
-  .meta({ id: 'PaymentAction' });
-
-const ShopperPaymentDoc = z
-  .object({
-    orderId: Ulid,
-    payments: z.array(
+const PaymentActionDoc = lazily(() =>
+  z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('redirect'), url: z.string().describe('Open this page (Alipay) to pay') }),
       z.object({
-        paymentId: Ulid,
-        part: z.enum(['deposit', 'balance']).optional(),
-        method: PaymentMethodSchema,
-        status: z.enum(PAYMENT_STATUSES),
-        amount: z.object({ amount: Minor, currency: Currency }),
-        captured: Minor,
-        refunded: Minor,
-        nextAction: PaymentActionDoc.optional().describe('While pending: what the shopper must do to pay (Alipay: open the page; WeChat Pay: scan the code)'),
+        type: z.literal('qr-code'),
+        data: z.string().describe('Show this as a QR code for WeChat to scan'),
+        imageUrl: z.string().optional().describe('The same QR code as a PNG'),
       }),
-    ),
-  })
-  .meta({ id: 'ShopperPayment' });
+    ])
+    .meta({ id: 'PaymentAction' }),
+);
+
+const ShopperPaymentDoc = lazily(() =>
+  z
+    .object({
+      orderId: Ulid(),
+      payments: z.array(
+        z.object({
+          paymentId: Ulid(),
+          part: z.enum(['deposit', 'balance']).optional(),
+          method: PaymentMethodSchema,
+          status: z.enum(PAYMENT_STATUSES),
+          amount: z.object({ amount: Minor(), currency: Currency() }),
+          captured: Minor(),
+          refunded: Minor(),
+          nextAction: PaymentActionDoc().optional().describe('While pending: what the shopper must do to pay (Alipay: open the page; WeChat Pay: scan the code)'),
+        }),
+      ),
+    })
+    .meta({ id: 'ShopperPayment' }),
+);
 
 /** `GET /orders/{orderId}/payment` — the shopper (own order) and customer service: the payment's state and what the shopper must do next. */
 export const getShopperPaymentRoute = defineRoute({

@@ -3,16 +3,19 @@
  * without the schemas of every other payments route (routes.ts lists it with them for the API).
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
 
-const WebhookAnswerSchema = z
-  .object({
-    received: z.literal(true),
-    eventId: z.string(),
-    duplicate: z.literal(true).optional(),
-    outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored', 'held']),
-  })
-  .meta({ id: 'WebhookAnswer' });
+const WebhookAnswerSchema = lazily(() =>
+  z
+    .object({
+      received: z.literal(true),
+      eventId: z.string(),
+      duplicate: z.literal(true).optional(),
+      outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored', 'held']),
+    })
+    .meta({ id: 'WebhookAnswer' }),
+);
 
 /** `POST /webhooks/payments` — the payment provider (public; the signature is checked). */
 export const receivePaymentWebhookRoute = defineRoute({

@@ -5,35 +5,40 @@
  * `GET /admin/privacy/requests` (admin: the requests with their status and timings).
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { CONSENT_PURPOSES } from './domain/consent.ts';
 
 const CUSTOMER = { roles: ['customer'] } as const;
 const ADMIN = { roles: ['admin'] } as const;
 
-const PrivacyRequestDoc = z
-  .object({
-    requestId: z.string(),
-    kind: z.enum(['ERASURE', 'EXPORT']),
-    customerId: z.string(),
-    status: z.enum(['ERASING', 'ERASED', 'EXPORTED']),
-    requestedAt: z.string(),
-    completedAt: z.string().optional(),
-    durationMs: z.number().int().optional().describe('From request to completion'),
-  })
-  .meta({ id: 'PrivacyRequest' });
+const PrivacyRequestDoc = lazily(() =>
+  z
+    .object({
+      requestId: z.string(),
+      kind: z.enum(['ERASURE', 'EXPORT']),
+      customerId: z.string(),
+      status: z.enum(['ERASING', 'ERASED', 'EXPORTED']),
+      requestedAt: z.string(),
+      completedAt: z.string().optional(),
+      durationMs: z.number().int().optional().describe('From request to completion'),
+    })
+    .meta({ id: 'PrivacyRequest' }),
+);
 
-const ConsentsDoc = z
-  .object({
-    marketing: z.boolean(),
-    analytics: z.boolean(),
-    personalisation: z.boolean(),
-    decidedAt: z
-      .object(Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, z.string().optional()])))
-      .describe('When each purpose was last given or withdrawn (absent: never decided, so not given)'),
-    history: z.array(z.object({ purpose: z.enum(CONSENT_PURPOSES), granted: z.boolean(), at: z.string(), via: z.string() })).describe('The latest decisions, newest first'),
-  })
-  .meta({ id: 'Consents' });
+const ConsentsDoc = lazily(() =>
+  z
+    .object({
+      marketing: z.boolean(),
+      analytics: z.boolean(),
+      personalisation: z.boolean(),
+      decidedAt: z
+        .object(Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, z.string().optional()])))
+        .describe('When each purpose was last given or withdrawn (absent: never decided, so not given)'),
+      history: z.array(z.object({ purpose: z.enum(CONSENT_PURPOSES), granted: z.boolean(), at: z.string(), via: z.string() })).describe('The latest decisions, newest first'),
+    })
+    .meta({ id: 'Consents' }),
+);
 
 /** `GET /me/consents` — customer. */
 export const getMyConsentsRoute = defineRoute({
@@ -56,9 +61,10 @@ export const putMyConsentsRoute = defineRoute({
     'Purposes left out keep their state. Withdrawing takes effect at once: no marketing message is sent and no analytics job uses the customer’s data after it. The same answer again changes nothing.',
   tags: ['privacy'],
   auth: CUSTOMER,
-  body: z
-    .strictObject({ marketing: z.boolean().optional(), analytics: z.boolean().optional(), personalisation: z.boolean().optional() })
-    .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Name at least one purpose: marketing, analytics or personalisation' }),
+  body: () =>
+    z
+      .strictObject({ marketing: z.boolean().optional(), analytics: z.boolean().optional(), personalisation: z.boolean().optional() })
+      .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Name at least one purpose: marketing, analytics or personalisation' }),
   responses: { 200: { description: 'The consents after the decision', schema: ConsentsDoc } },
 });
 
@@ -74,17 +80,18 @@ export const getMyDataRoute = defineRoute({
   responses: {
     200: {
       description: 'The export',
-      schema: z
-        .object({
-          requestId: z.string(),
-          generatedAt: z.string(),
-          profile: z.object({ customerId: z.string(), erasedAt: z.string().optional() }),
-          consents: ConsentsDoc,
-          orders: z.array(z.record(z.string(), z.unknown())),
-          returns: z.array(z.record(z.string(), z.unknown())),
-          tickets: z.array(z.record(z.string(), z.unknown())),
-        })
-        .meta({ id: 'DataExport' }),
+      schema: () =>
+        z
+          .object({
+            requestId: z.string(),
+            generatedAt: z.string(),
+            profile: z.object({ customerId: z.string(), erasedAt: z.string().optional() }),
+            consents: ConsentsDoc(),
+            orders: z.array(z.record(z.string(), z.unknown())),
+            returns: z.array(z.record(z.string(), z.unknown())),
+            tickets: z.array(z.record(z.string(), z.unknown())),
+          })
+          .meta({ id: 'DataExport' }),
     },
   },
 });
@@ -99,7 +106,7 @@ export const deleteMeRoute = defineRoute({
     'Destroys the caller’s data keys, so every copy of their personal data (tables, backups, the event archive, queues) becomes unreadable; removes it from their orders; disables their sign-in. Audited before it takes effect. A repeated call returns the same request. Complete within 30 seconds (the longest a running function keeps a key).',
   tags: ['privacy'],
   auth: CUSTOMER,
-  responses: { 202: { description: 'Erasure accepted', schema: z.object({ requestId: z.string(), status: z.enum(['ERASING', 'ERASED']) }) } },
+  responses: { 202: { description: 'Erasure accepted', schema: () => z.object({ requestId: z.string(), status: z.enum(['ERASING', 'ERASED']) }) } },
 });
 
 /** `GET /admin/privacy/requests` — admin. */
@@ -110,11 +117,12 @@ export const listPrivacyRequestsRoute = defineRoute({
   summary: 'Erasure and export requests, newest first (`?year=` for those received in one year), with their status and timings',
   tags: ['privacy', 'admin'],
   auth: ADMIN,
-  query: z.strictObject({
-    limit: z.coerce.number().int().min(1).max(100).optional(),
-    year: z.coerce.number().int().min(2000).max(2100).optional().describe('Only the requests received in this year (UTC)'),
-  }),
-  responses: { 200: { description: 'The requests', schema: z.object({ items: z.array(PrivacyRequestDoc) }) } },
+  query: () =>
+    z.strictObject({
+      limit: z.coerce.number().int().min(1).max(100).optional(),
+      year: z.coerce.number().int().min(2000).max(2100).optional().describe('Only the requests received in this year (UTC)'),
+    }),
+  responses: { 200: { description: 'The requests', schema: () => z.object({ items: z.array(PrivacyRequestDoc()) }) } },
 });
 
 /** Every privacy route, for the OpenAPI document. */

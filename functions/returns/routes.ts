@@ -3,75 +3,80 @@
  * second round"); mutating routes take an `Idempotency-Key`.
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { RETURN_REASONS, RETURN_STATUSES } from '../../events/return-events.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import { freeText } from '../../shared/text.ts';
 
-const Ulid = z.string().regex(ULID_PATTERN, 'Must be a ULID');
-const Sku = z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -');
-const Money = z.object({ amount: z.number().int(), currency: z.string() });
+const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
+const Sku = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
+const Money = lazily(() => z.object({ amount: z.number().int(), currency: z.string() }));
 
-const ReturnPath = z.object({ returnId: Ulid });
-const OrderPath = z.object({ orderId: Ulid });
+const ReturnPath = lazily(() => z.object({ returnId: Ulid() }));
+const OrderPath = lazily(() => z.object({ orderId: Ulid() }));
 
-const RequestReturnBody = z
-  .strictObject({
-    kind: z.enum(['refund', 'exchange']),
-    items: z
-      .array(
-        z.strictObject({
-          sku: Sku,
-          quantity: z.number().int().min(1).max(10_000),
-          exchangeSku: Sku.optional().describe('Exchanges only: the product wanted instead (same unit price: another size or colour); default the same SKU'),
-        }),
-      )
-      .min(1)
-      .max(100),
-    reason: z.enum(RETURN_REASONS),
-    comment: freeText(1000).optional().describe('Stored encrypted; shown to the customer only'),
-  })
-  .meta({ id: 'ReturnRequest' });
+const RequestReturnBody = lazily(() =>
+  z
+    .strictObject({
+      kind: z.enum(['refund', 'exchange']),
+      items: z
+        .array(
+          z.strictObject({
+            sku: Sku(),
+            quantity: z.number().int().min(1).max(10_000),
+            exchangeSku: Sku().optional().describe('Exchanges only: the product wanted instead (same unit price: another size or colour); default the same SKU'),
+          }),
+        )
+        .min(1)
+        .max(100),
+      reason: z.enum(RETURN_REASONS),
+      comment: freeText(1000).optional().describe('Stored encrypted; shown to the customer only'),
+    })
+    .meta({ id: 'ReturnRequest' }),
+);
 
-const Note = z.string().trim().min(3).max(500).describe('Why (audited; no personal data)');
+const Note = lazily(() => z.string().trim().min(3).max(500).describe('Why (audited; no personal data)'));
 
-const ReturnDoc = z
-  .object({
-    returnId: z.string(),
-    orderId: z.string(),
-    customerId: z.string(),
-    kind: z.enum(['refund', 'exchange']),
-    reason: z.enum(RETURN_REASONS),
-    status: z.enum(RETURN_STATUSES),
-    items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), exchangeSku: z.string().optional() })),
-    comment: z.string().optional().describe('The customer’s comment, to the customer only'),
-    refundEstimate: Money.describe('What the refund would be now (refund returns)'),
-    refund: z
-      .object({
-        amount: Money,
-        shipping: Money.describe('Of which the shipping fee'),
-        express: z.boolean(),
-        status: z.enum(['requested', 'refunded']),
-        requestedAt: z.string(),
-        refundedAt: z.string().optional(),
-      })
-      .optional(),
-    pickup: z.object({
-      carrier: z.string(),
-      warehouseId: z.string(),
-      waybill: z.string().optional(),
-      bookedAt: z.string().optional(),
-      pickedUpAt: z.string().optional(),
-      receivedAt: z.string().optional(),
-    }),
-    inspection: z.object({ passed: z.boolean(), restock: z.boolean(), outcome: z.enum(['restocked', 'written-off', 'rejected-goods']), at: z.string() }).optional(),
-    replacement: z.object({ status: z.enum(['requested', 'allocated', 'unavailable']), shipmentId: z.string().optional(), at: z.string() }).optional(),
-    timeline: z.array(z.object({ at: z.string(), status: z.enum(RETURN_STATUSES), event: z.string(), actor: z.string() })),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Return' });
+const ReturnDoc = lazily(() =>
+  z
+    .object({
+      returnId: z.string(),
+      orderId: z.string(),
+      customerId: z.string(),
+      kind: z.enum(['refund', 'exchange']),
+      reason: z.enum(RETURN_REASONS),
+      status: z.enum(RETURN_STATUSES),
+      items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), exchangeSku: z.string().optional() })),
+      comment: z.string().optional().describe('The customer’s comment, to the customer only'),
+      refundEstimate: Money().describe('What the refund would be now (refund returns)'),
+      refund: z
+        .object({
+          amount: Money(),
+          shipping: Money().describe('Of which the shipping fee'),
+          express: z.boolean(),
+          status: z.enum(['requested', 'refunded']),
+          requestedAt: z.string(),
+          refundedAt: z.string().optional(),
+        })
+        .optional(),
+      pickup: z.object({
+        carrier: z.string(),
+        warehouseId: z.string(),
+        waybill: z.string().optional(),
+        bookedAt: z.string().optional(),
+        pickedUpAt: z.string().optional(),
+        receivedAt: z.string().optional(),
+      }),
+      inspection: z.object({ passed: z.boolean(), restock: z.boolean(), outcome: z.enum(['restocked', 'written-off', 'rejected-goods']), at: z.string() }).optional(),
+      replacement: z.object({ status: z.enum(['requested', 'allocated', 'unavailable']), shipmentId: z.string().optional(), at: z.string() }).optional(),
+      timeline: z.array(z.object({ at: z.string(), status: z.enum(RETURN_STATUSES), event: z.string(), actor: z.string() })),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    })
+    .meta({ id: 'Return' }),
+);
 
 /** `POST /orders/{orderId}/returns` — the customer, own delivered orders, within the window. */
 export const requestReturnRoute = defineRoute({
@@ -116,7 +121,7 @@ export const listOrderReturnsRoute = defineRoute({
   tags: ['returns'],
   auth: { roles: ['customer', 'cs-agent', 'ops'] },
   path: OrderPath,
-  responses: { 200: { description: 'The returns', schema: z.object({ items: z.array(ReturnDoc) }) } },
+  responses: { 200: { description: 'The returns', schema: () => z.object({ items: z.array(ReturnDoc()) }) } },
   problems: [404],
 });
 
@@ -146,7 +151,7 @@ export const decideReturnRoute = defineRoute({
   auth: { roles: ['cs-agent'] },
   idempotent: true,
   path: ReturnPath,
-  body: z.strictObject({ decision: z.enum(['approve', 'reject']), note: Note }).meta({ id: 'ReturnDecision' }),
+  body: () => z.strictObject({ decision: z.enum(['approve', 'reject']), note: Note() }).meta({ id: 'ReturnDecision' }),
   responses: { 200: { description: 'The return', schema: ReturnDoc } },
   problems: [404, 409],
 });
@@ -165,7 +170,7 @@ export const inspectReturnRoute = defineRoute({
   auth: { roles: ['ops'] },
   idempotent: true,
   path: ReturnPath,
-  body: z.strictObject({ passed: z.boolean(), restock: z.boolean(), note: Note }).meta({ id: 'ReturnInspection' }),
+  body: () => z.strictObject({ passed: z.boolean(), restock: z.boolean(), note: Note() }).meta({ id: 'ReturnInspection' }),
   responses: { 200: { description: 'The return', schema: ReturnDoc } },
   problems: [404, 409],
 });

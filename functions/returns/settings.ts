@@ -14,13 +14,13 @@ import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts'
 
 export const returnsSettings = defineSettings(
   'returns',
-  {
+  () => ({
     RETURN_WINDOW_DAYS: intSetting(7, 365).default(7),
     RETURN_MERCHANT_FAULT_WINDOW_DAYS: intSetting(7, 365).default(15),
     RETURN_NON_RETURNABLE_CATEGORIES: jsonSetting(z.array(z.string().min(1).max(40)).max(200)).optional(),
     RETURN_EXPRESS_REFUND_MAX_MINOR: intSetting(0, 100_000_000).default(20_000),
     RETURN_OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
-  },
+  }),
   (env) => ({
     windows: { noReasonDays: env.RETURN_WINDOW_DAYS, merchantFaultDays: env.RETURN_MERCHANT_FAULT_WINDOW_DAYS },
     nonReturnableCategories: env.RETURN_NON_RETURNABLE_CATEGORIES ?? [],

@@ -5,6 +5,7 @@
  * termination). Mutating routes take an `Idempotency-Key`.
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { freeText } from '../../shared/text.ts';
@@ -12,85 +13,97 @@ import { INSPECTION_RESULTS, SUPPLIER_TIERS } from './domain/scorecard.ts';
 import { LICENCE_KINDS, REVIEW_OUTCOMES, SUPPLIER_STATUSES } from './domain/supplier.ts';
 
 const OPS = { roles: ['ops'] } as const;
-const SupplierId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Must be 1–64 letters, digits, . _ - (starting with a letter or digit)');
+const SupplierId = lazily(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Must be 1–64 letters, digits, . _ - (starting with a letter or digit)'));
 /** The catalog's SKU format. */
-const Sku = z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -');
+const Sku = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
 const IsoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
-const SupplierPath = z.object({ supplierId: SupplierId });
+const SupplierPath = lazily(() => z.object({ supplierId: SupplierId() }));
 
-const LicenceSchema = z.strictObject({
-  kind: z.enum(LICENCE_KINDS),
-  number: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/-]{0,63}$/, 'Must be 1–64 letters, digits, / or -'),
-  issuer: freeText(200),
-  expiresOn: IsoDay.describe('The last day the licence is valid (China time)'),
-});
+const LicenceSchema = lazily(() =>
+  z.strictObject({
+    kind: z.enum(LICENCE_KINDS),
+    number: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/-]{0,63}$/, 'Must be 1–64 letters, digits, / or -'),
+    issuer: freeText(200),
+    expiresOn: IsoDay.describe('The last day the licence is valid (China time)'),
+  }),
+);
 
-const ReviewSchema = z.strictObject({
-  nextDueOn: IsoDay.describe('When the next annual review is due'),
-  lastReviewedOn: IsoDay.optional(),
-  lastOutcome: z.enum(REVIEW_OUTCOMES).optional(),
-});
+const ReviewSchema = lazily(() =>
+  z.strictObject({
+    nextDueOn: IsoDay.describe('When the next annual review is due'),
+    lastReviewedOn: IsoDay.optional(),
+    lastOutcome: z.enum(REVIEW_OUTCOMES).optional(),
+  }),
+);
 
-const SupplierInputSchema = z
-  .strictObject({
-    name: freeText(200),
-    status: z.enum(SUPPLIER_STATUSES).optional().describe('Default: unchanged, `active` for a new supplier'),
-    licences: z.array(LicenceSchema).max(20),
-    skus: z
-      .array(z.strictObject({ sku: Sku, core: z.boolean().describe('A core SKU should have at least two active suppliers') }))
-      .max(500)
-      .refine((skus) => new Set(skus.map((s) => s.sku)).size === skus.length, 'Each SKU at most once'),
-    review: ReviewSchema.optional(),
-  })
-  .meta({ id: 'SupplierInput' });
+const SupplierInputSchema = lazily(() =>
+  z
+    .strictObject({
+      name: freeText(200),
+      status: z.enum(SUPPLIER_STATUSES).optional().describe('Default: unchanged, `active` for a new supplier'),
+      licences: z.array(LicenceSchema()).max(20),
+      skus: z
+        .array(z.strictObject({ sku: Sku(), core: z.boolean().describe('A core SKU should have at least two active suppliers') }))
+        .max(500)
+        .refine((skus) => new Set(skus.map((s) => s.sku)).size === skus.length, 'Each SKU at most once'),
+      review: ReviewSchema().optional(),
+    })
+    .meta({ id: 'SupplierInput' }),
+);
 
-const ScorecardDoc = z.object({
-  deliveries: z.number().int(),
-  late: z.number().int(),
-  inspected: z.number().int(),
-  failedInspections: z.number().int(),
-  consecutiveFailedInspections: z.number().int(),
-  onTimeRateBp: z.number().int().nullable().describe('On-time deliveries, basis points (rounded down) of all deliveries'),
-  delayRateBp: z.number().int().nullable().describe('Late deliveries, basis points (rounded down); above 1 500 flags an active supplier for review'),
-  qualityPassRateBp: z.number().int().nullable().describe('Passed inspections, basis points (rounded down) of inspected deliveries'),
-});
+const ScorecardDoc = lazily(() =>
+  z.object({
+    deliveries: z.number().int(),
+    late: z.number().int(),
+    inspected: z.number().int(),
+    failedInspections: z.number().int(),
+    consecutiveFailedInspections: z.number().int(),
+    onTimeRateBp: z.number().int().nullable().describe('On-time deliveries, basis points (rounded down) of all deliveries'),
+    delayRateBp: z.number().int().nullable().describe('Late deliveries, basis points (rounded down); above 1 500 flags an active supplier for review'),
+    qualityPassRateBp: z.number().int().nullable().describe('Passed inspections, basis points (rounded down) of inspected deliveries'),
+  }),
+);
 
-const SupplierDoc = z
-  .object({
-    supplierId: z.string(),
-    name: z.string(),
-    status: z.enum(SUPPLIER_STATUSES),
-    statusReason: z.string().describe('`staff`, or what set it: `delay-rate-above-threshold`, `consecutive-failed-inspections`, `licence-expired`'),
-    statusChangedAt: z.string(),
-    licences: z.array(LicenceSchema),
-    skus: z.array(z.object({ sku: z.string(), core: z.boolean() })),
-    review: ReviewSchema.optional(),
-    scorecard: ScorecardDoc,
-    tier: z.enum(SUPPLIER_TIERS),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    updatedBy: z.string(),
-    version: z.number().int(),
-  })
-  .meta({ id: 'Supplier' });
+const SupplierDoc = lazily(() =>
+  z
+    .object({
+      supplierId: z.string(),
+      name: z.string(),
+      status: z.enum(SUPPLIER_STATUSES),
+      statusReason: z.string().describe('`staff`, or what set it: `delay-rate-above-threshold`, `consecutive-failed-inspections`, `licence-expired`'),
+      statusChangedAt: z.string(),
+      licences: z.array(LicenceSchema()),
+      skus: z.array(z.object({ sku: z.string(), core: z.boolean() })),
+      review: ReviewSchema().optional(),
+      scorecard: ScorecardDoc(),
+      tier: z.enum(SUPPLIER_TIERS),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      updatedBy: z.string(),
+      version: z.number().int(),
+    })
+    .meta({ id: 'Supplier' }),
+);
 
-const DeliveryDoc = z
-  .object({
-    deliveryId: z.string(),
-    supplierId: z.string(),
-    sku: z.string(),
-    units: z.number().int(),
-    promisedOn: z.string(),
-    receivedOn: z.string(),
-    late: z.boolean(),
-    inspection: z.enum(INSPECTION_RESULTS),
-    recordedAt: z.string(),
-    recordedBy: z.string(),
-  })
-  .meta({ id: 'SupplierDelivery' });
+const DeliveryDoc = lazily(() =>
+  z
+    .object({
+      deliveryId: z.string(),
+      supplierId: z.string(),
+      sku: z.string(),
+      units: z.number().int(),
+      promisedOn: z.string(),
+      receivedOn: z.string(),
+      late: z.boolean(),
+      inspection: z.enum(INSPECTION_RESULTS),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+    })
+    .meta({ id: 'SupplierDelivery' }),
+);
 
 /** `PUT /admin/suppliers/{supplierId}` — ops. */
 export const putSupplierRoute = defineRoute({
@@ -116,8 +129,9 @@ export const listSuppliersRoute = defineRoute({
   summary: 'Suppliers with licences, scorecard and tier, by id',
   tags: ['suppliers', 'admin'],
   auth: OPS,
-  query: paginationQuerySchema().extend({ status: z.enum(SUPPLIER_STATUSES).optional().describe('Only suppliers with this status (a page may then hold fewer than `limit`)') }),
-  responses: { 200: { description: 'A page of suppliers', schema: pageSchema(SupplierDoc) } },
+  query: () =>
+    paginationQuerySchema().extend({ status: z.enum(SUPPLIER_STATUSES).optional().describe('Only suppliers with this status (a page may then hold fewer than `limit`)') }),
+  responses: { 200: { description: 'A page of suppliers', schema: () => pageSchema(SupplierDoc()) } },
 });
 
 /** `GET /admin/suppliers/{supplierId}` — ops. */
@@ -129,7 +143,7 @@ export const getSupplierRoute = defineRoute({
   tags: ['suppliers', 'admin'],
   auth: OPS,
   path: SupplierPath,
-  responses: { 200: { description: 'The supplier', schema: SupplierDoc.extend({ recentDeliveries: z.array(DeliveryDoc) }) } },
+  responses: { 200: { description: 'The supplier', schema: () => SupplierDoc().extend({ recentDeliveries: z.array(DeliveryDoc()) }) } },
   problems: [404],
 });
 
@@ -145,19 +159,20 @@ export const recordSupplierDeliveryRoute = defineRoute({
   auth: OPS,
   idempotent: true,
   path: SupplierPath,
-  body: z
-    .strictObject({
-      sku: Sku,
-      units: z.number().int().min(1).max(10_000_000),
-      promisedOn: IsoDay,
-      receivedOn: IsoDay.describe('Not after today (China time)'),
-      inspection: z.enum(INSPECTION_RESULTS),
-    })
-    .meta({ id: 'SupplierDeliveryInput' }),
+  body: () =>
+    z
+      .strictObject({
+        sku: Sku(),
+        units: z.number().int().min(1).max(10_000_000),
+        promisedOn: IsoDay,
+        receivedOn: IsoDay.describe('Not after today (China time)'),
+        inspection: z.enum(INSPECTION_RESULTS),
+      })
+      .meta({ id: 'SupplierDeliveryInput' }),
   responses: {
     201: {
       description: 'The delivery, the supplier after it, and the status change it triggered if any',
-      schema: z.object({ delivery: DeliveryDoc, supplier: SupplierDoc, triggered: z.object({ to: z.enum(SUPPLIER_STATUSES), reason: z.string() }).optional() }),
+      schema: () => z.object({ delivery: DeliveryDoc(), supplier: SupplierDoc(), triggered: z.object({ to: z.enum(SUPPLIER_STATUSES), reason: z.string() }).optional() }),
     },
   },
   problems: [404, 409],

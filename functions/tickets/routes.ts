@@ -5,6 +5,7 @@
  * ops and analysts read the service metrics. Mutating routes take an `Idempotency-Key`.
  */
 import * as z from 'zod';
+import { lazily } from '../../shared/config.ts';
 import { TICKET_CATEGORIES, TICKET_STATUSES } from '../../events/ticket-events.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
@@ -12,49 +13,53 @@ import { ULID_PATTERN } from '../../shared/ids.ts';
 import { freeText } from '../../shared/text.ts';
 
 const CUSTOMER_AND_AGENT = { roles: ['customer', 'cs-agent'] } as const;
-const Ulid = z.string().regex(ULID_PATTERN, 'Must be a ULID');
+const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
 const IsoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
 /** Message text: may span lines (the request-wide text check still refuses control characters). */
-const MessageText = z.string().trim().min(1).max(4000);
-const AgentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)');
+const MessageText = lazily(() => z.string().trim().min(1).max(4000));
+const AgentId = lazily(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)'));
 
-const TicketPath = z.object({ ticketId: Ulid });
+const TicketPath = lazily(() => z.object({ ticketId: Ulid() }));
 
-const MessageDoc = z.object({
-  messageId: z.string(),
-  author: z.enum(['customer', 'agent', 'system']),
-  authorId: z.string().optional().describe('Staff only'),
-  internal: z.boolean().optional().describe('Staff only: an internal note (never shown to the customer)'),
-  message: z.string(),
-  at: z.string(),
-});
+const MessageDoc = lazily(() =>
+  z.object({
+    messageId: z.string(),
+    author: z.enum(['customer', 'agent', 'system']),
+    authorId: z.string().optional().describe('Staff only'),
+    internal: z.boolean().optional().describe('Staff only: an internal note (never shown to the customer)'),
+    message: z.string(),
+    at: z.string(),
+  }),
+);
 
-const TicketDoc = z
-  .object({
-    ticketId: z.string(),
-    customerId: z.string().optional().describe('Staff only'),
-    category: z.enum(TICKET_CATEGORIES),
-    orderId: z.string().optional(),
-    returnId: z.string().optional(),
-    subject: z.string(),
-    status: z.enum(TICKET_STATUSES),
-    assignee: z.string().optional().describe('Staff only'),
-    openedAt: z.string(),
-    due: z.object({ firstResponse: z.string(), resolution: z.string() }).describe('When each clock is due as of now (time waiting on the customer excluded)'),
-    paused: z.boolean().describe('True while waiting on the customer: the clocks do not run'),
-    breaches: z.array(z.object({ clock: z.enum(['first-response', 'resolution']), dueAt: z.string(), detectedAt: z.string() })),
-    firstRespondedAt: z.string().optional(),
-    resolvedAt: z.string().optional(),
-    resolution: z.string().optional(),
-    closedAt: z.string().optional(),
-    rating: z.object({ score: z.number().int(), nps: z.number().int().optional(), comment: z.string().optional(), ratedAt: z.string() }).optional(),
-    updatedAt: z.string(),
-    messages: z.array(MessageDoc).optional().describe('The thread, oldest first (single ticket reads)'),
-  })
-  .meta({ id: 'Ticket' });
+const TicketDoc = lazily(() =>
+  z
+    .object({
+      ticketId: z.string(),
+      customerId: z.string().optional().describe('Staff only'),
+      category: z.enum(TICKET_CATEGORIES),
+      orderId: z.string().optional(),
+      returnId: z.string().optional(),
+      subject: z.string(),
+      status: z.enum(TICKET_STATUSES),
+      assignee: z.string().optional().describe('Staff only'),
+      openedAt: z.string(),
+      due: z.object({ firstResponse: z.string(), resolution: z.string() }).describe('When each clock is due as of now (time waiting on the customer excluded)'),
+      paused: z.boolean().describe('True while waiting on the customer: the clocks do not run'),
+      breaches: z.array(z.object({ clock: z.enum(['first-response', 'resolution']), dueAt: z.string(), detectedAt: z.string() })),
+      firstRespondedAt: z.string().optional(),
+      resolvedAt: z.string().optional(),
+      resolution: z.string().optional(),
+      closedAt: z.string().optional(),
+      rating: z.object({ score: z.number().int(), nps: z.number().int().optional(), comment: z.string().optional(), ratedAt: z.string() }).optional(),
+      updatedAt: z.string(),
+      messages: z.array(MessageDoc()).optional().describe('The thread, oldest first (single ticket reads)'),
+    })
+    .meta({ id: 'Ticket' }),
+);
 
 /** `POST /tickets` — customer. */
 export const openTicketRoute = defineRoute({
@@ -67,7 +72,7 @@ export const openTicketRoute = defineRoute({
   tags: ['tickets'],
   auth: { roles: ['customer'] },
   idempotent: true,
-  body: z.strictObject({ category: z.enum(TICKET_CATEGORIES), subject: freeText(200), message: MessageText, orderId: Ulid.optional() }).meta({ id: 'OpenTicketInput' }),
+  body: () => z.strictObject({ category: z.enum(TICKET_CATEGORIES), subject: freeText(200), message: MessageText(), orderId: Ulid().optional() }).meta({ id: 'OpenTicketInput' }),
   responses: { 201: { description: 'The ticket, OPEN, with its due times', schema: TicketDoc } },
 });
 
@@ -79,8 +84,8 @@ export const listTicketsRoute = defineRoute({
   summary: 'Tickets: a customer’s own (newest first); for agents the active queue, or one customer’s tickets',
   tags: ['tickets'],
   auth: CUSTOMER_AND_AGENT,
-  query: paginationQuerySchema().extend({ customerId: z.string().min(1).max(128).optional().describe('Agents only: this customer’s tickets') }),
-  responses: { 200: { description: 'A page of tickets (without their threads)', schema: pageSchema(TicketDoc) } },
+  query: () => paginationQuerySchema().extend({ customerId: z.string().min(1).max(128).optional().describe('Agents only: this customer’s tickets') }),
+  responses: { 200: { description: 'A page of tickets (without their threads)', schema: () => pageSchema(TicketDoc()) } },
 });
 
 /** `GET /tickets/{ticketId}` — customer (own), cs-agent. */
@@ -109,7 +114,7 @@ export const postTicketMessageRoute = defineRoute({
   auth: CUSTOMER_AND_AGENT,
   idempotent: true,
   path: TicketPath,
-  body: z.strictObject({ message: MessageText, internal: z.boolean().optional(), awaitCustomer: z.boolean().optional() }).meta({ id: 'TicketMessageInput' }),
+  body: () => z.strictObject({ message: MessageText(), internal: z.boolean().optional(), awaitCustomer: z.boolean().optional() }).meta({ id: 'TicketMessageInput' }),
   responses: { 201: { description: 'The ticket after the message', schema: TicketDoc } },
   problems: [404, 409],
 });
@@ -124,9 +129,10 @@ export const rateTicketRoute = defineRoute({
   auth: { roles: ['customer'] },
   idempotent: true,
   path: TicketPath,
-  body: z
-    .strictObject({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional(), comment: freeText(1000).optional() })
-    .meta({ id: 'TicketRatingInput' }),
+  body: () =>
+    z
+      .strictObject({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional(), comment: freeText(1000).optional() })
+      .meta({ id: 'TicketRatingInput' }),
   responses: { 201: { description: 'The closed ticket with its rating', schema: TicketDoc } },
   problems: [404, 409],
 });
@@ -140,16 +146,17 @@ export const ticketQueueRoute = defineRoute({
   description: 'Without `status`: every active ticket (OPEN, ANSWERED, WAITING_ON_CUSTOMER — last, its clocks paused — and ESCALATED). RESOLVED or CLOSED: newest first.',
   tags: ['tickets', 'admin'],
   auth: { roles: ['cs-agent', 'ops'] },
-  query: paginationQuerySchema().extend({
-    status: z.enum(TICKET_STATUSES).optional(),
-    breached: z
-      .enum(['true', 'false'])
-      .transform((v) => v === 'true')
-      .optional()
-      .describe('Only tickets with (true) or without (false) a breached clock'),
-    assignee: AgentId.optional(),
-  }),
-  responses: { 200: { description: 'A page of the queue', schema: pageSchema(TicketDoc) } },
+  query: () =>
+    paginationQuerySchema().extend({
+      status: z.enum(TICKET_STATUSES).optional(),
+      breached: z
+        .enum(['true', 'false'])
+        .transform((v) => v === 'true')
+        .optional()
+        .describe('Only tickets with (true) or without (false) a breached clock'),
+      assignee: AgentId().optional(),
+    }),
+  responses: { 200: { description: 'A page of the queue', schema: () => pageSchema(TicketDoc()) } },
 });
 
 /** `POST /admin/tickets/{ticketId}/resolve` — cs-agent. */
@@ -162,12 +169,15 @@ export const resolveTicketRoute = defineRoute({
   auth: { roles: ['cs-agent'] },
   idempotent: true,
   path: TicketPath,
-  body: z.strictObject({ resolution: MessageText.describe('What was done (refund, exchange, compensation, an answer): shown to the customer') }).meta({ id: 'ResolveTicketInput' }),
+  body: () =>
+    z.strictObject({ resolution: MessageText().describe('What was done (refund, exchange, compensation, an answer): shown to the customer') }).meta({ id: 'ResolveTicketInput' }),
   responses: { 200: { description: 'The resolved ticket', schema: TicketDoc } },
   problems: [404, 409],
 });
 
-const AgentDoc = z.object({ agentId: z.string(), onDuty: z.boolean(), openTickets: z.number().int(), updatedAt: z.string(), updatedBy: z.string() }).meta({ id: 'ServiceAgent' });
+const AgentDoc = lazily(() =>
+  z.object({ agentId: z.string(), onDuty: z.boolean(), openTickets: z.number().int(), updatedAt: z.string(), updatedBy: z.string() }).meta({ id: 'ServiceAgent' }),
+);
 
 /** `PUT /admin/service/agents/{agentId}` — ops. */
 export const putServiceAgentRoute = defineRoute({
@@ -179,8 +189,8 @@ export const putServiceAgentRoute = defineRoute({
   tags: ['tickets', 'admin'],
   auth: { roles: ['ops'] },
   idempotent: true,
-  path: z.object({ agentId: AgentId }),
-  body: z.strictObject({ onDuty: z.boolean() }).meta({ id: 'ServiceAgentInput' }),
+  path: () => z.object({ agentId: AgentId() }),
+  body: () => z.strictObject({ onDuty: z.boolean() }).meta({ id: 'ServiceAgentInput' }),
   responses: { 200: { description: 'The agent', schema: AgentDoc } },
   problems: [409],
 });
@@ -193,20 +203,22 @@ export const listServiceAgentsRoute = defineRoute({
   summary: 'The customer-service roster: who is on duty and their open tickets',
   tags: ['tickets', 'admin'],
   auth: { roles: ['ops', 'cs-agent'] },
-  responses: { 200: { description: 'Every agent on the roster', schema: z.object({ items: z.array(AgentDoc) }) } },
+  responses: { 200: { description: 'Every agent on the roster', schema: () => z.object({ items: z.array(AgentDoc()) }) } },
 });
 
-const ReportDoc = z.object({
-  ratings: z.number().int(),
-  csat: z.number().nullable().describe('Mean satisfaction score (1–5)'),
-  satisfactionBand: z.enum(['good', 'acceptable', 'needs-action']).nullable(),
-  npsResponses: z.number().int(),
-  nps: z.number().nullable().describe('%promoters (9–10) − %detractors (0–6)'),
-  npsOnTarget: z.boolean().nullable(),
-  resolved: z.number().int(),
-  withinFirstResponse: z.number().nullable().describe('Share of resolved tickets first answered within their clock'),
-  withinResolution: z.number().nullable().describe('Share of resolved tickets resolved within their clock'),
-});
+const ReportDoc = lazily(() =>
+  z.object({
+    ratings: z.number().int(),
+    csat: z.number().nullable().describe('Mean satisfaction score (1–5)'),
+    satisfactionBand: z.enum(['good', 'acceptable', 'needs-action']).nullable(),
+    npsResponses: z.number().int(),
+    nps: z.number().nullable().describe('%promoters (9–10) − %detractors (0–6)'),
+    npsOnTarget: z.boolean().nullable(),
+    resolved: z.number().int(),
+    withinFirstResponse: z.number().nullable().describe('Share of resolved tickets first answered within their clock'),
+    withinResolution: z.number().nullable().describe('Share of resolved tickets resolved within their clock'),
+  }),
+);
 
 /** `GET /admin/service/metrics` — cs-agent, ops, analyst. */
 export const serviceMetricsRoute = defineRoute({
@@ -218,18 +230,19 @@ export const serviceMetricsRoute = defineRoute({
     'Ratings count on the day they were given, clocks on the day the ticket was resolved, each for the resolving agent. Bands from the handbooks: satisfaction ≥ 4.5 good, < 3.5 needs action; NPS target ≥ 70. Default range: the last 7 days.',
   tags: ['tickets', 'admin'],
   auth: { roles: ['cs-agent', 'ops', 'analyst'] },
-  query: z.object({ from: IsoDay.optional(), to: IsoDay.optional() }),
+  query: () => z.object({ from: IsoDay.optional(), to: IsoDay.optional() }),
   responses: {
     200: {
       description: 'The metrics',
-      schema: z.object({
-        from: z.string(),
-        to: z.string(),
-        bands: z.object({ satisfactionGood: z.number(), satisfactionNeedsActionBelow: z.number(), npsTarget: z.number() }),
-        total: ReportDoc,
-        days: z.array(ReportDoc.extend({ day: z.string() })),
-        agents: z.array(ReportDoc.extend({ agentId: z.string() })),
-      }),
+      schema: () =>
+        z.object({
+          from: z.string(),
+          to: z.string(),
+          bands: z.object({ satisfactionGood: z.number(), satisfactionNeedsActionBelow: z.number(), npsTarget: z.number() }),
+          total: ReportDoc(),
+          days: z.array(ReportDoc().extend({ day: z.string() })),
+          agents: z.array(ReportDoc().extend({ agentId: z.string() })),
+        }),
     },
   },
 });

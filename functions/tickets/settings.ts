@@ -8,33 +8,35 @@
  * | `TICKET_METRICS_MAX_DAYS` | 92 | the longest `from`–`to` range `GET /admin/service/metrics` reports |
  */
 import * as z from 'zod';
-import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
+import { defineSettings, intSetting, jsonSetting, lazily } from '../../shared/config.ts';
 import { DEFAULT_SLA_POLICIES } from './domain/policy.ts';
 import type { SlaPolicy } from './domain/sla.ts';
 import { TICKET_CATEGORIES, type TicketCategory } from './domain/ticket.ts';
 
-const PolicySchema = z.strictObject({
-  firstResponseMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 24 * 60),
-  resolutionHours: z
-    .number()
-    .int()
-    .min(1)
-    .max(90 * 24),
-});
+const PolicySchema = lazily(() =>
+  z.strictObject({
+    firstResponseMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
+    resolutionHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24),
+  }),
+);
 
-export const SlaPoliciesSchema = z.partialRecord(z.enum(TICKET_CATEGORIES), PolicySchema);
+const SlaPoliciesSchema = lazily(() => z.partialRecord(z.enum(TICKET_CATEGORIES), PolicySchema()));
 
 export const ticketsSettings = defineSettings(
   'tickets',
-  {
-    TICKET_SLA_POLICIES: jsonSetting(SlaPoliciesSchema).optional(),
+  () => ({
+    TICKET_SLA_POLICIES: jsonSetting(SlaPoliciesSchema()).optional(),
     TICKET_OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
     TICKET_METRICS_MAX_DAYS: intSetting(1, 366).default(92),
-  },
+  }),
   (env) => ({
     policies: { ...DEFAULT_SLA_POLICIES, ...(env.TICKET_SLA_POLICIES ?? {}) } as Readonly<Record<TicketCategory, SlaPolicy>>,
     outboxRepublishAfterSeconds: env.TICKET_OUTBOX_REPUBLISH_AFTER_SECONDS,

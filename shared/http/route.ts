@@ -73,14 +73,57 @@ export interface RouteContract<
   readonly problems?: readonly number[];
 }
 
-/** Declares a route contract (an identity function that keeps the literal types). */
+/** A schema, or a function building it on first use. */
+export type LazySchema<S> = S | (() => S);
+
+/**
+ * A route as declared: its schemas may be given as functions that build them. A capability's route
+ * module is bundled whole into each of its functions, which serves one or two of its routes; the
+ * schemas of the others were built at import all the same (hundreds of zod schemas, a large part of
+ * a cold start: docs/performance.md).
+ */
+export interface RouteDeclaration<B extends z.ZodType | undefined, P extends z.ZodType | undefined, Q extends z.ZodType | undefined, A extends AuthRequirement> extends Omit<
+  RouteContract<B, P, Q, A>,
+  'body' | 'path' | 'query' | 'headers' | 'responses'
+> {
+  readonly body?: LazySchema<B>;
+  readonly path?: LazySchema<P>;
+  readonly query?: LazySchema<Q>;
+  readonly headers?: LazySchema<z.ZodObject>;
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: LazySchema<z.ZodType> }>>;
+}
+
+/** Resolves a {@link LazySchema} once, on first read. */
+function memoized<S>(value: LazySchema<S> | undefined): () => S | undefined {
+  if (typeof value !== 'function') return () => value;
+  let built: S | undefined;
+  return () => (built ??= (value as () => S)());
+}
+
+/**
+ * Declares a route contract, keeping the literal types. Schemas given as functions are built the
+ * first time the contract's field is read — by the function serving the route (when its handler is
+ * built), the OpenAPI document or a test — and never by a function serving another route.
+ */
 export function defineRoute<
   B extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   const A extends AuthRequirement = AuthRequirement,
->(route: RouteContract<B, P, Q, A>): RouteContract<B, P, Q, A> {
-  return route;
+>(route: RouteDeclaration<B, P, Q, A>): RouteContract<B, P, Q, A> {
+  const { body, path, query, headers, responses, ...rest } = route;
+  const lazy = { body: memoized(body), path: memoized(path), query: memoized(query), headers: memoized(headers) };
+  const resolvedResponses = Object.fromEntries(
+    Object.entries(responses).map(([status, { description, schema }]) => {
+      const resolve = memoized(schema);
+      return [status, Object.defineProperties({ description }, { schema: { enumerable: schema !== undefined, get: resolve } })];
+    }),
+  );
+  const contract = { ...rest, responses: resolvedResponses };
+  for (const [field, resolve] of Object.entries(lazy)) {
+    if (route[field as keyof typeof lazy] !== undefined) Object.defineProperty(contract, field, { enumerable: true, get: resolve });
+  }
+  return contract as unknown as RouteContract<B, P, Q, A>;
 }
 
 /** The parsed value of an optional schema. */

@@ -50,7 +50,7 @@ describe('ORD-2, SEC-5: the unit-price bound keeps every basket exact', () => {
 
   it('checkout can never be configured, or asked, for a larger basket than the bound assumes', () => {
     const item = (quantity: number) => ({ sku: 'T-1', quantity });
-    for (const schema of [QuoteBodySchema, OrderBodySchema]) {
+    for (const schema of [QuoteBodySchema(), OrderBodySchema()]) {
       const items = (n: number, quantity: number) => ({ items: Array.from({ length: n }, (_, i) => ({ ...item(quantity), sku: `T-${i}` })) });
       expect(schema.shape.items.safeParse(items(MAX_BASKET_LINES, MAX_LINE_QUANTITY).items).success).toBe(true);
       expect(schema.shape.items.safeParse(items(MAX_BASKET_LINES + 1, 1).items).success).toBe(false);

@@ -90,91 +90,143 @@ export const DEFAULT_BANNED_ADVERTISING_TERMS: readonly string[] = [
   '100%有效',
 ];
 
-const optionalName = z.string().trim().min(1).max(256).optional();
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-function termList(value: string): string[] {
+/**
+ * The kernel's environment variables are checked by the small rules below rather than a zod schema:
+ * every function parses them at cold start, and building and first running a 40-field zod schema
+ * cost each cold start ≈ 10 ms (docs/performance.md). Capability settings ({@link defineSettings})
+ * keep zod; they are built when first read. A rule takes the variable's value (undefined when unset
+ * or empty) and returns the setting or a problem, which never contains the value.
+ */
+type EnvRule<T> = (value: string | undefined) => { readonly ok: T } | { readonly problem: string };
+
+const ok = <T>(value: T) => ({ ok: value });
+
+/** An optional string, trimmed, 1–`max` characters (and matching `pattern`). */
+const optionalText =
+  (max: number, pattern?: RegExp): EnvRule<string | undefined> =>
+  (value) => {
+    if (value === undefined) return ok(undefined);
+    const trimmed = value.trim();
+    if (trimmed.length < 1 || trimmed.length > max) return { problem: `must be 1–${max} characters` };
+    if (pattern && !pattern.test(trimmed)) return { problem: `must match ${pattern.source}` };
+    return ok(trimmed);
+  };
+
+/** A string matching `pattern` (untrimmed), `fallback` when unset. */
+const textOr =
+  (pattern: RegExp, fallback: string): EnvRule<string> =>
+  (value) =>
+    value === undefined ? ok(fallback) : pattern.test(value) ? ok(value) : { problem: `must match ${pattern.source}` };
+
+/** One of `values`, optional. */
+const optionalChoice =
+  <const V extends string>(values: readonly V[]): EnvRule<V | undefined> =>
+  (value) =>
+    value === undefined || (values as readonly string[]).includes(value) ? ok(value as V | undefined) : { problem: `must be one of ${values.join(', ')}` };
+
+/** An integer within [min, max], `fallback` when unset. */
+const intOr =
+  (min: number, max: number, fallback: number): EnvRule<number> =>
+  (value) => {
+    if (value === undefined) return ok(fallback);
+    const n = Number(value);
+    if (!Number.isInteger(n)) return { problem: 'must be an integer' };
+    if (n < min || n > max) return { problem: `must be between ${min} and ${max}` };
+    return ok(n);
+  };
+
+/** A list setting: a JSON array of strings, or a comma-separated list (entries trimmed, empty ones dropped). */
+const optionalTermList: EnvRule<string[] | undefined> = (value) => {
+  if (value === undefined) return ok(undefined);
   const trimmed = value.trim();
+  let terms: unknown[];
   if (trimmed.startsWith('[')) {
-    const parsed: unknown = JSON.parse(trimmed);
-    return z.array(z.string()).parse(parsed);
-  }
-  return trimmed.split(',');
-}
-
-/** A list setting: a JSON array of strings, or a comma-separated list. */
-const termListSetting = z
-  .string()
-  .transform((value, ctx) => {
     try {
-      return termList(value)
-        .map((t) => t.trim())
-        .filter((t) => t.length > 0);
+      terms = JSON.parse(trimmed) as unknown[];
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of strings or a comma-separated list' });
-      return z.NEVER;
+      terms = [undefined];
     }
-  })
-  .optional();
+    if (!Array.isArray(terms) || terms.some((t) => typeof t !== 'string')) return { problem: 'must be a JSON array of strings or a comma-separated list' };
+  } else {
+    terms = trimmed.split(',');
+  }
+  return ok((terms as string[]).map((t) => t.trim()).filter((t) => t.length > 0));
+};
 
-const EnvSchema = z
-  .object({
-    STAGE: z
-      .string()
-      .trim()
-      .regex(/^[a-z0-9-]{1,32}$/)
-      .optional(),
-    LOCAL_CLOUD: z.enum(['true', 'false']).optional(),
-    CATALOG_TABLE_NAME: optionalName,
-    IDEMPOTENCY_TABLE_NAME: optionalName,
-    COMPLIANCE_TABLE_NAME: optionalName,
-    ORDERS_TABLE_NAME: optionalName,
-    PAYMENTS_TABLE_NAME: optionalName,
-    RISK_TABLE_NAME: optionalName,
-    FULFILLMENT_TABLE_NAME: optionalName,
-    TICKETS_TABLE_NAME: optionalName,
-    RETURNS_TABLE_NAME: optionalName,
-    SUPPLIERS_TABLE_NAME: optionalName,
-    AUDIT_TABLE_NAME: optionalName,
-    PRIVACY_TABLE_NAME: optionalName,
-    ANALYTICS_TABLE_NAME: optionalName,
-    CUSTOMER_KEY_TABLE_NAME: optionalName,
-    AUDIT_MAC_KEY_ID: optionalName,
-    AUDIT_ANCHOR_BUCKET: optionalName,
-    COMPLIANCE_SCAN: optionalName,
-    COMPLIANCE_REPORT_BUCKET: optionalName,
-    EVENT_BUS_NAME: optionalName,
-    STAFF_POOL_ISSUER: optionalName,
-    FIELD_ENCRYPTION_KEY_ID: optionalName,
-    EVENT_SOURCES: optionalName,
-    FIELD_ENCRYPTION_ENTITIES: optionalName,
-    DEFAULT_CURRENCY: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .default('CNY'),
-    PAYMENT_WINDOW_MINUTES: int(1, 24 * 60).default(30),
-    REFUND_APPROVAL_THRESHOLD_MINOR: int(0, Number.MAX_SAFE_INTEGER).default(100_000),
-    REFUND_STAFF_DAILY_CAP_MINOR: int(0, Number.MAX_SAFE_INTEGER).default(500_000),
-    RISK_REVIEW_THRESHOLD: int(0, 100).default(40),
-    RISK_REJECT_THRESHOLD: int(0, 100).default(75),
-    PAGINATION_DEFAULT_LIMIT: int(1, 1000).default(20),
-    PAGINATION_MAX_LIMIT: int(1, 1000).default(100),
-    IDEMPOTENCY_KEY_TTL_HOURS: int(24, 24 * 30).default(24),
-    /** CMP-2 / SEC-3: days after an order's completion its personal data is shredded (3 years by default). */
-    PERSONAL_DATA_RETENTION_DAYS: int(1, 36_500).default(1095),
-    BANNED_ADVERTISING_TERMS: termListSetting,
-    /** Phrases that contain a banned term without making a claim, e.g. 第一次 (CMP-1). */
-    ALLOWED_ADVERTISING_PHRASES: termListSetting,
-    CORS_ALLOW_ORIGIN: z.string().trim().min(1).default('*'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.RISK_REVIEW_THRESHOLD >= env.RISK_REJECT_THRESHOLD) {
-      ctx.addIssue({ code: 'custom', path: ['RISK_REVIEW_THRESHOLD'], message: 'must be lower than RISK_REJECT_THRESHOLD' });
-    }
-    if (env.PAGINATION_DEFAULT_LIMIT > env.PAGINATION_MAX_LIMIT) {
-      ctx.addIssue({ code: 'custom', path: ['PAGINATION_DEFAULT_LIMIT'], message: 'must not exceed PAGINATION_MAX_LIMIT' });
-    }
-  });
+/** A non-blank string, trimmed, `fallback` when unset. */
+const trimmedOr =
+  (fallback: string): EnvRule<string> =>
+  (value) => {
+    if (value === undefined) return ok(fallback);
+    const trimmed = value.trim();
+    return trimmed.length > 0 ? ok(trimmed) : { problem: 'must not be blank' };
+  };
+
+const optionalName = optionalText(256);
+
+const ENV_RULES = {
+  STAGE: optionalText(32, /^[a-z0-9-]{1,32}$/),
+  LOCAL_CLOUD: optionalChoice(['true', 'false']),
+  CATALOG_TABLE_NAME: optionalName,
+  IDEMPOTENCY_TABLE_NAME: optionalName,
+  COMPLIANCE_TABLE_NAME: optionalName,
+  ORDERS_TABLE_NAME: optionalName,
+  PAYMENTS_TABLE_NAME: optionalName,
+  RISK_TABLE_NAME: optionalName,
+  FULFILLMENT_TABLE_NAME: optionalName,
+  TICKETS_TABLE_NAME: optionalName,
+  RETURNS_TABLE_NAME: optionalName,
+  SUPPLIERS_TABLE_NAME: optionalName,
+  AUDIT_TABLE_NAME: optionalName,
+  PRIVACY_TABLE_NAME: optionalName,
+  ANALYTICS_TABLE_NAME: optionalName,
+  CUSTOMER_KEY_TABLE_NAME: optionalName,
+  AUDIT_MAC_KEY_ID: optionalName,
+  AUDIT_ANCHOR_BUCKET: optionalName,
+  COMPLIANCE_SCAN: optionalName,
+  COMPLIANCE_REPORT_BUCKET: optionalName,
+  EVENT_BUS_NAME: optionalName,
+  STAFF_POOL_ISSUER: optionalName,
+  FIELD_ENCRYPTION_KEY_ID: optionalName,
+  EVENT_SOURCES: optionalName,
+  FIELD_ENCRYPTION_ENTITIES: optionalName,
+  DEFAULT_CURRENCY: textOr(/^[A-Z]{3}$/, 'CNY'),
+  PAYMENT_WINDOW_MINUTES: intOr(1, 24 * 60, 30),
+  REFUND_APPROVAL_THRESHOLD_MINOR: intOr(0, Number.MAX_SAFE_INTEGER, 100_000),
+  REFUND_STAFF_DAILY_CAP_MINOR: intOr(0, Number.MAX_SAFE_INTEGER, 500_000),
+  RISK_REVIEW_THRESHOLD: intOr(0, 100, 40),
+  RISK_REJECT_THRESHOLD: intOr(0, 100, 75),
+  PAGINATION_DEFAULT_LIMIT: intOr(1, 1000, 20),
+  PAGINATION_MAX_LIMIT: intOr(1, 1000, 100),
+  IDEMPOTENCY_KEY_TTL_HOURS: intOr(24, 24 * 30, 24),
+  /** CMP-2 / SEC-3: days after an order's completion its personal data is shredded (3 years by default). */
+  PERSONAL_DATA_RETENTION_DAYS: intOr(1, 36_500, 1095),
+  BANNED_ADVERTISING_TERMS: optionalTermList,
+  /** Phrases that contain a banned term without making a claim, e.g. 第一次 (CMP-1). */
+  ALLOWED_ADVERTISING_PHRASES: optionalTermList,
+  CORS_ALLOW_ORIGIN: trimmedOr('*'),
+} as const;
+
+type Env = { readonly [K in keyof typeof ENV_RULES]: (typeof ENV_RULES)[K] extends EnvRule<infer T> ? T : never };
+
+/** Applies {@link ENV_RULES} (empty strings count as unset), then the rules across variables; the problems name variables, never values. */
+function readEnv(env: Record<string, string | undefined>): { env: Env; problems: string[] } {
+  const problems: string[] = [];
+  const parsed: Record<string, unknown> = {};
+  for (const [name, rule] of Object.entries(ENV_RULES) as Array<[string, EnvRule<unknown>]>) {
+    const result = rule(env[name] === '' ? undefined : env[name]);
+    if ('problem' in result) problems.push(`${name}: ${result.problem}`);
+    else parsed[name] = result.ok;
+  }
+  const e = parsed as Env;
+  if (problems.length === 0) {
+    if (e.RISK_REVIEW_THRESHOLD >= e.RISK_REJECT_THRESHOLD) problems.push('RISK_REVIEW_THRESHOLD: must be lower than RISK_REJECT_THRESHOLD');
+    if (e.PAGINATION_DEFAULT_LIMIT > e.PAGINATION_MAX_LIMIT) problems.push('PAGINATION_DEFAULT_LIMIT: must not exceed PAGINATION_MAX_LIMIT');
+  }
+  return { env: e, problems };
+}
 
 /** The validated configuration of this container. */
 export interface AppConfig {
@@ -226,14 +278,9 @@ function runsOnAwsLambda(env: Record<string, string | undefined>): boolean {
 /** Parses an environment (default: `process.env`) into an {@link AppConfig}, or throws {@link ConfigError}. */
 export function parseConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   // Empty strings count as "not set", as CloudFormation and shells often produce them.
-  const input = Object.fromEntries(Object.keys(EnvSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
-  const result = EnvSchema.safeParse(input);
-  if (!result.success) {
-    // Name the variables and the rule, never the values (they may be secrets).
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  const e = result.data;
+  const { env: e, problems } = readEnv(env);
+  // Name the variables and the rule, never the values (they may be secrets).
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   const localCloud = e.LOCAL_CLOUD === 'true';
   if (localCloud && runsOnAwsLambda(env)) {
     throw new ConfigError(

@@ -42,39 +42,17 @@
  * 409 `request-in-progress` with `retry-after`.
  */
 import crypto from 'node:crypto';
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { getConfig, requireSetting } from './config.ts';
-import { badRequest, idempotencyKeyReused, requestInProgress } from './errors.ts';
+import { idempotencyKeyReused, requestInProgress } from './errors.ts';
 import { logger } from './observability.ts';
 import { retry, type Backoff } from './retry.ts';
+import { ANONYMOUS, IDEMPOTENT_REPLAYED_HEADER, type IdempotencyScope, type IdempotentExecutor } from './idempotency-key.ts';
+
+export { ANONYMOUS, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, readIdempotencyKey, type IdempotencyScope, type IdempotentExecutor } from './idempotency-key.ts';
 
 /** How a twin request polls for the first one's response: 25 ms, doubling up to 250 ms. */
 const TWIN_POLL: Backoff = { baseMs: 25, maxMs: 250, jitter: false };
-
-/** The request header carrying the key (lower-case, as normalised). */
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-
-/** The response header set on a replayed response. */
-export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
-
-/** API.md: 1–255 characters; we accept printable ASCII. */
-const KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
-
-/**
- * Reads and checks the `Idempotency-Key` header from normalised (lower-case) headers.
- * Throws a 400 problem when it is missing or invalid.
- */
-export function readIdempotencyKey(headers: Readonly<Record<string, string | undefined>> | null | undefined): string {
-  const raw = headers?.[IDEMPOTENCY_KEY_HEADER];
-  const key = raw?.trim();
-  if (key === undefined || key === '') {
-    throw badRequest('This operation requires an Idempotency-Key header.', [{ path: 'headers.idempotency-key', message: 'Required' }]);
-  }
-  if (!KEY_PATTERN.test(key)) {
-    throw badRequest('The Idempotency-Key header must be 1–255 printable characters.', [{ path: 'headers.idempotency-key', message: 'Must be 1–255 printable ASCII characters' }]);
-  }
-  return key;
-}
 
 /** The field-encryption entity of stored idempotent responses. */
 export const IDEMPOTENCY_ENTITY = 'idempotency-response';
@@ -92,26 +70,6 @@ interface SealedResponse extends Omit<APIGatewayProxyResult, 'body'> {
 
 const recordIdOf = (operation: string, scope: Pick<IdempotencyScope, 'userId' | 'key'>) =>
   crypto.createHash('sha256').update(`${operation}\n${scope.userId}\n${scope.key}`).digest('hex');
-
-/** The user id of requests on public routes. */
-export const ANONYMOUS = 'anonymous';
-
-/** What identifies and validates one idempotent request. */
-export interface IdempotencyScope {
-  /** Whose key it is (the principal's user id; `anonymous` on public routes). */
-  readonly userId: string;
-  /** The `Idempotency-Key` header. */
-  readonly key: string;
-  /** The parsed request body; a different body with the same key is a 422. */
-  readonly body: unknown;
-  /** The request's path parameters; other ones with the same key are a 422 too. */
-  readonly path?: Readonly<Record<string, string | undefined>> | null;
-}
-
-/** Runs a request's handler at most once per (operation, user, key). */
-export interface IdempotentExecutor {
-  run(scope: IdempotencyScope, context: Context, handler: () => Promise<APIGatewayProxyResult>): Promise<APIGatewayProxyResult>;
-}
 
 /** The record's attributes (Powertools' names, kept). */
 interface StoredRecord {

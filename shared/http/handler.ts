@@ -25,7 +25,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type * as z from 'zod';
 import type { AuthRequirement } from '../auth.ts';
 import { getConfig } from '../config.ts';
-import { ANONYMOUS, createIdempotentExecutor } from '../idempotency.ts';
+import { ANONYMOUS, type IdempotentExecutor } from '../idempotency-key.ts';
 import { observedHandler } from '../observability.ts';
 import {
   authorization,
@@ -74,8 +74,15 @@ export function toProxyResult(result: HttpResult): APIGatewayProxyResult {
   };
 }
 
+/** The executor of an idempotent operation's requests (shared/idempotency.ts `createIdempotentExecutor`). */
+export type IdempotentExecutorFactory = (operation: string) => IdempotentExecutor;
+
 /**
- * Wraps a route's handler function in the HTTP stack and returns the Lambda handler.
+ * Wraps a route's handler function in the HTTP stack and returns the Lambda handler. An idempotent
+ * route's handler is built with `idempotentHttpHandler` (shared/http/idempotent-handler.ts) instead,
+ * which brings the idempotency records and the field encryption sealing them; this one refuses an
+ * idempotent route when the handler is built (a cold-start error, never a request served without
+ * its idempotency).
  *
  * @example
  * export const handler = httpHandler(getProductRoute, async ({ path }) => ({ statusCode: 200, body: await getProduct(repo, path.sku) }));
@@ -91,8 +98,26 @@ export function httpHandler<
   /** A capability's mapping of its domain errors to problems (what it does not know it returns unchanged). */
   mapError?: (error: unknown) => unknown,
 ): HttpLambdaHandler {
+  return buildHttpHandler(options, handlerFn, mapError);
+}
+
+/** The HTTP stack of {@link httpHandler}, with the idempotency executor of an idempotent route. */
+export function buildHttpHandler<
+  B extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  A extends AuthRequirement = { roles: [] },
+>(
+  options: HttpHandlerOptions<B, P, Q, A>,
+  handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>,
+  mapError: ((error: unknown) => unknown) | undefined,
+  idempotency?: IdempotentExecutorFactory,
+): HttpLambdaHandler {
   const auth: AuthRequirement = options.auth ?? { roles: [] };
-  const executor = options.idempotent ? createIdempotentExecutor(options.operation) : undefined;
+  if (options.idempotent && !idempotency) {
+    throw new Error(`${options.operation} is an idempotent route: build its handler with idempotentHttpHandler (shared/http/idempotent-handler.ts).`);
+  }
+  const executor = options.idempotent ? idempotency?.(options.operation) : undefined;
 
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const state = requestState(event);

@@ -19,7 +19,7 @@ import {
   type ProblemFieldError,
 } from '../errors.ts';
 import { getConfig } from '../config.ts';
-import { readIdempotencyKey } from '../idempotency.ts';
+import { readIdempotencyKey } from '../idempotency-key.ts';
 import { logger, metrics, MetricUnit } from '../observability.ts';
 import { findTextIssues } from '../text.ts';
 

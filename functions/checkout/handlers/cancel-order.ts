@@ -8,7 +8,8 @@ import type { AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
-import { checkoutHttpHandler } from './problems.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
+import { checkoutProblem } from './problems.ts';
 import { logger } from '../../../shared/observability.ts';
 import { auditLog, orderStore } from '../adapters.ts';
 import { cancelOrder } from '../cancel-order.ts';
@@ -26,21 +27,25 @@ export interface CancelOrderHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeCancelOrderHandler(ports: CancelOrderHandlerPorts = {}): HttpLambdaHandler {
-  return checkoutHttpHandler(cancelOrderRoute, async ({ path, body, principal, correlationId }) => {
-    const view = await cancelOrder(
-      {
-        orders: (ports.orders ?? orderStore)(),
-        events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
-        clock: ports.clock ?? systemClock,
-        balanceWindowHours: checkoutSettings().presaleBalanceWindowHours,
-        audit: (ports.audit ?? auditLog)(),
-        log: logger,
-      },
-      { orderId: path.orderId, principal, ...(body.reason !== undefined ? { reason: body.reason } : {}), correlationId },
-    );
-    logger.info('order cancelled', { orderId: view.orderId });
-    return { statusCode: 200, body: view };
-  });
+  return idempotentHttpHandler(
+    cancelOrderRoute,
+    async ({ path, body, principal, correlationId }) => {
+      const view = await cancelOrder(
+        {
+          orders: (ports.orders ?? orderStore)(),
+          events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
+          clock: ports.clock ?? systemClock,
+          balanceWindowHours: checkoutSettings().presaleBalanceWindowHours,
+          audit: (ports.audit ?? auditLog)(),
+          log: logger,
+        },
+        { orderId: path.orderId, principal, ...(body.reason !== undefined ? { reason: body.reason } : {}), correlationId },
+      );
+      logger.info('order cancelled', { orderId: view.orderId });
+      return { statusCode: 200, body: view };
+    },
+    checkoutProblem,
+  );
 }
 
 /** The Lambda handler. */

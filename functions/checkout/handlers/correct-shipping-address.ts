@@ -7,7 +7,8 @@
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
-import { checkoutHttpHandler } from './problems.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
+import { checkoutProblem } from './problems.ts';
 import { logger } from '../../../shared/observability.ts';
 import { orderStore, personalDataCipher, riskSignalKey, shippingGeography } from '../adapters.ts';
 import { correctShippingAddress } from '../correct-shipping-address.ts';
@@ -27,26 +28,30 @@ export interface CorrectShippingAddressPorts {
 
 /** Builds the handler with the given ports. */
 export function makeCorrectShippingAddressHandler(ports: CorrectShippingAddressPorts = {}): HttpLambdaHandler {
-  return checkoutHttpHandler(correctShippingAddressRoute, async ({ path, body, principal, correlationId }) => {
-    const settings = checkoutSettings();
-    const view = await correctShippingAddress(
-      {
-        orders: (ports.orders ?? orderStore)(),
-        events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
-        clock: ports.clock ?? systemClock,
-        balanceWindowHours: settings.presaleBalanceWindowHours,
-        cipher: (ports.cipher ?? personalDataCipher)(),
-        riskSignalKey: ports.riskSignalKey ?? riskSignalKey(logger),
-        regions: shippingGeography().regions,
-        shippingRates: settings.shippingRates,
-        log: logger,
-      },
-      { orderId: path.orderId, principal, address: body.shippingAddress, correlationId },
-    );
-    // Ids only: the address is personal data.
-    logger.info('shipping address corrected', { orderId: view.orderId });
-    return { statusCode: 200, body: view };
-  });
+  return idempotentHttpHandler(
+    correctShippingAddressRoute,
+    async ({ path, body, principal, correlationId }) => {
+      const settings = checkoutSettings();
+      const view = await correctShippingAddress(
+        {
+          orders: (ports.orders ?? orderStore)(),
+          events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
+          clock: ports.clock ?? systemClock,
+          balanceWindowHours: settings.presaleBalanceWindowHours,
+          cipher: (ports.cipher ?? personalDataCipher)(),
+          riskSignalKey: ports.riskSignalKey ?? riskSignalKey(logger),
+          regions: shippingGeography().regions,
+          shippingRates: settings.shippingRates,
+          log: logger,
+        },
+        { orderId: path.orderId, principal, address: body.shippingAddress, correlationId },
+      );
+      // Ids only: the address is personal data.
+      logger.info('shipping address corrected', { orderId: view.orderId });
+      return { statusCode: 200, body: view };
+    },
+    checkoutProblem,
+  );
 }
 
 /** The Lambda handler. */

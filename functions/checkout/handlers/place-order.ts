@@ -11,7 +11,8 @@ import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { badRequest } from '../../../shared/errors.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
-import { checkoutHttpHandler } from './problems.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
+import { checkoutProblem } from './problems.ts';
 import { newId } from '../../../shared/ids.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { catalogPort, orderStore, paymentLimitsPort, personalDataCipher, currentPromotionStore, riskSignalKey, shippingGeography } from '../adapters.ts';
@@ -42,50 +43,54 @@ export interface PlaceOrderHandlerPorts {
 
 /** Builds the handler with the given ports. */
 export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpLambdaHandler {
-  return checkoutHttpHandler(placeOrderRoute, async ({ body, principal, idempotencyKey, correlationId, event }) => {
-    const deviceId = event.headers?.['x-device-id'];
-    if (deviceId !== undefined && !DEVICE_ID.test(deviceId)) {
-      throw badRequest('The x-device-id header must be 1–128 printable characters.', [{ path: 'headers.x-device-id', message: 'Must be 1–128 printable ASCII characters' }]);
-    }
-    const sourceIp = event.requestContext?.identity?.sourceIp;
-    const { regions, distances } = shippingGeography();
-    const result = await placeOrder(
-      {
-        orders: (ports.orders ?? orderStore)(),
-        catalog: (ports.catalog ?? catalogPort)(),
-        promotions: (ports.promotions ?? currentPromotionStore)(),
-        cipher: (ports.cipher ?? personalDataCipher)(),
-        events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
-        clock: ports.clock ?? systemClock,
-        newId,
-        settings: checkoutSettings(),
-        paymentLimits: (ports.paymentLimits ?? paymentLimitsPort)(),
-        riskSignalKey: ports.riskSignalKey ?? riskSignalKey(logger),
-        regions,
-        distances,
-        log: logger,
-      },
-      {
-        customerId: principal.userId,
-        request: { ...body, ...(body.couponCode !== undefined ? { couponCode: body.couponCode.toUpperCase() } : {}) },
-        ...(idempotencyKey ? { idempotencyKey } : {}),
-        ...(deviceId ? { deviceId } : {}),
-        ...(sourceIp ? { sourceIp } : {}),
-        correlationId,
-      },
-    );
-    logger.info('order placed', { orderId: result.order.orderId, created: result.created, lines: result.order.lines.length, reservations: result.order.reservations.length });
-    // The operations dashboard's orders per minute and GMV (OPS-1); a replayed request is not a new order.
-    if (result.created) {
-      metrics.addMetric(ORDERS_PLACED_METRIC, MetricUnit.Count, 1);
-      metrics.addMetric(GMV_METRIC, MetricUnit.Count, result.order.total.amount);
-    }
-    return {
-      statusCode: 201,
-      headers: { location: `/orders/${result.order.orderId}` },
-      body: toOrderView(result.order, result.timeline, { personal: result.personal, reader: 'customer' }),
-    };
-  });
+  return idempotentHttpHandler(
+    placeOrderRoute,
+    async ({ body, principal, idempotencyKey, correlationId, event }) => {
+      const deviceId = event.headers?.['x-device-id'];
+      if (deviceId !== undefined && !DEVICE_ID.test(deviceId)) {
+        throw badRequest('The x-device-id header must be 1–128 printable characters.', [{ path: 'headers.x-device-id', message: 'Must be 1–128 printable ASCII characters' }]);
+      }
+      const sourceIp = event.requestContext?.identity?.sourceIp;
+      const { regions, distances } = shippingGeography();
+      const result = await placeOrder(
+        {
+          orders: (ports.orders ?? orderStore)(),
+          catalog: (ports.catalog ?? catalogPort)(),
+          promotions: (ports.promotions ?? currentPromotionStore)(),
+          cipher: (ports.cipher ?? personalDataCipher)(),
+          events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
+          clock: ports.clock ?? systemClock,
+          newId,
+          settings: checkoutSettings(),
+          paymentLimits: (ports.paymentLimits ?? paymentLimitsPort)(),
+          riskSignalKey: ports.riskSignalKey ?? riskSignalKey(logger),
+          regions,
+          distances,
+          log: logger,
+        },
+        {
+          customerId: principal.userId,
+          request: { ...body, ...(body.couponCode !== undefined ? { couponCode: body.couponCode.toUpperCase() } : {}) },
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+          ...(deviceId ? { deviceId } : {}),
+          ...(sourceIp ? { sourceIp } : {}),
+          correlationId,
+        },
+      );
+      logger.info('order placed', { orderId: result.order.orderId, created: result.created, lines: result.order.lines.length, reservations: result.order.reservations.length });
+      // The operations dashboard's orders per minute and GMV (OPS-1); a replayed request is not a new order.
+      if (result.created) {
+        metrics.addMetric(ORDERS_PLACED_METRIC, MetricUnit.Count, 1);
+        metrics.addMetric(GMV_METRIC, MetricUnit.Count, result.order.total.amount);
+      }
+      return {
+        statusCode: 201,
+        headers: { location: `/orders/${result.order.orderId}` },
+        body: toOrderView(result.order, result.timeline, { personal: result.personal, reader: 'customer' }),
+      };
+    },
+    checkoutProblem,
+  );
 }
 
 /** The Lambda handler. */

@@ -6,7 +6,8 @@
 import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { requireSetting } from '../../../shared/config.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { takeDownListing } from '../../catalog/listing-contract.ts';
 import { findingsRepositoryFromEnv, type FindingsRepository } from '../findings-repository.ts';
 import { resolveFinding, type ResolveFindingDeps } from '../resolve-finding.ts';
@@ -24,7 +25,7 @@ export interface ResolveFindingHandlerPorts {
 export function makeResolveFindingHandler(ports: ResolveFindingHandlerPorts = {}): HttpLambdaHandler {
   let findings: FindingsRepository | undefined;
   let audit: AuditLog | undefined;
-  return httpHandler(resolveFindingRoute, async ({ path, body, principal, correlationId }) => {
+  return idempotentHttpHandler(resolveFindingRoute, async ({ path, body, principal, correlationId }) => {
     findings ??= (ports.findings ?? findingsRepositoryFromEnv)();
     audit ??= (ports.audit ?? auditLogFromEnv)();
     const finding = await resolveFinding(

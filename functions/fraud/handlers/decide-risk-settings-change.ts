@@ -3,7 +3,7 @@
  * the second analyst applies or rejects a threshold change (RISK-7). Audited.
  * Env: `RISK_TABLE_NAME`, `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`.
  */
-import { httpHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { resolvePorts, type FraudPorts } from '../fraud-ports.ts';
 import { decideRiskSettingsChange } from '../manage-risk-settings.ts';
 import { approveRiskSettingsChangeRoute, rejectRiskSettingsChangeRoute } from '../routes.ts';
@@ -13,7 +13,7 @@ import { riskThresholds } from '../settings.ts';
 export function makeDecideRiskSettingsChangeHandler(decision: 'approve' | 'reject', ports: FraudPorts = {}) {
   const p = resolvePorts(ports);
   const route = decision === 'approve' ? approveRiskSettingsChangeRoute : rejectRiskSettingsChangeRoute;
-  return httpHandler(route, async ({ path, body, principal, correlationId }) => ({
+  return idempotentHttpHandler(route, async ({ path, body, principal, correlationId }) => ({
     statusCode: 200,
     body: await decideRiskSettingsChange(
       { settings: p.riskSettings(), audit: p.audit(), clock: p.clock, newId: p.newId, defaults: riskThresholds() },

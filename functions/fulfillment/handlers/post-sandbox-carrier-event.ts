@@ -3,7 +3,8 @@
  * Env: `FULFILLMENT_TABLE_NAME`, `SANDBOX_CARRIER_QUEUE_URL`, `IDEMPOTENCY_TABLE_NAME`.
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../fulfillment-repository.ts';
 import { postSandboxCarrierEventRoute } from '../routes.ts';
 import { scheduleSandboxReport, sqsReportQueue, type SandboxReportQueue } from '../sandbox-carrier.ts';
@@ -24,7 +25,7 @@ function queueFromEnv(): SandboxReportQueue {
 /** Builds the handler with the given ports. */
 export function makePostSandboxCarrierEventHandler(ports: PostSandboxCarrierEventPorts = {}): HttpLambdaHandler {
   let queue: SandboxReportQueue | undefined;
-  return httpHandler(postSandboxCarrierEventRoute, async ({ body }) => {
+  return idempotentHttpHandler(postSandboxCarrierEventRoute, async ({ body }) => {
     queue ??= (ports.queue ?? queueFromEnv)();
     const scheduled = await scheduleSandboxReport({ repository: (ports.repository ?? fulfillmentRepositoryFromEnv)(), queue, clock: ports.clock ?? systemClock }, body);
     return { statusCode: 202, body: scheduled };

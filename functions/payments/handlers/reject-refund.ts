@@ -3,7 +3,8 @@
  * a second, different staff member rejects a large refund. Env: `PAYMENTS_TABLE_NAME`,
  * `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`.
  */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { ProviderUnavailableError, type PaymentProvider } from '../provider/port.ts';
 import { rejectPendingRefund } from '../refunds.ts';
 import { rejectRefundRoute } from '../routes.ts';
@@ -17,7 +18,7 @@ const noProvider: PaymentProvider = new Proxy({} as PaymentProvider, {
 /** Builds the handler with the given ports. */
 export function makeRejectRefundHandler(ports: PaymentsPorts = {}): HttpLambdaHandler {
   const runtime = paymentsRuntime(ports);
-  return httpHandler(rejectRefundRoute, async ({ path, body, principal, correlationId }) => {
+  return idempotentHttpHandler(rejectRefundRoute, async ({ path, body, principal, correlationId }) => {
     const refund = await rejectPendingRefund(
       { ...runtime.engine(), provider: noProvider, audit: runtime.audit(), ...runtime.refundPolicy() },
       { orderId: path.orderId, refundId: path.refundId, principal, note: body.note, correlationId },

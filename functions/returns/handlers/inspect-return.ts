@@ -4,7 +4,8 @@
  * Env: `RETURNS_TABLE_NAME`, `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME`.
  */
 import { requireSetting } from '../../../shared/config.ts';
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { restockReturnedStock } from '../../catalog/stock-contract.ts';
 import { inspectReturn } from '../returns.ts';
 import { inspectReturnRoute } from '../routes.ts';
@@ -13,7 +14,7 @@ import { returnsRuntime, returnView, type ReturnsPorts } from '../runtime.ts';
 /** Builds the handler with the given ports. */
 export function makeInspectReturnHandler(ports: ReturnsPorts & { readonly catalogTableName?: string } = {}): HttpLambdaHandler {
   const runtime = returnsRuntime(ports);
-  return httpHandler(inspectReturnRoute, async ({ path, body, principal, correlationId }) => {
+  return idempotentHttpHandler(inspectReturnRoute, async ({ path, body, principal, correlationId }) => {
     const catalogTableName = ports.catalogTableName ?? requireSetting('catalogTableName');
     const ret = await inspectReturn(
       { ...runtime.deps(), audit: runtime.audit(), restockItems: (m, at) => restockReturnedStock(catalogTableName, m, at) },

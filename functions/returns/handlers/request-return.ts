@@ -4,7 +4,8 @@
  * (non-returnable products, exchange prices), `FIELD_ENCRYPTION_KEY_ID` (the comment),
  * `EVENT_BUS_NAME`, `IDEMPOTENCY_TABLE_NAME`.
  */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { newId } from '../../../shared/ids.ts';
 import { catalogReaderFromEnv } from '../../catalog/stock-contract.ts';
 import { orderFactsReaderFromEnv, type OrderFacts } from '../../checkout/order-contract.ts';
@@ -45,7 +46,7 @@ export function makeRequestReturnHandler(ports: RequestReturnPorts = {}): HttpLa
   const runtime = returnsRuntime(ports);
   let orders: ((orderId: string) => Promise<OrderFacts | undefined>) | undefined;
   let products: ((skus: readonly string[]) => Promise<ReadonlyMap<string, ReturnProduct>>) | undefined;
-  return httpHandler(requestReturnRoute, async ({ path, body, principal, correlationId }) => {
+  return idempotentHttpHandler(requestReturnRoute, async ({ path, body, principal, correlationId }) => {
     const settings = returnsSettings();
     const { comment, ...rest } = body;
     const ret = await requestReturn(

@@ -1,5 +1,6 @@
 /** `POST /tickets` (customer; AFT-2): opens a ticket, clocks started, assigned to an agent on duty. */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { openTicketRoute } from '../routes.ts';
 import { ticketsRuntime, type TicketsPorts } from '../runtime.ts';
 import { openTicket, ticketView } from '../tickets.ts';
@@ -7,7 +8,7 @@ import { openTicket, ticketView } from '../tickets.ts';
 /** Builds the handler with the given ports. */
 export function makeOpenTicketHandler(ports: TicketsPorts = {}): HttpLambdaHandler {
   const runtime = ticketsRuntime(ports);
-  return httpHandler(openTicketRoute, async ({ body, principal, correlationId }) => {
+  return idempotentHttpHandler(openTicketRoute, async ({ body, principal, correlationId }) => {
     const deps = runtime.deps();
     const ticket = await openTicket(deps, {
       customerId: principal.userId,

@@ -1,5 +1,6 @@
 /** `PUT /admin/service/agents/{agentId}` (ops; AFT-2): an agent on or off duty, audited (SEC-4). */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { putServiceAgentRoute } from '../routes.ts';
 import { ticketsRuntime, type TicketsPorts } from '../runtime.ts';
 import { setAgentOnDuty } from '../service.ts';
@@ -7,7 +8,7 @@ import { setAgentOnDuty } from '../service.ts';
 /** Builds the handler with the given ports. */
 export function makePutServiceAgentHandler(ports: TicketsPorts = {}): HttpLambdaHandler {
   const runtime = ticketsRuntime(ports);
-  return httpHandler(putServiceAgentRoute, async ({ path, body, principal, correlationId }) => {
+  return idempotentHttpHandler(putServiceAgentRoute, async ({ path, body, principal, correlationId }) => {
     const deps = runtime.deps();
     return {
       statusCode: 200,

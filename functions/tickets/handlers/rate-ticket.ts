@@ -1,5 +1,6 @@
 /** `POST /tickets/{ticketId}/rating` (customer: own resolved tickets; AFT-3): the rating closes the ticket. */
-import { httpHandler, type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { type HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { rateTicketRoute } from '../routes.ts';
 import { ticketsRuntime, type TicketsPorts } from '../runtime.ts';
 import { rateTicket, ticketView } from '../tickets.ts';
@@ -7,7 +8,7 @@ import { rateTicket, ticketView } from '../tickets.ts';
 /** Builds the handler with the given ports. */
 export function makeRateTicketHandler(ports: TicketsPorts = {}): HttpLambdaHandler {
   const runtime = ticketsRuntime(ports);
-  return httpHandler(rateTicketRoute, async ({ path, body, principal, correlationId }) => {
+  return idempotentHttpHandler(rateTicketRoute, async ({ path, body, principal, correlationId }) => {
     const deps = runtime.deps();
     const ticket = await rateTicket(deps, principal, path.ticketId, {
       score: body.score,

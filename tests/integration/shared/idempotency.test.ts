@@ -11,7 +11,7 @@ import { canonicalJson } from '../../../shared/canonical-json.ts';
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import { conflict } from '../../../shared/errors.ts';
-import { httpHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext } from '../../support/http-events.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 
@@ -22,7 +22,7 @@ function createThingRoute(options: { delayMs?: number; failTimes?: number } = {}
   const operation = `createThing${ulid()}`;
   let runs = 0;
   let failures = options.failTimes ?? 0;
-  const handler = httpHandler(
+  const handler = idempotentHttpHandler(
     { operation, auth: { roles: ['customer'] }, idempotent: true, body: z.object({ sku: z.string(), quantity: z.number().int().positive() }) },
     async ({ body, principal }) => {
       runs++;
@@ -176,10 +176,13 @@ describe('idempotency middleware against DynamoDB Local (ORD-7)', () => {
 
   it('SEC-2: a stored response holds no personal data in clear — the body is sealed, and a replay still returns it', async () => {
     const operation = `createContact${ulid()}`;
-    const handler = httpHandler({ operation, auth: { roles: ['customer'] }, idempotent: true, body: z.object({ name: z.string(), phone: z.string() }) }, async ({ body }) => ({
-      statusCode: 201,
-      body: { contactId: ulid(), name: body.name, phone: body.phone },
-    }));
+    const handler = idempotentHttpHandler(
+      { operation, auth: { roles: ['customer'] }, idempotent: true, body: z.object({ name: z.string(), phone: z.string() }) },
+      async ({ body }) => ({
+        statusCode: 201,
+        body: { contactId: ulid(), name: body.name, phone: body.phone },
+      }),
+    );
     const key = `key-${ulid()}`;
     const event = () =>
       apiEvent({
@@ -269,7 +272,7 @@ describe('idempotency middleware against DynamoDB Local (ORD-7)', () => {
   it("ORD-7: the same key on another resource (other path parameters, same body) is a 422, not the first resource's replay", async () => {
     const operation = `cancelThing${ulid()}`;
     const cancelled: string[] = [];
-    const handler = httpHandler(
+    const handler = idempotentHttpHandler(
       { operation, auth: { roles: ['customer'] }, idempotent: true, path: z.object({ thingId: z.string() }), body: z.object({ reason: z.string() }) },
       async ({ path }) => {
         cancelled.push(path.thingId);

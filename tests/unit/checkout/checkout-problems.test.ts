@@ -68,7 +68,7 @@ describe('checkout domain errors → HTTP problems, in one place (SEC-5, ORD-4, 
     expect(checkoutProblem(kernel)).toBe(kernel);
   });
 
-  it('no checkout use case or domain module imports HTTP errors, and every checkout route handler maps through checkoutHttpHandler', () => {
+  it('no checkout use case or domain module imports HTTP errors, and every checkout route handler maps through checkoutProblem', () => {
     const dir = path.resolve(import.meta.dirname, '../../../functions/checkout');
     const modules = [...fs.readdirSync(dir).map((f) => path.join(dir, f)), ...fs.readdirSync(path.join(dir, 'domain')).map((f) => path.join(dir, 'domain', f))].filter((f) =>
       f.endsWith('.ts'),
@@ -77,7 +77,8 @@ describe('checkout domain errors → HTTP problems, in one place (SEC-5, ORD-4, 
     const handlers = path.join(dir, 'handlers');
     for (const file of fs.readdirSync(handlers).filter((f) => f.endsWith('.ts') && f !== 'problems.ts')) {
       const source = fs.readFileSync(path.join(handlers, file), 'utf8');
-      if (source.includes('../routes.ts')) expect(source, file).toMatch(/checkoutHttpHandler\(/);
+      // checkoutHttpHandler, or — an idempotent route — idempotentHttpHandler(route, fn, checkoutProblem)
+      if (source.includes('../routes.ts')) expect(source, file).toMatch(/checkoutHttpHandler\(|idempotentHttpHandler\([\s\S]*checkoutProblem,?\s*\)/);
       expect(source, file).not.toMatch(/\bhttpHandler\(/);
     }
   });

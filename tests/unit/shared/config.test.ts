@@ -64,9 +64,35 @@ describe('config', () => {
     [{ PAGINATION_DEFAULT_LIMIT: '200', PAGINATION_MAX_LIMIT: '100' }, 'PAGINATION_DEFAULT_LIMIT'],
     [{ IDEMPOTENCY_KEY_TTL_HOURS: '1' }, 'IDEMPOTENCY_KEY_TTL_HOURS'],
     [{ BANNED_ADVERTISING_TERMS: '[1,2' }, 'BANNED_ADVERTISING_TERMS'],
+    [{ BANNED_ADVERTISING_TERMS: '["最佳", 1]' }, 'BANNED_ADVERTISING_TERMS'],
+    [{ PAYMENT_WINDOW_MINUTES: '7.5' }, 'PAYMENT_WINDOW_MINUTES'],
+    [{ PAYMENT_WINDOW_MINUTES: '0' }, 'PAYMENT_WINDOW_MINUTES'],
+    [{ PERSONAL_DATA_RETENTION_DAYS: '36501' }, 'PERSONAL_DATA_RETENTION_DAYS'],
+    [{ ORDERS_TABLE_NAME: '   ' }, 'ORDERS_TABLE_NAME'],
+    [{ EVENT_BUS_NAME: 'x'.repeat(257) }, 'EVENT_BUS_NAME'],
+    [{ STAGE: 'Prod' }, 'STAGE'],
+    [{ CORS_ALLOW_ORIGIN: '  ' }, 'CORS_ALLOW_ORIGIN'],
   ])('rejects invalid %j naming the variable, not the value', (env, name) => {
     expect(() => parseConfig({ ...DEV, ...env })).toThrow(ConfigError);
     expect(() => parseConfig({ ...DEV, ...env })).toThrow(name);
+  });
+
+  it('names every invalid variable at once, never a value; trims names, takes integers as written', () => {
+    const secretish = 'sk_live_do_not_print_me';
+    expect(() => parseConfig({ ...DEV, DEFAULT_CURRENCY: secretish, RISK_REJECT_THRESHOLD: secretish })).toThrow(
+      /^Invalid configuration: DEFAULT_CURRENCY: must match .*; RISK_REJECT_THRESHOLD: must be an integer$/,
+    );
+    try {
+      parseConfig({ ...DEV, DEFAULT_CURRENCY: secretish });
+    } catch (error) {
+      expect(String(error)).not.toContain(secretish);
+    }
+    const config = parseConfig({ ...DEV, ORDERS_TABLE_NAME: '  Orders  ', PAYMENT_WINDOW_MINUTES: ' 15 ', CORS_ALLOW_ORIGIN: ' https://shop.example ' });
+    expect(config.infra.ordersTableName).toBe('Orders');
+    expect(config.paymentWindowMinutes).toBe(15);
+    expect(config.http.corsAllowOrigin).toBe('https://shop.example');
+    expect(parseConfig(DEV).http.corsAllowOrigin).toBe('*');
+    expect(parseConfig({ ...DEV, BANNED_ADVERTISING_TERMS: '[" 最佳 ", ""]' }).compliance.bannedAdvertisingTerms).toEqual(['最佳']);
   });
 
   // Webhooks and provider data (security hardening): a missing stage never means dev.

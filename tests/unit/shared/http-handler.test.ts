@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { notFound } from '../../../shared/errors.ts';
 import { FieldEncryptionError } from '../../../shared/field-encryption.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
+import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { logger } from '../../../shared/observability.ts';
 import { handler as health } from '../../../functions/platform/handlers/get-health.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext, TEST_STAFF_ISSUER } from '../../support/http-events.ts';
@@ -171,9 +172,15 @@ describe('HTTP stack (SEC-1, SEC-5)', () => {
     spy.mockRestore();
   });
 
+  it('ORD-7: an idempotent route is built only with idempotentHttpHandler (the one bringing the idempotency records), which takes only idempotent routes', () => {
+    const route = { operation: 'create', auth: { roles: ['customer'] }, idempotent: true, body: z.object({ a: z.number() }) } as const;
+    expect(() => httpHandler(route, async () => ({ statusCode: 201, body: {} }))).toThrow(/create is an idempotent route: build its handler with idempotentHttpHandler/);
+    expect(() => idempotentHttpHandler({ ...route, idempotent: false }, async () => ({ statusCode: 201, body: {} }))).toThrow(/create is not an idempotent route/);
+  });
+
   it('ORD-7: an idempotent route without an Idempotency-Key → 400 before anything runs', async () => {
     let ran = false;
-    const create = httpHandler({ operation: 'create', auth: { roles: ['customer'] }, idempotent: true, body: z.object({ a: z.number() }) }, async () => {
+    const create = idempotentHttpHandler({ operation: 'create', auth: { roles: ['customer'] }, idempotent: true, body: z.object({ a: z.number() }) }, async () => {
       ran = true;
       return { statusCode: 201, body: {} };
     });

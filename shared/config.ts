@@ -221,10 +221,9 @@ function readEnv(env: Record<string, string | undefined>): { env: Env; problems:
     else parsed[name] = result.ok;
   }
   const e = parsed as Env;
-  if (problems.length === 0) {
-    if (e.RISK_REVIEW_THRESHOLD >= e.RISK_REJECT_THRESHOLD) problems.push('RISK_REVIEW_THRESHOLD: must be lower than RISK_REJECT_THRESHOLD');
-    if (e.PAGINATION_DEFAULT_LIMIT > e.PAGINATION_MAX_LIMIT) problems.push('PAGINATION_DEFAULT_LIMIT: must not exceed PAGINATION_MAX_LIMIT');
-  }
+  // Checked whenever both values are valid, so one message names every problem.
+  if (e.RISK_REVIEW_THRESHOLD >= e.RISK_REJECT_THRESHOLD) problems.push('RISK_REVIEW_THRESHOLD: must be lower than RISK_REJECT_THRESHOLD');
+  if (e.PAGINATION_DEFAULT_LIMIT > e.PAGINATION_MAX_LIMIT) problems.push('PAGINATION_DEFAULT_LIMIT: must not exceed PAGINATION_MAX_LIMIT');
   return { env: e, problems };
 }
 

@@ -9,10 +9,12 @@ import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { LIFECYCLE_STAGES, SEGMENTS } from './domain/segments.ts';
 
-const IsoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
+const IsoDay = lazily(() =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+);
 
 const Rate = lazily(() => z.number().nullable());
 const KpisDoc = lazily(() => ({
@@ -45,7 +47,7 @@ export const kpisRoute = defineRoute({
     'Orders count on the UTC day they were placed (refunds, returns and deliveries on their order’s day); ratings on the day given, tickets on the day resolved. Exact under duplicated and reordered events. Money in fen; rates 0..1 with 4 decimals, null without a denominator. Default range: the last 30 days; at most 366.',
   tags: ['analytics', 'admin'],
   auth: { roles: ['analyst', 'ops'] },
-  query: () => z.object({ from: IsoDay.optional(), to: IsoDay.optional() }),
+  query: () => z.object({ from: IsoDay().optional(), to: IsoDay().optional() }),
   responses: {
     200: {
       description: 'The KPIs',

@@ -100,10 +100,12 @@ export const OrderBodySchema = lazily(() =>
 );
 
 /** `POST /orders/{orderId}/cancel` body (send `{}` when there is nothing to say). */
-export const CancelBodySchema = z
-  .strictObject({ reason: text(1, 200).optional().describe('Why (staff: recorded in the audit trail)') })
-  .default({})
-  .describe('Optional: the request may have no body');
+export const CancelBodySchema = lazily(() =>
+  z
+    .strictObject({ reason: text(1, 200).optional().describe('Why (staff: recorded in the audit trail)') })
+    .default({})
+    .describe('Optional: the request may have no body'),
+);
 
 const OrderPath = lazily(() => z.object({ orderId: OrderId() }));
 
@@ -388,7 +390,7 @@ const StoreMoney = lazily(() =>
   }),
 );
 const When = lazily(() => z.iso.datetime({ offset: true }));
-const Title = text(1, 120);
+const Title = lazily(() => text(1, 120));
 const Categories = lazily(() =>
   z
     .array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/))
@@ -401,7 +403,7 @@ const Change = lazily(() => ({
   active: z.boolean().default(true).describe('false keeps it listed but out of every quote'),
   reason: freeText(500).min(3).describe('Why (audit trail)'),
 }));
-const Window = { startsAt: When().optional(), endsAt: When().optional() };
+const Window = lazily(() => ({ startsAt: When().optional(), endsAt: When().optional() }));
 
 /** `PUT /admin/promotions/{promotionId}` body: one of the promotion kinds. */
 export const PromotionInputSchema = lazily(() =>
@@ -409,37 +411,37 @@ export const PromotionInputSchema = lazily(() =>
     .discriminatedUnion('kind', [
       z.strictObject({
         kind: z.literal('flash-price'),
-        title: Title,
+        title: Title(),
         sku: Sku(),
         price: StoreMoney(),
         membersOnly: z.boolean().optional(),
         perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'),
-        ...Window,
+        ...Window(),
         ...Change(),
       }),
       z.strictObject({
         kind: z.literal('spend-threshold'),
-        title: Title,
+        title: Title(),
         threshold: StoreMoney(),
         amountOff: StoreMoney(),
         membersOnly: z.boolean().optional(),
         categories: Categories(),
-        ...Window,
+        ...Window(),
         ...Change(),
       }),
       z.strictObject({
         kind: z.literal('member-discount'),
-        title: Title,
+        title: Title(),
         percentBasisPoints: z.number().int().min(1).max(10_000),
         maxDiscount: StoreMoney().optional(),
         categories: Categories(),
         tiers: z.array(z.enum(MEMBER_TIERS)).min(1).max(MEMBER_TIERS.length).optional().describe('Only members of these tiers (default: every member)'),
-        ...Window,
+        ...Window(),
         ...Change(),
       }),
       z.strictObject({
         kind: z.literal('group-buy'),
-        title: Title,
+        title: Title(),
         sku: Sku(),
         price: StoreMoney().describe('The group price of one unit, below the list price'),
         groupSize: z.number().int().min(2).max(10).describe('Buyers a group needs (拼团)'),
@@ -450,7 +452,7 @@ export const PromotionInputSchema = lazily(() =>
           .max(43_200)
           .optional()
           .describe('How long a group stays open after its first buyer opens it (default 1440 = 24 h; never past endsAt)'),
-        ...Window,
+        ...Window(),
         ...Change(),
       }),
     ])
@@ -499,7 +501,7 @@ export const listPromotionsRoute = defineRoute({
 export const CouponInputSchema = lazily(() =>
   z
     .strictObject({
-      title: Title,
+      title: Title(),
       kind: z.enum(['percentage', 'fixed']),
       percentBasisPoints: z.number().int().min(1).max(10_000).optional().describe('percentage coupons: 1000 = 10 %'),
       amountOff: StoreMoney().optional().describe('fixed coupons'),

@@ -15,7 +15,7 @@ import { RuleDefinitionSchema, RuleEffectSchema, RuleIdSchema } from './domain/r
 const RISK_ANALYST = { roles: ['risk-analyst'] } as const;
 const TAGS = ['fraud', 'admin'];
 
-const Reason = freeText(500).describe('Why (recorded in the audit trail; no personal data)');
+const Reason = lazily(() => freeText(500).describe('Why (recorded in the audit trail; no personal data)'));
 const DateSchema = lazily(() => z.iso.date().describe('A UTC date, YYYY-MM-DD'));
 const Level = lazily(() => z.enum(['low', 'medium', 'high']));
 const Decision = lazily(() => z.enum(['approve', 'review', 'reject']));
@@ -263,7 +263,7 @@ export const createRuleRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   idempotent: true,
-  body: () => z.strictObject({ ...RuleDefinitionSchema.shape, reason: Reason }),
+  body: () => z.strictObject({ ...RuleDefinitionSchema.shape, reason: Reason() }),
   responses: { 201: { description: 'Created (disabled rule)', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
   problems: [409],
 });
@@ -285,7 +285,7 @@ export const updateRuleRoute = defineRoute({
       enabled: RuleDefinitionSchema.shape.enabled,
       condition: RuleDefinitionSchema.shape.condition,
       effect: RuleEffectSchema,
-      reason: Reason,
+      reason: Reason(),
     }),
   responses: {
     200: { description: 'Applied (disabled rule) or unchanged', schema: ChangeResultDoc },
@@ -304,7 +304,7 @@ export const disableRuleRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: RulePath,
-  body: () => z.strictObject({ reason: Reason }),
+  body: () => z.strictObject({ reason: Reason() }),
   responses: { 200: { description: 'Already disabled', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
   problems: [404, 409],
 });
@@ -331,7 +331,7 @@ export const approveRuleChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: ChangePath,
-  body: () => z.strictObject({ reason: Reason }),
+  body: () => z.strictObject({ reason: Reason() }),
   responses: { 200: { description: 'Applied', schema: ChangeResultDoc } },
   problems: [404, 409],
 });
@@ -346,7 +346,7 @@ export const rejectRuleChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: ChangePath,
-  body: () => z.strictObject({ reason: Reason }),
+  body: () => z.strictObject({ reason: Reason() }),
   responses: { 200: { description: 'Rejected', schema: RuleChangeDoc } },
   problems: [404, 409],
 });
@@ -448,7 +448,7 @@ export const putBlocklistEntryRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   path: BlocklistPath,
-  body: () => z.strictObject({ reason: Reason }),
+  body: () => z.strictObject({ reason: Reason() }),
   responses: { 200: { description: 'Blocklisted (or already)', schema: BlocklistEntryDoc }, 201: { description: 'Blocklisted', schema: BlocklistEntryDoc } },
 });
 
@@ -463,7 +463,7 @@ export const deleteBlocklistEntryRoute = defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   path: BlocklistPath,
-  query: () => z.object({ reason: Reason }),
+  query: () => z.object({ reason: Reason() }),
   responses: { 202: { description: 'Removal requested: waiting for a second risk analyst', schema: BlocklistEntryDoc }, 204: { description: 'Removed' } },
   problems: [404, 409],
 });
@@ -506,7 +506,7 @@ export const putRiskSettingsRoute = defineRoute({
     'The proposal changes nothing until a different risk analyst approves it (202 with the pending change); the thresholds in force again → 200, nothing recorded. Audited.',
   tags: TAGS,
   auth: RISK_ANALYST,
-  body: () => z.strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100), reason: Reason.min(3) }),
+  body: () => z.strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100), reason: Reason().min(3) }),
   responses: {
     200: { description: 'Already in force', schema: () => z.object({ current: ThresholdsDoc() }) },
     202: { description: 'Waiting for a second risk analyst', schema: ThresholdChangeDoc },
@@ -523,7 +523,7 @@ export const approveRiskSettingsChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: SettingsChangePath,
-  body: () => z.strictObject({ reason: Reason.min(3) }),
+  body: () => z.strictObject({ reason: Reason().min(3) }),
   responses: {
     200: { description: 'Applied: the next assessment decides with these thresholds', schema: () => z.object({ change: ThresholdChangeDoc(), current: ThresholdsDoc() }) },
   },
@@ -540,7 +540,7 @@ export const rejectRiskSettingsChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: SettingsChangePath,
-  body: () => z.strictObject({ reason: Reason.min(3) }),
+  body: () => z.strictObject({ reason: Reason().min(3) }),
   responses: { 200: { description: 'Rejected', schema: () => z.object({ change: ThresholdChangeDoc(), current: ThresholdsDoc() }) } },
   problems: [404, 409],
 });

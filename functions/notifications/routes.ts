@@ -10,12 +10,14 @@ import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 
 /** `GET /admin/notifications` query: the customer is required. */
-export const ListNotificationsQuery = paginationQuerySchema().extend({
-  customerId: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9:._@+-]{0,127}$/)
-    .describe('The customer (token `sub`) whose notifications to list'),
-});
+export const ListNotificationsQuery = lazily(() =>
+  paginationQuerySchema().extend({
+    customerId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9:._@+-]{0,127}$/)
+      .describe('The customer (token `sub`) whose notifications to list'),
+  }),
+);
 
 const NotificationDoc = lazily(() =>
   z.object({

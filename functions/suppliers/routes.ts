@@ -16,10 +16,12 @@ const OPS = { roles: ['ops'] } as const;
 const SupplierId = lazily(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Must be 1–64 letters, digits, . _ - (starting with a letter or digit)'));
 /** The catalog's SKU format. */
 const Sku = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
-const IsoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
+const IsoDay = lazily(() =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+);
 const SupplierPath = lazily(() => z.object({ supplierId: SupplierId() }));
 
 const LicenceSchema = lazily(() =>
@@ -27,14 +29,14 @@ const LicenceSchema = lazily(() =>
     kind: z.enum(LICENCE_KINDS),
     number: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/-]{0,63}$/, 'Must be 1–64 letters, digits, / or -'),
     issuer: freeText(200),
-    expiresOn: IsoDay.describe('The last day the licence is valid (China time)'),
+    expiresOn: IsoDay().describe('The last day the licence is valid (China time)'),
   }),
 );
 
 const ReviewSchema = lazily(() =>
   z.strictObject({
-    nextDueOn: IsoDay.describe('When the next annual review is due'),
-    lastReviewedOn: IsoDay.optional(),
+    nextDueOn: IsoDay().describe('When the next annual review is due'),
+    lastReviewedOn: IsoDay().optional(),
     lastOutcome: z.enum(REVIEW_OUTCOMES).optional(),
   }),
 );
@@ -164,8 +166,8 @@ export const recordSupplierDeliveryRoute = defineRoute({
       .strictObject({
         sku: Sku(),
         units: z.number().int().min(1).max(10_000_000),
-        promisedOn: IsoDay,
-        receivedOn: IsoDay.describe('Not after today (China time)'),
+        promisedOn: IsoDay(),
+        receivedOn: IsoDay().describe('Not after today (China time)'),
         inspection: z.enum(INSPECTION_RESULTS),
       })
       .meta({ id: 'SupplierDeliveryInput' }),

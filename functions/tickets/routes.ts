@@ -14,10 +14,12 @@ import { freeText } from '../../shared/text.ts';
 
 const CUSTOMER_AND_AGENT = { roles: ['customer', 'cs-agent'] } as const;
 const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
-const IsoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date');
+const IsoDay = lazily(() =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+);
 /** Message text: may span lines (the request-wide text check still refuses control characters). */
 const MessageText = lazily(() => z.string().trim().min(1).max(4000));
 const AgentId = lazily(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)'));
@@ -230,7 +232,7 @@ export const serviceMetricsRoute = defineRoute({
     'Ratings count on the day they were given, clocks on the day the ticket was resolved, each for the resolving agent. Bands from the handbooks: satisfaction ≥ 4.5 good, < 3.5 needs action; NPS target ≥ 70. Default range: the last 7 days.',
   tags: ['tickets', 'admin'],
   auth: { roles: ['cs-agent', 'ops', 'analyst'] },
-  query: () => z.object({ from: IsoDay.optional(), to: IsoDay.optional() }),
+  query: () => z.object({ from: IsoDay().optional(), to: IsoDay().optional() }),
   responses: {
     200: {
       description: 'The metrics',

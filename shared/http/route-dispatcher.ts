@@ -1,6 +1,7 @@
 /**
  * One Lambda function for several routes: API Gateway sends each route's requests to the same
- * function, which hands the event to that route's own handler (built with `httpHandler`, so
+ * function, which hands the event to that route's own handler (built with `httpHandler`, or
+ * `idempotentHttpHandler` for an idempotent route, so
  * validation, auth, idempotency and problem responses are exactly those of a one-route function).
  *
  * Why a capability serves its routes this way (fraud, returns, tickets): fewer resources against

@@ -1,6 +1,7 @@
 /**
  * The one place checkout's refusals become HTTP: every checkout route's handler is built with
- * {@link checkoutHttpHandler}, whose error mapping turns each domain error of
+ * {@link checkoutHttpHandler} — or, for an idempotent route, with `idempotentHttpHandler(route, fn,
+ * checkoutProblem)` — whose error mapping ({@link checkoutProblem}) turns each domain error of
  * domain/checkout-errors.ts into its problem+json response. Anything else passes unchanged (a
  * kernel ProblemError as itself, an unexpected error as the stack's generic 500).
  */
@@ -51,7 +52,7 @@ export function checkoutProblem(error: unknown): unknown {
   return error;
 }
 
-/** `httpHandler` with checkout's error mapping: the way every checkout route's handler is built. */
+/** `httpHandler` with checkout's error mapping: how every checkout route that is not idempotent is built. */
 export function checkoutHttpHandler<
   B extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,

@@ -82,6 +82,7 @@ describe('config', () => {
     expect(() => parseConfig({ ...DEV, DEFAULT_CURRENCY: secretish, RISK_REJECT_THRESHOLD: secretish })).toThrow(
       /^Invalid configuration: DEFAULT_CURRENCY: must match .*; RISK_REJECT_THRESHOLD: must be an integer$/,
     );
+    expect(() => parseConfig({ ...DEV, STAGE: 'Prod', RISK_REVIEW_THRESHOLD: '80' })).toThrow(/STAGE: .*; RISK_REVIEW_THRESHOLD: must be lower than RISK_REJECT_THRESHOLD/);
     try {
       parseConfig({ ...DEV, DEFAULT_CURRENCY: secretish });
     } catch (error) {

@@ -20,7 +20,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'prebundle-test-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 it('builds byte-identical bundles and source maps to NodejsFunction', async () => {
-  const entry = 'functions/platform/handlers/get-health.ts';
+  const entry = 'functions/catalog/handlers/get-product.ts'; // a function with an SDK client (the health check has none)
   const app = new App({ outdir: path.join(work, 'cdk'), context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new Stack(app, 'PrebundleTest');
   new ServiceFunction(stack, 'Fn', {

@@ -10,6 +10,7 @@
  * to the registry in `index.ts`.
  */
 import * as z from 'zod';
+import { lazily } from '../shared/lazily.ts';
 
 /** Metadata the publisher adds to every event's detail. */
 export const EventMetaSchema = z.object({
@@ -69,21 +70,13 @@ export function defineEvent<const Name extends string, Schema extends z.ZodObjec
   if (!/^[A-Z][A-Za-z0-9]+$/.test(spec.name)) throw new Error(`event name ${spec.name} must be PascalCase`);
   if (!/^commerce\.[a-z-]+$/.test(spec.source)) throw new Error(`event source ${spec.source} must look like commerce.<capability>`);
   type Definition = EventDefinition<Name, Schema>;
-  let schema: Schema | undefined;
-  let strictSchema: Schema | undefined;
-  let detailSchema: Definition['detailSchema'] | undefined;
-  const payloadSchema = (): Schema => (schema ??= spec.schema());
+  const schema = lazily(spec.schema);
+  const strictSchema = lazily(() => schema().strict() as Schema);
+  const detailSchema = lazily(() => schema().extend({ version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as Definition['detailSchema']);
   return Object.freeze(
     Object.defineProperties(
       { name: spec.name, version: spec.version, source: spec.source, description: spec.description, example: spec.example },
-      {
-        schema: { enumerable: true, get: payloadSchema },
-        strictSchema: { enumerable: true, get: () => (strictSchema ??= payloadSchema().strict() as Schema) },
-        detailSchema: {
-          enumerable: true,
-          get: () => (detailSchema ??= payloadSchema().extend({ version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as Definition['detailSchema']),
-        },
-      },
+      { schema: { enumerable: true, get: schema }, strictSchema: { enumerable: true, get: strictSchema }, detailSchema: { enumerable: true, get: detailSchema } },
     ) as Definition,
   );
 }

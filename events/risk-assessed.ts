@@ -4,10 +4,12 @@
  * payments (authorise only approved orders).
  */
 import * as z from 'zod';
+import { lazily } from '../shared/lazily.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 
-const decision = () =>
+/** The three decisions' payload, built once when the first of them is used. */
+const decision = lazily(() =>
   z.object({
     orderId: IdSchema,
     customerId: ActorSchema,
@@ -22,7 +24,8 @@ const decision = () =>
     decidedAt: z.iso.datetime(),
     /** How many of the order's address corrections (OrderAddressCorrected) this decision took into account (ORD-6); absent = none. */
     addressCorrections: z.number().int().min(1).optional(),
-  });
+  }),
+);
 
 const example = {
   orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB',

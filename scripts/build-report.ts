@@ -131,35 +131,26 @@ for (const f of fns) {
 }
 await build({ ...esbuildOptions(), metafile: false, sourcemap: false, entryPoints, outdir: path.join(twinDir, 'out'), absWorkingDir: PROJECT_ROOT });
 
-/** Milliseconds to import `file` in a fresh Node process. */
-function importMs(file: string, variables: Record<string, string>, fn: string): number {
-  const out = execFileSync(
-    process.execPath,
-    ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`],
-    {
-      env: { PATH: process.env.PATH, ...variables, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: fn, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      encoding: 'utf8',
-    },
-  );
+/** Runs `script` (an ES module; `FILE` in it is the bundle's path) in a fresh Node process with the function's environment; what it printed, as a number. */
+function inFreshProcess(script: string, file: string, variables: Record<string, string>, fn: string): number {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script.replace('FILE', () => JSON.stringify(file))], {
+    env: { PATH: process.env.PATH, ...variables, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: fn, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    encoding: 'utf8',
+  });
   return Number(out.trim());
 }
+
+/** Milliseconds to import `file` in a fresh Node process. */
+const importMs = (file: string, variables: Record<string, string>, fn: string) =>
+  inFreshProcess('const t = performance.now(); await import(FILE); console.log(performance.now() - t);', file, variables, fn);
 
 /**
  * How many zod schemas importing `file` builds, counted with zod's construction hook (set before the
  * import, in a process of its own, never in a timed one). Every schema built at import lengthens
  * the cold start; a function should build only those of what it serves (docs/performance.md).
  */
-function schemasAtImport(file: string, variables: Record<string, string>, fn: string): number {
-  const out = execFileSync(
-    process.execPath,
-    ['--input-type=module', '-e', `let n = 0; globalThis.__zod_globalConfig = { postProcessor() { n++; } }; await import(${JSON.stringify(file)}); console.log(n);`],
-    {
-      env: { PATH: process.env.PATH, ...variables, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: fn, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      encoding: 'utf8',
-    },
-  );
-  return Number(out.trim());
-}
+const schemasAtImport = (file: string, variables: Record<string, string>, fn: string) =>
+  inFreshProcess('let n = 0; globalThis.__zod_globalConfig = { postProcessor() { n++; } }; await import(FILE); console.log(n);', file, variables, fn);
 
 interface Row extends Fn {
   importMs: number;

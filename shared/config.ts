@@ -21,6 +21,7 @@
  *   identify a real Lambda environment, where the switch is a ConfigError.
  */
 import * as z from 'zod';
+import { lazily } from './lazily.ts';
 
 /** A configuration problem: a missing or invalid environment variable. Never contains values. */
 export class ConfigError extends Error {
@@ -99,76 +100,73 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
  * keep zod; they are built when first read. A rule takes the variable's value (undefined when unset
  * or empty) and returns the setting or a problem, which never contains the value.
  */
-type EnvRule<T> = (value: string | undefined) => { readonly ok: T } | { readonly problem: string };
+type EnvRule<T> = (value: string | undefined) => Checked<T>;
 
-const ok = <T>(value: T) => ({ ok: value });
+/** A set variable's value checked: the setting, or a problem (never containing the value). */
+type Checked<T> = { readonly ok: T } | { readonly problem: string };
+type Check<T> = (value: string) => Checked<T>;
 
-/** An optional string, trimmed, 1–`max` characters (and matching `pattern`). */
-const optionalText =
-  (max: number, pattern?: RegExp): EnvRule<string | undefined> =>
+const ok = <T>(value: T): Checked<T> => ({ ok: value });
+const optional =
+  <T>(check: Check<T>): EnvRule<T | undefined> =>
+  (value) =>
+    value === undefined ? ok(undefined) : check(value);
+const orDefault =
+  <T>(check: Check<T>, fallback: T): EnvRule<T> =>
+  (value) =>
+    value === undefined ? ok(fallback) : check(value);
+
+/** Trimmed, not blank, at most `max` characters (and matching `pattern`). */
+const trimmedText =
+  (max = Number.POSITIVE_INFINITY, pattern?: RegExp): Check<string> =>
   (value) => {
-    if (value === undefined) return ok(undefined);
     const trimmed = value.trim();
-    if (trimmed.length < 1 || trimmed.length > max) return { problem: `must be 1–${max} characters` };
-    if (pattern && !pattern.test(trimmed)) return { problem: `must match ${pattern.source}` };
-    return ok(trimmed);
+    if (trimmed.length < 1 || trimmed.length > max) return { problem: Number.isFinite(max) ? `must be 1–${max} characters` : 'must not be blank' };
+    return pattern && !pattern.test(trimmed) ? { problem: `must match ${pattern.source}` } : ok(trimmed);
   };
 
-/** A string matching `pattern` (untrimmed), `fallback` when unset. */
-const textOr =
-  (pattern: RegExp, fallback: string): EnvRule<string> =>
+/** Matching `pattern` as written (not trimmed). */
+const matching =
+  (pattern: RegExp): Check<string> =>
   (value) =>
-    value === undefined ? ok(fallback) : pattern.test(value) ? ok(value) : { problem: `must match ${pattern.source}` };
+    pattern.test(value) ? ok(value) : { problem: `must match ${pattern.source}` };
 
-/** One of `values`, optional. */
-const optionalChoice =
-  <const V extends string>(values: readonly V[]): EnvRule<V | undefined> =>
+const oneOf =
+  <const V extends string>(values: readonly V[]): Check<V> =>
   (value) =>
-    value === undefined || (values as readonly string[]).includes(value) ? ok(value as V | undefined) : { problem: `must be one of ${values.join(', ')}` };
+    (values as readonly string[]).includes(value) ? ok(value as V) : { problem: `must be one of ${values.join(', ')}` };
 
-/** An integer within [min, max], `fallback` when unset. */
-const intOr =
-  (min: number, max: number, fallback: number): EnvRule<number> =>
+/** An integer within [min, max], read as `Number` reads it (as zod's coercion did). */
+const integer =
+  (min: number, max: number): Check<number> =>
   (value) => {
-    if (value === undefined) return ok(fallback);
     const n = Number(value);
     if (!Number.isInteger(n)) return { problem: 'must be an integer' };
-    if (n < min || n > max) return { problem: `must be between ${min} and ${max}` };
-    return ok(n);
+    return n < min || n > max ? { problem: `must be between ${min} and ${max}` } : ok(n);
   };
 
-/** A list setting: a JSON array of strings, or a comma-separated list (entries trimmed, empty ones dropped). */
-const optionalTermList: EnvRule<string[] | undefined> = (value) => {
-  if (value === undefined) return ok(undefined);
+/** A JSON array of strings, or a comma-separated list; entries trimmed, empty ones dropped. */
+const termList: Check<string[]> = (value) => {
   const trimmed = value.trim();
-  let terms: unknown[];
-  if (trimmed.startsWith('[')) {
-    try {
-      terms = JSON.parse(trimmed) as unknown[];
-    } catch {
-      terms = [undefined];
-    }
-    if (!Array.isArray(terms) || terms.some((t) => typeof t !== 'string')) return { problem: 'must be a JSON array of strings or a comma-separated list' };
-  } else {
-    terms = trimmed.split(',');
-  }
-  return ok((terms as string[]).map((t) => t.trim()).filter((t) => t.length > 0));
+  const terms = trimmed.startsWith('[') ? jsonStrings(trimmed) : trimmed.split(',');
+  if (!terms) return { problem: 'must be a JSON array of strings or a comma-separated list' };
+  return ok(terms.map((t) => t.trim()).filter((t) => t.length > 0));
 };
 
-/** A non-blank string, trimmed, `fallback` when unset. */
-const trimmedOr =
-  (fallback: string): EnvRule<string> =>
-  (value) => {
-    if (value === undefined) return ok(fallback);
-    const trimmed = value.trim();
-    return trimmed.length > 0 ? ok(trimmed) : { problem: 'must not be blank' };
-  };
+function jsonStrings(json: string): string[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) && parsed.every((t) => typeof t === 'string') ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
-const optionalName = optionalText(256);
+const optionalName = optional(trimmedText(256));
 
 const ENV_RULES = {
-  STAGE: optionalText(32, /^[a-z0-9-]{1,32}$/),
-  LOCAL_CLOUD: optionalChoice(['true', 'false']),
+  STAGE: optional(trimmedText(32, /^[a-z0-9-]{1,32}$/)),
+  LOCAL_CLOUD: optional(oneOf(['true', 'false'])),
   CATALOG_TABLE_NAME: optionalName,
   IDEMPOTENCY_TABLE_NAME: optionalName,
   COMPLIANCE_TABLE_NAME: optionalName,
@@ -192,21 +190,21 @@ const ENV_RULES = {
   FIELD_ENCRYPTION_KEY_ID: optionalName,
   EVENT_SOURCES: optionalName,
   FIELD_ENCRYPTION_ENTITIES: optionalName,
-  DEFAULT_CURRENCY: textOr(/^[A-Z]{3}$/, 'CNY'),
-  PAYMENT_WINDOW_MINUTES: intOr(1, 24 * 60, 30),
-  REFUND_APPROVAL_THRESHOLD_MINOR: intOr(0, Number.MAX_SAFE_INTEGER, 100_000),
-  REFUND_STAFF_DAILY_CAP_MINOR: intOr(0, Number.MAX_SAFE_INTEGER, 500_000),
-  RISK_REVIEW_THRESHOLD: intOr(0, 100, 40),
-  RISK_REJECT_THRESHOLD: intOr(0, 100, 75),
-  PAGINATION_DEFAULT_LIMIT: intOr(1, 1000, 20),
-  PAGINATION_MAX_LIMIT: intOr(1, 1000, 100),
-  IDEMPOTENCY_KEY_TTL_HOURS: intOr(24, 24 * 30, 24),
+  DEFAULT_CURRENCY: orDefault(matching(/^[A-Z]{3}$/), 'CNY'),
+  PAYMENT_WINDOW_MINUTES: orDefault(integer(1, 24 * 60), 30),
+  REFUND_APPROVAL_THRESHOLD_MINOR: orDefault(integer(0, Number.MAX_SAFE_INTEGER), 100_000),
+  REFUND_STAFF_DAILY_CAP_MINOR: orDefault(integer(0, Number.MAX_SAFE_INTEGER), 500_000),
+  RISK_REVIEW_THRESHOLD: orDefault(integer(0, 100), 40),
+  RISK_REJECT_THRESHOLD: orDefault(integer(0, 100), 75),
+  PAGINATION_DEFAULT_LIMIT: orDefault(integer(1, 1000), 20),
+  PAGINATION_MAX_LIMIT: orDefault(integer(1, 1000), 100),
+  IDEMPOTENCY_KEY_TTL_HOURS: orDefault(integer(24, 24 * 30), 24),
   /** CMP-2 / SEC-3: days after an order's completion its personal data is shredded (3 years by default). */
-  PERSONAL_DATA_RETENTION_DAYS: intOr(1, 36_500, 1095),
-  BANNED_ADVERTISING_TERMS: optionalTermList,
+  PERSONAL_DATA_RETENTION_DAYS: orDefault(integer(1, 36_500), 1095),
+  BANNED_ADVERTISING_TERMS: optional(termList),
   /** Phrases that contain a banned term without making a claim, e.g. 第一次 (CMP-1). */
-  ALLOWED_ADVERTISING_PHRASES: optionalTermList,
-  CORS_ALLOW_ORIGIN: trimmedOr('*'),
+  ALLOWED_ADVERTISING_PHRASES: optional(termList),
+  CORS_ALLOW_ORIGIN: orDefault(trimmedText(), '*'),
 } as const;
 
 type Env = { readonly [K in keyof typeof ENV_RULES]: (typeof ENV_RULES)[K] extends EnvRule<infer T> ? T : never };
@@ -392,10 +390,10 @@ export function defineSettings<Shape extends z.ZodRawShape, T>(
   // Built on first read: a bundle imports the settings of capabilities whose contracts it uses
   // (payments' limits in checkout, …) without reading them, and every zod schema built at import
   // lengthens a cold start (docs/performance.md).
-  let schema: z.ZodObject<Shape> | undefined;
+  const schemaOf = lazily(() => z.object(shape()));
   let cachedSettings: T | undefined;
   const parse = (env: Record<string, string | undefined>): T => {
-    schema ??= z.object(shape());
+    const schema = schemaOf();
     const input = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
     const result = schema.safeParse(input);
     if (!result.success) {
@@ -410,16 +408,6 @@ export function defineSettings<Shape extends z.ZodRawShape, T>(
     return cachedSettings;
   };
   return Object.assign(get, { reset: () => (cachedSettings = undefined) });
-}
-
-/**
- * A value built on first use and kept: for zod schemas a module declares but not every bundle that
- * imports the module uses (each schema built at import lengthens every cold start of every function
- * bundling the module; docs/performance.md).
- */
-export function lazily<T>(build: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= build());
 }
 
 /** An integer setting within [min, max], from an environment string. */

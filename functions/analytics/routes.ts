@@ -4,7 +4,7 @@
  * segment who consent to marketing, for marketers (win-back campaigns).
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { LIFECYCLE_STAGES, SEGMENTS } from './domain/segments.ts';

@@ -2,7 +2,7 @@
  * The catalog's HTTP contracts: validation schemas and OpenAPI in one place.
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { freeText } from '../../shared/text.ts';

@@ -3,7 +3,8 @@
  * served from the nearest warehouse). `REGION_DISTANCES` overrides the table (JSON).
  */
 import * as z from 'zod';
-import { defineSettings, jsonSetting, lazily } from '../../shared/config.ts';
+import { defineSettings, jsonSetting } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import type { RegionDistances } from './domain/allocation.ts';
 
 /** Demo regions of mainland China and rough road distances between their hubs, in km. */

@@ -23,7 +23,8 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { requireSetting, lazily } from '../../shared/config.ts';
+import { requireSetting } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { batchGet, cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import type { Page } from '../../shared/http/pagination.ts';
 import { MEMBER_TIERS } from './domain/membership.ts';

@@ -24,7 +24,8 @@
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
  */
 import * as z from 'zod';
-import { defineSettings, getConfig, intSetting, jsonSetting, lazily } from '../../shared/config.ts';
+import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { DEFAULT_HOLD_LIMITS } from './domain/customer-holds.ts';
 import type { ShippingRates } from './domain/pricing.ts';
 

@@ -3,7 +3,7 @@
  * (admin: every scan; content-reviewer: banned terms only) and resolving them, audited (SEC-4).
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { SEVERITIES } from '../../shared/severity.ts';

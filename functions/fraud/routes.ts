@@ -5,7 +5,7 @@
  * (`admin` passes staff routes); every change is audited.
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { IdSchema } from '../../events/common.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';

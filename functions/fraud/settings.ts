@@ -4,7 +4,8 @@
  * shared/config.ts); rules and their own thresholds are data in the RiskTable.
  */
 import * as z from 'zod';
-import { defineSettings, getConfig, intSetting, jsonSetting, lazily } from '../../shared/config.ts';
+import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { DEFAULT_DISPOSABLE_EMAIL_DOMAINS } from './domain/disposable-domains.ts';
 import type { Thresholds } from './domain/scoring.ts';
 import type { WarningTier } from './domain/warnings.ts';

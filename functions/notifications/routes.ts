@@ -5,7 +5,7 @@
  * In dev, the local cloud and tests this is also what the sandbox provider "sent".
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 

@@ -1,6 +1,6 @@
 /** The payments capability's HTTP contracts (validation schemas and OpenAPI in one place). */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { PaymentMethodSchema } from '../../events/common.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';

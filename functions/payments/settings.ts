@@ -26,7 +26,8 @@
  * The refund approval threshold is the kernel's `REFUND_APPROVAL_THRESHOLD_MINOR` (RISK-7).
  */
 import * as z from 'zod';
-import { defineSettings, intSetting, jsonSetting, lazily } from '../../shared/config.ts';
+import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import type { PaymentMethod } from '../../events/common.ts';
 import type { MethodLimit } from './domain/limits.ts';
 

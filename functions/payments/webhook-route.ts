@@ -3,7 +3,7 @@
  * without the schemas of every other payments route (routes.ts lists it with them for the API).
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
 
 const WebhookAnswerSchema = lazily(() =>

@@ -5,7 +5,7 @@
  * `GET /admin/privacy/requests` (admin: the requests with their status and timings).
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { CONSENT_PURPOSES } from './domain/consent.ts';
 

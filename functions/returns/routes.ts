@@ -3,7 +3,7 @@
  * second round"); mutating routes take an `Idempotency-Key`.
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { RETURN_REASONS, RETURN_STATUSES } from '../../events/return-events.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';

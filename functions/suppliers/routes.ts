@@ -5,7 +5,7 @@
  * termination). Mutating routes take an `Idempotency-Key`.
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { freeText } from '../../shared/text.ts';

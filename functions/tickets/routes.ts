@@ -5,7 +5,7 @@
  * ops and analysts read the service metrics. Mutating routes take an `Idempotency-Key`.
  */
 import * as z from 'zod';
-import { lazily } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { TICKET_CATEGORIES, TICKET_STATUSES } from '../../events/ticket-events.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';

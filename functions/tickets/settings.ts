@@ -8,7 +8,8 @@
  * | `TICKET_METRICS_MAX_DAYS` | 92 | the longest `from`–`to` range `GET /admin/service/metrics` reports |
  */
 import * as z from 'zod';
-import { defineSettings, intSetting, jsonSetting, lazily } from '../../shared/config.ts';
+import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { DEFAULT_SLA_POLICIES } from './domain/policy.ts';
 import type { SlaPolicy } from './domain/sla.ts';
 import { TICKET_CATEGORIES, type TicketCategory } from './domain/ticket.ts';

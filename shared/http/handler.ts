@@ -77,6 +77,19 @@ export function toProxyResult(result: HttpResult): APIGatewayProxyResult {
 /** The executor of an idempotent operation's requests (shared/idempotency.ts `createIdempotentExecutor`). */
 export type IdempotentExecutorFactory = (operation: string) => IdempotentExecutor;
 
+/** A route's handler function and how its domain errors become problems: how {@link httpHandler} and `idempotentHttpHandler` are called. */
+export type HttpHandlerBuilder = <
+  B extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  A extends AuthRequirement = { roles: [] },
+>(
+  options: HttpHandlerOptions<B, P, Q, A>,
+  handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>,
+  /** A capability's mapping of its domain errors to problems (what it does not know it returns unchanged). */
+  mapError?: (error: unknown) => unknown,
+) => HttpLambdaHandler;
+
 /**
  * Wraps a route's handler function in the HTTP stack and returns the Lambda handler. An idempotent
  * route's handler is built with `idempotentHttpHandler` (shared/http/idempotent-handler.ts) instead,
@@ -87,29 +100,15 @@ export type IdempotentExecutorFactory = (operation: string) => IdempotentExecuto
  * @example
  * export const handler = httpHandler(getProductRoute, async ({ path }) => ({ statusCode: 200, body: await getProduct(repo, path.sku) }));
  */
-export function httpHandler<
-  B extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  A extends AuthRequirement = { roles: [] },
->(
-  options: HttpHandlerOptions<B, P, Q, A>,
-  handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>,
-  /** A capability's mapping of its domain errors to problems (what it does not know it returns unchanged). */
-  mapError?: (error: unknown) => unknown,
-): HttpLambdaHandler {
-  return buildHttpHandler(options, handlerFn, mapError);
-}
+export const httpHandler: HttpHandlerBuilder = (options, handlerFn, mapError) => buildHttpHandler(options, handlerFn as AnyHandlerFn, mapError);
+
+/** A handler function, its input's types erased (the builders above keep them for their callers). */
+type AnyHandlerFn = (request: HttpRequest<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, AuthRequirement>) => Promise<HttpResult>;
 
 /** The HTTP stack of {@link httpHandler}, with the idempotency executor of an idempotent route. */
-export function buildHttpHandler<
-  B extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  A extends AuthRequirement = { roles: [] },
->(
-  options: HttpHandlerOptions<B, P, Q, A>,
-  handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>,
+export function buildHttpHandler(
+  options: HttpHandlerOptions,
+  handlerFn: AnyHandlerFn,
   mapError: ((error: unknown) => unknown) | undefined,
   idempotency?: IdempotentExecutorFactory,
 ): HttpLambdaHandler {
@@ -130,7 +129,7 @@ export function buildHttpHandler<
       idempotencyKey: state.idempotencyKey,
       event,
       context,
-    } as HttpRequest<B, P, Q, A>;
+    } as Parameters<AnyHandlerFn>[0];
     const call = mapError
       ? () =>
           handlerFn(input).catch((error: unknown) => {

@@ -6,6 +6,7 @@
  */
 import type * as z from 'zod';
 import type { AuthRequirement, Principal } from '../auth.ts';
+import { lazily } from '../lazily.ts';
 
 /** What the HTTP stack validates and enforces for an operation. */
 export interface HttpHandlerOptions<
@@ -94,11 +95,7 @@ export interface RouteDeclaration<B extends z.ZodType | undefined, P extends z.Z
 }
 
 /** Resolves a {@link LazySchema} once, on first read. */
-function memoized<S>(value: LazySchema<S> | undefined): () => S | undefined {
-  if (typeof value !== 'function') return () => value;
-  let built: S | undefined;
-  return () => (built ??= (value as () => S)());
-}
+const memoized = <S>(value: LazySchema<S> | undefined): (() => S | undefined) => (typeof value === 'function' ? lazily(value as () => S) : () => value);
 
 /**
  * Declares a route contract, keeping the literal types. Schemas given as functions are built the

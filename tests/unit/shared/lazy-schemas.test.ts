@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { defineRoute } from '../../../shared/http/route.ts';
 import { defineEvent } from '../../../events/event-definition.ts';
-import { defineSettings, intSetting, lazily } from '../../../shared/config.ts';
+import { defineSettings, intSetting } from '../../../shared/config.ts';
+import { lazily } from '../../../shared/lazily.ts';
 
 /** Counts the zod schemas built while `run` runs (zod's own construction hook). */
 async function schemasBuiltBy(run: () => unknown): Promise<number> {

@@ -3,10 +3,13 @@
  * how to reach an order's customer — notifications, which emails or texts them about the order.
  * Events carry ids only; the contact email and phone are decrypted just in time (field encryption,
  * entity `order`, the order id as context) and handed straight to the caller; nothing here logs,
- * caches or stores them. Only those two fields are decrypted (never the name or the address).
+ * caches or stores them. Only those two fields leave this module: an order placed since 2026-12
+ * holds its personal data as one sealed value (personal-data.ts), which is opened whole and
+ * everything but the email and phone dropped at once; on older orders only the two fields are
+ * decrypted. (The same data key opens every field either way: the grant is unchanged.)
  *
  * It reads the order item only (GetItem on `ORDER#<orderId>`, projected to the customer id, the
- * shipping country — which picks the message's language — and the two encrypted fields); the
+ * shipping country — which picks the message's language — and the personal data); the
  * caller's function needs that read and `kms:Decrypt` for the `order` entity — nothing else of
  * checkout's. Read-only.
  */
@@ -15,7 +18,7 @@ import { requireSetting } from '../../shared/config.ts';
 import { documentClient } from '../../shared/dynamodb.ts';
 import { FieldDecryptionError, FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import { orderKey } from './orders-repository.ts';
-import { ORDER_ENTITY, type PersonalDataCipher } from './personal-data.ts';
+import { decryptPersonalData, ORDER_ENTITY, type PersonalDataCipher } from './personal-data.ts';
 
 /** How to reach the customer of an order (email and phone in clear: use, never keep). */
 export interface OrderContact {
@@ -31,7 +34,8 @@ export interface OrderContact {
 export interface ContactItem {
   readonly customerId: string;
   readonly shippingCountry?: string;
-  readonly personal?: { readonly email?: string; readonly phone?: string };
+  /** The sealed record, or the older map of encrypted fields (its email and phone are enough). */
+  readonly personal?: string | { readonly email?: string; readonly phone?: string };
 }
 
 /** Reads and decrypts the contact of `orderId`; undefined when there is no such order. */
@@ -41,21 +45,29 @@ export async function readContact(
 ): Promise<OrderContact | undefined> {
   const item = await deps.itemOf(orderId);
   if (!item) return undefined;
-  const encrypted = { email: item.personal?.email, phone: item.personal?.phone };
-  const decrypted: { email?: string; phone?: string } =
-    encrypted.email === undefined && encrypted.phone === undefined
-      ? {}
-      : await deps.cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, encrypted).catch((error: unknown) => {
-          // The customer was erased (SEC-3): their keys are destroyed, so there is no contact.
-          if (error instanceof FieldDecryptionError && error.reason === 'erased') return {};
-          throw error;
-        });
+  const decrypted = await contactFields(deps.cipher, orderId, item.personal).catch((error: unknown): { email?: string; phone?: string } => {
+    // The customer was erased (SEC-3): their keys are destroyed, so there is no contact.
+    if (error instanceof FieldDecryptionError && error.reason === 'erased') return {};
+    throw error;
+  });
   return {
     customerId: item.customerId,
     ...(item.shippingCountry ? { shippingCountry: item.shippingCountry } : {}),
     ...(decrypted.email ? { email: decrypted.email } : {}),
     ...(decrypted.phone ? { phone: decrypted.phone } : {}),
   };
+}
+
+/** The email and phone of the stored personal data, decrypted; nothing else of it is kept. */
+async function contactFields(cipher: Pick<PersonalDataCipher, 'decryptFields'>, orderId: string, personal: ContactItem['personal']): Promise<{ email?: string; phone?: string }> {
+  if (personal === undefined) return {};
+  if (typeof personal === 'string') {
+    const { email, phone } = await decryptPersonalData(cipher, orderId, personal);
+    return { email, phone };
+  }
+  const encrypted = { email: personal.email, phone: personal.phone };
+  if (encrypted.email === undefined && encrypted.phone === undefined) return {};
+  return cipher.decryptFields({ entity: ORDER_ENTITY, recordId: orderId }, encrypted);
 }
 
 let reader: ((orderId: string) => Promise<OrderContact | undefined>) | undefined;
@@ -69,8 +81,8 @@ export function contactReaderFromEnv(): (orderId: string) => Promise<OrderContac
         new GetCommand({
           TableName: tableName,
           Key: orderKey(orderId),
-          ProjectionExpression: '#customerId, #country, #personal.#email, #personal.#phone',
-          ExpressionAttributeNames: { '#customerId': 'customerId', '#country': 'shippingCountry', '#personal': 'personal', '#email': 'email', '#phone': 'phone' },
+          ProjectionExpression: '#customerId, #country, #personal',
+          ExpressionAttributeNames: { '#customerId': 'customerId', '#country': 'shippingCountry', '#personal': 'personal' },
         }),
       );
       return Item as ContactItem | undefined;

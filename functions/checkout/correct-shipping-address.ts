@@ -18,11 +18,11 @@
 import type { Principal } from '../../shared/auth.ts';
 import { compare } from '../../shared/money.ts';
 import { changeOrder, type ChangeOrderDeps } from './change-order.ts';
-import type { EncryptedPersonalData, Order } from './domain/order.ts';
+import type { Order } from './domain/order.ts';
 import { toOrderView, type OrderView } from './domain/order-view.ts';
 import { shippingAddressIssues, shippingZone, type AddressInput } from './domain/order-request.ts';
 import { shippingFee, type ShippingRates } from './domain/pricing.ts';
-import { optionalPersonal, ORDER_ENTITY, readablePersonalData, type PersonalDataCipher } from './personal-data.ts';
+import { encryptPersonalData, optionalPersonal, personalDataOf, readablePersonalData, type PersonalDataCipher } from './personal-data.ts';
 import { keyedHash, normaliseAddress, normalisePhone } from './risk-signals.ts';
 import { AddressNotCorrectableError, CheckoutNotFoundError, InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
@@ -45,6 +45,8 @@ export interface CorrectAddressCommand {
 function notCorrectable(detail: string): AddressNotCorrectableError {
   return new AddressNotCorrectableError(detail);
 }
+
+const erased = () => notCorrectable('This order’s personal data was erased; it has no address to correct.');
 
 /** The fee the order would pay to `zone`: free shipping stays free, else the zone's rate for the order's weight. */
 function feeTo(order: Order, zone: string, rates: ShippingRates) {
@@ -69,23 +71,10 @@ export async function correctShippingAddress(deps: CorrectAddressDeps, command: 
     );
   }
 
-  if (!current.personal) throw notCorrectable('This order’s personal data was erased; it has no address to correct.');
-  const addressFields = {
-    name: address.name,
-    phone: address.phone,
-    line1: address.line1,
-    line2: address.line2,
-    province: address.province,
-    city: address.city,
-    district: address.district,
-    postalCode: address.postalCode,
-  };
-  const encrypted = await deps.cipher.encryptFields({ entity: ORDER_ENTITY, recordId: command.orderId, subject: current.customerId }, addressFields);
-  // The contact email is not part of the address: its ciphertext stays; absent optional fields go.
-  const personal = {
-    email: current.personal.email,
-    ...Object.fromEntries(Object.entries(encrypted).filter((entry): entry is [string, string] => entry[1] !== undefined)),
-  } as unknown as EncryptedPersonalData;
+  // The record is sealed whole: open it, replace the address, keep the contact email, seal it again.
+  const held = await readablePersonalData(deps.cipher, command.orderId, current.personal);
+  if (!held) throw erased();
+  const personal = await encryptPersonalData(deps.cipher, command.orderId, current.customerId, personalDataOf(address, held.email));
   const key = await deps.riskSignalKey();
   const riskSignals = { addressHash: keyedHash(key, 'address', normaliseAddress(address)), phoneHash: keyedHash(key, 'phone', normalisePhone(address.phone)) };
 
@@ -99,6 +88,7 @@ export async function correctShippingAddress(deps: CorrectAddressDeps, command: 
   });
   if (result.outcome === 'not-found') throw missing();
   if (result.outcome === 'ignored') {
+    if (result.reason.startsWith('erased')) throw erased();
     throw notCorrectable(
       result.reason.startsWith('correction-limit')
         ? 'This order’s address was corrected as often as allowed; cancel it and order again, or contact customer service.'

@@ -4,9 +4,9 @@
  * erased (`DELETE /me`) and when the retention period after completion has passed — and the
  * definition of an order's completion that retention counts from.
  *
- * **Removing personal data** removes the order item's `personal` attribute — the map holding
- * exactly the encrypted fields {@link PERSONAL_DATA_FIELDS} (`EncryptedPersonalData` in
- * domain/order.ts) — and sets `personalDataErasedAt` (the first time only). The order stays for the
+ * **Removing personal data** removes the order item's `personal` attribute — one sealed value of
+ * the whole record, or on orders placed before 2026-12 the map of the encrypted fields
+ * {@link PERSONAL_DATA_FIELDS} (`EncryptedPersonalData` in domain/order.ts) — and sets `personalDataErasedAt` (the first time only). The order stays for the
  * books (amounts, SKUs, dates, statuses: PRC E-Commerce Law art. 31, three years after
  * completion). The order's `version` moves on, so a change computed from the order as it was
  * before (which would write `personal` back) fails its version condition and is recomputed.
@@ -30,7 +30,7 @@ import type { EncryptedPersonalData } from './domain/order.ts';
 import { ORDER_INDEXES, orderKey } from './orders-repository.ts';
 import { optionalPersonal, readablePersonalData, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
 
-/** The attribute names of an order's personal data (inside its `personal` map): exactly `EncryptedPersonalData`'s. */
+/** The fields of an order's personal data (the sealed record's, and the older `personal` map's attribute names). */
 export const PERSONAL_DATA_FIELDS = ORDER_PERSONAL_ATTRIBUTES;
 
 type Item = Record<string, unknown>;

@@ -20,8 +20,8 @@ export interface OrderView {
   readonly cancelledAt?: string;
   /** Times of the shipments that were delivered. */
   readonly deliveredAt: readonly string[];
-  /** The stored personal data map (values should be encrypted fields). */
-  readonly personal?: Readonly<Record<string, unknown>>;
+  /** The stored personal data as it is in the item: one sealed value, or the older map of encrypted fields (checkout's personal-data contract). */
+  readonly personal?: unknown;
   /** Every other string attribute of the item, by attribute path (for the plaintext check). */
   readonly strings: ReadonlyArray<readonly [string, string]>;
 }
@@ -61,7 +61,7 @@ export function toOrderView(item: Record<string, unknown>): OrderView | undefine
     ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),
     ...(typeof cancellation?.at === 'string' ? { cancelledAt: cancellation.at } : {}),
     deliveredAt: shipments.filter((s) => s.status === 'DELIVERED' && typeof s.updatedAt === 'string').map((s) => s.updatedAt as string),
-    ...(personal && typeof personal === 'object' ? { personal: personal as Record<string, unknown> } : {}),
+    ...(personal !== undefined && personal !== null ? { personal } : {}),
     strings: stringsOf(rest),
   };
 }

@@ -204,8 +204,14 @@ export interface PersonalDataFields {
   readonly email: string;
 }
 
-/** Personal data, always stored encrypted (field encryption): the same fields as opaque ciphertexts. */
-export type EncryptedPersonalData = PersonalDataFields;
+/** Personal data encrypted field by field (orders placed before 2026-12): the same fields as opaque ciphertexts. */
+export type EncryptedPersonalFields = PersonalDataFields;
+
+/**
+ * Personal data, always stored encrypted (field encryption): one sealed value of the whole record
+ * (checkout's personal-data.ts) or, on orders placed before 2026-12, one value per field.
+ */
+export type EncryptedPersonalData = string | EncryptedPersonalFields;
 
 /** How the order was cancelled. */
 export interface Cancellation {
@@ -557,6 +563,8 @@ export function decide(order: Order, fact: OrderFact, ctx: DecisionContext): Dec
     }
     case 'CorrectAddress': {
       if (!ADDRESS_CORRECTABLE.includes(order.status)) return { kind: 'ignore', reason: `not-correctable: the order is ${order.status}` };
+      // Erased meanwhile (SEC-3): a correction read before the erasure must not write personal data back.
+      if (order.personalDataErasedAt !== undefined) return { kind: 'ignore', reason: 'erased: the order’s personal data was erased' };
       const count = (order.addressCorrection?.count ?? 0) + 1;
       if (count > MAX_ADDRESS_CORRECTIONS) return { kind: 'ignore', reason: `correction-limit: an order's address may be corrected ${MAX_ADDRESS_CORRECTIONS} times` };
       const addressCorrection: AddressCorrection = { count, correctedAt: at, awaitingRisk: true };

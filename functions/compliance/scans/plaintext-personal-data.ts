@@ -6,7 +6,7 @@
  *
  * | table       | must be encrypted                                                       | subject |
  * |-------------|-------------------------------------------------------------------------|---------|
- * | orders      | the personal attributes (checkout's personal-data contract)             | `orders#<orderId>` |
+ * | orders      | the personal data: one sealed value, or each field of the older map form (checkout's personal-data contract) | `orders#<orderId>` |
  * | tickets     | a ticket's `subject`, `resolution`, `rating.comment`; a message's `body` | `tickets#<pk>#<sk>` |
  * | returns     | `comment`                                                               | `returns#<pk>#<sk>` |
  * | idempotency | a stored response's `sealedBody`; a `body` stored unsealed              | `idempotency#<id>` |
@@ -15,7 +15,7 @@
  * data at risk now); the details name the attributes and the kinds, never the values.
  */
 import { isEncryptedField } from '../../../shared/field-encryption.ts';
-import { ORDER_PERSONAL_ATTRIBUTES } from '../../checkout/personal-data-contract.ts';
+import { storedPersonalValues } from '../../checkout/personal-data-contract.ts';
 import { personalDataKinds } from '../domain/personal-data-patterns.ts';
 import { eachOrder, stringsOf, type OrderSource } from '../order-source.ts';
 import { eachItem, type ItemSource } from '../table-source.ts';
@@ -130,7 +130,9 @@ export function plaintextPersonalDataScan(deps: PlaintextPersonalDataDeps): Comp
         deps.orders,
         context.shouldStop,
         (order) => {
-          const attributes = ORDER_PERSONAL_ATTRIBUTES.filter((name) => inClear(order.personal?.[name])).map((name) => `personal.${name}`);
+          const attributes = storedPersonalValues(order.personal)
+            .filter(([, value]) => inClear(value))
+            .map(([path]) => path);
           const exposure: Exposure = { attributes, kinds: new Set() };
           recognise(exposure, order.strings);
           report(`orders#${order.orderId}`, `Order ${order.orderId}`, exposure);

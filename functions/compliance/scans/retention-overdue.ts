@@ -1,11 +1,11 @@
 /**
  * Scan `retention-overdue` (CMP-1, CMP-2): orders completed more than `PERSONAL_DATA_RETENTION_DAYS`
- * ago (default 1095, three years) that still hold personal data (any attribute of the order's
- * `personal` map, checkout's personal-data contract). Completed as checkout's privacy contract
+ * ago (default 1095, three years) that still hold personal data (the order's sealed `personal`
+ * value, or any field of the older map form: checkout's personal-data contract). Completed as checkout's privacy contract
  * defines it (`orderCompletion`, the same rule the retention job applies), read from the order
  * item: a rejected or failed order ended at its last update. One `high` finding per order.
  */
-import { ORDER_PERSONAL_ATTRIBUTES } from '../../checkout/personal-data-contract.ts';
+import { storedPersonalValues } from '../../checkout/personal-data-contract.ts';
 import { orderCompletion } from '../../checkout/privacy-contract.ts';
 import { eachOrder, type OrderSource, type OrderView } from '../order-source.ts';
 import type { ComplianceScan, FindingDraft } from './compliance-scan.ts';
@@ -38,7 +38,9 @@ export function retentionOverdueScan(deps: { readonly orders: OrderSource; reado
           if (!completed) return;
           const age = Math.floor((context.now.getTime() - Date.parse(completed)) / DAY_MS);
           if (Number.isNaN(age) || age <= deps.retentionDays) return;
-          const held = ORDER_PERSONAL_ATTRIBUTES.filter((name) => order.personal?.[name] !== undefined && order.personal[name] !== null && order.personal[name] !== '');
+          const held = storedPersonalValues(order.personal)
+            .filter(([, value]) => value !== null && value !== '')
+            .map(([path]) => path.replace(/^personal\.?/, '') || 'personal');
           if (held.length === 0) return;
           findings.push({
             subject: order.orderId,

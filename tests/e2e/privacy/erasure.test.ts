@@ -15,6 +15,7 @@ import { kmsClient } from '../../../shared/aws-json.ts';
 import { api, dynamo, e2e, getItem, sdkConfig, tables, tokenFor } from '../../support/e2e.ts';
 import { sweepForPersonalData } from '../../support/personal-data-sweep.ts';
 import { orderBody, postOrder, productWithStock } from '../checkout/support.ts';
+import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 
 /** A fresh container's encryptor (no cached keys), on the local cloud's KMS and keyring. */
 const freshEncryptor = () =>
@@ -50,11 +51,11 @@ describe('erasure by crypto-shredding over HTTP (SEC-3)', () => {
     expect(before.text).toContain(unique);
     expect(before.json.orders).toEqual([expect.objectContaining({ orderId })]);
 
-    // The order's name as stored (sealed under the customer's keys) opens before the erasure.
-    const stored = (await getItem(tables().orders, { pk: `ORDER#${orderId}`, sk: 'ORDER' })) as { personal?: { name?: string } } | undefined;
-    const sealedName = stored?.personal?.name;
-    expect(subjectOfEncryptedField(sealedName)).toBe(customerId);
-    expect(await freshEncryptor().decrypt({ entity: 'order', recordId: orderId, field: 'name' }, sealedName as string)).toBe(unique);
+    // The order's personal data as stored (sealed under the customer's keys) opens before the erasure.
+    const stored = (await getItem(tables().orders, { pk: `ORDER#${orderId}`, sk: 'ORDER' })) as { personal?: string } | undefined;
+    const sealed = stored?.personal;
+    expect(subjectOfEncryptedField(sealed)).toBe(customerId);
+    expect((await decryptPersonalData(freshEncryptor(), orderId, sealed as string)).name).toBe(unique);
     const sealedBefore = await valuesSealedFor(customerId);
     expect(sealedBefore.length).toBeGreaterThan(0);
 
@@ -87,7 +88,7 @@ describe('erasure by crypto-shredding over HTTP (SEC-3)', () => {
     expect(hits).toEqual([]);
     // What remains sealed under the customer's keys (and what was sealed before) no longer opens, in a fresh container.
     const encryptor = freshEncryptor();
-    const opened = await encryptor.decrypt({ entity: 'order', recordId: orderId, field: 'name' }, sealedName as string).then(
+    const opened = await decryptPersonalData(encryptor, orderId, sealed as string).then(
       () => 'decrypted',
       (error: unknown) => (error instanceof FieldDecryptionError ? error.reason : String(error)),
     );

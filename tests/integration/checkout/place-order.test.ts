@@ -18,7 +18,7 @@ import { drainOutbox } from '../../../functions/checkout/outbox.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
-import { FieldDecryptionError } from '../../../shared/field-encryption.ts';
+import { FieldDecryptionError, isEncryptedField, subjectOfEncryptedField } from '../../../shared/field-encryption.ts';
 import { asProblem, customer, problem, useCheckoutWorld } from './fixtures.ts';
 
 const world = useCheckoutWorld();
@@ -90,9 +90,11 @@ describe('placeOrder against DynamoDB Local', () => {
     expect(raw?.shippingRegion).toBe('east');
     expect(raw?.shippingCountry).toBe('CN');
     expect(await decryptPersonalData(world.cipher, a.order.orderId, a.order.personal!)).toMatchObject({ name: '王小明', email: 'xiaoming.wang@example.cn' });
-    // Copy A's encrypted phone onto B: it does not decrypt as B's.
-    const tampered = { ...b.order.personal!, phone: a.order.personal!.phone };
-    await expect(decryptPersonalData(world.newEncryptor(), b.order.orderId, tampered)).rejects.toBeInstanceOf(FieldDecryptionError);
+    // One sealed value holds it all, under the customer's key (v2) — not a map of one value per field.
+    expect(isEncryptedField(raw?.personal)).toBe(true);
+    expect(subjectOfEncryptedField(raw?.personal)).toBe(a.order.customerId);
+    // Copy A's sealed data onto B: it does not decrypt as B's.
+    await expect(decryptPersonalData(world.newEncryptor(), b.order.orderId, a.order.personal!)).rejects.toBeInstanceOf(FieldDecryptionError);
   });
 
   it('ORD-4: not enough stock → 409 naming the short SKUs, nothing written', async () => {

@@ -73,6 +73,9 @@ describe('CMP-1 order scans against DynamoDB Local', () => {
     const clearName = await plantOrder({ personal: { ...encryptedPersonal(), name: '张三' } });
     const phoneInNote = await plantOrder({ deliveryNote: 'call 13812345678 before delivery' });
     const clean = await plantOrder({});
+    // The sealed form (one value for the whole record, orders since 2026-12): sealed is clean, text in its place is a finding.
+    const sealedClean = await plantOrder({ personal: encryptedPersonal().name });
+    const unsealed = await plantOrder({ personal: '{"name":"李四","phone":"13912345678"}' });
     const summary = await run(plaintextPersonalDataScan({ orders, pageSize: 50 }));
     expect(summary.complete).toBe(true);
     const first = await findings.get(findingIdOf('plaintext-personal-data', `orders#${clearName}`));
@@ -82,6 +85,10 @@ describe('CMP-1 order scans against DynamoDB Local', () => {
     expect(second).toMatchObject({ severity: 'critical', details: { attributes: 'deliveryNote', kinds: 'phone' } });
     expect(JSON.stringify(second)).not.toContain('13812345678');
     expect(await findings.get(findingIdOf('plaintext-personal-data', `orders#${clean}`))).toBeUndefined();
+    expect(await findings.get(findingIdOf('plaintext-personal-data', `orders#${sealedClean}`))).toBeUndefined();
+    const third = await findings.get(findingIdOf('plaintext-personal-data', `orders#${unsealed}`));
+    expect(third).toMatchObject({ severity: 'critical', details: { attributes: 'personal' } });
+    expect(JSON.stringify(third)).not.toContain('李四');
   });
 
   it('CMP-1, CMP-2: retention-overdue finds an order completed past the retention period that still holds personal data, not a recent one or an erased one', async () => {
@@ -95,11 +102,17 @@ describe('CMP-1 order scans against DynamoDB Local', () => {
     });
     const erased = await plantOrder({ shipments: [{ shipmentId: ulid(), carrier: 'sandbox', status: 'DELIVERED', updatedAt: old }], personal: {} });
     const recent = await plantOrder({});
+    const overdueSealed = await plantOrder({
+      shipments: [{ shipmentId: ulid(), carrier: 'sandbox', status: 'DELIVERED', updatedAt: old }],
+      updatedAt: old,
+      personal: encryptedPersonal().name,
+    });
     await run(retentionOverdueScan({ orders, retentionDays: 1095, pageSize: 50 }));
     expect(await findings.get(findingIdOf('retention-overdue', overdue))).toMatchObject({ severity: 'high', status: 'open', details: { retentionDays: 1095 } });
     expect(await findings.get(findingIdOf('retention-overdue', cancelledLongAgo))).toMatchObject({ status: 'open', details: { completedAt: old } });
     expect(await findings.get(findingIdOf('retention-overdue', erased))).toBeUndefined();
     expect(await findings.get(findingIdOf('retention-overdue', recent))).toBeUndefined();
+    expect(await findings.get(findingIdOf('retention-overdue', overdueSealed))).toMatchObject({ severity: 'high', details: { attributes: 'personal' } });
   });
 
   it('CMP-1: unpaid-orders finds an order awaiting payment past its window, not one still within it; a paid one resolves it as fixed', async () => {

@@ -5,7 +5,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encryptPersonalData } from '../../../functions/checkout/personal-data.ts';
+import { decryptPersonalData, encryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { erasureDepsFromEnv, exportDepsFromEnv } from '../../../functions/privacy/adapters.ts';
 import { shredExpiredPersonalData } from '../../../functions/privacy/data-rights.ts';
 import { makeDeleteMeHandler } from '../../../functions/privacy/handlers/delete-me.ts';
@@ -125,11 +125,11 @@ describe('SEC-3: erasure by crypto-shredding, and the export', () => {
 
     // A copy of the ciphertext kept anywhere (a backup, the archive) no longer decrypts, in a cold container.
     const cold = new FieldEncryptor({ kms: kmsKeyProvider() });
-    const error = await cold.decrypt({ entity: 'order', recordId: orderId, field: 'name' }, personal.name).catch((e: unknown) => e);
+    const error = await decryptPersonalData(cold, orderId, personal).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FieldDecryptionError);
     expect(error).toMatchObject({ reason: 'erased' });
     // Another customer is untouched.
-    expect(await cold.decrypt({ entity: 'order', recordId: other.orderId, field: 'name' }, other.personal.name)).toBe('旁观者');
+    expect((await decryptPersonalData(cold, other.orderId, other.personal)).name).toBe('旁观者');
     expect((await orderItem(other.orderId)).personal).toBeDefined();
 
     const after = await exportData(apiEvent({ method: 'GET', path: '/me/data', resource: '/me/data', claims }), lambdaContext());

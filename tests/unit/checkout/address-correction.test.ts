@@ -56,6 +56,12 @@ describe('address correction (ORD-6)', () => {
     expect(decide(order, correct, ctx)).toMatchObject({ kind: 'ignore', reason: expect.stringMatching(/^correction-limit/) });
   });
 
+  it('SEC-3: an order whose personal data was erased meanwhile is not corrected (a correction read before the erasure must not write it back)', () => {
+    const { personal: _personal, ...rest } = orderFixture({ status: 'PLACED' });
+    const erased: Order = { ...rest, personalDataErasedAt: '2026-06-01T12:01:00.000Z' };
+    expect(decide(erased, correct, ctx)).toMatchObject({ kind: 'ignore', reason: expect.stringMatching(/^erased/) });
+  });
+
   it('an authorised payment waits; an older decision (or one before the latest correction) does not release it; the re-assessment approves', () => {
     let order = apply(orderFixture({ status: 'PLACED', total: cny(10000), amountDue: cny(10000) }), correct);
     order = apply(order, authorized);

@@ -12,33 +12,12 @@
  */
 import type { AnyEventDefinition, DomainEvent } from '../events/event-definition.ts';
 import { domainEvent } from '../events/event-definition.ts';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EventPublisher } from './events.ts';
 
 /** An event as stored in an outbox: validated against its definition when it is published. */
 export interface OutboxEvent {
   readonly name: string;
   readonly payload: Record<string, unknown>;
-}
-
-/**
- * The events of an outbox as one compressed attribute (raw DEFLATE of their JSON): what a
- * capability stores instead of a list of maps when its events are large. An outbox entry is written
- * and deleted once per change, and both are billed per started KB; an `OrderPlaced` of one line is
- * ≈ 1.3 KB as DynamoDB maps and ≈ 0.5 KB packed. The events hold no personal data in clear (they
- * are published as they are; the event archive and the personal-data sweeps read them there).
- */
-export function packOutboxEvents(events: readonly OutboxEvent[]): Uint8Array {
-  return deflateRawSync(Buffer.from(JSON.stringify(events), 'utf8'));
-}
-
-/** The events {@link packOutboxEvents} packed; a damaged value throws (the entry stays pending and the sweep logs it). */
-export function unpackOutboxEvents(packed: Uint8Array): OutboxEvent[] {
-  const events: unknown = JSON.parse(inflateRawSync(packed).toString('utf8'));
-  if (!Array.isArray(events) || !events.every((e) => e !== null && typeof e === 'object' && typeof (e as OutboxEvent).name === 'string')) {
-    throw new Error('a packed outbox holds no list of events');
-  }
-  return events as OutboxEvent[];
 }
 
 /** What every stored outbox has. */

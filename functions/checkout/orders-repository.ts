@@ -8,7 +8,7 @@
  * | timeline entry  | `ORDER#<orderId>`          | `TIMELINE#<version>` | — |
  * | request marker  | `REQUEST#<sha256(customer, Idempotency-Key)>` | `REQUEST` | — (TTL `expiresAt`) |
  * | (until 2026-12) processed event | `EVENT#<eventId>` | `EVENT` | — (no longer written: a change is idempotent by the order's state, change-order.ts; old ones expire by TTL) |
- * | outbox entry    | `OUTBOX#<shard>`           | `<createdAt>#<orderId>#<version>` | — (`packedEvents`: shared/outbox.ts `packOutboxEvents`; before 2026-12 `events`, a list of maps) |
+ * | outbox entry    | `OUTBOX#<shard>`           | `<createdAt>#<orderId>#<version>` | — |
  * | customer holds  | `CUSTOMER#<customerId>`    | `HOLDS`            | — (`openUnpaid`, `reserved#<sku>`: domain/customer-holds.ts) |
  * | group-buy group | `GROUP#<code>`             | `GROUP`            | — (domain/group-buy.ts: `members` in joining order, `expiresAt`, `completedAt`) |
  *
@@ -46,7 +46,7 @@ import {
 import type { GroupBuy } from './domain/group-buy.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
-import { packOutboxEvents, unpackOutboxEvents, type OutboxEvent } from '../../shared/outbox.ts';
+import type { OutboxEvent } from '../../shared/outbox.ts';
 import { InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -232,9 +232,8 @@ export class DynamoDbOrderStore implements OrderStore {
 
   private outboxItem(orderId: string, version: number, outbox: OutboxEntry, at: string): { item: TransactItem; key: OutboxKey } {
     const key = { pk: `OUTBOX#${shardOf(orderId, this.outboxShards)}`, sk: `${at}#${orderId}#${String(version).padStart(6, '0')}` };
-    // Packed (shared/outbox.ts): the entry is written and deleted once per change, billed per started KB.
-    const packedEvents = packOutboxEvents(outbox.events.map((e) => ({ name: e.definition.name, payload: e.payload as Record<string, unknown> })));
-    return { key, item: { Put: { TableName: this.tableName, Item: { ...key, type: 'Outbox', orderId, correlationId: outbox.correlationId, packedEvents, createdAt: at } } } };
+    const events = outbox.events.map((e) => ({ name: e.definition.name, payload: e.payload }));
+    return { key, item: { Put: { TableName: this.tableName, Item: { ...key, type: 'Outbox', orderId, correlationId: outbox.correlationId, events, createdAt: at } } } };
   }
 
   /** The customer's holds counters, raised by a placement; each raise conditional on its cap. */
@@ -537,8 +536,7 @@ export class DynamoDbOrderStore implements OrderStore {
     return (response.Items ?? []).map((item) => ({
       key: { pk: String(item.pk), sk: String(item.sk) },
       correlationId: String(item.correlationId),
-      // Entries written before December 2026 hold `events` as a list of maps.
-      events: item.packedEvents instanceof Uint8Array ? unpackOutboxEvents(item.packedEvents) : ((item.events as OutboxEvent[] | undefined) ?? []),
+      events: (item.events as OutboxEvent[] | undefined) ?? [],
       ...(item.orderId ? { orderId: String(item.orderId) } : {}),
       createdAt: String(item.createdAt),
     }));

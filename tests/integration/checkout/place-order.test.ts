@@ -11,16 +11,13 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { PAYMENT_TOKEN_SEAL } from '../../../events/order-placed.ts';
 import { drainOutbox } from '../../../functions/checkout/outbox.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
 import { decryptPersonalData } from '../../../functions/checkout/personal-data.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
-import { unpackOutboxEvents } from '../../../shared/outbox.ts';
-import { itemSize, type WireItem } from '../../../infra/local/dynamodb-item-size.ts';
 import { FieldDecryptionError, isEncryptedField, subjectOfEncryptedField } from '../../../shared/field-encryption.ts';
 import { asProblem, customer, problem, useCheckoutWorld } from './fixtures.ts';
 
@@ -271,39 +268,5 @@ describe('placeOrder against DynamoDB Local', () => {
     // Drained: a second drain does not publish it again.
     await drainOutbox({ orders: world.orders, eventsFor: world.events.forCorrelation }, new Date(Date.now() + 1000));
     expect(world.events.of('OrderPlaced', orderId)).toHaveLength(1);
-  });
-
-  it('the outbox entry holds its events packed (one compressed attribute, under 1 KB for an order of one line); an entry written the old way, a list of maps, still drains', async () => {
-    const sku = await world.product();
-    world.events.setFailing(true);
-    let orderId: string;
-    try {
-      ({
-        order: { orderId },
-      } = await placeOrder(world.placeDeps(), { customerId: customer(), request: world.request([{ sku, quantity: 1 }]), correlationId: 'corr-packed' }));
-    } finally {
-      world.events.setFailing(false);
-    }
-    const entries = await documentClient().send(
-      new ScanCommand({
-        TableName: world.tables.orders,
-        FilterExpression: '#type = :outbox AND orderId = :id',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':outbox': 'Outbox', ':id': orderId },
-        ConsistentRead: true,
-      }),
-    );
-    const [raw] = entries.Items ?? [];
-    expect(raw?.packedEvents).toBeInstanceOf(Uint8Array);
-    expect(raw).not.toHaveProperty('events');
-    expect(itemSize(marshall(raw!) as unknown as WireItem)).toBeLessThan(1024);
-    const [stored] = unpackOutboxEvents(raw!.packedEvents as Uint8Array);
-    expect(stored).toMatchObject({ name: 'OrderPlaced', payload: { orderId } });
-
-    // The same entry as written before December 2026: `events`, a list of maps.
-    await documentClient().send(new PutCommand({ TableName: world.tables.orders, Item: { ...raw, packedEvents: undefined, events: [stored] } }));
-    await drainOutbox({ orders: world.orders, eventsFor: world.events.forCorrelation }, new Date(Date.now() + 1000));
-    expect(world.events.of('OrderPlaced', orderId)).toHaveLength(1);
-    expect(world.events.published.find((p) => (p.event.payload as { orderId?: string }).orderId === orderId)?.correlationId).toBe('corr-packed');
   });
 });

@@ -9,7 +9,7 @@ import { TicketEscalated, TicketStatusChanged } from '../../../events/ticket-eve
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import type { DomainEvent } from '../../../events/event-definition.ts';
 import type { EventPublisher } from '../../../shared/events.ts';
-import { outboxCatalog, packOutboxEvents, publishOrLeavePending, publishOutbox, unpackOutboxEvents } from '../../../shared/outbox.ts';
+import { outboxCatalog, publishOrLeavePending, publishOutbox } from '../../../shared/outbox.ts';
 
 const changed = { ...TicketStatusChanged.example };
 const recording = () => {
@@ -120,22 +120,5 @@ describe('publishOutbox (OPS-2, ORD-7)', () => {
     await expect(publishOutbox(catalog, { correlationId: 'c', events: [] }, publisher, async () => void (settled = true))).resolves.toBe(0);
     expect(published).toEqual([]);
     expect(settled).toBe(true);
-  });
-});
-
-describe('packOutboxEvents', () => {
-  it('round-trips events (text in any script, numbers, nesting) and is smaller than their JSON', () => {
-    const events = [
-      { name: 'OrderPlaced', payload: { ...OrderPlaced.example } as Record<string, unknown> },
-      { name: 'TicketStatusChanged', payload: { ...changed, note: '已处理 — ¥12.50' } as Record<string, unknown> },
-    ];
-    const packed = packOutboxEvents(events);
-    expect(unpackOutboxEvents(packed)).toEqual(events);
-    expect(packed.byteLength).toBeLessThan(JSON.stringify(events).length / 2);
-  });
-
-  it('refuses what is not a packed list of events', () => {
-    expect(() => unpackOutboxEvents(new Uint8Array([1, 2, 3]))).toThrow();
-    expect(() => unpackOutboxEvents(packOutboxEvents({ name: 'x' } as never))).toThrow(/no list of events/);
   });
 });

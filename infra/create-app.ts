@@ -56,7 +56,12 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Co
   const stage = stageSettings(stageName);
   const cors = app.node.tryGetContext('corsAllowOrigin');
   const withCors = typeof cors === 'string' && cors ? { ...stage, corsAllowOrigin: cors } : stage;
-  const settings = { ...withCors, ...notificationSenderOf(withCors, app.node.tryGetContext('notificationSender')) };
+  const keepLegacyOrdersIndex = app.node.tryGetContext('keepLegacyOrdersIndex');
+  const settings = {
+    ...withCors,
+    ...notificationSenderOf(withCors, app.node.tryGetContext('notificationSender')),
+    ...(keepLegacyOrdersIndex === true || keepLegacyOrdersIndex === 'true' ? { keepLegacyOrdersIndex: true } : {}),
+  };
   const stack = new CommerceStack(app, `Commerce-${stage.name}`, {
     stage: settings,
     description: `Serverless commerce platform (${stage.name})`,

@@ -42,6 +42,13 @@ export interface StageSettings {
    * verified in the account's SES) it belongs to; the sender may send through that identity only.
    */
   readonly notificationSender?: { readonly email: string; readonly identity: string };
+  /**
+   * Keep the orders table's `byCustomer` index (every attribute) beside `byCustomerSummary`, which
+   * replaces it: CloudFormation adds or removes one index per deployment, so a stack deployed before
+   * December 2026 upgrades in two steps — first with the context `keepLegacyOrdersIndex=true` (adds
+   * the new index), then without (removes the old one). Nothing reads the old index.
+   */
+  readonly keepLegacyOrdersIndex?: boolean;
   /** Allowed CORS origin of the storefront. */
   readonly corsAllowOrigin: string;
   /**

@@ -8,7 +8,7 @@
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal, Role } from '../../shared/auth.ts';
 import type { Page } from '../../shared/http/pagination.ts';
-import { toOrderSummary, toOrderView, type OrderSummary, type OrderView } from './domain/order-view.ts';
+import { toOrderView, type OrderSummary, type OrderView } from './domain/order-view.ts';
 import type { OrderStore } from './orders-repository.ts';
 import { optionalPersonal, readablePersonalData, type PersonalDataCipher } from './personal-data.ts';
 import { CheckoutAccessDeniedError, CheckoutNotFoundError, InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
@@ -69,5 +69,5 @@ export async function listOrders(
     throw new CheckoutAccessDeniedError('Customers can list only their own orders.');
   const customerId = input.customerId ?? principal.userId;
   const page = await deps.orders.listByCustomer(customerId, { limit: input.limit, ...(input.cursor ? { cursor: input.cursor } : {}) });
-  return { items: page.items.map(toOrderSummary), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  return { items: [...page.items], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

@@ -4,7 +4,7 @@
  *
  * | item            | pk                         | sk                 | GSI keys |
  * |-----------------|----------------------------|--------------------|----------|
- * | order           | `ORDER#<orderId>`          | `ORDER`            | `byCustomer`: gsi1pk `CUSTOMER#<id>`, gsi1sk `<orderId>`; `awaitingPayment` (sparse, only while a payment is awaited): gsi2pk `AWAITING#<shard>`, gsi2sk `<paymentDueBy>#<orderId>` |
+ * | order           | `ORDER#<orderId>`          | `ORDER`            | `byCustomerSummary` (projects {@link ORDER_SUMMARY_ATTRIBUTES}): gsi1pk `CUSTOMER#<id>`, gsi1sk `<orderId>`; `awaitingPayment` (sparse, only while a payment is awaited): gsi2pk `AWAITING#<shard>`, gsi2sk `<paymentDueBy>#<orderId>` |
  * | timeline entry  | `ORDER#<orderId>`          | `TIMELINE#<version>` | — |
  * | request marker  | `REQUEST#<sha256(customer, Idempotency-Key)>` | `REQUEST` | — (TTL `expiresAt`) |
  * | (until 2026-12) processed event | `EVENT#<eventId>` | `EVENT` | — (no longer written: a change is idempotent by the order's state, change-order.ts; old ones expire by TTL) |
@@ -29,7 +29,8 @@ import * as z from 'zod';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
-import { cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
+import { batchGet, cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
+import { toOrderSummary, type OrderSummary } from './domain/order-view.ts';
 import { CatalogReader, failedStockItems, releaseStock, reserveStock } from '../catalog/stock-contract.ts';
 import type { HoldIncrease, HoldRelease } from './domain/customer-holds.ts';
 import {
@@ -99,9 +100,9 @@ export interface ChangeWrite {
   readonly holdsRelease?: HoldRelease;
 }
 
-/** A page of orders. */
+/** A page of a customer's orders (their summaries: the `byCustomerSummary` index). */
 export interface OrderPage {
-  readonly items: readonly Order[];
+  readonly items: readonly OrderSummary[];
   readonly nextCursor?: string;
 }
 
@@ -121,7 +122,7 @@ export interface OrderStore {
   get(orderId: string): Promise<{ order: Order; timeline: TimelineEntry[] } | undefined>;
   /** The order item only (strongly consistent). */
   getOrder(orderId: string): Promise<Order | undefined>;
-  /** A customer's orders, newest first. Throws a 400 problem for a bad cursor. */
+  /** A customer's orders (summaries), newest first. Throws a 400 problem for a bad cursor. */
   listByCustomer(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage>;
   /** Ids of orders of one shard whose payment was due at or before `now`, a page at a time. */
   dueForPayment(shard: number, now: Date, limit: number, startKey?: Record<string, unknown>): Promise<{ orderIds: string[]; next?: Record<string, unknown> }>;
@@ -156,7 +157,7 @@ const groupKey = (code: string) => ({ pk: `GROUP#${code}`, sk: 'GROUP' });
 export const holdsUnitAttribute = (sku: string) => `reserved#${sku}`;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
 
-/** The `byCustomer` LastEvaluatedKey: exactly these attributes. */
+/** The `byCustomerSummary` LastEvaluatedKey: exactly these attributes. */
 const CustomerCursorSchema = z.strictObject({
   pk: z.string().regex(new RegExp(`^ORDER#${ULID_PATTERN.source.slice(1)}`)),
   sk: z.literal('ORDER'),
@@ -165,11 +166,28 @@ const CustomerCursorSchema = z.strictObject({
 });
 
 /** Index names (the infra construct creates them). */
-export const ORDER_INDEXES = { byCustomer: 'byCustomer', awaitingPayment: 'awaitingPayment' } as const;
+export const ORDER_INDEXES = { byCustomer: 'byCustomerSummary', awaitingPayment: 'awaitingPayment' } as const;
+
+/**
+ * The index `byCustomerSummary` replaced (December 2026): it copied the whole order item, rewritten
+ * at every status change; nothing reads it. Kept only for the first of the two deployments of an
+ * upgrade (infra StageSettings.keepLegacyOrdersIndex).
+ */
+export const LEGACY_ORDER_INDEX = 'byCustomer';
+
+/**
+ * What `byCustomerSummary` copies of an order item besides the keys: an order history line
+ * ({@link OrderSummary}). `itemCount` and `paymentMethod` are written on the item for it (derived
+ * from the lines and the payment; not part of the order).
+ */
+export const ORDER_SUMMARY_ATTRIBUTES = ['orderId', 'orderType', 'status', 'placedAt', 'total', 'amountDue', 'itemCount', 'paymentMethod'] as const;
+
+/** Attributes of the order item derived for the summary index, not part of {@link Order}. */
+const SUMMARY_ONLY_ATTRIBUTES = ['itemCount', 'paymentMethod'] as const;
 
 function strip(item: Record<string, unknown>): Record<string, unknown> {
   const out = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete out[k];
+  for (const k of [...KEY_ATTRIBUTES, ...SUMMARY_ONLY_ATTRIBUTES]) delete out[k];
   return out;
 }
 
@@ -218,6 +236,8 @@ export class DynamoDbOrderStore implements OrderStore {
       ...orderKey(order.orderId),
       type: 'Order',
       ...order,
+      itemCount: order.lines.reduce((sum, line) => sum + line.quantity, 0),
+      paymentMethod: order.payment.method,
       gsi1pk: `CUSTOMER#${order.customerId}`,
       gsi1sk: order.orderId,
       ...(awaiting ? { gsi2pk: `AWAITING#${shardOf(order.orderId, this.awaitingPaymentShards)}`, gsi2sk: `${order.paymentDueBy}#${order.orderId}` } : {}),
@@ -493,9 +513,35 @@ export class DynamoDbOrderStore implements OrderStore {
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
-    const items = (response.Items ?? []).map(orderFromItem);
+    const items = await this.summariesOf(response.Items ?? []);
     const last = response.LastEvaluatedKey;
     return { items, ...(last ? { nextCursor: encodeCursor({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }) } : {}) };
+  }
+
+  /**
+   * The summaries of the index's items, in their order. An item written before December 2026 has no
+   * `itemCount` or `paymentMethod`: its order is read whole (one BatchGetItem for the page).
+   */
+  private async summariesOf(items: readonly Record<string, unknown>[]): Promise<OrderSummary[]> {
+    const older = items.filter((item) => item.itemCount === undefined || item.paymentMethod === undefined).map((item) => orderKey(String(item.orderId)));
+    const whole = new Map((await batchGet(this.client, this.tableName, older, { consistent: true })).map((item) => [String(item.orderId), orderFromItem(item)]));
+    return items.flatMap((item) => {
+      const order = whole.get(String(item.orderId));
+      if (order) return [toOrderSummary(order)];
+      if (item.itemCount === undefined || item.paymentMethod === undefined) return [];
+      return [
+        {
+          orderId: String(item.orderId),
+          orderType: item.orderType as OrderSummary['orderType'],
+          status: item.status as OrderSummary['status'],
+          placedAt: String(item.placedAt),
+          total: item.total as OrderSummary['total'],
+          amountDue: item.amountDue as OrderSummary['amountDue'],
+          itemCount: Number(item.itemCount),
+          paymentMethod: item.paymentMethod as OrderSummary['paymentMethod'],
+        },
+      ];
+    });
   }
 
   async dueForPayment(shard: number, now: Date, limit: number, startKey?: Record<string, unknown>): Promise<{ orderIds: string[]; next?: Record<string, unknown> }> {

@@ -16,15 +16,15 @@
  * (cancelled, rejected by the risk check, or its payment failed).
  * Its personal data is due for removal `PERSONAL_DATA_RETENTION_DAYS` (default 1095) after that.
  *
- * A privacy function using it needs, on the OrdersTable: Query on `byCustomer` and the table and
- * kms:Decrypt of `order` data keys (export); Query on `byCustomer`, UpdateItem (erasure); Scan,
+ * A privacy function using it needs, on the OrdersTable: Query on `byCustomerSummary`, BatchGetItem
+ * and kms:Decrypt of `order` data keys (export); Query on `byCustomerSummary`, UpdateItem (erasure); Scan,
  * Query and UpdateItem (retention).
  */
 import { mapLimited } from '../../shared/concurrency.ts';
 import { ORDER_PERSONAL_ATTRIBUTES } from './personal-data-contract.ts';
 import { QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
-import { documentClient, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
+import { batchGet, documentClient, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import type { EncryptedPersonalData } from './domain/order.ts';
 import { ORDER_INDEXES, orderKey } from './orders-repository.ts';
@@ -52,14 +52,24 @@ export async function exportCustomerOrders(
   deps: { readonly client: Pick<DynamoDBDocumentClient, 'send'>; readonly tableName: string; readonly cipher: PersonalDataCipher },
   customerId: string,
 ): Promise<ExportedOrder[]> {
-  const items = await queryAll(deps.client, {
+  // The index holds summaries (orders-repository.ts): it lists the orders, which are then read whole.
+  const listed = await queryAll(deps.client, {
     TableName: deps.tableName,
     IndexName: ORDER_INDEXES.byCustomer,
     KeyConditionExpression: 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+    ProjectionExpression: 'orderId, sk',
   });
+  const orderIds = listed.filter((i) => i.sk === 'ORDER').map((i) => String(i.orderId));
+  const items = await batchGet(
+    deps.client,
+    deps.tableName,
+    orderIds.map((orderId) => orderKey(orderId)),
+    { consistent: true },
+  );
+  items.sort((a, b) => String(a.orderId).localeCompare(String(b.orderId)));
   const orders: ExportedOrder[] = [];
-  for (const item of items.filter((i) => i.sk === 'ORDER')) {
+  for (const item of items.filter((i) => i.sk === 'ORDER' && i.customerId === customerId)) {
     const orderId = String(item.orderId);
     orders.push({
       orderId,

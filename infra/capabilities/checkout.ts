@@ -22,7 +22,7 @@ import { OrderStatusChanged } from '../../events/order-status-changed.ts';
 import { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
 import { GroupBuyCompleted } from '../../events/group-buy-completed.ts';
 import { CONSUMED_EVENTS } from '../../functions/checkout/apply-order-event.ts';
-import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
+import { LEGACY_ORDER_INDEX, ORDER_INDEXES, ORDER_SUMMARY_ATTRIBUTES } from '../../functions/checkout/orders-repository.ts';
 import { PROMOTION_INDEX } from '../../functions/checkout/promotions-repository.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
 import {
@@ -69,7 +69,11 @@ export class Checkout extends Construct {
     this.table = new CommerceTable(this, 'OrdersTable', {
       stage: platform.stage,
       indexes: [
-        { name: ORDER_INDEXES.byCustomer, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+        // An order's summary only (the order history's page; privacy reads the orders it lists): the
+        // order item is rewritten at every status change and this copy with it.
+        { name: ORDER_INDEXES.byCustomer, partitionKey: 'gsi1pk', sortKey: 'gsi1sk', include: ORDER_SUMMARY_ATTRIBUTES },
+        // The index it replaces, for the first of the two deployments of an upgrade (StageSettings.keepLegacyOrdersIndex).
+        ...(platform.stage.keepLegacyOrdersIndex ? [{ name: LEGACY_ORDER_INDEX, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }] : []),
         { name: ORDER_INDEXES.awaitingPayment, partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
         { name: PROMOTION_INDEX, partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
       ],

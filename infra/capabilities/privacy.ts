@@ -45,7 +45,7 @@ export class Privacy extends Construct {
     this.table.grantActions(exportData, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     platform.api.addRoute(getMyConsentsRoute, exportData);
     platform.api.addRoute(putMyConsentsRoute, exportData);
-    orders.grantActions(exportData, ['dynamodb:Query']);
+    orders.grantActions(exportData, ['dynamodb:BatchGetItem']);
     exportData.allow(['dynamodb:Query'], [byCustomer(orders, ORDER_INDEXES.byCustomer)]);
     returns.grantActions(exportData, ['dynamodb:Query']);
     exportData.allow(['dynamodb:Query'], [byCustomer(returns, 'byCustomer')]);

@@ -15,6 +15,11 @@ export interface IndexSpec {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
+  /**
+   * The attributes the index copies besides the keys (projection INCLUDE); default every attribute
+   * (ALL). An index's copy of an item is written, and billed per started KB, at every write of it.
+   */
+  readonly include?: readonly string[];
 }
 
 export interface CommerceTableProps {
@@ -69,7 +74,7 @@ export class CommerceTable extends Construct {
         indexName: index.name,
         partitionKey: key(index.partitionKey),
         ...(index.sortKey ? { sortKey: key(index.sortKey) } : {}),
-        projectionType: ProjectionType.ALL,
+        ...(index.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] } : { projectionType: ProjectionType.ALL }),
       });
     }
     this.indexNames = (props.indexes ?? []).map((index) => index.name);

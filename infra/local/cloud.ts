@@ -11,7 +11,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  ListTablesCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { startAwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION, type AwsEndpoint } from './aws-protocol.ts';
 import { startDynamoDbLocal, freePort, type DynamoDbLocal } from './dynamodb-local.ts';
 import { readAssembly, assertSupported, deployTimeProviders, ResourceNames, UnsupportedTemplateError, referencedLogicalIds, type StackTemplate } from './template.ts';
@@ -208,10 +216,54 @@ export async function createTables(client: DynamoDBClient, names: ResourceNames)
         }),
       );
     }
+    if (existing.has(TableName)) await reconcileIndexes(client, TableName, p);
     const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
     if (ttl?.Enabled && ttl.AttributeName && !existing.has(TableName)) {
       await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }));
     }
+  }
+}
+
+/**
+ * Adds to a table kept from an earlier run (`.data/`) the global secondary indexes the template has
+ * and it lacks, as a deployment would (DynamoDB Local fills a new index from the table at once), so
+ * `npm start` on an older run's data finds every index the code queries. An index the template no
+ * longer has, or has with another projection, is left as it is: locally it only holds more than it
+ * would on AWS (DynamoDB Local leaves a second index deletion pending forever, so none is attempted;
+ * it also copies whole items into an index added this way, whatever its projection).
+ */
+export async function reconcileIndexes(client: DynamoDBClient, TableName: string, p: Record<string, unknown>): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => String(g.IndexName)));
+  for (const g of (p.GlobalSecondaryIndexes as Array<Record<string, unknown>> | undefined) ?? []) {
+    if (present.has(String(g.IndexName))) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName,
+        AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: String(g.IndexName),
+              KeySchema: g.KeySchema as CreateTableCommandInput['KeySchema'],
+              Projection: g.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] },
+            },
+          },
+        ],
+      }),
+    );
+    await indexesSettled(client, TableName);
+  }
+}
+
+/** Waits until every index of the table is active (DynamoDB refuses another index change meanwhile). */
+async function indexesSettled(client: DynamoDBClient, TableName: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    if ((Table?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE')) return;
+    if (Date.now() > deadline) throw new Error(`table ${TableName}: its indexes did not settle in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

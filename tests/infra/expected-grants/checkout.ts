@@ -4,7 +4,7 @@ import { audit, consume, fieldKey, idempotency, publish, read, readWrite, secret
 // function handles: orders' personal data (`order`) and the payment token sealed into OrderPlaced (`payment-token`).
 const publishes = publish('commerce.checkout');
 
-const orders = ['byCustomer', 'awaitingPayment', 'byEnd'];
+const orders = ['byCustomerSummary', 'awaitingPayment', 'byEnd'];
 /** Stock changes go through catalog's transaction items: UpdateItem on the CatalogTable only. */
 const changeStock = ['dynamodb:UpdateItem → CatalogTable'];
 /** Releases re-read the order's reservation records (a partition Query) after a lost race. */

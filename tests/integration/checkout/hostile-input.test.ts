@@ -98,7 +98,7 @@ describe('SEC-5: POST /orders — hostile text in an address field → 400 namin
       const orders = await documentClient().send(
         new QueryCommand({
           TableName: world.tables.orders,
-          IndexName: 'byCustomer',
+          IndexName: 'byCustomerSummary',
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
         }),

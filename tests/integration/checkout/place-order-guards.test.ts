@@ -39,7 +39,7 @@ async function expectNothingWritten(customerId: string, sku: string, key?: strin
   const orders = await documentClient().send(
     new QueryCommand({
       TableName: world.tables.orders,
-      IndexName: 'byCustomer',
+      IndexName: 'byCustomerSummary',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
     }),

@@ -31,7 +31,7 @@ const ordersOf = async (customerId: string) =>
     await documentClient().send(
       new QueryCommand({
         TableName: world.tables.orders,
-        IndexName: 'byCustomer',
+        IndexName: 'byCustomerSummary',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
       }),

@@ -16,7 +16,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { indexesHolding, itemSize, transactionWriteUnits, type TransactionItemWrite, type WireItem } from './dynamodb-item-size.ts';
+import { indexCopies, itemSize, transactionWriteUnits, type IndexShape, type TransactionItemWrite, type WireItem } from './dynamodb-item-size.ts';
 
 /** Operations that accept `ReturnConsumedCapacity`, and whether they read or write. */
 const CAPACITY_OPERATIONS: Readonly<Record<string, 'read' | 'write'>> = {
@@ -76,7 +76,7 @@ export class DynamoDbCallCounter {
   private recorded?: RecordedRequest[];
   private writes?: RecordedWrite[];
   private readonly pendingMetering = new Set<Promise<void>>();
-  private readonly indexKeysByTable = new Map<string, Promise<string[][]>>();
+  private readonly shapesByTable = new Map<string, Promise<{ keys: string[]; indexes: IndexShape[] }>>();
   url = '';
 
   constructor(
@@ -150,28 +150,39 @@ export class DynamoDbCallCounter {
     body: { TableName: string; Item?: WireItem; Key?: WireItem } | undefined,
     headers: Record<string, string>,
   ): Promise<TransactionItemWrite> {
-    if (!body || action === 'Delete') return { size: 0, indexes: 0 };
+    if (!body || action === 'Delete') return { size: 0, indexCopies: [] };
     const item =
       action === 'Put'
         ? body.Item
         : await this.upstreamCall<{ Item?: WireItem }>('GetItem', { TableName: body.TableName, Key: body.Key, ConsistentRead: true }, headers).then((r) => r.Item);
-    if (!item) return { size: 0, indexes: 0 };
-    return { size: itemSize(item), indexes: action === 'ConditionCheck' ? 0 : indexesHolding(item, await this.indexKeys(body.TableName, headers)) };
+    if (!item) return { size: 0, indexCopies: [] };
+    if (action === 'ConditionCheck') return { size: itemSize(item), indexCopies: [] };
+    const shape = await this.tableShape(body.TableName, headers);
+    return { size: itemSize(item), indexCopies: indexCopies(item, shape.keys, shape.indexes) };
   }
 
-  /** The key attribute names of each global secondary index of a table (asked once per table). */
-  private indexKeys(tableName: string, headers: Record<string, string>): Promise<string[][]> {
-    let keys = this.indexKeysByTable.get(tableName);
-    if (!keys) {
-      keys = this.upstreamCall<{ Table?: { GlobalSecondaryIndexes?: Array<{ KeySchema?: Array<{ AttributeName: string }> }> } }>(
-        'DescribeTable',
-        { TableName: tableName },
-        headers,
-      ).then((r) => (r.Table?.GlobalSecondaryIndexes ?? []).map((index) => (index.KeySchema ?? []).map((k) => k.AttributeName)));
-      this.indexKeysByTable.set(tableName, keys);
-      keys.catch(() => this.indexKeysByTable.delete(tableName));
+  /** A table's key attribute names and its global secondary indexes as they copy items (asked once per table). */
+  private tableShape(tableName: string, headers: Record<string, string>): Promise<{ keys: string[]; indexes: IndexShape[] }> {
+    let shape = this.shapesByTable.get(tableName);
+    if (!shape) {
+      type Described = {
+        Table?: {
+          KeySchema?: Array<{ AttributeName: string }>;
+          GlobalSecondaryIndexes?: Array<{ KeySchema?: Array<{ AttributeName: string }>; Projection?: { ProjectionType?: IndexShape['projection']; NonKeyAttributes?: string[] } }>;
+        };
+      };
+      shape = this.upstreamCall<Described>('DescribeTable', { TableName: tableName }, headers).then((r) => ({
+        keys: (r.Table?.KeySchema ?? []).map((k) => k.AttributeName),
+        indexes: (r.Table?.GlobalSecondaryIndexes ?? []).map((index) => ({
+          keys: (index.KeySchema ?? []).map((k) => k.AttributeName),
+          projection: index.Projection?.ProjectionType ?? 'ALL',
+          ...(index.Projection?.NonKeyAttributes ? { include: index.Projection.NonKeyAttributes } : {}),
+        })),
+      }));
+      this.shapesByTable.set(tableName, shape);
+      shape.catch(() => this.shapesByTable.delete(tableName));
     }
-    return keys;
+    return shape;
   }
 
   /** A request straight to DynamoDB Local (not counted), signed as the request being metered was. */

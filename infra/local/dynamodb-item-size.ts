@@ -8,7 +8,8 @@
  * number about one byte per two significant digits plus one, binary its bytes, a boolean or null one
  * byte, a list or map three bytes plus one per element plus the elements (a map's names included).
  * A transactional write costs two write units per item per started KB; a global secondary index the
- * item appears in (it has the index's key attributes) costs one more write per started KB.
+ * item appears in (it has the index's key attributes) costs one more write per started KB of the
+ * item's copy there (the whole item for projection ALL; its keys and included attributes otherwise).
  */
 
 /** An attribute value in DynamoDB's JSON wire format (`{ "S": "…" }`, `{ "N": "…" }`, …). */
@@ -45,21 +46,38 @@ export function itemSize(item: WireItem): number {
   return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name, 'utf8') + valueSize(value), 0);
 }
 
-/** One item a transaction wrote: its size (after the write; the key's for a deletion) and the global secondary indexes it appears in. */
+/** A global secondary index as it copies items: its key attributes and what it projects. */
+export interface IndexShape {
+  readonly keys: readonly string[];
+  readonly projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  /** INCLUDE: the non-key attributes it copies. */
+  readonly include?: readonly string[];
+}
+
+/** One item a transaction wrote: its size (after the write; the key's for a deletion) and the size of its copy in each index it appears in. */
 export interface TransactionItemWrite {
   readonly size: number;
-  readonly indexes: number;
+  readonly indexCopies: readonly number[];
 }
 
-/** Write units of a transaction: two per item per started KB, plus one per index per started KB. */
+const startedKb = (size: number) => Math.max(1, Math.ceil(size / KB));
+
+/** Write units of a transaction: two per item per started KB, plus one per started KB of each index copy. */
 export function transactionWriteUnits(items: readonly TransactionItemWrite[]): number {
-  return items.reduce((sum, item) => {
-    const kb = Math.max(1, Math.ceil(item.size / KB));
-    return sum + 2 * kb + item.indexes * kb;
-  }, 0);
+  return items.reduce((sum, item) => sum + 2 * startedKb(item.size) + item.indexCopies.reduce((copies, copy) => copies + startedKb(copy), 0), 0);
 }
 
-/** How many of `indexKeys` (each index's key attribute names) the item has every key attribute of. */
-export function indexesHolding(item: WireItem, indexKeys: ReadonlyArray<readonly string[]>): number {
-  return indexKeys.filter((keyNames) => keyNames.every((name) => item[name] !== undefined)).length;
+/**
+ * The size of the item's copy in each index it appears in (it has every key attribute of the index):
+ * the whole item for projection ALL, else the table's and the index's keys plus, for INCLUDE, the
+ * included attributes the item has.
+ */
+export function indexCopies(item: WireItem, tableKeys: readonly string[], indexes: readonly IndexShape[]): number[] {
+  return indexes
+    .filter((index) => index.keys.every((name) => item[name] !== undefined))
+    .map((index) => {
+      if (index.projection === 'ALL') return itemSize(item);
+      const names = new Set([...tableKeys, ...index.keys, ...(index.projection === 'INCLUDE' ? (index.include ?? []) : [])]);
+      return itemSize(Object.fromEntries(Object.entries(item).filter(([name]) => names.has(name))));
+    });
 }

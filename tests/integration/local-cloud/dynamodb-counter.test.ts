@@ -1,7 +1,8 @@
 /**
  * The counting proxy's capacity metering (what `npm run bench:checkout` prices): DynamoDB Local's
  * own figures for single-item writes, and for a TransactWriteItems — which DynamoDB Local reports as
- * two units per table however many items it writes — two units per item per KB plus one per index.
+ * two units per table however many items it writes — two units per item per KB plus, per index the
+ * item is in, one per KB of its copy there (the whole item, or what the index projects).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
@@ -29,6 +30,16 @@ afterAll(async () => {
 });
 
 describe('DynamoDB capacity metering (the cost model)', () => {
+  it('prices an index copy by what the index projects: a 2 KB order in the summary index costs one unit there', async () => {
+    counter.reset();
+    const id = ulid();
+    const order = { pk: `ORDER#${id}`, sk: 'ORDER', orderId: id, status: 'PLACED', gsi1pk: `CUSTOMER#c-${id}`, gsi1sk: id, lines: 'l'.repeat(1500) };
+    await client.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: tables.orders, Item: order } }] }));
+    await counter.meteringSettled();
+    // Two KB transactional (4) plus the byCustomerSummary copy — keys, id and status — under one KB (1).
+    expect(counter.consumedCapacity()).toMatchObject({ writeUnits: 4 + 1, unmeteredTransactions: 0 });
+  });
+
   it('prices a transaction by its items: two units each per KB, one more per index an item is in', async () => {
     counter.reset();
     counter.startRecording();

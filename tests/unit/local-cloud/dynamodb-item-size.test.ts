@@ -3,7 +3,7 @@
  * a whole TransactWriteItems): item sizes by DynamoDB's documented rules, two units per item per KB.
  */
 import { describe, expect, it } from 'vitest';
-import { indexesHolding, itemSize, transactionWriteUnits, valueSize } from '../../../infra/local/dynamodb-item-size.ts';
+import { indexCopies, itemSize, transactionWriteUnits, valueSize } from '../../../infra/local/dynamodb-item-size.ts';
 
 describe("DynamoDB item sizes (the developer guide's rules)", () => {
   it('strings are UTF-8 bytes; names count too', () => {
@@ -33,23 +33,34 @@ describe("DynamoDB item sizes (the developer guide's rules)", () => {
 });
 
 describe('transactional write units', () => {
-  it('two per item per started KB, one more per index the item is in', () => {
+  it('two per item per started KB, one more per started KB of each index copy', () => {
     expect(transactionWriteUnits([])).toBe(0);
-    expect(transactionWriteUnits([{ size: 100, indexes: 0 }])).toBe(2);
+    expect(transactionWriteUnits([{ size: 100, indexCopies: [] }])).toBe(2);
     expect(
       transactionWriteUnits([
-        { size: 100, indexes: 0 },
-        { size: 1024, indexes: 0 },
-        { size: 1025, indexes: 0 },
+        { size: 100, indexCopies: [] },
+        { size: 1024, indexCopies: [] },
+        { size: 1025, indexCopies: [] },
       ]),
     ).toBe(2 + 2 + 4);
-    expect(transactionWriteUnits([{ size: 2000, indexes: 2 }])).toBe(4 + 2 * 2);
+    expect(transactionWriteUnits([{ size: 2000, indexCopies: [2000, 2000] }])).toBe(4 + 2 * 2);
+    // A 2 KB item whose index copies only a summary: the copy costs one unit.
+    expect(transactionWriteUnits([{ size: 2000, indexCopies: [300] }])).toBe(4 + 1);
     // A deletion (size of its key only) still costs the minimum.
-    expect(transactionWriteUnits([{ size: 0, indexes: 0 }])).toBe(2);
+    expect(transactionWriteUnits([{ size: 0, indexCopies: [] }])).toBe(2);
   });
 
-  it("an item is in an index only when it has all of the index's key attributes", () => {
-    const item = { pk: { S: 'a' }, gsi1pk: { S: 'x' }, gsi1sk: { S: 'y' }, gsi2pk: { S: 'z' } };
-    expect(indexesHolding(item, [['gsi1pk', 'gsi1sk'], ['gsi2pk', 'gsi2sk'], ['gsi3pk']])).toBe(1);
+  it("an item is in an index only when it has all of the index's key attributes; its copy there is what the projection keeps", () => {
+    const item = { pk: { S: 'a' }, sk: { S: 'b' }, gsi1pk: { S: 'x' }, gsi1sk: { S: 'y' }, gsi2pk: { S: 'z' }, status: { S: 'PLACED' }, lines: { S: 'l'.repeat(1500) } };
+    const all = { keys: ['gsi1pk', 'gsi1sk'], projection: 'ALL' as const };
+    const summary = { keys: ['gsi1pk', 'gsi1sk'], projection: 'INCLUDE' as const, include: ['status', 'total'] };
+    const keysOnly = { keys: ['gsi2pk'], projection: 'KEYS_ONLY' as const };
+    const absent = { keys: ['gsi2pk', 'gsi2sk'], projection: 'ALL' as const };
+    const keySize = itemSize({ pk: item.pk, sk: item.sk });
+    expect(indexCopies(item, ['pk', 'sk'], [all, summary, keysOnly, absent])).toEqual([
+      itemSize(item),
+      keySize + itemSize({ gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk, status: item.status }),
+      keySize + itemSize({ gsi2pk: item.gsi2pk }),
+    ]);
   });
 });

@@ -182,6 +182,33 @@ export const LEGACY_ORDER_INDEX = 'byCustomer';
  */
 export const ORDER_SUMMARY_ATTRIBUTES = ['orderId', 'orderType', 'status', 'placedAt', 'total', 'amountDue', 'itemCount', 'paymentMethod'] as const;
 
+/** DynamoDB's answer to a query on an index that cannot be read: still being filled, or not there. */
+const isUnreadableIndex = (error: unknown) =>
+  error instanceof Error && error.name === 'ValidationException' && /backfilling global secondary index|does not have the specified index/i.test(error.message);
+
+/**
+ * A client whose queries on `byCustomerSummary` fall back to {@link LEGACY_ORDER_INDEX} while the
+ * former cannot be read. CloudFormation completes the deployment that adds an index before DynamoDB
+ * has filled it (that can take hours), and a query on a filling index fails; the first deployment of
+ * the upgrade keeps the old index, so the order history, the export and the erasure read that one
+ * meanwhile (the two share their keys, so a cursor from either continues on the other). Without the
+ * old index the fallback fails too, and the first error is thrown.
+ */
+export function withLegacyIndexFallback(client: Pick<DynamoDBDocumentClient, 'send'>): Pick<DynamoDBDocumentClient, 'send'> {
+  const send = async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+    try {
+      return await client.send(command as never);
+    } catch (error) {
+      const input = (command as { input?: { IndexName?: string } }).input;
+      if (!(command instanceof QueryCommand) || input?.IndexName !== ORDER_INDEXES.byCustomer || !isUnreadableIndex(error)) throw error;
+      return client.send(new QueryCommand({ ...command.input, IndexName: LEGACY_ORDER_INDEX })).catch(() => {
+        throw error;
+      });
+    }
+  };
+  return { send } as Pick<DynamoDBDocumentClient, 'send'>;
+}
+
 /** Attributes of the order item derived for the summary index, not part of {@link Order}. */
 const SUMMARY_ONLY_ATTRIBUTES = ['itemCount', 'paymentMethod'] as const;
 
@@ -502,7 +529,7 @@ export class DynamoDbOrderStore implements OrderStore {
     const startKey = decodeCursor(page.cursor, CustomerCursorSchema);
     if (startKey && startKey.gsi1pk !== gsi1pk)
       throw new InvalidCheckoutRequestError([{ path: 'query.cursor', message: 'Invalid cursor' }], 'The cursor is not valid; start again without one.');
-    const response = await this.client.send(
+    const response = await withLegacyIndexFallback(this.client).send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: ORDER_INDEXES.byCustomer,

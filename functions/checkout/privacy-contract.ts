@@ -27,7 +27,7 @@ import { requireSetting } from '../../shared/config.ts';
 import { batchGet, documentClient, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../shared/field-encryption.ts';
 import type { EncryptedPersonalData } from './domain/order.ts';
-import { ORDER_INDEXES, orderKey } from './orders-repository.ts';
+import { ORDER_INDEXES, orderKey, withLegacyIndexFallback } from './orders-repository.ts';
 import { optionalPersonal, readablePersonalData, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
 
 /** The fields of an order's personal data (the sealed record's, and the older `personal` map's attribute names). */
@@ -53,7 +53,7 @@ export async function exportCustomerOrders(
   customerId: string,
 ): Promise<ExportedOrder[]> {
   // The index holds summaries (orders-repository.ts): it lists the orders, which are then read whole.
-  const listed = await queryAll(deps.client, {
+  const listed = await queryAll(withLegacyIndexFallback(deps.client), {
     TableName: deps.tableName,
     IndexName: ORDER_INDEXES.byCustomer,
     KeyConditionExpression: 'gsi1pk = :pk',
@@ -111,7 +111,7 @@ export async function eraseCustomerOrders(
   customerId: string,
   at: string,
 ): Promise<string[]> {
-  const items = await queryAll(deps.client, {
+  const items = await queryAll(withLegacyIndexFallback(deps.client), {
     TableName: deps.tableName,
     IndexName: ORDER_INDEXES.byCustomer,
     KeyConditionExpression: 'gsi1pk = :pk',

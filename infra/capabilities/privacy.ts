@@ -8,7 +8,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
+import { LEGACY_ORDER_INDEX, ORDER_INDEXES } from '../../functions/checkout/orders-repository.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
 import { TICKET_ENTITY } from '../../functions/tickets/personal-data.ts';
 import { deleteMeRoute, getMyConsentsRoute, getMyDataRoute, listPrivacyRequestsRoute, putMyConsentsRoute } from '../../functions/privacy/routes.ts';
@@ -33,6 +33,9 @@ export class Privacy extends Construct {
 
     const { orders, returns, tickets } = dependencies;
     const byCustomer = (table: CommerceTable, index: string) => `${table.table.tableArn}/index/${index}`;
+    // Orders: the summary index, and while an upgrade keeps it (StageSettings.keepLegacyOrdersIndex) the one it replaces,
+    // which the reads fall back to until DynamoDB has filled the new one (checkout's withLegacyIndexFallback).
+    const ordersByCustomer = [ORDER_INDEXES.byCustomer, ...(platform.stage.keepLegacyOrdersIndex ? [LEGACY_ORDER_INDEX] : [])].map((index) => byCustomer(orders, index));
 
     // SEC-3: the caller's own privacy data in one function (one reserved-concurrency slot): consents — the state and its
     // history items written in one transaction of PutItems — and the export, which reads everything of the caller
@@ -46,7 +49,7 @@ export class Privacy extends Construct {
     platform.api.addRoute(getMyConsentsRoute, exportData);
     platform.api.addRoute(putMyConsentsRoute, exportData);
     orders.grantActions(exportData, ['dynamodb:BatchGetItem']);
-    exportData.allow(['dynamodb:Query'], [byCustomer(orders, ORDER_INDEXES.byCustomer)]);
+    exportData.allow(['dynamodb:Query'], ordersByCustomer);
     returns.grantActions(exportData, ['dynamodb:Query']);
     exportData.allow(['dynamodb:Query'], [byCustomer(returns, 'byCustomer')]);
     tickets.grantActions(exportData, ['dynamodb:Query']);
@@ -64,7 +67,7 @@ export class Privacy extends Construct {
     this.table.grantActions(erase, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     platform.customerKeyTable.grantActions(erase, ['dynamodb:GetItem', 'dynamodb:PutItem']);
     orders.grantActions(erase, ['dynamodb:UpdateItem']);
-    erase.allow(['dynamodb:Query'], [byCustomer(orders, ORDER_INDEXES.byCustomer)]);
+    erase.allow(['dynamodb:Query'], ordersByCustomer);
     tickets.grantActions(erase, ['dynamodb:Query', 'dynamodb:UpdateItem']);
     erase.allow(['dynamodb:Query'], [byCustomer(tickets, 'byCustomer')]);
     platform.useAuditLog(erase);

@@ -13,6 +13,7 @@ import { createApp } from '../../infra/create-app.ts';
 import { flattenNestedStacks } from '../../infra/local/nested-stacks.ts';
 import type { StackTemplate } from '../../infra/local/template.ts';
 import { LEGACY_ORDER_INDEX, ORDER_INDEXES, ORDER_SUMMARY_ATTRIBUTES } from '../../functions/checkout/orders-repository.ts';
+import { grantsByFunction } from './grants.ts';
 import { synth, type Synthesized } from './synth.ts';
 
 interface Gsi {
@@ -57,6 +58,14 @@ describe('the orders table indexes', () => {
       const names = (list: Gsi[]) => list.map((i) => i.IndexName).sort();
       expect(names(legacy)).toEqual([...names(indexesOf(prod.json)), LEGACY_ORDER_INDEX].sort());
       expect(legacy.find((i) => i.IndexName === LEGACY_ORDER_INDEX)).toEqual({ IndexName: 'byCustomer', KeySchema: byCustomerKeys, Projection: { ProjectionType: 'ALL' } });
+      // Until DynamoDB has filled the new index its readers fall back to the old one, so they may query both.
+      const grants = grantsByFunction({ Resources: merged.Resources } as Synthesized['json']);
+      const readers = ['ListOrdersFunction', 'ServeMyPrivacyFunction', 'DeleteMeFunction'];
+      for (const fn of readers) {
+        expect(grants[fn], fn).toEqual(expect.arrayContaining(['dynamodb:Query → OrdersTable/index/byCustomerSummary', 'dynamodb:Query → OrdersTable/index/byCustomer']));
+      }
+      const steady = grantsByFunction(prod.json);
+      for (const fn of readers) expect(steady[fn], fn).not.toContain('dynamodb:Query → OrdersTable/index/byCustomer');
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }

@@ -180,7 +180,20 @@ export const LEGACY_ORDER_INDEX = 'byCustomer';
  * ({@link OrderSummary}). `itemCount` and `paymentMethod` are written on the item for it (derived
  * from the lines and the payment; not part of the order).
  */
-export const ORDER_SUMMARY_ATTRIBUTES = ['orderId', 'orderType', 'status', 'placedAt', 'total', 'amountDue', 'itemCount', 'paymentMethod'] as const;
+export const ORDER_SUMMARY_ATTRIBUTES = [
+  'orderId',
+  'orderType',
+  'status',
+  'placedAt',
+  'total',
+  'amountDue',
+  'itemCount',
+  'paymentMethod',
+] as const satisfies readonly (keyof OrderSummary)[];
+
+// Compile-time check that the index projects every field of a summary: a new one fails to type-check here.
+type UnprojectedSummaryField = Exclude<keyof OrderSummary, (typeof ORDER_SUMMARY_ATTRIBUTES)[number]>;
+export const EVERY_SUMMARY_FIELD_PROJECTED: UnprojectedSummaryField extends never ? true : never = true;
 
 /** DynamoDB's answer to a query on an index that cannot be read: still being filled, or not there. */
 const isUnreadableIndex = (error: unknown) =>
@@ -550,24 +563,14 @@ export class DynamoDbOrderStore implements OrderStore {
    * `itemCount` or `paymentMethod`: its order is read whole (one BatchGetItem for the page).
    */
   private async summariesOf(items: readonly Record<string, unknown>[]): Promise<OrderSummary[]> {
-    const older = items.filter((item) => item.itemCount === undefined || item.paymentMethod === undefined).map((item) => orderKey(String(item.orderId)));
+    const complete = (item: Record<string, unknown>) => ORDER_SUMMARY_ATTRIBUTES.every((name) => item[name] !== undefined);
+    const older = items.filter((item) => !complete(item)).map((item) => orderKey(String(item.orderId)));
     const whole = new Map((await batchGet(this.client, this.tableName, older, { consistent: true })).map((item) => [String(item.orderId), orderFromItem(item)]));
+    // An older order deleted between the two reads is left out.
     return items.flatMap((item) => {
+      if (complete(item)) return [Object.fromEntries(ORDER_SUMMARY_ATTRIBUTES.map((name) => [name, item[name]])) as unknown as OrderSummary];
       const order = whole.get(String(item.orderId));
-      if (order) return [toOrderSummary(order)];
-      if (item.itemCount === undefined || item.paymentMethod === undefined) return [];
-      return [
-        {
-          orderId: String(item.orderId),
-          orderType: item.orderType as OrderSummary['orderType'],
-          status: item.status as OrderSummary['status'],
-          placedAt: String(item.placedAt),
-          total: item.total as OrderSummary['total'],
-          amountDue: item.amountDue as OrderSummary['amountDue'],
-          itemCount: Number(item.itemCount),
-          paymentMethod: item.paymentMethod as OrderSummary['paymentMethod'],
-        },
-      ];
+      return order ? [toOrderSummary(order)] : [];
     });
   }
 

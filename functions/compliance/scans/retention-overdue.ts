@@ -40,7 +40,7 @@ export function retentionOverdueScan(deps: { readonly orders: OrderSource; reado
           if (Number.isNaN(age) || age <= deps.retentionDays) return;
           const held = storedPersonalValues(order.personal)
             .filter(([, value]) => value !== null && value !== '')
-            .map(([path]) => path.replace(/^personal\.?/, '') || 'personal');
+            .map(([path]) => path);
           if (held.length === 0) return;
           findings.push({
             subject: order.orderId,

@@ -205,13 +205,17 @@ export async function applyAuthorizationOutcome(
   ref: PaymentRef,
   outcome: AuthorizeOutcome,
   correlationId: string,
-  /** The payment as the caller wrote it just before asking the provider: the first attempt commits on it without reading again (a change meanwhile fails the commit, and the retry reads). */
+  /**
+   * The payment as the caller wrote or read it just before: the first attempt decides on it without
+   * reading again. Every write below is conditional on its version, so a change meanwhile fails the
+   * commit and the retry reads; and a payment's state only moves forward, so one already past `new`
+   * is past it still.
+   */
   known?: StoredPayment,
 ): Promise<AppliedAuthorization> {
   const { orderId } = ref;
-  const usable = known?.payment.status === 'new' && !known.payment.releaseReason ? known : undefined;
   return withConflictRetry('apply authorisation', async (attempt) => {
-    const stored = attempt === 1 && usable ? usable : await deps.repo.getPayment(orderId, ref.slot);
+    const stored = attempt === 1 && known ? known : await deps.repo.getPayment(orderId, ref.slot);
     if (!stored) throw new RetryLaterError(`order ${orderId}: no payment yet for an authorisation outcome`);
     const p = stored.payment;
     const ctx = transitionContext(deps);

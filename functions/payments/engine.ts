@@ -17,7 +17,7 @@ import type { FieldEncryptor } from '../../shared/field-encryption.ts';
 import { logger } from '../../shared/observability.ts';
 import { limitDay, roomFor, type PaymentLimits } from './domain/limits.ts';
 import type { Payment, Transition, TransitionContext } from './domain/payment.ts';
-import { PaymentWriteConflict, type LimitChange, type PaymentWrite, type PaymentsRepository, type StoredPayment } from './payments-repository.ts';
+import { PaymentWriteConflict, type LimitChange, type OutboxItem, type PaymentWrite, type PaymentsRepository, type StoredPayment } from './payments-repository.ts';
 import type { PaymentProvider } from './provider/port.ts';
 
 /** Ports every payments use case receives. */
@@ -74,16 +74,24 @@ const PAYMENTS_OUTBOX = outboxCatalog('payments', [
 /**
  * Publishes an order's pending outbox items (oldest first), each claimed first so that concurrent
  * flushes do not publish it twice, and deleted once published. At-least-once: a flush that dies
- * after publishing leaves the item to be published again when its claim expires.
+ * after publishing leaves the item to be published again when its claim expires. An item another
+ * publisher still holds (its committer, publishing it right now) is left to it without a write.
  */
 export async function flushOutbox(deps: EngineDeps, orderId: string): Promise<number> {
   const pending = await deps.repo.pendingOutbox(orderId);
+  const now = deps.clock.now().getTime();
   let published = 0;
   for (const item of pending.sort((a, b) => a.outboxId.localeCompare(b.outboxId))) {
+    if (item.claimedUntil !== undefined && item.claimedUntil > now) continue;
     if (!(await deps.repo.claimOutbox(orderId, item.outboxId))) continue;
-    published += await publishOutbox(PAYMENTS_OUTBOX, item, deps.publisher, () => deps.repo.deleteOutbox(orderId, item.outboxId), `outbox ${item.outboxId} of order ${orderId}`);
+    published += await publishItem(deps, item);
   }
   return published;
+}
+
+/** Publishes an outbox item this invocation holds, then deletes it. */
+function publishItem(deps: EngineDeps, item: OutboxItem): Promise<number> {
+  return publishOutbox(PAYMENTS_OUTBOX, item, deps.publisher, () => deps.repo.deleteOutbox(item.orderId, item.outboxId), `outbox ${item.outboxId} of order ${item.orderId}`);
 }
 
 /** The limit counter change of a transition (conditional on the room left when it counts). */
@@ -102,17 +110,19 @@ export async function commitTransition(
   extra: Omit<PaymentWrite, 'payment' | 'expectedVersion' | 'movements' | 'events'> & { limits?: PaymentLimits } = {},
 ): Promise<void> {
   const { limits, ...rest } = extra;
-  await deps.repo.commit({
+  const { outbox } = await deps.repo.commit({
     ...rest,
     payment: transition.payment,
     expectedVersion,
     movements: transition.movements,
     events: transition.events,
     limit: rest.limit ?? limitChangeOf(transition.payment, transition, limits),
+    publishedByCommitter: true,
   });
-  // Every pending item of the order, not only the one just written: payments has no outbox sweep, so
-  // an item an earlier commit failed to publish goes out with the next commit of its order.
-  if (transition.events.length > 0) await flushOutbox(deps, transition.payment.orderId);
+  // The item just written, held by this commit: published without reading the outbox or claiming
+  // it. If publishing fails the error propagates (the commit stands); the retry of the message or
+  // request finds the work done and flushes the order's outbox once the claim has expired.
+  if (outbox) await publishItem(deps, outbox);
 }
 
 /** Runs `attempt` (given its number, 1 first) again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */

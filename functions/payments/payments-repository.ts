@@ -24,7 +24,7 @@
  * its version is the one read; with a pre-sale's balance, possibly the order's other payment too),
  * its new ledger movements (only if absent — a movement can never be
  * written twice), its refunds (versioned), the events to publish (an outbox item, published and
- * deleted afterwards — a crash in between leaves them for the next invocation), the limit counter
+ * deleted afterwards — a crash in between leaves them for the retry: see {@link OUTBOX_CLAIM_MS}), the limit counter
  * (only if the customer still has room) and the provider-id lookup. The ledger is append-only:
  * nothing here updates or deletes a movement.
  */
@@ -111,6 +111,13 @@ export interface PaymentWrite {
   readonly refundRequest?: { readonly key: string; readonly refundId: string };
   /** RISK-7: adds a refund executed without a second approver to its staff member's day, only if the day stays within `cap`. */
   readonly staffRefund?: { readonly staffId: string; readonly day: string; readonly amount: number; readonly cap: number };
+  /**
+   * The outbox item is written already claimed by the committer ({@link OUTBOX_CLAIM_MS}), which
+   * publishes it itself from the returned item (no query, no claim): a concurrent flush leaves it
+   * alone; if the committer dies or fails to publish, the claim expires before its message or
+   * request is retried, and the retry's flush publishes it.
+   */
+  readonly publishedByCommitter?: boolean;
 }
 
 /** Events waiting to be published. */
@@ -119,7 +126,17 @@ export interface OutboxItem {
   readonly orderId: string;
   readonly correlationId: string;
   readonly events: ReadonlyArray<{ readonly name: string; readonly payload: Record<string, unknown> }>;
+  /** Until when (epoch ms) a publisher holds it: its committer, or a flush that claimed it. */
+  readonly claimedUntil?: number;
 }
+
+/**
+ * How long a claim on an outbox item lasts (a flush's, or the committer's own). Shorter than the
+ * visibility timeout of every queue a payments function consumes (at least 30 s; checked by the
+ * infrastructure tests), so a message retried after its handler died or failed to publish finds
+ * the claim expired and publishes the item.
+ */
+export const OUTBOX_CLAIM_MS = 25_000;
 
 /** A carrier's remittance report as recorded (PAY-4). */
 export interface StoredRemittance {
@@ -266,7 +283,7 @@ export class PaymentsRepository {
   }
 
   /** Applies a change atomically (see the module documentation); throws {@link PaymentWriteConflict} when a condition fails. */
-  async commit(write: PaymentWrite): Promise<{ outboxId?: string }> {
+  async commit(write: PaymentWrite): Promise<{ outbox?: OutboxItem }> {
     const items: TransactItem[] = [];
     const p = write.payment;
     items.push(this.paymentItem(p, write.expectedVersion, write.tokenCiphertext));
@@ -309,21 +326,19 @@ export class PaymentsRepository {
         },
       });
     }
-    let outboxId: string | undefined;
+    let outbox: OutboxItem | undefined;
     if (write.events && write.events.length > 0) {
-      outboxId = newId();
+      outbox = {
+        outboxId: newId(),
+        orderId: p.orderId,
+        correlationId: write.correlationId ?? p.orderId,
+        events: write.events.map((e) => ({ name: e.definition.name, payload: e.payload as Record<string, unknown> })),
+        ...(write.publishedByCommitter ? { claimedUntil: this.now().getTime() + OUTBOX_CLAIM_MS } : {}),
+      };
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: {
-            pk: orderPk(p.orderId),
-            sk: `OUTBOX#${outboxId}`,
-            itemType: 'outbox',
-            outboxId,
-            orderId: p.orderId,
-            correlationId: write.correlationId ?? p.orderId,
-            events: write.events.map((e) => ({ name: e.definition.name, payload: e.payload })),
-          },
+          Item: { pk: orderPk(p.orderId), sk: `OUTBOX#${outbox.outboxId}`, itemType: 'outbox', ...outbox },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -398,7 +413,7 @@ export class PaymentsRepository {
         throw new PaymentWriteConflict(`staff refund cap of ${write.staffRefund?.staffId ?? ''} has no room`, 'staff-cap');
       throw new PaymentWriteConflict(`payment of order ${p.orderId} changed concurrently (${reasons.join(',')})`);
     }
-    return { outboxId };
+    return outbox ? { outbox } : {};
   }
 
   /** The write of a payment: created only if absent (`expectedVersion` null), else updated only at the version read (keeping its stored token). */
@@ -523,14 +538,20 @@ export class PaymentsRepository {
       ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'OUTBOX#' },
       ConsistentRead: true,
     });
-    return items.map((i) => ({ outboxId: String(i.outboxId), orderId: String(i.orderId), correlationId: String(i.correlationId), events: i.events as OutboxItem['events'] }));
+    return items.map((i) => ({
+      outboxId: String(i.outboxId),
+      orderId: String(i.orderId),
+      correlationId: String(i.correlationId),
+      events: i.events as OutboxItem['events'],
+      ...(typeof i.claimedUntil === 'number' ? { claimedUntil: i.claimedUntil } : {}),
+    }));
   }
 
   /**
    * Claims an outbox item for publishing for `leaseMs` (a conditional write): concurrent flushes of
    * the same order do not publish it twice; a claim whose holder died expires and is taken over.
    */
-  async claimOutbox(orderId: string, outboxId: string, leaseMs = 60_000): Promise<boolean> {
+  async claimOutbox(orderId: string, outboxId: string, leaseMs = OUTBOX_CLAIM_MS): Promise<boolean> {
     const now = this.now().getTime();
     try {
       await this.client.send(

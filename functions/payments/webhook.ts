@@ -31,6 +31,7 @@ import { flushOutbox, RetryLaterError, type ProviderDeps } from './engine.ts';
 import { applyRefundOutcome } from './refunds.ts';
 import { applyVoidNotification } from './release.ts';
 import type { ProviderNotification, WebhookVerifier } from './provider/port.ts';
+import type { StoredPayment } from './payments-repository.ts';
 
 /** What the endpoint answers. */
 export interface WebhookAnswer {
@@ -62,17 +63,17 @@ export async function receiveWebhook(
  * applied), else by our payment id (the provider's metadata: which of a pre-sale's two payments),
  * else the order's payment still waiting for its provider id, else its first payment.
  */
-async function targetOf(deps: ProviderDeps, n: ProviderNotification): Promise<{ orderId: string; payment: Payment } | undefined> {
+async function targetOf(deps: ProviderDeps, n: ProviderNotification): Promise<{ orderId: string; payment: Payment; stored: StoredPayment } | undefined> {
   const indexed = n.providerPaymentId ? await deps.repo.paymentOfProvider(n.providerPaymentId) : undefined;
   const orderId = indexed?.orderId ?? n.orderId;
   if (!orderId) return undefined;
-  const payments = (await deps.repo.listPayments(orderId)).map((s) => s.payment);
+  const payments = await deps.repo.listPayments(orderId);
   const paymentId = indexed?.paymentId ?? n.paymentId;
-  const payment =
-    (n.providerPaymentId ? payments.find((p) => p.providerPaymentId === n.providerPaymentId) : undefined) ??
-    (paymentId ? payments.find((p) => p.paymentId === paymentId) : undefined) ??
-    (paymentId ? undefined : (payments.find((p) => !p.providerPaymentId && p.authorizationStartedAt) ?? payments[0]));
-  return payment ? { orderId, payment } : undefined;
+  const stored =
+    (n.providerPaymentId ? payments.find((s) => s.payment.providerPaymentId === n.providerPaymentId) : undefined) ??
+    (paymentId ? payments.find((s) => s.payment.paymentId === paymentId) : undefined) ??
+    (paymentId ? undefined : (payments.find((s) => !s.payment.providerPaymentId && s.payment.authorizationStartedAt) ?? payments[0]));
+  return stored ? { orderId, payment: stored.payment, stored } : undefined;
 }
 
 /** What a notification is checked and held with. */
@@ -149,20 +150,28 @@ async function applyNotification(deps: ProviderDeps, n: ProviderNotification, re
           ref,
           { status: 'authorized', providerPaymentId: n.providerPaymentId, amount: n.amount, expiresAt: n.expiresAt, at: n.occurredAt },
           correlationId,
+          target.stored,
         )) !== 'unchanged',
       );
     }
     case 'pending': {
       const mismatch = mismatchOf();
       if (mismatch) return hold(deps, n, target, mismatch, received);
-      return applied((await applyAuthorizationOutcome(deps, ref, { status: 'pending', providerPaymentId: n.providerPaymentId, at: n.occurredAt }, correlationId)) !== 'unchanged');
+      return applied(
+        (await applyAuthorizationOutcome(deps, ref, { status: 'pending', providerPaymentId: n.providerPaymentId, at: n.occurredAt }, correlationId, target.stored)) !== 'unchanged',
+      );
     }
     case 'declined': {
       const mismatch = mismatchOf();
       if (mismatch) return hold(deps, n, target, mismatch, received);
       return applied(
-        (await applyAuthorizationOutcome(deps, ref, { status: 'declined', providerPaymentId: n.providerPaymentId, reason: n.reason, at: n.occurredAt }, correlationId)) !==
-          'unchanged',
+        (await applyAuthorizationOutcome(
+          deps,
+          ref,
+          { status: 'declined', providerPaymentId: n.providerPaymentId, reason: n.reason, at: n.occurredAt },
+          correlationId,
+          target.stored,
+        )) !== 'unchanged',
       );
     }
     case 'captured': {
@@ -180,7 +189,7 @@ async function applyNotification(deps: ProviderDeps, n: ProviderNotification, re
       if (mismatch) return hold(deps, n, target, mismatch, received);
       if (!payment.providerPaymentId && payment.status === 'new') {
         // The transfer arrived before the awaited-transfer answer was recorded (its call timed out): record both, in order.
-        await applyAuthorizationOutcome(deps, ref, { status: 'pending', providerPaymentId: n.providerPaymentId, at: n.occurredAt }, correlationId);
+        await applyAuthorizationOutcome(deps, ref, { status: 'pending', providerPaymentId: n.providerPaymentId, at: n.occurredAt }, correlationId, target.stored);
       }
       return applied(await applyTransferReceived(deps, orderId, n.providerPaymentId, n.capture, correlationId));
     }

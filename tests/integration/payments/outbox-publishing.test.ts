@@ -1,0 +1,118 @@
+/**
+ * How payments publishes what a change causes (engine.ts). A transition commits its outbox item
+ * already claimed by the committer, which publishes it from memory and deletes it: no query of the
+ * order's outbox, no claim write. If publishing fails the commit stands and the item waits, held,
+ * until its claim expires (OUTBOX_CLAIM_MS, shorter than every payments queue's visibility timeout:
+ * tests/infra/payments-outbox.test.ts); then the retry's flush publishes it, once.
+ */
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DomainEvent } from '../../../events/event-definition.ts';
+import { documentClient } from '../../../shared/dynamodb.ts';
+import { newId } from '../../../shared/ids.ts';
+import { applyAuthorizationOutcome } from '../../../functions/payments/authorization.ts';
+import { authorizationFailed } from '../../../functions/payments/domain/payment.ts';
+import { commitTransition, flushOutbox, transitionContext, type ProviderDeps } from '../../../functions/payments/engine.ts';
+import { OUTBOX_CLAIM_MS, PaymentsRepository } from '../../../functions/payments/payments-repository.ts';
+import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
+import { paymentsHarness, type PaymentsHarness } from './harness.ts';
+
+let h: PaymentsHarness;
+
+beforeAll(() => {
+  useLocalDynamoDb();
+  h = paymentsHarness();
+});
+
+/** Engine ports over the harness's table, counting every DynamoDB command, with a publisher that fails while `failing` is set. */
+function countedDeps() {
+  const { tables } = inject('dynamodb') as { tables: Record<string, string> };
+  const commands: string[] = [];
+  const client = {
+    send: (command: { constructor: { name: string } }) => {
+      commands.push(command.constructor.name.replace(/Command$/, ''));
+      return documentClient().send(command as never);
+    },
+  } as unknown as DynamoDBDocumentClient;
+  const published: DomainEvent[] = [];
+  const state = { failing: false };
+  const deps: ProviderDeps = {
+    repo: new PaymentsRepository(tables.payments as string, client, () => h.clock.now()),
+    publisher: () => ({
+      publish: async (events) => {
+        if (state.failing) throw new Error('EventBridge unavailable');
+        published.push(...events);
+      },
+    }),
+    clock: h.clock,
+    newId,
+    provider: h.sandbox,
+  };
+  return { deps, commands, published, state };
+}
+
+/** A card order whose payment payments recorded (status new). */
+async function recordedPayment() {
+  const order = h.newOrder('card');
+  expect(await h.deliver('OrderPlaced', h.events.placed(order))).toBe(true);
+  const stored = await h.repo.getPayment(order.orderId);
+  if (!stored) throw new Error('no payment recorded');
+  return { order, stored };
+}
+
+/** What a failed authorisation causes: one outbox item. */
+const FAILED_EVENTS = ['PaymentFailed', 'CustomerNotificationRequested', 'ProblemOrderRaised'];
+
+describe('payments publishes what a transition causes', () => {
+  it('from the item it committed: one transaction and one delete, no query of the outbox and no claim', async () => {
+    const { order, stored } = await recordedPayment();
+    const { deps, commands, published } = countedDeps();
+
+    await commitTransition(deps, authorizationFailed(stored.payment, 'limit_exceeded', transitionContext(deps)), stored.payment.version, { correlationId: 'corr-1' });
+
+    expect(commands).toEqual(['TransactWrite', 'Delete']);
+    expect(published.map((e) => e.definition.name)).toEqual(FAILED_EVENTS);
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it('a failed publish leaves the item held by its committer until the claim expires; then a flush publishes it, once', async () => {
+    const { order, stored } = await recordedPayment();
+    const { deps, commands, published, state } = countedDeps();
+
+    state.failing = true;
+    await expect(
+      commitTransition(deps, authorizationFailed(stored.payment, 'limit_exceeded', transitionContext(deps)), stored.payment.version, { correlationId: 'corr-2' }),
+    ).rejects.toThrow('EventBridge unavailable');
+    state.failing = false;
+    expect((await h.repo.getPayment(order.orderId))?.payment.status).toBe('failed'); // the commit stands
+    const [held] = await h.repo.pendingOutbox(order.orderId);
+    expect(held?.claimedUntil).toBe(h.clock.now().getTime() + OUTBOX_CLAIM_MS);
+
+    // A flush meanwhile (a concurrent delivery, a webhook) leaves it to its holder, without a write.
+    commands.length = 0;
+    h.clock.advance(OUTBOX_CLAIM_MS - 1_000);
+    expect(await flushOutbox(deps, order.orderId)).toBe(0);
+    expect(commands).toEqual(['Query']);
+    expect(published).toEqual([]);
+
+    // The retry comes after the queue's visibility timeout, past the claim: it publishes the item.
+    h.clock.advance(2_000);
+    expect(await flushOutbox(deps, order.orderId)).toBe(FAILED_EVENTS.length);
+    expect(await flushOutbox(deps, order.orderId)).toBe(0);
+    expect(published.map((e) => e.definition.name)).toEqual(FAILED_EVENTS);
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it('an authorisation outcome already applied (the provider webhook after the call answered) is recognised from the payment the caller read: no second read', async () => {
+    const order = h.newOrder('card');
+    expect(await h.deliver('OrderPlaced', h.events.placed(order))).toBe(true);
+    expect(await h.deliver('RiskApproved', h.events.approved(order))).toBe(true);
+    const [stored] = await h.repo.listPayments(order.orderId);
+    expect(stored?.payment.status).toBe('authorized');
+    const { deps, commands } = countedDeps();
+
+    const outcome = { status: 'authorized' as const, providerPaymentId: stored?.payment.providerPaymentId as string, amount: order.amount, at: h.clock.now().toISOString() };
+    expect(await applyAuthorizationOutcome(deps, { orderId: order.orderId, slot: 'primary' }, outcome, 'corr-3', stored)).toBe('unchanged');
+    expect(commands).toEqual(['Query']); // the order's outbox, for anything an earlier run left: nothing to publish
+  });
+});

@@ -109,26 +109,26 @@ export async function assessOrder(deps: AssessOrderDeps, order: OrderPlacedPaylo
   // Independent first steps in parallel; the window counts are read after this order is counted.
   // (No look-up of an existing assessment first: a replay is recognised when storing it — its
   // velocity marker already exists, so nothing is counted twice — and then answered from the store.)
-  const [, active, blocklist, profile] = await Promise.all([
+  const [, active, profile] = await Promise.all([
     deps.signals.recordOrderSignals(order.orderId, signals, at),
     deps.rules.activeRules(),
-    deps.signals.blocklistHits({
-      email: s.emailHash,
-      phone: s.phoneHash,
-      address: s.addressHash,
-      device: s.deviceId,
-      ip: s.ipHash,
-      payment: s.paymentFingerprint,
-      emailDomain: normaliseDomain(s.emailDomain),
-    }),
     deps.assessments.getProfile(order.customerId),
   ]);
-  const counts = await deps.signals.readSignals(order.customerId, signals, at);
+  // The window counts and the blocklist hits in one read.
+  const counts = await deps.signals.readSignals(order.customerId, signals, at, {
+    email: s.emailHash,
+    phone: s.phoneHash,
+    address: s.addressHash,
+    device: s.deviceId,
+    ip: s.ipHash,
+    payment: s.paymentFingerprint,
+    emailDomain: normaliseDomain(s.emailDomain),
+  });
   const features = computeFeatures(order, {
     ...(profile ? { profile } : {}),
     velocity: counts.velocity,
     paymentFailures24h: counts.paymentFailures24h,
-    blocklist,
+    blocklist: counts.blocklist,
     disposableDomains: deps.settings.disposableDomains,
     zScoreMinStdDevPercent: deps.settings.zScoreMinStdDevPercent,
   });

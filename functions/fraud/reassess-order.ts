@@ -33,7 +33,7 @@ export class AssessmentNotYetError extends Error {
 /** Ports and settings. */
 export interface ReassessOrderDeps {
   readonly rules: RuleSource;
-  readonly signals: Pick<SignalStore, 'readSignals' | 'blocklistHits'>;
+  readonly signals: Pick<SignalStore, 'readSignals'>;
   readonly assessments: Pick<AssessmentStore, 'get' | 'replace'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
@@ -64,11 +64,14 @@ export async function reassessOrder(deps: ReassessOrderDeps, corrected: Correcti
 
     const now = deps.clock.now();
     const at = now.toISOString();
-    const [active, blocklist, counts] = await Promise.all([
+    const [active, counts] = await Promise.all([
       deps.rules.activeRules(),
-      deps.signals.blocklistHits({ address: corrected.riskSignals.addressHash, phone: corrected.riskSignals.phoneHash }),
-      deps.signals.readSignals(corrected.customerId, [{ dimension: 'address', value: corrected.riskSignals.addressHash }], now.getTime()),
+      deps.signals.readSignals(corrected.customerId, [{ dimension: 'address', value: corrected.riskSignals.addressHash }], now.getTime(), {
+        address: corrected.riskSignals.addressHash,
+        phone: corrected.riskSignals.phoneHash,
+      }),
     ]);
+    const { blocklist } = counts;
     // The corrected address was never counted for this order: the counts plus this order.
     const counted = counts.velocity.address ?? {};
     const addressVelocity = { '1h': (counted['1h'] ?? 0) + 1, '24h': (counted['24h'] ?? 0) + 1, '7d': (counted['7d'] ?? 0) + 1 };

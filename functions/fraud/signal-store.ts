@@ -11,8 +11,9 @@
  * are removed from an item when a read finds {@link PRUNE_AFTER} or more of them (one UpdateItem);
  * the item itself expires by TTL when its signal has been quiet for a week.
  *
- * Per order: one transaction of 1 + signals items and one BatchGetItem (until 2026-12 it was 1 + 3 ×
- * signals transaction items, one item per bucket, and one Query per signal).
+ * Per order: one transaction of 1 + signals items and one BatchGetItem, which also reads the
+ * blocklist entries of the order's values (until 2026-12 it was 1 + 3 × signals transaction items,
+ * one item per bucket, one Query per signal, and a BatchGetItem of the blocklists apart).
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
@@ -62,16 +63,25 @@ export interface WarningSlot {
   readonly suppressedSinceLast: number;
 }
 
+/** An order's signals as read for its assessment. */
+export interface SignalsRead {
+  readonly velocity: VelocityCounts;
+  readonly paymentFailures24h: number;
+  /** The probe's blocklist hits (none without a probe). */
+  readonly blocklist: BlocklistHits;
+}
+
 /** What the fraud use cases need for signals. */
 export interface SignalStore {
   /** Counts an order once in every window of each of its signals. */
   recordOrderSignals(orderId: string, signals: readonly SignalValue[], at: number): Promise<'counted' | 'already-counted'>;
-  /** The window counts of each signal at `at`, and the customer's failed payments in 24 h. */
-  readSignals(customerId: string, signals: readonly SignalValue[], at: number): Promise<{ velocity: VelocityCounts; paymentFailures24h: number }>;
+  /**
+   * The window counts of each signal at `at`, the customer's failed payments in 24 h and, with a
+   * `blocklist` probe, which of its values are blocklisted — all in one strongly consistent read.
+   */
+  readSignals(customerId: string, signals: readonly SignalValue[], at: number, blocklist?: BlocklistProbe): Promise<SignalsRead>;
   /** Counts a failed payment once (by `failureId`) for the customer, and in their profile. */
   recordPaymentFailure(customerId: string, failureId: string, at: number): Promise<'counted' | 'already-counted'>;
-  /** Which of the probe's values are blocklisted. */
-  blocklistHits(probe: BlocklistProbe): Promise<BlocklistHits>;
   getBlocklistEntry(kind: BlocklistKind, value: string): Promise<BlocklistEntry | undefined>;
   /** Adds (or replaces) an entry; returns the previous one. */
   putBlocklistEntry(entry: BlocklistEntry): Promise<BlocklistEntry | undefined>;
@@ -109,6 +119,15 @@ function incrementBuckets(tableName: string, key: Record<string, string>, bucket
   };
 }
 
+/** The probe's non-empty values, by blocklist kind. */
+const probedEntries = (probe: BlocklistProbe) => Object.entries(probe).filter((entry): entry is [BlocklistKind, string] => typeof entry[1] === 'string' && entry[1] !== '');
+
+/** The blocklist hits of the entries found. */
+const hitsOf = (found: ReadonlyArray<Record<string, unknown>>): BlocklistHits => {
+  const kinds = new Set(found.map((item) => String(item.kind)));
+  return { ...NO_BLOCKLIST_HITS, ...Object.fromEntries(BLOCKLIST_KINDS.filter((kind) => kinds.has(kind)).map((kind) => [kind, true])) };
+};
+
 /** The DynamoDB adapter of {@link SignalStore}. */
 export class DynamoDbSignalStore implements SignalStore {
   constructor(
@@ -139,18 +158,28 @@ export class DynamoDbSignalStore implements SignalStore {
     }
   }
 
-  async readSignals(customerId: string, signals: readonly SignalValue[], at: number): Promise<{ velocity: VelocityCounts; paymentFailures24h: number }> {
+  async readSignals(customerId: string, signals: readonly SignalValue[], at: number, blocklist: BlocklistProbe = {}): Promise<SignalsRead> {
     const failuresKey = keys.velocity(PAYMENT_FAILURES, customerId);
-    const items = await batchGet(this.client, this.tableName, [failuresKey, ...signals.map((signal) => keys.velocity(signal.dimension, signal.value))], { consistent: true });
-    const byKey = new Map(items.map((item) => [String(item.pk), item]));
+    const probed = probedEntries(blocklist);
+    const blocklistKeys = probed.map(([kind, value]) => keys.blocklist(kind, value));
+    const items = await batchGet(this.client, this.tableName, [failuresKey, ...signals.map((signal) => keys.velocity(signal.dimension, signal.value)), ...blocklistKeys], {
+      consistent: true,
+    });
+    const blocklistPks = new Set(blocklistKeys.map((key) => key.pk));
+    const velocityItems = items.filter((item) => !blocklistPks.has(String(item.pk)));
+    const byKey = new Map(velocityItems.map((item) => [String(item.pk), item]));
     const countsOf = (pk: string) => bucketCounts(byKey.get(pk));
     const velocity: VelocityCounts = {};
     for (const signal of signals) {
       const counts = countsOf(keys.velocity(signal.dimension, signal.value).pk);
       velocity[signal.dimension] = Object.fromEntries(VELOCITY_WINDOWS.map((window) => [window, windowCount(window, at, counts)]));
     }
-    await Promise.all(items.map((item) => this.pruneExpired(item, at)));
-    return { velocity, paymentFailures24h: windowCount('24h', at, countsOf(failuresKey.pk)) };
+    await Promise.all(velocityItems.map((item) => this.pruneExpired(item, at)));
+    return {
+      velocity,
+      paymentFailures24h: windowCount('24h', at, countsOf(failuresKey.pk)),
+      blocklist: hitsOf(items.filter((item) => blocklistPks.has(String(item.pk)))),
+    };
   }
 
   /** Removes an item's expired buckets once there are {@link PRUNE_AFTER} of them (removing an absent attribute is a no-op, so concurrent prunes are harmless). */
@@ -205,18 +234,6 @@ export class DynamoDbSignalStore implements SignalStore {
       if (error instanceof TransactionConditionFailed) return 'already-counted';
       throw error;
     }
-  }
-
-  async blocklistHits(probe: BlocklistProbe): Promise<BlocklistHits> {
-    const entries = Object.entries(probe).filter((entry): entry is [BlocklistKind, string] => typeof entry[1] === 'string' && entry[1] !== '');
-    if (entries.length === 0) return NO_BLOCKLIST_HITS;
-    const items = await batchGet(
-      this.client,
-      this.tableName,
-      entries.map(([kind, value]) => keys.blocklist(kind, value)),
-    );
-    const found = new Set(items.map((item) => String(item.kind)));
-    return { ...NO_BLOCKLIST_HITS, ...Object.fromEntries(BLOCKLIST_KINDS.filter((kind) => found.has(kind)).map((kind) => [kind, true])) };
   }
 
   async getBlocklistEntry(kind: BlocklistKind, value: string): Promise<BlocklistEntry | undefined> {

@@ -208,7 +208,10 @@ describe('backtest and outcomes (DynamoDB Local)', () => {
       expect(await seedDemoRisk(deps)).toEqual({ seeded: false, rules: 0, assessments: 0 });
       const rules = await deps.rules.listRules();
       expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(DEFAULT_RULES.map((r) => r.id)));
-      expect(await deps.signals.blocklistHits({ device: 'demo-blocked-device', emailDomain: 'blocked-demo.test' })).toMatchObject({ device: true, emailDomain: true });
+      expect((await deps.signals.readSignals('nobody', [], Date.now(), { device: 'demo-blocked-device', emailDomain: 'blocked-demo.test' })).blocklist).toMatchObject({
+        device: true,
+        emailDomain: true,
+      });
     });
   });
 });

@@ -119,19 +119,46 @@ describe('signal store (DynamoDB Local)', () => {
   it('blocklists: hits by kind; add, replace, remove', async () => {
     const emailHash = hash();
     const device = `dev-${ulid()}`;
+    const hits = async (probe: Parameters<DynamoDbSignalStore['readSignals']>[3]) => (await signals.readSignals('nobody', [], Date.now(), probe)).blocklist;
     await signals.putBlocklistEntry({ kind: 'email', value: emailHash, reason: 'chargebacks', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
     await signals.putBlocklistEntry({ kind: 'device', value: device, reason: 'bot', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
-    expect(await signals.blocklistHits({ email: emailHash, device, phone: hash(), emailDomain: 'example.com' })).toMatchObject({
+    expect(await hits({ email: emailHash, device, phone: hash(), emailDomain: 'example.com' })).toMatchObject({
       email: true,
       device: true,
       phone: false,
       address: false,
       emailDomain: false,
     });
-    expect(await signals.blocklistHits({})).toMatchObject({ email: false, device: false });
+    expect(await hits({})).toMatchObject({ email: false, device: false });
     expect(await signals.deleteBlocklistEntry('device', device)).toMatchObject({ reason: 'bot' });
     expect(await signals.deleteBlocklistEntry('device', device)).toBeUndefined();
-    expect((await signals.blocklistHits({ device })).device).toBe(false);
+    expect((await hits({ device })).device).toBe(false);
+  });
+
+  it("an order's window counts, its customer's failed payments and its blocklist hits are one strongly consistent BatchGetItem", async () => {
+    const { tables } = useLocalDynamoDb();
+    const sent: Array<{ name: string; input: unknown }> = [];
+    const client = documentClient();
+    const counting = {
+      send: (command: { constructor: { name: string }; input: unknown }) => (sent.push({ name: command.constructor.name, input: command.input }), client.send(command as never)),
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoDbSignalStore(tables.risk, counting);
+    const device = `dev-${ulid()}`;
+    const emailHash = hash();
+    const at = Date.parse('2026-11-23T10:00:00.000Z');
+    await store.recordOrderSignals(`ord-${ulid()}`, [{ dimension: 'device', value: device }], at);
+    await store.putBlocklistEntry({ kind: 'device', value: device, reason: 'bot', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
+    sent.length = 0;
+
+    const read = await store.readSignals('nobody', [{ dimension: 'device', value: device }], at + 1000, { device, email: emailHash });
+
+    expect(read.velocity.device).toEqual({ '1h': 1, '24h': 1, '7d': 1 });
+    expect(read.blocklist).toMatchObject({ device: true, email: false });
+    expect(sent.map((c) => c.name)).toEqual(['BatchGetCommand']);
+    const request = Object.values((sent[0]?.input as { RequestItems: Record<string, { Keys: unknown[]; ConsistentRead: boolean }> }).RequestItems);
+    expect(request).toHaveLength(1);
+    expect(request[0]).toMatchObject({ ConsistentRead: true });
+    expect(request[0]?.Keys).toHaveLength(4); // the failures counter, the device's counter, two blocklist entries
   });
 
   it('RISK-3: at most N warnings per tier per window under a burst; the next one reports how many were suppressed', async () => {

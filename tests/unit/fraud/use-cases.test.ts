@@ -54,8 +54,7 @@ function fakes(options: { slotAllowed?: boolean; createResult?: 'created' | 'exi
       counted.add(orderId);
       return 'counted' as const;
     },
-    readSignals: async () => ({ velocity: {}, paymentFailures24h: 0 }),
-    blocklistHits: async () => NO_BLOCKLIST_HITS,
+    readSignals: async () => ({ velocity: {}, paymentFailures24h: 0, blocklist: NO_BLOCKLIST_HITS }),
     acquireWarningSlot: async () => ({ allowed: options.slotAllowed ?? true, suppressedSinceLast: 7 }),
   } as unknown as SignalStore;
   const deps: AssessOrderDeps = {

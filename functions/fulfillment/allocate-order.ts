@@ -99,14 +99,16 @@ function heldOf(records: readonly ReservationView[]): Movement[] {
 
 /** Allocates an approved order (idempotent). */
 export async function allocateOrder(deps: AllocateDeps, change: StatusChange): Promise<AllocateOutcome> {
-  const existing = await deps.repository.getMarker(ALLOCATION, change.orderId);
-  if (existing) {
-    await flushMarker(deps, existing);
+  // The allocation writes the order's summary and its marker in one transaction, so a summary that
+  // was allocated says the work is done: only then is the marker read (its events may be unpublished).
+  const { summary, shipments: existingShipments } = await deps.repository.getOrder(change.orderId);
+  if (summary?.allocatedAt !== undefined) {
+    const existing = await deps.repository.getMarker(ALLOCATION, change.orderId);
+    if (existing) await flushMarker(deps, existing);
     // A failure after the commit left bookings to cancel: finish that too.
-    if (!deps.carrier.idempotent) await cancelUnusedBookings(deps, change.orderId, (await deps.repository.getOrder(change.orderId)).shipments);
+    if (!deps.carrier.idempotent) await cancelUnusedBookings(deps, change.orderId, existingShipments);
     return { outcome: 'already-allocated' };
   }
-  const { summary } = await deps.repository.getOrder(change.orderId);
   if (summary?.status === 'CANCELLED') return { outcome: 'cancelled-before-allocation' };
 
   const maxAttempts = deps.maxAttempts ?? 4;

@@ -231,6 +231,33 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
     expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 3, reserved: 0 });
   });
 
+  it("a first allocation reads the order's records and no marker; a replay recognises the allocated summary, reads the marker only then, and changes nothing", async () => {
+    const calls: string[] = [];
+    const counting = new Proxy(repository, {
+      get: (target, key, receiver) => {
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(key)), value.apply(target, args)) : value;
+      },
+    });
+    const publisher = capturePublisher();
+    const handler = makeAllocateOrderHandler({ repository: () => counting, catalog: () => reader, publisher: publisher.factory });
+    const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
+    const reservations = [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }];
+    const orderId = newId();
+    await catalog.reserve(orderId, reservations);
+    const message = statusChangedMessage({ orderId, to: 'APPROVED', reservations });
+
+    expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(calls).toContain('commitAllocation');
+    expect(calls).not.toContain('getMarker');
+
+    calls.length = 0;
+    expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(calls).toEqual(['getOrder', 'getMarker']);
+    expect(publisher.named('OrderAllocated')).toHaveLength(1);
+    expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 3, reserved: 0 });
+  });
+
   it('a malformed message fails alone, without touching the rest of the batch', async () => {
     const publisher = capturePublisher();
     const good = statusChangedMessage({ orderId: newId(), to: 'CANCELLED', reservations: [] });

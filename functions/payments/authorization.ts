@@ -30,7 +30,7 @@
  */
 import type { EventDetail } from '../../events/event-definition.ts';
 import type { PreSaleBalanceDue } from '../../events/pre-sale-balance-due.ts';
-import { checkPaymentLimits } from './domain/limits.ts';
+import { checkPaymentLimits, NO_SPENDING } from './domain/limits.ts';
 import {
   authorizationFailed,
   authorizationPending,
@@ -148,7 +148,7 @@ export async function handlePreSaleBalanceDue(deps: AuthorizeDeps, due: BalanceD
  */
 async function securePayment(deps: AuthorizeDeps, ref: PaymentRef, correlationId: string): Promise<AuthorizeResult> {
   const { orderId } = ref;
-  return withConflictRetry('authorize', async () => {
+  return withConflictRetry('authorize', async (attempt) => {
     const stored = await deps.repo.getPayment(orderId, ref.slot);
     const decision = decideAuthorization(stored?.payment);
     if (decision.action === 'wait') throw new RetryLaterError(`order ${orderId}: ${decision.why}`);
@@ -167,12 +167,15 @@ async function securePayment(deps: AuthorizeDeps, ref: PaymentRef, correlationId
     if (!p.authorizationStartedAt) {
       const day = today(deps, deps.limits);
       const orderAmount = Math.max(p.amount, p.orderTotal ?? p.amount);
+      // The first attempt checks against no spending today without reading the day's totals: the
+      // commit below counts the payment only if the day keeps room for it (a conditional update), and
+      // a day without room fails it as a 'limit' conflict, so the next attempt reads the totals.
       const check = checkPaymentLimits({
         method: p.method,
         amount: p.amount,
         orderAmount,
         currency: p.currency,
-        today: await deps.repo.dailyTotals(p.customerId, day),
+        today: attempt === 1 ? NO_SPENDING : await deps.repo.dailyTotals(p.customerId, day),
         limits: deps.limits,
       });
       if (!check.ok) {

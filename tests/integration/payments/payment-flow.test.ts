@@ -294,6 +294,25 @@ describe('limits enforced at authorisation (PAY-1)', () => {
     expect((await state(fourth.orderId)).payment?.status).toBe('authorized');
   });
 
+  it("the day's totals are read only when the day has no room: the conditional count decides first", async () => {
+    const customerId = `cust-limit-read-${Date.now()}`;
+    const reads = vi.spyOn(h.repo, 'dailyTotals');
+    try {
+      const [first, second] = [h.newOrder('wallet', 2_000_000, 'tok_wallet', customerId), h.newOrder('wallet', 2_000_000, 'tok_wallet', customerId)];
+      await placeAndApprove(first);
+      await placeAndApprove(second);
+      expect((await state(second.orderId)).payment?.status).toBe('authorized');
+      expect(reads).not.toHaveBeenCalled();
+      // Within the per-order limit alone, over the day's room: the count is refused, then the totals say why.
+      const third = h.newOrder('wallet', 1_500_000, 'tok_wallet', customerId);
+      await placeAndApprove(third);
+      expect((await state(third.orderId)).payment).toMatchObject({ status: 'failed', failureReason: 'limit_exceeded' });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('concurrent authorisations cannot both squeeze under the limit', async () => {
     const customerId = `cust-race-${Date.now()}`;
     const orders = Array.from({ length: 4 }, () => h.newOrder('cod', 150_000, undefined, customerId));

@@ -16,8 +16,9 @@
  *    webhook and the call converge whichever arrives first (an authorisation, a capture or a void
  *    the call timed out on; a bank transfer received). A notification for a payment payments does
  *    not know is acknowledged and left to reconciliation (a provider transaction with no order).
- *    The payment is found by the provider's payment id, else by our payment id in the provider's
- *    metadata — a pre-sale order has two payments (ORD-5).
+ *    The order is the one the provider's metadata names (else the one the provider payment id was
+ *    recorded for); its payment is found by the provider's payment id, else by our payment id in
+ *    the metadata — a pre-sale order has two payments (ORD-5).
  */
 import crypto from 'node:crypto';
 import { domainEvent } from '../../events/event-definition.ts';
@@ -59,13 +60,16 @@ export async function receiveWebhook(
 }
 
 /**
- * The payment a notification is about: by the provider's payment id (recorded once its answer was
- * applied), else by our payment id (the provider's metadata: which of a pre-sale's two payments),
- * else the order's payment still waiting for its provider id, else its first payment.
+ * The payment a notification is about. Its order is the one the provider's metadata names (we set
+ * it when the payment was created, and the notification is signed); without it, the one the
+ * provider payment id was recorded for (a GetItem of that lookup). Among the order's payments: by
+ * the provider's payment id (recorded once its answer was applied), else by our payment id (the
+ * metadata: which of a pre-sale's two payments), else the payment still waiting for its provider
+ * id, else the first.
  */
 async function targetOf(deps: ProviderDeps, n: ProviderNotification): Promise<{ orderId: string; payment: Payment; stored: StoredPayment } | undefined> {
-  const indexed = n.providerPaymentId ? await deps.repo.paymentOfProvider(n.providerPaymentId) : undefined;
-  const orderId = indexed?.orderId ?? n.orderId;
+  const indexed = n.providerPaymentId && !n.orderId ? await deps.repo.paymentOfProvider(n.providerPaymentId) : undefined;
+  const orderId = n.orderId ?? indexed?.orderId;
   if (!orderId) return undefined;
   const payments = await deps.repo.listPayments(orderId);
   const paymentId = indexed?.paymentId ?? n.paymentId;

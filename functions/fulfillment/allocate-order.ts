@@ -99,18 +99,9 @@ function heldOf(records: readonly ReservationView[]): Movement[] {
 
 /** Allocates an approved order (idempotent). */
 export async function allocateOrder(deps: AllocateDeps, change: StatusChange): Promise<AllocateOutcome> {
-  // The allocation writes the order's summary and its marker in one transaction, so a summary that
-  // was allocated says the work is done: only then is the marker read (its events may be unpublished).
-  const { summary, shipments: existingShipments } = await deps.repository.getOrder(change.orderId);
-  if (summary?.allocatedAt !== undefined) {
-    const existing = await deps.repository.getMarker(ALLOCATION, change.orderId);
-    if (existing) await flushMarker(deps, existing);
-    // A failure after the commit left bookings to cancel: finish that too.
-    if (!deps.carrier.idempotent) await cancelUnusedBookings(deps, change.orderId, existingShipments);
-    return { outcome: 'already-allocated' };
-  }
-  if (summary?.status === 'CANCELLED') return { outcome: 'cancelled-before-allocation' };
-
+  // The order's reservation records say first whether there is anything to allocate: the allocation
+  // turns them into picks and a cancellation releases them (checkout, before it announces it), so a
+  // replay or a late approval finds none held and stops there (noneHeld), without reading more.
   const maxAttempts = deps.maxAttempts ?? 4;
   const sleep = deps.sleep ?? sleepMs;
   for (let attempt = 1; ; attempt++) {
@@ -199,23 +190,30 @@ export async function allocateOrder(deps: AllocateDeps, change: StatusChange): P
   }
 }
 
-/** The order holds nothing: released (cancelled first) or never recorded. Allocates nothing, publishes nothing. */
+/**
+ * The order holds nothing: allocated before (a replay: its marker, or its picks once the marker
+ * expired), released (cancelled first) or never recorded. Allocates nothing; a replay publishes what
+ * an interrupted allocation left in its marker's outbox.
+ */
 async function noneHeld(deps: AllocateDeps, change: StatusChange, records: readonly ReservationView[]): Promise<AllocateOutcome> {
   const winner = await deps.repository.getMarker(ALLOCATION, change.orderId);
-  if (winner) {
-    await flushMarker(deps, winner);
+  if (winner || records.some((r) => r.status === 'picked' || r.status === 'returned')) {
+    if (winner) await flushMarker(deps, winner);
+    // A failure after the commit left bookings to cancel: finish that too.
+    if (!deps.carrier.idempotent) await cancelUnusedBookings(deps, change.orderId, (await deps.repository.getOrder(change.orderId)).shipments);
     return { outcome: 'already-allocated' };
   }
   if (records.length === 0) return { outcome: 'no-reservations' };
-  // Released (checkout's cancellation won the race): remember it, so a replay stops at step 2.
-  await deps.repository.markCancelled({
+  // Released (checkout's cancellation won the race): remember it — unless fulfillment's own
+  // cancellation of the order did already (then this approval came after it).
+  const marked = await deps.repository.markCancelled({
     orderId: change.orderId,
     customerId: change.customerId,
     paymentMethod: change.paymentMethod,
     shippingRegion: change.shippingRegion,
     at: deps.clock.now().toISOString(),
   });
-  return { outcome: 'reservations-released' };
+  return { outcome: marked ? 'reservations-released' : 'cancelled-before-allocation' };
 }
 
 /** Re-plans with current stock (the order's holdings count as available to it) and chooses. */

@@ -18,7 +18,7 @@ import { newId } from '../../../shared/ids.ts';
 import { lambdaContext } from '../../support/http-events.ts';
 import { capturePublisher, LISTINGS, setOnHand, statusChangedMessage, fulfillmentWorld, type FulfillmentWorld } from './fixtures.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { releaseStock } from '../../../functions/catalog/stock-contract.ts';
 
 let { tables, catalog, repository, reader } = {} as FulfillmentWorld;
@@ -231,7 +231,7 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
     expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 3, reserved: 0 });
   });
 
-  it("a first allocation reads the order's records and no marker; a replay recognises the allocated summary, reads the marker only then, and changes nothing", async () => {
+  it('a first allocation reads no marker and no summary of its own; a replay finds nothing held, reads the marker only then, and changes nothing', async () => {
     const calls: string[] = [];
     const counting = new Proxy(repository, {
       get: (target, key, receiver) => {
@@ -250,12 +250,20 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
     expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(calls).toContain('commitAllocation');
     expect(calls).not.toContain('getMarker');
+    expect(calls).not.toContain('getOrder');
 
     calls.length = 0;
     expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
-    expect(calls).toEqual(['getOrder', 'getMarker']);
+    expect(calls).toEqual(['getMarker']);
     expect(publisher.named('OrderAllocated')).toHaveLength(1);
     expect(await catalog.level(tshirt, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 3, reserved: 0 });
+
+    // Once the marker has expired (TTL), the picks still say the order was allocated: never marked cancelled.
+    await documentClient().send(new DeleteCommand({ TableName: tables.fulfillment, Key: { pk: `MARKER#ALLOCATION#${orderId}`, sk: 'MARKER' } }));
+    expect(await repository.getMarker('ALLOCATION', orderId)).toBeUndefined();
+    expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect((await repository.getOrder(orderId)).summary?.status).toBe('ALLOCATED');
+    expect(publisher.named('OrderAllocated')).toHaveLength(1);
   });
 
   it('a malformed message fails alone, without touching the rest of the batch', async () => {

@@ -109,23 +109,22 @@ export async function assessOrder(deps: AssessOrderDeps, order: OrderPlacedPaylo
   // Independent first steps in parallel; the window counts are read after this order is counted.
   // (No look-up of an existing assessment first: a replay is recognised when storing it — its
   // velocity marker already exists, so nothing is counted twice — and then answered from the store.)
-  const [, active, profile] = await Promise.all([
-    deps.signals.recordOrderSignals(order.orderId, signals, at),
-    deps.rules.activeRules(),
-    deps.assessments.getProfile(order.customerId),
-  ]);
-  // The window counts and the blocklist hits in one read.
+  const [, active] = await Promise.all([deps.signals.recordOrderSignals(order.orderId, signals, at), deps.rules.activeRules()]);
+  // The window counts, the blocklist hits and the customer's profile in one read.
   const counts = await deps.signals.readSignals(order.customerId, signals, at, {
-    email: s.emailHash,
-    phone: s.phoneHash,
-    address: s.addressHash,
-    device: s.deviceId,
-    ip: s.ipHash,
-    payment: s.paymentFingerprint,
-    emailDomain: normaliseDomain(s.emailDomain),
+    blocklist: {
+      email: s.emailHash,
+      phone: s.phoneHash,
+      address: s.addressHash,
+      device: s.deviceId,
+      ip: s.ipHash,
+      payment: s.paymentFingerprint,
+      emailDomain: normaliseDomain(s.emailDomain),
+    },
+    profile: true,
   });
   const features = computeFeatures(order, {
-    ...(profile ? { profile } : {}),
+    ...(counts.profile ? { profile: counts.profile } : {}),
     velocity: counts.velocity,
     paymentFailures24h: counts.paymentFailures24h,
     blocklist: counts.blocklist,

@@ -9,11 +9,10 @@
  * transaction too: the review state (only while pending), a risk event, the metrics and the profile.
  * Outcomes (delivered, fraud refund) are counted once through a marker item in their transaction.
  */
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, NumberValue, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { requireSetting } from '../../shared/config.ts';
-import { decodeCursor, documentClient, dynamoDbClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
+import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { badRequest } from '../../shared/errors.ts';
 import type { GroundTruth } from './domain/backtest.ts';
 import { addCounts, METRIC_COUNTERS, ZERO_COUNTS, type DailyCounts, type MetricCounter } from './domain/metrics.ts';
@@ -22,7 +21,7 @@ import type { AnalystDecision, ReviewState } from './domain/review.ts';
 import type { RiskSignals } from '../../events/order-placed.ts';
 import type { FiredRule, RiskDecision, RiskLevel } from './domain/scoring.ts';
 import { batchGet } from '../../shared/dynamodb.ts';
-import { BY_DAY_INDEX, BY_QUEUE_INDEX, dayPartition, keys, transact, TransactionConditionFailed, withoutKeys } from './risk-table.ts';
+import { BY_DAY_INDEX, BY_QUEUE_INDEX, dayPartition, keys, profileFromItem, transact, TransactionConditionFailed, withoutKeys } from './risk-table.ts';
 
 /** The pseudonymous signals of an order (keyed hashes, device id, email domain), for staff: OrderPlaced's. */
 export type StoredSignals = RiskSignals;
@@ -173,7 +172,6 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
   constructor(
     private readonly tableName: string,
     private readonly client: DynamoDBDocumentClient = documentClient(),
-    private readonly rawClient: DynamoDBClient = dynamoDbClient(),
   ) {}
 
   async get(orderId: string): Promise<Assessment | undefined> {
@@ -227,25 +225,8 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
   }
 
   async getProfile(customerId: string): Promise<CustomerProfile | undefined> {
-    // The low-level client returns numbers as decimal strings: Σx² is read back exactly as a BigInt.
-    const { Item } = await this.rawClient.send(
-      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: keys.profile(customerId).pk }, sk: { S: 'PROFILE' } }, ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const int = (name: string) => Number(Item[name]?.N ?? '0');
-    const big = (name: string) => BigInt(Item[name]?.N ?? '0');
-    return {
-      customerId,
-      ...(Item.firstSeenAt?.S ? { firstSeenAt: Item.firstSeenAt.S } : {}),
-      ...(Item.lastOrderAt?.S ? { lastOrderAt: Item.lastOrderAt.S } : {}),
-      orderCount: int('orderCount'),
-      amountSum: big('amountSum'),
-      amountSumSquares: big('amountSumSquares'),
-      deliveredOrders: int('deliveredOrders'),
-      confirmedFraud: int('confirmedFraud'),
-      reviewApproved: int('reviewApproved'),
-      paymentFailures: int('paymentFailures'),
-    };
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.profile(customerId), ConsistentRead: true }));
+    return Item ? profileFromItem(customerId, Item) : undefined;
   }
 
   async recordDecision(assessment: Assessment, review: ReviewState & { status: 'approved' | 'rejected' }, eventId: string, metricsShard: number): Promise<DecisionWrite> {

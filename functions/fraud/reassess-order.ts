@@ -67,8 +67,7 @@ export async function reassessOrder(deps: ReassessOrderDeps, corrected: Correcti
     const [active, counts] = await Promise.all([
       deps.rules.activeRules(),
       deps.signals.readSignals(corrected.customerId, [{ dimension: 'address', value: corrected.riskSignals.addressHash }], now.getTime(), {
-        address: corrected.riskSignals.addressHash,
-        phone: corrected.riskSignals.phoneHash,
+        blocklist: { address: corrected.riskSignals.addressHash, phone: corrected.riskSignals.phoneHash },
       }),
     ]);
     const { blocklist } = counts;

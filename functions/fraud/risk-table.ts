@@ -25,6 +25,7 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons } from '../../shared/dynamodb.ts';
 import { retry } from '../../shared/retry.ts';
+import type { CustomerProfile } from './domain/profile.ts';
 
 export const BY_DAY_INDEX = 'byDay';
 export const BY_QUEUE_INDEX = 'byQueue';
@@ -44,6 +45,28 @@ export const keys = {
   warningWindow: (tier: string, start: number) => ({ pk: `WARN#${tier}`, sk: `WINDOW#${new Date(start).toISOString()}` }),
   seedMarker: (name: string) => ({ pk: `SEED#${name}`, sk: 'SEED' }),
 };
+
+/**
+ * A customer's profile from its item as the document client reads it. Σx² (and Σx) outgrow
+ * Number.MAX_SAFE_INTEGER: the client then reads them as a BigInt, below it as a number — both
+ * converted exactly.
+ */
+export function profileFromItem(customerId: string, item: Record<string, unknown>): CustomerProfile {
+  const int = (name: string) => Number(item[name] ?? 0);
+  const big = (name: string) => BigInt((item[name] as number | bigint | undefined) ?? 0);
+  return {
+    customerId,
+    ...(typeof item.firstSeenAt === 'string' ? { firstSeenAt: item.firstSeenAt } : {}),
+    ...(typeof item.lastOrderAt === 'string' ? { lastOrderAt: item.lastOrderAt } : {}),
+    orderCount: int('orderCount'),
+    amountSum: big('amountSum'),
+    amountSumSquares: big('amountSumSquares'),
+    deliveredOrders: int('deliveredOrders'),
+    confirmedFraud: int('confirmedFraud'),
+    reviewApproved: int('reviewApproved'),
+    paymentFailures: int('paymentFailures'),
+  };
+}
 
 /** `RISKEV#<day>` partition of the byDay index. */
 export const dayPartition = (day: string) => `RISKEV#${day}`;

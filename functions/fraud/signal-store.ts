@@ -12,8 +12,9 @@
  * the item itself expires by TTL when its signal has been quiet for a week.
  *
  * Per order: one transaction of 1 + signals items and one BatchGetItem, which also reads the
- * blocklist entries of the order's values (until 2026-12 it was 1 + 3 × signals transaction items,
- * one item per bucket, one Query per signal, and a BatchGetItem of the blocklists apart).
+ * blocklist entries of the order's values and the customer's profile (until 2026-12 it was 1 + 3 ×
+ * signals transaction items, one item per bucket, one Query per signal, a BatchGetItem of the
+ * blocklists and a GetItem of the profile apart).
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
@@ -30,7 +31,8 @@ import {
   type VelocityDimension,
 } from './domain/velocity.ts';
 import type { WarningTier } from './domain/warnings.ts';
-import { keys, transact, TransactionConditionFailed } from './risk-table.ts';
+import type { CustomerProfile } from './domain/profile.ts';
+import { keys, profileFromItem, transact, TransactionConditionFailed } from './risk-table.ts';
 
 /** One signal value of an order, e.g. `{ dimension: 'device', value: 'device-123' }`. */
 export interface SignalValue {
@@ -69,6 +71,16 @@ export interface SignalsRead {
   readonly paymentFailures24h: number;
   /** The probe's blocklist hits (none without a probe). */
   readonly blocklist: BlocklistHits;
+  /** The customer's profile, when asked for and there is one. */
+  readonly profile?: CustomerProfile;
+}
+
+/** What {@link SignalStore.readSignals} reads besides the window counts. */
+export interface SignalsReadOptions {
+  /** Which of these values are blocklisted. */
+  readonly blocklist?: BlocklistProbe;
+  /** The customer's profile too (the assessment's history features). */
+  readonly profile?: boolean;
 }
 
 /** What the fraud use cases need for signals. */
@@ -76,10 +88,11 @@ export interface SignalStore {
   /** Counts an order once in every window of each of its signals. */
   recordOrderSignals(orderId: string, signals: readonly SignalValue[], at: number): Promise<'counted' | 'already-counted'>;
   /**
-   * The window counts of each signal at `at`, the customer's failed payments in 24 h and, with a
-   * `blocklist` probe, which of its values are blocklisted — all in one strongly consistent read.
+   * The window counts of each signal at `at`, the customer's failed payments in 24 h and, as asked,
+   * which of a probe's values are blocklisted and the customer's profile — all in one strongly
+   * consistent read.
    */
-  readSignals(customerId: string, signals: readonly SignalValue[], at: number, blocklist?: BlocklistProbe): Promise<SignalsRead>;
+  readSignals(customerId: string, signals: readonly SignalValue[], at: number, options?: SignalsReadOptions): Promise<SignalsRead>;
   /** Counts a failed payment once (by `failureId`) for the customer, and in their profile. */
   recordPaymentFailure(customerId: string, failureId: string, at: number): Promise<'counted' | 'already-counted'>;
   getBlocklistEntry(kind: BlocklistKind, value: string): Promise<BlocklistEntry | undefined>;
@@ -158,15 +171,19 @@ export class DynamoDbSignalStore implements SignalStore {
     }
   }
 
-  async readSignals(customerId: string, signals: readonly SignalValue[], at: number, blocklist: BlocklistProbe = {}): Promise<SignalsRead> {
+  async readSignals(customerId: string, signals: readonly SignalValue[], at: number, options: SignalsReadOptions = {}): Promise<SignalsRead> {
     const failuresKey = keys.velocity(PAYMENT_FAILURES, customerId);
-    const probed = probedEntries(blocklist);
-    const blocklistKeys = probed.map(([kind, value]) => keys.blocklist(kind, value));
-    const items = await batchGet(this.client, this.tableName, [failuresKey, ...signals.map((signal) => keys.velocity(signal.dimension, signal.value)), ...blocklistKeys], {
-      consistent: true,
-    });
+    const blocklistKeys = probedEntries(options.blocklist ?? {}).map(([kind, value]) => keys.blocklist(kind, value));
+    const profileKey = keys.profile(customerId);
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      [failuresKey, ...signals.map((signal) => keys.velocity(signal.dimension, signal.value)), ...blocklistKeys, ...(options.profile ? [profileKey] : [])],
+      { consistent: true },
+    );
     const blocklistPks = new Set(blocklistKeys.map((key) => key.pk));
-    const velocityItems = items.filter((item) => !blocklistPks.has(String(item.pk)));
+    const profileItem = options.profile ? items.find((item) => item.pk === profileKey.pk && item.sk === profileKey.sk) : undefined;
+    const velocityItems = items.filter((item) => item !== profileItem && !blocklistPks.has(String(item.pk)));
     const byKey = new Map(velocityItems.map((item) => [String(item.pk), item]));
     const countsOf = (pk: string) => bucketCounts(byKey.get(pk));
     const velocity: VelocityCounts = {};
@@ -179,6 +196,7 @@ export class DynamoDbSignalStore implements SignalStore {
       velocity,
       paymentFailures24h: windowCount('24h', at, countsOf(failuresKey.pk)),
       blocklist: hitsOf(items.filter((item) => blocklistPks.has(String(item.pk)))),
+      ...(profileItem ? { profile: profileFromItem(customerId, profileItem) } : {}),
     };
   }
 

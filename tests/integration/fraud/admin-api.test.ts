@@ -398,7 +398,7 @@ describe('risk admin API (DynamoDB Local)', () => {
       expect(requested.statusCode).toBe(202);
       expect(jsonBody(requested)).toMatchObject({ value: device, removalRequest: { by: 'ana', reason: 'false positive' } });
       expect((await del(device)).statusCode).toBe(202); // the same analyst again: still waiting
-      expect((await signals.readSignals('nobody', [], Date.now(), { device })).blocklist.device).toBe(true);
+      expect((await signals.readSignals('nobody', [], Date.now(), { blocklist: { device } })).blocklist.device).toBe(true);
       expect((await del(device, claimsFor('bo', 'risk-analyst'))).statusCode).toBe(204);
       expect((await del(device)).statusCode).toBe(404);
       expect((await audit.forResource('risk-blocklist', `device:${device}`)).map((e) => [e.action, e.actor])).toEqual([

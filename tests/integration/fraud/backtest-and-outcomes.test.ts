@@ -208,7 +208,9 @@ describe('backtest and outcomes (DynamoDB Local)', () => {
       expect(await seedDemoRisk(deps)).toEqual({ seeded: false, rules: 0, assessments: 0 });
       const rules = await deps.rules.listRules();
       expect(rules.map((r) => r.id)).toEqual(expect.arrayContaining(DEFAULT_RULES.map((r) => r.id)));
-      expect((await deps.signals.readSignals('nobody', [], Date.now(), { device: 'demo-blocked-device', emailDomain: 'blocked-demo.test' })).blocklist).toMatchObject({
+      expect(
+        (await deps.signals.readSignals('nobody', [], Date.now(), { blocklist: { device: 'demo-blocked-device', emailDomain: 'blocked-demo.test' } })).blocklist,
+      ).toMatchObject({
         device: true,
         emailDomain: true,
       });

@@ -5,9 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { DynamoDbAssessmentStore } from '../../../functions/fraud/assessment-store.ts';
-import { DynamoDbSignalStore, PRUNE_AFTER, type SignalValue } from '../../../functions/fraud/signal-store.ts';
+import { DynamoDbSignalStore, PRUNE_AFTER, type BlocklistProbe, type SignalValue } from '../../../functions/fraud/signal-store.ts';
 import { bucketKey, expiredBucketKeys, parseBucketKey, windowCount } from '../../../functions/fraud/domain/velocity.ts';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 import type { LocalTables } from '../../support/tables.ts';
@@ -119,7 +119,7 @@ describe('signal store (DynamoDB Local)', () => {
   it('blocklists: hits by kind; add, replace, remove', async () => {
     const emailHash = hash();
     const device = `dev-${ulid()}`;
-    const hits = async (probe: Parameters<DynamoDbSignalStore['readSignals']>[3]) => (await signals.readSignals('nobody', [], Date.now(), probe)).blocklist;
+    const hits = async (blocklist: BlocklistProbe) => (await signals.readSignals('nobody', [], Date.now(), { blocklist })).blocklist;
     await signals.putBlocklistEntry({ kind: 'email', value: emailHash, reason: 'chargebacks', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
     await signals.putBlocklistEntry({ kind: 'device', value: device, reason: 'bot', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
     expect(await hits({ email: emailHash, device, phone: hash(), emailDomain: 'example.com' })).toMatchObject({
@@ -135,7 +135,7 @@ describe('signal store (DynamoDB Local)', () => {
     expect((await hits({ device })).device).toBe(false);
   });
 
-  it("an order's window counts, its customer's failed payments and its blocklist hits are one strongly consistent BatchGetItem", async () => {
+  it("an order's window counts, its customer's failed payments, its blocklist hits and the customer's profile are one strongly consistent BatchGetItem", async () => {
     const { tables } = useLocalDynamoDb();
     const sent: Array<{ name: string; input: unknown }> = [];
     const client = documentClient();
@@ -145,20 +145,42 @@ describe('signal store (DynamoDB Local)', () => {
     const store = new DynamoDbSignalStore(tables.risk, counting);
     const device = `dev-${ulid()}`;
     const emailHash = hash();
+    const customerId = `cust-${ulid()}`;
     const at = Date.parse('2026-11-23T10:00:00.000Z');
     await store.recordOrderSignals(`ord-${ulid()}`, [{ dimension: 'device', value: device }], at);
     await store.putBlocklistEntry({ kind: 'device', value: device, reason: 'bot', addedBy: 'ana', addedAt: '2026-11-23T00:00:00.000Z' });
+    // Σx² of a long history is beyond Number.MAX_SAFE_INTEGER: it must read back exactly.
+    const squares = 2n ** 60n + 7n;
+    await client.send(
+      new PutCommand({
+        TableName: tables.risk,
+        Item: {
+          pk: `CUSTOMER#${customerId}`,
+          sk: 'PROFILE',
+          type: 'CustomerProfile',
+          customerId,
+          orderCount: 40,
+          amountSum: 123_456_789,
+          amountSumSquares: squares,
+          firstSeenAt: '2025-01-01T00:00:00.000Z',
+        },
+      }),
+    );
     sent.length = 0;
 
-    const read = await store.readSignals('nobody', [{ dimension: 'device', value: device }], at + 1000, { device, email: emailHash });
+    const read = await store.readSignals(customerId, [{ dimension: 'device', value: device }], at + 1000, { blocklist: { device, email: emailHash }, profile: true });
 
     expect(read.velocity.device).toEqual({ '1h': 1, '24h': 1, '7d': 1 });
     expect(read.blocklist).toMatchObject({ device: true, email: false });
+    expect(read.profile).toMatchObject({ customerId, orderCount: 40, amountSum: 123_456_789n, amountSumSquares: squares, firstSeenAt: '2025-01-01T00:00:00.000Z' });
     expect(sent.map((c) => c.name)).toEqual(['BatchGetCommand']);
     const request = Object.values((sent[0]?.input as { RequestItems: Record<string, { Keys: unknown[]; ConsistentRead: boolean }> }).RequestItems);
     expect(request).toHaveLength(1);
     expect(request[0]).toMatchObject({ ConsistentRead: true });
-    expect(request[0]?.Keys).toHaveLength(4); // the failures counter, the device's counter, two blocklist entries
+    expect(request[0]?.Keys).toHaveLength(5); // the failures counter, the device's counter, two blocklist entries, the profile
+    // Without a profile (a new customer) or without asking, none.
+    expect((await store.readSignals(`cust-${ulid()}`, [], at, { profile: true })).profile).toBeUndefined();
+    expect((await store.readSignals(customerId, [], at)).profile).toBeUndefined();
   });
 
   it('RISK-3: at most N warnings per tier per window under a burst; the next one reports how many were suppressed', async () => {

@@ -6,8 +6,9 @@
  * with its allocation (checkout then releases nothing: catalog's reservation records say the stock
  * was picked). Either way fulfillment owns the picked goods:
  *
- * - Not allocated (no order summary): the summary is written CANCELLED, so a late or replayed
- *   approval never allocates (the released reservation records would stop it as well).
+ * - Not allocated (no order summary): the summary is written CANCELLED. A late or replayed
+ *   approval never allocates: checkout released the reservation records when it cancelled, and
+ *   allocation stops where none is held (and its transaction requires no summary besides).
  * - Allocated: in ONE transaction — every shipment the carrier has not picked up yet (CREATED)
  *   becomes CANCELLED (off the late-delivery index; later carrier reports about it are ignored),
  *   its picked stock goes back on hand (catalog's returnPickedStock: each picked reservation record

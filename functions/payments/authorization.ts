@@ -52,7 +52,7 @@ import {
 import type { PaymentLimits } from './domain/limits.ts';
 import { commitTransition, flushOutbox, RetryLaterError, today, transitionContext, withConflictRetry, type ProviderDeps, type TokenVault } from './engine.ts';
 import { ProviderRequestError, type AuthorizeOutcome, type AuthorizeRequest } from './provider/port.ts';
-import type { StoredPayment } from './payments-repository.ts';
+import type { OutboxItem, StoredPayment } from './payments-repository.ts';
 
 /** Ports of the authorisation. */
 export interface AuthorizeDeps extends ProviderDeps {
@@ -215,6 +215,8 @@ export async function applyAuthorizationOutcome(
    * is past it still.
    */
   known?: StoredPayment,
+  /** The order's outbox as read with `known`: published from, on the first attempt, when the outcome was already applied. */
+  knownOutbox?: readonly OutboxItem[],
 ): Promise<AppliedAuthorization> {
   const { orderId } = ref;
   return withConflictRetry('apply authorisation', async (attempt) => {
@@ -268,7 +270,7 @@ export async function applyAuthorizationOutcome(
       await commitTransition(deps, transition, p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
       return 'voided-late';
     }
-    await flushOutbox(deps, orderId);
+    await flushOutbox(deps, orderId, attempt === 1 ? knownOutbox : undefined);
     return 'unchanged';
   });
 }

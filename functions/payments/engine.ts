@@ -77,8 +77,9 @@ const PAYMENTS_OUTBOX = outboxCatalog('payments', [
  * after publishing leaves the item to be published again when its claim expires. An item another
  * publisher still holds (its committer, publishing it right now) is left to it without a write.
  */
-export async function flushOutbox(deps: EngineDeps, orderId: string): Promise<number> {
-  const pending = await deps.repo.pendingOutbox(orderId);
+export async function flushOutbox(deps: EngineDeps, orderId: string, listed?: readonly OutboxItem[]): Promise<number> {
+  // `listed`: the order's outbox as the caller just read it (an item deleted since fails its claim; one written since is held by its committer).
+  const pending = [...(listed ?? (await deps.repo.pendingOutbox(orderId)))];
   const now = deps.clock.now().getTime();
   let published = 0;
   for (const item of pending.sort((a, b) => a.outboxId.localeCompare(b.outboxId))) {

@@ -202,6 +202,16 @@ const PaymentItemSchema = z.object({
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', 'expiresAt', 'tokenCiphertext']);
 const plain = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !STRIP.has(k)));
 
+function toOutboxItem(i: Record<string, unknown>): OutboxItem {
+  return {
+    outboxId: String(i.outboxId),
+    orderId: String(i.orderId),
+    correlationId: String(i.correlationId),
+    events: i.events as OutboxItem['events'],
+    ...(typeof i.claimedUntil === 'number' ? { claimedUntil: i.claimedUntil } : {}),
+  };
+}
+
 function toStoredPayment(item: Record<string, unknown>): StoredPayment {
   const { tokenCiphertext, ...payment } = PaymentItemSchema.parse(item);
   return { payment: payment as Payment, ...(tokenCiphertext ? { tokenCiphertext } : {}) };
@@ -538,13 +548,25 @@ export class PaymentsRepository {
       ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'OUTBOX#' },
       ConsistentRead: true,
     });
-    return items.map((i) => ({
-      outboxId: String(i.outboxId),
-      orderId: String(i.orderId),
-      correlationId: String(i.correlationId),
-      events: i.events as OutboxItem['events'],
-      ...(typeof i.claimedUntil === 'number' ? { claimedUntil: i.claimedUntil } : {}),
-    }));
+    return items.map(toOutboxItem);
+  }
+
+  /**
+   * An order's payments (first payment first) and its unpublished outbox items, in one strongly
+   * consistent query: their sort keys are adjacent (`OUTBOX#…` < `PAYMENT` < `PAYMENT#BALANCE`,
+   * nothing else of the order sorts between them).
+   */
+  async paymentsAndOutbox(orderId: string): Promise<{ payments: StoredPayment[]; outbox: OutboxItem[] }> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': orderPk(orderId), ':from': 'OUTBOX#', ':to': 'PAYMENT#\uffff' },
+      ConsistentRead: true,
+    });
+    const payments = items.filter((i) => String(i.sk).startsWith('PAYMENT')).map(toStoredPayment);
+    return {
+      payments: payments.sort((a, b) => (slotOf(a.payment) === 'primary' ? 0 : 1) - (slotOf(b.payment) === 'primary' ? 0 : 1)),
+      outbox: items.filter((i) => String(i.sk).startsWith('OUTBOX#')).map(toOutboxItem),
+    };
   }
 
   /**

@@ -32,7 +32,7 @@ import { flushOutbox, RetryLaterError, type ProviderDeps } from './engine.ts';
 import { applyRefundOutcome } from './refunds.ts';
 import { applyVoidNotification } from './release.ts';
 import type { ProviderNotification, WebhookVerifier } from './provider/port.ts';
-import type { StoredPayment } from './payments-repository.ts';
+import type { OutboxItem, StoredPayment } from './payments-repository.ts';
 
 /** What the endpoint answers. */
 export interface WebhookAnswer {
@@ -67,17 +67,21 @@ export async function receiveWebhook(
  * metadata: which of a pre-sale's two payments), else the payment still waiting for its provider
  * id, else the first.
  */
-async function targetOf(deps: ProviderDeps, n: ProviderNotification): Promise<{ orderId: string; payment: Payment; stored: StoredPayment } | undefined> {
+async function targetOf(
+  deps: ProviderDeps,
+  n: ProviderNotification,
+): Promise<{ orderId: string; payment: Payment; stored: StoredPayment; outbox: readonly OutboxItem[] } | undefined> {
   const indexed = n.providerPaymentId && !n.orderId ? await deps.repo.paymentOfProvider(n.providerPaymentId) : undefined;
   const orderId = n.orderId ?? indexed?.orderId;
   if (!orderId) return undefined;
-  const payments = await deps.repo.listPayments(orderId);
+  // The order's outbox comes with its payments (one query): an outcome already applied publishes what an earlier run left there.
+  const { payments, outbox } = await deps.repo.paymentsAndOutbox(orderId);
   const paymentId = indexed?.paymentId ?? n.paymentId;
   const stored =
     (n.providerPaymentId ? payments.find((s) => s.payment.providerPaymentId === n.providerPaymentId) : undefined) ??
     (paymentId ? payments.find((s) => s.payment.paymentId === paymentId) : undefined) ??
     (paymentId ? undefined : (payments.find((s) => !s.payment.providerPaymentId && s.payment.authorizationStartedAt) ?? payments[0]));
-  return stored ? { orderId, payment: stored.payment, stored } : undefined;
+  return stored ? { orderId, payment: stored.payment, stored, outbox } : undefined;
 }
 
 /** What a notification is checked and held with. */
@@ -155,6 +159,7 @@ async function applyNotification(deps: ProviderDeps, n: ProviderNotification, re
           { status: 'authorized', providerPaymentId: n.providerPaymentId, amount: n.amount, expiresAt: n.expiresAt, at: n.occurredAt },
           correlationId,
           target.stored,
+          target.outbox,
         )) !== 'unchanged',
       );
     }
@@ -162,7 +167,14 @@ async function applyNotification(deps: ProviderDeps, n: ProviderNotification, re
       const mismatch = mismatchOf();
       if (mismatch) return hold(deps, n, target, mismatch, received);
       return applied(
-        (await applyAuthorizationOutcome(deps, ref, { status: 'pending', providerPaymentId: n.providerPaymentId, at: n.occurredAt }, correlationId, target.stored)) !== 'unchanged',
+        (await applyAuthorizationOutcome(
+          deps,
+          ref,
+          { status: 'pending', providerPaymentId: n.providerPaymentId, at: n.occurredAt },
+          correlationId,
+          target.stored,
+          target.outbox,
+        )) !== 'unchanged',
       );
     }
     case 'declined': {
@@ -175,6 +187,7 @@ async function applyNotification(deps: ProviderDeps, n: ProviderNotification, re
           { status: 'declined', providerPaymentId: n.providerPaymentId, reason: n.reason, at: n.occurredAt },
           correlationId,
           target.stored,
+          target.outbox,
         )) !== 'unchanged',
       );
     }

@@ -3,7 +3,8 @@
  * already claimed by the committer, which publishes it from memory and deletes it: no query of the
  * order's outbox, no claim write. If publishing fails the commit stands and the item waits, held,
  * until its claim expires (OUTBOX_CLAIM_MS, shorter than every payments queue's visibility timeout:
- * tests/infra/payments-outbox.test.ts); then the retry's flush publishes it, once.
+ * tests/infra/payments-outbox.test.ts); then the retry's flush publishes it, once. A webhook
+ * reads the order's payments and outbox in one query and publishes from that list.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -103,16 +104,42 @@ describe('payments publishes what a transition causes', () => {
     expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
   });
 
-  it('an authorisation outcome already applied (the provider webhook after the call answered) is recognised from the payment the caller read: no second read', async () => {
+  it('an authorisation outcome already applied (the provider webhook after the call answered) is recognised from the payment and outbox the caller read: no second read', async () => {
     const order = h.newOrder('card');
     expect(await h.deliver('OrderPlaced', h.events.placed(order))).toBe(true);
     expect(await h.deliver('RiskApproved', h.events.approved(order))).toBe(true);
-    const [stored] = await h.repo.listPayments(order.orderId);
+    const {
+      payments: [stored],
+      outbox,
+    } = await h.repo.paymentsAndOutbox(order.orderId);
     expect(stored?.payment.status).toBe('authorized');
+    expect((await h.repo.paymentsAndOutbox(order.orderId)).payments).toHaveLength(1); // its ledger movements (sorted before) are not read as payments
+    expect(outbox).toEqual([]);
     const { deps, commands } = countedDeps();
 
     const outcome = { status: 'authorized' as const, providerPaymentId: stored?.payment.providerPaymentId as string, amount: order.amount, at: h.clock.now().toISOString() };
-    expect(await applyAuthorizationOutcome(deps, { orderId: order.orderId, slot: 'primary' }, outcome, 'corr-3', stored)).toBe('unchanged');
-    expect(commands).toEqual(['Query']); // the order's outbox, for anything an earlier run left: nothing to publish
+    expect(await applyAuthorizationOutcome(deps, { orderId: order.orderId, slot: 'primary' }, outcome, 'corr-3', stored, outbox)).toBe('unchanged');
+    expect(commands).toEqual([]);
+  });
+
+  it('what an earlier run left in the outbox, listed with the payments, is published by the already-applied path without querying it again', async () => {
+    const { order, stored } = await recordedPayment();
+    const { deps, commands, published, state } = countedDeps();
+    state.failing = true;
+    await expect(
+      commitTransition(deps, authorizationFailed(stored.payment, 'limit_exceeded', transitionContext(deps)), stored.payment.version, { correlationId: 'corr-4' }),
+    ).rejects.toThrow('EventBridge unavailable');
+    state.failing = false;
+    h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+    const listed = await h.repo.paymentsAndOutbox(order.orderId);
+    expect(listed.payments.map((p) => p.payment.status)).toEqual(['failed']);
+    expect(listed.outbox).toHaveLength(1);
+    commands.length = 0;
+
+    const outcome = { status: 'declined' as const, providerPaymentId: `pay_${newId()}`, reason: 'declined' as const, at: h.clock.now().toISOString() };
+    expect(await applyAuthorizationOutcome(deps, { orderId: order.orderId, slot: 'primary' }, outcome, 'corr-4', listed.payments[0], listed.outbox)).toBe('unchanged');
+    expect(commands).toEqual(['Update', 'Delete']); // the claim and the delete: no query
+    expect(published.map((e) => e.definition.name)).toEqual(FAILED_EVENTS);
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
   });
 });

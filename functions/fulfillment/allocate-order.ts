@@ -1,12 +1,15 @@
 /**
  * Use case (FUL-1, FUL-2): an order became APPROVED → allocate it.
  *
- * 1. A replay finds the allocation marker and only republishes its outbox if that was interrupted.
- * 2. An order fulfillment saw cancelled first is never allocated.
- * 3. Read the order's reservation records (catalog's reader): only what the order still holds
- *    (`reserved`) is allocated. None held because they were released — the order was cancelled
- *    and checkout released them first — → nothing is allocated or published; the order summary is
- *    written CANCELLED (a late replay does nothing either) and the outcome recorded.
+ * 1. Read the order's reservation records (catalog's reader): only what the order still holds
+ *    (`reserved`) is allocated.
+ * 2. None held: a replay (the allocation picked them) reads the allocation marker and only
+ *    republishes its outbox if that was interrupted — an order whose marker expired is recognised
+ *    by its picks; released — the order was cancelled and checkout released them when it did — →
+ *    nothing is allocated or published, the order summary is written CANCELLED (unless
+ *    fulfillment's own cancellation wrote it already) and the outcome recorded.
+ * 3. (An order fulfillment saw cancelled first has its reservations released: step 2 stops it, and
+ *    the allocation's transaction requires that no summary exists besides.)
  * 4. Re-plan with current stock (catalog's planAllocation; the order's own reservations count as
  *    available to it) and choose the allocation (domain/allocation.ts): picks where the plan takes
  *    stock — possibly more than the order reserved there, moving part of the order to a nearer

@@ -75,16 +75,21 @@ const PAYMENTS_OUTBOX = outboxCatalog('payments', [
  * Publishes an order's pending outbox items (oldest first), each claimed first so that concurrent
  * flushes do not publish it twice, and deleted once published. At-least-once: a flush that dies
  * after publishing leaves the item to be published again when its claim expires. An item another
- * publisher still holds (its committer, publishing it right now) is left to it without a write.
+ * publisher still holds (its committer, publishing it right now) is left to it without a write;
+ * `own`, the item this invocation has just committed (written claimed for it), is published without
+ * claiming it again.
  */
-export async function flushOutbox(deps: EngineDeps, orderId: string, listed?: readonly OutboxItem[]): Promise<number> {
+export async function flushOutbox(deps: EngineDeps, orderId: string, listed?: readonly OutboxItem[], own?: OutboxItem): Promise<number> {
   // `listed`: the order's outbox as the caller just read it (an item deleted since fails its claim; one written since is held by its committer).
   const pending = [...(listed ?? (await deps.repo.pendingOutbox(orderId)))];
+  if (own && !pending.some((item) => item.outboxId === own.outboxId)) pending.push(own);
   const now = deps.clock.now().getTime();
   let published = 0;
   for (const item of pending.sort((a, b) => a.outboxId.localeCompare(b.outboxId))) {
-    if (item.claimedUntil !== undefined && item.claimedUntil > now) continue;
-    if (!(await deps.repo.claimOutbox(orderId, item.outboxId))) continue;
+    if (item.outboxId !== own?.outboxId) {
+      if (item.claimedUntil !== undefined && item.claimedUntil > now) continue;
+      if (!(await deps.repo.claimOutbox(orderId, item.outboxId))) continue;
+    }
     published += await publishItem(deps, item);
   }
   return published;
@@ -120,10 +125,11 @@ export async function commitTransition(
     limit: rest.limit ?? limitChangeOf(transition.payment, transition, limits),
     publishedByCommitter: true,
   });
-  // The item just written, held by this commit: published without reading the outbox or claiming
-  // it. If publishing fails the error propagates (the commit stands); the retry of the message or
-  // request finds the work done and flushes the order's outbox once the claim has expired.
-  if (outbox) await publishItem(deps, outbox);
+  // Every pending item of the order, not only the one just written: payments has no outbox sweep, so
+  // an item an earlier commit failed to publish goes out with the next commit of its order (once its
+  // claim has expired). The item just written is held by this commit: published without a claim.
+  // If publishing fails the error propagates (the commit stands) and the item waits out its claim.
+  if (outbox) await flushOutbox(deps, transition.payment.orderId, undefined, outbox);
 }
 
 /** Runs `attempt` (given its number, 1 first) again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */

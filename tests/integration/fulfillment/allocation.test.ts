@@ -261,7 +261,9 @@ describe('allocation on approval (FUL-1, FUL-2)', () => {
     // Once the marker has expired (TTL), the picks still say the order was allocated: never marked cancelled.
     await documentClient().send(new DeleteCommand({ TableName: tables.fulfillment, Key: { pk: `MARKER#ALLOCATION#${orderId}`, sk: 'MARKER' } }));
     expect(await repository.getMarker('ALLOCATION', orderId)).toBeUndefined();
+    calls.length = 0;
     expect(await handler(message, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(calls).toEqual(['getMarker']); // not marked cancelled
     expect((await repository.getOrder(orderId)).summary?.status).toBe('ALLOCATED');
     expect(publisher.named('OrderAllocated')).toHaveLength(1);
   });

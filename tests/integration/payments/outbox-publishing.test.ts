@@ -1,7 +1,7 @@
 /**
  * How payments publishes what a change causes (engine.ts). A transition commits its outbox item
- * already claimed by the committer, which publishes it from memory and deletes it: no query of the
- * order's outbox, no claim write. If publishing fails the commit stands and the item waits, held,
+ * already claimed by the committer, which publishes it from memory and deletes it without a claim
+ * write; it still queries the order's outbox, for what an earlier commit left behind. If publishing fails the commit stands and the item waits, held,
  * until its claim expires (OUTBOX_CLAIM_MS, shorter than every payments queue's visibility timeout:
  * tests/infra/payments-outbox.test.ts); then the retry's flush publishes it, once. A webhook
  * reads the order's payments and outbox in one query and publishes from that list.
@@ -12,7 +12,7 @@ import type { DomainEvent } from '../../../events/event-definition.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
 import { applyAuthorizationOutcome } from '../../../functions/payments/authorization.ts';
-import { authorizationFailed } from '../../../functions/payments/domain/payment.ts';
+import { authorizationFailed, authorizationSucceeded, voidSucceeded } from '../../../functions/payments/domain/payment.ts';
 import { commitTransition, flushOutbox, transitionContext, type ProviderDeps } from '../../../functions/payments/engine.ts';
 import { OUTBOX_CLAIM_MS, PaymentsRepository } from '../../../functions/payments/payments-repository.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -65,13 +65,13 @@ async function recordedPayment() {
 const FAILED_EVENTS = ['PaymentFailed', 'CustomerNotificationRequested', 'ProblemOrderRaised'];
 
 describe('payments publishes what a transition causes', () => {
-  it('from the item it committed: one transaction and one delete, no query of the outbox and no claim', async () => {
+  it('from the item it committed: one transaction, the query of what else is pending, one delete — no claim write', async () => {
     const { order, stored } = await recordedPayment();
     const { deps, commands, published } = countedDeps();
 
     await commitTransition(deps, authorizationFailed(stored.payment, 'limit_exceeded', transitionContext(deps)), stored.payment.version, { correlationId: 'corr-1' });
 
-    expect(commands).toEqual(['TransactWrite', 'Delete']);
+    expect(commands).toEqual(['TransactWrite', 'Query', 'Delete']);
     expect(published.map((e) => e.definition.name)).toEqual(FAILED_EVENTS);
     expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
   });
@@ -101,6 +101,27 @@ describe('payments publishes what a transition causes', () => {
     expect(await flushOutbox(deps, order.orderId)).toBe(FAILED_EVENTS.length);
     expect(await flushOutbox(deps, order.orderId)).toBe(0);
     expect(published.map((e) => e.definition.name)).toEqual(FAILED_EVENTS);
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it("an item an earlier commit failed to publish goes out with the order's next commit once its claim has expired (payments has no outbox sweep)", async () => {
+    const { order, stored } = await recordedPayment();
+    const { deps, published, state } = countedDeps();
+    const authorized = authorizationSucceeded(
+      stored.payment,
+      { providerPaymentId: `pay_${newId()}`, amount: order.amount, at: h.clock.now().toISOString() },
+      transitionContext(deps),
+    );
+    state.failing = true;
+    await expect(commitTransition(deps, authorized, stored.payment.version, { correlationId: 'corr-5' })).rejects.toThrow('EventBridge unavailable');
+    state.failing = false;
+    h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+
+    // The next change of the order (here a void) publishes its own events and the one left behind, oldest first.
+    const voided = voidSucceeded(authorized.payment, 'order-cancelled', transitionContext(deps));
+    await commitTransition(deps, voided, authorized.payment.version, { correlationId: 'corr-6' });
+    expect(published.map((e) => e.definition.name)).toEqual(['PaymentAuthorized', ...voided.events.map((e) => e.definition.name)]);
+    expect(voided.events.map((e) => e.definition.name)).toContain('PaymentVoided');
     expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
   });
 

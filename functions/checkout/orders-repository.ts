@@ -48,6 +48,7 @@ import type { GroupBuy } from './domain/group-buy.ts';
 import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
 import type { OutboxEvent } from '../../shared/outbox.ts';
+import { everyKeyOf } from '../../shared/every-key.ts';
 import { InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -178,22 +179,9 @@ export const LEGACY_ORDER_INDEX = 'byCustomer';
 /**
  * What `byCustomerSummary` copies of an order item besides the keys: an order history line
  * ({@link OrderSummary}). `itemCount` and `paymentMethod` are written on the item for it (derived
- * from the lines and the payment; not part of the order).
+ * from the lines and the payment; not part of the order). A summary field the list lacks fails to type-check.
  */
-export const ORDER_SUMMARY_ATTRIBUTES = [
-  'orderId',
-  'orderType',
-  'status',
-  'placedAt',
-  'total',
-  'amountDue',
-  'itemCount',
-  'paymentMethod',
-] as const satisfies readonly (keyof OrderSummary)[];
-
-// Compile-time check that the index projects every field of a summary: a new one fails to type-check here.
-type UnprojectedSummaryField = Exclude<keyof OrderSummary, (typeof ORDER_SUMMARY_ATTRIBUTES)[number]>;
-export const EVERY_SUMMARY_FIELD_PROJECTED: UnprojectedSummaryField extends never ? true : never = true;
+export const ORDER_SUMMARY_ATTRIBUTES = everyKeyOf<OrderSummary>()(['orderId', 'orderType', 'status', 'placedAt', 'total', 'amountDue', 'itemCount', 'paymentMethod']);
 
 /** DynamoDB's answer to a query on an index that cannot be read: still being filled, or not there. */
 const isUnreadableIndex = (error: unknown) =>

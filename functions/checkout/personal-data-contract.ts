@@ -7,27 +7,14 @@
  * once the retention period after completion has passed (retention scan); {@link storedPersonalValues}
  * lists them whichever the form.
  */
+import { everyKeyOf } from '../../shared/every-key.ts';
 import type { EncryptedPersonalFields } from './domain/order.ts';
 
 /** The attribute of an order item that holds the personal data. */
 export const ORDER_PERSONAL_DATA_ATTRIBUTE = 'personal';
 
 /** The personal attributes of an order (`EncryptedPersonalFields`, the map form), all of them. */
-export const ORDER_PERSONAL_ATTRIBUTES = [
-  'name',
-  'phone',
-  'line1',
-  'line2',
-  'province',
-  'city',
-  'district',
-  'postalCode',
-  'email',
-] as const satisfies readonly (keyof EncryptedPersonalFields)[];
-
-// Compile-time check that the list names every attribute: a new one fails to type-check here.
-type Missing = Exclude<keyof EncryptedPersonalFields, (typeof ORDER_PERSONAL_ATTRIBUTES)[number]>;
-export const EVERY_PERSONAL_ATTRIBUTE_LISTED: Missing extends never ? true : never = true;
+export const ORDER_PERSONAL_ATTRIBUTES = everyKeyOf<EncryptedPersonalFields>()(['name', 'phone', 'line1', 'line2', 'province', 'city', 'district', 'postalCode', 'email']);
 
 /**
  * The values an order item's `personal` attribute stores, each with its path (`personal` for the

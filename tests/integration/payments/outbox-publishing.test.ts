@@ -52,6 +52,16 @@ function countedDeps() {
   return { deps, commands, published, state };
 }
 
+/** Runs a commit while EventBridge refuses events: the commit stands, publishing it fails. */
+async function commitWhilePublishingFails(state: { failing: boolean }, commit: () => Promise<void>) {
+  state.failing = true;
+  try {
+    await expect(commit()).rejects.toThrow('EventBridge unavailable');
+  } finally {
+    state.failing = false;
+  }
+}
+
 /** A card order whose payment payments recorded (status new). */
 async function recordedPayment() {
   const order = h.newOrder('card');
@@ -80,11 +90,9 @@ describe('payments publishes what a transition causes', () => {
     const { order, stored } = await recordedPayment();
     const { deps, commands, published, state } = countedDeps();
 
-    state.failing = true;
-    await expect(
+    await commitWhilePublishingFails(state, () =>
       commitTransition(deps, authorizationFailed(stored.payment, 'limit_exceeded', transitionContext(deps)), stored.payment.version, { correlationId: 'corr-2' }),
-    ).rejects.toThrow('EventBridge unavailable');
-    state.failing = false;
+    );
     expect((await h.repo.getPayment(order.orderId))?.payment.status).toBe('failed'); // the commit stands
     const [held] = await h.repo.pendingOutbox(order.orderId);
     expect(held?.claimedUntil).toBe(h.clock.now().getTime() + OUTBOX_CLAIM_MS);
@@ -112,9 +120,7 @@ describe('payments publishes what a transition causes', () => {
       { providerPaymentId: `pay_${newId()}`, amount: order.amount, at: h.clock.now().toISOString() },
       transitionContext(deps),
     );
-    state.failing = true;
-    await expect(commitTransition(deps, authorized, stored.payment.version, { correlationId: 'corr-5' })).rejects.toThrow('EventBridge unavailable');
-    state.failing = false;
+    await commitWhilePublishingFails(state, () => commitTransition(deps, authorized, stored.payment.version, { correlationId: 'corr-5' }));
     h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
 
     // The next change of the order (here a void) publishes its own events and the one left behind, oldest first.
@@ -146,11 +152,9 @@ describe('payments publishes what a transition causes', () => {
   it('what an earlier run left in the outbox, listed with the payments, is published by the already-applied path without querying it again', async () => {
     const { order, stored } = await recordedPayment();
     const { deps, commands, published, state } = countedDeps();
-    state.failing = true;
-    await expect(
+    await commitWhilePublishingFails(state, () =>
       commitTransition(deps, authorizationFailed(stored.payment, 'limit_exceeded', transitionContext(deps)), stored.payment.version, { correlationId: 'corr-4' }),
-    ).rejects.toThrow('EventBridge unavailable');
-    state.failing = false;
+    );
     h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
     const listed = await h.repo.paymentsAndOutbox(order.orderId);
     expect(listed.payments.map((p) => p.payment.status)).toEqual(['failed']);

@@ -57,12 +57,17 @@ type Counts = {
   sqs: Record<string, number>;
   capacity: Record<string, number>;
   lambda: Record<string, number>;
+  /** Each function's environments' event-loop active ms (their CPU, roughly). */
+  busy: Record<string, number>;
 };
 
 function snapshot(cloud: LocalCloud): Counts {
-  const lambda = { invocations: 0, gbSeconds: 0, logBytes: 0 };
-  for (const fn of Object.values(cloud.lambda.stats())) {
+  const lambda = { invocations: 0, coldStarts: 0, gbSeconds: 0, logBytes: 0 };
+  const busy: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(cloud.lambda.stats())) {
+    busy[name] = fn.busyMs;
     lambda.invocations += fn.invocations;
+    lambda.coldStarts += fn.coldStarts;
     lambda.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
     lambda.logBytes += fn.logBytes;
   }
@@ -73,6 +78,7 @@ function snapshot(cloud: LocalCloud): Counts {
     sqs: cloud.sqs.requests(),
     capacity: { ...cloud.dynamodbCalls.consumedCapacity() },
     lambda,
+    busy,
   };
 }
 
@@ -139,6 +145,16 @@ function perOrder(counts: Record<string, number>, n: number): string {
     .sort((a, b) => b[1] - a[1])
     .map(([op, v]) => `${op} ${(v / n).toFixed(2)}`);
   return `${(total / n).toFixed(2)}  (${parts.join(', ') || '—'})`;
+}
+
+/** `name ms, …` for the functions busy at least 5 ms per order, busiest first, with the total. */
+function busiest(busy: Record<string, number>, n: number): string {
+  const total = Object.values(busy).reduce((s, v) => s + v, 0);
+  const parts = Object.entries(busy)
+    .filter(([, ms]) => ms / n >= 5)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name.replace(/Function$/, '')} ${(ms / n).toFixed(0)}`);
+  return `${(total / n).toFixed(0)} ms in all — ${parts.join(', ') || '—'}`;
 }
 
 async function main(): Promise<void> {
@@ -208,6 +224,8 @@ async function main(): Promise<void> {
     let next = 0;
     let firstError: string | undefined;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const eluBefore = performance.eventLoopUtilization();
     await Promise.all(
       Array.from({ length: clients }, async () => {
         for (;;) {
@@ -221,6 +239,8 @@ async function main(): Promise<void> {
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const mainBusy = performance.eventLoopUtilization(eluBefore).utilization;
     await cloud.dynamodbCalls.meteringSettled();
     const duringLoad = snapshot(cloud);
     const recorded = cloud.dynamodbCalls.stopRecording();
@@ -265,6 +285,7 @@ async function main(): Promise<void> {
       `checkout benchmark — ${os.cpus().length} CPUs, Node ${process.version}, ${clients} clients, ${orders} orders, payment ${method}`,
       `  responses:          ${[...statuses].map(([s, c]) => `${s} × ${c}`).join(', ')}`,
       `  throughput:         ${(placed / elapsed).toFixed(1)} orders/s (${elapsed.toFixed(1)} s)`,
+      `  CPU during the load: this process (the local cloud: API, queues, buses, every Lambda worker thread, the DynamoDB proxy) ${((cpu.user + cpu.system) / 1e6 / elapsed).toFixed(2)} cores; its main thread busy ${(100 * mainBusy).toFixed(0)} %`,
       `  POST /orders:       p50 ${figure(percentile(sorted, 50), 0, ' ms')}, p95 ${figure(percentile(sorted, 95), 0, ' ms')}, p99 ${figure(percentile(sorted, 99), 0, ' ms')}, max ${figure(sorted.at(-1), 0, ' ms')}`,
       '  calls per placed order, during the load (all capabilities; counted by the local cloud):',
       `    DynamoDB          ${perOrder(diff(duringLoad.dynamodb, before.dynamodb), n)}`,
@@ -279,6 +300,8 @@ async function main(): Promise<void> {
       `  cost (${PRICES_REGION} list prices of ${PRICES_AS_OF}): ${costLine}`,
       `  cost: ${perMillion(cost.total)} per million orders`,
       `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
+      `  Lambda workers' time per placed order during the load (event loop active, ms, which includes waiting for a core; ≥ 5): ${busiest(diff(duringLoad.busy, before.busy), n)}`,
+      `    cold starts during the load: ${(duringLoad.lambda.coldStarts ?? 0) - (before.lambda.coldStarts ?? 0)}`,
       '  DynamoDB calls per placed order by operation, table and item kind (until settled; transactions list their items):',
       ...breakdown([...recorded, ...afterLoad], n).map((line) => `    ${line}`),
       '  DynamoDB write units per placed order by operation, table and item kind (until settled; ≥ 0.5 per order):',

@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,26 @@ function runtimeModules(): RuntimeModules | undefined {
   }
 }
 
+/**
+ * `LAMBDA_CPU_PROFILE=<regex>`: the environments of functions whose name matches write a V8 CPU
+ * profile each when they end (`<tmpdir>/lambda-cpu-profiles`, open it in Chrome's DevTools) — for
+ * finding where a function's time goes under load (docs/performance.md).
+ */
+function cpuProfileArgs(functionName: string): string[] {
+  const pattern = process.env.LAMBDA_CPU_PROFILE;
+  if (!pattern || !new RegExp(pattern).test(functionName)) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${path.join(os.tmpdir(), 'lambda-cpu-profiles')}`];
+}
+
+/** A worker thread's event-loop active time so far, in ms (0 once it has exited). */
+function activeMs(worker: Worker): number {
+  try {
+    return worker.performance.eventLoopUtilization().active;
+  } catch {
+    return 0;
+  }
+}
+
 interface Environment {
   worker: Worker;
   busy: boolean;
@@ -99,6 +120,8 @@ class FunctionPool {
   billedMs = 0;
   /** Bytes the function wrote to stdout/stderr (what CloudWatch Logs would ingest, less the platform's lines). */
   logBytes = 0;
+  /** Event-loop active time of environments already gone (see {@link busyMs}). */
+  private goneBusyMs = 0;
 
   constructor(
     readonly definition: FunctionDefinition,
@@ -228,7 +251,7 @@ class FunctionPool {
       resourceLimits: { maxOldGenerationSizeMb: d.memorySize, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, d.memorySize / 16)) },
       stdout: true,
       stderr: true,
-      execArgv: ['--enable-source-maps'],
+      execArgv: ['--enable-source-maps', ...cpuProfileArgs(d.name)],
     });
     let initialised!: () => void;
     const env: Environment = { worker, busy: false, initialised: new Promise<void>((resolve) => (initialised = resolve)) };
@@ -288,7 +311,16 @@ class FunctionPool {
     if (i >= 0) this.environments.splice(i, 1);
   }
 
+  /**
+   * Milliseconds the function's environments have spent running code (their threads' event loops
+   * active, init included), as opposed to waiting on I/O: where the local cloud's CPU goes.
+   */
+  busyMs(): number {
+    return this.environments.reduce((sum, e) => sum + activeMs(e.worker), this.goneBusyMs);
+  }
+
   private discard(env: Environment): void {
+    this.goneBusyMs += activeMs(env.worker);
     this.remove(env);
     void env.worker.terminate();
     // a waiting invocation may now start a fresh environment
@@ -376,11 +408,11 @@ export class LambdaRuntime {
   }
 
   /** Per function: invocations, cold starts, billed milliseconds (wall clock on this machine), memory size and log bytes. */
-  stats(): Record<string, { invocations: number; coldStarts: number; billedMs: number; memorySize: number; logBytes: number }> {
+  stats(): Record<string, { invocations: number; coldStarts: number; billedMs: number; busyMs: number; memorySize: number; logBytes: number }> {
     return Object.fromEntries(
       [...new Set(this.pools.values())].map((p) => [
         p.definition.name,
-        { invocations: p.invocations, coldStarts: p.coldStarts, billedMs: p.billedMs, memorySize: p.definition.memorySize, logBytes: p.logBytes },
+        { invocations: p.invocations, coldStarts: p.coldStarts, billedMs: p.billedMs, busyMs: p.busyMs(), memorySize: p.definition.memorySize, logBytes: p.logBytes },
       ]),
     );
   }

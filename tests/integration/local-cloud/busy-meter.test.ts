@@ -1,0 +1,58 @@
+/**
+ * The local runtime's per-function busy time (`stats().busyMs`): what its environments spent running
+ * code, as opposed to waiting on I/O — what `npm run bench:checkout` prints per function to show
+ * where the local cloud's CPU goes. Waiting (a timer, a network call) is billed, not busy.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LambdaRuntime, type FunctionDefinition } from '../../../infra/local/lambda-runtime.ts';
+
+const CODE = `export const handler = async (event) => {
+  if (event.spinMs) { const until = performance.now() + event.spinMs; while (performance.now() < until); }
+  if (event.waitMs) await new Promise((resolve) => setTimeout(resolve, event.waitMs));
+  return 'done';
+};
+`;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'busy-meter-'));
+fs.writeFileSync(path.join(dir, 'index.mjs'), CODE);
+
+const definition = (name: string): FunctionDefinition => ({
+  logicalId: name,
+  name,
+  arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+  codeDir: dir,
+  handler: 'index.handler',
+  runtime: 'nodejs22.x',
+  timeoutSeconds: 10,
+  memorySize: 256,
+  environment: {},
+});
+
+const runtime = new LambdaRuntime({ functions: [definition('Spins'), definition('Waits')], baseEnv: { NODE_OPTIONS: '' } });
+
+afterAll(async () => {
+  await runtime.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('busy time of local Lambda environments', () => {
+  it('counts the time a handler runs code, not the time it waits', async () => {
+    await runtime.invoke('Spins', {});
+    await runtime.invoke('Waits', {});
+    const before = runtime.stats();
+    expect(await runtime.invoke('Spins', { spinMs: 300 })).toMatchObject({ status: 'ok' });
+    expect(await runtime.invoke('Waits', { waitMs: 300 })).toMatchObject({ status: 'ok' });
+    const after = runtime.stats();
+    const busy = (name: string) => (after[name]?.busyMs ?? 0) - (before[name]?.busyMs ?? 0);
+    const billed = (name: string) => (after[name]?.billedMs ?? 0) - (before[name]?.billedMs ?? 0);
+
+    // A spinning loop keeps the event loop active for at least as long as it spins.
+    expect(busy('Spins')).toBeGreaterThanOrEqual(300);
+    // Waiting on a timer is billed (wall clock) but not busy: the loop sits idle meanwhile.
+    expect(billed('Waits')).toBeGreaterThanOrEqual(300);
+    expect(busy('Waits')).toBeLessThan(150);
+  });
+});

@@ -59,13 +59,20 @@ type Counts = {
   lambda: Record<string, number>;
   /** Each function's environments' event-loop active ms (their CPU, roughly). */
   busy: Record<string, number>;
+  /** Each function's billed ms and invocations (`<name>` and `<name>#n`). */
+  billed: Record<string, number>;
+  /** DynamoDB Local's answer times per operation (`<op>` ms and `<op>#n`). */
+  dynamodbMs: Record<string, number>;
 };
 
 function snapshot(cloud: LocalCloud): Counts {
   const lambda = { invocations: 0, coldStarts: 0, gbSeconds: 0, logBytes: 0 };
   const busy: Record<string, number> = {};
+  const billed: Record<string, number> = {};
   for (const [name, fn] of Object.entries(cloud.lambda.stats())) {
     busy[name] = fn.busyMs;
+    billed[name] = fn.billedMs;
+    billed[`${name}#n`] = fn.invocations;
     lambda.invocations += fn.invocations;
     lambda.coldStarts += fn.coldStarts;
     lambda.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
@@ -79,6 +86,8 @@ function snapshot(cloud: LocalCloud): Counts {
     capacity: { ...cloud.dynamodbCalls.consumedCapacity() },
     lambda,
     busy,
+    billed,
+    dynamodbMs: cloud.dynamodbCalls.upstreamTimes(),
   };
 }
 
@@ -153,8 +162,22 @@ function busiest(busy: Record<string, number>, n: number): string {
   const parts = Object.entries(busy)
     .filter(([, ms]) => ms / n >= 5)
     .sort((a, b) => b[1] - a[1])
-    .map(([name, ms]) => `${name.replace(/Function$/, '')} ${(ms / n).toFixed(0)}`);
+    .map(([name, ms]) => `${short(name)} ${(ms / n).toFixed(0)}`);
   return `${(total / n).toFixed(0)} ms in all — ${parts.join(', ') || '—'}`;
+}
+
+/** A function's name without the stack's prefix. */
+const short = (name: string) => name.replace(/^[A-Za-z]+-[a-z0-9]+-/, '').replace(/Function$/, '');
+
+/** `name ms`, longest first: the mean of each `name` over `name#n` (a function's billed duration per invocation, an operation's answer time). */
+function durations(billed: Record<string, number>): string {
+  return Object.entries(billed)
+    .filter(([k]) => !k.endsWith('#n') && (billed[`${k}#n`] ?? 0) > 0)
+    .map(([name, ms]) => [name, ms / (billed[`${name}#n`] ?? 1)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([name, ms]) => `${short(name)} ${ms.toFixed(0)}`)
+    .join(', ');
 }
 
 async function main(): Promise<void> {
@@ -211,7 +234,12 @@ async function main(): Promise<void> {
     // Warm-up: cold starts of every function on the path (not measured).
     if (warmup > 0) {
       console.log(`warming up (${warmup} orders) …`);
-      await Promise.all(Array.from({ length: Math.min(warmup, clients) }, (_, c) => place(-1 - c)));
+      let w = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(warmup, clients) }, async () => {
+          while (w < warmup) await place(-1 - w++);
+        }),
+      );
       await new Promise((r) => setTimeout(r, 2000));
     }
 
@@ -301,7 +329,9 @@ async function main(): Promise<void> {
       `  cost: ${perMillion(cost.total)} per million orders`,
       `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
       `  Lambda workers' time per placed order during the load (event loop active, ms, which includes waiting for a core; ≥ 5): ${busiest(diff(duringLoad.busy, before.busy), n)}`,
+      `    mean billed duration during the load (ms per invocation): ${durations(diff(duringLoad.billed, before.billed))}`,
       `    cold starts during the load: ${(duringLoad.lambda.coldStarts ?? 0) - (before.lambda.coldStarts ?? 0)}`,
+      `  DynamoDB Local's mean answer time during the load (ms): ${durations(diff(duringLoad.dynamodbMs, before.dynamodbMs))}`,
       '  DynamoDB calls per placed order by operation, table and item kind (until settled; transactions list their items):',
       ...breakdown([...recorded, ...afterLoad], n).map((line) => `    ${line}`),
       '  DynamoDB write units per placed order by operation, table and item kind (until settled; ≥ 0.5 per order):',

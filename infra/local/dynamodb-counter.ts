@@ -72,6 +72,8 @@ export class DynamoDbCallCounter {
   private server?: http.Server;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly counts = new Map<string, number>();
+  /** Per operation: the milliseconds DynamoDB Local took to answer metered requests (`<op>`) and how many (`<op>#n`). */
+  private readonly upstreamMs = new Map<string, number>();
   private readonly capacity: ConsumedCapacityTotals = { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0, unmeteredTransactions: 0 };
   private recorded?: RecordedRequest[];
   private writes?: RecordedWrite[];
@@ -282,10 +284,13 @@ export class DynamoDbCallCounter {
         // not JSON: forwarded as it is; DynamoDB Local answers the error
       }
       const headers = { ...req.headers, 'content-length': String(body.length) };
+      const sent = performance.now();
       const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: this.agent }, (up) => {
         const answer: Buffer[] = [];
         up.on('data', (chunk: Buffer) => answer.push(chunk));
         up.on('end', () => {
+          this.upstreamMs.set(op, (this.upstreamMs.get(op) ?? 0) + (performance.now() - sent));
+          this.upstreamMs.set(`${op}#n`, (this.upstreamMs.get(`${op}#n`) ?? 0) + 1);
           const bytes = Buffer.concat(answer);
           const signing = { authorization: String(req.headers.authorization ?? ''), 'x-amz-date': String(req.headers['x-amz-date'] ?? '') };
           this.record(op, up.statusCode ?? 502, bytes, input ? { input, headers: signing } : undefined);
@@ -299,6 +304,11 @@ export class DynamoDbCallCounter {
       });
       upstream.end(body);
     });
+  }
+
+  /** With `meterCapacity`: per operation, the total ms DynamoDB Local took to answer (`<op>`) and the requests (`<op>#n`). */
+  upstreamTimes(): Record<string, number> {
+    return Object.fromEntries(this.upstreamMs);
   }
 
   /** DynamoDB Local's own endpoint (behind this proxy). */

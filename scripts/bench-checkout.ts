@@ -13,7 +13,14 @@
  *   with DynamoDB Local: an upper bound of what Lambda would bill;
  * - the replay ratio: the DynamoDB requests made during the load, replayed straight against
  *   DynamoDB Local with as many concurrent clients — how close the system comes to what the
- *   database alone sustains for the same mix (system ÷ replay throughput).
+ *   database alone sustains for the same mix (system ÷ replay throughput);
+ * - where the time goes during the load: the CPU the local cloud's process used (every Lambda
+ *   worker thread, API, queues, buses, the DynamoDB proxy) and its main thread's share, each
+ *   function's busy time per order (its threads' event loops active) and mean billed duration, the
+ *   cold starts, and DynamoDB Local's mean answer time per operation.
+ *
+ * The warm-up's orders (`--warmup`, placed by as many clients) start every function's environments
+ * before the load is measured, so cold starts stay out of its figures (the line says if any happened).
  *
  * Options: `--clients N` (default 16), `--orders N` (default 400), `--warmup N` (default 16),
  * `--payment card|bank_transfer|cod` (default card), `--price FEN` (default 5990). The product gets

@@ -1,0 +1,42 @@
+/**
+ * The error lines of the local cloud's function logs (`<dataDir>/logs/<function>.log`), for a failed
+ * end-to-end run: what the functions said went wrong, printed before the run's state is removed.
+ * Error lines are the house logger's JSON lines at level ERROR or CRITICAL and the runtime's
+ * `Invoke Error` lines (a handler that threw). The logs hold no personal data in clear (the SEC-2
+ * sweep of the same directory fails the run if they did).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** An error line of a function's log. */
+export interface FunctionErrorLine {
+  readonly fn: string;
+  readonly line: string;
+}
+
+const isErrorLine = (line: string): boolean => {
+  if (line.startsWith('{')) {
+    try {
+      const level = (JSON.parse(line) as { level?: unknown }).level;
+      return level === 'ERROR' || level === 'CRITICAL';
+    } catch {
+      return false;
+    }
+  }
+  return /\tERROR\tInvoke Error\b/.test(line);
+};
+
+/** The last `perFunction` error lines of each function's log under `logDir`, each cut to `maxChars`. */
+export function functionErrorLines(logDir: string, options: { perFunction?: number; maxChars?: number } = {}): FunctionErrorLine[] {
+  const perFunction = options.perFunction ?? 5;
+  const maxChars = options.maxChars ?? 1_500;
+  if (!fs.existsSync(logDir)) return [];
+  const out: FunctionErrorLine[] = [];
+  for (const file of fs.readdirSync(logDir).sort()) {
+    if (!file.endsWith('.log')) continue;
+    const fn = file.slice(0, -'.log'.length);
+    const lines = fs.readFileSync(path.join(logDir, file), 'utf8').split('\n').filter(isErrorLine);
+    for (const line of lines.slice(-perFunction)) out.push({ fn, line: line.length > maxChars ? `${line.slice(0, maxChars)} …` : line });
+  }
+  return out;
+}

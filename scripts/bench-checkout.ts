@@ -64,7 +64,7 @@ type Counts = {
   sqs: Record<string, number>;
   capacity: Record<string, number>;
   lambda: Record<string, number>;
-  /** Each function's environments' event-loop active ms (their CPU, roughly). */
+  /** Each function's environments' event-loop active ms (running time, waiting for a core included: an upper bound of their CPU). */
   busy: Record<string, number>;
   /** Each function's billed ms and invocations (`<name>` and `<name>#n`). */
   billed: Record<string, number>;
@@ -226,7 +226,15 @@ async function main(): Promise<void> {
     const tokenOf = (i: number) => cloud.token(`bench-customer-${run}-${i}`, ['customer']);
     const body = (i: number) => ({
       items: [{ sku, quantity: 1 }],
-      shippingAddress: { name: '压测', phone: '13800138000', line1: `基准路${i}号`, city: '上海', region: ['east', 'north', 'south'][i % 3], postalCode: '200000', country: 'CN' },
+      shippingAddress: {
+        name: '压测',
+        phone: '13800138000',
+        line1: `基准路${i}号`,
+        city: '上海',
+        region: ['east', 'north', 'south'][((i % 3) + 3) % 3],
+        postalCode: '200000',
+        country: 'CN',
+      },
       contactEmail: `bench-${i}@example.cn`,
       payment: method === 'bank_transfer' || method === 'cod' ? { method } : { method, token: 'tok_visa' },
     });
@@ -242,11 +250,17 @@ async function main(): Promise<void> {
     if (warmup > 0) {
       console.log(`warming up (${warmup} orders) …`);
       let w = 0;
+      const refused: string[] = [];
       await Promise.all(
         Array.from({ length: Math.min(warmup, clients) }, async () => {
-          while (w < warmup) await place(-1 - w++);
+          while (w < warmup) {
+            const result = await place(-1 - w++);
+            if (result.status !== 201) refused.push(`${result.status} ${result.text.slice(0, 300)}`);
+          }
         }),
       );
+      // a warm-up order that is not placed warms nothing downstream: the figures would include cold starts
+      if (refused.length > 0) throw new Error(`${refused.length} of ${warmup} warm-up orders were not placed; the first: ${refused[0]}`);
       await new Promise((r) => setTimeout(r, 2000));
     }
 
@@ -286,7 +300,8 @@ async function main(): Promise<void> {
     for (let quiet = 0, waited = 0; quiet < 3 && waited < 120; waited++) {
       await new Promise((r) => setTimeout(r, 1000));
       const now = snapshot(cloud);
-      quiet = JSON.stringify(now) === JSON.stringify(settled) ? quiet + 1 : 0;
+      // busy times move while environments idle (their event loops tick): settled means no call, invocation or request more
+      quiet = JSON.stringify({ ...now, busy: {} }) === JSON.stringify({ ...settled, busy: {} }) ? quiet + 1 : 0;
       settled = now;
     }
     await cloud.dynamodbCalls.meteringSettled();
@@ -320,7 +335,7 @@ async function main(): Promise<void> {
       `checkout benchmark — ${os.cpus().length} CPUs, Node ${process.version}, ${clients} clients, ${orders} orders, payment ${method}`,
       `  responses:          ${[...statuses].map(([s, c]) => `${s} × ${c}`).join(', ')}`,
       `  throughput:         ${(placed / elapsed).toFixed(1)} orders/s (${elapsed.toFixed(1)} s)`,
-      `  CPU during the load: this process (the local cloud: API, queues, buses, every Lambda worker thread, the DynamoDB proxy) ${((cpu.user + cpu.system) / 1e6 / elapsed).toFixed(2)} cores; its main thread busy ${(100 * mainBusy).toFixed(0)} %`,
+      `  CPU during the load: this process (the local cloud — API, queues, buses, every Lambda worker thread, the DynamoDB proxy — and the benchmark's clients) ${((cpu.user + cpu.system) / 1e6 / elapsed).toFixed(2)} cores; its main thread busy ${(100 * mainBusy).toFixed(0)} %`,
       `  POST /orders:       p50 ${figure(percentile(sorted, 50), 0, ' ms')}, p95 ${figure(percentile(sorted, 95), 0, ' ms')}, p99 ${figure(percentile(sorted, 99), 0, ' ms')}, max ${figure(sorted.at(-1), 0, ' ms')}`,
       '  calls per placed order, during the load (all capabilities; counted by the local cloud):',
       `    DynamoDB          ${perOrder(diff(duringLoad.dynamodb, before.dynamodb), n)}`,
@@ -338,7 +353,7 @@ async function main(): Promise<void> {
       `  Lambda workers' time per placed order during the load (event loop active, ms, which includes waiting for a core; ≥ 5): ${busiest(diff(duringLoad.busy, before.busy), n)}`,
       `    mean billed duration during the load (ms per invocation): ${durations(diff(duringLoad.billed, before.billed))}`,
       `    cold starts during the load: ${(duringLoad.lambda.coldStarts ?? 0) - (before.lambda.coldStarts ?? 0)}`,
-      `  DynamoDB Local's mean answer time during the load (ms): ${durations(diff(duringLoad.dynamodbMs, before.dynamodbMs))}`,
+      `  DynamoDB round trip from the proxy during the load (ms; DynamoDB Local's answer, queueing in the proxy included): ${durations(diff(duringLoad.dynamodbMs, before.dynamodbMs))}`,
       '  DynamoDB calls per placed order by operation, table and item kind (until settled; transactions list their items):',
       ...breakdown([...recorded, ...afterLoad], n).map((line) => `    ${line}`),
       '  DynamoDB write units per placed order by operation, table and item kind (until settled; ≥ 0.5 per order):',

@@ -84,18 +84,31 @@ function runtimeModules(): RuntimeModules | undefined {
  * finding where a function's time goes under load (docs/performance.md).
  */
 function cpuProfileArgs(functionName: string): string[] {
-  const pattern = process.env.LAMBDA_CPU_PROFILE;
-  if (!pattern || !new RegExp(pattern).test(functionName)) return [];
+  const pattern = cpuProfilePattern();
+  if (!pattern?.test(functionName)) return [];
   return ['--cpu-prof', `--cpu-prof-dir=${path.join(os.tmpdir(), 'lambda-cpu-profiles')}`];
 }
 
-/** A worker thread's event-loop active time so far, in ms (0 once it has exited). */
-function activeMs(worker: Worker): number {
-  try {
-    return worker.performance.eventLoopUtilization().active;
-  } catch {
-    return 0;
+let profilePattern: { source: string | undefined; pattern: RegExp | undefined } | undefined;
+/** `LAMBDA_CPU_PROFILE` compiled once; a pattern that is not a regular expression fails with its name. */
+function cpuProfilePattern(): RegExp | undefined {
+  const source = process.env.LAMBDA_CPU_PROFILE || undefined;
+  if (profilePattern?.source !== source || !profilePattern) {
+    let pattern: RegExp | undefined;
+    try {
+      pattern = source ? new RegExp(source) : undefined;
+    } catch (error) {
+      throw new Error(`LAMBDA_CPU_PROFILE is not a regular expression: ${(error as Error).message}`, { cause: error });
+    }
+    profilePattern = { source, pattern };
   }
+  return profilePattern.pattern;
+}
+
+/** An environment's event-loop active time so far, in ms: its worker's (which reads 0 once the worker has exited), or the last reading taken while it ran. */
+function activeMs(env: Environment): number {
+  env.lastActiveMs = Math.max(env.lastActiveMs ?? 0, env.worker.performance.eventLoopUtilization().active);
+  return env.lastActiveMs;
 }
 
 interface Environment {
@@ -106,6 +119,8 @@ interface Environment {
   /** Why the environment died, once it has. */
   died?: { errorType: string; errorMessage: string };
   pending?: { requestId: string; resolve: (r: InvokeResult) => void; timer: NodeJS.Timeout };
+  /** The last reading of its event loop's active time (see {@link activeMs}). */
+  lastActiveMs?: number;
 }
 
 /** Lambda's limit of an init phase before it is retried within the invocation. */
@@ -192,6 +207,7 @@ class FunctionPool {
       });
     } finally {
       this.billedMs += Math.ceil(performance.now() - started);
+      activeMs(env); // kept: a worker that dies reads 0 afterwards
       env.pending = undefined;
       this.release(env);
     }
@@ -306,21 +322,24 @@ class FunctionPool {
     return env;
   }
 
+  /** Takes `env` out of the pool (once), keeping its busy time in {@link busyMs}. */
   private remove(env: Environment): void {
     const i = this.environments.indexOf(env);
-    if (i >= 0) this.environments.splice(i, 1);
+    if (i < 0) return;
+    this.goneBusyMs += activeMs(env);
+    this.environments.splice(i, 1);
   }
 
   /**
    * Milliseconds the function's environments have spent running code (their threads' event loops
-   * active, init included), as opposed to waiting on I/O: where the local cloud's CPU goes.
+   * active, init included), as opposed to idling while they wait on I/O. Time spent waiting for a
+   * core counts too, so it is an upper bound of their CPU: where the local cloud's time goes.
    */
   busyMs(): number {
-    return this.environments.reduce((sum, e) => sum + activeMs(e.worker), this.goneBusyMs);
+    return this.environments.reduce((sum, e) => sum + activeMs(e), this.goneBusyMs);
   }
 
   private discard(env: Environment): void {
-    this.goneBusyMs += activeMs(env.worker);
     this.remove(env);
     void env.worker.terminate();
     // a waiting invocation may now start a fresh environment

@@ -1,7 +1,8 @@
 /**
  * The local runtime's per-function busy time (`stats().busyMs`): what its environments spent running
- * code, as opposed to waiting on I/O — what `npm run bench:checkout` prints per function to show
- * where the local cloud's CPU goes. Waiting (a timer, a network call) is billed, not busy.
+ * code (waiting for a core included), as opposed to idling on I/O — what `npm run bench:checkout`
+ * prints per function to show where the local cloud's time goes. Waiting on a timer or a network
+ * call is billed, not busy; an environment that dies keeps the busy time it had.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { LambdaRuntime, type FunctionDefinition } from '../../../infra/local/lam
 const CODE = `export const handler = async (event) => {
   if (event.spinMs) { const until = performance.now() + event.spinMs; while (performance.now() < until); }
   if (event.waitMs) await new Promise((resolve) => setTimeout(resolve, event.waitMs));
+  if (event.exit) process.exit(1);
   return 'done';
 };
 `;
@@ -31,7 +33,7 @@ const definition = (name: string): FunctionDefinition => ({
   environment: {},
 });
 
-const runtime = new LambdaRuntime({ functions: [definition('Spins'), definition('Waits')], baseEnv: { NODE_OPTIONS: '' } });
+const runtime = new LambdaRuntime({ functions: [definition('Spins'), definition('Waits'), definition('Dies')], baseEnv: { NODE_OPTIONS: '' } });
 
 afterAll(async () => {
   await runtime.close();
@@ -50,9 +52,17 @@ describe('busy time of local Lambda environments', () => {
     const billed = (name: string) => (after[name]?.billedMs ?? 0) - (before[name]?.billedMs ?? 0);
 
     // A spinning loop keeps the event loop active for at least as long as it spins.
-    expect(busy('Spins')).toBeGreaterThanOrEqual(300);
+    expect(busy('Spins')).toBeGreaterThanOrEqual(280);
     // Waiting on a timer is billed (wall clock) but not busy: the loop sits idle meanwhile.
     expect(billed('Waits')).toBeGreaterThanOrEqual(300);
     expect(busy('Waits')).toBeLessThan(150);
+  });
+
+  it('keeps the busy time of an environment that died', async () => {
+    expect(await runtime.invoke('Dies', { spinMs: 200 })).toMatchObject({ status: 'ok' });
+    const before = runtime.stats().Dies?.busyMs ?? 0;
+    expect(before).toBeGreaterThanOrEqual(180);
+    expect(await runtime.invoke('Dies', { exit: true })).toMatchObject({ status: 'error', errorType: 'Runtime.ExitError' });
+    expect(runtime.stats().Dies?.busyMs ?? 0).toBeGreaterThanOrEqual(before);
   });
 });

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LambdaRuntime, type FunctionDefinition } from '../../../infra/local/lambda-runtime.ts';
+import { LambdaRuntime } from '../../../infra/local/lambda-runtime.ts';
+import { localFunction } from '../../support/local-functions.ts';
 
 const CODE = `export const handler = async (event) => {
   if (event.spinMs) { const until = performance.now() + event.spinMs; while (performance.now() < until); }
@@ -21,19 +22,7 @@ const CODE = `export const handler = async (event) => {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'busy-meter-'));
 fs.writeFileSync(path.join(dir, 'index.mjs'), CODE);
 
-const definition = (name: string): FunctionDefinition => ({
-  logicalId: name,
-  name,
-  arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-  codeDir: dir,
-  handler: 'index.handler',
-  runtime: 'nodejs22.x',
-  timeoutSeconds: 10,
-  memorySize: 256,
-  environment: {},
-});
-
-const runtime = new LambdaRuntime({ functions: [definition('Spins'), definition('Waits'), definition('Dies')], baseEnv: { NODE_OPTIONS: '' } });
+const runtime = new LambdaRuntime({ functions: [localFunction('Spins', dir), localFunction('Waits', dir), localFunction('Dies', dir)], baseEnv: { NODE_OPTIONS: '' } });
 
 afterAll(async () => {
   await runtime.close();

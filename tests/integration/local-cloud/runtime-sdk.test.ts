@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LambdaRuntime, type FunctionDefinition } from '../../../infra/local/lambda-runtime.ts';
+import { LambdaRuntime } from '../../../infra/local/lambda-runtime.ts';
+import { localFunction } from '../../support/local-functions.ts';
 
 const CODE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 export const handler = async () => ({ client: typeof DynamoDBClient, resolved: import.meta.resolve('@aws-sdk/client-dynamodb') });
@@ -22,22 +23,10 @@ function codeDir(parent: string): string {
   return dir;
 }
 
-const definition = (name: string, dir: string): FunctionDefinition => ({
-  logicalId: name,
-  name,
-  arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-  codeDir: dir,
-  handler: 'index.handler',
-  runtime: 'nodejs22.x',
-  timeoutSeconds: 10,
-  memorySize: 256,
-  environment: {},
-});
-
 const runtime = new LambdaRuntime({
   functions: [
-    definition('UnderTheProject', codeDir(path.join(import.meta.dirname, '..', '..', '..', 'node_modules', '.cache', 'runtime-sdk-test'))),
-    definition('OutsideTheProject', codeDir(os.tmpdir())),
+    localFunction('UnderTheProject', codeDir(path.join(import.meta.dirname, '..', '..', '..', 'node_modules', '.cache', 'runtime-sdk-test'))),
+    localFunction('OutsideTheProject', codeDir(os.tmpdir())),
   ],
   baseEnv: { NODE_OPTIONS: '' },
 });

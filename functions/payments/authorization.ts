@@ -270,7 +270,7 @@ export async function applyAuthorizationOutcome(
       await commitTransition(deps, transition, p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
       return 'voided-late';
     }
-    await flushOutbox(deps, orderId, attempt === 1 ? knownOutbox : undefined);
+    await flushOutbox(deps, orderId, attempt === 1 && knownOutbox ? { listed: knownOutbox } : {});
     return 'unchanged';
   });
 }

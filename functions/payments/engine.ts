@@ -79,8 +79,12 @@ const PAYMENTS_OUTBOX = outboxCatalog('payments', [
  * `own`, the item this invocation has just committed (written claimed for it), is published without
  * claiming it again.
  */
-export async function flushOutbox(deps: EngineDeps, orderId: string, listed?: readonly OutboxItem[], own?: OutboxItem): Promise<number> {
-  // `listed`: the order's outbox as the caller just read it (an item deleted since fails its claim; one written since is held by its committer).
+export async function flushOutbox(
+  deps: EngineDeps,
+  orderId: string,
+  /** `listed`: the order's outbox as the caller just read it (an item deleted since fails its claim; one written since is held by its committer). */
+  { listed, own }: { listed?: readonly OutboxItem[]; own?: OutboxItem } = {},
+): Promise<number> {
   const pending = [...(listed ?? (await deps.repo.pendingOutbox(orderId)))];
   if (own && !pending.some((item) => item.outboxId === own.outboxId)) pending.push(own);
   const now = deps.clock.now().getTime();
@@ -129,7 +133,7 @@ export async function commitTransition(
   // an item an earlier commit failed to publish goes out with the next commit of its order (once its
   // claim has expired). The item just written is held by this commit: published without a claim.
   // If publishing fails the error propagates (the commit stands) and the item waits out its claim.
-  if (outbox) await flushOutbox(deps, transition.payment.orderId, undefined, outbox);
+  if (outbox) await flushOutbox(deps, transition.payment.orderId, { own: outbox });
 }
 
 /** Runs `attempt` (given its number, 1 first) again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */

@@ -212,6 +212,9 @@ function toOutboxItem(i: Record<string, unknown>): OutboxItem {
   };
 }
 
+/** Orders an order's payments with its first (primary) payment first. */
+const primaryFirst = (a: Payment, b: Payment) => (slotOf(a) === 'primary' ? 0 : 1) - (slotOf(b) === 'primary' ? 0 : 1);
+
 function toStoredPayment(item: Record<string, unknown>): StoredPayment {
   const { tokenCiphertext, ...payment } = PaymentItemSchema.parse(item);
   return { payment: payment as Payment, ...(tokenCiphertext ? { tokenCiphertext } : {}) };
@@ -249,7 +252,7 @@ export class PaymentsRepository {
       ExpressionAttributeValues: { ':pk': orderPk(orderId), ':p': 'PAYMENT' },
       ConsistentRead: true,
     });
-    return items.map(toStoredPayment).sort((a, b) => (slotOf(a.payment) === 'primary' ? 0 : 1) - (slotOf(b.payment) === 'primary' ? 0 : 1));
+    return items.map(toStoredPayment).sort((a, b) => primaryFirst(a.payment, b.payment));
   }
 
   /** The payments of several orders (strongly consistent), by order id (first payment first). */
@@ -270,7 +273,7 @@ export class PaymentsRepository {
         keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
       }
     }
-    for (const payments of out.values()) payments.sort((a, b) => (slotOf(a) === 'primary' ? 0 : 1) - (slotOf(b) === 'primary' ? 0 : 1));
+    for (const payments of out.values()) payments.sort(primaryFirst);
     return out;
   }
 
@@ -562,9 +565,11 @@ export class PaymentsRepository {
       ExpressionAttributeValues: { ':pk': orderPk(orderId), ':from': 'OUTBOX#', ':to': 'PAYMENT#\uffff' },
       ConsistentRead: true,
     });
-    const payments = items.filter((i) => String(i.sk).startsWith('PAYMENT')).map(toStoredPayment);
     return {
-      payments: payments.sort((a, b) => (slotOf(a.payment) === 'primary' ? 0 : 1) - (slotOf(b.payment) === 'primary' ? 0 : 1)),
+      payments: items
+        .filter((i) => String(i.sk).startsWith('PAYMENT'))
+        .map(toStoredPayment)
+        .sort((a, b) => primaryFirst(a.payment, b.payment)),
       outbox: items.filter((i) => String(i.sk).startsWith('OUTBOX#')).map(toOutboxItem),
     };
   }

@@ -66,25 +66,29 @@ type Counts = {
   lambda: Record<string, number>;
   /** Each function's environments' event-loop active ms (running time, waiting for a core included: an upper bound of their CPU). */
   busy: Record<string, number>;
-  /** Each function's billed ms and invocations (`<name>` and `<name>#n`). */
-  billed: Record<string, number>;
-  /** DynamoDB Local's answer times per operation (`<op>` ms and `<op>#n`). */
+  /** Each function's billed ms, and its invocations. */
+  billedMs: Record<string, number>;
+  invocations: Record<string, number>;
+  /** The proxy's round trips to DynamoDB Local per operation: their ms, and how many. */
   dynamodbMs: Record<string, number>;
+  dynamodbRequests: Record<string, number>;
 };
 
 function snapshot(cloud: LocalCloud): Counts {
   const lambda = { invocations: 0, coldStarts: 0, gbSeconds: 0, logBytes: 0 };
   const busy: Record<string, number> = {};
-  const billed: Record<string, number> = {};
+  const billedMs: Record<string, number> = {};
+  const invocations: Record<string, number> = {};
   for (const [name, fn] of Object.entries(cloud.lambda.stats())) {
     busy[name] = fn.busyMs;
-    billed[name] = fn.billedMs;
-    billed[`${name}#n`] = fn.invocations;
+    billedMs[name] = fn.billedMs;
+    invocations[name] = fn.invocations;
     lambda.invocations += fn.invocations;
     lambda.coldStarts += fn.coldStarts;
     lambda.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
     lambda.logBytes += fn.logBytes;
   }
+  const upstream = cloud.dynamodbCalls.upstreamTimes();
   return {
     dynamodb: cloud.dynamodbCalls.stats(),
     kms: { ...cloud.kms.stats() },
@@ -93,8 +97,10 @@ function snapshot(cloud: LocalCloud): Counts {
     capacity: { ...cloud.dynamodbCalls.consumedCapacity() },
     lambda,
     busy,
-    billed,
-    dynamodbMs: cloud.dynamodbCalls.upstreamTimes(),
+    billedMs,
+    invocations,
+    dynamodbMs: upstream.ms,
+    dynamodbRequests: upstream.requests,
   };
 }
 
@@ -163,6 +169,9 @@ function perOrder(counts: Record<string, number>, n: number): string {
   return `${(total / n).toFixed(2)}  (${parts.join(', ') || '—'})`;
 }
 
+/** A snapshot without its busy times, which move while environments idle (their event loops tick): equal ones mean no call, invocation or request more. */
+const countsOnly = ({ busy: _busy, ...counts }: Counts) => JSON.stringify(counts);
+
 /** `name ms, …` for the functions busy at least 5 ms per order, busiest first, with the total. */
 function busiest(busy: Record<string, number>, n: number): string {
   const total = Object.values(busy).reduce((s, v) => s + v, 0);
@@ -176,11 +185,11 @@ function busiest(busy: Record<string, number>, n: number): string {
 /** A function's name without the stack's prefix. */
 const short = (name: string) => name.replace(/^[A-Za-z]+-[a-z0-9]+-/, '').replace(/Function$/, '');
 
-/** `name ms`, longest first: the mean of each `name` over `name#n` (a function's billed duration per invocation, an operation's answer time). */
-function durations(billed: Record<string, number>): string {
-  return Object.entries(billed)
-    .filter(([k]) => !k.endsWith('#n') && (billed[`${k}#n`] ?? 0) > 0)
-    .map(([name, ms]) => [name, ms / (billed[`${name}#n`] ?? 1)] as const)
+/** `name ms`, longest first: each name's mean, `totalMs` over `counts` (a function's billed duration per invocation, an operation's round trip). */
+function durations(totalMs: Record<string, number>, counts: Record<string, number>): string {
+  return Object.entries(totalMs)
+    .filter(([name]) => (counts[name] ?? 0) > 0)
+    .map(([name, ms]) => [name, ms / (counts[name] ?? 1)] as const)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 12)
     .map(([name, ms]) => `${short(name)} ${ms.toFixed(0)}`)
@@ -300,8 +309,7 @@ async function main(): Promise<void> {
     for (let quiet = 0, waited = 0; quiet < 3 && waited < 120; waited++) {
       await new Promise((r) => setTimeout(r, 1000));
       const now = snapshot(cloud);
-      // busy times move while environments idle (their event loops tick): settled means no call, invocation or request more
-      quiet = JSON.stringify({ ...now, busy: {} }) === JSON.stringify({ ...settled, busy: {} }) ? quiet + 1 : 0;
+      quiet = countsOnly(now) === countsOnly(settled) ? quiet + 1 : 0;
       settled = now;
     }
     await cloud.dynamodbCalls.meteringSettled();
@@ -351,9 +359,9 @@ async function main(): Promise<void> {
       `  cost: ${perMillion(cost.total)} per million orders`,
       `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
       `  Lambda workers' time per placed order during the load (event loop active, ms, which includes waiting for a core; ≥ 5): ${busiest(diff(duringLoad.busy, before.busy), n)}`,
-      `    mean billed duration during the load (ms per invocation): ${durations(diff(duringLoad.billed, before.billed))}`,
+      `    mean billed duration during the load (ms per invocation): ${durations(diff(duringLoad.billedMs, before.billedMs), diff(duringLoad.invocations, before.invocations))}`,
       `    cold starts during the load: ${(duringLoad.lambda.coldStarts ?? 0) - (before.lambda.coldStarts ?? 0)}`,
-      `  DynamoDB round trip from the proxy during the load (ms; DynamoDB Local's answer, queueing in the proxy included): ${durations(diff(duringLoad.dynamodbMs, before.dynamodbMs))}`,
+      `  DynamoDB round trip from the proxy during the load (ms; DynamoDB Local's answer, queueing in the proxy included): ${durations(diff(duringLoad.dynamodbMs, before.dynamodbMs), diff(duringLoad.dynamodbRequests, before.dynamodbRequests))}`,
       '  DynamoDB calls per placed order by operation, table and item kind (until settled; transactions list their items):',
       ...breakdown([...recorded, ...afterLoad], n).map((line) => `    ${line}`),
       '  DynamoDB write units per placed order by operation, table and item kind (until settled; ≥ 0.5 per order):',

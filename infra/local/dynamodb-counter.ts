@@ -72,8 +72,8 @@ export class DynamoDbCallCounter {
   private server?: http.Server;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly counts = new Map<string, number>();
-  /** Per operation: the milliseconds DynamoDB Local took to answer metered requests (`<op>`) and how many (`<op>#n`). */
-  private readonly upstreamMs = new Map<string, number>();
+  /** Per operation: the milliseconds DynamoDB Local took to answer metered requests, and how many there were. */
+  private readonly roundTrips = { ms: new Map<string, number>(), requests: new Map<string, number>() };
   private readonly capacity: ConsumedCapacityTotals = { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0, unmeteredTransactions: 0 };
   private recorded?: RecordedRequest[];
   private writes?: RecordedWrite[];
@@ -289,8 +289,8 @@ export class DynamoDbCallCounter {
         const answer: Buffer[] = [];
         up.on('data', (chunk: Buffer) => answer.push(chunk));
         up.on('end', () => {
-          this.upstreamMs.set(op, (this.upstreamMs.get(op) ?? 0) + (performance.now() - sent));
-          this.upstreamMs.set(`${op}#n`, (this.upstreamMs.get(`${op}#n`) ?? 0) + 1);
+          this.roundTrips.ms.set(op, (this.roundTrips.ms.get(op) ?? 0) + (performance.now() - sent));
+          this.roundTrips.requests.set(op, (this.roundTrips.requests.get(op) ?? 0) + 1);
           const bytes = Buffer.concat(answer);
           const signing = { authorization: String(req.headers.authorization ?? ''), 'x-amz-date': String(req.headers['x-amz-date'] ?? '') };
           this.record(op, up.statusCode ?? 502, bytes, input ? { input, headers: signing } : undefined);
@@ -306,9 +306,9 @@ export class DynamoDbCallCounter {
     });
   }
 
-  /** With `meterCapacity`: per operation, the total ms DynamoDB Local took to answer (`<op>`) and the requests (`<op>#n`). */
-  upstreamTimes(): Record<string, number> {
-    return Object.fromEntries(this.upstreamMs);
+  /** With `meterCapacity`: per operation, the total ms DynamoDB Local took to answer, and the requests. */
+  upstreamTimes(): { ms: Record<string, number>; requests: Record<string, number> } {
+    return { ms: Object.fromEntries(this.roundTrips.ms), requests: Object.fromEntries(this.roundTrips.requests) };
   }
 
   /** DynamoDB Local's own endpoint (behind this proxy). */

@@ -81,28 +81,17 @@ function runtimeModules(): RuntimeModules | undefined {
 /**
  * `LAMBDA_CPU_PROFILE=<regex>`: the environments of functions whose name matches write a V8 CPU
  * profile each when they end (`<tmpdir>/lambda-cpu-profiles`, open it in Chrome's DevTools) — for
- * finding where a function's time goes under load (docs/performance.md).
+ * finding where a function's time goes under load (docs/performance.md). Read when a runtime is
+ * created; a pattern that is not a regular expression fails then, naming the variable.
  */
-function cpuProfileArgs(functionName: string): string[] {
-  const pattern = cpuProfilePattern();
-  if (!pattern?.test(functionName)) return [];
-  return ['--cpu-prof', `--cpu-prof-dir=${path.join(os.tmpdir(), 'lambda-cpu-profiles')}`];
-}
-
-let profilePattern: { source: string | undefined; pattern: RegExp | undefined } | undefined;
-/** `LAMBDA_CPU_PROFILE` compiled once; a pattern that is not a regular expression fails with its name. */
 function cpuProfilePattern(): RegExp | undefined {
-  const source = process.env.LAMBDA_CPU_PROFILE || undefined;
-  if (profilePattern?.source !== source || !profilePattern) {
-    let pattern: RegExp | undefined;
-    try {
-      pattern = source ? new RegExp(source) : undefined;
-    } catch (error) {
-      throw new Error(`LAMBDA_CPU_PROFILE is not a regular expression: ${(error as Error).message}`, { cause: error });
-    }
-    profilePattern = { source, pattern };
+  const source = process.env.LAMBDA_CPU_PROFILE;
+  if (!source) return undefined;
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw new Error(`LAMBDA_CPU_PROFILE is not a regular expression: ${(error as Error).message}`, { cause: error });
   }
-  return profilePattern.pattern;
 }
 
 /** An environment's event-loop active time so far, in ms: its worker's (which reads 0 once the worker has exited), or the last reading taken while it ran. */
@@ -147,6 +136,8 @@ class FunctionPool {
       runtimeModules?: RuntimeModules;
       onLogLine?: (fn: FunctionDefinition, line: string) => void;
       initLimitMs?: number;
+      /** Its environments write CPU profiles (see {@link cpuProfilePattern}). */
+      cpuProfile?: boolean;
     },
   ) {}
 
@@ -267,7 +258,7 @@ class FunctionPool {
       resourceLimits: { maxOldGenerationSizeMb: d.memorySize, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, d.memorySize / 16)) },
       stdout: true,
       stderr: true,
-      execArgv: ['--enable-source-maps', ...cpuProfileArgs(d.name)],
+      execArgv: ['--enable-source-maps', ...(this.options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(os.tmpdir(), 'lambda-cpu-profiles')}`] : [])],
     });
     let initialised!: () => void;
     const env: Environment = { worker, busy: false, initialised: new Promise<void>((resolve) => (initialised = resolve)) };
@@ -376,6 +367,7 @@ export class LambdaRuntime {
   constructor(private readonly options: LambdaRuntimeOptions) {
     if (options.logDir) fs.mkdirSync(options.logDir, { recursive: true });
     const modules = options.functions.length > 0 ? runtimeModules() : undefined;
+    const profiled = cpuProfilePattern();
     for (const definition of options.functions) {
       const pool = new FunctionPool(definition, {
         defaultConcurrency: options.defaultConcurrency ?? 8,
@@ -384,6 +376,7 @@ export class LambdaRuntime {
         runtimeModules: modules,
         onLogLine: options.onLogLine,
         initLimitMs: options.initLimitMs,
+        cpuProfile: profiled?.test(definition.name) ?? false,
       });
       this.pools.set(definition.name, pool);
       this.pools.set(definition.arn, pool);

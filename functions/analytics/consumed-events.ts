@@ -22,5 +22,19 @@ export const ANALYTICS_EVENTS = [
   TicketStatusChanged,
 ] as const;
 
+/**
+ * What analytics ignores of the events above, filtered out by its rule so that it is never
+ * delivered (each delivery is an SQS send, receive and delete and an invocation: one of each per
+ * card order, issue 15). It must agree with domain/effects.ts, which gives these events no effect:
+ * a risk decision counts only when an analyst approved (a false positive) or the rules flagged or
+ * rejected; a ticket's change only when it resolves the ticket or carries the customer's rating.
+ * A rejection always voids its order. (`exists` matches leaves only: the rating by its score.) tests/unit/analytics/consumed-events.test.ts checks both ways.
+ */
+export const ANALYTICS_EVENT_FILTERS: Readonly<Record<string, Record<string, unknown>>> = {
+  [RiskApproved.name]: { decidedBy: ['analyst'] },
+  [RiskReviewRequired.name]: { decidedBy: ['rules'] },
+  [TicketStatusChanged.name]: { $or: [{ status: ['RESOLVED'] }, { rating: { score: [{ exists: true }] } }] },
+};
+
 /** The metric of the fraud false-positive rate (percent, of the day of the decision's assessment). */
 export const FRAUD_FALSE_POSITIVE_METRIC = 'FraudFalsePositiveRate';

@@ -11,7 +11,7 @@ import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { CUSTOMERS_INDEX } from '../../functions/analytics/analytics-store.ts';
-import { ANALYTICS_EVENTS, FRAUD_FALSE_POSITIVE_METRIC } from '../../functions/analytics/consumed-events.ts';
+import { ANALYTICS_EVENT_FILTERS, ANALYTICS_EVENTS, FRAUD_FALSE_POSITIVE_METRIC } from '../../functions/analytics/consumed-events.ts';
 import { KPI_TARGETS } from '../../functions/analytics/domain/kpis.ts';
 import { kpiRoutes, segmentRoutes } from '../../functions/analytics/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
@@ -46,6 +46,7 @@ export class Analytics extends Construct {
     new EventConsumer(this, 'AnalyticsEvents', {
       bus: platform.bus,
       events: ANALYTICS_EVENTS,
+      only: ANALYTICS_EVENT_FILTERS,
       handler: consumer,
       deliveryDlq: platform.eventDeliveryFailures,
       removalPolicy: platform.stage.removalPolicy,

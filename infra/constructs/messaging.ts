@@ -81,20 +81,41 @@ export function deadLetterQueue(scope: Construct, id: string, removalPolicy: Rem
  * producer's IAM `events:source` condition (Platform.publishEvents) reserves to the capability that
  * owns the type — never reaches the consumer. Events of one source: `{ source, detail-type }`;
  * of several: one `$or` branch per source, never the cross product of all sources and all types.
- * `detail` (optional) further filters the detail, whatever the source.
+ * `detail` (optional) further filters the detail, whatever the source. `only` (optional) filters the
+ * detail of some event types, by name: each such type gets a branch of its own, so the consumer is
+ * not invoked for events it would ignore (a delivery is an SQS send, receive and delete and an
+ * invocation; docs/performance.md).
  */
-export function consumerEventPattern(events: readonly AnyEventDefinition[], detail?: Record<string, unknown>): Record<string, unknown> {
+export function consumerEventPattern(
+  events: readonly AnyEventDefinition[],
+  detail?: Record<string, unknown>,
+  only: Readonly<Record<string, Record<string, unknown>>> = {},
+): Record<string, unknown> {
   if (events.length === 0) throw new Error('an event consumer needs at least one event type');
+  const unknown = Object.keys(only).filter((name) => !events.some((event) => event.name === name));
+  if (unknown.length > 0) throw new Error(`a detail filter for an event type the consumer does not consume: ${unknown.join(', ')}`);
+  if (detail && Object.keys(only).length > 0) throw new Error('a consumer filters the detail of all its events or of some, not both');
   const namesBySource = new Map<string, Set<string>>();
+  const filtered: Array<Record<string, unknown>> = [];
   for (const event of events) {
+    const filter = only[event.name];
+    if (filter) {
+      filtered.push({ source: [event.source], 'detail-type': [event.name], detail: filter });
+      continue;
+    }
     const names = namesBySource.get(event.source) ?? new Set<string>();
     names.add(event.name);
     namesBySource.set(event.source, names);
   }
-  const branches = [...namesBySource].sort(([a], [b]) => a.localeCompare(b)).map(([source, names]) => ({ source: [source], 'detail-type': [...names] }));
+  const branches = [...[...namesBySource].map(([source, names]) => ({ source: [source], 'detail-type': [...names] }) as Record<string, unknown>), ...filtered].sort((a, b) =>
+    sortKey(a).localeCompare(sortKey(b)),
+  );
   const match = branches.length === 1 ? (branches[0] as Record<string, unknown>) : { $or: branches };
   return { ...match, ...(detail ? { detail } : {}) };
 }
+
+/** A branch's place in the pattern: by source, then detail type (the template stays stable). */
+const sortKey = (branch: Record<string, unknown>) => `${String((branch.source as string[])[0])}\u0000${String((branch['detail-type'] as string[])[0])}`;
 
 export interface EventConsumerProps {
   readonly bus: IEventBus;
@@ -102,6 +123,8 @@ export interface EventConsumerProps {
   readonly events: readonly AnyEventDefinition[];
   /** Extra detail filter (an EventBridge pattern for `detail`). */
   readonly detail?: Record<string, unknown>;
+  /** Detail filters of some event types, by name (see {@link consumerEventPattern}). */
+  readonly only?: Readonly<Record<string, Record<string, unknown>>>;
   readonly handler: ServiceFunction;
   /** Where events the bus cannot deliver to the queue go (after EventBridge's retries). */
   readonly deliveryDlq: IQueue;
@@ -134,7 +157,7 @@ export class EventConsumer extends Construct {
       eventBus: props.bus,
       description: `${props.events.map((e) => e.name).join(', ')} → ${props.handler.node.id}`,
       // CDK renders only `detailType` (camelCase) into `detail-type`; the pattern is written as EventBridge reads it.
-      eventPattern: consumerEventPattern(props.events, props.detail) as EventPattern,
+      eventPattern: consumerEventPattern(props.events, props.detail, props.only) as EventPattern,
       targets: [new SqsQueue(this.queue.queue, { deadLetterQueue: props.deliveryDlq, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
     });
     stableLogicalId(this.rule, `${id}Rule`);

@@ -172,8 +172,13 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
     if (result.status === 'error') return;
     const failed = options.reportBatchItemFailures ? failedItemIds(result.payload, new Set(batch.map((m) => m.messageId))) : new Set<string>();
     if (!failed) return;
-    // A delete that fails leaves the message to be delivered again, as on Lambda.
-    await Promise.allSettled(batch.filter((m) => !failed.has(m.messageId)).map((m) => sqs.deleteMessage(queueArn, m.receiptHandle)));
+    // One DeleteMessageBatch per ten processed messages, as Lambda's pollers; a delete that fails leaves its message to be delivered again, as on Lambda.
+    await sqs
+      .deleteMessages(
+        queueArn,
+        batch.filter((m) => !failed.has(m.messageId)).map((m) => m.receiptHandle),
+      )
+      .catch(() => undefined);
   }
 
   async function poll(): Promise<void> {

@@ -746,8 +746,8 @@ export class SqsService implements AwsJsonService {
 
   /**
    * Billable SQS requests per operation: API calls, EventBridge deliveries (SendMessage), and the
-   * event source mappings' receives that returned messages and their deletes (one per message
-   * here; Lambda's pollers batch them, so this over-counts deletes of batches). Empty long polls
+   * event source mappings' receives that returned messages and their deletes (one DeleteMessageBatch
+   * per ten messages of a processed batch, as Lambda's pollers delete them). Empty long polls
    * (a fixed cost per poller, not per message) and the internal queues of asynchronous
    * invocations are not counted.
    */
@@ -781,6 +781,24 @@ export class SqsService implements AwsJsonService {
     const q = this.queue(queue);
     this.meter('DeleteMessage', q);
     return this.deleteByHandle(q, receiptHandle);
+  }
+
+  /**
+   * DeleteMessageBatch, as Lambda's pollers delete what a batch processed: one request per ten
+   * handles. Resolves with the handles that could not be deleted (their messages will be delivered again).
+   */
+  async deleteMessages(queue: string, receiptHandles: readonly string[]): Promise<string[]> {
+    const q = this.queue(queue);
+    const failed: string[] = [];
+    for (let i = 0; i < receiptHandles.length; i += 10) {
+      const chunk = receiptHandles.slice(i, i + 10);
+      this.meter('DeleteMessageBatch', q);
+      const results = await Promise.allSettled(chunk.map((handle) => this.deleteByHandle(q, handle)));
+      results.forEach((result, j) => {
+        if (result.status === 'rejected') failed.push(chunk[j] as string);
+      });
+    }
+    return failed;
   }
 
   /** ChangeMessageVisibility: the message becomes visible `seconds` from now. */

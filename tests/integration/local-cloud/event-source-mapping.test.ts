@@ -164,6 +164,22 @@ describe('SQS event source mapping', () => {
     expect(sqs.stats(batched.arn)).toEqual(empty);
   });
 
+  it('deletes a processed batch as Lambda does and as it is billed: one DeleteMessageBatch per ten messages, never a DeleteMessage each (issue 15)', async () => {
+    const { sqs, client } = await start();
+    const fn = fakeFunction();
+    map(sqs, fn.invoke, { queueArn: batched.arn, batchSize: 12, maximumBatchingWindowSeconds: 1 });
+    const before = sqs.requests();
+    await client.send(new SendMessageBatchCommand({ QueueUrl: batched.url, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `m${i}` })) }));
+    await client.send(new SendMessageBatchCommand({ QueueUrl: batched.url, Entries: Array.from({ length: 2 }, (_, i) => ({ Id: `n${i}`, MessageBody: `n${i}` })) }));
+    await until(() => sqs.stats(batched.arn).inFlight === 0 && fn.invocations.flatMap((i) => i.records).length === 12);
+    expect(sqs.stats(batched.arn)).toEqual(empty);
+    const after = sqs.requests();
+    const batches = fn.invocations.map((i) => i.records.length);
+    expect((after.DeleteMessageBatch ?? 0) - (before.DeleteMessageBatch ?? 0)).toBe(batches.reduce((n, size) => n + Math.ceil(size / 10), 0));
+    expect((after.DeleteMessageBatch ?? 0) - (before.DeleteMessageBatch ?? 0)).toBeLessThan(12);
+    expect(after.DeleteMessage ?? 0).toBe(before.DeleteMessage ?? 0);
+  });
+
   it('rejects batch sizes Lambda rejects', async () => {
     const { sqs } = await start();
     expect(() => map(sqs, fakeFunction().invoke, { batchSize: 11 })).toThrow(RangeError);

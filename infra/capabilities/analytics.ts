@@ -15,7 +15,7 @@ import { ANALYTICS_EVENT_FILTERS, ANALYTICS_EVENTS, FRAUD_FALSE_POSITIVE_METRIC 
 import { KPI_TARGETS } from '../../functions/analytics/domain/kpis.ts';
 import { kpiRoutes, segmentRoutes } from '../../functions/analytics/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
-import { EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
+import { EventConsumer, OFF_PATH_BATCHING_WINDOW, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
 import type { Platform } from '../platform.ts';
 import type { Privacy } from './privacy.ts';
@@ -51,6 +51,7 @@ export class Analytics extends Construct {
       deliveryDlq: platform.eventDeliveryFailures,
       removalPolicy: platform.stage.removalPolicy,
       maxReceiveCount: 8,
+      maxBatchingWindow: OFF_PATH_BATCHING_WINDOW,
     });
 
     // KPI-1: the report reads the range's months (Query), nothing else.

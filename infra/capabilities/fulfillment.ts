@@ -36,7 +36,7 @@ import {
   receiveKuaidi100CallbackRoute,
 } from '../../functions/fulfillment/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
-import { EncryptedQueue, EventConsumer, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
+import { EncryptedQueue, EventConsumer, OFF_PATH_BATCHING_WINDOW, ScheduledJob, stableLogicalId } from '../constructs/messaging.ts';
 import { acknowledge } from '../constructs/nag.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
 import type { Platform } from '../platform.ts';
@@ -224,6 +224,7 @@ export class Fulfillment extends Construct {
       handler: stockLevels,
       deliveryDlq: platform.eventDeliveryFailures,
       removalPolicy,
+      maxBatchingWindow: OFF_PATH_BATCHING_WINDOW,
     });
 
     const lateSweep = platform.function(this, 'SweepLateDeliveriesFunction', {

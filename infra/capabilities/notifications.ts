@@ -23,7 +23,7 @@ import { TicketStatusChanged } from '../../events/ticket-events.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
 import { listNotificationsRoute } from '../../functions/notifications/routes.ts';
 import { CommerceTable } from '../constructs/commerce-table.ts';
-import { EventConsumer, stableLogicalId } from '../constructs/messaging.ts';
+import { EventConsumer, OFF_PATH_BATCHING_WINDOW, stableLogicalId } from '../constructs/messaging.ts';
 import { acknowledge } from '../constructs/nag.ts';
 import type { Privacy } from './privacy.ts';
 import type { Platform } from '../platform.ts';
@@ -82,7 +82,7 @@ export class Notifications extends Construct {
         'sns:Publish to a phone number (SMS) has no resource ARN: IAM can only grant it on "*". The statement names that one action; the function publishes to no topic.',
       );
     }
-    const consumer = { bus: platform.bus, handler: send, deliveryDlq: platform.eventDeliveryFailures, removalPolicy };
+    const consumer = { bus: platform.bus, handler: send, deliveryDlq: platform.eventDeliveryFailures, removalPolicy, maxBatchingWindow: OFF_PATH_BATCHING_WINDOW };
     new EventConsumer(this, 'SendNotification', {
       ...consumer,
       events: [CustomerNotificationRequested, OrderPlaced, OrderCancelled, OrderShipped, OrderDelivered, PaymentRefunded, ReturnStatusChanged, TicketStatusChanged],

@@ -117,6 +117,14 @@ export function consumerEventPattern(
 /** A branch's place in the pattern: by source, then detail type (the template stays stable). */
 const sortKey = (branch: Record<string, unknown>) => `${String((branch.source as string[])[0])}\u0000${String((branch['detail-type'] as string[])[0])}`;
 
+/**
+ * The batching window of consumers off an order's path to allocation (analytics, stock levels,
+ * notifications): their poller gathers for up to a second, so under a steady load one invocation
+ * and one DeleteMessageBatch serve several messages instead of one each (issue 15). Consumers on the
+ * path (fraud, payments, checkout, allocation) take a message as soon as it arrives.
+ */
+export const OFF_PATH_BATCHING_WINDOW = Duration.seconds(1);
+
 export interface EventConsumerProps {
   readonly bus: IEventBus;
   /** The event types this consumer handles; the rule matches each on its source and detail type. */

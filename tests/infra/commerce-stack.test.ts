@@ -534,6 +534,18 @@ describe('asynchronous paths (OPS-2)', () => {
     for (const [id, p] of resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping')) expect(p.FunctionResponseTypes, id).toEqual(['ReportBatchItemFailures']);
   });
 
+  it('consumers off the order path gather for a second (one invocation and one delete for several messages); none on the path waits (issue 15)', () => {
+    const windows = Object.fromEntries(
+      resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping').map(([, p]) => [(p.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0], p.MaximumBatchingWindowInSeconds]),
+    );
+    for (const queue of ['AnalyticsEventsQueue', 'TrackStockLevelsQueue', 'SendNotificationQueue', 'NotifyOrderRejectedQueue']) expect(windows[queue], queue).toBe(1);
+    for (const queue of ['AssessOrderQueue', 'RecordOrderPaymentQueue', 'AuthorizePaymentQueue', 'ApplyOrderEventsQueue', 'AllocateOrderQueue']) {
+      expect(queue in windows, queue).toBe(true);
+      expect(windows[queue] ?? 0, queue).toBe(0);
+    }
+    for (const [id, p] of resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping')) expect(p.BatchSize ?? 10, id).toBeLessThanOrEqual(10);
+  });
+
   it('the event bus is archived', () => {
     dev.template.hasResourceProperties('AWS::Events::Archive', { SourceArn: { 'Fn::GetAtt': ['EventBus', 'Arn'] }, RetentionDays: 7 });
     prod.template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 365 });

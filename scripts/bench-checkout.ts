@@ -35,8 +35,8 @@ import { ulid } from 'ulid';
 import { startLocalCloud, type LocalCloud } from '../infra/local/cloud.ts';
 import { seedDemoData } from '../infra/local/seed.ts';
 import { synthesize } from '../infra/local/synth.ts';
-import type { RecordedRequest } from '../infra/local/dynamodb-counter.ts';
-import { PRICES_AS_OF, PRICES_REGION } from './cost/aws-prices.ts';
+import type { RecordedRequest, RecordedWrite } from '../infra/local/dynamodb-counter.ts';
+import { PRICES, PRICES_AS_OF, PRICES_REGION } from './cost/aws-prices.ts';
 import { costOf, perUnit, type Consumption } from './cost/cost-model.ts';
 import { breakdown, writeUnitsBreakdown } from './cost/dynamodb-breakdown.ts';
 import { figure, percentile } from './stats.ts';
@@ -72,7 +72,18 @@ type Counts = {
   /** The proxy's round trips to DynamoDB Local per operation: their ms, and how many. */
   dynamodbMs: Record<string, number>;
   dynamodbRequests: Record<string, number>;
+  /** What the dev stage's sandboxes consumed (see {@link DEV_ONLY}): functions, tables, queues. */
+  sandbox: Record<string, number>;
 };
+
+/**
+ * The dev stage's stand-ins for third parties, which a production stage does not deploy: the
+ * payment provider sandbox (its table, queue and worker; Stripe in production) and the sandbox
+ * carrier. Matched on function, table and queue names. The notification sandbox's records of
+ * what it "sent" (SANDBOX# items of the notifications table; SES and SNS in production) are
+ * counted from the recorded writes.
+ */
+const DEV_ONLY = /Sandbox/;
 
 function snapshot(cloud: LocalCloud): Counts {
   const lambda = { invocations: 0, coldStarts: 0, gbSeconds: 0, logBytes: 0 };
@@ -89,6 +100,21 @@ function snapshot(cloud: LocalCloud): Counts {
     lambda.logBytes += fn.logBytes;
   }
   const upstream = cloud.dynamodbCalls.upstreamTimes();
+  const sandbox = { invocations: 0, gbSeconds: 0, logBytes: 0, readUnits: 0, writeUnits: 0, sqsRequests: 0 };
+  const devOnly = <T>(entries: Record<string, T>) =>
+    Object.entries(entries)
+      .filter(([name]) => DEV_ONLY.test(name))
+      .map(([, value]) => value);
+  for (const fn of devOnly(cloud.lambda.stats())) {
+    sandbox.invocations += fn.invocations;
+    sandbox.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
+    sandbox.logBytes += fn.logBytes;
+  }
+  for (const units of devOnly(cloud.dynamodbCalls.consumedCapacityByTable())) {
+    sandbox.readUnits += units.readUnits;
+    sandbox.writeUnits += units.writeUnits;
+  }
+  for (const requests of devOnly(cloud.sqs.requestsByQueue())) sandbox.sqsRequests += requests;
   return {
     dynamodb: cloud.dynamodbCalls.stats(),
     kms: { ...cloud.kms.stats() },
@@ -101,7 +127,36 @@ function snapshot(cloud: LocalCloud): Counts {
     invocations,
     dynamodbMs: upstream.ms,
     dynamodbRequests: upstream.requests,
+    sandbox,
   };
+}
+
+/** What the dev stage's sandboxes consumed between two snapshots, the notification sandbox's records (`sandboxMessageUnits`, from the recorded writes) included. */
+function sandboxConsumption(after: Counts, before: Counts, sandboxMessageUnits: number): Consumption {
+  const d = diff(after.sandbox, before.sandbox);
+  return {
+    lambda: { invocations: d.invocations ?? 0, gbSeconds: d.gbSeconds ?? 0 },
+    apiRequests: 0,
+    dynamodb: { readUnits: d.readUnits ?? 0, writeUnits: (d.writeUnits ?? 0) + sandboxMessageUnits, refusedWrites: 0 },
+    sqsRequests: d.sqsRequests ?? 0,
+    eventBridgeEntries: 0,
+    kmsRequests: 0,
+    logBytes: d.logBytes ?? 0,
+  };
+}
+
+/** The notification sandbox's records among `writes`: their write units, and the messages by channel (what SES and SNS would send). */
+function sandboxMessages(writes: readonly RecordedWrite[]): { units: number; byChannel: Record<string, number> } {
+  let units = 0;
+  const byChannel: Record<string, number> = {};
+  for (const write of writes) {
+    const item = write.key as { pk?: { S?: string }; channel?: { S?: string } } | undefined;
+    if (!/Notifications/.test(write.table) || !item?.pk?.S?.startsWith('SANDBOX#')) continue;
+    units += write.units;
+    const channel = item.channel?.S ?? 'unknown';
+    byChannel[channel] = (byChannel[channel] ?? 0) + 1;
+  }
+  return { units, byChannel };
 }
 
 /** What the system consumed between two snapshots, `apiRequests` being the requests the benchmark sent. */
@@ -327,11 +382,18 @@ async function main(): Promise<void> {
     const used = perUnit(consumption(settled, before, orders), n);
     const cost = costOf(used);
     const perMillion = (dollars: number) => `$${(dollars * 1e6).toFixed(2)}`;
-    const costLine = Object.entries(cost)
-      .filter(([k]) => k !== 'total')
-      .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => `${k} ${perMillion(v)}`)
-      .join(', ');
+    const services = (c: ReturnType<typeof costOf>) =>
+      Object.entries(c)
+        .filter(([k, v]) => k !== 'total' && v > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${perMillion(v)}`)
+        .join(', ');
+    const costLine = services(cost);
+    // The dev stage's sandboxes, which production replaces with Stripe, a carrier, SES and SNS; and the messages SES and SNS would send.
+    const messages = sandboxMessages(writes);
+    const sandboxCost = costOf(perUnit(sandboxConsumption(settled, before, messages.units), n));
+    const emails = (messages.byChannel.email ?? 0) / n;
+    const texts = (messages.byChannel.sms ?? 0) / n;
 
     // The same DynamoDB mix straight against DynamoDB Local (no Lambda, no HTTP API, no consumers).
     console.log(`replaying ${recorded.length} DynamoDB requests against DynamoDB Local …`);
@@ -357,6 +419,8 @@ async function main(): Promise<void> {
       `    DynamoDB ${used.dynamodb.readUnits.toFixed(1)} RRU, ${used.dynamodb.writeUnits.toFixed(1)} WRU (+ ${used.dynamodb.refusedWrites.toFixed(2)} refused writes); SQS ${used.sqsRequests.toFixed(2)} requests; EventBridge ${used.eventBridgeEntries.toFixed(2)} entries; KMS ${used.kmsRequests.toFixed(3)} requests; logs ${(used.logBytes / 1024).toFixed(1)} KB`,
       `  cost (${PRICES_REGION} list prices of ${PRICES_AS_OF}): ${costLine}`,
       `  cost: ${perMillion(cost.total)} per million orders`,
+      `    of which the dev stage's sandboxes (payment provider: table, queue, worker; the notification sandbox's records), which production does not run: ${perMillion(sandboxCost.total)} (${services(sandboxCost) || '—'}); without them ${perMillion(cost.total - sandboxCost.total)} per million orders`,
+      `    not in the figure: the customer messages production sends instead — ${emails.toFixed(2)} emails per order (SES, ${perMillion(emails * PRICES.sesEmail)} per million orders) and ${texts.toFixed(2)} SMS (SNS, priced by destination country)`,
       `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
       `  Lambda workers' time per placed order during the load (event loop active, ms, which includes waiting for a core; ≥ 5): ${busiest(diff(duringLoad.busy, before.busy), n)}`,
       `    mean billed duration during the load (ms per invocation): ${durations(diff(duringLoad.billedMs, before.billedMs), diff(duringLoad.invocations, before.invocations))}`,

@@ -63,6 +63,7 @@ export interface RecordedWrite {
 }
 
 interface CapacityEntry {
+  TableName?: string;
   CapacityUnits?: number;
   ReadCapacityUnits?: number;
   WriteCapacityUnits?: number;
@@ -75,6 +76,8 @@ export class DynamoDbCallCounter {
   /** Per operation: the milliseconds DynamoDB Local took to answer metered requests, and how many there were. */
   private readonly roundTrips = { ms: new Map<string, number>(), requests: new Map<string, number>() };
   private readonly capacity: ConsumedCapacityTotals = { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0, unmeteredTransactions: 0 };
+  /** Read and write units per table (its indexes included), as in {@link capacity}. */
+  private readonly capacityByTable = new Map<string, { readUnits: number; writeUnits: number }>();
   private recorded?: RecordedRequest[];
   private writes?: RecordedWrite[];
   private readonly pendingMetering = new Set<Promise<void>>();
@@ -107,6 +110,7 @@ export class DynamoDbCallCounter {
         .then((writes) => {
           for (const write of writes) {
             this.capacity.writeUnits += write.units;
+            this.tableCapacity(write.table).writeUnits += write.units;
             this.writes?.push({ operation: `TransactWriteItems.${write.action}`, table: write.table, key: write.key, units: write.units });
           }
         })
@@ -122,8 +126,14 @@ export class DynamoDbCallCounter {
     for (const e of entries) {
       const consumed = kind === 'read' ? (e.ReadCapacityUnits ?? e.CapacityUnits ?? 0) : (e.WriteCapacityUnits ?? e.CapacityUnits ?? 0);
       units += consumed;
-      if (kind === 'read') this.capacity.readUnits += consumed;
-      else this.capacity.writeUnits += consumed;
+      const table = this.tableCapacity(e.TableName ?? '?');
+      if (kind === 'read') {
+        this.capacity.readUnits += consumed;
+        table.readUnits += consumed;
+      } else {
+        this.capacity.writeUnits += consumed;
+        table.writeUnits += consumed;
+      }
     }
     if (kind === 'write' && request) {
       const key = (request.input.Key ?? request.input.Item) as WireItem | undefined;
@@ -227,6 +237,17 @@ export class DynamoDbCallCounter {
   /** Consumed capacity since start (or since the last reset); zero unless `meterCapacity`. */
   consumedCapacity(): ConsumedCapacityTotals {
     return { ...this.capacity };
+  }
+
+  /** The read and write units consumed per table (its indexes included; transactions priced as in {@link consumedCapacity}). */
+  consumedCapacityByTable(): Record<string, { readUnits: number; writeUnits: number }> {
+    return Object.fromEntries([...this.capacityByTable].map(([table, units]) => [table, { ...units }]));
+  }
+
+  private tableCapacity(table: string): { readUnits: number; writeUnits: number } {
+    let units = this.capacityByTable.get(table);
+    if (!units) this.capacityByTable.set(table, (units = { readUnits: 0, writeUnits: 0 }));
+    return units;
   }
 
   async listen(port = 0): Promise<void> {
@@ -344,6 +365,7 @@ export class DynamoDbCallCounter {
   reset(): void {
     this.counts.clear();
     Object.assign(this.capacity, { readUnits: 0, writeUnits: 0, refusedWrites: 0, refusedTransactions: 0, unmeteredTransactions: 0 });
+    this.capacityByTable.clear();
   }
 
   async close(): Promise<void> {

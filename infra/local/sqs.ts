@@ -689,6 +689,8 @@ export class SqsService implements AwsJsonService {
   private movesInProgress = 0;
   private readonly now: () => number;
   private readonly requestCounts = new Map<string, number>();
+  /** The same requests per queue name ('' for those naming no queue, such as ListQueues). */
+  private readonly requestCountsByQueue = new Map<string, number>();
 
   constructor(options: { queues: QueueDefinition[]; dataDir?: string; now?: () => number }) {
     this.now = options.now ?? Date.now;
@@ -742,6 +744,8 @@ export class SqsService implements AwsJsonService {
   private meter(operation: string, queue?: Queue): void {
     if (queue?.def.internal) return;
     this.requestCounts.set(operation, (this.requestCounts.get(operation) ?? 0) + 1);
+    const name = queue?.def.name ?? '';
+    this.requestCountsByQueue.set(name, (this.requestCountsByQueue.get(name) ?? 0) + 1);
   }
 
   /**
@@ -753,6 +757,11 @@ export class SqsService implements AwsJsonService {
    */
   requests(): Record<string, number> {
     return Object.fromEntries(this.requestCounts);
+  }
+
+  /** The billable requests of {@link requests}, per queue name ('' for requests that name no queue). */
+  requestsByQueue(): Record<string, number> {
+    return Object.fromEntries(this.requestCountsByQueue);
   }
 
   // ----- programmatic API ----------------------------------------------------------------------
@@ -950,7 +959,7 @@ export class SqsService implements AwsJsonService {
   // ----- AWS JSON protocol ---------------------------------------------------------------------
 
   async handle(operation: string, input: Input): Promise<unknown> {
-    this.meter(operation);
+    this.meter(operation, typeof input.QueueUrl === 'string' ? this.find(input.QueueUrl) : undefined);
     switch (operation) {
       case 'GetQueueUrl':
         return this.getQueueUrl(input);

@@ -26,4 +26,6 @@ export const PRICES = {
   kmsRequest: 0.03 / 1e4,
   /** CloudWatch Logs, standard log class, data ingested per GB. */
   cloudWatchLogsIngestedGb: 0.5,
+  /** SES, outbound email, per message (attachments' data not included): the customer's messages, printed apart from the total. */
+  sesEmail: 0.1 / 1000,
 } as const;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCallCounter } from '../../../infra/local/dynamodb-counter.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 import type { LocalTables } from '../../support/tables.ts';
@@ -60,6 +60,8 @@ describe('DynamoDB capacity metering (the cost model)', () => {
     );
     await counter.meteringSettled();
     expect(counter.consumedCapacity()).toMatchObject({ writeUnits: 2 + (2 + 1) + 4 + 2, unmeteredTransactions: 0 });
+    // … and per table (the benchmark prices the dev stage's sandbox tables apart)
+    expect(counter.consumedCapacityByTable()).toEqual({ [tables.risk]: { readUnits: 0, writeUnits: 2 + (2 + 1) + 4 + 2 } });
     // Each write recorded with its units (the benchmark's breakdown by item kind).
     counter.stopRecording();
     const writes = counter.takeRecordedWrites();
@@ -84,5 +86,22 @@ describe('DynamoDB capacity metering (the cost model)', () => {
     ).rejects.toThrow();
     await counter.meteringSettled();
     expect(counter.consumedCapacity()).toMatchObject({ writeUnits: 0, refusedWrites: 1, refusedTransactions: 1 });
+  });
+
+  it('keeps reads and writes per table: a strongly consistent read of a 5 KB item, a batch read over two tables, a small put', async () => {
+    counter.reset();
+    const id = ulid();
+    await client.send(new PutCommand({ TableName: tables.risk, Item: { pk: `TEST#${id}#big`, sk: 'X', blob: 'x'.repeat(5000) } }));
+    await client.send(new PutCommand({ TableName: tables.orders, Item: { pk: `TEST#${id}`, sk: 'X' } }));
+    await client.send(new GetCommand({ TableName: tables.risk, Key: { pk: `TEST#${id}#big`, sk: 'X' }, ConsistentRead: true }));
+    await client.send(
+      new BatchGetCommand({ RequestItems: { [tables.risk]: { Keys: [{ pk: `TEST#${id}#big`, sk: 'X' }] }, [tables.orders]: { Keys: [{ pk: `TEST#${id}`, sk: 'X' }] } } }),
+    );
+    await counter.meteringSettled();
+    const byTable = counter.consumedCapacityByTable();
+    // 5 KB: five write units, two read units strongly consistent (4 KB each), one eventually consistent; the small item one and a half.
+    expect(byTable[tables.risk]).toEqual({ writeUnits: 5, readUnits: 2 + 1 });
+    expect(byTable[tables.orders]).toEqual({ writeUnits: 1, readUnits: 0.5 });
+    expect(counter.consumedCapacity()).toMatchObject({ writeUnits: 6, readUnits: 3.5 });
   });
 });

@@ -169,6 +169,7 @@ describe('SQS event source mapping', () => {
     const fn = fakeFunction();
     map(sqs, fn.invoke, { queueArn: batched.arn, batchSize: 12, maximumBatchingWindowSeconds: 1 });
     const before = sqs.requests();
+    const beforeByQueue = sqs.requestsByQueue();
     await client.send(new SendMessageBatchCommand({ QueueUrl: batched.url, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `m${i}` })) }));
     await client.send(new SendMessageBatchCommand({ QueueUrl: batched.url, Entries: Array.from({ length: 2 }, (_, i) => ({ Id: `n${i}`, MessageBody: `n${i}` })) }));
     await until(() => sqs.stats(batched.arn).inFlight === 0 && fn.invocations.flatMap((i) => i.records).length === 12);
@@ -178,6 +179,10 @@ describe('SQS event source mapping', () => {
     expect((after.DeleteMessageBatch ?? 0) - (before.DeleteMessageBatch ?? 0)).toBe(batches.reduce((n, size) => n + Math.ceil(size / 10), 0));
     expect((after.DeleteMessageBatch ?? 0) - (before.DeleteMessageBatch ?? 0)).toBeLessThan(12);
     expect(after.DeleteMessage ?? 0).toBe(before.DeleteMessage ?? 0);
+    // every one of them is the queue's (the benchmark prices the dev stage's sandbox queues apart)
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((n, v) => n + v, 0);
+    expect((sqs.requestsByQueue()[batched.name] ?? 0) - (beforeByQueue[batched.name] ?? 0)).toBe(sum(after) - sum(before));
+    expect(sum(after) - sum(before)).toBeGreaterThanOrEqual(2 + 1 + 2);
   });
 
   it('rejects batch sizes Lambda rejects', async () => {

@@ -8,7 +8,10 @@
  * - the cost per million orders at AWS list prices (scripts/cost/aws-prices.ts), by service, from
  *   what the local cloud metered until the consumers settled: Lambda invocations and billed
  *   duration × memory, API requests, DynamoDB read/write request units (consumed capacity of
- *   tables and GSIs, transactions included), SQS requests, EventBridge entries, KMS calls, log bytes.
+ *   tables and GSIs, transactions included), SQS requests, EventBridge entries, KMS calls, log bytes;
+ *   under it, the share of the dev stage's sandboxes (which production replaces with Stripe, a
+ *   carrier, SES and SNS) and the figure without them, and the customer messages production would
+ *   send (emails priced at SES's list price; not in the total).
  *   Lambda durations are wall-clock times on this machine, where every function shares two cores
  *   with DynamoDB Local: an upper bound of what Lambda would bill;
  * - the replay ratio: the DynamoDB requests made during the load, replayed straight against

@@ -641,7 +641,7 @@ export class FulfillmentRepository {
    * Records an order's demand once: the marker plus, per SKU, `units` added to that day's sales and
    * the SKU registered on the safety-stock list. Throws {@link MarkerExists} for a replay.
    */
-  async recordDemand(marker: NewMarker, day: string, lines: ReadonlyArray<{ sku: string; quantity: number }>): Promise<void> {
+  async recordDemand(marker: NewMarker, day: string, lines: ReadonlyArray<{ sku: string; quantity: number; listed?: boolean }>): Promise<void> {
     if (1 + 2 * lines.length > MAX_TRANSACTION_ITEMS) throw new Error(`demand of ${lines.length} SKUs does not fit one transaction; split it`);
     try {
       await this.transact([
@@ -656,19 +656,26 @@ export class FulfillmentRepository {
               ExpressionAttributeValues: { ':sku': l.sku, ':day': day, ':q': l.quantity },
             },
           },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: { pk: 'SAFETY', sk: `SKU#${l.sku}` },
-              UpdateExpression: 'SET sku = :sku, #open = if_not_exists(#open, :false)',
-              ExpressionAttributeNames: { '#open': 'open' },
-              ExpressionAttributeValues: { ':sku': l.sku, ':false': false },
-            },
-          },
+          // The safety-stock list's entry, unless the caller knows the SKU is on the list already.
+          ...(l.listed
+            ? []
+            : [
+                {
+                  Update: {
+                    TableName: this.tableName,
+                    Key: { pk: 'SAFETY', sk: `SKU#${l.sku}` },
+                    UpdateExpression: 'SET sku = :sku, #open = if_not_exists(#open, :false)',
+                    ExpressionAttributeNames: { '#open': 'open' },
+                    ExpressionAttributeValues: { ':sku': l.sku, ':false': false },
+                  },
+                },
+              ]),
         ]),
       ]);
     } catch (error) {
-      if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
+      const reasons = cancellationReasons(error);
+      if (reasons?.[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
+      if (reasons?.includes('TransactionConflict')) throw new WriteConflict(`demand ${marker.key}: a concurrent transaction on the same day's sales won`);
       throw error;
     }
   }

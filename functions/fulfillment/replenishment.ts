@@ -2,7 +2,10 @@
  * Use cases (FUL-4, FUL-5): demand history, safety-stock checks and replenishment suggestions.
  *
  * - {@link recordDemand} (OrderPlaced): adds the order's units to each SKU's sales of that day,
- *   once per order (marker), and puts the SKUs on the safety-stock list.
+ *   once per order (marker), and puts the SKUs on the safety-stock list — only those not already
+ *   on it as far as the container knows ({@link ListedSkus}): nothing removes a SKU from the list,
+ *   so a SKU it has put there once stays, and writing its entry again on every order would cost a
+ *   transactional write each and load the list's one partition with every order of the shop.
  * - {@link checkReplenishment}: safety stock from the last `windowDays` of sales
  *   (domain/safety-stock.ts), available stock summed over warehouses (catalog reader), and the
  *   open-suggestion flag: a stock change emits `ReplenishmentSuggested` (trigger `stock-change`)
@@ -27,9 +30,10 @@ import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import { ReplenishmentSuggested } from '../../events/fulfillment-events.ts';
 import { setNewest } from '../../shared/cache.ts';
+import { retry } from '../../shared/retry.ts';
 import type { CatalogReader } from '../catalog/stock-contract.ts';
 import { dailySeries, dayOf, isBelowSafety, replenishmentAction, safetyLevel, suggestedQuantity, windowDays, type SafetyStockPolicy } from './domain/safety-stock.ts';
-import { MarkerExists, type FulfillmentRepository } from './fulfillment-repository.ts';
+import { MarkerExists, WriteConflict, type FulfillmentRepository } from './fulfillment-repository.ts';
 import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
 
 export interface ReplenishmentDeps extends OutboxDeps {
@@ -72,32 +76,64 @@ export class SafetyViews {
   }
 }
 
+/**
+ * Per-container memory of the SKUs known to be on the safety-stock list (see the module
+ * documentation): a SKU whose demand transaction put it there, or found it there. Bounded, oldest
+ * dropped first; an entry is trusted for `maxAgeMs` (an hour by default), after which the next
+ * order writes the entry again (harmless: the write only creates what is missing).
+ */
+export class ListedSkus {
+  private readonly listed = new Map<string, number>();
+
+  constructor(
+    private readonly maxAgeMs = 3_600_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  has(sku: string, now: number): boolean {
+    const at = this.listed.get(sku);
+    return at !== undefined && now - at < this.maxAgeMs;
+  }
+
+  add(sku: string, now: number): void {
+    setNewest(this.listed, sku, now, this.maxEntries);
+  }
+}
+
 /** SKUs per demand transaction (2 items each + the marker ≤ 100). */
 const SKUS_PER_TRANSACTION = 49;
 
 /** Records an order's demand once. `false` for a replay. */
 export async function recordDemand(
-  deps: Pick<ReplenishmentDeps, 'repository'>,
+  deps: Pick<ReplenishmentDeps, 'repository'> & { readonly listed?: ListedSkus; readonly now?: () => number; readonly sleep?: (ms: number) => Promise<void> },
   order: { orderId: string; placedAt: string; lines: ReadonlyArray<{ sku: string; quantity: number }>; correlationId: string },
 ): Promise<boolean> {
   const units = new Map<string, number>();
   for (const l of order.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
-  const lines = [...units].map(([sku, quantity]) => ({ sku, quantity }));
+  const now = deps.now ?? Date.now;
+  const lines = [...units].map(([sku, quantity]) => ({ sku, quantity, listed: deps.listed?.has(sku, now()) ?? false }));
   let recorded = false;
   const day = dayOf(new Date(order.placedAt));
   for (let i = 0; i < lines.length; i += SKUS_PER_TRANSACTION) {
     const chunk = i / SKUS_PER_TRANSACTION;
     const chunkLines = lines.slice(i, i + SKUS_PER_TRANSACTION);
     try {
-      await deps.repository.recordDemand(
-        { kind: 'DEMAND', key: chunk === 0 ? order.orderId : `${order.orderId}#${chunk}`, correlationId: order.correlationId, createdAt: order.placedAt, events: [] },
-        day,
-        chunkLines,
+      // A busy SKU's day of sales is one item: another container's order can win it meanwhile (a transaction conflict; retried here rather than by a redelivery a visibility timeout later).
+      await retry(
+        () =>
+          deps.repository.recordDemand(
+            { kind: 'DEMAND', key: chunk === 0 ? order.orderId : `${order.orderId}#${chunk}`, correlationId: order.correlationId, createdAt: order.placedAt, events: [] },
+            day,
+            chunkLines,
+          ),
+        { attempts: 5, retryable: (error) => error instanceof WriteConflict, backoff: { baseMs: 20, maxMs: 500 }, ...(deps.sleep ? { sleep: deps.sleep } : {}) },
       );
       recorded = true;
     } catch (error) {
       if (!(error instanceof MarkerExists)) throw error;
     }
+    // Committed now or before (a replay's marker): either way its SKUs are on the list.
+    for (const line of chunkLines) deps.listed?.add(line.sku, now());
   }
   return recorded;
 }

@@ -6,7 +6,8 @@
  * `DEGRADED_MODE_CACHE_SECONDS` (10) per container, so turning it on or off takes effect within that.
  * The sales window's earlier days are remembered per SKU for `SAFETY_LEVEL_CACHE_SECONDS` (60) per
  * container; today's sales, the suggestion flag and the available stock are read for every check
- * (replenishment.ts).
+ * (replenishment.ts). A SKU it has put on the safety-stock list is not written there again for an
+ * hour ({@link ListedSkus}).
  * Env: `FULFILLMENT_TABLE_NAME`, `CATALOG_TABLE_NAME` (read-only), `EVENT_BUS_NAME`.
  */
 import { cachedFor } from '../../../shared/cache.ts';
@@ -19,7 +20,7 @@ import { OrderPlaced } from '../../../events/order-placed.ts';
 import { StockAdjusted } from '../../../events/stock-adjusted.ts';
 import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
 import { fulfillmentRepositoryFromEnv, type DegradedMode, type FulfillmentRepository } from '../fulfillment-repository.ts';
-import { recordDemand, SafetyViews, stockChanged } from '../replenishment.ts';
+import { ListedSkus, recordDemand, SafetyViews, stockChanged } from '../replenishment.ts';
 import { fulfillmentSettings } from '../settings.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
@@ -38,39 +39,45 @@ export interface TrackStockLevelsHandlerPorts {
 export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts = {}) {
   let degradedMode: (() => Promise<DegradedMode>) | undefined;
   let views: SafetyViews | undefined;
-  return eventConsumer([OrderPlaced, StockAdjusted], async ({ name, detail }, record) => {
-    const repository = (ports.repository ?? fulfillmentRepositoryFromEnv)();
-    views ??= new SafetyViews((ports.safetyLevelCacheSeconds ?? fulfillmentSettings().safetyLevelCacheSeconds) * 1000);
-    degradedMode ??= cachedFor(() => repository.getDegradedMode(), (ports.degradedModeCacheSeconds ?? fulfillmentSettings().degradedModeCacheSeconds) * 1000);
-    const correlationId = detail.meta.correlationId;
-    let skus: string[];
-    if (name === OrderPlaced.name) {
-      const order = detail as EventDetail<typeof OrderPlaced>;
-      const recorded = await recordDemand({ repository }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
-      logger.info('demand', { messageId: record.messageId, orderId: order.orderId, recorded });
-      skus = order.lines.map((l) => l.sku);
-    } else {
-      skus = [(detail as EventDetail<typeof StockAdjusted>).sku];
-    }
-    const degraded = (await degradedMode()).enabled;
-    const outcomes = await stockChanged(
-      {
-        repository,
-        catalog: (ports.catalog ?? catalogReaderFromEnv)(),
-        clock: ports.clock ?? systemClock,
-        policy: fulfillmentSettings().safetyStock,
-        publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })),
-        degraded,
-        views,
-      },
-      skus,
-      correlationId,
-    );
-    const suggested = Object.values(outcomes).filter((o) => o === 'suggested').length;
-    if (suggested > 0) metrics.addMetric('ReplenishmentSuggested', MetricUnit.Count, suggested);
-    if (degraded) metrics.addMetric('DeferredStockChecks', MetricUnit.Count, Object.keys(outcomes).length);
-    logger.info('stock levels checked', { messageId: record.messageId, event: name, eventId: detail.meta.eventId, outcomes });
-  });
+  const listed = new ListedSkus();
+  return eventConsumer(
+    [OrderPlaced, StockAdjusted],
+    async ({ name, detail }, record) => {
+      const repository = (ports.repository ?? fulfillmentRepositoryFromEnv)();
+      views ??= new SafetyViews((ports.safetyLevelCacheSeconds ?? fulfillmentSettings().safetyLevelCacheSeconds) * 1000);
+      degradedMode ??= cachedFor(() => repository.getDegradedMode(), (ports.degradedModeCacheSeconds ?? fulfillmentSettings().degradedModeCacheSeconds) * 1000);
+      const correlationId = detail.meta.correlationId;
+      let skus: string[];
+      if (name === OrderPlaced.name) {
+        const order = detail as EventDetail<typeof OrderPlaced>;
+        const recorded = await recordDemand({ repository, listed }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
+        logger.info('demand', { messageId: record.messageId, orderId: order.orderId, recorded });
+        skus = order.lines.map((l) => l.sku);
+      } else {
+        skus = [(detail as EventDetail<typeof StockAdjusted>).sku];
+      }
+      const degraded = (await degradedMode()).enabled;
+      const outcomes = await stockChanged(
+        {
+          repository,
+          catalog: (ports.catalog ?? catalogReaderFromEnv)(),
+          clock: ports.clock ?? systemClock,
+          policy: fulfillmentSettings().safetyStock,
+          publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })),
+          degraded,
+          views,
+        },
+        skus,
+        correlationId,
+      );
+      const suggested = Object.values(outcomes).filter((o) => o === 'suggested').length;
+      if (suggested > 0) metrics.addMetric('ReplenishmentSuggested', MetricUnit.Count, suggested);
+      if (degraded) metrics.addMetric('DeferredStockChecks', MetricUnit.Count, Object.keys(outcomes).length);
+      logger.info('stock levels checked', { messageId: record.messageId, event: name, eventId: detail.meta.eventId, outcomes });
+    },
+    // One record after the other: a batch's orders of one SKU would otherwise race for its day of sales (a transaction conflict each).
+    { sequential: true },
+  );
 }
 
 /** The Lambda handler. */

@@ -226,6 +226,48 @@ describe('safety stock and replenishment (FUL-4)', () => {
     expect(publisher.named('ReplenishmentSuggested')).toHaveLength(1);
   });
 
+  it("a container puts a SKU on the safety-stock list with its first order only; a new container writes it once more (issue 15: one transactional write per order, and the list's one partition, spared)", async () => {
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 50 });
+    const writes: Array<Array<{ sku: string; listed?: boolean }>> = [];
+    const recording = new Proxy(repository, {
+      get: (target, key, receiver) =>
+        key === 'recordDemand'
+          ? (...args: Parameters<typeof repository.recordDemand>) => (writes.push(args[2].map((l) => ({ sku: l.sku, listed: l.listed }))), target.recordDemand(...args))
+          : Reflect.get(target, key, receiver),
+    });
+    const container = () => makeTrackStockLevelsHandler({ repository: () => recording, catalog: () => reader, publisher: capturePublisher().factory });
+    const first = container();
+    const placed = orderPlacedMessage({ lines: [{ sku, quantity: 1 }] });
+    await first(placed, lambdaContext());
+    await first(placed, lambdaContext()); // a replay: its marker exists
+    await first(orderPlacedMessage({ lines: [{ sku, quantity: 2 }] }), lambdaContext());
+    await container()(orderPlacedMessage({ lines: [{ sku, quantity: 3 }] }), lambdaContext());
+    expect(writes.map((lines) => lines.map((l) => l.listed))).toEqual([[false], [true], [true], [false]]);
+    // the demand is all there, and the SKU on the list the daily sweep reads
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await repository.salesByDay(sku, today, today)).get(today)).toBe(6);
+    let listed = false;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await repository.listSafetySkus(100, startKey);
+      listed ||= page.skus.includes(sku);
+      startKey = page.nextKey;
+    } while (startKey && !listed);
+    expect(listed).toBe(true);
+  });
+
+  it('the memory of listed SKUs is trusted for its age only, and only for the SKUs it holds', async () => {
+    const { ListedSkus } = await import('../../../functions/fulfillment/replenishment.ts');
+    const listed = new ListedSkus(1_000, 2);
+    listed.add('A', 0);
+    expect(listed.has('A', 999)).toBe(true);
+    expect(listed.has('A', 1_000)).toBe(false);
+    expect(listed.has('B', 0)).toBe(false);
+    listed.add('B', 10);
+    listed.add('C', 20); // beyond two entries: the oldest (A) goes
+    expect([listed.has('A', 30), listed.has('B', 30), listed.has('C', 30)]).toEqual([false, true, true]);
+  });
+
   it('no sales, no safety stock: a SKU nobody buys is never suggested', async () => {
     const sku = await catalog.product(LISTINGS.rice, {});
     const { publisher, handler } = stockLevels();

@@ -395,6 +395,11 @@ async function main(): Promise<void> {
     // The dev stage's sandboxes, which production replaces with Stripe, a carrier, SES and SNS; and the messages SES and SNS would send.
     const messages = sandboxMessages(writes);
     const sandboxCost = costOf(perUnit(sandboxConsumption(settled, before, messages.units), n));
+    // The sandbox provider invokes the payment webhook's function directly; Stripe's webhooks arrive through API Gateway, one request each.
+    const webhooks = Object.entries(diff(settled.invocations, before.invocations))
+      .filter(([name]) => /ReceivePaymentWebhook/.test(name))
+      .reduce((sum, [, count]) => sum + count, 0);
+    const webhookRequests = (webhooks / n) * PRICES.apiGatewayRestRequest;
     const emails = (messages.byChannel.email ?? 0) / n;
     const texts = (messages.byChannel.sms ?? 0) / n;
 
@@ -422,7 +427,7 @@ async function main(): Promise<void> {
       `    DynamoDB ${used.dynamodb.readUnits.toFixed(1)} RRU, ${used.dynamodb.writeUnits.toFixed(1)} WRU (+ ${used.dynamodb.refusedWrites.toFixed(2)} refused writes); SQS ${used.sqsRequests.toFixed(2)} requests; EventBridge ${used.eventBridgeEntries.toFixed(2)} entries; KMS ${used.kmsRequests.toFixed(3)} requests; logs ${(used.logBytes / 1024).toFixed(1)} KB`,
       `  cost (${PRICES_REGION} list prices of ${PRICES_AS_OF}): ${costLine}`,
       `  cost: ${perMillion(cost.total)} per million orders`,
-      `    of which the dev stage's sandboxes (payment provider: table, queue, worker; the notification sandbox's records), which production does not run: ${perMillion(sandboxCost.total)} (${services(sandboxCost) || '—'}); without them ${perMillion(cost.total - sandboxCost.total)} per million orders`,
+      `    of which the dev stage's sandboxes (payment provider: table, queue, worker; the notification sandbox's records), which production does not run: ${perMillion(sandboxCost.total)} (${services(sandboxCost) || '—'}); without them, and with an API Gateway request per provider webhook (${perMillion(webhookRequests)}), ${perMillion(cost.total - sandboxCost.total + webhookRequests)} per million orders`,
       `    not in the figure: the customer messages production sends instead — ${emails.toFixed(2)} emails per order (SES, ${perMillion(emails * PRICES.sesEmail)} per million orders) and ${texts.toFixed(2)} SMS (SNS, priced by destination country)`,
       `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
       `  Lambda workers' time per placed order during the load (event loop active, ms, which includes waiting for a core; ≥ 5): ${busiest(diff(duringLoad.busy, before.busy), n)}`,

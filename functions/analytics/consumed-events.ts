@@ -28,7 +28,9 @@ export const ANALYTICS_EVENTS = [
  * card order, issue 15). It must agree with domain/effects.ts, which gives these events no effect:
  * a risk decision counts only when an analyst approved (a false positive) or the rules flagged or
  * rejected; a ticket's change only when it resolves the ticket or carries the customer's rating.
- * A rejection always voids its order. (`exists` matches leaves only: the rating by its score.) tests/unit/analytics/consumed-events.test.ts checks both ways.
+ * A rejection always voids its order. (`exists` matches leaves only: the rating by its score.)
+ * tests/unit/analytics/consumed-events.test.ts checks that every variant the rule drops has no
+ * effect, and tests/infra that the deployed rule carries these filters.
  */
 export const ANALYTICS_EVENT_FILTERS: Readonly<Record<string, Record<string, unknown>>> = {
   [RiskApproved.name]: { decidedBy: ['analyst'] },

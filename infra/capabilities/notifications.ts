@@ -10,7 +10,7 @@
  * filtered to `to: REJECTED` on a second (an EventBridge rule's detail filter applies to every type
  * it matches). Each queue has its DLQ; failed sends are retried by the queue, then dead-lettered.
  */
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CustomerNotificationRequested } from '../../events/customer-notification-requested.ts';
 import { OrderDelivered, OrderShipped } from '../../events/fulfillment-events.ts';
@@ -55,6 +55,8 @@ export class Notifications extends Construct {
     const send = platform.function(this, 'SendNotificationFunction', {
       entry: 'functions/notifications/handlers/send-notification.ts',
       description: 'Customer-facing events → exactly one notification each, email (SES) / SMS (SNS) / sandbox (ORD-6, AFT-1, AFT-2)',
+      // A batch (up to 10, gathered for a second) is sent one message after the other, each a claim, a contact read, a send and a completion.
+      timeout: Duration.seconds(30),
       environment: {
         NOTIFICATION_PROVIDER: provider,
         ...(provider === 'aws' && stage.notificationSender ? { NOTIFICATION_SENDER: stage.notificationSender.email } : {}),

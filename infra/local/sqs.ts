@@ -689,7 +689,7 @@ export class SqsService implements AwsJsonService {
   private movesInProgress = 0;
   private readonly now: () => number;
   private readonly requestCounts = new Map<string, number>();
-  /** The same requests per queue name ('' for those naming no queue, such as ListQueues). */
+  /** The same requests per queue name ('' for those naming no queue, such as ListQueues, or one that does not exist). */
   private readonly requestCountsByQueue = new Map<string, number>();
 
   constructor(options: { queues: QueueDefinition[]; dataDir?: string; now?: () => number }) {
@@ -759,7 +759,7 @@ export class SqsService implements AwsJsonService {
     return Object.fromEntries(this.requestCounts);
   }
 
-  /** The billable requests of {@link requests}, per queue name ('' for requests that name no queue). */
+  /** The billable requests of {@link requests}, per queue name ('' for requests that name no existing queue). */
   requestsByQueue(): Record<string, number> {
     return Object.fromEntries(this.requestCountsByQueue);
   }
@@ -959,7 +959,7 @@ export class SqsService implements AwsJsonService {
   // ----- AWS JSON protocol ---------------------------------------------------------------------
 
   async handle(operation: string, input: Input): Promise<unknown> {
-    this.meter(operation, typeof input.QueueUrl === 'string' ? this.find(input.QueueUrl) : undefined);
+    this.meter(operation, this.namedQueue(input));
     switch (operation) {
       case 'GetQueueUrl':
         return this.getQueueUrl(input);
@@ -1007,6 +1007,12 @@ export class SqsService implements AwsJsonService {
           'AWS.SimpleQueueService.UnsupportedOperation',
         );
     }
+  }
+
+  /** The queue a request names (its QueueUrl, QueueName or a message move task's SourceArn), if any and if it exists: for the per-queue request counts. */
+  private namedQueue(input: Input): Queue | undefined {
+    const id = [input.QueueUrl, input.QueueName, input.SourceArn].find((v): v is string => typeof v === 'string');
+    return id === undefined ? undefined : this.find(id);
   }
 
   private queueOf(input: Input): Queue {

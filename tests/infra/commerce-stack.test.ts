@@ -19,6 +19,8 @@ import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
 import { ORDER_ENTITY } from '../../functions/checkout/personal-data.ts';
 import { PROJECT_ROOT, ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { matchesEventPattern, validateEventPattern } from '../../infra/local/event-pattern.ts';
+import { consumerEventPattern } from '../../infra/constructs/messaging.ts';
+import { ANALYTICS_EVENT_FILTERS, ANALYTICS_EVENTS } from '../../functions/analytics/consumed-events.ts';
 import { grantsByFunction, policyStatements, unconditionedGrants } from './grants.ts';
 import { functionsOf, resourcesOf, synth, type Synthesized } from './synth.ts';
 
@@ -79,6 +81,17 @@ describe('functions (ServiceFunction house defaults)', () => {
     for (const [, p] of resourcesOf(prod.json, 'AWS::Logs::LogGroup')) expect(p.RetentionInDays).toBe(90);
   });
 });
+
+/** Detail values that satisfy an EventBridge detail pattern: each field's first value, a `$or`'s first branch, a number for an operator such as `exists`. */
+function satisfying(pattern: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pattern)) {
+    if (key === '$or') Object.assign(out, satisfying((value as Array<Record<string, unknown>>)[0] ?? {}));
+    else if (Array.isArray(value)) out[key] = typeof value[0] === 'object' && value[0] !== null ? 1 : value[0];
+    else out[key] = satisfying(value as Record<string, unknown>);
+  }
+  return out;
+}
 
 describe('least privilege', () => {
   type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -246,9 +259,9 @@ describe('least privilege: who may put which events, who may open which data key
       for (const branch of branches) {
         for (const name of branch['detail-type'] ?? []) {
           const owner = findEventDefinition(name)!;
-          // The event's example, with the rule's detail filter (e.g. `to: ['APPROVED']`) satisfied.
-          const filter = Object.entries((pattern.detail as Record<string, unknown[]> | undefined) ?? {}).map(([key, values]) => [key, values[0]]);
-          const detail = { ...(owner.example as object), version: owner.version, ...Object.fromEntries(filter) };
+          // The event's example, with the rule's detail filter (e.g. `to: ['APPROVED']`, or a branch's own) satisfied.
+          const filter = satisfying(((branch as Record<string, unknown>).detail ?? pattern.detail ?? {}) as Record<string, unknown>);
+          const detail = { ...(owner.example as object), version: owner.version, ...filter };
           const event = (source: string) => ({
             version: '0',
             id: '1',
@@ -536,7 +549,10 @@ describe('asynchronous paths (OPS-2)', () => {
 
   it('consumers off the order path gather for a second (one invocation and one delete for several messages); none on the path waits (issue 15)', () => {
     const windows = Object.fromEntries(
-      resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping').map(([, p]) => [(p.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0], p.MaximumBatchingWindowInSeconds]),
+      resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping').map(([, p]) => [
+        (p.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+        p.MaximumBatchingWindowInSeconds,
+      ]),
     );
     for (const queue of ['AnalyticsEventsQueue', 'TrackStockLevelsQueue', 'SendNotificationQueue', 'NotifyOrderRejectedQueue']) expect(windows[queue], queue).toBe(1);
     for (const queue of ['AssessOrderQueue', 'RecordOrderPaymentQueue', 'AuthorizePaymentQueue', 'ApplyOrderEventsQueue', 'AllocateOrderQueue']) {
@@ -544,6 +560,12 @@ describe('asynchronous paths (OPS-2)', () => {
       expect(windows[queue] ?? 0, queue).toBe(0);
     }
     for (const [id, p] of resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping')) expect(p.BatchSize ?? 10, id).toBeLessThanOrEqual(10);
+  });
+
+  it("analytics' rule carries its detail filters: the risk decisions and ticket changes analytics ignores are never delivered (issue 15)", () => {
+    const [, rule] = resourcesOf(dev.json, 'AWS::Events::Rule').find(([id]) => id === 'AnalyticsEventsRule') ?? [];
+    expect(rule?.EventPattern).toEqual(consumerEventPattern(ANALYTICS_EVENTS, undefined, ANALYTICS_EVENT_FILTERS));
+    expect(JSON.stringify(rule?.EventPattern)).toContain('"decidedBy":["analyst"]');
   });
 
   it('the event bus is archived', () => {

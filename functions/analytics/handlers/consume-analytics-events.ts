@@ -21,17 +21,22 @@ export interface ConsumerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeConsumeAnalyticsEventsHandler(ports: ConsumerPorts = {}) {
-  return eventConsumer(ANALYTICS_EVENTS, async (event) => {
-    const store = (ports.store ?? analyticsStoreFromEnv)();
-    const clock = ports.clock ?? systemClock;
-    const result = await applyEvent({ store, now: () => clock.now(), ...(ports.sleep ? { sleep: ports.sleep } : {}) }, event as AnalyticsEvent);
-    logger.debug('analytics event', { event: event.name, eventId: event.detail.meta.eventId, outcome: result.outcome });
-    if (result.outcome === 'applied' && result.flaggedDay) {
-      const day = await store.dayTotal(result.flaggedDay);
-      const fpr = falsePositiveRate(day.riskFlagged, day.riskAnalystApproved);
-      if (fpr !== null) metrics.addMetric(FRAUD_FALSE_POSITIVE_METRIC, MetricUnit.Percent, Math.round(fpr * 10_000) / 100);
-    }
-  });
+  return eventConsumer(
+    ANALYTICS_EVENTS,
+    async (event) => {
+      const store = (ports.store ?? analyticsStoreFromEnv)();
+      const clock = ports.clock ?? systemClock;
+      const result = await applyEvent({ store, now: () => clock.now(), ...(ports.sleep ? { sleep: ports.sleep } : {}) }, event as AnalyticsEvent);
+      logger.debug('analytics event', { event: event.name, eventId: event.detail.meta.eventId, outcome: result.outcome });
+      if (result.outcome === 'applied' && result.flaggedDay) {
+        const day = await store.dayTotal(result.flaggedDay);
+        const fpr = falsePositiveRate(day.riskFlagged, day.riskAnalystApproved);
+        if (fpr !== null) metrics.addMetric(FRAUD_FALSE_POSITIVE_METRIC, MetricUnit.Percent, Math.round(fpr * 10_000) / 100);
+      }
+    },
+    // One record after the other: every commit adds to the day's totals, so a batch's records run together would conflict and retry.
+    { sequential: true },
+  );
 }
 
 /** The Lambda handler. */

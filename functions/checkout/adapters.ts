@@ -13,7 +13,7 @@ import type { LogPort } from './outbox.ts';
 import { orderStoreFromEnv, type OrderStore } from './orders-repository.ts';
 import type { PersonalDataCipher } from './personal-data.ts';
 import type { PaymentLimitsPort } from './place-order.ts';
-import { withCachedWarehouses, type CatalogPort } from './price-basket.ts';
+import { withCachedWarehouses, withRememberedSplitStock, type CatalogPort } from './price-basket.ts';
 import { promotionStoreFromEnv, type DynamoDbPromotionStore } from './promotions-repository.ts';
 import { riskSignalKeyResolver } from './risk-signal-key.ts';
 import { checkoutSettings } from './settings.ts';
@@ -56,7 +56,7 @@ export function currentPromotionStore(): DynamoDbPromotionStore {
 
 /** Catalog's reader (stock-contract.ts) with the warehouse list cached. */
 export function catalogPort(): CatalogPort {
-  catalog ??= withCachedWarehouses(catalogReaderFromEnv(), checkoutSettings().warehousesCacheSeconds * 1000);
+  catalog ??= withRememberedSplitStock(withCachedWarehouses(catalogReaderFromEnv(), checkoutSettings().warehousesCacheSeconds * 1000), checkoutSettings().splitStockCacheMs);
   return catalog;
 }
 

@@ -83,7 +83,7 @@ import type { OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 import { encryptPersonalData, personalDataOf, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
 import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
-import { priceRequestedBasket, type PriceDeps } from './price-basket.ts';
+import { priceRequestedBasket, REFUSAL_MAX_AGE_MS, type PriceDeps } from './price-basket.ts';
 import { riskSignals } from './risk-signals.ts';
 import type { CheckoutSettings } from './settings.ts';
 
@@ -289,7 +289,18 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     throw new PaymentLimitExceededError(limitCheck.message);
   }
   const orderId = deps.newId(now);
-  let reservations = plan(deps, request, entries, warehouses, orderId);
+  let reservations: Reservation[];
+  try {
+    reservations = plan(deps, request, entries, warehouses, orderId);
+  } catch (error) {
+    // A split SKU's levels may be remembered (price-basket.ts): refuse only on levels read a moment ago.
+    if (!(error instanceof OutOfStockError) || ![...entries.values()].some((e) => e.stock.some((level) => level.buckets !== undefined))) throw error;
+    const recent = await deps.catalog.entries(
+      request.items.map((i) => i.sku),
+      { maxAgeMs: REFUSAL_MAX_AGE_MS },
+    );
+    reservations = plan(deps, request, recent, warehouses, orderId);
+  }
 
   const placedAt = now.toISOString();
   const newGroupCode = deps.newGroupCode ?? randomGroupCode;
@@ -385,7 +396,10 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
           throw new OutOfStockError(`Stock of ${[...new Set(error.failed.map((f) => f.sku))].join(', ')} is changing fast; retry.`, [], true);
         }
         replans++;
-        const fresh = await deps.catalog.entries(request.items.map((i) => i.sku));
+        const fresh = await deps.catalog.entries(
+          request.items.map((i) => i.sku),
+          { fresh: true },
+        );
         reservations = plan(deps, request, fresh, warehouses, orderId);
         order = { ...order, reservations };
         continue;

@@ -3,23 +3,75 @@
  * catalog (stock-contract.ts), the promotions and the customer's coupon and membership, and runs
  * the pure pricing. Shared by `POST /quotes` and `POST /orders`; client prices are never read.
  */
+import { setNewest } from '../../shared/cache.ts';
 import { cachedWarehouses, type CatalogEntry, type WarehouseView } from '../catalog/stock-contract.ts';
 import { priceBasket, type BasketLine, type PricedBasket, type PricingSettings, type Promotion } from './domain/pricing.ts';
 import type { FieldIssue, RequestedItem } from './domain/order-request.ts';
 import type { PricingContext, PromotionStore } from './promotions-repository.ts';
 import { InvalidCheckoutRequestError } from './domain/checkout-errors.ts';
 
+/** How current {@link CatalogPort.entries} must be. */
+export interface EntriesOptions {
+  readonly fresh?: boolean;
+  readonly maxAgeMs?: number;
+}
+
 /** What checkout reads from catalog. */
 export interface CatalogPort {
-  entries(skus: readonly string[]): Promise<Map<string, CatalogEntry>>;
+  /**
+   * Products and their stock by SKU (unknown SKUs absent). `fresh` skips any cache (a re-plan after a
+   * lost race); `maxAgeMs` takes from it only what was read within that (a refusal for want of stock).
+   */
+  entries(skus: readonly string[], options?: EntriesOptions): Promise<Map<string, CatalogEntry>>;
   /** Every warehouse; `fresh` skips any cache (a SKU stocked in a warehouse the cached list does not know yet). */
   warehouses(options?: { readonly fresh?: boolean }): Promise<WarehouseView[]>;
 }
 
 /** A catalog port whose warehouse list is cached for `ttlMs` (warehouses change rarely). */
 export function withCachedWarehouses(catalog: CatalogPort, ttlMs: number, now: () => number = Date.now): CatalogPort {
-  return { entries: (skus) => catalog.entries(skus), warehouses: cachedWarehouses(catalog, ttlMs, now) };
+  return { entries: (skus, options) => catalog.entries(skus, options), warehouses: cachedWarehouses(catalog, ttlMs, now) };
 }
+
+/**
+ * A catalog port that remembers, for `ttlMs`, the entries of SKUs whose stock is split into buckets
+ * (a flash sale's hot SKUs); other SKUs are read every time. A hot SKU's product item and each of
+ * its buckets is one partition, which takes about 3,000 strongly consistent reads a second: read by
+ * every order, they would cap a sale there whatever the number of buckets. Remembered, each
+ * container reads them once per `ttlMs`. A stale level cannot oversell — every reservation is a
+ * write conditional on the units being there, and the re-plan after a refused one reads `fresh` —
+ * it only costs that re-plan; a refusal for want of stock is decided on a level read within
+ * {@link REFUSAL_MAX_AGE_MS} (place-order.ts); a price change reaches a hot SKU's orders within `ttlMs`.
+ */
+export function withRememberedSplitStock(catalog: CatalogPort, ttlMs: number, now: () => number = Date.now, maxEntries = 1_000): CatalogPort {
+  if (ttlMs <= 0) return catalog;
+  const remembered = new Map<string, { entry: CatalogEntry; at: number }>();
+  return {
+    warehouses: (options) => catalog.warehouses(options),
+    async entries(skus, options) {
+      const at = now();
+      const unique = [...new Set(skus)];
+      const found = new Map<string, CatalogEntry>();
+      const maxAge = options?.fresh ? 0 : Math.min(ttlMs, options?.maxAgeMs ?? ttlMs);
+      const toRead = unique.filter((sku) => {
+        const hit = remembered.get(sku);
+        if (hit && at - hit.at < maxAge) found.set(sku, hit.entry);
+        return !found.has(sku);
+      });
+      if (toRead.length > 0) {
+        for (const [sku, entry] of await catalog.entries(toRead, options)) {
+          found.set(sku, entry);
+          if (entry.stock.some((level) => level.buckets !== undefined)) setNewest(remembered, sku, { entry, at }, maxEntries);
+          else remembered.delete(sku);
+        }
+      }
+      // In the order asked (planning reads the levels in this order).
+      return new Map(unique.filter((sku) => found.has(sku)).map((sku) => [sku, found.get(sku) as CatalogEntry]));
+    },
+  };
+}
+
+/** A split SKU refused for want of stock is refused on a level at most this old (read again if older): units a cancellation or the rebalancer just freed are offered at once, while a sold-out sale's refusals read each hot item about ten times a second per container. */
+export const REFUSAL_MAX_AGE_MS = 100;
 
 /** Ports of {@link priceRequestedBasket}. */
 export interface PriceDeps {

@@ -22,6 +22,7 @@
  * | `MARKER_TTL_DAYS` | 7 | processed-event and request markers are kept this long (≥ idempotency TTL) |
  * | `PROMOTIONS_CACHE_SECONDS` | 10 | quotes cache promotions this long per container (0 = never); orders always price with the current ones |
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
+ * | `SPLIT_STOCK_CACHE_MS` | 1000 | a SKU whose stock is split into buckets (a flash sale) is read at most this often per container to price and plan orders: every order reading its product and buckets would cap the sale at one partition's reads; a stale level costs a re-plan (which reads afresh), never an oversell; a price change reaches its orders within this (0 = read every time) |
  */
 import * as z from 'zod';
 import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
@@ -70,6 +71,7 @@ export const checkoutSettings = defineSettings(
     MARKER_TTL_DAYS: intSetting(1, 365).default(7),
     PROMOTIONS_CACHE_SECONDS: intSetting(0, 3600).default(10),
     WAREHOUSES_CACHE_SECONDS: intSetting(0, 3600).default(60),
+    SPLIT_STOCK_CACHE_MS: intSetting(0, 10_000).default(1000),
   }),
   (e) => {
     const { paymentWindowMinutes, currency } = getConfig();
@@ -94,6 +96,7 @@ export const checkoutSettings = defineSettings(
       markerTtlDays: e.MARKER_TTL_DAYS,
       promotionsCacheSeconds: e.PROMOTIONS_CACHE_SECONDS,
       warehousesCacheSeconds: e.WAREHOUSES_CACHE_SECONDS,
+      splitStockCacheMs: e.SPLIT_STOCK_CACHE_MS,
     };
   },
 );

@@ -48,6 +48,8 @@ let currentPromotions: DynamoDbPromotionStore | undefined;
 /**
  * The same store never cached: an order is priced with the promotions in force when it is placed
  * (a marketer's change applies to the very next order), and the back office reads what it wrote.
+ * A flash sale's orders (a split SKU) are the exception: they take what the container read within
+ * SPLIT_STOCK_CACHE_MS (price-basket.ts).
  */
 export function currentPromotionStore(): DynamoDbPromotionStore {
   currentPromotions ??= promotionStoreFromEnv(0);

@@ -23,13 +23,19 @@ export interface CatalogPort {
    * lost race); `maxAgeMs` takes from it only what was read within that (a refusal for want of stock).
    */
   entries(skus: readonly string[], options?: EntriesOptions): Promise<Map<string, CatalogEntry>>;
+  /** Whether any of `skus` is a split (hot) SKU this port remembers: a flash sale's order (its promotions may then be remembered as long). */
+  remembersSplit?(skus: readonly string[]): boolean;
   /** Every warehouse; `fresh` skips any cache (a SKU stocked in a warehouse the cached list does not know yet). */
   warehouses(options?: { readonly fresh?: boolean }): Promise<WarehouseView[]>;
 }
 
 /** A catalog port whose warehouse list is cached for `ttlMs` (warehouses change rarely). */
 export function withCachedWarehouses(catalog: CatalogPort, ttlMs: number, now: () => number = Date.now): CatalogPort {
-  return { entries: (skus, options) => catalog.entries(skus, options), warehouses: cachedWarehouses(catalog, ttlMs, now) };
+  return {
+    entries: (skus, options) => catalog.entries(skus, options),
+    ...(catalog.remembersSplit ? { remembersSplit: (skus: readonly string[]) => catalog.remembersSplit?.(skus) === true } : {}),
+    warehouses: cachedWarehouses(catalog, ttlMs, now),
+  };
 }
 
 /**
@@ -47,6 +53,7 @@ export function withRememberedSplitStock(catalog: CatalogPort, ttlMs: number, no
   const remembered = new Map<string, { entry: CatalogEntry; at: number }>();
   return {
     warehouses: (options) => catalog.warehouses(options),
+    remembersSplit: (skus) => skus.some((sku) => now() - (remembered.get(sku)?.at ?? -Infinity) < ttlMs),
     async entries(skus, options) {
       const at = now();
       const unique = [...new Set(skus)];
@@ -77,6 +84,12 @@ export const REFUSAL_MAX_AGE_MS = 100;
 export interface PriceDeps {
   readonly catalog: CatalogPort;
   readonly promotions: PromotionStore;
+  /**
+   * A flash sale's orders (a split SKU the catalog port remembers) take the promotions this
+   * container read within this many ms (SPLIT_STOCK_CACHE_MS): the promotions index is one
+   * partition, read by every order otherwise. Absent: as the promotion store caches.
+   */
+  readonly splitStockCacheMs?: number;
 }
 
 /** The result: the priced basket and what was read to price it. */
@@ -104,9 +117,11 @@ export async function priceRequestedBasket(
     settings: PricingSettings;
   },
 ): Promise<PricedRequest> {
+  const skus = input.items.map((i) => i.sku);
+  const sale = deps.splitStockCacheMs !== undefined && deps.catalog.remembersSplit?.(skus) === true;
   const [entries, promotions, context] = await Promise.all([
-    deps.catalog.entries(input.items.map((i) => i.sku)),
-    deps.promotions.promotions(),
+    deps.catalog.entries(skus),
+    deps.promotions.promotions(sale ? { maxAgeMs: deps.splitStockCacheMs } : undefined),
     deps.promotions.pricingContext(input.customerId, input.couponCode),
   ]);
   const errors: FieldIssue[] = [];

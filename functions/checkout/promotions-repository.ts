@@ -120,8 +120,11 @@ export interface PricingContext {
 
 /** The port the pricing use cases read through. */
 export interface PromotionStore {
-  /** Every stored promotion (pricing filters by time and eligibility). */
-  promotions(): Promise<Promotion[]>;
+  /**
+   * Every stored promotion (pricing filters by time and eligibility). `maxAgeMs`: what this container
+   * read within that will do (a flash sale's orders, price-basket.ts); otherwise as the store caches.
+   */
+  promotions(options?: { readonly maxAgeMs?: number }): Promise<Promotion[]>;
   /** Membership, and the coupon with its usage when a code is given. */
   pricingContext(customerId: string, couponCode?: string): Promise<PricingContext>;
 }
@@ -262,6 +265,8 @@ export function promotionIndexKeys(promotion: Pick<Promotion, 'promotionId' | 'e
 /** The DynamoDB adapter. */
 export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
   private cached?: { at: number; promotions: Promise<Promotion[]> };
+  /** The last read, whatever the cache time: what a `maxAgeMs` caller may take. */
+  private lastRead?: { at: number; promotions: Promise<Promotion[]> };
 
   constructor(
     private readonly tableName: string,
@@ -270,12 +275,18 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
     private readonly cacheMs = 0,
   ) {}
 
-  promotions(): Promise<Promotion[]> {
+  promotions(options?: { readonly maxAgeMs?: number }): Promise<Promotion[]> {
     const now = Date.now();
+    if (options?.maxAgeMs !== undefined && this.lastRead && now - this.lastRead.at < options.maxAgeMs) return this.lastRead.promotions;
     if (this.cacheMs > 0 && this.cached && now - this.cached.at < this.cacheMs) return this.cached.promotions;
     const loading = this.loadPromotions();
+    const read = { at: now, promotions: loading };
+    this.lastRead = read;
+    loading.catch(() => {
+      if (this.lastRead === read) this.lastRead = undefined;
+    });
     if (this.cacheMs > 0) {
-      this.cached = { at: now, promotions: loading };
+      this.cached = read;
       loading.catch(() => (this.cached = undefined));
     }
     return loading;

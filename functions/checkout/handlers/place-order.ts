@@ -57,6 +57,7 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
           orders: (ports.orders ?? orderStore)(),
           catalog: (ports.catalog ?? catalogPort)(),
           promotions: (ports.promotions ?? currentPromotionStore)(),
+          splitStockCacheMs: checkoutSettings().splitStockCacheMs,
           cipher: (ports.cipher ?? personalDataCipher)(),
           events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
           clock: ports.clock ?? systemClock,

@@ -58,4 +58,23 @@ describe('active promotions through an index (SEC-5)', () => {
     );
     expect((page.Items ?? []).some((i) => String(i.sk).includes(`OLD-${run}`))).toBe(false);
   });
+
+  it("a flash sale's order may take the promotions the container read within maxAgeMs; any other order reads them afresh (SPLIT_STOCK_CACHE_MS, issue 15)", async () => {
+    const run = ulid();
+    const now = Date.now();
+    const uncached = new DynamoDbPromotionStore(table);
+    const ids = (list: Array<{ promotionId: string }>) => new Set(list.map((p) => p.promotionId));
+    await uncached.putPromotion(flash(`A-${run}`, now - hour, now + hour));
+    expect(ids(await uncached.promotions()).has(`A-${run}`)).toBe(true);
+    await uncached.putPromotion(flash(`B-${run}`, now - hour, now + hour));
+    // within a minute of that read: the remembered list (without B)
+    const remembered = ids(await uncached.promotions({ maxAgeMs: 60_000 }));
+    expect([remembered.has(`A-${run}`), remembered.has(`B-${run}`)]).toEqual([true, false]);
+    // an ordinary order reads afresh, and that read is what the next sale order takes
+    expect(ids(await uncached.promotions()).has(`B-${run}`)).toBe(true);
+    await uncached.putPromotion(flash(`C-${run}`, now - hour, now + hour));
+    expect(ids(await uncached.promotions({ maxAgeMs: 60_000 })).has(`C-${run}`)).toBe(false);
+    // older than maxAgeMs: read afresh
+    expect(ids(await uncached.promotions({ maxAgeMs: 0 })).has(`C-${run}`)).toBe(true);
+  });
 });

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../../../functions/catalog/stock-contract.ts';
-import { withRememberedSplitStock, type CatalogPort } from '../../../functions/checkout/price-basket.ts';
+import { priceRequestedBasket, withRememberedSplitStock, type CatalogPort } from '../../../functions/checkout/price-basket.ts';
+import type { PromotionStore } from '../../../functions/checkout/promotions-repository.ts';
 
 const entry = (sku: string, available: number, split: boolean): CatalogEntry =>
   ({
@@ -74,5 +75,34 @@ describe('checkout remembers split stock (SPLIT_STOCK_CACHE_MS)', () => {
     expect(reads).toHaveLength(3);
     const never = withRememberedSplitStock(port, 0, () => now);
     expect(never).toBe(port);
+  });
+
+  it('remembers which SKUs are on sale (split and remembered), for as long as it remembers them', async () => {
+    const { port } = catalog();
+    let now = 0;
+    const remembering = withRememberedSplitStock(port, 1000, () => now);
+    await remembering.entries(['HOT', 'PLAIN']);
+    expect([remembering.remembersSplit?.(['HOT']), remembering.remembersSplit?.(['PLAIN']), remembering.remembersSplit?.(['PLAIN', 'HOT'])]).toEqual([true, false, true]);
+    now = 1000;
+    expect(remembering.remembersSplit?.(['HOT'])).toBe(false);
+  });
+
+  it("a flash sale's order is priced with the promotions read within SPLIT_STOCK_CACHE_MS; any other order asks for them afresh", async () => {
+    const { port } = catalog();
+    const remembering = withRememberedSplitStock(port, 1000, () => 0);
+    const asked: Array<{ maxAgeMs?: number } | undefined> = [];
+    const promotions: PromotionStore = {
+      promotions: async (options) => (asked.push(options), []),
+      pricingContext: async () => ({ member: false }) as never,
+    };
+    const settings = { currency: 'CNY', freeShippingThreshold: 0, shippingRates: {} } as never;
+    const price = (sku: string) =>
+      priceRequestedBasket({ catalog: remembering, promotions, splitStockCacheMs: 1000 }, { customerId: 'c', items: [{ sku, quantity: 1 }], now: new Date(0), settings }).catch(
+        () => undefined,
+      );
+    await price('HOT'); // not remembered yet: read afresh (and now remembered)
+    await price('HOT');
+    await price('PLAIN');
+    expect(asked).toEqual([undefined, { maxAgeMs: 1000 }, undefined]);
   });
 });

@@ -11,6 +11,15 @@
  * when every bucket refused it the order is sold out. Every `rebalanceEveryMs` a rebalancer applies
  * {@link planRebalance}'s moves whose two buckets have write units left.
  *
+ * With `reads`, an order must also read before it tries: checkout reads the SKU's product item
+ * and each of its buckets (strongly consistent), and each item takes at most `perItemPerSecond`
+ * reads a second (one partition: 3,000 RCU/s; an item under 4 KB is one unit). `every-order`: each
+ * order reads them all, as checkout did before December 2026. `remembered`: orders are spread over
+ * `containers`, each of which reads them once per `rememberMs` (SPLIT_STOCK_CACHE_MS) and its
+ * orders plan on that. Either way an order refused by a bucket reads them all again before its next
+ * try (the re-plan reads afresh). An order waiting for read units waits its turn (first come, first
+ * served).
+ *
  * It reports reservations per simulated second while stock lasts, and checks the invariants:
  * no bucket below zero, units reserved + units left = the stock counted in.
  */
@@ -28,6 +37,8 @@ export interface FlashSaleOptions {
   rebalanceEveryMs?: number;
   /** Seed of the order ids. */
   seed?: number;
+  /** The reads before each try (see the module documentation); absent: reads are not limited. */
+  reads?: { mode: 'every-order' | 'remembered'; perItemPerSecond?: number; containers?: number; rememberMs?: number };
 }
 
 export interface FlashSaleResult {
@@ -76,8 +87,28 @@ export function simulateFlashSale(options: FlashSaleOptions): FlashSaleResult {
     else queues[order.probes[order.at] as number]?.push(order);
   };
 
+  // Reads: one token bucket per item read (the product item, then each bucket), and the orders waiting to read.
+  const reads = options.reads;
+  const readRate = reads?.perItemPerSecond ?? 3000;
+  const readTokens = Array.from({ length: options.shards + 1 }, () => readRate / 10);
+  const containers = Math.max(1, reads?.containers ?? 1);
+  const lastRead = Array.from({ length: containers }, () => -Infinity);
+  let reading: Array<{ probes: number[]; at: number; container: number; fresh: boolean }> = [];
+  let readingHead = 0;
+  const readAll = (): boolean => {
+    if (readTokens.some((t) => t < 1)) return false;
+    for (let i = 0; i < readTokens.length; i++) readTokens[i] = (readTokens[i] as number) - 1;
+    return true;
+  };
+  let nextContainer = 0;
+  const arrive = (order: { probes: number[]; at: number }, fresh: boolean) => {
+    if (!reads) return enqueue(order);
+    reading.push({ ...order, container: nextContainer++ % containers, fresh });
+  };
+
   for (let ms = 0; ms < options.durationMs; ms++) {
     for (let i = 0; i < tokens.length; i++) tokens[i] = Math.min(burst, (tokens[i] as number) + rate / 1000);
+    for (let i = 0; i < readTokens.length; i++) readTokens[i] = Math.min(readRate / 10, (readTokens[i] as number) + readRate / 1000);
 
     if (ms % rebalanceEvery === 0) {
       for (const move of planRebalance(levels)) {
@@ -95,7 +126,20 @@ export function simulateFlashSale(options: FlashSaleOptions): FlashSaleResult {
     arrivals += options.ordersPerSecond / 1000;
     const fresh = Math.floor(arrivals);
     arrivals -= fresh;
-    for (let i = 0; i < fresh; i++) enqueue({ probes: probeOrder(nextId(), options.shards), at: 0 });
+    for (let i = 0; i < fresh; i++) arrive({ probes: probeOrder(nextId(), options.shards), at: 0 }, false);
+    // Orders read in turn: a remembered read serves its container's orders for rememberMs; a re-plan reads afresh.
+    while (readingHead < reading.length) {
+      const order = reading[readingHead] as (typeof reading)[number];
+      const remembered = reads?.mode === 'remembered' && !order.fresh && ms - (lastRead[order.container] as number) < (reads.rememberMs ?? 1000);
+      if (!remembered && !readAll()) break;
+      if (!remembered && reads?.mode === 'remembered') lastRead[order.container] = ms;
+      readingHead++;
+      enqueue({ probes: order.probes, at: order.at });
+    }
+    if (readingHead > 4096) {
+      reading = reading.slice(readingHead);
+      readingHead = 0;
+    }
 
     // Each bucket serves its queue while it has write units; a refused order moves on to its next bucket.
     let progress = true;
@@ -111,7 +155,8 @@ export function simulateFlashSale(options: FlashSaleOptions): FlashSaleResult {
           const next = applyShardOperation(levels, { kind: 'reserve', shard, quantity: 1 });
           if (!next) {
             order.at++;
-            enqueue(order);
+            if (reads && order.at < order.probes.length) arrive(order, true);
+            else enqueue(order);
             continue;
           }
           levels = next;

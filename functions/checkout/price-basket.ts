@@ -42,11 +42,12 @@ export function withCachedWarehouses(catalog: CatalogPort, ttlMs: number, now: (
  * A catalog port that remembers, for `ttlMs`, the entries of SKUs whose stock is split into buckets
  * (a flash sale's hot SKUs); other SKUs are read every time. A hot SKU's product item and each of
  * its buckets is one partition, which takes about 3,000 strongly consistent reads a second: read by
- * every order, they would cap a sale there whatever the number of buckets. Remembered, each
- * container reads them once per `ttlMs`. A stale level cannot oversell — every reservation is a
- * write conditional on the units being there, and the re-plan after a refused one reads `fresh` —
- * it only costs that re-plan; a refusal for want of stock is decided on a level read within
- * {@link REFUSAL_MAX_AGE_MS} (place-order.ts); a price change reaches a hot SKU's orders within `ttlMs`.
+ * every order, they would cap a sale there whatever the number of buckets. Remembered, a
+ * container's orders read them once per `ttlMs` — plus the re-plans after a refused reservation,
+ * which read `fresh`, and refusals for want of stock, decided on levels read within
+ * {@link REFUSAL_MAX_AGE_MS} (place-order.ts; once sold out, about ten reads a second per
+ * container). A stale level cannot oversell: every reservation is a write conditional on the units
+ * being there. The price an order is priced with was read within `ttlMs` when placement started.
  */
 export function withRememberedSplitStock(catalog: CatalogPort, ttlMs: number, now: () => number = Date.now, maxEntries = 1_000): CatalogPort {
   if (ttlMs <= 0) return catalog;
@@ -58,10 +59,10 @@ export function withRememberedSplitStock(catalog: CatalogPort, ttlMs: number, no
       const at = now();
       const unique = [...new Set(skus)];
       const found = new Map<string, CatalogEntry>();
-      const maxAge = options?.fresh ? 0 : Math.min(ttlMs, options?.maxAgeMs ?? ttlMs);
+      const maxAge = Math.min(ttlMs, options?.maxAgeMs ?? ttlMs);
       const toRead = unique.filter((sku) => {
-        const hit = remembered.get(sku);
-        if (hit && at - hit.at < maxAge) found.set(sku, hit.entry);
+        const hit = options?.fresh ? undefined : remembered.get(sku);
+        if (hit && at - hit.at >= 0 && at - hit.at < maxAge) found.set(sku, hit.entry);
         return !found.has(sku);
       });
       if (toRead.length > 0) {

@@ -277,7 +277,7 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
 
   promotions(options?: { readonly maxAgeMs?: number }): Promise<Promotion[]> {
     const now = Date.now();
-    if (options?.maxAgeMs !== undefined && this.lastRead && now - this.lastRead.at < options.maxAgeMs) return this.lastRead.promotions;
+    if (options?.maxAgeMs !== undefined && this.lastRead && now >= this.lastRead.at && now - this.lastRead.at < options.maxAgeMs) return this.lastRead.promotions;
     if (this.cacheMs > 0 && this.cached && now - this.cached.at < this.cacheMs) return this.cached.promotions;
     const loading = this.loadPromotions();
     const read = { at: now, promotions: loading };

@@ -22,7 +22,7 @@
  * | `MARKER_TTL_DAYS` | 7 | processed-event and request markers are kept this long (≥ idempotency TTL) |
  * | `PROMOTIONS_CACHE_SECONDS` | 10 | quotes cache promotions this long per container (0 = never); orders price with the current ones (a flash sale's: see `SPLIT_STOCK_CACHE_MS`) |
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
- * | `SPLIT_STOCK_CACHE_MS` | 1000 | a SKU whose stock is split into buckets (a flash sale) is read at most this often per container to price and plan orders: every order reading its product and buckets would cap the sale at one partition's reads; a stale level costs a re-plan (which reads afresh), never an oversell; a price change — of the product or of a promotion, for an order holding such a SKU — reaches its orders within this (0 = read every time) |
+ * | `SPLIT_STOCK_CACHE_MS` | 1000 | a SKU whose stock is split into buckets (a flash sale): its product and levels are remembered this long per container to price and plan orders (every order reading them would cap the sale at one partition's reads); a re-plan after a refused reservation and a refusal for want of stock (levels over 100 ms old) read afresh; a stale level costs a re-plan, never an oversell; a price change — of the product or of a promotion, for an order holding such a SKU — reaches its orders within this (0 = read every time) |
  */
 import * as z from 'zod';
 import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';

@@ -17,8 +17,11 @@
  * order reads them all, as checkout did before December 2026. `remembered`: orders are spread over
  * `containers`, each of which reads them once per `rememberMs` (SPLIT_STOCK_CACHE_MS) and its
  * orders plan on that. Either way an order refused by a bucket reads them all again before its next
- * try (the re-plan reads afresh). An order waiting for read units waits its turn (first come, first
- * served).
+ * try (the re-plan reads afresh). Orders wait for reads in one line, first come, first served (an
+ * order whose container remembers the levels waits behind one that must read: pessimistic). Orders
+ * try against the buckets' true levels: a plan on a stale level is modelled by what it costs — the
+ * refused try and the fresh read before the next — not by what it planned. Nor are the refusals'
+ * re-reads after a sell-out (REFUSAL_MAX_AGE_MS) or the re-plan limit modelled.
  *
  * It reports reservations per simulated second while stock lasts, and checks the invariants:
  * no bucket below zero, units reserved + units left = the stock counted in.

@@ -17,7 +17,8 @@ vi.hoisted(() => {
 
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { CatalogReader, pickStock } from '../../../functions/catalog/stock-contract.ts';
+import { CatalogReader, pickStock, splitStockIntoBuckets, type CatalogEntry } from '../../../functions/catalog/stock-contract.ts';
+import type { CatalogPort, EntriesOptions } from '../../../functions/checkout/price-basket.ts';
 import { changeOrder } from '../../../functions/checkout/change-order.ts';
 import { expireUnpaidOrders } from '../../../functions/checkout/expire-unpaid-orders.ts';
 import { placeOrder } from '../../../functions/checkout/place-order.ts';
@@ -155,5 +156,59 @@ describe('a cancellation that lost the race with the allocation', () => {
     expect(await statuses(mine.order.orderId)).toEqual([[sku, 'WH-EAST', 'picked', 3]]);
     expect(await statuses(other.order.orderId)).toEqual([[sku, 'WH-EAST', 'reserved', 4]]);
     expect(world.events.of('OrderCancelled', mine.order.orderId)).toEqual([expect.objectContaining({ from: 'APPROVED' })]);
+  });
+});
+
+/**
+ * A catalog port that answers every ordinary read with `stale` (what a container remembered) and reads
+ * `fresh` and `maxAgeMs` requests from DynamoDB, recording what it was asked: what place-order does
+ * when a remembered level was wrong (SPLIT_STOCK_CACHE_MS, issue 15).
+ */
+function rememberingWrongly(stale: (real: Map<string, CatalogEntry>) => Map<string, CatalogEntry>) {
+  const asked: Array<EntriesOptions | undefined> = [];
+  const port: CatalogPort = {
+    entries: async (skus, options) => {
+      asked.push(options);
+      const real = await reader.entries(skus);
+      return options?.fresh || options?.maxAgeMs !== undefined ? real : stale(real);
+    },
+    warehouses: () => world.catalog.warehouses(),
+  };
+  return { port, asked };
+}
+
+describe('ORD-4: orders planned on remembered levels (a hot SKU, SPLIT_STOCK_CACHE_MS)', () => {
+  it('a reservation refused on a level that was no longer there re-plans on a fresh read, and places', async () => {
+    const sku = await world.product({ stock: { 'WH-EAST': 0, 'WH-NORTH': 5 } });
+    // Remembered: 5 in WH-EAST (the nearest to an east address), none in WH-NORTH.
+    const { port, asked } = rememberingWrongly(
+      (real) => new Map([...real].map(([k, e]) => [k, { ...e, stock: e.stock.map((l) => ({ ...l, available: l.warehouseId === 'WH-EAST' ? 5 : 0, onHand: 5, reserved: 0 })) }])),
+    );
+    const placed = await placeOrder(world.placeDeps({ catalog: port }), { customerId: customer(), request: world.request([{ sku, quantity: 1 }]), correlationId: 'c' });
+    expect(await statuses(placed.order.orderId)).toEqual([[sku, 'WH-NORTH', 'reserved', 1]]);
+    expect(asked).toEqual([undefined, { fresh: true }]);
+  });
+
+  it('a split SKU refused for want of stock on remembered levels is read again, and placed when units are there', async () => {
+    const sku = await world.product({ stock: { 'WH-EAST': 4 } });
+    await documentClient().send(
+      new TransactWriteCommand({ TransactItems: splitStockIntoBuckets(world.tables.catalog, { sku, warehouseId: 'WH-EAST', available: 4, buckets: 2 }, new Date()) as never }),
+    );
+    // Remembered: sold out.
+    const soldOut = (e: CatalogEntry): CatalogEntry => ({
+      ...e,
+      stock: e.stock.map((l) => ({ ...l, available: 0, ...(l.buckets ? { buckets: l.buckets.map((b) => ({ ...b, available: 0 })) } : {}) })),
+    });
+    const { port, asked } = rememberingWrongly((real) => new Map([...real].map(([k, e]) => [k, soldOut(e)])));
+    const placed = await placeOrder(world.placeDeps({ catalog: port }), { customerId: customer(), request: world.request([{ sku, quantity: 1 }]), correlationId: 'c' });
+    expect(placed.created).toBe(true);
+    expect(asked).toEqual([undefined, { maxAgeMs: 100 }]);
+    // A plain SKU's refusal is not read twice: it was read for this order.
+    const plain = await world.product({ stock: { 'WH-EAST': 0 } });
+    const second = rememberingWrongly((real) => real);
+    await expect(
+      placeOrder(world.placeDeps({ catalog: second.port }), { customerId: customer(), request: world.request([{ sku: plain, quantity: 1 }]), correlationId: 'c' }),
+    ).rejects.toThrow(/stock/i);
+    expect(second.asked).toEqual([undefined]);
   });
 });

@@ -11,7 +11,7 @@ import type { PromotionStore } from '../../../functions/checkout/promotions-repo
 
 const entry = (sku: string, available: number, split: boolean): CatalogEntry =>
   ({
-    product: { sku, name: sku, price: { amount: 100, currency: 'CNY' } },
+    product: { sku, name: sku, category: 'groceries', price: { amount: 100, currency: 'CNY' }, attributes: { weightGrams: 100, valueClass: 'standard' } },
     stock: [{ sku, warehouseId: 'WH-EAST', onHand: available, reserved: 0, available, ...(split ? { buckets: [{ bucket: 0, available }] } : {}) }],
   }) as unknown as CatalogEntry;
 
@@ -95,12 +95,10 @@ describe('checkout remembers split stock (SPLIT_STOCK_CACHE_MS)', () => {
       promotions: async (options) => (asked.push(options), []),
       pricingContext: async () => ({ member: false }) as never,
     };
-    const settings = { currency: 'CNY', freeShippingThreshold: 0, shippingRates: {} } as never;
+    const settings = { currency: 'CNY', freeShippingThreshold: 0, shippingRates: {} };
     const price = (sku: string) =>
-      priceRequestedBasket({ catalog: remembering, promotions, splitStockCacheMs: 1000 }, { customerId: 'c', items: [{ sku, quantity: 1 }], now: new Date(0), settings }).catch(
-        () => undefined,
-      );
-    await price('HOT'); // not remembered yet: read afresh (and now remembered)
+      priceRequestedBasket({ catalog: remembering, promotions, splitStockCacheMs: 1000 }, { customerId: 'c', items: [{ sku, quantity: 1 }], now: new Date(0), settings });
+    expect((await price('HOT')).priced.total).toEqual({ amount: 100, currency: 'CNY' }); // not remembered yet: read afresh (and now remembered)
     await price('HOT');
     await price('PLAIN');
     expect(asked).toEqual([undefined, { maxAgeMs: 1000 }, undefined]);

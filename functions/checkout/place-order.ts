@@ -83,7 +83,7 @@ import type { OrderStore } from './orders-repository.ts';
 import { publishCommitted, silentLog, type LogPort } from './outbox.ts';
 import { encryptPersonalData, personalDataOf, type PersonalData, type PersonalDataCipher } from './personal-data.ts';
 import { PAYMENT_TOKEN_SEAL } from '../../events/order-placed.ts';
-import { priceRequestedBasket, REFUSAL_MAX_AGE_MS, type PriceDeps } from './price-basket.ts';
+import { holdsSplitStock, priceRequestedBasket, REFUSAL_MAX_AGE_MS, type PriceDeps } from './price-basket.ts';
 import { riskSignals } from './risk-signals.ts';
 import type { CheckoutSettings } from './settings.ts';
 
@@ -294,7 +294,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
     reservations = plan(deps, request, entries, warehouses, orderId);
   } catch (error) {
     // A split SKU's levels may be remembered (price-basket.ts): refuse only on levels read a moment ago.
-    if (!(error instanceof OutOfStockError) || ![...entries.values()].some((e) => e.stock.some((level) => level.buckets !== undefined))) throw error;
+    if (!(error instanceof OutOfStockError) || ![...entries.values()].some(holdsSplitStock)) throw error;
     const recent = await deps.catalog.entries(
       request.items.map((i) => i.sku),
       { maxAgeMs: REFUSAL_MAX_AGE_MS },

@@ -23,19 +23,18 @@ export interface CatalogPort {
    * lost race); `maxAgeMs` takes from it only what was read within that (a refusal for want of stock).
    */
   entries(skus: readonly string[], options?: EntriesOptions): Promise<Map<string, CatalogEntry>>;
-  /** Whether any of `skus` is a split (hot) SKU this port remembers: a flash sale's order (its promotions may then be remembered as long). */
-  remembersSplit?(skus: readonly string[]): boolean;
+  /**
+   * When any of `skus` is a split (hot) SKU this port remembers — a flash sale's order — how long it
+   * remembers: the order's promotions may be as old. Undefined otherwise.
+   */
+  saleMaxAgeMs?(skus: readonly string[]): number | undefined;
   /** Every warehouse; `fresh` skips any cache (a SKU stocked in a warehouse the cached list does not know yet). */
   warehouses(options?: { readonly fresh?: boolean }): Promise<WarehouseView[]>;
 }
 
 /** A catalog port whose warehouse list is cached for `ttlMs` (warehouses change rarely). */
 export function withCachedWarehouses(catalog: CatalogPort, ttlMs: number, now: () => number = Date.now): CatalogPort {
-  return {
-    entries: (skus, options) => catalog.entries(skus, options),
-    ...(catalog.remembersSplit ? { remembersSplit: (skus: readonly string[]) => catalog.remembersSplit?.(skus) === true } : {}),
-    warehouses: cachedWarehouses(catalog, ttlMs, now),
-  };
+  return { entries: (skus, options) => catalog.entries(skus, options), warehouses: cachedWarehouses(catalog, ttlMs, now) };
 }
 
 /**
@@ -54,7 +53,7 @@ export function withRememberedSplitStock(catalog: CatalogPort, ttlMs: number, no
   const remembered = new Map<string, { entry: CatalogEntry; at: number }>();
   return {
     warehouses: (options) => catalog.warehouses(options),
-    remembersSplit: (skus) => skus.some((sku) => now() - (remembered.get(sku)?.at ?? -Infinity) < ttlMs),
+    saleMaxAgeMs: (skus) => (skus.some((sku) => now() - (remembered.get(sku)?.at ?? -Infinity) < ttlMs) ? ttlMs : undefined),
     async entries(skus, options) {
       const at = now();
       const unique = [...new Set(skus)];
@@ -68,7 +67,7 @@ export function withRememberedSplitStock(catalog: CatalogPort, ttlMs: number, no
       if (toRead.length > 0) {
         for (const [sku, entry] of await catalog.entries(toRead, options)) {
           found.set(sku, entry);
-          if (entry.stock.some((level) => level.buckets !== undefined)) setNewest(remembered, sku, { entry, at }, maxEntries);
+          if (holdsSplitStock(entry)) setNewest(remembered, sku, { entry, at }, maxEntries);
           else remembered.delete(sku);
         }
       }
@@ -78,6 +77,9 @@ export function withRememberedSplitStock(catalog: CatalogPort, ttlMs: number, no
   };
 }
 
+/** Whether a SKU's stock is split into buckets somewhere (a flash sale's hot SKU). */
+export const holdsSplitStock = (entry: CatalogEntry): boolean => entry.stock.some((level) => level.buckets !== undefined);
+
 /** A split SKU refused for want of stock is refused on a level at most this old (read again if older): units a cancellation or the rebalancer just freed are offered at once, while a sold-out sale's refusals read each hot item about ten times a second per container. */
 export const REFUSAL_MAX_AGE_MS = 100;
 
@@ -85,12 +87,6 @@ export const REFUSAL_MAX_AGE_MS = 100;
 export interface PriceDeps {
   readonly catalog: CatalogPort;
   readonly promotions: PromotionStore;
-  /**
-   * A flash sale's orders (a split SKU the catalog port remembers) take the promotions this
-   * container read within this many ms (SPLIT_STOCK_CACHE_MS): the promotions index is one
-   * partition, read by every order otherwise. Absent: as the promotion store caches.
-   */
-  readonly splitStockCacheMs?: number;
 }
 
 /** The result: the priced basket and what was read to price it. */
@@ -119,10 +115,12 @@ export async function priceRequestedBasket(
   },
 ): Promise<PricedRequest> {
   const skus = input.items.map((i) => i.sku);
-  const sale = deps.splitStockCacheMs !== undefined && deps.catalog.remembersSplit?.(skus) === true;
+  // A flash sale's order takes the promotions the container read as recently as its hot SKU's stock:
+  // the promotions index is one partition, read by every order otherwise.
+  const saleMaxAgeMs = deps.catalog.saleMaxAgeMs?.(skus);
   const [entries, promotions, context] = await Promise.all([
     deps.catalog.entries(skus),
-    deps.promotions.promotions(sale ? { maxAgeMs: deps.splitStockCacheMs } : undefined),
+    deps.promotions.promotions(saleMaxAgeMs === undefined ? undefined : { maxAgeMs: saleMaxAgeMs }),
     deps.promotions.pricingContext(input.customerId, input.couponCode),
   ]);
   const errors: FieldIssue[] = [];

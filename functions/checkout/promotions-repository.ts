@@ -264,8 +264,7 @@ export function promotionIndexKeys(promotion: Pick<Promotion, 'promotionId' | 'e
 
 /** The DynamoDB adapter. */
 export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
-  private cached?: { at: number; promotions: Promise<Promotion[]> };
-  /** The last read, whatever the cache time: what a `maxAgeMs` caller may take. */
+  /** The last read: what a later call within the store's cache time, or the caller's `maxAgeMs`, takes. */
   private lastRead?: { at: number; promotions: Promise<Promotion[]> };
 
   constructor(
@@ -277,19 +276,14 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
 
   promotions(options?: { readonly maxAgeMs?: number }): Promise<Promotion[]> {
     const now = Date.now();
-    if (options?.maxAgeMs !== undefined && this.lastRead && now >= this.lastRead.at && now - this.lastRead.at < options.maxAgeMs) return this.lastRead.promotions;
-    if (this.cacheMs > 0 && this.cached && now - this.cached.at < this.cacheMs) return this.cached.promotions;
-    const loading = this.loadPromotions();
-    const read = { at: now, promotions: loading };
+    const maxAge = Math.max(this.cacheMs, options?.maxAgeMs ?? 0);
+    if (this.lastRead && now >= this.lastRead.at && now - this.lastRead.at < maxAge) return this.lastRead.promotions;
+    const read = { at: now, promotions: this.loadPromotions() };
     this.lastRead = read;
-    loading.catch(() => {
+    read.promotions.catch(() => {
       if (this.lastRead === read) this.lastRead = undefined;
     });
-    if (this.cacheMs > 0) {
-      this.cached = read;
-      loading.catch(() => (this.cached = undefined));
-    }
-    return loading;
+    return read.promotions;
   }
 
   private async loadPromotions(): Promise<Promotion[]> {
@@ -343,7 +337,7 @@ export class DynamoDbPromotionStore implements PromotionStore, PromotionAdmin {
 
   async savePromotion(stored: StoredPromotion): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: promotionItem(stored) }));
-    this.cached = undefined;
+    this.lastRead = undefined;
   }
 
   async listPromotions(page: { limit: number; cursor?: string }): Promise<Page<StoredPromotion>> {

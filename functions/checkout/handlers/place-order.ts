@@ -57,7 +57,6 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
           orders: (ports.orders ?? orderStore)(),
           catalog: (ports.catalog ?? catalogPort)(),
           promotions: (ports.promotions ?? currentPromotionStore)(),
-          splitStockCacheMs: checkoutSettings().splitStockCacheMs,
           cipher: (ports.cipher ?? personalDataCipher)(),
           events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
           clock: ports.clock ?? systemClock,

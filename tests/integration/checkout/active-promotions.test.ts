@@ -76,5 +76,14 @@ describe('active promotions through an index (SEC-5)', () => {
     expect(ids(await uncached.promotions({ maxAgeMs: 60_000 })).has(`C-${run}`)).toBe(false);
     // older than maxAgeMs: read afresh
     expect(ids(await uncached.promotions({ maxAgeMs: 0 })).has(`C-${run}`)).toBe(true);
+    // a change saved through the store (the back office) is seen by the container's next read, remembered or not
+    await uncached.savePromotion({ promotion: flash(`D-${run}`, now - hour, now + hour), active: true });
+    expect(ids(await uncached.promotions({ maxAgeMs: 60_000 })).has(`D-${run}`)).toBe(true);
+    // a store caching for quotes serves its cache time, whatever the caller asks
+    const quoting = new DynamoDbPromotionStore(table, undefined, 60_000);
+    await quoting.promotions();
+    await uncached.putPromotion(flash(`E-${run}`, now - hour, now + hour));
+    expect(ids(await quoting.promotions()).has(`E-${run}`)).toBe(false);
+    expect(ids(await quoting.promotions({ maxAgeMs: 0 })).has(`E-${run}`)).toBe(false);
   });
 });

@@ -82,9 +82,9 @@ describe('checkout remembers split stock (SPLIT_STOCK_CACHE_MS)', () => {
     let now = 0;
     const remembering = withRememberedSplitStock(port, 1000, () => now);
     await remembering.entries(['HOT', 'PLAIN']);
-    expect([remembering.remembersSplit?.(['HOT']), remembering.remembersSplit?.(['PLAIN']), remembering.remembersSplit?.(['PLAIN', 'HOT'])]).toEqual([true, false, true]);
+    expect([remembering.saleMaxAgeMs?.(['HOT']), remembering.saleMaxAgeMs?.(['PLAIN']), remembering.saleMaxAgeMs?.(['PLAIN', 'HOT'])]).toEqual([1000, undefined, 1000]);
     now = 1000;
-    expect(remembering.remembersSplit?.(['HOT'])).toBe(false);
+    expect(remembering.saleMaxAgeMs?.(['HOT'])).toBeUndefined();
   });
 
   it("a flash sale's order is priced with the promotions read within SPLIT_STOCK_CACHE_MS; any other order asks for them afresh", async () => {
@@ -96,8 +96,7 @@ describe('checkout remembers split stock (SPLIT_STOCK_CACHE_MS)', () => {
       pricingContext: async () => ({ member: false }) as never,
     };
     const settings = { currency: 'CNY', freeShippingThreshold: 0, shippingRates: {} };
-    const price = (sku: string) =>
-      priceRequestedBasket({ catalog: remembering, promotions, splitStockCacheMs: 1000 }, { customerId: 'c', items: [{ sku, quantity: 1 }], now: new Date(0), settings });
+    const price = (sku: string) => priceRequestedBasket({ catalog: remembering, promotions }, { customerId: 'c', items: [{ sku, quantity: 1 }], now: new Date(0), settings });
     expect((await price('HOT')).priced.total).toEqual({ amount: 100, currency: 'CNY' }); // not remembered yet: read afresh (and now remembered)
     await price('HOT');
     await price('PLAIN');

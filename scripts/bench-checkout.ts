@@ -90,6 +90,7 @@ const DEV_ONLY = /Sandbox/;
 
 function snapshot(cloud: LocalCloud): Counts {
   const lambda = { invocations: 0, coldStarts: 0, gbSeconds: 0, logBytes: 0 };
+  const sandbox = { invocations: 0, gbSeconds: 0, logBytes: 0, readUnits: 0, writeUnits: 0, sqsRequests: 0 };
   const busy: Record<string, number> = {};
   const billedMs: Record<string, number> = {};
   const invocations: Record<string, number> = {};
@@ -97,22 +98,19 @@ function snapshot(cloud: LocalCloud): Counts {
     busy[name] = fn.busyMs;
     billedMs[name] = fn.billedMs;
     invocations[name] = fn.invocations;
-    lambda.invocations += fn.invocations;
     lambda.coldStarts += fn.coldStarts;
-    lambda.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
-    lambda.logBytes += fn.logBytes;
+    // the whole system's, and the dev sandboxes' share of it
+    for (const totals of DEV_ONLY.test(name) ? [lambda, sandbox] : [lambda]) {
+      totals.invocations += fn.invocations;
+      totals.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
+      totals.logBytes += fn.logBytes;
+    }
   }
   const upstream = cloud.dynamodbCalls.upstreamTimes();
-  const sandbox = { invocations: 0, gbSeconds: 0, logBytes: 0, readUnits: 0, writeUnits: 0, sqsRequests: 0 };
   const devOnly = <T>(entries: Record<string, T>) =>
     Object.entries(entries)
       .filter(([name]) => DEV_ONLY.test(name))
       .map(([, value]) => value);
-  for (const fn of devOnly(cloud.lambda.stats())) {
-    sandbox.invocations += fn.invocations;
-    sandbox.gbSeconds += (fn.billedMs / 1000) * (fn.memorySize / 1024);
-    sandbox.logBytes += fn.logBytes;
-  }
   for (const units of devOnly(cloud.dynamodbCalls.consumedCapacityByTable())) {
     sandbox.readUnits += units.readUnits;
     sandbox.writeUnits += units.writeUnits;

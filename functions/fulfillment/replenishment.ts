@@ -26,7 +26,7 @@
  * are exact; only a sale recorded late for an earlier day reaches the level when the memory ages
  * out. The daily sweep reads everything afresh.
  */
-import type { Clock } from '../../shared/clock.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import { ReplenishmentSuggested } from '../../events/fulfillment-events.ts';
 import { setNewest } from '../../shared/cache.ts';
@@ -105,12 +105,12 @@ const SKUS_PER_TRANSACTION = 49;
 
 /** Records an order's demand once. `false` for a replay. */
 export async function recordDemand(
-  deps: Pick<ReplenishmentDeps, 'repository'> & { readonly listed?: ListedSkus; readonly now?: () => number; readonly sleep?: (ms: number) => Promise<void> },
+  deps: Pick<ReplenishmentDeps, 'repository'> & { readonly clock?: Clock; readonly listed?: ListedSkus; readonly sleep?: (ms: number) => Promise<void> },
   order: { orderId: string; placedAt: string; lines: ReadonlyArray<{ sku: string; quantity: number }>; correlationId: string },
 ): Promise<boolean> {
   const units = new Map<string, number>();
   for (const l of order.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
-  const now = deps.now ?? Date.now;
+  const now = () => (deps.clock ?? systemClock).now().getTime();
   const lines = [...units].map(([sku, quantity]) => ({ sku, quantity, listed: deps.listed?.has(sku, now()) ?? false }));
   let recorded = false;
   const day = dayOf(new Date(order.placedAt));

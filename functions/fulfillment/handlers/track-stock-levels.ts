@@ -47,10 +47,11 @@ export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts 
       views ??= new SafetyViews((ports.safetyLevelCacheSeconds ?? fulfillmentSettings().safetyLevelCacheSeconds) * 1000);
       degradedMode ??= cachedFor(() => repository.getDegradedMode(), (ports.degradedModeCacheSeconds ?? fulfillmentSettings().degradedModeCacheSeconds) * 1000);
       const correlationId = detail.meta.correlationId;
+      const clock = ports.clock ?? systemClock;
       let skus: string[];
       if (name === OrderPlaced.name) {
         const order = detail as EventDetail<typeof OrderPlaced>;
-        const recorded = await recordDemand({ repository, listed }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
+        const recorded = await recordDemand({ repository, clock, listed }, { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId });
         logger.info('demand', { messageId: record.messageId, orderId: order.orderId, recorded });
         skus = order.lines.map((l) => l.sku);
       } else {
@@ -61,7 +62,7 @@ export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts 
         {
           repository,
           catalog: (ports.catalog ?? catalogReaderFromEnv)(),
-          clock: ports.clock ?? systemClock,
+          clock,
           policy: fulfillmentSettings().safetyStock,
           publisher: ports.publisher ?? ((id) => eventBridgePublisher({ correlationId: id })),
           degraded,

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { MarkerExists, WriteConflict, type FulfillmentRepository } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { ListedSkus, recordDemand } from '../../../functions/fulfillment/replenishment.ts';
+import { manualClock } from '../../../shared/clock.ts';
 
 const order = { orderId: 'o-1', placedAt: '2026-12-07T10:00:00.000Z', lines: [{ sku: 'TEA', quantity: 2 }], correlationId: 'c-1' };
 
@@ -49,11 +50,11 @@ describe('recordDemand', () => {
 
   it('writes the list entry of a SKU the container does not know to be listed, and remembers it once written or found written (a replay)', async () => {
     const listed = new ListedSkus();
-    const now = () => 1_000;
+    const clock = manualClock(new Date(1_000));
     const first = repositoryFailing();
-    await recordDemand({ repository: first.repository, listed, now }, order);
+    await recordDemand({ repository: first.repository, listed, clock }, order);
     await recordDemand(
-      { repository: first.repository, listed, now },
+      { repository: first.repository, listed, clock },
       {
         ...order,
         orderId: 'o-2',
@@ -72,10 +73,10 @@ describe('recordDemand', () => {
     ]);
     // a write that failed for another reason teaches nothing
     const failing = repositoryFailing(new Error('throttled'));
-    await expect(recordDemand({ repository: failing.repository, listed, now }, { ...order, lines: [{ sku: 'MILK', quantity: 1 }] })).rejects.toThrow();
+    await expect(recordDemand({ repository: failing.repository, listed, clock }, { ...order, lines: [{ sku: 'MILK', quantity: 1 }] })).rejects.toThrow();
     expect(listed.has('MILK', 1_000)).toBe(false);
     const replay = repositoryFailing(new MarkerExists('DEMAND o-3'));
-    await recordDemand({ repository: replay.repository, listed, now }, { ...order, lines: [{ sku: 'MILK', quantity: 1 }] });
+    await recordDemand({ repository: replay.repository, listed, clock }, { ...order, lines: [{ sku: 'MILK', quantity: 1 }] });
     expect(listed.has('MILK', 1_000)).toBe(true);
   });
 });

@@ -172,7 +172,7 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
     if (result.status === 'error') return;
     const failed = options.reportBatchItemFailures ? failedItemIds(result.payload, new Set(batch.map((m) => m.messageId))) : new Set<string>();
     if (!failed) return;
-    // One DeleteMessageBatch per ten processed messages, as Lambda's pollers; a delete that fails leaves its message to be delivered again, as on Lambda.
+    // One DeleteMessageBatch per ten processed messages, as Lambda's pollers (a queue that vanished: nothing to delete).
     await sqs
       .deleteMessages(
         queueArn,

@@ -794,20 +794,14 @@ export class SqsService implements AwsJsonService {
 
   /**
    * DeleteMessageBatch, as Lambda's pollers delete what a batch processed: one request per ten
-   * handles. Resolves with the handles that could not be deleted (their messages will be delivered again).
+   * handles. A handle that cannot be deleted leaves its message to be delivered again, as on Lambda.
    */
-  async deleteMessages(queue: string, receiptHandles: readonly string[]): Promise<string[]> {
+  async deleteMessages(queue: string, receiptHandles: readonly string[]): Promise<void> {
     const q = this.queue(queue);
-    const failed: string[] = [];
     for (let i = 0; i < receiptHandles.length; i += 10) {
-      const chunk = receiptHandles.slice(i, i + 10);
       this.meter('DeleteMessageBatch', q);
-      const results = await Promise.allSettled(chunk.map((handle) => this.deleteByHandle(q, handle)));
-      results.forEach((result, j) => {
-        if (result.status === 'rejected') failed.push(chunk[j] as string);
-      });
+      await Promise.allSettled(receiptHandles.slice(i, i + 10).map((handle) => this.deleteByHandle(q, handle)));
     }
-    return failed;
   }
 
   /** ChangeMessageVisibility: the message becomes visible `seconds` from now. */

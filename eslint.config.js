@@ -25,17 +25,15 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: "CallExpression[callee.name='eval']", message: 'eval is never allowed.' },
-        // `import { z }` makes esbuild keep zod's namespace object whole — every locale, ~370 KB in each
-        // bundle; `import * as z` lets it keep only what is used (issue 15: cold starts).
-        {
-          selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z']",
-          message: "Use `import * as z from 'zod'`: the named `z` namespace puts all of zod's locales (~370 KB) in every bundle.",
-        },
-      ],
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='eval']", message: 'eval is never allowed.' }],
       'no-new-func': 'error',
+      // zod comes from shared/zod.ts: zod/mini with English messages. The classic API ('zod') puts ≈ 90 KB
+      // and some forty bound methods per schema into every cold start (issue 15; docs/performance.md).
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['zod', 'zod/*'], message: 'Import zod from shared/zod.ts (zod/mini with English error messages), not from the package.' }] },
+      ],
     },
   },
+  { files: ['shared/zod.ts'], rules: { 'no-restricted-imports': 'off' } },
 );

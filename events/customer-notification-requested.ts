@@ -3,7 +3,7 @@
  * late deliveries). Carries the customer id and a template; the notifier looks up contact details
  * itself, so no contact data travels on the bus.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 
@@ -16,9 +16,9 @@ export const CustomerNotificationRequested = defineEvent({
     z.object({
       notificationId: IdSchema,
       customerId: ActorSchema,
-      orderId: IdSchema.optional(),
+      orderId: z.optional(IdSchema),
       template: z.enum(['payment-failed', 'order-rejected', 'order-cancelled', 'delivery-late', 'delivery-problem', 'refund-issued']),
-      requestedBy: z.string().min(1).max(64),
+      requestedBy: z.string().check(z.minLength(1), z.maxLength(64)),
       requestedAt: z.iso.datetime(),
     }),
   example: {

@@ -9,21 +9,21 @@
  * To add an event type: copy `product-changed.ts`, change name/source/schema/example, and add it
  * to the registry in `index.ts`.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { lazily } from '../shared/lazily.ts';
 
 /** Metadata the publisher adds to every event's detail. */
 export const EventMetaSchema = z.object({
-  correlationId: z.string().min(1).max(128),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
   occurredAt: z.iso.datetime(),
-  eventId: z.string().min(1).max(64),
+  eventId: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
 /** Metadata of one published event. */
 export type EventMeta = z.infer<typeof EventMetaSchema>;
 
 /** The declaration of one event type. */
-export interface EventDefinition<Name extends string = string, Schema extends z.ZodObject = z.ZodObject> {
+export interface EventDefinition<Name extends string = string, Schema extends z.ZodMiniObject = z.ZodMiniObject> {
   /** The event name, used as EventBridge `detail-type`, e.g. `ProductChanged`. */
   readonly name: Name;
   /** The schema version; a breaking change is a new version (or a new event). */
@@ -39,7 +39,7 @@ export interface EventDefinition<Name extends string = string, Schema extends z.
   /** A valid payload, for docs and tests. */
   readonly example: z.input<Schema>;
   /** The `detail` a consumer receives: payload + `version` + `meta`. */
-  readonly detailSchema: z.ZodType<z.output<Schema> & { version: number; meta: EventMeta }>;
+  readonly detailSchema: z.ZodMiniType<z.output<Schema> & { version: number; meta: EventMeta }>;
 }
 
 /** Any event definition. */
@@ -59,7 +59,7 @@ export type EventDetail<D extends AnyEventDefinition> = EventPayload<D> & { vers
  * schemas at import was a large part of a cold start (docs/performance.md). The example is checked
  * against the schema, strictly, by the events unit test.
  */
-export function defineEvent<const Name extends string, Schema extends z.ZodObject>(spec: {
+export function defineEvent<const Name extends string, Schema extends z.ZodMiniObject>(spec: {
   name: Name;
   version: number;
   source: string;
@@ -71,8 +71,8 @@ export function defineEvent<const Name extends string, Schema extends z.ZodObjec
   if (!/^commerce\.[a-z-]+$/.test(spec.source)) throw new Error(`event source ${spec.source} must look like commerce.<capability>`);
   type Definition = EventDefinition<Name, Schema>;
   const schema = lazily(spec.schema);
-  const strictSchema = lazily(() => schema().strict() as Schema);
-  const detailSchema = lazily(() => schema().extend({ version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as Definition['detailSchema']);
+  const strictSchema = lazily(() => schema().clone({ ...schema()._zod.def, catchall: z.never() }) as Schema);
+  const detailSchema = lazily(() => z.extend(schema(), { version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as Definition['detailSchema']);
   return Object.freeze(
     Object.defineProperties(
       { name: spec.name, version: spec.version, source: spec.source, description: spec.description, example: spec.example },

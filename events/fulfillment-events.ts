@@ -2,7 +2,7 @@
  * Fulfillment events (FUL-1…FUL-5), source `commerce.fulfillment`. Consumers: checkout (FULFILLING,
  * SHIPPED, DELIVERED), payments (capture at shipment; cash on delivery at delivery).
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 
@@ -28,11 +28,11 @@ export const OrderAllocated = defineEvent({
           z.object({
             shipmentId: IdSchema,
             warehouseId: WarehouseIdSchema,
-            carrier: z.string().min(1).max(40),
-            lines: z.array(z.object({ sku: SkuSchema, quantity: z.number().int().positive() })).min(1),
+            carrier: z.string().check(z.minLength(1), z.maxLength(40)),
+            lines: z.array(z.object({ sku: SkuSchema, quantity: z.number().check(z.int(), z.positive()) })).check(z.minLength(1)),
           }),
         )
-        .min(1),
+        .check(z.minLength(1)),
       allocatedAt: z.iso.datetime(),
     }),
   example: {
@@ -53,11 +53,11 @@ export const ShipmentStatusChanged = defineEvent({
     z.object({
       orderId: IdSchema,
       shipmentId: IdSchema,
-      carrier: z.string().min(1).max(40),
-      waybill: z.string().min(1).max(64),
+      carrier: z.string().check(z.minLength(1), z.maxLength(40)),
+      waybill: z.string().check(z.minLength(1), z.maxLength(64)),
       from: ShipmentStatusSchema,
       to: ShipmentStatusSchema,
-      exception: z.enum(['undeliverable-address', 'lost', 'refused']).optional(),
+      exception: z.optional(z.enum(['undeliverable-address', 'lost', 'refused'])),
       changedAt: z.iso.datetime(),
     }),
   example: {
@@ -77,7 +77,7 @@ export const OrderShipped = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'All shipments picked up by their carriers; card and wallet payments are captured now.',
-  schema: () => z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).min(1), shippedAt: z.iso.datetime() }),
+  schema: () => z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).check(z.minLength(1)), shippedAt: z.iso.datetime() }),
   example: { ...ex, shipmentIds: ['01JD7ZKE41V8Q4N6M5R9T0W1YH'], shippedAt: '2026-11-23T12:00:00.000Z' },
 });
 
@@ -87,7 +87,7 @@ export const OrderDelivered = defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'All shipments delivered; cash on delivery is captured now.',
-  schema: () => z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).min(1), deliveredAt: z.iso.datetime() }),
+  schema: () => z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).check(z.minLength(1)), deliveredAt: z.iso.datetime() }),
   example: { ...ex, shipmentIds: ['01JD7ZKE41V8Q4N6M5R9T0W1YH'], deliveredAt: '2026-11-24T15:00:00.000Z' },
 });
 
@@ -101,8 +101,8 @@ export const DeliveryLate = defineEvent({
     z.object({
       orderId: IdSchema,
       shipmentId: IdSchema,
-      carrier: z.string().min(1).max(40),
-      region: z.string().max(31),
+      carrier: z.string().check(z.minLength(1), z.maxLength(40)),
+      region: z.string().check(z.maxLength(31)),
       dueBy: z.iso.datetime(),
       detectedAt: z.iso.datetime(),
     }),
@@ -118,9 +118,9 @@ export const ReplenishmentSuggested = defineEvent({
   schema: () =>
     z.object({
       sku: SkuSchema,
-      available: z.number().int(),
-      safetyStock: z.number().int().min(0),
-      suggestedQuantity: z.number().int().positive(),
+      available: z.number().check(z.int()),
+      safetyStock: z.number().check(z.int(), z.gte(0)),
+      suggestedQuantity: z.number().check(z.int(), z.positive()),
       method: z.enum(['days-of-sales', 'demand-variability']),
       trigger: z.enum(['stock-change', 'daily-sweep']),
       suggestedAt: z.iso.datetime(),

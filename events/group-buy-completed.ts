@@ -3,7 +3,7 @@
  * order, published by the order that filled the last place. Consumers: checkout (approves the
  * member's order once its payment is authorised), notifications. Ids only: no personal data.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema, SkuSchema } from './common.ts';
 
@@ -15,9 +15,9 @@ export const GroupBuyCompleted = defineEvent({
   schema: () =>
     z.object({
       orderId: IdSchema,
-      groupCode: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/),
+      groupCode: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{8}$/)),
       sku: SkuSchema,
-      size: z.number().int().min(2).max(10),
+      size: z.number().check(z.int(), z.gte(2), z.lte(10)),
       completedAt: z.iso.datetime(),
     }),
   example: {

@@ -4,7 +4,7 @@
  * changed address after ordering is itself a risk signal), notifications. No personal data: the
  * shipping zone in clear, the address and phone only as keyed hashes (like OrderPlaced's).
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, PseudonymSchema, RegionSchema } from './common.ts';
 
@@ -19,7 +19,7 @@ export const OrderAddressCorrected = defineEvent({
       customerId: ActorSchema,
       shippingRegion: RegionSchema,
       /** 1 for the first correction of the order, 2 for the second, … */
-      correction: z.number().int().min(1),
+      correction: z.number().check(z.int(), z.gte(1)),
       riskSignals: z.object({ addressHash: PseudonymSchema, phoneHash: PseudonymSchema }),
       correctedAt: z.iso.datetime(),
     }),

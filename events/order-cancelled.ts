@@ -2,7 +2,7 @@
  * OrderCancelled v1 — an order was cancelled (by its customer, by staff, or by the unpaid-order
  * timeout) and its stock released. Consumers: payments (void or refund), fulfillment (stop).
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderStatusSchema, PaymentMethodSchema } from './common.ts';
 
@@ -20,7 +20,7 @@ export const OrderCancelled = defineEvent({
       from: OrderStatusSchema,
       cancelledBy: z.enum(['customer', 'staff', 'timeout']),
       actor: ActorSchema,
-      reason: z.string().min(1).max(64),
+      reason: z.string().check(z.minLength(1), z.maxLength(64)),
       total: MoneySchema,
       cancelledAt: z.iso.datetime(),
     }),

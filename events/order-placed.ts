@@ -4,7 +4,7 @@
  * Carries ids, amounts and pseudonymous risk signals (keyed hashes, the email's domain); never a
  * name, phone, address or email, and the payment token only sealed.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderLineSchema, OrderTypeSchema, PaymentMethodSchema, PseudonymSchema, RegionSchema, ReservationSchema } from './common.ts';
 
@@ -24,8 +24,8 @@ export const OrderPlaced = defineEvent({
       orderId: IdSchema,
       customerId: ActorSchema,
       orderType: OrderTypeSchema,
-      lines: z.array(OrderLineSchema).min(1),
-      reservations: z.array(ReservationSchema).min(1),
+      lines: z.array(OrderLineSchema).check(z.minLength(1)),
+      reservations: z.array(ReservationSchema).check(z.minLength(1)),
       subtotal: MoneySchema,
       discountTotal: MoneySchema,
       shippingFee: MoneySchema,
@@ -40,21 +40,21 @@ export const OrderPlaced = defineEvent({
        * queues and DLQs never hold it in clear. Only payments opens it (it stores the ciphertext as
        * is and opens it once the order is risk-approved). Absent for bank transfer and cash on delivery.
        */
-      sealedPaymentToken: z.string().min(1).max(4096).optional(),
-      couponCode: z.string().max(40).optional(),
+      sealedPaymentToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+      couponCode: z.optional(z.string().check(z.maxLength(40))),
       shippingRegion: RegionSchema,
-      billingRegion: RegionSchema.optional(),
+      billingRegion: z.optional(RegionSchema),
       placedAt: z.iso.datetime(),
       /** Unpaid (not approved) by then → cancelled by the payment-window sweep. */
       paymentDueBy: z.iso.datetime(),
       riskSignals: z.object({
-        emailDomain: z.string().max(253),
+        emailDomain: z.string().check(z.maxLength(253)),
         emailHash: PseudonymSchema,
         phoneHash: PseudonymSchema,
         addressHash: PseudonymSchema,
-        deviceId: z.string().max(128).optional(),
-        ipHash: PseudonymSchema.optional(),
-        paymentFingerprint: PseudonymSchema.optional(),
+        deviceId: z.optional(z.string().check(z.maxLength(128))),
+        ipHash: z.optional(PseudonymSchema),
+        paymentFingerprint: z.optional(PseudonymSchema),
       }),
     }),
   example: {

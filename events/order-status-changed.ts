@@ -5,7 +5,7 @@
  * CANCELLED and REJECTED, fulfillment on APPROVED, fraud on DELIVERED). `from` stays nullable: events
  * archived before 2026-12 include placements (`from: null`).
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderStatusSchema, OrderTypeSchema, PaymentMethodSchema, ReservationSchema } from './common.ts';
 
@@ -21,14 +21,14 @@ export const OrderStatusChanged = defineEvent({
       customerId: ActorSchema,
       orderType: OrderTypeSchema,
       paymentMethod: PaymentMethodSchema,
-      from: OrderStatusSchema.nullable(),
+      from: z.nullable(OrderStatusSchema),
       to: OrderStatusSchema,
       /** A stable reason code, e.g. `risk-approved`, `payment-window-expired`, `customer-request`. */
-      reason: z.string().min(1).max(64),
+      reason: z.string().check(z.minLength(1), z.maxLength(64)),
       actor: ActorSchema,
       total: MoneySchema,
       /** The shipping region (fulfillment allocates from it). */
-      shippingRegion: z.string().max(31),
+      shippingRegion: z.string().check(z.maxLength(31)),
       /** Stock held for the order at this moment (released ones are absent). */
       reservations: z.array(ReservationSchema),
       changedAt: z.iso.datetime(),

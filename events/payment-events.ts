@@ -2,7 +2,7 @@
  * Payment events (PAY-1…PAY-4), source `commerce.payments`. Consumers: checkout (order status),
  * fraud (repeated payment failures), notifications.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, PaymentMethodSchema } from './common.ts';
 
@@ -73,9 +73,9 @@ export const PaymentRefunded = defineEvent({
       refundId: IdSchema,
       amount: MoneySchema,
       refundedTotal: MoneySchema,
-      reason: z.string().min(1).max(64),
+      reason: z.string().check(z.minLength(1), z.maxLength(64)),
       refundedAt: z.iso.datetime(),
-      /** The return this refund is for (AFT-1), when it was requested by returns. */ returnId: IdSchema.optional(),
+      /** The return this refund is for (AFT-1), when it was requested by returns. */ returnId: z.optional(IdSchema),
     }),
   example: { ...ex, refundId: '01JD7ZKC21V8Q4N6M5R9T0W1YF', amount: cny(5000), refundedTotal: cny(5000), reason: 'damaged', refundedAt: '2026-11-25T10:00:00.000Z' },
 });

@@ -4,7 +4,7 @@
  * publish PaymentAuthorized for it), notifications. The order stays PLACED until the authorised
  * amounts cover its total; unpaid by `dueBy`, checkout cancels it (reason `balance-window-expired`).
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, PaymentMethodSchema } from './common.ts';
 

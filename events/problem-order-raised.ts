@@ -6,7 +6,7 @@
  * held by payments, not applied), or a return's refund payments refused because it exceeds what is
  * still refundable on the order (`return-refund-refused`, AFT-1). Routed to the operations alert target.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema } from './common.ts';
 
@@ -28,8 +28,8 @@ export const ProblemOrderRaised = defineEvent({
         'payment-amount-mismatch',
         'return-refund-refused',
       ]),
-      shipmentId: IdSchema.optional(),
-      raisedBy: z.string().min(1).max(64),
+      shipmentId: z.optional(IdSchema),
+      raisedBy: z.string().check(z.minLength(1), z.maxLength(64)),
       raisedAt: z.iso.datetime(),
     }),
   example: {

@@ -2,7 +2,7 @@
  * ProductChanged v1 — a product listing was created or updated through the admin API.
  * Consumers: compliance (CMP-1 banned advertising terms review).
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 
 /** Emitted by catalog after `PUT /admin/products/{sku}` wrote a product. Ids only. */
@@ -13,9 +13,9 @@ export const ProductChanged = defineEvent({
   description: 'A product listing was created or updated by staff. Carries ids only: read the product for its content.',
   schema: () =>
     z.object({
-      sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
+      sku: z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/)),
       /** The staff user id (token `sub`) that made the change. */
-      changedBy: z.string().min(1).max(128),
+      changedBy: z.string().check(z.minLength(1), z.maxLength(128)),
       changeKind: z.enum(['created', 'updated']),
     }),
   example: { sku: 'TEA-LONGJING-250G', changedBy: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', changeKind: 'created' },

@@ -16,7 +16,7 @@
  *   pickup booked, parcel picked up, parcel received at the warehouse, replacement allocated (and
  *   shipped like any shipment) or unavailable. Consumer: returns.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 
@@ -26,8 +26,8 @@ export const ReturnStatusSchema = z.enum(RETURN_STATUSES);
 export const ReturnKindSchema = z.enum(['refund', 'exchange']);
 export const RETURN_REASONS = ['no-reason', 'damaged', 'wrong-item', 'quality', 'counterfeit', 'other'] as const;
 export const ReturnReasonSchema = z.enum(RETURN_REASONS);
-const ReturnItemSchema = z.object({ sku: SkuSchema, quantity: z.number().int().positive(), exchangeSku: SkuSchema.optional() });
-const UnitsSchema = z.object({ sku: SkuSchema, quantity: z.number().int().positive() });
+const ReturnItemSchema = z.object({ sku: SkuSchema, quantity: z.number().check(z.int(), z.positive()), exchangeSku: z.optional(SkuSchema) });
+const UnitsSchema = z.object({ sku: SkuSchema, quantity: z.number().check(z.int(), z.positive()) });
 
 const ex = { returnId: '01JD7ZKG61V8Q4N6M5R9T0W1YK', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', customerId: 'alice' };
 
@@ -43,7 +43,7 @@ export const ReturnRequested = defineEvent({
       customerId: ActorSchema,
       kind: ReturnKindSchema,
       reason: ReturnReasonSchema,
-      items: z.array(ReturnItemSchema).min(1),
+      items: z.array(ReturnItemSchema).check(z.minLength(1)),
       requestedAt: z.iso.datetime(),
     }),
   example: { ...ex, kind: 'refund', reason: 'damaged', items: [{ sku: 'TEA-001', quantity: 1 }], requestedAt: '2026-11-26T09:00:00.000Z' },
@@ -62,7 +62,7 @@ export const ReturnStatusChanged = defineEvent({
       kind: ReturnKindSchema,
       status: ReturnStatusSchema,
       previousStatus: ReturnStatusSchema,
-      refund: MoneySchema.optional(),
+      refund: z.optional(MoneySchema),
       changedAt: z.iso.datetime(),
     }),
   example: { ...ex, kind: 'refund', status: 'APPROVED', previousStatus: 'REQUESTED', changedAt: '2026-11-26T10:00:00.000Z' },
@@ -78,9 +78,9 @@ export const ReturnPickupRequested = defineEvent({
       returnId: IdSchema,
       orderId: IdSchema,
       customerId: ActorSchema,
-      items: z.array(UnitsSchema).min(1),
+      items: z.array(UnitsSchema).check(z.minLength(1)),
       warehouseId: WarehouseIdSchema,
-      carrier: z.string().min(1).max(40),
+      carrier: z.string().check(z.minLength(1), z.maxLength(40)),
       requestedAt: z.iso.datetime(),
     }),
   example: { ...ex, items: [{ sku: 'TEA-001', quantity: 1 }], warehouseId: 'WH-EAST', carrier: 'standard-post', requestedAt: '2026-11-26T10:00:00.000Z' },
@@ -110,7 +110,7 @@ export const ExchangeShipmentRequested = defineEvent({
   version: 1,
   source: 'commerce.returns',
   description: 'Reserve and ship the replacement units of an exchange (AFT-1).',
-  schema: () => z.object({ returnId: IdSchema, orderId: IdSchema, customerId: ActorSchema, items: z.array(UnitsSchema).min(1), requestedAt: z.iso.datetime() }),
+  schema: () => z.object({ returnId: IdSchema, orderId: IdSchema, customerId: ActorSchema, items: z.array(UnitsSchema).check(z.minLength(1)), requestedAt: z.iso.datetime() }),
   example: { ...ex, items: [{ sku: 'TEA-002', quantity: 1 }], requestedAt: '2026-11-28T10:00:00.000Z' },
 });
 
@@ -124,10 +124,10 @@ export const ReturnFulfillmentUpdated = defineEvent({
       returnId: IdSchema,
       orderId: IdSchema,
       update: z.enum(['pickup-booked', 'picked-up', 'received', 'replacement-allocated', 'replacement-unavailable']),
-      shipmentId: IdSchema.optional(),
-      carrier: z.string().min(1).max(40).optional(),
-      waybill: z.string().min(1).max(64).optional(),
-      warehouseId: WarehouseIdSchema.optional(),
+      shipmentId: z.optional(IdSchema),
+      carrier: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+      waybill: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+      warehouseId: z.optional(WarehouseIdSchema),
       at: z.iso.datetime(),
     }),
   example: {

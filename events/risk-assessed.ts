@@ -3,7 +3,7 @@
  * (RISK-1), by its rules or, after a manual review, by an analyst. Consumers: checkout (status),
  * payments (authorise only approved orders).
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { lazily } from '../shared/lazily.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
@@ -14,16 +14,16 @@ const decision = lazily(() =>
     orderId: IdSchema,
     customerId: ActorSchema,
     assessmentId: IdSchema,
-    score: z.number().int().min(0).max(100),
+    score: z.number().check(z.int(), z.gte(0), z.lte(100)),
     level: z.enum(['low', 'medium', 'high']),
     /** Ids of the rules that fired (their contributions are in the assessment, staff only). */
-    rulesFired: z.array(z.string().min(1).max(64)),
+    rulesFired: z.array(z.string().check(z.minLength(1), z.maxLength(64))),
     decidedBy: z.enum(['rules', 'analyst']),
     /** The analyst's user id when `decidedBy` is `analyst`. */
-    analystId: ActorSchema.optional(),
+    analystId: z.optional(ActorSchema),
     decidedAt: z.iso.datetime(),
     /** How many of the order's address corrections (OrderAddressCorrected) this decision took into account (ORD-6); absent = none. */
-    addressCorrections: z.number().int().min(1).optional(),
+    addressCorrections: z.optional(z.number().check(z.int(), z.gte(1))),
   }),
 );
 

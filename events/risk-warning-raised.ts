@@ -2,7 +2,7 @@
  * RiskWarningRaised v1 — a three-tier warning (RISK-3: general / elevated / major), rate-limited by
  * the fraud capability; EventBridge routes each tier to its own alert target.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema } from './common.ts';
 
@@ -15,11 +15,11 @@ export const RiskWarningRaised = defineEvent({
     z.object({
       warningId: IdSchema,
       tier: z.enum(['general', 'elevated', 'major']),
-      orderId: IdSchema.optional(),
-      ruleIds: z.array(z.string().min(1).max(64)),
-      score: z.number().int().min(0).max(100).optional(),
+      orderId: z.optional(IdSchema),
+      ruleIds: z.array(z.string().check(z.minLength(1), z.maxLength(64))),
+      score: z.optional(z.number().check(z.int(), z.gte(0), z.lte(100))),
       /** Warnings of this tier suppressed by the rate limit since the last one sent. */
-      suppressedSinceLast: z.number().int().min(0),
+      suppressedSinceLast: z.number().check(z.int(), z.gte(0)),
       raisedAt: z.iso.datetime(),
     }),
   example: {

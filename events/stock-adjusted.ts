@@ -2,7 +2,7 @@
  * StockAdjusted v1 — staff set the counted quantity of a SKU in a warehouse (a cycle count, FUL-4);
  * the difference is recorded. Consumers: fulfillment (safety stock).
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 
@@ -15,10 +15,10 @@ export const StockAdjusted = defineEvent({
     z.object({
       sku: SkuSchema,
       warehouseId: WarehouseIdSchema,
-      previousOnHand: z.number().int().min(0),
-      onHand: z.number().int().min(0),
-      difference: z.number().int(),
-      reserved: z.number().int().min(0),
+      previousOnHand: z.number().check(z.int(), z.gte(0)),
+      onHand: z.number().check(z.int(), z.gte(0)),
+      difference: z.number().check(z.int()),
+      reserved: z.number().check(z.int(), z.gte(0)),
       adjustedBy: ActorSchema,
       adjustedAt: z.iso.datetime(),
     }),

@@ -7,7 +7,7 @@
  * - `TicketEscalated`: a ticket breached one of its clocks (first response or resolution). Routed to
  *   the operations alert target, like `ProblemOrderRaised`, for the operations lead.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 
@@ -29,12 +29,12 @@ export const TicketStatusChanged = defineEvent({
       customerId: ActorSchema,
       category: TicketCategorySchema,
       status: TicketStatusSchema,
-      previousStatus: TicketStatusSchema.optional(),
-      orderId: IdSchema.optional(),
+      previousStatus: z.optional(TicketStatusSchema),
+      orderId: z.optional(IdSchema),
       /** On RESOLVED: whether each clock was met (AFT-2; for the SLA-compliance KPI, KPI-1). */
-      sla: z.object({ firstResponseMet: z.boolean(), resolutionMet: z.boolean() }).optional(),
+      sla: z.optional(z.object({ firstResponseMet: z.boolean(), resolutionMet: z.boolean() })),
       /** On CLOSED by the customer's rating: the score (1–5) and NPS answer (0–10), never the comment (AFT-3, KPI-1). */
-      rating: z.object({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional() }).optional(),
+      rating: z.optional(z.object({ score: z.number().check(z.int(), z.gte(1), z.lte(5)), nps: z.optional(z.number().check(z.int(), z.gte(0), z.lte(10))) })),
       changedAt: z.iso.datetime(),
     }),
   example: { ...ex, status: 'ANSWERED', previousStatus: 'OPEN', changedAt: '2026-11-26T10:05:00.000Z' },
@@ -51,7 +51,7 @@ export const TicketEscalated = defineEvent({
       category: TicketCategorySchema,
       breach: z.enum(['first-response', 'resolution']),
       dueAt: z.iso.datetime(),
-      assignee: ActorSchema.optional(),
+      assignee: z.optional(ActorSchema),
       escalatedAt: z.iso.datetime(),
     }),
   example: { ticketId: ex.ticketId, category: 'complaint', breach: 'resolution', dueAt: '2026-11-29T10:00:00.000Z', assignee: 'agent-1', escalatedAt: '2026-11-29T10:01:00.000Z' },

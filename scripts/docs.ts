@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as z from 'zod';
+import * as z from '../shared/zod.ts';
 import { EVENTS } from '../events/index.ts';
 import type { AnyEventDefinition } from '../events/event-definition.ts';
 import { apiRoutes } from '../functions/platform/api-routes.ts';

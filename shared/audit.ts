@@ -22,7 +22,7 @@ import crypto from 'node:crypto';
 import { fromBase64, kmsClientFromEnv, type AwsJsonClient } from './aws-json.ts';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from './config.ts';
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { decodeCursor, documentClient, encodeCursor, queryAll } from './dynamodb.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
@@ -64,7 +64,12 @@ export const GENESIS = '0'.repeat(64);
 export const AUDIT_CHAIN_PARTITION = 'CHAIN';
 const CHAIN_PK = AUDIT_CHAIN_PARTITION;
 const HEAD_SK = 'HEAD';
-const AuditCursorSchema = z.strictObject({ pk: z.string().max(200), sk: z.string().max(200), gsi1pk: z.string().max(400).optional(), gsi1sk: z.string().max(200).optional() });
+const AuditCursorSchema = z.strictObject({
+  pk: z.string().check(z.maxLength(200)),
+  sk: z.string().check(z.maxLength(200)),
+  gsi1pk: z.optional(z.string().check(z.maxLength(400))),
+  gsi1sk: z.optional(z.string().check(z.maxLength(200))),
+});
 const entrySk = (seq: number) => `ENTRY#${String(seq).padStart(12, '0')}`;
 
 /** Canonical JSON (RFC 8785), re-exported for the chain's readers. */

@@ -20,7 +20,7 @@
  *   Lambda's reserved `AWS_LAMBDA_RUNTIME_API` / `AWS_EXECUTION_ENV`, which a template cannot set,
  *   identify a real Lambda environment, where the switch is a ConfigError.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { lazily } from './lazily.ts';
 
 /** A configuration problem: a missing or invalid environment variable. Never contains values. */
@@ -91,7 +91,7 @@ export const DEFAULT_BANNED_ADVERTISING_TERMS: readonly string[] = [
   '100%有效',
 ];
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) => z.coerce.number().check(z.int(), z.gte(min), z.lte(max));
 
 /**
  * The kernel's environment variables are checked by the small rules below rather than a zod schema:
@@ -379,13 +379,13 @@ export function resetConfigForTests(): void {
  * {@link ConfigError} naming the variable (never the value).
  *
  * @example
- * export const checkoutSettings = defineSettings('checkout', () => ({ FREE_SHIPPING_THRESHOLD_MINOR: intSetting(0, 10_000_000).default(9900) }), (e) => ({ freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD_MINOR }));
+ * export const checkoutSettings = defineSettings('checkout', () => ({ FREE_SHIPPING_THRESHOLD_MINOR: z._default(intSetting(0, 10_000_000), 9900) }), (e) => ({ freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD_MINOR }));
  * const { freeShippingThreshold } = checkoutSettings();
  */
-export function defineSettings<Shape extends z.ZodRawShape, T>(
+export function defineSettings<Shape extends z.core.$ZodShape, T>(
   name: string,
   shape: () => Shape,
-  build: (env: z.output<z.ZodObject<Shape>>) => T,
+  build: (env: z.output<z.ZodMiniObject<Shape>>) => T,
 ): ((env?: Record<string, string | undefined>) => T) & { reset(): void } {
   // Built on first read: a bundle imports the settings of capabilities whose contracts it uses
   // (payments' limits in checkout, …) without reading them, and every zod schema built at import
@@ -414,16 +414,19 @@ export function defineSettings<Shape extends z.ZodRawShape, T>(
 export const intSetting = (min: number, max: number) => int(min, max);
 
 /** A JSON setting (e.g. a table of values) validated by `schema`. */
-export function jsonSetting<S extends z.ZodType>(schema: S) {
-  return z
-    .string()
-    .transform((value, ctx) => {
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+export function jsonSetting<S extends z.ZodMiniType>(schema: S) {
+  return z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((value, ctx) => {
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'must be valid JSON', input: value });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
 }

@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import type * as z from './zod.ts';
 import { badRequest } from './errors.ts';
 import { tracer } from './observability.ts';
 import { retry, type Backoff } from './retry.ts';
@@ -52,7 +52,7 @@ export function encodeCursor(key: Record<string, unknown>): string {
  * the query expects — a forged or foreign key would otherwise reach DynamoDB). `undefined` in,
  * `undefined` out; anything malformed is a 400 problem.
  */
-export function decodeCursor<S extends z.ZodType<Record<string, unknown>>>(cursor: string | undefined, schema: S): z.output<S> | undefined {
+export function decodeCursor<S extends z.ZodMiniType<Record<string, unknown>>>(cursor: string | undefined, schema: S): z.output<S> | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   const invalid = () => badRequest('The cursor is not valid; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
   if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();

@@ -19,7 +19,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from './zod.ts';
 import type { AnyEventDefinition, EventDetail } from '../events/event-definition.ts';
 import { logger, metrics, MetricUnit, observedHandler, tracer } from './observability.ts';
 
@@ -48,7 +48,7 @@ const EventBridgeSchema = z.object({
   resources: z.array(z.string()),
   'detail-type': z.string(),
   detail: z.unknown(),
-  'replay-name': z.string().optional(),
+  'replay-name': z.optional(z.string()),
 });
 
 /** Parses an SQS record's body as an EventBridge event of one of `definitions`. */
@@ -64,7 +64,7 @@ export function parseEventMessage<D extends AnyEventDefinition>(record: Pick<SQS
   const { 'detail-type': detailType, source } = envelope.data;
   const definition = definitions.find((d) => d.name === detailType && d.source === source);
   if (!definition) throw new InvalidMessageError(`unexpected event ${detailType.slice(0, 64)} from ${source.slice(0, 64)}`);
-  const detail = (definition.detailSchema as z.ZodType).safeParse(envelope.data.detail);
+  const detail = (definition.detailSchema as z.ZodMiniType).safeParse(envelope.data.detail);
   if (!detail.success) throw new InvalidMessageError(`not a valid ${definition.name} v${definition.version} event: ${paths(detail.error.issues)}`);
   return { name: definition.name, detail: detail.data } as ConsumedEvent<D>;
 }

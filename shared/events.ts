@@ -13,7 +13,7 @@
  */
 import { retry, type Backoff } from './retry.ts';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type * as z from 'zod';
+import type * as z from './zod.ts';
 import type { AnyEventDefinition, DomainEvent, EventMeta } from '../events/event-definition.ts';
 import { getConfig } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -110,7 +110,7 @@ export function resetEventBridgeClientForTests(): void {
 
 /** Validates an event against its definition and returns its EventBridge `detail`. */
 export function buildEventDetail(definition: AnyEventDefinition, payload: unknown, meta: EventMeta): Record<string, unknown> {
-  const schema: z.ZodObject = definition.strictSchema;
+  const schema: z.ZodMiniObject = definition.strictSchema;
   const result = schema.safeParse(payload);
   if (!result.success) {
     const where = result.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');

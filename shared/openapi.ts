@@ -1,28 +1,25 @@
 /**
  * The OpenAPI 3.1 document, generated from the same route contracts and zod schemas that validate
- * requests (zod-to-openapi). Each capability declares its routes in `functions/<capability>/routes.ts`;
+ * requests (zod's own JSON Schema conversion, draft 2020-12, which OpenAPI 3.1 uses). Each capability declares its routes in `functions/<capability>/routes.ts`;
  * `GET /openapi.json` passes them all to {@link buildOpenApiDocument}. Every operation documents
  * its problem+json error responses (API.md "Errors").
  */
-import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from './errors.ts';
 import type { RouteContract } from './http/route.ts';
 
 /** The problem+json body (RFC 9457), as documented. */
 export const ProblemSchema = z
   .object({
-    type: z.url().describe(`Stable problem type URI, ${PROBLEM_TYPE_BASE}<slug>`),
-    title: z.string().describe('Short human summary of the problem type'),
-    status: z.number().int().describe('The HTTP status code'),
-    detail: z.string().optional().describe('Human explanation of this occurrence'),
+    type: z.url().check(z.describe(`Stable problem type URI, ${PROBLEM_TYPE_BASE}<slug>`)),
+    title: z.string().check(z.describe('Short human summary of the problem type')),
+    status: z.number().check(z.int(), z.describe('The HTTP status code')),
+    detail: z.optional(z.string()).check(z.describe('Human explanation of this occurrence')),
     errors: z
-      .array(z.object({ path: z.string().describe('e.g. body.price.amount'), message: z.string() }))
-      .optional()
-      .describe('The offending fields, for validation errors'),
+      .optional(z.array(z.object({ path: z.string().check(z.describe('e.g. body.price.amount')), message: z.string() })))
+      .check(z.describe('The offending fields, for validation errors')),
   })
-  // The `id` makes zod-to-openapi emit it once under components/schemas/Problem and $ref it.
-  .meta({ id: 'Problem', description: 'An error (RFC 9457 problem details)' });
+  .register(z.globalRegistry, { id: 'Problem', description: 'An error (RFC 9457 problem details)' });
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed or invalid input (see `errors`)',
@@ -36,19 +33,6 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   429: 'Throttled',
   500: 'Unexpected server error',
 };
-
-/** A registry with the shared components: the Problem schema and the bearer-token security scheme. */
-export function createOpenApiRegistry(): { registry: OpenAPIRegistry; problem: z.ZodType } {
-  const registry = new OpenAPIRegistry();
-  const problem = ProblemSchema;
-  registry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'A Cognito ID token; `sub` is the user id, `cognito:groups` the roles.',
-  });
-  return { registry, problem };
-}
 
 /** The problem statuses an operation can answer with, from its contract. */
 export function problemStatuses(route: RouteContract): number[] {
@@ -68,48 +52,99 @@ export function problemStatuses(route: RouteContract): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-/** Registers one route contract: path, method, security, request and responses (problems included). */
-export function registerRoute(registry: OpenAPIRegistry, problem: z.ZodType, route: RouteContract): void {
-  const responses: Record<string, ResponseConfig> = {};
+type JsonSchema = Record<string, unknown>;
+type Operation = Record<string, unknown>;
+
+/**
+ * Converts route schemas to JSON Schema, collecting every schema with a `meta({ id })` into the
+ * document's components (referenced as `#/components/schemas/<id>`). A request body is described
+ * as it is accepted (`io: 'input'`: a defaulted field is optional), a response as it is sent.
+ */
+class SchemaConverter {
+  readonly components: Record<string, JsonSchema> = {};
+
+  convert(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
+    const converted = z.toJSONSchema(schema, {
+      target: 'draft-2020-12',
+      io,
+      unrepresentable: 'any',
+      override: ({ zodSchema, jsonSchema }) => {
+        const def = zodSchema._zod.def as { type: string; catchall?: unknown; checks?: Array<{ _zod: { def: { check: string; value?: unknown } } }> };
+        // An object that is not strict may gain fields: a response says which it has, not that there are no others.
+        if (io === 'output' && def.type === 'object' && def.catchall === undefined) delete jsonSchema.additionalProperties;
+        // zod bounds every integer by the safe-integer range; unless a schema says so itself, that is what an integer is here, not a documented limit
+        if (jsonSchema.type === 'integer') {
+          const stated = new Set((def.checks ?? []).map((check) => check._zod.def.value));
+          if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER && !stated.has(Number.MIN_SAFE_INTEGER)) delete jsonSchema.minimum;
+          if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER && !stated.has(Number.MAX_SAFE_INTEGER)) delete jsonSchema.maximum;
+        }
+      },
+    }) as JsonSchema;
+    const { $schema: _dialect, $defs, ...rest } = converted;
+    for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) this.components[id] ??= withComponentRefs(definition) as JsonSchema;
+    return withComponentRefs(rest) as JsonSchema;
+  }
+}
+
+/** `#/$defs/<id>` (zod's references) → `#/components/schemas/<id>`. */
+function withComponentRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withComponentRefs);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, key === '$ref' && typeof inner === 'string' ? inner.replace('#/$defs/', '#/components/schemas/') : withComponentRefs(inner)]),
+  );
+}
+
+/** The parameters of one location (`path`, `query`, `header`) from the object schema that validates them. */
+function parametersOf(converter: SchemaConverter, where: 'path' | 'query' | 'header', schema: z.ZodMiniObject | undefined): JsonSchema[] {
+  if (!schema) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodMiniType>).map(([name, field]) => {
+    const fieldSchema = converter.convert(field, 'input');
+    const description = typeof fieldSchema.description === 'string' ? fieldSchema.description : undefined;
+    return { schema: fieldSchema, required: where === 'path' || !field.safeParse(undefined).success, ...(description ? { description } : {}), name, in: where };
+  });
+}
+
+/** One route contract as an OpenAPI operation: security, parameters, request body and responses (problems included). */
+function operationOf(converter: SchemaConverter, problem: JsonSchema, route: RouteContract): Operation {
+  const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status] = response.schema
-      ? { description: response.description, content: { 'application/json': { schema: response.schema } } }
+      ? { description: response.description, content: { 'application/json': { schema: converter.convert(response.schema, 'output') } } }
       : { description: response.description };
   }
   for (const status of problemStatuses(route)) {
-    responses[String(status)] ??= {
-      description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: problem } },
-    };
+    responses[String(status)] ??= { description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem', content: { [PROBLEM_CONTENT_TYPE]: { schema: problem } } };
   }
   const roles = route.auth === 'public' ? undefined : (route.auth?.roles ?? []);
-  const config: RouteConfig = {
-    method: route.method,
-    path: route.pathTemplate,
+  const headers =
+    route.idempotent || route.headers
+      ? z.object({
+          ...(route.idempotent
+            ? { 'idempotency-key': z.string().check(z.minLength(1), z.maxLength(255), z.describe('Retries with the same key return the first response (ORD-7)')) }
+            : {}),
+          ...(route.headers?.shape ?? {}),
+        })
+      : undefined;
+  const parameters = [
+    ...parametersOf(converter, 'path', route.path as z.ZodMiniObject | undefined),
+    ...parametersOf(converter, 'query', route.query as z.ZodMiniObject | undefined),
+    ...parametersOf(converter, 'header', headers),
+  ];
+  return {
     operationId: route.operation,
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     ...(route.tags ? { tags: [...route.tags] } : {}),
     security: route.auth === 'public' ? [] : [{ bearerAuth: [] }],
     ...(roles && roles.length > 0 ? { 'x-roles': [...roles] } : {}),
-    request: {
-      // zod-to-openapi wants z.object schemas for parameters; route contracts use z.object for both.
-      ...(route.path ? { params: route.path as z.ZodObject } : {}),
-      ...(route.query ? { query: route.query as z.ZodObject } : {}),
-      ...(route.idempotent || route.headers
-        ? {
-            headers: z.object({
-              ...(route.idempotent ? { 'idempotency-key': z.string().min(1).max(255).describe('Retries with the same key return the first response (ORD-7)') } : {}),
-              ...(route.headers?.shape ?? {}),
-            }),
-          }
-        : {}),
-      // A body whose schema accepts no body at all (optional or defaulted, e.g. the cancel body) is optional.
-      ...(route.body ? { body: { required: !route.body.safeParse(undefined).success, content: { 'application/json': { schema: route.body } } } } : {}),
-    },
+    ...(parameters.length > 0 ? { parameters } : {}),
+    // A body whose schema accepts no body at all (optional or defaulted, e.g. the cancel body) is optional.
+    ...(route.body
+      ? { requestBody: { required: !route.body.safeParse(undefined).success, content: { 'application/json': { schema: converter.convert(route.body, 'input') } } } }
+      : {}),
     responses,
   };
-  registry.registerPath(config);
 }
 
 /** Document metadata. */
@@ -120,17 +155,26 @@ export interface OpenApiInfo {
   readonly serverUrl?: string;
 }
 
+/** The document's top level. */
+export interface OpenApiDocument {
+  readonly openapi: '3.1.0';
+  readonly info: { title: string; version: string; description: string };
+  readonly servers?: Array<{ url: string }>;
+  readonly components: { securitySchemes: Record<string, JsonSchema>; schemas: Record<string, JsonSchema> };
+  readonly paths: Record<string, Record<string, Operation>>;
+}
+
 /** Builds the OpenAPI 3.1 document for the given routes. */
-export function buildOpenApiDocument(routes: readonly RouteContract[], info: OpenApiInfo = {}): ReturnType<OpenApiGeneratorV31['generateDocument']> {
-  const { registry, problem } = createOpenApiRegistry();
-  const seen = new Set<string>();
+export function buildOpenApiDocument(routes: readonly RouteContract[], info: OpenApiInfo = {}): OpenApiDocument {
+  const converter = new SchemaConverter();
+  const problem = converter.convert(ProblemSchema, 'output');
+  const paths: Record<string, Record<string, Operation>> = {};
   for (const route of routes) {
-    const key = `${route.method.toUpperCase()} ${route.pathTemplate}`;
-    if (seen.has(key)) throw new Error(`route ${key} is registered twice`);
-    seen.add(key);
-    registerRoute(registry, problem, route);
+    const operations = (paths[route.pathTemplate] ??= {});
+    if (operations[route.method]) throw new Error(`route ${route.method.toUpperCase()} ${route.pathTemplate} is registered twice`);
+    operations[route.method] = operationOf(converter, problem, route);
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  return {
     openapi: '3.1.0',
     info: {
       title: info.title ?? 'Serverless Commerce API',
@@ -141,5 +185,12 @@ export function buildOpenApiDocument(routes: readonly RouteContract[], info: Ope
           'Every POST that creates or changes something requires an Idempotency-Key header.',
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
-  });
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID token; `sub` is the user id, `cognito:groups` the roles.' },
+      },
+      schemas: converter.components,
+    },
+    paths,
+  };
 }

@@ -13,7 +13,7 @@
  * name and never because a variable is missing.
  */
 import { secretsManagerClientFromEnv, type AwsJsonClient } from './aws-json.ts';
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { ConfigError, getConfig } from './config.ts';
 
 const CACHE_MS = 5 * 60_000;
@@ -22,7 +22,7 @@ let client: AwsJsonClient | undefined;
 const cache = new Map<string, { at: number; value: Promise<unknown> }>();
 
 /** Reads a JSON secret and checks it against `schema`; throws a ConfigError naming the secret (never its value). */
-export async function readJsonSecret<S extends z.ZodType>(secretId: string, schema: S, now: () => number = Date.now): Promise<z.output<S>> {
+export async function readJsonSecret<S extends z.ZodMiniType>(secretId: string, schema: S, now: () => number = Date.now): Promise<z.output<S>> {
   const hit = cache.get(secretId);
   if (!hit || now() - hit.at > CACHE_MS) {
     client ??= secretsManagerClientFromEnv();
@@ -42,7 +42,7 @@ export async function readJsonSecret<S extends z.ZodType>(secretId: string, sche
 }
 
 /** Where a stage's secret comes from (see {@link stageSecret}). */
-export interface StageSecretSource<S extends z.ZodType> {
+export interface StageSecretSource<S extends z.ZodMiniType> {
   /** What the secret is, for error messages (never its value), e.g. `carrier webhook signing secrets`. */
   readonly what: string;
   /** The environment variable holding the Secrets Manager id, e.g. `CARRIER_WEBHOOK_SECRETS_ID`. */
@@ -60,7 +60,7 @@ export interface StageSecretOptions {
   /** Overrides the kernel's `localCloud` switch (default: `getConfig().localCloud`). */
   readonly localCloud?: boolean;
   /** Reads a JSON secret by id (default: {@link readJsonSecret}, cached per container for 5 minutes). */
-  readonly read?: <S extends z.ZodType>(secretId: string, schema: S) => Promise<z.output<S>>;
+  readonly read?: <S extends z.ZodMiniType>(secretId: string, schema: S) => Promise<z.output<S>>;
 }
 
 /**
@@ -72,7 +72,7 @@ export interface StageSecretOptions {
  * - **a deployed stage without an id**: a {@link ConfigError} naming the variable — never a
  *   built-in secret.
  */
-export async function stageSecret<S extends z.ZodType>(source: StageSecretSource<S>, options: StageSecretOptions = {}): Promise<z.output<S>> {
+export async function stageSecret<S extends z.ZodMiniType>(source: StageSecretSource<S>, options: StageSecretOptions = {}): Promise<z.output<S>> {
   if (options.localCloud ?? getConfig().localCloud) return source.local();
   if (source.secretId === undefined) {
     throw new ConfigError(

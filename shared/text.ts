@@ -14,7 +14,7 @@
  *
  * Messages name the class of character, never the value. Pure (zod only).
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** The kinds of character a request's text must not contain, and what a client is told. */
 export const TEXT_RULES = {
@@ -119,12 +119,12 @@ export function findTextIssues(value: unknown, location: string): TextIssue[] {
  * request-wide check ({@link findTextIssues}) sees the text as sent.
  */
 export const freeText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .superRefine((value, ctx) => {
+  z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(max),
+    z.superRefine((value, ctx) => {
       const rule = textIssue(value);
       if (rule) ctx.addIssue({ code: 'custom', message: TEXT_RULES[rule] });
-    });
+    }),
+  );

@@ -3,39 +3,39 @@
  * customer segments (counts, no personal data) for analysts and marketers; the customer ids of a
  * segment who consent to marketing, for marketers (win-back campaigns).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { LIFECYCLE_STAGES, SEGMENTS } from './domain/segments.ts';
 
 const IsoDay = lazily(() =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+  z.string().check(
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)'),
+    z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+  ),
 );
 
-const Rate = lazily(() => z.number().nullable());
+const Rate = lazily(() => z.nullable(z.number()));
 const KpisDoc = lazily(() => ({
-  gmv: z.number().int().describe('Fen: totals of the orders placed that count (not cancelled, rejected or failed payment)'),
-  orders: z.number().int(),
-  averageOrderValue: z.number().int().nullable().describe('Fen; null without orders'),
-  quotes: z.number().int().describe('Baskets priced (POST /quotes)'),
-  conversionRate: Rate().describe('orders / quotes'),
-  refundRate: Rate().describe('orders refunded (any amount) / orders'),
-  returnRate: Rate().describe('orders with a return request / orders'),
-  repeatPurchaseRate30d: Rate().describe('of the customers whose first order fell on the day(s), those who ordered again within 30 days'),
-  repeatPurchaseRate90d: Rate().describe('the same within 90 days'),
-  newCustomers: z.number().int().describe('customers whose first order fell on the day(s)'),
-  returningCustomers: z.number().int().describe('customer-days of customers who had ordered before'),
-  csat: z.number().nullable().describe('mean ticket rating 1–5'),
-  nps: z.number().nullable().describe('−100…100'),
-  slaCompliance: Rate().describe('tickets resolved within both clocks / tickets resolved'),
-  lateDeliveryRate: Rate().describe('orders delivered late / orders delivered'),
-  fraudFalsePositiveRate: Rate().describe('flagged orders approved by an analyst / orders flagged (fraud’s definition)'),
+  gmv: z.number().check(z.int(), z.describe('Fen: totals of the orders placed that count (not cancelled, rejected or failed payment)')),
+  orders: z.number().check(z.int()),
+  averageOrderValue: z.nullable(z.number().check(z.int())).check(z.describe('Fen; null without orders')),
+  quotes: z.number().check(z.int(), z.describe('Baskets priced (POST /quotes)')),
+  conversionRate: Rate().check(z.describe('orders / quotes')),
+  refundRate: Rate().check(z.describe('orders refunded (any amount) / orders')),
+  returnRate: Rate().check(z.describe('orders with a return request / orders')),
+  repeatPurchaseRate30d: Rate().check(z.describe('of the customers whose first order fell on the day(s), those who ordered again within 30 days')),
+  repeatPurchaseRate90d: Rate().check(z.describe('the same within 90 days')),
+  newCustomers: z.number().check(z.int(), z.describe('customers whose first order fell on the day(s)')),
+  returningCustomers: z.number().check(z.int(), z.describe('customer-days of customers who had ordered before')),
+  csat: z.nullable(z.number()).check(z.describe('mean ticket rating 1–5')),
+  nps: z.nullable(z.number()).check(z.describe('−100…100')),
+  slaCompliance: Rate().check(z.describe('tickets resolved within both clocks / tickets resolved')),
+  lateDeliveryRate: Rate().check(z.describe('orders delivered late / orders delivered')),
+  fraudFalsePositiveRate: Rate().check(z.describe('flagged orders approved by an analyst / orders flagged (fraud’s definition)')),
 }));
-const Slice = lazily(() => ({ gmv: z.number().int(), orders: z.number().int(), averageOrderValue: z.number().int().nullable() }));
+const Slice = lazily(() => ({ gmv: z.number().check(z.int()), orders: z.number().check(z.int()), averageOrderValue: z.nullable(z.number().check(z.int())) }));
 
 /** `GET /admin/kpis` — analyst, ops. */
 export const kpisRoute = defineRoute({
@@ -47,7 +47,7 @@ export const kpisRoute = defineRoute({
     'Orders count on the UTC day they were placed (refunds, returns and deliveries on their order’s day); ratings on the day given, tickets on the day resolved. Exact under duplicated and reordered events. Money in fen; rates 0..1 with 4 decimals, null without a denominator. Default range: the last 30 days; at most 366.',
   tags: ['analytics', 'admin'],
   auth: { roles: ['analyst', 'ops'] },
-  query: () => z.object({ from: IsoDay().optional(), to: IsoDay().optional() }),
+  query: () => z.object({ from: z.optional(IsoDay()), to: z.optional(IsoDay()) }),
   responses: {
     200: {
       description: 'The KPIs',
@@ -63,7 +63,7 @@ export const kpisRoute = defineRoute({
             byPaymentMethod: z.array(z.object({ method: z.string(), ...Slice() })),
             targets: z.record(z.string(), z.object({ target: z.number(), direction: z.enum(['above', 'below']) })),
           })
-          .meta({ id: 'KpiReport' }),
+          .register(z.globalRegistry, { id: 'KpiReport' }),
     },
   },
 });
@@ -82,10 +82,10 @@ export const segmentsRoute = defineRoute({
       description: 'The counts',
       schema: () =>
         z.object({
-          asOf: z.string().nullable(),
-          customers: z.number().int(),
-          segments: z.record(z.enum(SEGMENTS), z.number().int()),
-          lifecycle: z.record(z.enum(LIFECYCLE_STAGES), z.number().int()),
+          asOf: z.nullable(z.string()),
+          customers: z.number().check(z.int()),
+          segments: z.record(z.enum(SEGMENTS), z.number().check(z.int())),
+          lifecycle: z.record(z.enum(LIFECYCLE_STAGES), z.number().check(z.int())),
         }),
     },
   },

@@ -5,7 +5,7 @@
  * always see one complete run.
  */
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { decodeCursor, documentClient, encodeCursor } from '../../shared/dynamodb.ts';
@@ -22,7 +22,7 @@ export interface SegmentRun {
   readonly counts: SegmentCounts;
 }
 
-const MemberCursor = z.strictObject({ pk: z.string().startsWith('SEGRUN#').max(200), sk: z.string().min(1).max(128) });
+const MemberCursor = z.strictObject({ pk: z.string().check(z.startsWith('SEGRUN#'), z.maxLength(200)), sk: z.string().check(z.minLength(1), z.maxLength(128)) });
 
 export class SegmentsStore {
   constructor(

@@ -22,7 +22,7 @@
  */
 import { mapLimited } from '../../shared/concurrency.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
@@ -133,7 +133,7 @@ export const BY_TYPE_INDEX = 'byType';
 
 /** The LastEvaluatedKey of a `byType` query over products: exactly these attributes. */
 const ProductCursorSchema = z.strictObject({
-  pk: z.string().regex(/^PRODUCT#[A-Z0-9-]{3,40}$/),
+  pk: z.string().check(z.regex(/^PRODUCT#[A-Z0-9-]{3,40}$/)),
   sk: z.literal(PRODUCT_SK),
   gsi1pk: z.literal(PRODUCT_TYPE),
   gsi1sk: SkuSchema,
@@ -141,8 +141,8 @@ const ProductCursorSchema = z.strictObject({
 
 const StockItemSchema = z.object({
   warehouseId: z.string(),
-  onHand: z.number().int(),
-  reserved: z.number().int(),
+  onHand: z.number().check(z.int()),
+  reserved: z.number().check(z.int()),
 });
 
 /** Stored item → product (validated: a malformed item is a server error, not silent garbage). */

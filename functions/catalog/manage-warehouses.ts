@@ -8,7 +8,7 @@
  */
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Clock } from '../../shared/clock.ts';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { decodeCursor, encodeCursor } from '../../shared/dynamodb.ts';
 import { invalidFields } from '../../shared/errors.ts';
 import type { CatalogRepository, Warehouse } from './catalog-repository.ts';
@@ -54,7 +54,7 @@ export async function putWarehouse(
   return { warehouse, outcome: existing ? 'updated' : 'created' };
 }
 
-const WarehouseCursor = z.strictObject({ after: z.string().min(1).max(64) });
+const WarehouseCursor = z.strictObject({ after: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 /** A page of warehouses, active or not, in id order (`limit`, and the `cursor` of the previous page). */
 export async function listWarehouses(deps: Pick<ManageWarehousesDeps, 'catalog'>, page: { limit: number; cursor?: string }): Promise<{ items: Warehouse[]; nextCursor?: string }> {

@@ -1,7 +1,7 @@
 /**
  * The catalog's HTTP contracts: validation schemas and OpenAPI in one place.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
@@ -12,45 +12,41 @@ import { MAX_STOCK_SHARDS } from './domain/stock-shards.ts';
 const SkuPath = lazily(() => z.object({ sku: SkuSchema }));
 
 // Named components in the OpenAPI document (copies with an id; validation uses the originals).
-const ProductDoc = lazily(() => ProductSchema.meta({ id: 'Product' }));
-const ProductViewDoc = lazily(() => ProductViewSchema.meta({ id: 'ProductView' }));
+const ProductDoc = lazily(() => ProductSchema.register(z.globalRegistry, { id: 'Product' }));
+const ProductViewDoc = lazily(() => ProductViewSchema.register(z.globalRegistry, { id: 'ProductView' }));
 /** `PUT /admin/products/{sku}` body: the listing, and optionally why (recorded in the audit trail). */
 export const PutProductBodySchema = lazily(() =>
   z.strictObject({
     ...ProductInputSchema.shape,
-    reason: freeText(200).optional().describe('Why the listing changes (audit trail)'),
+    reason: z.optional(freeText(200)).check(z.describe('Why the listing changes (audit trail)')),
   }),
 );
-const ProductInputDoc = lazily(() => PutProductBodySchema().meta({ id: 'ProductInput' }));
+const ProductInputDoc = lazily(() => PutProductBodySchema().register(z.globalRegistry, { id: 'ProductInput' }));
 
 /** `PUT /admin/stock/{sku}/{warehouseId}` body: the counted quantity (FUL-4) or the buckets of a hot SKU, and why. */
 export const PutStockBodySchema = lazily(() =>
   z
     .strictObject({
-      onHand: z.number().int().min(0).max(1_000_000_000).optional().describe('The counted quantity on hand (a cycle count)'),
+      onHand: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000))).check(z.describe('The counted quantity on hand (a cycle count)')),
       buckets: z
-        .number()
-        .int()
-        .min(2)
-        .max(MAX_STOCK_SHARDS)
-        .optional()
-        .describe('Split the available stock into this many buckets for a sale (a hot SKU: reservations spread over them)'),
-      reason: freeText(200).describe('Why (cycle count, damage, flash sale, …): recorded with the adjustment and in the audit trail'),
+        .optional(z.number().check(z.int(), z.gte(2), z.lte(MAX_STOCK_SHARDS)))
+        .check(z.describe('Split the available stock into this many buckets for a sale (a hot SKU: reservations spread over them)')),
+      reason: freeText(200).check(z.describe('Why (cycle count, damage, flash sale, …): recorded with the adjustment and in the audit trail')),
     })
-    .refine((body) => (body.onHand === undefined) !== (body.buckets === undefined), { message: 'Give either onHand (a count) or buckets (a split), not both' })
-    .meta({ id: 'StockCount' }),
+    .check(z.refine((body) => (body.onHand === undefined) !== (body.buckets === undefined), { message: 'Give either onHand (a count) or buckets (a split), not both' }))
+    .register(z.globalRegistry, { id: 'StockCount' }),
 );
 
 const StockLevelDoc = lazily(() =>
   z.object({
     warehouseId: z.string(),
-    onHand: z.number().int(),
-    reserved: z.number().int(),
-    available: z.number().int(),
-    buckets: z.number().int().optional().describe('Split into this many buckets for a sale'),
+    onHand: z.number().check(z.int()),
+    reserved: z.number().check(z.int()),
+    available: z.number().check(z.int()),
+    buckets: z.optional(z.number().check(z.int())).check(z.describe('Split into this many buckets for a sale')),
   }),
 );
-const StockDoc = lazily(() => z.object({ sku: z.string(), items: z.array(StockLevelDoc()) }).meta({ id: 'Stock' }));
+const StockDoc = lazily(() => z.object({ sku: z.string(), items: z.array(StockLevelDoc()) }).register(z.globalRegistry, { id: 'Stock' }));
 
 /** `GET /products?limit&cursor&category` — public. */
 export const listProductsRoute = defineRoute({
@@ -60,7 +56,7 @@ export const listProductsRoute = defineRoute({
   summary: 'List products (paginated), optionally of one category',
   tags: ['catalog'],
   auth: 'public',
-  query: () => paginationQuerySchema().extend({ category: CategorySchema.optional() }),
+  query: () => z.extend(paginationQuerySchema(), { category: z.optional(CategorySchema) }),
   responses: { 200: { description: 'A page of products', schema: () => pageSchema(ProductViewDoc()) } },
 });
 
@@ -95,7 +91,7 @@ export const putProductRoute = defineRoute({
   problems: [409],
 });
 
-const WarehouseId = lazily(() => z.string().regex(/^[A-Z0-9-]{2,40}$/, 'Must be a warehouse id like WH-EAST'));
+const WarehouseId = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{2,40}$/, 'Must be a warehouse id like WH-EAST')));
 
 /** `GET /admin/stock/{sku}` — ops: the SKU's stock in every warehouse. */
 export const getStockRoute = defineRoute({
@@ -135,10 +131,10 @@ const WarehouseDoc = lazily(() =>
       city: z.string(),
       region: z.string(),
       active: z.boolean(),
-      updatedBy: z.string().optional(),
-      updatedAt: z.string().optional(),
+      updatedBy: z.optional(z.string()),
+      updatedAt: z.optional(z.string()),
     })
-    .meta({ id: 'Warehouse' }),
+    .register(z.globalRegistry, { id: 'Warehouse' }),
 );
 
 /** `PUT /admin/warehouses/{warehouseId}` — ops. Idempotent by nature. */
@@ -154,14 +150,11 @@ export const putWarehouseRoute = defineRoute({
   path: () => z.object({ warehouseId: WarehouseId() }),
   body: () =>
     z.strictObject({
-      name: freeText(100).min(1),
-      city: freeText(100).min(1),
-      region: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]{1,30}$/)
-        .describe('One of the store’s shipping regions (catalog settings), e.g. east'),
-      active: z.boolean().default(true),
-      reason: freeText(500).min(3).describe('Why (audit trail)'),
+      name: freeText(100).check(z.minLength(1)),
+      city: freeText(100).check(z.minLength(1)),
+      region: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/), z.describe('One of the store’s shipping regions (catalog settings), e.g. east')),
+      active: z._default(z.boolean(), true),
+      reason: freeText(500).check(z.minLength(3), z.describe('Why (audit trail)')),
     }),
   responses: { 200: { description: 'Replaced (or unchanged)', schema: WarehouseDoc }, 201: { description: 'Created', schema: WarehouseDoc } },
 });

@@ -2,7 +2,7 @@
  * Catalog settings: the regions the store ships to and the distance between them (FUL-1: orders are
  * served from the nearest warehouse). `REGION_DISTANCES` overrides the table (JSON).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { defineSettings, jsonSetting } from '../../shared/config.ts';
 import { lazily } from '../../shared/lazily.ts';
 import type { RegionDistances } from './domain/allocation.ts';
@@ -17,11 +17,11 @@ export const DEFAULT_REGION_DISTANCES: RegionDistances = {
   northeast: { northwest: 2200 },
 };
 
-const DistancesSchema = lazily(() => z.record(z.string().regex(/^[a-z][a-z0-9-]{1,30}$/), z.record(z.string(), z.number().nonnegative())));
+const DistancesSchema = lazily(() => z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)), z.record(z.string(), z.number().check(z.nonnegative()))));
 
 export const catalogSettings = defineSettings(
   'catalog',
-  () => ({ REGION_DISTANCES: jsonSetting(DistancesSchema()).optional() }),
+  () => ({ REGION_DISTANCES: z.optional(jsonSetting(DistancesSchema())) }),
   (env) => {
     const distances: RegionDistances = env.REGION_DISTANCES ?? DEFAULT_REGION_DISTANCES;
     const regions = [...new Set(Object.entries(distances).flatMap(([from, to]) => [from, ...Object.keys(to)]))].sort();

@@ -25,7 +25,7 @@
  */
 import crypto from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
@@ -160,10 +160,10 @@ const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2s
 
 /** The `byCustomerSummary` LastEvaluatedKey: exactly these attributes. */
 const CustomerCursorSchema = z.strictObject({
-  pk: z.string().regex(new RegExp(`^ORDER#${ULID_PATTERN.source.slice(1)}`)),
+  pk: z.string().check(z.regex(new RegExp(`^ORDER#${ULID_PATTERN.source.slice(1)}`))),
   sk: z.literal('ORDER'),
-  gsi1pk: z.string().min(10).max(200),
-  gsi1sk: z.string().regex(ULID_PATTERN),
+  gsi1pk: z.string().check(z.minLength(10), z.maxLength(200)),
+  gsi1sk: z.string().check(z.regex(ULID_PATTERN)),
 });
 
 /** Index names (the infra construct creates them). */

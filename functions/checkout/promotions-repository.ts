@@ -22,7 +22,7 @@
  * cost of a quote must not grow with the merchant's history).
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { batchGet, cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
@@ -31,12 +31,12 @@ import { MEMBER_TIERS } from './domain/membership.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
 import { CouponTotalBelowUsageError } from './domain/order-store-errors.ts';
 
-const MoneySchema = lazily(() => z.object({ amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Z]{3}$/) }));
+const MoneySchema = lazily(() => z.object({ amount: z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) }));
 const When = lazily(() => z.iso.datetime());
-const Window = lazily(() => ({ startsAt: When().optional(), endsAt: When().optional() }));
-const Categories = lazily(() => z.array(z.string().min(1).max(40)).max(50).optional());
-const Title = lazily(() => z.string().min(1).max(120));
-const PromotionId = lazily(() => z.string().regex(/^[A-Za-z0-9-]{1,64}$/));
+const Window = lazily(() => ({ startsAt: z.optional(When()), endsAt: z.optional(When()) }));
+const Categories = lazily(() => z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(50))));
+const Title = lazily(() => z.string().check(z.minLength(1), z.maxLength(120)));
+const PromotionId = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)));
 
 /** A stored promotion. */
 export const PromotionSchema = lazily(() =>
@@ -45,10 +45,10 @@ export const PromotionSchema = lazily(() =>
       kind: z.literal('flash-price'),
       promotionId: PromotionId(),
       title: Title(),
-      sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
+      sku: z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/)),
       price: MoneySchema(),
-      membersOnly: z.boolean().optional(),
-      perCustomerLimit: z.number().int().min(1).max(10_000).optional(),
+      membersOnly: z.optional(z.boolean()),
+      perCustomerLimit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
       ...Window(),
     }),
     z.object({
@@ -57,7 +57,7 @@ export const PromotionSchema = lazily(() =>
       title: Title(),
       threshold: MoneySchema(),
       amountOff: MoneySchema(),
-      membersOnly: z.boolean().optional(),
+      membersOnly: z.optional(z.boolean()),
       categories: Categories(),
       ...Window(),
     }),
@@ -65,27 +65,27 @@ export const PromotionSchema = lazily(() =>
       kind: z.literal('member-discount'),
       promotionId: PromotionId(),
       title: Title(),
-      percentBasisPoints: z.number().int().min(0).max(10_000),
-      maxDiscount: MoneySchema().optional(),
+      percentBasisPoints: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
+      maxDiscount: z.optional(MoneySchema()),
       categories: Categories(),
-      tiers: z.array(z.string().min(1).max(40)).max(10).optional(),
+      tiers: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(10))),
       ...Window(),
     }),
     z.object({
       kind: z.literal('group-buy'),
       promotionId: PromotionId(),
       title: Title(),
-      sku: z.string().regex(/^[A-Z0-9-]{3,40}$/),
+      sku: z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/)),
       price: MoneySchema(),
-      groupSize: z.number().int().min(2).max(10),
-      windowMinutes: z.number().int().min(1).max(43_200).optional(),
+      groupSize: z.number().check(z.int(), z.gte(2), z.lte(10)),
+      windowMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(43_200))),
       ...Window(),
     }),
   ]),
 );
 
 /** Coupon codes: 3–40 upper-case letters, digits and `-`. */
-export const CouponCodeSchema = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
+export const CouponCodeSchema = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
 
 /** A stored coupon definition. */
 export const CouponSchema = lazily(() =>
@@ -94,19 +94,24 @@ export const CouponSchema = lazily(() =>
       code: CouponCodeSchema(),
       title: Title(),
       kind: z.enum(['percentage', 'fixed']),
-      percentBasisPoints: z.number().int().min(0).max(10_000).optional(),
-      amountOff: MoneySchema().optional(),
-      maxDiscount: MoneySchema().optional(),
+      percentBasisPoints: z.optional(z.number().check(z.int(), z.gte(0), z.lte(10_000))),
+      amountOff: z.optional(MoneySchema()),
+      maxDiscount: z.optional(MoneySchema()),
       minSpend: MoneySchema(),
       validFrom: When(),
       validUntil: When(),
-      perCustomerLimit: z.number().int().min(1).max(1_000_000),
-      totalLimit: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-      membersOnly: z.boolean().optional(),
+      perCustomerLimit: z.number().check(z.int(), z.gte(1), z.lte(1_000_000)),
+      totalLimit: z.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
+      membersOnly: z.optional(z.boolean()),
       categories: Categories(),
-      issuedOnly: z.boolean().optional(),
+      issuedOnly: z.optional(z.boolean()),
     })
-    .refine((c) => (c.kind === 'percentage' ? c.percentBasisPoints !== undefined : c.amountOff !== undefined), 'percentage coupons need percentBasisPoints, fixed ones amountOff'),
+    .check(
+      z.refine(
+        (c) => (c.kind === 'percentage' ? c.percentBasisPoints !== undefined : c.amountOff !== undefined),
+        'percentage coupons need percentBasisPoints, fixed ones amountOff',
+      ),
+    ),
 );
 
 /** What pricing needs to know about a customer and their coupon. */
@@ -199,9 +204,9 @@ export const PROMOTION_INDEX = 'byEnd';
 const OPEN_ENDED = '9999-12-31T23:59:59.999Z';
 
 const promotionKey = (promotionId: string) => ({ pk: 'PROMOTIONS', sk: `PROMO#${promotionId}` });
-const PromotionCursor = lazily(() => z.strictObject({ pk: z.literal('PROMOTIONS'), sk: z.string().regex(/^PROMO#[A-Za-z0-9-]{1,64}$/) }));
+const PromotionCursor = lazily(() => z.strictObject({ pk: z.literal('PROMOTIONS'), sk: z.string().check(z.regex(/^PROMO#[A-Za-z0-9-]{1,64}$/)) }));
 const CouponCursor = lazily(() =>
-  z.strictObject({ pk: z.string().regex(/^COUPON#[A-Z0-9-]{3,40}$/), sk: z.literal('COUPON'), gsi3pk: z.literal('COUPONS'), gsi3sk: z.string().max(100) }),
+  z.strictObject({ pk: z.string().check(z.regex(/^COUPON#[A-Z0-9-]{3,40}$/)), sk: z.literal('COUPON'), gsi3pk: z.literal('COUPONS'), gsi3sk: z.string().check(z.maxLength(100)) }),
 );
 
 /** The item of a promotion: in the quotes' index only while active. */

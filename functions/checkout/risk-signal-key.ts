@@ -19,14 +19,14 @@
  * Rotating the secret changes every hash from then on: fraud's velocity counters and blocklists
  * keyed on the old hashes stop matching. Rotate deliberately.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { ConfigError } from '../../shared/config.ts';
 import { readJsonSecret } from '../../shared/secrets.ts';
 import type { LogPort } from './outbox.ts';
 import type { CheckoutSettings } from './settings.ts';
 
 /** The secret's content. 32+ characters: a random key, e.g. 32 bytes in base64. */
-export const RiskSignalSecretSchema = z.object({ hmacKey: z.string().min(32).max(512) });
+export const RiskSignalSecretSchema = z.object({ hmacKey: z.string().check(z.minLength(32), z.maxLength(512)) });
 
 /** The risk-signal key cannot be had; orders are not placed (fail closed). Names no value. */
 export class RiskSignalKeyUnavailableError extends ConfigError {}

@@ -1,5 +1,5 @@
 /** The checkout capability's HTTP contracts (validation schemas and OpenAPI in one place). */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { ROLES } from '../../shared/auth.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
@@ -11,23 +11,23 @@ import { GROUP_CODE_PATTERN } from './domain/group-buy.ts';
 import { MEMBER_TIERS } from './domain/membership.ts';
 
 const text = (min: number, max: number) =>
-  z
-    .string()
-    .min(min)
-    .max(max)
-    .refine(hasNoControlCharacters, 'Must not contain control characters')
-    .refine((v) => v.trim().length >= min, 'Must not be blank');
+  z.string().check(
+    z.minLength(min),
+    z.maxLength(max),
+    z.refine(hasNoControlCharacters, 'Must not contain control characters'),
+    z.refine((v) => v.trim().length >= min, 'Must not be blank'),
+  );
 
-const Sku = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
-const Region = lazily(() => z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east'));
-const OrderId = lazily(() => z.string().regex(ULID_PATTERN, 'Must be an order id (ULID)'));
-const Money = lazily(() => z.object({ amount: z.number().int().describe('Integer minor units (fen)'), currency: z.string().describe('ISO 4217, e.g. CNY') }));
+const Sku = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
+const Region = lazily(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east')));
+const OrderId = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be an order id (ULID)')));
+const Money = lazily(() => z.object({ amount: z.number().check(z.int(), z.describe('Integer minor units (fen)')), currency: z.string().check(z.describe('ISO 4217, e.g. CNY')) }));
 
 /** A requested line. */
-const ItemSchema = lazily(() => z.strictObject({ sku: Sku(), quantity: z.number().int().min(1).max(10_000) }));
+const ItemSchema = lazily(() => z.strictObject({ sku: Sku(), quantity: z.number().check(z.int(), z.gte(1), z.lte(10_000)) }));
 
 /** A coupon code as typed (case-insensitive). */
-const CouponCode = lazily(() => z.string().regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 letters, digits or -'));
+const CouponCode = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 letters, digits or -')));
 
 /**
  * A shipping address (API.md). Personal fields (everything but the zone and the country) are
@@ -39,72 +39,73 @@ export const AddressSchema = lazily(() =>
     name: text(1, 100),
     phone: z
       .string()
-      .regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number')
-      .describe('Mainland (CN): a mobile (13x–19x) or a landline with its area code, optionally after +86'),
-    line1: text(1, 200).describe('Street and number (e.g. 文三路 90 号)'),
-    line2: text(1, 200).optional(),
-    province: text(2, 20).optional().describe('Provincial-level division as written: 浙江省 or 浙江 (any of the 34); the shipping zone is derived from it'),
+      .check(
+        z.regex(/^\+?[0-9][0-9 ()-]{4,19}$/, 'Must be a phone number'),
+        z.describe('Mainland (CN): a mobile (13x–19x) or a landline with its area code, optionally after +86'),
+      ),
+    line1: text(1, 200).check(z.describe('Street and number (e.g. 文三路 90 号)')),
+    line2: z.optional(text(1, 200)),
+    province: z.optional(text(2, 20)).check(z.describe('Provincial-level division as written: 浙江省 or 浙江 (any of the 34); the shipping zone is derived from it')),
     city: text(1, 100),
-    district: text(1, 50).optional().describe('District or county, e.g. 西湖区'),
-    region: Region().optional().describe('The shipping zone (catalog settings), e.g. east — only needed without a province'),
-    postalCode: z
-      .string()
-      .regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code')
-      .describe('Mainland (CN): six digits'),
-    country: z.string().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code like CN'),
+    district: z.optional(text(1, 50)).check(z.describe('District or county, e.g. 西湖区')),
+    region: z.optional(Region()).check(z.describe('The shipping zone (catalog settings), e.g. east — only needed without a province')),
+    postalCode: z.string().check(z.regex(/^[A-Za-z0-9 -]{3,10}$/, 'Must be a postal code'), z.describe('Mainland (CN): six digits')),
+    country: z.string().check(z.regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code like CN')),
   }),
 );
 
 /** `POST /quotes` body. */
 export const QuoteBodySchema = lazily(() =>
   z.strictObject({
-    items: z.array(ItemSchema()).min(1).max(100),
-    couponCode: CouponCode().optional(),
-    shippingAddress: AddressSchema().partial().optional().describe('Only the province (or region) is needed to price shipping'),
-    orderType: z.enum(['regular', 'pre-sale', 'group-buy']).optional().describe('group-buy: the SKU at its running group price (拼团), as a group-buy order is priced'),
+    items: z.array(ItemSchema()).check(z.minLength(1), z.maxLength(100)),
+    couponCode: z.optional(CouponCode()),
+    shippingAddress: z.optional(z.partial(AddressSchema())).check(z.describe('Only the province (or region) is needed to price shipping')),
+    orderType: z.optional(z.enum(['regular', 'pre-sale', 'group-buy'])).check(z.describe('group-buy: the SKU at its running group price (拼团), as a group-buy order is priced')),
   }),
 );
 
 /** `POST /orders` body: exactly API.md's, plus optional `orderType` and `billingRegion`. */
 export const OrderBodySchema = lazily(() =>
   z.strictObject({
-    items: z.array(ItemSchema()).min(1).max(100),
-    couponCode: CouponCode().optional(),
+    items: z.array(ItemSchema()).check(z.minLength(1), z.maxLength(100)),
+    couponCode: z.optional(CouponCode()),
     shippingAddress: AddressSchema(),
-    contactEmail: z.email().max(254),
+    contactEmail: z.email().check(z.maxLength(254)),
     payment: z.strictObject({
       method: PaymentMethodSchema,
       token: z
-        .string()
-        .min(1)
-        .max(100)
-        .optional()
-        .describe(
-          'The payment provider’s token for card and wallet: tok_… or a Stripe PaymentMethod pm_… (Stripe wallets: an alipay or wechat_pay PaymentMethod); card numbers are refused',
+        .optional(z.string().check(z.minLength(1), z.maxLength(100)))
+        .check(
+          z.describe(
+            'The payment provider’s token for card and wallet: tok_… or a Stripe PaymentMethod pm_… (Stripe wallets: an alipay or wechat_pay PaymentMethod); card numbers are refused',
+          ),
         ),
     }),
     orderType: z
-      .enum(['regular', 'pre-sale', 'group-buy'])
-      .optional()
-      .describe(
-        'Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete',
+      .optional(z.enum(['regular', 'pre-sale', 'group-buy']))
+      .check(
+        z.describe(
+          'Default regular; pre-sale pays a deposit now and the balance before shipping; group-buy (one SKU with a running group-buy promotion) opens a group, or joins the one named in groupBuy.code, and is approved once the group is complete',
+        ),
       ),
     groupBuy: z
-      .strictObject({
-        code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code').optional().describe('The group to join (its opener shares it); leave out to open a group'),
-      })
-      .optional()
-      .describe('orderType group-buy only'),
-    billingRegion: Region().optional(),
+      .optional(
+        z.strictObject({
+          code: z
+            .optional(z.string().check(z.regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code')))
+            .check(z.describe('The group to join (its opener shares it); leave out to open a group')),
+        }),
+      )
+      .check(z.describe('orderType group-buy only')),
+    billingRegion: z.optional(Region()),
   }),
 );
 
 /** `POST /orders/{orderId}/cancel` body (send `{}` when there is nothing to say). */
 export const CancelBodySchema = lazily(() =>
   z
-    .strictObject({ reason: text(1, 200).optional().describe('Why (staff: recorded in the audit trail)') })
-    .default({})
-    .describe('Optional: the request may have no body'),
+    ._default(z.strictObject({ reason: z.optional(text(1, 200)).check(z.describe('Why (staff: recorded in the audit trail)')) }), {})
+    .check(z.describe('Optional: the request may have no body')),
 );
 
 const OrderPath = lazily(() => z.object({ orderId: OrderId() }));
@@ -123,9 +124,9 @@ const QuoteDoc = lazily(() =>
           sku: z.string(),
           name: z.string(),
           category: z.string(),
-          quantity: z.number().int(),
+          quantity: z.number().check(z.int()),
           unitPrice: Money(),
-          flashPrice: Money().optional(),
+          flashPrice: z.optional(Money()),
           lineSubtotal: Money(),
           discounts: z.array(LineShare()),
           lineDiscount: Money(),
@@ -136,18 +137,18 @@ const QuoteDoc = lazily(() =>
       subtotal: Money(),
       discounts: z.array(Discount()),
       discountTotal: Money(),
-      goodsTotal: Money().describe('subtotal − discountTotal = Σ line totals'),
-      shipping: z.object({ region: z.string().nullable(), weightGrams: z.number().int(), fee: Money(), free: z.boolean(), freeAbove: Money() }),
+      goodsTotal: Money().check(z.describe('subtotal − discountTotal = Σ line totals')),
+      shipping: z.object({ region: z.nullable(z.string()), weightGrams: z.number().check(z.int()), fee: Money(), free: z.boolean(), freeAbove: Money() }),
       shippingFee: Money(),
-      total: Money().describe('goodsTotal + shippingFee'),
-      coupon: z.object({ code: z.string(), applied: z.boolean(), reason: z.string().optional(), message: z.string().optional() }).optional(),
+      total: Money().check(z.describe('goodsTotal + shippingFee')),
+      coupon: z.optional(z.object({ code: z.string(), applied: z.boolean(), reason: z.optional(z.string()), message: z.optional(z.string()) })),
       member: z.boolean(),
       pricedAt: z.string(),
     })
-    .meta({ id: 'Quote' }),
+    .register(z.globalRegistry, { id: 'Quote' }),
 );
 
-const TimelineDoc = lazily(() => z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string(), actor: z.string() }));
+const TimelineDoc = lazily(() => z.object({ at: z.string(), from: z.nullable(z.string()), to: z.string(), reason: z.string(), actor: z.string() }));
 
 const OrderDoc = lazily(() =>
   z
@@ -158,20 +159,20 @@ const OrderDoc = lazily(() =>
       status: OrderStatusSchema,
       placedAt: z.string(),
       updatedAt: z.string(),
-      paymentDueBy: z.string().nullable(),
+      paymentDueBy: z.nullable(z.string()),
       currency: z.string(),
       lines: z.array(
         z.object({
           sku: z.string(),
           name: z.string(),
           category: z.string(),
-          quantity: z.number().int(),
+          quantity: z.number().check(z.int()),
           unitPrice: Money(),
-          flashPrice: Money().optional(),
+          flashPrice: z.optional(Money()),
           lineSubtotal: Money(),
           lineDiscount: Money(),
           lineTotal: Money(),
-          weightGrams: z.number().int(),
+          weightGrams: z.number().check(z.int()),
         }),
       ),
       discounts: z.array(Discount()),
@@ -179,54 +180,52 @@ const OrderDoc = lazily(() =>
       discountTotal: Money(),
       shippingFee: Money(),
       total: Money(),
-      amountDue: Money().describe('Due now: the total, or a pre-sale deposit'),
-      balanceDue: Money().describe('Due before shipping: a pre-sale balance, else zero'),
-      couponCode: z.string().optional(),
+      amountDue: Money().check(z.describe('Due now: the total, or a pre-sale deposit')),
+      balanceDue: Money().check(z.describe('Due before shipping: a pre-sale balance, else zero')),
+      couponCode: z.optional(z.string()),
       payment: z.object({
         method: z.string(),
         status: z.enum(['awaiting', 'pending', 'deposit-authorized', 'authorized', 'failed']),
         authorized: Money(),
-        captureOn: z.string().optional(),
-        failureReason: z.string().optional(),
+        captureOn: z.optional(z.string()),
+        failureReason: z.optional(z.string()),
       }),
       shippingAddress: z.object({
-        name: z.string().optional(),
-        phone: z.string().optional(),
-        line1: z.string().optional(),
-        line2: z.string().optional(),
-        province: z.string().optional(),
-        city: z.string().optional(),
-        district: z.string().optional(),
+        name: z.optional(z.string()),
+        phone: z.optional(z.string()),
+        line1: z.optional(z.string()),
+        line2: z.optional(z.string()),
+        province: z.optional(z.string()),
+        city: z.optional(z.string()),
+        district: z.optional(z.string()),
         region: z.string(),
-        postalCode: z.string().optional(),
+        postalCode: z.optional(z.string()),
         country: z.string(),
       }),
-      contactEmail: z.string().optional(),
-      billingRegion: z.string().optional(),
-      reservations: z.array(z.object({ sku: z.string(), warehouseId: z.string(), quantity: z.number().int() })),
+      contactEmail: z.optional(z.string()),
+      billingRegion: z.optional(z.string()),
+      reservations: z.array(z.object({ sku: z.string(), warehouseId: z.string(), quantity: z.number().check(z.int()) })),
       shipments: z.array(
         z.object({
           shipmentId: z.string(),
-          warehouseId: z.string().optional(),
+          warehouseId: z.optional(z.string()),
           carrier: z.string(),
-          waybill: z.string().optional(),
+          waybill: z.optional(z.string()),
           status: z.string(),
-          exception: z.string().optional(),
+          exception: z.optional(z.string()),
           updatedAt: z.string(),
         }),
       ),
       timeline: z.array(TimelineDoc()),
-      cancellation: z.object({ by: z.string(), actor: z.string(), reason: z.string(), at: z.string() }).optional(),
+      cancellation: z.optional(z.object({ by: z.string(), actor: z.string(), reason: z.string(), at: z.string() })),
       groupBuy: z
-        .object({ code: z.string(), size: z.number().int(), expiresAt: z.string(), complete: z.boolean() })
-        .optional()
-        .describe('Group-buy orders: the group (share the code); approved once complete'),
+        .optional(z.object({ code: z.string(), size: z.number().check(z.int()), expiresAt: z.string(), complete: z.boolean() }))
+        .check(z.describe('Group-buy orders: the group (share the code); approved once complete')),
       risk: z
-        .object({ outcome: z.string(), score: z.number(), level: z.string(), rulesFired: z.array(z.string()), decidedBy: z.string(), decidedAt: z.string() })
-        .optional()
-        .describe('Staff only'),
+        .optional(z.object({ outcome: z.string(), score: z.number(), level: z.string(), rulesFired: z.array(z.string()), decidedBy: z.string(), decidedAt: z.string() }))
+        .check(z.describe('Staff only')),
     })
-    .meta({ id: 'Order' }),
+    .register(z.globalRegistry, { id: 'Order' }),
 );
 
 const OrderSummaryDoc = lazily(() =>
@@ -238,10 +237,10 @@ const OrderSummaryDoc = lazily(() =>
       placedAt: z.string(),
       total: Money(),
       amountDue: Money(),
-      itemCount: z.number().int(),
+      itemCount: z.number().check(z.int()),
       paymentMethod: z.string(),
     })
-    .meta({ id: 'OrderSummary' }),
+    .register(z.globalRegistry, { id: 'OrderSummary' }),
 );
 
 /** `POST /quotes` — price a basket (customer). Changes nothing, so no Idempotency-Key. */
@@ -281,7 +280,7 @@ export const listOrdersRoute = defineRoute({
   summary: 'List orders, newest first (own orders; staff may name a customer)',
   tags: ['checkout'],
   auth: { roles: [...ROLES] },
-  query: () => paginationQuerySchema().extend({ customerId: z.string().min(1).max(128).optional().describe('Staff only: whose orders') }),
+  query: () => z.extend(paginationQuerySchema(), { customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))).check(z.describe('Staff only: whose orders')) }),
   responses: { 200: { description: 'A page of orders', schema: () => pageSchema(OrderSummaryDoc()) } },
 });
 
@@ -298,12 +297,11 @@ export const getOrderRoute = defineRoute({
   headers: () =>
     z.object({
       'x-access-reason': z
-        .string()
-        .min(1)
-        .max(200)
-        .optional()
-        .describe(
-          'Required of staff roles that see personal data (ops, cs-agent, risk-analyst, admin): why this order is opened; recorded in the audit trail (SEC-4). Without it → 400.',
+        .optional(z.string().check(z.minLength(1), z.maxLength(200)))
+        .check(
+          z.describe(
+            'Required of staff roles that see personal data (ops, cs-agent, risk-analyst, admin): why this order is opened; recorded in the audit trail (SEC-4). Without it → 400.',
+          ),
         ),
     }),
   responses: { 200: { description: 'The order', schema: OrderDoc } },
@@ -315,16 +313,16 @@ const GroupBuyDoc = lazily(() =>
     .object({
       code: z.string(),
       sku: z.string(),
-      price: Money().describe('The group price of one unit'),
-      size: z.number().int(),
-      joined: z.number().int(),
-      placesLeft: z.number().int(),
+      price: Money().check(z.describe('The group price of one unit')),
+      size: z.number().check(z.int()),
+      joined: z.number().check(z.int()),
+      placesLeft: z.number().check(z.int()),
       status: z.enum(['OPEN', 'COMPLETE', 'EXPIRED']),
       openedAt: z.string(),
       expiresAt: z.string(),
-      completedAt: z.string().optional(),
+      completedAt: z.optional(z.string()),
     })
-    .meta({ id: 'GroupBuy' }),
+    .register(z.globalRegistry, { id: 'GroupBuy' }),
 );
 
 /** `GET /group-buys/{code}` — any signed-in shopper: a group before joining it (no member ids). */
@@ -336,7 +334,7 @@ export const getGroupBuyRoute = defineRoute({
   description: 'For the link an opener shares. Shows how many joined, never who.',
   tags: ['checkout'],
   auth: { roles: [...ROLES] },
-  path: () => z.object({ code: z.string().regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code') }),
+  path: () => z.object({ code: z.string().check(z.regex(GROUP_CODE_PATTERN, 'Must be an 8-character group code')) }),
   responses: { 200: { description: 'The group', schema: GroupBuyDoc } },
   problems: [404],
 });
@@ -379,31 +377,25 @@ export const correctShippingAddressRoute = defineRoute({
 // ---- Back office: promotions and coupons (marketer; ORD-3) ----
 
 const MARKETER = { roles: ['marketer'] } as const;
-const PromotionId = lazily(() => z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be 1–64 letters, digits or -'));
+const PromotionId = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be 1–64 letters, digits or -')));
 const StoreMoney = lazily(() =>
   z.strictObject({
-    amount: z.number().int().min(0).max(10_000_000_000).describe('Integer minor units (fen)'),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .describe('The store currency'),
+    amount: z.number().check(z.int(), z.gte(0), z.lte(10_000_000_000), z.describe('Integer minor units (fen)')),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/), z.describe('The store currency')),
   }),
 );
 const When = lazily(() => z.iso.datetime({ offset: true }));
 const Title = lazily(() => text(1, 120));
 const Categories = lazily(() =>
   z
-    .array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/))
-    .min(1)
-    .max(50)
-    .optional()
-    .describe('Only lines of these categories count (default: all)'),
+    .optional(z.array(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/))).check(z.minLength(1), z.maxLength(50)))
+    .check(z.describe('Only lines of these categories count (default: all)')),
 );
 const Change = lazily(() => ({
-  active: z.boolean().default(true).describe('false keeps it listed but out of every quote'),
-  reason: freeText(500).min(3).describe('Why (audit trail)'),
+  active: z._default(z.boolean(), true).check(z.describe('false keeps it listed but out of every quote')),
+  reason: freeText(500).check(z.minLength(3), z.describe('Why (audit trail)')),
 }));
-const Window = lazily(() => ({ startsAt: When().optional(), endsAt: When().optional() }));
+const Window = lazily(() => ({ startsAt: z.optional(When()), endsAt: z.optional(When()) }));
 
 /** `PUT /admin/promotions/{promotionId}` body: one of the promotion kinds. */
 export const PromotionInputSchema = lazily(() =>
@@ -414,8 +406,10 @@ export const PromotionInputSchema = lazily(() =>
         title: Title(),
         sku: Sku(),
         price: StoreMoney(),
-        membersOnly: z.boolean().optional(),
-        perCustomerLimit: z.number().int().min(1).max(10_000).optional().describe('Units of the SKU one customer may hold reserved at once during the sale'),
+        membersOnly: z.optional(z.boolean()),
+        perCustomerLimit: z
+          .optional(z.number().check(z.int(), z.gte(1), z.lte(10_000)))
+          .check(z.describe('Units of the SKU one customer may hold reserved at once during the sale')),
         ...Window(),
         ...Change(),
       }),
@@ -424,7 +418,7 @@ export const PromotionInputSchema = lazily(() =>
         title: Title(),
         threshold: StoreMoney(),
         amountOff: StoreMoney(),
-        membersOnly: z.boolean().optional(),
+        membersOnly: z.optional(z.boolean()),
         categories: Categories(),
         ...Window(),
         ...Change(),
@@ -432,10 +426,12 @@ export const PromotionInputSchema = lazily(() =>
       z.strictObject({
         kind: z.literal('member-discount'),
         title: Title(),
-        percentBasisPoints: z.number().int().min(1).max(10_000),
-        maxDiscount: StoreMoney().optional(),
+        percentBasisPoints: z.number().check(z.int(), z.gte(1), z.lte(10_000)),
+        maxDiscount: z.optional(StoreMoney()),
         categories: Categories(),
-        tiers: z.array(z.enum(MEMBER_TIERS)).min(1).max(MEMBER_TIERS.length).optional().describe('Only members of these tiers (default: every member)'),
+        tiers: z
+          .optional(z.array(z.enum(MEMBER_TIERS)).check(z.minLength(1), z.maxLength(MEMBER_TIERS.length)))
+          .check(z.describe('Only members of these tiers (default: every member)')),
         ...Window(),
         ...Change(),
       }),
@@ -443,31 +439,27 @@ export const PromotionInputSchema = lazily(() =>
         kind: z.literal('group-buy'),
         title: Title(),
         sku: Sku(),
-        price: StoreMoney().describe('The group price of one unit, below the list price'),
-        groupSize: z.number().int().min(2).max(10).describe('Buyers a group needs (拼团)'),
+        price: StoreMoney().check(z.describe('The group price of one unit, below the list price')),
+        groupSize: z.number().check(z.int(), z.gte(2), z.lte(10), z.describe('Buyers a group needs (拼团)')),
         windowMinutes: z
-          .number()
-          .int()
-          .min(1)
-          .max(43_200)
-          .optional()
-          .describe('How long a group stays open after its first buyer opens it (default 1440 = 24 h; never past endsAt)'),
+          .optional(z.number().check(z.int(), z.gte(1), z.lte(43_200)))
+          .check(z.describe('How long a group stays open after its first buyer opens it (default 1440 = 24 h; never past endsAt)')),
         ...Window(),
         ...Change(),
       }),
     ])
-    .meta({ id: 'PromotionInput' }),
+    .register(z.globalRegistry, { id: 'PromotionInput' }),
 );
 
 const StoredPromotionDoc = lazily(() =>
   z
     .object({
-      promotion: z.record(z.string(), z.unknown()).describe('The definition, as PromotionInput plus promotionId'),
+      promotion: z.record(z.string(), z.unknown()).check(z.describe('The definition, as PromotionInput plus promotionId')),
       active: z.boolean(),
-      updatedBy: z.string().optional(),
-      updatedAt: z.string().optional(),
+      updatedBy: z.optional(z.string()),
+      updatedAt: z.optional(z.string()),
     })
-    .meta({ id: 'Promotion' }),
+    .register(z.globalRegistry, { id: 'Promotion' }),
 );
 
 /** `PUT /admin/promotions/{promotionId}` — marketer. Idempotent by nature. */
@@ -503,32 +495,32 @@ export const CouponInputSchema = lazily(() =>
     .strictObject({
       title: Title(),
       kind: z.enum(['percentage', 'fixed']),
-      percentBasisPoints: z.number().int().min(1).max(10_000).optional().describe('percentage coupons: 1000 = 10 %'),
-      amountOff: StoreMoney().optional().describe('fixed coupons'),
-      maxDiscount: StoreMoney().optional(),
+      percentBasisPoints: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))).check(z.describe('percentage coupons: 1000 = 10 %')),
+      amountOff: z.optional(StoreMoney()).check(z.describe('fixed coupons')),
+      maxDiscount: z.optional(StoreMoney()),
       minSpend: StoreMoney(),
       validFrom: When(),
       validUntil: When(),
-      perCustomerLimit: z.number().int().min(1).max(1_000_000),
-      totalLimit: z.number().int().min(1).max(1_000_000_000),
-      membersOnly: z.boolean().optional(),
+      perCustomerLimit: z.number().check(z.int(), z.gte(1), z.lte(1_000_000)),
+      totalLimit: z.number().check(z.int(), z.gte(1), z.lte(1_000_000_000)),
+      membersOnly: z.optional(z.boolean()),
       categories: Categories(),
-      issuedOnly: z.boolean().optional().describe('Usable only by customers it was issued to (POST /admin/coupons/{code}/issues)'),
+      issuedOnly: z.optional(z.boolean()).check(z.describe('Usable only by customers it was issued to (POST /admin/coupons/{code}/issues)')),
       ...Change(),
     })
-    .meta({ id: 'CouponInput' }),
+    .register(z.globalRegistry, { id: 'CouponInput' }),
 );
 
 const StoredCouponDoc = lazily(() =>
   z
     .object({
-      coupon: z.record(z.string(), z.unknown()).describe('The definition, as CouponInput plus code'),
+      coupon: z.record(z.string(), z.unknown()).check(z.describe('The definition, as CouponInput plus code')),
       active: z.boolean(),
-      used: z.number().int(),
-      updatedBy: z.string().optional(),
-      updatedAt: z.string().optional(),
+      used: z.number().check(z.int()),
+      updatedBy: z.optional(z.string()),
+      updatedAt: z.optional(z.string()),
     })
-    .meta({ id: 'Coupon' }),
+    .register(z.globalRegistry, { id: 'Coupon' }),
 );
 
 /** `PUT /admin/coupons/{code}` — marketer. Idempotent by nature. */
@@ -540,13 +532,13 @@ export const putCouponRoute = defineRoute({
   description: 'Codes are upper case. A total limit below the times already used is a 409. Audited with the reason; the same definition again changes nothing.',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
-  path: () => z.object({ code: z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -') }),
+  path: () => z.object({ code: z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')) }),
   body: CouponInputSchema,
   responses: { 200: { description: 'Replaced (or unchanged)', schema: StoredCouponDoc }, 201: { description: 'Created', schema: StoredCouponDoc } },
   problems: [409],
 });
 
-const CustomerIdSchema = lazily(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)'));
+const CustomerIdSchema = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)')));
 
 /** `POST /admin/coupons/{code}/issues` — marketer: puts a coupon into customers' wallets. */
 export const issueCouponRoute = defineRoute({
@@ -557,9 +549,13 @@ export const issueCouponRoute = defineRoute({
   description: 'Issuing again to a customer changes nothing. Audited with the reason and the number of customers.',
   tags: ['checkout', 'admin'],
   auth: MARKETER,
-  path: () => z.object({ code: z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -') }),
-  body: () => z.strictObject({ customerIds: z.array(CustomerIdSchema()).min(1).max(100), reason: freeText(500).min(3).describe('Why (audit trail)') }),
-  responses: { 200: { description: 'Issued', schema: () => z.object({ code: z.string(), customers: z.number().int(), newlyIssued: z.number().int() }) } },
+  path: () => z.object({ code: z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')) }),
+  body: () =>
+    z.strictObject({
+      customerIds: z.array(CustomerIdSchema()).check(z.minLength(1), z.maxLength(100)),
+      reason: freeText(500).check(z.minLength(3), z.describe('Why (audit trail)')),
+    }),
+  responses: { 200: { description: 'Issued', schema: () => z.object({ code: z.string(), customers: z.number().check(z.int()), newlyIssued: z.number().check(z.int()) }) } },
   problems: [404, 409],
 });
 
@@ -568,13 +564,13 @@ const WalletCouponDoc = lazily(() =>
     code: z.string(),
     title: z.string(),
     kind: z.enum(['percentage', 'fixed']),
-    percentBasisPoints: z.number().int().optional(),
-    amountOff: Money().optional(),
-    maxDiscount: Money().optional(),
+    percentBasisPoints: z.optional(z.number().check(z.int())),
+    amountOff: z.optional(Money()),
+    maxDiscount: z.optional(Money()),
     minSpend: Money(),
     validFrom: z.string(),
     validUntil: z.string(),
-    usesLeft: z.number().int(),
+    usesLeft: z.number().check(z.int()),
     usable: z.boolean(),
     issuedAt: z.string(),
   }),
@@ -595,12 +591,12 @@ const MembershipDoc = lazily(() =>
   z
     .object({
       customerId: z.string(),
-      tier: z.enum(MEMBER_TIERS).nullable(),
-      memberSince: z.string().optional(),
-      updatedBy: z.string().optional(),
-      updatedAt: z.string().optional(),
+      tier: z.nullable(z.enum(MEMBER_TIERS)),
+      memberSince: z.optional(z.string()),
+      updatedBy: z.optional(z.string()),
+      updatedAt: z.optional(z.string()),
     })
-    .meta({ id: 'Membership' }),
+    .register(z.globalRegistry, { id: 'Membership' }),
 );
 
 /** `PUT /admin/members/{customerId}` — marketer: a customer's tier, or null to end the membership. */
@@ -613,7 +609,7 @@ export const putMembershipRoute = defineRoute({
   tags: ['checkout', 'admin'],
   auth: MARKETER,
   path: () => z.object({ customerId: CustomerIdSchema() }),
-  body: () => z.strictObject({ tier: z.enum(MEMBER_TIERS).nullable(), reason: freeText(500).min(3).describe('Why (audit trail)') }),
+  body: () => z.strictObject({ tier: z.nullable(z.enum(MEMBER_TIERS)), reason: freeText(500).check(z.minLength(3), z.describe('Why (audit trail)')) }),
   responses: { 200: { description: 'The membership', schema: MembershipDoc } },
 });
 

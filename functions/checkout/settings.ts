@@ -24,7 +24,7 @@
  * | `WAREHOUSES_CACHE_SECONDS` | 60 | the warehouse list is cached this long per container |
  * | `SPLIT_STOCK_CACHE_MS` | 1000 | a SKU whose stock is split into buckets (a flash sale): its product and levels are remembered this long per container to price and plan orders (every order reading them would cap the sale at one partition's reads); a re-plan after a refused reservation and a refusal for want of stock (levels over 100 ms old) read afresh; a stale level costs a re-plan, never an oversell; a price change — of the product or of a promotion, for an order holding such a SKU — reaches its orders within this (0 = read every time) |
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { DEFAULT_HOLD_LIMITS } from './domain/customer-holds.ts';
@@ -46,32 +46,36 @@ export const DEV_RISK_SIGNAL_HMAC_KEY = 'dev-only-risk-signal-key-change-me';
 
 const RatesSchema = lazily(() =>
   z.record(
-    z.string().regex(/^[a-z][a-z0-9-]{1,30}$/),
-    z.strictObject({ base: z.number().int().min(0).max(10_000_000), includedGrams: z.number().int().min(0).max(10_000_000), perKg: z.number().int().min(0).max(10_000_000) }),
+    z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)),
+    z.strictObject({
+      base: z.number().check(z.int(), z.gte(0), z.lte(10_000_000)),
+      includedGrams: z.number().check(z.int(), z.gte(0), z.lte(10_000_000)),
+      perKg: z.number().check(z.int(), z.gte(0), z.lte(10_000_000)),
+    }),
   ),
 );
 
 export const checkoutSettings = defineSettings(
   'checkout',
   () => ({
-    FREE_SHIPPING_THRESHOLD_MINOR: intSetting(0, Number.MAX_SAFE_INTEGER).default(9900),
-    SHIPPING_RATES: jsonSetting(RatesSchema()).optional(),
-    PRESALE_DEPOSIT_BP: intSetting(1, 10_000).default(2000),
-    PRESALE_BALANCE_WINDOW_HOURS: intSetting(1, 24 * 365).default(168),
-    MAX_ORDER_LINES: intSetting(1, 20).default(20),
-    MAX_LINE_QUANTITY: intSetting(1, 10_000).default(99),
-    MAX_OPEN_UNPAID_ORDERS: intSetting(1, 1000).default(DEFAULT_HOLD_LIMITS.maxOpenUnpaidOrders),
-    MAX_RESERVED_UNITS_PER_SKU: intSetting(1, 100_000).default(DEFAULT_HOLD_LIMITS.maxReservedUnitsPerSku),
-    RISK_SIGNAL_HMAC_KEY: z.string().min(16).max(512).optional(),
-    RISK_SIGNAL_HMAC_KEY_ID: z.string().min(1).max(512).optional(),
-    PLACE_ORDER_MAX_REPLANS: intSetting(1, 100).default(12),
-    AWAITING_PAYMENT_SHARDS: intSetting(1, 64).default(4),
-    OUTBOX_SHARDS: intSetting(1, 64).default(4),
-    OUTBOX_GRACE_SECONDS: intSetting(0, 3600).default(30),
-    MARKER_TTL_DAYS: intSetting(1, 365).default(7),
-    PROMOTIONS_CACHE_SECONDS: intSetting(0, 3600).default(10),
-    WAREHOUSES_CACHE_SECONDS: intSetting(0, 3600).default(60),
-    SPLIT_STOCK_CACHE_MS: intSetting(0, 10_000).default(1000),
+    FREE_SHIPPING_THRESHOLD_MINOR: z._default(intSetting(0, Number.MAX_SAFE_INTEGER), 9900),
+    SHIPPING_RATES: z.optional(jsonSetting(RatesSchema())),
+    PRESALE_DEPOSIT_BP: z._default(intSetting(1, 10_000), 2000),
+    PRESALE_BALANCE_WINDOW_HOURS: z._default(intSetting(1, 24 * 365), 168),
+    MAX_ORDER_LINES: z._default(intSetting(1, 20), 20),
+    MAX_LINE_QUANTITY: z._default(intSetting(1, 10_000), 99),
+    MAX_OPEN_UNPAID_ORDERS: z._default(intSetting(1, 1000), DEFAULT_HOLD_LIMITS.maxOpenUnpaidOrders),
+    MAX_RESERVED_UNITS_PER_SKU: z._default(intSetting(1, 100_000), DEFAULT_HOLD_LIMITS.maxReservedUnitsPerSku),
+    RISK_SIGNAL_HMAC_KEY: z.optional(z.string().check(z.minLength(16), z.maxLength(512))),
+    RISK_SIGNAL_HMAC_KEY_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+    PLACE_ORDER_MAX_REPLANS: z._default(intSetting(1, 100), 12),
+    AWAITING_PAYMENT_SHARDS: z._default(intSetting(1, 64), 4),
+    OUTBOX_SHARDS: z._default(intSetting(1, 64), 4),
+    OUTBOX_GRACE_SECONDS: z._default(intSetting(0, 3600), 30),
+    MARKER_TTL_DAYS: z._default(intSetting(1, 365), 7),
+    PROMOTIONS_CACHE_SECONDS: z._default(intSetting(0, 3600), 10),
+    WAREHOUSES_CACHE_SECONDS: z._default(intSetting(0, 3600), 60),
+    SPLIT_STOCK_CACHE_MS: z._default(intSetting(0, 10_000), 1000),
   }),
   (e) => {
     const { paymentWindowMinutes, currency } = getConfig();

@@ -5,12 +5,12 @@
  * it expires, and the bucket policy denies deleting objects at all (so no delete marker can hide the
  * latest). Locally the bucket is the local cloud's S3 emulation (path-style addressing).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { s3ObjectsFromEnv, type S3Objects } from './s3-objects.ts';
 import { AUDIT_ANCHOR_KEY, type AuditChainAnchor, type AuditChainAnchors } from './verify-audit-chain.ts';
 
-const AnchorSchema = z.object({ seq: z.number().int().min(1), hash: z.string().min(16).max(512), anchoredAt: z.iso.datetime() });
+const AnchorSchema = z.object({ seq: z.number().check(z.int(), z.gte(1)), hash: z.string().check(z.minLength(16), z.maxLength(512)), anchoredAt: z.iso.datetime() });
 
 /** The S3 adapter of {@link AuditChainAnchors}. */
 export class S3AuditChainAnchors implements AuditChainAnchors {

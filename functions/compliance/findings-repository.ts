@@ -17,7 +17,7 @@
  */
 import { retry } from '../../shared/retry.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { SEVERITIES, type Severity } from '../../shared/severity.ts';
@@ -108,28 +108,25 @@ export function parseFindingId(findingId: string): { scan: string; subject: stri
 export const FINDING_ID_PATTERN = new RegExp(`^${SCAN_ID}~${SUBJECT_KEY}$`);
 
 const DetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-const ResolutionSchema = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES), by: z.string(), at: z.string(), note: z.string().optional() });
+const ResolutionSchema = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES), by: z.string(), at: z.string(), note: z.optional(z.string()) });
 const FindingItemSchema = z.object({
   scan: z.string(),
   subject: z.string(),
   severity: z.enum(SEVERITIES),
   summary: z.string(),
-  details: DetailsSchema.optional(),
+  details: z.optional(DetailsSchema),
   status: z.enum(FINDING_STATUSES),
   firstSeenAt: z.string(),
   lastSeenAt: z.string(),
-  resolution: ResolutionSchema.optional(),
-  revision: z.number().int().default(0),
+  resolution: z.optional(ResolutionSchema),
+  revision: z._default(z.number().check(z.int()), 0),
 });
 
 const BaseCursor = z.strictObject({
-  pk: z
-    .string()
-    .regex(/^FINDING#/)
-    .max(60),
-  sk: z.string().min(1).max(600),
+  pk: z.string().check(z.regex(/^FINDING#/), z.maxLength(60)),
+  sk: z.string().check(z.minLength(1), z.maxLength(600)),
 });
-const IndexCursor = BaseCursor.extend({ gsi1pk: z.literal('FINDING'), gsi1sk: z.string().min(1).max(700) });
+const IndexCursor = z.extend(BaseCursor, { gsi1pk: z.literal('FINDING'), gsi1sk: z.string().check(z.minLength(1), z.maxLength(700)) });
 
 function toFinding(item: Record<string, unknown>): { finding: Finding; revision: number } {
   const { revision, ...stored } = FindingItemSchema.parse(item);
@@ -220,10 +217,7 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': `FINDING#${query.scan}`, ...values },
           // A cursor of another scan's list would start in another partition (a DynamoDB error): refuse it.
-          startKey: decodeCursor(
-            query.cursor,
-            BaseCursor.refine((c) => c.pk === `FINDING#${query.scan}`),
-          ),
+          startKey: decodeCursor(query.cursor, BaseCursor.check(z.refine((c) => c.pk === `FINDING#${query.scan}`))),
         }
       : {
           IndexName: 'byKind',
@@ -266,7 +260,7 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
             status: z.enum(['open', 'resolved']),
             detectedAt: z.string(),
             updatedAt: z.string(),
-            resolvedAt: z.string().optional(),
+            resolvedAt: z.optional(z.string()),
           })
           .safeParse(item);
         if (legacy.success && !(await this.read('banned-terms', legacy.data.sku))?.finding) {

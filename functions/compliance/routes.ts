@@ -2,7 +2,7 @@
  * The compliance capability's HTTP contract (CMP-1, CMP-2): the findings of the scheduled scans
  * (admin: every scan; content-reviewer: banned terms only) and resolving them, audited (SEC-4).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
@@ -12,22 +12,24 @@ import { SCAN_ID_PATTERN } from './scans/compliance-scan.ts';
 
 const REVIEWERS = { roles: ['admin', 'content-reviewer'] } as const;
 
-const ScanId = lazily(() => z.string().regex(SCAN_ID_PATTERN, 'Must be a scan id, e.g. banned-terms'));
+const ScanId = lazily(() => z.string().check(z.regex(SCAN_ID_PATTERN, 'Must be a scan id, e.g. banned-terms')));
 
 /** `GET /admin/compliance/findings` query. */
 export const FindingsQuery = lazily(() =>
-  paginationQuerySchema().extend({
-    scan: ScanId().optional().describe('Findings of one scan only (e.g. `banned-terms`, `unpaid-orders`, `audit-chain`)'),
-    status: z.enum(FINDING_STATUSES).optional().describe('`open`, `confirmed` (a reviewer confirmed it) or `resolved`'),
+  z.extend(paginationQuerySchema(), {
+    scan: z.optional(ScanId()).check(z.describe('Findings of one scan only (e.g. `banned-terms`, `unpaid-orders`, `audit-chain`)')),
+    status: z.optional(z.enum(FINDING_STATUSES)).check(z.describe('`open`, `confirmed` (a reviewer confirmed it) or `resolved`')),
   }),
 );
 
 const ResolutionDoc = lazily(() =>
   z.object({
-    outcome: z.enum(RESOLUTION_OUTCOMES).describe('`fixed` (the scan no longer sees it, or staff fixed it), `confirmed` (a reviewer confirmed it), `dismissed` (not a defect)'),
-    by: z.string().describe('Staff user id, or `system:<scan>`'),
+    outcome: z
+      .enum(RESOLUTION_OUTCOMES)
+      .check(z.describe('`fixed` (the scan no longer sees it, or staff fixed it), `confirmed` (a reviewer confirmed it), `dismissed` (not a defect)')),
+    by: z.string().check(z.describe('Staff user id, or `system:<scan>`')),
     at: z.string(),
-    note: z.string().optional(),
+    note: z.optional(z.string()),
   }),
 );
 
@@ -35,18 +37,18 @@ const ResolutionDoc = lazily(() =>
 export const FindingDoc = lazily(() =>
   z
     .object({
-      findingId: z.string().describe('`<scan>~<base64url(subject)>`'),
+      findingId: z.string().check(z.describe('`<scan>~<base64url(subject)>`')),
       scan: z.string(),
-      subject: z.string().describe('What is wrong, within the scan: an order id, a SKU, `table#key`…'),
+      subject: z.string().check(z.describe('What is wrong, within the scan: an order id, a SKU, `table#key`…')),
       severity: z.enum(SEVERITIES),
       summary: z.string(),
-      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
       status: z.enum(FINDING_STATUSES),
       firstSeenAt: z.string(),
       lastSeenAt: z.string(),
-      resolution: ResolutionDoc().optional(),
+      resolution: z.optional(ResolutionDoc()),
     })
-    .meta({ id: 'ComplianceFinding' }),
+    .register(z.globalRegistry, { id: 'ComplianceFinding' }),
 );
 
 /** `GET /admin/compliance/findings?scan=&status=` — admin (every scan), content-reviewer (banned terms only). */
@@ -61,7 +63,7 @@ export const listFindingsRoute = defineRoute({
   responses: { 200: { description: 'A page of findings', schema: () => pageSchema(FindingDoc()) } },
 });
 
-const FindingPath = lazily(() => z.object({ findingId: z.string().regex(FINDING_ID_PATTERN, 'Must be a finding id') }));
+const FindingPath = lazily(() => z.object({ findingId: z.string().check(z.regex(FINDING_ID_PATTERN, 'Must be a finding id')) }));
 
 /** `POST /admin/compliance/findings/{findingId}/resolve` — admin, content-reviewer; audited. */
 export const resolveFindingRoute = defineRoute({
@@ -82,14 +84,14 @@ export const resolveFindingRoute = defineRoute({
     z
       .strictObject({
         resolution: z.enum(RESOLUTION_OUTCOMES),
-        note: z.string().trim().min(3).max(500).optional().describe('Why (audited; no personal data)'),
+        note: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(500))).check(z.describe('Why (audited; no personal data)')),
       })
-      .meta({ id: 'ComplianceFindingResolution' }),
+      .register(z.globalRegistry, { id: 'ComplianceFindingResolution' }),
   responses: { 200: { description: 'The finding after the change', schema: FindingDoc } },
   problems: [404, 409],
 });
 
-const Counts = lazily(() => z.record(z.string(), z.number().int()));
+const Counts = lazily(() => z.record(z.string(), z.number().check(z.int())));
 
 /** `GET /admin/compliance/reports/{year}` — admin. */
 export const getComplianceReportRoute = defineRoute({
@@ -103,36 +105,36 @@ export const getComplianceReportRoute = defineRoute({
   ].join(' '),
   tags: ['compliance', 'admin'],
   auth: { roles: ['admin'] },
-  path: () => z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+  path: () => z.object({ year: z.coerce.number().check(z.int(), z.gte(2000), z.lte(2100)) }),
   responses: {
     200: {
       description: 'The report',
       schema: () =>
         z.object({
           figures: z.object({
-            year: z.number().int(),
+            year: z.number().check(z.int()),
             generatedAt: z.string(),
-            findings: z.object({ total: z.number().int(), bySeverity: Counts(), byStatus: Counts(), byOutcome: Counts() }),
-            scans: z.array(z.object({ scan: z.string(), description: z.string(), findings: z.number().int(), bySeverity: Counts() })),
+            findings: z.object({ total: z.number().check(z.int()), bySeverity: Counts(), byStatus: Counts(), byOutcome: Counts() }),
+            scans: z.array(z.object({ scan: z.string(), description: z.string(), findings: z.number().check(z.int()), bySeverity: Counts() })),
             incidents: z.array(
               z.object({ findingId: z.string(), scan: z.string(), severity: z.enum(SEVERITIES), status: z.string(), firstSeenAt: z.string(), summary: z.string() }),
             ),
             privacyRequests: z
               .object({
-                received: z.number().int(),
-                served: z.number().int(),
+                received: z.number().check(z.int()),
+                served: z.number().check(z.int()),
                 byKind: z.object({
-                  export: z.object({ received: z.number().int(), served: z.number().int() }),
-                  erasure: z.object({ received: z.number().int(), served: z.number().int() }),
+                  export: z.object({ received: z.number().check(z.int()), served: z.number().check(z.int()) }),
+                  erasure: z.object({ received: z.number().check(z.int()), served: z.number().check(z.int()) }),
                 }),
-                medianMsToServe: z.number().int().nullable(),
-                maxMsToServe: z.number().int().nullable(),
+                medianMsToServe: z.nullable(z.number().check(z.int())),
+                maxMsToServe: z.nullable(z.number().check(z.int())),
               })
-              .describe('Export and erasure requests received during the year, those of them served, and the median and longest time from request to completion (ms)'),
-            staffAccess: z.object({ personalDataReads: z.number().int(), byAction: Counts() }),
-            auditChain: z.object({ verifiedAt: z.string().nullable(), intact: z.boolean().nullable(), entries: z.number().int(), breaks: z.number().int() }),
+              .check(z.describe('Export and erasure requests received during the year, those of them served, and the median and longest time from request to completion (ms)')),
+            staffAccess: z.object({ personalDataReads: z.number().check(z.int()), byAction: Counts() }),
+            auditChain: z.object({ verifiedAt: z.nullable(z.string()), intact: z.nullable(z.boolean()), entries: z.number().check(z.int()), breaks: z.number().check(z.int()) }),
           }),
-          keys: z.object({ json: z.string(), html: z.string(), pdf: z.string() }).describe('S3 keys in the compliance report bucket'),
+          keys: z.object({ json: z.string(), html: z.string(), pdf: z.string() }).check(z.describe('S3 keys in the compliance report bucket')),
         }),
     },
   },

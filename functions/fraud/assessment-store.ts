@@ -10,7 +10,7 @@
  * Outcomes (delivered, fraud refund) are counted once through a marker item in their transaction.
  */
 import { GetCommand, NumberValue, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { badRequest } from '../../shared/errors.ts';
@@ -164,8 +164,18 @@ function toRiskEvent(item: Record<string, unknown>): RiskEvent {
 
 const invalidCursor = () => badRequest('The cursor is not valid for this query; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
 
-const QueueCursor = z.strictObject({ pk: z.string().max(200), sk: z.string().max(200), gsi2pk: z.string().max(200), gsi2sk: z.string().max(400) });
-const DayCursor = z.strictObject({ pk: z.string().max(200), sk: z.string().max(200), gsi1pk: z.string().max(200), gsi1sk: z.string().max(400) });
+const QueueCursor = z.strictObject({
+  pk: z.string().check(z.maxLength(200)),
+  sk: z.string().check(z.maxLength(200)),
+  gsi2pk: z.string().check(z.maxLength(200)),
+  gsi2sk: z.string().check(z.maxLength(400)),
+});
+const DayCursor = z.strictObject({
+  pk: z.string().check(z.maxLength(200)),
+  sk: z.string().check(z.maxLength(200)),
+  gsi1pk: z.string().check(z.maxLength(200)),
+  gsi1sk: z.string().check(z.maxLength(400)),
+});
 
 /** The DynamoDB adapter of {@link AssessmentStore}. */
 export class DynamoDbAssessmentStore implements AssessmentStore {

@@ -4,7 +4,7 @@
  * risk-event store, assessments, profiles and blocklists. Every route is for `risk-analyst`
  * (`admin` passes staff routes); every change is audited.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { IdSchema } from '../../events/common.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
@@ -15,45 +15,49 @@ import { RuleDefinitionSchema, RuleEffectSchema, RuleIdSchema } from './domain/r
 const RISK_ANALYST = { roles: ['risk-analyst'] } as const;
 const TAGS = ['fraud', 'admin'];
 
-const Reason = lazily(() => freeText(500).describe('Why (recorded in the audit trail; no personal data)'));
-const DateSchema = lazily(() => z.iso.date().describe('A UTC date, YYYY-MM-DD'));
+const Reason = lazily(() => freeText(500).check(z.describe('Why (recorded in the audit trail; no personal data)')));
+const DateSchema = lazily(() => z.iso.date().check(z.describe('A UTC date, YYYY-MM-DD')));
 const Level = lazily(() => z.enum(['low', 'medium', 'high']));
 const Decision = lazily(() => z.enum(['approve', 'review', 'reject']));
-const Money = lazily(() => z.object({ amount: z.number().int(), currency: z.string() }));
+const Money = lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
 
 // ---- documented response shapes ----
 
 const FiredRuleDoc = lazily(() =>
-  z.object({ ruleId: z.string(), version: z.number().int(), contribution: z.number().int(), action: z.enum(['allow', 'review', 'block']).optional() }),
+  z.object({ ruleId: z.string(), version: z.number().check(z.int()), contribution: z.number().check(z.int()), action: z.optional(z.enum(['allow', 'review', 'block'])) }),
 );
 const RuleDoc = lazily(() =>
-  RuleDefinitionSchema.extend({ version: z.number().int().describe('0 = a built-in default not stored yet'), updatedBy: z.string(), updatedAt: z.string() }).meta({
-    id: 'RiskRule',
-  }),
+  z
+    .extend(RuleDefinitionSchema, { version: z.number().check(z.int(), z.describe('0 = a built-in default not stored yet')), updatedBy: z.string(), updatedAt: z.string() })
+    .register(z.globalRegistry, {
+      id: 'RiskRule',
+    }),
 );
 /** What every change awaiting a second risk analyst records (RISK-7): rules and thresholds alike. */
 const MakerCheckerFields = lazily(() => ({
   changeId: z.string(),
-  baseVersion: z.number().int(),
+  baseVersion: z.number().check(z.int()),
   proposedBy: z.string(),
   proposedAt: z.string(),
   reason: z.string(),
   status: z.enum(['pending', 'approved', 'rejected']),
-  decidedBy: z.string().optional(),
-  decidedAt: z.string().optional(),
-  decisionReason: z.string().optional(),
+  decidedBy: z.optional(z.string()),
+  decidedAt: z.optional(z.string()),
+  decisionReason: z.optional(z.string()),
 }));
 const RuleChangeDoc = lazily(() =>
-  z.object({ ...MakerCheckerFields(), ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema }).meta({ id: 'RiskRuleChange' }),
+  z
+    .object({ ...MakerCheckerFields(), ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema })
+    .register(z.globalRegistry, { id: 'RiskRuleChange' }),
 );
 const ChangeResultDoc = lazily(() =>
   z
     .object({
-      outcome: z.enum(['applied', 'pending', 'unchanged']).describe('applied now, waiting for a second approver, or nothing to change'),
-      rule: RuleDoc().optional(),
-      change: RuleChangeDoc().optional(),
+      outcome: z.enum(['applied', 'pending', 'unchanged']).check(z.describe('applied now, waiting for a second approver, or nothing to change')),
+      rule: z.optional(RuleDoc()),
+      change: z.optional(RuleChangeDoc()),
     })
-    .meta({ id: 'RiskRuleChangeResult' }),
+    .register(z.globalRegistry, { id: 'RiskRuleChangeResult' }),
 );
 const ReviewItemDoc = lazily(() =>
   z
@@ -64,15 +68,15 @@ const ReviewItemDoc = lazily(() =>
       placedAt: z.string(),
       assessedAt: z.string(),
       amount: Money(),
-      score: z.number().int(),
+      score: z.number().check(z.int()),
       level: Level(),
-      rulesFired: z.array(z.object({ ruleId: z.string(), contribution: z.number().int(), action: z.string().optional() })),
+      rulesFired: z.array(z.object({ ruleId: z.string(), contribution: z.number().check(z.int()), action: z.optional(z.string()) })),
       status: z.enum(['pending', 'approved', 'rejected']),
-      analystId: z.string().optional(),
-      note: z.string().optional(),
-      decidedAt: z.string().optional(),
+      analystId: z.optional(z.string()),
+      note: z.optional(z.string()),
+      decidedAt: z.optional(z.string()),
     })
-    .meta({ id: 'RiskReviewItem' }),
+    .register(z.globalRegistry, { id: 'RiskReviewItem' }),
 );
 const AssessmentDoc = lazily(() =>
   z
@@ -84,50 +88,51 @@ const AssessmentDoc = lazily(() =>
       assessedAt: z.string(),
       amount: Money(),
       features: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
-      score: z.number().int(),
+      score: z.number().check(z.int()),
       level: Level(),
       decision: Decision(),
       fired: z.array(FiredRuleDoc()),
-      decidedByRule: z.string().optional(),
-      signals: z.record(z.string(), z.string()).describe('Pseudonymous signals: keyed hashes, device id, email domain'),
-      review: z.object({ status: z.string(), queuedAt: z.string(), analystId: z.string().optional(), note: z.string().optional(), decidedAt: z.string().optional() }).optional(),
-      fraudRefund: z.boolean().optional(),
-      addressCorrections: z.number().int().optional().describe('ORD-6: a re-assessment after this many address corrections'),
+      decidedByRule: z.optional(z.string()),
+      signals: z.record(z.string(), z.string()).check(z.describe('Pseudonymous signals: keyed hashes, device id, email domain')),
+      review: z.optional(
+        z.object({ status: z.string(), queuedAt: z.string(), analystId: z.optional(z.string()), note: z.optional(z.string()), decidedAt: z.optional(z.string()) }),
+      ),
+      fraudRefund: z.optional(z.boolean()),
+      addressCorrections: z.optional(z.number().check(z.int())).check(z.describe('ORD-6: a re-assessment after this many address corrections')),
       previous: z
-        .array(z.object({ assessmentId: z.string(), assessedAt: z.string(), score: z.number().int(), decision: Decision() }))
-        .optional()
-        .describe('The assessments this one replaced, oldest first'),
+        .optional(z.array(z.object({ assessmentId: z.string(), assessedAt: z.string(), score: z.number().check(z.int()), decision: Decision() })))
+        .check(z.describe('The assessments this one replaced, oldest first')),
     })
-    .meta({ id: 'RiskAssessment' }),
+    .register(z.globalRegistry, { id: 'RiskAssessment' }),
 );
 const DailyMetricsDoc = lazily(() =>
   z.object({
     date: z.string(),
-    assessed: z.number().int(),
-    approve: z.number().int(),
-    review: z.number().int(),
-    reject: z.number().int(),
-    low: z.number().int(),
-    medium: z.number().int(),
-    high: z.number().int(),
-    analystApproved: z.number().int(),
-    analystRejected: z.number().int(),
-    pendingReview: z.number().int(),
-    falsePositiveRate: z.number().nullable().describe('analystApproved / (review + reject); null when nothing was flagged'),
+    assessed: z.number().check(z.int()),
+    approve: z.number().check(z.int()),
+    review: z.number().check(z.int()),
+    reject: z.number().check(z.int()),
+    low: z.number().check(z.int()),
+    medium: z.number().check(z.int()),
+    high: z.number().check(z.int()),
+    analystApproved: z.number().check(z.int()),
+    analystRejected: z.number().check(z.int()),
+    pendingReview: z.number().check(z.int()),
+    falsePositiveRate: z.nullable(z.number()).check(z.describe('analystApproved / (review + reject); null when nothing was flagged')),
   }),
 );
 const QualityDoc = lazily(() =>
   z.object({
-    approve: z.number().int(),
-    review: z.number().int(),
-    reject: z.number().int(),
-    labelled: z.number().int(),
-    truePositives: z.number().int(),
-    falsePositives: z.number().int(),
-    falseNegatives: z.number().int(),
-    trueNegatives: z.number().int(),
-    precision: z.number().nullable(),
-    recall: z.number().nullable(),
+    approve: z.number().check(z.int()),
+    review: z.number().check(z.int()),
+    reject: z.number().check(z.int()),
+    labelled: z.number().check(z.int()),
+    truePositives: z.number().check(z.int()),
+    falsePositives: z.number().check(z.int()),
+    falseNegatives: z.number().check(z.int()),
+    trueNegatives: z.number().check(z.int()),
+    precision: z.nullable(z.number()),
+    recall: z.nullable(z.number()),
   }),
 );
 const BacktestDoc = lazily(() =>
@@ -135,28 +140,30 @@ const BacktestDoc = lazily(() =>
     .object({
       from: z.string(),
       to: z.string(),
-      thresholds: z.object({ reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).describe('The thresholds the proposal was decided with'),
+      thresholds: z
+        .object({ reviewThreshold: z.number().check(z.int()), rejectThreshold: z.number().check(z.int()) })
+        .check(z.describe('The thresholds the proposal was decided with')),
       truncated: z.boolean(),
-      evaluated: z.number().int(),
-      changedCount: z.number().int(),
+      evaluated: z.number().check(z.int()),
+      changedCount: z.number().check(z.int()),
       changed: z.array(
         z.object({
           orderId: z.string(),
           assessedAt: z.string(),
           from: Decision(),
           to: Decision(),
-          scoreFrom: z.number().int(),
-          scoreTo: z.number().int(),
+          scoreFrom: z.number().check(z.int()),
+          scoreTo: z.number().check(z.int()),
           rulesFired: z.array(z.string()),
-          truth: z.enum(['fraud', 'legit']).optional(),
+          truth: z.optional(z.enum(['fraud', 'legit'])),
         }),
       ),
-      transitions: z.record(z.string(), z.number().int()),
+      transitions: z.record(z.string(), z.number().check(z.int())),
       current: QualityDoc(),
       proposed: QualityDoc(),
-      ruleErrors: z.record(z.string(), z.number().int()),
+      ruleErrors: z.record(z.string(), z.number().check(z.int())),
     })
-    .meta({ id: 'RiskBacktestReport' }),
+    .register(z.globalRegistry, { id: 'RiskBacktestReport' }),
 );
 const RiskEventDoc = lazily(() =>
   z.object({
@@ -165,24 +172,24 @@ const RiskEventDoc = lazily(() =>
     customerId: z.string(),
     at: z.string(),
     level: Level(),
-    score: z.number().int(),
-    decision: Decision().optional(),
+    score: z.number().check(z.int()),
+    decision: z.optional(Decision()),
     rulesFired: z.array(z.string()),
-    analystId: z.string().optional(),
+    analystId: z.optional(z.string()),
   }),
 );
 const ProfileDoc = lazily(() =>
   z.object({
     customerId: z.string(),
-    firstSeenAt: z.string().optional(),
-    lastOrderAt: z.string().optional(),
-    orderCount: z.number().int(),
+    firstSeenAt: z.optional(z.string()),
+    lastOrderAt: z.optional(z.string()),
+    orderCount: z.number().check(z.int()),
     amountMean: z.number(),
     amountStdDev: z.number(),
-    deliveredOrders: z.number().int(),
-    confirmedFraud: z.number().int(),
-    reviewApproved: z.number().int(),
-    paymentFailures: z.number().int(),
+    deliveredOrders: z.number().check(z.int()),
+    confirmedFraud: z.number().check(z.int()),
+    reviewApproved: z.number().check(z.int()),
+    paymentFailures: z.number().check(z.int()),
   }),
 );
 const BlocklistEntryDoc = lazily(() =>
@@ -192,7 +199,7 @@ const BlocklistEntryDoc = lazily(() =>
     reason: z.string(),
     addedBy: z.string(),
     addedAt: z.string(),
-    removalRequest: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
+    removalRequest: z.optional(z.object({ by: z.string(), at: z.string(), reason: z.string() })),
   }),
 );
 
@@ -213,7 +220,7 @@ export const listReviewsRoute = defineRoute({
   summary: 'The manual review queue (pending: oldest first; decided: newest first)',
   tags: TAGS,
   auth: RISK_ANALYST,
-  query: () => paginationQuerySchema().extend({ status: z.enum(['pending', 'decided']).default('pending') }),
+  query: () => z.extend(paginationQuerySchema(), { status: z._default(z.enum(['pending', 'decided']), 'pending') }),
   responses: { 200: { description: 'A page of review items', schema: () => pageSchema(ReviewItemDoc()) } },
 });
 
@@ -228,7 +235,7 @@ export const decideReviewRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: OrderPath,
-  body: () => z.strictObject({ decision: z.enum(['approve', 'reject']), note: freeText(1000).describe('The analyst’s reasoning (audited; no personal data)') }),
+  body: () => z.strictObject({ decision: z.enum(['approve', 'reject']), note: freeText(1000).check(z.describe('The analyst’s reasoning (audited; no personal data)')) }),
   responses: { 200: { description: 'The decided review item', schema: ReviewItemDoc } },
   problems: [404, 409],
 });
@@ -247,7 +254,7 @@ export const listRulesRoute = defineRoute({
       schema: () =>
         z.object({
           items: z.array(RuleDoc()),
-          builtIn: z.boolean().describe('True while the built-in defaults are in force'),
+          builtIn: z.boolean().check(z.describe('True while the built-in defaults are in force')),
           features: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
         }),
     },
@@ -317,7 +324,7 @@ export const listRuleChangesRoute = defineRoute({
   summary: 'Proposed rule changes by status, newest first',
   tags: TAGS,
   auth: RISK_ANALYST,
-  query: () => paginationQuerySchema().extend({ status: z.enum(['pending', 'approved', 'rejected']).default('pending') }),
+  query: () => z.extend(paginationQuerySchema(), { status: z._default(z.enum(['pending', 'approved', 'rejected']), 'pending') }),
   responses: { 200: { description: 'A page of changes', schema: () => pageSchema(RuleChangeDoc()) } },
 });
 
@@ -363,14 +370,13 @@ export const backtestRoute = defineRoute({
   auth: RISK_ANALYST,
   body: () =>
     z.strictObject({
-      from: z.iso.datetime().describe('Start of the range (assessment time)'),
-      to: z.iso.datetime().describe('End of the range'),
-      rules: z.array(RuleDefinitionSchema).min(1).max(500),
-      maxChanged: z.number().int().min(0).max(5000).optional().describe('How many changed orders to list (default 500)'),
+      from: z.iso.datetime().check(z.describe('Start of the range (assessment time)')),
+      to: z.iso.datetime().check(z.describe('End of the range')),
+      rules: z.array(RuleDefinitionSchema).check(z.minLength(1), z.maxLength(500)),
+      maxChanged: z.optional(z.number().check(z.int(), z.gte(0), z.lte(5000))).check(z.describe('How many changed orders to list (default 500)')),
       thresholds: z
-        .strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100) })
-        .optional()
-        .describe('Score thresholds to decide with (default: the ones in force, 40 and 75)'),
+        .optional(z.strictObject({ reviewThreshold: z.number().check(z.int(), z.gte(0), z.lte(100)), rejectThreshold: z.number().check(z.int(), z.gte(1), z.lte(100)) }))
+        .check(z.describe('Score thresholds to decide with (default: the ones in force, 40 and 75)')),
     }),
   responses: { 200: { description: 'The backtest report', schema: BacktestDoc } },
 });
@@ -387,7 +393,7 @@ export const riskMetricsRoute = defineRoute({
   responses: {
     200: {
       description: 'Per day and in total',
-      schema: () => z.object({ from: z.string(), to: z.string(), days: z.array(DailyMetricsDoc()), totals: DailyMetricsDoc().omit({ date: true }) }),
+      schema: () => z.object({ from: z.string(), to: z.string(), days: z.array(DailyMetricsDoc()), totals: z.omit(DailyMetricsDoc(), { date: true }) }),
     },
   },
 });
@@ -400,7 +406,7 @@ export const riskEventsRoute = defineRoute({
   summary: 'Risk events of a day (assessments, analyst decisions, fraud refunds), oldest first',
   tags: TAGS,
   auth: RISK_ANALYST,
-  query: () => paginationQuerySchema().extend({ date: DateSchema(), level: Level().optional() }),
+  query: () => z.extend(paginationQuerySchema(), { date: DateSchema(), level: z.optional(Level()) }),
   responses: { 200: { description: 'A page of risk events', schema: () => pageSchema(RiskEventDoc()) } },
 });
 
@@ -427,17 +433,13 @@ export const getRiskProfileRoute = defineRoute({
   auth: RISK_ANALYST,
   path: () =>
     z.object({
-      customerId: z
-        .string()
-        .min(1)
-        .max(128)
-        .regex(/^[A-Za-z0-9:_.@-]+$/, 'Must be a user id'),
+      customerId: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9:_.@-]+$/, 'Must be a user id')),
     }),
   responses: { 200: { description: 'The profile', schema: ProfileDoc } },
   problems: [404],
 });
 
-const BlocklistPath = lazily(() => z.object({ kind: BlocklistKindSchema(), value: z.string().min(1).max(253) }));
+const BlocklistPath = lazily(() => z.object({ kind: BlocklistKindSchema(), value: z.string().check(z.minLength(1), z.maxLength(253)) }));
 
 /** `PUT /admin/risk/blocklist/{kind}/{value}`. */
 export const putBlocklistEntryRoute = defineRoute({
@@ -473,15 +475,17 @@ export const deleteBlocklistEntryRoute = defineRoute({
 
 const ThresholdsDoc = lazily(() =>
   z.object({
-    reviewThreshold: z.number().int(),
-    rejectThreshold: z.number().int(),
-    version: z.number().int(),
-    updatedBy: z.string().optional(),
-    updatedAt: z.string().optional(),
+    reviewThreshold: z.number().check(z.int()),
+    rejectThreshold: z.number().check(z.int()),
+    version: z.number().check(z.int()),
+    updatedBy: z.optional(z.string()),
+    updatedAt: z.optional(z.string()),
   }),
 );
 const ThresholdChangeDoc = lazily(() =>
-  z.object({ ...MakerCheckerFields(), reviewThreshold: z.number().int(), rejectThreshold: z.number().int() }).meta({ id: 'RiskThresholdChange' }),
+  z
+    .object({ ...MakerCheckerFields(), reviewThreshold: z.number().check(z.int()), rejectThreshold: z.number().check(z.int()) })
+    .register(z.globalRegistry, { id: 'RiskThresholdChange' }),
 );
 const SettingsChangePath = lazily(() => z.object({ changeId: IdSchema }));
 
@@ -506,7 +510,12 @@ export const putRiskSettingsRoute = defineRoute({
     'The proposal changes nothing until a different risk analyst approves it (202 with the pending change); the thresholds in force again → 200, nothing recorded. Audited.',
   tags: TAGS,
   auth: RISK_ANALYST,
-  body: () => z.strictObject({ reviewThreshold: z.number().int().min(0).max(100), rejectThreshold: z.number().int().min(1).max(100), reason: Reason().min(3) }),
+  body: () =>
+    z.strictObject({
+      reviewThreshold: z.number().check(z.int(), z.gte(0), z.lte(100)),
+      rejectThreshold: z.number().check(z.int(), z.gte(1), z.lte(100)),
+      reason: Reason().check(z.minLength(3)),
+    }),
   responses: {
     200: { description: 'Already in force', schema: () => z.object({ current: ThresholdsDoc() }) },
     202: { description: 'Waiting for a second risk analyst', schema: ThresholdChangeDoc },
@@ -523,7 +532,7 @@ export const approveRiskSettingsChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: SettingsChangePath,
-  body: () => z.strictObject({ reason: Reason().min(3) }),
+  body: () => z.strictObject({ reason: Reason().check(z.minLength(3)) }),
   responses: {
     200: { description: 'Applied: the next assessment decides with these thresholds', schema: () => z.object({ change: ThresholdChangeDoc(), current: ThresholdsDoc() }) },
   },
@@ -540,7 +549,7 @@ export const rejectRiskSettingsChangeRoute = defineRoute({
   auth: RISK_ANALYST,
   idempotent: true,
   path: SettingsChangePath,
-  body: () => z.strictObject({ reason: Reason().min(3) }),
+  body: () => z.strictObject({ reason: Reason().check(z.minLength(3)) }),
   responses: { 200: { description: 'Rejected', schema: () => z.object({ change: ThresholdChangeDoc(), current: ThresholdsDoc() }) } },
   problems: [404, 409],
 });

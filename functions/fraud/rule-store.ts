@@ -6,7 +6,7 @@
  * decided only while pending — in the same transaction.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
 import type { RuleChange, RuleChangeStatus } from './domain/rule-changes.ts';
@@ -48,7 +48,12 @@ export interface RuleStore {
   rejectChange(ruleId: string, changeId: string, by: string, reason: string, at: string): Promise<RuleChange>;
 }
 
-const ChangeCursor = z.strictObject({ pk: z.string().max(200), sk: z.string().max(200), gsi2pk: z.string().max(200), gsi2sk: z.string().max(400) });
+const ChangeCursor = z.strictObject({
+  pk: z.string().check(z.maxLength(200)),
+  sk: z.string().check(z.maxLength(200)),
+  gsi2pk: z.string().check(z.maxLength(200)),
+  gsi2sk: z.string().check(z.maxLength(400)),
+});
 
 const toRule = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Rule;
 const toChange = (item: Record<string, unknown>) => withoutKeys(item) as unknown as RuleChange;

@@ -3,52 +3,46 @@
  * score thresholds are the kernel's (`RISK_REVIEW_THRESHOLD`, `RISK_REJECT_THRESHOLD` in
  * shared/config.ts); rules and their own thresholds are data in the RiskTable.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { defineSettings, getConfig, intSetting, jsonSetting } from '../../shared/config.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { DEFAULT_DISPOSABLE_EMAIL_DOMAINS } from './domain/disposable-domains.ts';
 import type { Thresholds } from './domain/scoring.ts';
 import type { WarningTier } from './domain/warnings.ts';
 
-const DomainList = lazily(() =>
-  z
-    .array(
-      z
-        .string()
-        .trim()
-        .toLowerCase()
-        .regex(/^[a-z0-9.-]{3,253}$/),
-    )
-    .max(10_000),
-);
+const DomainList = lazily(() => z.array(z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9.-]{3,253}$/))).check(z.maxLength(10_000)));
 const TierLimits = lazily(() =>
-  z.strictObject({ general: z.number().int().min(0).max(10_000), elevated: z.number().int().min(0).max(10_000), major: z.number().int().min(0).max(10_000) }),
+  z.strictObject({
+    general: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
+    elevated: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
+    major: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
+  }),
 );
-const ReasonList = lazily(() => z.array(z.string().min(1).max(64)).min(1).max(50));
+const ReasonList = lazily(() => z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(50)));
 
 export const fraudSettings = defineSettings(
   'fraud',
   () => ({
     /** JSON array replacing the default disposable-domain list. */
-    DISPOSABLE_EMAIL_DOMAINS: jsonSetting(DomainList()).optional(),
+    DISPOSABLE_EMAIL_DOMAINS: z.optional(jsonSetting(DomainList())),
     /** Z-score: the standard deviation is floored at this percent of the mean. */
-    RISK_ZSCORE_MIN_STDDEV_PERCENT: intSetting(0, 100).default(10),
+    RISK_ZSCORE_MIN_STDDEV_PERCENT: z._default(intSetting(0, 100), 10),
     /** An approved order with at least this score raises a `general` warning. */
-    RISK_GENERAL_WARNING_MIN_SCORE: intSetting(1, 100).default(20),
+    RISK_GENERAL_WARNING_MIN_SCORE: z._default(intSetting(1, 100), 20),
     /** Warnings sent per tier per window; the rest are counted as suppressed. */
-    RISK_WARNING_LIMITS: jsonSetting(TierLimits()).default({ general: 30, elevated: 20, major: 10 }),
-    RISK_WARNING_WINDOW_SECONDS: intSetting(1, 3600).default(60),
+    RISK_WARNING_LIMITS: z._default(jsonSetting(TierLimits()), { general: 30, elevated: 20, major: 10 }),
+    RISK_WARNING_WINDOW_SECONDS: z._default(intSetting(1, 3600), 60),
     /** How long an assessment function reuses the rule set it read (rule changes apply within this). */
-    RISK_RULES_CACHE_SECONDS: intSetting(0, 300).default(5),
+    RISK_RULES_CACHE_SECONDS: z._default(intSetting(0, 300), 5),
     /** Shards of each day's metrics counters (spreads the writes of a busy day). */
-    RISK_METRICS_SHARDS: intSetting(1, 64).default(8),
+    RISK_METRICS_SHARDS: z._default(intSetting(1, 64), 8),
     /** PaymentRefunded reasons that confirm fraud. */
-    RISK_FRAUD_REFUND_REASONS: jsonSetting(ReasonList()).default(['fraud']),
+    RISK_FRAUD_REFUND_REASONS: z._default(jsonSetting(ReasonList()), ['fraud']),
     /** Backtest bounds: days per request and past assessments evaluated. */
-    RISK_BACKTEST_MAX_DAYS: intSetting(1, 366).default(31),
-    RISK_BACKTEST_MAX_ORDERS: intSetting(1, 100_000).default(5000),
+    RISK_BACKTEST_MAX_DAYS: z._default(intSetting(1, 366), 31),
+    RISK_BACKTEST_MAX_ORDERS: z._default(intSetting(1, 100_000), 5000),
     /** Daily metrics: days per request. */
-    RISK_METRICS_MAX_DAYS: intSetting(1, 366).default(92),
+    RISK_METRICS_MAX_DAYS: z._default(intSetting(1, 366), 92),
   }),
   (env) => ({
     disposableDomains: new Set((env.DISPOSABLE_EMAIL_DOMAINS ?? DEFAULT_DISPOSABLE_EMAIL_DOMAINS).map((d) => d.toLowerCase())) as ReadonlySet<string>,

@@ -28,7 +28,7 @@
  * - a **replacement** (an exchange's units) publishes `ShipmentStatusChanged` and its exceptions
  *   like any shipment, without order milestones.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ProblemError, invalidFields, malformedJson, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -44,14 +44,16 @@ import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
 /** A tracking event as carriers post it. */
 export const CarrierTrackingEventSchema = z
   .strictObject({
-    eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'Must be 1–100 letters, digits or _ . : -'),
-    carrier: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-    waybill: z.string().regex(/^[A-Z0-9-]{4,64}$/),
+    eventId: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'Must be 1–100 letters, digits or _ . : -')),
+    carrier: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)),
+    waybill: z.string().check(z.regex(/^[A-Z0-9-]{4,64}$/)),
     status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
-    exception: z.enum(SHIPMENT_EXCEPTIONS).optional(),
+    exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
     occurredAt: z.iso.datetime(),
   })
-  .refine((e) => (e.status === 'EXCEPTION') === (e.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] });
+  .check(
+    z.refine((e) => (e.status === 'EXCEPTION') === (e.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] }),
+  );
 
 export type CarrierTrackingEventInput = z.infer<typeof CarrierTrackingEventSchema>;
 

@@ -1,5 +1,5 @@
 /** The fulfillment capability's HTTP contracts (validation schemas and OpenAPI in one place). */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
@@ -9,7 +9,7 @@ import { CarrierRulesSchema } from './domain/carrier-rules.ts';
 import { SandboxReportSchema } from './domain/sandbox-report.ts';
 import { DeliveryTimeLimitsSchema } from './domain/time-limits.ts';
 
-const IdSchema = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
+const IdSchema = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
 const ShipmentStatusSchema = lazily(() => z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']));
 
 const TrackingReceiptSchema = lazily(() =>
@@ -17,11 +17,11 @@ const TrackingReceiptSchema = lazily(() =>
     .object({
       received: z.literal(true),
       outcome: z.enum(['applied', 'ignored', 'duplicate']),
-      shipmentId: IdSchema().optional(),
-      status: ShipmentStatusSchema().optional().describe('The shipment status after the event (applied only)'),
-      ignoredReason: z.string().optional(),
+      shipmentId: z.optional(IdSchema()),
+      status: z.optional(ShipmentStatusSchema()).check(z.describe('The shipment status after the event (applied only)')),
+      ignoredReason: z.optional(z.string()),
     })
-    .meta({ id: 'CarrierTrackingReceipt' }),
+    .register(z.globalRegistry, { id: 'CarrierTrackingReceipt' }),
 );
 
 /** `POST /webhooks/carriers` — carriers (signature-checked; public route). */
@@ -47,12 +47,12 @@ const DegradedModeSchema = lazily(() =>
   z
     .object({
       enabled: z.boolean(),
-      reason: z.string().optional(),
-      changedBy: z.string().optional(),
-      changedAt: z.string().optional(),
-      defers: z.array(z.string()).describe('The non-essential work deferred while enabled'),
+      reason: z.optional(z.string()),
+      changedBy: z.optional(z.string()),
+      changedAt: z.optional(z.string()),
+      defers: z.array(z.string()).check(z.describe('The non-essential work deferred while enabled')),
     })
-    .meta({ id: 'DegradedMode' }),
+    .register(z.globalRegistry, { id: 'DegradedMode' }),
 );
 
 /** `GET /admin/degraded-mode` — ops. */
@@ -76,7 +76,7 @@ export const putDegradedModeRoute = defineRoute({
     'While on, non-essential work (the replenishment check on every stock change) is deferred to the daily replenishment sweep; ordering, payment capture and shipping are untouched. Takes effect within DEGRADED_MODE_CACHE_SECONDS (default 10 s), how long the stock checks cache the switch. Audited with the reason.',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
-  body: () => z.strictObject({ enabled: z.boolean(), reason: freeText(500).min(3) }).meta({ id: 'DegradedModeInput' }),
+  body: () => z.strictObject({ enabled: z.boolean(), reason: freeText(500).check(z.minLength(3)) }).register(z.globalRegistry, { id: 'DegradedModeInput' }),
   responses: { 200: { description: 'The switch after the change', schema: DegradedModeSchema } },
   problems: [409],
 });
@@ -87,28 +87,27 @@ const ShipmentViewSchema = lazily(() =>
       shipmentId: IdSchema(),
       orderId: IdSchema(),
       purpose: z
-        .enum(['return-pickup', 'replacement'])
-        .optional()
-        .describe("A return's shipment (AFT-1): the return parcel picked up at the customer's door, or an exchange's replacement; absent for the order's own"),
-      returnId: IdSchema().optional().describe('The return a pickup or replacement is for'),
+        .optional(z.enum(['return-pickup', 'replacement']))
+        .check(z.describe("A return's shipment (AFT-1): the return parcel picked up at the customer's door, or an exchange's replacement; absent for the order's own")),
+      returnId: z.optional(IdSchema()).check(z.describe('The return a pickup or replacement is for')),
       warehouseId: z.string(),
       carrier: z.string(),
       carrierRule: z.string(),
       waybill: z.string(),
       region: z.string(),
-      lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
-      weightGrams: z.number().int(),
+      lines: z.array(z.object({ sku: z.string(), quantity: z.number().check(z.int()) })),
+      weightGrams: z.number().check(z.int()),
       status: ShipmentStatusSchema(),
-      exception: z.string().optional(),
+      exception: z.optional(z.string()),
       createdAt: z.string(),
       dueBy: z.string(),
-      leftAt: z.string().optional(),
-      deliveredAt: z.string().optional(),
-      lateAlertedAt: z.string().optional(),
-      cancelledAt: z.string().optional(),
-      history: z.array(z.object({ status: ShipmentStatusSchema(), at: z.string(), exception: z.string().optional(), eventId: z.string().optional() })),
+      leftAt: z.optional(z.string()),
+      deliveredAt: z.optional(z.string()),
+      lateAlertedAt: z.optional(z.string()),
+      cancelledAt: z.optional(z.string()),
+      history: z.array(z.object({ status: ShipmentStatusSchema(), at: z.string(), exception: z.optional(z.string()), eventId: z.optional(z.string()) })),
     })
-    .meta({ id: 'Shipment' }),
+    .register(z.globalRegistry, { id: 'Shipment' }),
 );
 
 /** `GET /admin/shipments?orderId=` — ops, cs-agent. */
@@ -127,8 +126,8 @@ export const listShipmentsRoute = defineRoute({
         z.object({
           orderId: IdSchema(),
           status: z.enum(['NOT_ALLOCATED', 'ALLOCATED', 'SHIPPED', 'DELIVERED', 'CANCELLED']),
-          shippedAt: z.string().optional(),
-          deliveredAt: z.string().optional(),
+          shippedAt: z.optional(z.string()),
+          deliveredAt: z.optional(z.string()),
           items: z.array(ShipmentViewSchema()),
         }),
     },
@@ -143,7 +142,7 @@ export const getReplenishmentRoute = defineRoute({
   summary: 'Safety stock and replenishment suggestions of a SKU (FUL-4)',
   tags: ['fulfillment', 'admin'],
   auth: { roles: ['ops'] },
-  path: () => z.object({ sku: z.string().regex(/^[A-Z0-9-]{3,40}$/) }),
+  path: () => z.object({ sku: z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/)) }),
   responses: {
     200: {
       description: 'The SKU’s replenishment state (a SKU without sales has none open)',
@@ -151,17 +150,17 @@ export const getReplenishmentRoute = defineRoute({
         z
           .object({
             sku: z.string(),
-            open: z.boolean().describe('A suggestion is open: emitted, and the SKU not seen back at its safety stock since'),
-            safetyStock: z.number().int().optional().describe('At the last check'),
-            lastAvailable: z.number().int().optional(),
-            openedAt: z.string().optional(),
-            lastSuggestedAt: z.string().optional(),
-            clearedAt: z.string().optional(),
-            suggestions: z.number().int().describe('Suggestions emitted so far'),
-            salesWindowDays: z.number().int(),
-            unitsSoldInWindow: z.number().int().describe('Demand recorded over the sales window (OrderPlaced)'),
+            open: z.boolean().check(z.describe('A suggestion is open: emitted, and the SKU not seen back at its safety stock since')),
+            safetyStock: z.optional(z.number().check(z.int())).check(z.describe('At the last check')),
+            lastAvailable: z.optional(z.number().check(z.int())),
+            openedAt: z.optional(z.string()),
+            lastSuggestedAt: z.optional(z.string()),
+            clearedAt: z.optional(z.string()),
+            suggestions: z.number().check(z.int(), z.describe('Suggestions emitted so far')),
+            salesWindowDays: z.number().check(z.int()),
+            unitsSoldInWindow: z.number().check(z.int(), z.describe('Demand recorded over the sales window (OrderPlaced)')),
           })
-          .meta({ id: 'ReplenishmentState' }),
+          .register(z.globalRegistry, { id: 'ReplenishmentState' }),
     },
   },
 });
@@ -172,13 +171,13 @@ const ShippingSettingsSchema = lazily(() =>
     .object({
       carrierRules: CarrierRulesSchema,
       deliveryTimeLimits: DeliveryTimeLimitsSchema,
-      source: z.enum(['stored', 'configured']).describe('stored: set through this API; configured: the deployment’s settings, not changed yet'),
-      version: z.number().int(),
-      changedBy: z.string().optional(),
-      changedAt: z.string().optional(),
-      reason: z.string().optional(),
+      source: z.enum(['stored', 'configured']).check(z.describe('stored: set through this API; configured: the deployment’s settings, not changed yet')),
+      version: z.number().check(z.int()),
+      changedBy: z.optional(z.string()),
+      changedAt: z.optional(z.string()),
+      reason: z.optional(z.string()),
     })
-    .meta({ id: 'ShippingSettings' }),
+    .register(z.globalRegistry, { id: 'ShippingSettings' }),
 );
 
 /** `GET /admin/settings/shipping` — ops: carrier rules (FUL-2) and delivery time limits (FUL-3) in force. */
@@ -205,12 +204,14 @@ export const putShippingSettingsRoute = defineRoute({
   body: () =>
     z
       .strictObject({
-        carrierRules: CarrierRulesSchema.optional(),
-        deliveryTimeLimits: DeliveryTimeLimitsSchema.optional(),
-        reason: freeText(500).min(3).describe('Why (audit trail)'),
+        carrierRules: z.optional(CarrierRulesSchema),
+        deliveryTimeLimits: z.optional(DeliveryTimeLimitsSchema),
+        reason: freeText(500).check(z.minLength(3), z.describe('Why (audit trail)')),
       })
-      .refine((b) => b.carrierRules !== undefined || b.deliveryTimeLimits !== undefined, { message: 'Send carrierRules, deliveryTimeLimits or both', path: ['carrierRules'] })
-      .meta({ id: 'ShippingSettingsInput' }),
+      .check(
+        z.refine((b) => b.carrierRules !== undefined || b.deliveryTimeLimits !== undefined, { message: 'Send carrierRules, deliveryTimeLimits or both', path: ['carrierRules'] }),
+      )
+      .register(z.globalRegistry, { id: 'ShippingSettingsInput' }),
   responses: { 200: { description: 'The settings after the change', schema: ShippingSettingsSchema } },
   problems: [409],
 });
@@ -235,7 +236,7 @@ export const receiveKuaidi100CallbackRoute = defineRoute({
   responses: {
     200: {
       description: 'Acknowledged (the answer Kuaidi100 expects)',
-      schema: () => z.object({ result: z.literal(true), returnCode: z.literal('200'), message: z.string() }).meta({ id: 'Kuaidi100CallbackAck' }),
+      schema: () => z.object({ result: z.literal(true), returnCode: z.literal('200'), message: z.string() }).register(z.globalRegistry, { id: 'Kuaidi100CallbackAck' }),
     },
   },
   problems: [404],
@@ -267,7 +268,7 @@ export const postSandboxCarrierEventRoute = defineRoute({
   responses: {
     202: {
       description: 'Scheduled: the sandbox carrier will post the signed report when it is due',
-      schema: () => z.object({ eventId: z.string(), carrier: z.string(), waybill: z.string(), status: z.string(), exception: z.string().optional(), deliverAfter: z.string() }),
+      schema: () => z.object({ eventId: z.string(), carrier: z.string(), waybill: z.string(), status: z.string(), exception: z.optional(z.string()), deliverAfter: z.string() }),
     },
   },
   problems: [404],

@@ -27,7 +27,7 @@
  * stage name: Secrets Manager in every deployed stage, the built-in sandbox secret only in the
  * local cloud and tests.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
 import { CarrierRulesSchema, DEFAULT_CARRIER_RULES } from './domain/carrier-rules.ts';
 import { DEFAULT_SAFETY_STOCK_POLICY, SAFETY_STOCK_METHODS, type SafetyStockPolicy } from './domain/safety-stock.ts';
@@ -48,7 +48,11 @@ export const SANDBOX_CARRIER_WEBHOOK_SECRET = 'sandbox-carrier-webhook-secret-no
 /** The carrier adapters allocation can book with. */
 export const CARRIER_PROVIDERS = ['sandbox', 'kuaidi100'] as const;
 
-const PartySchema = z.strictObject({ name: z.string().min(1).max(64), mobile: z.string().min(5).max(20), printAddress: z.string().min(4).max(200) });
+const PartySchema = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(64)),
+  mobile: z.string().check(z.minLength(5), z.maxLength(20)),
+  printAddress: z.string().check(z.minLength(4), z.maxLength(200)),
+});
 
 /**
  * The Kuaidi100 merchant account (Secrets Manager `commerce/<stage>/kuaidi100`): the API key and
@@ -58,42 +62,42 @@ const PartySchema = z.strictObject({ name: z.string().min(1).max(64), mobile: z.
  * each of our carrier ids (defaults: carriers/kuaidi100-gateway.ts).
  */
 export const Kuaidi100AccountSchema = z.strictObject({
-  key: z.string().min(4).max(128),
-  secret: z.string().min(8).max(256),
-  salt: z.string().min(8).max(256),
+  key: z.string().check(z.minLength(4), z.maxLength(128)),
+  secret: z.string().check(z.minLength(8), z.maxLength(256)),
+  salt: z.string().check(z.minLength(8), z.maxLength(256)),
   callbackUrl: z.url(),
   trackingCallbackUrl: z.url(),
-  senders: z.record(z.string().min(1).max(64), PartySchema).refine((s) => Object.keys(s).length > 0, 'At least one sender (or "default")'),
-  services: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).optional(),
+  senders: z.record(z.string().check(z.minLength(1), z.maxLength(64)), PartySchema).check(z.refine((s) => Object.keys(s).length > 0, 'At least one sender (or "default")')),
+  services: z.optional(z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)), z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)))),
 });
 
 export type Kuaidi100AccountSettings = z.infer<typeof Kuaidi100AccountSchema>;
 
 /** The carriers' secret: `{ carrierId: signingSecret }`. */
-export const CarrierSecretsSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), z.string().min(16).max(512));
+export const CarrierSecretsSchema = z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)), z.string().check(z.minLength(16), z.maxLength(512)));
 
 export const fulfillmentSettings = defineSettings(
   'fulfillment',
   () => ({
-    CARRIER_RULES: jsonSetting(CarrierRulesSchema).optional(),
-    DELIVERY_TIME_LIMITS: jsonSetting(DeliveryTimeLimitsSchema).optional(),
-    SAFETY_STOCK_METHOD: z.enum(SAFETY_STOCK_METHODS).default(DEFAULT_SAFETY_STOCK_POLICY.method),
-    SALES_WINDOW_DAYS: intSetting(1, 365).default(DEFAULT_SAFETY_STOCK_POLICY.windowDays),
-    SAFETY_COVER_DAYS: intSetting(1, 365).default(DEFAULT_SAFETY_STOCK_POLICY.coverDays),
-    SUPPLIER_LEAD_TIME_DAYS: intSetting(1, 365).default(DEFAULT_SAFETY_STOCK_POLICY.leadTimeDays),
-    SERVICE_FACTOR: z.coerce.number().min(0).max(5).default(DEFAULT_SAFETY_STOCK_POLICY.serviceFactor),
-    REORDER_CYCLE_DAYS: intSetting(0, 365).default(DEFAULT_SAFETY_STOCK_POLICY.reorderCycleDays),
-    CARRIER_WEBHOOK_SECRETS: jsonSetting(CarrierSecretsSchema).optional(),
-    CARRIER_WEBHOOK_SECRETS_ID: z.string().min(1).max(512).optional(),
-    CARRIER_WEBHOOK_TOLERANCE_SECONDS: intSetting(30, 3600).default(300),
-    LATE_SWEEP_LOOKBACK_DAYS: intSetting(1, 90).default(14),
-    OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
-    DEGRADED_MODE_CACHE_SECONDS: intSetting(0, 300).default(10),
-    SAFETY_LEVEL_CACHE_SECONDS: intSetting(0, 3600).default(60),
-    WAREHOUSES_CACHE_SECONDS: intSetting(0, 3600).default(60),
-    CARRIER_PROVIDER: z.enum(CARRIER_PROVIDERS).default('sandbox'),
-    KUAIDI100_ACCOUNT_SECRET_ID: z.string().min(1).max(512).optional(),
-    KUAIDI100_ACCOUNT: jsonSetting(Kuaidi100AccountSchema).optional(),
+    CARRIER_RULES: z.optional(jsonSetting(CarrierRulesSchema)),
+    DELIVERY_TIME_LIMITS: z.optional(jsonSetting(DeliveryTimeLimitsSchema)),
+    SAFETY_STOCK_METHOD: z._default(z.enum(SAFETY_STOCK_METHODS), DEFAULT_SAFETY_STOCK_POLICY.method),
+    SALES_WINDOW_DAYS: z._default(intSetting(1, 365), DEFAULT_SAFETY_STOCK_POLICY.windowDays),
+    SAFETY_COVER_DAYS: z._default(intSetting(1, 365), DEFAULT_SAFETY_STOCK_POLICY.coverDays),
+    SUPPLIER_LEAD_TIME_DAYS: z._default(intSetting(1, 365), DEFAULT_SAFETY_STOCK_POLICY.leadTimeDays),
+    SERVICE_FACTOR: z._default(z.coerce.number().check(z.gte(0), z.lte(5)), DEFAULT_SAFETY_STOCK_POLICY.serviceFactor),
+    REORDER_CYCLE_DAYS: z._default(intSetting(0, 365), DEFAULT_SAFETY_STOCK_POLICY.reorderCycleDays),
+    CARRIER_WEBHOOK_SECRETS: z.optional(jsonSetting(CarrierSecretsSchema)),
+    CARRIER_WEBHOOK_SECRETS_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+    CARRIER_WEBHOOK_TOLERANCE_SECONDS: z._default(intSetting(30, 3600), 300),
+    LATE_SWEEP_LOOKBACK_DAYS: z._default(intSetting(1, 90), 14),
+    OUTBOX_REPUBLISH_AFTER_SECONDS: z._default(intSetting(10, 3600), 60),
+    DEGRADED_MODE_CACHE_SECONDS: z._default(intSetting(0, 300), 10),
+    SAFETY_LEVEL_CACHE_SECONDS: z._default(intSetting(0, 3600), 60),
+    WAREHOUSES_CACHE_SECONDS: z._default(intSetting(0, 3600), 60),
+    CARRIER_PROVIDER: z._default(z.enum(CARRIER_PROVIDERS), 'sandbox'),
+    KUAIDI100_ACCOUNT_SECRET_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+    KUAIDI100_ACCOUNT: z.optional(jsonSetting(Kuaidi100AccountSchema)),
   }),
   (env) => {
     const safetyStock: SafetyStockPolicy = {

@@ -17,7 +17,7 @@
  * amounts, statuses and links only.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import type { Channel, Locale, TemplateId, TemplateKind } from './domain/templates.ts';
@@ -100,10 +100,10 @@ export const sandboxMessageKey = (notificationId: string) => ({ pk: `SANDBOX#${n
 export const BY_CUSTOMER_INDEX = 'byCustomer';
 
 const CursorSchema = z.strictObject({
-  pk: z.string().startsWith('NOTIFICATION#').max(600),
+  pk: z.string().check(z.startsWith('NOTIFICATION#'), z.maxLength(600)),
   sk: z.literal('NOTIFICATION'),
-  gsi1pk: z.string().startsWith('CUSTOMER#').max(200),
-  gsi1sk: z.string().max(200),
+  gsi1pk: z.string().check(z.startsWith('CUSTOMER#'), z.maxLength(200)),
+  gsi1sk: z.string().check(z.maxLength(200)),
 });
 
 const RECORD_FIELDS = [

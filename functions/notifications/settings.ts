@@ -9,7 +9,7 @@
  * | `STOREFRONT_URL` | `https://shop.example.com` | the base of the links in messages |
  * | `NOTIFICATION_CLAIM_SECONDS` | 120 | how long a delivery holds a pending notification before another delivery may send it |
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { ConfigError, defineSettings, intSetting } from '../../shared/config.ts';
 
 /** The provider adapters. */
@@ -19,11 +19,11 @@ export type NotificationProviderName = (typeof NOTIFICATION_PROVIDERS)[number];
 export const notificationSettings = defineSettings(
   'notifications',
   () => ({
-    NOTIFICATIONS_TABLE_NAME: z.string().trim().min(1).max(256).optional(),
-    NOTIFICATION_PROVIDER: z.enum(NOTIFICATION_PROVIDERS).default('sandbox'),
-    NOTIFICATION_SENDER: z.email().max(254).optional(),
-    STOREFRONT_URL: z.url().max(200).default('https://shop.example.com'),
-    NOTIFICATION_CLAIM_SECONDS: intSetting(10, 3600).default(120),
+    NOTIFICATIONS_TABLE_NAME: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
+    NOTIFICATION_PROVIDER: z._default(z.enum(NOTIFICATION_PROVIDERS), 'sandbox'),
+    NOTIFICATION_SENDER: z.optional(z.email().check(z.maxLength(254))),
+    STOREFRONT_URL: z._default(z.url().check(z.maxLength(200)), 'https://shop.example.com'),
+    NOTIFICATION_CLAIM_SECONDS: z._default(intSetting(10, 3600), 120),
   }),
   (env) => ({
     tableName: env.NOTIFICATIONS_TABLE_NAME,

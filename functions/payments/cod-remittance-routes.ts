@@ -2,21 +2,21 @@
  * The HTTP contracts of carriers' cash-on-delivery remittances (PAY-4), in a module of their own:
  * only the two remittance functions bundle these schemas, not every payments function.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 
-const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
-const Minor = lazily(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
-const Currency = lazily(() => z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY'));
+const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const Minor = lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
+const Currency = lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
 
 const RemittanceLineInput = lazily(() =>
   z.strictObject({
     orderId: Ulid(),
-    amount: Minor().describe('Cash remitted for the order (fen)'),
-    fee: Minor().default(0).describe('Collection fee the carrier kept (fen)'),
+    amount: Minor().check(z.describe('Cash remitted for the order (fen)')),
+    fee: z._default(Minor(), 0).check(z.describe('Collection fee the carrier kept (fen)')),
   }),
 );
 
@@ -25,15 +25,17 @@ const RecordRemittanceBody = lazily(() =>
     .strictObject({
       remittanceId: z
         .string()
-        .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -')
-        .describe('The carrier’s own report id: recording the same report again changes nothing'),
-      carrier: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-      remittedAt: z.iso.datetime().describe('When the cash reached our account'),
-      currency: Currency().default('CNY'),
-      lines: z.array(RemittanceLineInput()).min(1).max(200),
-      reason: z.string().trim().min(3).max(500).describe('Why (audited)'),
+        .check(
+          z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -'),
+          z.describe('The carrier’s own report id: recording the same report again changes nothing'),
+        ),
+      carrier: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)),
+      remittedAt: z.iso.datetime().check(z.describe('When the cash reached our account')),
+      currency: z._default(Currency(), 'CNY'),
+      lines: z.array(RemittanceLineInput()).check(z.minLength(1), z.maxLength(200)),
+      reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500), z.describe('Why (audited)')),
     })
-    .meta({ id: 'CodRemittanceInput' }),
+    .register(z.globalRegistry, { id: 'CodRemittanceInput' }),
 );
 
 const RemittanceDoc = lazily(() =>
@@ -49,16 +51,16 @@ const RemittanceDoc = lazily(() =>
           amount: Minor(),
           fee: Minor(),
           outcome: z.enum(['remitted', 'short', 'over-remitted', 'already-remitted', 'not-delivered', 'not-cod', 'unknown-order', 'duplicate-line']),
-          owedBefore: z.number().int().optional(),
-          owedAfter: z.number().int().optional(),
+          owedBefore: z.optional(z.number().check(z.int())),
+          owedAfter: z.optional(z.number().check(z.int())),
         }),
       ),
-      totals: z.object({ lines: z.number().int(), remitted: Minor(), fees: Minor(), booked: z.number().int(), findings: z.number().int() }),
+      totals: z.object({ lines: z.number().check(z.int()), remitted: Minor(), fees: Minor(), booked: z.number().check(z.int()), findings: z.number().check(z.int()) }),
       recordedBy: z.string(),
       recordedAt: z.string(),
       reason: z.string(),
     })
-    .meta({ id: 'CodRemittance' }),
+    .register(z.globalRegistry, { id: 'CodRemittance' }),
 );
 
 /** `POST /admin/cod-remittances` — ops: a carrier's cash-on-delivery remittance report (PAY-4). */
@@ -86,7 +88,7 @@ export const getCodRemittanceRoute = defineRoute({
   summary: 'A recorded cash-on-delivery remittance report with each line’s outcome',
   tags: ['payments', 'admin'],
   auth: { roles: ['ops', 'analyst'] },
-  path: () => z.object({ remittanceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -') }),
+  path: () => z.object({ remittanceId: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Must be 1–64 letters, digits or _ . : -')) }),
   responses: { 200: { description: 'The report', schema: RemittanceDoc } },
   problems: [404],
 });

@@ -40,7 +40,7 @@ import {
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { PaymentMethodSchema, type PaymentMethod } from '../../events/common.ts';
 import { requireSetting } from '../../shared/config.ts';
@@ -167,36 +167,36 @@ const PaymentItemSchema = z.object({
   customerId: z.string(),
   method: PaymentMethodSchema,
   currency: z.string(),
-  amount: z.number().int(),
-  part: z.enum(['deposit', 'balance']).optional(),
-  orderTotal: z.number().int().optional(),
-  balancePaymentId: z.string().optional(),
-  dueBy: z.string().optional(),
+  amount: z.number().check(z.int()),
+  part: z.optional(z.enum(['deposit', 'balance'])),
+  orderTotal: z.optional(z.number().check(z.int())),
+  balancePaymentId: z.optional(z.string()),
+  dueBy: z.optional(z.string()),
   status: z.enum(PAYMENT_STATUSES),
   orderKnown: z.boolean(),
-  captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
-  providerPaymentId: z.string().optional(),
-  nextAction: z
-    .discriminatedUnion('type', [
+  captureOn: z.optional(z.enum(['shipment', 'delivery', 'already-captured'])),
+  providerPaymentId: z.optional(z.string()),
+  nextAction: z.optional(
+    z.discriminatedUnion('type', [
       z.object({ type: z.literal('redirect'), url: z.string() }),
-      z.object({ type: z.literal('qr-code'), data: z.string(), imageUrl: z.string().optional() }),
-    ])
-    .optional(),
-  authorizedAmount: z.number().int(),
-  capturedAmount: z.number().int(),
-  refundedAmount: z.number().int(),
-  refundPendingAmount: z.number().int(),
-  feeAmount: z.number().int(),
-  authorizationExpiresAt: z.string().optional(),
-  authorizationStartedAt: z.string().optional(),
-  failureReason: z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired']).optional(),
-  releaseReason: z.string().optional(),
-  releasedAt: z.string().optional(),
-  limit: z.object({ day: z.string(), counted: z.boolean() }).optional(),
+      z.object({ type: z.literal('qr-code'), data: z.string(), imageUrl: z.optional(z.string()) }),
+    ]),
+  ),
+  authorizedAmount: z.number().check(z.int()),
+  capturedAmount: z.number().check(z.int()),
+  refundedAmount: z.number().check(z.int()),
+  refundPendingAmount: z.number().check(z.int()),
+  feeAmount: z.number().check(z.int()),
+  authorizationExpiresAt: z.optional(z.string()),
+  authorizationStartedAt: z.optional(z.string()),
+  failureReason: z.optional(z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired'])),
+  releaseReason: z.optional(z.string()),
+  releasedAt: z.optional(z.string()),
+  limit: z.optional(z.object({ day: z.string(), counted: z.boolean() })),
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
-  tokenCiphertext: z.string().optional(),
+  version: z.number().check(z.int()),
+  tokenCiphertext: z.optional(z.string()),
 });
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', 'expiresAt', 'tokenCiphertext']);

@@ -1,5 +1,5 @@
 /** The payments capability's HTTP contracts (validation schemas and OpenAPI in one place). */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { PaymentMethodSchema } from '../../events/common.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
@@ -10,25 +10,25 @@ import { ALL_ACCOUNTS, MOVEMENT_KINDS, type MovementKind } from './domain/ledger
 import { PAYMENT_STATUSES } from './domain/payment.ts';
 import { RefundSchema as RefundRecordSchema, STAFF_REFUND_REASONS } from './domain/refund.ts';
 
-const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
-const Minor = lazily(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
-const Currency = lazily(() => z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY'));
+const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const Minor = lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
+const Currency = lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
 const Text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((value) => ![...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'Must not contain control characters');
+  z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((value) => ![...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'Must not contain control characters'),
+  );
 
 const OrderPath = lazily(() => z.object({ orderId: Ulid() }));
 const RefundPath = lazily(() => z.object({ orderId: Ulid(), refundId: Ulid() }));
 const DatePath = lazily(() =>
   z.object({
-    date: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date YYYY-MM-DD')
-      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+    date: z.string().check(
+      z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date YYYY-MM-DD'),
+      z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+    ),
   }),
 );
 
@@ -36,17 +36,21 @@ const DatePath = lazily(() =>
 export const RefundRequestSchema = lazily(() =>
   z
     .strictObject({
-      amount: z.strictObject({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: Currency() }).describe('Amount to refund, in minor units'),
-      reason: z.enum(STAFF_REFUND_REASONS).describe("Why: one of the listed reasons; 'fraud' (which labels the customer a fraudster) only for risk analysts"),
+      amount: z
+        .strictObject({ amount: z.number().check(z.int(), z.positive(), z.lte(Number.MAX_SAFE_INTEGER)), currency: Currency() })
+        .check(z.describe('Amount to refund, in minor units')),
+      reason: z.enum(STAFF_REFUND_REASONS).check(z.describe("Why: one of the listed reasons; 'fraud' (which labels the customer a fraudster) only for risk analysts")),
     })
-    .meta({ id: 'RefundRequest' }),
+    .register(z.globalRegistry, { id: 'RefundRequest' }),
 );
 
 /** Body of `POST /orders/{orderId}/refunds/{refundId}/reject`. */
-export const RefundRejectionSchema = lazily(() => z.strictObject({ note: Text(200).describe('Why the refund is rejected') }).meta({ id: 'RefundRejection' }));
+export const RefundRejectionSchema = lazily(() =>
+  z.strictObject({ note: Text(200).check(z.describe('Why the refund is rejected')) }).register(z.globalRegistry, { id: 'RefundRejection' }),
+);
 
 /** A refund (the domain's schema, named for OpenAPI). */
-export const RefundSchema = lazily(() => RefundRecordSchema.meta({ id: 'Refund' }));
+export const RefundSchema = lazily(() => RefundRecordSchema.register(z.globalRegistry, { id: 'Refund' }));
 
 const PostingSchema = lazily(() => z.object({ account: z.enum(ALL_ACCOUNTS as [string, ...string[]]), side: z.enum(['debit', 'credit']), amount: Minor() }));
 const MovementSchema = lazily(() =>
@@ -61,11 +65,11 @@ const MovementSchema = lazily(() =>
       amount: Minor(),
       postings: z.array(PostingSchema()),
       at: z.string(),
-      providerPaymentId: z.string().optional(),
-      providerTransactionId: z.string().optional(),
-      refundId: z.string().optional(),
+      providerPaymentId: z.optional(z.string()),
+      providerTransactionId: z.optional(z.string()),
+      refundId: z.optional(z.string()),
     })
-    .meta({ id: 'LedgerMovement' }),
+    .register(z.globalRegistry, { id: 'LedgerMovement' }),
 );
 
 const PaymentSchema = lazily(() =>
@@ -76,48 +80,48 @@ const PaymentSchema = lazily(() =>
       customerId: z.string(),
       method: PaymentMethodSchema,
       currency: Currency(),
-      amount: Minor().describe('What this payment collects: the order’s total, or a pre-sale’s deposit or balance'),
-      part: z.enum(['deposit', 'balance']).optional().describe('Pre-sale orders (ORD-5) have two payments: the deposit and the balance'),
-      orderTotal: Minor().optional(),
-      balancePaymentId: Ulid().optional(),
-      dueBy: z.string().optional(),
+      amount: Minor().check(z.describe('What this payment collects: the order’s total, or a pre-sale’s deposit or balance')),
+      part: z.optional(z.enum(['deposit', 'balance'])).check(z.describe('Pre-sale orders (ORD-5) have two payments: the deposit and the balance')),
+      orderTotal: z.optional(Minor()),
+      balancePaymentId: z.optional(Ulid()),
+      dueBy: z.optional(z.string()),
       status: z.enum(PAYMENT_STATUSES),
-      captureOn: z.enum(['shipment', 'delivery', 'already-captured']).optional(),
-      providerPaymentId: z.string().optional(),
+      captureOn: z.optional(z.enum(['shipment', 'delivery', 'already-captured'])),
+      providerPaymentId: z.optional(z.string()),
       authorizedAmount: Minor(),
       capturedAmount: Minor(),
       refundedAmount: Minor(),
       refundPendingAmount: Minor(),
       feeAmount: Minor(),
-      authorizationExpiresAt: z.string().optional(),
-      failureReason: z.string().optional(),
-      releaseReason: z.string().optional(),
-      version: z.number().int(),
+      authorizationExpiresAt: z.optional(z.string()),
+      failureReason: z.optional(z.string()),
+      releaseReason: z.optional(z.string()),
+      version: z.number().check(z.int()),
     })
-    .meta({ id: 'Payment' }),
+    .register(z.globalRegistry, { id: 'Payment' }),
 );
 
 export const PaymentViewSchema = lazily(() =>
   z
     .object({
-      payment: PaymentSchema().describe('The order’s first payment (the whole amount, or a pre-sale’s deposit)'),
-      payments: z.array(PaymentSchema()).describe('Every payment of the order: the first, then a pre-sale’s balance'),
+      payment: PaymentSchema().check(z.describe('The order’s first payment (the whole amount, or a pre-sale’s deposit)')),
+      payments: z.array(PaymentSchema()).check(z.describe('Every payment of the order: the first, then a pre-sale’s balance')),
       balances: z.object({
         currency: Currency(),
-        accounts: z.record(z.string(), z.number().int()),
-        held: z.number().int(),
-        captured: z.number().int(),
-        refunded: z.number().int(),
-        fees: z.number().int(),
-        netPaid: z.number().int(),
-        codOutstanding: z.number().int().describe('Cash on delivery the carrier has not remitted yet'),
+        accounts: z.record(z.string(), z.number().check(z.int())),
+        held: z.number().check(z.int()),
+        captured: z.number().check(z.int()),
+        refunded: z.number().check(z.int()),
+        fees: z.number().check(z.int()),
+        netPaid: z.number().check(z.int()),
+        codOutstanding: z.number().check(z.int(), z.describe('Cash on delivery the carrier has not remitted yet')),
         balanced: z.boolean(),
-        movements: z.number().int(),
+        movements: z.number().check(z.int()),
       }),
       ledger: z.array(MovementSchema()),
       refunds: z.array(RefundSchema()),
     })
-    .meta({ id: 'PaymentView' }),
+    .register(z.globalRegistry, { id: 'PaymentView' }),
 );
 
 export const ReconciliationReportSchema = lazily(() =>
@@ -128,25 +132,25 @@ export const ReconciliationReportSchema = lazily(() =>
       provider: z.string(),
       currency: Currency(),
       status: z.enum(['clean', 'mismatches']),
-      totals: z.record(z.string(), z.number().int()),
-      matched: z.number().int(),
-      mismatchCount: z.number().int(),
+      totals: z.record(z.string(), z.number().check(z.int())),
+      matched: z.number().check(z.int()),
+      mismatchCount: z.number().check(z.int()),
       mismatches: z.array(
         z.object({
           kind: z.enum(['missing-capture', 'missing-refund', 'double-capture', 'amount-mismatch', 'unknown-provider-transaction', 'unbalanced-entry', 'cod-not-remitted']),
-          side: z.enum(['ledger', 'provider', 'payment', 'carrier']).optional(),
-          orderId: z.string().optional(),
-          providerPaymentId: z.string().optional(),
-          transactionId: z.string().optional(),
-          movementId: z.string().optional(),
-          expected: z.number().int().optional(),
-          actual: z.number().int().optional(),
+          side: z.optional(z.enum(['ledger', 'provider', 'payment', 'carrier'])),
+          orderId: z.optional(z.string()),
+          providerPaymentId: z.optional(z.string()),
+          transactionId: z.optional(z.string()),
+          movementId: z.optional(z.string()),
+          expected: z.optional(z.number().check(z.int())),
+          actual: z.optional(z.number().check(z.int())),
           detail: z.string(),
         }),
       ),
       truncated: z.boolean(),
     })
-    .meta({ id: 'ReconciliationReport' }),
+    .register(z.globalRegistry, { id: 'ReconciliationReport' }),
 );
 
 /** `POST /orders/{orderId}/refunds` — ops, cs-agent. */
@@ -231,15 +235,15 @@ export const getReconciliationRoute = defineRoute({
 });
 
 /** Every payments route, for the OpenAPI document and the API. */
-const MinorMoney = lazily(() => z.object({ amount: z.number().int(), currency: z.string() }));
+const MinorMoney = lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
 const OfferedMethodDoc = lazily(() =>
   z.object({
     method: PaymentMethodSchema,
-    needsToken: z.boolean().describe('card and wallet: send the provider’s token (tok_…/pm_…) as payment.token'),
+    needsToken: z.boolean().check(z.describe('card and wallet: send the provider’s token (tok_…/pm_…) as payment.token')),
     charged: z.enum(['at-shipment', 'on-arrival-of-funds', 'on-delivery']),
-    wallets: z.array(z.string()).optional().describe('wallet: which wallets (Stripe: alipay, wechat_pay — send a Stripe PaymentMethod of that type as payment.token)'),
+    wallets: z.optional(z.array(z.string())).check(z.describe('wallet: which wallets (Stripe: alipay, wechat_pay — send a Stripe PaymentMethod of that type as payment.token)')),
     perOrderMax: MinorMoney(),
-    dailyMax: MinorMoney().describe('Per customer and day (the smaller of the method’s and the overall daily limit)'),
+    dailyMax: MinorMoney().check(z.describe('Per customer and day (the smaller of the method’s and the overall daily limit)')),
   }),
 );
 
@@ -253,7 +257,10 @@ export const listPaymentMethodsRoute = defineRoute({
   tags: ['payments'],
   auth: 'public',
   responses: {
-    200: { description: 'The methods', schema: () => z.object({ provider: z.enum(['sandbox', 'stripe']), items: z.array(OfferedMethodDoc()) }).meta({ id: 'PaymentMethods' }) },
+    200: {
+      description: 'The methods',
+      schema: () => z.object({ provider: z.enum(['sandbox', 'stripe']), items: z.array(OfferedMethodDoc()) }).register(z.globalRegistry, { id: 'PaymentMethods' }),
+    },
   },
 });
 

@@ -25,7 +25,7 @@
  *
  * The refund approval threshold is the kernel's `REFUND_APPROVAL_THRESHOLD_MINOR` (RISK-7).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
 import { lazily } from '../../shared/lazily.ts';
 import type { PaymentMethod } from '../../events/common.ts';
@@ -39,10 +39,10 @@ export const DEFAULT_METHOD_LIMITS: Readonly<Record<PaymentMethod, MethodLimit>>
   cod: { perOrderMax: 200_000, dailyMax: 500_000 },
 };
 
-const Minor = lazily(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+const Minor = lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
 const LimitSchema = lazily(() => z.object({ perOrderMax: Minor(), dailyMax: Minor() }));
 const MethodLimitsSchema = lazily(() => z.object({ card: LimitSchema(), wallet: LimitSchema(), bank_transfer: LimitSchema(), cod: LimitSchema() }));
-const rate = lazily(() => z.coerce.number().min(0).max(1));
+const rate = lazily(() => z.coerce.number().check(z.gte(0), z.lte(1)));
 
 /**
  * A public, built-in signing secret so the sandbox works out of the box — in the local cloud and
@@ -54,31 +54,28 @@ export const DEV_SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_dev_only_not_a_secret';
 export const paymentsSettings = defineSettings(
   'payments',
   () => ({
-    DEFAULT_CURRENCY: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .default('CNY'),
-    PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
-    PAYMENT_METHOD_LIMITS: jsonSetting(MethodLimitsSchema()).optional(),
-    PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR: intSetting(0, Number.MAX_SAFE_INTEGER).default(20_000_000),
-    PAYMENT_LIMIT_DAY_OFFSET_MINUTES: intSetting(-14 * 60, 14 * 60).default(480),
-    PAYMENT_WEBHOOK_TOLERANCE_SECONDS: intSetting(1, 3600).default(300),
-    PAYMENT_PROVIDER_SANDBOX_TABLE_NAME: z.string().min(1).max(256).optional(),
-    SANDBOX_PROVIDER_QUEUE_URL: z.string().min(1).max(2048).optional(),
-    SANDBOX_WEBHOOK_SECRET: z.string().min(16).max(256).optional(),
-    SANDBOX_WEBHOOK_SECRET_ID: z.string().min(1).max(512).optional(),
-    SANDBOX_FEE_BASIS_POINTS: intSetting(0, 10_000).default(60),
-    SANDBOX_AUTHORIZATION_TTL_HOURS: intSetting(1, 24 * 31).default(168),
-    SANDBOX_TRANSFER_DELAY_SECONDS: intSetting(0, 900).default(5),
-    SANDBOX_CHAOS_FAILURE_RATE: rate().default(0),
-    SANDBOX_CHAOS_TIMEOUT_RATE: rate().default(0),
-    SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE: rate().default(0),
-    SANDBOX_CHAOS_SEED: intSetting(0, 2 ** 31 - 1).default(1),
-    PAYMENT_WEBHOOK_FUNCTION_NAME: z.string().min(1).max(256).optional(),
-    STRIPE_SECRET_ID: z.string().min(1).max(512).optional(),
-    PAYMENT_RETURN_URL: z.url().optional(),
-    RECONCILIATION_MAX_STORED_MISMATCHES: intSetting(1, 2000).default(500),
-    COD_REMITTANCE_DAYS: intSetting(1, 90).default(7),
+    DEFAULT_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/)), 'CNY'),
+    PAYMENT_PROVIDER: z._default(z.enum(['sandbox', 'stripe']), 'sandbox'),
+    PAYMENT_METHOD_LIMITS: z.optional(jsonSetting(MethodLimitsSchema())),
+    PAYMENT_CUSTOMER_DAILY_LIMIT_MINOR: z._default(intSetting(0, Number.MAX_SAFE_INTEGER), 20_000_000),
+    PAYMENT_LIMIT_DAY_OFFSET_MINUTES: z._default(intSetting(-14 * 60, 14 * 60), 480),
+    PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z._default(intSetting(1, 3600), 300),
+    PAYMENT_PROVIDER_SANDBOX_TABLE_NAME: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    SANDBOX_PROVIDER_QUEUE_URL: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    SANDBOX_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(16), z.maxLength(256))),
+    SANDBOX_WEBHOOK_SECRET_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+    SANDBOX_FEE_BASIS_POINTS: z._default(intSetting(0, 10_000), 60),
+    SANDBOX_AUTHORIZATION_TTL_HOURS: z._default(intSetting(1, 24 * 31), 168),
+    SANDBOX_TRANSFER_DELAY_SECONDS: z._default(intSetting(0, 900), 5),
+    SANDBOX_CHAOS_FAILURE_RATE: z._default(rate(), 0),
+    SANDBOX_CHAOS_TIMEOUT_RATE: z._default(rate(), 0),
+    SANDBOX_CHAOS_DUPLICATE_WEBHOOK_RATE: z._default(rate(), 0),
+    SANDBOX_CHAOS_SEED: z._default(intSetting(0, 2 ** 31 - 1), 1),
+    PAYMENT_WEBHOOK_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    STRIPE_SECRET_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+    PAYMENT_RETURN_URL: z.optional(z.url()),
+    RECONCILIATION_MAX_STORED_MISMATCHES: z._default(intSetting(1, 2000), 500),
+    COD_REMITTANCE_DAYS: z._default(intSetting(1, 90), 7),
   }),
   (e) => ({
     currency: e.DEFAULT_CURRENCY,

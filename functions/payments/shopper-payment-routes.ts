@@ -2,7 +2,7 @@
  * The shopper's payment route (PAY-1), in a module of its own: only its function bundles these
  * schemas, not every payments function.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { PaymentMethodSchema } from '../../events/common.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
@@ -10,22 +10,22 @@ import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import { PAYMENT_STATUSES } from './domain/payment.ts';
 
-const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
-const Minor = lazily(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
-const Currency = lazily(() => z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY'));
+const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const Minor = lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
+const Currency = lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
 const OrderPath = lazily(() => z.object({ orderId: Ulid() }));
 
 const PaymentActionDoc = lazily(() =>
   z
     .discriminatedUnion('type', [
-      z.object({ type: z.literal('redirect'), url: z.string().describe('Open this page (Alipay) to pay') }),
+      z.object({ type: z.literal('redirect'), url: z.string().check(z.describe('Open this page (Alipay) to pay')) }),
       z.object({
         type: z.literal('qr-code'),
-        data: z.string().describe('Show this as a QR code for WeChat to scan'),
-        imageUrl: z.string().optional().describe('The same QR code as a PNG'),
+        data: z.string().check(z.describe('Show this as a QR code for WeChat to scan')),
+        imageUrl: z.optional(z.string()).check(z.describe('The same QR code as a PNG')),
       }),
     ])
-    .meta({ id: 'PaymentAction' }),
+    .register(z.globalRegistry, { id: 'PaymentAction' }),
 );
 
 const ShopperPaymentDoc = lazily(() =>
@@ -35,17 +35,17 @@ const ShopperPaymentDoc = lazily(() =>
       payments: z.array(
         z.object({
           paymentId: Ulid(),
-          part: z.enum(['deposit', 'balance']).optional(),
+          part: z.optional(z.enum(['deposit', 'balance'])),
           method: PaymentMethodSchema,
           status: z.enum(PAYMENT_STATUSES),
           amount: z.object({ amount: Minor(), currency: Currency() }),
           captured: Minor(),
           refunded: Minor(),
-          nextAction: PaymentActionDoc().optional().describe('While pending: what the shopper must do to pay (Alipay: open the page; WeChat Pay: scan the code)'),
+          nextAction: z.optional(PaymentActionDoc()).check(z.describe('While pending: what the shopper must do to pay (Alipay: open the page; WeChat Pay: scan the code)')),
         }),
       ),
     })
-    .meta({ id: 'ShopperPayment' }),
+    .register(z.globalRegistry, { id: 'ShopperPayment' }),
 );
 
 /** `GET /orders/{orderId}/payment` — the shopper (own order) and customer service: the payment's state and what the shopper must do next. */

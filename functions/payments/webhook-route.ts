@@ -2,7 +2,7 @@
  * The payment provider's webhook route, in a module of its own: the webhook function bundles it
  * without the schemas of every other payments route (routes.ts lists it with them for the API).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
 
@@ -11,10 +11,10 @@ const WebhookAnswerSchema = lazily(() =>
     .object({
       received: z.literal(true),
       eventId: z.string(),
-      duplicate: z.literal(true).optional(),
+      duplicate: z.optional(z.literal(true)),
       outcome: z.enum(['applied', 'already-applied', 'unknown-payment', 'ignored', 'held']),
     })
-    .meta({ id: 'WebhookAnswer' }),
+    .register(z.globalRegistry, { id: 'WebhookAnswer' }),
 );
 
 /** `POST /webhooks/payments` — the payment provider (public; the signature is checked). */

@@ -1,7 +1,7 @@
 /**
  * The platform's HTTP contracts: health and the OpenAPI document.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 
 /** `GET /health` — public liveness. */

@@ -4,7 +4,7 @@
  * `GET /me/data` (the export), `DELETE /me` (erasure by crypto-shredding), and
  * `GET /admin/privacy/requests` (admin: the requests with their status and timings).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { CONSENT_PURPOSES } from './domain/consent.ts';
@@ -20,10 +20,10 @@ const PrivacyRequestDoc = lazily(() =>
       customerId: z.string(),
       status: z.enum(['ERASING', 'ERASED', 'EXPORTED']),
       requestedAt: z.string(),
-      completedAt: z.string().optional(),
-      durationMs: z.number().int().optional().describe('From request to completion'),
+      completedAt: z.optional(z.string()),
+      durationMs: z.optional(z.number().check(z.int())).check(z.describe('From request to completion')),
     })
-    .meta({ id: 'PrivacyRequest' }),
+    .register(z.globalRegistry, { id: 'PrivacyRequest' }),
 );
 
 const ConsentsDoc = lazily(() =>
@@ -33,11 +33,13 @@ const ConsentsDoc = lazily(() =>
       analytics: z.boolean(),
       personalisation: z.boolean(),
       decidedAt: z
-        .object(Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, z.string().optional()])))
-        .describe('When each purpose was last given or withdrawn (absent: never decided, so not given)'),
-      history: z.array(z.object({ purpose: z.enum(CONSENT_PURPOSES), granted: z.boolean(), at: z.string(), via: z.string() })).describe('The latest decisions, newest first'),
+        .object(Object.fromEntries(CONSENT_PURPOSES.map((p) => [p, z.optional(z.string())])))
+        .check(z.describe('When each purpose was last given or withdrawn (absent: never decided, so not given)')),
+      history: z
+        .array(z.object({ purpose: z.enum(CONSENT_PURPOSES), granted: z.boolean(), at: z.string(), via: z.string() }))
+        .check(z.describe('The latest decisions, newest first')),
     })
-    .meta({ id: 'Consents' }),
+    .register(z.globalRegistry, { id: 'Consents' }),
 );
 
 /** `GET /me/consents` — customer. */
@@ -63,8 +65,8 @@ export const putMyConsentsRoute = defineRoute({
   auth: CUSTOMER,
   body: () =>
     z
-      .strictObject({ marketing: z.boolean().optional(), analytics: z.boolean().optional(), personalisation: z.boolean().optional() })
-      .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Name at least one purpose: marketing, analytics or personalisation' }),
+      .strictObject({ marketing: z.optional(z.boolean()), analytics: z.optional(z.boolean()), personalisation: z.optional(z.boolean()) })
+      .check(z.refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Name at least one purpose: marketing, analytics or personalisation' })),
   responses: { 200: { description: 'The consents after the decision', schema: ConsentsDoc } },
 });
 
@@ -85,13 +87,13 @@ export const getMyDataRoute = defineRoute({
           .object({
             requestId: z.string(),
             generatedAt: z.string(),
-            profile: z.object({ customerId: z.string(), erasedAt: z.string().optional() }),
+            profile: z.object({ customerId: z.string(), erasedAt: z.optional(z.string()) }),
             consents: ConsentsDoc(),
             orders: z.array(z.record(z.string(), z.unknown())),
             returns: z.array(z.record(z.string(), z.unknown())),
             tickets: z.array(z.record(z.string(), z.unknown())),
           })
-          .meta({ id: 'DataExport' }),
+          .register(z.globalRegistry, { id: 'DataExport' }),
     },
   },
 });
@@ -119,8 +121,8 @@ export const listPrivacyRequestsRoute = defineRoute({
   auth: ADMIN,
   query: () =>
     z.strictObject({
-      limit: z.coerce.number().int().min(1).max(100).optional(),
-      year: z.coerce.number().int().min(2000).max(2100).optional().describe('Only the requests received in this year (UTC)'),
+      limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
+      year: z.optional(z.coerce.number().check(z.int(), z.gte(2000), z.lte(2100))).check(z.describe('Only the requests received in this year (UTC)')),
     }),
   responses: { 200: { description: 'The requests', schema: () => z.object({ items: z.array(PrivacyRequestDoc()) }) } },
 });

@@ -2,7 +2,7 @@
  * The HTTP contracts of returns and exchanges (AFT-1). Field names follow API.md ("Added in the
  * second round"); mutating routes take an `Idempotency-Key`.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { RETURN_REASONS, RETURN_STATUSES } from '../../events/return-events.ts';
 import type { RouteContract } from '../../shared/http/route.ts';
@@ -10,9 +10,9 @@ import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import { freeText } from '../../shared/text.ts';
 
-const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
-const Sku = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
-const Money = lazily(() => z.object({ amount: z.number().int(), currency: z.string() }));
+const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const Sku = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
+const Money = lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
 
 const ReturnPath = lazily(() => z.object({ returnId: Ulid() }));
 const OrderPath = lazily(() => z.object({ orderId: Ulid() }));
@@ -25,19 +25,18 @@ const RequestReturnBody = lazily(() =>
         .array(
           z.strictObject({
             sku: Sku(),
-            quantity: z.number().int().min(1).max(10_000),
-            exchangeSku: Sku().optional().describe('Exchanges only: the product wanted instead (same unit price: another size or colour); default the same SKU'),
+            quantity: z.number().check(z.int(), z.gte(1), z.lte(10_000)),
+            exchangeSku: z.optional(Sku()).check(z.describe('Exchanges only: the product wanted instead (same unit price: another size or colour); default the same SKU')),
           }),
         )
-        .min(1)
-        .max(100),
+        .check(z.minLength(1), z.maxLength(100)),
       reason: z.enum(RETURN_REASONS),
-      comment: freeText(1000).optional().describe('Stored encrypted; shown to the customer only'),
+      comment: z.optional(freeText(1000)).check(z.describe('Stored encrypted; shown to the customer only')),
     })
-    .meta({ id: 'ReturnRequest' }),
+    .register(z.globalRegistry, { id: 'ReturnRequest' }),
 );
 
-const Note = lazily(() => z.string().trim().min(3).max(500).describe('Why (audited; no personal data)'));
+const Note = lazily(() => z.string().check(z.trim(), z.minLength(3), z.maxLength(500), z.describe('Why (audited; no personal data)')));
 
 const ReturnDoc = lazily(() =>
   z
@@ -48,34 +47,34 @@ const ReturnDoc = lazily(() =>
       kind: z.enum(['refund', 'exchange']),
       reason: z.enum(RETURN_REASONS),
       status: z.enum(RETURN_STATUSES),
-      items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), exchangeSku: z.string().optional() })),
-      comment: z.string().optional().describe('The customer’s comment, to the customer only'),
-      refundEstimate: Money().describe('What the refund would be now (refund returns)'),
-      refund: z
-        .object({
+      items: z.array(z.object({ sku: z.string(), quantity: z.number().check(z.int()), exchangeSku: z.optional(z.string()) })),
+      comment: z.optional(z.string()).check(z.describe('The customer’s comment, to the customer only')),
+      refundEstimate: Money().check(z.describe('What the refund would be now (refund returns)')),
+      refund: z.optional(
+        z.object({
           amount: Money(),
-          shipping: Money().describe('Of which the shipping fee'),
+          shipping: Money().check(z.describe('Of which the shipping fee')),
           express: z.boolean(),
           status: z.enum(['requested', 'refunded']),
           requestedAt: z.string(),
-          refundedAt: z.string().optional(),
-        })
-        .optional(),
+          refundedAt: z.optional(z.string()),
+        }),
+      ),
       pickup: z.object({
         carrier: z.string(),
         warehouseId: z.string(),
-        waybill: z.string().optional(),
-        bookedAt: z.string().optional(),
-        pickedUpAt: z.string().optional(),
-        receivedAt: z.string().optional(),
+        waybill: z.optional(z.string()),
+        bookedAt: z.optional(z.string()),
+        pickedUpAt: z.optional(z.string()),
+        receivedAt: z.optional(z.string()),
       }),
-      inspection: z.object({ passed: z.boolean(), restock: z.boolean(), outcome: z.enum(['restocked', 'written-off', 'rejected-goods']), at: z.string() }).optional(),
-      replacement: z.object({ status: z.enum(['requested', 'allocated', 'unavailable']), shipmentId: z.string().optional(), at: z.string() }).optional(),
+      inspection: z.optional(z.object({ passed: z.boolean(), restock: z.boolean(), outcome: z.enum(['restocked', 'written-off', 'rejected-goods']), at: z.string() })),
+      replacement: z.optional(z.object({ status: z.enum(['requested', 'allocated', 'unavailable']), shipmentId: z.optional(z.string()), at: z.string() })),
       timeline: z.array(z.object({ at: z.string(), status: z.enum(RETURN_STATUSES), event: z.string(), actor: z.string() })),
       createdAt: z.string(),
       updatedAt: z.string(),
     })
-    .meta({ id: 'Return' }),
+    .register(z.globalRegistry, { id: 'Return' }),
 );
 
 /** `POST /orders/{orderId}/returns` — the customer, own delivered orders, within the window. */
@@ -151,7 +150,7 @@ export const decideReturnRoute = defineRoute({
   auth: { roles: ['cs-agent'] },
   idempotent: true,
   path: ReturnPath,
-  body: () => z.strictObject({ decision: z.enum(['approve', 'reject']), note: Note() }).meta({ id: 'ReturnDecision' }),
+  body: () => z.strictObject({ decision: z.enum(['approve', 'reject']), note: Note() }).register(z.globalRegistry, { id: 'ReturnDecision' }),
   responses: { 200: { description: 'The return', schema: ReturnDoc } },
   problems: [404, 409],
 });
@@ -170,7 +169,7 @@ export const inspectReturnRoute = defineRoute({
   auth: { roles: ['ops'] },
   idempotent: true,
   path: ReturnPath,
-  body: () => z.strictObject({ passed: z.boolean(), restock: z.boolean(), note: Note() }).meta({ id: 'ReturnInspection' }),
+  body: () => z.strictObject({ passed: z.boolean(), restock: z.boolean(), note: Note() }).register(z.globalRegistry, { id: 'ReturnInspection' }),
   responses: { 200: { description: 'The return', schema: ReturnDoc } },
   problems: [404, 409],
 });

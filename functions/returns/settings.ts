@@ -9,17 +9,17 @@
  * | `RETURN_EXPRESS_REFUND_MAX_MINOR` | 20000 (¥200) | express refund (极速退款) at pickup only below this amount (0 = never) |
  * | `RETURN_OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes events left unpublished this long |
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
 
 export const returnsSettings = defineSettings(
   'returns',
   () => ({
-    RETURN_WINDOW_DAYS: intSetting(7, 365).default(7),
-    RETURN_MERCHANT_FAULT_WINDOW_DAYS: intSetting(7, 365).default(15),
-    RETURN_NON_RETURNABLE_CATEGORIES: jsonSetting(z.array(z.string().min(1).max(40)).max(200)).optional(),
-    RETURN_EXPRESS_REFUND_MAX_MINOR: intSetting(0, 100_000_000).default(20_000),
-    RETURN_OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
+    RETURN_WINDOW_DAYS: z._default(intSetting(7, 365), 7),
+    RETURN_MERCHANT_FAULT_WINDOW_DAYS: z._default(intSetting(7, 365), 15),
+    RETURN_NON_RETURNABLE_CATEGORIES: z.optional(jsonSetting(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(200)))),
+    RETURN_EXPRESS_REFUND_MAX_MINOR: z._default(intSetting(0, 100_000_000), 20_000),
+    RETURN_OUTBOX_REPUBLISH_AFTER_SECONDS: z._default(intSetting(10, 3600), 60),
   }),
   (env) => ({
     windows: { noReasonDays: env.RETURN_WINDOW_DAYS, merchantFaultDays: env.RETURN_MERCHANT_FAULT_WINDOW_DAYS },

@@ -4,7 +4,7 @@
  * and record an inbound delivery with its quality inspection (audited; may trigger a review or a
  * termination). Mutating routes take an `Idempotency-Key`.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
@@ -13,31 +13,31 @@ import { INSPECTION_RESULTS, SUPPLIER_TIERS } from './domain/scorecard.ts';
 import { LICENCE_KINDS, REVIEW_OUTCOMES, SUPPLIER_STATUSES } from './domain/supplier.ts';
 
 const OPS = { roles: ['ops'] } as const;
-const SupplierId = lazily(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Must be 1–64 letters, digits, . _ - (starting with a letter or digit)'));
+const SupplierId = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Must be 1–64 letters, digits, . _ - (starting with a letter or digit)')));
 /** The catalog's SKU format. */
-const Sku = lazily(() => z.string().regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -'));
+const Sku = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
 const IsoDay = lazily(() =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+  z.string().check(
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)'),
+    z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+  ),
 );
 const SupplierPath = lazily(() => z.object({ supplierId: SupplierId() }));
 
 const LicenceSchema = lazily(() =>
   z.strictObject({
     kind: z.enum(LICENCE_KINDS),
-    number: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/-]{0,63}$/, 'Must be 1–64 letters, digits, / or -'),
+    number: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9/-]{0,63}$/, 'Must be 1–64 letters, digits, / or -')),
     issuer: freeText(200),
-    expiresOn: IsoDay().describe('The last day the licence is valid (China time)'),
+    expiresOn: IsoDay().check(z.describe('The last day the licence is valid (China time)')),
   }),
 );
 
 const ReviewSchema = lazily(() =>
   z.strictObject({
-    nextDueOn: IsoDay().describe('When the next annual review is due'),
-    lastReviewedOn: IsoDay().optional(),
-    lastOutcome: z.enum(REVIEW_OUTCOMES).optional(),
+    nextDueOn: IsoDay().check(z.describe('When the next annual review is due')),
+    lastReviewedOn: z.optional(IsoDay()),
+    lastOutcome: z.optional(z.enum(REVIEW_OUTCOMES)),
   }),
 );
 
@@ -45,27 +45,27 @@ const SupplierInputSchema = lazily(() =>
   z
     .strictObject({
       name: freeText(200),
-      status: z.enum(SUPPLIER_STATUSES).optional().describe('Default: unchanged, `active` for a new supplier'),
-      licences: z.array(LicenceSchema()).max(20),
-      skus: z
-        .array(z.strictObject({ sku: Sku(), core: z.boolean().describe('A core SKU should have at least two active suppliers') }))
-        .max(500)
-        .refine((skus) => new Set(skus.map((s) => s.sku)).size === skus.length, 'Each SKU at most once'),
-      review: ReviewSchema().optional(),
+      status: z.optional(z.enum(SUPPLIER_STATUSES)).check(z.describe('Default: unchanged, `active` for a new supplier')),
+      licences: z.array(LicenceSchema()).check(z.maxLength(20)),
+      skus: z.array(z.strictObject({ sku: Sku(), core: z.boolean().check(z.describe('A core SKU should have at least two active suppliers')) })).check(
+        z.maxLength(500),
+        z.refine((skus) => new Set(skus.map((s) => s.sku)).size === skus.length, 'Each SKU at most once'),
+      ),
+      review: z.optional(ReviewSchema()),
     })
-    .meta({ id: 'SupplierInput' }),
+    .register(z.globalRegistry, { id: 'SupplierInput' }),
 );
 
 const ScorecardDoc = lazily(() =>
   z.object({
-    deliveries: z.number().int(),
-    late: z.number().int(),
-    inspected: z.number().int(),
-    failedInspections: z.number().int(),
-    consecutiveFailedInspections: z.number().int(),
-    onTimeRateBp: z.number().int().nullable().describe('On-time deliveries, basis points (rounded down) of all deliveries'),
-    delayRateBp: z.number().int().nullable().describe('Late deliveries, basis points (rounded down); above 1 500 flags an active supplier for review'),
-    qualityPassRateBp: z.number().int().nullable().describe('Passed inspections, basis points (rounded down) of inspected deliveries'),
+    deliveries: z.number().check(z.int()),
+    late: z.number().check(z.int()),
+    inspected: z.number().check(z.int()),
+    failedInspections: z.number().check(z.int()),
+    consecutiveFailedInspections: z.number().check(z.int()),
+    onTimeRateBp: z.nullable(z.number().check(z.int())).check(z.describe('On-time deliveries, basis points (rounded down) of all deliveries')),
+    delayRateBp: z.nullable(z.number().check(z.int())).check(z.describe('Late deliveries, basis points (rounded down); above 1 500 flags an active supplier for review')),
+    qualityPassRateBp: z.nullable(z.number().check(z.int())).check(z.describe('Passed inspections, basis points (rounded down) of inspected deliveries')),
   }),
 );
 
@@ -75,19 +75,19 @@ const SupplierDoc = lazily(() =>
       supplierId: z.string(),
       name: z.string(),
       status: z.enum(SUPPLIER_STATUSES),
-      statusReason: z.string().describe('`staff`, or what set it: `delay-rate-above-threshold`, `consecutive-failed-inspections`, `licence-expired`'),
+      statusReason: z.string().check(z.describe('`staff`, or what set it: `delay-rate-above-threshold`, `consecutive-failed-inspections`, `licence-expired`')),
       statusChangedAt: z.string(),
       licences: z.array(LicenceSchema()),
       skus: z.array(z.object({ sku: z.string(), core: z.boolean() })),
-      review: ReviewSchema().optional(),
+      review: z.optional(ReviewSchema()),
       scorecard: ScorecardDoc(),
       tier: z.enum(SUPPLIER_TIERS),
       createdAt: z.string(),
       updatedAt: z.string(),
       updatedBy: z.string(),
-      version: z.number().int(),
+      version: z.number().check(z.int()),
     })
-    .meta({ id: 'Supplier' }),
+    .register(z.globalRegistry, { id: 'Supplier' }),
 );
 
 const DeliveryDoc = lazily(() =>
@@ -96,7 +96,7 @@ const DeliveryDoc = lazily(() =>
       deliveryId: z.string(),
       supplierId: z.string(),
       sku: z.string(),
-      units: z.number().int(),
+      units: z.number().check(z.int()),
       promisedOn: z.string(),
       receivedOn: z.string(),
       late: z.boolean(),
@@ -104,7 +104,7 @@ const DeliveryDoc = lazily(() =>
       recordedAt: z.string(),
       recordedBy: z.string(),
     })
-    .meta({ id: 'SupplierDelivery' }),
+    .register(z.globalRegistry, { id: 'SupplierDelivery' }),
 );
 
 /** `PUT /admin/suppliers/{supplierId}` — ops. */
@@ -132,7 +132,9 @@ export const listSuppliersRoute = defineRoute({
   tags: ['suppliers', 'admin'],
   auth: OPS,
   query: () =>
-    paginationQuerySchema().extend({ status: z.enum(SUPPLIER_STATUSES).optional().describe('Only suppliers with this status (a page may then hold fewer than `limit`)') }),
+    z.extend(paginationQuerySchema(), {
+      status: z.optional(z.enum(SUPPLIER_STATUSES)).check(z.describe('Only suppliers with this status (a page may then hold fewer than `limit`)')),
+    }),
   responses: { 200: { description: 'A page of suppliers', schema: () => pageSchema(SupplierDoc()) } },
 });
 
@@ -145,7 +147,7 @@ export const getSupplierRoute = defineRoute({
   tags: ['suppliers', 'admin'],
   auth: OPS,
   path: SupplierPath,
-  responses: { 200: { description: 'The supplier', schema: () => SupplierDoc().extend({ recentDeliveries: z.array(DeliveryDoc()) }) } },
+  responses: { 200: { description: 'The supplier', schema: () => z.extend(SupplierDoc(), { recentDeliveries: z.array(DeliveryDoc()) }) } },
   problems: [404],
 });
 
@@ -165,16 +167,16 @@ export const recordSupplierDeliveryRoute = defineRoute({
     z
       .strictObject({
         sku: Sku(),
-        units: z.number().int().min(1).max(10_000_000),
+        units: z.number().check(z.int(), z.gte(1), z.lte(10_000_000)),
         promisedOn: IsoDay(),
-        receivedOn: IsoDay().describe('Not after today (China time)'),
+        receivedOn: IsoDay().check(z.describe('Not after today (China time)')),
         inspection: z.enum(INSPECTION_RESULTS),
       })
-      .meta({ id: 'SupplierDeliveryInput' }),
+      .register(z.globalRegistry, { id: 'SupplierDeliveryInput' }),
   responses: {
     201: {
       description: 'The delivery, the supplier after it, and the status change it triggered if any',
-      schema: () => z.object({ delivery: DeliveryDoc(), supplier: SupplierDoc(), triggered: z.object({ to: z.enum(SUPPLIER_STATUSES), reason: z.string() }).optional() }),
+      schema: () => z.object({ delivery: DeliveryDoc(), supplier: SupplierDoc(), triggered: z.optional(z.object({ to: z.enum(SUPPLIER_STATUSES), reason: z.string() })) }),
     },
   },
   problems: [404, 409],

@@ -13,7 +13,7 @@
  * stored: supplier records hold company names, licence numbers and SKUs — no contact persons.
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, isTransactionConditionFailed, isTransactionConflict } from '../../shared/dynamodb.ts';
 import type { InspectionResult, ScorecardCounts } from './domain/scorecard.ts';
@@ -62,7 +62,7 @@ export class SupplierWriteConflict extends Error {
   override readonly name = 'SupplierWriteConflict';
 }
 
-const ListCursor = z.strictObject({ pk: z.literal(SUPPLIERS_PK), sk: z.string().startsWith('SUPPLIER#').max(200) });
+const ListCursor = z.strictObject({ pk: z.literal(SUPPLIERS_PK), sk: z.string().check(z.startsWith('SUPPLIER#'), z.maxLength(200)) });
 
 function toSupplier(item: Record<string, unknown>): SupplierRecord {
   const { pk: _pk, sk: _sk, ...rest } = item;

@@ -4,7 +4,7 @@
  * customer never sees), work the queue and resolve; ops keep the roster of agents on duty; agents,
  * ops and analysts read the service metrics. Mutating routes take an `Idempotency-Key`.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { TICKET_CATEGORIES, TICKET_STATUSES } from '../../events/ticket-events.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
@@ -13,16 +13,16 @@ import { ULID_PATTERN } from '../../shared/ids.ts';
 import { freeText } from '../../shared/text.ts';
 
 const CUSTOMER_AND_AGENT = { roles: ['customer', 'cs-agent'] } as const;
-const Ulid = lazily(() => z.string().regex(ULID_PATTERN, 'Must be a ULID'));
+const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
 const IsoDay = lazily(() =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)')
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+  z.string().check(
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)'),
+    z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
+  ),
 );
 /** Message text: may span lines (the request-wide text check still refuses control characters). */
-const MessageText = lazily(() => z.string().trim().min(1).max(4000));
-const AgentId = lazily(() => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)'));
+const MessageText = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)));
+const AgentId = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)')));
 
 const TicketPath = lazily(() => z.object({ ticketId: Ulid() }));
 
@@ -30,8 +30,8 @@ const MessageDoc = lazily(() =>
   z.object({
     messageId: z.string(),
     author: z.enum(['customer', 'agent', 'system']),
-    authorId: z.string().optional().describe('Staff only'),
-    internal: z.boolean().optional().describe('Staff only: an internal note (never shown to the customer)'),
+    authorId: z.optional(z.string()).check(z.describe('Staff only')),
+    internal: z.optional(z.boolean()).check(z.describe('Staff only: an internal note (never shown to the customer)')),
     message: z.string(),
     at: z.string(),
   }),
@@ -41,26 +41,26 @@ const TicketDoc = lazily(() =>
   z
     .object({
       ticketId: z.string(),
-      customerId: z.string().optional().describe('Staff only'),
+      customerId: z.optional(z.string()).check(z.describe('Staff only')),
       category: z.enum(TICKET_CATEGORIES),
-      orderId: z.string().optional(),
-      returnId: z.string().optional(),
+      orderId: z.optional(z.string()),
+      returnId: z.optional(z.string()),
       subject: z.string(),
       status: z.enum(TICKET_STATUSES),
-      assignee: z.string().optional().describe('Staff only'),
+      assignee: z.optional(z.string()).check(z.describe('Staff only')),
       openedAt: z.string(),
-      due: z.object({ firstResponse: z.string(), resolution: z.string() }).describe('When each clock is due as of now (time waiting on the customer excluded)'),
-      paused: z.boolean().describe('True while waiting on the customer: the clocks do not run'),
+      due: z.object({ firstResponse: z.string(), resolution: z.string() }).check(z.describe('When each clock is due as of now (time waiting on the customer excluded)')),
+      paused: z.boolean().check(z.describe('True while waiting on the customer: the clocks do not run')),
       breaches: z.array(z.object({ clock: z.enum(['first-response', 'resolution']), dueAt: z.string(), detectedAt: z.string() })),
-      firstRespondedAt: z.string().optional(),
-      resolvedAt: z.string().optional(),
-      resolution: z.string().optional(),
-      closedAt: z.string().optional(),
-      rating: z.object({ score: z.number().int(), nps: z.number().int().optional(), comment: z.string().optional(), ratedAt: z.string() }).optional(),
+      firstRespondedAt: z.optional(z.string()),
+      resolvedAt: z.optional(z.string()),
+      resolution: z.optional(z.string()),
+      closedAt: z.optional(z.string()),
+      rating: z.optional(z.object({ score: z.number().check(z.int()), nps: z.optional(z.number().check(z.int())), comment: z.optional(z.string()), ratedAt: z.string() })),
       updatedAt: z.string(),
-      messages: z.array(MessageDoc()).optional().describe('The thread, oldest first (single ticket reads)'),
+      messages: z.optional(z.array(MessageDoc())).check(z.describe('The thread, oldest first (single ticket reads)')),
     })
-    .meta({ id: 'Ticket' }),
+    .register(z.globalRegistry, { id: 'Ticket' }),
 );
 
 /** `POST /tickets` — customer. */
@@ -74,7 +74,10 @@ export const openTicketRoute = defineRoute({
   tags: ['tickets'],
   auth: { roles: ['customer'] },
   idempotent: true,
-  body: () => z.strictObject({ category: z.enum(TICKET_CATEGORIES), subject: freeText(200), message: MessageText(), orderId: Ulid().optional() }).meta({ id: 'OpenTicketInput' }),
+  body: () =>
+    z
+      .strictObject({ category: z.enum(TICKET_CATEGORIES), subject: freeText(200), message: MessageText(), orderId: z.optional(Ulid()) })
+      .register(z.globalRegistry, { id: 'OpenTicketInput' }),
   responses: { 201: { description: 'The ticket, OPEN, with its due times', schema: TicketDoc } },
 });
 
@@ -86,7 +89,8 @@ export const listTicketsRoute = defineRoute({
   summary: 'Tickets: a customer’s own (newest first); for agents the active queue, or one customer’s tickets',
   tags: ['tickets'],
   auth: CUSTOMER_AND_AGENT,
-  query: () => paginationQuerySchema().extend({ customerId: z.string().min(1).max(128).optional().describe('Agents only: this customer’s tickets') }),
+  query: () =>
+    z.extend(paginationQuerySchema(), { customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))).check(z.describe('Agents only: this customer’s tickets')) }),
   responses: { 200: { description: 'A page of tickets (without their threads)', schema: () => pageSchema(TicketDoc()) } },
 });
 
@@ -116,7 +120,8 @@ export const postTicketMessageRoute = defineRoute({
   auth: CUSTOMER_AND_AGENT,
   idempotent: true,
   path: TicketPath,
-  body: () => z.strictObject({ message: MessageText(), internal: z.boolean().optional(), awaitCustomer: z.boolean().optional() }).meta({ id: 'TicketMessageInput' }),
+  body: () =>
+    z.strictObject({ message: MessageText(), internal: z.optional(z.boolean()), awaitCustomer: z.optional(z.boolean()) }).register(z.globalRegistry, { id: 'TicketMessageInput' }),
   responses: { 201: { description: 'The ticket after the message', schema: TicketDoc } },
   problems: [404, 409],
 });
@@ -133,8 +138,8 @@ export const rateTicketRoute = defineRoute({
   path: TicketPath,
   body: () =>
     z
-      .strictObject({ score: z.number().int().min(1).max(5), nps: z.number().int().min(0).max(10).optional(), comment: freeText(1000).optional() })
-      .meta({ id: 'TicketRatingInput' }),
+      .strictObject({ score: z.number().check(z.int(), z.gte(1), z.lte(5)), nps: z.optional(z.number().check(z.int(), z.gte(0), z.lte(10))), comment: z.optional(freeText(1000)) })
+      .register(z.globalRegistry, { id: 'TicketRatingInput' }),
   responses: { 201: { description: 'The closed ticket with its rating', schema: TicketDoc } },
   problems: [404, 409],
 });
@@ -149,14 +154,17 @@ export const ticketQueueRoute = defineRoute({
   tags: ['tickets', 'admin'],
   auth: { roles: ['cs-agent', 'ops'] },
   query: () =>
-    paginationQuerySchema().extend({
-      status: z.enum(TICKET_STATUSES).optional(),
+    z.extend(paginationQuerySchema(), {
+      status: z.optional(z.enum(TICKET_STATUSES)),
       breached: z
-        .enum(['true', 'false'])
-        .transform((v) => v === 'true')
-        .optional()
-        .describe('Only tickets with (true) or without (false) a breached clock'),
-      assignee: AgentId().optional(),
+        .optional(
+          z.pipe(
+            z.enum(['true', 'false']),
+            z.transform((v) => v === 'true'),
+          ),
+        )
+        .check(z.describe('Only tickets with (true) or without (false) a breached clock')),
+      assignee: z.optional(AgentId()),
     }),
   responses: { 200: { description: 'A page of the queue', schema: () => pageSchema(TicketDoc()) } },
 });
@@ -172,13 +180,17 @@ export const resolveTicketRoute = defineRoute({
   idempotent: true,
   path: TicketPath,
   body: () =>
-    z.strictObject({ resolution: MessageText().describe('What was done (refund, exchange, compensation, an answer): shown to the customer') }).meta({ id: 'ResolveTicketInput' }),
+    z
+      .strictObject({ resolution: MessageText().check(z.describe('What was done (refund, exchange, compensation, an answer): shown to the customer')) })
+      .register(z.globalRegistry, { id: 'ResolveTicketInput' }),
   responses: { 200: { description: 'The resolved ticket', schema: TicketDoc } },
   problems: [404, 409],
 });
 
 const AgentDoc = lazily(() =>
-  z.object({ agentId: z.string(), onDuty: z.boolean(), openTickets: z.number().int(), updatedAt: z.string(), updatedBy: z.string() }).meta({ id: 'ServiceAgent' }),
+  z
+    .object({ agentId: z.string(), onDuty: z.boolean(), openTickets: z.number().check(z.int()), updatedAt: z.string(), updatedBy: z.string() })
+    .register(z.globalRegistry, { id: 'ServiceAgent' }),
 );
 
 /** `PUT /admin/service/agents/{agentId}` — ops. */
@@ -192,7 +204,7 @@ export const putServiceAgentRoute = defineRoute({
   auth: { roles: ['ops'] },
   idempotent: true,
   path: () => z.object({ agentId: AgentId() }),
-  body: () => z.strictObject({ onDuty: z.boolean() }).meta({ id: 'ServiceAgentInput' }),
+  body: () => z.strictObject({ onDuty: z.boolean() }).register(z.globalRegistry, { id: 'ServiceAgentInput' }),
   responses: { 200: { description: 'The agent', schema: AgentDoc } },
   problems: [409],
 });
@@ -210,15 +222,15 @@ export const listServiceAgentsRoute = defineRoute({
 
 const ReportDoc = lazily(() =>
   z.object({
-    ratings: z.number().int(),
-    csat: z.number().nullable().describe('Mean satisfaction score (1–5)'),
-    satisfactionBand: z.enum(['good', 'acceptable', 'needs-action']).nullable(),
-    npsResponses: z.number().int(),
-    nps: z.number().nullable().describe('%promoters (9–10) − %detractors (0–6)'),
-    npsOnTarget: z.boolean().nullable(),
-    resolved: z.number().int(),
-    withinFirstResponse: z.number().nullable().describe('Share of resolved tickets first answered within their clock'),
-    withinResolution: z.number().nullable().describe('Share of resolved tickets resolved within their clock'),
+    ratings: z.number().check(z.int()),
+    csat: z.nullable(z.number()).check(z.describe('Mean satisfaction score (1–5)')),
+    satisfactionBand: z.nullable(z.enum(['good', 'acceptable', 'needs-action'])),
+    npsResponses: z.number().check(z.int()),
+    nps: z.nullable(z.number()).check(z.describe('%promoters (9–10) − %detractors (0–6)')),
+    npsOnTarget: z.nullable(z.boolean()),
+    resolved: z.number().check(z.int()),
+    withinFirstResponse: z.nullable(z.number()).check(z.describe('Share of resolved tickets first answered within their clock')),
+    withinResolution: z.nullable(z.number()).check(z.describe('Share of resolved tickets resolved within their clock')),
   }),
 );
 
@@ -232,7 +244,7 @@ export const serviceMetricsRoute = defineRoute({
     'Ratings count on the day they were given, clocks on the day the ticket was resolved, each for the resolving agent. Bands from the handbooks: satisfaction ≥ 4.5 good, < 3.5 needs action; NPS target ≥ 70. Default range: the last 7 days.',
   tags: ['tickets', 'admin'],
   auth: { roles: ['cs-agent', 'ops', 'analyst'] },
-  query: () => z.object({ from: IsoDay().optional(), to: IsoDay().optional() }),
+  query: () => z.object({ from: z.optional(IsoDay()), to: z.optional(IsoDay()) }),
   responses: {
     200: {
       description: 'The metrics',
@@ -242,8 +254,8 @@ export const serviceMetricsRoute = defineRoute({
           to: z.string(),
           bands: z.object({ satisfactionGood: z.number(), satisfactionNeedsActionBelow: z.number(), npsTarget: z.number() }),
           total: ReportDoc(),
-          days: z.array(ReportDoc().extend({ day: z.string() })),
-          agents: z.array(ReportDoc().extend({ agentId: z.string() })),
+          days: z.array(z.extend(ReportDoc(), { day: z.string() })),
+          agents: z.array(z.extend(ReportDoc(), { agentId: z.string() })),
         }),
     },
   },

@@ -7,7 +7,7 @@
  * | `TICKET_OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |
  * | `TICKET_METRICS_MAX_DAYS` | 92 | the longest `from`–`to` range `GET /admin/service/metrics` reports |
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { DEFAULT_SLA_POLICIES } from './domain/policy.ts';
@@ -16,16 +16,8 @@ import { TICKET_CATEGORIES, type TicketCategory } from './domain/ticket.ts';
 
 const PolicySchema = lazily(() =>
   z.strictObject({
-    firstResponseMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(7 * 24 * 60),
-    resolutionHours: z
-      .number()
-      .int()
-      .min(1)
-      .max(90 * 24),
+    firstResponseMinutes: z.number().check(z.int(), z.gte(1), z.lte(7 * 24 * 60)),
+    resolutionHours: z.number().check(z.int(), z.gte(1), z.lte(90 * 24)),
   }),
 );
 
@@ -34,9 +26,9 @@ const SlaPoliciesSchema = lazily(() => z.partialRecord(z.enum(TICKET_CATEGORIES)
 export const ticketsSettings = defineSettings(
   'tickets',
   () => ({
-    TICKET_SLA_POLICIES: jsonSetting(SlaPoliciesSchema()).optional(),
-    TICKET_OUTBOX_REPUBLISH_AFTER_SECONDS: intSetting(10, 3600).default(60),
-    TICKET_METRICS_MAX_DAYS: intSetting(1, 366).default(92),
+    TICKET_SLA_POLICIES: z.optional(jsonSetting(SlaPoliciesSchema())),
+    TICKET_OUTBOX_REPUBLISH_AFTER_SECONDS: z._default(intSetting(10, 3600), 60),
+    TICKET_METRICS_MAX_DAYS: z._default(intSetting(1, 366), 92),
   }),
   (env) => ({
     policies: { ...DEFAULT_SLA_POLICIES, ...(env.TICKET_SLA_POLICIES ?? {}) } as Readonly<Record<TicketCategory, SlaPolicy>>,

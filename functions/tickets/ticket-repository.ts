@@ -16,7 +16,7 @@
  */
 import type { OutboxEvent } from '../../shared/outbox.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
 import type { ServiceCounters } from './domain/metrics.ts';
@@ -179,12 +179,17 @@ function toAgent(item: Record<string, unknown>): AgentRecord {
 const rosterSk = (openTickets: number, agentId: string) => `${String(Math.max(0, openTickets)).padStart(6, '0')}#${agentId}`;
 
 const QueueCursor = z.strictObject({
-  pk: z.string().startsWith('TICKET#'),
+  pk: z.string().check(z.startsWith('TICKET#')),
   sk: z.literal('TICKET'),
   queuePk: z.enum(['ACTIVE', 'RESOLVED', 'CLOSED']),
-  queueSk: z.string().max(200),
+  queueSk: z.string().check(z.maxLength(200)),
 });
-const CustomerCursor = z.strictObject({ pk: z.string().startsWith('TICKET#'), sk: z.literal('TICKET'), customerPk: z.string().max(200), customerSk: z.string().max(40) });
+const CustomerCursor = z.strictObject({
+  pk: z.string().check(z.startsWith('TICKET#')),
+  sk: z.literal('TICKET'),
+  customerPk: z.string().check(z.maxLength(200)),
+  customerSk: z.string().check(z.maxLength(40)),
+});
 
 /** The DynamoDB adapter. */
 export class TicketRepository {

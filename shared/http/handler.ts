@@ -22,7 +22,7 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import type { AuthRequirement } from '../auth.ts';
 import { getConfig } from '../config.ts';
 import { ANONYMOUS, type IdempotentExecutor } from '../idempotency-key.ts';
@@ -79,9 +79,9 @@ export type IdempotentExecutorFactory = (operation: string) => IdempotentExecuto
 
 /** A route's handler function and how its domain errors become problems: how {@link httpHandler} and `idempotentHttpHandler` are called. */
 export type HttpHandlerBuilder = <
-  B extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
   A extends AuthRequirement = { roles: [] },
 >(
   options: HttpHandlerOptions<B, P, Q, A>,
@@ -103,7 +103,7 @@ export type HttpHandlerBuilder = <
 export const httpHandler: HttpHandlerBuilder = (options, handlerFn, mapError) => buildHttpHandler(options, handlerFn as AnyHandlerFn, mapError);
 
 /** A handler function, its input's types erased (the builders above keep them for their callers). */
-type AnyHandlerFn = (request: HttpRequest<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, AuthRequirement>) => Promise<HttpResult>;
+type AnyHandlerFn = (request: HttpRequest<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined, AuthRequirement>) => Promise<HttpResult>;
 
 /** The HTTP stack of {@link httpHandler}, with the idempotency executor of an idempotent route. */
 export function buildHttpHandler(

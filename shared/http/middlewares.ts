@@ -5,7 +5,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import { authorize, type AuthRequirement, type Principal } from '../auth.ts';
 import {
   forbidden,
@@ -152,9 +152,9 @@ export function jsonBody(): HttpMiddleware {
 
 /** Schemas of the three request locations. */
 export interface RequestSchemas {
-  readonly body?: z.ZodType;
-  readonly path?: z.ZodType;
-  readonly query?: z.ZodType;
+  readonly body?: z.ZodMiniType;
+  readonly path?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
 }
 
 /**
@@ -172,7 +172,7 @@ export function zodValidation(schemas: RequestSchemas): HttpMiddleware {
     before: (request) => {
       const state = requestState(request.event);
       const errors: ProblemFieldError[] = [];
-      const check = (location: 'body' | 'path' | 'query', schema: z.ZodType | undefined, value: unknown) => {
+      const check = (location: 'body' | 'path' | 'query', schema: z.ZodMiniType | undefined, value: unknown) => {
         if (!schema) return undefined;
         const result = schema.safeParse(value);
         const fieldErrors = result.success ? [] : result.error.issues.map((issue) => ({ path: formatIssuePath(location, issue.path), message: issue.message }));

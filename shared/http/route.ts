@@ -4,15 +4,15 @@
  * {@link ./handler.ts httpHandler} and the OpenAPI document ({@link ../openapi.ts}), so the two
  * cannot drift. This module is free of middy and Powertools: the OpenAPI builder imports it.
  */
-import type * as z from 'zod';
+import type * as z from '../zod.ts';
 import type { AuthRequirement, Principal } from '../auth.ts';
 import { lazily } from '../lazily.ts';
 
 /** What the HTTP stack validates and enforces for an operation. */
 export interface HttpHandlerOptions<
-  B extends z.ZodType | undefined = z.ZodType | undefined,
-  P extends z.ZodType | undefined = z.ZodType | undefined,
-  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  P extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  Q extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
   A extends AuthRequirement = AuthRequirement,
 > {
   /** Stable operation name (camelCase), used in logs, metrics, OpenAPI `operationId` and idempotency keys. */
@@ -50,14 +50,14 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export interface RouteResponse {
   readonly description: string;
   /** Schema of the JSON body; omitted for responses without one. */
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
 }
 
 /** An operation's full contract: the handler options plus what OpenAPI needs. */
 export interface RouteContract<
-  B extends z.ZodType | undefined = z.ZodType | undefined,
-  P extends z.ZodType | undefined = z.ZodType | undefined,
-  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  P extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  Q extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
   A extends AuthRequirement = AuthRequirement,
 > extends HttpHandlerOptions<B, P, Q, A> {
   readonly method: HttpMethod;
@@ -69,7 +69,7 @@ export interface RouteContract<
   /** Success responses by status code. */
   readonly responses: Readonly<Record<number, RouteResponse>>;
   /** Request headers the operation reads, documented in OpenAPI (the handler checks them itself). */
-  readonly headers?: z.ZodObject;
+  readonly headers?: z.ZodMiniObject;
   /** Problem statuses specific to this operation (e.g. 404, 409). 400/401/403/422/500 are added automatically. */
   readonly problems?: readonly number[];
 }
@@ -83,15 +83,17 @@ export type LazySchema<S> = S | (() => S);
  * schemas of the others were built at import all the same (hundreds of zod schemas, a large part of
  * a cold start: docs/performance.md).
  */
-export interface RouteDeclaration<B extends z.ZodType | undefined, P extends z.ZodType | undefined, Q extends z.ZodType | undefined, A extends AuthRequirement> extends Omit<
-  RouteContract<B, P, Q, A>,
-  'body' | 'path' | 'query' | 'headers' | 'responses'
-> {
+export interface RouteDeclaration<
+  B extends z.ZodMiniType | undefined,
+  P extends z.ZodMiniType | undefined,
+  Q extends z.ZodMiniType | undefined,
+  A extends AuthRequirement,
+> extends Omit<RouteContract<B, P, Q, A>, 'body' | 'path' | 'query' | 'headers' | 'responses'> {
   readonly body?: LazySchema<B>;
   readonly path?: LazySchema<P>;
   readonly query?: LazySchema<Q>;
-  readonly headers?: LazySchema<z.ZodObject>;
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: LazySchema<z.ZodType> }>>;
+  readonly headers?: LazySchema<z.ZodMiniObject>;
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: LazySchema<z.ZodMiniType> }>>;
 }
 
 /** Resolves a {@link LazySchema} once, on first read. */
@@ -103,9 +105,9 @@ const memoized = <S>(value: LazySchema<S> | undefined): (() => S | undefined) =>
  * built), the OpenAPI document or a test — and never by a function serving another route.
  */
 export function defineRoute<
-  B extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
   const A extends AuthRequirement = AuthRequirement,
 >(route: RouteDeclaration<B, P, Q, A>): RouteContract<B, P, Q, A> {
   const { body, path, query, headers, responses, ...rest } = route;
@@ -124,7 +126,7 @@ export function defineRoute<
 }
 
 /** The parsed value of an optional schema. */
-export type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+export type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 /** The principal a handler gets: optional on public routes, always present otherwise. */
 export type PrincipalFor<A> = A extends 'public' ? Principal | undefined : Principal;

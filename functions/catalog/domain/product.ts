@@ -1,7 +1,7 @@
 /**
  * The product listing (catalog): pure types, schemas and rules. No I/O, no AWS.
  */
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { MAX_UNIT_PRICE_MINOR } from '../../../shared/money.ts';
 import { freeText } from '../../../shared/text.ts';
 
@@ -9,25 +9,21 @@ import { freeText } from '../../../shared/text.ts';
 export const SKU_PATTERN = /^[A-Z0-9-]{3,40}$/;
 
 /** A SKU. */
-export const SkuSchema = z.string().regex(SKU_PATTERN, 'Must be 3–40 characters of A–Z, 0–9 or -');
+export const SkuSchema = z.string().check(z.regex(SKU_PATTERN, 'Must be 3–40 characters of A–Z, 0–9 or -'));
 
 /** A category slug, e.g. `fresh-food`, `electronics`. */
-export const CategorySchema = z
-  .string()
-  .min(2)
-  .max(40)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Must be a lower-case slug like fresh-food');
+export const CategorySchema = z.string().check(z.minLength(2), z.maxLength(40), z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Must be a lower-case slug like fresh-food'));
 
 /** How valuable an item is, for carrier choice and insurance (FUL-2). */
 export const ValueClassSchema = z.enum(['low', 'standard', 'high']);
 
 /** Attributes the fulfillment rules read (FUL-2: fresh food and electronics → premium carrier). */
 export const ProductAttributesSchema = z.strictObject({
-  fresh: z.boolean().optional(),
-  electronics: z.boolean().optional(),
+  fresh: z.optional(z.boolean()),
+  electronics: z.optional(z.boolean()),
   /** AFT-1: false = excluded from the 7-day no-reason return (custom-made, digital, opened personal-hygiene items); absent = returnable. */
-  returnable: z.boolean().optional(),
-  weightGrams: z.number().int().positive().max(1_000_000),
+  returnable: z.optional(z.boolean()),
+  weightGrams: z.number().check(z.int(), z.positive(), z.lte(1_000_000)),
   valueClass: ValueClassSchema,
 });
 
@@ -37,8 +33,8 @@ export const ProductAttributesSchema = z.strictObject({
  * above it is a 400, never a 500 when a basket is priced).
  */
 export const PriceSchema = z.strictObject({
-  amount: z.number().int().positive().max(MAX_UNIT_PRICE_MINOR, `Must be at most ${MAX_UNIT_PRICE_MINOR} minor units`),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code like CNY'),
+  amount: z.number().check(z.int(), z.positive(), z.lte(MAX_UNIT_PRICE_MINOR, `Must be at most ${MAX_UNIT_PRICE_MINOR} minor units`)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code like CNY')),
 });
 
 /** What staff send to create or update a product (`PUT /admin/products/{sku}`). */
@@ -53,7 +49,7 @@ export const ProductInputSchema = z.strictObject({
  * A price as stored: read leniently (any safe integer), so a listing saved before the
  * {@link MAX_UNIT_PRICE_MINOR} bound still reads; every write goes through {@link PriceSchema}.
  */
-const StoredPriceSchema = PriceSchema.extend({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const StoredPriceSchema = z.extend(PriceSchema, { amount: z.number().check(z.int(), z.positive(), z.lte(Number.MAX_SAFE_INTEGER)) });
 
 /** A stored product listing. */
 export const ProductSchema = z.strictObject({
@@ -62,12 +58,12 @@ export const ProductSchema = z.strictObject({
   price: StoredPriceSchema,
   updatedAt: z.iso.datetime(),
   /** The staff user id that made the last change. */
-  updatedBy: z.string().min(1).max(128),
+  updatedBy: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 
 /** The public view of a product (`GET /products`): no staff ids, plus available stock. */
-export const ProductViewSchema = ProductSchema.omit({ updatedBy: true }).extend({
-  availableStock: z.number().int().nonnegative().describe('Sum over warehouses of on-hand minus reserved'),
+export const ProductViewSchema = z.extend(z.omit(ProductSchema, { updatedBy: true }), {
+  availableStock: z.number().check(z.int(), z.nonnegative(), z.describe('Sum over warehouses of on-hand minus reserved')),
 });
 
 /** Product attributes. */

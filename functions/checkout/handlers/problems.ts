@@ -5,7 +5,7 @@
  * domain/checkout-errors.ts into its problem+json response. Anything else passes unchanged (a
  * kernel ProblemError as itself, an unexpected error as the stack's generic 500).
  */
-import type * as z from 'zod';
+import type * as z from '../../../shared/zod.ts';
 import type { AuthRequirement } from '../../../shared/auth.ts';
 import { badRequest, conflict, forbidden, idempotencyKeyReused, invalidFields, notFound, ProblemError } from '../../../shared/errors.ts';
 import { httpHandler, type HttpLambdaHandler, type HttpRequest, type HttpResult } from '../../../shared/http/handler.ts';
@@ -54,9 +54,9 @@ export function checkoutProblem(error: unknown): unknown {
 
 /** `httpHandler` with checkout's error mapping: how every checkout route that is not idempotent is built. */
 export function checkoutHttpHandler<
-  B extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
   A extends AuthRequirement = { roles: [] },
 >(options: HttpHandlerOptions<B, P, Q, A>, handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>): HttpLambdaHandler {
   return httpHandler(options, handlerFn, checkoutProblem);

@@ -11,42 +11,39 @@
  * - `region`: the shipping region;
  * - `orderType`: regular, pre-sale or group-buy (ORD-5: the type decides which carrier rules apply).
  */
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 
 /** Value classes, lowest first (catalog's product attribute `valueClass`). */
 export const VALUE_CLASSES = ['low', 'standard', 'high'] as const;
 export type ValueClass = (typeof VALUE_CLASSES)[number];
 
-const CarrierIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'Must be a lower-case carrier id like premium-express');
+const CarrierIdSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'Must be a lower-case carrier id like premium-express'));
 
 /** The conditions of a rule; all given ones must hold (absent = any). */
 export const CarrierRuleConditionsSchema = z.strictObject({
-  fresh: z.boolean().optional(),
-  electronics: z.boolean().optional(),
-  categories: z.array(z.string().min(1).max(40)).min(1).optional(),
-  regions: z.array(z.string().min(1).max(31)).min(1).optional(),
-  orderTypes: z
-    .array(z.enum(['regular', 'pre-sale', 'group-buy']))
-    .min(1)
-    .optional(),
-  valueClasses: z.array(z.enum(VALUE_CLASSES)).min(1).optional(),
-  minWeightGrams: z.number().int().min(0).optional(),
-  maxWeightGrams: z.number().int().min(0).optional(),
+  fresh: z.optional(z.boolean()),
+  electronics: z.optional(z.boolean()),
+  categories: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1))),
+  regions: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(31))).check(z.minLength(1))),
+  orderTypes: z.optional(z.array(z.enum(['regular', 'pre-sale', 'group-buy'])).check(z.minLength(1))),
+  valueClasses: z.optional(z.array(z.enum(VALUE_CLASSES)).check(z.minLength(1))),
+  minWeightGrams: z.optional(z.number().check(z.int(), z.gte(0))),
+  maxWeightGrams: z.optional(z.number().check(z.int(), z.gte(0))),
   /** Declared value bounds in minor units (ORD-2: integers). */
-  minValueMinor: z.number().int().min(0).optional(),
-  maxValueMinor: z.number().int().min(0).optional(),
+  minValueMinor: z.optional(z.number().check(z.int(), z.gte(0))),
+  maxValueMinor: z.optional(z.number().check(z.int(), z.gte(0))),
 });
 
 /** One rule: when the conditions hold, ship with `carrier`. */
 export const CarrierRuleSchema = z.strictObject({
-  id: z.string().min(1).max(60),
+  id: z.string().check(z.minLength(1), z.maxLength(60)),
   carrier: CarrierIdSchema,
   when: CarrierRuleConditionsSchema,
 });
 
 /** The rule set: ordered rules and the carrier when none matches. */
 export const CarrierRulesSchema = z.strictObject({
-  rules: z.array(CarrierRuleSchema).max(200),
+  rules: z.array(CarrierRuleSchema).check(z.maxLength(200)),
   defaultCarrier: CarrierIdSchema,
 });
 

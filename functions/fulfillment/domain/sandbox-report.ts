@@ -1,16 +1,18 @@
 /** The sandbox carrier's reports (dev stage only): what ops ask it to report, and what waits in its queue. */
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { SHIPMENT_EXCEPTIONS } from './shipment.ts';
 
 /** What ops ask the sandbox carrier to report. */
 export const SandboxReportSchema = z
   .strictObject({
-    waybill: z.string().regex(/^[A-Z0-9-]{4,64}$/),
+    waybill: z.string().check(z.regex(/^[A-Z0-9-]{4,64}$/)),
     status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
-    exception: z.enum(SHIPMENT_EXCEPTIONS).optional(),
-    delaySeconds: z.number().int().min(0).max(900).default(0).describe('Report after this many seconds (SQS DelaySeconds, ≤ 900)'),
+    exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
+    delaySeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(900)), 0).check(z.describe('Report after this many seconds (SQS DelaySeconds, ≤ 900)')),
   })
-  .refine((r) => (r.status === 'EXCEPTION') === (r.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] });
+  .check(
+    z.refine((r) => (r.status === 'EXCEPTION') === (r.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] }),
+  );
 
 export type SandboxReport = z.infer<typeof SandboxReportSchema>;
 
@@ -18,9 +20,9 @@ export type SandboxReport = z.infer<typeof SandboxReportSchema>;
 export type QueuedReport = z.infer<typeof QueuedReportSchema>;
 
 export const QueuedReportSchema = z.strictObject({
-  eventId: z.string().min(1).max(100),
-  carrier: z.string().min(1).max(40),
-  waybill: z.string().min(1).max(64),
+  eventId: z.string().check(z.minLength(1), z.maxLength(100)),
+  carrier: z.string().check(z.minLength(1), z.maxLength(40)),
+  waybill: z.string().check(z.minLength(1), z.maxLength(64)),
   status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
-  exception: z.enum(SHIPMENT_EXCEPTIONS).optional(),
+  exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
 });

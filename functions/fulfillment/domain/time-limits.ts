@@ -5,17 +5,16 @@
  *
  * Lookup: `carriers[carrier].regions[region]` → `carriers[carrier].defaultHours` → `defaultHours`.
  */
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 
-const Hours = z
-  .number()
-  .int()
-  .min(1)
-  .max(24 * 90);
+const Hours = z.number().check(z.int(), z.gte(1), z.lte(24 * 90));
 
 export const DeliveryTimeLimitsSchema = z.strictObject({
   defaultHours: Hours,
-  carriers: z.record(z.string().min(1).max(40), z.strictObject({ defaultHours: Hours.optional(), regions: z.record(z.string().min(1).max(31), Hours).optional() })),
+  carriers: z.record(
+    z.string().check(z.minLength(1), z.maxLength(40)),
+    z.strictObject({ defaultHours: z.optional(Hours), regions: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(31)), Hours)) }),
+  ),
 });
 
 export type DeliveryTimeLimits = z.infer<typeof DeliveryTimeLimitsSchema>;

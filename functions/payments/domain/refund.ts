@@ -16,7 +16,7 @@
  *
  * Pure: no I/O.
  */
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { formatMoney, money } from '../../../shared/money.ts';
 import { ULID_PATTERN } from '../../../shared/ids.ts';
 
@@ -29,27 +29,27 @@ export type RefundOrigin = 'staff' | 'cancellation' | 'return';
 
 /** A refund as stored and as the API returns it (the one schema of {@link Refund}). */
 export const RefundSchema = z.object({
-  refundId: z.string().regex(ULID_PATTERN, 'Must be a ULID'),
-  orderId: z.string().regex(ULID_PATTERN, 'Must be a ULID'),
-  paymentId: z.string().regex(ULID_PATTERN, 'Must be a ULID'),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  refundId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
+  orderId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
+  paymentId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  amount: z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
   reason: z.string(),
   origin: z.enum(['staff', 'cancellation', 'return']),
-  returnId: z.string().regex(ULID_PATTERN, 'Must be a ULID').optional(),
+  returnId: z.optional(z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID'))),
   status: z.enum(REFUND_STATUSES),
   requestedBy: z.string(),
   requestedAt: z.string(),
-  approvedBy: z.string().optional(),
-  approvedAt: z.string().optional(),
-  rejectedBy: z.string().optional(),
-  rejectedAt: z.string().optional(),
-  rejectionNote: z.string().optional(),
-  approvalRequiredBy: z.enum(['order-threshold', 'staff-daily-cap']).optional(),
-  providerRefundId: z.string().optional(),
-  completedAt: z.string().optional(),
-  failureReason: z.string().optional(),
-  version: z.number().int(),
+  approvedBy: z.optional(z.string()),
+  approvedAt: z.optional(z.string()),
+  rejectedBy: z.optional(z.string()),
+  rejectedAt: z.optional(z.string()),
+  rejectionNote: z.optional(z.string()),
+  approvalRequiredBy: z.optional(z.enum(['order-threshold', 'staff-daily-cap'])),
+  providerRefundId: z.optional(z.string()),
+  completedAt: z.optional(z.string()),
+  failureReason: z.optional(z.string()),
+  version: z.number().check(z.int()),
 });
 
 /** A refund of (part of) an order's captured payment. */

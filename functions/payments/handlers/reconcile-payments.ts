@@ -5,7 +5,7 @@
  * `EVENT_BUS_NAME`, the provider's settings.
  */
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { logger, metrics, MetricUnit, observedHandler } from '../../../shared/observability.ts';
 import type { ReconciliationReport } from '../domain/reconciliation.ts';
 import { previousDay, runReconciliation } from '../reconcile.ts';
@@ -14,15 +14,10 @@ import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** The invocation: a scheduled event (its `time`) or a manual `{ date }`. */
-const InvocationSchema = z
-  .object({
-    date: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
-    time: z.string().optional(),
-  })
-  .loose();
+const InvocationSchema = z.looseObject({
+  date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))),
+  time: z.optional(z.string()),
+});
 
 /** A summary of the run (the full report is stored). */
 export interface ReconcileSummary {

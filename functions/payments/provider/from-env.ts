@@ -10,7 +10,7 @@
  * verify its webhooks ({@link ProviderWiring.webhookVerifier}, {@link sandboxWebhookSecret}), so
  * only they are granted it.
  */
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { ConfigError } from '../../../shared/config.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import { newId } from '../../../shared/ids.ts';
@@ -34,7 +34,7 @@ export interface ProviderWiring {
 }
 
 /** The secret of a deployed sandbox stage: only the webhook signing secret is used (an `apiKey` is ignored). */
-const SandboxSecretSchema = z.object({ webhookSecret: z.string().min(16).max(256) });
+const SandboxSecretSchema = z.object({ webhookSecret: z.string().check(z.minLength(16), z.maxLength(256)) });
 
 /**
  * The sandbox's webhook signing secret (signs in its worker, verifies in the webhook function):

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { canonicalJson } from '../../../shared/canonical-json.ts';
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { conflict } from '../../../shared/errors.ts';
 import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext } from '../../support/http-events.ts';
@@ -23,7 +23,7 @@ function createThingRoute(options: { delayMs?: number; failTimes?: number } = {}
   let runs = 0;
   let failures = options.failTimes ?? 0;
   const handler = idempotentHttpHandler(
-    { operation, auth: { roles: ['customer'] }, idempotent: true, body: z.object({ sku: z.string(), quantity: z.number().int().positive() }) },
+    { operation, auth: { roles: ['customer'] }, idempotent: true, body: z.object({ sku: z.string(), quantity: z.number().check(z.int(), z.positive()) }) },
     async ({ body, principal }) => {
       runs++;
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));

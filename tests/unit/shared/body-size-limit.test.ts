@@ -9,7 +9,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
 import { WEBHOOK_MAX_BODY_BYTES } from '../../../shared/http/route.ts';
 import { problemStatuses } from '../../../shared/openapi.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { decodeCursor, encodeCursor } from '../../../shared/dynamodb.ts';
 import { ProblemError } from '../../../shared/errors.ts';
 
-const KeySchema = z.strictObject({ pk: z.string().startsWith('PRODUCT#'), sk: z.literal('PRODUCT') });
+const KeySchema = z.strictObject({ pk: z.string().check(z.startsWith('PRODUCT#')), sk: z.literal('PRODUCT') });
 
 describe('pagination cursor (API.md lists)', () => {
   it('round-trips a key as opaque base64url', () => {

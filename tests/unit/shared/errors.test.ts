@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import {
   badRequest,
   conflict,
@@ -39,7 +39,7 @@ describe('errors → problem+json (API.md errors)', () => {
   });
 
   it('SEC-5: zod issues become errors[] with paths per location', () => {
-    const schema = z.object({ price: z.object({ amount: z.number().int() }), items: z.array(z.object({ sku: z.string() })) });
+    const schema = z.object({ price: z.object({ amount: z.number().check(z.int()) }), items: z.array(z.object({ sku: z.string() })) });
     const result = schema.safeParse({ price: { amount: 1.5 }, items: [{ sku: 1 }] });
     expect(result.success).toBe(false);
     const problem = body(toProblemResponse(validationFailed(result.error!.issues, 'body')));

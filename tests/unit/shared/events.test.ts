@@ -29,7 +29,7 @@ describe('events', () => {
   it('every registered definition is keyed by its name and has a valid example', () => {
     for (const [name, definition] of Object.entries(EVENTS)) {
       expect(definition.name).toBe(name);
-      expect(definition.schema.strict().safeParse(definition.example).success).toBe(true);
+      expect(definition.strictSchema.safeParse(definition.example).success).toBe(true);
       expect(findEventDefinition(name)).toBe(definition);
     }
     expect(findEventDefinition('toString')).toBeUndefined();

@@ -5,7 +5,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { notFound } from '../../../shared/errors.ts';
 import { FieldEncryptionError } from '../../../shared/field-encryption.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
@@ -21,9 +21,9 @@ const echo = httpHandler(
   {
     operation: 'echo',
     auth: { roles: ['ops'] },
-    path: z.object({ sku: z.string().regex(/^[A-Z0-9-]{3,40}$/) }),
-    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
-    body: z.object({ name: z.string().min(1), price: z.object({ amount: z.number().int(), currency: z.literal('CNY') }) }),
+    path: z.object({ sku: z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/)) }),
+    query: z.object({ limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20) }),
+    body: z.object({ name: z.string().check(z.minLength(1)), price: z.object({ amount: z.number().check(z.int()), currency: z.literal('CNY') }) }),
   },
   async (request) => {
     calls.push(request);

@@ -7,7 +7,7 @@
  * `@ts-expect-error` that stops being an error fails the type check too.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import type { Principal } from '../../../shared/auth.ts';
 import { checkoutHttpHandler } from '../../../functions/checkout/handlers/problems.ts';
 import { httpHandler, type HttpRequest } from '../../../shared/http/handler.ts';
@@ -21,8 +21,8 @@ const protectedRoute = defineRoute({
   tags: ['test'],
   auth: { roles: ['ops'] },
   path: z.object({ id: z.string() }),
-  query: z.object({ limit: z.coerce.number().int().default(10) }),
-  body: z.strictObject({ name: z.string(), count: z.number().int().optional() }),
+  query: z.object({ limit: z._default(z.coerce.number().check(z.int()), 10) }),
+  body: z.strictObject({ name: z.string(), count: z.optional(z.number().check(z.int())) }),
   responses: { 200: { description: 'ok' } },
 });
 
@@ -63,7 +63,7 @@ describe('HTTP handler generics (types)', () => {
   });
 
   it('the helper types and the handler’s result', () => {
-    expectTypeOf<Parsed<z.ZodString>>().toEqualTypeOf<string>();
+    expectTypeOf<Parsed<z.ZodMiniString>>().toEqualTypeOf<string>();
     expectTypeOf<Parsed<undefined>>().toEqualTypeOf<undefined>();
     expectTypeOf<PrincipalFor<'public'>>().toEqualTypeOf<Principal | undefined>();
     expectTypeOf<PrincipalFor<{ roles: ['ops'] }>>().toEqualTypeOf<Principal>();
@@ -80,7 +80,13 @@ describe('HTTP handler generics (types)', () => {
       summary: 'type test',
       tags: ['test'],
       auth: { roles: [] },
-      body: z.object({ amount: z.string().transform((v) => Number(v)), tags: z.array(z.string()).default([]) }),
+      body: z.object({
+        amount: z.pipe(
+          z.string(),
+          z.transform((v) => Number(v)),
+        ),
+        tags: z._default(z.array(z.string()), []),
+      }),
       responses: { 201: { description: 'created' } },
     });
     httpHandler(transforming, async ({ body }) => {

@@ -7,7 +7,7 @@
  * once, and what is built is what it was before (the contracts and the OpenAPI document unchanged).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { defineRoute } from '../../../shared/http/route.ts';
 import { defineEvent } from '../../../events/event-definition.ts';
 import { defineSettings, intSetting } from '../../../shared/config.ts';
@@ -39,7 +39,7 @@ describe('lazy schemas', () => {
       summary: 'lazy',
       auth: 'public',
       body: build,
-      query: z.object({ q: z.string().optional() }),
+      query: z.object({ q: z.optional(z.string()) }),
       responses: { 200: { description: 'ok', schema: () => z.object({ ok: z.boolean() }) }, 204: { description: 'none' } },
     });
     expect(build).not.toHaveBeenCalled();
@@ -101,7 +101,7 @@ describe('lazy schemas', () => {
   });
 
   it('a capability’s settings schema is built when the settings are first read', () => {
-    const shape = vi.fn(() => ({ LAZY_EXAMPLE_LIMIT: intSetting(1, 10).default(3) }));
+    const shape = vi.fn(() => ({ LAZY_EXAMPLE_LIMIT: z._default(intSetting(1, 10), 3) }));
     const settings = defineSettings('lazy-example', shape, (env) => ({ limit: env.LAZY_EXAMPLE_LIMIT }));
     expect(shape).not.toHaveBeenCalled();
     expect(settings({})).toEqual({ limit: 3 });

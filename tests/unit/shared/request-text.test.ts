@@ -11,7 +11,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { httpHandler } from '../../../shared/http/handler.ts';
 import { TEXT_RULES } from '../../../shared/text.ts';
 import { HOSTILE_CHARACTERS } from '../../support/hostile-text.ts';
@@ -24,12 +24,12 @@ const lenient = httpHandler(
     operation: 'lenient',
     auth: { roles: ['ops'] },
     path: z.object({ id: z.string() }),
-    query: z.object({ q: z.string().optional() }),
+    query: z.object({ q: z.optional(z.string()) }),
     body: z.object({
       title: z.string(),
-      lines: z.array(z.object({ note: z.string() })).optional(),
-      tags: z.record(z.string(), z.string()).optional(),
-      condition: z.string().optional(),
+      lines: z.optional(z.array(z.object({ note: z.string() }))),
+      tags: z.optional(z.record(z.string(), z.string())),
+      condition: z.optional(z.string()),
     }),
   },
   async () => {

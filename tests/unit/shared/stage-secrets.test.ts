@@ -5,7 +5,7 @@
  * built-in sandbox secrets exist only in the local cloud and tests (PAY-2, FUL-3, SEC-2).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../../shared/zod.ts';
 import { ConfigError, resetConfigForTests } from '../../../shared/config.ts';
 import { stageSecret } from '../../../shared/secrets.ts';
 import { carrierWebhookSecrets } from '../../../functions/fulfillment/carrier-secrets.ts';
@@ -25,7 +25,7 @@ const source = (secretId: string | undefined) => ({
 /** A Secrets Manager stand-in that records what was read. */
 function secretsManager(values: Record<string, unknown>) {
   const reads: string[] = [];
-  const read = async <S extends z.ZodType>(id: string, schema: S): Promise<z.output<S>> => {
+  const read = async <S extends z.ZodMiniType>(id: string, schema: S): Promise<z.output<S>> => {
     reads.push(id);
     if (!(id in values)) throw Object.assign(new Error(`Secrets Manager can't find the specified secret ${id}`), { name: 'ResourceNotFoundException' });
     return schema.parse(values[id]);

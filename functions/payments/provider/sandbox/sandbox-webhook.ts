@@ -16,7 +16,7 @@
  * `payment.succeeded` (bank transfer received), `payment.captured`, `payment.canceled`,
  * `payment.refunded`.
  */
-import * as z from 'zod';
+import * as z from '../../../../shared/zod.ts';
 import { verifySignature } from '../../domain/webhook-signature.ts';
 import { WebhookVerificationError, type ProviderNotification, type WebhookVerifier } from '../port.ts';
 import type { SandboxCapture, SandboxPayment, SandboxRefund } from './sandbox-rules.ts';
@@ -35,32 +35,34 @@ export const SANDBOX_EVENT_TYPES = [
 ] as const;
 export type SandboxEventType = (typeof SANDBOX_EVENT_TYPES)[number];
 
-const Amount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const CaptureSchema = z.object({ id: z.string().min(1).max(64), amount: Amount, fee: Amount, at: z.iso.datetime(), final: z.boolean() });
+const Amount = z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
+const CaptureSchema = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)), amount: Amount, fee: Amount, at: z.iso.datetime(), final: z.boolean() });
 
 /** The webhook body (lenient: unknown fields are ignored). */
 export const SandboxWebhookSchema = z.object({
-  id: z.string().regex(/^evt_sbx_[0-9A-Za-z]{10,40}$/),
+  id: z.string().check(z.regex(/^evt_sbx_[0-9A-Za-z]{10,40}$/)),
   object: z.literal('event'),
-  type: z.string().min(1).max(64),
-  created: z.number().int().positive(),
+  type: z.string().check(z.minLength(1), z.maxLength(64)),
+  created: z.number().check(z.int(), z.positive()),
   data: z.object({
     payment: z.object({
-      id: z.string().min(1).max(64),
-      reference: z.string().min(1).max(64),
-      merchantPaymentId: z.string().min(1).max(64),
+      id: z.string().check(z.minLength(1), z.maxLength(64)),
+      reference: z.string().check(z.minLength(1), z.maxLength(64)),
+      merchantPaymentId: z.string().check(z.minLength(1), z.maxLength(64)),
       method: z.enum(['card', 'wallet', 'bank_transfer']),
       amount: Amount,
-      currency: z.string().regex(/^[A-Z]{3}$/),
+      currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
       status: z.enum(['requires_capture', 'processing', 'succeeded', 'canceled', 'declined']),
       amountCapturable: Amount,
       amountCaptured: Amount,
       amountRefunded: Amount,
-      expiresAt: z.iso.datetime().optional(),
-      declineReason: z.enum(['declined', 'insufficient_funds', 'unknown_token', 'provider_error']).optional(),
+      expiresAt: z.optional(z.iso.datetime()),
+      declineReason: z.optional(z.enum(['declined', 'insufficient_funds', 'unknown_token', 'provider_error'])),
     }),
-    capture: CaptureSchema.optional(),
-    refund: z.object({ id: z.string().min(1).max(64), amount: Amount, at: z.iso.datetime(), reference: z.string().min(1).max(64) }).optional(),
+    capture: z.optional(CaptureSchema),
+    refund: z.optional(
+      z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)), amount: Amount, at: z.iso.datetime(), reference: z.string().check(z.minLength(1), z.maxLength(64)) }),
+    ),
   }),
 });
 

@@ -9,7 +9,7 @@
  * same proxy event API Gateway would send (a real provider calls the HTTPS URL; the local cloud has
  * no route from a function to its own API URL, and the sandbox only stands in for the provider).
  */
-import * as z from 'zod';
+import * as z from '../../../../shared/zod.ts';
 import type { Clock } from '../../../../shared/clock.ts';
 import { signatureHeader } from '../../domain/webhook-signature.ts';
 import type { SandboxMessage, SandboxProvider } from './sandbox-provider.ts';
@@ -28,7 +28,7 @@ export class WebhookDeliveryError extends Error {
 /** A queued message (validated when read back). */
 export const SandboxMessageSchema = z.union([
   z.object({ kind: z.literal('webhook'), event: SandboxWebhookSchema }),
-  z.object({ kind: z.literal('transfer-arrival'), providerPaymentId: z.string().min(1).max(64) }),
+  z.object({ kind: z.literal('transfer-arrival'), providerPaymentId: z.string().check(z.minLength(1), z.maxLength(64)) }),
 ]);
 
 /** Ports of the worker. */

@@ -5,12 +5,12 @@
  * JSON secret `{ "apiKey": "sk_live_…", "webhookSecret": "whsec_…" }`, read with the kernel's cached
  * secret reader).
  */
-import * as z from 'zod';
+import * as z from '../../../../shared/zod.ts';
 import { readJsonSecret } from '../../../../shared/secrets.ts';
 import type { StripeLike } from './stripe-like.ts';
 import { stripeHttpClient, stripeRetryWaitsMaxMs } from './stripe-http-client.ts';
 
-const StripeSecretSchema = z.object({ apiKey: z.string().min(1), webhookSecret: z.string().min(1) });
+const StripeSecretSchema = z.object({ apiKey: z.string().check(z.minLength(1)), webhookSecret: z.string().check(z.minLength(1)) });
 
 /** The secret's content. */
 export type StripeSecret = z.infer<typeof StripeSecretSchema>;

@@ -69,21 +69,43 @@ class SchemaConverter {
       io,
       unrepresentable: 'any',
       override: ({ zodSchema, jsonSchema }) => {
-        const def = zodSchema._zod.def as { type: string; catchall?: unknown; checks?: Array<{ _zod: { def: { check: string; value?: unknown } } }> };
+        const def = zodSchema._zod.def as SchemaDef;
         // An object that is not strict may gain fields: a response says which it has, not that there are no others.
         if (io === 'output' && def.type === 'object' && def.catchall === undefined) delete jsonSchema.additionalProperties;
         // zod bounds every integer by the safe-integer range; unless a schema says so itself, that is what an integer is here, not a documented limit
         if (jsonSchema.type === 'integer') {
-          const stated = new Set((def.checks ?? []).map((check) => check._zod.def.value));
+          const stated = statedBounds(def);
           if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER && !stated.has(Number.MIN_SAFE_INTEGER)) delete jsonSchema.minimum;
           if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER && !stated.has(Number.MAX_SAFE_INTEGER)) delete jsonSchema.maximum;
         }
       },
     }) as JsonSchema;
     const { $schema: _dialect, $defs, ...rest } = converted;
-    for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) this.components[id] ??= withComponentRefs(definition) as JsonSchema;
+    for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
+      const component = withComponentRefs(definition) as JsonSchema;
+      const existing = this.components[id];
+      // One id, one schema: a component that reads differently as a request and as a response (a default, a transform) needs two ids.
+      if (existing && JSON.stringify(existing) !== JSON.stringify(component)) throw new Error(`OpenAPI: the schema ${id} converts differently where it is used (${io})`);
+      this.components[id] = component;
+    }
     return withComponentRefs(rest) as JsonSchema;
   }
+}
+
+/** What the JSON Schema conversion reads of a schema's definition. */
+interface SchemaDef {
+  readonly type: string;
+  readonly catchall?: unknown;
+  readonly innerType?: { readonly _zod: { readonly def: SchemaDef } };
+  readonly checks?: ReadonlyArray<{ readonly _zod: { readonly def: { readonly check: string; readonly value?: unknown } } }>;
+}
+
+/** The bounds a schema's own checks state, looking through optional, nullable and default wrappers to the schema they wrap. */
+function statedBounds(def: SchemaDef): Set<unknown> {
+  const stated = new Set((def.checks ?? []).map((check) => check._zod.def.value));
+  const inner = def.innerType?._zod.def;
+  if (inner) for (const value of statedBounds(inner)) stated.add(value);
+  return stated;
 }
 
 /** `#/$defs/<id>` (zod's references) → `#/components/schemas/<id>`. */

@@ -12,8 +12,8 @@ import { MAX_STOCK_SHARDS } from './domain/stock-shards.ts';
 const SkuPath = lazily(() => z.object({ sku: SkuSchema }));
 
 // Named components in the OpenAPI document (copies with an id; validation uses the originals).
-const ProductDoc = lazily(() => ProductSchema.register(z.globalRegistry, { id: 'Product' }));
-const ProductViewDoc = lazily(() => ProductViewSchema.register(z.globalRegistry, { id: 'ProductView' }));
+const ProductDoc = lazily(() => ProductSchema.clone().register(z.globalRegistry, { id: 'Product' }));
+const ProductViewDoc = lazily(() => ProductViewSchema.clone().register(z.globalRegistry, { id: 'ProductView' }));
 /** `PUT /admin/products/{sku}` body: the listing, and optionally why (recorded in the audit trail). */
 export const PutProductBodySchema = lazily(() =>
   z.strictObject({
@@ -21,7 +21,7 @@ export const PutProductBodySchema = lazily(() =>
     reason: z.optional(freeText(200)).check(z.describe('Why the listing changes (audit trail)')),
   }),
 );
-const ProductInputDoc = lazily(() => PutProductBodySchema().register(z.globalRegistry, { id: 'ProductInput' }));
+const ProductInputDoc = lazily(() => PutProductBodySchema().clone().register(z.globalRegistry, { id: 'ProductInput' }));
 
 /** `PUT /admin/stock/{sku}/{warehouseId}` body: the counted quantity (FUL-4) or the buckets of a hot SKU, and why. */
 export const PutStockBodySchema = lazily(() =>

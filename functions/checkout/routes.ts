@@ -105,7 +105,8 @@ export const OrderBodySchema = lazily(() =>
 export const CancelBodySchema = lazily(() =>
   z
     ._default(z.strictObject({ reason: z.optional(text(1, 200)).check(z.describe('Why (staff: recorded in the audit trail)')) }), {})
-    .check(z.describe('Optional: the request may have no body')),
+    // Registered, not `.check(z.describe(…))`: a check clones the schema, and the clone would keep one default object for every parse.
+    .register(z.globalRegistry, { description: 'Optional: the request may have no body' }),
 );
 
 const OrderPath = lazily(() => z.object({ orderId: OrderId() }));

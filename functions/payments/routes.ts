@@ -50,7 +50,7 @@ export const RefundRejectionSchema = lazily(() =>
 );
 
 /** A refund (the domain's schema, named for OpenAPI). */
-export const RefundSchema = lazily(() => RefundRecordSchema.register(z.globalRegistry, { id: 'Refund' }));
+export const RefundSchema = lazily(() => RefundRecordSchema.clone().register(z.globalRegistry, { id: 'Refund' }));
 
 const PostingSchema = lazily(() => z.object({ account: z.enum(ALL_ACCOUNTS as [string, ...string[]]), side: z.enum(['debit', 'credit']), amount: Minor() }));
 const MovementSchema = lazily(() =>

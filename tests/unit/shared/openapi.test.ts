@@ -6,6 +6,8 @@ vi.hoisted(() => {
 });
 
 import { buildOpenApiDocument } from '../../../shared/openapi.ts';
+import { defineRoute } from '../../../shared/http/route.ts';
+import * as z from '../../../shared/zod.ts';
 import { apiRoutes } from '../../../functions/platform/api-routes.ts';
 import { handler as getOpenApi } from '../../../functions/platform/handlers/get-openapi.ts';
 import { apiEvent, jsonBody, lambdaContext } from '../../support/http-events.ts';
@@ -65,6 +67,32 @@ describe('OpenAPI document (API.md)', () => {
     expect(get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'x-access-reason', in: 'header' })]));
     const cancel = doc.paths['/orders/{orderId}/cancel']!.post!;
     expect(cancel.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]));
+  });
+
+  it('integers carry only the bounds their schemas state; parameters with a default are optional', () => {
+    const list = doc.paths['/products']!.get!;
+    expect(list.parameters?.find((p) => p.name === 'limit')).toMatchObject({ required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } });
+    // zod's safe-integer range is not repeated on every integer…
+    const problem = doc.components.schemas.Problem as { properties: { status: Record<string, unknown> } };
+    expect(problem.properties.status).toEqual({ type: 'integer', description: 'The HTTP status code' });
+    // …but an amount that states it keeps it, optional or not.
+    const payment = doc.components.schemas.Payment as { properties: Record<string, { maximum?: number }> };
+    expect(payment.properties.amount?.maximum).toBe(Number.MAX_SAFE_INTEGER);
+    expect(payment.properties.orderTotal?.maximum).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('refuses a component that reads differently as a request and as a response (one id, one schema)', () => {
+    const Named = () => z.object({ size: z._default(z.number(), 1) }).register(z.globalRegistry, { id: 'TwoFacedForTest' });
+    const route = defineRoute({
+      operation: 'twoFaced',
+      method: 'post',
+      pathTemplate: '/two-faced',
+      summary: 'test',
+      auth: 'public',
+      body: Named,
+      responses: { 200: { description: 'ok', schema: Named } },
+    });
+    expect(() => buildOpenApiDocument([route])).toThrow(/TwoFacedForTest converts differently/);
   });
 
   it('can be built repeatedly (one registry per build)', () => {

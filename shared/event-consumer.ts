@@ -175,3 +175,62 @@ export function eventConsumer<D extends AnyEventDefinition>(
     }
   }, options);
 }
+
+/** A valid record of a batch and its event. */
+export interface ConsumedRecord<D extends AnyEventDefinition = AnyEventDefinition> {
+  readonly record: SQSRecord;
+  readonly event: ConsumedEvent<D>;
+}
+
+/**
+ * Builds an SQS Lambda handler that parses every record of the batch as one of `definitions` and
+ * hands the valid ones to `handleBatch` together: for a consumer that does a batch's work in fewer
+ * writes than one per event (analytics commits a batch in one transaction). `handleBatch` answers,
+ * for each record it was given and in the same order, undefined (done) or the error that record
+ * failed with. Failed records and records that are no valid event are reported as partial batch
+ * failures — retried alone, then the DLQ — and logged once each, as {@link eventConsumer} logs
+ * them; if `handleBatch` throws, or answers for another number of records, every record fails.
+ */
+export function eventBatchConsumer<D extends AnyEventDefinition>(
+  definitions: readonly D[],
+  handleBatch: (records: ReadonlyArray<ConsumedRecord<D>>, context: Context) => Promise<ReadonlyArray<Error | undefined>>,
+  options: Pick<EventConsumerOptions<D>, 'failureMetric' | 'logKeys'> = {},
+) {
+  return observedHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const failed: string[] = [];
+    const valid: Array<ConsumedRecord<D>> = [];
+    for (const record of event.Records) {
+      try {
+        valid.push({ record, event: parseEventMessage(record, definitions) });
+      } catch (error) {
+        logger.error('invalid message', { messageId: record.messageId, error: error instanceof InvalidMessageError ? error.message : (error as Error) });
+        failed.push(record.messageId);
+      }
+    }
+    if (valid.length > 0) {
+      let results: ReadonlyArray<Error | undefined>;
+      try {
+        results = await handleBatch(valid, context);
+        if (results.length !== valid.length) throw new Error(`the batch handler answered for ${results.length} of ${valid.length} records`);
+      } catch (error) {
+        results = valid.map(() => (error instanceof Error ? error : new Error(String(error))));
+      }
+      valid.forEach(({ record, event: consumed }, i) => {
+        const error = results[i];
+        if (!error) return;
+        const { meta } = consumed.detail as { meta: { eventId: string; correlationId: string } };
+        logger.error('record failed', {
+          messageId: record.messageId,
+          event: consumed.name,
+          eventId: meta.eventId,
+          correlationId: meta.correlationId,
+          ...options.logKeys?.(consumed),
+          error,
+        });
+        failed.push(record.messageId);
+      });
+    }
+    if (options.failureMetric && failed.length > 0) metrics.addMetric(options.failureMetric, MetricUnit.Count, failed.length);
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  });
+}

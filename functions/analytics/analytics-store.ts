@@ -14,6 +14,10 @@
  * (conditional on its version) and an ADD of the contribution's change on each aggregate. A
  * duplicate fails on the marker and changes nothing; a concurrent change of the same record fails
  * on the version and is retried from a fresh read. Nothing is ever scanned.
+ *
+ * A batch of events may be committed together ({@link AnalyticsStore.commitMany}): every event's
+ * marker, each record once in its final state, and one ADD per aggregate of the batch's summed
+ * change — so a day's aggregates take one write per batch, not one per event (apply-event.ts).
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from '../../shared/config.ts';
@@ -36,7 +40,36 @@ export interface EventCommit {
   readonly delta: Contribution;
 }
 
+/** A batch of events' writes: their markers, each record once (its final state), the summed change. */
+export interface BatchCommit {
+  readonly eventIds: readonly string[];
+  readonly orders: ReadonlyArray<Versioned<OrderRecord>>;
+  readonly customers: ReadonlyArray<Versioned<CustomerRecord>>;
+  readonly risks: ReadonlyArray<Versioned<RiskRecord>>;
+  readonly delta: Contribution;
+}
+
+/** The most items one TransactWriteItems holds. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
 export type CommitOutcome = 'applied' | 'duplicate' | 'conflict';
+
+/** A batch commit's outcome: `too-large` when it would exceed one transaction (nothing written). */
+export type BatchCommitOutcome = CommitOutcome | 'too-large';
+
+/** Which records a batch reads. */
+export interface ManyRecordKeys {
+  readonly orders: readonly string[];
+  readonly risks: readonly string[];
+  readonly customers: readonly string[];
+}
+
+/** The records a batch read, by id (absent ones missing). */
+export interface ManyRecordsRead {
+  readonly orders: ReadonlyMap<string, Versioned<OrderRecord>>;
+  readonly risks: ReadonlyMap<string, Versioned<RiskRecord>>;
+  readonly customers: ReadonlyMap<string, Versioned<CustomerRecord>>;
+}
 
 /** Which records to read: an order's, its risk record's, a customer's. */
 export interface RecordKeys {
@@ -100,6 +133,23 @@ export class AnalyticsStore {
     };
   }
 
+  /** The records a batch of events touches, in strongly consistent BatchGetItems of up to 100 keys. */
+  async readMany(keys: ManyRecordKeys): Promise<ManyRecordsRead> {
+    const wanted = [...keys.orders.map((id) => `ORDER#${id}`), ...keys.risks.map((id) => `RISK#${id}`), ...keys.customers.map((id) => `CUSTOMER#${id}`)];
+    const items =
+      wanted.length === 0
+        ? []
+        : await batchGet(
+            this.client,
+            this.tableName,
+            wanted.map((pk) => ({ pk, sk: 'STATE' })),
+            { consistent: true },
+          );
+    const of = <T>(prefix: string) =>
+      new Map(items.filter((i) => String(i.pk).startsWith(prefix)).map((i) => [String(i.pk).slice(prefix.length), { record: i.record as T, version: Number(i.version) }]));
+    return { orders: of<OrderRecord>('ORDER#'), risks: of<RiskRecord>('RISK#'), customers: of<CustomerRecord>('CUSTOMER#') };
+  }
+
   async isApplied(eventId: string): Promise<boolean> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `EVENT#${eventId}`, sk: 'APPLIED' }, ConsistentRead: true }));
     return Item !== undefined;
@@ -107,6 +157,26 @@ export class AnalyticsStore {
 
   /** Writes one event's changes in one transaction. */
   async commit(commit: EventCommit, appliedAt: string): Promise<CommitOutcome> {
+    const outcome = await this.commitMany(
+      {
+        eventIds: [commit.eventId],
+        orders: commit.order ? [commit.order] : [],
+        risks: commit.risk ? [commit.risk] : [],
+        customers: commit.customer ? [commit.customer] : [],
+        delta: commit.delta,
+      },
+      appliedAt,
+    );
+    if (outcome === 'too-large') throw new Error(`event ${commit.eventId} changes more items than one transaction holds`);
+    return outcome;
+  }
+
+  /**
+   * Writes a batch's changes in one transaction: every marker, each record, each aggregate's ADD.
+   * `duplicate` when a marker exists (some event was applied already), `conflict` when a record
+   * changed since it was read; then nothing is written.
+   */
+  async commitMany(commit: BatchCommit, appliedAt: string): Promise<BatchCommitOutcome> {
     const T = this.tableName;
     const state = (pk: string, v: Versioned<unknown>, extra: Record<string, unknown> = {}) => ({
       Put: {
@@ -116,14 +186,14 @@ export class AnalyticsStore {
         ...(v.version === 0 ? {} : { ExpressionAttributeValues: { ':v': v.version } }),
       },
     });
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-      { Put: { TableName: T, Item: { pk: `EVENT#${commit.eventId}`, sk: 'APPLIED', appliedAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    ];
-    if (commit.order) items.push(state(`ORDER#${commit.order.record.orderId}`, commit.order));
-    if (commit.risk) items.push(state(`RISK#${commit.risk.record.orderId}`, commit.risk));
-    if (commit.customer) {
-      const id = commit.customer.record.customerId;
-      items.push(state(`CUSTOMER#${id}`, commit.customer, { segmentPk: customerShard(id), customerId: id }));
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = commit.eventIds.map((eventId) => ({
+      Put: { TableName: T, Item: { pk: `EVENT#${eventId}`, sk: 'APPLIED', appliedAt }, ConditionExpression: 'attribute_not_exists(pk)' },
+    }));
+    for (const order of commit.orders) items.push(state(`ORDER#${order.record.orderId}`, order));
+    for (const risk of commit.risks) items.push(state(`RISK#${risk.record.orderId}`, risk));
+    for (const customer of commit.customers) {
+      const id = customer.record.customerId;
+      items.push(state(`CUSTOMER#${id}`, customer, { segmentPk: customerShard(id), customerId: id }));
     }
     for (const [key, counters] of Object.entries(commit.delta)) {
       const entries = Object.entries(counters).filter(([, v]) => v !== 0);
@@ -138,14 +208,14 @@ export class AnalyticsStore {
         },
       });
     }
-    if (items.length > 100) throw new Error(`event ${commit.eventId} changes ${items.length} items, more than one transaction holds`);
+    if (items.length > MAX_TRANSACTION_ITEMS) return 'too-large';
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
       return 'applied';
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (reasons[0] === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons.slice(0, commit.eventIds.length).includes('ConditionalCheckFailed')) return 'duplicate';
       if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict')) return 'conflict';
       throw error;
     }

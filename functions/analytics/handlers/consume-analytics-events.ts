@@ -1,15 +1,16 @@
 /**
  * The analytics consumer (KPI-1): order, payment, fulfilment, return, risk and ticket events →
- * the records and daily aggregates, exactly once per event (apply-event.ts). After a risk decision
+ * the records and daily aggregates, exactly once per event, a batch of events in one transaction
+ * (apply-event.ts). After a risk decision
  * it emits the flagged day's fraud false-positive rate as a metric (the alarm on its band, issue 14).
  * Env: `ANALYTICS_TABLE_NAME`.
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
-import { eventConsumer } from '../../../shared/event-consumer.ts';
+import { eventBatchConsumer } from '../../../shared/event-consumer.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
 import { falsePositiveRate } from '../../fraud/metrics-contract.ts';
 import { analyticsStoreFromEnv, type AnalyticsStore } from '../analytics-store.ts';
-import { applyEvent } from '../apply-event.ts';
+import { applyEvents } from '../apply-event.ts';
 import { ANALYTICS_EVENTS, FRAUD_FALSE_POSITIVE_METRIC } from '../consumed-events.ts';
 import type { AnalyticsEvent } from '../domain/effects.ts';
 
@@ -21,22 +22,33 @@ export interface ConsumerPorts {
 
 /** Builds the handler with the given ports. */
 export function makeConsumeAnalyticsEventsHandler(ports: ConsumerPorts = {}) {
-  return eventConsumer(
-    ANALYTICS_EVENTS,
-    async (event) => {
-      const store = (ports.store ?? analyticsStoreFromEnv)();
-      const clock = ports.clock ?? systemClock;
-      const result = await applyEvent({ store, now: () => clock.now(), ...(ports.sleep ? { sleep: ports.sleep } : {}) }, event as AnalyticsEvent);
-      logger.debug('analytics event', { event: event.name, eventId: event.detail.meta.eventId, outcome: result.outcome });
-      if (result.outcome === 'applied' && result.flaggedDay) {
-        const day = await store.dayTotal(result.flaggedDay);
+  return eventBatchConsumer(ANALYTICS_EVENTS, async (records) => {
+    const store = (ports.store ?? analyticsStoreFromEnv)();
+    const clock = ports.clock ?? systemClock;
+    // The batch in one transaction (apply-event.ts): the day's aggregates take one write per batch.
+    const results = await applyEvents(
+      { store, now: () => clock.now(), ...(ports.sleep ? { sleep: ports.sleep } : {}) },
+      records.map((r) => r.event as AnalyticsEvent),
+    );
+    const flaggedDays = new Set<string>();
+    results.forEach((result, i) => {
+      if (result instanceof Error) return;
+      const meta = records[i]?.event.detail.meta;
+      logger.debug('analytics event', { event: records[i]?.event.name, eventId: meta?.eventId, outcome: result.outcome });
+      if (result.outcome === 'applied' && result.flaggedDay) flaggedDays.add(result.flaggedDay);
+    });
+    // The flagged days' false-positive rates, for the alarm: best effort (the events are applied; a failed read must not redeliver them).
+    for (const flaggedDay of flaggedDays) {
+      try {
+        const day = await store.dayTotal(flaggedDay);
         const fpr = falsePositiveRate(day.riskFlagged, day.riskAnalystApproved);
         if (fpr !== null) metrics.addMetric(FRAUD_FALSE_POSITIVE_METRIC, MetricUnit.Percent, Math.round(fpr * 10_000) / 100);
+      } catch (error) {
+        logger.warn('false-positive rate not emitted', { day: flaggedDay, error: error as Error });
       }
-    },
-    // One record after the other: every commit adds to the day's totals, so a batch's records run together would conflict and retry.
-    { sequential: true },
-  );
+    }
+    return results.map((result) => (result instanceof Error ? result : undefined));
+  });
 }
 
 /** The Lambda handler. */

@@ -15,7 +15,16 @@ import type { SQSRecord } from 'aws-lambda';
 import { OrderPlaced } from '../../../events/order-placed.ts';
 import { ProductChanged } from '../../../events/product-changed.ts';
 import { RiskApproved } from '../../../events/risk-assessed.ts';
-import { backoffRedelivery, deferSeconds, eventConsumer, InvalidMessageError, parseEventMessage, sqsConsumer, type ConsumedEvent } from '../../../shared/event-consumer.ts';
+import {
+  backoffRedelivery,
+  deferSeconds,
+  eventBatchConsumer,
+  eventConsumer,
+  InvalidMessageError,
+  parseEventMessage,
+  sqsConsumer,
+  type ConsumedEvent,
+} from '../../../shared/event-consumer.ts';
 import { logger, metrics, timeRunsOut } from '../../../shared/observability.ts';
 import { eventBridgeEvent, lambdaContext, sqsEvent, sqsRecord } from '../../support/http-events.ts';
 
@@ -231,5 +240,38 @@ describe('redelivery backoff', () => {
       ['ChangeMessageVisibilityCommand', { QueueUrl: 'https://sqs.local/payments-queue', ReceiptHandle: 'rh-m-1', VisibilityTimeout: 5 }],
       ['ChangeMessageVisibilityCommand', { QueueUrl: 'https://sqs.local/payments-queue', ReceiptHandle: 'rh-m-3', VisibilityTimeout: 45 }],
     ]);
+  });
+});
+
+describe('eventBatchConsumer', () => {
+  it('hands the valid records to the batch handler together, in order; reports invalid ones and those it answers with an error, each alone', async () => {
+    const errors = vi.spyOn(logger, 'error');
+    const seen: string[][] = [];
+    const handler = eventBatchConsumer([ProductChanged], async (records) => {
+      seen.push(records.map((r) => `${r.record.messageId}:${r.event.detail.sku}`));
+      return records.map((r) => (r.event.detail.sku === 'SKU-DOWN' ? new Error('store unavailable') : undefined));
+    });
+    const result = await handler(
+      sqsEvent(sqsRecord(productChanged('SKU-A'), 'a'), sqsRecord('{not json', 'not-json'), sqsRecord(productChanged('SKU-DOWN'), 'down'), sqsRecord(productChanged('SKU-B'), 'b')),
+      lambdaContext(),
+    );
+    expect(seen).toEqual([['a:SKU-A', 'down:SKU-DOWN', 'b:SKU-B']]);
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['down', 'not-json']);
+    expect(errors).toHaveBeenCalledWith('invalid message', { messageId: 'not-json', error: 'body is not JSON' });
+    expect(errors).toHaveBeenCalledWith('record failed', expect.objectContaining({ messageId: 'down', event: 'ProductChanged', eventId: 'ev-SKU-DOWN', correlationId: 'corr-1' }));
+  });
+
+  it('every record fails when the batch handler throws or answers for another number of records; nothing is called for a batch of invalid messages', async () => {
+    const records = () => sqsEvent(sqsRecord(productChanged('SKU-A'), 'a'), sqsRecord(productChanged('SKU-B'), 'b'));
+    const throwing = eventBatchConsumer([ProductChanged], async () => {
+      throw new Error('table unavailable');
+    });
+    expect((await throwing(records(), lambdaContext())).batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
+    const short = eventBatchConsumer([ProductChanged], async () => [undefined]);
+    expect((await short(records(), lambdaContext())).batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
+    const called = vi.fn(async () => []);
+    const none = eventBatchConsumer([ProductChanged], called);
+    expect((await none(sqsEvent(sqsRecord('{not json', 'x')), lambdaContext())).batchItemFailures).toEqual([{ itemIdentifier: 'x' }]);
+    expect(called).not.toHaveBeenCalled();
   });
 });

@@ -21,6 +21,8 @@ import { PROJECT_ROOT, ServiceFunction } from '../../infra/constructs/service-fu
 import { matchesEventPattern, validateEventPattern } from '../../infra/local/event-pattern.ts';
 import { consumerEventPattern } from '../../infra/constructs/messaging.ts';
 import { ANALYTICS_EVENT_FILTERS, ANALYTICS_EVENTS } from '../../functions/analytics/consumed-events.ts';
+import { EVENTS_PER_COMMIT } from '../../functions/analytics/apply-event.ts';
+import { ANALYTICS_BATCH_SIZE } from '../../infra/capabilities/analytics.ts';
 import { grantsByFunction, policyStatements, unconditionedGrants } from './grants.ts';
 import { functionsOf, resourcesOf, synth, type Synthesized } from './synth.ts';
 
@@ -559,7 +561,13 @@ describe('asynchronous paths (OPS-2)', () => {
       expect(queue in windows, queue).toBe(true);
       expect(windows[queue] ?? 0, queue).toBe(0);
     }
-    for (const [id, p] of resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping')) expect(p.BatchSize ?? 10, id).toBeLessThanOrEqual(10);
+    // Batches of at most ten records, but analytics, which commits a batch's events together (one write of a day's aggregates per 20 events).
+    for (const [id, p] of resourcesOf(dev.json, 'AWS::Lambda::EventSourceMapping')) {
+      const queue = (p.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      if (queue === 'AnalyticsEventsQueue') expect(p.BatchSize, id).toBe(ANALYTICS_BATCH_SIZE);
+      else expect(p.BatchSize ?? 10, id).toBeLessThanOrEqual(10);
+    }
+    expect(ANALYTICS_BATCH_SIZE).toBeGreaterThan(EVENTS_PER_COMMIT);
   });
 
   it("analytics' rule carries its detail filters: the risk decisions and ticket changes analytics ignores are never delivered (issue 15)", () => {

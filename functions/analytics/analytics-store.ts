@@ -54,8 +54,13 @@ export const MAX_TRANSACTION_ITEMS = 100;
 
 export type CommitOutcome = 'applied' | 'duplicate' | 'conflict';
 
-/** A batch commit's outcome: `too-large` when it would exceed one transaction (nothing written). */
-export type BatchCommitOutcome = CommitOutcome | 'too-large';
+/**
+ * A batch commit's outcome (nothing is written unless `applied`): `duplicate` names the events
+ * whose markers are there already; `too-large` when the batch exceeds one transaction (100 items or
+ * its size limit).
+ */
+export type BatchCommitOutcome =
+  { readonly kind: 'applied' } | { readonly kind: 'conflict' } | { readonly kind: 'too-large' } | { readonly kind: 'duplicate'; readonly duplicates: readonly string[] };
 
 /** Which records a batch reads. */
 export interface ManyRecordKeys {
@@ -167,8 +172,8 @@ export class AnalyticsStore {
       },
       appliedAt,
     );
-    if (outcome === 'too-large') throw new Error(`event ${commit.eventId} changes more items than one transaction holds`);
-    return outcome;
+    if (outcome.kind === 'too-large') throw new Error(`event ${commit.eventId} changes more items than one transaction holds`);
+    return outcome.kind;
   }
 
   /**
@@ -208,15 +213,19 @@ export class AnalyticsStore {
         },
       });
     }
-    if (items.length > MAX_TRANSACTION_ITEMS) return 'too-large';
+    if (items.length > MAX_TRANSACTION_ITEMS) return { kind: 'too-large' };
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return 'applied';
+      return { kind: 'applied' };
     } catch (error) {
+      // Over the transaction's size limit (4 MB): DynamoDB refuses it whole.
+      if (error instanceof Error && error.name === 'ValidationException' && commit.eventIds.length > 1 && /size/i.test(error.message)) return { kind: 'too-large' };
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (reasons.slice(0, commit.eventIds.length).includes('ConditionalCheckFailed')) return 'duplicate';
-      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict')) return 'conflict';
+      // One reason per item, in order: the markers come first.
+      const duplicates = commit.eventIds.filter((_, i) => reasons[i] === 'ConditionalCheckFailed');
+      if (duplicates.length > 0) return { kind: 'duplicate', duplicates };
+      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict')) return { kind: 'conflict' };
       throw error;
     }
   }

@@ -7,7 +7,8 @@
  * a record is retried from a fresh read; a duplicate is recognised by its marker.
  */
 import { backoffDelay, sleep } from '../../shared/retry.ts';
-import type { AnalyticsStore, Versioned } from './analytics-store.ts';
+import type { AnalyticsStore, BatchCommitOutcome, Versioned } from './analytics-store.ts';
+import { logger } from '../../shared/observability.ts';
 import {
   changeOrder,
   changeRisk,
@@ -30,7 +31,16 @@ export interface ApplyDeps {
   readonly now: () => Date;
   /** Waits between attempts after a lost race (tests pass a no-op). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** When to stop trying (epoch ms): the invocation's time, less a reserve to answer; an event not applied by then fails and is redelivered. */
+  readonly deadline?: number;
 }
+
+/** Thrown for an event the invocation had no time left to apply (the queue redelivers it). */
+export class OutOfTime extends Error {
+  override readonly name = 'OutOfTime';
+}
+
+const outOfTime = (deps: Pick<ApplyDeps, 'deadline'>) => deps.deadline !== undefined && Date.now() >= deps.deadline;
 
 export type ApplyOutcome = { readonly outcome: 'applied' | 'duplicate' | 'ignored'; readonly flaggedDay?: string };
 
@@ -84,6 +94,7 @@ export async function applyEvent(deps: ApplyDeps, event: AnalyticsEvent): Promis
     if (outcome === 'duplicate') return { outcome };
     if (outcome === 'applied') return { outcome, ...(commit.risk?.record.flaggedDay ? { flaggedDay: commit.risk.record.flaggedDay } : {}) };
     if (attempt >= ATTEMPTS) throw new Error(`event ${eventId}: records kept changing under it (${ATTEMPTS} attempts); the queue will redeliver it`);
+    if (outOfTime(deps)) throw new OutOfTime(`event ${eventId}: records kept changing under it and the invocation's time is up; the queue will redeliver it`);
     await (deps.sleep ?? sleep)(backoffDelay(attempt, { baseMs: 20, maxMs: 1000 }));
   }
 }
@@ -130,26 +141,59 @@ export async function applyEvents(deps: BatchApplyDeps, events: readonly Analyti
       pending.push(i);
     }
   });
-  for (let start = 0; start < pending.length; start += EVENTS_PER_COMMIT) {
-    const chunk = pending.slice(start, start + EVENTS_PER_COMMIT);
-    const folded =
-      chunk.length > 1
-        ? await foldAndCommit(
-            deps,
-            chunk.map((i) => events[i] as AnalyticsEvent),
-          ).catch(() => undefined)
-        : undefined;
-    if (folded) {
-      chunk.forEach((i, k) => (outcomes[i] = folded[k] as ApplyOutcome));
+  const oneByOne = async (indexes: readonly number[]) => {
+    for (const i of indexes) {
+      outcomes[i] = outOfTime(deps)
+        ? new OutOfTime('not applied: the invocation’s time is up; the queue will redeliver it')
+        : await applyEvent(deps, events[i] as AnalyticsEvent).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    }
+  };
+  const queue: Array<{ readonly chunk: number[]; readonly conflicts: number }> = [];
+  for (let start = 0; start < pending.length; start += EVENTS_PER_COMMIT) queue.push({ chunk: pending.slice(start, start + EVENTS_PER_COMMIT), conflicts: 0 });
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const { chunk, conflicts } = next;
+    if (chunk.length < 2 || outOfTime(deps)) {
+      await oneByOne(chunk);
       continue;
     }
-    for (const i of chunk) outcomes[i] = await applyEvent(deps, events[i] as AnalyticsEvent).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    let result: Awaited<ReturnType<typeof foldAndCommit>>;
+    try {
+      result = await foldAndCommit(
+        deps,
+        chunk.map((i) => events[i] as AnalyticsEvent),
+      );
+    } catch (error) {
+      logger.warn('batch not committed; applying its events one by one', { events: chunk.length, error: error as Error });
+      await oneByOne(chunk);
+      continue;
+    }
+    if (result.kind === 'applied') chunk.forEach((i, k) => (outcomes[i] = result.outcomes[k] as ApplyOutcome));
+    else if (result.kind === 'duplicate') {
+      // Applied before (a redelivery): those are done; the rest go again, together.
+      const duplicates = new Set(result.duplicates);
+      const rest = chunk.filter((i) => !duplicates.has((events[i] as AnalyticsEvent).detail.meta.eventId));
+      for (const i of chunk) if (!rest.includes(i)) outcomes[i] = { outcome: 'duplicate' };
+      if (rest.length > 0) queue.unshift({ chunk: rest, conflicts });
+    } else if (result.kind === 'too-large') {
+      const half = Math.ceil(chunk.length / 2);
+      queue.unshift({ chunk: chunk.slice(0, half), conflicts }, { chunk: chunk.slice(half), conflicts });
+    } else if (conflicts + 1 < BATCH_CONFLICT_ATTEMPTS) {
+      // Another container changed a record meanwhile (at a sale's rate, the day's aggregates): read again and retry together.
+      await (deps.sleep ?? sleep)(backoffDelay(conflicts + 1, { baseMs: 20, maxMs: 500 }));
+      queue.unshift({ chunk, conflicts: conflicts + 1 });
+    } else await oneByOne(chunk);
   }
   return outcomes as BatchEventOutcome[];
 }
 
-/** One read, the events applied in memory, one commit; undefined when the commit did not happen (a duplicate, a conflict, too many items). */
-async function foldAndCommit(deps: BatchApplyDeps, events: readonly AnalyticsEvent[]): Promise<ApplyOutcome[] | undefined> {
+/** How often a batch lost to another container's transaction is read and committed again before its events go one by one. */
+const BATCH_CONFLICT_ATTEMPTS = 4;
+
+/** One read, the events applied in memory, one commit: the events' outcomes when it was committed, or why not (nothing written then). */
+async function foldAndCommit(
+  deps: BatchApplyDeps,
+  events: readonly AnalyticsEvent[],
+): Promise<{ readonly kind: 'applied'; readonly outcomes: ApplyOutcome[] } | Exclude<BatchCommitOutcome, { kind: 'applied' }>> {
   const effects = events.map(effectOf);
   const ids = (pick: (effect: (typeof effects)[number]) => string | undefined) => [...new Set(effects.map(pick).filter((id): id is string => id !== undefined))];
   const read = await deps.store.readMany({
@@ -219,5 +263,5 @@ async function foldAndCommit(deps: BatchApplyDeps, events: readonly AnalyticsEve
     },
     deps.now().toISOString(),
   );
-  return outcome === 'applied' ? outcomes : undefined;
+  return outcome.kind === 'applied' ? { kind: 'applied', outcomes } : outcome;
 }

@@ -45,7 +45,7 @@ export class Analytics extends Construct {
       description: 'Order, payment, delivery, return, risk and ticket events → exact daily KPI aggregates (KPI-1)',
       timeout: Duration.seconds(30),
     });
-    this.table.grantActions(consumer, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']);
+    this.table.grantActions(consumer, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']);
     new EventConsumer(this, 'AnalyticsEvents', {
       bus: platform.bus,
       events: ANALYTICS_EVENTS,

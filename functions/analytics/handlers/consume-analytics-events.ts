@@ -20,14 +20,20 @@ export interface ConsumerPorts {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** The part of the invocation's time kept for answering (and the false-positive-rate metric) after the events. */
+const ANSWER_RESERVE_MS = 5_000;
+
 /** Builds the handler with the given ports. */
 export function makeConsumeAnalyticsEventsHandler(ports: ConsumerPorts = {}) {
-  return eventBatchConsumer(ANALYTICS_EVENTS, async (records) => {
+  return eventBatchConsumer(ANALYTICS_EVENTS, async (records, context) => {
     const store = (ports.store ?? analyticsStoreFromEnv)();
     const clock = ports.clock ?? systemClock;
-    // The batch in one transaction (apply-event.ts): the day's aggregates take one write per batch.
+    // Events not applied in the invocation's time (less a reserve to answer) fail alone and are redelivered, rather than the whole batch timing out.
+    const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
+    const deadline = Date.now() + Math.max(0, remaining - ANSWER_RESERVE_MS);
+    // The batch in one transaction per 20 events (apply-event.ts): the day's aggregates take one write per batch.
     const results = await applyEvents(
-      { store, now: () => clock.now(), ...(ports.sleep ? { sleep: ports.sleep } : {}) },
+      { store, now: () => clock.now(), deadline, ...(ports.sleep ? { sleep: ports.sleep } : {}) },
       records.map((r) => r.event as AnalyticsEvent),
     );
     const flaggedDays = new Set<string>();

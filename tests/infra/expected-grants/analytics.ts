@@ -6,8 +6,8 @@ const on = (actions: string[], table: string) => actions.map((a) => `dynamodb:${
 const consentCheck = ['dynamodb:GetItem → PrivacyTable if ForAllValues:StringLike dynamodb:LeadingKeys=CUSTOMER#*'];
 
 export const analyticsGrants: Record<string, string[]> = {
-  // One transaction per event: the applied marker, the records (conditional on their version), ADDs on the day aggregates.
-  ConsumeAnalyticsEventsFunction: [...on(['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'], 'AnalyticsTable'), ...consume('AnalyticsEventsQueue')],
+  // A batch's records in one BatchGetItem; one transaction per batch (or per event): the applied markers, the records (conditional on their version), ADDs on the day aggregates.
+  ConsumeAnalyticsEventsFunction: [...on(['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'], 'AnalyticsTable'), ...consume('AnalyticsEventsQueue')],
   // The range's months, one Query each.
   GetKpisFunction: on(['Query'], 'AnalyticsTable'),
   // Customer records through the customers index; the run's members and counts; consents; keyring tombstones (projected).

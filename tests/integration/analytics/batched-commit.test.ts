@@ -52,7 +52,7 @@ const freshDay = () => {
   return `${YEAR}-${String(dayCounter).padStart(2, '0')}-15`;
 };
 
-function placed(day: string, customerId: string, amount: number, category = 'tea') {
+function placed(day: string, customerId: string, amount: number, categories: readonly string[] = ['tea']) {
   const placedAt = `${day}T10:00:00.000Z`;
   const orderId = ulid(Date.parse(placedAt));
   const detail = {
@@ -60,13 +60,13 @@ function placed(day: string, customerId: string, amount: number, category = 'tea
     version: OrderPlaced.version,
     orderId,
     customerId,
-    lines: [{ sku: 'SKU-BATCH-1', quantity: 1, category, unitPrice: cny(amount), lineTotal: cny(amount) }],
-    reservations: [{ sku: 'SKU-BATCH-1', warehouseId: 'WH-EAST', quantity: 1 }],
-    subtotal: cny(amount),
+    lines: categories.map((category, i) => ({ sku: `SKU-BATCH-${i}`, quantity: 1, category, unitPrice: cny(amount), lineTotal: cny(amount) })),
+    reservations: categories.map((_, i) => ({ sku: `SKU-BATCH-${i}`, warehouseId: 'WH-EAST', quantity: 1 })),
+    subtotal: cny(amount * categories.length),
     discountTotal: cny(0),
     shippingFee: cny(0),
-    total: cny(amount),
-    amountDue: cny(amount),
+    total: cny(amount * categories.length),
+    amountDue: cny(amount * categories.length),
     paymentMethod: 'card',
     placedAt,
     paymentDueBy: `${day}T10:30:00.000Z`,
@@ -125,7 +125,7 @@ describe('KPI-1: a batch of events in one transaction', () => {
     expect(totals.gmv).toBe(6_000);
   });
 
-  it('a batch with an event applied before: the batched commit is refused on its marker, the rest are applied one by one, the old one is a duplicate', async () => {
+  it('a batch with an event applied before: the batched commit is refused on its marker, the rest are committed together again, the old one is a duplicate', async () => {
     const day = freshDay();
     const consume = makeConsumeAnalyticsEventsHandler({ store: () => countingStore().store });
     const old = placed(day, `batch-${ulid()}`, 2_000);
@@ -135,11 +135,41 @@ describe('KPI-1: a batch of events in one transaction', () => {
     const fresh = [placed(day, `batch-${ulid()}`, 3_000), placed(day, `batch-${ulid()}`, 5_000)];
     const result = await consumeCounted(sqsEvent(fresh[0]!.record(), old.record(), fresh[1]!.record()), lambdaContext());
     expect(result.batchItemFailures).toEqual([]);
-    // The refused batch commit, then one per event (the duplicate's refused too).
-    expect(counts.TransactWriteCommand).toBe(4);
+    // The refused batch commit, then the two others together.
+    expect(counts).toMatchObject({ TransactWriteCommand: 2, BatchGetCommand: 2 });
     const totals = await dayTotals(day);
     expect(totals.orders).toBe(3);
     expect(totals.gmv).toBe(10_000);
+  });
+
+  it('a batch too large for one transaction is halved until it fits (twenty orders over eighty categories)', async () => {
+    const day = freshDay();
+    const { store, counts } = countingStore();
+    const consume = makeConsumeAnalyticsEventsHandler({ store: () => store });
+    const orders = Array.from({ length: 20 }, (_, i) =>
+      placed(
+        day,
+        `batch-${ulid()}`,
+        1_000,
+        ['a', 'b', 'c', 'd'].map((c) => `cat-${i}-${c}`),
+      ),
+    );
+    expect((await consume(sqsEvent(...orders.map((o) => o.record())), lambdaContext())).batchItemFailures).toEqual([]);
+    // 20 markers + 20 orders + 20 customers + 80 categories + 2 > 100: two halves of ten.
+    expect(counts).toMatchObject({ TransactWriteCommand: 2, BatchGetCommand: 3 });
+    expect((await dayTotals(day)).orders).toBe(20);
+  });
+
+  it('events the invocation has no time left for fail (nothing written) and are applied once redelivered', async () => {
+    const day = freshDay();
+    const consume = makeConsumeAnalyticsEventsHandler({ store: () => countingStore().store });
+    const orders = [placed(day, `batch-${ulid()}`, 1_000), placed(day, `batch-${ulid()}`, 2_000)];
+    const batch = orders.map((o) => o.record());
+    const late = await consume(sqsEvent(...batch), lambdaContext(1_000));
+    expect(late.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(batch.map((r) => r.messageId));
+    expect((await dayTotals(day)).orders).toBe(0);
+    expect((await consume(sqsEvent(...batch), lambdaContext())).batchItemFailures).toEqual([]);
+    expect((await dayTotals(day)).orders).toBe(2);
   });
 
   it('an event that fails fails alone: the others are applied, only its record is reported for redelivery', async () => {

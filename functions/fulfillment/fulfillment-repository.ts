@@ -643,39 +643,54 @@ export class FulfillmentRepository {
    */
   async recordDemand(marker: NewMarker, day: string, lines: ReadonlyArray<{ sku: string; quantity: number; listed?: boolean }>): Promise<void> {
     if (1 + 2 * lines.length > MAX_TRANSACTION_ITEMS) throw new Error(`demand of ${lines.length} SKUs does not fit one transaction; split it`);
+    await this.recordDemands(
+      [marker],
+      lines.map((l) => ({ sku: l.sku, day, quantity: l.quantity })),
+      lines.filter((l) => !l.listed).map((l) => l.sku),
+    );
+  }
+
+  /**
+   * Records the demand of several orders in one transaction: their markers, the units added to
+   * each SKU's day of sales (summed over the orders: one update per SKU and day), and the SKUs to
+   * put on the safety-stock list. Throws {@link MarkerExists} when any marker is there (nothing is
+   * written then), {@link WriteConflict} when a concurrent transaction on the same items won.
+   */
+  async recordDemands(markers: readonly NewMarker[], sales: ReadonlyArray<{ sku: string; day: string; quantity: number }>, listing: readonly string[]): Promise<void> {
+    const units = new Map<string, { sku: string; day: string; quantity: number }>();
+    for (const s of sales) {
+      const key = `${s.sku}\n${s.day}`;
+      units.set(key, { ...s, quantity: (units.get(key)?.quantity ?? 0) + s.quantity });
+    }
+    const toList = [...new Set(listing)];
+    if (markers.length + units.size + toList.length > MAX_TRANSACTION_ITEMS) throw new Error(`demand of ${markers.length} orders does not fit one transaction; split it`);
     try {
       await this.transact([
-        { Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...lines.flatMap((l): TransactItem[] => [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: { pk: `SALES#${l.sku}`, sk: `DAY#${day}` },
-              UpdateExpression: 'SET sku = :sku, #day = :day ADD units :q',
-              ExpressionAttributeNames: { '#day': 'day' },
-              ExpressionAttributeValues: { ':sku': l.sku, ':day': day, ':q': l.quantity },
-            },
+        ...markers.map((marker): TransactItem => ({ Put: { TableName: this.tableName, Item: markerItem(marker), ConditionExpression: 'attribute_not_exists(pk)' } })),
+        ...[...units.values()].map((l): TransactItem => ({
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: `SALES#${l.sku}`, sk: `DAY#${l.day}` },
+            UpdateExpression: 'SET sku = :sku, #day = :day ADD units :q',
+            ExpressionAttributeNames: { '#day': 'day' },
+            ExpressionAttributeValues: { ':sku': l.sku, ':day': l.day, ':q': l.quantity },
           },
-          // The safety-stock list's entry, unless the caller knows the SKU is on the list already.
-          ...(l.listed
-            ? []
-            : [
-                {
-                  Update: {
-                    TableName: this.tableName,
-                    Key: { pk: 'SAFETY', sk: `SKU#${l.sku}` },
-                    UpdateExpression: 'SET sku = :sku, #open = if_not_exists(#open, :false)',
-                    ExpressionAttributeNames: { '#open': 'open' },
-                    ExpressionAttributeValues: { ':sku': l.sku, ':false': false },
-                  },
-                },
-              ]),
-        ]),
+        })),
+        // The safety-stock list's entries the caller does not know to be there already.
+        ...toList.map((sku): TransactItem => ({
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: 'SAFETY', sk: `SKU#${sku}` },
+            UpdateExpression: 'SET sku = :sku, #open = if_not_exists(#open, :false)',
+            ExpressionAttributeNames: { '#open': 'open' },
+            ExpressionAttributeValues: { ':sku': sku, ':false': false },
+          },
+        })),
       ]);
     } catch (error) {
       const reasons = cancellationReasons(error);
-      if (reasons?.[0] === 'ConditionalCheckFailed') throw new MarkerExists(`${marker.kind} ${marker.key}`);
-      if (reasons?.includes('TransactionConflict')) throw new WriteConflict(`demand ${marker.key}: a concurrent transaction on the same day's sales won`);
+      if (reasons?.slice(0, markers.length).includes('ConditionalCheckFailed')) throw new MarkerExists(markers.map((m) => `${m.kind} ${m.key}`).join(', '));
+      if (reasons?.includes('TransactionConflict')) throw new WriteConflict(`demand ${markers.map((m) => m.key).join(', ')}: a concurrent transaction on the same day's sales won`);
       throw error;
     }
   }

@@ -33,7 +33,7 @@ import { setNewest } from '../../shared/cache.ts';
 import { retry } from '../../shared/retry.ts';
 import type { CatalogReader } from '../catalog/stock-contract.ts';
 import { dailySeries, dayOf, isBelowSafety, replenishmentAction, safetyLevel, suggestedQuantity, windowDays, type SafetyStockPolicy } from './domain/safety-stock.ts';
-import { MarkerExists, WriteConflict, type FulfillmentRepository } from './fulfillment-repository.ts';
+import { MarkerExists, MAX_TRANSACTION_ITEMS, WriteConflict, type FulfillmentRepository } from './fulfillment-repository.ts';
 import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
 
 export interface ReplenishmentDeps extends OutboxDeps {
@@ -136,6 +136,77 @@ export async function recordDemand(
     for (const line of chunkLines) deps.listed?.add(line.sku, now());
   }
   return recorded;
+}
+
+/** Orders whose demand one batched transaction records at most (each a marker, with their SKUs' days of sales and list entries well within 100 items). */
+export const ORDERS_PER_DEMAND_COMMIT = 20;
+
+/** An order whose demand a batch records. */
+export interface OrderDemand {
+  readonly orderId: string;
+  readonly placedAt: string;
+  readonly lines: ReadonlyArray<{ sku: string; quantity: number }>;
+  readonly correlationId: string;
+}
+
+/**
+ * Records the demand of a batch of orders, {@link ORDERS_PER_DEMAND_COMMIT} to a transaction: their
+ * markers and each SKU's day of sales once, with the batch's units summed — a SKU's day of sales
+ * takes one write per batch rather than one per order, which a sale of one SKU needs (one DynamoDB
+ * item takes ≈ 500 transactional writes a second). What it records is what {@link recordDemand}
+ * would, order by order. When a batch's transaction is refused (an order recorded before: a
+ * redelivery) or fails, nothing of it was written, and its orders are recorded one by one, where
+ * each succeeds or fails alone. An order twice in the batch is recorded once. Answers, per order,
+ * whether it was recorded now (`false`: before, or by its copy in this batch) or the error it failed with.
+ */
+export async function recordDemands(
+  deps: Pick<ReplenishmentDeps, 'repository'> & { readonly clock?: Clock; readonly listed?: ListedSkus; readonly sleep?: (ms: number) => Promise<void> },
+  orders: readonly OrderDemand[],
+): Promise<Array<boolean | Error>> {
+  const results: Array<boolean | Error | undefined> = orders.map(() => undefined);
+  const now = () => (deps.clock ?? systemClock).now().getTime();
+  const seen = new Set<string>();
+  const batched: number[] = [];
+  orders.forEach((order, i) => {
+    if (seen.has(order.orderId)) results[i] = false;
+    else {
+      seen.add(order.orderId);
+      // An order of many SKUs is split over several transactions of its own (recordDemand).
+      if (new Set(order.lines.map((l) => l.sku)).size <= SKUS_PER_TRANSACTION) batched.push(i);
+    }
+  });
+  const oneByOne = async (indexes: readonly number[]) => {
+    for (const i of indexes) results[i] = await recordDemand(deps, orders[i] as OrderDemand).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  };
+  for (let start = 0; start < batched.length; start += ORDERS_PER_DEMAND_COMMIT) {
+    const chunk = batched.slice(start, start + ORDERS_PER_DEMAND_COMMIT);
+    const demand = chunk.map((i) => orders[i] as OrderDemand);
+    const skus = [...new Set(demand.flatMap((o) => o.lines.map((l) => l.sku)))];
+    const sales = demand.flatMap((o) => o.lines.map((l) => ({ sku: l.sku, day: dayOf(new Date(o.placedAt)), quantity: l.quantity })));
+    const listing = skus.filter((sku) => !(deps.listed?.has(sku, now()) ?? false));
+    const days = new Set(sales.map((l) => `${l.sku}\n${l.day}`));
+    if (chunk.length < 2 || chunk.length + days.size + listing.length > MAX_TRANSACTION_ITEMS) {
+      await oneByOne(chunk);
+      continue;
+    }
+    try {
+      await retry(
+        () =>
+          deps.repository.recordDemands(
+            demand.map((o) => ({ kind: 'DEMAND', key: o.orderId, correlationId: o.correlationId, createdAt: o.placedAt, events: [] })),
+            sales,
+            listing,
+          ),
+        { attempts: 5, retryable: (error) => error instanceof WriteConflict, backoff: { baseMs: 20, maxMs: 500 }, ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+      );
+      for (const i of chunk) results[i] = true;
+      for (const sku of skus) deps.listed?.add(sku, now());
+    } catch {
+      await oneByOne(chunk);
+    }
+  }
+  for (const i of orders.keys()) if (results[i] === undefined) await oneByOne([i]);
+  return results as Array<boolean | Error>;
 }
 
 export type CheckOutcome = 'suggested' | 'already-open' | 'cleared' | 'ok' | 'unknown-sku';

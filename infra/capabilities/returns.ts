@@ -55,8 +55,8 @@ export class Returns extends Construct {
     this.table.grant(commands, 'readWrite');
     // Checkout's order contract: the order's partition, projected without personal data.
     dependencies.orders.grantActions(commands, ['dynamodb:Query']);
-    // Catalog's products (CatalogReader.entries: one query per SKU).
-    dependencies.catalog.grantActions(commands, ['dynamodb:Query']);
+    // Catalog's products (CatalogReader.entries: one query per SKU, and a BatchGetItem of the buckets of a SKU whose stock was split for a sale).
+    dependencies.catalog.grantActions(commands, ['dynamodb:Query', 'dynamodb:BatchGetItem']);
     platform.useFieldEncryption(commands, { encrypt: true, decrypt: true, entities: [RETURN_ENTITY] });
     platform.publishEvents(commands, RETURNS_PUBLISHES);
     platform.useIdempotency(commands);

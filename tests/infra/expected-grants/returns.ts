@@ -9,7 +9,16 @@ const comment = (encrypt: boolean) => fieldKey({ encrypt, decrypt: true, entitie
 
 export const returnsGrants: Record<string, string[]> = {
   // Request and cancel: checkout's order contract (Query on the order's partition, no KMS); catalog's products (one Query per SKU).
-  CustomerReturnCommandsFunction: [...table(readWrite), 'dynamodb:Query → OrdersTable', 'dynamodb:Query → CatalogTable', ...comment(true), ...publishes, ...idempotency],
+  // Catalog's entries: a Query per SKU, and a BatchGetItem of a split SKU's stock buckets.
+  CustomerReturnCommandsFunction: [
+    ...table(readWrite),
+    'dynamodb:Query → OrdersTable',
+    'dynamodb:Query → CatalogTable',
+    'dynamodb:BatchGetItem → CatalogTable',
+    ...comment(true),
+    ...publishes,
+    ...idempotency,
+  ],
   // Get one return, list an order's returns.
   ReturnQueriesFunction: [...table(read), ...comment(false)],
   DecideReturnFunction: [...table(readWrite), ...audit, ...publishes, ...idempotency],

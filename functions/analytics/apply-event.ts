@@ -4,10 +4,12 @@
  * one BatchGetItem, a second read only for a customer the event does not name),
  * applies the event's effect (domain/effects.ts), and commits the records with the change of their
  * contribution to the aggregates in one transaction with the event's applied marker. A lost race on
- * a record is retried from a fresh read; a duplicate is recognised by its marker.
+ * a record is retried from a fresh read; a duplicate is recognised by its marker. A batch of
+ * events is applied the same way with one read and one commit ({@link applyEvents}); both apply
+ * the records' rules through one fold.
  */
 import { backoffDelay, sleep } from '../../shared/retry.ts';
-import type { AnalyticsStore, BatchCommitOutcome, Versioned } from './analytics-store.ts';
+import type { AnalyticsStore, BatchCommit, BatchCommitOutcome, ManyRecordKeys, ManyRecordsRead, Versioned } from './analytics-store.ts';
 import { logger } from '../../shared/observability.ts';
 import {
   changeOrder,
@@ -24,7 +26,7 @@ import {
   type Contribution,
   type CustomerRecord,
 } from './domain/aggregation.ts';
-import { effectOf, type AnalyticsEvent } from './domain/effects.ts';
+import { effectOf, type AnalyticsEvent, type Effect } from './domain/effects.ts';
 
 export interface ApplyDeps {
   readonly store: Pick<AnalyticsStore, 'read' | 'customer' | 'commit'>;
@@ -52,47 +54,31 @@ export async function applyEvent(deps: ApplyDeps, event: AnalyticsEvent): Promis
   const eventId = event.detail.meta.eventId;
   if (!effect.order && !effect.risk && !effect.direct) return { outcome: 'ignored' };
   for (let attempt = 1; ; attempt++) {
-    const orderId = effect.orderId;
-    // One read of everything the event touches; the customer too when the event names them (OrderPlaced).
-    const customerHint = effect.order?.kind === 'placed' ? effect.order.placed.customerId : undefined;
+    // One read of everything the event touches (the customer too when the event names them: OrderPlaced), the rules of fold(), one commit.
+    const keys = recordsTouched([effect]);
     const read = await deps.store.read({
-      ...(effect.order && orderId ? { order: orderId } : {}),
-      ...(effect.risk && orderId ? { risk: orderId } : {}),
-      ...(customerHint ? { customer: customerHint } : {}),
+      ...(keys.orders[0] ? { order: keys.orders[0] } : {}),
+      ...(keys.risks[0] ? { risk: keys.risks[0] } : {}),
+      ...(keys.customers[0] ? { customer: keys.customers[0] } : {}),
     });
-    const orderRead = read.order;
-    const riskRead = read.risk;
-    let before: Contribution = {};
-    let after: Contribution = effect.direct ?? {};
-    const commit: { order?: Versioned<ReturnType<typeof emptyOrder>>; customer?: Versioned<CustomerRecord>; risk?: Versioned<ReturnType<typeof emptyRisk>> } = {};
-    if (effect.order && orderId) {
-      const old = orderRead?.record ?? emptyOrder(orderId);
-      const next = changeOrder(old, effect.order);
-      commit.order = { record: next, version: orderRead?.version ?? 0 };
-      before = sumContributions(before, orderContribution(orderRead?.record));
-      after = sumContributions(after, orderContribution(next));
-      const customerId = next.placed?.customerId;
-      if (customerId) {
-        const customerRead = customerId === customerHint ? read.customer : await deps.store.customer(customerId);
-        const oldCustomer = customerRead?.record ?? emptyCustomer(customerId);
-        const nextCustomer = syncCustomer(oldCustomer, next);
-        if (JSON.stringify(nextCustomer) !== JSON.stringify(oldCustomer) || !customerRead) {
-          commit.customer = { record: nextCustomer, version: customerRead?.version ?? 0 };
-          before = sumContributions(before, customerContribution(customerRead?.record));
-          after = sumContributions(after, customerContribution(nextCustomer));
-        }
-      }
-    }
-    if (effect.risk && orderId) {
-      const old = riskRead?.record ?? emptyRisk(orderId);
-      const next = changeRisk(old, effect.risk);
-      commit.risk = { record: next, version: riskRead?.version ?? 0 };
-      before = sumContributions(before, riskContribution(riskRead?.record));
-      after = sumContributions(after, riskContribution(next));
-    }
-    const outcome = await deps.store.commit({ eventId, ...commit, delta: contributionDelta(before, after) }, deps.now().toISOString());
+    const found = <T>(id: string | undefined, record: Versioned<T> | undefined) => new Map(id && record ? [[id, record]] : []);
+    const { commit, outcomes } = await fold(
+      [effect],
+      { orders: found(keys.orders[0], read.order), risks: found(keys.risks[0], read.risk), customers: found(keys.customers[0], read.customer) },
+      (customerId) => deps.store.customer(customerId),
+    );
+    const outcome = await deps.store.commit(
+      {
+        eventId,
+        ...(commit.orders[0] ? { order: commit.orders[0] } : {}),
+        ...(commit.risks[0] ? { risk: commit.risks[0] } : {}),
+        ...(commit.customers[0] ? { customer: commit.customers[0] } : {}),
+        delta: commit.delta,
+      },
+      deps.now().toISOString(),
+    );
     if (outcome === 'duplicate') return { outcome };
-    if (outcome === 'applied') return { outcome, ...(commit.risk?.record.flaggedDay ? { flaggedDay: commit.risk.record.flaggedDay } : {}) };
+    if (outcome === 'applied') return outcomes[0] as ApplyOutcome;
     if (attempt >= ATTEMPTS) throw new Error(`event ${eventId}: records kept changing under it (${ATTEMPTS} attempts); the queue will redeliver it`);
     if (outOfTime(deps)) throw new OutOfTime(`event ${eventId}: records kept changing under it and the invocation's time is up; the queue will redeliver it`);
     await (deps.sleep ?? sleep)(backoffDelay(attempt, { baseMs: 20, maxMs: 1000 }));
@@ -195,17 +181,38 @@ async function foldAndCommit(
   events: readonly AnalyticsEvent[],
 ): Promise<{ readonly kind: 'applied'; readonly outcomes: ApplyOutcome[] } | Exclude<BatchCommitOutcome, { kind: 'applied' }>> {
   const effects = events.map(effectOf);
-  const ids = (pick: (effect: (typeof effects)[number]) => string | undefined) => [...new Set(effects.map(pick).filter((id): id is string => id !== undefined))];
-  const read = await deps.store.readMany({
+  const read = await deps.store.readMany(recordsTouched(effects));
+  const { commit, outcomes } = await fold(effects, read, (customerId) => deps.store.customer(customerId));
+  const outcome = await deps.store.commitMany({ eventIds: events.map((e) => e.detail.meta.eventId), ...commit }, deps.now().toISOString());
+  return outcome.kind === 'applied' ? { kind: 'applied', outcomes } : outcome;
+}
+
+/** The records the events touch: their orders' and risk records, and the customers OrderPlaced events name. */
+function recordsTouched(effects: readonly Effect[]): ManyRecordKeys {
+  const ids = (pick: (effect: Effect) => string | undefined) => [...new Set(effects.map(pick).filter((id): id is string => id !== undefined))];
+  return {
     orders: ids((e) => (e.order ? e.orderId : undefined)),
     risks: ids((e) => (e.risk ? e.orderId : undefined)),
     customers: ids((e) => (e.order?.kind === 'placed' ? e.order.placed.customerId : undefined)),
-  });
+  };
+}
+
+/**
+ * The events' effects applied one after the other to the records read (the rules of KPI-1's
+ * records, in one place): what to commit — each record touched, in its final state, with the
+ * version it was read at, and the summed change of the aggregates — and each event's outcome if
+ * that commit succeeds. A customer the events do not name is read by `loadCustomer` when first needed.
+ */
+async function fold(
+  effects: readonly Effect[],
+  read: ManyRecordsRead,
+  loadCustomer: (customerId: string) => Promise<Versioned<CustomerRecord> | undefined>,
+): Promise<{ commit: Omit<BatchCommit, 'eventIds'>; outcomes: ApplyOutcome[] }> {
   const working = <T>(found: Versioned<T> | undefined): Working<T> => ({ version: found?.version ?? 0, record: found?.record, written: false });
   const orders = new Map([...read.orders].map(([id, found]) => [id, working(found)]));
   const risks = new Map([...read.risks].map(([id, found]) => [id, working(found)]));
   const customers = new Map<string, Working<CustomerRecord>>([...read.customers].map(([id, found]) => [id, working(found)]));
-  const hinted = new Set(ids((e) => (e.order?.kind === 'placed' ? e.order.placed.customerId : undefined)));
+  const hinted = new Set(recordsTouched(effects).customers);
   const deltas: Contribution[] = [];
   const outcomes: ApplyOutcome[] = [];
   for (const effect of effects) {
@@ -223,8 +230,8 @@ async function foldAndCommit(
       if (customerId) {
         let customer = customers.get(customerId);
         if (!customer) {
-          // Read with the batch when an event named the customer; otherwise now, as applyEvent does.
-          customer = working(hinted.has(customerId) ? undefined : await deps.store.customer(customerId));
+          // Read with the others when an event named the customer; otherwise now.
+          customer = working(hinted.has(customerId) ? undefined : await loadCustomer(customerId));
           customers.set(customerId, customer);
         }
         const exists = customer.written || customer.version > 0;
@@ -253,15 +260,8 @@ async function foldAndCommit(
   }
   const written = <T>(map: Map<string, Working<T>>): Array<Versioned<T>> =>
     [...map.values()].filter((w) => w.written && w.record !== undefined).map((w) => ({ record: w.record as T, version: w.version }));
-  const outcome = await deps.store.commitMany(
-    {
-      eventIds: events.map((e) => e.detail.meta.eventId),
-      orders: written(orders),
-      risks: written(risks),
-      customers: written(customers),
-      delta: contributionDelta({}, sumContributions(...deltas)),
-    },
-    deps.now().toISOString(),
-  );
-  return outcome.kind === 'applied' ? { kind: 'applied', outcomes } : outcome;
+  return {
+    commit: { orders: written(orders), risks: written(risks), customers: written(customers), delta: contributionDelta({}, sumContributions(...deltas)) },
+    outcomes,
+  };
 }

@@ -141,6 +141,22 @@ export interface EventConsumerOptions<D extends AnyEventDefinition = AnyEventDef
   readonly logKeys?: (event: ConsumedEvent<D>) => Record<string, unknown>;
 }
 
+/** Parses a record (see {@link parseEventMessage}); an invalid one is logged once, by message id, and the error rethrown. */
+function parseLogged<D extends AnyEventDefinition>(record: SQSRecord, definitions: readonly D[]): ConsumedEvent<D> {
+  try {
+    return parseEventMessage(record, definitions);
+  } catch (error) {
+    logger.error('invalid message', { messageId: record.messageId, error: error instanceof InvalidMessageError ? error.message : (error as Error) });
+    throw error;
+  }
+}
+
+/** The log keys of a failed record: its message, event and correlation ids (never its payload). */
+function failureKeys<D extends AnyEventDefinition>(record: SQSRecord, event: ConsumedEvent<D>, logKeys?: (event: ConsumedEvent<D>) => Record<string, unknown>) {
+  const { meta } = event.detail as { meta: { eventId: string; correlationId: string } };
+  return { messageId: record.messageId, event: event.name, eventId: meta.eventId, correlationId: meta.correlationId, ...logKeys?.(event) };
+}
+
 /**
  * Builds an SQS Lambda handler ({@link sqsConsumer}) that parses each record as one of
  * `definitions` and runs `handle` on it; a record that is no valid event, or whose handler throws,
@@ -153,18 +169,11 @@ export function eventConsumer<D extends AnyEventDefinition>(
 ) {
   const { retryLater } = options;
   return sqsConsumer(async (record, context) => {
-    let event: ConsumedEvent<D>;
-    try {
-      event = parseEventMessage(record, definitions);
-    } catch (error) {
-      logger.error('invalid message', { messageId: record.messageId, error: error instanceof InvalidMessageError ? error.message : (error as Error) });
-      throw error;
-    }
+    const event = parseLogged(record, definitions);
     try {
       await handle(event, record, context);
     } catch (error) {
-      const { meta } = event.detail as { meta: { eventId: string; correlationId: string } };
-      const keys = { messageId: record.messageId, event: event.name, eventId: meta.eventId, correlationId: meta.correlationId, ...options.logKeys?.(event) };
+      const keys = failureKeys(record, event, options.logKeys);
       if (retryLater && error instanceof retryLater.error) {
         logger.info('record deferred', { ...keys, why: error.message });
         if (retryLater.redeliver) await retryLater.redeliver(record).catch((e: unknown) => logger.warn('could not shorten the redelivery delay', { ...keys, error: e as Error }));
@@ -201,9 +210,8 @@ export function eventBatchConsumer<D extends AnyEventDefinition>(
     const valid: Array<ConsumedRecord<D>> = [];
     for (const record of event.Records) {
       try {
-        valid.push({ record, event: parseEventMessage(record, definitions) });
-      } catch (error) {
-        logger.error('invalid message', { messageId: record.messageId, error: error instanceof InvalidMessageError ? error.message : (error as Error) });
+        valid.push({ record, event: parseLogged(record, definitions) });
+      } catch {
         failed.push(record.messageId);
       }
     }
@@ -218,15 +226,7 @@ export function eventBatchConsumer<D extends AnyEventDefinition>(
       valid.forEach(({ record, event: consumed }, i) => {
         const error = results[i];
         if (!error) return;
-        const { meta } = consumed.detail as { meta: { eventId: string; correlationId: string } };
-        logger.error('record failed', {
-          messageId: record.messageId,
-          event: consumed.name,
-          eventId: meta.eventId,
-          correlationId: meta.correlationId,
-          ...options.logKeys?.(consumed),
-          error,
-        });
+        logger.error('record failed', { ...failureKeys(record, consumed, options.logKeys), error });
         failed.push(record.messageId);
       });
     }

@@ -209,6 +209,62 @@ export async function recordDemands(
   return results as Array<boolean | Error>;
 }
 
+/** What changes a SKU's stock level for the safety check: an order placed (its demand) or a cycle count of a SKU. */
+export type StockChange = { readonly kind: 'placed'; readonly order: OrderDemand } | { readonly kind: 'adjusted'; readonly sku: string; readonly correlationId: string };
+
+/** A batch's outcome: per change, the error it failed with (undefined: done) and, for an order, whether its demand was recorded now; per SKU checked, the check's outcome. */
+export interface StockLevelsOutcome {
+  readonly failures: ReadonlyArray<Error | undefined>;
+  readonly recorded: ReadonlyArray<boolean | undefined>;
+  readonly checks: Readonly<Record<string, CheckOutcome | 'deferred'>>;
+}
+
+/**
+ * A batch of stock changes (FUL-4): the orders' demand recorded together ({@link recordDemands}),
+ * then each SKU of the batch checked once, after all of its demand is in. A change fails alone: an
+ * order whose demand could not be recorded, or any change whose SKU could not be checked (its
+ * demand is in, so the redelivery only checks again). While degraded mode is on the checks are
+ * deferred (`degraded`, read only when there is something to check).
+ */
+export async function trackStockLevels(
+  deps: ReplenishmentDeps & { readonly degraded: () => Promise<boolean>; readonly listed?: ListedSkus; readonly sleep?: (ms: number) => Promise<void> },
+  changes: readonly StockChange[],
+): Promise<StockLevelsOutcome> {
+  const failures: Array<Error | undefined> = changes.map(() => undefined);
+  const recorded: Array<boolean | undefined> = changes.map(() => undefined);
+  const placed = changes.flatMap((change, i) => (change.kind === 'placed' ? [{ i, order: change.order }] : []));
+  const demand = await recordDemands(
+    deps,
+    placed.map(({ order }) => order),
+  );
+  placed.forEach(({ i }, k) => {
+    const outcome = demand[k];
+    if (outcome instanceof Error) failures[i] = outcome;
+    else recorded[i] = outcome;
+  });
+  const skusOf = changes.map((change) => (change.kind === 'placed' ? change.order.lines.map((l) => l.sku) : [change.sku]));
+  // Each SKU once, with the correlation id of the first change asking for it.
+  const toCheck = new Map<string, string>();
+  changes.forEach((change, i) => {
+    const correlationId = change.kind === 'placed' ? change.order.correlationId : change.correlationId;
+    if (!failures[i]) for (const sku of skusOf[i] ?? []) if (!toCheck.has(sku)) toCheck.set(sku, correlationId);
+  });
+  const checks: Record<string, CheckOutcome | 'deferred'> = {};
+  const failed = new Map<string, Error>();
+  const degraded = toCheck.size > 0 && (await deps.degraded());
+  for (const [sku, correlationId] of toCheck) {
+    try {
+      Object.assign(checks, await stockChanged({ ...deps, degraded }, [sku], correlationId));
+    } catch (error) {
+      failed.set(sku, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  changes.forEach((_, i) => {
+    failures[i] ??= (skusOf[i] ?? []).map((sku) => failed.get(sku)).find((e) => e !== undefined);
+  });
+  return { failures, recorded, checks };
+}
+
 export type CheckOutcome = 'suggested' | 'already-open' | 'cleared' | 'ok' | 'unknown-sku';
 
 /** Checks one SKU against its safety stock. */

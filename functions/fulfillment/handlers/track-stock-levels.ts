@@ -22,7 +22,7 @@ import { OrderPlaced } from '../../../events/order-placed.ts';
 import { StockAdjusted } from '../../../events/stock-adjusted.ts';
 import { catalogReaderFromEnv, type CatalogReader } from '../../catalog/stock-contract.ts';
 import { fulfillmentRepositoryFromEnv, type DegradedMode, type FulfillmentRepository } from '../fulfillment-repository.ts';
-import { ListedSkus, recordDemands, SafetyViews, stockChanged } from '../replenishment.ts';
+import { ListedSkus, SafetyViews, trackStockLevels, type StockChange } from '../replenishment.ts';
 import { fulfillmentSettings } from '../settings.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
@@ -46,60 +46,39 @@ export function makeTrackStockLevelsHandler(ports: TrackStockLevelsHandlerPorts 
     const repository = (ports.repository ?? fulfillmentRepositoryFromEnv)();
     views ??= new SafetyViews((ports.safetyLevelCacheSeconds ?? fulfillmentSettings().safetyLevelCacheSeconds) * 1000);
     degradedMode ??= cachedFor(() => repository.getDegradedMode(), (ports.degradedModeCacheSeconds ?? fulfillmentSettings().degradedModeCacheSeconds) * 1000);
-    const clock = ports.clock ?? systemClock;
-    const results: Array<Error | undefined> = records.map(() => undefined);
-
-    // The batch's demand first, its orders' days of sales summed (replenishment.ts recordDemands).
-    const placed = records.flatMap(({ event }, i) => (event.name === OrderPlaced.name ? [{ i, order: event.detail as EventDetail<typeof OrderPlaced> }] : []));
-    const recorded = await recordDemands(
-      { repository, clock, listed },
-      placed.map(({ order }) => ({ orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId: order.meta.correlationId })),
-    );
-    placed.forEach(({ i, order }, k) => {
-      const outcome = recorded[k];
-      if (outcome instanceof Error) results[i] = outcome;
-      else logger.info('demand', { messageId: records[i]?.record.messageId, orderId: order.orderId, recorded: outcome });
+    const switchOf = degradedMode;
+    const changes = records.map(({ event }): StockChange => {
+      if (event.name === OrderPlaced.name) {
+        const order = event.detail as EventDetail<typeof OrderPlaced>;
+        return { kind: 'placed', order: { orderId: order.orderId, placedAt: order.placedAt, lines: order.lines, correlationId: order.meta.correlationId } };
+      }
+      const adjusted = event.detail as EventDetail<typeof StockAdjusted>;
+      return { kind: 'adjusted', sku: adjusted.sku, correlationId: adjusted.meta.correlationId };
     });
-
-    // Then each SKU once, for every record of the batch whose demand is in: a check sees all of it.
-    const skusOf = records.map(({ event }) =>
-      event.name === OrderPlaced.name ? (event.detail as EventDetail<typeof OrderPlaced>).lines.map((l) => l.sku) : [(event.detail as EventDetail<typeof StockAdjusted>).sku],
-    );
-    const checks = new Map<string, string>(); // SKU → the correlation id of the first record asking for it
-    records.forEach(({ event }, i) => {
-      if (!results[i]) for (const sku of skusOf[i] ?? []) if (!checks.has(sku)) checks.set(sku, event.detail.meta.correlationId);
-    });
-    const degraded = checks.size > 0 && (await degradedMode()).enabled;
-    const outcomes: Record<string, string> = {};
-    const failed = new Map<string, Error>();
-    if (checks.size > 0) {
-      const deps = {
+    const { failures, recorded, checks } = await trackStockLevels(
+      {
         repository,
         catalog: (ports.catalog ?? catalogReaderFromEnv)(),
-        clock,
+        clock: ports.clock ?? systemClock,
         policy: fulfillmentSettings().safetyStock,
         publisher: ports.publisher ?? ((id: string) => eventBridgePublisher({ correlationId: id })),
-        degraded,
         views,
-      };
-      for (const [sku, correlationId] of checks) {
-        try {
-          Object.assign(outcomes, await stockChanged(deps, [sku], correlationId));
-        } catch (error) {
-          failed.set(sku, error instanceof Error ? error : new Error(String(error)));
-        }
-      }
-    }
-    // A record whose SKU could not be checked is redelivered: its demand is recorded (a replay skips it), the check runs again.
-    records.forEach((_, i) => {
-      const error = (skusOf[i] ?? []).map((sku) => failed.get(sku)).find((e) => e !== undefined);
-      if (!results[i] && error) results[i] = error;
+        listed,
+        degraded: async () => (await switchOf()).enabled,
+      },
+      changes,
+    );
+    changes.forEach((change, i) => {
+      if (change.kind === 'placed' && recorded[i] !== undefined)
+        logger.info('demand', { messageId: records[i]?.record.messageId, orderId: change.order.orderId, recorded: recorded[i] });
     });
-    const suggested = Object.values(outcomes).filter((o) => o === 'suggested').length;
+    const outcomes = Object.values(checks);
+    const suggested = outcomes.filter((o) => o === 'suggested').length;
     if (suggested > 0) metrics.addMetric('ReplenishmentSuggested', MetricUnit.Count, suggested);
-    if (degraded) metrics.addMetric('DeferredStockChecks', MetricUnit.Count, Object.keys(outcomes).length);
-    logger.info('stock levels checked', { records: records.length, outcomes });
-    return results;
+    const deferred = outcomes.filter((o) => o === 'deferred').length;
+    if (deferred > 0) metrics.addMetric('DeferredStockChecks', MetricUnit.Count, deferred);
+    logger.info('stock levels checked', { records: records.length, outcomes: checks });
+    return failures;
   });
 }
 

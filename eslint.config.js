@@ -31,7 +31,16 @@ export default tseslint.config(
       // and some forty bound methods per schema into every cold start (issue 15; docs/performance.md).
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['zod', 'zod/*'], message: 'Import zod from shared/zod.ts (zod/mini with English error messages), not from the package.' }] },
+        {
+          patterns: [
+            { group: ['zod', 'zod/*'], message: 'Import zod from shared/zod.ts (zod/mini with English error messages), not from the package.' },
+            {
+              group: ['@middy/core'],
+              allowTypeImports: true,
+              message: "Handlers run their middlewares with shared/middleware.ts; @middy/core's module loads web streams into every cold start.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -6,7 +6,6 @@
  * Rule of the house: personal data never reaches logs, metrics or traces. Log operations, statuses,
  * durations, ids and correlation ids — never request or response bodies, never headers.
  */
-import middy from '@middy/core';
 import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -14,6 +13,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { requireStage } from './config.ts';
+import { withMiddlewares, type Middleware } from './middleware.ts';
 import { Tracer } from './tracing.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'commerce';
@@ -65,8 +65,8 @@ export const metrics = new Metrics({
 /** The container's tracer (X-Ray; sends nothing outside Lambda or for unsampled invocations). */
 export const tracer = new Tracer({ serviceName });
 
-/** The invocation's `## handler` subsegment around the whole middy chain (the response is never recorded). */
-const traceInvocation: middy.MiddlewareObj = {
+/** The invocation's `## handler` subsegment around the whole middleware chain (the response is never recorded). */
+const traceInvocation: Middleware = {
   before: () => tracer.beginInvocation(),
   after: () => tracer.endInvocation(),
   // an error a later middleware turned into a response (a 4xx problem) is not the function failing
@@ -76,9 +76,10 @@ const traceInvocation: middy.MiddlewareObj = {
 export { MetricUnit };
 
 /**
- * Wraps a Lambda handler in the house observability middlewares (middy): an X-Ray segment (the
- * response is never captured), EMF metrics flushed per invocation with a cold-start metric, and the
- * logger's Lambda context (keys reset per invocation). Add further middlewares with `.use()`.
+ * Wraps a Lambda handler in the house observability middlewares (run by shared/middleware.ts:
+ * middy's lifecycle without its core module): an X-Ray segment (the response is never captured),
+ * EMF metrics flushed per invocation with a cold-start metric, and the logger's Lambda context
+ * (keys reset per invocation). Add further middlewares with `.use()`.
  *
  * Every handler is built through here (httpHandler, sqsConsumer), when its module loads: a function
  * without `STAGE` fails right there, at cold start, with a ConfigError ({@link requireStage}) —
@@ -86,7 +87,7 @@ export { MetricUnit };
  */
 export function observedHandler<E, R>(base: (event: E, context: Context) => Promise<R>) {
   requireStage();
-  return middy(base)
+  return withMiddlewares(base)
     .use(traceInvocation)
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(injectLambdaContext(logger, { resetKeys: true }));

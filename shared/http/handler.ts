@@ -1,7 +1,8 @@
 /**
  * `httpHandler`: the one way to write an API Gateway (REST, proxy integration) Lambda handler.
  *
- * The middy stack, in `use` order (middy runs `before` in this order, `after`/`onError` in reverse):
+ * The middleware stack, in `use` order (shared/middleware.ts runs `before` in this order, `after`/`onError`
+ * in reverse, as middy does):
  *  1. Powertools Tracer, Metrics (cold start) and Logger (Lambda context; keys reset per request)
  *  2. request observability — correlation id; one summary log line and metrics per request
  *     (routes with `maxBodyBytes`: a larger body → 413 here, before anything below runs)

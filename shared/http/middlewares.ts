@@ -1,8 +1,7 @@
 /**
- * The custom middy middlewares of the HTTP stack (the official ones are used as they are). See
- * {@link ./handler.ts} for their order.
+ * The custom middlewares of the HTTP stack (middy's shape, run by shared/middleware.ts; middy's
+ * official ones are used as they are). See {@link ./handler.ts} for their order.
  */
-import type { MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from '../zod.ts';
@@ -20,6 +19,7 @@ import {
 } from '../errors.ts';
 import { getConfig } from '../config.ts';
 import { readIdempotencyKey } from '../idempotency-key.ts';
+import type { Middleware } from '../middleware.ts';
 import { logger, metrics, MetricUnit } from '../observability.ts';
 import { findTextIssues } from '../text.ts';
 
@@ -46,7 +46,7 @@ export function requestState(event: object): RequestState {
   return state;
 }
 
-type HttpMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+type HttpMiddleware = Middleware<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 /** A client-supplied correlation id is used only if it is short and harmless (no log injection). */
 const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -72,7 +72,7 @@ export function correlationIdOf(event: Partial<APIGatewayProxyEvent>, awsRequest
  * correlation id; never bodies or headers — and records the operation's metrics.
  */
 export function requestObservability(operation: string): HttpMiddleware {
-  const finish = (request: { event: APIGatewayProxyEvent; response: APIGatewayProxyResult | null }) => {
+  const finish = (request: { event: APIGatewayProxyEvent; response: APIGatewayProxyResult | undefined }) => {
     const state = states.get(request.event);
     const response = request.response;
     if (!state || !response) return;

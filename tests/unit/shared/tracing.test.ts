@@ -181,7 +181,7 @@ describe('observedHandler traces each invocation (shared/observability.ts)', () 
     const saved = { ...process.env };
     Object.assign(process.env, lambdaEnv('1'));
     try {
-      const answered = observedHandler(async () => {
+      const answered = observedHandler(async (): Promise<{ statusCode: number }> => {
         throw new Error('order of 王芳 refused');
       }).use({ onError: (request) => void (request.response = { statusCode: 409 }) });
       const failing = observedHandler(async () => {

@@ -76,7 +76,7 @@ export function withMiddlewares<E, R>(base: (event: E, context: Context) => Prom
   const after: MiddlewareFn<E, R>[] = [];
   const onError: MiddlewareFn<E, R>[] = [];
 
-  const handler = (async (event: E, context: Context): Promise<R> => {
+  const handler = (async (event: E = {} as E, context: Context = {} as Context): Promise<R> => {
     const request: MiddlewareRequest<E, R> = { event, context, response: undefined, error: undefined, internal: {} };
     return runRequest(request, base, before, after, onError);
   }) as HandlerWithMiddlewares<E, R>;
@@ -114,8 +114,9 @@ async function runRequest<E, R>(
   try {
     await runPhase(request, before);
     if (!Object.hasOwn(request, 'earlyResponse')) {
-      const remaining = typeof request.context?.getRemainingTimeInMillis === 'function' ? request.context.getRemainingTimeInMillis() : undefined;
       const handled = base(request.event, request.context);
+      // Read after the call, as middy does: a handler's synchronous start counts against its deadline.
+      const remaining = typeof request.context?.getRemainingTimeInMillis === 'function' ? request.context.getRemainingTimeInMillis() : undefined;
       if (remaining === undefined) {
         request.response = await handled;
       } else {

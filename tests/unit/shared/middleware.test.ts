@@ -108,6 +108,27 @@ describe('withMiddlewares runs middy’s lifecycle (shared/middleware.ts)', () =
     expect(failing).toEqual(['a.before', 'b.before', 'c.before', 'handler', 'c.onError(handler broke)', 'b.onError(handler broke)', 'a.onError(handler broke)']);
   });
 
+  it('the deadline counts the handler’s synchronous start, as middy’s does: a busy start then a wait past the deadline times out, on both runners', async () => {
+    const outcomes: unknown[] = [];
+    for (const wrap of [withMiddlewares, middy] as const) {
+      const deadline = Date.now() + 45;
+      const context = { getRemainingTimeInMillis: () => deadline - Date.now() } as Context;
+      const base = async () => {
+        const until = Date.now() + 30;
+        while (Date.now() < until); // a synchronous start longer than the margin
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return 'done';
+      };
+      const handler = (wrap as typeof withMiddlewares)(base).use({
+        onError: (request) => {
+          request.response = (request.error as Error).name;
+        },
+      });
+      outcomes.push(await handler({}, context));
+    }
+    expect(outcomes).toEqual(['TimeoutError', 'TimeoutError']);
+  });
+
   it('a handler that would outlive its invocation fails with a TimeoutError just before the deadline, through onError', async () => {
     const seen: string[] = [];
     const handler = withMiddlewares(() => new Promise<string>((resolve) => setTimeout(() => resolve('too late'), 2_000))).use({

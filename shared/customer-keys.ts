@@ -27,7 +27,8 @@
  * Unwrapped keys are cached per container for {@link CUSTOMER_KEY_CACHE_DEFAULTS.maxAgeMs}
  * (30 seconds) in a bounded LRU, so an order's fields cost one GetItem and one KMS Decrypt per
  * customer and entity kind per 30 s, not per field (a new customer's keys of several entity kinds:
- * one GetItem, see {@link dynamoCustomerKeyStore}). That cache age is also what "erasure is done
+ * one GetItem, see {@link dynamoCustomerKeyStore}; and one write, when the keyring is told which
+ * kinds are created together — {@link CustomerKeyringOptions.companions}). That cache age is also what "erasure is done
  * in seconds" means: once the tombstone is written, no container can open or write that
  * customer's data later than 30 seconds after (a warm container may still hold the unwrapped key
  * until its entry ages out), and a cold container or a restored backup never can.
@@ -60,6 +61,11 @@ export interface CustomerKeyStore {
   get(customerId: string, entity: string, purpose?: 'encrypt' | 'decrypt'): Promise<CustomerKeyState>;
   /** Stores `edk` unless the customer already has a key of `entity` or is erased; what is stored afterwards. */
   create(customerId: string, entity: string, edk: Uint8Array): Promise<NonNullable<CustomerKeyState>>;
+  /**
+   * Stores every key of `keys` in one write if the customer has none of them and is not erased
+   * (true); otherwise writes nothing (false), and the caller creates them one at a time.
+   */
+  createTogether?(customerId: string, keys: ReadonlyArray<{ readonly entity: string; readonly edk: Uint8Array }>): Promise<boolean>;
   /** Destroys every key of the customer, leaving a tombstone (idempotent: the first `erasedAt` stays). */
   erase(customerId: string, erasedAt: string): Promise<{ readonly erasedAt: string }>;
 }
@@ -129,6 +135,37 @@ export function dynamoCustomerKeyStore(
         return stored;
       }
     },
+    async createTogether(customerId, keys) {
+      const names: Record<string, string> = {};
+      const values: Record<string, Uint8Array> = {};
+      const sets: string[] = [];
+      const absent = ['attribute_not_exists(erasedAt)'];
+      keys.forEach(({ entity, edk }, i) => {
+        names[`#k${i}`] = keyAttribute(entity);
+        values[`:k${i}`] = edk;
+        sets.push(`#k${i} = :k${i}`);
+        absent.push(`attribute_not_exists(#k${i})`);
+      });
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { customerId },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: absent.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        remember(customerId, Attributes);
+        return true;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        remembered.delete(customerId);
+        return false;
+      }
+    },
     async erase(customerId, erasedAt) {
       remembered.delete(customerId);
       try {
@@ -186,6 +223,12 @@ export interface CustomerKeyringOptions {
   /** How long an unwrapped key is reused: the erasure bound (default 30 s). */
   readonly maxAgeMs?: number;
   readonly maxEntries?: number;
+  /**
+   * The entity kinds whose keys are created in the same write as a new key of `entity`, when the
+   * customer has none of them yet: kinds this container is about to need for the same customer
+   * (`POST /orders`: the order's key and its stored response's). Default none.
+   */
+  readonly companions?: (entity: string) => readonly string[];
 }
 
 interface CacheEntry {
@@ -229,6 +272,8 @@ export class CustomerKeyring {
     let state = await store.get(customerId, entity, use);
     if (!state) {
       if (use === 'decrypt') throw new CustomerKeyMissingError(`Customer ${customerId} has no ${entity} data key.`);
+      const together = await this.createdTogether(store, customerId, entity);
+      if (together) return together;
       const generated = await this.options.kms.generateDataKey(this.options.keyId(), context);
       state = await store.create(customerId, entity, generated.ciphertextBlob);
       if ('edk' in state && state.edk === generated.ciphertextBlob) return this.options.toKey(generated.plaintext);
@@ -236,5 +281,45 @@ export class CustomerKeyring {
     }
     if ('erasedAt' in state) throw new CustomerErasedError(customerId);
     return this.options.toKey(await this.options.kms.decrypt(state.edk, context));
+  }
+
+  /**
+   * A new key of `entity` created in one write with its companions' (see {@link CustomerKeyringOptions.companions})
+   * when the customer has none of them: the companions' keys go straight into this keyring's cache.
+   * Undefined when there is no companion to create, or when the write found one of the keys already
+   * there (nothing written: the caller creates `entity`'s alone, as without companions).
+   */
+  private async createdTogether(store: CustomerKeyStore, customerId: string, entity: string): Promise<crypto.KeyObject | undefined> {
+    const wanted = [...new Set(this.options.companions?.(entity) ?? [])].filter((kind) => kind !== entity && !this.cached(customerId, kind));
+    if (wanted.length === 0 || !store.createTogether) return undefined;
+    // The store answers these from the record it has just read for `entity` (no further read).
+    const absent = (await Promise.all(wanted.map(async (kind) => ((await store.get(customerId, kind, 'encrypt')) === undefined ? kind : undefined)))).filter(
+      (kind): kind is string => kind !== undefined,
+    );
+    if (absent.length === 0) return undefined;
+    const kinds = [entity, ...absent];
+    const generated = await Promise.all(kinds.map((kind) => this.options.kms.generateDataKey(this.options.keyId(), this.options.context(kind, customerId))));
+    const stored = await store.createTogether(
+      customerId,
+      kinds.map((kind, i) => ({ entity: kind, edk: generated[i]!.ciphertextBlob })),
+    ).catch((error: unknown) => {
+      for (const key of generated) key.plaintext.fill(0);
+      throw error;
+    });
+    if (!stored) {
+      for (const key of generated) key.plaintext.fill(0);
+      return undefined;
+    }
+    const now = this.clock.now().getTime();
+    absent.forEach((kind, i) => {
+      setNewest(this.cache, JSON.stringify([customerId, kind]), { key: Promise.resolve(this.options.toKey(generated[i + 1]!.plaintext)), at: now }, this.maxEntries);
+    });
+    return this.options.toKey(generated[0]!.plaintext);
+  }
+
+  /** Whether this keyring holds a live key of `entity` for the customer. */
+  private cached(customerId: string, entity: string): boolean {
+    const entry = this.cache.get(JSON.stringify([customerId, entity]));
+    return entry !== undefined && this.clock.now().getTime() - entry.at < this.maxAgeMs;
   }
 }

@@ -168,6 +168,12 @@ export interface FieldEncryptorOptions {
   readonly customerKeyStore?: CustomerKeyStore;
   /** How long a customer's unwrapped key is reused in this container (the erasure bound). Default 30 s. */
   readonly maxCustomerKeyAgeMs?: number;
+  /**
+   * Per entity kind, the kinds whose customer keys are created in the same write when a customer's
+   * key of that kind is created and they have none of these either (kinds this encryptor is about to
+   * use for the same customer; the ones it may not use are left out). Default none.
+   */
+  readonly customerKeyCompanions?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Defaults of {@link FieldEncryptorOptions}. */
@@ -333,6 +339,7 @@ export class FieldEncryptor {
       toKey: toKeyObject,
       clock: this.clock,
       ...(options.maxCustomerKeyAgeMs === undefined ? {} : { maxAgeMs: options.maxCustomerKeyAgeMs }),
+      ...(options.customerKeyCompanions ? { companions: (entity: string) => (options.customerKeyCompanions?.[entity] ?? []).filter((kind) => this.mayUse(kind)) } : {}),
     });
   }
 
@@ -460,8 +467,17 @@ export class FieldEncryptor {
    * cloud does not evaluate IAM, so this keeps it failing the same way.
    */
   private checkEntity(entity: string): void {
-    const allowed = this.configuredEntities ?? (this.configuredKeyId === undefined ? getConfig().infra.fieldEncryptionEntities?.split(',') : undefined);
+    const allowed = this.allowedEntities();
     if (allowed && !allowed.includes(entity)) throw new FieldEncryptionError(`This function may not use ${entity} data keys (granted: ${allowed.join(', ')}).`);
+  }
+
+  /** Whether this function's grant names the entity kind (see {@link checkEntity}). */
+  private mayUse(entity: string): boolean {
+    return this.allowedEntities()?.includes(entity) ?? true;
+  }
+
+  private allowedEntities(): readonly string[] | undefined {
+    return this.configuredEntities ?? (this.configuredKeyId === undefined ? getConfig().infra.fieldEncryptionEntities?.split(',') : undefined);
   }
 
   /** The current data key of an entity kind, generating a new one when it is too old or used up. */

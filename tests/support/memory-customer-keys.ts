@@ -3,6 +3,7 @@ import type { CustomerKeyState, CustomerKeyStore } from '../../shared/customer-k
 /** The keyring table in memory, with the conditional writes of the DynamoDB store; `get` answers late (what it read before yielding), so concurrent callers race. */
 export class MemoryKeyStore implements CustomerKeyStore {
   readonly items = new Map<string, { keys: Map<string, Uint8Array>; erasedAt?: string }>();
+  /** Writes that stored keys (one per create, one per createTogether). */
   creates = 0;
 
   async get(customerId: string, entity: string): Promise<CustomerKeyState> {
@@ -21,6 +22,15 @@ export class MemoryKeyStore implements CustomerKeyStore {
     this.creates += 1;
     item.keys.set(entity, edk);
     return { edk };
+  }
+
+  async createTogether(customerId: string, keys: ReadonlyArray<{ entity: string; edk: Uint8Array }>): Promise<boolean> {
+    const item = this.items.get(customerId) ?? { keys: new Map<string, Uint8Array>() };
+    if (item.erasedAt || keys.some(({ entity }) => item.keys.has(entity))) return false;
+    this.items.set(customerId, item);
+    this.creates += 1;
+    for (const { entity, edk } of keys) item.keys.set(entity, edk);
+    return true;
   }
 
   async erase(customerId: string, erasedAt: string) {

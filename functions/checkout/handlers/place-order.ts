@@ -11,14 +11,16 @@ import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { badRequest } from '../../../shared/errors.ts';
 import { eventBridgePublisher, type EventPublisher } from '../../../shared/events.ts';
 import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
+import { FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
 import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
+import { IDEMPOTENCY_ENTITY } from '../../../shared/idempotency.ts';
 import { checkoutProblem } from './problems.ts';
 import { newId } from '../../../shared/ids.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
-import { catalogPort, orderStore, paymentLimitsPort, personalDataCipher, currentPromotionStore, riskSignalKey, shippingGeography } from '../adapters.ts';
+import { catalogPort, orderStore, paymentLimitsPort, currentPromotionStore, riskSignalKey, shippingGeography } from '../adapters.ts';
 import { toOrderView } from '../domain/order-view.ts';
 import type { OrderStore } from '../orders-repository.ts';
-import type { PersonalDataCipher } from '../personal-data.ts';
+import { ORDER_ENTITY, type PersonalDataCipher } from '../personal-data.ts';
 import { placeOrder, type PaymentLimitsPort } from '../place-order.ts';
 import type { CatalogPort } from '../price-basket.ts';
 import type { PromotionStore } from '../promotions-repository.ts';
@@ -41,6 +43,18 @@ export interface PlaceOrderHandlerPorts {
   readonly clock?: Clock;
 }
 
+let placementCipher: FieldEncryptor | undefined;
+
+/**
+ * The container's field encryptor for `POST /orders`: the order's personal data and the stored
+ * response, both under the customer's keys — so a new customer's two keys are created in one write
+ * (two KMS data keys, one UpdateItem) instead of one after the other.
+ */
+function placementFieldEncryptor(): FieldEncryptor {
+  placementCipher ??= new FieldEncryptor({ kms: kmsKeyProvider(), customerKeyCompanions: { [ORDER_ENTITY]: [IDEMPOTENCY_ENTITY] } });
+  return placementCipher;
+}
+
 /** Builds the handler with the given ports. */
 export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpLambdaHandler {
   return idempotentHttpHandler(
@@ -57,7 +71,7 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
           orders: (ports.orders ?? orderStore)(),
           catalog: (ports.catalog ?? catalogPort)(),
           promotions: (ports.promotions ?? currentPromotionStore)(),
-          cipher: (ports.cipher ?? personalDataCipher)(),
+          cipher: (ports.cipher ?? placementFieldEncryptor)(),
           events: ports.events ? ports.events(correlationId) : eventBridgePublisher({ correlationId }),
           clock: ports.clock ?? systemClock,
           newId,
@@ -90,6 +104,7 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
       };
     },
     checkoutProblem,
+    ports.cipher ? {} : { sealer: placementFieldEncryptor },
   );
 }
 

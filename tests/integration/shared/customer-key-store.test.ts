@@ -79,4 +79,41 @@ describe('customer key store on DynamoDB Local (SEC-3)', () => {
     const { Item } = await documentClient().send(new GetCommand({ TableName: table, Key: { customerId: c }, ConsistentRead: true }));
     expect(Item).toEqual({ customerId: c, erasedAt });
   });
+
+  it('keys of several kinds in one write: all stored when the customer has none of them; nothing when one exists or the customer is erased', async () => {
+    const { store, reads } = counted();
+    const c = customer();
+    const [orderKey, responseKey] = [edk(), edk()];
+    expect(await store.get(c, 'order', 'encrypt')).toBeUndefined();
+    expect(
+      await store.createTogether!(c, [
+        { entity: 'order', edk: orderKey },
+        { entity: 'idempotency-response', edk: responseKey },
+      ]),
+    ).toBe(true);
+    expect(reads.count).toBe(1);
+    expect(await store.get(c, 'order')).toEqual({ edk: orderKey });
+    expect(await store.get(c, 'idempotency-response')).toEqual({ edk: responseKey });
+
+    // One of the kinds already there (another container's): nothing is written, the stored keys stay.
+    const d = customer();
+    const theirs = edk();
+    await counted().store.create(d, 'idempotency-response', theirs);
+    expect(
+      await store.createTogether!(d, [
+        { entity: 'order', edk: edk() },
+        { entity: 'idempotency-response', edk: edk() },
+      ]),
+    ).toBe(false);
+    const { Item } = await documentClient().send(new GetCommand({ TableName: table, Key: { customerId: d }, ConsistentRead: true }));
+    expect(Object.keys(Item ?? {}).sort()).toEqual(['customerId', 'key:idempotency-response']);
+    expect(new Uint8Array(Item?.['key:idempotency-response'] as Uint8Array)).toEqual(theirs);
+
+    // Erased: nothing is written.
+    const e = customer();
+    const { erasedAt } = await store.erase(e, new Date().toISOString());
+    expect(await store.createTogether!(e, [{ entity: 'order', edk: edk() }])).toBe(false);
+    const erased = await documentClient().send(new GetCommand({ TableName: table, Key: { customerId: e }, ConsistentRead: true }));
+    expect(erased.Item).toEqual({ customerId: e, erasedAt });
+  });
 });

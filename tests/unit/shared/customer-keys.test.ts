@@ -132,4 +132,58 @@ describe('Customer keyring and the v2 field format (SEC-3 crypto-shredding)', ()
     await expect(encryptor.encrypt({ ...order, field: 'name' }, 'x')).rejects.toBeInstanceOf(FieldEncryptionError);
     expect(kms.calls.generateDataKey).toBe(0);
   });
+
+  describe('a new customer’s keys of several kinds in one write (customerKeyCompanions)', () => {
+    const together = (store: MemoryKeyStore, kms: FakeKms, clock = manualClock(), allowedEntities?: readonly string[]) =>
+      new FieldEncryptor({ kms, keyId: 'alias/fields', clock, customerKeyStore: store, customerKeyCompanions: { order: ['idempotency-response'] }, ...(allowedEntities ? { allowedEntities } : {}) });
+    const response = { entity: 'idempotency-response', recordId: 'placeOrder#k1', subject: CUSTOMER } as const;
+
+    it('SEC-3: the order’s key and the stored response’s are created in one write; the second is then used without a read or a KMS call', async () => {
+      const kms = new FakeKms();
+      const store = new MemoryKeyStore();
+      const encryptor = together(store, kms);
+      const sealed = await encryptor.encryptFields(order, { record: '{"name":"张三"}' });
+      expect(store.creates).toBe(1);
+      expect([...(store.items.get(CUSTOMER)?.keys.keys() ?? [])].sort()).toEqual(['idempotency-response', 'order']);
+      expect(kms.contexts.map((c) => c.entity).sort()).toEqual(['idempotency-response', 'order']);
+      expect(kms.contexts.every((c) => c.customer === CUSTOMER)).toBe(true);
+      const calls = { ...kms.calls };
+      const stored = await encryptor.encryptFields(response, { body: '{"orderId":"o-1"}' });
+      expect(kms.calls).toEqual(calls);
+      expect(store.creates).toBe(1);
+      // Both open in another container, under the keys the store holds (no copy of a key was kept elsewhere).
+      const reader = new FieldEncryptor({ kms, keyId: 'alias/fields', customerKeyStore: store });
+      await expect(reader.decryptFields({ entity: 'order', recordId: order.recordId }, sealed)).resolves.toEqual({ record: '{"name":"张三"}' });
+      await expect(reader.decryptFields({ entity: response.entity, recordId: response.recordId }, stored)).resolves.toEqual({ body: '{"orderId":"o-1"}' });
+    });
+
+    it('a customer who already has one of the kinds: nothing written together, the missing key created alone, the existing one kept', async () => {
+      const kms = new FakeKms();
+      const store = new MemoryKeyStore();
+      await together(store, kms).encryptFields(response, { body: 'earlier' }); // the response key first (no companions for it)
+      const existing = store.items.get(CUSTOMER)?.keys.get('idempotency-response');
+      expect(store.creates).toBe(1);
+      const sealed = await together(store, kms).encryptFields(order, { record: 'x' });
+      expect(store.creates).toBe(2);
+      expect(store.items.get(CUSTOMER)?.keys.get('idempotency-response')).toBe(existing);
+      await expect(new FieldEncryptor({ kms, keyId: 'alias/fields', customerKeyStore: store }).decryptFields({ entity: 'order', recordId: order.recordId }, sealed)).resolves.toEqual({ record: 'x' });
+    });
+
+    it('SEC-3: an erased customer gets no key of any kind', async () => {
+      const kms = new FakeKms();
+      const store = new MemoryKeyStore();
+      await store.erase(CUSTOMER, '2026-12-01T00:00:00.000Z');
+      await expect(together(store, kms).encryptFields(order, { record: 'x' })).rejects.toThrow(/erased/);
+      expect(store.items.get(CUSTOMER)?.keys.size).toBe(0);
+      expect(store.creates).toBe(0);
+    });
+
+    it('SEC-2: a companion kind the encryptor may not use is not created', async () => {
+      const kms = new FakeKms();
+      const store = new MemoryKeyStore();
+      await together(store, kms, manualClock(), ['order']).encryptFields(order, { record: 'x' });
+      expect([...(store.items.get(CUSTOMER)?.keys.keys() ?? [])]).toEqual(['order']);
+      expect(kms.contexts.map((c) => c.entity)).toEqual(['order']);
+    });
+  });
 });

@@ -299,13 +299,15 @@ export class CustomerKeyring {
     if (absent.length === 0) return undefined;
     const kinds = [entity, ...absent];
     const generated = await Promise.all(kinds.map((kind) => this.options.kms.generateDataKey(this.options.keyId(), this.options.context(kind, customerId))));
-    const stored = await store.createTogether(
-      customerId,
-      kinds.map((kind, i) => ({ entity: kind, edk: generated[i]!.ciphertextBlob })),
-    ).catch((error: unknown) => {
-      for (const key of generated) key.plaintext.fill(0);
-      throw error;
-    });
+    const stored = await store
+      .createTogether(
+        customerId,
+        kinds.map((kind, i) => ({ entity: kind, edk: generated[i]!.ciphertextBlob })),
+      )
+      .catch((error: unknown) => {
+        for (const key of generated) key.plaintext.fill(0);
+        throw error;
+      });
     if (!stored) {
       for (const key of generated) key.plaintext.fill(0);
       return undefined;

@@ -135,7 +135,14 @@ describe('Customer keyring and the v2 field format (SEC-3 crypto-shredding)', ()
 
   describe('a new customer’s keys of several kinds in one write (customerKeyCompanions)', () => {
     const together = (store: MemoryKeyStore, kms: FakeKms, clock = manualClock(), allowedEntities?: readonly string[]) =>
-      new FieldEncryptor({ kms, keyId: 'alias/fields', clock, customerKeyStore: store, customerKeyCompanions: { order: ['idempotency-response'] }, ...(allowedEntities ? { allowedEntities } : {}) });
+      new FieldEncryptor({
+        kms,
+        keyId: 'alias/fields',
+        clock,
+        customerKeyStore: store,
+        customerKeyCompanions: { order: ['idempotency-response'] },
+        ...(allowedEntities ? { allowedEntities } : {}),
+      });
     const response = { entity: 'idempotency-response', recordId: 'placeOrder#k1', subject: CUSTOMER } as const;
 
     it('SEC-3: the order’s key and the stored response’s are created in one write; the second is then used without a read or a KMS call', async () => {
@@ -166,7 +173,9 @@ describe('Customer keyring and the v2 field format (SEC-3 crypto-shredding)', ()
       const sealed = await together(store, kms).encryptFields(order, { record: 'x' });
       expect(store.creates).toBe(2);
       expect(store.items.get(CUSTOMER)?.keys.get('idempotency-response')).toBe(existing);
-      await expect(new FieldEncryptor({ kms, keyId: 'alias/fields', customerKeyStore: store }).decryptFields({ entity: 'order', recordId: order.recordId }, sealed)).resolves.toEqual({ record: 'x' });
+      await expect(
+        new FieldEncryptor({ kms, keyId: 'alias/fields', customerKeyStore: store }).decryptFields({ entity: 'order', recordId: order.recordId }, sealed),
+      ).resolves.toEqual({ record: 'x' });
     });
 
     it('SEC-3: an erased customer gets no key of any kind', async () => {

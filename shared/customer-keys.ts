@@ -236,6 +236,13 @@ interface CacheEntry {
   readonly at: number;
 }
 
+/** A data key as KMS generated it. */
+type GeneratedKey = { readonly plaintext: Uint8Array; readonly ciphertextBlob: Uint8Array };
+
+function zero(keys: readonly GeneratedKey[]): void {
+  for (const key of keys) key.plaintext.fill(0);
+}
+
 /** Per-customer data keys, cached per container for a bounded time; see the module documentation. */
 export class CustomerKeyring {
   private readonly cache = new Map<string, CacheEntry>();
@@ -273,8 +280,8 @@ export class CustomerKeyring {
     if (!state) {
       if (use === 'decrypt') throw new CustomerKeyMissingError(`Customer ${customerId} has no ${entity} data key.`);
       const together = await this.createdTogether(store, customerId, entity);
-      if (together) return together;
-      const generated = await this.options.kms.generateDataKey(this.options.keyId(), context);
+      if (together && 'key' in together) return together.key;
+      const generated = together?.alone ?? (await this.options.kms.generateDataKey(this.options.keyId(), context));
       state = await store.create(customerId, entity, generated.ciphertextBlob);
       if ('edk' in state && state.edk === generated.ciphertextBlob) return this.options.toKey(generated.plaintext);
       generated.plaintext.fill(0);
@@ -286,37 +293,59 @@ export class CustomerKeyring {
   /**
    * A new key of `entity` created in one write with its companions' (see {@link CustomerKeyringOptions.companions})
    * when the customer has none of them: the companions' keys go straight into this keyring's cache.
-   * Undefined when there is no companion to create, or when the write found one of the keys already
-   * there (nothing written: the caller creates `entity`'s alone, as without companions).
+   * `alone`: `entity`'s generated key, for the caller to create by itself as without companions —
+   * when a companion's data key could not be generated (a companion never fails the key asked for)
+   * or the write found one of the kinds already there (nothing written). Undefined when there is no
+   * companion to create. Every plaintext not handed over is zeroed.
    */
-  private async createdTogether(store: CustomerKeyStore, customerId: string, entity: string): Promise<crypto.KeyObject | undefined> {
+  private async createdTogether(
+    store: CustomerKeyStore,
+    customerId: string,
+    entity: string,
+  ): Promise<{ readonly key: crypto.KeyObject } | { readonly alone: GeneratedKey } | undefined> {
     const wanted = [...new Set(this.options.companions?.(entity) ?? [])].filter((kind) => kind !== entity && !this.cached(customerId, kind));
     if (wanted.length === 0 || !store.createTogether) return undefined;
-    // The store answers these from the record it has just read for `entity` (no further read).
+    // An absent kind is answered from the record the store has just read for `entity`; a DynamoDB store
+    // reads a present one again (once per customer who has a companion kind but not `entity`'s).
     const absent = (await Promise.all(wanted.map(async (kind) => ((await store.get(customerId, kind, 'encrypt')) === undefined ? kind : undefined)))).filter(
       (kind): kind is string => kind !== undefined,
     );
     if (absent.length === 0) return undefined;
     const kinds = [entity, ...absent];
-    const generated = await Promise.all(kinds.map((kind) => this.options.kms.generateDataKey(this.options.keyId(), this.options.context(kind, customerId))));
-    const stored = await store
-      .createTogether(
+    const results = await Promise.allSettled(kinds.map((kind) => this.options.kms.generateDataKey(this.options.keyId(), this.options.context(kind, customerId))));
+    const generated = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const [own] = results;
+    if (own?.status !== 'fulfilled') {
+      zero(generated);
+      throw own?.status === 'rejected' ? own.reason : new Error('no data key generated');
+    }
+    if (generated.length < kinds.length) {
+      zero(generated.slice(1));
+      return { alone: own.value };
+    }
+    let stored: boolean;
+    try {
+      stored = await store.createTogether(
         customerId,
         kinds.map((kind, i) => ({ entity: kind, edk: generated[i]!.ciphertextBlob })),
-      )
-      .catch((error: unknown) => {
-        for (const key of generated) key.plaintext.fill(0);
-        throw error;
-      });
-    if (!stored) {
-      for (const key of generated) key.plaintext.fill(0);
-      return undefined;
+      );
+    } catch (error) {
+      zero(generated);
+      throw error;
     }
-    const now = this.clock.now().getTime();
-    absent.forEach((kind, i) => {
-      setNewest(this.cache, JSON.stringify([customerId, kind]), { key: Promise.resolve(this.options.toKey(generated[i + 1]!.plaintext)), at: now }, this.maxEntries);
-    });
-    return this.options.toKey(generated[0]!.plaintext);
+    if (!stored) {
+      zero(generated.slice(1));
+      return { alone: own.value };
+    }
+    try {
+      const now = this.clock.now().getTime();
+      absent.forEach((kind, i) => {
+        setNewest(this.cache, JSON.stringify([customerId, kind]), { key: Promise.resolve(this.options.toKey(generated[i + 1]!.plaintext)), at: now }, this.maxEntries);
+      });
+      return { key: this.options.toKey(own.value.plaintext) };
+    } finally {
+      zero(generated); // toKey zeroes what it takes; this covers the rest if it threw
+    }
   }
 
   /** Whether this keyring holds a live key of `entity` for the customer. */

@@ -13,7 +13,7 @@ import { eventBridgePublisher, type EventPublisher } from '../../../shared/event
 import type { HttpLambdaHandler } from '../../../shared/http/handler.ts';
 import { FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
 import { idempotentHttpHandler } from '../../../shared/http/idempotent-handler.ts';
-import { IDEMPOTENCY_ENTITY } from '../../../shared/idempotency.ts';
+import { IDEMPOTENCY_ENTITY, type ResponseSealer } from '../../../shared/idempotency.ts';
 import { checkoutProblem } from './problems.ts';
 import { newId } from '../../../shared/ids.ts';
 import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
@@ -36,12 +36,16 @@ export interface PlaceOrderHandlerPorts {
   readonly orders?: () => OrderStore;
   readonly catalog?: () => CatalogPort;
   readonly promotions?: () => PromotionStore;
-  readonly cipher?: () => PersonalDataCipher;
+  /** The order's personal data and, with the same keys, the stored response (the idempotency layer's sealer). */
+  readonly cipher?: () => PersonalDataCipher & ResponseSealer;
   readonly paymentLimits?: () => PaymentLimitsPort;
   readonly riskSignalKey?: () => Promise<string>;
   readonly events?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;
 }
+
+/** A new customer's order key and stored-response key are created together (one write). */
+export const PLACEMENT_KEY_COMPANIONS = { [ORDER_ENTITY]: [IDEMPOTENCY_ENTITY] } as const;
 
 let placementCipher: FieldEncryptor | undefined;
 
@@ -51,7 +55,7 @@ let placementCipher: FieldEncryptor | undefined;
  * (two KMS data keys, one UpdateItem) instead of one after the other.
  */
 function placementFieldEncryptor(): FieldEncryptor {
-  placementCipher ??= new FieldEncryptor({ kms: kmsKeyProvider(), customerKeyCompanions: { [ORDER_ENTITY]: [IDEMPOTENCY_ENTITY] } });
+  placementCipher ??= new FieldEncryptor({ kms: kmsKeyProvider(), customerKeyCompanions: PLACEMENT_KEY_COMPANIONS });
   return placementCipher;
 }
 
@@ -104,7 +108,7 @@ export function makePlaceOrderHandler(ports: PlaceOrderHandlerPorts = {}): HttpL
       };
     },
     checkoutProblem,
-    ports.cipher ? {} : { sealer: placementFieldEncryptor },
+    { sealer: ports.cipher ?? placementFieldEncryptor },
   );
 }
 

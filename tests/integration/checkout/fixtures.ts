@@ -25,7 +25,7 @@ import { systemClock } from '../../../shared/clock.ts';
 import type { EventPublisher } from '../../../shared/events.ts';
 import { ProblemError } from '../../../shared/errors.ts';
 import { checkoutProblem } from '../../../functions/checkout/handlers/problems.ts';
-import { FieldEncryptor, kmsKeyProvider } from '../../../shared/field-encryption.ts';
+import { FieldEncryptor, kmsKeyProvider, type FieldEncryptorOptions } from '../../../shared/field-encryption.ts';
 import { kmsClient } from '../../../shared/aws-json.ts';
 import { newId } from '../../../shared/ids.ts';
 import type { LocalTables } from '../../support/tables.ts';
@@ -33,13 +33,17 @@ import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 import { afterAll, beforeAll } from 'vitest';
 
 /** A local KMS with one key, over the AWS JSON protocol. */
-export async function startLocalKms(): Promise<{ encryptor: () => FieldEncryptor; stats: () => Record<string, number>; close: () => Promise<void> }> {
+export async function startLocalKms(): Promise<{
+  encryptor: (options?: Omit<FieldEncryptorOptions, 'kms' | 'keyId'>) => FieldEncryptor;
+  stats: () => Record<string, number>;
+  close: () => Promise<void>;
+}> {
   const keyId = crypto.randomUUID();
   const kms = new KmsService({ keys: [{ logicalId: 'FieldEncryptionKey', keyId, arn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${keyId}`, enabled: true }], aliases: [] });
   const endpoint: AwsEndpoint = await startAwsEndpoint({ services: [kms] });
   const client = kmsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: endpoint.url, attempts: 1 });
   return {
-    encryptor: () => new FieldEncryptor({ kms: kmsKeyProvider(client), keyId }),
+    encryptor: (options = {}) => new FieldEncryptor({ ...options, kms: kmsKeyProvider(client), keyId }),
     stats: () => kms.stats(),
     close: async () => {
       await endpoint.close();

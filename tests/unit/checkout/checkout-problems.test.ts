@@ -77,8 +77,8 @@ describe('checkout domain errors → HTTP problems, in one place (SEC-5, ORD-4, 
     const handlers = path.join(dir, 'handlers');
     for (const file of fs.readdirSync(handlers).filter((f) => f.endsWith('.ts') && f !== 'problems.ts')) {
       const source = fs.readFileSync(path.join(handlers, file), 'utf8');
-      // checkoutHttpHandler, or — an idempotent route — idempotentHttpHandler(route, fn, checkoutProblem)
-      if (source.includes('../routes.ts')) expect(source, file).toMatch(/checkoutHttpHandler\(|idempotentHttpHandler\([\s\S]*checkoutProblem,?\s*\)/);
+      // checkoutHttpHandler, or — an idempotent route — idempotentHttpHandler(route, fn, checkoutProblem[, idempotency options])
+      if (source.includes('../routes.ts')) expect(source, file).toMatch(/checkoutHttpHandler\(|idempotentHttpHandler\([\s\S]*checkoutProblem,(\s*\{[^}]*\},?)?\s*\)/);
       expect(source, file).not.toMatch(/\bhttpHandler\(/);
     }
   });

@@ -9,12 +9,18 @@ import { FieldDecryptionError, FieldEncryptionError, FieldEncryptor, isEncrypted
 class FakeKms implements KmsKeyPort {
   readonly calls = { generateDataKey: 0, decrypt: 0 };
   readonly contexts: Record<string, string>[] = [];
+  /** Every plaintext data key handed out (the keyring must zero each once it has taken or dropped it). */
+  readonly plaintexts: Uint8Array[] = [];
+  /** Entity kinds whose GenerateDataKey fails (throttled). */
+  readonly failing = new Set<string>();
   private readonly master = crypto.randomBytes(32);
 
   async generateDataKey(_keyId: string, context: Readonly<Record<string, string>>) {
     this.calls.generateDataKey += 1;
     this.contexts.push({ ...context });
+    if (context.entity !== undefined && this.failing.has(context.entity)) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     const plaintext = crypto.randomBytes(32);
+    this.plaintexts.push(plaintext);
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.master, iv);
     cipher.setAAD(this.aad(context));
@@ -185,6 +191,31 @@ describe('Customer keyring and the v2 field format (SEC-3 crypto-shredding)', ()
       await expect(together(store, kms).encryptFields(order, { record: 'x' })).rejects.toThrow(/erased/);
       expect(store.items.get(CUSTOMER)?.keys.size).toBe(0);
       expect(store.creates).toBe(0);
+    });
+
+    it('a companion’s data key that cannot be generated never fails the key asked for: created alone, nothing left in memory', async () => {
+      const kms = new FakeKms();
+      const store = new MemoryKeyStore();
+      kms.failing.add('idempotency-response');
+      const sealed = await together(store, kms).encryptFields(order, { record: 'x' });
+      expect([...(store.items.get(CUSTOMER)?.keys.keys() ?? [])]).toEqual(['order']);
+      expect(store.creates).toBe(1);
+      expect(kms.calls.generateDataKey).toBe(2); // the order's key was generated once, and used
+      expect(kms.plaintexts.every((key) => key.every((byte) => byte === 0))).toBe(true);
+      await expect(
+        new FieldEncryptor({ kms, keyId: 'alias/fields', customerKeyStore: store }).decryptFields({ entity: 'order', recordId: order.recordId }, sealed),
+      ).resolves.toEqual({ record: 'x' });
+    });
+
+    it('every plaintext data key is zeroed once the keyring has taken or dropped it (together, or a kind already there)', async () => {
+      const kms = new FakeKms();
+      const store = new MemoryKeyStore();
+      await together(store, kms).encryptFields(order, { record: 'x' });
+      const other = 'customer-other';
+      await together(store, kms).encryptFields({ ...response, subject: other }, { body: 'y' });
+      await together(store, kms).encryptFields({ ...order, subject: other }, { record: 'z' });
+      expect(kms.plaintexts.length).toBeGreaterThanOrEqual(4);
+      expect(kms.plaintexts.every((key) => key.every((byte) => byte === 0))).toBe(true);
     });
 
     it('SEC-2: a companion kind the encryptor may not use is not created', async () => {

@@ -149,7 +149,7 @@ export class Platform extends Construct {
     this.eventSources.set(fn, granted);
     fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
     // Every source the function's grants name, for the kernel's publisher: it refuses any other before
-    // sending, so the local cloud (which does not evaluate IAM) fails as AWS would (shared/events.ts).
+    // sending, so the local cloud (which evaluates IAM for DynamoDB only) fails as AWS would (shared/events.ts).
     fn.addEnvironment('EVENT_SOURCES', granted.join(','));
     fn.allow(['events:PutEvents'], [this.bus.eventBusArn], { StringEquals: { 'events:source': sources } });
   }
@@ -210,7 +210,7 @@ export class Platform extends Construct {
     this.encryptionEntities.set(fn, granted);
     fn.addEnvironment('FIELD_ENCRYPTION_KEY_ID', this.key.keyArn);
     // Every entity kind the function's grants name, for the kernel's encryptor: it refuses any other
-    // before asking KMS, so the local cloud (which does not evaluate IAM) fails as AWS would
+    // before asking KMS, so the local cloud (which evaluates IAM for DynamoDB only) fails as AWS would
     // (shared/field-encryption.ts).
     fn.addEnvironment('FIELD_ENCRYPTION_ENTITIES', granted.join(','));
     fn.allow([...(use.encrypt ? ['kms:GenerateDataKey'] : []), ...(use.decrypt ? ['kms:Decrypt'] : [])], [this.key.keyArn], {

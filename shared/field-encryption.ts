@@ -464,7 +464,7 @@ export class FieldEncryptor {
   /**
    * Refuses an entity kind this function's grant does not name, before KMS is asked: on AWS the
    * grant's `kms:EncryptionContext:entity` condition would refuse it (AccessDenied); the local
-   * cloud does not evaluate IAM, so this keeps it failing the same way.
+   * cloud evaluates IAM for DynamoDB only, so this keeps it failing the same way.
    */
   private checkEntity(entity: string): void {
     const allowed = this.allowedEntities();

@@ -20,7 +20,8 @@ import {
   ListTablesCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { startAwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION, type AwsEndpoint } from './aws-protocol.ts';
+import { startAwsEndpoint, LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type AwsEndpoint } from './aws-protocol.ts';
+import { accessDenied, accessKeyOf, dynamoDbPermissions, roleAccessKey, RolePolicies } from './iam.ts';
 import { startDynamoDbLocal, freePort, type DynamoDbLocal } from './dynamodb-local.ts';
 import { readAssembly, assertSupported, deployTimeProviders, ResourceNames, UnsupportedTemplateError, referencedLogicalIds, type StackTemplate } from './template.ts';
 import { LambdaRuntime, LambdaError, type FunctionDefinition, type InvokeResult } from './lambda-runtime.ts';
@@ -167,6 +168,7 @@ function readFunctions(names: ResourceNames, assemblyDir: string, onDemand?: (ha
         memorySize: Number(p.MemorySize ?? 128),
         environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
         reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions),
+        ...(typeof p.Role === 'string' ? { accessKeyId: roleAccessKey(RolePolicies.roleNameOf(p.Role)) } : {}),
       };
     });
 }
@@ -344,6 +346,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ddb.destroy();
 
     const functions = readFunctions(names, options.assemblyDir, options.bundles && onDemandBundles(options.assemblyDir, options.bundles, log));
+    // IAM for DynamoDB: a function's request its role's policies do not allow is refused, as on AWS (infra/local/iam.ts).
+    const policies = new RolePolicies(names);
+    const tableArn = (table: string) => `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${table}`;
+    dynamodbCalls.authorizeWith((authorization, operation, input) => {
+      const role = policies.roleOf(accessKeyOf(authorization) ?? '');
+      if (role === undefined) return undefined;
+      const missing = dynamoDbPermissions(operation, input, tableArn).find((needed) => !policies.allows(role, needed.action, needed.resource));
+      return missing ? accessDenied(role, missing) : undefined;
+    });
     const queues = readQueues(names);
     const asyncQueues: QueueDefinition[] = functions.map((f) => AsyncInvoker.queueFor(f, awsUrl));
     const sqs = new SqsService({ queues: [...queues, ...asyncQueues], dataDir: options.dataDir && path.join(options.dataDir, 'sqs') });

@@ -14,6 +14,7 @@
  * reading each updated item back once the transaction committed; {@link DynamoDbCallCounter.meteringSettled}
  * waits for those reads.
  */
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { indexCopies, itemSize, transactionWriteUnits, type IndexShape, type TransactionItemWrite, type WireItem } from './dynamodb-item-size.ts';
@@ -69,6 +70,9 @@ interface CapacityEntry {
   WriteCapacityUnits?: number;
 }
 
+/** See {@link DynamoDbCallCounter.authorizeWith}. */
+export type Authorizer = (authorization: string, operation: string, input: Record<string, unknown>) => { status: number; body: string } | undefined;
+
 export class DynamoDbCallCounter {
   private server?: http.Server;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -84,10 +88,23 @@ export class DynamoDbCallCounter {
   private readonly shapesByTable = new Map<string, Promise<{ keys: string[]; indexes: IndexShape[] }>>();
   url = '';
 
+  /** Decides whether a request may be made (the local cloud's IAM check, infra/local/iam.ts); set by {@link authorizeWith}. */
+  private authorizer?: Authorizer;
+
   constructor(
     private readonly target: string,
     private readonly options: { meterCapacity?: boolean } = {},
   ) {}
+
+  /**
+   * Checks every request before it is counted or forwarded: `authorize` gets its `Authorization`
+   * header, operation and parsed body, and returns the answer refusing it (DynamoDB's
+   * AccessDeniedException), or undefined to let it through. A refused request reaches neither the
+   * counts nor DynamoDB Local, as AWS bills nothing for it.
+   */
+  authorizeWith(authorize: Authorizer): void {
+    this.authorizer = authorize;
+  }
 
   private record(op: string, status: number, body: Buffer, request?: { input: Record<string, unknown>; headers: Record<string, string> }): void {
     const kind = CAPACITY_OPERATIONS[op];
@@ -257,20 +274,29 @@ export class DynamoDbCallCounter {
         String(req.headers['x-amz-target'] ?? '')
           .split('.')
           .pop() || 'unknown';
-      this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
-      if (this.options.meterCapacity && CAPACITY_OPERATIONS[op]) {
-        this.forwardMetered(op, req, res, target);
+      const authorize = this.authorizer;
+      if (!authorize) {
+        this.forward(op, req, res, target);
         return;
       }
-      const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        let input: Record<string, unknown> = {};
+        try {
+          input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        } catch {
+          // not JSON: DynamoDB Local answers the error
+        }
+        const refusal = authorize(String(req.headers.authorization ?? ''), op, input);
+        if (refusal) {
+          res.writeHead(refusal.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID() });
+          res.end(refusal.body);
+          return;
+        }
+        this.forward(op, req, res, target, body);
       });
-      upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'DynamoDB Local is not reachable' }));
-      });
-      req.pipe(upstream);
     });
     this.server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -280,12 +306,35 @@ export class DynamoDbCallCounter {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Counts a request and forwards it (its body already read when `body` is given). */
+  private forward(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL, body?: Buffer): void {
+    this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
+    if (this.options.meterCapacity && CAPACITY_OPERATIONS[op]) {
+      this.forwardMetered(op, req, res, target, body);
+      return;
+    }
+    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'DynamoDB Local is not reachable' }));
+    });
+    if (body) upstream.end(body);
+    else req.pipe(upstream);
+  }
+
   /** Forwards a request with `ReturnConsumedCapacity` added, and records what the response reports. */
-  private forwardMetered(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      let body = Buffer.concat(chunks);
+  private forwardMetered(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL, read?: Buffer): void {
+    const whenRead = (then: (body: Buffer) => void) => {
+      if (read) return then(read);
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => then(Buffer.concat(chunks)));
+    };
+    whenRead((received) => {
+      let body = received;
       this.recorded?.push({
         operation: op,
         headers: {

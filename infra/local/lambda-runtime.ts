@@ -29,6 +29,8 @@ export interface FunctionDefinition {
   memorySize: number;
   environment: Record<string, string>;
   reservedConcurrency?: number;
+  /** The access key its environment signs with: its execution role's (infra/local/iam.ts); the cloud's shared key when unset. */
+  accessKeyId?: string;
   /** Makes `codeDir` ready before an environment starts (bundles built on demand; idempotent and cached by its owner). */
   prepareCode?: () => Promise<void>;
 }
@@ -250,6 +252,8 @@ class FunctionPool {
         // CommonJS finds the runtime's SDK through NODE_PATH
         ...(runtime ? { NODE_PATH: runtime.modulesDir } : {}),
         ...d.environment,
+        // its role's credentials, as Lambda gives them: the local cloud's IAM check knows the role by the key (infra/local/iam.ts)
+        ...(d.accessKeyId ? { AWS_ACCESS_KEY_ID: d.accessKeyId } : {}),
         AWS_LAMBDA_FUNCTION_NAME: d.name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memorySize),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',

@@ -10,7 +10,7 @@
  * maps to its error classes. With a data directory, objects survive restarts (one JSON file per
  * bucket under `<dataDir>/`).
  *
- * Not emulated: bucket policies and IAM (the local cloud does not evaluate IAM), multipart uploads,
+ * Not emulated: bucket policies and IAM (the local cloud evaluates IAM for DynamoDB only), multipart uploads,
  * ranges, conditional requests, ACLs, virtual-hosted addressing. Checksums the SDK sends are
  * accepted unverified; `aws-chunked` bodies are decoded.
  */

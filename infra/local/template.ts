@@ -71,8 +71,8 @@ export const SUPPORT: Record<string, Support> = {
   },
   'AWS::KMS::Alias': { honoured: ['AliasName', 'TargetKeyId'], noLocalMeaning: [] },
   'AWS::Lambda::Function': {
-    honoured: ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'FunctionName', 'ReservedConcurrentExecutions', 'DeadLetterConfig'],
-    noLocalMeaning: ['Role', 'Architectures', 'TracingConfig', 'LoggingConfig', 'Description', 'Tags', 'RuntimeManagementConfig', 'EphemeralStorage'],
+    honoured: ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'FunctionName', 'ReservedConcurrentExecutions', 'DeadLetterConfig', 'Role'],
+    noLocalMeaning: ['Architectures', 'TracingConfig', 'LoggingConfig', 'Description', 'Tags', 'RuntimeManagementConfig', 'EphemeralStorage'],
   },
   // One version of each function runs locally: its `live` alias (and any version) invokes it; CodeDeploy's traffic shifting has nothing to shift.
   'AWS::Lambda::Alias': { honoured: ['FunctionName', 'Name'], noLocalMeaning: ['FunctionVersion', 'Description', 'RoutingConfig', 'ProvisionedConcurrencyConfig'] },
@@ -100,8 +100,9 @@ export const SUPPORT: Record<string, Support> = {
     honoured: ['EventSourceArn', 'FunctionName', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'Enabled', 'ScalingConfig'],
     noLocalMeaning: ['Tags'],
   },
-  'AWS::IAM::Role': { honoured: [], noLocalMeaning: ['AssumeRolePolicyDocument', 'ManagedPolicyArns', 'Policies', 'Description', 'RoleName', 'Tags', 'Path'] },
-  'AWS::IAM::Policy': { honoured: [], noLocalMeaning: ['PolicyDocument', 'PolicyName', 'Roles', 'Users', 'Groups'] },
+  // Identity policies decide which DynamoDB requests a function may make (infra/local/iam.ts); other services do not check them.
+  'AWS::IAM::Role': { honoured: ['Policies'], noLocalMeaning: ['AssumeRolePolicyDocument', 'ManagedPolicyArns', 'Description', 'RoleName', 'Tags', 'Path'] },
+  'AWS::IAM::Policy': { honoured: ['PolicyDocument', 'Roles'], noLocalMeaning: ['PolicyName', 'Users', 'Groups'] },
   'AWS::Logs::LogGroup': { honoured: [], noLocalMeaning: ['RetentionInDays', 'LogGroupName', 'KmsKeyId', 'Tags', 'LogGroupClass'] },
   'AWS::Events::EventBus': { honoured: ['Name'], noLocalMeaning: ['Tags', 'Description', 'KmsKeyIdentifier', 'DeadLetterConfig'] },
   'AWS::Events::Archive': { honoured: ['SourceArn', 'EventPattern', 'RetentionDays', 'ArchiveName'], noLocalMeaning: ['Description', 'KmsKeyIdentifier'] },

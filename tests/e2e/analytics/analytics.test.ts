@@ -51,8 +51,10 @@ describe('KPI-1 analytics end to end', () => {
       60_000,
     );
     expect(after.byCategory.find((c) => c.category === category)).toEqual({ category, gmv: 6_800, orders: 1, averageOrderValue: 6_800 });
-    expect(after.total.orders).toBeGreaterThanOrEqual(baseline.total.orders + 1);
-    expect(after.total.gmv).toBeGreaterThanOrEqual(baseline.total.gmv + 6_800);
+    // The day's totals are shared with the tests running beside this one, and go down when one of theirs
+    // is cancelled or rejected (it stops counting): only what this order alone guarantees is asserted.
+    expect(after.total.orders).toBeGreaterThanOrEqual(1);
+    expect(after.total.gmv).toBeGreaterThanOrEqual(6_800);
     expect(after.total.quotes).toBeGreaterThanOrEqual(baseline.total.quotes + 1);
     expect(after.days.map((d) => d.day)).toEqual([today]);
     expect(after.byPaymentMethod.find((m) => m.method === 'card')?.orders).toBeGreaterThanOrEqual(1);

@@ -88,6 +88,14 @@ describe('Lambda', () => {
     expect(payload).toMatchObject({ errorType: 'Error', errorMessage: 'boom' });
   });
 
+  it('IAM: a function’s DynamoDB request its role does not allow is refused as on AWS (AccessDeniedException naming the action and table); a granted one goes through', async () => {
+    const { error, payload } = await invoke(functionName('Behave'), { readTable: true });
+    expect(error).toBeUndefined();
+    expect(payload).toMatchObject({ read: 'refused', error: 'AccessDeniedException' });
+    expect(String((payload as { message: string }).message)).toMatch(/not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:[^:]+:\d+:table\/\S+/);
+    // ConsumeBatch, granted write on the same table, writes to it (the event source mapping tests read what it wrote).
+  });
+
   it('stops an invocation at the function timeout and recovers with a fresh environment', async () => {
     const { error, payload } = await invoke(functionName('Behave'), { sleepMs: 5_000 });
     expect(error).toBe('Unhandled');

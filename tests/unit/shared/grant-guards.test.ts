@@ -3,7 +3,7 @@
  * event under a source its `events:source` condition does not name, getting or opening a data key
  * of an entity kind its `kms:EncryptionContext:entity` condition does not name — before anything is
  * sent, from the lists the stack sets with the grants (EVENT_SOURCES, FIELD_ENCRYPTION_ENTITIES).
- * The local cloud does not evaluate IAM; this is what makes it fail the way AWS would.
+ * The local cloud evaluates IAM for DynamoDB only; for KMS and EventBridge this is what makes it fail the way AWS would.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';

@@ -20,8 +20,8 @@ import {
   ListTablesCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { startAwsEndpoint, LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type AwsEndpoint } from './aws-protocol.ts';
-import { accessDenied, accessKeyOf, dynamoDbPermissions, roleAccessKey, RolePolicies } from './iam.ts';
+import { startAwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION, type AwsEndpoint } from './aws-protocol.ts';
+import { accessDenied, accessKeyOf, dynamoDbPermissions, roleAccessKey, RolePolicies, tablesOf } from './iam.ts';
 import { startDynamoDbLocal, freePort, type DynamoDbLocal } from './dynamodb-local.ts';
 import { readAssembly, assertSupported, deployTimeProviders, ResourceNames, UnsupportedTemplateError, referencedLogicalIds, type StackTemplate } from './template.ts';
 import { LambdaRuntime, LambdaError, type FunctionDefinition, type InvokeResult } from './lambda-runtime.ts';
@@ -348,11 +348,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const functions = readFunctions(names, options.assemblyDir, options.bundles && onDemandBundles(options.assemblyDir, options.bundles, log));
     // IAM for DynamoDB: a function's request its role's policies do not allow is refused, as on AWS (infra/local/iam.ts).
     const policies = new RolePolicies(names);
-    const tableArn = (table: string) => `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${table}`;
+    const unchecked = functions.filter((f) => f.accessKeyId === undefined || policies.roleOf(f.accessKeyId) === undefined);
+    if (unchecked.length > 0) throw new UnsupportedTemplateError(`function ${unchecked.map((f) => f.logicalId).join(', ')}: its Role is not a role of the template`);
+    const tables = tablesOf(names);
     dynamodbCalls.authorizeWith((authorization, operation, input) => {
       const role = policies.roleOf(accessKeyOf(authorization) ?? '');
       if (role === undefined) return undefined;
-      const missing = dynamoDbPermissions(operation, input, tableArn).find((needed) => !policies.allows(role, needed.action, needed.resource));
+      const missing = dynamoDbPermissions(operation, input, tables).find((needed) => !policies.allows(role, needed));
       return missing ? accessDenied(role, missing) : undefined;
     });
     const queues = readQueues(names);

@@ -283,13 +283,18 @@ export class DynamoDbCallCounter {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        let input: Record<string, unknown> = {};
+        let refusal: ReturnType<Authorizer>;
         try {
-          input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+          const input: unknown = JSON.parse(body.toString('utf8'));
+          refusal = authorize(
+            String(req.headers.authorization ?? ''),
+            op,
+            typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {},
+          );
         } catch {
-          // not JSON: DynamoDB Local answers the error
+          // not JSON, or not a request the check can read: DynamoDB Local answers it with its own error
+          refusal = undefined;
         }
-        const refusal = authorize(String(req.headers.authorization ?? ''), op, input);
         if (refusal) {
           res.writeHead(refusal.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID() });
           res.end(refusal.body);

@@ -7,11 +7,15 @@
  *
  * What is evaluated: the role's inline policies (`AWS::IAM::Role` Policies) and the
  * `AWS::IAM::Policy` resources attached to it; `Allow` and `Deny` statements; actions and resources
- * with `*` and `?` wildcards; `NotAction`/`NotResource` are refused as unsupported. Not evaluated:
- * statement conditions (a statement applies as if its conditions held — the local check is never
- * stricter than AWS on them), managed policies (AWS's managed policies for Lambda grant no DynamoDB
- * action), resource policies, permission boundaries and SCPs. Requests signed with any other key
- * (tests, the seed, the benchmark's replay) are not checked.
+ * with `*` and `?` wildcards; the one condition the stack puts on DynamoDB grants,
+ * `dynamodb:LeadingKeys` with `ForAllValues:StringEquals` or `ForAllValues:StringLike` (the partition
+ * key values of every item the request touches; a Scan has none, so it holds, as on AWS). Refused
+ * when the template is read, rather than evaluated wrongly: `NotAction`/`NotResource`, any other
+ * condition on a statement that grants DynamoDB actions, and a conditional Deny. Not evaluated:
+ * managed policies (AWS's managed policies for Lambda grant no DynamoDB action), resource
+ * policies, permission boundaries and SCPs. Requests signed with any other key (tests, the seed,
+ * the benchmark's replay) are not checked, and neither is a request naming no table (DynamoDB Local
+ * answers it with its own validation error).
  *
  * Which actions a request needs, as DynamoDB authorises them: the operation's own action on its
  * table or index (`dynamodb:Query` on `…:table/T/index/I`), `dynamodb:BatchGetItem` and
@@ -20,7 +24,7 @@
  * TransactGetItems) on its table.
  */
 import crypto from 'node:crypto';
-import { LOCAL_ACCOUNT } from './aws-protocol.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-protocol.ts';
 import type { ResourceNames } from './template.ts';
 
 /**
@@ -38,6 +42,8 @@ interface Statement {
   readonly effect: 'Allow' | 'Deny';
   readonly actions: readonly RegExp[];
   readonly resources: readonly RegExp[];
+  /** `dynamodb:LeadingKeys` patterns: every partition key value of the request must match one (ForAllValues). */
+  readonly leadingKeys?: readonly RegExp[];
 }
 
 /** Identity policies of every role in a template, ready to evaluate. */
@@ -77,10 +83,14 @@ export class RolePolicies {
     return this.byRole.has(role);
   }
 
-  /** Whether the role's policies allow `action` on `resource` (an explicit Deny wins). */
-  allows(role: string, action: string, resource: string): boolean {
+  /**
+   * Whether the role's policies allow `needed` (an explicit Deny wins). A statement conditioned on
+   * leading keys applies only when every partition key value of the request is known and matches.
+   */
+  allows(role: string, needed: RequiredPermission): boolean {
     const statements = this.byRole.get(role) ?? [];
-    const matches = (s: Statement) => s.actions.some((a) => a.test(action)) && s.resources.some((r) => r.test(resource));
+    const holds = (s: Statement) => s.leadingKeys === undefined || (needed.leadingKeys !== undefined && needed.leadingKeys.every((key) => s.leadingKeys!.some((p) => p.test(key))));
+    const matches = (s: Statement) => s.actions.some((a) => a.test(needed.action)) && s.resources.some((r) => r.test(needed.resource)) && holds(s);
     if (statements.some((s) => s.effect === 'Deny' && matches(s))) return false;
     return statements.some((s) => s.effect === 'Allow' && matches(s));
   }
@@ -91,12 +101,33 @@ function statementsOf(document: unknown, where: string): Statement[] {
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return list.map((s: Record<string, unknown>) => {
     if (s.NotAction !== undefined || s.NotResource !== undefined) throw new Error(`${where}: NotAction and NotResource are not supported by the local cloud's IAM check`);
+    const actions = asList(s.Action);
+    const effect = s.Effect === 'Deny' ? 'Deny' : 'Allow';
+    const grantsDynamoDb = actions.some((a) => a === '*' || a.toLowerCase().startsWith('dynamodb:'));
+    const leadingKeys = grantsDynamoDb && s.Condition !== undefined ? leadingKeysOf(s.Condition, effect, where) : undefined;
     return {
-      effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
-      actions: asList(s.Action).map((a) => pattern(a, 'i')),
+      effect,
+      actions: actions.map((a) => pattern(a, 'i')),
       resources: asList(s.Resource).map((r) => pattern(r, '')),
+      ...(leadingKeys ? { leadingKeys } : {}),
     } satisfies Statement;
   });
+}
+
+/** The leading-key patterns of a DynamoDB statement's condition; anything else is refused (see the module documentation). */
+function leadingKeysOf(condition: unknown, effect: 'Allow' | 'Deny', where: string): RegExp[] {
+  const unsupported = (what: string) => new Error(`${where}: ${what} on a DynamoDB statement is not supported by the local cloud's IAM check`);
+  if (effect === 'Deny') throw unsupported('a conditional Deny');
+  const patterns: RegExp[] = [];
+  for (const [operator, keys] of Object.entries(condition as Record<string, Record<string, unknown>>)) {
+    for (const [key, values] of Object.entries(keys ?? {})) {
+      if (key.toLowerCase() !== 'dynamodb:leadingkeys') throw unsupported(`the condition key ${key}`);
+      if (operator === 'ForAllValues:StringEquals') patterns.push(...asList(values).map((v) => new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
+      else if (operator === 'ForAllValues:StringLike') patterns.push(...asList(values).map((v) => pattern(v, '')));
+      else throw unsupported(`the condition operator ${operator}`);
+    }
+  }
+  return patterns;
 }
 
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
@@ -114,38 +145,125 @@ function pattern(glob: string, flags: string): RegExp {
 export interface RequiredPermission {
   readonly action: string;
   readonly resource: string;
+  /** The partition key values of the items it touches (`dynamodb:LeadingKeys`); undefined when they could not be told. */
+  readonly leadingKeys?: readonly string[];
+}
+
+/** What the check knows of the template's tables. */
+export interface TableLookup {
+  /** The table's ARN, from its name (or its ARN, which DynamoDB also accepts). */
+  arn(table: string): string;
+  /** The partition key attribute of the table, or of one of its indexes. */
+  partitionKey(table: string, index?: string): string | undefined;
 }
 
 const TRANSACT_WRITE_ACTIONS: Readonly<Record<string, string>> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
 
+type Part = { readonly TableName?: unknown; readonly Key?: unknown; readonly Item?: unknown };
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const objects = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.filter(isObject) : []);
+
+/** A wire-format key value (`{ S: … }`, `{ N: … }`, `{ B: … }`) as text. */
+function scalar(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  const text = value.S ?? value.N ?? value.B;
+  return typeof text === 'string' ? text : undefined;
+}
+
 /**
  * The permissions a DynamoDB request needs (`operation` is the `X-Amz-Target` operation, `input`
- * its JSON body), given how a table name becomes its ARN.
+ * its JSON body). A request naming no table needs none here: DynamoDB answers it with a validation error.
  */
-export function dynamoDbPermissions(operation: string, input: Record<string, unknown>, tableArn: (table: string) => string): RequiredPermission[] {
-  const table = typeof input.TableName === 'string' ? input.TableName : undefined;
-  const onTable = (name: string | undefined, index?: unknown) => (name === undefined ? '*' : `${tableArn(name)}${typeof index === 'string' ? `/index/${index}` : ''}`);
+export function dynamoDbPermissions(operation: string, body: unknown, tables: TableLookup): RequiredPermission[] {
+  const input = isObject(body) ? body : {};
+  const need = (action: string, table: unknown, leadingKeys: readonly (string | undefined)[] | undefined, index?: unknown): RequiredPermission[] =>
+    typeof table === 'string' && table !== ''
+      ? [
+          {
+            action: `dynamodb:${action}`,
+            resource: `${tables.arn(table)}${typeof index === 'string' ? `/index/${index}` : ''}`,
+            ...(leadingKeys && leadingKeys.every((k) => k !== undefined) ? { leadingKeys: leadingKeys as string[] } : {}),
+          },
+        ]
+      : [];
+  const keyOf = (table: unknown, item: unknown, index?: unknown) => {
+    const name = typeof table === 'string' ? tables.partitionKey(table, typeof index === 'string' ? index : undefined) : undefined;
+    return name === undefined || !isObject(item) ? undefined : scalar(item[name]);
+  };
+  const ofPart = (part: Part) => keyOf(part.TableName, part.Key ?? part.Item);
   switch (operation) {
-    case 'BatchGetItem':
-    case 'BatchWriteItem':
-      return Object.keys((input.RequestItems as Record<string, unknown> | undefined) ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: onTable(name) }));
+    case 'BatchGetItem': {
+      const items = isObject(input.RequestItems) ? input.RequestItems : {};
+      return Object.entries(items).flatMap(([table, request]) =>
+        need(
+          operation,
+          table,
+          objects(isObject(request) ? request.Keys : undefined).map((key) => keyOf(table, key)),
+        ),
+      );
+    }
+    case 'BatchWriteItem': {
+      const items = isObject(input.RequestItems) ? input.RequestItems : {};
+      return Object.entries(items).flatMap(([table, requests]) =>
+        need(
+          operation,
+          table,
+          objects(requests).map((r) => keyOf(table, (isObject(r.PutRequest) ? r.PutRequest.Item : undefined) ?? (isObject(r.DeleteRequest) ? r.DeleteRequest.Key : undefined))),
+        ),
+      );
+    }
     case 'TransactWriteItems':
-      return ((input.TransactItems as Array<Record<string, { TableName?: string }>> | undefined) ?? []).flatMap((item) =>
+      return objects(input.TransactItems).flatMap((item) =>
         Object.entries(item)
-          .filter(([kind]) => TRANSACT_WRITE_ACTIONS[kind] !== undefined)
-          .map(([kind, part]) => ({ action: `dynamodb:${TRANSACT_WRITE_ACTIONS[kind]}`, resource: onTable(part.TableName) })),
+          .filter(([kind, part]) => TRANSACT_WRITE_ACTIONS[kind] !== undefined && isObject(part))
+          .flatMap(([kind, part]) => need(TRANSACT_WRITE_ACTIONS[kind]!, (part as Part).TableName, [ofPart(part as Part)])),
       );
     case 'TransactGetItems':
-      return ((input.TransactItems as Array<{ Get?: { TableName?: string } }> | undefined) ?? []).map((item) => ({
-        action: 'dynamodb:GetItem',
-        resource: onTable(item.Get?.TableName),
-      }));
+      return objects(input.TransactItems).flatMap((item) => (isObject(item.Get) ? need('GetItem', item.Get.TableName, [ofPart(item.Get)]) : []));
     case 'Query':
+      return need(operation, input.TableName, [queriedPartition(input, tables)], input.IndexName);
     case 'Scan':
-      return [{ action: `dynamodb:${operation}`, resource: onTable(table, input.IndexName) }];
+      return need(operation, input.TableName, [], input.IndexName);
     default:
-      return [{ action: `dynamodb:${operation}`, resource: onTable(table) }];
+      return need(operation, input.TableName, [ofPart(input)]);
   }
+}
+
+/** The partition key value a Query's key condition names (`<key> = :value`), if it can be told. */
+function queriedPartition(input: Record<string, unknown>, tables: TableLookup): string | undefined {
+  const table = input.TableName;
+  const expression = input.KeyConditionExpression;
+  if (typeof table !== 'string' || typeof expression !== 'string') return undefined;
+  const key = tables.partitionKey(table, typeof input.IndexName === 'string' ? input.IndexName : undefined);
+  const names = isObject(input.ExpressionAttributeNames) ? input.ExpressionAttributeNames : {};
+  const values = isObject(input.ExpressionAttributeValues) ? input.ExpressionAttributeValues : {};
+  for (const [, name, value] of expression.matchAll(/([#\w.]+)\s*=\s*(:\w+)/g)) {
+    const attribute = name!.startsWith('#') ? names[name!] : name;
+    if (attribute === key) return scalar(values[value!]);
+  }
+  return undefined;
+}
+
+/** The template's tables as {@link dynamoDbPermissions} needs them: ARN by name, partition keys of the table and its indexes. */
+export function tablesOf(names: ResourceNames): TableLookup {
+  const keys = new Map<string, { table?: string; indexes: Map<string, string | undefined> }>();
+  const hashOf = (schema: unknown) =>
+    Array.isArray(schema) ? (schema as Array<{ AttributeName?: string; KeyType?: string }>).find((k) => k.KeyType === 'HASH')?.AttributeName : undefined;
+  for (const { logicalId, properties } of names.ofType('AWS::DynamoDB::Table')) {
+    const indexes = new Map<string, string | undefined>();
+    for (const index of [...objects(properties.GlobalSecondaryIndexes), ...objects(properties.LocalSecondaryIndexes)]) {
+      if (typeof index.IndexName === 'string') indexes.set(index.IndexName, hashOf(index.KeySchema));
+    }
+    keys.set(names.ref(logicalId), { table: hashOf(properties.KeySchema), indexes });
+  }
+  const nameOf = (table: string) => (table.startsWith('arn:') ? table.slice(table.indexOf(':table/') + ':table/'.length) : table);
+  return {
+    arn: (table) => (table.startsWith('arn:') ? table : `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${table}`),
+    partitionKey: (table, index) => {
+      const known = keys.get(nameOf(table));
+      return index === undefined ? known?.table : known?.indexes.get(index);
+    },
+  };
 }
 
 /** DynamoDB's answer to a request the role may not make (the same type and wording as AWS's). */

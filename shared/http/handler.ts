@@ -78,8 +78,11 @@ export function toProxyResult(result: HttpResult): APIGatewayProxyResult {
 /** The executor of an idempotent operation's requests (shared/idempotency.ts `createIdempotentExecutor`). */
 export type IdempotentExecutorFactory = (operation: string) => IdempotentExecutor;
 
-/** A route's handler function and how its domain errors become problems: how {@link httpHandler} and `idempotentHttpHandler` are called. */
-export type HttpHandlerBuilder = <
+/**
+ * A route's handler function and how its domain errors become problems: how {@link httpHandler} and
+ * `idempotentHttpHandler` are called (`Extra`: the further arguments a builder takes).
+ */
+export type HttpHandlerBuilder<Extra extends unknown[] = []> = <
   B extends z.ZodMiniType | undefined = undefined,
   P extends z.ZodMiniType | undefined = undefined,
   Q extends z.ZodMiniType | undefined = undefined,
@@ -89,6 +92,7 @@ export type HttpHandlerBuilder = <
   handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>,
   /** A capability's mapping of its domain errors to problems (what it does not know it returns unchanged). */
   mapError?: (error: unknown) => unknown,
+  ...extra: Extra
 ) => HttpLambdaHandler;
 
 /**

@@ -4,11 +4,8 @@
  * records and the field encryption that seals their stored responses (≈ 20 KB of a bundle,
  * docs/performance.md); `httpHandler` refuses an idempotent route.
  */
-import type * as z from '../zod.ts';
-import type { AuthRequirement } from '../auth.ts';
 import { createIdempotentExecutor, type ResponseSealer } from '../idempotency.ts';
-import { buildHttpHandler, type HttpLambdaHandler, type HttpRequest, type HttpResult } from './handler.ts';
-import type { HttpHandlerOptions } from './route.ts';
+import { buildHttpHandler, type HttpHandlerBuilder } from './handler.ts';
 
 /** How the route's stored responses are kept. */
 export interface IdempotencyOptions {
@@ -28,19 +25,8 @@ export interface IdempotencyOptions {
  * @example
  * export const handler = idempotentHttpHandler(placeOrderRoute, async ({ body, principal }) => ({ statusCode: 201, body: await placeOrder(…) }));
  */
-export function idempotentHttpHandler<
-  B extends z.ZodMiniType | undefined = undefined,
-  P extends z.ZodMiniType | undefined = undefined,
-  Q extends z.ZodMiniType | undefined = undefined,
-  A extends AuthRequirement = { roles: [] },
->(
-  options: HttpHandlerOptions<B, P, Q, A>,
-  handlerFn: (request: HttpRequest<B, P, Q, A>) => Promise<HttpResult>,
-  /** A capability's mapping of its domain errors to problems (what it does not know it returns unchanged). */
-  mapError?: (error: unknown) => unknown,
-  idempotency: IdempotencyOptions = {},
-): HttpLambdaHandler {
+export const idempotentHttpHandler: HttpHandlerBuilder<[idempotency?: IdempotencyOptions]> = (options, handlerFn, mapError, idempotency = {}) => {
   if (!options.idempotent) throw new Error(`${options.operation} is not an idempotent route: build its handler with httpHandler.`);
   const executor = (operation: string) => createIdempotentExecutor(operation, idempotency.sealer ? { sealer: idempotency.sealer } : {});
-  return buildHttpHandler(options as HttpHandlerOptions, handlerFn as Parameters<typeof buildHttpHandler>[1], mapError, executor);
-}
+  return buildHttpHandler(options, handlerFn as Parameters<typeof buildHttpHandler>[1], mapError, executor);
+};

@@ -77,7 +77,10 @@ export function recordingPublisher() {
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
 /** The test world: repositories on DynamoDB Local and helpers to create products and requests. */
-export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => FieldEncryptor }) {
+export function checkoutWorld(
+  tables: LocalTables,
+  kms: { encryptor: (options?: Omit<FieldEncryptorOptions, 'kms' | 'keyId'>) => FieldEncryptor; stats?: () => Record<string, number> },
+) {
   const catalogRepo = new DynamoDbCatalogRepository(tables.catalog);
   const settings = checkoutSettings({});
   const orders = new DynamoDbOrderStore(tables.orders, tables.catalog, {
@@ -106,7 +109,9 @@ export function checkoutWorld(tables: LocalTables, kms: { encryptor: () => Field
     limitsPort,
     cipher: kms.encryptor(),
     /** Another encryptor on the same key (no shared cache with {@link cipher}). */
-    newEncryptor: () => kms.encryptor(),
+    newEncryptor: (options?: Omit<FieldEncryptorOptions, 'kms' | 'keyId'>) => kms.encryptor(options),
+    /** The local KMS's calls so far, by operation. */
+    kmsCalls: (): Record<string, number> => kms.stats?.() ?? {},
     async ensureWarehouses() {
       for (const w of DEMO_WAREHOUSES) await catalogRepo.createWarehouse(w);
     },

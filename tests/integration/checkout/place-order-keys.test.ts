@@ -3,29 +3,16 @@
  * under the customer's own keys by one field encryptor (handlers/place-order.ts), so a new
  * customer's two keys are created in one write. Against DynamoDB Local and a local KMS.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { makePlaceOrderHandler, PLACEMENT_KEY_COMPANIONS } from '../../../functions/checkout/handlers/place-order.ts';
 import { dynamoCustomerKeyStore } from '../../../shared/customer-keys.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { apiEvent, claimsFor, jsonBody, lambdaContext } from '../../support/http-events.ts';
-import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { checkoutWorld, customer, startLocalKms } from './fixtures.ts';
+import { customer, useCheckoutWorld } from './fixtures.ts';
 
-let kms: Awaited<ReturnType<typeof startLocalKms>>;
-let world: ReturnType<typeof checkoutWorld>;
-
-beforeAll(async () => {
-  const { tables } = useLocalDynamoDb();
-  kms = await startLocalKms();
-  world = checkoutWorld(tables, kms);
-  await world.ensureWarehouses();
-});
-
-afterAll(async () => {
-  await kms.close();
-});
+const world = useCheckoutWorld();
 
 /** A container: the handler with the placement encryptor's companions, its keyring writes counted. */
 function container() {
@@ -37,7 +24,7 @@ function container() {
       return base.send(command as never);
     },
   } as unknown as DynamoDBDocumentClient;
-  const cipher = kms.encryptor({ customerKeyStore: dynamoCustomerKeyStore(world.tables.customerKey, client), customerKeyCompanions: PLACEMENT_KEY_COMPANIONS });
+  const cipher = world.newEncryptor({ customerKeyStore: dynamoCustomerKeyStore(world.tables.customerKey, client), customerKeyCompanions: PLACEMENT_KEY_COMPANIONS });
   const handler = makePlaceOrderHandler({
     orders: () => world.orders,
     catalog: () => world.catalog,
@@ -63,13 +50,13 @@ describe('POST /orders and the customer keyring (SEC-3)', () => {
     const { handler, writes } = container();
     // A first order warms the container (its shared data key for the sealed payment token).
     expect((await post(handler, customer(), world.request([{ sku, quantity: 1 }]), ulid())).statusCode).toBe(201);
-    const [writesBefore, before] = [writes.count, kms.stats()];
+    const [writesBefore, before] = [writes.count, world.kmsCalls()];
     const key = ulid();
     const body = world.request([{ sku, quantity: 1 }]);
     const first = await post(handler, customerId, body, key);
     expect(first.statusCode).toBe(201);
     expect(writes.count - writesBefore).toBe(1);
-    const after = kms.stats();
+    const after = world.kmsCalls();
     expect((after.GenerateDataKey ?? 0) - (before.GenerateDataKey ?? 0)).toBe(2);
     expect((after.Decrypt ?? 0) - (before.Decrypt ?? 0)).toBe(0);
     const { Item } = await documentClient().send(new GetCommand({ TableName: world.tables.customerKey, Key: { customerId }, ConsistentRead: true }));

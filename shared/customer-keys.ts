@@ -28,10 +28,10 @@
  * (30 seconds) in a bounded LRU, so an order's fields cost one GetItem and one KMS Decrypt per
  * customer and entity kind per 30 s, not per field (a new customer's keys of several entity kinds:
  * one GetItem, see {@link dynamoCustomerKeyStore}; and one write, when the keyring is told which
- * kinds are created together — {@link CustomerKeyringOptions.companions}). That cache age is also what "erasure is done
- * in seconds" means: once the tombstone is written, no container can open or write that
- * customer's data later than 30 seconds after (a warm container may still hold the unwrapped key
- * until its entry ages out), and a cold container or a restored backup never can.
+ * kinds are created together — {@link CustomerKeyringOptions.companions}). That cache age is also
+ * what "erasure is done in seconds" means: once the tombstone is written, no container can open
+ * or write that customer's data later than 30 seconds after (a warm container may still hold the
+ * unwrapped key until its entry ages out), and a cold container or a restored backup never can.
  *
  * ## No backups of the keyring (the trade-off)
  *
@@ -239,6 +239,9 @@ interface CacheEntry {
 /** A data key as KMS generated it. */
 type GeneratedKey = { readonly plaintext: Uint8Array; readonly ciphertextBlob: Uint8Array };
 
+/** The keyring cache's key of a customer's key of an entity kind. */
+const cacheKeyOf = (customerId: string, entity: string) => JSON.stringify([customerId, entity]);
+
 function zero(keys: readonly GeneratedKey[]): void {
   for (const key of keys) key.plaintext.fill(0);
 }
@@ -258,10 +261,10 @@ export class CustomerKeyring {
 
   /** The customer's data key of `entity`, created on first use; a {@link CustomerErasedError} once erased. */
   keyFor(customerId: string, entity: string, use: 'encrypt' | 'decrypt'): Promise<crypto.KeyObject> {
-    const cacheKey = JSON.stringify([customerId, entity]);
+    const cacheKey = cacheKeyOf(customerId, entity);
     const now = this.clock.now().getTime();
-    const cached = this.cache.get(cacheKey);
-    if (cached && now - cached.at < this.maxAgeMs) {
+    const cached = this.live(cacheKey);
+    if (cached) {
       setNewest(this.cache, cacheKey, cached, this.maxEntries);
       return cached.key;
     }
@@ -303,7 +306,7 @@ export class CustomerKeyring {
     customerId: string,
     entity: string,
   ): Promise<{ readonly key: crypto.KeyObject } | { readonly alone: GeneratedKey } | undefined> {
-    const wanted = [...new Set(this.options.companions?.(entity) ?? [])].filter((kind) => kind !== entity && !this.cached(customerId, kind));
+    const wanted = [...new Set(this.options.companions?.(entity) ?? [])].filter((kind) => kind !== entity && !this.live(cacheKeyOf(customerId, kind)));
     if (wanted.length === 0 || !store.createTogether) return undefined;
     // An absent kind is answered from the record the store has just read for `entity`; a DynamoDB store
     // reads a present one again (once per customer who has a companion kind but not `entity`'s).
@@ -340,7 +343,7 @@ export class CustomerKeyring {
     try {
       const now = this.clock.now().getTime();
       absent.forEach((kind, i) => {
-        setNewest(this.cache, JSON.stringify([customerId, kind]), { key: Promise.resolve(this.options.toKey(generated[i + 1]!.plaintext)), at: now }, this.maxEntries);
+        setNewest(this.cache, cacheKeyOf(customerId, kind), { key: Promise.resolve(this.options.toKey(generated[i + 1]!.plaintext)), at: now }, this.maxEntries);
       });
       return { key: this.options.toKey(own.value.plaintext) };
     } finally {
@@ -348,9 +351,9 @@ export class CustomerKeyring {
     }
   }
 
-  /** Whether this keyring holds a live key of `entity` for the customer. */
-  private cached(customerId: string, entity: string): boolean {
-    const entry = this.cache.get(JSON.stringify([customerId, entity]));
-    return entry !== undefined && this.clock.now().getTime() - entry.at < this.maxAgeMs;
+  /** The cache entry of a customer's key of an entity kind ({@link cacheKeyOf}), if it is younger than the erasure bound. */
+  private live(cacheKey: string): CacheEntry | undefined {
+    const entry = this.cache.get(cacheKey);
+    return entry !== undefined && this.clock.now().getTime() - entry.at < this.maxAgeMs ? entry : undefined;
   }
 }

@@ -17,6 +17,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isObject } from './event-pattern.ts';
 import { indexCopies, itemSize, transactionWriteUnits, type IndexShape, type TransactionItemWrite, type WireItem } from './dynamodb-item-size.ts';
 
 /** Operations that accept `ReturnConsumedCapacity`, and whether they read or write. */
@@ -68,6 +69,12 @@ interface CapacityEntry {
   CapacityUnits?: number;
   ReadCapacityUnits?: number;
   WriteCapacityUnits?: number;
+}
+
+/** A request body read before forwarding, with its JSON when it is an object. */
+interface ReadRequest {
+  readonly body: Buffer;
+  readonly input?: Record<string, unknown>;
 }
 
 /** See {@link DynamoDbCallCounter.authorizeWith}. */
@@ -283,14 +290,12 @@ export class DynamoDbCallCounter {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
+        let input: Record<string, unknown> | undefined;
         let refusal: ReturnType<Authorizer>;
         try {
-          const input: unknown = JSON.parse(body.toString('utf8'));
-          refusal = authorize(
-            String(req.headers.authorization ?? ''),
-            op,
-            typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {},
-          );
+          const parsed: unknown = JSON.parse(body.toString('utf8'));
+          input = isObject(parsed) ? parsed : undefined;
+          refusal = authorize(String(req.headers.authorization ?? ''), op, input ?? {});
         } catch {
           // not JSON, or not a request the check can read: DynamoDB Local answers it with its own error
           refusal = undefined;
@@ -300,7 +305,7 @@ export class DynamoDbCallCounter {
           res.end(refusal.body);
           return;
         }
-        this.forward(op, req, res, target, body);
+        this.forward(op, req, res, target, { body, input });
       });
     });
     this.server.keepAliveTimeout = 65_000;
@@ -311,13 +316,14 @@ export class DynamoDbCallCounter {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Counts a request and forwards it (its body already read when `body` is given). */
-  private forward(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL, body?: Buffer): void {
+  /** Counts a request and forwards it (`read`: its body, already read, and parsed when it is a JSON object). */
+  private forward(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL, read?: ReadRequest): void {
     this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
     if (this.options.meterCapacity && CAPACITY_OPERATIONS[op]) {
-      this.forwardMetered(op, req, res, target, body);
+      this.forwardMetered(op, req, res, target, read);
       return;
     }
+    const body = read?.body;
     const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
@@ -331,15 +337,15 @@ export class DynamoDbCallCounter {
   }
 
   /** Forwards a request with `ReturnConsumedCapacity` added, and records what the response reports. */
-  private forwardMetered(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL, read?: Buffer): void {
-    const whenRead = (then: (body: Buffer) => void) => {
+  private forwardMetered(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL, read?: ReadRequest): void {
+    const whenRead = (then: (request: ReadRequest) => void) => {
       if (read) return then(read);
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => then(Buffer.concat(chunks)));
+      req.on('end', () => then({ body: Buffer.concat(chunks) }));
     };
     whenRead((received) => {
-      let body = received;
+      let body = received.body;
       this.recorded?.push({
         operation: op,
         headers: {
@@ -350,9 +356,9 @@ export class DynamoDbCallCounter {
         },
         body,
       });
-      let input: Record<string, unknown> | undefined;
+      let input: Record<string, unknown> | undefined = received.input;
       try {
-        input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        input ??= JSON.parse(body.toString('utf8')) as Record<string, unknown>;
         if (input.ReturnConsumedCapacity === undefined || input.ReturnConsumedCapacity === 'NONE')
           body = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'INDEXES' }));
       } catch {

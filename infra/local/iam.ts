@@ -25,6 +25,7 @@
  */
 import crypto from 'node:crypto';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-protocol.ts';
+import { isObject } from './event-pattern.ts';
 import type { ResourceNames } from './template.ts';
 
 /**
@@ -160,7 +161,6 @@ export interface TableLookup {
 const TRANSACT_WRITE_ACTIONS: Readonly<Record<string, string>> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
 
 type Part = { readonly TableName?: unknown; readonly Key?: unknown; readonly Item?: unknown };
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const objects = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.filter(isObject) : []);
 
 /** A wire-format key value (`{ S: … }`, `{ N: … }`, `{ B: … }`) as text. */
@@ -186,29 +186,20 @@ export function dynamoDbPermissions(operation: string, body: unknown, tables: Ta
           },
         ]
       : [];
-  const keyOf = (table: unknown, item: unknown, index?: unknown) => {
-    const name = typeof table === 'string' ? tables.partitionKey(table, typeof index === 'string' ? index : undefined) : undefined;
+  const keyOf = (table: unknown, item: unknown) => {
+    const name = typeof table === 'string' ? tables.partitionKey(table) : undefined;
     return name === undefined || !isObject(item) ? undefined : scalar(item[name]);
   };
   const ofPart = (part: Part) => keyOf(part.TableName, part.Key ?? part.Item);
   switch (operation) {
-    case 'BatchGetItem': {
-      const items = isObject(input.RequestItems) ? input.RequestItems : {};
-      return Object.entries(items).flatMap(([table, request]) =>
-        need(
-          operation,
-          table,
-          objects(isObject(request) ? request.Keys : undefined).map((key) => keyOf(table, key)),
-        ),
-      );
-    }
+    case 'BatchGetItem':
     case 'BatchWriteItem': {
-      const items = isObject(input.RequestItems) ? input.RequestItems : {};
-      return Object.entries(items).flatMap(([table, requests]) =>
+      const requests = isObject(input.RequestItems) ? input.RequestItems : {};
+      return Object.entries(requests).flatMap(([table, request]) =>
         need(
           operation,
           table,
-          objects(requests).map((r) => keyOf(table, (isObject(r.PutRequest) ? r.PutRequest.Item : undefined) ?? (isObject(r.DeleteRequest) ? r.DeleteRequest.Key : undefined))),
+          batchItems(operation, request).map((item) => keyOf(table, item)),
         ),
       );
     }
@@ -227,6 +218,12 @@ export function dynamoDbPermissions(operation: string, body: unknown, tables: Ta
     default:
       return need(operation, input.TableName, [ofPart(input)]);
   }
+}
+
+/** The items (keys, or whole items put) of one table's part of a batch request. */
+function batchItems(operation: string, request: unknown): unknown[] {
+  if (operation === 'BatchGetItem') return objects(isObject(request) ? request.Keys : undefined);
+  return objects(request).map((r) => (isObject(r.PutRequest) ? r.PutRequest.Item : undefined) ?? (isObject(r.DeleteRequest) ? r.DeleteRequest.Key : undefined));
 }
 
 /** The partition key value a Query's key condition names (`<key> = :value`), if it can be told. */

@@ -33,8 +33,8 @@ export interface ApplyDeps {
   readonly now: () => Date;
   /** Waits between attempts after a lost race (tests pass a no-op). */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** When to stop trying (epoch ms): the invocation's time, less a reserve to answer; an event not applied by then fails and is redelivered. */
-  readonly deadline?: number;
+  /** True once the invocation has no time left but its reserve to answer (`timeRunsOut`): an event not applied by then fails and is redelivered. */
+  readonly shouldStop?: () => boolean;
 }
 
 /** Thrown for an event the invocation had no time left to apply (the queue redelivers it). */
@@ -42,7 +42,7 @@ export class OutOfTime extends Error {
   override readonly name = 'OutOfTime';
 }
 
-const outOfTime = (deps: Pick<ApplyDeps, 'deadline'>) => deps.deadline !== undefined && Date.now() >= deps.deadline;
+const outOfTime = (deps: Pick<ApplyDeps, 'shouldStop'>) => deps.shouldStop?.() === true;
 
 export type ApplyOutcome = { readonly outcome: 'applied' | 'duplicate' | 'ignored'; readonly flaggedDay?: string };
 

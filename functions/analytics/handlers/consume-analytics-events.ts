@@ -7,7 +7,7 @@
  */
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { eventBatchConsumer } from '../../../shared/event-consumer.ts';
-import { logger, metrics, MetricUnit } from '../../../shared/observability.ts';
+import { logger, metrics, MetricUnit, timeRunsOut } from '../../../shared/observability.ts';
 import { falsePositiveRate } from '../../fraud/metrics-contract.ts';
 import { analyticsStoreFromEnv, type AnalyticsStore } from '../analytics-store.ts';
 import { applyEvents } from '../apply-event.ts';
@@ -29,11 +29,10 @@ export function makeConsumeAnalyticsEventsHandler(ports: ConsumerPorts = {}) {
     const store = (ports.store ?? analyticsStoreFromEnv)();
     const clock = ports.clock ?? systemClock;
     // Events not applied in the invocation's time (less a reserve to answer) fail alone and are redelivered, rather than the whole batch timing out.
-    const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
-    const deadline = Date.now() + Math.max(0, remaining - ANSWER_RESERVE_MS);
+    const shouldStop = timeRunsOut(context, ANSWER_RESERVE_MS);
     // The batch in one transaction per 20 events (apply-event.ts): the day's aggregates take one write per batch.
     const results = await applyEvents(
-      { store, now: () => clock.now(), deadline, ...(ports.sleep ? { sleep: ports.sleep } : {}) },
+      { store, now: () => clock.now(), shouldStop, ...(ports.sleep ? { sleep: ports.sleep } : {}) },
       records.map((r) => r.event as AnalyticsEvent),
     );
     const flaggedDays = new Set<string>();

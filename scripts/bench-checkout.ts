@@ -72,6 +72,8 @@ type Counts = {
   /** Each function's billed ms, and its invocations. */
   billedMs: Record<string, number>;
   invocations: Record<string, number>;
+  /** Each function's billed GB-ms (billed ms × its memory), what Lambda charges for beside requests. */
+  gbMs: Record<string, number>;
   /** The proxy's round trips to DynamoDB Local per operation: their ms, and how many. */
   dynamodbMs: Record<string, number>;
   dynamodbRequests: Record<string, number>;
@@ -94,10 +96,12 @@ function snapshot(cloud: LocalCloud): Counts {
   const busy: Record<string, number> = {};
   const billedMs: Record<string, number> = {};
   const invocations: Record<string, number> = {};
+  const gbMs: Record<string, number> = {};
   for (const [name, fn] of Object.entries(cloud.lambda.stats())) {
     busy[name] = fn.busyMs;
     billedMs[name] = fn.billedMs;
     invocations[name] = fn.invocations;
+    gbMs[name] = fn.billedMs * (fn.memorySize / 1024);
     lambda.coldStarts += fn.coldStarts;
     // the whole system's, and the dev sandboxes' share of it
     for (const totals of DEV_ONLY.test(name) ? [lambda, sandbox] : [lambda]) {
@@ -126,6 +130,7 @@ function snapshot(cloud: LocalCloud): Counts {
     busy,
     billedMs,
     invocations,
+    gbMs,
     dynamodbMs: upstream.ms,
     dynamodbRequests: upstream.requests,
     sandbox,
@@ -240,6 +245,16 @@ function busiest(busy: Record<string, number>, n: number): string {
 
 /** A function's name without the stack's prefix. */
 const short = (name: string) => name.replace(/^[A-Za-z]+-[a-z0-9]+-/, '').replace(/Function$/, '');
+
+/** `name GB-ms, …` per order, largest first (a function's share of Lambda's duration charge), with the total. */
+function billedPerOrder(gbMs: Record<string, number>, invocations: Record<string, number>, n: number): string {
+  const total = Object.values(gbMs).reduce((s, v) => s + v, 0);
+  const parts = Object.entries(gbMs)
+    .filter(([, v]) => v / n >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, v]) => `${short(name)} ${(v / n).toFixed(0)} (${((invocations[name] ?? 0) / n).toFixed(2)} invocations)`);
+  return `${(total / n).toFixed(0)} GB-ms in all — ${parts.join(', ') || '—'}`;
+}
 
 /** `name ms`, longest first: each name's mean, `totalMs` over `counts` (a function's billed duration per invocation, an operation's round trip). */
 function durations(totalMs: Record<string, number>, counts: Record<string, number>): string {
@@ -430,6 +445,7 @@ async function main(): Promise<void> {
       `  replay:             DynamoDB Local alone runs the same ${recorded.length} requests in ${replaySeconds.toFixed(1)} s = ${replayRate.toFixed(1)} orders/s; system ÷ replay = ${((100 * systemRate) / replayRate).toFixed(0)} %`,
       `  Lambda workers' time per placed order during the load (event loop active, ms, which includes waiting for a core; ≥ 5): ${busiest(diff(duringLoad.busy, before.busy), n)}`,
       `    mean billed duration during the load (ms per invocation): ${durations(diff(duringLoad.billedMs, before.billedMs), diff(duringLoad.invocations, before.invocations))}`,
+      `    billed per placed order, until settled (≥ 1 GB-ms): ${billedPerOrder(diff(settled.gbMs, before.gbMs), diff(settled.invocations, before.invocations), n)}`,
       `    cold starts during the load: ${(duringLoad.lambda.coldStarts ?? 0) - (before.lambda.coldStarts ?? 0)}`,
       `  DynamoDB round trip from the proxy during the load (ms; DynamoDB Local's answer, queueing in the proxy included): ${durations(diff(duringLoad.dynamodbMs, before.dynamodbMs), diff(duringLoad.dynamodbRequests, before.dynamodbRequests))}`,
       '  DynamoDB calls per placed order by operation, table and item kind (until settled; transactions list their items):',

@@ -11,6 +11,10 @@
  * record is logged once, here, with its message id and (once parsed) event name, event id and
  * correlation id; error messages name fields, never values; logs never carry payloads.
  *
+ * A batch's records are handled concurrently, one after the other on request (`sequential`), or
+ * concurrently across keys and in the batch's order within one (`inOrderOf`, e.g. one order's
+ * notifications).
+ *
  * Optionally, a record that must wait for another event (the consumer's "retry later" error type,
  * e.g. payments' RiskApproved before OrderPlaced) is made visible again sooner than the queue's
  * visibility timeout: {@link backoffRedelivery} changes its visibility to 5 s, 15 s, 45 s, 135 s,
@@ -139,6 +143,35 @@ export interface EventConsumerOptions<D extends AnyEventDefinition = AnyEventDef
   };
   /** Extra log keys of a parsed event for the failure lines (ids only, never personal data). */
   readonly logKeys?: (event: ConsumedEvent<D>) => Record<string, unknown>;
+  /**
+   * Records whose events have the same key (e.g. their order) are handled one after the other, in
+   * the batch's order, each once the one before it has succeeded or failed; records of different
+   * keys, and records whose key is undefined, concurrently. Ignored when `sequential`.
+   */
+  readonly inOrderOf?: (event: ConsumedEvent<D>) => string | undefined;
+}
+
+/**
+ * Runs each task once every task queued before it under the same key has settled (succeeded or
+ * failed): one key's tasks in the order they were queued, other keys' concurrently. A key is
+ * forgotten once its last task settles.
+ */
+export function keyedQueue(): <T>(key: string | undefined, task: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, task) => {
+    if (key === undefined) return task();
+    const previous = tails.get(key);
+    const run = previous ? previous.then(task, task) : task();
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
 }
 
 /** Parses a record (see {@link parseEventMessage}); an invalid one is logged once, by message id, and the error rethrown. */
@@ -167,11 +200,12 @@ export function eventConsumer<D extends AnyEventDefinition>(
   handle: (event: ConsumedEvent<D>, record: SQSRecord, context: Context) => Promise<void>,
   options: EventConsumerOptions<D> = {},
 ) {
-  const { retryLater } = options;
+  const { retryLater, inOrderOf } = options;
+  const queue = inOrderOf && !options.sequential ? keyedQueue() : undefined;
   return sqsConsumer(async (record, context) => {
     const event = parseLogged(record, definitions);
     try {
-      await handle(event, record, context);
+      await (queue ? queue(inOrderOf?.(event), () => handle(event, record, context)) : handle(event, record, context));
     } catch (error) {
       const keys = failureKeys(record, event, options.logKeys);
       if (retryLater && error instanceof retryLater.error) {

@@ -55,7 +55,7 @@ export class Notifications extends Construct {
     const send = platform.function(this, 'SendNotificationFunction', {
       entry: 'functions/notifications/handlers/send-notification.ts',
       description: 'Customer-facing events → exactly one notification each, email (SES) / SMS (SNS) / sandbox (ORD-6, AFT-1, AFT-2)',
-      // A batch (up to 10, gathered for a second) is sent one message after the other, each a claim, a contact read, a send and a completion.
+      // A batch (up to 10, gathered for a second) is sent concurrently (one order's messages in order), each a claim, a contact read, a send and a completion.
       timeout: Duration.seconds(30),
       environment: {
         NOTIFICATION_PROVIDER: provider,

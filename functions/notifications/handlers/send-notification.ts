@@ -100,7 +100,12 @@ export function makeSendNotificationHandler(ports: SendNotificationHandlerPorts 
       logger.info('notification', { ...ids, template: request.call.id, ...outcome });
     },
     {
-      sequential: true,
+      // A batch's notifications are sent concurrently, but one order's (a confirmation and a
+      // rejection gathered in one batch) one after the other, in the batch's order.
+      inOrderOf: (event) => {
+        const { orderId, customerId } = event.detail as { orderId?: string; customerId?: string };
+        return orderId ?? customerId;
+      },
       retryLater: { error: NotificationBusyError, ...(ports.deferRetries === false ? {} : { redeliver: redelivery }) },
       logKeys: (event) => ({ orderId: (event.detail as { orderId?: string }).orderId }),
     },

@@ -255,6 +255,39 @@ describe('failed sends are retried, then dead-lettered', () => {
     expect(sends).toEqual([pending?.notificationId, pending?.notificationId]);
   });
 
+  it("a batch's notifications are sent concurrently, one order's in the batch's order (a confirmation before its rejection)", async () => {
+    const orders = await Promise.all([order(), order(), order()]);
+    const sandbox = sandboxProvider(repository, systemClock);
+    const log: string[] = [];
+    let sending = 0;
+    let most = 0;
+    const slow: NotificationProvider = {
+      providerFor: () => 'sandbox',
+      async send(m) {
+        sending += 1;
+        most = Math.max(most, sending);
+        log.push(`start ${m.customerId} ${m.subject}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        log.push(`end ${m.customerId} ${m.subject}`);
+        sending -= 1;
+        return sandbox.send(m);
+      },
+    };
+    const records = orders.flatMap((o) => [
+      message(OrderPlaced, { orderId: o.orderId, customerId: o.customerId }),
+      message(OrderStatusChanged, { orderId: o.orderId, customerId: o.customerId, from: 'IN_REVIEW', to: 'REJECTED', reason: 'risk-rejected' }),
+    ]);
+    expect(await makeSendNotificationHandler({ provider: slow, deferRetries: false })(sqsEvent(...records), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(most).toBe(3);
+    for (const o of orders) {
+      const [confirmed, rejected] = (await notificationsOf(o.customerId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      expect([confirmed?.template, rejected?.template]).toEqual(['order-confirmed', 'order-rejected']);
+      // the rejection's send started only once the confirmation's had ended
+      const sent = (step: string, r?: NotificationRecord) => `${step} ${o.customerId} ${r?.subject ?? ''}`;
+      expect(log.filter((entry) => entry.includes(o.customerId))).toEqual([sent('start', confirmed), sent('end', confirmed), sent('start', rejected), sent('end', rejected)]);
+    }
+  });
+
   it('a delivery while another one holds the claim fails the record (redelivered later) and sends nothing', async () => {
     const o = await order();
     const key = `order-confirmed#${o.orderId}`;

@@ -21,6 +21,7 @@ import {
   eventBatchConsumer,
   eventConsumer,
   InvalidMessageError,
+  keyedQueue,
   parseEventMessage,
   sqsConsumer,
   type ConsumedEvent,
@@ -120,6 +121,57 @@ describe('eventConsumer', () => {
     };
     expect((await run(false)).most).toBe(3);
     expect(await run(true)).toEqual({ most: 1, order: ['SKU-1', 'SKU-2', 'SKU-3'] });
+  });
+
+  it('with inOrderOf, records of one key run one after the other in the batch order (after a failure too), other keys concurrently', async () => {
+    const events: string[] = [];
+    let running = 0;
+    let most = 0;
+    const handler = eventConsumer(
+      [ProductChanged],
+      async ({ detail }) => {
+        running += 1;
+        most = Math.max(most, running);
+        events.push(`start ${detail.sku}`);
+        await new Promise((resolve) => setTimeout(resolve, detail.sku.startsWith('SKU-A') ? 20 : 1));
+        events.push(`end ${detail.sku}`);
+        running -= 1;
+        if (detail.sku === 'SKU-A1') throw new Error('boom');
+      },
+      { inOrderOf: ({ detail }) => (detail.sku === 'SKU-SOLO' ? undefined : detail.sku.slice(0, 5)) },
+    );
+    const skus = ['SKU-A1', 'SKU-B1', 'SKU-A2', 'SKU-SOLO', 'SKU-B2', 'SKU-A3'];
+    const response = await handler(sqsEvent(...skus.map((sku) => sqsRecord(productChanged(sku), sku))), lambdaContext());
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'SKU-A1' }]);
+    // one key's records: each starts after the one before it ended (A2 although A1 failed)
+    const at = (entry: string) => events.indexOf(entry);
+    expect(at('start SKU-A2')).toBeGreaterThan(at('end SKU-A1'));
+    expect(at('start SKU-A3')).toBeGreaterThan(at('end SKU-A2'));
+    expect(at('start SKU-B2')).toBeGreaterThan(at('end SKU-B1'));
+    // different keys (and a record without one) at the same time
+    expect(most).toBe(3);
+    expect(at('start SKU-B1')).toBeLessThan(at('end SKU-A1'));
+    expect(at('start SKU-SOLO')).toBeLessThan(at('end SKU-A1'));
+    expect(events.filter((e) => e.startsWith('start'))).toHaveLength(skus.length);
+  });
+
+  it('keyedQueue forgets a key once its last task settled', async () => {
+    const queue = keyedQueue();
+    const order: number[] = [];
+    let release!: () => void;
+    const first = queue('k', () => new Promise<void>((resolve) => (release = resolve)).then(() => void order.push(1)));
+    const second = queue('k', async () => void order.push(2));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual([1, 2]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // a new task of the key runs at once: nothing is left queued before it
+    let ranAt = -1;
+    const third = queue('k', async () => void (ranAt = order.length));
+    expect(ranAt).toBe(2);
+    await third;
   });
 
   it('a "retry later" error fails its record (logged as deferred, not as an error) and shortens its redelivery', async () => {

@@ -41,7 +41,7 @@ import { synthesize } from '../infra/local/synth.ts';
 import type { RecordedRequest, RecordedWrite } from '../infra/local/dynamodb-counter.ts';
 import { PRICES, PRICES_AS_OF, PRICES_REGION } from './cost/aws-prices.ts';
 import { costOf, perUnit, type Consumption } from './cost/cost-model.ts';
-import { breakdown, writeUnitsBreakdown } from './cost/dynamodb-breakdown.ts';
+import { breakdown, callerBreakdown, writeUnitsBreakdown } from './cost/dynamodb-breakdown.ts';
 import { figure, percentile } from './stats.ts';
 
 const { values } = parseArgs({
@@ -256,6 +256,13 @@ function billedPerOrder(gbMs: Record<string, number>, invocations: Record<string
   return `${(total / n).toFixed(0)} GB-ms in all — ${parts.join(', ') || '—'}`;
 }
 
+/** A function's short name for the access key its requests are signed with (its role's; several functions of one role are named together). */
+function callerNames(cloud: LocalCloud): (accessKey: string | undefined) => string {
+  const byKey = new Map<string, string[]>();
+  for (const fn of cloud.lambda.functions) if (fn.accessKeyId) byKey.set(fn.accessKeyId, [...(byKey.get(fn.accessKeyId) ?? []), short(fn.name)]);
+  return (accessKey) => byKey.get(accessKey ?? '')?.join(' + ') ?? '(not a function: the local cloud or the benchmark)';
+}
+
 /** `name ms`, longest first: each name's mean, `totalMs` over `counts` (a function's billed duration per invocation, an operation's round trip). */
 function durations(totalMs: Record<string, number>, counts: Record<string, number>): string {
   return Object.entries(totalMs)
@@ -448,6 +455,8 @@ async function main(): Promise<void> {
       `    billed per placed order, until settled (≥ 1 GB-ms): ${billedPerOrder(diff(settled.gbMs, before.gbMs), diff(settled.invocations, before.invocations), n)}`,
       `    cold starts during the load: ${(duringLoad.lambda.coldStarts ?? 0) - (before.lambda.coldStarts ?? 0)}`,
       `  DynamoDB round trip from the proxy during the load (ms; DynamoDB Local's answer, queueing in the proxy included): ${durations(diff(duringLoad.dynamodbMs, before.dynamodbMs), diff(duringLoad.dynamodbRequests, before.dynamodbRequests))}`,
+      '  DynamoDB calls and write units per placed order by calling function (until settled; the access key each request was signed with):',
+      ...callerBreakdown([...recorded, ...afterLoad], writes, n, callerNames(cloud)).map((line) => `    ${line}`),
       '  DynamoDB calls per placed order by operation, table and item kind (until settled; transactions list their items):',
       ...breakdown([...recorded, ...afterLoad], n).map((line) => `    ${line}`),
       '  DynamoDB write units per placed order by operation, table and item kind (until settled; ≥ 0.5 per order):',

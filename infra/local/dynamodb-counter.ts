@@ -18,6 +18,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isObject } from './event-pattern.ts';
+import { accessKeyOf } from './iam.ts';
 import { indexCopies, itemSize, transactionWriteUnits, type IndexShape, type TransactionItemWrite, type WireItem } from './dynamodb-item-size.ts';
 
 /** Operations that accept `ReturnConsumedCapacity`, and whether they read or write. */
@@ -62,6 +63,8 @@ export interface RecordedWrite {
   /** The item's key (or the whole item of a put), in DynamoDB's wire format. */
   readonly key?: Readonly<Record<string, unknown>>;
   readonly units: number;
+  /** The access key the request was signed with (in the local cloud, the calling function's role: infra/local/iam.ts). */
+  readonly accessKey?: string;
 }
 
 interface CapacityEntry {
@@ -135,7 +138,13 @@ export class DynamoDbCallCounter {
           for (const write of writes) {
             this.capacity.writeUnits += write.units;
             this.tableCapacity(write.table).writeUnits += write.units;
-            this.writes?.push({ operation: `TransactWriteItems.${write.action}`, table: write.table, key: write.key, units: write.units });
+            this.writes?.push({
+              operation: `TransactWriteItems.${write.action}`,
+              table: write.table,
+              key: write.key,
+              units: write.units,
+              accessKey: accessKeyOf(request.headers.authorization ?? ''),
+            });
           }
         })
         .catch(() => {
@@ -161,7 +170,13 @@ export class DynamoDbCallCounter {
     }
     if (kind === 'write' && request) {
       const key = (request.input.Key ?? request.input.Item) as WireItem | undefined;
-      this.writes?.push({ operation: op, table: String(request.input.TableName ?? Object.keys((request.input.RequestItems as object | undefined) ?? {})[0] ?? '?'), key, units });
+      this.writes?.push({
+        operation: op,
+        table: String(request.input.TableName ?? Object.keys((request.input.RequestItems as object | undefined) ?? {})[0] ?? '?'),
+        key,
+        units,
+        accessKey: accessKeyOf(request.headers.authorization ?? ''),
+      });
     }
   }
 

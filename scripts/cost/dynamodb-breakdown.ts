@@ -5,6 +5,7 @@
  * output carries no personal data.
  */
 import type { RecordedRequest, RecordedWrite } from '../../infra/local/dynamodb-counter.ts';
+import { accessKeyOf } from '../../infra/local/iam.ts';
 
 type Attr = Record<string, unknown>;
 
@@ -83,4 +84,29 @@ export function writeUnitsBreakdown(writes: readonly RecordedWrite[], orders: nu
     .filter(([, perOrder]) => perOrder >= min)
     .sort((a, b) => b[1] - a[1])
     .map(([line, perOrder]) => `${perOrder.toFixed(2).padStart(7)}  ${line}`);
+}
+
+/**
+ * Lines "calls/order  write units/order  caller", most calls first: who made the calls. `callerOf`
+ * names the access key a request was signed with (in the local cloud, a function's role); requests
+ * it cannot name are summed under its answer for undefined.
+ */
+export function callerBreakdown(
+  requests: readonly RecordedRequest[],
+  writes: readonly RecordedWrite[],
+  orders: number,
+  callerOf: (accessKey: string | undefined) => string,
+): string[] {
+  const totals = new Map<string, { calls: number; units: number }>();
+  const of = (caller: string) => {
+    let entry = totals.get(caller);
+    if (!entry) totals.set(caller, (entry = { calls: 0, units: 0 }));
+    return entry;
+  };
+  for (const request of requests) of(callerOf(accessKeyOf(request.headers.authorization ?? ''))).calls += 1;
+  for (const write of writes) of(callerOf(write.accessKey)).units += write.units;
+  const n = Math.max(1, orders);
+  return [...totals]
+    .sort((a, b) => b[1].calls - a[1].calls || b[1].units - a[1].units)
+    .map(([caller, { calls, units }]) => `${(calls / n).toFixed(2).padStart(6)} calls ${(units / n).toFixed(1).padStart(6)} WRU  ${caller}`);
 }

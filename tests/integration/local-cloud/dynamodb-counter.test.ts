@@ -72,6 +72,8 @@ describe('DynamoDB capacity metering (the cost model)', () => {
       ['TransactWriteItems.Put', 'c', 4],
       ['TransactWriteItems.Update', 'u', 2],
     ]);
+    // … and the access key it was signed with (the local cloud's functions sign with their role's: the benchmark's breakdown by caller)
+    expect(new Set(writes.map((w) => w.accessKey))).toEqual(new Set(['local']));
   });
 
   it('a refused transaction is counted as refused, not priced', async () => {

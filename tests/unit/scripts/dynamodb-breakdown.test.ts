@@ -3,7 +3,7 @@
  * operation, table and item kind, transactions by their items, only key prefixes printed.
  */
 import { describe, expect, it } from 'vitest';
-import { breakdown, keyKind, shortTable, touches, writeUnitsBreakdown } from '../../../scripts/cost/dynamodb-breakdown.ts';
+import { breakdown, callerBreakdown, keyKind, shortTable, touches, writeUnitsBreakdown } from '../../../scripts/cost/dynamodb-breakdown.ts';
 
 const req = (operation: string, body: unknown) => ({ operation, headers: {}, body: Buffer.from(JSON.stringify(body)) });
 
@@ -53,5 +53,29 @@ describe('DynamoDB call breakdown', () => {
     const lines = writeUnitsBreakdown(writes, 2);
     expect(lines).toEqual(['   5.00  TransactWriteItems.Put Orders ORDER', '   0.50  UpdateItem Risk WARN']);
     expect(lines.join('\n')).not.toContain('王芳');
+  });
+});
+
+describe('DynamoDB calls and write units by calling function', () => {
+  const signed = (operation: string, accessKey: string) => ({
+    operation,
+    headers: { authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/20261207/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00` },
+    body: Buffer.from('{}'),
+  });
+  it('sums each caller’s calls and write units per order, most calls first, naming unknown keys together', () => {
+    const names: Record<string, string> = { ROLEA: 'PlaceOrder', ROLEB: 'AssessOrder' };
+    const callerOf = (key: string | undefined) => (key && names[key]) || 'other';
+    const requests = [signed('GetItem', 'ROLEA'), signed('TransactWriteItems', 'ROLEA'), signed('Query', 'ROLEA'), signed('GetItem', 'ROLEB'), signed('GetItem', 'local')];
+    const writes = [
+      { operation: 'TransactWriteItems.Put', table: 'Orders', units: 4, accessKey: 'ROLEA' },
+      { operation: 'TransactWriteItems.Put', table: 'Orders', units: 2, accessKey: 'ROLEA' },
+      { operation: 'PutItem', table: 'Risk', units: 3, accessKey: 'ROLEB' },
+      { operation: 'PutItem', table: 'Risk', units: 1 },
+    ];
+    expect(callerBreakdown(requests, writes, 2, callerOf)).toEqual([
+      '  1.50 calls    3.0 WRU  PlaceOrder',
+      '  0.50 calls    1.5 WRU  AssessOrder',
+      '  0.50 calls    0.5 WRU  other',
+    ]);
   });
 });

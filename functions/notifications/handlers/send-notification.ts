@@ -100,8 +100,8 @@ export function makeSendNotificationHandler(ports: SendNotificationHandlerPorts 
       logger.info('notification', { ...ids, template: request.call.id, ...outcome });
     },
     {
-      // A batch's notifications are sent concurrently, but one order's (a confirmation and a
-      // rejection gathered in one batch) one after the other, in the batch's order.
+      // A batch's notifications are sent concurrently, but never two of one order at once: one
+      // order's (a confirmation and its cancellation gathered in one batch) go in the batch's order.
       inOrderOf: (event) => {
         const { orderId, customerId } = event.detail as { orderId?: string; customerId?: string };
         return orderId ?? customerId;

@@ -155,6 +155,27 @@ describe('eventConsumer', () => {
     expect(events.filter((e) => e.startsWith('start'))).toHaveLength(skus.length);
   });
 
+  it('keyedQueue runs a task queued while its key is busy after every earlier one, also after the first of them settled', async () => {
+    const queue = keyedQueue();
+    const events: string[] = [];
+    let releaseSecond!: () => void;
+    const first = queue('k', async () => void events.push('1'));
+    const second = queue('k', async () => {
+      events.push('2 start');
+      await new Promise<void>((resolve) => (releaseSecond = resolve));
+      events.push('2 end');
+    });
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['1', '2 start']);
+    const third = queue('k', async () => void events.push('3'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['1', '2 start']);
+    releaseSecond();
+    await Promise.all([second, third]);
+    expect(events).toEqual(['1', '2 start', '2 end', '3']);
+  });
+
   it('keyedQueue forgets a key once its last task settled', async () => {
     const queue = keyedQueue();
     const order: number[] = [];

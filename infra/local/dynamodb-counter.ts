@@ -74,6 +74,13 @@ interface CapacityEntry {
   WriteCapacityUnits?: number;
 }
 
+/** What one item of a `TransactWriteItems` names. */
+interface TransactionItemBody {
+  readonly TableName: string;
+  readonly Item?: WireItem;
+  readonly Key?: WireItem;
+}
+
 /** A request body read before forwarding, with its JSON when it is an object. */
 interface ReadRequest {
   readonly body: Buffer;
@@ -180,35 +187,62 @@ export class DynamoDbCallCounter {
     }
   }
 
-  /** The write units of a committed transaction: its items' sizes (updated items read back) and the indexes they are in. */
+  /**
+   * The write units of a committed transaction: its items' sizes and the indexes they are in. The
+   * items it updated or checked are read back after the commit, in one BatchGetItem (a GetItem per
+   * item cost as many round trips to DynamoDB Local as the transaction had such items).
+   */
   private async meterTransaction(
     input: Record<string, unknown>,
     headers: Record<string, string>,
   ): Promise<Array<{ action: string; table: string; key?: WireItem; units: number }>> {
-    const items = (input.TransactItems ?? []) as Array<Record<string, { TableName: string; Item?: WireItem; Key?: WireItem }>>;
+    const entries = ((input.TransactItems ?? []) as Array<Record<string, TransactionItemBody>>).map((entry) => {
+      const [action = '?', body] = Object.entries(entry)[0] ?? [];
+      return { action, body };
+    });
+    const readBack = await this.readBack(
+      entries.flatMap(({ action, body }) => (body?.Key && (action === 'Update' || action === 'ConditionCheck') ? [{ table: body.TableName, key: body.Key }] : [])),
+      headers,
+    );
     return Promise.all(
-      items.map(async (entry) => {
-        const [action = '?', body] = Object.entries(entry)[0] ?? [];
-        const write = await this.itemWrite(action, body, headers);
+      entries.map(async ({ action, body }) => {
+        const item = action === 'Put' ? body?.Item : body?.Key ? readBack.get(body.TableName)?.get(await this.keyOf(body.TableName, body.Key, headers)) : undefined;
+        const write = await this.itemWrite(action, body?.TableName, item, headers);
         return { action, table: body?.TableName ?? '?', key: body?.Key ?? body?.Item, units: transactionWriteUnits([write]) };
       }),
     );
   }
 
-  /** The size and indexes of one item a committed transaction wrote (a deletion: its minimum). */
-  private async itemWrite(
-    action: string,
-    body: { TableName: string; Item?: WireItem; Key?: WireItem } | undefined,
-    headers: Record<string, string>,
-  ): Promise<TransactionItemWrite> {
-    if (!body || action === 'Delete') return { size: 0, indexCopies: [] };
-    const item =
-      action === 'Put'
-        ? body.Item
-        : await this.upstreamCall<{ Item?: WireItem }>('GetItem', { TableName: body.TableName, Key: body.Key, ConsistentRead: true }, headers).then((r) => r.Item);
-    if (!item) return { size: 0, indexCopies: [] };
+  /** The items at `keys` now (strongly consistent), per table and {@link keyOf}; an item not there is absent. */
+  private async readBack(keys: ReadonlyArray<{ table: string; key: WireItem }>, headers: Record<string, string>): Promise<Map<string, Map<string, WireItem>>> {
+    const found = new Map<string, Map<string, WireItem>>();
+    let requested: Record<string, { Keys: WireItem[]; ConsistentRead: true }> = {};
+    for (const { table, key } of keys) (requested[table] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
+    // A transaction has at most 100 items, BatchGetItem takes 100 keys; keys left unprocessed are asked again.
+    for (let attempt = 0; Object.keys(requested).length > 0; attempt++) {
+      if (attempt === 5) throw new Error('BatchGetItem left keys unprocessed');
+      const answer = await this.upstreamCall<{ Responses?: Record<string, WireItem[]>; UnprocessedKeys?: typeof requested }>('BatchGetItem', { RequestItems: requested }, headers);
+      for (const [table, items] of Object.entries(answer.Responses ?? {})) {
+        let byKey = found.get(table);
+        if (!byKey) found.set(table, (byKey = new Map()));
+        for (const item of items) byKey.set(await this.keyOf(table, item, headers), item);
+      }
+      requested = answer.UnprocessedKeys ?? {};
+    }
+    return found;
+  }
+
+  /** An item's (or a key's) identity in its table: its key attributes' values, in the table's key order. */
+  private async keyOf(table: string, item: WireItem, headers: Record<string, string>): Promise<string> {
+    const { keys } = await this.tableShape(table, headers);
+    return JSON.stringify(keys.map((name) => item[name]));
+  }
+
+  /** The size and indexes of one item a committed transaction wrote (`item`: as it is now; a deletion: its minimum). */
+  private async itemWrite(action: string, table: string | undefined, item: WireItem | undefined, headers: Record<string, string>): Promise<TransactionItemWrite> {
+    if (!table || !item || action === 'Delete') return { size: 0, indexCopies: [] };
     if (action === 'ConditionCheck') return { size: itemSize(item), indexCopies: [] };
-    const shape = await this.tableShape(body.TableName, headers);
+    const shape = await this.tableShape(table, headers);
     return { size: itemSize(item), indexCopies: indexCopies(item, shape.keys, shape.indexes) };
   }
 

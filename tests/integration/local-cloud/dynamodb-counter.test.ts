@@ -76,6 +76,28 @@ describe('DynamoDB capacity metering (the cost model)', () => {
     expect(new Set(writes.map((w) => w.accessKey))).toEqual(new Set(['local']));
   });
 
+  it('reads back the items a transaction updated or checked in several tables, each priced at its size after the commit', async () => {
+    const id = ulid();
+    await client.send(new PutCommand({ TableName: tables.risk, Item: { pk: `TEST#${id}#r`, sk: 'X', n: 1 } }));
+    await client.send(new PutCommand({ TableName: tables.orders, Item: { pk: `TEST#${id}#o`, sk: 'X', n: 1 } }));
+    await client.send(new PutCommand({ TableName: tables.risk, Item: { pk: `TEST#${id}#c`, sk: 'X', blob: 'c'.repeat(2500) } }));
+    await counter.meteringSettled();
+    counter.reset();
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: { TableName: tables.risk, Key: { pk: `TEST#${id}#r`, sk: 'X' }, UpdateExpression: 'SET padding = :b', ExpressionAttributeValues: { ':b': 'r'.repeat(1500) } } }, // now 2 KB
+          { Update: { TableName: tables.orders, Key: { pk: `TEST#${id}#o`, sk: 'X' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } },
+          { ConditionCheck: { TableName: tables.risk, Key: { pk: `TEST#${id}#c`, sk: 'X' }, ConditionExpression: 'attribute_exists(pk)' } }, // 3 KB, read
+          { Update: { TableName: tables.orders, Key: { pk: `TEST#${id}#new`, sk: 'X' }, UpdateExpression: 'SET m = :m', ExpressionAttributeValues: { ':m': 'x'.repeat(3500) } } }, // created: 4 KB
+        ],
+      }),
+    );
+    await counter.meteringSettled();
+    expect(counter.consumedCapacity()).toMatchObject({ writeUnits: 4 + 2 + 6 + 8, unmeteredTransactions: 0 });
+    expect(counter.consumedCapacityByTable()).toEqual({ [tables.risk]: { readUnits: 0, writeUnits: 4 + 6 }, [tables.orders]: { readUnits: 0, writeUnits: 2 + 8 } });
+  });
+
   it('a refused transaction is counted as refused, not priced', async () => {
     counter.reset();
     const id = ulid();

@@ -42,8 +42,18 @@
  * 409 `request-in-progress` with `retry-after`.
  */
 import crypto from 'node:crypto';
+// Static imports, not import(): esbuild wraps a dynamically imported module and everything it
+// imports for lazy evaluation and then keeps every export of them, which brought the aggregated
+// DynamoDB clients (every command, paginator and waiter) and zod's JSON Schema and locale modules
+// into each function serving an idempotent route (until December 2026). This module is bundled only
+// into those functions, which need all of it on their first request anyway.
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { canonicalJson } from './canonical-json.ts';
 import { getConfig, requireSetting } from './config.ts';
+import { documentClient } from './dynamodb.ts';
+import { FieldEncryptor, kmsKeyProvider } from './field-encryption.ts';
 import { idempotencyKeyReused, requestInProgress } from './errors.ts';
 import { logger } from './observability.ts';
 import { retry, type Backoff } from './retry.ts';
@@ -90,13 +100,10 @@ class RequestStillRunning extends Error {
 /**
  * An {@link IdempotentExecutor} for one operation, storing records in `IDEMPOTENCY_TABLE_NAME`
  * through the container's DynamoDB client. The table name, the client and the field encryptor are
- * loaded on the first idempotent request, so routes without idempotency never load them.
+ * set up on the first idempotent request, so routes without idempotency never set them up.
  */
 export function createIdempotentExecutor(operation: string, options: { maxTwinWaitMs?: number; sealer?: () => ResponseSealer } = {}): IdempotentExecutor {
   const build = async () => {
-    const [{ documentClient }, { FieldEncryptor, kmsKeyProvider }, { DeleteCommand, GetCommand, PutCommand, UpdateCommand }, { unmarshall }, { canonicalJson }] = await Promise.all(
-      [import('./dynamodb.ts'), import('./field-encryption.ts'), import('@aws-sdk/lib-dynamodb'), import('@aws-sdk/util-dynamodb'), import('./canonical-json.ts')],
-    );
     const sealer = options.sealer?.() ?? new FieldEncryptor({ kms: kmsKeyProvider() });
     const tableName = requireSetting('idempotencyTableName');
     const client = documentClient();

@@ -45,4 +45,17 @@ export default tseslint.config(
     },
   },
   { files: ['shared/zod.ts'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    // Code bundled into the functions: esbuild inlines an import() into the same bundle, wrapping the
+    // imported module and everything it imports and keeping all of their exports — it once put the
+    // aggregated DynamoDB clients and zod's JSON Schema modules into 15 functions (docs/performance.md).
+    files: ['functions/**/*.ts', 'shared/**/*.ts', 'events/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='eval']", message: 'eval is never allowed.' },
+        { selector: 'ImportExpression', message: 'Import statically: in a function bundle, import() keeps every export of the imported modules.' },
+      ],
+    },
+  },
 );

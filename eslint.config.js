@@ -2,6 +2,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Syntax refused everywhere (the functions' code adds its own to it, below). */
+const NO_EVAL = { selector: "CallExpression[callee.name='eval']", message: 'eval is never allowed.' };
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.cdk.test.out/', '**/*.lock/', '.data/', 'dist/', 'coverage/', '**/*.cjs'] },
   js.configs.recommended,
@@ -25,7 +28,7 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='eval']", message: 'eval is never allowed.' }],
+      'no-restricted-syntax': ['error', NO_EVAL],
       'no-new-func': 'error',
       // zod comes from shared/zod.ts: zod/mini with English messages. The classic API ('zod') puts ≈ 90 KB
       // and some forty bound methods per schema into every cold start (issue 15; docs/performance.md).
@@ -53,7 +56,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.name='eval']", message: 'eval is never allowed.' },
+        NO_EVAL,
         { selector: 'ImportExpression', message: 'Import statically: in a function bundle, import() keeps every export of the imported modules.' },
       ],
     },

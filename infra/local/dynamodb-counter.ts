@@ -19,7 +19,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isObject } from './event-pattern.ts';
 import { accessKeyOf } from './iam.ts';
-import { indexCopies, itemSize, transactionWriteUnits, type IndexShape, type TransactionItemWrite, type WireItem } from './dynamodb-item-size.ts';
+import { indexCopies, itemSize, keyIdentity, transactionWriteUnits, type IndexShape, type TransactionItemWrite, type WireItem } from './dynamodb-item-size.ts';
 
 /** Operations that accept `ReturnConsumedCapacity`, and whether they read or write. */
 const CAPACITY_OPERATIONS: Readonly<Record<string, 'read' | 'write'>> = {
@@ -206,7 +206,8 @@ export class DynamoDbCallCounter {
     );
     return Promise.all(
       entries.map(async ({ action, body }) => {
-        const item = action === 'Put' ? body?.Item : body?.Key ? readBack.get(body.TableName)?.get(await this.keyOf(body.TableName, body.Key, headers)) : undefined;
+        const readsBack = body?.Key && (action === 'Update' || action === 'ConditionCheck');
+        const item = action === 'Put' ? body?.Item : readsBack && body.Key ? readBack.get(body.TableName)?.get(await this.keyOf(body.TableName, body.Key, headers)) : undefined;
         const write = await this.itemWrite(action, body?.TableName, item, headers);
         return { action, table: body?.TableName ?? '?', key: body?.Key ?? body?.Item, units: transactionWriteUnits([write]) };
       }),
@@ -232,10 +233,9 @@ export class DynamoDbCallCounter {
     return found;
   }
 
-  /** An item's (or a key's) identity in its table: its key attributes' values, in the table's key order. */
+  /** An item's (or a key's) identity in its table ({@link keyIdentity}: DynamoDB returns a number key in its own spelling). */
   private async keyOf(table: string, item: WireItem, headers: Record<string, string>): Promise<string> {
-    const { keys } = await this.tableShape(table, headers);
-    return JSON.stringify(keys.map((name) => item[name]));
+    return keyIdentity((await this.tableShape(table, headers)).keys, item);
   }
 
   /** The size and indexes of one item a committed transaction wrote (`item`: as it is now; a deletion: its minimum). */

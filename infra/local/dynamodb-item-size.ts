@@ -26,6 +26,25 @@ function numberSize(text: string): number {
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
 }
 
+/**
+ * A number in one spelling — `1.50`, `1.5`, `+15e-1` and `0.15E1` are one number, as DynamoDB
+ * stores and returns it: sign, significant digits, exponent (zero is `0`). Not a number: unchanged.
+ */
+export function canonicalNumber(text: string): string {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  if (!match || (match[2] === '' && !match[3])) return text;
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+  const digits = (whole + fraction).replace(/^0+/, '');
+  if (digits === '') return '0';
+  const significant = digits.replace(/0+$/, '');
+  return `${sign === '-' ? '-' : ''}${significant}e${Number(exponent) - fraction.length + (digits.length - significant.length)}`;
+}
+
+/** An item's (or a key's) identity in its table: the values of its key attributes, in `keyNames`' order, numbers in one spelling. */
+export function keyIdentity(keyNames: readonly string[], item: WireItem): string {
+  return JSON.stringify(keyNames.map((name) => (typeof item[name]?.N === 'string' ? { N: canonicalNumber(item[name].N as string) } : item[name])));
+}
+
 /** The size of one attribute value. */
 export function valueSize(value: WireValue): number {
   if (typeof value.S === 'string') return Buffer.byteLength(value.S, 'utf8');

@@ -83,10 +83,12 @@ describe('DynamoDB capacity metering (the cost model)', () => {
     await client.send(new PutCommand({ TableName: tables.risk, Item: { pk: `TEST#${id}#c`, sk: 'X', blob: 'c'.repeat(2500) } }));
     await counter.meteringSettled();
     counter.reset();
+    counter.startRecording();
     await client.send(
       new TransactWriteCommand({
         TransactItems: [
           { Update: { TableName: tables.risk, Key: { pk: `TEST#${id}#r`, sk: 'X' }, UpdateExpression: 'SET padding = :b', ExpressionAttributeValues: { ':b': 'r'.repeat(1500) } } }, // now 2 KB
+          { ConditionCheck: { TableName: tables.risk, Key: { pk: `TEST#${id}#absent`, sk: 'X' }, ConditionExpression: 'attribute_not_exists(pk)' } }, // not there: the minimum
           { Update: { TableName: tables.orders, Key: { pk: `TEST#${id}#o`, sk: 'X' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } },
           { ConditionCheck: { TableName: tables.risk, Key: { pk: `TEST#${id}#c`, sk: 'X' }, ConditionExpression: 'attribute_exists(pk)' } }, // 3 KB, read
           { Update: { TableName: tables.orders, Key: { pk: `TEST#${id}#new`, sk: 'X' }, UpdateExpression: 'SET m = :m', ExpressionAttributeValues: { ':m': 'x'.repeat(3500) } } }, // created: 4 KB
@@ -94,8 +96,12 @@ describe('DynamoDB capacity metering (the cost model)', () => {
       }),
     );
     await counter.meteringSettled();
-    expect(counter.consumedCapacity()).toMatchObject({ writeUnits: 4 + 2 + 6 + 8, unmeteredTransactions: 0 });
-    expect(counter.consumedCapacityByTable()).toEqual({ [tables.risk]: { readUnits: 0, writeUnits: 4 + 6 }, [tables.orders]: { readUnits: 0, writeUnits: 2 + 8 } });
+    expect(counter.consumedCapacity()).toMatchObject({ writeUnits: 4 + 2 + 2 + 6 + 8, unmeteredTransactions: 0 });
+    expect(counter.consumedCapacityByTable()).toEqual({ [tables.risk]: { readUnits: 0, writeUnits: 4 + 2 + 6 }, [tables.orders]: { readUnits: 0, writeUnits: 2 + 8 } });
+    // each item priced at its own size (a mix-up within a table would keep the totals)
+    counter.stopRecording();
+    const units = Object.fromEntries(counter.takeRecordedWrites().map((w) => [(w.key as { pk?: { S?: string } }).pk?.S?.split('#').pop(), w.units]));
+    expect(units).toEqual({ r: 4, absent: 2, o: 2, c: 6, new: 8 });
   });
 
   it('a refused transaction is counted as refused, not priced', async () => {

@@ -3,7 +3,7 @@
  * a whole TransactWriteItems): item sizes by DynamoDB's documented rules, two units per item per KB.
  */
 import { describe, expect, it } from 'vitest';
-import { indexCopies, itemSize, transactionWriteUnits, valueSize } from '../../../infra/local/dynamodb-item-size.ts';
+import { canonicalNumber, indexCopies, itemSize, keyIdentity, transactionWriteUnits, valueSize } from '../../../infra/local/dynamodb-item-size.ts';
 
 describe("DynamoDB item sizes (the developer guide's rules)", () => {
   it('strings are UTF-8 bytes; names count too', () => {
@@ -62,5 +62,25 @@ describe('transactional write units', () => {
       keySize + itemSize({ gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk, status: item.status }),
       keySize + itemSize({ gsi2pk: item.gsi2pk }),
     ]);
+  });
+});
+
+describe("an item's identity by its key (the metering proxy matches read-back items to a transaction's keys)", () => {
+  it('spells a number one way, as DynamoDB returns it', () => {
+    const same = ['1.5', '1.50', '+1.5', '15e-1', '0.15E1', '001.500'];
+    expect(new Set(same.map(canonicalNumber)).size).toBe(1);
+    expect(canonicalNumber('1e+21')).toBe(canonicalNumber('1000000000000000000000'));
+    expect(canonicalNumber('-0.0')).toBe('0');
+    expect(canonicalNumber('0')).toBe('0');
+    expect(canonicalNumber('-12')).not.toBe(canonicalNumber('12'));
+    expect(canonicalNumber('120')).not.toBe(canonicalNumber('12'));
+    expect(canonicalNumber('not a number')).toBe('not a number');
+  });
+
+  it('is the key attributes in the table’s order, whatever else the item holds', () => {
+    const keys = ['pk', 'sk'];
+    expect(keyIdentity(keys, { sk: { N: '1.50' }, pk: { S: 'A' }, other: { S: 'x' } })).toBe(keyIdentity(keys, { pk: { S: 'A' }, sk: { N: '1.5' } }));
+    expect(keyIdentity(keys, { pk: { S: 'A' }, sk: { N: '2' } })).not.toBe(keyIdentity(keys, { pk: { S: 'A' }, sk: { N: '1.5' } }));
+    expect(keyIdentity(keys, { pk: { S: 'A' }, sk: { S: '1.5' } })).not.toBe(keyIdentity(keys, { pk: { S: 'A' }, sk: { N: '1.5' } }));
   });
 });

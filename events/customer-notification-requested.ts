@@ -7,7 +7,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 
-export const CustomerNotificationRequested = defineEvent({
+export const CustomerNotificationRequested = /* @__PURE__ */ defineEvent({
   name: 'CustomerNotificationRequested',
   version: 1,
   source: 'commerce.notifications',

@@ -15,7 +15,7 @@ const ex = { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB' };
 const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']);
 
 /** The order's reservations became picks in the chosen warehouses; shipments were created. */
-export const OrderAllocated = defineEvent({
+export const OrderAllocated = /* @__PURE__ */ defineEvent({
   name: 'OrderAllocated',
   version: 1,
   source: 'commerce.fulfillment',
@@ -43,7 +43,7 @@ export const OrderAllocated = defineEvent({
 });
 
 /** A shipment's status changed: carrier tracking (webhook), or the order's cancellation before pickup (`to: 'CANCELLED'`). */
-export const ShipmentStatusChanged = defineEvent({
+export const ShipmentStatusChanged = /* @__PURE__ */ defineEvent({
   name: 'ShipmentStatusChanged',
   version: 1,
   source: 'commerce.fulfillment',
@@ -72,7 +72,7 @@ export const ShipmentStatusChanged = defineEvent({
 });
 
 /** Every shipment of the order has left its warehouse. */
-export const OrderShipped = defineEvent({
+export const OrderShipped = /* @__PURE__ */ defineEvent({
   name: 'OrderShipped',
   version: 1,
   source: 'commerce.fulfillment',
@@ -82,7 +82,7 @@ export const OrderShipped = defineEvent({
 });
 
 /** Every shipment of the order was delivered. */
-export const OrderDelivered = defineEvent({
+export const OrderDelivered = /* @__PURE__ */ defineEvent({
   name: 'OrderDelivered',
   version: 1,
   source: 'commerce.fulfillment',
@@ -92,7 +92,7 @@ export const OrderDelivered = defineEvent({
 });
 
 /** A shipment missed its carrier/region time limit (FUL-3). */
-export const DeliveryLate = defineEvent({
+export const DeliveryLate = /* @__PURE__ */ defineEvent({
   name: 'DeliveryLate',
   version: 1,
   source: 'commerce.fulfillment',
@@ -110,7 +110,7 @@ export const DeliveryLate = defineEvent({
 });
 
 /** Stock of a SKU fell below its safety level (FUL-4). */
-export const ReplenishmentSuggested = defineEvent({
+export const ReplenishmentSuggested = /* @__PURE__ */ defineEvent({
   name: 'ReplenishmentSuggested',
   version: 1,
   source: 'commerce.fulfillment',

@@ -7,7 +7,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema, SkuSchema } from './common.ts';
 
-export const GroupBuyCompleted = defineEvent({
+export const GroupBuyCompleted = /* @__PURE__ */ defineEvent({
   name: 'GroupBuyCompleted',
   version: 1,
   source: 'commerce.checkout',

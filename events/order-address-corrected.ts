@@ -8,7 +8,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, PseudonymSchema, RegionSchema } from './common.ts';
 
-export const OrderAddressCorrected = defineEvent({
+export const OrderAddressCorrected = /* @__PURE__ */ defineEvent({
   name: 'OrderAddressCorrected',
   version: 1,
   source: 'commerce.checkout',

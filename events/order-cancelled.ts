@@ -6,7 +6,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderStatusSchema, PaymentMethodSchema } from './common.ts';
 
-export const OrderCancelled = defineEvent({
+export const OrderCancelled = /* @__PURE__ */ defineEvent({
   name: 'OrderCancelled',
   version: 1,
   source: 'commerce.checkout',

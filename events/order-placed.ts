@@ -14,7 +14,7 @@ import { ActorSchema, IdSchema, MoneySchema, OrderLineSchema, OrderTypeSchema, P
  */
 export const PAYMENT_TOKEN_SEAL = { entity: 'payment-token', field: 'paymentToken' } as const;
 
-export const OrderPlaced = defineEvent({
+export const OrderPlaced = /* @__PURE__ */ defineEvent({
   name: 'OrderPlaced',
   version: 1,
   source: 'commerce.checkout',

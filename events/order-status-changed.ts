@@ -9,7 +9,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, OrderStatusSchema, OrderTypeSchema, PaymentMethodSchema, ReservationSchema } from './common.ts';
 
-export const OrderStatusChanged = defineEvent({
+export const OrderStatusChanged = /* @__PURE__ */ defineEvent({
   name: 'OrderStatusChanged',
   version: 1,
   source: 'commerce.checkout',

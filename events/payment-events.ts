@@ -11,7 +11,7 @@ const ex = { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', customerId: 'alice', payment
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
 /** The order's payment is secured: authorised (card, wallet), confirmed (bank transfer) or not needed yet (cash on delivery). */
-export const PaymentAuthorized = defineEvent({
+export const PaymentAuthorized = /* @__PURE__ */ defineEvent({
   name: 'PaymentAuthorized',
   version: 1,
   source: 'commerce.payments',
@@ -21,7 +21,7 @@ export const PaymentAuthorized = defineEvent({
 });
 
 /** Waiting for the customer's bank transfer (PAY-1). */
-export const PaymentPending = defineEvent({
+export const PaymentPending = /* @__PURE__ */ defineEvent({
   name: 'PaymentPending',
   version: 1,
   source: 'commerce.payments',
@@ -31,7 +31,7 @@ export const PaymentPending = defineEvent({
 });
 
 /** The payment was declined or could not be made (ORD-6: a problem order). */
-export const PaymentFailed = defineEvent({
+export const PaymentFailed = /* @__PURE__ */ defineEvent({
   name: 'PaymentFailed',
   version: 1,
   source: 'commerce.payments',
@@ -42,7 +42,7 @@ export const PaymentFailed = defineEvent({
 });
 
 /** Money was captured (at shipment, at delivery for cash on delivery, or on transfer confirmation). */
-export const PaymentCaptured = defineEvent({
+export const PaymentCaptured = /* @__PURE__ */ defineEvent({
   name: 'PaymentCaptured',
   version: 1,
   source: 'commerce.payments',
@@ -52,7 +52,7 @@ export const PaymentCaptured = defineEvent({
 });
 
 /** An authorisation was voided (cancelled or rejected before capture). */
-export const PaymentVoided = defineEvent({
+export const PaymentVoided = /* @__PURE__ */ defineEvent({
   name: 'PaymentVoided',
   version: 1,
   source: 'commerce.payments',
@@ -62,7 +62,7 @@ export const PaymentVoided = defineEvent({
 });
 
 /** A refund went through (full or partial). */
-export const PaymentRefunded = defineEvent({
+export const PaymentRefunded = /* @__PURE__ */ defineEvent({
   name: 'PaymentRefunded',
   version: 1,
   source: 'commerce.payments',

@@ -8,7 +8,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, PaymentMethodSchema } from './common.ts';
 
-export const PreSaleBalanceDue = defineEvent({
+export const PreSaleBalanceDue = /* @__PURE__ */ defineEvent({
   name: 'PreSaleBalanceDue',
   version: 1,
   source: 'commerce.checkout',

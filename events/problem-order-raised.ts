@@ -10,7 +10,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema } from './common.ts';
 
-export const ProblemOrderRaised = defineEvent({
+export const ProblemOrderRaised = /* @__PURE__ */ defineEvent({
   name: 'ProblemOrderRaised',
   version: 1,
   source: 'commerce.operations',

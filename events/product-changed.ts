@@ -6,7 +6,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 
 /** Emitted by catalog after `PUT /admin/products/{sku}` wrote a product. Ids only. */
-export const ProductChanged = defineEvent({
+export const ProductChanged = /* @__PURE__ */ defineEvent({
   name: 'ProductChanged',
   version: 1,
   source: 'commerce.catalog',

@@ -31,7 +31,7 @@ const UnitsSchema = z.object({ sku: SkuSchema, quantity: z.number().check(z.int(
 
 const ex = { returnId: '01JD7ZKG61V8Q4N6M5R9T0W1YK', orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', customerId: 'alice' };
 
-export const ReturnRequested = defineEvent({
+export const ReturnRequested = /* @__PURE__ */ defineEvent({
   name: 'ReturnRequested',
   version: 1,
   source: 'commerce.returns',
@@ -49,7 +49,7 @@ export const ReturnRequested = defineEvent({
   example: { ...ex, kind: 'refund', reason: 'damaged', items: [{ sku: 'TEA-001', quantity: 1 }], requestedAt: '2026-11-26T09:00:00.000Z' },
 });
 
-export const ReturnStatusChanged = defineEvent({
+export const ReturnStatusChanged = /* @__PURE__ */ defineEvent({
   name: 'ReturnStatusChanged',
   version: 1,
   source: 'commerce.returns',
@@ -68,7 +68,7 @@ export const ReturnStatusChanged = defineEvent({
   example: { ...ex, kind: 'refund', status: 'APPROVED', previousStatus: 'REQUESTED', changedAt: '2026-11-26T10:00:00.000Z' },
 });
 
-export const ReturnPickupRequested = defineEvent({
+export const ReturnPickupRequested = /* @__PURE__ */ defineEvent({
   name: 'ReturnPickupRequested',
   version: 1,
   source: 'commerce.returns',
@@ -86,7 +86,7 @@ export const ReturnPickupRequested = defineEvent({
   example: { ...ex, items: [{ sku: 'TEA-001', quantity: 1 }], warehouseId: 'WH-EAST', carrier: 'standard-post', requestedAt: '2026-11-26T10:00:00.000Z' },
 });
 
-export const ReturnRefundRequested = defineEvent({
+export const ReturnRefundRequested = /* @__PURE__ */ defineEvent({
   name: 'ReturnRefundRequested',
   version: 1,
   source: 'commerce.returns',
@@ -105,7 +105,7 @@ export const ReturnRefundRequested = defineEvent({
   example: { ...ex, amount: { amount: 5000, currency: 'CNY' }, reason: 'damaged', express: false, requestedBy: 'ops-1', requestedAt: '2026-11-28T10:00:00.000Z' },
 });
 
-export const ExchangeShipmentRequested = defineEvent({
+export const ExchangeShipmentRequested = /* @__PURE__ */ defineEvent({
   name: 'ExchangeShipmentRequested',
   version: 1,
   source: 'commerce.returns',
@@ -114,7 +114,7 @@ export const ExchangeShipmentRequested = defineEvent({
   example: { ...ex, items: [{ sku: 'TEA-002', quantity: 1 }], requestedAt: '2026-11-28T10:00:00.000Z' },
 });
 
-export const ReturnFulfillmentUpdated = defineEvent({
+export const ReturnFulfillmentUpdated = /* @__PURE__ */ defineEvent({
   name: 'ReturnFulfillmentUpdated',
   version: 1,
   source: 'commerce.fulfillment',

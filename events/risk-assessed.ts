@@ -9,7 +9,7 @@ import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 
 /** The three decisions' payload, built once when the first of them is used. */
-const decision = lazily(() =>
+const decision = /* @__PURE__ */ lazily(() =>
   z.object({
     orderId: IdSchema,
     customerId: ActorSchema,
@@ -38,7 +38,7 @@ const example = {
   decidedAt: '2026-11-23T08:00:02.000Z',
 };
 
-export const RiskApproved = defineEvent({
+export const RiskApproved = /* @__PURE__ */ defineEvent({
   name: 'RiskApproved',
   version: 1,
   source: 'commerce.fraud',
@@ -46,7 +46,7 @@ export const RiskApproved = defineEvent({
   schema: decision,
   example,
 });
-export const RiskReviewRequired = defineEvent({
+export const RiskReviewRequired = /* @__PURE__ */ defineEvent({
   name: 'RiskReviewRequired',
   version: 1,
   source: 'commerce.fraud',
@@ -54,7 +54,7 @@ export const RiskReviewRequired = defineEvent({
   schema: decision,
   example: { ...example, score: 55, level: 'medium' as const, rulesFired: ['new-account-high-value'] },
 });
-export const RiskRejected = defineEvent({
+export const RiskRejected = /* @__PURE__ */ defineEvent({
   name: 'RiskRejected',
   version: 1,
   source: 'commerce.fraud',

@@ -6,7 +6,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema } from './common.ts';
 
-export const RiskWarningRaised = defineEvent({
+export const RiskWarningRaised = /* @__PURE__ */ defineEvent({
   name: 'RiskWarningRaised',
   version: 1,
   source: 'commerce.fraud',

@@ -6,7 +6,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 
-export const StockAdjusted = defineEvent({
+export const StockAdjusted = /* @__PURE__ */ defineEvent({
   name: 'StockAdjusted',
   version: 1,
   source: 'commerce.catalog',

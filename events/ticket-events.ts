@@ -18,7 +18,7 @@ export const TicketStatusSchema = z.enum(TICKET_STATUSES);
 
 const ex = { ticketId: '01JD7ZKH71V8Q4N6M5R9T0W1YM', customerId: 'alice', category: 'complaint' as const };
 
-export const TicketStatusChanged = defineEvent({
+export const TicketStatusChanged = /* @__PURE__ */ defineEvent({
   name: 'TicketStatusChanged',
   version: 1,
   source: 'commerce.tickets',
@@ -40,7 +40,7 @@ export const TicketStatusChanged = defineEvent({
   example: { ...ex, status: 'ANSWERED', previousStatus: 'OPEN', changedAt: '2026-11-26T10:05:00.000Z' },
 });
 
-export const TicketEscalated = defineEvent({
+export const TicketEscalated = /* @__PURE__ */ defineEvent({
   name: 'TicketEscalated',
   version: 1,
   source: 'commerce.tickets',

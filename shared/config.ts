@@ -390,7 +390,7 @@ export function defineSettings<Shape extends z.core.$ZodShape, T>(
   // Built on first read: a bundle imports the settings of capabilities whose contracts it uses
   // (payments' limits in checkout, …) without reading them, and every zod schema built at import
   // lengthens a cold start (docs/performance.md).
-  const schemaOf = lazily(() => z.object(shape()));
+  const schemaOf = /* @__PURE__ */ lazily(() => z.object(shape()));
   let cachedSettings: T | undefined;
   const parse = (env: Record<string, string | undefined>): T => {
     const schema = schemaOf();

@@ -9,15 +9,15 @@ import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.
 import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { LIFECYCLE_STAGES, SEGMENTS } from './domain/segments.ts';
 
-const IsoDay = lazily(() =>
+const IsoDay = /* @__PURE__ */ lazily(() =>
   z.string().check(
     z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)'),
     z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
   ),
 );
 
-const Rate = lazily(() => z.nullable(z.number()));
-const KpisDoc = lazily(() => ({
+const Rate = /* @__PURE__ */ lazily(() => z.nullable(z.number()));
+const KpisDoc = /* @__PURE__ */ lazily(() => ({
   gmv: z.number().check(z.int(), z.describe('Fen: totals of the orders placed that count (not cancelled, rejected or failed payment)')),
   orders: z.number().check(z.int()),
   averageOrderValue: z.nullable(z.number().check(z.int())).check(z.describe('Fen; null without orders')),
@@ -35,10 +35,10 @@ const KpisDoc = lazily(() => ({
   lateDeliveryRate: Rate().check(z.describe('orders delivered late / orders delivered')),
   fraudFalsePositiveRate: Rate().check(z.describe('flagged orders approved by an analyst / orders flagged (fraud’s definition)')),
 }));
-const Slice = lazily(() => ({ gmv: z.number().check(z.int()), orders: z.number().check(z.int()), averageOrderValue: z.nullable(z.number().check(z.int())) }));
+const Slice = /* @__PURE__ */ lazily(() => ({ gmv: z.number().check(z.int()), orders: z.number().check(z.int()), averageOrderValue: z.nullable(z.number().check(z.int())) }));
 
 /** `GET /admin/kpis` — analyst, ops. */
-export const kpisRoute = defineRoute({
+export const kpisRoute = /* @__PURE__ */ defineRoute({
   operation: 'getKpis',
   method: 'get',
   pathTemplate: '/admin/kpis',
@@ -69,7 +69,7 @@ export const kpisRoute = defineRoute({
 });
 
 /** `GET /admin/customers/segments` — analyst, marketer. */
-export const segmentsRoute = defineRoute({
+export const segmentsRoute = /* @__PURE__ */ defineRoute({
   operation: 'getCustomerSegments',
   method: 'get',
   pathTemplate: '/admin/customers/segments',
@@ -92,7 +92,7 @@ export const segmentsRoute = defineRoute({
 });
 
 /** `GET /admin/customers/segments/{segment}/customers` — marketer. */
-export const segmentCustomersRoute = defineRoute({
+export const segmentCustomersRoute = /* @__PURE__ */ defineRoute({
   operation: 'listSegmentCustomers',
   method: 'get',
   pathTemplate: '/admin/customers/segments/{segment}/customers',

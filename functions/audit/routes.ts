@@ -10,10 +10,10 @@ import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.
 
 const ADMIN = { roles: ['admin'] } as const;
 
-const IsoTime = lazily(() => z.iso.datetime({ offset: true }));
+const IsoTime = /* @__PURE__ */ lazily(() => z.iso.datetime({ offset: true }));
 
 /** `GET /admin/audit?resource=&actor=&from=&to=` query. */
-export const AuditQuery = lazily(() =>
+export const AuditQuery = /* @__PURE__ */ lazily(() =>
   z.extend(paginationQuerySchema(), {
     resource: z
       .optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}:[A-Za-z0-9._#-]{1,128}$/)))
@@ -24,7 +24,7 @@ export const AuditQuery = lazily(() =>
   }),
 );
 
-const AuditEntryDoc = lazily(() =>
+const AuditEntryDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     seq: z.number().check(z.int()),
     at: z.string(),
@@ -40,7 +40,7 @@ const AuditEntryDoc = lazily(() =>
   }),
 );
 
-const VerificationDoc = lazily(() =>
+const VerificationDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     verifiedAt: z.string(),
     intact: z.boolean(),
@@ -59,7 +59,7 @@ const VerificationDoc = lazily(() =>
 );
 
 /** `GET /admin/audit` — admin. */
-export const listAuditEntriesRoute = defineRoute({
+export const listAuditEntriesRoute = /* @__PURE__ */ defineRoute({
   operation: 'listAuditEntries',
   method: 'get',
   pathTemplate: '/admin/audit',

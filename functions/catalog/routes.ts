@@ -9,22 +9,22 @@ import { freeText } from '../../shared/text.ts';
 import { CategorySchema, ProductInputSchema, ProductSchema, ProductViewSchema, SkuSchema } from './domain/product.ts';
 import { MAX_STOCK_SHARDS } from './domain/stock-shards.ts';
 
-const SkuPath = lazily(() => z.object({ sku: SkuSchema }));
+const SkuPath = /* @__PURE__ */ lazily(() => z.object({ sku: SkuSchema }));
 
 // Named components in the OpenAPI document (copies with an id; validation uses the originals).
-const ProductDoc = lazily(() => ProductSchema.clone().register(z.globalRegistry, { id: 'Product' }));
-const ProductViewDoc = lazily(() => ProductViewSchema.clone().register(z.globalRegistry, { id: 'ProductView' }));
+const ProductDoc = /* @__PURE__ */ lazily(() => ProductSchema.clone().register(z.globalRegistry, { id: 'Product' }));
+const ProductViewDoc = /* @__PURE__ */ lazily(() => ProductViewSchema.clone().register(z.globalRegistry, { id: 'ProductView' }));
 /** `PUT /admin/products/{sku}` body: the listing, and optionally why (recorded in the audit trail). */
-export const PutProductBodySchema = lazily(() =>
+export const PutProductBodySchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     ...ProductInputSchema.shape,
     reason: z.optional(freeText(200)).check(z.describe('Why the listing changes (audit trail)')),
   }),
 );
-const ProductInputDoc = lazily(() => PutProductBodySchema().clone().register(z.globalRegistry, { id: 'ProductInput' }));
+const ProductInputDoc = /* @__PURE__ */ lazily(() => PutProductBodySchema().clone().register(z.globalRegistry, { id: 'ProductInput' }));
 
 /** `PUT /admin/stock/{sku}/{warehouseId}` body: the counted quantity (FUL-4) or the buckets of a hot SKU, and why. */
-export const PutStockBodySchema = lazily(() =>
+export const PutStockBodySchema = /* @__PURE__ */ lazily(() =>
   z
     .strictObject({
       onHand: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000))).check(z.describe('The counted quantity on hand (a cycle count)')),
@@ -37,7 +37,7 @@ export const PutStockBodySchema = lazily(() =>
     .register(z.globalRegistry, { id: 'StockCount' }),
 );
 
-const StockLevelDoc = lazily(() =>
+const StockLevelDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     warehouseId: z.string(),
     onHand: z.number().check(z.int()),
@@ -46,10 +46,10 @@ const StockLevelDoc = lazily(() =>
     buckets: z.optional(z.number().check(z.int())).check(z.describe('Split into this many buckets for a sale')),
   }),
 );
-const StockDoc = lazily(() => z.object({ sku: z.string(), items: z.array(StockLevelDoc()) }).register(z.globalRegistry, { id: 'Stock' }));
+const StockDoc = /* @__PURE__ */ lazily(() => z.object({ sku: z.string(), items: z.array(StockLevelDoc()) }).register(z.globalRegistry, { id: 'Stock' }));
 
 /** `GET /products?limit&cursor&category` — public. */
-export const listProductsRoute = defineRoute({
+export const listProductsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listProducts',
   method: 'get',
   pathTemplate: '/products',
@@ -61,7 +61,7 @@ export const listProductsRoute = defineRoute({
 });
 
 /** `GET /products/{sku}` — public. */
-export const getProductRoute = defineRoute({
+export const getProductRoute = /* @__PURE__ */ defineRoute({
   operation: 'getProduct',
   method: 'get',
   pathTemplate: '/products/{sku}',
@@ -74,7 +74,7 @@ export const getProductRoute = defineRoute({
 });
 
 /** `PUT /admin/products/{sku}` — ops. Idempotent by nature (no Idempotency-Key). */
-export const putProductRoute = defineRoute({
+export const putProductRoute = /* @__PURE__ */ defineRoute({
   operation: 'putProduct',
   method: 'put',
   pathTemplate: '/admin/products/{sku}',
@@ -91,10 +91,10 @@ export const putProductRoute = defineRoute({
   problems: [409],
 });
 
-const WarehouseId = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{2,40}$/, 'Must be a warehouse id like WH-EAST')));
+const WarehouseId = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{2,40}$/, 'Must be a warehouse id like WH-EAST')));
 
 /** `GET /admin/stock/{sku}` — ops: the SKU's stock in every warehouse. */
-export const getStockRoute = defineRoute({
+export const getStockRoute = /* @__PURE__ */ defineRoute({
   operation: 'getStock',
   method: 'get',
   pathTemplate: '/admin/stock/{sku}',
@@ -107,7 +107,7 @@ export const getStockRoute = defineRoute({
 });
 
 /** `PUT /admin/stock/{sku}/{warehouseId}` — ops: a cycle count (FUL-4). */
-export const putStockRoute = defineRoute({
+export const putStockRoute = /* @__PURE__ */ defineRoute({
   operation: 'putStock',
   method: 'put',
   pathTemplate: '/admin/stock/{sku}/{warehouseId}',
@@ -123,7 +123,7 @@ export const putStockRoute = defineRoute({
 });
 
 /** Every catalog route, for the OpenAPI document. */
-const WarehouseDoc = lazily(() =>
+const WarehouseDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       warehouseId: z.string(),
@@ -138,7 +138,7 @@ const WarehouseDoc = lazily(() =>
 );
 
 /** `PUT /admin/warehouses/{warehouseId}` — ops. Idempotent by nature. */
-export const putWarehouseRoute = defineRoute({
+export const putWarehouseRoute = /* @__PURE__ */ defineRoute({
   operation: 'putWarehouse',
   method: 'put',
   pathTemplate: '/admin/warehouses/{warehouseId}',
@@ -160,7 +160,7 @@ export const putWarehouseRoute = defineRoute({
 });
 
 /** `GET /admin/warehouses` — ops. */
-export const listWarehousesRoute = defineRoute({
+export const listWarehousesRoute = /* @__PURE__ */ defineRoute({
   operation: 'listWarehouses',
   method: 'get',
   pathTemplate: '/admin/warehouses',

@@ -17,9 +17,9 @@ export const DEFAULT_REGION_DISTANCES: RegionDistances = {
   northeast: { northwest: 2200 },
 };
 
-const DistancesSchema = lazily(() => z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)), z.record(z.string(), z.number().check(z.nonnegative()))));
+const DistancesSchema = /* @__PURE__ */ lazily(() => z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)), z.record(z.string(), z.number().check(z.nonnegative()))));
 
-export const catalogSettings = defineSettings(
+export const catalogSettings = /* @__PURE__ */ defineSettings(
   'catalog',
   () => ({ REGION_DISTANCES: z.optional(jsonSetting(DistancesSchema())) }),
   (env) => {

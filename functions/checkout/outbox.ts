@@ -10,7 +10,7 @@ import type { EventPublisher } from '../../shared/events.ts';
 import { CHECKOUT_EVENTS } from './order-events.ts';
 import type { OrderStore, OutboxKey } from './orders-repository.ts';
 
-const CHECKOUT_OUTBOX = outboxCatalog('checkout', Object.values(CHECKOUT_EVENTS));
+const CHECKOUT_OUTBOX = /* @__PURE__ */ outboxCatalog('checkout', Object.values(CHECKOUT_EVENTS));
 
 /** A minimal logger port (Powertools' logger fits). */
 export interface LogPort {

@@ -31,15 +31,17 @@ import { MEMBER_TIERS } from './domain/membership.ts';
 import type { Coupon, CouponUsage, Promotion } from './domain/pricing.ts';
 import { CouponTotalBelowUsageError } from './domain/order-store-errors.ts';
 
-const MoneySchema = lazily(() => z.object({ amount: z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) }));
-const When = lazily(() => z.iso.datetime());
-const Window = lazily(() => ({ startsAt: z.optional(When()), endsAt: z.optional(When()) }));
-const Categories = lazily(() => z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(50))));
-const Title = lazily(() => z.string().check(z.minLength(1), z.maxLength(120)));
-const PromotionId = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)));
+const MoneySchema = /* @__PURE__ */ lazily(() =>
+  z.object({ amount: z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) }),
+);
+const When = /* @__PURE__ */ lazily(() => z.iso.datetime());
+const Window = /* @__PURE__ */ lazily(() => ({ startsAt: z.optional(When()), endsAt: z.optional(When()) }));
+const Categories = /* @__PURE__ */ lazily(() => z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(50))));
+const Title = /* @__PURE__ */ lazily(() => z.string().check(z.minLength(1), z.maxLength(120)));
+const PromotionId = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)));
 
 /** A stored promotion. */
-export const PromotionSchema = lazily(() =>
+export const PromotionSchema = /* @__PURE__ */ lazily(() =>
   z.discriminatedUnion('kind', [
     z.object({
       kind: z.literal('flash-price'),
@@ -85,10 +87,10 @@ export const PromotionSchema = lazily(() =>
 );
 
 /** Coupon codes: 3–40 upper-case letters, digits and `-`. */
-export const CouponCodeSchema = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
+export const CouponCodeSchema = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
 
 /** A stored coupon definition. */
-export const CouponSchema = lazily(() =>
+export const CouponSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       code: CouponCodeSchema(),
@@ -204,8 +206,8 @@ export const PROMOTION_INDEX = 'byEnd';
 const OPEN_ENDED = '9999-12-31T23:59:59.999Z';
 
 const promotionKey = (promotionId: string) => ({ pk: 'PROMOTIONS', sk: `PROMO#${promotionId}` });
-const PromotionCursor = lazily(() => z.strictObject({ pk: z.literal('PROMOTIONS'), sk: z.string().check(z.regex(/^PROMO#[A-Za-z0-9-]{1,64}$/)) }));
-const CouponCursor = lazily(() =>
+const PromotionCursor = /* @__PURE__ */ lazily(() => z.strictObject({ pk: z.literal('PROMOTIONS'), sk: z.string().check(z.regex(/^PROMO#[A-Za-z0-9-]{1,64}$/)) }));
+const CouponCursor = /* @__PURE__ */ lazily(() =>
   z.strictObject({ pk: z.string().check(z.regex(/^COUPON#[A-Z0-9-]{3,40}$/)), sk: z.literal('COUPON'), gsi3pk: z.literal('COUPONS'), gsi3sk: z.string().check(z.maxLength(100)) }),
 );
 

@@ -18,23 +18,23 @@ const text = (min: number, max: number) =>
     z.refine((v) => v.trim().length >= min, 'Must not be blank'),
   );
 
-const Sku = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
-const Region = lazily(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east')));
-const OrderId = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be an order id (ULID)')));
-const Money = lazily(() => z.object({ amount: z.number().check(z.int(), z.describe('Integer minor units (fen)')), currency: z.string().check(z.describe('ISO 4217, e.g. CNY')) }));
+const Sku = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
+const Region = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east')));
+const OrderId = /* @__PURE__ */ lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be an order id (ULID)')));
+const Money = /* @__PURE__ */ lazily(() => z.object({ amount: z.number().check(z.int(), z.describe('Integer minor units (fen)')), currency: z.string().check(z.describe('ISO 4217, e.g. CNY')) }));
 
 /** A requested line. */
-const ItemSchema = lazily(() => z.strictObject({ sku: Sku(), quantity: z.number().check(z.int(), z.gte(1), z.lte(10_000)) }));
+const ItemSchema = /* @__PURE__ */ lazily(() => z.strictObject({ sku: Sku(), quantity: z.number().check(z.int(), z.gte(1), z.lte(10_000)) }));
 
 /** A coupon code as typed (case-insensitive). */
-const CouponCode = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 letters, digits or -')));
+const CouponCode = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{3,40}$/, 'Must be 3–40 letters, digits or -')));
 
 /**
  * A shipping address (API.md). Personal fields (everything but the zone and the country) are
  * encrypted before they are stored. Mainland addresses give `province`, `city`, `district` as
  * written; the shipping zone is derived from the province (`region` still works for existing clients).
  */
-export const AddressSchema = lazily(() =>
+export const AddressSchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     name: text(1, 100),
     phone: z
@@ -55,7 +55,7 @@ export const AddressSchema = lazily(() =>
 );
 
 /** `POST /quotes` body. */
-export const QuoteBodySchema = lazily(() =>
+export const QuoteBodySchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     items: z.array(ItemSchema()).check(z.minLength(1), z.maxLength(100)),
     couponCode: z.optional(CouponCode()),
@@ -65,7 +65,7 @@ export const QuoteBodySchema = lazily(() =>
 );
 
 /** `POST /orders` body: exactly API.md's, plus optional `orderType` and `billingRegion`. */
-export const OrderBodySchema = lazily(() =>
+export const OrderBodySchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     items: z.array(ItemSchema()).check(z.minLength(1), z.maxLength(100)),
     couponCode: z.optional(CouponCode()),
@@ -102,21 +102,21 @@ export const OrderBodySchema = lazily(() =>
 );
 
 /** `POST /orders/{orderId}/cancel` body (send `{}` when there is nothing to say). */
-export const CancelBodySchema = lazily(() =>
+export const CancelBodySchema = /* @__PURE__ */ lazily(() =>
   z
     ._default(z.strictObject({ reason: z.optional(text(1, 200)).check(z.describe('Why (staff: recorded in the audit trail)')) }), {})
     // Registered, not `.check(z.describe(…))`: a check clones the schema, and the clone would keep one default object for every parse.
     .register(z.globalRegistry, { description: 'Optional: the request may have no body' }),
 );
 
-const OrderPath = lazily(() => z.object({ orderId: OrderId() }));
+const OrderPath = /* @__PURE__ */ lazily(() => z.object({ orderId: OrderId() }));
 
-const Discount = lazily(() =>
+const Discount = /* @__PURE__ */ lazily(() =>
   z.object({ kind: z.enum(['flash-price', 'group-price', 'spend-threshold', 'member-discount', 'coupon']), id: z.string(), title: z.string(), amount: Money() }),
 );
-const LineShare = lazily(() => z.object({ id: z.string(), amount: Money() }));
+const LineShare = /* @__PURE__ */ lazily(() => z.object({ id: z.string(), amount: Money() }));
 
-const QuoteDoc = lazily(() =>
+const QuoteDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       currency: z.string(),
@@ -149,9 +149,9 @@ const QuoteDoc = lazily(() =>
     .register(z.globalRegistry, { id: 'Quote' }),
 );
 
-const TimelineDoc = lazily(() => z.object({ at: z.string(), from: z.nullable(z.string()), to: z.string(), reason: z.string(), actor: z.string() }));
+const TimelineDoc = /* @__PURE__ */ lazily(() => z.object({ at: z.string(), from: z.nullable(z.string()), to: z.string(), reason: z.string(), actor: z.string() }));
 
-const OrderDoc = lazily(() =>
+const OrderDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       orderId: z.string(),
@@ -229,7 +229,7 @@ const OrderDoc = lazily(() =>
     .register(z.globalRegistry, { id: 'Order' }),
 );
 
-const OrderSummaryDoc = lazily(() =>
+const OrderSummaryDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       orderId: z.string(),
@@ -245,7 +245,7 @@ const OrderSummaryDoc = lazily(() =>
 );
 
 /** `POST /quotes` — price a basket (customer). Changes nothing, so no Idempotency-Key. */
-export const createQuoteRoute = defineRoute({
+export const createQuoteRoute = /* @__PURE__ */ defineRoute({
   operation: 'createQuote',
   method: 'post',
   pathTemplate: '/quotes',
@@ -258,7 +258,7 @@ export const createQuoteRoute = defineRoute({
 });
 
 /** `POST /orders` — place an order (customer). */
-export const placeOrderRoute = defineRoute({
+export const placeOrderRoute = /* @__PURE__ */ defineRoute({
   operation: 'placeOrder',
   method: 'post',
   pathTemplate: '/orders',
@@ -274,7 +274,7 @@ export const placeOrderRoute = defineRoute({
 });
 
 /** `GET /orders` — the caller's orders (staff may pass `customerId`). */
-export const listOrdersRoute = defineRoute({
+export const listOrdersRoute = /* @__PURE__ */ defineRoute({
   operation: 'listOrders',
   method: 'get',
   pathTemplate: '/orders',
@@ -286,7 +286,7 @@ export const listOrdersRoute = defineRoute({
 });
 
 /** `GET /orders/{orderId}` — one order (own; staff any). */
-export const getOrderRoute = defineRoute({
+export const getOrderRoute = /* @__PURE__ */ defineRoute({
   operation: 'getOrder',
   method: 'get',
   pathTemplate: '/orders/{orderId}',
@@ -309,7 +309,7 @@ export const getOrderRoute = defineRoute({
   problems: [404],
 });
 
-const GroupBuyDoc = lazily(() =>
+const GroupBuyDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       code: z.string(),
@@ -327,7 +327,7 @@ const GroupBuyDoc = lazily(() =>
 );
 
 /** `GET /group-buys/{code}` — any signed-in shopper: a group before joining it (no member ids). */
-export const getGroupBuyRoute = defineRoute({
+export const getGroupBuyRoute = /* @__PURE__ */ defineRoute({
   operation: 'getGroupBuy',
   method: 'get',
   pathTemplate: '/group-buys/{code}',
@@ -341,7 +341,7 @@ export const getGroupBuyRoute = defineRoute({
 });
 
 /** `POST /orders/{orderId}/cancel` — customer (own, before shipment) or ops. */
-export const cancelOrderRoute = defineRoute({
+export const cancelOrderRoute = /* @__PURE__ */ defineRoute({
   operation: 'cancelOrder',
   method: 'post',
   pathTemplate: '/orders/{orderId}/cancel',
@@ -356,7 +356,7 @@ export const cancelOrderRoute = defineRoute({
 });
 
 /** `PUT /orders/{orderId}/shipping-address` — the customer corrects the address before approval (ORD-6). */
-export const correctShippingAddressRoute = defineRoute({
+export const correctShippingAddressRoute = /* @__PURE__ */ defineRoute({
   operation: 'correctShippingAddress',
   method: 'put',
   pathTemplate: '/orders/{orderId}/shipping-address',
@@ -378,28 +378,28 @@ export const correctShippingAddressRoute = defineRoute({
 // ---- Back office: promotions and coupons (marketer; ORD-3) ----
 
 const MARKETER = { roles: ['marketer'] } as const;
-const PromotionId = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be 1–64 letters, digits or -')));
-const StoreMoney = lazily(() =>
+const PromotionId = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'Must be 1–64 letters, digits or -')));
+const StoreMoney = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     amount: z.number().check(z.int(), z.gte(0), z.lte(10_000_000_000), z.describe('Integer minor units (fen)')),
     currency: z.string().check(z.regex(/^[A-Z]{3}$/), z.describe('The store currency')),
   }),
 );
-const When = lazily(() => z.iso.datetime({ offset: true }));
-const Title = lazily(() => text(1, 120));
-const Categories = lazily(() =>
+const When = /* @__PURE__ */ lazily(() => z.iso.datetime({ offset: true }));
+const Title = /* @__PURE__ */ lazily(() => text(1, 120));
+const Categories = /* @__PURE__ */ lazily(() =>
   z
     .optional(z.array(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/))).check(z.minLength(1), z.maxLength(50)))
     .check(z.describe('Only lines of these categories count (default: all)')),
 );
-const Change = lazily(() => ({
+const Change = /* @__PURE__ */ lazily(() => ({
   active: z._default(z.boolean(), true).check(z.describe('false keeps it listed but out of every quote')),
   reason: freeText(500).check(z.minLength(3), z.describe('Why (audit trail)')),
 }));
-const Window = lazily(() => ({ startsAt: z.optional(When()), endsAt: z.optional(When()) }));
+const Window = /* @__PURE__ */ lazily(() => ({ startsAt: z.optional(When()), endsAt: z.optional(When()) }));
 
 /** `PUT /admin/promotions/{promotionId}` body: one of the promotion kinds. */
-export const PromotionInputSchema = lazily(() =>
+export const PromotionInputSchema = /* @__PURE__ */ lazily(() =>
   z
     .discriminatedUnion('kind', [
       z.strictObject({
@@ -452,7 +452,7 @@ export const PromotionInputSchema = lazily(() =>
     .register(z.globalRegistry, { id: 'PromotionInput' }),
 );
 
-const StoredPromotionDoc = lazily(() =>
+const StoredPromotionDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       promotion: z.record(z.string(), z.unknown()).check(z.describe('The definition, as PromotionInput plus promotionId')),
@@ -464,7 +464,7 @@ const StoredPromotionDoc = lazily(() =>
 );
 
 /** `PUT /admin/promotions/{promotionId}` — marketer. Idempotent by nature. */
-export const putPromotionRoute = defineRoute({
+export const putPromotionRoute = /* @__PURE__ */ defineRoute({
   operation: 'putPromotion',
   method: 'put',
   pathTemplate: '/admin/promotions/{promotionId}',
@@ -479,7 +479,7 @@ export const putPromotionRoute = defineRoute({
 });
 
 /** `GET /admin/promotions` — marketer. */
-export const listPromotionsRoute = defineRoute({
+export const listPromotionsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listPromotions',
   method: 'get',
   pathTemplate: '/admin/promotions',
@@ -491,7 +491,7 @@ export const listPromotionsRoute = defineRoute({
 });
 
 /** `PUT /admin/coupons/{code}` body. */
-export const CouponInputSchema = lazily(() =>
+export const CouponInputSchema = /* @__PURE__ */ lazily(() =>
   z
     .strictObject({
       title: Title(),
@@ -512,7 +512,7 @@ export const CouponInputSchema = lazily(() =>
     .register(z.globalRegistry, { id: 'CouponInput' }),
 );
 
-const StoredCouponDoc = lazily(() =>
+const StoredCouponDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       coupon: z.record(z.string(), z.unknown()).check(z.describe('The definition, as CouponInput plus code')),
@@ -525,7 +525,7 @@ const StoredCouponDoc = lazily(() =>
 );
 
 /** `PUT /admin/coupons/{code}` — marketer. Idempotent by nature. */
-export const putCouponRoute = defineRoute({
+export const putCouponRoute = /* @__PURE__ */ defineRoute({
   operation: 'putCoupon',
   method: 'put',
   pathTemplate: '/admin/coupons/{code}',
@@ -539,10 +539,10 @@ export const putCouponRoute = defineRoute({
   problems: [409],
 });
 
-const CustomerIdSchema = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)')));
+const CustomerIdSchema = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)')));
 
 /** `POST /admin/coupons/{code}/issues` — marketer: puts a coupon into customers' wallets. */
-export const issueCouponRoute = defineRoute({
+export const issueCouponRoute = /* @__PURE__ */ defineRoute({
   operation: 'issueCoupon',
   method: 'post',
   pathTemplate: '/admin/coupons/{code}/issues',
@@ -560,7 +560,7 @@ export const issueCouponRoute = defineRoute({
   problems: [404, 409],
 });
 
-const WalletCouponDoc = lazily(() =>
+const WalletCouponDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     code: z.string(),
     title: z.string(),
@@ -578,7 +578,7 @@ const WalletCouponDoc = lazily(() =>
 );
 
 /** `GET /me/coupons` — customer: the coupons issued to the caller. */
-export const listMyCouponsRoute = defineRoute({
+export const listMyCouponsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listMyCoupons',
   method: 'get',
   pathTemplate: '/me/coupons',
@@ -588,7 +588,7 @@ export const listMyCouponsRoute = defineRoute({
   responses: { 200: { description: 'The wallet', schema: () => z.object({ items: z.array(WalletCouponDoc()) }) } },
 });
 
-const MembershipDoc = lazily(() =>
+const MembershipDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       customerId: z.string(),
@@ -601,7 +601,7 @@ const MembershipDoc = lazily(() =>
 );
 
 /** `PUT /admin/members/{customerId}` — marketer: a customer's tier, or null to end the membership. */
-export const putMembershipRoute = defineRoute({
+export const putMembershipRoute = /* @__PURE__ */ defineRoute({
   operation: 'putMembership',
   method: 'put',
   pathTemplate: '/admin/members/{customerId}',
@@ -615,7 +615,7 @@ export const putMembershipRoute = defineRoute({
 });
 
 /** `GET /admin/members/{customerId}` — marketer, cs-agent. */
-export const getMembershipRoute = defineRoute({
+export const getMembershipRoute = /* @__PURE__ */ defineRoute({
   operation: 'getMembership',
   method: 'get',
   pathTemplate: '/admin/members/{customerId}',
@@ -627,7 +627,7 @@ export const getMembershipRoute = defineRoute({
 });
 
 /** `GET /admin/coupons` — marketer. */
-export const listCouponsRoute = defineRoute({
+export const listCouponsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listCoupons',
   method: 'get',
   pathTemplate: '/admin/coupons',

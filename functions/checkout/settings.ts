@@ -44,7 +44,7 @@ export const DEFAULT_SHIPPING_RATES: ShippingRates = {
 /** The development key of the risk signals: not a secret, used in the dev stage only (risk-signal-key.ts). */
 export const DEV_RISK_SIGNAL_HMAC_KEY = 'dev-only-risk-signal-key-change-me';
 
-const RatesSchema = lazily(() =>
+const RatesSchema = /* @__PURE__ */ lazily(() =>
   z.record(
     z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/)),
     z.strictObject({
@@ -55,7 +55,7 @@ const RatesSchema = lazily(() =>
   ),
 );
 
-export const checkoutSettings = defineSettings(
+export const checkoutSettings = /* @__PURE__ */ defineSettings(
   'checkout',
   () => ({
     FREE_SHIPPING_THRESHOLD_MINOR: z._default(intSetting(0, Number.MAX_SAFE_INTEGER), 9900),

@@ -12,17 +12,17 @@ import { SCAN_ID_PATTERN } from './scans/compliance-scan.ts';
 
 const REVIEWERS = { roles: ['admin', 'content-reviewer'] } as const;
 
-const ScanId = lazily(() => z.string().check(z.regex(SCAN_ID_PATTERN, 'Must be a scan id, e.g. banned-terms')));
+const ScanId = /* @__PURE__ */ lazily(() => z.string().check(z.regex(SCAN_ID_PATTERN, 'Must be a scan id, e.g. banned-terms')));
 
 /** `GET /admin/compliance/findings` query. */
-export const FindingsQuery = lazily(() =>
+export const FindingsQuery = /* @__PURE__ */ lazily(() =>
   z.extend(paginationQuerySchema(), {
     scan: z.optional(ScanId()).check(z.describe('Findings of one scan only (e.g. `banned-terms`, `unpaid-orders`, `audit-chain`)')),
     status: z.optional(z.enum(FINDING_STATUSES)).check(z.describe('`open`, `confirmed` (a reviewer confirmed it) or `resolved`')),
   }),
 );
 
-const ResolutionDoc = lazily(() =>
+const ResolutionDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     outcome: z
       .enum(RESOLUTION_OUTCOMES)
@@ -34,7 +34,7 @@ const ResolutionDoc = lazily(() =>
 );
 
 /** A finding as the API shows it. */
-export const FindingDoc = lazily(() =>
+export const FindingDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       findingId: z.string().check(z.describe('`<scan>~<base64url(subject)>`')),
@@ -52,7 +52,7 @@ export const FindingDoc = lazily(() =>
 );
 
 /** `GET /admin/compliance/findings?scan=&status=` — admin (every scan), content-reviewer (banned terms only). */
-export const listFindingsRoute = defineRoute({
+export const listFindingsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listComplianceFindings',
   method: 'get',
   pathTemplate: '/admin/compliance/findings',
@@ -63,10 +63,10 @@ export const listFindingsRoute = defineRoute({
   responses: { 200: { description: 'A page of findings', schema: () => pageSchema(FindingDoc()) } },
 });
 
-const FindingPath = lazily(() => z.object({ findingId: z.string().check(z.regex(FINDING_ID_PATTERN, 'Must be a finding id')) }));
+const FindingPath = /* @__PURE__ */ lazily(() => z.object({ findingId: z.string().check(z.regex(FINDING_ID_PATTERN, 'Must be a finding id')) }));
 
 /** `POST /admin/compliance/findings/{findingId}/resolve` — admin, content-reviewer; audited. */
-export const resolveFindingRoute = defineRoute({
+export const resolveFindingRoute = /* @__PURE__ */ defineRoute({
   operation: 'resolveComplianceFinding',
   method: 'post',
   pathTemplate: '/admin/compliance/findings/{findingId}/resolve',
@@ -91,10 +91,10 @@ export const resolveFindingRoute = defineRoute({
   problems: [404, 409],
 });
 
-const Counts = lazily(() => z.record(z.string(), z.number().check(z.int())));
+const Counts = /* @__PURE__ */ lazily(() => z.record(z.string(), z.number().check(z.int())));
 
 /** `GET /admin/compliance/reports/{year}` — admin. */
-export const getComplianceReportRoute = defineRoute({
+export const getComplianceReportRoute = /* @__PURE__ */ defineRoute({
   operation: 'getComplianceReport',
   method: 'get',
   pathTemplate: '/admin/compliance/reports/{year}',

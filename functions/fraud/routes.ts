@@ -15,18 +15,18 @@ import { RuleDefinitionSchema, RuleEffectSchema, RuleIdSchema } from './domain/r
 const RISK_ANALYST = { roles: ['risk-analyst'] } as const;
 const TAGS = ['fraud', 'admin'];
 
-const Reason = lazily(() => freeText(500).check(z.describe('Why (recorded in the audit trail; no personal data)')));
-const DateSchema = lazily(() => z.iso.date().check(z.describe('A UTC date, YYYY-MM-DD')));
-const Level = lazily(() => z.enum(['low', 'medium', 'high']));
-const Decision = lazily(() => z.enum(['approve', 'review', 'reject']));
-const Money = lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
+const Reason = /* @__PURE__ */ lazily(() => freeText(500).check(z.describe('Why (recorded in the audit trail; no personal data)')));
+const DateSchema = /* @__PURE__ */ lazily(() => z.iso.date().check(z.describe('A UTC date, YYYY-MM-DD')));
+const Level = /* @__PURE__ */ lazily(() => z.enum(['low', 'medium', 'high']));
+const Decision = /* @__PURE__ */ lazily(() => z.enum(['approve', 'review', 'reject']));
+const Money = /* @__PURE__ */ lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
 
 // ---- documented response shapes ----
 
-const FiredRuleDoc = lazily(() =>
+const FiredRuleDoc = /* @__PURE__ */ lazily(() =>
   z.object({ ruleId: z.string(), version: z.number().check(z.int()), contribution: z.number().check(z.int()), action: z.optional(z.enum(['allow', 'review', 'block'])) }),
 );
-const RuleDoc = lazily(() =>
+const RuleDoc = /* @__PURE__ */ lazily(() =>
   z
     .extend(RuleDefinitionSchema, { version: z.number().check(z.int(), z.describe('0 = a built-in default not stored yet')), updatedBy: z.string(), updatedAt: z.string() })
     .register(z.globalRegistry, {
@@ -34,7 +34,7 @@ const RuleDoc = lazily(() =>
     }),
 );
 /** What every change awaiting a second risk analyst records (RISK-7): rules and thresholds alike. */
-const MakerCheckerFields = lazily(() => ({
+const MakerCheckerFields = /* @__PURE__ */ lazily(() => ({
   changeId: z.string(),
   baseVersion: z.number().check(z.int()),
   proposedBy: z.string(),
@@ -45,12 +45,12 @@ const MakerCheckerFields = lazily(() => ({
   decidedAt: z.optional(z.string()),
   decisionReason: z.optional(z.string()),
 }));
-const RuleChangeDoc = lazily(() =>
+const RuleChangeDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({ ...MakerCheckerFields(), ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema })
     .register(z.globalRegistry, { id: 'RiskRuleChange' }),
 );
-const ChangeResultDoc = lazily(() =>
+const ChangeResultDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       outcome: z.enum(['applied', 'pending', 'unchanged']).check(z.describe('applied now, waiting for a second approver, or nothing to change')),
@@ -59,7 +59,7 @@ const ChangeResultDoc = lazily(() =>
     })
     .register(z.globalRegistry, { id: 'RiskRuleChangeResult' }),
 );
-const ReviewItemDoc = lazily(() =>
+const ReviewItemDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       orderId: z.string(),
@@ -78,7 +78,7 @@ const ReviewItemDoc = lazily(() =>
     })
     .register(z.globalRegistry, { id: 'RiskReviewItem' }),
 );
-const AssessmentDoc = lazily(() =>
+const AssessmentDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       assessmentId: z.string(),
@@ -105,7 +105,7 @@ const AssessmentDoc = lazily(() =>
     })
     .register(z.globalRegistry, { id: 'RiskAssessment' }),
 );
-const DailyMetricsDoc = lazily(() =>
+const DailyMetricsDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     date: z.string(),
     assessed: z.number().check(z.int()),
@@ -121,7 +121,7 @@ const DailyMetricsDoc = lazily(() =>
     falsePositiveRate: z.nullable(z.number()).check(z.describe('analystApproved / (review + reject); null when nothing was flagged')),
   }),
 );
-const QualityDoc = lazily(() =>
+const QualityDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     approve: z.number().check(z.int()),
     review: z.number().check(z.int()),
@@ -135,7 +135,7 @@ const QualityDoc = lazily(() =>
     recall: z.nullable(z.number()),
   }),
 );
-const BacktestDoc = lazily(() =>
+const BacktestDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       from: z.string(),
@@ -165,7 +165,7 @@ const BacktestDoc = lazily(() =>
     })
     .register(z.globalRegistry, { id: 'RiskBacktestReport' }),
 );
-const RiskEventDoc = lazily(() =>
+const RiskEventDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     kind: z.enum(['assessment', 'analyst-decision', 'fraud-refund']),
     orderId: z.string(),
@@ -178,7 +178,7 @@ const RiskEventDoc = lazily(() =>
     analystId: z.optional(z.string()),
   }),
 );
-const ProfileDoc = lazily(() =>
+const ProfileDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     customerId: z.string(),
     firstSeenAt: z.optional(z.string()),
@@ -192,7 +192,7 @@ const ProfileDoc = lazily(() =>
     paymentFailures: z.number().check(z.int()),
   }),
 );
-const BlocklistEntryDoc = lazily(() =>
+const BlocklistEntryDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     kind: z.string(),
     value: z.string(),
@@ -205,15 +205,15 @@ const BlocklistEntryDoc = lazily(() =>
 
 // ---- inputs ----
 
-const OrderPath = lazily(() => z.object({ orderId: IdSchema }));
-const RulePath = lazily(() => z.object({ ruleId: RuleIdSchema }));
-const ChangePath = lazily(() => z.object({ ruleId: RuleIdSchema, changeId: IdSchema }));
+const OrderPath = /* @__PURE__ */ lazily(() => z.object({ orderId: IdSchema }));
+const RulePath = /* @__PURE__ */ lazily(() => z.object({ ruleId: RuleIdSchema }));
+const ChangePath = /* @__PURE__ */ lazily(() => z.object({ ruleId: RuleIdSchema, changeId: IdSchema }));
 
 /** The blocklist kinds (the values of `OrderPlaced.riskSignals` they match). */
-export const BlocklistKindSchema = lazily(() => z.enum(['email', 'phone', 'address', 'device', 'ip', 'payment', 'emailDomain']));
+export const BlocklistKindSchema = /* @__PURE__ */ lazily(() => z.enum(['email', 'phone', 'address', 'device', 'ip', 'payment', 'emailDomain']));
 
 /** `GET /admin/reviews?status&limit&cursor` — the manual review queue. */
-export const listReviewsRoute = defineRoute({
+export const listReviewsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listReviews',
   method: 'get',
   pathTemplate: '/admin/reviews',
@@ -225,7 +225,7 @@ export const listReviewsRoute = defineRoute({
 });
 
 /** `POST /admin/reviews/{orderId}` — an analyst's decision. */
-export const decideReviewRoute = defineRoute({
+export const decideReviewRoute = /* @__PURE__ */ defineRoute({
   operation: 'decideReview',
   method: 'post',
   pathTemplate: '/admin/reviews/{orderId}',
@@ -241,7 +241,7 @@ export const decideReviewRoute = defineRoute({
 });
 
 /** `GET /admin/risk/rules` — the rule set and the feature catalogue. */
-export const listRulesRoute = defineRoute({
+export const listRulesRoute = /* @__PURE__ */ defineRoute({
   operation: 'listRiskRules',
   method: 'get',
   pathTemplate: '/admin/risk/rules',
@@ -262,7 +262,7 @@ export const listRulesRoute = defineRoute({
 });
 
 /** `POST /admin/risk/rules` — create a rule. */
-export const createRuleRoute = defineRoute({
+export const createRuleRoute = /* @__PURE__ */ defineRoute({
   operation: 'createRiskRule',
   method: 'post',
   pathTemplate: '/admin/risk/rules',
@@ -276,7 +276,7 @@ export const createRuleRoute = defineRoute({
 });
 
 /** `PUT /admin/risk/rules/{ruleId}` — update a rule. */
-export const updateRuleRoute = defineRoute({
+export const updateRuleRoute = /* @__PURE__ */ defineRoute({
   operation: 'updateRiskRule',
   method: 'put',
   pathTemplate: '/admin/risk/rules/{ruleId}',
@@ -302,7 +302,7 @@ export const updateRuleRoute = defineRoute({
 });
 
 /** `POST /admin/risk/rules/{ruleId}/disable`. */
-export const disableRuleRoute = defineRoute({
+export const disableRuleRoute = /* @__PURE__ */ defineRoute({
   operation: 'disableRiskRule',
   method: 'post',
   pathTemplate: '/admin/risk/rules/{ruleId}/disable',
@@ -317,7 +317,7 @@ export const disableRuleRoute = defineRoute({
 });
 
 /** `GET /admin/risk/rule-changes?status`. */
-export const listRuleChangesRoute = defineRoute({
+export const listRuleChangesRoute = /* @__PURE__ */ defineRoute({
   operation: 'listRiskRuleChanges',
   method: 'get',
   pathTemplate: '/admin/risk/rule-changes',
@@ -329,7 +329,7 @@ export const listRuleChangesRoute = defineRoute({
 });
 
 /** `POST /admin/risk/rules/{ruleId}/changes/{changeId}/approve` — the second approver. */
-export const approveRuleChangeRoute = defineRoute({
+export const approveRuleChangeRoute = /* @__PURE__ */ defineRoute({
   operation: 'approveRiskRuleChange',
   method: 'post',
   pathTemplate: '/admin/risk/rules/{ruleId}/changes/{changeId}/approve',
@@ -344,7 +344,7 @@ export const approveRuleChangeRoute = defineRoute({
 });
 
 /** `POST /admin/risk/rules/{ruleId}/changes/{changeId}/reject`. */
-export const rejectRuleChangeRoute = defineRoute({
+export const rejectRuleChangeRoute = /* @__PURE__ */ defineRoute({
   operation: 'rejectRiskRuleChange',
   method: 'post',
   pathTemplate: '/admin/risk/rules/{ruleId}/changes/{changeId}/reject',
@@ -359,7 +359,7 @@ export const rejectRuleChangeRoute = defineRoute({
 });
 
 /** `POST /admin/risk/backtest` — read-only: no Idempotency-Key. */
-export const backtestRoute = defineRoute({
+export const backtestRoute = /* @__PURE__ */ defineRoute({
   operation: 'backtestRiskRules',
   method: 'post',
   pathTemplate: '/admin/risk/backtest',
@@ -382,7 +382,7 @@ export const backtestRoute = defineRoute({
 });
 
 /** `GET /admin/risk/metrics?from&to` — daily false-positive rate. */
-export const riskMetricsRoute = defineRoute({
+export const riskMetricsRoute = /* @__PURE__ */ defineRoute({
   operation: 'getRiskMetrics',
   method: 'get',
   pathTemplate: '/admin/risk/metrics',
@@ -399,7 +399,7 @@ export const riskMetricsRoute = defineRoute({
 });
 
 /** `GET /admin/risk/events?date&level` — the risk-event store. */
-export const riskEventsRoute = defineRoute({
+export const riskEventsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listRiskEvents',
   method: 'get',
   pathTemplate: '/admin/risk/events',
@@ -411,7 +411,7 @@ export const riskEventsRoute = defineRoute({
 });
 
 /** `GET /admin/risk/assessments/{orderId}` — staff only. */
-export const getAssessmentRoute = defineRoute({
+export const getAssessmentRoute = /* @__PURE__ */ defineRoute({
   operation: 'getRiskAssessment',
   method: 'get',
   pathTemplate: '/admin/risk/assessments/{orderId}',
@@ -424,7 +424,7 @@ export const getAssessmentRoute = defineRoute({
 });
 
 /** `GET /admin/risk/profiles/{customerId}`. */
-export const getRiskProfileRoute = defineRoute({
+export const getRiskProfileRoute = /* @__PURE__ */ defineRoute({
   operation: 'getRiskProfile',
   method: 'get',
   pathTemplate: '/admin/risk/profiles/{customerId}',
@@ -439,10 +439,10 @@ export const getRiskProfileRoute = defineRoute({
   problems: [404],
 });
 
-const BlocklistPath = lazily(() => z.object({ kind: BlocklistKindSchema(), value: z.string().check(z.minLength(1), z.maxLength(253)) }));
+const BlocklistPath = /* @__PURE__ */ lazily(() => z.object({ kind: BlocklistKindSchema(), value: z.string().check(z.minLength(1), z.maxLength(253)) }));
 
 /** `PUT /admin/risk/blocklist/{kind}/{value}`. */
-export const putBlocklistEntryRoute = defineRoute({
+export const putBlocklistEntryRoute = /* @__PURE__ */ defineRoute({
   operation: 'putRiskBlocklistEntry',
   method: 'put',
   pathTemplate: '/admin/risk/blocklist/{kind}/{value}',
@@ -455,7 +455,7 @@ export const putBlocklistEntryRoute = defineRoute({
 });
 
 /** `DELETE /admin/risk/blocklist/{kind}/{value}?reason=`. */
-export const deleteBlocklistEntryRoute = defineRoute({
+export const deleteBlocklistEntryRoute = /* @__PURE__ */ defineRoute({
   operation: 'deleteRiskBlocklistEntry',
   method: 'delete',
   pathTemplate: '/admin/risk/blocklist/{kind}/{value}',
@@ -473,7 +473,7 @@ export const deleteBlocklistEntryRoute = defineRoute({
 /** Every fraud route, for the OpenAPI document and the API. */
 // ---- The score thresholds as data (RISK-4), changed with a second analyst's approval (RISK-7) ----
 
-const ThresholdsDoc = lazily(() =>
+const ThresholdsDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     reviewThreshold: z.number().check(z.int()),
     rejectThreshold: z.number().check(z.int()),
@@ -482,15 +482,15 @@ const ThresholdsDoc = lazily(() =>
     updatedAt: z.optional(z.string()),
   }),
 );
-const ThresholdChangeDoc = lazily(() =>
+const ThresholdChangeDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({ ...MakerCheckerFields(), reviewThreshold: z.number().check(z.int()), rejectThreshold: z.number().check(z.int()) })
     .register(z.globalRegistry, { id: 'RiskThresholdChange' }),
 );
-const SettingsChangePath = lazily(() => z.object({ changeId: IdSchema }));
+const SettingsChangePath = /* @__PURE__ */ lazily(() => z.object({ changeId: IdSchema }));
 
 /** `GET /admin/settings/risk` — risk-analyst. */
-export const getRiskSettingsRoute = defineRoute({
+export const getRiskSettingsRoute = /* @__PURE__ */ defineRoute({
   operation: 'getRiskSettings',
   method: 'get',
   pathTemplate: '/admin/settings/risk',
@@ -501,7 +501,7 @@ export const getRiskSettingsRoute = defineRoute({
 });
 
 /** `PUT /admin/settings/risk` — risk-analyst; waits for a second analyst. */
-export const putRiskSettingsRoute = defineRoute({
+export const putRiskSettingsRoute = /* @__PURE__ */ defineRoute({
   operation: 'putRiskSettings',
   method: 'put',
   pathTemplate: '/admin/settings/risk',
@@ -523,7 +523,7 @@ export const putRiskSettingsRoute = defineRoute({
 });
 
 /** `POST /admin/settings/risk/changes/{changeId}/approve` — another risk-analyst. */
-export const approveRiskSettingsChangeRoute = defineRoute({
+export const approveRiskSettingsChangeRoute = /* @__PURE__ */ defineRoute({
   operation: 'approveRiskSettingsChange',
   method: 'post',
   pathTemplate: '/admin/settings/risk/changes/{changeId}/approve',
@@ -540,7 +540,7 @@ export const approveRiskSettingsChangeRoute = defineRoute({
 });
 
 /** `POST /admin/settings/risk/changes/{changeId}/reject` — another risk-analyst. */
-export const rejectRiskSettingsChangeRoute = defineRoute({
+export const rejectRiskSettingsChangeRoute = /* @__PURE__ */ defineRoute({
   operation: 'rejectRiskSettingsChange',
   method: 'post',
   pathTemplate: '/admin/settings/risk/changes/{changeId}/reject',

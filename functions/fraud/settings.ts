@@ -10,17 +10,17 @@ import { DEFAULT_DISPOSABLE_EMAIL_DOMAINS } from './domain/disposable-domains.ts
 import type { Thresholds } from './domain/scoring.ts';
 import type { WarningTier } from './domain/warnings.ts';
 
-const DomainList = lazily(() => z.array(z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9.-]{3,253}$/))).check(z.maxLength(10_000)));
-const TierLimits = lazily(() =>
+const DomainList = /* @__PURE__ */ lazily(() => z.array(z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9.-]{3,253}$/))).check(z.maxLength(10_000)));
+const TierLimits = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     general: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
     elevated: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
     major: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
   }),
 );
-const ReasonList = lazily(() => z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(50)));
+const ReasonList = /* @__PURE__ */ lazily(() => z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(50)));
 
-export const fraudSettings = defineSettings(
+export const fraudSettings = /* @__PURE__ */ defineSettings(
   'fraud',
   () => ({
     /** JSON array replacing the default disposable-domain list. */

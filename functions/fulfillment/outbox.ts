@@ -16,7 +16,7 @@ import { ReturnFulfillmentUpdated } from '../../events/return-events.ts';
 import type { FulfillmentRepository, Marker, OutboxEvent } from './fulfillment-repository.ts';
 
 /** Every event fulfillment publishes. */
-const FULFILLMENT_OUTBOX = outboxCatalog('fulfillment', [
+const FULFILLMENT_OUTBOX = /* @__PURE__ */ outboxCatalog('fulfillment', [
   OrderAllocated,
   ShipmentStatusChanged,
   OrderShipped,

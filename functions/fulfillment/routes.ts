@@ -9,10 +9,10 @@ import { CarrierRulesSchema } from './domain/carrier-rules.ts';
 import { SandboxReportSchema } from './domain/sandbox-report.ts';
 import { DeliveryTimeLimitsSchema } from './domain/time-limits.ts';
 
-const IdSchema = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
-const ShipmentStatusSchema = lazily(() => z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']));
+const IdSchema = /* @__PURE__ */ lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const ShipmentStatusSchema = /* @__PURE__ */ lazily(() => z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']));
 
-const TrackingReceiptSchema = lazily(() =>
+const TrackingReceiptSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       received: z.literal(true),
@@ -25,7 +25,7 @@ const TrackingReceiptSchema = lazily(() =>
 );
 
 /** `POST /webhooks/carriers` — carriers (signature-checked; public route). */
-export const receiveCarrierWebhookRoute = defineRoute({
+export const receiveCarrierWebhookRoute = /* @__PURE__ */ defineRoute({
   operation: 'receiveCarrierWebhook',
   method: 'post',
   pathTemplate: '/webhooks/carriers',
@@ -43,7 +43,7 @@ export const receiveCarrierWebhookRoute = defineRoute({
   problems: [404],
 });
 
-const DegradedModeSchema = lazily(() =>
+const DegradedModeSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       enabled: z.boolean(),
@@ -56,7 +56,7 @@ const DegradedModeSchema = lazily(() =>
 );
 
 /** `GET /admin/degraded-mode` — ops. */
-export const getDegradedModeRoute = defineRoute({
+export const getDegradedModeRoute = /* @__PURE__ */ defineRoute({
   operation: 'getDegradedMode',
   method: 'get',
   pathTemplate: '/admin/degraded-mode',
@@ -67,7 +67,7 @@ export const getDegradedModeRoute = defineRoute({
 });
 
 /** `PUT /admin/degraded-mode` — ops; audited. Idempotent by nature. */
-export const putDegradedModeRoute = defineRoute({
+export const putDegradedModeRoute = /* @__PURE__ */ defineRoute({
   operation: 'putDegradedMode',
   method: 'put',
   pathTemplate: '/admin/degraded-mode',
@@ -81,7 +81,7 @@ export const putDegradedModeRoute = defineRoute({
   problems: [409],
 });
 
-const ShipmentViewSchema = lazily(() =>
+const ShipmentViewSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       shipmentId: IdSchema(),
@@ -111,7 +111,7 @@ const ShipmentViewSchema = lazily(() =>
 );
 
 /** `GET /admin/shipments?orderId=` — ops, cs-agent. */
-export const listShipmentsRoute = defineRoute({
+export const listShipmentsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listShipments',
   method: 'get',
   pathTemplate: '/admin/shipments',
@@ -135,7 +135,7 @@ export const listShipmentsRoute = defineRoute({
 });
 
 /** `GET /admin/replenishment/{sku}` — ops: a SKU's safety-stock and suggestion state (FUL-4). */
-export const getReplenishmentRoute = defineRoute({
+export const getReplenishmentRoute = /* @__PURE__ */ defineRoute({
   operation: 'getReplenishment',
   method: 'get',
   pathTemplate: '/admin/replenishment/{sku}',
@@ -166,7 +166,7 @@ export const getReplenishmentRoute = defineRoute({
 });
 
 /** Every fulfillment route, for the OpenAPI document and the API. */
-const ShippingSettingsSchema = lazily(() =>
+const ShippingSettingsSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       carrierRules: CarrierRulesSchema,
@@ -181,7 +181,7 @@ const ShippingSettingsSchema = lazily(() =>
 );
 
 /** `GET /admin/settings/shipping` — ops: carrier rules (FUL-2) and delivery time limits (FUL-3) in force. */
-export const getShippingSettingsRoute = defineRoute({
+export const getShippingSettingsRoute = /* @__PURE__ */ defineRoute({
   operation: 'getShippingSettings',
   method: 'get',
   pathTemplate: '/admin/settings/shipping',
@@ -192,7 +192,7 @@ export const getShippingSettingsRoute = defineRoute({
 });
 
 /** `PUT /admin/settings/shipping` — ops; audited. */
-export const putShippingSettingsRoute = defineRoute({
+export const putShippingSettingsRoute = /* @__PURE__ */ defineRoute({
   operation: 'putShippingSettings',
   method: 'put',
   pathTemplate: '/admin/settings/shipping',
@@ -220,7 +220,7 @@ export const putShippingSettingsRoute = defineRoute({
  * `POST /webhooks/carriers/kuaidi100/{kind}` — Kuaidi100's order callback (`orders`) and tracking
  * push (`tracking`); only in stages that book with Kuaidi100 (prod), so not in every stage's API.
  */
-export const receiveKuaidi100CallbackRoute = defineRoute({
+export const receiveKuaidi100CallbackRoute = /* @__PURE__ */ defineRoute({
   operation: 'receiveKuaidi100Callback',
   method: 'post',
   pathTemplate: '/webhooks/carriers/kuaidi100/{kind}',
@@ -256,7 +256,7 @@ export const fulfillmentRoutes: readonly RouteContract[] = [
  * `POST /admin/sandbox-carrier/events` — ops, dev stage only (not in the OpenAPI document of the
  * deployed API): make the sandbox carrier report a status for a waybill, now or later.
  */
-export const postSandboxCarrierEventRoute = defineRoute({
+export const postSandboxCarrierEventRoute = /* @__PURE__ */ defineRoute({
   operation: 'postSandboxCarrierEvent',
   method: 'post',
   pathTemplate: '/admin/sandbox-carrier/events',

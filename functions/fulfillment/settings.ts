@@ -76,7 +76,7 @@ export type Kuaidi100AccountSettings = z.infer<typeof Kuaidi100AccountSchema>;
 /** The carriers' secret: `{ carrierId: signingSecret }`. */
 export const CarrierSecretsSchema = z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)), z.string().check(z.minLength(16), z.maxLength(512)));
 
-export const fulfillmentSettings = defineSettings(
+export const fulfillmentSettings = /* @__PURE__ */ defineSettings(
   'fulfillment',
   () => ({
     CARRIER_RULES: z.optional(jsonSetting(CarrierRulesSchema)),

@@ -10,13 +10,13 @@ import { defineRoute, type RouteContract } from '../../shared/http/route.ts';
 import { pageSchema, paginationQuerySchema } from '../../shared/http/pagination.ts';
 
 /** `GET /admin/notifications` query: the customer is required. */
-export const ListNotificationsQuery = lazily(() =>
+export const ListNotificationsQuery = /* @__PURE__ */ lazily(() =>
   z.extend(paginationQuerySchema(), {
     customerId: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9:._@+-]{0,127}$/), z.describe('The customer (token `sub`) whose notifications to list')),
   }),
 );
 
-const NotificationDoc = lazily(() =>
+const NotificationDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     notificationId: z.string(),
     key: z.string().check(z.describe('The natural key: one notification per key (e.g. `order-confirmed#<orderId>`)')),
@@ -46,7 +46,7 @@ const NotificationDoc = lazily(() =>
 );
 
 /** `GET /admin/notifications?customerId=` — cs-agent, ops, admin. */
-export const listNotificationsRoute = defineRoute({
+export const listNotificationsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listNotifications',
   method: 'get',
   pathTemplate: '/admin/notifications',

@@ -16,7 +16,7 @@ import { ConfigError, defineSettings, intSetting } from '../../shared/config.ts'
 export const NOTIFICATION_PROVIDERS = ['aws', 'sandbox'] as const;
 export type NotificationProviderName = (typeof NOTIFICATION_PROVIDERS)[number];
 
-export const notificationSettings = defineSettings(
+export const notificationSettings = /* @__PURE__ */ defineSettings(
   'notifications',
   () => ({
     NOTIFICATIONS_TABLE_NAME: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),

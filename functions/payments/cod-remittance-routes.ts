@@ -8,11 +8,11 @@ import type { RouteContract } from '../../shared/http/route.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 
-const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
-const Minor = lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
-const Currency = lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
+const Ulid = /* @__PURE__ */ lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const Minor = /* @__PURE__ */ lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
+const Currency = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
 
-const RemittanceLineInput = lazily(() =>
+const RemittanceLineInput = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     orderId: Ulid(),
     amount: Minor().check(z.describe('Cash remitted for the order (fen)')),
@@ -20,7 +20,7 @@ const RemittanceLineInput = lazily(() =>
   }),
 );
 
-const RecordRemittanceBody = lazily(() =>
+const RecordRemittanceBody = /* @__PURE__ */ lazily(() =>
   z
     .strictObject({
       remittanceId: z
@@ -38,7 +38,7 @@ const RecordRemittanceBody = lazily(() =>
     .register(z.globalRegistry, { id: 'CodRemittanceInput' }),
 );
 
-const RemittanceDoc = lazily(() =>
+const RemittanceDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       remittanceId: z.string(),
@@ -64,7 +64,7 @@ const RemittanceDoc = lazily(() =>
 );
 
 /** `POST /admin/cod-remittances` — ops: a carrier's cash-on-delivery remittance report (PAY-4). */
-export const recordCodRemittanceRoute = defineRoute({
+export const recordCodRemittanceRoute = /* @__PURE__ */ defineRoute({
   operation: 'recordCodRemittance',
   method: 'post',
   pathTemplate: '/admin/cod-remittances',
@@ -81,7 +81,7 @@ export const recordCodRemittanceRoute = defineRoute({
 });
 
 /** `GET /admin/cod-remittances/{remittanceId}` — ops, analyst. */
-export const getCodRemittanceRoute = defineRoute({
+export const getCodRemittanceRoute = /* @__PURE__ */ defineRoute({
   operation: 'getCodRemittance',
   method: 'get',
   pathTemplate: '/admin/cod-remittances/{remittanceId}',

@@ -60,7 +60,7 @@ export function transitionContext(deps: Pick<EngineDeps, 'clock' | 'newId'>, act
 }
 
 /** The event types payments writes to its outbox (not the whole registry: every payments bundle carries this). */
-const PAYMENTS_OUTBOX = outboxCatalog('payments', [
+const PAYMENTS_OUTBOX = /* @__PURE__ */ outboxCatalog('payments', [
   PaymentAuthorized,
   PaymentPending,
   PaymentFailed,

@@ -10,9 +10,9 @@ import { ALL_ACCOUNTS, MOVEMENT_KINDS, type MovementKind } from './domain/ledger
 import { PAYMENT_STATUSES } from './domain/payment.ts';
 import { RefundSchema as RefundRecordSchema, STAFF_REFUND_REASONS } from './domain/refund.ts';
 
-const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
-const Minor = lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
-const Currency = lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
+const Ulid = /* @__PURE__ */ lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const Minor = /* @__PURE__ */ lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
+const Currency = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
 const Text = (max: number) =>
   z.string().check(
     z.trim(),
@@ -21,9 +21,9 @@ const Text = (max: number) =>
     z.refine((value) => ![...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'Must not contain control characters'),
   );
 
-const OrderPath = lazily(() => z.object({ orderId: Ulid() }));
-const RefundPath = lazily(() => z.object({ orderId: Ulid(), refundId: Ulid() }));
-const DatePath = lazily(() =>
+const OrderPath = /* @__PURE__ */ lazily(() => z.object({ orderId: Ulid() }));
+const RefundPath = /* @__PURE__ */ lazily(() => z.object({ orderId: Ulid(), refundId: Ulid() }));
+const DatePath = /* @__PURE__ */ lazily(() =>
   z.object({
     date: z.string().check(
       z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date YYYY-MM-DD'),
@@ -33,7 +33,7 @@ const DatePath = lazily(() =>
 );
 
 /** Body of `POST /orders/{orderId}/refunds`. */
-export const RefundRequestSchema = lazily(() =>
+export const RefundRequestSchema = /* @__PURE__ */ lazily(() =>
   z
     .strictObject({
       amount: z
@@ -45,15 +45,15 @@ export const RefundRequestSchema = lazily(() =>
 );
 
 /** Body of `POST /orders/{orderId}/refunds/{refundId}/reject`. */
-export const RefundRejectionSchema = lazily(() =>
+export const RefundRejectionSchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({ note: Text(200).check(z.describe('Why the refund is rejected')) }).register(z.globalRegistry, { id: 'RefundRejection' }),
 );
 
 /** A refund (the domain's schema, named for OpenAPI). */
-export const RefundSchema = lazily(() => RefundRecordSchema.clone().register(z.globalRegistry, { id: 'Refund' }));
+export const RefundSchema = /* @__PURE__ */ lazily(() => RefundRecordSchema.clone().register(z.globalRegistry, { id: 'Refund' }));
 
-const PostingSchema = lazily(() => z.object({ account: z.enum(ALL_ACCOUNTS as [string, ...string[]]), side: z.enum(['debit', 'credit']), amount: Minor() }));
-const MovementSchema = lazily(() =>
+const PostingSchema = /* @__PURE__ */ lazily(() => z.object({ account: z.enum(ALL_ACCOUNTS as [string, ...string[]]), side: z.enum(['debit', 'credit']), amount: Minor() }));
+const MovementSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       movementId: z.string(),
@@ -72,7 +72,7 @@ const MovementSchema = lazily(() =>
     .register(z.globalRegistry, { id: 'LedgerMovement' }),
 );
 
-const PaymentSchema = lazily(() =>
+const PaymentSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       paymentId: Ulid(),
@@ -101,7 +101,7 @@ const PaymentSchema = lazily(() =>
     .register(z.globalRegistry, { id: 'Payment' }),
 );
 
-export const PaymentViewSchema = lazily(() =>
+export const PaymentViewSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       payment: PaymentSchema().check(z.describe('The order’s first payment (the whole amount, or a pre-sale’s deposit)')),
@@ -124,7 +124,7 @@ export const PaymentViewSchema = lazily(() =>
     .register(z.globalRegistry, { id: 'PaymentView' }),
 );
 
-export const ReconciliationReportSchema = lazily(() =>
+export const ReconciliationReportSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       date: z.string(),
@@ -154,7 +154,7 @@ export const ReconciliationReportSchema = lazily(() =>
 );
 
 /** `POST /orders/{orderId}/refunds` — ops, cs-agent. */
-export const requestRefundRoute = defineRoute({
+export const requestRefundRoute = /* @__PURE__ */ defineRoute({
   operation: 'requestRefund',
   method: 'post',
   pathTemplate: '/orders/{orderId}/refunds',
@@ -173,7 +173,7 @@ export const requestRefundRoute = defineRoute({
 });
 
 /** `POST /orders/{orderId}/refunds/{refundId}/approve` — a second staff member. */
-export const approveRefundRoute = defineRoute({
+export const approveRefundRoute = /* @__PURE__ */ defineRoute({
   operation: 'approveRefund',
   method: 'post',
   pathTemplate: '/orders/{orderId}/refunds/{refundId}/approve',
@@ -192,7 +192,7 @@ export const approveRefundRoute = defineRoute({
 });
 
 /** `POST /orders/{orderId}/refunds/{refundId}/reject` — a second staff member. */
-export const rejectRefundRoute = defineRoute({
+export const rejectRefundRoute = /* @__PURE__ */ defineRoute({
   operation: 'rejectRefund',
   method: 'post',
   pathTemplate: '/orders/{orderId}/refunds/{refundId}/reject',
@@ -208,7 +208,7 @@ export const rejectRefundRoute = defineRoute({
 });
 
 /** `GET /admin/payments/{orderId}` — staff view of an order's payment, ledger and refunds. */
-export const getPaymentRoute = defineRoute({
+export const getPaymentRoute = /* @__PURE__ */ defineRoute({
   operation: 'getOrderPayment',
   method: 'get',
   pathTemplate: '/admin/payments/{orderId}',
@@ -221,7 +221,7 @@ export const getPaymentRoute = defineRoute({
 });
 
 /** `GET /admin/reconciliations/{date}` — ops, analyst. */
-export const getReconciliationRoute = defineRoute({
+export const getReconciliationRoute = /* @__PURE__ */ defineRoute({
   operation: 'getReconciliation',
   method: 'get',
   pathTemplate: '/admin/reconciliations/{date}',
@@ -235,8 +235,8 @@ export const getReconciliationRoute = defineRoute({
 });
 
 /** Every payments route, for the OpenAPI document and the API. */
-const MinorMoney = lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
-const OfferedMethodDoc = lazily(() =>
+const MinorMoney = /* @__PURE__ */ lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
+const OfferedMethodDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     method: PaymentMethodSchema,
     needsToken: z.boolean().check(z.describe('card and wallet: send the provider’s token (tok_…/pm_…) as payment.token')),
@@ -248,7 +248,7 @@ const OfferedMethodDoc = lazily(() =>
 );
 
 /** `GET /payment-methods` — public: what checkout accepts with the configured provider (PAY-1). */
-export const listPaymentMethodsRoute = defineRoute({
+export const listPaymentMethodsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listPaymentMethods',
   method: 'get',
   pathTemplate: '/payment-methods',

@@ -39,10 +39,10 @@ export const DEFAULT_METHOD_LIMITS: Readonly<Record<PaymentMethod, MethodLimit>>
   cod: { perOrderMax: 200_000, dailyMax: 500_000 },
 };
 
-const Minor = lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
-const LimitSchema = lazily(() => z.object({ perOrderMax: Minor(), dailyMax: Minor() }));
-const MethodLimitsSchema = lazily(() => z.object({ card: LimitSchema(), wallet: LimitSchema(), bank_transfer: LimitSchema(), cod: LimitSchema() }));
-const rate = lazily(() => z.coerce.number().check(z.gte(0), z.lte(1)));
+const Minor = /* @__PURE__ */ lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
+const LimitSchema = /* @__PURE__ */ lazily(() => z.object({ perOrderMax: Minor(), dailyMax: Minor() }));
+const MethodLimitsSchema = /* @__PURE__ */ lazily(() => z.object({ card: LimitSchema(), wallet: LimitSchema(), bank_transfer: LimitSchema(), cod: LimitSchema() }));
+const rate = /* @__PURE__ */ lazily(() => z.coerce.number().check(z.gte(0), z.lte(1)));
 
 /**
  * A public, built-in signing secret so the sandbox works out of the box — in the local cloud and
@@ -51,7 +51,7 @@ const rate = lazily(() => z.coerce.number().check(z.gte(0), z.lte(1)));
  */
 export const DEV_SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_dev_only_not_a_secret';
 
-export const paymentsSettings = defineSettings(
+export const paymentsSettings = /* @__PURE__ */ defineSettings(
   'payments',
   () => ({
     DEFAULT_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/)), 'CNY'),

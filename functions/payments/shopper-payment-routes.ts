@@ -10,12 +10,12 @@ import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import { PAYMENT_STATUSES } from './domain/payment.ts';
 
-const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
-const Minor = lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
-const Currency = lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
-const OrderPath = lazily(() => z.object({ orderId: Ulid() }));
+const Ulid = /* @__PURE__ */ lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const Minor = /* @__PURE__ */ lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
+const Currency = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code such as CNY')));
+const OrderPath = /* @__PURE__ */ lazily(() => z.object({ orderId: Ulid() }));
 
-const PaymentActionDoc = lazily(() =>
+const PaymentActionDoc = /* @__PURE__ */ lazily(() =>
   z
     .discriminatedUnion('type', [
       z.object({ type: z.literal('redirect'), url: z.string().check(z.describe('Open this page (Alipay) to pay')) }),
@@ -28,7 +28,7 @@ const PaymentActionDoc = lazily(() =>
     .register(z.globalRegistry, { id: 'PaymentAction' }),
 );
 
-const ShopperPaymentDoc = lazily(() =>
+const ShopperPaymentDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       orderId: Ulid(),
@@ -49,7 +49,7 @@ const ShopperPaymentDoc = lazily(() =>
 );
 
 /** `GET /orders/{orderId}/payment` — the shopper (own order) and customer service: the payment's state and what the shopper must do next. */
-export const getShopperPaymentRoute = defineRoute({
+export const getShopperPaymentRoute = /* @__PURE__ */ defineRoute({
   operation: 'getShopperPayment',
   method: 'get',
   pathTemplate: '/orders/{orderId}/payment',

@@ -6,7 +6,7 @@ import * as z from '../../shared/zod.ts';
 import { lazily } from '../../shared/lazily.ts';
 import { defineRoute, WEBHOOK_MAX_BODY_BYTES } from '../../shared/http/route.ts';
 
-const WebhookAnswerSchema = lazily(() =>
+const WebhookAnswerSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
       received: z.literal(true),
@@ -18,7 +18,7 @@ const WebhookAnswerSchema = lazily(() =>
 );
 
 /** `POST /webhooks/payments` — the payment provider (public; the signature is checked). */
-export const receivePaymentWebhookRoute = defineRoute({
+export const receivePaymentWebhookRoute = /* @__PURE__ */ defineRoute({
   operation: 'receivePaymentWebhook',
   method: 'post',
   pathTemplate: '/webhooks/payments',

@@ -5,7 +5,7 @@ import * as z from '../../shared/zod.ts';
 import { defineRoute } from '../../shared/http/route.ts';
 
 /** `GET /health` — public liveness. */
-export const getHealthRoute = defineRoute({
+export const getHealthRoute = /* @__PURE__ */ defineRoute({
   operation: 'getHealth',
   method: 'get',
   pathTemplate: '/health',
@@ -16,7 +16,7 @@ export const getHealthRoute = defineRoute({
 });
 
 /** `GET /openapi.json` — public. */
-export const getOpenApiRoute = defineRoute({
+export const getOpenApiRoute = /* @__PURE__ */ defineRoute({
   operation: 'getOpenApi',
   method: 'get',
   pathTemplate: '/openapi.json',

@@ -12,7 +12,7 @@ import { CONSENT_PURPOSES } from './domain/consent.ts';
 const CUSTOMER = { roles: ['customer'] } as const;
 const ADMIN = { roles: ['admin'] } as const;
 
-const PrivacyRequestDoc = lazily(() =>
+const PrivacyRequestDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       requestId: z.string(),
@@ -26,7 +26,7 @@ const PrivacyRequestDoc = lazily(() =>
     .register(z.globalRegistry, { id: 'PrivacyRequest' }),
 );
 
-const ConsentsDoc = lazily(() =>
+const ConsentsDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       marketing: z.boolean(),
@@ -43,7 +43,7 @@ const ConsentsDoc = lazily(() =>
 );
 
 /** `GET /me/consents` — customer. */
-export const getMyConsentsRoute = defineRoute({
+export const getMyConsentsRoute = /* @__PURE__ */ defineRoute({
   operation: 'getMyConsents',
   method: 'get',
   pathTemplate: '/me/consents',
@@ -54,7 +54,7 @@ export const getMyConsentsRoute = defineRoute({
 });
 
 /** `PUT /me/consents` — customer: give or withdraw consent, per purpose. */
-export const putMyConsentsRoute = defineRoute({
+export const putMyConsentsRoute = /* @__PURE__ */ defineRoute({
   operation: 'putMyConsents',
   method: 'put',
   pathTemplate: '/me/consents',
@@ -71,7 +71,7 @@ export const putMyConsentsRoute = defineRoute({
 });
 
 /** `GET /me/data` — customer: everything held about the caller, decrypted (a data-subject access export). */
-export const getMyDataRoute = defineRoute({
+export const getMyDataRoute = /* @__PURE__ */ defineRoute({
   operation: 'getMyData',
   method: 'get',
   pathTemplate: '/me/data',
@@ -99,7 +99,7 @@ export const getMyDataRoute = defineRoute({
 });
 
 /** `DELETE /me` — customer: erase my personal data (crypto-shredding). */
-export const deleteMeRoute = defineRoute({
+export const deleteMeRoute = /* @__PURE__ */ defineRoute({
   operation: 'deleteMe',
   method: 'delete',
   pathTemplate: '/me',
@@ -112,7 +112,7 @@ export const deleteMeRoute = defineRoute({
 });
 
 /** `GET /admin/privacy/requests` — admin. */
-export const listPrivacyRequestsRoute = defineRoute({
+export const listPrivacyRequestsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listPrivacyRequests',
   method: 'get',
   pathTemplate: '/admin/privacy/requests',

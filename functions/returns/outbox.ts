@@ -14,7 +14,7 @@ import type { OutboxEntry, OutboxEvent, ReturnsRepository } from './returns-repo
 /** Every event returns publishes (source `commerce.returns`). */
 export const RETURNS_PUBLISHES: readonly AnyEventDefinition[] = [ReturnRequested, ReturnStatusChanged, ReturnPickupRequested, ReturnRefundRequested, ExchangeShipmentRequested];
 
-const RETURNS_OUTBOX = outboxCatalog('returns', RETURNS_PUBLISHES);
+const RETURNS_OUTBOX = /* @__PURE__ */ outboxCatalog('returns', RETURNS_PUBLISHES);
 
 /** An outbox entry for `definition` with `payload` (validated now, so a bad payload never reaches the table). */
 export function outboxEvent<D extends AnyEventDefinition>(definition: D, payload: DomainEvent<D>['payload']): OutboxEvent {

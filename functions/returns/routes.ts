@@ -10,14 +10,14 @@ import { defineRoute } from '../../shared/http/route.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';
 import { freeText } from '../../shared/text.ts';
 
-const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
-const Sku = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
-const Money = lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
+const Ulid = /* @__PURE__ */ lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const Sku = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
+const Money = /* @__PURE__ */ lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
 
-const ReturnPath = lazily(() => z.object({ returnId: Ulid() }));
-const OrderPath = lazily(() => z.object({ orderId: Ulid() }));
+const ReturnPath = /* @__PURE__ */ lazily(() => z.object({ returnId: Ulid() }));
+const OrderPath = /* @__PURE__ */ lazily(() => z.object({ orderId: Ulid() }));
 
-const RequestReturnBody = lazily(() =>
+const RequestReturnBody = /* @__PURE__ */ lazily(() =>
   z
     .strictObject({
       kind: z.enum(['refund', 'exchange']),
@@ -36,9 +36,9 @@ const RequestReturnBody = lazily(() =>
     .register(z.globalRegistry, { id: 'ReturnRequest' }),
 );
 
-const Note = lazily(() => z.string().check(z.trim(), z.minLength(3), z.maxLength(500), z.describe('Why (audited; no personal data)')));
+const Note = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(3), z.maxLength(500), z.describe('Why (audited; no personal data)')));
 
-const ReturnDoc = lazily(() =>
+const ReturnDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       returnId: z.string(),
@@ -78,7 +78,7 @@ const ReturnDoc = lazily(() =>
 );
 
 /** `POST /orders/{orderId}/returns` — the customer, own delivered orders, within the window. */
-export const requestReturnRoute = defineRoute({
+export const requestReturnRoute = /* @__PURE__ */ defineRoute({
   operation: 'requestReturn',
   method: 'post',
   pathTemplate: '/orders/{orderId}/returns',
@@ -97,7 +97,7 @@ export const requestReturnRoute = defineRoute({
 });
 
 /** `GET /returns/{returnId}` — the customer (own), cs-agent, ops. */
-export const getReturnRoute = defineRoute({
+export const getReturnRoute = /* @__PURE__ */ defineRoute({
   operation: 'getReturn',
   method: 'get',
   pathTemplate: '/returns/{returnId}',
@@ -111,7 +111,7 @@ export const getReturnRoute = defineRoute({
 });
 
 /** `GET /orders/{orderId}/returns` — the customer (own), cs-agent, ops. */
-export const listOrderReturnsRoute = defineRoute({
+export const listOrderReturnsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listOrderReturns',
   method: 'get',
   pathTemplate: '/orders/{orderId}/returns',
@@ -125,7 +125,7 @@ export const listOrderReturnsRoute = defineRoute({
 });
 
 /** `POST /returns/{returnId}/cancel` — the customer, before the pickup. */
-export const cancelReturnRoute = defineRoute({
+export const cancelReturnRoute = /* @__PURE__ */ defineRoute({
   operation: 'cancelReturn',
   method: 'post',
   pathTemplate: '/returns/{returnId}/cancel',
@@ -140,7 +140,7 @@ export const cancelReturnRoute = defineRoute({
 });
 
 /** `POST /admin/returns/{returnId}/decision` — cs-agent. */
-export const decideReturnRoute = defineRoute({
+export const decideReturnRoute = /* @__PURE__ */ defineRoute({
   operation: 'decideReturn',
   method: 'post',
   pathTemplate: '/admin/returns/{returnId}/decision',
@@ -156,7 +156,7 @@ export const decideReturnRoute = defineRoute({
 });
 
 /** `POST /admin/returns/{returnId}/inspection` — ops. */
-export const inspectReturnRoute = defineRoute({
+export const inspectReturnRoute = /* @__PURE__ */ defineRoute({
   operation: 'inspectReturn',
   method: 'post',
   pathTemplate: '/admin/returns/{returnId}/inspection',

@@ -12,7 +12,7 @@
 import * as z from '../../shared/zod.ts';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
 
-export const returnsSettings = defineSettings(
+export const returnsSettings = /* @__PURE__ */ defineSettings(
   'returns',
   () => ({
     RETURN_WINDOW_DAYS: z._default(intSetting(7, 365), 7),

@@ -13,18 +13,20 @@ import { INSPECTION_RESULTS, SUPPLIER_TIERS } from './domain/scorecard.ts';
 import { LICENCE_KINDS, REVIEW_OUTCOMES, SUPPLIER_STATUSES } from './domain/supplier.ts';
 
 const OPS = { roles: ['ops'] } as const;
-const SupplierId = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Must be 1–64 letters, digits, . _ - (starting with a letter or digit)')));
+const SupplierId = /* @__PURE__ */ lazily(() =>
+  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Must be 1–64 letters, digits, . _ - (starting with a letter or digit)')),
+);
 /** The catalog's SKU format. */
-const Sku = lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
-const IsoDay = lazily(() =>
+const Sku = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
+const IsoDay = /* @__PURE__ */ lazily(() =>
   z.string().check(
     z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)'),
     z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
   ),
 );
-const SupplierPath = lazily(() => z.object({ supplierId: SupplierId() }));
+const SupplierPath = /* @__PURE__ */ lazily(() => z.object({ supplierId: SupplierId() }));
 
-const LicenceSchema = lazily(() =>
+const LicenceSchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     kind: z.enum(LICENCE_KINDS),
     number: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9/-]{0,63}$/, 'Must be 1–64 letters, digits, / or -')),
@@ -33,7 +35,7 @@ const LicenceSchema = lazily(() =>
   }),
 );
 
-const ReviewSchema = lazily(() =>
+const ReviewSchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     nextDueOn: IsoDay().check(z.describe('When the next annual review is due')),
     lastReviewedOn: z.optional(IsoDay()),
@@ -41,7 +43,7 @@ const ReviewSchema = lazily(() =>
   }),
 );
 
-const SupplierInputSchema = lazily(() =>
+const SupplierInputSchema = /* @__PURE__ */ lazily(() =>
   z
     .strictObject({
       name: freeText(200),
@@ -56,7 +58,7 @@ const SupplierInputSchema = lazily(() =>
     .register(z.globalRegistry, { id: 'SupplierInput' }),
 );
 
-const ScorecardDoc = lazily(() =>
+const ScorecardDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     deliveries: z.number().check(z.int()),
     late: z.number().check(z.int()),
@@ -69,7 +71,7 @@ const ScorecardDoc = lazily(() =>
   }),
 );
 
-const SupplierDoc = lazily(() =>
+const SupplierDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       supplierId: z.string(),
@@ -90,7 +92,7 @@ const SupplierDoc = lazily(() =>
     .register(z.globalRegistry, { id: 'Supplier' }),
 );
 
-const DeliveryDoc = lazily(() =>
+const DeliveryDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       deliveryId: z.string(),
@@ -108,7 +110,7 @@ const DeliveryDoc = lazily(() =>
 );
 
 /** `PUT /admin/suppliers/{supplierId}` — ops. */
-export const putSupplierRoute = defineRoute({
+export const putSupplierRoute = /* @__PURE__ */ defineRoute({
   operation: 'putSupplier',
   method: 'put',
   pathTemplate: '/admin/suppliers/{supplierId}',
@@ -124,7 +126,7 @@ export const putSupplierRoute = defineRoute({
 });
 
 /** `GET /admin/suppliers` — ops. */
-export const listSuppliersRoute = defineRoute({
+export const listSuppliersRoute = /* @__PURE__ */ defineRoute({
   operation: 'listSuppliers',
   method: 'get',
   pathTemplate: '/admin/suppliers',
@@ -139,7 +141,7 @@ export const listSuppliersRoute = defineRoute({
 });
 
 /** `GET /admin/suppliers/{supplierId}` — ops. */
-export const getSupplierRoute = defineRoute({
+export const getSupplierRoute = /* @__PURE__ */ defineRoute({
   operation: 'getSupplier',
   method: 'get',
   pathTemplate: '/admin/suppliers/{supplierId}',
@@ -152,7 +154,7 @@ export const getSupplierRoute = defineRoute({
 });
 
 /** `POST /admin/suppliers/{supplierId}/deliveries` — ops. */
-export const recordSupplierDeliveryRoute = defineRoute({
+export const recordSupplierDeliveryRoute = /* @__PURE__ */ defineRoute({
   operation: 'recordSupplierDelivery',
   method: 'post',
   pathTemplate: '/admin/suppliers/{supplierId}/deliveries',

@@ -15,7 +15,7 @@ import type { OutboxEvent, OutboxRecord, TicketRepository } from './ticket-repos
 
 /** Every event tickets publishes, by name. */
 export const TICKETS_PUBLISHED: readonly AnyEventDefinition[] = [TicketStatusChanged, TicketEscalated];
-const TICKETS_OUTBOX = outboxCatalog('tickets', TICKETS_PUBLISHED);
+const TICKETS_OUTBOX = /* @__PURE__ */ outboxCatalog('tickets', TICKETS_PUBLISHED);
 
 /** An outbox entry for `definition` (validated now, so a bad payload never reaches the table). */
 export function outboxEvent<D extends AnyEventDefinition>(definition: D, payload: DomainEvent<D>['payload']): OutboxEvent {

@@ -13,20 +13,20 @@ import { ULID_PATTERN } from '../../shared/ids.ts';
 import { freeText } from '../../shared/text.ts';
 
 const CUSTOMER_AND_AGENT = { roles: ['customer', 'cs-agent'] } as const;
-const Ulid = lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
-const IsoDay = lazily(() =>
+const Ulid = /* @__PURE__ */ lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')));
+const IsoDay = /* @__PURE__ */ lazily(() =>
   z.string().check(
     z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Must be a date (YYYY-MM-DD)'),
     z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'Must be a real date'),
   ),
 );
 /** Message text: may span lines (the request-wide text check still refuses control characters). */
-const MessageText = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)));
-const AgentId = lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)')));
+const MessageText = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)));
+const AgentId = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be a staff user id (1–128 letters, digits, . _ @ -)')));
 
-const TicketPath = lazily(() => z.object({ ticketId: Ulid() }));
+const TicketPath = /* @__PURE__ */ lazily(() => z.object({ ticketId: Ulid() }));
 
-const MessageDoc = lazily(() =>
+const MessageDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     messageId: z.string(),
     author: z.enum(['customer', 'agent', 'system']),
@@ -37,7 +37,7 @@ const MessageDoc = lazily(() =>
   }),
 );
 
-const TicketDoc = lazily(() =>
+const TicketDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({
       ticketId: z.string(),
@@ -64,7 +64,7 @@ const TicketDoc = lazily(() =>
 );
 
 /** `POST /tickets` — customer. */
-export const openTicketRoute = defineRoute({
+export const openTicketRoute = /* @__PURE__ */ defineRoute({
   operation: 'openTicket',
   method: 'post',
   pathTemplate: '/tickets',
@@ -82,7 +82,7 @@ export const openTicketRoute = defineRoute({
 });
 
 /** `GET /tickets` — customer (own), cs-agent. */
-export const listTicketsRoute = defineRoute({
+export const listTicketsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listTickets',
   method: 'get',
   pathTemplate: '/tickets',
@@ -95,7 +95,7 @@ export const listTicketsRoute = defineRoute({
 });
 
 /** `GET /tickets/{ticketId}` — customer (own), cs-agent. */
-export const getTicketRoute = defineRoute({
+export const getTicketRoute = /* @__PURE__ */ defineRoute({
   operation: 'getTicket',
   method: 'get',
   pathTemplate: '/tickets/{ticketId}',
@@ -109,7 +109,7 @@ export const getTicketRoute = defineRoute({
 });
 
 /** `POST /tickets/{ticketId}/messages` — customer (own), cs-agent. */
-export const postTicketMessageRoute = defineRoute({
+export const postTicketMessageRoute = /* @__PURE__ */ defineRoute({
   operation: 'postTicketMessage',
   method: 'post',
   pathTemplate: '/tickets/{ticketId}/messages',
@@ -127,7 +127,7 @@ export const postTicketMessageRoute = defineRoute({
 });
 
 /** `POST /tickets/{ticketId}/rating` — customer (own, resolved tickets). */
-export const rateTicketRoute = defineRoute({
+export const rateTicketRoute = /* @__PURE__ */ defineRoute({
   operation: 'rateTicket',
   method: 'post',
   pathTemplate: '/tickets/{ticketId}/rating',
@@ -145,7 +145,7 @@ export const rateTicketRoute = defineRoute({
 });
 
 /** `GET /admin/tickets` — cs-agent, ops. */
-export const ticketQueueRoute = defineRoute({
+export const ticketQueueRoute = /* @__PURE__ */ defineRoute({
   operation: 'listTicketQueue',
   method: 'get',
   pathTemplate: '/admin/tickets',
@@ -170,7 +170,7 @@ export const ticketQueueRoute = defineRoute({
 });
 
 /** `POST /admin/tickets/{ticketId}/resolve` — cs-agent. */
-export const resolveTicketRoute = defineRoute({
+export const resolveTicketRoute = /* @__PURE__ */ defineRoute({
   operation: 'resolveTicket',
   method: 'post',
   pathTemplate: '/admin/tickets/{ticketId}/resolve',
@@ -187,14 +187,14 @@ export const resolveTicketRoute = defineRoute({
   problems: [404, 409],
 });
 
-const AgentDoc = lazily(() =>
+const AgentDoc = /* @__PURE__ */ lazily(() =>
   z
     .object({ agentId: z.string(), onDuty: z.boolean(), openTickets: z.number().check(z.int()), updatedAt: z.string(), updatedBy: z.string() })
     .register(z.globalRegistry, { id: 'ServiceAgent' }),
 );
 
 /** `PUT /admin/service/agents/{agentId}` — ops. */
-export const putServiceAgentRoute = defineRoute({
+export const putServiceAgentRoute = /* @__PURE__ */ defineRoute({
   operation: 'putServiceAgent',
   method: 'put',
   pathTemplate: '/admin/service/agents/{agentId}',
@@ -210,7 +210,7 @@ export const putServiceAgentRoute = defineRoute({
 });
 
 /** `GET /admin/service/agents` — ops, cs-agent. */
-export const listServiceAgentsRoute = defineRoute({
+export const listServiceAgentsRoute = /* @__PURE__ */ defineRoute({
   operation: 'listServiceAgents',
   method: 'get',
   pathTemplate: '/admin/service/agents',
@@ -220,7 +220,7 @@ export const listServiceAgentsRoute = defineRoute({
   responses: { 200: { description: 'Every agent on the roster', schema: () => z.object({ items: z.array(AgentDoc()) }) } },
 });
 
-const ReportDoc = lazily(() =>
+const ReportDoc = /* @__PURE__ */ lazily(() =>
   z.object({
     ratings: z.number().check(z.int()),
     csat: z.nullable(z.number()).check(z.describe('Mean satisfaction score (1–5)')),
@@ -235,7 +235,7 @@ const ReportDoc = lazily(() =>
 );
 
 /** `GET /admin/service/metrics` — cs-agent, ops, analyst. */
-export const serviceMetricsRoute = defineRoute({
+export const serviceMetricsRoute = /* @__PURE__ */ defineRoute({
   operation: 'getServiceMetrics',
   method: 'get',
   pathTemplate: '/admin/service/metrics',

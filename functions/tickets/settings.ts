@@ -14,16 +14,16 @@ import { DEFAULT_SLA_POLICIES } from './domain/policy.ts';
 import type { SlaPolicy } from './domain/sla.ts';
 import { TICKET_CATEGORIES, type TicketCategory } from './domain/ticket.ts';
 
-const PolicySchema = lazily(() =>
+const PolicySchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     firstResponseMinutes: z.number().check(z.int(), z.gte(1), z.lte(7 * 24 * 60)),
     resolutionHours: z.number().check(z.int(), z.gte(1), z.lte(90 * 24)),
   }),
 );
 
-const SlaPoliciesSchema = lazily(() => z.partialRecord(z.enum(TICKET_CATEGORIES), PolicySchema()));
+const SlaPoliciesSchema = /* @__PURE__ */ lazily(() => z.partialRecord(z.enum(TICKET_CATEGORIES), PolicySchema()));
 
-export const ticketsSettings = defineSettings(
+export const ticketsSettings = /* @__PURE__ */ defineSettings(
   'tickets',
   () => ({
     TICKET_SLA_POLICIES: z.optional(jsonSetting(SlaPoliciesSchema())),

@@ -21,7 +21,9 @@ const text = (min: number, max: number) =>
 const Sku = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Z0-9-]{3,40}$/, 'Must be 3–40 characters of A–Z, 0–9 or -')));
 const Region = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'Must be a region code like east')));
 const OrderId = /* @__PURE__ */ lazily(() => z.string().check(z.regex(ULID_PATTERN, 'Must be an order id (ULID)')));
-const Money = /* @__PURE__ */ lazily(() => z.object({ amount: z.number().check(z.int(), z.describe('Integer minor units (fen)')), currency: z.string().check(z.describe('ISO 4217, e.g. CNY')) }));
+const Money = /* @__PURE__ */ lazily(() =>
+  z.object({ amount: z.number().check(z.int(), z.describe('Integer minor units (fen)')), currency: z.string().check(z.describe('ISO 4217, e.g. CNY')) }),
+);
 
 /** A requested line. */
 const ItemSchema = /* @__PURE__ */ lazily(() => z.strictObject({ sku: Sku(), quantity: z.number().check(z.int(), z.gte(1), z.lte(10_000)) }));
@@ -539,7 +541,9 @@ export const putCouponRoute = /* @__PURE__ */ defineRoute({
   problems: [409],
 });
 
-const CustomerIdSchema = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)')));
+const CustomerIdSchema = /* @__PURE__ */ lazily(() =>
+  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/, 'Must be a customer id (1–128 letters, digits or ._:@+-)')),
+);
 
 /** `POST /admin/coupons/{code}/issues` — marketer: puts a coupon into customers' wallets. */
 export const issueCouponRoute = /* @__PURE__ */ defineRoute({

@@ -70,9 +70,9 @@ export function defineEvent<const Name extends string, Schema extends z.ZodMiniO
   if (!/^[A-Z][A-Za-z0-9]+$/.test(spec.name)) throw new Error(`event name ${spec.name} must be PascalCase`);
   if (!/^commerce\.[a-z-]+$/.test(spec.source)) throw new Error(`event source ${spec.source} must look like commerce.<capability>`);
   type Definition = EventDefinition<Name, Schema>;
-  const schema = /* @__PURE__ */ lazily(spec.schema);
-  const strictSchema = /* @__PURE__ */ lazily(() => schema().clone({ ...schema()._zod.def, catchall: z.never() }) as Schema);
-  const detailSchema = /* @__PURE__ */ lazily(() => z.extend(schema(), { version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as Definition['detailSchema']);
+  const schema = lazily(spec.schema);
+  const strictSchema = lazily(() => schema().clone({ ...schema()._zod.def, catchall: z.never() }) as Schema);
+  const detailSchema = lazily(() => z.extend(schema(), { version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as Definition['detailSchema']);
   return Object.freeze(
     Object.defineProperties(
       { name: spec.name, version: spec.version, source: spec.source, description: spec.description, example: spec.example },

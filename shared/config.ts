@@ -378,6 +378,10 @@ export function resetConfigForTests(): void {
  * receive as an argument. Parsed on first use and cached per container; an invalid value throws a
  * {@link ConfigError} naming the variable (never the value).
  *
+ * Declare it annotated pure (`@__PURE__` in a block comment before the call, as every definition
+ * at module level is: tests/unit/shared/pure-definitions.test.ts), so a bundle that does not read
+ * it drops it.
+ *
  * @example
  * export const checkoutSettings = defineSettings('checkout', () => ({ FREE_SHIPPING_THRESHOLD_MINOR: z._default(intSetting(0, 10_000_000), 9900) }), (e) => ({ freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD_MINOR }));
  * const { freeShippingThreshold } = checkoutSettings();
@@ -390,7 +394,7 @@ export function defineSettings<Shape extends z.core.$ZodShape, T>(
   // Built on first read: a bundle imports the settings of capabilities whose contracts it uses
   // (payments' limits in checkout, …) without reading them, and every zod schema built at import
   // lengthens a cold start (docs/performance.md).
-  const schemaOf = /* @__PURE__ */ lazily(() => z.object(shape()));
+  const schemaOf = lazily(() => z.object(shape()));
   let cachedSettings: T | undefined;
   const parse = (env: Record<string, string | undefined>): T => {
     const schema = schemaOf();

@@ -103,7 +103,7 @@ class RequestStillRunning extends Error {
  * set up on the first idempotent request, so routes without idempotency never set them up.
  */
 export function createIdempotentExecutor(operation: string, options: { maxTwinWaitMs?: number; sealer?: () => ResponseSealer } = {}): IdempotentExecutor {
-  const build = async () => {
+  const build = () => {
     const sealer = options.sealer?.() ?? new FieldEncryptor({ kms: kmsKeyProvider() });
     const tableName = requireSetting('idempotencyTableName');
     const client = documentClient();
@@ -192,17 +192,11 @@ export function createIdempotentExecutor(operation: string, options: { maxTwinWa
     return { run };
   };
 
-  let building: ReturnType<typeof build> | undefined;
+  let built: ReturnType<typeof build> | undefined;
   return {
     run: async (scope, context, handler) => {
-      if (!building) {
-        building = build();
-        // a failed setup (e.g. IDEMPOTENCY_TABLE_NAME missing) is retried on the next request
-        building.catch(() => {
-          building = undefined;
-        });
-      }
-      const idempotent = await building;
+      // a failed setup (e.g. IDEMPOTENCY_TABLE_NAME missing) throws here and is tried again on the next request
+      const idempotent = (built ??= build());
       // The remaining time bounds how long an in-progress record blocks retries if this invocation dies.
       const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
       // A twin of a request still running waits for its response (same status, same body) instead of

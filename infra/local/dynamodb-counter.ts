@@ -87,6 +87,23 @@ interface ReadRequest {
   readonly input?: Record<string, unknown>;
 }
 
+/** Calls `then` with a request's whole body once it has arrived. */
+function readBody(req: http.IncomingMessage, then: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => then(Buffer.concat(chunks)));
+}
+
+/** Answers as DynamoDB would when the proxy cannot reach DynamoDB Local. */
+function answerUnreachable(res: http.ServerResponse): void {
+  if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+  res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'DynamoDB Local is not reachable' }));
+}
+
+/** Whether a transaction item is read back after the commit to be priced (its size is not in the request). */
+const readsBack = (action: string, body: TransactionItemBody | undefined): body is TransactionItemBody & { Key: WireItem } =>
+  body?.Key !== undefined && (action === 'Update' || action === 'ConditionCheck');
+
 /** See {@link DynamoDbCallCounter.authorizeWith}. */
 export type Authorizer = (authorization: string, operation: string, input: Record<string, unknown>) => { status: number; body: string } | undefined;
 
@@ -126,6 +143,7 @@ export class DynamoDbCallCounter {
   private record(op: string, status: number, body: Buffer, request?: { input: Record<string, unknown>; headers: Record<string, string> }): void {
     const kind = CAPACITY_OPERATIONS[op];
     if (!kind) return;
+    const accessKey = request && accessKeyOf(request.headers.authorization ?? '');
     let parsed: { ConsumedCapacity?: CapacityEntry | CapacityEntry[]; __type?: string };
     try {
       parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
@@ -150,7 +168,7 @@ export class DynamoDbCallCounter {
               table: write.table,
               key: write.key,
               units: write.units,
-              accessKey: accessKeyOf(request.headers.authorization ?? ''),
+              accessKey,
             });
           }
         })
@@ -182,7 +200,7 @@ export class DynamoDbCallCounter {
         table: String(request.input.TableName ?? Object.keys((request.input.RequestItems as object | undefined) ?? {})[0] ?? '?'),
         key,
         units,
-        accessKey: accessKeyOf(request.headers.authorization ?? ''),
+        accessKey,
       });
     }
   }
@@ -201,13 +219,12 @@ export class DynamoDbCallCounter {
       return { action, body };
     });
     const readBack = await this.readBack(
-      entries.flatMap(({ action, body }) => (body?.Key && (action === 'Update' || action === 'ConditionCheck') ? [{ table: body.TableName, key: body.Key }] : [])),
+      entries.flatMap(({ action, body }) => (readsBack(action, body) ? [{ table: body.TableName, key: body.Key }] : [])),
       headers,
     );
     return Promise.all(
       entries.map(async ({ action, body }) => {
-        const readsBack = body?.Key && (action === 'Update' || action === 'ConditionCheck');
-        const item = action === 'Put' ? body?.Item : readsBack && body.Key ? readBack.get(body.TableName)?.get(await this.keyOf(body.TableName, body.Key, headers)) : undefined;
+        const item = action === 'Put' ? body?.Item : readsBack(action, body) ? readBack.get(body.TableName)?.get(await this.keyOf(body.TableName, body.Key, headers)) : undefined;
         const write = await this.itemWrite(action, body?.TableName, item, headers);
         return { action, table: body?.TableName ?? '?', key: body?.Key ?? body?.Item, units: transactionWriteUnits([write]) };
       }),
@@ -335,10 +352,7 @@ export class DynamoDbCallCounter {
         this.forward(op, req, res, target);
         return;
       }
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
+      readBody(req, (body) => {
         let input: Record<string, unknown> | undefined;
         let refusal: ReturnType<Authorizer>;
         try {
@@ -377,22 +391,14 @@ export class DynamoDbCallCounter {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'DynamoDB Local is not reachable' }));
-    });
+    upstream.on('error', () => answerUnreachable(res));
     if (body) upstream.end(body);
     else req.pipe(upstream);
   }
 
   /** Forwards a request with `ReturnConsumedCapacity` added, and records what the response reports. */
   private forwardMetered(op: string, req: http.IncomingMessage, res: http.ServerResponse, target: URL, read?: ReadRequest): void {
-    const whenRead = (then: (request: ReadRequest) => void) => {
-      if (read) return then(read);
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => then({ body: Buffer.concat(chunks) }));
-    };
+    const whenRead = (then: (request: ReadRequest) => void) => (read ? then(read) : readBody(req, (body) => then({ body })));
     whenRead((received) => {
       let body = received.body;
       this.recorded?.push({
@@ -428,10 +434,7 @@ export class DynamoDbCallCounter {
           res.end(bytes);
         });
       });
-      upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'DynamoDB Local is not reachable' }));
-      });
+      upstream.on('error', () => answerUnreachable(res));
       upstream.end(body);
     });
   }

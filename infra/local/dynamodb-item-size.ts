@@ -19,11 +19,19 @@ export type WireItem = Readonly<Record<string, WireValue>>;
 
 const KB = 1024;
 
+/** A decimal's sign, significant digits (no leading or trailing zeros; none for zero) and exponent: its value is `±digits × 10^exponent`. */
+function decimalParts(text: string): { negative: boolean; digits: string; exponent: number } | undefined {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  if (!match || (match[2] === '' && !match[3])) return undefined;
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
+  const digits = (whole + fraction).replace(/^0+/, '');
+  const significant = digits.replace(/0+$/, '');
+  return { negative: sign === '-', digits: significant, exponent: Number(exponent) - fraction.length + (digits.length - significant.length) };
+}
+
 /** The size of a number as DynamoDB stores it: about one byte per two significant digits, plus one. */
 function numberSize(text: string): number {
-  const mantissa = text.trim().replace(/^[-+]/, '').split(/[eE]/)[0] ?? '';
-  const digits = mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
-  return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
+  return Math.ceil(Math.max(decimalParts(text)?.digits.length ?? 0, 1) / 2) + 1;
 }
 
 /**
@@ -31,13 +39,9 @@ function numberSize(text: string): number {
  * stores and returns it: sign, significant digits, exponent (zero is `0`). Not a number: unchanged.
  */
 export function canonicalNumber(text: string): string {
-  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
-  if (!match || (match[2] === '' && !match[3])) return text;
-  const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
-  const digits = (whole + fraction).replace(/^0+/, '');
-  if (digits === '') return '0';
-  const significant = digits.replace(/0+$/, '');
-  return `${sign === '-' ? '-' : ''}${significant}e${Number(exponent) - fraction.length + (digits.length - significant.length)}`;
+  const parts = decimalParts(text);
+  if (!parts) return text;
+  return parts.digits === '' ? '0' : `${parts.negative ? '-' : ''}${parts.digits}e${parts.exponent}`;
 }
 
 /** An item's (or a key's) identity in its table: the values of its key attributes, in `keyNames`' order, numbers in one spelling. */

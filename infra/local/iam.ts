@@ -123,7 +123,7 @@ function leadingKeysOf(condition: unknown, effect: 'Allow' | 'Deny', where: stri
   for (const [operator, keys] of Object.entries(condition as Record<string, Record<string, unknown>>)) {
     for (const [key, values] of Object.entries(keys ?? {})) {
       if (key.toLowerCase() !== 'dynamodb:leadingkeys') throw unsupported(`the condition key ${key}`);
-      if (operator === 'ForAllValues:StringEquals') patterns.push(...asList(values).map((v) => new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
+      if (operator === 'ForAllValues:StringEquals') patterns.push(...asList(values).map((v) => new RegExp(`^${escapeRegExp(v)}$`)));
       else if (operator === 'ForAllValues:StringLike') patterns.push(...asList(values).map((v) => pattern(v, '')));
       else throw unsupported(`the condition operator ${operator}`);
     }
@@ -135,12 +135,11 @@ const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(S
 
 /** An IAM wildcard (`*` any run, `?` one character) as an anchored expression; actions match case-insensitively, as IAM's do. */
 function pattern(glob: string, flags: string): RegExp {
-  const source = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, flags);
+  return new RegExp(`^${escapeRegExp(glob).replace(/\\\*/g, '.*').replace(/\\\?/g, '.')}$`, flags);
 }
+
+/** `text` matched literally in a regular expression. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** What a DynamoDB request needs: an action on a resource, for each part of it. */
 export interface RequiredPermission {

@@ -5,7 +5,7 @@
  * | item            | pk                         | sk                 | GSI keys |
  * |-----------------|----------------------------|--------------------|----------|
  * | order           | `ORDER#<orderId>`          | `ORDER`            | `byCustomerSummary` (projects {@link ORDER_SUMMARY_ATTRIBUTES}): gsi1pk `CUSTOMER#<id>`, gsi1sk `<orderId>`; `awaitingPayment` (sparse, only while a payment is awaited): gsi2pk `AWAITING#<shard>`, gsi2sk `<paymentDueBy>#<orderId>` |
- * | timeline entry  | `ORDER#<orderId>`          | `TIMELINE#<version>` | — |
+ * | timeline entry  | `ORDER#<orderId>`          | `TIMELINE#<version>` | — (one per change from version 2; the placement's, version 1, follows from the order and is stored only by orders placed before December 2026) |
  * | request marker  | `REQUEST#<sha256(customer, Idempotency-Key)>` | `REQUEST` | — (TTL `expiresAt`) |
  * | (until 2026-12) processed event | `EVENT#<eventId>` | `EVENT` | — (no longer written: a change is idempotent by the order's state, change-order.ts; old ones expire by TTL) |
  * | outbox entry    | `OUTBOX#<shard>`           | `<createdAt>#<orderId>#<version>` | — |
@@ -45,7 +45,7 @@ import {
   ReservationsNotHeldError,
 } from './domain/order-store-errors.ts';
 import type { GroupBuy } from './domain/group-buy.ts';
-import { AWAITING_PAYMENT, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
+import { AWAITING_PAYMENT, placementEntry, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { couponKeys } from './promotions-repository.ts';
 import type { OutboxEvent } from '../../shared/outbox.ts';
 import { everyKeyOf } from '../../shared/every-key.ts';
@@ -77,7 +77,6 @@ export interface StoredOutboxEntry {
 /** Placing an order: everything written in its one transaction. */
 export interface PlacementWrite {
   readonly order: Order;
-  readonly placed: TimelineEntry;
   /** The request's idempotency marker: a retry of a placed request finds it. */
   readonly request?: { readonly customerId: string; readonly idempotencyKey: string; readonly bodyHash: string };
   /** The coupon whose usage counters are incremented (conditional on its limits). */
@@ -350,10 +349,8 @@ export class DynamoDbOrderStore implements OrderStore {
   async place(write: PlacementWrite): Promise<OutboxKey> {
     const { order } = write;
     const at = order.placedAt;
-    const items: TransactItem[] = [
-      { Put: { TableName: this.tableName, Item: this.orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } },
-      this.timelineItem(order.orderId, order.version, write.placed),
-    ];
+    // The placement's timeline entry is not written: it follows from the order (placementEntry).
+    const items: TransactItem[] = [{ Put: { TableName: this.tableName, Item: this.orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } }];
     const requestIndex = write.request ? items.length : -1;
     if (write.request) {
       items.push({
@@ -513,11 +510,13 @@ export class DynamoDbOrderStore implements OrderStore {
     });
     const orderItem = items.find((i) => i.sk === 'ORDER');
     if (!orderItem) return undefined;
-    const timeline = items
+    const stored = items
       .filter((i) => typeof i.sk === 'string' && i.sk.startsWith('TIMELINE#'))
       .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
       .map(timelineFromItem);
-    return { order: orderFromItem(orderItem), timeline };
+    const order = orderFromItem(orderItem);
+    // Orders placed before December 2026 store their placement entry; later ones do not.
+    return { order, timeline: stored[0]?.from === null ? stored : [placementEntry(order), ...stored] };
   }
 
   async getOrder(orderId: string): Promise<Order | undefined> {

@@ -63,7 +63,7 @@ import {
   PaymentLimitExceededError,
   StateConflictError,
 } from './domain/checkout-errors.ts';
-import type { Order, Reservation, TimelineEntry } from './domain/order.ts';
+import { placementEntry, type Order, type Reservation, type TimelineEntry } from './domain/order.ts';
 import { orderRequestIssues, shippingZone, type FieldIssue, type OrderRequest, type RequestedItem } from './domain/order-request.ts';
 import { COUPON_REJECTION_TEXT, presaleDeposit } from './domain/pricing.ts';
 import { orderPlaced } from './order-events.ts';
@@ -353,7 +353,6 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   const holds = (o: Order) => holdsOfPlacement(o, promotions, now, settings.holdLimits);
   const overCap = holds(order).units.find((u) => u.add > u.cap);
   if (overCap) throw new PurchaseLimitReachedError(`One customer may hold at most ${overCap.cap} units of ${overCap.sku} at once; this order asks for ${overCap.add}.`);
-  const placed: TimelineEntry = { at: placedAt, from: null, to: 'PLACED', reason: 'order-placed', actor: customerId };
   const signals = riskSignals(await deps.riskSignalKey(), {
     email: request.contactEmail,
     address: request.shippingAddress,
@@ -373,14 +372,13 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
   for (;;) {
     // Every reservation is two items (stock item + the order's reservation record); catalog caps
     // them per order so that allocation and cancellation fit one transaction too.
-    const itemCount = 4 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0); // order, timeline, customer holds, outbox
+    const itemCount = 3 + (command.idempotencyKey ? 1 : 0) + ITEMS_PER_STOCK_OPERATION * order.reservations.length + (coupon ? 2 : 0) + (group ? 1 : 0); // order, customer holds, outbox
     if (order.reservations.length > MAX_RESERVATIONS_PER_ORDER || itemCount > MAX_TRANSACTION_ITEMS)
       throw new StateConflictError('This order needs stock from too many warehouses at once; split it into smaller orders.');
     const events = [orderPlaced(order, signals, sealedToken), ...completionEvents(group, orderId)];
     try {
       const outboxKey = await deps.orders.place({
         order,
-        placed,
         ...(command.idempotencyKey ? { request: { customerId, idempotencyKey: command.idempotencyKey, bodyHash } } : {}),
         ...(coupon ? { coupon } : {}),
         holds: holds(order),
@@ -388,7 +386,7 @@ async function placeOnce(deps: PlaceOrderDeps, command: PlaceOrderCommand): Prom
         outbox: { events, correlationId: command.correlationId },
       });
       await publishCommitted({ orders: deps.orders, events: deps.events, log }, outboxKey, events);
-      return { order, timeline: [placed], personal, created: true };
+      return { order, timeline: [placementEntry(order)], personal, created: true };
     } catch (error) {
       if (error instanceof StockConflictError) {
         if (replans >= settings.maxReplans) {

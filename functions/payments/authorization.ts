@@ -149,11 +149,12 @@ export async function handlePreSaleBalanceDue(deps: AuthorizeDeps, due: BalanceD
 async function securePayment(deps: AuthorizeDeps, ref: PaymentRef, correlationId: string): Promise<AuthorizeResult> {
   const { orderId } = ref;
   return withConflictRetry('authorize', async (attempt) => {
-    const stored = await deps.repo.getPayment(orderId, ref.slot);
+    // The payment with the order's outbox (one query): whichever commit below publishes also publishes what an earlier change left.
+    const { stored, outbox } = await deps.repo.paymentAndOutbox(orderId, ref.slot);
     const decision = decideAuthorization(stored?.payment);
     if (decision.action === 'wait') throw new RetryLaterError(`order ${orderId}: ${decision.why}`);
     if (!stored || decision.action === 'skip') {
-      await flushOutbox(deps, orderId);
+      await flushOutbox(deps, orderId, { listed: outbox });
       return 'skipped';
     }
     let p = stored.payment;
@@ -179,18 +180,19 @@ async function securePayment(deps: AuthorizeDeps, ref: PaymentRef, correlationId
         limits: deps.limits,
       });
       if (!check.ok) {
-        await commitTransition(deps, authorizationFailed(p, 'limit_exceeded', ctx), p.version, { correlationId });
+        await commitTransition(deps, authorizationFailed(p, 'limit_exceeded', ctx), p.version, { correlationId, listedOutbox: outbox });
         return 'failed';
       }
       // Counted conditionally: a concurrent order that took the room makes this a 'limit' conflict, and the retry re-checks.
       const transition = decision.action === 'accept-cod' ? codAccepted(p, day, ctx) : startAuthorization(p, day, ctx);
-      await commitTransition(deps, transition, p.version, { correlationId, limits: deps.limits });
+      // Cash on delivery publishes here; a started authorisation has no events (its outcome's commit publishes).
+      await commitTransition(deps, transition, p.version, { correlationId, limits: deps.limits, listedOutbox: outbox });
       if (decision.action === 'accept-cod') return 'cod-accepted';
       p = transition.payment;
     }
 
     const outcome = await deps.provider.authorize(await authorizeRequest(deps, p, stored.tokenCiphertext));
-    const applied = await applyAuthorizationOutcome(deps, ref, outcome, correlationId, { ...stored, payment: p });
+    const applied = await applyAuthorizationOutcome(deps, ref, outcome, correlationId, { ...stored, payment: p }, outbox);
     return applied === 'unchanged' ? 'skipped' : applied;
   });
 }
@@ -215,26 +217,29 @@ export async function applyAuthorizationOutcome(
    * is past it still.
    */
   known?: StoredPayment,
-  /** The order's outbox as read with `known`: published from, on the first attempt, when the outcome was already applied. */
+  /** The order's outbox as read with `known`: the first attempt publishes from it (with what it commits, or alone when the outcome was already applied). */
   knownOutbox?: readonly OutboxItem[],
 ): Promise<AppliedAuthorization> {
   const { orderId } = ref;
   return withConflictRetry('apply authorisation', async (attempt) => {
     const stored = attempt === 1 && known ? known : await deps.repo.getPayment(orderId, ref.slot);
+    // A retry reads the payment again but not the outbox: its flush queries.
+    const listed = attempt === 1 && known && knownOutbox ? { listedOutbox: knownOutbox } : {};
     if (!stored) throw new RetryLaterError(`order ${orderId}: no payment yet for an authorisation outcome`);
     const p = stored.payment;
     const ctx = transitionContext(deps);
     if (p.status === 'new' && !p.releaseReason) {
       if (outcome.status === 'authorized') {
-        await commitTransition(deps, authorizationSucceeded(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
+        await commitTransition(deps, authorizationSucceeded(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, ...listed });
         return 'authorized';
       }
       if (outcome.status === 'pending') {
-        await commitTransition(deps, authorizationPending(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
+        await commitTransition(deps, authorizationPending(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, ...listed });
         return 'pending';
       }
       await commitTransition(deps, authorizationFailed(p, outcome.reason, ctx, outcome.providerPaymentId), p.version, {
         correlationId,
+        ...listed,
         ...(outcome.providerPaymentId ? { providerPaymentId: outcome.providerPaymentId } : {}),
       });
       return 'failed';
@@ -254,7 +259,7 @@ export async function applyAuthorizationOutcome(
           deps,
           voidSucceeded(tracked, tracked.releaseReason ?? 'order-released', ctx, voided.status === 'voided' ? voided.at : ctx.now.toISOString()),
           tracked.version,
-          { correlationId },
+          { correlationId, ...listed },
         );
         return 'voided-late';
       }
@@ -267,10 +272,10 @@ export async function applyAuthorizationOutcome(
         ctx,
         voided.status === 'voided' ? voided.at : ctx.now.toISOString(),
       );
-      await commitTransition(deps, transition, p.version, { correlationId, providerPaymentId: outcome.providerPaymentId });
+      await commitTransition(deps, transition, p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, ...listed });
       return 'voided-late';
     }
-    await flushOutbox(deps, orderId, attempt === 1 && knownOutbox ? { listed: knownOutbox } : {});
+    await flushOutbox(deps, orderId, listed.listedOutbox ? { listed: listed.listedOutbox } : {});
     return 'unchanged';
   });
 }

@@ -117,9 +117,13 @@ export async function commitTransition(
   deps: EngineDeps,
   transition: Transition,
   expectedVersion: number | null,
-  extra: Omit<PaymentWrite, 'payment' | 'expectedVersion' | 'movements' | 'events'> & { limits?: PaymentLimits } = {},
+  extra: Omit<PaymentWrite, 'payment' | 'expectedVersion' | 'movements' | 'events'> & {
+    limits?: PaymentLimits;
+    /** The order's outbox as the caller read it with the payment (`paymentAndOutbox`): the flush publishes from it instead of querying again. */
+    listedOutbox?: readonly OutboxItem[];
+  } = {},
 ): Promise<void> {
-  const { limits, ...rest } = extra;
+  const { limits, listedOutbox, ...rest } = extra;
   const { outbox } = await deps.repo.commit({
     ...rest,
     payment: transition.payment,
@@ -131,9 +135,11 @@ export async function commitTransition(
   });
   // Every pending item of the order, not only the one just written: payments has no outbox sweep, so
   // an item an earlier commit failed to publish goes out with the next commit of its order (once its
-  // claim has expired). The item just written is held by this commit: published without a claim.
-  // If publishing fails the error propagates (the commit stands) and the item waits out its claim.
-  if (outbox) await flushOutbox(deps, transition.payment.orderId, { own: outbox });
+  // claim has expired) — from the caller's listing when it read the outbox with the payment (an item
+  // written since is held by its own committer), else queried. The item just written is held by this
+  // commit: published without a claim. If publishing fails the error propagates (the commit stands)
+  // and the item waits out its claim.
+  if (outbox) await flushOutbox(deps, transition.payment.orderId, { own: outbox, ...(listedOutbox ? { listed: listedOutbox } : {}) });
 }
 
 /** Runs `attempt` (given its number, 1 first) again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */

@@ -575,6 +575,17 @@ export class PaymentsRepository {
   }
 
   /**
+   * One payment of an order (its first payment, or a pre-sale's balance) and the order's unpublished
+   * outbox items, in one strongly consistent query ({@link paymentsAndOutbox}): a use case that
+   * commits then publishes from this list what an earlier change left, without querying again.
+   */
+  async paymentAndOutbox(orderId: string, slot: PaymentSlot = 'primary'): Promise<{ stored?: StoredPayment; outbox: OutboxItem[] }> {
+    const { payments, outbox } = await this.paymentsAndOutbox(orderId);
+    const stored = payments.find((s) => slotOf(s.payment) === slot);
+    return stored ? { stored, outbox } : { outbox };
+  }
+
+  /**
    * Claims an outbox item for publishing for `leaseMs` (a conditional write): concurrent flushes of
    * the same order do not publish it twice; a claim whose holder died expires and is taken over.
    */

@@ -292,6 +292,15 @@ export interface TimelineEntry {
   readonly actor: string;
 }
 
+/**
+ * The timeline's first entry: the placement, by the customer, when the order was placed. It follows
+ * from the order itself, so it is not stored (orders placed before December 2026 store it as their
+ * first timeline item; the store reads either).
+ */
+export function placementEntry(order: Pick<Order, 'placedAt' | 'customerId'>): TimelineEntry {
+  return { at: order.placedAt, from: null, to: 'PLACED', reason: 'order-placed', actor: order.customerId };
+}
+
 /** Something that happened to an order, as checkout sees it (parsed from events or requests). */
 export type OrderFact =
   | { readonly type: 'RiskReviewRequired' | 'RiskApproved' | 'RiskRejected'; readonly decision: Omit<RiskDecision, 'outcome'> }

@@ -12,7 +12,7 @@ vi.hoisted(() => {
 });
 
 import { ulid } from 'ulid';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { OrderAllocated, OrderDelivered, OrderShipped, ShipmentStatusChanged } from '../../../events/fulfillment-events.ts';
 import { PaymentAuthorized, PaymentFailed, PaymentPending } from '../../../events/payment-events.ts';
@@ -133,6 +133,30 @@ describe('order events consumer (EventConsumer → changeOrder)', () => {
     expect((await world.stock(sku))['WH-EAST']).toMatchObject({ reserved: 2 });
     current = await world.orders.getOrder(order.orderId);
     expect(current?.version).toBe(found?.order.version);
+  });
+
+  it('the placement is not stored as a timeline item (it follows from the order); an order placed before December 2026, which stores it, reads it once', async () => {
+    const partition = async (orderId: string) =>
+      (
+        await documentClient().send(
+          new QueryCommand({ TableName: world.tables.orders, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` }, ConsistentRead: true }),
+        )
+      ).Items ?? [];
+    const { customerId, order } = await placed();
+    const placement = { at: order.placedAt, from: null, to: 'PLACED', reason: 'order-placed', actor: customerId };
+    expect((await partition(order.orderId)).map((i) => i.sk)).toEqual(['ORDER']);
+    expect((await world.orders.get(order.orderId))?.timeline).toEqual([placement]);
+    await deliver(message(RiskApproved, risk(order.orderId, customerId)));
+    await deliver(message(PaymentAuthorized, payment(order.orderId, customerId, order.total.amount)));
+    const timelineItems = (await partition(order.orderId)).filter((i) => String(i.sk).startsWith('TIMELINE#'));
+    expect(timelineItems.map((i) => [i.from, i.to])).toEqual([['PLACED', 'APPROVED']]);
+    const approved = { at: timelineItems[0]?.at, from: 'PLACED', to: 'APPROVED', reason: 'payment-authorized', actor: timelineItems[0]?.actor };
+    expect((await world.orders.get(order.orderId))?.timeline).toEqual([placement, approved]);
+    // An order placed before December 2026 stores its placement entry as version 1: read once, not twice.
+    await documentClient().send(
+      new PutCommand({ TableName: world.tables.orders, Item: { pk: `ORDER#${order.orderId}`, sk: 'TIMELINE#000001', type: 'Timeline', ...placement, actor: 'stored-actor' } }),
+    );
+    expect((await world.orders.get(order.orderId))?.timeline).toEqual([{ ...placement, actor: 'stored-actor' }, approved]);
   });
 
   it('FUL-1/ORD-6: a shipment fulfillment cancelled with its order (ShipmentStatusChanged → CANCELLED) shows CANCELLED; replays and late carrier statuses change nothing', async () => {

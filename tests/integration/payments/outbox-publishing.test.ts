@@ -1,7 +1,8 @@
 /**
  * How payments publishes what a change causes (engine.ts). A transition commits its outbox item
  * already claimed by the committer, which publishes it from memory and deletes it without a claim
- * write; it still queries the order's outbox, for what an earlier commit left behind. If publishing fails the commit stands and the item waits, held,
+ * write, with what an earlier commit left behind: from the outbox the use case read with the payment
+ * (`paymentAndOutbox`, one query), else queried. If publishing fails the commit stands and the item waits, held,
  * until its claim expires (OUTBOX_CLAIM_MS, shorter than every payments queue's visibility timeout:
  * tests/infra/payments-outbox.test.ts); then the retry's flush publishes it, once. A webhook
  * reads the order's payments and outbox in one query and publishes from that list.
@@ -11,7 +12,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../../events/event-definition.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
-import { applyAuthorizationOutcome } from '../../../functions/payments/authorization.ts';
+import { applyAuthorizationOutcome, handleRiskApproved } from '../../../functions/payments/authorization.ts';
 import { authorizationFailed, authorizationSucceeded, voidSucceeded } from '../../../functions/payments/domain/payment.ts';
 import { commitTransition, flushOutbox, transitionContext, type ProviderDeps } from '../../../functions/payments/engine.ts';
 import { OUTBOX_CLAIM_MS, PaymentsRepository } from '../../../functions/payments/payments-repository.ts';
@@ -128,6 +129,60 @@ describe('payments publishes what a transition causes', () => {
     await commitTransition(deps, voided, authorized.payment.version, { correlationId: 'corr-6' });
     expect(published.map((e) => e.definition.name)).toEqual(['PaymentAuthorized', ...voided.events.map((e) => e.definition.name)]);
     expect(voided.events.map((e) => e.definition.name)).toContain('PaymentVoided');
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it('a commit given the outbox read with its payment (paymentAndOutbox) publishes from that listing: the transaction and the delete, no query', async () => {
+    const { order } = await recordedPayment();
+    const { deps, commands, published } = countedDeps();
+    const { stored, outbox } = await deps.repo.paymentAndOutbox(order.orderId);
+    expect(commands).toEqual(['Query']);
+    expect(outbox).toEqual([]);
+    commands.length = 0;
+
+    await commitTransition(deps, authorizationFailed(stored!.payment, 'limit_exceeded', transitionContext(deps)), stored!.payment.version, {
+      correlationId: 'corr-7',
+      listedOutbox: outbox,
+    });
+
+    expect(commands).toEqual(['TransactWrite', 'Delete']);
+    expect(published.map((e) => e.definition.name)).toEqual(FAILED_EVENTS);
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it("an item an earlier commit failed to publish is in the listing read with the payment, and goes out with the order's next commit (claimed, published, deleted; no query)", async () => {
+    const { order, stored } = await recordedPayment();
+    const { deps, commands, published, state } = countedDeps();
+    const authorized = authorizationSucceeded(
+      stored.payment,
+      { providerPaymentId: `pay_${newId()}`, amount: order.amount, at: h.clock.now().toISOString() },
+      transitionContext(deps),
+    );
+    await commitWhilePublishingFails(state, () => commitTransition(deps, authorized, stored.payment.version, { correlationId: 'corr-8' }));
+    h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+
+    const read = await deps.repo.paymentAndOutbox(order.orderId);
+    expect(read.stored?.payment.status).toBe('authorized');
+    expect(read.outbox.map((item) => item.events.map((e) => e.name))).toEqual([['PaymentAuthorized']]);
+    commands.length = 0;
+    const voided = voidSucceeded(read.stored!.payment, 'order-cancelled', transitionContext(deps));
+    await commitTransition(deps, voided, read.stored!.payment.version, { correlationId: 'corr-9', listedOutbox: read.outbox });
+
+    expect(commands).toEqual(['TransactWrite', 'Update', 'Delete', 'Delete']); // the commit, the earlier item's claim and delete, the own item's delete
+    expect(published.map((e) => e.definition.name)).toEqual(['PaymentAuthorized', ...voided.events.map((e) => e.definition.name)]);
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it("RiskApproved's authorisation reads the payment with the order's outbox once and publishes without querying again", async () => {
+    const { order } = await recordedPayment();
+    const { deps, commands, published } = countedDeps();
+    const authorize = { ...deps, vault: h.vault, limits: h.settings.limits };
+
+    expect(await handleRiskApproved(authorize, order.orderId, 'corr-10')).toBe('authorized');
+
+    expect(commands).toEqual(['Query', 'TransactWrite', 'TransactWrite', 'Delete']); // read, start (limits counted), outcome, its outbox item deleted
+    expect(published.map((e) => e.definition.name)).toEqual(['PaymentAuthorized']);
+    expect((await h.repo.getPayment(order.orderId))?.payment.status).toBe('authorized');
     expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
   });
 

@@ -626,10 +626,11 @@ export class PaymentsRepository {
   /**
    * Holds a provider notification (PAY-2, ORD-6) in ONE transaction: the held record (only if
    * absent — never held twice), the events to publish (outbox: the problem order) and the webhook
-   * marker (outcome `held`), so a duplicate finds it handled. The payment is not touched. False
-   * when a concurrent duplicate held it first.
+   * marker (outcome `held`), so a duplicate finds it handled. The payment is not touched. Returns
+   * the outbox item, written claimed by this caller as a transition's is (publish it as `own`), or
+   * false when a concurrent duplicate held it first.
    */
-  async holdNotification(held: HeldNotification, events: readonly DomainEvent[]): Promise<boolean> {
+  async holdNotification(held: HeldNotification, events: readonly DomainEvent[]): Promise<{ outbox?: OutboxItem } | false> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -660,27 +661,26 @@ export class PaymentsRepository {
         },
       },
     ];
+    let outbox: OutboxItem | undefined;
     if (events.length > 0) {
-      const outboxId = newId();
+      outbox = {
+        outboxId: newId(),
+        orderId: held.orderId,
+        correlationId: held.correlationId,
+        events: events.map((e) => ({ name: e.definition.name, payload: e.payload as Record<string, unknown> })),
+        claimedUntil: this.now().getTime() + OUTBOX_CLAIM_MS,
+      };
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: {
-            pk: orderPk(held.orderId),
-            sk: `OUTBOX#${outboxId}`,
-            itemType: 'outbox',
-            outboxId,
-            orderId: held.orderId,
-            correlationId: held.correlationId,
-            events: events.map((e) => ({ name: e.definition.name, payload: e.payload })),
-          },
+          Item: { pk: orderPk(held.orderId), sk: `OUTBOX#${outbox.outboxId}`, itemType: 'outbox', ...outbox },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
     }
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
+      return outbox ? { outbox } : {};
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;

@@ -121,7 +121,10 @@ async function hold(
     bodySha256: crypto.createHash('sha256').update(received.rawBody, 'utf8').digest('hex'),
     correlationId: received.correlationId,
   };
-  const first = await deps.repo.holdNotification(held, [domainEvent(ProblemOrderRaised, { orderId, problem: 'payment-amount-mismatch', raisedBy: 'payments', raisedAt: heldAt })]);
+  const recorded = await deps.repo.holdNotification(held, [
+    domainEvent(ProblemOrderRaised, { orderId, problem: 'payment-amount-mismatch', raisedBy: 'payments', raisedAt: heldAt }),
+  ]);
+  const first = recorded !== false;
   // Ids, amounts and currencies only: no personal data.
   logger.warn('provider notification held: amount or currency not what the payment expects', {
     eventId: n.eventId,
@@ -133,7 +136,8 @@ async function hold(
     reported: mismatch.reported,
     first,
   });
-  await flushOutbox(deps, orderId);
+  // The problem order's outbox item is written claimed by this invocation (published here as its own, as a transition's is).
+  await flushOutbox(deps, orderId, recorded && recorded.outbox ? { own: recorded.outbox } : {});
   return 'held';
 }
 

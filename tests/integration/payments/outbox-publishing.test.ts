@@ -13,7 +13,9 @@ import type { DomainEvent } from '../../../events/event-definition.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
 import { applyAuthorizationOutcome, handleRiskApproved } from '../../../functions/payments/authorization.ts';
-import { authorizationFailed, authorizationSucceeded, voidSucceeded } from '../../../functions/payments/domain/payment.ts';
+import { authorizationFailed, authorizationSucceeded, startAuthorization, voidSucceeded } from '../../../functions/payments/domain/payment.ts';
+import { domainEvent } from '../../../events/event-definition.ts';
+import { ProblemOrderRaised } from '../../../events/problem-order-raised.ts';
 import { commitTransition, flushOutbox, transitionContext, type ProviderDeps } from '../../../functions/payments/engine.ts';
 import { OUTBOX_CLAIM_MS, PaymentsRepository } from '../../../functions/payments/payments-repository.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -183,6 +185,55 @@ describe('payments publishes what a transition causes', () => {
     expect(commands).toEqual(['Query', 'TransactWrite', 'TransactWrite', 'Delete']); // read, start (limits counted), outcome, its outbox item deleted
     expect(published.map((e) => e.definition.name)).toEqual(['PaymentAuthorized']);
     expect((await h.repo.getPayment(order.orderId))?.payment.status).toBe('authorized');
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it('a retry after a write conflict reads the payment again and queries the outbox: the listing read with the stale payment is not reused', async () => {
+    const { order, stored } = await recordedPayment();
+    const { deps, commands, published } = countedDeps();
+    const listed = await deps.repo.paymentAndOutbox(order.orderId);
+    // Meanwhile another change of the payment (the authorisation's start) moves its version on.
+    const started = startAuthorization(stored.payment, '2026-12-07', transitionContext(deps));
+    await h.repo.commit({ payment: started.payment, expectedVersion: stored.payment.version });
+    commands.length = 0;
+
+    const outcome = { status: 'authorized' as const, providerPaymentId: `pay_${newId()}`, amount: order.amount, at: h.clock.now().toISOString() };
+    expect(await applyAuthorizationOutcome(deps, { orderId: order.orderId, slot: 'primary' }, outcome, 'corr-11', listed.stored, listed.outbox)).toBe('authorized');
+
+    // Attempt 1 on the stale payment is refused; attempt 2 reads the payment and its flush queries.
+    expect(commands).toEqual(['TransactWrite', 'Get', 'TransactWrite', 'Query', 'Delete']);
+    expect(published.map((e) => e.definition.name)).toEqual(['PaymentAuthorized']);
+    expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it("a held notification's outbox item is written claimed by its webhook, as a transition's is: a concurrent flush leaves it, the webhook publishes it without a claim", async () => {
+    const { order, stored } = await recordedPayment();
+    const { deps, commands, published } = countedDeps();
+    const held = {
+      eventId: `evt_${newId()}`,
+      provider: 'sandbox',
+      notificationType: 'authorized',
+      orderId: order.orderId,
+      paymentId: stored.payment.paymentId,
+      reasons: ['amount-mismatch' as const],
+      expected: { amount: order.amount, currency: 'CNY' },
+      reported: { amount: order.amount + 100, currency: 'CNY' },
+      occurredAt: h.clock.now().toISOString(),
+      heldAt: h.clock.now().toISOString(),
+      bodySha256: '0'.repeat(64),
+      correlationId: 'corr-12',
+    };
+    const event = domainEvent(ProblemOrderRaised, { orderId: order.orderId, problem: 'payment-amount-mismatch', raisedBy: 'payments', raisedAt: held.heldAt });
+    const recorded = await deps.repo.holdNotification(held, [event]);
+    if (!recorded || !recorded.outbox) throw new Error('the notification was not held with an outbox item');
+    expect(recorded.outbox.claimedUntil).toBe(h.clock.now().getTime() + OUTBOX_CLAIM_MS);
+    expect(await deps.repo.holdNotification(held, [event])).toBe(false); // a duplicate holds nothing
+
+    commands.length = 0;
+    expect(await flushOutbox(deps, order.orderId)).toBe(0); // another invocation's flush: held by the webhook
+    expect(commands).toEqual(['Query']);
+    expect(await flushOutbox(deps, order.orderId, { own: recorded.outbox })).toBe(1);
+    expect(published.map((e) => e.definition.name)).toEqual(['ProblemOrderRaised']);
     expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
   });
 

@@ -614,13 +614,15 @@ export class PaymentsRepository {
 
   /** True when this provider webhook event was already handled. */
   async isWebhookProcessed(eventId: string): Promise<boolean> {
-    return (await this.webhookOutcome(eventId)) !== undefined;
+    return (await this.webhookRecord(eventId)) !== undefined;
   }
 
-  /** What handling this provider webhook event did (`applied`, `held`, …), or undefined when it was not handled yet. */
-  async webhookOutcome(eventId: string): Promise<string | undefined> {
+  /** The record of a handled provider webhook event: what handling it did (`applied`, `held`, …) and, for a held one, its order; undefined when it was not handled yet. */
+  async webhookRecord(eventId: string): Promise<{ outcome: string; orderId?: string } | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK' }, ConsistentRead: true }));
-    return Item === undefined ? undefined : typeof Item.outcome === 'string' ? Item.outcome : 'applied';
+    if (Item === undefined) return undefined;
+    const outcome = typeof Item.outcome === 'string' ? Item.outcome : 'applied';
+    return typeof Item.orderId === 'string' ? { outcome, orderId: Item.orderId } : { outcome };
   }
 
   /**
@@ -655,6 +657,7 @@ export class PaymentsRepository {
             itemType: 'webhook',
             type: held.notificationType,
             outcome: 'held',
+            orderId: held.orderId,
             processedAt: held.heldAt,
             expiresAt: this.ttl(MARKER_TTL_SECONDS),
           },

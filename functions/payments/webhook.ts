@@ -51,8 +51,13 @@ export async function receiveWebhook(
   correlationId: string,
 ): Promise<WebhookAnswer> {
   const notification = deps.verifier.verify(rawBody, headers[deps.verifier.signatureHeader], deps.clock.now());
-  const seen = await deps.repo.webhookOutcome(notification.eventId);
-  if (seen !== undefined) return { received: true, eventId: notification.eventId, duplicate: true, outcome: seen === 'held' ? 'held' : 'already-applied' };
+  const seen = await deps.repo.webhookRecord(notification.eventId);
+  if (seen !== undefined) {
+    // A held notification's problem order went to the outbox in the transaction that wrote this record: a
+    // resend publishes it if the first delivery died before it did (payments has no outbox sweep).
+    if (seen.outcome === 'held' && seen.orderId) await flushOutbox(deps, seen.orderId);
+    return { received: true, eventId: notification.eventId, duplicate: true, outcome: seen.outcome === 'held' ? 'held' : 'already-applied' };
+  }
   const outcome = await applyNotification(deps, notification, { rawBody, correlationId });
   // A held notification's marker is written with the held record, in one transaction.
   if (outcome !== 'held') await deps.repo.markWebhookProcessed(notification.eventId, notification.type, outcome);

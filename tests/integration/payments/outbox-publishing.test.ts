@@ -13,13 +13,16 @@ import type { DomainEvent } from '../../../events/event-definition.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
 import { newId } from '../../../shared/ids.ts';
 import { applyAuthorizationOutcome, handleRiskApproved } from '../../../functions/payments/authorization.ts';
+import { signatureHeader } from '../../../functions/payments/domain/webhook-signature.ts';
+import { sandboxWebhookEvent, sandboxWebhookVerifier } from '../../../functions/payments/provider/sandbox/sandbox-webhook.ts';
+import { receiveWebhook } from '../../../functions/payments/webhook.ts';
 import { authorizationFailed, authorizationSucceeded, startAuthorization, voidSucceeded } from '../../../functions/payments/domain/payment.ts';
 import { domainEvent } from '../../../events/event-definition.ts';
 import { ProblemOrderRaised } from '../../../events/problem-order-raised.ts';
 import { commitTransition, flushOutbox, transitionContext, type ProviderDeps } from '../../../functions/payments/engine.ts';
 import { OUTBOX_CLAIM_MS, PaymentsRepository } from '../../../functions/payments/payments-repository.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
-import { paymentsHarness, type PaymentsHarness } from './harness.ts';
+import { paymentsHarness, WEBHOOK_SECRET, type PaymentsHarness } from './harness.ts';
 
 let h: PaymentsHarness;
 
@@ -235,6 +238,44 @@ describe('payments publishes what a transition causes', () => {
     expect(await flushOutbox(deps, order.orderId, { own: recorded.outbox })).toBe(1);
     expect(published.map((e) => e.definition.name)).toEqual(['ProblemOrderRaised']);
     expect(await h.repo.pendingOutbox(order.orderId)).toEqual([]);
+  });
+
+  it('a resent held notification publishes the problem order its first delivery left in the outbox (that delivery died after holding it)', async () => {
+    const o = h.newOrder('card', 23_040);
+    expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);
+    const ours = (await h.repo.getPayment(o.orderId))!.payment;
+    const provider = (await h.sandbox.authorize({
+      idempotencyKey: `authorize-${ours.paymentId}`,
+      orderId: o.orderId,
+      paymentId: ours.paymentId,
+      method: 'card',
+      amount: 23_040,
+      currency: 'CNY',
+      token: 'tok_visa',
+    })) as { providerPaymentId: string };
+    h.outbox.drain();
+    const sp = (await h.store.getPayment(provider.providerPaymentId))!;
+    // The provider reports 100 fen more than asked: held.
+    const body = JSON.stringify(
+      sandboxWebhookEvent({ id: `evt_sbx_${newId()}`, type: 'payment.authorized', now: h.clock.now(), payment: { ...sp, amount: 23_140, amountCapturable: 23_140 } }),
+    );
+    const headers = () => ({ 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, Math.floor(h.clock.now().getTime() / 1000), body) });
+    const { deps, published, state } = countedDeps();
+    const webhookDeps = { ...deps, verifier: sandboxWebhookVerifier(WEBHOOK_SECRET, 300) };
+
+    // The first delivery holds it (record, marker and problem order in one transaction), then fails to publish.
+    state.failing = true;
+    await expect(receiveWebhook(webhookDeps, body, headers(), 'corr-13')).rejects.toThrow('EventBridge unavailable');
+    state.failing = false;
+    expect(await h.repo.listHeldNotifications(o.orderId)).toHaveLength(1);
+    expect(await h.repo.pendingOutbox(o.orderId)).toHaveLength(1);
+
+    // The provider resends it once the claim has lapsed: a duplicate, and the problem order goes out.
+    h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+    expect(await receiveWebhook(webhookDeps, body, headers(), 'corr-14')).toMatchObject({ duplicate: true, outcome: 'held' });
+    expect(published.map((e) => e.definition.name)).toEqual(['ProblemOrderRaised']);
+    expect(await h.repo.pendingOutbox(o.orderId)).toEqual([]);
+    expect(await h.repo.listHeldNotifications(o.orderId)).toHaveLength(1);
   });
 
   it('an authorisation outcome already applied (the provider webhook after the call answered) is recognised from the payment and outbox the caller read: no second read', async () => {

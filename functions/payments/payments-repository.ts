@@ -617,12 +617,19 @@ export class PaymentsRepository {
     return (await this.webhookRecord(eventId)) !== undefined;
   }
 
-  /** The record of a handled provider webhook event: what handling it did (`applied`, `held`, …) and, for a held one, its order; undefined when it was not handled yet. */
-  async webhookRecord(eventId: string): Promise<{ outcome: string; orderId?: string } | undefined> {
+  /**
+   * The record of a handled provider webhook event: what handling it did (`applied`, `held`, …) and,
+   * for a held one, its order and the outbox item of its problem order; undefined when it was not
+   * handled yet.
+   */
+  async webhookRecord(eventId: string): Promise<{ outcome: string; orderId?: string; outboxId?: string } | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `WEBHOOK#${eventId}`, sk: 'WEBHOOK' }, ConsistentRead: true }));
     if (Item === undefined) return undefined;
-    const outcome = typeof Item.outcome === 'string' ? Item.outcome : 'applied';
-    return typeof Item.orderId === 'string' ? { outcome, orderId: Item.orderId } : { outcome };
+    return {
+      outcome: typeof Item.outcome === 'string' ? Item.outcome : 'applied',
+      ...(typeof Item.orderId === 'string' ? { orderId: Item.orderId } : {}),
+      ...(typeof Item.outboxId === 'string' ? { outboxId: Item.outboxId } : {}),
+    };
   }
 
   /**
@@ -633,6 +640,16 @@ export class PaymentsRepository {
    * false when a concurrent duplicate held it first.
    */
   async holdNotification(held: HeldNotification, events: readonly DomainEvent[]): Promise<{ outbox?: OutboxItem } | false> {
+    const outbox: OutboxItem | undefined =
+      events.length > 0
+        ? {
+            outboxId: newId(),
+            orderId: held.orderId,
+            correlationId: held.correlationId,
+            events: events.map((e) => ({ name: e.definition.name, payload: e.payload as Record<string, unknown> })),
+            claimedUntil: this.now().getTime() + OUTBOX_CLAIM_MS,
+          }
+        : undefined;
     const items: TransactItem[] = [
       {
         Put: {
@@ -658,21 +675,14 @@ export class PaymentsRepository {
             type: held.notificationType,
             outcome: 'held',
             orderId: held.orderId,
+            ...(outbox ? { outboxId: outbox.outboxId } : {}),
             processedAt: held.heldAt,
             expiresAt: this.ttl(MARKER_TTL_SECONDS),
           },
         },
       },
     ];
-    let outbox: OutboxItem | undefined;
-    if (events.length > 0) {
-      outbox = {
-        outboxId: newId(),
-        orderId: held.orderId,
-        correlationId: held.correlationId,
-        events: events.map((e) => ({ name: e.definition.name, payload: e.payload as Record<string, unknown> })),
-        claimedUntil: this.now().getTime() + OUTBOX_CLAIM_MS,
-      };
+    if (outbox) {
       items.push({
         Put: {
           TableName: this.tableName,

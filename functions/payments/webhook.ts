@@ -53,15 +53,29 @@ export async function receiveWebhook(
   const notification = deps.verifier.verify(rawBody, headers[deps.verifier.signatureHeader], deps.clock.now());
   const seen = await deps.repo.webhookRecord(notification.eventId);
   if (seen !== undefined) {
-    // A held notification's problem order went to the outbox in the transaction that wrote this record: a
-    // resend publishes it if the first delivery died before it did (payments has no outbox sweep).
-    if (seen.outcome === 'held' && seen.orderId) await flushOutbox(deps, seen.orderId);
+    // A marker written before December 2026 does not name its order: the provider's metadata does.
+    const heldOrder = seen.outcome === 'held' ? (seen.orderId ?? notification.orderId) : undefined;
+    if (heldOrder) await publishHeldProblem(deps, notification.eventId, heldOrder, seen.outboxId);
     return { received: true, eventId: notification.eventId, duplicate: true, outcome: seen.outcome === 'held' ? 'held' : 'already-applied' };
   }
   const outcome = await applyNotification(deps, notification, { rawBody, correlationId });
   // A held notification's marker is written with the held record, in one transaction.
   if (outcome !== 'held') await deps.repo.markWebhookProcessed(notification.eventId, notification.type, outcome);
   return { received: true, eventId: notification.eventId, outcome };
+}
+
+/**
+ * A held notification's problem order went to the outbox in the transaction that held it, claimed by
+ * that delivery. A resent copy publishes it if the delivery died first (payments has no outbox sweep).
+ * While that delivery's claim lasts the copy is not acknowledged (503, retried later): the delivery
+ * may still fail, and a provider that got a 2xx for the event would not send it again.
+ */
+async function publishHeldProblem(deps: ProviderDeps, eventId: string, orderId: string, outboxId: string | undefined): Promise<void> {
+  const pending = await deps.repo.pendingOutbox(orderId);
+  await flushOutbox(deps, orderId, { listed: pending });
+  const now = deps.clock.now().getTime();
+  const stillHeld = pending.find((item) => item.outboxId === outboxId && item.claimedUntil !== undefined && item.claimedUntil > now);
+  if (stillHeld) throw new RetryLaterError(`held notification ${eventId}: its problem order is being published by another delivery`);
 }
 
 /**
@@ -141,8 +155,13 @@ async function hold(
     reported: mismatch.reported,
     first,
   });
+  if (recorded === false) {
+    // A concurrent copy held it first: acknowledged only once its problem order is out (see publishHeldProblem).
+    await publishHeldProblem(deps, n.eventId, orderId, (await deps.repo.webhookRecord(n.eventId))?.outboxId);
+    return 'held';
+  }
   // The problem order's outbox item is written claimed by this invocation (published here as its own, as a transition's is).
-  await flushOutbox(deps, orderId, recorded && recorded.outbox ? { own: recorded.outbox } : {});
+  await flushOutbox(deps, orderId, recorded.outbox ? { own: recorded.outbox } : {});
   return 'held';
 }
 

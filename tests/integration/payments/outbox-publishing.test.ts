@@ -19,7 +19,7 @@ import { receiveWebhook } from '../../../functions/payments/webhook.ts';
 import { authorizationFailed, authorizationSucceeded, startAuthorization, voidSucceeded } from '../../../functions/payments/domain/payment.ts';
 import { domainEvent } from '../../../events/event-definition.ts';
 import { ProblemOrderRaised } from '../../../events/problem-order-raised.ts';
-import { commitTransition, flushOutbox, transitionContext, type ProviderDeps } from '../../../functions/payments/engine.ts';
+import { commitTransition, flushOutbox, RetryLaterError, transitionContext, type ProviderDeps } from '../../../functions/payments/engine.ts';
 import { OUTBOX_CLAIM_MS, PaymentsRepository } from '../../../functions/payments/payments-repository.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
 import { paymentsHarness, WEBHOOK_SECRET, type PaymentsHarness } from './harness.ts';
@@ -79,6 +79,30 @@ async function recordedPayment() {
 
 /** What a failed authorisation causes: one outbox item. */
 const FAILED_EVENTS = ['PaymentFailed', 'CustomerNotificationRequested', 'ProblemOrderRaised'];
+
+/** A card order and a signed sandbox notification authorising 100 fen more than its payment asks: held when received. */
+async function mismatchedAuthorization() {
+  const o = h.newOrder('card', 23_040);
+  expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);
+  const ours = (await h.repo.getPayment(o.orderId))!.payment;
+  const provider = (await h.sandbox.authorize({
+    idempotencyKey: `authorize-${ours.paymentId}`,
+    orderId: o.orderId,
+    paymentId: ours.paymentId,
+    method: 'card',
+    amount: 23_040,
+    currency: 'CNY',
+    token: 'tok_visa',
+  })) as { providerPaymentId: string };
+  h.outbox.drain();
+  const sp = (await h.store.getPayment(provider.providerPaymentId))!;
+  // The provider reports 100 fen more than asked: held.
+  const body = JSON.stringify(
+    sandboxWebhookEvent({ id: `evt_sbx_${newId()}`, type: 'payment.authorized', now: h.clock.now(), payment: { ...sp, amount: 23_140, amountCapturable: 23_140 } }),
+  );
+  const headers = () => ({ 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, Math.floor(h.clock.now().getTime() / 1000), body) });
+  return { o, body, headers };
+}
 
 describe('payments publishes what a transition causes', () => {
   it('from the item it committed: one transaction, the query of what else is pending, one delete — no claim write', async () => {
@@ -241,25 +265,7 @@ describe('payments publishes what a transition causes', () => {
   });
 
   it('a resent held notification publishes the problem order its first delivery left in the outbox (that delivery died after holding it)', async () => {
-    const o = h.newOrder('card', 23_040);
-    expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);
-    const ours = (await h.repo.getPayment(o.orderId))!.payment;
-    const provider = (await h.sandbox.authorize({
-      idempotencyKey: `authorize-${ours.paymentId}`,
-      orderId: o.orderId,
-      paymentId: ours.paymentId,
-      method: 'card',
-      amount: 23_040,
-      currency: 'CNY',
-      token: 'tok_visa',
-    })) as { providerPaymentId: string };
-    h.outbox.drain();
-    const sp = (await h.store.getPayment(provider.providerPaymentId))!;
-    // The provider reports 100 fen more than asked: held.
-    const body = JSON.stringify(
-      sandboxWebhookEvent({ id: `evt_sbx_${newId()}`, type: 'payment.authorized', now: h.clock.now(), payment: { ...sp, amount: 23_140, amountCapturable: 23_140 } }),
-    );
-    const headers = () => ({ 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, Math.floor(h.clock.now().getTime() / 1000), body) });
+    const { o, body, headers } = await mismatchedAuthorization();
     const { deps, published, state } = countedDeps();
     const webhookDeps = { ...deps, verifier: sandboxWebhookVerifier(WEBHOOK_SECRET, 300) };
 
@@ -270,9 +276,38 @@ describe('payments publishes what a transition causes', () => {
     expect(await h.repo.listHeldNotifications(o.orderId)).toHaveLength(1);
     expect(await h.repo.pendingOutbox(o.orderId)).toHaveLength(1);
 
+    // A resend while that delivery's claim lasts is not acknowledged: the delivery may yet fail (503, retried later).
+    h.clock.advance(5_000);
+    await expect(receiveWebhook(webhookDeps, body, headers(), 'corr-13b')).rejects.toBeInstanceOf(RetryLaterError);
+    expect(published).toEqual([]);
     // The provider resends it once the claim has lapsed: a duplicate, and the problem order goes out.
-    h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+    h.clock.advance(OUTBOX_CLAIM_MS);
     expect(await receiveWebhook(webhookDeps, body, headers(), 'corr-14')).toMatchObject({ duplicate: true, outcome: 'held' });
+    expect(published.map((e) => e.definition.name)).toEqual(['ProblemOrderRaised']);
+    expect(await h.repo.pendingOutbox(o.orderId)).toEqual([]);
+    expect(await h.repo.listHeldNotifications(o.orderId)).toHaveLength(1);
+  });
+
+  it('a copy that loses the race to hold a notification is not acknowledged while the winner holds its problem order; once the claim lapses it publishes it', async () => {
+    const { o, body, headers } = await mismatchedAuthorization();
+    const { deps, published, state } = countedDeps();
+    const webhookDeps = { ...deps, verifier: sandboxWebhookVerifier(WEBHOOK_SECRET, 300) };
+    state.failing = true;
+    await expect(receiveWebhook(webhookDeps, body, headers(), 'corr-15')).rejects.toThrow('EventBridge unavailable');
+    state.failing = false;
+
+    // The loser read no webhook record before the winner's transaction committed, so its own hold finds the notification held.
+    const racing = () => {
+      let reads = 0;
+      const repo = Object.create(deps.repo, {
+        webhookRecord: { value: (eventId: string) => (reads++ === 0 ? Promise.resolve(undefined) : deps.repo.webhookRecord(eventId)) },
+      }) as typeof deps.repo;
+      return { ...webhookDeps, repo };
+    };
+    await expect(receiveWebhook(racing(), body, headers(), 'corr-16')).rejects.toBeInstanceOf(RetryLaterError);
+    expect(published).toEqual([]);
+    h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+    expect(await receiveWebhook(racing(), body, headers(), 'corr-17')).toEqual({ received: true, eventId: (JSON.parse(body) as { id: string }).id, outcome: 'held' });
     expect(published.map((e) => e.definition.name)).toEqual(['ProblemOrderRaised']);
     expect(await h.repo.pendingOutbox(o.orderId)).toEqual([]);
     expect(await h.repo.listHeldNotifications(o.orderId)).toHaveLength(1);

@@ -27,8 +27,8 @@ export const receivePaymentWebhookRoute = /* @__PURE__ */ defineRoute({
     'Called by the payment provider, not by clients. The raw body must carry a valid signature header for the configured provider ' +
     '(sandbox: `Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`; Stripe: `Stripe-Signature`). ' +
     'Signatures older than 5 minutes (replays) or not matching → 400; the signature is checked before the body is parsed, and bodies over 64 KB are refused with 413 before anything else. ' +
-    'A notification already received (same event id) → 200 with `duplicate: true`, nothing changes. ' +
-    'A notification whose amount or currency differs from what the payment expects is held, not applied (202, outcome `held`): the payment does not change, the notification is stored for investigation and a problem order is raised (PAY-2, ORD-6). ' +
+    'A notification already received (same event id) → 200 with `duplicate: true` (202 for a held one), nothing changes. ' +
+    'A notification whose amount or currency differs from what the payment expects is held, not applied (202, outcome `held`): the payment does not change, the notification is stored for investigation and a problem order is raised (PAY-2, ORD-6); a copy of it that arrives while that problem order is still being published is answered 503 with `retry-after` (send it again). ' +
     'No Idempotency-Key: the provider event id is the idempotency key.',
   tags: ['payments', 'webhooks'],
   auth: 'public',

@@ -224,22 +224,22 @@ export async function applyAuthorizationOutcome(
   return withConflictRetry('apply authorisation', async (attempt) => {
     const stored = attempt === 1 && known ? known : await deps.repo.getPayment(orderId, ref.slot);
     // A retry reads the payment again but not the outbox: its flush queries.
-    const listed = attempt === 1 && known && knownOutbox ? { listedOutbox: knownOutbox } : {};
+    const listedOutbox = attempt === 1 && known ? knownOutbox : undefined;
     if (!stored) throw new RetryLaterError(`order ${orderId}: no payment yet for an authorisation outcome`);
     const p = stored.payment;
     const ctx = transitionContext(deps);
     if (p.status === 'new' && !p.releaseReason) {
       if (outcome.status === 'authorized') {
-        await commitTransition(deps, authorizationSucceeded(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, ...listed });
+        await commitTransition(deps, authorizationSucceeded(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, listedOutbox });
         return 'authorized';
       }
       if (outcome.status === 'pending') {
-        await commitTransition(deps, authorizationPending(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, ...listed });
+        await commitTransition(deps, authorizationPending(p, outcome, ctx), p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, listedOutbox });
         return 'pending';
       }
       await commitTransition(deps, authorizationFailed(p, outcome.reason, ctx, outcome.providerPaymentId), p.version, {
         correlationId,
-        ...listed,
+        listedOutbox,
         ...(outcome.providerPaymentId ? { providerPaymentId: outcome.providerPaymentId } : {}),
       });
       return 'failed';
@@ -259,7 +259,7 @@ export async function applyAuthorizationOutcome(
           deps,
           voidSucceeded(tracked, tracked.releaseReason ?? 'order-released', ctx, voided.status === 'voided' ? voided.at : ctx.now.toISOString()),
           tracked.version,
-          { correlationId, ...listed },
+          { correlationId, listedOutbox },
         );
         return 'voided-late';
       }
@@ -272,10 +272,10 @@ export async function applyAuthorizationOutcome(
         ctx,
         voided.status === 'voided' ? voided.at : ctx.now.toISOString(),
       );
-      await commitTransition(deps, transition, p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, ...listed });
+      await commitTransition(deps, transition, p.version, { correlationId, providerPaymentId: outcome.providerPaymentId, listedOutbox });
       return 'voided-late';
     }
-    await flushOutbox(deps, orderId, listed.listedOutbox ? { listed: listed.listedOutbox } : {});
+    await flushOutbox(deps, orderId, { listed: listedOutbox });
     return 'unchanged';
   });
 }

@@ -139,7 +139,7 @@ export async function commitTransition(
   // written since is held by its own committer), else queried. The item just written is held by this
   // commit: published without a claim. If publishing fails the error propagates (the commit stands)
   // and the item waits out its claim.
-  if (outbox) await flushOutbox(deps, transition.payment.orderId, { own: outbox, ...(listedOutbox ? { listed: listedOutbox } : {}) });
+  if (outbox) await flushOutbox(deps, transition.payment.orderId, { own: outbox, listed: listedOutbox });
 }
 
 /** Runs `attempt` (given its number, 1 first) again while it hits write conflicts (up to `maxAttempts`), after a short jittered wait. */

@@ -581,8 +581,7 @@ export class PaymentsRepository {
    */
   async paymentAndOutbox(orderId: string, slot: PaymentSlot = 'primary'): Promise<{ stored?: StoredPayment; outbox: OutboxItem[] }> {
     const { payments, outbox } = await this.paymentsAndOutbox(orderId);
-    const stored = payments.find((s) => slotOf(s.payment) === slot);
-    return stored ? { stored, outbox } : { outbox };
+    return { stored: payments.find((s) => slotOf(s.payment) === slot), outbox };
   }
 
   /**

@@ -161,7 +161,7 @@ async function hold(
     return 'held';
   }
   // The problem order's outbox item is written claimed by this invocation (published here as its own, as a transition's is).
-  await flushOutbox(deps, orderId, recorded.outbox ? { own: recorded.outbox } : {});
+  await flushOutbox(deps, orderId, { own: recorded.outbox });
   return 'held';
 }
 

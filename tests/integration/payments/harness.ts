@@ -43,6 +43,7 @@ import { PaymentsRepository } from '../../../functions/payments/payments-reposit
 import { InMemorySandboxOutbox } from '../../../functions/payments/provider/sandbox/sandbox-outbox.ts';
 import { SandboxProvider, type SandboxChaos, type SandboxMessage } from '../../../functions/payments/provider/sandbox/sandbox-provider.ts';
 import { DynamoDbSandboxStore } from '../../../functions/payments/provider/sandbox/sandbox-store.ts';
+import type { SandboxPayment } from '../../../functions/payments/provider/sandbox/sandbox-rules.ts';
 import { sandboxWebhookVerifier } from '../../../functions/payments/provider/sandbox/sandbox-webhook.ts';
 import { processSandboxMessage, type WebhookEndpoint } from '../../../functions/payments/provider/sandbox/sandbox-worker.ts';
 import type { ProviderWiring } from '../../../functions/payments/provider/from-env.ts';
@@ -324,6 +325,29 @@ export function paymentsHarness(options: HarnessOptions = {}) {
     deposit: depositOf(total),
   });
 
+  /**
+   * The provider authorised a recorded card order's payment, but its answer never reached payments
+   * (the payment stays new): the sandbox's record of it, for a test's own webhook about it. The
+   * sandbox's outbound messages are dropped.
+   */
+  async function authorizedAtProviderOnly(o: TestOrder): Promise<SandboxPayment> {
+    const ours = (await repo.getPayment(o.orderId))?.payment;
+    if (!ours) throw new Error(`order ${o.orderId}: no payment recorded`);
+    const answer = await sandbox.authorize({
+      idempotencyKey: `authorize-${ours.paymentId}`,
+      orderId: o.orderId,
+      paymentId: ours.paymentId,
+      method: 'card',
+      amount: ours.amount,
+      currency: ours.currency,
+      token: o.token ?? 'tok_visa',
+    });
+    outbox.drain();
+    const recorded = 'providerPaymentId' in answer && answer.providerPaymentId ? await store.getPayment(answer.providerPaymentId) : undefined;
+    if (!recorded) throw new Error(`order ${o.orderId}: the sandbox did not authorise it`);
+    return recorded;
+  }
+
   const eventsOf = (orderId: string) => published.filter((e) => (e.payload as { orderId?: string }).orderId === orderId).map((e) => e.definition.name);
 
   return {
@@ -344,6 +368,7 @@ export function paymentsHarness(options: HarnessOptions = {}) {
     http,
     newOrder,
     newPresaleOrder,
+    authorizedAtProviderOnly,
     eventsOf,
     tables,
   };

@@ -59,7 +59,7 @@ function countedDeps() {
 }
 
 /** Runs a commit while EventBridge refuses events: the commit stands, publishing it fails. */
-async function commitWhilePublishingFails(state: { failing: boolean }, commit: () => Promise<void>) {
+async function commitWhilePublishingFails(state: { failing: boolean }, commit: () => Promise<unknown>) {
   state.failing = true;
   try {
     await expect(commit()).rejects.toThrow('EventBridge unavailable');
@@ -77,6 +77,20 @@ async function recordedPayment() {
   return { order, stored };
 }
 
+/** A recorded payment's authorisation committed while publishing failed, its item's claim since lapsed (engine ports counting from here). */
+async function authorizedButUnpublished() {
+  const { order, stored } = await recordedPayment();
+  const counted = countedDeps();
+  const authorized = authorizationSucceeded(
+    stored.payment,
+    { providerPaymentId: `pay_${newId()}`, amount: order.amount, at: h.clock.now().toISOString() },
+    transitionContext(counted.deps),
+  );
+  await commitWhilePublishingFails(counted.state, () => commitTransition(counted.deps, authorized, stored.payment.version, { correlationId: `corr-${newId()}` }));
+  h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+  return { order, authorized, ...counted };
+}
+
 /** What a failed authorisation causes: one outbox item. */
 const FAILED_EVENTS = ['PaymentFailed', 'CustomerNotificationRequested', 'ProblemOrderRaised'];
 
@@ -84,24 +98,22 @@ const FAILED_EVENTS = ['PaymentFailed', 'CustomerNotificationRequested', 'Proble
 async function mismatchedAuthorization() {
   const o = h.newOrder('card', 23_040);
   expect(await h.deliver('OrderPlaced', h.events.placed(o))).toBe(true);
-  const ours = (await h.repo.getPayment(o.orderId))!.payment;
-  const provider = (await h.sandbox.authorize({
-    idempotencyKey: `authorize-${ours.paymentId}`,
-    orderId: o.orderId,
-    paymentId: ours.paymentId,
-    method: 'card',
-    amount: 23_040,
-    currency: 'CNY',
-    token: 'tok_visa',
-  })) as { providerPaymentId: string };
-  h.outbox.drain();
-  const sp = (await h.store.getPayment(provider.providerPaymentId))!;
+  const sp = await h.authorizedAtProviderOnly(o);
   // The provider reports 100 fen more than asked: held.
   const body = JSON.stringify(
     sandboxWebhookEvent({ id: `evt_sbx_${newId()}`, type: 'payment.authorized', now: h.clock.now(), payment: { ...sp, amount: 23_140, amountCapturable: 23_140 } }),
   );
   const headers = () => ({ 'sandbox-signature': signatureHeader(WEBHOOK_SECRET, Math.floor(h.clock.now().getTime() / 1000), body) });
   return { o, body, headers };
+}
+
+/** {@link mismatchedAuthorization}, whose first delivery holds the notification and then fails to publish its problem order. */
+async function heldWhilePublishingFails() {
+  const { o, body, headers } = await mismatchedAuthorization();
+  const { deps, published, state } = countedDeps();
+  const webhookDeps = { ...deps, verifier: sandboxWebhookVerifier(WEBHOOK_SECRET, 300) };
+  await commitWhilePublishingFails(state, () => receiveWebhook(webhookDeps, body, headers(), `corr-${newId()}`));
+  return { o, body, headers, deps, published, webhookDeps };
 }
 
 describe('payments publishes what a transition causes', () => {
@@ -143,15 +155,7 @@ describe('payments publishes what a transition causes', () => {
   });
 
   it("an item an earlier commit failed to publish goes out with the order's next commit once its claim has expired (payments has no outbox sweep)", async () => {
-    const { order, stored } = await recordedPayment();
-    const { deps, published, state } = countedDeps();
-    const authorized = authorizationSucceeded(
-      stored.payment,
-      { providerPaymentId: `pay_${newId()}`, amount: order.amount, at: h.clock.now().toISOString() },
-      transitionContext(deps),
-    );
-    await commitWhilePublishingFails(state, () => commitTransition(deps, authorized, stored.payment.version, { correlationId: 'corr-5' }));
-    h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+    const { order, authorized, deps, published } = await authorizedButUnpublished();
 
     // The next change of the order (here a void) publishes its own events and the one left behind, oldest first.
     const voided = voidSucceeded(authorized.payment, 'order-cancelled', transitionContext(deps));
@@ -180,15 +184,7 @@ describe('payments publishes what a transition causes', () => {
   });
 
   it("an item an earlier commit failed to publish is in the listing read with the payment, and goes out with the order's next commit (claimed, published, deleted; no query)", async () => {
-    const { order, stored } = await recordedPayment();
-    const { deps, commands, published, state } = countedDeps();
-    const authorized = authorizationSucceeded(
-      stored.payment,
-      { providerPaymentId: `pay_${newId()}`, amount: order.amount, at: h.clock.now().toISOString() },
-      transitionContext(deps),
-    );
-    await commitWhilePublishingFails(state, () => commitTransition(deps, authorized, stored.payment.version, { correlationId: 'corr-8' }));
-    h.clock.advance(OUTBOX_CLAIM_MS + 1_000);
+    const { order, deps, commands, published } = await authorizedButUnpublished();
 
     const read = await deps.repo.paymentAndOutbox(order.orderId);
     expect(read.stored?.payment.status).toBe('authorized');
@@ -265,14 +261,8 @@ describe('payments publishes what a transition causes', () => {
   });
 
   it('a resent held notification publishes the problem order its first delivery left in the outbox (that delivery died after holding it)', async () => {
-    const { o, body, headers } = await mismatchedAuthorization();
-    const { deps, published, state } = countedDeps();
-    const webhookDeps = { ...deps, verifier: sandboxWebhookVerifier(WEBHOOK_SECRET, 300) };
-
     // The first delivery holds it (record, marker and problem order in one transaction), then fails to publish.
-    state.failing = true;
-    await expect(receiveWebhook(webhookDeps, body, headers(), 'corr-13')).rejects.toThrow('EventBridge unavailable');
-    state.failing = false;
+    const { o, body, headers, published, webhookDeps } = await heldWhilePublishingFails();
     expect(await h.repo.listHeldNotifications(o.orderId)).toHaveLength(1);
     expect(await h.repo.pendingOutbox(o.orderId)).toHaveLength(1);
 
@@ -289,12 +279,7 @@ describe('payments publishes what a transition causes', () => {
   });
 
   it('a copy that loses the race to hold a notification is not acknowledged while the winner holds its problem order; once the claim lapses it publishes it', async () => {
-    const { o, body, headers } = await mismatchedAuthorization();
-    const { deps, published, state } = countedDeps();
-    const webhookDeps = { ...deps, verifier: sandboxWebhookVerifier(WEBHOOK_SECRET, 300) };
-    state.failing = true;
-    await expect(receiveWebhook(webhookDeps, body, headers(), 'corr-15')).rejects.toThrow('EventBridge unavailable');
-    state.failing = false;
+    const { o, body, headers, deps, published, webhookDeps } = await heldWhilePublishingFails();
 
     // The loser read no webhook record before the winner's transaction committed, so its own hold finds the notification held.
     const racing = () => {

@@ -253,16 +253,7 @@ describe('cancelled or rejected → void or refund (PAY-2)', () => {
     const stored = await h.repo.getPayment(o.orderId);
     const p = stored!.payment;
     await h.repo.commit({ payment: { ...p, authorizationStartedAt: h.clock.now().toISOString(), version: p.version + 1 }, expectedVersion: p.version });
-    await h.sandbox.authorize({
-      idempotencyKey: `authorize-${p.paymentId}`,
-      orderId: o.orderId,
-      paymentId: p.paymentId,
-      method: 'card',
-      amount: p.amount,
-      currency: 'CNY',
-      token: 'tok_visa',
-    });
-    h.outbox.drain();
+    await h.authorizedAtProviderOnly(o);
     expect(await h.deliver('OrderCancelled', h.events.cancelled(o, 'PLACED'))).toBe(true);
     expect((await state(o.orderId)).payment?.status).toBe('cancelled');
     // The RiskApproved retry learns the outcome with the same key and voids it.

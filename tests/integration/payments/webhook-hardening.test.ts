@@ -75,17 +75,7 @@ describe('a notification whose amount or currency is not what the payment expect
     const o = await placed(h.newOrder('card', 23_040));
     const ours = (await h.repo.getPayment(o.orderId))!.payment;
     // The provider authorised (its call's answer was lost) — but 100 fen more than asked.
-    const provider = await h.sandbox.authorize({
-      idempotencyKey: `authorize-${ours.paymentId}`,
-      orderId: o.orderId,
-      paymentId: ours.paymentId,
-      method: 'card',
-      amount: 23_040,
-      currency: 'CNY',
-      token: 'tok_visa',
-    });
-    h.outbox.drain();
-    const sp = (await h.store.getPayment((provider as { providerPaymentId: string }).providerPaymentId))!;
+    const sp = await h.authorizedAtProviderOnly(o);
     const body = notification('payment.authorized', { ...sp, amount: 23_140, amountCapturable: 23_140 });
     const eventId = (JSON.parse(body) as { id: string }).id;
     const before = await snapshot(o.orderId);
@@ -243,17 +233,7 @@ describe('POST /webhooks/payments refuses before it reads (SEC-5, PAY-2)', () =>
   it('a 65 KB body → 413 before anything else (even correctly signed): no signature check, no provider, nothing written', async () => {
     const o = await placed(h.newOrder('card', 12_000));
     const ours = (await h.repo.getPayment(o.orderId))!.payment;
-    const provider = await h.sandbox.authorize({
-      idempotencyKey: `authorize-${ours.paymentId}`,
-      orderId: o.orderId,
-      paymentId: ours.paymentId,
-      method: 'card',
-      amount: 12_000,
-      currency: 'CNY',
-      token: 'tok_visa',
-    });
-    h.outbox.drain();
-    const sp = (await h.store.getPayment((provider as { providerPaymentId: string }).providerPaymentId))!;
+    const sp = await h.authorizedAtProviderOnly(o);
     const event = notification('payment.authorized', sp);
     const big = event.replace(/}$/, `${' '.repeat(65 * KB - event.length)}}`);
     expect(Buffer.byteLength(big)).toBe(65 * KB);

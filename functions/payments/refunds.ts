@@ -22,7 +22,7 @@ import crypto from 'node:crypto';
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import { conflict, forbidden, notFound, ProblemError } from '../../shared/errors.ts';
-import { refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, type Payment } from './domain/payment.ts';
+import { PaymentStateError, refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, type Payment, type Transition } from './domain/payment.ts';
 import { limitDay } from './domain/limits.ts';
 import {
   approvalRequirement,
@@ -39,6 +39,7 @@ import {
   type StaffRefundReason,
 } from './domain/refund.ts';
 import { findPayment, flushOutbox, transitionContext, withConflictRetry, type ProviderDeps } from './engine.ts';
+import { PaymentWriteConflict } from './payments-repository.ts';
 import { ProviderUnavailableError } from './provider/port.ts';
 
 /** Ports of the refund use cases. */
@@ -306,18 +307,29 @@ export async function applyRefundOutcome(
     const stored = await findPayment(deps.repo, orderId, { paymentId: refund.paymentId });
     if (!stored) throw notFound(`No payment ${refund.paymentId} for order ${orderId}.`);
     const ctx = transitionContext(deps);
-    const transition = refundSucceeded(
-      stored.payment,
-      {
-        refundId,
-        amount: refund.amount,
-        reason: refund.reason,
-        providerRefundId: outcome.providerRefundId,
-        at: outcome.at,
-        ...(refund.returnId ? { returnId: refund.returnId } : {}),
-      },
-      ctx,
-    );
+    let transition: Transition;
+    try {
+      transition = refundSucceeded(
+        stored.payment,
+        {
+          refundId,
+          amount: refund.amount,
+          reason: refund.reason,
+          providerRefundId: outcome.providerRefundId,
+          at: outcome.at,
+          ...(refund.returnId ? { returnId: refund.returnId } : {}),
+        },
+        ctx,
+      );
+    } catch (error) {
+      // The refund and the payment are two reads. When the call's answer and the provider's webhook
+      // record the same refund at once, the loser can read the refund still processing and the
+      // payment already refunded by it: read again, and the refund is found recorded.
+      if (error instanceof PaymentStateError && (await deps.repo.getRefund(orderId, refundId))?.status !== 'processing') {
+        throw new PaymentWriteConflict(`refund ${refundId} of order ${orderId} was recorded meanwhile`);
+      }
+      throw error;
+    }
     const completed = completeRefund(refund, outcome.providerRefundId, outcome.at);
     await deps.repo.commit({
       payment: transition.payment,

@@ -10,7 +10,9 @@
  * last few of each function's log; a line holding any of the tests' personal strings is withheld,
  * as lines written after the sweep were not swept) and the logs copied to
  * `node_modules/.cache/e2e-function-logs/` (cleared when a run starts) before the state is removed:
- * a 500 in CI names its cause. This report never fails the run.
+ * a 500 in CI names its cause. This report never fails the run. A key the logger dropped does: a
+ * log call that passed one of the logger's own keys (`level`, `message`, …) lost that field from
+ * every line it wrote (tests/support/function-logs.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +22,7 @@ import type { TestProject } from 'vitest/node';
 import { synthesize, TEST_ASSEMBLY_DIR } from '../../infra/local/synth.ts';
 import { startLocalCloud, readPools } from '../../infra/local/cloud.ts';
 import { seedDemoData } from '../../infra/local/seed.ts';
-import { functionErrorLines } from '../support/function-logs.ts';
+import { droppedLogKeys, functionErrorLines } from '../support/function-logs.ts';
 import { PERSONAL_STRINGS, sweepForPersonalData } from '../support/personal-data-sweep.ts';
 import { tablesByCapability, type LocalTables } from '../support/tables.ts';
 
@@ -67,6 +69,11 @@ export default async function setup(project: TestProject) {
     }
     if (hits.length > 0)
       throw new Error(`SEC-2: personal data in clear after the e2e suite (state kept in ${dataDir}):\n${hits.map((h) => `  ${h.where}: ${h.found}`).join('\n')}`);
+    const dropped = droppedLogKeys(path.join(dataDir, 'logs'));
+    if (dropped.length > 0)
+      throw new Error(
+        `the logger dropped keys that log calls passed (their values are missing from those lines; logs kept in ${dataDir}):\n${dropped.map((d) => `  ${d.fn}: "${d.key}" × ${d.lines}`).join('\n')}`,
+      );
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }

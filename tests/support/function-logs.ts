@@ -40,3 +40,30 @@ export function functionErrorLines(logDir: string, options: { perFunction?: numb
   }
   return out;
 }
+
+/**
+ * The logger's warnings that it dropped a key a log call passed: Powertools' Logger owns `level`,
+ * `message`, `timestamp`, `service` and a few more, and drops a custom key of the same name with a
+ * WARN line, so the field is lost from every such line (fraud's `order assessed` once lost its risk
+ * level this way, and warned at every assessment). The e2e suite fails when any function logged one.
+ */
+export function droppedLogKeys(logDir: string): { fn: string; key: string; lines: number }[] {
+  if (!fs.existsSync(logDir)) return [];
+  const out: { fn: string; key: string; lines: number }[] = [];
+  for (const file of fs.readdirSync(logDir).sort()) {
+    if (!file.endsWith('.log')) continue;
+    const counts = new Map<string, number>();
+    for (const line of fs.readFileSync(path.join(logDir, file), 'utf8').split('\n')) {
+      if (!line.startsWith('{') || !line.includes('is a reserved key')) continue;
+      try {
+        const { level, message } = JSON.parse(line) as { level?: unknown; message?: unknown };
+        const key = level === 'WARN' && typeof message === 'string' ? /^The key "(.+)" is a reserved key and will be dropped\.$/.exec(message)?.[1] : undefined;
+        if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+      } catch {
+        // not a logger line
+      }
+    }
+    for (const [key, lines] of counts) out.push({ fn: file.slice(0, -'.log'.length), key, lines });
+  }
+  return out;
+}

@@ -46,7 +46,7 @@ export function makeAssessOrderHandler(ports: FraudPorts & { readonly random?: (
       orderId: a.orderId,
       outcome: result.outcome,
       decision: a.decision,
-      level: a.level,
+      riskLevel: a.level,
       score: a.score,
       rulesFired: a.fired.map((f) => f.ruleId),
       ...(result.warning ? { warningTier: result.warning.tier, warningSent: result.warning.sent } : {}),

@@ -244,6 +244,37 @@ describe('maker-checker for refunds (RISK-7)', () => {
     const deps = { repo: h.repo, publisher: () => ({ publish: async () => {} }), clock: h.clock, newId: () => newId(), provider: h.sandbox };
     expect((await executeRefund(deps, o.orderId, response.json.refundId as string, 'c')).status).toBe('succeeded');
   });
+
+  it("the call's answer and the webhook recording one refund at once: the run that read the refund before the other's commit finds it recorded, and nothing is counted twice", async () => {
+    const o = await capturedOrder(50_000);
+    const original = h.sandbox.refund.bind(h.sandbox);
+    h.sandbox.refund = async () => {
+      throw new (await import('../../../functions/payments/provider/port.ts')).ProviderUnavailableError('down');
+    };
+    const response = await requestRefund(o.orderId, 1000);
+    h.sandbox.refund = original;
+    const refundId = response.json.refundId as string;
+    const { applyRefundOutcome } = await import('../../../functions/payments/refunds.ts');
+    const deps = { repo: h.repo, publisher: () => ({ publish: async () => {} }), clock: h.clock, newId: () => newId(), provider: h.sandbox };
+    const stale = await h.repo.getRefund(o.orderId, refundId);
+    expect(stale?.status).toBe('processing');
+    const at = h.clock.now().toISOString();
+    expect((await applyRefundOutcome(deps, o.orderId, refundId, { amount: 1000, at }, 'call')).status).toBe('succeeded');
+
+    // The webhook's run read the refund before that commit, and the payment after it.
+    let reads = 0;
+    const repo = new Proxy(h.repo, {
+      get(target, name) {
+        if (name === 'getRefund') return async (orderId: string, id: string) => (reads++ === 0 ? stale : target.getRefund(orderId, id));
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const late = await applyRefundOutcome({ ...deps, repo }, o.orderId, refundId, { amount: 1000, at }, 'webhook');
+    expect(late.status).toBe('succeeded');
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundedAmount: 1000, refundPendingAmount: 0 });
+    expect((await h.repo.listMovements(o.orderId)).filter((m) => m.kind === 'refund')).toHaveLength(1);
+  });
 });
 
 describe('POST /webhooks/payments (PAY-2)', () => {

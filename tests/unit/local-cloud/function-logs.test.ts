@@ -1,9 +1,12 @@
-/** The error lines a failed e2e run prints from the local cloud's function logs (tests/support/function-logs.ts). */
+/**
+ * The error lines a failed e2e run prints from the local cloud's function logs, and the log keys the
+ * logger dropped, which fail the e2e run (tests/support/function-logs.ts).
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { functionErrorLines } from '../../support/function-logs.ts';
+import { droppedLogKeys, functionErrorLines } from '../../support/function-logs.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -45,5 +48,24 @@ describe('function error lines of a failed e2e run', () => {
     expect(line?.line.length).toBeLessThanOrEqual(102);
     expect(line?.line.endsWith(' …')).toBe(true);
     expect(functionErrorLines(path.join(dir, 'nowhere'))).toEqual([]);
+  });
+});
+
+describe('log keys the logger dropped', () => {
+  it('names each function and key with the number of warnings, and nothing else', () => {
+    const dropped = (key: string) => JSON.stringify({ level: 'WARN', message: `The key "${key}" is a reserved key and will be dropped.`, service: 'AssessOrderFunction' });
+    const dir = logDir({
+      'Commerce-dev-AssessOrderFunction': [dropped('level'), json('INFO', 'order assessed'), dropped('level'), dropped('timestamp')],
+      'Commerce-dev-PlaceOrderFunction': [
+        json('INFO', 'order placed'),
+        json('WARN', 'The key "level" is a reserved key, said a customer'),
+        'The key "level" is a reserved key and will be dropped.',
+      ],
+    });
+    expect(droppedLogKeys(dir)).toEqual([
+      { fn: 'Commerce-dev-AssessOrderFunction', key: 'level', lines: 2 },
+      { fn: 'Commerce-dev-AssessOrderFunction', key: 'timestamp', lines: 1 },
+    ]);
+    expect(droppedLogKeys(path.join(dir, 'nowhere'))).toEqual([]);
   });
 });

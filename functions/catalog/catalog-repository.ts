@@ -26,7 +26,8 @@ import * as z from '../../shared/zod.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
-import { countStock, splitStockIntoBuckets, stockLevelsWithBuckets } from './stock-contract.ts';
+import type { BucketLevel } from './domain/stock.ts';
+import { CatalogReader, countStock, mergeStockBuckets, splitStockIntoBuckets, stockLevelsWithBuckets } from './stock-contract.ts';
 
 /** A product with its stock levels. */
 export interface ProductWithStock {
@@ -111,6 +112,14 @@ export interface CatalogRepository {
    * move into the buckets. Throws {@link CatalogWriteConflict} when the stock changed.
    */
   splitStock(split: { sku: string; warehouseId: string; available: number; buckets: number; at: string }): Promise<void>;
+  /** The buckets of a split stock, in bucket order (strongly consistent); none when it is not split. */
+  getStockBuckets(sku: string, warehouseId: string): Promise<BucketLevel[]>;
+  /**
+   * Merges a split stock's buckets back into the warehouse's counter (stock contract): each bucket
+   * must still hold exactly what was read and no reservation. Throws {@link CatalogWriteConflict}
+   * when the stock changed.
+   */
+  mergeStock(merge: { sku: string; warehouseId: string; buckets: readonly BucketLevel[]; at: string }): Promise<void>;
   /** Adjustment records of a SKU, oldest first. */
   listStockCounts(sku: string): Promise<StockCount[]>;
   /** Creates a warehouse if it does not exist; returns false when it existed. */
@@ -308,6 +317,26 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     } catch (error) {
       if (error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException')) {
         throw new CatalogWriteConflict(`stock of ${split.sku} in ${split.warehouseId} changed concurrently`);
+      }
+      throw error;
+    }
+  }
+
+  async getStockBuckets(sku: string, warehouseId: string): Promise<BucketLevel[]> {
+    return (await new CatalogReader(this.tableName, this.client).buckets(sku, warehouseId)).map(({ bucket, onHand, reserved, available }) => ({
+      bucket,
+      onHand,
+      reserved,
+      available,
+    }));
+  }
+
+  async mergeStock(merge: { sku: string; warehouseId: string; buckets: readonly BucketLevel[]; at: string }): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: mergeStockBuckets(this.tableName, merge, new Date(merge.at)) }));
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException')) {
+        throw new CatalogWriteConflict(`stock of ${merge.sku} in ${merge.warehouseId} changed concurrently`);
       }
       throw error;
     }

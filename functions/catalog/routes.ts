@@ -29,8 +29,12 @@ export const PutStockBodySchema = /* @__PURE__ */ lazily(() =>
     .strictObject({
       onHand: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000))).check(z.describe('The counted quantity on hand (a cycle count)')),
       buckets: z
-        .optional(z.number().check(z.int(), z.gte(2), z.lte(MAX_STOCK_SHARDS)))
-        .check(z.describe('Split the available stock into this many buckets for a sale (a hot SKU: reservations spread over them)')),
+        .optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_STOCK_SHARDS)))
+        .check(
+          z.describe(
+            'Split the available stock into this many buckets for a sale (a hot SKU: reservations spread over them); 1 merges the buckets back into one counter after the sale',
+          ),
+        ),
       reason: freeText(200).check(z.describe('Why (cycle count, damage, flash sale, …): recorded with the adjustment and in the audit trail')),
     })
     .check(z.refine((body) => (body.onHand === undefined) !== (body.buckets === undefined), { message: 'Give either onHand (a count) or buckets (a split), not both' }))
@@ -106,19 +110,19 @@ export const getStockRoute = /* @__PURE__ */ defineRoute({
   problems: [404],
 });
 
-/** `PUT /admin/stock/{sku}/{warehouseId}` — ops: a cycle count (FUL-4). */
+/** `PUT /admin/stock/{sku}/{warehouseId}` — ops: a cycle count (FUL-4), or a split stock's buckets. */
 export const putStockRoute = /* @__PURE__ */ defineRoute({
   operation: 'putStock',
   method: 'put',
   pathTemplate: '/admin/stock/{sku}/{warehouseId}',
-  summary: 'Set the counted quantity on hand (cycle count), or split the stock into buckets for a sale',
+  summary: 'Set the counted quantity on hand (cycle count), split the stock into buckets for a sale, or merge them back',
   description:
-    "With onHand: records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted; counting the current quantity again changes nothing; a count below the reserved quantity, or of stock split into buckets, is a 409. With buckets: moves the available units into that many buckets (a hot SKU: each bucket takes its own share of a flash sale's reservations), audited; the same number again changes nothing, another number is a 409.",
+    "With onHand: records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted; counting the current quantity again changes nothing; a count below the reserved quantity, or of stock split into buckets, is a 409. With buckets 2–64: moves the available units into that many buckets (a hot SKU: each bucket takes its own share of a flash sale's reservations), audited; the same number again changes nothing, another number is a 409 (merge first). With buckets 1: after the sale, moves every bucket's units back into the warehouse's one counter, audited, so the stock can be counted again; a stock that is not split is unchanged; while orders still hold reservations in the buckets (not yet picked or released) it is a 409 stock-buckets-reserved.",
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
   path: () => z.object({ sku: SkuSchema, warehouseId: WarehouseId() }),
   body: PutStockBodySchema,
-  responses: { 200: { description: 'The stock level after the count', schema: StockLevelDoc } },
+  responses: { 200: { description: 'The stock level after the change', schema: StockLevelDoc } },
   problems: [404, 409],
 });
 

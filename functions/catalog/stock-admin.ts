@@ -1,7 +1,7 @@
 /**
  * Use cases of the staff stock routes (ops): read a SKU's stock per warehouse
- * (`GET /admin/stock/{sku}`) and record a cycle count (`PUT /admin/stock/{sku}/{warehouseId}`,
- * FUL-4). A count is written together with its adjustment record (who, when, why, the difference)
+ * (`GET /admin/stock/{sku}`), record a cycle count (`PUT /admin/stock/{sku}/{warehouseId}`,
+ * FUL-4), split a hot SKU's stock into buckets for a sale and merge them back after it. A count is written together with its adjustment record (who, when, why, the difference)
  * in one transaction, conditional on the stock not having changed since it was read (retried);
  * then it is audited (SEC-4) and `StockAdjusted` is published. Counting the quantity already on
  * hand changes nothing and records nothing (PUT is idempotent).
@@ -13,7 +13,7 @@ import type { EventPublisher } from '../../shared/events.ts';
 import { domainEvent } from '../../events/event-definition.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
 import { CatalogWriteConflict, type CatalogRepository } from './catalog-repository.ts';
-import { planCount, planSplit, toStockView, type StockLevelView } from './domain/stock.ts';
+import { planCount, planMerge, planSplit, toStockView, type StockLevelView } from './domain/stock.ts';
 
 /** Every warehouse's stock of a SKU (warehouses without a stock item show zeros). */
 export async function getStock(deps: { readonly catalog: CatalogRepository }, sku: string): Promise<{ sku: string; items: StockLevelView[] }> {
@@ -172,5 +172,47 @@ export async function splitStock(deps: Omit<CountStockDeps, 'events' | 'newId'>,
     }
     await auditStock(deps.audit, command, 'stock.split', { buckets: command.buckets, units: plan.available });
     return { level: toStockView({ ...current, buckets: command.buckets }), outcome: 'split' };
+  }
+}
+
+/** A staff member's merge of a split stock back into its warehouse's counter (`buckets: 1`). */
+export type MergeStockCommand = Omit<SplitStockCommand, 'buckets'>;
+
+/**
+ * Merges a split stock's buckets back into the warehouse's counter once a sale is over (see the
+ * stock contract), so it can be counted again (FUL-4): conditional on no bucket having changed
+ * since they were read (retried), then audited. A stock that is not split is unchanged. While
+ * orders still hold reservations in the buckets the merge is refused (409 `stock-buckets-reserved`):
+ * they are picked at allocation or released by a cancellation or the payment timeout.
+ */
+export async function mergeStock(deps: Omit<CountStockDeps, 'events' | 'newId'>, command: MergeStockCommand): Promise<{ level: StockLevelView; outcome: 'merged' | 'unchanged' }> {
+  await requireProductAndWarehouse(deps.catalog, command);
+  const maxAttempts = deps.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const [current, buckets] = await Promise.all([currentLevel(deps.catalog, command), deps.catalog.getStockBuckets(command.sku, command.warehouseId)]);
+    const plan = planMerge(current, buckets);
+    if (plan.kind === 'unchanged' && current) return { level: toStockView(current), outcome: 'unchanged' };
+    if (plan.kind === 'reserved') {
+      throw new ProblemError('stock-buckets-reserved', 'Orders hold units in the buckets', 409, {
+        detail: `${plan.reserved} units of ${command.sku} in ${command.warehouseId} are reserved in its buckets by orders not yet picked or released; merge once they are (allocation picks them, a cancellation or the payment timeout releases them).`,
+      });
+    }
+    if (plan.kind !== 'merge' || !current) {
+      // The counter and its buckets were read a moment apart: a split or merge in between reads again.
+      if (plan.kind === 'refused' && current?.buckets && attempt < maxAttempts) continue;
+      throw new ProblemError('stock-not-splittable', 'Stock cannot be merged', 409, {
+        detail: `${command.sku} in ${command.warehouseId}: ${plan.kind === 'refused' ? plan.why : 'no stock'}.`,
+      });
+    }
+    try {
+      await deps.catalog.mergeStock({ sku: command.sku, warehouseId: command.warehouseId, buckets: plan.buckets, at: deps.clock.now().toISOString() });
+    } catch (error) {
+      if (!(error instanceof CatalogWriteConflict)) throw error;
+      if (attempt >= maxAttempts) throw conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry.`);
+      continue;
+    }
+    await auditStock(deps.audit, command, 'stock.merge', { buckets: plan.buckets.length, units: plan.units });
+    const { buckets: _buckets, ...merged } = current;
+    return { level: toStockView(merged), outcome: 'merged' };
   }
 }

@@ -301,9 +301,14 @@ export function pickStock(tableName: string, m: OrderStockPick, at: Date): Stock
   return operationItems(tableName, m, { kind: 'pick', quantity: m.quantity, reservedQuantity: m.reservedQuantity }, at, stockKeyOf(m), m.bucket);
 }
 
-/** Picked goods that never left go back on hand (cancellation before pickup): only once, for exactly the picked `quantity`. */
-export function returnPickedStock(tableName: string, m: OrderStockMovement, at: Date): StockTransactItem[] {
-  return operationItems(tableName, m, { kind: 'return', quantity: m.quantity }, at, stockKeyOf(m), m.bucket);
+/**
+ * Picked goods that never left go back on hand (cancellation before pickup): only once, for exactly
+ * the picked `quantity`. Into the bucket they were picked from, or with `intoCounter` into the
+ * warehouse's counter: a bucket merged back since ({@link mergeStockBuckets}) is gone, and its
+ * reservation record still names it.
+ */
+export function returnPickedStock(tableName: string, m: OrderStockMovement, at: Date, options: { readonly intoCounter?: boolean } = {}): StockTransactItem[] {
+  return operationItems(tableName, m, { kind: 'return', quantity: m.quantity }, at, options.intoCounter ? key(m) : stockKeyOf(m), m.bucket);
 }
 
 /**
@@ -438,6 +443,43 @@ export function splitStockIntoBuckets(tableName: string, stock: { sku: string; w
       },
     },
     ...createStockBuckets(tableName, { sku: stock.sku, warehouseId: stock.warehouseId, onHand: stock.available, buckets: stock.buckets }, at),
+  ];
+}
+
+/**
+ * Merges a split stock back into the warehouse's counter (after a sale): every bucket is deleted and
+ * its units added to the counter, which no longer names buckets nor is listed as hot. Each bucket
+ * only if it still holds exactly what was read and no reservation (`reserved` 0), the counter only
+ * if it still names that many buckets: a reservation or a rebalancing move meanwhile fails the
+ * merge, and nothing is lost. A reservation record made in a bucket that no longer exists is
+ * returned to the counter ({@link returnPickedStock}).
+ */
+export function mergeStockBuckets(
+  tableName: string,
+  stock: { sku: string; warehouseId: string; buckets: ReadonlyArray<{ bucket: number; onHand: number; available: number }> },
+  at: Date,
+): StockTransactItem[] {
+  checkIds({ orderId: 'none', sku: stock.sku, warehouseId: stock.warehouseId });
+  if (stock.buckets.length < 2 || stock.buckets.length > MAX_STOCK_SHARDS) throw new Error(`a merge takes the 2–${MAX_STOCK_SHARDS} buckets of a split stock`);
+  const units = stock.buckets.reduce((sum, b) => sum + b.onHand, 0);
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key(stock),
+        UpdateExpression: 'SET onHand = onHand + :units, available = available + :units, updatedAt = :at REMOVE buckets, gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk) AND buckets = :n',
+        ExpressionAttributeValues: { ':units': units, ':n': stock.buckets.length, ':at': at.toISOString() },
+      },
+    },
+    ...stock.buckets.map((b): StockTransactItem => ({
+      Delete: {
+        TableName: tableName,
+        Key: bucketKey(stock, b.bucket),
+        ConditionExpression: 'onHand = :onHand AND available = :available AND reserved = :none',
+        ExpressionAttributeValues: { ':onHand': b.onHand, ':available': b.available, ':none': 0 },
+      },
+    })),
   ];
 }
 

@@ -132,7 +132,8 @@ export class Fulfillment extends Construct {
     });
     this.table.grant(cancel, 'readWrite');
     if (carrierProvider === 'kuaidi100') useKuaidi100Account(cancel);
-    cancel.allow(['dynamodb:Query'], [dependencies.catalog.table.tableArn]);
+    // The order's reservation records (Query); the levels of split stocks a pick came from (BatchGetItem: a bucket merged back since?).
+    cancel.allow(['dynamodb:Query', 'dynamodb:BatchGetItem'], [dependencies.catalog.table.tableArn]);
     changeStock(cancel);
     platform.publishEvents(cancel, FULFILLMENT_PUBLISHES);
     new EventConsumer(this, 'CancelFulfillment', { bus: platform.bus, events: [OrderCancelled], handler: cancel, deliveryDlq: platform.eventDeliveryFailures, removalPolicy });

@@ -1,5 +1,6 @@
 /**
- * Cycle counts (FUL-4): pure rules of setting a counted on-hand quantity. No I/O.
+ * Cycle counts (FUL-4), and splitting a hot SKU's stock into buckets for a sale and merging them
+ * back: pure rules. No I/O.
  */
 import type { StockLevel } from './product.ts';
 
@@ -7,7 +8,7 @@ import type { StockLevel } from './product.ts';
 export type CountPlan =
   | { readonly kind: 'unchanged'; readonly level: StockLevel }
   | { readonly kind: 'below-reserved'; readonly reserved: number }
-  /** A hot SKU's stock split into buckets: counted only once merged back (not supported yet). */
+  /** A hot SKU's stock split into buckets: counted once merged back ({@link planMerge}). */
   | { readonly kind: 'split' }
   | { readonly kind: 'change'; readonly previousOnHand?: number; readonly onHand: number; readonly reserved: number; readonly difference: number };
 
@@ -52,7 +53,7 @@ export type SplitPlan = { readonly kind: 'split'; readonly available: number } |
  * Plans splitting a warehouse's stock of a hot SKU into `buckets` buckets (flash sales: each bucket
  * its own DynamoDB partition, so reservations spread over them). The available units move into the
  * buckets; a level split already into as many buckets is unchanged, into another number refused
- * (merging buckets back is not supported yet).
+ * (merge it back first: {@link planMerge}).
  */
 export function planSplit(current: StockLevel | undefined, buckets: number): SplitPlan {
   if (!current) return { kind: 'refused', why: 'there is no stock to split: count it first' };
@@ -61,4 +62,39 @@ export function planSplit(current: StockLevel | undefined, buckets: number): Spl
   const available = current.onHand - current.reserved;
   if (available < buckets) return { kind: 'refused', why: `${Math.max(0, available)} units available: fewer than ${buckets} buckets` };
   return { kind: 'split', available };
+}
+
+/** One bucket of a split stock as read before a merge. */
+export interface BucketLevel {
+  readonly bucket: number;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly available: number;
+}
+
+/** What merging a split stock's buckets back into the warehouse's counter means. */
+export type MergePlan =
+  | { readonly kind: 'merge'; readonly units: number; readonly buckets: readonly BucketLevel[] }
+  | { readonly kind: 'unchanged' }
+  /** Orders still hold units in the buckets (reserved, not yet picked or released). */
+  | { readonly kind: 'reserved'; readonly reserved: number }
+  | { readonly kind: 'refused'; readonly why: string };
+
+/**
+ * Plans merging a split stock back into its warehouse's counter once the sale is over: every
+ * bucket's units move back, and the stock can be counted again (FUL-4). Only when no order holds a
+ * reservation in a bucket — a reservation is released or picked where it was made, so those orders
+ * are resolved first (picked at allocation; released by a cancellation or the payment timeout).
+ * A stock that is not split is unchanged; `buckets` must be every bucket the counter names.
+ */
+export function planMerge(current: StockLevel | undefined, buckets: readonly BucketLevel[]): MergePlan {
+  if (!current) return { kind: 'refused', why: 'there is no stock' };
+  if (!current.buckets) return { kind: 'unchanged' };
+  const named = new Set(Array.from({ length: current.buckets }, (_, n) => n));
+  if (buckets.length !== current.buckets || buckets.some((b) => !named.has(b.bucket))) {
+    return { kind: 'refused', why: `the stock names ${current.buckets} buckets and ${buckets.length} were found` };
+  }
+  const reserved = buckets.reduce((sum, b) => sum + b.reserved, 0);
+  if (reserved > 0) return { kind: 'reserved', reserved };
+  return { kind: 'merge', units: buckets.reduce((sum, b) => sum + b.onHand, 0), buckets };
 }

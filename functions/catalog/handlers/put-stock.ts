@@ -1,7 +1,7 @@
 /**
  * `PUT /admin/stock/{sku}/{warehouseId}` (ops) — a cycle count (`onHand`: sets on hand, records the
- * adjustment, audits it, publishes StockAdjusted) or a split into buckets for a sale (`buckets`,
- * audited). Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`.
+ * adjustment, audits it, publishes StockAdjusted), a split into buckets for a sale (`buckets` 2–64,
+ * audited) or the merge of those buckets back after it (`buckets: 1`, audited). Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`.
  */
 import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
@@ -11,7 +11,7 @@ import { newId } from '../../../shared/ids.ts';
 import { logger } from '../../../shared/observability.ts';
 import { catalogRepositoryFromEnv, type CatalogRepository } from '../catalog-repository.ts';
 import { putStockRoute } from '../routes.ts';
-import { countStock, splitStock } from '../stock-admin.ts';
+import { countStock, mergeStock, splitStock } from '../stock-admin.ts';
 
 /** Ports of the handler; each defaults to the real adapter. */
 export interface PutStockHandlerPorts {
@@ -28,12 +28,11 @@ export function makePutStockHandler(ports: PutStockHandlerPorts = {}): HttpLambd
     catalog ??= (ports.catalog ?? catalogRepositoryFromEnv)();
     const staff = { actor: principal.userId, roles: principal.roles, correlationId, reason: body.reason };
     if (body.buckets !== undefined) {
-      const split = await splitStock(
-        { catalog, audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock },
-        { sku: path.sku, warehouseId: path.warehouseId, buckets: body.buckets, ...staff },
-      );
-      logger.info('stock split into buckets', { sku: path.sku, warehouseId: path.warehouseId, outcome: split.outcome, buckets: body.buckets });
-      return { statusCode: 200, body: split.level };
+      const deps = { catalog, audit: (ports.audit ?? auditLogFromEnv)(), clock: ports.clock ?? systemClock };
+      const stock = { sku: path.sku, warehouseId: path.warehouseId, ...staff };
+      const changed = body.buckets === 1 ? await mergeStock(deps, stock) : await splitStock(deps, { ...stock, buckets: body.buckets });
+      logger.info('stock buckets changed', { sku: path.sku, warehouseId: path.warehouseId, outcome: changed.outcome, buckets: body.buckets });
+      return { statusCode: 200, body: changed.level };
     }
     const result = await countStock(
       {

@@ -12,7 +12,14 @@ const changeStock = ['dynamodb:UpdateItem → CatalogTable'];
 
 export const fulfillmentGrants: Record<string, string[]> = {
   AllocateOrderFunction: [...table(readWrite), ...read('CatalogTable', ['byType']), ...changeStock, ...publishes, ...consume('AllocateOrderQueue')],
-  CancelFulfillmentFunction: [...table(readWrite), 'dynamodb:Query → CatalogTable', ...changeStock, ...publishes, ...consume('CancelFulfillmentQueue')],
+  CancelFulfillmentFunction: [
+    ...table(readWrite),
+    'dynamodb:BatchGetItem → CatalogTable',
+    'dynamodb:Query → CatalogTable',
+    ...changeStock,
+    ...publishes,
+    ...consume('CancelFulfillmentQueue'),
+  ],
   // AFT-1: returns (dev books with the sandbox carrier: no recipient read).
   BookReturnPickupFunction: [...table(readWrite), ...publishes, ...consume('BookReturnPickupQueue')],
   ShipExchangeReplacementFunction: [...table(readWrite), ...read('CatalogTable', ['byType']), ...changeStock, ...publishes, ...consume('ShipExchangeReplacementQueue')],

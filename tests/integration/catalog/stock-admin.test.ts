@@ -157,9 +157,69 @@ describe('staff stock routes', () => {
     expect(jsonBody(await putStock(sku, 'WH-EAST', { onHand: 60, reason: 'count' }))).toMatchObject({ status: 409, type: 'https://errors.commerce.dev/stock-split' });
     // Fewer units than buckets, nothing counted, or a bad body: refused, nothing written.
     expect((await putStock(sku, 'WH-NORTH', { buckets: 2, reason: 'no stock here' })).statusCode).toBe(409);
-    for (const body of [{ buckets: 1, reason: 'x' }, { buckets: 65, reason: 'x' }, { buckets: 4, onHand: 10, reason: 'x' }, { reason: 'x' }, { buckets: 2.5, reason: 'x' }]) {
+    for (const body of [{ buckets: 0, reason: 'x' }, { buckets: 65, reason: 'x' }, { buckets: 4, onHand: 10, reason: 'x' }, { reason: 'x' }, { buckets: 2.5, reason: 'x' }]) {
       expect((await putStock(sku, 'WH-SOUTH', body)).statusCode, JSON.stringify(body)).toBe(400);
     }
+  });
+
+  it('ORD-4, FUL-4 (after a sale): buckets: 1 merges the buckets back into the counter once no order holds a unit in them — totals unchanged, audited, idempotent; the stock can be counted again', async () => {
+    const sku = `T-${ulid()}`;
+    expect((await putProduct(sku, { ...listing, reason: 'sale item' })).statusCode).toBe(201);
+    expect((await putStock(sku, 'WH-EAST', { onHand: 30, reason: 'goods received' })).statusCode).toBe(200);
+    expect((await putStock(sku, 'WH-EAST', { buckets: 3, reason: 'flash sale' })).statusCode).toBe(200);
+    const { CatalogReader, releaseStock, reserveStock, pickStock } = await import('../../../functions/catalog/stock-contract.ts');
+    const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const reader = new CatalogReader(tables.catalog);
+    const commit = (items: unknown[]) => documentClient().send(new TransactWriteCommand({ TransactItems: items as never }));
+    // The sale: one order holds 2 units in bucket 1, another was picked (3 units from bucket 2).
+    const held = { orderId: `O-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 2, bucket: 1 };
+    const picked = { orderId: `O-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 3, bucket: 2 };
+    await commit(reserveStock(tables.catalog, held, new Date()));
+    await commit(reserveStock(tables.catalog, picked, new Date()));
+    await commit(pickStock(tables.catalog, { ...picked, reservedQuantity: 3 }, new Date()));
+    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => [b.onHand, b.reserved, b.available])).toEqual([
+      [10, 0, 10],
+      [10, 2, 8],
+      [7, 0, 7],
+    ]);
+
+    // While an order holds units in a bucket: 409, nothing changes.
+    const refused = await putStock(sku, 'WH-EAST', { buckets: 1, reason: 'sale over' });
+    expect(refused.statusCode).toBe(409);
+    expect(jsonBody(refused)).toMatchObject({ type: 'https://errors.commerce.dev/stock-buckets-reserved', detail: expect.stringContaining('2 units') });
+    expect((await reader.buckets(sku, 'WH-EAST')).length).toBe(3);
+
+    // Released: the merge moves every bucket's units back to the counter.
+    await commit(releaseStock(tables.catalog, held, new Date()));
+    const merged = await putStock(sku, 'WH-EAST', { buckets: 1, reason: 'sale over' });
+    expect(merged.statusCode).toBe(200);
+    expect(jsonBody(merged)).toEqual({ warehouseId: 'WH-EAST', onHand: 27, reserved: 0, available: 27 });
+    expect(await reader.buckets(sku, 'WH-EAST')).toEqual([]);
+    const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
+    expect(level).toMatchObject({ onHand: 27, reserved: 0, available: 27 });
+    expect(level?.buckets).toBeUndefined();
+    expect(jsonBody<{ items: Array<{ warehouseId: string }> }>(await getStock(sku)).items.find((i) => i.warehouseId === 'WH-EAST')).toEqual({
+      warehouseId: 'WH-EAST',
+      onHand: 27,
+      reserved: 0,
+      available: 27,
+    });
+    // No longer listed for the rebalancer.
+    const { DynamoDbBucketStore } = await import('../../../functions/catalog/bucket-store.ts');
+    expect((await new DynamoDbBucketStore(tables.catalog).splitStock()).filter((s) => s.sku === sku)).toEqual([]);
+    const audited = (await audit.forResource('stock', `${sku}/WH-EAST`)).filter((e) => e.action === 'stock.merge');
+    expect(audited).toEqual([expect.objectContaining({ actor: 'ops-1', reason: 'sale over', details: { buckets: 3, units: 27 } })]);
+
+    // Again: unchanged, nothing audited; the stock is counted again, and can be split for the next sale.
+    expect(jsonBody(await putStock(sku, 'WH-EAST', { buckets: 1, reason: 'again' }))).toEqual({ warehouseId: 'WH-EAST', onHand: 27, reserved: 0, available: 27 });
+    expect((await audit.forResource('stock', `${sku}/WH-EAST`)).filter((e) => e.action === 'stock.merge')).toHaveLength(1);
+    expect(jsonBody(await putStock(sku, 'WH-EAST', { onHand: 26, reason: 'count after the sale' }))).toEqual({ warehouseId: 'WH-EAST', onHand: 26, reserved: 0, available: 26 });
+    expect(jsonBody(await putStock(sku, 'WH-EAST', { buckets: 2, reason: 'next sale' }))).toMatchObject({ onHand: 26, available: 26, buckets: 2 });
+    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.available)).toEqual([13, 13]);
+    // A stock that was never split is unchanged by a merge; no stock at all is a 409.
+    expect(jsonBody(await putStock(sku, 'WH-SOUTH', { buckets: 1, reason: 'x' }))).toMatchObject({ status: 409, type: 'https://errors.commerce.dev/stock-not-splittable' });
+    await putStock(sku, 'WH-NORTH', { onHand: 4, reason: 'received' });
+    expect(jsonBody(await putStock(sku, 'WH-NORTH', { buckets: 1, reason: 'x' }))).toEqual({ warehouseId: 'WH-NORTH', onHand: 4, reserved: 0, available: 4 });
   });
 
   it('SEC-1/SEC-5: ops only; unknown product or warehouse → 404; bad bodies → 400', async () => {

@@ -27,6 +27,11 @@ import {
   type StockTransactItem,
 } from '../../../functions/catalog/stock-contract.ts';
 import { documentClient } from '../../../shared/dynamodb.ts';
+import type { AuditLog } from '../../../shared/audit.ts';
+import { systemClock } from '../../../shared/clock.ts';
+import { ProblemError } from '../../../shared/errors.ts';
+import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-repository.ts';
+import { mergeStock } from '../../../functions/catalog/stock-admin.ts';
 import { DynamoDbBucketStore } from '../../../functions/catalog/bucket-store.ts';
 import { rebalanceStockBuckets, type BucketStore } from '../../../functions/catalog/rebalance-stock-buckets.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -171,5 +176,93 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
     // The split counter kept nothing back; every unit is in a bucket's reservations.
     const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
     expect(level).toMatchObject({ onHand: 64, reserved: 64, available: 0 });
+  });
+
+  it('ORD-4 (after a sale): a merge racing orders that reserve and release, and the rebalancer, neither creates nor loses a unit; it waits for the reservations held in buckets', async () => {
+    const sku = `HOT-${ulid()}`;
+    await run([countStock(table, { sku, warehouseId: 'WH-EAST', onHand: 40 }, at())]);
+    expect(await run(splitStockIntoBuckets(table, { sku, warehouseId: 'WH-EAST', available: 40, buckets: 4 }, at()))).toBe('ok');
+    const catalog = new DynamoDbCatalogRepository(table);
+    await catalog.createWarehouse({ warehouseId: 'WH-EAST', name: 'East', city: 'Shanghai', region: 'east' });
+    await catalog.createProduct({
+      sku,
+      name: 'Flash-sale tea',
+      category: 'groceries',
+      price: { amount: 990, currency: 'CNY' },
+      attributes: { weightGrams: 100, valueClass: 'low' },
+      updatedAt: at().toISOString(),
+      updatedBy: 'test',
+    });
+    const deps = { catalog, audit: { record: async () => undefined } as unknown as AuditLog, clock: systemClock };
+    const store = new DynamoDbBucketStore(table);
+    const mine: BucketStore = {
+      splitStock: async () => (await store.splitStock()).filter((s) => s.sku === sku),
+      bucketLevels: (s) => store.bucketLevels(s),
+      move: (s, m) => store.move(s, m),
+    };
+    // A merge planned on levels read before a reservation, or before a rebalancing move, is refused and changes nothing.
+    const { CatalogWriteConflict } = await import('../../../functions/catalog/catalog-repository.ts');
+    const before = await catalog.getStockBuckets(sku, 'WH-EAST');
+    const late = { orderId: `ORD-${ulid()}-late`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: 2 };
+    expect(await run(reserveStock(table, late, at()))).toBe('ok');
+    await expect(catalog.mergeStock({ sku, warehouseId: 'WH-EAST', buckets: before, at: at().toISOString() })).rejects.toBeInstanceOf(CatalogWriteConflict);
+    expect(await run(releaseStock(table, late, at()))).toBe('ok');
+    const released = await catalog.getStockBuckets(sku, 'WH-EAST');
+    expect(await run(moveBetweenBuckets(table, { sku, warehouseId: 'WH-EAST', from: 0, to: 3, quantity: 2 }, at()))).toBe('ok');
+    await expect(catalog.mergeStock({ sku, warehouseId: 'WH-EAST', buckets: released, at: at().toISOString() })).rejects.toBeInstanceOf(CatalogWriteConflict);
+    expect((await catalog.getStockBuckets(sku, 'WH-EAST')).map((b) => [b.onHand, b.reserved, b.available])).toEqual([
+      [8, 0, 8],
+      [10, 0, 10],
+      [10, 0, 10],
+      [12, 0, 12],
+    ]);
+
+    // 16 orders hold units in buckets 0 and 1 (so the rebalancer has moves to make during the race).
+    const held = Array.from({ length: 16 }, (_, i) => ({ orderId: `ORD-${ulid()}-held-${i}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: i % 2 }));
+    for (const m of held) expect(await run(reserveStock(table, m, at()))).toBe('ok');
+
+    // At once: the rebalancer; 30 orders reserving one unit — in a bucket while the stock is split,
+    // on the counter once it is not — and releasing it; the merge, retried while it is refused; and,
+    // a moment later, the 16 held units released.
+    let running = true;
+    const rebalancing = (async () => {
+      while (running) await rebalanceStockBuckets({ buckets: mine });
+    })();
+    const churn = Array.from({ length: 30 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 5));
+      const orderId = `ORD-${ulid()}-${i}`;
+      const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
+      const split = level?.buckets ?? [];
+      const bucket = split.length > 0 ? probeOrder(orderId, split.length).find((b) => (split[b]?.available ?? 0) >= 1) : undefined;
+      const movement = { orderId, sku, warehouseId: 'WH-EAST', quantity: 1, ...(bucket === undefined ? {} : { bucket }) };
+      if ((await run(reserveStock(table, movement, at()))) === 'ok') expect(await run(releaseStock(table, movement, at()))).toBe('ok');
+    });
+    let refusals = 0;
+    const merging = (async () => {
+      for (let attempt = 0; attempt < 300; attempt++) {
+        try {
+          return await mergeStock(deps, { sku, warehouseId: 'WH-EAST', reason: 'sale over', actor: 'ops-1', roles: ['ops'], correlationId: 'c' });
+        } catch (error) {
+          if (!(error instanceof ProblemError) || error.status !== 409) throw error;
+          refusals++;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+      throw new Error('the merge never went through');
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    await Promise.all(held.map(async (m) => expect(await run(releaseStock(table, m, at()))).toBe('ok')));
+    await Promise.all(churn);
+    const merged = await merging;
+    running = false;
+    await rebalancing;
+
+    expect(merged.outcome).toBe('merged');
+    expect(refusals).toBeGreaterThan(0); // refused while the 16 held their units
+    expect(await reader.buckets(sku, 'WH-EAST')).toEqual([]);
+    const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
+    expect(level).toMatchObject({ onHand: 40, reserved: 0, available: 40 });
+    expect(level?.buckets).toBeUndefined();
+    expect(await mine.splitStock()).toEqual([]);
   });
 });

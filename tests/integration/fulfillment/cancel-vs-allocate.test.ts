@@ -109,7 +109,7 @@ describe('cancel vs allocate (ORD-4, FUL-1)', () => {
       const orderCancelled = world.events.of('OrderCancelled', a.order.orderId);
       expect(orderCancelled).toHaveLength(1);
       const stop = await cancelFulfillment(
-        { ...fulfillment, carrier: async () => sandboxCarrier, publisher: fulfillmentEvents.factory },
+        { ...fulfillment, catalog: reader, carrier: async () => sandboxCarrier, publisher: fulfillmentEvents.factory },
         { ...(orderCancelled[0] as EventPayload<typeof OrderCancelled>), correlationId: `stop-${round}` },
       );
 

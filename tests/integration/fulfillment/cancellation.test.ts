@@ -122,6 +122,40 @@ describe('cancellation after allocation (FULFILLING)', () => {
     }
   });
 
+  it('ORD-4 (flash sales): goods picked from a bucket go back to that bucket; once the split stock was merged back after its sale, to the warehouse counter', async () => {
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 8 });
+    await catalog.repo.splitStock({ sku, warehouseId: 'WH-EAST', available: 8, buckets: 2, at: new Date().toISOString() });
+    const allocate = makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: capturePublisher().factory });
+    const pickedFrom = async (bucket: number) => {
+      const orderId = newId();
+      const reservations = [{ sku, warehouseId: 'WH-EAST', quantity: 2, bucket }];
+      await catalog.reserve(orderId, reservations);
+      await allocate(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext());
+      expect((await catalog.reservations(orderId))[0]).toMatchObject({ status: 'picked', pickedQuantity: 2, bucket });
+      return orderId;
+    };
+    const cancel = (orderId: string) => cancelHandler(capturePublisher())(orderCancelledMessage({ orderId, from: 'FULFILLING' }), lambdaContext());
+
+    // Split: the cancelled order's goods go back into bucket 0, where they were picked.
+    const first = await pickedFrom(0);
+    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.onHand)).toEqual([2, 4]);
+    expect(await cancel(first)).toEqual({ batchItemFailures: [] });
+    expect((await reader.buckets(sku, 'WH-EAST')).map((b) => b.onHand)).toEqual([4, 4]);
+
+    // Merged after the sale while an order picked from bucket 1 still waits for its pickup: its goods go to the counter.
+    const second = await pickedFrom(1);
+    const buckets = await catalog.repo.getStockBuckets(sku, 'WH-EAST');
+    await catalog.repo.mergeStock({ sku, warehouseId: 'WH-EAST', buckets, at: new Date().toISOString() });
+    expect(await catalog.level(sku, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 6, reserved: 0 });
+    expect(await cancel(second)).toEqual({ batchItemFailures: [] });
+    expect(await catalog.level(sku, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 8, reserved: 0 });
+    expect(await reader.buckets(sku, 'WH-EAST')).toEqual([]);
+    expect((await catalog.reservations(second))[0]).toMatchObject({ status: 'returned', bucket: 1 });
+    // A replay returns nothing twice.
+    expect(await cancel(second)).toEqual({ batchItemFailures: [] });
+    expect(await catalog.level(sku, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 8, reserved: 0 });
+  });
+
   it('cancelled before allocation: the summary is written CANCELLED and a late approval never allocates', async () => {
     const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
     const reservations = [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }];

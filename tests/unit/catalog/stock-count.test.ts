@@ -1,6 +1,6 @@
-/** Cycle counts (FUL-4): the pure planning of a counted quantity against the current stock. */
+/** Cycle counts (FUL-4) and a hot SKU's buckets merged back after a sale (ORD-4): the pure planning against the current stock. */
 import { describe, expect, it } from 'vitest';
-import { planCount, toStockView } from '../../../functions/catalog/domain/stock.ts';
+import { planCount, planMerge, toStockView, type BucketLevel } from '../../../functions/catalog/domain/stock.ts';
 
 describe('planCount', () => {
   it('records the difference against the current on-hand quantity', () => {
@@ -23,5 +23,26 @@ describe('planCount', () => {
 
   it('shows available as on hand minus reserved', () => {
     expect(toStockView({ warehouseId: 'WH-EAST', onHand: 10, reserved: 4 })).toEqual({ warehouseId: 'WH-EAST', onHand: 10, reserved: 4, available: 6 });
+  });
+});
+
+describe('planMerge (a split stock back into its counter after a sale)', () => {
+  const bucket = (n: number, onHand: number, reserved = 0): BucketLevel => ({ bucket: n, onHand, reserved, available: onHand - reserved });
+  const split = { warehouseId: 'WH-EAST', onHand: 30, reserved: 2, buckets: 3 };
+
+  it('moves every bucket’s units back when no order holds one in them', () => {
+    const buckets = [bucket(0, 10), bucket(1, 0), bucket(2, 7)];
+    expect(planMerge(split, buckets)).toEqual({ kind: 'merge', units: 17, buckets });
+  });
+
+  it('waits while orders hold reservations in the buckets (they are picked or released where they were made)', () => {
+    expect(planMerge(split, [bucket(0, 10), bucket(1, 10, 2), bucket(2, 7, 1)])).toEqual({ kind: 'reserved', reserved: 3 });
+  });
+
+  it('a stock that is not split is unchanged; no stock, or buckets that are not the ones the counter names, are refused', () => {
+    expect(planMerge({ warehouseId: 'WH-EAST', onHand: 5, reserved: 0 }, [])).toEqual({ kind: 'unchanged' });
+    expect(planMerge(undefined, [])).toMatchObject({ kind: 'refused' });
+    expect(planMerge(split, [bucket(0, 10), bucket(1, 10)])).toMatchObject({ kind: 'refused', why: expect.stringContaining('3 buckets') });
+    expect(planMerge(split, [bucket(0, 10), bucket(1, 10), bucket(3, 10)])).toMatchObject({ kind: 'refused' });
   });
 });

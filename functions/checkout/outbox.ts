@@ -22,11 +22,15 @@ export interface LogPort {
 /** Logs nothing (tests). */
 export const silentLog: LogPort = { info: () => {}, warn: () => {}, error: () => {} };
 
-/** Why an outbox was left pending: the error's name only (no payload, no personal data). */
+/**
+ * Why an outbox was left pending: the error's name and what it says (an unknown event type, the
+ * service's refusal), never the events' payload. Not under the key `message`: the logger owns it
+ * and would drop it.
+ */
 const failureOf = (key: OutboxKey, error: unknown) => ({
   outboxKey: key.sk,
   error: error instanceof Error ? error.name : 'unknown',
-  message: error instanceof Error ? error.message : String(error),
+  reason: (error instanceof Error ? error.message : String(error)).slice(0, 300),
 });
 
 /** Publishes a stored outbox and deletes its entry (an event type checkout does not publish throws: the entry stays pending). */

@@ -22,7 +22,7 @@ import crypto from 'node:crypto';
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import { conflict, forbidden, notFound, ProblemError } from '../../shared/errors.ts';
-import { PaymentStateError, refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, type Payment, type Transition } from './domain/payment.ts';
+import { PaymentStateError, refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, type Payment } from './domain/payment.ts';
 import { limitDay } from './domain/limits.ts';
 import {
   approvalRequirement,
@@ -224,18 +224,42 @@ export async function rejectPendingRefund(
   if (existing && existing.status === 'rejected' && existing.rejectedBy === input.principal.userId) return existing;
   const refund = await decidePendingRefund(deps, input, { action: 'reject', reason: () => input.note }, existing);
   const rejected = rejectRefund(refund, input.principal.userId, input.note, deps.clock.now());
-  await withConflictRetry('reject refund', async () => {
+  await withConflictRetry('reject refund', async (attempt) => {
+    // Another staff member's decision meanwhile (its commit fails this one's refund version): a 409.
+    if (attempt > 1 && (await changedSince(deps, refund))) throw decidedMeanwhile(input.refundId);
     const current = (await findPayment(deps.repo, input.orderId, { paymentId: refund.paymentId }))?.payment;
     if (!current) throw notFound(`No payment for order ${input.orderId}.`);
-    await deps.repo.commit({
-      payment: refundUnreserved(current, refund.amount, transitionContext(deps)),
-      expectedVersion: current.version,
-      refunds: [{ refund: rejected, expectedVersion: refund.version }],
-    });
+    const payment = await unlessChangedSince(deps, refund, () => refundUnreserved(current, refund.amount, transitionContext(deps)));
+    await deps.repo.commit({ payment, expectedVersion: current.version, refunds: [{ refund: rejected, expectedVersion: refund.version }] });
   }).catch((error: unknown) => {
     throw approvalConflict(error, input.refundId);
   });
   return rejected;
+}
+
+const decidedMeanwhile = (refundId: string) => conflict(`Refund ${refundId} was decided by someone else at the same time; reload it.`);
+
+/** Whether the refund changed since `refund` was read. */
+async function changedSince(deps: Pick<ProviderDeps, 'repo'>, refund: Refund): Promise<boolean> {
+  return (await deps.repo.getRefund(refund.orderId, refund.refundId))?.version !== refund.version;
+}
+
+/**
+ * A transition of the payment for `refund`, where the refund and the payment were read apart: when
+ * another run (the provider's webhook and the call's answer, two staff members, a redelivery)
+ * changed both in between, the payment no longer matches the refund read before it — a
+ * {@link PaymentWriteConflict}, so the caller's retry reads both again. When the refund did not
+ * change, the payment's refusal stands.
+ */
+async function unlessChangedSince<T>(deps: Pick<ProviderDeps, 'repo'>, refund: Refund, transition: () => T): Promise<T> {
+  try {
+    return transition();
+  } catch (error) {
+    if (error instanceof PaymentStateError && (await changedSince(deps, refund))) {
+      throw new PaymentWriteConflict(`refund ${refund.refundId} of order ${refund.orderId} changed meanwhile`);
+    }
+    throw error;
+  }
 }
 
 function approvalConflict(error: unknown, refundId: string): unknown {
@@ -281,7 +305,7 @@ export async function executeRefund(deps: ProviderDeps, orderId: string, refundI
     if (!current || !payment || current.status !== 'processing') return current ?? refund;
     const failed = failRefund(current, outcome.reason, deps.clock.now().toISOString());
     await deps.repo.commit({
-      payment: refundUnreserved(payment, current.amount, transitionContext(deps)),
+      payment: await unlessChangedSince(deps, current, () => refundUnreserved(payment, current.amount, transitionContext(deps))),
       expectedVersion: payment.version,
       refunds: [{ refund: failed, expectedVersion: current.version }],
     });
@@ -297,19 +321,29 @@ export async function applyRefundOutcome(
   outcome: { providerRefundId?: string; amount: number; at: string },
   correlationId: string,
 ): Promise<Refund> {
+  return (await recordRefundOutcome(deps, orderId, refundId, outcome, correlationId)).refund;
+}
+
+/** {@link applyRefundOutcome}, telling whether this run recorded it (false: it was recorded before, or by another run meanwhile). */
+export async function recordRefundOutcome(
+  deps: ProviderDeps,
+  orderId: string,
+  refundId: string,
+  outcome: { providerRefundId?: string; amount: number; at: string },
+  correlationId: string,
+): Promise<{ refund: Refund; applied: boolean }> {
   return withConflictRetry('apply refund', async () => {
     const refund = await deps.repo.getRefund(orderId, refundId);
     if (!refund) throw notFound(`Refund ${refundId} of order ${orderId} does not exist.`);
     if (refund.status !== 'processing') {
       await flushOutbox(deps, orderId);
-      return refund;
+      return { refund, applied: false };
     }
     const stored = await findPayment(deps.repo, orderId, { paymentId: refund.paymentId });
     if (!stored) throw notFound(`No payment ${refund.paymentId} for order ${orderId}.`);
     const ctx = transitionContext(deps);
-    let transition: Transition;
-    try {
-      transition = refundSucceeded(
+    const transition = await unlessChangedSince(deps, refund, () =>
+      refundSucceeded(
         stored.payment,
         {
           refundId,
@@ -320,16 +354,8 @@ export async function applyRefundOutcome(
           ...(refund.returnId ? { returnId: refund.returnId } : {}),
         },
         ctx,
-      );
-    } catch (error) {
-      // The refund and the payment are two reads. When the call's answer and the provider's webhook
-      // record the same refund at once, the loser can read the refund still processing and the
-      // payment already refunded by it: read again, and the refund is found recorded.
-      if (error instanceof PaymentStateError && (await deps.repo.getRefund(orderId, refundId))?.status !== 'processing') {
-        throw new PaymentWriteConflict(`refund ${refundId} of order ${orderId} was recorded meanwhile`);
-      }
-      throw error;
-    }
+      ),
+    );
     const completed = completeRefund(refund, outcome.providerRefundId, outcome.at);
     await deps.repo.commit({
       payment: transition.payment,
@@ -340,7 +366,7 @@ export async function applyRefundOutcome(
       refunds: [{ refund: completed, expectedVersion: refund.version }],
     });
     await flushOutbox(deps, orderId);
-    return completed;
+    return { refund: completed, applied: true };
   });
 }
 

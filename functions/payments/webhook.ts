@@ -29,7 +29,7 @@ import { applyCaptureOutcome, applyTransferReceived } from './capture.ts';
 import { moneyMismatch, type HeldNotification, type MoneyMismatch } from './domain/notification-check.ts';
 import { slotOf, type Payment } from './domain/payment.ts';
 import { flushOutbox, RetryLaterError, type ProviderDeps } from './engine.ts';
-import { applyRefundOutcome } from './refunds.ts';
+import { recordRefundOutcome } from './refunds.ts';
 import { applyVoidNotification } from './release.ts';
 import type { ProviderNotification, WebhookVerifier } from './provider/port.ts';
 import type { OutboxItem, StoredPayment } from './payments-repository.ts';
@@ -249,9 +249,8 @@ async function applyNotification(deps: ProviderDeps, n: ProviderNotification, re
       if (!refund) return 'unknown-payment';
       const mismatch = moneyMismatch({ amount: refund.amount, currency: refund.currency }, { amount: n.amount, currency: n.currency });
       if (mismatch) return hold(deps, n, target, mismatch, received, refund.refundId);
-      const before = refund.status;
-      const after = await applyRefundOutcome(deps, orderId, n.refundId, { providerRefundId: n.providerRefundId, amount: n.amount, at: n.occurredAt }, correlationId);
-      return applied(before === 'processing' && after.status === 'succeeded');
+      const recorded = await recordRefundOutcome(deps, orderId, n.refundId, { providerRefundId: n.providerRefundId, amount: n.amount, at: n.occurredAt }, correlationId);
+      return applied(recorded.applied);
     }
   }
 }

@@ -230,6 +230,32 @@ describe('maker-checker for refunds (RISK-7)', () => {
     expect((await h.audit.forResource('order', o.orderId)).map((e) => e.action)).toEqual(['refund.request', 'refund.reject']);
   });
 
+  it('two staff deciding one pending refund at once: one decision stands, the other is a 409 — never a 500; the reservation is released or refunded once', async () => {
+    for (const [first, second] of [
+      ['reject', 'reject'],
+      ['approve', 'reject'],
+    ] as const) {
+      const o = await capturedOrder(300_000);
+      const refundId = (await requestRefund(o.orderId, 150_000, 'cs-1')).json.refundId as string;
+      const answers = await Promise.all([decide(first, o.orderId, refundId, 'ops-2'), decide(second, o.orderId, refundId, 'admin-1', ['admin'])]);
+      const statuses = answers.map((a) => a.status).sort();
+      expect(
+        statuses.filter((status) => status === 409),
+        `${first} ‖ ${second}: ${statuses.join(', ')}`,
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((status) => status === 200 || status === 201),
+        `${first} ‖ ${second}: ${statuses.join(', ')}`,
+      ).toHaveLength(1);
+      const payment = (await h.repo.getPayment(o.orderId))!.payment;
+      const refund = await h.repo.getRefund(o.orderId, refundId);
+      if (refund?.status === 'rejected') expect(payment).toMatchObject({ refundPendingAmount: 0, refundedAmount: 0 });
+      else expect(payment).toMatchObject({ refundPendingAmount: 0, refundedAmount: 150_000 });
+    }
+  });
+});
+
+describe('refund execution (PAY-2)', () => {
   it('provider unreachable: the refund stays processing (202) and completes on the next attempt with the same key', async () => {
     const o = await capturedOrder(50_000);
     const original = h.sandbox.refund.bind(h.sandbox);
@@ -274,6 +300,38 @@ describe('maker-checker for refunds (RISK-7)', () => {
     expect(late.status).toBe('succeeded');
     expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundedAmount: 1000, refundPendingAmount: 0 });
     expect((await h.repo.listMovements(o.orderId)).filter((m) => m.kind === 'refund')).toHaveLength(1);
+  });
+
+  it('a refund the provider refused, recorded by two runs at once: the one that read the refund before the other’s commit finds it failed, and the reservation is released once', async () => {
+    const o = await capturedOrder(50_000);
+    const { executeRefund } = await import('../../../functions/payments/refunds.ts');
+    const { ProviderUnavailableError } = await import('../../../functions/payments/provider/port.ts');
+    const refusing = Object.create(h.sandbox) as typeof h.sandbox;
+    refusing.refund = async () => {
+      throw new ProviderUnavailableError('down');
+    };
+    const deps = { repo: h.repo, publisher: () => ({ publish: async () => {} }), clock: h.clock, newId: () => newId(), provider: refusing };
+    const original = h.sandbox.refund.bind(h.sandbox);
+    h.sandbox.refund = refusing.refund;
+    const response = await requestRefund(o.orderId, 1000);
+    h.sandbox.refund = original;
+    const refundId = response.json.refundId as string;
+    const stale = await h.repo.getRefund(o.orderId, refundId);
+    expect(stale?.status).toBe('processing');
+    refusing.refund = async () => ({ status: 'refused', reason: 'exceeds_captured' });
+    expect((await executeRefund(deps, o.orderId, refundId, 'first')).status).toBe('failed');
+
+    // The second run read the refund (twice: before the provider call and in its commit) before that commit, the payment after it.
+    let reads = 0;
+    const repo = new Proxy(h.repo, {
+      get(target, name) {
+        if (name === 'getRefund') return async (orderId: string, id: string) => (reads++ < 2 ? stale : target.getRefund(orderId, id));
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    expect((await executeRefund({ ...deps, repo }, o.orderId, refundId, 'second')).status).toBe('failed');
+    expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundPendingAmount: 0, refundedAmount: 0 });
   });
 });
 

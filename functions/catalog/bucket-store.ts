@@ -15,14 +15,14 @@ export class DynamoDbBucketStore implements BucketStore {
     private readonly client: DynamoDBDocumentClient = documentClient(),
   ) {}
 
-  async splitStock(): Promise<Array<{ sku: string; warehouseId: string }>> {
+  async splitStock(): Promise<Array<{ sku: string; warehouseId: string; draining?: boolean }>> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       IndexName: 'byType',
       KeyConditionExpression: 'gsi1pk = :hot',
       ExpressionAttributeValues: { ':hot': HOT_STOCK_TYPE },
     });
-    return items.map((item) => ({ sku: String(item.sku), warehouseId: String(item.warehouseId) }));
+    return items.map((item) => ({ sku: String(item.sku), warehouseId: String(item.warehouseId), ...(item.draining === true ? { draining: true } : {}) }));
   }
 
   async bucketLevels(stock: { sku: string; warehouseId: string }): Promise<number[]> {

@@ -26,7 +26,7 @@ import * as z from '../../shared/zod.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
-import type { BucketLevel } from './domain/stock.ts';
+import type { BucketDrain, BucketLevel } from './domain/stock.ts';
 import { CatalogReader, countStock, mergeStockBuckets, splitStockIntoBuckets, stockLevelsWithBuckets } from './stock-contract.ts';
 
 /** A product with its stock levels. */
@@ -115,11 +115,11 @@ export interface CatalogRepository {
   /** The buckets of a split stock, in bucket order (strongly consistent); none when it is not split. */
   getStockBuckets(sku: string, warehouseId: string): Promise<BucketLevel[]>;
   /**
-   * Merges a split stock's buckets back into the warehouse's counter (stock contract): each bucket
-   * must still hold exactly what was read and no reservation. Throws {@link CatalogWriteConflict}
-   * when the stock changed.
+   * One step of merging a split stock's `named` buckets back into the warehouse's counter (stock
+   * contract): each bucket must still hold exactly what was read. Throws
+   * {@link CatalogWriteConflict} when the stock changed.
    */
-  mergeStock(merge: { sku: string; warehouseId: string; buckets: readonly BucketLevel[]; at: string }): Promise<void>;
+  mergeStock(merge: { sku: string; warehouseId: string; named: number; complete: boolean; buckets: readonly BucketDrain[]; at: string }): Promise<void>;
   /** Adjustment records of a SKU, oldest first. */
   listStockCounts(sku: string): Promise<StockCount[]>;
   /** Creates a warehouse if it does not exist; returns false when it existed. */
@@ -331,7 +331,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     }));
   }
 
-  async mergeStock(merge: { sku: string; warehouseId: string; buckets: readonly BucketLevel[]; at: string }): Promise<void> {
+  async mergeStock(merge: { sku: string; warehouseId: string; named: number; complete: boolean; buckets: readonly BucketDrain[]; at: string }): Promise<void> {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: mergeStockBuckets(this.tableName, merge, new Date(merge.at)) }));
     } catch (error) {
@@ -391,7 +391,15 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   private async levelsOf(items: readonly Record<string, unknown>[], consistent = true): Promise<StockLevel[]> {
     const counters = items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#')).map((item) => ({ ...item, ...StockItemSchema.parse(item) }));
     const levels = await stockLevelsWithBuckets(this.client, this.tableName, counters, { consistent });
-    return levels.map(({ warehouseId, onHand, reserved, buckets }) => ({ warehouseId, onHand, reserved, ...(buckets?.length ? { buckets: buckets.length } : {}) }));
+    // `buckets`: how many the counter names (a draining stock may have fewer left).
+    const named = new Map(counters.map((c) => [c.warehouseId, Number((c as Record<string, unknown>).buckets ?? 0)]));
+    return levels.map(({ warehouseId, onHand, reserved, buckets, draining }) => ({
+      warehouseId,
+      onHand,
+      reserved,
+      ...(buckets?.length ? { buckets: Math.max(named.get(warehouseId) ?? 0, buckets.length) } : {}),
+      ...(buckets?.length && draining ? { draining: true } : {}),
+    }));
   }
 
   private queryPartition(sku: string): Promise<Record<string, unknown>[]> {

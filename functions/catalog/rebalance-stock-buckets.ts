@@ -4,7 +4,8 @@
  * fullest ones ({@link planRebalance}), each move one conditional transaction on two buckets — so
  * orders keep spreading over every bucket until the last units. A move whose source no longer holds
  * the units (reservations took them meanwhile) is refused and changes nothing; the next run plans
- * again. Units are only ever moved between buckets: none is created, none lost.
+ * again. Units are only ever moved between buckets: none is created, none lost. A stock being
+ * merged back after its sale is finished off here instead, one step a run.
  */
 import { planRebalance, type RebalanceMove } from './domain/stock-shards.ts';
 
@@ -12,6 +13,8 @@ import { planRebalance, type RebalanceMove } from './domain/stock-shards.ts';
 export interface SplitStock {
   readonly sku: string;
   readonly warehouseId: string;
+  /** Being merged back after its sale (stock-admin.ts `mergeStock`): the rebalancer takes its next merge step instead. */
+  readonly draining?: boolean;
 }
 
 /** What the rebalancer needs of catalog's stock. */
@@ -31,16 +34,37 @@ export interface RebalanceSummary {
   readonly unitsMoved: number;
   /** Moves refused because reservations took the units first (planned again next run). */
   readonly refused: number;
+  /** Draining stocks merged back into their counter by this run. */
+  readonly merged: number;
 }
 
-/** Rebalances every split stock once (sequentially; stops early when `shouldStop` says so). */
-export async function rebalanceStockBuckets(deps: { readonly buckets: BucketStore; readonly shouldStop?: () => boolean }): Promise<RebalanceSummary> {
+/** The next step of merging a draining stock back (stock-admin.ts `mergeStep`): `merged` when it is one counter again. Throws on a conflict. */
+export type MergeStep = (stock: SplitStock) => Promise<{ readonly outcome: 'merged' | 'draining' | 'unchanged' }>;
+
+/**
+ * Rebalances every split stock once (sequentially; stops early when `shouldStop` says so). A stock
+ * being merged back is not rebalanced: it takes its next merge step (`merge`), moving units
+ * released into its buckets to the counter and deleting the buckets no order holds a unit in; a
+ * step that conflicts with a reservation is taken again next run.
+ */
+export async function rebalanceStockBuckets(deps: { readonly buckets: BucketStore; readonly merge?: MergeStep; readonly shouldStop?: () => boolean }): Promise<RebalanceSummary> {
   const stocks = await deps.buckets.splitStock();
   let moves = 0;
   let unitsMoved = 0;
   let refused = 0;
+  let merged = 0;
   for (const stock of stocks) {
     if (deps.shouldStop?.()) break;
+    if (stock.draining) {
+      if (!deps.merge) continue;
+      try {
+        if ((await deps.merge(stock)).outcome === 'merged') merged++;
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'CatalogWriteConflict')) throw error;
+        refused++;
+      }
+      continue;
+    }
     for (const move of planRebalance(await deps.buckets.bucketLevels(stock))) {
       if (await deps.buckets.move(stock, move)) {
         moves++;
@@ -48,5 +72,5 @@ export async function rebalanceStockBuckets(deps: { readonly buckets: BucketStor
       } else refused++;
     }
   }
-  return { splitStock: stocks.length, moves, unitsMoved, refused };
+  return { splitStock: stocks.length, moves, unitsMoved, refused, merged };
 }

@@ -37,7 +37,11 @@ export const PutStockBodySchema = /* @__PURE__ */ lazily(() =>
         ),
       reason: freeText(200).check(z.describe('Why (cycle count, damage, flash sale, …): recorded with the adjustment and in the audit trail')),
     })
-    .check(z.refine((body) => (body.onHand === undefined) !== (body.buckets === undefined), { message: 'Give either onHand (a count) or buckets (a split), not both' }))
+    .check(
+      z.refine((body) => (body.onHand === undefined) !== (body.buckets === undefined), {
+        message: 'Give either onHand (a count) or buckets (a split, or 1 to merge back), not both',
+      }),
+    )
     .register(z.globalRegistry, { id: 'StockCount' }),
 );
 
@@ -48,6 +52,9 @@ const StockLevelDoc = /* @__PURE__ */ lazily(() =>
     reserved: z.number().check(z.int()),
     available: z.number().check(z.int()),
     buckets: z.optional(z.number().check(z.int())).check(z.describe('Split into this many buckets for a sale')),
+    draining: z
+      .optional(z.boolean())
+      .check(z.describe('Being merged back after the sale: new reservations take from the counter; the buckets left hold only what orders reserved in them')),
   }),
 );
 const StockDoc = /* @__PURE__ */ lazily(() => z.object({ sku: z.string(), items: z.array(StockLevelDoc()) }).register(z.globalRegistry, { id: 'Stock' }));
@@ -117,12 +124,15 @@ export const putStockRoute = /* @__PURE__ */ defineRoute({
   pathTemplate: '/admin/stock/{sku}/{warehouseId}',
   summary: 'Set the counted quantity on hand (cycle count), split the stock into buckets for a sale, or merge them back',
   description:
-    "With onHand: records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted; counting the current quantity again changes nothing; a count below the reserved quantity, or of stock split into buckets, is a 409. With buckets 2–64: moves the available units into that many buckets (a hot SKU: each bucket takes its own share of a flash sale's reservations), audited; the same number again changes nothing, another number is a 409 (merge first). With buckets 1: after the sale, moves every bucket's units back into the warehouse's one counter, audited, so the stock can be counted again; a stock that is not split is unchanged; while orders still hold reservations in the buckets (not yet picked or released) it is a 409 stock-buckets-reserved.",
+    "With onHand: records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted; counting the current quantity again changes nothing; a count below the reserved quantity, or of stock split into buckets, is a 409. With buckets 2–64: moves the available units into that many buckets (a hot SKU: each bucket takes its own share of a flash sale's reservations), audited; the same number again changes nothing, another number is a 409 (merge first). With buckets 1: after the sale, merges the buckets back into the warehouse's one counter, audited: every bucket's available units move to the counter and the buckets go (200), and the stock can be counted again. Buckets where orders still hold reservations (unpaid orders, pre-sales awaiting their balance, group buys) stay until those are picked or released: the answer is then 202 with draining true, new reservations take from the counter, and the scheduled rebalancer finishes the merge. A stock that is not split is unchanged; a warehouse without stock of the SKU is a 409.",
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
   path: () => z.object({ sku: SkuSchema, warehouseId: WarehouseId() }),
   body: PutStockBodySchema,
-  responses: { 200: { description: 'The stock level after the change', schema: StockLevelDoc } },
+  responses: {
+    200: { description: 'The stock level after the change', schema: StockLevelDoc },
+    202: { description: 'Merging back: buckets still hold units orders reserved in them (draining)', schema: StockLevelDoc },
+  },
   problems: [404, 409],
 });
 

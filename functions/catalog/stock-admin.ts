@@ -13,6 +13,7 @@ import type { EventPublisher } from '../../shared/events.ts';
 import { domainEvent } from '../../events/event-definition.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
 import { CatalogWriteConflict, type CatalogRepository } from './catalog-repository.ts';
+import type { StockLevel } from './domain/product.ts';
 import { planCount, planMerge, planSplit, toStockView, type StockLevelView } from './domain/stock.ts';
 
 /** Every warehouse's stock of a SKU (warehouses without a stock item show zeros). */
@@ -86,7 +87,7 @@ export async function countStock(deps: CountStockDeps, command: CountStockComman
     if (plan.kind === 'unchanged') return { level: toStockView(plan.level), outcome: 'unchanged', difference: 0 };
     if (plan.kind === 'split') {
       throw new ProblemError('stock-split', 'Stock split into buckets', 409, {
-        detail: `The stock of ${command.sku} in ${command.warehouseId} is split into buckets for a sale; it cannot be counted while split.`,
+        detail: `The stock of ${command.sku} in ${command.warehouseId} is split into buckets for a sale; it cannot be counted while split. Merge it back first (buckets: 1).`,
       });
     }
     if (plan.kind === 'below-reserved') {
@@ -178,41 +179,81 @@ export async function splitStock(deps: Omit<CountStockDeps, 'events' | 'newId'>,
 /** A staff member's merge of a split stock back into its warehouse's counter (`buckets: 1`). */
 export type MergeStockCommand = Omit<SplitStockCommand, 'buckets'>;
 
+/** What one merge step did: `draining` — buckets still hold units orders reserved in them. */
+export type MergeStepOutcome =
+  | {
+      readonly outcome: 'merged' | 'draining';
+      /** False when a draining stock had nothing to move or remove (nothing written). */
+      readonly changed: boolean;
+      readonly units: number;
+      readonly buckets: number;
+      readonly reserved: number;
+      readonly level: StockLevel;
+    }
+  | { readonly outcome: 'unchanged'; readonly level: StockLevel };
+
 /**
- * Merges a split stock's buckets back into the warehouse's counter once a sale is over (see the
- * stock contract), so it can be counted again (FUL-4): conditional on no bucket having changed
- * since they were read (retried), then audited. A stock that is not split is unchanged. While
- * orders still hold reservations in the buckets the merge is refused (409 `stock-buckets-reserved`):
- * they are picked at allocation or released by a cancellation or the payment timeout.
+ * One step of merging a split stock back into its warehouse's counter (domain/stock.ts `planMerge`;
+ * the stock contract's `mergeStockBuckets`): the buckets' available units move to the counter and
+ * the buckets no order holds a unit in are deleted. Ops take the first step (`buckets: 1`), the
+ * rebalancer the next ones every minute while the stock drains. Throws
+ * {@link CatalogWriteConflict} when the stock changed between the read and the write.
  */
-export async function mergeStock(deps: Omit<CountStockDeps, 'events' | 'newId'>, command: MergeStockCommand): Promise<{ level: StockLevelView; outcome: 'merged' | 'unchanged' }> {
+export async function mergeStep(
+  catalog: Pick<CatalogRepository, 'getStockLevels' | 'getStockBuckets' | 'mergeStock'>,
+  stock: { readonly sku: string; readonly warehouseId: string },
+  at: Date,
+): Promise<MergeStepOutcome> {
+  // The buckets first: a step committed between the two reads is caught by the write's conditions.
+  const buckets = await catalog.getStockBuckets(stock.sku, stock.warehouseId);
+  const current = (await catalog.getStockLevels(stock.sku)).find((l) => l.warehouseId === stock.warehouseId);
+  const plan = planMerge(current, buckets);
+  if (plan.kind === 'unchanged' && current) return { outcome: 'unchanged', level: current };
+  if (plan.kind !== 'merge' || !current?.buckets) {
+    throw new ProblemError('stock-not-splittable', 'Stock cannot be merged', 409, {
+      detail: `${stock.sku} in ${stock.warehouseId}: ${plan.kind === 'refused' ? plan.why : 'no stock'}.`,
+    });
+  }
+  // Draining already, and nothing released into its buckets since: nothing to write.
+  const idle = current.draining === true && !plan.complete && plan.units === 0 && plan.buckets.every((b) => !b.remove);
+  if (!idle)
+    await catalog.mergeStock({ sku: stock.sku, warehouseId: stock.warehouseId, named: current.buckets, complete: plan.complete, buckets: plan.buckets, at: at.toISOString() });
+  const { buckets: named, draining: _draining, ...merged } = current;
+  return {
+    outcome: plan.complete ? 'merged' : 'draining',
+    changed: !idle,
+    units: plan.units,
+    buckets: plan.buckets.filter((b) => b.remove).length,
+    reserved: plan.reserved,
+    level: plan.complete ? merged : { ...merged, buckets: named, draining: true },
+  };
+}
+
+/**
+ * Merges a split stock's buckets back into the warehouse's counter once a sale is over (see
+ * {@link mergeStep}), retried on a conflict, then audited. `merged`: the stock is one counter again
+ * and can be counted (FUL-4). `draining`: orders still hold units in some buckets (unpaid orders,
+ * pre-sales awaiting their balance, group buys): new reservations take from the counter, and the
+ * rebalancer finishes the merge as those units are picked or released. A stock that is not split
+ * is unchanged.
+ */
+export async function mergeStock(
+  deps: Omit<CountStockDeps, 'events' | 'newId'>,
+  command: MergeStockCommand,
+): Promise<{ level: StockLevelView; outcome: MergeStepOutcome['outcome']; reserved: number }> {
   await requireProductAndWarehouse(deps.catalog, command);
   const maxAttempts = deps.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const [current, buckets] = await Promise.all([currentLevel(deps.catalog, command), deps.catalog.getStockBuckets(command.sku, command.warehouseId)]);
-    const plan = planMerge(current, buckets);
-    if (plan.kind === 'unchanged' && current) return { level: toStockView(current), outcome: 'unchanged' };
-    if (plan.kind === 'reserved') {
-      throw new ProblemError('stock-buckets-reserved', 'Orders hold units in the buckets', 409, {
-        detail: `${plan.reserved} units of ${command.sku} in ${command.warehouseId} are reserved in its buckets by orders not yet picked or released; merge once they are (allocation picks them, a cancellation or the payment timeout releases them).`,
-      });
-    }
-    if (plan.kind !== 'merge' || !current) {
-      // The counter and its buckets were read a moment apart: a split or merge in between reads again.
-      if (plan.kind === 'refused' && current?.buckets && attempt < maxAttempts) continue;
-      throw new ProblemError('stock-not-splittable', 'Stock cannot be merged', 409, {
-        detail: `${command.sku} in ${command.warehouseId}: ${plan.kind === 'refused' ? plan.why : 'no stock'}.`,
-      });
-    }
+    let step: MergeStepOutcome;
     try {
-      await deps.catalog.mergeStock({ sku: command.sku, warehouseId: command.warehouseId, buckets: plan.buckets, at: deps.clock.now().toISOString() });
+      step = await mergeStep(deps.catalog, command, deps.clock.now());
     } catch (error) {
       if (!(error instanceof CatalogWriteConflict)) throw error;
       if (attempt >= maxAttempts) throw conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry.`);
       continue;
     }
-    await auditStock(deps.audit, command, 'stock.merge', { buckets: plan.buckets.length, units: plan.units });
-    const { buckets: _buckets, ...merged } = current;
-    return { level: toStockView(merged), outcome: 'merged' };
+    if (step.outcome === 'unchanged') return { level: toStockView(step.level), outcome: 'unchanged', reserved: 0 };
+    if (step.changed) await auditStock(deps.audit, command, 'stock.merge', { bucketsRemoved: step.buckets, units: step.units, reservedInBuckets: step.reserved });
+    return { level: toStockView(step.level), outcome: step.outcome, reserved: step.reserved };
   }
 }

@@ -103,6 +103,11 @@ export interface StockLevelView {
    * above include them; what the warehouse's own counter holds is `available` − Σ buckets.
    */
   readonly buckets?: ReadonlyArray<{ readonly bucket: number; readonly available: number }>;
+  /**
+   * The split stock is being merged back after its sale: reservations and picks take from the
+   * counter; the buckets left hold only what orders reserved in them before.
+   */
+  readonly draining?: boolean;
 }
 
 /** An order's reservation record for one (SKU, warehouse). */
@@ -259,16 +264,17 @@ export function reserveStock(tableName: string, m: OrderStockMovement, at: Date)
 export function reservableAtOnce(level: StockLevelView): number {
   if (!level.buckets?.length) return level.available;
   const inBuckets = level.buckets.reduce((sum, b) => sum + b.available, 0);
+  if (level.draining) return level.available - inBuckets;
   return Math.max(level.available - inBuckets, ...level.buckets.map((b) => b.available));
 }
 
 /**
  * The bucket a reservation (or pick) of `quantity` for `id` (an order, a return) takes from: the
  * first, in the id's own probe order (spreading orders over the buckets), that holds enough;
- * undefined: the warehouse's counter.
+ * undefined: the warehouse's counter — always, while a split stock is merged back (`draining`).
  */
 export function holderBucket(level: StockLevelView | undefined, quantity: number, id: string): number | undefined {
-  if (!level?.buckets?.length) return undefined;
+  if (!level?.buckets?.length || level.draining) return undefined;
   const available = new Map(level.buckets.map((b) => [b.bucket, b.available]));
   const bucket = probeOrder(id, level.buckets.length)
     .map((i) => level.buckets?.[i]?.bucket)
@@ -447,40 +453,71 @@ export function splitStockIntoBuckets(tableName: string, stock: { sku: string; w
 }
 
 /**
- * Merges a split stock back into the warehouse's counter (after a sale): every bucket is deleted and
- * its units added to the counter, which no longer names buckets nor is listed as hot. Each bucket
- * only if it still holds exactly what was read and no reservation (`reserved` 0), the counter only
- * if it still names that many buckets: a reservation or a rebalancing move meanwhile fails the
- * merge, and nothing is lost. A reservation record made in a bucket that no longer exists is
- * returned to the counter ({@link returnPickedStock}).
+ * One step of merging a split stock back into the warehouse's counter after a sale (catalog's
+ * domain/stock.ts `planMerge`): every bucket's available units move to the counter; a bucket no
+ * order holds a unit in is deleted, one holding reservations stays with just those (marked
+ * `draining`, so a reader that sees it before the counter's change reads again). The counter is
+ * marked `draining` — reservations and picks then take from it, not from its buckets — or, when
+ * every bucket goes (`complete`), no longer names buckets nor is listed as hot. Each bucket only if
+ * it still holds exactly what was read, the counter only if it still names `named` buckets: a
+ * reservation or a rebalancing move meanwhile fails the step, and nothing is lost. A reservation
+ * record naming a deleted bucket is returned to the counter ({@link returnPickedStock}).
  */
 export function mergeStockBuckets(
   tableName: string,
-  stock: { sku: string; warehouseId: string; buckets: ReadonlyArray<{ bucket: number; onHand: number; available: number }> },
+  stock: {
+    sku: string;
+    warehouseId: string;
+    named: number;
+    complete: boolean;
+    buckets: ReadonlyArray<{ bucket: number; onHand: number; reserved: number; available: number; remove: boolean }>;
+  },
   at: Date,
 ): StockTransactItem[] {
   checkIds({ orderId: 'none', sku: stock.sku, warehouseId: stock.warehouseId });
-  if (stock.buckets.length < 2 || stock.buckets.length > MAX_STOCK_SHARDS) throw new Error(`a merge takes the 2–${MAX_STOCK_SHARDS} buckets of a split stock`);
-  const units = stock.buckets.reduce((sum, b) => sum + b.onHand, 0);
-  return [
-    {
-      Update: {
-        TableName: tableName,
-        Key: key(stock),
-        UpdateExpression: 'SET onHand = onHand + :units, available = available + :units, updatedAt = :at REMOVE buckets, gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(pk) AND buckets = :n',
-        ExpressionAttributeValues: { ':units': units, ':n': stock.buckets.length, ':at': at.toISOString() },
-      },
+  if (stock.named < 2 || stock.named > MAX_STOCK_SHARDS || stock.buckets.length > stock.named)
+    throw new Error(`a merge takes the buckets of a split stock (2–${MAX_STOCK_SHARDS})`);
+  const when = at.toISOString();
+  const units = stock.buckets.reduce((sum, b) => sum + b.available, 0);
+  const counter: StockTransactItem = {
+    Update: {
+      TableName: tableName,
+      Key: key(stock),
+      UpdateExpression: stock.complete
+        ? 'SET onHand = onHand + :units, available = available + :units, updatedAt = :at REMOVE buckets, gsi1pk, gsi1sk, draining'
+        : 'SET onHand = onHand + :units, available = available + :units, updatedAt = :at, draining = :draining',
+      ConditionExpression: 'attribute_exists(pk) AND buckets = :n',
+      ExpressionAttributeValues: { ':units': units, ':n': stock.named, ':at': when, ...(stock.complete ? {} : { ':draining': true }) },
     },
-    ...stock.buckets.map((b): StockTransactItem => ({
-      Delete: {
-        TableName: tableName,
-        Key: bucketKey(stock, b.bucket),
-        ConditionExpression: 'onHand = :onHand AND available = :available AND reserved = :none',
-        ExpressionAttributeValues: { ':onHand': b.onHand, ':available': b.available, ':none': 0 },
+  };
+  const buckets = stock.buckets.flatMap((b): StockTransactItem[] => {
+    const exactly = { ':onHand': b.onHand, ':reserved': b.reserved, ':available': b.available };
+    const unchanged = 'onHand = :onHand AND reserved = :reserved AND available = :available';
+    if (b.remove)
+      return [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: bucketKey(stock, b.bucket),
+            ConditionExpression: `${unchanged} AND reserved = :none`,
+            ExpressionAttributeValues: { ...exactly, ':none': 0 },
+          },
+        },
+      ];
+    if (b.available === 0) return [];
+    return [
+      {
+        Update: {
+          TableName: tableName,
+          Key: bucketKey(stock, b.bucket),
+          UpdateExpression: 'SET onHand = onHand - :available, available = :none, draining = :draining, updatedAt = :at',
+          ConditionExpression: unchanged,
+          ExpressionAttributeValues: { ...exactly, ':none': 0, ':draining': true, ':at': when },
+        },
       },
-    })),
-  ];
+    ];
+  });
+  return [counter, ...buckets];
 }
 
 /** The keys of a split stock's `buckets` buckets. */
@@ -577,18 +614,31 @@ export async function stockLevelsWithBuckets(
   client: DynamoDBDocumentClient,
   tableName: string,
   counters: ReadonlyArray<Record<string, unknown>>,
-  options: { readonly consistent: boolean },
+  options: { readonly consistent: boolean; readonly readAgain?: boolean },
 ): Promise<StockLevelView[]> {
   const split = counters.filter((item) => Number(item.buckets ?? 0) > 0);
   if (split.length === 0) return counters.map(toLevel);
   const keys = split.flatMap((item) => stockBucketKeys(String(item.sku), String(item.warehouseId), Number(item.buckets)));
   const buckets = await batchGet(client, tableName, keys, { consistent: options.consistent });
-  return counters.map((item) =>
-    withBucketLevels(
-      toLevel(item),
-      buckets.filter((b) => b.sku === item.sku && b.warehouseId === item.warehouseId),
-    ),
-  );
+  const bucketsOf = (item: Record<string, unknown>) => buckets.filter((b) => b.sku === item.sku && b.warehouseId === item.warehouseId);
+  // A merge step (mergeStockBuckets) committed between the counter's read and its buckets': the counter
+  // as read predates it — buckets it names are gone, or drained into a counter that does not show
+  // them yet. Both are read again, once, so the units are not missed.
+  const torn =
+    options.readAgain === false
+      ? []
+      : split.filter((item) => item.draining !== true && (bucketsOf(item).length < Number(item.buckets) || bucketsOf(item).some((b) => b.draining === true)));
+  const fresh = new Map<string, StockLevelView>();
+  if (torn.length > 0) {
+    const again = await batchGet(
+      client,
+      tableName,
+      torn.map((item) => key({ sku: String(item.sku), warehouseId: String(item.warehouseId) })),
+      { consistent: options.consistent },
+    );
+    for (const level of await stockLevelsWithBuckets(client, tableName, again, { ...options, readAgain: false })) fresh.set(`${level.sku}#${level.warehouseId}`, level);
+  }
+  return counters.map((item) => fresh.get(`${String(item.sku)}#${String(item.warehouseId)}`) ?? withBucketLevels(toLevel(item), bucketsOf(item)));
 }
 
 /** A counter's level with its buckets' units added in and listed. */
@@ -608,7 +658,14 @@ function withBucketLevels(level: StockLevelView, buckets: ReadonlyArray<Record<s
 function toLevel(item: Record<string, unknown>): StockLevelView {
   const onHand = Number(item.onHand ?? 0);
   const reserved = Number(item.reserved ?? 0);
-  return { sku: String(item.sku), warehouseId: String(item.warehouseId), onHand, reserved, available: item.available === undefined ? onHand - reserved : Number(item.available) };
+  return {
+    sku: String(item.sku),
+    warehouseId: String(item.warehouseId),
+    onHand,
+    reserved,
+    available: item.available === undefined ? onHand - reserved : Number(item.available),
+    ...(item.draining === true ? { draining: true } : {}),
+  };
 }
 
 /** Reads products, stock and warehouses (strongly consistent, for pricing and planning). */

@@ -84,6 +84,8 @@ export interface StockLevel {
   readonly reserved: number;
   /** A hot SKU's stock split into this many buckets for a sale (their units are in the figures above). */
   readonly buckets?: number;
+  /** Its buckets are being merged back into the counter after the sale. */
+  readonly draining?: boolean;
 }
 
 /** Units that can still be sold: Σ max(0, onHand − reserved) over warehouses. */

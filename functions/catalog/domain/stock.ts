@@ -33,6 +33,8 @@ export interface StockLevelView {
   readonly available: number;
   /** Split into this many buckets for a sale (a hot SKU); absent otherwise. */
   readonly buckets?: number;
+  /** Its buckets are being merged back into the counter (waiting for the reservations orders hold in them). */
+  readonly draining?: boolean;
 }
 
 /** The view of a level: available = on hand − reserved (never shown below zero). */
@@ -43,6 +45,7 @@ export function toStockView(level: StockLevel): StockLevelView {
     reserved: level.reserved,
     available: Math.max(0, level.onHand - level.reserved),
     ...(level.buckets ? { buckets: level.buckets } : {}),
+    ...(level.draining ? { draining: true } : {}),
   };
 }
 
@@ -57,6 +60,7 @@ export type SplitPlan = { readonly kind: 'split'; readonly available: number } |
  */
 export function planSplit(current: StockLevel | undefined, buckets: number): SplitPlan {
   if (!current) return { kind: 'refused', why: 'there is no stock to split: count it first' };
+  if (current.draining) return { kind: 'refused', why: 'its buckets are being merged back' };
   if (current.buckets === buckets) return { kind: 'unchanged' };
   if (current.buckets) return { kind: 'refused', why: `the stock is split into ${current.buckets} buckets already` };
   const available = current.onHand - current.reserved;
@@ -72,29 +76,47 @@ export interface BucketLevel {
   readonly available: number;
 }
 
-/** What merging a split stock's buckets back into the warehouse's counter means. */
+/** A bucket in a merge step: its units move to the counter; it is deleted when no order holds a unit in it. */
+export interface BucketDrain extends BucketLevel {
+  readonly remove: boolean;
+}
+
+/** What merging a split stock's buckets back into the warehouse's counter means now. */
 export type MergePlan =
-  | { readonly kind: 'merge'; readonly units: number; readonly buckets: readonly BucketLevel[] }
+  | {
+      readonly kind: 'merge';
+      /** Units moving to the counter (every bucket's available units). */
+      readonly units: number;
+      readonly buckets: readonly BucketDrain[];
+      /** Every bucket goes: the stock is one counter again. Otherwise it drains: buckets holding reservations stay until those are picked or released. */
+      readonly complete: boolean;
+      /** Units orders still hold in the buckets that stay. */
+      readonly reserved: number;
+    }
   | { readonly kind: 'unchanged' }
-  /** Orders still hold units in the buckets (reserved, not yet picked or released). */
-  | { readonly kind: 'reserved'; readonly reserved: number }
   | { readonly kind: 'refused'; readonly why: string };
 
 /**
- * Plans merging a split stock back into its warehouse's counter once the sale is over: every
- * bucket's units move back, and the stock can be counted again (FUL-4). Only when no order holds a
- * reservation in a bucket — a reservation is released or picked where it was made, so those orders
- * are resolved first (picked at allocation; released by a cancellation or the payment timeout).
- * A stock that is not split is unchanged; `buckets` must be every bucket the counter names.
+ * Plans one step of merging a split stock back into its warehouse's counter after a sale. Every
+ * bucket's available units move to the counter, and a bucket no order holds a unit in is deleted.
+ * A bucket still holding reservations (an unpaid order, a pre-sale awaiting its balance, a group
+ * buy) stays, empty but for them: the stock is *draining* — new reservations take from the counter,
+ * and a unit released into such a bucket moves at the next step (the rebalancer takes one every
+ * minute) — until the last bucket goes and the stock can be counted again (FUL-4). A stock that is
+ * not split is unchanged. Buckets already deleted by an earlier step are simply not found.
  */
 export function planMerge(current: StockLevel | undefined, buckets: readonly BucketLevel[]): MergePlan {
   if (!current) return { kind: 'refused', why: 'there is no stock' };
   if (!current.buckets) return { kind: 'unchanged' };
-  const named = new Set(Array.from({ length: current.buckets }, (_, n) => n));
-  if (buckets.length !== current.buckets || buckets.some((b) => !named.has(b.bucket))) {
-    return { kind: 'refused', why: `the stock names ${current.buckets} buckets and ${buckets.length} were found` };
-  }
-  const reserved = buckets.reduce((sum, b) => sum + b.reserved, 0);
-  if (reserved > 0) return { kind: 'reserved', reserved };
-  return { kind: 'merge', units: buckets.reduce((sum, b) => sum + b.onHand, 0), buckets };
+  const named = current.buckets;
+  const stranger = buckets.find((b) => !Number.isSafeInteger(b.bucket) || b.bucket < 0 || b.bucket >= named);
+  if (stranger) return { kind: 'refused', why: `bucket ${stranger.bucket} is not one of the ${named} buckets the stock names` };
+  const drains = buckets.map((b): BucketDrain => ({ ...b, remove: b.reserved === 0 }));
+  return {
+    kind: 'merge',
+    units: buckets.reduce((sum, b) => sum + b.available, 0),
+    buckets: drains,
+    complete: drains.every((b) => b.remove),
+    reserved: buckets.reduce((sum, b) => sum + b.reserved, 0),
+  };
 }

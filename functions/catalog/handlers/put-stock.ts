@@ -32,7 +32,7 @@ export function makePutStockHandler(ports: PutStockHandlerPorts = {}): HttpLambd
       const stock = { sku: path.sku, warehouseId: path.warehouseId, ...staff };
       const changed = body.buckets === 1 ? await mergeStock(deps, stock) : await splitStock(deps, { ...stock, buckets: body.buckets });
       logger.info('stock buckets changed', { sku: path.sku, warehouseId: path.warehouseId, outcome: changed.outcome, buckets: body.buckets });
-      return { statusCode: 200, body: changed.level };
+      return { statusCode: changed.outcome === 'draining' ? 202 : 200, body: changed.level };
     }
     const result = await countStock(
       {

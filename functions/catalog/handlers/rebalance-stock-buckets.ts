@@ -1,21 +1,31 @@
 /**
  * Scheduled (every minute; ORD-4 at flash-sale scale): tops up the buckets of hot SKUs that run dry
- * from the fullest ones (../rebalance-stock-buckets.ts). Env: `CATALOG_TABLE_NAME`.
+ * from the fullest ones, and takes the next step of merging back the stocks ops asked to merge
+ * after their sale (../rebalance-stock-buckets.ts). Env: `CATALOG_TABLE_NAME`.
  */
 import type { Context } from 'aws-lambda';
 import { logger, metrics, MetricUnit, observedHandler, timeRunsOut } from '../../../shared/observability.ts';
 import { bucketStoreFromEnv } from '../bucket-store.ts';
-import { rebalanceStockBuckets, type BucketStore, type RebalanceSummary } from '../rebalance-stock-buckets.ts';
+import { catalogRepositoryFromEnv } from '../catalog-repository.ts';
+import { rebalanceStockBuckets, type BucketStore, type MergeStep, type RebalanceSummary } from '../rebalance-stock-buckets.ts';
+import { mergeStep } from '../stock-admin.ts';
 
 /** Stop starting new SKUs when less than this much invocation time is left. */
 const TIME_RESERVE_MS = 5_000;
 
 /** Builds the handler with the given store (default: the CatalogTable). */
-export function makeRebalanceStockBucketsHandler(ports: { readonly buckets?: () => BucketStore } = {}) {
+export function makeRebalanceStockBucketsHandler(ports: { readonly buckets?: () => BucketStore; readonly merge?: () => MergeStep } = {}) {
   let buckets: BucketStore | undefined;
+  let merge: MergeStep | undefined;
   const base = async (_event: unknown, context: Context): Promise<RebalanceSummary> => {
     buckets ??= (ports.buckets ?? bucketStoreFromEnv)();
-    const summary = await rebalanceStockBuckets({ buckets, shouldStop: timeRunsOut(context, TIME_RESERVE_MS) });
+    merge ??=
+      ports.merge?.() ??
+      (
+        (catalog) => (stock) =>
+          mergeStep(catalog, stock, new Date())
+      )(catalogRepositoryFromEnv());
+    const summary = await rebalanceStockBuckets({ buckets, merge, shouldStop: timeRunsOut(context, TIME_RESERVE_MS) });
     metrics.addMetric('StockBucketUnitsMoved', MetricUnit.Count, summary.unitsMoved);
     logger.info('stock buckets rebalanced', { ...summary });
     return summary;

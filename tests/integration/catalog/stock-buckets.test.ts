@@ -18,6 +18,8 @@ import {
   CatalogReader,
   countStock,
   createStockBuckets,
+  holderBucket,
+  stockLevelsWithBuckets,
   splitStockIntoBuckets,
   moveBetweenBuckets,
   planRebalance,
@@ -29,9 +31,9 @@ import {
 import { documentClient } from '../../../shared/dynamodb.ts';
 import type { AuditLog } from '../../../shared/audit.ts';
 import { systemClock } from '../../../shared/clock.ts';
-import { ProblemError } from '../../../shared/errors.ts';
 import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-repository.ts';
-import { mergeStock } from '../../../functions/catalog/stock-admin.ts';
+import { mergeStep, mergeStock } from '../../../functions/catalog/stock-admin.ts';
+import { planMerge } from '../../../functions/catalog/domain/stock.ts';
 import { DynamoDbBucketStore } from '../../../functions/catalog/bucket-store.ts';
 import { rebalanceStockBuckets, type BucketStore } from '../../../functions/catalog/rebalance-stock-buckets.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -178,7 +180,7 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
     expect(level).toMatchObject({ onHand: 64, reserved: 64, available: 0 });
   });
 
-  it('ORD-4 (after a sale): a merge racing orders that reserve and release, and the rebalancer, neither creates nor loses a unit; it waits for the reservations held in buckets', async () => {
+  it('ORD-4 (after a sale): a merge racing orders that reserve and release, and the rebalancer finishing it, neither creates nor loses a unit', async () => {
     const sku = `HOT-${ulid()}`;
     await run([countStock(table, { sku, warehouseId: 'WH-EAST', onHand: 40 }, at())]);
     expect(await run(splitStockIntoBuckets(table, { sku, warehouseId: 'WH-EAST', available: 40, buckets: 4 }, at()))).toBe('ok');
@@ -200,16 +202,23 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
       bucketLevels: (s) => store.bucketLevels(s),
       move: (s, m) => store.move(s, m),
     };
-    // A merge planned on levels read before a reservation, or before a rebalancing move, is refused and changes nothing.
+    const merge = (s: { sku: string; warehouseId: string }) => mergeStep(catalog, s, at());
+
+    // A merge step planned on levels read before a reservation, or before a rebalancing move, is refused and changes nothing.
     const { CatalogWriteConflict } = await import('../../../functions/catalog/catalog-repository.ts');
-    const before = await catalog.getStockBuckets(sku, 'WH-EAST');
+    const stale = async () => {
+      const plan = planMerge((await catalog.getStockLevels(sku))[0], await catalog.getStockBuckets(sku, 'WH-EAST'));
+      if (plan.kind !== 'merge') throw new Error(plan.kind);
+      return () => catalog.mergeStock({ sku, warehouseId: 'WH-EAST', named: 4, complete: plan.complete, buckets: plan.buckets, at: at().toISOString() });
+    };
     const late = { orderId: `ORD-${ulid()}-late`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: 2 };
+    const beforeReservation = await stale();
     expect(await run(reserveStock(table, late, at()))).toBe('ok');
-    await expect(catalog.mergeStock({ sku, warehouseId: 'WH-EAST', buckets: before, at: at().toISOString() })).rejects.toBeInstanceOf(CatalogWriteConflict);
+    await expect(beforeReservation()).rejects.toBeInstanceOf(CatalogWriteConflict);
     expect(await run(releaseStock(table, late, at()))).toBe('ok');
-    const released = await catalog.getStockBuckets(sku, 'WH-EAST');
+    const beforeMove = await stale();
     expect(await run(moveBetweenBuckets(table, { sku, warehouseId: 'WH-EAST', from: 0, to: 3, quantity: 2 }, at()))).toBe('ok');
-    await expect(catalog.mergeStock({ sku, warehouseId: 'WH-EAST', buckets: released, at: at().toISOString() })).rejects.toBeInstanceOf(CatalogWriteConflict);
+    await expect(beforeMove()).rejects.toBeInstanceOf(CatalogWriteConflict);
     expect((await catalog.getStockBuckets(sku, 'WH-EAST')).map((b) => [b.onHand, b.reserved, b.available])).toEqual([
       [8, 0, 8],
       [10, 0, 10],
@@ -217,52 +226,60 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
       [12, 0, 12],
     ]);
 
-    // 16 orders hold units in buckets 0 and 1 (so the rebalancer has moves to make during the race).
+    // 16 orders hold units in buckets 0 and 1: the merge drains (their buckets stay with their units), the others go.
     const held = Array.from({ length: 16 }, (_, i) => ({ orderId: `ORD-${ulid()}-held-${i}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: i % 2 }));
     for (const m of held) expect(await run(reserveStock(table, m, at()))).toBe('ok');
+    const first = await mergeStock(deps, { sku, warehouseId: 'WH-EAST', reason: 'sale over', actor: 'ops-1', roles: ['ops'], correlationId: 'c' });
+    expect(first).toMatchObject({ outcome: 'draining', reserved: 16, level: { onHand: 40, reserved: 16, available: 24, draining: true } });
+    expect((await catalog.getStockBuckets(sku, 'WH-EAST')).map((b) => [b.bucket, b.onHand, b.reserved, b.available])).toEqual([
+      [0, 8, 8, 0],
+      [1, 8, 8, 0],
+    ]);
 
-    // At once: the rebalancer; 30 orders reserving one unit — in a bucket while the stock is split,
-    // on the counter once it is not — and releasing it; the merge, retried while it is refused; and,
-    // a moment later, the 16 held units released.
-    let running = true;
-    const rebalancing = (async () => {
-      while (running) await rebalanceStockBuckets({ buckets: mine });
+    // At once: 30 orders reserving one unit (from the counter now, or a bucket on a level read before) and
+    // releasing it; the 16 held units released; the rebalancer taking merge steps until the stock is merged.
+    let merged = false;
+    const finishing = (async () => {
+      while (!merged) {
+        merged = (await rebalanceStockBuckets({ buckets: mine, merge })).merged > 0 || (await mine.splitStock()).length === 0;
+        await new Promise((r) => setTimeout(r, 5));
+      }
     })();
     const churn = Array.from({ length: 30 }, async (_, i) => {
-      await new Promise((r) => setTimeout(r, i * 5));
+      await new Promise((r) => setTimeout(r, i * 3));
       const orderId = `ORD-${ulid()}-${i}`;
       const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
-      const split = level?.buckets ?? [];
-      const bucket = split.length > 0 ? probeOrder(orderId, split.length).find((b) => (split[b]?.available ?? 0) >= 1) : undefined;
+      const bucket = holderBucket(level, 1, orderId);
       const movement = { orderId, sku, warehouseId: 'WH-EAST', quantity: 1, ...(bucket === undefined ? {} : { bucket }) };
       if ((await run(reserveStock(table, movement, at()))) === 'ok') expect(await run(releaseStock(table, movement, at()))).toBe('ok');
     });
-    let refusals = 0;
-    const merging = (async () => {
-      for (let attempt = 0; attempt < 300; attempt++) {
-        try {
-          return await mergeStock(deps, { sku, warehouseId: 'WH-EAST', reason: 'sale over', actor: 'ops-1', roles: ['ops'], correlationId: 'c' });
-        } catch (error) {
-          if (!(error instanceof ProblemError) || error.status !== 409) throw error;
-          refusals++;
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      }
-      throw new Error('the merge never went through');
-    })();
-    await new Promise((r) => setTimeout(r, 50));
     await Promise.all(held.map(async (m) => expect(await run(releaseStock(table, m, at()))).toBe('ok')));
     await Promise.all(churn);
-    const merged = await merging;
-    running = false;
-    await rebalancing;
+    await finishing;
 
-    expect(merged.outcome).toBe('merged');
-    expect(refusals).toBeGreaterThan(0); // refused while the 16 held their units
     expect(await reader.buckets(sku, 'WH-EAST')).toEqual([]);
     const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
-    expect(level).toMatchObject({ onHand: 40, reserved: 0, available: 40 });
-    expect(level?.buckets).toBeUndefined();
+    expect(level).toEqual({ sku, warehouseId: 'WH-EAST', onHand: 40, reserved: 0, available: 40 });
     expect(await mine.splitStock()).toEqual([]);
+  });
+
+  it('ORD-4: a level read across a merge step (the counter before it, its buckets after) is read again, so the units moved are not missed', async () => {
+    const sku = `HOT-${ulid()}`;
+    await run([countStock(table, { sku, warehouseId: 'WH-EAST', onHand: 12 }, at())]);
+    expect(await run(splitStockIntoBuckets(table, { sku, warehouseId: 'WH-EAST', available: 12, buckets: 3 }, at()))).toBe('ok');
+    const held = { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: 0 };
+    expect(await run(reserveStock(table, held, at()))).toBe('ok');
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const counterBefore = (await documentClient().send(new GetCommand({ TableName: table, Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-EAST' }, ConsistentRead: true }))).Item!;
+    const catalog = new DynamoDbCatalogRepository(table);
+    const plan = planMerge({ warehouseId: 'WH-EAST', onHand: 12, reserved: 1, buckets: 3 }, await catalog.getStockBuckets(sku, 'WH-EAST'));
+    if (plan.kind !== 'merge') throw new Error(plan.kind);
+    await catalog.mergeStock({ sku, warehouseId: 'WH-EAST', named: 3, complete: plan.complete, buckets: plan.buckets, at: at().toISOString() });
+    // The counter as read before the step names 3 buckets and holds none of their units.
+    const [level] = await stockLevelsWithBuckets(documentClient(), table, [counterBefore], { consistent: true });
+    expect(level).toMatchObject({ onHand: 12, reserved: 1, available: 11, draining: true });
+    // Without the second read the units in the buckets would be missed.
+    const [torn] = await stockLevelsWithBuckets(documentClient(), table, [counterBefore], { consistent: true, readAgain: false });
+    expect(torn).toMatchObject({ onHand: 1, reserved: 1, available: 0 });
   });
 });

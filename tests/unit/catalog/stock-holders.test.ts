@@ -1,6 +1,7 @@
 /**
  * ORD-4 (hot SKUs): which holder of a split stock a reservation or pick takes from — one holder per
- * line (the counter or one bucket), buckets tried in the id's own probe order.
+ * line (the counter or one bucket), buckets tried in the id's own probe order; only the counter
+ * while the stock is merged back after its sale.
  */
 import { describe, expect, it } from 'vitest';
 import { holderBucket, probeOrder, reservableAtOnce, type StockLevelView } from '../../../functions/catalog/stock-contract.ts';
@@ -37,5 +38,12 @@ describe('holders of split stock', () => {
     // Different ids start at different buckets: orders spread over the buckets.
     const firsts = new Set(Array.from({ length: 40 }, (_, i) => holderBucket(level(0, [5, 5, 5, 5]), 1, `ORD-${i}`)));
     expect(firsts.size).toBe(4);
+  });
+
+  it('a split stock being merged back (draining): everything from the counter, whatever a bucket holds', () => {
+    const draining = { ...level(30, [0, 2, 0]), draining: true };
+    expect(reservableAtOnce(draining)).toBe(30);
+    for (const id of ['ORD-A', 'ORD-B', 'ORD-C']) expect(holderBucket(draining, 1, id)).toBeUndefined();
+    expect(holderBucket(level(30, [0, 2, 0]), 1, 'ORD-A')).toBe(1); // the same stock still split: its bucket
   });
 });

@@ -15,18 +15,25 @@ export class DynamoDbBucketStore implements BucketStore {
     private readonly client: DynamoDBDocumentClient = documentClient(),
   ) {}
 
-  async splitStock(): Promise<Array<{ sku: string; warehouseId: string; draining?: boolean }>> {
+  async splitStock(): Promise<Array<{ sku: string; warehouseId: string; draining?: boolean; drainingSince?: string }>> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       IndexName: 'byType',
       KeyConditionExpression: 'gsi1pk = :hot',
       ExpressionAttributeValues: { ':hot': HOT_STOCK_TYPE },
     });
-    return items.map((item) => ({ sku: String(item.sku), warehouseId: String(item.warehouseId), ...(item.draining === true ? { draining: true } : {}) }));
+    return items.map((item) => ({
+      sku: String(item.sku),
+      warehouseId: String(item.warehouseId),
+      ...(item.draining === true ? { draining: true, ...(typeof item.drainingSince === 'string' ? { drainingSince: item.drainingSince } : {}) } : {}),
+    }));
   }
 
   async bucketLevels(stock: { sku: string; warehouseId: string }): Promise<number[]> {
-    return (await new CatalogReader(this.tableName, this.client).buckets(stock.sku, stock.warehouseId)).map((b) => b.available);
+    const buckets = await new CatalogReader(this.tableName, this.client).buckets(stock.sku, stock.warehouseId);
+    // Moves name buckets by position: only while every bucket is there (a merge removes some — the listing may not show it yet).
+    if (buckets.some((b, i) => b.bucket !== i || b.draining)) return [];
+    return buckets.map((b) => b.available);
   }
 
   async move(stock: { sku: string; warehouseId: string }, move: { from: number; to: number; quantity: number }): Promise<boolean> {

@@ -27,7 +27,16 @@ import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, p
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
 import type { BucketDrain, BucketLevel } from './domain/stock.ts';
-import { CatalogReader, countStock, mergeStockBuckets, splitStockIntoBuckets, stockLevelsWithBuckets } from './stock-contract.ts';
+import {
+  CatalogReader,
+  completeStockMerge,
+  countStock,
+  drainStockBucket,
+  markStockDraining,
+  splitStockIntoBuckets,
+  stockLevelsWithBuckets,
+  type StockTransactItem,
+} from './stock-contract.ts';
 
 /** A product with its stock levels. */
 export interface ProductWithStock {
@@ -114,12 +123,12 @@ export interface CatalogRepository {
   splitStock(split: { sku: string; warehouseId: string; available: number; buckets: number; at: string }): Promise<void>;
   /** The buckets of a split stock, in bucket order (strongly consistent); none when it is not split. */
   getStockBuckets(sku: string, warehouseId: string): Promise<BucketLevel[]>;
-  /**
-   * One step of merging a split stock's `named` buckets back into the warehouse's counter (stock
-   * contract): each bucket must still hold exactly what was read. Throws
-   * {@link CatalogWriteConflict} when the stock changed.
-   */
-  mergeStock(merge: { sku: string; warehouseId: string; named: number; complete: boolean; buckets: readonly BucketDrain[]; at: string }): Promise<void>;
+  /** Merge step 1 (stock contract): marks a split stock of `named` buckets draining. {@link CatalogWriteConflict} when it changed, or drains already. */
+  markStockDraining(stock: { sku: string; warehouseId: string; named: number; at: string }): Promise<void>;
+  /** Merge step 2 for one bucket as read: false when it changed since (the next step reads again). */
+  drainStockBucket(stock: { sku: string; warehouseId: string; named: number; bucket: BucketDrain; at: string }): Promise<boolean>;
+  /** Merge step 3: the stock is one counter again — false while a bucket is left or the stock changed. */
+  completeStockMerge(stock: { sku: string; warehouseId: string; named: number; at: string }): Promise<boolean>;
   /** Adjustment records of a SKU, oldest first. */
   listStockCounts(sku: string): Promise<StockCount[]>;
   /** Creates a warehouse if it does not exist; returns false when it existed. */
@@ -331,13 +340,27 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     }));
   }
 
-  async mergeStock(merge: { sku: string; warehouseId: string; named: number; complete: boolean; buckets: readonly BucketDrain[]; at: string }): Promise<void> {
+  async markStockDraining(stock: { sku: string; warehouseId: string; named: number; at: string }): Promise<void> {
+    if (!(await this.stockTransaction(markStockDraining(this.tableName, stock, new Date(stock.at))))) {
+      throw new CatalogWriteConflict(`stock of ${stock.sku} in ${stock.warehouseId} changed concurrently`);
+    }
+  }
+
+  drainStockBucket(stock: { sku: string; warehouseId: string; named: number; bucket: BucketDrain; at: string }): Promise<boolean> {
+    return this.stockTransaction(drainStockBucket(this.tableName, stock, new Date(stock.at)));
+  }
+
+  completeStockMerge(stock: { sku: string; warehouseId: string; named: number; at: string }): Promise<boolean> {
+    return this.stockTransaction(completeStockMerge(this.tableName, stock, new Date(stock.at)));
+  }
+
+  /** Runs stock transaction items: false when a condition failed or another transaction conflicted. */
+  private async stockTransaction(items: StockTransactItem[]): Promise<boolean> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: mergeStockBuckets(this.tableName, merge, new Date(merge.at)) }));
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
     } catch (error) {
-      if (error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException')) {
-        throw new CatalogWriteConflict(`stock of ${merge.sku} in ${merge.warehouseId} changed concurrently`);
-      }
+      if (error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException')) return false;
       throw error;
     }
   }
@@ -393,13 +416,11 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
     const levels = await stockLevelsWithBuckets(this.client, this.tableName, counters, { consistent });
     // `buckets`: how many the counter names (a draining stock may have fewer left).
     const named = new Map(counters.map((c) => [c.warehouseId, Number((c as Record<string, unknown>).buckets ?? 0)]));
-    return levels.map(({ warehouseId, onHand, reserved, buckets, draining }) => ({
-      warehouseId,
-      onHand,
-      reserved,
-      ...(buckets?.length ? { buckets: Math.max(named.get(warehouseId) ?? 0, buckets.length) } : {}),
-      ...(buckets?.length && draining ? { draining: true } : {}),
-    }));
+    // A counter naming buckets is split even when none is found (a drain whose last step is to come).
+    return levels.map(({ warehouseId, onHand, reserved, buckets, draining }) => {
+      const n = Math.max(named.get(warehouseId) ?? 0, buckets?.length ?? 0);
+      return { warehouseId, onHand, reserved, ...(n > 0 ? { buckets: n } : {}), ...(n > 0 && draining ? { draining: true } : {}) };
+    });
   }
 
   private queryPartition(sku: string): Promise<Record<string, unknown>[]> {

@@ -15,6 +15,8 @@ export interface SplitStock {
   readonly warehouseId: string;
   /** Being merged back after its sale (stock-admin.ts `mergeStock`): the rebalancer takes its next merge step instead. */
   readonly draining?: boolean;
+  /** When the merge began. */
+  readonly drainingSince?: string;
 }
 
 /** What the rebalancer needs of catalog's stock. */
@@ -36,10 +38,14 @@ export interface RebalanceSummary {
   readonly refused: number;
   /** Draining stocks merged back into their counter by this run. */
   readonly merged: number;
+  /** Stocks still draining after this run: orders hold units in their buckets (unpaid, pre-sales, group buys). */
+  readonly draining: ReadonlyArray<{ readonly sku: string; readonly warehouseId: string; readonly since?: string; readonly reserved: number }>;
+  /** Stocks whose step failed (logged; tried again next run). */
+  readonly failed: number;
 }
 
 /** The next step of merging a draining stock back (stock-admin.ts `mergeStep`): `merged` when it is one counter again. Throws on a conflict. */
-export type MergeStep = (stock: SplitStock) => Promise<{ readonly outcome: 'merged' | 'draining' | 'unchanged' }>;
+export type MergeStep = (stock: SplitStock) => Promise<{ readonly outcome: 'merged' | 'draining' | 'unchanged'; readonly reserved?: number }>;
 
 /**
  * Rebalances every split stock once (sequentially; stops early when `shouldStop` says so). A stock
@@ -47,30 +53,41 @@ export type MergeStep = (stock: SplitStock) => Promise<{ readonly outcome: 'merg
  * released into its buckets to the counter and deleting the buckets no order holds a unit in; a
  * step that conflicts with a reservation is taken again next run.
  */
-export async function rebalanceStockBuckets(deps: { readonly buckets: BucketStore; readonly merge?: MergeStep; readonly shouldStop?: () => boolean }): Promise<RebalanceSummary> {
+export async function rebalanceStockBuckets(deps: {
+  readonly buckets: BucketStore;
+  readonly merge?: MergeStep;
+  readonly shouldStop?: () => boolean;
+  /** Where a stock's failed step is reported (the run goes on with the others). */
+  readonly onFailure?: (stock: SplitStock, error: unknown) => void;
+}): Promise<RebalanceSummary> {
   const stocks = await deps.buckets.splitStock();
   let moves = 0;
   let unitsMoved = 0;
   let refused = 0;
   let merged = 0;
+  let failed = 0;
+  const draining: Array<RebalanceSummary['draining'][number]> = [];
   for (const stock of stocks) {
     if (deps.shouldStop?.()) break;
-    if (stock.draining) {
-      if (!deps.merge) continue;
-      try {
-        if ((await deps.merge(stock)).outcome === 'merged') merged++;
-      } catch (error) {
-        if (!(error instanceof Error && error.name === 'CatalogWriteConflict')) throw error;
-        refused++;
+    try {
+      if (stock.draining) {
+        if (!deps.merge) continue;
+        const step = await deps.merge(stock);
+        if (step.outcome === 'merged') merged++;
+        else if (step.outcome === 'draining')
+          draining.push({ sku: stock.sku, warehouseId: stock.warehouseId, ...(stock.drainingSince ? { since: stock.drainingSince } : {}), reserved: step.reserved ?? 0 });
+        continue;
       }
-      continue;
-    }
-    for (const move of planRebalance(await deps.buckets.bucketLevels(stock))) {
-      if (await deps.buckets.move(stock, move)) {
-        moves++;
-        unitsMoved += move.quantity;
-      } else refused++;
+      for (const move of planRebalance(await deps.buckets.bucketLevels(stock))) {
+        if (await deps.buckets.move(stock, move)) {
+          moves++;
+          unitsMoved += move.quantity;
+        } else refused++;
+      }
+    } catch (error) {
+      failed++;
+      deps.onFailure?.(stock, error);
     }
   }
-  return { splitStock: stocks.length, moves, unitsMoved, refused, merged };
+  return { splitStock: stocks.length, moves, unitsMoved, refused, merged, draining, failed };
 }

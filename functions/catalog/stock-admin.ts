@@ -87,7 +87,7 @@ export async function countStock(deps: CountStockDeps, command: CountStockComman
     if (plan.kind === 'unchanged') return { level: toStockView(plan.level), outcome: 'unchanged', difference: 0 };
     if (plan.kind === 'split') {
       throw new ProblemError('stock-split', 'Stock split into buckets', 409, {
-        detail: `The stock of ${command.sku} in ${command.warehouseId} is split into buckets for a sale; it cannot be counted while split. Merge it back first (buckets: 1).`,
+        detail: `The stock of ${command.sku} in ${command.warehouseId} is split into buckets for a sale; it cannot be counted while split. Merge it back first (buckets: 1); a merge under way finishes once the orders holding units in its buckets are picked or released.`,
       });
     }
     if (plan.kind === 'below-reserved') {
@@ -193,20 +193,22 @@ export type MergeStepOutcome =
   | { readonly outcome: 'unchanged'; readonly level: StockLevel };
 
 /**
- * One step of merging a split stock back into its warehouse's counter (domain/stock.ts `planMerge`;
- * the stock contract's `mergeStockBuckets`): the buckets' available units move to the counter and
- * the buckets no order holds a unit in are deleted. Ops take the first step (`buckets: 1`), the
- * rebalancer the next ones every minute while the stock drains. Throws
- * {@link CatalogWriteConflict} when the stock changed between the read and the write.
+ * One step of merging a split stock back into its warehouse's counter (domain/stock.ts
+ * `planMerge`; the stock contract's merge steps): the counter is marked draining (reservations and
+ * picks then take from it), then each bucket's available units move to the counter and the buckets
+ * no order holds a unit in are deleted, one bucket at a time, and once none is left the stock is one
+ * counter again. A bucket that changed since it was read is left for the next step. Ops take the
+ * first step (`buckets: 1`), the rebalancer the next ones every minute while the stock drains.
+ * Throws {@link CatalogWriteConflict} when the counter changed before it could be marked.
  */
 export async function mergeStep(
-  catalog: Pick<CatalogRepository, 'getStockLevels' | 'getStockBuckets' | 'mergeStock'>,
+  catalog: Pick<CatalogRepository, 'getStockLevels' | 'getStockBuckets' | 'markStockDraining' | 'drainStockBucket' | 'completeStockMerge'>,
   stock: { readonly sku: string; readonly warehouseId: string },
   at: Date,
 ): Promise<MergeStepOutcome> {
-  // The buckets first: a step committed between the two reads is caught by the write's conditions.
+  const levelNow = async () => (await catalog.getStockLevels(stock.sku)).find((l) => l.warehouseId === stock.warehouseId);
+  const current = await levelNow();
   const buckets = await catalog.getStockBuckets(stock.sku, stock.warehouseId);
-  const current = (await catalog.getStockLevels(stock.sku)).find((l) => l.warehouseId === stock.warehouseId);
   const plan = planMerge(current, buckets);
   if (plan.kind === 'unchanged' && current) return { outcome: 'unchanged', level: current };
   if (plan.kind !== 'merge' || !current?.buckets) {
@@ -214,19 +216,29 @@ export async function mergeStep(
       detail: `${stock.sku} in ${stock.warehouseId}: ${plan.kind === 'refused' ? plan.why : 'no stock'}.`,
     });
   }
-  // Draining already, and nothing released into its buckets since: nothing to write.
-  const idle = current.draining === true && !plan.complete && plan.units === 0 && plan.buckets.every((b) => !b.remove);
-  if (!idle)
-    await catalog.mergeStock({ sku: stock.sku, warehouseId: stock.warehouseId, named: current.buckets, complete: plan.complete, buckets: plan.buckets, at: at.toISOString() });
-  const { buckets: named, draining: _draining, ...merged } = current;
-  return {
-    outcome: plan.complete ? 'merged' : 'draining',
-    changed: !idle,
-    units: plan.units,
-    buckets: plan.buckets.filter((b) => b.remove).length,
-    reserved: plan.reserved,
-    level: plan.complete ? merged : { ...merged, buckets: named, draining: true },
-  };
+  const named = current.buckets;
+  const when = at.toISOString();
+  let changed = false;
+  if (!current.draining) {
+    await catalog.markStockDraining({ sku: stock.sku, warehouseId: stock.warehouseId, named, at: when });
+    changed = true;
+  }
+  let units = 0;
+  let removed = 0;
+  let left = 0;
+  for (const bucket of plan.buckets) {
+    if (!bucket.remove && bucket.available === 0) left++;
+    else if (await catalog.drainStockBucket({ sku: stock.sku, warehouseId: stock.warehouseId, named, bucket, at: when })) {
+      changed = true;
+      units += bucket.available;
+      if (bucket.remove) removed++;
+      else left++;
+    } else left++; // changed since it was read: the next step
+  }
+  const merged = left === 0 && (await catalog.completeStockMerge({ sku: stock.sku, warehouseId: stock.warehouseId, named, at: when }));
+  if (merged) changed = true;
+  const after = changed ? ((await levelNow()) ?? current) : current;
+  return { outcome: merged ? 'merged' : 'draining', changed, units, buckets: removed, reserved: plan.reserved, level: after };
 }
 
 /**
@@ -250,6 +262,7 @@ export async function mergeStock(
     } catch (error) {
       if (!(error instanceof CatalogWriteConflict)) throw error;
       if (attempt >= maxAttempts) throw conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry.`);
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
       continue;
     }
     if (step.outcome === 'unchanged') return { level: toStockView(step.level), outcome: 'unchanged', reserved: 0 };

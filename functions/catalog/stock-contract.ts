@@ -10,7 +10,8 @@
  *
  * | item | pk | sk | attributes |
  * |---|---|---|---|
- * | stock | `PRODUCT#<sku>` | `STOCK#<warehouseId>` | `onHand`, `reserved`, `available` (= onHand − reserved) |
+ * | stock | `PRODUCT#<sku>` | `STOCK#<warehouseId>` | `onHand`, `reserved`, `available` (= onHand − reserved); a hot SKU's split stock: `buckets` (how many), `gsi1pk` `HOTSTOCK` (listed for the rebalancer), and while it is merged back `draining`, `drainingSince` |
+ * | stock bucket | `STOCKBUCKET#<sku>#<warehouseId>#<n>` | `BUCKET` | `onHand`, `reserved`, `available` of one bucket of a split stock; `draining` once a merge moved its available units and it keeps only reservations |
  * | reservation | `RESERVATION#<orderId>` | `<sku>#<warehouseId>` | `orderId`, `sku`, `warehouseId`, `quantity`, `status` (`reserved` → `picked` \| `released`, `picked` → `returned`), `pickedQuantity`, `reservedAt`/`pickedAt`/`releasedAt`/`returnedAt`, `updatedAt` |
  * | restock (AFT-1) | `RESTOCK#<returnId>` | `<sku>#<warehouseId>` | `returnId`, `sku`, `warehouseId`, `quantity`, `restockedAt`: written once with {@link restockReturnedStock}'s stock update |
  *
@@ -24,7 +25,7 @@
  * | {@link reserveStock} `q` | reserved += q, available −= q (available ≥ q) | absent | `reserved`, quantity q |
  * | {@link releaseStock} `q` | reserved −= q, available += q (reserved ≥ q) | `reserved`, quantity q | `released` |
  * | {@link pickStock} `q`, `r` | onHand −= q, reserved −= r, available −= q − r (onHand ≥ q, reserved ≥ r, available ≥ q − r when q > r) | `reserved` with quantity r (r > 0), absent (r = 0) | `picked`, pickedQuantity q |
- * | {@link returnPickedStock} `q` | onHand += q, available += q | `picked`, pickedQuantity q | `returned` |
+ * | {@link returnPickedStock} `q` | onHand += q, available += q (the bucket it was picked from, or the counter once that bucket is merged away) | `picked`, pickedQuantity q | `returned` |
  *
  * So, for one order, a release and a pick of the same reservation exclude each other: whichever
  * transaction commits first wins and the other fails its condition (`TransactionCanceledException`,
@@ -443,7 +444,7 @@ export function splitStockIntoBuckets(tableName: string, stock: { sku: string; w
       Update: {
         TableName: tableName,
         Key: key(stock),
-        UpdateExpression: 'SET onHand = onHand - :units, available = available - :units, buckets = :n, gsi1pk = :hot, gsi1sk = :id, updatedAt = :at',
+        UpdateExpression: 'SET onHand = onHand - :units, available = available - :units, buckets = :n, gsi1pk = :hot, gsi1sk = :id, updatedAt = :at REMOVE draining, drainingSince',
         ConditionExpression: 'attribute_exists(pk) AND available = :units AND attribute_not_exists(buckets)',
         ExpressionAttributeValues: { ':units': stock.available, ':n': stock.buckets, ':hot': HOT_STOCK_TYPE, ':id': `${stock.sku}#${stock.warehouseId}`, ':at': at.toISOString() },
       },
@@ -452,72 +453,107 @@ export function splitStockIntoBuckets(tableName: string, stock: { sku: string; w
   ];
 }
 
-/**
- * One step of merging a split stock back into the warehouse's counter after a sale (catalog's
- * domain/stock.ts `planMerge`): every bucket's available units move to the counter; a bucket no
- * order holds a unit in is deleted, one holding reservations stays with just those (marked
- * `draining`, so a reader that sees it before the counter's change reads again). The counter is
- * marked `draining` — reservations and picks then take from it, not from its buckets — or, when
- * every bucket goes (`complete`), no longer names buckets nor is listed as hot. Each bucket only if
- * it still holds exactly what was read, the counter only if it still names `named` buckets: a
- * reservation or a rebalancing move meanwhile fails the step, and nothing is lost. A reservation
- * record naming a deleted bucket is returned to the counter ({@link returnPickedStock}).
+/*
+ * Merging a split stock back into the warehouse's counter after a sale, in steps (catalog's
+ * stock-admin.ts `mergeStep`; domain/stock.ts `planMerge`). Each write is conditional, so a
+ * reservation, release or rebalancing move meanwhile fails only the write it races, and nothing is
+ * lost; the next step reads again.
+ *
+ * 1. {@link markStockDraining}: the counter is marked `draining` — from then on reservations and
+ *    picks take from it, never from a bucket ({@link holderBucket}) — one write, which a sale still
+ *    reserving from the buckets does not race.
+ * 2. {@link drainStockBucket}, per bucket: its available units move to the counter; the bucket is
+ *    deleted when no order holds a unit in it, else it keeps just those reservations (marked
+ *    `draining`, so a reader that sees it beside a counter read before step 1 reads again).
+ * 3. {@link completeStockMerge}: once no bucket is left, the counter no longer names buckets, is not
+ *    listed as hot, and can be counted again.
  */
-export function mergeStockBuckets(
-  tableName: string,
-  stock: {
-    sku: string;
-    warehouseId: string;
-    named: number;
-    complete: boolean;
-    buckets: ReadonlyArray<{ bucket: number; onHand: number; reserved: number; available: number; remove: boolean }>;
-  },
-  at: Date,
-): StockTransactItem[] {
+
+/** Step 1 of a merge: the counter of a split stock of `named` buckets is marked draining (only if it is not yet). */
+export function markStockDraining(tableName: string, stock: { sku: string; warehouseId: string; named: number }, at: Date): StockTransactItem[] {
   checkIds({ orderId: 'none', sku: stock.sku, warehouseId: stock.warehouseId });
-  if (stock.named < 2 || stock.named > MAX_STOCK_SHARDS || stock.buckets.length > stock.named)
-    throw new Error(`a merge takes the buckets of a split stock (2–${MAX_STOCK_SHARDS})`);
-  const when = at.toISOString();
-  const units = stock.buckets.reduce((sum, b) => sum + b.available, 0);
-  const counter: StockTransactItem = {
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key(stock),
+        UpdateExpression: 'SET draining = :draining, drainingSince = :at, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND buckets = :n AND attribute_not_exists(draining)',
+        ExpressionAttributeValues: { ':draining': true, ':n': stock.named, ':at': at.toISOString() },
+      },
+    },
+  ];
+}
+
+/** The counter of a draining stock takes `units` (only while it drains those `named` buckets). */
+function counterTakes(tableName: string, stock: { sku: string; warehouseId: string; named: number }, units: number, at: Date): StockTransactItem {
+  return {
     Update: {
       TableName: tableName,
       Key: key(stock),
-      UpdateExpression: stock.complete
-        ? 'SET onHand = onHand + :units, available = available + :units, updatedAt = :at REMOVE buckets, gsi1pk, gsi1sk, draining'
-        : 'SET onHand = onHand + :units, available = available + :units, updatedAt = :at, draining = :draining',
-      ConditionExpression: 'attribute_exists(pk) AND buckets = :n',
-      ExpressionAttributeValues: { ':units': units, ':n': stock.named, ':at': when, ...(stock.complete ? {} : { ':draining': true }) },
+      UpdateExpression: 'SET onHand = onHand + :units, available = available + :units, updatedAt = :at',
+      ConditionExpression: 'attribute_exists(pk) AND buckets = :n AND draining = :draining',
+      ExpressionAttributeValues: { ':units': units, ':n': stock.named, ':draining': true, ':at': at.toISOString() },
     },
   };
-  const buckets = stock.buckets.flatMap((b): StockTransactItem[] => {
-    const exactly = { ':onHand': b.onHand, ':reserved': b.reserved, ':available': b.available };
-    const unchanged = 'onHand = :onHand AND reserved = :reserved AND available = :available';
-    if (b.remove)
-      return [
-        {
-          Delete: {
-            TableName: tableName,
-            Key: bucketKey(stock, b.bucket),
-            ConditionExpression: `${unchanged} AND reserved = :none`,
-            ExpressionAttributeValues: { ...exactly, ':none': 0 },
-          },
+}
+
+/**
+ * Step 2 of a merge, for one bucket as read: its available units move to the counter; it is deleted
+ * when `remove` (no order holds a unit in it), else it keeps its reservations, marked draining.
+ * Only if the bucket still holds exactly what was read.
+ */
+export function drainStockBucket(
+  tableName: string,
+  stock: { sku: string; warehouseId: string; named: number; bucket: { bucket: number; onHand: number; reserved: number; available: number; remove: boolean } },
+  at: Date,
+): StockTransactItem[] {
+  checkIds({ orderId: 'none', sku: stock.sku, warehouseId: stock.warehouseId });
+  const b = stock.bucket;
+  const exactly = { ':onHand': b.onHand, ':reserved': b.reserved, ':available': b.available };
+  const unchanged = 'onHand = :onHand AND reserved = :reserved AND available = :available';
+  const bucket: StockTransactItem = b.remove
+    ? {
+        Delete: {
+          TableName: tableName,
+          Key: bucketKey(stock, b.bucket),
+          ConditionExpression: `${unchanged} AND reserved = :none`,
+          ExpressionAttributeValues: { ...exactly, ':none': 0 },
         },
-      ];
-    if (b.available === 0) return [];
-    return [
-      {
+      }
+    : {
         Update: {
           TableName: tableName,
           Key: bucketKey(stock, b.bucket),
           UpdateExpression: 'SET onHand = onHand - :available, available = :none, draining = :draining, updatedAt = :at',
           ConditionExpression: unchanged,
-          ExpressionAttributeValues: { ...exactly, ':none': 0, ':draining': true, ':at': when },
+          ExpressionAttributeValues: { ...exactly, ':none': 0, ':draining': true, ':at': at.toISOString() },
         },
+      };
+  return [bucket, counterTakes(tableName, stock, b.available, at)];
+}
+
+/**
+ * Step 3 of a merge: the counter of a draining stock no longer names buckets nor is listed as hot —
+ * only if none of its `named` buckets is left.
+ */
+export function completeStockMerge(tableName: string, stock: { sku: string; warehouseId: string; named: number }, at: Date): StockTransactItem[] {
+  checkIds({ orderId: 'none', sku: stock.sku, warehouseId: stock.warehouseId });
+  if (!Number.isSafeInteger(stock.named) || stock.named < 2 || stock.named > MAX_STOCK_SHARDS) throw new Error(`a split stock has 2–${MAX_STOCK_SHARDS} buckets`);
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key(stock),
+        UpdateExpression: 'SET updatedAt = :at REMOVE buckets, gsi1pk, gsi1sk, draining, drainingSince',
+        ConditionExpression: 'attribute_exists(pk) AND buckets = :n AND draining = :draining',
+        ExpressionAttributeValues: { ':n': stock.named, ':draining': true, ':at': at.toISOString() },
       },
-    ];
-  });
-  return [counter, ...buckets];
+    },
+    ...stockBucketKeys(stock.sku, stock.warehouseId, stock.named).map((k): StockTransactItem => ({
+      ConditionCheck: { TableName: tableName, Key: k, ConditionExpression: 'attribute_not_exists(pk)' },
+    })),
+  ];
 }
 
 /** The keys of a split stock's `buckets` buckets. */

@@ -57,10 +57,11 @@ export class Catalog extends Construct {
     platform.useAuditLog(putStock);
     platform.api.addRoute(putStockRoute, putStock);
 
-    // ORD-4 at flash-sale scale: hot SKUs' stock split into buckets (PUT /admin/stock with buckets) is rebalanced every minute.
+    // ORD-4 at flash-sale scale: hot SKUs' stock split into buckets (PUT /admin/stock with buckets) is rebalanced every minute,
+    // and a stock being merged back after its sale (buckets: 1) takes its next merge step.
     const rebalance = platform.function(this, 'RebalanceStockBucketsFunction', {
       entry: 'functions/catalog/handlers/rebalance-stock-buckets.ts',
-      description: 'Tops up the stock buckets of hot SKUs that run dry, every minute (ORD-4)',
+      description: 'Tops up the stock buckets of hot SKUs that run dry and finishes merging them back after a sale, every minute (ORD-4)',
       timeout: Duration.seconds(50),
       environment: env,
     });

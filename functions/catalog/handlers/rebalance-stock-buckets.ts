@@ -25,9 +25,17 @@ export function makeRebalanceStockBucketsHandler(ports: { readonly buckets?: () 
         (catalog) => (stock) =>
           mergeStep(catalog, stock, new Date())
       )(catalogRepositoryFromEnv());
-    const summary = await rebalanceStockBuckets({ buckets, merge, shouldStop: timeRunsOut(context, TIME_RESERVE_MS) });
+    const summary = await rebalanceStockBuckets({
+      buckets,
+      merge,
+      shouldStop: timeRunsOut(context, TIME_RESERVE_MS),
+      onFailure: (stock, error) => logger.error('stock bucket step failed', { sku: stock.sku, warehouseId: stock.warehouseId, error }),
+    });
     metrics.addMetric('StockBucketUnitsMoved', MetricUnit.Count, summary.unitsMoved);
-    logger.info('stock buckets rebalanced', { ...summary });
+    metrics.addMetric('StockBucketsDraining', MetricUnit.Count, summary.draining.length);
+    // A drain lasting days: an order holding units in a bucket (a pre-sale awaiting its balance, a group buy, or one stuck).
+    for (const d of summary.draining) logger.info('stock still draining', d);
+    logger.info('stock buckets rebalanced', { ...summary, draining: summary.draining.length });
     return summary;
   };
   return observedHandler(base);

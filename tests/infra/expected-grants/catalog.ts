@@ -9,7 +9,7 @@ export const catalogGrants: Record<string, string[]> = {
   PutProductFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
   GetStockFunction: read('CatalogTable', ['byType']),
   PutStockFunction: [...readWrite('CatalogTable', ['byType']), ...publishes, ...audit],
-  // ORD-4 (hot SKUs): reads the split stock (byType) and moves units between buckets.
+  // ORD-4 (hot SKUs): reads the split stock (byType), moves units between buckets, and merges draining stock back (deletes buckets).
   RebalanceStockBucketsFunction: readWrite('CatalogTable', ['byType']),
   PutWarehouseFunction: [...readWrite('CatalogTable', ['byType']), ...audit],
   ListWarehousesFunction: read('CatalogTable', ['byType']),

@@ -198,15 +198,22 @@ describe('staff stock routes', () => {
     expect((await putStock(sku, 'WH-EAST', { buckets: 1, reason: 'sale over' })).statusCode).toBe(202);
     expect(await levels()).toEqual([[1, 2, 2, 0]]);
 
-    // The held order is cancelled: its units go back into bucket 1; the rebalancer's next step moves them and removes the bucket.
-    await commit(releaseStock(tables.catalog, held, new Date()));
-    expect(await levels()).toEqual([[1, 2, 0, 2]]);
+    // The rebalancer reports the stock still draining, and what its buckets hold.
     const { DynamoDbBucketStore } = await import('../../../functions/catalog/bucket-store.ts');
     const { rebalanceStockBuckets } = await import('../../../functions/catalog/rebalance-stock-buckets.ts');
     const { mergeStep } = await import('../../../functions/catalog/stock-admin.ts');
     const store = new DynamoDbBucketStore(tables.catalog);
     const mine = { splitStock: async () => (await store.splitStock()).filter((st) => st.sku === sku), bucketLevels: store.bucketLevels.bind(store), move: store.move.bind(store) };
-    expect(await mine.splitStock()).toEqual([{ sku, warehouseId: 'WH-EAST', draining: true }]);
+    expect(await mine.splitStock()).toEqual([{ sku, warehouseId: 'WH-EAST', draining: true, drainingSince: expect.any(String) }]);
+    expect(await rebalanceStockBuckets({ buckets: mine, merge: (st) => mergeStep(repo, st, new Date()) })).toMatchObject({
+      merged: 0,
+      moves: 0,
+      failed: 0,
+      draining: [{ sku, warehouseId: 'WH-EAST', since: expect.any(String), reserved: 2 }],
+    });
+    // The held order is cancelled: its units go back into bucket 1; the rebalancer's next step moves them and removes the bucket.
+    await commit(releaseStock(tables.catalog, held, new Date()));
+    expect(await levels()).toEqual([[1, 2, 0, 2]]);
     expect(await rebalanceStockBuckets({ buckets: mine, merge: (st) => mergeStep(repo, st, new Date()) })).toMatchObject({ merged: 1, moves: 0 });
     expect(await reader.buckets(sku, 'WH-EAST')).toEqual([]);
     expect(await mine.splitStock()).toEqual([]);

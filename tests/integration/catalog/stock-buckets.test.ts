@@ -12,7 +12,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import {
   CatalogReader,
@@ -31,9 +31,8 @@ import {
 import { documentClient } from '../../../shared/dynamodb.ts';
 import type { AuditLog } from '../../../shared/audit.ts';
 import { systemClock } from '../../../shared/clock.ts';
-import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-repository.ts';
+import { CatalogWriteConflict, DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-repository.ts';
 import { mergeStep, mergeStock } from '../../../functions/catalog/stock-admin.ts';
-import { planMerge } from '../../../functions/catalog/domain/stock.ts';
 import { DynamoDbBucketStore } from '../../../functions/catalog/bucket-store.ts';
 import { rebalanceStockBuckets, type BucketStore } from '../../../functions/catalog/rebalance-stock-buckets.ts';
 import { useLocalDynamoDb } from '../../support/local-dynamodb-env.ts';
@@ -180,7 +179,7 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
     expect(level).toMatchObject({ onHand: 64, reserved: 64, available: 0 });
   });
 
-  it('ORD-4 (after a sale): a merge racing orders that reserve and release, and the rebalancer finishing it, neither creates nor loses a unit', async () => {
+  it('ORD-4 (after a sale): a merge racing orders that reserve (on levels read before it and after) and release, and the rebalancer finishing it, neither creates nor loses a unit', async () => {
     const sku = `HOT-${ulid()}`;
     await run([countStock(table, { sku, warehouseId: 'WH-EAST', onHand: 40 }, at())]);
     expect(await run(splitStockIntoBuckets(table, { sku, warehouseId: 'WH-EAST', available: 40, buckets: 4 }, at()))).toBe('ok');
@@ -204,59 +203,65 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
     };
     const merge = (s: { sku: string; warehouseId: string }) => mergeStep(catalog, s, at());
 
-    // A merge step planned on levels read before a reservation, or before a rebalancing move, is refused and changes nothing.
-    const { CatalogWriteConflict } = await import('../../../functions/catalog/catalog-repository.ts');
-    const stale = async () => {
-      const plan = planMerge((await catalog.getStockLevels(sku))[0], await catalog.getStockBuckets(sku, 'WH-EAST'));
-      if (plan.kind !== 'merge') throw new Error(plan.kind);
-      return () => catalog.mergeStock({ sku, warehouseId: 'WH-EAST', named: 4, complete: plan.complete, buckets: plan.buckets, at: at().toISOString() });
+    // A bucket drained on a level read before a reservation, or before a rebalancing move, is refused and changes nothing.
+    const drainAsRead = async (bucket: number) => {
+      const [read] = await catalog.getStockBuckets(sku, 'WH-EAST').then((all) => all.filter((b) => b.bucket === bucket));
+      return () => catalog.drainStockBucket({ sku, warehouseId: 'WH-EAST', named: 4, bucket: { ...read!, remove: read!.reserved === 0 }, at: at().toISOString() });
     };
+    await catalog.markStockDraining({ sku, warehouseId: 'WH-EAST', named: 4, at: at().toISOString() });
+    await expect(catalog.markStockDraining({ sku, warehouseId: 'WH-EAST', named: 4, at: at().toISOString() })).rejects.toBeInstanceOf(CatalogWriteConflict);
     const late = { orderId: `ORD-${ulid()}-late`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: 2 };
-    const beforeReservation = await stale();
+    const beforeReservation = await drainAsRead(2);
     expect(await run(reserveStock(table, late, at()))).toBe('ok');
-    await expect(beforeReservation()).rejects.toBeInstanceOf(CatalogWriteConflict);
+    expect(await beforeReservation()).toBe(false);
     expect(await run(releaseStock(table, late, at()))).toBe('ok');
-    const beforeMove = await stale();
+    const beforeMove = await drainAsRead(0);
     expect(await run(moveBetweenBuckets(table, { sku, warehouseId: 'WH-EAST', from: 0, to: 3, quantity: 2 }, at()))).toBe('ok');
-    await expect(beforeMove()).rejects.toBeInstanceOf(CatalogWriteConflict);
+    expect(await beforeMove()).toBe(false);
+    expect(await catalog.completeStockMerge({ sku, warehouseId: 'WH-EAST', named: 4, at: at().toISOString() })).toBe(false); // buckets are left
     expect((await catalog.getStockBuckets(sku, 'WH-EAST')).map((b) => [b.onHand, b.reserved, b.available])).toEqual([
       [8, 0, 8],
       [10, 0, 10],
       [10, 0, 10],
       [12, 0, 12],
     ]);
+    // (Undo the mark: the race below starts from a split stock still selling from its buckets.)
+    await documentClient().send(new UpdateCommand({ TableName: table, Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-EAST' }, UpdateExpression: 'REMOVE draining, drainingSince' }));
 
-    // 16 orders hold units in buckets 0 and 1: the merge drains (their buckets stay with their units), the others go.
+    // 16 orders hold units in buckets 0 and 1. Orders keep coming while ops merge: 15 planned on a level read
+    // before the merge (they reserve in a bucket if it still holds the unit), 15 after (the counter).
     const held = Array.from({ length: 16 }, (_, i) => ({ orderId: `ORD-${ulid()}-held-${i}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: i % 2 }));
     for (const m of held) expect(await run(reserveStock(table, m, at()))).toBe('ok');
+    const [before] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
+    const order = async (level: typeof before, i: number) => {
+      const orderId = `ORD-${ulid()}-${i}`;
+      const bucket = holderBucket(level, 1, orderId);
+      const movement = { orderId, sku, warehouseId: 'WH-EAST', quantity: 1, ...(bucket === undefined ? {} : { bucket }) };
+      if ((await run(reserveStock(table, movement, at()))) === 'ok') expect(await run(releaseStock(table, movement, at()))).toBe('ok');
+    };
+    const early = Array.from({ length: 15 }, (_, i) => new Promise((r) => setTimeout(r, i * 3)).then(() => order(before, i)));
     const first = await mergeStock(deps, { sku, warehouseId: 'WH-EAST', reason: 'sale over', actor: 'ops-1', roles: ['ops'], correlationId: 'c' });
-    expect(first).toMatchObject({ outcome: 'draining', reserved: 16, level: { onHand: 40, reserved: 16, available: 24, draining: true } });
-    expect((await catalog.getStockBuckets(sku, 'WH-EAST')).map((b) => [b.bucket, b.onHand, b.reserved, b.available])).toEqual([
-      [0, 8, 8, 0],
-      [1, 8, 8, 0],
-    ]);
-
-    // At once: 30 orders reserving one unit (from the counter now, or a bucket on a level read before) and
-    // releasing it; the 16 held units released; the rebalancer taking merge steps until the stock is merged.
+    expect(first).toMatchObject({ outcome: 'draining', level: { draining: true } });
+    const after = Array.from({ length: 15 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 3));
+      const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
+      expect(holderBucket(level, 1, `probe-${i}`)).toBeUndefined();
+      await order(level, 100 + i);
+    });
+    // The rebalancer takes merge steps while the held units are released, until the stock is one counter again.
+    const deadline = Date.now() + 30_000;
     let merged = false;
     const finishing = (async () => {
-      while (!merged) {
+      while (!merged && Date.now() < deadline) {
         merged = (await rebalanceStockBuckets({ buckets: mine, merge })).merged > 0 || (await mine.splitStock()).length === 0;
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    const churn = Array.from({ length: 30 }, async (_, i) => {
-      await new Promise((r) => setTimeout(r, i * 3));
-      const orderId = `ORD-${ulid()}-${i}`;
-      const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
-      const bucket = holderBucket(level, 1, orderId);
-      const movement = { orderId, sku, warehouseId: 'WH-EAST', quantity: 1, ...(bucket === undefined ? {} : { bucket }) };
-      if ((await run(reserveStock(table, movement, at()))) === 'ok') expect(await run(releaseStock(table, movement, at()))).toBe('ok');
-    });
     await Promise.all(held.map(async (m) => expect(await run(releaseStock(table, m, at()))).toBe('ok')));
-    await Promise.all(churn);
+    await Promise.all([...early, ...after]);
     await finishing;
 
+    expect(merged).toBe(true);
     expect(await reader.buckets(sku, 'WH-EAST')).toEqual([]);
     const [level] = await reader.levels([{ sku, warehouseId: 'WH-EAST' }]);
     expect(level).toEqual({ sku, warehouseId: 'WH-EAST', onHand: 40, reserved: 0, available: 40 });
@@ -264,22 +269,25 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
   });
 
   it('ORD-4: a level read across a merge step (the counter before it, its buckets after) is read again, so the units moved are not missed', async () => {
-    const sku = `HOT-${ulid()}`;
-    await run([countStock(table, { sku, warehouseId: 'WH-EAST', onHand: 12 }, at())]);
-    expect(await run(splitStockIntoBuckets(table, { sku, warehouseId: 'WH-EAST', available: 12, buckets: 3 }, at()))).toBe('ok');
-    const held = { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket: 0 };
-    expect(await run(reserveStock(table, held, at()))).toBe('ok');
-    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-    const counterBefore = (await documentClient().send(new GetCommand({ TableName: table, Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-EAST' }, ConsistentRead: true }))).Item!;
     const catalog = new DynamoDbCatalogRepository(table);
-    const plan = planMerge({ warehouseId: 'WH-EAST', onHand: 12, reserved: 1, buckets: 3 }, await catalog.getStockBuckets(sku, 'WH-EAST'));
-    if (plan.kind !== 'merge') throw new Error(plan.kind);
-    await catalog.mergeStock({ sku, warehouseId: 'WH-EAST', named: 3, complete: plan.complete, buckets: plan.buckets, at: at().toISOString() });
-    // The counter as read before the step names 3 buckets and holds none of their units.
-    const [level] = await stockLevelsWithBuckets(documentClient(), table, [counterBefore], { consistent: true });
-    expect(level).toMatchObject({ onHand: 12, reserved: 1, available: 11, draining: true });
-    // Without the second read the units in the buckets would be missed.
-    const [torn] = await stockLevelsWithBuckets(documentClient(), table, [counterBefore], { consistent: true, readAgain: false });
-    expect(torn).toMatchObject({ onHand: 1, reserved: 1, available: 0 });
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const counterOf = async (sku: string) =>
+      (await documentClient().send(new GetCommand({ TableName: table, Key: { pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-EAST' }, ConsistentRead: true }))).Item!;
+    // Buckets removed (1 and 2) and drained (0, holding a reservation); then every bucket holding one: drained, none removed.
+    for (const holds of [[0], [0, 1, 2]]) {
+      const sku = `HOT-${ulid()}`;
+      await run([countStock(table, { sku, warehouseId: 'WH-EAST', onHand: 12 }, at())]);
+      expect(await run(splitStockIntoBuckets(table, { sku, warehouseId: 'WH-EAST', available: 12, buckets: 3 }, at()))).toBe('ok');
+      for (const bucket of holds) expect(await run(reserveStock(table, { orderId: `ORD-${ulid()}`, sku, warehouseId: 'WH-EAST', quantity: 1, bucket }, at()))).toBe('ok');
+      const counterBefore = await counterOf(sku);
+      expect((await mergeStep(catalog, { sku, warehouseId: 'WH-EAST' }, at())).outcome).toBe('draining');
+      const reserved = holds.length;
+      // The counter as read before the step names 3 buckets and holds none of their units.
+      const [level] = await stockLevelsWithBuckets(documentClient(), table, [counterBefore], { consistent: true });
+      expect(level, `holds ${holds.join(',')}`).toMatchObject({ onHand: 12, reserved, available: 12 - reserved, draining: true });
+      // Without the second read the units moved to the counter would be missed.
+      const [torn] = await stockLevelsWithBuckets(documentClient(), table, [counterBefore], { consistent: true, readAgain: false });
+      expect(torn, `holds ${holds.join(',')}`).toMatchObject({ onHand: reserved, reserved, available: 0 });
+    }
   });
 });

@@ -156,6 +156,31 @@ describe('cancellation after allocation (FULFILLING)', () => {
     expect(await catalog.level(sku, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 8, reserved: 0 });
   });
 
+  it('ORD-4 (flash sales): goods picked from a bucket of a stock being merged back go back to that bucket while it is left, and the next merge step moves them', async () => {
+    const sku = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 8 });
+    await catalog.repo.splitStock({ sku, warehouseId: 'WH-EAST', available: 8, buckets: 2, at: new Date().toISOString() });
+    const allocate = makeAllocateOrderHandler({ repository: () => repository, catalog: () => reader, publisher: capturePublisher().factory });
+    const orderId = newId();
+    const reservations = [{ sku, warehouseId: 'WH-EAST', quantity: 2, bucket: 1 }];
+    await catalog.reserve(orderId, reservations);
+    await allocate(statusChangedMessage({ orderId, to: 'APPROVED', reservations, region: 'east' }), lambdaContext());
+    // Another order, unpaid, holds a unit in bucket 1: the merge drains, bucket 1 stays.
+    const unpaid = newId();
+    await catalog.reserve(unpaid, [{ sku, warehouseId: 'WH-EAST', quantity: 1, bucket: 1 }]);
+    const { mergeStep } = await import('../../../functions/catalog/stock-admin.ts');
+    expect((await mergeStep(catalog.repo, { sku, warehouseId: 'WH-EAST' }, new Date())).outcome).toBe('draining');
+    const bucketLevels = async () => (await reader.buckets(sku, 'WH-EAST')).map((b) => [b.bucket, b.onHand, b.reserved, b.available]);
+    expect(await bucketLevels()).toEqual([[1, 1, 1, 0]]);
+    expect(await catalog.level(sku, 'WH-EAST')).toMatchObject({ onHand: 6, reserved: 1, buckets: 2, draining: true });
+
+    expect(await cancelHandler(capturePublisher())(orderCancelledMessage({ orderId, from: 'FULFILLING' }), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await bucketLevels()).toEqual([[1, 3, 1, 2]]);
+    // The unpaid order is released; the next step moves every unit to the counter and the stock is one counter again.
+    await catalog.release(unpaid, [{ sku, warehouseId: 'WH-EAST', quantity: 1, bucket: 1 }]);
+    expect((await mergeStep(catalog.repo, { sku, warehouseId: 'WH-EAST' }, new Date())).outcome).toBe('merged');
+    expect(await catalog.level(sku, 'WH-EAST')).toEqual({ warehouseId: 'WH-EAST', onHand: 8, reserved: 0 });
+  });
+
   it('cancelled before allocation: the summary is written CANCELLED and a late approval never allocates', async () => {
     const tshirt = await catalog.product(LISTINGS.tshirt, { 'WH-EAST': 4 });
     const reservations = [{ sku: tshirt, warehouseId: 'WH-EAST', quantity: 1 }];

@@ -8,7 +8,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { DynamoDbCatalogRepository } from '../../../functions/catalog/catalog-repository.ts';
 import type { ProductInput } from '../../../functions/catalog/domain/product.ts';
-import { CatalogReader, reserveStock, type StockMovement } from '../../../functions/catalog/stock-contract.ts';
+import { CatalogReader, releaseStock, reserveStock, type StockMovement } from '../../../functions/catalog/stock-contract.ts';
 import { sandboxTrackingRequest, type CarrierTrackingEvent } from '../../../functions/fulfillment/carrier-gateway.ts';
 import { FulfillmentRepository, type ShipmentRecord } from '../../../functions/fulfillment/fulfillment-repository.ts';
 import { makeAllocateOrderHandler } from '../../../functions/fulfillment/handlers/allocate-order.ts';
@@ -53,8 +53,12 @@ export async function catalogFixture(catalogTable: string) {
       return sku;
     },
     /** Reserves stock for an order as checkout does at placement (stock items + the order's reservation records, one transaction). */
-    async reserve(orderId: string, movements: StockMovement[]): Promise<void> {
+    async reserve(orderId: string, movements: Array<StockMovement & { bucket?: number }>): Promise<void> {
       await documentClient().send(new TransactWriteCommand({ TransactItems: movements.flatMap((m) => reserveStock(catalogTable, { orderId, ...m }, new Date())) }));
+    },
+    /** Releases an order's reservations as checkout does (cancellation, payment timeout). */
+    async release(orderId: string, movements: Array<StockMovement & { bucket?: number }>): Promise<void> {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: movements.flatMap((m) => releaseStock(catalogTable, { orderId, ...m }, new Date())) }));
     },
     /** The order's reservation records (catalog's reader). */
     async reservations(orderId: string) {

@@ -31,7 +31,8 @@ export class DynamoDbBucketStore implements BucketStore {
 
   async bucketLevels(stock: { sku: string; warehouseId: string }): Promise<number[]> {
     const buckets = await new CatalogReader(this.tableName, this.client).buckets(stock.sku, stock.warehouseId);
-    // Moves name buckets by position: only while every bucket is there (a merge removes some — the listing may not show it yet).
+    // Moves name buckets by position: not for a stock a merge has begun (the listing may not show it yet). A set whose
+    // last buckets are gone passes this check; its moves are conditional like every move, so they only shift units.
     if (buckets.some((b, i) => b.bucket !== i || b.draining)) return [];
     return buckets.map((b) => b.available);
   }

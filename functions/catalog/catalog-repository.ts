@@ -23,7 +23,7 @@
 import { mapLimited } from '../../shared/concurrency.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
-import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
+import { cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';
 import type { BucketDrain, BucketLevel } from './domain/stock.ts';
@@ -360,7 +360,8 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (error instanceof Error && (error.name === 'TransactionCanceledException' || error.name === 'TransactionConflictException')) return false;
+      const reasons = cancellationReasons(error);
+      if (reasons?.includes('ConditionalCheckFailed') || reasons?.includes('TransactionConflict')) return false;
       throw error;
     }
   }

@@ -34,7 +34,7 @@ export interface RebalanceSummary {
   readonly splitStock: number;
   readonly moves: number;
   readonly unitsMoved: number;
-  /** Moves refused because reservations took the units first (planned again next run). */
+  /** Moves refused because reservations took the units first, and merge steps that met a change (both taken again next run). */
   readonly refused: number;
   /** Draining stocks merged back into their counter by this run. */
   readonly merged: number;
@@ -85,8 +85,12 @@ export async function rebalanceStockBuckets(deps: {
         } else refused++;
       }
     } catch (error) {
-      failed++;
-      deps.onFailure?.(stock, error);
+      // The counter changed while a merge step marked it: the next run takes the step again.
+      if (error instanceof Error && error.name === 'CatalogWriteConflict') refused++;
+      else {
+        failed++;
+        deps.onFailure?.(stock, error);
+      }
     }
   }
   return { splitStock: stocks.length, moves, unitsMoved, refused, merged, draining, failed };

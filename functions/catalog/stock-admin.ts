@@ -205,12 +205,15 @@ export async function mergeStep(
   catalog: Pick<CatalogRepository, 'getStockLevels' | 'getStockBuckets' | 'markStockDraining' | 'drainStockBucket' | 'completeStockMerge'>,
   stock: { readonly sku: string; readonly warehouseId: string },
   at: Date,
+  /** Only continue a merge ops began (the rebalancer): a split stock not draining — split again for a new sale since it was listed — is left alone. */
+  options: { readonly continueOnly?: boolean } = {},
 ): Promise<MergeStepOutcome> {
   const levelNow = async () => (await catalog.getStockLevels(stock.sku)).find((l) => l.warehouseId === stock.warehouseId);
   const current = await levelNow();
   const buckets = await catalog.getStockBuckets(stock.sku, stock.warehouseId);
   const plan = planMerge(current, buckets);
   if (plan.kind === 'unchanged' && current) return { outcome: 'unchanged', level: current };
+  if (options.continueOnly && current && !current.draining) return { outcome: 'unchanged', level: current };
   if (plan.kind !== 'merge' || !current?.buckets) {
     throw new ProblemError('stock-not-splittable', 'Stock cannot be merged', 409, {
       detail: `${stock.sku} in ${stock.warehouseId}: ${plan.kind === 'refused' ? plan.why : 'no stock'}.`,
@@ -235,9 +238,11 @@ export async function mergeStep(
       else left++;
     } else left++; // changed since it was read: the next step
   }
-  const merged = left === 0 && (await catalog.completeStockMerge({ sku: stock.sku, warehouseId: stock.warehouseId, named, at: when }));
-  if (merged) changed = true;
-  const after = changed ? ((await levelNow()) ?? current) : current;
+  const completed = left === 0 && (await catalog.completeStockMerge({ sku: stock.sku, warehouseId: stock.warehouseId, named, at: when }));
+  if (completed) changed = true;
+  // Nothing left to drain but the completion refused: another step (ops, the rebalancer) may have completed it meanwhile.
+  const after = changed || left === 0 ? ((await levelNow()) ?? current) : current;
+  const merged = completed || (left === 0 && !after.buckets);
   return { outcome: merged ? 'merged' : 'draining', changed, units, buckets: removed, reserved: plan.reserved, level: after };
 }
 

@@ -311,7 +311,7 @@ export function pickStock(tableName: string, m: OrderStockPick, at: Date): Stock
 /**
  * Picked goods that never left go back on hand (cancellation before pickup): only once, for exactly
  * the picked `quantity`. Into the bucket they were picked from, or with `intoCounter` into the
- * warehouse's counter: a bucket merged back since ({@link mergeStockBuckets}) is gone, and its
+ * warehouse's counter: a bucket merged back since ({@link drainStockBucket}) is gone, and its
  * reservation record still names it.
  */
 export function returnPickedStock(tableName: string, m: OrderStockMovement, at: Date, options: { readonly intoCounter?: boolean } = {}): StockTransactItem[] {
@@ -657,7 +657,7 @@ export async function stockLevelsWithBuckets(
   const keys = split.flatMap((item) => stockBucketKeys(String(item.sku), String(item.warehouseId), Number(item.buckets)));
   const buckets = await batchGet(client, tableName, keys, { consistent: options.consistent });
   const bucketsOf = (item: Record<string, unknown>) => buckets.filter((b) => b.sku === item.sku && b.warehouseId === item.warehouseId);
-  // A merge step (mergeStockBuckets) committed between the counter's read and its buckets': the counter
+  // A merge step (drainStockBucket) committed between the counter's read and its buckets': the counter
   // as read predates it — buckets it names are gone, or drained into a counter that does not show
   // them yet. Both are read again, once, so the units are not missed.
   const torn =

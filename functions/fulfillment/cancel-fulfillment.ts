@@ -55,7 +55,7 @@ export interface CancelFulfillmentDeps extends OutboxDeps {
 
 /**
  * The buckets (`sku#warehouse#bucket`) picks were made from that no longer exist: the split stock
- * was merged back after its sale (catalog's mergeStockBuckets), and their goods go back on the
+ * was merged back after its sale (catalog's drainStockBucket), and their goods go back on the
  * warehouse's counter. One read of the levels, only when a pick came from a bucket.
  */
 async function bucketsGone(catalog: Pick<CatalogReader, 'levels'>, picks: ReadonlyArray<{ sku: string; warehouseId: string; bucket?: number }>): Promise<Set<string>> {

@@ -19,12 +19,12 @@ export function makeRebalanceStockBucketsHandler(ports: { readonly buckets?: () 
   let merge: MergeStep | undefined;
   const base = async (_event: unknown, context: Context): Promise<RebalanceSummary> => {
     buckets ??= (ports.buckets ?? bucketStoreFromEnv)();
-    merge ??=
-      ports.merge?.() ??
-      (
-        (catalog) => (stock) =>
-          mergeStep(catalog, stock, new Date())
-      )(catalogRepositoryFromEnv());
+    if (!merge && ports.merge) merge = ports.merge();
+    if (!merge) {
+      const catalog = catalogRepositoryFromEnv();
+      // Only continue merges ops began: a stock listed as draining may have been merged and split again since.
+      merge = (stock) => mergeStep(catalog, stock, new Date(), { continueOnly: true });
+    }
     const summary = await rebalanceStockBuckets({
       buckets,
       merge,
@@ -35,7 +35,10 @@ export function makeRebalanceStockBucketsHandler(ports: { readonly buckets?: () 
     metrics.addMetric('StockBucketsDraining', MetricUnit.Count, summary.draining.length);
     // A drain lasting days: an order holding units in a bucket (a pre-sale awaiting its balance, a group buy, or one stuck).
     for (const d of summary.draining) logger.info('stock still draining', d);
+    metrics.addMetric('StockBucketStepsFailed', MetricUnit.Count, summary.failed);
     logger.info('stock buckets rebalanced', { ...summary, draining: summary.draining.length });
+    // The other stocks had their run; the failure still fails the invocation, so the function's errors alarm sees it.
+    if (summary.failed > 0) throw new Error(`${summary.failed} stock bucket step(s) failed (logged above)`);
     return summary;
   };
   return observedHandler(base);

@@ -290,4 +290,50 @@ describe('stock buckets of a hot SKU on DynamoDB Local (ORD-4)', () => {
       expect(torn, `holds ${holds.join(',')}`).toMatchObject({ onHand: reserved, reserved, available: 0 });
     }
   });
+
+  it('ORD-4: merge steps act only on a stock being merged; a split clears a stale mark; the rebalancer continues merges but never starts one; a step finding the merge completed by another reports it merged', async () => {
+    const catalog = new DynamoDbCatalogRepository(table);
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const counterKey = (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'STOCK#WH-EAST' });
+    const counter = async (sku: string) => (await documentClient().send(new GetCommand({ TableName: table, Key: counterKey(sku), ConsistentRead: true }))).Item!;
+    const set = (sku: string, expression: string, values?: Record<string, unknown>) =>
+      documentClient().send(new UpdateCommand({ TableName: table, Key: counterKey(sku), UpdateExpression: expression, ...(values ? { ExpressionAttributeValues: values } : {}) }));
+    const when = at().toISOString();
+
+    // A counter naming 2 buckets, none left, not draining: completing or draining it is refused; marked draining, it completes.
+    const bare = `HOT-${ulid()}`;
+    await run([countStock(table, { sku: bare, warehouseId: 'WH-EAST', onHand: 5 }, at())]);
+    await set(bare, 'SET buckets = :n', { ':n': 2 });
+    expect(await catalog.completeStockMerge({ sku: bare, warehouseId: 'WH-EAST', named: 2, at: when })).toBe(false);
+    expect(
+      await catalog.drainStockBucket({ sku: bare, warehouseId: 'WH-EAST', named: 2, bucket: { bucket: 0, onHand: 0, reserved: 0, available: 0, remove: true }, at: when }),
+    ).toBe(false);
+    await set(bare, 'SET draining = :t', { ':t': true });
+    expect(await catalog.completeStockMerge({ sku: bare, warehouseId: 'WH-EAST', named: 2, at: when })).toBe(true);
+    expect(await counter(bare)).not.toHaveProperty('buckets');
+    expect(await counter(bare)).not.toHaveProperty('draining');
+
+    // A stale mark on a counter that names no buckets is cleared by the next split.
+    await set(bare, 'SET draining = :t', { ':t': true });
+    expect(await run(splitStockIntoBuckets(table, { sku: bare, warehouseId: 'WH-EAST', available: 5, buckets: 2 }, at()))).toBe('ok');
+    expect(await counter(bare)).toMatchObject({ buckets: 2 });
+    expect(await counter(bare)).not.toHaveProperty('draining');
+
+    // The rebalancer's listing said draining, but the stock was merged and split again for a new sale since: its step leaves it split.
+    const stale: BucketStore = { splitStock: async () => [{ sku: bare, warehouseId: 'WH-EAST', draining: true }], bucketLevels: async () => [], move: async () => false };
+    const continueOnly = (s: { sku: string; warehouseId: string }) => mergeStep(catalog, s, at(), { continueOnly: true });
+    expect(await rebalanceStockBuckets({ buckets: stale, merge: continueOnly })).toMatchObject({ merged: 0, failed: 0, draining: [] });
+    expect((await catalog.getStockBuckets(bare, 'WH-EAST')).map((b) => b.available)).toEqual([3, 2]);
+    expect(await counter(bare)).not.toHaveProperty('draining');
+
+    // Another process completes the merge between this step's drains and its completion: the step reports merged.
+    const other: typeof catalog = Object.create(catalog);
+    other.completeStockMerge = async (s) => {
+      await catalog.completeStockMerge(s);
+      return false;
+    };
+    const step = await mergeStep(other, { sku: bare, warehouseId: 'WH-EAST' }, at());
+    expect(step).toMatchObject({ outcome: 'merged', level: { onHand: 5, reserved: 0 } });
+    expect(step.level).not.toHaveProperty('buckets');
+  });
 });

@@ -256,47 +256,53 @@ describe('maker-checker for refunds (RISK-7)', () => {
 });
 
 describe('refund execution (PAY-2)', () => {
-  it('provider unreachable: the refund stays processing (202) and completes on the next attempt with the same key', async () => {
-    const o = await capturedOrder(50_000);
+  /** A refund of `amount` requested while the provider cannot be reached: it stays processing (202). */
+  async function processingRefund(o: TestOrder, amount: number) {
+    const { ProviderUnavailableError } = await import('../../../functions/payments/provider/port.ts');
     const original = h.sandbox.refund.bind(h.sandbox);
     h.sandbox.refund = async () => {
-      throw new (await import('../../../functions/payments/provider/port.ts')).ProviderUnavailableError('down');
+      throw new ProviderUnavailableError('down');
     };
-    const response = await requestRefund(o.orderId, 1000);
-    h.sandbox.refund = original;
-    expect(response.status).toBe(202);
-    expect(response.json.status).toBe('processing');
-    const { executeRefund } = await import('../../../functions/payments/refunds.ts');
-    const deps = { repo: h.repo, publisher: () => ({ publish: async () => {} }), clock: h.clock, newId: () => newId(), provider: h.sandbox };
-    expect((await executeRefund(deps, o.orderId, response.json.refundId as string, 'c')).status).toBe('succeeded');
-  });
-
-  it("the call's answer and the webhook recording one refund at once: the run that read the refund before the other's commit finds it recorded, and nothing is counted twice", async () => {
-    const o = await capturedOrder(50_000);
-    const original = h.sandbox.refund.bind(h.sandbox);
-    h.sandbox.refund = async () => {
-      throw new (await import('../../../functions/payments/provider/port.ts')).ProviderUnavailableError('down');
-    };
-    const response = await requestRefund(o.orderId, 1000);
-    h.sandbox.refund = original;
-    const refundId = response.json.refundId as string;
-    const { applyRefundOutcome } = await import('../../../functions/payments/refunds.ts');
-    const deps = { repo: h.repo, publisher: () => ({ publish: async () => {} }), clock: h.clock, newId: () => newId(), provider: h.sandbox };
-    const stale = await h.repo.getRefund(o.orderId, refundId);
-    expect(stale?.status).toBe('processing');
-    const at = h.clock.now().toISOString();
-    expect((await applyRefundOutcome(deps, o.orderId, refundId, { amount: 1000, at }, 'call')).status).toBe('succeeded');
-
-    // The webhook's run read the refund before that commit, and the payment after it.
+    try {
+      const response = await requestRefund(o.orderId, amount);
+      expect(response.status).toBe(202);
+      expect(response.json.status).toBe('processing');
+      return response.json.refundId as string;
+    } finally {
+      h.sandbox.refund = original;
+    }
+  }
+  const providerDeps = (provider = h.sandbox) => ({ repo: h.repo, publisher: () => ({ publish: async () => {} }), clock: h.clock, newId: () => newId(), provider });
+  /** The repository as a run sees it that read the refund `staleReads` times before another run's commit. */
+  const readingStale = (stale: Awaited<ReturnType<typeof h.repo.getRefund>>, staleReads: number) => {
     let reads = 0;
-    const repo = new Proxy(h.repo, {
+    return new Proxy(h.repo, {
       get(target, name) {
-        if (name === 'getRefund') return async (orderId: string, id: string) => (reads++ === 0 ? stale : target.getRefund(orderId, id));
+        if (name === 'getRefund') return async (orderId: string, id: string) => (reads++ < staleReads ? stale : target.getRefund(orderId, id));
         const value = Reflect.get(target, name) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const late = await applyRefundOutcome({ ...deps, repo }, o.orderId, refundId, { amount: 1000, at }, 'webhook');
+  };
+
+  it('provider unreachable: the refund stays processing (202) and completes on the next attempt with the same key', async () => {
+    const o = await capturedOrder(50_000);
+    const refundId = await processingRefund(o, 1000);
+    const { executeRefund } = await import('../../../functions/payments/refunds.ts');
+    expect((await executeRefund(providerDeps(), o.orderId, refundId, 'c')).status).toBe('succeeded');
+  });
+
+  it("the call's answer and the webhook recording one refund at once: the run that read the refund before the other's commit finds it recorded, and nothing is counted twice", async () => {
+    const o = await capturedOrder(50_000);
+    const refundId = await processingRefund(o, 1000);
+    const { applyRefundOutcome } = await import('../../../functions/payments/refunds.ts');
+    const stale = await h.repo.getRefund(o.orderId, refundId);
+    expect(stale?.status).toBe('processing');
+    const at = h.clock.now().toISOString();
+    expect((await applyRefundOutcome(providerDeps(), o.orderId, refundId, { amount: 1000, at }, 'call')).status).toBe('succeeded');
+
+    // The webhook's run read the refund before that commit, and the payment after it.
+    const late = await applyRefundOutcome({ ...providerDeps(), repo: readingStale(stale, 1) }, o.orderId, refundId, { amount: 1000, at }, 'webhook');
     expect(late.status).toBe('succeeded');
     expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundedAmount: 1000, refundPendingAmount: 0 });
     expect((await h.repo.listMovements(o.orderId)).filter((m) => m.kind === 'refund')).toHaveLength(1);
@@ -304,33 +310,16 @@ describe('refund execution (PAY-2)', () => {
 
   it('a refund the provider refused, recorded by two runs at once: the one that read the refund before the other’s commit finds it failed, and the reservation is released once', async () => {
     const o = await capturedOrder(50_000);
+    const refundId = await processingRefund(o, 1000);
     const { executeRefund } = await import('../../../functions/payments/refunds.ts');
-    const { ProviderUnavailableError } = await import('../../../functions/payments/provider/port.ts');
     const refusing = Object.create(h.sandbox) as typeof h.sandbox;
-    refusing.refund = async () => {
-      throw new ProviderUnavailableError('down');
-    };
-    const deps = { repo: h.repo, publisher: () => ({ publish: async () => {} }), clock: h.clock, newId: () => newId(), provider: refusing };
-    const original = h.sandbox.refund.bind(h.sandbox);
-    h.sandbox.refund = refusing.refund;
-    const response = await requestRefund(o.orderId, 1000);
-    h.sandbox.refund = original;
-    const refundId = response.json.refundId as string;
+    refusing.refund = async () => ({ status: 'refused', reason: 'exceeds_captured' });
     const stale = await h.repo.getRefund(o.orderId, refundId);
     expect(stale?.status).toBe('processing');
-    refusing.refund = async () => ({ status: 'refused', reason: 'exceeds_captured' });
-    expect((await executeRefund(deps, o.orderId, refundId, 'first')).status).toBe('failed');
+    expect((await executeRefund(providerDeps(refusing), o.orderId, refundId, 'first')).status).toBe('failed');
 
     // The second run read the refund (twice: before the provider call and in its commit) before that commit, the payment after it.
-    let reads = 0;
-    const repo = new Proxy(h.repo, {
-      get(target, name) {
-        if (name === 'getRefund') return async (orderId: string, id: string) => (reads++ < 2 ? stale : target.getRefund(orderId, id));
-        const value = Reflect.get(target, name) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    expect((await executeRefund({ ...deps, repo }, o.orderId, refundId, 'second')).status).toBe('failed');
+    expect((await executeRefund({ ...providerDeps(refusing), repo: readingStale(stale, 2) }, o.orderId, refundId, 'second')).status).toBe('failed');
     expect((await h.repo.getPayment(o.orderId))!.payment).toMatchObject({ refundPendingAmount: 0, refundedAmount: 0 });
   });
 });

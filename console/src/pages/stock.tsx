@@ -1,11 +1,12 @@
-/** Stock and replenishment (FUL-1, FUL-4): a SKU's stock per warehouse and its replenishment state; the warehouses and suppliers. */
+/** Stock and replenishment (FUL-1, FUL-4): a SKU's stock per warehouse (a hot SKU's buckets, and whether they are being merged back) and its replenishment state; the warehouses and suppliers. */
 import { num, when } from '../format.ts';
 import { t } from '../i18n.ts';
 import { Async, AsyncItems, Lookup, PageHeader, Status, useGet } from '../ui.tsx';
 
 interface Stock {
   sku: string;
-  items: Array<{ warehouseId: string; onHand: number; reserved: number; available: number }>;
+  /** `buckets`: a hot SKU's stock split for a flash sale; `draining`: being merged back after it. */
+  items: Array<{ warehouseId: string; onHand: number; reserved: number; available: number; buckets?: number; draining?: boolean }>;
 }
 interface Replenishment {
   sku: string;
@@ -49,6 +50,7 @@ function SkuView({ sku }: { sku: string }) {
                   <th scope="col">{t('onHand')}</th>
                   <th scope="col">{t('reserved')}</th>
                   <th scope="col">{t('available')}</th>
+                  <th scope="col">{t('buckets')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -58,6 +60,7 @@ function SkuView({ sku }: { sku: string }) {
                     <td>{num(i.onHand)}</td>
                     <td>{num(i.reserved)}</td>
                     <td>{num(i.available)}</td>
+                    <td>{i.buckets ? (i.draining ? `${num(i.buckets)} · ${t('mergingBack')}` : num(i.buckets)) : '—'}</td>
                   </tr>
                 ))}
               </tbody>

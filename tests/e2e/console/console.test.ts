@@ -255,6 +255,25 @@ describe('KPI-3 staff console (browser)', () => {
       await expectAccessible(page, name);
       await closePage(page);
     }
+    // A hot SKU's stock split into buckets for a sale shows them.
+    const ops = await tokenFor('e2e-console-stock', ['ops']);
+    const hot = `E2E-HOT-${ulid()}`;
+    const listing = {
+      name: `分桶 ${hot}`,
+      category: 'groceries',
+      price: { amount: 990, currency: 'CNY' },
+      attributes: { weightGrams: 100, valueClass: 'low' },
+      reason: 'e2e fixture',
+    };
+    expect((await api(`/admin/products/${hot}`, { method: 'PUT', token: ops, json: listing })).status).toBe(201);
+    expect((await api(`/admin/stock/${hot}/WH-EAST`, { method: 'PUT', token: ops, json: { onHand: 20, reason: 'e2e fixture' } })).status).toBe(200);
+    expect((await api(`/admin/stock/${hot}/WH-EAST`, { method: 'PUT', token: ops, json: { buckets: 4, reason: 'flash sale' } })).status).toBe(200);
+    const stockPage = await signedIn(browser, 'e2e-console-stock', ['ops']);
+    const eastRow = () => stockPage.getByRole('region', { name: /Stock/ }).getByRole('row', { name: /^WH-EAST/ });
+    await stockPage.goto(`${consoleUrl()}#/stock/${hot}`);
+    await eastRow().waitFor();
+    expect((await eastRow().getByRole('cell').allTextContents()).map((c) => c.trim())).toEqual(['20', '0', '20', '4']);
+    await closePage(stockPage);
     // A problem+json error is shown where it happened: the payments of an unknown order (404).
     const page = await signedIn(browser, 'e2e-console-errors', ['cs-agent']);
     await page.goto(`${consoleUrl()}#/refunds/${ulid()}`);

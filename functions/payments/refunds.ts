@@ -22,6 +22,7 @@ import crypto from 'node:crypto';
 import type { AuditLog } from '../../shared/audit.ts';
 import type { Principal } from '../../shared/auth.ts';
 import { conflict, forbidden, notFound, ProblemError } from '../../shared/errors.ts';
+import { logger } from '../../shared/observability.ts';
 import { PaymentStateError, refundable, refundReserved, refundSucceeded, refundTarget, refundUnreserved, type Payment } from './domain/payment.ts';
 import { limitDay } from './domain/limits.ts';
 import {
@@ -209,7 +210,7 @@ export async function approvePendingRefund(deps: RefundDeps, input: { orderId: s
   try {
     await deps.repo.putRefund(approved, refund.version);
   } catch (error) {
-    throw approvalConflict(error, input.refundId);
+    throw await notApplied(deps, input, 'approve', refund, approvalConflict(error, input.refundId));
   }
   return resultOf(await executeRefund(deps, input.orderId, input.refundId, input.correlationId));
 }
@@ -231,10 +232,40 @@ export async function rejectPendingRefund(
     if (!current) throw notFound(`No payment for order ${input.orderId}.`);
     const payment = await unlessChangedSince(deps, refund, () => refundUnreserved(current, refund.amount, transitionContext(deps)));
     await deps.repo.commit({ payment, expectedVersion: current.version, refunds: [{ refund: rejected, expectedVersion: refund.version }] });
-  }).catch((error: unknown) => {
-    throw approvalConflict(error, input.refundId);
+  }).catch(async (error: unknown) => {
+    throw await notApplied(deps, input, 'reject', refund, approvalConflict(error, input.refundId));
   });
   return rejected;
+}
+
+/**
+ * A decision is audited before its write (decidePendingRefund). When the write then loses to
+ * another staff member's decision (a 409), the trail gets an entry saying this one was not
+ * applied, so it never reads as if both stood. Returns `error` to throw.
+ */
+async function notApplied(
+  deps: RefundDeps,
+  input: { orderId: string; refundId: string; principal: Principal; correlationId: string },
+  action: 'approve' | 'reject',
+  refund: Refund,
+  error: unknown,
+): Promise<unknown> {
+  if (!(error instanceof ProblemError) || error.status !== 409) return error;
+  try {
+    await deps.audit.record({
+      actor: input.principal.userId,
+      roles: input.principal.roles,
+      action: `refund.${action}.not-applied`,
+      resource: { type: 'order', id: input.orderId },
+      reason: 'another decision on the refund was applied first',
+      details: { refundId: refund.refundId, amount: refund.amount, currency: refund.currency },
+      correlationId: input.correlationId,
+    });
+  } catch (auditError) {
+    // The client still learns its decision was not applied (409); the trail misses the note.
+    logger.error('refund decision not applied, and its audit note failed', { orderId: input.orderId, refundId: refund.refundId, error: auditError });
+  }
+  return error;
 }
 
 const decidedMeanwhile = (refundId: string) => conflict(`Refund ${refundId} was decided by someone else at the same time; reload it.`);

@@ -251,6 +251,19 @@ describe('maker-checker for refunds (RISK-7)', () => {
       const refund = await h.repo.getRefund(o.orderId, refundId);
       if (refund?.status === 'rejected') expect(payment).toMatchObject({ refundPendingAmount: 0, refundedAmount: 0 });
       else expect(payment).toMatchObject({ refundPendingAmount: 0, refundedAmount: 150_000 });
+      // The trail never reads as if both stood: the winner's decision, and the loser's either not audited
+      // (it found the refund decided) or audited and then marked not applied.
+      const winner = refund?.status === 'rejected' ? refund.rejectedBy : refund?.approvedBy;
+      const trail = (await h.audit.forResource('order', o.orderId)).filter((e) => e.action !== 'refund.request').map((e) => `${e.actor} ${e.action}`);
+      const loser = winner === 'ops-2' ? 'admin-1' : 'ops-2';
+      const loserAction = loser === 'ops-2' ? first : second;
+      expect(
+        trail.filter((line) => line.startsWith(`${winner} `)),
+        trail.join('; '),
+      ).toEqual([`${winner} refund.${refund?.status === 'rejected' ? 'reject' : 'approve'}`]);
+      expect([[], [`${loser} refund.${loserAction}`, `${loser} refund.${loserAction}.not-applied`]], trail.join('; ')).toContainEqual(
+        trail.filter((line) => line.startsWith(`${loser} `)),
+      );
     }
   });
 });

@@ -239,9 +239,10 @@ export async function rejectPendingRefund(
 }
 
 /**
- * A decision is audited before its write (decidePendingRefund). When the write then loses to
- * another staff member's decision (a 409), the trail gets an entry saying this one was not
- * applied, so it never reads as if both stood. Returns `error` to throw.
+ * A decision is audited before its write (decidePendingRefund). When the write then fails — lost
+ * to another staff member's decision (a 409), or anything else — and the refund does not carry
+ * this decision, the trail gets an entry saying it was not applied, so it never reads as if a
+ * decision stood that did not. Returns `error` to throw.
  */
 async function notApplied(
   deps: RefundDeps,
@@ -250,19 +251,21 @@ async function notApplied(
   refund: Refund,
   error: unknown,
 ): Promise<unknown> {
-  if (!(error instanceof ProblemError) || error.status !== 409) return error;
   try {
+    const now = await deps.repo.getRefund(input.orderId, input.refundId);
+    const applied = action === 'approve' ? now?.approvedBy === input.principal.userId : now?.rejectedBy === input.principal.userId;
+    if (applied) return error; // the write landed after all (a timeout on the answer)
     await deps.audit.record({
       actor: input.principal.userId,
       roles: input.principal.roles,
       action: `refund.${action}.not-applied`,
       resource: { type: 'order', id: input.orderId },
-      reason: 'another decision on the refund was applied first',
+      reason: error instanceof ProblemError && error.status === 409 ? 'the refund or its payment changed first' : 'the decision could not be written',
       details: { refundId: refund.refundId, amount: refund.amount, currency: refund.currency },
       correlationId: input.correlationId,
     });
   } catch (auditError) {
-    // The client still learns its decision was not applied (409); the trail misses the note.
+    // The client still learns its decision failed; the trail misses the note.
     logger.error('refund decision not applied, and its audit note failed', { orderId: input.orderId, refundId: refund.refundId, error: auditError });
   }
   return error;

@@ -3,6 +3,7 @@
  * and cycle counts (audited).
  */
 import { Duration } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { AnyEventDefinition } from '../../events/event-definition.ts';
 import { ProductChanged } from '../../events/product-changed.ts';
@@ -71,6 +72,24 @@ export class Catalog extends Construct {
       handler: rebalance,
       deliveryDlq: platform.eventDeliveryFailures,
       description: 'Stock bucket rebalancing every minute (hot SKUs)',
+    });
+    // A stock whose step keeps failing is logged and counted; the run goes on with the other stocks and does not fail
+    // (a failed scheduled invocation would be retried whole, twice, and land in AsyncInvocationFailures every minute).
+    platform.alarms.alarm(this, 'StockBucketStepsFailedAlarm', {
+      severity: 'high',
+      runbook: 'function-errors',
+      name: 'stock-bucket-steps-failed',
+      summary:
+        'RebalanceStockBucketsFunction could not take a hot SKU stock’s step (a rebalancing move or a merge step) in each of the last 5 minutes: its log line "stock bucket step failed" names the SKU, the warehouse and the error.',
+      metric: new Metric({
+        namespace: 'Commerce',
+        metricName: 'StockBucketStepsFailed',
+        dimensionsMap: { service: 'RebalanceStockBucketsFunction' },
+        statistic: 'Sum',
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 5,
     });
 
     // Back office (FUL-1): ops run the warehouse list; every change audited.

@@ -268,6 +268,32 @@ describe('maker-checker for refunds (RISK-7)', () => {
   });
 });
 
+describe('the audit trail of a refund decision that was not applied (RISK-7, SEC-4)', () => {
+  it('a decision whose write fails is followed in the trail by a note that it was not applied; the refund stays pending', async () => {
+    const o = await capturedOrder(300_000);
+    const refundId = (await requestRefund(o.orderId, 150_000, 'cs-1')).json.refundId as string;
+    const original = h.repo.putRefund.bind(h.repo);
+    h.repo.putRefund = async () => {
+      throw new Error('DynamoDB unavailable (test)');
+    };
+    try {
+      expect((await decide('approve', o.orderId, refundId, 'ops-2')).status).toBe(500);
+    } finally {
+      h.repo.putRefund = original;
+    }
+    expect((await h.repo.getRefund(o.orderId, refundId))?.status).toBe('pending_approval');
+    const trail = (await h.audit.forResource('order', o.orderId)).map((e) => [e.actor, e.action, e.reason]);
+    expect(trail).toEqual([
+      ['cs-1', 'refund.request', expect.any(String)],
+      ['ops-2', 'refund.approve', expect.any(String)],
+      ['ops-2', 'refund.approve.not-applied', 'the decision could not be written'],
+    ]);
+    // The decision is then made and stands.
+    expect((await decide('approve', o.orderId, refundId, 'ops-2')).status).toBe(201);
+    expect((await h.audit.forResource('order', o.orderId)).map((e) => e.action).slice(-1)).toEqual(['refund.approve']);
+  });
+});
+
 describe('refund execution (PAY-2)', () => {
   /** A refund of `amount` requested while the provider cannot be reached: it stays processing (202). */
   async function processingRefund(o: TestOrder, amount: number) {

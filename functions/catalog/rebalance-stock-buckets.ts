@@ -34,7 +34,7 @@ export interface RebalanceSummary {
   readonly splitStock: number;
   readonly moves: number;
   readonly unitsMoved: number;
-  /** Moves refused because reservations took the units first, and merge steps that met a change (both taken again next run). */
+  /** Moves refused because reservations took the units first (planned again next run). */
   readonly refused: number;
   /** Draining stocks merged back into their counter by this run. */
   readonly merged: number;
@@ -44,14 +44,14 @@ export interface RebalanceSummary {
   readonly failed: number;
 }
 
-/** The next step of merging a draining stock back (stock-admin.ts `mergeStep`): `merged` when it is one counter again. Throws on a conflict. */
+/** The next step of merging a draining stock back (stock-admin.ts `mergeStep`): `merged` when it is one counter again. A write that meets a change is left for the next run. */
 export type MergeStep = (stock: SplitStock) => Promise<{ readonly outcome: 'merged' | 'draining' | 'unchanged'; readonly reserved?: number }>;
 
 /**
  * Rebalances every split stock once (sequentially; stops early when `shouldStop` says so). A stock
  * being merged back is not rebalanced: it takes its next merge step (`merge`), moving units
  * released into its buckets to the counter and deleting the buckets no order holds a unit in; a
- * step that conflicts with a reservation is taken again next run.
+ * write of it that meets a reservation is taken again next run.
  */
 export async function rebalanceStockBuckets(deps: {
   readonly buckets: BucketStore;
@@ -85,12 +85,8 @@ export async function rebalanceStockBuckets(deps: {
         } else refused++;
       }
     } catch (error) {
-      // The counter changed while a merge step marked it: the next run takes the step again.
-      if (error instanceof Error && error.name === 'CatalogWriteConflict') refused++;
-      else {
-        failed++;
-        deps.onFailure?.(stock, error);
-      }
+      failed++;
+      deps.onFailure?.(stock, error);
     }
   }
   return { splitStock: stocks.length, moves, unitsMoved, refused, merged, draining, failed };

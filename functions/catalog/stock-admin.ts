@@ -1,8 +1,8 @@
 /**
  * Use cases of the staff stock routes (ops): read a SKU's stock per warehouse
  * (`GET /admin/stock/{sku}`), record a cycle count (`PUT /admin/stock/{sku}/{warehouseId}`,
- * FUL-4), split a hot SKU's stock into buckets for a sale and merge them back after it. A count is written together with its adjustment record (who, when, why, the difference)
- * in one transaction, conditional on the stock not having changed since it was read (retried);
+ * FUL-4), split a hot SKU's stock into buckets for a sale and merge them back after it. A count is
+ * written together with its adjustment record (who, when, why, the difference) in one transaction, conditional on the stock not having changed since it was read (retried);
  * then it is audited (SEC-4) and `StockAdjusted` is published. Counting the quantity already on
  * hand changes nothing and records nothing (PUT is idempotent).
  */
@@ -12,6 +12,7 @@ import { conflict, notFound, ProblemError } from '../../shared/errors.ts';
 import type { EventPublisher } from '../../shared/events.ts';
 import { domainEvent } from '../../events/event-definition.ts';
 import { StockAdjusted } from '../../events/stock-adjusted.ts';
+import { retry } from '../../shared/retry.ts';
 import { CatalogWriteConflict, type CatalogRepository } from './catalog-repository.ts';
 import type { StockLevel } from './domain/product.ts';
 import { planCount, planMerge, planSplit, toStockView, type StockLevelView } from './domain/stock.ts';
@@ -229,6 +230,7 @@ export async function mergeStep(
   let units = 0;
   let removed = 0;
   let left = 0;
+  // One bucket at a time: every drain also writes the counter, so drains side by side would conflict.
   for (const bucket of plan.buckets) {
     if (!bucket.remove && bucket.available === 0) left++;
     else if (await catalog.drainStockBucket({ sku: stock.sku, warehouseId: stock.warehouseId, named, bucket, at: when })) {
@@ -259,19 +261,14 @@ export async function mergeStock(
   command: MergeStockCommand,
 ): Promise<{ level: StockLevelView; outcome: MergeStepOutcome['outcome']; reserved: number }> {
   await requireProductAndWarehouse(deps.catalog, command);
-  const maxAttempts = deps.maxAttempts ?? 5;
-  for (let attempt = 1; ; attempt++) {
-    let step: MergeStepOutcome;
-    try {
-      step = await mergeStep(deps.catalog, command, deps.clock.now());
-    } catch (error) {
-      if (!(error instanceof CatalogWriteConflict)) throw error;
-      if (attempt >= maxAttempts) throw conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry.`);
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
-      continue;
-    }
-    if (step.outcome === 'unchanged') return { level: toStockView(step.level), outcome: 'unchanged', reserved: 0 };
-    if (step.changed) await auditStock(deps.audit, command, 'stock.merge', { bucketsRemoved: step.buckets, units: step.units, reservedInBuckets: step.reserved });
-    return { level: toStockView(step.level), outcome: step.outcome, reserved: step.reserved };
-  }
+  // Only marking the counter draining can conflict (an order reserving from it meanwhile).
+  const step = await retry(() => mergeStep(deps.catalog, command, deps.clock.now()), {
+    attempts: deps.maxAttempts ?? 5,
+    retryable: (error) => error instanceof CatalogWriteConflict,
+    backoff: { baseMs: 20, maxMs: 200 },
+    exhausted: () => conflict(`The stock of ${command.sku} in ${command.warehouseId} is changing; retry.`),
+  });
+  if (step.outcome === 'unchanged') return { level: toStockView(step.level), outcome: 'unchanged', reserved: 0 };
+  if (step.changed) await auditStock(deps.audit, command, 'stock.merge', { bucketsRemoved: step.buckets, units: step.units, reservedInBuckets: step.reserved });
+  return { level: toStockView(step.level), outcome: step.outcome, reserved: step.reserved };
 }

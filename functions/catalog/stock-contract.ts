@@ -49,6 +49,7 @@ import type { Product } from './domain/product.ts';
 import { ProductSchema } from './domain/product.ts';
 import { operationRule, RESERVATION_STATUSES, type ReservationStatus, type StockOperation } from './domain/reservation.ts';
 import { MAX_STOCK_SHARDS, probeOrder, splitStock } from './domain/stock-shards.ts';
+import type { BucketDrain } from './domain/stock.ts';
 
 export { planAllocation, regionDistance } from './domain/allocation.ts';
 export type { AllocationLine, AllocationPlan, AvailableStock, RegionDistances, Shortage, WarehouseAllocation, WarehouseLocation } from './domain/allocation.ts';
@@ -503,11 +504,7 @@ function counterTakes(tableName: string, stock: { sku: string; warehouseId: stri
  * when `remove` (no order holds a unit in it), else it keeps its reservations, marked draining.
  * Only if the bucket still holds exactly what was read.
  */
-export function drainStockBucket(
-  tableName: string,
-  stock: { sku: string; warehouseId: string; named: number; bucket: { bucket: number; onHand: number; reserved: number; available: number; remove: boolean } },
-  at: Date,
-): StockTransactItem[] {
+export function drainStockBucket(tableName: string, stock: { sku: string; warehouseId: string; named: number; bucket: BucketDrain }, at: Date): StockTransactItem[] {
   checkIds({ orderId: 'none', sku: stock.sku, warehouseId: stock.warehouseId });
   const b = stock.bucket;
   const exactly = { ':onHand': b.onHand, ':reserved': b.reserved, ':available': b.available };
@@ -741,6 +738,21 @@ export class CatalogReader {
   /** Levels of stock counter items with their buckets (strongly consistent). */
   private withBuckets(counters: ReadonlyArray<Record<string, unknown>>): Promise<StockLevelView[]> {
     return stockLevelsWithBuckets(this.client, this.tableName, counters, { consistent: true });
+  }
+
+  /**
+   * Which of `picks` were made from a bucket that no longer exists — merged back after its sale
+   * ({@link drainStockBucket}): their goods go back on the warehouse's counter
+   * ({@link returnPickedStock} with `intoCounter`). One read of the levels, only when a pick names a bucket.
+   */
+  async bucketsGone(
+    picks: ReadonlyArray<{ readonly sku: string; readonly warehouseId: string; readonly bucket?: number }>,
+  ): Promise<(pick: { sku: string; warehouseId: string; bucket?: number }) => boolean> {
+    const fromBuckets = picks.filter((p) => p.bucket !== undefined);
+    if (fromBuckets.length === 0) return () => false;
+    const keyOf = (p: { sku: string; warehouseId: string; bucket?: number }) => `${p.sku}#${p.warehouseId}#${p.bucket}`;
+    const live = new Set((await this.levels(fromBuckets)).flatMap((l) => (l.buckets ?? []).map((b) => keyOf({ ...l, bucket: b.bucket }))));
+    return (pick) => pick.bucket !== undefined && !live.has(keyOf(pick));
   }
 
   /** The buckets of a hot SKU in a warehouse, in bucket order (strongly consistent; one partition each, so one BatchGet of every possible bucket). */

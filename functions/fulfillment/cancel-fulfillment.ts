@@ -13,8 +13,8 @@
  *   becomes CANCELLED (off the late-delivery index; later carrier reports about it are ignored),
  *   its picked stock goes back on hand (catalog's returnPickedStock: each picked reservation record
  *   → returned, exactly once; into the bucket it was picked from, or the warehouse's counter when
- *   that split stock has been merged back since), the summary becomes CANCELLED (no OrderShipped/OrderDelivered any
- *   more), and a marker records it. Each cancelled shipment is announced with
+ *   that split stock has been merged back since), the summary becomes CANCELLED (no
+ *   OrderShipped/OrderDelivered any more), and a marker records it. Each cancelled shipment is announced with
  *   `ShipmentStatusChanged` (`CREATED → CANCELLED`), so checkout's read model of the order shows it.
  *   A shipment that already left cannot be recalled: its goods stay picked and `ProblemOrderRaised`
  *   (`cancelled-after-pickup`, one per shipment) asks operations to intercept it. Both go through
@@ -40,7 +40,7 @@ import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
 /** Ports of the cancellation. */
 export interface CancelFulfillmentDeps extends OutboxDeps {
   readonly repository: FulfillmentRepository;
-  readonly catalog: Pick<CatalogReader, 'reservations' | 'levels'>;
+  readonly catalog: Pick<CatalogReader, 'reservations' | 'bucketsGone'>;
   /** The catalog table (for catalog's stock transaction items). */
   readonly catalogTableName: string;
   readonly clock: Clock;
@@ -51,19 +51,6 @@ export interface CancelFulfillmentDeps extends OutboxDeps {
    */
   readonly carrier: () => Promise<Pick<CarrierGateway, 'cancel'>>;
   readonly maxAttempts?: number;
-}
-
-/**
- * The buckets (`sku#warehouse#bucket`) picks were made from that no longer exist: the split stock
- * was merged back after its sale (catalog's drainStockBucket), and their goods go back on the
- * warehouse's counter. One read of the levels, only when a pick came from a bucket.
- */
-async function bucketsGone(catalog: Pick<CatalogReader, 'levels'>, picks: ReadonlyArray<{ sku: string; warehouseId: string; bucket?: number }>): Promise<Set<string>> {
-  const fromBuckets = picks.filter((p) => p.bucket !== undefined);
-  if (fromBuckets.length === 0) return new Set();
-  const levels = await catalog.levels(fromBuckets);
-  const live = new Set(levels.flatMap((l) => (l.buckets ?? []).map((b) => `${l.sku}#${l.warehouseId}#${b.bucket}`)));
-  return new Set(fromBuckets.map((p) => `${p.sku}#${p.warehouseId}#${p.bucket}`).filter((k) => !live.has(k)));
 }
 
 /** The OrderCancelled payload plus the event's correlation id. */
@@ -111,13 +98,13 @@ export async function cancelFulfillment(deps: CancelFulfillmentDeps, cancelled: 
     const warehouses = new Set(recallable.map((s) => s.warehouseId));
     const records = await deps.catalog.reservations(cancelled.orderId);
     const returns = records.filter((r) => r.status === 'picked' && warehouses.has(r.warehouseId) && (r.pickedQuantity ?? 0) > 0);
-    const mergedBuckets = await bucketsGone(deps.catalog, returns);
+    const bucketGone = await deps.catalog.bucketsGone(returns);
     const stock = returns.flatMap((r) =>
       returnPickedStock(
         deps.catalogTableName,
         { orderId: cancelled.orderId, sku: r.sku, warehouseId: r.warehouseId, quantity: r.pickedQuantity as number, ...(r.bucket === undefined ? {} : { bucket: r.bucket }) },
         new Date(at),
-        { intoCounter: mergedBuckets.has(`${r.sku}#${r.warehouseId}#${r.bucket}`) },
+        { intoCounter: bucketGone(r) },
       ),
     );
     const cancelledShipments = recallable.map((s): { shipment: ShipmentRecord; expectedVersion: number } => ({

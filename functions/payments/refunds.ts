@@ -298,7 +298,7 @@ async function unlessChangedSince<T>(deps: Pick<ProviderDeps, 'repo'>, refund: R
 
 function approvalConflict(error: unknown, refundId: string): unknown {
   if (error instanceof ProblemError) return error;
-  if (error instanceof Error && error.name === 'PaymentWriteConflict') return conflict(`Refund ${refundId} was changed by someone else at the same time; reload it.`);
+  if (error instanceof PaymentWriteConflict) return conflict(`Refund ${refundId} was changed by someone else at the same time; reload it.`);
   return error;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `PUT /admin/stock/{sku}/{warehouseId}` (ops) — a cycle count (`onHand`: sets on hand, records the
  * adjustment, audits it, publishes StockAdjusted), a split into buckets for a sale (`buckets` 2–64,
- * audited) or the merge of those buckets back after it (`buckets: 1`, audited). Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`.
+ * audited) or the merge of those buckets back after it (`buckets: 1`, audited; 202 while it
+ * drains). Env: `CATALOG_TABLE_NAME`, `EVENT_BUS_NAME`, `AUDIT_TABLE_NAME`.
  */
 import { auditLogFromEnv, type AuditLog } from '../../../shared/audit.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';

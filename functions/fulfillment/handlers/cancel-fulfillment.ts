@@ -21,7 +21,7 @@ import { fulfillmentRepositoryFromEnv, type FulfillmentRepository } from '../ful
 /** Ports of the handler; each defaults to the real adapter. */
 export interface CancelFulfillmentHandlerPorts {
   readonly repository?: () => FulfillmentRepository;
-  readonly catalog?: () => Pick<CatalogReader, 'reservations' | 'levels'>;
+  readonly catalog?: () => Pick<CatalogReader, 'reservations' | 'bucketsGone'>;
   readonly catalogTableName?: string;
   readonly publisher?: (correlationId: string) => EventPublisher;
   readonly clock?: Clock;

@@ -14,9 +14,9 @@ export const CustomerNotificationRequested = /* @__PURE__ */ defineEvent({
   description: 'Tell a customer about their order. Template id and ids only.',
   schema: () =>
     z.object({
-      notificationId: IdSchema,
-      customerId: ActorSchema,
-      orderId: z.optional(IdSchema),
+      notificationId: IdSchema(),
+      customerId: ActorSchema(),
+      orderId: z.optional(IdSchema()),
       template: z.enum(['payment-failed', 'order-rejected', 'order-cancelled', 'delivery-late', 'delivery-problem', 'refund-issued']),
       requestedBy: z.string().check(z.minLength(1), z.maxLength(64)),
       requestedAt: z.iso.datetime(),

@@ -22,14 +22,14 @@ export const OrderAllocated = /* @__PURE__ */ defineEvent({
   description: 'Stock picked from the nearest warehouse(s); one shipment per warehouse.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
+      orderId: IdSchema(),
       shipments: z
         .array(
           z.object({
-            shipmentId: IdSchema,
-            warehouseId: WarehouseIdSchema,
+            shipmentId: IdSchema(),
+            warehouseId: WarehouseIdSchema(),
             carrier: z.string().check(z.minLength(1), z.maxLength(40)),
-            lines: z.array(z.object({ sku: SkuSchema, quantity: z.number().check(z.int(), z.positive()) })).check(z.minLength(1)),
+            lines: z.array(z.object({ sku: SkuSchema(), quantity: z.number().check(z.int(), z.positive()) })).check(z.minLength(1)),
           }),
         )
         .check(z.minLength(1)),
@@ -51,8 +51,8 @@ export const ShipmentStatusChanged = /* @__PURE__ */ defineEvent({
     'A shipment moved along created → picked up → in transit → out for delivery → delivered, or hit an exception; or (from CREATED) was cancelled with its order before the carrier picked it up.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
-      shipmentId: IdSchema,
+      orderId: IdSchema(),
+      shipmentId: IdSchema(),
       carrier: z.string().check(z.minLength(1), z.maxLength(40)),
       waybill: z.string().check(z.minLength(1), z.maxLength(64)),
       from: ShipmentStatusSchema,
@@ -77,7 +77,7 @@ export const OrderShipped = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'All shipments picked up by their carriers; card and wallet payments are captured now.',
-  schema: () => z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).check(z.minLength(1)), shippedAt: z.iso.datetime() }),
+  schema: () => z.object({ orderId: IdSchema(), shipmentIds: z.array(IdSchema()).check(z.minLength(1)), shippedAt: z.iso.datetime() }),
   example: { ...ex, shipmentIds: ['01JD7ZKE41V8Q4N6M5R9T0W1YH'], shippedAt: '2026-11-23T12:00:00.000Z' },
 });
 
@@ -87,7 +87,7 @@ export const OrderDelivered = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.fulfillment',
   description: 'All shipments delivered; cash on delivery is captured now.',
-  schema: () => z.object({ orderId: IdSchema, shipmentIds: z.array(IdSchema).check(z.minLength(1)), deliveredAt: z.iso.datetime() }),
+  schema: () => z.object({ orderId: IdSchema(), shipmentIds: z.array(IdSchema()).check(z.minLength(1)), deliveredAt: z.iso.datetime() }),
   example: { ...ex, shipmentIds: ['01JD7ZKE41V8Q4N6M5R9T0W1YH'], deliveredAt: '2026-11-24T15:00:00.000Z' },
 });
 
@@ -99,8 +99,8 @@ export const DeliveryLate = /* @__PURE__ */ defineEvent({
   description: 'A shipment is past its delivery time limit.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
-      shipmentId: IdSchema,
+      orderId: IdSchema(),
+      shipmentId: IdSchema(),
       carrier: z.string().check(z.minLength(1), z.maxLength(40)),
       region: z.string().check(z.maxLength(31)),
       dueBy: z.iso.datetime(),
@@ -117,7 +117,7 @@ export const ReplenishmentSuggested = /* @__PURE__ */ defineEvent({
   description: 'Order more of a SKU: available stock is below its safety stock.',
   schema: () =>
     z.object({
-      sku: SkuSchema,
+      sku: SkuSchema(),
       available: z.number().check(z.int()),
       safetyStock: z.number().check(z.int(), z.gte(0)),
       suggestedQuantity: z.number().check(z.int(), z.positive()),

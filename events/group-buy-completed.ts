@@ -14,9 +14,9 @@ export const GroupBuyCompleted = /* @__PURE__ */ defineEvent({
   description: 'A group-buy group is complete; this member’s order may proceed.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
+      orderId: IdSchema(),
       groupCode: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{8}$/)),
-      sku: SkuSchema,
+      sku: SkuSchema(),
       size: z.number().check(z.int(), z.gte(2), z.lte(10)),
       completedAt: z.iso.datetime(),
     }),

@@ -15,12 +15,12 @@ export const OrderAddressCorrected = /* @__PURE__ */ defineEvent({
   description: 'A customer corrected the shipping address of an order not yet approved; fraud re-assesses it.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
-      customerId: ActorSchema,
-      shippingRegion: RegionSchema,
+      orderId: IdSchema(),
+      customerId: ActorSchema(),
+      shippingRegion: RegionSchema(),
       /** 1 for the first correction of the order, 2 for the second, … */
       correction: z.number().check(z.int(), z.gte(1)),
-      riskSignals: z.object({ addressHash: PseudonymSchema, phoneHash: PseudonymSchema }),
+      riskSignals: z.object({ addressHash: PseudonymSchema(), phoneHash: PseudonymSchema() }),
       correctedAt: z.iso.datetime(),
     }),
   example: {

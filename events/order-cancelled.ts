@@ -13,15 +13,15 @@ export const OrderCancelled = /* @__PURE__ */ defineEvent({
   description: 'An order was cancelled and its reservations released; payments voids or refunds it.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
-      customerId: ActorSchema,
-      paymentMethod: PaymentMethodSchema,
+      orderId: IdSchema(),
+      customerId: ActorSchema(),
+      paymentMethod: PaymentMethodSchema(),
       /** The status it was cancelled from. */
-      from: OrderStatusSchema,
+      from: OrderStatusSchema(),
       cancelledBy: z.enum(['customer', 'staff', 'timeout']),
-      actor: ActorSchema,
+      actor: ActorSchema(),
       reason: z.string().check(z.minLength(1), z.maxLength(64)),
-      total: MoneySchema,
+      total: MoneySchema(),
       cancelledAt: z.iso.datetime(),
     }),
   example: {

@@ -21,18 +21,18 @@ export const OrderPlaced = /* @__PURE__ */ defineEvent({
   description: 'An order was placed and its stock reserved. Ids, amounts and pseudonymous risk signals only.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
-      customerId: ActorSchema,
-      orderType: OrderTypeSchema,
-      lines: z.array(OrderLineSchema).check(z.minLength(1)),
-      reservations: z.array(ReservationSchema).check(z.minLength(1)),
-      subtotal: MoneySchema,
-      discountTotal: MoneySchema,
-      shippingFee: MoneySchema,
-      total: MoneySchema,
+      orderId: IdSchema(),
+      customerId: ActorSchema(),
+      orderType: OrderTypeSchema(),
+      lines: z.array(OrderLineSchema()).check(z.minLength(1)),
+      reservations: z.array(ReservationSchema()).check(z.minLength(1)),
+      subtotal: MoneySchema(),
+      discountTotal: MoneySchema(),
+      shippingFee: MoneySchema(),
+      total: MoneySchema(),
       /** What is charged now: the total, or the deposit of a pre-sale order. */
-      amountDue: MoneySchema,
-      paymentMethod: PaymentMethodSchema,
+      amountDue: MoneySchema(),
+      paymentMethod: PaymentMethodSchema(),
       /**
        * The payment provider's token for a card or wallet payment (`tok_…`/`pm_…`, from the
        * provider's client SDK: never card data, PAY-1), SEALED: encrypted by checkout under the
@@ -42,19 +42,19 @@ export const OrderPlaced = /* @__PURE__ */ defineEvent({
        */
       sealedPaymentToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
       couponCode: z.optional(z.string().check(z.maxLength(40))),
-      shippingRegion: RegionSchema,
-      billingRegion: z.optional(RegionSchema),
+      shippingRegion: RegionSchema(),
+      billingRegion: z.optional(RegionSchema()),
       placedAt: z.iso.datetime(),
       /** Unpaid (not approved) by then → cancelled by the payment-window sweep. */
       paymentDueBy: z.iso.datetime(),
       riskSignals: z.object({
         emailDomain: z.string().check(z.maxLength(253)),
-        emailHash: PseudonymSchema,
-        phoneHash: PseudonymSchema,
-        addressHash: PseudonymSchema,
+        emailHash: PseudonymSchema(),
+        phoneHash: PseudonymSchema(),
+        addressHash: PseudonymSchema(),
         deviceId: z.optional(z.string().check(z.maxLength(128))),
-        ipHash: z.optional(PseudonymSchema),
-        paymentFingerprint: z.optional(PseudonymSchema),
+        ipHash: z.optional(PseudonymSchema()),
+        paymentFingerprint: z.optional(PseudonymSchema()),
       }),
     }),
   example: {

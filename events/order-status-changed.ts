@@ -17,20 +17,20 @@ export const OrderStatusChanged = /* @__PURE__ */ defineEvent({
     'An order moved from one status to another. The order id, both statuses, who or what caused it, and the facts consumers act on. Not published for PLACED, FULFILLING and SHIPPED: OrderPlaced, OrderAllocated and OrderShipped announce those.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
-      customerId: ActorSchema,
-      orderType: OrderTypeSchema,
-      paymentMethod: PaymentMethodSchema,
-      from: z.nullable(OrderStatusSchema),
-      to: OrderStatusSchema,
+      orderId: IdSchema(),
+      customerId: ActorSchema(),
+      orderType: OrderTypeSchema(),
+      paymentMethod: PaymentMethodSchema(),
+      from: z.nullable(OrderStatusSchema()),
+      to: OrderStatusSchema(),
       /** A stable reason code, e.g. `risk-approved`, `payment-window-expired`, `customer-request`. */
       reason: z.string().check(z.minLength(1), z.maxLength(64)),
-      actor: ActorSchema,
-      total: MoneySchema,
+      actor: ActorSchema(),
+      total: MoneySchema(),
       /** The shipping region (fulfillment allocates from it). */
       shippingRegion: z.string().check(z.maxLength(31)),
       /** Stock held for the order at this moment (released ones are absent). */
-      reservations: z.array(ReservationSchema),
+      reservations: z.array(ReservationSchema()),
       changedAt: z.iso.datetime(),
     }),
   example: {

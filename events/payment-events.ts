@@ -6,7 +6,7 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, PaymentMethodSchema } from './common.ts';
 
-const base = { orderId: IdSchema, customerId: ActorSchema, paymentId: IdSchema, method: PaymentMethodSchema };
+const base = { orderId: IdSchema(), customerId: ActorSchema(), paymentId: IdSchema(), method: PaymentMethodSchema() };
 const ex = { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', customerId: 'alice', paymentId: '01JD7ZKB11V8Q4N6M5R9T0W1YE', method: 'card' as const };
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
@@ -16,7 +16,7 @@ export const PaymentAuthorized = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'Payment secured for the order: authorised, confirmed by transfer, or cash on delivery (nothing to authorise).',
-  schema: () => z.object({ ...base, amount: MoneySchema, captureOn: z.enum(['shipment', 'delivery', 'already-captured']), authorizedAt: z.iso.datetime() }),
+  schema: () => z.object({ ...base, amount: MoneySchema(), captureOn: z.enum(['shipment', 'delivery', 'already-captured']), authorizedAt: z.iso.datetime() }),
   example: { ...ex, amount: cny(23040), captureOn: 'shipment', authorizedAt: '2026-11-23T08:00:03.000Z' },
 });
 
@@ -26,7 +26,7 @@ export const PaymentPending = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'A bank transfer is awaited; the order stays PLACED until the provider confirms it or the payment window ends.',
-  schema: () => z.object({ ...base, amount: MoneySchema, pendingSince: z.iso.datetime() }),
+  schema: () => z.object({ ...base, amount: MoneySchema(), pendingSince: z.iso.datetime() }),
   example: { ...ex, method: 'bank_transfer', amount: cny(23040), pendingSince: '2026-11-23T08:00:03.000Z' },
 });
 
@@ -47,7 +47,7 @@ export const PaymentCaptured = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'An amount was captured.',
-  schema: () => z.object({ ...base, amount: MoneySchema, capturedAt: z.iso.datetime() }),
+  schema: () => z.object({ ...base, amount: MoneySchema(), capturedAt: z.iso.datetime() }),
   example: { ...ex, amount: cny(23040), capturedAt: '2026-11-24T10:00:00.000Z' },
 });
 
@@ -70,12 +70,12 @@ export const PaymentRefunded = /* @__PURE__ */ defineEvent({
   schema: () =>
     z.object({
       ...base,
-      refundId: IdSchema,
-      amount: MoneySchema,
-      refundedTotal: MoneySchema,
+      refundId: IdSchema(),
+      amount: MoneySchema(),
+      refundedTotal: MoneySchema(),
       reason: z.string().check(z.minLength(1), z.maxLength(64)),
       refundedAt: z.iso.datetime(),
-      /** The return this refund is for (AFT-1), when it was requested by returns. */ returnId: z.optional(IdSchema),
+      /** The return this refund is for (AFT-1), when it was requested by returns. */ returnId: z.optional(IdSchema()),
     }),
   example: { ...ex, refundId: '01JD7ZKC21V8Q4N6M5R9T0W1YF', amount: cny(5000), refundedTotal: cny(5000), reason: 'damaged', refundedAt: '2026-11-25T10:00:00.000Z' },
 });

@@ -15,14 +15,14 @@ export const PreSaleBalanceDue = /* @__PURE__ */ defineEvent({
   description: 'A pre-sale order’s deposit is authorised; collect the balance before it ships.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
-      customerId: ActorSchema,
-      paymentMethod: PaymentMethodSchema,
-      total: MoneySchema,
+      orderId: IdSchema(),
+      customerId: ActorSchema(),
+      paymentMethod: PaymentMethodSchema(),
+      total: MoneySchema(),
       /** Authorised so far (the deposit). */
-      authorized: MoneySchema,
+      authorized: MoneySchema(),
       /** What is left to authorise. */
-      balance: MoneySchema,
+      balance: MoneySchema(),
       dueBy: z.iso.datetime(),
     }),
   example: {

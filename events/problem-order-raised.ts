@@ -17,7 +17,7 @@ export const ProblemOrderRaised = /* @__PURE__ */ defineEvent({
   description: 'An order needs attention from operations. Ids and a problem code only.',
   schema: () =>
     z.object({
-      orderId: IdSchema,
+      orderId: IdSchema(),
       problem: z.enum([
         'payment-failed',
         'undeliverable-address',
@@ -28,7 +28,7 @@ export const ProblemOrderRaised = /* @__PURE__ */ defineEvent({
         'payment-amount-mismatch',
         'return-refund-refused',
       ]),
-      shipmentId: z.optional(IdSchema),
+      shipmentId: z.optional(IdSchema()),
       raisedBy: z.string().check(z.minLength(1), z.maxLength(64)),
       raisedAt: z.iso.datetime(),
     }),

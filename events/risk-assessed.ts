@@ -11,16 +11,16 @@ import { ActorSchema, IdSchema } from './common.ts';
 /** The three decisions' payload, built once when the first of them is used. */
 const decision = /* @__PURE__ */ lazily(() =>
   z.object({
-    orderId: IdSchema,
-    customerId: ActorSchema,
-    assessmentId: IdSchema,
+    orderId: IdSchema(),
+    customerId: ActorSchema(),
+    assessmentId: IdSchema(),
     score: z.number().check(z.int(), z.gte(0), z.lte(100)),
     level: z.enum(['low', 'medium', 'high']),
     /** Ids of the rules that fired (their contributions are in the assessment, staff only). */
     rulesFired: z.array(z.string().check(z.minLength(1), z.maxLength(64))),
     decidedBy: z.enum(['rules', 'analyst']),
     /** The analyst's user id when `decidedBy` is `analyst`. */
-    analystId: z.optional(ActorSchema),
+    analystId: z.optional(ActorSchema()),
     decidedAt: z.iso.datetime(),
     /** How many of the order's address corrections (OrderAddressCorrected) this decision took into account (ORD-6); absent = none. */
     addressCorrections: z.optional(z.number().check(z.int(), z.gte(1))),

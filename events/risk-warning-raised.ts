@@ -13,9 +13,9 @@ export const RiskWarningRaised = /* @__PURE__ */ defineEvent({
   description: 'A risk warning for the alert target of its tier. Ids and rule ids only.',
   schema: () =>
     z.object({
-      warningId: IdSchema,
+      warningId: IdSchema(),
       tier: z.enum(['general', 'elevated', 'major']),
-      orderId: z.optional(IdSchema),
+      orderId: z.optional(IdSchema()),
       ruleIds: z.array(z.string().check(z.minLength(1), z.maxLength(64))),
       score: z.optional(z.number().check(z.int(), z.gte(0), z.lte(100))),
       /** Warnings of this tier suppressed by the rate limit since the last one sent. */

@@ -13,13 +13,13 @@ export const StockAdjusted = /* @__PURE__ */ defineEvent({
   description: 'A cycle count changed the on-hand quantity of a SKU in a warehouse.',
   schema: () =>
     z.object({
-      sku: SkuSchema,
-      warehouseId: WarehouseIdSchema,
+      sku: SkuSchema(),
+      warehouseId: WarehouseIdSchema(),
       previousOnHand: z.number().check(z.int(), z.gte(0)),
       onHand: z.number().check(z.int(), z.gte(0)),
       difference: z.number().check(z.int()),
       reserved: z.number().check(z.int(), z.gte(0)),
-      adjustedBy: ActorSchema,
+      adjustedBy: ActorSchema(),
       adjustedAt: z.iso.datetime(),
     }),
   example: {

@@ -25,12 +25,12 @@ export const TicketStatusChanged = /* @__PURE__ */ defineEvent({
   description: 'A customer-service ticket moved to a new status (AFT-2).',
   schema: () =>
     z.object({
-      ticketId: IdSchema,
-      customerId: ActorSchema,
+      ticketId: IdSchema(),
+      customerId: ActorSchema(),
       category: TicketCategorySchema,
       status: TicketStatusSchema,
       previousStatus: z.optional(TicketStatusSchema),
-      orderId: z.optional(IdSchema),
+      orderId: z.optional(IdSchema()),
       /** On RESOLVED: whether each clock was met (AFT-2; for the SLA-compliance KPI, KPI-1). */
       sla: z.optional(z.object({ firstResponseMet: z.boolean(), resolutionMet: z.boolean() })),
       /** On CLOSED by the customer's rating: the score (1–5) and NPS answer (0–10), never the comment (AFT-3, KPI-1). */
@@ -47,11 +47,11 @@ export const TicketEscalated = /* @__PURE__ */ defineEvent({
   description: 'A ticket breached its first-response or resolution clock (AFT-2); an alert for the operations lead.',
   schema: () =>
     z.object({
-      ticketId: IdSchema,
+      ticketId: IdSchema(),
       category: TicketCategorySchema,
       breach: z.enum(['first-response', 'resolution']),
       dueAt: z.iso.datetime(),
-      assignee: z.optional(ActorSchema),
+      assignee: z.optional(ActorSchema()),
       escalatedAt: z.iso.datetime(),
     }),
   example: { ticketId: ex.ticketId, category: 'complaint', breach: 'resolution', dueAt: '2026-11-29T10:00:00.000Z', assignee: 'agent-1', escalatedAt: '2026-11-29T10:01:00.000Z' },

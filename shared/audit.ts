@@ -18,6 +18,7 @@
  * Entries carry ids and reason codes, never personal data.
  */
 import { canonicalJson } from './canonical-json.ts';
+import { lazily } from './lazily.ts';
 import crypto from 'node:crypto';
 import { fromBase64, kmsClientFromEnv, type AwsJsonClient } from './aws-json.ts';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -64,12 +65,14 @@ export const GENESIS = '0'.repeat(64);
 export const AUDIT_CHAIN_PARTITION = 'CHAIN';
 const CHAIN_PK = AUDIT_CHAIN_PARTITION;
 const HEAD_SK = 'HEAD';
-const AuditCursorSchema = z.strictObject({
-  pk: z.string().check(z.maxLength(200)),
-  sk: z.string().check(z.maxLength(200)),
-  gsi1pk: z.optional(z.string().check(z.maxLength(400))),
-  gsi1sk: z.optional(z.string().check(z.maxLength(200))),
-});
+const AuditCursorSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.maxLength(200)),
+    sk: z.string().check(z.maxLength(200)),
+    gsi1pk: z.optional(z.string().check(z.maxLength(400))),
+    gsi1sk: z.optional(z.string().check(z.maxLength(200))),
+  }),
+);
 const entrySk = (seq: number) => `ENTRY#${String(seq).padStart(12, '0')}`;
 
 /** Canonical JSON (RFC 8785), re-exported for the chain's readers. */
@@ -258,7 +261,7 @@ export class DynamoDbAuditLog implements AuditLog {
 
   /** A page of entries, newest first, by resource (byResource index) or over the chain, filtered by actor and time. */
   async page(query: AuditEntryQuery): Promise<{ items: AuditEntry[]; nextCursor?: string }> {
-    const startKey = decodeCursor(query.cursor, AuditCursorSchema);
+    const startKey = decodeCursor(query.cursor, AuditCursorSchema());
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};

@@ -21,6 +21,7 @@
  * The `byType` GSI must project the product attributes (projection ALL).
  */
 import { mapLimited } from '../../shared/concurrency.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
 import { cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
@@ -150,24 +151,28 @@ const PRODUCT_TYPE = 'PRODUCT';
 export const BY_TYPE_INDEX = 'byType';
 
 /** The LastEvaluatedKey of a `byType` query over products: exactly these attributes. */
-const ProductCursorSchema = z.strictObject({
-  pk: z.string().check(z.regex(/^PRODUCT#[A-Z0-9-]{3,40}$/)),
-  sk: z.literal(PRODUCT_SK),
-  gsi1pk: z.literal(PRODUCT_TYPE),
-  gsi1sk: SkuSchema,
-});
+const ProductCursorSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.regex(/^PRODUCT#[A-Z0-9-]{3,40}$/)),
+    sk: z.literal(PRODUCT_SK),
+    gsi1pk: z.literal(PRODUCT_TYPE),
+    gsi1sk: SkuSchema(),
+  }),
+);
 
-const StockItemSchema = z.object({
-  warehouseId: z.string(),
-  onHand: z.number().check(z.int()),
-  reserved: z.number().check(z.int()),
-});
+const StockItemSchema = /* @__PURE__ */ lazily(() =>
+  z.object({
+    warehouseId: z.string(),
+    onHand: z.number().check(z.int()),
+    reserved: z.number().check(z.int()),
+  }),
+);
 
 /** Stored item → product (validated: a malformed item is a server error, not silent garbage). */
 function productFromItem(item: Record<string, unknown>): ProductRecord {
   // `takenDown` is compliance's mark (listing-contract.ts), not part of the product a staff member edits.
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _type, version, takenDown: _takenDown, ...rest } = item;
-  return { product: ProductSchema.parse(rest), version: typeof version === 'number' ? version : 0 };
+  return { product: ProductSchema().parse(rest), version: typeof version === 'number' ? version : 0 };
 }
 
 function productItem(product: Product, version: number): Record<string, unknown> {
@@ -196,7 +201,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
   }
 
   async listProducts(query: { limit: number; cursor?: string; category?: string }): Promise<ProductPage> {
-    let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, ProductCursorSchema);
+    let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, ProductCursorSchema());
     const found: Record<string, unknown>[] = [];
     let lastEvaluated: Record<string, unknown> | undefined;
     for (let round = 0; round < this.maxRoundTrips; round++) {
@@ -413,7 +418,7 @@ export class DynamoDbCatalogRepository implements CatalogRepository {
 
   /** The levels of a partition's stock items; a hot SKU's buckets (stock contract) are read and added in. */
   private async levelsOf(items: readonly Record<string, unknown>[], consistent = true): Promise<StockLevel[]> {
-    const counters = items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#')).map((item) => ({ ...item, ...StockItemSchema.parse(item) }));
+    const counters = items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('STOCK#')).map((item) => ({ ...item, ...StockItemSchema().parse(item) }));
     const levels = await stockLevelsWithBuckets(this.client, this.tableName, counters, { consistent });
     // `buckets`: how many the counter names (a draining stock may have fewer left).
     const named = new Map(counters.map((c) => [c.warehouseId, Number((c as Record<string, unknown>).buckets ?? 0)]));

@@ -9,15 +9,15 @@ import { freeText } from '../../shared/text.ts';
 import { CategorySchema, ProductInputSchema, ProductSchema, ProductViewSchema, SkuSchema } from './domain/product.ts';
 import { MAX_STOCK_SHARDS } from './domain/stock-shards.ts';
 
-const SkuPath = /* @__PURE__ */ lazily(() => z.object({ sku: SkuSchema }));
+const SkuPath = /* @__PURE__ */ lazily(() => z.object({ sku: SkuSchema() }));
 
 // Named components in the OpenAPI document (copies with an id; validation uses the originals).
-const ProductDoc = /* @__PURE__ */ lazily(() => ProductSchema.clone().register(z.globalRegistry, { id: 'Product' }));
-const ProductViewDoc = /* @__PURE__ */ lazily(() => ProductViewSchema.clone().register(z.globalRegistry, { id: 'ProductView' }));
+const ProductDoc = /* @__PURE__ */ lazily(() => ProductSchema().clone().register(z.globalRegistry, { id: 'Product' }));
+const ProductViewDoc = /* @__PURE__ */ lazily(() => ProductViewSchema().clone().register(z.globalRegistry, { id: 'ProductView' }));
 /** `PUT /admin/products/{sku}` body: the listing, and optionally why (recorded in the audit trail). */
 export const PutProductBodySchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
-    ...ProductInputSchema.shape,
+    ...ProductInputSchema().shape,
     reason: z.optional(freeText(200)).check(z.describe('Why the listing changes (audit trail)')),
   }),
 );
@@ -67,7 +67,7 @@ export const listProductsRoute = /* @__PURE__ */ defineRoute({
   summary: 'List products (paginated), optionally of one category',
   tags: ['catalog'],
   auth: 'public',
-  query: () => z.extend(paginationQuerySchema(), { category: z.optional(CategorySchema) }),
+  query: () => z.extend(paginationQuerySchema(), { category: z.optional(CategorySchema()) }),
   responses: { 200: { description: 'A page of products', schema: () => pageSchema(ProductViewDoc()) } },
 });
 
@@ -127,7 +127,7 @@ export const putStockRoute = /* @__PURE__ */ defineRoute({
     "With onHand: records an adjustment (who, when, why, difference), audits it and publishes StockAdjusted; counting the current quantity again changes nothing; a count below the reserved quantity, or of stock split into buckets, is a 409. With buckets 2–64: moves the available units into that many buckets (a hot SKU: each bucket takes its own share of a flash sale's reservations), audited; the same number again changes nothing, another number is a 409 (merge first). With buckets 1: after the sale, merges the buckets back into the warehouse's one counter, audited: every bucket's available units move to the counter and the buckets go (200), and the stock can be counted again. Buckets where orders still hold reservations (unpaid orders, pre-sales awaiting their balance, group buys) stay until those are picked or released: the answer is then 202 with draining true, new reservations take from the counter, and the scheduled rebalancer finishes the merge. A stock that is not split is unchanged; a warehouse without stock of the SKU is a 409.",
   tags: ['catalog', 'admin'],
   auth: { roles: ['ops'] },
-  path: () => z.object({ sku: SkuSchema, warehouseId: WarehouseId() }),
+  path: () => z.object({ sku: SkuSchema(), warehouseId: WarehouseId() }),
   body: PutStockBodySchema,
   responses: {
     200: { description: 'The stock level after the change', schema: StockLevelDoc },

@@ -721,7 +721,7 @@ export class CatalogReader {
         });
         const productItem = items.find((i) => i.sk === 'PRODUCT');
         if (!productItem) return undefined;
-        const product = ProductSchema.parse(Object.fromEntries(Object.entries(productItem).filter(([k]) => k in ProductSchema.shape)));
+        const product = ProductSchema().parse(Object.fromEntries(Object.entries(productItem).filter(([k]) => k in ProductSchema().shape)));
         const entry: CatalogEntry = { product, stock: await this.withBuckets(items.filter((i) => String(i.sk).startsWith('STOCK#'))) };
         return [sku, entry] as const;
       }),

@@ -24,6 +24,7 @@
  * one partition; the sweep queries each shard for `gsi2sk <= now`.
  */
 import crypto from 'node:crypto';
+import { lazily } from '../../shared/lazily.ts';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
@@ -158,12 +159,14 @@ export const holdsUnitAttribute = (sku: string) => `reserved#${sku}`;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
 
 /** The `byCustomerSummary` LastEvaluatedKey: exactly these attributes. */
-const CustomerCursorSchema = z.strictObject({
-  pk: z.string().check(z.regex(new RegExp(`^ORDER#${ULID_PATTERN.source.slice(1)}`))),
-  sk: z.literal('ORDER'),
-  gsi1pk: z.string().check(z.minLength(10), z.maxLength(200)),
-  gsi1sk: z.string().check(z.regex(ULID_PATTERN)),
-});
+const CustomerCursorSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.regex(new RegExp(`^ORDER#${ULID_PATTERN.source.slice(1)}`))),
+    sk: z.literal('ORDER'),
+    gsi1pk: z.string().check(z.minLength(10), z.maxLength(200)),
+    gsi1sk: z.string().check(z.regex(ULID_PATTERN)),
+  }),
+);
 
 /** Index names (the infra construct creates them). */
 export const ORDER_INDEXES = { byCustomer: 'byCustomerSummary', awaitingPayment: 'awaitingPayment' } as const;
@@ -526,7 +529,7 @@ export class DynamoDbOrderStore implements OrderStore {
 
   async listByCustomer(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage> {
     const gsi1pk = `CUSTOMER#${customerId}`;
-    const startKey = decodeCursor(page.cursor, CustomerCursorSchema);
+    const startKey = decodeCursor(page.cursor, CustomerCursorSchema());
     if (startKey && startKey.gsi1pk !== gsi1pk)
       throw new InvalidCheckoutRequestError([{ path: 'query.cursor', message: 'Invalid cursor' }], 'The cursor is not valid; start again without one.');
     const response = await withLegacyIndexFallback(this.client).send(

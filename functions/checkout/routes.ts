@@ -74,7 +74,7 @@ export const OrderBodySchema = /* @__PURE__ */ lazily(() =>
     shippingAddress: AddressSchema(),
     contactEmail: z.email().check(z.maxLength(254)),
     payment: z.strictObject({
-      method: PaymentMethodSchema,
+      method: PaymentMethodSchema(),
       token: z
         .optional(z.string().check(z.minLength(1), z.maxLength(100)))
         .check(
@@ -159,7 +159,7 @@ const OrderDoc = /* @__PURE__ */ lazily(() =>
       orderId: z.string(),
       customerId: z.string(),
       orderType: z.enum(['regular', 'pre-sale', 'group-buy']),
-      status: OrderStatusSchema,
+      status: OrderStatusSchema(),
       placedAt: z.string(),
       updatedAt: z.string(),
       paymentDueBy: z.nullable(z.string()),

@@ -16,6 +16,7 @@
  * {@link DynamoDbFindingsRepository.migrateLegacyBannedTermFindings}.
  */
 import { retry } from '../../shared/retry.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
@@ -107,29 +108,33 @@ export function parseFindingId(findingId: string): { scan: string; subject: stri
 /** The pattern of a finding id (for path validation). */
 export const FINDING_ID_PATTERN = new RegExp(`^${SCAN_ID}~${SUBJECT_KEY}$`);
 
-const DetailsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-const ResolutionSchema = z.object({ outcome: z.enum(RESOLUTION_OUTCOMES), by: z.string(), at: z.string(), note: z.optional(z.string()) });
-const FindingItemSchema = z.object({
-  scan: z.string(),
-  subject: z.string(),
-  severity: z.enum(SEVERITIES),
-  summary: z.string(),
-  details: z.optional(DetailsSchema),
-  status: z.enum(FINDING_STATUSES),
-  firstSeenAt: z.string(),
-  lastSeenAt: z.string(),
-  resolution: z.optional(ResolutionSchema),
-  revision: z._default(z.number().check(z.int()), 0),
-});
+const DetailsSchema = /* @__PURE__ */ lazily(() => z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])));
+const ResolutionSchema = /* @__PURE__ */ lazily(() => z.object({ outcome: z.enum(RESOLUTION_OUTCOMES), by: z.string(), at: z.string(), note: z.optional(z.string()) }));
+const FindingItemSchema = /* @__PURE__ */ lazily(() =>
+  z.object({
+    scan: z.string(),
+    subject: z.string(),
+    severity: z.enum(SEVERITIES),
+    summary: z.string(),
+    details: z.optional(DetailsSchema()),
+    status: z.enum(FINDING_STATUSES),
+    firstSeenAt: z.string(),
+    lastSeenAt: z.string(),
+    resolution: z.optional(ResolutionSchema()),
+    revision: z._default(z.number().check(z.int()), 0),
+  }),
+);
 
-const BaseCursor = z.strictObject({
-  pk: z.string().check(z.regex(/^FINDING#/), z.maxLength(60)),
-  sk: z.string().check(z.minLength(1), z.maxLength(600)),
-});
-const IndexCursor = z.extend(BaseCursor, { gsi1pk: z.literal('FINDING'), gsi1sk: z.string().check(z.minLength(1), z.maxLength(700)) });
+const BaseCursor = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.regex(/^FINDING#/), z.maxLength(60)),
+    sk: z.string().check(z.minLength(1), z.maxLength(600)),
+  }),
+);
+const IndexCursor = /* @__PURE__ */ lazily(() => z.extend(BaseCursor(), { gsi1pk: z.literal('FINDING'), gsi1sk: z.string().check(z.minLength(1), z.maxLength(700)) }));
 
 function toFinding(item: Record<string, unknown>): { finding: Finding; revision: number } {
-  const { revision, ...stored } = FindingItemSchema.parse(item);
+  const { revision, ...stored } = FindingItemSchema().parse(item);
   return { finding: { findingId: findingIdOf(stored.scan, stored.subject), ...stored }, revision };
 }
 
@@ -217,13 +222,13 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': `FINDING#${query.scan}`, ...values },
           // A cursor of another scan's list would start in another partition (a DynamoDB error): refuse it.
-          startKey: decodeCursor(query.cursor, BaseCursor.check(z.refine((c) => c.pk === `FINDING#${query.scan}`))),
+          startKey: decodeCursor(query.cursor, BaseCursor().check(z.refine((c) => c.pk === `FINDING#${query.scan}`))),
         }
       : {
           IndexName: 'byKind',
           KeyConditionExpression: 'gsi1pk = :kind',
           ExpressionAttributeValues: { ':kind': 'FINDING', ...values },
-          startKey: decodeCursor(query.cursor, IndexCursor),
+          startKey: decodeCursor(query.cursor, IndexCursor()),
         };
     const { startKey, ...rest } = request;
     const response = await this.client.send(
@@ -319,7 +324,7 @@ export class DynamoDbFindingsRepository implements FindingsRepository {
     if (!Item) return undefined;
     // An item of an older shape (the audit-chain finding before this store) reads as absent and is
     // replaced: `legacy` makes the next write overwrite it instead of expecting no item.
-    return FindingItemSchema.safeParse(Item).success ? toFinding(Item) : { legacy: true };
+    return FindingItemSchema().safeParse(Item).success ? toFinding(Item) : { legacy: true };
   }
 }
 

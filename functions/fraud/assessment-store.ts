@@ -10,6 +10,7 @@
  * Outcomes (delivered, fraud refund) are counted once through a marker item in their transaction.
  */
 import { GetCommand, NumberValue, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazily } from '../../shared/lazily.ts';
 import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
@@ -164,18 +165,22 @@ function toRiskEvent(item: Record<string, unknown>): RiskEvent {
 
 const invalidCursor = () => badRequest('The cursor is not valid for this query; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
 
-const QueueCursor = z.strictObject({
-  pk: z.string().check(z.maxLength(200)),
-  sk: z.string().check(z.maxLength(200)),
-  gsi2pk: z.string().check(z.maxLength(200)),
-  gsi2sk: z.string().check(z.maxLength(400)),
-});
-const DayCursor = z.strictObject({
-  pk: z.string().check(z.maxLength(200)),
-  sk: z.string().check(z.maxLength(200)),
-  gsi1pk: z.string().check(z.maxLength(200)),
-  gsi1sk: z.string().check(z.maxLength(400)),
-});
+const QueueCursor = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.maxLength(200)),
+    sk: z.string().check(z.maxLength(200)),
+    gsi2pk: z.string().check(z.maxLength(200)),
+    gsi2sk: z.string().check(z.maxLength(400)),
+  }),
+);
+const DayCursor = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.maxLength(200)),
+    sk: z.string().check(z.maxLength(200)),
+    gsi1pk: z.string().check(z.maxLength(200)),
+    gsi1sk: z.string().check(z.maxLength(400)),
+  }),
+);
 
 /** The DynamoDB adapter of {@link AssessmentStore}. */
 export class DynamoDbAssessmentStore implements AssessmentStore {
@@ -282,7 +287,7 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
   }
 
   async listReviewQueue(query: { status: 'pending' | 'decided'; limit: number; cursor?: string }): Promise<Page<Assessment>> {
-    const startKey = decodeCursor(query.cursor, QueueCursor);
+    const startKey = decodeCursor(query.cursor, QueueCursor());
     if (startKey && startKey.gsi2pk !== `REVIEWQ#${query.status}`) throw invalidCursor();
     const response = await this.client.send(
       new QueryCommand({
@@ -371,7 +376,7 @@ export class DynamoDbAssessmentStore implements AssessmentStore {
   }
 
   async listRiskEvents(query: { date: string; level?: RiskLevel; limit: number; cursor?: string }): Promise<Page<RiskEvent>> {
-    let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, DayCursor);
+    let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, DayCursor());
     if (startKey && startKey.gsi1pk !== dayPartition(query.date)) throw invalidCursor();
     const found: Record<string, unknown>[] = [];
     let lastKey: Record<string, unknown> | undefined;

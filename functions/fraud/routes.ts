@@ -28,7 +28,7 @@ const FiredRuleDoc = /* @__PURE__ */ lazily(() =>
 );
 const RuleDoc = /* @__PURE__ */ lazily(() =>
   z
-    .extend(RuleDefinitionSchema, { version: z.number().check(z.int(), z.describe('0 = a built-in default not stored yet')), updatedBy: z.string(), updatedAt: z.string() })
+    .extend(RuleDefinitionSchema(), { version: z.number().check(z.int(), z.describe('0 = a built-in default not stored yet')), updatedBy: z.string(), updatedAt: z.string() })
     .register(z.globalRegistry, {
       id: 'RiskRule',
     }),
@@ -47,7 +47,7 @@ const MakerCheckerFields = /* @__PURE__ */ lazily(() => ({
 }));
 const RuleChangeDoc = /* @__PURE__ */ lazily(() =>
   z
-    .object({ ...MakerCheckerFields(), ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema })
+    .object({ ...MakerCheckerFields(), ruleId: z.string(), kind: z.enum(['create', 'update', 'disable']), proposed: RuleDefinitionSchema() })
     .register(z.globalRegistry, { id: 'RiskRuleChange' }),
 );
 const ChangeResultDoc = /* @__PURE__ */ lazily(() =>
@@ -205,9 +205,9 @@ const BlocklistEntryDoc = /* @__PURE__ */ lazily(() =>
 
 // ---- inputs ----
 
-const OrderPath = /* @__PURE__ */ lazily(() => z.object({ orderId: IdSchema }));
-const RulePath = /* @__PURE__ */ lazily(() => z.object({ ruleId: RuleIdSchema }));
-const ChangePath = /* @__PURE__ */ lazily(() => z.object({ ruleId: RuleIdSchema, changeId: IdSchema }));
+const OrderPath = /* @__PURE__ */ lazily(() => z.object({ orderId: IdSchema() }));
+const RulePath = /* @__PURE__ */ lazily(() => z.object({ ruleId: RuleIdSchema() }));
+const ChangePath = /* @__PURE__ */ lazily(() => z.object({ ruleId: RuleIdSchema(), changeId: IdSchema() }));
 
 /** The blocklist kinds (the values of `OrderPlaced.riskSignals` they match). */
 export const BlocklistKindSchema = /* @__PURE__ */ lazily(() => z.enum(['email', 'phone', 'address', 'device', 'ip', 'payment', 'emailDomain']));
@@ -270,7 +270,7 @@ export const createRuleRoute = /* @__PURE__ */ defineRoute({
   tags: TAGS,
   auth: RISK_ANALYST,
   idempotent: true,
-  body: () => z.strictObject({ ...RuleDefinitionSchema.shape, reason: Reason() }),
+  body: () => z.strictObject({ ...RuleDefinitionSchema().shape, reason: Reason() }),
   responses: { 201: { description: 'Created (disabled rule)', schema: ChangeResultDoc }, 202: { description: 'Waiting for a second approver', schema: ChangeResultDoc } },
   problems: [409],
 });
@@ -287,11 +287,11 @@ export const updateRuleRoute = /* @__PURE__ */ defineRoute({
   path: RulePath,
   body: () =>
     z.strictObject({
-      description: RuleDefinitionSchema.shape.description,
-      priority: RuleDefinitionSchema.shape.priority,
-      enabled: RuleDefinitionSchema.shape.enabled,
-      condition: RuleDefinitionSchema.shape.condition,
-      effect: RuleEffectSchema,
+      description: RuleDefinitionSchema().shape.description,
+      priority: RuleDefinitionSchema().shape.priority,
+      enabled: RuleDefinitionSchema().shape.enabled,
+      condition: RuleDefinitionSchema().shape.condition,
+      effect: RuleEffectSchema(),
       reason: Reason(),
     }),
   responses: {
@@ -372,7 +372,7 @@ export const backtestRoute = /* @__PURE__ */ defineRoute({
     z.strictObject({
       from: z.iso.datetime().check(z.describe('Start of the range (assessment time)')),
       to: z.iso.datetime().check(z.describe('End of the range')),
-      rules: z.array(RuleDefinitionSchema).check(z.minLength(1), z.maxLength(500)),
+      rules: z.array(RuleDefinitionSchema()).check(z.minLength(1), z.maxLength(500)),
       maxChanged: z.optional(z.number().check(z.int(), z.gte(0), z.lte(5000))).check(z.describe('How many changed orders to list (default 500)')),
       thresholds: z
         .optional(z.strictObject({ reviewThreshold: z.number().check(z.int(), z.gte(0), z.lte(100)), rejectThreshold: z.number().check(z.int(), z.gte(1), z.lte(100)) }))
@@ -487,7 +487,7 @@ const ThresholdChangeDoc = /* @__PURE__ */ lazily(() =>
     .object({ ...MakerCheckerFields(), reviewThreshold: z.number().check(z.int()), rejectThreshold: z.number().check(z.int()) })
     .register(z.globalRegistry, { id: 'RiskThresholdChange' }),
 );
-const SettingsChangePath = /* @__PURE__ */ lazily(() => z.object({ changeId: IdSchema }));
+const SettingsChangePath = /* @__PURE__ */ lazily(() => z.object({ changeId: IdSchema() }));
 
 /** `GET /admin/settings/risk` — risk-analyst. */
 export const getRiskSettingsRoute = /* @__PURE__ */ defineRoute({

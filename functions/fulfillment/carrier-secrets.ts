@@ -19,7 +19,7 @@ export function carrierWebhookSecrets(
       what: 'the carriers’ webhook signing secrets',
       idVariable: 'CARRIER_WEBHOOK_SECRETS_ID',
       secretId: settings.webhookSecretsId,
-      schema: CarrierSecretsSchema,
+      schema: CarrierSecretsSchema(),
       local: () => settings.localWebhookSecrets,
     },
     options,

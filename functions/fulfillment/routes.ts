@@ -169,8 +169,8 @@ export const getReplenishmentRoute = /* @__PURE__ */ defineRoute({
 const ShippingSettingsSchema = /* @__PURE__ */ lazily(() =>
   z
     .object({
-      carrierRules: CarrierRulesSchema,
-      deliveryTimeLimits: DeliveryTimeLimitsSchema,
+      carrierRules: CarrierRulesSchema(),
+      deliveryTimeLimits: DeliveryTimeLimitsSchema(),
       source: z.enum(['stored', 'configured']).check(z.describe('stored: set through this API; configured: the deployment’s settings, not changed yet')),
       version: z.number().check(z.int()),
       changedBy: z.optional(z.string()),
@@ -204,8 +204,8 @@ export const putShippingSettingsRoute = /* @__PURE__ */ defineRoute({
   body: () =>
     z
       .strictObject({
-        carrierRules: z.optional(CarrierRulesSchema),
-        deliveryTimeLimits: z.optional(DeliveryTimeLimitsSchema),
+        carrierRules: z.optional(CarrierRulesSchema()),
+        deliveryTimeLimits: z.optional(DeliveryTimeLimitsSchema()),
         reason: freeText(500).check(z.minLength(3), z.describe('Why (audit trail)')),
       })
       .check(

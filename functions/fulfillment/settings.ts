@@ -15,7 +15,7 @@
  * | `CARRIER_WEBHOOK_SECRETS` | the sandbox secret for every sandbox carrier | local cloud and tests only (`LOCAL_CLOUD=true`): that JSON inline; ignored anywhere else |
  * | `CARRIER_WEBHOOK_TOLERANCE_SECONDS` | 300 | replay window of signed tracking events |
  * | `CARRIER_PROVIDER` | `sandbox` | the carrier adapter allocation books with: `sandbox` or `kuaidi100` (per stage, infra/stage.ts; prod never books the sandbox) |
- * | `KUAIDI100_ACCOUNT_SECRET_ID` | — (stages with `kuaidi100`: `commerce/<stage>/kuaidi100`) | Secrets Manager id of the Kuaidi100 merchant account ({@link Kuaidi100AccountSchema}) |
+ * | `KUAIDI100_ACCOUNT_SECRET_ID` | — (stages with `kuaidi100`: `commerce/<stage>/kuaidi100`) | Secrets Manager id of the Kuaidi100 merchant account ({@link Kuaidi100AccountSchema()}) |
  * | `KUAIDI100_ACCOUNT` | — | local cloud and tests only: that JSON inline |
  * | `LATE_SWEEP_LOOKBACK_DAYS` | 14 | how many days of due dates the late sweep looks back over |
  * | `OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |
@@ -28,6 +28,7 @@
  * local cloud and tests.
  */
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { defineSettings, intSetting, jsonSetting } from '../../shared/config.ts';
 import { CarrierRulesSchema, DEFAULT_CARRIER_RULES } from './domain/carrier-rules.ts';
 import { DEFAULT_SAFETY_STOCK_POLICY, SAFETY_STOCK_METHODS, type SafetyStockPolicy } from './domain/safety-stock.ts';
@@ -48,11 +49,13 @@ export const SANDBOX_CARRIER_WEBHOOK_SECRET = 'sandbox-carrier-webhook-secret-no
 /** The carrier adapters allocation can book with. */
 export const CARRIER_PROVIDERS = ['sandbox', 'kuaidi100'] as const;
 
-const PartySchema = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(64)),
-  mobile: z.string().check(z.minLength(5), z.maxLength(20)),
-  printAddress: z.string().check(z.minLength(4), z.maxLength(200)),
-});
+const PartySchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    name: z.string().check(z.minLength(1), z.maxLength(64)),
+    mobile: z.string().check(z.minLength(5), z.maxLength(20)),
+    printAddress: z.string().check(z.minLength(4), z.maxLength(200)),
+  }),
+);
 
 /**
  * The Kuaidi100 merchant account (Secrets Manager `commerce/<stage>/kuaidi100`): the API key and
@@ -61,33 +64,37 @@ const PartySchema = z.strictObject({
  * (`senders.<warehouseId>`, else `senders.default`) and, optionally, which Kuaidi100 carrier serves
  * each of our carrier ids (defaults: carriers/kuaidi100-gateway.ts).
  */
-export const Kuaidi100AccountSchema = z.strictObject({
-  key: z.string().check(z.minLength(4), z.maxLength(128)),
-  secret: z.string().check(z.minLength(8), z.maxLength(256)),
-  salt: z.string().check(z.minLength(8), z.maxLength(256)),
-  callbackUrl: z.url(),
-  trackingCallbackUrl: z.url(),
-  senders: z.record(z.string().check(z.minLength(1), z.maxLength(64)), PartySchema).check(z.refine((s) => Object.keys(s).length > 0, 'At least one sender (or "default")')),
-  services: z.optional(z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)), z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)))),
-});
+export const Kuaidi100AccountSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    key: z.string().check(z.minLength(4), z.maxLength(128)),
+    secret: z.string().check(z.minLength(8), z.maxLength(256)),
+    salt: z.string().check(z.minLength(8), z.maxLength(256)),
+    callbackUrl: z.url(),
+    trackingCallbackUrl: z.url(),
+    senders: z.record(z.string().check(z.minLength(1), z.maxLength(64)), PartySchema()).check(z.refine((s) => Object.keys(s).length > 0, 'At least one sender (or "default")')),
+    services: z.optional(z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)), z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)))),
+  }),
+);
 
-export type Kuaidi100AccountSettings = z.infer<typeof Kuaidi100AccountSchema>;
+export type Kuaidi100AccountSettings = z.infer<ReturnType<typeof Kuaidi100AccountSchema>>;
 
 /** The carriers' secret: `{ carrierId: signingSecret }`. */
-export const CarrierSecretsSchema = z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)), z.string().check(z.minLength(16), z.maxLength(512)));
+export const CarrierSecretsSchema = /* @__PURE__ */ lazily(() =>
+  z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)), z.string().check(z.minLength(16), z.maxLength(512))),
+);
 
 export const fulfillmentSettings = /* @__PURE__ */ defineSettings(
   'fulfillment',
   () => ({
-    CARRIER_RULES: z.optional(jsonSetting(CarrierRulesSchema)),
-    DELIVERY_TIME_LIMITS: z.optional(jsonSetting(DeliveryTimeLimitsSchema)),
+    CARRIER_RULES: z.optional(jsonSetting(CarrierRulesSchema())),
+    DELIVERY_TIME_LIMITS: z.optional(jsonSetting(DeliveryTimeLimitsSchema())),
     SAFETY_STOCK_METHOD: z._default(z.enum(SAFETY_STOCK_METHODS), DEFAULT_SAFETY_STOCK_POLICY.method),
     SALES_WINDOW_DAYS: z._default(intSetting(1, 365), DEFAULT_SAFETY_STOCK_POLICY.windowDays),
     SAFETY_COVER_DAYS: z._default(intSetting(1, 365), DEFAULT_SAFETY_STOCK_POLICY.coverDays),
     SUPPLIER_LEAD_TIME_DAYS: z._default(intSetting(1, 365), DEFAULT_SAFETY_STOCK_POLICY.leadTimeDays),
     SERVICE_FACTOR: z._default(z.coerce.number().check(z.gte(0), z.lte(5)), DEFAULT_SAFETY_STOCK_POLICY.serviceFactor),
     REORDER_CYCLE_DAYS: z._default(intSetting(0, 365), DEFAULT_SAFETY_STOCK_POLICY.reorderCycleDays),
-    CARRIER_WEBHOOK_SECRETS: z.optional(jsonSetting(CarrierSecretsSchema)),
+    CARRIER_WEBHOOK_SECRETS: z.optional(jsonSetting(CarrierSecretsSchema())),
     CARRIER_WEBHOOK_SECRETS_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
     CARRIER_WEBHOOK_TOLERANCE_SECONDS: z._default(intSetting(30, 3600), 300),
     LATE_SWEEP_LOOKBACK_DAYS: z._default(intSetting(1, 90), 14),
@@ -97,7 +104,7 @@ export const fulfillmentSettings = /* @__PURE__ */ defineSettings(
     WAREHOUSES_CACHE_SECONDS: z._default(intSetting(0, 3600), 60),
     CARRIER_PROVIDER: z._default(z.enum(CARRIER_PROVIDERS), 'sandbox'),
     KUAIDI100_ACCOUNT_SECRET_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
-    KUAIDI100_ACCOUNT: z.optional(jsonSetting(Kuaidi100AccountSchema)),
+    KUAIDI100_ACCOUNT: z.optional(jsonSetting(Kuaidi100AccountSchema())),
   }),
   (env) => {
     const safetyStock: SafetyStockPolicy = {

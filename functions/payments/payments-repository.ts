@@ -41,6 +41,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { PaymentMethodSchema, type PaymentMethod } from '../../events/common.ts';
 import { requireSetting } from '../../shared/config.ts';
@@ -161,43 +162,45 @@ export interface StoredPayment {
   readonly tokenCiphertext?: string;
 }
 
-const PaymentItemSchema = z.object({
-  paymentId: z.string(),
-  orderId: z.string(),
-  customerId: z.string(),
-  method: PaymentMethodSchema,
-  currency: z.string(),
-  amount: z.number().check(z.int()),
-  part: z.optional(z.enum(['deposit', 'balance'])),
-  orderTotal: z.optional(z.number().check(z.int())),
-  balancePaymentId: z.optional(z.string()),
-  dueBy: z.optional(z.string()),
-  status: z.enum(PAYMENT_STATUSES),
-  orderKnown: z.boolean(),
-  captureOn: z.optional(z.enum(['shipment', 'delivery', 'already-captured'])),
-  providerPaymentId: z.optional(z.string()),
-  nextAction: z.optional(
-    z.discriminatedUnion('type', [
-      z.object({ type: z.literal('redirect'), url: z.string() }),
-      z.object({ type: z.literal('qr-code'), data: z.string(), imageUrl: z.optional(z.string()) }),
-    ]),
-  ),
-  authorizedAmount: z.number().check(z.int()),
-  capturedAmount: z.number().check(z.int()),
-  refundedAmount: z.number().check(z.int()),
-  refundPendingAmount: z.number().check(z.int()),
-  feeAmount: z.number().check(z.int()),
-  authorizationExpiresAt: z.optional(z.string()),
-  authorizationStartedAt: z.optional(z.string()),
-  failureReason: z.optional(z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired'])),
-  releaseReason: z.optional(z.string()),
-  releasedAt: z.optional(z.string()),
-  limit: z.optional(z.object({ day: z.string(), counted: z.boolean() })),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number().check(z.int()),
-  tokenCiphertext: z.optional(z.string()),
-});
+const PaymentItemSchema = /* @__PURE__ */ lazily(() =>
+  z.object({
+    paymentId: z.string(),
+    orderId: z.string(),
+    customerId: z.string(),
+    method: PaymentMethodSchema(),
+    currency: z.string(),
+    amount: z.number().check(z.int()),
+    part: z.optional(z.enum(['deposit', 'balance'])),
+    orderTotal: z.optional(z.number().check(z.int())),
+    balancePaymentId: z.optional(z.string()),
+    dueBy: z.optional(z.string()),
+    status: z.enum(PAYMENT_STATUSES),
+    orderKnown: z.boolean(),
+    captureOn: z.optional(z.enum(['shipment', 'delivery', 'already-captured'])),
+    providerPaymentId: z.optional(z.string()),
+    nextAction: z.optional(
+      z.discriminatedUnion('type', [
+        z.object({ type: z.literal('redirect'), url: z.string() }),
+        z.object({ type: z.literal('qr-code'), data: z.string(), imageUrl: z.optional(z.string()) }),
+      ]),
+    ),
+    authorizedAmount: z.number().check(z.int()),
+    capturedAmount: z.number().check(z.int()),
+    refundedAmount: z.number().check(z.int()),
+    refundPendingAmount: z.number().check(z.int()),
+    feeAmount: z.number().check(z.int()),
+    authorizationExpiresAt: z.optional(z.string()),
+    authorizationStartedAt: z.optional(z.string()),
+    failureReason: z.optional(z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired'])),
+    releaseReason: z.optional(z.string()),
+    releasedAt: z.optional(z.string()),
+    limit: z.optional(z.object({ day: z.string(), counted: z.boolean() })),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number().check(z.int()),
+    tokenCiphertext: z.optional(z.string()),
+  }),
+);
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'itemType', 'expiresAt', 'tokenCiphertext']);
 const plain = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !STRIP.has(k)));
@@ -216,11 +219,11 @@ function toOutboxItem(i: Record<string, unknown>): OutboxItem {
 const primaryFirst = (a: Payment, b: Payment) => (slotOf(a) === 'primary' ? 0 : 1) - (slotOf(b) === 'primary' ? 0 : 1);
 
 function toStoredPayment(item: Record<string, unknown>): StoredPayment {
-  const { tokenCiphertext, ...payment } = PaymentItemSchema.parse(item);
+  const { tokenCiphertext, ...payment } = PaymentItemSchema().parse(item);
   return { payment: payment as Payment, ...(tokenCiphertext ? { tokenCiphertext } : {}) };
 }
 
-const toRefund = (item: Record<string, unknown>): Refund => RefundSchema.parse(plain(item)) as Refund;
+const toRefund = (item: Record<string, unknown>): Refund => RefundSchema().parse(plain(item)) as Refund;
 const toMovement = (item: Record<string, unknown>): LedgerMovement => plain(item) as unknown as LedgerMovement;
 
 const staffRefundsKey = (staffId: string, day: string) => ({ pk: `STAFFREFUNDS#${staffId}`, sk: `DAY#${day}` });
@@ -446,7 +449,7 @@ export class PaymentsRepository {
     const values: Record<string, unknown> = { ':expected': expectedVersion };
     const sets: string[] = [];
     const removes: string[] = [];
-    Object.keys(PaymentItemSchema.shape)
+    Object.keys(PaymentItemSchema().shape)
       .filter((k) => k !== 'tokenCiphertext')
       .forEach((k, i) => {
         names[`#a${i}`] = k;

@@ -50,7 +50,7 @@ export const RefundRejectionSchema = /* @__PURE__ */ lazily(() =>
 );
 
 /** A refund (the domain's schema, named for OpenAPI). */
-export const RefundSchema = /* @__PURE__ */ lazily(() => RefundRecordSchema.clone().register(z.globalRegistry, { id: 'Refund' }));
+export const RefundSchema = /* @__PURE__ */ lazily(() => RefundRecordSchema().clone().register(z.globalRegistry, { id: 'Refund' }));
 
 const PostingSchema = /* @__PURE__ */ lazily(() => z.object({ account: z.enum(ALL_ACCOUNTS as [string, ...string[]]), side: z.enum(['debit', 'credit']), amount: Minor() }));
 const MovementSchema = /* @__PURE__ */ lazily(() =>
@@ -59,7 +59,7 @@ const MovementSchema = /* @__PURE__ */ lazily(() =>
       movementId: z.string(),
       orderId: Ulid(),
       paymentId: Ulid(),
-      method: PaymentMethodSchema,
+      method: PaymentMethodSchema(),
       kind: z.enum(MOVEMENT_KINDS as [MovementKind, ...MovementKind[]]),
       currency: Currency(),
       amount: Minor(),
@@ -78,7 +78,7 @@ const PaymentSchema = /* @__PURE__ */ lazily(() =>
       paymentId: Ulid(),
       orderId: Ulid(),
       customerId: z.string(),
-      method: PaymentMethodSchema,
+      method: PaymentMethodSchema(),
       currency: Currency(),
       amount: Minor().check(z.describe('What this payment collects: the order’s total, or a pre-sale’s deposit or balance')),
       part: z.optional(z.enum(['deposit', 'balance'])).check(z.describe('Pre-sale orders (ORD-5) have two payments: the deposit and the balance')),
@@ -238,7 +238,7 @@ export const getReconciliationRoute = /* @__PURE__ */ defineRoute({
 const MinorMoney = /* @__PURE__ */ lazily(() => z.object({ amount: z.number().check(z.int()), currency: z.string() }));
 const OfferedMethodDoc = /* @__PURE__ */ lazily(() =>
   z.object({
-    method: PaymentMethodSchema,
+    method: PaymentMethodSchema(),
     needsToken: z.boolean().check(z.describe('card and wallet: send the provider’s token (tok_…/pm_…) as payment.token')),
     charged: z.enum(['at-shipment', 'on-arrival-of-funds', 'on-delivery']),
     wallets: z.optional(z.array(z.string())).check(z.describe('wallet: which wallets (Stripe: alipay, wechat_pay — send a Stripe PaymentMethod of that type as payment.token)')),

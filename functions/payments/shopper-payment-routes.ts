@@ -36,7 +36,7 @@ const ShopperPaymentDoc = /* @__PURE__ */ lazily(() =>
         z.object({
           paymentId: Ulid(),
           part: z.optional(z.enum(['deposit', 'balance'])),
-          method: PaymentMethodSchema,
+          method: PaymentMethodSchema(),
           status: z.enum(PAYMENT_STATUSES),
           amount: z.object({ amount: Minor(), currency: Currency() }),
           captured: Minor(),

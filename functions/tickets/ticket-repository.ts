@@ -15,6 +15,7 @@
  * thread message, the outbox of its events, the agents' load and the day's counters.
  */
 import type { OutboxEvent } from '../../shared/outbox.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
@@ -178,18 +179,22 @@ function toAgent(item: Record<string, unknown>): AgentRecord {
 
 const rosterSk = (openTickets: number, agentId: string) => `${String(Math.max(0, openTickets)).padStart(6, '0')}#${agentId}`;
 
-const QueueCursor = z.strictObject({
-  pk: z.string().check(z.startsWith('TICKET#')),
-  sk: z.literal('TICKET'),
-  queuePk: z.enum(['ACTIVE', 'RESOLVED', 'CLOSED']),
-  queueSk: z.string().check(z.maxLength(200)),
-});
-const CustomerCursor = z.strictObject({
-  pk: z.string().check(z.startsWith('TICKET#')),
-  sk: z.literal('TICKET'),
-  customerPk: z.string().check(z.maxLength(200)),
-  customerSk: z.string().check(z.maxLength(40)),
-});
+const QueueCursor = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.startsWith('TICKET#')),
+    sk: z.literal('TICKET'),
+    queuePk: z.enum(['ACTIVE', 'RESOLVED', 'CLOSED']),
+    queueSk: z.string().check(z.maxLength(200)),
+  }),
+);
+const CustomerCursor = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.startsWith('TICKET#')),
+    sk: z.literal('TICKET'),
+    customerPk: z.string().check(z.maxLength(200)),
+    customerSk: z.string().check(z.maxLength(40)),
+  }),
+);
 
 /** The DynamoDB adapter. */
 export class TicketRepository {
@@ -341,7 +346,7 @@ export class TicketRepository {
         ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, CustomerCursor),
+        ExclusiveStartKey: decodeCursor(cursor, CustomerCursor()),
       }),
     );
     return { items: (page.Items ?? []).map(toTicket), ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}) };
@@ -374,7 +379,7 @@ export class TicketRepository {
       values[':breached'] = query.breached;
     }
     const items: TicketRecord[] = [];
-    let startKey = decodeCursor(query.cursor, QueueCursor) as Record<string, unknown> | undefined;
+    let startKey = decodeCursor(query.cursor, QueueCursor()) as Record<string, unknown> | undefined;
     for (let pageNo = 0; pageNo < maxPages && items.length < query.limit; pageNo++) {
       const page = await this.client.send(
         new QueryCommand({

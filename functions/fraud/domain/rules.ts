@@ -4,48 +4,57 @@
  * Staff change them through the audited admin API; every stored version is kept. Pure.
  */
 import * as z from '../../../shared/zod.ts';
+import { lazily } from '../../../shared/lazily.ts';
 import { freeText } from '../../../shared/text.ts';
 import { checkExpression, compileExpression, EXPRESSION_LIMITS, type CompiledExpression } from './expression.ts';
 
 /** A rule id: a lower-case slug, e.g. `velocity-device-24h`. */
-export const RuleIdSchema = z.string().check(z.minLength(2), z.maxLength(64), z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'Must be a lower-case slug like velocity-device-24h'));
+export const RuleIdSchema = /* @__PURE__ */ lazily(() =>
+  z.string().check(z.minLength(2), z.maxLength(64), z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'Must be a lower-case slug like velocity-device-24h')),
+);
 
 /** What a rule does when its condition holds. */
-export const RuleEffectSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('score'),
-    /** Added to the score (negative lowers it, e.g. good history). */
-    points: z.number().check(z.int(), z.gte(-100), z.lte(100)),
-  }),
-  z.strictObject({
-    type: z.literal('action'),
-    action: z.enum(['allow', 'review', 'block']),
-  }),
-]);
-export type RuleEffect = z.infer<typeof RuleEffectSchema>;
+export const RuleEffectSchema = /* @__PURE__ */ lazily(() =>
+  z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('score'),
+      /** Added to the score (negative lowers it, e.g. good history). */
+      points: z.number().check(z.int(), z.gte(-100), z.lte(100)),
+    }),
+    z.strictObject({
+      type: z.literal('action'),
+      action: z.enum(['allow', 'review', 'block']),
+    }),
+  ]),
+);
+export type RuleEffect = z.infer<ReturnType<typeof RuleEffectSchema>>;
 
 /** A condition: checked by the compiler, so a rule that is saved always compiles. */
-export const ConditionSchema = z.string().check(
-  z.minLength(1),
-  z.maxLength(EXPRESSION_LIMITS.maxLength),
-  z.superRefine((source, ctx) => {
-    const problem = checkExpression(source);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
-  }),
-  z.describe('A condition in the rule language over the features (see GET /admin/risk/rules → features), e.g. `accountAgeHours < 24 and amount >= 200_000`'),
+export const ConditionSchema = /* @__PURE__ */ lazily(() =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(EXPRESSION_LIMITS.maxLength),
+    z.superRefine((source, ctx) => {
+      const problem = checkExpression(source);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+    }),
+    z.describe('A condition in the rule language over the features (see GET /admin/risk/rules → features), e.g. `accountAgeHours < 24 and amount >= 200_000`'),
+  ),
 );
 
 /** A rule definition, as staff send it. */
-export const RuleDefinitionSchema = z.strictObject({
-  id: RuleIdSchema,
-  description: freeText(300),
-  /** Lower runs first; decides which allow/block action wins (see ./scoring.ts). */
-  priority: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
-  enabled: z.boolean(),
-  condition: ConditionSchema,
-  effect: RuleEffectSchema,
-});
-export type RuleDefinition = z.infer<typeof RuleDefinitionSchema>;
+export const RuleDefinitionSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    id: RuleIdSchema(),
+    description: freeText(300),
+    /** Lower runs first; decides which allow/block action wins (see ./scoring.ts). */
+    priority: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
+    enabled: z.boolean(),
+    condition: ConditionSchema(),
+    effect: RuleEffectSchema(),
+  }),
+);
+export type RuleDefinition = z.infer<ReturnType<typeof RuleDefinitionSchema>>;
 
 /** A stored rule: a definition with its version and who changed it last. */
 export interface Rule extends RuleDefinition {

@@ -92,7 +92,7 @@ export function kuaidi100Account(
       what: 'the Kuaidi100 merchant account',
       idVariable: 'KUAIDI100_ACCOUNT_SECRET_ID',
       secretId: settings.kuaidi100AccountSecretId,
-      schema: Kuaidi100AccountSchema,
+      schema: Kuaidi100AccountSchema(),
       local: () => {
         if (!settings.localKuaidi100Account) throw new ConfigError('KUAIDI100_ACCOUNT is not set: the local cloud and tests give the Kuaidi100 account inline');
         return settings.localKuaidi100Account;

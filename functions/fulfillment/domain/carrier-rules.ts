@@ -12,43 +12,50 @@
  * - `orderType`: regular, pre-sale or group-buy (ORD-5: the type decides which carrier rules apply).
  */
 import * as z from '../../../shared/zod.ts';
+import { lazily } from '../../../shared/lazily.ts';
 
 /** Value classes, lowest first (catalog's product attribute `valueClass`). */
 export const VALUE_CLASSES = ['low', 'standard', 'high'] as const;
 export type ValueClass = (typeof VALUE_CLASSES)[number];
 
-const CarrierIdSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'Must be a lower-case carrier id like premium-express'));
+const CarrierIdSchema = /* @__PURE__ */ lazily(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'Must be a lower-case carrier id like premium-express')));
 
 /** The conditions of a rule; all given ones must hold (absent = any). */
-export const CarrierRuleConditionsSchema = z.strictObject({
-  fresh: z.optional(z.boolean()),
-  electronics: z.optional(z.boolean()),
-  categories: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1))),
-  regions: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(31))).check(z.minLength(1))),
-  orderTypes: z.optional(z.array(z.enum(['regular', 'pre-sale', 'group-buy'])).check(z.minLength(1))),
-  valueClasses: z.optional(z.array(z.enum(VALUE_CLASSES)).check(z.minLength(1))),
-  minWeightGrams: z.optional(z.number().check(z.int(), z.gte(0))),
-  maxWeightGrams: z.optional(z.number().check(z.int(), z.gte(0))),
-  /** Declared value bounds in minor units (ORD-2: integers). */
-  minValueMinor: z.optional(z.number().check(z.int(), z.gte(0))),
-  maxValueMinor: z.optional(z.number().check(z.int(), z.gte(0))),
-});
+export const CarrierRuleConditionsSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    fresh: z.optional(z.boolean()),
+    electronics: z.optional(z.boolean()),
+    categories: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1))),
+    regions: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(31))).check(z.minLength(1))),
+    orderTypes: z.optional(z.array(z.enum(['regular', 'pre-sale', 'group-buy'])).check(z.minLength(1))),
+    valueClasses: z.optional(z.array(z.enum(VALUE_CLASSES)).check(z.minLength(1))),
+    minWeightGrams: z.optional(z.number().check(z.int(), z.gte(0))),
+    maxWeightGrams: z.optional(z.number().check(z.int(), z.gte(0))),
+    /** Declared value bounds in minor units (ORD-2: integers). */
+    minValueMinor: z.optional(z.number().check(z.int(), z.gte(0))),
+    maxValueMinor: z.optional(z.number().check(z.int(), z.gte(0))),
+  }),
+);
 
 /** One rule: when the conditions hold, ship with `carrier`. */
-export const CarrierRuleSchema = z.strictObject({
-  id: z.string().check(z.minLength(1), z.maxLength(60)),
-  carrier: CarrierIdSchema,
-  when: CarrierRuleConditionsSchema,
-});
+export const CarrierRuleSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    id: z.string().check(z.minLength(1), z.maxLength(60)),
+    carrier: CarrierIdSchema(),
+    when: CarrierRuleConditionsSchema(),
+  }),
+);
 
 /** The rule set: ordered rules and the carrier when none matches. */
-export const CarrierRulesSchema = z.strictObject({
-  rules: z.array(CarrierRuleSchema).check(z.maxLength(200)),
-  defaultCarrier: CarrierIdSchema,
-});
+export const CarrierRulesSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    rules: z.array(CarrierRuleSchema()).check(z.maxLength(200)),
+    defaultCarrier: CarrierIdSchema(),
+  }),
+);
 
-export type CarrierRule = z.infer<typeof CarrierRuleSchema>;
-export type CarrierRules = z.infer<typeof CarrierRulesSchema>;
+export type CarrierRule = z.infer<ReturnType<typeof CarrierRuleSchema>>;
+export type CarrierRules = z.infer<ReturnType<typeof CarrierRulesSchema>>;
 
 /**
  * The default rules (FUL-2): fresh food and electronics → premium carrier (cold chain, insured);

@@ -1,5 +1,6 @@
 /** The sandbox carrier's reports (dev stage only): what ops ask it to report, and what waits in its queue. */
 import * as z from '../../../shared/zod.ts';
+import { lazily } from '../../../shared/lazily.ts';
 import { SHIPMENT_EXCEPTIONS } from './shipment.ts';
 
 /** What ops ask the sandbox carrier to report. */
@@ -17,12 +18,14 @@ export const SandboxReportSchema = z
 export type SandboxReport = z.infer<typeof SandboxReportSchema>;
 
 /** A report waiting in the queue (signed and dated when it is delivered). */
-export type QueuedReport = z.infer<typeof QueuedReportSchema>;
+export type QueuedReport = z.infer<ReturnType<typeof QueuedReportSchema>>;
 
-export const QueuedReportSchema = z.strictObject({
-  eventId: z.string().check(z.minLength(1), z.maxLength(100)),
-  carrier: z.string().check(z.minLength(1), z.maxLength(40)),
-  waybill: z.string().check(z.minLength(1), z.maxLength(64)),
-  status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
-  exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
-});
+export const QueuedReportSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    eventId: z.string().check(z.minLength(1), z.maxLength(100)),
+    carrier: z.string().check(z.minLength(1), z.maxLength(40)),
+    waybill: z.string().check(z.minLength(1), z.maxLength(64)),
+    status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
+    exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
+  }),
+);

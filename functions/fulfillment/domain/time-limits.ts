@@ -6,18 +6,21 @@
  * Lookup: `carriers[carrier].regions[region]` → `carriers[carrier].defaultHours` → `defaultHours`.
  */
 import * as z from '../../../shared/zod.ts';
+import { lazily } from '../../../shared/lazily.ts';
 
-const Hours = z.number().check(z.int(), z.gte(1), z.lte(24 * 90));
+const Hours = /* @__PURE__ */ lazily(() => z.number().check(z.int(), z.gte(1), z.lte(24 * 90)));
 
-export const DeliveryTimeLimitsSchema = z.strictObject({
-  defaultHours: Hours,
-  carriers: z.record(
-    z.string().check(z.minLength(1), z.maxLength(40)),
-    z.strictObject({ defaultHours: z.optional(Hours), regions: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(31)), Hours)) }),
-  ),
-});
+export const DeliveryTimeLimitsSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    defaultHours: Hours(),
+    carriers: z.record(
+      z.string().check(z.minLength(1), z.maxLength(40)),
+      z.strictObject({ defaultHours: z.optional(Hours()), regions: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(31)), Hours())) }),
+    ),
+  }),
+);
 
-export type DeliveryTimeLimits = z.infer<typeof DeliveryTimeLimitsSchema>;
+export type DeliveryTimeLimits = z.infer<ReturnType<typeof DeliveryTimeLimitsSchema>>;
 
 /** Defaults: premium 48 h (72 h to the far west and north-east), standard 72 h, economy 5 days. */
 export const DEFAULT_DELIVERY_TIME_LIMITS: DeliveryTimeLimits = {

@@ -32,7 +32,7 @@ export interface DeliverSandboxCarrierEventsPorts {
 /** Builds the handler with the given ports. */
 export function makeDeliverSandboxCarrierEventsHandler(ports: DeliverSandboxCarrierEventsPorts = {}) {
   const deliver = async (record: SQSRecord) => {
-    const report = QueuedReportSchema.parse(JSON.parse(record.body));
+    const report = QueuedReportSchema().parse(JSON.parse(record.body));
     const clock = ports.clock ?? systemClock;
     const settings = fulfillmentSettings();
     const secrets = await carrierWebhookSecrets(settings);

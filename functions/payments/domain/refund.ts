@@ -17,6 +17,7 @@
  * Pure: no I/O.
  */
 import * as z from '../../../shared/zod.ts';
+import { lazily } from '../../../shared/lazily.ts';
 import { formatMoney, money } from '../../../shared/money.ts';
 import { ULID_PATTERN } from '../../../shared/ids.ts';
 
@@ -28,29 +29,31 @@ export type RefundStatus = (typeof REFUND_STATUSES)[number];
 export type RefundOrigin = 'staff' | 'cancellation' | 'return';
 
 /** A refund as stored and as the API returns it (the one schema of {@link Refund}). */
-export const RefundSchema = z.object({
-  refundId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
-  orderId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
-  paymentId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
-  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
-  amount: z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
-  reason: z.string(),
-  origin: z.enum(['staff', 'cancellation', 'return']),
-  returnId: z.optional(z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID'))),
-  status: z.enum(REFUND_STATUSES),
-  requestedBy: z.string(),
-  requestedAt: z.string(),
-  approvedBy: z.optional(z.string()),
-  approvedAt: z.optional(z.string()),
-  rejectedBy: z.optional(z.string()),
-  rejectedAt: z.optional(z.string()),
-  rejectionNote: z.optional(z.string()),
-  approvalRequiredBy: z.optional(z.enum(['order-threshold', 'staff-daily-cap'])),
-  providerRefundId: z.optional(z.string()),
-  completedAt: z.optional(z.string()),
-  failureReason: z.optional(z.string()),
-  version: z.number().check(z.int()),
-});
+export const RefundSchema = /* @__PURE__ */ lazily(() =>
+  z.object({
+    refundId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
+    orderId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
+    paymentId: z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID')),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+    amount: z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)),
+    reason: z.string(),
+    origin: z.enum(['staff', 'cancellation', 'return']),
+    returnId: z.optional(z.string().check(z.regex(ULID_PATTERN, 'Must be a ULID'))),
+    status: z.enum(REFUND_STATUSES),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    approvedBy: z.optional(z.string()),
+    approvedAt: z.optional(z.string()),
+    rejectedBy: z.optional(z.string()),
+    rejectedAt: z.optional(z.string()),
+    rejectionNote: z.optional(z.string()),
+    approvalRequiredBy: z.optional(z.enum(['order-threshold', 'staff-daily-cap'])),
+    providerRefundId: z.optional(z.string()),
+    completedAt: z.optional(z.string()),
+    failureReason: z.optional(z.string()),
+    version: z.number().check(z.int()),
+  }),
+);
 
 /** A refund of (part of) an order's captured payment. */
 export interface Refund {

@@ -9,8 +9,8 @@ describe('demo catalog', () => {
     expect(DEMO_PRODUCTS.length).toBeGreaterThanOrEqual(20);
     expect(new Set(DEMO_PRODUCTS.map((p) => p.sku)).size).toBe(DEMO_PRODUCTS.length);
     for (const { sku, listing } of DEMO_PRODUCTS) {
-      expect(SkuSchema.safeParse(sku).success, sku).toBe(true);
-      expect(ProductInputSchema.safeParse(listing).success, sku).toBe(true);
+      expect(SkuSchema().safeParse(sku).success, sku).toBe(true);
+      expect(ProductInputSchema().safeParse(listing).success, sku).toBe(true);
       expect(listing.price.currency).toBe('CNY');
       expect(Number.isInteger(listing.price.amount)).toBe(true);
     }

@@ -92,7 +92,7 @@ describe('default rules (RISK-2), table-driven', () => {
   });
 
   it('every default rule is a valid rule definition', () => {
-    for (const rule of DEFAULT_RULES) expect(RuleDefinitionSchema.safeParse(rule).success, rule.id).toBe(true);
+    for (const rule of DEFAULT_RULES) expect(RuleDefinitionSchema().safeParse(rule).success, rule.id).toBe(true);
     expect(new Set(DEFAULT_RULES.map((r) => r.id)).size).toBe(DEFAULT_RULES.length);
   });
 });

@@ -51,7 +51,7 @@ describe('chooseCarrier with the default rules (FUL-2)', () => {
 });
 
 describe('custom rules: category, weight, value and region (configurable)', () => {
-  const rules: CarrierRules = CarrierRulesSchema.parse({
+  const rules: CarrierRules = CarrierRulesSchema().parse({
     rules: [
       { id: 'remote-regions', carrier: 'remote-freight', when: { regions: ['west', 'northwest'], minWeightGrams: 3000 } },
       { id: 'books-media-mail', carrier: 'media-post', when: { categories: ['books'] } },
@@ -80,9 +80,9 @@ describe('custom rules: category, weight, value and region (configurable)', () =
   });
 
   it('rejects malformed rules (config is validated)', () => {
-    expect(CarrierRulesSchema.safeParse({ rules: [{ id: 'x', carrier: 'Bad Carrier', when: {} }], defaultCarrier: 'standard-express' }).success).toBe(false);
-    expect(CarrierRulesSchema.safeParse({ rules: [{ id: 'x', carrier: 'ok-carrier', when: { colour: 'red' } }], defaultCarrier: 'standard-express' }).success).toBe(false);
-    expect(CarrierRulesSchema.safeParse(DEFAULT_CARRIER_RULES).success).toBe(true);
+    expect(CarrierRulesSchema().safeParse({ rules: [{ id: 'x', carrier: 'Bad Carrier', when: {} }], defaultCarrier: 'standard-express' }).success).toBe(false);
+    expect(CarrierRulesSchema().safeParse({ rules: [{ id: 'x', carrier: 'ok-carrier', when: { colour: 'red' } }], defaultCarrier: 'standard-express' }).success).toBe(false);
+    expect(CarrierRulesSchema().safeParse(DEFAULT_CARRIER_RULES).success).toBe(true);
   });
 });
 

@@ -33,8 +33,8 @@ describe('delivery time limits (FUL-3)', () => {
   });
 
   it('validates the configured table', () => {
-    expect(DeliveryTimeLimitsSchema.safeParse({ defaultHours: 0, carriers: {} }).success).toBe(false);
-    expect(DeliveryTimeLimitsSchema.safeParse(DEFAULT_DELIVERY_TIME_LIMITS).success).toBe(true);
+    expect(DeliveryTimeLimitsSchema().safeParse({ defaultHours: 0, carriers: {} }).success).toBe(false);
+    expect(DeliveryTimeLimitsSchema().safeParse(DEFAULT_DELIVERY_TIME_LIMITS).success).toBe(true);
   });
 });
 

@@ -29,10 +29,10 @@ describe('ORD-2, SEC-5: the unit-price bound keeps every basket exact', () => {
     [MAX_UNIT_PRICE_MINOR + 1, false],
     [Number.MAX_SAFE_INTEGER, false],
     [1, true],
-  ])('catalog PriceSchema: %d minor units → accepted %s', (amount, ok) => {
-    expect(PriceSchema.safeParse({ amount, currency: 'CNY' }).success).toBe(ok);
+  ])('catalog PriceSchema(): %d minor units → accepted %s', (amount, ok) => {
+    expect(PriceSchema().safeParse({ amount, currency: 'CNY' }).success).toBe(ok);
     const input = { name: 'Tea', category: 'groceries', price: { amount, currency: 'CNY' }, attributes: { weightGrams: 100, valueClass: 'standard' } };
-    expect(ProductInputSchema.safeParse(input).success).toBe(ok);
+    expect(ProductInputSchema().safeParse(input).success).toBe(ok);
   });
 
   it('a listing stored before the bound still reads (reads are lenient, every write is bounded)', () => {
@@ -45,7 +45,7 @@ describe('ORD-2, SEC-5: the unit-price bound keeps every basket exact', () => {
       updatedAt: '2026-01-01T00:00:00.000Z',
       updatedBy: 'ops',
     };
-    expect(ProductSchema.safeParse(stored).success).toBe(true);
+    expect(ProductSchema().safeParse(stored).success).toBe(true);
   });
 
   it('checkout can never be configured, or asked, for a larger basket than the bound assumes', () => {

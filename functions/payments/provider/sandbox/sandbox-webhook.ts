@@ -17,6 +17,7 @@
  * `payment.refunded`.
  */
 import * as z from '../../../../shared/zod.ts';
+import { lazily } from '../../../../shared/lazily.ts';
 import { verifySignature } from '../../domain/webhook-signature.ts';
 import { WebhookVerificationError, type ProviderNotification, type WebhookVerifier } from '../port.ts';
 import type { SandboxCapture, SandboxPayment, SandboxRefund } from './sandbox-rules.ts';
@@ -35,39 +36,43 @@ export const SANDBOX_EVENT_TYPES = [
 ] as const;
 export type SandboxEventType = (typeof SANDBOX_EVENT_TYPES)[number];
 
-const Amount = z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
-const CaptureSchema = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)), amount: Amount, fee: Amount, at: z.iso.datetime(), final: z.boolean() });
+const Amount = /* @__PURE__ */ lazily(() => z.number().check(z.int(), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)));
+const CaptureSchema = /* @__PURE__ */ lazily(() =>
+  z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)), amount: Amount(), fee: Amount(), at: z.iso.datetime(), final: z.boolean() }),
+);
 
 /** The webhook body (lenient: unknown fields are ignored). */
-export const SandboxWebhookSchema = z.object({
-  id: z.string().check(z.regex(/^evt_sbx_[0-9A-Za-z]{10,40}$/)),
-  object: z.literal('event'),
-  type: z.string().check(z.minLength(1), z.maxLength(64)),
-  created: z.number().check(z.int(), z.positive()),
-  data: z.object({
-    payment: z.object({
-      id: z.string().check(z.minLength(1), z.maxLength(64)),
-      reference: z.string().check(z.minLength(1), z.maxLength(64)),
-      merchantPaymentId: z.string().check(z.minLength(1), z.maxLength(64)),
-      method: z.enum(['card', 'wallet', 'bank_transfer']),
-      amount: Amount,
-      currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
-      status: z.enum(['requires_capture', 'processing', 'succeeded', 'canceled', 'declined']),
-      amountCapturable: Amount,
-      amountCaptured: Amount,
-      amountRefunded: Amount,
-      expiresAt: z.optional(z.iso.datetime()),
-      declineReason: z.optional(z.enum(['declined', 'insufficient_funds', 'unknown_token', 'provider_error'])),
+export const SandboxWebhookSchema = /* @__PURE__ */ lazily(() =>
+  z.object({
+    id: z.string().check(z.regex(/^evt_sbx_[0-9A-Za-z]{10,40}$/)),
+    object: z.literal('event'),
+    type: z.string().check(z.minLength(1), z.maxLength(64)),
+    created: z.number().check(z.int(), z.positive()),
+    data: z.object({
+      payment: z.object({
+        id: z.string().check(z.minLength(1), z.maxLength(64)),
+        reference: z.string().check(z.minLength(1), z.maxLength(64)),
+        merchantPaymentId: z.string().check(z.minLength(1), z.maxLength(64)),
+        method: z.enum(['card', 'wallet', 'bank_transfer']),
+        amount: Amount(),
+        currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+        status: z.enum(['requires_capture', 'processing', 'succeeded', 'canceled', 'declined']),
+        amountCapturable: Amount(),
+        amountCaptured: Amount(),
+        amountRefunded: Amount(),
+        expiresAt: z.optional(z.iso.datetime()),
+        declineReason: z.optional(z.enum(['declined', 'insufficient_funds', 'unknown_token', 'provider_error'])),
+      }),
+      capture: z.optional(CaptureSchema()),
+      refund: z.optional(
+        z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)), amount: Amount(), at: z.iso.datetime(), reference: z.string().check(z.minLength(1), z.maxLength(64)) }),
+      ),
     }),
-    capture: z.optional(CaptureSchema),
-    refund: z.optional(
-      z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)), amount: Amount, at: z.iso.datetime(), reference: z.string().check(z.minLength(1), z.maxLength(64)) }),
-    ),
   }),
-});
+);
 
 /** A sandbox webhook body. */
-export type SandboxWebhookEvent = z.output<typeof SandboxWebhookSchema>;
+export type SandboxWebhookEvent = z.output<ReturnType<typeof SandboxWebhookSchema>>;
 
 /** Builds the webhook body for a change of `payment`. */
 export function sandboxWebhookEvent(input: {
@@ -156,7 +161,7 @@ export function sandboxWebhookVerifier(secret: string, toleranceSeconds: number)
       } catch {
         throw new WebhookVerificationError('malformed-body', 'body is not JSON');
       }
-      const parsed = SandboxWebhookSchema.safeParse(json);
+      const parsed = SandboxWebhookSchema().safeParse(json);
       if (!parsed.success)
         throw new WebhookVerificationError('malformed-body', `body is not a sandbox event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
       return toNotification(parsed.data);

@@ -27,7 +27,7 @@ export class WebhookDeliveryError extends Error {
 
 /** A queued message (validated when read back). */
 export const SandboxMessageSchema = z.union([
-  z.object({ kind: z.literal('webhook'), event: SandboxWebhookSchema }),
+  z.object({ kind: z.literal('webhook'), event: SandboxWebhookSchema() }),
   z.object({ kind: z.literal('transfer-arrival'), providerPaymentId: z.string().check(z.minLength(1), z.maxLength(64)) }),
 ]);
 

@@ -10,17 +10,20 @@
  * to the registry in `index.ts`.
  */
 import * as z from '../shared/zod.ts';
+
 import { lazily } from '../shared/lazily.ts';
 
 /** Metadata the publisher adds to every event's detail. */
-export const EventMetaSchema = z.object({
-  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
-  occurredAt: z.iso.datetime(),
-  eventId: z.string().check(z.minLength(1), z.maxLength(64)),
-});
+export const EventMetaSchema = /* @__PURE__ */ lazily(() =>
+  z.object({
+    correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+    occurredAt: z.iso.datetime(),
+    eventId: z.string().check(z.minLength(1), z.maxLength(64)),
+  }),
+);
 
 /** Metadata of one published event. */
-export type EventMeta = z.infer<typeof EventMetaSchema>;
+export type EventMeta = z.infer<ReturnType<typeof EventMetaSchema>>;
 
 /** The declaration of one event type. */
 export interface EventDefinition<Name extends string = string, Schema extends z.ZodMiniObject = z.ZodMiniObject> {
@@ -72,7 +75,7 @@ export function defineEvent<const Name extends string, Schema extends z.ZodMiniO
   type Definition = EventDefinition<Name, Schema>;
   const schema = lazily(spec.schema);
   const strictSchema = lazily(() => schema().clone({ ...schema()._zod.def, catchall: z.never() }) as Schema);
-  const detailSchema = lazily(() => z.extend(schema(), { version: z.literal(spec.version), meta: EventMetaSchema }) as unknown as Definition['detailSchema']);
+  const detailSchema = lazily(() => z.extend(schema(), { version: z.literal(spec.version), meta: EventMetaSchema() }) as unknown as Definition['detailSchema']);
   return Object.freeze(
     Object.defineProperties(
       { name: spec.name, version: spec.version, source: spec.source, description: spec.description, example: spec.example },

@@ -3,6 +3,7 @@
  * SHIPPED, DELIVERED), payments (capture at shipment; cash on delivery at delivery).
  */
 import * as z from '../shared/zod.ts';
+import { lazily } from '../shared/lazily.ts';
 import { defineEvent } from './event-definition.ts';
 import { IdSchema, SkuSchema, WarehouseIdSchema } from './common.ts';
 
@@ -12,7 +13,7 @@ const ex = { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB' };
  * cancelled before the carrier picked the shipment up; fulfillment sets it (never a carrier) and
  * it is final. Consumers should tolerate statuses they do not act on.
  */
-const ShipmentStatusSchema = z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']);
+const ShipmentStatusSchema = /* @__PURE__ */ lazily(() => z.enum(['CREATED', 'PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION', 'CANCELLED']));
 
 /** The order's reservations became picks in the chosen warehouses; shipments were created. */
 export const OrderAllocated = /* @__PURE__ */ defineEvent({
@@ -55,8 +56,8 @@ export const ShipmentStatusChanged = /* @__PURE__ */ defineEvent({
       shipmentId: IdSchema(),
       carrier: z.string().check(z.minLength(1), z.maxLength(40)),
       waybill: z.string().check(z.minLength(1), z.maxLength(64)),
-      from: ShipmentStatusSchema,
-      to: ShipmentStatusSchema,
+      from: ShipmentStatusSchema(),
+      to: ShipmentStatusSchema(),
       exception: z.optional(z.enum(['undeliverable-address', 'lost', 'refused'])),
       changedAt: z.iso.datetime(),
     }),

@@ -8,13 +8,14 @@
  *   the operations alert target, like `ProblemOrderRaised`, for the operations lead.
  */
 import * as z from '../shared/zod.ts';
+import { lazily } from '../shared/lazily.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema } from './common.ts';
 
 export const TICKET_CATEGORIES = ['enquiry', 'complaint', 'counterfeit-or-damage', 'privacy', 'delivery'] as const;
-export const TicketCategorySchema = z.enum(TICKET_CATEGORIES);
+export const TicketCategorySchema = /* @__PURE__ */ lazily(() => z.enum(TICKET_CATEGORIES));
 export const TICKET_STATUSES = ['OPEN', 'ANSWERED', 'WAITING_ON_CUSTOMER', 'RESOLVED', 'CLOSED', 'ESCALATED'] as const;
-export const TicketStatusSchema = z.enum(TICKET_STATUSES);
+export const TicketStatusSchema = /* @__PURE__ */ lazily(() => z.enum(TICKET_STATUSES));
 
 const ex = { ticketId: '01JD7ZKH71V8Q4N6M5R9T0W1YM', customerId: 'alice', category: 'complaint' as const };
 
@@ -27,9 +28,9 @@ export const TicketStatusChanged = /* @__PURE__ */ defineEvent({
     z.object({
       ticketId: IdSchema(),
       customerId: ActorSchema(),
-      category: TicketCategorySchema,
-      status: TicketStatusSchema,
-      previousStatus: z.optional(TicketStatusSchema),
+      category: TicketCategorySchema(),
+      status: TicketStatusSchema(),
+      previousStatus: z.optional(TicketStatusSchema()),
       orderId: z.optional(IdSchema()),
       /** On RESOLVED: whether each clock was met (AFT-2; for the SLA-compliance KPI, KPI-1). */
       sla: z.optional(z.object({ firstResponseMet: z.boolean(), resolutionMet: z.boolean() })),
@@ -48,7 +49,7 @@ export const TicketEscalated = /* @__PURE__ */ defineEvent({
   schema: () =>
     z.object({
       ticketId: IdSchema(),
-      category: TicketCategorySchema,
+      category: TicketCategorySchema(),
       breach: z.enum(['first-response', 'resolution']),
       dueAt: z.iso.datetime(),
       assignee: z.optional(ActorSchema()),

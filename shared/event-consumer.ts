@@ -21,6 +21,7 @@
  * 405 s … by receive count ({@link deferSeconds}), best effort.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { lazily } from './lazily.ts';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from './zod.ts';
@@ -42,18 +43,20 @@ const paths = (issues: readonly z.core.$ZodIssue[]) => issues.map((i) => i.path.
  * `@aws-lambda-powertools/parser/schemas/eventbridge`: that module imports zod's `z` namespace
  * whole, which puts every zod locale (~370 KB) in each consumer's bundle.
  */
-const EventBridgeSchema = z.object({
-  version: z.string(),
-  id: z.string(),
-  source: z.string(),
-  account: z.string(),
-  time: z.iso.datetime(),
-  region: z.string(),
-  resources: z.array(z.string()),
-  'detail-type': z.string(),
-  detail: z.unknown(),
-  'replay-name': z.optional(z.string()),
-});
+const EventBridgeSchema = /* @__PURE__ */ lazily(() =>
+  z.object({
+    version: z.string(),
+    id: z.string(),
+    source: z.string(),
+    account: z.string(),
+    time: z.iso.datetime(),
+    region: z.string(),
+    resources: z.array(z.string()),
+    'detail-type': z.string(),
+    detail: z.unknown(),
+    'replay-name': z.optional(z.string()),
+  }),
+);
 
 /** Parses an SQS record's body as an EventBridge event of one of `definitions`. */
 export function parseEventMessage<D extends AnyEventDefinition>(record: Pick<SQSRecord, 'body'>, definitions: readonly D[]): ConsumedEvent<D> {
@@ -63,7 +66,7 @@ export function parseEventMessage<D extends AnyEventDefinition>(record: Pick<SQS
   } catch {
     throw new InvalidMessageError('body is not JSON');
   }
-  const envelope = EventBridgeSchema.safeParse(json);
+  const envelope = EventBridgeSchema().safeParse(json);
   if (!envelope.success) throw new InvalidMessageError(`not an EventBridge event: ${paths(envelope.error.issues)}`);
   const { 'detail-type': detailType, source } = envelope.data;
   const definition = definitions.find((d) => d.name === detailType && d.source === source);

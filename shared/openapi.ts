@@ -5,21 +5,24 @@
  * its problem+json error responses (API.md "Errors").
  */
 import * as z from './zod.ts';
+import { lazily } from './lazily.ts';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from './errors.ts';
 import type { RouteContract } from './http/route.ts';
 
 /** The problem+json body (RFC 9457), as documented. */
-export const ProblemSchema = z
-  .object({
-    type: z.url().check(z.describe(`Stable problem type URI, ${PROBLEM_TYPE_BASE}<slug>`)),
-    title: z.string().check(z.describe('Short human summary of the problem type')),
-    status: z.number().check(z.int(), z.describe('The HTTP status code')),
-    detail: z.optional(z.string()).check(z.describe('Human explanation of this occurrence')),
-    errors: z
-      .optional(z.array(z.object({ path: z.string().check(z.describe('e.g. body.price.amount')), message: z.string() })))
-      .check(z.describe('The offending fields, for validation errors')),
-  })
-  .register(z.globalRegistry, { id: 'Problem', description: 'An error (RFC 9457 problem details)' });
+export const ProblemSchema = /* @__PURE__ */ lazily(() =>
+  z
+    .object({
+      type: z.url().check(z.describe(`Stable problem type URI, ${PROBLEM_TYPE_BASE}<slug>`)),
+      title: z.string().check(z.describe('Short human summary of the problem type')),
+      status: z.number().check(z.int(), z.describe('The HTTP status code')),
+      detail: z.optional(z.string()).check(z.describe('Human explanation of this occurrence')),
+      errors: z
+        .optional(z.array(z.object({ path: z.string().check(z.describe('e.g. body.price.amount')), message: z.string() })))
+        .check(z.describe('The offending fields, for validation errors')),
+    })
+    .register(z.globalRegistry, { id: 'Problem', description: 'An error (RFC 9457 problem details)' }),
+);
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed or invalid input (see `errors`)',
@@ -189,7 +192,7 @@ export interface OpenApiDocument {
 /** Builds the OpenAPI 3.1 document for the given routes. */
 export function buildOpenApiDocument(routes: readonly RouteContract[], info: OpenApiInfo = {}): OpenApiDocument {
   const converter = new SchemaConverter();
-  const problem = converter.convert(ProblemSchema, 'output');
+  const problem = converter.convert(ProblemSchema(), 'output');
   const paths: Record<string, Record<string, Operation>> = {};
   for (const route of routes) {
     const operations = (paths[route.pathTemplate] ??= {});

@@ -5,6 +5,7 @@
  * always see one complete run.
  */
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazily } from '../../shared/lazily.ts';
 import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { badRequest } from '../../shared/errors.ts';
@@ -22,7 +23,9 @@ export interface SegmentRun {
   readonly counts: SegmentCounts;
 }
 
-const MemberCursor = z.strictObject({ pk: z.string().check(z.startsWith('SEGRUN#'), z.maxLength(200)), sk: z.string().check(z.minLength(1), z.maxLength(128)) });
+const MemberCursor = /* @__PURE__ */ lazily(() =>
+  z.strictObject({ pk: z.string().check(z.startsWith('SEGRUN#'), z.maxLength(200)), sk: z.string().check(z.minLength(1), z.maxLength(128)) }),
+);
 
 export class SegmentsStore {
   constructor(
@@ -58,7 +61,7 @@ export class SegmentsStore {
   /** A page of a run's members of `segment`. */
   async members(runId: string, segment: Segment, limit: number, cursor?: string): Promise<Page<string>> {
     const pk = `SEGRUN#${runId}#${segment}`;
-    const start = decodeCursor(cursor, MemberCursor);
+    const start = decodeCursor(cursor, MemberCursor());
     if (start && start.pk !== pk) throw badRequest('The cursor belongs to another segment or run; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
     const page = await this.client.send(
       new QueryCommand({

@@ -7,6 +7,7 @@
  * (SEC-4); the same definition again changes nothing.
  */
 import type { AuditLog } from '../../shared/audit.ts';
+import { lazily } from '../../shared/lazily.ts';
 import type { Clock } from '../../shared/clock.ts';
 import * as z from '../../shared/zod.ts';
 import { decodeCursor, encodeCursor } from '../../shared/dynamodb.ts';
@@ -54,11 +55,11 @@ export async function putWarehouse(
   return { warehouse, outcome: existing ? 'updated' : 'created' };
 }
 
-const WarehouseCursor = z.strictObject({ after: z.string().check(z.minLength(1), z.maxLength(64)) });
+const WarehouseCursor = /* @__PURE__ */ lazily(() => z.strictObject({ after: z.string().check(z.minLength(1), z.maxLength(64)) }));
 
 /** A page of warehouses, active or not, in id order (`limit`, and the `cursor` of the previous page). */
 export async function listWarehouses(deps: Pick<ManageWarehousesDeps, 'catalog'>, page: { limit: number; cursor?: string }): Promise<{ items: Warehouse[]; nextCursor?: string }> {
-  const after = decodeCursor(page.cursor, WarehouseCursor)?.after;
+  const after = decodeCursor(page.cursor, WarehouseCursor())?.after;
   const all = (await deps.catalog.listWarehouses()).sort((a, b) => a.warehouseId.localeCompare(b.warehouseId));
   const rest = after === undefined ? all : all.filter((w) => w.warehouseId.localeCompare(after) > 0);
   const items = rest.slice(0, page.limit);

@@ -20,19 +20,20 @@
  * keyed on the old hashes stop matching. Rotate deliberately.
  */
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { ConfigError } from '../../shared/config.ts';
 import { readJsonSecret } from '../../shared/secrets.ts';
 import type { LogPort } from './outbox.ts';
 import type { CheckoutSettings } from './settings.ts';
 
 /** The secret's content. 32+ characters: a random key, e.g. 32 bytes in base64. */
-export const RiskSignalSecretSchema = z.object({ hmacKey: z.string().check(z.minLength(32), z.maxLength(512)) });
+export const RiskSignalSecretSchema = /* @__PURE__ */ lazily(() => z.object({ hmacKey: z.string().check(z.minLength(32), z.maxLength(512)) }));
 
 /** The risk-signal key cannot be had; orders are not placed (fail closed). Names no value. */
 export class RiskSignalKeyUnavailableError extends ConfigError {}
 
 /** Reads a JSON secret by id (the kernel's cached reader by default). */
-export type SecretReader = (secretId: string, schema: typeof RiskSignalSecretSchema) => Promise<z.output<typeof RiskSignalSecretSchema>>;
+export type SecretReader = (secretId: string, schema: ReturnType<typeof RiskSignalSecretSchema>) => Promise<z.output<ReturnType<typeof RiskSignalSecretSchema>>>;
 
 /** What the resolver needs. */
 export interface RiskSignalKeyDeps {
@@ -62,7 +63,7 @@ export function riskSignalKeyResolver(deps: RiskSignalKeyDeps): () => Promise<st
   const read: SecretReader = deps.readSecret ?? ((id, schema) => readJsonSecret(id, schema));
   return async () => {
     try {
-      return (await read(secretId, RiskSignalSecretSchema)).hmacKey;
+      return (await read(secretId, RiskSignalSecretSchema())).hmacKey;
     } catch (error) {
       const cause = error instanceof Error ? error.name : 'unknown';
       // Messages of the SDK and of readJsonSecret name the secret and what is wrong, never its value.

@@ -6,11 +6,14 @@
  * latest). Locally the bucket is the local cloud's S3 emulation (path-style addressing).
  */
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { s3ObjectsFromEnv, type S3Objects } from './s3-objects.ts';
 import { AUDIT_ANCHOR_KEY, type AuditChainAnchor, type AuditChainAnchors } from './verify-audit-chain.ts';
 
-const AnchorSchema = z.object({ seq: z.number().check(z.int(), z.gte(1)), hash: z.string().check(z.minLength(16), z.maxLength(512)), anchoredAt: z.iso.datetime() });
+const AnchorSchema = /* @__PURE__ */ lazily(() =>
+  z.object({ seq: z.number().check(z.int(), z.gte(1)), hash: z.string().check(z.minLength(16), z.maxLength(512)), anchoredAt: z.iso.datetime() }),
+);
 
 /** The S3 adapter of {@link AuditChainAnchors}. */
 export class S3AuditChainAnchors implements AuditChainAnchors {
@@ -23,11 +26,11 @@ export class S3AuditChainAnchors implements AuditChainAnchors {
     const text = await this.s3.get(this.bucket, AUDIT_ANCHOR_KEY);
     if (text === undefined) return undefined;
     // An unreadable anchor is not "no anchor": verification fails loudly rather than start over.
-    return AnchorSchema.parse(JSON.parse(text));
+    return AnchorSchema().parse(JSON.parse(text));
   }
 
   async anchor(anchor: AuditChainAnchor): Promise<void> {
-    await this.s3.put(this.bucket, AUDIT_ANCHOR_KEY, JSON.stringify(AnchorSchema.parse(anchor)), 'application/json');
+    await this.s3.put(this.bucket, AUDIT_ANCHOR_KEY, JSON.stringify(AnchorSchema().parse(anchor)), 'application/json');
   }
 }
 

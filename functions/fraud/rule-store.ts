@@ -6,6 +6,7 @@
  * decided only while pending — in the same transaction.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazily } from '../../shared/lazily.ts';
 import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
@@ -48,12 +49,14 @@ export interface RuleStore {
   rejectChange(ruleId: string, changeId: string, by: string, reason: string, at: string): Promise<RuleChange>;
 }
 
-const ChangeCursor = z.strictObject({
-  pk: z.string().check(z.maxLength(200)),
-  sk: z.string().check(z.maxLength(200)),
-  gsi2pk: z.string().check(z.maxLength(200)),
-  gsi2sk: z.string().check(z.maxLength(400)),
-});
+const ChangeCursor = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.maxLength(200)),
+    sk: z.string().check(z.maxLength(200)),
+    gsi2pk: z.string().check(z.maxLength(200)),
+    gsi2sk: z.string().check(z.maxLength(400)),
+  }),
+);
 
 const toRule = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Rule;
 const toChange = (item: Record<string, unknown>) => withoutKeys(item) as unknown as RuleChange;
@@ -178,7 +181,7 @@ export class DynamoDbRuleStore implements RuleStore {
   }
 
   async listChanges(query: { status: RuleChangeStatus; limit: number; cursor?: string }): Promise<{ items: RuleChange[]; nextCursor?: string }> {
-    const startKey = decodeCursor(query.cursor, ChangeCursor);
+    const startKey = decodeCursor(query.cursor, ChangeCursor());
     const response = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

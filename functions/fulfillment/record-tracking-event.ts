@@ -29,6 +29,7 @@
  *   like any shipment, without order milestones.
  */
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ProblemError, invalidFields, malformedJson, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -42,20 +43,22 @@ import { MarkerExists, WriteConflict, type FulfillmentRepository, type OutboxEve
 import { flushMarker, outboxEvent, type OutboxDeps } from './outbox.ts';
 
 /** A tracking event as carriers post it. */
-export const CarrierTrackingEventSchema = z
-  .strictObject({
-    eventId: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'Must be 1–100 letters, digits or _ . : -')),
-    carrier: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)),
-    waybill: z.string().check(z.regex(/^[A-Z0-9-]{4,64}$/)),
-    status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
-    exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
-    occurredAt: z.iso.datetime(),
-  })
-  .check(
-    z.refine((e) => (e.status === 'EXCEPTION') === (e.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] }),
-  );
+export const CarrierTrackingEventSchema = /* @__PURE__ */ lazily(() =>
+  z
+    .strictObject({
+      eventId: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'Must be 1–100 letters, digits or _ . : -')),
+      carrier: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/)),
+      waybill: z.string().check(z.regex(/^[A-Z0-9-]{4,64}$/)),
+      status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
+      exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
+      occurredAt: z.iso.datetime(),
+    })
+    .check(
+      z.refine((e) => (e.status === 'EXCEPTION') === (e.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] }),
+    ),
+);
 
-export type CarrierTrackingEventInput = z.infer<typeof CarrierTrackingEventSchema>;
+export type CarrierTrackingEventInput = z.infer<ReturnType<typeof CarrierTrackingEventSchema>>;
 
 /** Ports and settings. */
 export interface TrackingDeps extends OutboxDeps {
@@ -111,7 +114,7 @@ export function authenticateTrackingEvent(deps: WebhookAuthentication, rawBody: 
   // The carrier the body names must be one whose secret signed it.
   const carrier = json && typeof json === 'object' ? (json as { carrier?: unknown }).carrier : undefined;
   if (typeof carrier !== 'string' || !signedBy.includes(carrier)) throw invalidSignature();
-  const parsed = CarrierTrackingEventSchema.safeParse(json);
+  const parsed = CarrierTrackingEventSchema().safeParse(json);
   if (!parsed.success) throw invalidFields(parsed.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })));
   return parsed.data;
 }

@@ -17,6 +17,7 @@
  * amounts, statuses and links only.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazily } from '../../shared/lazily.ts';
 import * as z from '../../shared/zod.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
@@ -99,12 +100,14 @@ export const sandboxMessageKey = (notificationId: string) => ({ pk: `SANDBOX#${n
 /** The customer index. */
 export const BY_CUSTOMER_INDEX = 'byCustomer';
 
-const CursorSchema = z.strictObject({
-  pk: z.string().check(z.startsWith('NOTIFICATION#'), z.maxLength(600)),
-  sk: z.literal('NOTIFICATION'),
-  gsi1pk: z.string().check(z.startsWith('CUSTOMER#'), z.maxLength(200)),
-  gsi1sk: z.string().check(z.maxLength(200)),
-});
+const CursorSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    pk: z.string().check(z.startsWith('NOTIFICATION#'), z.maxLength(600)),
+    sk: z.literal('NOTIFICATION'),
+    gsi1pk: z.string().check(z.startsWith('CUSTOMER#'), z.maxLength(200)),
+    gsi1sk: z.string().check(z.maxLength(200)),
+  }),
+);
 
 const RECORD_FIELDS = [
   'notificationId',
@@ -252,7 +255,7 @@ export class NotificationsRepository {
 
   /** A customer's notifications, newest first, a page at a time. */
   async listByCustomer(customerId: string, limit: number, cursor?: string): Promise<{ items: NotificationRecord[]; nextCursor?: string }> {
-    const start = decodeCursor(cursor, CursorSchema);
+    const start = decodeCursor(cursor, CursorSchema());
     if (start && start.gsi1pk !== `CUSTOMER#${customerId}`)
       throw badRequest('The cursor belongs to another customer; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
     const page = await this.client.send(

@@ -13,6 +13,7 @@
  * stored: supplier records hold company names, licence numbers and SKUs — no contact persons.
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazily } from '../../shared/lazily.ts';
 import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, isTransactionConditionFailed, isTransactionConflict } from '../../shared/dynamodb.ts';
@@ -62,7 +63,7 @@ export class SupplierWriteConflict extends Error {
   override readonly name = 'SupplierWriteConflict';
 }
 
-const ListCursor = z.strictObject({ pk: z.literal(SUPPLIERS_PK), sk: z.string().check(z.startsWith('SUPPLIER#'), z.maxLength(200)) });
+const ListCursor = /* @__PURE__ */ lazily(() => z.strictObject({ pk: z.literal(SUPPLIERS_PK), sk: z.string().check(z.startsWith('SUPPLIER#'), z.maxLength(200)) }));
 
 function toSupplier(item: Record<string, unknown>): SupplierRecord {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -95,7 +96,7 @@ export class SupplierRepository {
         ...(query.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
         ExpressionAttributeValues: { ':pk': SUPPLIERS_PK, ...(query.status ? { ':status': query.status } : {}) },
         Limit: query.limit,
-        ExclusiveStartKey: decodeCursor(query.cursor, ListCursor),
+        ExclusiveStartKey: decodeCursor(query.cursor, ListCursor()),
       }),
     );
     return { items: (page.Items ?? []).map(toSupplier), ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}) };

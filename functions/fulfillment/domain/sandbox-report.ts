@@ -1,21 +1,24 @@
 /** The sandbox carrier's reports (dev stage only): what ops ask it to report, and what waits in its queue. */
 import * as z from '../../../shared/zod.ts';
+
 import { lazily } from '../../../shared/lazily.ts';
 import { SHIPMENT_EXCEPTIONS } from './shipment.ts';
 
 /** What ops ask the sandbox carrier to report. */
-export const SandboxReportSchema = z
-  .strictObject({
-    waybill: z.string().check(z.regex(/^[A-Z0-9-]{4,64}$/)),
-    status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
-    exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
-    delaySeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(900)), 0).check(z.describe('Report after this many seconds (SQS DelaySeconds, ≤ 900)')),
-  })
-  .check(
-    z.refine((r) => (r.status === 'EXCEPTION') === (r.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] }),
-  );
+export const SandboxReportSchema = /* @__PURE__ */ lazily(() =>
+  z
+    .strictObject({
+      waybill: z.string().check(z.regex(/^[A-Z0-9-]{4,64}$/)),
+      status: z.enum(['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']),
+      exception: z.optional(z.enum(SHIPMENT_EXCEPTIONS)),
+      delaySeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(900)), 0).check(z.describe('Report after this many seconds (SQS DelaySeconds, ≤ 900)')),
+    })
+    .check(
+      z.refine((r) => (r.status === 'EXCEPTION') === (r.exception !== undefined), { message: 'exception is required with status EXCEPTION and only then', path: ['exception'] }),
+    ),
+);
 
-export type SandboxReport = z.infer<typeof SandboxReportSchema>;
+export type SandboxReport = z.infer<ReturnType<typeof SandboxReportSchema>>;
 
 /** A report waiting in the queue (signed and dated when it is delivered). */
 export type QueuedReport = z.infer<ReturnType<typeof QueuedReportSchema>>;

@@ -5,6 +5,7 @@
  * `EVENT_BUS_NAME`, the provider's settings.
  */
 import type { Context } from 'aws-lambda';
+import { lazily } from '../../../shared/lazily.ts';
 import * as z from '../../../shared/zod.ts';
 import { logger, metrics, MetricUnit, observedHandler } from '../../../shared/observability.ts';
 import type { ReconciliationReport } from '../domain/reconciliation.ts';
@@ -14,10 +15,12 @@ import { providerFromEnv } from '../provider/from-env.ts';
 import { paymentsRuntime, type PaymentsPorts } from '../runtime.ts';
 
 /** The invocation: a scheduled event (its `time`) or a manual `{ date }`. */
-const InvocationSchema = z.looseObject({
-  date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))),
-  time: z.optional(z.string()),
-});
+const InvocationSchema = /* @__PURE__ */ lazily(() =>
+  z.looseObject({
+    date: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))),
+    time: z.optional(z.string()),
+  }),
+);
 
 /** A summary of the run (the full report is stored). */
 export interface ReconcileSummary {
@@ -32,7 +35,7 @@ export interface ReconcileSummary {
 export function makeReconcilePaymentsHandler(ports: PaymentsPorts = {}) {
   const runtime = paymentsRuntime(ports, providerFromEnv);
   const base = async (event: unknown, context: Context): Promise<ReconcileSummary> => {
-    const input = InvocationSchema.parse(event ?? {});
+    const input = InvocationSchema().parse(event ?? {});
     const deps = await runtime.providerDeps();
     const correlationId = context?.awsRequestId ?? deps.newId();
     const date = input.date ?? previousDay(input.time ? new Date(input.time) : deps.clock.now());

@@ -69,7 +69,7 @@ export interface RunPaymentSandboxPorts {
 export function makeRunPaymentSandboxHandler(ports: RunPaymentSandboxPorts = {}) {
   let endpoint: WebhookEndpoint | undefined;
   const recordHandler = async (record: SQSRecord): Promise<void> => {
-    const message = SandboxMessageSchema.parse(JSON.parse(record.body));
+    const message = SandboxMessageSchema().parse(JSON.parse(record.body));
     const { sandbox } = await (ports.wiring ?? providerFromEnv)();
     if (!sandbox) throw new ConfigError('the sandbox worker runs only with PAYMENT_PROVIDER=sandbox');
     const settings = paymentsSettings();

@@ -11,6 +11,7 @@
  * only they are granted it.
  */
 import * as z from '../../../shared/zod.ts';
+import { lazily } from '../../../shared/lazily.ts';
 import { ConfigError } from '../../../shared/config.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import { newId } from '../../../shared/ids.ts';
@@ -34,7 +35,7 @@ export interface ProviderWiring {
 }
 
 /** The secret of a deployed sandbox stage: only the webhook signing secret is used (an `apiKey` is ignored). */
-const SandboxSecretSchema = z.object({ webhookSecret: z.string().check(z.minLength(16), z.maxLength(256)) });
+const SandboxSecretSchema = /* @__PURE__ */ lazily(() => z.object({ webhookSecret: z.string().check(z.minLength(16), z.maxLength(256)) }));
 
 /**
  * The sandbox's webhook signing secret (signs in its worker, verifies in the webhook function):
@@ -47,7 +48,7 @@ export async function sandboxWebhookSecret(settings: Pick<PaymentsSettings, 'san
       what: 'the sandbox payment provider’s webhook signing secret',
       idVariable: 'SANDBOX_WEBHOOK_SECRET_ID',
       secretId: settings.sandbox.webhookSecretId,
-      schema: SandboxSecretSchema,
+      schema: SandboxSecretSchema(),
       local: () => ({ webhookSecret: settings.sandbox.localWebhookSecret }),
     },
     options,

@@ -67,7 +67,7 @@ describe('risk-signal key (checkout)', () => {
     const denied = Object.assign(new Error('User is not authorized to perform secretsmanager:GetSecretValue'), { name: 'AccessDeniedException' });
     for (const [cause, readSecret] of [
       ['AccessDeniedException', async () => Promise.reject(denied)],
-      ['$ZodError', async (_id: string, schema: typeof RiskSignalSecretSchema) => schema.parse({ hmacKey: 'too-short-secret-value' })],
+      ['$ZodError', async (_id: string, schema: ReturnType<typeof RiskSignalSecretSchema>) => schema.parse({ hmacKey: 'too-short-secret-value' })],
     ] as const) {
       const { log, errors } = recordingLog();
       const error = await riskSignalKeyResolver({ settings, stage: 'prod', localCloud: false, log, readSecret })().catch((e: unknown) => e);

@@ -41,6 +41,29 @@ function definerCalls(file: string, text: string): DefinerCall[] {
   return calls;
 }
 
+/** The root of a chain of calls and property reads: `z` in `z.string().check(z.minLength(1))`. */
+const rootOf = (expression: ts.Expression): ts.Expression =>
+  ts.isCallExpression(expression) || ts.isPropertyAccessExpression(expression) ? rootOf(expression.expression) : expression;
+
+/** Every zod schema `text` builds when the module loads: a call on the project's `z` outside any function. */
+function schemasBuiltAtLoad(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isCallExpression(node)) {
+      const root = rootOf(node.expression);
+      if (ts.isIdentifier(root) && root.text === 'z') {
+        found.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.join(dir, entry.name);
@@ -73,5 +96,30 @@ describe('definitions a bundle can drop', () => {
     expect(found('export default r.defineEvent({});')).toEqual([{ pure: false, inFunction: false }]);
     expect(found('function f() { return lazily(() => 1); }')).toEqual([{ pure: false, inFunction: true }]);
     expect(found("// const d = lazily(() => 1);\nconst s = 'lazily(';")).toEqual([]);
+  });
+});
+
+/**
+ * A schema built when its module loads is built by every function bundling the module, used or not:
+ * each costs a cold start ≈ 20 µs and more for the first of its kind (docs/performance.md). So a
+ * module-level schema is `lazily(() => …)` and its users call it; a function builds only the
+ * schemas it reads. The one call allowed at load is zod's configuration in `shared/zod.ts`.
+ */
+describe('schemas built on first use', () => {
+  const files = ['functions', 'shared', 'events'].flatMap(sources);
+
+  it('no module builds a zod schema when it loads', () => {
+    const atLoad = files.flatMap((file) => schemasBuiltAtLoad(file, fs.readFileSync(path.join(ROOT, file), 'utf8')));
+    expect(atLoad).toEqual([path.join('shared', 'zod.ts') + ':15']);
+  });
+
+  it('finds a schema at load whatever its layout, and not one inside a function', () => {
+    const found = (text: string) => schemasBuiltAtLoad('probe.ts', text).length;
+    expect(found('export const A = z.string();')).toBe(1);
+    expect(found('const B = z\n  .strictObject({ a: z.string() })\n  .check(z.refine(() => true));')).toBe(1);
+    expect(found('export const routes = { c: z.number() };')).toBe(1);
+    expect(found('const D = /* @__PURE__ */ lazily(() => z.string());')).toBe(0);
+    expect(found('function e() { return z.string(); }')).toBe(0);
+    expect(found('type F = z.infer<typeof G>;')).toBe(0);
   });
 });

@@ -10,6 +10,7 @@
  * no route from a function to its own API URL, and the sandbox only stands in for the provider).
  */
 import * as z from '../../../../shared/zod.ts';
+import { lazily } from '../../../../shared/lazily.ts';
 import type { Clock } from '../../../../shared/clock.ts';
 import { signatureHeader } from '../../domain/webhook-signature.ts';
 import type { SandboxMessage, SandboxProvider } from './sandbox-provider.ts';
@@ -26,10 +27,12 @@ export class WebhookDeliveryError extends Error {
 }
 
 /** A queued message (validated when read back). */
-export const SandboxMessageSchema = z.union([
-  z.object({ kind: z.literal('webhook'), event: SandboxWebhookSchema() }),
-  z.object({ kind: z.literal('transfer-arrival'), providerPaymentId: z.string().check(z.minLength(1), z.maxLength(64)) }),
-]);
+export const SandboxMessageSchema = /* @__PURE__ */ lazily(() =>
+  z.union([
+    z.object({ kind: z.literal('webhook'), event: SandboxWebhookSchema() }),
+    z.object({ kind: z.literal('transfer-arrival'), providerPaymentId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  ]),
+);
 
 /** Ports of the worker. */
 export interface SandboxWorkerDeps {

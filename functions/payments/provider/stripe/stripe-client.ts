@@ -6,18 +6,19 @@
  * secret reader).
  */
 import * as z from '../../../../shared/zod.ts';
+import { lazily } from '../../../../shared/lazily.ts';
 import { readJsonSecret } from '../../../../shared/secrets.ts';
 import type { StripeLike } from './stripe-like.ts';
 import { stripeHttpClient, stripeRetryWaitsMaxMs } from './stripe-http-client.ts';
 
-const StripeSecretSchema = z.object({ apiKey: z.string().check(z.minLength(1)), webhookSecret: z.string().check(z.minLength(1)) });
+const StripeSecretSchema = /* @__PURE__ */ lazily(() => z.object({ apiKey: z.string().check(z.minLength(1)), webhookSecret: z.string().check(z.minLength(1)) }));
 
 /** The secret's content. */
-export type StripeSecret = z.infer<typeof StripeSecretSchema>;
+export type StripeSecret = z.infer<ReturnType<typeof StripeSecretSchema>>;
 
 /** Reads the Stripe secret from Secrets Manager. */
 export async function readStripeSecret(secretId: string): Promise<StripeSecret> {
-  return readJsonSecret(secretId, StripeSecretSchema);
+  return readJsonSecret(secretId, StripeSecretSchema());
 }
 
 /** How the functions call Stripe: two network retries as stripe-node's, each attempt given up after 5 s. */

@@ -6,7 +6,8 @@ import * as z from '../shared/zod.ts';
 import { defineEvent } from './event-definition.ts';
 import { ActorSchema, IdSchema, MoneySchema, PaymentMethodSchema } from './common.ts';
 
-const base = { orderId: IdSchema(), customerId: ActorSchema(), paymentId: IdSchema(), method: PaymentMethodSchema() };
+/** The fields every payment event carries (built with each event's schema, on first use). */
+const base = () => ({ orderId: IdSchema(), customerId: ActorSchema(), paymentId: IdSchema(), method: PaymentMethodSchema() });
 const ex = { orderId: '01JD7ZK3X2V8Q4N6M5R9T0W1YB', customerId: 'alice', paymentId: '01JD7ZKB11V8Q4N6M5R9T0W1YE', method: 'card' as const };
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
@@ -16,7 +17,7 @@ export const PaymentAuthorized = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'Payment secured for the order: authorised, confirmed by transfer, or cash on delivery (nothing to authorise).',
-  schema: () => z.object({ ...base, amount: MoneySchema(), captureOn: z.enum(['shipment', 'delivery', 'already-captured']), authorizedAt: z.iso.datetime() }),
+  schema: () => z.object({ ...base(), amount: MoneySchema(), captureOn: z.enum(['shipment', 'delivery', 'already-captured']), authorizedAt: z.iso.datetime() }),
   example: { ...ex, amount: cny(23040), captureOn: 'shipment', authorizedAt: '2026-11-23T08:00:03.000Z' },
 });
 
@@ -26,7 +27,7 @@ export const PaymentPending = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'A bank transfer is awaited; the order stays PLACED until the provider confirms it or the payment window ends.',
-  schema: () => z.object({ ...base, amount: MoneySchema(), pendingSince: z.iso.datetime() }),
+  schema: () => z.object({ ...base(), amount: MoneySchema(), pendingSince: z.iso.datetime() }),
   example: { ...ex, method: 'bank_transfer', amount: cny(23040), pendingSince: '2026-11-23T08:00:03.000Z' },
 });
 
@@ -37,7 +38,7 @@ export const PaymentFailed = /* @__PURE__ */ defineEvent({
   source: 'commerce.payments',
   description: 'Authorisation failed; checkout moves the order to PAYMENT_FAILED and releases its stock.',
   schema: () =>
-    z.object({ ...base, reason: z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired']), failedAt: z.iso.datetime() }),
+    z.object({ ...base(), reason: z.enum(['declined', 'insufficient_funds', 'unknown_token', 'limit_exceeded', 'provider_error', 'expired']), failedAt: z.iso.datetime() }),
   example: { ...ex, reason: 'declined', failedAt: '2026-11-23T08:00:03.000Z' },
 });
 
@@ -47,7 +48,7 @@ export const PaymentCaptured = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'An amount was captured.',
-  schema: () => z.object({ ...base, amount: MoneySchema(), capturedAt: z.iso.datetime() }),
+  schema: () => z.object({ ...base(), amount: MoneySchema(), capturedAt: z.iso.datetime() }),
   example: { ...ex, amount: cny(23040), capturedAt: '2026-11-24T10:00:00.000Z' },
 });
 
@@ -57,7 +58,7 @@ export const PaymentVoided = /* @__PURE__ */ defineEvent({
   version: 1,
   source: 'commerce.payments',
   description: 'The authorisation was released; nothing was charged.',
-  schema: () => z.object({ ...base, voidedAt: z.iso.datetime() }),
+  schema: () => z.object({ ...base(), voidedAt: z.iso.datetime() }),
   example: { ...ex, voidedAt: '2026-11-23T08:10:00.000Z' },
 });
 
@@ -69,7 +70,7 @@ export const PaymentRefunded = /* @__PURE__ */ defineEvent({
   description: 'An amount was refunded to the original payment method (AFT-1).',
   schema: () =>
     z.object({
-      ...base,
+      ...base(),
       refundId: IdSchema(),
       amount: MoneySchema(),
       refundedTotal: MoneySchema(),

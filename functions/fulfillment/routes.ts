@@ -264,7 +264,7 @@ export const postSandboxCarrierEventRoute = /* @__PURE__ */ defineRoute({
   tags: ['fulfillment', 'sandbox'],
   auth: { roles: ['ops'] },
   idempotent: true,
-  body: SandboxReportSchema(),
+  body: SandboxReportSchema,
   responses: {
     202: {
       description: 'Scheduled: the sandbox carrier will post the signed report when it is due',

@@ -15,7 +15,7 @@
  * | `CARRIER_WEBHOOK_SECRETS` | the sandbox secret for every sandbox carrier | local cloud and tests only (`LOCAL_CLOUD=true`): that JSON inline; ignored anywhere else |
  * | `CARRIER_WEBHOOK_TOLERANCE_SECONDS` | 300 | replay window of signed tracking events |
  * | `CARRIER_PROVIDER` | `sandbox` | the carrier adapter allocation books with: `sandbox` or `kuaidi100` (per stage, infra/stage.ts; prod never books the sandbox) |
- * | `KUAIDI100_ACCOUNT_SECRET_ID` | — (stages with `kuaidi100`: `commerce/<stage>/kuaidi100`) | Secrets Manager id of the Kuaidi100 merchant account ({@link Kuaidi100AccountSchema()}) |
+ * | `KUAIDI100_ACCOUNT_SECRET_ID` | — (stages with `kuaidi100`: `commerce/<stage>/kuaidi100`) | Secrets Manager id of the Kuaidi100 merchant account ({@link Kuaidi100AccountSchema}) |
  * | `KUAIDI100_ACCOUNT` | — | local cloud and tests only: that JSON inline |
  * | `LATE_SWEEP_LOOKBACK_DAYS` | 14 | how many days of due dates the late sweep looks back over |
  * | `OUTBOX_REPUBLISH_AFTER_SECONDS` | 60 | the sweep republishes outbox events left unpublished this long |

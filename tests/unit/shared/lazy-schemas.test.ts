@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * Zod schemas are built when first used, not when their module is imported (issue 15's cold start):
  * a function's bundle holds its capability's whole route module, every event its capability
@@ -81,6 +82,24 @@ describe('lazy schemas', () => {
         for (const route of routes) void [route.body, route.path, route.query, route.headers, ...Object.values(route.responses).map((r) => r.schema)];
       }),
     ).toBe(0);
+  });
+
+  it('importing any module but a handler builds no schema: each is built by what reads it', async () => {
+    // A handler builds its route's request schemas, or its events', when it is built (at import):
+    // it reads them on its first request. Every other module only declares its schemas
+    // (`lazily`, `defineRoute`, `defineEvent`, `defineSettings`); the syntax-tree rule in
+    // pure-definitions.test.ts refuses a `z.…` call at load, and this catches a declared schema
+    // called at load (`{ body: X() }` in a route, a shared object of fields in an events module).
+    // A schema is counted against the first module here that loads it, directly or not.
+    const modules = import.meta.glob(['../../../functions/**/*.ts', '../../../shared/**/*.ts', '../../../events/**/*.ts', '!**/handlers/**', '!**/*.d.ts']);
+    vi.resetModules();
+    const building: string[] = [];
+    for (const [file, load] of Object.entries(modules)) {
+      const built = await schemasBuiltBy(load);
+      if (built > 0) building.push(`${file.replace('../../../', '')}: ${built}`);
+    }
+    expect(Object.keys(modules).length).toBeGreaterThan(300);
+    expect(building).toEqual([]);
   });
 
   it('an event’s payload, strict and detail schemas are built on first use, once each', () => {

@@ -29,7 +29,7 @@ describe('ORD-2, SEC-5: the unit-price bound keeps every basket exact', () => {
     [MAX_UNIT_PRICE_MINOR + 1, false],
     [Number.MAX_SAFE_INTEGER, false],
     [1, true],
-  ])('catalog PriceSchema(): %d minor units → accepted %s', (amount, ok) => {
+  ])('catalog PriceSchema: %d minor units → accepted %s', (amount, ok) => {
     expect(PriceSchema().safeParse({ amount, currency: 'CNY' }).success).toBe(ok);
     const input = { name: 'Tea', category: 'groceries', price: { amount, currency: 'CNY' }, attributes: { weightGrams: 100, valueClass: 'standard' } };
     expect(ProductInputSchema().safeParse(input).success).toBe(ok);

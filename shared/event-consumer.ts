@@ -177,6 +177,18 @@ export function keyedQueue(): <T>(key: string | undefined, task: () => Promise<T
   };
 }
 
+/**
+ * Builds the schemas a consumer of `definitions` parses its records with: when the consumer is
+ * built, in the container's init phase, rather than on its first message — the first message would
+ * build them anyway (≈ 7 ms for `OrderPlaced` in a fresh process), and init is the phase that
+ * provisioned concurrency runs ahead of any request. Schemas are otherwise built on first use
+ * (shared/lazily.ts), so a module that only declares events builds nothing.
+ */
+function buildParsers(definitions: readonly AnyEventDefinition[]): void {
+  EventBridgeSchema();
+  for (const definition of definitions) void definition.detailSchema;
+}
+
 /** Parses a record (see {@link parseEventMessage}); an invalid one is logged once, by message id, and the error rethrown. */
 function parseLogged<D extends AnyEventDefinition>(record: SQSRecord, definitions: readonly D[]): ConsumedEvent<D> {
   try {
@@ -203,6 +215,7 @@ export function eventConsumer<D extends AnyEventDefinition>(
   handle: (event: ConsumedEvent<D>, record: SQSRecord, context: Context) => Promise<void>,
   options: EventConsumerOptions<D> = {},
 ) {
+  buildParsers(definitions);
   const { retryLater, inOrderOf } = options;
   const queue = inOrderOf && !options.sequential ? keyedQueue() : undefined;
   return sqsConsumer(async (record, context) => {
@@ -242,6 +255,7 @@ export function eventBatchConsumer<D extends AnyEventDefinition>(
   handleBatch: (records: ReadonlyArray<ConsumedRecord<D>>, context: Context) => Promise<ReadonlyArray<Error | undefined>>,
   options: Pick<EventConsumerOptions<D>, 'failureMetric' | 'logKeys'> = {},
 ) {
+  buildParsers(definitions);
   return observedHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const failed: string[] = [];
     const valid: Array<ConsumedRecord<D>> = [];

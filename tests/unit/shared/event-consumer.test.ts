@@ -5,6 +5,8 @@
  * shortened redelivery of records that wait for another event.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as z from '../../../shared/zod.ts';
+import { defineEvent } from '../../../events/event-definition.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -54,6 +56,21 @@ describe('parseEventMessage', () => {
     expect(parse(riskApproved({ orderId: 'secret-value' }))).toThrow(/^not a valid RiskApproved v1 event: orderId$/);
     expect(parse(riskApproved({ orderId: 'secret-value' }))).not.toThrow(/secret-value/);
     expect(parse(riskApproved({ meta: { ...meta, eventId: '' } }))).toThrow(InvalidMessageError);
+  });
+});
+
+describe('the schemas a consumer parses with', () => {
+  it('are built when the consumer is built (the init phase), not on its first message', () => {
+    const one = vi.fn(() => z.object({ orderId: z.string() }));
+    const two = vi.fn(() => z.object({ sku: z.string() }));
+    const First = defineEvent({ name: 'InitExampleOne', version: 1, source: 'commerce.checkout', description: 'x', schema: one, example: { orderId: 'o-1' } });
+    const Second = defineEvent({ name: 'InitExampleTwo', version: 1, source: 'commerce.catalog', description: 'x', schema: two, example: { sku: 'SKU-1' } });
+    expect(one).not.toHaveBeenCalled();
+    eventConsumer([First], async () => undefined);
+    expect(one).toHaveBeenCalledTimes(1);
+    eventBatchConsumer([First, Second], async (records) => records.map(() => undefined));
+    expect(one).toHaveBeenCalledTimes(1);
+    expect(two).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -20,7 +20,7 @@
  * recorded by its name only, e.g. `ConditionalCheckFailedException`), no headers.
  */
 import crypto from 'node:crypto';
-import type dgram from 'node:dgram';
+import dgram from 'node:dgram';
 
 /** The parts of `_X_AMZN_TRACE_ID` a subsegment needs. */
 export interface TraceHeader {
@@ -92,16 +92,9 @@ export type SegmentSink = (document: Subsegment) => void;
 let socket: dgram.Socket | undefined;
 const HEADER = '{"format":"json","version":1}\n';
 
-/**
- * The socket is made, and `node:dgram` loaded, with the first subsegment sent: loading the module
- * takes ≈ 3 ms of a cold start (docs/performance.md), and most containers never send one — only
- * sampled invocations do (X-Ray's default rule samples the first request each second and 5 % of the
- * rest). `process.getBuiltinModule` (Node ≥ 20.16) loads it without an `import()`, which the
- * bundles may not contain.
- */
 function udpSink(address: { host: string; port: number }): SegmentSink {
   return (document) => {
-    socket ??= process.getBuiltinModule('node:dgram').createSocket('udp4').unref();
+    socket ??= dgram.createSocket('udp4').unref();
     // Fire and forget, as the X-Ray SDK does: a lost datagram loses a subsegment, never a request.
     socket.send(HEADER + JSON.stringify(document), address.port, address.host, () => undefined);
   };

@@ -178,13 +178,15 @@ export function keyedQueue(): <T>(key: string | undefined, task: () => Promise<T
 }
 
 /**
- * Builds the schemas a consumer of `definitions` parses its records with: when the consumer is
- * built, in the container's init phase, rather than on its first message — the first message would
- * build them anyway (≈ 7 ms for `OrderPlaced` in a fresh process), and init is the phase that
- * provisioned concurrency runs ahead of any request. Schemas are otherwise built on first use
- * (shared/lazily.ts), so a module that only declares events builds nothing.
+ * Builds the schemas a consumer of `definitions` parses its records with (the EventBridge envelope,
+ * each event's detail): when the consumer is built, in the container's init phase, rather than on
+ * its first message — the first message would build them anyway (≈ 7 ms for `OrderPlaced` in a
+ * fresh process), and init is the phase that provisioned concurrency runs ahead of any request.
+ * Schemas are otherwise built on first use (shared/lazily.ts), so a module that only declares
+ * events builds nothing. zod still compiles a schema's parser on its first parse (≈ 1–2 ms), on
+ * the first message of each type.
  */
-function buildParsers(definitions: readonly AnyEventDefinition[]): void {
+function buildSchemas(definitions: readonly AnyEventDefinition[]): void {
   EventBridgeSchema();
   for (const definition of definitions) void definition.detailSchema;
 }
@@ -215,7 +217,7 @@ export function eventConsumer<D extends AnyEventDefinition>(
   handle: (event: ConsumedEvent<D>, record: SQSRecord, context: Context) => Promise<void>,
   options: EventConsumerOptions<D> = {},
 ) {
-  buildParsers(definitions);
+  buildSchemas(definitions);
   const { retryLater, inOrderOf } = options;
   const queue = inOrderOf && !options.sequential ? keyedQueue() : undefined;
   return sqsConsumer(async (record, context) => {
@@ -255,7 +257,7 @@ export function eventBatchConsumer<D extends AnyEventDefinition>(
   handleBatch: (records: ReadonlyArray<ConsumedRecord<D>>, context: Context) => Promise<ReadonlyArray<Error | undefined>>,
   options: Pick<EventConsumerOptions<D>, 'failureMetric' | 'logKeys'> = {},
 ) {
-  buildParsers(definitions);
+  buildSchemas(definitions);
   return observedHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const failed: string[] = [];
     const valid: Array<ConsumedRecord<D>> = [];

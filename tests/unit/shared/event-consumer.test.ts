@@ -38,6 +38,20 @@ const productChanged = (sku: string) =>
 
 class WaitError extends Error {}
 
+/** The zod schemas built while `run` runs (zod's construction hook). */
+function schemasBuiltBy(run: () => unknown): number {
+  const config = (globalThis as { __zod_globalConfig?: { postProcessor?: (schema: unknown) => void } }).__zod_globalConfig;
+  if (!config) throw new Error('zod is not loaded');
+  let built = 0;
+  config.postProcessor = () => void built++;
+  try {
+    run();
+  } finally {
+    delete config.postProcessor;
+  }
+  return built;
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe('parseEventMessage', () => {
@@ -71,6 +85,10 @@ describe('the schemas a consumer parses with', () => {
     eventBatchConsumer([First, Second], async (records) => records.map(() => undefined));
     expect(one).toHaveBeenCalledTimes(1);
     expect(two).toHaveBeenCalledTimes(1);
+    // Built already: the detail schemas (not only the payloads) and the envelope's.
+    const detail = { sku: 'SKU-1', version: 1, meta: { correlationId: 'c', occurredAt: '2026-12-06T00:00:00.000Z', eventId: 'e' } };
+    const body = eventBridgeEvent(Second.name, Second.source, detail);
+    expect(schemasBuiltBy(() => parseEventMessage(sqsRecord(body), [Second]))).toBe(0);
   });
 });
 

@@ -6,7 +6,6 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from '../../../shared/zod.ts';
-import { defineEvent } from '../../../events/event-definition.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -74,21 +73,26 @@ describe('parseEventMessage', () => {
 });
 
 describe('the schemas a consumer parses with', () => {
-  it('are built when the consumer is built (the init phase), not on its first message', () => {
+  it('are built when the consumer is built (the init phase), not on its first message', async () => {
+    // Fresh modules: the envelope's schema is built once per module instance, and the tests above
+    // have built this file's.
+    vi.resetModules();
+    const consumers = await import('../../../shared/event-consumer.ts');
+    const { defineEvent: define } = await import('../../../events/event-definition.ts');
     const one = vi.fn(() => z.object({ orderId: z.string() }));
     const two = vi.fn(() => z.object({ sku: z.string() }));
-    const First = defineEvent({ name: 'InitExampleOne', version: 1, source: 'commerce.checkout', description: 'x', schema: one, example: { orderId: 'o-1' } });
-    const Second = defineEvent({ name: 'InitExampleTwo', version: 1, source: 'commerce.catalog', description: 'x', schema: two, example: { sku: 'SKU-1' } });
+    const First = define({ name: 'InitExampleOne', version: 1, source: 'commerce.checkout', description: 'x', schema: one, example: { orderId: 'o-1' } });
+    const Second = define({ name: 'InitExampleTwo', version: 1, source: 'commerce.catalog', description: 'x', schema: two, example: { sku: 'SKU-1' } });
     expect(one).not.toHaveBeenCalled();
-    eventConsumer([First], async () => undefined);
+    consumers.eventConsumer([First], async () => undefined);
     expect(one).toHaveBeenCalledTimes(1);
-    eventBatchConsumer([First, Second], async (records) => records.map(() => undefined));
+    consumers.eventBatchConsumer([First, Second], async (records) => records.map(() => undefined));
     expect(one).toHaveBeenCalledTimes(1);
     expect(two).toHaveBeenCalledTimes(1);
     // Built already: the detail schemas (not only the payloads) and the envelope's.
     const detail = { sku: 'SKU-1', version: 1, meta: { correlationId: 'c', occurredAt: '2026-12-06T00:00:00.000Z', eventId: 'e' } };
     const body = eventBridgeEvent(Second.name, Second.source, detail);
-    expect(schemasBuiltBy(() => parseEventMessage(sqsRecord(body), [Second]))).toBe(0);
+    expect(schemasBuiltBy(() => consumers.parseEventMessage(sqsRecord(body), [Second]))).toBe(0);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type * as z from './zod.ts';
+import * as z from './zod.ts';
 import { badRequest } from './errors.ts';
 import { tracer } from './observability.ts';
 import { retry, type Backoff } from './retry.ts';
@@ -65,6 +65,17 @@ export function decodeCursor<S extends z.ZodMiniType<Record<string, unknown>>>(c
   const result = schema.safeParse(decoded);
   if (!result.success) throw invalid();
   return result.data;
+}
+
+/**
+ * The shape of a cursor over the global secondary index whose keys are `<index>pk`/`<index>sk`: the
+ * `LastEvaluatedKey` DynamoDB returns for it holds the table's key and the index's. Give it to
+ * {@link decodeCursor} (built on each call: declare it `lazily`, as every module-level schema is).
+ */
+export function indexCursorSchema<I extends string>(index: I) {
+  const key = (max: number) => z.string().check(z.maxLength(max));
+  const shape = { pk: key(200), sk: key(200), [`${index}pk`]: key(200), [`${index}sk`]: key(400) };
+  return z.strictObject(shape as Record<'pk' | 'sk' | `${I}pk` | `${I}sk`, z.ZodMiniString<string>>);
 }
 
 /** True when `error` is DynamoDB's ConditionalCheckFailedException (a failed conditional write). */

@@ -11,9 +11,8 @@
  */
 import { GetCommand, NumberValue, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { lazily } from '../../shared/lazily.ts';
-import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
-import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
+import { batchGet, decodeCursor, documentClient, encodeCursor, indexCursorSchema, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { badRequest } from '../../shared/errors.ts';
 import type { GroundTruth } from './domain/backtest.ts';
 import { addCounts, METRIC_COUNTERS, ZERO_COUNTS, type DailyCounts, type MetricCounter } from './domain/metrics.ts';
@@ -21,7 +20,6 @@ import { outcomeCounter, type CustomerProfile, type ProfileOutcome } from './dom
 import type { AnalystDecision, ReviewState } from './domain/review.ts';
 import type { RiskSignals } from '../../events/order-placed.ts';
 import type { FiredRule, RiskDecision, RiskLevel } from './domain/scoring.ts';
-import { batchGet } from '../../shared/dynamodb.ts';
 import { BY_DAY_INDEX, BY_QUEUE_INDEX, dayPartition, keys, profileFromItem, transact, TransactionConditionFailed, withoutKeys } from './risk-table.ts';
 
 /** The pseudonymous signals of an order (keyed hashes, device id, email domain), for staff: OrderPlaced's. */
@@ -165,22 +163,8 @@ function toRiskEvent(item: Record<string, unknown>): RiskEvent {
 
 const invalidCursor = () => badRequest('The cursor is not valid for this query; start again without one.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
 
-const QueueCursor = /* @__PURE__ */ lazily(() =>
-  z.strictObject({
-    pk: z.string().check(z.maxLength(200)),
-    sk: z.string().check(z.maxLength(200)),
-    gsi2pk: z.string().check(z.maxLength(200)),
-    gsi2sk: z.string().check(z.maxLength(400)),
-  }),
-);
-const DayCursor = /* @__PURE__ */ lazily(() =>
-  z.strictObject({
-    pk: z.string().check(z.maxLength(200)),
-    sk: z.string().check(z.maxLength(200)),
-    gsi1pk: z.string().check(z.maxLength(200)),
-    gsi1sk: z.string().check(z.maxLength(400)),
-  }),
-);
+const QueueCursor = /* @__PURE__ */ lazily(() => indexCursorSchema('gsi2'));
+const DayCursor = /* @__PURE__ */ lazily(() => indexCursorSchema('gsi1'));
 
 /** The DynamoDB adapter of {@link AssessmentStore}. */
 export class DynamoDbAssessmentStore implements AssessmentStore {

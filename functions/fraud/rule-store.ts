@@ -7,9 +7,8 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { lazily } from '../../shared/lazily.ts';
-import * as z from '../../shared/zod.ts';
 import { requireSetting } from '../../shared/config.ts';
-import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
+import { decodeCursor, documentClient, encodeCursor, indexCursorSchema, isConditionalCheckFailed, queryAll } from '../../shared/dynamodb.ts';
 import type { RuleChange, RuleChangeStatus } from './domain/rule-changes.ts';
 import { definitionOf, type Rule, type RuleDefinition } from './domain/rules.ts';
 import { BY_QUEUE_INDEX, keys, transact, TransactionConditionFailed, withoutKeys } from './risk-table.ts';
@@ -49,14 +48,7 @@ export interface RuleStore {
   rejectChange(ruleId: string, changeId: string, by: string, reason: string, at: string): Promise<RuleChange>;
 }
 
-const ChangeCursor = /* @__PURE__ */ lazily(() =>
-  z.strictObject({
-    pk: z.string().check(z.maxLength(200)),
-    sk: z.string().check(z.maxLength(200)),
-    gsi2pk: z.string().check(z.maxLength(200)),
-    gsi2sk: z.string().check(z.maxLength(400)),
-  }),
-);
+const ChangeCursor = /* @__PURE__ */ lazily(() => indexCursorSchema('gsi2'));
 
 const toRule = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Rule;
 const toChange = (item: Record<string, unknown>) => withoutKeys(item) as unknown as RuleChange;

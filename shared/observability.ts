@@ -81,9 +81,10 @@ export { MetricUnit };
  * EMF metrics flushed per invocation with a cold-start metric, and the logger's Lambda context
  * (keys reset per invocation). Add further middlewares with `.use()`.
  *
- * Every handler is built through here (httpHandler, sqsConsumer), when its module loads: a function
- * without `STAGE` fails right there, at cold start, with a ConfigError ({@link requireStage}) —
- * never running as if it were dev.
+ * Every handler is built through here (httpHandler, sqsConsumer). A function without `STAGE` fails
+ * at cold start with a ConfigError ({@link requireStage}), never running as if it were dev: here,
+ * at init, or — for an HTTP route whose stack waits for its first request, in a function serving
+ * several routes — when its handler is made (shared/http/handler.ts).
  */
 export function observedHandler<E, R>(base: (event: E, context: Context) => Promise<R>) {
   requireStage();

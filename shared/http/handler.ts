@@ -25,7 +25,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from '../zod.ts';
 import type { AuthRequirement } from '../auth.ts';
-import { getConfig } from '../config.ts';
+import { getConfig, requireStage } from '../config.ts';
 import { ANONYMOUS, type IdempotentExecutor } from '../idempotency-key.ts';
 import { observedHandler } from '../observability.ts';
 import {
@@ -110,18 +110,69 @@ export const httpHandler: HttpHandlerBuilder = (options, handlerFn, mapError) =>
 /** A handler function, its input's types erased (the builders above keep them for their callers). */
 type AnyHandlerFn = (request: HttpRequest<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined, AuthRequirement>) => Promise<HttpResult>;
 
-/** The HTTP stack of {@link httpHandler}, with the idempotency executor of an idempotent route. */
+/** A route's handler as {@link buildHttpHandler} returns it: see {@link deferBuild}. */
+export type RouteHandler = HttpLambdaHandler & { readonly [DEFER_BUILD]: () => void };
+
+const DEFER_BUILD = Symbol('deferBuild');
+
+/**
+ * Makes a route handler build its stack (the route's schemas and middlewares) on its route's
+ * first request instead of at init. For a function serving several routes
+ * (shared/http/route-dispatcher.ts), whose first request reads one route's stack, not all of them.
+ * A handler not built by {@link buildHttpHandler} is left as it is.
+ */
+export function deferBuild(handler: HttpLambdaHandler): void {
+  (handler as Partial<RouteHandler>)[DEFER_BUILD]?.();
+}
+
+/**
+ * The HTTP stack of {@link httpHandler}, with the idempotency executor of an idempotent route.
+ *
+ * The stack is built at init: in a microtask queued now, which runs once the module graph being
+ * loaded has finished evaluating, before the runtime takes its first request. A function's first
+ * request reads its route's stack, so the work belongs in init (which provisioned concurrency runs
+ * ahead of any request). Not in the call itself, so that a dispatcher evaluated in the same
+ * graph can ask for its routes' stacks to wait for their first request ({@link deferBuild}).
+ * What can be refused without building throws here: a route given to the wrong builder, a function
+ * without its configuration.
+ */
 export function buildHttpHandler(
   options: HttpHandlerOptions,
   handlerFn: AnyHandlerFn,
   mapError: ((error: unknown) => unknown) | undefined,
   idempotency?: IdempotentExecutorFactory,
-): HttpLambdaHandler {
-  const auth: AuthRequirement = options.auth ?? { roles: [] };
+): RouteHandler {
   if (options.idempotent && !idempotency) {
     throw new Error(`${options.operation} is an idempotent route: build its handler with idempotentHttpHandler (shared/http/idempotent-handler.ts).`);
   }
+  // Read now, so that a function without its configuration refuses to start when its handler is
+  // made, as every handler does (observedHandler), even one whose stack waits for a request.
+  requireStage();
+  const corsOrigin = getConfig().http.corsAllowOrigin;
   const executor = options.idempotent ? idempotency?.(options.operation) : undefined;
+  let stack: HttpLambdaHandler | undefined;
+  let deferred = false;
+  const built = () => (stack ??= buildStack(options, handlerFn, mapError, corsOrigin, executor));
+  queueMicrotask(() => {
+    if (!deferred) built();
+  });
+  const handler = (event: APIGatewayProxyEvent, context: Context) => built()(event, context);
+  return Object.assign(handler, {
+    [DEFER_BUILD]: () => {
+      deferred = true;
+    },
+  });
+}
+
+/** The middlewares around the handler function, with the route's schemas. */
+function buildStack(
+  options: HttpHandlerOptions,
+  handlerFn: AnyHandlerFn,
+  mapError: ((error: unknown) => unknown) | undefined,
+  corsOrigin: string,
+  executor: IdempotentExecutor | undefined,
+): HttpLambdaHandler {
+  const auth: AuthRequirement = options.auth ?? { roles: [] };
 
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const state = requestState(event);
@@ -156,7 +207,7 @@ export function buildHttpHandler(
     .use(httpSecurityHeaders())
     .use(
       httpCors({
-        origin: getConfig().http.corsAllowOrigin,
+        origin: corsOrigin,
         headers: 'authorization,content-type,idempotency-key,x-correlation-id,x-access-reason',
         exposeHeaders: `${CORRELATION_ID_HEADER},idempotent-replayed,retry-after`,
       }),

@@ -12,11 +12,14 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { notFound, toProblemResponse } from '../errors.ts';
-import type { HttpLambdaHandler } from './handler.ts';
+import { deferBuild, type HttpLambdaHandler } from './handler.ts';
 import type { RouteContract } from './route.ts';
 
 /** A Lambda handler dispatching on `${httpMethod} ${resource}` to the handler of each route; it lists its routes. */
 export function routeDispatcher(routes: ReadonlyArray<readonly [RouteContract, HttpLambdaHandler]>): HttpLambdaHandler & { readonly routes: readonly RouteContract[] } {
+  // Each route's stack is built on that route's first request, not at init: the first request
+  // reads one route's schemas and middlewares, not every route's (shared/http/handler.ts).
+  for (const [, handler] of routes) deferBuild(handler);
   const byKey = new Map(routes.map(([route, handler]) => [`${route.method.toUpperCase()} ${route.pathTemplate}`, handler]));
   const dispatch = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const handler = byKey.get(`${event.httpMethod?.toUpperCase()} ${event.resource}`);

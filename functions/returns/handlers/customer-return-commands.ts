@@ -5,11 +5,11 @@
  */
 import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
 import { cancelReturnRoute, requestReturnRoute } from '../routes.ts';
-import { makeCancelReturnHandler } from './cancel-return.ts';
-import { makeRequestReturnHandler } from './request-return.ts';
+import { handler as cancelReturn } from './cancel-return.ts';
+import { handler as requestReturn } from './request-return.ts';
 
 /** The Lambda handler. */
 export const handler = routeDispatcher([
-  [requestReturnRoute, makeRequestReturnHandler()],
-  [cancelReturnRoute, makeCancelReturnHandler()],
+  [requestReturnRoute, requestReturn],
+  [cancelReturnRoute, cancelReturn],
 ]);

@@ -5,11 +5,11 @@
  */
 import { routeDispatcher } from '../../../shared/http/route-dispatcher.ts';
 import { getReturnRoute, listOrderReturnsRoute } from '../routes.ts';
-import { makeGetReturnHandler } from './get-return.ts';
-import { makeListOrderReturnsHandler } from './list-order-returns.ts';
+import { handler as getReturn } from './get-return.ts';
+import { handler as listOrderReturns } from './list-order-returns.ts';
 
 /** The Lambda handler. */
 export const handler = routeDispatcher([
-  [getReturnRoute, makeGetReturnHandler()],
-  [listOrderReturnsRoute, makeListOrderReturnsHandler()],
+  [getReturnRoute, getReturn],
+  [listOrderReturnsRoute, listOrderReturns],
 ]);

@@ -119,7 +119,7 @@ const DEFER_BUILD = Symbol('deferBuild');
  * Makes a route handler build its stack (the route's schemas and middlewares) on its route's
  * first request instead of at init. For a function serving several routes
  * (shared/http/route-dispatcher.ts), whose first request reads one route's stack, not all of them.
- * A handler not built by {@link buildHttpHandler} is left as it is.
+ * A handler not built by {@link buildHttpHandler}, or whose stack is already built, is left as it is.
  */
 export function deferBuild(handler: HttpLambdaHandler): void {
   (handler as Partial<RouteHandler>)[DEFER_BUILD]?.();
@@ -128,13 +128,16 @@ export function deferBuild(handler: HttpLambdaHandler): void {
 /**
  * The HTTP stack of {@link httpHandler}, with the idempotency executor of an idempotent route.
  *
- * The stack is built at init: in a microtask queued now, which runs once the module graph being
- * loaded has finished evaluating, before the runtime takes its first request. A function's first
- * request reads its route's stack, so the work belongs in init (which provisioned concurrency runs
- * ahead of any request). Not in the call itself, so that a dispatcher evaluated in the same
- * graph can ask for its routes' stacks to wait for their first request ({@link deferBuild}).
- * What can be refused without building throws here: a route given to the wrong builder, a function
- * without its configuration.
+ * The stack is built at init: in a microtask queued now, which runs once the code being loaded has
+ * finished evaluating — for a function's bundle (esbuild puts its whole module graph in one file,
+ * evaluated at once), before the runtime takes its first request. A function's first request reads
+ * its route's stack, so the work belongs in init (which provisioned concurrency runs ahead of any
+ * request). Not in the call itself, so that a dispatcher in the same bundle can ask for its routes'
+ * stacks to wait for their first request ({@link deferBuild}). Where modules are evaluated one
+ * import at a time (vitest's module runner, a graph with top-level await) the microtask may run
+ * before the dispatcher asks: the stack is then simply built at load, as before. What can be
+ * refused without building throws here: a route given to the wrong builder, a function without its
+ * configuration.
  */
 export function buildHttpHandler(
   options: HttpHandlerOptions,
@@ -156,7 +159,8 @@ export function buildHttpHandler(
   queueMicrotask(() => {
     if (!deferred) built();
   });
-  const handler = (event: APIGatewayProxyEvent, context: Context) => built()(event, context);
+  // Async, so that a stack failing to build on a request rejects like any handler error.
+  const handler = async (event: APIGatewayProxyEvent, context: Context) => built()(event, context);
   return Object.assign(handler, {
     [DEFER_BUILD]: () => {
       deferred = true;

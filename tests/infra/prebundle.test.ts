@@ -2,6 +2,7 @@
  * The prebundler (infra/prebundle.ts) must produce exactly what NodejsFunction would: deployed and
  * local bundles are the same files whichever of the two built them.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,3 +103,39 @@ it('bundles no Stripe SDK: the payments functions that call Stripe have its clie
   expect(inputsOf('reads')).not.toContain('functions/payments/provider/stripe/stripe-http-client.ts');
   expect(inputsOf('cod')).not.toContain('functions/payments/provider/from-env.ts');
 });
+
+it("issue 15: a one-route function's bundle builds its route's schemas at init; a dispatcher's builds none until a route's first request", async () => {
+  // What the unit tests cannot see: vitest evaluates modules one import at a time, a bundle at once
+  // (shared/http/handler.ts: the stack's microtask runs after the dispatcher has deferred it).
+  const entries = {
+    'one/index': 'functions/returns/handlers/get-return.ts',
+    'dispatcher/index': 'functions/fraud/handlers/serve-risk-commands.ts',
+    'returns-dispatcher/index': 'functions/returns/handlers/return-queries.ts',
+  };
+  const out = path.join(work, 'route-stacks');
+  await build({ ...esbuildOptions(), sourcemap: false, entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, path.join(PROJECT_ROOT, v)])), outdir: out });
+  /** Zod schemas built by importing the bundle in a fresh process (zod's construction hook), and after a first request to `resource` if given. */
+  const schemas = (name: string, request?: { method: string; resource: string }) => {
+    const file = JSON.stringify(path.join(out, name, 'index.mjs'));
+    const call = request
+      ? `await handler({ httpMethod: ${JSON.stringify(request.method)}, resource: ${JSON.stringify(request.resource)}, path: '/', headers: {}, body: null, pathParameters: null, queryStringParameters: null, requestContext: {} }, { functionName: 'f', awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 });`
+      : '';
+    const script = `let n = 0; globalThis.__zod_globalConfig = { postProcessor() { n++; } }; const { handler } = await import(${file}); const atInit = n; ${call} console.log(JSON.stringify([atInit, n]));`;
+    const env = {
+      PATH: process.env.PATH,
+      STAGE: 'dev',
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' })) as [number, number];
+  };
+  expect(schemas('one')[0]).toBeGreaterThan(0); // its path schema, before any request
+  expect(schemas('dispatcher')[0]).toBe(0); // was 140: twelve routes' schemas
+  expect(schemas('returns-dispatcher')[0]).toBe(0);
+  // A route's first request builds that route's stack (the request itself is refused: no token).
+  const [atInit, afterRequest] = schemas('dispatcher', { method: 'POST', resource: '/admin/reviews/{orderId}' });
+  expect(atInit).toBe(0);
+  expect(afterRequest).toBeGreaterThan(0);
+}, 120_000);

@@ -85,8 +85,9 @@ describe('lazy schemas', () => {
   }, 60_000);
 
   it('importing any module but a handler builds no schema: each is built by what reads it', async () => {
-    // A handler builds its route's request schemas, or its events', when it is built (at import):
-    // it reads them on its first request. Every other module only declares its schemas
+    // A handler builds its route's request schemas, or its events', at init (its bundle's import):
+    // it reads them on its first request (a function serving several routes builds each route's
+    // on that route's first request: route-handler-build.test.ts). Every other module only declares its schemas
     // (`lazily`, `defineRoute`, `defineEvent`, `defineSettings`); the syntax-tree rule in
     // pure-definitions.test.ts refuses a `z.…` call at load, and this catches a declared schema
     // called at load (`{ body: X() }` in a route, a shared object of fields in an events module).

@@ -4,6 +4,8 @@
  * several (the dispatcher's first request reads one route's stack, not all of them). Issue 15's
  * cold start: docs/performance.md.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
@@ -86,5 +88,29 @@ describe('route handlers: stacks built at init, or on the first request of a dis
       responses: { 200: { description: 'ok' } },
     });
     expect(() => httpHandler(route, async () => ({ statusCode: 200 }))).toThrow(/idempotent route/);
+  });
+});
+
+describe('handler modules', () => {
+  it('a handler module imports another only to dispatch to it: no function builds a handler it does not serve at init', () => {
+    // A handler module makes its handler when it loads (`export const handler = …`), so a function
+    // importing another's module for a helper built that function's handler too (the yearly
+    // compliance report built the report route's HTTP stack). Shared wiring lives beside the handlers.
+    const root = path.resolve(import.meta.dirname, '../../../functions');
+    const offenders: string[] = [];
+    for (const capability of fs.readdirSync(root)) {
+      const dir = path.join(root, capability, 'handlers');
+      if (!fs.existsSync(dir)) continue;
+      const modules = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+      const makesHandler = new Set(modules.filter((f) => /^export const \w*[hH]andler = /m.test(fs.readFileSync(path.join(dir, f), 'utf8'))));
+      for (const file of modules) {
+        const source = fs.readFileSync(path.join(dir, file), 'utf8');
+        const dispatches = source.includes('routeDispatcher(');
+        for (const [, imported] of source.matchAll(/from '\.\/([\w-]+\.ts)'/g)) {
+          if (imported && makesHandler.has(imported) && !dispatches) offenders.push(`${capability}/handlers/${file} → ${imported}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });

@@ -10,7 +10,6 @@
  * to the registry in `index.ts`.
  */
 import * as z from '../shared/zod.ts';
-
 import { lazily } from '../shared/lazily.ts';
 
 /** Metadata the publisher adds to every event's detail. */

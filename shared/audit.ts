@@ -18,12 +18,12 @@
  * Entries carry ids and reason codes, never personal data.
  */
 import { canonicalJson } from './canonical-json.ts';
-import { lazily } from './lazily.ts';
 import crypto from 'node:crypto';
 import { fromBase64, kmsClientFromEnv, type AwsJsonClient } from './aws-json.ts';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting } from './config.ts';
 import * as z from './zod.ts';
+import { lazily } from './lazily.ts';
 import { decodeCursor, documentClient, encodeCursor, queryAll } from './dynamodb.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';

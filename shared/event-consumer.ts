@@ -21,10 +21,10 @@
  * 405 s … by receive count ({@link deferSeconds}), best effort.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { lazily } from './lazily.ts';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from './zod.ts';
+import { lazily } from './lazily.ts';
 import type { AnyEventDefinition, EventDetail } from '../events/event-definition.ts';
 import { logger, metrics, MetricUnit, observedHandler, tracer } from './observability.ts';
 

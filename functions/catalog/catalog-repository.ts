@@ -21,9 +21,9 @@
  * The `byType` GSI must project the product attributes (projection ALL).
  */
 import { mapLimited } from '../../shared/concurrency.ts';
-import { lazily } from '../../shared/lazily.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { cancellationReasons, decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed, putIfAbsent, queryAll } from '../../shared/dynamodb.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ProductSchema, SkuSchema, type Product, type StockLevel } from './domain/product.ts';

@@ -24,9 +24,9 @@
  * one partition; the sweep queries each shard for `gsi2sk <= now`.
  */
 import crypto from 'node:crypto';
-import { lazily } from '../../shared/lazily.ts';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import type { DomainEvent } from '../../events/event-definition.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { ULID_PATTERN } from '../../shared/ids.ts';

@@ -16,9 +16,9 @@
  * {@link DynamoDbFindingsRepository.migrateLegacyBannedTermFindings}.
  */
 import { retry } from '../../shared/retry.ts';
-import { lazily } from '../../shared/lazily.ts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { decodeCursor, documentClient, encodeCursor, isConditionalCheckFailed } from '../../shared/dynamodb.ts';
 import { SEVERITIES, type Severity } from '../../shared/severity.ts';

@@ -15,9 +15,9 @@
  * thread message, the outbox of its events, the agents' load and the day's counters.
  */
 import type { OutboxEvent } from '../../shared/outbox.ts';
-import { lazily } from '../../shared/lazily.ts';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../shared/zod.ts';
+import { lazily } from '../../shared/lazily.ts';
 import { requireSetting } from '../../shared/config.ts';
 import { cancellationReasons, decodeCursor, documentClient, encodeCursor, queryAll } from '../../shared/dynamodb.ts';
 import type { ServiceCounters } from './domain/metrics.ts';

@@ -1,6 +1,5 @@
 /** The sandbox carrier's reports (dev stage only): what ops ask it to report, and what waits in its queue. */
 import * as z from '../../../shared/zod.ts';
-
 import { lazily } from '../../../shared/lazily.ts';
 import { SHIPMENT_EXCEPTIONS } from './shipment.ts';
 

@@ -27,6 +27,7 @@ import type * as z from '../zod.ts';
 import type { AuthRequirement } from '../auth.ts';
 import { getConfig, requireStage } from '../config.ts';
 import { ANONYMOUS, type IdempotentExecutor } from '../idempotency-key.ts';
+import { lazily } from '../lazily.ts';
 import { observedHandler } from '../observability.ts';
 import {
   authorization,
@@ -110,10 +111,8 @@ export const httpHandler: HttpHandlerBuilder = (options, handlerFn, mapError) =>
 /** A handler function, its input's types erased (the builders above keep them for their callers). */
 type AnyHandlerFn = (request: HttpRequest<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined, AuthRequirement>) => Promise<HttpResult>;
 
-/** A route's handler as {@link buildHttpHandler} returns it: see {@link deferBuild}. */
-export type RouteHandler = HttpLambdaHandler & { readonly [DEFER_BUILD]: () => void };
-
-const DEFER_BUILD = Symbol('deferBuild');
+/** Handlers whose stack waits for their route's first request ({@link deferBuild}). */
+const deferred = new WeakSet<HttpLambdaHandler>();
 
 /**
  * Makes a route handler build its stack (the route's schemas and middlewares) on its route's
@@ -122,7 +121,7 @@ const DEFER_BUILD = Symbol('deferBuild');
  * A handler not built by {@link buildHttpHandler}, or whose stack is already built, is left as it is.
  */
 export function deferBuild(handler: HttpLambdaHandler): void {
-  (handler as Partial<RouteHandler>)[DEFER_BUILD]?.();
+  deferred.add(handler);
 }
 
 /**
@@ -144,7 +143,7 @@ export function buildHttpHandler(
   handlerFn: AnyHandlerFn,
   mapError: ((error: unknown) => unknown) | undefined,
   idempotency?: IdempotentExecutorFactory,
-): RouteHandler {
+): HttpLambdaHandler {
   if (options.idempotent && !idempotency) {
     throw new Error(`${options.operation} is an idempotent route: build its handler with idempotentHttpHandler (shared/http/idempotent-handler.ts).`);
   }
@@ -153,19 +152,13 @@ export function buildHttpHandler(
   requireStage();
   const corsOrigin = getConfig().http.corsAllowOrigin;
   const executor = options.idempotent ? idempotency?.(options.operation) : undefined;
-  let stack: HttpLambdaHandler | undefined;
-  let deferred = false;
-  const built = () => (stack ??= buildStack(options, handlerFn, mapError, corsOrigin, executor));
-  queueMicrotask(() => {
-    if (!deferred) built();
-  });
+  const stack = lazily(() => buildStack(options, handlerFn, mapError, corsOrigin, executor));
   // Async, so that a stack failing to build on a request rejects like any handler error.
-  const handler = async (event: APIGatewayProxyEvent, context: Context) => built()(event, context);
-  return Object.assign(handler, {
-    [DEFER_BUILD]: () => {
-      deferred = true;
-    },
+  const handler: HttpLambdaHandler = async (event, context) => stack()(event, context);
+  queueMicrotask(() => {
+    if (!deferred.has(handler)) stack();
   });
+  return handler;
 }
 
 /** The middlewares around the handler function, with the route's schemas. */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { afterAll, expect, it } from 'vitest';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -46,6 +46,15 @@ it('builds byte-identical bundles and source maps to NodejsFunction', async () =
   expect(inputs).toContain('shared/lambda-credentials.ts');
   expect(inputs.filter((input) => /credential-provider-(node|ini|sso|process|web-identity)|nested-clients|aws-xray-sdk/.test(input))).toEqual([]);
 });
+
+/** Bundles project entries (`{ '<name>/index': '<path from the project root>' }`) as the functions are, into `<work>/<dir>`. */
+const bundle = (entries: Record<string, string>, dir: string, options: BuildOptions = {}) =>
+  build({
+    ...esbuildOptions(),
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, path.join(PROJECT_ROOT, v)])),
+    outdir: path.join(work, dir),
+    ...options,
+  });
 
 /** Runs `fn` with the context the CDK CLI hands the app in `npx cdk synth` (CDK_CONTEXT_JSON). */
 function asTheCdkCli<T>(fn: () => T): T {
@@ -86,13 +95,7 @@ it('bundles no Stripe SDK: the payments functions that call Stripe have its clie
     'cod/index': 'functions/payments/handlers/record-cod-remittance.ts',
     'authorize/index': 'functions/payments/handlers/authorize-payment.ts',
   };
-  const out = path.join(work, 'stripe-check');
-  const result = await build({
-    ...esbuildOptions(),
-    entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, path.join(PROJECT_ROOT, v)])),
-    outdir: out,
-    write: false,
-  });
+  const result = await bundle(entries, 'stripe-check', { write: false });
   const inputsOf = (name: string) => {
     const output = Object.entries(result.metafile?.outputs ?? {}).find(([file]) => file.endsWith(`${name}/index.mjs`))?.[1];
     expect(output, name).toBeDefined();
@@ -113,7 +116,7 @@ it("issue 15: a one-route function's bundle builds its route's schemas at init; 
     'returns-dispatcher/index': 'functions/returns/handlers/return-queries.ts',
   };
   const out = path.join(work, 'route-stacks');
-  await build({ ...esbuildOptions(), sourcemap: false, entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, path.join(PROJECT_ROOT, v)])), outdir: out });
+  await bundle(entries, 'route-stacks', { sourcemap: false });
   /** Zod schemas built by importing the bundle in a fresh process (zod's construction hook), and after a first request to `resource` if given. */
   const schemas = (name: string, request?: { method: string; resource: string }) => {
     const file = JSON.stringify(path.join(out, name, 'index.mjs'));

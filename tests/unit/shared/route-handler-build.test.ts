@@ -97,20 +97,28 @@ describe('handler modules', () => {
     // importing another's module for a helper built that function's handler too (the yearly
     // compliance report built the report route's HTTP stack). Shared wiring lives beside the handlers.
     const root = path.resolve(import.meta.dirname, '../../../functions');
-    const offenders: string[] = [];
-    for (const capability of fs.readdirSync(root)) {
-      const dir = path.join(root, capability, 'handlers');
-      if (!fs.existsSync(dir)) continue;
-      const modules = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
-      const makesHandler = new Set(modules.filter((f) => /^export const \w*[hH]andler = /m.test(fs.readFileSync(path.join(dir, f), 'utf8'))));
-      for (const file of modules) {
-        const source = fs.readFileSync(path.join(dir, file), 'utf8');
-        const dispatches = source.includes('routeDispatcher(');
-        for (const [, imported] of source.matchAll(/from '\.\/([\w-]+\.ts)'/g)) {
-          if (imported && makesHandler.has(imported) && !dispatches) offenders.push(`${capability}/handlers/${file} → ${imported}`);
-        }
-      }
-    }
+    const sources = new Map(
+      fs
+        .readdirSync(root)
+        .map((capability) => path.join(root, capability, 'handlers'))
+        .filter((dir) => fs.existsSync(dir))
+        .flatMap((dir) =>
+          fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith('.ts'))
+            .map((f) => path.join(dir, f)),
+        )
+        .map((file) => [file, fs.readFileSync(file, 'utf8')] as const),
+    );
+    const makesHandler = (file: string) => /^export const \w*[hH]andler = /m.test(sources.get(file) ?? '');
+    const offenders = [...sources].flatMap(([file, source]) =>
+      source.includes('routeDispatcher(')
+        ? []
+        : [...source.matchAll(/from '(\.{1,2}\/[^']+\.ts)'/g)]
+            .map(([, imported]) => path.resolve(path.dirname(file), imported ?? ''))
+            .filter(makesHandler)
+            .map((imported) => `${path.relative(root, file)} → ${path.relative(root, imported)}`),
+    );
     expect(offenders).toEqual([]);
   });
 });
